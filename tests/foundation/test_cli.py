@@ -1,0 +1,81 @@
+"""The command line: parsing, `meetdeck config`, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.cli import build_parser, main
+from tui.core.paths import resolve_paths
+
+
+def run_cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *argv],
+        capture_output=True, text=True, env=os.environ.copy(), timeout=60,
+    )
+
+
+def write_config(text: str) -> Path:
+    paths = resolve_paths()
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text(text, encoding="utf-8")
+    return paths.config_file
+
+
+def test_common_flags_before_or_after_the_command() -> None:
+    parser = build_parser()
+    before = parser.parse_args(["--profile", "work", "lookup", "x"])
+    after = parser.parse_args(["lookup", "x", "--profile", "work", "--json"])
+    assert before.profile == after.profile == "work"
+    assert after.json is True and after.demo is False
+
+
+def test_config_masks_secrets(capsys: pytest.CaptureFixture[str]) -> None:
+    write_config('[profiles.work]\ngoto_client_id = "cid"\ngoto_client_secret = "hunter2"\n'
+                 "read_only = true\n")
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert "Active profile: work" in out
+    assert "hunter2" not in out
+    assert "******** (set)" in out
+    assert str(resolve_paths().cache_dir) in out
+
+
+def test_read_only_flag_shows_in_config(capsys: pytest.CaptureFixture[str]) -> None:
+    write_config("[profiles.work]\n")
+    assert main(["config", "--read-only"]) == 0
+    assert "read_only            True" in capsys.readouterr().out
+
+
+def test_corrupt_config_is_one_clear_line_not_a_traceback() -> None:
+    path = write_config("[profiles.work]\nzoom_client_idd = 1\n")
+    result = run_cli("config")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "zoom_client_idd" in result.stderr and str(path) in result.stderr
+
+
+def test_unexpected_errors_go_to_a_crash_log(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tui.cmd.config as config_cmd
+
+    def boom(args: object) -> int:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(config_cmd, "run", boom)
+    assert main(["config"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "RuntimeError" in err
+    crash = resolve_paths().data_dir / "crash.log"
+    assert "kaboom" in crash.read_text()
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("meetdeck ")

@@ -1,0 +1,125 @@
+"""Settings: precedence, strictness, the loopback-only HTTP rule, profiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core.config import check_base_url, demo_profile, load_settings
+from tui.core.errors import ConfigError
+from tui.core.paths import resolve_paths
+
+
+def write_config(text: str) -> Path:
+    paths = resolve_paths()
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text(text, encoding="utf-8")
+    return paths.config_file
+
+
+def test_defaults_without_a_file() -> None:
+    settings = load_settings()
+    assert settings.profiles == {}
+    assert settings.theme == "textual-dark"
+    assert settings.mouse is True
+
+
+def test_precedence_flags_over_env_over_file_over_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_config('theme = "nord"\ndefault_profile = "a"\n'
+                 '[profiles.a]\ngoto_client_id = "file-id"\ntimezone = "UTC"\n'
+                 "[profiles.b]\n")
+    assert load_settings().theme == "nord"
+    monkeypatch.setenv("MEETDECK_THEME", "gruvbox")
+    monkeypatch.setenv("MEETDECK_PROFILES__A__GOTO_CLIENT_ID", "env-id")
+    settings = load_settings()
+    assert settings.theme == "gruvbox"
+    # env and file merge key by key: the env id wins, the file's timezone stays
+    assert settings.profiles["a"].goto_client_id == "env-id"
+    assert settings.profiles["a"].timezone == "UTC"
+    settings = load_settings(overrides={"theme": "monokai", "profile": "b"})
+    assert settings.theme == "monokai"
+    assert settings.active_profile_name() == "b"
+
+
+def test_profile_selection(monkeypatch: pytest.MonkeyPatch) -> None:
+    write_config('default_profile = "a"\n[profiles.a]\n[profiles.b]\n')
+    assert load_settings().active_profile()[0] == "a"
+    monkeypatch.setenv("MEETDECK_PROFILE", "b")
+    assert load_settings().active_profile()[0] == "b"
+    assert load_settings(overrides={"profile": "a"}).active_profile()[0] == "a"
+    with pytest.raises(ConfigError, match="'nope' is not in config.toml"):
+        load_settings(overrides={"profile": "nope"}).active_profile()
+
+
+def test_several_profiles_without_default_ask_to_choose() -> None:
+    write_config("[profiles.a]\n[profiles.b]\n")
+    with pytest.raises(ConfigError, match="choose one"):
+        load_settings().active_profile()
+
+
+def test_unknown_key_names_the_key_and_the_file() -> None:
+    path = write_config('[profiles.work]\ngoto_client_idd = "typo"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    message = str(info.value)
+    assert "profiles.work.goto_client_idd" in message
+    assert str(path) in message
+    assert "Traceback" not in message
+
+
+def test_unknown_top_level_key() -> None:
+    write_config('themme = "nord"\n')
+    with pytest.raises(ConfigError, match="unknown key 'themme'"):
+        load_settings()
+
+
+def test_broken_toml_is_a_clear_error() -> None:
+    path = write_config("[profiles.a\n")
+    with pytest.raises(ConfigError, match="not valid TOML") as info:
+        load_settings()
+    assert str(path) in str(info.value)
+
+
+def test_secrets_are_secret() -> None:
+    write_config('[profiles.a]\ngoto_client_secret = "hunter2"\nzoom_client_secret = "s3"\n')
+    profile = load_settings().profiles["a"]
+    assert "hunter2" not in repr(profile)
+    assert "s3" not in str(profile)
+    assert profile.goto_client_secret is not None
+    assert profile.goto_client_secret.get_secret_value() == "hunter2"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://api.getgo.com", "http://127.0.0.1:8765", "http://127.9.9.9", "http://localhost:1",
+     "http://[::1]:8080/zoom/v2"],
+)
+def test_https_or_loopback_accepted(url: str) -> None:
+    assert check_base_url(url) == url.rstrip("/")
+
+
+@pytest.mark.parametrize("url", ["http://api.getgo.com", "http://10.0.0.1", "ftp://x", "nope"])
+def test_plain_http_to_remote_refused(url: str) -> None:
+    with pytest.raises(ValueError):
+        check_base_url(url)
+
+
+def test_plain_http_in_the_file_is_a_config_error_saying_why() -> None:
+    write_config('[profiles.a]\nzoom_api_base = "http://api.zoom.us/v2"\n')
+    with pytest.raises(ConfigError, match="loopback"):
+        load_settings()
+
+
+def test_bad_profile_name_refused() -> None:
+    write_config('[profiles."../etc"]\n')
+    with pytest.raises(ConfigError, match="not allowed"):
+        load_settings()
+
+
+def test_demo_profile_points_at_the_sandbox() -> None:
+    profile = demo_profile("http://127.0.0.1:5555")
+    assert profile.zoom_api_base == "http://127.0.0.1:5555/zoom/v2"
+    assert profile.has_goto and profile.has_zoom

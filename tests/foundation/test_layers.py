@@ -1,0 +1,62 @@
+"""The import rules that keep the layers honest (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "tui"
+
+
+def imports_of(path: Path) -> Iterator[tuple[int, str]]:
+    """Every module a file imports, resolving relative imports against its package."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            yield node.lineno, module
+
+
+def offenders(folder: Path, forbidden: tuple[str, ...]) -> list[str]:
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        for line, module in imports_of(path):
+            if any(module == f or module.startswith(f + ".") for f in forbidden):
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {module}")
+    return found
+
+
+def test_core_never_imports_textual_or_the_ui() -> None:
+    forbidden = ("textual", "tui.app", "tui.screens", "tui.widgets", "tui.commands", "tui.text")
+    assert offenders(PACKAGE / "core", forbidden) == []
+
+
+def test_sandbox_never_imports_core() -> None:
+    assert offenders(PACKAGE / "sandbox", ("tui.core", "textual")) == []
+
+
+@pytest.mark.parametrize("folder", ["widgets", "screens"])
+def test_ui_never_calls_http_or_sql(folder: str) -> None:
+    forbidden = ("httpx", "sqlite3", "tui.core.store", "tui.core.http", "tui.core.providers")
+    assert offenders(PACKAGE / folder, forbidden) == []
+
+
+def test_the_checker_catches_a_violation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "tui" / "core"
+    fake.mkdir(parents=True)
+    (fake / "bad.py").write_text("from textual.app import App\nfrom ..widgets import x\n")
+    monkeypatch.setattr(__import__(__name__, fromlist=["PACKAGE"]), "PACKAGE", tmp_path / "tui")
+    found = offenders(tmp_path / "tui" / "core", ("textual", "tui.widgets"))
+    assert len(found) == 2

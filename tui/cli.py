@@ -1,0 +1,146 @@
+"""The `meetdeck` command line.
+
+`meetdeck` alone opens the TUI; subcommands answer without it. This module only parses
+arguments and dispatches to `tui/cmd/<name>.py: run(args) -> int`, importing the one
+module a command needs, so that `meetdeck lookup` never pays for textual, httpx or
+pydantic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+
+_STATUSES = ("pending", "approved", "denied")
+_KINDS = ("registrant", "organizer", "meeting", "training", "webinar")
+_SCOPES = (
+    "organizers",
+    "meetings",
+    "historical",
+    "events",
+    "registrants",
+    "recordings",
+    "support",
+)
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options every command takes, before or after the subcommand."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--profile", "-p", metavar="NAME", default=default,
+                        help="the profile (account) to use; default: default_profile")
+    parser.add_argument("--demo", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="use the built-in sandbox instead of a real account")
+    parser.add_argument("--read-only", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="refuse every write (approve, deny, cancel, create)")
+    parser.add_argument("--seed", type=int, default=argparse.SUPPRESS if suppress else 1,
+                        help="demo sandbox: data seed (default 1)")
+    parser.add_argument("--registrants", type=int,
+                        default=argparse.SUPPRESS if suppress else 500, metavar="N",
+                        help="demo sandbox: registrants in the big webinar (default 500)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="meetdeck",
+        description="A keyboard-driven console for GoTo Meeting, GoTo Training, "
+        "GoTo Assist and Zoom accounts. Without a command, opens the TUI.",
+    )
+    parser.add_argument("--version", action="version", version=f"meetdeck {__version__}")
+    parser.add_argument("--theme", default=None, help="Textual theme for this run")
+    _common(parser, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _common(common, suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("config", parents=[common],
+                   help="show resolved paths and the active profile (secrets masked)")
+
+    sandbox = sub.add_parser("sandbox", help="serve the local fake GoTo + Zoom cloud")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument("--seed", type=int, default=1)
+    sandbox.add_argument("--registrants", type=int, default=500, metavar="N")
+    sandbox.add_argument("--latency-ms", type=int, default=0, metavar="N")
+    sandbox.add_argument("--error-rate", type=float, default=0.0, metavar="F")
+    sandbox.add_argument("--token-ttl", type=int, default=3600, metavar="S")
+    sandbox.add_argument("--rate-limit-scale", type=float, default=1.0, metavar="F")
+
+    auth = sub.add_parser("auth", parents=[common], help="sign in, check or sign out")
+    auth_sub = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
+    login = auth_sub.add_parser("login", parents=[common], help="sign in to GoTo or Zoom")
+    login.add_argument("provider", choices=("goto", "zoom"))
+    login.add_argument("--code", metavar="URL_OR_CODE",
+                       help="the redirected URL or code, instead of pasting it at the prompt")
+    auth_sub.add_parser("status", parents=[common], help="who is signed in, until when")
+    logout = auth_sub.add_parser("logout", parents=[common], help="remove stored tokens")
+    logout.add_argument("provider", nargs="?", choices=("goto", "zoom"))
+
+    sync = sub.add_parser("sync", parents=[common], help="refresh the local cache")
+    sync.add_argument("--scope", action="append", choices=_SCOPES,
+                      help="only these scopes (repeatable); default: everything")
+
+    lookup = sub.add_parser("lookup", parents=[common], help="search the local cache")
+    lookup.add_argument("query", help="name, email, subject or title (any part of it)")
+    lookup.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    lookup.add_argument("--status", choices=_STATUSES)
+    lookup.add_argument("--kind", choices=_KINDS)
+    lookup.add_argument("--limit", type=int, default=50)
+
+    download = sub.add_parser("download", parents=[common], help="download a recording")
+    download.add_argument("recording_id")
+    download.add_argument("--to", metavar="DIR", help="target folder (default: download dir)")
+
+    audit = sub.add_parser("audit", parents=[common], help="print the audit log of writes")
+    audit.add_argument("--since", metavar="WHEN",
+                       help="ISO date/time, or an age like 2h, 3d")
+    audit.add_argument("--json", action="store_true", help="raw JSON lines")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `meetdeck` console script and `python -m tui`."""
+    args = build_parser().parse_args(argv)
+    command = args.command or "tui"
+    try:
+        module = importlib.import_module(f"tui.cmd.{command}")
+        result: int = module.run(args)
+        return result
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: never a traceback
+        return _report(exc)
+
+
+def _report(exc: BaseException) -> int:
+    """Print a typed error as title and sentence; log anything else to a crash file."""
+    from tui.core.errors import MeetdeckError
+
+    if isinstance(exc, MeetdeckError):
+        print(f"meetdeck: {exc.title}: {exc.sentence}", file=sys.stderr)
+        return 2
+    import traceback
+
+    from tui.core.paths import ensure_dir, resolve_paths
+
+    try:
+        paths = resolve_paths()
+        crash = ensure_dir(paths.data_dir) / "crash.log"
+        with crash.open("a", encoding="utf-8") as fh:
+            traceback.print_exception(exc, file=fh)
+        where = f" Details were written to {crash}."
+    except OSError:
+        where = ""
+    print(f"meetdeck: unexpected error ({type(exc).__name__}).{where}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per `meetdeck` subcommand, each with `run(args) -> int`."""

@@ -1,0 +1,113 @@
+"""Typed errors at the service boundary.
+
+Every error that can reach a person is one of these: it carries a short `title` and a
+`sentence` that says what happened and what to do. Nothing here may contain a token,
+a client secret or a start URL.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class MeetdeckError(Exception):
+    """Base class: a problem a person can act on."""
+
+    title: ClassVar[str] = "Something went wrong"
+
+    def __init__(
+        self,
+        sentence: str,
+        *,
+        provider: str | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+        self.provider = provider
+        self.endpoint = endpoint
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.sentence}"
+
+
+class ConfigError(MeetdeckError):
+    title = "Configuration problem"
+
+
+class NotSignedIn(MeetdeckError):
+    title = "Not signed in"
+
+
+class SessionExpired(MeetdeckError):
+    title = "Session expired"
+
+
+class NeedsAdmin(MeetdeckError):
+    title = "Needs the admin role"
+
+
+class NotFound(MeetdeckError):
+    title = "Not found"
+
+
+class RateLimited(MeetdeckError):
+    title = "Rate limited"
+
+    def __init__(
+        self,
+        sentence: str,
+        *,
+        retry_after: float | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        super().__init__(sentence, provider=provider, endpoint=endpoint)
+        self.retry_after = retry_after
+
+
+class ServiceUnavailable(MeetdeckError):
+    title = "Service unavailable"
+
+
+class BadResponse(MeetdeckError):
+    title = "Bad response from the service"
+
+    def __init__(
+        self,
+        sentence: str,
+        *,
+        field: str | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        super().__init__(sentence, provider=provider, endpoint=endpoint)
+        self.field = field
+
+
+class NotSupported(MeetdeckError):
+    title = "Not supported by this provider"
+
+
+class NetworkUnreachable(MeetdeckError):
+    title = "Network unreachable"
+
+
+class ReadOnlyMode(MeetdeckError):
+    title = "Read-only profile"
+
+
+class RequestRejected(MeetdeckError):
+    """A 4xx the other classes do not cover (a validation error, a conflict)."""
+
+    title = "Request rejected"
+
+
+class StorageError(MeetdeckError):
+    """The local disk refused a write (full, read-only, permissions)."""
+
+    title = "Cannot write to disk"
+
+
+class DownloadError(MeetdeckError):
+    title = "Download failed"

@@ -1,0 +1,298 @@
+"""Provider-neutral domain models.
+
+The providers turn each API's wire format into these; the store persists them; the
+Deck hands them to the UI and the CLI. They are plain frozen dataclasses (no pydantic)
+so that the on-call `meetdeck lookup` path can read them from the cache without paying
+for pydantic's import.
+
+Every datetime here is timezone-aware (UTC unless the API said otherwise). Keys are
+strings, whatever the API's type: GoTo keys are int64 in paths but strings in bodies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Provider(StrEnum):
+    """Which cloud product a record came from."""
+
+    GOTO_MEETING = "goto_meeting"
+    GOTO_TRAINING = "goto_training"
+    GOTO_ASSIST = "goto_assist"
+    ZOOM = "zoom"
+
+    @property
+    def label(self) -> str:
+        """A short human label, e.g. for a provider column."""
+        return _PROVIDER_LABELS[self]
+
+
+_PROVIDER_LABELS = {
+    Provider.GOTO_MEETING: "GoTo Meeting",
+    Provider.GOTO_TRAINING: "GoTo Training",
+    Provider.GOTO_ASSIST: "GoTo Assist",
+    Provider.ZOOM: "Zoom",
+}
+
+
+class RegistrantStatus(StrEnum):
+    """Registrant status, normalised across providers.
+
+    GoTo Training says WAITING/APPROVED/DENIED; Zoom says pending/approved/denied.
+    """
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+    @classmethod
+    def from_provider(cls, value: str) -> RegistrantStatus:
+        """Normalise a provider's status value (case-insensitive)."""
+        normalised = value.strip().lower()
+        if normalised in ("waiting", "pending"):
+            return cls.PENDING
+        if normalised == "approved":
+            return cls.APPROVED
+        if normalised == "denied":
+            return cls.DENIED
+        raise ValueError(f"unknown registrant status {value!r}")
+
+
+class MeetingKind(StrEnum):
+    """Whether a meeting is still to come or already happened."""
+
+    UPCOMING = "upcoming"
+    HISTORICAL = "historical"
+
+
+class EventKind(StrEnum):
+    """What a registrant registered for."""
+
+    TRAINING = "training"
+    WEBINAR = "webinar"
+    MEETING = "meeting"
+
+
+@dataclass(frozen=True, slots=True)
+class Organizer:
+    """A host account: a GoTo organizer or a Zoom user."""
+
+    provider: Provider
+    key: str
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    group_key: str | None = None
+    group_name: str | None = None
+    status: str | None = None
+    products: tuple[str, ...] = ()
+    account_key: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A GoTo Meeting organizer group."""
+
+    provider: Provider
+    key: str
+    name: str
+    parent_key: str | None = None
+    status: str | None = None
+    num_organizers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A GoTo or Zoom meeting, upcoming or historical."""
+
+    provider: Provider
+    key: str
+    kind: MeetingKind
+    subject: str
+    start: datetime
+    end: datetime | None = None
+    organizer_key: str | None = None
+    organizer_email: str | None = None
+    organizer_name: str | None = None
+    meeting_type: str | None = None
+    status: str | None = None
+    join_url: str | None = None
+    conference_call_info: str | None = None
+    password_required: bool | None = None
+    num_attendees: int | None = None
+    duration_minutes: int | None = None
+    session_key: str | None = None
+    timezone: str | None = None
+    has_registration: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    """Someone who attended a historical meeting or a training session."""
+
+    provider: Provider
+    event_key: str
+    name: str
+    email: str | None = None
+    join_time: datetime | None = None
+    leave_time: datetime | None = None
+    duration_seconds: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Training:
+    """A GoTo Training training (one or more sessions)."""
+
+    provider: Provider
+    key: str
+    name: str
+    description: str = ""
+    timezone: str | None = None
+    times: tuple[tuple[datetime, datetime], ...] = ()
+    organizer_keys: tuple[str, ...] = ()
+    organizer_names: tuple[str, ...] = ()
+    training_id: str | None = None
+    registration_url: str | None = None
+
+    @property
+    def start(self) -> datetime | None:
+        return self.times[0][0] if self.times else None
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSession:
+    """One past session of a training, with its attendance count."""
+
+    provider: Provider
+    key: str
+    training_key: str
+    training_name: str
+    start: datetime
+    end: datetime | None = None
+    attendance_count: int | None = None
+    duration_minutes: int | None = None
+    organizer_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Webinar:
+    """A Zoom webinar."""
+
+    provider: Provider
+    key: str
+    topic: str
+    start: datetime | None
+    duration_minutes: int | None = None
+    timezone: str | None = None
+    host_key: str | None = None
+    host_email: str | None = None
+    join_url: str | None = None
+    registration_url: str | None = None
+    approval_type: int | None = None
+    agenda: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Registrant:
+    """A person registered for a training, webinar or meeting."""
+
+    provider: Provider
+    key: str
+    event_key: str
+    event_kind: EventKind
+    email: str
+    first_name: str
+    last_name: str
+    status: RegistrantStatus
+    provider_status: str
+    registered_at: datetime | None = None
+    join_url: str | None = None
+    event_title: str | None = None
+    custom_questions: tuple[tuple[str, str], ...] = ()
+    extra: dict[str, str] = field(default_factory=dict, hash=False, compare=True)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """A downloadable recording of a training, a meeting or a Zoom meeting file."""
+
+    provider: Provider
+    key: str
+    event_key: str
+    name: str
+    start: datetime | None = None
+    end: datetime | None = None
+    file_size: int | None = None
+    file_type: str | None = None
+    file_extension: str | None = None
+    download_url: str | None = None
+    play_url: str | None = None
+    share_url: str | None = None
+    checksum: str | None = None
+    event_title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SupportSession:
+    """A GoTo Assist (Seeit) remote support session."""
+
+    provider: Provider
+    key: str
+    support_key: str
+    status: str
+    created: datetime
+    started: datetime | None = None
+    joined: datetime | None = None
+    ended: datetime | None = None
+    technician_email: str | None = None
+    notes: str = ""
+    recorded: bool | None = None
+    data_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartUrl:
+    """A host start URL, fetched on demand. Never cached, never logged."""
+
+    url: str = field(repr=False)
+    expires_at: datetime | None = None
+    note: str | None = None
+
+    def __str__(self) -> str:  # keep the secret out of accidental f-strings
+        return "StartUrl(<hidden>)"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    """The result of a write for one target (a registrant, a session)."""
+
+    target_key: str
+    ok: bool
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """Per-target outcomes of one batch action."""
+
+    action: str
+    outcomes: tuple[ActionOutcome, ...]
+
+    @property
+    def succeeded(self) -> tuple[str, ...]:
+        return tuple(o.target_key for o in self.outcomes if o.ok)
+
+    @property
+    def failed(self) -> tuple[ActionOutcome, ...]:
+        return tuple(o for o in self.outcomes if not o.ok)

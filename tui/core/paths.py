@@ -1,0 +1,97 @@
+"""Where meetdeck keeps its files.
+
+Config (TOML), data (tokens, audit log, API log), cache (SQLite) and downloads come
+from platformdirs, each overridable by environment so tests never touch a user's
+files. Nothing is created here at import or at resolution: directories are made when
+something is first written into them (`ensure_dir`).
+
+This module is on the fast path of `meetdeck lookup` and the first frame: it imports
+neither pydantic nor textual.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "meetdeck"
+DEMO_PROFILE = "demo"
+
+_PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def check_profile_name(name: str) -> str:
+    """Return `name` if it is usable as a profile (and file) name, else raise ValueError."""
+    if not _PROFILE_NAME.match(name):
+        raise ValueError(
+            f"profile name {name!r} is not allowed: use letters, digits, '.', '_' or '-' "
+            "(at most 64 characters, starting with a letter or digit)"
+        )
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """The resolved directories; files are derived from them."""
+
+    config_dir: Path
+    data_dir: Path
+    cache_dir: Path
+    download_dir: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "config.toml"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.data_dir / "audit.jsonl"
+
+    @property
+    def api_log(self) -> Path:
+        return self.data_dir / "api.log"
+
+    def token_file(self, profile: str, *, demo: bool = False) -> Path:
+        """One token file per profile; the demo's live apart from real profiles."""
+        folder = self.data_dir / ("demo-tokens" if demo else "tokens")
+        return folder / f"{check_profile_name(profile)}.json"
+
+    def cache_db(self, profile: str, *, demo: bool = False) -> Path:
+        """One SQLite file per profile; the demo's never mixes with a real one."""
+        folder = self.cache_dir / ("demo" if demo else "profiles")
+        return folder / f"{check_profile_name(profile)}.sqlite3"
+
+
+def resolve_paths(env: Mapping[str, str] | None = None) -> Paths:
+    """Resolve the directories from the environment, falling back to platformdirs."""
+    environ = os.environ if env is None else env
+
+    def pick(var: str, default: str) -> Path:
+        value = environ.get(var, "").strip()
+        return Path(value).expanduser() if value else Path(default)
+
+    # platformdirs is imported lazily: resolving overrides alone needs none of it.
+    overrides = ("MEETDECK_CONFIG_DIR", "MEETDECK_DATA_DIR", "MEETDECK_CACHE_DIR",
+                 "MEETDECK_DOWNLOAD_DIR")
+    if all(environ.get(var, "").strip() for var in overrides):
+        return Paths(*(Path(environ[var]).expanduser() for var in overrides))
+
+    import platformdirs
+
+    dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+    downloads = Path(platformdirs.user_downloads_dir()) / APP_NAME
+    return Paths(
+        config_dir=pick("MEETDECK_CONFIG_DIR", dirs.user_config_dir),
+        data_dir=pick("MEETDECK_DATA_DIR", dirs.user_data_dir),
+        cache_dir=pick("MEETDECK_CACHE_DIR", dirs.user_cache_dir),
+        download_dir=pick("MEETDECK_DOWNLOAD_DIR", str(downloads)),
+    )
+
+
+def ensure_dir(path: Path, *, private: bool = True) -> Path:
+    """Create `path` (and parents) if missing; private directories are mode 0700."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o755)
+    return path
