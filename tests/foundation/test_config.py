@@ -50,7 +50,7 @@ def test_profile_selection(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MEETDECK_PROFILE", "b")
     assert load_settings().active_profile()[0] == "b"
     assert load_settings(overrides={"profile": "a"}).active_profile()[0] == "a"
-    with pytest.raises(ConfigError, match="'nope' is not in config.toml"):
+    with pytest.raises(ConfigError, match=r"'nope' is not in config\.toml"):
         load_settings(overrides={"profile": "nope"}).active_profile()
 
 

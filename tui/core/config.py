@@ -171,7 +171,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _FileSource(settings_cls, _FILE_DATA.get()))
+        return (init_settings, env_settings, _FileSource(settings_cls, _FILE_DATA.get() or {}))
 
     def active_profile_name(self) -> str | None:
         """`profile` > `default_profile` > the only profile there is."""
@@ -218,8 +218,8 @@ class _FileSource(PydanticBaseSettingsSource):
 
 # The parsed file travels to settings_customise_sources through a context variable,
 # so that one Settings class serves every config path (tests use many).
-_FILE_DATA: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar(
-    "meetdeck_config_file_data", default={}
+_FILE_DATA: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "meetdeck_config_file_data", default=None
 )
 
 

@@ -1,0 +1,234 @@
+"""Resumable downloads: .part files, Range resume, no overwrite, sanitised names."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tui.core.downloads import (
+    DownloadQueue,
+    DownloadState,
+    DownloadTarget,
+    download,
+    sanitize_filename,
+    unique_path,
+)
+from tui.core.errors import DownloadError, NetworkUnreachable
+
+PAYLOAD = bytes(range(256)) * 4096  # 1 MiB, every byte value
+
+
+class FileServer:
+    """A file host with Range support that can drop the connection after N bytes."""
+
+    def __init__(self, payload: bytes = PAYLOAD) -> None:
+        self.payload = payload
+        self.drop_after: int | None = None
+        self.html = False
+        self.ignore_range = False
+        self.requests: list[httpx.Request] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.html:
+            return httpx.Response(200, headers={"content-type": "text/html"},
+                                  content=b"<html>Session expired</html>")
+        start = 0
+        status = 200
+        headers = {"content-type": "video/mp4", "etag": '"abc"'}
+        range_header = request.headers.get("range")
+        if range_header and not self.ignore_range:
+            start = int(range_header.removeprefix("bytes=").rstrip("-"))
+            if start >= len(self.payload):
+                total = len(self.payload)
+                return httpx.Response(416, headers={"content-range": f"bytes */{total}"})
+            status = 206
+            headers["content-range"] = f"bytes {start}-{len(self.payload) - 1}/{len(self.payload)}"
+        body = self.payload[start:]
+        headers["content-length"] = str(len(body))
+        drop = self.drop_after
+
+        async def stream() -> AsyncIterator[bytes]:
+            sent = 0
+            for i in range(0, len(body), 65536):
+                chunk = body[i : i + 65536]
+                if drop is not None and sent + len(chunk) > drop:
+                    yield chunk[: drop - sent]
+                    raise httpx.ReadError("connection dropped")
+                sent += len(chunk)
+                yield chunk
+
+        return httpx.Response(status, headers=headers, content=stream())
+
+
+def make_client(server: FileServer) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.MockTransport(server.handler))
+
+
+def resolver(size: int | None = len(PAYLOAD), checksum: tuple[str, str] | None = None):  # type: ignore[no-untyped-def]
+    async def resolve() -> DownloadTarget:
+        return DownloadTarget(url="https://files.example/rec.mp4", expected_size=size,
+                              checksum=checksum)
+    return resolve
+
+
+async def test_complete_download_has_the_right_bytes(tmp_path: Path) -> None:
+    server = FileServer()
+    async with make_client(server) as client:
+        path = await download(client, key="r1", filename="Weekly sync.mp4",
+                              resolve=resolver(), directory=tmp_path)
+    assert path == tmp_path / "Weekly sync.mp4"
+    assert path.read_bytes() == PAYLOAD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Weekly sync.mp4"]
+
+
+async def test_interrupted_download_resumes_with_range(tmp_path: Path) -> None:
+    server = FileServer()
+    server.drop_after = 300_000
+    async with make_client(server) as client:
+        with pytest.raises(NetworkUnreachable):
+            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
+                           directory=tmp_path)
+        part = tmp_path / "a.mp4.part"
+        assert part.stat().st_size == 300_000
+        assert not (tmp_path / "a.mp4").exists()
+        server.drop_after = None
+        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
+                              directory=tmp_path)
+    assert server.requests[-1].headers["range"] == "bytes=300000-"
+    assert path.read_bytes() == PAYLOAD
+    assert not part.exists()
+
+
+async def test_server_ignoring_range_starts_over(tmp_path: Path) -> None:
+    server = FileServer()
+    server.drop_after = 100_000
+    async with make_client(server) as client:
+        with pytest.raises(NetworkUnreachable):
+            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
+                           directory=tmp_path)
+        server.drop_after = None
+        server.ignore_range = True
+        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
+                              directory=tmp_path)
+    assert path.read_bytes() == PAYLOAD
+
+
+async def test_existing_file_is_never_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "a.mp4").write_bytes(b"precious")
+    async with make_client(FileServer()) as client:
+        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
+                              directory=tmp_path)
+    assert path == tmp_path / "a (1).mp4"
+    assert (tmp_path / "a.mp4").read_bytes() == b"precious"
+
+
+async def test_html_page_instead_of_file_is_an_error(tmp_path: Path) -> None:
+    server = FileServer()
+    server.html = True
+    async with make_client(server) as client:
+        with pytest.raises(DownloadError, match="web page"):
+            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
+                           directory=tmp_path)
+    assert list(tmp_path.iterdir()) == [] or all(p.suffix == ".json" for p in tmp_path.iterdir())
+    assert not (tmp_path / "a.mp4").exists()
+
+
+async def test_size_mismatch_keeps_the_part_and_fails(tmp_path: Path) -> None:
+    async with make_client(FileServer()) as client:
+        with pytest.raises(DownloadError, match="announced"):
+            await download(client, key="r1", filename="a.mp4",
+                           resolve=resolver(size=len(PAYLOAD) + 5), directory=tmp_path)
+    assert not (tmp_path / "a.mp4").exists()
+
+
+async def test_checksum_verified(tmp_path: Path) -> None:
+    good = ("md5", hashlib.md5(PAYLOAD).hexdigest())  # noqa: S324 - a checksum, not security
+    async with make_client(FileServer()) as client:
+        path = await download(client, key="r1", filename="a.mp4",
+                              resolve=resolver(checksum=good), directory=tmp_path)
+        assert path.exists()
+        with pytest.raises(DownloadError, match="checksum"):
+            await download(client, key="r2", filename="b.mp4",
+                           resolve=resolver(checksum=("md5", "0" * 32)), directory=tmp_path)
+    assert not (tmp_path / "b.mp4").exists()
+
+
+@pytest.mark.parametrize(
+    ("hostile", "expected"),
+    [
+        ("../../etc/passwd", "_._etc_passwd"),
+        ("a/b\\c.mp4", "a_b_c.mp4"),
+        ("..", "recording"),
+        ("rec\x00\x1b[2J.mp4", "rec__[2J.mp4"),
+        ("evil\u202egpj.exe", "evilgpj.exe"),
+        ("CON.txt", "recording_CON.txt"),
+    ],
+)
+def test_hostile_names_are_sanitised(hostile: str, expected: str) -> None:
+    assert sanitize_filename(hostile) == expected
+
+
+def test_long_names_are_bounded() -> None:
+    name = sanitize_filename("録画" * 300 + ".mp4")
+    assert name.endswith(".mp4")
+    assert len(name.encode("utf-8")) <= 180
+
+
+def test_unique_path_counts_up(tmp_path: Path) -> None:
+    (tmp_path / "x.mp4").touch()
+    (tmp_path / "x (1).mp4").touch()
+    assert unique_path(tmp_path, "x.mp4") == tmp_path / "x (2).mp4"
+
+
+async def test_queue_runs_bounded_and_cancels(tmp_path: Path) -> None:
+    server = FileServer()
+    gate = asyncio.Event()
+    states: list[tuple[str, DownloadState]] = []
+
+    async def slow_resolve() -> DownloadTarget:
+        await gate.wait()
+        return DownloadTarget(url="https://files.example/x", expected_size=len(PAYLOAD))
+
+    async with make_client(server) as client:
+        queue = DownloadQueue(client, tmp_path, concurrency=1,
+                              on_progress=lambda p: states.append((p.key, p.state)))
+        first = queue.add("r1", "one.mp4", slow_resolve)
+        second = queue.add("r2", "two.mp4", resolver())
+        await asyncio.sleep(0.05)
+        assert not server.requests  # r1 holds the only slot, r2 waits
+        assert queue.cancel("r2")
+        gate.set()
+        assert await first == tmp_path / "one.mp4"
+        assert await second is None
+    assert ("r2", DownloadState.CANCELLED) in states
+    assert ("r1", DownloadState.DONE) in states
+
+
+async def test_queue_retries_network_errors_by_resuming(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = FileServer()
+    server.drop_after = 200_000
+    original = server.handler
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        response = original(request)
+        server.drop_after = None  # only the first attempt drops
+        return response
+
+    monkeypatch.setattr("tui.core.downloads.asyncio.sleep", _no_sleep)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(flaky)) as client:
+        queue = DownloadQueue(client, tmp_path)
+        path = await queue.add("r1", "a.mp4", resolver())
+    assert path is not None and path.read_bytes() == PAYLOAD
+    assert server.requests[-1].headers["range"] == "bytes=200000-"
+
+
+async def _no_sleep(delay: float) -> None:
+    return None

@@ -1,0 +1,71 @@
+"""`meetdeck audit [--since WHEN] [--json]`: print the audit log of writes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+
+from tui.core.audit import AuditEntry, AuditLog
+from tui.core.errors import ConfigError
+from tui.core.paths import resolve_paths
+
+_AGE = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(text: str, *, now: datetime | None = None) -> datetime:
+    """An ISO date/time (naive means UTC) or an age such as 30m, 2h, 3d, 1w."""
+    match = _AGE.match(text.strip().lower())
+    if match:
+        amount, unit = int(match.group(1)), _UNITS[match.group(2)]
+        return (now or datetime.now(UTC)) - timedelta(**{unit: amount})
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(
+            f"--since {text!r} is neither an ISO date/time (2026-11-21, 2026-11-21T08:00) "
+            "nor an age (30m, 2h, 3d, 1w).") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def run(args: argparse.Namespace) -> int:
+    since = parse_since(args.since) if args.since else None
+    log = AuditLog(resolve_paths().audit_log)
+    count = 0
+    for entry in log.entries(since):
+        count += 1
+        print(json.dumps(_as_dict(entry), ensure_ascii=False) if args.json else format_entry(entry))
+    if count == 0 and not args.json:
+        print("No audit entries" + (f" since {since:%Y-%m-%d %H:%M} UTC." if since else "."),
+              file=sys.stderr)
+    return 0
+
+
+def format_entry(entry: AuditEntry) -> str:
+    when = entry.time.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    head = f"{when}Z  {entry.profile:<10} {entry.provider:<13} {entry.action:<10} {entry.phase:<6}"
+    if entry.phase == "intent":
+        labels = [_clean(t.get("label") or t.get("key", "")) for t in entry.targets]
+        return f"{head} {len(labels)} target(s): {', '.join(labels[:5])}" + (
+            " ..." if len(labels) > 5 else "")
+    ok = sum(1 for o in entry.outcomes if o.get("ok"))
+    failed = [o for o in entry.outcomes if not o.get("ok")]
+    text = f"{head} {ok} ok, {len(failed)} failed"
+    for outcome in failed[:10]:
+        text += f"\n    {_clean(str(outcome.get('target')))}: {_clean(str(outcome.get('message')))}"
+    return text
+
+
+def _clean(text: str) -> str:
+    """Names come from APIs: keep terminal escapes out of the operator's terminal."""
+    return "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
+
+
+def _as_dict(entry: AuditEntry) -> dict[str, object]:
+    return {"id": entry.id, "time": entry.time.isoformat(), "phase": entry.phase,
+            "profile": entry.profile, "provider": entry.provider, "action": entry.action,
+            "event": entry.event, "targets": list(entry.targets),
+            "outcomes": list(entry.outcomes), "note": entry.note}
