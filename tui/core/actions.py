@@ -1,0 +1,131 @@
+"""The one path every write takes: read-only check, confirmation, audit, call, audit.
+
+The Deck builds a `Confirmation` from what the person was shown (the dialog in the TUI,
+the prompt in the CLI) and hands it to `WriteGate.run` together with the call to make.
+The gate refuses a read-only profile before anything is sent, refuses a confirmation
+that does not match the targets, writes the audit intent (and refuses to proceed if the
+audit log cannot be written), runs the call, and writes the per-target result. A call
+that fails part way reports only what the service confirmed as done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from tui.core.audit import AuditLog, AuditTarget
+from tui.core.errors import MeetdeckError, ReadOnlyMode
+from tui.core.models import ActionOutcome, ActionResult
+
+# Above this many targets the person must type the count to confirm.
+TYPED_CONFIRMATION_ABOVE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """What the person agreed to: this action, on exactly these targets, in this profile."""
+
+    profile: str
+    action: str
+    target_keys: frozenset[str]
+    event_key: str | None = None
+    typed_count: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        profile: str,
+        action: str,
+        target_keys: Sequence[str],
+        *,
+        event_key: str | None = None,
+        typed_count: int | None = None,
+    ) -> Confirmation:
+        return cls(profile, action, frozenset(target_keys), event_key, typed_count)
+
+    @staticmethod
+    def needs_typed_count(count: int) -> bool:
+        return count > TYPED_CONFIRMATION_ABOVE
+
+
+class ConfirmationMismatch(MeetdeckError):
+    title = "Not confirmed"
+
+
+class WriteGate:
+    """Read-only check, confirmation check and audit around every write."""
+
+    def __init__(self, *, profile: str, read_only: bool, audit: AuditLog) -> None:
+        self.profile = profile
+        self.read_only = read_only
+        self.audit = audit
+
+    def check_writable(self) -> None:
+        """Raise ReadOnlyMode when this profile may not write."""
+        if self.read_only:
+            raise ReadOnlyMode(
+                f"Profile {self.profile!r} is read-only, so nothing was sent. Writes are "
+                "allowed when read_only is off for the profile and --read-only is not given."
+            )
+
+    async def run(
+        self,
+        *,
+        provider: str,
+        action: str,
+        targets: Sequence[AuditTarget],
+        confirmation: Confirmation,
+        call: Callable[[], Awaitable[ActionResult]],
+        event_key: str | None = None,
+    ) -> ActionResult:
+        """Run one confirmed write and return the per-target outcome.
+
+        A typed error raised by `call` becomes a failed outcome for every target that
+        the service did not confirm; it is recorded in the audit log, not re-raised.
+        """
+        self.check_writable()
+        self._check_confirmation(action, targets, confirmation, event_key)
+        entry = self.audit.intent(profile=self.profile, provider=provider, action=action,
+                                  targets=targets, event=event_key)
+        note = ""
+        try:
+            result = await call()
+        except MeetdeckError as exc:
+            note = f"{exc.title}: {exc.sentence}"
+            result = ActionResult(action, tuple(
+                ActionOutcome(t.key, False, exc.sentence) for t in targets))
+        except BaseException:
+            # Cancelled or crashed mid-call: record that the outcome is unknown, then go on
+            # unwinding. Nothing is reported as done.
+            self.audit.result(entry, profile=self.profile, provider=provider, action=action,
+                              event=event_key, note="interrupted; outcome unknown",
+                              outcomes=[ActionOutcome(t.key, False, "interrupted")
+                                        for t in targets])
+            raise
+        self.audit.result(entry, profile=self.profile, provider=provider, action=action,
+                          event=event_key, outcomes=result.outcomes, note=note)
+        return result
+
+    def _check_confirmation(
+        self,
+        action: str,
+        targets: Sequence[AuditTarget],
+        confirmation: Confirmation,
+        event_key: str | None,
+    ) -> None:
+        keys = frozenset(t.key for t in targets)
+        problems = []
+        if confirmation.profile != self.profile:
+            problems.append(f"it was given for profile {confirmation.profile!r}")
+        if confirmation.action != action:
+            problems.append(f"it was given for {confirmation.action!r}")
+        if confirmation.target_keys != keys:
+            problems.append("the selection changed since it was given")
+        if confirmation.event_key != event_key:
+            problems.append("it was given for another event")
+        if Confirmation.needs_typed_count(len(keys)) and confirmation.typed_count != len(keys):
+            problems.append(f"acting on {len(keys)} people needs the count typed")
+        if problems:
+            raise ConfirmationMismatch(
+                "Nothing was sent: the confirmation does not match (" + "; ".join(problems)
+                + "). Select again and confirm.")
