@@ -1,0 +1,58 @@
+"""Settings of the sandbox and its fixed demo credentials."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+@dataclass
+class SandboxConfig:
+    """How the sandbox is served and what it generates.
+
+    Attributes:
+        host: Interface to bind; only loopback addresses are allowed.
+        port: TCP port; 0 picks an ephemeral one (see `start_background`).
+        seed: Seed of the generated data (same seed + anchor + size -> same data).
+        registrants: Registrants of the one "big" Zoom webinar.
+        latency_ms: Delay added to every emulated request.
+        error_rate: Probability of a random 500/502/503/504 on emulated requests.
+        token_ttl: Lifetime of access tokens in seconds (`expires_in`).
+        rate_limit_scale: Multiplier of every per-second rate limit; 0 disables them.
+        anchor: The day the data is generated around (UTC); None means today's UTC
+            midnight. Historical data lies before it, upcoming data after it.
+        recording_bytes: Typical size of a recording file (each varies around it).
+        large_recording_bytes: Size of the one "large" recording per product.
+        request_log_size: Entries the request log keeps (oldest dropped first).
+        seeit_409_ms: For this long after `POST /sessions`, `GET /sessions/{uuid}`
+            answers 409 as the spec allows ("not consistent yet"); 0 turns it off.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    seed: int = 1
+    registrants: int = 500
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    token_ttl: int = 3600
+    rate_limit_scale: float = 1.0
+    anchor: datetime | None = None
+    recording_bytes: int = 4_000_000
+    large_recording_bytes: int = 2_500_000_000
+    request_log_size: int = 5000
+    seeit_409_ms: int = 0
+
+    def resolved_anchor(self) -> datetime:
+        """The anchor as an aware UTC datetime (today's UTC midnight by default)."""
+        if self.anchor is None:
+            now = datetime.now(UTC)
+            return now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if self.anchor.tzinfo is None:
+            return self.anchor.replace(tzinfo=UTC)
+        return self.anchor.astimezone(UTC)
+
+
+GOTO_ADMIN_CLIENT = ("demo-admin", "demo-admin-secret")
+GOTO_ORGANIZER_CLIENT = ("demo-organizer", "demo-organizer-secret")
+ZOOM_ACCOUNT_ID = "demo-account"
+ZOOM_CLIENT = ("demo-zoom", "demo-zoom-secret")

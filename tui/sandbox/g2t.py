@@ -1,0 +1,341 @@
+"""GoTo Training REST API v1 under /G2T/rest (every operation of gototraining.openapi.yml)."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from tui.sandbox.files import goto_file_url
+from tui.sandbox.gen_goto import INT64_HIGH, INT64_LOW
+from tui.sandbox.model import G2TRegistrant, Organizer, Training, TrainingSession
+from tui.sandbox.state import SandboxState
+from tui.sandbox.web import (
+    base_url,
+    caller,
+    goto_error,
+    iso,
+    json_body,
+    parse_time,
+    require_admin,
+    require_self_or_admin,
+    sandbox,
+)
+
+
+def organizer_json(o: Organizer) -> dict[str, Any]:
+    return {"organizerKey": str(o.key), "email": o.email, "givenName": o.first_name,
+            "surname": o.last_name}
+
+
+def _organizers(state: SandboxState, keys: list[int]) -> list[dict[str, Any]]:
+    return [organizer_json(state.goto.organizers[k]) for k in keys if k in state.goto.organizers]
+
+
+def training_json(state: SandboxState, t: Training) -> dict[str, Any]:
+    return {
+        "trainingKey": str(t.key), "trainingId": t.training_id, "name": t.name,
+        "description": t.description, "timeZone": t.time_zone,
+        "times": [{"startDate": iso(a), "endDate": iso(b)} for a, b in t.times],
+        "organizers": _organizers(state, t.organizer_keys),
+        "registrationSettings": {"disableConfirmationEmail": t.disable_confirmation_email,
+                                 "disableWebRegistration": t.disable_web_registration},
+    }
+
+
+def registrant_json(request: Request, t: Training, r: G2TRegistrant) -> dict[str, Any]:
+    base = base_url(request)
+    return {"email": r.email, "givenName": r.given_name, "surname": r.surname,
+            "status": r.status, "registrationDate": iso(r.registration_date),
+            "joinUrl": f"{base}/_sandbox/join/g2t/{t.key}/{r.key}",
+            "confirmationUrl": f"{base}/_sandbox/confirm/g2t/{t.key}/{r.key}",
+            "registrantKey": str(r.key)}
+
+
+def session_json(state: SandboxState, t: Training, s: TrainingSession) -> dict[str, Any]:
+    return {"sessionKey": str(s.key), "trainingName": t.name,
+            "sessionStartTime": iso(s.start), "sessionEndTime": iso(s.end),
+            "attendanceCount": len(s.attendee_keys),
+            "duration": int((s.end - s.start).total_seconds() // 60),
+            "organizers": _organizers(state, t.organizer_keys)}
+
+
+def _training(request: Request, with_organizer: bool = True) -> Training:
+    """The training in the path, checked against the organizer in the path and the caller."""
+    state = sandbox(request)
+    training = state.goto.trainings.get(request.path_params["training_key"])
+    if with_organizer:
+        key = request.path_params["organizer_key"]
+        require_self_or_admin(request, key)
+        if training is None or key not in training.organizer_keys:
+            raise goto_error(404, "NotFound", "Training not found")
+        return training
+    if training is None:
+        raise goto_error(404, "NotFound", "Training not found")
+    who = caller(request)
+    if not who.admin and who.key not in training.organizer_keys:
+        raise goto_error(403, "AccessDenied", "Not an organizer of this training")
+    return training
+
+
+def _times(body: Any) -> list[tuple[datetime, datetime]]:
+    times = []
+    for item in body.get("times") or []:
+        start = parse_time(str(item.get("startDate", ""))) if isinstance(item, dict) else None
+        end = parse_time(str(item.get("endDate", ""))) if isinstance(item, dict) else None
+        if start is None or end is None or end < start:
+            raise goto_error(400, "InvalidRequest", "times need startDate <= endDate (ISO 8601)")
+        times.append((start, end))
+    if not times:
+        raise goto_error(400, "InvalidRequest", "At least one time range is required")
+    return times
+
+
+async def account_organizers(request: Request) -> Response:
+    require_admin(request)
+    state = sandbox(request)
+    if request.path_params["account_key"] != state.goto.account_key:
+        raise goto_error(403, "AccessDenied", "Not your account")
+    return JSONResponse([organizer_json(o) for o in state.goto.organizers.values()
+                         if "G2T" in o.products])
+
+
+async def trainings(request: Request) -> Response:
+    state = sandbox(request)
+    key = request.path_params["organizer_key"]
+    require_self_or_admin(request, key)
+    if key not in state.goto.organizers:
+        raise goto_error(404, "NotFound", "Organizer not found")
+    if request.method == "GET":
+        found = [t for t in state.goto.trainings.values() if key in t.organizer_keys]
+        found.sort(key=lambda t: (t.times[0][0], t.key))
+        return JSONResponse([training_json(state, t) for t in found])
+    body = await json_body(request)
+    if not isinstance(body, dict) or not body.get("name") or not body.get("timeZone"):
+        raise goto_error(400, "InvalidRequest", "name, timeZone and times are required")
+    settings = body.get("registrationSettings") or {}
+    new_key = max(state.goto.trainings, default=INT64_LOW) + 1
+    organizers = [key, *[int(k) for k in body.get("organizers") or [] if int(k) != key]]
+    rng = random.Random(new_key)
+    state.goto.trainings[new_key] = Training(
+        new_key, f"{rng.randint(100, 999)}-{rng.randint(100, 999)}-{rng.randint(100, 999)}",
+        str(body["name"]), str(body.get("description", "")), str(body["timeZone"]),
+        _times(body), organizers, bool(settings.get("disableConfirmationEmail", False)),
+        bool(settings.get("disableWebRegistration", False)))
+    return JSONResponse(str(new_key), status_code=201)  # the key as a bare JSON string
+
+
+async def training(request: Request) -> Response:
+    state = sandbox(request)
+    found = _training(request)
+    if request.method == "DELETE":
+        del state.goto.trainings[found.key]
+        return Response(status_code=204)
+    return JSONResponse(training_json(state, found))
+
+
+async def manage_url(request: Request) -> Response:
+    found = _training(request)
+    return JSONResponse(f"{base_url(request)}/_sandbox/manage/g2t/{found.key}")
+
+
+async def start_url(request: Request) -> Response:
+    found = _training(request)
+    return JSONResponse(f"{base_url(request)}/_sandbox/start/g2t/{found.key}")
+
+
+async def start_training(request: Request) -> Response:
+    found = _training(request, with_organizer=False)
+    return JSONResponse({"hostURL": f"{base_url(request)}/_sandbox/start/g2t/{found.key}"})
+
+
+async def name_description(request: Request) -> Response:
+    found = _training(request)
+    body = await json_body(request)
+    if not isinstance(body, dict) or not body.get("name"):
+        raise goto_error(400, "InvalidRequest", "name is required")
+    found.name, found.description = str(body["name"]), str(body.get("description", ""))
+    return Response(status_code=204)
+
+
+async def training_organizers(request: Request) -> Response:
+    state = sandbox(request)
+    found = _training(request)
+    if request.method == "GET":
+        return JSONResponse(_organizers(state, found.organizer_keys))
+    body = await json_body(request)
+    keys = body.get("organizers") if isinstance(body, dict) else None
+    if not isinstance(keys, list) or not keys:
+        raise goto_error(400, "InvalidRequest", "organizers must be a non-empty list of keys")
+    if any(int(k) not in state.goto.organizers for k in keys):
+        raise goto_error(400, "InvalidRequest", "Unknown organizer key")
+    found.organizer_keys = [int(k) for k in keys]
+    return Response(status_code=204)
+
+
+async def registration_settings(request: Request) -> Response:
+    found = _training(request)
+    body = await json_body(request)
+    if not isinstance(body, dict) or not {"disableConfirmationEmail",
+                                          "disableWebRegistration"} <= set(body):
+        raise goto_error(400, "InvalidRequest",
+                         "disableConfirmationEmail and disableWebRegistration are required")
+    found.disable_confirmation_email = bool(body["disableConfirmationEmail"])
+    found.disable_web_registration = bool(body["disableWebRegistration"])
+    return Response(status_code=204)
+
+
+async def times(request: Request) -> Response:
+    found = _training(request)
+    body = await json_body(request)
+    if not isinstance(body, dict) or not body.get("timeZone"):
+        raise goto_error(400, "InvalidRequest", "timeZone and times are required")
+    found.times, found.time_zone = _times(body), str(body["timeZone"])
+    return JSONResponse({
+        "notifiedRegistrants": len(found.registrants) if body.get("notifyRegistrants") else 0,
+        "notifiedTrainers": len(found.organizer_keys) if body.get("notifyTrainers") else 0})
+
+
+async def registrants(request: Request) -> Response:
+    state = sandbox(request)
+    found = _training(request)
+    if request.method == "GET":
+        return JSONResponse([registrant_json(request, found, r)
+                             for r in found.registrants.values()])
+    body = await json_body(request)
+    if not isinstance(body, dict) or not all(body.get(f) for f in ("email", "givenName",
+                                                                   "surname")):
+        raise goto_error(400, "InvalidRequest", "email, givenName and surname are required")
+    email = str(body["email"])
+    if any(r.email.lower() == email.lower() for r in found.registrants.values()):
+        raise goto_error(409, "Conflict", f"{email} is already registered")
+    key = max((r.key for t in state.goto.trainings.values() for r in t.registrants.values()),
+              default=INT64_LOW) + 1
+    if key >= INT64_HIGH:
+        key = INT64_LOW + len(found.registrants)
+    registrant = G2TRegistrant(key, email, str(body["givenName"]), str(body["surname"]),
+                               "APPROVED", state.now())
+    found.registrants[key] = registrant
+    wire = registrant_json(request, found, registrant)
+    return JSONResponse({k: wire[k] for k in ("joinUrl", "confirmationUrl", "registrantKey")},
+                        status_code=201)
+
+
+async def registrant(request: Request) -> Response:
+    found = _training(request)
+    key = request.path_params["registrant_key"]
+    person = found.registrants.get(key)
+    if person is None:
+        raise goto_error(404, "NotFound", "Registrant not found")
+    if request.method == "DELETE":
+        del found.registrants[key]
+        return Response(status_code=204)
+    return JSONResponse(registrant_json(request, found, person))
+
+
+async def recordings(request: Request) -> Response:
+    found = _training(request, with_organizer=False)
+    base = base_url(request)
+    return JSONResponse({"trainingKey": found.key, "recordingList": [
+        {"recordingId": r.id, "name": r.name, "description": r.description,
+         "registrationUrl": f"{base}/_sandbox/register/g2t/{found.key}",
+         "downloadUrl": f"{base}/G2T/rest/trainings/{found.key}/recordings/{r.id}",
+         "startDate": iso(r.start), "endDate": iso(r.end)} for r in found.recordings]})
+
+
+async def recording_download(request: Request) -> Response:
+    found = _training(request, with_organizer=False)
+    rec_id = request.path_params["recording_id"]
+    for rec in found.recordings:
+        if rec.id == rec_id:
+            return RedirectResponse(goto_file_url(request, rec.file), status_code=302)
+    raise goto_error(404, "NotFound", "Recording not found")
+
+
+def _own_trainings(request: Request) -> tuple[SandboxState, list[Training]]:
+    state = sandbox(request)
+    key = request.path_params["organizer_key"]
+    require_self_or_admin(request, key)
+    return state, [t for t in state.goto.trainings.values() if key in t.organizer_keys]
+
+
+async def report_sessions(request: Request) -> Response:
+    state, own = _own_trainings(request)
+    body = await json_body(request)
+    start = parse_time(str(body.get("startDate", ""))) if isinstance(body, dict) else None
+    end = parse_time(str(body.get("endDate", ""))) if isinstance(body, dict) else None
+    if start is None or end is None:
+        raise goto_error(400, "InvalidRequest", "startDate and endDate are required (ISO 8601)")
+    rows = [(s.start, session_json(state, t, s)) for t in own for s in t.sessions
+            if start <= s.start <= end]
+    return JSONResponse([row for _, row in sorted(rows, key=lambda r: r[0])])
+
+
+async def report_training(request: Request) -> Response:
+    state = sandbox(request)
+    found = _training(request)
+    return JSONResponse([session_json(state, found, s) for s in found.sessions])
+
+
+async def report_attendees(request: Request) -> Response:
+    state, own = _own_trainings(request)
+    key = request.path_params["session_key"]
+    for t in own:
+        for s in t.sessions:
+            if s.key == key:
+                return JSONResponse(_attendance(state, t, s))
+    raise goto_error(404, "NotFound", "Session not found")
+
+
+def _attendance(state: SandboxState, t: Training, s: TrainingSession) -> list[dict[str, Any]]:
+    rng = random.Random(f"{state.config.seed}:g2t-attendance:{s.key}")
+    length = int((s.end - s.start).total_seconds())
+    rows = []
+    for key in s.attendee_keys:
+        person = t.registrants.get(key)
+        if person is None:
+            continue
+        parts, total, pos = [], 0, rng.randint(0, 600)
+        for _ in range(rng.randint(1, 3)):
+            if pos >= length - 60:
+                break
+            leave = rng.randint(pos + 60, length)
+            parts.append({"joinTime": iso(s.start + timedelta(seconds=pos)),
+                          "leaveTime": iso(s.start + timedelta(seconds=leave)),
+                          "timeInPartOfSession": (leave - pos) // 60})
+            total += (leave - pos) // 60
+            pos = leave + rng.randint(30, 300)
+        rows.append({"givenName": person.given_name, "surname": person.surname,
+                     "email": person.email, "timeInSession": total, "inSessionTimes": parts})
+    return rows
+
+
+P = "/G2T/rest"
+OT = f"{P}/organizers/{{organizer_key:int}}/trainings/{{training_key:int}}"
+ROUTES = [
+    Route(f"{P}/accounts/{{account_key:int}}/organizers", account_organizers),
+    Route(f"{P}/organizers/{{organizer_key:int}}/trainings", trainings, methods=["GET", "POST"]),
+    Route(OT, training, methods=["GET", "DELETE"]),
+    Route(f"{OT}/manageUrl", manage_url),
+    Route(f"{OT}/nameDescription", name_description, methods=["PUT"]),
+    Route(f"{OT}/organizers", training_organizers, methods=["GET", "PUT"]),
+    Route(f"{OT}/registrants", registrants, methods=["GET", "POST"]),
+    Route(f"{OT}/registrants/{{registrant_key:int}}", registrant, methods=["GET", "DELETE"]),
+    Route(f"{OT}/registrationSettings", registration_settings, methods=["PUT"]),
+    Route(f"{OT}/startUrl", start_url),
+    Route(f"{OT}/times", times, methods=["PUT"]),
+    Route(f"{P}/trainings/{{training_key:int}}/recordings", recordings),
+    Route(f"{P}/trainings/{{training_key:int}}/recordings/{{recording_id:int}}",
+          recording_download),
+    Route(f"{P}/trainings/{{training_key:int}}/start", start_training),
+    Route(f"{P}/reports/organizers/{{organizer_key:int}}/sessions", report_sessions,
+          methods=["POST"]),
+    Route(f"{P}/reports/organizers/{{organizer_key:int}}/sessions/{{session_key:int}}/attendees",
+          report_attendees),
+    Route(f"{P}/reports/organizers/{{organizer_key:int}}/trainings/{{training_key:int}}",
+          report_training),
+]

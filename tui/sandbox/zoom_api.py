@@ -1,0 +1,277 @@
+"""Zoom API v2 under /zoom/v2 (the 14 operations of the zoom.openapi.yml excerpt)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import unquote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tui.sandbox import zoom_views as views
+from tui.sandbox.model import ZOOM_STATUSES, RegistrantTable, ZoomEvent, ZoomUser
+from tui.sandbox.state import SandboxState
+from tui.sandbox.web import base_url, json_body, query_int, sandbox, zoom_error
+
+MAX_STATUS_BATCH = 30
+ACTIONS = {"approve": 1, "deny": 2, "cancel": 3}
+
+
+def _user(state: SandboxState, user_id: str) -> ZoomUser:
+    if user_id == "me":
+        return state.zoom.users[state.zoom.owner_id]
+    found = state.zoom.users.get(user_id)
+    if found is None:
+        found = next((u for u in state.zoom.users.values()
+                      if u.email.lower() == user_id.lower()), None)
+    if found is None:
+        raise zoom_error(404, 1001, f"User does not exist: {user_id}.")
+    return found
+
+
+def _event(state: SandboxState, event_id: int, webinar: bool) -> ZoomEvent:
+    found = (state.zoom.webinars if webinar else state.zoom.meetings).get(event_id)
+    if found is None:
+        what = "Webinar" if webinar else "Meeting"
+        raise zoom_error(404, 3001, f"{what} {event_id} is not found or has expired.")
+    return found
+
+
+def _token(*parts: object) -> str:
+    return base64.urlsafe_b64encode(":".join(map(str, parts)).encode()).decode().rstrip("=")
+
+
+def _untoken(token: str, count: int) -> list[int]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        values = [int(v) for v in raw.split(":")]
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        values = []
+    if len(values) != count:
+        raise zoom_error(400, 300, "Invalid next_page_token.")
+    return values
+
+
+def _page(request: Request, items: list[Any], key: str) -> dict[str, Any]:
+    """Offset paging with page_size, page_number and next_page_token."""
+    size = query_int(request, "page_size", 30, 1, 300, zoom=True)
+    token = request.query_params.get("next_page_token")
+    if token:
+        start, number = _untoken(token, 2)
+    else:
+        number = query_int(request, "page_number", 1, 1, 10**9, zoom=True)
+        start = (number - 1) * size
+    chunk = items[start:start + size]
+    following = start + size < len(items)
+    return {"page_count": math.ceil(len(items) / size), "page_number": number,
+            "page_size": size, "total_records": len(items),
+            "next_page_token": _token(start + size, number + 1) if following else "",
+            key: chunk}
+
+
+async def users(request: Request) -> Response:
+    state = sandbox(request)
+    status = request.query_params.get("status") or "active"
+    if status not in ("active", "inactive", "pending"):
+        raise _invalid("status")
+    found = [views.user_json(u) for u in state.zoom.users.values() if u.status == status]
+    return JSONResponse(_page(request, found, "users"))
+
+
+async def user(request: Request) -> Response:
+    state = sandbox(request)
+    return JSONResponse(views.user_json(_user(state, request.path_params["user_id"]), full=True))
+
+
+async def user_webinars(request: Request) -> Response:
+    state = sandbox(request)
+    host = _user(state, request.path_params["user_id"])
+    kind = request.query_params.get("type") or "scheduled"
+    now = state.now()
+    found = [e for e in state.zoom.webinars.values() if e.host_id == host.id
+             and (kind != "upcoming" or e.end >= now)]
+    found.sort(key=lambda e: (e.start, e.id))
+    base = base_url(request)
+    return JSONResponse(_page(request, [views.event_item_json(base, e) for e in found],
+                              "webinars"))
+
+
+async def user_meetings(request: Request) -> Response:
+    state = sandbox(request)
+    host = _user(state, request.path_params["user_id"])
+    params = request.query_params
+    kind = params.get("type") or "scheduled"
+    now = state.now()
+    tests = {
+        "scheduled": lambda e: e.end >= now or e.status == "started",
+        "live": lambda e: e.status == "started",
+        "upcoming": lambda e: e.start >= now or e.status == "started",
+        "upcoming_meetings": lambda e: e.start >= now or e.status == "started",
+        "previous_meetings": lambda e: e.end < now and e.status != "started",
+    }
+    if kind not in tests:
+        raise _invalid("type")
+    low, high = _day(params.get("from")), _day(params.get("to"))
+    found = [e for e in state.zoom.meetings.values() if e.host_id == host.id and tests[kind](e)
+             and (low is None or e.start.date() >= low)
+             and (high is None or e.start.date() <= high)]
+    found.sort(key=lambda e: (e.start, e.id))
+    base = base_url(request)
+    return JSONResponse(_page(request, [views.event_item_json(base, e) for e in found],
+                              "meetings"))
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise zoom_error(400, 300, f"Invalid date: {value}. Use yyyy-mm-dd.") from None
+
+
+def _invalid(field: str) -> Exception:
+    return zoom_error(400, 300, "Validation Failed.",
+                      [{"field": field, "message": "Invalid field."}])
+
+
+async def event(request: Request) -> Response:
+    state = sandbox(request)
+    webinar = request.url.path.startswith("/zoom/v2/webinars/")
+    found = _event(state, request.path_params["event_id"], webinar)
+    host = state.zoom.users[found.host_id]
+    return JSONResponse(views.event_json(base_url(request), found, host))
+
+
+def _table(request: Request) -> tuple[ZoomEvent, RegistrantTable, bool]:
+    state = sandbox(request)
+    meeting = request.url.path.startswith("/zoom/v2/meetings/")
+    found = _event(state, request.path_params["event_id"], not meeting)
+    if found.registrants is None:
+        raise zoom_error(400, 3000,
+                         f"Registration has not been enabled for this meeting: {found.id}.")
+    return found, found.registrants, meeting
+
+
+async def registrants(request: Request) -> Response:
+    found, table, meeting = _table(request)
+    status = request.query_params.get("status") or "approved"  # the spec's default
+    if status not in ("pending", "approved", "denied"):
+        raise _invalid("status")
+    code = ZOOM_STATUSES.index(status)
+    size = query_int(request, "page_size", 30, 1, 300, zoom=True)
+    token = request.query_params.get("next_page_token")
+    if token:
+        event_id, token_code, start, number = _untoken(token, 4)
+        if event_id != found.id or token_code != code:
+            raise zoom_error(400, 300, "Invalid next_page_token.")
+    else:
+        number = query_int(request, "page_number", 1, 1, 10**9, zoom=True)
+        start = table.nth(code, (number - 1) * size) if number > 1 else 0
+    indexes, following = table.page(code, start, size)
+    total = table.count(code)
+    base = base_url(request)
+    return JSONResponse({
+        "page_count": math.ceil(total / size), "page_number": number, "page_size": size,
+        "total_records": total,
+        "next_page_token": _token(found.id, code, following, number + 1)
+        if following is not None else "",
+        "registrants": [views.registrant_json(base, table, i, meeting) for i in indexes],
+    })
+
+
+async def registrant(request: Request) -> Response:
+    _, table, meeting = _table(request)
+    index = table.index_of(request.path_params["registrant_id"])
+    if index is None or table.status[index] == 3:
+        raise zoom_error(404, 3043 if meeting else 3001, "Registrant not found.")
+    return JSONResponse(views.registrant_json(base_url(request), table, index, meeting, full=True))
+
+
+async def registrant_status(request: Request) -> Response:
+    _, table, _ = _table(request)
+    body = await json_body(request)
+    if not isinstance(body, dict):
+        raise zoom_error(400, 300, "Request Body should be a valid JSON object.")
+    action = body.get("action")
+    if action not in ACTIONS:
+        raise _invalid("action")
+    people = body.get("registrants")
+    if not isinstance(people, list) or not people:
+        raise zoom_error(400, 300, "Validation Failed.",
+                         [{"field": "registrants", "message": "At least one registrant."}])
+    if len(people) > MAX_STATUS_BATCH:
+        raise zoom_error(400, 300, "Validation Failed.", [{
+            "field": "registrants",
+            "message": f"You can only update {MAX_STATUS_BATCH} registrants at a time."}])
+    for person in people:
+        if not isinstance(person, dict):
+            raise _invalid("registrants")
+        index = None
+        if person.get("id"):
+            index = table.index_of(str(person["id"]))
+        if index is None and person.get("email"):
+            index = table.index_of_email(str(person["email"]))
+        if index is not None and table.status[index] != 3:
+            table.status[index] = ACTIONS[action]
+    return Response(status_code=204)
+
+
+async def user_recordings(request: Request) -> Response:
+    state = sandbox(request)
+    host = _user(state, request.path_params["user_id"])
+    params = request.query_params
+    today = state.now().date()
+    low = _day(params.get("from")) or today
+    high = _day(params.get("to")) or (low + timedelta(days=1))
+    high = min(high, low + timedelta(days=31))  # "The maximum range can be a month."
+    start = datetime.combine(low, time.min, UTC)
+    end = datetime.combine(high, time.max, UTC)
+    meeting_id = params.get("meeting_id")
+    found = [e for e in state.zoom.meetings.values()
+             if e.host_id == host.id and e.recording is not None and start <= e.start <= end
+             and (not meeting_id or str(e.id) == meeting_id)]
+    found.sort(key=lambda e: (e.start, e.id), reverse=True)
+    base = base_url(request)
+    items = [views.recording_json(base, e.recording, e) for e in found if e.recording]
+    page = _page(request, items, "meetings")
+    page.pop("page_number")
+    page.update({"from": low.isoformat(), "to": high.isoformat()})
+    return JSONResponse(page)
+
+
+async def meeting_recordings(request: Request) -> Response:
+    state = sandbox(request)
+    wanted = unquote(request.path_params["meeting_id"])  # UUIDs with '/' come double-encoded
+    found = None
+    for e in state.zoom.meetings.values():
+        if e.recording is not None and (str(e.id) == wanted or e.uuid == wanted):
+            found = e
+            break
+    if found is None or found.recording is None:
+        raise zoom_error(404, 3301, "There is no recording for this meeting.")
+    return JSONResponse(views.recording_json(base_url(request), found.recording, found, full=True))
+
+
+P = "/zoom/v2"
+ROUTES = [
+    Route(f"{P}/users", users),
+    Route(f"{P}/users/{{user_id}}", user),
+    Route(f"{P}/users/{{user_id}}/webinars", user_webinars),
+    Route(f"{P}/users/{{user_id}}/meetings", user_meetings),
+    Route(f"{P}/users/{{user_id}}/recordings", user_recordings),
+    Route(f"{P}/webinars/{{event_id:int}}", event),
+    Route(f"{P}/webinars/{{event_id:int}}/registrants", registrants),
+    Route(f"{P}/webinars/{{event_id:int}}/registrants/status", registrant_status, methods=["PUT"]),
+    Route(f"{P}/webinars/{{event_id:int}}/registrants/{{registrant_id}}", registrant),
+    Route(f"{P}/meetings/{{event_id:int}}", event),
+    Route(f"{P}/meetings/{{event_id:int}}/registrants", registrants),
+    Route(f"{P}/meetings/{{event_id:int}}/registrants/status", registrant_status, methods=["PUT"]),
+    Route(f"{P}/meetings/{{event_id:int}}/registrants/{{registrant_id}}", registrant),
+    Route(f"{P}/meetings/{{meeting_id}}/recordings", meeting_recordings),
+]
