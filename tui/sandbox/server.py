@@ -116,6 +116,21 @@ def _check_host(host: str) -> None:
                          f"not {host!r}: it hands out fixed demo credentials.")
 
 
+def _bind(config: SandboxConfig) -> socket.socket:
+    """A listening-ready socket on the configured host and port (0: an ephemeral one)."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only when proto says TCP (else
+    # every keep-alive response waits ~40 ms for a delayed ACK).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((config.host, config.port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def serve(config: SandboxConfig) -> None:
     """Serve in the foreground until ctrl+c; prints the base URLs and a profile block."""
     try:
@@ -125,8 +140,15 @@ def serve(config: SandboxConfig) -> None:
         raise SystemExit(2) from None
     started = time.perf_counter()
     app = create_app(config)
+    try:
+        sock = _bind(config)
+    except OSError as exc:
+        print(f"meetdeck sandbox: cannot listen on {config.host}:{config.port} ({exc.strerror}); "
+              "choose another --port (0 picks a free one).", file=sys.stderr)
+        raise SystemExit(2) from None
+    port = int(sock.getsockname()[1])
     host = f"[{config.host}]" if ":" in config.host else config.host
-    base = f"http://{host}:{config.port}"
+    base = f"http://{host}:{port}"
     state: SandboxState = app.state.sandbox
     print(f"meetdeck sandbox (seed {config.seed}, {config.registrants} registrants in webinar "
           f"{state.zoom.big_webinar_id}; generated in {time.perf_counter() - started:.2f}s)")
@@ -138,7 +160,7 @@ def serve(config: SandboxConfig) -> None:
     print("\nctrl+c stops it.", flush=True)
     server = uvicorn.Server(_uvicorn_config(config, app, "warning"))
     with contextlib.suppress(KeyboardInterrupt):
-        server.run()
+        server.run(sockets=[sock])
     print("meetdeck sandbox stopped.")
 
 
@@ -179,12 +201,7 @@ def start_background(config: SandboxConfig) -> SandboxHandle:
     """
     _check_host(config.host)
     app = create_app(config)
-    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only when proto says TCP (else
-    # every keep-alive response waits ~40 ms for a delayed ACK).
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((config.host, config.port))
+    sock = _bind(config)
     port = int(sock.getsockname()[1])
     server = uvicorn.Server(_uvicorn_config(config, app, "error"))
     failure: list[BaseException] = []
