@@ -1,0 +1,35 @@
+"""Fixtures shared by the tests in tests/core.
+
+`sandbox`: one fake GoTo + Zoom cloud per test session (per xdist worker), served over
+real loopback HTTP on an ephemeral port. Tests that change its state (faults, token
+revocation) undo what they did; faults are cleared after every test using it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+SANDBOX_REGISTRANTS = 700  # the big Zoom webinar: more than two pages of 300
+
+
+@pytest.fixture(scope="session")
+def sandbox_session() -> Iterator[Any]:
+    """The sandbox server, started once (skips when tui.sandbox is not there yet)."""
+    try:
+        from tui.sandbox.server import SandboxConfig, start_background
+    except ImportError as exc:  # pragma: no cover - only while the sandbox is missing
+        pytest.skip(f"the sandbox (tui.sandbox.server) is not available: {exc}")
+    with start_background(SandboxConfig(port=0, seed=7, registrants=SANDBOX_REGISTRANTS,
+                                        recording_bytes=200_000)) as handle:
+        yield handle
+
+
+@pytest.fixture
+def sandbox(sandbox_session: Any) -> Iterator[Any]:
+    """The session's sandbox, with its faults cleared after the test."""
+    yield sandbox_session
+    httpx.delete(f"{sandbox_session.base_url}/_sandbox/faults", timeout=5)

@@ -1,0 +1,439 @@
+"""tui.core.http: retries, Retry-After, rate limits, error mapping, redacted log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import BaseModel, TypeAdapter
+
+from tui import __version__
+from tui.core.apilog import ApiLog, ApiLogEntry, redact_path
+from tui.core.config import HttpSettings
+from tui.core.errors import (
+    BadResponse,
+    MeetdeckError,
+    NeedsAdmin,
+    NetworkUnreachable,
+    NotFound,
+    RateLimited,
+    RequestRejected,
+    ServiceUnavailable,
+    SessionExpired,
+)
+from tui.core.http import ApiClient, Connection, clean_text, parse_retry_after
+
+Handler = Callable[[httpx.Request], Any]
+
+
+class FakeTokens:
+    """A TokenSource that hands out tok-1, then tok-2 after a 401, and so on."""
+
+    def __init__(self) -> None:
+        self.current = "tok-1"
+        self.refreshes = 0
+
+    async def token(self) -> str:
+        return self.current
+
+    async def after_unauthorized(self, rejected: str) -> str:
+        self.refreshes += 1
+        self.current = f"tok-{self.refreshes + 1}"
+        return self.current
+
+    def expired_error(self) -> MeetdeckError:
+        return SessionExpired("Sign in again with `meetdeck auth login goto --profile p`.")
+
+
+class Sleeps:
+    """Records backoff sleeps instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+def make_api(
+    tmp_path: Path,
+    handler: Handler,
+    *,
+    auth: FakeTokens | None = None,
+    rate: float | None = None,
+    admin: bool = False,
+    **http: float,
+) -> tuple[ApiClient, Sleeps, ApiLog]:
+    settings = HttpSettings(**http)
+    conn = Connection(settings, transport=httpx.MockTransport(handler))
+    log = ApiLog(tmp_path / "api.log")
+    sleeps = Sleeps()
+    api = ApiClient(conn, api="test", label="Test API", base_url="https://api.example.com/v1",
+                    log=log, auth=auth, rate=rate, forbidden_means_admin=admin, sleep=sleeps)
+    return api, sleeps, log
+
+
+# -- Retry-After ---------------------------------------------------------------------
+
+
+def test_retry_after_seconds_date_and_iso() -> None:
+    now = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("7", now_=now) == 7.0
+    assert parse_retry_after(" 1.5 ", now_=now) == 1.5
+    http_date = format_datetime(now + timedelta(seconds=30), usegmt=True)
+    assert parse_retry_after(http_date, now_=now) == pytest.approx(30.0)
+    assert parse_retry_after("2024-05-01T12:00:45Z", now_=now) == pytest.approx(45.0)
+    assert parse_retry_after("2024-05-01T12:01:00+00:00", now_=now) == pytest.approx(60.0)
+    assert parse_retry_after("2024-05-01T11:00:00Z", now_=now) == 0.0  # in the past
+    assert parse_retry_after("-3", now_=now) == 0.0
+    assert parse_retry_after("soon", now_=now) is None
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("") is None
+
+
+# -- retries ---------------------------------------------------------------------------
+
+
+async def test_429_with_retry_after_then_success(tmp_path: Path) -> None:
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            return httpx.Response(429, headers={"Retry-After": "2"})
+        return httpx.Response(200, json={"ok": True})
+
+    api, sleeps, _ = make_api(tmp_path, handler)
+    assert await api.get_json("/things") == {"ok": True}
+    assert len(calls) == 2
+    assert sleeps.calls == [2.0]
+
+
+async def test_get_retried_on_each_transient_status(tmp_path: Path) -> None:
+    statuses = [502, 503, 504]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(statuses.pop(0)) if statuses else httpx.Response(200, json=[])
+
+    api, sleeps, _ = make_api(tmp_path, handler, max_backoff=4.0)
+    assert await api.get_json("/things") == []
+    assert len(sleeps.calls) == 3
+    assert all(0 < s <= 4.0 for s in sleeps.calls)
+
+
+async def test_backoff_grows_and_is_capped(tmp_path: Path) -> None:
+    api, sleeps, _ = make_api(tmp_path, lambda r: httpx.Response(503), max_retries=6,
+                              max_backoff=3.0)
+    with pytest.raises(ServiceUnavailable) as info:
+        await api.get_json("/down")
+    assert len(sleeps.calls) == 6
+    assert max(sleeps.calls) <= 3.0
+    assert sleeps.calls[-1] >= 2.0  # grew to (near) the cap
+    assert "503" in info.value.sentence and "GET /v1/down" in info.value.sentence
+
+
+@pytest.mark.parametrize("method", ["POST", "DELETE"])
+async def test_post_and_delete_never_retried_on_5xx(tmp_path: Path, method: str) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        return httpx.Response(503)
+
+    api, sleeps, _ = make_api(tmp_path, handler)
+    with pytest.raises(ServiceUnavailable):
+        await api.request(method, "/things/1")
+    assert calls == [method]
+    assert sleeps.calls == []
+
+
+async def test_post_not_retried_after_a_lost_answer(tmp_path: Path) -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        raise httpx.ReadTimeout("slow", request=request)
+
+    api, sleeps, _ = make_api(tmp_path, handler)
+    with pytest.raises(NetworkUnreachable, match="timed out"):
+        await api.request("POST", "/things")
+    assert calls == 1 and sleeps.calls == []
+
+
+async def test_post_retried_after_429_which_refused_it_unprocessed(tmp_path: Path) -> None:
+    statuses = [429, 201]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(statuses.pop(0), headers={"Retry-After": "1"})
+
+    api, sleeps, _ = make_api(tmp_path, handler)
+    assert (await api.request("POST", "/things")).status_code == 201
+    assert sleeps.calls == [1.0]
+
+
+async def test_post_retried_when_the_connection_was_never_made(tmp_path: Path) -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(201, json={"id": 1})
+
+    api, _, _ = make_api(tmp_path, handler)
+    response = await api.request("POST", "/things", json_body={"a": 1})
+    assert response.status_code == 201 and calls == 2
+
+
+async def test_idempotent_put_is_retried(tmp_path: Path) -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(502) if calls == 1 else httpx.Response(204)
+
+    api, _, _ = make_api(tmp_path, handler)
+    assert (await api.request("PUT", "/status", json_body={})).status_code == 204
+    assert calls == 2
+
+
+async def test_connection_errors_become_network_unreachable(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("no route", request=request)
+
+    api, sleeps, log = make_api(tmp_path, handler, max_retries=2)
+    with pytest.raises(NetworkUnreachable) as info:
+        await api.get_json("/x")
+    assert "api.example.com" in info.value.sentence
+    assert len(sleeps.calls) == 2
+    assert [e.error for e in log.recent()] == ["ConnectError"] * 3
+
+
+async def test_rate_limited_after_retries_keeps_retry_after(tmp_path: Path) -> None:
+    api, sleeps, _ = make_api(tmp_path, lambda r: httpx.Response(
+        429, headers={"Retry-After": "3"}), max_retries=2)
+    with pytest.raises(RateLimited) as info:
+        await api.get_json("/x")
+    assert info.value.retry_after == 3.0
+    assert sleeps.calls == [3.0, 3.0]
+
+
+async def test_retry_after_beyond_cap_gives_up_at_once(tmp_path: Path) -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(429, headers={"Retry-After": "3600"})
+
+    api, sleeps, _ = make_api(tmp_path, handler, max_backoff=30.0)
+    with pytest.raises(RateLimited) as info:
+        await api.get_json("/x")
+    assert calls == 1 and sleeps.calls == []
+    assert info.value.retry_after == 3600.0
+    assert "3600 seconds" in info.value.sentence
+
+
+# -- auth ----------------------------------------------------------------------------
+
+
+async def test_401_refreshes_once_and_resends(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["Authorization"])
+        if request.headers["Authorization"] == "Bearer tok-1":
+            return httpx.Response(401)
+        return httpx.Response(200, json={"ok": 1})
+
+    tokens = FakeTokens()
+    api, _, _ = make_api(tmp_path, handler, auth=tokens)
+    assert await api.get_json("/me") == {"ok": 1}
+    assert seen == ["Bearer tok-1", "Bearer tok-2"]
+    assert tokens.refreshes == 1
+
+
+async def test_second_401_is_session_expired_not_a_loop(tmp_path: Path) -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(401)
+
+    tokens = FakeTokens()
+    api, _, _ = make_api(tmp_path, handler, auth=tokens)
+    with pytest.raises(SessionExpired) as info:
+        await api.request("POST", "/things")
+    assert calls == 2 and tokens.refreshes == 1
+    assert "meetdeck auth login goto" in info.value.sentence
+
+
+# -- error mapping -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "admin", "error"),
+    [
+        (403, True, NeedsAdmin),
+        (403, False, RequestRejected),
+        (404, False, NotFound),
+        (400, False, RequestRejected),
+        (409, False, RequestRejected),
+        (500, False, ServiceUnavailable),
+    ],
+)
+async def test_status_mapping(tmp_path: Path, status: int, admin: bool,
+                              error: type[MeetdeckError]) -> None:
+    api, _, _ = make_api(tmp_path, lambda r: httpx.Response(status, json={"message": "nope"}),
+                         admin=admin, max_retries=0)
+    with pytest.raises(error) as info:
+        await api.get_json("/organizers/42/things")
+    assert info.value.title and info.value.sentence.endswith((".", ")"))
+    assert info.value.endpoint == "GET /v1/organizers/42/things"
+
+
+async def test_error_text_from_the_api_is_cleaned(tmp_path: Path) -> None:
+    body = {"message": "bad \x1b[31mred\x1b[0m \u202eevil" + "x" * 500}
+    api, _, _ = make_api(tmp_path, lambda r: httpx.Response(400, json=body))
+    with pytest.raises(RequestRejected) as info:
+        await api.get_json("/x")
+    assert "\x1b" not in info.value.sentence and "\u202e" not in info.value.sentence
+    assert len(info.value.sentence) < 400
+    assert clean_text("a\x00b") == "a b"
+
+
+async def test_malformed_json_is_bad_response(tmp_path: Path) -> None:
+    api, _, _ = make_api(tmp_path, lambda r: httpx.Response(
+        200, content=b'{"truncated": ', headers={"Content-Type": "application/json"}))
+    with pytest.raises(BadResponse) as info:
+        await api.get_json("/meetings")
+    assert "GET /v1/meetings" in info.value.sentence
+    assert "not valid JSON" in info.value.sentence
+
+
+class Thing(BaseModel):
+    thingKey: str
+    count: int
+
+
+async def test_schema_mismatch_names_endpoint_and_field(tmp_path: Path) -> None:
+    body = [{"thingKey": "1", "count": 1}, {"thingKey": "2", "count": "many", "x": "secret"}]
+    api, _, _ = make_api(tmp_path, lambda r: httpx.Response(200, json=body))
+    with pytest.raises(BadResponse) as info:
+        await api.fetch(TypeAdapter(list[Thing]), "/things")
+    sentence = info.value.sentence
+    assert "GET /v1/things" in sentence and "'1.count'" in sentence
+    assert info.value.field == "1.count"
+    assert "many" not in sentence and "secret" not in sentence  # no input values
+    assert "pydantic" not in sentence.lower() and "validation error" not in sentence.lower()
+
+
+# -- client behaviour ------------------------------------------------------------------
+
+
+async def test_user_agent_and_no_redirect_following(tmp_path: Path) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(302, headers={"Location": "https://files.example.net/f"})
+
+    api, _, _ = make_api(tmp_path, handler)
+    response = await api.request("GET", "/file", redirects=True)
+    assert response.status_code == 302 and len(seen) == 1
+    assert seen[0].headers["User-Agent"] == f"meetdeck/{__version__}"
+
+
+async def test_rate_limiter_spaces_requests(tmp_path: Path) -> None:
+    api, _, _ = make_api(tmp_path, lambda r: httpx.Response(200, json={}), rate=20.0)
+    started = time.monotonic()
+    await asyncio.gather(*(api.get_json(f"/x/{i}") for i in range(30)))
+    # 5 may go at once (a quarter second of depth); the other 25 leak at 20/s.
+    assert time.monotonic() - started >= 1.1
+
+
+async def test_concurrency_is_bounded(tmp_path: Path) -> None:
+    in_flight = peak = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return httpx.Response(200, json={})
+
+    api, _, _ = make_api(tmp_path, handler, max_concurrency=3)
+    await asyncio.gather(*(api.get_json(f"/x/{i}") for i in range(12)))
+    assert peak == 3
+
+
+# -- redacted log --------------------------------------------------------------------
+
+
+async def test_log_is_redacted_and_live(tmp_path: Path) -> None:
+    secret_query = "signature=SIGNATURE-SECRET-123&access_token=QUERY-TOKEN"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"hostURL": "https://start.example.com/s?tk=START"},
+                              headers={"X-RateLimit-Remaining": "9", "X-RateLimit-Limit": "10",
+                                       "Set-Cookie": "session=COOKIE-SECRET"})
+
+    api, _, log = make_api(tmp_path, handler, auth=FakeTokens())
+    received: list[ApiLogEntry] = []
+    unsubscribe = log.subscribe(received.append)
+    await api.get_json(f"/meetings/7/start?{secret_query}")
+    unsubscribe()
+    await api.get_json("/after")
+    assert len(received) == 1 and len(log.recent()) == 2
+    entry = received[0]
+    assert entry.method == "GET" and entry.path == "/v1/meetings/7/start"
+    assert entry.status == 200 and entry.duration_ms >= 0
+    assert entry.rate == {"x-ratelimit-remaining": "9", "x-ratelimit-limit": "10"}
+    text = (tmp_path / "api.log").read_text()
+    for secret in ("SIGNATURE-SECRET", "QUERY-TOKEN", "tok-1", "START", "COOKIE-SECRET",
+                   "Authorization", "Bearer"):
+        assert secret not in text
+    assert json.loads(text.splitlines()[0])["path"] == "/v1/meetings/7/start"
+    assert (tmp_path / "api.log").stat().st_mode & 0o077 == 0
+
+
+def test_redact_path_masks_long_opaque_segments() -> None:
+    token = "A" * 48
+    assert redact_path(f"https://h/files/{token}/x.mp4?sig=1") == "/files/***/x.mp4"
+    assert redact_path("/G2M/rest/meetings/123") == "/G2M/rest/meetings/123"
+
+
+def test_ring_is_bounded_and_a_broken_subscriber_is_ignored(tmp_path: Path) -> None:
+    log = ApiLog(None, ring_size=3)
+
+    def broken(entry: ApiLogEntry) -> None:
+        raise RuntimeError("viewer crashed")
+
+    log.subscribe(broken)
+    for i in range(5):
+        log.record(ApiLogEntry(at=datetime.now(UTC), api="a", method="GET", path=f"/{i}",
+                               status=200, duration_ms=1.0))
+    assert [e.path for e in log.recent()] == ["/2", "/3", "/4"]
+    assert [e.path for e in log.recent(1)] == ["/4"]
+
+
+def test_unwritable_log_does_not_break_requests(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    log = ApiLog(blocker / "api.log")  # parent is a file: cannot be created
+    log.record(ApiLogEntry(at=datetime.now(UTC), api="a", method="GET", path="/",
+                           status=200, duration_ms=1.0))
+    assert len(log.recent()) == 1

@@ -1,0 +1,459 @@
+"""HTTP for the API adapters: pooled clients, rate limits, retries, typed errors.
+
+One `Connection` (an httpx.AsyncClient plus a concurrency bound) per cloud and
+profile; one `ApiClient` per API on it (G2M, G2T, Seeit, admin, Zoom, the OAuth
+hosts), each with its own client-side rate limiter so a full sync does not provoke
+429s in the first place.
+
+Retries (tenacity): idempotent requests (GET, HEAD, PUT) are retried on 429, 502,
+503, 504 and connection errors, with exponential backoff and jitter, honouring
+Retry-After (seconds, HTTP-date or ISO 8601) up to a cap. POST and DELETE are never
+retried blindly: only when the server provably did not act on them (no connection
+was made, or a 429 refused them unprocessed), never after a 5xx or a lost answer. A
+401 triggers one token refresh and one resend.
+
+Every failure becomes a typed error from `tui.core.errors` with an actionable
+sentence and no secrets; every exchange is written, redacted, to the `ApiLog`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, Protocol, TypeVar
+
+import httpx
+from aiolimiter import AsyncLimiter
+from pydantic import TypeAdapter, ValidationError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+)
+
+from tui import __version__
+from tui.core.apilog import ApiLog, ApiLogEntry, now, rate_headers, redact_path
+from tui.core.config import HttpSettings
+from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable
+from tui.core.http_errors import (
+    clean_text,
+    network_error,
+    parse_retry_after,
+    status_error,
+)
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "RETRY_STATUSES",
+    "USER_AGENT",
+    "ApiClient",
+    "Connection",
+    "Sleep",
+    "TokenSource",
+    "clean_text",
+    "make_limiter",
+    "parse_retry_after",
+]
+
+T = TypeVar("T")
+
+USER_AGENT = f"meetdeck/{__version__}"
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class TokenSource(Protocol):
+    """Supplies bearer tokens to an ApiClient (see tui.core.auth)."""
+
+    async def token(self) -> str:
+        """A valid access token (refreshed first when it is about to expire)."""
+        ...
+
+    async def after_unauthorized(self, rejected: str) -> str:
+        """A new token after `rejected` got a 401; raises SessionExpired if none."""
+        ...
+
+    def expired_error(self) -> MeetdeckError:
+        """The error to raise when a fresh token is refused too."""
+        ...
+
+
+def make_limiter(rate: float) -> AsyncLimiter:
+    """A leaky bucket allowing `rate` requests per second (fractions allowed).
+
+    Bursts are kept to a quarter second's worth, so the provider's own bucket never
+    runs dry at a window edge (network jitter would otherwise cost a 429 now and then).
+    """
+    window = 0.25
+    if rate * window >= 1:
+        return AsyncLimiter(rate * window, window)
+    return AsyncLimiter(1, 1.0 / rate)
+
+
+class _Transient(Exception):
+    """An outcome worth retrying (for idempotent requests)."""
+
+    def __init__(
+        self,
+        *,
+        response: httpx.Response | None = None,
+        error: httpx.TransportError | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__("transient")
+        self.response = response
+        self.error = error
+        self.retry_after = retry_after
+
+    @property
+    def unsent(self) -> bool:
+        """True when the server provably did not act on the request.
+
+        Either it never got it (no connection), or it refused it unprocessed with 429
+        Too Many Requests. Such requests may be resent whatever the method.
+        """
+        if self.response is not None:
+            return self.response.status_code == 429
+        return isinstance(self.error, httpx.ConnectError | httpx.ConnectTimeout |
+                          httpx.PoolTimeout)
+
+
+class Connection:
+    """One pooled httpx.AsyncClient with bounded concurrency, per cloud and profile."""
+
+    def __init__(
+        self,
+        settings: HttpSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        timeout = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=settings.connect_timeout + settings.read_timeout,
+        )
+        limits = httpx.Limits(
+            max_connections=settings.max_concurrency * 2,
+            max_keepalive_connections=settings.max_concurrency,
+            keepalive_expiry=30.0,
+        )
+        self.client = httpx.AsyncClient(
+            timeout=timeout,
+            limits=limits,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            follow_redirects=False,
+            transport=transport,
+            trust_env=transport is None,
+        )
+        self.slots = asyncio.Semaphore(settings.max_concurrency)
+
+    async def aclose(self) -> None:
+        """Close the pool."""
+        await self.client.aclose()
+
+
+class ApiClient:
+    """Requests to one API (a base URL) with auth, rate limit, retries and logging.
+
+    Args:
+        connection: The shared pool of this cloud.
+        api: A short name for logs ("goto_meeting", "zoom", "goto_auth").
+        label: The product named in error sentences ("GoTo Meeting").
+        base_url: Prefix of relative paths.
+        auth: Bearer token source, or None for unauthenticated APIs.
+        log: Where exchanges are recorded.
+        rate: Requests per second allowed (a limiter per bucket name may be given).
+        forbidden_means_admin: 403 -> NeedsAdmin (GoTo) instead of RequestRejected.
+        admin_hint: Sentence appended to NeedsAdmin errors.
+        sleep: Injected for tests; asyncio.sleep by default.
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        api: str,
+        label: str,
+        base_url: str,
+        log: ApiLog,
+        auth: TokenSource | None = None,
+        rate: float | None = None,
+        buckets: Mapping[str, AsyncLimiter] | None = None,
+        forbidden_means_admin: bool = False,
+        admin_hint: str = "",
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.connection = connection
+        self.api = api
+        self.label = label
+        self.base_url = base_url.rstrip("/")
+        self.log = log
+        self.auth = auth
+        self.settings = connection.settings
+        self.buckets: dict[str, AsyncLimiter] = dict(buckets or {})
+        if rate is not None:
+            self.buckets.setdefault("default", make_limiter(rate))
+        self.forbidden_means_admin = forbidden_means_admin
+        self.admin_hint = admin_hint
+        self._sleep = sleep
+        self._origin = httpx.URL(self.base_url).copy_with(path="/", query=None)
+
+    # -- public API ---------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        """Absolute URL of `path` (absolute URLs pass through)."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def same_origin(self, url: str) -> bool:
+        """True when `url` is on this API's scheme, host and port (tokens may go there)."""
+        target = httpx.URL(url)
+        return (target.scheme, target.host, target.port) == (
+            self._origin.scheme, self._origin.host, self._origin.port,
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        form: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        authenticate: bool = True,
+        bucket: str = "default",
+        redirects: bool = False,
+        accept: Collection[int] = (),
+    ) -> httpx.Response:
+        """Send a request and return a 2xx (or, with `redirects`, 3xx) response.
+
+        Statuses in `accept` are returned too, for the caller to handle.
+
+        Raises the typed error of any other outcome, after the retries allowed.
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        url = self.url(path)
+        endpoint = f"{method} {redact_path(url)}"
+        state = {"refreshed": False, "attempt": 0}
+
+        async def once() -> httpx.Response:
+            state["attempt"] += 1
+            response = await self._send(
+                method, url, params, json_body, form, headers, authenticate, bucket,
+                state["attempt"],
+            )
+            if response.status_code == 401 and authenticate and self.auth is not None:
+                if state["refreshed"]:
+                    raise self.auth.expired_error()
+                state["refreshed"] = True
+                rejected = response.request.headers.get("Authorization", "")[7:]
+                await self.auth.after_unauthorized(rejected)
+                response = await self._send(
+                    method, url, params, json_body, form, headers, authenticate, bucket,
+                    state["attempt"],
+                )
+                if response.status_code == 401:
+                    raise self.auth.expired_error()
+            if response.status_code in RETRY_STATUSES:
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if retry_after is not None and retry_after > self.settings.max_backoff:
+                    raise self._error(response, endpoint)  # waiting less would not help
+                raise _Transient(response=response, retry_after=retry_after)
+            return response
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.max_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(
+                lambda exc: isinstance(exc, _Transient) and (idempotent or exc.unsent)
+            ),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            response: httpx.Response = await retrying(once)
+        except _Transient as exc:
+            if exc.response is not None:
+                raise self._error(exc.response, endpoint) from None
+            raise self._network_error(exc.error, endpoint) from None
+        if response.is_success or (redirects and response.is_redirect) or (
+                response.status_code in accept):
+            return response
+        raise self._error(response, endpoint)
+
+    async def get_json(
+        self, path: str, *, params: Mapping[str, Any] | None = None, bucket: str = "default"
+    ) -> Any:
+        """GET and decode JSON."""
+        response = await self.request("GET", path, params=params, bucket=bucket)
+        return self.decode(response)
+
+    def decode(self, response: httpx.Response) -> Any:
+        """The JSON body, or BadResponse naming the endpoint."""
+        endpoint = f"{response.request.method} {redact_path(str(response.request.url))}"
+        try:
+            return json.loads(response.content)
+        except (ValueError, UnicodeDecodeError):
+            raise BadResponse(
+                f"{self.label} sent a body for {endpoint} that is not valid JSON. This is "
+                "usually temporary; try again, and report it if it persists.",
+                provider=self.api, endpoint=endpoint,
+            ) from None
+
+    def validate(self, adapter: TypeAdapter[T], data: Any, endpoint: str) -> T:
+        """Validate wire data; a schema mismatch is a BadResponse naming the field."""
+        try:
+            return adapter.validate_python(data)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False, include_input=False)[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(body)"
+            raise BadResponse(
+                f"{self.label} sent data for {endpoint} that meetdeck cannot read: field "
+                f"'{clean_text(where, 80)}' {clean_text(first['msg'], 120).lower()}. Try again "
+                "later, and report it if it persists.",
+                field=where, provider=self.api, endpoint=endpoint,
+            ) from None
+
+    async def fetch(
+        self,
+        adapter: TypeAdapter[T],
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        bucket: str = "default",
+    ) -> T:
+        """GET, decode and validate in one call."""
+        data = await self.get_json(path, params=params, bucket=bucket)
+        return self.validate(adapter, data, f"GET {redact_path(self.url(path))}")
+
+    @asynccontextmanager
+    async def stream(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        authenticate: bool = False,
+        allow_redirect: bool = False,
+    ) -> AsyncIterator[httpx.Response]:
+        """Open a GET body stream (no retries: the caller resumes with Range).
+
+        Redirects are never followed. A bearer token is sent only when `authenticate`
+        and `url` is on this API's origin; a 401 then refreshes it once. Other non-2xx
+        statuses raise the typed error, except a 416 (for resumers) and, with
+        `allow_redirect`, a 3xx (the caller reads its Location).
+        """
+        url = self.url(url)
+        endpoint = f"GET {redact_path(url)}"
+        with_token = authenticate and self.auth is not None and self.same_origin(url)
+        for attempt in (1, 2):
+            send_headers = dict(headers or {})
+            if with_token and self.auth is not None:
+                send_headers["Authorization"] = f"Bearer {await self.auth.token()}"
+            started = time.monotonic()
+            async with self.connection.slots:
+                try:
+                    async with self.connection.client.stream(
+                        "GET", url, headers=send_headers
+                    ) as response:
+                        self._record("GET", url, response, started, attempt)
+                        status = response.status_code
+                        if status == 401 and with_token and self.auth is not None:
+                            if attempt == 2:
+                                raise self.auth.expired_error()
+                            await self.auth.after_unauthorized(
+                                send_headers["Authorization"][7:])
+                            continue
+                        ok = response.is_success or status == 416 or (
+                            allow_redirect and response.is_redirect)
+                        if not ok:
+                            await response.aread()
+                            raise self._error(response, endpoint)
+                        yield response
+                        return
+                except httpx.TransportError as exc:
+                    self._record("GET", url, None, started, attempt, exc)
+                    raise self._network_error(exc, endpoint) from None
+
+    # -- internals ----------------------------------------------------------------
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        form: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        authenticate: bool,
+        bucket: str,
+        attempt: int,
+    ) -> httpx.Response:
+        send_headers = dict(headers or {})
+        if authenticate and self.auth is not None:
+            send_headers["Authorization"] = f"Bearer {await self.auth.token()}"
+        limiter = self.buckets.get(bucket) or self.buckets.get("default")
+        if limiter is not None:
+            await limiter.acquire()
+        started = time.monotonic()
+        async with self.connection.slots:
+            try:
+                response = await self.connection.client.request(
+                    method, url, params=dict(params) if params else None, json=json_body,
+                    data=dict(form) if form is not None else None, headers=send_headers,
+                )
+            except httpx.TransportError as exc:
+                self._record(method, url, None, started, attempt, exc)
+                raise _Transient(error=exc) from None
+        self._record(method, url, response, started, attempt)
+        return response
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        cap = self.settings.max_backoff
+        if isinstance(exc, _Transient) and exc.retry_after is not None:
+            return min(exc.retry_after, cap)
+        # Exponential backoff (0.5 s, 1 s, 2 s, ...) plus up to 0.5 s of jitter, capped.
+        base: float = 0.5 * 2.0 ** max(state.attempt_number - 1, 0)
+        return min(cap, base + random.uniform(0, 0.5))
+
+    def _record(
+        self,
+        method: str,
+        url: str,
+        response: httpx.Response | None,
+        started: float,
+        attempt: int,
+        error: Exception | None = None,
+    ) -> None:
+        host = None if self.same_origin(url) else httpx.URL(url).host
+        self.log.record(ApiLogEntry(
+            at=now(), api=self.api, method=method, path=redact_path(url),
+            status=response.status_code if response is not None else None,
+            duration_ms=round((time.monotonic() - started) * 1000, 1), attempt=attempt,
+            rate=rate_headers(response.headers) if response is not None else {},
+            error=type(error).__name__ if error is not None else None, host=host,
+        ))
+
+    def _network_error(self, error: Exception | None, endpoint: str) -> NetworkUnreachable:
+        return network_error(error, label=self.label, api=self.api,
+                             host=httpx.URL(self.base_url).host, endpoint=endpoint)
+
+    def _error(self, response: httpx.Response, endpoint: str) -> MeetdeckError:
+        expired = self.auth.expired_error() if self.auth is not None else None
+        return status_error(response, label=self.label, api=self.api, endpoint=endpoint,
+                            expired=expired, forbidden_means_admin=self.forbidden_means_admin,
+                            admin_hint=self.admin_hint)

@@ -1,0 +1,262 @@
+"""GoTo Meeting (G2M REST v1): wire models and the adapter.
+
+Historical meeting keys are "meetingId:sessionId" (one row per session), since a
+recurring meeting has many sessions under one meetingId; upcoming and scheduled
+meetings use the meetingId. `attendees()` and `start_url()` accept either form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from pydantic import Field, TypeAdapter
+
+from tui.core.errors import NotFound
+from tui.core.http import ApiClient
+from tui.core.models import (
+    Attendee,
+    Group,
+    Meeting,
+    MeetingKind,
+    Organizer,
+    Provider,
+    Recording,
+    StartUrl,
+)
+from tui.core.providers.base import (
+    GOTO_HISTORY_WINDOW_DAYS,
+    Capabilities,
+    Capability,
+    HistoricalMeetings,
+)
+from tui.core.providers.wire import LenientInt, OptDatetime, UtcDatetime, Wire, iso_z, text
+
+P = Provider.GOTO_MEETING
+_ADMIN_REASON = ("Other organizers' meetings need the GoTo admin role; sign in with an "
+                 "admin account to see them.")
+
+
+class G2MOrganizer(Wire):
+    organizerKey: str
+    email: str = ""
+    firstName: str | None = None
+    lastName: str | None = None
+    groupId: str | None = None
+    groupName: str | None = None
+    status: str | None = None
+    products: list[str] = Field(default_factory=list)
+    maxNumAttendeesAllowed: LenientInt = None
+
+
+class G2MGroup(Wire):
+    groupkey: str
+    groupName: str = ""
+    parentKey: str | None = None
+    status: str | None = None
+    numOrganizers: LenientInt = None
+
+
+class G2MRecording(Wire):
+    recordingId: str
+    recordingName: str | None = None
+    downloadUrl: str | None = None
+    fileSize: LenientInt = None
+    shareUrl: str | None = None
+
+
+class G2MMeeting(Wire):
+    """Upcoming, historical, scheduled and by-id meetings share these fields."""
+
+    meetingId: str
+    sessionId: str | None = None
+    subject: str | None = None
+    startTime: UtcDatetime
+    endTime: OptDatetime = None
+    status: str | None = None
+    meetingType: str | None = None
+    passwordRequired: bool | None = None
+    conferenceCallInfo: str | None = None
+    organizerKey: str | None = None
+    accountKey: str | None = None
+    email: str | None = None
+    firstName: str | None = None
+    lastName: str | None = None
+    duration: LenientInt = None
+    numAttendees: LenientInt = None
+    joinURL: str | None = None
+    recording: G2MRecording | None = None
+
+
+class G2MAttendee(Wire):
+    attendeeName: str | None = None
+    attendeeEmail: str | None = None
+    joinTime: OptDatetime = None
+    leaveTime: OptDatetime = None
+    duration: LenientInt = None
+    meetingId: str | None = None
+    meetingInstanceKey: str | None = None
+
+
+class G2MStartUrl(Wire):
+    hostURL: str
+
+
+_ORGANIZERS = TypeAdapter(list[G2MOrganizer])
+_GROUPS = TypeAdapter(list[G2MGroup])
+_MEETINGS = TypeAdapter(list[G2MMeeting])
+_ATTENDEES = TypeAdapter(list[G2MAttendee])
+_START = TypeAdapter(G2MStartUrl)
+
+
+def organizer(w: G2MOrganizer) -> Organizer:
+    return Organizer(
+        provider=P, key=w.organizerKey, email=w.email, first_name=text(w.firstName),
+        last_name=text(w.lastName), group_key=w.groupId, group_name=w.groupName,
+        status=w.status, products=tuple(w.products),
+    )
+
+
+def group(w: G2MGroup) -> Group:
+    return Group(provider=P, key=w.groupkey, name=w.groupName, parent_key=w.parentKey,
+                 status=w.status, num_organizers=w.numOrganizers)
+
+
+def meeting(w: G2MMeeting, kind: MeetingKind) -> Meeting:
+    key = f"{w.meetingId}:{w.sessionId}" if kind is MeetingKind.HISTORICAL and w.sessionId \
+        else w.meetingId
+    name = " ".join(p for p in (w.firstName, w.lastName) if p) or None
+    return Meeting(
+        provider=P, key=key, kind=kind, subject=text(w.subject), start=w.startTime,
+        end=w.endTime, organizer_key=w.organizerKey, organizer_email=w.email,
+        organizer_name=name, meeting_type=w.meetingType, status=w.status,
+        join_url=w.joinURL, conference_call_info=w.conferenceCallInfo,
+        password_required=w.passwordRequired, num_attendees=w.numAttendees,
+        duration_minutes=w.duration, session_key=w.sessionId,
+    )
+
+
+def recording(w: G2MMeeting, m: Meeting) -> Recording | None:
+    r = w.recording
+    if r is None:
+        return None
+    return Recording(
+        provider=P, key=r.recordingId, event_key=m.key, name=text(r.recordingName) or m.subject,
+        start=w.startTime, end=w.endTime, file_size=r.fileSize, file_type="MP4",
+        file_extension="mp4", download_url=r.downloadUrl, share_url=r.shareUrl,
+        event_title=m.subject,
+    )
+
+
+def attendee(w: G2MAttendee, event_key: str) -> Attendee:
+    seconds = None
+    if w.joinTime and w.leaveTime:
+        seconds = int((w.leaveTime - w.joinTime).total_seconds())
+    elif w.duration is not None:
+        seconds = w.duration * 60
+    return Attendee(provider=P, event_key=event_key, name=text(w.attendeeName),
+                    email=w.attendeeEmail, join_time=w.joinTime, leave_time=w.leaveTime,
+                    duration_seconds=seconds)
+
+
+def windows(since: datetime, until: datetime, days: int = GOTO_HISTORY_WINDOW_DAYS
+            ) -> list[tuple[datetime, datetime]]:
+    """[since, until] cut into consecutive windows of at most `days` days."""
+    out: list[tuple[datetime, datetime]] = []
+    start = since
+    step = timedelta(days=days)
+    while start < until:
+        end = min(start + step, until)
+        out.append((start, end))
+        start = end
+    return out
+
+
+class GoToMeeting:
+    """The GoTo Meeting adapter (implements base.GoToMeetingApi)."""
+
+    def __init__(self, api: ApiClient, *, is_admin: Callable[[], bool | None] = lambda: None
+                 ) -> None:
+        self.api = api
+        self._is_admin = is_admin
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(
+            provider=P,
+            approve=Capability(False, "GoTo Meeting has no registrants to approve."),
+            deny=Capability(False, "GoTo Meeting has no registrants to deny."),
+            cancel=Capability(False, "GoTo Meeting has no registrations to cancel."),
+            other_organizers=Capability(False, _ADMIN_REASON) if self._is_admin() is False
+            else Capability(True),
+        )
+
+    async def organizers(self, *, email: str | None = None) -> list[Organizer]:
+        params = {"email": email} if email else None
+        return [organizer(w) for w in
+                await self.api.fetch(_ORGANIZERS, "/organizers", params=params)]
+
+    async def groups(self) -> list[Group]:
+        return [group(w) for w in await self.api.fetch(_GROUPS, "/groups")]
+
+    async def upcoming_meetings(
+        self, *, organizer_key: str | None = None, group_key: str | None = None
+    ) -> list[Meeting]:
+        path = _scoped("/upcomingMeetings", organizer_key, group_key)
+        return [meeting(w, MeetingKind.UPCOMING) for w in await self.api.fetch(_MEETINGS, path)]
+
+    async def historical_meetings(
+        self,
+        since: datetime,
+        until: datetime,
+        *,
+        organizer_key: str | None = None,
+        group_key: str | None = None,
+    ) -> HistoricalMeetings:
+        path = _scoped("/historicalMeetings", organizer_key, group_key)
+        seen: dict[tuple[str, str | None], Meeting] = {}
+        recordings: dict[str, Recording] = {}
+        for start, end in windows(since, until):
+            params = {"startDate": iso_z(start), "endDate": iso_z(end)}
+            for w in await self.api.fetch(_MEETINGS, path, params=params):
+                ident = (w.meetingId, w.sessionId)
+                if ident in seen:
+                    continue
+                m = meeting(w, MeetingKind.HISTORICAL)
+                seen[ident] = m
+                rec = recording(w, m)
+                if rec is not None:
+                    recordings.setdefault(rec.key, rec)
+        ordered = sorted(seen.values(), key=lambda m: m.start)
+        return HistoricalMeetings(meetings=tuple(ordered), recordings=tuple(recordings.values()))
+
+    async def meetings(self, *, organizer_key: str | None = None) -> list[Meeting]:
+        path = f"/organizers/{organizer_key}/meetings" if organizer_key else "/meetings"
+        ws = await self.api.fetch(_MEETINGS, path, params={"scheduled": "true"})
+        return [meeting(w, MeetingKind.UPCOMING) for w in ws]
+
+    async def meeting(self, meeting_id: str) -> Meeting:
+        meeting_id = meeting_id.split(":")[0]
+        ws = await self.api.fetch(_MEETINGS, f"/meetings/{meeting_id}")
+        if not ws:
+            raise NotFound(f"GoTo Meeting has no meeting {meeting_id}; it may have been "
+                           "deleted. Refresh the list.", provider=self.api.api)
+        return meeting(ws[0], MeetingKind.UPCOMING)
+
+    async def attendees(self, meeting_id: str) -> list[Attendee]:
+        mid = meeting_id.split(":")[0]
+        ws = await self.api.fetch(_ATTENDEES, f"/meetings/{mid}/attendees")
+        return [attendee(w, meeting_id) for w in ws]
+
+    async def start_url(self, meeting_id: str) -> StartUrl:
+        mid = meeting_id.split(":")[0]
+        w = await self.api.fetch(_START, f"/meetings/{mid}/start")
+        return StartUrl(url=w.hostURL)
+
+
+def _scoped(suffix: str, organizer_key: str | None, group_key: str | None) -> str:
+    if organizer_key:
+        return f"/organizers/{organizer_key}{suffix}"
+    if group_key:
+        return f"/groups/{group_key}{suffix}"
+    return suffix

@@ -1,0 +1,374 @@
+"""GoTo Training (G2T REST v1): wire models and the adapter.
+
+Most paths carry the signed-in organizer's key (from the token response or
+/admin/rest/v1/me). Approvals have no API: they happen in GoTo's admin site, which
+`manage_url()` opens. Recording downloads answer 302 to another host; the redirect
+is followed by hand so the GoTo token never goes there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+
+from pydantic import Field, TypeAdapter
+
+from tui.core.downloads import DownloadTarget
+from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable, NotFound
+from tui.core.http import ApiClient
+from tui.core.models import (
+    ActionOutcome,
+    ActionResult,
+    Attendee,
+    EventKind,
+    Organizer,
+    Provider,
+    Recording,
+    Registrant,
+    RegistrantStatus,
+    StartUrl,
+    Training,
+    TrainingSession,
+)
+from tui.core.providers.base import ByteStream, Capabilities, Capability
+from tui.core.providers.download import open_resolved, resolve_first_hop
+from tui.core.providers.wire import LenientInt, OptDatetime, UtcDatetime, Wire, iso_z, text
+
+P = Provider.GOTO_TRAINING
+APPROVALS_REASON = ("GoTo Training approvals happen in its admin site: open the training's "
+                    "manage page to approve or deny registrants.")
+
+
+class G2TOrganizer(Wire):
+    organizerKey: str
+    email: str = ""
+    givenName: str | None = None
+    surname: str | None = None
+
+
+class G2TTimes(Wire):
+    startDate: UtcDatetime
+    endDate: UtcDatetime
+
+
+class G2TRegistrationSettings(Wire):
+    disableConfirmationEmail: bool | None = None
+    disableWebRegistration: bool | None = None
+
+
+class G2TTraining(Wire):
+    trainingKey: str
+    trainingId: str | None = None
+    name: str = ""
+    description: str | None = None
+    timeZone: str | None = None
+    times: list[G2TTimes] = Field(default_factory=list)
+    organizers: list[G2TOrganizer] = Field(default_factory=list)
+    registrationSettings: G2TRegistrationSettings | None = None
+    registrationUrl: str | None = None
+
+
+class G2TRegistrant(Wire):
+    registrantKey: str
+    email: str = ""
+    givenName: str | None = None
+    surname: str | None = None
+    status: str
+    registrationDate: OptDatetime = None
+    joinUrl: str | None = None
+
+
+class G2TRegistrantCreated(Wire):
+    registrantKey: str
+    joinUrl: str | None = None
+
+
+class G2TSession(Wire):
+    sessionKey: str
+    trainingKey: str | None = None
+    trainingName: str = ""
+    sessionStartTime: UtcDatetime
+    sessionEndTime: OptDatetime = None
+    attendanceCount: LenientInt = None
+    duration: LenientInt = None
+    organizers: list[G2TOrganizer] = Field(default_factory=list)
+
+
+class G2TInSession(Wire):
+    joinTime: OptDatetime = None
+    leaveTime: OptDatetime = None
+
+
+class G2TAttendee(Wire):
+    givenName: str | None = None
+    surname: str | None = None
+    email: str | None = None
+    timeInSession: LenientInt = None
+    inSessionTimes: list[G2TInSession] = Field(default_factory=list)
+
+
+class G2TRecording(Wire):
+    recordingId: str
+    name: str = ""
+    description: str | None = None
+    registrationUrl: str | None = None
+    downloadUrl: str | None = None
+    startDate: OptDatetime = None
+    endDate: OptDatetime = None
+    fileSize: LenientInt = None
+
+
+class G2TRecordings(Wire):
+    trainingKey: str | None = None
+    recordingList: list[G2TRecording] = Field(default_factory=list)
+
+
+class G2THostUrl(Wire):
+    hostURL: str
+
+
+_TRAININGS = TypeAdapter(list[G2TTraining])
+_TRAINING = TypeAdapter(G2TTraining)
+_ORGANIZERS = TypeAdapter(list[G2TOrganizer])
+_REGISTRANTS = TypeAdapter(list[G2TRegistrant])
+_REGISTRANT = TypeAdapter(G2TRegistrant)
+_CREATED = TypeAdapter(G2TRegistrantCreated)
+_SESSIONS = TypeAdapter(list[G2TSession])
+_ATTENDEES = TypeAdapter(list[G2TAttendee])
+_RECORDINGS = TypeAdapter(G2TRecordings)
+_STRING = TypeAdapter(str)
+_HOST = TypeAdapter(G2THostUrl)
+
+
+def training(w: G2TTraining) -> Training:
+    return Training(
+        provider=P, key=w.trainingKey, name=w.name, description=text(w.description),
+        timezone=w.timeZone, times=tuple((t.startDate, t.endDate) for t in w.times),
+        organizer_keys=tuple(o.organizerKey for o in w.organizers),
+        organizer_names=tuple(" ".join(p for p in (o.givenName, o.surname) if p) or o.email
+                              for o in w.organizers),
+        training_id=w.trainingId, registration_url=w.registrationUrl,
+    )
+
+
+def registrant(w: G2TRegistrant, training_key: str, endpoint: str) -> Registrant:
+    try:
+        status = RegistrantStatus.from_provider(w.status)
+    except ValueError:
+        raise BadResponse(f"GoTo Training sent an unknown registrant status for {endpoint} "
+                          "(field 'status'). Report it; other data is unaffected.",
+                          field="status", provider=P.value, endpoint=endpoint) from None
+    return Registrant(
+        provider=P, key=w.registrantKey, event_key=training_key, event_kind=EventKind.TRAINING,
+        email=w.email, first_name=text(w.givenName), last_name=text(w.surname),
+        status=status, provider_status=w.status, registered_at=w.registrationDate,
+        join_url=w.joinUrl,
+    )
+
+
+def session(w: G2TSession, training_key: str | None) -> TrainingSession:
+    return TrainingSession(
+        provider=P, key=w.sessionKey, training_key=training_key or text(w.trainingKey),
+        training_name=w.trainingName, start=w.sessionStartTime, end=w.sessionEndTime,
+        attendance_count=w.attendanceCount, duration_minutes=w.duration,
+        organizer_key=w.organizers[0].organizerKey if w.organizers else None,
+    )
+
+
+def attendee(w: G2TAttendee, session_key: str) -> Attendee:
+    joins = [t.joinTime for t in w.inSessionTimes if t.joinTime]
+    leaves = [t.leaveTime for t in w.inSessionTimes if t.leaveTime]
+    name = " ".join(p for p in (w.givenName, w.surname) if p)
+    return Attendee(provider=P, event_key=session_key, name=name, email=w.email,
+                    join_time=min(joins) if joins else None,
+                    leave_time=max(leaves) if leaves else None,
+                    duration_seconds=w.timeInSession)
+
+
+def recording(w: G2TRecording, training_key: str) -> Recording:
+    return Recording(
+        provider=P, key=w.recordingId, event_key=training_key, name=w.name,
+        start=w.startDate, end=w.endDate, file_size=w.fileSize, file_type="MP4",
+        file_extension="mp4", download_url=w.downloadUrl, share_url=w.registrationUrl,
+    )
+
+
+class GoToTraining:
+    """The GoTo Training adapter (implements base.GoToTrainingApi).
+
+    Args:
+        api: Client for goto_api_base + "/G2T/rest".
+        organizer_key: Returns the signed-in organizer's key (raises if unknown).
+        account_key: Returns the account key, if known.
+    """
+
+    def __init__(
+        self,
+        api: ApiClient,
+        *,
+        organizer_key: Callable[[], str],
+        account_key: Callable[[], str | None] = lambda: None,
+    ) -> None:
+        self.api = api
+        self._organizer_key = organizer_key
+        self._account_key = account_key
+        self._capabilities = Capabilities(
+            provider=P,
+            approve=Capability(False, APPROVALS_REASON),
+            deny=Capability(False, APPROVALS_REASON),
+            cancel=Capability(True),
+            register=Capability(True),
+            manage_url=Capability(True),
+        )
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self._capabilities
+
+    def _org(self, organizer_key: str | None) -> str:
+        return organizer_key or self._organizer_key()
+
+    def _base(self, training_key: str, organizer_key: str | None) -> str:
+        return f"/organizers/{self._org(organizer_key)}/trainings/{training_key}"
+
+    async def organizers(self, account_key: str | None = None) -> list[Organizer]:
+        key = account_key or self._account_key()
+        if not key:
+            raise NotFound("GoTo did not tell meetdeck your account key, so the account's "
+                           "organizers cannot be listed. Sign in again with an admin account.",
+                           provider=P.value)
+        ws = await self.api.fetch(_ORGANIZERS, f"/accounts/{key}/organizers")
+        return [Organizer(provider=P, key=w.organizerKey, email=w.email,
+                          first_name=text(w.givenName), last_name=text(w.surname),
+                          account_key=key) for w in ws]
+
+    async def trainings(self, *, organizer_key: str | None = None) -> list[Training]:
+        ws = await self.api.fetch(_TRAININGS, f"/organizers/{self._org(organizer_key)}/trainings")
+        return [training(w) for w in ws]
+
+    async def training(self, training_key: str, *, organizer_key: str | None = None) -> Training:
+        return training(await self.api.fetch(_TRAINING, self._base(training_key, organizer_key)))
+
+    async def registrants(
+        self, training_key: str, *, organizer_key: str | None = None
+    ) -> list[Registrant]:
+        path = f"{self._base(training_key, organizer_key)}/registrants"
+        return [registrant(w, training_key, f"GET {path}")
+                for w in await self.api.fetch(_REGISTRANTS, path)]
+
+    async def registrant(
+        self, training_key: str, registrant_key: str, *, organizer_key: str | None = None
+    ) -> Registrant:
+        path = f"{self._base(training_key, organizer_key)}/registrants/{registrant_key}"
+        return registrant(await self.api.fetch(_REGISTRANT, path), training_key, f"GET {path}")
+
+    async def register(
+        self,
+        training_key: str,
+        *,
+        email: str,
+        given_name: str,
+        surname: str,
+        organizer_key: str | None = None,
+    ) -> Registrant:
+        path = f"{self._base(training_key, organizer_key)}/registrants"
+        response = await self.api.request(
+            "POST", path, json_body={"email": email, "givenName": given_name, "surname": surname})
+        created = self.api.validate(_CREATED, self.api.decode(response), f"POST {path}")
+        return Registrant(
+            provider=P, key=created.registrantKey, event_key=training_key,
+            event_kind=EventKind.TRAINING, email=email, first_name=given_name,
+            last_name=surname, status=RegistrantStatus.APPROVED, provider_status="APPROVED",
+            join_url=created.joinUrl,
+        )
+
+    async def cancel_registrants(
+        self,
+        training_key: str,
+        registrant_keys: Sequence[str],
+        *,
+        organizer_key: str | None = None,
+    ) -> ActionResult:
+        base = f"{self._base(training_key, organizer_key)}/registrants"
+        outcomes: list[ActionOutcome] = []
+        keys = list(registrant_keys)
+        for index, key in enumerate(keys):
+            try:
+                await self.api.request("DELETE", f"{base}/{key}")
+            except NetworkUnreachable as exc:
+                outcomes.append(ActionOutcome(key, False, "Unknown: no answer from GoTo "
+                                              f"({exc.sentence}) Refresh to check."))
+                outcomes.extend(ActionOutcome(k, False, "Not attempted: the network failed.")
+                                for k in keys[index + 1:])
+                break
+            except MeetdeckError as exc:
+                outcomes.append(ActionOutcome(key, False, exc.sentence))
+            else:
+                outcomes.append(ActionOutcome(key, True))
+        return ActionResult(action="cancel", outcomes=tuple(outcomes))
+
+    async def start_url(self, training_key: str, *, organizer_key: str | None = None) -> StartUrl:
+        path = f"{self._base(training_key, organizer_key)}/startUrl"
+        return StartUrl(url=await self.api.fetch(_STRING, path))
+
+    async def start(self, training_key: str) -> StartUrl:
+        w = await self.api.fetch(_HOST, f"/trainings/{training_key}/start")
+        return StartUrl(url=w.hostURL)
+
+    async def manage_url(self, training_key: str, *, organizer_key: str | None = None
+                         ) -> StartUrl:
+        path = f"{self._base(training_key, organizer_key)}/manageUrl"
+        return StartUrl(url=await self.api.fetch(_STRING, path),
+                        note="GoTo Training admin page for this training")
+
+    async def update_registration_settings(
+        self,
+        training_key: str,
+        *,
+        disable_confirmation_email: bool,
+        disable_web_registration: bool,
+        organizer_key: str | None = None,
+    ) -> None:
+        await self.api.request(
+            "PUT", f"{self._base(training_key, organizer_key)}/registrationSettings",
+            json_body={"disableConfirmationEmail": disable_confirmation_email,
+                       "disableWebRegistration": disable_web_registration})
+
+    async def sessions(
+        self, training_key: str, *, organizer_key: str | None = None
+    ) -> list[TrainingSession]:
+        path = f"/reports/organizers/{self._org(organizer_key)}/trainings/{training_key}"
+        return [session(w, training_key) for w in await self.api.fetch(_SESSIONS, path)]
+
+    async def sessions_between(
+        self, since: datetime, until: datetime, *, organizer_key: str | None = None
+    ) -> list[TrainingSession]:
+        path = f"/reports/organizers/{self._org(organizer_key)}/sessions"
+        # A read-only report sent as POST: safe to retry.
+        response = await self.api.request(
+            "POST", path, json_body={"startDate": iso_z(since), "endDate": iso_z(until)},
+            idempotent=True)
+        ws = self.api.validate(_SESSIONS, self.api.decode(response), f"POST {path}")
+        return [session(w, None) for w in ws]
+
+    async def attendance(
+        self, session_key: str, *, organizer_key: str | None = None
+    ) -> list[Attendee]:
+        path = f"/reports/organizers/{self._org(organizer_key)}/sessions/{session_key}/attendees"
+        return [attendee(w, session_key) for w in await self.api.fetch(_ATTENDEES, path)]
+
+    async def recordings(self, training_key: str) -> list[Recording]:
+        w = await self.api.fetch(_RECORDINGS, f"/trainings/{training_key}/recordings")
+        return [recording(r, training_key) for r in w.recordingList]
+
+    async def download_target(self, training_key: str, recording_id: str) -> DownloadTarget:
+        return await resolve_first_hop(
+            self.api, f"/trainings/{training_key}/recordings/{recording_id}")
+
+    def open_recording(
+        self, training_key: str, recording_id: str, *, offset: int = 0
+    ) -> AbstractAsyncContextManager[ByteStream]:
+        return open_resolved(
+            self.api, lambda: self.download_target(training_key, recording_id), offset=offset)
+

@@ -1,0 +1,197 @@
+"""One profile's connections: HTTP clients, auth managers and the four adapters.
+
+Usage::
+
+    providers = ProviderSet.for_profile("work", profile, paths, settings.http)
+    async with providers:
+        if providers.goto_meeting is not None:
+            meetings = await providers.goto_meeting.upcoming_meetings()
+        if providers.zoom is not None:
+            async for page in providers.zoom.webinar_registrant_pages("123"):
+                store.save(page)
+
+`goto_meeting`, `goto_training`, `goto_assist` and `zoom` are None when the profile
+has no credentials for that cloud. One httpx.AsyncClient serves all GoTo APIs of the
+profile and one serves Zoom; each API has its own client-side rate limiter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+
+import httpx
+
+from tui.core.apilog import ApiLog
+from tui.core.auth import AuthStatus, GoToAuth, demo_sign_in
+from tui.core.config import HttpSettings, ProfileSettings
+from tui.core.errors import MeetdeckError, NotSignedIn
+from tui.core.http import ApiClient, Connection, Sleep, make_limiter
+from tui.core.models import Provider
+from tui.core.paths import Paths
+from tui.core.providers.base import Capabilities
+from tui.core.providers.goto_assist import GoToAssist
+from tui.core.providers.goto_meeting import GoToMeeting
+from tui.core.providers.goto_training import GoToTraining
+from tui.core.providers.zoom import Zoom
+from tui.core.tokens import TokenSet, TokenStore
+from tui.core.zoom_auth import ZoomAuth
+
+
+class ProviderSet:
+    """The adapters of one profile, sharing auth managers and HTTP pools."""
+
+    def __init__(
+        self,
+        *,
+        profile_name: str,
+        profile: ProfileSettings,
+        demo: bool,
+        store: TokenStore,
+        api_log: ApiLog,
+        goto_auth: GoToAuth | None,
+        zoom_auth: ZoomAuth | None,
+        connections: list[Connection],
+        goto_meeting: GoToMeeting | None = None,
+        goto_training: GoToTraining | None = None,
+        goto_assist: GoToAssist | None = None,
+        zoom: Zoom | None = None,
+    ) -> None:
+        self.profile_name = profile_name
+        self.profile = profile
+        self.demo = demo
+        self.store = store
+        self.api_log = api_log
+        self.goto_auth = goto_auth
+        self.zoom_auth = zoom_auth
+        self.goto_meeting = goto_meeting
+        self.goto_training = goto_training
+        self.goto_assist = goto_assist
+        self.zoom = zoom
+        self._connections = connections
+
+    @classmethod
+    def for_profile(
+        cls,
+        name: str,
+        profile: ProfileSettings,
+        paths: Paths,
+        http: HttpSettings | None = None,
+        *,
+        demo: bool = False,
+        api_log: ApiLog | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> ProviderSet:
+        """Build everything for one profile; opens no socket until the first call.
+
+        Args:
+            name: Profile name (token file name).
+            profile: Its settings.
+            paths: Resolved directories (token file, API log).
+            http: Timeouts, concurrency, retries.
+            demo: Use the demo token folder (`meetdeck --demo`).
+            api_log: A shared log; one writing to `paths.api_log` by default.
+            transport: An httpx transport (tests: ASGI or mock).
+            sleep: Backoff sleep (tests make it instant).
+        """
+        http = http or HttpSettings()
+        log = api_log or ApiLog(paths.api_log)
+        store = TokenStore(paths.token_file(name, demo=demo))
+        connections: list[Connection] = []
+        goto_auth = zoom_auth = None
+        meeting: GoToMeeting | None = None
+        training: GoToTraining | None = None
+        assist: GoToAssist | None = None
+        zoom: Zoom | None = None
+        if profile.has_goto:
+            conn = Connection(http, transport=transport)
+            connections.append(conn)
+            goto_auth = GoToAuth(profile_name=name, profile=profile, store=store,
+                                 connection=conn, log=log, demo=demo, sleep=sleep)
+            base = profile.goto_api_base
+            hint = f"Sign in with an admin account: {goto_auth.login_hint()}."
+
+            def client(api: str, label: str, prefix: str) -> ApiClient:
+                return ApiClient(conn, api=api, label=label, base_url=base + prefix, log=log,
+                                 auth=goto_auth, rate=profile.goto_rate_limit,
+                                 forbidden_means_admin=True, admin_hint=hint, sleep=sleep)
+
+            auth = goto_auth
+            meeting = GoToMeeting(
+                client("goto_meeting", "GoTo Meeting", "/G2M/rest"),
+                is_admin=lambda: _is_admin(auth))
+            training = GoToTraining(
+                client("goto_training", "GoTo Training", "/G2T/rest"),
+                organizer_key=lambda: _organizer_key(auth),
+                account_key=lambda: _identity(auth).account_key)
+            assist = GoToAssist(client("goto_assist", "GoTo Assist", "/seeit/v1"))
+        if profile.has_zoom:
+            conn = Connection(http, transport=transport)
+            connections.append(conn)
+            zoom_auth = ZoomAuth(profile_name=name, profile=profile, store=store,
+                                 connection=conn, log=log, demo=demo, sleep=sleep)
+            rate = profile.zoom_rate_limit
+            buckets = {"light": make_limiter(rate * 1.5), "default": make_limiter(rate),
+                       "heavy": make_limiter(rate / 2)}
+            zoom_api = ApiClient(conn, api="zoom", label="Zoom", base_url=profile.zoom_api_base,
+                                 log=log, auth=zoom_auth, buckets=buckets, sleep=sleep)
+            auth_host = httpx.URL(profile.zoom_auth_base).host
+            zoom = Zoom(zoom_api, trusted_hosts=(auth_host,))
+        return cls(profile_name=name, profile=profile, demo=demo, store=store, api_log=log,
+                   goto_auth=goto_auth, zoom_auth=zoom_auth, connections=connections,
+                   goto_meeting=meeting, goto_training=training, goto_assist=assist,
+                   zoom=zoom)
+
+    def capabilities(self) -> dict[Provider, Capabilities]:
+        """What each configured provider can do."""
+        adapters = (self.goto_meeting, self.goto_training, self.goto_assist, self.zoom)
+        return {a.capabilities.provider: a.capabilities for a in adapters if a is not None}
+
+    def auth_status(self) -> list[AuthStatus]:
+        """Sign-in state per configured cloud (no network)."""
+        return [a.status() for a in (self.goto_auth, self.zoom_auth) if a is not None]
+
+    async def demo_sign_in(self) -> None:
+        """For `--demo`: sign in to the sandbox's GoTo if not yet; Zoom signs in on demand."""
+        if self.goto_auth is not None and self.goto_auth.tokens() is None:
+            await demo_sign_in(self.goto_auth)
+
+    async def aclose(self) -> None:
+        """Close the HTTP pools and the log file."""
+        for conn in self._connections:
+            await conn.aclose()
+        self.api_log.close()
+
+    async def __aenter__(self) -> ProviderSet:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _identity(auth: GoToAuth) -> TokenSet:
+    return auth.require()
+
+
+def _is_admin(auth: GoToAuth) -> bool | None:
+    """The admin flag of the sign-in; None when unknown (signed out, unreadable file)."""
+    try:
+        tokens = auth.tokens()
+    except MeetdeckError:
+        return None
+    return tokens.is_admin if tokens else None
+
+
+def _organizer_key(auth: GoToAuth) -> str:
+    key = auth.require().organizer_key
+    if not key:
+        raise NotSignedIn(
+            "GoTo did not tell meetdeck the organizer key of this sign-in, which GoTo "
+            f"Training needs. Sign in again with {auth.login_hint()}.", provider="goto")
+    return key

@@ -1,0 +1,77 @@
+"""Shared pieces of the wire models: tolerant base class, time and number types.
+
+Wire models keep the field names of the public specs (camelCase for GoTo,
+snake_case for Zoom). Unknown fields are ignored; keys arrive as strings in some
+bodies and as int64 in others, so every key field accepts both and holds a string.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+
+
+class Wire(BaseModel):
+    """Base of every wire model: unknown fields ignored, numbers accepted as strings."""
+
+    model_config = ConfigDict(
+        extra="ignore", coerce_numbers_to_str=True, populate_by_name=True, frozen=True
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _epoch_ms(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+    return value
+
+
+def _lenient_int(value: Any) -> Any:
+    """'12' -> 12; '' or 'n/a' -> None (some GoTo counts are typed string)."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(float(text)) if text else None
+        except ValueError:
+            return None
+    return value
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
+"""An ISO 8601 date-time; naive values are taken as UTC."""
+
+OptDatetime = Annotated[UtcDatetime | None, BeforeValidator(_blank_to_none)]
+"""An optional date-time; empty strings read as absent."""
+
+EpochMs = Annotated[datetime, BeforeValidator(_epoch_ms), AfterValidator(_aware)]
+"""Milliseconds since the epoch (GoTo Assist)."""
+
+OptEpochMs = Annotated[EpochMs | None, BeforeValidator(_blank_to_none)]
+
+LenientInt = Annotated[int | None, BeforeValidator(_lenient_int)]
+"""An integer that may arrive as a string, or be unreadable (then None)."""
+
+
+def iso_z(value: datetime) -> str:
+    """UTC ISO 8601 with a Z, as GoTo's date query parameters want."""
+    return _aware(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def text(value: str | None) -> str:
+    """None -> ''."""
+    return value or ""

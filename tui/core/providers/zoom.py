@@ -1,0 +1,339 @@
+"""Zoom (REST v2, Server-to-Server OAuth): wire models and the adapter.
+
+Registrant lists default to `status=approved` on Zoom's side, so every status is
+asked for; pages of 300 follow `next_page_token`. Status updates go 30 registrants
+per call, and only a 2xx marks anyone done. Start URLs (in GET /meetings/{id}) are
+returned on demand only and never put in a domain Meeting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import TypeAdapter
+
+from tui.core.downloads import DownloadTarget
+from tui.core.errors import (
+    BadResponse,
+    MeetdeckError,
+    NetworkUnreachable,
+    NotSignedIn,
+    RateLimited,
+    SessionExpired,
+)
+from tui.core.http import ApiClient
+from tui.core.models import (
+    ActionOutcome,
+    ActionResult,
+    EventKind,
+    Meeting,
+    MeetingKind,
+    Organizer,
+    Provider,
+    Recording,
+    Registrant,
+    RegistrantStatus,
+    StartUrl,
+    Webinar,
+)
+from tui.core.providers.base import (
+    ZOOM_PAGE_SIZE,
+    ZOOM_STATUS_CHUNK,
+    Capabilities,
+    Capability,
+    RegistrantAction,
+)
+from tui.core.providers.wire import text
+from tui.core.providers.zoom_wire import (
+    ZEvent,
+    ZMeetingsPage,
+    ZPage,
+    ZRecordingMeeting,
+    ZRecordingsPage,
+    ZRegistrant,
+    ZRegistrantsPage,
+    ZStart,
+    ZUser,
+    ZUsersPage,
+    ZWebinarsPage,
+)
+
+P = Provider.ZOOM
+STATUSES = ("pending", "approved", "denied")
+USER_STATUSES = ("active", "inactive", "pending")
+MAX_PAGES = 10_000
+# Registrant fields kept in Registrant.extra (strings, shown in the detail view).
+_EXTRA = ("address", "city", "state", "zip", "country", "phone", "org", "job_title",
+          "industry", "comments", "no_of_employees", "purchasing_time_frame",
+          "role_in_purchase_process")
+
+
+PageT = TypeVar("PageT", bound=ZPage)
+_EVENT = TypeAdapter(ZEvent)
+_REGISTRANT = TypeAdapter(ZRegistrant)
+_RECORDING_MEETING = TypeAdapter(ZRecordingMeeting)
+_START = TypeAdapter(ZStart)
+
+
+def organizer(w: ZUser, status: str | None = None) -> Organizer:
+    return Organizer(provider=P, key=w.id, email=w.email, first_name=text(w.first_name),
+                     last_name=text(w.last_name), status=w.status or status)
+
+
+def webinar(w: ZEvent) -> Webinar:
+    return Webinar(
+        provider=P, key=w.id, topic=w.topic, start=w.start_time, duration_minutes=w.duration,
+        timezone=w.timezone, host_key=w.host_id, host_email=w.host_email,
+        join_url=w.join_url, registration_url=w.registration_url,
+        approval_type=w.settings.approval_type if w.settings else None, agenda=text(w.agenda),
+    )
+
+
+def meeting(w: ZEvent) -> Meeting:
+    start = w.start_time or datetime.fromtimestamp(0, UTC)
+    end = start + timedelta(minutes=w.duration) if w.start_time and w.duration else None
+    approval = w.settings.approval_type if w.settings else None
+    kind = MeetingKind.HISTORICAL if end and end < datetime.now(UTC) else MeetingKind.UPCOMING
+    return Meeting(
+        provider=P, key=w.id, kind=kind, subject=w.topic, start=start, end=end,
+        organizer_key=w.host_id, organizer_email=w.host_email,
+        meeting_type=str(w.type) if w.type is not None else None, status=w.status,
+        join_url=w.join_url, duration_minutes=w.duration, timezone=w.timezone,
+        has_registration=approval in (0, 1),
+    )
+
+
+def registrant(w: ZRegistrant, event_key: str, kind: EventKind, status: str | None,
+               endpoint: str) -> Registrant:
+    raw = w.status or status or ""
+    try:
+        normalised = RegistrantStatus.from_provider(raw)
+    except ValueError:
+        raise BadResponse(f"Zoom sent an unknown registrant status for {endpoint} (field "
+                          "'status'). Report it; other data is unaffected.", field="status",
+                          provider=P.value, endpoint=endpoint) from None
+    extra = {k: str(v) for k in _EXTRA if (v := getattr(w, k))}
+    return Registrant(
+        provider=P, key=w.id, event_key=event_key, event_kind=kind, email=w.email,
+        first_name=w.first_name, last_name=text(w.last_name), status=normalised,
+        provider_status=raw, registered_at=w.create_time, join_url=w.join_url,
+        custom_questions=tuple((q.title, q.value) for q in w.custom_questions), extra=extra,
+    )
+
+
+def recordings_of(w: ZRecordingMeeting) -> list[Recording]:
+    out = []
+    for f in w.recording_files:
+        if not f.id or f.deleted_time:
+            continue
+        label = (f.recording_type or f.file_type or "file").replace("_", " ")
+        out.append(Recording(
+            provider=P, key=f.id, event_key=w.id, name=f"{w.topic} ({label})",
+            start=f.recording_start, end=f.recording_end, file_size=f.file_size,
+            file_type=f.file_type, file_extension=(f.file_extension or "").lower() or None,
+            download_url=f.download_url, play_url=f.play_url, event_title=w.topic,
+        ))
+    return out
+
+
+class Zoom:
+    """The Zoom adapter (implements base.ZoomApi)."""
+
+    def __init__(self, api: ApiClient, *, trusted_hosts: Sequence[str] = ()) -> None:
+        self.api = api
+        self._trusted = tuple(h.lower() for h in trusted_hosts)
+        self._capabilities = Capabilities(provider=P, register=Capability(
+            False, "Register people for Zoom webinars on Zoom's registration page."))
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self._capabilities
+
+    # -- paging ---------------------------------------------------------------------
+
+    async def _pages(self, adapter: TypeAdapter[PageT], path: str,
+                     params: dict[str, Any]) -> AsyncIterator[PageT]:
+        token: str | None = None
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            query = dict(params)
+            if token:
+                query["next_page_token"] = token
+            page = await self.api.fetch(adapter, path, params=query)
+            yield page
+            token = page.next_page_token or None
+            if not token:
+                return
+            if token in seen:
+                raise BadResponse(f"Zoom repeated a page token for GET {path}; stopping "
+                                  "to avoid a loop. Try again later.", field="next_page_token",
+                                  provider=P.value, endpoint=f"GET {path}")
+            seen.add(token)
+
+    async def users(self) -> list[Organizer]:
+        # Zoom lists only active users unless asked for the others.
+        out: dict[str, Organizer] = {}
+        for status in USER_STATUSES:
+            async for page in self._pages(TypeAdapter(ZUsersPage), "/users",
+                                          {"page_size": ZOOM_PAGE_SIZE, "status": status}):
+                for user in page.users:
+                    out.setdefault(user.id, organizer(user, status))
+        return list(out.values())
+
+    async def webinars(self, user_id: str = "me") -> list[Webinar]:
+        out: list[Webinar] = []
+        async for page in self._pages(TypeAdapter(ZWebinarsPage), f"/users/{user_id}/webinars",
+                                      {"page_size": ZOOM_PAGE_SIZE}):
+            out.extend(webinar(w) for w in page.webinars)
+        return out
+
+    async def webinar(self, webinar_id: str) -> Webinar:
+        return webinar(await self.api.fetch(_EVENT, f"/webinars/{webinar_id}", bucket="light"))
+
+    # -- registrants ------------------------------------------------------------------
+
+    async def _registrant_pages(self, path: str, event_key: str, kind: EventKind,
+                                page_size: int) -> AsyncIterator[list[Registrant]]:
+        adapter = TypeAdapter(ZRegistrantsPage)
+        for status in STATUSES:
+            params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
+            async for page in self._pages(adapter, path, params):
+                if page.registrants:
+                    yield [registrant(r, event_key, kind, status, f"GET {path}")
+                           for r in page.registrants]
+
+    def webinar_registrant_pages(
+        self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE
+    ) -> AsyncIterator[list[Registrant]]:
+        return self._registrant_pages(f"/webinars/{webinar_id}/registrants", webinar_id,
+                                      EventKind.WEBINAR, page_size)
+
+    def meeting_registrant_pages(
+        self, meeting_id: str, *, page_size: int = ZOOM_PAGE_SIZE
+    ) -> AsyncIterator[list[Registrant]]:
+        return self._registrant_pages(f"/meetings/{meeting_id}/registrants", meeting_id,
+                                      EventKind.MEETING, page_size)
+
+    async def webinar_registrants(self, webinar_id: str) -> list[Registrant]:
+        return [r async for page in self.webinar_registrant_pages(webinar_id) for r in page]
+
+    async def meeting_registrants(self, meeting_id: str) -> list[Registrant]:
+        return [r async for page in self.meeting_registrant_pages(meeting_id) for r in page]
+
+    async def webinar_registrant(self, webinar_id: str, registrant_id: str) -> Registrant:
+        path = f"/webinars/{webinar_id}/registrants/{registrant_id}"
+        w = await self.api.fetch(_REGISTRANT, path, bucket="light")
+        return registrant(w, webinar_id, EventKind.WEBINAR, None, f"GET {path}")
+
+    async def meeting_registrant(self, meeting_id: str, registrant_id: str) -> Registrant:
+        path = f"/meetings/{meeting_id}/registrants/{registrant_id}"
+        w = await self.api.fetch(_REGISTRANT, path, bucket="light")
+        return registrant(w, meeting_id, EventKind.MEETING, None, f"GET {path}")
+
+    async def set_webinar_registrant_status(
+        self, webinar_id: str, action: RegistrantAction, registrants: Sequence[Registrant]
+    ) -> ActionResult:
+        return await self._set_status(f"/webinars/{webinar_id}/registrants/status", action,
+                                      registrants)
+
+    async def set_meeting_registrant_status(
+        self, meeting_id: str, action: RegistrantAction, registrants: Sequence[Registrant]
+    ) -> ActionResult:
+        return await self._set_status(f"/meetings/{meeting_id}/registrants/status", action,
+                                      registrants)
+
+    async def _set_status(self, path: str, action: RegistrantAction,
+                          registrants: Sequence[Registrant]) -> ActionResult:
+        """PUT in chunks of 30; a 2xx confirms a chunk, anything else fails it."""
+        people = list(registrants)
+        outcomes: list[ActionOutcome] = []
+        for start in range(0, len(people), ZOOM_STATUS_CHUNK):
+            chunk = people[start:start + ZOOM_STATUS_CHUNK]
+            body = {"action": action.value,
+                    "registrants": [{"id": r.key, "email": r.email} for r in chunk]}
+            try:
+                await self.api.request("PUT", path, json_body=body)
+            except (NetworkUnreachable, RateLimited, SessionExpired, NotSignedIn) as exc:
+                # Unconfirmed: this chunk may or may not have been applied; stop here.
+                prefix = "Unknown" if isinstance(exc, NetworkUnreachable) else "Failed"
+                outcomes.extend(ActionOutcome(r.key, False, f"{prefix}: {exc.sentence}")
+                                for r in chunk)
+                outcomes.extend(ActionOutcome(r.key, False, "Not attempted: an earlier "
+                                              f"call failed. {exc.sentence}")
+                                for r in people[start + ZOOM_STATUS_CHUNK:])
+                break
+            except MeetdeckError as exc:
+                outcomes.extend(ActionOutcome(r.key, False, exc.sentence) for r in chunk)
+            else:
+                outcomes.extend(ActionOutcome(r.key, True) for r in chunk)
+        return ActionResult(action=action.value, outcomes=tuple(outcomes))
+
+    # -- meetings ---------------------------------------------------------------------
+
+    async def meetings(self, user_id: str = "me") -> list[Meeting]:
+        out: list[Meeting] = []
+        async for page in self._pages(TypeAdapter(ZMeetingsPage), f"/users/{user_id}/meetings",
+                                      {"page_size": ZOOM_PAGE_SIZE, "type": "scheduled"}):
+            out.extend(meeting(m) for m in page.meetings)
+        return out
+
+    async def meeting(self, meeting_id: str) -> Meeting:
+        return meeting(await self.api.fetch(_EVENT, f"/meetings/{meeting_id}", bucket="light"))
+
+    async def start_url(self, meeting_id: str) -> StartUrl:
+        path = f"/meetings/{meeting_id}"
+        w = await self.api.fetch(_START, path, bucket="light")
+        if not w.start_url:
+            raise BadResponse(f"Zoom sent no start URL for GET {path} (field 'start_url'). "
+                              "Only the host's account can start it.", field="start_url",
+                              provider=P.value, endpoint=f"GET {path}")
+        return StartUrl(url=w.start_url)
+
+    # -- recordings -------------------------------------------------------------------
+
+    async def recordings(
+        self, user_id: str = "me", *, since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Recording]:
+        until = until or datetime.now(UTC)
+        since = since or until - timedelta(days=30)
+        out: dict[str, Recording] = {}
+        start = since
+        while start < until:  # Zoom answers at most a month per query
+            end = min(start + timedelta(days=30), until)
+            params = {"page_size": ZOOM_PAGE_SIZE, "from": start.date().isoformat(),
+                      "to": end.date().isoformat()}
+            async for page in self._pages(TypeAdapter(ZRecordingsPage),
+                                          f"/users/{user_id}/recordings", params):
+                for m in page.meetings:
+                    for rec in recordings_of(m):
+                        out.setdefault(rec.key, rec)
+            start = end
+        return list(out.values())
+
+    async def meeting_recordings(self, meeting_id: str) -> list[Recording]:
+        w = await self.api.fetch(_RECORDING_MEETING, f"/meetings/{meeting_id}/recordings")
+        return recordings_of(w)
+
+    def trusted(self, url: str) -> bool:
+        """Zoom's own hosts may receive the Zoom token (its downloads need it)."""
+        if self.api.same_origin(url):
+            return True
+        target = httpx.URL(url)
+        host = target.host.lower()
+        return target.scheme == "https" and any(
+            host == h or host.endswith("." + h) for h in self._trusted)
+
+    async def download_target(self, recording: Recording) -> DownloadTarget:
+        if not recording.download_url:
+            raise BadResponse("Zoom listed this recording without a download URL (field "
+                              "'download_url'). Refresh the recordings and try again.",
+                              field="download_url", provider=P.value)
+        headers: dict[str, str] = {}
+        if self.trusted(recording.download_url) and self.api.auth is not None:
+            headers["Authorization"] = f"Bearer {await self.api.auth.token()}"
+        return DownloadTarget(url=recording.download_url, headers=headers,
+                              expected_size=recording.file_size)

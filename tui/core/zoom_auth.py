@@ -1,0 +1,123 @@
+"""Zoom Server-to-Server OAuth: an account_credentials token, fetched on demand.
+
+The token lives an hour and is renewed a few minutes before it runs out, or once
+after a 401; there is no refresh token. It is cached in the profile's token file so
+that several commands in a row do not each ask for one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from tui.core.apilog import ApiLog
+from tui.core.auth import (
+    TOKEN_RESPONSE,
+    ZOOM_RENEW_MARGIN,
+    AuthStatus,
+    Clock,
+    basic_auth,
+    login_command,
+    token_set_from,
+)
+from tui.core.config import ProfileSettings
+from tui.core.errors import MeetdeckError, NotSignedIn, RequestRejected, SessionExpired
+from tui.core.http import ApiClient, Connection, Sleep
+from tui.core.tokens import ZOOM, TokenSet, TokenStore, utcnow
+
+
+class ZoomAuth:
+    """Zoom Server-to-Server OAuth (account_credentials); a TokenSource."""
+
+    section = ZOOM
+
+    def __init__(
+        self,
+        *,
+        profile_name: str,
+        profile: ProfileSettings,
+        store: TokenStore,
+        connection: Connection,
+        log: ApiLog,
+        demo: bool = False,
+        clock: Clock = utcnow,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.profile_name = profile_name
+        self.profile = profile
+        self.store = store
+        self.demo = demo
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self.oauth = ApiClient(connection, api="zoom_auth", label="Zoom sign-in",
+                               base_url=profile.zoom_auth_base, log=log, sleep=sleep)
+
+    @property
+    def configured(self) -> bool:
+        return self.profile.has_zoom
+
+    def _credentials(self) -> tuple[str, str]:
+        secret = self.profile.zoom_client_secret
+        if not (self.profile.zoom_account_id and self.profile.zoom_client_id and secret):
+            raise NotSignedIn(
+                f"Profile {self.profile_name!r} has no Zoom app: set zoom_account_id, "
+                "zoom_client_id and zoom_client_secret in config.toml.", provider="zoom")
+        return self.profile.zoom_account_id, basic_auth(self.profile.zoom_client_id,
+                                                    secret.get_secret_value())
+
+    async def sign_in(self) -> TokenSet:
+        """Fetch a token now (checks the app credentials)."""
+        async with self._lock:
+            return await self._fetch()
+
+    async def token(self) -> str:
+        async with self._lock:
+            tokens = self.store.get(ZOOM)
+            if tokens is None or tokens.expires_within(ZOOM_RENEW_MARGIN, now=self._clock()):
+                tokens = await self._fetch()
+            return tokens.access_token
+
+    async def after_unauthorized(self, rejected: str) -> str:
+        async with self._lock:
+            tokens = self.store.get(ZOOM)
+            if tokens is not None and tokens.access_token != rejected and not (
+                    tokens.expires_within(ZOOM_RENEW_MARGIN, now=self._clock())):
+                return tokens.access_token
+            return (await self._fetch()).access_token
+
+    def expired_error(self) -> MeetdeckError:
+        return SessionExpired(
+            f"Zoom refused a freshly issued token for profile {self.profile_name!r}. Check "
+            "that the Server-to-Server app is activated and has the needed scopes, then run "
+            f"{login_command('zoom', self.profile_name, self.demo)}.", provider="zoom")
+
+    async def _fetch(self) -> TokenSet:
+        account_id, basic = self._credentials()
+        try:
+            response = await self.oauth.request(
+                "POST", "/oauth/token",
+                params={"grant_type": "account_credentials", "account_id": account_id},
+                authenticate=False, headers={"Authorization": basic})
+        except RequestRejected as exc:
+            raise NotSignedIn(
+                f"Zoom refused the Server-to-Server credentials of profile "
+                f"{self.profile_name!r}. {exc.sentence} Check zoom_account_id, zoom_client_id "
+                "and zoom_client_secret, and that the app is activated.",
+                provider="zoom") from None
+        body = self.oauth.validate(TOKEN_RESPONSE, self.oauth.decode(response),
+                                   "POST /oauth/token")
+        tokens = token_set_from(body, self._clock(), None)
+        self.store.put(ZOOM, tokens)
+        return tokens
+
+    def status(self) -> AuthStatus:
+        tokens = self.store.get(ZOOM)
+        alive = tokens is not None and not tokens.expires_within(0, now=self._clock())
+        return AuthStatus(
+            provider="zoom", configured=self.configured,
+            signed_in=alive, expires_at=tokens.expires_at if tokens else None,
+            account_key=self.profile.zoom_account_id, is_admin=None,
+            can_refresh=self.configured)
+
+    def logout(self) -> bool:
+        """Forget the cached Zoom token (a new one is fetched on the next call)."""
+        return self.store.remove(ZOOM)
