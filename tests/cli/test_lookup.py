@@ -1,0 +1,83 @@
+"""`meetdeck lookup`: from a synced sandbox cache, as a table and as JSON lines, quickly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from tests.cli.clifix import REPO, cli_sandbox, run_cli, write_zoom_profile
+from tui.cmd.lookup import clean, render_table, width
+
+__all__ = ["cli_sandbox"]
+
+
+def test_lookup_reads_the_synced_cache(cli_sandbox: Any) -> None:
+    write_zoom_profile(cli_sandbox.base_url)
+    synced = run_cli("sync", "--scope", "organizers", "--scope", "events",
+                     "--scope", "registrants")
+    assert synced.returncode == 0, synced.stderr
+
+    table = run_cli("lookup", "zoe", "--limit", "200")
+    assert table.returncode == 0, table.stderr
+    header, *rows = table.stdout.splitlines()
+    assert header.split() == ["KIND", "PROVIDER", "NAME", "/", "TITLE", "EMAIL", "/", "WHEN",
+                              "EVENT", "STATUS", "AGE"]
+    assert rows and all("Zoom" in row for row in rows)
+    assert any(row.startswith("registrant") and ("pending" in row or "approved" in row
+                                                  or "denied" in row) for row in rows)
+    assert all(row.rstrip().endswith("s") or row.rstrip()[-1] in "mhd" for row in rows)
+    assert "\x1b" not in table.stdout
+
+    lines = run_cli("lookup", "zoe", "--json", "--status", "pending", "--limit", "500")
+    assert lines.returncode == 0, lines.stderr
+    records = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert records and {r["kind"] for r in records} == {"registrant"}
+    assert {r["status"] for r in records} == {"pending"}
+    assert all(r["provider"] == "zoom" and r["event_key"] and r["event_title"]
+               and r["age_seconds"] >= 0 for r in records)
+    assert all("zoe" in (r["title"] + r["subtitle"]).lower().replace("ë", "e")
+               for r in records)
+
+    webinars = run_cli("lookup", "e", "--json", "--kind", "webinar", "--limit", "500")
+    kinds = {json.loads(line)["kind"] for line in webinars.stdout.splitlines()}
+    assert kinds == {"webinar"}
+
+    nothing = run_cli("lookup", "no-such-person-anywhere")
+    assert nothing.returncode == 1 and "No match" in nothing.stderr
+
+
+def test_lookup_without_a_cache_says_to_sync_first() -> None:
+    done = run_cli("lookup", "ann", "--profile", "work")
+    assert done.returncode == 2
+    assert "no cache for profile 'work' yet" in done.stderr
+    assert "meetdeck sync --profile work" in done.stderr
+    demo = run_cli("lookup", "ann", "--demo")
+    assert demo.returncode == 2 and "meetdeck sync --demo" in demo.stderr
+
+
+def test_lookup_imports_nothing_heavy() -> None:
+    """The on-call path loads neither textual, pydantic, httpx, rich nor the models."""
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        "main(['lookup', 'ann', '--profile', 'work'])\n"
+        "heavy = [m for m in ('textual', 'pydantic', 'pydantic_settings', 'httpx', 'rich',"
+        " 'tui.core.models', 'tui.core.store.db')"
+        " if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_table_cells_are_safe_and_aligned() -> None:
+    assert clean("a\x1b[2Jb\u202ec\x9b") == "a?[2Jb?c?"
+    assert width("山田") == 4 and width("Zoë") == 3
+    table = render_table([("registrant", "Zoom", "山田太郎", "x@example.com", "E", "pending",
+                           "5m"), ("registrant", "Zoom", "Ann", "a@example.com", "E",
+                                   "approved", "1h")])
+    first, second = table.splitlines()[1:]
+    assert width(first.split("x@")[0]) == width(second.split("a@")[0])

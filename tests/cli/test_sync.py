@@ -1,0 +1,59 @@
+"""`meetdeck sync`: plain progress lines off a TTY, exit codes, the demo's own cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.cli.clifix import cli_sandbox, run_cli, write_zoom_profile
+from tui.core.paths import resolve_paths
+
+__all__ = ["cli_sandbox"]
+
+
+def test_sync_succeeds_with_plain_progress_lines(cli_sandbox: Any) -> None:
+    write_zoom_profile(cli_sandbox.base_url)
+    done = run_cli("sync", "--scope", "organizers", "--scope", "events",
+                   "--scope", "registrants")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("[1/") and "Zoom organizers:" in line for line in lines)
+    assert any("Zoom registrants of webinar" in line and "rows" in line for line in lines)
+    assert lines[-1].startswith("Synced ") and "'ops'" in lines[-1]
+    assert "\x1b" not in done.stdout  # no bar, no colour when not on a terminal
+    assert resolve_paths().cache_db("ops").exists()
+
+
+def test_a_failing_scope_gives_a_summary_and_exit_1(cli_sandbox: Any) -> None:
+    write_zoom_profile(cli_sandbox.base_url)
+    rule = {"error_rate": 1.0, "error_status": 503, "match": {"path": "^/zoom/v2/users$"}}
+    httpx.post(f"{cli_sandbox.base_url}/_sandbox/faults", json=rule, timeout=5)
+    try:
+        done = run_cli("sync", "--scope", "organizers", "--scope", "support")
+    finally:
+        httpx.delete(f"{cli_sandbox.base_url}/_sandbox/faults", timeout=5)
+    assert done.returncode == 1
+    assert "1 failed (their previous data is kept)" in done.stderr
+    assert "Zoom organizers: Service unavailable:" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_demo_sync_starts_its_own_sandbox_and_keeps_its_own_cache() -> None:
+    done = run_cli("sync", "--demo", "--registrants", "120", "--scope", "organizers",
+                   "--scope", "events", "--scope", "registrants")
+    paths = resolve_paths()
+    assert paths.cache_db("demo", demo=True).exists()
+    assert not paths.cache_db("demo").exists()
+    assert "Zoom registrants of webinar" in done.stdout
+    # Every scope either synced or is named in the summary with its typed error.
+    assert done.returncode in (0, 1), done.stderr
+    if done.returncode == 1:
+        assert "failed (their previous data is kept)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_sync_without_a_profile_says_how_to_add_one() -> None:
+    done = run_cli("sync")
+    assert done.returncode == 2
+    assert "No profile is configured" in done.stderr

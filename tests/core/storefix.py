@@ -1,0 +1,65 @@
+"""Builders of domain models for the store, sync and Deck tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tui.core.models import (
+    EventKind,
+    Meeting,
+    MeetingKind,
+    Organizer,
+    Provider,
+    Registrant,
+    RegistrantStatus,
+    Training,
+    Webinar,
+)
+from tui.core.store import Store
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def registrant(i: int, event_key: str = "w1", *, first: str = "Ann", last: str = "Lee",
+               status: RegistrantStatus = RegistrantStatus.PENDING,
+               provider: Provider = Provider.ZOOM, email: str | None = None,
+               **kw: Any) -> Registrant:
+    return Registrant(
+        provider, f"r{i}", event_key,
+        EventKind.WEBINAR if provider is Provider.ZOOM else EventKind.TRAINING,
+        email or f"{first.lower()}.{last.lower()}{i}@example.com", first, last, status,
+        status.value, registered_at=T0 + timedelta(minutes=i), **kw)
+
+
+def webinar(key: str = "w1", topic: str = "Quarterly all-hands", host: str = "u1") -> Webinar:
+    return Webinar(Provider.ZOOM, key, topic, T0, 60, "UTC", host, "host@example.com")
+
+
+def training(key: str = "t1", name: str = "Onboarding") -> Training:
+    return Training(Provider.GOTO_TRAINING, key, name, times=((T0, T0 + timedelta(hours=1)),),
+                    organizer_keys=("o1",), organizer_names=("Olga Ivanova",))
+
+
+def organizer(key: str = "u1", email: str = "host@example.com",
+              provider: Provider = Provider.ZOOM) -> Organizer:
+    return Organizer(provider, key, email, "Hana", "Host")
+
+
+def meeting(key: str = "m1", subject: str = "Weekly sync",
+            kind: MeetingKind = MeetingKind.UPCOMING) -> Meeting:
+    return Meeting(Provider.GOTO_MEETING, key, kind, subject, T0, organizer_key="o1",
+                   organizer_name="Olga Ivanova")
+
+
+def put(store: Store, scope: str, models: Iterable[Any], provider: str = "zoom",
+        when: datetime | None = None) -> int:
+    """Replace one scope's rows through a writer, as sync does."""
+    writer = store.writer()
+    try:
+        with writer.replace(scope, provider) as batch:
+            batch.add(list(models))
+            return batch.commit(when)
+    finally:
+        writer.close()

@@ -1,0 +1,282 @@
+"""The cache: round trips, paged views, search, migrations, set-aside files, atomic swaps."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.core.storefix import T0, meeting, organizer, put, registrant, training, webinar
+from tui.core.errors import StorageError
+from tui.core.models import (
+    MeetingKind,
+    Provider,
+    Recording,
+    RegistrantStatus,
+    SupportSession,
+)
+from tui.core.store import NoCache, Store, ViewQuery, query
+from tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, _statements
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open(tmp_path / "cache" / "p.sqlite3", "p")
+    yield opened
+    opened.close()
+
+
+def test_a_new_file_is_wal_and_current(store: Store) -> None:
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.notice is None and store.integrity_ok()
+
+
+def test_every_entity_round_trips(store: Store) -> None:
+    r = registrant(1, custom_questions=(("Company", "ACME"),), extra={"city": "Köln"},
+                   join_url="https://example.invalid/j/1", event_title="Quarterly all-hands")
+    rec = Recording(Provider.ZOOM, "rec1", "m9", "Kickoff.mp4", T0, None, 12_345, "MP4")
+    sess = SupportSession(Provider.GOTO_ASSIST, "uuid-1", "123456789", "FINISHED", T0,
+                          technician_email="tech@example.com", recorded=True)
+    put(store, "organizers:zoom", [organizer()])
+    put(store, "events:zoom", [webinar()])
+    put(store, "events:goto_training", [training()], "goto_training")
+    put(store, "meetings:goto_meeting", [meeting()], "goto_meeting")
+    put(store, "registrants:zoom:w1", [r])
+    put(store, "recordings:zoom", [rec])
+    put(store, "support:goto_assist", [sess], "goto_assist")
+
+    assert store.registrants().rows(0, 10) == [r]
+    assert store.organizers().rows(0, 10) == [organizer()]
+    assert store.meetings().rows(0, 10) == [meeting()]
+    assert store.recordings().rows(0, 10) == [rec]
+    assert store.support_sessions().rows(0, 10) == [sess]
+    events = store.events(ViewQuery(sort="title")).rows(0, 10)
+    assert [e.source for e in events] == [training(), webinar()]
+    zoom_event = events[1]
+    assert (zoom_event.registrants, zoom_event.pending, zoom_event.title) == (
+        1, 1, "Quarterly all-hands")
+    assert events[0].registrants is None  # never synced
+    assert store.registrant("r1", event_key="w1") == r
+    assert store.counts(Provider.ZOOM, "w1")[RegistrantStatus.PENDING] == 1
+
+
+def test_views_filter_sort_page_and_find(store: Store) -> None:
+    statuses = list(RegistrantStatus)
+    put(store, "registrants:zoom:w1",
+        [registrant(i, status=statuses[i % 3], last=f"N{i:03d}") for i in range(300)])
+    put(store, "registrants:zoom:w2", [registrant(i, "w2") for i in range(7)])
+
+    everything = store.registrants(ViewQuery(event_key="w1"))
+    assert everything.count() == 300
+    pending = store.registrants(ViewQuery(event_key="w1", status=RegistrantStatus.PENDING))
+    assert pending.count() == 100
+    page = pending.rows(10, 5)
+    assert [r.key for r in page] == [f"r{i}" for i in range(30, 45, 3)]
+    assert all(r.status is RegistrantStatus.PENDING for r in pending.rows(0, 100))
+    assert pending.index_of("r33") == 11 and pending.index_of("r1") is None
+
+    newest = store.registrants(ViewQuery(event_key="w1", sort="registered", descending=True))
+    assert [r.key for r in newest.rows(0, 2)] == ["r299", "r298"]
+    assert newest.index_of("r0") == 299
+    assert newest.rows(299, 50) and newest.rows(300, 50) == []
+    assert store.registrants(ViewQuery(event_key="w2")).count() == 7
+    assert store.registrants().count() == 307
+    assert set(everything.sort_columns) >= {"name", "email", "registered", "status"}
+
+
+@pytest.mark.parametrize("materialize_max", [20_000, 3])
+def test_the_slash_filter_is_accent_and_case_blind(
+    store: Store, monkeypatch: pytest.MonkeyPatch, materialize_max: int
+) -> None:
+    monkeypatch.setattr(query, "MATERIALIZE_MAX", materialize_max)
+    people = [registrant(1, first="Zoë", last="Åberg"), registrant(2, first="ZOE", last="Ng"),
+              registrant(3, first="山田太郎", last=""), registrant(4, first="Bob", last="Fox"),
+              registrant(5, first="Zoey", last="Park")]
+    put(store, "registrants:zoom:w1", people)
+    view = store.registrants(ViewQuery(event_key="w1", text="zoe", sort="name"))
+    assert [r.key for r in view.rows(0, 10)] == ["r1", "r2", "r5"]
+    assert view.count() == 3 and view.index_of("r5") == 2 and view.index_of("r4") is None
+    assert store.registrants(ViewQuery(text="山田")).count() == 1
+    assert store.registrants(ViewQuery(text="zoe aberg")).count() == 1
+    assert store.registrants(ViewQuery(text="nobody")).rows(0, 5) == []
+
+
+def test_search_accents_cjk_and_email_prefixes(store: Store) -> None:
+    put(store, "registrants:zoom:w1", [
+        registrant(1, first="Zoë", last="Åberg"),
+        registrant(2, first="山田太郎", last="", email="taro@example.jp"),
+        registrant(3, first="John", last="Doe", email="john.doe@corp.example"),
+        registrant(4, first="Johanna", last="Smith", status=RegistrantStatus.APPROVED),
+    ])
+    put(store, "events:zoom", [webinar(topic="Zoë's product tour")])
+    put(store, "organizers:zoom", [organizer(email="john.host@example.com")])
+
+    assert {(h.kind, h.key) for h in store.search("Zoe")} == {("registrant", "r1"),
+                                                            ("webinar", "w1")}
+    assert [h.key for h in store.search("山田")] == ["r2"]
+    assert [h.key for h in store.search("太郎")] == ["r2"]
+    assert [h.key for h in store.search("john.do")] == ["r3"]
+    assert {h.kind for h in store.search("john")} == {"registrant", "organizer"}
+    assert [h.key for h in store.search("joh", kinds=["organizer"])] == ["u1"]
+    approved = store.search("jo", status=RegistrantStatus.APPROVED)
+    assert [h.key for h in approved] == ["r4"]
+    hit = store.search("taro@")[0]
+    assert (hit.provider, hit.event_key, hit.status) == (Provider.ZOOM, "w1", "pending")
+    assert hit.fetched_at is not None
+    for hostile in ['"', "AND", "OR NOT", "*", "a:b", "NEAR(x y)", "'; DROP TABLE x"]:
+        store.search(hostile)  # FTS syntax in a query is text, never an error
+
+
+def test_replacing_a_scope_swaps_rows_atomically(store: Store) -> None:
+    put(store, "registrants:zoom:w1", [registrant(i) for i in range(2_000)])
+    new = [registrant(i + 10_000, status=RegistrantStatus.APPROVED) for i in range(3_000)]
+    seen: set[int] = set()
+    done = threading.Event()
+
+    def read() -> None:
+        reader = Store.open(store.path, "p")
+        while not done.is_set():
+            seen.add(reader.registrants(ViewQuery(event_key="w1")).count())
+        reader.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    writer = store.writer()
+    with writer.replace("registrants:zoom:w1", "zoom") as batch:
+        for start in range(0, 3_000, 300):
+            batch.add(new[start:start + 300])
+        batch.commit()
+    done.set()
+    thread.join()
+    writer.close()
+    assert seen <= {2_000, 3_000} and 2_000 in seen
+    assert store.registrants(ViewQuery(event_key="w1")).count() == 3_000
+    assert store.search("ann", limit=5)[0].key.startswith("r1")  # index follows the swap
+    assert store.counts(Provider.ZOOM, "w1") == {RegistrantStatus.PENDING: 0,
+                                                 RegistrantStatus.APPROVED: 3_000,
+                                                 RegistrantStatus.DENIED: 0}
+
+
+def test_an_aborted_batch_changes_nothing(store: Store) -> None:
+    put(store, "registrants:zoom:w1", [registrant(1)])
+    writer = store.writer()
+    with pytest.raises(RuntimeError), writer.replace("registrants:zoom:w1", "zoom") as batch:
+        batch.add([registrant(2), registrant(3)])
+        raise RuntimeError("the API failed half way")
+    writer.close()
+    assert [r.key for r in store.registrants().rows(0, 9)] == ["r1"]
+
+
+def test_a_full_disk_raises_storage_error_and_keeps_the_data(store: Store) -> None:
+    put(store, "registrants:zoom:w1", [registrant(i) for i in range(50)])
+    writer = store.writer()
+    pages = writer.connection.execute("PRAGMA page_count").fetchone()[0]
+    writer.connection.execute(f"PRAGMA max_page_count = {pages + 2}")
+    batch = writer.replace("registrants:zoom:w1", "zoom")
+    batch.add([registrant(i, first="X" * 500) for i in range(2_000)])
+    with pytest.raises(StorageError) as caught:
+        batch.commit()
+    assert "full" in caught.value.sentence
+    writer.close()
+    assert store.registrants().count() == 50 and store.integrity_ok()
+
+
+def test_failures_are_stamped_without_losing_the_last_success(store: Store) -> None:
+    put(store, "events:zoom", [webinar()], when=T0)
+    writer = store.writer()
+    writer.record_error("events:zoom", "Service unavailable", "Zoom answered 503.")
+    writer.record_error("support:goto_assist", "Not signed in", "Sign in.")
+    stamp = store.stamp("events:zoom")
+    assert stamp is not None and stamp.fetched_at == T0 and stamp.failed
+    assert stamp.error == "Zoom answered 503." and stamp.items == 1
+    assert store.events().fetched_at == T0 and store.events().count() == 1
+    never = store.stamp("support:goto_assist")
+    assert never is not None and never.fetched_at is None and never.failed
+    put(store, "events:zoom", [webinar()])
+    stamp = store.stamp("events:zoom")
+    assert stamp is not None and not stamp.failed and stamp.fetched_at != T0
+    writer.drop_scopes(["events:zoom"])
+    writer.close()
+    assert store.events().count() == 0 and store.stamp("events:zoom") is None
+
+
+def test_ages_follow_the_scopes_behind_a_view(store: Store) -> None:
+    assert store.meetings().fetched_at is None
+    put(store, "meetings:goto_meeting", [meeting()], "goto_meeting", when=T0)
+    later = T0.replace(hour=12)
+    put(store, "historical:goto_meeting",
+        [meeting("h1", kind=MeetingKind.HISTORICAL)], "goto_meeting", when=later)
+    assert store.meetings(ViewQuery(kind=MeetingKind.UPCOMING)).fetched_at == T0
+    assert store.meetings(ViewQuery(kind=MeetingKind.HISTORICAL)).fetched_at == later
+    assert store.meetings(ViewQuery(kind=MeetingKind.HISTORICAL)).count() == 1
+    assert store.registrants(ViewQuery(event_key="w1")).fetched_at is None
+
+
+def test_an_old_file_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in _statements(MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO registrants (scope, provider, profile, fetched_at, key, search, data, "
+        "event_key, event_kind, status) VALUES ('registrants:zoom:w1', 'zoom', 'p', "
+        "'2025-01-01T00:00:00.000000Z', 'r1', 'ann lee', ?, 'w1', 'webinar', 'pending')",
+        ('{"provider":"zoom","key":"r1","event_key":"w1","event_kind":"webinar",'
+         '"email":"ann@example.com","first_name":"Ann","last_name":"Lee",'
+         '"status":"pending","provider_status":"pending"}',))
+    conn.execute("INSERT INTO sync_stamps VALUES ('registrants:zoom:w1', "
+                 "'2025-01-01T00:00:00.000000Z')")
+    conn.close()
+
+    store = Store.open(path, "p")
+    assert store.notice is None
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert [r.email for r in store.registrants().rows(0, 5)] == ["ann@example.com"]
+    assert store.counts(Provider.ZOOM, "w1")[RegistrantStatus.PENDING] == 1
+    stamp = store.stamp("registrants:zoom:w1")
+    assert stamp is not None and stamp.items == 1 and not stamp.failed
+    store.close()
+
+
+@pytest.mark.parametrize("content", ["newer", "garbage", "foreign"])
+def test_a_newer_or_corrupt_file_is_set_aside_and_rebuilt(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "p.sqlite3"
+    if content == "garbage":
+        path.write_bytes(b"this is not a database \x00\xff" * 200)
+    else:
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE mine (x)")
+        if content == "newer":
+            conn.execute("PRAGMA user_version = 99")
+        conn.commit()
+        conn.close()
+    original = path.read_bytes()
+
+    store = Store.open(path, "p")
+    assert store.notice is not None and "moved aside" in store.notice
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("p.sqlite3.")
+             and not p.name.endswith(("-wal", "-shm"))]
+    assert len(aside) == 1 and aside[0].read_bytes() == original
+    assert ("newer" if content == "newer" else "corrupt") in aside[0].name
+    put(store, "events:zoom", [webinar()])
+    assert store.events().count() == 1 and store.integrity_ok()
+    store.close()
+
+
+def test_opening_without_create_needs_a_file(tmp_path: Path) -> None:
+    with pytest.raises(NoCache) as caught:
+        Store.open(tmp_path / "none.sqlite3", "p", create=False)
+    assert "meetdeck sync" in caught.value.sentence
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_an_unwritable_folder_is_a_storage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StorageError):
+        Store.open(blocker / "sub" / "p.sqlite3", "p")

@@ -1,0 +1,228 @@
+"""The sync engine over in-memory adapters: progress, fan-out, partial failure, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.core.storefix import T0, organizer, registrant, training, webinar
+from tui.core.errors import NotSignedIn, ServiceUnavailable
+from tui.core.models import Meeting, Organizer, Recording, Registrant, Training, Webinar
+from tui.core.store import Store, ViewQuery
+from tui.core.sync import SyncEngine, UnexpectedSyncError
+from tui.core.sync_types import Scope, ScopeKind, ScopeState, SyncProgress
+
+
+@dataclass
+class FakeZoom:
+    """Zoom as the engine sees it; `fail` names methods that raise."""
+
+    webinars_by_user: dict[str, list[Webinar]] = field(default_factory=dict)
+    registrants_by_webinar: dict[str, list[Registrant]] = field(default_factory=dict)
+    fail: dict[str, Exception] = field(default_factory=dict)
+    gate: asyncio.Event | None = None
+    calls: list[str] = field(default_factory=list)
+
+    def _check(self, name: str) -> None:
+        self.calls.append(name)
+        if name in self.fail:
+            raise self.fail[name]
+
+    async def users(self) -> list[Organizer]:
+        self._check("users")
+        return [organizer(key) for key in self.webinars_by_user]
+
+    async def webinars(self, user_id: str = "me") -> list[Webinar]:
+        self._check(f"webinars:{user_id}")
+        return self.webinars_by_user.get(user_id, [])
+
+    async def meetings(self, user_id: str = "me") -> list[Meeting]:
+        self._check(f"meetings:{user_id}")
+        return []
+
+    async def recordings(self, user_id: str = "me", *, since: datetime | None = None,
+                         until: datetime | None = None) -> list[Recording]:
+        self._check(f"recordings:{user_id}")
+        return []
+
+    async def webinar_registrant_pages(self, webinar_id: str,
+                                       page_size: int = 300) -> AsyncIterator[list[Registrant]]:
+        self._check(f"registrants:{webinar_id}")
+        people = self.registrants_by_webinar.get(webinar_id, [])
+        for start in range(0, len(people), 2):
+            if self.gate is not None:
+                await self.gate.wait()
+            yield people[start:start + 2]
+            if f"registrants-page2:{webinar_id}" in self.fail and start >= 2:
+                raise self.fail[f"registrants-page2:{webinar_id}"]
+
+
+@dataclass
+class FakeTraining:
+    trainings_list: list[Training] = field(default_factory=list)
+    error: Exception | None = None
+
+    async def trainings(self, *, organizer_key: str | None = None) -> list[Training]:
+        if self.error is not None:
+            raise self.error
+        return self.trainings_list
+
+    async def registrants(self, training_key: str, *,
+                          organizer_key: str | None = None) -> list[Registrant]:
+        return [registrant(1, training_key, provider=training().provider)]
+
+    async def recordings(self, training_key: str) -> list[Recording]:
+        return []
+
+
+@dataclass
+class Apis:
+    zoom: Any = None
+    goto_training: Any = None
+    goto_meeting: Any = None
+    goto_assist: Any = None
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open(tmp_path / "p.sqlite3", "p")
+    yield opened
+    opened.close()
+
+
+def zoom_with_two_webinars() -> FakeZoom:
+    return FakeZoom(
+        webinars_by_user={"u1": [webinar("w1", "Alpha")], "u2": [webinar("w2", "Beta")]},
+        registrants_by_webinar={"w1": [registrant(i, "w1") for i in range(5)],
+                                "w2": [registrant(i, "w2") for i in range(3)]})
+
+
+async def test_a_full_run_reports_progress_and_fans_out_registrants(store: Store) -> None:
+    zoom = zoom_with_two_webinars()
+    engine = SyncEngine(store, Apis(zoom=zoom), concurrency=2, now=lambda: T0)
+    events: list[SyncProgress] = []
+    report = await engine.run(engine.scopes([ScopeKind.ORGANIZERS, ScopeKind.EVENTS]),
+                              events.append)
+    await engine.aclose()
+
+    assert report.ok and not report.cancelled
+    assert {s.id for s in report.synced} == {
+        "organizers:zoom", "events:zoom", "registrants:zoom:w1", "registrants:zoom:w2"}
+    assert zoom.calls.index("users") < zoom.calls.index("webinars:u1")  # users first
+    done = [e for e in events if e.state is ScopeState.DONE]
+    assert [e.done for e in done] == [1, 2, 3, 4] and done[-1].total == 4
+    assert {e.scope.id: e.items for e in done}["registrants:zoom:w1"] == 5
+    assert all(e.state in (ScopeState.STARTED, ScopeState.DONE) for e in events)
+    assert store.registrants(ViewQuery(event_key="w1")).count() == 5
+    # Registrants carry their event's title (for lookup), and the stamps say when.
+    assert store.registrants(ViewQuery(event_key="w2")).rows(0, 1)[0].event_title == "Beta"
+    assert store.registrants(ViewQuery(event_key="w1")).fetched_at == T0
+
+
+async def test_one_failing_scope_does_not_stop_the_rest(store: Store) -> None:
+    zoom = zoom_with_two_webinars()
+    engine = SyncEngine(store, Apis(zoom=zoom), now=lambda: T0)
+    await engine.run(engine.scopes([ScopeKind.ORGANIZERS, ScopeKind.EVENTS]))
+    zoom.fail["registrants-page2:w1"] = ServiceUnavailable("Zoom answered 503.")
+    zoom.fail["recordings:u1"] = NotSignedIn("Sign in to Zoom.")
+    zoom.registrants_by_webinar["w2"] = [registrant(i, "w2") for i in range(9)]
+    events: list[SyncProgress] = []
+    report = await engine.run(engine.scopes([ScopeKind.EVENTS, ScopeKind.RECORDINGS]),
+                              events.append)
+    await engine.aclose()
+
+    assert not report.ok
+    assert {f.scope.id: f.error.title for f in report.failed} == {
+        "registrants:zoom:w1": "Service unavailable", "recordings:zoom": "Not signed in"}
+    assert {s.id for s in report.synced} == {"events:zoom", "registrants:zoom:w2"}
+    assert store.registrants(ViewQuery(event_key="w2")).count() == 9  # the rest landed
+    assert store.registrants(ViewQuery(event_key="w1")).count() == 5  # old data kept
+    stamp = store.stamp("registrants:zoom:w1")
+    assert stamp is not None and stamp.failed and stamp.fetched_at == T0
+    assert stamp.error == "Zoom answered 503."
+    assert [e.state for e in events].count(ScopeState.FAILED) == 2
+    assert len(events[-1].errors) == 2
+
+
+async def test_a_bug_in_one_scope_is_reported_as_a_typed_error(store: Store) -> None:
+    zoom = zoom_with_two_webinars()
+    zoom.fail["users"] = KeyError("id")
+    engine = SyncEngine(store, Apis(zoom=zoom))
+    report = await engine.run(engine.scopes([ScopeKind.ORGANIZERS, ScopeKind.MEETINGS]))
+    await engine.aclose()
+    assert isinstance(report.failed[0].error, UnexpectedSyncError)
+    assert "KeyError" in report.failed[0].error.sentence
+    assert [s.id for s in report.synced] == ["meetings:zoom"]
+
+
+async def test_vanished_events_lose_their_registrants(store: Store) -> None:
+    zoom = zoom_with_two_webinars()
+    engine = SyncEngine(store, Apis(zoom=zoom))
+    await engine.run(engine.scopes([ScopeKind.ORGANIZERS, ScopeKind.EVENTS]))
+    zoom.webinars_by_user["u2"] = []
+    await engine.run(engine.scopes([ScopeKind.EVENTS]))
+    await engine.aclose()
+    assert store.registrants(ViewQuery(event_key="w2")).count() == 0
+    assert store.stamp("registrants:zoom:w2") is None
+    assert store.registrants(ViewQuery(event_key="w1")).count() == 5
+
+
+async def test_cancel_stops_the_run_and_keeps_finished_scopes(store: Store) -> None:
+    zoom = zoom_with_two_webinars()
+    engine = SyncEngine(store, Apis(zoom=zoom), concurrency=1)
+    await engine.run(engine.scopes([ScopeKind.ORGANIZERS, ScopeKind.EVENTS]))
+    zoom.gate = asyncio.Event()  # registrant pages now wait
+    zoom.registrants_by_webinar["w1"] = [registrant(i, "w1", first="Zed") for i in range(4)]
+    started = asyncio.Event()
+
+    def on_progress(event: SyncProgress) -> None:
+        if event.state is ScopeState.STARTED and event.scope.kind is ScopeKind.REGISTRANTS:
+            started.set()
+
+    run = asyncio.create_task(engine.run(engine.registrant_scopes(), on_progress))
+    await asyncio.wait_for(started.wait(), 5)
+    engine.cancel()
+    report = await asyncio.wait_for(run, 5)
+    await engine.aclose()
+    assert report.cancelled and not report.ok
+    assert store.registrants(ViewQuery(event_key="w1")).count() == 5
+    assert {r.first_name for r in store.registrants(ViewQuery(event_key="w1")).rows(0, 9)} == {
+        "Ann"}
+
+
+async def test_refresh_runs_one_scope_now(store: Store) -> None:
+    zoom = zoom_with_two_webinars()
+    trainings = FakeTraining([training("t1"), training("t2", "Advanced")])
+    engine = SyncEngine(store, Apis(zoom=zoom, goto_training=trainings))
+    scope = Scope(ScopeKind.EVENTS, training().provider)
+    events: list[SyncProgress] = []
+    report = await engine.refresh(scope, events.append)
+    assert report.ok and [e.state for e in events] == [ScopeState.STARTED, ScopeState.DONE]
+    assert store.events(ViewQuery(provider=training().provider)).count() == 2
+    trainings.error = ServiceUnavailable("GoTo answered 502.")
+    failed = await engine.refresh(scope)
+    await engine.aclose()
+    assert failed.failed[0].error.sentence == "GoTo answered 502."
+    assert store.events(ViewQuery(provider=training().provider)).count() == 2
+
+
+async def test_concurrent_requests_for_one_scope_share_the_work(store: Store) -> None:
+    zoom = zoom_with_two_webinars()
+    engine = SyncEngine(store, Apis(zoom=zoom))
+    scope = Scope(ScopeKind.ORGANIZERS, organizer().provider)
+    first, second = await asyncio.gather(engine.refresh(scope), engine.refresh(scope))
+    await engine.aclose()
+    assert first.ok and second.ok and zoom.calls.count("users") == 1
+
+
+def test_scopes_follow_the_configured_providers(store: Store) -> None:
+    engine = SyncEngine(store, Apis(goto_training=FakeTraining()))
+    assert [s.id for s in engine.scopes()] == ["events:goto_training",
+                                               "recordings:goto_training"]
+    assert engine.scopes([ScopeKind.SUPPORT]) == []

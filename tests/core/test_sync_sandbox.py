@@ -1,0 +1,64 @@
+"""Sync against the sandbox over loopback: real HTTP, real OAuth, a fault scoped by path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tui.core.config import HttpSettings, demo_profile
+from tui.core.models import Provider
+from tui.core.paths import resolve_paths
+from tui.core.service import Deck, ScopeKind, ScopeState, SyncProgress, ViewQuery
+
+
+def zoom_only_deck(base_url: str) -> Deck:
+    profile = demo_profile(base_url).model_copy(
+        update={"goto_client_id": None, "goto_client_secret": None})
+    return Deck.open(resolve_paths(), "sbx", profile, demo=True,
+                     http=HttpSettings(max_retries=3, max_backoff=1.0, max_concurrency=3))
+
+
+async def test_sync_partial_failure_against_the_sandbox(sandbox: Any) -> None:
+    deck = zoom_only_deck(sandbox.base_url)
+    try:
+        first = await deck.sync_all(
+            kinds=[ScopeKind.ORGANIZERS, ScopeKind.EVENTS, ScopeKind.REGISTRANTS])
+        assert first.ok, first.failed
+        events = deck.events(ViewQuery(sort="title"))
+        webinars = events.rows(0, events.count())
+        assert len(webinars) >= 2 and all(e.provider is Provider.ZOOM for e in webinars)
+        victim = max(webinars, key=lambda e: e.registrants or 0)
+        before = deck.registrants(ViewQuery(event_key=victim.key)).count()
+        assert before == victim.registrants and before > 300  # several pages of 300
+
+        rule = {"error_rate": 1.0, "error_status": 503,
+                "match": {"path": f"^/zoom/v2/webinars/{victim.key}/registrants"}}
+        httpx.post(f"{sandbox.base_url}/_sandbox/faults", json=rule, timeout=5)
+        progress: list[SyncProgress] = []
+        report = await deck.sync_all(progress.append,
+                                     kinds=[ScopeKind.EVENTS, ScopeKind.REGISTRANTS])
+    finally:
+        await deck.aclose()
+
+    assert [f.scope.event_key for f in report.failed] == [victim.key], report.failed
+    assert report.failed[0].error.title == "Service unavailable"
+    assert len(report.synced) == len(webinars)  # the events scope + every other webinar
+    assert deck_registrants_after(sandbox, victim.key) == before
+    failed = [p for p in progress if p.state is ScopeState.FAILED]
+    assert len(failed) == 1 and failed[0].scope.event_key == victim.key
+    assert progress[-1].done == progress[-1].total == len(webinars) + 1
+
+
+def deck_registrants_after(sandbox: Any, event_key: str) -> int:
+    """Reopen the cache from disk: the failed scope still has its previous rows."""
+    from tui.core.store import Store
+
+    path = resolve_paths().cache_db("sbx", demo=True)
+    store = Store.open(path, "sbx")
+    try:
+        stamp = store.stamp(f"registrants:zoom:{event_key}")
+        assert stamp is not None and stamp.failed and stamp.fetched_at is not None
+        return store.registrants(ViewQuery(event_key=event_key)).count()
+    finally:
+        store.close()

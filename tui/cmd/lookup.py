@@ -1,0 +1,204 @@
+"""`meetdeck lookup QUERY`: answer from the local cache only, fast, for on-call use.
+
+Imports nothing heavy (no textual, pydantic, httpx or rich): the profile name is
+resolved from the flags, MEETDECK_PROFILE or config.toml read with tomllib, not with
+Settings; the table is laid out here with the display width of wide (CJK) characters.
+Exit codes: 0 with matches, 1 with none, 2 when there is no cache or no profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tui.core.paths import DEMO_PROFILE, Paths, check_profile_name, resolve_paths
+
+# C0 and C1 controls (escape sequences) and bidi overrides (text that reorders itself).
+_CONTROL = (set(range(0x20)) | set(range(0x7F, 0xA0)) | set(range(0x202A, 0x202F))
+            | set(range(0x2066, 0x206A)))
+_COLUMNS = ("KIND", "PROVIDER", "NAME / TITLE", "EMAIL / WHEN", "EVENT", "STATUS", "AGE")
+_MAX_WIDTH = 40
+
+
+class LookupProblem(Exception):
+    """A message for the person, and the exit code that goes with it."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def resolve_profile(args: argparse.Namespace, paths: Paths) -> tuple[str, bool]:
+    """(profile name, demo?) from --demo, --profile, MEETDECK_PROFILE, config.toml."""
+    if getattr(args, "demo", False):
+        return DEMO_PROFILE, True
+    name = getattr(args, "profile", None) or os.environ.get("MEETDECK_PROFILE", "").strip()
+    if not name:
+        data = _read_config(paths.config_file)
+        default = data.get("default_profile")
+        found = data.get("profiles")
+        profiles: dict[str, Any] = found if isinstance(found, dict) else {}
+        if isinstance(default, str) and default:
+            name = default
+        elif len(profiles) == 1:
+            name = next(iter(profiles))
+        elif profiles:
+            raise LookupProblem(
+                f"Several profiles exist ({', '.join(sorted(profiles))}); choose one with "
+                "--profile NAME, MEETDECK_PROFILE, or default_profile in config.toml.")
+        else:
+            raise LookupProblem(
+                "No profile is configured. Add one to config.toml (see `meetdeck config`), "
+                "or look up the demo's cache with `meetdeck lookup --demo QUERY`.")
+    try:
+        return check_profile_name(name), False
+    except ValueError as exc:
+        raise LookupProblem(str(exc)) from None
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    import tomllib  # only when no profile was named: it costs a few milliseconds
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LookupProblem(
+            f"Cannot read {path}: {exc}. Run `meetdeck config` to check it.") from None
+
+
+def clean(text: object) -> str:
+    """Text from an API, safe for a terminal: control and bidi characters become '?'."""
+    value = "" if text is None else str(text)
+    return "".join("?" if ord(ch) in _CONTROL else ch for ch in value)
+
+
+def width(text: str) -> int:
+    """Terminal cells `text` takes (wide East Asian characters take two)."""
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, limit: int) -> str:
+    if width(text) <= limit:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = width(ch)
+        if used + w > limit - 1:
+            break
+        out, used = out + ch, used + w
+    return out + "…"
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One JSON line, readable (UTF-8) but with every control and bidi character escaped."""
+    text = json.dumps(record, ensure_ascii=False)
+    return "".join(f"\\u{ord(ch):04x}" if ord(ch) in _CONTROL else ch for ch in text)
+
+
+def age(when: datetime | None, now: datetime) -> str:
+    """'42s', '5m', '3h', '2d' old; 'never' when there is no time."""
+    if when is None:
+        return "never"
+    seconds = max(0, int((now - when).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def render_table(rows: Sequence[tuple[str, ...]]) -> str:
+    """Rows as aligned columns under a header."""
+    cells = [_COLUMNS, *[tuple(_fit(c, _MAX_WIDTH) for c in row) for row in rows]]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(_COLUMNS))]
+    lines = []
+    for row in cells:
+        parts = [c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Search the cache and print the hits."""
+    import threading
+
+    from tui.core.errors import MeetdeckError
+    from tui.core.store.fts import last_sync, search_rows
+    from tui.core.store.schema import open_database
+
+    paths = resolve_paths()
+    try:
+        name, demo = resolve_profile(args, paths)
+    except LookupProblem as problem:
+        print(f"meetdeck lookup: {problem.message}", file=sys.stderr)
+        return problem.code
+    path = paths.cache_db(name, demo=demo)
+    if not path.exists():
+        how = "meetdeck sync --demo" if demo else f"meetdeck sync --profile {name}"
+        print(f"meetdeck lookup: there is no cache for profile {name!r} yet. "
+              f"Run `{how}` first.", file=sys.stderr)
+        return 2
+    try:
+        conn, notice = open_database(path, create=False)
+    except MeetdeckError as exc:
+        print(f"meetdeck lookup: {exc.title}: {exc.sentence}", file=sys.stderr)
+        return 2
+    try:
+        if notice:
+            print(f"meetdeck lookup: {notice}", file=sys.stderr)
+        kind = getattr(args, "kind", None)
+        limit = max(1, int(getattr(args, "limit", 50) or 50))
+        rows = search_rows(conn, threading.RLock(), args.query, limit=limit,
+                           kinds=[kind] if kind else None,
+                           status=getattr(args, "status", None))
+        synced = _parse(last_sync(conn))
+    finally:
+        conn.close()
+    now = datetime.now(UTC)
+    first = args.query.split()[0].casefold() if args.query.split() else ""
+    # Rows whose title or email starts with the first term come first.
+    rows.sort(key=lambda r: not (r.title.casefold().startswith(first)
+                                 or r.subtitle.casefold().startswith(first)))
+    if getattr(args, "json", False):
+        for row in rows:
+            fetched = _parse(row.fetched_at)
+            print(json_line({
+                "kind": row.kind, "key": row.key, "provider": row.provider,
+                "title": row.title, "subtitle": row.subtitle, "event_key": row.event_key,
+                "event_title": row.event_title, "status": row.status,
+                "fetched_at": fetched.isoformat() if fetched else None,
+                "age_seconds": int((now - fetched).total_seconds()) if fetched else None,
+            }))
+        return 0 if rows else 1
+    if not rows:
+        when = f"synced {age(synced, now)} ago" if synced else "never synced"
+        print(f"No match for {clean(args.query)!r} in the cache of profile {name!r} "
+              f"({when}). Run `meetdeck sync` to refresh it.", file=sys.stderr)
+        return 1
+    table = [(row.kind, _LABELS.get(row.provider, row.provider), clean(row.title),
+              clean(row.subtitle), clean(row.event_title or row.event_key or ""),
+              clean(row.status or ""), age(_parse(row.fetched_at), now)) for row in rows]
+    print(render_table(table))
+    return 0
+
+
+# Provider labels as `tui.core.models.Provider.label` has them (without importing it).
+_LABELS = {"goto_meeting": "GoTo Meeting", "goto_training": "GoTo Training",
+           "goto_assist": "GoTo Assist", "zoom": "Zoom"}
+
+
+def _parse(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -1,0 +1,133 @@
+"""`meetdeck sync`: refresh the local cache, with a progress bar on a terminal.
+
+Exit codes: 0 when every scope synced, 1 when some failed (a summary says which and
+why; their previous data stays in the cache), 2 for a configuration problem, 130 when
+interrupted. With --demo the sandbox is started here and signed in to through the real
+OAuth code path; its cache lives apart from every real profile's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from tui.cmd.lookup import clean
+
+if TYPE_CHECKING:
+    from tui.core.service import Deck
+    from tui.core.sync_types import SyncProgress, SyncReport
+
+
+def run(args: argparse.Namespace) -> int:
+    """Sync the profile (or the demo) and print progress and a summary."""
+    import asyncio
+    from contextlib import ExitStack
+
+    from tui.core.config import demo_profile, load_settings
+    from tui.core.paths import DEMO_PROFILE, resolve_paths
+    from tui.core.service import Deck
+    from tui.core.sync_types import ScopeKind
+
+    paths = resolve_paths()
+    kinds = [ScopeKind(s) for s in args.scope] if getattr(args, "scope", None) else None
+    with ExitStack() as stack:
+        if getattr(args, "demo", False):
+            from tui.sandbox.server import SandboxConfig, start_background
+
+            settings = load_settings(paths)
+            handle = stack.enter_context(start_background(SandboxConfig(
+                port=0, seed=getattr(args, "seed", 1),
+                registrants=getattr(args, "registrants", 500))))
+            name, profile, demo = DEMO_PROFILE, demo_profile(handle.base_url), True
+            profiles: list[str] = []
+        else:
+            settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
+            name, profile = settings.active_profile()
+            demo, profiles = False, sorted(settings.profiles)
+        deck = Deck.open(paths, name, profile, http=settings.http, demo=demo,
+                         read_only=bool(getattr(args, "read_only", False)), profiles=profiles)
+        if deck.notice:
+            print(f"meetdeck sync: {deck.notice}", file=sys.stderr)
+        report = asyncio.run(_sync(deck, demo, kinds))
+    return _summary(report, name)
+
+
+async def _sync(deck: Deck, demo: bool, kinds: Any) -> SyncReport:
+    try:
+        if demo:
+            from tui.core.errors import MeetdeckError
+
+            try:
+                await deck.demo_sign_in()
+            except MeetdeckError as exc:
+                # Zoom signs in on its own; the GoTo scopes will report this again.
+                print(clean(f"meetdeck sync: demo sign-in: {exc.title}: {exc.sentence}"),
+                      file=sys.stderr)
+        if sys.stdout.isatty():
+            return await _with_bar(deck, kinds)
+        return await deck.sync_all(_plain_line, kinds=kinds)
+    finally:
+        await deck.aclose()
+
+
+def _plain_line(event: SyncProgress) -> None:
+    """One line per finished scope, for logs and pipes."""
+    from tui.core.sync_types import ScopeState
+
+    if event.state is ScopeState.STARTED:
+        return
+    detail = f"{event.items} rows" if event.state is ScopeState.DONE else event.state.value
+    if event.state is ScopeState.FAILED:
+        failure = next((f for f in event.errors if f.scope == event.scope), None)
+        if failure is not None:
+            detail = f"failed: {failure.error.title}"
+    print(clean(f"[{event.done}/{event.total}] {event.scope.label}: {detail}"), flush=True)
+
+
+async def _with_bar(deck: Deck, kinds: Any) -> SyncReport:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from tui.core.sync_types import ScopeState
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  transient=False) as bar:
+        task = bar.add_task("Syncing", total=None)
+        running: list[str] = []
+
+        def on_progress(event: SyncProgress) -> None:
+            label = event.scope.label
+            if event.state is ScopeState.STARTED:
+                running.append(label)
+            elif label in running:
+                running.remove(label)
+            if event.state is ScopeState.FAILED:
+                bar.console.print(f"[red]✗[/] {_escape(label)}", highlight=False)
+            now = running[-1] if running else "Syncing"
+            bar.update(task, total=event.total, completed=event.done,
+                       description=_escape(now))
+
+        return await deck.sync_all(on_progress, kinds=kinds)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _summary(report: SyncReport, profile: str) -> int:
+    if report.cancelled:
+        print(f"Sync of {profile!r} was cancelled; finished scopes were kept.",
+              file=sys.stderr)
+        return 130
+    if report.ok:
+        print(f"Synced {len(report.synced)} scopes of profile {profile!r}.")
+        return 0
+    print(f"Synced {len(report.synced)} scopes of profile {profile!r}; "
+          f"{len(report.failed)} failed (their previous data is kept):", file=sys.stderr)
+    for failure in report.failed:
+        error = failure.error
+        print(clean(f"  - {failure.scope.label}: {error.title}: {error.sentence}"),
+              file=sys.stderr)
+    return 1

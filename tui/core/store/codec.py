@@ -1,0 +1,111 @@
+"""Domain models <-> JSON text, and the text folding that makes search accent-blind.
+
+Each entity row keeps its full model as JSON in a `data` column (the indexed columns
+beside it are for filtering and sorting), so adding a field to a model needs no schema
+change. Decoding is driven by the dataclass field types, compiled once per class.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import MISSING, fields, is_dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from functools import cache
+from typing import Any, TypeVar
+
+from tui.core.store.text import fold
+
+__all__ = ["decode", "encode", "fold", "iso", "parse_iso"]
+
+T = TypeVar("T")
+
+_Decoder = Callable[[Any], Any]
+_EMPTY: tuple[Any, ...] = (None, "", (), {}, False)
+
+
+def iso(value: datetime | None) -> str | None:
+    """A sortable UTC ISO string for an indexed column (naive times are taken as UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """The inverse of `iso` (also reads any ISO 8601 string `datetime` understands)."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _to_jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_to_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): _to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def encode(obj: Any) -> str:
+    """A dataclass model as compact JSON text."""
+    if not is_dataclass(obj) or isinstance(obj, type):
+        raise TypeError(f"cannot encode {type(obj).__name__}")
+    data = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        # Values equal to an empty default are left out: decode restores the default.
+        if value in _EMPTY and f.default is not MISSING and f.default == value:
+            continue
+        if value in _EMPTY and f.default_factory is not MISSING and f.default_factory() == value:
+            continue
+        data[f.name] = _to_jsonable(value)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(cls: type[T], text: str) -> T:
+    """Rebuild a model from `encode`'s text; unknown keys are ignored, missing take defaults."""
+    data = json.loads(text)
+    decoders = _decoders(cls)  # type: ignore[arg-type]  # classes are hashable
+    kwargs = {name: conv(data[name]) for name, conv in decoders if name in data}
+    return cls(**kwargs)
+
+
+@cache
+def _decoders(cls: type[Any]) -> tuple[tuple[str, _Decoder], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _decoder_for(hints[f.name])) for f in fields(cls))
+
+
+def _decoder_for(hint: Any) -> _Decoder:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) == 1:
+            one = _decoder_for(inner[0])
+            return lambda v: None if v is None else one(v)
+        return lambda v: v
+    if hint is datetime:
+        return parse_iso
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        enum_cls = hint
+        return lambda v: enum_cls(v)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _decoder_for(args[0])
+            return lambda v: tuple(item(x) for x in v)
+        parts = [_decoder_for(a) for a in args]
+        return lambda v: tuple(p(x) for p, x in zip(parts, v, strict=True))
+    if origin is dict:
+        return lambda v: dict(v)
+    return lambda v: v

@@ -1,0 +1,279 @@
+"""The `Store`: one profile's cache file, read by panes, written by sync.
+
+`Store.open(path, profile)` creates, migrates or (for a newer or corrupt file) moves
+aside and rebuilds the file; `notice` then says what happened. Reads are paged views
+(`organizers(q)`, `registrants(q)`, ...) and `search`; writes go through a separate
+connection, `writer()`, whose `replace(scope)` batches swap a scope's rows atomically.
+"""
+
+# SQL here is assembled from this package's own table and column names only; every
+# value travels as a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui.core.models import (
+    Attendee,
+    EventKind,
+    Meeting,
+    MeetingKind,
+    Organizer,
+    Provider,
+    Recording,
+    Registrant,
+    RegistrantStatus,
+    SupportSession,
+    Training,
+    TrainingSession,
+    Webinar,
+)
+from tui.core.store import tables
+from tui.core.store.codec import decode, parse_iso
+from tui.core.store.query import TableView, oldest_stamp
+from tui.core.store.schema import open_database
+from tui.core.store.search import search as _search
+from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
+from tui.core.store.writer import StoreWriter
+
+_EVENT_SELECT = "t.data, t.kind, c.pending, c.approved, c.denied"
+_EVENT_JOIN = "LEFT JOIN event_counts c ON c.provider = t.provider AND c.event_key = t.key"
+
+
+def _event_row(row: tuple[Any, ...]) -> Event:
+    data, kind, pending, approved, denied = row
+    source: Training | Webinar
+    if kind == "training":
+        source = decode(Training, data)
+        title, organizer = source.name, ", ".join(source.organizer_names)
+        org_key = source.organizer_keys[0] if source.organizer_keys else None
+        start, tz, event_kind = source.start, source.timezone, EventKind.TRAINING
+    else:
+        source = decode(Webinar, data)
+        title, organizer, org_key = source.topic, source.host_email or "", source.host_key
+        start, tz, event_kind = source.start, source.timezone, EventKind.WEBINAR
+    total = None if pending is None else int(pending) + int(approved) + int(denied)
+    return Event(source.provider, source.key, event_kind, title, start, organizer, org_key,
+                 tz, total, None if pending is None else int(pending), source)
+
+
+def _model_row(cls: type[Any]) -> Any:
+    return lambda row: decode(cls, row[0])
+
+
+class Store:
+    """One profile's cache file, opened for reading (and, via `writer()`, for writing)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, profile: str,
+                 notice: str | None = None) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.path = path
+        self.profile = profile
+        self.notice = notice
+        """A sentence for the person when the file was moved aside and rebuilt."""
+
+    @classmethod
+    def open(cls, path: Path, profile: str, *, create: bool = True) -> Store:
+        """Open the cache at `path` (see the module docstring).
+
+        Raises:
+            NoCache: `create` is False and the file does not exist.
+            StorageError: The file or its folder cannot be written.
+        """
+        conn, notice = open_database(path, create=create)
+        return cls(conn, path, profile, notice)
+
+    def close(self) -> None:
+        """Close the read connection."""
+        with self._lock:
+            self._conn.close()
+
+    def writer(self) -> StoreWriter:
+        """A separate write connection, for the sync worker's thread."""
+        return StoreWriter(self.path, self.profile)
+
+    # -- views --------------------------------------------------------------------
+
+    def _view(self, spec: tables.TableSpec, q: ViewQuery, decoder: Any,
+              patterns: list[str], **kw: Any) -> TableView[Any]:
+        return TableView(self._conn, self._lock, spec, q, decode=decoder,
+                         fetched_at=oldest_stamp(self._conn, self._lock, patterns), **kw)
+
+    def _patterns(self, kinds: Sequence[str], q: ViewQuery, suffix: str = "") -> list[str]:
+        provider = q.provider.value if q.provider else "%"
+        return [f"{kind}:{provider}{suffix}" for kind in kinds]
+
+    def organizers(self, q: ViewQuery = ALL) -> TableView[Organizer]:
+        """Organizers and Zoom users. Sorts: name, email, provider."""
+        return self._view(tables.ORGANIZERS, q, _model_row(Organizer),
+                          self._patterns(["organizers"], q))
+
+    def meetings(self, q: ViewQuery = ALL) -> TableView[Meeting]:
+        """Meetings (q.kind: upcoming or historical). Sorts: start, subject, organizer."""
+        kinds = {MeetingKind.UPCOMING: ["meetings"], MeetingKind.HISTORICAL: ["historical"],
+                 None: ["meetings", "historical"]}[q.kind]
+        return self._view(tables.MEETINGS, q, _model_row(Meeting), self._patterns(kinds, q))
+
+    def events(self, q: ViewQuery = ALL) -> TableView[Event]:
+        """Trainings and webinars with registrant counts. Sorts: start, title, pending."""
+        sorts = {name: ("coalesce(c.pending, -1)" if name == "pending" else f"t.{col}")
+                 for name, col in tables.EVENTS.sorts.items()}
+        return self._view(tables.EVENTS, q, _event_row, self._patterns(["events"], q),
+                          select=_EVENT_SELECT, join=_EVENT_JOIN, sort_exprs=sorts)
+
+    def registrants(self, q: ViewQuery = ALL) -> TableView[Registrant]:
+        """Registrants (usually of q.event_key). Sorts: name, email, registered, status."""
+        suffix = f":{q.event_key}" if q.event_key else ""
+        patterns = self._patterns(["registrants"], q, suffix if suffix else ":%")
+        return self._view(tables.REGISTRANTS, q, _model_row(Registrant), patterns)
+
+    def recordings(self, q: ViewQuery = ALL) -> TableView[Recording]:
+        """Recordings. Sorts: start, name, size."""
+        return self._view(tables.RECORDINGS, q, _model_row(Recording),
+                          self._patterns(["recordings", "historical"], q))
+
+    def support_sessions(self, q: ViewQuery = ALL) -> TableView[SupportSession]:
+        """GoTo Assist sessions. Sorts: created, status, technician."""
+        return self._view(tables.SUPPORT_SESSIONS, q, _model_row(SupportSession),
+                          self._patterns(["support"], q))
+
+    # -- single rows and related rows ---------------------------------------------
+
+    def _one(self, table: str, cls: type[Any], key: str, extra: str = "",
+             params: Sequence[Any] = ()) -> Any:
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT data FROM {table} WHERE key = ? {extra} ORDER BY fetched_at DESC "
+                "LIMIT 1", (key, *params)).fetchone()
+        return decode(cls, row[0]) if row else None
+
+    def organizer(self, key: str, provider: Provider | None = None) -> Organizer | None:
+        """One organizer by key."""
+        extra, params = _provider_clause(provider)
+        found: Organizer | None = self._one("organizers", Organizer, key, extra, params)
+        return found
+
+    def meeting(self, key: str, provider: Provider | None = None) -> Meeting | None:
+        """One meeting by key (the most recently fetched, upcoming or historical)."""
+        extra, params = _provider_clause(provider)
+        found: Meeting | None = self._one("meetings", Meeting, key, extra, params)
+        return found
+
+    def event(self, key: str, provider: Provider | None = None) -> Event | None:
+        """One training or webinar, with its registrant counts."""
+        extra, params = _provider_clause(provider, "t.")
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {_EVENT_SELECT} FROM events t {_EVENT_JOIN} WHERE t.key = ? {extra} "
+                "LIMIT 1", (key, *params)).fetchone()
+        return _event_row(tuple(row)) if row else None
+
+    def registrant(self, key: str, *, event_key: str | None = None,
+                   provider: Provider | None = None) -> Registrant | None:
+        """One registrant by key (narrowed by event and provider when given)."""
+        extra, params = _provider_clause(provider)
+        if event_key is not None:
+            extra, params = f"{extra} AND event_key = ?", [*params, event_key]
+        found: Registrant | None = self._one("registrants", Registrant, key, extra, params)
+        return found
+
+    def support_session(self, key: str) -> SupportSession | None:
+        """One support session by uuid."""
+        found: SupportSession | None = self._one("support_sessions", SupportSession, key)
+        return found
+
+    def _related(self, table: str, cls: type[Any], column: str, value: str,
+                 order: str) -> list[Any]:
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT data FROM {table} WHERE {column} = ? ORDER BY {order}, id",
+                (value,)).fetchall()
+        return [decode(cls, r[0]) for r in rows]
+
+    def attendees(self, event_key: str) -> list[Attendee]:
+        """Attendees of a meeting or a training session."""
+        found: list[Attendee] = self._related("attendees", Attendee, "event_key", event_key,
+                                              "join_time")
+        return found
+
+    def training_sessions(self, training_key: str) -> list[TrainingSession]:
+        """Past sessions of a training."""
+        found: list[TrainingSession] = self._related(
+            "training_sessions", TrainingSession, "training_key", training_key, "start")
+        return found
+
+    def recordings_of(self, event_key: str) -> list[Recording]:
+        """Recordings of a training or meeting."""
+        found: list[Recording] = self._related("recordings", Recording, "event_key",
+                                               event_key, "start")
+        return found
+
+    def counts(self, provider: Provider, event_key: str) -> dict[RegistrantStatus, int]:
+        """Registrants of an event by status (empty when never synced)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT pending, approved, denied FROM event_counts WHERE provider = ? "
+                "AND event_key = ?", (provider.value, event_key)).fetchone()
+        if row is None:
+            return {}
+        return dict(zip(RegistrantStatus, (int(v) for v in row), strict=True))
+
+    def search(self, text: str, *, limit: int = 50, kinds: Sequence[SearchKind] | None = None,
+               status: RegistrantStatus | None = None) -> list[SearchHit]:
+        """Search names, emails, subjects and titles (see `tui.core.store.search`)."""
+        return _search(self._conn, self._lock, text, limit=limit, kinds=kinds, status=status)
+
+    # -- sync stamps --------------------------------------------------------------
+
+    def stamp(self, scope: str) -> SyncStamp | None:
+        """How fresh one scope is (None: never attempted)."""
+        stamps = self.stamps(scope, exact=True)
+        return stamps[0] if stamps else None
+
+    def stamps(self, prefix: str = "", *, exact: bool = False) -> list[SyncStamp]:
+        """Stamps of every scope whose id starts with `prefix` (or equals it)."""
+        clause, arg = ("scope = ?", prefix) if exact else ("scope LIKE ? ESCAPE '\\'",
+                                                          _like_prefix(prefix))
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT scope, fetched_at, items, error_title, error, error_at FROM "
+                f"sync_stamps WHERE {clause} ORDER BY scope", (arg,)).fetchall()
+        return [SyncStamp(s, parse_iso(f), int(n or 0), et, e, parse_iso(ea))
+                for s, f, n, et, e, ea in rows]
+
+    def last_sync(self) -> datetime | None:
+        """The oldest successful sync time of any scope (None: nothing synced)."""
+        return oldest_stamp(self._conn, self._lock, ["%"])
+
+    def scope_ids(self, prefix: str) -> list[str]:
+        """Ids of scopes that have stamps, starting with `prefix`."""
+        return [s.scope for s in self.stamps(prefix)]
+
+    # -- health -------------------------------------------------------------------
+
+    def integrity_ok(self) -> bool:
+        """True when `PRAGMA integrity_check` finds nothing wrong."""
+        try:
+            with self._lock:
+                rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError:
+            return False
+        return [r[0] for r in rows] == ["ok"]
+
+
+def _provider_clause(provider: Provider | None, prefix: str = "") -> tuple[str, list[Any]]:
+    if provider is None:
+        return "", []
+    return f"AND {prefix}provider = ?", [provider.value]
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"

@@ -1,0 +1,208 @@
+"""Paged, filtered, sorted reads: a `TableView` turns a ViewQuery into SQL.
+
+Filters and the sort go into the WHERE and ORDER BY; a page is LIMIT/OFFSET over an
+index, so a pane never loads more rows than it shows. The '/' text filter is a
+substring test over the row's folded search column (every term must occur).
+"""
+
+# SQL here is assembled from this package's own table and column names only; every
+# value travels as a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from tui.core.store.codec import fold, iso, parse_iso
+from tui.core.store.tables import TableSpec
+from tui.core.store.views import ViewQuery
+
+T = TypeVar("T")
+
+#: A '/' filter with at most this many matches is resolved to an ordered id list.
+MATERIALIZE_MAX = 20_000
+
+#: A database row (the view's select columns) -> the model the pane shows.
+RowDecoder = Callable[[tuple[Any, ...]], T]
+
+
+def where_clause(spec: TableSpec, q: ViewQuery) -> tuple[str, list[Any]]:
+    """The WHERE clause (without the keyword) and its parameters for `q` on `spec`."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for field_name, column in spec.filters.items():
+        value = getattr(q, field_name)
+        if value is not None:
+            parts.append(f"t.{column} = ?")
+            params.append(str(value))
+    if spec.time_column:
+        if q.since is not None:
+            parts.append(f"t.{spec.time_column} >= ?")
+            params.append(iso(q.since))
+        if q.until is not None:
+            parts.append(f"t.{spec.time_column} < ?")
+            params.append(iso(q.until))
+    for term in fold(q.text).split():
+        parts.append("instr(t.search, ?) > 0")
+        params.append(term)
+    return (" AND ".join(parts) or "1"), params
+
+
+class TableView(Generic[T]):
+    """A ListView over one table: count, a page of rows, the position of a key."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        lock: threading.RLock,
+        spec: TableSpec,
+        q: ViewQuery,
+        *,
+        decode: RowDecoder[T],
+        select: str = "t.data",
+        join: str = "",
+        sort_exprs: dict[str, str] | None = None,
+        fetched_at: datetime | None = None,
+    ) -> None:
+        self._conn = conn
+        self._lock = lock
+        self._spec = spec
+        self._query = q
+        self._decode = decode
+        self._select = select
+        self._join = join
+        self._where, self._params = where_clause(spec, q)
+        exprs = sort_exprs or {name: f"t.{col}" for name, col in spec.sorts.items()}
+        self._sort_names = tuple(exprs)
+        default = next(iter(exprs.values()))
+        self._sort = exprs.get(q.sort or "", default)
+        self._desc = q.descending
+        self._fetched_at = fetched_at
+        self._count: int | None = None
+        self._ids: list[int] | None = None
+        self._dense = False
+        self._positions: dict[int, int] | None = None
+
+    @property
+    def query(self) -> ViewQuery:
+        """The question this view answers."""
+        return self._query
+
+    @property
+    def fetched_at(self) -> datetime | None:
+        """When the data behind this view was synced (the oldest scope; None: never)."""
+        return self._fetched_at
+
+    @property
+    def sort_columns(self) -> tuple[str, ...]:
+        """The sort names this view accepts in `ViewQuery.sort`."""
+        return self._sort_names
+
+    def _from(self, *, text_index: bool = False) -> str:
+        hint = (f" INDEXED BY {self._spec.text_index}"
+                if text_index and self._spec.text_index and not self._join else "")
+        return f"FROM {self._spec.name} t{hint} {self._join} WHERE {self._where}"
+
+    def _filtered(self) -> bool:
+        return bool(self._query.text.strip())
+
+    def _materialize(self) -> list[int] | None:
+        """For a '/' filter: the ids of every match in order, if there are few enough.
+
+        One scan of the covering index finds the matches with their sort keys; up to
+        MATERIALIZE_MAX of them are sorted here and kept, so paging and `index_of` are
+        list lookups. More matches than that means the filter is not selective, and
+        the ordinary ordered index scan finds a page quickly.
+        """
+        if self._ids is not None or self._dense:
+            return self._ids
+        with self._lock:
+            found = self._conn.execute(
+                f"SELECT {self._sort}, t.id {self._from(text_index=True)} LIMIT ?",
+                [*self._params, MATERIALIZE_MAX + 1],
+            ).fetchall()
+        if len(found) > MATERIALIZE_MAX:
+            self._dense = True
+            return None
+        found.sort(reverse=self._desc)
+        self._ids = [row[1] for row in found]
+        self._count = len(self._ids)
+        return self._ids
+
+    def count(self) -> int:
+        """How many rows match (cached for the life of the view)."""
+        if self._count is None and self._filtered():
+            self._materialize()
+        if self._count is None:
+            with self._lock:
+                row = self._conn.execute(
+                    f"SELECT count(*) {self._from(text_index=self._filtered())}",
+                    self._params).fetchone()
+            self._count = int(row[0])
+        return self._count
+
+    def rows(self, offset: int, limit: int) -> list[T]:
+        """The rows at [offset, offset + limit) in the view's order."""
+        if limit <= 0:
+            return []
+        offset = max(offset, 0)
+        ids = self._materialize() if self._filtered() else None
+        if ids is not None:
+            page = ids[offset:offset + limit]
+            if not page:
+                return []
+            marks = ", ".join("?" * len(page))
+            with self._lock:
+                found = self._conn.execute(
+                    f"SELECT t.id, {self._select} FROM {self._spec.name} t {self._join} "
+                    f"WHERE t.id IN ({marks})", page).fetchall()
+            by_id = {row[0]: tuple(row[1:]) for row in found}
+            return [self._decode(by_id[i]) for i in page if i in by_id]
+        direction = "DESC" if self._desc else "ASC"
+        sql = (f"SELECT {self._select} {self._from()} "
+               f"ORDER BY {self._sort} {direction}, t.id {direction} LIMIT ? OFFSET ?")
+        with self._lock:
+            found = self._conn.execute(sql, [*self._params, limit, offset]).fetchall()
+        return [self._decode(tuple(row)) for row in found]
+
+    def index_of(self, key: str) -> int | None:
+        """The position of the row with `key` in this view, or None."""
+        with self._lock:
+            hit = self._conn.execute(
+                f"SELECT {self._sort}, t.id {self._from()} AND t.id IN "
+                f"(SELECT id FROM {self._spec.name} WHERE key = ?) LIMIT 1",
+                [*self._params, key],
+            ).fetchone()
+        if hit is None:
+            return None
+        ids = self._materialize() if self._filtered() else None
+        if ids is not None:
+            if self._positions is None:
+                self._positions = {row_id: n for n, row_id in enumerate(ids)}
+            return self._positions.get(hit[1])
+        before = ">" if self._desc else "<"
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT count(*) {self._from()} AND ({self._sort}, t.id) {before} (?, ?)",
+                [*self._params, hit[0], hit[1]],
+            ).fetchone()
+        return int(row[0])
+
+
+def oldest_stamp(
+    conn: sqlite3.Connection, lock: threading.RLock, patterns: list[str]
+) -> datetime | None:
+    """The oldest successful sync time among scopes matching the LIKE `patterns`."""
+    if not patterns:
+        return None
+    clause = " OR ".join("scope LIKE ?" for _ in patterns)
+    with lock:
+        row = conn.execute(
+            f"SELECT min(fetched_at) FROM sync_stamps WHERE fetched_at IS NOT NULL "
+            f"AND ({clause})", patterns,
+        ).fetchone()
+    return parse_iso(row[0]) if row and row[0] else None

@@ -1,0 +1,319 @@
+"""The cache file: schema, migrations, and what happens to a file we cannot use.
+
+`PRAGMA user_version` holds the schema version. A new file and an old one take the same
+road: every migration step above the file's version runs, in one transaction. A file
+from a newer meetdeck, or one that is not a database at all, is moved aside (renamed,
+never deleted) and a fresh cache is built; the caller gets a notice to show.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tui.core.errors import StorageError
+from tui.core.paths import ensure_dir
+
+# Columns every entity table has: the sync scope that owns the row, where it came
+# from, when, its key, its folded search text and the full model as JSON.
+_COMMON = """
+    id INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    key TEXT NOT NULL,
+    search TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL,
+"""
+
+_V1 = f"""
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sync_stamps (scope TEXT PRIMARY KEY, fetched_at TEXT);
+
+CREATE TABLE organizers ({_COMMON}
+    email TEXT NOT NULL DEFAULT '',
+    sort_name TEXT NOT NULL DEFAULT '',
+    UNIQUE (scope, key));
+CREATE INDEX organizers_name ON organizers (sort_name);
+CREATE INDEX organizers_email ON organizers (email);
+CREATE INDEX organizers_key ON organizers (key);
+
+CREATE TABLE meetings ({_COMMON}
+    kind TEXT NOT NULL,
+    start TEXT NOT NULL DEFAULT '',
+    sort_subject TEXT NOT NULL DEFAULT '',
+    organizer_key TEXT,
+    sort_organizer TEXT NOT NULL DEFAULT '',
+    UNIQUE (scope, key));
+CREATE INDEX meetings_kind_start ON meetings (kind, start);
+CREATE INDEX meetings_start ON meetings (start);
+CREATE INDEX meetings_organizer ON meetings (organizer_key, start);
+CREATE INDEX meetings_key ON meetings (key);
+
+CREATE TABLE events ({_COMMON}
+    kind TEXT NOT NULL,
+    start TEXT NOT NULL DEFAULT '',
+    sort_title TEXT NOT NULL DEFAULT '',
+    organizer_key TEXT,
+    sort_organizer TEXT NOT NULL DEFAULT '',
+    UNIQUE (scope, key));
+CREATE INDEX events_start ON events (start);
+CREATE INDEX events_key ON events (provider, key);
+CREATE INDEX events_organizer ON events (organizer_key, start);
+
+CREATE TABLE registrants ({_COMMON}
+    event_key TEXT NOT NULL,
+    event_kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sort_name TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    registered_at TEXT NOT NULL DEFAULT '',
+    UNIQUE (scope, key));
+CREATE INDEX registrants_event_name ON registrants (event_key, sort_name);
+CREATE INDEX registrants_event_status_name ON registrants (event_key, status, sort_name);
+CREATE INDEX registrants_event_registered ON registrants (event_key, registered_at);
+CREATE INDEX registrants_event_status_registered
+    ON registrants (event_key, status, registered_at);
+CREATE INDEX registrants_event_email ON registrants (event_key, email);
+CREATE INDEX registrants_status_name ON registrants (status, sort_name);
+CREATE INDEX registrants_key ON registrants (key);
+-- Covers the '/' filter: a scan of it tests the search text and yields every sort key
+-- without touching the wide table rows.
+CREATE INDEX registrants_filter
+    ON registrants (event_key, status, search, sort_name, email, registered_at);
+
+CREATE TABLE recordings ({_COMMON}
+    event_key TEXT NOT NULL DEFAULT '',
+    start TEXT NOT NULL DEFAULT '',
+    sort_name TEXT NOT NULL DEFAULT '',
+    file_size INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (scope, key));
+CREATE INDEX recordings_start ON recordings (start);
+CREATE INDEX recordings_event ON recordings (event_key, start);
+
+CREATE TABLE support_sessions ({_COMMON}
+    status TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL DEFAULT '',
+    sort_technician TEXT NOT NULL DEFAULT '',
+    UNIQUE (scope, key));
+CREATE INDEX support_created ON support_sessions (created);
+
+CREATE TABLE training_sessions ({_COMMON}
+    training_key TEXT NOT NULL,
+    start TEXT NOT NULL DEFAULT '',
+    UNIQUE (scope, key));
+CREATE INDEX training_sessions_training ON training_sessions (training_key, start);
+
+CREATE TABLE attendees ({_COMMON}
+    event_key TEXT NOT NULL,
+    join_time TEXT NOT NULL DEFAULT '');
+CREATE INDEX attendees_event ON attendees (event_key, join_time);
+
+CREATE VIRTUAL TABLE search_index USING fts5 (text, tokenize = 'trigram');
+"""
+
+# Version 2: sync stamps remember the last failure and the row count, and registrant
+# counts per event are kept so the events pane needs no COUNT over 100k rows.
+_V2 = """
+ALTER TABLE sync_stamps ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_stamps ADD COLUMN error_title TEXT;
+ALTER TABLE sync_stamps ADD COLUMN error TEXT;
+ALTER TABLE sync_stamps ADD COLUMN error_at TEXT;
+CREATE TABLE event_counts (
+    scope TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    event_key TEXT NOT NULL,
+    pending INTEGER NOT NULL DEFAULT 0,
+    approved INTEGER NOT NULL DEFAULT 0,
+    denied INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (provider, event_key));
+CREATE INDEX event_counts_scope ON event_counts (scope);
+INSERT INTO event_counts (scope, provider, event_key, pending, approved, denied)
+    SELECT MIN(scope), provider, event_key,
+           SUM(status = 'pending'), SUM(status = 'approved'), SUM(status = 'denied')
+    FROM registrants GROUP BY provider, event_key;
+UPDATE sync_stamps SET items = (
+    SELECT COUNT(*) FROM registrants WHERE registrants.scope = sync_stamps.scope)
+    WHERE scope LIKE 'registrants:%';
+"""
+
+#: Migration steps; step i takes a file from version i to version i + 1.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+#: Codes that tell the search index's rows apart: rowid = entity id * 8 + code.
+SEARCH_CODES = {"organizers": 1, "meetings": 2, "events": 3, "registrants": 4}
+
+
+class NoCache(StorageError):
+    """There is no cache file yet for this profile."""
+
+    title = "No cache yet"
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit) with our pragmas."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA temp_store = FILE")
+    # 32 MiB of page cache (the default is 2 MiB): index inserts of a 100k-row swap
+    # touch pages all over the indexes.
+    conn.execute("PRAGMA cache_size = -32768")
+    return conn
+
+
+def open_database(
+    path: Path, *, create: bool = True, now: Callable[[], datetime] | None = None
+) -> tuple[sqlite3.Connection, str | None]:
+    """Open (creating or migrating) the cache at `path`.
+
+    Returns:
+        The connection and a notice for the person when a file had to be moved aside.
+
+    Raises:
+        NoCache: `create` is False and there is no file.
+        StorageError: The directory or file cannot be written.
+    """
+    if not path.exists():
+        if not create:
+            raise NoCache(f"There is no cache at {path} yet. Run `meetdeck sync` first.")
+        _ensure_parent(path)
+    notice: str | None = None
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = connect(path)
+        version = _read_version(conn)
+    except sqlite3.OperationalError as exc:
+        if conn is not None:
+            conn.close()
+        raise _storage_error(path, exc) from None
+    except sqlite3.DatabaseError:
+        # Not a database (or not ours): keep it for inspection, start afresh.
+        if conn is not None:
+            conn.close()
+        notice = _set_aside(path, "corrupt", "is not a readable database", now)
+        conn, version = connect(path), 0
+    if version > SCHEMA_VERSION:
+        conn.close()
+        notice = _set_aside(
+            path, "newer", f"was written by a newer meetdeck (schema {version})", now
+        )
+        conn, version = connect(path), 0
+    if version < SCHEMA_VERSION:
+        try:
+            migrate(conn, version)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if _is_disk_error(exc):
+                raise _storage_error(path, exc) from None
+            notice = _set_aside(path, "corrupt", "could not be migrated", now)
+            conn = connect(path)
+            migrate(conn, 0)
+        except sqlite3.DatabaseError:
+            conn.close()
+            notice = _set_aside(path, "corrupt", "could not be migrated", now)
+            conn = connect(path)
+            migrate(conn, 0)
+    conn.execute("PRAGMA journal_mode = WAL")
+    return conn, notice
+
+
+def _read_version(conn: sqlite3.Connection) -> int:
+    """The schema version; reading sqlite_master makes SQLite check the file header."""
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version == 0 and tables:
+        # Tables but no version: not a file we wrote.
+        raise sqlite3.DatabaseError("unversioned database")
+    return version
+
+
+def migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Run every migration step above `version` in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in range(version, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[step]):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (executescript would commit our transaction)."""
+    out, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        out.append(buffer.strip())
+    return out
+
+
+def _set_aside(
+    path: Path, reason: str, why: str, now: Callable[[], datetime] | None
+) -> str:
+    """Rename the file (and its WAL/SHM companions) out of the way; return the notice."""
+    stamp = (now or (lambda: datetime.now(UTC)))().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.{reason}-{stamp}")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.{reason}-{stamp}-{n}")
+        n += 1
+    try:
+        path.rename(target)
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                companion.rename(target.with_name(target.name + suffix))
+    except OSError as exc:
+        raise StorageError(
+            f"The cache {path} {why} and cannot be moved aside ({exc.strerror}). "
+            "Delete it by hand; meetdeck will rebuild it."
+        ) from None
+    return (
+        f"The cache {path.name} {why}; it was moved aside to {target.name} and a new "
+        "cache is being built. Run `meetdeck sync` to fill it."
+    )
+
+
+def _ensure_parent(path: Path) -> None:
+    try:
+        ensure_dir(path.parent)
+    except OSError as exc:
+        raise StorageError(
+            f"Cannot create the cache folder {path.parent} ({exc.strerror}). "
+            "Check its permissions or set MEETDECK_CACHE_DIR."
+        ) from None
+
+
+def _is_disk_error(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return any(
+        part in text
+        for part in ("disk is full", "disk i/o", "readonly", "read-only", "unable to open")
+    )
+
+
+def _storage_error(path: Path, exc: sqlite3.Error) -> StorageError:
+    text = str(exc).lower()
+    if "full" in text:
+        sentence = (f"The disk holding {path.parent} is full; the cache keeps its previous "
+                    "data. Free some space and sync again.")
+    else:
+        sentence = (f"Cannot write the cache {path} ({exc}); it keeps its previous data. "
+                    "Check the folder's permissions or set MEETDECK_CACHE_DIR.")
+    return StorageError(sentence)
+
+
+storage_error = _storage_error
+is_disk_error = _is_disk_error

@@ -1,0 +1,161 @@
+"""How each domain model maps onto its table: indexed columns, search text, sorts, filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tui.core.models import (
+    Attendee,
+    Meeting,
+    Organizer,
+    Recording,
+    Registrant,
+    SupportSession,
+    Training,
+    TrainingSession,
+    Webinar,
+)
+from tui.core.store.codec import fold, iso
+
+Extract = Callable[[Any], tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """One entity table.
+
+    Attributes:
+        name: The table.
+        columns: Table-specific columns, in the order `extract` returns them.
+        extract: A model -> (search text, *column values).
+        sorts: Sort name -> column; the first is the default.
+        filters: ViewQuery field -> column it narrows ("since"/"until" use `time_column`).
+        time_column: The column `since`/`until` compare with, if any.
+        search_code: The code of its rows in the search index, if it is searchable.
+        text_index: A covering index to scan for the '/' filter (large tables).
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    extract: Extract
+    sorts: dict[str, str]
+    filters: dict[str, str]
+    time_column: str | None = None
+    search_code: int | None = None
+    text_index: str | None = None
+
+
+def _text(*parts: str | None) -> str:
+    return fold(" ".join(p for p in parts if p))
+
+
+def _organizer(o: Organizer) -> tuple[Any, ...]:
+    return (_text(o.name, o.email, o.group_name), fold(o.email), fold(o.name or o.email))
+
+
+def _meeting(m: Meeting) -> tuple[Any, ...]:
+    who = m.organizer_name or m.organizer_email or ""
+    return (
+        _text(m.subject, m.organizer_name, m.organizer_email, m.key),
+        m.kind.value, iso(m.start) or "", fold(m.subject), m.organizer_key, fold(who),
+    )
+
+
+def _event(e: Training | Webinar) -> tuple[Any, ...]:
+    if isinstance(e, Training):
+        who = ", ".join(e.organizer_names)
+        return (_text(e.name, who, e.key), "training", iso(e.start) or "", fold(e.name),
+                e.organizer_keys[0] if e.organizer_keys else None, fold(who))
+    return (_text(e.topic, e.host_email, e.key), "webinar", iso(e.start) or "",
+            fold(e.topic), e.host_key, fold(e.host_email or ""))
+
+
+def _registrant(r: Registrant) -> tuple[Any, ...]:
+    return (
+        _text(r.name, r.email),
+        r.event_key, r.event_kind.value, r.status.value, fold(r.name or r.email),
+        fold(r.email), iso(r.registered_at) or "",
+    )
+
+
+def _recording(r: Recording) -> tuple[Any, ...]:
+    return (_text(r.name, r.event_title, r.file_type), r.event_key, iso(r.start) or "",
+            fold(r.name), r.file_size or 0)
+
+
+def _support(s: SupportSession) -> tuple[Any, ...]:
+    return (_text(s.support_key, s.technician_email, s.notes, s.status), s.status,
+            iso(s.created) or "", fold(s.technician_email or ""))
+
+
+def _training_session(s: TrainingSession) -> tuple[Any, ...]:
+    return (_text(s.training_name), s.training_key, iso(s.start) or "")
+
+
+def _attendee(a: Attendee) -> tuple[Any, ...]:
+    return (_text(a.name, a.email), a.event_key, iso(a.join_time) or "")
+
+
+ORGANIZERS = TableSpec(
+    "organizers", ("email", "sort_name"), _organizer,
+    sorts={"name": "sort_name", "email": "email", "provider": "provider"},
+    filters={"provider": "provider"}, search_code=1,
+)
+MEETINGS = TableSpec(
+    "meetings", ("kind", "start", "sort_subject", "organizer_key", "sort_organizer"), _meeting,
+    sorts={"start": "start", "subject": "sort_subject", "organizer": "sort_organizer",
+           "provider": "provider"},
+    filters={"provider": "provider", "kind": "kind", "organizer_key": "organizer_key"},
+    time_column="start", search_code=2,
+)
+EVENTS = TableSpec(
+    "events", ("kind", "start", "sort_title", "organizer_key", "sort_organizer"), _event,
+    sorts={"start": "start", "title": "sort_title", "organizer": "sort_organizer",
+           "provider": "provider", "pending": "pending"},
+    filters={"provider": "provider", "organizer_key": "organizer_key"},
+    time_column="start", search_code=3,
+)
+REGISTRANTS = TableSpec(
+    "registrants",
+    ("event_key", "event_kind", "status", "sort_name", "email", "registered_at"), _registrant,
+    sorts={"name": "sort_name", "email": "email", "registered": "registered_at",
+           "status": "status"},
+    filters={"provider": "provider", "event_key": "event_key", "status": "status"},
+    time_column="registered_at", search_code=4, text_index="registrants_filter",
+)
+RECORDINGS = TableSpec(
+    "recordings", ("event_key", "start", "sort_name", "file_size"), _recording,
+    sorts={"start": "start", "name": "sort_name", "size": "file_size", "provider": "provider"},
+    filters={"provider": "provider", "event_key": "event_key"}, time_column="start",
+)
+SUPPORT_SESSIONS = TableSpec(
+    "support_sessions", ("status", "created", "sort_technician"), _support,
+    sorts={"created": "created", "status": "status", "technician": "sort_technician"},
+    filters={"provider": "provider"}, time_column="created",
+)
+TRAINING_SESSIONS = TableSpec(
+    "training_sessions", ("training_key", "start"), _training_session,
+    sorts={"start": "start"}, filters={"event_key": "training_key"}, time_column="start",
+)
+ATTENDEES = TableSpec(
+    "attendees", ("event_key", "join_time"), _attendee,
+    sorts={"join": "join_time"}, filters={"event_key": "event_key"},
+)
+
+#: Which table a model type is stored in.
+TABLE_OF: dict[type[Any], TableSpec] = {
+    Organizer: ORGANIZERS,
+    Meeting: MEETINGS,
+    Training: EVENTS,
+    Webinar: EVENTS,
+    Registrant: REGISTRANTS,
+    Recording: RECORDINGS,
+    SupportSession: SUPPORT_SESSIONS,
+    TrainingSession: TRAINING_SESSIONS,
+    Attendee: ATTENDEES,
+}
+
+ALL_TABLES: tuple[TableSpec, ...] = (ORGANIZERS, MEETINGS, EVENTS, REGISTRANTS, RECORDINGS,
+                                     SUPPORT_SESSIONS, TRAINING_SESSIONS, ATTENDEES)

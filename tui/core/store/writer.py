@@ -1,0 +1,261 @@
+"""The write side: one sync scope's rows are staged, then swapped in one transaction.
+
+A sync worker opens its own connection (`StoreWriter`) so the UI's reads never wait on
+it (WAL: readers see the last committed state). Rows arrive page by page and are staged
+in TEMP tables (on disk, not in memory, and gone if the process dies); `commit` then
+deletes the scope's old rows and inserts the staged ones in one transaction, so a
+reader sees the old set or the new set, never half. A failure (a full disk included)
+rolls back and leaves the previous data as it was.
+"""
+
+# SQL here is assembled from this package's own table and column names only; every
+# value travels as a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from tui.core.errors import StorageError
+from tui.core.models import Attendee
+from tui.core.store.codec import encode, iso
+from tui.core.store.schema import connect, storage_error
+from tui.core.store.tables import ALL_TABLES, TABLE_OF, TableSpec
+
+_BASE = ("scope", "provider", "profile", "fetched_at", "key", "search", "data")
+_batch_ids = itertools.count(1)
+# After a swap of this many rows the planner's statistics are refreshed.
+_ANALYZE_ABOVE = 1000
+
+
+def _key_of(model: Any, index: int) -> str:
+    if isinstance(model, Attendee):
+        return f"{model.event_key}:{index}"
+    return str(model.key)
+
+
+class StoreWriter:
+    """A write connection to the cache, for one thread (the sync worker's)."""
+
+    def __init__(self, path: Path, profile: str) -> None:
+        self.path = path
+        self.profile = profile
+        try:
+            self._conn = connect(path)
+        except sqlite3.Error as exc:
+            raise storage_error(path, exc) from None
+
+    def close(self) -> None:
+        """Close the connection (staged, uncommitted rows are dropped)."""
+        self._conn.close()
+
+    def replace(self, scope: str, provider: str) -> ScopeBatch:
+        """Start replacing every row of `scope`; nothing changes until `commit`."""
+        return ScopeBatch(self, scope, provider)
+
+    def record_error(self, scope: str, title: str, sentence: str,
+                     at: datetime | None = None) -> None:
+        """Remember that `scope` failed (its data and last success time stay)."""
+        when = iso(at or datetime.now(UTC))
+        self._run(
+            "INSERT INTO sync_stamps (scope, fetched_at, error_title, error, error_at) "
+            "VALUES (?, NULL, ?, ?, ?) ON CONFLICT (scope) DO UPDATE SET "
+            "error_title = excluded.error_title, error = excluded.error, "
+            "error_at = excluded.error_at",
+            (scope, title, sentence, when),
+        )
+
+    def drop_scopes(self, scopes: Iterable[str]) -> None:
+        """Delete the rows and stamps of scopes that no longer exist (a deleted event)."""
+        doomed = list(scopes)
+        if not doomed:
+            return
+        def body() -> None:
+            for scope in doomed:
+                self._delete_scope(scope)
+
+        self._transaction(body)
+
+    def _delete_scope(self, scope: str) -> None:
+        for spec in ALL_TABLES:
+            self._delete_rows(spec, scope)
+        self._conn.execute("DELETE FROM event_counts WHERE scope = ?", (scope,))
+        self._conn.execute("DELETE FROM sync_stamps WHERE scope = ?", (scope,))
+
+    def _delete_rows(self, spec: TableSpec, scope: str) -> None:
+        if spec.search_code is not None:
+            self._conn.execute(
+                f"DELETE FROM search_index WHERE rowid IN "
+                f"(SELECT id * 8 + {spec.search_code} FROM {spec.name} WHERE scope = ?)",
+                (scope,),
+            )
+        self._conn.execute(f"DELETE FROM {spec.name} WHERE scope = ?", (scope,))
+
+    def _run(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        try:
+            self._conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise storage_error(self.path, exc) from None
+
+    def _transaction(self, body: Callable[[], None]) -> None:
+        """Run `body` inside BEGIN IMMEDIATE ... COMMIT; roll back on any failure."""
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise storage_error(self.path, exc) from None
+        try:
+            body()
+            self._conn.execute("COMMIT")
+        except BaseException as exc:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise storage_error(self.path, exc) from None
+            raise
+
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics (sampled, so it takes milliseconds)."""
+        try:
+            self._conn.execute("PRAGMA analysis_limit = 400")
+            self._conn.execute("ANALYZE")
+        except sqlite3.Error:
+            pass  # statistics are an optimisation; a failure here changes no data
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection (tests use it to simulate a full disk)."""
+        return self._conn
+
+
+class ScopeBatch:
+    """The staged rows of one scope; `commit` swaps them in, `abort` drops them.
+
+    Use as a context manager: leaving the block with an exception aborts.
+    """
+
+    def __init__(self, writer: StoreWriter, scope: str, provider: str) -> None:
+        self._writer = writer
+        self._conn = writer.connection
+        self.scope = scope
+        self.provider = provider
+        self._id = next(_batch_ids)
+        self._staged: dict[str, str] = {}
+        self._counts: defaultdict[str, int] = defaultdict(int)
+        self._done = False
+
+    def __enter__(self) -> ScopeBatch:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if not self._done:
+            self.abort()
+
+    @property
+    def count(self) -> int:
+        """Rows staged so far."""
+        return sum(self._counts.values())
+
+    def _stage_table(self, spec: TableSpec) -> str:
+        name = self._staged.get(spec.name)
+        if name is None:
+            name = f"stage_{self._id}_{spec.name}"
+            columns = ", ".join((*_BASE, *spec.columns))
+            self._conn.execute(
+                f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM main.{spec.name} WHERE 0"
+            )
+            self._staged[spec.name] = name
+        return name
+
+    def add(self, models: Iterable[Any]) -> None:
+        """Stage models (any mix of domain types; each goes to its own table)."""
+        by_table: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        specs: dict[str, TableSpec] = {}
+        for model in models:
+            spec = TABLE_OF[type(model)]
+            specs[spec.name] = spec
+            index = self._counts[spec.name] + len(by_table[spec.name])
+            search, *columns = spec.extract(model)
+            by_table[spec.name].append((
+                self.scope, model.provider.value, self._writer.profile, "",
+                _key_of(model, index), search, encode(model), *columns,
+            ))
+        try:
+            for name, values in by_table.items():
+                spec = specs[name]
+                table = self._stage_table(spec)
+                marks = ", ".join("?" * (len(_BASE) + len(spec.columns)))
+                self._conn.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+                self._counts[name] += len(values)
+        except sqlite3.Error as exc:
+            self.abort()
+            raise storage_error(self._writer.path, exc) from None
+
+    def commit(self, fetched_at: datetime | None = None) -> int:
+        """Replace the scope's rows with the staged ones, atomically; return the count."""
+        if self._done:
+            raise StorageError("This batch was already committed or aborted.")
+        when = iso(fetched_at or datetime.now(UTC))
+
+        def swap() -> None:
+            for spec in ALL_TABLES:
+                self._writer._delete_rows(spec, self.scope)
+                staged = self._staged.get(spec.name)
+                if staged is None:
+                    continue
+                columns = ", ".join((*_BASE, *spec.columns))
+                picked = ", ".join(("scope", "provider", "profile", "?", "key", "search",
+                                    "data", *spec.columns))
+                self._conn.execute(
+                    f"INSERT OR REPLACE INTO main.{spec.name} ({columns}) "
+                    f"SELECT {picked} FROM temp.{staged}", (when,),
+                )
+                if spec.search_code is not None:
+                    self._conn.execute(
+                        f"INSERT INTO search_index (rowid, text) SELECT "
+                        f"id * 8 + {spec.search_code}, search FROM {spec.name} WHERE scope = ?",
+                        (self.scope,),
+                    )
+            self._conn.execute("DELETE FROM event_counts WHERE scope = ?", (self.scope,))
+            self._conn.execute(
+                "INSERT OR REPLACE INTO event_counts "
+                "(scope, provider, event_key, pending, approved, denied) "
+                "SELECT scope, provider, event_key, SUM(status = 'pending'), "
+                "SUM(status = 'approved'), SUM(status = 'denied') FROM registrants "
+                "WHERE scope = ? GROUP BY provider, event_key", (self.scope,),
+            )
+            self._conn.execute(
+                "INSERT INTO sync_stamps (scope, fetched_at, items, error_title, error, "
+                "error_at) VALUES (?, ?, ?, NULL, NULL, NULL) ON CONFLICT (scope) DO UPDATE "
+                "SET fetched_at = excluded.fetched_at, items = excluded.items, "
+                "error_title = NULL, error = NULL, error_at = NULL",
+                (self.scope, when, self.count),
+            )
+
+        try:
+            self._writer._transaction(swap)
+        finally:
+            self._drop_stage()
+        if self.count >= _ANALYZE_ABOVE:
+            self._writer.analyze()
+        return self.count
+
+    def abort(self) -> None:
+        """Drop the staged rows; the scope keeps its previous data."""
+        self._drop_stage()
+
+    def _drop_stage(self) -> None:
+        self._done = True
+        for table in self._staged.values():
+            # A temp table that cannot be dropped dies with the connection anyway.
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        self._staged.clear()

@@ -1,0 +1,385 @@
+"""The sync engine: fetch scopes from the providers into the store, with progress.
+
+A run takes a list of scopes (organizers, a provider's meetings, historical meetings in
+a window, trainings and webinars, each event's registrants, recordings, support
+sessions) and works through them with at most `concurrency` scopes in flight; the
+per-API rate limits live in the HTTP layer (`tui.core.http`), which every provider call
+goes through. Each scope's rows are staged page by page and swapped in one transaction
+(see `tui.core.store.writer`), so a failed or cancelled scope leaves its previous rows
+and stamp in place, marked with the failure. Progress events (`SyncProgress`) go to a
+callback as each scope starts and ends. When an events scope lands, one registrants
+scope per event joins the run.
+
+All SQLite writes happen on one dedicated thread (the writer connection's), so the
+event loop never blocks on a 100k-row swap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, TypeVar
+
+from tui.core.errors import MeetdeckError
+from tui.core.models import EventKind, MeetingKind, Provider, Registrant, Training, Webinar
+from tui.core.providers.base import GoToAssistApi, GoToMeetingApi, GoToTrainingApi, ZoomApi
+from tui.core.store import Store, StoreWriter, ViewQuery
+from tui.core.sync_types import (
+    Scope,
+    ScopeFailure,
+    ScopeKind,
+    ScopeState,
+    SyncProgress,
+    SyncReport,
+)
+
+R = TypeVar("R")
+Pages = AsyncIterator[Sequence[Any]]
+ProgressCallback = Callable[[SyncProgress], None]
+
+#: Which providers offer which scope kinds (registrants scopes come from events).
+OFFERED: dict[ScopeKind, tuple[Provider, ...]] = {
+    ScopeKind.ORGANIZERS: (Provider.GOTO_MEETING, Provider.ZOOM),
+    ScopeKind.MEETINGS: (Provider.GOTO_MEETING, Provider.ZOOM),
+    ScopeKind.HISTORICAL: (Provider.GOTO_MEETING,),
+    ScopeKind.EVENTS: (Provider.GOTO_TRAINING, Provider.ZOOM),
+    ScopeKind.RECORDINGS: (Provider.GOTO_TRAINING, Provider.ZOOM),
+    ScopeKind.SUPPORT: (Provider.GOTO_ASSIST,),
+}
+_ORDER = list(ScopeKind)
+_LAST = {ScopeKind.ORGANIZERS, ScopeKind.RECORDINGS}
+_PHASES: tuple[set[ScopeKind], ...] = (
+    {ScopeKind.ORGANIZERS}, set(ScopeKind) - _LAST, {ScopeKind.RECORDINGS})
+
+
+class ProviderApis(Protocol):
+    """The adapters of one profile; None where the profile has no credentials."""
+
+    @property
+    def goto_meeting(self) -> GoToMeetingApi | None: ...
+    @property
+    def goto_training(self) -> GoToTrainingApi | None: ...
+    @property
+    def goto_assist(self) -> GoToAssistApi | None: ...
+    @property
+    def zoom(self) -> ZoomApi | None: ...
+
+
+class UnexpectedSyncError(MeetdeckError):
+    """A bug, not an API problem: reported per scope so the rest of the run goes on."""
+
+    title = "Unexpected error while syncing"
+
+
+class SyncEngine:
+    """Fetches scopes into one profile's store.
+
+    Args:
+        store: The profile's cache (its read connection lists cached users and events).
+        apis: The provider adapters.
+        concurrency: Scopes in flight at once.
+        history_days: How far back historical meetings, recordings and support
+            sessions are fetched.
+        now: The clock (tests pass a fixed one).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        apis: ProviderApis,
+        *,
+        concurrency: int = 4,
+        history_days: int = 90,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._store = store
+        self._apis = apis
+        self._concurrency = max(1, concurrency)
+        self._history = timedelta(days=history_days)
+        self._now = now or (lambda: datetime.now(UTC))
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetdeck-store")
+        self._writer: StoreWriter | None = None
+        self._inflight: dict[str, asyncio.Task[int]] = {}
+        self._cancel = asyncio.Event()
+
+    # -- what there is to sync ----------------------------------------------------
+
+    def available(self, provider: Provider) -> bool:
+        """True when the profile has an adapter for `provider`."""
+        return self._api(provider) is not None
+
+    def _api(self, provider: Provider) -> Any:
+        return {
+            Provider.GOTO_MEETING: self._apis.goto_meeting,
+            Provider.GOTO_TRAINING: self._apis.goto_training,
+            Provider.GOTO_ASSIST: self._apis.goto_assist,
+            Provider.ZOOM: self._apis.zoom,
+        }[provider]
+
+    def scopes(self, kinds: Iterable[ScopeKind] | None = None) -> list[Scope]:
+        """The top-level scopes of `kinds` (default: all) this profile can sync.
+
+        REGISTRANTS has no top-level scope: asking for it means "every cached event's
+        registrants" (see `registrant_scopes`).
+        """
+        wanted = set(kinds or _ORDER)
+        return [Scope(kind, provider) for kind in _ORDER if kind in wanted
+                for provider in OFFERED.get(kind, ()) if self.available(provider)]
+
+    def registrant_scopes(self, events: Iterable[Training | Webinar] | None = None
+                          ) -> list[Scope]:
+        """One registrants scope per event (default: every cached event)."""
+        if events is None:
+            view = self._store.events(ViewQuery())
+            events = [e.source for e in view.rows(0, view.count())]
+        out = []
+        for event in events:
+            kind = EventKind.TRAINING if isinstance(event, Training) else EventKind.WEBINAR
+            if self.available(event.provider):
+                out.append(Scope.registrants(event.provider, kind, event.key))
+        return out
+
+    # -- running ------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Stop the current run: no new scope starts, running ones are cancelled."""
+        self._cancel.set()
+        for task in list(self._inflight.values()):
+            task.cancel()
+
+    async def run(
+        self,
+        scopes: Sequence[Scope],
+        on_progress: ProgressCallback | None = None,
+        *,
+        follow_events: bool = True,
+    ) -> SyncReport:
+        """Sync `scopes` (and, if `follow_events`, the registrants of synced events)."""
+        self._cancel = asyncio.Event()
+        queue: asyncio.Queue[Scope] = asyncio.Queue()
+        known: list[Scope] = list(dict.fromkeys(scopes))
+        queued: set[Scope] = set()
+        synced: list[Scope] = []
+        failed: list[ScopeFailure] = []
+        counter = {"done": 0}
+        emit = on_progress or (lambda _event: None)
+
+        def enqueue(scope: Scope) -> None:
+            if scope not in known:
+                known.append(scope)
+            if scope not in queued:
+                queued.add(scope)
+                queue.put_nowait(scope)
+
+        def report(scope: Scope, state: ScopeState, items: int = 0) -> None:
+            emit(SyncProgress(scope, state, counter["done"], len(known), items,
+                              tuple(failed)))
+
+        async def worker() -> None:
+            while not self._cancel.is_set():
+                try:
+                    scope = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                report(scope, ScopeState.STARTED)
+                try:
+                    items, children = await self._sync_scope(scope)
+                except asyncio.CancelledError:
+                    if not self._cancel.is_set():
+                        raise
+                    report(scope, ScopeState.CANCELLED)
+                    return
+                except MeetdeckError as exc:
+                    failed.append(ScopeFailure(scope, exc))
+                    counter["done"] += 1
+                    report(scope, ScopeState.FAILED)
+                    continue
+                synced.append(scope)
+                counter["done"] += 1
+                if follow_events:
+                    for child in children:
+                        enqueue(child)
+                report(scope, ScopeState.DONE, items)
+
+        # Phases: users first (the Zoom scopes ask per user), recordings last (GoTo
+        # Training's are asked per cached training). Workers stop when the queue is
+        # empty; a scope that adds children (events) may refill it after the others
+        # stopped, so each phase loops until nothing is left.
+        for phase in _PHASES:
+            for scope in scopes:
+                if scope.kind in phase:
+                    enqueue(scope)
+            while not queue.empty() and not self._cancel.is_set():
+                await asyncio.gather(*(worker() for _ in range(self._concurrency)))
+        return SyncReport(tuple(synced), tuple(failed), self._cancel.is_set())
+
+    async def refresh(self, scope: Scope, on_progress: ProgressCallback | None = None
+                      ) -> SyncReport:
+        """Sync one scope now, ahead of any queued work (joins it if already running)."""
+        emit = on_progress or (lambda _event: None)
+        emit(SyncProgress(scope, ScopeState.STARTED, 0, 1))
+        try:
+            items, _children = await self._sync_scope(scope)
+        except MeetdeckError as exc:
+            failure = ScopeFailure(scope, exc)
+            emit(SyncProgress(scope, ScopeState.FAILED, 1, 1, 0, (failure,)))
+            return SyncReport(failed=(failure,))
+        emit(SyncProgress(scope, ScopeState.DONE, 1, 1, items))
+        return SyncReport(synced=(scope,))
+
+    async def aclose(self) -> None:
+        """Cancel running work and close the writer connection and its thread."""
+        self.cancel()
+        if self._writer is not None:
+            await self._db(self._writer.close)
+            self._writer = None
+        self._thread.shutdown(wait=True)
+
+    # -- one scope ----------------------------------------------------------------
+
+    async def _db(self, fn: Callable[..., R], *args: Any) -> R:
+        """Run a store write on the writer thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+
+    def _writer_conn(self) -> StoreWriter:
+        if self._writer is None:
+            self._writer = self._store.writer()
+        return self._writer
+
+    async def _sync_scope(self, scope: Scope) -> tuple[int, list[Scope]]:
+        """Sync one scope, sharing the work with a concurrent sync of the same scope."""
+        running = self._inflight.get(scope.id)
+        if running is None:
+            children: list[Scope] = []
+            running = asyncio.ensure_future(self._fetch_and_store(scope, children))
+            running.add_done_callback(lambda _t: self._inflight.pop(scope.id, None))
+            self._inflight[scope.id] = running
+            return await running, children
+        return await asyncio.shield(running), []
+
+    async def _fetch_and_store(self, scope: Scope, children: list[Scope]) -> int:
+        writer = await self._db(self._writer_conn)
+        batch = await self._db(writer.replace, scope.id, scope.provider.value)
+        try:
+            async for page in self._pages(scope, children):
+                if page:
+                    await self._db(batch.add, list(page))
+            count = await self._db(batch.commit, self._now())
+        except BaseException as exc:
+            await asyncio.shield(self._db(batch.abort))
+            if isinstance(exc, MeetdeckError):
+                await self._db(writer.record_error, scope.id, exc.title, exc.sentence,
+                               self._now())
+                raise
+            if isinstance(exc, Exception):
+                error = UnexpectedSyncError(
+                    f"{scope.label} failed with {type(exc).__name__}; the previous data "
+                    "was kept. Try again, and report it if it keeps happening.",
+                    provider=scope.provider.value)
+                await self._db(writer.record_error, scope.id, error.title, error.sentence,
+                               self._now())
+                raise error from exc
+            raise
+        if scope.kind is ScopeKind.EVENTS:
+            await self._drop_vanished(writer, scope.provider, children)
+        return count
+
+    async def _drop_vanished(self, writer: StoreWriter, provider: Provider,
+                             children: list[Scope]) -> None:
+        """Forget the registrants of events that no longer exist."""
+        keep = {c.id for c in children}
+        stale = [s for s in self._store.scope_ids(f"{ScopeKind.REGISTRANTS}:{provider}:")
+                 if s not in keep]
+        await self._db(writer.drop_scopes, stale)
+
+    async def _pages(self, scope: Scope, children: list[Scope]) -> Pages:
+        """The scope's rows, page by page (a whole list is one page)."""
+        now = self._now()
+        since = now - self._history
+        api = self._api(scope.provider)
+        if api is None:
+            raise MeetdeckError(f"The profile has no {scope.provider.label} credentials.",
+                                provider=scope.provider.value)
+        kind, provider = scope.kind, scope.provider
+        if kind is ScopeKind.ORGANIZERS:
+            yield await (api.users() if provider is Provider.ZOOM else api.organizers())
+        elif kind is ScopeKind.MEETINGS:
+            if provider is Provider.ZOOM:
+                for user in self._zoom_users():
+                    meetings = await api.meetings(user)
+                    children.extend(Scope.registrants(provider, EventKind.MEETING, m.key)
+                                    for m in meetings if m.has_registration)
+                    yield meetings
+            else:
+                yield await api.upcoming_meetings()
+        elif kind is ScopeKind.HISTORICAL:
+            history = await api.historical_meetings(since, now)
+            yield history.meetings
+            yield history.recordings
+        elif kind is ScopeKind.EVENTS:
+            if provider is Provider.ZOOM:
+                for user in self._zoom_users():
+                    webinars = await api.webinars(user)
+                    children.extend(self.registrant_scopes(webinars))
+                    yield webinars
+            else:
+                trainings = await api.trainings()
+                children.extend(self.registrant_scopes(trainings))
+                yield trainings
+        elif kind is ScopeKind.REGISTRANTS:
+            async for page in self._registrant_pages(scope, api):
+                yield page
+        elif kind is ScopeKind.RECORDINGS:
+            if provider is Provider.ZOOM:
+                for user in self._zoom_users():
+                    yield await api.recordings(user, since=since, until=now)
+            else:
+                for training in self._cached_events(provider):
+                    yield await api.recordings(training)
+        elif kind is ScopeKind.SUPPORT:
+            async for page in api.session_pages(since=since, until=now):
+                yield page
+
+    async def _registrant_pages(self, scope: Scope, api: Any) -> Pages:
+        key = scope.event_key or ""
+        title = self._event_title(scope.provider, key)
+
+        def titled(page: Sequence[Registrant]) -> list[Registrant]:
+            if title is None:
+                return list(page)
+            return [r if r.event_title else dataclasses.replace(r, event_title=title)
+                    for r in page]
+
+        if scope.provider is Provider.GOTO_TRAINING:
+            yield titled(await api.registrants(key))
+            return
+        pages = (api.meeting_registrant_pages(key) if scope.event_kind is EventKind.MEETING
+                 else api.webinar_registrant_pages(key))
+        async for page in pages:
+            yield titled(page)
+
+    def _zoom_users(self) -> list[str]:
+        """Zoom user ids from the cached users; just "me" before they were synced."""
+        view = self._store.organizers(ViewQuery(provider=Provider.ZOOM))
+        users = [o.key for o in view.rows(0, view.count())]
+        return users or ["me"]
+
+    def _cached_events(self, provider: Provider) -> list[str]:
+        view = self._store.events(ViewQuery(provider=provider))
+        return [e.key for e in view.rows(0, view.count())]
+
+    def _event_title(self, provider: Provider, key: str) -> str | None:
+        event = self._store.event(key, provider)
+        return event.title if event else None
+
+
+__all__ = [
+    "OFFERED",
+    "MeetingKind",
+    "ProviderApis",
+    "SyncEngine",
+    "UnexpectedSyncError",
+]

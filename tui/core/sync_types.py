@@ -1,0 +1,119 @@
+"""Sync scopes and progress events, shared by the sync engine, the Deck, the CLI and the TUI.
+
+Light to import: no httpx, no pydantic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tui.core.errors import MeetdeckError
+from tui.core.models import EventKind, Provider
+
+
+class ScopeKind(StrEnum):
+    """What a scope refreshes (the values are the `meetdeck sync --scope` names)."""
+
+    ORGANIZERS = "organizers"
+    MEETINGS = "meetings"
+    HISTORICAL = "historical"
+    EVENTS = "events"
+    REGISTRANTS = "registrants"
+    RECORDINGS = "recordings"
+    SUPPORT = "support"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """One unit of sync: its rows are replaced together, in one transaction.
+
+    Attributes:
+        kind: What it refreshes.
+        provider: Which provider it asks.
+        event_key: REGISTRANTS only: the training, webinar or meeting.
+        event_kind: REGISTRANTS only: what `event_key` is.
+    """
+
+    kind: ScopeKind
+    provider: Provider
+    event_key: str | None = None
+    event_kind: EventKind | None = None
+
+    @property
+    def id(self) -> str:
+        """A stable id, the key of the scope's rows and sync stamp in the store."""
+        if self.event_key is not None:
+            return f"{self.kind}:{self.provider}:{self.event_key}"
+        return f"{self.kind}:{self.provider}"
+
+    @property
+    def label(self) -> str:
+        """A short human label, e.g. "Zoom registrants of 8123"."""
+        if self.event_key is not None:
+            what = (self.event_kind or "event").lower()
+            return f"{self.provider.label} {self.kind} of {what} {self.event_key}"
+        return f"{self.provider.label} {self.kind}"
+
+    @classmethod
+    def registrants(cls, provider: Provider, event_kind: EventKind, event_key: str) -> Scope:
+        """The scope of one event's registrants."""
+        return cls(ScopeKind.REGISTRANTS, provider, event_key, event_kind)
+
+
+class ScopeState(StrEnum):
+    """Where one scope is in a sync run."""
+
+    STARTED = "started"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeFailure:
+    """One scope that failed, with the typed error that says why."""
+
+    scope: Scope
+    error: MeetdeckError
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    """A progress event: emitted when a scope starts and when it ends.
+
+    Attributes:
+        scope: The scope this event is about.
+        state: STARTED, DONE, FAILED or CANCELLED.
+        done: Scopes finished so far in this run (done or failed).
+        total: Scopes known so far in this run (grows as events reveal registrant scopes).
+        items: Rows stored for `scope` (DONE only).
+        errors: Every failure of this run so far.
+    """
+
+    scope: Scope
+    state: ScopeState
+    done: int
+    total: int
+    items: int = 0
+    errors: tuple[ScopeFailure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """How a sync run ended.
+
+    Attributes:
+        synced: Scopes that stored fresh data.
+        failed: Scopes that failed, with their errors (their old data stays).
+        cancelled: True when the run was cancelled before it finished.
+    """
+
+    synced: tuple[Scope, ...] = ()
+    failed: tuple[ScopeFailure, ...] = ()
+    cancelled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when every scope synced and nothing was cancelled."""
+        return not self.failed and not self.cancelled
