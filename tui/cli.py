@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from tui import __version__
 
@@ -46,7 +47,32 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="demo sandbox: registrants in the big webinar (default 500)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+_COMMANDS = ("config", "sandbox", "auth", "sync", "lookup", "download", "audit")
+# Top-level options that take a value, so `_command_in` can skip that value.
+_VALUED = {"--profile", "-p", "--theme", "--seed", "--registrants"}
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand named in `argv`, if any (a cheap scan before argparse runs)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _VALUED:
+            skip = True
+        elif token in _COMMANDS:
+            return token
+        elif not token.startswith("-"):
+            return None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with `only`, just that subcommand's branch.
+
+    Building every branch costs more than a whole `meetdeck lookup`, so `main` builds
+    only the one the command line names (all of them for --help or no command).
+    """
     parser = argparse.ArgumentParser(
         prog="meetdeck",
         description="A keyboard-driven console for GoTo Meeting, GoTo Training, "
@@ -58,10 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     _common(common, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMANDS:
+        if only is None or only == name:
+            _BRANCHES[name](sub, common)
+    return parser
 
+
+def _config(sub: Any, common: argparse.ArgumentParser) -> None:
     sub.add_parser("config", parents=[common],
                    help="show resolved paths and the active profile (secrets masked)")
 
+
+def _sandbox(sub: Any, common: argparse.ArgumentParser) -> None:
     sandbox = sub.add_parser("sandbox", help="serve the local fake GoTo + Zoom cloud")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8765)
@@ -72,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--token-ttl", type=int, default=3600, metavar="S")
     sandbox.add_argument("--rate-limit-scale", type=float, default=1.0, metavar="F")
 
+
+def _auth(sub: Any, common: argparse.ArgumentParser) -> None:
     auth = sub.add_parser("auth", parents=[common], help="sign in, check or sign out")
     auth_sub = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
     login = auth_sub.add_parser("login", parents=[common], help="sign in to GoTo or Zoom")
@@ -82,10 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     logout = auth_sub.add_parser("logout", parents=[common], help="remove stored tokens")
     logout.add_argument("provider", nargs="?", choices=("goto", "zoom"))
 
+
+def _sync(sub: Any, common: argparse.ArgumentParser) -> None:
     sync = sub.add_parser("sync", parents=[common], help="refresh the local cache")
     sync.add_argument("--scope", action="append", choices=_SCOPES,
                       help="only these scopes (repeatable); default: everything")
 
+
+def _lookup(sub: Any, common: argparse.ArgumentParser) -> None:
     lookup = sub.add_parser("lookup", parents=[common], help="search the local cache")
     lookup.add_argument("query", help="name, email, subject or title (any part of it)")
     lookup.add_argument("--json", action="store_true", help="JSON lines instead of a table")
@@ -93,20 +133,35 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--kind", choices=_KINDS)
     lookup.add_argument("--limit", type=int, default=50)
 
+
+def _download(sub: Any, common: argparse.ArgumentParser) -> None:
     download = sub.add_parser("download", parents=[common], help="download a recording")
     download.add_argument("recording_id")
     download.add_argument("--to", metavar="DIR", help="target folder (default: download dir)")
 
+
+def _audit(sub: Any, common: argparse.ArgumentParser) -> None:
     audit = sub.add_parser("audit", parents=[common], help="print the audit log of writes")
     audit.add_argument("--since", metavar="WHEN",
                        help="ISO date/time, or an age like 2h, 3d")
     audit.add_argument("--json", action="store_true", help="raw JSON lines")
-    return parser
+
+
+_BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
+    "config": _config,
+    "sandbox": _sandbox,
+    "auth": _auth,
+    "sync": _sync,
+    "lookup": _lookup,
+    "download": _download,
+    "audit": _audit,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `meetdeck` console script and `python -m tui`."""
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(only=_command_in(arguments)).parse_args(arguments)
     command = args.command or "tui"
     try:
         module = importlib.import_module(f"tui.cmd.{command}")

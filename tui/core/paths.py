@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 APP_NAME = "meetdeck"
@@ -33,14 +32,34 @@ def check_profile_name(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True, slots=True)
 class Paths:
-    """The resolved directories; files are derived from them."""
+    """The resolved directories; files are derived from them.
 
-    config_dir: Path
-    data_dir: Path
-    cache_dir: Path
-    download_dir: Path
+    A plain class rather than a dataclass: this module is on `meetdeck lookup`'s path,
+    and importing `dataclasses` costs more than the whole lookup query.
+    """
+
+    __slots__ = ("cache_dir", "config_dir", "data_dir", "download_dir")
+
+    def __init__(
+        self, config_dir: Path, data_dir: Path, cache_dir: Path, download_dir: Path
+    ) -> None:
+        self.config_dir = config_dir
+        self.data_dir = data_dir
+        self.cache_dir = cache_dir
+        self.download_dir = download_dir
+
+    def __repr__(self) -> str:
+        return (f"Paths(config_dir={self.config_dir!r}, data_dir={self.data_dir!r}, "
+                f"cache_dir={self.cache_dir!r}, download_dir={self.download_dir!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Paths):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, n) for n in self.__slots__))
 
     @property
     def config_file(self) -> Path:
