@@ -371,14 +371,18 @@ class DownloadQueue:
         self._tasks: dict[str, asyncio.Task[Path | None]] = {}
         self._latest: dict[str, DownloadProgress] = {}
 
-    def add(self, key: str, filename: str, resolve: Resolver) -> asyncio.Task[Path | None]:
-        """Queue a download; queuing the same recording twice returns the running one."""
+    def add(self, key: str, filename: str, resolve: Resolver, *,
+            directory: Path | None = None) -> asyncio.Task[Path | None]:
+        """Queue a download (into `directory`, default the queue's); queuing the same
+        recording twice returns the running one."""
         running = self._tasks.get(key)
         if running is not None and not running.done():
             return running
         self._publish(DownloadProgress(key=key, filename=sanitize_filename(filename),
                                        state=DownloadState.QUEUED))
-        task = asyncio.create_task(self._run(key, filename, resolve), name=f"download:{key}")
+        task = asyncio.create_task(self._run(key, filename, resolve,
+                                             directory or self._directory),
+                                   name=f"download:{key}")
         self._tasks[key] = task
         return task
 
@@ -403,7 +407,8 @@ class DownloadQueue:
         if self._on_progress is not None:
             self._on_progress(progress)
 
-    async def _run(self, key: str, filename: str, resolve: Resolver) -> Path | None:
+    async def _run(self, key: str, filename: str, resolve: Resolver,
+                   directory: Path) -> Path | None:
         name = sanitize_filename(filename)
         try:
             async with self._slots:
@@ -411,7 +416,7 @@ class DownloadQueue:
                     try:
                         return await download(
                             self._client, key=key, filename=filename, resolve=resolve,
-                            directory=self._directory, on_progress=self._publish)
+                            directory=directory, on_progress=self._publish)
                     except NetworkUnreachable as exc:
                         if attempt == self._attempts:
                             raise

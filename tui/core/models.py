@@ -288,6 +288,7 @@ class ActionResult:
 
     action: str
     outcomes: tuple[ActionOutcome, ...]
+    note: str = ""  # e.g. the cache could not be updated; the outcomes stand
 
     @property
     def succeeded(self) -> tuple[str, ...]:

@@ -10,16 +10,24 @@ cancelling the task (a Textual worker's `cancel()`), or with `Deck.cancel_sync()
 The TUI codes against this module only: the record types it needs (`ViewQuery`,
 `Event`, `SearchHit`, details, health, scopes, progress) are re-exported here.
 
-Actions (approve / deny / cancel, start URLs, downloads) come in the next issue and all
-go through one private write path.
+Actions: `can` / `plan_registrant_action` / `run_registrant_action` (approve, deny,
+cancel), `create_support_session`, all through one write path (`tui.core.actions.WriteGate`:
+read-only check, confirmation match, audit intent before and result after). On demand:
+`start_url` (never cached or logged), `manage_url`, `refresh_detail` (sessions,
+attendance, attendees), `download` (a bounded queue with progress, cancel and resume)
+and `export_csv`. The work lives in `deck_actions`, `deck_detail` and `deck_files`.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from tui.core.actions import Confirmation, ConfirmationMismatch, WriteGate
+from tui.core.audit import AuditLog
+from tui.core.downloads import DownloadProgress, DownloadState
 from tui.core.errors import (
     MeetdeckError,
     NetworkUnreachable,
@@ -27,6 +35,8 @@ from tui.core.errors import (
     ServiceUnavailable,
 )
 from tui.core.models import (
+    ActionOutcome,
+    ActionResult,
     EventKind,
     Meeting,
     MeetingKind,
@@ -34,11 +44,16 @@ from tui.core.models import (
     Provider,
     Recording,
     Registrant,
+    StartUrl,
     SupportSession,
     Training,
     Webinar,
 )
+from tui.core.providers.base import Capability, RegistrantAction
+from tui.core.service_actions import DeckActions
 from tui.core.service_types import (
+    ActionPlan,
+    CreatedSession,
     Detail,
     EventDetail,
     ListView,
@@ -46,6 +61,7 @@ from tui.core.service_types import (
     OrganizerDetail,
     ProviderHealth,
     RegistrantDetail,
+    StartKind,
 )
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
 from tui.core.sync_types import (
@@ -59,6 +75,7 @@ from tui.core.sync_types import (
 
 if TYPE_CHECKING:
     from tui.core.config import HttpSettings, ProfileSettings
+    from tui.core.downloads import DownloadQueue
     from tui.core.paths import Paths
     from tui.core.providers.session import ProviderSet
     from tui.core.store import Store
@@ -68,8 +85,8 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[SyncProgress], None]
 
 
-class Deck:
-    """Cache-first reads, background refresh and (next issue) actions, for one profile.
+class Deck(DeckActions):
+    """Cache-first reads, background refresh and actions, for one profile.
 
     Build it with `Deck.open(...)` (the CLI and the TUI) or hand it the parts (tests).
 
@@ -82,6 +99,8 @@ class Deck:
         read_only: Refuse every write.
         accent: The profile's header colour.
         profiles: Names of every configured profile.
+        paths: Where the audit log and downloads go (default: `resolve_paths()`).
+        http: Timeouts of the download client.
     """
 
     def __init__(
@@ -94,15 +113,47 @@ class Deck:
         read_only: bool = False,
         accent: str | None = None,
         profiles: Sequence[str] = (),
+        paths: Paths | None = None,
+        http: HttpSettings | None = None,
     ) -> None:
+        if paths is None:
+            from tui.core.paths import resolve_paths
+
+            paths = resolve_paths()
         self._store = store
         self._engine = engine
         self._providers = providers
         self.profile_name = profile_name
-        self.read_only = read_only
+        self.paths = paths
+        self.http = http
+        self.gate = WriteGate(profile=profile_name, read_only=read_only,
+                              audit=AuditLog(paths.audit_log))
         self.accent = accent
         self._profiles = tuple(profiles)
         self._errors: dict[Provider, MeetdeckError | None] = {}
+        self._downloads: DownloadQueue | None = None
+        self._download_client: Any = None
+        self._download_watchers: list[Callable[[DownloadProgress], None]] = []
+        self._background: set[asyncio.Future[Any]] = set()
+
+    @property
+    def read_only(self) -> bool:
+        """True when every write is refused (the UI hides write keys)."""
+        return self.gate.read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        self.gate.read_only = value
+
+    @property
+    def providers(self) -> ProviderSet | None:
+        """The profile's adapters (None for a cache-only Deck)."""
+        return self._providers
+
+    @property
+    def engine(self) -> SyncEngine | None:
+        """The sync engine (None for a cache-only Deck)."""
+        return self._engine
 
     @classmethod
     def open(
@@ -131,7 +182,7 @@ class Deck:
         engine = SyncEngine(store, providers, concurrency=limit)
         return cls(store, profile_name=profile_name, engine=engine, providers=providers,
                    read_only=read_only or profile.read_only, accent=profile.accent,
-                   profiles=profiles)
+                   profiles=profiles, paths=paths, http=http)
 
     @property
     def store(self) -> Store:
@@ -193,7 +244,8 @@ class Deck:
                 return None
             anchor = meeting.session_key or meeting.key
             attendees = store.attendees(anchor) or store.attendees(meeting.key)
-            return MeetingDetail(meeting, tuple(attendees), tuple(store.recordings_of(key)))
+            return MeetingDetail(meeting, tuple(attendees), tuple(store.recordings_of(key)),
+                                 self._detail_age(meeting.provider, meeting.key))
         if kind in ("training", "webinar", "event"):
             event = store.event(key, provider)
             if event is None:
@@ -201,7 +253,8 @@ class Deck:
             sessions = tuple(store.training_sessions(key))
             attendance = {s.key: tuple(store.attendees(s.key)) for s in sessions}
             return EventDetail(event, sessions, attendance, tuple(store.recordings_of(key)),
-                               store.counts(event.provider, key))
+                               store.counts(event.provider, key),
+                               self._detail_age(event.provider, event.key))
         if kind == "registrant":
             registrant = store.registrant(key, event_key=event_key, provider=provider)
             if registrant is None:
@@ -220,6 +273,10 @@ class Deck:
         if kind == "support_session":
             return store.support_session(key)
         raise ValueError(f"unknown detail kind {kind!r}")
+
+    def _detail_age(self, provider: Provider, key: str) -> datetime | None:
+        stamp = self._store.stamp(f"detail:{provider.value}:{key}")
+        return stamp.fetched_at if stamp is not None else None
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         """Search names, emails, subjects and titles (FTS5), prefix matches first."""
@@ -318,15 +375,20 @@ class Deck:
             await self._providers.demo_sign_in()
 
     async def aclose(self) -> None:
-        """Stop syncing and close the providers and the store."""
+        """Stop downloads and syncing; close the providers and the store."""
+        if self._downloads is not None:
+            for progress in self._downloads.snapshot():
+                self._downloads.cancel(progress.key)
+            await self._downloads.wait()
+        if self._download_client is not None:
+            await self._download_client.aclose()
+            self._download_client = None
         if self._engine is not None:
             await self._engine.aclose()
         if self._providers is not None:
             await self._providers.aclose()
         self._store.close()
 
-    # The single write path (approve / deny / cancel / create, with the read-only
-    # check, confirmation and audit log) arrives with the actions, next issue.
 
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -349,8 +411,17 @@ def _error_classes(base: type[MeetdeckError]) -> list[type[MeetdeckError]]:
 
 
 __all__ = [
+    "ActionOutcome",
+    "ActionPlan",
+    "ActionResult",
+    "Capability",
+    "Confirmation",
+    "ConfirmationMismatch",
+    "CreatedSession",
     "Deck",
     "Detail",
+    "DownloadProgress",
+    "DownloadState",
     "Event",
     "EventDetail",
     "EventKind",
@@ -360,12 +431,15 @@ __all__ = [
     "OrganizerDetail",
     "ProgressCallback",
     "ProviderHealth",
+    "RegistrantAction",
     "RegistrantDetail",
     "Scope",
     "ScopeFailure",
     "ScopeKind",
     "ScopeState",
     "SearchHit",
+    "StartKind",
+    "StartUrl",
     "SyncProgress",
     "SyncReport",
     "SyncStamp",

@@ -7,20 +7,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
+from tui.core.actions import Confirmation
 from tui.core.errors import MeetdeckError
 from tui.core.models import (
     Attendee,
+    EventKind,
     Meeting,
     Organizer,
     Provider,
     Recording,
     Registrant,
     RegistrantStatus,
+    StartUrl,
     SupportSession,
     TrainingSession,
 )
+from tui.core.providers.base import Capability, RegistrantAction
 from tui.core.store.views import Event
 
 T = TypeVar("T")
@@ -63,6 +67,7 @@ class MeetingDetail:
     meeting: Meeting
     attendees: tuple[Attendee, ...] = ()
     recordings: tuple[Recording, ...] = ()
+    attendees_fetched_at: datetime | None = None  # None: never fetched (`refresh_detail`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,7 @@ class EventDetail:
     attendance: dict[str, tuple[Attendee, ...]] = field(default_factory=dict)
     recordings: tuple[Recording, ...] = ()
     counts: dict[RegistrantStatus, int] = field(default_factory=dict)
+    sessions_fetched_at: datetime | None = None  # None: never fetched (`refresh_detail`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +129,89 @@ class ProviderHealth:
     last_success: datetime | None = None
     last_error: MeetdeckError | None = None
     offline: bool = False
+
+
+# -- actions (issue 6) --------------------------------------------------------------
+
+#: How many people the confirmation dialog names before "and N more".
+PREVIEW_PEOPLE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPlan:
+    """A registrant action as the confirmation dialog shows it, before anything is sent.
+
+    Build it with `Deck.plan_registrant_action`; show `summary`, `preview` and, when
+    `needs_typed_count`, ask the person to type `count`; then hand
+    `plan.confirm(typed_count)` to `Deck.run_registrant_action(plan, confirmation)`.
+
+    Attributes:
+        action: approve, deny or cancel.
+        provider: Whose registrants these are.
+        event_key: The one training, webinar or meeting they registered for.
+        event_kind: What `event_key` is.
+        event_title: Its title ("" when the cache does not know it).
+        profile: The profile the write goes to (shown: actions are per account).
+        registrants: Exactly who the action targets.
+        capability: Whether the action is offered, with the reason when it is not.
+    """
+
+    action: RegistrantAction
+    provider: Provider
+    event_key: str
+    event_kind: EventKind
+    event_title: str
+    profile: str
+    registrants: tuple[Registrant, ...]
+    capability: Capability
+
+    @property
+    def count(self) -> int:
+        """How many people the action targets."""
+        return len(self.registrants)
+
+    @property
+    def target_keys(self) -> tuple[str, ...]:
+        """The registrant keys, in the order shown."""
+        return tuple(r.key for r in self.registrants)
+
+    @property
+    def preview(self) -> tuple[str, ...]:
+        """The first few people as "Name <email>" (API text: render as plain text)."""
+        return tuple(f"{r.name} <{r.email}>" if r.name else r.email
+                     for r in self.registrants[:PREVIEW_PEOPLE])
+
+    @property
+    def more(self) -> int:
+        """How many people `preview` leaves out."""
+        return max(self.count - PREVIEW_PEOPLE, 0)
+
+    @property
+    def needs_typed_count(self) -> bool:
+        """True when the person must type the count to confirm (more than 10 people)."""
+        return Confirmation.needs_typed_count(self.count)
+
+    @property
+    def summary(self) -> str:
+        """One sentence for the dialog, e.g. "Approve 35 registrants of “Town hall”"."""
+        people = "1 registrant" if self.count == 1 else f"{self.count} registrants"
+        title = f"“{self.event_title}”" if self.event_title else f"event {self.event_key}"
+        return (f"{self.action.value.capitalize()} {people} of {title} "
+                f"({self.provider.label}, profile {self.profile})")
+
+    def confirm(self, typed_count: int | None = None) -> Confirmation:
+        """The confirmation for exactly this plan (pass what the person typed, if asked)."""
+        return Confirmation.of(self.profile, self.action.value, self.target_keys,
+                               event_key=self.event_key, typed_count=typed_count)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedSession:
+    """A support session just created, and its start URL (never stored or logged)."""
+
+    session: SupportSession
+    start_url: StartUrl | None
+
+
+#: What `Deck.start_url` accepts as `kind`.
+StartKind = Literal["meeting", "training", "webinar", "support_session"]

@@ -230,6 +230,15 @@ class SyncEngine:
         emit(SyncProgress(scope, ScopeState.DONE, 1, 1, items))
         return SyncReport(synced=(scope,))
 
+    async def write(self, fn: Callable[[StoreWriter], R]) -> R:
+        """Run `fn(writer)` on the store's writer thread (the Deck's cache updates)."""
+        writer = await self._db(self._writer_conn)
+        return await self._db(fn, writer)
+
+    def running(self, scope: Scope) -> asyncio.Task[int] | None:
+        """The in-flight sync of `scope`, if one is running."""
+        return self._inflight.get(scope.id)
+
     async def aclose(self) -> None:
         """Cancel running work and close the writer connection and its thread."""
         self.cancel()

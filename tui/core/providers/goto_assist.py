@@ -42,6 +42,7 @@ class SeeitDetails(Wire):
     sessionNotes: str | None = None
     sessionRecorded: bool | None = None
     sessionDataStatus: str | None = None
+    startUrl: str | None = None
 
 
 class SeeitPageInfo(Wire):
@@ -133,6 +134,18 @@ class GoToAssist:
             await asyncio.sleep(self._wait * (2 ** attempt))
         raise RequestRejected("GoTo Assist is still setting up this session. Try again in a "
                               "few seconds.", provider=P.value, endpoint=f"GET {path}")
+
+    async def start_url(self, uuid: str) -> StartUrl:
+        """The technician's start URL of a session (valid until it is finished)."""
+        path = f"/sessions/{uuid}"
+        response = await self.api.request("GET", path)
+        details = self.api.validate(_DETAILS, self.api.decode(response), f"GET {path}")
+        if not details.startUrl:
+            raise RequestRejected("GoTo Assist gives no start URL for this session: it has "
+                                  "finished. Create a new session instead.",
+                                  provider=P.value, endpoint=f"GET {path}")
+        return StartUrl(url=details.startUrl,
+                        note="Valid until the session is finished (GoTo Assist)")
 
     async def create_session(self) -> tuple[SupportSession, StartUrl | None]:
         response = await self.api.request("POST", "/sessions")

@@ -244,9 +244,12 @@ class GoToMeeting:
         return meeting(ws[0], MeetingKind.UPCOMING)
 
     async def attendees(self, meeting_id: str) -> list[Attendee]:
-        mid = meeting_id.split(":")[0]
+        mid, _, session_id = meeting_id.partition(":")
         ws = await self.api.fetch(_ATTENDEES, f"/meetings/{mid}/attendees")
-        return [attendee(w, meeting_id) for w in ws]
+        # The endpoint answers every session of the meeting; a "meetingId:sessionId"
+        # key asks for one session's attendees only.
+        return [attendee(w, meeting_id) for w in ws if not session_id
+                or w.meetingInstanceKey in (None, session_id)]
 
     async def start_url(self, meeting_id: str) -> StartUrl:
         mid = meeting_id.split(":")[0]

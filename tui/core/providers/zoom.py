@@ -283,8 +283,8 @@ class Zoom:
     async def meeting(self, meeting_id: str) -> Meeting:
         return meeting(await self.api.fetch(_EVENT, f"/meetings/{meeting_id}", bucket="light"))
 
-    async def start_url(self, meeting_id: str) -> StartUrl:
-        path = f"/meetings/{meeting_id}"
+    async def start_url(self, meeting_id: str, *, webinar: bool = False) -> StartUrl:
+        path = f"/webinars/{meeting_id}" if webinar else f"/meetings/{meeting_id}"
         w = await self.api.fetch(_START, path, bucket="light")
         if not w.start_url:
             raise BadResponse(f"Zoom sent no start URL for GET {path} (field 'start_url'). "

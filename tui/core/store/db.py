@@ -184,6 +184,12 @@ class Store:
         found: Registrant | None = self._one("registrants", Registrant, key, extra, params)
         return found
 
+    def recording(self, key: str, provider: Provider | None = None) -> Recording | None:
+        """One recording by key (the most recently fetched)."""
+        extra, params = _provider_clause(provider)
+        found: Recording | None = self._one("recordings", Recording, key, extra, params)
+        return found
+
     def support_session(self, key: str) -> SupportSession | None:
         """One support session by uuid."""
         found: SupportSession | None = self._one("support_sessions", SupportSession, key)

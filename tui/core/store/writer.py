@@ -25,10 +25,10 @@ from types import TracebackType
 from typing import Any
 
 from tui.core.errors import StorageError
-from tui.core.models import Attendee
+from tui.core.models import Attendee, RegistrantStatus
 from tui.core.store.codec import encode, iso
 from tui.core.store.schema import connect, storage_error
-from tui.core.store.tables import ALL_TABLES, TABLE_OF, TableSpec
+from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
 _BASE = ("scope", "provider", "profile", "fetched_at", "key", "search", "data")
 _batch_ids = itertools.count(1)
@@ -72,6 +72,81 @@ class StoreWriter:
             "error_at = excluded.error_at",
             (scope, title, sentence, when),
         )
+
+    def set_registrant_status(self, scope: str, keys: Iterable[str],
+                              status: RegistrantStatus | None,
+                              provider_status: str | None = None) -> int:
+        """Apply a confirmed action to cached registrants of one scope, in one transaction.
+
+        `status` None removes them (a cancelled registration); otherwise their status
+        (and the provider's own spelling of it) changes. The event's counts follow.
+        Returns how many rows changed.
+        """
+        wanted = list(dict.fromkeys(keys))
+        changed = 0
+
+        def body() -> None:
+            nonlocal changed
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ", ".join("?" * len(chunk))
+                where = f"scope = ? AND key IN ({marks})"
+                if status is None:
+                    self._conn.execute(
+                        f"DELETE FROM search_index WHERE rowid IN (SELECT id * 8 + "
+                        f"{REGISTRANTS.search_code} FROM registrants WHERE {where})",
+                        (scope, *chunk))
+                    cursor = self._conn.execute(f"DELETE FROM registrants WHERE {where}",
+                                                (scope, *chunk))
+                else:
+                    cursor = self._conn.execute(
+                        "UPDATE registrants SET status = ?, data = json_set(data, "
+                        f"'$.status', ?, '$.provider_status', ?) WHERE {where}",
+                        (status.value, status.value, provider_status or status.value,
+                         scope, *chunk))
+                changed += cursor.rowcount
+            self._conn.execute(
+                "UPDATE event_counts SET pending = c.p, approved = c.a, denied = c.d FROM "
+                "(SELECT SUM(status = 'pending') AS p, SUM(status = 'approved') AS a, "
+                "SUM(status = 'denied') AS d FROM registrants WHERE scope = ?) AS c "
+                "WHERE event_counts.scope = ?", (scope, scope))
+            self._conn.execute("UPDATE sync_stamps SET items = (SELECT count(*) FROM "
+                               "registrants WHERE scope = ?) WHERE scope = ?", (scope, scope))
+
+        self._transaction(body)
+        return changed
+
+    def upsert(self, scope: str, provider: str, models: Iterable[Any],
+               fetched_at: datetime | None = None) -> int:
+        """Add or replace single rows of a scope (a just-created item), keeping the rest."""
+        rows = list(models)
+        when = iso(fetched_at or datetime.now(UTC))
+
+        def body() -> None:
+            for model in rows:
+                spec = TABLE_OF[type(model)]
+                key = _key_of(model, 0)
+                if spec.search_code is not None:
+                    self._conn.execute(
+                        f"DELETE FROM search_index WHERE rowid IN (SELECT id * 8 + "
+                        f"{spec.search_code} FROM {spec.name} WHERE scope = ? AND key = ?)",
+                        (scope, key))
+                self._conn.execute(f"DELETE FROM {spec.name} WHERE scope = ? AND key = ?",
+                                   (scope, key))
+                search, *columns = spec.extract(model)
+                names = ", ".join((*_BASE, *spec.columns))
+                marks = ", ".join("?" * (len(_BASE) + len(spec.columns)))
+                cursor = self._conn.execute(
+                    f"INSERT INTO {spec.name} ({names}) VALUES ({marks})",
+                    (scope, provider, self.profile, when, key, search, encode(model),
+                     *columns))
+                if spec.search_code is not None:
+                    self._conn.execute("INSERT INTO search_index (rowid, text) VALUES (?, ?)",
+                                       (int(cursor.lastrowid or 0) * 8 + spec.search_code,
+                                        search))
+
+        self._transaction(body)
+        return len(rows)
 
     def drop_scopes(self, scopes: Iterable[str]) -> None:
         """Delete the rows and stamps of scopes that no longer exist (a deleted event)."""

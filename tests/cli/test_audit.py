@@ -1,0 +1,63 @@
+"""`meetdeck audit`: what the write gate recorded, readable, filterable, machine-readable."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from tests.cli.clifix import run_cli
+from tui.core.actions import Confirmation, WriteGate
+from tui.core.audit import AuditLog, AuditTarget
+from tui.core.models import ActionOutcome, ActionResult
+from tui.core.paths import resolve_paths
+
+
+def record_an_action() -> None:
+    """One approve of two people through the real write gate: one ok, one refused."""
+    gate = WriteGate(profile="work", read_only=False, audit=AuditLog(resolve_paths().audit_log))
+    targets = [AuditTarget("r1", "Ann Lee <ann@example.com>"),
+               AuditTarget("r2", "\x1b[2JEve <eve@example.com>")]
+
+    async def call() -> ActionResult:
+        return ActionResult("approve", (ActionOutcome("r1", True),
+                                        ActionOutcome("r2", False, "Registrant not found.")))
+
+    asyncio.run(gate.run(provider="zoom", action="approve", targets=targets, event_key="w1",
+                         confirmation=Confirmation.of("work", "approve", ["r1", "r2"],
+                                                      event_key="w1"), call=call))
+
+
+def test_audit_prints_intent_and_result() -> None:
+    record_an_action()
+    done = run_cli("audit")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "approve" in lines[0] and "intent" in lines[0] and "2 target(s)" in lines[0]
+    assert "Ann Lee <ann@example.com>" in lines[0]
+    assert "result" in lines[1] and "1 ok, 1 failed" in lines[1]
+    assert "r2: Registrant not found." in done.stdout
+    assert "\x1b" not in done.stdout  # names from an API never reach the terminal raw
+
+
+def test_audit_json_and_since() -> None:
+    record_an_action()
+    raw = run_cli("audit", "--json", "--since", "1h")
+    assert raw.returncode == 0, raw.stderr
+    entries = [json.loads(line) for line in raw.stdout.splitlines()]
+    assert [e["phase"] for e in entries] == ["intent", "result"]
+    assert entries[0]["id"] == entries[1]["id"] and entries[1]["event"] == "w1"
+    assert [o["ok"] for o in entries[1]["outcomes"]] == [True, False]
+    later = run_cli("audit", "--since", "2999-01-01")
+    assert later.returncode == 0 and later.stdout == ""
+    assert "No audit entries since 2999-01-01" in later.stderr
+
+
+def test_audit_with_a_bad_since_says_what_it_accepts() -> None:
+    done = run_cli("audit", "--since", "yesterday-ish")
+    assert done.returncode == 2
+    assert "neither an ISO date/time" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_audit_with_no_log_yet() -> None:
+    done = run_cli("audit")
+    assert done.returncode == 0 and "No audit entries." in done.stderr

@@ -1,0 +1,143 @@
+"""`meetdeck download`: end to end with --demo, ctrl+c keeps the .part, clear failures."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.clifix import REPO, cli_sandbox, run_cli, write_zoom_profile
+from tests.core.deckfix import open_deck, owner_recordings, state
+
+__all__ = ["cli_sandbox"]
+
+
+@pytest.fixture(scope="module")
+def demo_twin() -> Iterator[Any]:
+    """A sandbox built like the one `meetdeck download --demo` starts (same seed, same data)."""
+    from tui.sandbox.server import SandboxConfig, start_background
+
+    with start_background(SandboxConfig(port=0, seed=1, registrants=500)) as handle:
+        yield handle
+
+
+async def small_file(base_url: str, folder: Path) -> tuple[str, bytes]:
+    """The key of a small Zoom file of the demo data, and its bytes as the Deck gets them."""
+    deck = open_deck(base_url, zoom_only=True)
+    try:
+        html = state(base_url)["zoom"]["html_file_id"]
+        recordings = await owner_recordings(deck, base_url)
+        recording = min((r for r in recordings if r.key != html and r.file_size),
+                        key=lambda r: r.file_size or 0)
+        path = await deck.download(recording, directory=folder)
+    finally:
+        await deck.aclose()
+    assert path is not None
+    return recording.key, path.read_bytes()
+
+
+def test_demo_download_end_to_end(demo_twin: Any, tmp_path: Path) -> None:
+    key, expected = asyncio.run(small_file(demo_twin.base_url, tmp_path / "twin"))
+    target = tmp_path / "out"
+    done = run_cli("download", key, "--demo", "--to", str(target))
+    assert done.returncode == 0, done.stderr
+    saved = [p for p in target.iterdir()]
+    assert len(saved) == 1 and saved[0].read_bytes() == expected
+    assert done.stdout.splitlines()[-1] == f"Saved {saved[0]}"
+    assert ": done, " in done.stdout and "\x1b" not in done.stdout  # plain lines off a TTY
+    assert "Traceback" not in done.stderr
+
+
+def cache_recording(base_url: str, file_id: str, name: str, size: int) -> None:
+    """Put one Zoom recording in profile "ops"'s cache, as a sync would."""
+    from tests.core.storefix import put
+    from tui.core.models import Provider, Recording
+    from tui.core.paths import resolve_paths
+    from tui.core.store import Store
+
+    store = Store.open(resolve_paths().cache_db("ops"), "ops")
+    try:
+        put(store, "recordings:zoom", [Recording(
+            Provider.ZOOM, file_id, "m1", name, file_size=size, file_type="M4A",
+            file_extension="m4a", download_url=f"{base_url}/zoom/rec/download/{file_id}")])
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def own_sandbox() -> Iterator[str]:
+    """A sandbox in a process of its own: a download cut short dies with it."""
+    server = subprocess.Popen([sys.executable, "-m", "tui", "sandbox", "--port", "0",
+                               "--registrants", "50"], cwd=REPO, env=os.environ.copy(),
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout is not None
+        for line in server.stdout:
+            if "Control API:" in line:
+                yield line.split()[-1].removesuffix("/_sandbox/state")
+                break
+    finally:
+        server.kill()  # not terminate: a graceful stop would wait for the cut stream
+        server.wait(timeout=10)
+
+
+def test_ctrl_c_keeps_the_part_for_a_later_resume(own_sandbox: str, tmp_path: Path) -> None:
+    write_zoom_profile(own_sandbox)
+    large = state(own_sandbox)["zoom"]["large_file_id"]
+    cache_recording(own_sandbox, large, "All hands (audio)", 2_500_000_000)
+    target = tmp_path / "out"
+    child = subprocess.Popen([sys.executable, "-m", "tui", "download", large,
+                              "--to", str(target)], cwd=REPO, env=os.environ.copy(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        parts: list[Path] = []
+        while time.monotonic() < deadline and child.poll() is None:
+            parts = list(target.glob("*.part")) if target.exists() else []
+            if parts and parts[0].stat().st_size > 1_000_000:
+                break
+            time.sleep(0.02)
+        assert parts, "the download never started"
+        child.send_signal(signal.SIGINT)
+        _out, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130, err
+    assert ".part) is kept" in err and "resumes it" in err and "Traceback" not in err
+    assert parts[0].name == "All hands (audio).m4a.part"
+    assert parts[0].exists() and parts[0].stat().st_size > 1_000_000
+    assert [p for p in target.iterdir() if not p.name.endswith((".part", ".part.json"))] == []
+
+
+def test_a_web_page_instead_of_the_file_fails_clearly(cli_sandbox: Any, tmp_path: Path) -> None:
+    write_zoom_profile(cli_sandbox.base_url)
+    html = state(cli_sandbox.base_url)["zoom"]["html_file_id"]
+    cache_recording(cli_sandbox.base_url, html, "Broken", 48_213)
+    done = run_cli("download", html, "--to", str(tmp_path / "out"))
+    assert done.returncode == 1
+    assert "Download failed: The server sent a web page instead of the recording" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out" / "Broken.m4a").exists()
+
+
+def test_an_unknown_recording_is_a_clear_failure(cli_sandbox: Any) -> None:
+    write_zoom_profile(cli_sandbox.base_url)
+    done = run_cli("download", "no-such-recording")
+    assert done.returncode == 1
+    assert "no recording with id no-such-recording in profile 'ops'" in done.stderr
+    assert "meetdeck sync" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_download_without_a_profile_says_how_to_add_one() -> None:
+    done = run_cli("download", "abc")
+    assert done.returncode == 2
+    assert "No profile is configured" in done.stderr

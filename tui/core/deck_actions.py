@@ -1,0 +1,285 @@
+"""The Deck's actions: registrant approve / deny / cancel, start URLs, support sessions.
+
+Every write goes through the Deck's `WriteGate` (read-only refusal, confirmation match,
+audit intent before and result after). Only people the service confirmed are reported
+as done, and only they change in the cache (one transaction, at once: no waiting for a
+refresh). Start URLs are reads: fetched on demand and handed back, never stored, logged
+or audited.
+
+These functions are the bodies of `Deck` methods; call them through the Deck.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from tui.core.actions import Confirmation
+from tui.core.audit import AuditTarget
+from tui.core.errors import MeetdeckError, NotFound, NotSupported
+from tui.core.models import (
+    ActionOutcome,
+    ActionResult,
+    EventKind,
+    Provider,
+    Registrant,
+    RegistrantStatus,
+    StartUrl,
+)
+from tui.core.providers.base import Capability, RegistrantAction
+from tui.core.service_types import ActionPlan, CreatedSession
+from tui.core.sync_types import Scope, ScopeKind
+
+if TYPE_CHECKING:
+    from tui.core.service_actions import DeckActions as Deck
+    from tui.core.store import StoreWriter
+
+#: What each confirmed action makes of a registrant in the cache (None: removed).
+NEW_STATUS: dict[RegistrantAction, RegistrantStatus | None] = {
+    RegistrantAction.APPROVE: RegistrantStatus.APPROVED,
+    RegistrantAction.DENY: RegistrantStatus.DENIED,
+    RegistrantAction.CANCEL: None,
+}
+#: Zoom documents start URLs of regular users as valid for two hours.
+ZOOM_START_URL_LIFETIME = timedelta(hours=2)
+ZOOM_START_URL_NOTE = ("Zoom start URLs of regular users expire about two hours after they "
+                       "are fetched; fetch a new one after that.")
+CREATE_SESSION = "create_session"
+_NEW = "new-session"
+
+
+def _adapter(deck: Deck, provider: Provider) -> Any:
+    providers = deck.providers
+    if providers is None:
+        return None
+    return {
+        Provider.GOTO_MEETING: providers.goto_meeting,
+        Provider.GOTO_TRAINING: providers.goto_training,
+        Provider.GOTO_ASSIST: providers.goto_assist,
+        Provider.ZOOM: providers.zoom,
+    }[provider]
+
+
+def _need(deck: Deck, provider: Provider) -> Any:
+    api = _adapter(deck, provider)
+    if api is None:
+        raise NotSupported(f"This profile has no {provider.label} credentials; add them to "
+                           "the profile to use it.", provider=provider.value)
+    return api
+
+
+def _offered(deck: Deck, action: RegistrantAction,
+             registrants: Sequence[Registrant]) -> Capability:
+    """Everything `can` checks except read-only mode."""
+    if not registrants:
+        return Capability(False, "Select one or more registrants first.")
+    events = {(r.provider, r.event_key) for r in registrants}
+    if len(events) > 1:
+        return Capability(False, f"The selection spans {len(events)} events; act on the "
+                                 "registrants of one event at a time.")
+    if len({r.key for r in registrants}) != len(registrants):
+        return Capability(False, "The selection names someone twice; select again.")
+    provider = registrants[0].provider
+    caps = deck.capabilities(provider)
+    if caps is None:
+        return Capability(False, f"This profile has no {provider.label} credentials, so "
+                                 f"it cannot {action.value} registrants there.")
+    return caps.for_action(action)
+
+
+def can(deck: Deck, action: RegistrantAction, registrants: Sequence[Registrant]) -> Capability:
+    """See `Deck.can`."""
+    if deck.read_only:
+        try:
+            deck.gate.check_writable()
+        except MeetdeckError as exc:
+            return Capability(False, exc.sentence)
+    return _offered(deck, action, registrants)
+
+
+def _event_title(deck: Deck, first: Registrant) -> str:
+    event = deck.store.event(first.event_key, first.provider)
+    if event is not None:
+        return event.title
+    if first.event_kind is EventKind.MEETING:
+        meeting = deck.store.meeting(first.event_key, first.provider)
+        if meeting is not None:
+            return meeting.subject
+    return first.event_title or ""
+
+
+def plan(deck: Deck, action: RegistrantAction, registrants: Sequence[Registrant]) -> ActionPlan:
+    """See `Deck.plan_registrant_action`."""
+    people = tuple(registrants)
+    if people:
+        first = people[0]
+        provider, event_key, kind = first.provider, first.event_key, first.event_kind
+        title = _event_title(deck, first)
+    else:
+        provider, event_key, kind, title = Provider.ZOOM, "", EventKind.WEBINAR, ""
+    return ActionPlan(action, provider, event_key, kind, title, deck.profile_name, people,
+                      can(deck, action, people))
+
+
+def _label(r: Registrant) -> str:
+    return f"{r.name} <{r.email}>" if r.name else r.email
+
+
+async def run(deck: Deck, plan: ActionPlan, confirmation: Confirmation) -> ActionResult:
+    """See `Deck.run_registrant_action`."""
+    deck.gate.check_writable()
+    offered = _offered(deck, plan.action, plan.registrants)
+    if not offered:
+        raise NotSupported(offered.reason, provider=plan.provider.value)
+    api = _need(deck, plan.provider)
+    people = list(plan.registrants)
+    action = plan.action
+
+    async def call() -> ActionResult:
+        if plan.provider is Provider.ZOOM:
+            if plan.event_kind is EventKind.MEETING:
+                return await api.set_meeting_registrant_status(  # type: ignore[no-any-return]
+                    plan.event_key, action, people)
+            return await api.set_webinar_registrant_status(  # type: ignore[no-any-return]
+                plan.event_key, action, people)
+        if plan.provider is Provider.GOTO_TRAINING and action is RegistrantAction.CANCEL:
+            return await api.cancel_registrants(  # type: ignore[no-any-return]
+                plan.event_key, [r.key for r in people])
+        raise NotSupported(f"{plan.provider.label} cannot {action.value} registrants.",
+                           provider=plan.provider.value)
+
+    result = await deck.gate.run(
+        provider=plan.provider.value, action=action.value,
+        targets=[AuditTarget(r.key, _label(r)) for r in people],
+        confirmation=confirmation, call=call, event_key=plan.event_key)
+    # Anything the service did not answer for is not done.
+    answered = {o.target_key for o in result.outcomes}
+    missing = tuple(ActionOutcome(r.key, False, "No answer from the service; refresh to check.")
+                    for r in people if r.key not in answered)
+    if missing:
+        result = ActionResult(result.action, result.outcomes + missing, result.note)
+    if result.succeeded:
+        note = await _update_cache(deck, plan, result.succeeded)
+        if note:
+            result = ActionResult(result.action, result.outcomes, note)
+    return result
+
+
+async def _update_cache(deck: Deck, plan: ActionPlan, keys: Sequence[str]) -> str:
+    """Apply confirmed outcomes to the cache now; a sync in flight gets them re-applied."""
+    engine = deck.engine
+    if engine is None:
+        return ""
+    scope = Scope.registrants(plan.provider, plan.event_kind, plan.event_key)
+    status = NEW_STATUS[plan.action]
+    wire = None
+    if status is not None:
+        wire = status.value if plan.provider is Provider.ZOOM else status.value.upper()
+
+    def apply(writer: StoreWriter) -> int:
+        return writer.set_registrant_status(scope.id, keys, status, wire)
+
+    try:
+        await engine.write(apply)
+    except MeetdeckError as exc:
+        return (f"The action went through, but the cache could not be updated ({exc.sentence}) "
+                "Refresh the registrants to see the new statuses.")
+    running = engine.running(scope)
+    if running is not None:
+        # That sync fetched before the action landed: apply the outcome again after it.
+        async def again() -> None:
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(running)
+            with contextlib.suppress(MeetdeckError):
+                await engine.write(apply)
+
+        deck.keep(asyncio.ensure_future(again()))
+    return ""
+
+
+async def manage_url(deck: Deck, event_key: str) -> StartUrl:
+    """See `Deck.manage_url`."""
+    api = _need(deck, Provider.GOTO_TRAINING)
+    url: StartUrl = await api.manage_url(event_key)
+    return url
+
+
+def _meeting_provider(deck: Deck, key: str, provider: Provider | None) -> Provider:
+    if provider is not None:
+        return provider
+    cached = deck.store.meeting(key)
+    if cached is not None:
+        return cached.provider
+    configured = [p for p in (Provider.GOTO_MEETING, Provider.ZOOM) if _adapter(deck, p)]
+    if len(configured) == 1:
+        return configured[0]
+    raise NotFound(f"Meeting {key} is not in the cache, so its provider is unknown. Refresh "
+                   "the meetings and try again.")
+
+
+async def start_url(deck: Deck, kind: str, key: str, provider: Provider | None) -> StartUrl:
+    """See `Deck.start_url`."""
+    if kind == "meeting":
+        which = _meeting_provider(deck, key, provider)
+        if which is Provider.ZOOM:
+            return _zoom_lifetime(await _need(deck, Provider.ZOOM).start_url(key))
+        if which is not Provider.GOTO_MEETING:
+            raise NotSupported(f"{which.label} has no meetings to start.")
+        url: StartUrl = await _need(deck, Provider.GOTO_MEETING).start_url(key)
+        return url
+    if kind == "webinar":
+        return _zoom_lifetime(await _need(deck, Provider.ZOOM).start_url(key, webinar=True))
+    if kind == "training":
+        url = await _need(deck, Provider.GOTO_TRAINING).start_url(key)
+        return url
+    if kind == "support_session":
+        url = await _need(deck, Provider.GOTO_ASSIST).start_url(key)
+        return url
+    raise ValueError(f"unknown start URL kind {kind!r}")
+
+
+def _zoom_lifetime(url: StartUrl) -> StartUrl:
+    return StartUrl(url.url, datetime.now(UTC) + ZOOM_START_URL_LIFETIME, ZOOM_START_URL_NOTE)
+
+
+async def create_support_session(deck: Deck) -> CreatedSession:
+    """See `Deck.create_support_session`."""
+    deck.gate.check_writable()
+    api = _need(deck, Provider.GOTO_ASSIST)
+    caps = deck.capabilities(Provider.GOTO_ASSIST)
+    if caps is not None and not caps.create_session:
+        raise NotSupported(caps.create_session.reason, provider=Provider.GOTO_ASSIST.value)
+    created: list[CreatedSession] = []
+    failure: list[MeetdeckError] = []
+
+    async def call() -> ActionResult:
+        try:
+            session, url = await api.create_session()
+        except MeetdeckError as exc:
+            failure.append(exc)
+            raise
+        created.append(CreatedSession(session, url))
+        # The uuid and support key are no secret; the start URL never goes in here.
+        return ActionResult(CREATE_SESSION, (ActionOutcome(
+            _NEW, True, f"created session {session.key} (support key {session.support_key})"),))
+
+    await deck.gate.run(
+        provider=Provider.GOTO_ASSIST.value, action=CREATE_SESSION,
+        targets=[AuditTarget(_NEW, "new support session")],
+        confirmation=Confirmation.of(deck.profile_name, CREATE_SESSION, [_NEW]), call=call)
+    if failure:
+        raise failure[0]
+    result = created[0]
+    engine = deck.engine
+    if engine is not None:
+        scope = Scope(ScopeKind.SUPPORT, Provider.GOTO_ASSIST).id
+
+        def add(writer: StoreWriter) -> int:
+            return writer.upsert(scope, Provider.GOTO_ASSIST.value, [result.session])
+
+        with contextlib.suppress(MeetdeckError):
+            await engine.write(add)
+    return result

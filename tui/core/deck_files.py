@@ -1,0 +1,232 @@
+"""The Deck's files: recording downloads through one bounded queue, and CSV export.
+
+Downloads: each provider resolves where the bytes are, fresh on every attempt (signed
+URLs expire): GoTo Training's recording endpoint answers 302 and the redirect is
+followed by hand, so the GoTo token never reaches the file host; a GoTo Meeting
+recording's signed URL comes from the historical-meetings report, asked again for the
+meeting's own time window; a Zoom file takes the Zoom bearer token, and only on Zoom's
+hosts. The bytes go through `tui.core.downloads` (`.part` + rename, Range resume,
+numbered suffix instead of overwriting, sanitised names).
+
+Export: every row of a view, as filtered and sorted, to a CSV file that a spreadsheet
+opens without running anything (formula-looking cells are quoted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import dataclasses
+import os
+import re
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.core.downloads import (
+    DownloadProgress,
+    DownloadQueue,
+    DownloadTarget,
+    Resolver,
+    sanitize_filename,
+    unique_path,
+)
+from tui.core.errors import DownloadError, NotFound, NotSupported, StorageError
+from tui.core.models import Provider, Recording
+from tui.core.paths import ensure_dir
+
+if TYPE_CHECKING:
+    from tui.core.service_actions import DeckActions as Deck
+    from tui.core.service_types import ListView
+
+#: Downloads running at once; the rest wait in the queue.
+DOWNLOAD_CONCURRENCY = 3
+#: Rows read from the cache per page while exporting.
+EXPORT_PAGE = 2000
+#: Cells starting with one of these would run as a formula in a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Columns never exported: the nested source object and signed or personal links.
+_SKIP = {"source", "download_url", "play_url"}
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def filename_of(recording: Recording) -> str:
+    """The file name a recording is saved under (sanitised by the download manager)."""
+    name = recording.name or recording.event_title or f"recording-{recording.key}"
+    ext = (recording.file_extension or "").lower().lstrip(".")
+    if not ext and recording.file_type:
+        ext = recording.file_type.lower()
+    if ext and not name.lower().endswith(f".{ext}"):
+        name = f"{name}.{ext}"
+    return name
+
+
+def _queue(deck: Deck) -> DownloadQueue:
+    if deck._downloads is None:
+        import httpx
+
+        http = deck.http
+        timeout = httpx.Timeout(http.read_timeout if http else 30.0,
+                                connect=http.connect_timeout if http else 10.0)
+        # Redirects are followed only for Zoom (httpx drops Authorization on a redirect
+        # to another origin); GoTo targets arrive already resolved.
+        deck._download_client = httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+
+        def fan_out(progress: DownloadProgress) -> None:
+            for watcher in list(deck._download_watchers):
+                watcher(progress)
+
+        deck._downloads = DownloadQueue(deck._download_client, deck.paths.download_dir,
+                                        concurrency=DOWNLOAD_CONCURRENCY, on_progress=fan_out)
+    return deck._downloads
+
+
+def queue_download(deck: Deck, recording: Recording,
+                   directory: Path | None) -> asyncio.Task[Path | None]:
+    """See `Deck.download`."""
+    resolve = resolver(deck, recording)
+    return _queue(deck).add(recording.key, filename_of(recording), resolve,
+                            directory=directory)
+
+
+def resolver(deck: Deck, recording: Recording) -> Resolver:
+    """Where to fetch `recording` from, asked anew on every attempt."""
+    providers = deck.providers
+    provider = recording.provider
+    if provider is Provider.GOTO_TRAINING:
+        training = providers.goto_training if providers else None
+        if training is None:
+            raise _missing(provider)
+        return lambda: training.download_target(recording.event_key, recording.key)
+    if provider is Provider.GOTO_MEETING:
+        if providers is None or providers.goto_meeting is None:
+            raise _missing(provider)
+        meeting_api = providers.goto_meeting
+
+        async def goto_meeting() -> DownloadTarget:
+            return await _goto_meeting_target(meeting_api, recording)
+
+        return goto_meeting
+    if provider is Provider.ZOOM:
+        zoom = providers.zoom if providers else None
+        if zoom is None:
+            raise _missing(provider)
+        return lambda: zoom.download_target(recording)
+    raise NotSupported("GoTo Assist session data is not a recording meetdeck can download.",
+                       provider=provider.value)
+
+
+def _missing(provider: Provider) -> NotSupported:
+    return NotSupported(f"This profile has no {provider.label} credentials, so it cannot "
+                        "download this recording.", provider=provider.value)
+
+
+async def _goto_meeting_target(api: Any, recording: Recording) -> DownloadTarget:
+    """A fresh signed URL for a past meeting's recording (they expire in minutes)."""
+    url = recording.download_url
+    if recording.start is not None:
+        since = recording.start - timedelta(minutes=5)
+        until = (recording.end or recording.start) + timedelta(minutes=5)
+        history = await api.historical_meetings(since, until)
+        fresh = next((r for r in history.recordings if r.key == recording.key), None)
+        if fresh is None:
+            raise NotFound("GoTo Meeting no longer lists this recording; it may have been "
+                           "deleted. Refresh the meetings.", provider=recording.provider.value)
+        url = fresh.download_url or url
+    if not url:
+        raise DownloadError("GoTo Meeting gave no download link for this recording. Refresh "
+                            "the meetings and try again.", provider=recording.provider.value)
+    headers: dict[str, str] = {}
+    client = api.api
+    if client.same_origin(url) and client.auth is not None:
+        headers["Authorization"] = f"Bearer {await client.auth.token()}"
+    return DownloadTarget(url=url, headers=headers, expected_size=recording.file_size)
+
+
+# -- CSV export ---------------------------------------------------------------------
+
+
+def safe_cell(value: Any) -> str:
+    """A value as CSV text that no spreadsheet runs as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        text = value.isoformat()
+    elif isinstance(value, Enum):
+        text = str(value.value)
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, dict):
+        text = "; ".join(f"{k}={v}" for k, v in value.items())
+    elif isinstance(value, tuple | list):
+        text = "; ".join(": ".join(map(str, v)) if isinstance(v, tuple) else safe_plain(v)
+                         for v in value)
+    else:
+        text = str(value)
+    # Terminal escapes and other control characters from an API stay out of the file.
+    text = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def safe_plain(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _columns(row: Any) -> list[str]:
+    names = [f.name for f in dataclasses.fields(row) if f.name not in _SKIP]
+    if hasattr(row, "first_name") and "name" not in names:
+        names.insert(0, "name")
+    return names
+
+
+def _default_name(view: Any, first: Any) -> str:
+    kind = {"Registrant": "registrants", "Meeting": "meetings", "Event": "events",
+            "Organizer": "organizers", "Recording": "recordings",
+            "SupportSession": "support-sessions"}.get(type(first).__name__, "rows")
+    query = getattr(view, "query", None)
+    event = getattr(query, "event_key", None)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    middle = f"-{event}" if event else ""
+    return sanitize_filename(f"{kind}{middle}-{stamp}.csv", fallback="export")
+
+
+def export_csv(deck: Deck, view: ListView[Any], path: Path | None) -> Path:
+    """See `Deck.export_csv`."""
+    total = view.count()
+    first = view.rows(0, 1)
+    if path is None:
+        directory = deck.paths.download_dir
+        name = _default_name(view, first[0] if first else None)
+    else:
+        directory, name = path.parent, path.name
+    try:
+        ensure_dir(directory, private=False)
+        target, handle = _create_unique(directory, name)
+    except OSError as exc:
+        raise StorageError(f"Cannot write the export in {directory} ({exc.strerror}). Check "
+                           "the folder or set MEETDECK_DOWNLOAD_DIR.") from None
+    try:
+        with handle:
+            writer = csv.writer(handle)
+            columns = _columns(first[0]) if first else []
+            writer.writerow(columns)
+            for offset in range(0, total, EXPORT_PAGE):
+                for row in view.rows(offset, EXPORT_PAGE):
+                    writer.writerow(safe_cell(getattr(row, c, "")) for c in columns)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise StorageError(f"Writing {target.name} failed ({exc.strerror}); nothing was "
+                           "kept. Free some space and export again.") from None
+    return target
+
+
+def _create_unique(directory: Path, name: str) -> tuple[Path, Any]:
+    """Create a new file (never replacing one): `name`, or `name (1)`... if taken."""
+    while True:
+        target = unique_path(directory, name)
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        return target, open(fd, "w", encoding="utf-8-sig", newline="")
