@@ -1,0 +1,98 @@
+"""Regenerate screenshots/*.svg from the demo sandbox.
+
+Usage (from the repository root)::
+
+    .venv/bin/python screenshots/make_screenshots.py
+
+It starts the sandbox with the fixed seed and anchor the snapshot tests use, syncs a
+cache with pinned clocks, and builds the app with `tui.app.build_app` exactly as the
+CLI does, so the pictures are the same on every run. It never touches your real
+config or cache: everything lives in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "screenshots"
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One picture: a file name, the keys that lead there, the terminal size."""
+
+    name: str
+    keys: Sequence[str]
+    size: tuple[int, int] = (120, 40)
+    before: Callable[[object], None] | None = None
+
+
+def _show_outage(app: object) -> None:
+    from tui.core.errors import NetworkUnreachable
+
+    app.show_error(NetworkUnreachable(  # type: ignore[attr-defined]
+        "Cannot reach api.getgo.com. Check the network or the proxy; meetdeck keeps "
+        "showing what it cached."))
+
+
+SHOTS = [
+    Shot("organizers", ["j", "j"]),
+    Shot("meetings", ["2"]),
+    Shot("meetings-historical", ["2", "h", "w", "w"]),
+    Shot("trainings-webinars", ["3"]),
+    Shot("registrants", ["3", *["j"] * 11, "enter", "s", "space", "space"]),
+    Shot("recordings", ["5"]),
+    Shot("support-sessions", ["6"]),
+    Shot("registrants-80x24", ["4"], size=(80, 24)),
+    Shot("help", ["4", "question_mark"]),
+    Shot("palette", ["ctrl+p", *"ada"]),
+    Shot("error", [], before=_show_outage),
+]
+
+
+async def _take(shot: Shot, make_app: Callable[[], object]) -> str:
+    app = make_app()
+    async with app.run_test(size=shot.size) as pilot:  # type: ignore[attr-defined]
+        await pilot.pause()
+        if shot.before is not None:
+            shot.before(app)
+            await pilot.pause()
+        await pilot.press(*shot.keys)
+        await pilot.pause(0.3)
+        return str(app.export_screenshot(title=f"meetdeck: {shot.name}"))  # type: ignore[attr-defined]
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    with tempfile.TemporaryDirectory(prefix="meetdeck-shots-") as tmp:
+        base = Path(tmp)
+        for name in ("CONFIG", "DATA", "CACHE", "DOWNLOAD"):
+            os.environ[f"MEETDECK_{name}_DIR"] = str(base / "env" / name.lower())
+        from tests.tui.realdeck import deck_factory, fixed_clock, synced_demo
+        from tui.app import UiOptions, build_app
+
+        with synced_demo(base / "template") as cache:
+            for number, shot in enumerate(SHOTS):
+
+                def make(number: int = number) -> object:
+                    paths = cache.install(base / f"home-{number}")
+                    return build_app(deck_factory(paths, cache.base_url),
+                                     UiOptions(sync_on_start=False, timezone="UTC"),
+                                     clock=fixed_clock)
+
+                svg = asyncio.run(_take(shot, make))
+                target = OUT / f"{shot.name}.svg"
+                target.write_text(svg, encoding="utf-8")
+                print(f"wrote {target.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""Fixtures for TUI tests.
+
+`make_app`: the app on the in-memory FakeDeck, for widget behaviour.
+`real_app`: the app on the real Deck, over a private copy of a cache synced once per
+session from the sandbox (fixed seed, anchor and clocks), for the whole stack and the
+snapshots. Both run at a fixed time, in UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.tui.fakedeck import NOW, FakeDeck
+from tests.tui.realdeck import DemoCache, deck_factory, fixed_clock, synced_demo
+from tui.app import MeetdeckApp, UiOptions, build_app
+
+
+@pytest.fixture
+def deck() -> FakeDeck:
+    return FakeDeck()
+
+
+@pytest.fixture
+def make_app(deck: FakeDeck, tmp_path: Any) -> Callable[..., MeetdeckApp]:
+    """Build the app the way the CLI does, on the FakeDeck."""
+
+    def make(**options: Any) -> MeetdeckApp:
+        opened: list[str | None] = []
+
+        def factory(profile: str | None) -> Any:
+            opened.append(profile)
+            if profile in (None, deck.profile_name):
+                return deck
+            return FakeDeck(profile_name=profile, accent="red", read_only=True)
+
+        settings = {"sync_on_start": False, "timezone": "UTC",
+                    "download_dir": tmp_path / "downloads", **options}
+        app = build_app(factory, UiOptions(**settings), clock=lambda: NOW)
+        app.opened_profiles = opened  # type: ignore[attr-defined]
+        return app
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCache]:
+    """The sandbox and a cache synced from it once per session (per xdist worker)."""
+    with synced_demo(tmp_path_factory.mktemp("demo-template")) as cache:
+        yield cache
+
+
+@pytest.fixture
+def real_app(demo_cache: DemoCache, tmp_path: Any) -> Callable[..., MeetdeckApp]:
+    """Build the app on a private copy of the synced demo cache."""
+
+    def make(*, base_url: str | None = None, engine: bool = True, **options: Any) -> MeetdeckApp:
+        paths = demo_cache.install(tmp_path / "home")
+        factory = deck_factory(paths, base_url or demo_cache.base_url, engine=engine)
+        settings = {"sync_on_start": False, "timezone": "UTC",
+                    "download_dir": tmp_path / "downloads", **options}
+        return build_app(factory, UiOptions(**settings), clock=fixed_clock)
+
+    return make

@@ -1,0 +1,143 @@
+"""The real Deck on a cache synced from the sandbox, at a fixed time, for TUI tests.
+
+One sandbox per test session (per xdist worker) with a fixed seed and anchor; one
+sync into a template cache with the engine's clock pinned; every test gets its own
+copy of that SQLite file. So snapshots and pilot tests see the same rows every run,
+with ages ("data 5m ago") computed from the injected clock.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.core.config import HttpSettings, ProfileSettings, demo_profile
+from tui.core.paths import Paths
+from tui.core.service import Deck
+
+ANCHOR = datetime(2026, 3, 2, tzinfo=UTC)
+SYNCED_AT = ANCHOR + timedelta(hours=9)
+CLOCK_NOW = SYNCED_AT + timedelta(minutes=5)
+SEED = 5
+REGISTRANTS = 600
+PROFILE = "demo"
+HTTP = HttpSettings(max_retries=0, max_backoff=0.1, connect_timeout=2, read_timeout=5)
+
+
+def fixed_clock() -> datetime:
+    """The app's clock in these tests: five minutes after the sync."""
+    return CLOCK_NOW
+
+
+def paths_in(base: Path) -> Paths:
+    return Paths(base / "config", base / "data", base / "cache", base / "download")
+
+
+def open_deck(paths: Paths, profile: ProfileSettings, *, engine: bool = True) -> Deck:
+    """A Deck built from its parts, so the sync engine's clock can be pinned."""
+    from tui.core.providers.session import ProviderSet
+    from tui.core.store import Store
+    from tui.core.sync import SyncEngine
+
+    store = Store.open(paths.cache_db(PROFILE, demo=True), PROFILE)
+    if not engine:
+        return Deck(store, profile_name=PROFILE, accent=profile.accent, profiles=(PROFILE,))
+    providers = ProviderSet.for_profile(PROFILE, profile, paths, HTTP, demo=True)
+    sync = SyncEngine(store, providers, concurrency=4, now=lambda: SYNCED_AT)
+    return Deck(store, profile_name=PROFILE, engine=sync, providers=providers,
+                accent=profile.accent, profiles=(PROFILE, "work"))
+
+
+class _PinnedDatetime(datetime):
+    """datetime whose now() is the sync time (the Zoom adapter classifies meetings
+    as upcoming or historical with the real clock)."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:
+        return SYNCED_AT if tz is None else SYNCED_AT.astimezone(tz)
+
+
+@dataclass
+class DemoCache:
+    """The sandbox and a synced cache to copy."""
+
+    base_url: str
+    template: Path
+
+    def install(self, base: Path) -> Paths:
+        """Copy the synced cache (and tokens) under `base`; return the Paths there."""
+        paths = paths_in(base)
+        shutil.copytree(self.template, base, dirs_exist_ok=True)
+        return paths
+
+
+@contextmanager
+def synced_demo(folder: Path) -> Iterator[DemoCache]:
+    """Start the sandbox (seed 5, anchored 2026-03-02) and sync a cache into `folder`
+    with the clocks pinned; the sandbox runs until the block ends."""
+    import asyncio
+
+    from tui.sandbox.server import SandboxConfig, start_background
+
+    config = SandboxConfig(port=0, seed=SEED, registrants=REGISTRANTS, anchor=ANCHOR,
+                           recording_bytes=100_000)
+    with start_background(config) as sandbox, pytest.MonkeyPatch.context() as patch:
+        patch.setattr("tui.core.providers.zoom.datetime", _PinnedDatetime)
+        deck = open_deck(paths_in(folder), demo_profile(sandbox.base_url))
+
+        async def sync() -> None:
+            try:
+                await deck.demo_sign_in()
+                report = await deck.sync_all()
+                assert report.ok, report.failed
+            finally:
+                await deck.aclose()
+
+        asyncio.run(sync())
+        _pin_port(paths_in(folder).cache_db(PROFILE, demo=True), sandbox.base_url)
+        yield DemoCache(sandbox.base_url, folder)
+
+
+def _pin_port(db: Path, base_url: str) -> None:
+    """Rewrite the sandbox's ephemeral port in cached URLs to a fixed one, so join and
+    recording URLs in the snapshots do not change between runs."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        tables = [name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if "data" in columns:
+                conn.execute(f"UPDATE {table} SET data = replace(data, ?, ?)",  # noqa: S608
+                             (base_url, "http://127.0.0.1:8765"))
+    conn.close()
+
+
+def unreachable_url() -> str:
+    """A loopback URL where nothing listens (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+DeckFactory = Callable[[str | None], Deck]
+
+
+def deck_factory(paths: Paths, base_url: str, *, engine: bool = True) -> DeckFactory:
+    """A factory like the CLI's, on the installed cache."""
+    profile = demo_profile(base_url)
+
+    def factory(name: str | None) -> Deck:
+        return open_deck(paths, profile, engine=engine)
+
+    return factory

@@ -1,0 +1,21 @@
+"""Read what a running test app shows, as plain text lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def screen_lines(app: Any) -> list[str]:
+    """The current screen (including modals on top) as one string per terminal row."""
+    strips = app.screen._compositor.render_strips()
+    return [strip.text for strip in strips]
+
+
+def screen_text(app: Any) -> str:
+    """The current screen as one string."""
+    return "\n".join(screen_lines(app))
+
+
+def toasts(app: Any) -> list[str]:
+    """Every notification still shown, as "title: message"."""
+    return [f"{n.title}: {n.message}" for n in app._notifications]

@@ -1,0 +1,386 @@
+"""Pilot tests of the app shell on the FakeDeck: tabs, drill-down, filters, palette."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.tui.fakedeck import HOSTILE, FakeDeck
+from tests.tui.screen_text import screen_lines, screen_text, toasts
+from tui.app import MeetdeckApp
+from tui.core.errors import NetworkUnreachable
+from tui.core.models import RegistrantStatus
+from tui.screens.main import MainScreen
+from tui.widgets.pane import EntityPane
+from tui.widgets.virtual_table import VirtualTable
+
+MakeApp = Callable[..., MeetdeckApp]
+
+
+def main_screen(app: MeetdeckApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen), screen
+    return screen
+
+
+def active(app: MeetdeckApp) -> EntityPane:
+    return main_screen(app).active_pane
+
+
+async def test_number_keys_switch_tabs_and_focus_the_table(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        assert active(app).KIND == "organizers"
+        for key, kind in (("2", "meetings"), ("3", "events"), ("4", "registrants"),
+                          ("5", "recordings"), ("6", "support sessions"), ("1", "organizers")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert kind == active(app).KIND
+            assert isinstance(app.focused, VirtualTable)
+            assert app.focused is active(app).table
+        assert "Ada Lovelace" in screen_text(app)
+
+
+async def test_drill_down_and_back(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("enter")  # Ada Lovelace -> her meetings
+        await pilot.pause()
+        pane = active(app)
+        assert pane.KIND == "meetings" and pane.scope is not None
+        assert pane.scope.organizer_key == "o1"
+        assert [pane.table.row_at(i).key for i in range(pane.table.row_count)] == ["m1"]
+        assert "Organizers \u203a Ada Lovelace \u203a Meetings" in screen_text(app)
+        await pilot.press("3")  # her trainings and webinars: none
+        await pilot.pause()
+        assert active(app).table.row_count == 0
+        await pilot.press("backspace")
+        await pilot.pause()
+        pane = active(app)
+        assert pane.KIND == "organizers" and pane.table.cursor_key == "o1"
+        assert main_screen(app).pane("meetings").scope is None
+        # Event -> its registrants; Esc goes back.
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        pane = active(app)
+        assert pane.KIND == "registrants" and pane.scope is not None
+        assert pane.scope.event_key == "w1"
+        assert "Trainings & Webinars \u203a Launch webinar \u203a Registrants" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert active(app).KIND == "events"
+        # Meeting -> attendees screen, then back.
+        await pilot.press("2", "h")
+        await pilot.pause()
+        assert active(app).table.cursor_key == "m3"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MeetingScreen"
+        text = screen_text(app)
+        assert "Retro \u203a Attendees" in text and HOSTILE in text
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert active(app).KIND == "meetings"
+
+
+async def test_status_filter_cycles_with_one_key(make_app: MakeApp, deck: FakeDeck) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        pane = active(app)
+        assert pane.table.row_count == deck.registrants_total
+        seen = []
+        for _ in range(4):
+            await pilot.press("s")
+            await pilot.pause()
+            seen.append((pane.status, pane.table.row_count))
+        assert seen[0][0] is RegistrantStatus.PENDING
+        assert seen[1][0] is RegistrantStatus.APPROVED
+        assert seen[2][0] is RegistrantStatus.DENIED
+        assert seen[3] == (None, deck.registrants_total)
+        assert sum(count for _, count in seen[:3]) == deck.registrants_total
+        assert "status: all" in screen_text(app)
+
+
+async def test_slash_filters_as_you_type_and_escape_clears(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("4", "slash")
+        await pilot.press(*"person1")
+        await pilot.pause(0.3)
+        pane = active(app)
+        assert pane.filter_text == "person1"
+        # person10..19 and person100..119 (row 1 is the hostile one)
+        assert pane.table.row_count == 10 + 20
+        await pilot.press("enter")
+        assert app.focused is pane.table
+        assert "filter: person1" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pane.filter_text == "" and pane.table.row_count == 120
+        assert app.focused is pane.table
+        # Number keys typed into the filter are text, not tab switches.
+        await pilot.press("slash", "4", "2")
+        await pilot.pause(0.3)
+        assert active(app) is pane and pane.filter_text == "42"
+
+
+async def test_palette_jumps_to_a_registrant(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"person00077")
+        await pilot.pause(0.5)
+        assert "registrant: Person00077 Test" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        pane = active(app)
+        assert pane.KIND == "registrants"
+        assert pane.table.cursor_key == "r00077"
+
+
+async def test_palette_switches_profile(make_app: MakeApp, deck: FakeDeck) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"switch to work")
+        await pilot.pause(0.5)
+        assert "profile: switch to work" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert app.deck.profile_name == "work"
+        assert app.opened_profiles == [None, "work"]  # type: ignore[attr-defined]
+        header = screen_lines(app)[0]
+        assert header.startswith(" work ") and "READ-ONLY" in header
+        assert deck.closed
+
+
+async def test_help_lists_live_bindings_with_ids(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("4", "question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "meetdeck keys" in text
+        assert "status-filter" in text and "Status" in text  # the registrants pane
+        help_text = app.screen.content.plain  # type: ignore[attr-defined]
+        for binding_id in ("filter", "copy", "refresh", "sync-all", "tab-support", "help"):
+            assert f" {binding_id}\n" in help_text, binding_id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "meetdeck keys" in screen_text(app)
+        await pilot.press("escape")
+
+
+async def test_keymap_remaps_by_binding_id(make_app: MakeApp) -> None:
+    app = make_app(keymap={"status-filter": "x", "tab-registrants": "f4"})
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        pane = active(app)
+        assert pane.KIND == "registrants"
+        await pilot.press("x")
+        await pilot.pause()
+        assert pane.status is RegistrantStatus.PENDING  # type: ignore[attr-defined]
+
+
+async def test_refresh_keeps_the_cursor_on_the_same_row(make_app: MakeApp,
+                                                         deck: FakeDeck) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("4", *["j"] * 10)
+        pane = active(app)
+        assert pane.table.cursor_key == "r00010"
+
+        def new_rows_arrive() -> None:
+            # The sync stores three new registrants that sort before the cursor.
+            extra = [r for r in deck.registrants_[:3]]
+            deck.registrants_[:0] = [
+                type(r)(**{**{f: getattr(r, f) for f in r.__dataclass_fields__},
+                           "key": f"new{i}"}) for i, r in enumerate(extra)
+            ]
+
+        deck.on_refresh = new_rows_arrive
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert deck.refreshed
+        assert pane.table.row_count == 123
+        assert pane.table.cursor_key == "r00010"
+        assert pane.table.cursor_row == 13
+        assert app.focused is pane.table
+
+
+async def test_80x24_folds_the_detail_panel(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert len(lines) == 24 and all(len(line) == 80 for line in lines)
+        assert not active(app).detail.display
+        assert "6 Support" in lines[2]
+        assert "? Help" in lines[-1]
+        # `d` brings the detail back, below the table.
+        await pilot.press("d")
+        await pilot.pause()
+        assert active(app).detail.display
+        lines = screen_lines(app)
+        assert any("Person00000 Test" in line and "\u2500" not in line for line in lines[14:])
+
+
+async def test_api_outage_keeps_showing_the_cache(make_app: MakeApp, deck: FakeDeck) -> None:
+    deck.fail_refresh = NetworkUnreachable("Cannot reach api.getgo.com; check the network.")
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        text = screen_text(app)
+        assert "Ada Lovelace" in text  # the cached rows stay
+        assert "OFFLINE" in screen_lines(app)[0]
+        assert "Network unreachable" in text
+        assert any("Network unreachable: Cannot reach" in t and "Showing cached data" in t
+                   for t in toasts(app))
+
+
+async def test_hostile_registrant_is_shown_literally_and_does_nothing(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("4", "j")
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert text.count(HOSTILE) >= 2  # the table row and the detail panel title
+        table = active(app).table
+        region = table.region
+        await pilot.click(offset=(region.x + 4, region.y + 2))
+        await pilot.click(offset=(region.x + region.width + 3, region.y + 1))
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == "hostile@example.test"
+        assert app.is_running
+
+
+async def test_copy_toasts_and_tmux_gets_a_passthrough(
+    make_app: MakeApp, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,1,0")
+    monkeypatch.setattr("tui.app._tmux_forwards_clipboard", lambda: True)
+    app = make_app()
+    written: list[str] = []
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        monkeypatch.setattr(app._driver, "write", written.append)
+        await pilot.press("Y")
+        await pilot.pause()
+        assert app.clipboard == "o1"
+        assert any(w.startswith("\x1bPtmux;\x1b\x1b]52;c;") for w in written)
+        assert ": Copied ID: o1" in toasts(app)
+
+
+async def test_copy_shows_the_text_where_the_clipboard_cannot_reach(
+    make_app: MakeApp, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("TERM_PROGRAM", "Apple_Terminal")
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("y")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CopyDialog"
+        assert "ada@example.test" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_export_writes_the_filtered_view(make_app: MakeApp, deck: FakeDeck) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("4", "s", "e")
+        await pilot.pause()
+        view, path = deck.exported[-1]
+        assert view.count() == 40
+        assert path.name.startswith("registrants-20250310-120000")
+        assert any(f"Exported 40 rows to {path}" in t for t in toasts(app))
+
+
+async def test_time_zone_cycles(make_app: MakeApp) -> None:
+    app = make_app(timezone="UTC", profile_zones={"demo": "Asia/Tokyo"})
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert "2025-03-11 12:00" in screen_text(app)
+        labels = []
+        for _ in range(3):
+            await pilot.press("t")
+            await pilot.pause()
+            labels.append(app.time_format.label)
+        assert labels == ["Asia/Tokyo", "local", "UTC"]
+        await pilot.press("t")
+        await pilot.pause()
+        assert "2025-03-11 21:00" in screen_text(app)
+
+
+async def test_meeting_window_and_kind(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        pane: Any = active(app)
+        assert pane.table.row_count == 2
+        await pilot.press("w")  # 90 days
+        assert pane.window_days == 90
+        await pilot.press("h")
+        await pilot.pause()
+        assert pane.table.row_count == 1 and "Historical, last 90 days" in screen_text(app)
+        await pilot.press("W")
+        await pilot.pause()
+        await pilot.press(*"2025-03-01..2025-03-05", "enter")
+        await pilot.pause()
+        assert pane.table.row_count == 0
+        assert "2025-03-01 to 2025-03-06" in screen_text(app)
+
+
+async def test_worker_errors_become_a_toast(make_app: MakeApp, deck: FakeDeck) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    deck.sync_all = broken  # type: ignore[method-assign]
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert any(t.startswith("Unexpected error: ") for t in toasts(app))
+        assert "syncing" not in screen_lines(app)[0]
+
+
+async def test_full_sync_shows_progress_then_reloads(make_app: MakeApp, deck: FakeDeck) -> None:
+    import asyncio
+
+    deck.gate = asyncio.Event()
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("R")
+        await pilot.pause(0.2)
+        bar = app.screen.query_one("#sync-bar")
+        assert bar.has_class("-active")
+        assert "Syncing Zoom organizers (1/7)" in screen_text(app)
+        assert "syncing" in screen_lines(app)[0]
+        assert isinstance(app.focused, VirtualTable)
+        deck.gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not bar.has_class("-active")
+        assert ": Synced 7 scopes." in toasts(app)
+        assert "syncing" not in screen_lines(app)[0]

@@ -1,0 +1,183 @@
+"""Pilot tests on the real Deck: a cache synced from the sandbox, real SQLite, real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.tui.realdeck import unreachable_url
+from tests.tui.screen_text import screen_lines, screen_text, toasts
+from tui.app import MeetdeckApp
+from tui.screens.main import MainScreen
+from tui.widgets.pane import EntityPane
+
+MakeApp = Callable[..., MeetdeckApp]
+HOSTILE = "[@click=app.quit]x"
+
+
+def active(app: MeetdeckApp) -> EntityPane:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen.active_pane
+
+
+async def test_every_tab_shows_cached_rows_at_once(real_app: MakeApp) -> None:
+    app = real_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        counts = {}
+        for key in "123456":
+            await pilot.press(key)
+            await pilot.pause()
+            pane = active(app)
+            counts[pane.KIND] = pane.table.row_count
+        assert all(counts[k] > 0 for k in ("organizers", "events", "registrants")), counts
+        assert counts["meetings"] > 0 and counts["recordings"] > 0, counts
+        assert "data 5m ago" in screen_lines(app)[0]
+
+
+async def test_api_outage_shows_the_cache_and_says_so(real_app: MakeApp) -> None:
+    app = real_app(base_url=unreachable_url())
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        before = active(app).table.row_count
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        pane = active(app)
+        assert pane.table.row_count == before > 0
+        header = screen_lines(app)[0]
+        assert "OFFLINE" in header, header
+        assert any("Network unreachable" in t or "unreachable" in t.lower()
+                   for t in toasts(app)), toasts(app)
+        assert "Showing cached data" in " ".join(toasts(app))
+
+
+async def test_markup_named_registrant_is_literal_and_harmless(real_app: MakeApp) -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.press("4", "slash", *"click=app", "enter")
+        await pilot.pause(0.3)
+        pane = active(app)
+        assert pane.table.row_count > 0
+        row: Any = pane.table.cursor_value
+        assert row.first_name == HOSTILE
+        text = screen_text(app)
+        assert HOSTILE in text
+        region = pane.table.region
+        await pilot.click(offset=(region.x + 5, region.y + 1))
+        await pilot.press("enter", "y")
+        await pilot.pause()
+        assert app.is_running
+        assert app.clipboard == row.email
+
+
+async def test_refresh_on_the_sandbox_keeps_the_cursor(real_app: MakeApp) -> None:
+    app = real_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        events = active(app)
+        biggest = max(range(events.table.row_count),
+                      key=lambda i: events.table.row_at(i).registrants or 0)
+        events.table.cursor_row = biggest
+        await pilot.press("enter")
+        await pilot.pause()
+        pane = active(app)
+        assert pane.KIND == "registrants" and pane.table.row_count >= 600
+        await pilot.press(*["j"] * 25)
+        key = pane.table.cursor_key
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not [t for t in toasts(app) if "rror" in t], toasts(app)
+        assert pane.table.cursor_key == key
+        assert app.focused is pane.table
+
+
+async def test_palette_finds_rows_through_the_search_index(real_app: MakeApp) -> None:
+    app = real_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hits = app.deck.search("Trudy", limit=5)
+        assert hits
+        target = next(h for h in hits if h.kind == "registrant")
+        await pilot.press("ctrl+p", *"Trudy")
+        await pilot.pause(0.5)
+        assert "registrant: " in screen_text(app)
+        # Pick the hit for `target` (the list keeps the Deck's order).
+        index = [h for h in hits].index(target)
+        await pilot.press(*["down"] * index, "enter")
+        await pilot.pause(0.3)
+        pane = active(app)
+        assert pane.KIND == "registrants"
+        assert pane.table.cursor_key == target.key
+
+
+async def test_api_log_shows_calls_without_secrets(real_app: MakeApp) -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.press("3", "r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        from tui.widgets.api_log import ApiLogPanel
+
+        panel = app.screen.query_one(ApiLogPanel)
+        lines = [str(line) for line in panel.lines]
+        assert any(" 200 GET " in line and "/zoom/v2/" in line for line in lines), lines
+        joined = "\n".join(lines).lower()
+        for secret in ("bearer", "access_token", "client_secret", "demo-zoom-secret", "?"):
+            assert secret not in joined
+        # New calls are appended live while the log is shown.
+        before = len(panel.lines)
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(panel.lines) > before
+        await pilot.press("l")
+        await pilot.pause()
+        assert not panel.display
+
+
+async def test_meeting_drill_down_fetches_attendees(real_app: MakeApp) -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.press("2", "h", "w", "w")
+        await pilot.pause()
+        pane = active(app)
+        rows = [pane.table.row_at(i) for i in range(pane.table.row_count)]
+        target = next(i for i, row in enumerate(rows)
+                      if row.provider.value == "goto_meeting" and row.num_attendees)
+        pane.table.cursor_row = target
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MeetingScreen"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        from tui.widgets.virtual_table import VirtualTable
+
+        attendees = app.screen.query_one(VirtualTable)
+        assert attendees.row_count > 0, toasts(app)
+        assert f"Attendees ({attendees.row_count})" in screen_text(app)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert active(app).KIND == "meetings"
+
+
+async def test_f_fetches_a_trainings_sessions(real_app: MakeApp) -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        pane = active(app)
+        rows = [pane.table.row_at(i) for i in range(pane.table.row_count)]
+        pane.table.cursor_row = next(i for i, row in enumerate(rows)
+                                     if str(row.kind) == "training")
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        shown: Any = pane.detail.shown
+        assert shown is not None and shown.sessions, toasts(app)
+        assert "Sessions (" in screen_text(app)

@@ -1,0 +1,218 @@
+"""VirtualTable: paging from a ListView, vim keys, marks, keep-cursor-by-key, speed."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual.app import App, ComposeResult
+
+from tests.tui.fakes import FakeListView, FakeRow
+from tui.widgets.formatting import TimeFormat
+from tui.widgets.virtual_table import (
+    PAGE_SIZE,
+    Column,
+    SequenceSource,
+    VirtualTable,
+    fit,
+    layout_columns,
+)
+
+
+def _name(row: Any, _fmt: TimeFormat) -> str:
+    return str(row.name)
+
+
+def _email(row: Any, _fmt: TimeFormat) -> str:
+    return str(row.email)
+
+
+def _key(row: Any, _fmt: TimeFormat) -> str:
+    return str(row.key)
+
+
+COLUMNS = [
+    Column("name", "Name", _name, width=20, min_width=8, grow=2, priority=0),
+    Column("email", "Email", _email, width=24, min_width=10, grow=1, priority=1),
+    Column("key", "ID", _key, width=10, min_width=6, priority=3, align="right"),
+]
+
+
+class TableApp(App[None]):
+    def __init__(self, source: FakeListView, *, markable: bool = False) -> None:
+        super().__init__()
+        self.source = source
+        self.markable = markable
+        self.messages: list[object] = []
+
+    def compose(self) -> ComposeResult:
+        yield VirtualTable(COLUMNS, markable=self.markable, id="table")
+
+    def on_mount(self) -> None:
+        table = self.query_one(VirtualTable)
+        table.set_source(self.source)
+        table.focus()
+
+    def on_virtual_table_row_selected(self, message: VirtualTable.RowSelected) -> None:
+        self.messages.append(message)
+
+    def on_virtual_table_marks_changed(self, message: VirtualTable.MarksChanged) -> None:
+        self.messages.append(message)
+
+
+def lines(app: App[Any]) -> list[str]:
+    table = app.query_one(VirtualTable)
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def test_layout_drops_low_priority_columns_when_narrow() -> None:
+    wide = layout_columns(COLUMNS, 100)
+    assert [c.key for c, _ in wide] == ["name", "email", "key"]
+    assert sum(w for _, w in wide) + 2 == 100
+    narrow = layout_columns(COLUMNS, 20)
+    assert [c.key for c, _ in narrow] == ["name", "email"]
+    assert sum(w for _, w in narrow) + 1 <= 20
+
+
+def test_fit_pads_and_cuts_by_cells() -> None:
+    assert fit("abc", 5) == "abc  "
+    assert fit("abc", 5, "right") == "  abc"
+    assert fit("abcdef", 4) == "abc\u2026"
+    assert fit("山田太郎", 5) == "山田\u2026"
+
+
+async def test_hundred_thousand_rows_read_only_the_pages_shown() -> None:
+    source = FakeListView(100_000)
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        assert table.row_count == 100_000
+        shown = lines(app)
+        assert "Name" in shown[0] and "Person 000000" in shown[1]
+        assert len(source.row_calls) <= 2
+        await pilot.press("G")
+        await pilot.pause()
+        assert table.cursor_row == 99_999
+        assert "Person 099999" in lines(app)[-1]
+        # Every query asked for one page, never for everything.
+        assert all(limit == PAGE_SIZE for _, limit in source.row_calls)
+        assert len(source.row_calls) <= 6
+
+
+async def test_vim_keys_move_the_cursor() -> None:
+    app = TableApp(FakeListView(1000))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.press("j", "j", "down")
+        assert table.cursor_row == 3
+        await pilot.press("k")
+        assert table.cursor_row == 2
+        await pilot.press("ctrl+d")
+        assert table.cursor_row == 2 + (22 // 2)
+        await pilot.press("ctrl+u")
+        assert table.cursor_row == 2
+        await pilot.press("G")
+        assert table.cursor_row == 999
+        await pilot.press("g")
+        assert table.cursor_row == 0
+        await pilot.press("k")
+        assert table.cursor_row == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        selected = [m for m in app.messages if isinstance(m, VirtualTable.RowSelected)]
+        assert selected and selected[0].row.key == "k0"
+
+
+async def test_cursor_stays_on_the_same_row_by_key_after_reload() -> None:
+    source = FakeListView(500)
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        for _ in range(40):
+            await pilot.press("j")
+        assert table.cursor_key == "k40"
+        # Rows above the cursor disappear: the same person keeps the cursor.
+        source.removed.update({1, 2, 3, 4, 5})
+        table.reload()
+        await pilot.pause()
+        assert table.cursor_key == "k40"
+        assert table.cursor_row == 35
+        # The row itself disappears: the cursor stays near where it was.
+        source.removed.add(40)
+        table.reload()
+        assert table.cursor_row == 35
+        assert app.focused is table
+
+
+async def test_marks_with_space_and_star() -> None:
+    app = TableApp(FakeListView(300), markable=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.press("space", "space")
+        assert table.mark_count == 2 and table.cursor_row == 2
+        assert table.marked_keys() == ["k0", "k1"]
+        assert "\u25cf" in lines(app)[1]
+        await pilot.press("asterisk")
+        assert table.mark_count == 300
+        await pilot.press("space")
+        assert table.mark_count == 299
+        await pilot.press("asterisk")
+        assert table.mark_count == 300
+        await pilot.press("asterisk")
+        assert table.mark_count == 0
+        await pilot.pause()
+        changes = [m for m in app.messages if isinstance(m, VirtualTable.MarksChanged)]
+        assert [m.count for m in changes][-1] == 0
+
+
+async def test_hostile_names_render_literally() -> None:
+    source = FakeListView(3, names={0: "\x1b[31m[@click=app.quit]x", 1: "a\nb"})
+    app = TableApp(source)
+    async with app.run_test(size=(80, 10)):
+        shown = lines(app)
+        assert "\u241b[31m[@click=app.quit]x" in shown[1]
+        assert "\x1b" not in "".join(shown)
+        assert "a \u23ce b" in shown[2]
+
+
+async def test_empty_source_shows_the_placeholder() -> None:
+    app = TableApp(FakeListView(0))
+    async with app.run_test(size=(60, 10)):
+        assert "No rows." in lines(app)[1]
+
+
+async def test_sequence_source_and_click() -> None:
+    rows = [FakeRow(f"r{i}", f"Row {i}", f"r{i}@x.test") for i in range(5)]
+
+    class Small(App[None]):
+        def compose(self) -> ComposeResult:
+            yield VirtualTable(COLUMNS)
+
+        def on_mount(self) -> None:
+            self.query_one(VirtualTable).set_source(SequenceSource(rows, key=lambda r: r.key))
+
+    app = Small()
+    async with app.run_test(size=(60, 10)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.click(VirtualTable, offset=(3, 3))
+        assert table.cursor_key == "r2"
+        assert table.move_to_key("r4") and table.cursor_row == 4
+        assert not table.move_to_key("nope")
+
+
+async def test_cursor_movement_repaints_fast() -> None:
+    source = FakeListView(100_000)
+    app = TableApp(source)
+    async with app.run_test(size=(200, 60)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.press("G")
+        await pilot.pause()
+        # Time the work one keypress costs: move, then render every visible line.
+        started = time.perf_counter()
+        moves = 200
+        for _ in range(moves):
+            table.action_cursor(-1)
+            for y in range(table.size.height):
+                table.render_line(y)
+        per_move_ms = (time.perf_counter() - started) * 1000 / moves
+        assert per_move_ms < 16, per_move_ms

@@ -1,0 +1,356 @@
+"""The meetdeck Textual app and the one factory that builds it.
+
+`build_app` is used by the CLI (`tui/cmd/tui.py`), the tests and the screenshot
+script alike: it takes a Deck factory (profile name -> Deck), display options and a
+clock, so tests can inject a fixed time and a Deck on a temporary cache.
+
+Only what the first frame needs is imported here; dialogs, the help screen and the
+meeting drill-down are imported when first opened.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+import tui
+from tui.core.errors import MeetdeckError
+from tui.text import clean, shorten
+from tui.widgets.formatting import Clock, TimeFormat, system_clock
+
+if TYPE_CHECKING:
+    from tui.core.service import Deck
+    from tui.core.service_types import ListView
+
+DeckFactory = Callable[[str | None], "Deck"]
+"""Opens the Deck of a profile (None: the default profile)."""
+
+
+def styles_dir() -> Path:
+    """Where the stylesheets are: inside the installed package, else the repo's styles/."""
+    packaged = Path(tui.__file__).parent / "styles"
+    if packaged.is_dir():
+        return packaged
+    return Path(tui.__file__).resolve().parent.parent / "styles"
+
+
+@dataclass(frozen=True)
+class UiOptions:
+    """Display settings the app needs (taken from Settings by the CLI).
+
+    Attributes:
+        theme: A Textual theme name.
+        keymap: Binding id -> keys, applied with App.set_keymap.
+        timezone: The preferred zone for displayed times (None: local).
+        profile_zones: Each profile's own zone, for the `t` cycle.
+        download_dir: Where `e` writes CSV files.
+        sync_on_start: Refresh everything in the background after the first frame.
+        mouse: False ignores the mouse (passed to App.run by the CLI).
+        demo: The Deck talks to the embedded sandbox: sign in to it before syncing.
+    """
+
+    theme: str = "textual-dark"
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    timezone: str | None = None
+    profile_zones: Mapping[str, str | None] = field(default_factory=dict)
+    download_dir: Path | None = None
+    sync_on_start: bool = True
+    mouse: bool = True
+    demo: bool = False
+
+
+def clipboard_caveat(env: Mapping[str, str]) -> str | None:
+    """Why an OSC 52 copy may not reach the clipboard here (None: it should)."""
+    if env.get("TERM_PROGRAM") == "Apple_Terminal":
+        return "macOS Terminal ignores clipboard requests from programs (OSC 52)."
+    if env.get("TERM") == "linux":
+        return "The Linux console has no clipboard."
+    if env.get("VTE_VERSION"):
+        return "This terminal (VTE-based) may ignore clipboard requests (OSC 52)."
+    if env.get("TMUX") and not _tmux_forwards_clipboard():
+        return ("tmux drops clipboard requests unless `set -g set-clipboard on` "
+                "(or `allow-passthrough on`) is in your tmux.conf.")
+    return None
+
+
+def _tmux_forwards_clipboard() -> bool:
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        return False
+    try:
+        out = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            [tmux, "show-options", "-gv", "set-clipboard", ";",
+             "show-options", "-gv", "allow-passthrough"],
+            capture_output=True, text=True, timeout=1, check=False,
+        ).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "on" in out or "all" in out
+
+
+def tmux_passthrough(sequence: str) -> str:
+    """Wrap an escape sequence in tmux's DCS passthrough (inner ESCs doubled)."""
+    return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+
+
+class MeetdeckApp(App[int]):
+    """meetdeck: GoTo and Zoom administration in the terminal."""
+
+    TITLE = "meetdeck"
+    CSS_PATH = str(styles_dir() / "app.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", show=False, id="quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-now"),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True,
+                id="palette"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="ctrl-c"),
+    ]
+    # Every screen gets -narrow below 100 columns: the detail panel folds away.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual API
+    COMMANDS: ClassVar[set[Any]] = {
+        lambda: _commands().DeckSearch,
+        lambda: _commands().DeckCommands,
+    }
+
+    def __init__(
+        self,
+        deck_factory: DeckFactory,
+        options: UiOptions | None = None,
+        *,
+        profile: str | None = None,
+        clock: Clock = system_clock,
+    ) -> None:
+        super().__init__()
+        self.options = options or UiOptions()
+        self.deck_factory = deck_factory
+        self.start_profile = profile
+        self.clock = clock
+        self.time_format = TimeFormat()
+        self._deck: Deck | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._demo_signed_in = False
+        self._startup_error: MeetdeckError | None = None
+        if self.options.theme in self.available_themes:
+            self.theme = self.options.theme
+
+    @property
+    def deck(self) -> Deck:
+        """The open profile's Deck (opened on mount)."""
+        if self._deck is None:
+            raise RuntimeError("the Deck is opened when the app mounts")
+        return self._deck
+
+    @property
+    def open_deck(self) -> Deck | None:
+        """The Deck, or None before one is open."""
+        return self._deck
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen: open the start profile's Deck and show its cache at once."""
+        from tui.screens.main import MainScreen
+
+        try:
+            self._use_deck(self.deck_factory(self.start_profile))
+        except MeetdeckError as error:
+            self._startup_error = error
+            return Screen()
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        self.set_keymap(dict(self.options.keymap))
+        if self.options.theme not in self.available_themes:
+            self.notify(f"Unknown theme {self.options.theme!r}; using {self.theme}.",
+                        severity="warning", markup=False)
+        if self._startup_error is not None:
+            self.show_error(self._startup_error)
+            return
+        self._subscribe_api_log()
+        self._show_notice()
+        self._sync_on_start()
+
+    def _show_notice(self) -> None:
+        notice = getattr(self.deck, "notice", None)
+        if notice:
+            self.notify(notice, title="Cache rebuilt", severity="warning", markup=False,
+                        timeout=12)
+
+    def _use_deck(self, deck: Deck) -> Deck | None:
+        """Make `deck` current; returns the previous one (to close)."""
+        old, self._deck = self._deck, deck
+        self._demo_signed_in = False
+        zone = self.options.profile_zones.get(deck.profile_name)
+        self.time_format = TimeFormat.build(self.options.timezone, zone)
+        return old
+
+    def _sync_on_start(self) -> None:
+        if self.options.sync_on_start:
+            self.call_after_refresh(self.screen.run_action, "sync_all")
+
+    async def open_profile(self, profile: str | None) -> None:
+        """Open `profile`'s Deck and show it, closing the previous one."""
+        try:
+            deck = self.deck_factory(profile)
+        except MeetdeckError as error:
+            self.show_error(error)
+            return
+        old = self._use_deck(deck)
+        self._subscribe_api_log()
+        from tui.screens.main import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            await self.switch_screen(MainScreen())
+        else:
+            await main.reset()
+        if old is not None:
+            self.run_worker(old.aclose(), group="close-deck", exit_on_error=False)
+        self.notify(f"Switched to profile {clean(deck.profile_name)}.", markup=False)
+        self._sync_on_start()
+
+    async def prepare_sync(self) -> None:
+        """Before a refresh: in the demo, sign in to the sandbox (once)."""
+        if self.options.demo and not self._demo_signed_in:
+            await self.deck.demo_sign_in()
+            self._demo_signed_in = True
+
+    def _subscribe_api_log(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        from tui.widgets.api_log import ApiLogPanel, api_log_of
+
+        log = api_log_of(self.deck)
+        if log is None:
+            return
+
+        def called(entry: object) -> None:
+            # May run on any thread: post_message is thread-safe.
+            self.screen.post_message(ApiLogPanel.Called(entry))
+
+        self._unsubscribe = log.subscribe(called)
+
+    async def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self._deck is not None:
+            try:
+                await self._deck.aclose()
+            except Exception:  # closing must never turn an exit into a traceback
+                self.log.error("closing the deck failed")
+
+    # -- errors --------------------------------------------------------------------
+
+    def show_error(self, error: BaseException) -> None:
+        """An error dialog with a typed error's title and sentence."""
+        from tui.screens.dialogs import ErrorDialog
+
+        title, sentence = describe_error(error)
+        self.push_screen(ErrorDialog(title, sentence))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The safety net for the app's own workers (screens forward theirs here)."""
+        self.worker_state_changed(event.worker)
+
+    def worker_state_changed(self, worker: Worker[Any]) -> None:
+        """The one safety net: a failed worker becomes a toast, never a crash."""
+        if worker.state is not WorkerState.ERROR:
+            return
+        title, sentence = describe_error(worker.error)
+        self.notify(sentence, title=title, severity="error", markup=False, timeout=10)
+        failed = getattr(self.screen, "worker_failed", None)
+        if callable(failed):
+            failed()
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen, help_text
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(help_text(self.screen)))
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy with OSC 52 (tmux-aware), toast it, and show it where copying may fail."""
+        text = clean(text)
+        self.copy_to_clipboard(text)
+        if os.environ.get("TMUX") and self._driver is not None:
+            import base64
+
+            encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            self._driver.write(tmux_passthrough(f"\x1b]52;c;{encoded}\a"))
+        self.notify(f"Copied {what}: {shorten(text, 60)}", markup=False, timeout=3)
+        caveat = clipboard_caveat(os.environ)
+        if caveat is not None:
+            from tui.screens.dialogs import CopyDialog
+
+            self.push_screen(CopyDialog(text, caveat))
+
+    def export_view(self, view: ListView[Any], kind: str) -> None:
+        """Write the view (as filtered) to a CSV file in the download dir and say where."""
+        path = None
+        if self.options.download_dir is not None:
+            stamp = self.clock().strftime("%Y%m%d-%H%M%S")
+            path = self.options.download_dir / f"{kind.replace(' ', '-')}-{stamp}.csv"
+        try:
+            rows = view.count()
+            written = self.deck.export_csv(view, path)
+        except MeetdeckError as error:
+            self.show_error(error)
+            return
+        self.notify(f"Exported {rows:,} rows to {written}", title="Export", markup=False,
+                    timeout=8)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield SystemCommand("app: quit", "Quit meetdeck", self.action_quit)
+        yield SystemCommand("app: help", "Show the keys", self.action_help)
+        yield SystemCommand("app: screenshot", "Save an SVG screenshot of the screen",
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+
+    def switch_theme(self, name: str) -> None:
+        """Change the theme (palette command)."""
+        self.theme = name
+        self.notify(f"Theme: {name}", markup=False, timeout=2)
+
+    def now(self) -> datetime:
+        """The app's clock (fixed in tests)."""
+        return self.clock()
+
+
+def describe_error(error: BaseException | None) -> tuple[str, str]:
+    """(title, sentence) for any error: typed ones speak for themselves."""
+    if isinstance(error, MeetdeckError):
+        return error.title, error.sentence
+    name = type(error).__name__ if error is not None else "Error"
+    return "Unexpected error", f"Something failed inside meetdeck ({name}). Nothing was lost."
+
+
+def _commands() -> Any:
+    import tui.commands
+
+    return tui.commands
+
+
+def build_app(
+    deck_factory: DeckFactory,
+    options: UiOptions | None = None,
+    *,
+    profile: str | None = None,
+    clock: Clock = system_clock,
+) -> MeetdeckApp:
+    """Build the app: the CLI, the tests and the screenshot script all call this."""
+    return MeetdeckApp(deck_factory, options, profile=profile, clock=clock)

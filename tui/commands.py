@@ -1,0 +1,166 @@
+"""Command palette providers (ctrl+p): jump to anything cached, switch profile or theme,
+start a sync. Titles read `group: action`.
+
+Textual's palette parses a *string* prompt or help text as markup, so every prompt
+here is a `Content` built with `tui.text` and API text never goes into `help`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from tui.core.errors import MeetdeckError
+from tui.text import clean, labelled
+
+SEARCH_LIMIT = 30
+
+_TAB_OF_KIND = {
+    "organizer": "organizers",
+    "meeting": "meetings",
+    "training": "events",
+    "webinar": "events",
+    "registrant": "registrants",
+}
+
+
+def _main_screen(app: Any) -> Any:
+    from tui.screens.main import MainScreen
+
+    for screen in reversed(app.screen_stack):
+        if isinstance(screen, MainScreen):
+            return screen
+    return None
+
+
+async def jump_to(app: Any, hit: Any) -> None:
+    """Show the tab that holds `hit` with the cursor on it (clearing filters as needed)."""
+    from tui.widgets.pane import PaneScope
+
+    main = _main_screen(app)
+    if main is None:
+        return
+    while app.screen is not main:
+        app.pop_screen()
+    tab = _TAB_OF_KIND.get(hit.kind)
+    if tab is None:
+        return
+    pane = main.pane(tab)
+    pane.filter_text = ""
+    if hit.kind == "registrant":
+        pane.status = None
+        if hit.event_key is not None:
+            pane.set_scope(PaneScope(label=hit.event_title or hit.event_key,
+                                     event_key=hit.event_key, provider=hit.provider))
+    else:
+        pane.set_scope(None)
+    await main.show_tab(tab)
+    pane.load(keep_cursor=False)
+    found = pane.table.move_to_key(hit.key)
+    if not found and tab == "meetings":
+        found = _find_meeting(pane, hit.key)
+    if not found:
+        app.notify("That row is not in this view any more; try a refresh (r).",
+                   severity="warning", markup=False)
+
+
+def _find_meeting(pane: Any, key: str) -> bool:
+    """Try the other meeting kind, then a ten-year window, to find a meeting."""
+    from tui.core.models import MeetingKind
+
+    for kind in (MeetingKind.UPCOMING, MeetingKind.HISTORICAL):
+        pane.meeting_kind = kind
+        pane.window_days = 3650
+        pane.custom_window = None
+        pane.load(keep_cursor=False)
+        if pane.table.move_to_key(key):
+            return True
+    return False
+
+
+def _hit_prompt(hit: Any) -> Content:
+    title = labelled(("bold", hit.kind), ": ", ("", hit.title))
+    subtitle = clean(hit.subtitle)
+    where = f"{hit.provider.label}" if hit.provider is not None else ""
+    second = " \u00b7 ".join(part for part in (subtitle, clean(hit.status or ""), where) if part)
+    return Content("\n").join([title, Content.assemble((second, "$text-muted"))])
+
+
+class DeckSearch(Provider):
+    """Organizers, meetings, trainings, webinars and registrants by name or email."""
+
+    async def search(self, query: str) -> Hits:
+        query = query.strip()
+        if len(query) < 2:
+            return
+        deck = getattr(self.app, "open_deck", None)
+        if deck is None:
+            return
+        try:
+            hits = deck.search(query, limit=SEARCH_LIMIT)
+        except MeetdeckError:
+            return
+        for rank, hit in enumerate(hits):
+            yield Hit(
+                score=1.0 - rank / (SEARCH_LIMIT * 2),  # 0.5 to 1.0, in the Deck's order
+                match_display=_hit_prompt(hit),
+                command=partial(jump_to, self.app, hit),
+                text=f"{hit.kind}: {clean(hit.title)}",
+            )
+
+
+class DeckCommands(Provider):
+    """Profile, theme, sync and view commands."""
+
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        app: Any = self.app
+        main = _main_screen(app)
+        commands: list[tuple[str, str, Any]] = []
+        if main is not None:
+            commands += [
+                ("sync: start a full sync", "Refresh every scope now", main.action_sync_all),
+                ("sync: refresh this tab", "Refresh what the current tab shows",
+                 main.action_refresh),
+                ("view: cycle time zone", "Local, UTC, the profile's zone",
+                 main.action_cycle_timezone),
+            ]
+            if main.api_log_source() is not None:
+                commands.append(("view: toggle API log", "Show the API calls made",
+                                 main.action_toggle_api_log))
+            from tui.widgets.panes import PANES, TAB_IDS
+
+            for tab, pane in zip(TAB_IDS, PANES, strict=True):
+                commands.append((f"go: {pane.TITLE.lower()}", f"Show the {pane.TITLE} tab",
+                                 partial(main.show_tab, tab)))
+        deck = getattr(app, "open_deck", None)
+        current = deck.profile_name if deck is not None else None
+        for name in deck.profiles() if deck is not None else ():
+            if name != current:
+                commands.append((f"profile: switch to {clean(name)}",
+                                 "Open another account's cache",
+                                 partial(app.run_worker, partial(app.open_profile, name),
+                                         group="profile", exit_on_error=False)))
+        for theme in sorted(app.available_themes):
+            if theme != app.theme:
+                commands.append((f"theme: {theme}", "Switch the colour theme",
+                                 partial(app.switch_theme, theme)))
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            if not title.startswith("theme:"):
+                yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                # Below the search hits (0.5-1.0) unless the query names the group.
+                group = title.split(":", 1)[0]
+                weight = 1.0 if query.strip().lower().startswith(group) else 0.45
+                display = Content(title)
+                yield Hit(score * weight, display, callback, text=title, help=help_text)

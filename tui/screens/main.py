@@ -1,0 +1,439 @@
+"""The main screen: header, breadcrumb, the six tabs, sync progress, API log, footer.
+
+It owns navigation (drill-down and back) and the refresh and sync workers. Workers
+only talk to the Deck and post messages; the handlers here change the widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import AwaitMount
+from textual.widgets import Footer, Label, ProgressBar, Static, TabbedContent, TabPane
+from textual.worker import Worker
+
+from tui.core.sync_types import Scope, ScopeKind, SyncProgress, SyncReport
+from tui.text import labelled
+from tui.widgets.api_log import ApiLogPanel, api_log_of
+from tui.widgets.header import DeckHeader
+from tui.widgets.pane import DeckHost, EntityPane, PaneScope
+from tui.widgets.panes import PANES, TAB_IDS, drill_scope
+
+if TYPE_CHECKING:
+    pass
+
+RELOAD_EVERY = 0.5
+
+
+@dataclass
+class Crumb:
+    """One drill-down step, remembered so that Back can undo it."""
+
+    tab: str
+    cursor_key: str | None
+    scopes: dict[str, PaneScope | None] = field(default_factory=dict)
+
+
+class MainScreen(Screen[None]):
+    """The tabs, and the machinery around them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[
+            Binding(str(n), f"show_tab('{tab}')", pane.TITLE, show=False, id=f"tab-{tab}")
+            for n, (tab, pane) in enumerate(zip(TAB_IDS, PANES, strict=True), start=1)
+        ],
+        Binding("backspace", "back", "Back", id="back"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("R", "sync_all", "Sync all", show=False, id="sync-all"),
+        Binding("e", "export", "Export CSV", show=False, id="export"),
+        Binding("t", "cycle_timezone", "Time zone", show=False, id="timezone"),
+        Binding("l", "toggle_api_log", "API log", show=False, id="api-log"),
+    ]
+
+
+    class Refreshed(Message):
+        """A refresh or sync finished (its report says what failed)."""
+
+        def __init__(self, report: SyncReport, *, full: bool) -> None:
+            super().__init__()
+            self.report = report
+            self.full = full
+
+    class SyncProgressed(Message):
+        """A sync run moved on (only the newest one matters)."""
+
+        def __init__(self, progress: SyncProgress) -> None:
+            super().__init__()
+            self.progress = progress
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, MainScreen.SyncProgressed)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.crumbs: list[Crumb] = []
+        self._dirty_kinds: set[ScopeKind] = set()
+        self._panes = self._new_panes()
+        self._narrow = False
+        self._breadcrumb: Content | None = None
+        self._mounting: dict[str, AwaitMount] = {}
+
+    @staticmethod
+    def _new_panes() -> dict[str, EntityPane]:
+        # Every pane exists from the start; only the first is mounted before the first
+        # frame, the others when their tab is first shown.
+        return {tab: pane_class(id=f"pane-{tab}")
+                for tab, pane_class in zip(TAB_IDS, PANES, strict=True)}
+
+    async def reset(self) -> None:
+        """Start over on another Deck (a profile switch): fresh panes, no history."""
+        self.crumbs.clear()
+        self._panes = self._new_panes()
+        self._narrow = False
+        self._breadcrumb = None
+        self._mounting = {}
+        await self.recompose()
+        self._started()
+
+    @property
+    def host(self) -> DeckHost:
+        return cast(DeckHost, self.app)
+
+    def compose(self) -> ComposeResult:
+        yield DeckHeader(id="header")
+        yield Static("", id="breadcrumb", markup=False)
+        with TabbedContent(id="tabs"):
+            for number, (tab, pane_class) in enumerate(zip(TAB_IDS, PANES, strict=True), 1):
+                with TabPane(f"{number} {pane_class.TITLE}", id=tab):
+                    if number == 1:
+                        yield self._panes[tab]
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._started()
+        self.set_interval(15, self.update_health)
+
+    def _started(self) -> None:
+        deck = self.host.deck
+        self.query_one(DeckHeader).set_state(
+            profile=deck.profile_name,
+            accent=deck.accent,
+            read_only=deck.read_only,
+            zone_label=self.host.time_format.label,
+        )
+        self.update_health()
+        self.active_pane.ensure_loaded()
+        self.active_pane.table.focus()
+        self.update_breadcrumb()
+        self.on_resize()
+        self.set_timer(0.3, self._mount_next_idle_pane)
+
+    def on_resize(self) -> None:
+        # Full tab titles need about 100 columns; narrow terminals get short ones.
+        narrow = self.size.width < 100
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        tabs = self.query_one(TabbedContent)
+        for number, (tab, pane) in enumerate(zip(TAB_IDS, PANES, strict=True), 1):
+            title = (pane.SHORT_TITLE or pane.TITLE) if narrow else pane.TITLE
+            tabs.get_tab(tab).label = f"{number} {title}"
+        self.query_one(Footer).compact = narrow
+
+    # -- panes and navigation ------------------------------------------------------
+
+    @property
+    def active_pane(self) -> EntityPane:
+        tabs = self.query_one(TabbedContent)
+        return self.pane(tabs.active or TAB_IDS[0])
+
+    def pane(self, tab: str) -> EntityPane:
+        """The pane of a tab (it may not be mounted yet)."""
+        return self._panes[tab]
+
+    @property
+    def mounted_panes(self) -> list[EntityPane]:
+        """The panes whose tab has been shown."""
+        return [pane for pane in self._panes.values() if pane.is_mounted]
+
+    async def show_tab(self, tab: str) -> None:
+        """Show a tab, mounting its pane the first time."""
+        await self._ensure_mounted(tab)
+        self.query_one(TabbedContent).active = tab
+        self._activated(tab)
+
+    async def action_show_tab(self, tab: str) -> None:
+        await self.show_tab(tab)
+
+    async def _ensure_mounted(self, tab: str) -> None:
+        pending = self._mounting.get(tab)
+        if pending is None and self._panes[tab].parent is None:
+            pending = self._mounting[tab] = self._mount_pane(tab)
+        if pending is not None:
+            await pending
+
+    def _mount_pane(self, tab: str) -> AwaitMount:
+        return self.query_one(f"TabPane#{tab}", TabPane).mount(self._panes[tab])
+
+    def _mount_next_idle_pane(self) -> None:
+        """After the first frame, mount the other panes one per tick, so that a tab
+        switch or drill-down later finds its pane ready."""
+        for tab, pane in self._panes.items():
+            if pane.parent is None and tab not in self._mounting:
+                self._mounting[tab] = self._mount_pane(tab)
+                self.set_timer(0.05, self._mount_next_idle_pane)
+                return
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            await self._ensure_mounted(event.pane.id)
+            self._activated(event.pane.id)
+
+    def _activated(self, tab: str) -> None:
+        pane = self.pane(tab)
+        pane.ensure_loaded()
+        if pane.table.source is not None:
+            self._show_age(pane)
+        pane.table.focus()
+        self.update_breadcrumb()
+        self.refresh_bindings()
+
+    def update_breadcrumb(self) -> None:
+        trail = self.active_pane.breadcrumb()
+        parts: list[str | tuple[str, object]] = []
+        for index, step in enumerate(trail):
+            if index:
+                parts.append(" \u203a ")
+            parts.append(("bold" if index == len(trail) - 1 else "", step))
+        if self.crumbs:
+            parts.append("   (Backspace: back)")
+        content = labelled(*parts)
+        if content != self._breadcrumb:
+            self._breadcrumb = content
+            self.query_one("#breadcrumb", Static).update(content, layout=False)
+
+    @on(EntityPane.DrillRequested)
+    async def _drill(self, event: EntityPane.DrillRequested) -> None:
+        trail = event.pane.breadcrumb()
+        target = drill_scope(event.row, trail)
+        source_tab = next(t for t in TAB_IDS if self.pane(t) is event.pane)
+        if target is None:
+            from tui.screens.meeting import MeetingScreen
+
+            self.app.push_screen(MeetingScreen(event.row, trail=trail))
+            return
+        tab, scope = target
+        affected = ("meetings", "events") if tab == "meetings" else (tab,)
+        self.crumbs.append(Crumb(
+            tab=source_tab,
+            cursor_key=event.pane.table.cursor_key,
+            scopes={t: self.pane(t).scope for t in affected},
+        ))
+        for name in affected:
+            self.pane(name).set_scope(scope)
+        await self.show_tab(tab)
+
+    async def action_back(self) -> None:
+        if not self.crumbs:
+            return
+        crumb = self.crumbs.pop()
+        for tab, scope in crumb.scopes.items():
+            self.pane(tab).set_scope(scope)
+        await self.show_tab(crumb.tab)
+        if crumb.cursor_key is not None:
+            self.pane(crumb.tab).table.move_to_key(crumb.cursor_key)
+
+    @on(EntityPane.BackRequested)
+    async def _back_requested(self) -> None:
+        await self.action_back()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return bool(self.crumbs)
+        if action == "export":
+            return hasattr(self.host.deck, "export_csv")
+        if action == "toggle_api_log":
+            return self.api_log_source() is not None
+        return True
+
+    # -- header --------------------------------------------------------------------
+
+    def update_health(self) -> None:
+        """Re-read provider health and redraw the header (also ages the data)."""
+        try:
+            health = self.host.deck.health()
+        except Exception:  # the header must never take the app down
+            health = []
+        self.query_one(DeckHeader).set_state(health=health, now=self.host.clock())
+
+    def _show_age(self, pane: EntityPane) -> None:
+        view = pane.view
+        self.query_one(DeckHeader).set_state(
+            fetched_at=view.fetched_at if view is not None else None, now=self.host.clock()
+        )
+
+    @on(EntityPane.ViewLoaded)
+    def _view_loaded(self, event: EntityPane.ViewLoaded) -> None:
+        if event.pane is self.active_pane:
+            self.query_one(DeckHeader).set_state(fetched_at=event.fetched_at,
+                                                 now=self.host.clock())
+        self.update_breadcrumb()
+
+    # -- refresh and sync ----------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        pane = self.active_pane
+        scope = pane.refresh_scope()
+        self._set_syncing(pane, True)
+        self._refresh(scope, pane.refresh_kinds())
+
+    def action_sync_all(self) -> None:
+        self._set_syncing(None, True)
+        self._sync_all()
+
+    def _set_syncing(self, pane: EntityPane | None, on: bool) -> None:
+        panes = [pane] if pane is not None else self.mounted_panes
+        for each in panes:
+            each.syncing = on
+            each.table.placeholder = each.placeholder()
+            each.table.refresh()
+        self.query_one(DeckHeader).set_state(syncing=on)
+
+    @work(group="refresh", exclusive=True, exit_on_error=False)
+    async def _refresh(self, scope: Scope | None, kinds: Sequence[ScopeKind]) -> None:
+        deck = self.host.deck
+        await self.host.prepare_sync()
+        if scope is not None:
+            report = await deck.refresh(scope)
+        else:
+            report = await deck.sync_all(kinds=list(kinds))
+        self.post_message(self.Refreshed(report, full=False))
+
+    @work(group="sync", exclusive=True, exit_on_error=False)
+    async def _sync_all(self) -> None:
+        def progressed(progress: SyncProgress) -> None:
+            self.post_message(self.SyncProgressed(progress))
+
+        await self.host.prepare_sync()
+        report = await self.host.deck.sync_all(progressed)
+        self.post_message(self.Refreshed(report, full=True))
+
+    async def _sync_bar(self) -> Horizontal:
+        """The progress line above the footer, mounted on the first sync."""
+        bars = list(self.query("#sync-bar").results(Horizontal))
+        if bars:
+            return bars[0]
+        bar = Horizontal(Label("", id="sync-label", markup=False),
+                         ProgressBar(show_eta=False, id="sync-progress"), id="sync-bar")
+        await self.mount(bar, before=self.query_one(Footer))
+        return bar
+
+    def _hide_sync_bar(self) -> None:
+        for bar in self.query("#sync-bar"):
+            bar.remove_class("-active")
+
+    @on(SyncProgressed)
+    async def _sync_progressed(self, event: SyncProgressed) -> None:
+        progress = event.progress
+        bar = await self._sync_bar()
+        bar.add_class("-active")
+        self.query_one("#sync-progress", ProgressBar).update(
+            total=max(progress.total, 1), progress=progress.done
+        )
+        self.query_one("#sync-label", Label).update(
+            labelled("Syncing ", ("bold", progress.scope.label), f" ({progress.done}/"
+                     f"{progress.total})")
+        )
+        self._dirty_kinds.add(progress.scope.kind)
+        self.set_timer(RELOAD_EVERY, self._reload_dirty, name="reload-dirty")
+
+    def _reload_dirty(self) -> None:
+        if self._dirty_kinds:
+            pane = self.active_pane
+            if set(pane.refresh_kinds()) & self._dirty_kinds:
+                pane.reload()
+            self._dirty_kinds.clear()
+
+    @on(Refreshed)
+    def _refreshed(self, event: Refreshed) -> None:
+        self._set_syncing(None, False)
+        self._hide_sync_bar()
+        for pane in self.mounted_panes:
+            pane.reload()
+        self.update_health()
+        report = event.report
+        if report.failed:
+            first = report.failed[0].error
+            more = f" (and {len(report.failed) - 1} more)" if len(report.failed) > 1 else ""
+            self.app.notify(
+                f"{first.sentence}{more} Showing cached data.",
+                title=first.title, severity="warning", markup=False, timeout=8,
+            )
+        elif report.cancelled:
+            self.app.notify("Sync cancelled; what finished is stored.", markup=False)
+        elif event.full:
+            self.app.notify(f"Synced {len(report.synced)} scopes.", markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker messages do not bubble: hand them to the app's one safety net.
+        self.host.worker_state_changed(event.worker)
+
+    def worker_failed(self) -> None:
+        """A refresh or sync worker raised: stop showing progress (the app toasts)."""
+        self._set_syncing(None, False)
+        self._hide_sync_bar()
+        self.update_health()
+
+    # -- view settings, export, log -------------------------------------------------
+
+    def action_cycle_timezone(self) -> None:
+        label = self.host.time_format.cycle()
+        for pane in self.mounted_panes:
+            pane.table.clear_line_cache()
+            if pane.loaded:
+                pane.show_detail()
+        self.query_one(DeckHeader).set_state(zone_label=label)
+        self.app.notify(f"Times shown in {label}.", markup=False, timeout=2)
+
+    def action_export(self) -> None:
+        pane = self.active_pane
+        if pane.view is None:
+            return
+        self.host.export_view(pane.view, pane.KIND)
+
+    def api_log_source(self) -> Any:
+        """The Deck's API log (ring + subscribe), when it has one."""
+        return api_log_of(self.host.deck)
+
+    async def action_toggle_api_log(self) -> None:
+        source = self.api_log_source()
+        if source is None:
+            return
+        panels = list(self.query(ApiLogPanel).results(ApiLogPanel))
+        if panels:
+            panel = panels[0]
+        else:
+            panel = ApiLogPanel(id="api-log")
+            await self.mount(panel, before=self.query_one(Footer))
+        if panel.has_class("-shown"):
+            panel.remove_class("-shown")
+            return
+        panel.add_class("-shown")
+        panel.clear()
+        panel.add_entries(source.recent(200), self.host.time_format)
+
+    @on(ApiLogPanel.Called)
+    def _api_called(self, event: ApiLogPanel.Called) -> None:
+        for panel in self.query(ApiLogPanel).results(ApiLogPanel):
+            if panel.has_class("-shown"):
+                panel.add_entries([event.entry], self.host.time_format)

@@ -1,0 +1,230 @@
+"""The detail panel: every field of the highlighted row and what belongs to it.
+
+Values are API data and go through `tui.text` (never markup). The Deck's detail
+objects add related rows: attendees of a past meeting, sessions and attendance of a
+training, custom questions of a Zoom registrant, an organizer's meetings and events.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.text import clean
+from tui.widgets.formatting import TimeFormat, duration, size
+
+# Fields that are shown elsewhere in the panel or are internal.
+_SKIP = {"source", "custom_questions", "extra", "times", "first_name", "last_name"}
+_LABELS = {
+    "key": "ID",
+    "join_url": "Join URL",
+    "registration_url": "Registration URL",
+    "play_url": "Play URL",
+    "share_url": "Share URL",
+    "download_url": "Download URL",
+    "file_size": "Size",
+    "duration_minutes": "Duration",
+    "num_attendees": "Attendees",
+    "num_organizers": "Organizers",
+}
+MAX_RELATED = 200
+
+
+def _label(name: str) -> str:
+    return _LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _value(name: str, value: Any, fmt: TimeFormat) -> str:
+    if isinstance(value, datetime):
+        return fmt.full(value)
+    if isinstance(value, Enum):
+        return str(getattr(value, "label", value.value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name == "duration_minutes" and isinstance(value, int):
+        return duration(value)
+    if name == "file_size" and isinstance(value, int):
+        return size(value)
+    if isinstance(value, tuple | list):
+        return ", ".join(clean(v) for v in value)
+    return clean(value)
+
+
+class DetailBuilder:
+    """Collects labelled lines into one Content."""
+
+    def __init__(self, fmt: TimeFormat) -> None:
+        self.fmt = fmt
+        self.parts: list[str | tuple[str, str]] = []
+
+    def title(self, text: object) -> None:
+        self.parts.append((clean(text) or "(untitled)", "bold $accent"))
+        self.parts.append("\n")
+
+    def heading(self, text: str) -> None:
+        self.parts.append(("\n" + text, "bold"))
+        self.parts.append("\n")
+
+    def field(self, label: str, value: str) -> None:
+        if value == "":
+            return
+        self.parts.append((f"{label}: ", "$text-muted"))
+        self.parts.append(clean(value))
+        self.parts.append("\n")
+
+    def item(self, text: str, muted: str = "") -> None:
+        self.parts.append("  " + clean(text))
+        if muted:
+            self.parts.append(("  " + clean(muted), "$text-muted"))
+        self.parts.append("\n")
+
+    def fields_of(self, obj: Any, skip: Iterable[str] = ()) -> None:
+        """Every set field of a dataclass, in declaration order."""
+        skipped = _SKIP | set(skip)
+        for f in dataclasses.fields(obj):
+            if f.name in skipped:
+                continue
+            value = getattr(obj, f.name)
+            if value is None or value == "" or value == ():
+                continue
+            self.field(_label(f.name), _value(f.name, value, self.fmt))
+        times = getattr(obj, "times", ())
+        for start, end in times:
+            self.field("Session", f"{self.fmt.short(start)} - {self.fmt.short(end)}")
+        questions = getattr(obj, "custom_questions", ())
+        if questions:
+            self.heading("Custom questions")
+            for question, answer in questions:
+                self.field(clean(question), clean(answer))
+        extra = getattr(obj, "extra", None) or {}
+        if extra:
+            self.heading("More")
+            for key, value in sorted(extra.items()):
+                self.field(clean(key), clean(value))
+
+    def build(self) -> Content:
+        return Content.assemble(*self.parts).rstrip()
+
+
+def _title_of(obj: Any) -> object:
+    for name in ("title", "subject", "topic", "name"):
+        value = getattr(obj, name, None)
+        if value:
+            return value
+    return getattr(obj, "email", None) or getattr(obj, "key", "")
+
+
+def _attendees(out: DetailBuilder, attendees: Iterable[Any], heading: str) -> None:
+    people = list(attendees)
+    out.heading(f"{heading} ({len(people)})")
+    for person in people[:MAX_RELATED]:
+        joined = out.fmt.short(person.join_time)
+        out.item(person.name or person.email or "?", f"{person.email or ''} {joined}".strip())
+    if len(people) > MAX_RELATED:
+        out.item(f"... and {len(people) - MAX_RELATED} more")
+
+
+def _recordings(out: DetailBuilder, recordings: Iterable[Any]) -> None:
+    items = list(recordings)
+    if not items:
+        return
+    out.heading(f"Recordings ({len(items)})")
+    for rec in items[:MAX_RELATED]:
+        out.item(rec.name, f"{out.fmt.short(rec.start)} {size(rec.file_size)}".strip())
+
+
+def describe(obj: Any, fmt: TimeFormat) -> Content:
+    """The detail panel's text for a row or a Deck detail object."""
+    out = DetailBuilder(fmt)
+    name = type(obj).__name__
+    if name == "MeetingDetail":
+        out.title(obj.meeting.subject)
+        out.fields_of(obj.meeting)
+        if obj.attendees or obj.meeting.kind == "historical":
+            _attendees(out, obj.attendees, "Attendees")
+        _recordings(out, obj.recordings)
+    elif name == "EventDetail":
+        event = obj.event
+        out.title(event.title)
+        out.fields_of(event, skip={"title"})
+        out.fields_of(event.source, skip={"key", "provider", "name", "topic", "start",
+                                          "timezone", "organizer_keys", "host_key"})
+        if obj.counts:
+            out.heading("Registrants")
+            for status, count in sorted(obj.counts.items(), key=lambda kv: str(kv[0])):
+                out.field(str(status).capitalize(), str(count))
+        if obj.sessions:
+            out.heading(f"Sessions ({len(obj.sessions)})")
+            for session in obj.sessions[:MAX_RELATED]:
+                attended = obj.attendance.get(session.key, ())
+                count = session.attendance_count
+                shown = f"{count} attended" if count is not None else f"{len(attended)} attended"
+                out.item(fmt.short(session.start), shown)
+                for person in attended[:20]:
+                    out.item("  " + (person.name or person.email or "?"), person.email or "")
+        _recordings(out, obj.recordings)
+    elif name == "RegistrantDetail":
+        out.title(obj.registrant.name or obj.registrant.email)
+        out.fields_of(obj.registrant)
+        if obj.event is not None:
+            out.heading("Event")
+            out.field("Title", clean(obj.event.title))
+            out.field("Start", fmt.full(obj.event.start))
+    elif name == "OrganizerDetail":
+        out.title(obj.organizer.name or obj.organizer.email)
+        out.fields_of(obj.organizer)
+        if obj.meetings:
+            out.heading(f"Meetings ({len(obj.meetings)})")
+            for meeting in obj.meetings[:MAX_RELATED]:
+                out.item(fmt.short(meeting.start), meeting.subject)
+        if obj.events:
+            out.heading(f"Trainings and webinars ({len(obj.events)})")
+            for event in obj.events[:MAX_RELATED]:
+                out.item(fmt.short(event.start), event.title)
+    elif dataclasses.is_dataclass(obj):
+        out.title(_title_of(obj))
+        out.fields_of(obj)
+    else:
+        out.item(clean(obj))
+    return out.build()
+
+
+class DetailPanel(VerticalScroll, can_focus=False):
+    """Shows the highlighted row in full; scrolls when it is long."""
+
+    DEFAULT_CSS = """
+    DetailPanel {
+        padding: 0 1;
+        background: $surface;
+        & > Static { width: 1fr; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._body = Static("", markup=False)
+        self.shown: Any = None
+
+    def compose(self) -> Iterable[Static]:
+        yield self._body
+
+    def show(self, obj: Any, fmt: TimeFormat) -> None:
+        """Describe `obj` (a row or a Deck detail); None clears the panel."""
+        self.shown = obj
+        if obj is None:
+            self._body.update(Content.assemble(("Nothing selected.", "$text-muted")))
+        else:
+            self._body.update(describe(obj, fmt))
+        self.scroll_home(animate=False)
+
+    def message(self, text: str) -> None:
+        """Show a note of our own (loading, an error) instead of a row."""
+        self.shown = None
+        self._body.update(Content.assemble((text, "$text-muted italic")))

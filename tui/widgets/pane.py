@@ -1,0 +1,389 @@
+"""The base of every tab: a status line, a `/` filter, a paged table and a detail panel.
+
+A pane asks the Deck for a `ListView` built from its `ViewQuery` (filter text, scope
+from a drill-down, pane-specific fields) and hands it to its `VirtualTable`. Reads are
+synchronous and come from the cache; refreshes run elsewhere (the main screen's
+workers) and end with `reload()`, which keeps the cursor on the same row by key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static
+from textual.worker import Worker
+
+from tui.core.errors import MeetdeckError
+from tui.core.sync_types import Scope, ScopeKind
+from tui.text import labelled
+from tui.widgets.detail import DetailPanel
+from tui.widgets.formatting import Clock, TimeFormat
+from tui.widgets.virtual_table import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from tui.core.service import Deck, ViewQuery
+    from tui.core.service_types import ListView
+
+FILTER_DEBOUNCE = 0.08
+DETAIL_DEBOUNCE = 0.12
+
+
+class DeckHost(Protocol):
+    """What a pane needs from the app."""
+
+    time_format: TimeFormat
+    clock: Clock
+
+    @property
+    def deck(self) -> Deck: ...
+
+    def show_error(self, error: BaseException) -> None: ...
+
+    def copy_text(self, text: str, what: str) -> None: ...
+
+    def export_view(self, view: ListView[Any], kind: str) -> None: ...
+
+    def worker_state_changed(self, worker: Worker[Any]) -> None: ...
+
+    async def prepare_sync(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class PaneScope:
+    """A drill-down narrowing: the rows of one organizer or one event.
+
+    Attributes:
+        label: What the breadcrumb shows (an API name; shown literally).
+        organizer_key: Meetings and events of this organizer.
+        event_key: Registrants (or recordings) of this event.
+        provider: The event's provider (for a registrants refresh).
+        event_kind: The event's kind (for a registrants refresh).
+        trail: The breadcrumb that led here, before `label`.
+    """
+
+    label: str
+    organizer_key: str | None = None
+    event_key: str | None = None
+    provider: Any = None
+    event_kind: Any = None
+    trail: tuple[str, ...] = ()
+
+
+class EntityPane(Vertical):
+    """One tab: a table over one entity, filterable, with a detail panel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "start_filter", "Filter", id="filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+        Binding("d", "toggle_detail", "Details", show=False, id="details"),
+        Binding("y", "copy(0)", "Copy", id="copy"),
+        Binding("Y", "copy(1)", "Copy ID", show=False, id="copy-id"),
+    ]
+
+    DEFAULT_CSS = """
+    EntityPane {
+        height: 1fr;
+        & > .pane--status { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
+        & > Input#filter { display: none; height: 3; }
+        & > Input#filter.-active { display: block; }
+        & > Horizontal { height: 1fr; }
+        & DetailPanel { width: 45%; border-left: vkey $foreground 20%; }
+    }
+    """
+
+    TITLE: ClassVar[str] = ""
+    """The tab's title."""
+    SHORT_TITLE: ClassVar[str] = ""
+    """The tab's title on a narrow terminal (default: TITLE)."""
+    KIND: ClassVar[str] = ""
+    """What the rows are ("organizers"), for messages and CSV names."""
+    COLUMNS: ClassVar[list[Column]] = []
+    REFRESH_KINDS: ClassVar[tuple[ScopeKind, ...]] = ()
+    """What `r` refreshes when the pane is not scoped."""
+    MARKABLE: ClassVar[bool] = False
+
+    class DrillRequested(Message):
+        """Enter on a row that leads somewhere (an organizer's meetings, an event's
+        registrants)."""
+
+        def __init__(self, pane: EntityPane, row: Any) -> None:
+            super().__init__()
+            self.pane = pane
+            self.row = row
+
+    class BackRequested(Message):
+        """Esc with nothing to clear: go back one drill-down level."""
+
+    class ViewLoaded(Message):
+        """The pane (re)read its rows: the header shows their age."""
+
+        def __init__(self, pane: EntityPane, count: int, fetched_at: datetime | None) -> None:
+            super().__init__()
+            self.pane = pane
+            self.count = count
+            self.fetched_at = fetched_at
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.filter_text = ""
+        self.scope: PaneScope | None = None
+        self.view: ListView[Any] | None = None
+        self.loaded = False
+        self.syncing = False
+        self._filter_timer: Timer | None = None
+        self._detail_timer: Timer | None = None
+
+    @property
+    def host(self) -> DeckHost:
+        return cast(DeckHost, self.app)
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    @property
+    def detail(self) -> DetailPanel:
+        return self.query_one(DetailPanel)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="pane--status", markup=False)
+        with Horizontal():
+            yield VirtualTable(self.COLUMNS, time_format=self.host.time_format,
+                               markable=self.MARKABLE, placeholder="Loading\u2026")
+            yield DetailPanel()
+
+    # -- what subclasses say -----------------------------------------------------
+
+    def build_query(self) -> ViewQuery:
+        """The ViewQuery for the current filter and scope (subclasses add fields)."""
+        # The Deck's module is loaded by the time a pane asks for rows (it opened the
+        # Deck); importing it here keeps this module light for the first frame.
+        from tui.core.service import ViewQuery
+
+        scope = self.scope
+        return ViewQuery(
+            text=self.filter_text,
+            organizer_key=scope.organizer_key if scope else None,
+            event_key=scope.event_key if scope else None,
+        )
+
+    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+        """Ask the Deck for this pane's rows."""
+        raise NotImplementedError
+
+    def visible_columns(self) -> list[Column]:
+        """The columns for the current scope (all of COLUMNS by default)."""
+        return self.COLUMNS
+
+    def detail_of(self, row: Any) -> Any:
+        """What the detail panel shows for `row` (a Deck detail, or the row)."""
+        return row
+
+    def refresh_kinds(self) -> tuple[ScopeKind, ...]:
+        """What `r` refreshes when the pane is not scoped to one event."""
+        return self.REFRESH_KINDS
+
+    def refresh_scope(self) -> Scope | None:
+        """One scope to refresh instead of whole kinds (a scoped registrants pane)."""
+        return None
+
+    def can_drill(self, row: Any) -> bool:
+        """Whether Enter on `row` leads somewhere."""
+        return False
+
+    def copy_values(self, row: Any) -> tuple[str, str]:
+        """(what `y` copies, what `Y` copies): email and ID, or ID twice."""
+        email = getattr(row, "email", None)
+        return (str(email or row.key), str(row.key))
+
+    def breadcrumb(self) -> tuple[str, ...]:
+        """Where this pane is: the drill-down trail, then its own title."""
+        if self.scope is None:
+            return (self.TITLE,)
+        return (*self.scope.trail, self.scope.label, self.TITLE)
+
+    def mode_text(self) -> str:
+        """Pane-specific state for the status line (e.g. "Upcoming, next 30 days")."""
+        return ""
+
+    def placeholder(self) -> str:
+        """What the table says when it has no rows."""
+        if self.filter_text:
+            return f"No rows match \u201c{self.filter_text}\u201d. Esc clears the filter."
+        if self.syncing:
+            return "Loading\u2026 (syncing)"
+        if self.view is not None and self.view.fetched_at is None:
+            return "Nothing cached yet. Press r to fetch."
+        return "No rows."
+
+    # -- loading -----------------------------------------------------------------
+
+    def load(self, *, keep_cursor: bool = True) -> None:
+        """(Re)read the rows from the cache, keeping the cursor on the same row."""
+        columns = self.visible_columns()
+        if columns != self.table.columns:
+            self.table.columns = list(columns)
+            self.table.clear_line_cache()
+        try:
+            self.view = self.make_view(self.host.deck, self.build_query())
+            self.table.placeholder = self.placeholder()
+            # The table counts the rows (one COUNT per load) and keeps the cursor.
+            self.table.set_source(self.view, keep_cursor=keep_cursor)
+        except MeetdeckError as error:
+            self.view = None
+            self.table.set_source(None)
+            self.host.show_error(error)
+            return
+        count = self.table.row_count
+        self.loaded = True
+        self.update_status(count)
+        self.post_message(self.ViewLoaded(self, count, self.view.fetched_at))
+
+    def ensure_loaded(self) -> None:
+        """Load once, when the tab is first shown."""
+        if not self.loaded:
+            self.load(keep_cursor=False)
+
+    def reload(self) -> None:
+        """After a refresh: re-read, keeping the cursor; never moves focus."""
+        if self.loaded:
+            self.load(keep_cursor=True)
+
+    def set_scope(self, scope: PaneScope | None) -> None:
+        """Narrow to a drill-down scope (or widen again) and re-read."""
+        self.scope = scope
+        if self.is_mounted and self.loaded:
+            self.load(keep_cursor=False)
+
+    def update_status(self, count: int | None = None) -> None:
+        if count is None:
+            count = self.table.row_count
+        parts: list[str | tuple[str, object]] = [f"{count:,} {self.KIND}"]
+        if self.scope is not None:
+            parts += [" of ", ("bold", self.scope.label)]
+        mode = self.mode_text()
+        if mode:
+            parts.append(f" \u00b7 {mode}")
+        if self.filter_text:
+            parts += [" \u00b7 filter: ", ("bold", self.filter_text)]
+        marks = self.table.mark_count
+        if marks:
+            parts.append(f" \u00b7 {marks:,} marked")
+        self.query_one(".pane--status", Static).update(labelled(*parts), layout=False)
+
+    # -- the filter --------------------------------------------------------------
+
+    @property
+    def filter_box(self) -> Input | None:
+        """The `/` input, once it has been opened."""
+        boxes = self.query("#filter").results(Input)
+        return next(boxes, None)
+
+    async def action_start_filter(self) -> None:
+        box = self.filter_box
+        if box is None:
+            # Mounted on first use: most panes are never filtered.
+            box = Input(placeholder="filter: type to narrow, Enter to keep, Esc to clear",
+                        id="filter")
+            await self.mount(box, after=self.query_one(".pane--status"))
+        box.add_class("-active")
+        box.value = self.filter_text
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.filter_box
+        had_filter = bool(self.filter_text) or (box is not None and box.has_class("-active"))
+        if box is not None:
+            box.remove_class("-active")
+            if box.has_focus:
+                self.table.focus()
+            box.value = ""
+        if self.filter_text:
+            self.filter_text = ""
+            self.load()
+        if not had_filter:
+            # Nothing to clear: Esc means "back" one level.
+            self.post_message(self.BackRequested())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return True
+        return True
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE, self._apply_filter)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._apply_filter()
+        if not self.filter_text and self.filter_box is not None:
+            self.filter_box.remove_class("-active")
+        self.table.focus()
+
+    def _apply_filter(self) -> None:
+        box = self.filter_box
+        text = box.value.strip() if box is not None else ""
+        if text != self.filter_text:
+            self.filter_text = text
+            self.load()
+
+    # -- rows --------------------------------------------------------------------
+
+    @on(VirtualTable.RowHighlighted)
+    def _row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        event.stop()
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DEBOUNCE, self.show_detail)
+
+    def show_detail(self) -> None:
+        """Fill the detail panel from the highlighted row."""
+        row = self.table.cursor_value
+        if row is None:
+            self.detail.show(None, self.host.time_format)
+            return
+        try:
+            shown = self.detail_of(row)
+        except MeetdeckError as error:
+            self.detail.message(f"{error.title}: {error.sentence}")
+            return
+        self.detail.show(shown if shown is not None else row, self.host.time_format)
+
+    @on(VirtualTable.RowSelected)
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        if self.can_drill(event.row):
+            self.post_message(self.DrillRequested(self, event.row))
+
+    @on(VirtualTable.MarksChanged)
+    def _marks_changed(self, event: VirtualTable.MarksChanged) -> None:
+        self.update_status()
+
+    def action_toggle_detail(self) -> None:
+        narrow = self.screen.has_class("-narrow")
+        self.detail.toggle_class("-forced" if narrow else "-hidden")
+        self.call_after_refresh(self.show_detail)
+
+    def action_copy(self, which: int) -> None:
+        row = self.table.cursor_value
+        if row is None:
+            return
+        value = self.copy_values(row)[which]
+        self.host.copy_text(value, "ID" if value == str(row.key) else "email")
+
+    def with_scope_fields(self, query: ViewQuery, **changes: Any) -> ViewQuery:
+        """`query` with some fields changed (a helper for subclasses)."""
+        return replace(query, **changes)
