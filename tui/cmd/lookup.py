@@ -15,10 +15,10 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from tui.core.paths import DEMO_PROFILE, Paths, check_profile_name, resolve_paths
+from tui.core.paths import DEMO_PROFILE, Paths, resolve_paths
+from tui.core.quick import ProfileChoiceError, choose_profile, read_raw_config
 
 # C0 and C1 controls (escape sequences) and bidi overrides (text that reorders itself).
 _CONTROL = (set(range(0x20)) | set(range(0x7F, 0xA0)) | set(range(0x202A, 0x202F))
@@ -40,40 +40,18 @@ def resolve_profile(args: argparse.Namespace, paths: Paths) -> tuple[str, bool]:
     """(profile name, demo?) from --demo, --profile, MEETDECK_PROFILE, config.toml."""
     if getattr(args, "demo", False):
         return DEMO_PROFILE, True
-    name = getattr(args, "profile", None) or os.environ.get("MEETDECK_PROFILE", "").strip()
-    if not name:
-        data = _read_config(paths.config_file)
-        default = data.get("default_profile")
-        found = data.get("profiles")
-        profiles: dict[str, Any] = found if isinstance(found, dict) else {}
-        if isinstance(default, str) and default:
-            name = default
-        elif len(profiles) == 1:
-            name = next(iter(profiles))
-        elif profiles:
-            raise LookupProblem(
-                f"Several profiles exist ({', '.join(sorted(profiles))}); choose one with "
-                "--profile NAME, MEETDECK_PROFILE, or default_profile in config.toml.")
-        else:
-            raise LookupProblem(
-                "No profile is configured. Add one to config.toml (see `meetdeck config`), "
-                "or look up the demo's cache with `meetdeck lookup --demo QUERY`.")
+    named = getattr(args, "profile", None) or os.environ.get("MEETDECK_PROFILE", "").strip()
     try:
-        return check_profile_name(name), False
-    except ValueError as exc:
-        raise LookupProblem(str(exc)) from None
-
-
-def _read_config(path: Path) -> dict[str, Any]:
-    import tomllib  # only when no profile was named: it costs a few milliseconds
-
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        # The file is read only when no profile was named: tomllib costs a few ms.
+        data = {} if named else read_raw_config(paths.config_file)
+    except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError too
         raise LookupProblem(
-            f"Cannot read {path}: {exc}. Run `meetdeck config` to check it.") from None
+            f"Cannot read {paths.config_file}: {exc}. Run `meetdeck config` to check it."
+        ) from None
+    try:
+        return choose_profile(named or None, data), False
+    except ProfileChoiceError as exc:
+        raise LookupProblem(str(exc)) from None
 
 
 def clean(text: object) -> str:

@@ -19,64 +19,61 @@ def run(args: argparse.Namespace) -> int:
 def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     """Build the app with `tui.app.build_app` and run it until the person quits.
 
+    The first frame shows the cache: the profile's name and display settings are read
+    cheaply (`tui.core.quick`), and the Deck opens only its SQLite file. Validating the
+    settings, importing httpx and pydantic, building the providers and (with --demo)
+    starting the sandbox happen in `Deck.connect`, in a thread, right after that frame.
+
     Args:
         args: The parsed command line (profile, demo, read_only, theme, seed, ...).
         sandbox_config: For tests: a SandboxConfig to use with `--demo`.
     """
     from tui.app import UiOptions, build_app
-    from tui.core.config import demo_profile, load_settings
     from tui.core.paths import DEMO_PROFILE, resolve_paths
+    from tui.core.quick import FirstFrame, first_frame
     from tui.core.service import Deck
 
     paths = resolve_paths()
-    settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
-    read_only = bool(getattr(args, "read_only", False)) or settings.read_only
-    sandbox = None
-    if getattr(args, "demo", False):
-        from tui.sandbox.server import SandboxConfig, start_background
+    demo = bool(getattr(args, "demo", False))
+    read_only_flag = bool(getattr(args, "read_only", False))
+    started = _Started()
+    frame = first_frame(paths, None if demo else getattr(args, "profile", None))
+    if frame is None and not demo:
+        # Only the full loader can explain what is wrong (it raises a ConfigError).
+        from tui.core.config import load_settings
 
-        config = sandbox_config or SandboxConfig(
-            port=0, seed=getattr(args, "seed", 1),
-            registrants=getattr(args, "registrants", 500),
-        )
-        sandbox = start_background(config)
-        demo = demo_profile(sandbox.base_url)
-        # Tokens of an earlier demo belong to that run's sandbox; this one is new.
-        paths.token_file(DEMO_PROFILE, demo=True).unlink(missing_ok=True)
+        load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
+        frame = first_frame(paths, getattr(args, "profile", None))
+    if demo:
+        data = {} if frame is None else _raw(paths)
+        frame = FirstFrame(DEMO_PROFILE, data)
+        frame.profile_names, frame.profile_zones = (DEMO_PROFILE,), {DEMO_PROFILE: None}
+        frame.accent = "green"
+    assert frame is not None
 
-        def factory(name: str | None) -> Deck:
-            return Deck.open(paths, DEMO_PROFILE, demo, http=settings.http, demo=True,
-                             read_only=read_only, profiles=(DEMO_PROFILE,))
-
-        start: str | None = DEMO_PROFILE
-        zones: dict[str, str | None] = {DEMO_PROFILE: None}
-    else:
-        start, _ = settings.active_profile()  # a ConfigError explains what to set
-        names = tuple(sorted(settings.profiles))
-
-        def factory(name: str | None) -> Deck:
-            chosen = name or start
-            assert chosen is not None
-            return Deck.open(paths, chosen, settings.profiles[chosen], http=settings.http,
-                             read_only=read_only, profiles=names)
-
-        zones = {n: p.timezone for n, p in settings.profiles.items()}
+    def factory(name: str | None) -> Deck:
+        chosen = DEMO_PROFILE if demo else (name or frame.profile)
+        accent = frame.accent if chosen == frame.profile else None
+        return Deck.open_cached(
+            paths, chosen, lambda store: _connect(started, args, paths, store, chosen, demo,
+                                                  sandbox_config),
+            demo=demo, read_only=read_only_flag or frame.read_only, accent=accent,
+            profiles=frame.profile_names)
 
     options = UiOptions(
-        theme=getattr(args, "theme", None) or settings.theme,
-        keymap=dict(settings.keymap),
-        timezone=settings.timezone,
-        profile_zones=zones,
+        theme=getattr(args, "theme", None) or frame.theme,
+        keymap=dict(frame.keymap),
+        timezone=frame.timezone,
+        profile_zones=frame.profile_zones,
         download_dir=paths.download_dir,
-        mouse=settings.mouse,
-        demo=sandbox is not None,
+        mouse=frame.mouse,
+        demo=demo,
     )
-    app = build_app(factory, options, profile=start)
+    app = build_app(factory, options, profile=frame.profile)
     try:
         app.run(mouse=options.mouse)
     finally:
-        if sandbox is not None:
-            sandbox.stop()
+        started.stop()
     if app.return_code is not None:
         # The Deck is closed and files are flushed; skip the garbage collector's sweep of
         # the whole heap at interpreter exit, which otherwise delays the quit by ~0.3 s.
@@ -84,3 +81,64 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
 
         gc.freeze()
     return app.return_code or 0
+
+
+class _Started:
+    """What `_connect` started and the app must stop at exit (the demo's sandbox)."""
+
+    def __init__(self) -> None:
+        self.settings: Any = None
+        self.sandbox: Any = None
+
+    def stop(self) -> None:
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
+
+
+def _raw(paths: Any) -> dict[str, Any]:
+    from tui.core.quick import read_raw_config
+
+    try:
+        return read_raw_config(paths.config_file)
+    except (OSError, ValueError):
+        return {}
+
+
+def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any,
+             profile: str, demo: bool, sandbox_config: Any) -> Any:
+    """Runs in a thread after the first frame: validate settings, build the providers."""
+    from tui.core.config import demo_profile, load_settings
+    from tui.core.paths import DEMO_PROFILE
+    from tui.core.service import Connection
+
+    if started.settings is None:
+        overrides = {"profile": None if demo else getattr(args, "profile", None)}
+        started.settings = load_settings(paths, overrides=overrides)
+    settings = started.settings
+    if demo:
+        if started.sandbox is None:
+            from tui.sandbox.server import SandboxConfig, start_background
+
+            config = sandbox_config or SandboxConfig(
+                port=0, seed=getattr(args, "seed", 1),
+                registrants=getattr(args, "registrants", 500))
+            started.sandbox = start_background(config)
+            # Tokens of an earlier demo belong to that run's sandbox; this one is new.
+            paths.token_file(DEMO_PROFILE, demo=True).unlink(missing_ok=True)
+        profile_settings = demo_profile(started.sandbox.base_url)
+    else:
+        profile_settings = _profile(settings, profile)
+    connection = Connection.build(store, paths, profile, profile_settings,
+                                  http=settings.http, demo=demo)
+    connection.read_only = connection.read_only or settings.read_only
+    return connection
+
+
+def _profile(settings: Any, name: str) -> Any:
+    from tui.core.errors import ConfigError
+
+    if name not in settings.profiles:
+        known = ", ".join(sorted(settings.profiles)) or "none"
+        raise ConfigError(f"Profile {name!r} is not in config.toml (profiles: {known}).")
+    return settings.profiles[name]

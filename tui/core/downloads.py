@@ -25,12 +25,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import DownloadError, MeetdeckError, NetworkUnreachable, StorageError
 from tui.core.paths import ensure_dir
+
+if TYPE_CHECKING:  # httpx is imported where a download runs, not at import
+    import httpx
 
 MAX_NAME_BYTES = 180
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|]')
@@ -164,7 +165,7 @@ async def download(
             _write_meta(meta_path, key, response.headers.get("etag"), target)
             report(received=offset, total=total, resumed_from=offset)
             await _stream_to_part(response, part, offset, total, report)
-    except httpx.TransportError as exc:
+    except _transport_error() as exc:
         raise NetworkUnreachable(
             f"The connection dropped while downloading {name} ({type(exc).__name__}); "
             "the partial file is kept and the next attempt resumes it."
@@ -296,11 +297,30 @@ def _finish(
             raise DownloadError(
                 f"{name}: the checksum does not match ({algorithm}); the file was discarded. "
                 "Download it again.")
-    final = _link_unique(part, directory, name)
+    final = _linked_before(part, directory, name) or _link_unique(part, directory, name)
     part.unlink(missing_ok=True)
     meta_path.unlink(missing_ok=True)
     report(state=DownloadState.DONE, received=size, total=size, path=final)
     return final
+
+
+def _linked_before(part: Path, directory: Path, name: str) -> Path | None:
+    """The final file, if a run stopped between naming it and removing the `.part`.
+
+    Linking again would leave a second copy ("name (1)") of the same recording.
+    """
+    candidate = directory / name
+    stem, suffix = candidate.stem, candidate.suffix
+    number = 1
+    while candidate.exists():
+        try:
+            if os.path.samefile(part, candidate):
+                return candidate
+        except OSError:
+            return None
+        candidate = directory / f"{stem} ({number}){suffix}"
+        number += 1
+    return None
 
 
 def _link_unique(part: Path, directory: Path, name: str) -> Path:
@@ -434,3 +454,9 @@ class DownloadQueue:
                 total=previous.total if previous else None))
             return None
         return None
+
+
+def _transport_error() -> type[Exception]:
+    import httpx
+
+    return httpx.TransportError

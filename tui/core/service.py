@@ -101,6 +101,8 @@ class Deck(DeckActions):
         profiles: Names of every configured profile.
         paths: Where the audit log and downloads go (default: `resolve_paths()`).
         http: Timeouts of the download client.
+        connector: Builds the providers and the sync engine on first need (see
+            `Deck.open_cached`), so that the cache shows before they are imported.
     """
 
     def __init__(
@@ -115,6 +117,7 @@ class Deck(DeckActions):
         profiles: Sequence[str] = (),
         paths: Paths | None = None,
         http: HttpSettings | None = None,
+        connector: Callable[[Store], Connection] | None = None,
     ) -> None:
         if paths is None:
             from tui.core.paths import resolve_paths
@@ -135,6 +138,8 @@ class Deck(DeckActions):
         self._download_client: Any = None
         self._download_watchers: list[Callable[[DownloadProgress], None]] = []
         self._background: set[asyncio.Future[Any]] = set()
+        self._connector = connector
+        self._connecting: asyncio.Lock | None = None
 
     @property
     def read_only(self) -> bool:
@@ -172,17 +177,70 @@ class Deck(DeckActions):
 
         The demo keeps its cache apart: `Paths.cache_db(name, demo=True)`.
         """
-        from tui.core.providers.session import ProviderSet
         from tui.core.store import Store
-        from tui.core.sync import SyncEngine
 
         store = Store.open(paths.cache_db(profile_name, demo=demo), profile_name)
-        providers = ProviderSet.for_profile(profile_name, profile, paths, http, demo=demo)
-        limit = concurrency or (http.max_concurrency if http else 4)
-        engine = SyncEngine(store, providers, concurrency=limit)
-        return cls(store, profile_name=profile_name, engine=engine, providers=providers,
-                   read_only=read_only or profile.read_only, accent=profile.accent,
-                   profiles=profiles, paths=paths, http=http)
+        connection = Connection.build(store, paths, profile_name, profile, http=http,
+                                      demo=demo, concurrency=concurrency)
+        return cls(store, profile_name=profile_name, engine=connection.engine,
+                   providers=connection.providers, read_only=read_only or profile.read_only,
+                   accent=profile.accent, profiles=profiles, paths=paths, http=http)
+
+    @classmethod
+    def open_cached(
+        cls,
+        paths: Paths,
+        profile_name: str,
+        connect: Callable[[Store], Connection],
+        *,
+        demo: bool = False,
+        read_only: bool = False,
+        accent: str | None = None,
+        profiles: Sequence[str] = (),
+    ) -> Deck:
+        """Open only the cache now; `connect(store)` builds the rest when first needed.
+
+        The first frame needs nothing but the cache: the settings' validation, httpx,
+        pydantic and the providers are imported by `connect`, which `Deck.connect`
+        runs in a thread after that frame (or the first refresh or action that needs
+        them). Until then the Deck is read-only.
+        """
+        from tui.core.store import Store
+
+        store = Store.open(paths.cache_db(profile_name, demo=demo), profile_name)
+        return cls(store, profile_name=profile_name, read_only=read_only, accent=accent,
+                   profiles=profiles, paths=paths, connector=connect)
+
+    @property
+    def connected(self) -> bool:
+        """True when the providers exist (or never will: a plain cache view)."""
+        return self._connector is None
+
+    def _pending_connector(self) -> Callable[[Store], Connection] | None:
+        return self._connector
+
+    async def connect(self) -> None:
+        """Build the providers and the sync engine if `open_cached` deferred them.
+
+        Raises:
+            MeetdeckError: The settings are invalid (ConfigError) or the providers
+                could not be built; the Deck stays a read-only view of the cache.
+        """
+        if self._connector is None:
+            return
+        if self._connecting is None:
+            self._connecting = asyncio.Lock()
+        async with self._connecting:
+            connector = self._pending_connector()
+            if connector is None:  # connected while this call waited for the lock
+                return
+            connection = await asyncio.to_thread(connector, self._store)
+            self._providers = connection.providers
+            self._engine = connection.engine
+            self.http = connection.http
+            self.accent = connection.accent or self.accent
+            self.gate.read_only = self.gate.read_only or connection.read_only
+            self._connector = None
 
     @property
     def store(self) -> Store:
@@ -343,6 +401,7 @@ class Deck(DeckActions):
         self, scope: Scope, on_progress: ProgressCallback | None = None
     ) -> SyncReport:
         """Refresh one scope now, ahead of any background queue."""
+        await self.connect()
         return await self._need_engine().refresh(scope, self._track(on_progress))
 
     async def sync_all(
@@ -356,6 +415,7 @@ class Deck(DeckActions):
         Asking for REGISTRANTS alone refreshes the registrants of every cached event;
         with EVENTS too, those of the freshly synced events.
         """
+        await self.connect()
         engine = self._need_engine()
         wanted = list(kinds) if kinds else list(ScopeKind)
         scopes = engine.scopes(wanted)
@@ -371,6 +431,7 @@ class Deck(DeckActions):
 
     async def demo_sign_in(self) -> None:
         """For `--demo`: sign in to the sandbox through the real OAuth code path."""
+        await self.connect()
         if self._providers is not None:
             await self._providers.demo_sign_in()
 
@@ -389,6 +450,42 @@ class Deck(DeckActions):
             await self._providers.aclose()
         self._store.close()
 
+
+
+class Connection:
+    """What `Deck.connect` adds to a cache-only Deck: providers and a sync engine."""
+
+    __slots__ = ("accent", "engine", "http", "providers", "read_only")
+
+    def __init__(self, providers: ProviderSet, engine: SyncEngine, *,
+                 http: HttpSettings | None, read_only: bool, accent: str | None) -> None:
+        self.providers = providers
+        self.engine = engine
+        self.http = http
+        self.read_only = read_only
+        self.accent = accent
+
+    @classmethod
+    def build(
+        cls,
+        store: Store,
+        paths: Paths,
+        profile_name: str,
+        profile: ProfileSettings,
+        *,
+        http: HttpSettings | None = None,
+        demo: bool = False,
+        concurrency: int | None = None,
+    ) -> Connection:
+        """Build a profile's providers and its sync engine over `store`."""
+        from tui.core.providers.session import ProviderSet
+        from tui.core.sync import SyncEngine
+
+        providers = ProviderSet.for_profile(profile_name, profile, paths, http, demo=demo)
+        limit = concurrency or (http.max_concurrency if http else 4)
+        engine = SyncEngine(store, providers, concurrency=limit)
+        return cls(providers, engine, http=http, read_only=profile.read_only,
+                   accent=profile.accent)
 
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)

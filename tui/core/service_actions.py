@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.actions import Confirmation, WriteGate
 from tui.core.downloads import DownloadProgress
+from tui.core.errors import ServiceUnavailable
 from tui.core.models import ActionResult, Provider, Recording, Registrant, StartUrl
 from tui.core.providers.base import Capabilities, Capability, RegistrantAction
 from tui.core.service_types import (
@@ -62,6 +63,13 @@ class DeckActions:
 
     @property
     def read_only(self) -> bool:
+        raise NotImplementedError  # provided by Deck
+
+    async def connect(self) -> None:
+        raise NotImplementedError  # provided by Deck
+
+    @property
+    def connected(self) -> bool:
         raise NotImplementedError  # provided by Deck
 
     def detail(self, kind: SearchKind | str, key: str, *, provider: Provider | None = None,
@@ -127,12 +135,14 @@ class DeckActions:
         """
         from tui.core.deck_actions import run
 
+        await self.connect()
         return await run(self, plan, confirmation)
 
     async def manage_url(self, event_key: str) -> StartUrl:
         """The GoTo Training admin page of a training, where approvals happen (on demand)."""
         from tui.core.deck_actions import manage_url
 
+        await self.connect()
         return await manage_url(self, event_key)
 
     async def start_url(
@@ -154,6 +164,7 @@ class DeckActions:
         """
         from tui.core.deck_actions import start_url
 
+        await self.connect()
         return await start_url(self, str(kind), key, provider)
 
     async def create_support_session(self) -> CreatedSession:
@@ -169,6 +180,7 @@ class DeckActions:
         """
         from tui.core.deck_actions import create_support_session
 
+        await self.connect()
         return await create_support_session(self)
 
     # -- related rows on demand ---------------------------------------------------------
@@ -187,6 +199,7 @@ class DeckActions:
         """
         from tui.core.deck_detail import refresh_detail
 
+        await self.connect()
         await refresh_detail(self, str(kind), key, provider)
         return self.detail(kind, key, provider=provider)
 
@@ -210,6 +223,9 @@ class DeckActions:
         """
         from tui.core.deck_files import queue_download
 
+        if not self.connected:
+            raise ServiceUnavailable("meetdeck is still connecting to the services; try "
+                                     "again in a moment.")
         return queue_download(self, recording, directory)
 
     def downloads(self) -> list[DownloadProgress]:
