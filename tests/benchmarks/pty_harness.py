@@ -17,8 +17,7 @@ import struct
 import termios
 import time
 from collections.abc import Callable, Mapping, Sequence
-
-import pyte
+from typing import Any
 
 
 class PtyProcess:
@@ -39,8 +38,11 @@ class PtyProcess:
         self.env.setdefault("TERM", "xterm-256color")
         self.env["COLUMNS"], self.env["LINES"] = str(cols), str(rows)
         self.cwd = cwd
-        self.screen = pyte.Screen(cols, rows)
-        self.stream = pyte.ByteStream(self.screen)
+        # pyte is the `bench` extra: imported here so the modules import without it.
+        import pyte
+
+        self.screen: Any = pyte.Screen(cols, rows)
+        self.stream: Any = pyte.ByteStream(self.screen)
         self.pid = -1
         self.fd = -1
         self.started_at = 0.0
@@ -56,7 +58,7 @@ class PtyProcess:
             fcntl.ioctl(0, termios.TIOCSWINSZ, winsize)
             if self.cwd:
                 os.chdir(self.cwd)
-            os.execvpe(self.argv[0], self.argv, self.env)
+            os.execvpe(self.argv[0], self.argv, self.env)  # noqa: S606 - a fixed argv
         self.pid, self.fd = pid, fd
         return self.started_at
 
@@ -88,6 +90,42 @@ class PtyProcess:
             if predicate(self.text()):
                 return self.last_output_at
         raise TimeoutError(f"screen never matched; it shows:\n{self.text()}")
+
+    def wait_until(self, predicate: Callable[[PtyProcess], bool], timeout: float = 30.0) -> float:
+        """Like `wait_for`, with a predicate over the harness (styles, single lines)."""
+        return self.wait_for(lambda _text: predicate(self), timeout)
+
+    def line(self, y: int) -> str:
+        """The text of screen line `y`."""
+        return str(self.screen.display[y])
+
+    def find_line(self, needle: str) -> int | None:
+        """The first screen line containing `needle`, or None."""
+        for y, text in enumerate(self.screen.display):
+            if needle in text:
+                return y
+        return None
+
+    def bg(self, y: int, x: int) -> str:
+        """The background colour of one cell, as pyte names it ("default", "1e1e1e")."""
+        return str(self.screen.buffer[y][x].bg)
+
+    def lines_with_bg(self, bg: str, x: int = 1) -> list[int]:
+        """Screen lines whose cell at column `x` has background `bg` (a cursor row)."""
+        return [y for y in range(self.rows) if self.bg(y, x) == bg]
+
+    def key_to_match(
+        self, keys: bytes, predicate: Callable[[PtyProcess], bool], *, timeout: float = 10.0
+    ) -> float:
+        """Seconds from writing `keys` until the screen satisfies `predicate`.
+
+        The clock stops at the read that brought the matching frame, so work the
+        program does after that frame (a debounced detail panel) is not counted.
+        """
+        sent = self.send(keys)
+        # Only a frame that arrived after the keys counts (the old one may match too).
+        matched = self.wait_until(lambda p: p.last_output_at >= sent and predicate(p), timeout)
+        return matched - sent
 
     def wait_quiet(self, quiet: float = 0.05, timeout: float = 10.0) -> float:
         """Wait until no output came for `quiet` seconds; returns the last output time."""
@@ -125,7 +163,8 @@ class PtyProcess:
             pid, _ = os.waitpid(self.pid, os.WNOHANG)
             if pid:
                 return time.monotonic()
-            self.pump(0.005)
+            if not self.pump(0.002):
+                time.sleep(0.001)  # the pty is closed: poll waitpid without spinning hot
         raise TimeoutError("process did not exit")
 
     def kill(self) -> None:

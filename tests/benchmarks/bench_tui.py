@@ -1,0 +1,337 @@
+"""Benchmarks 1 and 2: the TUI's startup and quit, and the 100,000-row registrants pane.
+
+Both drive the real app (`meetdeck --profile sandbox`) in a pseudo-terminal of 120x40
+on a warm cache, with the profile pointed at a closed port: the app's sync-on-start
+then fails at once instead of rewriting the cache under the measurement (see
+`Workspace.offline_config`). Screens are read with pyte; a key's latency ends at the
+read that brought the frame showing its effect (`PtyProcess.key_to_match`).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks.common import (
+    PROFILE,
+    REPO,
+    Figure,
+    Session,
+    WarmCache,
+    interleaved,
+    median,
+    meetdeck_argv,
+    ms,
+    open_store,
+    percentile,
+    ratio,
+)
+from tests.benchmarks.pty_harness import PtyProcess
+
+DOWN, UP = b"\x1b[B", b"\x1b[A"
+_PLAIN = re.compile(r"^[a-z0-9._-]+@[a-z0-9.-]+$")
+CURSOR_KEYS = 50
+IDLE = 0.1  # seconds without output before an "idle" key
+REPEAT = 1 / 30  # a held key: the usual auto-repeat rate
+# The registrants pane runs 200 columns wide so that its ID column (the last to fit)
+# is on screen: rows are told apart by it (names and emails repeat in the sandbox).
+WIDE = 200
+FILTER_KEYS = 10
+
+
+def fragment(email: str, size: int = 14) -> str | None:
+    """A piece of an email that the table shows verbatim (None for odd ones)."""
+    return email[:size] if _PLAIN.match(email) else None
+
+
+def first_plain(rows: Sequence[Any]) -> str:
+    for row in rows:
+        piece = fragment(str(row.email))
+        if piece:
+            return piece
+    raise RuntimeError("no plain email among the first rows")
+
+
+class CursorTracker:
+    """Finds the highlighted table row by its background colour.
+
+    The colour is learnt from the first row under the table's header while the
+    cursor is on it (a freshly loaded table); rows are told apart by their ID column.
+    """
+
+    def __init__(self, proc: PtyProcess, header: str) -> None:
+        y = proc.find_line(header)
+        if y is None:
+            raise RuntimeError(f"no table header {header!r} on screen:\n{proc.text()}")
+        self.proc = proc
+        self.top = y + 1
+        self.bg = proc.bg(self.top, 2)
+
+    def line(self) -> str:
+        """The cursor's line ("" while the frame shows no single cursor row)."""
+        lines = [y for y in self.proc.lines_with_bg(self.bg, 2) if y >= self.top]
+        return self.proc.line(lines[0]) if len(lines) == 1 else ""
+
+    def on(self, key: str) -> Callable[[PtyProcess], bool]:
+        """A predicate: the cursor is on the row whose ID is `key`."""
+        return lambda _proc: key in self.line()
+
+
+def cursor_walk(proc: PtyProcess, tracker: CursorTracker, keys: Sequence[str],
+                count: int) -> list[float]:
+    """`count` downs then `count` ups, each once the app is idle; seconds to the cursor.
+
+    "Idle" is 100 ms without output: the debounced detail panel of the previous row
+    has been painted, so each key measures the cursor move alone.
+    """
+    out = []
+    index = 0
+    for key, step in [(DOWN, 1)] * count + [(UP, -1)] * count:
+        proc.wait_quiet(IDLE, timeout=5)
+        index += step
+        out.append(proc.key_to_match(key, tracker.on(keys[index])))
+    return out
+
+
+def held_walk(proc: PtyProcess, tracker: CursorTracker, keys: Sequence[str],
+              count: int, interval: float = REPEAT) -> list[float]:
+    """`count` downs sent every `interval` seconds (a held key), without waiting.
+
+    A key's latency ends at the first frame whose cursor is on its row or past it
+    (a busy app may skip rows by handling several keys before one frame).
+    """
+    proc.wait_quiet(IDLE, timeout=5)
+    where = {k: i for i, k in enumerate(keys)}
+    start = next((i for k, i in where.items() if k in tracker.line()), None)
+    if start is None:
+        raise RuntimeError("the cursor row is not on screen")
+    sent: list[float] = []
+    reached: dict[int, float] = {}
+    position = start
+    next_send = time.monotonic()
+    deadline = next_send + count * interval + 20
+    while len(reached) < count and time.monotonic() < deadline:
+        if len(sent) < count and time.monotonic() >= next_send:
+            sent.append(proc.send(DOWN))
+            next_send += interval
+        proc.pump(0.002)
+        line = tracker.line()
+        now_at = next((i for i in range(position, min(len(keys), position + count + 1))
+                       if keys[i] in line), None)
+        if now_at is not None and now_at > position:
+            for i in range(position + 1, now_at + 1):
+                reached[i - start] = proc.last_output_at
+            position = now_at
+    if len(reached) < count:
+        raise TimeoutError(f"the cursor stopped at row {position}:\n{proc.text()}")
+    return [reached[n] - sent[n - 1] for n in range(1, count + 1)]
+
+
+# -- 1. startup and quit -------------------------------------------------------------
+
+
+def _meetdeck(warm: WarmCache, offline: Path, cols: int = 120) -> PtyProcess:
+    return PtyProcess(meetdeck_argv("--profile", PROFILE), cols=cols, cwd=str(REPO),
+                      env=warm.workspace.env(config_dir=offline, MEETDECK_HTTP__MAX_RETRIES="0"))
+
+
+def startup(session: Session) -> list[Figure]:
+    warm = session.warm_cache()
+    offline = warm.workspace.offline_config()
+    store = open_store(warm.workspace)
+    try:
+        from tui.core.store import ALL
+
+        organizer = first_plain(store.organizers(ALL).rows(0, 20))
+    finally:
+        store.close()
+    quits: list[float] = []
+
+    def meetdeck_first_rows() -> float:
+        proc = _meetdeck(warm, offline)
+        started = proc.start()
+        try:
+            shown = proc.wait_for(lambda text: organizer in text, timeout=30)
+            proc.wait_quiet(0.3, timeout=3)
+            sent = proc.send(b"q")
+            quits.append(proc.wait_exit(10) - sent)
+        finally:
+            proc.kill()
+        return shown - started
+
+    def minimal_first_frame() -> float:
+        from tests.benchmarks.baseline_minimal import MARKER
+
+        proc = PtyProcess([sys.executable, "-m", "tests.benchmarks.baseline_minimal"],
+                          cwd=str(REPO), env=warm.workspace.env())
+        started = proc.start()
+        try:
+            shown = proc.wait_for(lambda text: MARKER in text, timeout=30)
+            proc.wait_exit(10)
+        finally:
+            proc.kill()
+        return shown - started
+
+    runs = session.runs(7, 3)
+    meetdeck, minimal = interleaved(runs, meetdeck_first_rows, minimal_first_frame)
+    value, base = median(meetdeck), median(minimal)
+    first = Figure(
+        "startup", "start to first frame with rows (Organizers tab)", ms(value), "ms",
+        baseline=ms(base), baseline_name="minimal Textual app, first frame",
+        ratio=ratio(value, base), target="<= 1.5x",
+        samples=[ms(v) for v in meetdeck], baseline_samples=[ms(v) for v in minimal],
+        note="warm cache; the app opens on the Organizers tab (it has no start-tab option)",
+    )
+    first.met = first.ratio is not None and first.ratio <= 1.5
+    quit_ms = ms(median(quits))
+    quit_fig = Figure("startup", "quit key (q) to process gone", quit_ms, "ms",
+                      target="< 350 ms", met=quit_ms < 350, samples=[ms(v) for v in quits],
+                      note="pressed once the first screen is idle")
+    return [first, quit_fig]
+
+
+# -- 2. the registrants pane ----------------------------------------------------------
+
+
+def _open_big_webinar(proc: PtyProcess, warm: WarmCache, events_index: int,
+                      title: str, organizer: str) -> None:
+    """From the first frame to the big webinar's row on tab 3, cursor on it."""
+    proc.wait_for(lambda text: organizer in text, timeout=30)
+    proc.wait_quiet(0.2, timeout=3)
+    proc.send(b"3")
+    proc.wait_for(lambda text: re.search(r"[\d,]+ events", text) is not None, timeout=10)
+    proc.wait_quiet(0.1, timeout=3)
+    header = proc.find_line("Title")
+    if header is None:
+        raise RuntimeError(f"no events table on screen:\n{proc.text()}")
+    tracker = CursorTracker(proc, "Title")
+    if events_index:
+        proc.send(b"j" * events_index)
+    proc.wait_until(lambda _p: title[:12] in tracker.line(), timeout=10)
+    proc.wait_quiet(0.2, timeout=3)
+
+
+def registrants(session: Session) -> list[Figure]:
+    from tui.core.store import ALL, ViewQuery
+
+    warm = session.warm_cache()
+    offline = warm.workspace.offline_config()
+    store = open_store(warm.workspace)
+    try:
+        organizer = first_plain(store.organizers(ALL).rows(0, 20))
+        events = store.events(ALL)
+        events_index = events.index_of(warm.big_webinar_id)
+        if events_index is None:
+            raise RuntimeError("the big webinar is not in the cache")
+        title = str(events.rows(events_index, 1)[0].title)
+        view = store.registrants(ViewQuery(event_key=warm.big_webinar_id))
+        total = view.count()
+        head = view.rows(0, CURSOR_KEYS + 1)
+        # The filter types the start of an email from the middle of the list.
+        wanted = next(str(r.email) for r in view.rows(total // 2, 50) if fragment(str(r.email)))
+    finally:
+        store.close()
+    keys = [str(r.key)[:10] for r in head]  # the ID column may cut long ones
+    first_key = keys[0]
+    typed = wanted[:FILTER_KEYS]
+    moves = 40 if session.quick else CURSOR_KEYS  # 40 still scrolls (33 rows show)
+    cache_db = warm.workspace.cache_db()
+    samples: dict[str, list[float]] = {k: [] for k in (
+        "first", "cursor", "held", "echo", "filter", "rss", "stock_first", "stock_cursor",
+        "stock_held", "stock_rss")}
+
+    def meetdeck_run() -> float:
+        proc = _meetdeck(warm, offline, cols=WIDE)
+        proc.start()
+        try:
+            _open_big_webinar(proc, warm, events_index, title, organizer)
+            first = proc.key_to_match(
+                b"\r", lambda p: "registrants of" in p.text() and first_key in p.text(),
+                timeout=30)
+            samples["first"].append(first)
+            proc.wait_quiet(0.2, timeout=3)
+            tracker = CursorTracker(proc, "Registered")
+            samples["cursor"] += cursor_walk(proc, tracker, keys, moves)
+            samples["held"] += held_walk(proc, tracker, keys, moves)
+            proc.wait_quiet(0.2, timeout=3)
+            proc.send(b"/")
+            proc.wait_for(lambda text: "filter: type to narrow" in text, timeout=5)
+            box = proc.find_line("filter: type to narrow")
+            assert box is not None
+            for n in range(1, len(typed) + 1):
+                proc.wait_quiet(0.2, timeout=5)
+                part = typed[:n]
+                sent = proc.send(part[-1].encode())
+                echo = proc.wait_until(
+                    lambda p, s=part, t=sent: p.last_output_at >= t and s in p.line(box), 10)
+                done = proc.wait_for(lambda text, s=part: f"filter: {s}" in text, 10)
+                samples["echo"].append(echo - sent)
+                samples["filter"].append(done - sent)
+            proc.wait_quiet(0.2, timeout=5)
+            samples["rss"].append((proc.peak_rss_kb() or 0) / 1024)
+        finally:
+            proc.kill()
+        return first
+
+    def stock_run() -> float:
+        from tests.benchmarks.baseline_datatable import READY
+
+        proc = PtyProcess([sys.executable, "-m", "tests.benchmarks.baseline_datatable",
+                           str(cache_db), PROFILE, warm.big_webinar_id],
+                          cols=WIDE, cwd=str(REPO), env=warm.workspace.env())
+        proc.start()
+        try:
+            proc.wait_for(lambda text: READY in text, timeout=30)
+            proc.wait_quiet(0.2, timeout=3)
+            first = proc.key_to_match(b"l", lambda p: first_key in p.text(), timeout=120)
+            samples["stock_first"].append(first)
+            proc.wait_quiet(0.3, timeout=10)
+            tracker = CursorTracker(proc, "Registered")
+            samples["stock_cursor"] += cursor_walk(proc, tracker, keys, moves)
+            samples["stock_held"] += held_walk(proc, tracker, keys, moves)
+            proc.wait_quiet(0.2, timeout=3)
+            samples["stock_rss"].append((proc.peak_rss_kb() or 0) / 1024)
+        finally:
+            proc.kill()
+        return first
+
+    runs = session.runs(2, 1)
+    interleaved(runs, meetdeck_run, stock_run)
+    s = {k: v for k, v in samples.items()}
+    figures = []
+
+    def add(name: str, values: list[float], base: list[float] | None, unit: str,
+            target: str, limit: float, stat: Callable[[Sequence[float]], float] = median,
+            note: str = "") -> None:
+        scale = ms if unit == "ms" else (lambda v: v)
+        value = scale(stat(values))
+        baseline = scale(stat(base)) if base else None
+        figures.append(Figure(
+            "registrants", name, value, unit, baseline=baseline,
+            baseline_name="stock DataTable, same rows" if base else "",
+            ratio=ratio(value, baseline), target=target, met=value < limit,
+            samples=[scale(v) for v in values],
+            baseline_samples=[scale(v) for v in base or []], note=note))
+
+    add("selection (Enter on the webinar) to first rows", s["first"], s["stock_first"], "ms",
+        "< 50 ms", 50, note=f"{total:,} registrants; stock: key to painted rows")
+    add("cursor key to repaint, median (app idle before each key)", s["cursor"],
+        s["stock_cursor"], "ms", "< 16 ms", 16,
+        note=f"{moves} down + {moves} up per run, each after {IDLE * 1000:.0f} ms "
+        "without output")
+    add("cursor key to repaint, p90 (app idle before each key)", s["cursor"],
+        s["stock_cursor"], "ms", "< 25 ms", 25, stat=lambda v: percentile(v, 90))
+    add("cursor key to repaint, median (key held: 30 keys/s)", s["held"], s["stock_held"],
+        "ms", "< 16 ms", 16, note=f"{moves} downs sent every {REPEAT * 1000:.0f} ms")
+    add("cursor key to repaint, p90 (key held: 30 keys/s)", s["held"], s["stock_held"],
+        "ms", "< 25 ms", 25, stat=lambda v: percentile(v, 90))
+    add("filter keystroke to echo in the filter box", s["echo"], None, "ms", "< 30 ms", 30,
+        note=f"{FILTER_KEYS} keystrokes typing {typed!r}")
+    add("filter keystroke to filtered rows (incl. 120 ms debounce)", s["filter"], None, "ms",
+        "< 150 ms (30 ms after the debounce)", 150)
+    add("peak RSS of the app (VmHWM)", s["rss"], s["stock_rss"], "MB", "< 90 MB", 90)
+    return figures

@@ -1,0 +1,67 @@
+"""The benchmark harness must not rot: its modules import and its CLI answers --help.
+
+Nothing here runs a benchmark (they take minutes and start sandboxes); see
+`python -m tests.benchmarks --help`. pyte (the `bench` extra) is not needed to import.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+MODULES = [
+    "tests.benchmarks.__main__",
+    "tests.benchmarks.common",
+    "tests.benchmarks.pty_harness",
+    "tests.benchmarks.bench_tui",
+    "tests.benchmarks.bench_cli",
+    "tests.benchmarks.bench_download",
+    "tests.benchmarks.baseline_minimal",
+    "tests.benchmarks.baseline_datatable",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_benchmark_module_imports(name: str) -> None:
+    importlib.import_module(name)
+
+
+def test_every_benchmark_names_a_real_function() -> None:
+    from tests.benchmarks.__main__ import BENCHMARKS
+
+    assert set(BENCHMARKS) == {"startup", "registrants", "lookup", "sync", "download"}
+    for module, function, _what in BENCHMARKS.values():
+        assert callable(getattr(importlib.import_module(f"tests.benchmarks.{module}"), function))
+
+
+def test_cli_help_lists_the_options_and_runs_nothing() -> None:
+    done = subprocess.run([sys.executable, "-m", "tests.benchmarks", "--help"], cwd=REPO,
+                          capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 0, done.stderr
+    for option in ("--json", "--only", "--quick"):
+        assert option in done.stdout
+
+
+def test_statistics_helpers() -> None:
+    from tests.benchmarks.common import median, percentile, ratio
+
+    values = [float(v) for v in range(1, 51)]
+    assert median(values) == 25.5
+    assert percentile(values, 90) == 45.0
+    assert ratio(3.0, 2.0) == 1.5
+    assert ratio(1.0, None) is None
+
+
+def test_results_table_marks_missed_targets() -> None:
+    from tests.benchmarks.__main__ import table
+    from tests.benchmarks.common import Figure
+
+    text = table([Figure("lookup", "wall time", 112.0, "ms", baseline=18.0,
+                         baseline_name="python -c pass", ratio=6.2, target="<= 3x", met=False)])
+    row = "| lookup | wall time | 112 ms | 18 ms (python -c pass) | 6.2x | <= 3x | **no** |"
+    assert row in text
