@@ -73,6 +73,20 @@ def table(figures: Sequence[Any]) -> str:
     return "\n".join(lines)
 
 
+def precompile() -> None:
+    """Write the package's bytecode first, as `pip install` does for a real install.
+
+    Without it, an environment with PYTHONDONTWRITEBYTECODE=1 (or a read-only checkout)
+    recompiles every module of meetdeck on each start, and the figures measure the
+    compiler instead of the app.
+    """
+    import compileall
+
+    import tui
+
+    compileall.compile_dir(os.path.dirname(tui.__file__), quiet=1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     from tests.benchmarks.common import Session, temp_root
@@ -81,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     names = args.only or list(BENCHMARKS)
+    precompile()
     figures: list[Any] = []
     failures: dict[str, str] = {}
     started = time.monotonic()

@@ -93,6 +93,21 @@ def last_sync(conn: sqlite3.Connection) -> str | None:
     return row[0] if row and row[0] else None
 
 
+# Up to this many index hits are collected once for all kinds; a broader query (a
+# word every row shares) asks the index per kind instead, where LIMIT stops early.
+_MATCH_ONCE_CAP = 5000
+
+
+def _match_once(conn: sqlite3.Connection, long_terms: Sequence[str]) -> list[int] | None:
+    """Rowids of every indexed row matching all terms, or None past the cap."""
+    phrase = " AND ".join(fts_phrase(t) for t in long_terms)
+    rows = conn.execute("SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?",
+                        [phrase, _MATCH_ONCE_CAP + 1]).fetchall()
+    if len(rows) > _MATCH_ONCE_CAP:
+        return None
+    return [rowid for (rowid,) in rows]
+
+
 def search_rows(
     conn: sqlite3.Connection,
     lock: threading.RLock,
@@ -122,11 +137,19 @@ def search_rows(
     short_terms = [t for t in terms if len(t) < 3]
     hits: list[SearchRow] = []
     with lock:
+        matched = _match_once(conn, long_terms) if long_terms else None
         for kind in wanted:
             table, code, event_kind = _TABLES[kind]
             params: list[Any] = []
             conditions: list[str] = []
-            if long_terms:
+            if matched is not None:
+                # The index was asked once for every kind: its rowids carry the kind.
+                ids = [rowid >> 3 for rowid in matched if rowid & 7 == code]
+                if not ids:
+                    continue
+                source = "FROM json_each(?) j JOIN " + table + " t ON t.id = j.value WHERE 1"
+                params.append(json.dumps(ids))
+            elif long_terms:
                 source = (f"FROM search_index f JOIN {table} t ON t.id = (f.rowid >> 3) "
                           "WHERE search_index MATCH ? AND (f.rowid & 7) = ?")
                 params += [" AND ".join(fts_phrase(t) for t in long_terms), code]

@@ -154,15 +154,17 @@ class NoCache(StorageError):
     title = "No cache yet"
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit) with our pragmas."""
+def connect(path: Path, *, cache_kib: int = 8192) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit) with our pragmas.
+
+    Readers keep a modest page cache (it counts against the app's memory); the sync's
+    writer asks for a larger one.
+    """
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
     conn.execute("PRAGMA busy_timeout = 10000")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA temp_store = FILE")
-    # 32 MiB of page cache (the default is 2 MiB): index inserts of a 100k-row swap
-    # touch pages all over the indexes.
-    conn.execute("PRAGMA cache_size = -32768")
+    conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
     return conn
 
 
