@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
@@ -134,10 +134,13 @@ def token_set_from(body: _TokenResponse, now: datetime, previous: TokenSet | Non
     )
 
 
-class GoToAuth:
-    """GoTo OAuth authorization-code flow with refresh; a TokenSource for ApiClient."""
+class OAuthSource:
+    """What both clouds' token sources share: the profile, the token store, a clock,
+    and an ApiClient for the provider's OAuth endpoints."""
 
-    section = GOTO
+    section: ClassVar[str]
+    api_name: ClassVar[str]
+    label: ClassVar[str]
 
     def __init__(
         self,
@@ -157,9 +160,34 @@ class GoToAuth:
         self.demo = demo
         self._clock = clock
         self._lock = asyncio.Lock()
-        self._dead_refresh: str | None = None
-        self.oauth = ApiClient(connection, api="goto_auth", label="GoTo sign-in",
-                               base_url=profile.goto_auth_base, log=log, sleep=sleep)
+        self.oauth = ApiClient(connection, api=self.api_name, label=self.label,
+                               base_url=self.auth_base(profile), log=log, sleep=sleep)
+        self._more_clients(connection, log, sleep)
+
+    def _more_clients(self, connection: Connection, log: ApiLog, sleep: Sleep) -> None:
+        """Other clients a provider's sign-in needs (GoTo: its admin API)."""
+
+    @staticmethod
+    def auth_base(profile: ProfileSettings) -> str:
+        """The provider's OAuth base URL in `profile`."""
+        raise NotImplementedError
+
+
+class GoToAuth(OAuthSource):
+    """GoTo OAuth authorization-code flow with refresh; a TokenSource for ApiClient."""
+
+    section = GOTO
+    api_name = "goto_auth"
+    label = "GoTo sign-in"
+    # A refresh token the service refused: never sent again (no request loops).
+    _dead_refresh: str | None = None
+
+    @staticmethod
+    def auth_base(profile: ProfileSettings) -> str:
+        return profile.goto_auth_base
+
+    def _more_clients(self, connection: Connection, log: ApiLog, sleep: Sleep) -> None:
+        profile = self.profile
         self.admin = ApiClient(connection, api="goto_admin", label="GoTo Admin",
                                base_url=f"{profile.goto_api_base}/admin/rest/v1", log=log,
                                auth=self, rate=profile.goto_rate_limit,

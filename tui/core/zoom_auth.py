@@ -7,49 +7,30 @@ that several commands in a row do not each ask for one.
 
 from __future__ import annotations
 
-import asyncio
-
-from tui.core.apilog import ApiLog
 from tui.core.auth import (
     TOKEN_RESPONSE,
     ZOOM_RENEW_MARGIN,
     AuthStatus,
-    Clock,
+    OAuthSource,
     basic_auth,
     login_command,
     token_set_from,
 )
 from tui.core.config import ProfileSettings
 from tui.core.errors import MeetdeckError, NotSignedIn, RequestRejected, SessionExpired
-from tui.core.http import ApiClient, Connection, Sleep
-from tui.core.tokens import ZOOM, TokenSet, TokenStore, utcnow
+from tui.core.tokens import ZOOM, TokenSet
 
 
-class ZoomAuth:
+class ZoomAuth(OAuthSource):
     """Zoom Server-to-Server OAuth (account_credentials); a TokenSource."""
 
     section = ZOOM
+    api_name = "zoom_auth"
+    label = "Zoom sign-in"
 
-    def __init__(
-        self,
-        *,
-        profile_name: str,
-        profile: ProfileSettings,
-        store: TokenStore,
-        connection: Connection,
-        log: ApiLog,
-        demo: bool = False,
-        clock: Clock = utcnow,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        self.profile_name = profile_name
-        self.profile = profile
-        self.store = store
-        self.demo = demo
-        self._clock = clock
-        self._lock = asyncio.Lock()
-        self.oauth = ApiClient(connection, api="zoom_auth", label="Zoom sign-in",
-                               base_url=profile.zoom_auth_base, log=log, sleep=sleep)
+    @staticmethod
+    def auth_base(profile: ProfileSettings) -> str:
+        return profile.zoom_auth_base
 
     @property
     def configured(self) -> bool:
