@@ -13,12 +13,14 @@ config or cache: everything lives in a temporary folder.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "screenshots"
@@ -31,7 +33,7 @@ class Shot:
     name: str
     keys: Sequence[str]
     size: tuple[int, int] = (120, 40)
-    before: Callable[[object], None] | None = None
+    before: Callable[[object], object] | None = None
 
 
 def _show_outage(app: object) -> None:
@@ -42,18 +44,39 @@ def _show_outage(app: object) -> None:
         "showing what it cached."))
 
 
+async def _show_downloads(app: object) -> None:
+    """The downloads screen with fixed progress (real speeds change on every run)."""
+    from tui.core.downloads import DownloadProgress, DownloadState
+    from tui.screens.downloads import DownloadsScreen
+
+    shown: Any = app
+    await shown.push_screen(DownloadsScreen())
+    for progress in (
+        DownloadProgress("rec-1", "Town hall – March.mp4", DownloadState.RUNNING,
+                         received=41_943_040, total=104_857_600, speed=2_621_440.0,
+                         resumed_from=10_485_760),
+        DownloadProgress("rec-2", "Weekly sync (audio only).m4a", DownloadState.DONE,
+                         received=5_242_880, total=5_242_880,
+                         path=Path("/home/me/Downloads/Weekly sync (audio only).m4a")),
+        DownloadProgress("rec-3", "Board review.mp4", DownloadState.QUEUED),
+    ):
+        shown.post_message(shown.DownloadProgressed(progress))
+
+
 SHOTS = [
     Shot("organizers", ["j", "j"]),
     Shot("meetings", ["2"]),
     Shot("meetings-historical", ["2", "h", "w", "w"]),
     Shot("trainings-webinars", ["3"]),
-    Shot("registrants", ["3", *["j"] * 11, "enter", "s", "space", "space"]),
+    Shot("registrants", ["3", *["j"] * 11, "enter", "v", "space", "space"]),
     Shot("recordings", ["5"]),
     Shot("support-sessions", ["6"]),
     Shot("registrants-80x24", ["4"], size=(80, 24)),
     Shot("help", ["4", "question_mark"]),
     Shot("palette", ["ctrl+p", *"ada"]),
     Shot("error", [], before=_show_outage),
+    Shot("confirm-approve", ["3", *["j"] * 11, "enter", "v", "asterisk", "a"]),
+    Shot("downloads", [], before=_show_downloads),
 ]
 
 
@@ -62,7 +85,9 @@ async def _take(shot: Shot, make_app: Callable[[], object]) -> str:
     async with app.run_test(size=shot.size) as pilot:  # type: ignore[attr-defined]
         await pilot.pause()
         if shot.before is not None:
-            shot.before(app)
+            done = shot.before(app)
+            if inspect.isawaitable(done):
+                await done
             await pilot.pause()
         await pilot.press(*shot.keys)
         await pilot.pause(0.3)

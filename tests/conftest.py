@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Prints the chaos suite's count of fault scenarios at the end of a run (xdist too).
+pytest_plugins = ("tests.chaos.summary",)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPECS_DIR = REPO_ROOT.parent / "shared" / "specs"
 

@@ -11,9 +11,7 @@ meeting drill-down are imported when first opened.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,15 +19,19 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 import tui
+from tui.clipboard import clipboard_caveat, tmux_passthrough
 from tui.core.errors import MeetdeckError
 from tui.text import clean, shorten
 from tui.widgets.formatting import Clock, TimeFormat, system_clock
 
 if TYPE_CHECKING:
+    from tui.core.downloads import DownloadProgress
+    from tui.core.models import Recording, StartUrl
     from tui.core.service import Deck
     from tui.core.service_types import ListView
 
@@ -70,40 +72,6 @@ class UiOptions:
     demo: bool = False
 
 
-def clipboard_caveat(env: Mapping[str, str]) -> str | None:
-    """Why an OSC 52 copy may not reach the clipboard here (None: it should)."""
-    if env.get("TERM_PROGRAM") == "Apple_Terminal":
-        return "macOS Terminal ignores clipboard requests from programs (OSC 52)."
-    if env.get("TERM") == "linux":
-        return "The Linux console has no clipboard."
-    if env.get("VTE_VERSION"):
-        return "This terminal (VTE-based) may ignore clipboard requests (OSC 52)."
-    if env.get("TMUX") and not _tmux_forwards_clipboard():
-        return ("tmux drops clipboard requests unless `set -g set-clipboard on` "
-                "(or `allow-passthrough on`) is in your tmux.conf.")
-    return None
-
-
-def _tmux_forwards_clipboard() -> bool:
-    tmux = shutil.which("tmux")
-    if tmux is None:
-        return False
-    try:
-        out = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-            [tmux, "show-options", "-gv", "set-clipboard", ";",
-             "show-options", "-gv", "allow-passthrough"],
-            capture_output=True, text=True, timeout=1, check=False,
-        ).stdout.split()
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return "on" in out or "all" in out
-
-
-def tmux_passthrough(sequence: str) -> str:
-    """Wrap an escape sequence in tmux's DCS passthrough (inner ESCs doubled)."""
-    return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
-
-
 class MeetdeckApp(App[int]):
     """meetdeck: GoTo and Zoom administration in the terminal."""
 
@@ -116,6 +84,7 @@ class MeetdeckApp(App[int]):
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True,
                 id="palette"),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="ctrl-c"),
+        Binding("o", "show_downloads", "Downloads", show=False, id="downloads"),
     ]
     # Every screen gets -narrow below 100 columns: the detail panel folds away.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual API
@@ -123,6 +92,17 @@ class MeetdeckApp(App[int]):
         lambda: _commands().DeckSearch,
         lambda: _commands().DeckCommands,
     }
+
+    class DownloadProgressed(Message):
+        """A download moved on; only the newest snapshot of each file is handled."""
+
+        def __init__(self, progress: DownloadProgress) -> None:
+            super().__init__()
+            self.progress = progress
+
+        def can_replace(self, message: Message) -> bool:
+            return (isinstance(message, MeetdeckApp.DownloadProgressed)
+                    and message.progress.key == self.progress.key)
 
     def __init__(
         self,
@@ -140,6 +120,7 @@ class MeetdeckApp(App[int]):
         self.time_format = TimeFormat()
         self._deck: Deck | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._unwatch_downloads: Callable[[], None] | None = None
         self._demo_signed_in = False
         self._startup_error: MeetdeckError | None = None
         if self.options.theme in self.available_themes:
@@ -231,6 +212,7 @@ class MeetdeckApp(App[int]):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        self._watch_downloads()
         from tui.widgets.api_log import ApiLogPanel, api_log_of
 
         log = api_log_of(self.deck)
@@ -246,6 +228,8 @@ class MeetdeckApp(App[int]):
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
+        if self._unwatch_downloads is not None:
+            self._unwatch_downloads()
         if self._deck is not None:
             try:
                 await self._deck.aclose()
@@ -284,8 +268,15 @@ class MeetdeckApp(App[int]):
             return
         self.push_screen(HelpScreen(help_text(self.screen)))
 
-    def copy_text(self, text: str, what: str) -> None:
-        """Copy with OSC 52 (tmux-aware), toast it, and show it where copying may fail."""
+    def copy_text(self, text: str, what: str, *, secret: bool = False) -> None:
+        """Copy with OSC 52 (tmux-aware), toast it, and show it where copying may fail.
+
+        Args:
+            text: What to copy.
+            what: What it is, for the toast ("email", "the host start link").
+            secret: Never show `text` in the toast (a start URL); it is still shown for
+                copying by hand where the terminal may drop the copy.
+        """
         text = clean(text)
         self.copy_to_clipboard(text)
         if os.environ.get("TMUX") and self._driver is not None:
@@ -293,12 +284,72 @@ class MeetdeckApp(App[int]):
 
             encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
             self._driver.write(tmux_passthrough(f"\x1b]52;c;{encoded}\a"))
-        self.notify(f"Copied {what}: {shorten(text, 60)}", markup=False, timeout=3)
+        shown = "" if secret else f": {shorten(text, 60)}"
+        self.notify(f"Copied {what}{shown}", markup=False, timeout=3)
         caveat = clipboard_caveat(os.environ)
         if caveat is not None:
+            if secret:
+                caveat += " This link signs whoever holds it in as the host: keep it private."
             from tui.screens.dialogs import CopyDialog
 
             self.push_screen(CopyDialog(text, caveat))
+
+    # -- start links and downloads ----------------------------------------------------
+
+    def show_start_url(self, start: StartUrl, what: str) -> None:
+        """Offer a host start link (copy, open, show); it lives only in the dialog."""
+        from datetime import UTC
+
+        from tui.screens.start_url import StartUrlDialog
+
+        # Expiry times come from the real clock (the Deck's), so compare with it.
+        self.push_screen(StartUrlDialog(start, what, now=datetime.now(UTC),
+                                        zone=self.time_format.zone))
+
+    def queue_downloads(self, recordings: Sequence[Recording]) -> None:
+        """Queue recording downloads (progress: the downloads screen, `o`)."""
+        if recordings:
+            self.run_worker(self._queue_downloads(list(recordings)), group="downloads",
+                            exit_on_error=False)
+
+    async def _queue_downloads(self, recordings: list[Recording]) -> None:
+        await self.prepare_sync()
+        await self.deck.connect()
+        for recording in recordings:
+            self.deck.download(recording, directory=self.options.download_dir)
+        names = recordings[0].name if len(recordings) == 1 else f"{len(recordings)} recordings"
+        self.notify(f"Downloading {clean(names)}. Press o to follow it.", title="Download",
+                    markup=False, timeout=5)
+
+    def _watch_downloads(self) -> None:
+        if self._unwatch_downloads is not None:
+            self._unwatch_downloads()
+            self._unwatch_downloads = None
+        watch = getattr(self._deck, "watch_downloads", None)
+        if callable(watch):
+            # Called on the event loop; widgets change only in the message handler.
+            self._unwatch_downloads = watch(
+                lambda progress: self.post_message(self.DownloadProgressed(progress)))
+
+    async def on_meetdeck_app_download_progressed(self, event: DownloadProgressed) -> None:
+        progress = event.progress
+        state = str(progress.state)
+        if state == "done":
+            self.notify(f"Saved {clean(progress.filename)} to {clean(str(progress.path))}",
+                        title="Download", markup=False, timeout=8)
+        elif state == "failed":
+            self.notify(f"{clean(progress.filename)}: {clean(progress.error)}",
+                        title="Download failed", severity="error", markup=False, timeout=10)
+        for screen in self.screen_stack:
+            handler = getattr(screen, "download_progressed", None)
+            if callable(handler):
+                await handler(progress)
+
+    async def action_show_downloads(self) -> None:
+        from tui.screens.downloads import DownloadsScreen
+
+        if not isinstance(self.screen, DownloadsScreen):
+            await self.push_screen(DownloadsScreen())
 
     def export_view(self, view: ListView[Any], kind: str) -> None:
         """Write the view (as filtered) to a CSV file in the download dir and say where."""

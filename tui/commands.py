@@ -127,6 +127,8 @@ class DeckCommands(Provider):
                 ("view: cycle time zone", "Local, UTC, the profile's zone",
                  main.action_cycle_timezone),
             ]
+            commands.append(("view: downloads", "Recording downloads and their progress (o)",
+                             app.action_show_downloads))
             if main.api_log_source() is not None:
                 commands.append(("view: toggle API log", "Show the API calls made",
                                  main.action_toggle_api_log))

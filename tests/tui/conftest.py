@@ -18,6 +18,14 @@ from tests.tui.realdeck import DemoCache, deck_factory, fixed_clock, synced_demo
 from tui.app import MeetdeckApp, UiOptions, build_app
 
 
+@pytest.fixture(autouse=True)
+def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps start with animations off (TEXTUAL_ANIMATIONS=none): Pilot waits for every
+    animation to finish after each key, and a tab switch's underline slide adds a
+    fifth of a second per key without changing what ends up on screen."""
+    monkeypatch.setattr("textual.constants.TEXTUAL_ANIMATIONS", "none")
+
+
 @pytest.fixture
 def deck() -> FakeDeck:
     return FakeDeck()

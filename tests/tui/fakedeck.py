@@ -188,7 +188,7 @@ class FakeDeck:
                event_key: str | None = None) -> Any:
         if kind == "meeting":
             meeting = next(m for m in self.meetings_ if m.key == key)
-            attendees = ()
+            attendees: tuple[Attendee, ...] = ()
             if meeting.kind == MeetingKind.HISTORICAL:
                 attendees = (
                     Attendee(Provider.GOTO_MEETING, key, "Ada Lovelace", "ada@example.test",

@@ -41,7 +41,15 @@ def paths_in(base: Path) -> Paths:
     return Paths(base / "config", base / "data", base / "cache", base / "download")
 
 
-def open_deck(paths: Paths, profile: ProfileSettings, *, engine: bool = True) -> Deck:
+def fast_profile(base_url: str) -> ProfileSettings:
+    """The demo profile without client-side rate limits (the test sandbox has none), so
+    a sync takes a fraction of a second instead of waiting on Zoom's pace."""
+    return demo_profile(base_url).model_copy(
+        update={"zoom_rate_limit": 10_000.0, "goto_rate_limit": 10_000.0})
+
+
+def open_deck(paths: Paths, profile: ProfileSettings, *, engine: bool = True,
+              read_only: bool = False) -> Deck:
     """A Deck built from its parts, so the sync engine's clock can be pinned."""
     from tui.core.providers.session import ProviderSet
     from tui.core.store import Store
@@ -53,7 +61,8 @@ def open_deck(paths: Paths, profile: ProfileSettings, *, engine: bool = True) ->
     providers = ProviderSet.for_profile(PROFILE, profile, paths, HTTP, demo=True)
     sync = SyncEngine(store, providers, concurrency=4, now=lambda: SYNCED_AT)
     return Deck(store, profile_name=PROFILE, engine=sync, providers=providers,
-                accent=profile.accent, profiles=(PROFILE, "work"))
+                accent=profile.accent, profiles=(PROFILE, "work"), read_only=read_only,
+                paths=paths)
 
 
 class _PinnedDatetime(datetime):
@@ -80,18 +89,23 @@ class DemoCache:
 
 
 @contextmanager
-def synced_demo(folder: Path) -> Iterator[DemoCache]:
+def synced_demo(folder: Path, *, registrants: int = REGISTRANTS) -> Iterator[DemoCache]:
     """Start the sandbox (seed 5, anchored 2026-03-02) and sync a cache into `folder`
-    with the clocks pinned; the sandbox runs until the block ends."""
+    with the clocks pinned; the sandbox runs until the block ends.
+
+    Args:
+        folder: Where the synced cache (and tokens) go.
+        registrants: Registrants of the sandbox's big webinar (fewer: a faster sync).
+    """
     import asyncio
 
     from tui.sandbox.server import SandboxConfig, start_background
 
-    config = SandboxConfig(port=0, seed=SEED, registrants=REGISTRANTS, anchor=ANCHOR,
-                           recording_bytes=100_000)
+    config = SandboxConfig(port=0, seed=SEED, registrants=registrants, anchor=ANCHOR,
+                           recording_bytes=100_000, rate_limit_scale=0)
     with start_background(config) as sandbox, pytest.MonkeyPatch.context() as patch:
         patch.setattr("tui.core.providers.zoom.datetime", _PinnedDatetime)
-        deck = open_deck(paths_in(folder), demo_profile(sandbox.base_url))
+        deck = open_deck(paths_in(folder), fast_profile(sandbox.base_url))
 
         async def sync() -> None:
             try:
@@ -133,11 +147,12 @@ def unreachable_url() -> str:
 DeckFactory = Callable[[str | None], Deck]
 
 
-def deck_factory(paths: Paths, base_url: str, *, engine: bool = True) -> DeckFactory:
+def deck_factory(paths: Paths, base_url: str, *, engine: bool = True,
+                 read_only: bool = False) -> DeckFactory:
     """A factory like the CLI's, on the installed cache."""
-    profile = demo_profile(base_url)
+    profile = fast_profile(base_url)
 
     def factory(name: str | None) -> Deck:
-        return open_deck(paths, profile, engine=engine)
+        return open_deck(paths, profile, engine=engine, read_only=read_only)
 
     return factory

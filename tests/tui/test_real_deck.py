@@ -80,7 +80,7 @@ async def test_refresh_on_the_sandbox_keeps_the_cursor(real_app: MakeApp) -> Non
         await pilot.pause()
         events = active(app)
         biggest = max(range(events.table.row_count),
-                      key=lambda i: events.table.row_at(i).registrants or 0)
+                      key=lambda i: getattr(events.table.row_at(i), "registrants", 0) or 0)
         events.table.cursor_row = biggest
         await pilot.press("enter")
         await pilot.pause()
@@ -147,7 +147,7 @@ async def test_meeting_drill_down_fetches_attendees(real_app: MakeApp) -> None:
         await pilot.press("2", "h", "w", "w")
         await pilot.pause()
         pane = active(app)
-        rows = [pane.table.row_at(i) for i in range(pane.table.row_count)]
+        rows: list[Any] = [pane.table.row_at(i) for i in range(pane.table.row_count)]
         target = next(i for i, row in enumerate(rows)
                       if row.provider.value == "goto_meeting" and row.num_attendees)
         pane.table.cursor_row = target
@@ -172,7 +172,7 @@ async def test_f_fetches_a_trainings_sessions(real_app: MakeApp) -> None:
         await pilot.press("3")
         await pilot.pause()
         pane = active(app)
-        rows = [pane.table.row_at(i) for i in range(pane.table.row_count)]
+        rows: list[Any] = [pane.table.row_at(i) for i in range(pane.table.row_count)]
         pane.table.cursor_row = next(i for i, row in enumerate(rows)
                                      if str(row.kind) == "training")
         await pilot.press("f")

@@ -53,8 +53,8 @@ def test_registrants_tab(snap_compare: Any, real_app: MakeApp) -> None:
 
 def test_registrants_pending_of_one_event(snap_compare: Any, real_app: MakeApp) -> None:
     """Drill-down from the big webinar (600 registrants) to its registrants, filtered
-    to pending (`s`), two rows marked (space), the breadcrumb showing the way back."""
-    press = ["3", *["j"] * 11, "enter", "s", "space", "space", SETTLE]
+    to pending (`v`), two rows marked (space), the breadcrumb showing the way back."""
+    press = ["3", *["j"] * 11, "enter", "v", "space", "space", SETTLE]
     assert snap_compare(real_app(), press=press, terminal_size=WIDE)
 
 
@@ -101,3 +101,46 @@ def test_error_dialog(snap_compare: Any, real_app: MakeApp) -> None:
             "showing what it cached."))
 
     assert snap_compare(real_app(), run_before=fail, press=[SETTLE], terminal_size=WIDE)
+
+
+def test_confirm_action_dialog(snap_compare: Any, real_app: MakeApp) -> None:
+    """The confirmation before approving every pending registrant of the big webinar
+    (`v`, `*`, `a`): the action and count, the event (Zoom webinar), the profile on its
+    accent, the first five people and "and N more"; above ten people the count must be
+    typed, so the Approve button is disabled and Cancel has the focus."""
+    press = ["3", *["j"] * 11, "enter", "v", "asterisk", "a", SETTLE]
+    assert snap_compare(real_app(), press=press, terminal_size=WIDE)
+
+
+def test_downloads_screen(snap_compare: Any, real_app: MakeApp) -> None:
+    """The downloads screen (`o`) with three downloads as the Deck reports them: one
+    running with its bar, size, speed and time left (a resumed one), one saved with its
+    path, one failed with the reason. The snapshots are fixed values posted through the
+    app's progress message, so speeds and times are the same on every run."""
+    from pathlib import Path
+
+    from tui.core.downloads import DownloadProgress, DownloadState
+
+    progress = [
+        DownloadProgress("rec-1", "Town hall – March.mp4", DownloadState.RUNNING,
+                         received=41_943_040, total=104_857_600, speed=2_621_440.0,
+                         resumed_from=10_485_760),
+        DownloadProgress("rec-2", "Weekly sync (audio only).m4a", DownloadState.DONE,
+                         received=5_242_880, total=5_242_880,
+                         path=Path("/home/me/Downloads/Weekly sync (audio only).m4a")),
+        DownloadProgress("rec-3", "Board review.mp4", DownloadState.FAILED,
+                         received=1_048_576, total=73_400_320,
+                         error="The connection dropped while downloading Board review.mp4; "
+                               "the partial file is kept and the next attempt resumes it."),
+    ]
+
+    async def downloads(pilot: Pilot[Any]) -> None:
+        from tui.screens.downloads import DownloadsScreen
+
+        app: Any = pilot.app
+        await app.push_screen(DownloadsScreen())
+        for each in progress:
+            app.post_message(app.DownloadProgressed(each))
+        await pilot.pause()
+
+    assert snap_compare(real_app(), run_before=downloads, press=[SETTLE], terminal_size=WIDE)

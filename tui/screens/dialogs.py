@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from tui.text import clean, literal
 
-_DIALOG_CSS = """
+DIALOG_CSS = """
 {name} {{
     align: center middle;
     background: $background 60%;
@@ -41,7 +41,7 @@ class ErrorDialog(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "dismiss", "Close", id="error-close"),
     ]
-    DEFAULT_CSS = _DIALOG_CSS.format(name="ErrorDialog") + """
+    DEFAULT_CSS = DIALOG_CSS.format(name="ErrorDialog") + """
     ErrorDialog > Vertical { border: thick $error; }
     """
 
@@ -67,7 +67,7 @@ class CopyDialog(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="copy-close"),
     ]
-    DEFAULT_CSS = _DIALOG_CSS.format(name="CopyDialog") + """
+    DEFAULT_CSS = DIALOG_CSS.format(name="CopyDialog") + """
     CopyDialog TextArea { height: 3; }
     """
 
@@ -123,7 +123,7 @@ class WindowDialog(ModalScreen[tuple[datetime, datetime] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="window-cancel"),
     ]
-    DEFAULT_CSS = _DIALOG_CSS.format(name="WindowDialog")
+    DEFAULT_CSS = DIALOG_CSS.format(name="WindowDialog")
 
     def __init__(self, now: datetime) -> None:
         super().__init__()

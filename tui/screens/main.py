@@ -51,7 +51,7 @@ class MainScreen(Screen[None]):
             Binding(str(n), f"show_tab('{tab}')", pane.TITLE, show=False, id=f"tab-{tab}")
             for n, (tab, pane) in enumerate(zip(TAB_IDS, PANES, strict=True), start=1)
         ],
-        Binding("backspace", "back", "Back", id="back"),
+        Binding("backspace", "back", "Back", show=False, id="back"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("R", "sync_all", "Sync all", show=False, id="sync-all"),
         Binding("e", "export", "Export CSV", show=False, id="export"),

@@ -31,6 +31,7 @@ class MeetingScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("backspace,escape", "app.pop_screen", "Back", id="meeting-back"),
         Binding("y", "copy", "Copy email", id="meeting-copy"),
+        Binding("D", "download", "Download recording", id="meeting-download"),
     ]
 
     def __init__(self, meeting: Any, *, trail: tuple[str, ...]) -> None:
@@ -70,6 +71,7 @@ class MeetingScreen(Screen[None]):
         table.set_source(SequenceSource(attendees, key=_attendee_key))
         self.query_one(DetailPanel).show(self.detail_obj, self.host.time_format)
         table.focus()
+        self.refresh_bindings()
         if self.meeting.kind == "historical":
             self._fetch_attendees()
 
@@ -94,10 +96,23 @@ class MeetingScreen(Screen[None]):
         table = self.query_one(VirtualTable)
         table.set_source(SequenceSource(tuple(event.detail.attendees), key=_attendee_key))
         self.query_one(DetailPanel).show(event.detail, self.host.time_format)
+        self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A failed fetch leaves the cached attendees; the app's safety net toasts it.
         self.host.worker_state_changed(event.worker)
+
+    def _recordings(self) -> tuple[Any, ...]:
+        return tuple(getattr(self.detail_obj, "recordings", ()) or ())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "download":
+            return bool(self._recordings())
+        return True
+
+    def action_download(self) -> None:
+        """Queue the meeting's recordings (all of its files)."""
+        self.host.queue_downloads(self._recordings())
 
     def action_copy(self) -> None:
         row = self.query_one(VirtualTable).cursor_value

@@ -40,6 +40,12 @@ def _readable_on(background: str) -> str:
     return "#000000" if colour.brightness > 0.55 else "#ffffff"
 
 
+def profile_badge(profile: str, accent: str | None) -> tuple[str, str]:
+    """A profile name on its accent colour, as a ``(text, style)`` part for `labelled`."""
+    colour = accent_colour(profile, accent)
+    return (f" {clean(profile)} ", f"bold {_readable_on(colour)} on {colour}")
+
+
 class DeckHeader(Static):
     """One line: profile, READ-ONLY, provider health, data age, time zone."""
 
@@ -94,11 +100,7 @@ class DeckHeader(Static):
         self.update(self._shown, layout=False)
 
     def _build(self, *, notes: bool, labels: bool, zone: bool) -> Content:
-        colour = accent_colour(self.profile, self.accent)
-        parts: list[str | tuple[str, str]] = [
-            (f" {clean(self.profile)} ", f"bold {_readable_on(colour)} on {colour}"),
-            " ",
-        ]
+        parts: list[str | tuple[str, str]] = [profile_badge(self.profile, self.accent), " "]
         if self.read_only:
             parts += [(" READ-ONLY ", "bold $text-warning on $warning-muted"), " "]
         if self.offline:

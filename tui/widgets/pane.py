@@ -8,11 +8,11 @@ workers) and end with `reload()`, which keeps the cursor on the same row by key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -25,56 +25,17 @@ from tui.core.errors import MeetdeckError
 from tui.core.sync_types import Scope, ScopeKind
 from tui.text import labelled
 from tui.widgets.detail import DetailPanel
-from tui.widgets.formatting import Clock, TimeFormat
+from tui.widgets.pane_types import DeckHost, PaneScope
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
     from tui.core.service import Deck, ViewQuery
     from tui.core.service_types import ListView
 
+__all__ = ["DeckHost", "EntityPane", "PaneScope"]
+
 FILTER_DEBOUNCE = 0.08
 DETAIL_DEBOUNCE = 0.12
-
-
-class DeckHost(Protocol):
-    """What a pane needs from the app."""
-
-    time_format: TimeFormat
-    clock: Clock
-
-    @property
-    def deck(self) -> Deck: ...
-
-    def show_error(self, error: BaseException) -> None: ...
-
-    def copy_text(self, text: str, what: str) -> None: ...
-
-    def export_view(self, view: ListView[Any], kind: str) -> None: ...
-
-    def worker_state_changed(self, worker: Worker[Any]) -> None: ...
-
-    async def prepare_sync(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class PaneScope:
-    """A drill-down narrowing: the rows of one organizer or one event.
-
-    Attributes:
-        label: What the breadcrumb shows (an API name; shown literally).
-        organizer_key: Meetings and events of this organizer.
-        event_key: Registrants (or recordings) of this event.
-        provider: The event's provider (for a registrants refresh).
-        event_kind: The event's kind (for a registrants refresh).
-        trail: The breadcrumb that led here, before `label`.
-    """
-
-    label: str
-    organizer_key: str | None = None
-    event_key: str | None = None
-    provider: Any = None
-    event_kind: Any = None
-    trail: tuple[str, ...] = ()
 
 
 class EntityPane(Vertical):
@@ -83,7 +44,7 @@ class EntityPane(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "start_filter", "Filter", id="filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
-        Binding("d", "toggle_detail", "Details", show=False, id="details"),
+        Binding("i", "toggle_detail", "Details", show=False, id="details"),
         Binding("y", "copy(0)", "Copy", id="copy"),
         Binding("Y", "copy(1)", "Copy ID", show=False, id="copy-id"),
     ]
@@ -109,6 +70,10 @@ class EntityPane(Vertical):
     REFRESH_KINDS: ClassVar[tuple[ScopeKind, ...]] = ()
     """What `r` refreshes when the pane is not scoped."""
     MARKABLE: ClassVar[bool] = False
+    OPENABLE: ClassVar[bool] = True
+    """Whether Enter on a row leads somewhere (a drill-down)."""
+    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+    """Actions that write: hidden and refused (with a toast) in a read-only profile."""
 
     class DrillRequested(Message):
         """Enter on a row that leads somewhere (an organizer's meetings, an event's
@@ -121,6 +86,14 @@ class EntityPane(Vertical):
 
     class BackRequested(Message):
         """Esc with nothing to clear: go back one drill-down level."""
+
+    class StartUrlFetched(Message):
+        """A host start link arrived (`s`); it lives in this message and the dialog only."""
+
+        def __init__(self, start: Any, what: str) -> None:
+            super().__init__()
+            self.start = start
+            self.what = what
 
     class ViewLoaded(Message):
         """The pane (re)read its rows: the header shows their age."""
@@ -136,6 +109,7 @@ class EntityPane(Vertical):
         self.filter_text = ""
         self.scope: PaneScope | None = None
         self.view: ListView[Any] | None = None
+        self.last_query: ViewQuery | None = None
         self.loaded = False
         self.syncing = False
         self._filter_timer: Timer | None = None
@@ -157,7 +131,8 @@ class EntityPane(Vertical):
         yield Static("", classes="pane--status", markup=False)
         with Horizontal():
             yield VirtualTable(self.COLUMNS, time_format=self.host.time_format,
-                               markable=self.MARKABLE, placeholder="Loading\u2026")
+                               markable=self.MARKABLE, openable=self.OPENABLE,
+                               placeholder="Loading\u2026")
             yield DetailPanel()
 
     # -- what subclasses say -----------------------------------------------------
@@ -204,6 +179,10 @@ class EntityPane(Vertical):
         email = getattr(row, "email", None)
         return (str(email or row.key), str(row.key))
 
+    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+        """What `s` fetches a start link for: (kind, key, provider, title), or None."""
+        return None
+
     def breadcrumb(self) -> tuple[str, ...]:
         """Where this pane is: the drill-down trail, then its own title."""
         if self.scope is None:
@@ -233,7 +212,8 @@ class EntityPane(Vertical):
             self.table.columns = list(columns)
             self.table.clear_line_cache()
         try:
-            self.view = self.make_view(self.host.deck, self.build_query())
+            self.last_query = self.build_query()
+            self.view = self.make_view(self.host.deck, self.last_query)
             self.table.placeholder = self.placeholder()
             # The table counts the rows (one COUNT per load) and keeps the cursor.
             self.table.set_source(self.view, keep_cursor=keep_cursor)
@@ -314,9 +294,47 @@ class EntityPane(Vertical):
             self.post_message(self.BackRequested())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "clear_filter":
-            return True
+        if action in self.WRITE_ACTIONS and self.host.deck.read_only:
+            return False
+        if action == "start_url":
+            return self.START_URLS
         return True
+
+    START_URLS: ClassVar[bool] = False
+    """Whether `s` fetches host start links for this pane's rows."""
+
+    def on_key(self, event: events.Key) -> None:
+        """A write key whose binding is hidden (read-only, or the provider cannot do it)
+        does nothing by itself: say why here instead."""
+        if not self.WRITE_ACTIONS or self.app.focused is not self.table:
+            return
+        from textual.actions import parse
+
+        bindings = self._bindings.copy()
+        bindings.apply_keymap(getattr(self.app, "_keymap", {}))
+        for binding in bindings.key_to_bindings.get(event.key, ()):
+            _, name, parameters = parse(binding.action)
+            if name in self.WRITE_ACTIONS and not self.check_action(name, parameters):
+                event.stop()
+                event.prevent_default()
+                self.explain_hidden(name, parameters, binding.description or name)
+                return
+
+    def explain_hidden(self, action: str, parameters: tuple[object, ...], what: str) -> None:
+        """Why the hidden write key `what` did nothing (default: the profile is read-only)."""
+        if self.host.deck.read_only:
+            self.refuse_read_only(what)
+
+    def refuse_read_only(self, what: str) -> None:
+        """Toast why a write key does nothing: the profile is read-only."""
+        profile = self.host.deck.profile_name
+        self.app.notify(f"Profile {profile} is read-only, so {what.lower()} is off and "
+                        "nothing was sent.", title="Read-only", severity="warning",
+                        markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker messages do not bubble: hand them to the app's one safety net.
+        self.host.worker_state_changed(event.worker)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -383,6 +401,29 @@ class EntityPane(Vertical):
             return
         value = self.copy_values(row)[which]
         self.host.copy_text(value, "ID" if value == str(row.key) else "email")
+
+    # -- start links -------------------------------------------------------------
+
+    def action_start_url(self) -> None:
+        row = self.table.cursor_value
+        target = self.start_target(row) if row is not None else None
+        if target is None:
+            return
+        kind, key, provider, what = target
+        self.app.notify(f"Fetching the host start link of {what}…", markup=False,
+                        timeout=3)
+        self._fetch_start_url(kind, key, provider, what)
+
+    @work(group="start-url", exclusive=True, exit_on_error=False)
+    async def _fetch_start_url(self, kind: str, key: str, provider: Any, what: str) -> None:
+        await self.host.prepare_sync()
+        start = await self.host.deck.start_url(kind, key, provider=provider)
+        self.post_message(self.StartUrlFetched(start, what))
+
+    @on(StartUrlFetched)
+    def _start_url_fetched(self, event: StartUrlFetched) -> None:
+        event.stop()
+        self.host.show_start_url(event.start, event.what)
 
     def with_scope_fields(self, query: ViewQuery, **changes: Any) -> ViewQuery:
         """`query` with some fields changed (a helper for subclasses)."""

@@ -7,26 +7,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from tui.core.models import MeetingKind, RegistrantStatus
-from tui.core.sync_types import Scope, ScopeKind
+from tui.core.models import MeetingKind, Provider
+from tui.core.sync_types import ScopeKind
 from tui.widgets import columns
 from tui.widgets.pane import EntityPane, PaneScope
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.registrants_pane import RegistrantsPane
 
 if TYPE_CHECKING:
     from tui.core.service import Deck, ViewQuery
     from tui.core.service_types import ListView
 
 WINDOWS = (7, 30, 90, 180)
-STATUS_CYCLE: tuple[RegistrantStatus | None, ...] = (
-    None,
-    RegistrantStatus.PENDING,
-    RegistrantStatus.APPROVED,
-    RegistrantStatus.DENIED,
-)
+START = Binding("s", "start_url", "Start link", id="start-url")
 
 
 class OrganizersPane(EntityPane):
@@ -54,11 +50,13 @@ class MeetingsPane(EntityPane):
         Binding("h", "toggle_kind", "Upcoming/Past", id="upcoming-historical"),
         Binding("w", "cycle_window", "Window", id="window"),
         Binding("W", "custom_window", "Custom window", show=False, id="custom-window"),
+        START,
     ]
 
     TITLE = "Meetings"
     KIND = "meetings"
     COLUMNS = columns.MEETINGS
+    START_URLS = True
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -95,6 +93,9 @@ class MeetingsPane(EntityPane):
 
     def can_drill(self, row: Any) -> bool:
         return True
+
+    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+        return ("meeting", row.key, row.provider, row.subject or f"meeting {row.key}")
 
     def mode_text(self) -> str:
         label = "Upcoming" if self.meeting_kind is MeetingKind.UPCOMING else "Historical"
@@ -133,6 +134,7 @@ class EventsPane(EntityPane):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "fetch_detail", "Fetch sessions", id="fetch-sessions"),
+        START,
     ]
 
     TITLE = "Trainings & Webinars"
@@ -140,6 +142,7 @@ class EventsPane(EntityPane):
     KIND = "events"
     COLUMNS = columns.EVENTS
     REFRESH_KINDS = (ScopeKind.EVENTS,)
+    START_URLS = True
 
     class DetailFetched(Message):
         """A training's sessions and attendance arrived (from `f`)."""
@@ -167,8 +170,11 @@ class EventsPane(EntityPane):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.host.worker_state_changed(event.worker)
-        if event.state is WorkerState.ERROR:
+        if event.state is WorkerState.ERROR and event.worker.group == "detail":
             self.show_detail()
+
+    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+        return (str(row.kind), row.key, row.provider, row.title or f"event {row.key}")
 
     def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
         return deck.events(query)
@@ -183,73 +189,19 @@ class EventsPane(EntityPane):
         return (str(row.key), str(row.key))
 
 
-class RegistrantsPane(EntityPane):
-    """Registrants, usually of one event; `s` cycles the status filter."""
+class RecordingsPane(EntityPane):
+    """Recordings of trainings, meetings and Zoom meetings; `D` downloads one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "cycle_status", "Status", id="status-filter"),
+        Binding("D", "download", "Download", id="download"),
     ]
-
-    TITLE = "Registrants"
-    KIND = "registrants"
-    COLUMNS = columns.REGISTRANTS
-    REFRESH_KINDS = (ScopeKind.REGISTRANTS,)
-    MARKABLE = True
-
-    class Marked(Message):
-        """Registrants were marked or unmarked (for batch actions)."""
-
-        def __init__(self, pane: RegistrantsPane, count: int) -> None:
-            super().__init__()
-            self.pane = pane
-            self.count = count
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.status: RegistrantStatus | None = None
-
-    def build_query(self) -> ViewQuery:
-        return self.with_scope_fields(super().build_query(), status=self.status)
-
-    def visible_columns(self) -> list[Column]:
-        # One event's registrants need no event column.
-        scoped = self.scope is not None and self.scope.event_key is not None
-        return [c for c in self.COLUMNS if not (scoped and c.key == "event")]
-
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
-        return deck.registrants(query)
-
-    def detail_of(self, row: Any) -> Any:
-        return self.host.deck.detail(
-            "registrant", row.key, provider=row.provider, event_key=row.event_key
-        )
-
-    def refresh_scope(self) -> Scope | None:
-        """The one event's registrants, when the pane is scoped to an event."""
-        scope = self.scope
-        if scope is None or scope.event_key is None or scope.provider is None:
-            return None
-        return Scope.registrants(scope.provider, scope.event_kind, scope.event_key)
-
-    def mode_text(self) -> str:
-        return f"status: {self.status.value if self.status else 'all'}"
-
-    def action_cycle_status(self) -> None:
-        index = STATUS_CYCLE.index(self.status)
-        self.status = STATUS_CYCLE[(index + 1) % len(STATUS_CYCLE)]
-        self.load(keep_cursor=True)
-
-    def on_virtual_table_marks_changed(self, event: VirtualTable.MarksChanged) -> None:
-        self.post_message(self.Marked(self, event.count))
-
-
-class RecordingsPane(EntityPane):
-    """Recordings of trainings, meetings and Zoom meetings."""
 
     TITLE = "Recordings"
     KIND = "recordings"
     COLUMNS = columns.RECORDINGS
-    REFRESH_KINDS = (ScopeKind.RECORDINGS,)
+    OPENABLE = False
+    # GoTo Meeting recordings come with the historical meetings report.
+    REFRESH_KINDS = (ScopeKind.RECORDINGS, ScopeKind.HISTORICAL)
 
     def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
         return deck.recordings(query)
@@ -257,15 +209,79 @@ class RecordingsPane(EntityPane):
     def copy_values(self, row: Any) -> tuple[str, str]:
         return (str(row.key), str(row.key))
 
+    def action_download(self) -> None:
+        row = self.table.cursor_value
+        if row is not None:
+            self.host.queue_downloads([row])
+
 
 class SupportPane(EntityPane):
-    """GoTo Assist (Seeit) support sessions."""
+    """GoTo Assist (Seeit) support sessions; `n` creates one, `s` fetches its link."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        START,
+        Binding("n", "new_session", "New session", id="new-session"),
+    ]
 
     TITLE = "Support sessions"
     SHORT_TITLE = "Support"
     KIND = "support sessions"
     COLUMNS = columns.SUPPORT
+    OPENABLE = False
     REFRESH_KINDS = (ScopeKind.SUPPORT,)
+    START_URLS = True
+    WRITE_ACTIONS = frozenset({"new_session"})
+
+    class SessionCreated(Message):
+        """A support session was created; its start link comes with it (or None)."""
+
+        def __init__(self, created: Any) -> None:
+            super().__init__()
+            self.created = created
+
+    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+        return ("support_session", row.key, Provider.GOTO_ASSIST,
+                f"support session {row.support_key}")
+
+    def action_new_session(self) -> None:
+        deck = self.host.deck
+        if deck.read_only:
+            self.refuse_read_only("New session")
+            return
+        from tui.screens.confirm import ConfirmDialog
+        from tui.widgets.header import profile_badge
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.notify("Creating a support session…", markup=False, timeout=3)
+                self._create_session()
+            else:
+                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
+
+        self.app.push_screen(ConfirmDialog(
+            "Create a GoTo Assist support session?",
+            [Content.assemble("Profile: ", profile_badge(deck.profile_name, deck.accent)),
+             "A new remote support session is created in GoTo Assist (Seeit); you can "
+             "start it from the host link shown next."],
+            "Create session"), confirmed)
+
+    @work(group="actions", exit_on_error=False)
+    async def _create_session(self) -> None:
+        await self.host.prepare_sync()
+        created = await self.host.deck.create_support_session()
+        self.post_message(self.SessionCreated(created))
+
+    def on_support_pane_session_created(self, event: SessionCreated) -> None:
+        session = event.created.session
+        self.reload()
+        self.table.move_to_key(session.key)
+        self.app.notify(f"Created support session {session.support_key}.", title="Done",
+                        markup=False, timeout=6)
+        what = f"support session {session.support_key}"
+        if event.created.start_url is not None:
+            self.host.show_start_url(event.created.start_url, what)
+        else:
+            self._fetch_start_url("support_session", session.key, Provider.GOTO_ASSIST, what)
 
     def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
         return deck.support_sessions(query)

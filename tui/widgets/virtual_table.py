@@ -146,6 +146,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         time_format: TimeFormat | None = None,
         key: Callable[[Any], str] = row_key,
         markable: bool = False,
+        openable: bool = True,
         placeholder: str = "No rows.",
         name: str | None = None,
         id: str | None = None,
@@ -156,13 +157,16 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.time_format = time_format or TimeFormat()
         self.key_of = key
         self.markable = markable
+        self.openable = openable
+        """Whether Enter leads somewhere (shown in the footer only then)."""
         self.placeholder = placeholder
         self._source: RowSource[Any] | None = None
         self._count = 0
         self._pages: OrderedDict[int, Sequence[Any]] = OrderedDict()
         self._lines: LRUCache[tuple[int, bool, bool, int], Strip] = LRUCache(256)
         self._layout: tuple[int, list[tuple[Column, int]]] = (-1, [])
-        self._marks: set[str] = set()
+        # Marked rows by key (in marking order); after `*`, the rows NOT marked.
+        self._marks: dict[str, Any] = {}
         self._marks_inverted = False
         self.page_queries = 0
         """How many pages were read from the source (for tests and benchmarks)."""
@@ -262,26 +266,42 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             return max(0, self._count - len(self._marks))
         return len(self._marks)
 
+    @property
+    def marks_all(self) -> bool:
+        """True after `*`: every row of the source is marked except those unmarked since."""
+        return self._marks_inverted
+
     def marked_keys(self, limit: int = 10_000) -> list[str]:
-        """Keys of the marked rows (read page by page when all are marked)."""
+        """Keys of the marked rows, sorted (at most `limit`)."""
+        return sorted(self.key_of(row) for row in self.marked_rows())[:limit]
+
+    def marked_rows(self) -> list[Any]:
+        """The marked rows: in marking order, or in the source's order after `*`.
+
+        After `*` the source is read once for all its rows (one query, no widgets):
+        marking a 100,000-row view costs nothing until an action asks for its rows.
+        """
         if not self._marks_inverted:
-            return sorted(self._marks)[:limit]
-        keys: list[str] = []
-        for index in range(self._count):
-            row = self.row_at(index)
-            if row is not None and self.key_of(row) not in self._marks:
-                keys.append(self.key_of(row))
-                if len(keys) >= limit:
-                    break
-        return keys
+            return list(self._marks.values())
+        if self._source is None:
+            return []
+        rows = self._source.rows(0, self._count)
+        return [row for row in rows if self.key_of(row) not in self._marks]
+
+    def set_marked(self, rows: Sequence[Any]) -> None:
+        """Mark exactly `rows` (e.g. the people an action could not process)."""
+        self._marks = {self.key_of(row): row for row in rows}
+        self._marks_inverted = False
+        self._marks_changed()
 
     def clear_marks(self) -> None:
         """Unmark every row."""
-        self._marks.clear()
-        self._marks_inverted = False
+        self.set_marked(())
+
+    def _marks_changed(self) -> None:
         self._lines.clear()
         self.refresh()
-        self.post_message(self.MarksChanged(self, 0))
+        self.post_message(self.MarksChanged(self, self.mark_count))
 
     # -- actions ---------------------------------------------------------------
 
@@ -310,7 +330,8 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         if not self.markable or row is None:
             return
         key = self.key_of(row)
-        self._marks.symmetric_difference_update({key})
+        if self._marks.pop(key, None) is None:
+            self._marks[key] = row
         self._lines.clear()
         self.post_message(self.MarksChanged(self, self.mark_count))
         self._move(self.cursor_row + 1, force_paint=True)
@@ -321,13 +342,13 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         everything = self._marks_inverted and not self._marks
         self._marks.clear()
         self._marks_inverted = not everything
-        self._lines.clear()
-        self.refresh()
-        self.post_message(self.MarksChanged(self, self.mark_count))
+        self._marks_changed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("toggle_mark", "mark_all"):
             return self.markable
+        if action == "select":
+            return self.openable
         return True
 
     # -- cursor ----------------------------------------------------------------

@@ -1,0 +1,382 @@
+"""Writes from the TUI on the real Deck and a sandbox of its own: approve / deny /
+cancel through the confirmation dialog, read-only mode, GoTo Training's admin site,
+start links, recording downloads and support sessions.
+
+These tests change the sandbox, so the module starts its own small one (40
+registrants in the big webinar) instead of sharing the session's; each test still gets
+a fresh copy of the synced cache. What was sent is read back from the sandbox's
+request log and state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.tui.realdeck import DemoCache, deck_factory, fixed_clock, synced_demo
+from tests.tui.screen_text import screen_lines, screen_text, toasts
+from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.core.models import Provider
+from tui.screens.main import MainScreen
+from tui.widgets.pane import EntityPane
+
+MakeApp = Callable[..., MeetdeckApp]
+WRITES = ("PUT", "POST", "PATCH", "DELETE")
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCache]:
+    with synced_demo(tmp_path_factory.mktemp("actions"), registrants=40) as cache:
+        yield cache
+
+
+@pytest.fixture
+def make_app(sandbox: DemoCache, tmp_path: Any) -> MakeApp:
+    def make(*, read_only: bool = False) -> MeetdeckApp:
+        paths = sandbox.install(tmp_path / "home")
+        factory = deck_factory(paths, sandbox.base_url, read_only=read_only)
+        options = UiOptions(sync_on_start=False, timezone="UTC",
+                            download_dir=tmp_path / "downloads")
+        return build_app(factory, options, clock=fixed_clock)
+
+    return make
+
+
+class Control:
+    """The sandbox's control API: its state and its request log."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def _get(self, path: str, **params: Any) -> Any:
+        response = httpx.get(f"{self.base_url}{path}", params=params, timeout=5)
+        response.raise_for_status()
+        return response.json()
+
+    def statuses(self, event_key: str) -> dict[str, str]:
+        """registrant id -> status in the sandbox, for one event."""
+        return dict(self._get("/_sandbox/state", event=event_key)["registrants"])
+
+    def state(self) -> Any:
+        return self._get("/_sandbox/state")
+
+    def last_seq(self) -> int:
+        return int(self._get("/_sandbox/requests", limit=1)["last_seq"])
+
+    def writes_since(self, seq: int) -> list[str]:
+        """Write calls (method and path) made after `seq`, OAuth excluded."""
+        entries = self._get("/_sandbox/requests", since=seq)["requests"]
+        return [f"{e['method']} {e['path']}" for e in entries
+                if e["method"] in WRITES and "/oauth/" not in e["path"]]
+
+    def fault(self, **rule: Any) -> None:
+        httpx.post(f"{self.base_url}/_sandbox/faults", json=rule, timeout=5).raise_for_status()
+
+    def clear_faults(self) -> None:
+        httpx.delete(f"{self.base_url}/_sandbox/faults", timeout=5).raise_for_status()
+
+
+@pytest.fixture
+def control(sandbox: DemoCache) -> Control:
+    return Control(sandbox.base_url)
+
+
+def main(app: MeetdeckApp) -> MainScreen:
+    screen = app.screen_stack[0] if not isinstance(app.screen, MainScreen) else app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def active(app: MeetdeckApp) -> EntityPane:
+    return main(app).active_pane
+
+
+def rows(pane: EntityPane) -> list[Any]:
+    return [pane.table.row_at(i) for i in range(pane.table.row_count)]
+
+
+async def open_event(pilot: Any, app: MeetdeckApp, pick: Callable[[Any], bool]) -> EntityPane:
+    """Tab 3, the first event `pick` accepts, Enter: its registrants pane."""
+    await pilot.press("3")
+    await pilot.pause()
+    events = active(app)
+    events.table.cursor_row = next(i for i, row in enumerate(rows(events)) if pick(row))
+    await pilot.press("enter")
+    await pilot.pause()
+    pane = active(app)
+    assert pane.KIND == "registrants"
+    return pane
+
+
+def zoom_webinar_with_pending(minimum: int, total_at_most: int = 10**9) -> Callable[[Any], bool]:
+    def pick(row: Any) -> bool:
+        return (row.provider is Provider.ZOOM and str(row.kind) == "webinar"
+                and (row.pending or 0) >= minimum and (row.registrants or 0) <= total_at_most)
+
+    return pick
+
+
+async def settle(app: MeetdeckApp, pilot: Any) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_mark_and_approve_three_through_the_dialog(make_app: MakeApp,
+                                                        control: Control) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        pane = await open_event(pilot, app, zoom_webinar_with_pending(3, total_at_most=30))
+        await pilot.press("v")  # pending only
+        await pilot.pause()
+        targets = [row.key for row in rows(pane)[:3]]
+        event_key = rows(pane)[0].event_key
+        before = control.statuses(event_key)
+        assert all(before[key] == "pending" for key in targets)
+        await pilot.press("space", "space", "space", "a")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Approve 3 registrants?" in text
+        assert "Profile:  demo" in text and "(Zoom webinar)" in text
+        assert rows(pane)[0].email in text
+        assert app.focused is not None and app.focused.id == "cancel"
+        await pilot.press("tab", "enter")  # the Approve button
+        await settle(app, pilot)
+        after = control.statuses(event_key)
+        assert {k for k in after if after[k] != before[k]} == set(targets)
+        assert all(after[key] == "approved" for key in targets)
+        # The table changed at once (pending view: they left it), marks are gone.
+        assert not set(targets) & {row.key for row in rows(pane)}
+        assert pane.table.mark_count == 0
+        assert any("3 registrants approved" in t for t in toasts(app)), toasts(app)
+
+
+async def test_enter_in_the_dialog_cancels_and_sends_nothing(make_app: MakeApp,
+                                                            control: Control) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        pane = await open_event(pilot, app, zoom_webinar_with_pending(1))
+        seq = control.last_seq()
+        await pilot.press("x")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmActionDialog"
+        await pilot.press("enter")  # Cancel has the focus
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert control.writes_since(seq) == []
+        assert pane.table.row_count == len(rows(pane)) > 0
+        assert any("nothing was sent" in t for t in toasts(app))
+
+
+async def test_more_than_ten_needs_the_typed_count(make_app: MakeApp,
+                                                   control: Control) -> None:
+    from textual.widgets import Button
+
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        pane = await open_event(pilot, app, zoom_webinar_with_pending(11))
+        await pilot.press("v", "asterisk")  # every pending registrant of the view
+        await pilot.pause()
+        targets = [row.key for row in rows(pane)]
+        event_key = rows(pane)[0].event_key
+        count = len(targets)
+        assert count > 10 and pane.table.mark_count == count
+        seq = control.last_seq()
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        confirm: Any = dialog.query_one("#confirm", Button)
+        assert confirm.disabled and f"type {count} to confirm" in screen_text(app)
+        await pilot.press("enter")  # Cancel still has the focus: the button is disabled
+        await pilot.pause()
+        assert app.screen is not dialog and control.writes_since(seq) == []
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        confirm = dialog.query_one("#confirm", Button)
+        await pilot.press("tab")  # the box (the disabled button takes no focus)
+        assert app.focused is not None and app.focused.id == "typed-count"
+        await pilot.press(*str(count + 1), "enter")
+        await pilot.pause()
+        assert confirm.disabled and app.screen is dialog
+        await pilot.press("backspace", "backspace", "backspace", *str(count))
+        await pilot.pause()
+        assert not confirm.disabled
+        assert control.writes_since(seq) == []  # typing sent nothing
+        await pilot.press("enter", "enter")  # to the button, then press it
+        await settle(app, pilot)
+        after = control.statuses(event_key)
+        assert all(after[key] == "approved" for key in targets)
+        writes = control.writes_since(seq)
+        assert writes and all(w.startswith("PUT ") for w in writes)
+        assert pane.table.row_count == 0  # none pending any more
+        assert pane.table.mark_count == 0
+
+
+async def test_partial_failure_lists_who_failed_and_keeps_them_marked(
+    make_app: MakeApp, control: Control, sandbox: DemoCache
+) -> None:
+    app = make_app()
+    big = str(control.state()["zoom"]["big_webinar_id"])
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        pane = await open_event(pilot, app, lambda row: row.key == big)
+        await pilot.press("asterisk")
+        await pilot.pause()
+        people = rows(pane)
+        assert len(people) > 30  # two requests of 30 at most
+        # The first request fails; the second goes through.
+        control.fault(error_status=503, remaining=1,
+                      match={"method": "PUT", "path": "registrants/status"})
+        try:
+            await pilot.press("d")
+            await pilot.pause()
+            await pilot.press("tab", *str(len(people)), "enter", "enter")
+            await settle(app, pilot)
+        finally:
+            control.clear_faults()
+        after = control.statuses(big)
+        denied = {row.key for row in people[30:]}
+        assert {k for k in denied if after[k] == "denied"} == denied
+        assert all(after[row.key] != "denied" or row.status.value == "denied"
+                   for row in people[:30])
+        assert type(app.screen).__name__ == "ActionResultDialog"
+        text = screen_text(app)
+        assert f"{len(denied)} of {len(people)} registrants denied" in text
+        assert people[0].email in text
+        # Only the failed ones stay marked; the cache already says who was denied.
+        assert pane.table.mark_count == 30
+        by_key = {row.key: row for row in rows(pane)}
+        assert all(by_key[key].status.value == "denied" for key in denied)
+
+
+async def test_goto_training_approval_points_to_the_admin_site(make_app: MakeApp,
+                                                              control: Control) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        pane = await open_event(pilot, app, lambda row: row.provider is Provider.GOTO_TRAINING
+                                and (row.registrants or 0) > 0)
+        seq = control.last_seq()
+        assert "Approve" not in screen_lines(app)[-1]  # not offered in the footer
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert any("approvals happen in its admin site" in t and "Press m" in t
+                   for t in toasts(app)), toasts(app)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert app.clipboard.startswith("http")
+        assert control.writes_since(seq) == []
+        assert pane.table.row_count > 0
+
+
+async def test_read_only_hides_and_refuses_writes(make_app: MakeApp, control: Control) -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_event(pilot, app, zoom_webinar_with_pending(1))
+        footer = screen_lines(app)[-1]
+        assert "Approve" not in footer and "Deny" not in footer and "Mark" in footer
+        seq = control.last_seq()
+        for key in ("a", "d", "x"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+        await pilot.press("6")
+        await pilot.pause()
+        assert "New session" not in screen_lines(app)[-1]
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        refusals = [t for t in toasts(app) if t.startswith("Read-only:")]
+        assert len(refusals) == 4 and all("read-only" in t for t in refusals), toasts(app)
+        assert control.writes_since(seq) == []
+
+
+async def test_start_link_of_a_zoom_meeting_stays_out_of_toasts_and_logs(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        pane = active(app)
+        pane.table.cursor_row = next(i for i, row in enumerate(rows(pane))
+                                     if row.provider is Provider.ZOOM)
+        await pilot.press("s")
+        await settle(app, pilot)
+        dialog: Any = app.screen
+        assert type(dialog).__name__ == "StartUrlDialog"
+        url = dialog._start.url
+        text = screen_text(app)
+        assert "signs whoever holds it in as the host" in text
+        assert "Expires at" in text
+        assert url not in text  # shown only when asked
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == url
+        await pilot.press("v")
+        await pilot.pause()
+        assert url[:40] in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert all(url not in n.message and url not in n.title for n in app._notifications)
+        from tui.widgets.api_log import api_log_of
+
+        log = api_log_of(app.deck)
+        assert log is not None
+        entries = repr(log.recent(500))
+        assert "/zoom/v2/meetings/" in entries and url not in entries
+        log_file = app.deck.paths.api_log
+        assert not log_file.exists() or url not in log_file.read_text(encoding="utf-8")
+
+
+async def test_download_a_recording_and_follow_it(make_app: MakeApp, tmp_path: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        pane = active(app)
+        recording: Any = pane.table.cursor_value
+        await pilot.press("D")
+        await settle(app, pilot)
+        for _ in range(200):
+            done = [p for p in app.deck.downloads() if str(p.state) in ("done", "failed")]
+            if done:
+                break
+            await pilot.pause(0.05)
+        assert [str(p.state) for p in done] == ["done"], done
+        await pilot.press("o")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DownloadsScreen"
+        text = screen_text(app)
+        assert "saved" in text and "100%" in text, text
+        assert done[0].path is not None and done[0].path.parent == tmp_path / "downloads"
+        assert done[0].path.stat().st_size > 0
+        assert recording.key == done[0].key
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_new_support_session_is_confirmed_then_offers_its_link(
+    make_app: MakeApp, control: Control
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        pane = active(app)
+        before = pane.table.row_count
+        sessions = control.state()["goto"]["counts"]["seeit_sessions"]
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Create a GoTo Assist support session?" in screen_text(app)
+        assert app.focused is not None and app.focused.id == "cancel"
+        await pilot.press("tab", "enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "StartUrlDialog"
+        assert "support session" in screen_text(app)
+        assert control.state()["goto"]["counts"]["seeit_sessions"] == sessions + 1
+        assert pane.table.row_count == before + 1

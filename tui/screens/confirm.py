@@ -1,0 +1,218 @@
+"""Dialogs around a write: the confirmation before it and the outcome after it.
+
+Nothing is sent without `ConfirmActionDialog` (registrant approve / deny / cancel) or
+`ConfirmDialog` (creating a support session) returning a confirmation. Both put the
+focus on Cancel, so an Enter pressed out of habit sends nothing; above ten people the
+count must be typed before the confirm button enables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tui.screens.dialogs import DIALOG_CSS
+from tui.text import clean, literal
+from tui.widgets.header import profile_badge
+
+if TYPE_CHECKING:
+    from tui.core.models import ActionOutcome, ActionResult
+    from tui.core.service_types import ActionPlan
+
+#: How many failures the result dialog lists before "and N more".
+MAX_FAILURES_SHOWN = 50
+
+_VERBS = {"approve": "Approve", "deny": "Deny", "cancel": "Cancel the registration of"}
+_DONE = {"approve": "approved", "deny": "denied", "cancel": "cancelled"}
+_BUTTON_CSS = """
+    & .dialog--buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    & .dialog--buttons Button { margin: 0 0 0 2; }
+"""
+
+
+def people(count: int) -> str:
+    """ "1 registrant" or "N registrants"."""
+    return "1 registrant" if count == 1 else f"{count:,} registrants"
+
+
+def event_label(plan: ActionPlan) -> str:
+    """The event as the dialog names it: its title and kind (provider)."""
+    title = clean(plan.event_title) if plan.event_title else f"event {plan.event_key}"
+    return f"{title} ({plan.provider.label} {plan.event_kind.value})"
+
+
+class ConfirmActionDialog(ModalScreen[int | None]):
+    """Confirms a registrant action: what, on whom, for which event, in which profile.
+
+    Dismisses with the typed count (or 0 when none was needed) to go ahead, or None to
+    cancel. Cancel has the focus; Esc cancels.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="confirm-cancel"),
+    ]
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmActionDialog") + """
+    ConfirmActionDialog > Vertical { border: thick $warning; }
+    ConfirmActionDialog .confirm--people {
+        color: $text-muted; margin: 1 0 0 2; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    ConfirmActionDialog Input { margin-top: 1; }
+    """ + "ConfirmActionDialog {" + _BUTTON_CSS + "}"
+
+    def __init__(self, plan: ActionPlan, accent: str | None) -> None:
+        super().__init__()
+        self.plan = plan
+        self.accent = accent
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        verb = _VERBS.get(plan.action.value, plan.action.value.capitalize())
+        with Vertical():
+            yield Label(f"{verb} {people(plan.count)}?", classes="dialog--title",
+                        markup=False)
+            yield Static(Content.assemble("Event:   ", (event_label(plan), "bold")))
+            yield Static(Content.assemble("Profile: ", profile_badge(plan.profile, self.accent)))
+            lines = [clean(person) for person in plan.preview]
+            if plan.more:
+                lines.append(f"and {plan.more:,} more")
+            yield Static(Content("\n").join(Content(line) for line in lines),
+                         classes="confirm--people")
+            if plan.needs_typed_count:
+                yield Static(f"This changes {plan.count:,} people: type {plan.count} to "
+                             "confirm.", classes="dialog--hint", markup=False)
+                yield Input(placeholder=f"type {plan.count}", id="typed-count",
+                            restrict=r"[0-9]*", max_length=9)
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button(f"{verb.split()[0]} {plan.count:,}", variant="warning",
+                             id="confirm", disabled=plan.needs_typed_count)
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Input.Changed, "#typed-count")
+    def _typed(self, event: Input.Changed) -> None:
+        self.query_one("#confirm", Button).disabled = event.value != str(self.plan.count)
+
+    @on(Input.Submitted, "#typed-count")
+    def _typed_enter(self, event: Input.Submitted) -> None:
+        # Enter in the box moves to the (now enabled) button; it never confirms itself.
+        if event.value == str(self.plan.count):
+            self.query_one("#confirm", Button).focus()
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        if not self.plan.needs_typed_count:
+            self.dismiss(0)
+            return
+        typed = self.query_one("#typed-count", Input).value
+        if typed == str(self.plan.count):
+            self.dismiss(int(typed))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes / no question about a write; Cancel has the focus."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="confirm-write-cancel"),
+    ]
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog") + """
+    ConfirmDialog > Vertical { border: thick $warning; }
+    """ + "ConfirmDialog {" + _BUTTON_CSS + "}"
+
+    def __init__(self, title: str, lines: Sequence[Content | str], confirm: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+        self.confirm_label = confirm
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="dialog--title", markup=False)
+            for line in self.lines:
+                yield Static(line, markup=False) if isinstance(line, str) else Static(line)
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button(self.confirm_label, variant="warning", id="confirm")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def result_sentence(plan: ActionPlan, result: ActionResult) -> str:
+    """What happened, counting only what the service confirmed."""
+    done = _DONE.get(plan.action.value, "done")
+    ok = len(result.succeeded)
+    if ok == plan.count:
+        return f"{people(ok).capitalize()} {done} ({event_label(plan)})."
+    if ok == 0:
+        return f"Nothing was {done}: the service confirmed none of {people(plan.count)}."
+    return (f"{ok:,} of {people(plan.count)} {done}, as the service confirmed; "
+            f"{plan.count - ok:,} were not.")
+
+
+class ActionResultDialog(ModalScreen[None]):
+    """The outcome of an action where some people failed: who, and why."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "dismiss", "Close", id="result-close"),
+    ]
+    DEFAULT_CSS = DIALOG_CSS.format(name="ActionResultDialog") + """
+    ActionResultDialog > Vertical { border: thick $error; }
+    ActionResultDialog VerticalScroll { height: auto; max-height: 16; margin-top: 1; }
+    """
+
+    def __init__(self, plan: ActionPlan, result: ActionResult) -> None:
+        super().__init__()
+        self.plan = plan
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        names = {r.key: (f"{r.name} <{r.email}>" if r.name else r.email)
+                 for r in self.plan.registrants}
+        failed: tuple[ActionOutcome, ...] = self.result.failed
+        with Vertical():
+            yield Label("Some people were not processed", classes="dialog--title",
+                        markup=False)
+            yield Static(result_sentence(self.plan, self.result), markup=False)
+            if self.result.note:
+                yield Static(literal(self.result.note, multiline=True), classes="dialog--hint")
+            with VerticalScroll():
+                for outcome in failed[:MAX_FAILURES_SHOWN]:
+                    who = names.get(outcome.target_key, outcome.target_key)
+                    yield Static(Content.assemble(
+                        ("\u2717 ", "$text-error"), (clean(who), "bold"), "\n    ",
+                        (clean(outcome.message or "No reason given."), "$text-muted")))
+                if len(failed) > MAX_FAILURES_SHOWN:
+                    yield Static(f"and {len(failed) - MAX_FAILURES_SHOWN:,} more (see the "
+                                 "audit log: meetdeck audit)", markup=False)
+            yield Static("They stay marked; refresh (r) to see their current status.",
+                         classes="dialog--hint", markup=False)
+            yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,63 @@
+"""What a pane needs from the app (`DeckHost`) and where a drill-down led (`PaneScope`).
+
+Re-exported by `tui.widgets.pane`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from textual.worker import Worker
+
+from tui.widgets.formatting import Clock, TimeFormat
+
+if TYPE_CHECKING:
+    from tui.core.service import Deck
+    from tui.core.service_types import ListView
+
+
+class DeckHost(Protocol):
+    """What a pane needs from the app."""
+
+    time_format: TimeFormat
+    clock: Clock
+
+    @property
+    def deck(self) -> Deck: ...
+
+    def show_error(self, error: BaseException) -> None: ...
+
+    def copy_text(self, text: str, what: str, *, secret: bool = False) -> None: ...
+
+    def queue_downloads(self, recordings: Sequence[Any]) -> None: ...
+
+    def show_start_url(self, start: Any, what: str) -> None: ...
+
+    def export_view(self, view: ListView[Any], kind: str) -> None: ...
+
+    def worker_state_changed(self, worker: Worker[Any]) -> None: ...
+
+    async def prepare_sync(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class PaneScope:
+    """A drill-down narrowing: the rows of one organizer or one event.
+
+    Attributes:
+        label: What the breadcrumb shows (an API name; shown literally).
+        organizer_key: Meetings and events of this organizer.
+        event_key: Registrants (or recordings) of this event.
+        provider: The event's provider (for a registrants refresh).
+        event_kind: The event's kind (for a registrants refresh).
+        trail: The breadcrumb that led here, before `label`.
+    """
+
+    label: str
+    organizer_key: str | None = None
+    event_key: str | None = None
+    provider: Any = None
+    event_kind: Any = None
+    trail: tuple[str, ...] = ()

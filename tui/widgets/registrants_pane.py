@@ -1,0 +1,270 @@
+"""The registrants tab: status filter, marks, and approve / deny / cancel.
+
+`space` marks a row, `*` marks the whole filtered view (without reading it: the rows
+are read once, when an action asks for them). `a`, `d` and `x` act on the marked
+people, or on the highlighted one when nothing is marked:
+
+1. the Deck says whether the provider can do it (`Deck.can`); if not, a toast says
+   why (GoTo Training approvals happen in its admin site: `m` copies that page's link);
+2. `ConfirmActionDialog` names the action, the count, the first people, the event and
+   the profile; nothing is sent unless it is confirmed;
+3. a worker (group "actions") sends it through the Deck's write gate;
+4. the handler re-reads the view at once (the Deck already updated the cache), keeps
+   the cursor by key, unmarks the people the service confirmed and shows a toast, or
+   a dialog listing who failed and why.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from tui.core.errors import MeetdeckError
+from tui.core.models import Provider, RegistrantStatus
+from tui.core.sync_types import Scope, ScopeKind
+from tui.widgets import columns
+from tui.widgets.pane import EntityPane
+from tui.widgets.virtual_table import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from tui.core.models import ActionResult
+    from tui.core.service import Deck, ViewQuery
+    from tui.core.service_types import ActionPlan, ListView
+
+STATUS_CYCLE: tuple[RegistrantStatus | None, ...] = (
+    None,
+    RegistrantStatus.PENDING,
+    RegistrantStatus.APPROVED,
+    RegistrantStatus.DENIED,
+)
+
+
+class RegistrantsPane(EntityPane):
+    """Registrants, usually of one event; `v` cycles the status filter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "copy(0)", "Copy", show=False, id="copy"),
+        # The status line shows the status filter, so the footer leaves `v` out.
+        Binding("v", "cycle_status", "Status", show=False, id="status-filter",
+                tooltip="Cycle the status filter: all, pending, approved, denied"),
+        Binding("a", "registrant_action('approve')", "Approve", id="approve",
+                tooltip="Approve the marked registrants (or the highlighted one)"),
+        Binding("d", "registrant_action('deny')", "Deny", id="deny",
+                tooltip="Deny the marked registrants (or the highlighted one)"),
+        Binding("x", "registrant_action('cancel')", "Cancel", id="cancel-registration",
+                tooltip="Cancel the registration of the marked registrants"),
+        Binding("m", "manage_url", "Admin page", show=False, id="manage-url",
+                tooltip="Copy the link of the training's admin page (GoTo Training)"),
+    ]
+
+    TITLE = "Registrants"
+    KIND = "registrants"
+    COLUMNS = columns.REGISTRANTS
+    REFRESH_KINDS = (ScopeKind.REGISTRANTS,)
+    MARKABLE = True
+    OPENABLE = False
+    WRITE_ACTIONS = frozenset({"registrant_action"})
+
+    class Marked(Message):
+        """Registrants were marked or unmarked (for batch actions)."""
+
+        def __init__(self, pane: RegistrantsPane, count: int) -> None:
+            super().__init__()
+            self.pane = pane
+            self.count = count
+
+    class ActionDone(Message):
+        """A confirmed action came back with its per-person outcome."""
+
+        def __init__(self, plan: ActionPlan, result: ActionResult, *, marked: bool) -> None:
+            super().__init__()
+            self.plan = plan
+            self.result = result
+            self.marked = marked
+
+    class ManageUrlFetched(Message):
+        """The GoTo Training admin page link arrived (`m`)."""
+
+        def __init__(self, url: str) -> None:
+            super().__init__()
+            self.url = url
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.status: RegistrantStatus | None = None
+        self._binding_provider: Provider | None = None
+
+    # -- the view ------------------------------------------------------------------
+
+    def build_query(self) -> ViewQuery:
+        return self.with_scope_fields(super().build_query(), status=self.status)
+
+    def visible_columns(self) -> list[Column]:
+        # One event's registrants need no event column.
+        scoped = self.scope is not None and self.scope.event_key is not None
+        return [c for c in self.COLUMNS if not (scoped and c.key == "event")]
+
+    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+        return deck.registrants(query)
+
+    def detail_of(self, row: Any) -> Any:
+        return self.host.deck.detail(
+            "registrant", row.key, provider=row.provider, event_key=row.event_key
+        )
+
+    def refresh_scope(self) -> Scope | None:
+        """The one event's registrants, when the pane is scoped to an event."""
+        scope = self.scope
+        if scope is None or scope.event_key is None or scope.provider is None:
+            return None
+        return Scope.registrants(scope.provider, scope.event_kind, scope.event_key)
+
+    def mode_text(self) -> str:
+        return f"status: {self.status.value if self.status else 'all'}"
+
+    def load(self, *, keep_cursor: bool = True) -> None:
+        # `*` marks "this view": when the view changes, that mark no longer means it.
+        if self.is_mounted and self.table.marks_all and self.last_query != self.build_query():
+            self.table.clear_marks()
+        super().load(keep_cursor=keep_cursor)
+
+    def action_cycle_status(self) -> None:
+        index = STATUS_CYCLE.index(self.status)
+        self.status = STATUS_CYCLE[(index + 1) % len(STATUS_CYCLE)]
+        self.load(keep_cursor=True)
+
+    def on_virtual_table_marks_changed(self, event: VirtualTable.MarksChanged) -> None:
+        self.post_message(self.Marked(self, event.count))
+
+    # -- which keys show ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if not allowed:
+            return allowed
+        provider = self._row_provider()
+        if action == "registrant_action":
+            caps = self._capabilities(provider)
+            # Hidden where the provider cannot do it; the key still says why.
+            name = str(parameters[0]) if parameters else ""
+            return caps is None or bool(getattr(caps, name, True))
+        if action == "manage_url":
+            return provider is Provider.GOTO_TRAINING
+        return True
+
+    def explain_hidden(self, action: str, parameters: tuple[object, ...], what: str) -> None:
+        if action == "registrant_action":
+            # Read-only, or the provider cannot: the action itself says which.
+            self.action_registrant_action(str(parameters[0]))
+        else:
+            super().explain_hidden(action, parameters, what)
+
+    def _row_provider(self) -> Provider | None:
+        if not self.is_mounted:
+            return None
+        row = self.table.cursor_value
+        return row.provider if row is not None else None
+
+    def _capabilities(self, provider: Provider | None) -> Any:
+        capabilities = getattr(self.host.deck, "capabilities", None)
+        if provider is None or capabilities is None:
+            return None
+        return capabilities(provider)
+
+    def show_detail(self) -> None:
+        super().show_detail()
+        # The footer offers what the highlighted row's provider can do.
+        provider = self._row_provider()
+        if provider is not self._binding_provider:
+            self._binding_provider = provider
+            self.screen.refresh_bindings()
+
+    # -- approve / deny / cancel -----------------------------------------------------------
+
+    def targets(self) -> tuple[list[Any], bool]:
+        """Who an action is for: the marked rows, else the highlighted one; and whether
+        they are the marked ones."""
+        if self.table.mark_count:
+            return self.table.marked_rows(), True
+        row = self.table.cursor_value
+        return ([row] if row is not None else []), False
+
+    def action_registrant_action(self, action: str) -> None:
+        deck = self.host.deck
+        if deck.read_only:
+            self.refuse_read_only(action.capitalize())
+            return
+        people, marked = self.targets()
+        try:
+            plan = deck.plan_registrant_action(action, people)
+        except MeetdeckError as error:
+            self.host.show_error(error)
+            return
+        if not plan.capability:
+            self._not_offered(plan)
+            return
+        from tui.screens.confirm import ConfirmActionDialog
+
+        def confirmed(typed: int | None) -> None:
+            if typed is None:
+                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
+                return
+            self._run_action(plan, typed or None, marked)
+
+        self.app.push_screen(ConfirmActionDialog(plan, deck.accent), confirmed)
+
+    def _not_offered(self, plan: ActionPlan) -> None:
+        reason = plan.capability.reason or f"{plan.action.value.capitalize()} is not offered here."
+        hint = ""
+        if plan.provider is Provider.GOTO_TRAINING and plan.action.value != "cancel":
+            hint = " Press m to copy the training's admin page link."
+        self.app.notify(reason + hint, title=f"Cannot {plan.action.value}",
+                        severity="warning", markup=False, timeout=8)
+
+    @work(group="actions", exit_on_error=False)
+    async def _run_action(self, plan: ActionPlan, typed: int | None, marked: bool) -> None:
+        await self.host.prepare_sync()
+        result = await self.host.deck.run_registrant_action(plan, plan.confirm(typed))
+        self.post_message(self.ActionDone(plan, result, marked=marked))
+
+    def on_registrants_pane_action_done(self, event: ActionDone) -> None:
+        plan, result = event.plan, event.result
+        if event.marked:
+            failed = {outcome.target_key for outcome in result.failed}
+            self.table.set_marked([r for r in plan.registrants if r.key in failed])
+        for pane in self._sibling_panes():
+            pane.reload()
+        from tui.screens.confirm import ActionResultDialog, result_sentence
+
+        if result.failed:
+            self.app.push_screen(ActionResultDialog(plan, result))
+        else:
+            self.app.notify(result_sentence(plan, result), title="Done", markup=False,
+                            timeout=6)
+            if result.note:
+                self.app.notify(result.note, severity="warning", markup=False, timeout=10)
+
+    def _sibling_panes(self) -> list[EntityPane]:
+        panes = getattr(self.screen, "mounted_panes", None)
+        return list(panes) if panes is not None else [self]
+
+    # -- GoTo Training's admin page ---------------------------------------------------------
+
+    def action_manage_url(self) -> None:
+        row = self.table.cursor_value
+        if row is None or row.provider is not Provider.GOTO_TRAINING:
+            return
+        self._fetch_manage_url(row.event_key)
+
+    @work(group="manage-url", exclusive=True, exit_on_error=False)
+    async def _fetch_manage_url(self, event_key: str) -> None:
+        await self.host.prepare_sync()
+        url = await self.host.deck.manage_url(event_key)
+        self.post_message(self.ManageUrlFetched(url.url))
+
+    def on_registrants_pane_manage_url_fetched(self, event: ManageUrlFetched) -> None:
+        self.host.copy_text(event.url, "the training's admin page link")
+
