@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
@@ -95,6 +96,34 @@ def make_limiter(rate: float) -> AsyncLimiter:
     if rate * window >= 1:
         return AsyncLimiter(rate * window, window)
     return AsyncLimiter(1, 1.0 / rate)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _utf8(content: bytes) -> str:
+    """The body as text; a stray invalid byte becomes U+FFFD instead of failing it all.
+
+    One registrant whose name a legacy system stored in Latin-1 must not make the whole
+    list unreadable.
+    """
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("utf-8", errors="replace")
+
+
+def _valid_text(value: Any) -> Any:
+    """Replace lone UTF-16 surrogates (valid JSON escapes such as "\\ud83d", e.g. an emoji
+    cut in half) with U+FFFD: they cannot be stored in SQLite nor written to a terminal."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_valid_text(item) for item in value]
+    if isinstance(value, dict):
+        return {_valid_text(key): _valid_text(item) for key, item in value.items()}
+    return value
 
 
 class _Transient(Exception):
@@ -306,7 +335,9 @@ class ApiClient:
         """The JSON body, or BadResponse naming the endpoint."""
         endpoint = f"{response.request.method} {redact_path(str(response.request.url))}"
         try:
-            return json.loads(response.content)
+            text = _utf8(response.content)
+            data = json.loads(text)
+            return _valid_text(data) if _SURROGATE_ESCAPE.search(text) else data
         except (ValueError, UnicodeDecodeError):
             raise BadResponse(
                 f"{self.label} sent a body for {endpoint} that is not valid JSON. This is "

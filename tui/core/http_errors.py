@@ -24,7 +24,8 @@ from tui.core.errors import (
     ServiceUnavailable,
 )
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def parse_retry_after(value: str | None, *, now_: datetime | None = None) -> float | None:

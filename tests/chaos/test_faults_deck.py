@@ -1,0 +1,289 @@
+"""Every fault kind on every endpoint group the sync calls, through the real Deck.
+
+For each (fault kind, endpoint group): a cache synced from the sandbox, a fault rule on
+the group's paths, a refresh of the scopes that call them. A fault the client should
+absorb (a latency spike, a 429 blip, unknown fields) leaves the refresh successful;
+any other ends in the expected typed error for every affected scope, while the cache
+keeps every row and the scope's previous fetch time, and `health()` names the error.
+After the fault is cleared, the same refresh recovers. No request loops: the requests
+made under the fault stay within (clean requests) x (1 + retries).
+
+`test_the_groups_cover_every_endpoint_of_a_clean_sync` keeps the matrix honest: every
+endpoint in the sandbox's request log of a clean sync belongs to exactly one group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.chaos.chaosfix import (
+    CLIENT_SECRETS,
+    HTTP,
+    SyncedCache,
+    fingerprint,
+    open_deck,
+    tally,
+    token_values,
+)
+from tui.core.config import HttpSettings
+from tui.core.errors import (
+    BadResponse,
+    MeetdeckError,
+    NetworkUnreachable,
+    RateLimited,
+    ServiceUnavailable,
+    SessionExpired,
+)
+from tui.core.models import EventKind, Provider
+from tui.core.service import Deck, Scope, ScopeKind, SyncReport, ViewQuery
+
+# -- fault kinds ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FaultKind:
+    """A fault rule (without `match`) and what the client should make of it.
+
+    Attributes:
+        error: The typed error every affected scope ends with; None when the client
+            absorbs the fault and the refresh succeeds.
+        consumes: The fault lets the server act on the request but loses the answer;
+            on a token endpoint that burns a rotating refresh token. (A timeout does
+            not: the sandbox waits before it reads the request, and finds the client
+            gone.)
+    """
+
+    name: str
+    rule: dict[str, Any]
+    error: type[MeetdeckError] | None
+    http: HttpSettings = field(default_factory=lambda: HTTP)
+    consumes: bool = False
+
+
+KINDS = [
+    FaultKind("latency-spike", {"latency_ms": 150, "remaining": 2}, None),
+    # Retries of a lost connection are covered by drop-mid-body; one attempt keeps it quick.
+    FaultKind("timeout", {"latency_ms": 1200}, NetworkUnreachable,
+              http=HTTP.model_copy(update={"read_timeout": 0.4, "max_retries": 0})),
+    FaultKind("http-500", {"error_status": 500}, ServiceUnavailable),
+    FaultKind("gateway-502-burst", {"error_status": 502}, ServiceUnavailable),
+    FaultKind("http-503", {"error_status": 503}, ServiceUnavailable),
+    FaultKind("429-storm", {"storm_429": True, "retry_after": 5}, RateLimited),
+    FaultKind("429-blip", {"storm_429": True, "retry_after": 0, "remaining": 1}, None),
+    FaultKind("drop-mid-body", {"drop_mid_body": True}, NetworkUnreachable, consumes=True),
+    FaultKind("json-truncated", {"malformed_json": "truncate"}, BadResponse, consumes=True),
+    FaultKind("json-garbage", {"malformed_json": "garbage"}, BadResponse, consumes=True),
+    FaultKind("unknown-fields", {"extra_fields": True}, None),
+]
+
+# -- endpoint groups -----------------------------------------------------------------------
+
+
+def _zoom_big_webinar(deck: Deck, state: dict[str, Any]) -> Scope:
+    return Scope.registrants(Provider.ZOOM, EventKind.WEBINAR,
+                             str(state["zoom"]["big_webinar_id"]))
+
+
+def _first_training(deck: Deck) -> Scope:
+    view = deck.events(ViewQuery(provider=Provider.GOTO_TRAINING, sort="title"))
+    assert view.count() > 0, "the template has no trainings"
+    return Scope.registrants(Provider.GOTO_TRAINING, EventKind.TRAINING, view.rows(0, 1)[0].key)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Endpoints of one API, and the scopes whose refresh calls them.
+
+    Attributes:
+        path: The regex of the fault's `match.path` (the sandbox searches it).
+        scopes: The scopes to refresh, from the Deck and the sandbox state.
+        token: "goto" or "zoom" for a token endpoint: the access tokens are expired
+            first, so that the refresh must go through it.
+    """
+
+    name: str
+    path: str
+    provider: Provider
+    scopes: Callable[[Deck, dict[str, Any]], list[Scope]]
+    method: str | None = None
+    token: str | None = None
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method in (None, method)) and re.search(self.path, path) is not None
+
+
+GROUPS = [
+    Group("g2m", r"^/G2M/rest/", Provider.GOTO_MEETING,
+          lambda d, s: [Scope(ScopeKind.ORGANIZERS, Provider.GOTO_MEETING),
+                        Scope(ScopeKind.MEETINGS, Provider.GOTO_MEETING),
+                        Scope(ScopeKind.HISTORICAL, Provider.GOTO_MEETING)]),
+    Group("g2t", r"^/G2T/rest/", Provider.GOTO_TRAINING,
+          lambda d, s: [Scope(ScopeKind.EVENTS, Provider.GOTO_TRAINING),
+                        Scope(ScopeKind.RECORDINGS, Provider.GOTO_TRAINING),
+                        _first_training(d)]),
+    Group("seeit", r"^/seeit/v1/", Provider.GOTO_ASSIST,
+          lambda d, s: [Scope(ScopeKind.SUPPORT, Provider.GOTO_ASSIST)]),
+    Group("zoom-users", r"^/zoom/v2/users$", Provider.ZOOM,
+          lambda d, s: [Scope(ScopeKind.ORGANIZERS, Provider.ZOOM)]),
+    Group("zoom-webinars", r"^/zoom/v2/users/[^/]+/webinars$", Provider.ZOOM,
+          lambda d, s: [Scope(ScopeKind.EVENTS, Provider.ZOOM)]),
+    Group("zoom-registrants", r"^/zoom/v2/(webinars|meetings)/[^/]+/registrants$",
+          Provider.ZOOM, lambda d, s: [_zoom_big_webinar(d, s)]),
+    Group("zoom-meetings", r"^/zoom/v2/users/[^/]+/meetings$", Provider.ZOOM,
+          lambda d, s: [Scope(ScopeKind.MEETINGS, Provider.ZOOM)]),
+    Group("zoom-recordings", r"^/zoom/v2/users/[^/]+/recordings$", Provider.ZOOM,
+          lambda d, s: [Scope(ScopeKind.RECORDINGS, Provider.ZOOM)]),
+    Group("goto-token", r"^/oauth/token$", Provider.GOTO_ASSIST,
+          lambda d, s: [Scope(ScopeKind.SUPPORT, Provider.GOTO_ASSIST),
+                        Scope(ScopeKind.ORGANIZERS, Provider.GOTO_MEETING)],
+          method="POST", token="goto"),
+    Group("zoom-token", r"^/zoom/oauth/token$", Provider.ZOOM,
+          lambda d, s: [Scope(ScopeKind.ORGANIZERS, Provider.ZOOM)],
+          method="POST", token="zoom"),
+]
+#: Called at sign-in only (GoTo's authorize page and "who am I"): tested in test_tokens.
+SIGN_IN_ONLY = (("GET", r"^/oauth/authorize$"), ("GET", r"^/admin/rest/v1/me$"))
+
+
+def stamps_of(deck: Deck, scopes: list[Scope]) -> dict[str, Any]:
+    return {s.id: deck.stamp(s) for s in scopes}
+
+
+async def refresh_all(deck: Deck, scopes: list[Scope]) -> list[SyncReport]:
+    """Refresh the scopes at once, as the TUI's `r` on several panes would."""
+    return list(await asyncio.gather(*(deck.refresh(s) for s in scopes)))
+
+
+def group_requests(requests: list[dict[str, Any]], group: Group) -> list[dict[str, Any]]:
+    return [r for r in requests if group.matches(r["method"], r["path"])]
+
+
+def assert_clean_sentence(error: MeetdeckError, secrets: list[str]) -> None:
+    text = f"{error.title} {error.sentence}"
+    assert "Traceback" not in text and "\x1b" not in text
+    for secret in secrets:
+        assert secret not in text, f"a secret is in the error: {text}"
+    assert error.sentence.strip().endswith((".", ")", "\"")), error.sentence
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=[g.name for g in GROUPS])
+@pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
+async def test_fault_on_endpoint_group(kind: FaultKind, group: Group, synced: SyncedCache,
+                                       tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    control = synced.control
+    paths = synced.install(tmp_path)
+    deck = open_deck(paths, synced.base_url, http=kind.http)
+    try:
+        await deck.demo_sign_in()
+        scopes = group.scopes(deck, synced.state)
+        before = fingerprint(deck)
+        stamps = stamps_of(deck, scopes)
+        if group.token is not None:
+            control.expire()  # the next API call gets a 401 and must renew its token
+        match: dict[str, str] = {"path": group.path}
+        if group.method:
+            match["method"] = group.method
+        seq = control.mark()
+        control.fault({**kind.rule, "match": match})
+        try:
+            faulted = await refresh_all(deck, scopes)
+        finally:
+            control.clear()
+        under_fault = group_requests(control.requests_since(seq), group)
+        assert under_fault, f"no request reached the faulted endpoints of {group.name}"
+        secrets = [*CLIENT_SECRETS, *token_values(paths.token_file("chaos", demo=True))]
+
+        faulted_calls = [r for r in under_fault if r.get("fault")]
+        assert faulted_calls, f"the fault never applied to {group.name}"
+        if "latency_ms" in kind.rule and kind.error is None:
+            assert max(r["duration_ms"] or 0 for r in faulted_calls) >= kind.rule["latency_ms"]
+        if kind.error is None:
+            # Absorbed: the refresh succeeds and stores the same rows, fresher.
+            assert all(r.ok for r in faulted), [r.failed for r in faulted]
+            assert fingerprint(deck) == before
+            for scope in scopes:
+                new = deck.stamp(scope)
+                assert new is not None and not new.failed
+                assert new.fetched_at is not None and new.fetched_at > stamps[scope.id].fetched_at
+        else:
+            failures = [f for r in faulted for f in r.failed]
+            assert [f.scope for f in failures] == scopes, failures
+            # A lost answer from GoTo's token endpoint burns the rotated refresh token:
+            # the scopes queued behind that renewal learn the session has ended.
+            allowed: set[type[MeetdeckError]] = {kind.error, SessionExpired} if (
+                group.token == "goto" and kind.consumes) else {kind.error}
+            titles = {e.title for e in allowed}
+            assert any(type(f.error) is kind.error for f in failures), failures
+            for failure in failures:
+                assert type(failure.error) in allowed, (failure.error, kind.name)
+                assert_clean_sentence(failure.error, secrets)
+            # The cache still serves every row, with its previous age, marked failed.
+            assert fingerprint(deck) == before
+            for scope in scopes:
+                stamp = deck.stamp(scope)
+                assert stamp is not None and stamp.failed
+                assert stamp.fetched_at == stamps[scope.id].fetched_at
+                assert stamp.error_title in titles
+            health = {h.provider: h for h in deck.health()}
+            last_error = health[group.provider].last_error
+            assert last_error is not None and last_error.title in titles
+            offline = kind.error in (NetworkUnreachable, ServiceUnavailable)
+            assert health[group.provider].offline is offline
+
+        # The fault is gone: the same refresh recovers (a refresh token the fault burnt
+        # means signing in again first, which the error said).
+        seq = control.mark()
+        recovered = await refresh_all(deck, scopes)
+        burnt = group.token == "goto" and kind.consumes
+        if burnt:
+            errors = [f.error for r in recovered for f in r.failed]
+            assert errors and all(isinstance(e, SessionExpired) for e in errors), errors
+            assert "Sign in again" in errors[0].sentence
+            deck.providers.goto_auth.logout()  # type: ignore[union-attr]
+            await deck.demo_sign_in()
+            recovered = await refresh_all(deck, scopes)
+        assert all(r.ok for r in recovered), [r.failed for r in recovered]
+        assert fingerprint(deck) == before
+        health = {h.provider: h for h in deck.health()}
+        assert health[group.provider].last_error is None
+        clean = len(group_requests(control.requests_since(seq), group))
+        # No loops: retries are bounded (clean calls x (1 + retries), plus token renewals).
+        bound = max(clean, len(scopes)) * (1 + kind.http.max_retries) + 2 * len(scopes)
+        assert len(under_fault) <= bound, (len(under_fault), clean)
+    finally:
+        await deck.aclose()
+    tally(request, "deck")
+
+
+async def test_the_groups_cover_every_endpoint_of_a_clean_sync(tmp_path: Path,
+                                                              synced: SyncedCache) -> None:
+    """The endpoints a full sync calls (from the sandbox's log) all belong to one group."""
+    control = synced.control
+    deck = open_deck(synced.install(tmp_path), synced.base_url)
+    seq = control.mark()
+    try:
+        await deck.demo_sign_in()
+        control.expire()  # so the token endpoints show up as a sync would use them
+        report = await deck.sync_all()
+        assert report.ok, report.failed
+    finally:
+        await deck.aclose()
+    seen = {(r["method"], r["path"]) for r in control.requests_since(seq)}
+    unmatched = []
+    for method, path in sorted(seen):
+        owners = [g.name for g in GROUPS if g.matches(method, path)]
+        signin = any(m == method and re.search(p, path) for m, p in SIGN_IN_ONLY)
+        if signin:
+            assert not owners, (method, path, owners)
+        elif len(owners) != 1:
+            unmatched.append((method, path, owners))
+    assert not unmatched, f"endpoints without exactly one fault group: {unmatched}"
+    for group in GROUPS:
+        assert any(group.matches(m, p) for m, p in seen), f"{group.name} matched nothing"

@@ -1,0 +1,115 @@
+"""The real app under faults: each pane keeps its cached rows, says how old they are and
+which typed error the refresh hit; after the fault clears, `r` recovers.
+
+The app is built with `tui.app.build_app` (as the CLI and tests/tui build it) on a real
+Deck over a copy of a cache synced from the sandbox, its stamps two hours old. Each
+scenario: show a tab, set a fault on the endpoints that tab's refresh calls, press `r`,
+read the screen; clear the fault, press `r`, read it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.chaos.chaosfix import HTTP, Control, SyncedCache, tally
+from tests.chaos.uifix import SIZE, build, press, show_tab
+from tests.tui.screen_text import screen_lines, screen_text, toasts
+from tui.core.config import HttpSettings
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A tab, the fault on its refresh's endpoints, and the typed error it must show."""
+
+    name: str
+    tab: str
+    provider_label: str
+    rule: dict[str, Any]
+    title: str
+    expire_tokens: bool = False
+    offline: bool = False
+    http: HttpSettings = field(default_factory=lambda: HTTP)
+
+
+SCENARIOS = [
+    Scenario("zoom-users-502-burst", "organizers", "Zoom",
+             {"error_status": 502, "match": {"path": r"^/zoom/v2/users$"}},
+             "Service unavailable", offline=True),
+    Scenario("g2m-meetings-timeout", "meetings", "Meeting",
+             {"latency_ms": 1500, "match": {"path": r"^/G2M/rest/"}},
+             "Network unreachable", offline=True,
+             http=HTTP.model_copy(update={"read_timeout": 0.4, "max_retries": 0})),
+    Scenario("g2t-events-dropped", "events", "Training",
+             {"drop_mid_body": True, "match": {"path": r"^/G2T/rest/"}},
+             "Network unreachable", offline=True),
+    Scenario("zoom-registrants-malformed", "registrants", "Zoom",
+             {"malformed_json": "garbage", "match": {"path": r"/registrants$"}},
+             "Bad response from the service"),
+    Scenario("zoom-token-endpoint-500", "events", "Zoom",
+             {"error_status": 500, "match": {"method": "POST", "path": r"^/zoom/oauth/token$"}},
+             "Service unavailable", expire_tokens=True, offline=True),
+    Scenario("seeit-429-storm", "support", "Assist",
+             {"storm_429": True, "retry_after": 30, "match": {"path": r"^/seeit/v1/"}},
+             "Rate limited"),
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+async def test_a_failing_refresh_keeps_the_cache_on_screen_and_recovers(
+        scenario: Scenario, synced: SyncedCache, tmp_path: Path,
+        request: pytest.FixtureRequest) -> None:
+    control = Control(synced.base_url)
+    app = build(synced.install(tmp_path), synced.base_url, http=scenario.http)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        pane = await show_tab(pilot, app, scenario.tab)
+        # The cache is two hours old; the app signs in (the demo path) on the first `r`.
+        before = pane.table.row_count
+        assert before > 0, f"{scenario.tab} shows no cached rows"
+        assert "data 2h ago" in screen_lines(app)[0], screen_lines(app)[0]
+
+        if scenario.expire_tokens:
+            control.expire()
+        control.fault(scenario.rule)
+        try:
+            await press(pilot, app, "refresh")
+        finally:
+            control.clear()
+
+        assert app.is_running
+        header = screen_lines(app)[0]
+        text = screen_text(app)
+        assert "Traceback" not in text and "Unexpected error" not in text, text
+        assert pane.table.row_count == before, "the cached rows left the screen"
+        assert "data 2h ago" in header, header
+        assert f"{scenario.provider_label} \u2717 {scenario.title}" in header, header
+        assert ("OFFLINE" in header) is scenario.offline, header
+        warned = [t for t in toasts(app) if t.startswith(f"{scenario.title}:")]
+        assert warned and "Showing cached data." in warned[-1], toasts(app)
+        errors_shown = len(toasts(app))
+
+        # The fault is gone: `r` recovers, the age resets and the error mark goes.
+        await press(pilot, app, "refresh")
+        header = screen_lines(app)[0]
+        assert app.is_running
+        assert pane.table.row_count == before
+        assert "data just now" in header, header
+        assert "\u2717" not in header and "OFFLINE" not in header, header
+        assert len(toasts(app)) == errors_shown, toasts(app)[errors_shown:]
+    tally(request, "tui")
+
+
+async def test_r_on_recordings_refreshes_everything_the_pane_shows(
+        synced: SyncedCache, tmp_path: Path) -> None:
+    """GoTo Meeting recordings come with the historical meetings: `r` on Recordings must
+    refresh those too, or the age in the header never resets."""
+    app = build(synced.install(tmp_path), synced.base_url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await show_tab(pilot, app, "recordings")
+        assert "data 2h ago" in screen_lines(app)[0]
+        await press(pilot, app, "refresh")
+        assert not [t for t in toasts(app) if "rror" in t or "navailable" in t], toasts(app)
+        assert "data just now" in screen_lines(app)[0], screen_lines(app)[0]
