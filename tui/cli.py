@@ -8,11 +8,14 @@ pydantic.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 from tui import __version__
 
@@ -31,6 +34,7 @@ _SCOPES = (
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """Options every command takes, before or after the subcommand."""
+    import argparse
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--profile", "-p", metavar="NAME", default=default,
                         help="the profile (account) to use; default: default_profile")
@@ -73,6 +77,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     Building every branch costs more than a whole `meetdeck lookup`, so `main` builds
     only the one the command line names (all of them for --help or no command).
     """
+    import argparse
     parser = argparse.ArgumentParser(
         prog="meetdeck",
         description="A keyboard-driven console for GoTo Meeting, GoTo Training, "
@@ -158,10 +163,59 @@ _BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
 }
 
 
+def fast_lookup_args(argv: Sequence[str]) -> SimpleNamespace | None:
+    """Parse a plain `meetdeck lookup ...` without argparse, or None to let argparse do it.
+
+    argparse (with gettext, locale and shutil behind it) costs about as much as the
+    whole lookup, and lookup is the on-call command that must answer at once. Only the
+    common forms are taken here; anything else (--help, abbreviations, an unknown
+    option, a bad value) goes to argparse, which explains the problem. A test checks
+    that both parsers agree.
+    """
+    values: dict[str, Any] = {"command": "lookup", "profile": None, "demo": False,
+                              "read_only": False, "seed": 1, "registrants": 500,
+                              "theme": None, "query": None, "json": False, "status": None,
+                              "kind": None, "limit": 50}
+    flags = {"--demo": "demo", "--read-only": "read_only", "--json": "json"}
+    valued = {"--profile": ("profile", str), "-p": ("profile", str), "--status": ("status", str),
+              "--kind": ("kind", str), "--limit": ("limit", int), "--seed": ("seed", int),
+              "--registrants": ("registrants", int)}
+    words = list(argv)
+    seen_command = False
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "lookup" and not seen_command:
+            seen_command = True
+        elif word in flags:
+            values[flags[word]] = True
+        elif word in valued and i + 1 < len(words) and not words[i + 1].startswith("-"):
+            name, kind = valued[word]
+            raw = words[i + 1]
+            if kind is int:
+                if not raw.isdigit():
+                    return None
+                values[name] = int(raw)
+            else:
+                values[name] = raw
+            i += 1
+        elif word.startswith("-") or not seen_command or values["query"] is not None:
+            return None
+        else:
+            values["query"] = word
+        i += 1
+    if values["query"] is None or values["status"] not in (None, *_STATUSES) or \
+            values["kind"] not in (None, *_KINDS):
+        return None
+    return SimpleNamespace(**values)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `meetdeck` console script and `python -m tui`."""
     arguments = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(only=_command_in(arguments)).parse_args(arguments)
+    command = _command_in(arguments)
+    fast = fast_lookup_args(arguments) if command == "lookup" else None
+    args: Any = fast or build_parser(only=command).parse_args(arguments)
     command = args.command or "tui"
     try:
         module = importlib.import_module(f"tui.cmd.{command}")

@@ -79,3 +79,59 @@ def test_unexpected_errors_go_to_a_crash_log(
 def test_version() -> None:
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("meetdeck ")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lookup", "zoe"],
+        ["lookup", "ann@example.com", "--json"],
+        ["--profile", "work", "lookup", "x", "--status", "pending", "--kind", "registrant"],
+        ["lookup", "x", "-p", "work", "--limit", "5", "--demo", "--read-only"],
+        ["lookup", "--json", "x", "--seed", "3", "--registrants", "100"],
+    ],
+)
+def test_fast_lookup_parse_agrees_with_argparse(argv: list[str]) -> None:
+    from tui.cli import fast_lookup_args
+
+    fast = fast_lookup_args(argv)
+    assert fast is not None
+    full = build_parser().parse_args(argv)
+    for name, value in vars(fast).items():
+        assert getattr(full, name) == value, name
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lookup"],
+        ["lookup", "--help"],
+        ["lookup", "x", "--status", "maybe"],
+        ["lookup", "x", "--limit", "many"],
+        ["lookup", "x", "y"],
+        ["lookup", "x", "--jso"],
+        ["lookup", "x", "--profile"],
+        ["lookup", "x", "--profile=work"],
+    ],
+)
+def test_fast_lookup_parse_leaves_the_rest_to_argparse(argv: list[str]) -> None:
+    from tui.cli import fast_lookup_args
+
+    assert fast_lookup_args(argv) is None
+
+
+def test_lookup_never_imports_argparse_or_heavy_modules() -> None:
+    code = ("import sys, io, contextlib; from tui.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), "
+            "contextlib.redirect_stderr(io.StringIO()):\n"
+            "    main(['lookup', 'zoe', '--demo'])\n"
+            "print(sorted(m for m in ('argparse', 'textual', 'pydantic', 'httpx')"
+            " if m in sys.modules))")
+    out = run_cli_code(code)
+    assert out == "[]"
+
+
+def run_cli_code(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=os.environ.copy(), timeout=60, check=True)
+    return result.stdout.strip()

@@ -8,17 +8,19 @@ Exit codes: 0 with matches, 1 with none, 2 when there is no cache or no profile.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.paths import DEMO_PROFILE, Paths, resolve_paths
 from tui.core.quick import ProfileChoiceError, choose_profile, read_raw_config
+
+if TYPE_CHECKING:
+    import argparse
 
 # C0 and C1 controls (escape sequences) and bidi overrides (text that reorders itself).
 _CONTROL = (set(range(0x20)) | set(range(0x7F, 0xA0)) | set(range(0x202A, 0x202F))
