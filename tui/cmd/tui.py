@@ -37,18 +37,20 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     demo = bool(getattr(args, "demo", False))
     read_only_flag = bool(getattr(args, "read_only", False))
     started = _Started()
-    frame = first_frame(paths, None if demo else getattr(args, "profile", None))
-    if frame is None and not demo:
+    if demo:
+        # The demo needs no profile from the file, only its display settings.
+        demo_frame = FirstFrame(DEMO_PROFILE, _raw(paths))
+        demo_frame.profile_names, demo_frame.profile_zones = (DEMO_PROFILE,), {DEMO_PROFILE: None}
+        demo_frame.accent = "green"
+        frame: FirstFrame | None = demo_frame
+    else:
+        frame = first_frame(paths, getattr(args, "profile", None))
+    if frame is None:
         # Only the full loader can explain what is wrong (it raises a ConfigError).
         from tui.core.config import load_settings
 
         load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
         frame = first_frame(paths, getattr(args, "profile", None))
-    if demo:
-        data = {} if frame is None else _raw(paths)
-        frame = FirstFrame(DEMO_PROFILE, data)
-        frame.profile_names, frame.profile_zones = (DEMO_PROFILE,), {DEMO_PROFILE: None}
-        frame.accent = "green"
     assert frame is not None
 
     def factory(name: str | None) -> Deck:
@@ -128,17 +130,9 @@ def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any
             paths.token_file(DEMO_PROFILE, demo=True).unlink(missing_ok=True)
         profile_settings = demo_profile(started.sandbox.base_url)
     else:
-        profile_settings = _profile(settings, profile)
+        profile_settings = settings.named_profile(profile)
     connection = Connection.build(store, paths, profile, profile_settings,
                                   http=settings.http, demo=demo)
     connection.read_only = connection.read_only or settings.read_only
     return connection
 
-
-def _profile(settings: Any, name: str) -> Any:
-    from tui.core.errors import ConfigError
-
-    if name not in settings.profiles:
-        known = ", ".join(sorted(settings.profiles)) or "none"
-        raise ConfigError(f"Profile {name!r} is not in config.toml (profiles: {known}).")
-    return settings.profiles[name]

@@ -196,10 +196,14 @@ class Settings(BaseSettings):
                 f"Several profiles exist ({', '.join(sorted(self.profiles))}); choose one "
                 "with --profile NAME, MEETDECK_PROFILE, or default_profile in config.toml."
             )
+        return name, self.named_profile(name)
+
+    def named_profile(self, name: str) -> ProfileSettings:
+        """The profile called `name`, or a ConfigError listing the ones there are."""
         if name not in self.profiles:
             known = ", ".join(sorted(self.profiles)) or "none"
             raise ConfigError(f"Profile {name!r} is not in config.toml (profiles: {known}).")
-        return name, self.profiles[name]
+        return self.profiles[name]
 
 
 class _FileSource(PydanticBaseSettingsSource):
