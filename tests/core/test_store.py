@@ -280,3 +280,44 @@ def test_an_unwritable_folder_is_a_storage_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StorageError):
         Store.open(blocker / "sub" / "p.sqlite3", "p")
+
+
+def test_an_events_registrant_count_comes_from_the_kept_counts_and_agrees(
+    store: Store,
+) -> None:
+    """An event's unfiltered registrants view takes its row count from `event_counts`
+    (no COUNT over 100,000 rows on Enter); it must agree with the rows after every kind
+    of write: a swap, a status change, an upsert."""
+    statuses = list(RegistrantStatus)
+    put(store, "registrants:zoom:w1", [registrant(i, status=statuses[i % 3]) for i in range(90)])
+    put(store, "registrants:goto_training:w1",
+        [registrant(i + 500, provider=Provider.GOTO_TRAINING) for i in range(4)],
+        provider="goto_training")
+    writer = store.writer()
+    try:
+        writer.set_registrant_status("registrants:zoom:w1", ["r0", "r3"],
+                                     RegistrantStatus.DENIED)
+        writer.upsert("registrants:zoom:w1", "zoom", [registrant(900), registrant(901)])
+    finally:
+        writer.close()
+
+    def counted(q: ViewQuery) -> int:
+        params = [q.event_key]
+        sql = "SELECT count(*) FROM registrants WHERE event_key = ?"
+        if q.status is not None:
+            sql += " AND status = ?"
+            params.append(q.status.value)
+        if q.provider is not None:
+            sql += " AND provider = ?"
+            params.append(q.provider.value)
+        with sqlite3.connect(store.path) as conn:
+            return int(conn.execute(sql, params).fetchone()[0])
+
+    for status in (None, *statuses):
+        for provider in (None, Provider.ZOOM, Provider.GOTO_TRAINING):
+            q = ViewQuery(event_key="w1", status=status, provider=provider)
+            view = store.registrants(q)
+            assert view._count is not None  # known before any COUNT ran
+            assert view.count() == counted(q) == len(view.rows(0, 1_000)), q
+    assert store.registrants(ViewQuery(event_key="nothing")).count() == 0
+    assert store.registrants(ViewQuery(event_key="w1", text="ann")).count() == 96

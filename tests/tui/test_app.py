@@ -385,3 +385,61 @@ async def test_full_sync_shows_progress_then_reloads(make_app: MakeApp, deck: Fa
         assert not bar.has_class("-active")
         assert ": Synced 7 scopes." in toasts(app)
         assert "syncing" not in screen_lines(app)[0]
+
+
+async def test_the_filter_reads_off_the_ui_thread_and_the_newest_wins(
+    make_app: MakeApp, deck: FakeDeck, monkeypatch: Any
+) -> None:
+    """Each keystroke's query runs in a thread; a slow answer to an older keystroke
+    arriving after the newer one's is dropped, and the cursor starts on the first match."""
+    import threading
+    import time
+
+    plain = deck.registrants
+    threads: list[str] = []
+
+    def registrants(q: Any = None) -> Any:
+        threads.append(threading.current_thread().name)
+        if q is not None and q.text == "person1":
+            time.sleep(0.3)  # the older keystroke's query is the slow one
+        return plain(q) if q is not None else plain()
+
+    monkeypatch.setattr(deck, "registrants", registrants)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        pane = active(app)
+        await pilot.press("j", "j", "j")
+        threads.clear()
+        await pilot.press("slash", *"person1")
+        await pilot.pause(0.05)
+        await pilot.press("2")  # "person12" while "person1" is still being read
+        await pilot.pause(0.6)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pane.filter_text == "person12"
+        assert pane.table.row_count == 1  # person12 (the slow "person1" had 31)
+        assert pane.table.cursor_key is not None and "person12@" in str(
+            pane.table.cursor_value.email)
+        assert pane.table.cursor_row == 0
+        assert "filter: person12" in screen_text(app)
+        assert threading.main_thread().name not in threads
+
+
+async def test_the_key_bar_is_one_widget_and_a_click_presses_the_key(
+    make_app: MakeApp,
+) -> None:
+    from tui.widgets.keybar import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        assert not bar.children
+        text = screen_lines(app)[-1]
+        assert "/ Filter" in text and "^p Palette" in text
+        x = text.index("/ Filter")
+        await pilot.click(KeyBar, offset=(x + 1, 0))
+        await pilot.pause()
+        assert active(app).filter_box is not None and active(app).filter_box.has_focus

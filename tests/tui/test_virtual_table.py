@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from textual import events
 from textual.app import App, ComposeResult
 
 from tests.tui.fakes import FakeListView, FakeRow
@@ -216,3 +217,44 @@ async def test_cursor_movement_repaints_fast() -> None:
                 table.render_line(y)
         per_move_ms = (time.perf_counter() - started) * 1000 / moves
         assert per_move_ms < 16, per_move_ms
+
+
+async def test_scrolling_moves_the_view_without_a_layout() -> None:
+    """Scrolling repaints the table alone: the screen is never laid out again, the bar
+    follows, the wheel scrolls the view, and a click on the bar jumps there."""
+    app = TableApp(FakeListView(1000))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.pause()
+        layouts: list[object] = []
+        screen = app.screen
+        original = screen._refresh_layout
+
+        def counting(*args: Any, **kwargs: Any) -> None:
+            layouts.append(args)
+            original(*args, **kwargs)
+
+        screen._refresh_layout = counting  # type: ignore[method-assign]
+        bar_top = [bool(list(table.render_line(y))[-1].style.reverse) for y in range(1, 24)]
+        for _ in range(60):
+            await pilot.press("j")
+        await pilot.pause()
+        assert table.cursor_row == 60 and table.top == 60 - 23 + 1  # 23 rows under the header
+        assert "Person 000060" in lines(app)[-1]
+        assert layouts == []
+        await pilot.press("G")
+        await pilot.pause()
+        bar_bottom = [bool(list(table.render_line(y))[-1].style.reverse)
+                      for y in range(1, 24)]
+        assert bar_top[0] and not bar_top[-1] and bar_top == bar_bottom[::-1]  # the thumb moved
+        assert layouts == []
+
+        await pilot.press("g")
+        await pilot.pause()
+        table.post_message(events.MouseScrollDown(table, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert table.top == 3 and table.cursor_row == 0  # the view moved, not the cursor
+        await pilot.click(VirtualTable, offset=(table.size.width - 1, 23))
+        assert table.top == 1000 - 23  # the bar's last line: the end
+        await pilot.press("j")
+        assert table.cursor_row == 1 and table.top == 1  # a key brings the cursor back

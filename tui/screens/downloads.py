@@ -20,10 +20,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.widgets import Label, ProgressBar, Static
 
 from tui.text import clean
 from tui.widgets.formatting import size
+from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from tui.core.downloads import DownloadProgress
@@ -151,7 +152,7 @@ class DownloadsScreen(Screen[None]):
         yield Static("No downloads yet: press D on a recording (tab 5) or in a meeting's "
                      "screen.", id="downloads-empty", markup=False)
         yield VerticalScroll(id="downloads")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         snapshot = getattr(self.host.deck, "downloads", None)

@@ -18,13 +18,14 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import AwaitMount
-from textual.widgets import Footer, Label, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import Label, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker
 
 from tui.core.sync_types import Scope, ScopeKind, SyncProgress, SyncReport
 from tui.text import labelled
 from tui.widgets.api_log import ApiLogPanel, api_log_of
 from tui.widgets.header import DeckHeader
+from tui.widgets.keybar import KeyBar
 from tui.widgets.pane import DeckHost, EntityPane, PaneScope
 from tui.widgets.panes import PANES, TAB_IDS, drill_scope
 
@@ -86,6 +87,7 @@ class MainScreen(Screen[None]):
         self._narrow = False
         self._breadcrumb: Content | None = None
         self._mounting: dict[str, AwaitMount] = {}
+        self._shown_tab: str | None = None
 
     @staticmethod
     def _new_panes() -> dict[str, EntityPane]:
@@ -101,6 +103,7 @@ class MainScreen(Screen[None]):
         self._narrow = False
         self._breadcrumb = None
         self._mounting = {}
+        self._shown_tab = None
         await self.recompose()
         self._started()
 
@@ -116,7 +119,7 @@ class MainScreen(Screen[None]):
                 with TabPane(f"{number} {pane_class.TITLE}", id=tab):
                     if number == 1:
                         yield self._panes[tab]
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._started()
@@ -147,7 +150,7 @@ class MainScreen(Screen[None]):
         for number, (tab, pane) in enumerate(zip(TAB_IDS, PANES, strict=True), 1):
             title = (pane.SHORT_TITLE or pane.TITLE) if narrow else pane.TITLE
             tabs.get_tab(tab).label = f"{number} {title}"
-        self.query_one(Footer).compact = narrow
+        self.query_one(KeyBar).compact = narrow
 
     # -- panes and navigation ------------------------------------------------------
 
@@ -195,11 +198,13 @@ class MainScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated)
     async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id:
+        # A click on a tab; `show_tab` (keys, drill-down) has already done this.
+        if event.pane.id and event.pane.id != self._shown_tab:
             await self._ensure_mounted(event.pane.id)
             self._activated(event.pane.id)
 
     def _activated(self, tab: str) -> None:
+        self._shown_tab = tab
         pane = self.pane(tab)
         pane.ensure_loaded()
         if pane.table.source is not None:
@@ -335,7 +340,7 @@ class MainScreen(Screen[None]):
             return bars[0]
         bar = Horizontal(Label("", id="sync-label", markup=False),
                          ProgressBar(show_eta=False, id="sync-progress"), id="sync-bar")
-        await self.mount(bar, before=self.query_one(Footer))
+        await self.mount(bar, before=self.query_one(KeyBar))
         return bar
 
     def _hide_sync_bar(self) -> None:
@@ -424,7 +429,7 @@ class MainScreen(Screen[None]):
             panel = panels[0]
         else:
             panel = ApiLogPanel(id="api-log")
-            await self.mount(panel, before=self.query_one(Footer))
+            await self.mount(panel, before=self.query_one(KeyBar))
         if panel.has_class("-shown"):
             panel.remove_class("-shown")
             return

@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from tui.core.errors import MeetdeckError
 from tui.text import labelled
 from tui.widgets import columns
 from tui.widgets.detail import DetailPanel
+from tui.widgets.keybar import KeyBar
 from tui.widgets.pane import DeckHost
 from tui.widgets.virtual_table import SequenceSource, VirtualTable
 
@@ -54,7 +55,7 @@ class MeetingScreen(Screen[None]):
             yield VirtualTable(columns.ATTENDEES, time_format=self.host.time_format,
                                key=_attendee_key, placeholder="No attendees cached.")
             yield DetailPanel()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         try:

@@ -13,12 +13,15 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from textual.containers import VerticalScroll
+from textual import events
 from textual.content import Content
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.visual import Visual
+from textual.widget import Widget
 
 from tui.text import clean
 from tui.widgets.formatting import TimeFormat, duration, size
+from tui.widgets.scrollbar import scrollbar_cells
 
 # Fields that are shown elsewhere in the panel or are internal.
 _SKIP = {"source", "custom_questions", "extra", "times", "first_name", "last_name"}
@@ -196,35 +199,102 @@ def describe(obj: Any, fmt: TimeFormat) -> Content:
     return out.build()
 
 
-class DetailPanel(VerticalScroll, can_focus=False):
-    """Shows the highlighted row in full; scrolls when it is long."""
+class DetailPanel(Widget, can_focus=False):
+    """Shows the highlighted row in full; the mouse wheel scrolls it when it is long.
+
+    A line widget with its own scroll offset: showing another row repaints this panel
+    alone and never changes the screen's layout (as a scrolling container with a
+    Static inside would on every cursor move).
+    """
 
     DEFAULT_CSS = """
     DetailPanel {
         padding: 0 1;
         background: $surface;
-        & > Static { width: 1fr; }
+        width: 1fr;
+        height: 1fr;
     }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._body = Static("", markup=False)
         self.shown: Any = None
-
-    def compose(self) -> Iterable[Static]:
-        yield self._body
+        self._content = Content("")
+        self._strips: tuple[int, list[Strip]] | None = None
+        self._top = 0
+        self._bar: tuple[tuple[int, int, int], list[Strip]] | None = None
 
     def show(self, obj: Any, fmt: TimeFormat) -> None:
         """Describe `obj` (a row or a Deck detail); None clears the panel."""
         self.shown = obj
         if obj is None:
-            self._body.update(Content.assemble(("Nothing selected.", "$text-muted")))
+            self._set(Content.assemble(("Nothing selected.", "$text-muted")))
         else:
-            self._body.update(describe(obj, fmt))
-        self.scroll_home(animate=False)
+            self._set(describe(obj, fmt))
 
     def message(self, text: str) -> None:
         """Show a note of our own (loading, an error) instead of a row."""
         self.shown = None
-        self._body.update(Content.assemble((text, "$text-muted italic")))
+        self._set(Content.assemble((text, "$text-muted italic")))
+
+    @property
+    def text(self) -> str:
+        """What the panel shows, as plain text (for tests and the copy-by-hand dialog)."""
+        return self._content.plain
+
+    def _set(self, content: Content) -> None:
+        self._content = content
+        self._strips = None
+        self._top = 0
+        self.refresh()
+
+    def _lines(self) -> list[Strip]:
+        """The content wrapped to the panel's width (a column less when a bar shows)."""
+        width, height = self.content_size
+        if self._strips is None or self._strips[0] != width:
+            style = self.visual_style
+            strips = Visual.to_strips(self, self._content, width, None, style, pad=True)
+            if len(strips) > height > 0 and width > 1:
+                strips = Visual.to_strips(self, self._content, width - 1, None, style,
+                                          pad=True)
+            self._strips = (width, strips)
+        return self._strips[1]
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.content_size
+        lines = self._lines()
+        index = self._top + y
+        base = self.visual_style.rich_style
+        if len(lines) <= height:
+            return lines[index] if index < len(lines) else Strip.blank(width, base)
+        line = lines[index] if index < len(lines) else Strip.blank(width - 1, base)
+        key = (self._top, len(lines), height)
+        if self._bar is None or self._bar[0] != key:
+            cells = scrollbar_cells(self, height, len(lines), self._top)
+            self._bar = (key, [Strip([cell], 1) for cell in cells])
+        return Strip.join([line, self._bar[1][y]])
+
+    def _scroll(self, delta: int) -> None:
+        height = self.content_size.height
+        top = max(0, min(self._top + delta, len(self._lines()) - height))
+        if top != self._top:
+            self._top = top
+            self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self._scroll(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self._scroll(-3)
+
+    def on_resize(self) -> None:
+        self._strips = None
+        self._top = 0
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = None
+        self._bar = None

@@ -8,6 +8,7 @@ workers) and end with `reload()`, which keeps the cursor on the same row by key.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -26,7 +27,7 @@ from tui.core.sync_types import Scope, ScopeKind
 from tui.text import labelled
 from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_types import DeckHost, PaneScope
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.virtual_table import PAGE_SIZE, Column, VirtualTable
 
 if TYPE_CHECKING:
     from tui.core.service import Deck, ViewQuery
@@ -34,8 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DeckHost", "EntityPane", "PaneScope"]
 
-FILTER_DEBOUNCE = 0.08
-DETAIL_DEBOUNCE = 0.12
+DETAIL_DEBOUNCE = 0.05
 
 
 class EntityPane(Vertical):
@@ -112,7 +112,8 @@ class EntityPane(Vertical):
         self.last_query: ViewQuery | None = None
         self.loaded = False
         self.syncing = False
-        self._filter_timer: Timer | None = None
+        self._filter_generation = 0
+        """Bumped by each read of the rows; a filter read of an older one is dropped."""
         self._detail_timer: Timer | None = None
 
     @property
@@ -207,25 +208,39 @@ class EntityPane(Vertical):
 
     def load(self, *, keep_cursor: bool = True) -> None:
         """(Re)read the rows from the cache, keeping the cursor on the same row."""
+        self._filter_generation += 1  # a filter still being read is now stale
+        try:
+            query = self.build_query()
+            view = self.make_view(self.host.deck, query)
+        except MeetdeckError as error:
+            self._show_error(error)
+            return
+        self._show_view(query, view, keep_cursor=keep_cursor)
+
+    def _show_view(self, query: ViewQuery, view: ListView[Any], *, keep_cursor: bool,
+                   first_page: Sequence[Any] | None = None) -> None:
+        """Hand a view to the table (it counts the rows, once per view)."""
         columns = self.visible_columns()
         if columns != self.table.columns:
             self.table.columns = list(columns)
             self.table.clear_line_cache()
         try:
-            self.last_query = self.build_query()
-            self.view = self.make_view(self.host.deck, self.last_query)
+            self.last_query = query
+            self.view = view
             self.table.placeholder = self.placeholder()
-            # The table counts the rows (one COUNT per load) and keeps the cursor.
-            self.table.set_source(self.view, keep_cursor=keep_cursor)
+            self.table.set_source(view, keep_cursor=keep_cursor, first_page=first_page)
         except MeetdeckError as error:
-            self.view = None
-            self.table.set_source(None)
-            self.host.show_error(error)
+            self._show_error(error)
             return
         count = self.table.row_count
         self.loaded = True
         self.update_status(count)
-        self.post_message(self.ViewLoaded(self, count, self.view.fetched_at))
+        self.post_message(self.ViewLoaded(self, count, view.fetched_at))
+
+    def _show_error(self, error: MeetdeckError) -> None:
+        self.view = None
+        self.table.set_source(None)
+        self.host.show_error(error)
 
     def ensure_loaded(self) -> None:
         """Load once, when the tab is first shown."""
@@ -339,9 +354,7 @@ class EntityPane(Vertical):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DEBOUNCE, self._apply_filter)
+        self._apply_filter()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -352,11 +365,45 @@ class EntityPane(Vertical):
         self.table.focus()
 
     def _apply_filter(self) -> None:
+        """Filter as the person types: the query runs in a thread, the newest one wins.
+
+        Matches are counted and their first page read off the UI thread, so typing
+        never waits for SQL; a result that arrives after a newer keystroke is dropped.
+        The cursor starts on the first match. Clearing the filter reads the whole view
+        again here, keeping the cursor on the row it was on.
+        """
         box = self.filter_box
         text = box.value.strip() if box is not None else ""
-        if text != self.filter_text:
-            self.filter_text = text
-            self.load()
+        if text == self.filter_text:
+            return
+        self.filter_text = text
+        if not text:
+            self.load(keep_cursor=True)
+            return
+        self._filter_generation += 1
+        self._read_filtered(self.build_query(), self._filter_generation)
+
+    @work(thread=True, group="filter", exit_on_error=False)
+    def _read_filtered(self, query: ViewQuery, generation: int) -> None:
+        if generation != self._filter_generation:
+            return
+        try:
+            view = self.make_view(self.host.deck, query)
+            view.count()
+            first_page = view.rows(0, PAGE_SIZE)
+        except MeetdeckError as error:
+            self.app.call_from_thread(self._filter_failed, error, generation)
+            return
+        self.app.call_from_thread(self._filter_read, query, view, first_page, generation)
+
+    def _filter_read(self, query: ViewQuery, view: ListView[Any], first_page: Sequence[Any],
+                     generation: int) -> None:
+        if generation == self._filter_generation and self.is_mounted:
+            self._show_view(query, view, keep_cursor=False, first_page=first_page)
+
+    def _filter_failed(self, error: MeetdeckError, generation: int) -> None:
+        if generation == self._filter_generation and self.is_mounted:
+            self._show_error(error)
 
     # -- rows --------------------------------------------------------------------
 

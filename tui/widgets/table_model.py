@@ -6,12 +6,14 @@ in-memory sources without the widget machinery.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 
+from tui.text import clean
 from tui.widgets.formatting import TimeFormat
 
 T = TypeVar("T")
@@ -109,6 +111,28 @@ def fit(text: str, width: int, align: str = "left") -> str:
     return set_cell_size(text, width - 1) + "\u2026"
 
 
+def header_text(layout: Sequence[tuple[Column, int]], width: int, *, markable: bool) -> str:
+    """The header line: each column's title in its width (after the mark gutter)."""
+    text = " ".join(fit(column.title, col_width, column.align) for column, col_width in layout)
+    return fit(("  " + text) if markable else text, width)
+
+
+def row_text(row: Any, layout: Sequence[tuple[Column, int]], time_format: TimeFormat,
+             width: int, *, markable: bool, marked: bool) -> str:
+    """One row as a line of `width` cells; API text made literal by `tui.text.clean`."""
+    cells = []
+    for column, col_width in layout:
+        try:
+            value = clean(column.value(row, time_format))
+        except Exception:  # one broken cell must not blank the table
+            value = "\ufffd"
+        cells.append(fit(value, col_width, column.align))
+    text = " ".join(cells)
+    if markable:
+        text = ("\u25cf " if marked else "  ") + text
+    return fit(text, width)
+
+
 class SequenceSource(Generic[T]):
     """A RowSource over rows already in memory (attendees of one meeting, tests)."""
 
@@ -133,3 +157,94 @@ class SequenceSource(Generic[T]):
 def row_key(row: Any) -> str:
     """The default key of a row: its `key` attribute."""
     return str(row.key)
+
+
+class Marks:
+    """Which rows are marked, by key: the rows picked, or after `*` all but some.
+
+    After `*` nothing is read: the marks mean "every row of the source except the
+    ones unmarked since", and the rows are only fetched when an action asks for them.
+    """
+
+    def __init__(self, key: Callable[[Any], str]) -> None:
+        self._key = key
+        self._picked: dict[str, Any] = {}
+        """Marked rows by key in marking order; after `*`, the rows NOT marked."""
+        self.inverted = False
+        """True after `*`: every row of the source is marked except `_picked`."""
+
+    def __contains__(self, row: Any) -> bool:
+        return (self._key(row) in self._picked) != self.inverted
+
+    def count(self, total: int) -> int:
+        """How many rows are marked in a source of `total` rows."""
+        return max(0, total - len(self._picked)) if self.inverted else len(self._picked)
+
+    def toggle(self, row: Any) -> None:
+        """Mark `row`, or unmark it when it is marked."""
+        key = self._key(row)
+        if self._picked.pop(key, None) is None:
+            self._picked[key] = row
+
+    def toggle_all(self) -> None:
+        """`*`: mark every row; pressed again with nothing unmarked since, unmark all."""
+        everything = self.inverted and not self._picked
+        self._picked.clear()
+        self.inverted = not everything
+
+    def set(self, rows: Sequence[Any]) -> None:
+        """Mark exactly `rows`."""
+        self._picked = {self._key(row): row for row in rows}
+        self.inverted = False
+
+    def rows(self, source: RowSource[Any] | None, total: int) -> list[Any]:
+        """The marked rows: in marking order, or in the source's order after `*`."""
+        if not self.inverted:
+            return list(self._picked.values())
+        if source is None:
+            return []
+        return [row for row in source.rows(0, total) if self._key(row) not in self._picked]
+
+
+PAGE_SIZE = 64
+MAX_PAGES = 48
+
+
+class PagedRows:
+    """A row source read a page at a time, the last MAX_PAGES pages kept (LRU).
+
+    The table reads its rows through this: a screenful costs one page query, and
+    the count is asked once per source.
+    """
+
+    def __init__(self) -> None:
+        self.source: RowSource[Any] | None = None
+        self.count = 0
+        self._pages: OrderedDict[int, Sequence[Any]] = OrderedDict()
+        self.page_queries = 0
+        """How many pages were read from sources (for tests and benchmarks)."""
+
+    def reset(self, source: RowSource[Any] | None,
+              first_page: Sequence[Any] | None = None) -> None:
+        """Read from `source` now (counting its rows); `first_page` saves a query."""
+        self.source = source
+        self._pages.clear()
+        self.count = source.count() if source is not None else 0
+        if first_page is not None and source is not None:
+            self._pages[0] = first_page
+
+    def row(self, index: int) -> Any | None:
+        """The row at `index` (None past the end or without a source)."""
+        if self.source is None or not 0 <= index < self.count:
+            return None
+        page_no, within = divmod(index, PAGE_SIZE)
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self.source.rows(page_no * PAGE_SIZE, PAGE_SIZE)
+            self.page_queries += 1
+            self._pages[page_no] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page[within] if within < len(page) else None

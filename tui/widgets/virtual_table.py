@@ -2,14 +2,16 @@
 
 `VirtualTable` never holds every row: `render_line` asks a `RowSource` (the Deck's
 `ListView`) for the page a line falls in and keeps a few pages in an LRU cache, so a
-webinar with 100,000 registrants costs one page query per screenful. Moving the
-cursor repaints two lines. After a refresh the cursor stays on the same row, found by
-key (`RowSource.index_of`).
+webinar with 100,000 registrants costs one page query per screenful.
+
+It is a plain Line-API widget that keeps its own scroll offset (`top`) and draws its
+own scrollbar, not a `ScrollView`: a cursor move repaints two lines, a scroll repaints
+this widget, and neither changes the screen's layout. After a refresh the cursor stays
+on the same row, found by key (`RowSource.index_of`).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -18,21 +20,27 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
-from tui.text import clean
 from tui.widgets.formatting import TimeFormat
+from tui.widgets.scrollbar import scrollbar_cells, thumb_top
 from tui.widgets.table_model import (
+    MAX_PAGES,
+    PAGE_SIZE,
     Column,
+    Marks,
+    PagedRows,
     RowSource,
     SequenceSource,
     fit,
+    header_text,
     layout_columns,
     row_key,
+    row_text,
 )
 
 __all__ = [
@@ -47,11 +55,10 @@ __all__ = [
     "row_key",
 ]
 
-PAGE_SIZE = 64
-MAX_PAGES = 48
+WHEEL_LINES = 3
 
 
-class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
+class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
     """A keyboard-driven table over a `RowSource`, paging rows as it scrolls."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -79,10 +86,8 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     VirtualTable {
         background: $surface;
         color: $foreground;
-        overflow-x: hidden;
-        overflow-y: auto;
+        width: 1fr;
         height: 1fr;
-        scrollbar-size-vertical: 1;
         & > .virtual-table--header { text-style: bold; background: $panel; }
         & > .virtual-table--cursor {
             background: $block-cursor-blurred-background;
@@ -153,55 +158,64 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.openable = openable
         """Whether Enter leads somewhere (shown in the footer only then)."""
         self.placeholder = placeholder
-        self._source: RowSource[Any] | None = None
-        self._count = 0
-        self._pages: OrderedDict[int, Sequence[Any]] = OrderedDict()
-        self._lines: LRUCache[tuple[int, bool, bool, int], Strip] = LRUCache(256)
+        self._rows = PagedRows()
+        self._lines: LRUCache[tuple[int, bool, bool, int, Segment | None], Strip] = LRUCache(256)
         self._layout: tuple[int, list[tuple[Column, int]]] = (-1, [])
-        # Marked rows by key (in marking order); after `*`, the rows NOT marked.
-        self._marks: dict[str, Any] = {}
-        self._marks_inverted = False
-        self.page_queries = 0
-        """How many pages were read from the source (for tests and benchmarks)."""
+        self._bar: tuple[tuple[int, int, int], list[Segment]] | None = None
+        self._marks = Marks(key)
+        self.top = 0
+        """Index of the first row shown (the scroll offset)."""
 
     # -- the source ------------------------------------------------------------
 
     @property
     def source(self) -> RowSource[Any] | None:
         """The rows shown (None: nothing yet)."""
-        return self._source
+        return self._rows.source
 
     @property
     def row_count(self) -> int:
         """How many rows the source had at the last (re)load."""
-        return self._count
+        return self._rows.count
 
-    def set_source(self, source: RowSource[Any] | None, *, keep_cursor: bool = True) -> None:
-        """Show `source`, keeping the cursor on the same row (by key) when asked."""
+    @property
+    def _count(self) -> int:
+        return self._rows.count
+
+    @property
+    def page_queries(self) -> int:
+        """How many pages were read from sources (for tests and benchmarks)."""
+        return self._rows.page_queries
+
+    def set_source(self, source: RowSource[Any] | None, *, keep_cursor: bool = True,
+                   first_page: Sequence[Any] | None = None) -> None:
+        """Show `source`, keeping the cursor on the same row (by key) when asked.
+
+        Args:
+            source: The rows (None: nothing yet).
+            keep_cursor: Keep the cursor on the highlighted row's key, at the same
+                height on screen; else start at the top.
+            first_page: `source.rows(0, PAGE_SIZE)` when the caller already read it
+                (a filter runs its query in a thread).
+        """
         key = self.cursor_key if keep_cursor else None
-        screen_offset = self.cursor_row - round(self.scroll_y)
-        self._source = source
-        self._pages.clear()
+        screen_offset = self.cursor_row - self.top
+        self._rows.reset(source, first_page)
         self._lines.clear()
-        self._count = source.count() if source is not None else 0
         index = source.index_of(key) if (source is not None and key is not None) else None
         if index is None:
             index = min(self.cursor_row, self._count - 1) if keep_cursor else 0
         index = max(0, index)
-        self.virtual_size = Size(self.size.width, self._count + 1)
         self.set_reactive(VirtualTable.cursor_row, index)
         # Keep the row at the same height on screen, so a refresh does not jump.
-        if keep_cursor:
-            self.scroll_to(y=max(0, index - max(0, screen_offset)), animate=False)
-        else:
-            self.scroll_to(y=0, animate=False)
+        self.top = self._clamp_top(index - max(0, screen_offset) if keep_cursor else 0)
         self._scroll_cursor_into_view()
         self.refresh()
         self._post_highlight()
 
     def reload(self) -> None:
         """Re-read the same source (after a refresh), keeping the cursor by key."""
-        self.set_source(self._source, keep_cursor=True)
+        self.set_source(self._rows.source, keep_cursor=True)
 
     def clear_line_cache(self) -> None:
         """Forget rendered lines (the time zone or theme changed)."""
@@ -211,19 +225,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def row_at(self, index: int) -> Any | None:
         """The row at `index`, read through the page cache (None past the end)."""
-        if self._source is None or not 0 <= index < self._count:
-            return None
-        page_no, within = divmod(index, PAGE_SIZE)
-        page = self._pages.get(page_no)
-        if page is None:
-            page = self._source.rows(page_no * PAGE_SIZE, PAGE_SIZE)
-            self.page_queries += 1
-            self._pages[page_no] = page
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_no)
-        return page[within] if within < len(page) else None
+        return self._rows.row(index)
 
     @property
     def cursor_value(self) -> Any | None:
@@ -238,9 +240,10 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def move_to_key(self, key: str) -> bool:
         """Put the cursor on the row with `key`; False when it is not in the source."""
-        if self._source is None:
+        source = self._rows.source
+        if source is None:
             return False
-        index = self._source.index_of(key)
+        index = source.index_of(key)
         if index is None:
             return False
         self.cursor_row = index
@@ -250,19 +253,17 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def is_marked(self, row: Any) -> bool:
         """Whether a row is marked."""
-        return (self.key_of(row) in self._marks) != self._marks_inverted
+        return row in self._marks
 
     @property
     def mark_count(self) -> int:
         """How many rows are marked."""
-        if self._marks_inverted:
-            return max(0, self._count - len(self._marks))
-        return len(self._marks)
+        return self._marks.count(self._count)
 
     @property
     def marks_all(self) -> bool:
         """True after `*`: every row of the source is marked except those unmarked since."""
-        return self._marks_inverted
+        return self._marks.inverted
 
     def marked_keys(self, limit: int = 10_000) -> list[str]:
         """Keys of the marked rows, sorted (at most `limit`)."""
@@ -274,17 +275,11 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         After `*` the source is read once for all its rows (one query, no widgets):
         marking a 100,000-row view costs nothing until an action asks for its rows.
         """
-        if not self._marks_inverted:
-            return list(self._marks.values())
-        if self._source is None:
-            return []
-        rows = self._source.rows(0, self._count)
-        return [row for row in rows if self.key_of(row) not in self._marks]
+        return self._marks.rows(self._rows.source, self._count)
 
     def set_marked(self, rows: Sequence[Any]) -> None:
         """Mark exactly `rows` (e.g. the people an action could not process)."""
-        self._marks = {self.key_of(row): row for row in rows}
-        self._marks_inverted = False
+        self._marks.set(rows)
         self._marks_changed()
 
     def clear_marks(self) -> None:
@@ -322,9 +317,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.cursor_value
         if not self.markable or row is None:
             return
-        key = self.key_of(row)
-        if self._marks.pop(key, None) is None:
-            self._marks[key] = row
+        self._marks.toggle(row)
         self._lines.clear()
         self.post_message(self.MarksChanged(self, self.mark_count))
         self._move(self.cursor_row + 1, force_paint=True)
@@ -332,9 +325,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     def action_mark_all(self) -> None:
         if not self.markable:
             return
-        everything = self._marks_inverted and not self._marks
-        self._marks.clear()
-        self._marks_inverted = not everything
+        self._marks.toggle_all()
         self._marks_changed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -344,11 +335,25 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             return self.openable
         return True
 
-    # -- cursor ----------------------------------------------------------------
+    # -- cursor and scrolling ----------------------------------------------------
 
     @property
     def _data_height(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+        return max(1, self.content_size.height - 1)
+
+    @property
+    def _has_bar(self) -> bool:
+        return self._count > self._data_height
+
+    def _clamp_top(self, top: int) -> int:
+        return max(0, min(top, self._count - self._data_height))
+
+    def scroll_rows(self, top: int) -> None:
+        """Show rows from `top` (clamped); the cursor stays where it is."""
+        top = self._clamp_top(top)
+        if top != self.top:
+            self.top = top
+            self.refresh()
 
     def _move(self, index: int, *, force_paint: bool = False) -> None:
         index = max(0, min(index, self._count - 1))
@@ -358,28 +363,29 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._refresh_row(index)
 
     def watch_cursor_row(self, old: int, new: int) -> None:
-        scrolled = self._scroll_cursor_into_view()
-        if not scrolled:
+        if not self._scroll_cursor_into_view():
             self._refresh_row(old)
             self._refresh_row(new)
         self._post_highlight()
 
     def _refresh_row(self, index: int) -> None:
-        # Line y of the widget shows row scroll_y + y - 1 (line 0 is the header).
-        y = index - round(self.scroll_y) + 1
-        if 1 <= y < self.size.height:
-            self.refresh_lines(y + round(self.scroll_y))
+        # Line y of the widget shows row top + y - 1 (line 0 is the header).
+        y = index - self.top + 1
+        if 1 <= y < self.content_size.height:
+            self.refresh(Region(0, y, self.content_size.width, 1))
 
     def _scroll_cursor_into_view(self) -> bool:
-        top = round(self.scroll_y)
+        """Scroll so that the cursor's row shows; True when the view moved."""
         height = self._data_height
-        target = top
-        if self.cursor_row < top:
+        target = self.top
+        if self.cursor_row < self.top:
             target = self.cursor_row
-        elif self.cursor_row >= top + height:
+        elif self.cursor_row >= self.top + height:
             target = self.cursor_row - height + 1
-        if target != top:
-            self.scroll_to(y=target, animate=False, immediate=True)
+        target = self._clamp_top(target)
+        if target != self.top:
+            self.top = target
+            self.refresh()
             return True
         return False
 
@@ -390,12 +396,25 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     # -- events ----------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self._count + 1)
         self._lines.clear()
+        self.top = self._clamp_top(self.top)
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_rows(self.top + WHEEL_LINES)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_rows(self.top - WHEEL_LINES)
 
     def on_click(self, event: events.Click) -> None:
+        if self._has_bar and event.x >= self.content_size.width - 1 and event.y >= 1:
+            self.scroll_rows(thumb_top(event.y - 1, self._data_height, self._count))
+            return
         if event.y >= 1:
-            self._move(round(self.scroll_y) + event.y - 1)
+            self._move(self.top + event.y - 1)
             if event.chain >= 2:
                 self.action_select()
 
@@ -409,6 +428,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._lines.clear()
         self._layout = (-1, [])
+        self._bar = None
 
     # -- rendering -------------------------------------------------------------
 
@@ -418,53 +438,53 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._layout = (width, layout_columns(self.columns, max(1, width - gutter)))
         return self._layout[1]
 
+    def _bar_cell(self, y: int) -> Segment:
+        height = self._data_height
+        key = (self.top, self._count, height)
+        if self._bar is None or self._bar[0] != key:
+            self._bar = (key, scrollbar_cells(self, height, self._count, self.top))
+        return self._bar[1][y - 1]
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        full = self.content_size.width
+        bar = self._has_bar
+        width = full - 1 if bar else full
+        base = self.visual_style.rich_style
         if y == 0:
-            return self._header_line(width, self.rich_style)
-        index = round(self.scroll_y) + y - 1
+            return self._header_line(full, base)
+        index = self.top + y - 1
         row = self.row_at(index) if index < self._count else None
+        cell = self._bar_cell(y) if bar else None
         if row is None:
-            base = self.rich_style
             if index == 0 and y == 1 and self._count == 0:
                 style = base + self.get_component_rich_style("virtual-table--placeholder")
-                return Strip([Segment(fit(" " + self.placeholder, width), style)], width)
-            return Strip.blank(width, base)
+                return Strip([Segment(fit(" " + self.placeholder, full), style)], full)
+            blank = Segment(" " * width, base)
+            return Strip([blank] if cell is None else [blank, cell], full)
         is_cursor = index == self.cursor_row
-        marked = self.markable and self.is_marked(row)
-        cache_key = (index, is_cursor, marked, width)
-        cached = self._lines.get(cache_key)
-        if cached is not None:
-            return cached
-        strip = self._row_line(row, width, self.rich_style, is_cursor=is_cursor,
-                               marked=marked)
-        self._lines[cache_key] = strip
+        marked = self.markable and row in self._marks
+        cache_key = (index, is_cursor, marked, width, cell)
+        strip = self._lines.get(cache_key)
+        if strip is None:
+            segment = self._row_segment(row, width, base, is_cursor=is_cursor, marked=marked)
+            strip = Strip([segment] if cell is None else [segment, cell], full)
+            self._lines[cache_key] = strip
         return strip
 
     def _header_line(self, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("virtual-table--header")
-        parts = ["  "] if self.markable else []
-        for column, col_width in self._columns_for(width):
-            parts.append(fit(column.title, col_width, column.align))
-        text = fit(" ".join(parts) if not self.markable else parts[0] + " ".join(parts[1:]), width)
+        columns = self._columns_for(width - 1 if self._has_bar else width)
+        text = header_text(columns, width, markable=self.markable)
         return Strip([Segment(text, style)], width)
 
-    def _row_line(
+    def _row_segment(
         self, row: Any, width: int, base: Style, *, is_cursor: bool, marked: bool
-    ) -> Strip:
+    ) -> Segment:
         style = base
         if marked:
             style += self.get_component_rich_style("virtual-table--marked")
         if is_cursor:
             style += self.get_component_rich_style("virtual-table--cursor")
-        cells = []
-        for column, col_width in self._columns_for(width):
-            try:
-                value = clean(column.value(row, self.time_format))
-            except Exception:  # one broken cell must not blank the table
-                value = "\ufffd"
-            cells.append(fit(value, col_width, column.align))
-        text = " ".join(cells)
-        if self.markable:
-            text = ("\u25cf " if marked else "  ") + text
-        return Strip([Segment(fit(text, width), style)], width)
+        text = row_text(row, self._columns_for(width), self.time_format, width,
+                        markable=self.markable, marked=marked)
+        return Segment(text, style)

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from tui.core.store.codec import fold, iso, parse_iso
+from tui.core.store.fts import fts_phrase
 from tui.core.store.tables import TableSpec
 from tui.core.store.views import ViewQuery
 
@@ -67,6 +68,7 @@ class TableView(Generic[T]):
         join: str = "",
         sort_exprs: dict[str, str] | None = None,
         fetched_at: datetime | None = None,
+        count: int | None = None,
     ) -> None:
         self._conn = conn
         self._lock = lock
@@ -82,7 +84,7 @@ class TableView(Generic[T]):
         self._sort = exprs.get(q.sort or "", default)
         self._desc = q.descending
         self._fetched_at = fetched_at
-        self._count: int | None = None
+        self._count: int | None = count
         self._ids: list[int] | None = None
         self._dense = False
         self._positions: dict[int, int] | None = None
@@ -110,20 +112,40 @@ class TableView(Generic[T]):
     def _filtered(self) -> bool:
         return bool(self._query.text.strip())
 
+    def _from_text_index(self) -> tuple[str, list[Any]]:
+        """FROM ... WHERE for a '/' filter, and its parameters.
+
+        Terms of three or more characters are looked up in the trigram index first
+        (`search_index` holds each row's `search` text, so a match there is the same
+        test as `instr`); the WHERE still checks every term, short ones included.
+        Without such a term, or for a table that is not indexed, the covering index
+        is scanned with `instr`.
+        """
+        code = self._spec.search_code
+        long_terms = [term for term in fold(self._query.text).split() if len(term) >= 3]
+        if code is None or not long_terms:
+            return self._from(text_index=True), list(self._params)
+        match = " AND ".join(fts_phrase(term) for term in long_terms)
+        return (f"FROM search_index f JOIN {self._spec.name} t ON t.id = (f.rowid >> 3) "
+                f"{self._join} WHERE search_index MATCH ? AND (f.rowid & 7) = {code} "
+                f"AND {self._where}", [match, *self._params])
+
     def _materialize(self) -> list[int] | None:
         """For a '/' filter: the ids of every match in order, if there are few enough.
 
-        One scan of the covering index finds the matches with their sort keys; up to
+        One lookup in the trigram index (or one scan of the covering index, for short
+        terms) finds the matches with their sort keys; up to
         MATERIALIZE_MAX of them are sorted here and kept, so paging and `index_of` are
         list lookups. More matches than that means the filter is not selective, and
         the ordinary ordered index scan finds a page quickly.
         """
         if self._ids is not None or self._dense:
             return self._ids
+        source, params = self._from_text_index()
         with self._lock:
             found = self._conn.execute(
-                f"SELECT {self._sort}, t.id {self._from(text_index=True)} LIMIT ?",
-                [*self._params, MATERIALIZE_MAX + 1],
+                f"SELECT {self._sort}, t.id {source} LIMIT ?",
+                [*params, MATERIALIZE_MAX + 1],
             ).fetchall()
         if len(found) > MATERIALIZE_MAX:
             self._dense = True

@@ -42,6 +42,21 @@ def _key_of(model: Any, index: int) -> str:
     return str(model.key)
 
 
+
+def recount_events(conn: sqlite3.Connection, scope: str) -> None:
+    """Count the registrants of a scope's events by status into `event_counts`.
+
+    Every write of registrants ends with this, in its transaction: the events pane
+    shows these counts and an event's registrants view takes its row count from them.
+    """
+    conn.execute("DELETE FROM event_counts WHERE scope = ?", (scope,))
+    conn.execute(
+        "INSERT OR REPLACE INTO event_counts "
+        "(scope, provider, event_key, pending, approved, denied) "
+        "SELECT scope, provider, event_key, SUM(status = 'pending'), "
+        "SUM(status = 'approved'), SUM(status = 'denied') FROM registrants "
+        "WHERE scope = ? GROUP BY provider, event_key", (scope,))
+
 class StoreWriter:
     """A write connection to the cache, for one thread (the sync worker's)."""
 
@@ -107,11 +122,7 @@ class StoreWriter:
                         (status.value, status.value, provider_status or status.value,
                          scope, *chunk))
                 changed += cursor.rowcount
-            self._conn.execute(
-                "UPDATE event_counts SET pending = c.p, approved = c.a, denied = c.d FROM "
-                "(SELECT SUM(status = 'pending') AS p, SUM(status = 'approved') AS a, "
-                "SUM(status = 'denied') AS d FROM registrants WHERE scope = ?) AS c "
-                "WHERE event_counts.scope = ?", (scope, scope))
+            recount_events(self._conn, scope)
             self._conn.execute("UPDATE sync_stamps SET items = (SELECT count(*) FROM "
                                "registrants WHERE scope = ?) WHERE scope = ?", (scope, scope))
 
@@ -146,6 +157,8 @@ class StoreWriter:
                     self._conn.execute("INSERT INTO search_index (rowid, text) VALUES (?, ?)",
                                        (int(cursor.lastrowid or 0) * 8 + spec.search_code,
                                         search))
+            if any(TABLE_OF[type(model)] is REGISTRANTS for model in rows):
+                recount_events(self._conn, scope)
 
         self._transaction(body)
         return len(rows)
@@ -301,14 +314,7 @@ class ScopeBatch:
                         f"id * 8 + {spec.search_code}, search FROM {spec.name} WHERE scope = ?",
                         (self.scope,),
                     )
-            self._conn.execute("DELETE FROM event_counts WHERE scope = ?", (self.scope,))
-            self._conn.execute(
-                "INSERT OR REPLACE INTO event_counts "
-                "(scope, provider, event_key, pending, approved, denied) "
-                "SELECT scope, provider, event_key, SUM(status = 'pending'), "
-                "SUM(status = 'approved'), SUM(status = 'denied') FROM registrants "
-                "WHERE scope = ? GROUP BY provider, event_key", (self.scope,),
-            )
+            recount_events(self._conn, self.scope)
             self._conn.execute(
                 "INSERT INTO sync_stamps (scope, fetched_at, items, error_title, error, "
                 "error_at) VALUES (?, ?, ?, NULL, NULL, NULL) ON CONFLICT (scope) DO UPDATE "

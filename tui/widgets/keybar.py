@@ -1,0 +1,146 @@
+"""The bottom line of every screen: the keys that work here and now.
+
+It reads the screen's live bindings (what `check_action` allows, so a read-only
+profile never offers Approve) like Textual's `Footer`, but is one widget drawing one
+line: the Footer mounts a widget per key and recomposes them on every focus or
+binding change, which cost a tab switch about as much as drawing the new table.
+Clicking a key presses it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from textual import events
+from textual.content import Content
+from textual.reactive import reactive
+from textual.style import Style
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+
+class KeyHint(NamedTuple):
+    """One key as shown: what to press, what it does, whether it works now."""
+
+    key: str
+    display: str
+    description: str
+    enabled: bool
+
+
+class KeyBar(Widget, can_focus=False):
+    """A one-line footer of key hints; the palette key sits at the right end."""
+
+    ALLOW_SELECT = False
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key", "keybar--description"}
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .keybar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .keybar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
+
+    compact: reactive[bool] = reactive(False)
+    """Less space around keys (narrow terminals)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._spans: list[tuple[int, int, str]] = []
+        """Where each key was drawn: (first cell, end cell, key), for clicks."""
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if screen is self.screen:
+            self.refresh()
+
+    def hints(self) -> tuple[list[KeyHint], KeyHint | None]:
+        """The keys to show (one per action, in binding order) and the palette key."""
+        active = self.screen.active_bindings
+        seen: set[str] = set()
+        shown: list[KeyHint] = []
+        palette = None
+        for key, (_node, binding, enabled, _tooltip) in active.items():
+            hint = KeyHint(key, self.app.get_key_display(binding), binding.description,
+                           enabled)
+            if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
+                palette = hint
+            elif binding.show and binding.action not in seen:
+                seen.add(binding.action)
+                shown.append(hint)
+        return shown, palette
+
+    def render(self) -> Content:
+        key_style = self.get_visual_style("keybar--key")
+        text_style = self.get_visual_style("keybar--description")
+        width = self.content_size.width
+        shown, palette = self.hints()
+        right = Content("")
+        if palette is not None:
+            right = Content.assemble("\u258f", (palette.display, key_style),
+                                     (f" {palette.description} ", text_style))
+        room = width - right.cell_length
+        parts: list[Content] = []
+        spans: list[tuple[int, int, str]] = []
+        used = 0
+        for hint in shown:
+            cells = Content.assemble(*self._cells(hint, key_style, text_style))
+            gap = 1 if self.compact and parts else 0
+            if used + gap + cells.cell_length > room:
+                break
+            used += gap
+            spans.append((used, used + cells.cell_length, hint.key))
+            parts.append(Content(" " * gap) + cells)
+            used += cells.cell_length
+        left = Content.assemble(*parts)
+        if palette is not None and right.cell_length <= width:
+            spans.append((width - right.cell_length, width, palette.key))
+            left = left + Content(" " * max(0, room - used)) + right
+        self._spans = spans
+        return left
+
+    def _cells(self, hint: KeyHint | None, key_style: Style,
+               text_style: Style) -> list[tuple[str, Style]]:
+        if hint is None:
+            return []
+        if not hint.enabled:
+            key_style, text_style = key_style + _DIM, text_style + _DIM
+        key = hint.display if self.compact else f" {hint.display} "
+        text = f" {hint.description}" if self.compact else f"{hint.description} "
+        return [(key, key_style), (text, text_style)]
+
+    def watch_compact(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                event.stop()
+                self.app.simulate_key(key)
+                return
+
+
+_DIM = Style(dim=True)
