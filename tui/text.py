@@ -13,6 +13,9 @@ What :func:`clean` does:
 - C1 controls (U+0080-U+009F, e.g. the 8-bit CSI) become U+FFFD;
 - bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) become U+FFFD,
   so right-to-left text displays but cannot reorder the rest of a line;
+- invisible characters (zero-width space, word joiner, byte-order mark, soft hyphen,
+  direction marks) become U+FFFD, so "ad\u200bmin" cannot pass for "admin" on screen;
+  the zero-width joiners that scripts and emoji need (U+200C, U+200D) stay;
 - tabs become a space; newlines become `` ⏎ `` on one-line fields and stay in
   multi-line ones; carriage returns are dropped.
 
@@ -28,6 +31,7 @@ REPLACEMENT = "\ufffd"
 NEWLINE_MARK = " \u23ce "
 
 _BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_INVISIBLE = (0x00AD, 0x061C, 0x180E, 0x200B, 0x200E, 0x200F, *range(0x2060, 0x2065), 0xFEFF)
 
 
 def _table(multiline: bool) -> dict[int, str | None]:
@@ -35,7 +39,7 @@ def _table(multiline: bool) -> dict[int, str | None]:
     table[0x7F] = "\u2421"
     for code in range(0x80, 0xA0):
         table[code] = REPLACEMENT
-    for code in _BIDI_CONTROLS:
+    for code in (*_BIDI_CONTROLS, *_INVISIBLE):
         table[code] = REPLACEMENT
     table[0x09] = " "
     table[0x0D] = None

@@ -44,6 +44,15 @@ def test_newlines_are_marked_on_one_line_and_kept_in_multiline() -> None:
     assert clean("a\u2028b", multiline=True) == "a\nb"
 
 
+def test_invisible_characters_show_and_joiners_stay() -> None:
+    assert clean("ad\u200bmin") == "ad\ufffdmin"  # cannot pass for "admin"
+    assert clean("\ufeffbom\u2060wj\u00adsoft\u200elrm") == "\ufffdbom\ufffdwj\ufffdsoft\ufffdlrm"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert clean(family) == family  # emoji and scripts need the zero-width joiners
+    assert clean("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") == (
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")
+
+
 def test_ordinary_international_text_is_untouched() -> None:
     for text in ("Zoë Ångström", "山田 太郎", "مريم الحسن", "שלום", "a\u00a0b", "[not markup]"):
         assert clean(text) == text
