@@ -136,7 +136,8 @@ GROUPS = [
           lambda d, s: [Scope(ScopeKind.EVENTS, Provider.ZOOM)]),
     Group("zoom-registrants", r"^/zoom/v2/(webinars|meetings)/[^/]+/registrants$",
           Provider.ZOOM, lambda d, s: [_zoom_big_webinar(d, s)]),
-    Group("zoom-meetings", r"^/zoom/v2/users/[^/]+/meetings$", Provider.ZOOM,
+    # The list, and GET /meetings/{id} of the meetings that can take registration.
+    Group("zoom-meetings", r"^/zoom/v2/(users/[^/]+/meetings|meetings/[^/]+)$", Provider.ZOOM,
           lambda d, s: [Scope(ScopeKind.MEETINGS, Provider.ZOOM)]),
     Group("zoom-recordings", r"^/zoom/v2/users/[^/]+/recordings$", Provider.ZOOM,
           lambda d, s: [Scope(ScopeKind.RECORDINGS, Provider.ZOOM)]),

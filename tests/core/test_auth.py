@@ -262,6 +262,27 @@ async def test_revoked_refresh_token_is_session_expired_without_a_loop(tmp_path:
     assert len(refreshes) == 1  # the dead refresh token is not tried again
 
 
+async def test_refused_tokens_send_nothing_until_someone_signs_in(tmp_path: Path) -> None:
+    cloud = FakeCloud()
+    goto, *_ = await signed_in(tmp_path, cloud)
+    cloud.valid_access.clear()
+    cloud.valid_refresh.clear()
+    with pytest.raises(SessionExpired):
+        await goto.admin.get_json("/anything")  # a 401, then one refused refresh
+    sent = len(cloud.requests)
+    for _ in range(3):
+        with pytest.raises(SessionExpired, match="Sign in again"):
+            await goto.admin.get_json("/anything")
+    assert len(cloud.requests) == sent  # the refused tokens are not sent again
+    # Another process (say `meetdeck auth login`) signs in: the same client works again.
+    other, *_ = build(tmp_path, cloud)
+    request = other.begin_login()
+    cloud.codes["CODE-2"] = "https://localhost/cb"
+    await other.complete_login(f"https://localhost/cb?code=CODE-2&state={request.state}",
+                               request)
+    assert await goto.admin.get_json("/anything") == {"ok": True}
+
+
 async def test_not_signed_in(tmp_path: Path) -> None:
     goto, *_ = build(tmp_path, FakeCloud())
     with pytest.raises(NotSignedIn, match="meetdeck auth login goto --profile work"):

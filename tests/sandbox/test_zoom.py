@@ -159,6 +159,8 @@ async def test_meetings_and_their_registrants(client: httpx.AsyncClient, zoom: d
     one = validate("zoom", "get", "/meetings/{meetingId}",
                    await client.get(f"{Z}/meetings/{event.id}", headers=zoom), 200)
     assert one["start_url"] and one["join_url"]
+    # Registration shows in `settings.approval_type` (0 automatic, 1 manual approval).
+    assert one["settings"]["approval_type"] in (0, 1) and one["type"] in (2, 8)
     url = f"{Z}/meetings/{event.id}/registrants"
     pending = validate("zoom", "get", "/meetings/{meetingId}/registrants",
                        await client.get(url, headers=zoom, params={"status": "pending"}), 200)
@@ -170,8 +172,31 @@ async def test_meetings_and_their_registrants(client: httpx.AsyncClient, zoom: d
     assert done.status_code == 204
     assert (await client.get(f"{url}/{rid}", headers=zoom)).json()["status"] == "approved"
     plain = next(m for m in state.zoom.meetings.values() if m.registrants is None)
-    assert (await client.get(f"{Z}/meetings/{plain.id}/registrants",
-                             headers=zoom)).status_code == 400
+    detail = validate("zoom", "get", "/meetings/{meetingId}",
+                      await client.get(f"{Z}/meetings/{plain.id}", headers=zoom), 200)
+    assert detail["settings"]["approval_type"] == 2  # no registration required
+    refused = await client.get(f"{Z}/meetings/{plain.id}/registrants", headers=zoom)
+    assert refused.status_code == 400 and refused.json()["code"] == 3000  # a 400 of the spec
+    # The meetings list carries no settings: registration is only in GET /meetings/{id}.
+    assert all("settings" not in m for m in listed["meetings"] + upcoming["meetings"])
+
+
+async def test_some_listed_meetings_take_registration(client: httpx.AsyncClient,
+                                                      zoom: dict[str, str],
+                                                      state: SandboxState) -> None:
+    """The demo has upcoming scheduled meetings (types 2 and 8) with registrants, so a
+    client reading the default `scheduled` list finds some to sync."""
+    found = []
+    for user in state.zoom.users.values():
+        page = validate("zoom", "get", "/users/{userId}/meetings",
+                        await client.get(f"{Z}/users/{user.id}/meetings", headers=zoom,
+                                         params={"page_size": 300}), 200)
+        for item in page["meetings"]:
+            meeting = state.zoom.meetings[item["id"]]
+            if meeting.registrants is not None:
+                assert item["type"] in (2, 8) and meeting.approval_type in (0, 1)
+                found.append(len(meeting.registrants))
+    assert len(found) >= 2 and all(found)
 
 
 async def test_recordings(client: httpx.AsyncClient, zoom: dict[str, str],

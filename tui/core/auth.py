@@ -5,7 +5,8 @@ and pastes back the URL they were redirected to (or just the code);
 `complete_login()` checks the state, exchanges the code (POST /oauth/token, Basic
 client auth, form body) and stores the tokens. Access tokens are refreshed shortly
 before they expire and once after a 401; a rotated refresh token is saved. A refused
-refresh raises SessionExpired once: no request loop.
+refresh raises SessionExpired once: no request loop; after that the refused tokens send
+no request at all (every call raises SessionExpired) until someone signs in again.
 
 Zoom's Server-to-Server sign-in is in `tui.core.zoom_auth` (ZoomAuth); it shares the
 token-response parsing defined here.
@@ -336,6 +337,10 @@ class GoToAuth(OAuthSource):
     async def token(self) -> str:
         async with self._lock:
             tokens = self.require()
+            if tokens.refresh_token and tokens.refresh_token == self._dead_refresh:
+                # These tokens were refused (the access token rejected or expiring, the
+                # refresh token refused): only a new sign-in helps, so send nothing.
+                raise self.expired_error()
             if tokens.expires_within(GOTO_REFRESH_MARGIN, now=self._clock()):
                 tokens = await self._refresh(tokens)
             return tokens.access_token

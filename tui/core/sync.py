@@ -8,7 +8,12 @@ goes through. Each scope's rows are staged page by page and swapped in one trans
 (see `tui.core.store.writer`), so a failed or cancelled scope leaves its previous rows
 and stamp in place, marked with the failure. Progress events (`SyncProgress`) go to a
 callback as each scope starts and ends. When an events scope lands, one registrants
-scope per event joins the run.
+scope per event joins the run; so does one per Zoom meeting that takes registration
+when a meetings scope lands.
+
+A session that ended ("sign in again": SessionExpired) ends the run's work for every
+product of that sign-in: the remaining scopes of GoTo Meeting, Training and Assist (one
+GoTo sign-in), or of Zoom, fail at once with the same error and send no request.
 
 All SQLite writes happen on one dedicated thread (the writer connection's), so the
 event loop never blocks on a 100k-row swap.
@@ -17,16 +22,16 @@ event loop never blocks on a 100k-row swap.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from tui.core.errors import MeetdeckError
-from tui.core.models import EventKind, MeetingKind, Provider, Registrant, Training, Webinar
+from tui.core.errors import MeetdeckError, SessionExpired
+from tui.core.models import Meeting, MeetingKind, Provider, Training, Webinar
 from tui.core.providers.base import GoToAssistApi, GoToMeetingApi, GoToTrainingApi, ZoomApi
-from tui.core.store import Store, StoreWriter, ViewQuery
+from tui.core.store import Store, StoreWriter
+from tui.core.sync_fetch import ScopeFetcher, registrant_scopes
 from tui.core.sync_types import (
     Scope,
     ScopeFailure,
@@ -37,7 +42,6 @@ from tui.core.sync_types import (
 )
 
 R = TypeVar("R")
-Pages = AsyncIterator[Sequence[Any]]
 ProgressCallback = Callable[[SyncProgress], None]
 
 #: Which providers offer which scope kinds (registrants scopes come from events).
@@ -53,6 +57,13 @@ _ORDER = list(ScopeKind)
 _LAST = {ScopeKind.ORGANIZERS, ScopeKind.RECORDINGS}
 _PHASES: tuple[set[ScopeKind], ...] = (
     {ScopeKind.ORGANIZERS}, set(ScopeKind) - _LAST, {ScopeKind.RECORDINGS})
+#: Which sign-in each provider's calls use: the GoTo products share one.
+SIGN_IN: dict[Provider, str] = {
+    Provider.GOTO_MEETING: "goto",
+    Provider.GOTO_TRAINING: "goto",
+    Provider.GOTO_ASSIST: "goto",
+    Provider.ZOOM: "zoom",
+}
 
 
 class ProviderApis(Protocol):
@@ -100,6 +111,7 @@ class SyncEngine:
         self._concurrency = max(1, concurrency)
         self._history = timedelta(days=history_days)
         self._now = now or (lambda: datetime.now(UTC))
+        self._fetch = ScopeFetcher(store, self._api, self._history, self._now)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetdeck-store")
         self._writer: StoreWriter | None = None
         self._inflight: dict[str, asyncio.Task[int]] = {}
@@ -129,18 +141,16 @@ class SyncEngine:
         return [Scope(kind, provider) for kind in _ORDER if kind in wanted
                 for provider in OFFERED.get(kind, ()) if self.available(provider)]
 
-    def registrant_scopes(self, events: Iterable[Training | Webinar] | None = None
+    def registrant_scopes(self, events: Iterable[Training | Webinar | Meeting] | None = None
                           ) -> list[Scope]:
-        """One registrants scope per event (default: every cached event)."""
+        """One registrants scope per event or meeting that takes registration.
+
+        Default: every cached training and webinar, and every cached meeting that
+        takes registration (Zoom).
+        """
         if events is None:
-            view = self._store.events(ViewQuery())
-            events = [e.source for e in view.rows(0, view.count())]
-        out = []
-        for event in events:
-            kind = EventKind.TRAINING if isinstance(event, Training) else EventKind.WEBINAR
-            if self.available(event.provider):
-                out.append(Scope.registrants(event.provider, kind, event.key))
-        return out
+            events = self._fetch.cached_registration_events()
+        return registrant_scopes(events, self.available)
 
     # -- running ------------------------------------------------------------------
 
@@ -164,6 +174,8 @@ class SyncEngine:
         queued: set[Scope] = set()
         synced: list[Scope] = []
         failed: list[ScopeFailure] = []
+        # Sign-ins that ended in this run (SIGN_IN value -> the "sign in again" error).
+        ended: dict[str, MeetdeckError] = {}
         counter = {"done": 0}
         emit = on_progress or (lambda _event: None)
 
@@ -184,6 +196,15 @@ class SyncEngine:
                     scope = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
+                sign_in = SIGN_IN[scope.provider]
+                if sign_in in ended:
+                    # The session is over until someone signs in again: asking would
+                    # only be refused.
+                    await self._record_error(scope, ended[sign_in])
+                    failed.append(ScopeFailure(scope, ended[sign_in]))
+                    counter["done"] += 1
+                    report(scope, ScopeState.FAILED)
+                    continue
                 report(scope, ScopeState.STARTED)
                 try:
                     items, children = await self._sync_scope(scope)
@@ -193,6 +214,8 @@ class SyncEngine:
                     report(scope, ScopeState.CANCELLED)
                     return
                 except MeetdeckError as exc:
+                    if isinstance(exc, SessionExpired):
+                        ended.setdefault(sign_in, exc)
                     failed.append(ScopeFailure(scope, exc))
                     counter["done"] += 1
                     report(scope, ScopeState.FAILED)
@@ -258,6 +281,11 @@ class SyncEngine:
             self._writer = self._store.writer()
         return self._writer
 
+    async def _record_error(self, scope: Scope, error: MeetdeckError) -> None:
+        """Mark a scope that was not asked for as failed (its rows stay)."""
+        writer = await self._db(self._writer_conn)
+        await self._db(writer.record_error, scope.id, error.title, error.sentence, self._now())
+
     async def _sync_scope(self, scope: Scope) -> tuple[int, list[Scope]]:
         """Sync one scope, sharing the work with a concurrent sync of the same scope."""
         running = self._inflight.get(scope.id)
@@ -273,7 +301,7 @@ class SyncEngine:
         writer = await self._db(self._writer_conn)
         batch = await self._db(writer.replace, scope.id, scope.provider.value)
         try:
-            async for page in self._pages(scope, children):
+            async for page in self._fetch.pages(scope, children):
                 if page:
                     await self._db(batch.add, list(page))
             count = await self._db(batch.commit, self._now())
@@ -292,101 +320,29 @@ class SyncEngine:
                                self._now())
                 raise error from exc
             raise
-        if scope.kind is ScopeKind.EVENTS:
-            await self._drop_vanished(writer, scope.provider, children)
+        if scope.kind in (ScopeKind.EVENTS, ScopeKind.MEETINGS):
+            await self._drop_vanished(writer, scope, children)
         return count
 
-    async def _drop_vanished(self, writer: StoreWriter, provider: Provider,
+    async def _drop_vanished(self, writer: StoreWriter, scope: Scope,
                              children: list[Scope]) -> None:
-        """Forget the registrants of events that no longer exist."""
+        """Forget the registrants of events (or meetings) that no longer exist or no
+        longer take registration.
+
+        Webinar and meeting registrants of Zoom share a scope prefix: an events scope
+        leaves those of cached meetings alone, a meetings scope those of cached events.
+        """
         keep = {c.id for c in children}
-        stale = [s for s in self._store.scope_ids(f"{ScopeKind.REGISTRANTS}:{provider}:")
-                 if s not in keep]
+        prefix = f"{ScopeKind.REGISTRANTS}:{scope.provider}:"
+        other = self._store.meeting if scope.kind is ScopeKind.EVENTS else self._store.event
+        stale = [s for s in self._store.scope_ids(prefix)
+                 if s not in keep and other(s[len(prefix):], scope.provider) is None]
         await self._db(writer.drop_scopes, stale)
-
-    async def _pages(self, scope: Scope, children: list[Scope]) -> Pages:
-        """The scope's rows, page by page (a whole list is one page)."""
-        now = self._now()
-        since = now - self._history
-        api = self._api(scope.provider)
-        if api is None:
-            raise MeetdeckError(f"The profile has no {scope.provider.label} credentials.",
-                                provider=scope.provider.value)
-        kind, provider = scope.kind, scope.provider
-        if kind is ScopeKind.ORGANIZERS:
-            yield await (api.users() if provider is Provider.ZOOM else api.organizers())
-        elif kind is ScopeKind.MEETINGS:
-            if provider is Provider.ZOOM:
-                for user in self._zoom_users():
-                    meetings = await api.meetings(user)
-                    children.extend(Scope.registrants(provider, EventKind.MEETING, m.key)
-                                    for m in meetings if m.has_registration)
-                    yield meetings
-            else:
-                yield await api.upcoming_meetings()
-        elif kind is ScopeKind.HISTORICAL:
-            history = await api.historical_meetings(since, now)
-            yield history.meetings
-            yield history.recordings
-        elif kind is ScopeKind.EVENTS:
-            if provider is Provider.ZOOM:
-                for user in self._zoom_users():
-                    webinars = await api.webinars(user)
-                    children.extend(self.registrant_scopes(webinars))
-                    yield webinars
-            else:
-                trainings = await api.trainings()
-                children.extend(self.registrant_scopes(trainings))
-                yield trainings
-        elif kind is ScopeKind.REGISTRANTS:
-            async for page in self._registrant_pages(scope, api):
-                yield page
-        elif kind is ScopeKind.RECORDINGS:
-            if provider is Provider.ZOOM:
-                for user in self._zoom_users():
-                    yield await api.recordings(user, since=since, until=now)
-            else:
-                for training in self._cached_events(provider):
-                    yield await api.recordings(training)
-        elif kind is ScopeKind.SUPPORT:
-            async for page in api.session_pages(since=since, until=now):
-                yield page
-
-    async def _registrant_pages(self, scope: Scope, api: Any) -> Pages:
-        key = scope.event_key or ""
-        title = self._event_title(scope.provider, key)
-
-        def titled(page: Sequence[Registrant]) -> list[Registrant]:
-            if title is None:
-                return list(page)
-            return [r if r.event_title else dataclasses.replace(r, event_title=title)
-                    for r in page]
-
-        if scope.provider is Provider.GOTO_TRAINING:
-            yield titled(await api.registrants(key))
-            return
-        pages = (api.meeting_registrant_pages(key) if scope.event_kind is EventKind.MEETING
-                 else api.webinar_registrant_pages(key))
-        async for page in pages:
-            yield titled(page)
-
-    def _zoom_users(self) -> list[str]:
-        """Zoom user ids from the cached users; just "me" before they were synced."""
-        view = self._store.organizers(ViewQuery(provider=Provider.ZOOM))
-        users = [o.key for o in view.rows(0, view.count())]
-        return users or ["me"]
-
-    def _cached_events(self, provider: Provider) -> list[str]:
-        view = self._store.events(ViewQuery(provider=provider))
-        return [e.key for e in view.rows(0, view.count())]
-
-    def _event_title(self, provider: Provider, key: str) -> str | None:
-        event = self._store.event(key, provider)
-        return event.title if event else None
 
 
 __all__ = [
     "OFFERED",
+    "SIGN_IN",
     "MeetingKind",
     "ProviderApis",
     "SyncEngine",

@@ -4,10 +4,20 @@ Registrant lists default to `status=approved` on Zoom's side, so every status is
 asked for; pages of 300 follow `next_page_token`. Status updates go 30 registrants
 per call, and only a 2xx marks anyone done. Start URLs (in GET /meetings/{id}) are
 returned on demand only and never put in a domain Meeting.
+
+Meeting registration: the meetings list (GET /users/{userId}/meetings) carries no
+`settings`, so whether a meeting takes registrants is read from GET /meetings/{id}
+(`settings.approval_type`: 0 automatic, 1 manual approval, 2 no registration). Only
+scheduled meetings and recurring meetings with a fixed time (types 2 and 8) can take
+registration, so only those are asked about, a few at a time (LIGHT bucket). The
+registrants endpoint is not tried blindly instead: the spec documents no error code
+for "registration is not enabled" (its 3000 "Cannot access meeting info" would hide
+real access problems), while `approval_type` is documented.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -20,6 +30,7 @@ from tui.core.errors import (
     BadResponse,
     MeetdeckError,
     NetworkUnreachable,
+    NotFound,
     NotSignedIn,
     RateLimited,
     SessionExpired,
@@ -55,6 +66,7 @@ from tui.core.providers.zoom_wire import (
     ZRecordingsPage,
     ZRegistrant,
     ZRegistrantsPage,
+    ZSettings,
     ZStart,
     ZUser,
     ZUsersPage,
@@ -65,6 +77,10 @@ P = Provider.ZOOM
 STATUSES = ("pending", "approved", "denied")
 USER_STATUSES = ("active", "inactive", "pending")
 MAX_PAGES = 10_000
+# Meeting types that can take registration: scheduled, recurring with a fixed time.
+REGISTRATION_TYPES = frozenset({2, 8})
+# GET /meetings/{id} calls in flight at once while listing (the HTTP layer rate-limits).
+DETAIL_CONCURRENCY = 4
 # Registrant fields kept in Registrant.extra (strings, shown in the detail view).
 _EXTRA = ("address", "city", "state", "zip", "country", "phone", "org", "job_title",
           "industry", "comments", "no_of_employees", "purchasing_time_frame",
@@ -92,10 +108,12 @@ def webinar(w: ZEvent) -> Webinar:
     )
 
 
-def meeting(w: ZEvent) -> Meeting:
+def meeting(w: ZEvent, settings: ZSettings | None = None) -> Meeting:
+    """A domain Meeting; `settings` (from GET /meetings/{id}) stand in for a list item's."""
     start = w.start_time or datetime.fromtimestamp(0, UTC)
     end = start + timedelta(minutes=w.duration) if w.start_time and w.duration else None
-    approval = w.settings.approval_type if w.settings else None
+    settings = settings if settings is not None else w.settings
+    approval = settings.approval_type if settings else None
     kind = MeetingKind.HISTORICAL if end and end < datetime.now(UTC) else MeetingKind.UPCOMING
     return Meeting(
         provider=P, key=w.id, kind=kind, subject=w.topic, start=start, end=end,
@@ -274,11 +292,44 @@ class Zoom:
     # -- meetings ---------------------------------------------------------------------
 
     async def meetings(self, user_id: str = "me") -> list[Meeting]:
-        out: list[Meeting] = []
+        """A user's scheduled meetings, with `has_registration` read from each meeting
+        that can take registration (types 2 and 8; see the module docstring)."""
+        listed: list[ZEvent] = []
         async for page in self._pages(TypeAdapter(ZMeetingsPage), f"/users/{user_id}/meetings",
                                       {"page_size": ZOOM_PAGE_SIZE, "type": "scheduled"}):
-            out.extend(meeting(m) for m in page.meetings)
-        return out
+            listed.extend(page.meetings)
+        candidates = list(dict.fromkeys(m.id for m in listed if m.type in REGISTRATION_TYPES))
+        settings = await self._settings_of(candidates)
+        # A candidate that answers 404 was deleted since the list was read: left out.
+        return [meeting(m, settings.get(m.id)) for m in listed
+                if m.id not in settings or settings[m.id] is not None]
+
+    async def _settings_of(self, meeting_ids: list[str]) -> dict[str, ZSettings | None]:
+        """`settings` of each meeting by GET /meetings/{id} (None: deleted meanwhile).
+
+        A few workers share the ids; the first other error cancels the rest and is
+        raised (the scope fails and keeps its previous rows).
+        """
+        found: dict[str, ZSettings | None] = {}
+        pending = iter(meeting_ids)
+
+        async def worker() -> None:
+            for meeting_id in pending:
+                try:
+                    detail = await self.api.fetch(_EVENT, f"/meetings/{meeting_id}",
+                                                  bucket="light")
+                except NotFound:
+                    found[meeting_id] = None
+                else:
+                    found[meeting_id] = detail.settings or ZSettings()
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(min(DETAIL_CONCURRENCY, len(meeting_ids))):
+                    group.create_task(worker())
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None
+        return found
 
     async def meeting(self, meeting_id: str) -> Meeting:
         return meeting(await self.api.fetch(_EVENT, f"/meetings/{meeting_id}", bucket="light"))

@@ -1,0 +1,154 @@
+"""What each sync scope asks its provider for, page by page (used by `tui.core.sync`).
+
+Zoom scopes ask per cached Zoom user ("me" before the users were synced); GoTo
+Training recordings per cached training. Events scopes, and Zoom meetings scopes,
+name the registrants scopes that follow from them (`registrant_scopes`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from tui.core.errors import MeetdeckError
+from tui.core.models import EventKind, Meeting, Provider, Registrant, Training, Webinar
+from tui.core.store import Store, ViewQuery
+from tui.core.sync_types import Scope, ScopeKind
+
+Pages = AsyncIterator[Sequence[Any]]
+
+
+def registrant_scopes(events: Iterable[Training | Webinar | Meeting],
+                      available: Callable[[Provider], bool]) -> list[Scope]:
+    """One registrants scope per training, webinar, and meeting that takes registration
+    (of the providers `available` says the profile has)."""
+    out = []
+    for event in events:
+        if isinstance(event, Meeting):
+            if not event.has_registration:
+                continue
+            kind = EventKind.MEETING
+        else:
+            kind = EventKind.TRAINING if isinstance(event, Training) else EventKind.WEBINAR
+        if available(event.provider):
+            out.append(Scope.registrants(event.provider, kind, event.key))
+    return out
+
+
+class ScopeFetcher:
+    """Yields a scope's rows from its provider's adapter.
+
+    Args:
+        store: The profile's cache (cached users, events and meetings are read here).
+        api: The adapter of a provider, or None where the profile has none.
+        history: How far back historical data is fetched.
+        now: The clock.
+    """
+
+    def __init__(self, store: Store, api: Callable[[Provider], Any], history: timedelta,
+                 now: Callable[[], datetime]) -> None:
+        self._store = store
+        self._api = api
+        self._history = history
+        self._now = now
+
+    def available(self, provider: Provider) -> bool:
+        return self._api(provider) is not None
+
+    def cached_registration_events(self) -> list[Training | Webinar | Meeting]:
+        """Every cached training and webinar, and the cached Zoom meetings that take
+        registration."""
+        events = self._store.events(ViewQuery())
+        meetings = self._store.meetings(ViewQuery(provider=Provider.ZOOM))
+        return [*(e.source for e in events.rows(0, events.count())),
+                *(m for m in meetings.rows(0, meetings.count()) if m.has_registration)]
+
+    async def pages(self, scope: Scope, children: list[Scope]) -> Pages:
+        """The scope's rows, page by page (a whole list is one page); registrants
+        scopes that follow from them are appended to `children`."""
+        now = self._now()
+        since = now - self._history
+        api = self._api(scope.provider)
+        if api is None:
+            raise MeetdeckError(f"The profile has no {scope.provider.label} credentials.",
+                                provider=scope.provider.value)
+        kind, provider = scope.kind, scope.provider
+        if kind is ScopeKind.ORGANIZERS:
+            yield await (api.users() if provider is Provider.ZOOM else api.organizers())
+        elif kind is ScopeKind.MEETINGS:
+            if provider is Provider.ZOOM:
+                for user in self._zoom_users():
+                    meetings = await api.meetings(user)
+                    children.extend(registrant_scopes(meetings, self.available))
+                    yield meetings
+            else:
+                yield await api.upcoming_meetings()
+        elif kind is ScopeKind.HISTORICAL:
+            history = await api.historical_meetings(since, now)
+            yield history.meetings
+            yield history.recordings
+        elif kind is ScopeKind.EVENTS:
+            if provider is Provider.ZOOM:
+                for user in self._zoom_users():
+                    webinars = await api.webinars(user)
+                    children.extend(registrant_scopes(webinars, self.available))
+                    yield webinars
+            else:
+                trainings = await api.trainings()
+                children.extend(registrant_scopes(trainings, self.available))
+                yield trainings
+        elif kind is ScopeKind.REGISTRANTS:
+            async for page in self._registrant_pages(scope, api):
+                yield page
+        elif kind is ScopeKind.RECORDINGS:
+            if provider is Provider.ZOOM:
+                for user in self._zoom_users():
+                    yield await api.recordings(user, since=since, until=now)
+            else:
+                for training in self._cached_events(provider):
+                    yield await api.recordings(training)
+        elif kind is ScopeKind.SUPPORT:
+            async for page in api.session_pages(since=since, until=now):
+                yield page
+
+    async def _registrant_pages(self, scope: Scope, api: Any) -> Pages:
+        key = scope.event_key or ""
+        title = self._event_title(scope)
+
+        def titled(page: Sequence[Registrant]) -> list[Registrant]:
+            if title is None:
+                return list(page)
+            return [r if r.event_title else dataclasses.replace(r, event_title=title)
+                    for r in page]
+
+        if scope.provider is Provider.GOTO_TRAINING:
+            yield titled(await api.registrants(key))
+            return
+        pages = (api.meeting_registrant_pages(key) if scope.event_kind is EventKind.MEETING
+                 else api.webinar_registrant_pages(key))
+        async for page in pages:
+            yield titled(page)
+
+    def _zoom_users(self) -> list[str]:
+        """Zoom user ids from the cached users; just "me" before they were synced."""
+        view = self._store.organizers(ViewQuery(provider=Provider.ZOOM))
+        users = [o.key for o in view.rows(0, view.count())]
+        return users or ["me"]
+
+    def _cached_events(self, provider: Provider) -> list[str]:
+        view = self._store.events(ViewQuery(provider=provider))
+        return [e.key for e in view.rows(0, view.count())]
+
+    def _event_title(self, scope: Scope) -> str | None:
+        """The cached title of a registrants scope's training, webinar or meeting."""
+        key = scope.event_key or ""
+        if scope.event_kind is EventKind.MEETING:
+            meeting = self._store.meeting(key, scope.provider)
+            return meeting.subject if meeting else None
+        event = self._store.event(key, scope.provider)
+        return event.title if event else None
+
+
+__all__ = ["Pages", "ScopeFetcher", "registrant_scopes"]
