@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Sequence
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import argparse
 
 from tui import __version__
+
+# typing costs more than a whole `meetdeck lookup` query: for the type checker only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 _STATUSES = ("pending", "approved", "denied")
 _KINDS = ("registrant", "organizer", "meeting", "training", "webinar")

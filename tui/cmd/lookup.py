@@ -4,23 +4,30 @@ Imports nothing heavy (no textual, pydantic, httpx or rich): the profile name is
 resolved from the flags, MEETDECK_PROFILE or config.toml read with tomllib, not with
 Settings; the table is laid out here with the display width of wide (CJK) characters.
 Exit codes: 0 with matches, 1 with none, 2 when there is no cache or no profile.
+
+It must answer within three times a bare `python -c pass`, so its common path (a
+profile named by --profile or MEETDECK_PROFILE, a cache at the current schema) loads
+sqlite3 and little else: not typing, re, json, pathlib or platformdirs, each of which
+costs more than the query (`python -X importtime` shows them). A whole e-mail address
+is read through the e-mail indexes (`tui.core.store.fts.find_rows`).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
 
-from tui.core.paths import DEMO_PROFILE, Paths, resolve_paths
+from tui.core.paths import DEMO_PROFILE, cache_db_file, config_file_text, resolve_paths
 from tui.core.quick import ProfileChoiceError, choose_profile, read_raw_config
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    import sqlite3
+    from collections.abc import Sequence
+    from typing import Any
 
 # C0 and C1 controls (escape sequences) and bidi overrides (text that reorders itself).
 _CONTROL = (set(range(0x20)) | set(range(0x7F, 0xA0)) | set(range(0x202A, 0x202F))
@@ -38,17 +45,20 @@ class LookupProblem(Exception):
         self.code = code
 
 
-def resolve_profile(args: argparse.Namespace, paths: Paths) -> tuple[str, bool]:
+def resolve_profile(args: argparse.Namespace) -> tuple[str, bool]:
     """(profile name, demo?) from --demo, --profile, MEETDECK_PROFILE, config.toml."""
     if getattr(args, "demo", False):
         return DEMO_PROFILE, True
     named = getattr(args, "profile", None) or os.environ.get("MEETDECK_PROFILE", "").strip()
+    config_file = None
     try:
         # The file is read only when no profile was named: tomllib costs a few ms.
-        data = {} if named else read_raw_config(paths.config_file)
+        if not named:
+            config_file = config_file_text() or str(resolve_paths().config_file)
+        data = read_raw_config(config_file) if config_file else {}
     except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError too
         raise LookupProblem(
-            f"Cannot read {paths.config_file}: {exc}. Run `meetdeck config` to check it."
+            f"Cannot read {config_file}: {exc}. Run `meetdeck config` to check it."
         ) from None
     try:
         return choose_profile(named or None, data), False
@@ -82,6 +92,8 @@ def _fit(text: str, limit: int) -> str:
 
 def json_line(record: dict[str, Any]) -> str:
     """One JSON line, readable (UTF-8) but with every control and bidi character escaped."""
+    import json  # only for --json: it costs more than the query
+
     text = json.dumps(record, ensure_ascii=False)
     return "".join(f"\\u{ord(ch):04x}" if ord(ch) in _CONTROL else ch for ch in text)
 
@@ -110,26 +122,22 @@ def render_table(rows: Sequence[tuple[str, ...]]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Search the cache and print the hits."""
-    import threading
-
     from tui.core.errors import MeetdeckError
-    from tui.core.store.fts import last_sync, search_rows
-    from tui.core.store.schema import open_database
+    from tui.core.store.fts import find_rows, last_sync
 
-    paths = resolve_paths()
     try:
-        name, demo = resolve_profile(args, paths)
+        name, demo = resolve_profile(args)
     except LookupProblem as problem:
         print(f"meetdeck lookup: {problem.message}", file=sys.stderr)
         return problem.code
-    path = paths.cache_db(name, demo=demo)
-    if not path.exists():
+    path = cache_db_file(name, demo=demo) or str(resolve_paths().cache_db(name, demo=demo))
+    if not os.path.exists(path):
         how = "meetdeck sync --demo" if demo else f"meetdeck sync --profile {name}"
         print(f"meetdeck lookup: there is no cache for profile {name!r} yet. "
               f"Run `{how}` first.", file=sys.stderr)
         return 2
     try:
-        conn, notice = open_database(path, create=False)
+        conn, notice = open_cache(path)
     except MeetdeckError as exc:
         print(f"meetdeck lookup: {exc.title}: {exc.sentence}", file=sys.stderr)
         return 2
@@ -138,10 +146,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"meetdeck lookup: {notice}", file=sys.stderr)
         kind = getattr(args, "kind", None)
         limit = max(1, int(getattr(args, "limit", 50) or 50))
-        rows = search_rows(conn, threading.RLock(), args.query, limit=limit,
-                           kinds=[kind] if kind else None,
-                           status=getattr(args, "status", None))
-        synced = _parse(last_sync(conn))
+        rows = find_rows(conn, None, args.query, limit=limit, kinds=[kind] if kind else None,
+                         status=getattr(args, "status", None))
+        synced = None if rows else _parse(last_sync(conn))
     finally:
         conn.close()
     now = datetime.now(UTC)
@@ -170,6 +177,33 @@ def run(args: argparse.Namespace) -> int:
               clean(row.status or ""), age(_parse(row.fetched_at), now)) for row in rows]
     print(render_table(table))
     return 0
+
+
+def open_cache(path: str) -> tuple[sqlite3.Connection, str | None]:
+    """The cache at `path`, for reading, and a notice when it had to be moved aside.
+
+    A file at the current schema is opened directly; any other (older, newer, not a
+    database) goes through `open_database`, which migrates or sets it aside.
+
+    Raises:
+        MeetdeckError: The file can be neither read nor rebuilt.
+    """
+    import sqlite3
+
+    from tui.core.store.schema import SCHEMA_VERSION, connect, open_database
+
+    conn = None
+    try:
+        conn = connect(path)
+        if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return conn, None
+    except sqlite3.Error:
+        pass  # open_database says what is wrong, or rebuilds the file
+    if conn is not None:
+        conn.close()
+    from pathlib import Path
+
+    return open_database(Path(path), create=False)
 
 
 # Provider labels as `tui.core.models.Provider.label` has them (without importing it).

@@ -7,7 +7,10 @@ a client secret or a start URL.
 
 from __future__ import annotations
 
-from typing import ClassVar
+# typing costs more than `meetdeck lookup`'s query, which imports this module.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 class MeetdeckError(Exception):

@@ -12,19 +12,26 @@ neither pydantic nor textual.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Mapping
-from pathlib import Path
+import sys
+
+# Neither `re` nor `pathlib` (nor `typing`) is imported at run time: each costs more than
+# `meetdeck lookup`'s query. `Path` is imported where a `Paths` is built.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
 
 APP_NAME = "meetdeck"
 DEMO_PROFILE = "demo"
 
-_PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_NAME_CHARS = _ALNUM | frozenset("_.-")
 
 
 def check_profile_name(name: str) -> str:
     """Return `name` if it is usable as a profile (and file) name, else raise ValueError."""
-    if not _PROFILE_NAME.match(name):
+    # A letter or digit, then up to 63 letters, digits, '.', '_' or '-'.
+    if not (0 < len(name) <= 64 and name[0] in _ALNUM and _NAME_CHARS.issuperset(name)):
         raise ValueError(
             f"profile name {name!r} is not allowed: use letters, digits, '.', '_' or '-' "
             "(at most 64 characters, starting with a letter or digit)"
@@ -80,12 +87,57 @@ class Paths:
 
     def cache_db(self, profile: str, *, demo: bool = False) -> Path:
         """One SQLite file per profile; the demo's never mixes with a real one."""
-        folder = self.cache_dir / ("demo" if demo else "profiles")
-        return folder / f"{check_profile_name(profile)}.sqlite3"
+        return self.cache_dir.joinpath(*_cache_parts(profile, demo))
+
+
+def _cache_parts(profile: str, demo: bool) -> tuple[str, str]:
+    return ("demo" if demo else "profiles", f"{check_profile_name(profile)}.sqlite3")
+
+
+def _folder_text(var: str, xdg: str, home_part: str, environ: Mapping[str, str]) -> str | None:
+    """A folder as `resolve_paths` finds it, as text; None where platformdirs must say.
+
+    MEETDECK_*_DIR first; on Linux, the XDG folder the way platformdirs finds it
+    ($XDG_*_HOME when absolute, else ~/.cache or ~/.config; a test holds the two in
+    agreement). Other systems, Android and a relative or missing HOME: None.
+    """
+    value = environ.get(var, "").strip()
+    if value:
+        return os.path.expanduser(value)
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or (
+            "ANDROID_DATA" in environ):
+        return None
+    base, home = environ.get(xdg, ""), environ.get("HOME", "")
+    if os.path.isabs(base):
+        return os.path.join(base, APP_NAME)
+    if os.path.isabs(home):
+        return os.path.join(home.rstrip("/") + "/" + home_part, APP_NAME)
+    return None
+
+
+def cache_db_file(profile: str, *, demo: bool = False,
+                  env: Mapping[str, str] | None = None) -> str | None:
+    """`resolve_paths().cache_db(...)` as text, without pathlib or platformdirs.
+
+    For `meetdeck lookup`, which needs no other path and whose whole run costs less
+    than importing those two; None means "ask `resolve_paths`".
+    """
+    environ = os.environ if env is None else env
+    folder = _folder_text("MEETDECK_CACHE_DIR", "XDG_CACHE_HOME", ".cache", environ)
+    return None if folder is None else os.path.join(folder, *_cache_parts(profile, demo))
+
+
+def config_file_text(env: Mapping[str, str] | None = None) -> str | None:
+    """`resolve_paths().config_file` as text, as `cache_db_file` does; None: ask it."""
+    environ = os.environ if env is None else env
+    folder = _folder_text("MEETDECK_CONFIG_DIR", "XDG_CONFIG_HOME", ".config", environ)
+    return None if folder is None else os.path.join(folder, "config.toml")
 
 
 def resolve_paths(env: Mapping[str, str] | None = None) -> Paths:
     """Resolve the directories from the environment, falling back to platformdirs."""
+    from pathlib import Path
+
     environ = os.environ if env is None else env
 
     def pick(var: str, default: str) -> Path:

@@ -10,28 +10,35 @@ and is what decides (an invalid file is reported then, and writes wait for it).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
-from tui.core.paths import Paths, check_profile_name
+from tui.core.paths import check_profile_name
+
+# typing and pathlib cost more than `meetdeck lookup`'s query: for the type checker only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any
+
+    from tui.core.paths import Paths
 
 
 class ProfileChoiceError(Exception):
     """No profile could be chosen; the message says how to choose one."""
 
 
-def read_raw_config(path: Path) -> dict[str, Any]:
+def read_raw_config(path: str | Path) -> dict[str, Any]:
     """config.toml as plain data; a missing file is empty.
 
     Raises OSError, UnicodeDecodeError or tomllib.TOMLDecodeError for a broken file.
     """
-    import tomllib  # only when needed: it costs a few milliseconds
-
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as fh:  # a str path spares lookup pathlib
+            text = fh.read()
     except FileNotFoundError:
         return {}
+    import tomllib  # only when needed: it costs a few milliseconds
+
     return tomllib.loads(text)
 
 

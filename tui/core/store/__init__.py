@@ -12,9 +12,12 @@ Names are loaded on first use, so that `meetdeck lookup` can import
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+# `meetdeck lookup` imports this package: typing would cost more than its query.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.store.db import Store
     from tui.core.store.schema import SCHEMA_VERSION, NoCache, storage_error
     from tui.core.store.text import fold

@@ -7,21 +7,32 @@ characters (a two-character CJK name such as "山田") cannot use trigrams; they
 tested with `instr` on the matching rows, or, when the query has no longer term, on
 the entity table itself (LIMIT stops the scan at the first rows found).
 
-This module answers with plain dicts (`SearchRow`) so that `meetdeck lookup` need not
-import the domain models; `tui.core.store.search` turns them into `SearchHit`s.
+A query that is one whole e-mail address first takes `email_rows`, which reads the
+address's rows through the e-mail indexes instead of merging the doclists of its
+dozens of trigrams (most of them shared by every address of the domain); `find_rows`
+falls back to the trigram search when the address is in no row.
+
+This module answers with plain values (`SearchRow`) and imports neither the domain
+models nor json, typing or threading, so that `meetdeck lookup` stays quick;
+`tui.core.store.search` builds `SearchHit`s from them.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import threading
-from collections.abc import Sequence
-from typing import Any, Literal, NamedTuple
-
 from tui.core.store.text import fold
 
-SearchKind = Literal["registrant", "organizer", "meeting", "training", "webinar"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    import threading
+    from collections.abc import Sequence
+    from typing import Any, Literal, TypeAlias
+
+    SearchKind: TypeAlias = Literal["registrant", "organizer", "meeting", "training",
+                                    "webinar"]
+else:
+    SearchKind = str  # the Literal above, for the type checker only
+
 SEARCH_KINDS: tuple[SearchKind, ...] = ("registrant", "organizer", "meeting", "training",
                                          "webinar")
 
@@ -35,18 +46,53 @@ _TABLES: dict[SearchKind, tuple[str, int, str | None]] = {
 }
 
 
-class SearchRow(NamedTuple):
+class SearchRow:
     """One hit as plain values: what `lookup` prints and `SearchHit` is built from."""
 
-    kind: SearchKind
-    key: str
-    provider: str
-    title: str
-    subtitle: str
-    event_key: str | None
-    event_title: str | None
-    status: str | None
-    fetched_at: str
+    __slots__ = ("event_key", "event_title", "fetched_at", "key", "kind", "provider",
+                 "status", "subtitle", "title")
+
+    def __init__(self, kind: SearchKind, key: str, provider: str, title: str, subtitle: str,
+                 event_key: str | None, event_title: str | None, status: str | None,
+                 fetched_at: str) -> None:
+        self.kind = kind
+        self.key = key
+        self.provider = provider
+        self.title = title
+        self.subtitle = subtitle
+        self.event_key = event_key
+        self.event_title = event_title
+        self.status = status
+        self.fetched_at = fetched_at
+
+    def values(self) -> tuple[str | None, ...]:
+        """The fields in their declared order."""
+        return (self.kind, self.key, self.provider, self.title, self.subtitle, self.event_key,
+                self.event_title, self.status, self.fetched_at)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SearchRow):
+            return NotImplemented
+        return self.values() == other.values()
+
+    def __hash__(self) -> int:
+        return hash(self.values())
+
+    def __repr__(self) -> str:
+        return f"SearchRow{self.values()!r}"
+
+
+class _Unlocked:
+    """Stands in for a lock when the connection has one user (`meetdeck lookup`)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_UNLOCKED = _Unlocked()
 
 
 def fts_phrase(term: str) -> str:
@@ -59,8 +105,36 @@ def _when(value: Any) -> str:
     return f"{text[:10]} {text[11:16]}".strip() if text else ""
 
 
+# What `to_row` reads of each kind's stored JSON (paths below `$`). They are extracted
+# in SQL (json_extract), so that `meetdeck lookup` need not import json. A JSON null
+# and a missing key both come back as no value, and `to_row` reads them alike: the
+# fields it formats with a default are never null in the models.
+_FIELDS: dict[SearchKind, tuple[str, ...]] = {
+    "registrant": ("key", "provider", "first_name", "last_name", "email", "event_key",
+                   "event_title", "status"),
+    "organizer": ("key", "provider", "first_name", "last_name", "email", "status"),
+    "meeting": ("key", "provider", "organizer_name", "organizer_email", "start", "subject",
+                "kind"),
+    "training": ("key", "provider", "name", "times[0][0]"),
+    "webinar": ("key", "provider", "topic", "start"),
+}
+
+
+def _picked(kind: SearchKind) -> str:
+    """The SELECT list of a kind's hits, from an entity table aliased `t`."""
+    columns = [f"json_extract(t.data, '$.{path}')" for path in _FIELDS[kind]]
+    return ", ".join([*columns, "t.fetched_at"])
+
+
+def _to_rows(kind: SearchKind, rows: list[Any]) -> list[SearchRow]:
+    """Hits from the rows a `_picked` SELECT returned."""
+    fields = _FIELDS[kind]
+    return [to_row(kind, {f: v for f, v in zip(fields, values[:-1], strict=True)
+                          if v is not None}, values[-1]) for values in rows]
+
+
 def to_row(kind: SearchKind, data: dict[str, Any], fetched_at: str) -> SearchRow:
-    """A hit's display values from the stored JSON of its model."""
+    """A hit's display values from the `_FIELDS` of its stored JSON."""
     key, provider = str(data.get("key", "")), str(data.get("provider", ""))
     if kind == "registrant":
         name = f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
@@ -78,8 +152,7 @@ def to_row(kind: SearchKind, data: dict[str, Any], fetched_at: str) -> SearchRow
         return SearchRow(kind, key, provider, str(data.get("subject", "")), subtitle, None,
                          None, data.get("kind"), fetched_at)
     if kind == "training":
-        times = data.get("times") or []
-        start = _when(times[0][0]) if times else ""
+        start = _when(data.get("times[0][0]"))  # the first session's start
         return SearchRow(kind, key, provider, str(data.get("name", "")), start, None, None,
                          None, fetched_at)
     return SearchRow(kind, key, provider, str(data.get("topic", "")),
@@ -110,7 +183,7 @@ def _match_once(conn: sqlite3.Connection, long_terms: Sequence[str]) -> list[int
 
 def search_rows(
     conn: sqlite3.Connection,
-    lock: threading.RLock,
+    lock: threading.RLock | None,
     text: str,
     *,
     limit: int = 50,
@@ -121,7 +194,7 @@ def search_rows(
 
     Args:
         conn: A read connection.
-        lock: The lock guarding `conn`.
+        lock: The lock guarding `conn` (None: the caller is its only user).
         text: What the person typed.
         limit: At most this many hits in all.
         kinds: Only these kinds (default: all); `status` implies registrants.
@@ -136,7 +209,7 @@ def search_rows(
     long_terms = [t for t in terms if len(t) >= 3]
     short_terms = [t for t in terms if len(t) < 3]
     hits: list[SearchRow] = []
-    with lock:
+    with lock or _UNLOCKED:
         matched = _match_once(conn, long_terms) if long_terms else None
         for kind in wanted:
             table, code, event_kind = _TABLES[kind]
@@ -148,7 +221,7 @@ def search_rows(
                 if not ids:
                     continue
                 source = "FROM json_each(?) j JOIN " + table + " t ON t.id = j.value WHERE 1"
-                params.append(json.dumps(ids))
+                params.append("[" + ",".join(map(str, ids)) + "]")  # a JSON array
             elif long_terms:
                 source = (f"FROM search_index f JOIN {table} t ON t.id = (f.rowid >> 3) "
                           "WHERE search_index MATCH ? AND (f.rowid & 7) = ?")
@@ -169,10 +242,95 @@ def search_rows(
                 params.append(status)
             extra = "".join(f" AND {c}" for c in conditions)
             rows = conn.execute(
-                f"SELECT t.data, t.fetched_at {source}{extra} LIMIT ?",
+                f"SELECT {_picked(kind)} {source}{extra} LIMIT ?",
                 [*params, limit - len(hits)],
             ).fetchall()
-            hits.extend(to_row(kind, json.loads(data), fetched) for data, fetched in rows)
+            hits.extend(_to_rows(kind, rows))
             if len(hits) >= limit:
                 break
     return hits[:limit]
+
+
+def email_address(text: str) -> str | None:
+    """The folded address when `text` is one whole e-mail address (x@y), else None."""
+    terms = fold(text).split()
+    if len(terms) != 1:
+        return None
+    local, _, domain = terms[0].partition("@")
+    return terms[0] if local and domain and "@" not in domain else None
+
+
+# The rows of each kind holding an address, through indexes: registrants and organizers
+# by their (folded) e-mail column (registrants_email, organizers_email); meetings and
+# webinars of an organizer with that address (meetings_organizer, events_organizer),
+# when their search text holds it too (it has the organizer's or host's address). A
+# training's text holds no address.
+_BY_EMAIL: dict[SearchKind, str] = {
+    "registrant": "FROM registrants t WHERE t.email = :email",
+    "organizer": "FROM organizers t WHERE t.email = :email",
+    "meeting": ("FROM meetings t WHERE t.organizer_key IN "
+                "(SELECT key FROM organizers WHERE email = :email) "
+                "AND instr(t.search, :email) > 0"),
+    "webinar": ("FROM events t WHERE t.kind = 'webinar' AND t.organizer_key IN "
+                "(SELECT key FROM organizers WHERE email = :email) "
+                "AND instr(t.search, :email) > 0"),
+}
+
+
+def email_rows(
+    conn: sqlite3.Connection,
+    lock: threading.RLock | None,
+    text: str,
+    *,
+    limit: int = 50,
+    kinds: Sequence[SearchKind] | None = None,
+    status: str | None = None,
+) -> list[SearchRow] | None:
+    """The rows of the e-mail address `text`, case- and accent-blind, through indexes.
+
+    Registrants and organizers with exactly that address, and the meetings and webinars
+    of an organizer with it. Each hit is one the trigram search finds too, in the same
+    order (by kind, then as stored); that search also finds other addresses holding
+    this one ("jo@x.com" in "ajo@x.com"), which this path leaves out.
+
+    Returns:
+        The hits (maybe none), or None when `text` is not one e-mail address.
+    """
+    address = email_address(text)
+    if address is None:
+        return None
+    wanted = [k for k in (kinds or SEARCH_KINDS) if status is None or k == "registrant"]
+    hits: list[SearchRow] = []
+    with lock or _UNLOCKED:
+        for kind in wanted:
+            source = _BY_EMAIL.get(kind)
+            if source is None or len(hits) >= limit:
+                continue
+            narrow = " AND t.status = :status" if status is not None else ""
+            rows = conn.execute(
+                f"SELECT {_picked(kind)} {source}{narrow} ORDER BY t.id LIMIT :limit",
+                {"email": address, "status": status, "limit": limit - len(hits)},
+            ).fetchall()
+            hits.extend(_to_rows(kind, rows))
+    return hits
+
+
+def find_rows(
+    conn: sqlite3.Connection,
+    lock: threading.RLock | None,
+    text: str,
+    *,
+    limit: int = 50,
+    kinds: Sequence[SearchKind] | None = None,
+    status: str | None = None,
+) -> list[SearchRow]:
+    """`email_rows` for one whole address found in the cache, else `search_rows`.
+
+    A partial address, a name or an address no row has takes the trigram search.
+    """
+    if limit <= 0:
+        return []
+    exact = email_rows(conn, lock, text, limit=limit, kinds=kinds, status=status)
+    if exact:
+        return exact
+    return search_rows(conn, lock, text, limit=limit, kinds=kinds, status=status)

@@ -11,10 +11,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from tui.core.errors import StorageError
 from tui.core.paths import ensure_dir
+
+# `meetdeck lookup` imports this module; pathlib would cost more than its query.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Columns every entity table has: the sync scope that owns the row, where it came
 # from, when, its key, its folded search text and the full model as JSON.
@@ -140,8 +144,14 @@ UPDATE sync_stamps SET items = (
     WHERE scope LIKE 'registrants:%';
 """
 
+# Version 3: registrants by e-mail address alone, for `meetdeck lookup EMAIL` (the
+# (event_key, email) index needs a skip-scan over every event, and statistics for it).
+_V3 = """
+CREATE INDEX registrants_email ON registrants (email);
+"""
+
 #: Migration steps; step i takes a file from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Codes that tell the search index's rows apart: rowid = entity id * 8 + code.
@@ -154,7 +164,7 @@ class NoCache(StorageError):
     title = "No cache yet"
 
 
-def connect(path: Path, *, cache_kib: int = 8192) -> sqlite3.Connection:
+def connect(path: str | Path, *, cache_kib: int = 8192) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit) with our pragmas.
 
     Readers keep a modest page cache (it counts against the app's memory); the sync's
