@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from tui.core.downloads import DownloadTarget
+from tui.core.downloads import DownloadTarget, body_chunks
 from tui.core.errors import DownloadError
 from tui.core.http import ApiClient
 from tui.core.providers.base import ByteStream
@@ -94,7 +94,7 @@ async def open_target(
             total = int(length) if length and length.isdigit() else target.expected_size
         yield ByteStream(
             offset=start, total=total, etag=resp.headers.get("ETag"),
-            content_type=resp.headers.get("Content-Type"), chunks=resp.aiter_bytes(),
+            content_type=resp.headers.get("Content-Type"), chunks=body_chunks(resp),
         )
 
 
