@@ -4,6 +4,12 @@ Pilot's key presses sleep at least 40 ms each, so latency is measured here inste
 process runs under a pty of a fixed size, its output feeds a pyte screen, and the
 harness times how long it takes from a key (or from process start) until the screen
 shows what we wait for, or until the burst of output that a key caused is over.
+
+A reader thread drains the pty as fast as a terminal would and stamps each chunk with
+the time it arrived; pyte (slow, pure Python) parses the chunks afterwards, one per
+`pump`. So a frame's time is when its bytes reached the terminal, not when the
+harness got round to parsing them, and a program is never held up writing to a pty
+that the harness has not emptied yet.
 """
 
 from __future__ import annotations
@@ -11,11 +17,13 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
-import select
 import signal
 import struct
+import sys
 import termios
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -45,6 +53,12 @@ class PtyProcess:
         self.stream: Any = pyte.ByteStream(self.screen)
         self.pid = -1
         self.fd = -1
+        self._chunks: deque[tuple[float, bytes]] = deque()
+        self._arrived = threading.Condition()
+        self._closed = False
+        self._reader: threading.Thread | None = None
+        # The reader must get the GIL back promptly to stamp a chunk while pyte parses.
+        sys.setswitchinterval(0.0005)
         self.started_at = 0.0
         self.last_output_at = 0.0
         self.bytes_read = 0
@@ -60,23 +74,42 @@ class PtyProcess:
                 os.chdir(self.cwd)
             os.execvpe(self.argv[0], self.argv, self.env)  # noqa: S606 - a fixed argv
         self.pid, self.fd = pid, fd
+        self._reader = threading.Thread(target=self._read, name="pty-reader", daemon=True)
+        self._reader.start()
         return self.started_at
+
+    def _read(self) -> None:
+        """The reader thread: every chunk with its arrival time, until the pty closes."""
+        while True:
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except OSError:
+                data = b""
+            arrived = time.monotonic()
+            with self._arrived:
+                if not data:
+                    self._closed = True
+                    self._arrived.notify_all()
+                    return
+                self._chunks.append((arrived, data))
+                self._arrived.notify_all()
 
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
     def pump(self, timeout: float) -> bool:
-        """Read whatever arrives within `timeout`; False when the child has closed the pty."""
-        ready, _, _ = select.select([self.fd], [], [], max(timeout, 0))
-        if not ready:
-            return True
-        try:
-            data = os.read(self.fd, 1 << 16)
-        except OSError:
-            return False
-        if not data:
-            return False
-        self.last_output_at = time.monotonic()
+        """Parse the next chunk that arrived (waiting up to `timeout` for one).
+
+        `last_output_at` becomes that chunk's arrival time. False once the child has
+        closed the pty and every chunk has been parsed.
+        """
+        with self._arrived:
+            if not self._chunks and not self._closed:
+                self._arrived.wait(max(timeout, 0))
+            if not self._chunks:
+                return not self._closed
+            arrived, data = self._chunks.popleft()
+        self.last_output_at = arrived
         self.bytes_read += len(data)
         self.stream.feed(data)
         return True
@@ -174,6 +207,8 @@ class PtyProcess:
         except (ProcessLookupError, ChildProcessError):
             pass
         finally:
+            if self._reader is not None:
+                self._reader.join(timeout=2)  # it ends when the pty reports the child gone
             if self.fd >= 0:
                 os.close(self.fd)
                 self.fd = -1

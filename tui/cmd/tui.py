@@ -28,6 +28,13 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
         args: The parsed command line (profile, demo, read_only, theme, seed, ...).
         sandbox_config: For tests: a SandboxConfig to use with `--demo`.
     """
+    import os
+
+    # Textual paints at most MAX_FPS frames a second, so a change waits up to one frame
+    # period before it is drawn: 120 halves that wait for every key (16.7 -> 8.3 ms at
+    # worst). Frames are only drawn when something changed. Set before textual loads;
+    # TEXTUAL_FPS in the environment still wins.
+    os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import UiOptions, build_app
     from tui.core.paths import DEMO_PROFILE, resolve_paths
     from tui.core.quick import FirstFrame, first_frame
