@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.core.test_downloads import PAYLOAD, FileServer, make_client, resolver
-from tui.core import downloads
+from tui.core import download_files, downloads
 from tui.core.downloads import DownloadProgress, DownloadState, download
 from tui.core.errors import StorageError
 
@@ -33,7 +33,7 @@ async def test_part_is_synced_to_disk_while_streaming(
         os.fsync(fd)
 
     monkeypatch.setattr(downloads, "SYNC_EVERY", 128 * 1024)
-    monkeypatch.setattr(downloads, "_fdatasync", counting)
+    monkeypatch.setattr(download_files, "_fdatasync", counting)
     async with make_client(FileServer()) as client:
         path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
                               directory=tmp_path)
@@ -66,7 +66,7 @@ async def test_failed_background_sync_is_a_typed_error(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(downloads, "SYNC_EVERY", 64 * 1024)
-    monkeypatch.setattr(downloads, "_fdatasync", full)
+    monkeypatch.setattr(download_files, "_fdatasync", full)
     async with make_client(FileServer()) as client:
         with pytest.raises(StorageError, match="disk is full"):
             await download(client, key="r1", filename="a.mp4", resolve=resolver(),
@@ -81,7 +81,7 @@ async def test_failed_final_fsync_is_a_typed_error(
     def broken(fd: int) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
-    monkeypatch.setattr(downloads.os, "fsync", broken)
+    monkeypatch.setattr(download_files.os, "fsync", broken)
     async with make_client(FileServer()) as client:
         with pytest.raises(StorageError, match="Cannot write"):
             await download(client, key="r1", filename="a.mp4", resolve=resolver(),
