@@ -443,3 +443,30 @@ async def test_the_key_bar_is_one_widget_and_a_click_presses_the_key(
         await pilot.click(KeyBar, offset=(x + 1, 0))
         await pilot.pause()
         assert active(app).filter_box is not None and active(app).filter_box.has_focus
+
+
+async def test_keys_typed_right_after_slash_go_to_the_filter(make_app: MakeApp) -> None:
+    """A burst like "/ada<Enter>" (a fast typist, a paste, a slow link) reaches the app
+    before the filter box has focus: the letters are the filter, never Approve (`a`),
+    Deny (`d`) or a tab switch, and Enter keeps the filter instead of opening a row."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        pane = active(app)
+        screens = len(app.screen_stack)
+        for key, char in [("slash", "/"), ("a", "a"), ("d", "d"), ("4", "4"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(app.screen_stack) == screens, app.screen_stack  # no dialog opened
+        assert active(app) is pane
+        assert pane.filter_text == "ad4"
+        assert app.focused is pane.table
+        assert not toasts(app), toasts(app)
+        # Afterwards the table's keys are the table's again.
+        await pilot.press("j")
+        assert pane.filter_text == "ad4"

@@ -112,6 +112,11 @@ class EntityPane(Vertical):
         self.last_query: ViewQuery | None = None
         self.loaded = False
         self.syncing = False
+        self._typing_ahead = False
+        """From `/` until the table has focus again: see `_type_ahead`."""
+        self._key_actions: tuple[tuple[tuple[str, str], ...],
+                                 dict[str, list[tuple[str, tuple[object, ...], str]]]] | None = None
+        self._typed_ahead = ""
         self._filter_generation = 0
         """Bumped by each read of the rows; a filter read of an older one is dropped."""
         self._detail_timer: Timer | None = None
@@ -283,6 +288,10 @@ class EntityPane(Vertical):
         return next(boxes, None)
 
     async def action_start_filter(self) -> None:
+        # Keys typed right after `/` (a fast typist, a paste) reach the table before
+        # the box has focus: `on_key` catches them for the filter instead of letting
+        # `a` approve or `1` switch tabs.
+        self._typing_ahead = True
         box = self.filter_box
         if box is None:
             # Mounted on first use: most panes are never filtered.
@@ -290,8 +299,42 @@ class EntityPane(Vertical):
                         id="filter")
             await self.mount(box, after=self.query_one(".pane--status"))
         box.add_class("-active")
-        box.value = self.filter_text
+        typed, enter, _ = self._typed_ahead.partition("\n")
+        self._typed_ahead = ""
+        box.value = self.filter_text + typed
+        box.cursor_position = len(box.value)
         box.focus()
+        if enter:
+            self._keep_filter()
+
+    def _type_ahead(self, event: events.Key) -> bool:
+        """While the filter opens, a key that reached the table belongs to the filter."""
+        if not self._typing_ahead:
+            return False
+        box = self.filter_box
+        ready = box is not None and box.has_class("-active")
+        if event.key == "enter":
+            # "/name<Enter>" in one burst: keep the filter, do not open the row.
+            event.stop()
+            event.prevent_default()
+            if ready:
+                self._keep_filter()
+            else:
+                self._typed_ahead += "\n"
+            return True
+        if not (event.is_printable and event.character):
+            return False
+        event.stop()
+        event.prevent_default()
+        if box is None or not ready:
+            self._typed_ahead += event.character
+        else:
+            box.insert_text_at_cursor(event.character)
+        return True
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.table:
+            self._typing_ahead = False
 
     def action_clear_filter(self) -> None:
         box = self.filter_box
@@ -319,21 +362,39 @@ class EntityPane(Vertical):
     """Whether `s` fetches host start links for this pane's rows."""
 
     def on_key(self, event: events.Key) -> None:
-        """A write key whose binding is hidden (read-only, or the provider cannot do it)
-        does nothing by itself: say why here instead."""
-        if not self.WRITE_ACTIONS or self.app.focused is not self.table:
+        """Keys typed ahead of the filter box go into it; a write key whose binding is
+        hidden (read-only, or the provider cannot do it) says why it does nothing."""
+        if self._type_ahead(event) or self.app.focused is not self.table:
             return
-        from textual.actions import parse
-
-        bindings = self._bindings.copy()
-        bindings.apply_keymap(getattr(self.app, "_keymap", {}))
-        for binding in bindings.key_to_bindings.get(event.key, ()):
-            _, name, parameters = parse(binding.action)
+        for name, parameters, description in self._actions_of(event.key):
+            if name == "start_filter":
+                # Set here, as `/` passes on its way to the binding: the keys after it
+                # in the same burst pass here after it, and before the box has focus.
+                self._typing_ahead = True
+                return
             if name in self.WRITE_ACTIONS and not self.check_action(name, parameters):
                 event.stop()
                 event.prevent_default()
-                self.explain_hidden(name, parameters, binding.description or name)
+                self.explain_hidden(name, parameters, description or name)
                 return
+
+    def _actions_of(self, key: str) -> list[tuple[str, tuple[object, ...], str]]:
+        """This pane's actions bound to `key` (after the person's keymap)."""
+        keymap: dict[str, str] = getattr(self.app, "_keymap", {})
+        marker = tuple(sorted(keymap.items()))
+        if self._key_actions is None or self._key_actions[0] != marker:
+            from textual.actions import parse
+
+            bindings = self._bindings.copy()
+            bindings.apply_keymap(keymap)
+            table: dict[str, list[tuple[str, tuple[object, ...], str]]] = {}
+            for bound_key, found in bindings.key_to_bindings.items():
+                for binding in found:
+                    _, name, parameters = parse(binding.action)
+                    table.setdefault(bound_key, []).append(
+                        (name, parameters, binding.description))
+            self._key_actions = (marker, table)
+        return self._key_actions[1].get(key, [])
 
     def explain_hidden(self, action: str, parameters: tuple[object, ...], what: str) -> None:
         """Why the hidden write key `what` did nothing (default: the profile is read-only)."""
@@ -359,6 +420,10 @@ class EntityPane(Vertical):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._keep_filter()
+
+    def _keep_filter(self) -> None:
+        """Enter in the filter: apply it and go back to the table (the box stays)."""
         self._apply_filter()
         if not self.filter_text and self.filter_box is not None:
             self.filter_box.remove_class("-active")
