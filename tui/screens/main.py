@@ -35,6 +35,13 @@ if TYPE_CHECKING:
 RELOAD_EVERY = 0.5
 
 
+class DeckTabPane(TabPane):
+    """A tab's page: its pane covers it whole, so it draws no line of its own (a tab
+    switch then renders the pane's lines only, not the same area again underneath)."""
+
+    BLANK = True
+
+
 @dataclass
 class Crumb:
     """One drill-down step, remembered so that Back can undo it."""
@@ -116,7 +123,7 @@ class MainScreen(Screen[None]):
         yield Static("", id="breadcrumb", markup=False)
         with TabbedContent(id="tabs"):
             for number, (tab, pane_class) in enumerate(zip(TAB_IDS, PANES, strict=True), 1):
-                with TabPane(f"{number} {pane_class.TITLE}", id=tab):
+                with DeckTabPane(f"{number} {pane_class.TITLE}", id=tab):
                     if number == 1:
                         yield self._panes[tab]
         yield KeyBar()

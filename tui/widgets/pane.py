@@ -8,6 +8,7 @@ workers) and end with `reload()`, which keeps the cursor on the same row by key.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -26,6 +27,7 @@ from tui.core.errors import MeetdeckError
 from tui.core.sync_types import Scope, ScopeKind
 from tui.text import labelled
 from tui.widgets.detail import DetailPanel
+from tui.widgets.latest import LatestReader
 from tui.widgets.pane_types import DeckHost, PaneScope
 from tui.widgets.virtual_table import PAGE_SIZE, Column, VirtualTable
 
@@ -38,8 +40,16 @@ __all__ = ["DeckHost", "EntityPane", "PaneScope"]
 DETAIL_DEBOUNCE = 0.05
 
 
+class PaneBody(Horizontal):
+    """The table and the detail panel side by side (stacked on narrow terminals)."""
+
+    BLANK = True  # it draws nothing of its own: its children cover it
+
+
 class EntityPane(Vertical):
     """One tab: a table over one entity, filterable, with a detail panel."""
+
+    BLANK = True  # its children cover it: no line of its own to draw
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "start_filter", "Filter", id="filter"),
@@ -55,7 +65,7 @@ class EntityPane(Vertical):
         & > .pane--status { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
         & > Input#filter { display: none; height: 3; }
         & > Input#filter.-active { display: block; }
-        & > Horizontal { height: 1fr; }
+        & > PaneBody { height: 1fr; }
         & DetailPanel { width: 45%; border-left: vkey $foreground 20%; }
     }
     """
@@ -118,6 +128,7 @@ class EntityPane(Vertical):
                                  dict[str, list[tuple[str, tuple[object, ...], str]]]] | None = None
         self._typed_ahead = ""
         self._filter_generation = 0
+        self._reader: LatestReader | None = None
         """Bumped by each read of the rows; a filter read of an older one is dropped."""
         self._detail_timer: Timer | None = None
 
@@ -135,7 +146,7 @@ class EntityPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane--status", markup=False)
-        with Horizontal():
+        with PaneBody():
             yield VirtualTable(self.COLUMNS, time_format=self.host.time_format,
                                markable=self.MARKABLE, openable=self.OPENABLE,
                                placeholder="Loading\u2026")
@@ -242,7 +253,7 @@ class EntityPane(Vertical):
         self.update_status(count)
         self.post_message(self.ViewLoaded(self, count, view.fetched_at))
 
-    def _show_error(self, error: MeetdeckError) -> None:
+    def _show_error(self, error: BaseException) -> None:
         self.view = None
         self.table.set_source(None)
         self.host.show_error(error)
@@ -432,8 +443,9 @@ class EntityPane(Vertical):
     def _apply_filter(self) -> None:
         """Filter as the person types: the query runs in a thread, the newest one wins.
 
-        Matches are counted and their first page read off the UI thread, so typing
-        never waits for SQL; a result that arrives after a newer keystroke is dropped.
+        Matches are counted and their first page read in the filter's own thread
+        (`LatestReader`), so typing never waits for SQL; a result that arrives after a
+        newer keystroke is dropped.
         The cursor starts on the first match. Clearing the filter reads the whole view
         again here, keeping the cursor on the row it was on.
         """
@@ -448,25 +460,43 @@ class EntityPane(Vertical):
         self._filter_generation += 1
         self._read_filtered(self.build_query(), self._filter_generation)
 
-    @work(thread=True, group="filter", exit_on_error=False)
     def _read_filtered(self, query: ViewQuery, generation: int) -> None:
-        if generation != self._filter_generation:
-            return
-        try:
-            view = self.make_view(self.host.deck, query)
-            view.count()
-            first_page = view.rows(0, PAGE_SIZE)
-        except MeetdeckError as error:
-            self.app.call_from_thread(self._filter_failed, error, generation)
-            return
-        self.app.call_from_thread(self._filter_read, query, view, first_page, generation)
+        """Count the matches and read their first page in the filter's thread."""
+        deck = self.host.deck
+        app = self.app
+
+        def read() -> None:
+            if generation != self._filter_generation:
+                return  # a newer keystroke is already on its way
+            try:
+                view = self.make_view(deck, query)
+                view.count()
+                first_page = view.rows(0, PAGE_SIZE)
+            except Exception as error:  # typed or not, it becomes a dialog, not a crash
+                self._from_thread(app, self._filter_failed, error, generation)
+                return
+            self._from_thread(app, self._filter_read, query, view, first_page, generation)
+
+        if self._reader is None:
+            self._reader = LatestReader(f"filter-{self.id}")
+        self._reader.submit(read)
+
+    @staticmethod
+    def _from_thread(app: Any, callback: Any, *args: Any) -> None:
+        # RuntimeError: the app is closing, and nobody is waiting for these rows.
+        with contextlib.suppress(RuntimeError):
+            app.call_from_thread(callback, *args)
+
+    def on_unmount(self) -> None:
+        if self._reader is not None:
+            self._reader.stop()
 
     def _filter_read(self, query: ViewQuery, view: ListView[Any], first_page: Sequence[Any],
                      generation: int) -> None:
         if generation == self._filter_generation and self.is_mounted:
             self._show_view(query, view, keep_cursor=False, first_page=first_page)
 
-    def _filter_failed(self, error: MeetdeckError, generation: int) -> None:
+    def _filter_failed(self, error: BaseException, generation: int) -> None:
         if generation == self._filter_generation and self.is_mounted:
             self._show_error(error)
 
