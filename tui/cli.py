@@ -165,29 +165,30 @@ _BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
 }
 
 
-def fast_lookup_args(argv: Sequence[str]) -> SimpleNamespace | None:
-    """Parse a plain `meetdeck lookup ...` without argparse, or None to let argparse do it.
+_COMMON_VALUES: dict[str, Any] = {"profile": None, "demo": False, "read_only": False,
+                                  "seed": 1, "registrants": 500, "theme": None}
+_COMMON_FLAGS = {"--demo": "demo", "--read-only": "read_only"}
+_COMMON_VALUED = {"--profile": ("profile", str), "-p": ("profile", str),
+                  "--seed": ("seed", int), "--registrants": ("registrants", int)}
 
-    argparse (with gettext, locale and shutil behind it) costs about as much as the
-    whole lookup, and lookup is the on-call command that must answer at once. Only the
-    common forms are taken here; anything else (--help, abbreviations, an unknown
-    option, a bad value) goes to argparse, which explains the problem. A test checks
-    that both parsers agree.
+
+def _fast_parse(argv: Sequence[str], command: str | None, values: dict[str, Any],
+                flags: dict[str, str],
+                valued: dict[str, tuple[str, type]]) -> dict[str, Any] | None:
+    """The common forms of a command line without argparse, or None (see fast_args).
+
+    `command` must appear once (None: no command, the TUI); the one word that is
+    neither an option nor the command fills `values["query"]` when there is one.
     """
-    values: dict[str, Any] = {"command": "lookup", "profile": None, "demo": False,
-                              "read_only": False, "seed": 1, "registrants": 500,
-                              "theme": None, "query": None, "json": False, "status": None,
-                              "kind": None, "limit": 50}
-    flags = {"--demo": "demo", "--read-only": "read_only", "--json": "json"}
-    valued = {"--profile": ("profile", str), "-p": ("profile", str), "--status": ("status", str),
-              "--kind": ("kind", str), "--limit": ("limit", int), "--seed": ("seed", int),
-              "--registrants": ("registrants", int)}
+    values = {**_COMMON_VALUES, **values, "command": command}
+    flags = {**_COMMON_FLAGS, **flags}
+    valued = {**_COMMON_VALUED, **valued}
     words = list(argv)
-    seen_command = False
+    seen_command = command is None
     i = 0
     while i < len(words):
         word = words[i]
-        if word == "lookup" and not seen_command:
+        if word == command and not seen_command:
             seen_command = True
         elif word in flags:
             values[flags[word]] = True
@@ -201,23 +202,54 @@ def fast_lookup_args(argv: Sequence[str]) -> SimpleNamespace | None:
             else:
                 values[name] = raw
             i += 1
-        elif word.startswith("-") or not seen_command or values["query"] is not None:
+        elif (word.startswith("-") or not seen_command or "query" not in values
+              or values["query"] is not None):
             return None
         else:
             values["query"] = word
         i += 1
-    if values["query"] is None or values["status"] not in (None, *_STATUSES) or \
-            values["kind"] not in (None, *_KINDS):
+    return values
+
+
+def fast_args(argv: Sequence[str], command: str | None) -> SimpleNamespace | None:
+    """Parse a plain `meetdeck [options]` (the TUI) or `meetdeck lookup ...` without
+    argparse, or None to let argparse do it.
+
+    argparse (with gettext, locale and shutil behind it) costs about as much as the
+    whole lookup, and a tenth of the TUI's way to its first frame; these are the two
+    commands that must answer at once. Only the common forms are taken here; anything
+    else (--help, --version, abbreviations, an unknown option, a bad value) goes to
+    argparse, which explains the problem. A test checks that both parsers agree.
+    """
+    if command is None:
+        found = _fast_parse(argv, None, {}, {}, {"--theme": ("theme", str)})
+        return None if found is None else SimpleNamespace(**found)
+    if command != "lookup":
         return None
-    return SimpleNamespace(**values)
+    found = _fast_parse(
+        argv, "lookup",
+        {"query": None, "json": False, "status": None, "kind": None, "limit": 50},
+        {"--json": "json"},
+        {"--status": ("status", str), "--kind": ("kind", str), "--limit": ("limit", int)})
+    if found is None or found["query"] is None or found["status"] not in (None, *_STATUSES) \
+            or found["kind"] not in (None, *_KINDS):
+        return None
+    return SimpleNamespace(**found)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `meetdeck` console script and `python -m tui`."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     command = _command_in(arguments)
-    fast = fast_lookup_args(arguments) if command == "lookup" else None
-    args: Any = fast or build_parser(only=command).parse_args(arguments)
+    if command is None and argv is None:
+        # The TUI allocates a few hundred thousand long-lived objects before its first
+        # frame (Textual, its stylesheet, the widgets); the collector would walk them
+        # again and again, 20-70 ms in all. `tui.app.resume_gc` turns it back on (and
+        # freezes those objects) once the first frame is drawn.
+        import gc
+
+        gc.disable()
+    args: Any = fast_args(arguments, command) or build_parser(only=command).parse_args(arguments)
     command = args.command or "tui"
     try:
         module = importlib.import_module(f"tui.cmd.{command}")

@@ -89,12 +89,16 @@ def test_version() -> None:
         ["--profile", "work", "lookup", "x", "--status", "pending", "--kind", "registrant"],
         ["lookup", "x", "-p", "work", "--limit", "5", "--demo", "--read-only"],
         ["lookup", "--json", "x", "--seed", "3", "--registrants", "100"],
+        [],
+        ["--demo"],
+        ["--profile", "work", "--read-only", "--theme", "nord"],
+        ["-p", "work", "--demo", "--seed", "7", "--registrants", "100000"],
     ],
 )
-def test_fast_lookup_parse_agrees_with_argparse(argv: list[str]) -> None:
-    from tui.cli import fast_lookup_args
+def test_fast_parse_agrees_with_argparse(argv: list[str]) -> None:
+    from tui.cli import _command_in, fast_args
 
-    fast = fast_lookup_args(argv)
+    fast = fast_args(argv, _command_in(argv))
     assert fast is not None
     full = build_parser().parse_args(argv)
     for name, value in vars(fast).items():
@@ -112,12 +116,18 @@ def test_fast_lookup_parse_agrees_with_argparse(argv: list[str]) -> None:
         ["lookup", "x", "--jso"],
         ["lookup", "x", "--profile"],
         ["lookup", "x", "--profile=work"],
+        ["--help"],
+        ["--version"],
+        ["--prof", "work"],
+        ["--seed", "many"],
+        ["--theme"],
+        ["stray"],
     ],
 )
-def test_fast_lookup_parse_leaves_the_rest_to_argparse(argv: list[str]) -> None:
-    from tui.cli import fast_lookup_args
+def test_fast_parse_leaves_the_rest_to_argparse(argv: list[str]) -> None:
+    from tui.cli import _command_in, fast_args
 
-    assert fast_lookup_args(argv) is None
+    assert fast_args(argv, _command_in(argv)) is None
 
 
 def test_lookup_never_imports_argparse_or_heavy_modules() -> None:

@@ -470,3 +470,37 @@ async def test_keys_typed_right_after_slash_go_to_the_filter(make_app: MakeApp) 
         # Afterwards the table's keys are the table's again.
         await pilot.press("j")
         assert pane.filter_text == "ad4"
+
+
+async def test_the_collector_resumes_after_the_first_frame(make_app: MakeApp) -> None:
+    """`meetdeck` starts with the garbage collector off (tui.cli.main); the app turns
+    it back on once its first frame is drawn, freezing what startup made."""
+    import gc
+
+    gc.disable()
+    try:
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_only_the_tui_starts_with_the_collector_off() -> None:
+    import subprocess
+    import sys
+
+    code = ("import gc, sys; from tui import cli\n"
+            "cli.build_parser = None  # stop right after the decision\n"
+            "sys.argv = ['meetdeck'] + sys.argv[1:]\n"
+            "try:\n    cli.main()\nexcept TypeError:\n    pass\n"
+            "print(gc.isenabled())")
+    outputs = []
+    for extra in (["--demo", "--no-such-option"], ["config", "--no-such-option"]):
+        done = subprocess.run([sys.executable, "-c", code, *extra], capture_output=True,
+                              text=True, timeout=60, check=False)
+        outputs.append(done.stdout.strip())
+    assert outputs == ["False", "True"]
