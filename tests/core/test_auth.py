@@ -439,3 +439,36 @@ async def test_me_failing_does_not_undo_the_sign_in(tmp_path: Path) -> None:
     tokens = store.get(GOTO)
     assert tokens is not None and tokens.access_token == "ACCESS-1"
     assert goto.status().signed_in and goto.status().is_admin is None
+
+
+def test_the_token_file_is_parsed_again_only_when_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The footer asks for the sign-in on every redraw: one stat, no read, while the
+    file is unchanged; a sign-in by another process is seen at once."""
+    path = tmp_path / "tokens" / "work.json"
+    store = TokenStore(path)
+    now = datetime.now(UTC)
+    store.put(GOTO, TokenSet("access-1", now + timedelta(hours=1), refresh_token="r1"))
+    reads: list[Path] = []
+    original = Path.read_text
+
+    def counting(self: Path, *args: object, **kwargs: object) -> str:
+        reads.append(self)
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", counting)
+    first = store.get(GOTO)
+    for _ in range(20):
+        assert store.get(GOTO) == first
+    assert len(reads) == 1
+    # Another process (another TokenStore on the same file) signs in again.
+    TokenStore(path).put(GOTO, TokenSet("access-2", now + timedelta(hours=1),
+                                        refresh_token="r2"))
+    again = store.get(GOTO)
+    assert again is not None and again.access_token == "access-2"
+    data = store.read_all()
+    data["scratch"] = {"x": 1}  # a caller's copy: the cached file is not touched
+    assert "scratch" not in store.read_all()
+    path.unlink()
+    assert store.get(GOTO) is None

@@ -34,9 +34,12 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
 
     # Textual paints at most MAX_FPS frames a second, so a change waits up to one frame
     # period before it is drawn: 120 halves that wait for every key (16.7 -> 8.3 ms at
-    # worst). Frames are only drawn when something changed. Set before textual loads;
-    # TEXTUAL_FPS in the environment still wins.
+    # worst). Frames are only drawn when something changed. No animations: a sliding
+    # tab underline is some thirty frames of bytes over SSH, and keeps the app busy
+    # for 300 ms after each tab switch. Set before textual loads; TEXTUAL_FPS and
+    # TEXTUAL_ANIMATIONS in the environment still win.
     os.environ.setdefault("TEXTUAL_FPS", "120")
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from tui.app import UiOptions, build_app
     from tui.core.paths import DEMO_PROFILE, resolve_paths
     from tui.core.quick import FirstFrame, first_frame

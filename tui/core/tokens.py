@@ -92,24 +92,38 @@ class TokenStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._read: tuple[tuple[int, int, int, int], dict[str, Any]] | None = None
+        """The file as last parsed, under its stat signature (inode, size, mtime, mode)."""
 
-    def _check_private(self) -> None:
+    def _check_private(self) -> os.stat_result | None:
         try:
-            mode = self.path.stat().st_mode
+            found = self.path.stat()
         except FileNotFoundError:
-            return
+            return None
         except OSError as exc:
             raise StorageError(f"Cannot read {self.path}: {exc.strerror}.") from None
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        if found.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise ConfigError(
                 f"The token file {self.path} can be read by other users, so meetdeck will not "
                 f"use it. Run `chmod 600 {self.path}` (and sign in again if you did not "
                 "expect this)."
             )
+        return found
 
     def read_all(self) -> dict[str, Any]:
-        """The whole file as a dict ({} when absent). A broken file reads as empty."""
-        self._check_private()
+        """The whole file as a dict ({} when absent). A broken file reads as empty.
+
+        The file is read again whenever it changed (another meetdeck signed in or
+        refreshed), checked by one stat per call: the footer asks for the sign-in on
+        every frame it redraws, and reading and parsing the file each time showed up.
+        """
+        found = self._check_private()
+        if found is None:
+            self._read = None
+            return {}
+        signature = (found.st_ino, found.st_size, found.st_mtime_ns, found.st_mode)
+        if self._read is not None and self._read[0] == signature:
+            return dict(self._read[1])
         try:
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -121,7 +135,10 @@ class TokenStore:
             data = json.loads(raw)
         except json.JSONDecodeError:
             return {}
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        self._read = (signature, data)
+        return dict(data)
 
     def get(self, section: str) -> TokenSet | None:
         """The tokens of one provider section, or None (absent or unreadable)."""
