@@ -60,6 +60,11 @@ class FakeView:
     def count(self) -> int:
         return len(self._rows)
 
+    quick_to_count = True
+
+    def head(self, limit: int) -> list[Any]:
+        return self._rows[:limit]
+
     def rows(self, offset: int, limit: int) -> list[Any]:
         return self._rows[offset : offset + limit]
 

@@ -504,3 +504,54 @@ def test_only_the_tui_starts_with_the_collector_off() -> None:
                               text=True, timeout=60, check=False)
         outputs.append(done.stdout.strip())
     assert outputs == ["False", "True"]
+
+
+async def test_a_one_letter_filter_shows_rows_before_its_count(
+    make_app: MakeApp, deck: FakeDeck, monkeypatch: Any
+) -> None:
+    """A filter whose count must scan every row (one letter on a big webinar) shows
+    its first rows at once, says "64+", then the full count when it is known."""
+    import threading
+
+    from tui.widgets.virtual_table import PAGE_SIZE
+
+    plain = deck.registrants
+    release = threading.Event()
+
+    class SlowCount:
+        def __init__(self, view: Any) -> None:
+            self.view = view
+            self.fetched_at = view.fetched_at
+            self.sort_columns = view.sort_columns
+            self.quick_to_count = False
+
+        def head(self, limit: int) -> list[Any]:
+            return self.view.rows(0, limit)
+
+        def count(self) -> int:
+            release.wait(5)
+            return int(self.view.count())
+
+        def rows(self, offset: int, limit: int) -> list[Any]:
+            return list(self.view.rows(offset, limit))
+
+        def index_of(self, key: str) -> int | None:
+            return self.view.index_of(key)  # type: ignore[no-any-return]
+
+    def registrants(q: Any = None) -> Any:
+        view = plain(q) if q is not None else plain()
+        return SlowCount(view) if q is not None and q.text == "e" else view
+
+    monkeypatch.setattr(deck, "registrants", registrants)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4", "slash", "e")
+        await pilot.pause(0.3)
+        pane = active(app)
+        assert pane.table.row_count == PAGE_SIZE
+        assert f"{PAGE_SIZE}+ registrants" in screen_text(app)
+        release.set()
+        await pilot.pause(0.3)
+        assert pane.table.row_count == 120  # every person's email has an "e"
+        assert "120 registrants" in screen_text(app)
+        assert "+ registrants" not in screen_text(app)

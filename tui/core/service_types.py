@@ -55,6 +55,15 @@ class ListView(Protocol[T]):
         """The rows at [offset, offset+limit) in the view's order."""
         ...
 
+    @property
+    def quick_to_count(self) -> bool:
+        """Whether `count` is an index lookup (else it scans: a one-letter filter)."""
+        ...
+
+    def head(self, limit: int) -> list[T]:
+        """The first `limit` rows without counting the matches first."""
+        ...
+
     def index_of(self, key: str) -> int | None:
         """The position of the row with `key`, or None if it is not in the view."""
         ...

@@ -129,6 +129,8 @@ class EntityPane(Vertical):
         self._typed_ahead = ""
         self._filter_generation = 0
         self._reader: LatestReader | None = None
+        self._counting = False
+        """The table shows a filter's first rows while their count is still running."""
         """Bumped by each read of the rows; a filter read of an older one is dropped."""
         self._detail_timer: Timer | None = None
 
@@ -225,6 +227,7 @@ class EntityPane(Vertical):
     def load(self, *, keep_cursor: bool = True) -> None:
         """(Re)read the rows from the cache, keeping the cursor on the same row."""
         self._filter_generation += 1  # a filter still being read is now stale
+        self._counting = False
         try:
             query = self.build_query()
             view = self.make_view(self.host.deck, query)
@@ -234,7 +237,8 @@ class EntityPane(Vertical):
         self._show_view(query, view, keep_cursor=keep_cursor)
 
     def _show_view(self, query: ViewQuery, view: ListView[Any], *, keep_cursor: bool,
-                   first_page: Sequence[Any] | None = None) -> None:
+                   first_page: Sequence[Any] | None = None,
+                   count: int | None = None) -> None:
         """Hand a view to the table (it counts the rows, once per view)."""
         columns = self.visible_columns()
         if columns != self.table.columns:
@@ -244,7 +248,8 @@ class EntityPane(Vertical):
             self.last_query = query
             self.view = view
             self.table.placeholder = self.placeholder()
-            self.table.set_source(view, keep_cursor=keep_cursor, first_page=first_page)
+            self.table.set_source(view, keep_cursor=keep_cursor, first_page=first_page,
+                                  count=count)
         except MeetdeckError as error:
             self._show_error(error)
             return
@@ -277,7 +282,8 @@ class EntityPane(Vertical):
     def update_status(self, count: int | None = None) -> None:
         if count is None:
             count = self.table.row_count
-        parts: list[str | tuple[str, object]] = [f"{count:,} {self.KIND}"]
+        more = "+" if self._counting else ""  # a filter's count still under way
+        parts: list[str | tuple[str, object]] = [f"{count:,}{more} {self.KIND}"]
         if self.scope is not None:
             parts += [" of ", ("bold", self.scope.label)]
         mode = self.mode_text()
@@ -470,12 +476,22 @@ class EntityPane(Vertical):
                 return  # a newer keystroke is already on its way
             try:
                 view = self.make_view(deck, query)
-                view.count()
-                first_page = view.rows(0, PAGE_SIZE)
+                if view.quick_to_count:
+                    view.count()
+                    first_page = view.rows(0, PAGE_SIZE)
+                    self._from_thread(app, self._filter_read, query, view, first_page,
+                                      None, generation)
+                    return
+                # A short filter (one or two letters) on a big view: its first rows
+                # come from an ordered scan that stops at once, the count after them.
+                first_page = view.head(PAGE_SIZE)
+                known = len(first_page)
+                self._from_thread(app, self._filter_read, query, view, first_page,
+                                  known, generation)
+                if known == PAGE_SIZE and generation == self._filter_generation:
+                    self._from_thread(app, self._filter_counted, view.count(), generation)
             except Exception as error:  # typed or not, it becomes a dialog, not a crash
                 self._from_thread(app, self._filter_failed, error, generation)
-                return
-            self._from_thread(app, self._filter_read, query, view, first_page, generation)
 
         if self._reader is None:
             self._reader = LatestReader(f"filter-{self.id}")
@@ -492,9 +508,19 @@ class EntityPane(Vertical):
             self._reader.stop()
 
     def _filter_read(self, query: ViewQuery, view: ListView[Any], first_page: Sequence[Any],
-                     generation: int) -> None:
+                     known: int | None, generation: int) -> None:
         if generation == self._filter_generation and self.is_mounted:
-            self._show_view(query, view, keep_cursor=False, first_page=first_page)
+            self._counting = known == PAGE_SIZE
+            self._show_view(query, view, keep_cursor=False, first_page=first_page,
+                            count=known)
+
+    def _filter_counted(self, count: int, generation: int) -> None:
+        if generation == self._filter_generation and self.is_mounted and self._counting:
+            self._counting = False
+            self.table.set_row_count(count)
+            self.update_status(count)
+            self.post_message(self.ViewLoaded(self, count, getattr(self.view, "fetched_at",
+                                                                   None)))
 
     def _filter_failed(self, error: BaseException, generation: int) -> None:
         if generation == self._filter_generation and self.is_mounted:

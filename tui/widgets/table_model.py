@@ -225,11 +225,14 @@ class PagedRows:
         """How many pages were read from sources (for tests and benchmarks)."""
 
     def reset(self, source: RowSource[Any] | None,
-              first_page: Sequence[Any] | None = None) -> None:
-        """Read from `source` now (counting its rows); `first_page` saves a query."""
+              first_page: Sequence[Any] | None = None, count: int | None = None) -> None:
+        """Read from `source` now (counting its rows unless `count` is given: a
+        provisional count, raised later by `set_count`); `first_page` saves a query."""
         self.source = source
         self._pages.clear()
-        self.count = source.count() if source is not None else 0
+        if count is None:
+            count = source.count() if source is not None else 0
+        self.count = count
         if first_page is not None and source is not None:
             self._pages[0] = first_page
 

@@ -188,7 +188,8 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
         return self._rows.page_queries
 
     def set_source(self, source: RowSource[Any] | None, *, keep_cursor: bool = True,
-                   first_page: Sequence[Any] | None = None) -> None:
+                   first_page: Sequence[Any] | None = None,
+                   count: int | None = None) -> None:
         """Show `source`, keeping the cursor on the same row (by key) when asked.
 
         Args:
@@ -197,10 +198,12 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
                 height on screen; else start at the top.
             first_page: `source.rows(0, PAGE_SIZE)` when the caller already read it
                 (a filter runs its query in a thread).
+            count: The rows known so far, when counting them all is still under way
+                (see `set_row_count`); None: ask the source.
         """
         key = self.cursor_key if keep_cursor else None
         screen_offset = self.cursor_row - self.top
-        self._rows.reset(source, first_page)
+        self._rows.reset(source, first_page, count)
         self._lines.clear()
         index = source.index_of(key) if (source is not None and key is not None) else None
         if index is None:
@@ -212,6 +215,14 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
         self._scroll_cursor_into_view()
         self.refresh()
         self._post_highlight()
+
+    def set_row_count(self, count: int) -> None:
+        """The full count arrived after a provisional one: the cursor and rows stay."""
+        if count == self._rows.count:
+            return
+        self._rows.count = count
+        self._lines.clear()
+        self.refresh()
 
     def reload(self) -> None:
         """Re-read the same source (after a refresh), keeping the cursor by key."""

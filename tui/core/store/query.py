@@ -167,6 +167,22 @@ class TableView(Generic[T]):
             self._count = int(row[0])
         return self._count
 
+    @property
+    def quick_to_count(self) -> bool:
+        """Whether `count()` is an index lookup: no filter, or one with a term of
+        three or more characters (the trigram index); else it scans every row."""
+        return (self._count is not None or not self._filtered()
+                or (self._spec.search_code is not None
+                    and any(len(term) >= 3 for term in fold(self._query.text).split())))
+
+    def head(self, limit: int) -> list[T]:
+        """The first `limit` rows, in order, without counting the matches first.
+
+        An ordered index scan that stops at the `limit`-th match: at once for a short
+        filter that matches many rows (one letter), where counting scans them all.
+        """
+        return self._page(0, limit)
+
     def rows(self, offset: int, limit: int) -> list[T]:
         """The rows at [offset, offset + limit) in the view's order."""
         if limit <= 0:
@@ -184,6 +200,10 @@ class TableView(Generic[T]):
                     f"WHERE t.id IN ({marks})", page).fetchall()
             by_id = {row[0]: tuple(row[1:]) for row in found}
             return [self._decode(by_id[i]) for i in page if i in by_id]
+        return self._page(offset, limit)
+
+    def _page(self, offset: int, limit: int) -> list[T]:
+        """Rows [offset, offset + limit) by an ordered scan of the view's index."""
         direction = "DESC" if self._desc else "ASC"
         sql = (f"SELECT {self._select} {self._from()} "
                f"ORDER BY {self._sort} {direction}, t.id {direction} LIMIT ? OFFSET ?")
