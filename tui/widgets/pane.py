@@ -8,7 +8,6 @@ workers) and end with `reload()`, which keeps the cursor on the same row by key.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -27,9 +26,9 @@ from tui.core.errors import MeetdeckError
 from tui.core.sync_types import Scope, ScopeKind
 from tui.text import labelled
 from tui.widgets.detail import DetailPanel
-from tui.widgets.latest import LatestReader
+from tui.widgets.pane_filter import PaneFilter
 from tui.widgets.pane_types import DeckHost, PaneScope
-from tui.widgets.virtual_table import PAGE_SIZE, Column, VirtualTable
+from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
     from tui.core.service import Deck, ViewQuery
@@ -122,16 +121,10 @@ class EntityPane(Vertical):
         self.last_query: ViewQuery | None = None
         self.loaded = False
         self.syncing = False
-        self._typing_ahead = False
-        """From `/` until the table has focus again: see `_type_ahead`."""
+        self.filter = PaneFilter(self)
+        """The `/` filter's type-ahead and reader thread (tui/widgets/pane_filter.py)."""
         self._key_actions: tuple[tuple[tuple[str, str], ...],
                                  dict[str, list[tuple[str, tuple[object, ...], str]]]] | None = None
-        self._typed_ahead = ""
-        self._filter_generation = 0
-        self._reader: LatestReader | None = None
-        self._counting = False
-        """The table shows a filter's first rows while their count is still running."""
-        """Bumped by each read of the rows; a filter read of an older one is dropped."""
         self._detail_timer: Timer | None = None
 
     @property
@@ -226,8 +219,7 @@ class EntityPane(Vertical):
 
     def load(self, *, keep_cursor: bool = True) -> None:
         """(Re)read the rows from the cache, keeping the cursor on the same row."""
-        self._filter_generation += 1  # a filter still being read is now stale
-        self._counting = False
+        self.filter.stale()  # a filter still being read is now stale
         try:
             query = self.build_query()
             view = self.make_view(self.host.deck, query)
@@ -282,7 +274,7 @@ class EntityPane(Vertical):
     def update_status(self, count: int | None = None) -> None:
         if count is None:
             count = self.table.row_count
-        more = "+" if self._counting else ""  # a filter's count still under way
+        more = "+" if self.filter.counting else ""  # a filter's count still under way
         parts: list[str | tuple[str, object]] = [f"{count:,}{more} {self.KIND}"]
         if self.scope is not None:
             parts += [" of ", ("bold", self.scope.label)]
@@ -305,53 +297,11 @@ class EntityPane(Vertical):
         return next(boxes, None)
 
     async def action_start_filter(self) -> None:
-        # Keys typed right after `/` (a fast typist, a paste) reach the table before
-        # the box has focus: `on_key` catches them for the filter instead of letting
-        # `a` approve or `1` switch tabs.
-        self._typing_ahead = True
-        box = self.filter_box
-        if box is None:
-            # Mounted on first use: most panes are never filtered.
-            box = Input(placeholder="filter: type to narrow, Enter to keep, Esc to clear",
-                        id="filter")
-            await self.mount(box, after=self.query_one(".pane--status"))
-        box.add_class("-active")
-        typed, enter, _ = self._typed_ahead.partition("\n")
-        self._typed_ahead = ""
-        box.value = self.filter_text + typed
-        box.cursor_position = len(box.value)
-        box.focus()
-        if enter:
-            self._keep_filter()
-
-    def _type_ahead(self, event: events.Key) -> bool:
-        """While the filter opens, a key that reached the table belongs to the filter."""
-        if not self._typing_ahead:
-            return False
-        box = self.filter_box
-        ready = box is not None and box.has_class("-active")
-        if event.key == "enter":
-            # "/name<Enter>" in one burst: keep the filter, do not open the row.
-            event.stop()
-            event.prevent_default()
-            if ready:
-                self._keep_filter()
-            else:
-                self._typed_ahead += "\n"
-            return True
-        if not (event.is_printable and event.character):
-            return False
-        event.stop()
-        event.prevent_default()
-        if box is None or not ready:
-            self._typed_ahead += event.character
-        else:
-            box.insert_text_at_cursor(event.character)
-        return True
+        await self.filter.open()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if event.widget is self.table:
-            self._typing_ahead = False
+            self.filter.typing_ahead = False
 
     def action_clear_filter(self) -> None:
         box = self.filter_box
@@ -381,13 +331,11 @@ class EntityPane(Vertical):
     def on_key(self, event: events.Key) -> None:
         """Keys typed ahead of the filter box go into it; a write key whose binding is
         hidden (read-only, or the provider cannot do it) says why it does nothing."""
-        if self._type_ahead(event) or self.app.focused is not self.table:
+        if self.filter.type_ahead(event) or self.app.focused is not self.table:
             return
         for name, parameters, description in self._actions_of(event.key):
             if name == "start_filter":
-                # Set here, as `/` passes on its way to the binding: the keys after it
-                # in the same burst pass here after it, and before the box has focus.
-                self._typing_ahead = True
+                self.filter.slash_passing()
                 return
             if name in self.WRITE_ACTIONS and not self.check_action(name, parameters):
                 event.stop()
@@ -432,99 +380,15 @@ class EntityPane(Vertical):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._apply_filter()
+        self.filter.apply()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._keep_filter()
-
-    def _keep_filter(self) -> None:
-        """Enter in the filter: apply it and go back to the table (the box stays)."""
-        self._apply_filter()
-        if not self.filter_text and self.filter_box is not None:
-            self.filter_box.remove_class("-active")
-        self.table.focus()
-
-    def _apply_filter(self) -> None:
-        """Filter as the person types: the query runs in a thread, the newest one wins.
-
-        Matches are counted and their first page read in the filter's own thread
-        (`LatestReader`), so typing never waits for SQL; a result that arrives after a
-        newer keystroke is dropped.
-        The cursor starts on the first match. Clearing the filter reads the whole view
-        again here, keeping the cursor on the row it was on.
-        """
-        box = self.filter_box
-        text = box.value.strip() if box is not None else ""
-        if text == self.filter_text:
-            return
-        self.filter_text = text
-        if not text:
-            self.load(keep_cursor=True)
-            return
-        self._filter_generation += 1
-        self._read_filtered(self.build_query(), self._filter_generation)
-
-    def _read_filtered(self, query: ViewQuery, generation: int) -> None:
-        """Count the matches and read their first page in the filter's thread."""
-        deck = self.host.deck
-        app = self.app
-
-        def read() -> None:
-            if generation != self._filter_generation:
-                return  # a newer keystroke is already on its way
-            try:
-                view = self.make_view(deck, query)
-                if view.quick_to_count:
-                    view.count()
-                    first_page = view.rows(0, PAGE_SIZE)
-                    self._from_thread(app, self._filter_read, query, view, first_page,
-                                      None, generation)
-                    return
-                # A short filter (one or two letters) on a big view: its first rows
-                # come from an ordered scan that stops at once, the count after them.
-                first_page = view.head(PAGE_SIZE)
-                known = len(first_page)
-                self._from_thread(app, self._filter_read, query, view, first_page,
-                                  known, generation)
-                if known == PAGE_SIZE and generation == self._filter_generation:
-                    self._from_thread(app, self._filter_counted, view.count(), generation)
-            except Exception as error:  # typed or not, it becomes a dialog, not a crash
-                self._from_thread(app, self._filter_failed, error, generation)
-
-        if self._reader is None:
-            self._reader = LatestReader(f"filter-{self.id}")
-        self._reader.submit(read)
-
-    @staticmethod
-    def _from_thread(app: Any, callback: Any, *args: Any) -> None:
-        # RuntimeError: the app is closing, and nobody is waiting for these rows.
-        with contextlib.suppress(RuntimeError):
-            app.call_from_thread(callback, *args)
+        self.filter.keep()
 
     def on_unmount(self) -> None:
-        if self._reader is not None:
-            self._reader.stop()
-
-    def _filter_read(self, query: ViewQuery, view: ListView[Any], first_page: Sequence[Any],
-                     known: int | None, generation: int) -> None:
-        if generation == self._filter_generation and self.is_mounted:
-            self._counting = known == PAGE_SIZE
-            self._show_view(query, view, keep_cursor=False, first_page=first_page,
-                            count=known)
-
-    def _filter_counted(self, count: int, generation: int) -> None:
-        if generation == self._filter_generation and self.is_mounted and self._counting:
-            self._counting = False
-            self.table.set_row_count(count)
-            self.update_status(count)
-            self.post_message(self.ViewLoaded(self, count, getattr(self.view, "fetched_at",
-                                                                   None)))
-
-    def _filter_failed(self, error: BaseException, generation: int) -> None:
-        if generation == self._filter_generation and self.is_mounted:
-            self._show_error(error)
+        self.filter.stop()
 
     # -- rows --------------------------------------------------------------------
 
