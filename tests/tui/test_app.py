@@ -426,6 +426,42 @@ async def test_the_filter_reads_off_the_ui_thread_and_the_newest_wins(
         assert threading.main_thread().name not in threads
 
 
+async def test_a_quick_filter_answer_is_shown_with_the_keystroke(
+    make_app: MakeApp, monkeypatch: Any
+) -> None:
+    """The box reports a typed change inside the key's handler and the UI thread waits
+    briefly for the reader thread: the rows are in place before the event loop runs
+    again, so the frame that echoes the key shows them (not one 8-16 ms later)."""
+    from tui.widgets import pane_filter
+
+    monkeypatch.setattr(pane_filter, "QUICK_WAIT", 5.0)  # the mechanism, not the clock
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4", "slash", "p")
+        await pilot.pause(0.3)
+        pane = active(app)
+        box = pane.filter_box
+        assert box is not None and pane.filter_text == "p"
+        box.insert_text_at_cursor("erson1")  # what a keystroke does, in its handler
+        # No await since: no later callback can have delivered these rows.
+        assert pane.filter_text == "person1"
+        assert pane.table.row_count == 10 + 20
+
+
+async def test_a_filter_longer_than_its_box_scrolls_to_the_cursor(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.press("4", "slash")
+        await pilot.pause()
+        text = "".join(f"{n:03d}" for n in range(60))  # 180 characters
+        for character in text:
+            await pilot.press(character)
+        await pilot.pause(0.3)
+        assert active(app).filter_text == text
+        box_line = next(line for line in screen_lines(app) if text[-30:] in line)
+        assert text[:30] not in box_line
+
+
 async def test_the_key_bar_is_one_widget_and_a_click_presses_the_key(
     make_app: MakeApp,
 ) -> None:

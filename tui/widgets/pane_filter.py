@@ -4,9 +4,13 @@
 the Textual handlers and actions (Textual finds those only on the widget class) and
 hands them here in a line or two. What it holds and why:
 
-- Typing never waits for SQL: each keystroke's matches are counted and their first
-  page read in the filter's own thread (`LatestReader`), and the rows are handed back
-  to the UI thread.
+- Typing never waits long for SQL: each keystroke's matches are counted and their
+  first page read in the filter's own thread (`LatestReader`), and the rows are
+  handed back to the UI thread (`Handoff`).
+- A quick answer paints with the keystroke: the box reports each change from inside
+  the key's handler (`FilterBox`), before the frame that echoes the key, and the UI
+  thread waits up to QUICK_WAIT for the first rows. A slower read (a one-letter
+  filter, a cold cache) paints a frame later; the echo never waits longer than that.
 - Keys typed in the same burst as `/` (a fast typist, a paste, a slow link) reach the
   table before the filter box has focus; they go into the filter instead of approving
   a registrant or switching tabs, and Enter keeps the filter instead of opening a row.
@@ -19,11 +23,18 @@ hands them here in a line or two. What it holds and why:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Sequence
+import contextvars
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from tui.widgets.latest import LatestReader
@@ -34,7 +45,80 @@ if TYPE_CHECKING:
     from tui.core.service_types import ListView
     from tui.widgets.pane import EntityPane
 
-__all__ = ["PaneFilter"]
+__all__ = ["FilterBox", "Handoff", "PaneFilter"]
+
+QUICK_WAIT = 0.008
+"""Seconds the UI thread waits for a filter's first rows so they paint in the frame
+that echoes the keystroke (one frame at 120 fps); a slower read paints a frame later.
+It waits only while reads answer that fast (a fresh process reads its first pages
+from the file and may be slower), so the echo is never held up keystroke after
+keystroke."""
+
+
+class FilterBox(Input):
+    """The filter's input box: reports a typed change at once.
+
+    Input.Changed reaches the pane only after the frame that echoes the key has been
+    scheduled, so rows read in answer to it always paint a frame (8-16 ms) later. The
+    watcher below runs inside the key's own handler instead. Only while the box is
+    shown: clearing it (Esc) goes through the pane's action as before.
+    """
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+    """Input sets it to the text's width on every keystroke; as a layout reactive that
+    re-laid out and repainted the whole screen per key. The box's height never changes
+    with its text, and horizontal scrolling reads the value directly."""
+
+    def __init__(self, on_typed: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_typed = on_typed
+
+    def watch_value(self, value: str) -> None:
+        if self.has_class("-active"):
+            self._on_typed()
+
+
+class Handoff:
+    """Results of one read, handed from a thread to the UI thread, in order.
+
+    The reader thread `post`s callbacks; each is run on the UI thread by the event
+    loop, or sooner by `wait` when the UI thread is waiting for it. Nothing blocks the
+    reader (unlike App.call_from_thread), so the UI thread may wait for it.
+    """
+
+    def __init__(self, on_error: Callable[[Exception], None]) -> None:
+        self._start = time.monotonic()
+        self.took: float | None = None
+        """Seconds from the handoff's creation to the first result (reader thread)."""
+        self._loop = asyncio.get_running_loop()
+        self._context = contextvars.copy_context()  # the app's, for the callbacks
+        self._results: deque[tuple[Callable[..., None], tuple[Any, ...]]] = deque()
+        self._posted = threading.Event()
+        self._on_error = on_error
+
+    def post(self, callback: Callable[..., None], *args: Any) -> None:
+        """Reader thread: run `callback(*args)` on the UI thread."""
+        if self.took is None:
+            self.took = time.monotonic() - self._start
+        self._results.append((callback, args))
+        self._posted.set()
+        # RuntimeError: the loop is closed, the app is gone and nobody wants the rows.
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(self.deliver, context=self._context)
+
+    def deliver(self) -> None:
+        """UI thread: run what has been posted so far (only this thread takes)."""
+        while self._results:
+            callback, args = self._results.popleft()
+            try:
+                callback(*args)
+            except Exception as error:  # typed or not, a dialog rather than a crash
+                self._on_error(error)
+
+    def wait(self, timeout: float) -> None:
+        """UI thread: wait up to `timeout` seconds for the first result, and run it."""
+        if self._posted.wait(timeout):
+            self.deliver()
 
 
 class PaneFilter:
@@ -51,6 +135,8 @@ class PaneFilter:
         self.counting = False
         """The table shows a filter's first rows while their count is still running."""
         self._reader: LatestReader | None = None
+        self.quick = True
+        """The last read answered within QUICK_WAIT: the next one is waited for."""
 
     def stale(self) -> None:
         """The pane reads its rows itself: a filter still being read is now stale."""
@@ -67,8 +153,9 @@ class PaneFilter:
         box = pane.filter_box
         if box is None:
             # Mounted on first use: most panes are never filtered.
-            box = Input(placeholder="filter: type to narrow, Enter to keep, Esc to clear",
-                        id="filter")
+            box = FilterBox(self.apply,
+                            placeholder="filter: type to narrow, Enter to keep, Esc to clear",
+                            id="filter")
             await pane.mount(box, after=pane.query_one(".pane--status"))
         box.add_class("-active")
         typed, enter, _ = self.typed_ahead.partition("\n")
@@ -122,8 +209,9 @@ class PaneFilter:
         """Filter as the person types: the query runs in a thread, the newest one wins.
 
         Matches are counted and their first page read in the filter's own thread
-        (`LatestReader`), so typing never waits for SQL; a result that arrives after a
-        newer keystroke is dropped.
+        (`LatestReader`); the UI thread waits for them up to QUICK_WAIT, so a quick
+        answer paints with the keystroke and a slow one never holds up typing. A
+        result that arrives after a newer keystroke is dropped.
         The cursor starts on the first match. Clearing the filter reads the whole view
         again here, keeping the cursor on the row it was on.
         """
@@ -143,7 +231,7 @@ class PaneFilter:
         """Count the matches and read their first page in the filter's thread."""
         pane = self.pane
         deck = pane.host.deck
-        app = pane.app
+        out = Handoff(lambda error: self._filter_failed(error, generation))
 
         def read() -> None:
             if generation != self.generation:
@@ -153,29 +241,25 @@ class PaneFilter:
                 if view.quick_to_count:
                     view.count()
                     first_page = view.rows(0, PAGE_SIZE)
-                    self._from_thread(app, self._filter_read, query, view, first_page,
-                                      None, generation)
+                    out.post(self._filter_read, query, view, first_page, None, generation)
+                    self.quick = (out.took or 0) <= QUICK_WAIT
                     return
                 # A short filter (one or two letters) on a big view: its first rows
                 # come from an ordered scan that stops at once, the count after them.
                 first_page = view.head(PAGE_SIZE)
                 known = len(first_page)
-                self._from_thread(app, self._filter_read, query, view, first_page,
-                                  known, generation)
+                out.post(self._filter_read, query, view, first_page, known, generation)
+                self.quick = (out.took or 0) <= QUICK_WAIT
                 if known == PAGE_SIZE and generation == self.generation:
-                    self._from_thread(app, self._filter_counted, view.count(), generation)
+                    out.post(self._filter_counted, view.count(), generation)
             except Exception as error:  # typed or not, it becomes a dialog, not a crash
-                self._from_thread(app, self._filter_failed, error, generation)
+                out.post(self._filter_failed, error, generation)
 
         if self._reader is None:
             self._reader = LatestReader(f"filter-{pane.id}")
         self._reader.submit(read)
-
-    @staticmethod
-    def _from_thread(app: Any, callback: Any, *args: Any) -> None:
-        # RuntimeError: the app is closing, and nobody is waiting for these rows.
-        with contextlib.suppress(RuntimeError):
-            app.call_from_thread(callback, *args)
+        if self.quick:
+            out.wait(QUICK_WAIT)
 
     def stop(self) -> None:
         """The pane is going away: end the filter's thread."""
