@@ -105,6 +105,68 @@ def test_the_slash_filter_is_accent_and_case_blind(
     assert store.registrants(ViewQuery(text="nobody")).rows(0, 5) == []
 
 
+def _keys(view: object) -> list[str]:
+    return [r.key for r in view.rows(0, 1000)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("sort", "descending"), [(None, False), ("email", True)])
+def test_a_filter_typed_forward_narrows_to_the_same_rows_as_a_fresh_read(
+    store: Store, sort: str | None, descending: bool
+) -> None:
+    """Each keystroke narrows the previous one's matches (the memo); the rows, their
+    order and the count equal what a connection without the memo reads."""
+    firsts = ["Noah", "Noa", "Nora", "Ana", "Noah"]
+    lasts = ["Andersson", "Anders", "Berg", "Noack", "Lee"]
+    people = [registrant(i, first=firsts[i % 5], last=lasts[(i // 5) % 5])
+              for i in range(1, 120)]
+    put(store, "registrants:zoom:w1", people)
+    put(store, "registrants:zoom:w2", [registrant(200, "w2", first="Noah", last="Andersson")])
+    fresh = Store.open(store.path, "p", create=False)
+    counts: dict[str, int] = {}
+    try:
+        for typed in ("noa", "noah", "noah.", "noah.a", "noah.anders", "noah anders",
+                      "no", "noack", "xyz"):
+            q = ViewQuery(event_key="w1", text=typed, sort=sort, descending=descending)
+            narrowed, plain = store.registrants(q), fresh.registrants(q)
+            assert narrowed.count() == plain.count(), typed
+            assert _keys(narrowed) == _keys(plain), typed
+            counts[typed] = narrowed.count()
+            fresh.close()
+            fresh = Store.open(store.path, "p", create=False)  # never a memo there
+        # Each step narrowed something, and nothing from event w2 leaked in.
+        assert counts["noa"] > counts["noah"] > counts["noah.anders"] > 0
+        assert counts["xyz"] == 0
+        assert store.registrants(ViewQuery(event_key="w2", text="noah.andersson")).count() == 1
+    finally:
+        fresh.close()
+
+
+def test_narrowing_reads_the_trigram_index_not_the_rows(store: Store) -> None:
+    put(store, "registrants:zoom:w1", [registrant(i, first="Noah" if i % 2 else "Ann")
+                                       for i in range(1, 40)])
+    assert store.registrants(ViewQuery(event_key="w1", text="noa")).count() == 20
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    try:
+        assert store.registrants(ViewQuery(event_key="w1", text="noah")).count() == 20
+    finally:
+        store._conn.set_trace_callback(None)
+    assert any("search_index MATCH" in sql for sql in statements)
+    assert not any("JOIN registrants" in sql or "FROM registrants" in sql
+                   for sql in statements), statements
+
+
+def test_a_write_between_keystrokes_is_not_hidden_by_the_narrowing(store: Store) -> None:
+    put(store, "registrants:zoom:w1", [registrant(1, first="Noah", last="Lee"),
+                                       registrant(2, first="Ann", last="Lee")])
+    assert store.registrants(ViewQuery(event_key="w1", text="noa")).count() == 1
+    # The sync (another connection) adds a match of the longer filter.
+    put(store, "registrants:zoom:w1", [registrant(1, first="Noah", last="Lee"),
+                                       registrant(2, first="Ann", last="Lee"),
+                                       registrant(3, first="Noah", last="Fox")])
+    assert _keys(store.registrants(ViewQuery(event_key="w1", text="noah"))) == ["r3", "r1"]
+
+
 def test_search_accents_cjk_and_email_prefixes(store: Store) -> None:
     put(store, "registrants:zoom:w1", [
         registrant(1, first="Zoë", last="Åberg"),

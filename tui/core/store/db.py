@@ -36,7 +36,7 @@ from tui.core.models import (
 )
 from tui.core.store import tables
 from tui.core.store.codec import decode, parse_iso
-from tui.core.store.query import TableView, oldest_stamp
+from tui.core.store.query import FilterMemo, TableView, oldest_stamp
 from tui.core.store.schema import open_database
 from tui.core.store.search import search as _search
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
@@ -74,6 +74,8 @@ class Store:
                  notice: str | None = None) -> None:
         self._conn = conn
         self._lock = threading.RLock()
+        self._memo = FilterMemo()
+        """The last '/' filter's matches, narrowed by the next keystroke (query.py)."""
         self.path = path
         self.profile = profile
         self.notice = notice
@@ -103,7 +105,7 @@ class Store:
 
     def _view(self, spec: tables.TableSpec, q: ViewQuery, decoder: Any,
               patterns: list[str], **kw: Any) -> TableView[Any]:
-        return TableView(self._conn, self._lock, spec, q, decode=decoder,
+        return TableView(self._conn, self._lock, spec, q, decode=decoder, memo=self._memo,
                          fetched_at=oldest_stamp(self._conn, self._lock, patterns), **kw)
 
     def _patterns(self, kinds: Sequence[str], q: ViewQuery, suffix: str = "") -> list[str]:

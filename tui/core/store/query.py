@@ -11,6 +11,7 @@ substring test over the row's folded search column (every term must occur).
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -53,6 +54,33 @@ def where_clause(spec: TableSpec, q: ViewQuery) -> tuple[str, list[Any]]:
     return (" AND ".join(parts) or "1"), params
 
 
+class FilterMemo:
+    """The last '/' filter resolved to ids on one connection, for the next keystroke.
+
+    Typing forward narrows: every row that holds "noah" holds "noa", so the matches
+    of a filter that extends the previous one are the previous matches that the
+    trigram index also finds for the new terms, in the order they were already sorted
+    in. That reads the index's doclists only, never the rows, which a fresh process
+    otherwise reads from the file page by page (20-70 ms for two thousand matches
+    spread over a 100,000-row table). A commit by any other connection (the sync, an
+    approval) changes `PRAGMA data_version`, and the memo is not used across it.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[object, str, int, list[int]] | None = None
+
+    def base(self, key: object, text: str, version: int) -> list[int] | None:
+        """The remembered matches if `text` (folded, single-spaced) extends the
+        remembered filter of the same view and nothing was written since."""
+        last = self._last
+        if last is None or last[0] != key or last[2] != version:
+            return None
+        return last[3] if text.startswith(last[1]) else None
+
+    def remember(self, key: object, text: str, version: int, ids: list[int]) -> None:
+        self._last = (key, text, version, ids)
+
+
 class TableView(Generic[T]):
     """A ListView over one table: count, a page of rows, the position of a key."""
 
@@ -69,8 +97,10 @@ class TableView(Generic[T]):
         sort_exprs: dict[str, str] | None = None,
         fetched_at: datetime | None = None,
         count: int | None = None,
+        memo: FilterMemo | None = None,
     ) -> None:
         self._conn = conn
+        self._memo = memo
         self._lock = lock
         self._spec = spec
         self._query = q
@@ -137,23 +167,53 @@ class TableView(Generic[T]):
         terms) finds the matches with their sort keys; up to
         MATERIALIZE_MAX of them are sorted here and kept, so paging and `index_of` are
         list lookups. More matches than that means the filter is not selective, and
-        the ordinary ordered index scan finds a page quickly.
+        the ordinary ordered index scan finds a page quickly. A filter typed forward
+        from the previous one narrows its matches instead (`FilterMemo`).
         """
         if self._ids is not None or self._dense:
             return self._ids
-        source, params = self._from_text_index()
+        terms = fold(self._query.text).split()
+        text = " ".join(terms)
         with self._lock:
-            found = self._conn.execute(
-                f"SELECT {self._sort}, t.id {source} LIMIT ?",
-                [*params, MATERIALIZE_MAX + 1],
-            ).fetchall()
-        if len(found) > MATERIALIZE_MAX:
-            self._dense = True
+            version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            ids = self._narrowed(terms, text, version)
+            if ids is None:
+                source, params = self._from_text_index()
+                found = self._conn.execute(
+                    f"SELECT {self._sort}, t.id {source} LIMIT ?",
+                    [*params, MATERIALIZE_MAX + 1],
+                ).fetchall()
+                if len(found) > MATERIALIZE_MAX:
+                    self._dense = True
+                    return None
+                found.sort(reverse=self._desc)
+                ids = [row[1] for row in found]
+            if self._memo is not None:
+                self._memo.remember(self._memo_key(), text, version, ids)
+        self._ids = ids
+        self._count = len(ids)
+        return ids
+
+    def _memo_key(self) -> object:
+        """What must match for one filter's matches to narrow another's: all but text."""
+        return (self._spec.name, dataclasses.replace(self._query, text=""), self._sort,
+                self._desc)
+
+    def _narrowed(self, terms: list[str], text: str, version: int) -> list[int] | None:
+        """The previous filter's matches that hold every term, if this filter extends
+        it and its terms are all long enough for the trigram index; else None."""
+        code = self._spec.search_code
+        if (self._memo is None or code is None or not terms
+                or any(len(term) < 3 for term in terms)):
             return None
-        found.sort(reverse=self._desc)
-        self._ids = [row[1] for row in found]
-        self._count = len(self._ids)
-        return self._ids
+        base = self._memo.base(self._memo_key(), text, version)
+        if base is None:
+            return None
+        match = " AND ".join(fts_phrase(term) for term in terms)
+        hits = {rowid >> 3 for (rowid,) in self._conn.execute(
+            f"SELECT rowid FROM search_index WHERE search_index MATCH ? "
+            f"AND (rowid & 7) = {code}", [match])}
+        return [row_id for row_id in base if row_id in hits]
 
     def count(self) -> int:
         """How many rows match (cached for the life of the view)."""
