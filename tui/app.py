@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from tui.core.models import Recording, StartUrl
     from tui.core.service import Deck
     from tui.core.service_types import ListView
+    from tui.gcpace import GcPacer
 
 DeckFactory = Callable[[str | None], "Deck"]
 """Opens the Deck of a profile (None: the default profile)."""
@@ -124,6 +126,7 @@ class MeetdeckApp(App[int]):
         self._unwatch_downloads: Callable[[], None] | None = None
         self._demo_signed_in = False
         self._startup_error: MeetdeckError | None = None
+        self._gc_pacer: GcPacer | None = None
         if self.options.theme in self.available_themes:
             self.theme = self.options.theme
 
@@ -154,7 +157,7 @@ class MeetdeckApp(App[int]):
 
     def on_mount(self) -> None:
         # Whatever the first screen is, collection resumes once it is drawn.
-        self.call_after_refresh(resume_gc)
+        self.call_after_refresh(self._resume_gc)
         self.set_keymap(dict(self.options.keymap))
         if self.options.theme not in self.available_themes:
             self.notify(f"Unknown theme {self.options.theme!r}; using {self.theme}.",
@@ -228,7 +231,31 @@ class MeetdeckApp(App[int]):
 
         self._unsubscribe = log.subscribe(called)
 
+    def _resume_gc(self) -> None:
+        """After the first frame, collect garbage in the pauses (see `tui.cli.main`).
+
+        The objects made while starting (Textual, the stylesheet, the widgets: almost
+        all of them live as long as the app) are frozen first, so collections never
+        walk them again; a full collection over them costs 30-70 ms. From then on the
+        automatic collector stays off and `tui.gcpace.GcPacer` runs the collections
+        it would have run, once the person pauses.
+        """
+        if gc.isenabled():
+            return  # not started by `meetdeck` (tests, an embedding): leave it alone
+        from tui.gcpace import TICK, GcPacer
+
+        gc.freeze()
+        self._gc_pacer = GcPacer()
+        self.set_interval(TICK, self._gc_pacer.tick, name="gc-pacer")
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._gc_pacer is not None and isinstance(event, events.InputEvent):
+            self._gc_pacer.touch()
+        await super().on_event(event)
+
     async def on_unmount(self) -> None:
+        if self._gc_pacer is not None:
+            gc.enable()  # the app is done: the process's automatic collector is back
         if self._unsubscribe is not None:
             self._unsubscribe()
         if self._unwatch_downloads is not None:
@@ -397,18 +424,6 @@ def _commands() -> Any:
     import tui.commands
 
     return tui.commands
-
-
-def resume_gc() -> None:
-    """Turn the garbage collector back on after the first frame (see `tui.cli.main`).
-
-    The objects made while starting (Textual, the stylesheet, the widgets: almost all
-    of them live as long as the app) are frozen first, so later collections never
-    walk them again; a full collection over them costs 30-70 ms, a visible pause.
-    """
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 def build_app(

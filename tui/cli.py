@@ -244,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command is None and argv is None:
         # The TUI allocates a few hundred thousand long-lived objects before its first
         # frame (Textual, its stylesheet, the widgets); the collector would walk them
-        # again and again, 20-70 ms in all. `tui.app.resume_gc` turns it back on (and
+        # again and again, 20-70 ms in all. `MeetdeckApp._resume_gc` collects again (and
         # freezes those objects) once the first frame is drawn.
         import gc
 

@@ -508,18 +508,36 @@ async def test_keys_typed_right_after_slash_go_to_the_filter(make_app: MakeApp) 
         assert pane.filter_text == "ad4"
 
 
-async def test_the_collector_resumes_after_the_first_frame(make_app: MakeApp) -> None:
-    """`meetdeck` starts with the garbage collector off (tui.cli.main); the app turns
-    it back on once its first frame is drawn, freezing what startup made."""
+async def test_after_the_first_frame_garbage_is_collected_in_the_pauses(
+    make_app: MakeApp,
+) -> None:
+    """`meetdeck` starts with the garbage collector off (tui.cli.main). Once the first
+    frame is drawn the app freezes what startup made and collects in the pauses
+    (tui.gcpace): garbage made while the person types is gone once they stop, and the
+    process's own collector is back when the app ends."""
     import gc
+    import weakref
+
+    from tui.gcpace import IDLE, TICK
+
+    class Node:
+        def __init__(self) -> None:
+            self.me = self  # a cycle: only a collection frees it
 
     gc.disable()
     try:
         app = make_app()
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            assert gc.isenabled()
-            assert gc.get_freeze_count() > 0
+            assert not gc.isenabled() and gc.get_freeze_count() > 0
+            garbage = [Node() for _ in range(2000)]
+            probe = weakref.ref(garbage[0])
+            del garbage
+            await pilot.press("j")  # the person is typing: nothing is collected yet
+            assert probe() is not None
+            await pilot.pause(IDLE + 3 * TICK)
+            assert probe() is None
+        assert gc.isenabled()
     finally:
         gc.enable()
         gc.unfreeze()

@@ -1,0 +1,82 @@
+"""The garbage-collection pacer: the collector's generations, run in the pauses."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from tui.gcpace import BUSY_FULL, BUSY_YOUNG, IDLE, GcPacer
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def collector_off() -> Iterator[None]:
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def allocate(n: int) -> list[list[int]]:
+    return [[i] for i in range(n)]  # tracked containers: each counts for the young generation
+
+
+def test_nothing_is_collected_while_the_person_types(collector_off: None) -> None:
+    clock = Clock()
+    pacer = GcPacer(clock)
+    pacer.thresholds = (100, 10, 10)
+    kept = allocate(500)
+    pacer.touch()
+    clock.now += IDLE / 2
+    assert pacer.tick() is None
+    assert gc.get_count()[0] >= 500
+    clock.now += IDLE
+    assert pacer.tick() == 0  # a pause: the young generation is due
+    assert gc.get_count()[0] < 100
+    assert kept
+
+
+def test_the_due_generation_is_the_one_the_collector_would_run(collector_off: None) -> None:
+    clock = Clock()
+    pacer = GcPacer(clock)
+    pacer.thresholds = (10, 2, 2)
+    clock.now += 2 * IDLE
+    seen, kept = [], []
+    for _ in range(16):
+        kept.append(allocate(20))
+        seen.append(pacer.tick())
+    # Every tick collects: the middle generation once 3 young ones ran (a count past
+    # 2), the oldest once 3 middle ones did, as gc.set_threshold(10, 2, 2) would.
+    assert seen == [0, 0, 0, 1] * 3 + [2, 0, 0, 0]
+
+
+def test_someone_who_never_pauses_still_gets_collections(collector_off: None) -> None:
+    clock = Clock()
+    pacer = GcPacer(clock)
+    pacer.thresholds = (10, 1000, 1000)
+    kept = allocate(10 * BUSY_YOUNG + 5)
+    pacer.touch()
+    assert pacer.tick() == 0  # the young count far past its threshold: a quick one
+    pacer.thresholds = (10, 1, 1)
+    for _ in range(2):
+        gc.collect(0)
+        gc.collect(0)
+        gc.collect(1)  # twice: the oldest generation's count is now past 1
+    kept += allocate(20)
+    pacer.touch()
+    assert pacer.tick() is None  # a full collection waits for a pause ...
+    clock.now += BUSY_FULL
+    pacer.touch()
+    assert pacer.tick() == 2  # ... but not for ever
+    assert kept
