@@ -26,7 +26,7 @@ from tui.core.models import (
     Training,
     Webinar,
 )
-from tui.core.store import Store
+from tui.core.store import Store, ViewQuery
 from tui.core.store.fts import (
     SearchKind,
     SearchRow,
@@ -194,6 +194,40 @@ def _indexes(path: Path) -> set[str]:
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'registrants'")}
 
 
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_an_old_cache_gets_the_filter_index_in_name_order(tmp_path: Path, version: int) -> None:
+    """Version 4: the '/' filter's covering index is in name order within an event, so
+    a short filter's first page is an ordered scan of the index alone."""
+    path = tmp_path / "old.sqlite3"
+    _old_cache(path, version)
+    store = Store.open(path, "p", create=False)
+    try:
+        statements: list[str] = []
+        store._conn.set_trace_callback(statements.append)
+        view = store.registrants(ViewQuery(event_key="w1", text="an"))
+        assert [r.key for r in view.head(5)] == ["r1"] and store.integrity_ok()
+        assert any("INDEXED BY registrants_filter" in sql and "ORDER BY" in sql
+                   for sql in statements)
+        statements.clear()
+        # Another order cannot come from it: the ordinary index for that order.
+        by_email = store.registrants(ViewQuery(event_key="w1", text="an", sort="email"))
+        assert [r.key for r in by_email.head(5)] == ["r1"]
+        assert not any("INDEXED BY" in sql and "ORDER BY" in sql for sql in statements)
+        store._conn.set_trace_callback(None)
+        plan = " ".join(str(row) for row in store._conn.execute(
+            "EXPLAIN QUERY PLAN SELECT t.data FROM registrants t "
+            "INDEXED BY registrants_filter WHERE t.event_key = 'w1' "
+            "AND instr(t.search, 'an') > 0 ORDER BY t.sort_name, t.id LIMIT 64"))
+    finally:
+        store.close()
+    assert "TEMP B-TREE" not in plan, plan
+    with sqlite3.connect(path) as conn:
+        columns = [row[2] for row in conn.execute("PRAGMA index_info(registrants_filter)")]
+    conn.close()
+    assert columns[:4] == ["event_key", "sort_name", "id", "search"]
+    assert {"status", "email", "registered_at"} <= set(columns)
+
+
 @pytest.mark.parametrize("version", [1, 2])
 def test_an_old_cache_gains_the_email_index_and_keeps_its_rows(
     tmp_path: Path, version: int,
@@ -205,7 +239,7 @@ def test_an_old_cache_gains_the_email_index_and_keeps_its_rows(
     conn, notice = open_cache(str(path))  # what `meetdeck lookup` does
     try:
         assert notice is None
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         rows = find_rows(conn, None, "ANN@example.com")
         assert keys(rows) == [("registrant", "r1")] and rows[0].subtitle == "Ann@Example.com"
     finally:

@@ -142,6 +142,15 @@ class TableView(Generic[T]):
     def _filtered(self) -> bool:
         return bool(self._query.text.strip())
 
+    def _text_ordered(self) -> bool:
+        """A '/' filter whose pages the text index yields in order (see `text_order`)."""
+        order = self._spec.text_order
+        if order is None or not self._filtered():
+            return False
+        field, sort = order
+        return (getattr(self._query, field) is not None
+                and self._sort == f"t.{self._spec.sorts[sort]}")
+
     def _from_text_index(self) -> tuple[str, list[Any]]:
         """FROM ... WHERE for a '/' filter, and its parameters.
 
@@ -265,7 +274,7 @@ class TableView(Generic[T]):
     def _page(self, offset: int, limit: int) -> list[T]:
         """Rows [offset, offset + limit) by an ordered scan of the view's index."""
         direction = "DESC" if self._desc else "ASC"
-        sql = (f"SELECT {self._select} {self._from()} "
+        sql = (f"SELECT {self._select} {self._from(text_index=self._text_ordered())} "
                f"ORDER BY {self._sort} {direction}, t.id {direction} LIMIT ? OFFSET ?")
         with self._lock:
             found = self._conn.execute(sql, [*self._params, limit, offset]).fetchall()

@@ -150,8 +150,19 @@ _V3 = """
 CREATE INDEX registrants_email ON registrants (email);
 """
 
+# Version 4: the '/' filter's covering index in name order within an event, so a short
+# filter's first page is an ordered scan of the index alone (64 matches of "no" read
+# ~60 index pages in sequence; the (event_key, sort_name) index and the table rows cost
+# ~1,300 random page reads: 56 ms against 12 from a cold disk). Every equality filter
+# but the event (the status) is still a column of it.
+_V4 = """
+DROP INDEX registrants_filter;
+CREATE INDEX registrants_filter
+    ON registrants (event_key, sort_name, id, search, status, email, registered_at);
+"""
+
 #: Migration steps; step i takes a file from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Codes that tell the search index's rows apart: rowid = entity id * 8 + code.

@@ -35,6 +35,9 @@ class TableSpec:
         time_column: The column `since`/`until` compare with, if any.
         search_code: The code of its rows in the search index, if it is searchable.
         text_index: A covering index to scan for the '/' filter (large tables).
+        text_order: (ViewQuery field, sort name) such that `text_index` is in that
+            sort's order once the field is fixed: a filtered view narrowed by the field
+            and in that order reads its pages from the index alone.
     """
 
     name: str
@@ -45,6 +48,7 @@ class TableSpec:
     time_column: str | None = None
     search_code: int | None = None
     text_index: str | None = None
+    text_order: tuple[str, str] | None = None
 
 
 def _text(*parts: str | None) -> str:
@@ -124,6 +128,7 @@ REGISTRANTS = TableSpec(
            "status": "status"},
     filters={"provider": "provider", "event_key": "event_key", "status": "status"},
     time_column="registered_at", search_code=4, text_index="registrants_filter",
+    text_order=("event_key", "name"),
 )
 RECORDINGS = TableSpec(
     "recordings", ("event_key", "start", "sort_name", "file_size"), _recording,
