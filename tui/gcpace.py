@@ -7,10 +7,11 @@ container the app holds (pages of rows, widgets, caches): 36 ms with a
 
 After the first frame (`MeetdeckApp._resume_gc`) the automatic collector stays off and
 `GcPacer.tick`, called every TICK seconds, runs the generation CPython would have run,
-by the same thresholds, once no key or mouse event has arrived for IDLE seconds.
-Someone who never pauses still gets a young collection once its count is far past its
-threshold (a few milliseconds), and a full one every BUSY_FULL seconds, so memory
-never grows without bound.
+by the same thresholds, in the pauses: a young one (well under a millisecond) once no
+key or mouse event has arrived for QUIET seconds (the frame a key asked for is drawn
+by then), a full one once the person has stopped for IDLE seconds. Someone who never
+pauses still gets a young collection once its count is far past its threshold, and a
+full one every BUSY_FULL seconds, so memory never grows without bound.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ import gc
 import time
 from collections.abc import Callable
 
-__all__ = ["BUSY_FULL", "BUSY_YOUNG", "IDLE", "TICK", "GcPacer"]
+__all__ = ["BUSY_FULL", "BUSY_YOUNG", "IDLE", "QUIET", "TICK", "GcPacer"]
 
-TICK = 0.1
+TICK = 0.05
 """Seconds between checks."""
-IDLE = 0.3
-"""Seconds without a key or mouse event after which collecting cannot delay a frame
-the person is waiting for."""
+QUIET = 0.05
+"""Seconds without a key or mouse event before a young collection: the frame the last
+key asked for is drawn by then, and the collection is over before a typist's next key."""
+IDLE = 0.5
+"""Seconds without a key or mouse event before a full collection (tens of
+milliseconds): the person has stopped typing."""
 BUSY_YOUNG = 50
 """Without a pause, the young generation is collected at this many times its threshold."""
 BUSY_FULL = 30.0
@@ -48,23 +52,17 @@ class GcPacer:
     def tick(self) -> int | None:
         """Collect what is due; returns the generation collected, or None."""
         young, middle, old = self.thresholds
-        counts = gc.get_count()
-        if counts[2] > old:  # CPython's test: a count past its threshold
+        counts = gc.get_count()  # CPython collects a generation once its count is past
+        now = self._clock()
+        quiet = now - self.last_input
+        if counts[2] > old and (quiet >= IDLE or now - self._last_full >= BUSY_FULL):
             generation = 2
-        elif counts[1] > middle:
-            generation = 1
-        elif counts[0] > young:
-            generation = 0
+        elif counts[0] <= young and counts[1] <= middle:
+            return None
+        elif quiet >= QUIET or counts[0] > young * BUSY_YOUNG:
+            generation = 1 if counts[1] > middle else 0
         else:
             return None
-        now = self._clock()
-        if now - self.last_input < IDLE:
-            if generation == 2 and now - self._last_full >= BUSY_FULL:
-                pass
-            elif counts[0] > young * BUSY_YOUNG:
-                generation = 0
-            else:
-                return None
         gc.collect(generation)
         if generation == 2:
             self._last_full = now

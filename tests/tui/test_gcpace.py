@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui.gcpace import BUSY_FULL, BUSY_YOUNG, IDLE, GcPacer
+from tui.gcpace import BUSY_FULL, BUSY_YOUNG, IDLE, QUIET, GcPacer
 
 
 class Clock:
@@ -38,11 +38,11 @@ def test_nothing_is_collected_while_the_person_types(collector_off: None) -> Non
     pacer.thresholds = (100, 10, 10)
     kept = allocate(500)
     pacer.touch()
-    clock.now += IDLE / 2
+    clock.now += QUIET / 2
     assert pacer.tick() is None
     assert gc.get_count()[0] >= 500
-    clock.now += IDLE
-    assert pacer.tick() == 0  # a pause: the young generation is due
+    clock.now += QUIET
+    assert pacer.tick() == 0  # a short pause: the young generation is due
     assert gc.get_count()[0] < 100
     assert kept
 
@@ -79,4 +79,24 @@ def test_someone_who_never_pauses_still_gets_collections(collector_off: None) ->
     clock.now += BUSY_FULL
     pacer.touch()
     assert pacer.tick() == 2  # ... but not for ever
+    assert kept
+
+
+def test_a_full_collection_waits_for_a_longer_pause_than_a_young_one(
+    collector_off: None,
+) -> None:
+    clock = Clock()
+    pacer = GcPacer(clock)
+    pacer.thresholds = (10, 1, 1)
+    for _ in range(2):
+        gc.collect(0)
+        gc.collect(0)
+        gc.collect(1)  # the oldest generation is due
+    kept = allocate(20)  # and so is the young one
+    pacer.touch()
+    clock.now += 2 * QUIET
+    assert pacer.tick() in (0, 1)  # between two keys: only a young one
+    kept += allocate(20)
+    clock.now += IDLE
+    assert pacer.tick() == 2  # the person stopped
     assert kept
