@@ -6,7 +6,8 @@ credentials) and every scope succeeds. Revoked tokens (`tokens/revoke`, refresh 
 included): GoTo tries its refresh token once, is refused, and every GoTo scope ends in
 SessionExpired saying how to sign in again; later refreshes do not ask the token
 endpoint again, and send at most one request per scope. Zoom's Server-to-Server app
-simply gets a new token. Also: faults at sign-in itself (authorize, token, "who am I").
+simply gets a new token; credentials Zoom refuses are sent once, not once per scope.
+Also: faults at sign-in itself (authorize, token, "who am I").
 """
 
 from __future__ import annotations
@@ -166,4 +167,50 @@ async def test_faults_at_sign_in(path: str, status: int, synced: SyncedCache, tm
         assert report.ok, report.failed
     finally:
         await deck.aclose()
+    tally(request, "token", 1)
+
+
+async def test_refused_zoom_credentials_are_sent_once_not_once_per_scope(
+        synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """A Server-to-Server app Zoom refuses (a wrong secret, a deactivated app): the
+    first scope's token request is refused and every Zoom scope fails with the same
+    "check the app" error; the refused credentials are not sent again for a minute,
+    so neither the other scopes nor a refresh right after ask again. Signing in on
+    purpose always asks."""
+    from pydantic import SecretStr
+
+    from tests.chaos.chaosfix import HTTP, PROFILE, fast_profile
+    from tui.core.errors import NotSignedIn
+
+    control = Control(synced.base_url)
+    profile = fast_profile(synced.base_url).model_copy(
+        update={"zoom_client_secret": SecretStr("not-the-secret")})
+    deck = Deck.open(synced.install(tmp_path), PROFILE, profile, http=HTTP, demo=True,
+                     profiles=(PROFILE,))
+    try:
+        await deck.demo_sign_in()
+        before = fingerprint(deck)
+        seq = control.mark()
+        first = await deck.sync_all()
+        second = await deck.sync_all()
+        log = control.requests_since(seq)
+        zoom_failed = [f for f in first.failed if f.scope.provider is Provider.ZOOM]
+        again = control.mark()
+        with pytest.raises(NotSignedIn):
+            assert deck.providers is not None and deck.providers.zoom_auth is not None
+            await deck.providers.zoom_auth.sign_in()
+        on_purpose = control.requests_since(again)
+        after = fingerprint(deck)
+    finally:
+        await deck.aclose()
+
+    assert len(zoom_failed) > 1, first.failed
+    assert all(isinstance(f.error, NotSignedIn) for f in zoom_failed)
+    assert "zoom_client_secret" in zoom_failed[0].error.sentence
+    assert "not-the-secret" not in zoom_failed[0].error.sentence
+    assert {f.scope for f in second.failed} == {f.scope for f in first.failed}
+    assert calls(log, *ZOOM_TOKEN) == 1, calls(log, *ZOOM_TOKEN)
+    assert not [r for r in log if r["path"].startswith("/zoom/") and "oauth" not in r["path"]]
+    assert calls(on_purpose, *ZOOM_TOKEN) == 1
+    assert after == before
     tally(request, "token", 1)

@@ -2,10 +2,14 @@
 
 The token lives an hour and is renewed a few minutes before it runs out, or once
 after a 401; there is no refresh token. It is cached in the profile's token file so
-that several commands in a row do not each ask for one.
+that several commands in a row do not each ask for one. Credentials Zoom refused are
+not sent again for REFUSED_PAUSE seconds (every scope of a sync would ask in turn);
+an explicit sign-in always asks.
 """
 
 from __future__ import annotations
+
+import time
 
 from tui.core.auth import (
     TOKEN_RESPONSE,
@@ -20,6 +24,9 @@ from tui.core.config import ProfileSettings
 from tui.core.errors import MeetdeckError, NotSignedIn, RequestRejected, SessionExpired
 from tui.core.tokens import ZOOM, TokenSet
 
+REFUSED_PAUSE = 60.0
+"""Seconds during which credentials Zoom refused are answered from memory."""
+
 
 class ZoomAuth(OAuthSource):
     """Zoom Server-to-Server OAuth (account_credentials); a TokenSource."""
@@ -27,6 +34,8 @@ class ZoomAuth(OAuthSource):
     section = ZOOM
     api_name = "zoom_auth"
     label = "Zoom sign-in"
+    # The credentials Zoom last refused, when, and the error it caused.
+    _refused: tuple[tuple[str, str], float, NotSignedIn] | None = None
 
     @staticmethod
     def auth_base(profile: ProfileSettings) -> str:
@@ -46,8 +55,9 @@ class ZoomAuth(OAuthSource):
                                                     secret.get_secret_value())
 
     async def sign_in(self) -> TokenSet:
-        """Fetch a token now (checks the app credentials)."""
+        """Fetch a token now (checks the app credentials, even ones refused before)."""
         async with self._lock:
+            self._refused = None
             return await self._fetch()
 
     async def token(self) -> str:
@@ -72,18 +82,24 @@ class ZoomAuth(OAuthSource):
             f"{login_command('zoom', self.profile_name, self.demo)}.", provider="zoom")
 
     async def _fetch(self) -> TokenSet:
-        account_id, basic = self._credentials()
+        credentials = account_id, basic = self._credentials()
+        refused = self._refused
+        if (refused is not None and refused[0] == credentials
+                and time.monotonic() - refused[1] < REFUSED_PAUSE):
+            raise NotSignedIn(refused[2].sentence, provider="zoom")
         try:
             response = await self.oauth.request(
                 "POST", "/oauth/token",
                 params={"grant_type": "account_credentials", "account_id": account_id},
                 authenticate=False, headers={"Authorization": basic})
         except RequestRejected as exc:
-            raise NotSignedIn(
+            error = NotSignedIn(
                 f"Zoom refused the Server-to-Server credentials of profile "
                 f"{self.profile_name!r}. {exc.sentence} Check zoom_account_id, zoom_client_id "
                 "and zoom_client_secret, and that the app is activated.",
-                provider="zoom") from None
+                provider="zoom")
+            self._refused = (credentials, time.monotonic(), error)
+            raise error from None
         body = self.oauth.validate(TOKEN_RESPONSE, self.oauth.decode(response),
                                    "POST /oauth/token")
         tokens = token_set_from(body, self._clock(), None)
