@@ -377,11 +377,6 @@ class EntityPane(Vertical):
         # Worker messages do not bubble: hand them to the app's one safety net.
         self.host.worker_state_changed(event.worker)
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.filter.apply()
-
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -64,8 +64,10 @@ class FilterBox(Input):
 
     Input.Changed reaches the pane only after the frame that echoes the key has been
     scheduled, so rows read in answer to it always paint a frame (8-16 ms) later. The
-    watcher below runs inside the key's own handler instead. Only while the box is
-    shown: clearing it (Esc) goes through the pane's action as before.
+    watcher below runs inside the key's own handler instead, and is the filter's only
+    trigger: every change of the shown box (a key, a paste, the text typed ahead) is
+    a change of its value. Clearing it (Esc) hides it first and goes through the
+    pane's action.
     """
 
     virtual_size = Reactive(Size(0, 0), layout=False)

@@ -100,6 +100,11 @@ def fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def fts_match(terms: Sequence[str]) -> str:
+    """An FTS5 query every one of `terms` must match, each as a literal phrase."""
+    return " AND ".join(fts_phrase(term) for term in terms)
+
+
 def _when(value: Any) -> str:
     text = str(value or "")
     return f"{text[:10]} {text[11:16]}".strip() if text else ""
@@ -173,9 +178,8 @@ _MATCH_ONCE_CAP = 5000
 
 def _match_once(conn: sqlite3.Connection, long_terms: Sequence[str]) -> list[int] | None:
     """Rowids of every indexed row matching all terms, or None past the cap."""
-    phrase = " AND ".join(fts_phrase(t) for t in long_terms)
     rows = conn.execute("SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?",
-                        [phrase, _MATCH_ONCE_CAP + 1]).fetchall()
+                        [fts_match(long_terms), _MATCH_ONCE_CAP + 1]).fetchall()
     if len(rows) > _MATCH_ONCE_CAP:
         return None
     return [rowid for (rowid,) in rows]
@@ -225,7 +229,7 @@ def search_rows(
             elif long_terms:
                 source = (f"FROM search_index f JOIN {table} t ON t.id = (f.rowid >> 3) "
                           "WHERE search_index MATCH ? AND (f.rowid & 7) = ?")
-                params += [" AND ".join(fts_phrase(t) for t in long_terms), code]
+                params += [fts_match(long_terms), code]
             else:
                 # The registrants' covering index holds the search text: scanning it
                 # is several times cheaper than scanning the wide table.

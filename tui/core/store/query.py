@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from tui.core.store.codec import fold, iso, parse_iso
-from tui.core.store.fts import fts_phrase
+from tui.core.store.fts import fts_match
 from tui.core.store.tables import TableSpec
 from tui.core.store.views import ViewQuery
 
@@ -164,10 +164,9 @@ class TableView(Generic[T]):
         long_terms = [term for term in fold(self._query.text).split() if len(term) >= 3]
         if code is None or not long_terms:
             return self._from(text_index=True), list(self._params)
-        match = " AND ".join(fts_phrase(term) for term in long_terms)
         return (f"FROM search_index f JOIN {self._spec.name} t ON t.id = (f.rowid >> 3) "
                 f"{self._join} WHERE search_index MATCH ? AND (f.rowid & 7) = {code} "
-                f"AND {self._where}", [match, *self._params])
+                f"AND {self._where}", [fts_match(long_terms), *self._params])
 
     def _materialize(self) -> list[int] | None:
         """For a '/' filter: the ids of every match in order, if there are few enough.
@@ -183,9 +182,10 @@ class TableView(Generic[T]):
             return self._ids
         terms = fold(self._query.text).split()
         text = " ".join(terms)
+        key = self._memo_key()
         with self._lock:
             version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-            ids = self._narrowed(terms, text, version)
+            ids = self._narrowed(terms, key, text, version)
             if ids is None:
                 source, params = self._from_text_index()
                 found = self._conn.execute(
@@ -198,7 +198,7 @@ class TableView(Generic[T]):
                 found.sort(reverse=self._desc)
                 ids = [row[1] for row in found]
             if self._memo is not None:
-                self._memo.remember(self._memo_key(), text, version, ids)
+                self._memo.remember(key, text, version, ids)
         self._ids = ids
         self._count = len(ids)
         return ids
@@ -208,20 +208,20 @@ class TableView(Generic[T]):
         return (self._spec.name, dataclasses.replace(self._query, text=""), self._sort,
                 self._desc)
 
-    def _narrowed(self, terms: list[str], text: str, version: int) -> list[int] | None:
+    def _narrowed(self, terms: list[str], key: object, text: str,
+                  version: int) -> list[int] | None:
         """The previous filter's matches that hold every term, if this filter extends
         it and its terms are all long enough for the trigram index; else None."""
         code = self._spec.search_code
         if (self._memo is None or code is None or not terms
                 or any(len(term) < 3 for term in terms)):
             return None
-        base = self._memo.base(self._memo_key(), text, version)
+        base = self._memo.base(key, text, version)
         if base is None:
             return None
-        match = " AND ".join(fts_phrase(term) for term in terms)
         hits = {rowid >> 3 for (rowid,) in self._conn.execute(
             f"SELECT rowid FROM search_index WHERE search_index MATCH ? "
-            f"AND (rowid & 7) = {code}", [match])}
+            f"AND (rowid & 7) = {code}", [fts_match(terms)])}
         return [row_id for row_id in base if row_id in hits]
 
     def count(self) -> int:
