@@ -238,7 +238,12 @@ async def test_the_app_shows_hostile_data_literally(
         # The palette searches the same names.
         await press(pilot, app, "palette")
         await pilot.press(*"Robert")
-        await pilot.pause(0.4)
+        # The palette shows its hits in batches (every 0.25 s): wait for them, a fixed
+        # 0.4 s missed them once under a full parallel run.
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if "DROP TAB" in screen_text(app):
+                break
         assert_literal(app, "palette")
         assert "DROP TAB" in screen_text(app)
         await pilot.press("escape", "escape")
