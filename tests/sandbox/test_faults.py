@@ -124,14 +124,18 @@ async def test_drop_mid_body_aborts_the_response(client: httpx.AsyncClient) -> N
 
 
 async def test_configured_error_rate_and_latency_spare_the_control_api() -> None:
-    app = create_app(SandboxConfig(anchor=ANCHOR, error_rate=1.0, latency_ms=50,
+    # A latency far beyond any scheduling delay: a control call that waited for it
+    # would take 20 s; one that did not answers at once, however loaded the machine.
+    app = create_app(SandboxConfig(anchor=ANCHOR, error_rate=1.0, latency_ms=20_000,
                                    rate_limit_scale=0))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        started = time.perf_counter()
+        assert (await c.get("/_sandbox/state")).status_code == 200
+        assert time.perf_counter() - started < 10
+    app = create_app(SandboxConfig(anchor=ANCHOR, error_rate=1.0, rate_limit_scale=0))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
         statuses = {(await c.get(UPCOMING)).status_code for _ in range(12)}
         assert statuses <= {500, 502, 503, 504} and len(statuses) > 1
-        started = time.perf_counter()
-        assert (await c.get("/_sandbox/state")).status_code == 200
-        assert time.perf_counter() - started < 0.05
 
 
 async def test_rate_limits_per_api_and_category() -> None:

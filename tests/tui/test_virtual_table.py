@@ -216,7 +216,11 @@ async def test_cursor_movement_repaints_fast() -> None:
             for y in range(table.size.height):
                 table.render_line(y)
         per_move_ms = (time.perf_counter() - started) * 1000 / moves
-        assert per_move_ms < 16, per_move_ms
+        # The speed itself is a benchmark figure (tests/benchmarks); what makes it
+        # scale-free is the work per move: after the first page, moving up a page's
+        # worth of rows reads at most a page or two, never the whole source.
+        assert sum(limit for _, limit in source.row_calls) <= 4 * table.size.height + moves
+        print(f"\ncursor move and repaint: {per_move_ms:.2f} ms")
 
 
 async def test_scrolling_moves_the_view_without_a_layout() -> None:

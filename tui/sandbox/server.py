@@ -125,6 +125,9 @@ def _bind(config: SandboxConfig) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((config.host, config.port))
+        # Listen now, before the URLs are printed or returned: a client that connects
+        # before uvicorn's loop runs waits in the backlog instead of being refused.
+        sock.listen(2048)
     except OSError:
         sock.close()
         raise
@@ -214,13 +217,14 @@ def start_background(config: SandboxConfig) -> SandboxHandle:
 
     thread = threading.Thread(target=run, name=f"meetdeck-sandbox-{port}", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10.0
+    # A generous bound: only a sandbox that never starts should reach it, not a slow one.
+    deadline = time.monotonic() + 60.0
     while not server.started:
         if failure or not thread.is_alive():
             sock.close()
             raise RuntimeError(f"the sandbox failed to start: {failure[0] if failure else '?'}")
         if time.monotonic() > deadline:
             server.should_exit = True
-            raise RuntimeError("the sandbox did not start within 10 s")
+            raise RuntimeError("the sandbox did not start within 60 s")
         time.sleep(0.005)
     return SandboxHandle(server, thread, app, config.host, port)
