@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
             name, profile = settings.active_profile()
         deck = Deck.open(paths, name, profile, http=settings.http, demo=demo,
+                         private_files=settings.private_files,
                          read_only=bool(getattr(args, "read_only", False)) or settings.read_only)
         try:
             return asyncio.run(_download(deck, name, demo, args.recording_id, directory))

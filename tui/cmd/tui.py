@@ -151,7 +151,8 @@ def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any
     else:
         profile_settings = settings.named_profile(profile)
     connection = Connection.build(store, paths, profile, profile_settings,
-                                  http=settings.http, demo=demo)
+                                  http=settings.http, demo=demo,
+                                  private_files=settings.private_files)
     connection.read_only = connection.read_only or settings.read_only
     return connection
 
