@@ -10,15 +10,19 @@ folder that is a file end in a sentence, not an unexpected error. Files are 0600
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import stat
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.core.test_downloads import PAYLOAD, FileServer, make_client, resolver
+from tui.core import downloads
 from tui.core.downloads import DownloadQueue, DownloadState, download
 from tui.core.errors import DownloadError, NetworkUnreachable, StorageError
 
@@ -200,6 +204,7 @@ async def test_a_resumed_part_of_a_shared_run_is_made_private(tmp_path: Path) ->
     server = FileServer()
     await interrupted(server, tmp_path)
     (tmp_path / "a.mp4.part").chmod(0o644)
+    assert stat.S_IMODE((tmp_path / "a.mp4.part.json").stat().st_mode) == 0o600
     path = await again(server, tmp_path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -215,3 +220,27 @@ async def test_private_files_can_be_turned_off(tmp_path: Path) -> None:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+
+
+async def test_a_full_disk_on_the_last_buffered_write_is_a_typed_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing the `.part` writes what is still buffered; on a full disk that fails."""
+    real = downloads.open_part
+
+    class FullOnClose(io.BufferedWriter):
+        def close(self) -> None:
+            if not self.closed:
+                super().close()
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def full_on_close(part: Path, *, append: bool, private: bool) -> Any:
+        return FullOnClose(real(part, append=append, private=private).detach())
+
+    monkeypatch.setattr(downloads, "open_part", full_on_close)
+    async with make_client(FileServer()) as client:
+        with pytest.raises(StorageError, match="disk is full"):
+            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
+                           directory=tmp_path)
+    assert not (tmp_path / "a.mp4").exists()
+    assert (tmp_path / "a.mp4.part").exists()

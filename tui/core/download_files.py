@@ -88,11 +88,18 @@ def read_meta(path: Path) -> dict[str, Any]:
 
 
 def write_meta(path: Path, key: str, target: DownloadTarget, *, etag: str | None,
-               last_modified: str | None) -> None:
+               last_modified: str | None, private: bool = True) -> None:
     """Remember whose bytes the `.part` holds, and the validators a resume sends back."""
     record = {"key": key, "etag": etag, "last_modified": last_modified,
               "checksum": list(target.checksum) if target.checksum else None}
-    guard_disk(lambda: path.write_text(json.dumps(record), encoding="utf-8"), path)
+    data = json.dumps(record).encode("utf-8")
+
+    def write() -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+
+    guard_disk(write, path)
 
 
 def open_part(part: Path, *, append: bool, private: bool) -> BinaryIO:

@@ -158,7 +158,7 @@ async def download(
                     "partial file was discarded. Start the download again.")
             total = _total_size(response, offset)
             write_meta(meta_path, key, target, etag=response.headers.get("etag"),
-                       last_modified=response.headers.get("last-modified"))
+                       last_modified=response.headers.get("last-modified"), private=private)
             report(received=offset, total=total or hint, resumed_from=offset)
             await _stream_to_part(response, part, offset, total or hint, report, private)
     except httpx.TooManyRedirects:
