@@ -181,6 +181,20 @@ async def test_a_redirect_loop_is_a_clear_error(tmp_path: Path) -> None:
     assert "redirect loop" in last.error
 
 
+async def test_a_body_that_cannot_be_decoded_is_a_clear_error(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "video/mp4", "etag": '"x"',
+                                            "content-encoding": "gzip"},
+                              content=b"not gzip at all")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+        queue = DownloadQueue(client, tmp_path)
+        assert await queue.add("r1", "a.mp4", resolver()) is None
+    last = queue.snapshot()[-1]
+    assert last.state is DownloadState.FAILED
+    assert "could not be read (DecodingError)" in last.error
+
+
 async def test_a_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     folder = tmp_path / "taken"
     folder.write_bytes(b"precious")

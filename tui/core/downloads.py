@@ -171,6 +171,10 @@ async def download(
             f"The connection dropped while downloading {name} ({type(exc).__name__}); "
             "the partial file is kept and the next attempt resumes it."
         ) from None
+    except httpx.RequestError as exc:  # a body that cannot be decoded, and the like
+        raise DownloadError(
+            f"The file host's answer for {name} could not be read ({type(exc).__name__}); "
+            "nothing more was saved. Try again later.") from None
     size = part.stat().st_size
     if total is not None and size < total:
         raise NetworkUnreachable(
