@@ -1,9 +1,10 @@
 """Resumable recording downloads.
 
 A download writes to `NAME.part` beside a small `NAME.part.json` that remembers which
-recording (and which ETag) the bytes belong to. An interrupted download resumes with a
-Range request; the file is renamed to its final name only when complete and its size
-(and checksum, where the API gives one) match. An existing file is never overwritten:
+recording (and which ETag or Last-Modified) the bytes belong to. An interrupted download
+resumes with a Range request under If-Range, and only when it has such a validator; the
+file is renamed to its final name only when complete and its size (the file host's, and
+the checksum where the API gives one) match. An existing file is never overwritten:
 the final name gets a numbered suffix instead. Names from the API are sanitised.
 
 The provider supplies a `resolve` callable that answers where to fetch the bytes from
