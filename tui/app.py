@@ -63,6 +63,8 @@ class UiOptions:
         sync_on_start: Refresh everything in the background after the first frame.
         mouse: False ignores the mouse (passed to App.run by the CLI).
         demo: The Deck talks to the embedded sandbox: sign in to it before syncing.
+        warnings: Shown as notifications once the first screen is up (a config file
+            that others can read, ...).
     """
 
     theme: str = "textual-dark"
@@ -73,6 +75,7 @@ class UiOptions:
     sync_on_start: bool = True
     mouse: bool = True
     demo: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 class MeetdeckApp(App[int]):
@@ -166,6 +169,8 @@ class MeetdeckApp(App[int]):
             self.show_error(self._startup_error)
             return
         self._subscribe_api_log()
+        for warning in self.options.warnings:
+            self.notify(warning, title="Config", severity="warning", markup=False, timeout=15)
         self._show_notice()
         self._sync_on_start()
 
@@ -374,6 +379,33 @@ class MeetdeckApp(App[int]):
             handler = getattr(screen, "download_progressed", None)
             if callable(handler):
                 await handler(progress)
+
+    async def action_quit(self) -> None:
+        """Quit; while a download runs or waits, ask first (Cancel has the focus)."""
+        deck = self.open_deck
+        unfinished = [p for p in deck.downloads() if str(p.state) in ("queued", "running")] \
+            if deck is not None else []
+        if not unfinished:
+            self.exit()
+            return
+        from tui.screens.confirm import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog) and self.screen.id == "confirm-quit":
+            return  # already asking
+        names = ", ".join(clean(p.filename) for p in unfinished[:3])
+        more = f" and {len(unfinished) - 3:,} more" if len(unfinished) > 3 else ""
+        count = "1 download is" if len(unfinished) == 1 else f"{len(unfinished):,} downloads are"
+        lines = [f"{count} not finished: {names}{more}.",
+                 "Quitting stops it. The partial file (.part) is kept, and downloading the "
+                 "recording again resumes where it stopped."]
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        dialog = ConfirmDialog("Quit while downloading?", lines, "Quit")
+        dialog.id = "confirm-quit"
+        await self.push_screen(dialog, answered)
 
     async def action_show_downloads(self) -> None:
         from tui.screens.downloads import DownloadsScreen

@@ -251,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.disable()
     args: Any = fast_args(arguments, command) or build_parser(only=command).parse_args(arguments)
     command = args.command or "tui"
+    if command not in ("tui", "sandbox"):  # the TUI shows it as a notification
+        _warn_exposed_config()
     try:
         module = importlib.import_module(f"tui.cmd.{command}")
         result: int = module.run(args)
@@ -260,6 +262,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the last line of defence: never a traceback
         return _report(exc)
+
+
+def _warn_exposed_config() -> None:
+    """Warn on stderr when config.toml holds secrets that others can read."""
+    from tui.core.paths import config_file_text, resolve_paths
+    from tui.core.quick import exposed_config
+
+    path = config_file_text() or str(resolve_paths().config_file)
+    warning = exposed_config(path)
+    if warning:
+        print(f"meetdeck: warning: {warning}", file=sys.stderr)
 
 
 def _report(exc: BaseException) -> int:

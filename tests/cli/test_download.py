@@ -141,3 +141,31 @@ def test_download_without_a_profile_says_how_to_add_one() -> None:
     done = run_cli("download", "abc")
     assert done.returncode == 2
     assert "No profile is configured" in done.stderr
+
+
+def test_to_an_existing_file_is_a_clear_error(cli_sandbox: Any, tmp_path: Path) -> None:
+    write_zoom_profile(cli_sandbox.base_url)
+    key = state(cli_sandbox.base_url)["zoom"]["html_file_id"]
+    cache_recording(cli_sandbox.base_url, key, "Broken", 48_213)
+    taken = tmp_path / "report.mp4"
+    taken.write_bytes(b"precious")
+    done = run_cli("download", key, "--to", str(taken))
+    assert done.returncode == 2
+    assert f"{taken} is a file" in done.stderr
+    assert "Traceback" not in done.stderr and "unexpected error" not in done.stderr
+    assert taken.read_bytes() == b"precious"
+
+
+def test_a_config_with_secrets_others_can_read_is_warned_about(cli_sandbox: Any) -> None:
+    from tui.core.paths import resolve_paths
+
+    write_zoom_profile(cli_sandbox.base_url)
+    config = resolve_paths().config_file
+    config.chmod(0o644)
+    exposed = run_cli("download", "no-such-recording")
+    assert f"meetdeck: warning: The config file {config} holds client secrets" in exposed.stderr
+    assert f"chmod 600 {config}" in exposed.stderr
+    assert "demo-zoom-secret" not in exposed.stderr
+    config.chmod(0o600)
+    private = run_cli("download", "no-such-recording")
+    assert "warning" not in private.stderr

@@ -158,3 +158,33 @@ async def test_a_web_page_instead_of_a_file_is_an_error_and_saves_nothing(
     folder = resolve_paths().download_dir
     assert not folder.exists() or [p for p in folder.iterdir() if p.is_file()
                                    and not p.name.endswith(".part.json")] == []
+
+
+async def test_a_stale_part_is_fetched_whole_not_appended_to(sandbox: Any) -> None:
+    """A `.part` whose ETag the file host no longer has: If-Range gets the whole file."""
+    import json
+    import stat
+
+    from tui.core.deck_files import filename_of
+
+    deck = open_deck(sandbox.base_url, zoom_only=True)
+    folder = resolve_paths().download_dir
+    try:
+        recording = await zoom_file(deck, sandbox.base_url)
+        clean = await deck.download(recording, directory=folder / "clean")
+        name = filename_of(recording)
+        (folder / f"{name}.part").write_bytes(b"\x00" * 1000)
+        (folder / f"{name}.part.json").write_text(
+            json.dumps({"key": recording.key, "etag": '"stale"'}), encoding="utf-8")
+        seq = mark(sandbox.base_url)
+        path = await deck.download(recording)
+        sent = [r for r in requests_since(sandbox.base_url, seq)
+                if r["path"].startswith("/zoom/rec/")]
+    finally:
+        await deck.aclose()
+
+    assert clean is not None and path is not None
+    assert [r["status"] for r in sent] == [200]
+    assert digest(path) == digest(clean)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / "clean").stat().st_mode) == 0o700

@@ -87,3 +87,23 @@ def test_action_outcomes_update_statuses_and_counts_in_one_go(tmp_path: Path) ->
     assert after[RegistrantStatus.APPROVED] == before[RegistrantStatus.APPROVED] + 2
     assert "r2" not in hits and "r0" in hits  # the search index follows a removal
     assert stamp is not None and stamp.items == len(HOSTILE)  # 7 rows, one removed
+
+
+def test_exports_are_private_unless_turned_off(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    deck = deck_with(tmp_path)
+    view = deck.registrants(ViewQuery(event_key="w1"))
+    private = deck.export_csv(view, tmp_path / "new" / "people.csv")
+    deck.private_files = False
+    old = os.umask(0o022)
+    try:
+        shared = deck.export_csv(view, tmp_path / "shared" / "people.csv")
+    finally:
+        os.umask(old)
+    deck.store.close()
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert stat.S_IMODE(private.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o644
+    assert stat.S_IMODE(shared.parent.stat().st_mode) == 0o755

@@ -9,6 +9,7 @@ import pytest
 from tui.core.config import check_base_url, demo_profile, load_settings
 from tui.core.errors import ConfigError
 from tui.core.paths import resolve_paths
+from tui.core.quick import exposed_config
 
 
 def write_config(text: str) -> Path:
@@ -123,3 +124,35 @@ def test_demo_profile_points_at_the_sandbox() -> None:
     profile = demo_profile("http://127.0.0.1:5555")
     assert profile.zoom_api_base == "http://127.0.0.1:5555/zoom/v2"
     assert profile.has_goto and profile.has_zoom
+
+
+def test_private_files_is_on_by_default_and_can_be_turned_off() -> None:
+    assert load_settings().private_files is True
+    write_config("private_files = false\n")
+    assert load_settings().private_files is False
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "warned"),
+    [
+        ('[profiles.w]\nzoom_client_secret = "s3cret"\n', 0o644, True),
+        ('[profiles.w]\ngoto_client_secret = "s3cret"\n', 0o640, True),
+        ('[profiles.w]\nzoom_client_secret = "s3cret"\n', 0o600, False),
+        ('[profiles.w]\nzoom_client_id = "id"\n', 0o644, False),
+        ('[profiles.w]\nzoom_client_secret = ""\n', 0o644, False),
+        ("not toml [", 0o644, False),
+    ],
+)
+def test_a_config_holding_secrets_others_can_read_is_warned_about(
+    text: str, mode: int, warned: bool
+) -> None:
+    path = write_config(text)
+    path.chmod(mode)
+    warning = exposed_config(path)
+    assert (warning is not None) == warned
+    if warning:
+        assert f"chmod 600 {path}" in warning and "s3cret" not in warning
+
+
+def test_no_config_file_is_no_warning() -> None:
+    assert exposed_config(resolve_paths().config_file) is None

@@ -89,6 +89,13 @@ async def test_ranges(client: httpx.AsyncClient, state: SandboxState) -> None:
     assert same.status_code == 206
     changed = await client.get(location, headers={"Range": "bytes=0-9", "If-Range": '"other"'})
     assert changed.status_code == 200 and len(changed.content) == size
+    # The Last-Modified date is a validator too (a client that got no ETag sends it).
+    dated = await client.get(location, headers={"Range": "bytes=0-9",
+                                                "If-Range": part.headers["last-modified"]})
+    assert dated.status_code == 206 and dated.content == whole[:10]
+    older = await client.get(location, headers={"Range": "bytes=0-9",
+                                                "If-Range": "Sun, 31 Dec 2023 00:00:00 GMT"})
+    assert older.status_code == 200 and len(older.content) == size
     cached = await client.get(location, headers={"If-None-Match": etag})
     assert cached.status_code == 304
     head = await client.head(location)

@@ -28,6 +28,7 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.service import (
+    DownloadProgress,
     Event,
     EventDetail,
     MeetingDetail,
@@ -97,6 +98,7 @@ class FakeDeck:
     offline: bool = False
     on_refresh: Callable[[], None] | None = None
     gate: asyncio.Event | None = None
+    downloads_: list[DownloadProgress] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.organizers_ = [
@@ -262,6 +264,9 @@ class FakeDeck:
             if self.gate is not None:
                 await self.gate.wait()
         return SyncReport(synced=tuple(scopes))
+
+    def downloads(self) -> list[DownloadProgress]:
+        return list(self.downloads_)
 
     async def refresh(self, scope: Scope, on_progress: Any = None) -> SyncReport:
         return await self._run([scope], on_progress)

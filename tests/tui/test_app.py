@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual.widgets import Button
+
 from tests.tui.fakedeck import HOSTILE, FakeDeck
 from tests.tui.screen_text import screen_lines, screen_text, toasts
 from tui.app import MeetdeckApp
+from tui.core.downloads import DownloadProgress, DownloadState
 from tui.core.errors import NetworkUnreachable
 from tui.core.models import RegistrantStatus
+from tui.screens.confirm import ConfirmDialog
 from tui.screens.main import MainScreen
 from tui.widgets.pane import EntityPane
 from tui.widgets.virtual_table import VirtualTable
@@ -611,3 +615,47 @@ async def test_a_one_letter_filter_shows_rows_before_its_count(
         assert pane.table.row_count == 120  # every person's email has an "e"
         assert "120 registrants" in screen_text(app)
         assert "+ registrants" not in screen_text(app)
+
+
+async def test_q_quits_at_once_when_nothing_downloads(make_app: MakeApp, deck: FakeDeck) -> None:
+    deck.downloads_ = [DownloadProgress("r0", "Old.mp4", DownloadState.DONE)]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_q_during_a_download_asks_first_with_cancel_focused(
+    make_app: MakeApp, deck: FakeDeck
+) -> None:
+    deck.downloads_ = [DownloadProgress("r1", "Weekly [b]sync[/b].mp4", DownloadState.RUNNING,
+                                        received=10, total=100),
+                       DownloadProgress("r2", "Retro.mp4", DownloadState.QUEUED)]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and app.is_running
+        assert isinstance(app.focused, Button) and app.focused.id == "cancel"
+        text = screen_text(app)
+        assert "2 downloads are not finished: Weekly [b]sync[/b].mp4, Retro.mp4." in text
+        assert ".part" in text and "resumes" in text
+        await pilot.press("q")  # a second q while asking changes nothing
+        await pilot.pause()
+        assert len([s for s in app.screen_stack if isinstance(s, ConfirmDialog)]) == 1
+        await pilot.press("enter")  # Cancel
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, ConfirmDialog)
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_startup_warnings_are_notifications(make_app: MakeApp) -> None:
+    app = make_app(warnings=("The config file /x/config.toml holds client secrets [b]x[/b].",))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        assert any("holds client secrets [b]x[/b]" in t for t in toasts(app))

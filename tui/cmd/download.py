@@ -6,7 +6,8 @@ A progress bar shows on a terminal, plain lines otherwise. The bytes go to `NAME
 and are renamed when complete, so ctrl+c leaves the `.part` for the next run to resume.
 
 Exit codes: 0 saved, 1 the download failed or the recording is unknown (a sentence says
-why and what to do), 2 a configuration problem, 130 interrupted.
+why and what to do), 2 a configuration problem or a `--to` that is a file, 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
 
     paths = resolve_paths()
     directory = Path(args.to).expanduser() if getattr(args, "to", None) else None
+    if directory is not None and directory.exists() and not directory.is_dir():
+        print(clean(f"meetdeck download: --to names a folder, and {directory} is a file. Give "
+                    "a folder (it is made if missing); the file's name comes from the "
+                    "recording, and an existing file is never overwritten."), file=sys.stderr)
+        return 2
     with ExitStack() as stack:
         demo = bool(getattr(args, "demo", False))
         if demo:
@@ -62,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
             settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
             name, profile = settings.active_profile()
         deck = Deck.open(paths, name, profile, http=settings.http, demo=demo,
+                         private_files=settings.private_files,
                          read_only=bool(getattr(args, "read_only", False)) or settings.read_only)
         try:
             return asyncio.run(_download(deck, name, demo, args.recording_id, directory))

@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
             name, profile = settings.active_profile()
             demo, profiles = False, sorted(settings.profiles)
         deck = Deck.open(paths, name, profile, http=settings.http, demo=demo,
+                         private_files=settings.private_files,
                          read_only=bool(getattr(args, "read_only", False)), profiles=profiles)
         if deck.notice:
             print(f"meetdeck sync: {deck.notice}", file=sys.stderr)

@@ -49,7 +49,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     sys.setswitchinterval(0.001)
     from tui.app import UiOptions, build_app
     from tui.core.paths import DEMO_PROFILE, resolve_paths
-    from tui.core.quick import FirstFrame, first_frame
+    from tui.core.quick import FirstFrame, exposed_config, first_frame
     from tui.core.service import Deck
 
     paths = resolve_paths()
@@ -89,6 +89,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
         download_dir=paths.download_dir,
         mouse=frame.mouse,
         demo=demo,
+        warnings=tuple(w for w in (exposed_config(paths.config_file),) if w),
     )
     app = build_app(factory, options, profile=frame.profile)
     try:
@@ -151,7 +152,8 @@ def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any
     else:
         profile_settings = settings.named_profile(profile)
     connection = Connection.build(store, paths, profile, profile_settings,
-                                  http=settings.http, demo=demo)
+                                  http=settings.http, demo=demo,
+                                  private_files=settings.private_files)
     connection.read_only = connection.read_only or settings.read_only
     return connection
 

@@ -150,6 +150,9 @@ class Settings(BaseSettings):
     """Default time zone for displayed times (IANA name); local time when unset."""
     read_only: bool = False
     """Refuse every write, whatever the profile says (also `--read-only`)."""
+    private_files: bool = True
+    """Recordings and exports are readable by you alone (files 0600, a new folder 0700);
+    set false to let your umask decide (a folder shared with your team)."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Key remapping by binding id, e.g. approve = "A"."""
     http: HttpSettings = Field(default_factory=HttpSettings)

@@ -78,7 +78,8 @@ def _queue(deck: Deck) -> DownloadQueue:
                 watcher(progress)
 
         deck._downloads = DownloadQueue(deck._download_client, deck.paths.download_dir,
-                                        concurrency=DOWNLOAD_CONCURRENCY, on_progress=fan_out)
+                                        concurrency=DOWNLOAD_CONCURRENCY, on_progress=fan_out,
+                                        private=deck.private_files)
     return deck._downloads
 
 
@@ -201,8 +202,8 @@ def export_csv(deck: Deck, view: ListView[Any], path: Path | None) -> Path:
     else:
         directory, name = path.parent, path.name
     try:
-        ensure_dir(directory, private=False)
-        target, handle = _create_unique(directory, name)
+        ensure_dir(directory, private=deck.private_files)
+        target, handle = _create_unique(directory, name, private=deck.private_files)
     except OSError as exc:
         raise StorageError(f"Cannot write the export in {directory} ({exc.strerror}). Check "
                            "the folder or set MEETDECK_DOWNLOAD_DIR.") from None
@@ -221,12 +222,16 @@ def export_csv(deck: Deck, view: ListView[Any], path: Path | None) -> Path:
     return target
 
 
-def _create_unique(directory: Path, name: str) -> tuple[Path, Any]:
-    """Create a new file (never replacing one): `name`, or `name (1)`... if taken."""
+def _create_unique(directory: Path, name: str, *, private: bool) -> tuple[Path, Any]:
+    """Create a new file (never replacing one): `name`, or `name (1)`... if taken.
+
+    Mode 0600 when `private`, else what the umask leaves of 0666.
+    """
     while True:
         target = unique_path(directory, name)
         try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                         0o600 if private else 0o666)
         except FileExistsError:
             continue
         return target, open(fd, "w", encoding="utf-8-sig", newline="")

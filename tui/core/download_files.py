@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -65,20 +66,20 @@ def unique_path(directory: Path, name: str) -> Path:
     return candidate
 
 
-def _part_paths(directory: Path, name: str, key: str) -> tuple[Path, Path]:
+def part_paths(directory: Path, name: str, key: str) -> tuple[Path, Path]:
     """`NAME.part`, unless that belongs to another recording: then `NAME.N.part`."""
     number = 0
     while True:
         stem = name if number == 0 else f"{name}.{number}"
         part = directory / f"{stem}.part"
         meta = directory / f"{stem}.part.json"
-        owner = _read_meta(meta).get("key")
+        owner = read_meta(meta).get("key")
         if owner in (None, key) and (owner == key or not part.exists()):
             return part, meta
         number += 1
 
 
-def _read_meta(path: Path) -> dict[str, Any]:
+def read_meta(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -86,13 +87,36 @@ def _read_meta(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _write_meta(path: Path, key: str, etag: str | None, target: DownloadTarget) -> None:
-    record = {"key": key, "etag": etag,
+def write_meta(path: Path, key: str, target: DownloadTarget, *, etag: str | None,
+               last_modified: str | None, private: bool = True) -> None:
+    """Remember whose bytes the `.part` holds, and the validators a resume sends back."""
+    record = {"key": key, "etag": etag, "last_modified": last_modified,
               "checksum": list(target.checksum) if target.checksum else None}
-    _guard_disk(lambda: path.write_text(json.dumps(record), encoding="utf-8"), path)
+    data = json.dumps(record).encode("utf-8")
+
+    def write() -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+
+    guard_disk(write, path)
 
 
-class _DiskSync:
+def open_part(part: Path, *, append: bool, private: bool) -> BinaryIO:
+    """The `.part`, to append to or to write from its start; mode 0600 when `private`."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    fd = os.open(part, flags, 0o600 if private else 0o666)
+    try:
+        found = os.fstat(fd)
+        if private and stat.S_ISREG(found.st_mode) and found.st_mode & 0o077:
+            os.fchmod(fd, 0o600)  # a `.part` left by a run with `private_files = false`
+        return os.fdopen(fd, "ab" if append else "wb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class DiskSync:
     """Writes a `.part` to disk in a worker thread while the download goes on.
 
     The final fsync (so that a finished file survives a power cut) then has only the
@@ -112,7 +136,7 @@ class _DiskSync:
         if self._pending is not None:
             if not self._pending.done():
                 return
-            _guard_disk(self._pending.result, self._part)
+            guard_disk(self._pending.result, self._part)
         self._pending = self._submit(_fdatasync)
 
     async def finish(self) -> None:
@@ -123,7 +147,7 @@ class _DiskSync:
             self._pending = self._submit(os.fsync)
             await self._pending
         except OSError as exc:
-            raise _disk_error(exc, self._part) from None
+            raise disk_error(exc, self._part) from None
 
     def close(self) -> None:
         """Collect the outcome of an abandoned sync (so asyncio does not log it)."""
@@ -132,8 +156,8 @@ class _DiskSync:
             self._pending = None
 
     def _submit(self, sync: Callable[[int], None]) -> asyncio.Future[None]:
-        _guard_disk(self._handle.flush, self._part)
-        fd: int = _guard_disk(lambda: os.dup(self._handle.fileno()), self._part)
+        guard_disk(self._handle.flush, self._part)
+        fd: int = guard_disk(lambda: os.dup(self._handle.fileno()), self._part)
         return asyncio.get_running_loop().run_in_executor(None, _sync_and_close, sync, fd)
 
 
@@ -149,27 +173,30 @@ def _consume(future: asyncio.Future[None]) -> None:
         future.exception()
 
 
-def _finish(
+def finish_part(
     part: Path,
     meta_path: Path,
     directory: Path,
     name: str,
     target: DownloadTarget,
     size: int,
+    total: int | None,
 ) -> Path:
     """Check the size and checksum of a complete `.part`, then give it its final name.
 
-    The caller reports the download done; this only touches the disk.
+    `total` is the size the file host announced (None: it did not say); the size the
+    API listed is not checked, since the host's own word on its file wins. The caller
+    reports the download done; this only touches the disk.
     """
-    if target.expected_size is not None and size != target.expected_size:
+    if total is not None and size != total:
         raise DownloadError(
-            f"{name}: got {size} bytes but the service announced {target.expected_size}; the "
-            "partial file is kept and the next attempt resumes it.")
+            f"{name}: got {size} bytes but the file host announced {total}; the partial "
+            "file is kept and the next attempt resumes it.")
     if target.checksum:
         algorithm, expected = target.checksum
         digest = _digest(part, algorithm)
         if digest is not None and digest != expected.lower():
-            _truncate(part)
+            discard_part(part)
             meta_path.unlink(missing_ok=True)
             raise DownloadError(
                 f"{name}: the checksum does not match ({algorithm}); the file was discarded. "
@@ -232,18 +259,23 @@ def _digest(path: Path, algorithm: str) -> str | None:
     return hasher.hexdigest()
 
 
-def _truncate(part: Path) -> None:
+def discard_part(part: Path) -> None:
     part.unlink(missing_ok=True)
 
 
-def _guard_disk(operation: Callable[[], Any], path: Path) -> Any:
+def guard_disk(operation: Callable[[], Any], path: Path) -> Any:
     try:
         return operation()
     except OSError as exc:
-        raise _disk_error(exc, path) from None
+        raise disk_error(exc, path) from None
 
 
-def _disk_error(exc: OSError, path: Path) -> StorageError:
+def disk_error(exc: OSError, path: Path) -> StorageError:
+    """A typed error, with what to do, for a failed write of `path`."""
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return StorageError(
+            f"{path} (or a folder above it) is a file, not a folder; recordings and exports "
+            "need a folder. Choose another one.")
     if exc.errno == errno.ENOSPC:
         return StorageError(
             f"The disk is full while writing {path.name}; the partial file is kept. Free "

@@ -1,9 +1,10 @@
 """Resumable recording downloads.
 
 A download writes to `NAME.part` beside a small `NAME.part.json` that remembers which
-recording (and which ETag) the bytes belong to. An interrupted download resumes with a
-Range request; the file is renamed to its final name only when complete and its size
-(and checksum, where the API gives one) match. An existing file is never overwritten:
+recording (and which ETag or Last-Modified) the bytes belong to. An interrupted download
+resumes with a Range request under If-Range, and only when it has such a validator; the
+file is renamed to its final name only when complete and its size (the file host's, and
+the checksum where the API gives one) match. An existing file is never overwritten:
 the final name gets a numbered suffix instead. Names from the API are sanitised.
 
 The provider supplies a `resolve` callable that answers where to fetch the bytes from
@@ -18,6 +19,7 @@ the final rename) lives in `tui.core.download_files`; `sanitize_filename` and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -26,16 +28,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.download_files import (
-    _disk_error,
-    _DiskSync,
-    _finish,
-    _guard_disk,
-    _part_paths,
-    _read_meta,
-    _truncate,
-    _write_meta,
+    DiskSync,
+    discard_part,
+    disk_error,
+    finish_part,
+    guard_disk,
+    open_part,
+    part_paths,
+    read_meta,
     sanitize_filename,
     unique_path,
+    write_meta,
 )
 from tui.core.errors import DownloadError, MeetdeckError, NetworkUnreachable
 from tui.core.paths import ensure_dir
@@ -100,11 +103,21 @@ async def download(
     resolve: Resolver,
     directory: Path,
     on_progress: ProgressCallback | None = None,
+    private: bool = True,
 ) -> Path:
-    """Download one recording into `directory`, resuming a previous `.part` if any."""
+    """Download one recording into `directory`, resuming a previous `.part` if any.
+
+    A `.part` is resumed only under a validator the server gave with its bytes (a
+    strong ETag, else Last-Modified), sent as If-Range: a server whose file changed
+    answers 200 with all of it, and the `.part` starts over. Sizes are the server's
+    (Content-Range, Content-Length); the size the API listed is only a hint for
+    progress. `private` writes the file 0600 (and a new folder 0700).
+    """
+    import httpx
+
     name = sanitize_filename(filename)
-    ensure_dir(directory, private=False)
-    part, meta_path = _part_paths(directory, name, key)
+    guard_disk(lambda: ensure_dir(directory, private=private), directory)
+    part, meta_path = part_paths(directory, name, key)
     progress = DownloadProgress(key=key, filename=name, state=DownloadState.RUNNING)
 
     def report(**changes: Any) -> None:
@@ -114,40 +127,77 @@ async def download(
             on_progress(progress)
 
     target = await resolve()
-    meta = _read_meta(meta_path)
-    offset = part.stat().st_size if part.exists() and meta.get("key") == key else 0
+    hint = target.expected_size if target.expected_size and target.expected_size > 0 else None
+    meta = read_meta(meta_path)
+    validator = _validator(meta) if meta.get("key") == key else None
+    offset = part.stat().st_size if validator and part.exists() else 0
     if offset and target.checksum and meta.get("checksum") not in (None, list(target.checksum)):
         offset = 0
-    report(resumed_from=offset, received=offset, total=target.expected_size)
+    report(resumed_from=offset, received=offset, total=hint)
     headers = dict(target.headers)
-    if offset:
+    if offset and validator:
         headers["Range"] = f"bytes={offset}-"
-        if meta.get("etag"):
-            headers["If-Range"] = meta["etag"]
+        headers["If-Range"] = validator
     try:
         async with client.stream("GET", target.url, headers=headers) as response:
             if response.status_code == 416 and offset:
                 total = _total_from_416(response)
                 if total is not None and total == offset:
-                    return _complete(part, meta_path, directory, name, target, offset, report)
-                offset = 0
-                _truncate(part)
+                    return _complete(part, meta_path, directory, name, target, offset, total,
+                                     report)
+                discard_part(part)
                 raise DownloadError(
                     "The server refused to resume; the partial file was discarded. "
                     "Start the download again.")
-            _check_response(response, target)
-            if response.status_code == 200 and offset:
-                offset = 0  # the server ignored the Range header: start over
-            total = _total_size(response, offset) or target.expected_size
-            _write_meta(meta_path, key, response.headers.get("etag"), target)
-            report(received=offset, total=total, resumed_from=offset)
-            await _stream_to_part(response, part, offset, total, report)
-    except _transport_error() as exc:
+            _check_response(response, name)
+            if response.status_code == 200:
+                offset = 0  # a full body: the Range was ignored or the file changed
+            elif _range_start(response) != offset:
+                discard_part(part)
+                raise DownloadError(
+                    f"The file host sent another part of {name} than the one asked for; the "
+                    "partial file was discarded. Start the download again.")
+            total = _total_size(response, offset)
+            write_meta(meta_path, key, target, etag=response.headers.get("etag"),
+                       last_modified=response.headers.get("last-modified"), private=private)
+            report(received=offset, total=total or hint, resumed_from=offset)
+            await _stream_to_part(response, part, offset, total or hint, report, private)
+    except httpx.TooManyRedirects:
+        raise DownloadError(
+            f"The file host of {name} kept redirecting the download (a redirect loop); "
+            "nothing more was saved. Try again later, or download it from the provider's "
+            "web site.") from None
+    except httpx.TransportError as exc:
         raise NetworkUnreachable(
             f"The connection dropped while downloading {name} ({type(exc).__name__}); "
             "the partial file is kept and the next attempt resumes it."
         ) from None
-    return _complete(part, meta_path, directory, name, target, part.stat().st_size, report)
+    except httpx.RequestError as exc:  # a body that cannot be decoded, and the like
+        raise DownloadError(
+            f"The file host's answer for {name} could not be read ({type(exc).__name__}); "
+            "nothing more was saved. Try again later.") from None
+    size = part.stat().st_size
+    if total is not None and size < total:
+        raise NetworkUnreachable(
+            f"The file host ended {name} after {size} of {total} bytes; the partial file "
+            "is kept and the next attempt resumes it.")
+    if total is not None and size > total:
+        discard_part(part)
+        raise DownloadError(
+            f"The file host sent more bytes of {name} than it announced ({size} of "
+            f"{total}); the file was discarded. Download it again.")
+    return _complete(part, meta_path, directory, name, target, size, total, report)
+
+
+def _validator(meta: Mapping[str, Any]) -> str | None:
+    """What a resume may send as If-Range: a strong ETag, else the Last-Modified date."""
+    etag = meta.get("etag")
+    if isinstance(etag, str) and etag.strip() and not etag.startswith("W/"):
+        return etag.strip()
+    modified = meta.get("last_modified")
+    if isinstance(modified, str) and modified.strip():
+        return modified.strip()
+    return None
 
 
 def _complete(
@@ -157,15 +207,16 @@ def _complete(
     name: str,
     target: DownloadTarget,
     size: int,
+    total: int | None,
     report: Callable[..., None],
 ) -> Path:
     """Finish the file on disk (size, checksum, final name), then report it done."""
-    final = _finish(part, meta_path, directory, name, target, size)
+    final = finish_part(part, meta_path, directory, name, target, size, total)
     report(state=DownloadState.DONE, received=size, total=size, path=final)
     return final
 
 
-def _check_response(response: httpx.Response, target: DownloadTarget) -> None:
+def _check_response(response: httpx.Response, name: str) -> None:
     if response.status_code in (401, 403):
         raise DownloadError(
             f"The file host refused the download (HTTP {response.status_code}); the link may "
@@ -179,9 +230,31 @@ def _check_response(response: httpx.Response, target: DownloadTarget) -> None:
         raise DownloadError(
             "The server sent a web page instead of the recording (often an expired link or a "
             "sign-in page); nothing was saved. Try again, or download it from the web site.")
+    if _is_json(content_type) and not name.lower().endswith(".json"):
+        raise DownloadError(
+            "The server sent a message (JSON) instead of the recording; nothing was saved. "
+            "Try again later.")
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip()
+    return media == "application/json" or media.endswith("+json")
+
+
+def _range_start(response: httpx.Response) -> int | None:
+    """Where the bytes of a 206 start, from its Content-Range (None: unreadable)."""
+    unit, _, spec = response.headers.get("content-range", "").strip().partition(" ")
+    first = spec.split("-", 1)[0]
+    return int(first) if unit.lower() == "bytes" and first.isdigit() else None
 
 
 def _total_size(response: httpx.Response, offset: int) -> int | None:
+    """The whole file's size as the server gives it (None when it does not say).
+
+    A content coding (gzip) makes the headers count the coded bytes, not the file's.
+    """
+    if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        return None
     content_range = response.headers.get("content-range", "")
     if response.status_code == 206 and "/" in content_range:
         total = content_range.rsplit("/", 1)[1]
@@ -204,45 +277,51 @@ async def _stream_to_part(
     offset: int,
     total: int | None,
     report: Callable[..., None],
+    private: bool,
 ) -> None:
-    mode = "ab" if offset else "wb"
     received = offset
     started = last_report = time.monotonic()
     first = True
-    with _guard_disk(lambda: part.open(mode), part) as handle:
-        syncer = _DiskSync(handle, part)
-        unsynced = 0
-        try:
-            # The loop does as little per chunk as it can: at loopback speeds Python
-            # work per 64 KiB chunk is what separates us from a bare httpx loop.
-            async for chunk in body_chunks(response):
-                if first and not offset and _looks_like_html(chunk):
-                    handle.close()
-                    _truncate(part)
-                    raise DownloadError(
-                        "The server sent a web page instead of the recording; nothing was saved.")
-                first = False
-                try:
-                    handle.write(chunk)
-                except OSError as exc:
-                    raise _disk_error(exc, part) from None
-                size = len(chunk)
-                received += size
-                unsynced += size
-                if unsynced >= SYNC_EVERY:
-                    syncer.start()
-                    unsynced = 0
-                now = time.monotonic()
-                if now - last_report >= REPORT_EVERY:
-                    report(received=received, total=total,
-                           speed=(received - offset) / max(now - started, 1e-6))
-                    last_report = now
-                    # Real sockets already yield on every read; this keeps an in-memory
-                    # transport from starving the event loop (and cancel() from landing).
-                    await asyncio.sleep(0)
-            await syncer.finish()
-        finally:
-            syncer.close()
+    handle = guard_disk(lambda: open_part(part, append=bool(offset), private=private), part)
+    syncer = DiskSync(handle, part)
+    unsynced = 0
+    try:
+        # The loop does as little per chunk as it can: at loopback speeds Python
+        # work per 64 KiB chunk is what separates us from a bare httpx loop.
+        async for chunk in body_chunks(response):
+            if first and not offset and _looks_like_html(chunk):
+                handle.close()
+                discard_part(part)
+                raise DownloadError(
+                    "The server sent a web page instead of the recording; nothing was saved.")
+            first = False
+            try:
+                handle.write(chunk)
+            except OSError as exc:
+                raise disk_error(exc, part) from None
+            size = len(chunk)
+            received += size
+            unsynced += size
+            if unsynced >= SYNC_EVERY:
+                syncer.start()
+                unsynced = 0
+            now = time.monotonic()
+            if now - last_report >= REPORT_EVERY:
+                report(received=received, total=total,
+                       speed=(received - offset) / max(now - started, 1e-6))
+                last_report = now
+                # Real sockets already yield on every read; this keeps an in-memory
+                # transport from starving the event loop (and cancel() from landing).
+                await asyncio.sleep(0)
+        await syncer.finish()
+    except BaseException:
+        syncer.close()
+        with contextlib.suppress(OSError):  # the error in flight says more
+            handle.close()
+        raise
+    syncer.close()
+    # Closing writes what is still buffered: on a full disk that fails here.
+    guard_disk(handle.close, part)
     elapsed = max(time.monotonic() - started, 1e-6)
     report(received=received, total=total, speed=(received - offset) / elapsed)
 
@@ -273,8 +352,10 @@ class DownloadQueue:
         concurrency: int = 3,
         attempts: int = 3,
         on_progress: ProgressCallback | None = None,
+        private: bool = True,
     ) -> None:
         self._client = client
+        self._private = private
         self._directory = directory
         self._slots = asyncio.Semaphore(concurrency)
         self._attempts = attempts
@@ -327,7 +408,8 @@ class DownloadQueue:
                     try:
                         return await download(
                             self._client, key=key, filename=filename, resolve=resolve,
-                            directory=directory, on_progress=self._publish)
+                            directory=directory, on_progress=self._publish,
+                            private=self._private)
                     except NetworkUnreachable as exc:
                         if attempt == self._attempts:
                             raise
@@ -337,20 +419,15 @@ class DownloadQueue:
             self._publish(DownloadProgress(key=key, filename=name,
                                            state=DownloadState.CANCELLED))
             return None
-        except MeetdeckError as exc:
+        except (MeetdeckError, OSError) as exc:
+            error = exc if isinstance(exc, MeetdeckError) else disk_error(exc, directory)
             previous = self._latest.get(key)
             self._publish(DownloadProgress(
-                key=key, filename=name, state=DownloadState.FAILED, error=exc.sentence,
+                key=key, filename=name, state=DownloadState.FAILED, error=error.sentence,
                 received=previous.received if previous else 0,
                 total=previous.total if previous else None))
             return None
         return None
-
-
-def _transport_error() -> type[Exception]:
-    import httpx
-
-    return httpx.TransportError
 
 
 __all__ = [

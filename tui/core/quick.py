@@ -42,6 +42,29 @@ def read_raw_config(path: str | Path) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+def exposed_config(path: str | Path) -> str | None:
+    """A warning when config.toml holds a client secret and others may read it, else None.
+
+    One stat when the file is private (the usual case); the file is read only when
+    group or others have access. The token store refuses such a file; a config file is
+    the user's own, so meetdeck warns and goes on.
+    """
+    try:
+        mode = os.stat(path).st_mode
+        if not mode & 0o077:
+            return None
+        data = read_raw_config(path)
+    except (OSError, ValueError):
+        return None
+    profiles = data.get("profiles")
+    tables = profiles.values() if isinstance(profiles, dict) else ()
+    if not any(isinstance(t, dict) and any(k.endswith("_secret") and v for k, v in t.items())
+               for t in tables):
+        return None
+    return (f"The config file {path} holds client secrets and can be read by other users. "
+            f"Run `chmod 600 {path}` (and rotate the secrets if you did not expect this).")
+
+
 def choose_profile(flag: str | None, data: Mapping[str, Any],
                    env: Mapping[str, str] | None = None) -> str:
     """--profile > MEETDECK_PROFILE > default_profile > the only profile (as Settings)."""

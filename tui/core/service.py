@@ -118,6 +118,7 @@ class Deck(DeckActions):
         paths: Paths | None = None,
         http: HttpSettings | None = None,
         connector: Callable[[Store], Connection] | None = None,
+        private_files: bool = True,
     ) -> None:
         if paths is None:
             from tui.core.paths import resolve_paths
@@ -129,6 +130,8 @@ class Deck(DeckActions):
         self.profile_name = profile_name
         self.paths = paths
         self.http = http
+        self.private_files = private_files
+        """Recordings and exports are written 0600 (in a new folder 0700)."""
         self.gate = WriteGate(profile=profile_name, read_only=read_only,
                               audit=AuditLog(paths.audit_log))
         self.accent = accent
@@ -172,6 +175,7 @@ class Deck(DeckActions):
         read_only: bool = False,
         profiles: Sequence[str] = (),
         concurrency: int | None = None,
+        private_files: bool = True,
     ) -> Deck:
         """Open the profile's cache and build its providers and sync engine.
 
@@ -184,7 +188,8 @@ class Deck(DeckActions):
                                       demo=demo, concurrency=concurrency)
         return cls(store, profile_name=profile_name, engine=connection.engine,
                    providers=connection.providers, read_only=read_only or profile.read_only,
-                   accent=profile.accent, profiles=profiles, paths=paths, http=http)
+                   accent=profile.accent, profiles=profiles, paths=paths, http=http,
+                   private_files=private_files)
 
     @classmethod
     def open_cached(
@@ -238,6 +243,7 @@ class Deck(DeckActions):
             self._providers = connection.providers
             self._engine = connection.engine
             self.http = connection.http
+            self.private_files = connection.private_files
             self.accent = connection.accent or self.accent
             self.gate.read_only = self.gate.read_only or connection.read_only
             self._connector = None
@@ -455,10 +461,12 @@ class Deck(DeckActions):
 class Connection:
     """What `Deck.connect` adds to a cache-only Deck: providers and a sync engine."""
 
-    __slots__ = ("accent", "engine", "http", "providers", "read_only")
+    __slots__ = ("accent", "engine", "http", "private_files", "providers", "read_only")
 
     def __init__(self, providers: ProviderSet, engine: SyncEngine, *,
-                 http: HttpSettings | None, read_only: bool, accent: str | None) -> None:
+                 http: HttpSettings | None, read_only: bool, accent: str | None,
+                 private_files: bool = True) -> None:
+        self.private_files = private_files
         self.providers = providers
         self.engine = engine
         self.http = http
@@ -476,6 +484,7 @@ class Connection:
         http: HttpSettings | None = None,
         demo: bool = False,
         concurrency: int | None = None,
+        private_files: bool = True,
     ) -> Connection:
         """Build a profile's providers and its sync engine over `store`."""
         from tui.core.providers.session import ProviderSet
@@ -485,7 +494,7 @@ class Connection:
         limit = concurrency or (http.max_concurrency if http else 4)
         engine = SyncEngine(store, providers, concurrency=limit)
         return cls(providers, engine, http=http, read_only=profile.read_only,
-                   accent=profile.accent)
+                   accent=profile.accent, private_files=private_files)
 
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)

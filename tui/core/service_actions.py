@@ -43,6 +43,7 @@ class DeckActions:
     profile_name: str
     paths: Paths
     http: HttpSettings | None
+    private_files: bool
     gate: WriteGate
     _downloads: DownloadQueue | None
     _download_client: Any

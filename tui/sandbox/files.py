@@ -20,6 +20,7 @@ CHUNK = 64 * 1024
 MD5_LIMIT = 64 * 1024 * 1024  # larger files get a multipart-style ETag, as S3 gives them
 PART = 8 * 1024 * 1024
 URL_TTL = 900
+LAST_MODIFIED = "Mon, 01 Jan 2024 00:00:00 GMT"
 MAGIC = {
     "mp4": b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41",
     "m4a": b"\x00\x00\x00\x1cftypM4A \x00\x00\x00\x00M4A mp42isom",
@@ -121,13 +122,15 @@ def serve_file(request: Request, spec: FileSpec) -> Response:
     tag = etag(spec)
     headers = {"etag": tag, "accept-ranges": "bytes",
                "content-disposition": f"attachment; filename*=UTF-8''{quote(spec.name)}",
-               "last-modified": "Mon, 01 Jan 2024 00:00:00 GMT"}
+               "last-modified": LAST_MODIFIED}
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers=headers)
     start, end, status = 0, spec.size - 1, 200
     wanted = request.headers.get("range")
     if_range = request.headers.get("if-range")
-    if wanted and (if_range is None or if_range == tag):
+    # If-Range holds the ETag or the Last-Modified date the client got; a stale one
+    # gets the whole file (200), as RFC 9110 says.
+    if wanted and (if_range is None or if_range.strip() in (tag, headers["last-modified"])):
         parsed = parse_range(wanted, spec.size)
         if parsed == "unsatisfiable":
             return Response(status_code=416, headers={**headers,
