@@ -129,7 +129,7 @@ class StartUrlDialog(ModalScreen[None]):
     @on(Button.Pressed, "#show")
     def action_reveal(self) -> None:
         area = self.query_one("#start-link", TextArea)
-        area.load_text(self._url)
+        area.load_text(clean(self._url))
         area.add_class("-shown")
         area.focus()
         area.select_all()
