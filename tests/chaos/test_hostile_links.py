@@ -26,8 +26,8 @@ import pytest
 from tests.chaos.chaosfix import PROFILE, SyncedCache, tally
 from tests.chaos.hostilefix import assert_literal, hostile_deck
 from tests.chaos.uifix import SIZE, key_of, press, show_tab
+from tests.tui.openerfix import FakeOpener, fake_opener
 from tests.tui.screen_text import screen_text
-from tests.tui.test_browser import FakeOpener, fake_opener
 from tui.app import MeetdeckApp, UiOptions, build_app
 from tui.core.models import Provider
 from tui.core.service import Deck
