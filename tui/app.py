@@ -32,6 +32,8 @@ from tui.text import clean, shorten
 from tui.widgets.formatting import Clock, TimeFormat, system_clock
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tui.core.downloads import DownloadProgress
     from tui.core.models import Recording, StartUrl
     from tui.core.service import Deck
@@ -302,6 +304,16 @@ class MeetdeckApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_text(self.screen)))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast (the app's, a screen's, a widget's) passes the one cleaner.
+
+        Toasts carry API text (an error sentence, a name just copied); whatever the
+        caller built, no control character or escape sequence reaches the terminal.
+        """
+        super().notify(clean(message, multiline=True), title=clean(title),
+                       severity=severity, timeout=timeout, markup=markup)
 
     def copy_text(self, text: str, what: str, *, secret: bool = False) -> None:
         """Copy with OSC 52 (tmux-aware), toast it, and show it where copying may fail.

@@ -16,6 +16,7 @@ What :func:`clean` does:
 - invisible characters (zero-width space, word joiner, byte-order mark, soft hyphen,
   direction marks) become U+FFFD, so "ad\u200bmin" cannot pass for "admin" on screen;
   the zero-width joiners that scripts and emoji need (U+200C, U+200D) stay;
+- lone UTF-16 surrogates (which no terminal encoding can write) become U+FFFD;
 - tabs become a space; newlines become `` ⏎ `` on one-line fields and stay in
   multi-line ones; carriage returns are dropped.
 
@@ -31,6 +32,8 @@ REPLACEMENT = "\ufffd"
 NEWLINE_MARK = " \u23ce "
 
 _BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+#: Lone UTF-16 surrogates cannot be encoded for the terminal at all.
+_SURROGATES = range(0xD800, 0xE000)
 _INVISIBLE = (0x00AD, 0x061C, 0x180E, 0x200B, 0x200E, 0x200F, *range(0x2060, 0x2065), 0xFEFF)
 
 
@@ -39,7 +42,7 @@ def _table(multiline: bool) -> dict[int, str | None]:
     table[0x7F] = "\u2421"
     for code in range(0x80, 0xA0):
         table[code] = REPLACEMENT
-    for code in (*_BIDI_CONTROLS, *_INVISIBLE):
+    for code in (*_BIDI_CONTROLS, *_INVISIBLE, *_SURROGATES):
         table[code] = REPLACEMENT
     table[0x09] = " "
     table[0x0D] = None

@@ -17,140 +17,30 @@ that are not UTF-8 at all. Then:
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
-from tests.chaos.chaosfix import HTTP, PROFILE, SyncedCache, fast_profile, paths_in, tally
+from tests.chaos.chaosfix import PROFILE, SyncedCache, tally
+from tests.chaos.hostilefix import CORPUS, PAYLOADS, assert_literal, sync_hostile
 from tests.chaos.uifix import SIZE, TABS, active, key_of, press, settle, show_tab
 from tests.tui.screen_text import screen_text
-from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.app import UiOptions, build_app
 from tui.core.models import Provider
 from tui.core.paths import Paths
 from tui.core.service import Deck, ViewQuery
 
-BAD_UTF8 = "@@BAD-UTF8@@"
-CORPUS: dict[str, str] = {
-    "markup-click": "[@click=app.quit]x",
-    "markup-style": "[bold red]Mallory[/bold red] [/]",
-    "markup-link": "[link=https://evil.example/]click me[/link]",
-    "markup-variable": "$accent $text [$accent]x[/] :skull:",
-    "ansi": "\x1b[2J\x1b[31mRed\x1b[0m\x1b[H",
-    "osc8-link": "\x1b]8;;https://evil.example/\x1b\\here\x1b]8;;\x1b\\",
-    "osc52-clipboard": "\x1b]52;c;ZXZpbA==\x07copied",
-    "csi-8bit": "\x9b31mC1\x9b0m",
-    "long-10k": "Ł" + "o" * 9_998 + "ng",
-    "nul": "nul\x00byte",
-    "controls": "bell\x07back\x08tab\tvt\x0bff\x0cdel\x7fesc\x1b",
-    "newlines": "line1\nline2\r\nline3\u2028line4",
-    "rtl-override": "\u202egpj.exe\u202c",
-    "bidi-isolate": "\u2066\u2067abc\u2069",
-    "zero-width": "ze\u200bro\ufeffwidth",
-    "lone-surrogate": "half an emoji \ud83d here",
-    "invalid-utf8": f"Zo{BAD_UTF8}",
-    "sql": "Robert'); DROP TABLE registrants;--",
-    "format": "%s %d {0} {name} %(x)s",
-}
-#: The text fields of the wire formats that the app shows (from a clean sync's bodies).
-TEXT_KEYS = frozenset({
-    "first_name", "last_name", "display_name", "dept", "topic", "agenda", "org",
-    "job_title", "comments", "city", "title", "value", "firstName", "lastName",
-    "groupName", "subject", "recordingName", "name", "description", "givenName",
-    "surname", "sessionNotes",
-})
-#: Never rewritten: sign-in and identity answers.
-SKIP = ("/oauth/", "/zoom/oauth/", "/admin/")
-#: Sequences that must never reach the terminal from the data.
-PAYLOADS = (b"\x1b]52;c;ZXZpbA", b"\x1b]8;;https://evil", b"\x1b[2J\x1b[31mRed",
-            b"\x9b31m", b"\xc2\x9b31m", b"\x07copied", b"\x1b[0m\x1b[H", b"\xe2\x80\xae")
-#: Characters that must never be in a rendered line.
-FORBIDDEN = ("\x1b", "\x9b", "\x07", "\x00", "\x08", "\x7f", "\u202e", "\u2066", "\u2067")
-
-
-class HostileTransport(httpx.AsyncBaseTransport):
-    """Forwards to the sandbox and rewrites the text fields of JSON answers."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.names = list(CORPUS.values())
-        self.used: Counter[str] = Counter()
-        self._next = 0
-
-    def _rewrite(self, value: Any) -> Any:
-        if isinstance(value, list):
-            return [self._rewrite(item) for item in value]
-        if not isinstance(value, dict):
-            return value
-        out = {}
-        for key, item in value.items():
-            if key in TEXT_KEYS and isinstance(item, str) and item:
-                name = list(CORPUS)[self._next % len(CORPUS)]
-                self._next += 1
-                self.used[name] += 1
-                out[key] = CORPUS[name]
-            else:
-                out[key] = self._rewrite(item)
-        return out
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        body = await response.aread()
-        kind = response.headers.get("content-type", "")
-        if "json" not in kind or request.url.path.startswith(SKIP) or not body:
-            return httpx.Response(response.status_code, headers=response.headers,
-                                  content=body, request=request)
-        data = self._rewrite(json.loads(body))
-        raw = json.dumps(data, ensure_ascii=True).encode("ascii")
-        raw = raw.replace(BAD_UTF8.encode(), b"\xff\xfe\xe9(")
-        headers = [(k, v) for k, v in response.headers.items()
-                   if k.lower() not in ("content-length", "content-encoding")]
-        return httpx.Response(response.status_code, headers=headers, content=raw,
-                              request=request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-def hostile_deck(paths: Paths, base_url: str, transport: httpx.AsyncBaseTransport) -> Deck:
-    from tui.core.providers.session import ProviderSet
-    from tui.core.store import Store
-    from tui.core.sync import SyncEngine
-
-    store = Store.open(paths.cache_db(PROFILE, demo=True), PROFILE)
-    providers = ProviderSet.for_profile(PROFILE, fast_profile(base_url), paths, HTTP,
-                                        demo=True, transport=transport)
-    return Deck(store, profile_name=PROFILE, engine=SyncEngine(store, providers),
-                providers=providers, paths=paths, profiles=(PROFILE,))
-
 
 @pytest.fixture(scope="module")
 def hostile_cache(synced_shared: SyncedCache, tmp_path_factory: pytest.TempPathFactory
-                  ) -> Iterator[tuple[Paths, Counter[str]]]:
+                  ) -> tuple[Paths, Counter[str]]:
     """A cache synced through the hostile transport (and how often each string landed)."""
-    paths = paths_in(tmp_path_factory.mktemp("hostile"))
-    transport = HostileTransport()
-
-    async def sync() -> None:
-        deck = hostile_deck(paths, synced_shared.base_url, transport)
-        try:
-            await deck.demo_sign_in()
-            report = await deck.sync_all()
-            assert report.ok, [(f.scope.label, f.error) for f in report.failed]
-        finally:
-            await deck.aclose()
-
-    asyncio.run(sync())
-    yield paths, transport.used
+    return sync_hostile(synced_shared.base_url, tmp_path_factory.mktemp("hostile"))
 
 
 def test_every_hostile_string_is_stored_as_data(hostile_cache: tuple[Paths, Counter[str]],
@@ -174,31 +64,6 @@ def test_every_hostile_string_is_stored_as_data(hostile_cache: tuple[Paths, Coun
     finally:
         store.close()
     tally(request, "hostile", len(CORPUS))
-
-
-def bad_styles(app: MeetdeckApp) -> list[str]:
-    """Links and click actions in the rendered screen that came from the data."""
-    found = []
-    for strip in app.screen._compositor.render_strips():
-        for segment in strip:
-            style = segment.style
-            if style is None:
-                continue
-            if style.link:
-                found.append(f"link {style.link}")
-            click = (style.meta or {}).get("@click")
-            if click and "quit" in str(click):
-                found.append(f"@click {click}")
-    return found
-
-
-def assert_literal(app: MeetdeckApp, where: str) -> None:
-    text = screen_text(app)
-    for char in FORBIDDEN:
-        assert char not in text, f"{where}: {char!r} reached the screen"
-    assert not any("\ud800" <= ch <= "\udfff" for ch in text), where
-    assert not bad_styles(app), (where, bad_styles(app))
-    assert app.is_running and app.return_code is None, where
 
 
 async def test_the_app_shows_hostile_data_literally(

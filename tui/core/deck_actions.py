@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tui.core.actions import Confirmation
 from tui.core.audit import AuditTarget
 from tui.core.errors import MeetdeckError, NotFound, NotSupported
+from tui.core.links import link_policy, vetted
 from tui.core.models import (
     ActionOutcome,
     ActionResult,
@@ -204,7 +205,15 @@ async def manage_url(deck: Deck, event_key: str) -> StartUrl:
     """See `Deck.manage_url`."""
     api = _need(deck, Provider.GOTO_TRAINING)
     url: StartUrl = await api.manage_url(event_key)
-    return url
+    return _vet(deck, Provider.GOTO_TRAINING, url)
+
+
+def _vet(deck: Deck, provider: Provider, start: StartUrl) -> StartUrl:
+    """`start` judged by the link policy of `provider` in this profile."""
+    providers = deck.providers
+    if providers is None:
+        return start  # nothing to judge it by: it stays unvetted, never opened
+    return vetted(start, link_policy(provider, providers.profile, demo=providers.demo))
 
 
 def _meeting_provider(deck: Deck, key: str, provider: Provider | None) -> Provider:
@@ -221,24 +230,27 @@ def _meeting_provider(deck: Deck, key: str, provider: Provider | None) -> Provid
 
 
 async def start_url(deck: Deck, kind: str, key: str, provider: Provider | None) -> StartUrl:
-    """See `Deck.start_url`."""
+    """See `Deck.start_url`. The link comes back vetted (`StartUrl.refusal`)."""
     if kind == "meeting":
         which = _meeting_provider(deck, key, provider)
         if which is Provider.ZOOM:
-            return _zoom_lifetime(await _need(deck, Provider.ZOOM).start_url(key))
-        if which is not Provider.GOTO_MEETING:
+            url = _zoom_lifetime(await _need(deck, Provider.ZOOM).start_url(key))
+        elif which is Provider.GOTO_MEETING:
+            url = await _need(deck, Provider.GOTO_MEETING).start_url(key)
+        else:
             raise NotSupported(f"{which.label} has no meetings to start.")
-        url: StartUrl = await _need(deck, Provider.GOTO_MEETING).start_url(key)
-        return url
-    if kind == "webinar":
-        return _zoom_lifetime(await _need(deck, Provider.ZOOM).start_url(key, webinar=True))
-    if kind == "training":
-        url = await _need(deck, Provider.GOTO_TRAINING).start_url(key)
-        return url
-    if kind == "support_session":
-        url = await _need(deck, Provider.GOTO_ASSIST).start_url(key)
-        return url
-    raise ValueError(f"unknown start URL kind {kind!r}")
+    elif kind == "webinar":
+        which = Provider.ZOOM
+        url = _zoom_lifetime(await _need(deck, which).start_url(key, webinar=True))
+    elif kind == "training":
+        which = Provider.GOTO_TRAINING
+        url = await _need(deck, which).start_url(key)
+    elif kind == "support_session":
+        which = Provider.GOTO_ASSIST
+        url = await _need(deck, which).start_url(key)
+    else:
+        raise ValueError(f"unknown start URL kind {kind!r}")
+    return _vet(deck, which, url)
 
 
 def _zoom_lifetime(url: StartUrl) -> StartUrl:
@@ -261,7 +273,8 @@ async def create_support_session(deck: Deck) -> CreatedSession:
         except MeetdeckError as exc:
             failure.append(exc)
             raise
-        created.append(CreatedSession(session, url))
+        start = _vet(deck, Provider.GOTO_ASSIST, url) if url is not None else None
+        created.append(CreatedSession(session, start))
         # The uuid and support key are no secret; the start URL never goes in here.
         return ActionResult(CREATE_SESSION, (ActionOutcome(
             _NEW, True, f"created session {session.key} (support key {session.support_key})"),))

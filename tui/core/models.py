@@ -261,6 +261,10 @@ class SupportSession:
     data_status: str | None = None
 
 
+#: A start link nobody checked is not opened in a browser.
+NOT_VETTED = "meetdeck did not check where this link leads, so it does not open it."
+
+
 @dataclass(frozen=True, slots=True)
 class StartUrl:
     """A host start URL, fetched on demand. Never cached, never logged."""
@@ -268,6 +272,8 @@ class StartUrl:
     url: str = field(repr=False)
     expires_at: datetime | None = None
     note: str | None = None
+    refusal: str | None = NOT_VETTED
+    """Why a browser must not be sent to `url` (None: it may); see `tui.core.links`."""
 
     def __str__(self) -> str:  # keep the secret out of accidental f-strings
         return "StartUrl(<hidden>)"

@@ -140,9 +140,11 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="dialog--title", markup=False)
+            yield Label(literal(self.title_text), classes="dialog--title")
             for line in self.lines:
-                yield Static(line, markup=False) if isinstance(line, str) else Static(line)
+                # A plain string may hold API text: it goes through the cleaner; a
+                # Content was built from cleaned parts (`tui.text.labelled`, `literal`).
+                yield Static(literal(line, multiline=True) if isinstance(line, str) else line)
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(self.confirm_label, variant="warning", id="confirm")

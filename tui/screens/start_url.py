@@ -5,6 +5,11 @@ demand, held only by this dialog while it is open, and never put in a toast, a l
 the screen until the person asks to see it. The dialog offers to copy it (OSC 52,
 tmux-aware, through the app's one copy helper), to open it in a local browser when
 one is plausible, or to show it for copying by hand.
+
+The link is API text: it is shown through the one cleaner like any name, and a browser
+is started only on a link the Deck vetted (`StartUrl.refusal`, see `tui.core.links`),
+through `tui.browser`, which keeps meetdeck's secrets out of the browser's environment.
+Any other link is shown, with the reason it was not opened.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
+from tui.browser import BrowserRefused, open_start_link
 from tui.screens.dialogs import DIALOG_CSS
 from tui.text import clean, literal
 
@@ -68,9 +75,18 @@ class StartUrlDialog(ModalScreen[None]):
     StartUrlDialog .start--warning { color: $text-warning; margin-bottom: 1; }
     StartUrlDialog TextArea { height: 4; display: none; margin-top: 1; }
     StartUrlDialog TextArea.-shown { display: block; }
+    StartUrlDialog #start-refusal { color: $text-error; margin-top: 1; display: none; }
+    StartUrlDialog #start-refusal.-shown { display: block; }
     StartUrlDialog .dialog--buttons { height: auto; margin-top: 1; }
     StartUrlDialog .dialog--buttons Button { margin: 0 2 0 0; }
     """
+
+    class BrowserDone(Message):
+        """The browser was started on the link, or was not (and why)."""
+
+        def __init__(self, refusal: str | None) -> None:
+            super().__init__()
+            self.refusal = refusal
 
     def __init__(self, start: StartUrl, what: str, *, now: datetime, zone: Any = None,
                  env: Mapping[str, str] | None = None) -> None:
@@ -88,6 +104,7 @@ class StartUrlDialog(ModalScreen[None]):
             if self.expiry:
                 yield Static(literal(self.expiry, multiline=True))
             yield TextArea("", read_only=True, soft_wrap=True, id="start-link")
+            yield Static("", id="start-refusal")
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Copy (c)", variant="primary", id="copy")
                 if self.can_open:
@@ -118,18 +135,41 @@ class StartUrlDialog(ModalScreen[None]):
 
     @on(Button.Pressed, "#open")
     def action_open_browser(self) -> None:
-        if not self.can_open:
+        if not self.can_open or self._start is None:
             return
-        url = self._url
-        self.run_worker(lambda: _open(url), thread=True, group="browser",
-                        exit_on_error=False)
+        start = self._start
+        if start.refusal is not None:
+            self._not_opened(start.refusal)
+            return
+
+        def launch() -> None:
+            try:
+                open_start_link(start)
+            except BrowserRefused as refused:
+                self.post_message(self.BrowserDone(str(refused)))
+            else:
+                self.post_message(self.BrowserDone(None))
+
+        self.run_worker(launch, thread=True, group="browser", exit_on_error=False)
+
+    def on_start_url_dialog_browser_done(self, event: BrowserDone) -> None:
+        if event.refusal is not None:
+            self._not_opened(event.refusal)
+            return
         self.app.notify("Opening the host start link in your browser.", markup=False,
                         timeout=4)
+
+    def _not_opened(self, reason: str) -> None:
+        """Show the link and why it was not opened in a browser."""
+        refusal = self.query_one("#start-refusal", Static)
+        refusal.update(literal(f"Not opened in a browser: {reason}", multiline=True))
+        refusal.add_class("-shown")
+        self.action_reveal()
 
     @on(Button.Pressed, "#show")
     def action_reveal(self) -> None:
         area = self.query_one("#start-link", TextArea)
-        area.load_text(self._url)
+        area.load_text(clean(self._url))
         area.add_class("-shown")
         area.focus()
         area.select_all()
@@ -138,8 +178,3 @@ class StartUrlDialog(ModalScreen[None]):
     def _close(self) -> None:
         self.dismiss(None)
 
-
-def _open(url: str) -> None:
-    import webbrowser
-
-    webbrowser.open(url, new=2)
