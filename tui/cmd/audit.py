@@ -20,8 +20,16 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
     """An ISO date/time (naive means UTC) or an age such as 30m, 2h, 3d, 1w."""
     match = _AGE.match(text.strip().lower())
     if match:
-        amount, unit = int(match.group(1)), _UNITS[match.group(2)]
-        return (now or datetime.now(UTC)) - timedelta(**{unit: amount})
+        try:
+            amount, unit = int(match.group(1)), _UNITS[match.group(2)]
+            return (now or datetime.now(UTC)) - timedelta(**{unit: amount})
+        except (OverflowError, ValueError):
+            # Before the year 1, or more digits than an int takes.
+            shown = repr(text) if len(text) <= 40 else (
+                f"{text[:20]!r}... ({len(text)} characters, too long)")
+            raise ConfigError(
+                f"--since {shown} reaches back further than dates go (the year 1); give an "
+                "age such as 30m, 2h, 3d, 1w, or an ISO date such as 2026-11-21.") from None
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
