@@ -142,11 +142,16 @@ async def test_approval_batch_with_failing_chunks(
     got = [outcome_class(outcomes[p.key].ok, outcomes[p.key].message) for p in people]
     assert got == expected, Counter(zip(expected, got, strict=True))
 
-    # The audit log: an intent for all 75, then one result line that matches.
+    # The audit log: an intent for all 75, a progress line per chunk sent as it returned
+    # (they say what the result says), then one result line that matches.
     entries = [e for e in AuditLog(paths.audit_log).entries() if e.action == "approve"]
-    assert [e.phase for e in entries] == ["intent", "result"]
+    sent = sum(
+        1 for _, fate in PATTERNS[pattern] if fate != "not attempted")
+    assert [e.phase for e in entries] == ["intent", *["progress"] * sent, "result"]
     assert {t["key"] for t in entries[0].targets} == {p.key for p in people}
-    audited = {o["target"]: o for o in entries[1].outcomes}
+    audited = {o["target"]: o for o in entries[-1].outcomes}
+    progressed = {o["target"]: o for e in entries[1:-1] for o in e.outcomes}
+    assert progressed == audited
     for person in people:
         now = after[person.key]
         done = outcomes[person.key].ok

@@ -8,7 +8,7 @@ import json
 from tests.cli.clifix import run_cli
 from tui.core.actions import Confirmation, WriteGate
 from tui.core.audit import AuditLog, AuditTarget
-from tui.core.models import ActionOutcome, ActionResult
+from tui.core.models import ActionOutcome, ActionResult, Progress
 from tui.core.paths import resolve_paths
 
 
@@ -18,7 +18,7 @@ def record_an_action() -> None:
     targets = [AuditTarget("r1", "Ann Lee <ann@example.com>"),
                AuditTarget("r2", "\x1b[2JEve <eve@example.com>")]
 
-    async def call() -> ActionResult:
+    async def call(progress: Progress) -> ActionResult:
         return ActionResult("approve", (ActionOutcome("r1", True),
                                         ActionOutcome("r2", False, "Registrant not found.")))
 
@@ -61,3 +61,14 @@ def test_audit_with_a_bad_since_says_what_it_accepts() -> None:
 def test_audit_with_no_log_yet() -> None:
     done = run_cli("audit")
     assert done.returncode == 0 and "No audit entries." in done.stderr
+
+
+def test_audit_with_a_since_too_far_back_names_the_value() -> None:
+    """An age that reaches before year 1 (or has more digits than Python's int takes)
+    is a clear error naming the value and the accepted form, not an OverflowError."""
+    for value in ("99999999d", "999999999999w", "1" * 5000 + "s"):
+        done = run_cli("audit", "--since", value)
+        assert done.returncode == 2, (value[:20], done.stderr)
+        assert "Traceback" not in done.stderr and "OverflowError" not in done.stderr
+        assert (value if len(value) < 30 else "too long") in done.stderr
+        assert "30m, 2h, 3d, 1w" in done.stderr

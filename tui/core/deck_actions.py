@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tui.core.actions import Confirmation
+from tui.core.actions import Confirmation, join_notes
 from tui.core.audit import AuditTarget
 from tui.core.errors import MeetdeckError, NotFound, NotSupported
 from tui.core.models import (
     ActionOutcome,
     ActionResult,
     EventKind,
+    Progress,
     Provider,
     Registrant,
     RegistrantStatus,
@@ -138,16 +139,16 @@ async def run(deck: Deck, plan: ActionPlan, confirmation: Confirmation) -> Actio
     people = list(plan.registrants)
     action = plan.action
 
-    async def call() -> ActionResult:
+    async def call(progress: Progress) -> ActionResult:
         if plan.provider is Provider.ZOOM:
             if plan.event_kind is EventKind.MEETING:
                 return await api.set_meeting_registrant_status(  # type: ignore[no-any-return]
-                    plan.event_key, action, people)
+                    plan.event_key, action, people, progress)
             return await api.set_webinar_registrant_status(  # type: ignore[no-any-return]
-                plan.event_key, action, people)
+                plan.event_key, action, people, progress)
         if plan.provider is Provider.GOTO_TRAINING and action is RegistrantAction.CANCEL:
             return await api.cancel_registrants(  # type: ignore[no-any-return]
-                plan.event_key, [r.key for r in people])
+                plan.event_key, [r.key for r in people], progress=progress)
         raise NotSupported(f"{plan.provider.label} cannot {action.value} registrants.",
                            provider=plan.provider.value)
 
@@ -164,7 +165,7 @@ async def run(deck: Deck, plan: ActionPlan, confirmation: Confirmation) -> Actio
     if result.succeeded:
         note = await _update_cache(deck, plan, result.succeeded)
         if note:
-            result = ActionResult(result.action, result.outcomes, note)
+            result = ActionResult(result.action, result.outcomes, join_notes(result.note, note))
     return result
 
 
@@ -255,7 +256,7 @@ async def create_support_session(deck: Deck) -> CreatedSession:
     created: list[CreatedSession] = []
     failure: list[MeetdeckError] = []
 
-    async def call() -> ActionResult:
+    async def call(progress: Progress) -> ActionResult:
         try:
             session, url = await api.create_session()
         except MeetdeckError as exc:
