@@ -72,3 +72,29 @@ def test_audit_with_a_since_too_far_back_names_the_value() -> None:
         assert "Traceback" not in done.stderr and "OverflowError" not in done.stderr
         assert (value if len(value) < 30 else "too long") in done.stderr
         assert "30m, 2h, 3d, 1w" in done.stderr
+
+
+def test_a_write_without_a_result_shows_as_outcome_unknown() -> None:
+    """A process killed mid-batch: the intent, the chunks that returned, and a line that
+    says the outcome is unknown with the people per state."""
+    log = AuditLog(resolve_paths().audit_log)
+    people = [AuditTarget(f"r{i}", f"p{i}@example.com") for i in range(147)]
+    entry = log.intent(profile="work", provider="zoom", action="approve", event="w1",
+                       targets=people)
+    for start in (0, 30):
+        log.progress(entry, profile="work", provider="zoom", action="approve", event="w1",
+                     outcomes=[ActionOutcome(p.key, True) for p in people[start:start + 30]])
+    record_an_action()  # a finished one after it
+    done = run_cli("audit")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "intent" in lines[0] and "147 target(s)" in lines[0]
+    assert "progress" in lines[1] and "30 ok, 0 failed" in lines[1]
+    assert "progress" in lines[2]
+    assert lines[3].strip() == ("outcome unknown: no result was recorded; 60 done, 0 failed, "
+                                "87 unknown of 147 (refresh the event to see where things "
+                                "stand)")
+    assert done.stdout.count("outcome unknown") == 1  # the finished one is not
+    raw = run_cli("audit", "--json")
+    first = json.loads(raw.stdout.splitlines()[0])
+    assert first["outcome_unknown"] == {"done": 60, "failed": 0, "unknown": 87}
