@@ -17,10 +17,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from tests.chaos.chaosfix import PROFILE, SyncedCache, sandbox_config, sync_template, tally
 from tests.chaos.procfix import REPO, run_cli
+from tests.chaos.uifix import SIZE, build
 from tui.core.audit import AuditLog
+from tui.core.models import RegistrantStatus
+from tui.core.paths import Paths
+from tui.core.service import Deck, ViewQuery
+from tui.screens.unfinished import UnfinishedWritesDialog
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 
@@ -47,7 +53,7 @@ def kill_mid_batch(synced: SyncedCache, folder: Path, event_key: str) -> None:
     assert child.returncode == -signal.SIGKILL
 
 
-def test_sigkill_mid_batch_leaves_a_trace(
+async def test_sigkill_mid_batch_leaves_a_trace(
         kill_synced: SyncedCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         request: pytest.FixtureRequest) -> None:
     event_key = str(kill_synced.state["zoom"]["big_webinar_id"])
@@ -73,4 +79,40 @@ def test_sigkill_mid_batch_leaves_a_trace(
     assert done.returncode == 0, done.stderr
     assert "outcome unknown: no result was recorded; 60 done, 0 failed, 87 unknown of 147" \
         in done.stdout
-    tally(request, "kill")
+
+    # The next start of the app says so and offers to refresh the event.
+    await tell_and_refresh(kill_synced, paths, event_key, approved)
+    assert [u.reviewed for u in log.unfinished(profile=PROFILE)] == [True]
+    again = run_cli("audit")
+    assert "60 done, 0 failed, 87 unknown of 147" in again.stdout  # still unknown there
+    assert "reviewed" in again.stdout
+    tally(request, "sigkill-approve")
+
+
+def dialog_text(dialog: UnfinishedWritesDialog) -> str:
+    """The dialog's text as one line (a long event title wraps on screen)."""
+    return " ".join(str(static.render()) for static in dialog.query(Static))
+
+
+async def tell_and_refresh(synced: SyncedCache, paths: Paths, event_key: str,
+                           approved: set[str]) -> None:
+    app = build(paths, synced.base_url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, UnfinishedWritesDialog)
+        text = dialog_text(app.screen)
+        assert "approve of 147 people on Zoom" in text
+        assert "60 done, 0 failed, 87 unknown" in text
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, UnfinishedWritesDialog)
+        deck: Deck = app.deck
+        cached = {r.key: r.status for r in
+                  deck.registrants(ViewQuery(event_key=event_key)).rows(0, 10_000)}
+        assert {cached[k] for k in approved} == {RegistrantStatus.APPROVED}
+    # The next start does not ask again.
+    app = build(paths, synced.base_url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert not isinstance(app.screen, UnfinishedWritesDialog)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tui.core.actions import Confirmation, join_notes
-from tui.core.audit import AuditTarget
+from tui.core.audit import AuditTarget, UnfinishedWrite
 from tui.core.errors import MeetdeckError, NotFound, NotSupported
 from tui.core.models import (
     ActionOutcome,
@@ -31,7 +31,7 @@ from tui.core.models import (
     StartUrl,
 )
 from tui.core.providers.base import Capability, RegistrantAction
-from tui.core.service_types import ActionPlan, CreatedSession
+from tui.core.service_types import ActionPlan, CreatedSession, UnfinishedNotice
 from tui.core.sync_types import Scope, ScopeKind
 
 if TYPE_CHECKING:
@@ -199,6 +199,38 @@ async def _update_cache(deck: Deck, plan: ActionPlan, keys: Sequence[str]) -> st
 
         deck.keep(asyncio.ensure_future(again()))
     return ""
+
+
+def unfinished_writes(deck: Deck) -> list[UnfinishedNotice]:
+    """See `Deck.unfinished_writes`."""
+    return [_notice(deck, write)
+            for write in deck.gate.audit.unfinished(profile=deck.profile_name)
+            if not write.reviewed]
+
+
+def _notice(deck: Deck, write: UnfinishedWrite) -> UnfinishedNotice:
+    try:
+        provider = Provider(write.provider)
+    except ValueError:
+        return UnfinishedNotice(write, "", None)
+    if not write.event:
+        return UnfinishedNotice(write, "", None)
+    event = deck.store.event(write.event, provider)
+    if event is not None:
+        return UnfinishedNotice(write, event.title, Scope.registrants(
+            provider, event.kind, write.event))
+    meeting = deck.store.meeting(write.event, provider)
+    if meeting is not None:
+        return UnfinishedNotice(write, meeting.subject, Scope.registrants(
+            provider, EventKind.MEETING, write.event))
+    return UnfinishedNotice(write, "", None)
+
+
+def settle_unfinished(deck: Deck, notice: UnfinishedNotice) -> None:
+    """See `Deck.settle_unfinished`."""
+    deck.gate.audit.reviewed(notice.write, note=(
+        "outcome unknown; the person was told at start-up"
+        + (" and the event was refreshed" if notice.scope is not None else "")))
 
 
 async def manage_url(deck: Deck, event_key: str) -> StartUrl:
