@@ -68,3 +68,18 @@ async def test_a_failed_refresh_keeps_the_notice(make_app: MakeApp, deck: FakeDe
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert deck.refreshed == [SCOPE] and deck.settled == []
+
+
+async def test_a_write_whose_event_is_not_cached_is_settled_without_a_refresh(
+        make_app: MakeApp, deck: FakeDeck) -> None:
+    """Nothing to refresh: the notice is recorded as told, and nothing stays 'syncing'."""
+    deck.unfinished = [UnfinishedNotice(notice().write, "", None)]
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        assert "event w1" in screen_text(app)
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert deck.refreshed == [] and deck.settled == deck.unfinished
+        assert "syncing" not in screen_text(app)

@@ -314,7 +314,8 @@ class MainScreen(Screen[None]):
 
         def answered(refresh: bool | None) -> None:
             if refresh:
-                self._set_syncing(None, True)
+                if any(n.scope is not None for n in notices):
+                    self._set_syncing(None, True)  # each refresh's Refreshed ends it
                 self._settle_unfinished(notices)
 
         self.app.push_screen(UnfinishedWritesDialog(notices), answered)
