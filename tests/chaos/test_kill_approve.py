@@ -77,7 +77,7 @@ async def test_sigkill_mid_batch_leaves_a_trace(
     monkeypatch.setenv("MEETDECK_DATA_DIR", str(paths.data_dir))
     done = run_cli("audit")
     assert done.returncode == 0, done.stderr
-    assert "outcome unknown: no result was recorded; 60 done, 0 failed, 87 unknown of 147" \
+    assert "outcome unknown: the write did not finish; 60 done, 0 failed, 87 unknown of 147" \
         in done.stdout
 
     # The next start of the app says so and offers to refresh the event.

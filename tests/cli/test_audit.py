@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 from tests.cli.clifix import run_cli
@@ -91,10 +92,31 @@ def test_a_write_without_a_result_shows_as_outcome_unknown() -> None:
     assert "intent" in lines[0] and "147 target(s)" in lines[0]
     assert "progress" in lines[1] and "30 ok, 0 failed" in lines[1]
     assert "progress" in lines[2]
-    assert lines[3].strip() == ("outcome unknown: no result was recorded; 60 done, 0 failed, "
+    assert lines[3].strip() == ("outcome unknown: the write did not finish; 60 done, 0 failed, "
                                 "87 unknown of 147 (refresh the event to see where things "
                                 "stand)")
     assert done.stdout.count("outcome unknown") == 1  # the finished one is not
     raw = run_cli("audit", "--json")
     first = json.loads(raw.stdout.splitlines()[0])
     assert first["outcome_unknown"] == {"done": 60, "failed": 0, "unknown": 87}
+
+
+def test_an_interrupted_write_counts_unknown_apart_from_failed() -> None:
+    gate = WriteGate(profile="work", read_only=False, audit=AuditLog(resolve_paths().audit_log))
+
+    async def call(progress: Progress) -> ActionResult:
+        progress([ActionOutcome("r1", True)])
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(gate.run(provider="zoom", action="approve", event_key="w1",
+                             targets=[AuditTarget("r1"), AuditTarget("r2")], call=call,
+                             confirmation=Confirmation.of("work", "approve", ["r1", "r2"],
+                                                          event_key="w1")))
+    done = run_cli("audit")
+    lines = done.stdout.splitlines()
+    assert "progress" in lines[1] and "1 ok, 0 failed" in lines[1]
+    assert "interrupted" in lines[2] and "1 ok, 0 failed, 1 unknown" in lines[2]
+    assert "r2: Unknown: interrupted" in lines[3]
+    assert "outcome unknown: the write did not finish; 1 done, 0 failed, 1 unknown of 2" \
+        in lines[4]

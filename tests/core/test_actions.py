@@ -175,3 +175,25 @@ async def test_an_interrupted_call_on_a_full_disk_still_unwinds(tmp_path: Path) 
 
 def full_disk(fd: int, data: memoryview) -> int:
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+async def test_an_interrupted_batch_keeps_what_returned_and_stays_unfinished(
+        tmp_path: Path) -> None:
+    """Cancelled after the first part returned: that part stays done in the audit log,
+    the rest is unknown (not "failed"), and the write is listed as unfinished."""
+    write_gate = gate(tmp_path)
+
+    async def call(progress: Progress) -> ActionResult:
+        progress([ActionOutcome("r1", True)])
+        raise asyncio.CancelledError
+
+    with pytest.raises(asyncio.CancelledError):
+        await write_gate.run(provider="zoom", action="approve", targets=TARGETS, call=call,
+                             confirmation=Confirmation.of("work", "approve", ["r1", "r2"]))
+    last = phases(tmp_path)[-1]
+    assert last["phase"] == "interrupted"
+    assert last["outcomes"] == [{"target": "r1", "ok": True, "message": ""},
+                                {"target": "r2", "ok": False,
+                                 "message": "Unknown: interrupted"}]
+    [open_end] = write_gate.audit.unfinished()
+    assert open_end.states() == "1 done, 0 failed, 1 unknown"

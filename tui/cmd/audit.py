@@ -8,7 +8,7 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 
-from tui.core.audit import AuditEntry, AuditLog, UnfinishedWrite, unfinished
+from tui.core.audit import AuditEntry, AuditLog, UnfinishedWrite, outcome_state, unfinished
 from tui.core.errors import ConfigError
 from tui.core.paths import resolve_paths
 
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
 def format_unfinished(write: UnfinishedWrite) -> str:
     """The line under a write whose result was never recorded (the process stopped)."""
-    return (f"    outcome unknown: no result was recorded; {write.states()} of {write.targets} "
+    return (f"    outcome unknown: the write did not finish; {write.states()} of {write.targets} "
             "(refresh the event to see where things stand)")
 
 
@@ -82,9 +82,11 @@ def format_entry(entry: AuditEntry) -> str:
         labels = [_clean(t.get("label") or t.get("key", "")) for t in entry.targets]
         return f"{head} {len(labels)} target(s): {', '.join(labels[:5])}" + (
             " ..." if len(labels) > 5 else "")
-    ok = sum(1 for o in entry.outcomes if o.get("ok"))
+    states = [outcome_state(o) for o in entry.outcomes]
     failed = [o for o in entry.outcomes if not o.get("ok")]
-    text = f"{head} {ok} ok, {len(failed)} failed"
+    text = f"{head} {states.count('done')} ok, {states.count('failed')} failed"
+    if "unknown" in states:
+        text += f", {states.count('unknown')} unknown"
     for outcome in failed[:10]:
         text += f"\n    {_clean(str(outcome.get('target')))}: {_clean(str(outcome.get('message')))}"
     return text

@@ -98,8 +98,10 @@ class WriteGate:
         entry = self.audit.intent(profile=self.profile, provider=provider, action=action,
                                   targets=targets, event=event_key)
         lost: list[StorageError] = []
+        confirmed: dict[str, ActionOutcome] = {}
 
         def progress(outcomes: Sequence[ActionOutcome]) -> None:
+            confirmed.update((o.target_key, o) for o in outcomes)
             if lost or not outcomes:
                 return  # the log already failed once: the note says so
             try:
@@ -116,14 +118,16 @@ class WriteGate:
             result = ActionResult(action, tuple(
                 ActionOutcome(t.key, False, exc.sentence) for t in targets))
         except BaseException:
-            # Cancelled or crashed mid-call: record that the outcome is unknown, then go on
-            # unwinding (a full disk must not hide why). Nothing is reported as done.
+            # Cancelled or crashed mid-call: record what the parts that returned confirmed
+            # and that the rest is unknown, then go on unwinding (a full disk must not
+            # hide why).
             with contextlib.suppress(StorageError):
                 self.audit.result(entry, profile=self.profile, provider=provider,
-                                  action=action, event=event_key,
+                                  action=action, event=event_key, interrupted=True,
                                   note="interrupted; outcome unknown",
-                                  outcomes=[ActionOutcome(t.key, False, "interrupted")
-                                            for t in targets])
+                                  outcomes=[confirmed.get(t.key) or ActionOutcome(
+                                      t.key, False, "Unknown: interrupted")
+                                      for t in targets])
             raise
         try:
             self.audit.result(entry, profile=self.profile, provider=provider, action=action,

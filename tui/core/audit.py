@@ -3,8 +3,9 @@
 One line per event in `Paths.audit_log`. An action writes an `intent` line before its
 first request, a `progress` line for each part of a batch as it returns (a Zoom chunk of
 30 people), and a `result` line with the outcome per target after, all with the same
-`id`. A process killed mid-batch leaves an intent without a result: `unfinished` reads
-those back with what the progress lines confirmed. Entries never contain tokens, client
+`id`. A process killed mid-batch leaves an intent without a result, and a cancelled one
+an `interrupted` line instead of a result: `unfinished` reads those back with what the
+progress lines confirmed. Entries never contain tokens, client
 secrets or start URLs: only keys, names and emails of targets.
 
 A line is on disk whole (short writes are continued, the file is fsynced) before the
@@ -154,12 +155,18 @@ class AuditLog:
         outcomes: Sequence[ActionOutcome],
         event: str | None = None,
         note: str = "",
+        interrupted: bool = False,
     ) -> None:
-        """Record what happened to each target of the action `entry_id`."""
+        """Record what happened to each target of the action `entry_id`.
+
+        `interrupted`: the action was cancelled or crashed mid-call, so its outcome is
+        partly unknown; the line's phase is then "interrupted", and `unfinished` still
+        lists the action (with what the outcomes confirm).
+        """
         self._append({
             "id": entry_id,
             "time": _now(),
-            "phase": "result",
+            "phase": "interrupted" if interrupted else "result",
             "profile": profile,
             "provider": provider,
             "action": action,
@@ -252,7 +259,7 @@ def unfinished(entries: Iterable[AuditEntry], *,
         if entry.phase == "intent":
             intents[entry.id] = entry
             states[entry.id] = {}
-        elif entry.phase == "progress" and entry.id in states:
+        elif entry.phase in ("progress", "interrupted") and entry.id in states:
             states[entry.id].update(
                 (str(o.get("target")), outcome_state(o)) for o in entry.outcomes)
         elif entry.phase == "result":
