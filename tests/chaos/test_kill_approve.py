@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from tests.chaos.chaosfix import PROFILE, SyncedCache, sandbox_config, sync_template, tally
 from tests.chaos.procfix import REPO, run_cli
-from tests.chaos.uifix import SIZE, build
+from tests.chaos.uifix import SIZE, build, settle
 from tui.core.audit import AuditLog
 from tui.core.models import RegistrantStatus
 from tui.core.paths import Paths
@@ -98,7 +98,7 @@ async def tell_and_refresh(synced: SyncedCache, paths: Paths, event_key: str,
                            approved: set[str]) -> None:
     app = build(paths, synced.base_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, UnfinishedWritesDialog)
         text = dialog_text(app.screen)
         assert "approve of 147 people on Zoom" in text
@@ -114,5 +114,5 @@ async def tell_and_refresh(synced: SyncedCache, paths: Paths, event_key: str,
     # The next start does not ask again.
     app = build(paths, synced.base_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         assert not isinstance(app.screen, UnfinishedWritesDialog)

@@ -279,7 +279,7 @@ class FakeDeck:
 
     # -- unfinished writes -----------------------------------------------------
 
-    def unfinished_writes(self) -> list[UnfinishedNotice]:
+    async def unfinished_writes(self) -> list[UnfinishedNotice]:
         return [n for n in self.unfinished if n not in self.settled]
 
     def settle_unfinished(self, notice: UnfinishedNotice) -> None:

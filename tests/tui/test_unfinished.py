@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from tests.chaos.uifix import settle
 from tests.tui.fakedeck import FakeDeck
 from tests.tui.screen_text import screen_text
 from tui.app import MeetdeckApp
@@ -30,7 +31,7 @@ async def test_unfinished_write_is_told_and_refresh_settles_it(
     deck.unfinished = [notice("[@click=app.quit]Q\x1b[2J4")]
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, UnfinishedWritesDialog)
         text = screen_text(app)
         assert "1 write may not have finished" in text
@@ -47,7 +48,7 @@ async def test_later_leaves_it_for_the_next_start(make_app: MakeApp, deck: FakeD
     deck.unfinished = [notice()]
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, UnfinishedWritesDialog)
         await pilot.press("escape")
         await app.workers.wait_for_complete()
@@ -63,7 +64,7 @@ async def test_a_failed_refresh_keeps_the_notice(make_app: MakeApp, deck: FakeDe
     deck.fail_refresh = NetworkUnreachable("The network is down.")
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("r")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -76,7 +77,7 @@ async def test_a_write_whose_event_is_not_cached_is_settled_without_a_refresh(
     deck.unfinished = [UnfinishedNotice(notice().write, "", None)]
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         assert "event w1" in screen_text(app)
         await pilot.press("r")
         await app.workers.wait_for_complete()

@@ -201,11 +201,15 @@ async def _update_cache(deck: Deck, plan: ActionPlan, keys: Sequence[str]) -> st
     return ""
 
 
-def unfinished_writes(deck: Deck) -> list[UnfinishedNotice]:
+async def unfinished_writes(deck: Deck) -> list[UnfinishedNotice]:
     """See `Deck.unfinished_writes`."""
-    return [_notice(deck, write)
-            for write in deck.gate.audit.unfinished(profile=deck.profile_name)
-            if not write.reviewed]
+    # The whole log is read: off the event loop, so a long one never delays a frame.
+    try:
+        writes = await asyncio.to_thread(deck.gate.audit.unfinished,
+                                         profile=deck.profile_name)
+    except OSError:
+        return []  # unreadable: `meetdeck audit` says why, start-up goes on
+    return [_notice(deck, write) for write in writes if not write.reviewed]
 
 
 def _notice(deck: Deck, write: UnfinishedWrite) -> UnfinishedNotice:

@@ -184,16 +184,17 @@ class DeckActions:
         await self.connect()
         return await create_support_session(self)
 
-    def unfinished_writes(self) -> list[UnfinishedNotice]:
+    async def unfinished_writes(self) -> list[UnfinishedNotice]:
         """This profile's writes whose result was never recorded (the process stopped
-        mid-write), oldest first, not yet settled: what the start-up notice lists.
+        mid-write), oldest first, not yet settled: what the start-up notice lists. The
+        audit log is read in a thread.
 
         Raises:
             Nothing: an unreadable audit log has none.
         """
         from tui.core.deck_actions import unfinished_writes
 
-        return unfinished_writes(self)
+        return await unfinished_writes(self)
 
     def settle_unfinished(self, notice: UnfinishedNotice) -> None:
         """Record in the audit log that the person was told about an unfinished write

@@ -86,6 +86,13 @@ class MainScreen(Screen[None]):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, MainScreen.SyncProgressed)
 
+    class UnfinishedWritesFound(Message):
+        """The audit log holds writes of this profile that never finished."""
+
+        def __init__(self, notices: Sequence[UnfinishedNotice]) -> None:
+            super().__init__()
+            self.notices = tuple(notices)
+
     def __init__(self) -> None:
         super().__init__()
         self.crumbs: list[Crumb] = []
@@ -304,13 +311,19 @@ class MainScreen(Screen[None]):
 
     # -- refresh and sync ----------------------------------------------------------
 
-    def _tell_unfinished_writes(self) -> None:
-        """Writes a stopped process left without a result: say so, offer a refresh."""
+    @work(group="unfinished-lookup", exit_on_error=False)
+    async def _tell_unfinished_writes(self) -> None:
+        """Look in the audit log for writes a stopped process left without a result."""
+        notices = await self.host.deck.unfinished_writes()
+        if notices:
+            self.post_message(self.UnfinishedWritesFound(notices))
+
+    @on(UnfinishedWritesFound)
+    def _unfinished_writes_found(self, event: UnfinishedWritesFound) -> None:
+        """Say so, and offer to refresh their events."""
         from tui.screens.unfinished import UnfinishedWritesDialog
 
-        notices = self.host.deck.unfinished_writes()
-        if not notices:
-            return
+        notices = event.notices
 
         def answered(refresh: bool | None) -> None:
             if refresh:
