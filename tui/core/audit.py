@@ -181,11 +181,14 @@ class AuditLog:
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
         try:
             ensure_dir(self.path.parent)
+            created = not self.path.exists()
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 self._append_line(fd, line.encode("utf-8"))
             finally:
                 os.close(fd)
+            if created:
+                _fsync_dir(self.path.parent)  # the new file's name is durable too
         except OSError as exc:
             reason = "the disk is full" if exc.errno == errno.ENOSPC else (
                 exc.strerror or "it cannot be written")
@@ -277,6 +280,19 @@ def unfinished(entries: Iterable[AuditEntry], *,
             intent.event, len(keys), seen.count("done"), seen.count("failed"),
             entry_id in reviewed))
     return found
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # a platform without directory handles: the file's own fsync is all
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems refuse fsync on a directory
+    finally:
+        os.close(fd)
 
 
 def _outcomes(outcomes: Iterable[ActionOutcome]) -> list[dict[str, Any]]:
