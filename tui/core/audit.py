@@ -5,8 +5,9 @@ first request, a `progress` line for each part of a batch as it returns (a Zoom 
 30 people), and a `result` line with the outcome per target after, all with the same
 `id`. A process killed mid-batch leaves an intent without a result, and a cancelled one
 an `interrupted` line instead of a result: `unfinished` reads those back with what the
-progress lines confirmed. Entries never contain tokens, client
-secrets or start URLs: only keys, names and emails of targets.
+progress lines confirmed, and a `reviewed` line records that the person was told.
+Entries never contain tokens, client secrets or start URLs: only keys, names and
+emails of targets.
 
 A line is on disk whole (short writes are continued, the file is fsynced) before the
 call returns, or not at all: a write that fails part way is cut back off the file. A
@@ -69,8 +70,8 @@ class AuditEntry:
 class UnfinishedWrite:
     """An action whose intent has no result: the process stopped before recording one.
 
-    `done` and `failed` count the people its progress lines confirmed; the rest are
-    unknown (they may or may not have been changed).
+    `done` and `failed` count the people its progress (or interrupted) lines confirmed;
+    the rest are unknown (they may or may not have been changed).
     """
 
     id: str
