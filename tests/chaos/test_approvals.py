@@ -35,6 +35,7 @@ from tests.chaos.uifix import active, build, press, show_tab
 from tests.tui.screen_text import screen_lines
 from tui.core.actions import Confirmation
 from tui.core.audit import AuditLog
+from tui.core.errors import StorageError
 from tui.core.models import EventKind, Provider, Registrant, RegistrantStatus
 from tui.core.service import Deck, Scope, ViewQuery
 
@@ -142,11 +143,16 @@ async def test_approval_batch_with_failing_chunks(
     got = [outcome_class(outcomes[p.key].ok, outcomes[p.key].message) for p in people]
     assert got == expected, Counter(zip(expected, got, strict=True))
 
-    # The audit log: an intent for all 75, then one result line that matches.
+    # The audit log: an intent for all 75, a progress line per chunk sent as it returned
+    # (they say what the result says), then one result line that matches.
     entries = [e for e in AuditLog(paths.audit_log).entries() if e.action == "approve"]
-    assert [e.phase for e in entries] == ["intent", "result"]
+    sent = sum(
+        1 for _, fate in PATTERNS[pattern] if fate != "not attempted")
+    assert [e.phase for e in entries] == ["intent", *["progress"] * sent, "result"]
     assert {t["key"] for t in entries[0].targets} == {p.key for p in people}
-    audited = {o["target"]: o for o in entries[1].outcomes}
+    audited = {o["target"]: o for o in entries[-1].outcomes}
+    progressed = {o["target"]: o for e in entries[1:-1] for o in e.outcomes}
+    assert progressed == audited
     for person in people:
         now = after[person.key]
         done = outcomes[person.key].ok
@@ -201,3 +207,74 @@ async def check_screen(synced: SyncedCache, paths: Any, event_key: str,
                     assert status in cells, line
                     shown += 1
             assert shown >= min(wanted[status], 40), (status, shown)
+
+
+class DiskFillsAfter:
+    """An audit `Writer`: the first `lines` writes go through, then the disk is full,
+    the next one written short first (what a nearly full disk does)."""
+
+    def __init__(self, lines: int) -> None:
+        self.lines = lines
+        self.short = True
+
+    def __call__(self, fd: int, data: memoryview) -> int:
+        import errno
+        import os
+
+        if self.lines > 0:
+            self.lines -= 1
+            return os.write(fd, data)
+        if self.short:
+            self.short = False
+            return os.write(fd, data[:len(data) // 3])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("room", [0, 1], ids=["full-before-the-intent", "full-after-the-intent"])
+async def test_a_full_audit_disk_never_hides_a_sent_write(
+        room: int, synced: SyncedCache, tmp_path: Path,
+        request: pytest.FixtureRequest) -> None:
+    """The audit disk fills up around a 35-person approve. Before the intent: refused,
+    nothing sent, no half line left. After it: the PUTs go out, the result says "the
+    change was sent; the audit log could not record its result", and the audit log
+    shows the intent, whole, as an unfinished write."""
+    control = Control(synced.base_url)
+    event_key = str(synced.state["zoom"]["big_webinar_id"])
+    paths = synced.install(tmp_path)
+    deck = open_deck(paths, synced.base_url)
+    try:
+        await deck.demo_sign_in()
+        scope = Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, event_key)
+        assert (await deck.refresh(scope)).ok
+        people = deck.registrants(ViewQuery(event_key=event_key,
+                                            status=RegistrantStatus.PENDING,
+                                            sort="name")).rows(0, 35)
+        plan = deck.plan_registrant_action("approve", people)
+        confirmation = Confirmation.of(PROFILE, "approve", [p.key for p in people],
+                                       event_key=event_key, typed_count=len(people))
+        deck.gate.audit.write = DiskFillsAfter(room)
+        mark = control.mark()
+        if room == 0:
+            with pytest.raises(StorageError, match=r"the disk is full.*no write was sent"):
+                await deck.run_registrant_action(plan, confirmation)
+        else:
+            result = await deck.run_registrant_action(plan, confirmation)
+        puts = [r for r in control.requests_since(mark) if r["method"] == "PUT"]
+    finally:
+        await deck.aclose()
+
+    log = AuditLog(paths.audit_log)
+    written = paths.audit_log.read_bytes() if paths.audit_log.exists() else b""
+    assert written == b"" or written.endswith(b"\n")  # no half line
+    after = control.statuses(event_key)
+    if room == 0:
+        assert puts == [] and list(log.entries()) == []
+        assert {after[p.key] for p in people} == {"pending"}
+    else:
+        assert len(puts) == 2 and {after[p.key] for p in people} == {"approved"}
+        assert len(result.succeeded) == 35
+        assert "The change was sent; the audit log could not record its result" in result.note
+        assert "no write was sent" not in result.note
+        [open_end] = log.unfinished(profile=PROFILE)
+        assert (open_end.targets, open_end.unknown) == (35, 35)
+    tally(request, "approval")

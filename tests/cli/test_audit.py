@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 from tests.cli.clifix import run_cli
 from tui.core.actions import Confirmation, WriteGate
 from tui.core.audit import AuditLog, AuditTarget
-from tui.core.models import ActionOutcome, ActionResult
+from tui.core.models import ActionOutcome, ActionResult, Progress
 from tui.core.paths import resolve_paths
 
 
@@ -18,7 +19,7 @@ def record_an_action() -> None:
     targets = [AuditTarget("r1", "Ann Lee <ann@example.com>"),
                AuditTarget("r2", "\x1b[2JEve <eve@example.com>")]
 
-    async def call() -> ActionResult:
+    async def call(progress: Progress) -> ActionResult:
         return ActionResult("approve", (ActionOutcome("r1", True),
                                         ActionOutcome("r2", False, "Registrant not found.")))
 
@@ -61,3 +62,61 @@ def test_audit_with_a_bad_since_says_what_it_accepts() -> None:
 def test_audit_with_no_log_yet() -> None:
     done = run_cli("audit")
     assert done.returncode == 0 and "No audit entries." in done.stderr
+
+
+def test_audit_with_a_since_too_far_back_names_the_value() -> None:
+    """An age that reaches before year 1 (or has more digits than Python's int takes)
+    is a clear error naming the value and the accepted form, not an OverflowError."""
+    for value in ("99999999d", "999999999999w", "1" * 5000 + "s"):
+        done = run_cli("audit", "--since", value)
+        assert done.returncode == 2, (value[:20], done.stderr)
+        assert "Traceback" not in done.stderr and "OverflowError" not in done.stderr
+        assert (value if len(value) < 30 else "too long") in done.stderr
+        assert "30m, 2h, 3d, 1w" in done.stderr
+
+
+def test_a_write_without_a_result_shows_as_outcome_unknown() -> None:
+    """A process killed mid-batch: the intent, the chunks that returned, and a line that
+    says the outcome is unknown with the people per state."""
+    log = AuditLog(resolve_paths().audit_log)
+    people = [AuditTarget(f"r{i}", f"p{i}@example.com") for i in range(147)]
+    entry = log.intent(profile="work", provider="zoom", action="approve", event="w1",
+                       targets=people)
+    for start in (0, 30):
+        log.progress(entry, profile="work", provider="zoom", action="approve", event="w1",
+                     outcomes=[ActionOutcome(p.key, True) for p in people[start:start + 30]])
+    record_an_action()  # a finished one after it
+    done = run_cli("audit")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "intent" in lines[0] and "147 target(s)" in lines[0]
+    assert "progress" in lines[1] and "30 ok, 0 failed" in lines[1]
+    assert "progress" in lines[2]
+    assert lines[3].strip() == ("outcome unknown: the write did not finish; 60 done, 0 failed, "
+                                "87 unknown of 147 (refresh the event to see where things "
+                                "stand)")
+    assert done.stdout.count("outcome unknown") == 1  # the finished one is not
+    raw = run_cli("audit", "--json")
+    first = json.loads(raw.stdout.splitlines()[0])
+    assert first["outcome_unknown"] == {"done": 60, "failed": 0, "unknown": 87}
+
+
+def test_an_interrupted_write_counts_unknown_apart_from_failed() -> None:
+    gate = WriteGate(profile="work", read_only=False, audit=AuditLog(resolve_paths().audit_log))
+
+    async def call(progress: Progress) -> ActionResult:
+        progress([ActionOutcome("r1", True)])
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(gate.run(provider="zoom", action="approve", event_key="w1",
+                             targets=[AuditTarget("r1"), AuditTarget("r2")], call=call,
+                             confirmation=Confirmation.of("work", "approve", ["r1", "r2"],
+                                                          event_key="w1")))
+    done = run_cli("audit")
+    lines = done.stdout.splitlines()
+    assert "progress" in lines[1] and "1 ok, 0 failed" in lines[1]
+    assert "interrupted" in lines[2] and "1 ok, 0 failed, 1 unknown" in lines[2]
+    assert "r2: Unknown: interrupted" in lines[3]
+    assert "outcome unknown: the write did not finish; 1 done, 0 failed, 1 unknown of 2" \
+        in lines[4]

@@ -70,8 +70,11 @@ async def test_approving_35_is_two_calls_and_the_cache_follows_at_once(sandbox: 
     assert {cached[p.key] for p in people} == {"approved"}
     assert counts[PENDING] == pending_before - 35
     assert {refreshed[p.key] for p in people} == {"approved"}  # a later refresh agrees
-    intent, outcome = audit_lines()[-2:]
+    intent, first, second, outcome = audit_lines()[-4:]
     assert intent["phase"] == "intent" and len(intent["targets"]) == 35
+    # Each call's outcome is recorded as it returns: 30, then 5.
+    assert [first["phase"], second["phase"]] == ["progress", "progress"]
+    assert [len(first["outcomes"]), len(second["outcomes"])] == [30, 5]
     assert outcome["phase"] == "result" and all(o["ok"] for o in outcome["outcomes"])
 
 

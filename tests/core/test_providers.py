@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -15,6 +15,7 @@ import pytest
 from tests.core.test_http import FakeTokens, make_api
 from tui.core.errors import BadResponse, DownloadError, NeedsAdmin, NotFound
 from tui.core.models import (
+    ActionOutcome,
     EventKind,
     MeetingKind,
     Provider,
@@ -194,6 +195,22 @@ async def test_cancel_registrants_never_retries_and_reports_each(tmp_path: Path)
     assert calls == ["a", "b", "c"]
     assert result.succeeded == ("a",)
     assert [o.target_key for o in result.failed] == ["b", "c"]
+
+
+async def test_cancel_registrants_reports_each_before_the_next(tmp_path: Path) -> None:
+    """Each DELETE's outcome goes to `progress` before the next DELETE is sent."""
+    seen: list[tuple[str, list[str]]] = []
+    reported: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path.rsplit("/", 1)[-1], list(reported)))
+        return httpx.Response(204)
+
+    def progress(outcomes: Sequence[ActionOutcome]) -> None:
+        reported.extend(o.target_key for o in outcomes if o.ok)
+
+    await g2t(tmp_path, handler).cancel_registrants("5", ["a", "b"], progress=progress)
+    assert seen == [("a", []), ("b", ["a"])] and reported == ["a", "b"]
 
 
 async def test_start_and_manage_urls_are_bare_strings(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ from tui.core.service import (
     SearchHit,
     SyncProgress,
     SyncReport,
+    UnfinishedNotice,
     ViewQuery,
 )
 
@@ -99,6 +100,8 @@ class FakeDeck:
     on_refresh: Callable[[], None] | None = None
     gate: asyncio.Event | None = None
     downloads_: list[DownloadProgress] = field(default_factory=list)
+    unfinished: list[UnfinishedNotice] = field(default_factory=list)
+    settled: list[UnfinishedNotice] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.organizers_ = [
@@ -278,6 +281,14 @@ class FakeDeck:
 
     def cancel_sync(self) -> None:
         pass
+
+    # -- unfinished writes -----------------------------------------------------
+
+    async def unfinished_writes(self) -> list[UnfinishedNotice]:
+        return [n for n in self.unfinished if n not in self.settled]
+
+    def settle_unfinished(self, notice: UnfinishedNotice) -> None:
+        self.settled.append(notice)
 
     def export_csv(self, view: Any, path: Any = None) -> Any:
         self.exported.append((view, path))

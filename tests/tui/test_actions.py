@@ -153,6 +153,44 @@ async def test_mark_and_approve_three_through_the_dialog(make_app: MakeApp,
         assert any("3 registrants approved" in t for t in toasts(app)), toasts(app)
 
 
+async def test_a_full_audit_disk_after_the_intent_is_said_not_hidden(
+        make_app: MakeApp, control: Control) -> None:
+    """The disk fills once the intent is on it: the approve went out, so the screen
+    says the change was sent and the audit log could not record its result (never
+    "no write was sent"), and the table shows the new statuses."""
+    import errno
+    import os
+
+    def full(fd: int, data: memoryview) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        pane = await open_event(pilot, app, zoom_webinar_with_pending(2, total_at_most=30))
+        await pilot.press("v")  # pending only
+        await pilot.pause()
+        targets = [row.key for row in rows(pane)[:2]]
+        event_key = rows(pane)[0].event_key
+        audit = app.deck.gate.audit
+        real_write = audit.write
+
+        def intent_then_full(fd: int, data: memoryview) -> int:
+            audit.write = full
+            return real_write(fd, data)
+
+        audit.write = intent_then_full
+        await pilot.press("space", "space", "a")
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # the Approve button
+        await settle(app, pilot)
+        after = control.statuses(event_key)
+        assert all(after[key] == "approved" for key in targets)
+        shown = " ".join([screen_text(app), *toasts(app)])
+        assert "The change was sent; the audit log could not record its result" in shown
+        assert "no write was sent" not in shown
+        assert not set(targets) & {row.key for row in rows(pane)}
+
+
 async def test_enter_in_the_dialog_cancels_and_sends_nothing(make_app: MakeApp,
                                                             control: Control) -> None:
     app = make_app()

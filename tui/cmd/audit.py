@@ -8,7 +8,7 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 
-from tui.core.audit import AuditEntry, AuditLog
+from tui.core.audit import AuditEntry, AuditLog, UnfinishedWrite, outcome_state, unfinished
 from tui.core.errors import ConfigError
 from tui.core.paths import resolve_paths
 
@@ -20,8 +20,16 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
     """An ISO date/time (naive means UTC) or an age such as 30m, 2h, 3d, 1w."""
     match = _AGE.match(text.strip().lower())
     if match:
-        amount, unit = int(match.group(1)), _UNITS[match.group(2)]
-        return (now or datetime.now(UTC)) - timedelta(**{unit: amount})
+        try:
+            amount, unit = int(match.group(1)), _UNITS[match.group(2)]
+            return (now or datetime.now(UTC)) - timedelta(**{unit: amount})
+        except (OverflowError, ValueError):
+            # Before the year 1, or more digits than an int takes.
+            shown = repr(text) if len(text) <= 40 else (
+                f"{text[:20]!r}... ({len(text)} characters, too long)")
+            raise ConfigError(
+                f"--since {shown} reaches back further than dates go (the year 1); give an "
+                "age such as 30m, 2h, 3d, 1w, or an ISO date such as 2026-11-21.") from None
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -34,26 +42,51 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
 def run(args: argparse.Namespace) -> int:
     since = parse_since(args.since) if args.since else None
     log = AuditLog(resolve_paths().audit_log)
+    everything = list(log.entries())
+    open_ends = {u.id: u for u in unfinished(everything)}
+    shown = [e for e in everything if since is None or e.time >= since]
+    # An unfinished write's summary goes under the last line it has.
+    last = {e.id: i for i, e in enumerate(shown) if e.id in open_ends}
     count = 0
-    for entry in log.entries(since):
+    for index, entry in enumerate(shown):
         count += 1
-        print(json.dumps(_as_dict(entry), ensure_ascii=False) if args.json else format_entry(entry))
+        if args.json:
+            record = _as_dict(entry)
+            open_end = open_ends.get(entry.id)
+            if open_end is not None and entry.phase == "intent":
+                record["outcome_unknown"] = {"done": open_end.done, "failed": open_end.failed,
+                                             "unknown": open_end.unknown}
+            print(json.dumps(record, ensure_ascii=False))
+            continue
+        print(format_entry(entry))
+        if last.get(entry.id) == index:
+            print(format_unfinished(open_ends[entry.id]))
     if count == 0 and not args.json:
         print("No audit entries" + (f" since {since:%Y-%m-%d %H:%M} UTC." if since else "."),
               file=sys.stderr)
     return 0
 
 
+def format_unfinished(write: UnfinishedWrite) -> str:
+    """The line under a write whose result was never recorded (the process stopped)."""
+    return (f"    outcome unknown: the write did not finish; {write.states()} of {write.targets} "
+            "(refresh the event to see where things stand)")
+
+
 def format_entry(entry: AuditEntry) -> str:
     when = entry.time.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     head = f"{when}Z  {entry.profile:<10} {entry.provider:<13} {entry.action:<10} {entry.phase:<6}"
+    if entry.phase == "reviewed":
+        return f"{head} {_clean(entry.note)}"
     if entry.phase == "intent":
         labels = [_clean(t.get("label") or t.get("key", "")) for t in entry.targets]
         return f"{head} {len(labels)} target(s): {', '.join(labels[:5])}" + (
             " ..." if len(labels) > 5 else "")
-    ok = sum(1 for o in entry.outcomes if o.get("ok"))
+    states = [outcome_state(o) for o in entry.outcomes]
     failed = [o for o in entry.outcomes if not o.get("ok")]
-    text = f"{head} {ok} ok, {len(failed)} failed"
+    text = f"{head} {states.count('done')} ok, {states.count('failed')} failed"
+    if "unknown" in states:
+        text += f", {states.count('unknown')} unknown"
     for outcome in failed[:10]:
         text += f"\n    {_clean(str(outcome.get('target')))}: {_clean(str(outcome.get('message')))}"
     return text

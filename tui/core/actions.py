@@ -4,18 +4,23 @@ The Deck builds a `Confirmation` from what the person was shown (the dialog in t
 the prompt in the CLI) and hands it to `WriteGate.run` together with the call to make.
 The gate refuses a read-only profile before anything is sent, refuses a confirmation
 that does not match the targets, writes the audit intent (and refuses to proceed if the
-audit log cannot be written), runs the call, and writes the per-target result. A call
-that fails part way reports only what the service confirmed as done.
+audit log cannot be written), runs the call, and writes the per-target result. The call
+reports each part of a batch as it returns (`Progress`), and each part is recorded at
+once, so a process killed mid-batch leaves a trace of what went out. A call that fails
+part way reports only what the service confirmed as done. Once anything may have been
+sent, a failure to record is said as such (the change was sent; its result is not in
+the audit log), never as "nothing was sent".
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from tui.core.audit import AuditLog, AuditTarget
-from tui.core.errors import MeetdeckError, ReadOnlyMode
-from tui.core.models import ActionOutcome, ActionResult
+from tui.core.errors import MeetdeckError, ReadOnlyMode, StorageError
+from tui.core.models import ActionOutcome, ActionResult, Progress
 
 # Above this many targets the person must type the count to confirm.
 TYPED_CONFIRMATION_ABOVE = 10
@@ -75,35 +80,63 @@ class WriteGate:
         action: str,
         targets: Sequence[AuditTarget],
         confirmation: Confirmation,
-        call: Callable[[], Awaitable[ActionResult]],
+        call: Callable[[Progress], Awaitable[ActionResult]],
         event_key: str | None = None,
     ) -> ActionResult:
         """Run one confirmed write and return the per-target outcome.
 
-        A typed error raised by `call` becomes a failed outcome for every target that
-        the service did not confirm; it is recorded in the audit log, not re-raised.
+        `call` gets a `Progress` to report each part of a batch as it returns. A typed
+        error raised by `call` becomes a failed outcome for every target that the
+        service did not confirm; it is recorded in the audit log, not re-raised. If the
+        result cannot be recorded, the result's note says so.
+
+        Raises:
+            StorageError: The intent cannot be recorded (nothing was sent).
         """
         self.check_writable()
         self._check_confirmation(action, targets, confirmation, event_key)
         entry = self.audit.intent(profile=self.profile, provider=provider, action=action,
                                   targets=targets, event=event_key)
+        lost: list[StorageError] = []
+        confirmed: dict[str, ActionOutcome] = {}
+
+        def progress(outcomes: Sequence[ActionOutcome]) -> None:
+            confirmed.update((o.target_key, o) for o in outcomes)
+            if lost or not outcomes:
+                return  # the log already failed once: the note says so
+            try:
+                self.audit.progress(entry, profile=self.profile, provider=provider,
+                                    action=action, event=event_key, outcomes=outcomes)
+            except StorageError as exc:
+                lost.append(exc)
+
         note = ""
         try:
-            result = await call()
+            result = await call(progress)
         except MeetdeckError as exc:
             note = f"{exc.title}: {exc.sentence}"
             result = ActionResult(action, tuple(
                 ActionOutcome(t.key, False, exc.sentence) for t in targets))
         except BaseException:
-            # Cancelled or crashed mid-call: record that the outcome is unknown, then go on
-            # unwinding. Nothing is reported as done.
-            self.audit.result(entry, profile=self.profile, provider=provider, action=action,
-                              event=event_key, note="interrupted; outcome unknown",
-                              outcomes=[ActionOutcome(t.key, False, "interrupted")
-                                        for t in targets])
+            # Cancelled or crashed mid-call: record what the parts that returned confirmed
+            # and that the rest is unknown, then go on unwinding (a full disk must not
+            # hide why).
+            with contextlib.suppress(StorageError):
+                self.audit.result(entry, profile=self.profile, provider=provider,
+                                  action=action, event=event_key, interrupted=True,
+                                  note="interrupted; outcome unknown",
+                                  outcomes=[confirmed.get(t.key) or ActionOutcome(
+                                      t.key, False, "Unknown: interrupted")
+                                      for t in targets])
             raise
-        self.audit.result(entry, profile=self.profile, provider=provider, action=action,
-                          event=event_key, outcomes=result.outcomes, note=note)
+        try:
+            self.audit.result(entry, profile=self.profile, provider=provider, action=action,
+                              event=event_key, outcomes=result.outcomes, note=note)
+        except StorageError as exc:
+            lost.append(exc)
+        if lost:
+            result = ActionResult(result.action, result.outcomes,
+                                  join_notes(result.note, lost[0].sentence))
         return result
 
     def _check_confirmation(
@@ -129,3 +162,8 @@ class WriteGate:
             raise ConfirmationMismatch(
                 "Nothing was sent: the confirmation does not match (" + "; ".join(problems)
                 + "). Select again and confirm.")
+
+
+def join_notes(*notes: str) -> str:
+    """Notes of one action, in order, each a sentence; empty ones left out."""
+    return " ".join(n.strip() for n in notes if n.strip())

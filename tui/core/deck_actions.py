@@ -17,21 +17,22 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tui.core.actions import Confirmation
-from tui.core.audit import AuditTarget
+from tui.core.actions import Confirmation, join_notes
+from tui.core.audit import AuditTarget, UnfinishedWrite
 from tui.core.errors import MeetdeckError, NotFound, NotSupported
 from tui.core.links import link_policy, vetted
 from tui.core.models import (
     ActionOutcome,
     ActionResult,
     EventKind,
+    Progress,
     Provider,
     Registrant,
     RegistrantStatus,
     StartUrl,
 )
 from tui.core.providers.base import Capability, RegistrantAction
-from tui.core.service_types import ActionPlan, CreatedSession
+from tui.core.service_types import ActionPlan, CreatedSession, UnfinishedNotice
 from tui.core.sync_types import Scope, ScopeKind
 
 if TYPE_CHECKING:
@@ -139,16 +140,16 @@ async def run(deck: Deck, plan: ActionPlan, confirmation: Confirmation) -> Actio
     people = list(plan.registrants)
     action = plan.action
 
-    async def call() -> ActionResult:
+    async def call(progress: Progress) -> ActionResult:
         if plan.provider is Provider.ZOOM:
             if plan.event_kind is EventKind.MEETING:
                 return await api.set_meeting_registrant_status(  # type: ignore[no-any-return]
-                    plan.event_key, action, people)
+                    plan.event_key, action, people, progress)
             return await api.set_webinar_registrant_status(  # type: ignore[no-any-return]
-                plan.event_key, action, people)
+                plan.event_key, action, people, progress)
         if plan.provider is Provider.GOTO_TRAINING and action is RegistrantAction.CANCEL:
             return await api.cancel_registrants(  # type: ignore[no-any-return]
-                plan.event_key, [r.key for r in people])
+                plan.event_key, [r.key for r in people], progress=progress)
         raise NotSupported(f"{plan.provider.label} cannot {action.value} registrants.",
                            provider=plan.provider.value)
 
@@ -165,7 +166,7 @@ async def run(deck: Deck, plan: ActionPlan, confirmation: Confirmation) -> Actio
     if result.succeeded:
         note = await _update_cache(deck, plan, result.succeeded)
         if note:
-            result = ActionResult(result.action, result.outcomes, note)
+            result = ActionResult(result.action, result.outcomes, join_notes(result.note, note))
     return result
 
 
@@ -199,6 +200,42 @@ async def _update_cache(deck: Deck, plan: ActionPlan, keys: Sequence[str]) -> st
 
         deck.keep(asyncio.ensure_future(again()))
     return ""
+
+
+async def unfinished_writes(deck: Deck) -> list[UnfinishedNotice]:
+    """See `Deck.unfinished_writes`."""
+    # The whole log is read: off the event loop, so a long one never delays a frame.
+    try:
+        writes = await asyncio.to_thread(deck.gate.audit.unfinished,
+                                         profile=deck.profile_name)
+    except OSError:
+        return []  # unreadable: `meetdeck audit` says why, start-up goes on
+    return [_notice(deck, write) for write in writes if not write.reviewed]
+
+
+def _notice(deck: Deck, write: UnfinishedWrite) -> UnfinishedNotice:
+    try:
+        provider = Provider(write.provider)
+    except ValueError:
+        return UnfinishedNotice(write, "", None)
+    if not write.event:
+        return UnfinishedNotice(write, "", None)
+    event = deck.store.event(write.event, provider)
+    if event is not None:
+        return UnfinishedNotice(write, event.title, Scope.registrants(
+            provider, event.kind, write.event))
+    meeting = deck.store.meeting(write.event, provider)
+    if meeting is not None:
+        return UnfinishedNotice(write, meeting.subject, Scope.registrants(
+            provider, EventKind.MEETING, write.event))
+    return UnfinishedNotice(write, "", None)
+
+
+def settle_unfinished(deck: Deck, notice: UnfinishedNotice) -> None:
+    """See `Deck.settle_unfinished`."""
+    deck.gate.audit.reviewed(notice.write, note=(
+        "outcome unknown; the person was told at start-up"
+        + (" and the event was refreshed" if notice.scope is not None else "")))
 
 
 async def manage_url(deck: Deck, event_key: str) -> StartUrl:
@@ -267,7 +304,7 @@ async def create_support_session(deck: Deck) -> CreatedSession:
     created: list[CreatedSession] = []
     failure: list[MeetdeckError] = []
 
-    async def call() -> ActionResult:
+    async def call(progress: Progress) -> ActionResult:
         try:
             session, url = await api.create_session()
         except MeetdeckError as exc:

@@ -11,6 +11,7 @@ strings, whatever the API's type: GoTo keys are int64 in paths but strings in bo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -303,3 +304,12 @@ class ActionResult:
     @property
     def failed(self) -> tuple[ActionOutcome, ...]:
         return tuple(o for o in self.outcomes if not o.ok)
+
+
+#: Called by a batch write with the outcomes of each part as it returns (a Zoom chunk, a
+#: GoTo Training cancel), so that they are recorded before the next part goes out.
+Progress = Callable[[Sequence[ActionOutcome]], None]
+
+
+def no_progress(outcomes: Sequence[ActionOutcome]) -> None:
+    """A `Progress` for callers that record nothing per part."""

@@ -62,6 +62,7 @@ from tui.core.service_types import (
     ProviderHealth,
     RegistrantDetail,
     StartKind,
+    UnfinishedNotice,
 )
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
 from tui.core.sync_types import (
@@ -550,6 +551,7 @@ __all__ = [
     "SyncReport",
     "SyncStamp",
     "Training",
+    "UnfinishedNotice",
     "ViewQuery",
     "Webinar",
 ]

@@ -24,6 +24,7 @@ from tui.core.service_types import (
     Detail,
     ListView,
     StartKind,
+    UnfinishedNotice,
 )
 from tui.core.store.views import SearchKind
 
@@ -183,6 +184,29 @@ class DeckActions:
 
         await self.connect()
         return await create_support_session(self)
+
+    async def unfinished_writes(self) -> list[UnfinishedNotice]:
+        """This profile's writes whose result was never recorded (the process stopped
+        mid-write), oldest first, not yet settled: what the start-up notice lists. The
+        audit log is read in a thread.
+
+        Raises:
+            Nothing: an unreadable audit log has none.
+        """
+        from tui.core.deck_actions import unfinished_writes
+
+        return await unfinished_writes(self)
+
+    def settle_unfinished(self, notice: UnfinishedNotice) -> None:
+        """Record in the audit log that the person was told about an unfinished write
+        (after refreshing `notice.scope`, its event), so the start-up notice stops.
+
+        Raises:
+            StorageError: The audit log cannot be written (the notice may show again).
+        """
+        from tui.core.deck_actions import settle_unfinished
+
+        settle_unfinished(self, notice)
 
     # -- related rows on demand ---------------------------------------------------------
 

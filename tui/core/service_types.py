@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal, Protocol, TypeVar
 
 from tui.core.actions import Confirmation
+from tui.core.audit import UnfinishedWrite
 from tui.core.errors import MeetdeckError
 from tui.core.models import (
     Attendee,
@@ -26,6 +27,7 @@ from tui.core.models import (
 )
 from tui.core.providers.base import Capability, RegistrantAction
 from tui.core.store.views import Event
+from tui.core.sync_types import Scope
 
 T = TypeVar("T")
 
@@ -144,6 +146,23 @@ class ProviderHealth:
 
 #: How many people the confirmation dialog names before "and N more".
 PREVIEW_PEOPLE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class UnfinishedNotice:
+    """A write of this profile whose result was never recorded, as the start-up notice
+    shows it (see `Deck.unfinished_writes`).
+
+    Attributes:
+        write: What the audit log holds: the action, its people per state.
+        event_title: The event's title ("" when the cache does not know it).
+        scope: The registrants scope to refresh to see where things stand (None: the
+            write had no event, or its event is not in the cache).
+    """
+
+    write: UnfinishedWrite
+    event_title: str
+    scope: Scope | None
 
 
 @dataclass(frozen=True, slots=True)

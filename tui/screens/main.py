@@ -30,7 +30,7 @@ from tui.widgets.pane import DeckHost, EntityPane, PaneScope
 from tui.widgets.panes import PANES, TAB_IDS, drill_scope
 
 if TYPE_CHECKING:
-    pass
+    from tui.core.service import UnfinishedNotice
 
 RELOAD_EVERY = 0.5
 
@@ -85,6 +85,13 @@ class MainScreen(Screen[None]):
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, MainScreen.SyncProgressed)
+
+    class UnfinishedWritesFound(Message):
+        """The audit log holds writes of this profile that never finished."""
+
+        def __init__(self, notices: Sequence[UnfinishedNotice]) -> None:
+            super().__init__()
+            self.notices = tuple(notices)
 
     def __init__(self) -> None:
         super().__init__()
@@ -144,6 +151,7 @@ class MainScreen(Screen[None]):
         self.active_pane.ensure_loaded()
         self.active_pane.table.focus()
         self.update_breadcrumb()
+        self._tell_unfinished_writes()
         self.on_resize()
         self.set_timer(0.3, self._mount_next_idle_pane)
 
@@ -302,6 +310,43 @@ class MainScreen(Screen[None]):
         self.update_breadcrumb()
 
     # -- refresh and sync ----------------------------------------------------------
+
+    @work(group="unfinished-lookup", exit_on_error=False)
+    async def _tell_unfinished_writes(self) -> None:
+        """Look in the audit log for writes a stopped process left without a result."""
+        notices = await self.host.deck.unfinished_writes()
+        if notices:
+            self.post_message(self.UnfinishedWritesFound(notices))
+
+    @on(UnfinishedWritesFound)
+    def _unfinished_writes_found(self, event: UnfinishedWritesFound) -> None:
+        """Say so, and offer to refresh their events."""
+        from tui.screens.unfinished import UnfinishedWritesDialog
+
+        notices = event.notices
+
+        def answered(refresh: bool | None) -> None:
+            if refresh:
+                if any(n.scope is not None for n in notices):
+                    self._set_syncing(None, True)  # each refresh's Refreshed ends it
+                self._settle_unfinished(notices)
+
+        self.app.push_screen(UnfinishedWritesDialog(notices), answered)
+
+    @work(group="unfinished-writes", exclusive=True, exit_on_error=False)
+    async def _settle_unfinished(self, notices: Sequence[UnfinishedNotice]) -> None:
+        """Refresh each unfinished write's event; the audit log records it was told."""
+        deck = self.host.deck
+        await self.host.prepare_sync()
+        refreshed: dict[Scope, bool] = {}
+        for notice in notices:
+            scope = notice.scope
+            if scope is not None and scope not in refreshed:
+                report = await deck.refresh(scope)
+                refreshed[scope] = report.ok
+                self.post_message(self.Refreshed(report, full=False))
+            if scope is None or refreshed[scope]:
+                deck.settle_unfinished(notice)  # the notice stops; a failed one stays
 
     def action_refresh(self) -> None:
         pane = self.active_pane

@@ -40,6 +40,7 @@ from tui.core.models import (
     Group,
     Meeting,
     Organizer,
+    Progress,
     Provider,
     Recording,
     Registrant,
@@ -48,6 +49,7 @@ from tui.core.models import (
     Training,
     TrainingSession,
     Webinar,
+    no_progress,
 )
 
 # Zoom accepts at most this many registrants per status-update call.
@@ -251,8 +253,10 @@ class GoToTrainingApi(Protocol):
         registrant_keys: Sequence[str],
         *,
         organizer_key: str | None = None,
+        progress: Progress = no_progress,
     ) -> ActionResult:
-        """Cancel registrations one DELETE each; per-key outcomes, never retried."""
+        """Cancel registrations one DELETE each; per-key outcomes, never retried, each
+        handed to `progress` before the next DELETE."""
         ...
 
     async def start_url(self, training_key: str, *, organizer_key: str | None = None) -> StartUrl:
@@ -383,9 +387,11 @@ class ZoomApi(Protocol):
         ...
 
     async def set_webinar_registrant_status(
-        self, webinar_id: str, action: RegistrantAction, registrants: Sequence[Registrant]
+        self, webinar_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        progress: Progress = no_progress,
     ) -> ActionResult:
-        """Approve/deny/cancel, at most 30 per call; outcomes confirmed by a 2xx only."""
+        """Approve/deny/cancel, at most 30 per call; outcomes confirmed by a 2xx only,
+        each call's outcomes handed to `progress` before the next call."""
         ...
 
     async def meetings(self, user_id: str = "me") -> list[Meeting]:
@@ -415,7 +421,8 @@ class ZoomApi(Protocol):
         ...
 
     async def set_meeting_registrant_status(
-        self, meeting_id: str, action: RegistrantAction, registrants: Sequence[Registrant]
+        self, meeting_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        progress: Progress = no_progress,
     ) -> ActionResult:
         """Approve/deny/cancel meeting registrants, at most 30 per call."""
         ...

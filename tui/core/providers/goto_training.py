@@ -23,6 +23,7 @@ from tui.core.models import (
     Attendee,
     EventKind,
     Organizer,
+    Progress,
     Provider,
     Recording,
     Registrant,
@@ -30,6 +31,7 @@ from tui.core.models import (
     StartUrl,
     Training,
     TrainingSession,
+    no_progress,
 )
 from tui.core.providers.base import ByteStream, Capabilities, Capability
 from tui.core.providers.download import open_resolved, resolve_first_hop
@@ -289,6 +291,7 @@ class GoToTraining:
         registrant_keys: Sequence[str],
         *,
         organizer_key: str | None = None,
+        progress: Progress = no_progress,
     ) -> ActionResult:
         base = f"{self._base(training_key, organizer_key)}/registrants"
         outcomes: list[ActionOutcome] = []
@@ -297,15 +300,19 @@ class GoToTraining:
             try:
                 await self.api.request("DELETE", f"{base}/{key}")
             except NetworkUnreachable as exc:
-                outcomes.append(ActionOutcome(key, False, "Unknown: no answer from GoTo "
-                                              f"({exc.sentence}) Refresh to check."))
-                outcomes.extend(ActionOutcome(k, False, "Not attempted: the network failed.")
-                                for k in keys[index + 1:])
+                done = [ActionOutcome(key, False, "Unknown: no answer from GoTo "
+                                      f"({exc.sentence}) Refresh to check.")]
+                done += [ActionOutcome(k, False, "Not attempted: the network failed.")
+                         for k in keys[index + 1:]]
+                outcomes.extend(done)
+                progress(done)
                 break
             except MeetdeckError as exc:
-                outcomes.append(ActionOutcome(key, False, exc.sentence))
+                done = [ActionOutcome(key, False, exc.sentence)]
             else:
-                outcomes.append(ActionOutcome(key, True))
+                done = [ActionOutcome(key, True)]
+            outcomes.extend(done)
+            progress(done)
         return ActionResult(action="cancel", outcomes=tuple(outcomes))
 
     async def start_url(self, training_key: str, *, organizer_key: str | None = None) -> StartUrl:

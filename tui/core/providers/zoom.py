@@ -43,12 +43,14 @@ from tui.core.models import (
     Meeting,
     MeetingKind,
     Organizer,
+    Progress,
     Provider,
     Recording,
     Registrant,
     RegistrantStatus,
     StartUrl,
     Webinar,
+    no_progress,
 )
 from tui.core.providers.base import (
     ZOOM_PAGE_SIZE,
@@ -252,20 +254,24 @@ class Zoom:
         return registrant(w, meeting_id, EventKind.MEETING, None, f"GET {path}")
 
     async def set_webinar_registrant_status(
-        self, webinar_id: str, action: RegistrantAction, registrants: Sequence[Registrant]
+        self, webinar_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        progress: Progress = no_progress,
     ) -> ActionResult:
         return await self._set_status(f"/webinars/{webinar_id}/registrants/status", action,
-                                      registrants)
+                                      registrants, progress)
 
     async def set_meeting_registrant_status(
-        self, meeting_id: str, action: RegistrantAction, registrants: Sequence[Registrant]
+        self, meeting_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        progress: Progress = no_progress,
     ) -> ActionResult:
         return await self._set_status(f"/meetings/{meeting_id}/registrants/status", action,
-                                      registrants)
+                                      registrants, progress)
 
     async def _set_status(self, path: str, action: RegistrantAction,
-                          registrants: Sequence[Registrant]) -> ActionResult:
-        """PUT in chunks of 30; a 2xx confirms a chunk, anything else fails it."""
+                          registrants: Sequence[Registrant],
+                          progress: Progress) -> ActionResult:
+        """PUT in chunks of 30; a 2xx confirms a chunk, anything else fails it. Each
+        chunk's outcomes go to `progress` before the next chunk is sent."""
         people = list(registrants)
         outcomes: list[ActionOutcome] = []
         for start in range(0, len(people), ZOOM_STATUS_CHUNK):
@@ -277,16 +283,20 @@ class Zoom:
             except (NetworkUnreachable, RateLimited, SessionExpired, NotSignedIn) as exc:
                 # Unconfirmed: this chunk may or may not have been applied; stop here.
                 prefix = "Unknown" if isinstance(exc, NetworkUnreachable) else "Failed"
-                outcomes.extend(ActionOutcome(r.key, False, f"{prefix}: {exc.sentence}")
-                                for r in chunk)
-                outcomes.extend(ActionOutcome(r.key, False, "Not attempted: an earlier "
-                                              f"call failed. {exc.sentence}")
-                                for r in people[start + ZOOM_STATUS_CHUNK:])
+                done = [ActionOutcome(r.key, False, f"{prefix}: {exc.sentence}")
+                        for r in chunk]
+                done += [ActionOutcome(r.key, False, "Not attempted: an earlier "
+                                       f"call failed. {exc.sentence}")
+                         for r in people[start + ZOOM_STATUS_CHUNK:]]
+                outcomes.extend(done)
+                progress(done)
                 break
             except MeetdeckError as exc:
-                outcomes.extend(ActionOutcome(r.key, False, exc.sentence) for r in chunk)
+                done = [ActionOutcome(r.key, False, exc.sentence) for r in chunk]
             else:
-                outcomes.extend(ActionOutcome(r.key, True) for r in chunk)
+                done = [ActionOutcome(r.key, True) for r in chunk]
+            outcomes.extend(done)
+            progress(done)
         return ActionResult(action=action.value, outcomes=tuple(outcomes))
 
     # -- meetings ---------------------------------------------------------------------
