@@ -28,11 +28,13 @@ from tests.chaos.hostilefix import CORPUS, assert_literal, sync_hostile
 from tests.chaos.uifix import SIZE, active, key_of, settle, show_tab
 from tests.tui.screen_text import screen_text, toasts
 from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.core.audit import UnfinishedWrite
 from tui.core.downloads import DownloadProgress, DownloadState
 from tui.core.errors import MeetdeckError
 from tui.core.models import ActionOutcome, ActionResult, StartUrl
 from tui.core.paths import Paths
 from tui.core.service import Deck
+from tui.core.service_types import UnfinishedNotice
 from tui.text import literal
 
 #: Every corpus string in one text (newlines kept: multi-line fields see them too).
@@ -108,6 +110,7 @@ async def test_every_dialog_shows_hostile_text_literally(
     from tui.screens.dialogs import CopyDialog, ErrorDialog, WindowDialog
     from tui.screens.downloads import DownloadsScreen
     from tui.screens.meeting import MeetingScreen
+    from tui.screens.unfinished import UnfinishedWritesDialog
 
     paths, base_url = hostile_paths
     app = hostile_app(paths, base_url, tmp_path)
@@ -196,6 +199,15 @@ async def test_every_dialog_shows_hostile_text_literally(
                 error=text))
         await settle(pilot, app)
         seen.check("downloads")
+        await close(pilot, app)
+
+        # Writes that may not have finished: hostile event titles, events and profiles.
+        notices = [UnfinishedNotice(UnfinishedWrite(
+            f"w{index}", datetime.now(UTC), text, "zoom", "approve", text, 147, 60, 0,
+            reviewed=False), text, None) for index, text in enumerate(CORPUS.values())]
+        await app.push_screen(UnfinishedWritesDialog(notices))
+        await settle(pilot, app)
+        seen.check("unfinished writes")
         await close(pilot, app)
 
         # Help over the registrants of hostile names.
