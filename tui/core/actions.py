@@ -4,7 +4,8 @@ The Deck builds a `Confirmation` from what the person was shown (the dialog in t
 the prompt in the CLI) and hands it to `WriteGate.run` together with the call to make.
 The gate refuses a read-only profile before anything is sent, refuses a confirmation
 that does not match the targets, writes the audit intent (and refuses to proceed if the
-audit log cannot be written), runs the call, and writes the per-target result. A call
+audit log cannot be written), runs the call, and writes the per-target result. It also
+refuses targets that belong to another event than the one the write is for. A call
 that fails part way reports only what the service confirmed as done.
 """
 
@@ -52,6 +53,10 @@ class ConfirmationMismatch(MeetdeckError):
     title = "Not confirmed"
 
 
+class WrongEvent(MeetdeckError):
+    title = "Not sent: another event's people"
+
+
 class WriteGate:
     """Read-only check, confirmation check and audit around every write."""
 
@@ -84,6 +89,7 @@ class WriteGate:
         the service did not confirm; it is recorded in the audit log, not re-raised.
         """
         self.check_writable()
+        self._check_event(targets, event_key)
         self._check_confirmation(action, targets, confirmation, event_key)
         entry = self.audit.intent(profile=self.profile, provider=provider, action=action,
                                   targets=targets, event=event_key)
@@ -105,6 +111,16 @@ class WriteGate:
         self.audit.result(entry, profile=self.profile, provider=provider, action=action,
                           event=event_key, outcomes=result.outcomes, note=note)
         return result
+
+    @staticmethod
+    def _check_event(targets: Sequence[AuditTarget], event_key: str | None) -> None:
+        """Refuse a write for one event that names people of another."""
+        strangers = [t for t in targets if t.event is not None and t.event != event_key]
+        if strangers:
+            raise WrongEvent(
+                f"Nothing was sent: {len(strangers)} of the {len(targets)} people are not "
+                f"registered for event {event_key}. Act on the registrants of the event "
+                "on screen only.")
 
     def _check_confirmation(
         self,
