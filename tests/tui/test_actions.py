@@ -446,3 +446,41 @@ async def test_the_mark_count_is_never_cut_off_by_a_long_event_name(
         await pilot.press("space", "down", "space")
         await pilot.pause()
         assert "2 marked" in screen_lines(app)[4], screen_lines(app)[:6]
+
+
+async def test_failed_people_stay_marked_in_their_event_when_another_is_shown(
+    make_app: MakeApp, control: Control
+) -> None:
+    """An action's outcome that comes back after the person moved on to another event
+    marks the failed people in the event they were marked in, not in the one on screen."""
+    from tui.core.models import ActionOutcome, ActionResult, EventKind
+    from tui.core.service import Scope
+    from tui.widgets.registrants_pane import RegistrantsPane
+
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        first, second = webinars_with_registrants(app)[:2]
+        pane = await open_event(pilot, app, lambda row: row.key == first.key)
+        await pilot.press("space", "down", "space")
+        await pilot.pause()
+        people = pane.table.marked_rows()
+        plan = app.deck.plan_registrant_action(
+            "deny", people, Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, first.key))
+        result = ActionResult("deny", (ActionOutcome(people[0].key, True, "done"),
+                                       ActionOutcome(people[1].key, False, "refused")))
+        await pilot.press("backspace")
+        await pilot.pause()
+        pane = await open_event(pilot, app, lambda row: row.key == second.key)
+        assert isinstance(pane, RegistrantsPane)
+        pane.post_message(RegistrantsPane.ActionDone(
+            plan, result, marked=True, view=(Provider.ZOOM, first.key)))
+        await settle(app, pilot)
+        assert pane.table.mark_count == 0
+        await pilot.press("escape")  # the dialog listing who failed
+        await pilot.pause()
+        await pilot.press("backspace")
+        await pilot.pause()
+        pane = await open_event(pilot, app, lambda row: row.key == first.key)
+        assert pane.table.marked_keys() == [people[1].key]

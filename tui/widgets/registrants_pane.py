@@ -83,11 +83,14 @@ class RegistrantsPane(EntityPane):
     class ActionDone(Message):
         """A confirmed action came back with its per-person outcome."""
 
-        def __init__(self, plan: ActionPlan, result: ActionResult, *, marked: bool) -> None:
+        def __init__(self, plan: ActionPlan, result: ActionResult, *, marked: bool,
+                     view: tuple[Provider, str] | None = None) -> None:
             super().__init__()
             self.plan = plan
             self.result = result
             self.marked = marked
+            self.view = view
+            """The event whose view the marks were made in (None: all registrants)."""
 
     class ManageUrlFetched(Message):
         """The GoTo Training admin page link arrived (`m`)."""
@@ -238,7 +241,7 @@ class RegistrantsPane(EntityPane):
             if typed is None:
                 self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
                 return
-            self._run_action(plan, typed or None, marked)
+            self._run_action(plan, typed or None, marked, self._event_key(self.scope))
 
         self.app.push_screen(ConfirmActionDialog(plan, deck.accent), confirmed)
 
@@ -251,16 +254,24 @@ class RegistrantsPane(EntityPane):
                         severity="warning", markup=False, timeout=8)
 
     @work(group="actions", exit_on_error=False)
-    async def _run_action(self, plan: ActionPlan, typed: int | None, marked: bool) -> None:
+    async def _run_action(self, plan: ActionPlan, typed: int | None, marked: bool,
+                          view: tuple[Provider, str] | None) -> None:
         await self.host.prepare_sync()
         result = await self.host.deck.run_registrant_action(plan, plan.confirm(typed))
-        self.post_message(self.ActionDone(plan, result, marked=marked))
+        self.post_message(self.ActionDone(plan, result, marked=marked, view=view))
 
     def on_registrants_pane_action_done(self, event: ActionDone) -> None:
         plan, result = event.plan, event.result
         if event.marked:
             failed = {outcome.target_key for outcome in result.failed}
-            self.table.set_marked([r for r in plan.registrants if r.key in failed])
+            still = [r for r in plan.registrants if r.key in failed]
+            if event.view == self._event_key(self.scope):
+                self.table.set_marked(still)
+            elif still:
+                # Another event is on screen by now: the failed stay marked in theirs.
+                self._put_away[event.view] = still
+            else:
+                self._put_away.pop(event.view, None)
         for pane in self._sibling_panes():
             pane.reload()
         from tui.screens.confirm import ActionResultDialog, result_sentence
