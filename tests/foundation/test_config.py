@@ -148,6 +148,7 @@ def test_profile_names_match_whatever_their_case(monkeypatch: pytest.MonkeyPatch
     assert frame.profile_names == ("Prod", "night", "staging")
     assert frame.profile_zones["Prod"] == "UTC"
     assert frame.of("staging").read_only is False and frame.of("night").accent == "blue"
+    assert frame.of("PROD").profile == "Prod" and frame.of("PROD").read_only
 
 
 def test_two_profiles_differing_only_in_case_are_an_error_naming_both() -> None:

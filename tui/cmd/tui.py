@@ -75,7 +75,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     def factory(name: str | None) -> Deck:
         # Each profile shows its own accent and read-only state (plus --read-only).
         shown = frame if demo or not name else frame.of(name)
-        chosen = shown.profile
+        chosen = DEMO_PROFILE if demo else shown.profile
         return Deck.open_cached(
             paths, chosen, lambda store: _connect(started, args, paths, store, chosen, demo,
                                                   sandbox_config),

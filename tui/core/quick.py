@@ -96,8 +96,8 @@ class FirstFrame:
         self._data, self._env = data, environ
         profiles = data.get("profiles")
         tables: Mapping[str, Any] = profiles if isinstance(profiles, dict) else {}
-        self.profile = profile
         self.profile_names = profile_names(tables, environ)
+        self.profile = match_profile(profile, self.profile_names) or profile
         self.profile_zones = {name: _text(self._own(name, "timezone"), "") or None
                               for name in self.profile_names}
         self.theme = _text(environ.get("MEETDECK_THEME") or data.get("theme"), "textual-dark")
