@@ -247,3 +247,60 @@ async def test_nothing_to_act_on_is_explained(sandbox: Any) -> None:
         await deck.aclose()
     assert not empty and "Select" in empty.reason
     assert not plan.capability
+
+
+async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> None:
+    """Marks made in one event never reach a write for another (issue 12): the plan is
+    for the event on screen and not offered for others' people; a plan that claims one
+    event but names another's people is refused by the Deck, and the write gate refuses
+    such targets too, before the audit intent; nothing is sent."""
+    import dataclasses
+
+    from tui.core.actions import Confirmation, WrongEvent
+    from tui.core.audit import AuditTarget
+    from tui.core.errors import NotSupported
+    from tui.core.models import ActionResult, EventKind
+    from tui.core.service import Scope
+
+    deck = open_deck(sandbox.base_url, zoom_only=True)
+    try:
+        await sync_events(deck)
+        events = deck.events(ViewQuery(provider=Provider.ZOOM))
+        first, second = [e for e in events.rows(0, events.count())
+                         if e.kind is EventKind.WEBINAR][:2]
+        people = (await registrants_of(deck, Provider.ZOOM, first.key))[:2]
+        shown = Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, second.key)
+        seq = mark(sandbox.base_url)
+        plan = deck.plan_registrant_action("cancel", people, shown)
+        offered = deck.can("cancel", people, shown)
+        own = deck.plan_registrant_action(
+            "cancel", people, Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, first.key))
+        forged = dataclasses.replace(own, event_key=second.key, event_title=second.title)
+        with pytest.raises(NotSupported):
+            await deck.run_registrant_action(forged, forged.confirm())
+        called: list[str] = []
+
+        async def call() -> ActionResult:
+            called.append("sent")
+            return ActionResult("cancel", ())
+
+        audit = resolve_paths().audit_log
+        before = audit.read_text(encoding="utf-8") if audit.exists() else ""
+        with pytest.raises(WrongEvent):
+            await deck.gate.run(
+                provider="zoom", action="cancel",
+                targets=[AuditTarget(p.key, p.email, p.event_key) for p in people],
+                confirmation=Confirmation.of(deck.profile_name, "cancel",
+                                             [p.key for p in people], event_key=second.key),
+                call=call, event_key=second.key)
+        after = audit.read_text(encoding="utf-8") if audit.exists() else ""
+        sent = requests_since(sandbox.base_url, seq)
+    finally:
+        await deck.aclose()
+    assert plan.event_key == second.key and plan.event_title == second.title
+    assert not plan.capability and "another event" in plan.capability.reason
+    assert not offered and "on screen" in offered.reason
+    assert own.capability and own.event_key == first.key
+    assert called == [] and after == before
+    assert writes(sent) == []
+    assert {p.key for p in people} <= set(statuses(sandbox.base_url, first.key))

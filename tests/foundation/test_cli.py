@@ -52,6 +52,25 @@ def test_read_only_flag_shows_in_config(capsys: pytest.CaptureFixture[str]) -> N
     assert "read_only            True" in capsys.readouterr().out
 
 
+def test_config_lists_a_profile_once_whatever_the_case_of_its_environment(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    write_config("[profiles.Prod]\n[profiles.staging]\n")
+    monkeypatch.setenv("MEETDECK_PROFILES__PROD__READ_ONLY", "true")
+    assert main(["config", "--profile", "prod"]) == 0
+    out = capsys.readouterr().out
+    assert "Profiles: Prod, staging\n" in out and "Active profile: Prod\n" in out
+    assert "read_only            True" in out
+
+
+def test_profiles_differing_only_in_case_are_one_clear_line() -> None:
+    path = write_config("[profiles.Prod]\n[profiles.prod]\n")
+    result = run_cli("config")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "[profiles.Prod] and [profiles.prod]" in result.stderr
+    assert str(path) in result.stderr
+
+
 def test_corrupt_config_is_one_clear_line_not_a_traceback() -> None:
     path = write_config("[profiles.work]\nzoom_client_idd = 1\n")
     result = run_cli("config")

@@ -156,3 +156,40 @@ def test_a_config_holding_secrets_others_can_read_is_warned_about(
 
 def test_no_config_file_is_no_warning() -> None:
     assert exposed_config(resolve_paths().config_file) is None
+
+
+def test_profile_names_match_whatever_their_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: `MEETDECK_PROFILES__PROD__READ_ONLY` is [profiles.Prod]'s, for the full
+    loader and the first frame's quick read alike; `--profile prod` opens "Prod"; no
+    phantom "prod" appears."""
+    from tui.core.quick import FirstFrame, choose_profile, read_raw_config
+
+    write_config('[profiles.Prod]\naccent = "red"\n[profiles.staging]\n')
+    monkeypatch.setenv("MEETDECK_PROFILES__PROD__READ_ONLY", "true")
+    monkeypatch.setenv("meetdeck_profiles__prod__timezone", "UTC")
+    monkeypatch.setenv("MEETDECK_PROFILES__NIGHT__ACCENT", "blue")  # only in the env
+    settings = load_settings(overrides={"profile": "prod"})
+    assert sorted(settings.profiles) == ["Prod", "night", "staging"]
+    assert settings.active_profile() == ("Prod", settings.profiles["Prod"])
+    assert settings.profiles["Prod"].read_only and settings.profiles["Prod"].accent == "red"
+    assert settings.profiles["Prod"].timezone == "UTC"
+    assert settings.named_profile("PROD") is settings.profiles["Prod"]
+    data = read_raw_config(resolve_paths().config_file)
+    assert choose_profile("prod", data) == choose_profile("PROD", data) == "Prod"
+    frame = FirstFrame("Prod", data)
+    assert frame.read_only and frame.accent == "red"
+    assert frame.profile_names == ("Prod", "night", "staging")
+    assert frame.profile_zones["Prod"] == "UTC"
+    assert frame.of("staging").read_only is False and frame.of("night").accent == "blue"
+    assert frame.of("PROD").profile == "Prod" and frame.of("PROD").read_only
+
+
+def test_two_profiles_differing_only_in_case_are_an_error_naming_both() -> None:
+    from tui.core.quick import ProfileChoiceError, choose_profile, read_raw_config
+
+    path = write_config('[profiles.Prod]\nread_only = true\n[profiles.prod]\n')
+    with pytest.raises(ConfigError, match=r"\[profiles\.Prod\] and \[profiles\.prod\]") as e:
+        load_settings()
+    assert str(path) in str(e.value)
+    with pytest.raises(ProfileChoiceError, match=r"profiles\.Prod\] and \[profiles\.prod"):
+        choose_profile("Prod", read_raw_config(path))

@@ -418,3 +418,107 @@ async def test_new_support_session_is_confirmed_then_offers_its_link(
         assert "support session" in screen_text(app)
         assert control.state()["goto"]["counts"]["seeit_sessions"] == sessions + 1
         assert pane.table.row_count == before + 1
+
+
+def webinars_with_registrants(app: MeetdeckApp) -> list[Any]:
+    return [row for row in rows(active(app))
+            if row.provider is Provider.ZOOM and str(row.kind) == "webinar"
+            and (row.registrants or 0) > 0]
+
+
+async def test_marks_stay_with_their_event_and_never_reach_another(
+    make_app: MakeApp, control: Control
+) -> None:
+    """Issue 12: a mark made in one event is not carried into the next one. Leaving the
+    event puts its marks away (coming back brings them back), the other event's status
+    line says nothing is marked, and `x` there offers to cancel its own highlighted
+    person, naming that event; nothing is sent."""
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        first, second = webinars_with_registrants(app)[:2]
+        pane = await open_event(pilot, app, lambda row: row.key == first.key)
+        marked = pane.table.cursor_value
+        await pilot.press("space")
+        await pilot.pause()
+        assert pane.table.mark_count == 1
+        await pilot.press("backspace")
+        await pilot.pause()
+        pane = await open_event(pilot, app, lambda row: row.key == second.key)
+        status = screen_lines(app)[4]
+        assert second.title[:10] in status and "marked" not in status, status
+        assert pane.table.mark_count == 0
+        shown = pane.table.cursor_value
+        assert shown is not None and shown.event_key == second.key
+        seq = control.last_seq()
+        await pilot.press("x")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmActionDialog"
+        dialog = screen_text(app)
+        assert "1 registrant" in dialog and shown.email[:20] in dialog
+        assert marked.email[:20] not in dialog
+        assert app.screen.plan.event_key == second.key  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("backspace")
+        await pilot.pause()
+        pane = await open_event(pilot, app, lambda row: row.key == first.key)
+        assert pane.table.marked_keys() == [marked.key]
+        assert "1 marked" in screen_lines(app)[4]
+        assert control.writes_since(seq) == []
+
+
+async def test_the_mark_count_is_never_cut_off_by_a_long_event_name(
+    make_app: MakeApp,
+) -> None:
+    """At 80 columns, the status line of an event with a long name still shows how many
+    people are marked (it comes first)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        longest = max(webinars_with_registrants(app), key=lambda row: len(row.title))
+        assert len(longest.title) > 40, longest.title
+        await open_event(pilot, app, lambda row: row.key == longest.key)
+        await pilot.press("space", "down", "space")
+        await pilot.pause()
+        assert "2 marked" in screen_lines(app)[4], screen_lines(app)[:6]
+
+
+async def test_failed_people_stay_marked_in_their_event_when_another_is_shown(
+    make_app: MakeApp, control: Control
+) -> None:
+    """An action's outcome that comes back after the person moved on to another event
+    marks the failed people in the event they were marked in, not in the one on screen."""
+    from tui.core.models import ActionOutcome, ActionResult, EventKind
+    from tui.core.service import Scope
+    from tui.widgets.registrants_pane import RegistrantsPane
+
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        first, second = webinars_with_registrants(app)[:2]
+        pane = await open_event(pilot, app, lambda row: row.key == first.key)
+        await pilot.press("space", "down", "space")
+        await pilot.pause()
+        people = pane.table.marked_rows()
+        plan = app.deck.plan_registrant_action(
+            "deny", people, Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, first.key))
+        result = ActionResult("deny", (ActionOutcome(people[0].key, True, "done"),
+                                       ActionOutcome(people[1].key, False, "refused")))
+        await pilot.press("backspace")
+        await pilot.pause()
+        pane = await open_event(pilot, app, lambda row: row.key == second.key)
+        assert isinstance(pane, RegistrantsPane)
+        pane.post_message(RegistrantsPane.ActionDone(
+            plan, result, marked=True, view=(Provider.ZOOM, first.key)))
+        await settle(app, pilot)
+        assert pane.table.mark_count == 0
+        await pilot.press("escape")  # the dialog listing who failed
+        await pilot.pause()
+        await pilot.press("backspace")
+        await pilot.pause()
+        pane = await open_event(pilot, app, lambda row: row.key == first.key)
+        assert pane.table.marked_keys() == [people[1].key]

@@ -73,12 +73,13 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     assert frame is not None
 
     def factory(name: str | None) -> Deck:
-        chosen = DEMO_PROFILE if demo else (name or frame.profile)
-        accent = frame.accent if chosen == frame.profile else None
+        # Each profile shows its own accent and read-only state (plus --read-only).
+        shown = frame if demo or not name else frame.of(name)
+        chosen = DEMO_PROFILE if demo else shown.profile
         return Deck.open_cached(
             paths, chosen, lambda store: _connect(started, args, paths, store, chosen, demo,
                                                   sandbox_config),
-            demo=demo, read_only=read_only_flag or frame.read_only, accent=accent,
+            demo=demo, read_only=read_only_flag or shown.read_only, accent=shown.accent,
             profiles=frame.profile_names)
 
     options = UiOptions(

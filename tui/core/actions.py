@@ -4,7 +4,8 @@ The Deck builds a `Confirmation` from what the person was shown (the dialog in t
 the prompt in the CLI) and hands it to `WriteGate.run` together with the call to make.
 The gate refuses a read-only profile before anything is sent, refuses a confirmation
 that does not match the targets, writes the audit intent (and refuses to proceed if the
-audit log cannot be written), runs the call, and writes the per-target result. The call
+audit log cannot be written), runs the call, and writes the per-target result. It also
+refuses targets that belong to another event than the one the write is for. The call
 reports each part of a batch as it returns (`Progress`), and each part is recorded at
 once, so a process killed mid-batch leaves a trace of what went out. A call that fails
 part way reports only what the service confirmed as done. Once anything may have been
@@ -57,6 +58,10 @@ class ConfirmationMismatch(MeetdeckError):
     title = "Not confirmed"
 
 
+class WrongEvent(MeetdeckError):
+    title = "Not sent: another event's people"
+
+
 class WriteGate:
     """Read-only check, confirmation check and audit around every write."""
 
@@ -94,6 +99,7 @@ class WriteGate:
             StorageError: The intent cannot be recorded (nothing was sent).
         """
         self.check_writable()
+        self._check_event(targets, event_key)
         self._check_confirmation(action, targets, confirmation, event_key)
         entry = self.audit.intent(profile=self.profile, provider=provider, action=action,
                                   targets=targets, event=event_key)
@@ -138,6 +144,16 @@ class WriteGate:
             result = ActionResult(result.action, result.outcomes,
                                   join_notes(result.note, lost[0].sentence))
         return result
+
+    @staticmethod
+    def _check_event(targets: Sequence[AuditTarget], event_key: str | None) -> None:
+        """Refuse a write for one event that names people of another."""
+        strangers = [t for t in targets if t.event is not None and t.event != event_key]
+        if strangers:
+            raise WrongEvent(
+                f"Nothing was sent: {len(strangers)} of the {len(targets)} people are not "
+                f"registered for event {event_key}. Act on the registrants of the event "
+                "on screen only.")
 
     def _check_confirmation(
         self,

@@ -48,6 +48,9 @@ class AuditTarget:
 
     key: str
     label: str = ""
+    event: str | None = None
+    """The event the target belongs to (a registrant's), checked by the write gate;
+    not written to the log, whose entry names the event once."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,14 @@ from pydantic_settings import (
 
 from tui.core.errors import ConfigError
 from tui.core.paths import DEMO_PROFILE, Paths, check_profile_name, resolve_paths
+from tui.core.profiles import (
+    AmbiguousProfiles,
+    check_unambiguous,
+    match_profile,
+    merge_by_profile,
+    pick_profile,
+    profile_tables,
+)
 
 
 def is_loopback_host(host: str) -> bool:
@@ -163,6 +171,7 @@ class Settings(BaseSettings):
     def _profile_names(cls, value: dict[str, ProfileSettings]) -> dict[str, ProfileSettings]:
         for name in value:
             check_profile_name(name)
+        check_unambiguous(value)
         return value
 
     @classmethod
@@ -174,17 +183,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _FileSource(settings_cls, _FILE_DATA.get() or {}))
+        file_data = _FILE_DATA.get() or {}
+        return (init_settings, _ProfilesAsInFile(settings_cls, env_settings, file_data),
+                _FileSource(settings_cls, file_data))
 
     def active_profile_name(self) -> str | None:
-        """`profile` > `default_profile` > the only profile there is."""
-        if self.profile:
-            return self.profile
-        if self.default_profile:
-            return self.default_profile
-        if len(self.profiles) == 1:
-            return next(iter(self.profiles))
-        return None
+        """`profile` > `default_profile` > the only profile there is (as configured,
+        whatever the case it was given in; see `tui.core.profiles`)."""
+        return pick_profile(self.profile, self.default_profile, self.profiles)
 
     def active_profile(self) -> tuple[str, ProfileSettings]:
         """The selected profile, or a ConfigError that says how to choose one."""
@@ -202,11 +208,12 @@ class Settings(BaseSettings):
         return name, self.named_profile(name)
 
     def named_profile(self, name: str) -> ProfileSettings:
-        """The profile called `name`, or a ConfigError listing the ones there are."""
-        if name not in self.profiles:
+        """The profile called `name` (any case), or a ConfigError listing the ones there are."""
+        found = match_profile(name, self.profiles)
+        if found is None:
             known = ", ".join(sorted(self.profiles)) or "none"
             raise ConfigError(f"Profile {name!r} is not in config.toml (profiles: {known}).")
-        return self.profiles[name]
+        return self.profiles[found]
 
 
 class _FileSource(PydanticBaseSettingsSource):
@@ -221,6 +228,28 @@ class _FileSource(PydanticBaseSettingsSource):
 
     def __call__(self) -> dict[str, Any]:
         return dict(self._data)
+
+
+class _ProfilesAsInFile(PydanticBaseSettingsSource):
+    """The environment, its profile names matched to the file's (any case): environment
+    keys are case-insensitive, so MEETDECK_PROFILES__PROD__READ_ONLY is [profiles.Prod]'s."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: PydanticBaseSettingsSource,
+                 file_data: dict[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._env = env
+        found = file_data.get("profiles")
+        self._names = list(found) if isinstance(found, dict) else []
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._env.get_field_value(field, field_name)
+
+    def __call__(self) -> dict[str, Any]:
+        data = dict(self._env())
+        profiles = data.get("profiles")
+        if isinstance(profiles, dict):
+            data["profiles"] = merge_by_profile(profiles, self._names)
+        return data
 
 
 # The parsed file travels to settings_customise_sources through a context variable,
@@ -259,6 +288,10 @@ def load_settings(
     """
     paths = paths or resolve_paths()
     file_data = read_config_file(paths.config_file)
+    try:
+        profile_tables(file_data)
+    except AmbiguousProfiles as exc:
+        raise ConfigError(f"{exc} ({paths.config_file}).") from None
     init = {k: v for k, v in (overrides or {}).items() if v is not None}
     token = _FILE_DATA.set(file_data)
     try:

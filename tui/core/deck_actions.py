@@ -73,8 +73,8 @@ def _need(deck: Deck, provider: Provider) -> Any:
     return api
 
 
-def _offered(deck: Deck, action: RegistrantAction,
-             registrants: Sequence[Registrant]) -> Capability:
+def _offered(deck: Deck, action: RegistrantAction, registrants: Sequence[Registrant],
+             event: tuple[Provider, str] | None = None) -> Capability:
     """Everything `can` checks except read-only mode."""
     if not registrants:
         return Capability(False, "Select one or more registrants first.")
@@ -82,6 +82,10 @@ def _offered(deck: Deck, action: RegistrantAction,
     if len(events) > 1:
         return Capability(False, f"The selection spans {len(events)} events; act on the "
                                  "registrants of one event at a time.")
+    if event is not None and events != {event}:
+        return Capability(False, "The selected people are registered for another event "
+                                 "than this one; act on the registrants of the event on "
+                                 "screen only.")
     if len({r.key for r in registrants}) != len(registrants):
         return Capability(False, "The selection names someone twice; select again.")
     provider = registrants[0].provider
@@ -92,38 +96,53 @@ def _offered(deck: Deck, action: RegistrantAction,
     return caps.for_action(action)
 
 
-def can(deck: Deck, action: RegistrantAction, registrants: Sequence[Registrant]) -> Capability:
+def can(deck: Deck, action: RegistrantAction, registrants: Sequence[Registrant],
+        event: Scope | None = None) -> Capability:
     """See `Deck.can`."""
     if deck.read_only:
         try:
             deck.gate.check_writable()
         except MeetdeckError as exc:
             return Capability(False, exc.sentence)
-    return _offered(deck, action, registrants)
+    return _offered(deck, action, registrants, _event_of(event))
 
 
-def _event_title(deck: Deck, first: Registrant) -> str:
-    event = deck.store.event(first.event_key, first.provider)
+def _event_of(event: Scope | None) -> tuple[Provider, str] | None:
+    if event is None or event.event_key is None:
+        return None
+    return event.provider, event.event_key
+
+
+def _event_title(deck: Deck, provider: Provider, event_key: str, kind: EventKind,
+                 fallback: str | None) -> str:
+    event = deck.store.event(event_key, provider)
     if event is not None:
         return event.title
-    if first.event_kind is EventKind.MEETING:
-        meeting = deck.store.meeting(first.event_key, first.provider)
+    if kind is EventKind.MEETING:
+        meeting = deck.store.meeting(event_key, provider)
         if meeting is not None:
             return meeting.subject
-    return first.event_title or ""
+    return fallback or ""
 
 
-def plan(deck: Deck, action: RegistrantAction, registrants: Sequence[Registrant]) -> ActionPlan:
+def plan(deck: Deck, action: RegistrantAction, registrants: Sequence[Registrant],
+         event: Scope | None = None) -> ActionPlan:
     """See `Deck.plan_registrant_action`."""
     people = tuple(registrants)
-    if people:
+    if event is not None and event.event_key is not None:
+        provider, event_key = event.provider, event.event_key
+        kind = event.event_kind or (people[0].event_kind if people else EventKind.WEBINAR)
+        fallback = next((r.event_title for r in people if r.event_key == event_key), None)
+    elif people:
         first = people[0]
         provider, event_key, kind = first.provider, first.event_key, first.event_kind
-        title = _event_title(deck, first)
+        fallback = first.event_title
     else:
-        provider, event_key, kind, title = Provider.ZOOM, "", EventKind.WEBINAR, ""
+        provider, event_key, kind, fallback = Provider.ZOOM, "", EventKind.WEBINAR, None
+    title = _event_title(deck, provider, event_key, kind, fallback) if event_key else ""
+    capability = can(deck, action, people, Scope.registrants(provider, kind, event_key))
     return ActionPlan(action, provider, event_key, kind, title, deck.profile_name, people,
-                      can(deck, action, people))
+                      capability)
 
 
 def _label(r: Registrant) -> str:
@@ -133,7 +152,8 @@ def _label(r: Registrant) -> str:
 async def run(deck: Deck, plan: ActionPlan, confirmation: Confirmation) -> ActionResult:
     """See `Deck.run_registrant_action`."""
     deck.gate.check_writable()
-    offered = _offered(deck, plan.action, plan.registrants)
+    # The plan names one event: anyone not registered for it is refused, nothing sent.
+    offered = _offered(deck, plan.action, plan.registrants, (plan.provider, plan.event_key))
     if not offered:
         raise NotSupported(offered.reason, provider=plan.provider.value)
     api = _need(deck, plan.provider)
@@ -155,7 +175,7 @@ async def run(deck: Deck, plan: ActionPlan, confirmation: Confirmation) -> Actio
 
     result = await deck.gate.run(
         provider=plan.provider.value, action=action.value,
-        targets=[AuditTarget(r.key, _label(r)) for r in people],
+        targets=[AuditTarget(r.key, _label(r), r.event_key) for r in people],
         confirmation=confirmation, call=call, event_key=plan.event_key)
     # Anything the service did not answer for is not done.
     answered = {o.target_key for o in result.outcomes}

@@ -12,6 +12,14 @@ from __future__ import annotations
 import os
 
 from tui.core.paths import check_profile_name
+from tui.core.profiles import (
+    AmbiguousProfiles,
+    env_profile_values,
+    match_profile,
+    pick_profile,
+    profile_names,
+    profile_tables,
+)
 
 # typing and pathlib cost more than `meetdeck lookup`'s query: for the type checker only.
 TYPE_CHECKING = False
@@ -65,27 +73,34 @@ def exposed_config(path: str | Path) -> str | None:
             f"Run `chmod 600 {path}` (and rotate the secrets if you did not expect this).")
 
 
+def _meetdeck_env(env: Mapping[str, str] | None) -> dict[str, str]:
+    """The MEETDECK_* environment, keys in upper case (they are case-insensitive, as
+    pydantic-settings reads them)."""
+    environ = os.environ if env is None else env
+    return {key.upper(): value for key, value in environ.items()
+            if key[:9].upper() == "MEETDECK_"}
+
+
 def choose_profile(flag: str | None, data: Mapping[str, Any],
                    env: Mapping[str, str] | None = None) -> str:
-    """--profile > MEETDECK_PROFILE > default_profile > the only profile (as Settings)."""
-    environ = os.environ if env is None else env
-    name = flag or environ.get("MEETDECK_PROFILE", "").strip()
-    if not name:
-        default = data.get("default_profile")
-        found = data.get("profiles")
-        profiles: Mapping[str, Any] = found if isinstance(found, dict) else {}
-        if isinstance(default, str) and default:
-            name = default
-        elif len(profiles) == 1:
-            name = next(iter(profiles))
-        elif profiles:
+    """--profile > MEETDECK_PROFILE > default_profile > the only profile (as Settings),
+    named as configured whatever its case (`tui.core.profiles`)."""
+    environ = _meetdeck_env(env)
+    try:
+        tables = profile_tables(data)
+    except AmbiguousProfiles as exc:
+        raise ProfileChoiceError(f"{exc}.") from None
+    names = profile_names(tables, environ)
+    named = flag or environ.get("MEETDECK_PROFILE", "").strip()
+    name = pick_profile(named, data.get("default_profile"), names)
+    if name is None:
+        if names:
             raise ProfileChoiceError(
-                f"Several profiles exist ({', '.join(sorted(profiles))}); choose one with "
+                f"Several profiles exist ({', '.join(names)}); choose one with "
                 "--profile NAME, MEETDECK_PROFILE, or default_profile in config.toml.")
-        else:
-            raise ProfileChoiceError(
-                "No profile is configured. Add a [profiles.NAME] table to config.toml "
-                "(see `meetdeck config`), or try `meetdeck --demo`.")
+        raise ProfileChoiceError(
+            "No profile is configured. Add a [profiles.NAME] table to config.toml "
+            "(see `meetdeck config`), or try `meetdeck --demo`.")
     try:
         return check_profile_name(name)
     except ValueError as exc:
@@ -95,34 +110,46 @@ def choose_profile(flag: str | None, data: Mapping[str, Any],
 class FirstFrame:
     """Best-effort display settings for the first frame (validated right after it)."""
 
-    __slots__ = ("accent", "keymap", "mouse", "profile", "profile_names", "profile_zones",
-                 "read_only", "theme", "timezone")
+    __slots__ = ("_data", "_env", "accent", "keymap", "mouse", "profile", "profile_names",
+                 "profile_zones", "read_only", "theme", "timezone")
 
     def __init__(self, profile: str, data: Mapping[str, Any],
                  env: Mapping[str, str] | None = None) -> None:
-        environ = os.environ if env is None else env
+        environ = _meetdeck_env(env)
+        self._data, self._env = data, environ
         profiles = data.get("profiles")
         tables: Mapping[str, Any] = profiles if isinstance(profiles, dict) else {}
-        table = tables.get(profile)
-        mine: Mapping[str, Any] = table if isinstance(table, dict) else {}
-        self.profile = profile
-        self.profile_names = tuple(sorted(tables))
-        self.profile_zones = {
-            name: t.get("timezone") if isinstance(t, dict) else None
-            for name, t in tables.items()
-        }
+        self.profile_names = profile_names(tables, environ)
+        self.profile = match_profile(profile, self.profile_names) or profile
+        self.profile_zones = {name: _text(self._own(name, "timezone"), "") or None
+                              for name in self.profile_names}
         self.theme = _text(environ.get("MEETDECK_THEME") or data.get("theme"), "textual-dark")
         self.timezone = _text(environ.get("MEETDECK_TIMEZONE") or data.get("timezone"), "") or None
         self.mouse = _flag(environ.get("MEETDECK_MOUSE", data.get("mouse")), default=True)
         keymap = data.get("keymap")
         self.keymap = {str(k): str(v) for k, v in keymap.items()} if isinstance(
             keymap, dict) else {}
-        prefix = f"MEETDECK_PROFILES__{profile.upper()}__"
-        self.accent = _text(environ.get(prefix + "ACCENT") or mine.get("accent"), "") or None
+        self.accent = _text(self._own(profile, "accent"), "") or None
         self.read_only = (
             _flag(environ.get("MEETDECK_READ_ONLY", data.get("read_only")), default=False)
-            or _flag(environ.get(prefix + "READ_ONLY", mine.get("read_only")), default=False)
+            or _flag(self._own(profile, "read_only"), default=False)
         )
+
+    def _own(self, profile: str, key: str) -> object:
+        """One setting of `profile`: the environment's, else its table's (any case)."""
+        value = env_profile_values(profile, self._env).get(key)
+        if value:
+            return value
+        profiles = self._data.get("profiles")
+        tables: Mapping[str, Any] = profiles if isinstance(profiles, dict) else {}
+        table = tables.get(match_profile(profile, tables) or profile)
+        return table.get(key) if isinstance(table, dict) else None
+
+    def of(self, profile: str) -> FirstFrame:
+        """The same settings, for another profile (a profile switch)."""
+        if profile == self.profile:
+            return self
+        return FirstFrame(profile, self._data, self._env)
 
 
 def first_frame(paths: Paths, profile_flag: str | None) -> FirstFrame | None:

@@ -27,6 +27,7 @@ from tui.core.service_types import (
     UnfinishedNotice,
 )
 from tui.core.store.views import SearchKind
+from tui.core.sync_types import Scope
 
 if TYPE_CHECKING:
     from tui.core.config import HttpSettings
@@ -92,29 +93,39 @@ class DeckActions:
         return self.providers.capabilities().get(provider)
 
     def can(
-        self, action: RegistrantAction | str, registrants: Sequence[Registrant]
+        self, action: RegistrantAction | str, registrants: Sequence[Registrant],
+        event: Scope | None = None,
     ) -> Capability:
         """Whether `action` is offered for this selection, and if not, the sentence why.
 
-        Not offered: an empty selection, people of more than one event, a read-only
-        profile, a provider without credentials, or a provider that cannot do it (GoTo
-        Training approvals happen in its admin site: see `manage_url`).
+        Not offered: an empty selection, people of more than one event, people not of
+        `event` (the event on screen, when given), a read-only profile, a provider
+        without credentials, or a provider that cannot do it (GoTo Training approvals
+        happen in its admin site: see `manage_url`).
         """
         from tui.core.deck_actions import can
 
-        return can(self, RegistrantAction(action), registrants)
+        return can(self, RegistrantAction(action), registrants, event)
 
     def plan_registrant_action(
-        self, action: RegistrantAction | str, registrants: Sequence[Registrant]
+        self, action: RegistrantAction | str, registrants: Sequence[Registrant],
+        event: Scope | None = None,
     ) -> ActionPlan:
         """What the confirmation dialog shows for `action` on `registrants` (no I/O).
+
+        Args:
+            action: approve, deny or cancel.
+            registrants: Exactly who the action is for.
+            event: The event on screen (`Scope.registrants(...)`): the plan is for that
+                event, and is not offered when anyone in `registrants` is not
+                registered for it. By default, the event of the registrants.
 
         The plan carries `capability`; when it is not allowed, show its reason instead
         of a confirmation. Raises nothing for a bad selection: `can` explains it.
         """
         from tui.core.deck_actions import plan
 
-        return plan(self, RegistrantAction(action), registrants)
+        return plan(self, RegistrantAction(action), registrants, event)
 
     async def run_registrant_action(
         self, plan: ActionPlan, confirmation: Confirmation
@@ -123,11 +134,13 @@ class DeckActions:
 
         Goes through the write gate: refused in read-only mode (ReadOnlyMode, nothing
         sent), refused when `confirmation` does not match the plan
-        (ConfirmationMismatch), audit intent before and result after. Zoom calls go 30
-        people per request. Only people the service confirmed are `ok`; the cache is
-        updated for them at once (approve -> approved, deny -> denied, cancel ->
-        removed) in one transaction. Failed or unknown ones keep their cached status;
-        running the same plan again is safe.
+        (ConfirmationMismatch) or when anyone in it is not registered for the plan's
+        event (NotSupported; the write gate checks it again: WrongEvent), audit
+        intent before and result after. Zoom calls go 30 people per request. Only
+        people the service confirmed are `ok`; the cache is updated for them at once
+        (approve -> approved, deny -> denied, cancel -> removed) in one transaction.
+        Failed or unknown ones keep their cached status; running the same plan again
+        is safe.
 
         Raises:
             ReadOnlyMode: The profile is read-only.

@@ -140,13 +140,7 @@ class MainScreen(Screen[None]):
         self.set_interval(15, self.update_health)
 
     def _started(self) -> None:
-        deck = self.host.deck
-        self.query_one(DeckHeader).set_state(
-            profile=deck.profile_name,
-            accent=deck.accent,
-            read_only=deck.read_only,
-            zone_label=self.host.time_format.label,
-        )
+        self.query_one(DeckHeader).set_state(zone_label=self.host.time_format.label)
         self.update_health()
         self.active_pane.ensure_loaded()
         self.active_pane.table.focus()
@@ -289,12 +283,26 @@ class MainScreen(Screen[None]):
     # -- header --------------------------------------------------------------------
 
     def update_health(self) -> None:
-        """Re-read provider health and redraw the header (also ages the data)."""
+        """Re-read the profile and provider health and redraw the header (also ages the
+        data)."""
+        self.show_profile()
         try:
             health = self.host.deck.health()
         except Exception:  # the header must never take the app down
             health = []
         self.query_one(DeckHeader).set_state(health=health, now=self.host.clock())
+
+    def show_profile(self) -> None:
+        """Header and footer follow the open Deck's profile: its name, its accent and
+        whether it may write (the full settings, read once the Deck connects, may say
+        more than the first frame's quick read)."""
+        deck = self.host.deck
+        header = self.query_one(DeckHeader)
+        writable_changed = header.read_only != deck.read_only
+        header.set_state(profile=deck.profile_name, accent=deck.accent,
+                         read_only=deck.read_only)
+        if writable_changed:
+            self.refresh_bindings()
 
     def _show_age(self, pane: EntityPane) -> None:
         view = pane.view

@@ -275,7 +275,12 @@ class EntityPane(Vertical):
         if count is None:
             count = self.table.row_count
         more = "+" if self.filter.counting else ""  # a filter's count still under way
-        parts: list[str | tuple[str, object]] = [f"{count:,}{more} {self.KIND}"]
+        parts: list[str | tuple[str, object]] = []
+        marks = self.table.mark_count
+        if marks:
+            # First, so a long event name never pushes it out of sight.
+            parts += [("bold $text-warning", f"\u25cf {marks:,} marked"), " \u00b7 "]
+        parts.append(f"{count:,}{more} {self.KIND}")
         if self.scope is not None:
             parts += [" of ", ("bold", self.scope.label)]
         mode = self.mode_text()
@@ -283,9 +288,6 @@ class EntityPane(Vertical):
             parts.append(f" \u00b7 {mode}")
         if self.filter_text:
             parts += [" \u00b7 filter: ", ("bold", self.filter_text)]
-        marks = self.table.mark_count
-        if marks:
-            parts.append(f" \u00b7 {marks:,} marked")
         self.query_one(".pane--status", Static).update(labelled(*parts), layout=False)
 
     # -- the filter --------------------------------------------------------------

@@ -1,11 +1,14 @@
 """The registrants tab: status filter, marks, and approve / deny / cancel.
 
 `space` marks a row, `*` marks the whole filtered view (without reading it: the rows
-are read once, when an action asks for them). `a`, `d` and `x` act on the marked
-people, or on the highlighted one when nothing is marked:
+are read once, when an action asks for them). Marks belong to the event they were made
+in: drilling into another event puts them away, and coming back brings them back (`*`
+marks "this view", so they end with it). `a`, `d` and `x` act on the marked people, or
+on the highlighted one when nothing is marked, and only for the event on screen:
 
-1. the Deck says whether the provider can do it (`Deck.can`); if not, a toast says
-   why (GoTo Training approvals happen in its admin site: `m` copies that page's link);
+1. the Deck says whether the provider can do it for the event on screen (the plan
+   carries that event, and the Deck refuses anyone not registered for it); if not, a
+   toast says why (GoTo Training approvals happen in its admin site: `m` copies that page's link);
 2. `ConfirmActionDialog` names the action, the count, the first people, the event and
    the profile; nothing is sent unless it is confirmed;
 3. a worker (group "actions") sends it through the Deck's write gate;
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from tui.core.models import ActionResult
     from tui.core.service import Deck, ViewQuery
     from tui.core.service_types import ActionPlan, ListView
+    from tui.widgets.pane_types import PaneScope
 
 STATUS_CYCLE: tuple[RegistrantStatus | None, ...] = (
     None,
@@ -79,11 +83,14 @@ class RegistrantsPane(EntityPane):
     class ActionDone(Message):
         """A confirmed action came back with its per-person outcome."""
 
-        def __init__(self, plan: ActionPlan, result: ActionResult, *, marked: bool) -> None:
+        def __init__(self, plan: ActionPlan, result: ActionResult, *, marked: bool,
+                     view: tuple[Provider, str] | None = None) -> None:
             super().__init__()
             self.plan = plan
             self.result = result
             self.marked = marked
+            self.view = view
+            """The event whose view the marks were made in (None: all registrants)."""
 
     class ManageUrlFetched(Message):
         """The GoTo Training admin page link arrived (`m`)."""
@@ -96,6 +103,8 @@ class RegistrantsPane(EntityPane):
         super().__init__(id=id)
         self.status: RegistrantStatus | None = None
         self._binding_provider: Provider | None = None
+        self._put_away: dict[tuple[Provider, str] | None, list[Any]] = {}
+        """Marks of the events not on screen, by (provider, event key); None: unscoped."""
 
     # -- the view ------------------------------------------------------------------
 
@@ -121,6 +130,26 @@ class RegistrantsPane(EntityPane):
         if scope is None or scope.event_key is None or scope.provider is None:
             return None
         return Scope.registrants(scope.provider, scope.event_kind, scope.event_key)
+
+    def set_scope(self, scope: PaneScope | None) -> None:
+        """Show another event's registrants: this event's marks are put away, and the
+        marks made earlier in that event come back."""
+        leaving, entering = self._event_key(self.scope), self._event_key(scope)
+        if leaving != entering and self.is_mounted:
+            # `*` marks "this view": it does not outlive it.
+            kept = [] if self.table.marks_all else self.table.marked_rows()
+            if kept:
+                self._put_away[leaving] = kept
+            else:
+                self._put_away.pop(leaving, None)
+            self.table.set_marked(self._put_away.pop(entering, ()))
+        super().set_scope(scope)
+
+    @staticmethod
+    def _event_key(scope: PaneScope | None) -> tuple[Provider, str] | None:
+        if scope is None or scope.event_key is None:
+            return None
+        return scope.provider, scope.event_key
 
     def mode_text(self) -> str:
         return f"status: {self.status.value if self.status else 'all'}"
@@ -199,7 +228,7 @@ class RegistrantsPane(EntityPane):
             return
         people, marked = self.targets()
         try:
-            plan = deck.plan_registrant_action(action, people)
+            plan = deck.plan_registrant_action(action, people, self.refresh_scope())
         except MeetdeckError as error:
             self.host.show_error(error)
             return
@@ -212,7 +241,7 @@ class RegistrantsPane(EntityPane):
             if typed is None:
                 self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
                 return
-            self._run_action(plan, typed or None, marked)
+            self._run_action(plan, typed or None, marked, self._event_key(self.scope))
 
         self.app.push_screen(ConfirmActionDialog(plan, deck.accent), confirmed)
 
@@ -225,16 +254,24 @@ class RegistrantsPane(EntityPane):
                         severity="warning", markup=False, timeout=8)
 
     @work(group="actions", exit_on_error=False)
-    async def _run_action(self, plan: ActionPlan, typed: int | None, marked: bool) -> None:
+    async def _run_action(self, plan: ActionPlan, typed: int | None, marked: bool,
+                          view: tuple[Provider, str] | None) -> None:
         await self.host.prepare_sync()
         result = await self.host.deck.run_registrant_action(plan, plan.confirm(typed))
-        self.post_message(self.ActionDone(plan, result, marked=marked))
+        self.post_message(self.ActionDone(plan, result, marked=marked, view=view))
 
     def on_registrants_pane_action_done(self, event: ActionDone) -> None:
         plan, result = event.plan, event.result
         if event.marked:
             failed = {outcome.target_key for outcome in result.failed}
-            self.table.set_marked([r for r in plan.registrants if r.key in failed])
+            still = [r for r in plan.registrants if r.key in failed]
+            if event.view == self._event_key(self.scope):
+                self.table.set_marked(still)
+            elif still:
+                # Another event is on screen by now: the failed stay marked in theirs.
+                self._put_away[event.view] = still
+            else:
+                self._put_away.pop(event.view, None)
         for pane in self._sibling_panes():
             pane.reload()
         from tui.screens.confirm import ActionResultDialog, result_sentence
