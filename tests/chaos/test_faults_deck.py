@@ -38,6 +38,7 @@ from tui.core.errors import (
     MeetdeckError,
     NetworkUnreachable,
     RateLimited,
+    ResponseTooLarge,
     ServiceUnavailable,
     SessionExpired,
 )
@@ -81,6 +82,16 @@ KINDS = [
     FaultKind("json-truncated", {"malformed_json": "truncate"}, BadResponse, consumes=True),
     FaultKind("json-garbage", {"malformed_json": "garbage"}, BadResponse, consumes=True),
     FaultKind("unknown-fields", {"extra_fields": True}, None),
+    # A body trickled a byte per 0.25 s never trips the read timeout; the overall
+    # deadline (0.3 s, below the time of any two bytes) ends it.
+    FaultKind("trickle", {"trickle_ms": 250}, NetworkUnreachable, consumes=True,
+              http=HTTP.model_copy(update={"request_deadline": 0.3, "max_retries": 0})),
+    # 2 MB of padding, chunked without a length, against a 1 MB limit.
+    FaultKind("huge-body", {"huge_body": 2 * 1024 * 1024}, ResponseTooLarge, consumes=True,
+              http=HTTP.model_copy(update={"max_body_bytes": 1024 * 1024})),
+    FaultKind("deep-nesting", {"deep_nesting": 100_000}, BadResponse, consumes=True),
+    FaultKind("huge-strings", {"huge_strings": 20_000}, None),
+    FaultKind("extreme-dates", {"extreme_dates": True}, None),
 ]
 
 # -- endpoint groups -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ and say what to do; text from an API is cleaned of control and bidi characters.
 from __future__ import annotations
 
 import email.utils
+import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -53,6 +54,48 @@ def parse_retry_after(value: str | None, *, now_: datetime | None = None) -> flo
     return max(0.0, (when - (now_ or datetime.now(UTC))).total_seconds())
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _utf8(content: bytes) -> str:
+    """The body as text; a stray invalid byte becomes U+FFFD instead of failing it all.
+
+    One registrant whose name a legacy system stored in Latin-1 must not make the whole
+    list unreadable.
+    """
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("utf-8", errors="replace")
+
+
+def _valid_text(value: Any) -> Any:
+    """Replace lone UTF-16 surrogates (valid JSON escapes such as "\\ud83d", e.g. an emoji
+    cut in half) with U+FFFD: they cannot be stored in SQLite nor written to a terminal."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_valid_text(item) for item in value]
+    if isinstance(value, dict):
+        return {_valid_text(key): _valid_text(item) for key, item in value.items()}
+    return value
+
+
+def read_json(content: bytes) -> Any:
+    """An API body decoded as JSON; ValueError when it cannot be read.
+
+    Nesting deeper than Python's recursion limit (a hostile `[[[[...]]]]`) is such a
+    body too, not a RecursionError escaping to the screen.
+    """
+    try:
+        text = _utf8(content)
+        data = json.loads(text)
+        return _valid_text(data) if _SURROGATE_ESCAPE.search(text) else data
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def clean_text(text: str, limit: int = 200) -> str:
     """API text made safe for a sentence: no control or bidi characters, bounded."""
     text = _CONTROL.sub(" ", text).strip()
@@ -62,8 +105,8 @@ def clean_text(text: str, limit: int = 200) -> str:
 def error_message(response: httpx.Response) -> str:
     """The human message of an error body (Zoom `message`, OAuth `error_description`)."""
     try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
+        body = read_json(response.content)
+    except ValueError:
         return ""
     if isinstance(body, dict):
         for key in ("message", "error_description", "description", "msg", "error"):
