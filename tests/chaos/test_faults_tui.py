@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.chaos.chaosfix import HTTP, Control, SyncedCache, tally
-from tests.chaos.uifix import SIZE, build, press, show_tab
+from tests.chaos.uifix import SIZE, build, press, settle, show_tab
 from tests.tui.screen_text import screen_lines, screen_text, toasts
 from tui.core.config import HttpSettings
 
@@ -113,3 +113,38 @@ async def test_r_on_recordings_refreshes_everything_the_pane_shows(
         await press(pilot, app, "refresh")
         assert not [t for t in toasts(app) if "rror" in t or "navailable" in t], toasts(app)
         assert "data just now" in screen_lines(app)[0], screen_lines(app)[0]
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+async def test_dates_at_the_ends_of_the_calendar_show_without_a_crash(
+        zone: str, synced: SyncedCache, tmp_path: Path,
+        request: pytest.FixtureRequest) -> None:
+    """Every date-time from the API becomes 0001-01-01 (+14:00) or 9999-12-31 (-12:00):
+    the refresh stores them (held two days inside the calendar), and the events tab,
+    its details and every zone of the `t` cycle show them; no traceback, no error."""
+    control = Control(synced.base_url)
+    app = build(synced.install(tmp_path), synced.base_url, timezone=zone)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        pane = await show_tab(pilot, app, "events")
+        control.fault({"extreme_dates": True})
+        try:
+            await press(pilot, app, "refresh")
+        finally:
+            control.clear()
+        assert app.is_running
+        assert not [t for t in toasts(app) if "rror" in t or "failed" in t], toasts(app)
+        seen = set()
+        for _ in range(3):
+            for key in ("g", "G"):
+                await pilot.press(key)
+                await pilot.press("i")
+                await settle(pilot, app)
+                text = screen_text(app)
+                assert "Traceback" not in text and "Unexpected error" not in text, text
+                seen |= {year for year in ("0001-01-0", "9999-12-") if year in text}
+                await pilot.press("escape")
+                await settle(pilot, app)
+            await press(pilot, app, "timezone")
+        assert pane.table.row_count > 0
+        assert seen, screen_text(app)  # the years are written in full
+    tally(request, "tui")
