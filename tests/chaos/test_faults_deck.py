@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ from tui.core.errors import (
 )
 from tui.core.models import EventKind, Provider
 from tui.core.service import Deck, Scope, ScopeKind, SyncReport, ViewQuery
+from tui.core.store.codec import TEXT_LIMIT
 
 # -- fault kinds ---------------------------------------------------------------------------
 
@@ -299,3 +301,37 @@ async def test_the_groups_cover_every_endpoint_of_a_clean_sync(tmp_path: Path,
     assert not unmatched, f"endpoints without exactly one fault group: {unmatched}"
     for group in GROUPS:
         assert any(group.matches(m, p) for m, p in seen), f"{group.name} matched nothing"
+
+
+async def test_huge_strings_are_cut_in_the_cache_and_counted_in_the_report(
+        synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Every name and title 100,000 characters longer: the refresh succeeds, each stored
+    text value is at most TEXT_LIMIT characters and ends in "…", the report counts them,
+    and the cache grows by at most the limit per value (not 100,000)."""
+    control = synced.control
+    paths = synced.install(tmp_path)
+    deck = open_deck(paths, synced.base_url)
+    try:
+        await deck.demo_sign_in()
+        scope = _zoom_big_webinar(deck, synced.state)
+        control.fault({"huge_strings": 100_000,
+                       "match": {"path": r"^/zoom/v2/webinars/[^/]+/registrants$"}})
+        try:
+            (report,) = await refresh_all(deck, [scope])
+        finally:
+            control.clear()
+        assert report.ok, report.failed
+        assert [s for s, _ in report.cut] == [scope]
+        people = deck.registrants(ViewQuery(provider=Provider.ZOOM)).rows(0, 10_000)
+        long_names = [p for p in people if p.first_name.endswith("…")]
+        assert long_names and report.cut_values >= len(long_names)
+        assert all(len(p.first_name) == TEXT_LIMIT for p in long_names)
+    finally:
+        await deck.aclose()
+    conn = sqlite3.connect(paths.cache_db("chaos", demo=True))
+    try:
+        (longest,) = conn.execute("SELECT max(length(data)) FROM registrants").fetchone()
+    finally:
+        conn.close()
+    assert longest < 4 * TEXT_LIMIT
+    tally(request, "deck")
