@@ -24,9 +24,10 @@ __all__ = ["TEXT_LIMIT", "cap_text", "decode", "encode", "fold", "iso", "parse_i
 
 T = TypeVar("T")
 
-TEXT_LIMIT = 4000
-"""The longest text value stored (characters). Longer ones (a 100,000-character name
-from a broken or hostile API) are cut, and end in "…" to say so."""
+TEXT_LIMIT = 16_384
+"""The longest text value stored (characters): room for any real name, title or
+agenda (Zoom caps agendas at 2,000). Longer ones (a 100,000-character name from a
+broken or hostile API) are cut, and end in "…" to say so."""
 
 _Decoder = Callable[[Any], Any]
 _EMPTY: tuple[Any, ...] = (None, "", (), {}, False)
