@@ -165,7 +165,7 @@ async def test_dates_at_the_ends_of_the_calendar_show_without_a_crash(
                 await settle(pilot, app)
             await press(pilot, app, "timezone")
         assert pane.table.row_count > 0
-        assert seen, screen_text(app)  # the years are written in full
+        assert seen == {"0001-01-0", "9999-12-"}, screen_text(app)  # years in full
     tally(request, "tui")
 
 

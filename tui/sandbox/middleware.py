@@ -405,10 +405,11 @@ class Reshape:
     def rewrite(self, value: Any, dates: list[int]) -> Any:
         if isinstance(value, dict):
             out = {}
+            far = FAR_DATES[dates[0] % 2]  # one end per object, the other for the next
+            dates[0] += 1
             for key, item in value.items():
                 if isinstance(item, str) and self.extreme_dates and DATE_TIME.match(item):
-                    item = FAR_DATES[dates[0] % 2]
-                    dates[0] += 1
+                    item = far
                 elif isinstance(item, str) and self.huge_strings and key in TEXT_KEYS:
                     item = item + "x" * self.huge_strings
                 else:
