@@ -59,7 +59,8 @@ def _seconds_until(text: str, now_: datetime) -> float | None:
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
-        if email.utils.parsedate_tz(text) is not None:
+        parts = email.utils.parsedate_tz(text)
+        if parts is not None and parts[0] > 9999:
             return math.inf  # an HTTP-date past the year 9999
         try:
             when = datetime.fromisoformat(text.replace("Z", "+00:00"))
