@@ -12,6 +12,11 @@ retried blindly: only when the server provably did not act on them (no connectio
 was made, or a 429 refused them unprocessed), never after a 5xx or a lost answer. A
 401 triggers one token refresh and one resend.
 
+Every answer is bounded: it must be complete within `request_deadline` (a server
+trickling bytes never trips the per-read timeout; a missed deadline is not retried) and
+is read streaming up to `max_body_bytes` (decoded; past it, ResponseTooLarge). Recording
+downloads (`stream`) are the download code's to bound.
+
 Every failure becomes a typed error from `tui.core.errors` with an actionable
 sentence and no secrets; every exchange is written, redacted, to the `ApiLog`.
 """
