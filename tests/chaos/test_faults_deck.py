@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,11 +39,13 @@ from tui.core.errors import (
     MeetdeckError,
     NetworkUnreachable,
     RateLimited,
+    ResponseTooLarge,
     ServiceUnavailable,
     SessionExpired,
 )
 from tui.core.models import EventKind, Provider
 from tui.core.service import Deck, Scope, ScopeKind, SyncReport, ViewQuery
+from tui.core.store.codec import TEXT_LIMIT
 
 # -- fault kinds ---------------------------------------------------------------------------
 
@@ -81,6 +84,16 @@ KINDS = [
     FaultKind("json-truncated", {"malformed_json": "truncate"}, BadResponse, consumes=True),
     FaultKind("json-garbage", {"malformed_json": "garbage"}, BadResponse, consumes=True),
     FaultKind("unknown-fields", {"extra_fields": True}, None),
+    # A body trickled a byte per 0.25 s never trips the read timeout; the overall
+    # deadline (0.3 s, below the time of any two bytes) ends it.
+    FaultKind("trickle", {"trickle_ms": 250}, NetworkUnreachable, consumes=True,
+              http=HTTP.model_copy(update={"request_deadline": 0.3, "max_retries": 0})),
+    # 2 MB of padding, chunked without a length, against a 1 MB limit.
+    FaultKind("huge-body", {"huge_body": 2 * 1024 * 1024}, ResponseTooLarge, consumes=True,
+              http=HTTP.model_copy(update={"max_body_bytes": 1024 * 1024})),
+    FaultKind("deep-nesting", {"deep_nesting": 100_000}, BadResponse, consumes=True),
+    FaultKind("huge-strings", {"huge_strings": 20_000}, None),
+    FaultKind("extreme-dates", {"extreme_dates": True}, None),
 ]
 
 # -- endpoint groups -----------------------------------------------------------------------
@@ -288,3 +301,37 @@ async def test_the_groups_cover_every_endpoint_of_a_clean_sync(tmp_path: Path,
     assert not unmatched, f"endpoints without exactly one fault group: {unmatched}"
     for group in GROUPS:
         assert any(group.matches(m, p) for m, p in seen), f"{group.name} matched nothing"
+
+
+async def test_huge_strings_are_cut_in_the_cache_and_counted_in_the_report(
+        synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Every name and title 100,000 characters longer: the refresh succeeds, each stored
+    text value is at most TEXT_LIMIT characters and ends in "…", the report counts them,
+    and the cache grows by at most the limit per value (not 100,000)."""
+    control = synced.control
+    paths = synced.install(tmp_path)
+    deck = open_deck(paths, synced.base_url)
+    try:
+        await deck.demo_sign_in()
+        scope = _zoom_big_webinar(deck, synced.state)
+        control.fault({"huge_strings": 100_000,
+                       "match": {"path": r"^/zoom/v2/webinars/[^/]+/registrants$"}})
+        try:
+            (report,) = await refresh_all(deck, [scope])
+        finally:
+            control.clear()
+        assert report.ok, report.failed
+        assert [s for s, _ in report.cut] == [scope]
+        people = deck.registrants(ViewQuery(provider=Provider.ZOOM)).rows(0, 10_000)
+        long_names = [p for p in people if p.first_name.endswith("…")]
+        assert long_names and report.cut_values >= len(long_names)
+        assert all(len(p.first_name) == TEXT_LIMIT for p in long_names)
+    finally:
+        await deck.aclose()
+    conn = sqlite3.connect(paths.cache_db("chaos", demo=True))
+    try:
+        (longest,) = conn.execute("SELECT max(length(data)) FROM registrants").fetchone()
+    finally:
+        conn.close()
+    assert longest < 4 * TEXT_LIMIT
+    tally(request, "deck")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.chaos.chaosfix import HTTP, Control, SyncedCache, tally
-from tests.chaos.uifix import SIZE, build, press, show_tab
+from tests.chaos.uifix import SIZE, build, press, settle, show_tab
 from tests.tui.screen_text import screen_lines, screen_text, toasts
 from tui.core.config import HttpSettings
 
@@ -33,6 +33,8 @@ class Scenario:
     expire_tokens: bool = False
     offline: bool = False
     http: HttpSettings = field(default_factory=lambda: HTTP)
+    says: str = ""
+    """Words the warning must contain (what happened, what to do)."""
 
 
 SCENARIOS = [
@@ -55,6 +57,22 @@ SCENARIOS = [
     Scenario("seeit-429-storm", "support", "Assist",
              {"storm_429": True, "retry_after": 30, "match": {"path": r"^/seeit/v1/"}},
              "Rate limited"),
+    Scenario("seeit-429-retry-after-absurd", "support", "Assist",
+             {"storm_429": True, "retry_after": 10**15, "match": {"path": r"^/seeit/v1/"}},
+             "Rate limited", says="Try again later."),
+    Scenario("g2m-meetings-trickle", "meetings", "Meeting",
+             {"trickle_ms": 250, "match": {"path": r"^/G2M/rest/"}},
+             "Network unreachable", offline=True, says="after 0.3 seconds",
+             http=HTTP.model_copy(update={"request_deadline": 0.3, "max_retries": 0})),
+    Scenario("zoom-registrants-huge-body", "registrants", "Zoom",
+             {"huge_body": 2 * 1024 * 1024, "match": {"path": r"/registrants$"}},
+             "Answer too large", says="max_body_bytes",
+             http=HTTP.model_copy(update={"max_body_bytes": 1024 * 1024})),
+    Scenario("zoom-token-deeply-nested", "events", "Zoom",
+             {"deep_nesting": 100_000,
+              "match": {"method": "POST", "path": r"^/zoom/oauth/token$"}},
+             "Bad response from the service", expire_tokens=True,
+             says="nested too deeply"),
 ]
 
 
@@ -89,6 +107,7 @@ async def test_a_failing_refresh_keeps_the_cache_on_screen_and_recovers(
         assert ("OFFLINE" in header) is scenario.offline, header
         warned = [t for t in toasts(app) if t.startswith(f"{scenario.title}:")]
         assert warned and "Showing cached data." in warned[-1], toasts(app)
+        assert scenario.says in warned[-1], warned[-1]
         errors_shown = len(toasts(app))
 
         # The fault is gone: `r` recovers, the age resets and the error mark goes.
@@ -113,3 +132,59 @@ async def test_r_on_recordings_refreshes_everything_the_pane_shows(
         await press(pilot, app, "refresh")
         assert not [t for t in toasts(app) if "rror" in t or "navailable" in t], toasts(app)
         assert "data just now" in screen_lines(app)[0], screen_lines(app)[0]
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+async def test_dates_at_the_ends_of_the_calendar_show_without_a_crash(
+        zone: str, synced: SyncedCache, tmp_path: Path,
+        request: pytest.FixtureRequest) -> None:
+    """Every date-time from the API becomes 0001-01-01 (+14:00) or 9999-12-31 (-12:00):
+    the refresh stores them (held two days inside the calendar), and the events tab,
+    its details and every zone of the `t` cycle show them; no traceback, no error."""
+    control = Control(synced.base_url)
+    app = build(synced.install(tmp_path), synced.base_url, timezone=zone)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        pane = await show_tab(pilot, app, "events")
+        control.fault({"extreme_dates": True})
+        try:
+            await press(pilot, app, "refresh")
+        finally:
+            control.clear()
+        assert app.is_running
+        assert not [t for t in toasts(app) if "rror" in t or "failed" in t], toasts(app)
+        seen = set()
+        for _ in range(3):
+            for key in ("g", "G"):
+                await pilot.press(key)
+                await pilot.press("i")
+                await settle(pilot, app)
+                text = screen_text(app)
+                assert "Traceback" not in text and "Unexpected error" not in text, text
+                seen |= {year for year in ("0001-01-0", "9999-12-") if year in text}
+                await pilot.press("escape")
+                await settle(pilot, app)
+            await press(pilot, app, "timezone")
+        assert pane.table.row_count > 0
+        assert seen == {"0001-01-0", "9999-12-"}, screen_text(app)  # years in full
+    tally(request, "tui")
+
+
+async def test_text_cut_to_the_cache_limit_is_reported(
+        synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Names 100,000 characters longer: the refresh succeeds and a notice says how many
+    values were cut; the rows stay on screen."""
+    control = Control(synced.base_url)
+    app = build(synced.install(tmp_path), synced.base_url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        pane = await show_tab(pilot, app, "registrants")
+        before = pane.table.row_count
+        control.fault({"huge_strings": 100_000, "match": {"path": r"/registrants$"}})
+        try:
+            await press(pilot, app, "refresh")
+        finally:
+            control.clear()
+        assert app.is_running and pane.table.row_count == before
+        cut = [t for t in toasts(app) if t.startswith("Long text cut:")]
+        assert cut and "too long to keep whole" in cut[-1], toasts(app)
+        assert not [t for t in toasts(app) if "rror" in t], toasts(app)
+    tally(request, "tui")

@@ -57,3 +57,16 @@ def test_sync_without_a_profile_says_how_to_add_one() -> None:
     done = run_cli("sync")
     assert done.returncode == 2
     assert "No profile is configured" in done.stderr
+
+
+def test_text_cut_to_the_cache_limit_is_named_in_the_summary(cli_sandbox: Any) -> None:
+    write_zoom_profile(cli_sandbox.base_url)
+    rule = {"huge_strings": 100_000, "match": {"path": "^/zoom/v2/users$"}}
+    httpx.post(f"{cli_sandbox.base_url}/_sandbox/faults", json=rule, timeout=5)
+    try:
+        done = run_cli("sync", "--scope", "organizers")
+    finally:
+        httpx.delete(f"{cli_sandbox.base_url}/_sandbox/faults", timeout=5)
+    assert done.returncode == 0, done.stderr
+    assert "Zoom organizers:" in done.stderr and "were cut (they end in \u2026)" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -14,7 +14,13 @@ import pytest
 from pydantic import SecretStr
 
 from tui.core.apilog import ApiLog
-from tui.core.auth import GoToAuth, demo_sign_in
+from tui.core.auth import (
+    MAX_TOKEN_LIFETIME,
+    TOKEN_RESPONSE,
+    GoToAuth,
+    demo_sign_in,
+    token_set_from,
+)
 from tui.core.config import HttpSettings, ProfileSettings
 from tui.core.errors import (
     ConfigError,
@@ -472,3 +478,10 @@ def test_the_token_file_is_parsed_again_only_when_it_changed(
     assert "scratch" not in store.read_all()
     path.unlink()
     assert store.get(GOTO) is None
+
+
+def test_an_absurd_token_lifetime_is_held_at_a_year() -> None:
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    body = TOKEN_RESPONSE.validate_python({"access_token": "a", "expires_in": 10**18})
+    tokens = token_set_from(body, now, None)
+    assert tokens.expires_at == now + timedelta(seconds=MAX_TOKEN_LIFETIME)

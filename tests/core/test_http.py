@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -26,10 +27,12 @@ from tui.core.errors import (
     NotFound,
     RateLimited,
     RequestRejected,
+    ResponseTooLarge,
     ServiceUnavailable,
     SessionExpired,
 )
 from tui.core.http import ApiClient, Connection, clean_text, parse_retry_after
+from tui.core.http_errors import RETRY_AFTER_CAP, retry_when
 
 Handler = Callable[[httpx.Request], Any]
 
@@ -437,3 +440,103 @@ def test_unwritable_log_does_not_break_requests(tmp_path: Path) -> None:
     log.record(ApiLogEntry(at=datetime.now(UTC), api="a", method="GET", path="/",
                            status=200, duration_ms=1.0))
     assert len(log.recent()) == 1
+
+
+@pytest.mark.parametrize("value", [
+    "Fri, 31 Dec 9999 23:59:59 GMT", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-12:00",
+    "Fri, 31 Dec 99999 23:59:59 GMT", "1e400", "inf", "99999999999999999999",
+])
+def test_absurd_retry_after_is_held_at_a_day_and_said_as_later(value: str) -> None:
+    after = parse_retry_after(value)
+    assert after == RETRY_AFTER_CAP
+    assert retry_when(after) == "later"
+
+
+def test_retry_after_that_is_not_a_number_is_unreadable() -> None:
+    assert parse_retry_after("nan") is None
+    assert parse_retry_after("0001-01-01T00:00:00+14:00") == 0.0
+
+
+def test_a_wait_longer_than_two_minutes_says_when() -> None:
+    now = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
+    assert retry_when(30.0, now_=now) == "in 30 seconds"
+    assert retry_when(3600.0, now_=now) == "in 3600 seconds (at 13:00 UTC)"
+    assert retry_when(50000.0, now_=now) == "in 50000 seconds (at 2024-05-02 01:53 UTC)"
+    assert retry_when(None) == "in a minute"
+
+
+async def test_a_429_until_the_year_9999_says_later(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, headers={"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"})
+
+    api, sleeps, _ = make_api(tmp_path, handler)
+    with pytest.raises(RateLimited) as caught:
+        await api.get_json("/things")
+    assert caught.value.retry_after == RETRY_AFTER_CAP
+    assert caught.value.sentence.endswith("Try again later.")
+    assert sleeps.calls == []  # waiting the cap would not help: no retry
+
+
+# -- bounds on an answer ------------------------------------------------------------------
+
+
+async def test_an_answer_declared_larger_than_the_limit_is_refused(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Length": str(10**12)}, content=b"[]")
+
+    api, _, log = make_api(tmp_path, handler, max_body_bytes=4096)
+    with pytest.raises(ResponseTooLarge) as caught:
+        await api.get_json("/things")
+    assert "more than 4096 bytes" in caught.value.sentence
+    assert "max_body_bytes" in caught.value.sentence
+    assert [e.error for e in log.recent()] == ["ResponseTooLarge"]
+
+
+async def test_a_compressed_bomb_is_stopped_at_the_limit(tmp_path: Path) -> None:
+    bomb = gzip.compress(b"[" + b" " * 5_000_000 + b"]")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=bomb)
+
+    api, _, _ = make_api(tmp_path, handler, max_body_bytes=1024 * 1024)
+    assert len(bomb) < 1024 * 1024
+    with pytest.raises(ResponseTooLarge):
+        await api.get_json("/things")
+
+
+async def test_a_compressed_answer_within_the_limit_is_read(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Encoding": "gzip"},
+                              content=gzip.compress(b'{"ok": true}'))
+
+    api, _, _ = make_api(tmp_path, handler)
+    assert await api.get_json("/things") == {"ok": True}
+
+
+async def test_an_answer_that_never_ends_meets_the_deadline(tmp_path: Path) -> None:
+    class Endless(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            yield b"["
+            await asyncio.Event().wait()  # a server that never sends the rest
+            yield b"]"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Endless())
+
+    api, sleeps, _ = make_api(tmp_path, handler, request_deadline=0.05)
+    with pytest.raises(NetworkUnreachable) as caught:
+        await api.get_json("/things")
+    assert "after 0.05 seconds" in caught.value.sentence
+    assert sleeps.calls == []
+
+
+@pytest.mark.parametrize("body", [b"[" * 200_000 + b"]" * 200_000,
+                                  b'{"a":' * 100_000 + b'"\\ud83d"' + b"}" * 100_000])
+async def test_json_nested_too_deeply_is_a_bad_response(tmp_path: Path, body: bytes) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body)
+
+    api, _, _ = make_api(tmp_path, handler)
+    with pytest.raises(BadResponse) as caught:
+        await api.get_json("/things")
+    assert "nested too deeply" in caught.value.sentence

@@ -160,3 +160,34 @@ async def test_rate_limits_per_api_and_category() -> None:
         assert light.status_code == 200 and light.headers["x-ratelimit-category"] == "Light"
         time.sleep(0.4)  # a third of a second refills one G2M request
         assert (await c.get(UPCOMING, headers=admin)).status_code == 200
+
+
+async def test_body_reshaping_faults(client: httpx.AsyncClient) -> None:
+    """huge_strings, extreme_dates, deep_nesting and huge_body rewrite a JSON answer."""
+    zoom = await zoom_headers(client)
+    clean = (await client.get("/zoom/v2/users", headers=zoom)).json()
+    await add(client, huge_strings=500, extreme_dates=True, remaining=1,
+              match={"path": "^/zoom/v2/users$"})
+    users = (await client.get("/zoom/v2/users", headers=zoom)).json()["users"]
+    assert len(users) == len(clean["users"])
+    assert all(u["first_name"].endswith("x" * 500) for u in users)
+    assert users[0]["id"] == clean["users"][0]["id"]  # keys are left alone
+    dates = {v for u in users for v in u.values()
+             if isinstance(v, str) and v[:4] in ("0001", "9999")}
+    assert dates <= {"0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"} and dates
+    await add(client, deep_nesting=50, huge_body=100_000, remaining=1,
+              match={"path": "^/zoom/v2/users$"})
+    answer = await client.get("/zoom/v2/users", headers=zoom)
+    assert "content-length" not in answer.headers  # chunked: only reading tells the size
+    body = answer.json()
+    assert body["x_deep"] == json.loads("[" * 50 + "]" * 50) and len(body["x_padding"]) == 100_000
+    assert body["users"] == clean["users"]
+    for bad in ({"trickle_ms": -1}, {"deep_nesting": "deep"}):
+        assert (await client.post("/_sandbox/faults", json=bad)).status_code == 400, bad
+
+
+async def test_trickle_sends_the_same_body_a_byte_at_a_time(client: httpx.AsyncClient) -> None:
+    await add(client, trickle_ms=1, remaining=1, match={"path": "^/zoom/v2/users$"})
+    trickled = await client.get("/zoom/v2/users")  # no token: a short 401 body
+    assert trickled.status_code == 401
+    assert trickled.json() == (await client.get("/zoom/v2/users")).json()

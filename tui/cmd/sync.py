@@ -118,6 +118,9 @@ def _escape(text: str) -> str:
 
 
 def _summary(report: SyncReport, profile: str) -> int:
+    for scope, count in report.cut:
+        print(clean(f"  {scope.label}: {count} text value(s) longer than the cache keeps "
+                    "were cut (they end in \u2026)."), file=sys.stderr)
     if report.cancelled:
         print(f"Sync of {profile!r} was cancelled; finished scopes were kept.",
               file=sys.stderr)

@@ -45,6 +45,8 @@ GOTO_REFRESH_MARGIN = 120.0
 ZOOM_RENEW_MARGIN = 300.0
 # A printed authorize URL stays usable for this long (GoTo codes live minutes).
 PENDING_LOGIN_TTL = timedelta(minutes=15)
+MAX_TOKEN_LIFETIME = 366 * 86400
+"""Seconds; a longer `expires_in` is taken as a year (and cannot overflow a date)."""
 
 Clock = Callable[[], datetime]
 
@@ -122,7 +124,7 @@ def token_set_from(body: _TokenResponse, now: datetime, previous: TokenSet | Non
     name = " ".join(p for p in (body.firstName, body.lastName) if p) or None
     return TokenSet(
         access_token=body.access_token,
-        expires_at=now + timedelta(seconds=max(body.expires_in, 0)),
+        expires_at=now + timedelta(seconds=min(max(body.expires_in, 0), MAX_TOKEN_LIFETIME)),
         refresh_token=body.refresh_token or (previous.refresh_token if previous else None),
         token_type=body.token_type,
         scope=body.scope,

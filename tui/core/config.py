@@ -132,6 +132,13 @@ class HttpSettings(BaseModel):
     max_concurrency: int = Field(default=6, ge=1, le=64)
     max_retries: int = Field(default=4, ge=0, le=10)
     max_backoff: float = Field(default=30.0, gt=0)
+    request_deadline: float = Field(default=120.0, gt=0)
+    """The longest one API request may take, from sending it to the last byte of its
+    answer, in seconds (a server trickling a byte now and then never trips read_timeout)."""
+    max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    """The largest API answer meetdeck reads, in bytes (decompressed); reading stops
+    past it and the request fails with a sentence saying so. Recording downloads are
+    streamed to disk and not bound by it."""
 
 
 class Settings(BaseSettings):

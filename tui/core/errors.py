@@ -88,6 +88,12 @@ class BadResponse(MeetdeckError):
         self.field = field
 
 
+class ResponseTooLarge(BadResponse):
+    """An answer bigger than `[http] max_body_bytes`; reading it was stopped."""
+
+    title = "Answer too large"
+
+
 class NotSupported(MeetdeckError):
     title = "Not supported by this provider"
 

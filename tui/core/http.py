@@ -12,6 +12,11 @@ retried blindly: only when the server provably did not act on them (no connectio
 was made, or a 429 refused them unprocessed), never after a 5xx or a lost answer. A
 401 triggers one token refresh and one resend.
 
+Every answer is bounded: it must be complete within `request_deadline` (a server
+trickling bytes never trips the per-read timeout; a missed deadline is not retried) and
+is read streaming up to `max_body_bytes` (decoded; past it, ResponseTooLarge). Recording
+downloads (`stream`) are the download code's to bound.
+
 Every failure becomes a typed error from `tui.core.errors` with an actionable
 sentence and no secrets; every exchange is written, redacted, to the `ApiLog`.
 """
@@ -19,9 +24,7 @@ sentence and no secrets; every exchange is written, redacted, to the `ApiLog`.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
@@ -40,11 +43,12 @@ from tenacity import (
 from tui import __version__
 from tui.core.apilog import ApiLog, ApiLogEntry, now, rate_headers, redact_path
 from tui.core.config import HttpSettings
-from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable
+from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable, ResponseTooLarge
 from tui.core.http_errors import (
     clean_text,
     network_error,
     parse_retry_after,
+    read_json,
     status_error,
 )
 
@@ -96,34 +100,6 @@ def make_limiter(rate: float) -> AsyncLimiter:
     if rate * window >= 1:
         return AsyncLimiter(rate * window, window)
     return AsyncLimiter(1, 1.0 / rate)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-def _utf8(content: bytes) -> str:
-    """The body as text; a stray invalid byte becomes U+FFFD instead of failing it all.
-
-    One registrant whose name a legacy system stored in Latin-1 must not make the whole
-    list unreadable.
-    """
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content.decode("utf-8", errors="replace")
-
-
-def _valid_text(value: Any) -> Any:
-    """Replace lone UTF-16 surrogates (valid JSON escapes such as "\\ud83d", e.g. an emoji
-    cut in half) with U+FFFD: they cannot be stored in SQLite nor written to a terminal."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
-    if isinstance(value, list):
-        return [_valid_text(item) for item in value]
-    if isinstance(value, dict):
-        return {_valid_text(key): _valid_text(item) for key, item in value.items()}
-    return value
 
 
 class _Transient(Exception):
@@ -335,13 +311,12 @@ class ApiClient:
         """The JSON body, or BadResponse naming the endpoint."""
         endpoint = f"{response.request.method} {redact_path(str(response.request.url))}"
         try:
-            text = _utf8(response.content)
-            data = json.loads(text)
-            return _valid_text(data) if _SURROGATE_ESCAPE.search(text) else data
-        except (ValueError, UnicodeDecodeError):
+            return read_json(response.content)
+        except ValueError:
             raise BadResponse(
-                f"{self.label} sent a body for {endpoint} that is not valid JSON. This is "
-                "usually temporary; try again, and report it if it persists.",
+                f"{self.label} sent a body for {endpoint} that is not valid JSON (or is "
+                "nested too deeply to read). This is usually temporary; try again, and "
+                "report it if it persists.",
                 provider=self.api, endpoint=endpoint,
             ) from None
 
@@ -439,18 +414,70 @@ class ApiClient:
         limiter = self.buckets.get(bucket) or self.buckets.get("default")
         if limiter is not None:
             await limiter.acquire()
+        client = self.connection.client
+        request = client.build_request(
+            method, url, params=dict(params) if params else None, json=json_body,
+            data=dict(form) if form is not None else None, headers=send_headers,
+        )
+        endpoint = f"{method} {redact_path(url)}"
         started = time.monotonic()
         async with self.connection.slots:
+            streamed: httpx.Response | None = None
             try:
-                response = await self.connection.client.request(
-                    method, url, params=dict(params) if params else None, json=json_body,
-                    data=dict(form) if form is not None else None, headers=send_headers,
-                )
+                async with asyncio.timeout(self.settings.request_deadline):
+                    streamed = await client.send(request, stream=True)
+                    try:
+                        response = await self._read_bounded(streamed, endpoint)
+                    finally:
+                        await streamed.aclose()
             except httpx.TransportError as exc:
-                self._record(method, url, None, started, attempt, exc)
+                self._record(method, url, streamed, started, attempt, exc)
                 raise _Transient(error=exc) from None
+            except TimeoutError:
+                self._record(method, url, streamed, started, attempt, TimeoutError())
+                raise self._too_slow(endpoint) from None
+            except ResponseTooLarge as exc:
+                self._record(method, url, streamed, started, attempt, exc)
+                raise
         self._record(method, url, response, started, attempt)
         return response
+
+    async def _read_bounded(self, response: httpx.Response, endpoint: str) -> httpx.Response:
+        """The streamed `response` read in full, refused past `max_body_bytes`.
+
+        The limit applies to the decoded body, so a compressed bomb is stopped too.
+        """
+        limit = self.settings.max_body_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise self._too_large(endpoint)
+        chunks: list[bytes] = []
+        total = 0
+        async for chunk in response.aiter_bytes():
+            total += len(chunk)
+            if total > limit:
+                raise self._too_large(endpoint)
+            chunks.append(chunk)
+        headers = [(key, value) for key, value in response.headers.multi_items()
+                   if key.lower() not in ("content-encoding", "content-length")]
+        return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks),
+                              request=response.request, extensions=response.extensions)
+
+    def _too_large(self, endpoint: str) -> ResponseTooLarge:
+        limit_bytes = self.settings.max_body_bytes
+        limit = (f"{limit_bytes / 1048576:.0f} MB" if limit_bytes >= 1048576
+                 else f"{limit_bytes} bytes")
+        return ResponseTooLarge(
+            f"{self.label} sent more than {limit} for {endpoint}; meetdeck stopped reading "
+            "it. Try again later; if this account really has that much, raise "
+            "[http] max_body_bytes in the config.", provider=self.api, endpoint=endpoint)
+
+    def _too_slow(self, endpoint: str) -> NetworkUnreachable:
+        return NetworkUnreachable(
+            f"{self.label} at {httpx.URL(self.base_url).host} had not finished answering "
+            f"{endpoint} after {self.settings.request_deadline:g} seconds; meetdeck gave up. "
+            "Check the network, VPN or proxy and try again; cached data is still shown.",
+            provider=self.api, endpoint=endpoint)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

@@ -8,8 +8,10 @@ and say what to do; text from an API is cleaned of control and bidi characters.
 from __future__ import annotations
 
 import email.utils
+import json
+import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -28,29 +30,101 @@ _CONTROL = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+RETRY_AFTER_CAP = 86400.0
+"""The longest wait a Retry-After is taken at (seconds): a day. Past it the service
+is not saying anything useful, and the sentence says "later"."""
+
+
 def parse_retry_after(value: str | None, *, now_: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After value: seconds, an HTTP-date or ISO 8601.
 
-    Returns None when absent or unreadable; never negative.
+    Returns None when absent or unreadable; never negative, never more than
+    RETRY_AFTER_CAP (a date in the year 9999 or "1e400" is held there).
     """
     if value is None or not value.strip():
         return None
     text = value.strip()
+    seconds: float | None
     try:
-        return max(0.0, float(text))
+        seconds = float(text)
     except ValueError:
-        pass
+        seconds = _seconds_until(text, now_ or datetime.now(UTC))
+    if seconds is None or math.isnan(seconds):
+        return None
+    return min(max(0.0, seconds), RETRY_AFTER_CAP)
+
+
+def _seconds_until(text: str, now_: datetime) -> float | None:
     when: datetime | None = None
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
+        parts = email.utils.parsedate_tz(text)
+        if parts is not None and parts[0] > 9999:
+            return math.inf  # an HTTP-date past the year 9999
         try:
             when = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now_ or datetime.now(UTC))).total_seconds())
+    return (when - now_).total_seconds()
+
+
+def retry_when(after: float | None, *, now_: datetime | None = None) -> str:
+    """When to try again, for a sentence: "in 30 seconds", "in 3600 seconds (at 14:05
+    UTC)", or "later" for a wait of RETRY_AFTER_CAP or more."""
+    if after is None:
+        return "in a minute"
+    if after <= 120:
+        return f"in {after:.0f} seconds"
+    if after >= RETRY_AFTER_CAP:
+        return "later"
+    at = (now_ or datetime.now(UTC)) + timedelta(seconds=after)
+    clock = f"{at:%H:%M}" if after < 43200 else f"{at:%Y-%m-%d %H:%M}"
+    return f"in {after:.0f} seconds (at {clock} UTC)"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _utf8(content: bytes) -> str:
+    """The body as text; a stray invalid byte becomes U+FFFD instead of failing it all.
+
+    One registrant whose name a legacy system stored in Latin-1 must not make the whole
+    list unreadable.
+    """
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("utf-8", errors="replace")
+
+
+def _valid_text(value: Any) -> Any:
+    """Replace lone UTF-16 surrogates (valid JSON escapes such as "\\ud83d", e.g. an emoji
+    cut in half) with U+FFFD: they cannot be stored in SQLite nor written to a terminal."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_valid_text(item) for item in value]
+    if isinstance(value, dict):
+        return {_valid_text(key): _valid_text(item) for key, item in value.items()}
+    return value
+
+
+def read_json(content: bytes) -> Any:
+    """An API body decoded as JSON; ValueError when it cannot be read.
+
+    Nesting deeper than Python's recursion limit (a hostile `[[[[...]]]]`) is such a
+    body too, not a RecursionError escaping to the screen.
+    """
+    try:
+        text = _utf8(content)
+        data = json.loads(text)
+        return _valid_text(data) if _SURROGATE_ESCAPE.search(text) else data
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def clean_text(text: str, limit: int = 200) -> str:
@@ -62,8 +136,8 @@ def clean_text(text: str, limit: int = 200) -> str:
 def error_message(response: httpx.Response) -> str:
     """The human message of an error body (Zoom `message`, OAuth `error_description`)."""
     try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
+        body = read_json(response.content)
+    except ValueError:
         return ""
     if isinstance(body, dict):
         for key in ("message", "error_description", "description", "msg", "error"):
@@ -110,9 +184,9 @@ def status_error(
             f"or this account cannot see it; refresh the list.{detail}", **kw)
     if status == 429:
         after = parse_retry_after(response.headers.get("Retry-After"))
-        when = f"in {after:.0f} seconds" if after is not None else "in a minute"
         return RateLimited(
-            f"{label} is limiting the request rate ({endpoint}). Try again {when}.",
+            f"{label} is limiting the request rate ({endpoint}). Try again "
+            f"{retry_when(after)}.",
             retry_after=after, **kw)
     if status >= 500:
         return ServiceUnavailable(

@@ -115,6 +115,7 @@ class SyncEngine:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetdeck-store")
         self._writer: StoreWriter | None = None
         self._inflight: dict[str, asyncio.Task[int]] = {}
+        self._cut: dict[str, int] = {}  # scope id -> text values cut at its last store
         self._cancel = asyncio.Event()
 
     # -- what there is to sync ----------------------------------------------------
@@ -237,7 +238,8 @@ class SyncEngine:
                     enqueue(scope)
             while not queue.empty() and not self._cancel.is_set():
                 await asyncio.gather(*(worker() for _ in range(self._concurrency)))
-        return SyncReport(tuple(synced), tuple(failed), self._cancel.is_set())
+        return SyncReport(tuple(synced), tuple(failed), self._cancel.is_set(),
+                          self._cut_in(synced))
 
     async def refresh(self, scope: Scope, on_progress: ProgressCallback | None = None
                       ) -> SyncReport:
@@ -251,7 +253,11 @@ class SyncEngine:
             emit(SyncProgress(scope, ScopeState.FAILED, 1, 1, 0, (failure,)))
             return SyncReport(failed=(failure,))
         emit(SyncProgress(scope, ScopeState.DONE, 1, 1, items))
-        return SyncReport(synced=(scope,))
+        return SyncReport(synced=(scope,), cut=self._cut_in([scope]))
+
+    def _cut_in(self, scopes: list[Scope]) -> tuple[tuple[Scope, int], ...]:
+        return tuple((scope, self._cut[scope.id]) for scope in scopes
+                     if self._cut.get(scope.id))
 
     async def write(self, fn: Callable[[StoreWriter], R]) -> R:
         """Run `fn(writer)` on the store's writer thread (the Deck's cache updates)."""
@@ -305,6 +311,7 @@ class SyncEngine:
                 if page:
                     await self._db(batch.add, list(page))
             count = await self._db(batch.commit, self._now())
+            self._cut[scope.id] = batch.cut
         except BaseException as exc:
             await asyncio.shield(self._db(batch.abort))
             if isinstance(exc, MeetdeckError):

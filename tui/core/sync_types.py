@@ -107,11 +107,19 @@ class SyncReport:
         synced: Scopes that stored fresh data.
         failed: Scopes that failed, with their errors (their old data stays).
         cancelled: True when the run was cancelled before it finished.
+        cut: Scopes whose stored rows had text values cut to the store's limit (they
+            end in "…"), with how many values each.
     """
 
     synced: tuple[Scope, ...] = ()
     failed: tuple[ScopeFailure, ...] = ()
     cancelled: bool = False
+    cut: tuple[tuple[Scope, int], ...] = ()
+
+    @property
+    def cut_values(self) -> int:
+        """Text values cut to the store's limit, over every scope."""
+        return sum(count for _scope, count in self.cut)
 
     @property
     def ok(self) -> bool:

@@ -11,6 +11,7 @@ ERROR_STATUSES = (500, 502, 503, 504)
 MALFORMED_MODES = ("truncate", "garbage")
 FIELDS = ("latency_ms", "error_rate", "error_status", "storm_429", "retry_after",
           "drop_mid_body", "malformed_json", "extra_fields", "html_instead_of_file",
+          "trickle_ms", "huge_body", "huge_strings", "extreme_dates", "deep_nesting",
           "match", "remaining")
 
 
@@ -32,6 +33,16 @@ class FaultRule:
     malformed_json: str | None = None
     extra_fields: bool = False
     html_instead_of_file: bool = False
+    trickle_ms: int = 0
+    """Send the body one byte at a time, this many milliseconds apart."""
+    huge_body: int = 0
+    """Add this many bytes of padding to a JSON body, sent in chunks without a length."""
+    huge_strings: int = 0
+    """Lengthen every name, title and description in a JSON body by this many characters."""
+    extreme_dates: bool = False
+    """Replace every date-time in a JSON body by 0001-01-01 or 9999-12-31 in a far zone."""
+    deep_nesting: int = 0
+    """Add a value nested this many arrays deep to a JSON body."""
     method: str | None = None
     path: re.Pattern[str] | None = None
     remaining: int | None = None
@@ -48,7 +59,14 @@ class FaultRule:
 
     def _has_other_effects(self) -> bool:
         return bool(self.latency_ms or self.error_rate or self.storm_429 or self.drop_mid_body
-                    or self.malformed_json or self.extra_fields)
+                    or self.malformed_json or self.extra_fields or self.reshapes
+                    or self.trickle_ms)
+
+    @property
+    def reshapes(self) -> bool:
+        """True when the rule rewrites a JSON body (beyond malformed/extra fields)."""
+        return bool(self.huge_body or self.huge_strings or self.extreme_dates
+                    or self.deep_nesting)
 
     def to_json(self) -> dict[str, Any]:
         match: dict[str, str] = {}
@@ -61,7 +79,10 @@ class FaultRule:
             "error_status": self.error_status, "storm_429": self.storm_429,
             "retry_after": self.retry_after, "drop_mid_body": self.drop_mid_body,
             "malformed_json": self.malformed_json, "extra_fields": self.extra_fields,
-            "html_instead_of_file": self.html_instead_of_file, "match": match,
+            "html_instead_of_file": self.html_instead_of_file, "trickle_ms": self.trickle_ms,
+            "huge_body": self.huge_body, "huge_strings": self.huge_strings,
+            "extreme_dates": self.extreme_dates, "deep_nesting": self.deep_nesting,
+            "match": match,
             "remaining": self.remaining, "applied": self.applied,
         }
 
@@ -93,6 +114,14 @@ def parse_rule(rule_id: int, body: Any) -> FaultRule:
         rule.malformed_json = malformed or None
         rule.extra_fields = bool(body.get("extra_fields", False))
         rule.html_instead_of_file = bool(body.get("html_instead_of_file", False))
+        rule.trickle_ms = int(body.get("trickle_ms", 0))
+        rule.huge_body = int(body.get("huge_body", 0))
+        rule.huge_strings = int(body.get("huge_strings", 0))
+        rule.extreme_dates = bool(body.get("extreme_dates", False))
+        rule.deep_nesting = int(body.get("deep_nesting", 0))
+        if min(rule.trickle_ms, rule.huge_body, rule.huge_strings, rule.deep_nesting) < 0:
+            raise FaultError("trickle_ms, huge_body, huge_strings and deep_nesting must not "
+                             "be negative")
         if body.get("remaining") is not None:
             rule.remaining = int(body["remaining"])
         match = body.get("match") or {}

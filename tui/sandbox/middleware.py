@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -122,10 +124,14 @@ class SandboxMiddleware:
         # Body faults apply to whatever this request gets, error answers included.
         if any(rule.drop_mid_body for rule in rules):
             send = self.dropping(send)
+        trickle = max((rule.trickle_ms for rule in rules), default=0)
+        if trickle:
+            send = self.trickling(send, receive, trickle)
         malformed = next((r.malformed_json for r in rules if r.malformed_json), None)
         extra = any(rule.extra_fields for rule in rules)
-        if malformed or extra:
-            send = self.transforming(send, malformed, extra)
+        reshape = Reshape.of(rules)
+        if malformed or extra or reshape:
+            send = self.transforming(send, malformed, extra, reshape)
         for rule in rules:
             if rule.storm_429:
                 await self.too_many(send, api, method, path, rule.retry_after, None)
@@ -272,7 +278,35 @@ class SandboxMiddleware:
         return wrapped
 
     @staticmethod
-    def transforming(send: Send, malformed: str | None, extra: bool) -> Send:
+    def trickling(send: Send, receive: Receive, every_ms: int) -> Send:
+        """Send each body a byte at a time, `every_ms` apart, until the client hangs up."""
+
+        async def gone() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            body: bytes = message.get("body", b"")
+            listener = asyncio.ensure_future(gone())
+            try:
+                for index in range(len(body)):
+                    if listener.done():
+                        return
+                    await send({"type": "http.response.body", "body": body[index:index + 1],
+                                "more_body": True})
+                    await asyncio.sleep(every_ms / 1000)
+            finally:
+                listener.cancel()
+            await send({"type": "http.response.body", "body": b"",
+                        "more_body": message.get("more_body", False)})
+        return wrapped
+
+    @staticmethod
+    def transforming(send: Send, malformed: str | None, extra: bool,
+                     reshape: Reshape | None = None) -> Send:
         """Buffer a JSON response, then add unknown fields and/or corrupt it."""
         held: list[Message] = []
         chunks: list[bytes] = []
@@ -295,6 +329,8 @@ class SandboxMiddleware:
             body = b"".join(chunks)
             if extra and body:
                 body = json.dumps(add_fields(json.loads(body)), ensure_ascii=False).encode()
+            if reshape and body:
+                body = reshape.apply(body)
             if not body:
                 pass
             elif malformed == "truncate":
@@ -304,10 +340,85 @@ class SandboxMiddleware:
             start = held[0]
             start["headers"] = [(k, v) for k, v in start.get("headers", [])
                                 if k.lower() != b"content-length"]
+            if reshape and reshape.huge_body:
+                await send(start)  # chunked: the client learns the size only by reading
+                for at in range(0, len(body), 65536):
+                    await send({"type": "http.response.body", "body": body[at:at + 65536],
+                                "more_body": True})
+                await send({"type": "http.response.body", "body": b""})
+                return
             start["headers"].append((b"content-length", str(len(body)).encode()))
             await send(start)
             await send({"type": "http.response.body", "body": body})
         return wrapped
+
+
+TEXT_KEYS = frozenset({
+    "topic", "agenda", "subject", "name", "description", "first_name", "last_name",
+    "firstName", "lastName", "organizerName", "trainingName", "meetingName", "title",
+    "customerName", "representativeName", "status_message", "file_name", "fileName",
+})
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+FAR_DATES = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00")
+
+
+@dataclass(frozen=True)
+class Reshape:
+    """The JSON rewrites of the fault rules that apply to one request."""
+
+    huge_body: int = 0
+    huge_strings: int = 0
+    extreme_dates: bool = False
+    deep_nesting: int = 0
+
+    @classmethod
+    def of(cls, rules: list[FaultRule]) -> Reshape | None:
+        if not any(rule.reshapes for rule in rules):
+            return None
+        return cls(huge_body=max(r.huge_body for r in rules),
+                   huge_strings=max(r.huge_strings for r in rules),
+                   extreme_dates=any(r.extreme_dates for r in rules),
+                   deep_nesting=max(r.deep_nesting for r in rules))
+
+    def apply(self, body: bytes) -> bytes:
+        value = json.loads(body)
+        if self.huge_strings or self.extreme_dates:
+            value = self.rewrite(value, [0])
+        text = json.dumps(value, ensure_ascii=False)
+        if self.deep_nesting:
+            deep = "[" * self.deep_nesting + "]" * self.deep_nesting
+            text = self.insert(text, f'"x_deep":{deep}', deep)
+        if self.huge_body:
+            text = self.insert(text, f'"x_padding":"{" " * self.huge_body}"',
+                               f'"{" " * self.huge_body}"')
+        return text.encode()
+
+    @staticmethod
+    def insert(text: str, member: str, item: str) -> str:
+        """`member` added first to a top-level object, `item` last to a top-level list."""
+        if text.startswith("{"):
+            return "{" + member + ("," if text != "{}" else "") + text[1:]
+        if text.startswith("["):
+            return text[:-1] + ("," if text != "[]" else "") + item + "]"
+        return text
+
+    def rewrite(self, value: Any, dates: list[int]) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            far = FAR_DATES[dates[0] % 2]  # one end per object, the other for the next
+            dates[0] += 1
+            for key, item in value.items():
+                if isinstance(item, str) and self.extreme_dates and DATE_TIME.match(item):
+                    item = far
+                elif isinstance(item, str) and self.huge_strings and key in TEXT_KEYS:
+                    item = item + "x" * self.huge_strings
+                else:
+                    item = self.rewrite(item, dates)
+                out[key] = item
+            return out
+        if isinstance(value, list):
+            return [self.rewrite(item, dates) for item in value]
+        return value
 
 
 def add_fields(value: Any) -> Any:

@@ -437,6 +437,12 @@ class MainScreen(Screen[None]):
             pane.reload()
         self.update_health()
         report = event.report
+        if report.cut_values:
+            self.app.notify(
+                f"{report.cut_values} text value(s) from the API were too long to keep "
+                "whole; the cache keeps their start, ending in \u201c\u2026\u201d.",
+                title="Long text cut", markup=False, timeout=8,
+            )
         if report.failed:
             first = report.failed[0].error
             more = f" (and {len(report.failed) - 1} more)" if len(report.failed) > 1 else ""

@@ -76,22 +76,34 @@ class TimeFormat:
         return self.label
 
     def convert(self, value: datetime) -> datetime:
-        """`value` in the displayed zone (naive values are taken as UTC)."""
+        """`value` in the displayed zone (naive values are taken as UTC).
+
+        A time at the very ends of the calendar (year 1 or 9999) that the zone would
+        push out of range is shown as it is, with its own offset, rather than failing.
+        """
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(self.zone)
+        try:
+            return value.astimezone(self.zone)
+        except (OverflowError, ValueError):
+            return value
 
     def short(self, value: datetime | None) -> str:
         """A compact date and time, e.g. 2025-03-04 14:30."""
         if value is None:
             return ""
-        return self.convert(value).strftime("%Y-%m-%d %H:%M")
+        return _strftime(self.convert(value), "%Y-%m-%d %H:%M")
 
     def full(self, value: datetime | None) -> str:
         """Date, time and zone offset, for detail panels."""
         if value is None:
             return "-"
-        return self.convert(value).strftime("%Y-%m-%d %H:%M:%S %z")
+        return _strftime(self.convert(value), "%Y-%m-%d %H:%M:%S %z")
+
+
+def _strftime(value: datetime, pattern: str) -> str:
+    """strftime with a four-digit year everywhere (glibc writes the year 1 as "1")."""
+    return value.strftime(pattern.replace("%Y", f"{value.year:04d}"))
 
 
 def age(then: datetime | None, now: datetime) -> str:

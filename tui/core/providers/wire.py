@@ -7,7 +7,7 @@ bodies and as int64 in others, so every key field accepts both and holds a strin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
@@ -21,15 +21,49 @@ class Wire(BaseModel):
     )
 
 
+EARLIEST = datetime(1, 1, 3, tzinfo=UTC)
+"""The earliest time kept: two days inside `datetime`'s range, so that showing it in
+any zone, or a few minutes before it, cannot overflow."""
+LATEST = datetime(9999, 12, 29, tzinfo=UTC)
+"""The latest time kept, two days inside the range for the same reason."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    """Naive values taken as UTC; times past the ends of the range held at EARLIEST/LATEST.
+
+    `0001-01-01T00:00:00+14:00` is valid ISO 8601 but has no UTC form in Python; such
+    values are held at the nearest end instead of failing the whole page.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        return EARLIEST if value.year < 5000 else LATEST
+    if utc < EARLIEST:
+        return EARLIEST
+    if utc > LATEST:
+        return LATEST
+    return value
+
+
+def later(start: datetime, minutes: int) -> datetime:
+    """`start` plus `minutes`, held at LATEST (or EARLIEST) instead of overflowing."""
+    try:
+        return _aware(start + timedelta(minutes=minutes))
+    except OverflowError:
+        return LATEST if minutes > 0 else EARLIEST
 
 
 def _epoch_ms(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+        value = int(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return _EPOCH + timedelta(milliseconds=value)
+        except (OverflowError, ValueError):  # ValueError: NaN
+            return LATEST if value > 0 else EARLIEST
     return value
 
 

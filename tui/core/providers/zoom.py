@@ -59,7 +59,7 @@ from tui.core.providers.base import (
     Capability,
     RegistrantAction,
 )
-from tui.core.providers.wire import text
+from tui.core.providers.wire import later, text
 from tui.core.providers.zoom_wire import (
     ZEvent,
     ZMeetingsPage,
@@ -113,7 +113,7 @@ def webinar(w: ZEvent) -> Webinar:
 def meeting(w: ZEvent, settings: ZSettings | None = None) -> Meeting:
     """A domain Meeting; `settings` (from GET /meetings/{id}) stand in for a list item's."""
     start = w.start_time or datetime.fromtimestamp(0, UTC)
-    end = start + timedelta(minutes=w.duration) if w.start_time and w.duration else None
+    end = later(start, w.duration) if w.start_time and w.duration else None
     settings = settings if settings is not None else w.settings
     approval = settings.approval_type if settings else None
     kind = MeetingKind.HISTORICAL if end and end < datetime.now(UTC) else MeetingKind.UPCOMING

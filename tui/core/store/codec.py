@@ -7,6 +7,7 @@ change. Decoding is driven by the dataclass field types, compiled once per class
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import types
 import typing
@@ -19,9 +20,14 @@ from typing import Any, TypeVar
 
 from tui.core.store.text import fold
 
-__all__ = ["decode", "encode", "fold", "iso", "parse_iso"]
+__all__ = ["TEXT_LIMIT", "cap_text", "decode", "encode", "fold", "iso", "parse_iso"]
 
 T = TypeVar("T")
+
+TEXT_LIMIT = 16_384
+"""The longest text value stored (characters): room for any real name, title or
+agenda (Zoom caps agendas at 2,000). Longer ones (a 100,000-character name from a
+broken or hostile API) are cut, and end in "…" to say so."""
 
 _Decoder = Callable[[Any], Any]
 _EMPTY: tuple[Any, ...] = (None, "", (), {}, False)
@@ -54,6 +60,32 @@ def _to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _to_jsonable(v) for k, v in value.items()}
     return value
+
+
+def _cap(value: Any, limit: int, cut: list[int]) -> Any:
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return value
+        cut[0] += 1
+        return value[: limit - 1] + "…"
+    if isinstance(value, tuple):
+        items = tuple(_cap(item, limit, cut) for item in value)
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    return value
+
+
+def cap_text(obj: T, limit: int = TEXT_LIMIT) -> tuple[T, int]:
+    """A model with every text value (also inside tuples) at most `limit` characters,
+    and how many were cut; the same object when none was too long."""
+    cut = [0]
+    changes = {}
+    for f in fields(obj):  # type: ignore[arg-type]  # models are dataclasses
+        value = getattr(obj, f.name)
+        if isinstance(value, str | tuple):
+            capped = _cap(value, limit, cut)
+            if capped is not value:
+                changes[f.name] = capped
+    return (dataclasses.replace(obj, **changes) if changes else obj), cut[0]  # type: ignore[type-var]
 
 
 def encode(obj: Any) -> str:

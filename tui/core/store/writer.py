@@ -26,7 +26,7 @@ from typing import Any
 
 from tui.core.errors import StorageError
 from tui.core.models import Attendee, RegistrantStatus
-from tui.core.store.codec import encode, iso
+from tui.core.store.codec import cap_text, encode, iso
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
@@ -136,7 +136,8 @@ class StoreWriter:
         when = iso(fetched_at or datetime.now(UTC))
 
         def body() -> None:
-            for model in rows:
+            for row in rows:
+                model, _cut = cap_text(row)
                 spec = TABLE_OF[type(model)]
                 key = _key_of(model, 0)
                 if spec.search_code is not None:
@@ -240,6 +241,8 @@ class ScopeBatch:
         self._staged: dict[str, str] = {}
         self._counts: defaultdict[str, int] = defaultdict(int)
         self._done = False
+        self.cut = 0
+        """Text values cut to the store's limit (codec.TEXT_LIMIT) so far."""
 
     def __enter__(self) -> ScopeBatch:
         return self
@@ -269,7 +272,9 @@ class ScopeBatch:
         """Stage models (any mix of domain types; each goes to its own table)."""
         by_table: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
         specs: dict[str, TableSpec] = {}
-        for model in models:
+        for row in models:
+            model, cut = cap_text(row)
+            self.cut += cut
             spec = TABLE_OF[type(model)]
             specs[spec.name] = spec
             index = self._counts[spec.name] + len(by_table[spec.name])
