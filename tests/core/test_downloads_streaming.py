@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -132,15 +133,20 @@ async def test_cancel_stops_an_in_memory_stream_and_keeps_the_part(
     # An in-memory body never waits on a socket: the loop must still yield now and then
     # for a cancel to land (else the whole 64 MiB arrive first).
     monkeypatch.setattr(downloads, "REPORT_EVERY", 0.01)
-    events: list[DownloadProgress] = []
     total = 4096 * 16 * 1024
+    tasks: list[asyncio.Task[Any]] = []
+
+    def cancel_once_bytes_arrive(event: DownloadProgress) -> None:
+        # The cancel is requested from the first report of received bytes, so it lands
+        # at the download's next yield however fast or slow the machine is.
+        if event.received and not tasks[0].cancelling():
+            tasks[0].cancel()
+
     async with _paced_client(4096, pause=0, size=16 * 1024) as client:
         task = asyncio.create_task(download(
             client, key="r1", filename="a.mp4", resolve=resolver(size=total),
-            directory=tmp_path, on_progress=events.append))
-        while not any(e.received for e in events):
-            await asyncio.sleep(0.001)
-        task.cancel()
+            directory=tmp_path, on_progress=cancel_once_bytes_arrive))
+        tasks.append(task)
         with pytest.raises(asyncio.CancelledError):
             await task
     part = tmp_path / "a.mp4.part"
