@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.chaos.chaosfix import sandbox_config, tally
@@ -73,9 +74,24 @@ def part_size(folder: Path) -> int:
     return max((p.stat().st_size for p in parts), default=0)
 
 
-def kill_when(key: str, folder: Path, *, at_bytes: int | None, after: float) -> int:
+def stall_file(base_url: str, body_bytes: int) -> None:
+    """The next file the sandbox serves stops after `body_bytes` and stays open: the
+    kill always lands on a download in flight, however fast or slow the machine. A rule
+    left by a run killed before it asked for the file is cleared first."""
+    httpx.delete(f"{base_url}/_sandbox/faults", timeout=10).raise_for_status()
+    answer = httpx.post(f"{base_url}/_sandbox/faults", timeout=10, json={
+        "stall_after_bytes": body_bytes, "remaining": 1,
+        "match": {"path": "^/(files|zoom/rec)/"}})
+    assert answer.status_code == 201, answer.text
+
+
+def kill_when(base_url: str, key: str, folder: Path, *, at_bytes: int | None,
+              after: float) -> int:
     """Start a download; SIGKILL it once the .part reaches `at_bytes` (or after `after`
     seconds when `at_bytes` is None). Returns the .part size it left."""
+    # The resumed body starts at the .part's end; 1 MiB more than needed covers any
+    # bytes still in a write buffer, and the file never finishes.
+    stall_file(base_url, (at_bytes or LARGE // 10) - part_size(folder) + (1 << 20))
     child = spawn("download", key, "--to", str(folder))
     deadline = time.monotonic() + (after if at_bytes is None else 60.0)
     while child.poll() is None and time.monotonic() < deadline:
@@ -88,13 +104,16 @@ def kill_when(key: str, folder: Path, *, at_bytes: int | None, after: float) -> 
     return part_size(folder)
 
 
-def kill_loop(recording: Any, folder: Path, rng: random.Random) -> list[int]:
+def kill_loop(base_url: str, recording: Any, folder: Path,
+              rng: random.Random) -> list[int]:
     """Kill RUNS_PER_FILE downloads of `recording`; the .part sizes they left."""
-    sizes = [kill_when(recording.key, folder, at_bytes=None, after=rng.uniform(0.2, 0.5))]
+    sizes = [kill_when(base_url, recording.key, folder, at_bytes=None,
+                       after=rng.uniform(0.2, 0.5))]
     for run in range(1, RUNS_PER_FILE):
         # Growing shares up to ~90%: the last kill still lands well before the end.
         share = (run + rng.uniform(0.1, 0.9)) / (RUNS_PER_FILE + 0.5)
-        sizes.append(kill_when(recording.key, folder, at_bytes=int(LARGE * share), after=0))
+        sizes.append(kill_when(base_url, recording.key, folder, at_bytes=int(LARGE * share),
+                               after=0))
         assert sizes[-1] >= sizes[-2], f"run {run} did not resume: {sizes}"
         assert sizes[-1] < LARGE
     assert sizes[-1] > LARGE // 2, sizes
@@ -113,7 +132,8 @@ def test_sigkill_of_download_resumes_to_the_exact_bytes(
     for provider, kind in ((Provider.GOTO_MEETING, "mp4"), (Provider.ZOOM, "m4a")):
         recording = recordings[provider]
         folder = tmp_path / provider.value
-        sizes = kill_loop(recording, folder, random.Random(f"{RNG_SEED}:{provider}"))
+        sizes = kill_loop(download_sandbox.base_url, recording, folder,
+                          random.Random(f"{RNG_SEED}:{provider}"))
         done = run_cli("download", recording.key, "--to", str(folder))
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr

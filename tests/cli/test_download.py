@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.cli.clifix import REPO, cli_sandbox, run_cli, write_zoom_profile
@@ -93,6 +94,9 @@ def test_ctrl_c_keeps_the_part_for_a_later_resume(own_sandbox: str, tmp_path: Pa
     write_zoom_profile(own_sandbox)
     large = state(own_sandbox)["zoom"]["large_file_id"]
     cache_recording(own_sandbox, large, "All hands (audio)", 2_500_000_000)
+    # The file stops after 2 MB and stays open: the signal always finds it in flight.
+    httpx.post(f"{own_sandbox}/_sandbox/faults", timeout=10, json={
+        "stall_after_bytes": 2_000_000, "match": {"path": "^/zoom/rec/"}}).raise_for_status()
     target = tmp_path / "out"
     child = subprocess.Popen([sys.executable, "-m", "tui", "download", large,
                               "--to", str(target)], cwd=REPO, env=os.environ.copy(),

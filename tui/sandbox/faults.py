@@ -11,8 +11,8 @@ ERROR_STATUSES = (500, 502, 503, 504)
 MALFORMED_MODES = ("truncate", "garbage")
 FIELDS = ("latency_ms", "error_rate", "error_status", "storm_429", "retry_after",
           "drop_mid_body", "malformed_json", "extra_fields", "html_instead_of_file",
-          "trickle_ms", "huge_body", "huge_strings", "extreme_dates", "deep_nesting",
-          "match", "remaining")
+          "trickle_ms", "stall_after_bytes", "huge_body", "huge_strings", "extreme_dates",
+          "deep_nesting", "match", "remaining")
 
 
 class FaultError(ValueError):
@@ -35,6 +35,9 @@ class FaultRule:
     html_instead_of_file: bool = False
     trickle_ms: int = 0
     """Send the body one byte at a time, this many milliseconds apart."""
+    stall_after_bytes: int | None = None
+    """Send this many bytes of the body, then hold the stream open until the client
+    hangs up (a download in flight for as long as a test needs one)."""
     huge_body: int = 0
     """Add this many bytes of padding to a JSON body, sent in chunks without a length."""
     huge_strings: int = 0
@@ -60,7 +63,7 @@ class FaultRule:
     def _has_other_effects(self) -> bool:
         return bool(self.latency_ms or self.error_rate or self.storm_429 or self.drop_mid_body
                     or self.malformed_json or self.extra_fields or self.reshapes
-                    or self.trickle_ms)
+                    or self.trickle_ms or self.stall_after_bytes is not None)
 
     @property
     def reshapes(self) -> bool:
@@ -80,6 +83,7 @@ class FaultRule:
             "retry_after": self.retry_after, "drop_mid_body": self.drop_mid_body,
             "malformed_json": self.malformed_json, "extra_fields": self.extra_fields,
             "html_instead_of_file": self.html_instead_of_file, "trickle_ms": self.trickle_ms,
+            "stall_after_bytes": self.stall_after_bytes,
             "huge_body": self.huge_body, "huge_strings": self.huge_strings,
             "extreme_dates": self.extreme_dates, "deep_nesting": self.deep_nesting,
             "match": match,
@@ -115,6 +119,10 @@ def parse_rule(rule_id: int, body: Any) -> FaultRule:
         rule.extra_fields = bool(body.get("extra_fields", False))
         rule.html_instead_of_file = bool(body.get("html_instead_of_file", False))
         rule.trickle_ms = int(body.get("trickle_ms", 0))
+        if body.get("stall_after_bytes") is not None:
+            rule.stall_after_bytes = int(body["stall_after_bytes"])
+            if rule.stall_after_bytes < 0:
+                raise FaultError("stall_after_bytes must not be negative")
         rule.huge_body = int(body.get("huge_body", 0))
         rule.huge_strings = int(body.get("huge_strings", 0))
         rule.extreme_dates = bool(body.get("extreme_dates", False))

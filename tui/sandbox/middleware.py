@@ -127,6 +127,10 @@ class SandboxMiddleware:
         trickle = max((rule.trickle_ms for rule in rules), default=0)
         if trickle:
             send = self.trickling(send, receive, trickle)
+        stall = min((r.stall_after_bytes for r in rules if r.stall_after_bytes is not None),
+                    default=None)
+        if stall is not None:
+            send = self.stalling(send, receive, stall)
         malformed = next((r.malformed_json for r in rules if r.malformed_json), None)
         extra = any(rule.extra_fields for rule in rules)
         reshape = Reshape.of(rules)
@@ -302,6 +306,28 @@ class SandboxMiddleware:
                 listener.cancel()
             await send({"type": "http.response.body", "body": b"",
                         "more_body": message.get("more_body", False)})
+        return wrapped
+
+    @staticmethod
+    def stalling(send: Send, receive: Receive, after: int) -> Send:
+        """Send the first `after` bytes of the body, then wait until the client hangs up."""
+        sent = 0
+
+        async def wrapped(message: Message) -> None:
+            nonlocal sent
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            body: bytes = message.get("body", b"")
+            room = after - sent
+            if room > 0:
+                await send({"type": "http.response.body", "body": body[:room],
+                            "more_body": True})
+                sent += min(room, len(body))
+            if sent >= after or not message.get("more_body", False):
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+                raise DroppedConnection("the client hung up on a stalled body")
         return wrapped
 
     @staticmethod
