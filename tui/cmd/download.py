@@ -63,8 +63,12 @@ def run(args: argparse.Namespace) -> int:
             name, profile = settings.active_profile()
         deck = Deck.open(paths, name, profile, http=settings.http, demo=demo,
                          read_only=bool(getattr(args, "read_only", False)) or settings.read_only)
+        from tui.terminal import ending_signals
+
         try:
-            return asyncio.run(_download(deck, name, demo, args.recording_id, directory))
+            # SIGTERM and SIGHUP stop as Ctrl+C does: the .part is kept, the bar restored.
+            with ending_signals():
+                return asyncio.run(_download(deck, name, demo, args.recording_id, directory))
         except KeyboardInterrupt:
             print(f"meetdeck download: {KEPT}", file=sys.stderr)
             return 130

@@ -28,10 +28,13 @@ def run(args: argparse.Namespace) -> int:
     from tui.core.paths import DEMO_PROFILE, resolve_paths
     from tui.core.service import Deck
     from tui.core.sync_types import ScopeKind
+    from tui.terminal import ending_signals
 
     paths = resolve_paths()
     kinds = [ScopeKind(s) for s in args.scope] if getattr(args, "scope", None) else None
     with ExitStack() as stack:
+        # SIGTERM and SIGHUP stop the sync as Ctrl+C does: the bar shows the cursor again.
+        stack.enter_context(ending_signals())
         if getattr(args, "demo", False):
             from tui.sandbox.server import SandboxConfig, start_background
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,8 +92,12 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
         demo=demo,
     )
     app = build_app(factory, options, profile=frame.profile)
+    from tui.terminal import ending_signals
+
     try:
-        app.run(mouse=options.mouse)
+        # SIGTERM and SIGHUP quit as `q` does: the driver gives the terminal back.
+        with ending_signals(_exit_app(app)):
+            app.run(mouse=options.mouse)
     finally:
         started.stop()
     if app.return_code is not None:
@@ -102,6 +107,30 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
 
         gc.freeze()
     return app.return_code or 0
+
+
+def _exit_app(app: Any) -> Callable[[int], None]:
+    """The TUI's answer to SIGTERM and SIGHUP: exit with 128 + the signal's number.
+
+    Python runs the handler in the main thread, where the app's event loop runs; the
+    exit is queued on that loop rather than run in the middle of whatever the handler
+    interrupted. Before the loop starts or after it ends, the signal does what Ctrl+C
+    does.
+    """
+    import asyncio
+    from functools import partial
+
+    from tui.terminal import interrupt
+
+    def on_signal(signum: int) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            interrupt(signum)
+            return
+        loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
+
+    return on_signal
 
 
 class _Started:
