@@ -283,7 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return _main(argv)
         finally:
-            sys.stdout.flush()
+            if sys.stdout is not None:  # None when started with stdout closed (>&-)
+                sys.stdout.flush()
     except BrokenPipeError:
         import os
 

@@ -9,8 +9,12 @@ current SIGINT handler is called (under `asyncio.run` it cancels the main task; 
 it raises KeyboardInterrupt). The TUI, where Ctrl+C is a key and not a signal, passes
 its own `on_signal` that asks the app to exit.
 
-A second signal while the first is handled is the last resort: the terminal modes are
-reset by hand (`restore_terminal`) and the process ends at once.
+The last resort, when the clean way does not end the process: a second signal, or
+`GRACE` seconds after the first, the terminal modes are reset by hand
+(`restore_terminal`) and the process ends at once with 128 + the signal's number. A
+terminal that hung up (SIGHUP after the SSH connection dropped) can make the clean way
+block for ever: Textual's output thread dies on the first failed write and its exit
+then waits for that thread's queue.
 
 Imports nothing heavy, and no Textual: the CLI commands use it too.
 """
@@ -20,7 +24,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,6 +43,9 @@ RESTORE_SEQUENCE = (
 )
 """What a full-screen program or a progress bar may have changed, each undone."""
 
+GRACE = 5.0
+"""Seconds the clean way gets after the first signal before the last resort."""
+
 
 def interrupt(signum: int) -> None:
     """Do what Ctrl+C does: call the current SIGINT handler."""
@@ -52,35 +59,37 @@ def interrupt(signum: int) -> None:
 def restore_terminal(attributes: list[Any] | None = None) -> None:
     """Reset the terminal by hand: the modes above, and the saved termios settings
     (cooked mode, echo) when given. Best effort: the terminal may be gone."""
-    try:
-        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else 1
-        if os.isatty(fd):
-            os.write(fd, RESTORE_SEQUENCE.encode("ascii"))
-    except (OSError, ValueError):
-        pass
+    for stream in (sys.__stdout__, sys.__stderr__):  # Textual draws on stderr
+        with suppress(OSError, ValueError, AttributeError):
+            if stream is not None and os.isatty(stream.fileno()):
+                os.write(stream.fileno(), RESTORE_SEQUENCE.encode("ascii"))
+                break
     if attributes is not None:
         try:
             import termios
-
+        except ImportError:
+            return
+        with suppress(OSError, ValueError, termios.error):  # termios.error: a hung-up tty
             termios.tcsetattr(0, termios.TCSANOW, attributes)
-        except (ImportError, OSError, ValueError):
-            pass
 
 
 def _terminal_attributes() -> list[Any] | None:
     """stdin's termios settings before anything changed them, for the last resort."""
     try:
         import termios
-
+    except ImportError:
+        return None
+    try:
         return termios.tcgetattr(0) if os.isatty(0) else None
-    except (ImportError, OSError, ValueError):
+    except (OSError, ValueError, termios.error):
         return None
 
 
 @contextmanager
 def ending_signals(on_signal: Callable[[int], None] = interrupt) -> Iterator[None]:
     """While the block runs, SIGTERM and SIGHUP call `on_signal(signum)` (default: what
-    Ctrl+C does); a second one restores the terminal and exits with 128 + signum.
+    Ctrl+C does); a second one, or `GRACE` seconds, restores the terminal and exits
+    with 128 + signum.
 
     Only in the main thread (where Python runs signal handlers); elsewhere a no-op.
     """
@@ -92,11 +101,21 @@ def ending_signals(on_signal: Callable[[int], None] = interrupt) -> Iterator[Non
     attributes = _terminal_attributes()
     received: list[int] = []
 
+    def last_resort(signum: int) -> None:
+        try:
+            restore_terminal(attributes)
+        finally:
+            os._exit(128 + signum)
+
     def handle(signum: int, frame: FrameType | None) -> None:
         if received:
-            restore_terminal(attributes)
-            os._exit(128 + signum)
+            last_resort(signum)
         received.append(signum)
+        # A daemon timer, left running after the block: an exit can also hang later,
+        # in the interpreter's shutdown.
+        watchdog = threading.Timer(GRACE, last_resort, args=(signum,))
+        watchdog.daemon = True
+        watchdog.start()
         on_signal(signum)
 
     previous = {number: signal.signal(number, handle) for number in ENDING_SIGNALS}

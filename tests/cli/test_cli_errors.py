@@ -86,6 +86,21 @@ def test_lookup_piped_into_head_is_silent(cli_sandbox: Any) -> None:
     assert not crash_log().exists()
 
 
+def test_sync_into_a_closed_pipe_finishes_the_sync_quietly() -> None:
+    """The progress lines stop with their reader; the sync itself goes on to its end
+    (the error used to fail the sync from inside its progress callback, and the tasks
+    it cancelled printed tracebacks)."""
+    # The demo: GoTo and Zoom scopes, several running at once.
+    done = run_into_closed_pipe("sync", "--demo", "--registrants", "50")
+    assert done.returncode == 141, done.stderr
+    assert done.stderr == b""
+    assert not crash_log().exists()
+    from tests.chaos.procfix import table_counts
+
+    counts = table_counts(resolve_paths().cache_db("demo", demo=True))
+    assert all(counts.values()), counts  # every scope was synced all the same
+
+
 def test_a_token_path_that_is_a_fifo_is_named_not_waited_on() -> None:
     """`auth status` and `sync` hung for ever opening a FIFO for reading."""
     tokens = resolve_paths().token_file("demo", demo=True)
@@ -135,6 +150,15 @@ def test_network_errors_are_a_sentence_not_a_crash_log(
     err = capsys.readouterr().err
     assert "Network unreachable" in err and "Connection refused" in err
     assert "unexpected" not in err
+    assert not crash_log().exists()
+
+
+def test_stdout_closed_altogether_is_not_a_crash() -> None:
+    """`meetdeck config >&-`: Python starts with no sys.stdout at all."""
+    done = subprocess.run(["/bin/sh", "-c", 'exec "$0" -m tui config >&-', sys.executable],
+                          cwd=REPO, stderr=subprocess.PIPE, env=os.environ.copy(),
+                          timeout=60, check=False)
+    assert b"Traceback" not in done.stderr and b"unexpected" not in done.stderr
     assert not crash_log().exists()
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.cmd.lookup import clean
+from tui.cmd.output import progress_line
 
 if TYPE_CHECKING:
     from tui.core.downloads import DownloadProgress
@@ -156,7 +157,7 @@ def _plain(deck: Deck) -> _Watch:
         if progress.state is DownloadState.QUEUED or (not final and now - last["at"] < PLAIN_EVERY):
             return
         last["at"] = now
-        print(clean(plain_line(progress)), flush=True)
+        progress_line(clean(plain_line(progress)))
 
     return _Watch(deck, show)
 

@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from tui.cmd.lookup import clean
+from tui.cmd.output import progress_line
 
 if TYPE_CHECKING:
     from tui.core.service import Deck
@@ -85,7 +86,7 @@ def _plain_line(event: SyncProgress) -> None:
         failure = next((f for f in event.errors if f.scope == event.scope), None)
         if failure is not None:
             detail = f"failed: {failure.error.title}"
-    print(clean(f"[{event.done}/{event.total}] {event.scope.label}: {detail}"), flush=True)
+    progress_line(clean(f"[{event.done}/{event.total}] {event.scope.label}: {detail}"))
 
 
 async def _with_bar(deck: Deck, kinds: Any) -> SyncReport:
