@@ -342,7 +342,7 @@ def _report(exc: BaseException) -> int:
     from tui.core.errors import MeetdeckError
 
     if isinstance(exc, MeetdeckError):
-        print(clean(f"meetdeck: {exc.title}: {exc.sentence}"), file=sys.stderr)
+        print(f"meetdeck: {exc.title}: {exc.sentence}", file=sys.stderr)
         return 2
     problem = _user_problem(exc)
     if problem is not None:
@@ -371,7 +371,8 @@ def _user_problem(exc: BaseException) -> str | None:
     httpx = sys.modules.get("httpx")  # only loaded by the commands that talk to a cloud
     if (httpx is not None and isinstance(exc, httpx.TransportError)) or isinstance(
             exc, ConnectionError | TimeoutError | socket.gaierror):
-        return f"Network unreachable: {exc}. Check the connection and try again."
+        detail = str(exc) or type(exc).__name__  # a timeout's text is often empty
+        return f"Network unreachable: {detail}. Check the connection and try again."
     if isinstance(exc, OSError):
         reason = exc.strerror or str(exc)
         where = f" ({exc.filename})" if exc.filename else ""
