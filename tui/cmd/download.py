@@ -47,18 +47,14 @@ def run(args: argparse.Namespace) -> int:
         if demo:
             import logging
 
-            from tui.sandbox.server import SandboxConfig, start_background
+            from tui.cmd.demo import start_demo_sandbox
 
             # The embedded sandbox's server complains when a download is cut short.
             logging.getLogger("asyncio").setLevel(logging.ERROR)
 
             settings = load_settings(paths)
-            handle = stack.enter_context(start_background(SandboxConfig(
-                port=0, seed=getattr(args, "seed", 1),
-                registrants=getattr(args, "registrants", 500))))
+            handle = stack.enter_context(start_demo_sandbox(paths, args))
             name, profile = DEMO_PROFILE, demo_profile(handle.base_url)
-            # Tokens of an earlier demo belong to that run's sandbox; this one is new.
-            paths.token_file(DEMO_PROFILE, demo=True).unlink(missing_ok=True)
         else:
             settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
             name, profile = settings.active_profile()

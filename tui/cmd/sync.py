@@ -37,12 +37,10 @@ def run(args: argparse.Namespace) -> int:
         # SIGTERM and SIGHUP stop the sync as Ctrl+C does: the bar shows the cursor again.
         stack.enter_context(ending_signals())
         if getattr(args, "demo", False):
-            from tui.sandbox.server import SandboxConfig, start_background
+            from tui.cmd.demo import start_demo_sandbox
 
             settings = load_settings(paths)
-            handle = stack.enter_context(start_background(SandboxConfig(
-                port=0, seed=getattr(args, "seed", 1),
-                registrants=getattr(args, "registrants", 500))))
+            handle = stack.enter_context(start_demo_sandbox(paths, args))
             name, profile, demo = DEMO_PROFILE, demo_profile(handle.base_url), True
             profiles: list[str] = []
         else:

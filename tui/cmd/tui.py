@@ -159,7 +159,6 @@ def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any
              profile: str, demo: bool, sandbox_config: Any) -> Any:
     """Runs in a thread after the first frame: validate settings, build the providers."""
     from tui.core.config import demo_profile, load_settings
-    from tui.core.paths import DEMO_PROFILE
     from tui.core.service import Connection
 
     if started.settings is None:
@@ -168,14 +167,9 @@ def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any
     settings = started.settings
     if demo:
         if started.sandbox is None:
-            from tui.sandbox.server import SandboxConfig, start_background
+            from tui.cmd.demo import start_demo_sandbox
 
-            config = sandbox_config or SandboxConfig(
-                port=0, seed=getattr(args, "seed", 1),
-                registrants=getattr(args, "registrants", 500))
-            started.sandbox = start_background(config)
-            # Tokens of an earlier demo belong to that run's sandbox; this one is new.
-            paths.token_file(DEMO_PROFILE, demo=True).unlink(missing_ok=True)
+            started.sandbox = start_demo_sandbox(paths, args, sandbox_config)
         profile_settings = demo_profile(started.sandbox.base_url)
     else:
         profile_settings = settings.named_profile(profile)
