@@ -4,7 +4,7 @@
 config.toml, without its client secrets: those come from the environment
 (`MEETDECK_PROFILES__SANDBOX__*_CLIENT_SECRET`), so that a file scan can tell whether
 meetdeck itself ever wrote one down. `sign_in` signs in the way a person does over SSH:
-`meetdeck auth login goto --code CODE` with the code of the sandbox's authorize page.
+`meetdeck auth login goto --code=CODE` with the code of the sandbox's authorize page.
 """
 
 from __future__ import annotations
@@ -75,8 +75,9 @@ def authorize_code(base_url: str) -> str:
 
 
 def sign_in(base_url: str) -> None:
-    done = run_cli("auth", "login", "goto", "--profile", NAME, "--code",
-                   authorize_code(base_url))
+    # `--code=CODE`, one word: it stays a value when the code starts with "-".
+    done = run_cli("auth", "login", "goto", "--profile", NAME,
+                   f"--code={authorize_code(base_url)}")
     assert done.returncode == 0, done.stderr
     assert "GoTo: signed in" in done.stdout, done.stdout
 

@@ -107,7 +107,7 @@ async def test_no_secret_leaves_the_token_store(
     control = Control(base_url)
     paths = write_profile(base_url, monkeypatch)
     code = authorize_code(base_url)
-    signed = run_cli("auth", "login", "goto", "--profile", NAME, "--code", code)
+    signed = run_cli("auth", "login", "goto", "--profile", NAME, f"--code={code}")
     assert signed.returncode == 0, signed.stderr
     token_file = paths.token_file(NAME)
     seen_tokens = set(token_values(token_file))

@@ -90,7 +90,10 @@ def own_sandbox() -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def test_ctrl_c_keeps_the_part_for_a_later_resume(own_sandbox: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_ctrl_c_keeps_the_part_for_a_later_resume(signum: int, own_sandbox: str,
+                                                  tmp_path: Path) -> None:
+    """Ctrl+C, and SIGTERM or SIGHUP as Ctrl+C."""
     write_zoom_profile(own_sandbox)
     large = state(own_sandbox)["zoom"]["large_file_id"]
     cache_recording(own_sandbox, large, "All hands (audio)", 2_500_000_000)
@@ -110,7 +113,7 @@ def test_ctrl_c_keeps_the_part_for_a_later_resume(own_sandbox: str, tmp_path: Pa
                 break
             time.sleep(0.02)
         assert parts, "the download never started"
-        child.send_signal(signal.SIGINT)
+        child.send_signal(signum)
         _out, err = child.communicate(timeout=30)
     finally:
         if child.poll() is None:

@@ -53,6 +53,15 @@ def test_demo_sync_starts_its_own_sandbox_and_keeps_its_own_cache() -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_a_second_demo_sync_signs_in_to_its_own_sandbox() -> None:
+    """Each `sync --demo` starts a new sandbox: the GoTo tokens the first run stored
+    belong to the first sandbox and must not be sent to the second ("Session expired")."""
+    for _run in range(2):
+        done = run_cli("sync", "--demo", "--registrants", "50", "--scope", "organizers")
+        assert done.returncode == 0, done.stderr
+        assert "GoTo Meeting organizers" in done.stdout and "failed" not in done.stdout
+
+
 def test_sync_without_a_profile_says_how_to_add_one() -> None:
     done = run_cli("sync")
     assert done.returncode == 2

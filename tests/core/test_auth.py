@@ -485,3 +485,46 @@ def test_an_absurd_token_lifetime_is_held_at_a_year() -> None:
     body = TOKEN_RESPONSE.validate_python({"access_token": "a", "expires_in": 10**18})
     tokens = token_set_from(body, now, None)
     assert tokens.expires_at == now + timedelta(seconds=MAX_TOKEN_LIFETIME)
+
+
+def test_garbage_file_reads_as_signed_out_not_as_a_disk_error(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 are a broken file like bad JSON, not a failed write."""
+    path = tmp_path / "p.json"
+    path.write_bytes(b"\xff\xfe\x00garbage\x80\x81")
+    path.chmod(0o600)
+    store = TokenStore(path)
+    assert store.get(GOTO) is None
+    store.put(GOTO, _tokens())  # signing in again replaces it
+    assert store.get(GOTO) == _tokens()
+
+
+def test_token_path_that_is_a_fifo_is_a_clear_error_not_a_hang(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    os.mkfifo(path, 0o600)
+    store = TokenStore(path)
+    with pytest.raises(ConfigError) as info:
+        store.get(GOTO)  # before the fix: blocked forever waiting for a writer
+    assert str(path) in info.value.sentence and "not a regular file" in info.value.sentence
+
+
+def test_token_path_that_is_a_directory_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.mkdir(mode=0o700)
+    with pytest.raises(ConfigError, match="not a regular file"):
+        TokenStore(path).get(GOTO)
+
+
+def test_unreadable_token_file_is_a_read_error(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    store = TokenStore(tmp_path / "p.json")
+    store.put(GOTO, _tokens())
+
+    def failing(self: Path, *args: object, **kwargs: object) -> str:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(Path, "read_text", failing)
+    with pytest.raises(StorageError) as info:
+        TokenStore(store.path).get(GOTO)
+    monkeypatch.undo()
+    assert info.value.title == "Cannot read from disk"
+    assert str(store.path) in info.value.sentence and "Input/output error" in info.value.sentence

@@ -90,3 +90,31 @@ def test_loose_token_file_is_reported_in_status(sandbox: Any,
 def test_status_without_profiles(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["auth", "status"]) == 0
     assert "No profile is configured" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("form", ["separate", "joined"])
+def test_a_code_that_starts_with_a_dash_is_a_code_not_an_option(
+        form: str, sandbox: Any, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One real code in 64 starts with "-": `--code -5RM...` must not be an argparse error."""
+    _configure(sandbox)
+    tokens = sandbox.state.tokens
+    issue = tokens.issue_code
+
+    def dashed(*args: Any) -> str:
+        code = issue(*args)
+        tokens.codes[f"-5RM{code}"] = tokens.codes.pop(code)
+        return f"-5RM{code}"
+
+    monkeypatch.setattr(tokens, "issue_code", dashed)
+    monkeypatch.setattr("builtins.input", _no_input)
+    assert main(["auth", "login", "goto"]) == 1
+    url = re.search(r"(http://\S+/oauth/authorize\?\S+)", capsys.readouterr().out)
+    assert url is not None
+    redirect = httpx.get(url.group(1), follow_redirects=False, timeout=10)
+    code = re.search(r"code=([^&]+)", redirect.headers["Location"])
+    assert code is not None and code.group(1).startswith("-5RM")
+    argv = (["--code", code.group(1)] if form == "separate"
+            else [f"--code={code.group(1)}"])
+    assert main(["auth", "login", "goto", *argv]) == 0
+    assert "GoTo: signed in as" in capsys.readouterr().out

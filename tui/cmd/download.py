@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.cmd.lookup import clean
+from tui.cmd.output import progress_line
 
 if TYPE_CHECKING:
     from tui.core.downloads import DownloadProgress
@@ -52,26 +53,26 @@ def run(args: argparse.Namespace) -> int:
         if demo:
             import logging
 
-            from tui.sandbox.server import SandboxConfig, start_background
+            from tui.cmd.demo import start_demo_sandbox
 
             # The embedded sandbox's server complains when a download is cut short.
             logging.getLogger("asyncio").setLevel(logging.ERROR)
 
             settings = load_settings(paths)
-            handle = stack.enter_context(start_background(SandboxConfig(
-                port=0, seed=getattr(args, "seed", 1),
-                registrants=getattr(args, "registrants", 500))))
+            handle = stack.enter_context(start_demo_sandbox(paths, args))
             name, profile = DEMO_PROFILE, demo_profile(handle.base_url)
-            # Tokens of an earlier demo belong to that run's sandbox; this one is new.
-            paths.token_file(DEMO_PROFILE, demo=True).unlink(missing_ok=True)
         else:
             settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
             name, profile = settings.active_profile()
         deck = Deck.open(paths, name, profile, http=settings.http, demo=demo,
                          private_files=settings.private_files,
                          read_only=bool(getattr(args, "read_only", False)) or settings.read_only)
+        from tui.terminal import ending_signals
+
         try:
-            return asyncio.run(_download(deck, name, demo, args.recording_id, directory))
+            # SIGTERM and SIGHUP stop as Ctrl+C does: the .part is kept, the bar restored.
+            with ending_signals():
+                return asyncio.run(_download(deck, name, demo, args.recording_id, directory))
         except KeyboardInterrupt:
             print(f"meetdeck download: {KEPT}", file=sys.stderr)
             return 130
@@ -159,7 +160,7 @@ def _plain(deck: Deck) -> _Watch:
         if progress.state is DownloadState.QUEUED or (not final and now - last["at"] < PLAIN_EVERY):
             return
         last["at"] = now
-        print(clean(plain_line(progress)), flush=True)
+        progress_line(clean(plain_line(progress)))
 
     return _Watch(deck, show)
 

@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from tui.cmd.lookup import clean
+from tui.cmd.output import progress_line
 
 if TYPE_CHECKING:
     from tui.core.service import Deck
@@ -28,17 +29,18 @@ def run(args: argparse.Namespace) -> int:
     from tui.core.paths import DEMO_PROFILE, resolve_paths
     from tui.core.service import Deck
     from tui.core.sync_types import ScopeKind
+    from tui.terminal import ending_signals
 
     paths = resolve_paths()
     kinds = [ScopeKind(s) for s in args.scope] if getattr(args, "scope", None) else None
     with ExitStack() as stack:
+        # SIGTERM and SIGHUP stop the sync as Ctrl+C does: the bar shows the cursor again.
+        stack.enter_context(ending_signals())
         if getattr(args, "demo", False):
-            from tui.sandbox.server import SandboxConfig, start_background
+            from tui.cmd.demo import start_demo_sandbox
 
             settings = load_settings(paths)
-            handle = stack.enter_context(start_background(SandboxConfig(
-                port=0, seed=getattr(args, "seed", 1),
-                registrants=getattr(args, "registrants", 500))))
+            handle = stack.enter_context(start_demo_sandbox(paths, args))
             name, profile, demo = DEMO_PROFILE, demo_profile(handle.base_url), True
             profiles: list[str] = []
         else:
@@ -83,7 +85,7 @@ def _plain_line(event: SyncProgress) -> None:
         failure = next((f for f in event.errors if f.scope == event.scope), None)
         if failure is not None:
             detail = f"failed: {failure.error.title}"
-    print(clean(f"[{event.done}/{event.total}] {event.scope.label}: {detail}"), flush=True)
+    progress_line(clean(f"[{event.done}/{event.total}] {event.scope.label}: {detail}"))
 
 
 async def _with_bar(deck: Deck, kinds: Any) -> SyncReport:

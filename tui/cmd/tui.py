@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,8 +94,12 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
         warnings=tuple(w for w in (exposed_config(paths.config_file),) if w),
     )
     app = build_app(factory, options, profile=frame.profile)
+    from tui.terminal import ending_signals
+
     try:
-        app.run(mouse=options.mouse)
+        # SIGTERM and SIGHUP quit as `q` does: the driver gives the terminal back.
+        with ending_signals(_exit_app(app)):
+            app.run(mouse=options.mouse)
     finally:
         started.stop()
     if app.return_code is not None:
@@ -104,6 +109,30 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
 
         gc.freeze()
     return app.return_code or 0
+
+
+def _exit_app(app: Any) -> Callable[[int], None]:
+    """The TUI's answer to SIGTERM and SIGHUP: exit with 128 + the signal's number.
+
+    Python runs the handler in the main thread, where the app's event loop runs; the
+    exit is queued on that loop rather than run in the middle of whatever the handler
+    interrupted. Before the loop starts or after it ends, the signal does what Ctrl+C
+    does.
+    """
+    import asyncio
+    from functools import partial
+
+    from tui.terminal import interrupt
+
+    def on_signal(signum: int) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            interrupt(signum)
+            return
+        loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
+
+    return on_signal
 
 
 class _Started:
@@ -132,7 +161,6 @@ def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any
              profile: str, demo: bool, sandbox_config: Any) -> Any:
     """Runs in a thread after the first frame: validate settings, build the providers."""
     from tui.core.config import demo_profile, load_settings
-    from tui.core.paths import DEMO_PROFILE
     from tui.core.service import Connection
 
     if started.settings is None:
@@ -141,14 +169,9 @@ def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any
     settings = started.settings
     if demo:
         if started.sandbox is None:
-            from tui.sandbox.server import SandboxConfig, start_background
+            from tui.cmd.demo import start_demo_sandbox
 
-            config = sandbox_config or SandboxConfig(
-                port=0, seed=getattr(args, "seed", 1),
-                registrants=getattr(args, "registrants", 500))
-            started.sandbox = start_background(config)
-            # Tokens of an earlier demo belong to that run's sandbox; this one is new.
-            paths.token_file(DEMO_PROFILE, demo=True).unlink(missing_ok=True)
+            started.sandbox = start_demo_sandbox(paths, args, sandbox_config)
         profile_settings = demo_profile(started.sandbox.base_url)
     else:
         profile_settings = settings.named_profile(profile)

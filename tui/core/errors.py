@@ -118,5 +118,11 @@ class StorageError(MeetdeckError):
     title = "Cannot write to disk"
 
 
+class StorageReadError(StorageError):
+    """The local disk refused a read (an I/O error, permissions)."""
+
+    title = "Cannot read from disk"
+
+
 class DownloadError(MeetdeckError):
     title = "Download failed"

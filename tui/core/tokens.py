@@ -3,7 +3,9 @@
 The file is written atomically (a temp file in the same folder, fsync, os.replace),
 is mode 0600, and is refused when group or others can read it: a token file anyone
 can read is a leaked account. A full disk or a read-only folder raises StorageError
-and leaves the previous file as it was.
+and leaves the previous file as it was. The file must be a regular file (checked before
+it is opened): a FIFO or a folder at its path is a ConfigError naming the path, never a
+hang. A file that is not JSON (or not even UTF-8) reads as signed out.
 
 Layout::
 
@@ -24,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tui.core.errors import ConfigError, StorageError
+from tui.core.errors import ConfigError, StorageError, StorageReadError
 from tui.core.paths import ensure_dir
 
 GOTO = "goto"
@@ -95,20 +97,19 @@ class TokenStore:
         self._read: tuple[tuple[int, int, int, int], dict[str, Any]] | None = None
         """The file as last parsed, under its stat signature (inode, size, mtime, mode)."""
 
-    def _check_private(self) -> os.stat_result | None:
-        try:
-            found = self.path.stat()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise StorageError(f"Cannot read {self.path}: {exc.strerror}.") from None
+    def _check_private(self, found: os.stat_result) -> None:
+        if not stat.S_ISREG(found.st_mode):
+            raise ConfigError(
+                f"The token file {self.path} is not a regular file (a folder, a FIFO or a "
+                "device), so meetdeck will not read it. Remove or rename it, then sign in "
+                "again."
+            )
         if found.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise ConfigError(
                 f"The token file {self.path} can be read by other users, so meetdeck will not "
                 f"use it. Run `chmod 600 {self.path}` (and sign in again if you did not "
                 "expect this)."
             )
-        return found
 
     def read_all(self) -> dict[str, Any]:
         """The whole file as a dict ({} when absent). A broken file reads as empty.
@@ -117,20 +118,23 @@ class TokenStore:
         refreshed), checked by one stat per call: the footer asks for the sign-in on
         every frame it redraws, and reading and parsing the file each time showed up.
         """
-        found = self._check_private()
-        if found is None:
+        try:
+            found = self.path.stat()
+        except FileNotFoundError:
             self._read = None
             return {}
+        except OSError as exc:
+            raise StorageReadError(f"Cannot read {self.path}: {exc.strerror}.") from None
+        self._check_private(found)
         signature = (found.st_ino, found.st_size, found.st_mtime_ns, found.st_mode)
         if self._read is not None and self._read[0] == signature:
             return dict(self._read[1])
         try:
             raw = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, UnicodeDecodeError):  # gone, or garbage: signed out
             return {}
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or "not UTF-8"
-            raise StorageError(f"Cannot read {self.path}: {reason}.") from None
+        except OSError as exc:
+            raise StorageReadError(f"Cannot read {self.path}: {exc.strerror}.") from None
         try:
             data = json.loads(raw)
         except json.JSONDecodeError:

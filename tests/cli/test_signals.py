@@ -1,0 +1,175 @@
+"""SIGTERM and SIGHUP give the terminal back, as quitting or Ctrl+C does.
+
+The real CLI runs on a pseudo-terminal (tests/benchmarks/pty_harness.py); every byte it
+writes is kept. After the signal, the last switch to the alternate screen, the last
+mouse-reporting switch and the last cursor hide must each be undone by a later byte
+sequence, the exit status says which signal ended it, and no crash log is written.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.cli.clifix import REPO, cli_sandbox, write_zoom_profile
+from tui.core.paths import resolve_paths
+
+__all__ = ["cli_sandbox"]  # a fixture
+
+pytest.importorskip("pyte")
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="needs POSIX signals")
+
+# Modes a program sets and the sequence that undoes each.
+UNDO = {
+    b"\x1b[?1049h": b"\x1b[?1049l",  # alternate screen
+    b"\x1b[?1000h": b"\x1b[?1000l",  # mouse reporting
+    b"\x1b[?1003h": b"\x1b[?1003l",  # mouse motion
+    b"\x1b[?25l": b"\x1b[?25h",  # cursor hidden
+}
+
+
+class Recorder:
+    """Stands in for the harness's pyte stream: keeps every byte, then feeds pyte."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.raw = bytearray()
+
+    def feed(self, data: bytes) -> None:
+        self.raw += data
+        self.inner.feed(data)
+
+
+def left_set(raw: bytes) -> list[bytes]:
+    """The modes whose last setting is not followed by the sequence that undoes it."""
+    return [mode for mode, undo in UNDO.items()
+            if mode in raw and raw.rfind(undo) < raw.rfind(mode)]
+
+
+@pytest.fixture
+def terminal() -> Iterator[Any]:
+    """`start(*argv)`: the CLI on a 100x30 pty; yields the harness, raw bytes in
+    `.recorder.raw`; killed at the end whatever happened."""
+    from tests.benchmarks.pty_harness import PtyProcess
+
+    started: list[Any] = []
+
+    def start(*argv: str) -> Any:
+        process = PtyProcess([sys.executable, "-m", "tui", *argv], cols=100, rows=30,
+                             env=os.environ.copy(), cwd=str(REPO))
+        process.recorder = Recorder(process.stream)
+        process.stream = process.recorder
+        process.start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.kill()
+
+
+def exit_status(process: Any, timeout: float = 30.0) -> int:
+    """Wait for the child (draining the pty meanwhile) and return its exit code."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pid, status = os.waitpid(process.pid, os.WNOHANG)
+        if pid:
+            while process.pump(0.05):  # the last bytes it wrote
+                pass
+            return os.waitstatus_to_exitcode(status)
+        process.pump(0.02)
+    raise TimeoutError("the process did not exit after the signal")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_the_tui_gives_the_terminal_back(signum: int, terminal: Any) -> None:
+    app = terminal("--demo")
+    app.wait_for(lambda screen: "Organizers" in screen and "Registrants" in screen,
+                 timeout=60)
+    raw = bytes(app.recorder.raw)
+    assert b"\x1b[?1049h" in raw and b"\x1b[?1000h" in raw and b"\x1b[?25l" in raw
+    os.kill(app.pid, signum)
+    assert exit_status(app) == 128 + signum
+    raw = bytes(app.recorder.raw)
+    assert left_set(raw) == [], raw[-400:]
+    assert b"Traceback" not in raw
+    assert not (resolve_paths().data_dir / "crash.log").exists()
+
+
+def test_the_tui_ends_when_its_terminal_hangs_up(terminal: Any) -> None:
+    """The SSH connection drops: the pty's other side closes, the kernel sends SIGHUP,
+    and every write fails. meetdeck must end, not linger or write a crash log (Textual's
+    exit could block on its output thread there: the grace period's last resort ends
+    it)."""
+    app = terminal("--demo")
+    app.wait_for(lambda screen: "Organizers" in screen, timeout=60)
+    os.close(app.fd)
+    app.fd = -1
+    deadline = time.monotonic() + 30
+    status = None
+    while status is None and time.monotonic() < deadline:
+        pid, code = os.waitpid(app.pid, os.WNOHANG)
+        if pid:
+            status = os.waitstatus_to_exitcode(code)
+        else:
+            time.sleep(0.05)  # polling for the exit; nothing is timed
+    assert status is not None, "meetdeck kept running after its terminal hung up"
+    assert status in (128 + signal.SIGHUP, -signal.SIGHUP), status
+    assert not (resolve_paths().data_dir / "crash.log").exists()
+
+
+def test_sync_shows_the_cursor_again_on_sigterm(cli_sandbox: Any, terminal: Any) -> None:
+    write_zoom_profile(cli_sandbox.base_url)
+    base = cli_sandbox.base_url
+    # Every API request waits a minute: the sync is surely running when the signal comes.
+    httpx.post(f"{base}/_sandbox/faults", json={"latency_ms": 60_000}, timeout=10)
+    try:
+        sync = terminal("sync")
+        sync.wait_until(lambda p: b"\x1b[?25l" in p.recorder.raw, timeout=60)
+        os.kill(sync.pid, signal.SIGTERM)
+        assert exit_status(sync) == 130  # as Ctrl+C: interrupted, the cache kept
+    finally:
+        httpx.delete(f"{base}/_sandbox/faults", timeout=10)
+    raw = bytes(sync.recorder.raw)
+    assert left_set(raw) == [], raw[-400:]
+    assert b"Interrupted" in raw or b"cancelled" in raw
+    assert b"Traceback" not in raw
+    assert not (resolve_paths().data_dir / "crash.log").exists()
+
+
+@pytest.mark.parametrize("signals", [1, 2])
+def test_the_last_resort_restores_the_terminal_by_hand(signals: int, terminal: Any) -> None:
+    """When the first signal's clean exit does not come (a hung app, or a terminal that
+    hung up under Textual's output thread), a second signal, or the grace period after
+    the first, resets the terminal modes by hand and ends the process."""
+    from tests.benchmarks.pty_harness import PtyProcess
+
+    code = ("import os, signal\n"
+            "from tui.terminal import ending_signals\n"
+            "os.write(1, b'\\x1b[?1049h\\x1b[?1000h\\x1b[?25l')\n"
+            "with ending_signals(lambda signum: os.write(1, b'first\\r\\n')):\n"
+            "    os.write(1, b'ready\\r\\n')\n"
+            "    while True:\n"
+            "        signal.pause()\n")
+    hung = PtyProcess([sys.executable, "-c", code], cols=100, rows=30,
+                      env=os.environ.copy(), cwd=str(REPO))
+    hung.recorder = Recorder(hung.stream)
+    hung.stream = hung.recorder
+    hung.start()
+    try:
+        hung.wait_for(lambda screen: "ready" in screen, timeout=30)
+        os.kill(hung.pid, signal.SIGTERM)
+        hung.wait_for(lambda screen: "first" in screen, timeout=30)
+        if signals == 2:
+            os.kill(hung.pid, signal.SIGTERM)
+        assert exit_status(hung, timeout=60) == 128 + signal.SIGTERM
+    finally:
+        hung.kill()
+    assert left_set(bytes(hung.recorder.raw)) == []

@@ -1,0 +1,26 @@
+"""Progress lines on stdout that outlive their reader.
+
+`meetdeck sync | head -1`: once `head` has exited, every write to stdout fails with
+BrokenPipeError. Raised inside the sync's progress callback, that error failed the sync
+and printed tracebacks as its other tasks were cancelled. A progress line is a report,
+not the work: once the reader is gone the lines stop, the sync or download goes on to
+its end (the cache, the file are what was asked for), and `tui.cli.main` ends the
+command quietly with 141 when it flushes stdout.
+"""
+
+from __future__ import annotations
+
+import sys
+
+_reader_gone = False
+
+
+def progress_line(text: str) -> None:
+    """Print one line and flush it, or nothing once the reader of stdout has gone."""
+    global _reader_gone
+    if _reader_gone:
+        return
+    try:
+        print(text, file=sys.stdout, flush=True)
+    except BrokenPipeError:
+        _reader_gone = True
