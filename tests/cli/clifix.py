@@ -41,3 +41,4 @@ def write_zoom_profile(base_url: str, name: str = "ops") -> None:
         'zoom_client_secret = "demo-zoom-secret"\n'
         f'zoom_api_base = "{base_url}/zoom/v2"\nzoom_auth_base = "{base_url}/zoom"\n\n'
         "[http]\nmax_retries = 3\nmax_backoff = 1.0\n", encoding="utf-8")
+    paths.config_file.chmod(0o600)  # it holds a client secret, as the README advises
