@@ -46,7 +46,7 @@ def _show_outage(app: object) -> None:
 
 async def _show_downloads(app: object) -> None:
     """The downloads screen with fixed progress (real speeds change on every run)."""
-    from tui.core.downloads import DownloadProgress, DownloadState
+    from tui.core.downloads.queue import DownloadProgress, DownloadState
     from tui.screens.downloads import DownloadsScreen
 
     shown: Any = app

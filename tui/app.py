@@ -34,10 +34,10 @@ from tui.widgets.formatting import Clock, TimeFormat, system_clock
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
-    from tui.core.downloads import DownloadProgress
+    from tui.core.deck.facade import Deck
+    from tui.core.deck.types import ListView
+    from tui.core.downloads.queue import DownloadProgress
     from tui.core.models import Recording, StartUrl
-    from tui.core.service import Deck
-    from tui.core.service_types import ListView
     from tui.gcpace import GcPacer
 
 DeckFactory = Callable[[str | None], "Deck"]

@@ -336,8 +336,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _warn_exposed_config() -> None:
     """Warn on stderr when config.toml holds secrets that others can read."""
-    from tui.core.paths import config_file_text, resolve_paths
-    from tui.core.quick import exposed_config
+    from tui.core.settings.paths import config_file_text, resolve_paths
+    from tui.core.settings.quick import exposed_config
 
     path = config_file_text() or str(resolve_paths().config_file)
     warning = exposed_config(path)
@@ -363,7 +363,7 @@ def _report(exc: BaseException) -> int:
         return 1
     import traceback
 
-    from tui.core.paths import ensure_dir, resolve_paths
+    from tui.core.settings.paths import ensure_dir, resolve_paths
 
     try:
         paths = resolve_paths()

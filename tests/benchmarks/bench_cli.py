@@ -65,7 +65,7 @@ _ZOOM_LIGHT = re.compile(r"/zoom/v2/(webinars|meetings)/[^/]+(/registrants/[^/]+
 
 def configured_rate(request: dict[str, Any]) -> tuple[str, float] | None:
     """(client bucket, its configured requests/s) of a logged request."""
-    from tui.core.config import ProfileSettings
+    from tui.core.settings.config import ProfileSettings
 
     profile = ProfileSettings()
     api = request.get("api")
@@ -116,7 +116,7 @@ def sync(session: Session) -> list[Figure]:
 
         runs = session.runs(3, 1)
         default, single = interleaved(runs, lambda: run(None), lambda: run(1))
-    from tui.core.config import HttpSettings
+    from tui.core.settings.config import HttpSettings
 
     concurrency = HttpSettings().max_concurrency
     logs = results["default:log"]

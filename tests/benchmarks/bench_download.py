@@ -1,7 +1,7 @@
 """Benchmark 5: recording download throughput, meetdeck vs plain httpx (and curl).
 
 The sandbox serves its one large Zoom recording file (256 MiB here, 64 MiB with
---quick). meetdeck downloads it as the app does: `tui.core.downloads.download` on the
+--quick). meetdeck downloads it as the app does: `tui.core.downloads.queue.download` on the
 profile's pooled Zoom client, with the target from `Zoom.download_target` (bearer
 token, expected size; `.part` file, fsync, rename). The baselines stream the same URL
 with the same token: a bare `httpx.AsyncClient.stream` loop writing to a file, and
@@ -34,9 +34,9 @@ MIB = 1024 * 1024
 
 
 def _providers(workspace: Workspace) -> Any:
-    from tui.core.config import load_settings
-    from tui.core.paths import resolve_paths
     from tui.core.providers.session import ProviderSet
+    from tui.core.settings.config import load_settings
+    from tui.core.settings.paths import resolve_paths
 
     with workspace.patched_environ():
         paths = resolve_paths()
@@ -70,7 +70,7 @@ async def _measure(session: Session, workspace: Workspace, recording: Any, out: 
                    size: int) -> list[Figure]:
     import httpx
 
-    from tui.core.downloads import download
+    from tui.core.downloads.queue import download
 
     providers = _providers(workspace)
     zoom = providers.zoom

@@ -275,10 +275,10 @@ class Workspace:
         """
         import asyncio
 
-        from tui.core.auth import demo_sign_in
-        from tui.core.config import load_settings
-        from tui.core.paths import resolve_paths
+        from tui.core.auth.oauth import demo_sign_in
         from tui.core.providers.session import ProviderSet
+        from tui.core.settings.config import load_settings
+        from tui.core.settings.paths import resolve_paths
 
         with self.patched_environ():
             paths = resolve_paths()
@@ -308,7 +308,7 @@ class Workspace:
         return elapsed
 
     def cache_db(self) -> Path:
-        from tui.core.paths import resolve_paths
+        from tui.core.settings.paths import resolve_paths
 
         with self.patched_environ():
             return resolve_paths().cache_db(PROFILE)

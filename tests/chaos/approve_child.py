@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 
 from tests.chaos.chaosfix import PROFILE, open_deck, paths_in
-from tui.core.actions import Confirmation
+from tui.core.deck.facade import Scope, ViewQuery
+from tui.core.deck.gate import Confirmation
 from tui.core.models import EventKind, Provider, RegistrantStatus
-from tui.core.service import Scope, ViewQuery
 
 PEOPLE = 147
 

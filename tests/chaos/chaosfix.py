@@ -20,10 +20,10 @@ import httpx
 import pytest
 
 from tests.chaos.summary import TALLY
-from tui.core.config import HttpSettings, ProfileSettings, demo_profile
+from tui.core.deck.facade import Deck, ViewQuery
 from tui.core.models import Provider
-from tui.core.paths import Paths
-from tui.core.service import Deck, ViewQuery
+from tui.core.settings.config import HttpSettings, ProfileSettings, demo_profile
+from tui.core.settings.paths import Paths
 
 SEED = 21
 REGISTRANTS = 320

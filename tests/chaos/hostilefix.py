@@ -26,8 +26,8 @@ import httpx
 from tests.chaos.chaosfix import HTTP, PROFILE, fast_profile, paths_in
 from tests.tui.screen_text import screen_text
 from tui.app import MeetdeckApp
-from tui.core.paths import Paths
-from tui.core.service import Deck
+from tui.core.deck.facade import Deck
+from tui.core.settings.paths import Paths
 
 BAD_UTF8 = "@@BAD-UTF8@@"
 CORPUS: dict[str, str] = {
@@ -123,7 +123,7 @@ class HostileTransport(httpx.AsyncBaseTransport):
 def hostile_deck(paths: Paths, base_url: str, transport: httpx.AsyncBaseTransport) -> Deck:
     from tui.core.providers.session import ProviderSet
     from tui.core.store import Store
-    from tui.core.sync import SyncEngine
+    from tui.core.sync.engine import SyncEngine
 
     store = Store.open(paths.cache_db(PROFILE, demo=True), PROFILE)
     providers = ProviderSet.for_profile(PROFILE, fast_profile(base_url), paths, HTTP,

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from tests.chaos.chaosfix import CLIENT_SECRETS
-from tui.core.paths import Paths, resolve_paths
+from tui.core.settings.paths import Paths, resolve_paths
 
 REPO = Path(__file__).resolve().parents[2]
 NAME = "sandbox"

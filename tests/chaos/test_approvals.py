@@ -33,11 +33,11 @@ from tests.chaos.chaosfix import (
 )
 from tests.chaos.uifix import active, build, press, show_tab
 from tests.tui.screen_text import screen_lines
-from tui.core.actions import Confirmation
 from tui.core.audit import AuditLog
+from tui.core.deck.facade import Deck, Scope, ViewQuery
+from tui.core.deck.gate import Confirmation
 from tui.core.errors import StorageError
 from tui.core.models import EventKind, Provider, Registrant, RegistrantStatus
-from tui.core.service import Deck, Scope, ViewQuery
 
 CHUNK = 30
 STATUS_PATH = r"/registrants/status$"

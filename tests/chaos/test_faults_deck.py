@@ -33,7 +33,7 @@ from tests.chaos.chaosfix import (
     tally,
     token_values,
 )
-from tui.core.config import HttpSettings
+from tui.core.deck.facade import Deck, Scope, ScopeKind, SyncReport, ViewQuery
 from tui.core.errors import (
     BadResponse,
     MeetdeckError,
@@ -44,7 +44,7 @@ from tui.core.errors import (
     SessionExpired,
 )
 from tui.core.models import EventKind, Provider
-from tui.core.service import Deck, Scope, ScopeKind, SyncReport, ViewQuery
+from tui.core.settings.config import HttpSettings
 from tui.core.store.codec import TEXT_LIMIT
 
 # -- fault kinds ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import pytest
 from tests.chaos.chaosfix import HTTP, Control, SyncedCache, tally
 from tests.chaos.uifix import SIZE, build, press, settle, show_tab
 from tests.tui.screen_text import screen_lines, screen_text, toasts
-from tui.core.config import HttpSettings
+from tui.core.settings.config import HttpSettings
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,9 @@ from tests.chaos.hostilefix import CORPUS, PAYLOADS, assert_literal, sync_hostil
 from tests.chaos.uifix import SIZE, TABS, active, key_of, press, settle, show_tab
 from tests.tui.screen_text import screen_text
 from tui.app import UiOptions, build_app
+from tui.core.deck.facade import Deck, ViewQuery
 from tui.core.models import Provider
-from tui.core.paths import Paths
-from tui.core.service import Deck, ViewQuery
+from tui.core.settings.paths import Paths
 
 
 @pytest.fixture(scope="module")

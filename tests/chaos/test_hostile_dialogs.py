@@ -29,12 +29,12 @@ from tests.chaos.uifix import SIZE, active, key_of, settle, show_tab
 from tests.tui.screen_text import screen_text, toasts
 from tui.app import MeetdeckApp, UiOptions, build_app
 from tui.core.audit import UnfinishedWrite
-from tui.core.downloads import DownloadProgress, DownloadState
+from tui.core.deck.facade import Deck
+from tui.core.deck.types import UnfinishedNotice
+from tui.core.downloads.queue import DownloadProgress, DownloadState
 from tui.core.errors import MeetdeckError
 from tui.core.models import ActionOutcome, ActionResult, StartUrl
-from tui.core.paths import Paths
-from tui.core.service import Deck
-from tui.core.service_types import UnfinishedNotice
+from tui.core.settings.paths import Paths
 from tui.text import literal
 
 #: Every corpus string in one text (newlines kept: multi-line fields see them too).

@@ -29,8 +29,8 @@ from tests.chaos.uifix import SIZE, key_of, press, show_tab
 from tests.tui.openerfix import FakeOpener, fake_opener
 from tests.tui.screen_text import screen_text
 from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.core.deck.facade import Deck
 from tui.core.models import Provider
-from tui.core.service import Deck
 
 START_KEYS = ("hostURL", "start_url", "startUrl")
 HOSTILE_LINKS = {

@@ -23,9 +23,9 @@ from tests.chaos.chaosfix import PROFILE, SyncedCache, sandbox_config, sync_temp
 from tests.chaos.procfix import REPO, run_cli
 from tests.chaos.uifix import SIZE, build, settle
 from tui.core.audit import AuditLog
+from tui.core.deck.facade import Deck, ViewQuery
 from tui.core.models import RegistrantStatus
-from tui.core.paths import Paths
-from tui.core.service import Deck, ViewQuery
+from tui.core.settings.paths import Paths
 from tui.screens.unfinished import UnfinishedWritesDialog
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")

@@ -28,8 +28,8 @@ from tests.chaos.procfix import NAME, authorize_code, run_cli, write_profile
 from tests.chaos.uifix import active, press, settle, show_tab
 from tests.tui.screen_text import screen_text
 from tui.app import MeetdeckApp, UiOptions, build_app
-from tui.core.paths import Paths
-from tui.core.service import Deck
+from tui.core.deck.facade import Deck
+from tui.core.settings.paths import Paths
 
 #: Shapes of the sandbox's host start links (GoTo's hostURL/startUrl, Zoom's zak link).
 START_LINK_SHAPES = (b"/_sandbox/start/", b"/zoom/s/", b"zak=")
@@ -37,7 +37,7 @@ START_LINK_SHAPES = (b"/_sandbox/start/", b"/zoom/s/", b"zak=")
 
 def cli_app(paths: Paths) -> MeetdeckApp:
     """The app on the configured profile, its Deck opened as the CLI's full loader does."""
-    from tui.core.config import load_settings
+    from tui.core.settings.config import load_settings
 
     settings = load_settings(paths)
     names = tuple(sorted(settings.profiles))

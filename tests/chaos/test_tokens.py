@@ -20,9 +20,9 @@ import pytest
 from tests.chaos.chaosfix import Control, SyncedCache, fingerprint, open_deck, tally
 from tests.chaos.uifix import SIZE, build, press, show_tab
 from tests.tui.screen_text import screen_lines, screen_text, toasts
+from tui.core.deck.facade import Deck, ScopeKind
 from tui.core.errors import MeetdeckError, ServiceUnavailable, SessionExpired
 from tui.core.models import Provider
-from tui.core.service import Deck, ScopeKind
 
 GOTO_TOKEN = ("POST", "/oauth/token")
 ZOOM_TOKEN = ("POST", "/zoom/oauth/token")

@@ -10,9 +10,9 @@ from typing import Any
 
 from tests.chaos.chaosfix import HTTP, PROFILE, open_deck
 from tui.app import MeetdeckApp, UiOptions, build_app
-from tui.core.config import HttpSettings
-from tui.core.paths import Paths
-from tui.core.service import Deck
+from tui.core.deck.facade import Deck
+from tui.core.settings.config import HttpSettings
+from tui.core.settings.paths import Paths
 from tui.screens.main import MainScreen
 from tui.widgets.pane import EntityPane
 

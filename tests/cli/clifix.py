@@ -31,7 +31,7 @@ def cli_sandbox() -> Iterator[Any]:
 
 def write_zoom_profile(base_url: str, name: str = "ops") -> None:
     """config.toml with one Zoom-only profile pointing at the sandbox."""
-    from tui.core.paths import resolve_paths
+    from tui.core.settings.paths import resolve_paths
 
     paths = resolve_paths()
     paths.config_dir.mkdir(parents=True, exist_ok=True)

@@ -7,10 +7,10 @@ import contextlib
 import json
 
 from tests.cli.clifix import run_cli
-from tui.core.actions import Confirmation, WriteGate
 from tui.core.audit import AuditLog, AuditTarget
+from tui.core.deck.gate import Confirmation, WriteGate
 from tui.core.models import ActionOutcome, ActionResult, Progress
-from tui.core.paths import resolve_paths
+from tui.core.settings.paths import resolve_paths
 
 
 def record_an_action() -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from tests.cli.clifix import REPO, cli_sandbox, run_cli, write_zoom_profile
 from tui.cli import main
-from tui.core.paths import resolve_paths
+from tui.core.settings.paths import resolve_paths
 
 __all__ = ["cli_sandbox"]  # a fixture
 

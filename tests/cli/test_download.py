@@ -61,7 +61,7 @@ def cache_recording(base_url: str, file_id: str, name: str, size: int) -> None:
     """Put one Zoom recording in profile "ops"'s cache, as a sync would."""
     from tests.core.storefix import put
     from tui.core.models import Provider, Recording
-    from tui.core.paths import resolve_paths
+    from tui.core.settings.paths import resolve_paths
     from tui.core.store import Store
 
     store = Store.open(resolve_paths().cache_db("ops"), "ops")
@@ -164,7 +164,7 @@ def test_to_an_existing_file_is_a_clear_error(cli_sandbox: Any, tmp_path: Path) 
 
 
 def test_a_config_with_secrets_others_can_read_is_warned_about(cli_sandbox: Any) -> None:
-    from tui.core.paths import resolve_paths
+    from tui.core.settings.paths import resolve_paths
 
     write_zoom_profile(cli_sandbox.base_url)
     config = resolve_paths().config_file

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.cli.clifix import REPO, cli_sandbox, write_zoom_profile
-from tui.core.paths import resolve_paths
+from tui.core.settings.paths import resolve_paths
 
 __all__ = ["cli_sandbox"]  # a fixture
 

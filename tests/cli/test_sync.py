@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from tests.cli.clifix import cli_sandbox, run_cli, write_zoom_profile
-from tui.core.paths import resolve_paths
+from tui.core.settings.paths import resolve_paths
 
 __all__ = ["cli_sandbox"]
 

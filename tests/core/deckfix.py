@@ -6,10 +6,10 @@ from typing import Any
 
 import httpx
 
-from tui.core.config import HttpSettings, demo_profile
+from tui.core.deck.facade import Deck, Scope, ScopeKind, ViewQuery
 from tui.core.models import Provider, Recording, Registrant, RegistrantStatus
-from tui.core.paths import resolve_paths
-from tui.core.service import Deck, Scope, ScopeKind, ViewQuery
+from tui.core.settings.config import HttpSettings, demo_profile
+from tui.core.settings.paths import resolve_paths
 
 #: Paths whose POSTs are sign-ins, not writes to an account.
 AUTH_PATHS = ("/oauth/", "/zoom/oauth/")

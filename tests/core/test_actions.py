@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.actions import Confirmation, ConfirmationMismatch, WriteGate
 from tui.core.audit import AuditLog, AuditTarget
+from tui.core.deck.gate import Confirmation, ConfirmationMismatch, WriteGate
 from tui.core.errors import NetworkUnreachable, ReadOnlyMode
 from tui.core.models import ActionOutcome, ActionResult, Progress
 

@@ -1,4 +1,4 @@
-"""tui.core.auth and tui.core.tokens against a scripted OAuth server (MockTransport)."""
+"""tui.core.auth.oauth and tui.core.auth.tokens against a scripted OAuth server (MockTransport)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from tui.core.apilog import ApiLog
-from tui.core.auth import (
+from tui.core.auth.oauth import (
     MAX_TOKEN_LIFETIME,
     TOKEN_RESPONSE,
     GoToAuth,
     demo_sign_in,
     token_set_from,
 )
-from tui.core.config import HttpSettings, ProfileSettings
+from tui.core.auth.tokens import GOTO, ZOOM, TokenSet, TokenStore
+from tui.core.auth.zoom import ZoomAuth
 from tui.core.errors import (
     ConfigError,
     NotSignedIn,
@@ -29,9 +29,9 @@ from tui.core.errors import (
     SessionExpired,
     StorageError,
 )
-from tui.core.http import Connection
-from tui.core.tokens import GOTO, ZOOM, TokenSet, TokenStore
-from tui.core.zoom_auth import ZoomAuth
+from tui.core.net.apilog import ApiLog
+from tui.core.net.client import Connection
+from tui.core.settings.config import HttpSettings, ProfileSettings
 
 BASE = "https://goto.example.com"
 ZBASE = "https://zoom.example.com"

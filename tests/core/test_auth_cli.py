@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tui.cli import main
-from tui.core.paths import resolve_paths
+from tui.core.settings.paths import resolve_paths
 
 
 def _configure(sandbox: Any) -> None:

@@ -18,12 +18,12 @@ from tests.core.deckfix import (
     sync_events,
     writes,
 )
-from tui.core.actions import ConfirmationMismatch
-from tui.core.config import HttpSettings
+from tui.core.deck.facade import Deck, RegistrantAction, ViewQuery
+from tui.core.deck.gate import ConfirmationMismatch
 from tui.core.errors import ReadOnlyMode
 from tui.core.models import Provider, RegistrantStatus
-from tui.core.paths import resolve_paths
-from tui.core.service import Deck, RegistrantAction, ViewQuery
+from tui.core.settings.config import HttpSettings
+from tui.core.settings.paths import resolve_paths
 
 PENDING = RegistrantStatus.PENDING
 STATUS_PATH = r"/registrants/status$"
@@ -256,11 +256,11 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
     such targets too, before the audit intent; nothing is sent."""
     import dataclasses
 
-    from tui.core.actions import Confirmation, WrongEvent
     from tui.core.audit import AuditTarget
+    from tui.core.deck.facade import Scope
+    from tui.core.deck.gate import Confirmation, WrongEvent
     from tui.core.errors import NotSupported
     from tui.core.models import ActionResult, EventKind
-    from tui.core.service import Scope
 
     deck = open_deck(sandbox.base_url, zoom_only=True)
     try:

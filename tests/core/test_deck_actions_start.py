@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.core.deckfix import open_deck, registrants_of, sync_events
+from tui.core.deck.facade import EventDetail, MeetingDetail, ScopeKind, ViewQuery
 from tui.core.models import MeetingKind, Provider
-from tui.core.paths import resolve_paths
-from tui.core.service import EventDetail, MeetingDetail, ScopeKind, ViewQuery
+from tui.core.settings.paths import resolve_paths
 
 
 def files_containing(needles: list[str], *roots: Path) -> list[str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.core.deckfix import fault, mark, open_deck, owner_recordings, requests_since, state
+from tui.core.deck.facade import Deck, DownloadProgress, DownloadState, ScopeKind, ViewQuery
 from tui.core.models import Provider, Recording
-from tui.core.paths import resolve_paths
-from tui.core.service import Deck, DownloadProgress, DownloadState, ScopeKind, ViewQuery
+from tui.core.settings.paths import resolve_paths
 
 LARGE = 10_000_000  # the sandbox's special 2.5 GB files stay out of these tests
 
@@ -165,7 +165,7 @@ async def test_a_stale_part_is_fetched_whole_not_appended_to(sandbox: Any) -> No
     import json
     import stat
 
-    from tui.core.deck_files import filename_of
+    from tui.core.deck.files import filename_of
 
     deck = open_deck(sandbox.base_url, zoom_only=True)
     folder = resolve_paths().download_dir

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tui.core.downloads import (
+from tui.core.downloads.queue import (
     DownloadQueue,
     DownloadState,
     DownloadTarget,
@@ -238,7 +238,7 @@ async def test_queue_retries_network_errors_by_resuming(
         server.drop_after = None  # only the first attempt drops
         return response
 
-    monkeypatch.setattr("tui.core.downloads.asyncio.sleep", _no_sleep)
+    monkeypatch.setattr("tui.core.downloads.queue.asyncio.sleep", _no_sleep)
     async with httpx.AsyncClient(transport=httpx.MockTransport(flaky)) as client:
         queue = DownloadQueue(client, tmp_path)
         path = await queue.add("r1", "a.mp4", resolver())

@@ -22,8 +22,8 @@ import httpx
 import pytest
 
 from tests.core.test_downloads import PAYLOAD, FileServer, make_client, resolver
-from tui.core import downloads
-from tui.core.downloads import DownloadQueue, DownloadState, download
+from tui.core.downloads import queue as downloads
+from tui.core.downloads.queue import DownloadQueue, DownloadState, download
 from tui.core.errors import DownloadError, NetworkUnreachable, StorageError
 
 DATE = "Mon, 01 Jan 2024 00:00:00 GMT"

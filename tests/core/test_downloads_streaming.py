@@ -17,8 +17,9 @@ import httpx
 import pytest
 
 from tests.core.test_downloads import PAYLOAD, FileServer, make_client, resolver
-from tui.core import download_files, downloads
-from tui.core.downloads import DownloadProgress, DownloadState, download
+from tui.core.downloads import files as download_files
+from tui.core.downloads import queue as downloads
+from tui.core.downloads.queue import DownloadProgress, DownloadState, download
 from tui.core.errors import StorageError
 
 DEV_FULL = Path("/dev/full")

@@ -1,4 +1,4 @@
-"""tui.core.http: retries, Retry-After, rate limits, error mapping, redacted log."""
+"""tui.core.net.client: retries, Retry-After, rate limits, error mapping, redacted log."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ import pytest
 from pydantic import BaseModel, TypeAdapter
 
 from tui import __version__
-from tui.core.apilog import ApiLog, ApiLogEntry, redact_path
-from tui.core.config import HttpSettings
 from tui.core.errors import (
     BadResponse,
     MeetdeckError,
@@ -31,8 +29,10 @@ from tui.core.errors import (
     ServiceUnavailable,
     SessionExpired,
 )
-from tui.core.http import ApiClient, Connection, clean_text, parse_retry_after
-from tui.core.http_errors import RETRY_AFTER_CAP, retry_when
+from tui.core.net.apilog import ApiLog, ApiLogEntry, redact_path
+from tui.core.net.client import ApiClient, Connection, clean_text, parse_retry_after
+from tui.core.net.errors import RETRY_AFTER_CAP, retry_when
+from tui.core.settings.config import HttpSettings
 
 Handler = Callable[[httpx.Request], Any]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.config import ProfileSettings, demo_profile
-from tui.core.links import link_policy, vetted
+from tui.core.deck.links import link_policy, vetted
 from tui.core.models import NOT_VETTED, Provider, StartUrl
+from tui.core.settings.config import ProfileSettings, demo_profile
 
 REAL = ProfileSettings()
 SANDBOX = "http://127.0.0.1:48213"

@@ -19,7 +19,7 @@ import pytest
 from pydantic import SecretStr
 
 from tests.core.conftest import SANDBOX_REGISTRANTS
-from tui.core.config import HttpSettings, demo_profile
+from tui.core.auth.tokens import GOTO
 from tui.core.errors import (
     BadResponse,
     DownloadError,
@@ -28,9 +28,9 @@ from tui.core.errors import (
     SessionExpired,
 )
 from tui.core.models import RegistrantStatus
-from tui.core.paths import Paths
 from tui.core.providers import ProviderSet, RegistrantAction
-from tui.core.tokens import GOTO
+from tui.core.settings.config import HttpSettings, demo_profile
+from tui.core.settings.paths import Paths
 
 
 class Sleeps:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.config import load_settings
 from tui.core.errors import ConfigError
-from tui.core.paths import resolve_paths
-from tui.core.quick import FirstFrame, ProfileChoiceError, choose_profile, first_frame
+from tui.core.settings.config import load_settings
+from tui.core.settings.paths import resolve_paths
+from tui.core.settings.quick import FirstFrame, ProfileChoiceError, choose_profile, first_frame
 
 
 def write_config(text: str) -> Path:
@@ -22,7 +22,8 @@ def write_config(text: str) -> Path:
 
 
 def test_first_frame_needs_neither_pydantic_nor_httpx() -> None:
-    code = ("import sys, tui.cmd.tui, tui.app, tui.core.service, tui.core.quick, tui.core.store;"
+    code = ("import sys, tui.cmd.tui, tui.app, tui.core.deck.facade, tui.core.settings.quick,"
+            " tui.core.store;"
             "print(sorted(m for m in ('httpx', 'pydantic', 'pydantic_settings', 'starlette',"
             " 'uvicorn') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -78,11 +79,11 @@ def test_broken_file_is_left_to_the_full_loader() -> None:
 
 
 async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
-    from tui.core.config import HttpSettings, demo_profile
+    from tui.core.deck.facade import Connection, Deck
     from tui.core.models import Provider
-    from tui.core.service import Connection, Deck
+    from tui.core.settings.config import HttpSettings, demo_profile
     from tui.core.store import Store
-    from tui.core.sync_types import ScopeKind
+    from tui.core.sync.types import ScopeKind
 
     base_url: str = sandbox.base_url  # type: ignore[attr-defined]
     paths = resolve_paths()
@@ -108,7 +109,7 @@ async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
 
 
 async def test_a_failing_connection_leaves_a_read_only_cache() -> None:
-    from tui.core.service import Deck
+    from tui.core.deck.facade import Deck
     from tui.core.store import Store
 
     def connect(store: Store) -> object:

@@ -8,9 +8,7 @@ import pytest
 
 from tests.core.storefix import T0, meeting, organizer, put, registrant, training, webinar
 from tests.core.test_sync import Apis, FakeTraining, zoom_with_two_webinars
-from tui.core.errors import NotSupported, ServiceUnavailable
-from tui.core.models import Attendee, MeetingKind, Provider, RegistrantStatus
-from tui.core.service import (
+from tui.core.deck.facade import (
     Deck,
     EventDetail,
     MeetingDetail,
@@ -20,8 +18,10 @@ from tui.core.service import (
     ScopeKind,
     ViewQuery,
 )
+from tui.core.errors import NotSupported, ServiceUnavailable
+from tui.core.models import Attendee, MeetingKind, Provider, RegistrantStatus
 from tui.core.store import Store
-from tui.core.sync import SyncEngine
+from tui.core.sync.engine import SyncEngine
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.store import Store, ViewQuery
-from tui.core.sync import SyncEngine
-from tui.core.sync_types import Scope, ScopeKind
+from tui.core.sync.engine import SyncEngine
+from tui.core.sync.types import Scope, ScopeKind
 
 
 def zoom_meeting(key: str, subject: str, *, registration: bool) -> Meeting:

@@ -6,10 +6,10 @@ from typing import Any
 
 import httpx
 
-from tui.core.config import HttpSettings, demo_profile
+from tui.core.deck.facade import Deck, ScopeKind, ScopeState, SyncProgress, ViewQuery
 from tui.core.models import Provider
-from tui.core.paths import resolve_paths
-from tui.core.service import Deck, ScopeKind, ScopeState, SyncProgress, ViewQuery
+from tui.core.settings.config import HttpSettings, demo_profile
+from tui.core.settings.paths import resolve_paths
 
 
 def zoom_only_deck(base_url: str) -> Deck:

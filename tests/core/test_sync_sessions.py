@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.core.storefix import T0, organizer, training, webinar
-from tui.core.config import HttpSettings, demo_profile
+from tui.core.deck.facade import Deck
 from tui.core.errors import ServiceUnavailable, SessionExpired
 from tui.core.models import (
     Meeting,
@@ -30,11 +30,11 @@ from tui.core.models import (
     Training,
     Webinar,
 )
-from tui.core.paths import Paths
-from tui.core.service import Deck
+from tui.core.settings.config import HttpSettings, demo_profile
+from tui.core.settings.paths import Paths
 from tui.core.store import Store
-from tui.core.sync import SyncEngine
-from tui.core.sync_types import Scope, ScopeKind, SyncReport
+from tui.core.sync.engine import SyncEngine
+from tui.core.sync.types import Scope, ScopeKind, SyncReport
 
 GOTO = (Provider.GOTO_MEETING, Provider.GOTO_TRAINING, Provider.GOTO_ASSIST)
 

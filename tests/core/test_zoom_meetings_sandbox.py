@@ -15,13 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
-from tui.core.config import HttpSettings, demo_profile
+from tui.core.deck.facade import Deck, ScopeKind, ViewQuery
 from tui.core.errors import ServiceUnavailable
 from tui.core.models import EventKind, Meeting, Provider
-from tui.core.paths import Paths, resolve_paths
 from tui.core.providers import ProviderSet
 from tui.core.providers.zoom import Zoom
-from tui.core.service import Deck, ScopeKind, ViewQuery
+from tui.core.settings.config import HttpSettings, demo_profile
+from tui.core.settings.paths import Paths, resolve_paths
 
 DETAIL = re.compile(r"/zoom/v2/meetings/(\d+)")
 ZOOM_ONLY = {"goto_client_id": None, "goto_client_secret": None}

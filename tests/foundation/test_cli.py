@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui.cli import build_parser, main
-from tui.core.paths import resolve_paths
+from tui.core.settings.paths import resolve_paths
 
 
 def run_cli(*argv: str) -> subprocess.CompletedProcess[str]:

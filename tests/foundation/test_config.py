@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.config import check_base_url, demo_profile, load_settings
 from tui.core.errors import ConfigError
-from tui.core.paths import resolve_paths
-from tui.core.quick import exposed_config
+from tui.core.settings.config import check_base_url, demo_profile, load_settings
+from tui.core.settings.paths import resolve_paths
+from tui.core.settings.quick import exposed_config
 
 
 def write_config(text: str) -> Path:
@@ -162,7 +162,7 @@ def test_profile_names_match_whatever_their_case(monkeypatch: pytest.MonkeyPatch
     """Issue 12: `MEETDECK_PROFILES__PROD__READ_ONLY` is [profiles.Prod]'s, for the full
     loader and the first frame's quick read alike; `--profile prod` opens "Prod"; no
     phantom "prod" appears."""
-    from tui.core.quick import FirstFrame, choose_profile, read_raw_config
+    from tui.core.settings.quick import FirstFrame, choose_profile, read_raw_config
 
     write_config('[profiles.Prod]\naccent = "red"\n[profiles.staging]\n')
     monkeypatch.setenv("MEETDECK_PROFILES__PROD__READ_ONLY", "true")
@@ -185,7 +185,7 @@ def test_profile_names_match_whatever_their_case(monkeypatch: pytest.MonkeyPatch
 
 
 def test_two_profiles_differing_only_in_case_are_an_error_naming_both() -> None:
-    from tui.core.quick import ProfileChoiceError, choose_profile, read_raw_config
+    from tui.core.settings.quick import ProfileChoiceError, choose_profile, read_raw_config
 
     path = write_config('[profiles.Prod]\nread_only = true\n[profiles.prod]\n')
     with pytest.raises(ConfigError, match=r"\[profiles\.Prod\] and \[profiles\.prod\]") as e:

@@ -49,7 +49,7 @@ def test_sandbox_never_imports_core() -> None:
 
 @pytest.mark.parametrize("folder", ["widgets", "screens"])
 def test_ui_never_calls_http_or_sql(folder: str) -> None:
-    forbidden = ("httpx", "sqlite3", "tui.core.store", "tui.core.http", "tui.core.providers")
+    forbidden = ("httpx", "sqlite3", "tui.core.store", "tui.core.net.client", "tui.core.providers")
     assert offenders(PACKAGE / folder, forbidden) == []
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.paths import ensure_dir, resolve_paths
+from tui.core.settings.paths import ensure_dir, resolve_paths
 
 
 def test_overrides_from_environment(isolated_dirs: Path) -> None:
@@ -41,8 +41,9 @@ def test_profile_names_cannot_escape() -> None:
 
 def test_nothing_is_created_at_import_or_resolution(isolated_dirs: Path) -> None:
     code = (
-        "import tui, tui.cli, tui.core.config, tui.core.paths, tui.core.models, tui.core.errors;"
-        "tui.core.paths.resolve_paths(); tui.core.config.load_settings()"
+        "import tui, tui.cli, tui.core.settings.config, tui.core.settings.paths, tui.core.models,"
+        " tui.core.errors;"
+        "tui.core.settings.paths.resolve_paths(); tui.core.settings.config.load_settings()"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
     assert not isolated_dirs.exists()

@@ -13,21 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tui.core.errors import MeetdeckError, NetworkUnreachable
-from tui.core.models import (
-    Attendee,
-    EventKind,
-    Meeting,
-    MeetingKind,
-    Organizer,
-    Provider,
-    Recording,
-    Registrant,
-    RegistrantStatus,
-    SupportSession,
-    Webinar,
-)
-from tui.core.service import (
+from tui.core.deck.facade import (
     DownloadProgress,
     Event,
     EventDetail,
@@ -44,6 +30,20 @@ from tui.core.service import (
     SyncReport,
     UnfinishedNotice,
     ViewQuery,
+)
+from tui.core.errors import MeetdeckError, NetworkUnreachable
+from tui.core.models import (
+    Attendee,
+    EventKind,
+    Meeting,
+    MeetingKind,
+    Organizer,
+    Provider,
+    Recording,
+    Registrant,
+    RegistrantStatus,
+    SupportSession,
+    Webinar,
 )
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)

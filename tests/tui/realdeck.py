@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from tui.core.config import HttpSettings, ProfileSettings, demo_profile
-from tui.core.paths import Paths
-from tui.core.service import Deck
+from tui.core.deck.facade import Deck
+from tui.core.settings.config import HttpSettings, ProfileSettings, demo_profile
+from tui.core.settings.paths import Paths
 
 ANCHOR = datetime(2026, 3, 2, tzinfo=UTC)
 SYNCED_AT = ANCHOR + timedelta(hours=9)
@@ -53,7 +53,7 @@ def open_deck(paths: Paths, profile: ProfileSettings, *, engine: bool = True,
     """A Deck built from its parts, so the sync engine's clock can be pinned."""
     from tui.core.providers.session import ProviderSet
     from tui.core.store import Store
-    from tui.core.sync import SyncEngine
+    from tui.core.sync.engine import SyncEngine
 
     store = Store.open(paths.cache_db(PROFILE, demo=True), PROFILE)
     if not engine:

@@ -10,7 +10,7 @@ from textual.widgets import Button
 from tests.tui.fakedeck import HOSTILE, FakeDeck
 from tests.tui.screen_text import screen_lines, screen_text, toasts
 from tui.app import MeetdeckApp
-from tui.core.downloads import DownloadProgress, DownloadState
+from tui.core.downloads.queue import DownloadProgress, DownloadState
 from tui.core.errors import NetworkUnreachable
 from tui.core.models import RegistrantStatus
 from tui.screens.confirm import ConfirmDialog

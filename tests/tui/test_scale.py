@@ -12,8 +12,8 @@ import pytest
 from tests.core.storefix import put, registrant, webinar
 from tests.tui.fakedeck import NOW
 from tui.app import UiOptions, build_app
+from tui.core.deck.facade import Deck
 from tui.core.models import RegistrantStatus
-from tui.core.service import Deck
 from tui.core.store import Store
 from tui.screens.main import MainScreen
 

@@ -119,7 +119,7 @@ def test_downloads_screen(snap_compare: Any, real_app: MakeApp) -> None:
     app's progress message, so speeds and times are the same on every run."""
     from pathlib import Path
 
-    from tui.core.downloads import DownloadProgress, DownloadState
+    from tui.core.downloads.queue import DownloadProgress, DownloadState
 
     progress = [
         DownloadProgress("rec-1", "Town hall – March.mp4", DownloadState.RUNNING,

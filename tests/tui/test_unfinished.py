@@ -10,8 +10,8 @@ from tests.tui.fakedeck import FakeDeck
 from tests.tui.screen_text import screen_text
 from tui.app import MeetdeckApp
 from tui.core.audit import UnfinishedWrite
+from tui.core.deck.facade import Scope, UnfinishedNotice
 from tui.core.models import EventKind, Provider
-from tui.core.service import Scope, UnfinishedNotice
 from tui.screens.unfinished import UnfinishedWritesDialog
 
 MakeApp = Callable[..., MeetdeckApp]

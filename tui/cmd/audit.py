@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from tui.core.audit import AuditEntry, AuditLog, UnfinishedWrite, outcome_state, unfinished
 from tui.core.errors import ConfigError
-from tui.core.paths import resolve_paths
+from tui.core.settings.paths import resolve_paths
 
 _AGE = re.compile(r"^(\d+)\s*([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

@@ -14,16 +14,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # heavy imports happen inside run()
-    from tui.core.auth import AuthStatus, LoginRequest
+    from tui.core.auth.oauth import AuthStatus, LoginRequest
     from tui.core.providers.session import ProviderSet
 
 _LABELS = {"goto": "GoTo", "zoom": "Zoom"}
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.core.config import demo_profile, load_settings
     from tui.core.errors import ConfigError
-    from tui.core.paths import DEMO_PROFILE, resolve_paths
+    from tui.core.settings.config import demo_profile, load_settings
+    from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
 
     paths = resolve_paths()
     settings = load_settings(paths, overrides={"profile": args.profile})

@@ -6,8 +6,8 @@ import argparse
 
 from pydantic import SecretStr
 
-from tui.core.config import ProfileSettings, demo_profile, load_settings
-from tui.core.paths import DEMO_PROFILE, resolve_paths
+from tui.core.settings.config import ProfileSettings, demo_profile, load_settings
+from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tui.core.paths import Paths
+    from tui.core.settings.paths import Paths
 
 
 def start_demo_sandbox(paths: Paths, args: Any, config: Any = None) -> Any:
     """Start the sandbox (`config`, or one from --seed and --registrants) and forget
     the demo's old tokens; returns the handle (a context manager, with `stop()`)."""
-    from tui.core.paths import DEMO_PROFILE
+    from tui.core.settings.paths import DEMO_PROFILE
     from tui.sandbox.server import SandboxConfig, start_background
 
     handle = start_background(config or SandboxConfig(

@@ -22,9 +22,9 @@ from tui.cmd.lookup import clean
 from tui.cmd.output import progress_line
 
 if TYPE_CHECKING:
-    from tui.core.downloads import DownloadProgress
+    from tui.core.deck.facade import Deck
+    from tui.core.downloads.queue import DownloadProgress
     from tui.core.models import Recording
-    from tui.core.service import Deck
 
 #: Plain progress lines come at most this often (seconds).
 PLAIN_EVERY = 1.0
@@ -37,9 +37,9 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     from contextlib import ExitStack
 
-    from tui.core.config import demo_profile, load_settings
-    from tui.core.paths import DEMO_PROFILE, resolve_paths
-    from tui.core.service import Deck
+    from tui.core.deck.facade import Deck
+    from tui.core.settings.config import demo_profile, load_settings
+    from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
 
     paths = resolve_paths()
     directory = Path(args.to).expanduser() if getattr(args, "to", None) else None
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _download(deck: Deck, profile: str, demo: bool, key: str,
                     directory: Path | None) -> int:
-    from tui.core.downloads import DownloadState
+    from tui.core.downloads.queue import DownloadState
 
     try:
         recording = await _find(deck, profile, demo, key)
@@ -106,7 +106,7 @@ async def _download(deck: Deck, profile: str, demo: bool, key: str,
 async def _find(deck: Deck, profile: str, demo: bool, key: str) -> Recording | None:
     """The recording from the cache, syncing the recording scopes when it is missing."""
     from tui.core.errors import MeetdeckError
-    from tui.core.sync_types import ScopeKind
+    from tui.core.sync.types import ScopeKind
 
     recording = None if demo else deck.recording(key)
     if recording is None:
@@ -153,7 +153,7 @@ def _plain(deck: Deck) -> _Watch:
     last = {"at": 0.0}
 
     def show(progress: DownloadProgress) -> None:
-        from tui.core.downloads import DownloadState
+        from tui.core.downloads.queue import DownloadState
 
         now = time.monotonic()
         final = progress.state is not DownloadState.RUNNING
@@ -167,7 +167,7 @@ def _plain(deck: Deck) -> _Watch:
 
 def plain_line(p: DownloadProgress) -> str:
     """`name: 45% 1.2 MB of 2.6 MB, 3.1 MB/s, 1s left` (or the state when it ended)."""
-    from tui.core.downloads import DownloadState
+    from tui.core.downloads.queue import DownloadState
 
     if p.state is DownloadState.DONE:
         return f"{p.filename}: done, {_size(p.received)}"

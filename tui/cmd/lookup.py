@@ -19,8 +19,8 @@ import sys
 import unicodedata
 from datetime import UTC, datetime
 
-from tui.core.paths import DEMO_PROFILE, cache_db_file, config_file_text, resolve_paths
-from tui.core.quick import ProfileChoiceError, choose_profile, read_raw_config
+from tui.core.settings.paths import DEMO_PROFILE, cache_db_file, config_file_text, resolve_paths
+from tui.core.settings.quick import ProfileChoiceError, choose_profile, read_raw_config
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

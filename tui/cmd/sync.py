@@ -16,8 +16,8 @@ from tui.cmd.lookup import clean
 from tui.cmd.output import progress_line
 
 if TYPE_CHECKING:
-    from tui.core.service import Deck
-    from tui.core.sync_types import SyncProgress, SyncReport
+    from tui.core.deck.facade import Deck
+    from tui.core.sync.types import SyncProgress, SyncReport
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,10 +25,10 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     from contextlib import ExitStack
 
-    from tui.core.config import demo_profile, load_settings
-    from tui.core.paths import DEMO_PROFILE, resolve_paths
-    from tui.core.service import Deck
-    from tui.core.sync_types import ScopeKind
+    from tui.core.deck.facade import Deck
+    from tui.core.settings.config import demo_profile, load_settings
+    from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
+    from tui.core.sync.types import ScopeKind
     from tui.terminal import ending_signals
 
     paths = resolve_paths()
@@ -76,7 +76,7 @@ async def _sync(deck: Deck, demo: bool, kinds: Any) -> SyncReport:
 
 def _plain_line(event: SyncProgress) -> None:
     """One line per finished scope, for logs and pipes."""
-    from tui.core.sync_types import ScopeState
+    from tui.core.sync.types import ScopeState
 
     if event.state is ScopeState.STARTED:
         return
@@ -91,7 +91,7 @@ def _plain_line(event: SyncProgress) -> None:
 async def _with_bar(deck: Deck, kinds: Any) -> SyncReport:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from tui.core.sync_types import ScopeState
+    from tui.core.sync.types import ScopeState
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   transient=False) as bar:

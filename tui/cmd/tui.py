@@ -23,7 +23,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     """Build the app with `tui.app.build_app` and run it until the person quits.
 
     The first frame shows the cache: the profile's name and display settings are read
-    cheaply (`tui.core.quick`), and the Deck opens only its SQLite file. Validating the
+    cheaply (`tui.core.settings.quick`), and the Deck opens only its SQLite file. Validating the
     settings, importing httpx and pydantic, building the providers and (with --demo)
     starting the sandbox happen in `Deck.connect`, in a thread, right after that frame.
 
@@ -49,9 +49,9 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
 
     sys.setswitchinterval(0.001)
     from tui.app import UiOptions, build_app
-    from tui.core.paths import DEMO_PROFILE, resolve_paths
-    from tui.core.quick import FirstFrame, exposed_config, first_frame
-    from tui.core.service import Deck
+    from tui.core.deck.facade import Deck
+    from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
+    from tui.core.settings.quick import FirstFrame, exposed_config, first_frame
 
     paths = resolve_paths()
     demo = bool(getattr(args, "demo", False))
@@ -67,7 +67,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
         frame = first_frame(paths, getattr(args, "profile", None))
     if frame is None:
         # Only the full loader can explain what is wrong (it raises a ConfigError).
-        from tui.core.config import load_settings
+        from tui.core.settings.config import load_settings
 
         load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
         frame = first_frame(paths, getattr(args, "profile", None))
@@ -149,7 +149,7 @@ class _Started:
 
 
 def _raw(paths: Any) -> dict[str, Any]:
-    from tui.core.quick import read_raw_config
+    from tui.core.settings.quick import read_raw_config
 
     try:
         return read_raw_config(paths.config_file)
@@ -160,8 +160,8 @@ def _raw(paths: Any) -> dict[str, Any]:
 def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any,
              profile: str, demo: bool, sandbox_config: Any) -> Any:
     """Runs in a thread after the first frame: validate settings, build the providers."""
-    from tui.core.config import demo_profile, load_settings
-    from tui.core.service import Connection
+    from tui.core.deck.facade import Connection
+    from tui.core.settings.config import demo_profile, load_settings
 
     if started.settings is None:
         overrides = {"profile": None if demo else getattr(args, "profile", None)}

@@ -30,7 +30,7 @@ from typing import Any
 
 from tui.core.errors import StorageError
 from tui.core.models import ActionOutcome
-from tui.core.paths import ensure_dir
+from tui.core.settings.paths import ensure_dir
 
 #: Writes bytes to a file descriptor and returns how many it wrote (`os.write`'s
 #: contract, short writes included): the seam tests use to fill the disk.

@@ -274,7 +274,7 @@ class StartUrl:
     expires_at: datetime | None = None
     note: str | None = None
     refusal: str | None = NOT_VETTED
-    """Why a browser must not be sent to `url` (None: it may); see `tui.core.links`."""
+    """Why a browser must not be sent to `url` (None: it may); see `tui.core.deck.links`."""
 
     def __str__(self) -> str:  # keep the secret out of accidental f-strings
         return "StartUrl(<hidden>)"

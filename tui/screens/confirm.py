@@ -24,8 +24,8 @@ from tui.text import clean, literal
 from tui.widgets.header import profile_badge
 
 if TYPE_CHECKING:
+    from tui.core.deck.types import ActionPlan
     from tui.core.models import ActionOutcome, ActionResult
-    from tui.core.service_types import ActionPlan
 
 #: How many failures the result dialog lists before "and N more".
 MAX_FAILURES_SHOWN = 50

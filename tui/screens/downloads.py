@@ -27,7 +27,7 @@ from tui.widgets.formatting import size
 from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from tui.core.downloads import DownloadProgress
+    from tui.core.downloads.queue import DownloadProgress
     from tui.widgets.pane import DeckHost
 
 _STATE_STYLE = {"done": "$text-success", "failed": "$text-error", "cancelled": "$text-warning"}

@@ -21,7 +21,7 @@ from textual.widget import AwaitMount
 from textual.widgets import Label, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker
 
-from tui.core.sync_types import Scope, ScopeKind, SyncProgress, SyncReport
+from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
 from tui.text import labelled
 from tui.widgets.api_log import ApiLogPanel, api_log_of
 from tui.widgets.header import DeckHeader
@@ -30,7 +30,7 @@ from tui.widgets.pane import DeckHost, EntityPane, PaneScope
 from tui.widgets.panes import PANES, TAB_IDS, drill_scope
 
 if TYPE_CHECKING:
-    from tui.core.service import UnfinishedNotice
+    from tui.core.deck.facade import UnfinishedNotice
 
 RELOAD_EVERY = 0.5
 

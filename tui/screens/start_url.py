@@ -7,7 +7,7 @@ tmux-aware, through the app's one copy helper), to open it in a local browser wh
 one is plausible, or to show it for copying by hand.
 
 The link is API text: it is shown through the one cleaner like any name, and a browser
-is started only on a link the Deck vetted (`StartUrl.refusal`, see `tui.core.links`),
+is started only on a link the Deck vetted (`StartUrl.refusal`, see `tui.core.deck.links`),
 through `tui.browser`, which keeps meetdeck's secrets out of the browser's environment.
 Any other link is shown, with the reason it was not opened.
 """

@@ -23,7 +23,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from tui.core.errors import MeetdeckError
-from tui.core.sync_types import Scope, ScopeKind
+from tui.core.sync.types import Scope, ScopeKind
 from tui.text import labelled
 from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_filter import PaneFilter
@@ -31,8 +31,8 @@ from tui.widgets.pane_types import DeckHost, PaneScope
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.core.service import Deck, ViewQuery
-    from tui.core.service_types import ListView
+    from tui.core.deck.facade import Deck, ViewQuery
+    from tui.core.deck.types import ListView
 
 __all__ = ["DeckHost", "EntityPane", "PaneScope"]
 
@@ -153,7 +153,7 @@ class EntityPane(Vertical):
         """The ViewQuery for the current filter and scope (subclasses add fields)."""
         # The Deck's module is loaded by the time a pane asks for rows (it opened the
         # Deck); importing it here keeps this module light for the first frame.
-        from tui.core.service import ViewQuery
+        from tui.core.deck.facade import ViewQuery
 
         scope = self.scope
         return ViewQuery(

@@ -41,8 +41,8 @@ from tui.widgets.latest import LatestReader
 from tui.widgets.virtual_table import PAGE_SIZE
 
 if TYPE_CHECKING:
-    from tui.core.service import ViewQuery
-    from tui.core.service_types import ListView
+    from tui.core.deck.facade import ViewQuery
+    from tui.core.deck.types import ListView
     from tui.widgets.pane import EntityPane
 
 __all__ = ["FilterBox", "Handoff", "PaneFilter"]

@@ -14,8 +14,8 @@ from textual.worker import Worker
 from tui.widgets.formatting import Clock, TimeFormat
 
 if TYPE_CHECKING:
-    from tui.core.service import Deck
-    from tui.core.service_types import ListView
+    from tui.core.deck.facade import Deck
+    from tui.core.deck.types import ListView
 
 
 class DeckHost(Protocol):

@@ -12,14 +12,14 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from tui.core.models import MeetingKind, Provider
-from tui.core.sync_types import ScopeKind
+from tui.core.sync.types import ScopeKind
 from tui.widgets import columns
 from tui.widgets.pane import EntityPane, PaneScope
 from tui.widgets.registrants_pane import RegistrantsPane
 
 if TYPE_CHECKING:
-    from tui.core.service import Deck, ViewQuery
-    from tui.core.service_types import ListView
+    from tui.core.deck.facade import Deck, ViewQuery
+    from tui.core.deck.types import ListView
 
 WINDOWS = (7, 30, 90, 180)
 START = Binding("s", "start_url", "Start link", id="start-url")

@@ -27,15 +27,15 @@ from textual.message import Message
 
 from tui.core.errors import MeetdeckError
 from tui.core.models import Provider, RegistrantStatus
-from tui.core.sync_types import Scope, ScopeKind
+from tui.core.sync.types import Scope, ScopeKind
 from tui.widgets import columns
 from tui.widgets.pane import EntityPane
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
+    from tui.core.deck.facade import Deck, ViewQuery
+    from tui.core.deck.types import ActionPlan, ListView
     from tui.core.models import ActionResult
-    from tui.core.service import Deck, ViewQuery
-    from tui.core.service_types import ActionPlan, ListView
     from tui.widgets.pane_types import PaneScope
 
 STATUS_CYCLE: tuple[RegistrantStatus | None, ...] = (

@@ -2,14 +2,14 @@
 
 The Deck and the sync engine code against these Protocols; the concrete classes in
 `goto_meeting.py`, `goto_training.py`, `goto_assist.py` and `zoom.py` implement them
-over `tui.core.http.ApiClient`. Every method returns provider-neutral models from
+over `tui.core.net.client.ApiClient`. Every method returns provider-neutral models from
 `tui.core.models` and raises only typed errors from `tui.core.errors`
 (NotSignedIn, SessionExpired, NeedsAdmin, NotFound, RateLimited, ServiceUnavailable,
 NetworkUnreachable, BadResponse, RequestRejected, DownloadError).
 
-Recording downloads: `download_target(...)` answers a `tui.core.downloads.DownloadTarget`
+Recording downloads: `download_target(...)` answers a `tui.core.downloads.queue.DownloadTarget`
 (final URL after the provider's redirect, headers to send there, expected size), which
-is what `tui.core.downloads` calls its resolver; call it again on every attempt, since
+is what `tui.core.downloads.queue` calls its resolver; call it again on every attempt, since
 signed file URLs expire. `open_recording(...)` streams the bytes directly from an
 offset, for callers that do not need the resumable manager.
 
@@ -33,7 +33,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
-from tui.core.downloads import DownloadTarget
+from tui.core.downloads.queue import DownloadTarget
 from tui.core.models import (
     ActionResult,
     Attendee,

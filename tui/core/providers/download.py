@@ -2,7 +2,7 @@
 
 The GoTo recording endpoint answers 302 to a file host elsewhere. The redirect is
 followed by hand so that the GoTo bearer token is never sent to another host; what
-comes back is a `tui.core.downloads.DownloadTarget` for the resumable manager, or a
+comes back is a `tui.core.downloads.queue.DownloadTarget` for the resumable manager, or a
 `ByteStream` from any offset for simpler callers.
 """
 
@@ -14,9 +14,9 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from tui.core.downloads import DownloadTarget, body_chunks
+from tui.core.downloads.queue import DownloadTarget, body_chunks
 from tui.core.errors import DownloadError
-from tui.core.http import ApiClient
+from tui.core.net.client import ApiClient
 from tui.core.providers.base import ByteStream
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")

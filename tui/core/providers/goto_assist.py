@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pydantic import Field, TypeAdapter
 
 from tui.core.errors import RequestRejected
-from tui.core.http import ApiClient
 from tui.core.models import Provider, StartUrl, SupportSession
+from tui.core.net.client import ApiClient
 from tui.core.providers.base import Capabilities, Capability
 from tui.core.providers.wire import OptEpochMs, Wire, text
 

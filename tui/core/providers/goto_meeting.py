@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from pydantic import Field, TypeAdapter
 
 from tui.core.errors import NotFound
-from tui.core.http import ApiClient
 from tui.core.models import (
     Attendee,
     Group,
@@ -24,6 +23,7 @@ from tui.core.models import (
     Recording,
     StartUrl,
 )
+from tui.core.net.client import ApiClient
 from tui.core.providers.base import (
     GOTO_HISTORY_WINDOW_DAYS,
     Capabilities,

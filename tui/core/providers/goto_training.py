@@ -14,9 +14,8 @@ from datetime import datetime
 
 from pydantic import Field, TypeAdapter
 
-from tui.core.downloads import DownloadTarget
+from tui.core.downloads.queue import DownloadTarget
 from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable, NotFound
-from tui.core.http import ApiClient
 from tui.core.models import (
     ActionOutcome,
     ActionResult,
@@ -33,6 +32,7 @@ from tui.core.models import (
     TrainingSession,
     no_progress,
 )
+from tui.core.net.client import ApiClient
 from tui.core.providers.base import ByteStream, Capabilities, Capability
 from tui.core.providers.download import open_resolved, resolve_first_hop
 from tui.core.providers.wire import LenientInt, OptDatetime, UtcDatetime, Wire, iso_z, text

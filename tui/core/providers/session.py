@@ -22,20 +22,20 @@ from types import TracebackType
 
 import httpx
 
-from tui.core.apilog import ApiLog
-from tui.core.auth import AuthStatus, GoToAuth, demo_sign_in
-from tui.core.config import HttpSettings, ProfileSettings
+from tui.core.auth.oauth import AuthStatus, GoToAuth, demo_sign_in
+from tui.core.auth.tokens import TokenSet, TokenStore
+from tui.core.auth.zoom import ZoomAuth
 from tui.core.errors import MeetdeckError, NotSignedIn
-from tui.core.http import ApiClient, Connection, Sleep, make_limiter
 from tui.core.models import Provider
-from tui.core.paths import Paths
+from tui.core.net.apilog import ApiLog
+from tui.core.net.client import ApiClient, Connection, Sleep, make_limiter
 from tui.core.providers.base import Capabilities
 from tui.core.providers.goto_assist import GoToAssist
 from tui.core.providers.goto_meeting import GoToMeeting
 from tui.core.providers.goto_training import GoToTraining
 from tui.core.providers.zoom import Zoom
-from tui.core.tokens import TokenSet, TokenStore
-from tui.core.zoom_auth import ZoomAuth
+from tui.core.settings.config import HttpSettings, ProfileSettings
+from tui.core.settings.paths import Paths
 
 
 class ProviderSet:

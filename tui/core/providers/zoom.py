@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import TypeAdapter
 
-from tui.core.downloads import DownloadTarget
+from tui.core.downloads.queue import DownloadTarget
 from tui.core.errors import (
     BadResponse,
     MeetdeckError,
@@ -35,7 +35,6 @@ from tui.core.errors import (
     RateLimited,
     SessionExpired,
 )
-from tui.core.http import ApiClient
 from tui.core.models import (
     ActionOutcome,
     ActionResult,
@@ -52,6 +51,7 @@ from tui.core.models import (
     Webinar,
     no_progress,
 )
+from tui.core.net.client import ApiClient
 from tui.core.providers.base import (
     ZOOM_PAGE_SIZE,
     ZOOM_STATUS_CHUNK,

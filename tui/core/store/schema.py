@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from tui.core.errors import StorageError
-from tui.core.paths import ensure_dir
+from tui.core.settings.paths import ensure_dir
 
 # `meetdeck lookup` imports this module; pathlib would cost more than its query.
 TYPE_CHECKING = False

@@ -11,7 +11,7 @@ The TUI codes against this module only: the record types it needs (`ViewQuery`,
 `Event`, `SearchHit`, details, health, scopes, progress) are re-exported here.
 
 Actions: `can` / `plan_registrant_action` / `run_registrant_action` (approve, deny,
-cancel), `create_support_session`, all through one write path (`tui.core.actions.WriteGate`:
+cancel), `create_support_session`, all through one write path (`tui.core.deck.gate.WriteGate`:
 read-only check, confirmation match, audit intent before and result after). On demand:
 `start_url` (never cached or logged), `manage_url`, `refresh_detail` (sessions,
 attendance, attendees), `download` (a bounded queue with progress, cancel and resume)
@@ -25,9 +25,23 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from tui.core.actions import Confirmation, ConfirmationMismatch, WriteGate
 from tui.core.audit import AuditLog
-from tui.core.downloads import DownloadProgress, DownloadState
+from tui.core.deck.actions_mixin import DeckActions
+from tui.core.deck.gate import Confirmation, ConfirmationMismatch, WriteGate
+from tui.core.deck.types import (
+    ActionPlan,
+    CreatedSession,
+    Detail,
+    EventDetail,
+    ListView,
+    MeetingDetail,
+    OrganizerDetail,
+    ProviderHealth,
+    RegistrantDetail,
+    StartKind,
+    UnfinishedNotice,
+)
+from tui.core.downloads.queue import DownloadProgress, DownloadState
 from tui.core.errors import (
     MeetdeckError,
     NetworkUnreachable,
@@ -50,22 +64,8 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.providers.base import Capability, RegistrantAction
-from tui.core.service_actions import DeckActions
-from tui.core.service_types import (
-    ActionPlan,
-    CreatedSession,
-    Detail,
-    EventDetail,
-    ListView,
-    MeetingDetail,
-    OrganizerDetail,
-    ProviderHealth,
-    RegistrantDetail,
-    StartKind,
-    UnfinishedNotice,
-)
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
-from tui.core.sync_types import (
+from tui.core.sync.types import (
     Scope,
     ScopeFailure,
     ScopeKind,
@@ -75,12 +75,12 @@ from tui.core.sync_types import (
 )
 
 if TYPE_CHECKING:
-    from tui.core.config import HttpSettings, ProfileSettings
-    from tui.core.downloads import DownloadQueue
-    from tui.core.paths import Paths
+    from tui.core.downloads.queue import DownloadQueue
     from tui.core.providers.session import ProviderSet
+    from tui.core.settings.config import HttpSettings, ProfileSettings
+    from tui.core.settings.paths import Paths
     from tui.core.store import Store
-    from tui.core.sync import SyncEngine
+    from tui.core.sync.engine import SyncEngine
 
 #: A progress callback; called on the event loop's thread.
 ProgressCallback = Callable[[SyncProgress], None]
@@ -122,7 +122,7 @@ class Deck(DeckActions):
         private_files: bool = True,
     ) -> None:
         if paths is None:
-            from tui.core.paths import resolve_paths
+            from tui.core.settings.paths import resolve_paths
 
             paths = resolve_paths()
         self._store = store
@@ -489,7 +489,7 @@ class Connection:
     ) -> Connection:
         """Build a profile's providers and its sync engine over `store`."""
         from tui.core.providers.session import ProviderSet
-        from tui.core.sync import SyncEngine
+        from tui.core.sync.engine import SyncEngine
 
         providers = ProviderSet.for_profile(profile_name, profile, paths, http, demo=demo)
         limit = concurrency or (http.max_concurrency if http else 4)

@@ -1,6 +1,6 @@
-"""The Deck's actions and files: the methods issue 6 added to `tui.core.service.Deck`.
+"""The Deck's actions and files: the methods issue 6 added to `tui.core.deck.facade.Deck`.
 
-`Deck` inherits them from `DeckActions`; import `Deck` from `tui.core.service`. Every
+`Deck` inherits them from `DeckActions`; import `Deck` from `tui.core.deck.facade`. Every
 write (registrant approve / deny / cancel, creating a support session) goes through
 the Deck's one `WriteGate` (read-only check, confirmation match, audit intent before and
 result after). The bodies live in `deck_actions`, `deck_detail` and `deck_files`.
@@ -13,12 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.actions import Confirmation, WriteGate
-from tui.core.downloads import DownloadProgress
-from tui.core.errors import ServiceUnavailable
-from tui.core.models import ActionResult, Provider, Recording, Registrant, StartUrl
-from tui.core.providers.base import Capabilities, Capability, RegistrantAction
-from tui.core.service_types import (
+from tui.core.deck.gate import Confirmation, WriteGate
+from tui.core.deck.types import (
     ActionPlan,
     CreatedSession,
     Detail,
@@ -26,16 +22,20 @@ from tui.core.service_types import (
     StartKind,
     UnfinishedNotice,
 )
+from tui.core.downloads.queue import DownloadProgress
+from tui.core.errors import ServiceUnavailable
+from tui.core.models import ActionResult, Provider, Recording, Registrant, StartUrl
+from tui.core.providers.base import Capabilities, Capability, RegistrantAction
 from tui.core.store.views import SearchKind
-from tui.core.sync_types import Scope
+from tui.core.sync.types import Scope
 
 if TYPE_CHECKING:
-    from tui.core.config import HttpSettings
-    from tui.core.downloads import DownloadQueue
-    from tui.core.paths import Paths
+    from tui.core.downloads.queue import DownloadQueue
     from tui.core.providers.session import ProviderSet
+    from tui.core.settings.config import HttpSettings
+    from tui.core.settings.paths import Paths
     from tui.core.store import Store
-    from tui.core.sync import SyncEngine
+    from tui.core.sync.engine import SyncEngine
 
 
 class DeckActions:
@@ -103,7 +103,7 @@ class DeckActions:
         without credentials, or a provider that cannot do it (GoTo Training approvals
         happen in its admin site: see `manage_url`).
         """
-        from tui.core.deck_actions import can
+        from tui.core.deck.writes import can
 
         return can(self, RegistrantAction(action), registrants, event)
 
@@ -123,7 +123,7 @@ class DeckActions:
         The plan carries `capability`; when it is not allowed, show its reason instead
         of a confirmation. Raises nothing for a bad selection: `can` explains it.
         """
-        from tui.core.deck_actions import plan
+        from tui.core.deck.writes import plan
 
         return plan(self, RegistrantAction(action), registrants, event)
 
@@ -148,14 +148,14 @@ class DeckActions:
             NotSupported: The provider cannot do this (see `can`).
             StorageError: The audit log cannot be written (nothing was sent).
         """
-        from tui.core.deck_actions import run
+        from tui.core.deck.writes import run
 
         await self.connect()
         return await run(self, plan, confirmation)
 
     async def manage_url(self, event_key: str) -> StartUrl:
         """The GoTo Training admin page of a training, where approvals happen (on demand)."""
-        from tui.core.deck_actions import manage_url
+        from tui.core.deck.writes import manage_url
 
         await self.connect()
         return await manage_url(self, event_key)
@@ -177,7 +177,7 @@ class DeckActions:
             The URL, with `expires_at` where the API documents a lifetime (Zoom:
             about two hours) and a `note` saying so.
         """
-        from tui.core.deck_actions import start_url
+        from tui.core.deck.writes import start_url
 
         await self.connect()
         return await start_url(self, str(kind), key, provider)
@@ -193,7 +193,7 @@ class DeckActions:
             NotSupported: The profile has no GoTo Assist.
             MeetdeckError: The service refused or could not be reached (typed).
         """
-        from tui.core.deck_actions import create_support_session
+        from tui.core.deck.writes import create_support_session
 
         await self.connect()
         return await create_support_session(self)
@@ -206,7 +206,7 @@ class DeckActions:
         Raises:
             Nothing: an unreadable audit log has none.
         """
-        from tui.core.deck_actions import unfinished_writes
+        from tui.core.deck.writes import unfinished_writes
 
         return await unfinished_writes(self)
 
@@ -217,7 +217,7 @@ class DeckActions:
         Raises:
             StorageError: The audit log cannot be written (the notice may show again).
         """
-        from tui.core.deck_actions import settle_unfinished
+        from tui.core.deck.writes import settle_unfinished
 
         settle_unfinished(self, notice)
 
@@ -235,7 +235,7 @@ class DeckActions:
         Raises:
             MeetdeckError: The fetch failed (typed); the cached rows stay.
         """
-        from tui.core.deck_detail import refresh_detail
+        from tui.core.deck.details import refresh_detail
 
         await self.connect()
         await refresh_detail(self, str(kind), key, provider)
@@ -259,7 +259,7 @@ class DeckActions:
         task's result is the final path, or None when it failed or was cancelled (the
         last `DownloadProgress` of the key says why).
         """
-        from tui.core.deck_files import queue_download
+        from tui.core.deck.files import queue_download
 
         if not self.connected:
             raise ServiceUnavailable("meetdeck is still connecting to the services; try "
@@ -299,6 +299,6 @@ class DeckActions:
             The path written. Cells starting with = + - @ (or a tab / carriage return)
             are prefixed with a single quote, so spreadsheets do not run them.
         """
-        from tui.core.deck_files import export_csv
+        from tui.core.deck.files import export_csv
 
         return export_csv(self, view, path)

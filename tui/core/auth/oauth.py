@@ -8,7 +8,7 @@ before they expire and once after a 401; a rotated refresh token is saved. A ref
 refresh raises SessionExpired once: no request loop; after that the refused tokens send
 no request at all (every call raises SessionExpired) until someone signs in again.
 
-Zoom's Server-to-Server sign-in is in `tui.core.zoom_auth` (ZoomAuth); it shares the
+Zoom's Server-to-Server sign-in is in `tui.core.auth.zoom` (ZoomAuth); it shares the
 token-response parsing defined here.
 
 `demo_sign_in()` runs the real GoTo exchange against the sandbox (whose authorize
@@ -28,8 +28,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from tui.core.apilog import ApiLog
-from tui.core.config import ProfileSettings
+from tui.core.auth.tokens import GOTO, GOTO_PENDING, TokenSet, TokenStore, utcnow
 from tui.core.errors import (
     MeetdeckError,
     NeedsAdmin,
@@ -37,8 +36,9 @@ from tui.core.errors import (
     RequestRejected,
     SessionExpired,
 )
-from tui.core.http import ApiClient, Connection, Sleep
-from tui.core.tokens import GOTO, GOTO_PENDING, TokenSet, TokenStore, utcnow
+from tui.core.net.apilog import ApiLog
+from tui.core.net.client import ApiClient, Connection, Sleep
+from tui.core.settings.config import ProfileSettings
 
 # Refresh this long before the access token's expiry (clock skew, slow requests).
 GOTO_REFRESH_MARGIN = 120.0

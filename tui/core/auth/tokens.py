@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import ConfigError, StorageError, StorageReadError
-from tui.core.paths import ensure_dir
+from tui.core.settings.paths import ensure_dir
 
 GOTO = "goto"
 ZOOM = "zoom"

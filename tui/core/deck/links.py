@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from tui.core.config import ProfileSettings
 from tui.core.models import Provider, StartUrl
+from tui.core.settings.config import ProfileSettings
 
 _GOTO = ("goto.com", "logmeininc.com", "logmein.com", "getgo.com")
 #: Each provider's own domains: where its start and admin links lead.

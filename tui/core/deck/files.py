@@ -5,7 +5,7 @@ URLs expire): GoTo Training's recording endpoint answers 302 and the redirect is
 followed by hand, so the GoTo token never reaches the file host; a GoTo Meeting
 recording's signed URL comes from the historical-meetings report, asked again for the
 meeting's own time window; a Zoom file takes the Zoom bearer token, and only on Zoom's
-hosts. The bytes go through `tui.core.downloads` (`.part` + rename, Range resume,
+hosts. The bytes go through `tui.core.downloads.queue` (`.part` + rename, Range resume,
 numbered suffix instead of overwriting, sanitised names).
 
 Export: every row of a view, as filtered and sorted, to a CSV file that a spreadsheet
@@ -24,7 +24,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.downloads import (
+from tui.core.downloads.queue import (
     DownloadProgress,
     DownloadQueue,
     DownloadTarget,
@@ -34,11 +34,11 @@ from tui.core.downloads import (
 )
 from tui.core.errors import DownloadError, NotFound, NotSupported, StorageError
 from tui.core.models import Provider, Recording
-from tui.core.paths import ensure_dir
+from tui.core.settings.paths import ensure_dir
 
 if TYPE_CHECKING:
-    from tui.core.service_actions import DeckActions as Deck
-    from tui.core.service_types import ListView
+    from tui.core.deck.actions_mixin import DeckActions as Deck
+    from tui.core.deck.types import ListView
 
 #: Downloads running at once; the rest wait in the queue.
 DOWNLOAD_CONCURRENCY = 3

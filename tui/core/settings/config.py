@@ -38,8 +38,8 @@ from pydantic_settings import (
 )
 
 from tui.core.errors import ConfigError
-from tui.core.paths import DEMO_PROFILE, Paths, check_profile_name, resolve_paths
-from tui.core.profiles import (
+from tui.core.settings.paths import DEMO_PROFILE, Paths, check_profile_name, resolve_paths
+from tui.core.settings.profiles import (
     AmbiguousProfiles,
     check_unambiguous,
     match_profile,
@@ -196,7 +196,7 @@ class Settings(BaseSettings):
 
     def active_profile_name(self) -> str | None:
         """`profile` > `default_profile` > the only profile there is (as configured,
-        whatever the case it was given in; see `tui.core.profiles`)."""
+        whatever the case it was given in; see `tui.core.settings.profiles`)."""
         return pick_profile(self.profile, self.default_profile, self.profiles)
 
     def active_profile(self) -> tuple[str, ProfileSettings]:

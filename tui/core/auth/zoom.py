@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from tui.core.auth import (
+from tui.core.auth.oauth import (
     TOKEN_RESPONSE,
     ZOOM_RENEW_MARGIN,
     AuthStatus,
@@ -20,9 +20,9 @@ from tui.core.auth import (
     login_command,
     token_set_from,
 )
-from tui.core.config import ProfileSettings
+from tui.core.auth.tokens import ZOOM, TokenSet
 from tui.core.errors import MeetdeckError, NotSignedIn, RequestRejected, SessionExpired
-from tui.core.tokens import ZOOM, TokenSet
+from tui.core.settings.config import ProfileSettings
 
 REFUSED_PAUSE = 60.0
 """Seconds during which credentials Zoom refused are answered from memory."""

@@ -1,6 +1,6 @@
 """The record types of the Deck's read API: list views, details and provider health.
 
-Re-exported by `tui.core.service`; import them from there.
+Re-exported by `tui.core.deck.facade`; import them from there.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, TypeVar
 
-from tui.core.actions import Confirmation
 from tui.core.audit import UnfinishedWrite
+from tui.core.deck.gate import Confirmation
 from tui.core.errors import MeetdeckError
 from tui.core.models import (
     Attendee,
@@ -27,7 +27,7 @@ from tui.core.models import (
 )
 from tui.core.providers.base import Capability, RegistrantAction
 from tui.core.store.views import Event
-from tui.core.sync_types import Scope
+from tui.core.sync.types import Scope
 
 T = TypeVar("T")
 

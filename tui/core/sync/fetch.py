@@ -1,4 +1,4 @@
-"""What each sync scope asks its provider for, page by page (used by `tui.core.sync`).
+"""What each sync scope asks its provider for, page by page (used by `tui.core.sync.engine`).
 
 Zoom scopes ask per cached Zoom user ("me" before the users were synced); GoTo
 Training recordings per cached training. Events scopes, and Zoom meetings scopes,
@@ -15,7 +15,7 @@ from typing import Any
 from tui.core.errors import MeetdeckError
 from tui.core.models import EventKind, Meeting, Provider, Registrant, Training, Webinar
 from tui.core.store import Store, ViewQuery
-from tui.core.sync_types import Scope, ScopeKind
+from tui.core.sync.types import Scope, ScopeKind
 
 Pages = AsyncIterator[Sequence[Any]]
 

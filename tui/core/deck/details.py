@@ -16,7 +16,7 @@ from tui.core.errors import NotSupported
 from tui.core.models import Attendee, MeetingKind, Provider, TrainingSession
 
 if TYPE_CHECKING:
-    from tui.core.service_actions import DeckActions as Deck
+    from tui.core.deck.actions_mixin import DeckActions as Deck
     from tui.core.store import StoreWriter
 
 #: Attendance reports fetched at once for one training (the HTTP layer rate-limits too).

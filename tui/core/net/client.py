@@ -41,16 +41,16 @@ from tenacity import (
 )
 
 from tui import __version__
-from tui.core.apilog import ApiLog, ApiLogEntry, now, rate_headers, redact_path
-from tui.core.config import HttpSettings
 from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable, ResponseTooLarge
-from tui.core.http_errors import (
+from tui.core.net.apilog import ApiLog, ApiLogEntry, now, rate_headers, redact_path
+from tui.core.net.errors import (
     clean_text,
     network_error,
     parse_retry_after,
     read_json,
     status_error,
 )
+from tui.core.settings.config import HttpSettings
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -75,7 +75,7 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class TokenSource(Protocol):
-    """Supplies bearer tokens to an ApiClient (see tui.core.auth)."""
+    """Supplies bearer tokens to an ApiClient (see tui.core.auth.oauth)."""
 
     async def token(self) -> str:
         """A valid access token (refreshed first when it is about to expire)."""

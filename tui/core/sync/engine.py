@@ -3,7 +3,7 @@
 A run takes a list of scopes (organizers, a provider's meetings, historical meetings in
 a window, trainings and webinars, each event's registrants, recordings, support
 sessions) and works through them with at most `concurrency` scopes in flight; the
-per-API rate limits live in the HTTP layer (`tui.core.http`), which every provider call
+per-API rate limits live in the HTTP layer (`tui.core.net.client`), which every provider call
 goes through. Each scope's rows are staged page by page and swapped in one transaction
 (see `tui.core.store.writer`), so a failed or cancelled scope leaves its previous rows
 and stamp in place, marked with the failure. Progress events (`SyncProgress`) go to a
@@ -31,8 +31,8 @@ from tui.core.errors import MeetdeckError, SessionExpired
 from tui.core.models import Meeting, MeetingKind, Provider, Training, Webinar
 from tui.core.providers.base import GoToAssistApi, GoToMeetingApi, GoToTrainingApi, ZoomApi
 from tui.core.store import Store, StoreWriter
-from tui.core.sync_fetch import ScopeFetcher, registrant_scopes
-from tui.core.sync_types import (
+from tui.core.sync.fetch import ScopeFetcher, registrant_scopes
+from tui.core.sync.types import (
     Scope,
     ScopeFailure,
     ScopeKind,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 
-from tui.core.paths import check_profile_name
-from tui.core.profiles import (
+from tui.core.settings.paths import check_profile_name
+from tui.core.settings.profiles import (
     AmbiguousProfiles,
     env_profile_values,
     match_profile,
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-    from tui.core.paths import Paths
+    from tui.core.settings.paths import Paths
 
 
 class ProfileChoiceError(Exception):
@@ -84,7 +84,7 @@ def _meetdeck_env(env: Mapping[str, str] | None) -> dict[str, str]:
 def choose_profile(flag: str | None, data: Mapping[str, Any],
                    env: Mapping[str, str] | None = None) -> str:
     """--profile > MEETDECK_PROFILE > default_profile > the only profile (as Settings),
-    named as configured whatever its case (`tui.core.profiles`)."""
+    named as configured whatever its case (`tui.core.settings.profiles`)."""
     environ = _meetdeck_env(env)
     try:
         tables = profile_tables(data)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
 
-from tui.core.paths import ensure_dir
+from tui.core.settings.paths import ensure_dir
 
 RING_SIZE = 500
 # Response headers worth keeping: how close we are to the provider's limits.

@@ -1,6 +1,6 @@
 """The file-system side of recording downloads: names, `.part` files, syncing, the final name.
 
-`tui.core.downloads` speaks HTTP (requests, Range resume, progress, the queue); this
+`tui.core.downloads.queue` speaks HTTP (requests, Range resume, progress, the queue); this
 module is everything it does to the disk: sanitising names from the API, finding the
 `.part` and `.part.json` of a recording, syncing the `.part` to disk in a worker thread
 while bytes arrive, checking size and checksum, and giving the finished file its name
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from tui.core.errors import DownloadError, StorageError
 
 if TYPE_CHECKING:  # a type only: downloads imports this module at run time
-    from tui.core.downloads import DownloadTarget
+    from tui.core.downloads.queue import DownloadTarget
 
 MAX_NAME_BYTES = 180
 _fdatasync: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)  # macOS has none

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tui.core.actions import Confirmation, join_notes
 from tui.core.audit import AuditTarget, UnfinishedWrite
+from tui.core.deck.gate import Confirmation, join_notes
+from tui.core.deck.links import link_policy, vetted
+from tui.core.deck.types import ActionPlan, CreatedSession, UnfinishedNotice
 from tui.core.errors import MeetdeckError, NotFound, NotSupported
-from tui.core.links import link_policy, vetted
 from tui.core.models import (
     ActionOutcome,
     ActionResult,
@@ -32,11 +33,10 @@ from tui.core.models import (
     StartUrl,
 )
 from tui.core.providers.base import Capability, RegistrantAction
-from tui.core.service_types import ActionPlan, CreatedSession, UnfinishedNotice
-from tui.core.sync_types import Scope, ScopeKind
+from tui.core.sync.types import Scope, ScopeKind
 
 if TYPE_CHECKING:
-    from tui.core.service_actions import DeckActions as Deck
+    from tui.core.deck.actions_mixin import DeckActions as Deck
     from tui.core.store import StoreWriter
 
 #: What each confirmed action makes of a registrant in the cache (None: removed).

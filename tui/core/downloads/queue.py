@@ -12,7 +12,7 @@ and which headers to send (the GoTo bearer token never goes to the file host; Zo
 does). It is called again on every attempt, because signed file URLs expire.
 
 The file-system side (sanitised names, the `.part` and its meta file, syncing to disk,
-the final rename) lives in `tui.core.download_files`; `sanitize_filename` and
+the final rename) lives in `tui.core.downloads.files`; `sanitize_filename` and
 `unique_path` are re-exported here.
 """
 
@@ -27,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.download_files import (
+from tui.core.downloads.files import (
     DiskSync,
     discard_part,
     disk_error,
@@ -41,7 +41,7 @@ from tui.core.download_files import (
     write_meta,
 )
 from tui.core.errors import DownloadError, MeetdeckError, NetworkUnreachable
-from tui.core.paths import ensure_dir
+from tui.core.settings.paths import ensure_dir
 
 if TYPE_CHECKING:  # httpx is imported where a download runs, not at import
     import httpx

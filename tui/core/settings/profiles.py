@@ -1,7 +1,7 @@
 """Profile names: how a name given anywhere finds its `[profiles.NAME]` table.
 
-The one rule, for the full settings loader (`tui.core.config`) and the first frame and
-`meetdeck lookup` (`tui.core.quick`) alike: profile names match whatever their case.
+The one rule, for the full settings loader (`tui.core.settings.config`) and the first frame and
+`meetdeck lookup` (`tui.core.settings.quick`) alike: profile names match whatever their case.
 `--profile prod`, `MEETDECK_PROFILE=PROD` and `MEETDECK_PROFILES__PROD__READ_ONLY=true`
 all mean `[profiles.Prod]`, which keeps the name it has in the file. Environment keys
 are case-insensitive (as pydantic-settings reads them), so the profile part of one

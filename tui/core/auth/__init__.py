@@ -1,0 +1,1 @@
+"""Sign-in: OAuth for GoTo (authorization code) and Zoom (server-to-server), and the token store."""

@@ -1,0 +1,1 @@
+"""Recording downloads: the queue, resumable streaming, and the files on disk."""
