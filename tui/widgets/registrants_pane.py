@@ -34,10 +34,9 @@ from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi
-    from tui.core.deck.facade import ViewQuery
+    from tui.core.deck.facade import Capabilities, ViewQuery
     from tui.core.deck.types import ActionPlan, ListView
     from tui.core.models import ActionResult
-    from tui.core.providers.base import Capabilities
     from tui.widgets.pane_types import PaneScope
 
 STATUS_CYCLE: tuple[RegistrantStatus | None, ...] = (

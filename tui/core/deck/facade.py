@@ -614,6 +614,7 @@ __all__ = [
     "ActionOutcome",
     "ActionPlan",
     "ActionResult",
+    "Capabilities",
     "Capability",
     "Confirmation",
     "ConfirmationMismatch",
