@@ -194,7 +194,7 @@ def _missing(provider: Provider) -> NotSupported:
 # -- CSV export ---------------------------------------------------------------------
 
 
-def safe_cell(value: Any) -> str:
+def safe_cell(value: object) -> str:
     """A value as CSV text that no spreadsheet runs as a formula."""
     if value is None:
         return ""
@@ -216,7 +216,7 @@ def safe_cell(value: Any) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def safe_plain(value: Any) -> str:
+def safe_plain(value: object) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
@@ -227,7 +227,7 @@ def _columns(row: Any) -> list[str]:
     return names
 
 
-def _default_name(view: Any, first: Any) -> str:
+def _default_name(view: ListView[Any], first: object) -> str:
     kind = {"Registrant": "registrants", "Meeting": "meetings", "Event": "events",
             "Organizer": "organizers", "Recording": "recordings",
             "SupportSession": "support-sessions"}.get(type(first).__name__, "rows")
