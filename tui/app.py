@@ -34,13 +34,13 @@ from tui.widgets.formatting import Clock, TimeFormat, system_clock
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
-    from tui.core.deck.facade import Deck
+    from tui.core.deck.api import DeckApi
     from tui.core.deck.types import ListView
     from tui.core.downloads.queue import DownloadProgress
     from tui.core.models import Recording, StartUrl
     from tui.gcpace import GcPacer
 
-DeckFactory = Callable[[str | None], "Deck"]
+DeckFactory = Callable[[str | None], "DeckApi"]
 """Opens the Deck of a profile (None: the default profile)."""
 
 
@@ -126,7 +126,7 @@ class MeetdeckApp(App[int]):
         self.start_profile = profile
         self.clock = clock
         self.time_format = TimeFormat()
-        self._deck: Deck | None = None
+        self._deck: DeckApi | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._unwatch_downloads: Callable[[], None] | None = None
         self._demo_signed_in = False
@@ -136,14 +136,14 @@ class MeetdeckApp(App[int]):
             self.theme = self.options.theme
 
     @property
-    def deck(self) -> Deck:
+    def deck(self) -> DeckApi:
         """The open profile's Deck (opened on mount)."""
         if self._deck is None:
             raise RuntimeError("the Deck is opened when the app mounts")
         return self._deck
 
     @property
-    def open_deck(self) -> Deck | None:
+    def open_deck(self) -> DeckApi | None:
         """The Deck, or None before one is open."""
         return self._deck
 
@@ -177,12 +177,12 @@ class MeetdeckApp(App[int]):
         self._sync_on_start()
 
     def _show_notice(self) -> None:
-        notice = getattr(self.deck, "notice", None)
+        notice = self.deck.notice
         if notice:
             self.notify(notice, title="Cache rebuilt", severity="warning", markup=False,
                         timeout=12)
 
-    def _use_deck(self, deck: Deck) -> Deck | None:
+    def _use_deck(self, deck: DeckApi) -> DeckApi | None:
         """Make `deck` current; returns the previous one (to close)."""
         old, self._deck = self._deck, deck
         self._demo_signed_in = False
@@ -226,9 +226,9 @@ class MeetdeckApp(App[int]):
             self._unsubscribe()
             self._unsubscribe = None
         self._watch_downloads()
-        from tui.widgets.api_log import ApiLogPanel, api_log_of
+        from tui.widgets.api_log import ApiLogPanel
 
-        log = api_log_of(self.deck)
+        log = self.deck.api_log()
         if log is None:
             return
 
@@ -372,11 +372,12 @@ class MeetdeckApp(App[int]):
         if self._unwatch_downloads is not None:
             self._unwatch_downloads()
             self._unwatch_downloads = None
-        watch = getattr(self._deck, "watch_downloads", None)
-        if callable(watch):
-            # Called on the event loop; widgets change only in the message handler.
-            self._unwatch_downloads = watch(
-                lambda progress: self.post_message(self.DownloadProgressed(progress)))
+        if self._deck is not None:
+            def progressed(progress: DownloadProgress) -> None:
+                # Called on the event loop; widgets change only in the message handler.
+                self.post_message(self.DownloadProgressed(progress))
+
+            self._unwatch_downloads = self._deck.watch_downloads(progressed)
 
     async def on_meetdeck_app_download_progressed(self, event: DownloadProgressed) -> None:
         progress = event.progress

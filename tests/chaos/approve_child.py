@@ -40,8 +40,9 @@ async def approve(base_url: str, folder: Path, event_key: str) -> None:
                 print("sent 60", flush=True)
                 await asyncio.Event().wait()
 
-    assert deck.providers is not None and deck.providers.zoom is not None
-    deck.providers.zoom.api.connection.client.event_hooks["request"].append(
+    providers = deck.parts_for_tests().providers
+    assert providers is not None and providers.zoom is not None
+    providers.zoom.api.connection.client.event_hooks["request"].append(
         hang_before_the_third)
     await deck.run_registrant_action(plan, Confirmation.of(
         PROFILE, "approve", [p.key for p in people], event_key=event_key,

@@ -124,8 +124,9 @@ async def test_approval_batch_with_failing_chunks(
         confirmation = Confirmation.of(PROFILE, "approve", [p.key for p in people],
                                        event_key=event_key, typed_count=len(people))
         rules = [rule for rule, _ in PATTERNS[pattern]]
-        assert deck.providers is not None and deck.providers.zoom is not None
-        client = deck.providers.zoom.api.connection.client
+        providers = deck.parts_for_tests().providers
+        assert providers is not None and providers.zoom is not None
+        client = providers.zoom.api.connection.client
         client.event_hooks["request"].append(chunk_hook(control, rules, people))
         try:
             result = await deck.run_registrant_action(plan, confirmation)

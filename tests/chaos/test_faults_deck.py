@@ -260,7 +260,7 @@ async def test_fault_on_endpoint_group(kind: FaultKind, group: Group, synced: Sy
             errors = [f.error for r in recovered for f in r.failed]
             assert errors and all(isinstance(e, SessionExpired) for e in errors), errors
             assert "Sign in again" in errors[0].sentence
-            deck.providers.goto_auth.logout()  # type: ignore[union-attr]
+            deck.parts_for_tests().providers.goto_auth.logout()  # type: ignore[union-attr]
             await deck.demo_sign_in()
             recovered = await refresh_all(deck, scopes)
         assert all(r.ok for r in recovered), [r.failed for r in recovered]

@@ -38,8 +38,8 @@ def goto_api(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def goto_scopes(deck: Deck) -> int:
-    assert deck.engine is not None
-    return sum(1 for s in deck.engine.scopes() if s.provider is not Provider.ZOOM)
+    assert deck.parts_for_tests().engine is not None
+    return sum(1 for s in deck.parts_for_tests().engine.scopes() if s.provider is not Provider.ZOOM)
 
 
 async def test_expired_tokens_are_renewed_once_per_cloud(
@@ -155,8 +155,9 @@ async def test_faults_at_sign_in(path: str, status: int, synced: SyncedCache, tm
             error = exc
         finally:
             control.clear()
-        assert deck.providers is not None and deck.providers.goto_auth is not None
-        tokens = deck.providers.goto_auth.tokens()
+        providers = deck.parts_for_tests().providers
+        assert providers is not None and providers.goto_auth is not None
+        tokens = providers.goto_auth.tokens()
         if path == "/admin/rest/v1/me":
             assert error is None and tokens is not None and tokens.organizer_key
         else:
@@ -197,8 +198,9 @@ async def test_refused_zoom_credentials_are_sent_once_not_once_per_scope(
         zoom_failed = [f for f in first.failed if f.scope.provider is Provider.ZOOM]
         again = control.mark()
         with pytest.raises(NotSignedIn):
-            assert deck.providers is not None and deck.providers.zoom_auth is not None
-            await deck.providers.zoom_auth.sign_in()
+            providers = deck.parts_for_tests().providers
+            assert providers is not None and providers.zoom_auth is not None
+            await providers.zoom_auth.sign_in()
         on_purpose = control.requests_since(again)
         after = fingerprint(deck)
     finally:

@@ -40,7 +40,7 @@ async def sync_events(deck: Deck, *, goto: bool = False) -> None:
 async def registrants_of(deck: Deck, provider: Provider, event_key: str,
                          status: RegistrantStatus | None = None) -> list[Registrant]:
     """Refresh one event's registrants from the sandbox and read them from the cache."""
-    event = deck.store.event(event_key, provider)
+    event = deck.parts_for_tests().store.event(event_key, provider)
     assert event is not None, f"event {event_key} is not cached"
     report = await deck.refresh(Scope.registrants(provider, event.kind, event_key))
     assert report.ok, report.failed
@@ -51,8 +51,9 @@ async def registrants_of(deck: Deck, provider: Provider, event_key: str,
 async def owner_recordings(deck: Deck, base_url: str) -> list[Recording]:
     """The Zoom account owner's cloud recording files of the last 30 days (one request)."""
     owner = state(base_url)["zoom"]["owner_user_id"]
-    assert deck.providers is not None and deck.providers.zoom is not None
-    return await deck.providers.zoom.recordings(owner)
+    providers = deck.parts_for_tests().providers
+    assert providers is not None and providers.zoom is not None
+    return await providers.zoom.recordings(owner)
 
 
 def state(base_url: str) -> dict[str, Any]:

@@ -46,7 +46,7 @@ async def test_approving_35_is_two_calls_and_the_cache_follows_at_once(sandbox: 
         await sync_events(deck)
         people = (await registrants_of(deck, Provider.ZOOM, big, PENDING))[:35]
         assert len(people) == 35
-        pending_before = deck.store.counts(Provider.ZOOM, big)[PENDING]
+        pending_before = deck.parts_for_tests().store.counts(Provider.ZOOM, big)[PENDING]
         plan = deck.plan_registrant_action("approve", people)
         assert plan.capability and plan.needs_typed_count and plan.count == 35
         assert len(plan.preview) == 5 and plan.more == 30
@@ -56,7 +56,7 @@ async def test_approving_35_is_two_calls_and_the_cache_follows_at_once(sandbox: 
         sent = writes(requests_since(sandbox.base_url, seq))
         # The cache changed before any refresh: the statuses and the event's counts.
         cached = cached_status(deck, big)
-        counts = deck.store.counts(Provider.ZOOM, big)
+        counts = deck.parts_for_tests().store.counts(Provider.ZOOM, big)
         await registrants_of(deck, Provider.ZOOM, big)
         refreshed = cached_status(deck, big)
     finally:

@@ -35,7 +35,7 @@ def test_export_writes_the_filtered_view_with_formula_cells_quoted(tmp_path: Pat
                                       sort="registered"))
     path = deck.export_csv(view)
     rows = read(path)
-    deck.store.close()
+    deck.parts_for_tests().store.close()
 
     assert path.parent == resolve_paths().download_dir
     assert path.name.startswith("registrants-w1-") and path.suffix == ".csv"
@@ -56,7 +56,7 @@ def test_export_never_overwrites_and_keeps_escapes_out(tmp_path: Path) -> None:
     view = deck.registrants(ViewQuery(event_key="w1", status=RegistrantStatus.APPROVED))
     written = deck.export_csv(view, target)
     again = deck.export_csv(view, target)
-    deck.store.close()
+    deck.parts_for_tests().store.close()
     assert target.read_text(encoding="utf-8") == "precious"
     assert written.name == "people (1).csv" and again.name == "people (2).csv"
     text = written.read_text(encoding="utf-8-sig")
@@ -65,7 +65,7 @@ def test_export_never_overwrites_and_keeps_escapes_out(tmp_path: Path) -> None:
 
 def test_action_outcomes_update_statuses_and_counts_in_one_go(tmp_path: Path) -> None:
     deck = deck_with(tmp_path)
-    store = deck.store
+    store = deck.parts_for_tests().store
     scope = "registrants:zoom:w1"
     before = store.counts(Provider.ZOOM, "w1")
     writer = store.writer()
@@ -102,7 +102,7 @@ def test_exports_are_private_unless_turned_off(tmp_path: Path) -> None:
         shared = deck.export_csv(view, tmp_path / "shared" / "people.csv")
     finally:
         os.umask(old)
-    deck.store.close()
+    deck.parts_for_tests().store.close()
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
     assert stat.S_IMODE(private.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(shared.stat().st_mode) == 0o644

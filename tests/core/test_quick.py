@@ -79,7 +79,7 @@ def test_broken_file_is_left_to_the_full_loader() -> None:
 
 
 async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
-    from tui.core.deck.facade import Connection, Deck
+    from tui.core.deck.facade import Deck, DeckConnection
     from tui.core.models import Provider
     from tui.core.settings.config import HttpSettings, demo_profile
     from tui.core.store import Store
@@ -89,18 +89,18 @@ async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
     paths = resolve_paths()
     calls: list[Store] = []
 
-    def connect(store: Store) -> Connection:
+    def connect(store: Store) -> DeckConnection:
         calls.append(store)
-        return Connection.build(store, paths, "sbx", demo_profile(base_url), demo=True,
+        return DeckConnection.build(store, paths, "sbx", demo_profile(base_url), demo=True,
                                 http=HttpSettings(max_retries=2, max_backoff=0.5))
 
     deck = Deck.open_cached(paths, "sbx", connect, demo=True)
     try:
-        assert not deck.connected and deck.providers is None
+        assert not deck.connected and deck.parts_for_tests().providers is None
         assert deck.organizers().count() == 0  # the cache answers before any connection
         await deck.demo_sign_in()
         report = await deck.sync_all(kinds=[ScopeKind.ORGANIZERS])
-        assert deck.connected and len(calls) == 1 and calls[0] is deck.store
+        assert deck.connected and len(calls) == 1 and calls[0] is deck.parts_for_tests().store
         assert report.ok
         assert deck.organizers().count() > 0
         assert any(h.signed_in for h in deck.health() if h.provider is Provider.ZOOM)

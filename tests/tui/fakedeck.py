@@ -11,28 +11,36 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from tui.core.deck.api import DeckApi
 from tui.core.deck.facade import (
+    ActionPlan,
+    Confirmation,
+    CreatedSession,
     DownloadProgress,
     Event,
     EventDetail,
     MeetingDetail,
     OrganizerDetail,
     ProviderHealth,
+    RegistrantAction,
     RegistrantDetail,
     Scope,
     ScopeFailure,
     ScopeKind,
     ScopeState,
     SearchHit,
+    StartUrl,
     SyncProgress,
     SyncReport,
     UnfinishedNotice,
     ViewQuery,
 )
-from tui.core.errors import MeetdeckError, NetworkUnreachable
+from tui.core.errors import MeetdeckError, NetworkUnreachable, NotSupported
 from tui.core.models import (
+    ActionResult,
     Attendee,
     EventKind,
     Meeting,
@@ -45,6 +53,8 @@ from tui.core.models import (
     SupportSession,
     Webinar,
 )
+from tui.core.net.apilog import ApiLog
+from tui.core.providers.base import Capabilities
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 HOSTILE = "[@click=app.quit]x"
@@ -296,3 +306,59 @@ class FakeDeck:
 
     async def aclose(self) -> None:
         self.closed = True
+
+    # -- the rest of DeckApi: no services behind a fake ------------------------
+
+    @property
+    def notice(self) -> str | None:
+        return None
+
+    def api_log(self) -> ApiLog | None:
+        return None
+
+    async def connect(self) -> None:
+        pass
+
+    async def demo_sign_in(self) -> None:
+        pass
+
+    def capabilities(self, provider: Provider) -> Capabilities | None:
+        return None
+
+    def plan_registrant_action(self, action: RegistrantAction | str,
+                               registrants: Sequence[Registrant],
+                               event: Scope | None = None) -> ActionPlan:
+        raise NotSupported(_NO_SERVICES)
+
+    async def run_registrant_action(self, plan: ActionPlan,
+                                    confirmation: Confirmation) -> ActionResult:
+        raise NotSupported(_NO_SERVICES)
+
+    async def create_support_session(self) -> CreatedSession:
+        raise NotSupported(_NO_SERVICES)
+
+    async def manage_url(self, event_key: str) -> StartUrl:
+        raise NotSupported(_NO_SERVICES)
+
+    async def start_url(self, kind: str, key: str, *,
+                        provider: Provider | None = None) -> StartUrl:
+        raise NotSupported(_NO_SERVICES)
+
+    def download(self, recording: Recording, *,
+                 directory: Path | None = None) -> asyncio.Task[Path | None]:
+        raise NotSupported(_NO_SERVICES)
+
+    def cancel_download(self, key: str) -> bool:
+        return False
+
+    def watch_downloads(self, callback: Callable[[DownloadProgress], None]
+                        ) -> Callable[[], None]:
+        return lambda: None
+
+
+_NO_SERVICES = "The fake Deck has no services behind it; use the real Deck on the sandbox."
+
+
+def _satisfies_deck_api(deck: FakeDeck) -> DeckApi:
+    """mypy checks here that the fake implements everything the TUI calls (`DeckApi`)."""
+    return deck

@@ -360,9 +360,8 @@ async def test_start_link_of_a_zoom_meeting_stays_out_of_toasts_and_logs(
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert all(url not in n.message and url not in n.title for n in app._notifications)
-        from tui.widgets.api_log import api_log_of
 
-        log = api_log_of(app.deck)
+        log = app.deck.api_log()
         assert log is not None
         entries = repr(log.recent(500))
         assert "/zoom/v2/meetings/" in entries and url not in entries

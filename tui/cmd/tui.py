@@ -160,7 +160,7 @@ def _raw(paths: Any) -> dict[str, Any]:
 def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any,
              profile: str, demo: bool, sandbox_config: Any) -> Any:
     """Runs in a thread after the first frame: validate settings, build the providers."""
-    from tui.core.deck.facade import Connection
+    from tui.core.deck.facade import DeckConnection
     from tui.core.settings.config import demo_profile, load_settings
 
     if started.settings is None:
@@ -175,7 +175,7 @@ def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any
         profile_settings = demo_profile(started.sandbox.base_url)
     else:
         profile_settings = settings.named_profile(profile)
-    connection = Connection.build(store, paths, profile, profile_settings,
+    connection = DeckConnection.build(store, paths, profile, profile_settings,
                                   http=settings.http, demo=demo,
                                   private_files=settings.private_files)
     connection.read_only = connection.read_only or settings.read_only

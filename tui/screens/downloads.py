@@ -155,8 +155,7 @@ class DownloadsScreen(Screen[None]):
         yield KeyBar()
 
     async def on_mount(self) -> None:
-        snapshot = getattr(self.host.deck, "downloads", None)
-        await self.add_rows(snapshot() if callable(snapshot) else [])
+        await self.add_rows(self.host.deck.downloads())
 
     def rows(self) -> list[DownloadRow]:
         """The download rows, in the order they were queued."""
@@ -198,7 +197,6 @@ class DownloadsScreen(Screen[None]):
         row = self.focused
         if not isinstance(row, DownloadRow):
             return
-        cancel = getattr(self.host.deck, "cancel_download", None)
-        if callable(cancel) and cancel(row.key):
+        if self.host.deck.cancel_download(row.key):
             self.app.notify(f"Cancelled {clean(row.progress.filename)}; the partial file is "
                             "kept for a resume.", markup=False, timeout=4)

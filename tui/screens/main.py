@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
 from tui.text import labelled
-from tui.widgets.api_log import ApiLogPanel, api_log_of
+from tui.widgets.api_log import ApiLogPanel
 from tui.widgets.header import DeckHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.pane import DeckHost, EntityPane, PaneScope
@@ -275,7 +275,7 @@ class MainScreen(Screen[None]):
         if action == "back":
             return bool(self.crumbs)
         if action == "export":
-            return hasattr(self.host.deck, "export_csv")
+            return True
         if action == "toggle_api_log":
             return self.api_log_source() is not None
         return True
@@ -484,7 +484,7 @@ class MainScreen(Screen[None]):
 
     def api_log_source(self) -> Any:
         """The Deck's API log (ring + subscribe), when it has one."""
-        return api_log_of(self.host.deck)
+        return self.host.deck.api_log()
 
     async def action_toggle_api_log(self) -> None:
         source = self.api_log_source()

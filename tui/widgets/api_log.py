@@ -17,11 +17,6 @@ from tui.text import clean
 from tui.widgets.formatting import TimeFormat
 
 
-def api_log_of(deck: Any) -> Any:
-    """The http layer's log (recent entries + subscribe) behind a Deck, or None."""
-    return getattr(getattr(deck, "providers", None), "api_log", None)
-
-
 def format_entry(entry: Any, fmt: TimeFormat) -> str:
     """One log line: time, API, method, path, status, duration, rate-limit headers."""
     at = fmt.convert(entry.at).strftime("%H:%M:%S")

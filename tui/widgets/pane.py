@@ -31,7 +31,8 @@ from tui.widgets.pane_types import DeckHost, PaneScope
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.core.deck.facade import Deck, ViewQuery
+    from tui.core.deck.api import DeckApi
+    from tui.core.deck.facade import ViewQuery
     from tui.core.deck.types import ListView
 
 __all__ = ["DeckHost", "EntityPane", "PaneScope"]
@@ -162,7 +163,7 @@ class EntityPane(Vertical):
             event_key=scope.event_key if scope else None,
         )
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
         """Ask the Deck for this pane's rows."""
         raise NotImplementedError
 

@@ -14,7 +14,7 @@ from textual.worker import Worker
 from tui.widgets.formatting import Clock, TimeFormat
 
 if TYPE_CHECKING:
-    from tui.core.deck.facade import Deck
+    from tui.core.deck.api import DeckApi
     from tui.core.deck.types import ListView
 
 
@@ -25,7 +25,7 @@ class DeckHost(Protocol):
     clock: Clock
 
     @property
-    def deck(self) -> Deck: ...
+    def deck(self) -> DeckApi: ...
 
     def show_error(self, error: BaseException) -> None: ...
 

@@ -18,7 +18,8 @@ from tui.widgets.pane import EntityPane, PaneScope
 from tui.widgets.registrants_pane import RegistrantsPane
 
 if TYPE_CHECKING:
-    from tui.core.deck.facade import Deck, ViewQuery
+    from tui.core.deck.api import DeckApi
+    from tui.core.deck.facade import ViewQuery
     from tui.core.deck.types import ListView
 
 WINDOWS = (7, 30, 90, 180)
@@ -33,7 +34,7 @@ class OrganizersPane(EntityPane):
     COLUMNS = columns.ORGANIZERS
     REFRESH_KINDS = (ScopeKind.ORGANIZERS,)
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
         return deck.organizers(query)
 
     def detail_of(self, row: Any) -> Any:
@@ -85,7 +86,7 @@ class MeetingsPane(EntityPane):
             super().build_query(), kind=self.meeting_kind, since=since, until=until
         )
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
         return deck.meetings(query)
 
     def detail_of(self, row: Any) -> Any:
@@ -176,7 +177,7 @@ class EventsPane(EntityPane):
     def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
         return (str(row.kind), row.key, row.provider, row.title or f"event {row.key}")
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
         return deck.events(query)
 
     def detail_of(self, row: Any) -> Any:
@@ -203,7 +204,7 @@ class RecordingsPane(EntityPane):
     # GoTo Meeting recordings come with the historical meetings report.
     REFRESH_KINDS = (ScopeKind.RECORDINGS, ScopeKind.HISTORICAL)
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
         return deck.recordings(query)
 
     def copy_values(self, row: Any) -> tuple[str, str]:
@@ -283,7 +284,7 @@ class SupportPane(EntityPane):
         else:
             self._fetch_start_url("support_session", session.key, Provider.GOTO_ASSIST, what)
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
         return deck.support_sessions(query)
 
     def detail_of(self, row: Any) -> Any:

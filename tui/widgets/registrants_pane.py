@@ -33,7 +33,8 @@ from tui.widgets.pane import EntityPane
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.core.deck.facade import Deck, ViewQuery
+    from tui.core.deck.api import DeckApi
+    from tui.core.deck.facade import Capabilities, ViewQuery
     from tui.core.deck.types import ActionPlan, ListView
     from tui.core.models import ActionResult
     from tui.widgets.pane_types import PaneScope
@@ -116,7 +117,7 @@ class RegistrantsPane(EntityPane):
         scoped = self.scope is not None and self.scope.event_key is not None
         return [c for c in self.COLUMNS if not (scoped and c.key == "event")]
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
         return deck.registrants(query)
 
     def detail_of(self, row: Any) -> Any:
@@ -197,11 +198,10 @@ class RegistrantsPane(EntityPane):
         row = self.table.cursor_value
         return row.provider if row is not None else None
 
-    def _capabilities(self, provider: Provider | None) -> Any:
-        capabilities = getattr(self.host.deck, "capabilities", None)
-        if provider is None or capabilities is None:
+    def _capabilities(self, provider: Provider | None) -> Capabilities | None:
+        if provider is None:
             return None
-        return capabilities(provider)
+        return self.host.deck.capabilities(provider)
 
     def show_detail(self) -> None:
         super().show_detail()

@@ -1,23 +1,34 @@
-"""On-demand scopes for a detail view: training sessions with attendance, meeting attendees.
+"""The Deck's details: one entity with its related rows, and fetching those rows on demand.
 
 The sync scopes fill lists; the rows a detail view adds (a training's past sessions and
 who attended each, a past GoTo meeting's attendees) are fetched only when someone opens
 that detail. Each lands in its own scope, `detail:<provider>:<key>`, swapped in one
-transaction like any sync scope, so `Deck.detail` reads it with its age and a failed
+transaction like any sync scope, so `Details.read` shows it with its age and a failed
 fetch leaves the previous rows in place.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
+from tui.core.deck.types import (
+    Detail,
+    EventDetail,
+    MeetingDetail,
+    OrganizerDetail,
+    RegistrantDetail,
+)
 from tui.core.errors import NotSupported
 from tui.core.models import Attendee, MeetingKind, Provider, TrainingSession
+from tui.core.store.views import SearchKind, ViewQuery
 
 if TYPE_CHECKING:
-    from tui.core.deck.actions_mixin import DeckActions as Deck
-    from tui.core.store import StoreWriter
+    from tui.core.providers.roles import MeetingAttendees, TrainingReports
+    from tui.core.providers.session import ProviderSet
+    from tui.core.store import Store, StoreWriter
+    from tui.core.sync.engine import SyncEngine
 
 #: Attendance reports fetched at once for one training (the HTTP layer rate-limits too).
 ATTENDANCE_CONCURRENCY = 4
@@ -28,70 +39,130 @@ def detail_scope(provider: Provider, key: str) -> str:
     return f"detail:{provider.value}:{key}"
 
 
-async def refresh_detail(deck: Deck, kind: str, key: str, provider: Provider | None) -> int:
-    """Fetch and store the related rows of one entity; returns how many were stored.
+class Details:
+    """Compose a detail from the cache, and fetch its on-demand rows into it.
 
-    Kinds without on-demand rows (webinars, registrants, organizers, upcoming meetings,
-    support sessions) store nothing and return 0.
+    Args:
+        store: The cache.
+        providers: The adapters that fetch the rows; None for a cache-only Deck.
+        engine: Stores what was fetched; None for a cache-only Deck.
     """
-    store = deck.store
-    rows: list[Any]
-    if kind in ("training", "event"):
-        event = store.event(key, provider)
-        which = event.provider if event is not None else provider
-        if which is not Provider.GOTO_TRAINING:
+
+    def __init__(self, store: Store, providers: ProviderSet | None,
+                 engine: SyncEngine | None) -> None:
+        self._store = store
+        self._providers = providers
+        self._engine = engine
+
+    def read(self, kind: SearchKind | str, key: str, *, provider: Provider | None = None,
+             event_key: str | None = None) -> Detail | None:
+        """See `Deck.detail`."""
+        store = self._store
+        if kind == "meeting":
+            meeting = store.meeting(key, provider)
+            if meeting is None:
+                return None
+            anchor = meeting.session_key or meeting.key
+            attendees = store.attendees(anchor) or store.attendees(meeting.key)
+            return MeetingDetail(meeting, tuple(attendees), tuple(store.recordings_of(key)),
+                                 self._age(meeting.provider, meeting.key))
+        if kind in ("training", "webinar", "event"):
+            event = store.event(key, provider)
+            if event is None:
+                return None
+            sessions = tuple(store.training_sessions(key))
+            attendance = {s.key: tuple(store.attendees(s.key)) for s in sessions}
+            return EventDetail(event, sessions, attendance, tuple(store.recordings_of(key)),
+                               store.counts(event.provider, key),
+                               self._age(event.provider, event.key))
+        if kind == "registrant":
+            registrant = store.registrant(key, event_key=event_key, provider=provider)
+            if registrant is None:
+                return None
+            return RegistrantDetail(registrant,
+                                    store.event(registrant.event_key, registrant.provider))
+        if kind == "organizer":
+            organizer = store.organizer(key, provider)
+            if organizer is None:
+                return None
+            mine = ViewQuery(organizer_key=key)
+            meetings = store.meetings(mine)
+            events = store.events(mine)
+            return OrganizerDetail(organizer, tuple(meetings.rows(0, 200)),
+                                   tuple(events.rows(0, 200)))
+        if kind == "support_session":
+            return store.support_session(key)
+        raise ValueError(f"unknown detail kind {kind!r}")
+
+    def _age(self, provider: Provider, key: str) -> datetime | None:
+        stamp = self._store.stamp(detail_scope(provider, key))
+        return stamp.fetched_at if stamp is not None else None
+
+    async def refresh(self, kind: str, key: str, provider: Provider | None) -> int:
+        """Fetch and store the related rows of one entity; returns how many were stored.
+
+        Kinds without on-demand rows (webinars, registrants, organizers, upcoming
+        meetings, support sessions) store nothing and return 0.
+        """
+        store = self._store
+        rows: list[TrainingSession | Attendee]
+        if kind in ("training", "event"):
+            event = store.event(key, provider)
+            which = event.provider if event is not None else provider
+            if which is not Provider.GOTO_TRAINING:
+                return 0
+            rows = await self._training_rows(key)
+            which_provider = Provider.GOTO_TRAINING
+        elif kind == "meeting":
+            meeting = store.meeting(key, provider)
+            if meeting is None or meeting.provider is not Provider.GOTO_MEETING \
+                    or meeting.kind is not MeetingKind.HISTORICAL:
+                return 0
+            rows = list(await self._attendees().attendees(meeting.key))
+            which_provider = Provider.GOTO_MEETING
+        else:
             return 0
-        rows = await _training_rows(deck, key)
-        which_provider = Provider.GOTO_TRAINING
-    elif kind == "meeting":
-        meeting = store.meeting(key, provider)
-        if meeting is None or meeting.provider is not Provider.GOTO_MEETING \
-                or meeting.kind is not MeetingKind.HISTORICAL:
-            return 0
-        api = _api(deck, Provider.GOTO_MEETING)
-        rows = list(await api.attendees(meeting.key))
-        which_provider = Provider.GOTO_MEETING
-    else:
-        return 0
-    engine = deck.engine
-    if engine is None:
-        raise NotSupported("This view of the cache cannot fetch; open the profile.")
-    scope = detail_scope(which_provider, key)
+        engine = self._engine
+        if engine is None:
+            raise NotSupported("This view of the cache cannot fetch; open the profile.")
+        scope = detail_scope(which_provider, key)
 
-    def swap(writer: StoreWriter) -> int:
-        with writer.replace(scope, which_provider.value) as batch:
-            batch.add(rows)
-            return batch.commit()
+        def swap(writer: StoreWriter) -> int:
+            with writer.replace(scope, which_provider.value) as batch:
+                batch.add(rows)
+                return batch.commit()
 
-    return await engine.write(swap)
+        return await engine.write(swap)
 
+    async def _training_rows(self, key: str) -> list[TrainingSession | Attendee]:
+        api = self._reports()
+        sessions = list(await api.sessions(key))
+        slots = asyncio.Semaphore(ATTENDANCE_CONCURRENCY)
 
-async def _training_rows(deck: Deck, key: str) -> list[TrainingSession | Attendee]:
-    api = _api(deck, Provider.GOTO_TRAINING)
-    sessions: list[TrainingSession] = list(await api.sessions(key))
-    slots = asyncio.Semaphore(ATTENDANCE_CONCURRENCY)
+        async def attendance(session: TrainingSession) -> list[Attendee]:
+            async with slots:
+                return await api.attendance(session.key)
 
-    async def attendance(session: TrainingSession) -> list[Attendee]:
-        async with slots:
-            found: list[Attendee] = await api.attendance(session.key)
-            return found
+        out: list[TrainingSession | Attendee] = list(sessions)
+        for people in await asyncio.gather(*(attendance(s) for s in sessions)):
+            out.extend(people)
+        return out
 
-    out: list[TrainingSession | Attendee] = list(sessions)
-    for people in await asyncio.gather(*(attendance(s) for s in sessions)):
-        out.extend(people)
-    return out
+    def _missing(self, provider: Provider) -> NotSupported:
+        return NotSupported(f"This profile has no {provider.label} credentials.",
+                            provider=provider.value)
 
+    def _reports(self) -> TrainingReports:
+        api = self._providers.goto_training if self._providers is not None else None
+        if api is None:
+            raise self._missing(Provider.GOTO_TRAINING)
+        return api
 
-def _api(deck: Deck, provider: Provider) -> Any:
-    providers = deck.providers
-    api = None
-    if providers is not None:
-        api = providers.goto_training if provider is Provider.GOTO_TRAINING \
-            else providers.goto_meeting
-    if api is None:
-        raise NotSupported(f"This profile has no {provider.label} credentials.",
-                           provider=provider.value)
-    return api
+    def _attendees(self) -> MeetingAttendees:
+        api = self._providers.goto_meeting if self._providers is not None else None
+        if api is None:
+            raise self._missing(Provider.GOTO_MEETING)
+        return api
 
 
-__all__ = ["ATTENDANCE_CONCURRENCY", "detail_scope", "refresh_detail"]
+__all__ = ["ATTENDANCE_CONCURRENCY", "Details", "detail_scope"]

@@ -15,19 +15,28 @@ cancel), `create_support_session`, all through one write path (`tui.core.deck.ga
 read-only check, confirmation match, audit intent before and result after). On demand:
 `start_url` (never cached or logged), `manage_url`, `refresh_detail` (sessions,
 attendance, attendees), `download` (a bounded queue with progress, cancel and resume)
-and `export_csv`. The work lives in `deck_actions`, `deck_detail` and `deck_files`.
+and `export_csv`.
+
+The Deck's methods are the whole contract (`tui.core.deck.api.DeckApi` is the part the
+TUI uses); the work is done by collaborators the Deck builds with exactly what each
+needs: `Writes` (the write gate and audit), `StartLinks`, `Details` and `Files`. The
+store, the providers and the sync engine stay inside.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tui.core.audit import AuditLog
-from tui.core.deck.actions_mixin import DeckActions
+from tui.core.deck.connection import DeckConnection
+from tui.core.deck.details import Details
+from tui.core.deck.files import Files
 from tui.core.deck.gate import Confirmation, ConfirmationMismatch, WriteGate
+from tui.core.deck.health import Health, ProgressCallback
+from tui.core.deck.start_links import StartLinks
 from tui.core.deck.types import (
     ActionPlan,
     CreatedSession,
@@ -41,10 +50,9 @@ from tui.core.deck.types import (
     StartKind,
     UnfinishedNotice,
 )
+from tui.core.deck.writes import Writes
 from tui.core.downloads.queue import DownloadProgress, DownloadState
 from tui.core.errors import (
-    MeetdeckError,
-    NetworkUnreachable,
     NotSupported,
     ServiceUnavailable,
 )
@@ -63,7 +71,7 @@ from tui.core.models import (
     Training,
     Webinar,
 )
-from tui.core.providers.base import Capability, RegistrantAction
+from tui.core.providers.base import Capabilities, Capability, RegistrantAction
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
 from tui.core.sync.types import (
     Scope,
@@ -75,18 +83,25 @@ from tui.core.sync.types import (
 )
 
 if TYPE_CHECKING:
-    from tui.core.downloads.queue import DownloadQueue
+    from tui.core.deck.api import DeckApi
+    from tui.core.net.apilog import ApiLog
     from tui.core.providers.session import ProviderSet
     from tui.core.settings.config import HttpSettings, ProfileSettings
     from tui.core.settings.paths import Paths
     from tui.core.store import Store
     from tui.core.sync.engine import SyncEngine
 
-#: A progress callback; called on the event loop's thread.
-ProgressCallback = Callable[[SyncProgress], None]
 
 
-class Deck(DeckActions):
+class DeckParts(NamedTuple):
+    """What a Deck is built on, for tests that set up or inspect a cache directly."""
+
+    store: Store
+    providers: ProviderSet | None
+    engine: SyncEngine | None
+
+
+class Deck:
     """Cache-first reads, background refresh and actions, for one profile.
 
     Build it with `Deck.open(...)` (the CLI and the TUI) or hand it the parts (tests).
@@ -104,6 +119,7 @@ class Deck(DeckActions):
         http: Timeouts of the download client.
         connector: Builds the providers and the sync engine on first need (see
             `Deck.open_cached`), so that the cache shows before they are imported.
+        private_files: Recordings and exports are written 0600 (in a new folder 0700).
     """
 
     def __init__(
@@ -118,7 +134,7 @@ class Deck(DeckActions):
         profiles: Sequence[str] = (),
         paths: Paths | None = None,
         http: HttpSettings | None = None,
-        connector: Callable[[Store], Connection] | None = None,
+        connector: Callable[[Store], DeckConnection] | None = None,
         private_files: bool = True,
     ) -> None:
         if paths is None:
@@ -130,20 +146,29 @@ class Deck(DeckActions):
         self._providers = providers
         self.profile_name = profile_name
         self.paths = paths
-        self.http = http
-        self.private_files = private_files
-        """Recordings and exports are written 0600 (in a new folder 0700)."""
         self.gate = WriteGate(profile=profile_name, read_only=read_only,
                               audit=AuditLog(paths.audit_log))
         self.accent = accent
         self._profiles = tuple(profiles)
-        self._errors: dict[Provider, MeetdeckError | None] = {}
-        self._downloads: DownloadQueue | None = None
-        self._download_client: Any = None
+        self._health = Health(store)
         self._download_watchers: list[Callable[[DownloadProgress], None]] = []
         self._background: set[asyncio.Future[Any]] = set()
         self._connector = connector
         self._connecting: asyncio.Lock | None = None
+        self._wire(http, private_files)
+
+    def _wire(self, http: HttpSettings | None, private_files: bool) -> None:
+        """Build the collaborators over the current providers and engine.
+
+        Called again when `connect` adds them; no download can have started before
+        that (`download` waits for the connection), so no queue is dropped.
+        """
+        self._details = Details(self._store, self._providers, self._engine)
+        self._links = StartLinks(self._store, self._providers)
+        self._writes = Writes(self._store, self.gate, self._providers, self._engine,
+                              self._links, profile_name=self.profile_name, keep=self._keep)
+        self._files = Files(self.paths, self._download_watchers, providers=self._providers,
+                            http=http, private=private_files)
 
     @property
     def read_only(self) -> bool:
@@ -155,14 +180,20 @@ class Deck(DeckActions):
         self.gate.read_only = value
 
     @property
-    def providers(self) -> ProviderSet | None:
-        """The profile's adapters (None for a cache-only Deck)."""
-        return self._providers
+    def private_files(self) -> bool:
+        """Recordings and exports are written 0600 (in a new folder 0700)."""
+        return self._files.private
 
-    @property
-    def engine(self) -> SyncEngine | None:
-        """The sync engine (None for a cache-only Deck)."""
-        return self._engine
+    @private_files.setter
+    def private_files(self, value: bool) -> None:
+        self._files.private = value
+
+    def parts_for_tests(self) -> DeckParts:
+        """The store, providers and engine this Deck is built on: for tests only.
+
+        The TUI and the commands use the Deck's methods; nothing else reaches in.
+        """
+        return DeckParts(self._store, self._providers, self._engine)
 
     @classmethod
     def open(
@@ -185,8 +216,8 @@ class Deck(DeckActions):
         from tui.core.store import Store
 
         store = Store.open(paths.cache_db(profile_name, demo=demo), profile_name)
-        connection = Connection.build(store, paths, profile_name, profile, http=http,
-                                      demo=demo, concurrency=concurrency)
+        connection = DeckConnection.build(store, paths, profile_name, profile, http=http,
+                                          demo=demo, concurrency=concurrency)
         return cls(store, profile_name=profile_name, engine=connection.engine,
                    providers=connection.providers, read_only=read_only or profile.read_only,
                    accent=profile.accent, profiles=profiles, paths=paths, http=http,
@@ -197,7 +228,7 @@ class Deck(DeckActions):
         cls,
         paths: Paths,
         profile_name: str,
-        connect: Callable[[Store], Connection],
+        connect: Callable[[Store], DeckConnection],
         *,
         demo: bool = False,
         read_only: bool = False,
@@ -222,7 +253,7 @@ class Deck(DeckActions):
         """True when the providers exist (or never will: a plain cache view)."""
         return self._connector is None
 
-    def _pending_connector(self) -> Callable[[Store], Connection] | None:
+    def _pending_connector(self) -> Callable[[Store], DeckConnection] | None:
         return self._connector
 
     async def connect(self) -> None:
@@ -243,21 +274,19 @@ class Deck(DeckActions):
             connection = await asyncio.to_thread(connector, self._store)
             self._providers = connection.providers
             self._engine = connection.engine
-            self.http = connection.http
-            self.private_files = connection.private_files
             self.accent = connection.accent or self.accent
             self.gate.read_only = self.gate.read_only or connection.read_only
+            self._wire(connection.http, connection.private_files)
             self._connector = None
-
-    @property
-    def store(self) -> Store:
-        """The cache (for the CLI; the TUI uses the methods below)."""
-        return self._store
 
     @property
     def notice(self) -> str | None:
         """A sentence to show once when the cache file was moved aside and rebuilt."""
         return self._store.notice
+
+    def api_log(self) -> ApiLog | None:
+        """The log of API calls (recent entries, subscribe); None until connected."""
+        return self._providers.api_log if self._providers is not None else None
 
     # -- reads (synchronous, from the cache) --------------------------------------
 
@@ -285,6 +314,10 @@ class Deck(DeckActions):
         """GoTo Assist support sessions. Sorts: created, status, technician."""
         return self._store.support_sessions(q)
 
+    def recording(self, key: str, *, provider: Provider | None = None) -> Recording | None:
+        """One cached recording by key (None: not in the cache)."""
+        return self._store.recording(key, provider)
+
     def detail(
         self,
         kind: SearchKind | str,
@@ -302,46 +335,7 @@ class Deck(DeckActions):
             provider: Narrows the lookup when keys could collide across providers.
             event_key: For a registrant: the event it belongs to.
         """
-        store = self._store
-        if kind == "meeting":
-            meeting = store.meeting(key, provider)
-            if meeting is None:
-                return None
-            anchor = meeting.session_key or meeting.key
-            attendees = store.attendees(anchor) or store.attendees(meeting.key)
-            return MeetingDetail(meeting, tuple(attendees), tuple(store.recordings_of(key)),
-                                 self._detail_age(meeting.provider, meeting.key))
-        if kind in ("training", "webinar", "event"):
-            event = store.event(key, provider)
-            if event is None:
-                return None
-            sessions = tuple(store.training_sessions(key))
-            attendance = {s.key: tuple(store.attendees(s.key)) for s in sessions}
-            return EventDetail(event, sessions, attendance, tuple(store.recordings_of(key)),
-                               store.counts(event.provider, key),
-                               self._detail_age(event.provider, event.key))
-        if kind == "registrant":
-            registrant = store.registrant(key, event_key=event_key, provider=provider)
-            if registrant is None:
-                return None
-            return RegistrantDetail(registrant,
-                                    store.event(registrant.event_key, registrant.provider))
-        if kind == "organizer":
-            organizer = store.organizer(key, provider)
-            if organizer is None:
-                return None
-            mine = ViewQuery(organizer_key=key)
-            meetings = store.meetings(mine)
-            events = store.events(mine)
-            return OrganizerDetail(organizer, tuple(meetings.rows(0, 200)),
-                                   tuple(events.rows(0, 200)))
-        if kind == "support_session":
-            return store.support_session(key)
-        raise ValueError(f"unknown detail kind {kind!r}")
-
-    def _detail_age(self, provider: Provider, key: str) -> datetime | None:
-        stamp = self._store.stamp(f"detail:{provider.value}:{key}")
-        return stamp.fetched_at if stamp is not None else None
+        return self._details.read(kind, key, provider=provider, event_key=event_key)
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         """Search names, emails, subjects and titles (FTS5), prefix matches first."""
@@ -353,32 +347,7 @@ class Deck(DeckActions):
 
     def health(self) -> list[ProviderHealth]:
         """Per provider: configured, signed in, last success, last error, offline."""
-        signed = self._signed_in()
-        out = []
-        for provider in Provider:
-            stamps = [s for s in self._store.stamps()
-                      if s.scope.split(":")[1:2] == [provider.value]]
-            successes = [s.fetched_at for s in stamps if s.fetched_at is not None]
-            error = self._errors.get(provider)
-            if provider not in self._errors:
-                failed = sorted((s for s in stamps if s.failed),
-                                key=lambda s: s.error_at or _EPOCH)
-                if failed:
-                    error = _rebuild_error(failed[-1], provider)
-            configured = self._engine.available(provider) if self._engine else False
-            out.append(ProviderHealth(
-                provider, configured, signed.get(provider, False),
-                max(successes) if successes else None, error,
-                isinstance(error, NetworkUnreachable | ServiceUnavailable)))
-        return out
-
-    def _signed_in(self) -> dict[Provider, bool]:
-        if self._providers is None:
-            return {}
-        by_cloud = {s.provider: s.signed_in for s in self._providers.auth_status()}
-        goto = by_cloud.get("goto", False)
-        return {Provider.GOTO_MEETING: goto, Provider.GOTO_TRAINING: goto,
-                Provider.GOTO_ASSIST: goto, Provider.ZOOM: by_cloud.get("zoom", False)}
+        return self._health.report(self._providers, self._engine)
 
     def profiles(self) -> tuple[str, ...]:
         """Names of the configured profiles (to switch)."""
@@ -391,25 +360,12 @@ class Deck(DeckActions):
             raise NotSupported("This view of the cache cannot sync; open the profile.")
         return self._engine
 
-    def _track(self, on_progress: ProgressCallback | None) -> ProgressCallback:
-        def track(event: SyncProgress) -> None:
-            provider = event.scope.provider
-            if event.state is ScopeState.DONE:
-                self._errors[provider] = None
-            elif event.state is ScopeState.FAILED:
-                for failure in event.errors:
-                    if failure.scope == event.scope:
-                        self._errors[provider] = failure.error
-            if on_progress is not None:
-                on_progress(event)
-        return track
-
     async def refresh(
         self, scope: Scope, on_progress: ProgressCallback | None = None
     ) -> SyncReport:
         """Refresh one scope now, ahead of any background queue."""
         await self.connect()
-        return await self._need_engine().refresh(scope, self._track(on_progress))
+        return await self._need_engine().refresh(scope, self._health.track(on_progress))
 
     async def sync_all(
         self,
@@ -429,7 +385,7 @@ class Deck(DeckActions):
         follow = ScopeKind.REGISTRANTS in wanted
         if follow and ScopeKind.EVENTS not in wanted:
             scopes += engine.registrant_scopes()
-        return await engine.run(scopes, self._track(on_progress), follow_events=follow)
+        return await engine.run(scopes, self._health.track(on_progress), follow_events=follow)
 
     def cancel_sync(self) -> None:
         """Cancel a running `sync_all` (its finished scopes stay stored)."""
@@ -442,15 +398,211 @@ class Deck(DeckActions):
         if self._providers is not None:
             await self._providers.demo_sign_in()
 
+    def _keep(self, task: asyncio.Future[Any]) -> None:
+        """Hold a background task of the Deck's until it ends (so it is not collected)."""
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # -- actions: capabilities, plans, the one write path ----------------------------
+
+    def capabilities(self, provider: Provider) -> Capabilities | None:
+        """What `provider` can do in this profile (None: the profile lacks it)."""
+        return self._writes.capabilities(provider)
+
+    def can(
+        self, action: RegistrantAction | str, registrants: Sequence[Registrant],
+        event: Scope | None = None,
+    ) -> Capability:
+        """Whether `action` is offered for this selection, and if not, the sentence why.
+
+        Not offered: an empty selection, people of more than one event, people not of
+        `event` (the event on screen, when given), a read-only profile, a provider
+        without credentials, or a provider that cannot do it (GoTo Training approvals
+        happen in its admin site: see `manage_url`).
+        """
+        return self._writes.can(RegistrantAction(action), registrants, event)
+
+    def plan_registrant_action(
+        self, action: RegistrantAction | str, registrants: Sequence[Registrant],
+        event: Scope | None = None,
+    ) -> ActionPlan:
+        """What the confirmation dialog shows for `action` on `registrants` (no I/O).
+
+        Args:
+            action: approve, deny or cancel.
+            registrants: Exactly who the action is for.
+            event: The event on screen (`Scope.registrants(...)`): the plan is for that
+                event, and is not offered when anyone in `registrants` is not
+                registered for it. By default, the event of the registrants.
+
+        The plan carries `capability`; when it is not allowed, show its reason instead
+        of a confirmation. Raises nothing for a bad selection: `can` explains it.
+        """
+        return self._writes.plan(RegistrantAction(action), registrants, event)
+
+    async def run_registrant_action(
+        self, plan: ActionPlan, confirmation: Confirmation
+    ) -> ActionResult:
+        """Send a confirmed registrant action; the per-person outcome comes back.
+
+        Goes through the write gate: refused in read-only mode (ReadOnlyMode, nothing
+        sent), refused when `confirmation` does not match the plan
+        (ConfirmationMismatch) or when anyone in it is not registered for the plan's
+        event (NotSupported; the write gate checks it again: WrongEvent), audit
+        intent before and result after. Zoom calls go 30 people per request. Only
+        people the service confirmed are `ok`; the cache is updated for them at once
+        (approve -> approved, deny -> denied, cancel -> removed) in one transaction.
+        Failed or unknown ones keep their cached status; running the same plan again
+        is safe.
+
+        Raises:
+            ReadOnlyMode: The profile is read-only.
+            ConfirmationMismatch: The confirmation is not for this plan.
+            NotSupported: The provider cannot do this (see `can`).
+            StorageError: The audit log cannot be written (nothing was sent).
+        """
+        await self.connect()
+        return await self._writes.run(plan, confirmation)
+
+    async def create_support_session(self) -> CreatedSession:
+        """Create a GoTo Assist (Seeit) session: a write, through the write gate.
+
+        The audit log records the new session's uuid and support key, never its start
+        URL. The new session is added to the cache's support sessions list.
+
+        Raises:
+            ReadOnlyMode: The profile is read-only (nothing sent).
+            NotSupported: The profile has no GoTo Assist.
+            MeetdeckError: The service refused or could not be reached (typed).
+        """
+        await self.connect()
+        return await self._writes.create_support_session()
+
+    async def unfinished_writes(self) -> list[UnfinishedNotice]:
+        """This profile's writes whose result was never recorded (the process stopped
+        mid-write), oldest first, not yet settled: what the start-up notice lists. The
+        audit log is read in a thread.
+
+        Raises:
+            Nothing: an unreadable audit log has none.
+        """
+        return await self._writes.unfinished_writes()
+
+    def settle_unfinished(self, notice: UnfinishedNotice) -> None:
+        """Record in the audit log that the person was told about an unfinished write
+        (after refreshing `notice.scope`, its event), so the start-up notice stops.
+
+        Raises:
+            StorageError: The audit log cannot be written (the notice may show again).
+        """
+        self._writes.settle_unfinished(notice)
+
+    # -- links on demand ----------------------------------------------------------------
+
+    async def manage_url(self, event_key: str) -> StartUrl:
+        """The GoTo Training admin page of a training, where approvals happen (on demand)."""
+        await self.connect()
+        return await self._links.manage_url(event_key)
+
+    async def start_url(
+        self, kind: StartKind | str, key: str, *, provider: Provider | None = None
+    ) -> StartUrl:
+        """Fetch a host start URL now: never cached, never logged, never audited.
+
+        Args:
+            kind: "meeting" (GoTo Meeting or Zoom), "training" (GoTo Training),
+                "webinar" (Zoom) or "support_session" (GoTo Assist).
+            key: The meeting id (a GoTo historical key "meetingId:sessionId" works
+                too), training key, webinar id or session uuid.
+            provider: Which provider, when `kind` alone does not say (a meeting): by
+                default the one the cache holds it under.
+
+        Returns:
+            The URL, with `expires_at` where the API documents a lifetime (Zoom:
+            about two hours) and a `note` saying so.
+        """
+        await self.connect()
+        return await self._links.start_url(str(kind), key, provider)
+
+    # -- related rows on demand ---------------------------------------------------------
+
+    async def refresh_detail(
+        self, kind: SearchKind | str, key: str, *, provider: Provider | None = None
+    ) -> Detail | None:
+        """Fetch the related rows `detail()` shows, store them, and return the new detail.
+
+        A training: its past sessions and each session's attendance. A historical
+        GoTo meeting: its attendees. Other kinds have nothing extra to fetch and just
+        return `detail(kind, key)`. Call it from a worker after showing `detail()`.
+
+        Raises:
+            MeetdeckError: The fetch failed (typed); the cached rows stay.
+        """
+        await self.connect()
+        await self._details.refresh(str(kind), key, provider)
+        return self.detail(kind, key, provider=provider)
+
+    # -- recordings and files -----------------------------------------------------------
+
+    def download(
+        self, recording: Recording, *, directory: Path | None = None
+    ) -> asyncio.Task[Path | None]:
+        """Queue a recording download (call it on the event loop); returns its task.
+
+        Files go to `directory` or the download dir as `NAME.part`, renamed when
+        complete; an existing file is never overwritten (a numbered suffix instead); a
+        `.part` left by an interrupted download is resumed. Follow progress with
+        `watch_downloads` or `downloads()`; cancel with `cancel_download(key)`. The
+        task's result is the final path, or None when it failed or was cancelled (the
+        last `DownloadProgress` of the key says why).
+        """
+        if not self.connected:
+            raise ServiceUnavailable("meetdeck is still connecting to the services; try "
+                                     "again in a moment.")
+        return self._files.download(recording, directory)
+
+    def downloads(self) -> list[DownloadProgress]:
+        """The latest progress of every download this session (for a downloads screen)."""
+        return self._files.downloads()
+
+    def cancel_download(self, key: str) -> bool:
+        """Cancel a queued or running download; its `.part` stays for a later resume."""
+        return self._files.cancel(key)
+
+    def watch_downloads(
+        self, callback: Callable[[DownloadProgress], None]
+    ) -> Callable[[], None]:
+        """Call `callback` with every download progress snapshot; returns an unsubscribe.
+
+        Snapshots carry received/total bytes, speed (bytes/s) and `eta` (seconds). The
+        callback runs on the event loop's thread, at most ~10 times a second per file.
+        """
+        self._download_watchers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._download_watchers:
+                self._download_watchers.remove(callback)
+
+        return unsubscribe
+
+    def export_csv(self, view: ListView[Any], path: Path | None = None) -> Path:
+        """Write every row of `view` (as filtered and sorted) to a CSV file.
+
+        Args:
+            view: A view from `registrants(q)`, `meetings(q)`, ...
+            path: Where to write; by default a unique name in the download dir such as
+                `registrants-<event>-<timestamp>.csv`. An existing file is never
+                overwritten: a numbered suffix is added instead.
+
+        Returns:
+            The path written. Cells starting with = + - @ (or a tab / carriage return)
+            are prefixed with a single quote, so spreadsheets do not run them.
+        """
+        return self._files.export_csv(view, path)
+
     async def aclose(self) -> None:
         """Stop downloads and syncing; close the providers and the store."""
-        if self._downloads is not None:
-            for progress in self._downloads.snapshot():
-                self._downloads.cancel(progress.key)
-            await self._downloads.wait()
-        if self._download_client is not None:
-            await self._download_client.aclose()
-            self._download_client = None
+        await self._files.aclose()
         if self._engine is not None:
             await self._engine.aclose()
         if self._providers is not None:
@@ -458,74 +610,18 @@ class Deck(DeckActions):
         self._store.close()
 
 
-
-class Connection:
-    """What `Deck.connect` adds to a cache-only Deck: providers and a sync engine."""
-
-    __slots__ = ("accent", "engine", "http", "private_files", "providers", "read_only")
-
-    def __init__(self, providers: ProviderSet, engine: SyncEngine, *,
-                 http: HttpSettings | None, read_only: bool, accent: str | None,
-                 private_files: bool = True) -> None:
-        self.private_files = private_files
-        self.providers = providers
-        self.engine = engine
-        self.http = http
-        self.read_only = read_only
-        self.accent = accent
-
-    @classmethod
-    def build(
-        cls,
-        store: Store,
-        paths: Paths,
-        profile_name: str,
-        profile: ProfileSettings,
-        *,
-        http: HttpSettings | None = None,
-        demo: bool = False,
-        concurrency: int | None = None,
-        private_files: bool = True,
-    ) -> Connection:
-        """Build a profile's providers and its sync engine over `store`."""
-        from tui.core.providers.session import ProviderSet
-        from tui.core.sync.engine import SyncEngine
-
-        providers = ProviderSet.for_profile(profile_name, profile, paths, http, demo=demo)
-        limit = concurrency or (http.max_concurrency if http else 4)
-        engine = SyncEngine(store, providers, concurrency=limit)
-        return cls(providers, engine, http=http, read_only=profile.read_only,
-                   accent=profile.accent, private_files=private_files)
-
-
-_EPOCH = datetime.min.replace(tzinfo=UTC)
-
-
-def _rebuild_error(stamp: SyncStamp, provider: Provider) -> MeetdeckError:
-    """A typed error from a stored failure (its class found by title)."""
-    by_title = {cls.title: cls for cls in _error_classes(MeetdeckError)}
-    cls = by_title.get(stamp.error_title or "", MeetdeckError)
-    error = MeetdeckError.__new__(cls)
-    MeetdeckError.__init__(error, stamp.error or "", provider=provider.value)
-    return error
-
-
-def _error_classes(base: type[MeetdeckError]) -> list[type[MeetdeckError]]:
-    out = [base]
-    for sub in base.__subclasses__():
-        out.extend(_error_classes(sub))
-    return out
-
-
 __all__ = [
     "ActionOutcome",
     "ActionPlan",
     "ActionResult",
+    "Capabilities",
     "Capability",
     "Confirmation",
     "ConfirmationMismatch",
     "CreatedSession",
     "Deck",
+    "DeckConnection",
+    "DeckParts",
     "Detail",
     "DownloadProgress",
     "DownloadState",
@@ -555,3 +651,8 @@ __all__ = [
     "ViewQuery",
     "Webinar",
 ]
+
+
+def _satisfies_deck_api(deck: Deck) -> DeckApi:
+    """mypy checks here that `Deck` implements everything the TUI calls (`DeckApi`)."""
+    return deck

@@ -19,7 +19,8 @@ import csv
 import dataclasses
 import os
 import re
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,18 +28,22 @@ from typing import TYPE_CHECKING, Any
 from tui.core.downloads.queue import (
     DownloadProgress,
     DownloadQueue,
-    DownloadTarget,
     Resolver,
     sanitize_filename,
     unique_path,
 )
-from tui.core.errors import DownloadError, NotFound, NotSupported, StorageError
+from tui.core.errors import NotSupported, StorageError
 from tui.core.models import Provider, Recording
 from tui.core.settings.paths import ensure_dir
 
 if TYPE_CHECKING:
-    from tui.core.deck.actions_mixin import DeckActions as Deck
+    import httpx
+
     from tui.core.deck.types import ListView
+    from tui.core.providers.roles import RecordingDownloads, TrainingRecordingDownloads
+    from tui.core.providers.session import ProviderSet
+    from tui.core.settings.config import HttpSettings
+    from tui.core.settings.paths import Paths
 
 #: Downloads running at once; the rest wait in the queue.
 DOWNLOAD_CONCURRENCY = 3
@@ -62,60 +67,123 @@ def filename_of(recording: Recording) -> str:
     return name
 
 
-def _queue(deck: Deck) -> DownloadQueue:
-    if deck._downloads is None:
-        import httpx
+class Files:
+    """Recording downloads through one bounded queue, and CSV exports.
 
-        http = deck.http
-        timeout = httpx.Timeout(http.read_timeout if http else 30.0,
-                                connect=http.connect_timeout if http else 10.0)
-        # Redirects are followed only for Zoom (httpx drops Authorization on a redirect
-        # to another origin); GoTo targets arrive already resolved.
-        deck._download_client = httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+    Args:
+        paths: Where downloads and exports go by default.
+        watchers: The Deck's download watchers; every progress snapshot goes to each.
+        providers: The adapters that say where a recording's bytes are; None for a
+            cache-only Deck (nothing can be downloaded).
+        http: Timeouts of the download client.
+        private: Write files 0600 (in a new folder 0700).
+    """
 
-        def fan_out(progress: DownloadProgress) -> None:
-            for watcher in list(deck._download_watchers):
-                watcher(progress)
+    def __init__(self, paths: Paths, watchers: list[Callable[[DownloadProgress], None]], *,
+                 providers: ProviderSet | None, http: HttpSettings | None,
+                 private: bool) -> None:
+        self._paths = paths
+        self._watchers = watchers
+        self._providers = providers
+        self._http = http
+        self.private = private
+        self._queue: DownloadQueue | None = None
+        self._client: httpx.AsyncClient | None = None
 
-        deck._downloads = DownloadQueue(deck._download_client, deck.paths.download_dir,
-                                        concurrency=DOWNLOAD_CONCURRENCY, on_progress=fan_out,
-                                        private=deck.private_files)
-    return deck._downloads
+    def _download_queue(self) -> DownloadQueue:
+        if self._queue is None:
+            import httpx
 
+            http = self._http
+            timeout = httpx.Timeout(http.read_timeout if http else 30.0,
+                                    connect=http.connect_timeout if http else 10.0)
+            # Redirects are followed only for Zoom (httpx drops Authorization on a redirect
+            # to another origin); GoTo targets arrive already resolved.
+            self._client = httpx.AsyncClient(timeout=timeout, follow_redirects=True)
 
-def queue_download(deck: Deck, recording: Recording,
-                   directory: Path | None) -> asyncio.Task[Path | None]:
-    """See `Deck.download`."""
-    resolve = resolver(deck, recording)
-    return _queue(deck).add(recording.key, filename_of(recording), resolve,
-                            directory=directory)
+            def fan_out(progress: DownloadProgress) -> None:
+                for watcher in list(self._watchers):
+                    watcher(progress)
 
+            self._queue = DownloadQueue(self._client, self._paths.download_dir,
+                                        concurrency=DOWNLOAD_CONCURRENCY,
+                                        on_progress=fan_out, private=self.private)
+        return self._queue
 
-def resolver(deck: Deck, recording: Recording) -> Resolver:
-    """Where to fetch `recording` from, asked anew on every attempt."""
-    providers = deck.providers
-    provider = recording.provider
-    if provider is Provider.GOTO_TRAINING:
-        training = providers.goto_training if providers else None
-        if training is None:
-            raise _missing(provider)
-        return lambda: training.download_target(recording.event_key, recording.key)
-    if provider is Provider.GOTO_MEETING:
-        if providers is None or providers.goto_meeting is None:
-            raise _missing(provider)
-        meeting_api = providers.goto_meeting
+    def download(self, recording: Recording,
+                 directory: Path | None) -> asyncio.Task[Path | None]:
+        """See `Deck.download`."""
+        resolve = self.resolver(recording)
+        return self._download_queue().add(recording.key, filename_of(recording), resolve,
+                                          directory=directory)
 
-        async def goto_meeting() -> DownloadTarget:
-            return await _goto_meeting_target(meeting_api, recording)
+    def downloads(self) -> list[DownloadProgress]:
+        """See `Deck.downloads`."""
+        return self._queue.snapshot() if self._queue is not None else []
 
-        return goto_meeting
-    if provider is Provider.ZOOM:
-        zoom = providers.zoom if providers else None
-        if zoom is None:
-            raise _missing(provider)
-        return lambda: zoom.download_target(recording)
-    raise NotSupported("GoTo Assist session data is not a recording meetdeck can download.",
-                       provider=provider.value)
+    def cancel(self, key: str) -> bool:
+        """See `Deck.cancel_download`."""
+        return self._queue.cancel(key) if self._queue is not None else False
+
+    async def aclose(self) -> None:
+        """Cancel every download, wait for them, and close the download client."""
+        if self._queue is not None:
+            for progress in self._queue.snapshot():
+                self._queue.cancel(progress.key)
+            await self._queue.wait()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def resolver(self, recording: Recording) -> Resolver:
+        """Where to fetch `recording` from, asked anew on every attempt."""
+        providers = self._providers
+        provider = recording.provider
+        if provider is Provider.GOTO_TRAINING:
+            training: TrainingRecordingDownloads | None = \
+                providers.goto_training if providers else None
+            if training is None:
+                raise _missing(provider)
+            return lambda: training.download_target(recording.event_key, recording.key)
+        if provider is Provider.GOTO_MEETING or provider is Provider.ZOOM:
+            source: RecordingDownloads | None = None
+            if providers is not None:
+                source = providers.goto_meeting if provider is Provider.GOTO_MEETING \
+                    else providers.zoom
+            if source is None:
+                raise _missing(provider)
+            return lambda: source.download_target(recording)
+        raise NotSupported("GoTo Assist session data is not a recording meetdeck can "
+                           "download.", provider=provider.value)
+
+    def export_csv(self, view: ListView[Any], path: Path | None) -> Path:
+        """See `Deck.export_csv`."""
+        total = view.count()
+        first = view.rows(0, 1)
+        if path is None:
+            directory = self._paths.download_dir
+            name = _default_name(view, first[0] if first else None)
+        else:
+            directory, name = path.parent, path.name
+        try:
+            ensure_dir(directory, private=self.private)
+            target, handle = _create_unique(directory, name, private=self.private)
+        except OSError as exc:
+            raise StorageError(f"Cannot write the export in {directory} ({exc.strerror}). "
+                               "Check the folder or set MEETDECK_DOWNLOAD_DIR.") from None
+        try:
+            with handle:
+                writer = csv.writer(handle)
+                columns = _columns(first[0]) if first else []
+                writer.writerow(columns)
+                for offset in range(0, total, EXPORT_PAGE):
+                    for row in view.rows(offset, EXPORT_PAGE):
+                        writer.writerow(safe_cell(getattr(row, c, "")) for c in columns)
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            raise StorageError(f"Writing {target.name} failed ({exc.strerror}); nothing was "
+                               "kept. Free some space and export again.") from None
+        return target
 
 
 def _missing(provider: Provider) -> NotSupported:
@@ -123,32 +191,10 @@ def _missing(provider: Provider) -> NotSupported:
                         "download this recording.", provider=provider.value)
 
 
-async def _goto_meeting_target(api: Any, recording: Recording) -> DownloadTarget:
-    """A fresh signed URL for a past meeting's recording (they expire in minutes)."""
-    url = recording.download_url
-    if recording.start is not None:
-        since = recording.start - timedelta(minutes=5)
-        until = (recording.end or recording.start) + timedelta(minutes=5)
-        history = await api.historical_meetings(since, until)
-        fresh = next((r for r in history.recordings if r.key == recording.key), None)
-        if fresh is None:
-            raise NotFound("GoTo Meeting no longer lists this recording; it may have been "
-                           "deleted. Refresh the meetings.", provider=recording.provider.value)
-        url = fresh.download_url or url
-    if not url:
-        raise DownloadError("GoTo Meeting gave no download link for this recording. Refresh "
-                            "the meetings and try again.", provider=recording.provider.value)
-    headers: dict[str, str] = {}
-    client = api.api
-    if client.same_origin(url) and client.auth is not None:
-        headers["Authorization"] = f"Bearer {await client.auth.token()}"
-    return DownloadTarget(url=url, headers=headers, expected_size=recording.file_size)
-
-
 # -- CSV export ---------------------------------------------------------------------
 
 
-def safe_cell(value: Any) -> str:
+def safe_cell(value: object) -> str:
     """A value as CSV text that no spreadsheet runs as a formula."""
     if value is None:
         return ""
@@ -170,7 +216,7 @@ def safe_cell(value: Any) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def safe_plain(value: Any) -> str:
+def safe_plain(value: object) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
@@ -181,7 +227,7 @@ def _columns(row: Any) -> list[str]:
     return names
 
 
-def _default_name(view: Any, first: Any) -> str:
+def _default_name(view: ListView[Any], first: object) -> str:
     kind = {"Registrant": "registrants", "Meeting": "meetings", "Event": "events",
             "Organizer": "organizers", "Recording": "recordings",
             "SupportSession": "support-sessions"}.get(type(first).__name__, "rows")
@@ -190,36 +236,6 @@ def _default_name(view: Any, first: Any) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     middle = f"-{event}" if event else ""
     return sanitize_filename(f"{kind}{middle}-{stamp}.csv", fallback="export")
-
-
-def export_csv(deck: Deck, view: ListView[Any], path: Path | None) -> Path:
-    """See `Deck.export_csv`."""
-    total = view.count()
-    first = view.rows(0, 1)
-    if path is None:
-        directory = deck.paths.download_dir
-        name = _default_name(view, first[0] if first else None)
-    else:
-        directory, name = path.parent, path.name
-    try:
-        ensure_dir(directory, private=deck.private_files)
-        target, handle = _create_unique(directory, name, private=deck.private_files)
-    except OSError as exc:
-        raise StorageError(f"Cannot write the export in {directory} ({exc.strerror}). Check "
-                           "the folder or set MEETDECK_DOWNLOAD_DIR.") from None
-    try:
-        with handle:
-            writer = csv.writer(handle)
-            columns = _columns(first[0]) if first else []
-            writer.writerow(columns)
-            for offset in range(0, total, EXPORT_PAGE):
-                for row in view.rows(offset, EXPORT_PAGE):
-                    writer.writerow(safe_cell(getattr(row, c, "")) for c in columns)
-    except OSError as exc:
-        target.unlink(missing_ok=True)
-        raise StorageError(f"Writing {target.name} failed ({exc.strerror}); nothing was "
-                           "kept. Free some space and export again.") from None
-    return target
 
 
 def _create_unique(directory: Path, name: str, *, private: bool) -> tuple[Path, Any]:

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui.core.models import Provider, StartUrl
-from tui.core.settings.config import ProfileSettings
+
+if TYPE_CHECKING:
+    from tui.core.settings.config import ProfileSettings
 
 _GOTO = ("goto.com", "logmeininc.com", "logmein.com", "getgo.com")
 #: Each provider's own domains: where its start and admin links lead.

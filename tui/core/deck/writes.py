@@ -1,27 +1,24 @@
-"""The Deck's actions: registrant approve / deny / cancel, start URLs, support sessions.
+"""The Deck's writes: registrant approve / deny / cancel, creating a support session.
 
 Every write goes through the Deck's `WriteGate` (read-only refusal, confirmation match,
 audit intent before and result after). Only people the service confirmed are reported
 as done, and only they change in the cache (one transaction, at once: no waiting for a
-refresh). Start URLs are reads: fetched on demand and handed back, never stored, logged
-or audited.
-
-These functions are the bodies of `Deck` methods; call them through the Deck.
+refresh). The start-up notice of writes whose result was never recorded is read from,
+and settled in, the same audit log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui.core.audit import AuditTarget, UnfinishedWrite
-from tui.core.deck.gate import Confirmation, join_notes
-from tui.core.deck.links import link_policy, vetted
+from tui.core.deck.gate import Confirmation, WriteGate, join_notes
+from tui.core.deck.start_links import StartLinks
 from tui.core.deck.types import ActionPlan, CreatedSession, UnfinishedNotice
-from tui.core.errors import MeetdeckError, NotFound, NotSupported
+from tui.core.errors import MeetdeckError, NotSupported
 from tui.core.models import (
     ActionOutcome,
     ActionResult,
@@ -30,14 +27,19 @@ from tui.core.models import (
     Provider,
     Registrant,
     RegistrantStatus,
-    StartUrl,
 )
-from tui.core.providers.base import Capability, RegistrantAction
+from tui.core.providers.base import Capabilities, Capability, RegistrantAction
 from tui.core.sync.types import Scope, ScopeKind
 
 if TYPE_CHECKING:
-    from tui.core.deck.actions_mixin import DeckActions as Deck
-    from tui.core.store import StoreWriter
+    from tui.core.providers.roles import (
+        RegistrantCancels,
+        RegistrantStatusWrites,
+        SupportSessionCreation,
+    )
+    from tui.core.providers.session import ProviderSet
+    from tui.core.store import Store, StoreWriter
+    from tui.core.sync.engine import SyncEngine
 
 #: What each confirmed action makes of a registrant in the cache (None: removed).
 NEW_STATUS: dict[RegistrantAction, RegistrantStatus | None] = {
@@ -45,66 +47,303 @@ NEW_STATUS: dict[RegistrantAction, RegistrantStatus | None] = {
     RegistrantAction.DENY: RegistrantStatus.DENIED,
     RegistrantAction.CANCEL: None,
 }
-#: Zoom documents start URLs of regular users as valid for two hours.
-ZOOM_START_URL_LIFETIME = timedelta(hours=2)
-ZOOM_START_URL_NOTE = ("Zoom start URLs of regular users expire about two hours after they "
-                       "are fetched; fetch a new one after that.")
 CREATE_SESSION = "create_session"
 _NEW = "new-session"
 
 
-def _adapter(deck: Deck, provider: Provider) -> Any:
-    providers = deck.providers
-    if providers is None:
-        return None
-    return {
-        Provider.GOTO_MEETING: providers.goto_meeting,
-        Provider.GOTO_TRAINING: providers.goto_training,
-        Provider.GOTO_ASSIST: providers.goto_assist,
-        Provider.ZOOM: providers.zoom,
-    }[provider]
+class Writes:
+    """The write path: what is offered, the plan the dialog shows, and sending it.
 
+    Args:
+        store: The cache (event titles for plans and notices).
+        gate: The one write gate (read-only check, confirmation, audit).
+        providers: The adapters; None for a cache-only Deck (nothing is offered).
+        engine: Applies confirmed outcomes to the cache; None for a cache-only Deck.
+        links: Vets the start link of a new support session.
+        profile_name: The profile plans and confirmations are for.
+        keep: Holds a background task until it ends.
+    """
 
-def _need(deck: Deck, provider: Provider) -> Any:
-    api = _adapter(deck, provider)
-    if api is None:
-        raise NotSupported(f"This profile has no {provider.label} credentials; add them to "
-                           "the profile to use it.", provider=provider.value)
-    return api
+    def __init__(self, store: Store, gate: WriteGate, providers: ProviderSet | None,
+                 engine: SyncEngine | None, links: StartLinks, *, profile_name: str,
+                 keep: Callable[[asyncio.Future[Any]], None]) -> None:
+        self._store = store
+        self._gate = gate
+        self._providers = providers
+        self._engine = engine
+        self._links = links
+        self._profile_name = profile_name
+        self._keep = keep
 
+    def capabilities(self, provider: Provider) -> Capabilities | None:
+        """What `provider` can do in this profile (None: the profile lacks it)."""
+        if self._providers is None:
+            return None
+        return self._providers.capabilities().get(provider)
 
-def _offered(deck: Deck, action: RegistrantAction, registrants: Sequence[Registrant],
-             event: tuple[Provider, str] | None = None) -> Capability:
-    """Everything `can` checks except read-only mode."""
-    if not registrants:
-        return Capability(False, "Select one or more registrants first.")
-    events = {(r.provider, r.event_key) for r in registrants}
-    if len(events) > 1:
-        return Capability(False, f"The selection spans {len(events)} events; act on the "
-                                 "registrants of one event at a time.")
-    if event is not None and events != {event}:
-        return Capability(False, "The selected people are registered for another event "
-                                 "than this one; act on the registrants of the event on "
-                                 "screen only.")
-    if len({r.key for r in registrants}) != len(registrants):
-        return Capability(False, "The selection names someone twice; select again.")
-    provider = registrants[0].provider
-    caps = deck.capabilities(provider)
-    if caps is None:
-        return Capability(False, f"This profile has no {provider.label} credentials, so "
-                                 f"it cannot {action.value} registrants there.")
-    return caps.for_action(action)
+    def _missing(self, provider: Provider) -> NotSupported:
+        return NotSupported(f"This profile has no {provider.label} credentials; add them to "
+                            "the profile to use it.", provider=provider.value)
 
+    def _status_writes(self) -> RegistrantStatusWrites:
+        api = self._providers.zoom if self._providers is not None else None
+        if api is None:
+            raise self._missing(Provider.ZOOM)
+        return api
 
-def can(deck: Deck, action: RegistrantAction, registrants: Sequence[Registrant],
-        event: Scope | None = None) -> Capability:
-    """See `Deck.can`."""
-    if deck.read_only:
+    def _cancels(self) -> RegistrantCancels:
+        api = self._providers.goto_training if self._providers is not None else None
+        if api is None:
+            raise self._missing(Provider.GOTO_TRAINING)
+        return api
+
+    def _session_creation(self) -> SupportSessionCreation:
+        api = self._providers.goto_assist if self._providers is not None else None
+        if api is None:
+            raise self._missing(Provider.GOTO_ASSIST)
+        return api
+
+    def _has_adapter(self, provider: Provider) -> bool:
+        providers = self._providers
+        if providers is None:
+            return False
+        return {
+            Provider.GOTO_MEETING: providers.goto_meeting,
+            Provider.GOTO_TRAINING: providers.goto_training,
+            Provider.GOTO_ASSIST: providers.goto_assist,
+            Provider.ZOOM: providers.zoom,
+        }[provider] is not None
+    def offered(self, action: RegistrantAction, registrants: Sequence[Registrant],
+                event: tuple[Provider, str] | None = None) -> Capability:
+        """Everything `can` checks except read-only mode."""
+        if not registrants:
+            return Capability(False, "Select one or more registrants first.")
+        events = {(r.provider, r.event_key) for r in registrants}
+        if len(events) > 1:
+            return Capability(False, f"The selection spans {len(events)} events; act on the "
+                                     "registrants of one event at a time.")
+        if event is not None and events != {event}:
+            return Capability(False, "The selected people are registered for another event "
+                                     "than this one; act on the registrants of the event on "
+                                     "screen only.")
+        if len({r.key for r in registrants}) != len(registrants):
+            return Capability(False, "The selection names someone twice; select again.")
+        provider = registrants[0].provider
+        caps = self.capabilities(provider)
+        if caps is None:
+            return Capability(False, f"This profile has no {provider.label} credentials, so "
+                                     f"it cannot {action.value} registrants there.")
+        return caps.for_action(action)
+
+    def can(self, action: RegistrantAction, registrants: Sequence[Registrant],
+            event: Scope | None = None) -> Capability:
+        """See `Deck.can`."""
+        if self._gate.read_only:
+            try:
+                self._gate.check_writable()
+            except MeetdeckError as exc:
+                return Capability(False, exc.sentence)
+        return self.offered(action, registrants, _event_of(event))
+
+    def _event_title(self, provider: Provider, event_key: str, kind: EventKind,
+                     fallback: str | None) -> str:
+        event = self._store.event(event_key, provider)
+        if event is not None:
+            return event.title
+        if kind is EventKind.MEETING:
+            meeting = self._store.meeting(event_key, provider)
+            if meeting is not None:
+                return meeting.subject
+        return fallback or ""
+
+    def plan(self, action: RegistrantAction, registrants: Sequence[Registrant],
+             event: Scope | None = None) -> ActionPlan:
+        """See `Deck.plan_registrant_action`."""
+        people = tuple(registrants)
+        if event is not None and event.event_key is not None:
+            provider, event_key = event.provider, event.event_key
+            kind = event.event_kind or (people[0].event_kind if people else EventKind.WEBINAR)
+            fallback = next((r.event_title for r in people if r.event_key == event_key), None)
+        elif people:
+            first = people[0]
+            provider, event_key, kind = first.provider, first.event_key, first.event_kind
+            fallback = first.event_title
+        else:
+            provider, event_key, kind, fallback = Provider.ZOOM, "", EventKind.WEBINAR, None
+        title = self._event_title(provider, event_key, kind, fallback) if event_key else ""
+        capability = self.can(action, people, Scope.registrants(provider, kind, event_key))
+        return ActionPlan(action, provider, event_key, kind, title, self._profile_name, people,
+                          capability)
+
+    async def run(self, plan: ActionPlan, confirmation: Confirmation) -> ActionResult:
+        """See `Deck.run_registrant_action`."""
+        self._gate.check_writable()
+        # The plan names one event: anyone not registered for it is refused, nothing sent.
+        offered = self.offered(plan.action, plan.registrants, (plan.provider, plan.event_key))
+        if not offered:
+            raise NotSupported(offered.reason, provider=plan.provider.value)
+        people = list(plan.registrants)
+        action = plan.action
+        call = self._registrant_call(plan, people)
+        result = await self._gate.run(
+            provider=plan.provider.value, action=action.value,
+            targets=[AuditTarget(r.key, _label(r), r.event_key) for r in people],
+            confirmation=confirmation, call=call, event_key=plan.event_key)
+        # Anything the service did not answer for is not done.
+        answered = {o.target_key for o in result.outcomes}
+        missing = tuple(ActionOutcome(r.key, False,
+                                      "No answer from the service; refresh to check.")
+                        for r in people if r.key not in answered)
+        if missing:
+            result = ActionResult(result.action, result.outcomes + missing, result.note)
+        if result.succeeded:
+            note = await self._update_cache(plan, result.succeeded)
+            if note:
+                result = ActionResult(result.action, result.outcomes,
+                                      join_notes(result.note, note))
+        return result
+
+    def _registrant_call(self, plan: ActionPlan, people: list[Registrant]
+                         ) -> Callable[[Progress], Awaitable[ActionResult]]:
+        """The provider call that sends `plan` (checked before the gate runs it)."""
+        action = plan.action
+        if plan.provider is Provider.ZOOM:
+            zoom = self._status_writes()
+
+            async def zoom_call(progress: Progress) -> ActionResult:
+                if plan.event_kind is EventKind.MEETING:
+                    return await zoom.set_meeting_registrant_status(
+                        plan.event_key, action, people, progress)
+                return await zoom.set_webinar_registrant_status(
+                    plan.event_key, action, people, progress)
+
+            return zoom_call
+        if plan.provider is Provider.GOTO_TRAINING and action is RegistrantAction.CANCEL:
+            training = self._cancels()
+
+            async def training_call(progress: Progress) -> ActionResult:
+                return await training.cancel_registrants(
+                    plan.event_key, [r.key for r in people], progress=progress)
+
+            return training_call
+        self._missing_or_unsupported(plan.provider)
+
+        async def refused(progress: Progress) -> ActionResult:
+            raise NotSupported(f"{plan.provider.label} cannot {action.value} registrants.",
+                               provider=plan.provider.value)
+
+        return refused
+
+    def _missing_or_unsupported(self, provider: Provider) -> None:
+        if not self._has_adapter(provider):
+            raise self._missing(provider)
+
+    async def _update_cache(self, plan: ActionPlan, keys: Sequence[str]) -> str:
+        """Apply confirmed outcomes to the cache now; a sync in flight gets them re-applied."""
+        engine = self._engine
+        if engine is None:
+            return ""
+        scope = Scope.registrants(plan.provider, plan.event_kind, plan.event_key)
+        status = NEW_STATUS[plan.action]
+        wire = None
+        if status is not None:
+            wire = status.value if plan.provider is Provider.ZOOM else status.value.upper()
+
+        def apply(writer: StoreWriter) -> int:
+            return writer.set_registrant_status(scope.id, keys, status, wire)
+
         try:
-            deck.gate.check_writable()
+            await engine.write(apply)
         except MeetdeckError as exc:
-            return Capability(False, exc.sentence)
-    return _offered(deck, action, registrants, _event_of(event))
+            return (f"The action went through, but the cache could not be updated "
+                    f"({exc.sentence}) Refresh the registrants to see the new statuses.")
+        running = engine.running(scope)
+        if running is not None:
+            # That sync fetched before the action landed: apply the outcome again after it.
+            async def again() -> None:
+                with contextlib.suppress(BaseException):
+                    await asyncio.shield(running)
+                with contextlib.suppress(MeetdeckError):
+                    await engine.write(apply)
+
+            self._keep(asyncio.ensure_future(again()))
+        return ""
+
+    async def unfinished_writes(self) -> list[UnfinishedNotice]:
+        """See `Deck.unfinished_writes`."""
+        # The whole log is read: off the event loop, so a long one never delays a frame.
+        try:
+            writes = await asyncio.to_thread(self._gate.audit.unfinished,
+                                             profile=self._profile_name)
+        except OSError:
+            return []  # unreadable: `meetdeck audit` says why, start-up goes on
+        return [self._notice(write) for write in writes if not write.reviewed]
+
+    def _notice(self, write: UnfinishedWrite) -> UnfinishedNotice:
+        try:
+            provider = Provider(write.provider)
+        except ValueError:
+            return UnfinishedNotice(write, "", None)
+        if not write.event:
+            return UnfinishedNotice(write, "", None)
+        event = self._store.event(write.event, provider)
+        if event is not None:
+            return UnfinishedNotice(write, event.title, Scope.registrants(
+                provider, event.kind, write.event))
+        meeting = self._store.meeting(write.event, provider)
+        if meeting is not None:
+            return UnfinishedNotice(write, meeting.subject, Scope.registrants(
+                provider, EventKind.MEETING, write.event))
+        return UnfinishedNotice(write, "", None)
+
+    def settle_unfinished(self, notice: UnfinishedNotice) -> None:
+        """See `Deck.settle_unfinished`."""
+        self._gate.audit.reviewed(notice.write, note=(
+            "outcome unknown; the person was told at start-up"
+            + (" and the event was refreshed" if notice.scope is not None else "")))
+
+    async def create_support_session(self) -> CreatedSession:
+        """See `Deck.create_support_session`."""
+        self._gate.check_writable()
+        api = self._session_creation()
+        caps = self.capabilities(Provider.GOTO_ASSIST)
+        if caps is not None and not caps.create_session:
+            raise NotSupported(caps.create_session.reason,
+                               provider=Provider.GOTO_ASSIST.value)
+        created: list[CreatedSession] = []
+        failure: list[MeetdeckError] = []
+
+        async def call(progress: Progress) -> ActionResult:
+            try:
+                session, url = await api.create_session()
+            except MeetdeckError as exc:
+                failure.append(exc)
+                raise
+            start = self._links.vet(Provider.GOTO_ASSIST, url) if url is not None else None
+            created.append(CreatedSession(session, start))
+            # The uuid and support key are no secret; the start URL never goes in here.
+            return ActionResult(CREATE_SESSION, (ActionOutcome(
+                _NEW, True,
+                f"created session {session.key} (support key {session.support_key})"),))
+
+        await self._gate.run(
+            provider=Provider.GOTO_ASSIST.value, action=CREATE_SESSION,
+            targets=[AuditTarget(_NEW, "new support session")],
+            confirmation=Confirmation.of(self._profile_name, CREATE_SESSION, [_NEW]),
+            call=call)
+        if failure:
+            raise failure[0]
+        result = created[0]
+        engine = self._engine
+        if engine is not None:
+            scope = Scope(ScopeKind.SUPPORT, Provider.GOTO_ASSIST).id
+
+            def add(writer: StoreWriter) -> int:
+                return writer.upsert(scope, Provider.GOTO_ASSIST.value, [result.session])
+
+            with contextlib.suppress(MeetdeckError):
+                await engine.write(add)
+        return result
 
 
 def _event_of(event: Scope | None) -> tuple[Provider, str] | None:
@@ -113,243 +352,8 @@ def _event_of(event: Scope | None) -> tuple[Provider, str] | None:
     return event.provider, event.event_key
 
 
-def _event_title(deck: Deck, provider: Provider, event_key: str, kind: EventKind,
-                 fallback: str | None) -> str:
-    event = deck.store.event(event_key, provider)
-    if event is not None:
-        return event.title
-    if kind is EventKind.MEETING:
-        meeting = deck.store.meeting(event_key, provider)
-        if meeting is not None:
-            return meeting.subject
-    return fallback or ""
-
-
-def plan(deck: Deck, action: RegistrantAction, registrants: Sequence[Registrant],
-         event: Scope | None = None) -> ActionPlan:
-    """See `Deck.plan_registrant_action`."""
-    people = tuple(registrants)
-    if event is not None and event.event_key is not None:
-        provider, event_key = event.provider, event.event_key
-        kind = event.event_kind or (people[0].event_kind if people else EventKind.WEBINAR)
-        fallback = next((r.event_title for r in people if r.event_key == event_key), None)
-    elif people:
-        first = people[0]
-        provider, event_key, kind = first.provider, first.event_key, first.event_kind
-        fallback = first.event_title
-    else:
-        provider, event_key, kind, fallback = Provider.ZOOM, "", EventKind.WEBINAR, None
-    title = _event_title(deck, provider, event_key, kind, fallback) if event_key else ""
-    capability = can(deck, action, people, Scope.registrants(provider, kind, event_key))
-    return ActionPlan(action, provider, event_key, kind, title, deck.profile_name, people,
-                      capability)
-
-
 def _label(r: Registrant) -> str:
     return f"{r.name} <{r.email}>" if r.name else r.email
 
 
-async def run(deck: Deck, plan: ActionPlan, confirmation: Confirmation) -> ActionResult:
-    """See `Deck.run_registrant_action`."""
-    deck.gate.check_writable()
-    # The plan names one event: anyone not registered for it is refused, nothing sent.
-    offered = _offered(deck, plan.action, plan.registrants, (plan.provider, plan.event_key))
-    if not offered:
-        raise NotSupported(offered.reason, provider=plan.provider.value)
-    api = _need(deck, plan.provider)
-    people = list(plan.registrants)
-    action = plan.action
-
-    async def call(progress: Progress) -> ActionResult:
-        if plan.provider is Provider.ZOOM:
-            if plan.event_kind is EventKind.MEETING:
-                return await api.set_meeting_registrant_status(  # type: ignore[no-any-return]
-                    plan.event_key, action, people, progress)
-            return await api.set_webinar_registrant_status(  # type: ignore[no-any-return]
-                plan.event_key, action, people, progress)
-        if plan.provider is Provider.GOTO_TRAINING and action is RegistrantAction.CANCEL:
-            return await api.cancel_registrants(  # type: ignore[no-any-return]
-                plan.event_key, [r.key for r in people], progress=progress)
-        raise NotSupported(f"{plan.provider.label} cannot {action.value} registrants.",
-                           provider=plan.provider.value)
-
-    result = await deck.gate.run(
-        provider=plan.provider.value, action=action.value,
-        targets=[AuditTarget(r.key, _label(r), r.event_key) for r in people],
-        confirmation=confirmation, call=call, event_key=plan.event_key)
-    # Anything the service did not answer for is not done.
-    answered = {o.target_key for o in result.outcomes}
-    missing = tuple(ActionOutcome(r.key, False, "No answer from the service; refresh to check.")
-                    for r in people if r.key not in answered)
-    if missing:
-        result = ActionResult(result.action, result.outcomes + missing, result.note)
-    if result.succeeded:
-        note = await _update_cache(deck, plan, result.succeeded)
-        if note:
-            result = ActionResult(result.action, result.outcomes, join_notes(result.note, note))
-    return result
-
-
-async def _update_cache(deck: Deck, plan: ActionPlan, keys: Sequence[str]) -> str:
-    """Apply confirmed outcomes to the cache now; a sync in flight gets them re-applied."""
-    engine = deck.engine
-    if engine is None:
-        return ""
-    scope = Scope.registrants(plan.provider, plan.event_kind, plan.event_key)
-    status = NEW_STATUS[plan.action]
-    wire = None
-    if status is not None:
-        wire = status.value if plan.provider is Provider.ZOOM else status.value.upper()
-
-    def apply(writer: StoreWriter) -> int:
-        return writer.set_registrant_status(scope.id, keys, status, wire)
-
-    try:
-        await engine.write(apply)
-    except MeetdeckError as exc:
-        return (f"The action went through, but the cache could not be updated ({exc.sentence}) "
-                "Refresh the registrants to see the new statuses.")
-    running = engine.running(scope)
-    if running is not None:
-        # That sync fetched before the action landed: apply the outcome again after it.
-        async def again() -> None:
-            with contextlib.suppress(BaseException):
-                await asyncio.shield(running)
-            with contextlib.suppress(MeetdeckError):
-                await engine.write(apply)
-
-        deck.keep(asyncio.ensure_future(again()))
-    return ""
-
-
-async def unfinished_writes(deck: Deck) -> list[UnfinishedNotice]:
-    """See `Deck.unfinished_writes`."""
-    # The whole log is read: off the event loop, so a long one never delays a frame.
-    try:
-        writes = await asyncio.to_thread(deck.gate.audit.unfinished,
-                                         profile=deck.profile_name)
-    except OSError:
-        return []  # unreadable: `meetdeck audit` says why, start-up goes on
-    return [_notice(deck, write) for write in writes if not write.reviewed]
-
-
-def _notice(deck: Deck, write: UnfinishedWrite) -> UnfinishedNotice:
-    try:
-        provider = Provider(write.provider)
-    except ValueError:
-        return UnfinishedNotice(write, "", None)
-    if not write.event:
-        return UnfinishedNotice(write, "", None)
-    event = deck.store.event(write.event, provider)
-    if event is not None:
-        return UnfinishedNotice(write, event.title, Scope.registrants(
-            provider, event.kind, write.event))
-    meeting = deck.store.meeting(write.event, provider)
-    if meeting is not None:
-        return UnfinishedNotice(write, meeting.subject, Scope.registrants(
-            provider, EventKind.MEETING, write.event))
-    return UnfinishedNotice(write, "", None)
-
-
-def settle_unfinished(deck: Deck, notice: UnfinishedNotice) -> None:
-    """See `Deck.settle_unfinished`."""
-    deck.gate.audit.reviewed(notice.write, note=(
-        "outcome unknown; the person was told at start-up"
-        + (" and the event was refreshed" if notice.scope is not None else "")))
-
-
-async def manage_url(deck: Deck, event_key: str) -> StartUrl:
-    """See `Deck.manage_url`."""
-    api = _need(deck, Provider.GOTO_TRAINING)
-    url: StartUrl = await api.manage_url(event_key)
-    return _vet(deck, Provider.GOTO_TRAINING, url)
-
-
-def _vet(deck: Deck, provider: Provider, start: StartUrl) -> StartUrl:
-    """`start` judged by the link policy of `provider` in this profile."""
-    providers = deck.providers
-    if providers is None:
-        return start  # nothing to judge it by: it stays unvetted, never opened
-    return vetted(start, link_policy(provider, providers.profile, demo=providers.demo))
-
-
-def _meeting_provider(deck: Deck, key: str, provider: Provider | None) -> Provider:
-    if provider is not None:
-        return provider
-    cached = deck.store.meeting(key)
-    if cached is not None:
-        return cached.provider
-    configured = [p for p in (Provider.GOTO_MEETING, Provider.ZOOM) if _adapter(deck, p)]
-    if len(configured) == 1:
-        return configured[0]
-    raise NotFound(f"Meeting {key} is not in the cache, so its provider is unknown. Refresh "
-                   "the meetings and try again.")
-
-
-async def start_url(deck: Deck, kind: str, key: str, provider: Provider | None) -> StartUrl:
-    """See `Deck.start_url`. The link comes back vetted (`StartUrl.refusal`)."""
-    if kind == "meeting":
-        which = _meeting_provider(deck, key, provider)
-        if which is Provider.ZOOM:
-            url = _zoom_lifetime(await _need(deck, Provider.ZOOM).start_url(key))
-        elif which is Provider.GOTO_MEETING:
-            url = await _need(deck, Provider.GOTO_MEETING).start_url(key)
-        else:
-            raise NotSupported(f"{which.label} has no meetings to start.")
-    elif kind == "webinar":
-        which = Provider.ZOOM
-        url = _zoom_lifetime(await _need(deck, which).start_url(key, webinar=True))
-    elif kind == "training":
-        which = Provider.GOTO_TRAINING
-        url = await _need(deck, which).start_url(key)
-    elif kind == "support_session":
-        which = Provider.GOTO_ASSIST
-        url = await _need(deck, which).start_url(key)
-    else:
-        raise ValueError(f"unknown start URL kind {kind!r}")
-    return _vet(deck, which, url)
-
-
-def _zoom_lifetime(url: StartUrl) -> StartUrl:
-    return StartUrl(url.url, datetime.now(UTC) + ZOOM_START_URL_LIFETIME, ZOOM_START_URL_NOTE)
-
-
-async def create_support_session(deck: Deck) -> CreatedSession:
-    """See `Deck.create_support_session`."""
-    deck.gate.check_writable()
-    api = _need(deck, Provider.GOTO_ASSIST)
-    caps = deck.capabilities(Provider.GOTO_ASSIST)
-    if caps is not None and not caps.create_session:
-        raise NotSupported(caps.create_session.reason, provider=Provider.GOTO_ASSIST.value)
-    created: list[CreatedSession] = []
-    failure: list[MeetdeckError] = []
-
-    async def call(progress: Progress) -> ActionResult:
-        try:
-            session, url = await api.create_session()
-        except MeetdeckError as exc:
-            failure.append(exc)
-            raise
-        start = _vet(deck, Provider.GOTO_ASSIST, url) if url is not None else None
-        created.append(CreatedSession(session, start))
-        # The uuid and support key are no secret; the start URL never goes in here.
-        return ActionResult(CREATE_SESSION, (ActionOutcome(
-            _NEW, True, f"created session {session.key} (support key {session.support_key})"),))
-
-    await deck.gate.run(
-        provider=Provider.GOTO_ASSIST.value, action=CREATE_SESSION,
-        targets=[AuditTarget(_NEW, "new support session")],
-        confirmation=Confirmation.of(deck.profile_name, CREATE_SESSION, [_NEW]), call=call)
-    if failure:
-        raise failure[0]
-    result = created[0]
-    engine = deck.engine
-    if engine is not None:
-        scope = Scope(ScopeKind.SUPPORT, Provider.GOTO_ASSIST).id
-
-        def add(writer: StoreWriter) -> int:
-            return writer.upsert(scope, Provider.GOTO_ASSIST.value, [result.session])
-
-        with contextlib.suppress(MeetdeckError):
-            await engine.write(add)
-    return result
+__all__ = ["CREATE_SESSION", "NEW_STATUS", "Writes"]

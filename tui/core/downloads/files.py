@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from tui.core.errors import DownloadError, StorageError
 
 if TYPE_CHECKING:  # a type only: downloads imports this module at run time
-    from tui.core.downloads.queue import DownloadTarget
+    from tui.core.downloads.target import DownloadTarget
 
 MAX_NAME_BYTES = 180
 _fdatasync: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)  # macOS has none

@@ -21,8 +21,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,7 @@ from tui.core.downloads.files import (
     unique_path,
     write_meta,
 )
+from tui.core.downloads.target import DownloadTarget, Resolver
 from tui.core.errors import DownloadError, MeetdeckError, NetworkUnreachable
 from tui.core.settings.paths import ensure_dir
 
@@ -50,17 +51,6 @@ REPORT_EVERY = 0.1  # seconds between progress events of one download
 SYNC_EVERY = 16 * 1024 * 1024  # bytes written between background syncs to disk
 
 
-@dataclass(frozen=True, slots=True)
-class DownloadTarget:
-    """Where the bytes are: the URL and the headers to send there (maybe none)."""
-
-    url: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    expected_size: int | None = None
-    checksum: tuple[str, str] | None = None  # (algorithm, hex digest), e.g. ("md5", "...")
-
-
-Resolver = Callable[[], Awaitable[DownloadTarget]]
 
 
 class DownloadState(StrEnum):

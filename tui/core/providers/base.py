@@ -33,7 +33,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
-from tui.core.downloads.queue import DownloadTarget
+from tui.core.downloads.target import DownloadTarget
 from tui.core.models import (
     ActionResult,
     Attendee,

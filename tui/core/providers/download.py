@@ -14,7 +14,8 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from tui.core.downloads.queue import DownloadTarget, body_chunks
+from tui.core.downloads.queue import body_chunks
+from tui.core.downloads.target import DownloadTarget
 from tui.core.errors import DownloadError
 from tui.core.net.client import ApiClient
 from tui.core.providers.base import ByteStream

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 from pydantic import Field, TypeAdapter
 
-from tui.core.errors import NotFound
+from tui.core.downloads.target import DownloadTarget
+from tui.core.errors import DownloadError, NotFound
 from tui.core.models import (
     Attendee,
     Group,
@@ -255,6 +256,33 @@ class GoToMeeting:
         mid = meeting_id.split(":")[0]
         w = await self.api.fetch(_START, f"/meetings/{mid}/start")
         return StartUrl(url=w.hostURL)
+
+    async def download_target(self, recording: Recording) -> DownloadTarget:
+        """A fresh signed URL for a past meeting's recording (they expire in minutes).
+
+        It comes from the historical-meetings report, asked again for the meeting's own
+        time window; the GoTo token goes along only to GoTo's own API origin.
+        """
+        url = recording.download_url
+        if recording.start is not None:
+            since = recording.start - timedelta(minutes=5)
+            until = (recording.end or recording.start) + timedelta(minutes=5)
+            history = await self.historical_meetings(since, until)
+            fresh = next((r for r in history.recordings if r.key == recording.key), None)
+            if fresh is None:
+                raise NotFound("GoTo Meeting no longer lists this recording; it may have "
+                               "been deleted. Refresh the meetings.",
+                               provider=recording.provider.value)
+            url = fresh.download_url or url
+        if not url:
+            raise DownloadError("GoTo Meeting gave no download link for this recording. "
+                                "Refresh the meetings and try again.",
+                                provider=recording.provider.value)
+        headers: dict[str, str] = {}
+        client = self.api
+        if client.same_origin(url) and client.auth is not None:
+            headers["Authorization"] = f"Bearer {await client.auth.token()}"
+        return DownloadTarget(url=url, headers=headers, expected_size=recording.file_size)
 
 
 def _scoped(suffix: str, organizer_key: str | None, group_key: str | None) -> str:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from pydantic import Field, TypeAdapter
 
-from tui.core.downloads.queue import DownloadTarget
+from tui.core.downloads.target import DownloadTarget
 from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable, NotFound
 from tui.core.models import (
     ActionOutcome,

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import TypeAdapter
 
-from tui.core.downloads.queue import DownloadTarget
+from tui.core.downloads.target import DownloadTarget
 from tui.core.errors import (
     BadResponse,
     MeetdeckError,

@@ -1,0 +1,103 @@
+"""Provider health: configured, signed in, last success, last error, offline.
+
+The Deck's syncs report progress through `Health.track`, which remembers each
+provider's latest error (or its recovery); a provider not synced this session shows the
+failure its stored sync stamps recorded, as the typed error of the same title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from tui.core.deck.types import ProviderHealth
+from tui.core.errors import MeetdeckError, NetworkUnreachable, ServiceUnavailable
+from tui.core.models import Provider
+from tui.core.store.views import SyncStamp
+from tui.core.sync.types import ScopeState, SyncProgress
+
+if TYPE_CHECKING:
+    from tui.core.providers.session import ProviderSet
+    from tui.core.store import Store
+    from tui.core.sync.engine import SyncEngine
+
+#: A progress callback; called on the event loop's thread.
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+class Health:
+    """Each provider's state, from this session's syncs and the stored sync stamps.
+
+    Args:
+        store: The cache (its sync stamps).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._errors: dict[Provider, MeetdeckError | None] = {}
+
+    def track(self, on_progress: ProgressCallback | None) -> ProgressCallback:
+        """`on_progress`, after noting each provider's failure or recovery."""
+        def track(event: SyncProgress) -> None:
+            provider = event.scope.provider
+            if event.state is ScopeState.DONE:
+                self._errors[provider] = None
+            elif event.state is ScopeState.FAILED:
+                for failure in event.errors:
+                    if failure.scope == event.scope:
+                        self._errors[provider] = failure.error
+            if on_progress is not None:
+                on_progress(event)
+        return track
+
+    def report(self, providers: ProviderSet | None,
+               engine: SyncEngine | None) -> list[ProviderHealth]:
+        """See `Deck.health`."""
+        signed = _signed_in(providers)
+        out = []
+        for provider in Provider:
+            stamps = [s for s in self._store.stamps()
+                      if s.scope.split(":")[1:2] == [provider.value]]
+            successes = [s.fetched_at for s in stamps if s.fetched_at is not None]
+            error = self._errors.get(provider)
+            if provider not in self._errors:
+                failed = sorted((s for s in stamps if s.failed),
+                                key=lambda s: s.error_at or _EPOCH)
+                if failed:
+                    error = _stored_error(failed[-1], provider)
+            configured = engine.available(provider) if engine else False
+            out.append(ProviderHealth(
+                provider, configured, signed.get(provider, False),
+                max(successes) if successes else None, error,
+                isinstance(error, NetworkUnreachable | ServiceUnavailable)))
+        return out
+
+
+def _signed_in(providers: ProviderSet | None) -> dict[Provider, bool]:
+    if providers is None:
+        return {}
+    by_cloud = {s.provider: s.signed_in for s in providers.auth_status()}
+    goto = by_cloud.get("goto", False)
+    return {Provider.GOTO_MEETING: goto, Provider.GOTO_TRAINING: goto,
+            Provider.GOTO_ASSIST: goto, Provider.ZOOM: by_cloud.get("zoom", False)}
+
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+def _stored_error(stamp: SyncStamp, provider: Provider) -> MeetdeckError:
+    """The typed error of a stored failure: the error class with that title, built anew."""
+    by_title = {cls.title: cls for cls in _error_classes(MeetdeckError)}
+    cls = by_title.get(stamp.error_title or "", MeetdeckError)
+    return cls(stamp.error or "", provider=provider.value)
+
+
+def _error_classes(base: type[MeetdeckError]) -> list[type[MeetdeckError]]:
+    out = [base]
+    for sub in base.__subclasses__():
+        out.extend(_error_classes(sub))
+    return out
+
+
+__all__ = ["Health", "ProgressCallback"]

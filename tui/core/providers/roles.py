@@ -1,0 +1,123 @@
+"""What the Deck asks of a provider, one small Protocol per capability.
+
+`base.py` describes each product's whole API; the Deck needs only a few calls of each,
+and it names them here: the registrant writes, the start and admin links, creating a
+support session, the reports a detail view adds, and where a recording's bytes are.
+The adapters of `ProviderSet` satisfy these structurally (mypy checks it where the Deck
+takes them), so the Deck never calls a provider through `Any`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from tui.core.downloads.target import DownloadTarget
+from tui.core.models import (
+    ActionResult,
+    Attendee,
+    Progress,
+    Recording,
+    Registrant,
+    StartUrl,
+    SupportSession,
+    TrainingSession,
+    no_progress,
+)
+from tui.core.providers.base import Capabilities, RegistrantAction
+
+
+class HasCapabilities(Protocol):
+    """Any adapter: what it can do in this profile."""
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+
+class RegistrantStatusWrites(Protocol):
+    """Approve or deny (or cancel) registrants of a meeting or a webinar (Zoom)."""
+
+    async def set_meeting_registrant_status(
+        self, meeting_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        progress: Progress = no_progress,
+    ) -> ActionResult: ...
+
+    async def set_webinar_registrant_status(
+        self, webinar_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        progress: Progress = no_progress,
+    ) -> ActionResult: ...
+
+
+class RegistrantCancels(Protocol):
+    """Cancel registrations of a training (GoTo Training)."""
+
+    async def cancel_registrants(
+        self, training_key: str, registrant_keys: Sequence[str], *,
+        progress: Progress = no_progress,
+    ) -> ActionResult: ...
+
+
+class StartLinks(Protocol):
+    """A host start link for one meeting, training or support session."""
+
+    async def start_url(self, key: str, /) -> StartUrl: ...
+
+
+class WebinarStartLinks(Protocol):
+    """A host start link for a meeting or, with `webinar`, a webinar (Zoom)."""
+
+    async def start_url(self, key: str, /, *, webinar: bool = False) -> StartUrl: ...
+
+
+class ManageLinks(Protocol):
+    """The admin page of a training, where its approvals happen (GoTo Training)."""
+
+    async def manage_url(self, training_key: str, /) -> StartUrl: ...
+
+
+class SupportSessionCreation(Protocol):
+    """Create a support session and maybe its start link (GoTo Assist)."""
+
+    async def create_session(self) -> tuple[SupportSession, StartUrl | None]: ...
+
+
+class TrainingReports(Protocol):
+    """A training's past sessions and who attended each (GoTo Training)."""
+
+    async def sessions(self, training_key: str, /) -> list[TrainingSession]: ...
+
+    async def attendance(self, session_key: str, /) -> list[Attendee]: ...
+
+
+class MeetingAttendees(Protocol):
+    """Who attended a past meeting (GoTo Meeting)."""
+
+    async def attendees(self, meeting_id: str, /) -> list[Attendee]: ...
+
+
+class RecordingDownloads(Protocol):
+    """Where a recording's bytes are, asked anew on every attempt (GoTo Meeting, Zoom)."""
+
+    async def download_target(self, recording: Recording, /) -> DownloadTarget: ...
+
+
+class TrainingRecordingDownloads(Protocol):
+    """Where a training recording's bytes are (GoTo Training: by training and id)."""
+
+    async def download_target(self, training_key: str, recording_id: str, /
+                              ) -> DownloadTarget: ...
+
+
+__all__ = [
+    "HasCapabilities",
+    "ManageLinks",
+    "MeetingAttendees",
+    "RecordingDownloads",
+    "RegistrantCancels",
+    "RegistrantStatusWrites",
+    "StartLinks",
+    "SupportSessionCreation",
+    "TrainingRecordingDownloads",
+    "TrainingReports",
+    "WebinarStartLinks",
+]
