@@ -299,7 +299,7 @@ def _main(argv: Sequence[str] | None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     bad = _not_utf8(arguments)
     if bad is not None:
-        from tui.cmd.lookup import clean
+        from tui.core.display.cleaning import clean
 
         print(f"meetdeck: the argument {clean(bad)!r} is not valid UTF-8. Check the "
               "terminal's character set (LANG, LC_ALL) and type it again.", file=sys.stderr)
@@ -351,7 +351,7 @@ def _report(exc: BaseException) -> int:
     A crash log is for bugs only: typed errors, and the disk and network errors the
     operating system or httpx raise, are the person's to fix and say so in a sentence.
     """
-    from tui.cmd.lookup import clean
+    from tui.core.display.cleaning import clean
     from tui.core.errors import MeetdeckError
 
     if isinstance(exc, MeetdeckError):
