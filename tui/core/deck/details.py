@@ -17,7 +17,7 @@ from tui.core.models import Attendee, MeetingKind, Provider, TrainingSession
 
 if TYPE_CHECKING:
     from tui.core.deck.actions_mixin import DeckActions as Deck
-    from tui.core.store import StoreWriter
+    from tui.core.store.writer import StoreWriter
 
 #: Attendance reports fetched at once for one training (the HTTP layer rate-limits too).
 ATTENDANCE_CONCURRENCY = 4

@@ -37,7 +37,7 @@ from tui.core.sync.types import Scope, ScopeKind
 
 if TYPE_CHECKING:
     from tui.core.deck.actions_mixin import DeckActions as Deck
-    from tui.core.store import StoreWriter
+    from tui.core.store.writer import StoreWriter
 
 #: What each confirmed action makes of a registrant in the cache (None: removed).
 NEW_STATUS: dict[RegistrantAction, RegistrantStatus | None] = {
