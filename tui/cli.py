@@ -307,13 +307,10 @@ def _main(argv: Sequence[str] | None) -> int:
     arguments = _join_opaque(arguments)
     command = _command_in(arguments)
     if command is None and argv is None:
-        # The TUI allocates a few hundred thousand long-lived objects before its first
-        # frame (Textual, its stylesheet, the widgets); the collector would walk them
-        # again and again, 20-70 ms in all. `MeetdeckApp._resume_gc` collects again (and
-        # freezes those objects) once the first frame is drawn.
-        import gc
+        # No collections until the first frame is drawn (see `tui.startup`).
+        from tui.startup import hold_gc
 
-        gc.disable()
+        hold_gc()
     args: Any = fast_args(arguments, command) or build_parser(only=command).parse_args(arguments)
     command = args.command or "tui"
     if command not in ("tui", "sandbox"):  # the TUI shows it as a notification

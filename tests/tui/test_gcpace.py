@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui.gcpace import BUSY_FULL, BUSY_YOUNG, IDLE, QUIET, GcPacer
+from tui.startup import BUSY_FULL, BUSY_YOUNG, IDLE, QUIET, GcPacer
 
 
 class Clock:
