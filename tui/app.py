@@ -10,7 +10,6 @@ meeting drill-down are imported when first opened.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
     from tui.core.deck.types import ListView
     from tui.core.downloads.queue import DownloadProgress
     from tui.core.models import Recording, StartUrl
-    from tui.gcpace import GcPacer
+    from tui.startup import GcPacer
 
 DeckFactory = Callable[[str | None], "DeckApi"]
 """Opens the Deck of a profile (None: the default profile)."""
@@ -239,21 +238,12 @@ class MeetdeckApp(App[int]):
         self._unsubscribe = log.subscribe(called)
 
     def _resume_gc(self) -> None:
-        """After the first frame, collect garbage in the pauses (see `tui.cli.main`).
+        """After the first frame, collect garbage in the pauses (`tui.startup`)."""
+        from tui.startup import TICK, resume_gc
 
-        The objects made while starting (Textual, the stylesheet, the widgets: almost
-        all of them live as long as the app) are frozen first, so collections never
-        walk them again; a full collection over them costs 30-70 ms. From then on the
-        automatic collector stays off and `tui.gcpace.GcPacer` runs the collections
-        it would have run, once the person pauses.
-        """
-        if gc.isenabled():
-            return  # not started by `meetdeck` (tests, an embedding): leave it alone
-        from tui.gcpace import TICK, GcPacer
-
-        gc.freeze()
-        self._gc_pacer = GcPacer()
-        self.set_interval(TICK, self._gc_pacer.tick, name="gc-pacer")
+        self._gc_pacer = resume_gc()
+        if self._gc_pacer is not None:
+            self.set_interval(TICK, self._gc_pacer.tick, name="gc-pacer")
 
     async def on_event(self, event: events.Event) -> None:
         if self._gc_pacer is not None and isinstance(event, events.InputEvent):
@@ -261,8 +251,9 @@ class MeetdeckApp(App[int]):
         await super().on_event(event)
 
     async def on_unmount(self) -> None:
-        if self._gc_pacer is not None:
-            gc.enable()  # the app is done: the process's automatic collector is back
+        from tui.startup import end_gc
+
+        end_gc(self._gc_pacer)
         if self._unsubscribe is not None:
             self._unsubscribe()
         if self._unwatch_downloads is not None:

@@ -34,28 +34,70 @@ _SCOPES = (
 )
 
 
-def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """Options every command takes, before or after the subcommand."""
+class _Option:
+    """One option, as both parsers read it: argparse (`_add`) and the fast parser
+    (`_fast_parse`) are built from the same tables, so they cannot disagree on a name,
+    a default or the values a choice takes."""
+
+    __slots__ = ("choices", "default", "dest", "help", "kind", "metavar", "names")
+
+    def __init__(self, *names: str, dest: str, kind: str = "str", default: object = None,
+                 help: str | None = None, metavar: str | None = None,
+                 choices: tuple[str, ...] | None = None) -> None:
+        self.names, self.dest, self.kind, self.default = names, dest, kind, default
+        self.help, self.metavar, self.choices = help, metavar, choices
+
+
+#: Options every command takes, before or after the subcommand.
+_COMMON = (
+    _Option("--profile", "-p", dest="profile", metavar="NAME",
+            help="the profile (account) to use; default: default_profile"),
+    _Option("--demo", dest="demo", kind="flag", default=False,
+            help="use the built-in sandbox instead of a real account"),
+    _Option("--read-only", dest="read_only", kind="flag", default=False,
+            help="refuse every write (approve, deny, cancel, create)"),
+    _Option("--seed", dest="seed", kind="int", default=1,
+            help="demo sandbox: data seed (default 1)"),
+    _Option("--registrants", dest="registrants", kind="int", default=500, metavar="N",
+            help="demo sandbox: registrants in the big webinar (default 500)"),
+)
+#: Options of `meetdeck` alone (the TUI), besides the common ones.
+_TUI = (_Option("--theme", dest="theme", help="Textual theme for this run"),)
+#: Options of `meetdeck lookup QUERY`, besides the common ones.
+_LOOKUP = (
+    _Option("--json", dest="json", kind="flag", default=False,
+            help="JSON lines instead of a table"),
+    _Option("--status", dest="status", choices=_STATUSES),
+    _Option("--kind", dest="kind", choices=_KINDS),
+    _Option("--limit", dest="limit", kind="int", default=50),
+)
+
+
+def _add(parser: argparse.ArgumentParser, options: Sequence[_Option], *,
+         suppress: bool = False) -> None:
+    """Add `options` to an argparse parser (`suppress`: no defaults, for the copy of the
+    common options after a subcommand, so they do not reset values given before it)."""
     import argparse
-    default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--profile", "-p", metavar="NAME", default=default,
-                        help="the profile (account) to use; default: default_profile")
-    parser.add_argument("--demo", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="use the built-in sandbox instead of a real account")
-    parser.add_argument("--read-only", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="refuse every write (approve, deny, cancel, create)")
-    parser.add_argument("--seed", type=int, default=argparse.SUPPRESS if suppress else 1,
-                        help="demo sandbox: data seed (default 1)")
-    parser.add_argument("--registrants", type=int,
-                        default=argparse.SUPPRESS if suppress else 500, metavar="N",
-                        help="demo sandbox: registrants in the big webinar (default 500)")
+
+    for option in options:
+        kwargs: dict[str, Any] = {"default": argparse.SUPPRESS if suppress else option.default,
+                                  "help": option.help}
+        if option.kind == "flag":
+            kwargs["action"] = "store_true"
+        else:
+            if option.kind == "int":
+                kwargs["type"] = int
+            if option.metavar is not None:
+                kwargs["metavar"] = option.metavar
+            if option.choices is not None:
+                kwargs["choices"] = option.choices
+        parser.add_argument(*option.names, **kwargs)
 
 
 _COMMANDS = ("config", "sandbox", "auth", "sync", "lookup", "download", "audit")
 # Top-level options that take a value, so `_command_in` can skip that value.
-_VALUED = {"--profile", "-p", "--theme", "--seed", "--registrants"}
+_VALUED = {name for option in (*_COMMON, *_TUI) if option.kind != "flag"
+           for name in option.names}
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -86,10 +128,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "GoTo Assist and Zoom accounts. Without a command, opens the TUI.",
     )
     parser.add_argument("--version", action="version", version=f"meetdeck {__version__}")
-    parser.add_argument("--theme", default=None, help="Textual theme for this run")
-    _common(parser, suppress=False)
+    _add(parser, (*_TUI, *_COMMON))
     common = argparse.ArgumentParser(add_help=False)
-    _common(common, suppress=True)
+    _add(common, _COMMON, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMANDS:
         if only is None or only == name:
@@ -135,10 +176,7 @@ def _sync(sub: Any, common: argparse.ArgumentParser) -> None:
 def _lookup(sub: Any, common: argparse.ArgumentParser) -> None:
     lookup = sub.add_parser("lookup", parents=[common], help="search the local cache")
     lookup.add_argument("query", help="name, email, subject or title (any part of it)")
-    lookup.add_argument("--json", action="store_true", help="JSON lines instead of a table")
-    lookup.add_argument("--status", choices=_STATUSES)
-    lookup.add_argument("--kind", choices=_KINDS)
-    lookup.add_argument("--limit", type=int, default=50)
+    _add(lookup, _LOOKUP)
 
 
 def _download(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -165,45 +203,43 @@ _BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
 }
 
 
-_COMMON_VALUES: dict[str, Any] = {"profile": None, "demo": False, "read_only": False,
-                                  "seed": 1, "registrants": 500, "theme": None}
-_COMMON_FLAGS = {"--demo": "demo", "--read-only": "read_only"}
-_COMMON_VALUED = {"--profile": ("profile", str), "-p": ("profile", str),
-                  "--seed": ("seed", int), "--registrants": ("registrants", int)}
-
-
-def _fast_parse(argv: Sequence[str], command: str | None, values: dict[str, Any],
-                flags: dict[str, str],
-                valued: dict[str, tuple[str, type]]) -> dict[str, Any] | None:
+def _fast_parse(argv: Sequence[str], command: str | None, options: Sequence[_Option],
+                query: bool) -> dict[str, Any] | None:
     """The common forms of a command line without argparse, or None (see fast_args).
 
-    `command` must appear once (None: no command, the TUI); the one word that is
-    neither an option nor the command fills `values["query"]` when there is one.
+    Takes the common options and `options`. `command` must appear once (None: no
+    command, the TUI); with `query`, the one word that is neither an option nor the
+    command fills `values["query"]`.
     """
-    values = {**_COMMON_VALUES, **values, "command": command}
-    flags = {**_COMMON_FLAGS, **flags}
-    valued = {**_COMMON_VALUED, **valued}
+    # As argparse: every top-level option has its default, whatever the command.
+    values: dict[str, Any] = {option.dest: option.default
+                              for option in (*_TUI, *_COMMON, *options)}
+    values["command"] = command
+    if query:
+        values["query"] = None
+    named = {name: option for option in (*_COMMON, *options) for name in option.names}
     words = list(argv)
     seen_command = command is None
     i = 0
     while i < len(words):
         word = words[i]
+        option = named.get(word)
         if word == command and not seen_command:
             seen_command = True
-        elif word in flags:
-            values[flags[word]] = True
-        elif word in valued and i + 1 < len(words) and not words[i + 1].startswith("-"):
-            name, kind = valued[word]
+        elif option is not None and option.kind == "flag":
+            values[option.dest] = True
+        elif option is not None and i + 1 < len(words) and not words[i + 1].startswith("-"):
             raw = words[i + 1]
-            if kind is int:
+            if option.kind == "int":
                 if not raw.isdigit():
                     return None
-                values[name] = int(raw)
+                values[option.dest] = int(raw)
+            elif option.choices is not None and raw not in option.choices:
+                return None
             else:
-                values[name] = raw
+                values[option.dest] = raw
             i += 1
-        elif (word.startswith("-") or not seen_command or "query" not in values
-              or values["query"] is not None):
+        elif word.startswith("-") or not seen_command or not query or values["query"] is not None:
             return None
         else:
             values["query"] = word
@@ -219,22 +255,18 @@ def fast_args(argv: Sequence[str], command: str | None) -> SimpleNamespace | Non
     whole lookup, and a tenth of the TUI's way to its first frame; these are the two
     commands that must answer at once. Only the common forms are taken here; anything
     else (--help, --version, abbreviations, an unknown option, a bad value) goes to
-    argparse, which explains the problem. A test checks that both parsers agree.
+    argparse, which explains the problem. Both read the same option tables (`_COMMON`,
+    `_TUI`, `_LOOKUP`), and a test checks that they agree.
     """
     if command is None:
-        found = _fast_parse(argv, None, {}, {}, {"--theme": ("theme", str)})
-        return None if found is None else SimpleNamespace(**found)
-    if command != "lookup":
+        found = _fast_parse(argv, None, _TUI, query=False)
+    elif command == "lookup":
+        found = _fast_parse(argv, "lookup", _LOOKUP, query=True)
+        if found is not None and found["query"] is None:
+            return None
+    else:
         return None
-    found = _fast_parse(
-        argv, "lookup",
-        {"query": None, "json": False, "status": None, "kind": None, "limit": 50},
-        {"--json": "json"},
-        {"--status": ("status", str), "--kind": ("kind", str), "--limit": ("limit", int)})
-    if found is None or found["query"] is None or found["status"] not in (None, *_STATUSES) \
-            or found["kind"] not in (None, *_KINDS):
-        return None
-    return SimpleNamespace(**found)
+    return None if found is None else SimpleNamespace(**found)
 
 
 # Options whose value is opaque and may start with "-" (one sign-in code in 64 does):
@@ -299,7 +331,7 @@ def _main(argv: Sequence[str] | None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     bad = _not_utf8(arguments)
     if bad is not None:
-        from tui.cmd.lookup import clean
+        from tui.core.display.cleaning import clean
 
         print(f"meetdeck: the argument {clean(bad)!r} is not valid UTF-8. Check the "
               "terminal's character set (LANG, LC_ALL) and type it again.", file=sys.stderr)
@@ -307,13 +339,10 @@ def _main(argv: Sequence[str] | None) -> int:
     arguments = _join_opaque(arguments)
     command = _command_in(arguments)
     if command is None and argv is None:
-        # The TUI allocates a few hundred thousand long-lived objects before its first
-        # frame (Textual, its stylesheet, the widgets); the collector would walk them
-        # again and again, 20-70 ms in all. `MeetdeckApp._resume_gc` collects again (and
-        # freezes those objects) once the first frame is drawn.
-        import gc
+        # No collections until the first frame is drawn (see `tui.startup`).
+        from tui.startup import hold_gc
 
-        gc.disable()
+        hold_gc()
     args: Any = fast_args(arguments, command) or build_parser(only=command).parse_args(arguments)
     command = args.command or "tui"
     if command not in ("tui", "sandbox"):  # the TUI shows it as a notification
@@ -351,7 +380,7 @@ def _report(exc: BaseException) -> int:
     A crash log is for bugs only: typed errors, and the disk and network errors the
     operating system or httpx raise, are the person's to fix and say so in a sentence.
     """
-    from tui.cmd.lookup import clean
+    from tui.core.display.cleaning import clean
     from tui.core.errors import MeetdeckError
 
     if isinstance(exc, MeetdeckError):

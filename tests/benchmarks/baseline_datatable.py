@@ -53,7 +53,8 @@ class StockTableApp(App[None]):
     def action_load(self) -> None:
         from rich.markup import escape
 
-        from tui.core.store import Store, ViewQuery
+        from tui.core.store.db import Store
+        from tui.core.store.views import ViewQuery
         from tui.text import clean
         from tui.widgets.formatting import TimeFormat
 

@@ -32,7 +32,7 @@ LATENCY_MS = 50
 
 
 def lookup(session: Session) -> list[Figure]:
-    from tui.core.store import ViewQuery
+    from tui.core.store.views import ViewQuery
 
     warm = session.warm_cache()
     store = open_store(warm.workspace)

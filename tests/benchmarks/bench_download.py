@@ -55,7 +55,7 @@ def download(session: Session) -> list[Figure]:
         workspace.sign_in()
         workspace.sync(**{"MEETDECK_HTTP__MAX_RETRIES": "2"})
         file_id = str(sandbox.get("/_sandbox/state")["zoom"]["large_file_id"])
-        from tui.core.store import ALL
+        from tui.core.store.views import ALL
 
         store = open_store(workspace)
         try:

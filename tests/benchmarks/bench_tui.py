@@ -144,7 +144,7 @@ def startup(session: Session) -> list[Figure]:
     offline = warm.workspace.offline_config()
     store = open_store(warm.workspace)
     try:
-        from tui.core.store import ALL
+        from tui.core.store.views import ALL
 
         organizer = first_plain(store.organizers(ALL).rows(0, 20))
     finally:
@@ -216,7 +216,7 @@ def _open_big_webinar(proc: PtyProcess, warm: WarmCache, events_index: int,
 
 
 def registrants(session: Session) -> list[Figure]:
-    from tui.core.store import ALL, ViewQuery
+    from tui.core.store.views import ALL, ViewQuery
 
     warm = session.warm_cache()
     offline = warm.workspace.offline_config()

@@ -382,6 +382,6 @@ class Session:
 
 def open_store(workspace: Workspace) -> Any:
     """The workspace's cache, opened read-side (the same file the app reads)."""
-    from tui.core.store import Store
+    from tui.core.store.db import Store
 
     return Store.open(workspace.cache_db(), PROFILE, create=False)

@@ -122,7 +122,7 @@ class HostileTransport(httpx.AsyncBaseTransport):
 
 def hostile_deck(paths: Paths, base_url: str, transport: httpx.AsyncBaseTransport) -> Deck:
     from tui.core.providers.session import ProviderSet
-    from tui.core.store import Store
+    from tui.core.store.db import Store
     from tui.core.sync.engine import SyncEngine
 
     store = Store.open(paths.cache_db(PROFILE, demo=True), PROFILE)

@@ -48,7 +48,7 @@ def test_every_hostile_string_is_stored_as_data(hostile_cache: tuple[Paths, Coun
     paths, used = hostile_cache
     assert set(used) == set(CORPUS), set(CORPUS) - set(used)
     assert min(used.values()) >= 5, used
-    from tui.core.store import Store
+    from tui.core.store.db import Store
 
     store = Store.open(paths.cache_db(PROFILE, demo=True), PROFILE)
     try:

@@ -29,7 +29,7 @@ from tests.chaos.chaosfix import sandbox_config, tally
 from tests.chaos.procfix import NAME, run_cli, sign_in, spawn, write_profile
 from tui.core.models import Provider
 from tui.core.settings.paths import Paths
-from tui.core.store import Store
+from tui.core.store.db import Store
 
 LARGE = 40_000_000
 RUNS_PER_FILE = 5

@@ -31,7 +31,7 @@ from tests.chaos.procfix import (
     table_counts,
     write_profile,
 )
-from tui.core.store import Store
+from tui.core.store.db import Store
 
 KILLS = 20
 RNG_SEED = 20250607

@@ -53,6 +53,31 @@ def test_audit_json_and_since() -> None:
     assert "No audit entries since 2999-01-01" in later.stderr
 
 
+def test_hostile_names_never_reach_the_terminal_raw_even_as_json() -> None:
+    """An 8-bit CSI, a bidi override and a zero-width space in a name: the text output
+    shows them cleaned, the JSON escapes them (json.dumps with ensure_ascii=False alone
+    lets them through) and still gives a program the exact name."""
+    hostile = "\x9b2JMal\u202elory\u200b\x1b]52;c;eA==\x07"
+    gate = WriteGate(profile="work", read_only=False, audit=AuditLog(resolve_paths().audit_log))
+
+    async def call(progress: Progress) -> ActionResult:
+        return ActionResult("deny", (ActionOutcome("r3", False, hostile),))
+
+    asyncio.run(gate.run(provider="zoom", action="deny", targets=[AuditTarget("r3", hostile)],
+                         event_key="w1", confirmation=Confirmation.of(
+                             "work", "deny", ["r3"], event_key="w1"), call=call))
+    unsafe = {"\x1b", "\x07", "\x9b", "\u202e", "\u200b"}
+    text = run_cli("audit")
+    assert text.returncode == 0, text.stderr
+    assert "Mal" in text.stdout and not unsafe & set(text.stdout)
+    raw = run_cli("audit", "--json")
+    assert raw.returncode == 0, raw.stderr
+    assert not unsafe & set(raw.stdout)
+    entries = [json.loads(line) for line in raw.stdout.splitlines()]
+    assert entries[0]["targets"][0]["label"] == hostile
+    assert entries[1]["outcomes"][0]["message"] == hostile
+
+
 def test_audit_with_a_bad_since_says_what_it_accepts() -> None:
     done = run_cli("audit", "--since", "yesterday-ish")
     assert done.returncode == 2

@@ -62,7 +62,7 @@ def cache_recording(base_url: str, file_id: str, name: str, size: int) -> None:
     from tests.core.storefix import put
     from tui.core.models import Provider, Recording
     from tui.core.settings.paths import resolve_paths
-    from tui.core.store import Store
+    from tui.core.store.db import Store
 
     store = Store.open(resolve_paths().cache_db("ops"), "ops")
     try:

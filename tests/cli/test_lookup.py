@@ -8,7 +8,8 @@ import sys
 from typing import Any
 
 from tests.cli.clifix import REPO, cli_sandbox, run_cli, write_zoom_profile
-from tui.cmd.lookup import clean, render_table, width
+from tui.cmd.lookup import render_table, width
+from tui.core.display.cleaning import clean
 
 __all__ = ["cli_sandbox"]
 
@@ -74,7 +75,9 @@ def test_lookup_imports_nothing_heavy() -> None:
 
 
 def test_table_cells_are_safe_and_aligned() -> None:
-    assert clean("a\x1b[2Jb\u202ec\x9b") == "a?[2Jb?c?"
+    # Lookup cleans as the TUI does (`tui.core.display.cleaning`): ESC shows as a control
+    # picture, the bidi override, the 8-bit CSI and the zero-width space as U+FFFD.
+    assert clean("a\x1b[2Jb\u202ec\x9bd\u200be") == "a\u241b[2Jb\ufffdc\ufffdd\ufffde"
     assert width("山田") == 4 and width("Zoë") == 3
     table = render_table([("registrant", "Zoom", "山田太郎", "x@example.com", "E", "pending",
                            "5m"), ("registrant", "Zoom", "Ann", "a@example.com", "E",

@@ -21,7 +21,7 @@ from tests.cli.clifix import REPO, run_cli
 from tests.core.storefix import organizer, put, registrant, webinar
 from tests.core.test_store_email import _old_cache
 from tui.core.settings.paths import cache_db_file, config_file_text, resolve_paths
-from tui.core.store import Store
+from tui.core.store.db import Store
 from tui.core.store.schema import SCHEMA_VERSION
 
 

@@ -17,7 +17,7 @@ from tui.core.models import (
     Training,
     Webinar,
 )
-from tui.core.store import Store
+from tui.core.store.db import Store
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ from tests.core.storefix import put, registrant, webinar
 from tui.core.deck.facade import Deck, ViewQuery
 from tui.core.models import Provider, RegistrantStatus
 from tui.core.settings.paths import resolve_paths
-from tui.core.store import Store
+from tui.core.store.db import Store
 
 HOSTILE = ["=HYPERLINK(\"http://evil\")", "+1+2", "-3", "@SUM(A1)", "\tTab", "Zoë"]
 

@@ -314,7 +314,10 @@ async def test_error_text_from_the_api_is_cleaned(tmp_path: Path) -> None:
         await api.get_json("/x")
     assert "\x1b" not in info.value.sentence and "\u202e" not in info.value.sentence
     assert len(info.value.sentence) < 400
-    assert clean_text("a\x00b") == "a b"
+    # One line, cleaned as every API text is (tui.core.display.cleaning): a NUL shows as
+    # its control picture, a zero-width space as U+FFFD, line breaks read as spaces.
+    assert clean_text("a\x00b") == "a\u2400b"
+    assert clean_text("ad\u200bmin\r\nnext\tline\n") == "ad\ufffdmin next line"
 
 
 async def test_malformed_json_is_bad_response(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ from tui.core.errors import (
     SessionExpired,
 )
 from tui.core.models import RegistrantStatus
-from tui.core.providers import ProviderSet, RegistrantAction
+from tui.core.providers.base import RegistrantAction
+from tui.core.providers.session import ProviderSet
 from tui.core.settings.config import HttpSettings, demo_profile
 from tui.core.settings.paths import Paths
 

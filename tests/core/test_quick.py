@@ -82,7 +82,7 @@ async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
     from tui.core.deck.facade import Deck, DeckConnection
     from tui.core.models import Provider
     from tui.core.settings.config import HttpSettings, demo_profile
-    from tui.core.store import Store
+    from tui.core.store.db import Store
     from tui.core.sync.types import ScopeKind
 
     base_url: str = sandbox.base_url  # type: ignore[attr-defined]
@@ -110,7 +110,7 @@ async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
 
 async def test_a_failing_connection_leaves_a_read_only_cache() -> None:
     from tui.core.deck.facade import Deck
-    from tui.core.store import Store
+    from tui.core.store.db import Store
 
     def connect(store: Store) -> object:
         raise ConfigError("unknown key 'themme' in config.toml; check its spelling.")

@@ -20,7 +20,7 @@ from tui.core.deck.facade import (
 )
 from tui.core.errors import NotSupported, ServiceUnavailable
 from tui.core.models import Attendee, MeetingKind, Provider, RegistrantStatus
-from tui.core.store import Store
+from tui.core.store.db import Store
 from tui.core.sync.engine import SyncEngine
 
 

@@ -17,8 +17,10 @@ from tui.core.models import (
     RegistrantStatus,
     SupportSession,
 )
-from tui.core.store import NoCache, Store, ViewQuery, query
-from tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, _statements
+from tui.core.store import query
+from tui.core.store.db import Store
+from tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, NoCache, _statements
+from tui.core.store.views import ViewQuery
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from tui.core.models import (
     Training,
     Webinar,
 )
-from tui.core.store import Store, ViewQuery
+from tui.core.store.db import Store
 from tui.core.store.fts import (
     SearchKind,
     SearchRow,
@@ -39,6 +39,7 @@ from tui.core.store.fts import (
     to_row,
 )
 from tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, _statements
+from tui.core.store.views import ViewQuery
 
 OLGA = "Olga.Ivanova@Example.com"
 

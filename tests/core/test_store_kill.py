@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.core.storefix import put, registrant
-from tui.core.store import Store, ViewQuery
+from tui.core.store.db import Store
+from tui.core.store.views import ViewQuery
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,7 +22,7 @@ CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
     from tests.core.storefix import registrant
-    from tui.core.store import Store
+    from tui.core.store.db import Store
 
     store = Store.open(Path(sys.argv[1]), "p")
     writer = store.writer()

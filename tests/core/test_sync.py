@@ -14,7 +14,8 @@ import pytest
 from tests.core.storefix import T0, organizer, registrant, training, webinar
 from tui.core.errors import NotSignedIn, ServiceUnavailable
 from tui.core.models import Meeting, Organizer, Recording, Registrant, Training, Webinar
-from tui.core.store import Store, ViewQuery
+from tui.core.store.db import Store
+from tui.core.store.views import ViewQuery
 from tui.core.sync.engine import SyncEngine, UnexpectedSyncError
 from tui.core.sync.types import Scope, ScopeKind, ScopeState, SyncProgress
 

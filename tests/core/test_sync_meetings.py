@@ -28,7 +28,8 @@ from tui.core.models import (
     Registrant,
     Webinar,
 )
-from tui.core.store import Store, ViewQuery
+from tui.core.store.db import Store
+from tui.core.store.views import ViewQuery
 from tui.core.sync.engine import SyncEngine
 from tui.core.sync.types import Scope, ScopeKind
 

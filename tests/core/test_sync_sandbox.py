@@ -52,7 +52,7 @@ async def test_sync_partial_failure_against_the_sandbox(sandbox: Any) -> None:
 
 def deck_registrants_after(sandbox: Any, event_key: str) -> int:
     """Reopen the cache from disk: the failed scope still has its previous rows."""
-    from tui.core.store import Store
+    from tui.core.store.db import Store
 
     path = resolve_paths().cache_db("sbx", demo=True)
     store = Store.open(path, "sbx")

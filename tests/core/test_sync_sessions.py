@@ -32,7 +32,7 @@ from tui.core.models import (
 )
 from tui.core.settings.config import HttpSettings, demo_profile
 from tui.core.settings.paths import Paths
-from tui.core.store import Store
+from tui.core.store.db import Store
 from tui.core.sync.engine import SyncEngine
 from tui.core.sync.types import Scope, ScopeKind, SyncReport
 

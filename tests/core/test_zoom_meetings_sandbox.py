@@ -18,7 +18,7 @@ import pytest
 from tui.core.deck.facade import Deck, ScopeKind, ViewQuery
 from tui.core.errors import ServiceUnavailable
 from tui.core.models import EventKind, Meeting, Provider
-from tui.core.providers import ProviderSet
+from tui.core.providers.session import ProviderSet
 from tui.core.providers.zoom import Zoom
 from tui.core.settings.config import HttpSettings, demo_profile
 from tui.core.settings.paths import Paths, resolve_paths

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.sandbox.conftest import ANCHOR
-from tui.sandbox import text
+from tui.sandbox import pools
 from tui.sandbox.config import SandboxConfig
 from tui.sandbox.state import SandboxState
 
@@ -62,13 +62,13 @@ def test_hostile_strings_are_everywhere(state: SandboxState) -> None:
     big = state.zoom.webinars[state.zoom.big_webinar_id].registrants
     assert big is not None
     names = set(big.firsts) | set(big.lasts)
-    for needle in (text.CLICK_QUIT, "Zoë", "Ångström", "山田太郎", "محمد", "שרה", "Party 🎉",
+    for needle in (pools.CLICK_QUIT, "Zoë", "Ångström", "山田太郎", "محمد", "שרה", "Party 🎉",
                    "[bold]Eve[/bold]", "[red]Mallory", "\x1b[2J\x1b[31mTrudy"):
         assert needle in names, needle
     assert any(len(n) == 64 for n in big.firsts)  # the 200-character name, cut to Zoom's 64
-    assert len(text.LONG_NAME) == 200
+    assert len(pools.LONG_NAME) == 200
     subjects = {m.subject for m in state.goto.meetings.values()}
-    assert text.LONG_NAME in subjects or any(len(s) == 200 for s in subjects)
+    assert pools.LONG_NAME in subjects or any(len(s) == 200 for s in subjects)
     assert any("\x1b[2J" in s for s in subjects) or any("[" in s for s in subjects)
     organizers = {(o.first_name, o.last_name) for o in state.goto.organizers.values()}
     assert ("Zoë", "Ångström") in organizers and ("山田", "太郎") in organizers

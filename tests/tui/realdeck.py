@@ -52,7 +52,7 @@ def open_deck(paths: Paths, profile: ProfileSettings, *, engine: bool = True,
               read_only: bool = False) -> Deck:
     """A Deck built from its parts, so the sync engine's clock can be pinned."""
     from tui.core.providers.session import ProviderSet
-    from tui.core.store import Store
+    from tui.core.store.db import Store
     from tui.core.sync.engine import SyncEngine
 
     store = Store.open(paths.cache_db(PROFILE, demo=True), PROFILE)

@@ -517,13 +517,13 @@ async def test_after_the_first_frame_garbage_is_collected_in_the_pauses(
 ) -> None:
     """`meetdeck` starts with the garbage collector off (tui.cli.main). Once the first
     frame is drawn the app freezes what startup made and collects in the pauses
-    (tui.gcpace; when exactly is tested there with a fake clock): garbage made while
+    (tui.startup; when exactly is tested there with a fake clock): garbage made while
     the person types is gone once they stop, and the process's own collector is back
     when the app ends."""
     import gc
     import weakref
 
-    from tui.gcpace import IDLE, TICK
+    from tui.startup import IDLE, TICK
 
     class Node:
         def __init__(self) -> None:

@@ -14,7 +14,7 @@ from tests.tui.fakedeck import NOW
 from tui.app import UiOptions, build_app
 from tui.core.deck.facade import Deck
 from tui.core.models import RegistrantStatus
-from tui.core.store import Store
+from tui.core.store.db import Store
 from tui.screens.main import MainScreen
 
 TOTAL = 100_000

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from datetime import UTC, datetime, timedelta
 
 from tui.core.audit import AuditEntry, AuditLog, UnfinishedWrite, outcome_state, unfinished
+from tui.core.display.cleaning import clean, json_line
 from tui.core.errors import ConfigError
 from tui.core.settings.paths import resolve_paths
 
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             if open_end is not None and entry.phase == "intent":
                 record["outcome_unknown"] = {"done": open_end.done, "failed": open_end.failed,
                                              "unknown": open_end.unknown}
-            print(json.dumps(record, ensure_ascii=False))
+            print(json_line(record))
             continue
         print(format_entry(entry))
         if last.get(entry.id) == index:
@@ -77,9 +77,9 @@ def format_entry(entry: AuditEntry) -> str:
     when = entry.time.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     head = f"{when}Z  {entry.profile:<10} {entry.provider:<13} {entry.action:<10} {entry.phase:<6}"
     if entry.phase == "reviewed":
-        return f"{head} {_clean(entry.note)}"
+        return f"{head} {clean(entry.note)}"
     if entry.phase == "intent":
-        labels = [_clean(t.get("label") or t.get("key", "")) for t in entry.targets]
+        labels = [clean(t.get("label") or t.get("key", "")) for t in entry.targets]
         return f"{head} {len(labels)} target(s): {', '.join(labels[:5])}" + (
             " ..." if len(labels) > 5 else "")
     states = [outcome_state(o) for o in entry.outcomes]
@@ -88,13 +88,8 @@ def format_entry(entry: AuditEntry) -> str:
     if "unknown" in states:
         text += f", {states.count('unknown')} unknown"
     for outcome in failed[:10]:
-        text += f"\n    {_clean(str(outcome.get('target')))}: {_clean(str(outcome.get('message')))}"
+        text += f"\n    {clean(str(outcome.get('target')))}: {clean(str(outcome.get('message')))}"
     return text
-
-
-def _clean(text: str) -> str:
-    """Names come from APIs: keep terminal escapes out of the operator's terminal."""
-    return "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
 
 
 def _as_dict(entry: AuditEntry) -> dict[str, object]:

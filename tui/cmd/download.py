@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.cmd.lookup import clean
 from tui.cmd.output import progress_line
+from tui.core.display.cleaning import clean
+from tui.core.display.sizes import size
 
 if TYPE_CHECKING:
     from tui.core.deck.facade import Deck
@@ -170,24 +171,15 @@ def plain_line(p: DownloadProgress) -> str:
     from tui.core.downloads.queue import DownloadState
 
     if p.state is DownloadState.DONE:
-        return f"{p.filename}: done, {_size(p.received)}"
+        return f"{p.filename}: done, {size(p.received)}"
     if p.state in (DownloadState.FAILED, DownloadState.CANCELLED):
         return f"{p.filename}: {p.state.value}"
     share = f"{p.received * 100 // p.total}% " if p.total else ""
-    total = f" of {_size(p.total)}" if p.total else ""
+    total = f" of {size(p.total)}" if p.total else ""
     eta = f", {p.eta:.0f}s left" if p.eta is not None else ""
-    resumed = f" (resumed at {_size(p.resumed_from)})" if p.resumed_from else ""
-    return (f"{p.filename}: {share}{_size(p.received)}{total}, {_size(int(p.speed))}/s"
+    resumed = f" (resumed at {size(p.resumed_from)})" if p.resumed_from else ""
+    return (f"{p.filename}: {share}{size(p.received)}{total}, {size(int(p.speed))}/s"
             f"{eta}{resumed}")
-
-
-def _size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
 
 
 class _Bar(_Watch):

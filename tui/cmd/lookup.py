@@ -19,6 +19,7 @@ import sys
 import unicodedata
 from datetime import UTC, datetime
 
+from tui.core.display.cleaning import clean, json_line
 from tui.core.settings.paths import DEMO_PROFILE, cache_db_file, config_file_text, resolve_paths
 from tui.core.settings.quick import ProfileChoiceError, choose_profile, read_raw_config
 
@@ -27,11 +28,7 @@ if TYPE_CHECKING:
     import argparse
     import sqlite3
     from collections.abc import Sequence
-    from typing import Any
 
-# C0 and C1 controls (escape sequences) and bidi overrides (text that reorders itself).
-_CONTROL = (set(range(0x20)) | set(range(0x7F, 0xA0)) | set(range(0x202A, 0x202F))
-            | set(range(0x2066, 0x206A)))
 _COLUMNS = ("KIND", "PROVIDER", "NAME / TITLE", "EMAIL / WHEN", "EVENT", "STATUS", "AGE")
 _MAX_WIDTH = 40
 
@@ -66,12 +63,6 @@ def resolve_profile(args: argparse.Namespace) -> tuple[str, bool]:
         raise LookupProblem(str(exc)) from None
 
 
-def clean(text: object) -> str:
-    """Text from an API, safe for a terminal: control and bidi characters become '?'."""
-    value = "" if text is None else str(text)
-    return "".join("?" if ord(ch) in _CONTROL else ch for ch in value)
-
-
 def width(text: str) -> int:
     """Terminal cells `text` takes (wide East Asian characters take two)."""
     return sum(0 if unicodedata.combining(ch) else
@@ -88,14 +79,6 @@ def _fit(text: str, limit: int) -> str:
             break
         out, used = out + ch, used + w
     return out + "…"
-
-
-def json_line(record: dict[str, Any]) -> str:
-    """One JSON line, readable (UTF-8) but with every control and bidi character escaped."""
-    import json  # only for --json: it costs more than the query
-
-    text = json.dumps(record, ensure_ascii=False)
-    return "".join(f"\\u{ord(ch):04x}" if ord(ch) in _CONTROL else ch for ch in text)
 
 
 def age(when: datetime | None, now: datetime) -> str:

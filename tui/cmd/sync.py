@@ -12,8 +12,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tui.cmd.lookup import clean
 from tui.cmd.output import progress_line
+from tui.core.display.cleaning import clean
 
 if TYPE_CHECKING:
     from tui.core.deck.facade import Deck

@@ -23,55 +23,28 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     """Build the app with `tui.app.build_app` and run it until the person quits.
 
     The first frame shows the cache: the profile's name and display settings are read
-    cheaply (`tui.core.settings.quick`), and the Deck opens only its SQLite file. Validating the
-    settings, importing httpx and pydantic, building the providers and (with --demo)
-    starting the sandbox happen in `Deck.connect`, in a thread, right after that frame.
+    cheaply (`tui.startup.first_frame_settings`), and the Deck opens only its SQLite
+    file. Validating the settings, importing httpx and pydantic, building the providers
+    and (with --demo) starting the sandbox happen in `Deck.connect`, in a thread, right
+    after that frame.
 
     Args:
         args: The parsed command line (profile, demo, read_only, theme, seed, ...).
         sandbox_config: For tests: a SandboxConfig to use with `--demo`.
     """
-    import os
+    from tui.startup import first_frame_settings, skip_exit_sweep, tune_process
 
-    # Textual paints at most MAX_FPS frames a second, so a change waits up to one frame
-    # period before it is drawn: 120 halves that wait for every key (16.7 -> 8.3 ms at
-    # worst). Frames are only drawn when something changed. No animations: a sliding
-    # tab underline is some thirty frames of bytes over SSH, and keeps the app busy
-    # for 300 ms after each tab switch. Set before textual loads; TEXTUAL_FPS and
-    # TEXTUAL_ANIMATIONS in the environment still win.
-    os.environ.setdefault("TEXTUAL_FPS", "120")
-    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
-    # The UI thread shares the GIL with the threads that read the cache (the filter's
-    # count, the sync's writes). Such a thread takes the GIL back microseconds after
-    # each SQLite step; the UI thread then gets it only when it forces a switch, after
-    # this interval: 5 ms by default, which stretched a 4 ms frame to 13.
-    import sys
-
-    sys.setswitchinterval(0.001)
+    tune_process()  # before textual loads
     from tui.app import UiOptions, build_app
     from tui.core.deck.facade import Deck
     from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
-    from tui.core.settings.quick import FirstFrame, exposed_config, first_frame
+    from tui.core.settings.quick import exposed_config
 
     paths = resolve_paths()
     demo = bool(getattr(args, "demo", False))
     read_only_flag = bool(getattr(args, "read_only", False))
     started = _Started()
-    if demo:
-        # The demo needs no profile from the file, only its display settings.
-        demo_frame = FirstFrame(DEMO_PROFILE, _raw(paths))
-        demo_frame.profile_names, demo_frame.profile_zones = (DEMO_PROFILE,), {DEMO_PROFILE: None}
-        demo_frame.accent = "green"
-        frame: FirstFrame | None = demo_frame
-    else:
-        frame = first_frame(paths, getattr(args, "profile", None))
-    if frame is None:
-        # Only the full loader can explain what is wrong (it raises a ConfigError).
-        from tui.core.settings.config import load_settings
-
-        load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
-        frame = first_frame(paths, getattr(args, "profile", None))
-    assert frame is not None
+    frame = first_frame_settings(paths, args)
 
     def factory(name: str | None) -> Deck:
         # Each profile shows its own accent and read-only state (plus --read-only).
@@ -103,11 +76,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     finally:
         started.stop()
     if app.return_code is not None:
-        # The Deck is closed and files are flushed; skip the garbage collector's sweep of
-        # the whole heap at interpreter exit, which otherwise delays the quit by ~0.3 s.
-        import gc
-
-        gc.freeze()
+        skip_exit_sweep()
     return app.return_code or 0
 
 
@@ -146,15 +115,6 @@ class _Started:
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None
-
-
-def _raw(paths: Any) -> dict[str, Any]:
-    from tui.core.settings.quick import read_raw_config
-
-    try:
-        return read_raw_config(paths.config_file)
-    except (OSError, ValueError):
-        return {}
 
 
 def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any,

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from tui.sandbox import text
+from tui.sandbox import pools
 from tui.sandbox.files import goto_file_url
 from tui.sandbox.model import Meeting, MeetingSession, Organizer
 from tui.sandbox.state import SandboxState
@@ -104,10 +104,10 @@ def attendees(state: SandboxState, s: MeetingSession) -> list[tuple[str, str, in
     length = int((s.end - s.start).total_seconds())
     found = []
     for n in range(s.num_attendees):
-        first, last = text.pick_name(rng, 0.08)
+        first, last = pools.pick_name(rng, 0.08)
         join = rng.randint(0, max(1, length // 3))
         leave = rng.randint(join + 60, max(join + 61, length))
-        found.append((f"{first} {last}", text.email_for(first, last, n, "guests.example"),
+        found.append((f"{first} {last}", pools.email_for(first, last, n, "guests.example"),
                       join, leave))
     return found
 

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from tui.sandbox import text
+from tui.sandbox import pools
 from tui.sandbox.model import (
     FileSpec,
     G2TRegistrant,
@@ -84,9 +84,9 @@ def _organizers(world: GotoWorld, rng: random.Random, ints: UniqueInts) -> None:
         world.groups[group.key] = group
     group_keys = list(world.groups)
     fixed = [("Ada", "Admin"), ("Otto", "Organizer"), ("Zoë", "Ångström"), ("山田", "太郎"),
-             text.HOSTILE_NAMES[1], ("محمد", "الأحمد")]
+             pools.HOSTILE_NAMES[1], ("محمد", "الأحمد")]
     for n in range(28):
-        first, last = fixed[n] if n < len(fixed) else text.pick_name(rng, 0.1)
+        first, last = fixed[n] if n < len(fixed) else pools.pick_name(rng, 0.1)
         products = ["G2M"]
         if n < 2 or rng.random() < 0.5:
             products.append("G2T")
@@ -97,14 +97,14 @@ def _organizers(world: GotoWorld, rng: random.Random, ints: UniqueInts) -> None:
         status = "suspended" if n in (9, 17) else "active"
         organizer = Organizer(
             key=ints.draw(INT64_LOW, INT64_HIGH),
-            email=text.email_for(first, last, n, "acme.example"),
+            email=pools.email_for(first, last, n, "acme.example"),
             first_name=first,
             last_name=last,
             group_key=group_keys[0] if n == 0 else rng.choice(group_keys[1:]),
             status=status,
             products=[] if status == "suspended" else products,
             max_attendees=rng.choice((25, 150, 250, 3000)),
-            locale=rng.choice(text.LOCALES),
+            locale=rng.choice(pools.LOCALES),
             admin=n == 0,
         )
         world.organizers[organizer.key] = organizer
@@ -166,7 +166,7 @@ def _meeting(world: GotoWorld, rng: random.Random, ints: UniqueInts, organizer: 
     meeting = Meeting(
         id=ints.draw(100_000_000, 999_999_999),
         organizer_key=organizer.key,
-        subject=rng.choice(text.SUBJECTS),
+        subject=rng.choice(pools.SUBJECTS),
         meeting_type=kind,
         password_required=rng.random() < 0.3,
         conference_call_info=rng.choice(("Hybrid", "VoIP", "PSTN", "Free", "Private")),
@@ -192,7 +192,7 @@ def _session(world: GotoWorld, rng: random.Random, ints: UniqueInts, meeting: Me
     )
     if rng.random() < 0.3:
         session.recording = _file(world, f"g2m-{session.id}", _size(rng, recording_bytes),
-                                  "mp4", f"{text.slug(meeting.subject)}.mp4")
+                                  "mp4", f"{pools.slug(meeting.subject)}.mp4")
     world.sessions[session.id] = session
     return session
 
@@ -211,10 +211,10 @@ def _trainings(world: GotoWorld, rng: random.Random, ints: UniqueInts, anchor: d
             training = Training(
                 key=ints.draw(INT64_LOW, INT64_HIGH),
                 training_id="-".join(map(str, digits)),
-                name=rng.choice(text.TRAINING_NAMES),
+                name=rng.choice(pools.TRAINING_NAMES),
                 description=rng.choice(("", "Bring a laptop.", "Kamera an, bitte 🙂",
                                         "[dim]optional[/dim] reading", "参加必須")),
-                time_zone=rng.choice(text.TIME_ZONES),
+                time_zone=rng.choice(pools.TIME_ZONES),
                 times=times,
                 organizer_keys=[organizer.key],
                 disable_confirmation_email=rng.random() < 0.2,
@@ -233,13 +233,13 @@ def _trainings(world: GotoWorld, rng: random.Random, ints: UniqueInts, anchor: d
 def _training_registrants(training: Training, rng: random.Random, ints: UniqueInts,
                           anchor: datetime, hostile: bool) -> None:
     count = rng.randint(3, 40)
-    names = list(text.HOSTILE_NAMES) if hostile else []
+    names = list(pools.HOSTILE_NAMES) if hostile else []
     for n in range(count + len(names)):
-        first, last = names[n] if n < len(names) else text.pick_name(rng)
+        first, last = names[n] if n < len(names) else pools.pick_name(rng)
         status = rng.choices(("APPROVED", "WAITING", "DENIED"), (70, 20, 10))[0]
         registrant = G2TRegistrant(
             key=ints.draw(INT64_LOW, INT64_HIGH),
-            email=text.email_for(first, last, n, "learners.example"),
+            email=pools.email_for(first, last, n, "learners.example"),
             given_name=first,
             surname=last,
             status=status,
@@ -261,7 +261,7 @@ def _training_sessions(world: GotoWorld, training: Training, rng: random.Random,
         if rng.random() < 0.6:
             rec_id = ints.draw(1_000_000, 99_999_999)
             spec = _file(world, f"g2t-{rec_id}", _size(rng, recording_bytes), "mp4",
-                         f"{text.slug(training.name)}.mp4")
+                         f"{pools.slug(training.name)}.mp4")
             training.recordings.append(TrainingRecording(
                 rec_id, f"{training.name} – {start:%Y-%m-%d}", "Session recording",
                 start, end, spec))
@@ -271,8 +271,8 @@ def _seeit(world: GotoWorld, rng: random.Random, anchor: datetime, recording_byt
     technicians = [o for o in world.organizers.values() if "G2ASEEIT" in o.products]
     anchor_ms = int(anchor.timestamp() * 1000)
     notes = ("Printer on fire", "Customer could not share camera", "Rebooted router twice",
-             "Kunde: WLAN-Passwort vergessen", "カメラが起動しない", text.CLICK_QUIT,
-             "\x1b[2J cleared?", "[bold]urgent[/bold]", text.LONG_NAME, None)
+             "Kunde: WLAN-Passwort vergessen", "カメラが起動しない", pools.CLICK_QUIT,
+             "\x1b[2J cleared?", "[bold]urgent[/bold]", pools.LONG_NAME, None)
     for n in range(80):
         tech = technicians[n % len(technicians)]
         created = anchor_ms - rng.randint(0, 89 * 86_400_000)

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from tui.sandbox import text
+from tui.sandbox import pools
 from tui.sandbox.gen_goto import UniqueInts
 from tui.sandbox.model import (
     FileSpec,
@@ -60,22 +60,22 @@ def _users(world: ZoomWorld, rng: random.Random, anchor: datetime) -> None:
     fixed = [("Ada", "Owner"), ("Zoë", "Ångström"), ("太郎", "山田"), ("שרה", "כהן"),
              ("[bold]Eve[/bold]", "[red]Mallory")]
     for n in range(16):
-        first, last = fixed[n] if n < len(fixed) else text.pick_name(rng, 0.1)
+        first, last = fixed[n] if n < len(fixed) else pools.pick_name(rng, 0.1)
         status = "pending" if n == 14 else "inactive" if n == 15 else "active"
         user = ZoomUser(
             id=zoom_id(rng),
-            email=text.email_for(first, last, n, "zoom-demo.example"),
+            email=pools.email_for(first, last, n, "zoom-demo.example"),
             first_name=first[:64],
             last_name=last[:64],
             type=1 if n % 4 == 3 else 2,
             status=status,
             pmi=rng.randrange(1_000_000_000, 9_999_999_999),
-            timezone=rng.choice(text.TIME_ZONES),
+            timezone=rng.choice(pools.TIME_ZONES),
             dept=rng.choice(("Sales", "Support", "R&D", "Marketing", "営業")),
             created_at=anchor - timedelta(days=rng.randint(30, 2000)),
             last_login=anchor - timedelta(hours=rng.randint(1, 900)),
             role_id="0" if n == 0 else "2",
-            job_title=rng.choice(text.JOB_TITLES),
+            job_title=rng.choice(pools.JOB_TITLES),
             company="Acme Corp",
         )
         world.users[user.id] = user
@@ -88,7 +88,7 @@ def _event(rng: random.Random, ints: UniqueInts, host: ZoomUser, start: datetime
         id=ints.draw(81_000_000_000, 99_999_999_999),
         uuid=zoom_uuid(rng),
         host_id=host.id,
-        topic=rng.choice(text.SUBJECTS)[:200],
+        topic=rng.choice(pools.SUBJECTS)[:200],
         agenda=rng.choice(("", "Agenda: intro, demo, Q&A", "Tagesordnung folgt", "議題未定")),
         type=5 if webinar else rng.choice((2, 2, 2, 8)),
         start=start,
@@ -104,8 +104,8 @@ def _fill(table: RegistrantTable, rng: random.Random, count: int, anchor: dateti
           weights: tuple[int, int, int], hostile: bool) -> None:
     """Add `count` registrants (the hostile names first, pending) to a table."""
     base = int((anchor - timedelta(days=60)).timestamp())
-    firsts, lasts = text.FIRST_NAMES, text.LAST_NAMES
-    names = text.HOSTILE_NAMES if hostile else ()
+    firsts, lasts = pools.FIRST_NAMES, pools.LAST_NAMES
+    names = pools.HOSTILE_NAMES if hostile else ()
     statuses = rng.choices((PENDING, APPROVED, DENIED), weights, k=count)
     getrandbits, randrange, random_ = rng.getrandbits, rng.randrange, rng.random
     encode = base64.urlsafe_b64encode
@@ -115,12 +115,12 @@ def _fill(table: RegistrantTable, rng: random.Random, count: int, anchor: dateti
             status = PENDING
         else:
             if random_() < 0.002:
-                first, last = names[n % len(names)] if names else text.HOSTILE_NAMES[0]
+                first, last = names[n % len(names)] if names else pools.HOSTILE_NAMES[0]
             else:
                 first, last = firsts[randrange(len(firsts))], lasts[randrange(len(lasts))]
             status = statuses[n]
         rid = encode(getrandbits(128).to_bytes(16, "big")).decode()[:22]
-        email = f"{text.slug(first + ' ' + last)}.{table.event_id % 10000}.{n}@attendees.example"
+        email = f"{pools.slug(first + ' ' + last)}.{table.event_id % 10000}.{n}@attendees.example"
         table.add(rid, first[:64], last[:64], email, base + randrange(0, 59 * 86_400), status)
 
 
@@ -197,7 +197,7 @@ def _recording(world: ZoomWorld, rng: random.Random, event: ZoomEvent,
             size = max(1024, int(recording_bytes * rng.uniform(0.5, 1.5) / share))
         else:
             size = rng.randint(2_000, 60_000)
-        spec = FileSpec(f"zoom-{fid}", size, kind, f"{text.slug(event.topic)}.{kind}")
+        spec = FileSpec(f"zoom-{fid}", size, kind, f"{pools.slug(event.topic)}.{kind}")
         world.files[spec.file_id] = spec
         files.append(ZoomRecordingFile(fid, file_type, ext, rec_type, event.start, end, spec))
     return ZoomRecording(event.uuid, event.id, event.start, event.duration,

@@ -6,7 +6,7 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.sandbox import text
+from tui.sandbox import pools
 from tui.sandbox.model import ZOOM_STATUSES, RegistrantTable, ZoomEvent, ZoomRecording, ZoomUser
 from tui.sandbox.web import iso
 
@@ -87,14 +87,14 @@ def registrant_json(base: str, table: RegistrantTable, index: int, meeting: bool
                     full: bool = False) -> dict[str, Any]:
     rid = table.ids[index]
     h = zlib.crc32(rid.encode())
-    city, state, country = text.CITIES[h % len(text.CITIES)]
+    city, state, country = pools.CITIES[h % len(pools.CITIES)]
     out: dict[str, Any] = {
         "id": rid, "email": table.emails[index], "first_name": table.firsts[index],
         "last_name": table.lasts[index], "address": f"{h % 200 + 1} Hauptstraße",
         "city": city, "state": state, "zip": f"{h % 90000 + 10000}", "country": country,
         "phone": f"+1 555 {h % 10000:04d}", "industry": INDUSTRIES[h % len(INDUSTRIES)],
-        "org": text.COMPANIES[h % len(text.COMPANIES)],
-        "job_title": text.JOB_TITLES[h % len(text.JOB_TITLES)],
+        "org": pools.COMPANIES[h % len(pools.COMPANIES)],
+        "job_title": pools.JOB_TITLES[h % len(pools.JOB_TITLES)],
         "purchasing_time_frame": TIME_FRAMES[h % len(TIME_FRAMES)],
         "role_in_purchase_process": ROLES[h % len(ROLES)],
         "no_of_employees": EMPLOYEES[h % len(EMPLOYEES)],

@@ -22,8 +22,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, ProgressBar, Static
 
+from tui.core.display.sizes import size
 from tui.text import clean
-from tui.widgets.formatting import size
 from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:

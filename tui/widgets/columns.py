@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.widgets.formatting import TimeFormat, duration, size
+from tui.core.display.sizes import size
+from tui.widgets.formatting import TimeFormat, duration
 from tui.widgets.virtual_table import Column
 
 _SHORT_PROVIDER = {

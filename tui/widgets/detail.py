@@ -19,8 +19,9 @@ from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
 
+from tui.core.display.sizes import size
 from tui.text import clean
-from tui.widgets.formatting import TimeFormat, duration, size
+from tui.widgets.formatting import TimeFormat, duration
 from tui.widgets.scrollbar import scrollbar_cells
 
 # Fields that are shown elsewhere in the panel or are internal.

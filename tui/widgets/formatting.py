@@ -122,18 +122,6 @@ def age(then: datetime | None, now: datetime) -> str:
     return f"{seconds // 86400}d ago"
 
 
-def size(num_bytes: int | None) -> str:
-    """A file size for people: 1.2 MB."""
-    if num_bytes is None:
-        return ""
-    value = float(num_bytes)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
-
-
 def duration(minutes: int | None) -> str:
     """Minutes as 1h 05m."""
     if minutes is None:

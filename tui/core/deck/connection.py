@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from tui.core.providers.session import ProviderSet
     from tui.core.settings.config import HttpSettings, ProfileSettings
     from tui.core.settings.paths import Paths
-    from tui.core.store import Store
+    from tui.core.store.db import Store
     from tui.core.sync.engine import SyncEngine
 
 

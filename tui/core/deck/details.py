@@ -27,7 +27,8 @@ from tui.core.store.views import SearchKind, ViewQuery
 if TYPE_CHECKING:
     from tui.core.providers.roles import MeetingAttendees, TrainingReports
     from tui.core.providers.session import ProviderSet
-    from tui.core.store import Store, StoreWriter
+    from tui.core.store.db import Store
+    from tui.core.store.writer import StoreWriter
     from tui.core.sync.engine import SyncEngine
 
 #: Attendance reports fetched at once for one training (the HTTP layer rate-limits too).

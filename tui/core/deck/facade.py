@@ -88,7 +88,7 @@ if TYPE_CHECKING:
     from tui.core.providers.session import ProviderSet
     from tui.core.settings.config import HttpSettings, ProfileSettings
     from tui.core.settings.paths import Paths
-    from tui.core.store import Store
+    from tui.core.store.db import Store
     from tui.core.sync.engine import SyncEngine
 
 
@@ -213,7 +213,7 @@ class Deck:
 
         The demo keeps its cache apart: `Paths.cache_db(name, demo=True)`.
         """
-        from tui.core.store import Store
+        from tui.core.store.db import Store
 
         store = Store.open(paths.cache_db(profile_name, demo=demo), profile_name)
         connection = DeckConnection.build(store, paths, profile_name, profile, http=http,
@@ -242,7 +242,7 @@ class Deck:
         runs in a thread after that frame (or the first refresh or action that needs
         them). Until then the Deck is read-only.
         """
-        from tui.core.store import Store
+        from tui.core.store.db import Store
 
         store = Store.open(paths.cache_db(profile_name, demo=demo), profile_name)
         return cls(store, profile_name=profile_name, read_only=read_only, accent=accent,

@@ -19,7 +19,7 @@ from tui.core.sync.types import ScopeState, SyncProgress
 
 if TYPE_CHECKING:
     from tui.core.providers.session import ProviderSet
-    from tui.core.store import Store
+    from tui.core.store.db import Store
     from tui.core.sync.engine import SyncEngine
 
 #: A progress callback; called on the event loop's thread.

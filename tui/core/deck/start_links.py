@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tui.core.providers.roles import ManageLinks, WebinarStartLinks
     from tui.core.providers.roles import StartLinks as StartLinkSource
     from tui.core.providers.session import ProviderSet
-    from tui.core.store import Store
+    from tui.core.store.db import Store
 
 #: Zoom documents start URLs of regular users as valid for two hours.
 ZOOM_START_URL_LIFETIME = timedelta(hours=2)

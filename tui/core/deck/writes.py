@@ -38,7 +38,8 @@ if TYPE_CHECKING:
         SupportSessionCreation,
     )
     from tui.core.providers.session import ProviderSet
-    from tui.core.store import Store, StoreWriter
+    from tui.core.store.db import Store
+    from tui.core.store.writer import StoreWriter
     from tui.core.sync.engine import SyncEngine
 
 #: What each confirmed action makes of a registrant in the cache (None: removed).

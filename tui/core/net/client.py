@@ -41,6 +41,7 @@ from tenacity import (
 )
 
 from tui import __version__
+from tui.core.display.sizes import size
 from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable, ResponseTooLarge
 from tui.core.net.apilog import ApiLog, ApiLogEntry, now, rate_headers, redact_path
 from tui.core.net.errors import (
@@ -465,8 +466,7 @@ class ApiClient:
 
     def _too_large(self, endpoint: str) -> ResponseTooLarge:
         limit_bytes = self.settings.max_body_bytes
-        limit = (f"{limit_bytes / 1048576:.0f} MB" if limit_bytes >= 1048576
-                 else f"{limit_bytes} bytes")
+        limit = size(limit_bytes) if limit_bytes >= 1_000_000 else f"{limit_bytes} bytes"
         return ResponseTooLarge(
             f"{self.label} sent more than {limit} for {endpoint}; meetdeck stopped reading "
             "it. Try again later; if this account really has that much, raise "

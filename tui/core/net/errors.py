@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from tui.core.display.cleaning import clean
 from tui.core.errors import (
     MeetdeckError,
     NeedsAdmin,
@@ -26,8 +27,8 @@ from tui.core.errors import (
     ServiceUnavailable,
 )
 
-_CONTROL = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: Line breaks and tabs, which read as a space inside one sentence.
+_BREAKS = re.compile(r"[\t\n\r\v\f\u2028\u2029]+")
 
 
 RETRY_AFTER_CAP = 86400.0
@@ -128,8 +129,10 @@ def read_json(content: bytes) -> Any:
 
 
 def clean_text(text: str, limit: int = 200) -> str:
-    """API text made safe for a sentence: no control or bidi characters, bounded."""
-    text = _CONTROL.sub(" ", text).strip()
+    """API text made safe for a sentence: one line, bounded, and cleaned as every other
+    API text is (`tui.core.display.cleaning.clean`: no control, bidi or invisible
+    character reaches a screen)."""
+    text = clean(_BREAKS.sub(" ", text)).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -18,7 +18,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
 
-from tui.core.store.text import fold
+from tui.core.store.folding import fold
 
 __all__ = ["TEXT_LIMIT", "cap_text", "decode", "encode", "fold", "iso", "parse_iso"]
 

@@ -19,7 +19,7 @@ models nor json, typing or threading, so that `meetdeck lookup` stays quick;
 
 from __future__ import annotations
 
-from tui.core.store.text import fold
+from tui.core.store.folding import fold
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -30,7 +30,8 @@ from typing import Any, Protocol, TypeVar
 from tui.core.errors import MeetdeckError, SessionExpired
 from tui.core.models import Meeting, MeetingKind, Provider, Training, Webinar
 from tui.core.providers.base import GoToAssistApi, GoToMeetingApi, GoToTrainingApi, ZoomApi
-from tui.core.store import Store, StoreWriter
+from tui.core.store.db import Store
+from tui.core.store.writer import StoreWriter
 from tui.core.sync.fetch import ScopeFetcher, registrant_scopes
 from tui.core.sync.types import (
     Scope,

@@ -14,7 +14,8 @@ from typing import Any
 
 from tui.core.errors import MeetdeckError
 from tui.core.models import EventKind, Meeting, Provider, Registrant, Training, Webinar
-from tui.core.store import Store, ViewQuery
+from tui.core.store.db import Store
+from tui.core.store.views import ViewQuery
 from tui.core.sync.types import Scope, ScopeKind
 
 Pages = AsyncIterator[Sequence[Any]]

@@ -1,4 +1,5 @@
-"""Name and subject pools, including the hostile strings every screen must survive."""
+"""Name and subject pools for the generated data, including the hostile strings every screen
+must survive."""
 
 from __future__ import annotations
 

@@ -1,13 +1,15 @@
-"""The garbage-collection pacer: the collector's generations, run in the pauses."""
+"""tui.startup: the one place that wires the garbage collector, and its pacer (the
+collector's generations, run in the pauses)."""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tui.gcpace import BUSY_FULL, BUSY_YOUNG, IDLE, QUIET, GcPacer
+from tui.startup import BUSY_FULL, BUSY_YOUNG, IDLE, QUIET, GcPacer
 
 
 class Clock:
@@ -100,3 +102,17 @@ def test_a_full_collection_waits_for_a_longer_pause_than_a_young_one(
     clock.now += IDLE
     assert pacer.tick() == 2  # the person stopped
     assert kept
+
+
+def test_only_the_startup_module_touches_the_collector() -> None:
+    """GC pacing, the pause before the first frame and the exit sweep are wired in one
+    module; the CLI, the app and the TUI command call it."""
+    import re
+
+    import tui
+
+    root = Path(tui.__file__).parent
+    uses_gc = re.compile(r"^\s*(import|from) gc\b|\bgc\.[a-z]", re.M)
+    wiring = sorted(str(path.relative_to(root)) for path in root.rglob("*.py")
+                    if uses_gc.search(path.read_text(encoding="utf-8")))
+    assert wiring == ["startup.py"]

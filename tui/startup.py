@@ -1,0 +1,188 @@
+"""How the full-screen console starts fast and stays smooth: the one place for the
+process knobs, the garbage collector's pacing and the choice of the first frame's
+settings. Imports no Textual and nothing heavy (`tui.cli` calls `hold_gc` before it
+has parsed the command line).
+
+The steps, in order:
+
+1. `hold_gc` (from `tui.cli`, before anything is imported for the TUI): the TUI
+   allocates a few hundred thousand long-lived objects before its first frame
+   (Textual, its stylesheet, the widgets); the collector would walk them again and
+   again, 20-70 ms in all.
+2. `tune_process` (from `tui.cmd.tui`, before Textual loads): frame rate, animations
+   and the GIL's switch interval.
+3. `first_frame_settings`: the profile and display settings read without pydantic
+   (`tui.core.settings.quick.FirstFrame`).
+4. `resume_gc` (from `MeetdeckApp`, after the first frame): freeze what startup made
+   and hand collections to a `GcPacer`; `end_gc` when the app unmounts.
+5. `skip_exit_sweep` (from `tui.cmd.tui`, once the app has quit).
+
+Garbage collection in the pauses, not in the middle of a frame: CPython starts a
+collection whenever enough new objects have survived, which in a TUI is while a
+keystroke's frame is being built. A full collection walks every container the app
+holds (pages of rows, widgets, caches): 36 ms with a 100,000-registrant cache open,
+measured in the middle of a filter keystroke.
+
+After the first frame (`resume_gc`) the automatic collector stays off and
+`GcPacer.tick`, called every TICK seconds, runs the generation CPython would have run,
+by the same thresholds, in the pauses: a young one (well under a millisecond) once no
+key or mouse event has arrived for QUIET seconds (the frame a key asked for is drawn
+by then), a full one once the person has stopped for IDLE seconds. Someone who never
+pauses still gets a young collection once its count is far past its threshold, and a
+full one every BUSY_FULL seconds, so memory never grows without bound.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tui.core.settings.paths import Paths
+    from tui.core.settings.quick import FirstFrame
+
+__all__ = [
+    "BUSY_FULL",
+    "BUSY_YOUNG",
+    "IDLE",
+    "QUIET",
+    "TICK",
+    "GcPacer",
+    "end_gc",
+    "first_frame_settings",
+    "hold_gc",
+    "resume_gc",
+    "skip_exit_sweep",
+    "tune_process",
+]
+
+TICK = 0.05
+"""Seconds between checks."""
+QUIET = 0.05
+"""Seconds without a key or mouse event before a young collection: the frame the last
+key asked for is drawn by then, and the collection is over before a typist's next key."""
+IDLE = 0.5
+"""Seconds without a key or mouse event before a full collection (tens of
+milliseconds): the person has stopped typing."""
+BUSY_YOUNG = 50
+"""Without a pause, the young generation is collected at this many times its threshold."""
+BUSY_FULL = 30.0
+"""Without a pause, a due full collection waits at most this many seconds."""
+
+
+class GcPacer:
+    """Runs the collections the automatic collector would, when the person pauses."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.last_input = clock()
+        self._last_full = clock()
+        self.thresholds = gc.get_threshold()
+
+    def touch(self) -> None:
+        """A key or mouse event arrived: the person is waiting for the next frames."""
+        self.last_input = self._clock()
+
+    def tick(self) -> int | None:
+        """Collect what is due; returns the generation collected, or None."""
+        young, middle, old = self.thresholds
+        counts = gc.get_count()  # CPython collects a generation once its count is past
+        now = self._clock()
+        quiet = now - self.last_input
+        if counts[2] > old and (quiet >= IDLE or now - self._last_full >= BUSY_FULL):
+            generation = 2
+        elif counts[0] <= young and counts[1] <= middle:
+            return None
+        elif quiet >= QUIET or counts[0] > young * BUSY_YOUNG:
+            generation = 1 if counts[1] > middle else 0
+        else:
+            return None
+        gc.collect(generation)
+        if generation == 2:
+            self._last_full = now
+        return generation
+
+
+def hold_gc() -> None:
+    """Turn the automatic collector off until the first frame is drawn (`resume_gc`)."""
+    gc.disable()
+
+
+def tune_process() -> None:
+    """Process settings for a responsive TUI; call before Textual is imported."""
+    import os
+    import sys
+
+    # Textual paints at most MAX_FPS frames a second, so a change waits up to one frame
+    # period before it is drawn: 120 halves that wait for every key (16.7 -> 8.3 ms at
+    # worst). Frames are only drawn when something changed. No animations: a sliding
+    # tab underline is some thirty frames of bytes over SSH, and keeps the app busy
+    # for 300 ms after each tab switch. TEXTUAL_FPS and TEXTUAL_ANIMATIONS in the
+    # environment still win.
+    os.environ.setdefault("TEXTUAL_FPS", "120")
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    # The UI thread shares the GIL with the threads that read the cache (the filter's
+    # count, the sync's writes). Such a thread takes the GIL back microseconds after
+    # each SQLite step; the UI thread then gets it only when it forces a switch, after
+    # this interval: 5 ms by default, which stretched a 4 ms frame to 13.
+    sys.setswitchinterval(0.001)
+
+
+def first_frame_settings(paths: Paths, args: argparse.Namespace) -> FirstFrame:
+    """The first frame's profile and display settings, read without pydantic.
+
+    With --demo only the file's display settings count (the demo has its own profile,
+    in green). When the cheap reader cannot say (a broken file, no profile), the full
+    loader runs and raises the `ConfigError` that explains it.
+    """
+    from tui.core.settings.paths import DEMO_PROFILE
+    from tui.core.settings.quick import FirstFrame, first_frame, read_raw_config
+
+    if getattr(args, "demo", False):
+        try:
+            data: dict[str, Any] = read_raw_config(paths.config_file)
+        except (OSError, ValueError):
+            data = {}
+        frame = FirstFrame(DEMO_PROFILE, data)
+        frame.profile_names, frame.profile_zones = (DEMO_PROFILE,), {DEMO_PROFILE: None}
+        frame.accent = "green"
+        return frame
+    flag = getattr(args, "profile", None)
+    found = first_frame(paths, flag)
+    if found is None:
+        from tui.core.settings.config import load_settings
+
+        load_settings(paths, overrides={"profile": flag})
+        found = first_frame(paths, flag)
+    assert found is not None
+    return found
+
+
+def resume_gc() -> GcPacer | None:
+    """After the first frame: freeze what startup made and return the pacer to tick.
+
+    The objects made while starting (Textual, the stylesheet, the widgets: almost all
+    of them live as long as the app) are frozen, so collections never walk them again;
+    a full collection over them costs 30-70 ms. None when the collector is on: the app
+    was not started by `meetdeck` (tests, an embedding), so it is left alone.
+    """
+    if gc.isenabled():
+        return None
+    gc.freeze()
+    return GcPacer()
+
+
+def end_gc(pacer: GcPacer | None) -> None:
+    """The app is done: the process's automatic collector is back."""
+    if pacer is not None:
+        gc.enable()
+
+
+def skip_exit_sweep() -> None:
+    """After a clean quit (the Deck closed, files flushed): skip the collector's sweep
+    of the whole heap at interpreter exit, which otherwise delays the quit by ~0.3 s."""
+    gc.freeze()
