@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from tests.chaos.chaosfix import PROFILE, SyncedCache, sandbox_config, sync_template, tally
-from tests.chaos.procfix import REPO, run_cli
-from tests.chaos.uifix import SIZE, build, settle
+from tests.support.app import SIZE, build, settle
+from tests.support.chaos import PROFILE, SyncedCache, sandbox_config, sync_template, tally
+from tests.support.cli import REPO, run_cli
 from tui.core.audit import AuditLog
 from tui.core.deck.facade import Deck, ViewQuery
 from tui.core.models import RegistrantStatus

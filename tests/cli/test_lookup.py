@@ -7,10 +7,8 @@ import subprocess
 import sys
 from typing import Any
 
-from tests.cli.clifix import REPO, cli_sandbox, run_cli, write_zoom_profile
+from tests.support.cli import REPO, run_cli, write_zoom_profile
 from tui.cmd.lookup import clean, render_table, width
-
-__all__ = ["cli_sandbox"]
 
 
 def test_lookup_reads_the_synced_cache(cli_sandbox: Any) -> None:

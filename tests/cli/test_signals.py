@@ -15,13 +15,11 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.cli.clifix import REPO, cli_sandbox, write_zoom_profile
+from tests.support.cli import REPO, write_zoom_profile
+from tests.support.control import Control
 from tui.core.settings.paths import resolve_paths
-
-__all__ = ["cli_sandbox"]  # a fixture
 
 pytest.importorskip("pyte")
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="needs POSIX signals")
@@ -129,14 +127,14 @@ def test_sync_shows_the_cursor_again_on_sigterm(cli_sandbox: Any, terminal: Any)
     write_zoom_profile(cli_sandbox.base_url)
     base = cli_sandbox.base_url
     # Every API request waits a minute: the sync is surely running when the signal comes.
-    httpx.post(f"{base}/_sandbox/faults", json={"latency_ms": 60_000}, timeout=10)
+    Control(base).fault({"latency_ms": 60_000})
     try:
         sync = terminal("sync")
         sync.wait_until(lambda p: b"\x1b[?25l" in p.recorder.raw, timeout=60)
         os.kill(sync.pid, signal.SIGTERM)
         assert exit_status(sync) == 130  # as Ctrl+C: interrupted, the cache kept
     finally:
-        httpx.delete(f"{base}/_sandbox/faults", timeout=10)
+        Control(base).clear()
     raw = bytes(sync.recorder.raw)
     assert left_set(raw) == [], raw[-400:]
     assert b"Interrupted" in raw or b"cancelled" in raw

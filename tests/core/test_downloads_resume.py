@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.core.test_downloads import PAYLOAD, FileServer, make_client, resolver
+from tests.support.fileserver import PAYLOAD, FileServer, make_client, resolver
 from tui.core.downloads import queue as downloads
 from tui.core.downloads.queue import DownloadQueue, DownloadState, download
 from tui.core.errors import DownloadError, NetworkUnreachable, StorageError

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.core.test_downloads import PAYLOAD, FileServer, make_client, resolver
+from tests.support.fileserver import PAYLOAD, FileServer, make_client, resolver
 from tui.core.downloads import files as download_files
 from tui.core.downloads import queue as downloads
 from tui.core.downloads.queue import DownloadProgress, DownloadState, download

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.storefix import T0, meeting, organizer, put, registrant, training, webinar
-from tests.core.test_sync import Apis, FakeTraining, zoom_with_two_webinars
+from tests.support.builders import T0, meeting, organizer, put, registrant, training, webinar
+from tests.support.fakeapis import Apis, FakeTraining, zoom_with_two_webinars
 from tui.core.deck.facade import (
     Deck,
     EventDetail,

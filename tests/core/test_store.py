@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.storefix import T0, meeting, organizer, put, registrant, training, webinar
+from tests.support.builders import T0, meeting, organizer, put, registrant, training, webinar
 from tui.core.errors import StorageError
 from tui.core.models import (
     MeetingKind,

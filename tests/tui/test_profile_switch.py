@@ -17,17 +17,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.tui.screen_text import screen_lines
+from tests.support.control import Control
+from tests.support.screen import screen_lines
 from tui.app import MeetdeckApp
 from tui.cli import build_parser
 from tui.core.models import Provider
 from tui.screens.main import MainScreen
 from tui.widgets.header import DeckHeader, accent_colour
-
-WRITES = ("PUT", "POST", "PATCH", "DELETE")
 
 
 @pytest.fixture(scope="module")
@@ -73,18 +71,6 @@ def build(monkeypatch: pytest.MonkeyPatch, base_url: str, start: str,
     return app
 
 
-def writes_since(base_url: str, seq: int) -> list[str]:
-    entries = httpx.get(f"{base_url}/_sandbox/requests", params={"since": seq},
-                        timeout=5).json()["requests"]
-    return [f"{e['method']} {e['path']}" for e in entries
-            if e["method"] in WRITES and "/oauth/" not in e["path"]]
-
-
-def last_seq(base_url: str) -> int:
-    return int(httpx.get(f"{base_url}/_sandbox/requests", params={"limit": 1},
-                         timeout=5).json()["last_seq"])
-
-
 async def settle(app: MeetdeckApp, pilot: Any) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -109,13 +95,13 @@ async def try_to_approve(app: MeetdeckApp, pilot: Any,
     await pilot.press("v")  # pending only
     await pilot.pause()
     footer = screen_lines(app)[-1]
-    seq = last_seq(base_url)
+    seq = Control(base_url).mark()
     await pilot.press("a")
     await pilot.pause()
     if type(app.screen).__name__ == "ConfirmActionDialog":
         await pilot.press("tab", "enter")  # the Approve button
     await settle(app, pilot)
-    return footer, writes_since(base_url, seq)
+    return footer, Control(base_url).writes_since(seq)
 
 
 def shown(app: MeetdeckApp) -> tuple[str, bool, str]:

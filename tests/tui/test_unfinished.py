@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from tests.chaos.uifix import settle
-from tests.tui.fakedeck import FakeDeck
-from tests.tui.screen_text import screen_text
+from tests.support.app import settle
+from tests.support.fakedeck import FakeDeck
+from tests.support.screen import screen_text
 from tui.app import MeetdeckApp
 from tui.core.audit import UnfinishedWrite
 from tui.core.deck.facade import Scope, UnfinishedNotice

@@ -8,7 +8,7 @@ from typing import Any
 from textual import events
 from textual.app import App, ComposeResult
 
-from tests.tui.fakes import FakeListView, FakeRow
+from tests.support.fakes import FakeListView, FakeRow
 from tui.widgets.formatting import TimeFormat
 from tui.widgets.virtual_table import (
     PAGE_SIZE,
