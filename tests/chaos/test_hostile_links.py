@@ -116,7 +116,7 @@ async def open_start_dialog(pilot: Any, app: MeetdeckApp) -> Any:
     pane = await show_tab(pilot, app, "meetings")
     rows = [pane.table.row_at(i) for i in range(pane.table.row_count)]
     pane.table.cursor_row = next(i for i, row in enumerate(rows)
-                                 if row.provider is Provider.GOTO_MEETING)
+                                 if row is not None and row.provider is Provider.GOTO_MEETING)
     await press(pilot, app, "start-url")
     await wait_for(pilot, lambda: type(app.screen).__name__ == "StartUrlDialog",
                    what="the start link dialog", detail=lambda: screen_text(app))

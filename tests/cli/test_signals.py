@@ -60,7 +60,8 @@ def terminal() -> Iterator[Any]:
     started: list[Any] = []
 
     def start(*argv: str) -> Any:
-        process = PtyProcess([sys.executable, "-m", "tui", *argv], cols=100, rows=30,
+        # Any: the harness gets a `recorder` attribute beside its pyte stream.
+        process: Any = PtyProcess([sys.executable, "-m", "tui", *argv], cols=100, rows=30,
                              env=os.environ.copy(), cwd=str(REPO))
         process.recorder = Recorder(process.stream)
         process.stream = process.recorder
@@ -156,7 +157,7 @@ def test_the_last_resort_restores_the_terminal_by_hand(signals: int, terminal: A
             "    os.write(1, b'ready\\r\\n')\n"
             "    while True:\n"
             "        signal.pause()\n")
-    hung = PtyProcess([sys.executable, "-c", code], cols=100, rows=30,
+    hung: Any = PtyProcess([sys.executable, "-c", code], cols=100, rows=30,
                       env=os.environ.copy(), cwd=str(REPO))
     hung.recorder = Recorder(hung.stream)
     hung.stream = hung.recorder

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -251,7 +252,7 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
     from tui.core.deck.facade import Scope
     from tui.core.deck.gate import Confirmation, WrongEvent
     from tui.core.errors import NotSupported
-    from tui.core.models import ActionResult, EventKind
+    from tui.core.models import ActionOutcome, ActionResult, EventKind
 
     deck = open_deck(sandbox.base_url, zoom_only=True)
     try:
@@ -271,7 +272,7 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
             await deck.run_registrant_action(forged, forged.confirm())
         called: list[str] = []
 
-        async def call() -> ActionResult:
+        async def call(report: Callable[[Sequence[ActionOutcome]], None]) -> ActionResult:
             called.append("sent")
             return ActionResult("cancel", ())
 

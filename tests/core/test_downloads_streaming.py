@@ -83,7 +83,7 @@ async def test_failed_final_fsync_is_a_typed_error(
     def broken(fd: int) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
-    monkeypatch.setattr(download_files.os, "fsync", broken)
+    monkeypatch.setattr(os, "fsync", broken)  # what tui.core.downloads.files calls
     async with make_client(FileServer()) as client:
         with pytest.raises(StorageError, match="Cannot write"):
             await download(client, key="r1", filename="a.mp4", resolve=resolver(),

@@ -406,6 +406,7 @@ async def test_marks_stay_with_their_event_and_never_reach_another(
         first, second = webinars_with_registrants(app)[:2]
         pane = await open_event(pilot, app, lambda row: row.key == first.key)
         marked = pane.table.cursor_value
+        assert marked is not None
         await pilot.press("space")
         await pilot.pause()
         assert pane.table.mark_count == 1
@@ -416,6 +417,7 @@ async def test_marks_stay_with_their_event_and_never_reach_another(
         assert second.title[:10] in status and "marked" not in status, status
         assert pane.table.mark_count == 0
         shown = pane.table.cursor_value
+        assert shown is not None
         assert shown is not None and shown.event_key == second.key
         seq = control.mark()
         await pilot.press("x")

@@ -8,7 +8,7 @@ from typing import Any
 from textual.widgets import Button
 
 from tests.support.fakedeck import HOSTILE, FakeDeck
-from tests.support.screen import screen_lines, screen_text, toasts
+from tests.support.screen import current, screen_lines, screen_text, toasts
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.core.downloads.queue import DownloadProgress, DownloadState
@@ -436,8 +436,9 @@ async def test_the_filter_reads_off_the_ui_thread_and_the_newest_wins(
         await pilot.pause()
         assert pane.filter_text == "person12"
         assert pane.table.row_count == 1  # person12 (the slow "person1" had 31)
-        assert pane.table.cursor_key is not None and "person12@" in str(
-            pane.table.cursor_value.email)
+        value = pane.table.cursor_value
+        assert pane.table.cursor_key is not None and value is not None
+        assert "person12@" in str(value.email)
         assert pane.table.cursor_row == 0
         assert "filter: person12" in screen_text(app)
         assert threading.main_thread().name not in threads
@@ -497,7 +498,8 @@ async def test_the_key_bar_is_one_widget_and_a_click_presses_the_key(
         x = text.index("/ Filter")
         await pilot.click(KeyBar, offset=(x + 1, 0))
         await pilot.pause()
-        assert active(app).filter_box is not None and active(app).filter_box.has_focus
+        box = active(app).filter_box
+        assert box is not None and box.has_focus
 
 
 async def test_keys_typed_right_after_slash_go_to_the_filter(make_app: MakeApp) -> None:
@@ -603,7 +605,8 @@ async def test_a_one_letter_filter_shows_rows_before_its_count(
             self.quick_to_count = False
 
         def head(self, limit: int) -> list[Any]:
-            return self.view.rows(0, limit)
+            rows: list[Any] = self.view.rows(0, limit)
+            return rows
 
         def count(self) -> int:
             release.wait(5)
@@ -665,7 +668,7 @@ async def test_q_during_a_download_asks_first_with_cancel_focused(
         assert len([s for s in app.screen_stack if isinstance(s, ConfirmDialog)]) == 1
         await pilot.press("enter")  # Cancel
         await pilot.pause()
-        assert app.is_running and not isinstance(app.screen, ConfirmDialog)
+        assert app.is_running and not isinstance(current(app), ConfirmDialog)
         await pilot.press("q")
         await pilot.pause()
         await pilot.click("#confirm")

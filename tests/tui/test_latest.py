@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 
 from tests.support.waits import wait_until
@@ -26,7 +27,7 @@ def test_jobs_waiting_behind_a_running_one_are_replaced_by_the_newest() -> None:
     reader.submit(slow)
     assert started.wait(5)
     for name in ("b", "c", "d"):  # submitted while "slow" runs: only "d" is kept
-        reader.submit(lambda name=name: ran.append(name))
+        reader.submit(functools.partial(ran.append, name))
     release.set()
     _wait_idle(reader)
     assert ran == ["slow", "d"]

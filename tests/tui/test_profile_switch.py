@@ -86,7 +86,7 @@ async def try_to_approve(app: MeetdeckApp, pilot: Any,
     await settle(app, pilot)
     events = screen.active_pane
     found = [i for i in range(events.table.row_count)
-             if (row := events.table.row_at(i)).provider is Provider.ZOOM
+             if (row := events.table.row_at(i)) is not None and row.provider is Provider.ZOOM
              and str(row.kind) == "webinar" and (row.pending or 0) > 0]
     assert found, "no Zoom webinar with pending registrants"
     events.table.cursor_row = found[0]
