@@ -20,7 +20,7 @@ import pytest
 
 from tests.chaos.summary import TALLY
 from tests.support.control import Control
-from tests.support.decks import DeckSpec, open_deck, sandbox_profile
+from tests.support.decks import DeckSpec, sandbox_profile, sync_cache
 from tui.core.deck.facade import Deck, ViewQuery
 from tui.core.models import Provider
 from tui.core.settings.config import HttpSettings, ProfileSettings
@@ -88,20 +88,8 @@ class SyncedCache:
 
 def sync_template(base_url: str, folder: Path) -> SyncedCache:
     """Sign in, sync everything into `folder`'s cache, back-date its stamps by 2 hours."""
-    import asyncio
-
     paths = paths_in(folder)
-
-    async def sync() -> None:
-        deck = open_deck(base_url, paths, CHAOS)
-        try:
-            await deck.demo_sign_in()
-            report = await deck.sync_all()
-            assert report.ok, report.failed
-        finally:
-            await deck.aclose()
-
-    asyncio.run(sync())
+    sync_cache(base_url, paths, CHAOS)
     backdate(paths.cache_db(PROFILE, demo=True), timedelta(hours=2))
     return SyncedCache(base_url, folder, Control(base_url).state())
 

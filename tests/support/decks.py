@@ -134,3 +134,20 @@ async def owner_recordings(deck: Deck, base_url: str) -> list[Recording]:
     owner = Control(base_url).state()["zoom"]["owner_user_id"]
     assert deck.providers is not None and deck.providers.zoom is not None
     return await deck.providers.zoom.recordings(owner)
+
+
+def sync_cache(base_url: str, paths: Paths, spec: DeckSpec) -> None:
+    """Sign in to the sandbox and sync everything into the cache under `paths` (the
+    template a suite syncs once and copies for each test)."""
+    import asyncio
+
+    async def sync() -> None:
+        deck = open_deck(base_url, paths, spec)
+        try:
+            await deck.demo_sign_in()
+            report = await deck.sync_all()
+            assert report.ok, report.failed
+        finally:
+            await deck.aclose()
+
+    asyncio.run(sync())

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.decks import DeckSpec, open_deck
+from tests.support.decks import DeckSpec, open_deck, sync_cache
 from tui.core.deck.facade import Deck
 from tui.core.settings.config import HttpSettings
 from tui.core.settings.paths import Paths
@@ -80,29 +80,17 @@ def synced_demo(folder: Path, *, registrants: int = REGISTRANTS) -> Iterator[Dem
         folder: Where the synced cache (and tokens) go.
         registrants: Registrants of the sandbox's big webinar (fewer: a faster sync).
     """
-    import asyncio
-
     from tui.sandbox.server import SandboxConfig, start_background
 
     config = SandboxConfig(port=0, seed=SEED, registrants=registrants, anchor=ANCHOR,
                            recording_bytes=100_000, rate_limit_scale=0)
     with start_background(config) as sandbox:
-        deck = open_deck(sandbox.base_url, paths_in(folder), DEMO)
-
-        async def sync() -> None:
-            try:
-                await deck.demo_sign_in()
-                report = await deck.sync_all()
-                assert report.ok, report.failed
-            finally:
-                await deck.aclose()
-
         # Pinned for the sync only: left in place for the session, it leaked into
         # every later test in the same worker (a Zoom recordings list against a
         # sandbox anchored today asked for March and found nothing).
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr("tui.core.providers.zoom.datetime", _PinnedDatetime)
-            asyncio.run(sync())
+            sync_cache(sandbox.base_url, paths_in(folder), DEMO)
         _pin_port(paths_in(folder).cache_db(PROFILE, demo=True), sandbox.base_url)
         yield DemoCache(sandbox.base_url, folder)
 
