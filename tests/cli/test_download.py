@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 from tests.support.cli import REPO, run_cli, write_zoom_profile
 from tests.support.control import Control
 from tests.support.decks import open_deck, owner_recordings
+from tests.support.waits import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -103,13 +103,13 @@ def test_ctrl_c_keeps_the_part_for_a_later_resume(signum: int, own_sandbox: str,
                               "--to", str(target)], cwd=REPO, env=os.environ.copy(),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        parts: list[Path] = []
-        while time.monotonic() < deadline and child.poll() is None:
-            parts = list(target.glob("*.part")) if target.exists() else []
-            if parts and parts[0].stat().st_size > 1_000_000:
-                break
-            time.sleep(0.02)
+        def in_flight() -> bool:
+            found = list(target.glob("*.part")) if target.exists() else []
+            return bool(found) and found[0].stat().st_size > 1_000_000
+
+        wait_until(lambda: in_flight() or child.poll() is not None,
+                   what="a .part of more than 1 MB", timeout=60)
+        parts = list(target.glob("*.part")) if target.exists() else []
         assert parts, "the download never started"
         child.send_signal(signum)
         _out, err = child.communicate(timeout=30)

@@ -19,6 +19,7 @@ import pytest
 
 from tests.support.cli import REPO, write_zoom_profile
 from tests.support.control import Control
+from tests.support.waits import wait_until
 from tui.core.settings.paths import resolve_paths
 
 pytest.importorskip("pyte")
@@ -111,15 +112,16 @@ def test_the_tui_ends_when_its_terminal_hangs_up(terminal: Any) -> None:
     app.wait_for(lambda screen: "Organizers" in screen, timeout=60)
     os.close(app.fd)
     app.fd = -1
-    deadline = time.monotonic() + 30
-    status = None
-    while status is None and time.monotonic() < deadline:
+    statuses: list[int] = []
+
+    def exited() -> bool:
         pid, code = os.waitpid(app.pid, os.WNOHANG)
         if pid:
-            status = os.waitstatus_to_exitcode(code)
-        else:
-            time.sleep(0.05)  # polling for the exit; nothing is timed
-    assert status is not None, "meetdeck kept running after its terminal hung up"
+            statuses.append(os.waitstatus_to_exitcode(code))
+        return bool(statuses)
+
+    wait_until(exited, what="meetdeck to end after its terminal hung up", timeout=30)
+    status = statuses[0]
     assert status in (128 + signal.SIGHUP, -signal.SIGHUP), status
     assert not (resolve_paths().data_dir / "crash.log").exists()
 
