@@ -32,7 +32,9 @@ from tui.widgets.header import DeckHeader, accent_colour
 def base_url() -> Iterator[str]:
     from tui.sandbox.server import SandboxConfig, start_background
 
-    with start_background(SandboxConfig(port=0, seed=11, registrants=40)) as handle:
+    # No server-side rate limits: the sync before each switch is not what this checks.
+    with start_background(SandboxConfig(port=0, seed=11, registrants=40,
+                                        rate_limit_scale=0)) as handle:
         yield handle.base_url
 
 
