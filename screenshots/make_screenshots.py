@@ -100,7 +100,7 @@ def main() -> int:
         base = Path(tmp)
         for name in ("CONFIG", "DATA", "CACHE", "DOWNLOAD"):
             os.environ[f"MEETDECK_{name}_DIR"] = str(base / "env" / name.lower())
-        from tests.tui.realdeck import deck_factory, fixed_clock, synced_demo
+        from tests.support.demo import deck_factory, fixed_clock, synced_demo
         from tui.app import UiOptions, build_app
 
         with synced_demo(base / "template") as cache:

@@ -266,9 +266,14 @@ def registrants(session: Session) -> list[Figure]:
                 proc.wait_quiet(0.2, timeout=5)
                 part = typed[:n]
                 sent = proc.send(part[-1].encode())
-                echo = proc.wait_until(
-                    lambda p, s=part, t=sent: p.last_output_at >= t and s in p.line(box), 10)
-                done = proc.wait_for(lambda text, s=part: f"filter: {s}" in text, 10)
+                def echoed(p: PtyProcess, s: str = part, t: float = sent) -> bool:
+                    return p.last_output_at >= t and s in p.line(box)
+
+                def filtered(text: str, s: str = part) -> bool:
+                    return f"filter: {s}" in text
+
+                echo = proc.wait_until(echoed, 10)
+                done = proc.wait_for(filtered, 10)
                 samples["echo"].append(echo - sent)
                 samples["filter"].append(done - sent)
             proc.wait_quiet(0.2, timeout=5)

@@ -299,7 +299,7 @@ class Workspace:
         """Run `meetdeck sync`; returns its wall time in seconds."""
         started = time.perf_counter()
         done = subprocess.run(meetdeck_argv("sync", "--profile", PROFILE),
-                              env=self.env(**env), cwd=REPO, capture_output=True, text=True,
+                              env=self.env(None, **env), cwd=REPO, capture_output=True, text=True,
                               check=False)
         elapsed = time.perf_counter() - started
         if done.returncode != 0:

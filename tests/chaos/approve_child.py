@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.chaos.chaosfix import PROFILE, open_deck, paths_in
+from tests.support.chaos import CHAOS, PROFILE, paths_in
+from tests.support.decks import open_deck
 from tui.core.deck.facade import Scope, ViewQuery
 from tui.core.deck.gate import Confirmation
 from tui.core.models import EventKind, Provider, RegistrantStatus
@@ -22,7 +23,7 @@ PEOPLE = 147
 
 
 async def approve(base_url: str, folder: Path, event_key: str) -> None:
-    deck = open_deck(paths_in(folder), base_url)
+    deck = open_deck(base_url, paths_in(folder), CHAOS)
     await deck.demo_sign_in()
     assert (await deck.refresh(Scope.registrants(Provider.ZOOM, EventKind.WEBINAR,
                                                  event_key))).ok

@@ -6,7 +6,7 @@ cache (`synced.install(tmp_path)`) and open their own Deck on the copy. Faults a
 cleared after every test. Tests that change the sandbox's data (approvals) use a
 sandbox of their own module instead.
 
-Each test counts the fault scenarios it ran (`chaosfix.tally`); `tests.chaos.summary`
+Each test counts the fault scenarios it ran (`tests.support.chaos.tally`); `tests.chaos.summary`
 prints the total at the end of the run: "chaos: N fault scenarios run (...)".
 """
 
@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.chaos.chaosfix import Control, SyncedCache, sandbox_config, sync_template
+from tests.support.chaos import SyncedCache, sandbox_config, sync_template
+from tests.support.control import Control
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,6 +1,6 @@
 """The chaos suite's count of fault scenarios, printed at the end of the test run.
 
-Each chaos test counts the scenarios it ran (`tests.chaos.chaosfix.tally`); the counts
+Each chaos test counts the scenarios it ran (`tests.support.chaos.tally`); the counts
 travel in the reports' user properties, so they add up on the xdist controller too.
 This is a plugin (registered by tests/conftest.py) rather than hooks in
 tests/chaos/conftest.py, because the xdist controller never collects, and so never

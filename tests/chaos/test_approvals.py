@@ -21,18 +21,19 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.chaos.chaosfix import (
+from tests.support.app import active, build, press, show_tab
+from tests.support.chaos import (
+    CHAOS,
     HTTP,
     PROFILE,
-    Control,
     SyncedCache,
-    open_deck,
     sandbox_config,
     sync_template,
     tally,
 )
-from tests.chaos.uifix import active, build, press, show_tab
-from tests.tui.screen_text import screen_lines
+from tests.support.control import Control
+from tests.support.decks import open_deck
+from tests.support.screen import screen_lines
 from tui.core.audit import AuditLog
 from tui.core.deck.facade import Deck, Scope, ViewQuery
 from tui.core.deck.gate import Confirmation
@@ -109,7 +110,7 @@ async def test_approval_batch_with_failing_chunks(
     event_key = str(synced.state["zoom"]["big_webinar_id"])
     paths = synced.install(tmp_path)
     http = HTTP.model_copy(update={"read_timeout": 0.5})
-    deck = open_deck(paths, synced.base_url, http=http)
+    deck = open_deck(synced.base_url, paths, CHAOS, http=http)
     try:
         await deck.demo_sign_in()
         scope = Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, event_key)
@@ -190,7 +191,8 @@ async def check_screen(synced: SyncedCache, paths: Any, event_key: str,
         pane = active(app)
         assert pane.KIND == "registrants"
         await press(pilot, app, "refresh", "details")  # the sandbox's truth; whole emails
-        deck: Deck = app.deck
+        deck = app.deck
+        assert isinstance(deck, Deck)
         for r in deck.registrants(ViewQuery(event_key=event_key)).rows(0, 10_000):
             deck_emails[r.email] = r.key
         wanted = Counter(v for v in truth.values() if v != "cancelled")
@@ -242,7 +244,7 @@ async def test_a_full_audit_disk_never_hides_a_sent_write(
     control = Control(synced.base_url)
     event_key = str(synced.state["zoom"]["big_webinar_id"])
     paths = synced.install(tmp_path)
-    deck = open_deck(paths, synced.base_url)
+    deck = open_deck(synced.base_url, paths, CHAOS)
     try:
         await deck.demo_sign_in()
         scope = Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, event_key)

@@ -24,15 +24,16 @@ from typing import Any
 
 import pytest
 
-from tests.chaos.chaosfix import (
+from tests.support.chaos import (
+    CHAOS,
     CLIENT_SECRETS,
     HTTP,
     SyncedCache,
     fingerprint,
-    open_deck,
     tally,
     token_values,
 )
+from tests.support.decks import open_deck
 from tui.core.deck.facade import Deck, Scope, ScopeKind, SyncReport, ViewQuery
 from tui.core.errors import (
     BadResponse,
@@ -193,7 +194,7 @@ async def test_fault_on_endpoint_group(kind: FaultKind, group: Group, synced: Sy
                                        tmp_path: Path, request: pytest.FixtureRequest) -> None:
     control = synced.control
     paths = synced.install(tmp_path)
-    deck = open_deck(paths, synced.base_url, http=kind.http)
+    deck = open_deck(synced.base_url, paths, CHAOS, http=kind.http)
     try:
         await deck.demo_sign_in()
         scopes = group.scopes(deck, synced.state)
@@ -280,7 +281,7 @@ async def test_the_groups_cover_every_endpoint_of_a_clean_sync(tmp_path: Path,
                                                               synced: SyncedCache) -> None:
     """The endpoints a full sync calls (from the sandbox's log) all belong to one group."""
     control = synced.control
-    deck = open_deck(synced.install(tmp_path), synced.base_url)
+    deck = open_deck(synced.base_url, synced.install(tmp_path), CHAOS)
     seq = control.mark()
     try:
         await deck.demo_sign_in()
@@ -310,7 +311,7 @@ async def test_huge_strings_are_cut_in_the_cache_and_counted_in_the_report(
     and the cache grows by at most the limit per value (not 100,000)."""
     control = synced.control
     paths = synced.install(tmp_path)
-    deck = open_deck(paths, synced.base_url)
+    deck = open_deck(synced.base_url, paths, CHAOS)
     try:
         await deck.demo_sign_in()
         scope = _zoom_big_webinar(deck, synced.state)

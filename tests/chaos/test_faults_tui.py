@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from tests.chaos.chaosfix import HTTP, Control, SyncedCache, tally
-from tests.chaos.uifix import SIZE, build, press, settle, show_tab
-from tests.tui.screen_text import screen_lines, screen_text, toasts
+from tests.support.app import SIZE, build, press, settle, show_tab
+from tests.support.chaos import HTTP, SyncedCache, tally
+from tests.support.control import Control
+from tests.support.screen import screen_lines, screen_text, toasts
 from tui.core.settings.config import HttpSettings
 
 

@@ -26,10 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.chaosfix import PROFILE, SyncedCache, tally
-from tests.chaos.hostilefix import CORPUS, PAYLOADS, assert_literal, sync_hostile
-from tests.chaos.uifix import SIZE, TABS, active, key_of, press, settle, show_tab
-from tests.tui.screen_text import screen_text
+from tests.support.app import SIZE, TABS, active, key_of, press, settle, show_tab
+from tests.support.chaos import PROFILE, SyncedCache, tally
+from tests.support.hostile import CORPUS, PAYLOADS, assert_literal, sync_hostile
+from tests.support.screen import screen_text
+from tests.support.waits import wait_for
 from tui.app import UiOptions, build_app
 from tui.core.deck.facade import Deck, ViewQuery
 from tui.core.models import Provider
@@ -70,10 +71,11 @@ async def test_the_app_shows_hostile_data_literally(
         hostile_cache: tuple[Paths, Counter[str]], synced_shared: SyncedCache,
         tmp_path: Path, request: pytest.FixtureRequest) -> None:
     paths, _used = hostile_cache
-    from tests.chaos.chaosfix import open_deck
+    from tests.support.chaos import CHAOS
+    from tests.support.decks import open_deck
 
     def factory(name: str | None) -> Deck:
-        return open_deck(paths, synced_shared.base_url)
+        return open_deck(synced_shared.base_url, paths, CHAOS)
 
     app = build_app(factory, UiOptions(sync_on_start=False, timezone="UTC",
                                        download_dir=tmp_path / "dl"), profile=PROFILE)
@@ -103,12 +105,9 @@ async def test_the_app_shows_hostile_data_literally(
         # The palette searches the same names.
         await press(pilot, app, "palette")
         await pilot.press(*"Robert")
-        # The palette shows its hits in batches (every 0.25 s): wait for them, a fixed
-        # 0.4 s missed them once under a full parallel run.
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if "DROP TAB" in screen_text(app):
-                break
+        # The palette shows its hits in batches (every 0.25 s): wait for them.
+        await wait_for(pilot, lambda: "DROP TAB" in screen_text(app),
+                       what="the palette's hits", detail=lambda: screen_text(app))
         assert_literal(app, "palette")
         assert "DROP TAB" in screen_text(app)
         await pilot.press("escape", "escape")
@@ -126,8 +125,8 @@ def test_no_hostile_escape_reaches_the_terminal(
         hostile_cache: tuple[Paths, Counter[str]], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """The real CLI in a pseudo-terminal, on the hostile cache, offline."""
-    from tests.chaos.procfix import NAME, write_profile
-    from tests.tui.realdeck import unreachable_url
+    from tests.support.cli import NAME, write_profile
+    from tests.support.demo import unreachable_url
 
     paths, _used = hostile_cache
     real = write_profile(unreachable_url(), monkeypatch)

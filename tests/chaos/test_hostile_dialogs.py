@@ -5,7 +5,7 @@ dialog of `tui/screens` is pushed with hostile text where it shows API text (nam
 event titles, error sentences, outcome messages, the start link and its note, file
 names and download errors), and for each one the rendered screen must be literal and
 the bytes the app would write to the terminal must hold no escape sequence and no C1
-control from the data (`hostilefix.assert_literal`). The start link is also revealed
+control from the data (`tests.support.hostile.assert_literal`). The start link is also revealed
 with `v`, which puts it in a TextArea. A last check lists the screen classes of
 `tui/screens` so that a new dialog without a hostile test fails here.
 """
@@ -23,10 +23,12 @@ import pytest
 from textual.screen import Screen
 
 import tui.screens
-from tests.chaos.chaosfix import PROFILE, SyncedCache, open_deck, tally
-from tests.chaos.hostilefix import CORPUS, assert_literal, sync_hostile
-from tests.chaos.uifix import SIZE, active, key_of, settle, show_tab
-from tests.tui.screen_text import screen_text, toasts
+from tests.support.app import SIZE, active, key_of, settle, show_tab
+from tests.support.chaos import CHAOS, PROFILE, SyncedCache, tally
+from tests.support.decks import open_deck
+from tests.support.hostile import CORPUS, assert_literal, sync_hostile
+from tests.support.screen import screen_text, toasts
+from tests.support.waits import wait_for
 from tui.app import MeetdeckApp, UiOptions, build_app
 from tui.core.audit import UnfinishedWrite
 from tui.core.deck.facade import Deck
@@ -57,7 +59,7 @@ def hostile_paths(synced_shared: SyncedCache,
 
 def hostile_app(paths: Paths, base_url: str, tmp_path: Path) -> MeetdeckApp:
     def factory(name: str | None) -> Deck:
-        return open_deck(paths, base_url)
+        return open_deck(base_url, paths, CHAOS)
 
     return build_app(factory, UiOptions(sync_on_start=False, timezone="UTC",
                                         download_dir=tmp_path / "dl"), profile=PROFILE)
@@ -78,11 +80,8 @@ class Seen:
 
 
 async def wait_for_screen(pilot: Any, app: MeetdeckApp, name: str) -> None:
-    for _ in range(100):
-        if type(app.screen).__name__ == name:
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
+    await wait_for(pilot, lambda: type(app.screen).__name__ == name, what=f"the {name}",
+                   detail=lambda: screen_text(app))
     assert type(app.screen).__name__ == name, screen_text(app)
 
 
@@ -127,7 +126,8 @@ async def test_every_dialog_shows_hostile_text_literally(
 
         # The confirmation of an action on hostile registrants, and its outcome.
         pane = await show_tab(pilot, app, "registrants")
-        people = [pane.table.row_at(i) for i in range(min(pane.table.row_count, 12))]
+        people = [row for i in range(min(pane.table.row_count, 12))
+                  if (row := pane.table.row_at(i)) is not None]
         plan = app.deck.plan_registrant_action("approve", people)
         await app.push_screen(ConfirmActionDialog(plan, "red"))
         await settle(pilot, app)
@@ -161,11 +161,8 @@ async def test_every_dialog_shows_hostile_text_literally(
             raise MeetdeckError(SHORT)
 
         app.run_worker(fail(), group="hostile", exit_on_error=False)
-        for _ in range(100):  # the safety net's toast, once the worker has failed
-            if toasts(app):
-                break
-            await pilot.pause(0.02)
-        await pilot.pause()
+        await wait_for(pilot, lambda: toasts(app),
+                       what="the safety net's toast, once the worker has failed")
         assert any("PWNED" in toast for toast in toasts(app)), toasts(app)
         seen.check("error toast")
 

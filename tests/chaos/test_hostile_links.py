@@ -23,11 +23,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.chaos.chaosfix import PROFILE, SyncedCache, tally
-from tests.chaos.hostilefix import assert_literal, hostile_deck
-from tests.chaos.uifix import SIZE, key_of, press, show_tab
-from tests.tui.openerfix import FakeOpener, fake_opener
-from tests.tui.screen_text import screen_text
+from tests.support.app import SIZE, key_of, press, show_tab
+from tests.support.chaos import PROFILE, SyncedCache, tally
+from tests.support.hostile import assert_literal, hostile_deck
+from tests.support.opener import FakeOpener, fake_opener
+from tests.support.screen import screen_text
+from tests.support.waits import wait_for
 from tui.app import MeetdeckApp, UiOptions, build_app
 from tui.core.deck.facade import Deck
 from tui.core.models import Provider
@@ -115,12 +116,10 @@ async def open_start_dialog(pilot: Any, app: MeetdeckApp) -> Any:
     pane = await show_tab(pilot, app, "meetings")
     rows = [pane.table.row_at(i) for i in range(pane.table.row_count)]
     pane.table.cursor_row = next(i for i, row in enumerate(rows)
-                                 if row.provider is Provider.GOTO_MEETING)
+                                 if row is not None and row.provider is Provider.GOTO_MEETING)
     await press(pilot, app, "start-url")
-    for _ in range(100):
-        if type(app.screen).__name__ == "StartUrlDialog":
-            break
-        await pilot.pause(0.02)
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "StartUrlDialog",
+                   what="the start link dialog", detail=lambda: screen_text(app))
     assert type(app.screen).__name__ == "StartUrlDialog", screen_text(app)
     return app.screen
 
@@ -135,10 +134,8 @@ async def test_a_hostile_start_link_is_shown_not_opened(
         dialog = await open_start_dialog(pilot, app)
         assert transport.replaced
         await pilot.press(key_of(app, "start-open"))
-        for _ in range(100):
-            if "Not opened in a browser" in screen_text(app):
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: "Not opened in a browser" in screen_text(app),
+                       what="the refusal", detail=lambda: screen_text(app))
         text = screen_text(app)
         assert "Not opened in a browser" in text, text
         assert "Opening the host start link" not in " ".join(
@@ -158,10 +155,8 @@ async def test_the_demo_start_link_opens_without_secrets(
         link = dialog._start.url
         assert link.startswith(synced.base_url + "/_sandbox/start/g2m/")
         await pilot.press(key_of(app, "start-open"))
-        for _ in range(250):  # the opener is started by a thread worker
-            if opener.ran:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: opener.ran,  # started by a thread worker
+                       what="the browser opener to run", detail=lambda: screen_text(app))
         assert opener.ran, screen_text(app)
         assert "Not opened" not in screen_text(app)
     assert opener.args() == [link]

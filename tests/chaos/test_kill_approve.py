@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from tests.chaos.chaosfix import PROFILE, SyncedCache, sandbox_config, sync_template, tally
-from tests.chaos.procfix import REPO, run_cli
-from tests.chaos.uifix import SIZE, build, settle
+from tests.support.app import SIZE, build, settle
+from tests.support.chaos import PROFILE, SyncedCache, sandbox_config, sync_template, tally
+from tests.support.cli import REPO, run_cli
+from tests.support.screen import current
 from tui.core.audit import AuditLog
 from tui.core.deck.facade import Deck, ViewQuery
 from tui.core.models import RegistrantStatus
@@ -106,8 +107,9 @@ async def tell_and_refresh(synced: SyncedCache, paths: Paths, event_key: str,
         await pilot.press("r")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not isinstance(app.screen, UnfinishedWritesDialog)
-        deck: Deck = app.deck
+        assert not isinstance(current(app), UnfinishedWritesDialog)
+        deck = app.deck
+        assert isinstance(deck, Deck)
         cached = {r.key: r.status for r in
                   deck.registrants(ViewQuery(event_key=event_key)).rows(0, 10_000)}
         assert {cached[k] for k in approved} == {RegistrantStatus.APPROVED}

@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.chaos.chaosfix import sandbox_config, tally
-from tests.chaos.procfix import NAME, run_cli, sign_in, spawn, write_profile
+from tests.support.chaos import sandbox_config, tally
+from tests.support.cli import NAME, run_cli, sign_in, spawn, write_profile
+from tests.support.control import Control
 from tui.core.models import Provider
 from tui.core.settings.paths import Paths
 from tui.core.store.db import Store
@@ -78,11 +78,9 @@ def stall_file(base_url: str, body_bytes: int) -> None:
     """The next file the sandbox serves stops after `body_bytes` and stays open: the
     kill always lands on a download in flight, however fast or slow the machine. A rule
     left by a run killed before it asked for the file is cleared first."""
-    httpx.delete(f"{base_url}/_sandbox/faults", timeout=10).raise_for_status()
-    answer = httpx.post(f"{base_url}/_sandbox/faults", timeout=10, json={
-        "stall_after_bytes": body_bytes, "remaining": 1,
-        "match": {"path": "^/(files|zoom/rec)/"}})
-    assert answer.status_code == 201, answer.text
+    Control(base_url).clear()
+    Control(base_url).fault({"stall_after_bytes": body_bytes, "remaining": 1,
+                             "match": {"path": "^/(files|zoom/rec)/"}})
 
 
 def kill_when(base_url: str, key: str, folder: Path, *, at_bytes: int | None,

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from tests.chaos.chaosfix import sandbox_config, tally
-from tests.chaos.procfix import (
+from tests.support.chaos import sandbox_config, tally
+from tests.support.cli import (
     NAME,
     integrity,
     run_cli,

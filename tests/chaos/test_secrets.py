@@ -23,10 +23,12 @@ from typing import Any
 
 import pytest
 
-from tests.chaos.chaosfix import CLIENT_SECRETS, Control, sandbox_config, tally, token_values
-from tests.chaos.procfix import NAME, authorize_code, run_cli, write_profile
-from tests.chaos.uifix import active, press, settle, show_tab
-from tests.tui.screen_text import screen_text
+from tests.support.app import active, press, settle, show_tab
+from tests.support.chaos import CLIENT_SECRETS, sandbox_config, tally, token_values
+from tests.support.cli import NAME, authorize_code, run_cli, write_profile
+from tests.support.control import Control
+from tests.support.screen import screen_text
+from tests.support.waits import wait_for
 from tui.app import MeetdeckApp, UiOptions, build_app
 from tui.core.deck.facade import Deck
 from tui.core.settings.paths import Paths
@@ -75,10 +77,9 @@ async def fetch_start_link(pilot: Any, app: MeetdeckApp, screens: Screens, tab: 
 
 async def copy_start_link(pilot: Any, app: MeetdeckApp, screens: Screens) -> str:
     """In the start link dialog (once it opens): copy the link, then close it."""
-    for _ in range(50):  # the dialog opens when the link has been fetched
-        if type(app.screen).__name__ == "StartUrlDialog":
-            break
-        await pilot.pause(0.05)
+    # The dialog opens when the link has been fetched.
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "StartUrlDialog",
+                   what="the start link dialog", detail=lambda: screen_text(app))
     assert type(app.screen).__name__ == "StartUrlDialog", screen_text(app)
     screens.take()
     await press(pilot, app, "start-copy")
@@ -143,11 +144,11 @@ async def test_no_secret_leaves_the_token_store(
         pane.table.cursor_row = next(i for i, r in enumerate(rows)
                                      if r is not None and r.provider.value == "goto_training")
         await press(pilot, app, "download")
-        for _ in range(100):
+        def ended() -> bool:
             states = {str(p.state) for p in app.deck.downloads()}
-            if states and states <= {"done", "failed"}:
-                break
-            await pilot.pause(0.05)
+            return bool(states) and states <= {"done", "failed"}
+
+        await wait_for(pilot, ended, what="the download to end")
         assert {str(p.state) for p in app.deck.downloads()} == {"done"}, app.deck.downloads()
         await settle(pilot, app)
         screens.take()

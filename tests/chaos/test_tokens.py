@@ -17,9 +17,11 @@ from typing import Any
 
 import pytest
 
-from tests.chaos.chaosfix import Control, SyncedCache, fingerprint, open_deck, tally
-from tests.chaos.uifix import SIZE, build, press, show_tab
-from tests.tui.screen_text import screen_lines, screen_text, toasts
+from tests.support.app import SIZE, build, press, show_tab
+from tests.support.chaos import CHAOS, SyncedCache, fingerprint, tally
+from tests.support.control import Control
+from tests.support.decks import open_deck
+from tests.support.screen import screen_lines, screen_text, toasts
 from tui.core.deck.facade import Deck, ScopeKind
 from tui.core.errors import MeetdeckError, ServiceUnavailable, SessionExpired
 from tui.core.models import Provider
@@ -38,14 +40,15 @@ def goto_api(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def goto_scopes(deck: Deck) -> int:
-    assert deck.parts_for_tests().engine is not None
-    return sum(1 for s in deck.parts_for_tests().engine.scopes() if s.provider is not Provider.ZOOM)
+    engine = deck.parts_for_tests().engine
+    assert engine is not None
+    return sum(1 for s in engine.scopes() if s.provider is not Provider.ZOOM)
 
 
 async def test_expired_tokens_are_renewed_once_per_cloud(
         synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     control = Control(synced.base_url)
-    deck = open_deck(synced.install(tmp_path), synced.base_url)
+    deck = open_deck(synced.base_url, synced.install(tmp_path), CHAOS)
     try:
         await deck.demo_sign_in()
         before = fingerprint(deck)
@@ -71,7 +74,7 @@ async def test_expired_tokens_are_renewed_once_per_cloud(
 async def test_revoked_tokens_end_in_sign_in_again_without_a_loop(
         synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     control = Control(synced.base_url)
-    deck = open_deck(synced.install(tmp_path), synced.base_url)
+    deck = open_deck(synced.base_url, synced.install(tmp_path), CHAOS)
     try:
         await deck.demo_sign_in()
         before = fingerprint(deck)
@@ -145,7 +148,7 @@ async def test_faults_at_sign_in(path: str, status: int, synced: SyncedCache, tm
     """A failing sign-in is a typed error and nothing is stored; a failing "who am I"
     still signs in (the identity comes from the token response)."""
     control = Control(synced.base_url)
-    deck = open_deck(synced.install(tmp_path), synced.base_url)
+    deck = open_deck(synced.base_url, synced.install(tmp_path), CHAOS)
     try:
         control.fault({"error_status": status, "match": {"path": f"^{path}$"}})
         error: MeetdeckError | None = None
@@ -180,7 +183,7 @@ async def test_refused_zoom_credentials_are_sent_once_not_once_per_scope(
     purpose always asks."""
     from pydantic import SecretStr
 
-    from tests.chaos.chaosfix import HTTP, PROFILE, fast_profile
+    from tests.support.chaos import HTTP, PROFILE, fast_profile
     from tui.core.errors import NotSignedIn
 
     control = Control(synced.base_url)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import json
 
-from tests.cli.clifix import run_cli
+from tests.support.cli import run_cli
 from tui.core.audit import AuditLog, AuditTarget
 from tui.core.deck.gate import Confirmation, WriteGate
 from tui.core.models import ActionOutcome, ActionResult, Progress

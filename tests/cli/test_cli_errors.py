@@ -16,11 +16,9 @@ from typing import Any
 
 import pytest
 
-from tests.cli.clifix import REPO, cli_sandbox, run_cli, write_zoom_profile
+from tests.support.cli import REPO, run_cli, write_zoom_profile
 from tui.cli import main
 from tui.core.settings.paths import resolve_paths
-
-__all__ = ["cli_sandbox"]  # a fixture
 
 
 def crash_log() -> Path:
@@ -95,7 +93,7 @@ def test_sync_into_a_closed_pipe_finishes_the_sync_quietly() -> None:
     assert done.returncode == 141, done.stderr
     assert done.stderr == b""
     assert not crash_log().exists()
-    from tests.chaos.procfix import table_counts
+    from tests.support.cli import table_counts
 
     counts = table_counts(resolve_paths().cache_db("demo", demo=True))
     assert all(counts.values()), counts  # every scope was synced all the same

@@ -7,18 +7,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.cli.clifix import REPO, cli_sandbox, run_cli, write_zoom_profile
-from tests.core.deckfix import open_deck, owner_recordings, state
-
-__all__ = ["cli_sandbox"]
+from tests.support.cli import REPO, run_cli, write_zoom_profile
+from tests.support.control import Control
+from tests.support.decks import open_deck, owner_recordings
+from tests.support.waits import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +32,7 @@ async def small_file(base_url: str, folder: Path) -> tuple[str, bytes]:
     """The key of a small Zoom file of the demo data, and its bytes as the Deck gets them."""
     deck = open_deck(base_url, zoom_only=True)
     try:
-        html = state(base_url)["zoom"]["html_file_id"]
+        html = Control(base_url).state()["zoom"]["html_file_id"]
         recordings = await owner_recordings(deck, base_url)
         recording = min((r for r in recordings if r.key != html and r.file_size),
                         key=lambda r: r.file_size or 0)
@@ -59,7 +57,7 @@ def test_demo_download_end_to_end(demo_twin: Any, tmp_path: Path) -> None:
 
 def cache_recording(base_url: str, file_id: str, name: str, size: int) -> None:
     """Put one Zoom recording in profile "ops"'s cache, as a sync would."""
-    from tests.core.storefix import put
+    from tests.support.builders import put
     from tui.core.models import Provider, Recording
     from tui.core.settings.paths import resolve_paths
     from tui.core.store.db import Store
@@ -95,23 +93,23 @@ def test_ctrl_c_keeps_the_part_for_a_later_resume(signum: int, own_sandbox: str,
                                                   tmp_path: Path) -> None:
     """Ctrl+C, and SIGTERM or SIGHUP as Ctrl+C."""
     write_zoom_profile(own_sandbox)
-    large = state(own_sandbox)["zoom"]["large_file_id"]
+    large = Control(own_sandbox).state()["zoom"]["large_file_id"]
     cache_recording(own_sandbox, large, "All hands (audio)", 2_500_000_000)
     # The file stops after 2 MB and stays open: the signal always finds it in flight.
-    httpx.post(f"{own_sandbox}/_sandbox/faults", timeout=10, json={
-        "stall_after_bytes": 2_000_000, "match": {"path": "^/zoom/rec/"}}).raise_for_status()
+    Control(own_sandbox).fault({
+        "stall_after_bytes": 2_000_000, "match": {"path": "^/zoom/rec/"}})
     target = tmp_path / "out"
     child = subprocess.Popen([sys.executable, "-m", "tui", "download", large,
                               "--to", str(target)], cwd=REPO, env=os.environ.copy(),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        parts: list[Path] = []
-        while time.monotonic() < deadline and child.poll() is None:
-            parts = list(target.glob("*.part")) if target.exists() else []
-            if parts and parts[0].stat().st_size > 1_000_000:
-                break
-            time.sleep(0.02)
+        def in_flight() -> bool:
+            found = list(target.glob("*.part")) if target.exists() else []
+            return bool(found) and found[0].stat().st_size > 1_000_000
+
+        wait_until(lambda: in_flight() or child.poll() is not None,
+                   what="a .part of more than 1 MB", timeout=60)
+        parts = list(target.glob("*.part")) if target.exists() else []
         assert parts, "the download never started"
         child.send_signal(signum)
         _out, err = child.communicate(timeout=30)
@@ -127,7 +125,7 @@ def test_ctrl_c_keeps_the_part_for_a_later_resume(signum: int, own_sandbox: str,
 
 def test_a_web_page_instead_of_the_file_fails_clearly(cli_sandbox: Any, tmp_path: Path) -> None:
     write_zoom_profile(cli_sandbox.base_url)
-    html = state(cli_sandbox.base_url)["zoom"]["html_file_id"]
+    html = Control(cli_sandbox.base_url).state()["zoom"]["html_file_id"]
     cache_recording(cli_sandbox.base_url, html, "Broken", 48_213)
     done = run_cli("download", html, "--to", str(tmp_path / "out"))
     assert done.returncode == 1
@@ -152,7 +150,7 @@ def test_download_without_a_profile_says_how_to_add_one() -> None:
 
 def test_to_an_existing_file_is_a_clear_error(cli_sandbox: Any, tmp_path: Path) -> None:
     write_zoom_profile(cli_sandbox.base_url)
-    key = state(cli_sandbox.base_url)["zoom"]["html_file_id"]
+    key = Control(cli_sandbox.base_url).state()["zoom"]["html_file_id"]
     cache_recording(cli_sandbox.base_url, key, "Broken", 48_213)
     taken = tmp_path / "report.mp4"
     taken.write_bytes(b"precious")

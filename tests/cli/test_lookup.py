@@ -7,11 +7,9 @@ import subprocess
 import sys
 from typing import Any
 
-from tests.cli.clifix import REPO, cli_sandbox, run_cli, write_zoom_profile
+from tests.support.cli import REPO, run_cli, write_zoom_profile
 from tui.cmd.lookup import render_table, width
 from tui.core.display.cleaning import clean
-
-__all__ = ["cli_sandbox"]
 
 
 def test_lookup_reads_the_synced_cache(cli_sandbox: Any) -> None:

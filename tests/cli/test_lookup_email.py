@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.clifix import REPO, run_cli
-from tests.core.storefix import organizer, put, registrant, webinar
-from tests.core.test_store_email import _old_cache
+from tests.support.builders import old_cache, organizer, put, registrant, webinar
+from tests.support.cli import REPO, run_cli
 from tui.core.settings.paths import cache_db_file, config_file_text, resolve_paths
 from tui.core.store.db import Store
 from tui.core.store.schema import SCHEMA_VERSION
@@ -76,7 +75,7 @@ def test_an_address_is_found_in_any_case_and_partial_text_is_searched() -> None:
 def test_an_old_cache_is_migrated_by_lookup_and_answers() -> None:
     path = resolve_paths().cache_db("ops")
     path.parent.mkdir(parents=True)
-    _old_cache(path, 2)
+    old_cache(path, 2)
     done = run_cli("lookup", "ANN@example.com", "--profile", "ops")
     assert done.returncode == 0, done.stderr
     assert "Ann Lee" in done.stdout and done.stderr == ""

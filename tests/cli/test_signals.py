@@ -15,13 +15,12 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.cli.clifix import REPO, cli_sandbox, write_zoom_profile
+from tests.support.cli import REPO, write_zoom_profile
+from tests.support.control import Control
+from tests.support.waits import wait_until
 from tui.core.settings.paths import resolve_paths
-
-__all__ = ["cli_sandbox"]  # a fixture
 
 pytest.importorskip("pyte")
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="needs POSIX signals")
@@ -62,7 +61,8 @@ def terminal() -> Iterator[Any]:
     started: list[Any] = []
 
     def start(*argv: str) -> Any:
-        process = PtyProcess([sys.executable, "-m", "tui", *argv], cols=100, rows=30,
+        # Any: the harness gets a `recorder` attribute beside its pyte stream.
+        process: Any = PtyProcess([sys.executable, "-m", "tui", *argv], cols=100, rows=30,
                              env=os.environ.copy(), cwd=str(REPO))
         process.recorder = Recorder(process.stream)
         process.stream = process.recorder
@@ -112,15 +112,16 @@ def test_the_tui_ends_when_its_terminal_hangs_up(terminal: Any) -> None:
     app.wait_for(lambda screen: "Organizers" in screen, timeout=60)
     os.close(app.fd)
     app.fd = -1
-    deadline = time.monotonic() + 30
-    status = None
-    while status is None and time.monotonic() < deadline:
+    statuses: list[int] = []
+
+    def exited() -> bool:
         pid, code = os.waitpid(app.pid, os.WNOHANG)
         if pid:
-            status = os.waitstatus_to_exitcode(code)
-        else:
-            time.sleep(0.05)  # polling for the exit; nothing is timed
-    assert status is not None, "meetdeck kept running after its terminal hung up"
+            statuses.append(os.waitstatus_to_exitcode(code))
+        return bool(statuses)
+
+    wait_until(exited, what="meetdeck to end after its terminal hung up", timeout=30)
+    status = statuses[0]
     assert status in (128 + signal.SIGHUP, -signal.SIGHUP), status
     assert not (resolve_paths().data_dir / "crash.log").exists()
 
@@ -129,14 +130,14 @@ def test_sync_shows_the_cursor_again_on_sigterm(cli_sandbox: Any, terminal: Any)
     write_zoom_profile(cli_sandbox.base_url)
     base = cli_sandbox.base_url
     # Every API request waits a minute: the sync is surely running when the signal comes.
-    httpx.post(f"{base}/_sandbox/faults", json={"latency_ms": 60_000}, timeout=10)
+    Control(base).fault({"latency_ms": 60_000})
     try:
         sync = terminal("sync")
         sync.wait_until(lambda p: b"\x1b[?25l" in p.recorder.raw, timeout=60)
         os.kill(sync.pid, signal.SIGTERM)
         assert exit_status(sync) == 130  # as Ctrl+C: interrupted, the cache kept
     finally:
-        httpx.delete(f"{base}/_sandbox/faults", timeout=10)
+        Control(base).clear()
     raw = bytes(sync.recorder.raw)
     assert left_set(raw) == [], raw[-400:]
     assert b"Interrupted" in raw or b"cancelled" in raw
@@ -158,7 +159,7 @@ def test_the_last_resort_restores_the_terminal_by_hand(signals: int, terminal: A
             "    os.write(1, b'ready\\r\\n')\n"
             "    while True:\n"
             "        signal.pause()\n")
-    hung = PtyProcess([sys.executable, "-c", code], cols=100, rows=30,
+    hung: Any = PtyProcess([sys.executable, "-c", code], cols=100, rows=30,
                       env=os.environ.copy(), cwd=str(REPO))
     hung.recorder = Recorder(hung.stream)
     hung.stream = hung.recorder

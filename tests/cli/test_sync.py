@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from tests.cli.clifix import cli_sandbox, run_cli, write_zoom_profile
+from tests.support.cli import run_cli, write_zoom_profile
+from tests.support.control import Control
 from tui.core.settings.paths import resolve_paths
-
-__all__ = ["cli_sandbox"]
 
 
 def test_sync_succeeds_with_plain_progress_lines(cli_sandbox: Any) -> None:
@@ -28,11 +25,11 @@ def test_sync_succeeds_with_plain_progress_lines(cli_sandbox: Any) -> None:
 def test_a_failing_scope_gives_a_summary_and_exit_1(cli_sandbox: Any) -> None:
     write_zoom_profile(cli_sandbox.base_url)
     rule = {"error_rate": 1.0, "error_status": 503, "match": {"path": "^/zoom/v2/users$"}}
-    httpx.post(f"{cli_sandbox.base_url}/_sandbox/faults", json=rule, timeout=5)
+    Control(cli_sandbox.base_url).fault(rule)
     try:
         done = run_cli("sync", "--scope", "organizers", "--scope", "support")
     finally:
-        httpx.delete(f"{cli_sandbox.base_url}/_sandbox/faults", timeout=5)
+        Control(cli_sandbox.base_url).clear()
     assert done.returncode == 1
     assert "1 failed (their previous data is kept)" in done.stderr
     assert "Zoom organizers: Service unavailable:" in done.stderr
@@ -71,11 +68,11 @@ def test_sync_without_a_profile_says_how_to_add_one() -> None:
 def test_text_cut_to_the_cache_limit_is_named_in_the_summary(cli_sandbox: Any) -> None:
     write_zoom_profile(cli_sandbox.base_url)
     rule = {"huge_strings": 100_000, "match": {"path": "^/zoom/v2/users$"}}
-    httpx.post(f"{cli_sandbox.base_url}/_sandbox/faults", json=rule, timeout=5)
+    Control(cli_sandbox.base_url).fault(rule)
     try:
         done = run_cli("sync", "--scope", "organizers")
     finally:
-        httpx.delete(f"{cli_sandbox.base_url}/_sandbox/faults", timeout=5)
+        Control(cli_sandbox.base_url).clear()
     assert done.returncode == 0, done.stderr
     assert "Zoom organizers:" in done.stderr and "were cut (they end in \u2026)" in done.stderr
     assert "Traceback" not in done.stderr

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
-SANDBOX_REGISTRANTS = 700  # the big Zoom webinar: more than two pages of 300
+from tests.support.control import Control
+from tests.support.sandbox import CORE_REGISTRANTS
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +23,7 @@ def sandbox_session() -> Iterator[Any]:
         from tui.sandbox.server import SandboxConfig, start_background
     except ImportError as exc:  # pragma: no cover - only while the sandbox is missing
         pytest.skip(f"the sandbox (tui.sandbox.server) is not available: {exc}")
-    with start_background(SandboxConfig(port=0, seed=7, registrants=SANDBOX_REGISTRANTS,
+    with start_background(SandboxConfig(port=0, seed=7, registrants=CORE_REGISTRANTS,
                                         recording_bytes=200_000)) as handle:
         yield handle
 
@@ -32,4 +32,4 @@ def sandbox_session() -> Iterator[Any]:
 def sandbox(sandbox_session: Any) -> Iterator[Any]:
     """The session's sandbox, with its faults cleared after the test."""
     yield sandbox_session
-    httpx.delete(f"{sandbox_session.base_url}/_sandbox/faults", timeout=5)
+    Control(sandbox_session.base_url).clear()

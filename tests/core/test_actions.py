@@ -107,7 +107,8 @@ async def test_typed_failure_becomes_failed_outcomes(tmp_path: Path) -> None:
     assert result.succeeded == ()
     last = phases(tmp_path)[-1]
     assert last["phase"] == "result"
-    assert all(not o["ok"] for o in last["outcomes"])  # type: ignore[union-attr]
+    outcomes = last["outcomes"]
+    assert isinstance(outcomes, list) and all(not o["ok"] for o in outcomes)
 
 
 async def test_cancellation_is_recorded_as_unknown(tmp_path: Path) -> None:

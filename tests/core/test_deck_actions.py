@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 
-from tests.core.deckfix import (
-    fault,
-    mark,
-    open_deck,
-    registrants_of,
-    requests_since,
-    state,
-    statuses,
-    sync_events,
-    writes,
-)
+from tests.support.control import Control, writes
+from tests.support.decks import open_deck, registrants_of, sync_events
 from tui.core.deck.facade import Deck, RegistrantAction, ViewQuery
 from tui.core.deck.gate import ConfirmationMismatch
 from tui.core.errors import ReadOnlyMode
@@ -40,7 +32,7 @@ def cached_status(deck: Deck, event_key: str) -> dict[str, str]:
 
 
 async def test_approving_35_is_two_calls_and_the_cache_follows_at_once(sandbox: Any) -> None:
-    big = str(state(sandbox.base_url)["zoom"]["big_webinar_id"])
+    big = str(Control(sandbox.base_url).state()["zoom"]["big_webinar_id"])
     deck = open_deck(sandbox.base_url, zoom_only=True)
     try:
         await sync_events(deck)
@@ -51,9 +43,9 @@ async def test_approving_35_is_two_calls_and_the_cache_follows_at_once(sandbox: 
         assert plan.capability and plan.needs_typed_count and plan.count == 35
         assert len(plan.preview) == 5 and plan.more == 30
         assert "Approve 35 registrants" in plan.summary and "profile sbx" in plan.summary
-        seq = mark(sandbox.base_url)
+        seq = Control(sandbox.base_url).mark()
         result = await deck.run_registrant_action(plan, plan.confirm(typed_count=35))
-        sent = writes(requests_since(sandbox.base_url, seq))
+        sent = writes(Control(sandbox.base_url).requests_since(seq))
         # The cache changed before any refresh: the statuses and the event's counts.
         cached = cached_status(deck, big)
         counts = deck.parts_for_tests().store.counts(Provider.ZOOM, big)
@@ -65,7 +57,7 @@ async def test_approving_35_is_two_calls_and_the_cache_follows_at_once(sandbox: 
     assert len(result.succeeded) == 35 and result.failed == ()
     assert [(r["method"], r["status"]) for r in sent] == [("PUT", 204), ("PUT", 204)]
     assert all(r["path"] == f"/zoom/v2/webinars/{big}/registrants/status" for r in sent)
-    remote = statuses(sandbox.base_url, big)
+    remote = Control(sandbox.base_url).statuses(big)
     assert {remote[p.key] for p in people} == {"approved"}
     assert {cached[p.key] for p in people} == {"approved"}
     assert counts[PENDING] == pending_before - 35
@@ -85,7 +77,7 @@ async def test_deny_and_cancel_change_exactly_the_confirmed_people(sandbox: Any)
         events = deck.events(ViewQuery(provider=Provider.ZOOM, sort="pending", descending=True))
         webinar = events.rows(1, 1)[0]  # not the big one
         people = await registrants_of(deck, Provider.ZOOM, webinar.key)
-        before = statuses(sandbox.base_url, webinar.key)
+        before = Control(sandbox.base_url).statuses(webinar.key)
         pending = [p for p in people if p.status is PENDING][:2]
         approved = [p for p in people if p.status is RegistrantStatus.APPROVED][:1]
         deny = deck.plan_registrant_action(RegistrantAction.DENY, pending)
@@ -99,7 +91,7 @@ async def test_deny_and_cancel_change_exactly_the_confirmed_people(sandbox: Any)
         await deck.aclose()
 
     assert len(denied.succeeded) == 2 and len(cancelled.succeeded) == 1
-    after = statuses(sandbox.base_url, webinar.key)
+    after = Control(sandbox.base_url).statuses(webinar.key)
     changed = {k for k in before if before[k] != after.get(k)}
     assert changed == {p.key for p in pending} | {approved[0].key}
     assert {after[p.key] for p in pending} == {"denied"}
@@ -112,13 +104,13 @@ async def test_deny_and_cancel_change_exactly_the_confirmed_people(sandbox: Any)
 async def test_a_failed_chunk_is_reported_per_person_and_everything_agrees(
     sandbox: Any,
 ) -> None:
-    big = str(state(sandbox.base_url)["zoom"]["big_webinar_id"])
+    big = str(Control(sandbox.base_url).state()["zoom"]["big_webinar_id"])
     deck = open_deck(sandbox.base_url, zoom_only=True)
     try:
         await sync_events(deck)
         people = (await registrants_of(deck, Provider.ZOOM, big, PENDING))[:35]
         plan = deck.plan_registrant_action("approve", people)
-        fault(sandbox.base_url, {"error_status": 500, "remaining": 1,
+        Control(sandbox.base_url).fault({"error_status": 500, "remaining": 1,
                                  "match": {"method": "PUT", "path": STATUS_PATH}})
         result = await deck.run_registrant_action(plan, plan.confirm(35))
         cached = cached_status(deck, big)
@@ -131,7 +123,7 @@ async def test_a_failed_chunk_is_reported_per_person_and_everything_agrees(
     assert set(result.succeeded) == {p.key for p in rest}
     assert {o.target_key for o in result.failed} == {p.key for p in first}
     assert all(o.message for o in result.failed)
-    remote = statuses(sandbox.base_url, big)
+    remote = Control(sandbox.base_url).statuses(big)
     for person in people:
         want = "approved" if person in rest else "pending"
         assert remote[person.key] == cached[person.key] == refreshed[person.key] == want
@@ -141,14 +133,14 @@ async def test_a_failed_chunk_is_reported_per_person_and_everything_agrees(
 
 
 async def test_network_failure_claims_nothing_and_running_again_is_safe(sandbox: Any) -> None:
-    big = str(state(sandbox.base_url)["zoom"]["big_webinar_id"])
+    big = str(Control(sandbox.base_url).state()["zoom"]["big_webinar_id"])
     deck = open_deck(sandbox.base_url, zoom_only=True,
                      http=HttpSettings(read_timeout=1.0, max_retries=0, max_backoff=0.5))
     try:
         await sync_events(deck)
         people = (await registrants_of(deck, Provider.ZOOM, big, PENDING))[:35]
         plan = deck.plan_registrant_action("approve", people)
-        fault(sandbox.base_url, {"latency_ms": 2500, "remaining": 1,
+        Control(sandbox.base_url).fault({"latency_ms": 2500, "remaining": 1,
                                  "match": {"method": "PUT", "path": STATUS_PATH}})
         lost = await deck.run_registrant_action(plan, plan.confirm(35))
         after_loss = cached_status(deck, big)
@@ -161,7 +153,7 @@ async def test_network_failure_claims_nothing_and_running_again_is_safe(sandbox:
     assert all(o.message.startswith(("Unknown", "Not attempted")) for o in lost.failed)
     assert {after_loss[p.key] for p in people} == {"pending"}  # nothing claimed as done
     assert len(again.succeeded) == 35
-    remote = statuses(sandbox.base_url, big)
+    remote = Control(sandbox.base_url).statuses(big)
     assert {remote[p.key] for p in people} == {cached[p.key] for p in people} == {"approved"}
 
 
@@ -171,9 +163,9 @@ async def test_read_only_sends_no_write_at_all(sandbox: Any) -> None:
         try:
             await sync_events(deck, goto=True)
             assert deck.read_only
-            big = str(state(sandbox.base_url)["zoom"]["big_webinar_id"])
+            big = str(Control(sandbox.base_url).state()["zoom"]["big_webinar_id"])
             people = (await registrants_of(deck, Provider.ZOOM, big, PENDING))[:3]
-            seq = mark(sandbox.base_url)
+            seq = Control(sandbox.base_url).mark()
             assert not deck.can("approve", people)
             assert "read-only" in deck.can("approve", people).reason
             plan = deck.plan_registrant_action("approve", people)
@@ -183,29 +175,29 @@ async def test_read_only_sends_no_write_at_all(sandbox: Any) -> None:
                     await deck.run_registrant_action(plan, plan.confirm())
             with pytest.raises(ReadOnlyMode):
                 await deck.create_support_session()
-            sent = requests_since(sandbox.base_url, seq)
+            sent = Control(sandbox.base_url).requests_since(seq)
         finally:
             await deck.aclose()
         assert writes(sent) == []
         assert {p.key for p in people} <= {k for k, v in
-                                           statuses(sandbox.base_url, big).items()
+                                           Control(sandbox.base_url).statuses(big).items()
                                            if v == "pending"}
 
 
 async def test_a_confirmation_that_does_not_match_sends_nothing(sandbox: Any) -> None:
-    big = str(state(sandbox.base_url)["zoom"]["big_webinar_id"])
+    big = str(Control(sandbox.base_url).state()["zoom"]["big_webinar_id"])
     deck = open_deck(sandbox.base_url, zoom_only=True)
     try:
         await sync_events(deck)
         people = (await registrants_of(deck, Provider.ZOOM, big, PENDING))[:12]
         plan = deck.plan_registrant_action("deny", people)
-        seq = mark(sandbox.base_url)
+        seq = Control(sandbox.base_url).mark()
         with pytest.raises(ConfirmationMismatch):  # 12 people: the count must be typed
             await deck.run_registrant_action(plan, plan.confirm())
         other = deck.plan_registrant_action("deny", people[:11])
         with pytest.raises(ConfirmationMismatch):  # the selection changed
             await deck.run_registrant_action(plan, other.confirm(11))
-        sent = requests_since(sandbox.base_url, seq)
+        sent = Control(sandbox.base_url).requests_since(seq)
     finally:
         await deck.aclose()
     assert writes(sent) == []
@@ -234,7 +226,7 @@ async def test_goto_training_cancels_but_sends_approvals_to_its_admin_site(
     assert manage.url.startswith(sandbox.base_url) and "manage" in manage.url
     assert not mixed and "one event at a time" in mixed.reason
     assert result.succeeded == (people[0].key,)
-    assert people[0].key not in statuses(sandbox.base_url, training.key)
+    assert people[0].key not in Control(sandbox.base_url).statuses(training.key)
     assert people[0].key not in cached
 
 
@@ -260,7 +252,7 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
     from tui.core.deck.facade import Scope
     from tui.core.deck.gate import Confirmation, WrongEvent
     from tui.core.errors import NotSupported
-    from tui.core.models import ActionResult, EventKind
+    from tui.core.models import ActionOutcome, ActionResult, EventKind
 
     deck = open_deck(sandbox.base_url, zoom_only=True)
     try:
@@ -270,7 +262,7 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
                          if e.kind is EventKind.WEBINAR][:2]
         people = (await registrants_of(deck, Provider.ZOOM, first.key))[:2]
         shown = Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, second.key)
-        seq = mark(sandbox.base_url)
+        seq = Control(sandbox.base_url).mark()
         plan = deck.plan_registrant_action("cancel", people, shown)
         offered = deck.can("cancel", people, shown)
         own = deck.plan_registrant_action(
@@ -280,7 +272,7 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
             await deck.run_registrant_action(forged, forged.confirm())
         called: list[str] = []
 
-        async def call() -> ActionResult:
+        async def call(report: Callable[[Sequence[ActionOutcome]], None]) -> ActionResult:
             called.append("sent")
             return ActionResult("cancel", ())
 
@@ -294,7 +286,7 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
                                              [p.key for p in people], event_key=second.key),
                 call=call, event_key=second.key)
         after = audit.read_text(encoding="utf-8") if audit.exists() else ""
-        sent = requests_since(sandbox.base_url, seq)
+        sent = Control(sandbox.base_url).requests_since(seq)
     finally:
         await deck.aclose()
     assert plan.event_key == second.key and plan.event_title == second.title
@@ -303,4 +295,4 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
     assert own.capability and own.event_key == first.key
     assert called == [] and after == before
     assert writes(sent) == []
-    assert {p.key for p in people} <= set(statuses(sandbox.base_url, first.key))
+    assert {p.key for p in people} <= set(Control(sandbox.base_url).statuses(first.key))

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.core.deckfix import open_deck, registrants_of, sync_events
+from tests.support.control import Control
+from tests.support.decks import open_deck, registrants_of, sync_events
 from tui.core.deck.facade import EventDetail, MeetingDetail, ScopeKind, ViewQuery
 from tui.core.models import MeetingKind, Provider
 from tui.core.settings.paths import resolve_paths
@@ -119,7 +120,6 @@ async def test_refresh_detail_fills_one_past_meetings_attendees(sandbox: Any) ->
 
 
 async def test_refresh_detail_failure_keeps_the_cached_rows(sandbox: Any) -> None:
-    from tests.core.deckfix import fault
     from tui.core.errors import MeetdeckError
 
     deck = open_deck(sandbox.base_url)
@@ -127,7 +127,8 @@ async def test_refresh_detail_failure_keeps_the_cached_rows(sandbox: Any) -> Non
         await sync_events(deck, goto=True)
         training = deck.events(ViewQuery(provider=Provider.GOTO_TRAINING)).rows(0, 1)[0]
         first = await deck.refresh_detail("training", training.key)
-        fault(sandbox.base_url, {"error_status": 500, "match": {"path": "^/G2T/rest/reports/"}})
+        Control(sandbox.base_url).fault(
+            {"error_status": 500, "match": {"path": "^/G2T/rest/reports/"}})
         try:
             await deck.refresh_detail("training", training.key)
         except MeetdeckError as exc:

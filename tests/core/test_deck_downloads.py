@@ -7,7 +7,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from tests.core.deckfix import fault, mark, open_deck, owner_recordings, requests_since, state
+from tests.support.control import Control
+from tests.support.decks import open_deck, owner_recordings
 from tui.core.deck.facade import Deck, DownloadProgress, DownloadState, ScopeKind, ViewQuery
 from tui.core.models import Provider, Recording
 from tui.core.settings.paths import resolve_paths
@@ -29,7 +30,7 @@ def pick(recordings: list[Recording], avoid: str = "") -> Recording:
 
 
 async def zoom_file(deck: Deck, base_url: str) -> Recording:
-    html = state(base_url)["zoom"]["html_file_id"]
+    html = Control(base_url).state()["zoom"]["html_file_id"]
     return pick(await owner_recordings(deck, base_url), avoid=html)
 
 
@@ -47,10 +48,10 @@ async def test_goto_training_download_never_sends_the_token_to_the_file_host(
         view = deck.recordings(ViewQuery(provider=Provider.GOTO_TRAINING))
         recording = view.rows(0, 1)[0]
         stop = deck.watch_downloads(seen.append)
-        seq = mark(sandbox.base_url)
+        seq = Control(sandbox.base_url).mark()
         path = await deck.download(recording)
         stop()
-        sent = requests_since(sandbox.base_url, seq)
+        sent = Control(sandbox.base_url).requests_since(seq)
     finally:
         await deck.aclose()
 
@@ -76,9 +77,9 @@ async def test_goto_meeting_recording_is_fetched_through_a_fresh_signed_link(
         await synced(deck, ScopeKind.HISTORICAL)
         view = deck.recordings(ViewQuery(provider=Provider.GOTO_MEETING))
         recording = pick(view.rows(0, view.count()))
-        seq = mark(sandbox.base_url)
+        seq = Control(sandbox.base_url).mark()
         path = await deck.download(recording)
-        sent = requests_since(sandbox.base_url, seq)
+        sent = Control(sandbox.base_url).requests_since(seq)
     finally:
         await deck.aclose()
     assert path is not None and path.stat().st_size == recording.file_size
@@ -93,12 +94,12 @@ async def test_a_dropped_download_resumes_and_ends_with_the_right_bytes(sandbox:
     seen: list[DownloadProgress] = []
     try:
         recording = await zoom_file(deck, sandbox.base_url)
-        fault(sandbox.base_url, {"drop_mid_body": True, "remaining": 1,
+        Control(sandbox.base_url).fault({"drop_mid_body": True, "remaining": 1,
                                  "match": {"path": f"^/zoom/rec/download/{recording.key}$"}})
         deck.watch_downloads(seen.append)
-        seq = mark(sandbox.base_url)
+        seq = Control(sandbox.base_url).mark()
         path = await deck.download(recording)
-        sent = [r for r in requests_since(sandbox.base_url, seq)
+        sent = [r for r in Control(sandbox.base_url).requests_since(seq)
                 if r["path"].startswith("/zoom/rec/")]
         again = await deck.download(recording, directory=resolve_paths().download_dir / "clean")
     finally:
@@ -142,7 +143,7 @@ async def test_hostile_names_are_sanitised_and_nothing_is_overwritten(sandbox: A
 async def test_a_web_page_instead_of_a_file_is_an_error_and_saves_nothing(
     sandbox: Any,
 ) -> None:
-    html_id = state(sandbox.base_url)["zoom"]["html_file_id"]
+    html_id = Control(sandbox.base_url).state()["zoom"]["html_file_id"]
     deck = open_deck(sandbox.base_url, zoom_only=True)
     try:
         recording = next(r for r in await owner_recordings(deck, sandbox.base_url)
@@ -176,9 +177,9 @@ async def test_a_stale_part_is_fetched_whole_not_appended_to(sandbox: Any) -> No
         (folder / f"{name}.part").write_bytes(b"\x00" * 1000)
         (folder / f"{name}.part.json").write_text(
             json.dumps({"key": recording.key, "etag": '"stale"'}), encoding="utf-8")
-        seq = mark(sandbox.base_url)
+        seq = Control(sandbox.base_url).mark()
         path = await deck.download(recording)
-        sent = [r for r in requests_since(sandbox.base_url, seq)
+        sent = [r for r in Control(sandbox.base_url).requests_since(seq)
                 if r["path"].startswith("/zoom/rec/")]
     finally:
         await deck.aclose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from tests.core.storefix import put, registrant, webinar
+from tests.support.builders import put, registrant, webinar
 from tui.core.deck.facade import Deck, ViewQuery
 from tui.core.models import Provider, RegistrantStatus
 from tui.core.settings.paths import resolve_paths

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.support.fileserver import PAYLOAD, FileServer, make_client, resolver
 from tui.core.downloads.queue import (
     DownloadQueue,
     DownloadState,
@@ -19,72 +19,6 @@ from tui.core.downloads.queue import (
     unique_path,
 )
 from tui.core.errors import DownloadError, NetworkUnreachable
-
-PAYLOAD = bytes(range(256)) * 4096  # 1 MiB, every byte value
-
-
-class FileServer:
-    """A file host with Range support that can drop the connection after N bytes."""
-
-    def __init__(self, payload: bytes = PAYLOAD) -> None:
-        self.payload = payload
-        self.drop_after: int | None = None
-        self.html = False
-        self.ignore_range = False
-        self.etag: str | None = '"abc"'
-        self.last_modified: str | None = None
-        self.short_by = 0  # bytes announced but not sent (a body that ends early)
-        self.requests: list[httpx.Request] = []
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.html:
-            return httpx.Response(200, headers={"content-type": "text/html"},
-                                  content=b"<html>Session expired</html>")
-        start = 0
-        status = 200
-        headers = {"content-type": "video/mp4"}
-        if self.etag is not None:
-            headers["etag"] = self.etag
-        if self.last_modified is not None:
-            headers["last-modified"] = self.last_modified
-        range_header = request.headers.get("range")
-        if_range = request.headers.get("if-range")
-        honoured = if_range is None or if_range in (self.etag, self.last_modified)
-        if range_header and not self.ignore_range and honoured:
-            start = int(range_header.removeprefix("bytes=").rstrip("-"))
-            if start >= len(self.payload):
-                total = len(self.payload)
-                return httpx.Response(416, headers={"content-range": f"bytes */{total}"})
-            status = 206
-            headers["content-range"] = f"bytes {start}-{len(self.payload) - 1}/{len(self.payload)}"
-        body = self.payload[start:]
-        headers["content-length"] = str(len(body))
-        body = body[: len(body) - self.short_by]
-        drop = self.drop_after
-
-        async def stream() -> AsyncIterator[bytes]:
-            sent = 0
-            for i in range(0, len(body), 65536):
-                chunk = body[i : i + 65536]
-                if drop is not None and sent + len(chunk) > drop:
-                    yield chunk[: drop - sent]
-                    raise httpx.ReadError("connection dropped")
-                sent += len(chunk)
-                yield chunk
-
-        return httpx.Response(status, headers=headers, content=stream())
-
-
-def make_client(server: FileServer) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.MockTransport(server.handler))
-
-
-def resolver(size: int | None = len(PAYLOAD), checksum: tuple[str, str] | None = None):  # type: ignore[no-untyped-def]
-    async def resolve() -> DownloadTarget:
-        return DownloadTarget(url="https://files.example/rec.mp4", expected_size=size,
-                              checksum=checksum)
-    return resolve
 
 
 async def test_complete_download_has_the_right_bytes(tmp_path: Path) -> None:
@@ -204,10 +138,11 @@ def test_unique_path_counts_up(tmp_path: Path) -> None:
 
 async def test_queue_runs_bounded_and_cancels(tmp_path: Path) -> None:
     server = FileServer()
-    gate = asyncio.Event()
+    gate, resolving = asyncio.Event(), asyncio.Event()
     states: list[tuple[str, DownloadState]] = []
 
     async def slow_resolve() -> DownloadTarget:
+        resolving.set()
         await gate.wait()
         return DownloadTarget(url="https://files.example/x", expected_size=len(PAYLOAD))
 
@@ -216,7 +151,8 @@ async def test_queue_runs_bounded_and_cancels(tmp_path: Path) -> None:
                               on_progress=lambda p: states.append((p.key, p.state)))
         first = queue.add("r1", "one.mp4", slow_resolve)
         second = queue.add("r2", "two.mp4", resolver())
-        await asyncio.sleep(0.05)
+        await asyncio.wait_for(resolving.wait(), timeout=20)
+        await asyncio.sleep(0)  # r2's turn to ask for the slot
         assert not server.requests  # r1 holds the only slot, r2 waits
         assert queue.cancel("r2")
         gate.set()

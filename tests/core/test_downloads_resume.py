@@ -21,8 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.core.test_downloads import PAYLOAD, FileServer, make_client, resolver
+from tests.support.fileserver import PAYLOAD, FileServer, make_client, resolver
 from tui.core.downloads import queue as downloads
+from tui.core.downloads.files import open_part
 from tui.core.downloads.queue import DownloadQueue, DownloadState, download
 from tui.core.errors import DownloadError, NetworkUnreachable, StorageError
 
@@ -240,7 +241,7 @@ async def test_a_full_disk_on_the_last_buffered_write_is_a_typed_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Closing the `.part` writes what is still buffered; on a full disk that fails."""
-    real = downloads.open_part
+    real = open_part
 
     class FullOnClose(io.BufferedWriter):
         def close(self) -> None:
@@ -249,7 +250,9 @@ async def test_a_full_disk_on_the_last_buffered_write_is_a_typed_error(
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     def full_on_close(part: Path, *, append: bool, private: bool) -> Any:
-        return FullOnClose(real(part, append=append, private=private).detach())
+        handle = real(part, append=append, private=private)
+        assert isinstance(handle, io.BufferedWriter)
+        return FullOnClose(handle.detach())
 
     monkeypatch.setattr(downloads, "open_part", full_on_close)
     async with make_client(FileServer()) as client:

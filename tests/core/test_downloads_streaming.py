@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.core.test_downloads import PAYLOAD, FileServer, make_client, resolver
+from tests.support.fileserver import PAYLOAD, FileServer, make_client, resolver
 from tui.core.downloads import files as download_files
 from tui.core.downloads import queue as downloads
 from tui.core.downloads.queue import DownloadProgress, DownloadState, download
@@ -83,7 +83,7 @@ async def test_failed_final_fsync_is_a_typed_error(
     def broken(fd: int) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
-    monkeypatch.setattr(download_files.os, "fsync", broken)
+    monkeypatch.setattr(os, "fsync", broken)  # what tui.core.downloads.files calls
     async with make_client(FileServer()) as client:
         with pytest.raises(StorageError, match="Cannot write"):
             await download(client, key="r1", filename="a.mp4", resolve=resolver(),

@@ -6,16 +6,16 @@ import asyncio
 import gzip
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from pydantic import BaseModel, TypeAdapter
 
+from tests.support.fakehttp import FakeTokens, make_api
 from tui import __version__
 from tui.core.errors import (
     BadResponse,
@@ -30,59 +30,8 @@ from tui.core.errors import (
     SessionExpired,
 )
 from tui.core.net.apilog import ApiLog, ApiLogEntry, redact_path
-from tui.core.net.client import ApiClient, Connection, clean_text, parse_retry_after
+from tui.core.net.client import clean_text, parse_retry_after
 from tui.core.net.errors import RETRY_AFTER_CAP, retry_when
-from tui.core.settings.config import HttpSettings
-
-Handler = Callable[[httpx.Request], Any]
-
-
-class FakeTokens:
-    """A TokenSource that hands out tok-1, then tok-2 after a 401, and so on."""
-
-    def __init__(self) -> None:
-        self.current = "tok-1"
-        self.refreshes = 0
-
-    async def token(self) -> str:
-        return self.current
-
-    async def after_unauthorized(self, rejected: str) -> str:
-        self.refreshes += 1
-        self.current = f"tok-{self.refreshes + 1}"
-        return self.current
-
-    def expired_error(self) -> MeetdeckError:
-        return SessionExpired("Sign in again with `meetdeck auth login goto --profile p`.")
-
-
-class Sleeps:
-    """Records backoff sleeps instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
-def make_api(
-    tmp_path: Path,
-    handler: Handler,
-    *,
-    auth: FakeTokens | None = None,
-    rate: float | None = None,
-    admin: bool = False,
-    **http: float,
-) -> tuple[ApiClient, Sleeps, ApiLog]:
-    settings = HttpSettings(**http)
-    conn = Connection(settings, transport=httpx.MockTransport(handler))
-    log = ApiLog(tmp_path / "api.log")
-    sleeps = Sleeps()
-    api = ApiClient(conn, api="test", label="Test API", base_url="https://api.example.com/v1",
-                    log=log, auth=auth, rate=rate, forbidden_means_admin=admin, sleep=sleeps)
-    return api, sleeps, log
-
 
 # -- Retry-After ---------------------------------------------------------------------
 

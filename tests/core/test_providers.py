@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from tests.core.test_http import FakeTokens, make_api
+from tests.support.fakehttp import FakeTokens, make_api
 from tui.core.errors import BadResponse, DownloadError, NeedsAdmin, NotFound
 from tui.core.models import (
     ActionOutcome,

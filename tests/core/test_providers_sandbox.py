@@ -18,7 +18,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from tests.core.conftest import SANDBOX_REGISTRANTS
+from tests.support.control import Control
+from tests.support.sandbox import CORE_REGISTRANTS
 from tui.core.auth.tokens import GOTO
 from tui.core.errors import (
     BadResponse,
@@ -63,29 +64,12 @@ async def deck(sandbox: Any, tmp_path: Path) -> AsyncIterator[tuple[ProviderSet,
         await providers.aclose()
 
 
-def control(sandbox: Any, method: str, path: str, body: Any = None) -> Any:
-    response = httpx.request(method, f"{sandbox.base_url}/_sandbox/{path}", json=body,
-                             timeout=10)
-    response.raise_for_status()
-    return response.json() if response.content else None
-
-
-def requests_since(sandbox: Any, seq: int) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = control(sandbox, "GET", f"requests?since={seq}")["requests"]
-    return found
-
-
-def last_seq(sandbox: Any) -> int:
-    seq: int = control(sandbox, "GET", "requests?limit=1")["last_seq"]
-    return seq
-
-
 # -- sign-in ---------------------------------------------------------------------------
 
 
 async def test_demo_sign_in_is_a_real_code_exchange(sandbox: Any, tmp_path: Path) -> None:
-    state = control(sandbox, "GET", "state")
-    seq = last_seq(sandbox)
+    state = Control(sandbox.base_url).call("GET", "state")
+    seq = Control(sandbox.base_url).mark()
     providers = ProviderSet.for_profile("demo", demo_profile(sandbox.base_url),
                                         _paths(tmp_path), demo=True)
     async with providers:
@@ -95,7 +79,8 @@ async def test_demo_sign_in_is_a_real_code_exchange(sandbox: Any, tmp_path: Path
     assert goto.organizer_key == state["goto"]["admin_organizer_key"]
     assert goto.account_key == state["goto"]["account_key"]
     assert zoom.configured and not zoom.signed_in  # fetched on first use
-    calls = [(r["method"], r["path"]) for r in requests_since(sandbox, seq)]
+    sent = Control(sandbox.base_url).requests_since(seq, control=True)
+    calls = [(r["method"], r["path"]) for r in sent]
     assert calls[:2] == [("GET", "/oauth/authorize"), ("POST", "/oauth/token")]
     assert not any(path == "/_sandbox/callback" for _, path in calls)  # Location read only
     token_file = _paths(tmp_path).token_file("demo", demo=True)
@@ -127,17 +112,18 @@ async def test_goto_meeting_reads(deck: tuple[ProviderSet, Sleeps], sandbox: Any
     providers, _ = deck
     g2m = providers.goto_meeting
     assert g2m is not None
-    counts = control(sandbox, "GET", "state")["goto"]["counts"]
+    counts = Control(sandbox.base_url).call("GET", "state")["goto"]["counts"]
     assert len(await g2m.organizers()) == counts["organizers"]
     assert len(await g2m.groups()) == counts["groups"]
     upcoming = await g2m.upcoming_meetings()
     assert upcoming and all(m.start.tzinfo for m in upcoming)
     one = await g2m.meeting(upcoming[0].key)
     assert one.key == upcoming[0].key
-    seq = last_seq(sandbox)
+    seq = Control(sandbox.base_url).mark()
     now = datetime.now(UTC)
     history = await g2m.historical_meetings(now - timedelta(days=200), now)
-    windows = [r for r in requests_since(sandbox, seq) if r["path"].endswith("historicalMeetings")]
+    sent = Control(sandbox.base_url).requests_since(seq, control=True)
+    windows = [r for r in sent if r["path"].endswith("historicalMeetings")]
     assert len(windows) == 7
     assert history.meetings and history.recordings
     assert len({m.key for m in history.meetings}) == len(history.meetings)
@@ -184,7 +170,7 @@ async def test_recording_302_without_token_leak(deck: tuple[ProviderSet, Sleeps]
     g2t = providers.goto_training
     assert g2t is not None
     training_key, recording = await _a_training_recording(providers)
-    seq = last_seq(sandbox)
+    seq = Control(sandbox.base_url).mark()
     target = await g2t.download_target(training_key, recording.key)
     assert "Authorization" not in target.headers
     assert httpx.URL(target.url).host != httpx.URL(sandbox.base_url).host
@@ -194,7 +180,7 @@ async def test_recording_302_without_token_leak(deck: tuple[ProviderSet, Sleeps]
         rest = b"".join([c async for c in tail.chunks])
     assert whole.offset == 0 and whole.total == len(data) and tail.offset == 1000
     assert rest == data[1000:] and whole.etag == tail.etag and whole.etag
-    log = requests_since(sandbox, seq)
+    log = Control(sandbox.base_url).requests_since(seq, control=True)
     api_calls = [r for r in log if r["api"] == "g2t"]
     file_calls = [r for r in log if r["api"] == "goto_file"]
     assert api_calls and all(r["authorization"] for r in api_calls)
@@ -206,7 +192,7 @@ async def test_html_instead_of_a_file(deck: tuple[ProviderSet, Sleeps], sandbox:
     providers, _ = deck
     assert providers.goto_training is not None
     training_key, recording = await _a_training_recording(providers)
-    control(sandbox, "POST", "faults", {"html_instead_of_file": True,
+    Control(sandbox.base_url).call("POST", "faults", {"html_instead_of_file": True,
                                         "match": {"path": "^/files/"}})
     with pytest.raises(DownloadError, match="web page"):
         async with providers.goto_training.open_recording(training_key, recording.key):
@@ -218,7 +204,7 @@ async def test_seeit_all_pages_and_create(deck: tuple[ProviderSet, Sleeps],
     providers, _ = deck
     assist = providers.goto_assist
     assert assist is not None
-    before = control(sandbox, "GET", "state")["goto"]["counts"]["seeit_sessions"]
+    before = Control(sandbox.base_url).call("GET", "state")["goto"]["counts"]["seeit_sessions"]
     pages = [page async for page in assist.session_pages(page_size=25)]
     assert len(pages) >= 2 and sum(len(p) for p in pages) == before
     created, start = await assist.create_session()
@@ -233,10 +219,10 @@ async def test_malformed_json_and_extra_fields(deck: tuple[ProviderSet, Sleeps],
                                                sandbox: Any) -> None:
     providers, _ = deck
     assert providers.goto_meeting is not None
-    control(sandbox, "POST", "faults", {"extra_fields": True, "match": {"path": "groups"}})
+    Control(sandbox.base_url).fault({"extra_fields": True, "match": {"path": "groups"}})
     assert await providers.goto_meeting.groups()
-    control(sandbox, "DELETE", "faults")
-    control(sandbox, "POST", "faults", {"malformed_json": "truncate", "remaining": 1,
+    Control(sandbox.base_url).call("DELETE", "faults")
+    Control(sandbox.base_url).call("POST", "faults", {"malformed_json": "truncate", "remaining": 1,
                                         "match": {"path": "/G2M/rest/groups$"}})
     with pytest.raises(BadResponse) as info:
         await providers.goto_meeting.groups()
@@ -246,8 +232,8 @@ async def test_malformed_json_and_extra_fields(deck: tuple[ProviderSet, Sleeps],
 async def test_429_storm_then_success(deck: tuple[ProviderSet, Sleeps], sandbox: Any) -> None:
     providers, sleeps = deck
     assert providers.zoom is not None
-    control(sandbox, "POST", "faults", {"storm_429": True, "retry_after": 2, "remaining": 2,
-                                        "match": {"path": "^/zoom/v2/users$"}})
+    Control(sandbox.base_url).fault({"storm_429": True, "retry_after": 2, "remaining": 2,
+                                     "match": {"path": "^/zoom/v2/users$"}})
     assert await providers.zoom.users()
     assert sleeps.calls == [2.0, 2.0]
 
@@ -258,16 +244,17 @@ async def test_5xx_retried_for_get_never_for_post(deck: tuple[ProviderSet, Sleep
     g2t = providers.goto_training
     assert g2t is not None
     trainings = await g2t.trainings()
-    control(sandbox, "POST", "faults", {"error_status": 503, "remaining": 2,
+    Control(sandbox.base_url).call("POST", "faults", {"error_status": 503, "remaining": 2,
                                         "match": {"method": "GET", "path": "/trainings$"}})
     assert len(await g2t.trainings()) == len(trainings) and len(sleeps.calls) == 2
-    control(sandbox, "POST", "faults", {"error_status": 503, "remaining": 1,
+    Control(sandbox.base_url).call("POST", "faults", {"error_status": 503, "remaining": 1,
                                         "match": {"method": "POST", "path": "registrants"}})
-    seq = last_seq(sandbox)
+    seq = Control(sandbox.base_url).mark()
     with pytest.raises(ServiceUnavailable):
         await g2t.register(trainings[0].key, email="x@example.com", given_name="X",
                            surname="Y")
-    posts = [r for r in requests_since(sandbox, seq) if r["method"] == "POST"]
+    sent = Control(sandbox.base_url).requests_since(seq, control=True)
+    posts = [r for r in sent if r["method"] == "POST"]
     assert len(posts) == 1
 
 
@@ -277,15 +264,16 @@ async def test_expired_token_refreshes_and_rotates(deck: tuple[ProviderSet, Slee
     assert providers.goto_meeting is not None and providers.zoom is not None
     await providers.zoom.users()
     before = providers.store.get(GOTO)
-    control(sandbox, "POST", "tokens/expire")
-    seq = last_seq(sandbox)
+    Control(sandbox.base_url).call("POST", "tokens/expire")
+    seq = Control(sandbox.base_url).mark()
     assert await providers.goto_meeting.upcoming_meetings() is not None
     assert await providers.zoom.users()
     after = providers.store.get(GOTO)
     assert before is not None and after is not None
     assert after.refresh_token != before.refresh_token  # rotated and saved
     assert after.organizer_key == before.organizer_key
-    statuses = [(r["path"], r["status"]) for r in requests_since(sandbox, seq)]
+    sent = Control(sandbox.base_url).requests_since(seq, control=True)
+    statuses = [(r["path"], r["status"]) for r in sent]
     assert ("/oauth/token", 200) in statuses and ("/zoom/oauth/token", 200) in statuses
 
 
@@ -293,13 +281,14 @@ async def test_revoked_refresh_token_is_session_expired(deck: tuple[ProviderSet,
                                                         sandbox: Any) -> None:
     providers, _ = deck
     assert providers.goto_meeting is not None
-    control(sandbox, "POST", "tokens/revoke")
-    seq = last_seq(sandbox)
+    Control(sandbox.base_url).call("POST", "tokens/revoke")
+    seq = Control(sandbox.base_url).mark()
     for _ in range(3):
         with pytest.raises(SessionExpired) as info:
             await providers.goto_meeting.upcoming_meetings()
     assert "sign in again" in info.value.sentence.lower()
-    refreshes = [r for r in requests_since(sandbox, seq) if r["path"] == "/oauth/token"]
+    sent = Control(sandbox.base_url).requests_since(seq, control=True)
+    refreshes = [r for r in sent if r["path"] == "/oauth/token"]
     assert len(refreshes) == 1  # no loop
 
 
@@ -310,13 +299,13 @@ async def test_zoom_big_webinar_every_status(deck: tuple[ProviderSet, Sleeps],
                                              sandbox: Any) -> None:
     providers, _ = deck
     assert providers.zoom is not None
-    state = control(sandbox, "GET", "state")
+    state = Control(sandbox.base_url).call("GET", "state")
     big = str(state["zoom"]["big_webinar_id"])
     expected = state["events"][big]
     pages = [page async for page in providers.zoom.webinar_registrant_pages(big)]
     assert all(len(p) <= 300 for p in pages)
     people = [r for p in pages for r in p]
-    assert len(people) == expected["total"] == SANDBOX_REGISTRANTS
+    assert len(people) == expected["total"] == CORE_REGISTRANTS
     by_status = {s.value: sum(r.status is s for r in people) for s in RegistrantStatus}
     for status in ("pending", "approved", "denied"):
         assert by_status[status] == expected["counts"][status]
@@ -328,19 +317,20 @@ async def test_zoom_35_approvals_in_two_calls_with_partial_failure(
     providers, _ = deck
     zoom = providers.zoom
     assert zoom is not None
-    big = str(control(sandbox, "GET", "state")["zoom"]["big_webinar_id"])
+    big = str(Control(sandbox.base_url).call("GET", "state")["zoom"]["big_webinar_id"])
     pending = [r async for page in zoom.webinar_registrant_pages(big) for r in page
                if r.status is RegistrantStatus.PENDING][:35]
     assert len(pending) == 35
-    control(sandbox, "POST", "faults", {"error_status": 400, "remaining": 1,
+    Control(sandbox.base_url).call("POST", "faults", {"error_status": 400, "remaining": 1,
                                         "match": {"method": "PUT"}})
-    seq = last_seq(sandbox)
+    seq = Control(sandbox.base_url).mark()
     result = await zoom.set_webinar_registrant_status(big, RegistrantAction.APPROVE, pending)
-    puts = [r for r in requests_since(sandbox, seq) if r["method"] == "PUT"]
+    sent = Control(sandbox.base_url).requests_since(seq, control=True)
+    puts = [r for r in sent if r["method"] == "PUT"]
     assert len(puts) == 2
     assert len(result.failed) == 30 and len(result.succeeded) == 5
     assert result.failed[0].message
-    now = control(sandbox, "GET", f"state?event={big}")["registrants"]
+    now = Control(sandbox.base_url).call("GET", f"state?event={big}")["registrants"]
     assert all(now[key] == "approved" for key in result.succeeded)
     assert all(now[o.target_key] == "pending" for o in result.failed)
 
@@ -351,7 +341,7 @@ async def test_zoom_meetings_recordings_and_start(deck: tuple[ProviderSet, Sleep
     zoom = providers.zoom
     assert zoom is not None
     users = await zoom.users()
-    state = control(sandbox, "GET", "state")["zoom"]
+    state = Control(sandbox.base_url).call("GET", "state")["zoom"]
     assert len(users) == state["counts"]["users"]
     meetings = await zoom.meetings()
     assert meetings
@@ -362,7 +352,7 @@ async def test_zoom_meetings_recordings_and_start(deck: tuple[ProviderSet, Sleep
     assert recordings
     by_meeting = await zoom.meeting_recordings(recordings[0].event_key)
     assert recordings[0].key in {r.key for r in by_meeting}
-    events = control(sandbox, "GET", "state")["events"]
+    events = Control(sandbox.base_url).call("GET", "state")["events"]
     key, event = next((k, e) for k, e in events.items() if e["kind"] == "zoom_meeting")
     people = await zoom.meeting_registrants(key)
     assert len(people) == event["total"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.core.storefix import T0, meeting, organizer, put, registrant, training, webinar
-from tests.core.test_sync import Apis, FakeTraining, zoom_with_two_webinars
+from tests.support.builders import T0, meeting, organizer, put, registrant, training, webinar
+from tests.support.fakeapis import Apis, FakeTraining, zoom_with_two_webinars
 from tui.core.deck.facade import (
     Deck,
     EventDetail,
@@ -25,7 +26,7 @@ from tui.core.sync.engine import SyncEngine
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store.open(tmp_path / "p.sqlite3", "p")
     yield opened
     opened.close()

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.core.storefix import T0, organizer, put, registrant, training, webinar
+from tests.support.builders import T0, old_cache, organizer, put, registrant, training, webinar
 from tui.cmd.lookup import open_cache
 from tui.core.models import (
     Meeting,
@@ -38,7 +38,7 @@ from tui.core.store.fts import (
     search_rows,
     to_row,
 )
-from tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, _statements
+from tui.core.store.schema import SCHEMA_VERSION
 from tui.core.store.views import ViewQuery
 
 OLGA = "Olga.Ivanova@Example.com"
@@ -168,27 +168,6 @@ def test_the_address_path_reads_registrants_through_their_email_index(
         assert "registrants_email" in plan and "TEMP B-TREE" not in plan, plan
 
 
-def _old_cache(path: Path, version: int = 2) -> None:
-    """A cache as meetdeck wrote it at `version`, with one registrant."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for step in MIGRATIONS[:version]:
-        for statement in _statements(step):
-            conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {version}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute(
-        "INSERT INTO registrants (scope, provider, profile, fetched_at, key, search, data, "
-        "event_key, event_kind, status, email) VALUES ('registrants:zoom:w1', 'zoom', 'p', "
-        "'2025-01-01T00:00:00.000000Z', 'r1', 'ann lee ann@example.com', ?, 'w1', "
-        "'webinar', 'pending', 'ann@example.com')",
-        ('{"provider":"zoom","key":"r1","event_key":"w1","event_kind":"webinar",'
-         '"email":"Ann@Example.com","first_name":"Ann","last_name":"Lee",'
-         '"status":"pending","provider_status":"pending"}',))
-    conn.execute("INSERT INTO search_index (rowid, text) SELECT id * 8 + 4, search "
-                 "FROM registrants")
-    conn.close()
-
-
 def _indexes(path: Path) -> set[str]:
     with sqlite3.connect(path) as conn:
         return {name for (name,) in conn.execute(
@@ -200,7 +179,7 @@ def test_an_old_cache_gets_the_filter_index_in_name_order(tmp_path: Path, versio
     """Version 4: the '/' filter's covering index is in name order within an event, so
     a short filter's first page is an ordered scan of the index alone."""
     path = tmp_path / "old.sqlite3"
-    _old_cache(path, version)
+    old_cache(path, version)
     store = Store.open(path, "p", create=False)
     try:
         statements: list[str] = []
@@ -234,7 +213,7 @@ def test_an_old_cache_gains_the_email_index_and_keeps_its_rows(
     tmp_path: Path, version: int,
 ) -> None:
     path = tmp_path / "old.sqlite3"
-    _old_cache(path, version)
+    old_cache(path, version)
     assert "registrants_email" not in _indexes(path)
 
     conn, notice = open_cache(str(path))  # what `meetdeck lookup` does
@@ -249,7 +228,7 @@ def test_an_old_cache_gains_the_email_index_and_keeps_its_rows(
     assert "registrants_event_email" in _indexes(path)  # the older indexes stay
 
     other = tmp_path / "other.sqlite3"
-    _old_cache(other, version)
+    old_cache(other, version)
     store = Store.open(other, "p", create=False)  # the app's road migrates the same way
     try:
         assert store.notice is None and store.integrity_ok()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.storefix import put, registrant
+from tests.support.builders import put, registrant
 from tui.core.store.db import Store
 from tui.core.store.views import ViewQuery
 
@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from tests.core.storefix import registrant
+    from tests.support.builders import registrant
     from tui.core.store.db import Store
 
     store = Store.open(Path(sys.argv[1]), "p")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.core.storefix import T0, organizer, registrant, webinar
+from tests.support.builders import T0, organizer, registrant, webinar
 from tui.core.models import (
     EventKind,
     Meeting,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
+from tests.support.control import Control
 from tui.core.deck.facade import Deck, ScopeKind, ScopeState, SyncProgress, ViewQuery
 from tui.core.models import Provider
 from tui.core.settings.config import HttpSettings, demo_profile
@@ -34,7 +33,7 @@ async def test_sync_partial_failure_against_the_sandbox(sandbox: Any) -> None:
 
         rule = {"error_rate": 1.0, "error_status": 503,
                 "match": {"path": f"^/zoom/v2/webinars/{victim.key}/registrants"}}
-        httpx.post(f"{sandbox.base_url}/_sandbox/faults", json=rule, timeout=5)
+        Control(sandbox.base_url).fault(rule)
         progress: list[SyncProgress] = []
         report = await deck.sync_all(progress.append,
                                      kinds=[ScopeKind.EVENTS, ScopeKind.REGISTRANTS])

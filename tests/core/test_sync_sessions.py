@@ -15,11 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.core.storefix import T0, organizer, training, webinar
-from tui.core.deck.facade import Deck
+from tests.support.builders import T0, organizer, training, webinar
+from tests.support.control import Control
+from tests.support.decks import DeckSpec, open_deck
 from tui.core.errors import ServiceUnavailable, SessionExpired
 from tui.core.models import (
     Meeting,
@@ -30,7 +30,7 @@ from tui.core.models import (
     Training,
     Webinar,
 )
-from tui.core.settings.config import HttpSettings, demo_profile
+from tui.core.settings.config import HttpSettings
 from tui.core.settings.paths import Paths
 from tui.core.store.db import Store
 from tui.core.sync.engine import SyncEngine
@@ -235,28 +235,6 @@ def own_sandbox() -> Iterator[Any]:
         yield handle
 
 
-class Log:
-    """The sandbox's request log, read from a mark."""
-
-    def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=f"{base_url}/_sandbox/", timeout=10)
-
-    def mark(self) -> int:
-        seq: int = self.http.get("requests", params={"limit": 1}).json()["last_seq"]
-        return seq
-
-    def since(self, seq: int) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = self.http.get(
-            "requests", params={"since": seq, "limit": 5000}).json()["requests"]
-        return [r for r in found if not r["path"].startswith("/_sandbox")]
-
-    def post(self, path: str, body: Any = None) -> None:
-        self.http.post(path, json=body).raise_for_status()
-
-    def close(self) -> None:
-        self.http.close()
-
-
 def goto_api(log: list[dict[str, Any]]) -> int:
     return sum(1 for r in log if r["path"].startswith(GOTO_API))
 
@@ -265,30 +243,30 @@ def posts(log: list[dict[str, Any]], path: str) -> int:
     return sum(1 for r in log if r["method"] == "POST" and r["path"] == path)
 
 
-def open_deck(base_url: str, tmp_path: Path) -> Deck:
-    profile = demo_profile(base_url).model_copy(
-        update={"goto_rate_limit": 1000.0, "zoom_rate_limit": 1000.0})
-    paths = Paths(tmp_path / "c", tmp_path / "d", tmp_path / "k", tmp_path / "dl")
-    return Deck.open(paths, "sessions", profile, http=HTTP, demo=True)
+#: This module's Deck: its own profile, quick to give up, no client-side rate limits.
+SESSIONS = DeckSpec(name="sessions", http=HTTP, rate_limit=1000.0)
+
+
+def paths_in(tmp_path: Path) -> Paths:
+    return Paths(tmp_path / "c", tmp_path / "d", tmp_path / "k", tmp_path / "dl")
 
 
 async def test_a_revoked_goto_session_sends_one_request_then_none(own_sandbox: Any,
                                                                   tmp_path: Path) -> None:
-    log = Log(own_sandbox.base_url)
-    deck = open_deck(own_sandbox.base_url, tmp_path)
+    log = Control(own_sandbox.base_url)
+    deck = open_deck(own_sandbox.base_url, paths_in(tmp_path), SESSIONS)
     try:
         await deck.demo_sign_in()
         assert (await deck.sync_all()).ok
-        log.post("tokens/revoke")
+        log.revoke()
         seq = log.mark()
         first = await deck.sync_all()
-        first_log = log.since(seq)
+        first_log = log.requests_since(seq)
         seq = log.mark()
         second = await deck.sync_all()
-        second_log = log.since(seq)
+        second_log = log.requests_since(seq)
     finally:
         await deck.aclose()
-        log.close()
 
     goto_failed = [f for f in first.failed if f.scope.provider in GOTO]
     assert len(goto_failed) == 6 and all(isinstance(f.error, SessionExpired)
@@ -304,18 +282,17 @@ async def test_a_revoked_goto_session_sends_one_request_then_none(own_sandbox: A
 
 async def test_a_zoom_token_refused_at_once_ends_zoom_for_the_run(own_sandbox: Any,
                                                                   tmp_path: Path) -> None:
-    log = Log(own_sandbox.base_url)
-    deck = open_deck(own_sandbox.base_url, tmp_path)
+    log = Control(own_sandbox.base_url)
+    deck = open_deck(own_sandbox.base_url, paths_in(tmp_path), SESSIONS)
     try:
-        log.post("faults", {"error_status": 401, "match": {"path": "^/zoom/v2/"}})
+        log.fault({"error_status": 401, "match": {"path": "^/zoom/v2/"}})
         seq = log.mark()
         report = await deck.sync_all(kinds=[ScopeKind.ORGANIZERS, ScopeKind.MEETINGS,
                                             ScopeKind.EVENTS, ScopeKind.RECORDINGS])
-        zoom_log = [r for r in log.since(seq) if r["path"].startswith("/zoom/")]
+        zoom_log = [r for r in log.requests_since(seq) if r["path"].startswith("/zoom/")]
     finally:
-        log.http.delete("faults")
+        log.clear()
         await deck.aclose()
-        log.close()
 
     zoom_failed = [f for f in report.failed if f.scope.provider is Provider.ZOOM]
     assert {f.scope for f in zoom_failed} == {

@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
+from tests.support.control import Control
 from tui.core.deck.facade import Deck, ScopeKind, ViewQuery
 from tui.core.errors import ServiceUnavailable
 from tui.core.models import EventKind, Meeting, Provider
@@ -29,28 +29,16 @@ ZOOM_ONLY = {"goto_client_id": None, "goto_client_secret": None}
 HTTP = HttpSettings(max_retries=3, max_backoff=1.0)
 
 
-def control(sandbox: Any, method: str, path: str, body: Any = None) -> Any:
-    response = httpx.request(method, f"{sandbox.base_url}/_sandbox/{path}", json=body,
-                             timeout=10)
-    response.raise_for_status()
-    return response.json() if response.content else None
-
-
-def last_seq(sandbox: Any) -> int:
-    seq: int = control(sandbox, "GET", "requests?limit=1")["last_seq"]
-    return seq
-
-
 def details_asked(sandbox: Any, seq: int) -> list[str]:
     """Meeting ids of the GET /meetings/{id} calls since `seq`."""
-    log = control(sandbox, "GET", f"requests?since={seq}&limit=5000")["requests"]
+    log = Control(sandbox.base_url).requests_since(seq, control=True)
     return [m.group(1) for r in log if r["method"] == "GET"
             if (m := DETAIL.fullmatch(r["path"]))]
 
 
 def registration_meetings(sandbox: Any) -> set[str]:
     """Ids of the sandbox's Zoom meetings that take registration (they have registrants)."""
-    events = control(sandbox, "GET", "state")["events"]
+    events = Control(sandbox.base_url).call("GET", "state")["events"]
     return {key for key, e in events.items() if e["kind"] == "zoom_meeting"}
 
 
@@ -74,7 +62,7 @@ async def all_meetings(zoom: Zoom) -> list[Meeting]:
 async def test_registration_is_read_from_each_candidate_meeting(zoom: Zoom,
                                                                 sandbox: Any) -> None:
     users = await zoom.users()
-    seq = last_seq(sandbox)
+    seq = Control(sandbox.base_url).mark()
     meetings = [m for user in users for m in await zoom.meetings(user.key)]
     asked = details_asked(sandbox, seq)
 
@@ -92,7 +80,7 @@ async def test_registration_is_read_from_each_candidate_meeting(zoom: Zoom,
 async def test_a_meeting_deleted_meanwhile_is_left_out(zoom: Zoom, sandbox: Any) -> None:
     before = await all_meetings(zoom)
     victim = next(m for m in before if m.has_registration)
-    control(sandbox, "POST", "faults", {"error_status": 404, "match": {
+    Control(sandbox.base_url).call("POST", "faults", {"error_status": 404, "match": {
         "method": "GET", "path": f"^/zoom/v2/meetings/{victim.key}$"}})
     after = await all_meetings(zoom)
     assert {m.key for m in after} == {m.key for m in before} - {victim.key}
@@ -104,7 +92,7 @@ async def test_a_failing_meeting_lookup_fails_the_list(zoom: Zoom, sandbox: Any)
     users = await zoom.users()
     meetings = [m for user in users for m in await zoom.meetings(user.key)]
     victim = next(m for m in meetings if m.meeting_type == "2")
-    control(sandbox, "POST", "faults", {"error_status": 500, "match": {
+    Control(sandbox.base_url).call("POST", "faults", {"error_status": 500, "match": {
         "method": "GET", "path": f"^/zoom/v2/meetings/{victim.key}$"}})
     host = next(u for u in users if u.key == victim.organizer_key)
     with pytest.raises(ServiceUnavailable):
@@ -124,7 +112,7 @@ async def test_sync_caches_zoom_meeting_registrants(sandbox: Any) -> None:
                              if m.has_registration}
         assert with_registration
         for key, meeting in with_registration.items():
-            expected = control(sandbox, "GET", f"state?event={key}")["counts"]
+            expected = Control(sandbox.base_url).call("GET", f"state?event={key}")["counts"]
             view = deck.registrants(ViewQuery(event_key=key))
             people = view.rows(0, view.count())
             assert len(people) == sum(n for s, n in expected.items() if s != "cancelled")

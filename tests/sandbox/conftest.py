@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
+from tests.support.sandbox import ANCHOR, BASE
 from tui.sandbox.server import SandboxConfig, create_app
 from tui.sandbox.state import SandboxState
-
-ANCHOR = datetime(2025, 3, 10, tzinfo=UTC)
-BASE = "http://127.0.0.1:8765"
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from tests.sandbox.helpers import basic, goto_headers, goto_tokens, zoom_headers
+from tests.support.specs import basic, goto_headers, goto_tokens, zoom_headers
 from tui.sandbox.state import SandboxState
 
 ADMIN = basic("demo-admin", "demo-admin-secret")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.sandbox.conftest import ANCHOR, BASE
-from tests.sandbox.helpers import goto_headers
+from tests.support.sandbox import ANCHOR, BASE
+from tests.support.specs import goto_headers
 from tui.sandbox.server import SandboxConfig, create_app
 from tui.sandbox.state import SandboxState
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.sandbox.conftest import ANCHOR
+from tests.support.sandbox import ANCHOR
 from tui.sandbox import pools
 from tui.sandbox.config import SandboxConfig
 from tui.sandbox.state import SandboxState
@@ -99,7 +99,8 @@ def test_100k_registrants_generate_in_seconds() -> None:
     big = state.zoom.webinars[state.zoom.big_webinar_id].registrants
     assert big is not None and len(big) == 100_000
     assert len(set(big.ids)) == 100_000 and len(set(big.emails)) == 100_000
-    assert elapsed < 5, elapsed
+    # Printed, not asserted: speed targets live in tests/benchmarks.
+    print(f"\n100k registrants generated in {elapsed:.2f} s")
 
 
 def test_sandbox_never_imports_core_or_textual() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -9,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sandbox.conftest import ANCHOR, BASE
-from tests.sandbox.helpers import goto_headers, validate, zoom_headers
+from tests.support.sandbox import ANCHOR, BASE
+from tests.support.specs import goto_headers, validate, zoom_headers
 from tui.sandbox.middleware import DroppedConnection
 from tui.sandbox.server import SandboxConfig, create_app
 from tui.sandbox.state import SandboxState
@@ -123,15 +124,25 @@ async def test_drop_mid_body_aborts_the_response(client: httpx.AsyncClient) -> N
     assert log[-2]["dropped"] is True and log[-2]["status"] == 200
 
 
-async def test_configured_error_rate_and_latency_spare_the_control_api() -> None:
-    # A latency far beyond any scheduling delay: a control call that waited for it
-    # would take 20 s; one that did not answers at once, however loaded the machine.
+async def test_configured_error_rate_and_latency_spare_the_control_api(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sandbox's waits are recorded instead of slept: a control call asks for none
+    # of the configured 20 s, an API call asks for exactly that.
+    real_sleep = asyncio.sleep
+    waits: list[float] = []
+
+    async def recorded(delay: float, *args: Any) -> Any:
+        waits.append(delay)
+        return await real_sleep(0, *args)
+
+    monkeypatch.setattr("tui.sandbox.middleware.asyncio.sleep", recorded)
     app = create_app(SandboxConfig(anchor=ANCHOR, error_rate=1.0, latency_ms=20_000,
                                    rate_limit_scale=0))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
-        started = time.perf_counter()
         assert (await c.get("/_sandbox/state")).status_code == 200
-        assert time.perf_counter() - started < 10
+        assert 20.0 not in waits
+        await c.get(UPCOMING)
+        assert 20.0 in waits
     app = create_app(SandboxConfig(anchor=ANCHOR, error_rate=1.0, rate_limit_scale=0))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
         statuses = {(await c.get(UPCOMING)).status_code for _ in range(12)}

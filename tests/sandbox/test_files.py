@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.sandbox.helpers import goto_headers, zoom_headers
+from tests.support.specs import goto_headers, zoom_headers
 from tui.sandbox.state import SandboxState
 
 

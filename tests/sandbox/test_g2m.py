@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.sandbox.helpers import goto_headers, validate
+from tests.support.specs import goto_headers, validate
 from tui.sandbox.state import SandboxState
 
 G = "/G2M/rest"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.sandbox.helpers import goto_headers, validate
+from tests.support.specs import goto_headers, validate
 from tui.sandbox.config import SandboxConfig
 from tui.sandbox.server import create_app
 from tui.sandbox.state import SandboxState

@@ -10,7 +10,7 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from starlette.applications import Starlette
 from starlette.routing import Match
 
-from tests.sandbox.helpers import PREFIXES, load_spec, require_specs, response_schema
+from tests.support.specs import PREFIXES, load_spec, require_specs, response_schema
 
 METHODS = ("get", "post", "put", "delete", "patch")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.sandbox.helpers import validate, zoom_headers
+from tests.support.specs import validate, zoom_headers
 from tui.sandbox.state import SandboxState
 
 Z = "/zoom/v2"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.tui.fakedeck import NOW, FakeDeck
-from tests.tui.realdeck import DemoCache, deck_factory, fixed_clock, synced_demo
+from tests.support.demo import DemoCache, deck_factory, fixed_clock, synced_demo
+from tests.support.fakedeck import NOW, FakeDeck
 from tui.app import MeetdeckApp, UiOptions, build_app
 
 

@@ -13,18 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.tui.realdeck import DemoCache, deck_factory, fixed_clock, synced_demo
-from tests.tui.screen_text import screen_lines, screen_text, toasts
+from tests.support.control import Control
+from tests.support.demo import DemoCache, deck_factory, fixed_clock, synced_demo
+from tests.support.screen import screen_lines, screen_text, toasts
+from tests.support.waits import wait_for
 from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.core.deck.facade import Deck
 from tui.core.models import Provider
 from tui.screens.main import MainScreen
 from tui.widgets.pane import EntityPane
 
 MakeApp = Callable[..., MeetdeckApp]
-WRITES = ("PUT", "POST", "PATCH", "DELETE")
 
 
 @pytest.fixture(scope="module")
@@ -43,40 +44,6 @@ def make_app(sandbox: DemoCache, tmp_path: Any) -> MakeApp:
         return build_app(factory, options, clock=fixed_clock)
 
     return make
-
-
-class Control:
-    """The sandbox's control API: its state and its request log."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-
-    def _get(self, path: str, **params: Any) -> Any:
-        response = httpx.get(f"{self.base_url}{path}", params=params, timeout=5)
-        response.raise_for_status()
-        return response.json()
-
-    def statuses(self, event_key: str) -> dict[str, str]:
-        """registrant id -> status in the sandbox, for one event."""
-        return dict(self._get("/_sandbox/state", event=event_key)["registrants"])
-
-    def state(self) -> Any:
-        return self._get("/_sandbox/state")
-
-    def last_seq(self) -> int:
-        return int(self._get("/_sandbox/requests", limit=1)["last_seq"])
-
-    def writes_since(self, seq: int) -> list[str]:
-        """Write calls (method and path) made after `seq`, OAuth excluded."""
-        entries = self._get("/_sandbox/requests", since=seq)["requests"]
-        return [f"{e['method']} {e['path']}" for e in entries
-                if e["method"] in WRITES and "/oauth/" not in e["path"]]
-
-    def fault(self, **rule: Any) -> None:
-        httpx.post(f"{self.base_url}/_sandbox/faults", json=rule, timeout=5).raise_for_status()
-
-    def clear_faults(self) -> None:
-        httpx.delete(f"{self.base_url}/_sandbox/faults", timeout=5).raise_for_status()
 
 
 @pytest.fixture
@@ -171,7 +138,9 @@ async def test_a_full_audit_disk_after_the_intent_is_said_not_hidden(
         await pilot.pause()
         targets = [row.key for row in rows(pane)[:2]]
         event_key = rows(pane)[0].event_key
-        audit = app.deck.gate.audit
+        deck = app.deck
+        assert isinstance(deck, Deck)
+        audit = deck.gate.audit
         real_write = audit.write
 
         def intent_then_full(fd: int, data: memoryview) -> int:
@@ -196,7 +165,7 @@ async def test_enter_in_the_dialog_cancels_and_sends_nothing(make_app: MakeApp,
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         pane = await open_event(pilot, app, zoom_webinar_with_pending(1))
-        seq = control.last_seq()
+        seq = control.mark()
         await pilot.press("x")
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmActionDialog"
@@ -221,7 +190,7 @@ async def test_more_than_ten_needs_the_typed_count(make_app: MakeApp,
         event_key = rows(pane)[0].event_key
         count = len(targets)
         assert count > 10 and pane.table.mark_count == count
-        seq = control.last_seq()
+        seq = control.mark()
         await pilot.press("a")
         await pilot.pause()
         dialog = app.screen
@@ -273,7 +242,7 @@ async def test_partial_failure_lists_who_failed_and_keeps_them_marked(
             await pilot.press("tab", *str(len(people)), "enter", "enter")
             await settle(app, pilot)
         finally:
-            control.clear_faults()
+            control.clear()
         after = control.statuses(big)
         denied = {row.key for row in people[30:]}
         assert {k for k in denied if after[k] == "denied"} == denied
@@ -295,7 +264,7 @@ async def test_goto_training_approval_points_to_the_admin_site(make_app: MakeApp
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         pane = await open_event(pilot, app, lambda row: row.provider is Provider.GOTO_TRAINING
                                 and (row.registrants or 0) > 0)
-        seq = control.last_seq()
+        seq = control.mark()
         assert "Approve" not in screen_lines(app)[-1]  # not offered in the footer
         await pilot.press("a")
         await pilot.pause()
@@ -315,7 +284,7 @@ async def test_read_only_hides_and_refuses_writes(make_app: MakeApp, control: Co
         await open_event(pilot, app, zoom_webinar_with_pending(1))
         footer = screen_lines(app)[-1]
         assert "Approve" not in footer and "Deny" not in footer and "Mark" in footer
-        seq = control.last_seq()
+        seq = control.mark()
         for key in ("a", "d", "x"):
             await pilot.press(key)
             await pilot.pause()
@@ -365,7 +334,9 @@ async def test_start_link_of_a_zoom_meeting_stays_out_of_toasts_and_logs(
         assert log is not None
         entries = repr(log.recent(500))
         assert "/zoom/v2/meetings/" in entries and url not in entries
-        log_file = app.deck.paths.api_log
+        deck = app.deck
+        assert isinstance(deck, Deck)
+        log_file = deck.paths.api_log
         assert not log_file.exists() or url not in log_file.read_text(encoding="utf-8")
 
 
@@ -378,11 +349,11 @@ async def test_download_a_recording_and_follow_it(make_app: MakeApp, tmp_path: A
         recording: Any = pane.table.cursor_value
         await pilot.press("D")
         await settle(app, pilot)
-        for _ in range(200):
-            done = [p for p in app.deck.downloads() if str(p.state) in ("done", "failed")]
-            if done:
-                break
-            await pilot.pause(0.05)
+        def finished() -> list[Any]:
+            return [p for p in app.deck.downloads() if str(p.state) in ("done", "failed")]
+
+        await wait_for(pilot, finished, what="the download to end")
+        done = finished()
         assert [str(p.state) for p in done] == ["done"], done
         await pilot.press("o")
         await pilot.pause()
@@ -439,6 +410,7 @@ async def test_marks_stay_with_their_event_and_never_reach_another(
         first, second = webinars_with_registrants(app)[:2]
         pane = await open_event(pilot, app, lambda row: row.key == first.key)
         marked = pane.table.cursor_value
+        assert marked is not None
         await pilot.press("space")
         await pilot.pause()
         assert pane.table.mark_count == 1
@@ -449,8 +421,9 @@ async def test_marks_stay_with_their_event_and_never_reach_another(
         assert second.title[:10] in status and "marked" not in status, status
         assert pane.table.mark_count == 0
         shown = pane.table.cursor_value
+        assert shown is not None
         assert shown is not None and shown.event_key == second.key
-        seq = control.last_seq()
+        seq = control.mark()
         await pilot.press("x")
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmActionDialog"

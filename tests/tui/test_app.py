@@ -7,8 +7,9 @@ from typing import Any
 
 from textual.widgets import Button
 
-from tests.tui.fakedeck import HOSTILE, FakeDeck
-from tests.tui.screen_text import screen_lines, screen_text, toasts
+from tests.support.fakedeck import HOSTILE, FakeDeck
+from tests.support.screen import current, screen_lines, screen_text, toasts
+from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.core.downloads.queue import DownloadProgress, DownloadState
 from tui.core.errors import NetworkUnreachable
@@ -113,8 +114,9 @@ async def test_slash_filters_as_you_type_and_escape_clears(make_app: MakeApp) ->
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("4", "slash")
         await pilot.press(*"person1")
-        await pilot.pause(0.3)
         pane = active(app)
+        await wait_for(pilot, lambda: pane.filter_text == "person1"
+                       and pane.table.row_count == 10 + 20, what="the rows of 'person1'")
         assert pane.filter_text == "person1"
         # person10..19 and person100..119 (row 1 is the hostile one)
         assert pane.table.row_count == 10 + 20
@@ -127,7 +129,8 @@ async def test_slash_filters_as_you_type_and_escape_clears(make_app: MakeApp) ->
         assert app.focused is pane.table
         # Number keys typed into the filter are text, not tab switches.
         await pilot.press("slash", "4", "2")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: pane.filter_text == "42", what="the filter '42'",
+                       detail=lambda: active(app))
         assert active(app) is pane and pane.filter_text == "42"
 
 
@@ -137,10 +140,12 @@ async def test_palette_jumps_to_a_registrant(make_app: MakeApp) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"person00077")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: "registrant: Person00077 Test" in screen_text(app),
+                       what="the palette's hit", detail=lambda: screen_text(app))
         assert "registrant: Person00077 Test" in screen_text(app)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: active(app).table.cursor_key == "r00077",
+                       what="the cursor on the registrant")
         pane = active(app)
         assert pane.KIND == "registrants"
         assert pane.table.cursor_key == "r00077"
@@ -151,10 +156,12 @@ async def test_palette_switches_profile(make_app: MakeApp, deck: FakeDeck) -> No
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"switch to work")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: "profile: switch to work" in screen_text(app),
+                       what="the palette's command", detail=lambda: screen_text(app))
         assert "profile: switch to work" in screen_text(app)
         await pilot.press("enter")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: app.deck.profile_name == "work",
+                       what="the switch to profile work")
         assert app.deck.profile_name == "work"
         assert app.opened_profiles == [None, "work"]  # type: ignore[attr-defined]
         header = screen_lines(app)[0]
@@ -261,7 +268,8 @@ async def test_hostile_registrant_is_shown_literally_and_does_nothing(
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("4", "j")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: screen_text(app).count(HOSTILE) >= 2,
+                       what="the hostile name in the table and the detail panel")
         text = screen_text(app)
         assert text.count(HOSTILE) >= 2  # the table row and the detail panel title
         table = active(app).table
@@ -377,7 +385,8 @@ async def test_full_sync_shows_progress_then_reloads(make_app: MakeApp, deck: Fa
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("R")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: "Syncing Zoom organizers (1/7)" in screen_text(app),
+                       what="the sync bar's first scope", detail=lambda: screen_text(app))
         bar = app.screen.query_one("#sync-bar")
         assert bar.has_class("-active")
         assert "Syncing Zoom organizers (1/7)" in screen_text(app)
@@ -402,9 +411,12 @@ async def test_the_filter_reads_off_the_ui_thread_and_the_newest_wins(
     plain = deck.registrants
     threads: list[str] = []
 
+    slow_started: list[bool] = []
+
     def registrants(q: Any = None) -> Any:
         threads.append(threading.current_thread().name)
         if q is not None and q.text == "person1":
+            slow_started.append(True)
             time.sleep(0.3)  # the older keystroke's query is the slow one
         return plain(q) if q is not None else plain()
 
@@ -416,15 +428,17 @@ async def test_the_filter_reads_off_the_ui_thread_and_the_newest_wins(
         await pilot.press("j", "j", "j")
         threads.clear()
         await pilot.press("slash", *"person1")
-        await pilot.pause(0.05)
+        await wait_for(pilot, lambda: slow_started, what="the reader to start on 'person1'")
         await pilot.press("2")  # "person12" while "person1" is still being read
-        await pilot.pause(0.6)
+        await wait_for(pilot, lambda: pane.filter_text == "person12"
+                       and pane.table.row_count == 1, what="the rows of 'person12'")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert pane.filter_text == "person12"
         assert pane.table.row_count == 1  # person12 (the slow "person1" had 31)
-        assert pane.table.cursor_key is not None and "person12@" in str(
-            pane.table.cursor_value.email)
+        value = pane.table.cursor_value
+        assert pane.table.cursor_key is not None and value is not None
+        assert "person12@" in str(value.email)
         assert pane.table.cursor_row == 0
         assert "filter: person12" in screen_text(app)
         assert threading.main_thread().name not in threads
@@ -442,8 +456,8 @@ async def test_a_quick_filter_answer_is_shown_with_the_keystroke(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4", "slash", "p")
-        await pilot.pause(0.3)
         pane = active(app)
+        await wait_for(pilot, lambda: pane.filter_text == "p", what="the filter 'p'")
         box = pane.filter_box
         assert box is not None and pane.filter_text == "p"
         box.insert_text_at_cursor("erson1")  # what a keystroke does, in its handler
@@ -460,7 +474,9 @@ async def test_a_filter_longer_than_its_box_scrolls_to_the_cursor(make_app: Make
         text = "".join(f"{n:03d}" for n in range(60))  # 180 characters
         for character in text:
             await pilot.press(character)
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: active(app).filter_text == text
+                       and any(text[-30:] in line for line in screen_lines(app)),
+                       what="the whole filter typed and its end in view")
         assert active(app).filter_text == text
         box_line = next(line for line in screen_lines(app) if text[-30:] in line)
         assert text[:30] not in box_line
@@ -482,7 +498,8 @@ async def test_the_key_bar_is_one_widget_and_a_click_presses_the_key(
         x = text.index("/ Filter")
         await pilot.click(KeyBar, offset=(x + 1, 0))
         await pilot.pause()
-        assert active(app).filter_box is not None and active(app).filter_box.has_focus
+        box = active(app).filter_box
+        assert box is not None and box.has_focus
 
 
 async def test_keys_typed_right_after_slash_go_to_the_filter(make_app: MakeApp) -> None:
@@ -499,7 +516,9 @@ async def test_keys_typed_right_after_slash_go_to_the_filter(make_app: MakeApp) 
         screens = len(app.screen_stack)
         for key, char in [("slash", "/"), ("a", "a"), ("d", "d"), ("4", "4"), ("enter", "\r")]:
             app.post_message(events.Key(key, char))
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: pane.filter_text == "ad4" and app.focused is pane.table,
+                       what="the posted keys to be handled (enter ends the filter)",
+                       detail=lambda: (pane.filter_text, app.focused, app.screen_stack))
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(app.screen_stack) == screens, app.screen_stack  # no dialog opened
@@ -586,7 +605,8 @@ async def test_a_one_letter_filter_shows_rows_before_its_count(
             self.quick_to_count = False
 
         def head(self, limit: int) -> list[Any]:
-            return self.view.rows(0, limit)
+            rows: list[Any] = self.view.rows(0, limit)
+            return rows
 
         def count(self) -> int:
             release.wait(5)
@@ -606,12 +626,14 @@ async def test_a_one_letter_filter_shows_rows_before_its_count(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4", "slash", "e")
-        await pilot.pause(0.3)
         pane = active(app)
+        await wait_for(pilot, lambda: f"{PAGE_SIZE}+ registrants" in screen_text(app),
+                       what="the first page of 'e'", detail=lambda: screen_text(app))
         assert pane.table.row_count == PAGE_SIZE
         assert f"{PAGE_SIZE}+ registrants" in screen_text(app)
         release.set()
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "120 registrants" in screen_text(app),
+                       what="the full count of 'e'", detail=lambda: screen_text(app))
         assert pane.table.row_count == 120  # every person's email has an "e"
         assert "120 registrants" in screen_text(app)
         assert "+ registrants" not in screen_text(app)
@@ -646,7 +668,7 @@ async def test_q_during_a_download_asks_first_with_cancel_focused(
         assert len([s for s in app.screen_stack if isinstance(s, ConfirmDialog)]) == 1
         await pilot.press("enter")  # Cancel
         await pilot.pause()
-        assert app.is_running and not isinstance(app.screen, ConfirmDialog)
+        assert app.is_running and not isinstance(current(app), ConfirmDialog)
         await pilot.press("q")
         await pilot.pause()
         await pilot.click("#confirm")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.openerfix import FakeOpener, fake_opener
+from tests.support.opener import FakeOpener, fake_opener
 from tui.browser import BrowserRefused, browser_env, open_start_link, opener_command
 from tui.core.models import StartUrl
 

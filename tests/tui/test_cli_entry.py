@@ -53,8 +53,8 @@ def test_run_tui_builds_the_app_from_settings(monkeypatch: pytest.MonkeyPatch) -
 
 def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    from tests.tui.fakedeck import FakeDeck
+    from tests.support.fakedeck import FakeDeck
     from tui.app import build_app
 
-    app = build_app(lambda profile: FakeDeck())  # type: ignore[arg-type, return-value]
+    app = build_app(lambda profile: FakeDeck())
     assert app.no_color

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import threading
-import time
 
+from tests.support.waits import wait_until
 from tui.widgets.latest import LatestReader
 
 
 def _wait_idle(reader: LatestReader) -> None:
-    deadline = time.monotonic() + 5
-    while not reader.idle:
-        assert time.monotonic() < deadline, "the reader never went idle"
-        time.sleep(0.005)
+    wait_until(lambda: reader.idle, what="the reader to go idle")
 
 
 def test_jobs_waiting_behind_a_running_one_are_replaced_by_the_newest() -> None:
@@ -29,7 +27,7 @@ def test_jobs_waiting_behind_a_running_one_are_replaced_by_the_newest() -> None:
     reader.submit(slow)
     assert started.wait(5)
     for name in ("b", "c", "d"):  # submitted while "slow" runs: only "d" is kept
-        reader.submit(lambda name=name: ran.append(name))
+        reader.submit(functools.partial(ran.append, name))
     release.set()
     _wait_idle(reader)
     assert ran == ["slow", "d"]
@@ -38,9 +36,6 @@ def test_jobs_waiting_behind_a_running_one_are_replaced_by_the_newest() -> None:
 
     reader.stop()
     reader.submit(lambda: ran.append("after stop"))
-    time.sleep(0.05)
-    assert ran == ["slow", "d"]
-    deadline = time.monotonic() + 5
-    while "test-reader" in {thread.name for thread in threading.enumerate()}:
-        assert time.monotonic() < deadline, "the thread did not end"
-        time.sleep(0.005)
+    wait_until(lambda: "test-reader" not in {t.name for t in threading.enumerate()},
+               what="the reader's thread to end")
+    assert ran == ["slow", "d"]  # the thread has ended: nothing more can run

@@ -17,24 +17,24 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.tui.screen_text import screen_lines
+from tests.support.control import Control
+from tests.support.screen import screen_lines
 from tui.app import MeetdeckApp
 from tui.cli import build_parser
 from tui.core.models import Provider
 from tui.screens.main import MainScreen
 from tui.widgets.header import DeckHeader, accent_colour
 
-WRITES = ("PUT", "POST", "PATCH", "DELETE")
-
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     from tui.sandbox.server import SandboxConfig, start_background
 
-    with start_background(SandboxConfig(port=0, seed=11, registrants=40)) as handle:
+    # No server-side rate limits: the sync before each switch is not what this checks.
+    with start_background(SandboxConfig(port=0, seed=11, registrants=40,
+                                        rate_limit_scale=0)) as handle:
         yield handle.base_url
 
 
@@ -73,18 +73,6 @@ def build(monkeypatch: pytest.MonkeyPatch, base_url: str, start: str,
     return app
 
 
-def writes_since(base_url: str, seq: int) -> list[str]:
-    entries = httpx.get(f"{base_url}/_sandbox/requests", params={"since": seq},
-                        timeout=5).json()["requests"]
-    return [f"{e['method']} {e['path']}" for e in entries
-            if e["method"] in WRITES and "/oauth/" not in e["path"]]
-
-
-def last_seq(base_url: str) -> int:
-    return int(httpx.get(f"{base_url}/_sandbox/requests", params={"limit": 1},
-                         timeout=5).json()["last_seq"])
-
-
 async def settle(app: MeetdeckApp, pilot: Any) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -100,7 +88,7 @@ async def try_to_approve(app: MeetdeckApp, pilot: Any,
     await settle(app, pilot)
     events = screen.active_pane
     found = [i for i in range(events.table.row_count)
-             if (row := events.table.row_at(i)).provider is Provider.ZOOM
+             if (row := events.table.row_at(i)) is not None and row.provider is Provider.ZOOM
              and str(row.kind) == "webinar" and (row.pending or 0) > 0]
     assert found, "no Zoom webinar with pending registrants"
     events.table.cursor_row = found[0]
@@ -109,13 +97,13 @@ async def try_to_approve(app: MeetdeckApp, pilot: Any,
     await pilot.press("v")  # pending only
     await pilot.pause()
     footer = screen_lines(app)[-1]
-    seq = last_seq(base_url)
+    seq = Control(base_url).mark()
     await pilot.press("a")
     await pilot.pause()
     if type(app.screen).__name__ == "ConfirmActionDialog":
         await pilot.press("tab", "enter")  # the Approve button
     await settle(app, pilot)
-    return footer, writes_since(base_url, seq)
+    return footer, Control(base_url).writes_since(seq)
 
 
 def shown(app: MeetdeckApp) -> tuple[str, bool, str]:

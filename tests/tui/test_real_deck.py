@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.tui.realdeck import unreachable_url
-from tests.tui.screen_text import screen_lines, screen_text, toasts
+from tests.support.demo import unreachable_url
+from tests.support.screen import screen_lines, screen_text, toasts
+from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.screens.main import MainScreen
 from tui.widgets.pane import EntityPane
@@ -58,8 +59,10 @@ async def test_markup_named_registrant_is_literal_and_harmless(real_app: MakeApp
     app = real_app()
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await pilot.press("4", "slash", *"click=app", "enter")
-        await pilot.pause(0.3)
         pane = active(app)
+        await wait_for(pilot, lambda: pane.filter_text == "click=app"
+                       and app.focused is pane.table and pane.table.row_count > 0,
+                       what="the filtered rows")
         assert pane.table.row_count > 0
         row: Any = pane.table.cursor_value
         assert row.first_name == HOSTILE
@@ -103,12 +106,14 @@ async def test_palette_finds_rows_through_the_search_index(real_app: MakeApp) ->
         assert hits
         target = next(h for h in hits if h.kind == "registrant")
         await pilot.press("ctrl+p", *"Trudy")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: "registrant: " in screen_text(app),
+                       what="the palette's hits", detail=lambda: screen_text(app))
         assert "registrant: " in screen_text(app)
         # Pick the hit for `target` (the list keeps the Deck's order).
         index = [h for h in hits].index(target)
         await pilot.press(*["down"] * index, "enter")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: active(app).table.cursor_key == target.key,
+                       what="the cursor on the picked registrant")
         pane = active(app)
         assert pane.KIND == "registrants"
         assert pane.table.cursor_key == target.key
@@ -177,7 +182,8 @@ async def test_f_fetches_a_trainings_sessions(real_app: MakeApp) -> None:
                                      if str(row.kind) == "training")
         await pilot.press("f")
         await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: "Sessions (" in screen_text(app),
+                       what="the training's sessions", detail=lambda: toasts(app))
         shown: Any = pane.detail.shown
         assert shown is not None and shown.sessions, toasts(app)
         assert "Sessions (" in screen_text(app)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.core.storefix import put, registrant, webinar
-from tests.tui.fakedeck import NOW
+from tests.support.builders import put, registrant, webinar
+from tests.support.fakedeck import NOW
 from tui.app import UiOptions, build_app
 from tui.core.deck.facade import Deck
 from tui.core.models import RegistrantStatus

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from tests.chaos.uifix import settle
-from tests.tui.fakedeck import FakeDeck
-from tests.tui.screen_text import screen_text
+from tests.support.app import settle
+from tests.support.fakedeck import FakeDeck
+from tests.support.screen import current, screen_text
 from tui.app import MeetdeckApp
 from tui.core.audit import UnfinishedWrite
 from tui.core.deck.facade import Scope, UnfinishedNotice
@@ -40,7 +40,7 @@ async def test_unfinished_write_is_told_and_refresh_settles_it(
         await pilot.press("r")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not isinstance(app.screen, UnfinishedWritesDialog)
+        assert not isinstance(current(app), UnfinishedWritesDialog)
         assert deck.refreshed == [SCOPE] and deck.settled == deck.unfinished
 
 
@@ -53,7 +53,7 @@ async def test_later_leaves_it_for_the_next_start(make_app: MakeApp, deck: FakeD
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not isinstance(app.screen, UnfinishedWritesDialog)
+        assert not isinstance(current(app), UnfinishedWritesDialog)
         assert deck.refreshed == [] and deck.settled == []
 
 

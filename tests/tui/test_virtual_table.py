@@ -8,7 +8,7 @@ from typing import Any
 from textual import events
 from textual.app import App, ComposeResult
 
-from tests.tui.fakes import FakeListView, FakeRow
+from tests.support.fakes import FakeListView, FakeRow
 from tui.widgets.formatting import TimeFormat
 from tui.widgets.virtual_table import (
     PAGE_SIZE,
@@ -81,6 +81,12 @@ def test_fit_pads_and_cuts_by_cells() -> None:
     assert fit("abcdef", 4) == "abc\u2026"
     assert fit("山田太郎", 5) == "山田\u2026"
 
+
+
+def reversed_end(table: Any, y: int) -> bool:
+    """Whether line `y`'s last cell (the scroll bar) is drawn in reverse video."""
+    style = list(table.render_line(y))[-1].style
+    return style is not None and bool(style.reverse)
 
 async def test_hundred_thousand_rows_read_only_the_pages_shown() -> None:
     source = FakeListView(100_000)
@@ -239,7 +245,7 @@ async def test_scrolling_moves_the_view_without_a_layout() -> None:
             original(*args, **kwargs)
 
         screen._refresh_layout = counting  # type: ignore[method-assign]
-        bar_top = [bool(list(table.render_line(y))[-1].style.reverse) for y in range(1, 24)]
+        bar_top = [reversed_end(table, y) for y in range(1, 24)]
         for _ in range(60):
             await pilot.press("j")
         await pilot.pause()
@@ -248,8 +254,7 @@ async def test_scrolling_moves_the_view_without_a_layout() -> None:
         assert layouts == []
         await pilot.press("G")
         await pilot.pause()
-        bar_bottom = [bool(list(table.render_line(y))[-1].style.reverse)
-                      for y in range(1, 24)]
+        bar_bottom = [reversed_end(table, y) for y in range(1, 24)]
         assert bar_top[0] and not bar_top[-1] and bar_top == bar_bottom[::-1]  # the thumb moved
         assert layouts == []
 

@@ -19,3 +19,9 @@ def screen_text(app: Any) -> str:
 def toasts(app: Any) -> list[str]:
     """Every notification still shown, as "title: message"."""
     return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+def current(app: Any) -> Any:
+    """The screen on top now. A call, not `app.screen`: mypy keeps a type that an earlier
+    `isinstance` assert narrowed `app.screen` to, though a key press has changed it."""
+    return app.screen

@@ -23,8 +23,8 @@ from typing import Any
 
 import httpx
 
-from tests.chaos.chaosfix import HTTP, PROFILE, fast_profile, paths_in
-from tests.tui.screen_text import screen_text
+from tests.support.chaos import HTTP, PROFILE, fast_profile, paths_in
+from tests.support.screen import screen_text
 from tui.app import MeetdeckApp
 from tui.core.deck.facade import Deck
 from tui.core.settings.paths import Paths

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.chaos.chaosfix import HTTP, PROFILE, open_deck
+from tests.support.chaos import CHAOS, HTTP, PROFILE
+from tests.support.decks import open_deck
 from tui.app import MeetdeckApp, UiOptions, build_app
 from tui.core.deck.facade import Deck
 from tui.core.settings.config import HttpSettings
@@ -26,7 +27,7 @@ def build(paths: Paths, base_url: str, *, http: HttpSettings = HTTP,
     signs in to the sandbox before its first refresh (the demo path)."""
 
     def factory(name: str | None) -> Deck:
-        return open_deck(paths, base_url, http=http)
+        return open_deck(base_url, paths, CHAOS, http=http)
 
     options = UiOptions(sync_on_start=False, timezone=timezone, demo=True,
                         download_dir=paths.download_dir)

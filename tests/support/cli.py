@@ -1,4 +1,6 @@
-"""A real (non-demo) profile on a sandbox, and the CLI run as a subprocess.
+"""The CLI run as a subprocess, and the profiles it runs with on a sandbox.
+
+`write_zoom_profile` writes a Zoom-only profile with its secret in config.toml.
 
 `write_profile` puts the sandbox's own `[profiles.sandbox]` block (`profile_toml`) in
 config.toml, without its client secrets: those come from the environment
@@ -19,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from tests.chaos.chaosfix import CLIENT_SECRETS
+from tests.support.chaos import CLIENT_SECRETS
 from tui.core.settings.paths import Paths, resolve_paths
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,10 +55,23 @@ def cli(*argv: str) -> list[str]:
     return [sys.executable, "-m", "tui", *argv]
 
 
-def run_cli(*argv: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_cli(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """`python -m tui ARGV` with the test's environment (its dirs and secrets)."""
     return subprocess.run(cli(*argv), cwd=REPO, capture_output=True, text=True,
                           env=os.environ.copy(), timeout=timeout, check=False)
+
+
+def write_zoom_profile(base_url: str, name: str = "ops") -> None:
+    """config.toml with one Zoom-only profile pointing at the sandbox."""
+    paths = resolve_paths()
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text(
+        f'default_profile = "{name}"\n\n[profiles.{name}]\n'
+        'zoom_account_id = "demo-account"\nzoom_client_id = "demo-zoom"\n'
+        'zoom_client_secret = "demo-zoom-secret"\n'
+        f'zoom_api_base = "{base_url}/zoom/v2"\nzoom_auth_base = "{base_url}/zoom"\n\n'
+        "[http]\nmax_retries = 3\nmax_backoff = 1.0\n", encoding="utf-8")
+    paths.config_file.chmod(0o600)  # it holds a client secret, as the README advises
 
 
 def spawn(*argv: str) -> subprocess.Popen[str]:

@@ -14,21 +14,21 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-import httpx
 import pytest
 
 from tests.chaos.summary import TALLY
+from tests.support.control import Control
+from tests.support.decks import DeckSpec, sandbox_profile, sync_cache
 from tui.core.deck.facade import Deck, ViewQuery
 from tui.core.models import Provider
-from tui.core.settings.config import HttpSettings, ProfileSettings, demo_profile
+from tui.core.settings.config import HttpSettings, ProfileSettings
 from tui.core.settings.paths import Paths
 
 SEED = 21
 REGISTRANTS = 320
 PROFILE = "chaos"
-FAST = {"goto_rate_limit": 1000.0, "zoom_rate_limit": 1000.0}
 #: One retry with a short backoff: enough to see that retries happen, fast to give up.
 HTTP = HttpSettings(max_retries=1, max_backoff=0.2, connect_timeout=2.0, read_timeout=3.0,
                     max_concurrency=4)
@@ -46,80 +46,22 @@ def sandbox_config(**changes: Any) -> Any:
     return SandboxConfig(**settings)
 
 
+#: The chaos suite's Deck: its own profile, no client-side rate limits to speak of.
+CHAOS = DeckSpec(name=PROFILE, http=HTTP, rate_limit=1000.0, profiles=(PROFILE,))
+
+
 def fast_profile(base_url: str) -> ProfileSettings:
     """The demo profile on `base_url`, without client-side rate limits."""
-    return demo_profile(base_url).model_copy(update=FAST)
+    return sandbox_profile(base_url, CHAOS)
 
 
 def paths_in(base: Path) -> Paths:
     return Paths(base / "config", base / "data", base / "cache", base / "download")
 
 
-def open_deck(paths: Paths, base_url: str, *, http: HttpSettings = HTTP) -> Deck:
-    """The real Deck (store, providers, sync engine) of the chaos profile."""
-    return Deck.open(paths, PROFILE, fast_profile(base_url), http=http, demo=True,
-                     profiles=(PROFILE,))
-
-
 def tally(request: pytest.FixtureRequest, kind: str, count: int = 1) -> None:
     """Count `count` fault scenarios of `kind` for the terminal summary."""
     request.node.user_properties.append((TALLY, (kind, count)))
-
-
-# -- the sandbox's control API ---------------------------------------------------------
-
-
-class Control:
-    """The sandbox's control API (no auth; loopback), over one kept-alive client."""
-
-    _clients: ClassVar[dict[str, httpx.Client]] = {}
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        client = self._clients.get(base_url)
-        if client is None:
-            # One client per sandbox: building an httpx client costs tens of milliseconds.
-            client = self._clients[base_url] = httpx.Client(
-                base_url=f"{base_url}/_sandbox/", timeout=10)
-        self.http = client
-
-    def fault(self, rule: dict[str, Any]) -> int:
-        response = self.http.post("faults", json=rule)
-        assert response.status_code == 201, response.text
-        rule_id: int = response.json()["id"]
-        return rule_id
-
-    def clear(self) -> None:
-        self.http.delete("faults").raise_for_status()
-
-    def expire(self) -> None:
-        self.http.post("tokens/expire").raise_for_status()
-
-    def revoke(self) -> None:
-        self.http.post("tokens/revoke").raise_for_status()
-
-    def state(self, **params: str) -> dict[str, Any]:
-        found: dict[str, Any] = self.http.get("state", params=params).json()
-        return found
-
-    def mark(self) -> int:
-        seq: int = self.http.get("requests", params={"limit": 1}).json()["last_seq"]
-        return seq
-
-    def requests_since(self, seq: int) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = self.http.get(
-            "requests", params={"since": seq, "limit": 5000}).json()["requests"]
-        return [r for r in found if not r["path"].startswith("/_sandbox")]
-
-    def statuses(self, event_key: str) -> dict[str, str]:
-        """The sandbox's registrant statuses of one event, by registrant id."""
-        body = self.state(event=event_key)
-        if "registrants" in body:
-            return dict(body["registrants"])
-        compact = body["registrants_compact"]
-        legend = compact["legend"]
-        return {rid: legend[ch] for rid, ch in zip(compact["ids"], compact["statuses"],
-                                                   strict=True)}
 
 
 # -- a cache synced once, copied per test ------------------------------------------------
@@ -146,20 +88,8 @@ class SyncedCache:
 
 def sync_template(base_url: str, folder: Path) -> SyncedCache:
     """Sign in, sync everything into `folder`'s cache, back-date its stamps by 2 hours."""
-    import asyncio
-
     paths = paths_in(folder)
-
-    async def sync() -> None:
-        deck = open_deck(paths, base_url)
-        try:
-            await deck.demo_sign_in()
-            report = await deck.sync_all()
-            assert report.ok, report.failed
-        finally:
-            await deck.aclose()
-
-    asyncio.run(sync())
+    sync_cache(base_url, paths, CHAOS)
     backdate(paths.cache_db(PROFILE, demo=True), timedelta(hours=2))
     return SyncedCache(base_url, folder, Control(base_url).state())
 

@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
+from tests.support.decks import DeckSpec, open_deck, sync_cache
 from tui.core.deck.facade import Deck
-from tui.core.settings.config import HttpSettings, ProfileSettings, demo_profile
+from tui.core.settings.config import HttpSettings
 from tui.core.settings.paths import Paths
 
 ANCHOR = datetime(2026, 3, 2, tzinfo=UTC)
@@ -41,28 +42,10 @@ def paths_in(base: Path) -> Paths:
     return Paths(base / "config", base / "data", base / "cache", base / "download")
 
 
-def fast_profile(base_url: str) -> ProfileSettings:
-    """The demo profile without client-side rate limits (the test sandbox has none), so
-    a sync takes a fraction of a second instead of waiting on Zoom's pace."""
-    return demo_profile(base_url).model_copy(
-        update={"zoom_rate_limit": 10_000.0, "goto_rate_limit": 10_000.0})
-
-
-def open_deck(paths: Paths, profile: ProfileSettings, *, engine: bool = True,
-              read_only: bool = False) -> Deck:
-    """A Deck built from its parts, so the sync engine's clock can be pinned."""
-    from tui.core.providers.session import ProviderSet
-    from tui.core.store.db import Store
-    from tui.core.sync.engine import SyncEngine
-
-    store = Store.open(paths.cache_db(PROFILE, demo=True), PROFILE)
-    if not engine:
-        return Deck(store, profile_name=PROFILE, accent=profile.accent, profiles=(PROFILE,))
-    providers = ProviderSet.for_profile(PROFILE, profile, paths, HTTP, demo=True)
-    sync = SyncEngine(store, providers, concurrency=4, now=lambda: SYNCED_AT)
-    return Deck(store, profile_name=PROFILE, engine=sync, providers=providers,
-                accent=profile.accent, profiles=(PROFILE, "work"), read_only=read_only,
-                paths=paths)
+#: The TUI tests' Deck: no client-side rate limits (the test sandbox has none), so a
+#: sync takes a fraction of a second; the sync engine's clock pinned to SYNCED_AT.
+DEMO = DeckSpec(name=PROFILE, http=HTTP, rate_limit=10_000.0, profiles=(PROFILE, "work"),
+                sync_clock=lambda: SYNCED_AT)
 
 
 class _PinnedDatetime(datetime):
@@ -97,29 +80,17 @@ def synced_demo(folder: Path, *, registrants: int = REGISTRANTS) -> Iterator[Dem
         folder: Where the synced cache (and tokens) go.
         registrants: Registrants of the sandbox's big webinar (fewer: a faster sync).
     """
-    import asyncio
-
     from tui.sandbox.server import SandboxConfig, start_background
 
     config = SandboxConfig(port=0, seed=SEED, registrants=registrants, anchor=ANCHOR,
                            recording_bytes=100_000, rate_limit_scale=0)
     with start_background(config) as sandbox:
-        deck = open_deck(paths_in(folder), fast_profile(sandbox.base_url))
-
-        async def sync() -> None:
-            try:
-                await deck.demo_sign_in()
-                report = await deck.sync_all()
-                assert report.ok, report.failed
-            finally:
-                await deck.aclose()
-
         # Pinned for the sync only: left in place for the session, it leaked into
         # every later test in the same worker (a Zoom recordings list against a
         # sandbox anchored today asked for March and found nothing).
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr("tui.core.providers.zoom.datetime", _PinnedDatetime)
-            asyncio.run(sync())
+            sync_cache(sandbox.base_url, paths_in(folder), DEMO)
         _pin_port(paths_in(folder).cache_db(PROFILE, demo=True), sandbox.base_url)
         yield DemoCache(sandbox.base_url, folder)
 
@@ -154,9 +125,7 @@ DeckFactory = Callable[[str | None], Deck]
 def deck_factory(paths: Paths, base_url: str, *, engine: bool = True,
                  read_only: bool = False) -> DeckFactory:
     """A factory like the CLI's, on the installed cache."""
-    profile = fast_profile(base_url)
-
     def factory(name: str | None) -> Deck:
-        return open_deck(paths, profile, engine=engine, read_only=read_only)
+        return open_deck(base_url, paths, DEMO, engine=engine, read_only=read_only)
 
     return factory

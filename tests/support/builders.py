@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from tui.core.models import (
@@ -18,6 +20,7 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.store.db import Store
+from tui.core.store.schema import MIGRATIONS, _statements
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -63,3 +66,24 @@ def put(store: Store, scope: str, models: Iterable[Any], provider: str = "zoom",
             return batch.commit(when)
     finally:
         writer.close()
+
+
+def old_cache(path: Path, version: int = 2) -> None:
+    """A cache as meetdeck wrote it at `version`, with one registrant."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for step in MIGRATIONS[:version]:
+        for statement in _statements(step):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(
+        "INSERT INTO registrants (scope, provider, profile, fetched_at, key, search, data, "
+        "event_key, event_kind, status, email) VALUES ('registrants:zoom:w1', 'zoom', 'p', "
+        "'2025-01-01T00:00:00.000000Z', 'r1', 'ann lee ann@example.com', ?, 'w1', "
+        "'webinar', 'pending', 'ann@example.com')",
+        ('{"provider":"zoom","key":"r1","event_key":"w1","event_kind":"webinar",'
+         '"email":"Ann@Example.com","first_name":"Ann","last_name":"Lee",'
+         '"status":"pending","provider_status":"pending"}',))
+    conn.execute("INSERT INTO search_index (rowid, text) SELECT id * 8 + 4, search "
+                 "FROM registrants")
+    conn.close()
