@@ -26,7 +26,7 @@ from tui.core.errors import MeetdeckError
 from tui.core.sync.types import Scope, ScopeKind
 from tui.text import labelled
 from tui.widgets.detail import DetailPanel
-from tui.widgets.pane_filter import PaneFilter
+from tui.widgets.pane_filter import FilterBox, PaneFilter
 from tui.widgets.pane_types import DeckHost, PaneScope
 from tui.widgets.virtual_table import Column, VirtualTable
 
@@ -224,11 +224,11 @@ class EntityPane(Vertical):
             query = self.build_query()
             view = self.make_view(self.host.deck, query)
         except MeetdeckError as error:
-            self._show_error(error)
+            self.show_failure(error)
             return
-        self._show_view(query, view, keep_cursor=keep_cursor)
+        self.show_view(query, view, keep_cursor=keep_cursor)
 
-    def _show_view(self, query: ViewQuery, view: ListView[Any], *, keep_cursor: bool,
+    def show_view(self, query: ViewQuery, view: ListView[Any], *, keep_cursor: bool,
                    first_page: Sequence[Any] | None = None,
                    count: int | None = None) -> None:
         """Hand a view to the table (it counts the rows, once per view)."""
@@ -243,17 +243,26 @@ class EntityPane(Vertical):
             self.table.set_source(view, keep_cursor=keep_cursor, first_page=first_page,
                                   count=count)
         except MeetdeckError as error:
-            self._show_error(error)
+            self.show_failure(error)
             return
         count = self.table.row_count
         self.loaded = True
         self.update_status(count)
         self.post_message(self.ViewLoaded(self, count, view.fetched_at))
 
-    def _show_error(self, error: BaseException) -> None:
+    def show_failure(self, error: BaseException) -> None:
+        """The rows could not be read: an empty table and the error's dialog."""
         self.view = None
         self.table.set_source(None)
         self.host.show_error(error)
+
+    def show_count(self, count: int) -> None:
+        """The full count of the rows shown arrived (a short filter counts after its
+        first rows)."""
+        self.table.set_row_count(count)
+        self.update_status(count)
+        fetched_at = self.view.fetched_at if self.view is not None else None
+        self.post_message(self.ViewLoaded(self, count, fetched_at))
 
     def ensure_loaded(self) -> None:
         """Load once, when the tab is first shown."""
@@ -297,6 +306,10 @@ class EntityPane(Vertical):
         """The `/` input, once it has been opened."""
         boxes = self.query("#filter").results(Input)
         return next(boxes, None)
+
+    async def mount_filter_box(self, box: FilterBox) -> None:
+        """Mount the `/` box under the status line (on its first use)."""
+        await self.mount(box, after=self.query_one(".pane--status"))
 
     async def action_start_filter(self) -> None:
         await self.filter.open()
