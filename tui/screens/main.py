@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
@@ -24,10 +25,11 @@ from textual.worker import Worker
 from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
 from tui.text import labelled
 from tui.widgets.api_log import ApiLogPanel, api_log_of
-from tui.widgets.header import DeckHeader
+from tui.widgets.header import DeckHeader, profile_badge
 from tui.widgets.keybar import KeyBar
 from tui.widgets.pane import DeckHost, EntityPane, PaneScope
-from tui.widgets.panes import PANES, TAB_IDS, drill_scope
+from tui.widgets.panes import PANES, TAB_IDS, MeetingsPane, SupportPane, drill_scope
+from tui.widgets.registrants_pane import RegistrantsPane
 
 if TYPE_CHECKING:
     from tui.core.deck.facade import UnfinishedNotice
@@ -279,6 +281,70 @@ class MainScreen(Screen[None]):
         if action == "toggle_api_log":
             return self.api_log_source() is not None
         return True
+
+    # -- what panes ask for: dialogs ------------------------------------------------
+
+    @on(MeetingsPane.CustomWindowRequested)
+    def _custom_window_requested(self, event: MeetingsPane.CustomWindowRequested) -> None:
+        from tui.screens.dialogs import WindowDialog
+
+        pane = event.pane
+
+        def chosen(window: tuple[datetime, datetime] | None) -> None:
+            if window is not None:
+                pane.use_custom_window(window)
+
+        self.app.push_screen(WindowDialog(self.host.clock()), chosen)
+
+    @on(SupportPane.NewSessionRequested)
+    def _new_session_requested(self, event: SupportPane.NewSessionRequested) -> None:
+        from tui.screens.confirm import ConfirmDialog
+
+        pane = event.pane
+        deck = self.host.deck
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                pane.create_session()
+            else:
+                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
+
+        self.app.push_screen(ConfirmDialog(
+            "Create a GoTo Assist support session?",
+            [Content.assemble("Profile: ", profile_badge(deck.profile_name, deck.accent)),
+             "A new remote support session is created in GoTo Assist (Seeit); you can "
+             "start it from the host link shown next."],
+            "Create session"), confirmed)
+
+    @on(RegistrantsPane.ActionRequested)
+    def _action_requested(self, event: RegistrantsPane.ActionRequested) -> None:
+        from tui.screens.confirm import ConfirmActionDialog
+
+        pane, plan, marked = event.pane, event.plan, event.marked
+
+        def confirmed(typed: int | None) -> None:
+            if typed is None:
+                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
+                return
+            pane.send_action(plan, typed or None, marked)
+
+        self.app.push_screen(ConfirmActionDialog(plan, self.host.deck.accent), confirmed)
+
+    @on(RegistrantsPane.ActionDone)
+    def _action_done(self, event: RegistrantsPane.ActionDone) -> None:
+        """Re-read every pane (the Deck updated the cache), then tell the outcome."""
+        from tui.screens.confirm import ActionResultDialog, result_sentence
+
+        for pane in self.mounted_panes:
+            pane.reload()
+        plan, result = event.plan, event.result
+        if result.failed:
+            self.app.push_screen(ActionResultDialog(plan, result))
+        else:
+            self.app.notify(result_sentence(plan, result), title="Done", markup=False,
+                            timeout=6)
+            if result.note:
+                self.app.notify(result.note, severity="warning", markup=False, timeout=10)
 
     # -- header --------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -57,6 +56,14 @@ class MeetingsPane(EntityPane):
     KIND = "meetings"
     COLUMNS = columns.MEETINGS
     START_URLS = True
+
+    class CustomWindowRequested(Message):
+        """`W`: the person wants to choose the window's dates (the screen asks them,
+        then calls `use_custom_window`)."""
+
+        def __init__(self, pane: MeetingsPane) -> None:
+            super().__init__()
+            self.pane = pane
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -119,14 +126,12 @@ class MeetingsPane(EntityPane):
         self.load()
 
     def action_custom_window(self) -> None:
-        from tui.screens.dialogs import WindowDialog
+        self.post_message(self.CustomWindowRequested(self))
 
-        def chosen(window: tuple[datetime, datetime] | None) -> None:
-            if window is not None:
-                self.custom_window = window
-                self.load()
-
-        self.app.push_screen(WindowDialog(self.host.clock()), chosen)
+    def use_custom_window(self, window: tuple[datetime, datetime]) -> None:
+        """Show the meetings of a window the person chose."""
+        self.custom_window = window
+        self.load()
 
 
 class EventsPane(EntityPane):
@@ -243,27 +248,25 @@ class SupportPane(EntityPane):
         return ("support_session", row.key, Provider.GOTO_ASSIST,
                 f"support session {row.support_key}")
 
+    class NewSessionRequested(Message):
+        """`n`: create a support session once the person confirms (the screen asks,
+        then calls `create_session`)."""
+
+        def __init__(self, pane: SupportPane) -> None:
+            super().__init__()
+            self.pane = pane
+
     def action_new_session(self) -> None:
-        deck = self.host.deck
-        if deck.read_only:
+        if self.host.deck.read_only:
             self.refuse_read_only("New session")
             return
-        from tui.screens.confirm import ConfirmDialog
-        from tui.widgets.header import profile_badge
+        self.post_message(self.NewSessionRequested(self))
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.app.notify("Creating a support session…", markup=False, timeout=3)
-                self._create_session()
-            else:
-                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
-
-        self.app.push_screen(ConfirmDialog(
-            "Create a GoTo Assist support session?",
-            [Content.assemble("Profile: ", profile_badge(deck.profile_name, deck.accent)),
-             "A new remote support session is created in GoTo Assist (Seeit); you can "
-             "start it from the host link shown next."],
-            "Create session"), confirmed)
+    def create_session(self) -> None:
+        """Create a support session (confirmed); its start link is offered when it
+        arrives."""
+        self.app.notify("Creating a support session…", markup=False, timeout=3)
+        self._create_session()
 
     @work(group="actions", exit_on_error=False)
     async def _create_session(self) -> None:

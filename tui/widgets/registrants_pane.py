@@ -80,8 +80,20 @@ class RegistrantsPane(EntityPane):
             self.pane = pane
             self.count = count
 
+    class ActionRequested(Message):
+        """An action the provider offers was asked for: the screen asks for
+        confirmation, then calls `send_action` (nothing is sent before)."""
+
+        def __init__(self, pane: RegistrantsPane, plan: ActionPlan, *, marked: bool) -> None:
+            super().__init__()
+            self.pane = pane
+            self.plan = plan
+            self.marked = marked
+            """Whether the action is for the marked people (else the highlighted one)."""
+
     class ActionDone(Message):
-        """A confirmed action came back with its per-person outcome."""
+        """A confirmed action came back with its per-person outcome (the pane updates
+        its marks; the screen re-reads the panes and shows the outcome)."""
 
         def __init__(self, plan: ActionPlan, result: ActionResult, *, marked: bool,
                      view: tuple[Provider, str] | None = None) -> None:
@@ -235,15 +247,11 @@ class RegistrantsPane(EntityPane):
         if not plan.capability:
             self._not_offered(plan)
             return
-        from tui.screens.confirm import ConfirmActionDialog
+        self.post_message(self.ActionRequested(self, plan, marked=marked))
 
-        def confirmed(typed: int | None) -> None:
-            if typed is None:
-                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
-                return
-            self._run_action(plan, typed or None, marked, self._event_key(self.scope))
-
-        self.app.push_screen(ConfirmActionDialog(plan, deck.accent), confirmed)
+    def send_action(self, plan: ActionPlan, typed: int | None, marked: bool) -> None:
+        """Send a confirmed action (`typed`: the count the person typed, if asked)."""
+        self._run_action(plan, typed, marked, self._event_key(self.scope))
 
     def _not_offered(self, plan: ActionPlan) -> None:
         reason = plan.capability.reason or f"{plan.action.value.capitalize()} is not offered here."
@@ -272,21 +280,7 @@ class RegistrantsPane(EntityPane):
                 self._put_away[event.view] = still
             else:
                 self._put_away.pop(event.view, None)
-        for pane in self._sibling_panes():
-            pane.reload()
-        from tui.screens.confirm import ActionResultDialog, result_sentence
-
-        if result.failed:
-            self.app.push_screen(ActionResultDialog(plan, result))
-        else:
-            self.app.notify(result_sentence(plan, result), title="Done", markup=False,
-                            timeout=6)
-            if result.note:
-                self.app.notify(result.note, severity="warning", markup=False, timeout=10)
-
-    def _sibling_panes(self) -> list[EntityPane]:
-        panes = getattr(self.screen, "mounted_panes", None)
-        return list(panes) if panes is not None else [self]
+        # The message goes on to the screen: it re-reads the panes and tells the outcome.
 
     # -- GoTo Training's admin page ---------------------------------------------------------
 
