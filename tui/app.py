@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingType, Keymap
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -132,6 +132,7 @@ class MeetdeckApp(App[int]):
         self._demo_signed_in = False
         self._startup_error: MeetdeckError | None = None
         self._gc_pacer: GcPacer | None = None
+        self._keymap_given: dict[str, str] = {}
         if self.options.theme in self.available_themes:
             self.theme = self.options.theme
 
@@ -146,6 +147,19 @@ class MeetdeckApp(App[int]):
     def open_deck(self) -> Deck | None:
         """The Deck, or None before one is open."""
         return self._deck
+
+    @property
+    def keymap(self) -> Mapping[str, str]:
+        """Binding id -> keys, as given to `set_keymap` / `update_keymap`."""
+        return self._keymap_given
+
+    def set_keymap(self, keymap: Keymap) -> None:
+        super().set_keymap(keymap)
+        self._keymap_given = dict(keymap)
+
+    def update_keymap(self, keymap: Keymap) -> None:
+        super().update_keymap(keymap)
+        self._keymap_given = {**self._keymap_given, **keymap}
 
     # -- lifecycle -----------------------------------------------------------------
 

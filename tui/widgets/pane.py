@@ -348,7 +348,7 @@ class EntityPane(Vertical):
         hidden (read-only, or the provider cannot do it) says why it does nothing."""
         if self.filter.type_ahead(event) or self.app.focused is not self.table:
             return
-        for name, parameters, description in self._actions_of(event.key):
+        for name, parameters, description in self._actions_of(event):
             if name == "start_filter":
                 self.filter.slash_passing()
                 return
@@ -358,9 +358,9 @@ class EntityPane(Vertical):
                 self.explain_hidden(name, parameters, description or name)
                 return
 
-    def _actions_of(self, key: str) -> list[tuple[str, tuple[object, ...], str]]:
-        """This pane's actions bound to `key` (after the person's keymap)."""
-        keymap: dict[str, str] = getattr(self.app, "_keymap", {})
+    def _actions_of(self, event: events.Key) -> list[tuple[str, tuple[object, ...], str]]:
+        """This pane's actions bound to the pressed key (after the person's keymap)."""
+        keymap = self.host.keymap
         marker = tuple(sorted(keymap.items()))
         if self._key_actions is None or self._key_actions[0] != marker:
             from textual.actions import parse
@@ -374,7 +374,12 @@ class EntityPane(Vertical):
                     table.setdefault(bound_key, []).append(
                         (name, parameters, binding.description))
             self._key_actions = (marker, table)
-        return self._key_actions[1].get(key, [])
+        table = self._key_actions[1]
+        # A keymap may name a key by its character ("?"); Textual calls it by name.
+        actions = table.get(event.key)
+        if actions is None and event.character is not None:
+            actions = table.get(event.character)
+        return actions or []
 
     def explain_hidden(self, action: str, parameters: tuple[object, ...], what: str) -> None:
         """Why the hidden write key `what` did nothing (default: the profile is read-only)."""

@@ -5,7 +5,7 @@ Re-exported by `tui.widgets.pane`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -23,6 +23,10 @@ class DeckHost(Protocol):
 
     time_format: TimeFormat
     clock: Clock
+
+    @property
+    def keymap(self) -> Mapping[str, str]:
+        """The person's keymap: binding id -> keys."""
 
     @property
     def deck(self) -> Deck: ...

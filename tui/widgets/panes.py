@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from tui.core.models import MeetingKind, Provider
+from tui.core.models import MeetingKind, Organizer, Provider
 from tui.core.sync.types import ScopeKind
 from tui.widgets import columns
 from tui.widgets.pane import EntityPane, PaneScope
@@ -307,17 +307,19 @@ PANES: tuple[type[EntityPane], ...] = (
 TAB_IDS = ("organizers", "meetings", "events", "registrants", "recordings", "support")
 
 
-def drill_scope(row: Any, trail: tuple[str, ...]) -> tuple[str, PaneScope] | None:
+def drill_scope(row: object, trail: tuple[str, ...]) -> tuple[str, PaneScope] | None:
     """Where Enter on `row` leads: (target tab id, the scope to apply there).
 
     None means the row opens a screen of its own (a meeting's attendees).
     """
-    kind = type(row).__name__
-    if kind == "Organizer":
+    # Loaded with the Deck by the time a row can be entered; kept off the first frame.
+    from tui.core.deck.facade import Event
+
+    if isinstance(row, Organizer):
         return "meetings", PaneScope(
             label=row.name or row.email, organizer_key=row.key, trail=trail
         )
-    if kind == "Event":
+    if isinstance(row, Event):
         return "registrants", PaneScope(
             label=row.title, event_key=row.key, provider=row.provider, event_kind=row.kind,
             trail=trail,
