@@ -306,9 +306,10 @@ class MeetdeckApp(App[int]):
             return
         title, sentence = describe_error(worker.error)
         self.notify(sentence, title=title, severity="error", markup=False, timeout=10)
-        failed = getattr(self.screen, "worker_failed", None)
-        if callable(failed):
-            failed()
+        from tui.screens.main import MainScreen
+
+        if isinstance(self.screen, MainScreen):
+            self.screen.worker_failed()
 
     # -- actions -------------------------------------------------------------------
 
@@ -401,10 +402,11 @@ class MeetdeckApp(App[int]):
         elif state == "failed":
             self.notify(f"{clean(progress.filename)}: {clean(progress.error)}",
                         title="Download failed", severity="error", markup=False, timeout=10)
+        from tui.screens.downloads import DownloadsScreen
+
         for screen in self.screen_stack:
-            handler = getattr(screen, "download_progressed", None)
-            if callable(handler):
-                await handler(progress)
+            if isinstance(screen, DownloadsScreen):
+                await screen.download_progressed(progress)
 
     async def action_quit(self) -> None:
         """Quit; while a download runs or waits, ask first (Cancel has the focus)."""

@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Label, ProgressBar, Static, TabbedContent, TabPane
-from textual.worker import Worker
 
 from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
 from tui.text import labelled
@@ -30,6 +29,7 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.pane import DeckHost, EntityPane, PaneScope
 from tui.widgets.panes import PANES, TAB_IDS, MeetingsPane, SupportPane, drill_scope
 from tui.widgets.registrants_pane import RegistrantsPane
+from tui.widgets.safety_net import ForwardsWorkerState
 
 if TYPE_CHECKING:
     from tui.core.deck.facade import UnfinishedNotice
@@ -53,7 +53,7 @@ class Crumb:
     scopes: dict[str, PaneScope | None] = field(default_factory=dict)
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ForwardsWorkerState, Screen[None]):
     """The tabs, and the machinery around them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -520,10 +520,6 @@ class MainScreen(Screen[None]):
             self.app.notify("Sync cancelled; what finished is stored.", markup=False)
         elif event.full:
             self.app.notify(f"Synced {len(report.synced)} scopes.", markup=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker messages do not bubble: hand them to the app's one safety net.
-        self.host.worker_state_changed(event.worker)
 
     def worker_failed(self) -> None:
         """A refresh or sync worker raised: stop showing progress (the app toasts)."""

@@ -20,7 +20,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
-from textual.worker import Worker
 
 from tui.core.errors import MeetdeckError
 from tui.core.sync.types import Scope, ScopeKind
@@ -28,6 +27,7 @@ from tui.text import labelled
 from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_filter import FilterBox, PaneFilter
 from tui.widgets.pane_types import DeckHost, PaneScope
+from tui.widgets.safety_net import ForwardsWorkerState
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class PaneBody(Horizontal):
     BLANK = True  # it draws nothing of its own: its children cover it
 
 
-class EntityPane(Vertical):
+class EntityPane(ForwardsWorkerState, Vertical):
     """One tab: a table over one entity, filterable, with a detail panel."""
 
     BLANK = True  # its children cover it: no line of its own to draw
@@ -392,10 +392,6 @@ class EntityPane(Vertical):
         self.app.notify(f"Profile {profile} is read-only, so {what.lower()} is off and "
                         "nothing was sent.", title="Read-only", severity="warning",
                         markup=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker messages do not bubble: hand them to the app's one safety net.
-        self.host.worker_state_changed(event.worker)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

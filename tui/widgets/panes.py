@@ -174,7 +174,7 @@ class EventsPane(EntityPane):
             self.detail.show(event.detail, self.host.time_format)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.host.worker_state_changed(event.worker)
+        # EntityPane's handler (ForwardsWorkerState) hands it to the safety net too.
         if event.state is WorkerState.ERROR and event.worker.group == "detail":
             self.show_detail()
 
