@@ -106,7 +106,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self._shown_tab: str | None = None
 
     @staticmethod
-    def _new_panes() -> dict[str, EntityPane]:
+    def _new_panes() -> dict[str, EntityPane[Any]]:
         # Every pane exists from the start; only the first is mounted before the first
         # frame, the others when their tab is first shown.
         return {tab: pane_class(id=f"pane-{tab}")
@@ -166,16 +166,16 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     # -- panes and navigation ------------------------------------------------------
 
     @property
-    def active_pane(self) -> EntityPane:
+    def active_pane(self) -> EntityPane[Any]:
         tabs = self.query_one(TabbedContent)
         return self.pane(tabs.active or TAB_IDS[0])
 
-    def pane(self, tab: str) -> EntityPane:
+    def pane(self, tab: str) -> EntityPane[Any]:
         """The pane of a tab (it may not be mounted yet)."""
         return self._panes[tab]
 
     @property
-    def mounted_panes(self) -> list[EntityPane]:
+    def mounted_panes(self) -> list[EntityPane[Any]]:
         """The panes whose tab has been shown."""
         return [pane for pane in self._panes.values() if pane.is_mounted]
 
@@ -370,7 +370,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         if writable_changed:
             self.refresh_bindings()
 
-    def _show_age(self, pane: EntityPane) -> None:
+    def _show_age(self, pane: EntityPane[Any]) -> None:
         view = pane.view
         self.query_one(DeckHeader).set_state(
             fetched_at=view.fetched_at if view is not None else None, now=self.host.clock()
@@ -432,7 +432,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self._set_syncing(None, True)
         self._sync_all()
 
-    def _set_syncing(self, pane: EntityPane | None, on: bool) -> None:
+    def _set_syncing(self, pane: EntityPane[Any] | None, on: bool) -> None:
         panes = [pane] if pane is not None else self.mounted_panes
         for each in panes:
             each.syncing = on

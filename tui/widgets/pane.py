@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -26,13 +26,14 @@ from tui.core.sync.types import Scope, ScopeKind
 from tui.text import labelled
 from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_filter import FilterBox, PaneFilter
-from tui.widgets.pane_types import DeckHost, PaneScope
+from tui.widgets.pane_types import DeckHost, PaneScope, RowT
 from tui.widgets.safety_net import ForwardsWorkerState
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
     from tui.core.deck.facade import Deck, ViewQuery
     from tui.core.deck.types import ListView
+    from tui.core.models import Provider, StartUrl
 
 __all__ = ["DeckHost", "EntityPane", "PaneScope"]
 
@@ -45,8 +46,9 @@ class PaneBody(Horizontal):
     BLANK = True  # it draws nothing of its own: its children cover it
 
 
-class EntityPane(ForwardsWorkerState, Vertical):
-    """One tab: a table over one entity, filterable, with a detail panel."""
+class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
+    """One tab: a table over one entity (rows of type RowT), filterable, with a detail
+    panel."""
 
     BLANK = True  # its children cover it: no line of its own to draw
 
@@ -88,7 +90,7 @@ class EntityPane(ForwardsWorkerState, Vertical):
         """Enter on a row that leads somewhere (an organizer's meetings, an event's
         registrants)."""
 
-        def __init__(self, pane: EntityPane, row: Any) -> None:
+        def __init__(self, pane: EntityPane[Any], row: object) -> None:
             super().__init__()
             self.pane = pane
             self.row = row
@@ -99,7 +101,7 @@ class EntityPane(ForwardsWorkerState, Vertical):
     class StartUrlFetched(Message):
         """A host start link arrived (`s`); it lives in this message and the dialog only."""
 
-        def __init__(self, start: Any, what: str) -> None:
+        def __init__(self, start: StartUrl, what: str) -> None:
             super().__init__()
             self.start = start
             self.what = what
@@ -107,7 +109,8 @@ class EntityPane(ForwardsWorkerState, Vertical):
     class ViewLoaded(Message):
         """The pane (re)read its rows: the header shows their age."""
 
-        def __init__(self, pane: EntityPane, count: int, fetched_at: datetime | None) -> None:
+        def __init__(self, pane: EntityPane[Any], count: int,
+                     fetched_at: datetime | None) -> None:
             super().__init__()
             self.pane = pane
             self.count = count
@@ -117,11 +120,11 @@ class EntityPane(ForwardsWorkerState, Vertical):
         super().__init__(id=id)
         self.filter_text = ""
         self.scope: PaneScope | None = None
-        self.view: ListView[Any] | None = None
+        self.view: ListView[RowT] | None = None
         self.last_query: ViewQuery | None = None
         self.loaded = False
         self.syncing = False
-        self.filter = PaneFilter(self)
+        self.filter: PaneFilter[RowT] = PaneFilter(self)
         """The `/` filter's type-ahead and reader thread (tui/widgets/pane_filter.py)."""
         self._key_actions: tuple[tuple[tuple[str, str], ...],
                                  dict[str, list[tuple[str, tuple[object, ...], str]]]] | None = None
@@ -162,7 +165,7 @@ class EntityPane(ForwardsWorkerState, Vertical):
             event_key=scope.event_key if scope else None,
         )
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[RowT]:
         """Ask the Deck for this pane's rows."""
         raise NotImplementedError
 
@@ -170,7 +173,7 @@ class EntityPane(ForwardsWorkerState, Vertical):
         """The columns for the current scope (all of COLUMNS by default)."""
         return self.COLUMNS
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: RowT) -> object:
         """What the detail panel shows for `row` (a Deck detail, or the row)."""
         return row
 
@@ -182,16 +185,16 @@ class EntityPane(ForwardsWorkerState, Vertical):
         """One scope to refresh instead of whole kinds (a scoped registrants pane)."""
         return None
 
-    def can_drill(self, row: Any) -> bool:
+    def can_drill(self, row: RowT) -> bool:
         """Whether Enter on `row` leads somewhere."""
         return False
 
-    def copy_values(self, row: Any) -> tuple[str, str]:
+    def copy_values(self, row: RowT) -> tuple[str, str]:
         """(what `y` copies, what `Y` copies): email and ID, or ID twice."""
         email = getattr(row, "email", None)
         return (str(email or row.key), str(row.key))
 
-    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+    def start_target(self, row: RowT) -> tuple[str, str, Provider, str] | None:
         """What `s` fetches a start link for: (kind, key, provider, title), or None."""
         return None
 
@@ -228,8 +231,8 @@ class EntityPane(ForwardsWorkerState, Vertical):
             return
         self.show_view(query, view, keep_cursor=keep_cursor)
 
-    def show_view(self, query: ViewQuery, view: ListView[Any], *, keep_cursor: bool,
-                   first_page: Sequence[Any] | None = None,
+    def show_view(self, query: ViewQuery, view: ListView[RowT], *, keep_cursor: bool,
+                   first_page: Sequence[RowT] | None = None,
                    count: int | None = None) -> None:
         """Hand a view to the table (it counts the rows, once per view)."""
         columns = self.visible_columns()
@@ -458,7 +461,8 @@ class EntityPane(ForwardsWorkerState, Vertical):
         self._fetch_start_url(kind, key, provider, what)
 
     @work(group="start-url", exclusive=True, exit_on_error=False)
-    async def _fetch_start_url(self, kind: str, key: str, provider: Any, what: str) -> None:
+    async def _fetch_start_url(self, kind: str, key: str, provider: Provider,
+                               what: str) -> None:
         await self.host.prepare_sync()
         start = await self.host.deck.start_url(kind, key, provider=provider)
         self.post_message(self.StartUrlFetched(start, what))

@@ -44,6 +44,7 @@ from textual.reactive import Reactive
 from textual.widgets import Input
 
 from tui.widgets.latest import LatestReader
+from tui.widgets.pane_types import RowT
 from tui.widgets.virtual_table import PAGE_SIZE, VirtualTable
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class FilterBox(Input):
             self._on_typed()
 
 
-class FilterHost(Protocol):
+class FilterHost(Protocol[RowT]):
     """What the filter needs from its pane (`EntityPane` implements it)."""
 
     filter_text: str
@@ -119,13 +120,13 @@ class FilterHost(Protocol):
 
     def build_query(self) -> ViewQuery: ...
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[RowT]:
         """Read the rows of `query` (called in the filter's thread)."""
 
     def load(self, *, keep_cursor: bool = True) -> None: ...
 
-    def show_view(self, query: ViewQuery, view: ListView[Any], *, keep_cursor: bool,
-                  first_page: Sequence[Any] | None = None,
+    def show_view(self, query: ViewQuery, view: ListView[RowT], *, keep_cursor: bool,
+                  first_page: Sequence[RowT] | None = None,
                   count: int | None = None) -> None: ...
 
     def show_failure(self, error: BaseException) -> None: ...
@@ -137,13 +138,13 @@ class FilterHost(Protocol):
 
 
 @dataclass(frozen=True)
-class RowsRead:
+class RowsRead(Generic[RowT]):
     """A filter's first rows (and their count, unless `known` says it is still coming)."""
 
     generation: int
     query: ViewQuery
-    view: ListView[Any]
-    first_page: Sequence[Any]
+    view: ListView[RowT]
+    first_page: Sequence[RowT]
     known: int | None
     """None: the view is counted; else the rows known so far (a count follows)."""
     painted: threading.Event | None = None
@@ -166,7 +167,7 @@ class ReadFailed:
     error: BaseException
 
 
-FilterResult = RowsRead | RowsCounted | ReadFailed
+FilterResult = RowsRead[RowT] | RowsCounted | ReadFailed
 
 
 class Handoff(Generic[ResultT]):
@@ -214,10 +215,10 @@ class Handoff(Generic[ResultT]):
             self.deliver()
 
 
-class PaneFilter:
+class PaneFilter(Generic[RowT]):
     """The `/` filter machinery of one pane (its text stays in `pane.filter_text`)."""
 
-    def __init__(self, pane: FilterHost) -> None:
+    def __init__(self, pane: FilterHost[RowT]) -> None:
         self.pane = pane
         self.typing_ahead = False
         """From `/` until the table has focus again: see `type_ahead`."""
@@ -323,7 +324,7 @@ class PaneFilter:
         """Count the matches and read their first page in the filter's thread."""
         pane = self.pane
         deck = pane.host.deck
-        out: Handoff[FilterResult] = Handoff(
+        out: Handoff[FilterResult[RowT]] = Handoff(
             self.receive, lambda error: self.receive(ReadFailed(generation, error)))
 
         def read() -> None:
@@ -366,7 +367,7 @@ class PaneFilter:
         if self._reader is not None:
             self._reader.stop()
 
-    def receive(self, result: FilterResult) -> None:
+    def receive(self, result: FilterResult[RowT]) -> None:
         """UI thread: show a read's result, unless a newer read has begun since."""
         pane = self.pane
         current = result.generation == self.generation and pane.is_mounted

@@ -10,21 +10,21 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from tui.core.models import MeetingKind, Organizer, Provider
+from tui.core.models import Meeting, MeetingKind, Organizer, Provider, Recording, SupportSession
 from tui.core.sync.types import ScopeKind
 from tui.widgets import columns
 from tui.widgets.pane import EntityPane, PaneScope
 from tui.widgets.registrants_pane import RegistrantsPane
 
 if TYPE_CHECKING:
-    from tui.core.deck.facade import Deck, ViewQuery
+    from tui.core.deck.facade import CreatedSession, Deck, Detail, Event, ViewQuery
     from tui.core.deck.types import ListView
 
 WINDOWS = (7, 30, 90, 180)
 START = Binding("s", "start_url", "Start link", id="start-url")
 
 
-class OrganizersPane(EntityPane):
+class OrganizersPane(EntityPane[Organizer]):
     """Organizers (GoTo) and users (Zoom); Enter shows their meetings and events."""
 
     TITLE = "Organizers"
@@ -32,17 +32,17 @@ class OrganizersPane(EntityPane):
     COLUMNS = columns.ORGANIZERS
     REFRESH_KINDS = (ScopeKind.ORGANIZERS,)
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Organizer]:
         return deck.organizers(query)
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: Organizer) -> object:
         return self.host.deck.detail("organizer", row.key, provider=row.provider)
 
-    def can_drill(self, row: Any) -> bool:
+    def can_drill(self, row: Organizer) -> bool:
         return True
 
 
-class MeetingsPane(EntityPane):
+class MeetingsPane(EntityPane[Meeting]):
     """Upcoming or historical meetings in a date window; Enter shows attendees."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,16 +92,16 @@ class MeetingsPane(EntityPane):
             super().build_query(), kind=self.meeting_kind, since=since, until=until
         )
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Meeting]:
         return deck.meetings(query)
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: Meeting) -> object:
         return self.host.deck.detail("meeting", row.key, provider=row.provider)
 
-    def can_drill(self, row: Any) -> bool:
+    def can_drill(self, row: Meeting) -> bool:
         return True
 
-    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+    def start_target(self, row: Meeting) -> tuple[str, str, Provider, str] | None:
         return ("meeting", row.key, row.provider, row.subject or f"meeting {row.key}")
 
     def mode_text(self) -> str:
@@ -134,7 +134,7 @@ class MeetingsPane(EntityPane):
         self.load()
 
 
-class EventsPane(EntityPane):
+class EventsPane(EntityPane["Event"]):
     """GoTo Training trainings and Zoom webinars; Enter shows their registrants."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -152,7 +152,7 @@ class EventsPane(EntityPane):
     class DetailFetched(Message):
         """A training's sessions and attendance arrived (from `f`)."""
 
-        def __init__(self, key: str, detail: Any) -> None:
+        def __init__(self, key: str, detail: Detail | None) -> None:
             super().__init__()
             self.key = key
             self.detail = detail
@@ -164,7 +164,7 @@ class EventsPane(EntityPane):
             self._fetch_detail(str(row.kind), row.key, row.provider)
 
     @work(group="detail", exclusive=True, exit_on_error=False)
-    async def _fetch_detail(self, kind: str, key: str, provider: Any) -> None:
+    async def _fetch_detail(self, kind: str, key: str, provider: Provider) -> None:
         await self.host.prepare_sync()
         detail = await self.host.deck.refresh_detail(kind, key, provider=provider)
         self.post_message(self.DetailFetched(key, detail))
@@ -178,23 +178,23 @@ class EventsPane(EntityPane):
         if event.state is WorkerState.ERROR and event.worker.group == "detail":
             self.show_detail()
 
-    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+    def start_target(self, row: Event) -> tuple[str, str, Provider, str] | None:
         return (str(row.kind), row.key, row.provider, row.title or f"event {row.key}")
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Event]:
         return deck.events(query)
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: Event) -> object:
         return self.host.deck.detail(str(row.kind), row.key, provider=row.provider)
 
-    def can_drill(self, row: Any) -> bool:
+    def can_drill(self, row: Event) -> bool:
         return True
 
-    def copy_values(self, row: Any) -> tuple[str, str]:
+    def copy_values(self, row: Event) -> tuple[str, str]:
         return (str(row.key), str(row.key))
 
 
-class RecordingsPane(EntityPane):
+class RecordingsPane(EntityPane[Recording]):
     """Recordings of trainings, meetings and Zoom meetings; `D` downloads one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -208,10 +208,10 @@ class RecordingsPane(EntityPane):
     # GoTo Meeting recordings come with the historical meetings report.
     REFRESH_KINDS = (ScopeKind.RECORDINGS, ScopeKind.HISTORICAL)
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Recording]:
         return deck.recordings(query)
 
-    def copy_values(self, row: Any) -> tuple[str, str]:
+    def copy_values(self, row: Recording) -> tuple[str, str]:
         return (str(row.key), str(row.key))
 
     def action_download(self) -> None:
@@ -220,7 +220,7 @@ class RecordingsPane(EntityPane):
             self.host.queue_downloads([row])
 
 
-class SupportPane(EntityPane):
+class SupportPane(EntityPane[SupportSession]):
     """GoTo Assist (Seeit) support sessions; `n` creates one, `s` fetches its link."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -240,11 +240,11 @@ class SupportPane(EntityPane):
     class SessionCreated(Message):
         """A support session was created; its start link comes with it (or None)."""
 
-        def __init__(self, created: Any) -> None:
+        def __init__(self, created: CreatedSession) -> None:
             super().__init__()
             self.created = created
 
-    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+    def start_target(self, row: SupportSession) -> tuple[str, str, Provider, str] | None:
         return ("support_session", row.key, Provider.GOTO_ASSIST,
                 f"support session {row.support_key}")
 
@@ -286,17 +286,17 @@ class SupportPane(EntityPane):
         else:
             self._fetch_start_url("support_session", session.key, Provider.GOTO_ASSIST, what)
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[SupportSession]:
         return deck.support_sessions(query)
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: SupportSession) -> object:
         return self.host.deck.detail("support_session", row.key, provider=row.provider)
 
-    def copy_values(self, row: Any) -> tuple[str, str]:
+    def copy_values(self, row: SupportSession) -> tuple[str, str]:
         return (str(row.technician_email or row.key), str(row.key))
 
 
-PANES: tuple[type[EntityPane], ...] = (
+PANES: tuple[type[EntityPane[Any]], ...] = (
     OrganizersPane,
     MeetingsPane,
     EventsPane,

@@ -26,7 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tui.core.errors import MeetdeckError
-from tui.core.models import Provider, RegistrantStatus
+from tui.core.models import Provider, Registrant, RegistrantStatus
 from tui.core.sync.types import Scope, ScopeKind
 from tui.widgets import columns
 from tui.widgets.pane import EntityPane
@@ -46,7 +46,7 @@ STATUS_CYCLE: tuple[RegistrantStatus | None, ...] = (
 )
 
 
-class RegistrantsPane(EntityPane):
+class RegistrantsPane(EntityPane[Registrant]):
     """Registrants, usually of one event; `v` cycles the status filter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -96,7 +96,7 @@ class RegistrantsPane(EntityPane):
         its marks; the screen re-reads the panes and shows the outcome)."""
 
         def __init__(self, plan: ActionPlan, result: ActionResult, *, marked: bool,
-                     view: tuple[Provider, str] | None = None) -> None:
+                     view: tuple[Provider | None, str] | None = None) -> None:
             super().__init__()
             self.plan = plan
             self.result = result
@@ -115,7 +115,7 @@ class RegistrantsPane(EntityPane):
         super().__init__(id=id)
         self.status: RegistrantStatus | None = None
         self._binding_provider: Provider | None = None
-        self._put_away: dict[tuple[Provider, str] | None, list[Any]] = {}
+        self._put_away: dict[tuple[Provider | None, str] | None, list[Registrant]] = {}
         """Marks of the events not on screen, by (provider, event key); None: unscoped."""
 
     # -- the view ------------------------------------------------------------------
@@ -128,10 +128,10 @@ class RegistrantsPane(EntityPane):
         scoped = self.scope is not None and self.scope.event_key is not None
         return [c for c in self.COLUMNS if not (scoped and c.key == "event")]
 
-    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: Deck, query: ViewQuery) -> ListView[Registrant]:
         return deck.registrants(query)
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: Registrant) -> object:
         return self.host.deck.detail(
             "registrant", row.key, provider=row.provider, event_key=row.event_key
         )
@@ -141,7 +141,7 @@ class RegistrantsPane(EntityPane):
         scope = self.scope
         if scope is None or scope.event_key is None or scope.provider is None:
             return None
-        return Scope.registrants(scope.provider, scope.event_kind, scope.event_key)
+        return Scope(ScopeKind.REGISTRANTS, scope.provider, scope.event_key, scope.event_kind)
 
     def set_scope(self, scope: PaneScope | None) -> None:
         """Show another event's registrants: this event's marks are put away, and the
@@ -158,7 +158,7 @@ class RegistrantsPane(EntityPane):
         super().set_scope(scope)
 
     @staticmethod
-    def _event_key(scope: PaneScope | None) -> tuple[Provider, str] | None:
+    def _event_key(scope: PaneScope | None) -> tuple[Provider | None, str] | None:
         if scope is None or scope.event_key is None:
             return None
         return scope.provider, scope.event_key
@@ -225,7 +225,7 @@ class RegistrantsPane(EntityPane):
 
     # -- approve / deny / cancel -----------------------------------------------------------
 
-    def targets(self) -> tuple[list[Any], bool]:
+    def targets(self) -> tuple[list[Registrant], bool]:
         """Who an action is for: the marked rows, else the highlighted one; and whether
         they are the marked ones."""
         if self.table.mark_count:
@@ -263,7 +263,7 @@ class RegistrantsPane(EntityPane):
 
     @work(group="actions", exit_on_error=False)
     async def _run_action(self, plan: ActionPlan, typed: int | None, marked: bool,
-                          view: tuple[Provider, str] | None) -> None:
+                          view: tuple[Provider | None, str] | None) -> None:
         await self.host.prepare_sync()
         result = await self.host.deck.run_registrant_action(plan, plan.confirm(typed))
         self.post_message(self.ActionDone(plan, result, marked=marked, view=view))
