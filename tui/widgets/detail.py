@@ -143,17 +143,19 @@ def _recordings(out: DetailBuilder, recordings: Iterable[Any]) -> None:
         out.item(rec.name, f"{out.fmt.short(rec.start)} {size(rec.file_size)}".strip())
 
 
-def describe(obj: Any, fmt: TimeFormat) -> Content:
+def describe(obj: object, fmt: TimeFormat) -> Content:
     """The detail panel's text for a row or a Deck detail object."""
+    # Loaded with the Deck by the time a row is shown; kept off the first frame's imports.
+    from tui.core.deck.types import EventDetail, MeetingDetail, OrganizerDetail, RegistrantDetail
+
     out = DetailBuilder(fmt)
-    name = type(obj).__name__
-    if name == "MeetingDetail":
+    if isinstance(obj, MeetingDetail):
         out.title(obj.meeting.subject)
         out.fields_of(obj.meeting)
         if obj.attendees or obj.meeting.kind == "historical":
             _attendees(out, obj.attendees, "Attendees")
         _recordings(out, obj.recordings)
-    elif name == "EventDetail":
+    elif isinstance(obj, EventDetail):
         event = obj.event
         out.title(event.title)
         out.fields_of(event, skip={"title"})
@@ -167,20 +169,21 @@ def describe(obj: Any, fmt: TimeFormat) -> Content:
             out.heading(f"Sessions ({len(obj.sessions)})")
             for session in obj.sessions[:MAX_RELATED]:
                 attended = obj.attendance.get(session.key, ())
-                count = session.attendance_count
-                shown = f"{count} attended" if count is not None else f"{len(attended)} attended"
+                attendance = session.attendance_count
+                shown = (f"{attendance} attended" if attendance is not None
+                         else f"{len(attended)} attended")
                 out.item(fmt.short(session.start), shown)
                 for person in attended[:20]:
                     out.item("  " + (person.name or person.email or "?"), person.email or "")
         _recordings(out, obj.recordings)
-    elif name == "RegistrantDetail":
+    elif isinstance(obj, RegistrantDetail):
         out.title(obj.registrant.name or obj.registrant.email)
         out.fields_of(obj.registrant)
         if obj.event is not None:
             out.heading("Event")
             out.field("Title", clean(obj.event.title))
             out.field("Start", fmt.full(obj.event.start))
-    elif name == "OrganizerDetail":
+    elif isinstance(obj, OrganizerDetail):
         out.title(obj.organizer.name or obj.organizer.email)
         out.fields_of(obj.organizer)
         if obj.meetings:
