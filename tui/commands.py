@@ -19,8 +19,9 @@ from tui.text import clean, labelled
 if TYPE_CHECKING:
     from textual.app import App
 
-    from tui.core.deck.facade import Deck
+    from tui.core.deck.facade import Deck, SearchHit
     from tui.screens.main import MainScreen
+    from tui.widgets.panes import MeetingsPane
 
 SEARCH_LIMIT = 30
 
@@ -55,9 +56,11 @@ def _main_screen(app: App[Any]) -> MainScreen | None:
     return None
 
 
-async def jump_to(app: Any, hit: Any) -> None:
+async def jump_to(app: App[Any], hit: SearchHit) -> None:
     """Show the tab that holds `hit` with the cursor on it (clearing filters as needed)."""
     from tui.widgets.pane import PaneScope
+    from tui.widgets.panes import MeetingsPane
+    from tui.widgets.registrants_pane import RegistrantsPane
 
     main = _main_screen(app)
     if main is None:
@@ -69,7 +72,7 @@ async def jump_to(app: Any, hit: Any) -> None:
         return
     pane = main.pane(tab)
     pane.filter_text = ""
-    if hit.kind == "registrant":
+    if hit.kind == "registrant" and isinstance(pane, RegistrantsPane):
         pane.status = None
         if hit.event_key is not None:
             pane.set_scope(PaneScope(label=hit.event_title or hit.event_key,
@@ -79,14 +82,14 @@ async def jump_to(app: Any, hit: Any) -> None:
     await main.show_tab(tab)
     pane.load(keep_cursor=False)
     found = pane.table.move_to_key(hit.key)
-    if not found and tab == "meetings":
+    if not found and isinstance(pane, MeetingsPane):
         found = _find_meeting(pane, hit.key)
     if not found:
         app.notify("That row is not in this view any more; try a refresh (r).",
                    severity="warning", markup=False)
 
 
-def _find_meeting(pane: Any, key: str) -> bool:
+def _find_meeting(pane: MeetingsPane, key: str) -> bool:
     """Try the other meeting kind, then a ten-year window, to find a meeting."""
     from tui.core.models import MeetingKind
 
@@ -100,7 +103,7 @@ def _find_meeting(pane: Any, key: str) -> bool:
     return False
 
 
-def _hit_prompt(hit: Any) -> Content:
+def _hit_prompt(hit: SearchHit) -> Content:
     title = labelled(("bold", hit.kind), ": ", ("", hit.title))
     subtitle = clean(hit.subtitle)
     where = f"{hit.provider.label}" if hit.provider is not None else ""
