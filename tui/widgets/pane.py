@@ -135,8 +135,9 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         return cast(DeckHost, self.app)
 
     @property
-    def table(self) -> VirtualTable:
-        return self.query_one(VirtualTable)
+    def table(self) -> VirtualTable[RowT]:
+        table: VirtualTable[RowT] = self.query_one(VirtualTable)
+        return table
 
     @property
     def detail(self) -> DetailPanel:
