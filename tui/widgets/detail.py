@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.content import Content
@@ -22,6 +22,11 @@ from textual.widget import Widget
 from tui.text import clean
 from tui.widgets.formatting import TimeFormat, duration, size
 from tui.widgets.scrollbar import scrollbar_cells
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    from tui.core.models import Attendee, Recording
 
 # Fields that are shown elsewhere in the panel or are internal.
 _SKIP = {"source", "custom_questions", "extra", "times", "first_name", "last_name"}
@@ -44,7 +49,7 @@ def _label(name: str) -> str:
     return _LABELS.get(name, name.replace("_", " ").capitalize())
 
 
-def _value(name: str, value: Any, fmt: TimeFormat) -> str:
+def _value(name: str, value: object, fmt: TimeFormat) -> str:
     if isinstance(value, datetime):
         return fmt.full(value)
     if isinstance(value, Enum):
@@ -88,7 +93,8 @@ class DetailBuilder:
             self.parts.append(("  " + clean(muted), "$text-muted"))
         self.parts.append("\n")
 
-    def fields_of(self, obj: Any, skip: Iterable[str] = ()) -> None:
+    def fields_of(self, obj: DataclassInstance | type[DataclassInstance],
+                  skip: Iterable[str] = ()) -> None:
         """Every set field of a dataclass, in declaration order."""
         skipped = _SKIP | set(skip)
         for f in dataclasses.fields(obj):
@@ -116,7 +122,7 @@ class DetailBuilder:
         return Content.assemble(*self.parts).rstrip()
 
 
-def _title_of(obj: Any) -> object:
+def _title_of(obj: object) -> object:
     for name in ("title", "subject", "topic", "name"):
         value = getattr(obj, name, None)
         if value:
@@ -124,7 +130,7 @@ def _title_of(obj: Any) -> object:
     return getattr(obj, "email", None) or getattr(obj, "key", "")
 
 
-def _attendees(out: DetailBuilder, attendees: Iterable[Any], heading: str) -> None:
+def _attendees(out: DetailBuilder, attendees: Iterable[Attendee], heading: str) -> None:
     people = list(attendees)
     out.heading(f"{heading} ({len(people)})")
     for person in people[:MAX_RELATED]:
@@ -134,7 +140,7 @@ def _attendees(out: DetailBuilder, attendees: Iterable[Any], heading: str) -> No
         out.item(f"... and {len(people) - MAX_RELATED} more")
 
 
-def _recordings(out: DetailBuilder, recordings: Iterable[Any]) -> None:
+def _recordings(out: DetailBuilder, recordings: Iterable[Recording]) -> None:
     items = list(recordings)
     if not items:
         return
@@ -221,13 +227,13 @@ class DetailPanel(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.shown: Any = None
+        self.shown: object = None
         self._content = Content("")
         self._strips: tuple[int, list[Strip]] | None = None
         self._top = 0
         self._bar: tuple[tuple[int, int, int], list[Strip]] | None = None
 
-    def show(self, obj: Any, fmt: TimeFormat) -> None:
+    def show(self, obj: object, fmt: TimeFormat) -> None:
         """Describe `obj` (a row or a Deck detail); None clears the panel."""
         self.shown = obj
         if obj is None:
