@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingType, Keymap
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -131,6 +131,7 @@ class MeetdeckApp(App[int]):
         self._demo_signed_in = False
         self._startup_error: MeetdeckError | None = None
         self._gc_pacer: GcPacer | None = None
+        self._keymap_given: dict[str, str] = {}
         if self.options.theme in self.available_themes:
             self.theme = self.options.theme
 
@@ -145,6 +146,19 @@ class MeetdeckApp(App[int]):
     def open_deck(self) -> DeckApi | None:
         """The Deck, or None before one is open."""
         return self._deck
+
+    @property
+    def keymap(self) -> Mapping[str, str]:
+        """Binding id -> keys, as given to `set_keymap` / `update_keymap`."""
+        return self._keymap_given
+
+    def set_keymap(self, keymap: Keymap) -> None:
+        super().set_keymap(keymap)
+        self._keymap_given = dict(keymap)
+
+    def update_keymap(self, keymap: Keymap) -> None:
+        super().update_keymap(keymap)
+        self._keymap_given = {**self._keymap_given, **keymap}
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -283,9 +297,10 @@ class MeetdeckApp(App[int]):
             return
         title, sentence = describe_error(worker.error)
         self.notify(sentence, title=title, severity="error", markup=False, timeout=10)
-        failed = getattr(self.screen, "worker_failed", None)
-        if callable(failed):
-            failed()
+        from tui.screens.main import MainScreen
+
+        if isinstance(self.screen, MainScreen):
+            self.screen.worker_failed()
 
     # -- actions -------------------------------------------------------------------
 
@@ -379,10 +394,11 @@ class MeetdeckApp(App[int]):
         elif state == "failed":
             self.notify(f"{clean(progress.filename)}: {clean(progress.error)}",
                         title="Download failed", severity="error", markup=False, timeout=10)
+        from tui.screens.downloads import DownloadsScreen
+
         for screen in self.screen_stack:
-            handler = getattr(screen, "download_progressed", None)
-            if callable(handler):
-                await handler(progress)
+            if isinstance(screen, DownloadsScreen):
+                await screen.download_progressed(progress)
 
     async def action_quit(self) -> None:
         """Quit; while a download runs or waits, ask first (Cancel has the focus)."""

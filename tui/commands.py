@@ -8,13 +8,20 @@ here is a `Content` built with `tui.text` and API text never goes into `help`.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from tui.core.errors import MeetdeckError
 from tui.text import clean, labelled
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from tui.core.deck.facade import Deck, SearchHit
+    from tui.screens.main import MainScreen
+    from tui.widgets.panes import MeetingsPane
 
 SEARCH_LIMIT = 30
 
@@ -27,7 +34,20 @@ _TAB_OF_KIND = {
 }
 
 
-def _main_screen(app: Any) -> Any:
+class PaletteHost(Protocol):
+    """What the palette needs from the app beyond Textual's App (`MeetdeckApp`)."""
+
+    @property
+    def open_deck(self) -> Deck | None: ...
+
+    async def open_profile(self, profile: str | None) -> None: ...
+
+    async def action_show_downloads(self) -> None: ...
+
+    def switch_theme(self, name: str) -> None: ...
+
+
+def _main_screen(app: App[Any]) -> MainScreen | None:
     from tui.screens.main import MainScreen
 
     for screen in reversed(app.screen_stack):
@@ -36,9 +56,11 @@ def _main_screen(app: Any) -> Any:
     return None
 
 
-async def jump_to(app: Any, hit: Any) -> None:
+async def jump_to(app: App[Any], hit: SearchHit) -> None:
     """Show the tab that holds `hit` with the cursor on it (clearing filters as needed)."""
     from tui.widgets.pane import PaneScope
+    from tui.widgets.panes import MeetingsPane
+    from tui.widgets.registrants_pane import RegistrantsPane
 
     main = _main_screen(app)
     if main is None:
@@ -50,7 +72,7 @@ async def jump_to(app: Any, hit: Any) -> None:
         return
     pane = main.pane(tab)
     pane.filter_text = ""
-    if hit.kind == "registrant":
+    if hit.kind == "registrant" and isinstance(pane, RegistrantsPane):
         pane.status = None
         if hit.event_key is not None:
             pane.set_scope(PaneScope(label=hit.event_title or hit.event_key,
@@ -60,14 +82,14 @@ async def jump_to(app: Any, hit: Any) -> None:
     await main.show_tab(tab)
     pane.load(keep_cursor=False)
     found = pane.table.move_to_key(hit.key)
-    if not found and tab == "meetings":
+    if not found and isinstance(pane, MeetingsPane):
         found = _find_meeting(pane, hit.key)
     if not found:
         app.notify("That row is not in this view any more; try a refresh (r).",
                    severity="warning", markup=False)
 
 
-def _find_meeting(pane: Any, key: str) -> bool:
+def _find_meeting(pane: MeetingsPane, key: str) -> bool:
     """Try the other meeting kind, then a ten-year window, to find a meeting."""
     from tui.core.models import MeetingKind
 
@@ -81,7 +103,7 @@ def _find_meeting(pane: Any, key: str) -> bool:
     return False
 
 
-def _hit_prompt(hit: Any) -> Content:
+def _hit_prompt(hit: SearchHit) -> Content:
     title = labelled(("bold", hit.kind), ": ", ("", hit.title))
     subtitle = clean(hit.subtitle)
     where = f"{hit.provider.label}" if hit.provider is not None else ""
@@ -96,7 +118,7 @@ class DeckSearch(Provider):
         query = query.strip()
         if len(query) < 2:
             return
-        deck = getattr(self.app, "open_deck", None)
+        deck = cast(PaletteHost, self.app).open_deck
         if deck is None:
             return
         try:
@@ -116,7 +138,8 @@ class DeckCommands(Provider):
     """Profile, theme, sync and view commands."""
 
     def _commands(self) -> list[tuple[str, str, Any]]:
-        app: Any = self.app
+        app = self.app
+        host = cast(PaletteHost, app)
         main = _main_screen(app)
         commands: list[tuple[str, str, Any]] = []
         if main is not None:
@@ -128,7 +151,7 @@ class DeckCommands(Provider):
                  main.action_cycle_timezone),
             ]
             commands.append(("view: downloads", "Recording downloads and their progress (o)",
-                             app.action_show_downloads))
+                             host.action_show_downloads))
             if main.api_log_source() is not None:
                 commands.append(("view: toggle API log", "Show the API calls made",
                                  main.action_toggle_api_log))
@@ -137,18 +160,18 @@ class DeckCommands(Provider):
             for tab, pane in zip(TAB_IDS, PANES, strict=True):
                 commands.append((f"go: {pane.TITLE.lower()}", f"Show the {pane.TITLE} tab",
                                  partial(main.show_tab, tab)))
-        deck = getattr(app, "open_deck", None)
+        deck = host.open_deck
         current = deck.profile_name if deck is not None else None
         for name in deck.profiles() if deck is not None else ():
             if name != current:
                 commands.append((f"profile: switch to {clean(name)}",
                                  "Open another account's cache",
-                                 partial(app.run_worker, partial(app.open_profile, name),
+                                 partial(app.run_worker, partial(host.open_profile, name),
                                          group="profile", exit_on_error=False)))
         for theme in sorted(app.available_themes):
             if theme != app.theme:
                 commands.append((f"theme: {theme}", "Switch the colour theme",
-                                 partial(app.switch_theme, theme)))
+                                 partial(host.switch_theme, theme)))
         return commands
 
     async def discover(self) -> Hits:

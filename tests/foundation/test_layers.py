@@ -53,6 +53,11 @@ def test_ui_never_calls_http_or_sql(folder: str) -> None:
     assert offenders(PACKAGE / folder, forbidden) == []
 
 
+def test_widgets_never_import_screens() -> None:
+    """Widgets post messages; screens open the dialogs (DESIGN.md, "what we take" 11)."""
+    assert offenders(PACKAGE / "widgets", ("tui.screens", "tui.app", "tui.commands")) == []
+
+
 def test_the_checker_catches_a_violation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = tmp_path / "tui" / "core"
     fake.mkdir(parents=True)

@@ -34,7 +34,7 @@ def build(paths: Paths, base_url: str, *, http: HttpSettings = HTTP,
     return build_app(factory, options, profile=PROFILE)
 
 
-def active(app: MeetdeckApp) -> EntityPane:
+def active(app: MeetdeckApp) -> EntityPane[Any]:
     screen = app.screen
     assert isinstance(screen, MainScreen)
     return screen.active_pane
@@ -62,7 +62,7 @@ async def press(pilot: Any, app: MeetdeckApp, *binding_ids: str) -> None:
         await settle(pilot, app)
 
 
-async def show_tab(pilot: Any, app: MeetdeckApp, tab: str) -> EntityPane:
+async def show_tab(pilot: Any, app: MeetdeckApp, tab: str) -> EntityPane[Any]:
     from textual.widgets import TabbedContent
 
     await press(pilot, app, f"tab-{tab}")

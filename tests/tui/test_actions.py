@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.app import active
 from tests.support.control import Control
 from tests.support.demo import DemoCache, deck_factory, fixed_clock, synced_demo
 from tests.support.screen import screen_lines, screen_text, toasts
@@ -57,15 +58,11 @@ def main(app: MeetdeckApp) -> MainScreen:
     return screen
 
 
-def active(app: MeetdeckApp) -> EntityPane:
-    return main(app).active_pane
-
-
-def rows(pane: EntityPane) -> list[Any]:
+def rows(pane: EntityPane[Any]) -> list[Any]:
     return [pane.table.row_at(i) for i in range(pane.table.row_count)]
 
 
-async def open_event(pilot: Any, app: MeetdeckApp, pick: Callable[[Any], bool]) -> EntityPane:
+async def open_event(pilot: Any, app: MeetdeckApp, pick: Callable[[Any], bool]) -> EntityPane[Any]:
     """Tab 3, the first event `pick` accepts, Enter: its registrants pane."""
     await pilot.press("3")
     await pilot.pause()

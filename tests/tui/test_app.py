@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.widgets import Button
 
+from tests.support.app import active
 from tests.support.fakedeck import HOSTILE, FakeDeck
 from tests.support.screen import current, screen_lines, screen_text, toasts
 from tests.support.waits import wait_for
@@ -16,7 +17,6 @@ from tui.core.errors import NetworkUnreachable
 from tui.core.models import RegistrantStatus
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.main import MainScreen
-from tui.widgets.pane import EntityPane
 from tui.widgets.virtual_table import VirtualTable
 
 MakeApp = Callable[..., MeetdeckApp]
@@ -26,10 +26,6 @@ def main_screen(app: MeetdeckApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen), screen
     return screen
-
-
-def active(app: MeetdeckApp) -> EntityPane:
-    return main_screen(app).active_pane
 
 
 async def test_number_keys_switch_tabs_and_focus_the_table(make_app: MakeApp) -> None:

@@ -5,21 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.support.app import active
 from tests.support.demo import unreachable_url
 from tests.support.screen import screen_lines, screen_text, toasts
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
-from tui.screens.main import MainScreen
-from tui.widgets.pane import EntityPane
 
 MakeApp = Callable[..., MeetdeckApp]
 HOSTILE = "[@click=app.quit]x"
-
-
-def active(app: MeetdeckApp) -> EntityPane:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen.active_pane
 
 
 async def test_every_tab_shows_cached_rows_at_once(real_app: MakeApp) -> None:

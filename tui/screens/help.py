@@ -17,6 +17,8 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.widgets.pane import EntityPane
+
 _GROUP_NAMES = {
     "VirtualTable": "Table",
     "MainScreen": "Everywhere",
@@ -29,8 +31,9 @@ def _group_of(node: object) -> str:
     name = type(node).__name__
     if name in _GROUP_NAMES:
         return _GROUP_NAMES[name]
-    title = getattr(node, "TITLE", "")
-    return str(title) if title and name.endswith("Pane") else name.removesuffix("Pane")
+    if isinstance(node, EntityPane) and node.TITLE:
+        return node.TITLE
+    return name.removesuffix("Pane")
 
 
 def help_text(screen: Screen[object], bindings: Iterable[ActiveBinding] | None = None) -> Content:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
@@ -19,15 +20,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Label, ProgressBar, Static, TabbedContent, TabPane
-from textual.worker import Worker
 
 from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
 from tui.text import labelled
 from tui.widgets.api_log import ApiLogPanel
-from tui.widgets.header import DeckHeader
+from tui.widgets.header import DeckHeader, profile_badge
 from tui.widgets.keybar import KeyBar
 from tui.widgets.pane import DeckHost, EntityPane, PaneScope
-from tui.widgets.panes import PANES, TAB_IDS, drill_scope
+from tui.widgets.panes import PANES, TAB_IDS, MeetingsPane, SupportPane, drill_scope
+from tui.widgets.registrants_pane import RegistrantsPane
+from tui.widgets.safety_net import ForwardsWorkerState
 
 if TYPE_CHECKING:
     from tui.core.deck.facade import UnfinishedNotice
@@ -51,7 +53,7 @@ class Crumb:
     scopes: dict[str, PaneScope | None] = field(default_factory=dict)
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ForwardsWorkerState, Screen[None]):
     """The tabs, and the machinery around them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -104,7 +106,7 @@ class MainScreen(Screen[None]):
         self._shown_tab: str | None = None
 
     @staticmethod
-    def _new_panes() -> dict[str, EntityPane]:
+    def _new_panes() -> dict[str, EntityPane[Any]]:
         # Every pane exists from the start; only the first is mounted before the first
         # frame, the others when their tab is first shown.
         return {tab: pane_class(id=f"pane-{tab}")
@@ -164,16 +166,16 @@ class MainScreen(Screen[None]):
     # -- panes and navigation ------------------------------------------------------
 
     @property
-    def active_pane(self) -> EntityPane:
+    def active_pane(self) -> EntityPane[Any]:
         tabs = self.query_one(TabbedContent)
         return self.pane(tabs.active or TAB_IDS[0])
 
-    def pane(self, tab: str) -> EntityPane:
+    def pane(self, tab: str) -> EntityPane[Any]:
         """The pane of a tab (it may not be mounted yet)."""
         return self._panes[tab]
 
     @property
-    def mounted_panes(self) -> list[EntityPane]:
+    def mounted_panes(self) -> list[EntityPane[Any]]:
         """The panes whose tab has been shown."""
         return [pane for pane in self._panes.values() if pane.is_mounted]
 
@@ -280,6 +282,70 @@ class MainScreen(Screen[None]):
             return self.api_log_source() is not None
         return True
 
+    # -- what panes ask for: dialogs ------------------------------------------------
+
+    @on(MeetingsPane.CustomWindowRequested)
+    def _custom_window_requested(self, event: MeetingsPane.CustomWindowRequested) -> None:
+        from tui.screens.dialogs import WindowDialog
+
+        pane = event.pane
+
+        def chosen(window: tuple[datetime, datetime] | None) -> None:
+            if window is not None:
+                pane.use_custom_window(window)
+
+        self.app.push_screen(WindowDialog(self.host.clock()), chosen)
+
+    @on(SupportPane.NewSessionRequested)
+    def _new_session_requested(self, event: SupportPane.NewSessionRequested) -> None:
+        from tui.screens.confirm import ConfirmDialog
+
+        pane = event.pane
+        deck = self.host.deck
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                pane.create_session()
+            else:
+                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
+
+        self.app.push_screen(ConfirmDialog(
+            "Create a GoTo Assist support session?",
+            [Content.assemble("Profile: ", profile_badge(deck.profile_name, deck.accent)),
+             "A new remote support session is created in GoTo Assist (Seeit); you can "
+             "start it from the host link shown next."],
+            "Create session"), confirmed)
+
+    @on(RegistrantsPane.ActionRequested)
+    def _action_requested(self, event: RegistrantsPane.ActionRequested) -> None:
+        from tui.screens.confirm import ConfirmActionDialog
+
+        pane, plan, marked = event.pane, event.plan, event.marked
+
+        def confirmed(typed: int | None) -> None:
+            if typed is None:
+                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
+                return
+            pane.send_action(plan, typed or None, marked)
+
+        self.app.push_screen(ConfirmActionDialog(plan, self.host.deck.accent), confirmed)
+
+    @on(RegistrantsPane.ActionDone)
+    def _action_done(self, event: RegistrantsPane.ActionDone) -> None:
+        """Re-read every pane (the Deck updated the cache), then tell the outcome."""
+        from tui.screens.confirm import ActionResultDialog, result_sentence
+
+        for pane in self.mounted_panes:
+            pane.reload()
+        plan, result = event.plan, event.result
+        if result.failed:
+            self.app.push_screen(ActionResultDialog(plan, result))
+        else:
+            self.app.notify(result_sentence(plan, result), title="Done", markup=False,
+                            timeout=6)
+            if result.note:
+                self.app.notify(result.note, severity="warning", markup=False, timeout=10)
+
     # -- header --------------------------------------------------------------------
 
     def update_health(self) -> None:
@@ -304,7 +370,7 @@ class MainScreen(Screen[None]):
         if writable_changed:
             self.refresh_bindings()
 
-    def _show_age(self, pane: EntityPane) -> None:
+    def _show_age(self, pane: EntityPane[Any]) -> None:
         view = pane.view
         self.query_one(DeckHeader).set_state(
             fetched_at=view.fetched_at if view is not None else None, now=self.host.clock()
@@ -366,7 +432,7 @@ class MainScreen(Screen[None]):
         self._set_syncing(None, True)
         self._sync_all()
 
-    def _set_syncing(self, pane: EntityPane | None, on: bool) -> None:
+    def _set_syncing(self, pane: EntityPane[Any] | None, on: bool) -> None:
         panes = [pane] if pane is not None else self.mounted_panes
         for each in panes:
             each.syncing = on
@@ -454,10 +520,6 @@ class MainScreen(Screen[None]):
             self.app.notify("Sync cancelled; what finished is stored.", markup=False)
         elif event.full:
             self.app.notify(f"Synced {len(report.synced)} scopes.", markup=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker messages do not bubble: hand them to the app's one safety net.
-        self.host.worker_state_changed(event.worker)
 
     def worker_failed(self) -> None:
         """A refresh or sync worker raised: stop showing progress (the app toasts)."""

@@ -11,7 +11,6 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import Worker
 
 from tui.core.errors import MeetdeckError
 from tui.text import labelled
@@ -19,6 +18,7 @@ from tui.widgets import columns
 from tui.widgets.detail import DetailPanel
 from tui.widgets.keybar import KeyBar
 from tui.widgets.pane import DeckHost
+from tui.widgets.safety_net import ForwardsWorkerState
 from tui.widgets.virtual_table import SequenceSource, VirtualTable
 
 
@@ -26,7 +26,7 @@ def _attendee_key(row: Any) -> str:
     return f"{row.email or ''}|{row.name}|{row.join_time}"
 
 
-class MeetingScreen(Screen[None]):
+class MeetingScreen(ForwardsWorkerState, Screen[None]):
     """A meeting's attendees (table) and everything about it (detail panel)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -98,10 +98,6 @@ class MeetingScreen(Screen[None]):
         table.set_source(SequenceSource(tuple(event.detail.attendees), key=_attendee_key))
         self.query_one(DetailPanel).show(event.detail, self.host.time_format)
         self.refresh_bindings()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A failed fetch leaves the cached attendees; the app's safety net toasts it.
-        self.host.worker_state_changed(event.worker)
 
     def _recordings(self) -> tuple[Any, ...]:
         return tuple(getattr(self.detail_obj, "recordings", ()) or ())

@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -32,6 +32,7 @@ from textual.widgets import Button, Label, Static, TextArea
 from tui.browser import BrowserRefused, open_start_link
 from tui.screens.dialogs import DIALOG_CSS
 from tui.text import clean, literal
+from tui.widgets.pane_types import DeckHost
 
 if TYPE_CHECKING:
     from tui.core.models import StartUrl
@@ -129,9 +130,7 @@ class StartUrlDialog(ModalScreen[None]):
 
     @on(Button.Pressed, "#copy")
     def action_copy(self) -> None:
-        copy = getattr(self.app, "copy_text", None)
-        if callable(copy):
-            copy(self._url, "the host start link", secret=True)
+        cast(DeckHost, self.app).copy_text(self._url, "the host start link", secret=True)
 
     @on(Button.Pressed, "#open")
     def action_open_browser(self) -> None:

@@ -2,11 +2,14 @@
 
 Priorities decide what survives a narrow terminal: 0 stays longest. Cell text goes
 through `tui.text.clean` in the table itself, so these functions return raw values.
+A column reads its row's fields by name (`_attr("email")`), or through the small
+Protocol of what it needs (`Person`, `Meeting`, `Recording`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from tui.core.display.sizes import size
 from tui.widgets.formatting import TimeFormat, duration
@@ -20,56 +23,74 @@ _SHORT_PROVIDER = {
 }
 
 
+if TYPE_CHECKING:
+    from tui.core.models import Meeting, Recording
+    from tui.widgets.pane_types import Row
+
+CellText = Callable[[object, TimeFormat], str]
+"""A cell's text from any row (a field read by name)."""
+
+
+class Person(Protocol):
+    """A row that names a person (an organizer, a registrant)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
+
+
 def short_provider(value: object) -> str:
     """A provider's short label for narrow columns and the header."""
     return _SHORT_PROVIDER.get(str(value), str(value))
 
 
-def _attr(name: str) -> Any:
-    def get(row: Any, _fmt: TimeFormat) -> str:
+def _attr(name: str) -> CellText:
+    def get(row: object, _fmt: TimeFormat) -> str:
         value = getattr(row, name, None)
         return "" if value is None else str(value)
 
     return get
 
 
-def _time(name: str) -> Any:
-    def get(row: Any, fmt: TimeFormat) -> str:
+def _time(name: str) -> CellText:
+    def get(row: object, fmt: TimeFormat) -> str:
         return fmt.short(getattr(row, name, None))
 
     return get
 
 
-def _provider(row: Any, _fmt: TimeFormat) -> str:
+def _provider(row: Row, _fmt: TimeFormat) -> str:
     return short_provider(row.provider)
 
 
-def _person(row: Any, _fmt: TimeFormat) -> str:
+def _person(row: Person, _fmt: TimeFormat) -> str:
     return str(row.name or row.email)
 
 
-def _organizer_of_meeting(row: Any, _fmt: TimeFormat) -> str:
+def _organizer_of_meeting(row: Meeting, _fmt: TimeFormat) -> str:
     return str(row.organizer_name or row.organizer_email or "")
 
 
-def _meeting_duration(row: Any, _fmt: TimeFormat) -> str:
+def _meeting_duration(row: Meeting, _fmt: TimeFormat) -> str:
     return duration(row.duration_minutes)
 
 
-def _count(name: str) -> Any:
-    def get(row: Any, _fmt: TimeFormat) -> str:
+def _count(name: str) -> CellText:
+    def get(row: object, _fmt: TimeFormat) -> str:
         value = getattr(row, name, None)
         return "-" if value is None else str(value)
 
     return get
 
 
-def _file_size(row: Any, _fmt: TimeFormat) -> str:
+def _file_size(row: Recording, _fmt: TimeFormat) -> str:
     return size(row.file_size)
 
 
-def _yes_no(name: str) -> Any:
-    def get(row: Any, _fmt: TimeFormat) -> str:
+def _yes_no(name: str) -> CellText:
+    def get(row: object, _fmt: TimeFormat) -> str:
         value = getattr(row, name, None)
         return "" if value is None else ("yes" if value else "no")
 

@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.content import Content
@@ -23,6 +23,11 @@ from tui.core.display.sizes import size
 from tui.text import clean
 from tui.widgets.formatting import TimeFormat, duration
 from tui.widgets.scrollbar import scrollbar_cells
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    from tui.core.models import Attendee, Recording
 
 # Fields that are shown elsewhere in the panel or are internal.
 _SKIP = {"source", "custom_questions", "extra", "times", "first_name", "last_name"}
@@ -45,7 +50,7 @@ def _label(name: str) -> str:
     return _LABELS.get(name, name.replace("_", " ").capitalize())
 
 
-def _value(name: str, value: Any, fmt: TimeFormat) -> str:
+def _value(name: str, value: object, fmt: TimeFormat) -> str:
     if isinstance(value, datetime):
         return fmt.full(value)
     if isinstance(value, Enum):
@@ -89,7 +94,8 @@ class DetailBuilder:
             self.parts.append(("  " + clean(muted), "$text-muted"))
         self.parts.append("\n")
 
-    def fields_of(self, obj: Any, skip: Iterable[str] = ()) -> None:
+    def fields_of(self, obj: DataclassInstance | type[DataclassInstance],
+                  skip: Iterable[str] = ()) -> None:
         """Every set field of a dataclass, in declaration order."""
         skipped = _SKIP | set(skip)
         for f in dataclasses.fields(obj):
@@ -117,7 +123,7 @@ class DetailBuilder:
         return Content.assemble(*self.parts).rstrip()
 
 
-def _title_of(obj: Any) -> object:
+def _title_of(obj: object) -> object:
     for name in ("title", "subject", "topic", "name"):
         value = getattr(obj, name, None)
         if value:
@@ -125,7 +131,7 @@ def _title_of(obj: Any) -> object:
     return getattr(obj, "email", None) or getattr(obj, "key", "")
 
 
-def _attendees(out: DetailBuilder, attendees: Iterable[Any], heading: str) -> None:
+def _attendees(out: DetailBuilder, attendees: Iterable[Attendee], heading: str) -> None:
     people = list(attendees)
     out.heading(f"{heading} ({len(people)})")
     for person in people[:MAX_RELATED]:
@@ -135,7 +141,7 @@ def _attendees(out: DetailBuilder, attendees: Iterable[Any], heading: str) -> No
         out.item(f"... and {len(people) - MAX_RELATED} more")
 
 
-def _recordings(out: DetailBuilder, recordings: Iterable[Any]) -> None:
+def _recordings(out: DetailBuilder, recordings: Iterable[Recording]) -> None:
     items = list(recordings)
     if not items:
         return
@@ -144,17 +150,19 @@ def _recordings(out: DetailBuilder, recordings: Iterable[Any]) -> None:
         out.item(rec.name, f"{out.fmt.short(rec.start)} {size(rec.file_size)}".strip())
 
 
-def describe(obj: Any, fmt: TimeFormat) -> Content:
+def describe(obj: object, fmt: TimeFormat) -> Content:
     """The detail panel's text for a row or a Deck detail object."""
+    # Loaded with the Deck by the time a row is shown; kept off the first frame's imports.
+    from tui.core.deck.types import EventDetail, MeetingDetail, OrganizerDetail, RegistrantDetail
+
     out = DetailBuilder(fmt)
-    name = type(obj).__name__
-    if name == "MeetingDetail":
+    if isinstance(obj, MeetingDetail):
         out.title(obj.meeting.subject)
         out.fields_of(obj.meeting)
         if obj.attendees or obj.meeting.kind == "historical":
             _attendees(out, obj.attendees, "Attendees")
         _recordings(out, obj.recordings)
-    elif name == "EventDetail":
+    elif isinstance(obj, EventDetail):
         event = obj.event
         out.title(event.title)
         out.fields_of(event, skip={"title"})
@@ -168,20 +176,21 @@ def describe(obj: Any, fmt: TimeFormat) -> Content:
             out.heading(f"Sessions ({len(obj.sessions)})")
             for session in obj.sessions[:MAX_RELATED]:
                 attended = obj.attendance.get(session.key, ())
-                count = session.attendance_count
-                shown = f"{count} attended" if count is not None else f"{len(attended)} attended"
+                attendance = session.attendance_count
+                shown = (f"{attendance} attended" if attendance is not None
+                         else f"{len(attended)} attended")
                 out.item(fmt.short(session.start), shown)
                 for person in attended[:20]:
                     out.item("  " + (person.name or person.email or "?"), person.email or "")
         _recordings(out, obj.recordings)
-    elif name == "RegistrantDetail":
+    elif isinstance(obj, RegistrantDetail):
         out.title(obj.registrant.name or obj.registrant.email)
         out.fields_of(obj.registrant)
         if obj.event is not None:
             out.heading("Event")
             out.field("Title", clean(obj.event.title))
             out.field("Start", fmt.full(obj.event.start))
-    elif name == "OrganizerDetail":
+    elif isinstance(obj, OrganizerDetail):
         out.title(obj.organizer.name or obj.organizer.email)
         out.fields_of(obj.organizer)
         if obj.meetings:
@@ -219,13 +228,13 @@ class DetailPanel(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.shown: Any = None
+        self.shown: object = None
         self._content = Content("")
         self._strips: tuple[int, list[Strip]] | None = None
         self._top = 0
         self._bar: tuple[tuple[int, int, int], list[Strip]] | None = None
 
-    def show(self, obj: Any, fmt: TimeFormat) -> None:
+    def show(self, obj: object, fmt: TimeFormat) -> None:
         """Describe `obj` (a row or a Deck detail); None clears the panel."""
         self.shown = obj
         if obj is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -20,20 +20,21 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
-from textual.worker import Worker
 
 from tui.core.errors import MeetdeckError
 from tui.core.sync.types import Scope, ScopeKind
 from tui.text import labelled
 from tui.widgets.detail import DetailPanel
-from tui.widgets.pane_filter import PaneFilter
-from tui.widgets.pane_types import DeckHost, PaneScope
+from tui.widgets.pane_filter import FilterBox, PaneFilter
+from tui.widgets.pane_types import DeckHost, PaneScope, RowT
+from tui.widgets.safety_net import ForwardsWorkerState
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi
     from tui.core.deck.facade import ViewQuery
     from tui.core.deck.types import ListView
+    from tui.core.models import Provider, StartUrl
 
 __all__ = ["DeckHost", "EntityPane", "PaneScope"]
 
@@ -46,8 +47,9 @@ class PaneBody(Horizontal):
     BLANK = True  # it draws nothing of its own: its children cover it
 
 
-class EntityPane(Vertical):
-    """One tab: a table over one entity, filterable, with a detail panel."""
+class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
+    """One tab: a table over one entity (rows of type RowT), filterable, with a detail
+    panel."""
 
     BLANK = True  # its children cover it: no line of its own to draw
 
@@ -89,7 +91,7 @@ class EntityPane(Vertical):
         """Enter on a row that leads somewhere (an organizer's meetings, an event's
         registrants)."""
 
-        def __init__(self, pane: EntityPane, row: Any) -> None:
+        def __init__(self, pane: EntityPane[Any], row: object) -> None:
             super().__init__()
             self.pane = pane
             self.row = row
@@ -100,7 +102,7 @@ class EntityPane(Vertical):
     class StartUrlFetched(Message):
         """A host start link arrived (`s`); it lives in this message and the dialog only."""
 
-        def __init__(self, start: Any, what: str) -> None:
+        def __init__(self, start: StartUrl, what: str) -> None:
             super().__init__()
             self.start = start
             self.what = what
@@ -108,7 +110,8 @@ class EntityPane(Vertical):
     class ViewLoaded(Message):
         """The pane (re)read its rows: the header shows their age."""
 
-        def __init__(self, pane: EntityPane, count: int, fetched_at: datetime | None) -> None:
+        def __init__(self, pane: EntityPane[Any], count: int,
+                     fetched_at: datetime | None) -> None:
             super().__init__()
             self.pane = pane
             self.count = count
@@ -118,11 +121,11 @@ class EntityPane(Vertical):
         super().__init__(id=id)
         self.filter_text = ""
         self.scope: PaneScope | None = None
-        self.view: ListView[Any] | None = None
+        self.view: ListView[RowT] | None = None
         self.last_query: ViewQuery | None = None
         self.loaded = False
         self.syncing = False
-        self.filter = PaneFilter(self)
+        self.filter: PaneFilter[RowT] = PaneFilter(self)
         """The `/` filter's type-ahead and reader thread (tui/widgets/pane_filter.py)."""
         self._key_actions: tuple[tuple[tuple[str, str], ...],
                                  dict[str, list[tuple[str, tuple[object, ...], str]]]] | None = None
@@ -133,8 +136,9 @@ class EntityPane(Vertical):
         return cast(DeckHost, self.app)
 
     @property
-    def table(self) -> VirtualTable:
-        return self.query_one(VirtualTable)
+    def table(self) -> VirtualTable[RowT]:
+        table: VirtualTable[RowT] = self.query_one(VirtualTable)
+        return table
 
     @property
     def detail(self) -> DetailPanel:
@@ -163,7 +167,7 @@ class EntityPane(Vertical):
             event_key=scope.event_key if scope else None,
         )
 
-    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[RowT]:
         """Ask the Deck for this pane's rows."""
         raise NotImplementedError
 
@@ -171,7 +175,7 @@ class EntityPane(Vertical):
         """The columns for the current scope (all of COLUMNS by default)."""
         return self.COLUMNS
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: RowT) -> object:
         """What the detail panel shows for `row` (a Deck detail, or the row)."""
         return row
 
@@ -183,16 +187,16 @@ class EntityPane(Vertical):
         """One scope to refresh instead of whole kinds (a scoped registrants pane)."""
         return None
 
-    def can_drill(self, row: Any) -> bool:
+    def can_drill(self, row: RowT) -> bool:
         """Whether Enter on `row` leads somewhere."""
         return False
 
-    def copy_values(self, row: Any) -> tuple[str, str]:
+    def copy_values(self, row: RowT) -> tuple[str, str]:
         """(what `y` copies, what `Y` copies): email and ID, or ID twice."""
         email = getattr(row, "email", None)
         return (str(email or row.key), str(row.key))
 
-    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+    def start_target(self, row: RowT) -> tuple[str, str, Provider, str] | None:
         """What `s` fetches a start link for: (kind, key, provider, title), or None."""
         return None
 
@@ -225,12 +229,12 @@ class EntityPane(Vertical):
             query = self.build_query()
             view = self.make_view(self.host.deck, query)
         except MeetdeckError as error:
-            self._show_error(error)
+            self.show_failure(error)
             return
-        self._show_view(query, view, keep_cursor=keep_cursor)
+        self.show_view(query, view, keep_cursor=keep_cursor)
 
-    def _show_view(self, query: ViewQuery, view: ListView[Any], *, keep_cursor: bool,
-                   first_page: Sequence[Any] | None = None,
+    def show_view(self, query: ViewQuery, view: ListView[RowT], *, keep_cursor: bool,
+                   first_page: Sequence[RowT] | None = None,
                    count: int | None = None) -> None:
         """Hand a view to the table (it counts the rows, once per view)."""
         columns = self.visible_columns()
@@ -244,17 +248,26 @@ class EntityPane(Vertical):
             self.table.set_source(view, keep_cursor=keep_cursor, first_page=first_page,
                                   count=count)
         except MeetdeckError as error:
-            self._show_error(error)
+            self.show_failure(error)
             return
         count = self.table.row_count
         self.loaded = True
         self.update_status(count)
         self.post_message(self.ViewLoaded(self, count, view.fetched_at))
 
-    def _show_error(self, error: BaseException) -> None:
+    def show_failure(self, error: BaseException) -> None:
+        """The rows could not be read: an empty table and the error's dialog."""
         self.view = None
         self.table.set_source(None)
         self.host.show_error(error)
+
+    def show_count(self, count: int) -> None:
+        """The full count of the rows shown arrived (a short filter counts after its
+        first rows)."""
+        self.table.set_row_count(count)
+        self.update_status(count)
+        fetched_at = self.view.fetched_at if self.view is not None else None
+        self.post_message(self.ViewLoaded(self, count, fetched_at))
 
     def ensure_loaded(self) -> None:
         """Load once, when the tab is first shown."""
@@ -299,6 +312,10 @@ class EntityPane(Vertical):
         boxes = self.query("#filter").results(Input)
         return next(boxes, None)
 
+    async def mount_filter_box(self, box: FilterBox) -> None:
+        """Mount the `/` box under the status line (on its first use)."""
+        await self.mount(box, after=self.query_one(".pane--status"))
+
     async def action_start_filter(self) -> None:
         await self.filter.open()
 
@@ -336,7 +353,7 @@ class EntityPane(Vertical):
         hidden (read-only, or the provider cannot do it) says why it does nothing."""
         if self.filter.type_ahead(event) or self.app.focused is not self.table:
             return
-        for name, parameters, description in self._actions_of(event.key):
+        for name, parameters, description in self._actions_of(event):
             if name == "start_filter":
                 self.filter.slash_passing()
                 return
@@ -346,9 +363,9 @@ class EntityPane(Vertical):
                 self.explain_hidden(name, parameters, description or name)
                 return
 
-    def _actions_of(self, key: str) -> list[tuple[str, tuple[object, ...], str]]:
-        """This pane's actions bound to `key` (after the person's keymap)."""
-        keymap: dict[str, str] = getattr(self.app, "_keymap", {})
+    def _actions_of(self, event: events.Key) -> list[tuple[str, tuple[object, ...], str]]:
+        """This pane's actions bound to the pressed key (after the person's keymap)."""
+        keymap = self.host.keymap
         marker = tuple(sorted(keymap.items()))
         if self._key_actions is None or self._key_actions[0] != marker:
             from textual.actions import parse
@@ -362,7 +379,12 @@ class EntityPane(Vertical):
                     table.setdefault(bound_key, []).append(
                         (name, parameters, binding.description))
             self._key_actions = (marker, table)
-        return self._key_actions[1].get(key, [])
+        table = self._key_actions[1]
+        # A keymap may name a key by its character ("?"); Textual calls it by name.
+        actions = table.get(event.key)
+        if actions is None and event.character is not None:
+            actions = table.get(event.character)
+        return actions or []
 
     def explain_hidden(self, action: str, parameters: tuple[object, ...], what: str) -> None:
         """Why the hidden write key `what` did nothing (default: the profile is read-only)."""
@@ -375,10 +397,6 @@ class EntityPane(Vertical):
         self.app.notify(f"Profile {profile} is read-only, so {what.lower()} is off and "
                         "nothing was sent.", title="Read-only", severity="warning",
                         markup=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker messages do not bubble: hand them to the app's one safety net.
-        self.host.worker_state_changed(event.worker)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -445,7 +463,8 @@ class EntityPane(Vertical):
         self._fetch_start_url(kind, key, provider, what)
 
     @work(group="start-url", exclusive=True, exit_on_error=False)
-    async def _fetch_start_url(self, kind: str, key: str, provider: Any, what: str) -> None:
+    async def _fetch_start_url(self, kind: str, key: str, provider: Provider,
+                               what: str) -> None:
         await self.host.prepare_sync()
         start = await self.host.deck.start_url(kind, key, provider=provider)
         self.post_message(self.StartUrlFetched(start, what))

@@ -2,11 +2,16 @@
 
 `PaneFilter` is a plain helper each `EntityPane` owns (`pane.filter`); the pane keeps
 the Textual handlers and actions (Textual finds those only on the widget class) and
-hands them here in a line or two. What it holds and why:
+hands them here in a line or two. It knows the pane only as a `FilterHost`, and its
+reader thread never touches the pane: it posts results (`RowsRead`, `RowsCounted`,
+`ReadFailed`) that the UI thread hands to the pane's public methods. What it holds
+and why:
 
 - Typing never waits long for SQL: each keystroke's matches are counted and their
-  first page read in the filter's own thread (`LatestReader`), and the rows are
-  handed back to the UI thread (`Handoff`).
+  first page read in the filter's own thread (`LatestReader`), and the results are
+  handed back to the UI thread (`Handoff`). They are plain records rather than Textual
+  messages: a message is handled a loop turn later, and a quick answer must be shown
+  before the UI thread returns to the loop.
 - A quick answer paints with the keystroke: the box reports each change from inside
   the key's handler (`FilterBox`), before the frame that echoes the key, and the UI
   thread waits up to QUICK_WAIT for the first rows. A slower read (a one-letter
@@ -30,7 +35,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from textual import events
 from textual.geometry import Size
@@ -38,14 +44,19 @@ from textual.reactive import Reactive
 from textual.widgets import Input
 
 from tui.widgets.latest import LatestReader
-from tui.widgets.virtual_table import PAGE_SIZE
+from tui.widgets.pane_types import RowT
+from tui.widgets.virtual_table import PAGE_SIZE, VirtualTable
 
 if TYPE_CHECKING:
+    from tui.core.deck.api import DeckApi
     from tui.core.deck.facade import ViewQuery
     from tui.core.deck.types import ListView
-    from tui.widgets.pane import EntityPane
+    from tui.widgets.pane_types import DeckHost
 
-__all__ = ["FilterBox", "Handoff", "PaneFilter"]
+__all__ = ["FilterBox", "FilterHost", "Handoff", "PaneFilter", "ReadFailed", "RowsCounted",
+           "RowsRead"]
+
+ResultT = TypeVar("ResultT")
 
 QUICK_WAIT = 0.008
 """Seconds the UI thread waits for a filter's first rows so they paint in the frame
@@ -84,53 +95,131 @@ class FilterBox(Input):
             self._on_typed()
 
 
-class Handoff:
+class FilterHost(Protocol[RowT]):
+    """What the filter needs from its pane (`EntityPane` implements it)."""
+
+    filter_text: str
+    """The filter in force (the filter sets it; the pane reads it for its query)."""
+
+    @property
+    def host(self) -> DeckHost: ...
+
+    @property
+    def id(self) -> str | None: ...
+
+    @property
+    def is_mounted(self) -> bool: ...
+
+    @property
+    def table(self) -> VirtualTable[RowT]: ...
+
+    @property
+    def filter_box(self) -> Input | None: ...
+
+    async def mount_filter_box(self, box: FilterBox) -> None:
+        """Mount the box (first use) under the status line."""
+
+    def build_query(self) -> ViewQuery: ...
+
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[RowT]:
+        """Read the rows of `query` (called in the filter's thread)."""
+
+    def load(self, *, keep_cursor: bool = True) -> None: ...
+
+    def show_view(self, query: ViewQuery, view: ListView[RowT], *, keep_cursor: bool,
+                  first_page: Sequence[RowT] | None = None,
+                  count: int | None = None) -> None: ...
+
+    def show_failure(self, error: BaseException) -> None: ...
+
+    def show_count(self, count: int) -> None:
+        """The full count of the rows shown (after a short filter's first rows)."""
+
+    def call_after_refresh(self, callback: Callable[[], object]) -> bool: ...
+
+
+@dataclass(frozen=True)
+class RowsRead(Generic[RowT]):
+    """A filter's first rows (and their count, unless `known` says it is still coming)."""
+
+    generation: int
+    query: ViewQuery
+    view: ListView[RowT]
+    first_page: Sequence[RowT]
+    known: int | None
+    """None: the view is counted; else the rows known so far (a count follows)."""
+    painted: threading.Event | None = None
+    """Set once the rows are on screen (or dropped): the count waits for it."""
+
+
+@dataclass(frozen=True)
+class RowsCounted:
+    """The full count of a short filter's matches."""
+
+    generation: int
+    count: int
+
+
+@dataclass(frozen=True)
+class ReadFailed:
+    """A filter's read raised."""
+
+    generation: int
+    error: BaseException
+
+
+FilterResult = RowsRead[RowT] | RowsCounted | ReadFailed
+
+
+class Handoff(Generic[ResultT]):
     """Results of one read, handed from a thread to the UI thread, in order.
 
-    The reader thread `post`s callbacks; each is run on the UI thread by the event
-    loop, or sooner by `wait` when the UI thread is waiting for it. Nothing blocks the
-    reader (unlike App.call_from_thread), so the UI thread may wait for it.
+    The reader thread `post`s results; each is handed to `receive` on the UI thread by
+    the event loop, or sooner by `wait` when the UI thread is waiting for it. Nothing
+    blocks the reader (unlike App.call_from_thread), so the UI thread may wait for it.
     """
 
-    def __init__(self, on_error: Callable[[Exception], None]) -> None:
+    def __init__(self, receive: Callable[[ResultT], None],
+                 on_error: Callable[[Exception], None]) -> None:
         self._start = time.monotonic()
         self.took: float | None = None
         """Seconds from the handoff's creation to the first result (reader thread)."""
         self._loop = asyncio.get_running_loop()
-        self._context = contextvars.copy_context()  # the app's, for the callbacks
-        self._results: deque[tuple[Callable[..., None], tuple[Any, ...]]] = deque()
+        self._context = contextvars.copy_context()  # the app's, for the receiver
+        self._results: deque[ResultT] = deque()
         self._posted = threading.Event()
+        self._receive = receive
         self._on_error = on_error
 
-    def post(self, callback: Callable[..., None], *args: Any) -> None:
-        """Reader thread: run `callback(*args)` on the UI thread."""
+    def post(self, result: ResultT) -> None:
+        """Reader thread: hand `result` to the UI thread."""
         if self.took is None:
             self.took = time.monotonic() - self._start
-        self._results.append((callback, args))
+        self._results.append(result)
         self._posted.set()
         # RuntimeError: the loop is closed, the app is gone and nobody wants the rows.
         with contextlib.suppress(RuntimeError):
             self._loop.call_soon_threadsafe(self.deliver, context=self._context)
 
     def deliver(self) -> None:
-        """UI thread: run what has been posted so far (only this thread takes)."""
+        """UI thread: receive what has been posted so far (only this thread takes)."""
         while self._results:
-            callback, args = self._results.popleft()
+            result = self._results.popleft()
             try:
-                callback(*args)
+                self._receive(result)
             except Exception as error:  # typed or not, a dialog rather than a crash
                 self._on_error(error)
 
     def wait(self, timeout: float) -> None:
-        """UI thread: wait up to `timeout` seconds for the first result, and run it."""
+        """UI thread: wait up to `timeout` seconds for the first result, and receive it."""
         if self._posted.wait(timeout):
             self.deliver()
 
 
-class PaneFilter:
+class PaneFilter(Generic[RowT]):
     """The `/` filter machinery of one pane (its text stays in `pane.filter_text`)."""
 
-    def __init__(self, pane: EntityPane) -> None:
+    def __init__(self, pane: FilterHost[RowT]) -> None:
         self.pane = pane
         self.typing_ahead = False
         """From `/` until the table has focus again: see `type_ahead`."""
@@ -143,7 +232,6 @@ class PaneFilter:
         self._reader: LatestReader | None = None
         self.quick = True
         """The last read answered within QUICK_WAIT: the next one is waited for."""
-
     def stale(self) -> None:
         """The pane reads its rows itself: a filter still being read is now stale."""
         self.generation += 1
@@ -162,7 +250,7 @@ class PaneFilter:
             box = FilterBox(self.apply,
                             placeholder="filter: type to narrow, Enter to keep, Esc to clear",
                             id="filter")
-            await pane.mount(box, after=pane.query_one(".pane--status"))
+            await pane.mount_filter_box(box)
         box.add_class("-active")
         typed, enter, _ = self.typed_ahead.partition("\n")
         self.typed_ahead = ""
@@ -237,7 +325,8 @@ class PaneFilter:
         """Count the matches and read their first page in the filter's thread."""
         pane = self.pane
         deck = pane.host.deck
-        out = Handoff(lambda error: self._filter_failed(error, generation))
+        out: Handoff[FilterResult[RowT]] = Handoff(
+            self.receive, lambda error: self.receive(ReadFailed(generation, error)))
 
         def read() -> None:
             if generation != self.generation:
@@ -247,7 +336,7 @@ class PaneFilter:
                 if view.quick_to_count:
                     view.count()
                     first_page = view.rows(0, PAGE_SIZE)
-                    out.post(self._filter_read, query, view, first_page, None, generation)
+                    out.post(RowsRead(generation, query, view, first_page, None))
                     self.quick = (out.took or 0) <= QUICK_WAIT
                     return
                 # A short filter (one or two letters) on a big view: its first rows
@@ -255,8 +344,7 @@ class PaneFilter:
                 first_page = view.head(PAGE_SIZE)
                 known = len(first_page)
                 painted = threading.Event()
-                out.post(self._filter_read, query, view, first_page, known, generation,
-                         painted)
+                out.post(RowsRead(generation, query, view, first_page, known, painted))
                 self.quick = (out.took or 0) <= QUICK_WAIT
                 if known < PAGE_SIZE:
                     return
@@ -265,9 +353,9 @@ class PaneFilter:
                 # ran), and is skipped when another keystroke came meanwhile.
                 painted.wait(COUNT_AFTER_PAINT)
                 if generation == self.generation:
-                    out.post(self._filter_counted, view.count(), generation)
+                    out.post(RowsCounted(generation, view.count()))
             except Exception as error:  # typed or not, it becomes a dialog, not a crash
-                out.post(self._filter_failed, error, generation)
+                out.post(ReadFailed(generation, error))
 
         if self._reader is None:
             self._reader = LatestReader(f"filter-{pane.id}")
@@ -280,29 +368,22 @@ class PaneFilter:
         if self._reader is not None:
             self._reader.stop()
 
-    def _filter_read(self, query: ViewQuery, view: ListView[Any], first_page: Sequence[Any],
-                     known: int | None, generation: int,
-                     painted: threading.Event | None = None) -> None:
+    def receive(self, result: FilterResult[RowT]) -> None:
+        """UI thread: show a read's result, unless a newer read has begun since."""
         pane = self.pane
-        if generation == self.generation and pane.is_mounted:
-            self.counting = known == PAGE_SIZE
-            pane._show_view(query, view, keep_cursor=False, first_page=first_page,
-                            count=known)
-            if painted is not None:
-                pane.call_after_refresh(painted.set)
-        elif painted is not None:
-            painted.set()
-
-    def _filter_counted(self, count: int, generation: int) -> None:
-        pane = self.pane
-        if generation == self.generation and pane.is_mounted and self.counting:
-            self.counting = False
-            pane.table.set_row_count(count)
-            pane.update_status(count)
-            pane.post_message(pane.ViewLoaded(pane, count, getattr(pane.view, "fetched_at",
-                                                                   None)))
-
-    def _filter_failed(self, error: BaseException, generation: int) -> None:
-        pane = self.pane
-        if generation == self.generation and pane.is_mounted:
-            pane._show_error(error)
+        current = result.generation == self.generation and pane.is_mounted
+        if isinstance(result, RowsRead):
+            if current:
+                self.counting = result.known == PAGE_SIZE
+                pane.show_view(result.query, result.view, keep_cursor=False,
+                               first_page=result.first_page, count=result.known)
+                if result.painted is not None:
+                    pane.call_after_refresh(result.painted.set)
+            elif result.painted is not None:
+                result.painted.set()
+        elif isinstance(result, RowsCounted):
+            if current and self.counting:
+                self.counting = False
+                pane.show_count(result.count)
+        elif current:
+            pane.show_failure(result.error)

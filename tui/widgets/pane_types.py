@@ -1,13 +1,14 @@
-"""What a pane needs from the app (`DeckHost`) and where a drill-down led (`PaneScope`).
+"""What a pane needs from the app (`DeckHost`), what its rows have in common (`Row`)
+and where a drill-down led (`PaneScope`).
 
 Re-exported by `tui.widgets.pane`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.worker import Worker
 
@@ -16,6 +17,21 @@ from tui.widgets.formatting import Clock, TimeFormat
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi
     from tui.core.deck.types import ListView
+    from tui.core.models import EventKind, Provider, Recording, StartUrl
+
+
+class Row(Protocol):
+    """What every pane's rows have: a key and the provider they come from."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def provider(self) -> Provider: ...
+
+
+RowT = TypeVar("RowT", bound=Row)
+"""The row type of a pane (`EntityPane[Organizer]`, ...)."""
 
 
 class DeckHost(Protocol):
@@ -25,15 +41,19 @@ class DeckHost(Protocol):
     clock: Clock
 
     @property
+    def keymap(self) -> Mapping[str, str]:
+        """The person's keymap: binding id -> keys."""
+
+    @property
     def deck(self) -> DeckApi: ...
 
     def show_error(self, error: BaseException) -> None: ...
 
     def copy_text(self, text: str, what: str, *, secret: bool = False) -> None: ...
 
-    def queue_downloads(self, recordings: Sequence[Any]) -> None: ...
+    def queue_downloads(self, recordings: Sequence[Recording]) -> None: ...
 
-    def show_start_url(self, start: Any, what: str) -> None: ...
+    def show_start_url(self, start: StartUrl, what: str) -> None: ...
 
     def export_view(self, view: ListView[Any], kind: str) -> None: ...
 
@@ -58,6 +78,6 @@ class PaneScope:
     label: str
     organizer_key: str | None = None
     event_key: str | None = None
-    provider: Any = None
-    event_kind: Any = None
+    provider: Provider | None = None
+    event_kind: EventKind | None = None
     trail: tuple[str, ...] = ()

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from tui.core.models import MeetingKind, Provider
+from tui.core.models import Meeting, MeetingKind, Organizer, Provider, Recording, SupportSession
 from tui.core.sync.types import ScopeKind
 from tui.widgets import columns
 from tui.widgets.pane import EntityPane, PaneScope
@@ -19,14 +18,14 @@ from tui.widgets.registrants_pane import RegistrantsPane
 
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi
-    from tui.core.deck.facade import ViewQuery
+    from tui.core.deck.facade import CreatedSession, Detail, Event, ViewQuery
     from tui.core.deck.types import ListView
 
 WINDOWS = (7, 30, 90, 180)
 START = Binding("s", "start_url", "Start link", id="start-url")
 
 
-class OrganizersPane(EntityPane):
+class OrganizersPane(EntityPane[Organizer]):
     """Organizers (GoTo) and users (Zoom); Enter shows their meetings and events."""
 
     TITLE = "Organizers"
@@ -34,17 +33,17 @@ class OrganizersPane(EntityPane):
     COLUMNS = columns.ORGANIZERS
     REFRESH_KINDS = (ScopeKind.ORGANIZERS,)
 
-    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Organizer]:
         return deck.organizers(query)
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: Organizer) -> object:
         return self.host.deck.detail("organizer", row.key, provider=row.provider)
 
-    def can_drill(self, row: Any) -> bool:
+    def can_drill(self, row: Organizer) -> bool:
         return True
 
 
-class MeetingsPane(EntityPane):
+class MeetingsPane(EntityPane[Meeting]):
     """Upcoming or historical meetings in a date window; Enter shows attendees."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,6 +57,14 @@ class MeetingsPane(EntityPane):
     KIND = "meetings"
     COLUMNS = columns.MEETINGS
     START_URLS = True
+
+    class CustomWindowRequested(Message):
+        """`W`: the person wants to choose the window's dates (the screen asks them,
+        then calls `use_custom_window`)."""
+
+        def __init__(self, pane: MeetingsPane) -> None:
+            super().__init__()
+            self.pane = pane
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -86,16 +93,16 @@ class MeetingsPane(EntityPane):
             super().build_query(), kind=self.meeting_kind, since=since, until=until
         )
 
-    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Meeting]:
         return deck.meetings(query)
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: Meeting) -> object:
         return self.host.deck.detail("meeting", row.key, provider=row.provider)
 
-    def can_drill(self, row: Any) -> bool:
+    def can_drill(self, row: Meeting) -> bool:
         return True
 
-    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+    def start_target(self, row: Meeting) -> tuple[str, str, Provider, str] | None:
         return ("meeting", row.key, row.provider, row.subject or f"meeting {row.key}")
 
     def mode_text(self) -> str:
@@ -120,17 +127,15 @@ class MeetingsPane(EntityPane):
         self.load()
 
     def action_custom_window(self) -> None:
-        from tui.screens.dialogs import WindowDialog
+        self.post_message(self.CustomWindowRequested(self))
 
-        def chosen(window: tuple[datetime, datetime] | None) -> None:
-            if window is not None:
-                self.custom_window = window
-                self.load()
-
-        self.app.push_screen(WindowDialog(self.host.clock()), chosen)
+    def use_custom_window(self, window: tuple[datetime, datetime]) -> None:
+        """Show the meetings of a window the person chose."""
+        self.custom_window = window
+        self.load()
 
 
-class EventsPane(EntityPane):
+class EventsPane(EntityPane["Event"]):
     """GoTo Training trainings and Zoom webinars; Enter shows their registrants."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -148,7 +153,7 @@ class EventsPane(EntityPane):
     class DetailFetched(Message):
         """A training's sessions and attendance arrived (from `f`)."""
 
-        def __init__(self, key: str, detail: Any) -> None:
+        def __init__(self, key: str, detail: Detail | None) -> None:
             super().__init__()
             self.key = key
             self.detail = detail
@@ -160,7 +165,7 @@ class EventsPane(EntityPane):
             self._fetch_detail(str(row.kind), row.key, row.provider)
 
     @work(group="detail", exclusive=True, exit_on_error=False)
-    async def _fetch_detail(self, kind: str, key: str, provider: Any) -> None:
+    async def _fetch_detail(self, kind: str, key: str, provider: Provider) -> None:
         await self.host.prepare_sync()
         detail = await self.host.deck.refresh_detail(kind, key, provider=provider)
         self.post_message(self.DetailFetched(key, detail))
@@ -170,27 +175,27 @@ class EventsPane(EntityPane):
             self.detail.show(event.detail, self.host.time_format)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.host.worker_state_changed(event.worker)
+        # EntityPane's handler (ForwardsWorkerState) hands it to the safety net too.
         if event.state is WorkerState.ERROR and event.worker.group == "detail":
             self.show_detail()
 
-    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+    def start_target(self, row: Event) -> tuple[str, str, Provider, str] | None:
         return (str(row.kind), row.key, row.provider, row.title or f"event {row.key}")
 
-    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Event]:
         return deck.events(query)
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: Event) -> object:
         return self.host.deck.detail(str(row.kind), row.key, provider=row.provider)
 
-    def can_drill(self, row: Any) -> bool:
+    def can_drill(self, row: Event) -> bool:
         return True
 
-    def copy_values(self, row: Any) -> tuple[str, str]:
+    def copy_values(self, row: Event) -> tuple[str, str]:
         return (str(row.key), str(row.key))
 
 
-class RecordingsPane(EntityPane):
+class RecordingsPane(EntityPane[Recording]):
     """Recordings of trainings, meetings and Zoom meetings; `D` downloads one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -204,10 +209,10 @@ class RecordingsPane(EntityPane):
     # GoTo Meeting recordings come with the historical meetings report.
     REFRESH_KINDS = (ScopeKind.RECORDINGS, ScopeKind.HISTORICAL)
 
-    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Recording]:
         return deck.recordings(query)
 
-    def copy_values(self, row: Any) -> tuple[str, str]:
+    def copy_values(self, row: Recording) -> tuple[str, str]:
         return (str(row.key), str(row.key))
 
     def action_download(self) -> None:
@@ -216,7 +221,7 @@ class RecordingsPane(EntityPane):
             self.host.queue_downloads([row])
 
 
-class SupportPane(EntityPane):
+class SupportPane(EntityPane[SupportSession]):
     """GoTo Assist (Seeit) support sessions; `n` creates one, `s` fetches its link."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -236,35 +241,33 @@ class SupportPane(EntityPane):
     class SessionCreated(Message):
         """A support session was created; its start link comes with it (or None)."""
 
-        def __init__(self, created: Any) -> None:
+        def __init__(self, created: CreatedSession) -> None:
             super().__init__()
             self.created = created
 
-    def start_target(self, row: Any) -> tuple[str, str, Any, str] | None:
+    def start_target(self, row: SupportSession) -> tuple[str, str, Provider, str] | None:
         return ("support_session", row.key, Provider.GOTO_ASSIST,
                 f"support session {row.support_key}")
 
+    class NewSessionRequested(Message):
+        """`n`: create a support session once the person confirms (the screen asks,
+        then calls `create_session`)."""
+
+        def __init__(self, pane: SupportPane) -> None:
+            super().__init__()
+            self.pane = pane
+
     def action_new_session(self) -> None:
-        deck = self.host.deck
-        if deck.read_only:
+        if self.host.deck.read_only:
             self.refuse_read_only("New session")
             return
-        from tui.screens.confirm import ConfirmDialog
-        from tui.widgets.header import profile_badge
+        self.post_message(self.NewSessionRequested(self))
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.app.notify("Creating a support session…", markup=False, timeout=3)
-                self._create_session()
-            else:
-                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
-
-        self.app.push_screen(ConfirmDialog(
-            "Create a GoTo Assist support session?",
-            [Content.assemble("Profile: ", profile_badge(deck.profile_name, deck.accent)),
-             "A new remote support session is created in GoTo Assist (Seeit); you can "
-             "start it from the host link shown next."],
-            "Create session"), confirmed)
+    def create_session(self) -> None:
+        """Create a support session (confirmed); its start link is offered when it
+        arrives."""
+        self.app.notify("Creating a support session…", markup=False, timeout=3)
+        self._create_session()
 
     @work(group="actions", exit_on_error=False)
     async def _create_session(self) -> None:
@@ -284,17 +287,17 @@ class SupportPane(EntityPane):
         else:
             self._fetch_start_url("support_session", session.key, Provider.GOTO_ASSIST, what)
 
-    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[SupportSession]:
         return deck.support_sessions(query)
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: SupportSession) -> object:
         return self.host.deck.detail("support_session", row.key, provider=row.provider)
 
-    def copy_values(self, row: Any) -> tuple[str, str]:
+    def copy_values(self, row: SupportSession) -> tuple[str, str]:
         return (str(row.technician_email or row.key), str(row.key))
 
 
-PANES: tuple[type[EntityPane], ...] = (
+PANES: tuple[type[EntityPane[Any]], ...] = (
     OrganizersPane,
     MeetingsPane,
     EventsPane,
@@ -305,17 +308,19 @@ PANES: tuple[type[EntityPane], ...] = (
 TAB_IDS = ("organizers", "meetings", "events", "registrants", "recordings", "support")
 
 
-def drill_scope(row: Any, trail: tuple[str, ...]) -> tuple[str, PaneScope] | None:
+def drill_scope(row: object, trail: tuple[str, ...]) -> tuple[str, PaneScope] | None:
     """Where Enter on `row` leads: (target tab id, the scope to apply there).
 
     None means the row opens a screen of its own (a meeting's attendees).
     """
-    kind = type(row).__name__
-    if kind == "Organizer":
+    # Loaded with the Deck by the time a row can be entered; kept off the first frame.
+    from tui.core.deck.facade import Event
+
+    if isinstance(row, Organizer):
         return "meetings", PaneScope(
             label=row.name or row.email, organizer_key=row.key, trail=trail
         )
-    if kind == "Event":
+    if isinstance(row, Event):
         return "registrants", PaneScope(
             label=row.title, event_key=row.key, provider=row.provider, event_kind=row.kind,
             trail=trail,

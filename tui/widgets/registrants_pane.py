@@ -19,14 +19,14 @@ on the highlighted one when nothing is marked, and only for the event on screen:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tui.core.errors import MeetdeckError
-from tui.core.models import Provider, RegistrantStatus
+from tui.core.models import Provider, Registrant, RegistrantStatus
 from tui.core.sync.types import Scope, ScopeKind
 from tui.widgets import columns
 from tui.widgets.pane import EntityPane
@@ -47,7 +47,7 @@ STATUS_CYCLE: tuple[RegistrantStatus | None, ...] = (
 )
 
 
-class RegistrantsPane(EntityPane):
+class RegistrantsPane(EntityPane[Registrant]):
     """Registrants, usually of one event; `v` cycles the status filter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,11 +81,23 @@ class RegistrantsPane(EntityPane):
             self.pane = pane
             self.count = count
 
+    class ActionRequested(Message):
+        """An action the provider offers was asked for: the screen asks for
+        confirmation, then calls `send_action` (nothing is sent before)."""
+
+        def __init__(self, pane: RegistrantsPane, plan: ActionPlan, *, marked: bool) -> None:
+            super().__init__()
+            self.pane = pane
+            self.plan = plan
+            self.marked = marked
+            """Whether the action is for the marked people (else the highlighted one)."""
+
     class ActionDone(Message):
-        """A confirmed action came back with its per-person outcome."""
+        """A confirmed action came back with its per-person outcome (the pane updates
+        its marks; the screen re-reads the panes and shows the outcome)."""
 
         def __init__(self, plan: ActionPlan, result: ActionResult, *, marked: bool,
-                     view: tuple[Provider, str] | None = None) -> None:
+                     view: tuple[Provider | None, str] | None = None) -> None:
             super().__init__()
             self.plan = plan
             self.result = result
@@ -104,7 +116,7 @@ class RegistrantsPane(EntityPane):
         super().__init__(id=id)
         self.status: RegistrantStatus | None = None
         self._binding_provider: Provider | None = None
-        self._put_away: dict[tuple[Provider, str] | None, list[Any]] = {}
+        self._put_away: dict[tuple[Provider | None, str] | None, list[Registrant]] = {}
         """Marks of the events not on screen, by (provider, event key); None: unscoped."""
 
     # -- the view ------------------------------------------------------------------
@@ -117,10 +129,10 @@ class RegistrantsPane(EntityPane):
         scoped = self.scope is not None and self.scope.event_key is not None
         return [c for c in self.COLUMNS if not (scoped and c.key == "event")]
 
-    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Any]:
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Registrant]:
         return deck.registrants(query)
 
-    def detail_of(self, row: Any) -> Any:
+    def detail_of(self, row: Registrant) -> object:
         return self.host.deck.detail(
             "registrant", row.key, provider=row.provider, event_key=row.event_key
         )
@@ -130,7 +142,7 @@ class RegistrantsPane(EntityPane):
         scope = self.scope
         if scope is None or scope.event_key is None or scope.provider is None:
             return None
-        return Scope.registrants(scope.provider, scope.event_kind, scope.event_key)
+        return Scope(ScopeKind.REGISTRANTS, scope.provider, scope.event_key, scope.event_kind)
 
     def set_scope(self, scope: PaneScope | None) -> None:
         """Show another event's registrants: this event's marks are put away, and the
@@ -147,7 +159,7 @@ class RegistrantsPane(EntityPane):
         super().set_scope(scope)
 
     @staticmethod
-    def _event_key(scope: PaneScope | None) -> tuple[Provider, str] | None:
+    def _event_key(scope: PaneScope | None) -> tuple[Provider | None, str] | None:
         if scope is None or scope.event_key is None:
             return None
         return scope.provider, scope.event_key
@@ -213,7 +225,7 @@ class RegistrantsPane(EntityPane):
 
     # -- approve / deny / cancel -----------------------------------------------------------
 
-    def targets(self) -> tuple[list[Any], bool]:
+    def targets(self) -> tuple[list[Registrant], bool]:
         """Who an action is for: the marked rows, else the highlighted one; and whether
         they are the marked ones."""
         if self.table.mark_count:
@@ -235,15 +247,11 @@ class RegistrantsPane(EntityPane):
         if not plan.capability:
             self._not_offered(plan)
             return
-        from tui.screens.confirm import ConfirmActionDialog
+        self.post_message(self.ActionRequested(self, plan, marked=marked))
 
-        def confirmed(typed: int | None) -> None:
-            if typed is None:
-                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
-                return
-            self._run_action(plan, typed or None, marked, self._event_key(self.scope))
-
-        self.app.push_screen(ConfirmActionDialog(plan, deck.accent), confirmed)
+    def send_action(self, plan: ActionPlan, typed: int | None, marked: bool) -> None:
+        """Send a confirmed action (`typed`: the count the person typed, if asked)."""
+        self._run_action(plan, typed, marked, self._event_key(self.scope))
 
     def _not_offered(self, plan: ActionPlan) -> None:
         reason = plan.capability.reason or f"{plan.action.value.capitalize()} is not offered here."
@@ -255,7 +263,7 @@ class RegistrantsPane(EntityPane):
 
     @work(group="actions", exit_on_error=False)
     async def _run_action(self, plan: ActionPlan, typed: int | None, marked: bool,
-                          view: tuple[Provider, str] | None) -> None:
+                          view: tuple[Provider | None, str] | None) -> None:
         await self.host.prepare_sync()
         result = await self.host.deck.run_registrant_action(plan, plan.confirm(typed))
         self.post_message(self.ActionDone(plan, result, marked=marked, view=view))
@@ -272,21 +280,7 @@ class RegistrantsPane(EntityPane):
                 self._put_away[event.view] = still
             else:
                 self._put_away.pop(event.view, None)
-        for pane in self._sibling_panes():
-            pane.reload()
-        from tui.screens.confirm import ActionResultDialog, result_sentence
-
-        if result.failed:
-            self.app.push_screen(ActionResultDialog(plan, result))
-        else:
-            self.app.notify(result_sentence(plan, result), title="Done", markup=False,
-                            timeout=6)
-            if result.note:
-                self.app.notify(result.note, severity="warning", markup=False, timeout=10)
-
-    def _sibling_panes(self) -> list[EntityPane]:
-        panes = getattr(self.screen, "mounted_panes", None)
-        return list(panes) if panes is not None else [self]
+        # The message goes on to the screen: it re-reads the panes and tells the outcome.
 
     # -- GoTo Training's admin page ---------------------------------------------------------
 

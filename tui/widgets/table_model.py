@@ -117,7 +117,7 @@ def header_text(layout: Sequence[tuple[Column, int]], width: int, *, markable: b
     return fit(("  " + text) if markable else text, width)
 
 
-def row_text(row: Any, layout: Sequence[tuple[Column, int]], time_format: TimeFormat,
+def row_text(row: object, layout: Sequence[tuple[Column, int]], time_format: TimeFormat,
              width: int, *, markable: bool, marked: bool) -> str:
     """One row as a line of `width` cells; API text made literal by `tui.text.clean`."""
     cells = []
@@ -159,28 +159,28 @@ def row_key(row: Any) -> str:
     return str(row.key)
 
 
-class Marks:
+class Marks(Generic[T]):
     """Which rows are marked, by key: the rows picked, or after `*` all but some.
 
     After `*` nothing is read: the marks mean "every row of the source except the
     ones unmarked since", and the rows are only fetched when an action asks for them.
     """
 
-    def __init__(self, key: Callable[[Any], str]) -> None:
+    def __init__(self, key: Callable[[T], str]) -> None:
         self._key = key
-        self._picked: dict[str, Any] = {}
+        self._picked: dict[str, T] = {}
         """Marked rows by key in marking order; after `*`, the rows NOT marked."""
         self.inverted = False
         """True after `*`: every row of the source is marked except `_picked`."""
 
-    def __contains__(self, row: Any) -> bool:
+    def __contains__(self, row: T) -> bool:
         return (self._key(row) in self._picked) != self.inverted
 
     def count(self, total: int) -> int:
         """How many rows are marked in a source of `total` rows."""
         return max(0, total - len(self._picked)) if self.inverted else len(self._picked)
 
-    def toggle(self, row: Any) -> None:
+    def toggle(self, row: T) -> None:
         """Mark `row`, or unmark it when it is marked."""
         key = self._key(row)
         if self._picked.pop(key, None) is None:
@@ -192,12 +192,12 @@ class Marks:
         self._picked.clear()
         self.inverted = not everything
 
-    def set(self, rows: Sequence[Any]) -> None:
+    def set(self, rows: Sequence[T]) -> None:
         """Mark exactly `rows`."""
         self._picked = {self._key(row): row for row in rows}
         self.inverted = False
 
-    def rows(self, source: RowSource[Any] | None, total: int) -> list[Any]:
+    def rows(self, source: RowSource[T] | None, total: int) -> list[T]:
         """The marked rows: in marking order, or in the source's order after `*`."""
         if not self.inverted:
             return list(self._picked.values())
@@ -210,7 +210,7 @@ PAGE_SIZE = 64
 MAX_PAGES = 48
 
 
-class PagedRows:
+class PagedRows(Generic[T]):
     """A row source read a page at a time, the last MAX_PAGES pages kept (LRU).
 
     The table reads its rows through this: a screenful costs one page query, and
@@ -218,14 +218,14 @@ class PagedRows:
     """
 
     def __init__(self) -> None:
-        self.source: RowSource[Any] | None = None
+        self.source: RowSource[T] | None = None
         self.count = 0
-        self._pages: OrderedDict[int, Sequence[Any]] = OrderedDict()
+        self._pages: OrderedDict[int, Sequence[T]] = OrderedDict()
         self.page_queries = 0
         """How many pages were read from sources (for tests and benchmarks)."""
 
-    def reset(self, source: RowSource[Any] | None,
-              first_page: Sequence[Any] | None = None, count: int | None = None) -> None:
+    def reset(self, source: RowSource[T] | None,
+              first_page: Sequence[T] | None = None, count: int | None = None) -> None:
         """Read from `source` now (counting its rows unless `count` is given: a
         provisional count, raised later by `set_count`); `first_page` saves a query."""
         self.source = source
@@ -236,7 +236,7 @@ class PagedRows:
         if first_page is not None and source is not None:
             self._pages[0] = first_page
 
-    def row(self, index: int) -> Any | None:
+    def row(self, index: int) -> T | None:
         """The row at `index` (None past the end or without a source)."""
         if self.source is None or not 0 <= index < self.count:
             return None

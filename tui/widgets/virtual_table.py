@@ -13,7 +13,7 @@ on the same row, found by key (`RowSource.index_of`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -55,10 +55,13 @@ __all__ = [
     "row_key",
 ]
 
+RowT = TypeVar("RowT")
+"""What the table's rows are (a pane's row type, attendees, ...)."""
+
 WHEEL_LINES = 3
 
 
-class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
+class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False):
     """A keyboard-driven table over a `RowSource`, paging rows as it scrolls."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -109,14 +112,14 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
     class _RowMessage(Message):
         """A message about one row of the table."""
 
-        def __init__(self, table: VirtualTable, index: int, row: Any) -> None:
+        def __init__(self, table: VirtualTable[Any], index: int, row: Any) -> None:
             super().__init__()
             self.table = table
             self.index = index
             self.row = row
 
         @property
-        def control(self) -> VirtualTable:
+        def control(self) -> VirtualTable[Any]:
             return self.table
 
     class RowHighlighted(_RowMessage):
@@ -128,13 +131,13 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
     class MarksChanged(Message):
         """Rows were marked or unmarked (space, *)."""
 
-        def __init__(self, table: VirtualTable, count: int) -> None:
+        def __init__(self, table: VirtualTable[Any], count: int) -> None:
             super().__init__()
             self.table = table
             self.count = count
 
         @property
-        def control(self) -> VirtualTable:
+        def control(self) -> VirtualTable[Any]:
             return self.table
 
     def __init__(
@@ -142,7 +145,7 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
         columns: Sequence[Column],
         *,
         time_format: TimeFormat | None = None,
-        key: Callable[[Any], str] = row_key,
+        key: Callable[[RowT], str] = row_key,
         markable: bool = False,
         openable: bool = True,
         placeholder: str = "No rows.",
@@ -158,18 +161,18 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
         self.openable = openable
         """Whether Enter leads somewhere (shown in the footer only then)."""
         self.placeholder = placeholder
-        self._rows = PagedRows()
+        self._rows: PagedRows[RowT] = PagedRows()
         self._lines: LRUCache[tuple[int, bool, bool, int, Segment | None], Strip] = LRUCache(256)
         self._layout: tuple[int, list[tuple[Column, int]]] = (-1, [])
         self._bar: tuple[tuple[int, int, int], list[Segment]] | None = None
-        self._marks = Marks(key)
+        self._marks: Marks[RowT] = Marks(key)
         self.top = 0
         """Index of the first row shown (the scroll offset)."""
 
     # -- the source ------------------------------------------------------------
 
     @property
-    def source(self) -> RowSource[Any] | None:
+    def source(self) -> RowSource[RowT] | None:
         """The rows shown (None: nothing yet)."""
         return self._rows.source
 
@@ -187,8 +190,8 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
         """How many pages were read from sources (for tests and benchmarks)."""
         return self._rows.page_queries
 
-    def set_source(self, source: RowSource[Any] | None, *, keep_cursor: bool = True,
-                   first_page: Sequence[Any] | None = None,
+    def set_source(self, source: RowSource[RowT] | None, *, keep_cursor: bool = True,
+                   first_page: Sequence[RowT] | None = None,
                    count: int | None = None) -> None:
         """Show `source`, keeping the cursor on the same row (by key) when asked.
 
@@ -234,12 +237,12 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
         self._layout = (-1, [])
         self.refresh()
 
-    def row_at(self, index: int) -> Any | None:
+    def row_at(self, index: int) -> RowT | None:
         """The row at `index`, read through the page cache (None past the end)."""
         return self._rows.row(index)
 
     @property
-    def cursor_value(self) -> Any | None:
+    def cursor_value(self) -> RowT | None:
         """The highlighted row, or None."""
         return self.row_at(self.cursor_row)
 
@@ -262,7 +265,7 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
 
     # -- marks -----------------------------------------------------------------
 
-    def is_marked(self, row: Any) -> bool:
+    def is_marked(self, row: RowT) -> bool:
         """Whether a row is marked."""
         return row in self._marks
 
@@ -280,7 +283,7 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
         """Keys of the marked rows, sorted (at most `limit`)."""
         return sorted(self.key_of(row) for row in self.marked_rows())[:limit]
 
-    def marked_rows(self) -> list[Any]:
+    def marked_rows(self) -> list[RowT]:
         """The marked rows: in marking order, or in the source's order after `*`.
 
         After `*` the source is read once for all its rows (one query, no widgets):
@@ -288,7 +291,7 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
         """
         return self._marks.rows(self._rows.source, self._count)
 
-    def set_marked(self, rows: Sequence[Any]) -> None:
+    def set_marked(self, rows: Sequence[RowT]) -> None:
         """Mark exactly `rows` (e.g. the people an action could not process)."""
         self._marks.set(rows)
         self._marks_changed()
@@ -489,7 +492,7 @@ class VirtualTable(Widget, can_focus=True, inherit_bindings=False):
         return Strip([Segment(text, style)], width)
 
     def _row_segment(
-        self, row: Any, width: int, base: Style, *, is_cursor: bool, marked: bool
+        self, row: RowT, width: int, base: Style, *, is_cursor: bool, marked: bool
     ) -> Segment:
         style = base
         if marked:
