@@ -39,9 +39,12 @@ class Shot:
 def _show_outage(app: object) -> None:
     from tui.core.errors import NetworkUnreachable
 
-    app.show_error(NetworkUnreachable(  # type: ignore[attr-defined]
-        "Cannot reach api.getgo.com. Check the network or the proxy; meetdeck keeps "
-        "showing what it cached."))
+    app.show_error(
+        NetworkUnreachable(  # type: ignore[attr-defined]
+            "Cannot reach api.getgo.com. Check the network or the proxy; meetdeck keeps "
+            "showing what it cached."
+        )
+    )
 
 
 async def _show_downloads(app: object) -> None:
@@ -52,12 +55,23 @@ async def _show_downloads(app: object) -> None:
     shown: Any = app
     await shown.push_screen(DownloadsScreen())
     for progress in (
-        DownloadProgress("rec-1", "Town hall – March.mp4", DownloadState.RUNNING,
-                         received=41_943_040, total=104_857_600, speed=2_621_440.0,
-                         resumed_from=10_485_760),
-        DownloadProgress("rec-2", "Weekly sync (audio only).m4a", DownloadState.DONE,
-                         received=5_242_880, total=5_242_880,
-                         path=Path("/home/me/Downloads/Weekly sync (audio only).m4a")),
+        DownloadProgress(
+            "rec-1",
+            "Town hall – March.mp4",
+            DownloadState.RUNNING,
+            received=41_943_040,
+            total=104_857_600,
+            speed=2_621_440.0,
+            resumed_from=10_485_760,
+        ),
+        DownloadProgress(
+            "rec-2",
+            "Weekly sync (audio only).m4a",
+            DownloadState.DONE,
+            received=5_242_880,
+            total=5_242_880,
+            path=Path("/home/me/Downloads/Weekly sync (audio only).m4a"),
+        ),
         DownloadProgress("rec-3", "Board review.mp4", DownloadState.QUEUED),
     ):
         shown.post_message(shown.DownloadProgressed(progress))
@@ -108,9 +122,11 @@ def main() -> int:
 
                 def make(number: int = number) -> object:
                     paths = cache.install(base / f"home-{number}")
-                    return build_app(deck_factory(paths, cache.base_url),
-                                     UiOptions(sync_on_start=False, timezone="UTC"),
-                                     clock=fixed_clock)
+                    return build_app(
+                        deck_factory(paths, cache.base_url),
+                        UiOptions(sync_on_start=False, timezone="UTC"),
+                        clock=fixed_clock,
+                    )
 
                 svg = asyncio.run(_take(shot, make))
                 target = OUT / f"{shot.name}.svg"

@@ -88,8 +88,7 @@ class MeetdeckApp(App[int]):
         Binding("q", "quit", "Quit", show=False, id="quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-now"),
         Binding("question_mark,f1", "help", "Help", id="help"),
-        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True,
-                id="palette"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="palette"),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="ctrl-c"),
         Binding("o", "show_downloads", "Downloads", show=False, id="downloads"),
     ]
@@ -108,8 +107,10 @@ class MeetdeckApp(App[int]):
             self.progress = progress
 
         def can_replace(self, message: Message) -> bool:
-            return (isinstance(message, MeetdeckApp.DownloadProgressed)
-                    and message.progress.key == self.progress.key)
+            return (
+                isinstance(message, MeetdeckApp.DownloadProgressed)
+                and message.progress.key == self.progress.key
+            )
 
     def __init__(
         self,
@@ -178,8 +179,11 @@ class MeetdeckApp(App[int]):
         self.call_after_refresh(self._resume_gc)
         self.set_keymap(dict(self.options.keymap))
         if self.options.theme not in self.available_themes:
-            self.notify(f"Unknown theme {self.options.theme!r}; using {self.theme}.",
-                        severity="warning", markup=False)
+            self.notify(
+                f"Unknown theme {self.options.theme!r}; using {self.theme}.",
+                severity="warning",
+                markup=False,
+            )
         if self._startup_error is not None:
             self.show_error(self._startup_error)
             return
@@ -192,8 +196,7 @@ class MeetdeckApp(App[int]):
     def _show_notice(self) -> None:
         notice = self.deck.notice
         if notice:
-            self.notify(notice, title="Cache rebuilt", severity="warning", markup=False,
-                        timeout=12)
+            self.notify(notice, title="Cache rebuilt", severity="warning", markup=False, timeout=12)
 
     def _use_deck(self, deck: DeckApi) -> DeckApi | None:
         """Make `deck` current; returns the previous one (to close)."""
@@ -311,15 +314,27 @@ class MeetdeckApp(App[int]):
             return
         self.push_screen(HelpScreen(help_text(self.screen)))
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every toast (the app's, a screen's, a widget's) passes the one cleaner.
 
         Toasts carry API text (an error sentence, a name just copied); whatever the
         caller built, no control character or escape sequence reaches the terminal.
         """
-        super().notify(clean(message, multiline=True), title=clean(title),
-                       severity=severity, timeout=timeout, markup=markup)
+        super().notify(
+            clean(message, multiline=True),
+            title=clean(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def copy_text(self, text: str, what: str, *, secret: bool = False) -> None:
         """Copy with OSC 52 (tmux-aware), toast it, and show it where copying may fail.
@@ -356,14 +371,16 @@ class MeetdeckApp(App[int]):
         from tui.screens.start_url import StartUrlDialog
 
         # Expiry times come from the real clock (the Deck's), so compare with it.
-        self.push_screen(StartUrlDialog(start, what, now=datetime.now(UTC),
-                                        zone=self.time_format.zone))
+        self.push_screen(
+            StartUrlDialog(start, what, now=datetime.now(UTC), zone=self.time_format.zone)
+        )
 
     def queue_downloads(self, recordings: Sequence[Recording]) -> None:
         """Queue recording downloads (progress: the downloads screen, `o`)."""
         if recordings:
-            self.run_worker(self._queue_downloads(list(recordings)), group="downloads",
-                            exit_on_error=False)
+            self.run_worker(
+                self._queue_downloads(list(recordings)), group="downloads", exit_on_error=False
+            )
 
     async def _queue_downloads(self, recordings: list[Recording]) -> None:
         await self.prepare_sync()
@@ -371,14 +388,19 @@ class MeetdeckApp(App[int]):
         for recording in recordings:
             self.deck.download(recording, directory=self.options.download_dir)
         names = recordings[0].name if len(recordings) == 1 else f"{len(recordings)} recordings"
-        self.notify(f"Downloading {clean(names)}. Press o to follow it.", title="Download",
-                    markup=False, timeout=5)
+        self.notify(
+            f"Downloading {clean(names)}. Press o to follow it.",
+            title="Download",
+            markup=False,
+            timeout=5,
+        )
 
     def _watch_downloads(self) -> None:
         if self._unwatch_downloads is not None:
             self._unwatch_downloads()
             self._unwatch_downloads = None
         if self._deck is not None:
+
             def progressed(progress: DownloadProgress) -> None:
                 # Called on the event loop; widgets change only in the message handler.
                 self.post_message(self.DownloadProgressed(progress))
@@ -389,11 +411,20 @@ class MeetdeckApp(App[int]):
         progress = event.progress
         state = str(progress.state)
         if state == "done":
-            self.notify(f"Saved {clean(progress.filename)} to {clean(str(progress.path))}",
-                        title="Download", markup=False, timeout=8)
+            self.notify(
+                f"Saved {clean(progress.filename)} to {clean(str(progress.path))}",
+                title="Download",
+                markup=False,
+                timeout=8,
+            )
         elif state == "failed":
-            self.notify(f"{clean(progress.filename)}: {clean(progress.error)}",
-                        title="Download failed", severity="error", markup=False, timeout=10)
+            self.notify(
+                f"{clean(progress.filename)}: {clean(progress.error)}",
+                title="Download failed",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
         from tui.screens.downloads import DownloadsScreen
 
         for screen in self.screen_stack:
@@ -403,8 +434,11 @@ class MeetdeckApp(App[int]):
     async def action_quit(self) -> None:
         """Quit; while a download runs or waits, ask first (Cancel has the focus)."""
         deck = self.open_deck
-        unfinished = [p for p in deck.downloads() if str(p.state) in ("queued", "running")] \
-            if deck is not None else []
+        unfinished = (
+            [p for p in deck.downloads() if str(p.state) in ("queued", "running")]
+            if deck is not None
+            else []
+        )
         if not unfinished:
             self.exit()
             return
@@ -415,9 +449,11 @@ class MeetdeckApp(App[int]):
         names = ", ".join(clean(p.filename) for p in unfinished[:3])
         more = f" and {len(unfinished) - 3:,} more" if len(unfinished) > 3 else ""
         count = "1 download is" if len(unfinished) == 1 else f"{len(unfinished):,} downloads are"
-        lines = [f"{count} not finished: {names}{more}.",
-                 "Quitting stops it. The partial file (.part) is kept, and downloading the "
-                 "recording again resumes where it stopped."]
+        lines = [
+            f"{count} not finished: {names}{more}.",
+            "Quitting stops it. The partial file (.part) is kept, and downloading the "
+            "recording again resumes where it stopped.",
+        ]
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:
@@ -445,14 +481,16 @@ class MeetdeckApp(App[int]):
         except MeetdeckError as error:
             self.show_error(error)
             return
-        self.notify(f"Exported {rows:,} rows to {written}", title="Export", markup=False,
-                    timeout=8)
+        self.notify(f"Exported {rows:,} rows to {written}", title="Export", markup=False, timeout=8)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand("app: quit", "Quit meetdeck", self.action_quit)
         yield SystemCommand("app: help", "Show the keys", self.action_help)
-        yield SystemCommand("app: screenshot", "Save an SVG screenshot of the screen",
-                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand(
+            "app: screenshot",
+            "Save an SVG screenshot of the screen",
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
 
     def switch_theme(self, name: str) -> None:
         """Change the theme (palette command)."""

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 SECRET_NAME = re.compile(
     r"^MEETDECK_|SECRET|TOKEN|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|COOKIE|SESSION_?KEY"
     r"|API_?KEY|ACCESS_?KEY|AUTH_SOCK|(^|_)KEY($|_)|^GPG_AGENT|^SSH_AGENT",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def browser_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -34,8 +35,9 @@ def browser_env(env: Mapping[str, str]) -> dict[str, str]:
     return {name: value for name, value in env.items() if not SECRET_NAME.search(name)}
 
 
-def opener_command(url: str, env: Mapping[str, str], platform: str = sys.platform
-                   ) -> list[str] | None:
+def opener_command(
+    url: str, env: Mapping[str, str], platform: str = sys.platform
+) -> list[str] | None:
     """The argv that opens `url` with the system's URL opener (None: none found)."""
     path = env.get("PATH", os.defpath)
     if platform == "darwin":
@@ -54,8 +56,9 @@ class BrowserRefused(Exception):
     """The link was not opened; the message says why, in a sentence."""
 
 
-def open_start_link(start: StartUrl, env: Mapping[str, str] | None = None,
-                    platform: str = sys.platform) -> subprocess.Popen[bytes]:
+def open_start_link(
+    start: StartUrl, env: Mapping[str, str] | None = None, platform: str = sys.platform
+) -> subprocess.Popen[bytes]:
     """Start the system's URL opener on a vetted start link.
 
     Args:
@@ -77,13 +80,20 @@ def open_start_link(start: StartUrl, env: Mapping[str, str] | None = None,
     source = os.environ if env is None else env
     argv = opener_command(start.url, source, platform)
     if argv is None:
-        raise BrowserRefused("No program to open links was found (xdg-open); copy the "
-                             "link instead.")
+        raise BrowserRefused(
+            "No program to open links was found (xdg-open); copy the link instead."
+        )
     try:
         return subprocess.Popen(  # noqa: S603 - a vetted https link, never a shell
-            argv, env=browser_env(source), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
-            start_new_session=True)
+            argv,
+            env=browser_env(source),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+            start_new_session=True,
+        )
     except OSError as error:
-        raise BrowserRefused(f"The browser could not be started ({error.strerror}); copy "
-                             "the link instead.") from None
+        raise BrowserRefused(
+            f"The browser could not be started ({error.strerror}); copy the link instead."
+        ) from None

@@ -41,47 +41,80 @@ class _Option:
 
     __slots__ = ("choices", "default", "dest", "help", "kind", "metavar", "names")
 
-    def __init__(self, *names: str, dest: str, kind: str = "str", default: object = None,
-                 help: str | None = None, metavar: str | None = None,
-                 choices: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self,
+        *names: str,
+        dest: str,
+        kind: str = "str",
+        default: object = None,
+        help: str | None = None,
+        metavar: str | None = None,
+        choices: tuple[str, ...] | None = None,
+    ) -> None:
         self.names, self.dest, self.kind, self.default = names, dest, kind, default
         self.help, self.metavar, self.choices = help, metavar, choices
 
 
 #: Options every command takes, before or after the subcommand.
 _COMMON = (
-    _Option("--profile", "-p", dest="profile", metavar="NAME",
-            help="the profile (account) to use; default: default_profile"),
-    _Option("--demo", dest="demo", kind="flag", default=False,
-            help="use the built-in sandbox instead of a real account"),
-    _Option("--read-only", dest="read_only", kind="flag", default=False,
-            help="refuse every write (approve, deny, cancel, create)"),
-    _Option("--seed", dest="seed", kind="int", default=1,
-            help="demo sandbox: data seed (default 1)"),
-    _Option("--registrants", dest="registrants", kind="int", default=500, metavar="N",
-            help="demo sandbox: registrants in the big webinar (default 500)"),
+    _Option(
+        "--profile",
+        "-p",
+        dest="profile",
+        metavar="NAME",
+        help="the profile (account) to use; default: default_profile",
+    ),
+    _Option(
+        "--demo",
+        dest="demo",
+        kind="flag",
+        default=False,
+        help="use the built-in sandbox instead of a real account",
+    ),
+    _Option(
+        "--read-only",
+        dest="read_only",
+        kind="flag",
+        default=False,
+        help="refuse every write (approve, deny, cancel, create)",
+    ),
+    _Option(
+        "--seed", dest="seed", kind="int", default=1, help="demo sandbox: data seed (default 1)"
+    ),
+    _Option(
+        "--registrants",
+        dest="registrants",
+        kind="int",
+        default=500,
+        metavar="N",
+        help="demo sandbox: registrants in the big webinar (default 500)",
+    ),
 )
 #: Options of `meetdeck` alone (the TUI), besides the common ones.
 _TUI = (_Option("--theme", dest="theme", help="Textual theme for this run"),)
 #: Options of `meetdeck lookup QUERY`, besides the common ones.
 _LOOKUP = (
-    _Option("--json", dest="json", kind="flag", default=False,
-            help="JSON lines instead of a table"),
+    _Option(
+        "--json", dest="json", kind="flag", default=False, help="JSON lines instead of a table"
+    ),
     _Option("--status", dest="status", choices=_STATUSES),
     _Option("--kind", dest="kind", choices=_KINDS),
     _Option("--limit", dest="limit", kind="int", default=50),
 )
 
 
-def _add(parser: argparse.ArgumentParser, options: Sequence[_Option], *,
-         suppress: bool = False) -> None:
+def _add(
+    parser: argparse.ArgumentParser, options: Sequence[_Option], *, suppress: bool = False
+) -> None:
     """Add `options` to an argparse parser (`suppress`: no defaults, for the copy of the
     common options after a subcommand, so they do not reset values given before it)."""
     import argparse
 
     for option in options:
-        kwargs: dict[str, Any] = {"default": argparse.SUPPRESS if suppress else option.default,
-                                  "help": option.help}
+        kwargs: dict[str, Any] = {
+            "default": argparse.SUPPRESS if suppress else option.default,
+            "help": option.help,
+        }
         if option.kind == "flag":
             kwargs["action"] = "store_true"
         else:
@@ -96,8 +129,7 @@ def _add(parser: argparse.ArgumentParser, options: Sequence[_Option], *,
 
 _COMMANDS = ("config", "sandbox", "auth", "sync", "lookup", "download", "audit")
 # Top-level options that take a value, so `_command_in` can skip that value.
-_VALUED = {name for option in (*_COMMON, *_TUI) if option.kind != "flag"
-           for name in option.names}
+_VALUED = {name for option in (*_COMMON, *_TUI) if option.kind != "flag" for name in option.names}
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -122,6 +154,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     only the one the command line names (all of them for --help or no command).
     """
     import argparse
+
     parser = argparse.ArgumentParser(
         prog="meetdeck",
         description="A keyboard-driven console for GoTo Meeting, GoTo Training, "
@@ -139,8 +172,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def _config(sub: Any, common: argparse.ArgumentParser) -> None:
-    sub.add_parser("config", parents=[common],
-                   help="show resolved paths and the active profile (secrets masked)")
+    sub.add_parser(
+        "config",
+        parents=[common],
+        help="show resolved paths and the active profile (secrets masked)",
+    )
 
 
 def _sandbox(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -160,8 +196,11 @@ def _auth(sub: Any, common: argparse.ArgumentParser) -> None:
     auth_sub = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
     login = auth_sub.add_parser("login", parents=[common], help="sign in to GoTo or Zoom")
     login.add_argument("provider", choices=("goto", "zoom"))
-    login.add_argument("--code", metavar="URL_OR_CODE",
-                       help="the redirected URL or code, instead of pasting it at the prompt")
+    login.add_argument(
+        "--code",
+        metavar="URL_OR_CODE",
+        help="the redirected URL or code, instead of pasting it at the prompt",
+    )
     auth_sub.add_parser("status", parents=[common], help="who is signed in, until when")
     logout = auth_sub.add_parser("logout", parents=[common], help="remove stored tokens")
     logout.add_argument("provider", nargs="?", choices=("goto", "zoom"))
@@ -169,8 +208,12 @@ def _auth(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def _sync(sub: Any, common: argparse.ArgumentParser) -> None:
     sync = sub.add_parser("sync", parents=[common], help="refresh the local cache")
-    sync.add_argument("--scope", action="append", choices=_SCOPES,
-                      help="only these scopes (repeatable); default: everything")
+    sync.add_argument(
+        "--scope",
+        action="append",
+        choices=_SCOPES,
+        help="only these scopes (repeatable); default: everything",
+    )
 
 
 def _lookup(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -187,8 +230,7 @@ def _download(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def _audit(sub: Any, common: argparse.ArgumentParser) -> None:
     audit = sub.add_parser("audit", parents=[common], help="print the audit log of writes")
-    audit.add_argument("--since", metavar="WHEN",
-                       help="ISO date/time, or an age like 2h, 3d")
+    audit.add_argument("--since", metavar="WHEN", help="ISO date/time, or an age like 2h, 3d")
     audit.add_argument("--json", action="store_true", help="raw JSON lines")
 
 
@@ -203,8 +245,9 @@ _BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
 }
 
 
-def _fast_parse(argv: Sequence[str], command: str | None, options: Sequence[_Option],
-                query: bool) -> dict[str, Any] | None:
+def _fast_parse(
+    argv: Sequence[str], command: str | None, options: Sequence[_Option], query: bool
+) -> dict[str, Any] | None:
     """The common forms of a command line without argparse, or None (see fast_args).
 
     Takes the common options and `options`. `command` must appear once (None: no
@@ -212,8 +255,7 @@ def _fast_parse(argv: Sequence[str], command: str | None, options: Sequence[_Opt
     command fills `values["query"]`.
     """
     # As argparse: every top-level option has its default, whatever the command.
-    values: dict[str, Any] = {option.dest: option.default
-                              for option in (*_TUI, *_COMMON, *options)}
+    values: dict[str, Any] = {option.dest: option.default for option in (*_TUI, *_COMMON, *options)}
     values["command"] = command
     if query:
         values["query"] = None
@@ -333,8 +375,11 @@ def _main(argv: Sequence[str] | None) -> int:
     if bad is not None:
         from tui.core.display.cleaning import clean
 
-        print(f"meetdeck: the argument {clean(bad)!r} is not valid UTF-8. Check the "
-              "terminal's character set (LANG, LC_ALL) and type it again.", file=sys.stderr)
+        print(
+            f"meetdeck: the argument {clean(bad)!r} is not valid UTF-8. Check the "
+            "terminal's character set (LANG, LC_ALL) and type it again.",
+            file=sys.stderr,
+        )
         return 2
     arguments = _join_opaque(arguments)
     command = _command_in(arguments)
@@ -407,12 +452,13 @@ def _report(exc: BaseException) -> int:
 
 
 def _user_problem(exc: BaseException) -> str | None:
-    """"Title: sentence" for a network or disk error that escaped untyped, else None."""
+    """ "Title: sentence" for a network or disk error that escaped untyped, else None."""
     import socket
 
     httpx = sys.modules.get("httpx")  # only loaded by the commands that talk to a cloud
     if (httpx is not None and isinstance(exc, httpx.TransportError)) or isinstance(
-            exc, ConnectionError | TimeoutError | socket.gaierror):
+        exc, ConnectionError | TimeoutError | socket.gaierror
+    ):
         detail = str(exc) or type(exc).__name__  # a timeout's text is often empty
         return f"Network unreachable: {detail}. Check the connection and try again."
     if isinstance(exc, OSError):

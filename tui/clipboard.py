@@ -21,8 +21,10 @@ def clipboard_caveat(env: Mapping[str, str]) -> str | None:
     if env.get("VTE_VERSION"):
         return "This terminal (VTE-based) may ignore clipboard requests (OSC 52)."
     if env.get("TMUX") and not _tmux_forwards_clipboard():
-        return ("tmux drops clipboard requests unless `set -g set-clipboard on` "
-                "(or `allow-passthrough on`) is in your tmux.conf.")
+        return (
+            "tmux drops clipboard requests unless `set -g set-clipboard on` "
+            "(or `allow-passthrough on`) is in your tmux.conf."
+        )
     return None
 
 
@@ -32,9 +34,20 @@ def _tmux_forwards_clipboard() -> bool:
         return False
     try:
         out = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-            [tmux, "show-options", "-gv", "set-clipboard", ";",
-             "show-options", "-gv", "allow-passthrough"],
-            capture_output=True, text=True, timeout=1, check=False,
+            [
+                tmux,
+                "show-options",
+                "-gv",
+                "set-clipboard",
+                ";",
+                "show-options",
+                "-gv",
+                "allow-passthrough",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=1,
+            check=False,
         ).stdout.split()
     except (OSError, subprocess.SubprocessError):
         return False

@@ -75,8 +75,13 @@ async def jump_to(app: App[Any], hit: SearchHit) -> None:
     if hit.kind == "registrant" and isinstance(pane, RegistrantsPane):
         pane.status = None
         if hit.event_key is not None:
-            pane.set_scope(PaneScope(label=hit.event_title or hit.event_key,
-                                     event_key=hit.event_key, provider=hit.provider))
+            pane.set_scope(
+                PaneScope(
+                    label=hit.event_title or hit.event_key,
+                    event_key=hit.event_key,
+                    provider=hit.provider,
+                )
+            )
     else:
         pane.set_scope(None)
     await main.show_tab(tab)
@@ -85,8 +90,11 @@ async def jump_to(app: App[Any], hit: SearchHit) -> None:
     if not found and isinstance(pane, MeetingsPane):
         found = _find_meeting(pane, hit.key)
     if not found:
-        app.notify("That row is not in this view any more; try a refresh (r).",
-                   severity="warning", markup=False)
+        app.notify(
+            "That row is not in this view any more; try a refresh (r).",
+            severity="warning",
+            markup=False,
+        )
 
 
 def _find_meeting(pane: MeetingsPane, key: str) -> bool:
@@ -145,33 +153,63 @@ class DeckCommands(Provider):
         if main is not None:
             commands += [
                 ("sync: start a full sync", "Refresh every scope now", main.action_sync_all),
-                ("sync: refresh this tab", "Refresh what the current tab shows",
-                 main.action_refresh),
-                ("view: cycle time zone", "Local, UTC, the profile's zone",
-                 main.action_cycle_timezone),
+                (
+                    "sync: refresh this tab",
+                    "Refresh what the current tab shows",
+                    main.action_refresh,
+                ),
+                (
+                    "view: cycle time zone",
+                    "Local, UTC, the profile's zone",
+                    main.action_cycle_timezone,
+                ),
             ]
-            commands.append(("view: downloads", "Recording downloads and their progress (o)",
-                             host.action_show_downloads))
+            commands.append(
+                (
+                    "view: downloads",
+                    "Recording downloads and their progress (o)",
+                    host.action_show_downloads,
+                )
+            )
             if main.api_log_source() is not None:
-                commands.append(("view: toggle API log", "Show the API calls made",
-                                 main.action_toggle_api_log))
+                commands.append(
+                    ("view: toggle API log", "Show the API calls made", main.action_toggle_api_log)
+                )
             from tui.widgets.panes import PANES, TAB_IDS
 
             for tab, pane in zip(TAB_IDS, PANES, strict=True):
-                commands.append((f"go: {pane.TITLE.lower()}", f"Show the {pane.TITLE} tab",
-                                 partial(main.show_tab, tab)))
+                commands.append(
+                    (
+                        f"go: {pane.TITLE.lower()}",
+                        f"Show the {pane.TITLE} tab",
+                        partial(main.show_tab, tab),
+                    )
+                )
         deck = host.open_deck
         current = deck.profile_name if deck is not None else None
         for name in deck.profiles() if deck is not None else ():
             if name != current:
-                commands.append((f"profile: switch to {clean(name)}",
-                                 "Open another account's cache",
-                                 partial(app.run_worker, partial(host.open_profile, name),
-                                         group="profile", exit_on_error=False)))
+                commands.append(
+                    (
+                        f"profile: switch to {clean(name)}",
+                        "Open another account's cache",
+                        partial(
+                            app.run_worker,
+                            partial(host.open_profile, name),
+                            group="profile",
+                            exit_on_error=False,
+                        ),
+                    )
+                )
         for theme in sorted(app.available_themes):
             if theme != app.theme:
-                commands.append((f"theme: {theme}", "Switch the colour theme",
-                                 partial(host.switch_theme, theme)))
+                commands.append(
+                    (
+                        f"theme: {theme}",
+                        "Switch the colour theme",
+                        partial(host.switch_theme, theme),
+                    )
+                )
         return commands
 
     async def discover(self) -> Hits:

@@ -22,15 +22,27 @@ from typing import Any
 
 # name -> (module, function, what it measures). Modules load only when they run.
 BENCHMARKS: dict[str, tuple[str, str, str]] = {
-    "startup": ("bench_tui", "startup",
-                "1. process start to first rows vs a minimal Textual app; quit key to exit"),
-    "registrants": ("bench_tui", "registrants",
-                    "2. 100k-registrant pane vs stock DataTable: first rows, keys, RSS"),
+    "startup": (
+        "bench_tui",
+        "startup",
+        "1. process start to first rows vs a minimal Textual app; quit key to exit",
+    ),
+    "registrants": (
+        "bench_tui",
+        "registrants",
+        "2. 100k-registrant pane vs stock DataTable: first rows, keys, RSS",
+    ),
     "lookup": ("bench_cli", "lookup", "3. `meetdeck lookup EMAIL` vs `python -c pass`"),
-    "sync": ("bench_cli", "sync",
-             "4. full sync at 50 ms latency: rate-limit use, 429s, vs concurrency 1"),
-    "download": ("bench_download", "download",
-                 "5. recording download vs plain httpx stream (and curl)"),
+    "sync": (
+        "bench_cli",
+        "sync",
+        "4. full sync at 50 ms latency: rate-limit use, 429s, vs concurrency 1",
+    ),
+    "download": (
+        "bench_download",
+        "download",
+        "5. recording download vs plain httpx stream (and curl)",
+    ),
 }
 
 
@@ -42,34 +54,54 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         epilog="Benchmarks: " + "; ".join(f"{k}: {v[2]}" for k, v in BENCHMARKS.items()),
     )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
-    parser.add_argument("--only", metavar="NAME", action="append", choices=list(BENCHMARKS),
-                        help="run only this benchmark (repeatable)")
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer runs, smaller files (about 2 minutes)")
-    parser.add_argument("--registrants", type=int, default=100_000, metavar="N",
-                        help="registrants in the big webinar (default 100000)")
-    parser.add_argument("--workdir", metavar="DIR", type=Path,
-                        help="keep sandboxes' and caches' files here (outside the repo) and "
-                        "reuse the warm cache on the next run; default: a temp dir")
+    parser.add_argument(
+        "--only",
+        metavar="NAME",
+        action="append",
+        choices=list(BENCHMARKS),
+        help="run only this benchmark (repeatable)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer runs, smaller files (about 2 minutes)"
+    )
+    parser.add_argument(
+        "--registrants",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="registrants in the big webinar (default 100000)",
+    )
+    parser.add_argument(
+        "--workdir",
+        metavar="DIR",
+        type=Path,
+        help="keep sandboxes' and caches' files here (outside the repo) and "
+        "reuse the warm cache on the next run; default: a temp dir",
+    )
     return parser.parse_args(argv)
 
 
 def table(figures: Sequence[Any]) -> str:
     """The results as a Markdown table (also what the README shows)."""
+
     def num(value: float | None, unit: str = "") -> str:
         if value is None:
             return "-"
         text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
         return f"{text} {unit}".strip()
 
-    lines = ["| benchmark | figure | value | baseline | ratio | target | met |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| benchmark | figure | value | baseline | ratio | target | met |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for f in figures:
         base = f"{num(f.baseline, f.unit)} ({f.baseline_name})" if f.baseline is not None else "-"
         met = {True: "yes", False: "**no**", None: "-"}[f.met]
         ratio_text = f"{f.ratio:.3g}x" if f.ratio is not None else "-"
-        lines.append(f"| {f.bench} | {f.name} | {num(f.value, f.unit)} | {base} | "
-                     f"{ratio_text} | {f.target or '-'} | {met} |")
+        lines.append(
+            f"| {f.bench} | {f.name} | {num(f.value, f.unit)} | {base} | "
+            f"{ratio_text} | {f.target or '-'} | {met} |"
+        )
     return "\n".join(lines)
 
 
@@ -121,19 +153,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(figures))
     for name, error in failures.items():
         print(f"\n{name} FAILED: {error}")
-    print(f"\n{len(figures)} figures in {elapsed:.0f} s"
-          f"{' (quick)' if args.quick else ''}; "
-          f"reproduce: python -m tests.benchmarks{' --quick' if args.quick else ''}; "
-          f"1-min load average {load[0]} before, {load[1]} after (2 cores: over 1 means "
-          "something else competed)")
+    print(
+        f"\n{len(figures)} figures in {elapsed:.0f} s"
+        f"{' (quick)' if args.quick else ''}; "
+        f"reproduce: python -m tests.benchmarks{' --quick' if args.quick else ''}; "
+        f"1-min load average {load[0]} before, {load[1]} after (2 cores: over 1 means "
+        "something else competed)"
+    )
     if args.json:
         record = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "quick": args.quick,
             "registrants": args.registrants,
             "seconds": round(elapsed, 1),
-            "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                        "cpus": os.cpu_count(), "load_average_before_after": load},
+            "machine": {
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "cpus": os.cpu_count(),
+                "load_average_before_after": load,
+            },
             "figures": [f.to_json() for f in figures],
             "failures": failures,
         }

@@ -68,8 +68,10 @@ class StockTableApp(App[None]):
         # pages so that the peak is the table's, not a list of 100,000 models.
         for offset in range(0, count, PAGE):
             table.add_rows(
-                [tuple(escape(clean(c.value(row, fmt))) for c in cols)
-                 for row in view.rows(offset, PAGE)]
+                [
+                    tuple(escape(clean(c.value(row, fmt))) for c in cols)
+                    for row in view.rows(offset, PAGE)
+                ]
             )
         self.query_one("#status", Static).update(f"{count:,} rows loaded")
         store.close()

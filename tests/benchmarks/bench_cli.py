@@ -46,14 +46,23 @@ def lookup(session: Session) -> list[Figure]:
     bare = [PYTHON, "-c", "pass"]
     runs = session.runs(15, 5)
     timed_run(look, env, REPO)  # one unmeasured run: the page cache holds the file
-    found, base = interleaved(runs, lambda: timed_run(look, env, REPO),
-                              lambda: timed_run(bare, env, REPO))
+    found, base = interleaved(
+        runs, lambda: timed_run(look, env, REPO), lambda: timed_run(bare, env, REPO)
+    )
     value, baseline = median(found), median(base)
-    figure = Figure("lookup", "`meetdeck lookup EMAIL`, wall time", ms(value), "ms",
-                    baseline=ms(baseline), baseline_name="python -c pass",
-                    ratio=ratio(value, baseline), target="<= 3x",
-                    samples=[ms(v) for v in found], baseline_samples=[ms(v) for v in base],
-                    note=f"{warm.registrants:,}-registrant cache; exact email of one registrant")
+    figure = Figure(
+        "lookup",
+        "`meetdeck lookup EMAIL`, wall time",
+        ms(value),
+        "ms",
+        baseline=ms(baseline),
+        baseline_name="python -c pass",
+        ratio=ratio(value, baseline),
+        target="<= 3x",
+        samples=[ms(v) for v in found],
+        baseline_samples=[ms(v) for v in base],
+        note=f"{warm.registrants:,}-registrant cache; exact email of one registrant",
+    )
     figure.met = figure.ratio is not None and figure.ratio <= 3
     return [figure]
 
@@ -91,9 +100,13 @@ def rates(log: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     for bucket, times in groups.items():
         span = max(times) - min(times)
         rate = (len(times) - 1) / span if span > 0 else 0.0
-        out[bucket] = {"requests": len(times), "seconds": round(span, 3),
-                       "rate": round(rate, 2), "limit": limits[bucket],
-                       "fraction": round(rate / limits[bucket], 3)}
+        out[bucket] = {
+            "requests": len(times),
+            "seconds": round(span, 3),
+            "rate": round(rate, 2),
+            "limit": limits[bucket],
+            "fraction": round(rate / limits[bucket], 3),
+        }
     return out
 
 
@@ -106,8 +119,9 @@ def sync(session: Session) -> list[Figure]:
 
         def run(concurrency: int | None) -> float:
             sandbox.delete("/_sandbox/requests")
-            extra = {} if concurrency is None else {
-                "MEETDECK_HTTP__MAX_CONCURRENCY": str(concurrency)}
+            extra = (
+                {} if concurrency is None else {"MEETDECK_HTTP__MAX_CONCURRENCY": str(concurrency)}
+            )
             seconds = workspace.sync(**extra)
             log = sandbox.requests()
             label = "default" if concurrency is None else f"c{concurrency}"
@@ -124,25 +138,44 @@ def sync(session: Session) -> list[Figure]:
     busiest = max(per_run[0], key=lambda b: per_run[0][b]["requests"])
     fractions = [r[busiest]["fraction"] for r in per_run if busiest in r]
     too_many = [sum(1 for q in log if q.get("status") == 429) for log in logs]
-    too_many_single = [sum(1 for q in log if q.get("status") == 429)
-                       for log in results["c1:log"]]
+    too_many_single = [sum(1 for q in log if q.get("status") == 429) for log in results["c1:log"]]
     requests = median([len(log) for log in logs])
-    detail = ", ".join(f"{b} {v['requests']} req at {v['rate']}/s of {v['limit']:g}"
-                       for b, v in sorted(per_run[0].items()))
+    detail = ", ".join(
+        f"{b} {v['requests']} req at {v['rate']}/s of {v['limit']:g}"
+        for b, v in sorted(per_run[0].items())
+    )
     rate_fig = Figure(
-        "sync", f"rate achieved / configured limit (busiest bucket: {busiest})",
-        median(fractions), "x", target=">= 0.9", met=median(fractions) >= 0.9,
+        "sync",
+        f"rate achieved / configured limit (busiest bucket: {busiest})",
+        median(fractions),
+        "x",
+        target=">= 0.9",
+        met=median(fractions) >= 0.9,
         samples=fractions,
-        note=f"{LATENCY_MS} ms latency, real limits, {requests:.0f} requests; {detail}")
-    shed = Figure("sync", "429 responses provoked (default concurrency)",
-                  float(max(too_many)), "", target="0", met=max(too_many) == 0,
-                  samples=[float(v) for v in too_many],
-                  note=f"with concurrency 1: {max(too_many_single, default=0)}")
+        note=f"{LATENCY_MS} ms latency, real limits, {requests:.0f} requests; {detail}",
+    )
+    shed = Figure(
+        "sync",
+        "429 responses provoked (default concurrency)",
+        float(max(too_many)),
+        "",
+        target="0",
+        met=max(too_many) == 0,
+        samples=[float(v) for v in too_many],
+        note=f"with concurrency 1: {max(too_many_single, default=0)}",
+    )
     wall = Figure(
-        "sync", f"full sync wall time (concurrency {concurrency})", ms(median(default)), "ms",
-        baseline=ms(median(single)), baseline_name="same sync, concurrency 1",
-        ratio=ratio(median(default), median(single)), target="< 1x (faster)",
-        met=median(default) < median(single), samples=[ms(v) for v in default],
-        baseline_samples=[ms(v) for v in single])
+        "sync",
+        f"full sync wall time (concurrency {concurrency})",
+        ms(median(default)),
+        "ms",
+        baseline=ms(median(single)),
+        baseline_name="same sync, concurrency 1",
+        ratio=ratio(median(default), median(single)),
+        target="< 1x (faster)",
+        met=median(default) < median(single),
+        samples=[ms(v) for v in default],
+        baseline_samples=[ms(v) for v in single],
+    )
     print(f"   sync buckets: {per_run}", file=sys.stderr)
     return [rate_fig, shed, wall]

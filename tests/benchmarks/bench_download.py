@@ -66,8 +66,9 @@ def download(session: Session) -> list[Figure]:
         return asyncio.run(_measure(session, workspace, recording, out, size))
 
 
-async def _measure(session: Session, workspace: Workspace, recording: Any, out: Path,
-                   size: int) -> list[Figure]:
+async def _measure(
+    session: Session, workspace: Workspace, recording: Any, out: Path, size: int
+) -> list[Figure]:
     import httpx
 
     from tui.core.downloads.queue import download
@@ -87,8 +88,13 @@ async def _measure(session: Session, workspace: Workspace, recording: Any, out: 
 
     async def meetdeck() -> float:
         started = time.perf_counter()
-        path = await download(client, key=recording.key, filename=f"{recording.key}.mp4",
-                              resolve=lambda: zoom.download_target(recording), directory=out)
+        path = await download(
+            client,
+            key=recording.key,
+            filename=f"{recording.key}.mp4",
+            resolve=lambda: zoom.download_target(recording),
+            directory=out,
+        )
         seconds = time.perf_counter() - started
         if path.stat().st_size != size:
             raise RuntimeError(f"meetdeck downloaded {path.stat().st_size} bytes, not {size}")
@@ -97,9 +103,10 @@ async def _measure(session: Session, workspace: Workspace, recording: Any, out: 
 
     async def plain() -> float:
         started = time.perf_counter()
-        async with httpx.AsyncClient() as bare, bare.stream(
-            "GET", target.url, headers=dict(target.headers)
-        ) as response:
+        async with (
+            httpx.AsyncClient() as bare,
+            bare.stream("GET", target.url, headers=dict(target.headers)) as response,
+        ):
             response.raise_for_status()
             with (out / "plain.mp4").open("wb") as fh:
                 async for chunk in response.aiter_bytes():
@@ -140,18 +147,36 @@ async def _measure(session: Session, workspace: Workspace, recording: Any, out: 
         return [mb / v for v in values]
 
     mine, bare = median(speed(samples["meetdeck"])), median(speed(samples["httpx"]))
-    figures = [Figure(
-        "download", f"recording download throughput ({size // MIB} MiB file)", mine, "MB/s",
-        baseline=bare, baseline_name="plain streamed httpx download",
-        ratio=ratio(mine, bare), target=">= 0.9x", samples=speed(samples["meetdeck"]),
-        baseline_samples=speed(samples["httpx"]),
-        note="meetdeck also fsyncs and renames the .part file; loopback sandbox")]
+    figures = [
+        Figure(
+            "download",
+            f"recording download throughput ({size // MIB} MiB file)",
+            mine,
+            "MB/s",
+            baseline=bare,
+            baseline_name="plain streamed httpx download",
+            ratio=ratio(mine, bare),
+            target=">= 0.9x",
+            samples=speed(samples["meetdeck"]),
+            baseline_samples=speed(samples["httpx"]),
+            note="meetdeck also fsyncs and renames the .part file; loopback sandbox",
+        )
+    ]
     figures[0].met = figures[0].ratio is not None and figures[0].ratio >= 0.9
     if curl:
         by_curl = median(speed(samples["curl"]))
-        figures.append(Figure(
-            "download", "recording download throughput vs curl", mine, "MB/s",
-            baseline=by_curl, baseline_name="curl -o", ratio=ratio(mine, by_curl),
-            samples=speed(samples["meetdeck"]), baseline_samples=speed(samples["curl"]),
-            note="for information (no target)"))
+        figures.append(
+            Figure(
+                "download",
+                "recording download throughput vs curl",
+                mine,
+                "MB/s",
+                baseline=by_curl,
+                baseline_name="curl -o",
+                ratio=ratio(mine, by_curl),
+                samples=speed(samples["meetdeck"]),
+                baseline_samples=speed(samples["curl"]),
+                note="for information (no target)",
+            )
+        )
     return figures

@@ -81,8 +81,9 @@ class CursorTracker:
         return lambda _proc: key in self.line()
 
 
-def cursor_walk(proc: PtyProcess, tracker: CursorTracker, keys: Sequence[str],
-                count: int) -> list[float]:
+def cursor_walk(
+    proc: PtyProcess, tracker: CursorTracker, keys: Sequence[str], count: int
+) -> list[float]:
     """`count` downs then `count` ups, each once the app is idle; seconds to the cursor.
 
     "Idle" is 100 ms without output: the debounced detail panel of the previous row
@@ -97,8 +98,13 @@ def cursor_walk(proc: PtyProcess, tracker: CursorTracker, keys: Sequence[str],
     return out
 
 
-def held_walk(proc: PtyProcess, tracker: CursorTracker, keys: Sequence[str],
-              count: int, interval: float = REPEAT) -> list[float]:
+def held_walk(
+    proc: PtyProcess,
+    tracker: CursorTracker,
+    keys: Sequence[str],
+    count: int,
+    interval: float = REPEAT,
+) -> list[float]:
     """`count` downs sent every `interval` seconds (a held key), without waiting.
 
     A key's latency ends at the first frame whose cursor is on its row or past it
@@ -120,8 +126,10 @@ def held_walk(proc: PtyProcess, tracker: CursorTracker, keys: Sequence[str],
             next_send += interval
         proc.pump(0.002)
         line = tracker.line()
-        now_at = next((i for i in range(position, min(len(keys), position + count + 1))
-                       if keys[i] in line), None)
+        now_at = next(
+            (i for i in range(position, min(len(keys), position + count + 1)) if keys[i] in line),
+            None,
+        )
         if now_at is not None and now_at > position:
             for i in range(position + 1, now_at + 1):
                 reached[i - start] = proc.last_output_at
@@ -135,8 +143,12 @@ def held_walk(proc: PtyProcess, tracker: CursorTracker, keys: Sequence[str],
 
 
 def _meetdeck(warm: WarmCache, offline: Path, cols: int = 120) -> PtyProcess:
-    return PtyProcess(meetdeck_argv("--profile", PROFILE), cols=cols, cwd=str(REPO),
-                      env=warm.workspace.env(config_dir=offline, MEETDECK_HTTP__MAX_RETRIES="0"))
+    return PtyProcess(
+        meetdeck_argv("--profile", PROFILE),
+        cols=cols,
+        cwd=str(REPO),
+        env=warm.workspace.env(config_dir=offline, MEETDECK_HTTP__MAX_RETRIES="0"),
+    )
 
 
 def startup(session: Session) -> list[Figure]:
@@ -166,8 +178,11 @@ def startup(session: Session) -> list[Figure]:
     def minimal_first_frame() -> float:
         from tests.benchmarks.baseline_minimal import MARKER
 
-        proc = PtyProcess([sys.executable, "-m", "tests.benchmarks.baseline_minimal"],
-                          cwd=str(REPO), env=warm.workspace.env())
+        proc = PtyProcess(
+            [sys.executable, "-m", "tests.benchmarks.baseline_minimal"],
+            cwd=str(REPO),
+            env=warm.workspace.env(),
+        )
         started = proc.start()
         try:
             shown = proc.wait_for(lambda text: MARKER in text, timeout=30)
@@ -180,25 +195,39 @@ def startup(session: Session) -> list[Figure]:
     meetdeck, minimal = interleaved(runs, meetdeck_first_rows, minimal_first_frame)
     value, base = median(meetdeck), median(minimal)
     first = Figure(
-        "startup", "start to first frame with rows (Organizers tab)", ms(value), "ms",
-        baseline=ms(base), baseline_name="minimal Textual app, first frame",
-        ratio=ratio(value, base), target="<= 1.5x",
-        samples=[ms(v) for v in meetdeck], baseline_samples=[ms(v) for v in minimal],
+        "startup",
+        "start to first frame with rows (Organizers tab)",
+        ms(value),
+        "ms",
+        baseline=ms(base),
+        baseline_name="minimal Textual app, first frame",
+        ratio=ratio(value, base),
+        target="<= 1.5x",
+        samples=[ms(v) for v in meetdeck],
+        baseline_samples=[ms(v) for v in minimal],
         note="warm cache; the app opens on the Organizers tab (it has no start-tab option)",
     )
     first.met = first.ratio is not None and first.ratio <= 1.5
     quit_ms = ms(median(quits))
-    quit_fig = Figure("startup", "quit key (q) to process gone", quit_ms, "ms",
-                      target="< 350 ms", met=quit_ms < 350, samples=[ms(v) for v in quits],
-                      note="pressed once the first screen is idle")
+    quit_fig = Figure(
+        "startup",
+        "quit key (q) to process gone",
+        quit_ms,
+        "ms",
+        target="< 350 ms",
+        met=quit_ms < 350,
+        samples=[ms(v) for v in quits],
+        note="pressed once the first screen is idle",
+    )
     return [first, quit_fig]
 
 
 # -- 2. the registrants pane ----------------------------------------------------------
 
 
-def _open_big_webinar(proc: PtyProcess, warm: WarmCache, events_index: int,
-                      title: str, organizer: str) -> None:
+def _open_big_webinar(
+    proc: PtyProcess, warm: WarmCache, events_index: int, title: str, organizer: str
+) -> None:
     """From the first frame to the big webinar's row on tab 3, cursor on it."""
     proc.wait_for(lambda text: organizer in text, timeout=30)
     proc.wait_quiet(0.2, timeout=3)
@@ -240,9 +269,21 @@ def registrants(session: Session) -> list[Figure]:
     typed = wanted[:FILTER_KEYS]
     moves = 40 if session.quick else CURSOR_KEYS  # 40 still scrolls (33 rows show)
     cache_db = warm.workspace.cache_db()
-    samples: dict[str, list[float]] = {k: [] for k in (
-        "first", "cursor", "held", "echo", "filter", "rss", "stock_first", "stock_cursor",
-        "stock_held", "stock_rss")}
+    samples: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "first",
+            "cursor",
+            "held",
+            "echo",
+            "filter",
+            "rss",
+            "stock_first",
+            "stock_cursor",
+            "stock_held",
+            "stock_rss",
+        )
+    }
 
     def meetdeck_run() -> float:
         proc = _meetdeck(warm, offline, cols=WIDE)
@@ -250,8 +291,8 @@ def registrants(session: Session) -> list[Figure]:
         try:
             _open_big_webinar(proc, warm, events_index, title, organizer)
             first = proc.key_to_match(
-                b"\r", lambda p: "registrants of" in p.text() and first_key in p.text(),
-                timeout=30)
+                b"\r", lambda p: "registrants of" in p.text() and first_key in p.text(), timeout=30
+            )
             samples["first"].append(first)
             proc.wait_quiet(0.2, timeout=3)
             tracker = CursorTracker(proc, "Registered")
@@ -266,6 +307,7 @@ def registrants(session: Session) -> list[Figure]:
                 proc.wait_quiet(0.2, timeout=5)
                 part = typed[:n]
                 sent = proc.send(part[-1].encode())
+
                 def echoed(p: PtyProcess, s: str = part, t: float = sent) -> bool:
                     return p.last_output_at >= t and s in p.line(box)
 
@@ -285,9 +327,19 @@ def registrants(session: Session) -> list[Figure]:
     def stock_run() -> float:
         from tests.benchmarks.baseline_datatable import READY
 
-        proc = PtyProcess([sys.executable, "-m", "tests.benchmarks.baseline_datatable",
-                           str(cache_db), PROFILE, warm.big_webinar_id],
-                          cols=WIDE, cwd=str(REPO), env=warm.workspace.env())
+        proc = PtyProcess(
+            [
+                sys.executable,
+                "-m",
+                "tests.benchmarks.baseline_datatable",
+                str(cache_db),
+                PROFILE,
+                warm.big_webinar_id,
+            ],
+            cols=WIDE,
+            cwd=str(REPO),
+            env=warm.workspace.env(),
+        )
         proc.start()
         try:
             proc.wait_for(lambda text: READY in text, timeout=30)
@@ -309,36 +361,107 @@ def registrants(session: Session) -> list[Figure]:
     s = {k: v for k, v in samples.items()}
     figures = []
 
-    def add(name: str, values: list[float], base: list[float] | None, unit: str,
-            target: str, limit: float, stat: Callable[[Sequence[float]], float] = median,
-            note: str = "") -> None:
+    def add(
+        name: str,
+        values: list[float],
+        base: list[float] | None,
+        unit: str,
+        target: str,
+        limit: float,
+        stat: Callable[[Sequence[float]], float] = median,
+        note: str = "",
+    ) -> None:
         scale = ms if unit == "ms" else (lambda v: v)
         value = scale(stat(values))
         baseline = scale(stat(base)) if base else None
-        figures.append(Figure(
-            "registrants", name, value, unit, baseline=baseline,
-            baseline_name="stock DataTable, same rows" if base else "",
-            ratio=ratio(value, baseline), target=target, met=value < limit,
-            samples=[scale(v) for v in values],
-            baseline_samples=[scale(v) for v in base or []], note=note))
+        figures.append(
+            Figure(
+                "registrants",
+                name,
+                value,
+                unit,
+                baseline=baseline,
+                baseline_name="stock DataTable, same rows" if base else "",
+                ratio=ratio(value, baseline),
+                target=target,
+                met=value < limit,
+                samples=[scale(v) for v in values],
+                baseline_samples=[scale(v) for v in base or []],
+                note=note,
+            )
+        )
 
-    add("selection (Enter on the webinar) to first rows", s["first"], s["stock_first"], "ms",
-        "< 50 ms", 50, note=f"{total:,} registrants; stock: key to painted rows")
-    add("cursor key to repaint, median (app idle before each key)", s["cursor"],
-        s["stock_cursor"], "ms", "< 16 ms", 16,
-        note=f"{moves} down + {moves} up per run, each after {IDLE * 1000:.0f} ms "
-        "without output")
-    add("cursor key to repaint, p90 (app idle before each key)", s["cursor"],
-        s["stock_cursor"], "ms", "< 25 ms", 25, stat=lambda v: percentile(v, 90))
-    add("cursor key to repaint, median (key held: 30 keys/s)", s["held"], s["stock_held"],
-        "ms", "< 16 ms", 16, note=f"{moves} downs sent every {REPEAT * 1000:.0f} ms")
-    add("cursor key to repaint, p90 (key held: 30 keys/s)", s["held"], s["stock_held"],
-        "ms", "< 25 ms", 25, stat=lambda v: percentile(v, 90))
-    add("filter keystroke to echo in the filter box", s["echo"], None, "ms", "< 30 ms", 30,
-        note=f"{FILTER_KEYS} keystrokes typing {typed!r}")
-    add("filter keystroke to filtered rows, median", s["filter"], None, "ms", "< 30 ms", 30,
-        note="no debounce: each keystroke's query runs in a thread, the newest result wins")
-    add("filter keystroke to filtered rows, p90", s["filter"], None, "ms", "< 30 ms", 30,
-        stat=lambda v: percentile(v, 90))
+    add(
+        "selection (Enter on the webinar) to first rows",
+        s["first"],
+        s["stock_first"],
+        "ms",
+        "< 50 ms",
+        50,
+        note=f"{total:,} registrants; stock: key to painted rows",
+    )
+    add(
+        "cursor key to repaint, median (app idle before each key)",
+        s["cursor"],
+        s["stock_cursor"],
+        "ms",
+        "< 16 ms",
+        16,
+        note=f"{moves} down + {moves} up per run, each after {IDLE * 1000:.0f} ms without output",
+    )
+    add(
+        "cursor key to repaint, p90 (app idle before each key)",
+        s["cursor"],
+        s["stock_cursor"],
+        "ms",
+        "< 25 ms",
+        25,
+        stat=lambda v: percentile(v, 90),
+    )
+    add(
+        "cursor key to repaint, median (key held: 30 keys/s)",
+        s["held"],
+        s["stock_held"],
+        "ms",
+        "< 16 ms",
+        16,
+        note=f"{moves} downs sent every {REPEAT * 1000:.0f} ms",
+    )
+    add(
+        "cursor key to repaint, p90 (key held: 30 keys/s)",
+        s["held"],
+        s["stock_held"],
+        "ms",
+        "< 25 ms",
+        25,
+        stat=lambda v: percentile(v, 90),
+    )
+    add(
+        "filter keystroke to echo in the filter box",
+        s["echo"],
+        None,
+        "ms",
+        "< 30 ms",
+        30,
+        note=f"{FILTER_KEYS} keystrokes typing {typed!r}",
+    )
+    add(
+        "filter keystroke to filtered rows, median",
+        s["filter"],
+        None,
+        "ms",
+        "< 30 ms",
+        30,
+        note="no debounce: each keystroke's query runs in a thread, the newest result wins",
+    )
+    add(
+        "filter keystroke to filtered rows, p90",
+        s["filter"],
+        None,
+        "ms",
+        "< 30 ms",
+        30,
+        stat=lambda v: percentile(v, 90),
+    )
     add("peak RSS of the app (VmHWM)", s["rss"], s["stock_rss"], "MB", "< 90 MB", 90)
     return figures

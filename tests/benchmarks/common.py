@@ -111,12 +111,14 @@ def interleaved(runs: int, *funcs: Callable[[], float]) -> list[list[float]]:
     return out
 
 
-def timed_run(argv: Sequence[str], env: dict[str, str] | None = None,
-              cwd: Path | None = None) -> float:
+def timed_run(
+    argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> float:
     """Wall seconds of one command (output discarded); a failure raises."""
     started = time.perf_counter()
-    subprocess.run(list(argv), env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.PIPE, check=True)
+    subprocess.run(
+        list(argv), env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True
+    )
     return time.perf_counter() - started
 
 
@@ -150,7 +152,9 @@ class Sandbox:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [PYTHON, "-c", _LAUNCH, json.dumps(self.config)],
-                stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=REPO,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -228,13 +232,15 @@ class Workspace:
     def env(self, config_dir: Path | None = None, **extra: str) -> dict[str, str]:
         """The environment of a meetdeck child process using these directories."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEETDECK_")}
-        env.update({
-            "MEETDECK_CONFIG_DIR": str(config_dir or self.config_dir),
-            "MEETDECK_CACHE_DIR": str(self.cache_dir),
-            "MEETDECK_DATA_DIR": str(self.data_dir),
-            "MEETDECK_DOWNLOAD_DIR": str(self.download_dir),
-            "MEETDECK_PROFILE": PROFILE,
-        })
+        env.update(
+            {
+                "MEETDECK_CONFIG_DIR": str(config_dir or self.config_dir),
+                "MEETDECK_CACHE_DIR": str(self.cache_dir),
+                "MEETDECK_DATA_DIR": str(self.data_dir),
+                "MEETDECK_DOWNLOAD_DIR": str(self.download_dir),
+                "MEETDECK_PROFILE": PROFILE,
+            }
+        )
         env.update(extra)
         return env
 
@@ -242,8 +248,9 @@ class Workspace:
         folder = config_dir or self.config_dir
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "config.toml"
-        path.write_text(f'default_profile = "{PROFILE}"\n\n{profile_block(base_url)}\n',
-                        encoding="utf-8")
+        path.write_text(
+            f'default_profile = "{PROFILE}"\n\n{profile_block(base_url)}\n', encoding="utf-8"
+        )
         return path
 
     def offline_config(self) -> Path:
@@ -298,13 +305,20 @@ class Workspace:
     def sync(self, **env: str) -> float:
         """Run `meetdeck sync`; returns its wall time in seconds."""
         started = time.perf_counter()
-        done = subprocess.run(meetdeck_argv("sync", "--profile", PROFILE),
-                              env=self.env(None, **env), cwd=REPO, capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            meetdeck_argv("sync", "--profile", PROFILE),
+            env=self.env(None, **env),
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         elapsed = time.perf_counter() - started
         if done.returncode != 0:
-            raise RuntimeError(f"meetdeck sync failed ({done.returncode}):\n"
-                               f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+            raise RuntimeError(
+                f"meetdeck sync failed ({done.returncode}):\n"
+                f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+            )
         return elapsed
 
     def cache_db(self) -> Path:
@@ -363,8 +377,9 @@ class Session:
         if record.exists():  # --workdir: a cache filled by an earlier run
             saved = json.loads(record.read_text(encoding="utf-8"))
             if saved["registrants"] == self.registrants:
-                self._warm = WarmCache(workspace, self.registrants, saved["big_webinar_id"],
-                                       saved["sync_seconds"])
+                self._warm = WarmCache(
+                    workspace, self.registrants, saved["big_webinar_id"], saved["sync_seconds"]
+                )
                 self.log(f"reusing the cache of {self.registrants:,} registrants in {record}")
                 return self._warm
         self.log(f"filling a cache with {self.registrants:,} registrants (setup)...")
@@ -374,8 +389,11 @@ class Session:
             seconds = workspace.sync()
             big = str(sandbox.get("/_sandbox/state")["zoom"]["big_webinar_id"])
         self.log(f"  cache filled in {seconds:.1f} s")
-        record.write_text(json.dumps({"registrants": self.registrants,
-                                      "big_webinar_id": big, "sync_seconds": seconds}))
+        record.write_text(
+            json.dumps(
+                {"registrants": self.registrants, "big_webinar_id": big, "sync_seconds": seconds}
+            )
+        )
         self._warm = WarmCache(workspace, self.registrants, big, seconds)
         return self._warm
 

@@ -25,10 +25,10 @@ PEOPLE = 147
 async def approve(base_url: str, folder: Path, event_key: str) -> None:
     deck = open_deck(base_url, paths_in(folder), CHAOS)
     await deck.demo_sign_in()
-    assert (await deck.refresh(Scope.registrants(Provider.ZOOM, EventKind.WEBINAR,
-                                                 event_key))).ok
-    people = deck.registrants(ViewQuery(event_key=event_key, status=RegistrantStatus.PENDING,
-                                        sort="name")).rows(0, PEOPLE)
+    assert (await deck.refresh(Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, event_key))).ok
+    people = deck.registrants(
+        ViewQuery(event_key=event_key, status=RegistrantStatus.PENDING, sort="name")
+    ).rows(0, PEOPLE)
     assert len(people) == PEOPLE, len(people)
     plan = deck.plan_registrant_action("approve", people)
     puts = 0
@@ -43,11 +43,13 @@ async def approve(base_url: str, folder: Path, event_key: str) -> None:
 
     providers = deck.parts_for_tests().providers
     assert providers is not None and providers.zoom is not None
-    providers.zoom.api.connection.client.event_hooks["request"].append(
-        hang_before_the_third)
-    await deck.run_registrant_action(plan, Confirmation.of(
-        PROFILE, "approve", [p.key for p in people], event_key=event_key,
-        typed_count=PEOPLE))
+    providers.zoom.api.connection.client.event_hooks["request"].append(hang_before_the_third)
+    await deck.run_registrant_action(
+        plan,
+        Confirmation.of(
+            PROFILE, "approve", [p.key for p in people], event_key=event_key, typed_count=PEOPLE
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -77,8 +77,9 @@ def chaos_sandbox_shared() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def synced_shared(chaos_sandbox_shared: Any,
-                  tmp_path_factory: pytest.TempPathFactory) -> SyncedCache:
+def synced_shared(
+    chaos_sandbox_shared: Any, tmp_path_factory: pytest.TempPathFactory
+) -> SyncedCache:
     """The session's sandbox and a cache synced from it (stamps two hours old)."""
     return sync_template(chaos_sandbox_shared.base_url, tmp_path_factory.mktemp("chaos-cache"))
 

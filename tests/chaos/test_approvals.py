@@ -45,15 +45,18 @@ STATUS_PATH = r"/registrants/status$"
 #: Per chunk: the fault while it is sent (None: none), and what its people end up as.
 PATTERNS: dict[str, list[tuple[dict[str, Any] | None, str]]] = {
     "500-in-the-middle": [(None, "done"), ({"error_status": 500}, "failed"), (None, "done")],
-    "429-storm-stops-the-batch": [(None, "done"), ({"storm_429": True, "retry_after": 30},
-                                                   "failed"), (None, "not attempted")],
-    "timeout-is-unknown": [(None, "done"), (None, "done"),
-                           ({"latency_ms": 1500}, "unknown")],
+    "429-storm-stops-the-batch": [
+        (None, "done"),
+        ({"storm_429": True, "retry_after": 30}, "failed"),
+        (None, "not attempted"),
+    ],
+    "timeout-is-unknown": [(None, "done"), (None, "done"), ({"latency_ms": 1500}, "unknown")],
 }
 
 
-def chunk_hook(control: Control, rules: list[dict[str, Any] | None],
-               people: list[Registrant]) -> Callable[[httpx.Request], Awaitable[None]]:
+def chunk_hook(
+    control: Control, rules: list[dict[str, Any] | None], people: list[Registrant]
+) -> Callable[[httpx.Request], Awaitable[None]]:
     """A request hook: fault the sandbox for the chunk this PUT carries (retries too)."""
     position = {r.key: i for i, r in enumerate(people)}
     seen: set[int] = set()
@@ -104,8 +107,8 @@ def outcome_class(ok: bool, message: str) -> str:
 
 @pytest.mark.parametrize("pattern", list(PATTERNS), ids=list(PATTERNS))
 async def test_approval_batch_with_failing_chunks(
-        pattern: str, synced: SyncedCache, tmp_path: Path,
-        request: pytest.FixtureRequest) -> None:
+    pattern: str, synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     control = Control(synced.base_url)
     event_key = str(synced.state["zoom"]["big_webinar_id"])
     paths = synced.install(tmp_path)
@@ -115,15 +118,21 @@ async def test_approval_batch_with_failing_chunks(
         await deck.demo_sign_in()
         scope = Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, event_key)
         assert (await deck.refresh(scope)).ok
-        pending = deck.registrants(ViewQuery(event_key=event_key,
-                                             status=RegistrantStatus.PENDING, sort="name"))
+        pending = deck.registrants(
+            ViewQuery(event_key=event_key, status=RegistrantStatus.PENDING, sort="name")
+        )
         people = pending.rows(0, 75)
         assert len(people) == 75, f"only {pending.count()} pending registrants"
         before = control.statuses(event_key)
         plan = deck.plan_registrant_action("approve", people)
         assert plan.capability, plan.capability
-        confirmation = Confirmation.of(PROFILE, "approve", [p.key for p in people],
-                                       event_key=event_key, typed_count=len(people))
+        confirmation = Confirmation.of(
+            PROFILE,
+            "approve",
+            [p.key for p in people],
+            event_key=event_key,
+            typed_count=len(people),
+        )
         rules = [rule for rule, _ in PATTERNS[pattern]]
         providers = deck.parts_for_tests().providers
         assert providers is not None and providers.zoom is not None
@@ -133,23 +142,24 @@ async def test_approval_batch_with_failing_chunks(
             result = await deck.run_registrant_action(plan, confirmation)
         finally:
             control.clear()
-        cached = {r.key: r.status for r in
-                  deck.registrants(ViewQuery(event_key=event_key)).rows(0, 10_000)}
+        cached = {
+            r.key: r.status
+            for r in deck.registrants(ViewQuery(event_key=event_key)).rows(0, 10_000)
+        }
     finally:
         await deck.aclose()
 
     after = control.statuses(event_key)
     outcomes = {o.target_key: o for o in result.outcomes}
     assert set(outcomes) == {p.key for p in people}
-    expected = [fate for _, fate in PATTERNS[pattern] for _ in range(CHUNK)][:len(people)]
+    expected = [fate for _, fate in PATTERNS[pattern] for _ in range(CHUNK)][: len(people)]
     got = [outcome_class(outcomes[p.key].ok, outcomes[p.key].message) for p in people]
     assert got == expected, Counter(zip(expected, got, strict=True))
 
     # The audit log: an intent for all 75, a progress line per chunk sent as it returned
     # (they say what the result says), then one result line that matches.
     entries = [e for e in AuditLog(paths.audit_log).entries() if e.action == "approve"]
-    sent = sum(
-        1 for _, fate in PATTERNS[pattern] if fate != "not attempted")
+    sent = sum(1 for _, fate in PATTERNS[pattern] if fate != "not attempted")
     assert [e.phase for e in entries] == ["intent", *["progress"] * sent, "result"]
     assert {t["key"] for t in entries[0].targets} == {p.key for p in people}
     audited = {o["target"]: o for o in entries[-1].outcomes}
@@ -177,16 +187,18 @@ async def test_approval_batch_with_failing_chunks(
     tally(request, "approval")
 
 
-async def check_screen(synced: SyncedCache, paths: Any, event_key: str,
-                       truth: dict[str, str]) -> None:
+async def check_screen(
+    synced: SyncedCache, paths: Any, event_key: str, truth: dict[str, str]
+) -> None:
     """Open the event's registrants; per status, the count and every row shown agree."""
     app = build(paths, synced.base_url)
     deck_emails: dict[str, str] = {}
     async with app.run_test(size=(220, 60), notifications=True) as pilot:
         events = await show_tab(pilot, app, "events")
         rows = [events.table.row_at(i) for i in range(events.table.row_count)]
-        events.table.cursor_row = next(i for i, r in enumerate(rows)
-                                       if r is not None and r.key == event_key)
+        events.table.cursor_row = next(
+            i for i, r in enumerate(rows) if r is not None and r.key == event_key
+        )
         await press(pilot, app, "open")  # the event's registrants
         pane = active(app)
         assert pane.KIND == "registrants"
@@ -229,14 +241,14 @@ class DiskFillsAfter:
             return os.write(fd, data)
         if self.short:
             self.short = False
-            return os.write(fd, data[:len(data) // 3])
+            return os.write(fd, data[: len(data) // 3])
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 @pytest.mark.parametrize("room", [0, 1], ids=["full-before-the-intent", "full-after-the-intent"])
 async def test_a_full_audit_disk_never_hides_a_sent_write(
-        room: int, synced: SyncedCache, tmp_path: Path,
-        request: pytest.FixtureRequest) -> None:
+    room: int, synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """The audit disk fills up around a 35-person approve. Before the intent: refused,
     nothing sent, no half line left. After it: the PUTs go out, the result says "the
     change was sent; the audit log could not record its result", and the audit log
@@ -249,12 +261,17 @@ async def test_a_full_audit_disk_never_hides_a_sent_write(
         await deck.demo_sign_in()
         scope = Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, event_key)
         assert (await deck.refresh(scope)).ok
-        people = deck.registrants(ViewQuery(event_key=event_key,
-                                            status=RegistrantStatus.PENDING,
-                                            sort="name")).rows(0, 35)
+        people = deck.registrants(
+            ViewQuery(event_key=event_key, status=RegistrantStatus.PENDING, sort="name")
+        ).rows(0, 35)
         plan = deck.plan_registrant_action("approve", people)
-        confirmation = Confirmation.of(PROFILE, "approve", [p.key for p in people],
-                                       event_key=event_key, typed_count=len(people))
+        confirmation = Confirmation.of(
+            PROFILE,
+            "approve",
+            [p.key for p in people],
+            event_key=event_key,
+            typed_count=len(people),
+        )
         deck.gate.audit.write = DiskFillsAfter(room)
         mark = control.mark()
         if room == 0:

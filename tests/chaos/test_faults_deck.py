@@ -74,8 +74,12 @@ class FaultKind:
 KINDS = [
     FaultKind("latency-spike", {"latency_ms": 150, "remaining": 2}, None),
     # Retries of a lost connection are covered by drop-mid-body; one attempt keeps it quick.
-    FaultKind("timeout", {"latency_ms": 1200}, NetworkUnreachable,
-              http=HTTP.model_copy(update={"read_timeout": 0.4, "max_retries": 0})),
+    FaultKind(
+        "timeout",
+        {"latency_ms": 1200},
+        NetworkUnreachable,
+        http=HTTP.model_copy(update={"read_timeout": 0.4, "max_retries": 0}),
+    ),
     FaultKind("http-500", {"error_status": 500}, ServiceUnavailable),
     FaultKind("gateway-502-burst", {"error_status": 502}, ServiceUnavailable),
     FaultKind("http-503", {"error_status": 503}, ServiceUnavailable),
@@ -87,11 +91,21 @@ KINDS = [
     FaultKind("unknown-fields", {"extra_fields": True}, None),
     # A body trickled a byte per 0.25 s never trips the read timeout; the overall
     # deadline (0.3 s, below the time of any two bytes) ends it.
-    FaultKind("trickle", {"trickle_ms": 250}, NetworkUnreachable, consumes=True,
-              http=HTTP.model_copy(update={"request_deadline": 0.3, "max_retries": 0})),
+    FaultKind(
+        "trickle",
+        {"trickle_ms": 250},
+        NetworkUnreachable,
+        consumes=True,
+        http=HTTP.model_copy(update={"request_deadline": 0.3, "max_retries": 0}),
+    ),
     # 2 MB of padding, chunked without a length, against a 1 MB limit.
-    FaultKind("huge-body", {"huge_body": 2 * 1024 * 1024}, ResponseTooLarge, consumes=True,
-              http=HTTP.model_copy(update={"max_body_bytes": 1024 * 1024})),
+    FaultKind(
+        "huge-body",
+        {"huge_body": 2 * 1024 * 1024},
+        ResponseTooLarge,
+        consumes=True,
+        http=HTTP.model_copy(update={"max_body_bytes": 1024 * 1024}),
+    ),
     FaultKind("deep-nesting", {"deep_nesting": 100_000}, BadResponse, consumes=True),
     FaultKind("huge-strings", {"huge_strings": 20_000}, None),
     FaultKind("extreme-dates", {"extreme_dates": True}, None),
@@ -101,8 +115,7 @@ KINDS = [
 
 
 def _zoom_big_webinar(deck: Deck, state: dict[str, Any]) -> Scope:
-    return Scope.registrants(Provider.ZOOM, EventKind.WEBINAR,
-                             str(state["zoom"]["big_webinar_id"]))
+    return Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, str(state["zoom"]["big_webinar_id"]))
 
 
 def _first_training(deck: Deck) -> Scope:
@@ -134,34 +147,82 @@ class Group:
 
 
 GROUPS = [
-    Group("g2m", r"^/G2M/rest/", Provider.GOTO_MEETING,
-          lambda d, s: [Scope(ScopeKind.ORGANIZERS, Provider.GOTO_MEETING),
-                        Scope(ScopeKind.MEETINGS, Provider.GOTO_MEETING),
-                        Scope(ScopeKind.HISTORICAL, Provider.GOTO_MEETING)]),
-    Group("g2t", r"^/G2T/rest/", Provider.GOTO_TRAINING,
-          lambda d, s: [Scope(ScopeKind.EVENTS, Provider.GOTO_TRAINING),
-                        Scope(ScopeKind.RECORDINGS, Provider.GOTO_TRAINING),
-                        _first_training(d)]),
-    Group("seeit", r"^/seeit/v1/", Provider.GOTO_ASSIST,
-          lambda d, s: [Scope(ScopeKind.SUPPORT, Provider.GOTO_ASSIST)]),
-    Group("zoom-users", r"^/zoom/v2/users$", Provider.ZOOM,
-          lambda d, s: [Scope(ScopeKind.ORGANIZERS, Provider.ZOOM)]),
-    Group("zoom-webinars", r"^/zoom/v2/users/[^/]+/webinars$", Provider.ZOOM,
-          lambda d, s: [Scope(ScopeKind.EVENTS, Provider.ZOOM)]),
-    Group("zoom-registrants", r"^/zoom/v2/(webinars|meetings)/[^/]+/registrants$",
-          Provider.ZOOM, lambda d, s: [_zoom_big_webinar(d, s)]),
+    Group(
+        "g2m",
+        r"^/G2M/rest/",
+        Provider.GOTO_MEETING,
+        lambda d, s: [
+            Scope(ScopeKind.ORGANIZERS, Provider.GOTO_MEETING),
+            Scope(ScopeKind.MEETINGS, Provider.GOTO_MEETING),
+            Scope(ScopeKind.HISTORICAL, Provider.GOTO_MEETING),
+        ],
+    ),
+    Group(
+        "g2t",
+        r"^/G2T/rest/",
+        Provider.GOTO_TRAINING,
+        lambda d, s: [
+            Scope(ScopeKind.EVENTS, Provider.GOTO_TRAINING),
+            Scope(ScopeKind.RECORDINGS, Provider.GOTO_TRAINING),
+            _first_training(d),
+        ],
+    ),
+    Group(
+        "seeit",
+        r"^/seeit/v1/",
+        Provider.GOTO_ASSIST,
+        lambda d, s: [Scope(ScopeKind.SUPPORT, Provider.GOTO_ASSIST)],
+    ),
+    Group(
+        "zoom-users",
+        r"^/zoom/v2/users$",
+        Provider.ZOOM,
+        lambda d, s: [Scope(ScopeKind.ORGANIZERS, Provider.ZOOM)],
+    ),
+    Group(
+        "zoom-webinars",
+        r"^/zoom/v2/users/[^/]+/webinars$",
+        Provider.ZOOM,
+        lambda d, s: [Scope(ScopeKind.EVENTS, Provider.ZOOM)],
+    ),
+    Group(
+        "zoom-registrants",
+        r"^/zoom/v2/(webinars|meetings)/[^/]+/registrants$",
+        Provider.ZOOM,
+        lambda d, s: [_zoom_big_webinar(d, s)],
+    ),
     # The list, and GET /meetings/{id} of the meetings that can take registration.
-    Group("zoom-meetings", r"^/zoom/v2/(users/[^/]+/meetings|meetings/[^/]+)$", Provider.ZOOM,
-          lambda d, s: [Scope(ScopeKind.MEETINGS, Provider.ZOOM)]),
-    Group("zoom-recordings", r"^/zoom/v2/users/[^/]+/recordings$", Provider.ZOOM,
-          lambda d, s: [Scope(ScopeKind.RECORDINGS, Provider.ZOOM)]),
-    Group("goto-token", r"^/oauth/token$", Provider.GOTO_ASSIST,
-          lambda d, s: [Scope(ScopeKind.SUPPORT, Provider.GOTO_ASSIST),
-                        Scope(ScopeKind.ORGANIZERS, Provider.GOTO_MEETING)],
-          method="POST", token="goto"),
-    Group("zoom-token", r"^/zoom/oauth/token$", Provider.ZOOM,
-          lambda d, s: [Scope(ScopeKind.ORGANIZERS, Provider.ZOOM)],
-          method="POST", token="zoom"),
+    Group(
+        "zoom-meetings",
+        r"^/zoom/v2/(users/[^/]+/meetings|meetings/[^/]+)$",
+        Provider.ZOOM,
+        lambda d, s: [Scope(ScopeKind.MEETINGS, Provider.ZOOM)],
+    ),
+    Group(
+        "zoom-recordings",
+        r"^/zoom/v2/users/[^/]+/recordings$",
+        Provider.ZOOM,
+        lambda d, s: [Scope(ScopeKind.RECORDINGS, Provider.ZOOM)],
+    ),
+    Group(
+        "goto-token",
+        r"^/oauth/token$",
+        Provider.GOTO_ASSIST,
+        lambda d, s: [
+            Scope(ScopeKind.SUPPORT, Provider.GOTO_ASSIST),
+            Scope(ScopeKind.ORGANIZERS, Provider.GOTO_MEETING),
+        ],
+        method="POST",
+        token="goto",
+    ),
+    Group(
+        "zoom-token",
+        r"^/zoom/oauth/token$",
+        Provider.ZOOM,
+        lambda d, s: [Scope(ScopeKind.ORGANIZERS, Provider.ZOOM)],
+        method="POST",
+        token="zoom",
+    ),
 ]
 #: Called at sign-in only (GoTo's authorize page and "who am I"): tested in test_tokens.
 SIGN_IN_ONLY = (("GET", r"^/oauth/authorize$"), ("GET", r"^/admin/rest/v1/me$"))
@@ -185,13 +246,18 @@ def assert_clean_sentence(error: MeetdeckError, secrets: list[str]) -> None:
     assert "Traceback" not in text and "\x1b" not in text
     for secret in secrets:
         assert secret not in text, f"a secret is in the error: {text}"
-    assert error.sentence.strip().endswith((".", ")", "\"")), error.sentence
+    assert error.sentence.strip().endswith((".", ")", '"')), error.sentence
 
 
 @pytest.mark.parametrize("group", GROUPS, ids=[g.name for g in GROUPS])
 @pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
-async def test_fault_on_endpoint_group(kind: FaultKind, group: Group, synced: SyncedCache,
-                                       tmp_path: Path, request: pytest.FixtureRequest) -> None:
+async def test_fault_on_endpoint_group(
+    kind: FaultKind,
+    group: Group,
+    synced: SyncedCache,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
     control = synced.control
     paths = synced.install(tmp_path)
     deck = open_deck(synced.base_url, paths, CHAOS, http=kind.http)
@@ -232,8 +298,11 @@ async def test_fault_on_endpoint_group(kind: FaultKind, group: Group, synced: Sy
             assert [f.scope for f in failures] == scopes, failures
             # A lost answer from GoTo's token endpoint burns the rotated refresh token:
             # the scopes queued behind that renewal learn the session has ended.
-            allowed: set[type[MeetdeckError]] = {kind.error, SessionExpired} if (
-                group.token == "goto" and kind.consumes) else {kind.error}
+            allowed: set[type[MeetdeckError]] = (
+                {kind.error, SessionExpired}
+                if (group.token == "goto" and kind.consumes)
+                else {kind.error}
+            )
             titles = {e.title for e in allowed}
             assert any(type(f.error) is kind.error for f in failures), failures
             for failure in failures:
@@ -277,8 +346,9 @@ async def test_fault_on_endpoint_group(kind: FaultKind, group: Group, synced: Sy
     tally(request, "deck")
 
 
-async def test_the_groups_cover_every_endpoint_of_a_clean_sync(tmp_path: Path,
-                                                              synced: SyncedCache) -> None:
+async def test_the_groups_cover_every_endpoint_of_a_clean_sync(
+    tmp_path: Path, synced: SyncedCache
+) -> None:
     """The endpoints a full sync calls (from the sandbox's log) all belong to one group."""
     control = synced.control
     deck = open_deck(synced.base_url, synced.install(tmp_path), CHAOS)
@@ -305,7 +375,8 @@ async def test_the_groups_cover_every_endpoint_of_a_clean_sync(tmp_path: Path,
 
 
 async def test_huge_strings_are_cut_in_the_cache_and_counted_in_the_report(
-        synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """Every name and title 100,000 characters longer: the refresh succeeds, each stored
     text value is at most TEXT_LIMIT characters and ends in "…", the report counts them,
     and the cache grows by at most the limit per value (not 100,000)."""
@@ -315,8 +386,9 @@ async def test_huge_strings_are_cut_in_the_cache_and_counted_in_the_report(
     try:
         await deck.demo_sign_in()
         scope = _zoom_big_webinar(deck, synced.state)
-        control.fault({"huge_strings": 100_000,
-                       "match": {"path": r"^/zoom/v2/webinars/[^/]+/registrants$"}})
+        control.fault(
+            {"huge_strings": 100_000, "match": {"path": r"^/zoom/v2/webinars/[^/]+/registrants$"}}
+        )
         try:
             (report,) = await refresh_all(deck, [scope])
         finally:

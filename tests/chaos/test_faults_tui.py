@@ -39,48 +39,97 @@ class Scenario:
 
 
 SCENARIOS = [
-    Scenario("zoom-users-502-burst", "organizers", "Zoom",
-             {"error_status": 502, "match": {"path": r"^/zoom/v2/users$"}},
-             "Service unavailable", offline=True),
-    Scenario("g2m-meetings-timeout", "meetings", "Meeting",
-             {"latency_ms": 1500, "match": {"path": r"^/G2M/rest/"}},
-             "Network unreachable", offline=True,
-             http=HTTP.model_copy(update={"read_timeout": 0.4, "max_retries": 0})),
-    Scenario("g2t-events-dropped", "events", "Training",
-             {"drop_mid_body": True, "match": {"path": r"^/G2T/rest/"}},
-             "Network unreachable", offline=True),
-    Scenario("zoom-registrants-malformed", "registrants", "Zoom",
-             {"malformed_json": "garbage", "match": {"path": r"/registrants$"}},
-             "Bad response from the service"),
-    Scenario("zoom-token-endpoint-500", "events", "Zoom",
-             {"error_status": 500, "match": {"method": "POST", "path": r"^/zoom/oauth/token$"}},
-             "Service unavailable", expire_tokens=True, offline=True),
-    Scenario("seeit-429-storm", "support", "Assist",
-             {"storm_429": True, "retry_after": 30, "match": {"path": r"^/seeit/v1/"}},
-             "Rate limited"),
-    Scenario("seeit-429-retry-after-absurd", "support", "Assist",
-             {"storm_429": True, "retry_after": 10**15, "match": {"path": r"^/seeit/v1/"}},
-             "Rate limited", says="Try again later."),
-    Scenario("g2m-meetings-trickle", "meetings", "Meeting",
-             {"trickle_ms": 250, "match": {"path": r"^/G2M/rest/"}},
-             "Network unreachable", offline=True, says="after 0.3 seconds",
-             http=HTTP.model_copy(update={"request_deadline": 0.3, "max_retries": 0})),
-    Scenario("zoom-registrants-huge-body", "registrants", "Zoom",
-             {"huge_body": 2 * 1024 * 1024, "match": {"path": r"/registrants$"}},
-             "Answer too large", says="max_body_bytes",
-             http=HTTP.model_copy(update={"max_body_bytes": 1024 * 1024})),
-    Scenario("zoom-token-deeply-nested", "events", "Zoom",
-             {"deep_nesting": 100_000,
-              "match": {"method": "POST", "path": r"^/zoom/oauth/token$"}},
-             "Bad response from the service", expire_tokens=True,
-             says="nested too deeply"),
+    Scenario(
+        "zoom-users-502-burst",
+        "organizers",
+        "Zoom",
+        {"error_status": 502, "match": {"path": r"^/zoom/v2/users$"}},
+        "Service unavailable",
+        offline=True,
+    ),
+    Scenario(
+        "g2m-meetings-timeout",
+        "meetings",
+        "Meeting",
+        {"latency_ms": 1500, "match": {"path": r"^/G2M/rest/"}},
+        "Network unreachable",
+        offline=True,
+        http=HTTP.model_copy(update={"read_timeout": 0.4, "max_retries": 0}),
+    ),
+    Scenario(
+        "g2t-events-dropped",
+        "events",
+        "Training",
+        {"drop_mid_body": True, "match": {"path": r"^/G2T/rest/"}},
+        "Network unreachable",
+        offline=True,
+    ),
+    Scenario(
+        "zoom-registrants-malformed",
+        "registrants",
+        "Zoom",
+        {"malformed_json": "garbage", "match": {"path": r"/registrants$"}},
+        "Bad response from the service",
+    ),
+    Scenario(
+        "zoom-token-endpoint-500",
+        "events",
+        "Zoom",
+        {"error_status": 500, "match": {"method": "POST", "path": r"^/zoom/oauth/token$"}},
+        "Service unavailable",
+        expire_tokens=True,
+        offline=True,
+    ),
+    Scenario(
+        "seeit-429-storm",
+        "support",
+        "Assist",
+        {"storm_429": True, "retry_after": 30, "match": {"path": r"^/seeit/v1/"}},
+        "Rate limited",
+    ),
+    Scenario(
+        "seeit-429-retry-after-absurd",
+        "support",
+        "Assist",
+        {"storm_429": True, "retry_after": 10**15, "match": {"path": r"^/seeit/v1/"}},
+        "Rate limited",
+        says="Try again later.",
+    ),
+    Scenario(
+        "g2m-meetings-trickle",
+        "meetings",
+        "Meeting",
+        {"trickle_ms": 250, "match": {"path": r"^/G2M/rest/"}},
+        "Network unreachable",
+        offline=True,
+        says="after 0.3 seconds",
+        http=HTTP.model_copy(update={"request_deadline": 0.3, "max_retries": 0}),
+    ),
+    Scenario(
+        "zoom-registrants-huge-body",
+        "registrants",
+        "Zoom",
+        {"huge_body": 2 * 1024 * 1024, "match": {"path": r"/registrants$"}},
+        "Answer too large",
+        says="max_body_bytes",
+        http=HTTP.model_copy(update={"max_body_bytes": 1024 * 1024}),
+    ),
+    Scenario(
+        "zoom-token-deeply-nested",
+        "events",
+        "Zoom",
+        {"deep_nesting": 100_000, "match": {"method": "POST", "path": r"^/zoom/oauth/token$"}},
+        "Bad response from the service",
+        expire_tokens=True,
+        says="nested too deeply",
+    ),
 ]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 async def test_a_failing_refresh_keeps_the_cache_on_screen_and_recovers(
-        scenario: Scenario, synced: SyncedCache, tmp_path: Path,
-        request: pytest.FixtureRequest) -> None:
+    scenario: Scenario, synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     control = Control(synced.base_url)
     app = build(synced.install(tmp_path), synced.base_url, http=scenario.http)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -123,7 +172,8 @@ async def test_a_failing_refresh_keeps_the_cache_on_screen_and_recovers(
 
 
 async def test_r_on_recordings_refreshes_everything_the_pane_shows(
-        synced: SyncedCache, tmp_path: Path) -> None:
+    synced: SyncedCache, tmp_path: Path
+) -> None:
     """GoTo Meeting recordings come with the historical meetings: `r` on Recordings must
     refresh those too, or the age in the header never resets."""
     app = build(synced.install(tmp_path), synced.base_url)
@@ -137,8 +187,8 @@ async def test_r_on_recordings_refreshes_everything_the_pane_shows(
 
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
 async def test_dates_at_the_ends_of_the_calendar_show_without_a_crash(
-        zone: str, synced: SyncedCache, tmp_path: Path,
-        request: pytest.FixtureRequest) -> None:
+    zone: str, synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """Every date-time from the API becomes 0001-01-01 (+14:00) or 9999-12-31 (-12:00):
     the refresh stores them (held two days inside the calendar), and the events tab,
     its details and every zone of the `t` cycle show them; no traceback, no error."""
@@ -171,7 +221,8 @@ async def test_dates_at_the_ends_of_the_calendar_show_without_a_crash(
 
 
 async def test_text_cut_to_the_cache_limit_is_reported(
-        synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """Names 100,000 characters longer: the refresh succeeds and a notice says how many
     values were cut; the rows stay on screen."""
     control = Control(synced.base_url)

@@ -38,14 +38,16 @@ from tui.core.settings.paths import Paths
 
 
 @pytest.fixture(scope="module")
-def hostile_cache(synced_shared: SyncedCache, tmp_path_factory: pytest.TempPathFactory
-                  ) -> tuple[Paths, Counter[str]]:
+def hostile_cache(
+    synced_shared: SyncedCache, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Paths, Counter[str]]:
     """A cache synced through the hostile transport (and how often each string landed)."""
     return sync_hostile(synced_shared.base_url, tmp_path_factory.mktemp("hostile"))
 
 
-def test_every_hostile_string_is_stored_as_data(hostile_cache: tuple[Paths, Counter[str]],
-                                                request: pytest.FixtureRequest) -> None:
+def test_every_hostile_string_is_stored_as_data(
+    hostile_cache: tuple[Paths, Counter[str]], request: pytest.FixtureRequest
+) -> None:
     paths, used = hostile_cache
     assert set(used) == set(CORPUS), set(CORPUS) - set(used)
     assert min(used.values()) >= 5, used
@@ -68,8 +70,11 @@ def test_every_hostile_string_is_stored_as_data(hostile_cache: tuple[Paths, Coun
 
 
 async def test_the_app_shows_hostile_data_literally(
-        hostile_cache: tuple[Paths, Counter[str]], synced_shared: SyncedCache,
-        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    hostile_cache: tuple[Paths, Counter[str]],
+    synced_shared: SyncedCache,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
     paths, _used = hostile_cache
     from tests.support.chaos import CHAOS
     from tests.support.decks import open_deck
@@ -77,8 +82,11 @@ async def test_the_app_shows_hostile_data_literally(
     def factory(name: str | None) -> Deck:
         return open_deck(synced_shared.base_url, paths, CHAOS)
 
-    app = build_app(factory, UiOptions(sync_on_start=False, timezone="UTC",
-                                       download_dir=tmp_path / "dl"), profile=PROFILE)
+    app = build_app(
+        factory,
+        UiOptions(sync_on_start=False, timezone="UTC", download_dir=tmp_path / "dl"),
+        profile=PROFILE,
+    )
     seen = ""
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         for tab in TABS:
@@ -106,24 +114,39 @@ async def test_the_app_shows_hostile_data_literally(
         await press(pilot, app, "palette")
         await pilot.press(*"Robert")
         # The palette shows its hits in batches (every 0.25 s): wait for them.
-        await wait_for(pilot, lambda: "DROP TAB" in screen_text(app),
-                       what="the palette's hits", detail=lambda: screen_text(app))
+        await wait_for(
+            pilot,
+            lambda: "DROP TAB" in screen_text(app),
+            what="the palette's hits",
+            detail=lambda: screen_text(app),
+        )
         assert_literal(app, "palette")
         assert "DROP TAB" in screen_text(app)
         await pilot.press("escape", "escape")
         await settle(pilot, app)
         assert_literal(app, "end")
-    for literal in ("[@click=app.quit]x", "[bold red]Mallory", "[link=https://evil",
-                    "\u241b[2J", "\u241b]52;c;ZXZpbA==", "nul\u2400byte", "Łoooo", "DROP TAB",
-                    "\ufffdgpj.exe\ufffd"):
+    for literal in (
+        "[@click=app.quit]x",
+        "[bold red]Mallory",
+        "[link=https://evil",
+        "\u241b[2J",
+        "\u241b]52;c;ZXZpbA==",
+        "nul\u2400byte",
+        "Łoooo",
+        "DROP TAB",
+        "\ufffdgpj.exe\ufffd",
+    ):
         assert literal in seen, literal
     tally(request, "hostile-screen", len(CORPUS))
 
 
 @pytest.mark.slow
 def test_no_hostile_escape_reaches_the_terminal(
-        hostile_cache: tuple[Paths, Counter[str]], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    hostile_cache: tuple[Paths, Counter[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
     """The real CLI in a pseudo-terminal, on the hostile cache, offline."""
     from tests.support.cli import NAME, write_profile
     from tests.support.demo import unreachable_url
@@ -140,9 +163,11 @@ def test_no_hostile_escape_reaches_the_terminal(
     src.close()
     dst.close()
 
-    output, status = run_in_pty([sys.executable, "-m", "tui", "--profile", NAME],
-                                keys=[b"4", b"jjjjjj", b"3", b"jjj", b"6", b"q"],
-                                ready=b"OFFLINE")
+    output, status = run_in_pty(
+        [sys.executable, "-m", "tui", "--profile", NAME],
+        keys=[b"4", b"jjjjjj", b"3", b"jjj", b"6", b"q"],
+        ready=b"OFFLINE",
+    )
     assert status == 0, output[-2000:]
     assert b"Traceback" not in output
     assert b"OFFLINE" in output  # it did start, and said the API is unreachable
@@ -152,8 +177,15 @@ def test_no_hostile_escape_reaches_the_terminal(
     tally(request, "hostile-terminal", len(CORPUS))
 
 
-def run_in_pty(argv: list[str], keys: list[bytes], *, ready: bytes, cols: int = 150,
-               rows: int = 40, timeout: float = 30.0) -> tuple[bytes, int]:
+def run_in_pty(
+    argv: list[str],
+    keys: list[bytes],
+    *,
+    ready: bytes,
+    cols: int = 150,
+    rows: int = 40,
+    timeout: float = 30.0,
+) -> tuple[bytes, int]:
     """Run `argv` on a pseudo-terminal; once `ready` was written and the output has
     settled, send `keys` one by one. Returns every byte written and the exit status."""
     import fcntl

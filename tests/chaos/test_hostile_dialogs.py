@@ -44,14 +44,28 @@ ALL = "\n".join(CORPUS.values())
 #: The corpus without the 10,000-character name, for one-line fields.
 SHORT = " | ".join(v for k, v in CORPUS.items() if k != "long-10k")
 #: Escape sequences, put last in a start link: revealed, it shows its last two rows.
-ESCAPES = "".join(CORPUS[k] for k in (
-    "osc0-title", "osc2-title", "osc52-st", "dcs-tmux", "c1-osc-dcs", "csi-modes",
-    "osc52-clipboard", "osc8-link", "ansi", "csi-8bit", "controls"))
+ESCAPES = "".join(
+    CORPUS[k]
+    for k in (
+        "osc0-title",
+        "osc2-title",
+        "osc52-st",
+        "dcs-tmux",
+        "c1-osc-dcs",
+        "csi-modes",
+        "osc52-clipboard",
+        "osc8-link",
+        "ansi",
+        "csi-8bit",
+        "controls",
+    )
+)
 
 
 @pytest.fixture(scope="module")
-def hostile_paths(synced_shared: SyncedCache,
-                  tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, str]:
+def hostile_paths(
+    synced_shared: SyncedCache, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Paths, str]:
     paths, used = sync_hostile(synced_shared.base_url, tmp_path_factory.mktemp("dialogs"))
     assert set(used) == set(CORPUS)
     return paths, synced_shared.base_url
@@ -61,8 +75,11 @@ def hostile_app(paths: Paths, base_url: str, tmp_path: Path) -> MeetdeckApp:
     def factory(name: str | None) -> Deck:
         return open_deck(base_url, paths, CHAOS)
 
-    return build_app(factory, UiOptions(sync_on_start=False, timezone="UTC",
-                                        download_dir=tmp_path / "dl"), profile=PROFILE)
+    return build_app(
+        factory,
+        UiOptions(sync_on_start=False, timezone="UTC", download_dir=tmp_path / "dl"),
+        profile=PROFILE,
+    )
 
 
 class Seen:
@@ -80,8 +97,12 @@ class Seen:
 
 
 async def wait_for_screen(pilot: Any, app: MeetdeckApp, name: str) -> None:
-    await wait_for(pilot, lambda: type(app.screen).__name__ == name, what=f"the {name}",
-                   detail=lambda: screen_text(app))
+    await wait_for(
+        pilot,
+        lambda: type(app.screen).__name__ == name,
+        what=f"the {name}",
+        detail=lambda: screen_text(app),
+    )
     assert type(app.screen).__name__ == name, screen_text(app)
 
 
@@ -96,15 +117,18 @@ def screen_classes() -> set[str]:
     for module_info in pkgutil.iter_modules(tui.screens.__path__):
         module = importlib.import_module(f"tui.screens.{module_info.name}")
         for name, value in vars(module).items():
-            if (inspect.isclass(value) and issubclass(value, Screen)
-                    and value.__module__ == module.__name__):
+            if (
+                inspect.isclass(value)
+                and issubclass(value, Screen)
+                and value.__module__ == module.__name__
+            ):
                 found.add(name)
     return found - {"MainScreen"}
 
 
 async def test_every_dialog_shows_hostile_text_literally(
-        hostile_paths: tuple[Paths, str], tmp_path: Path,
-        request: pytest.FixtureRequest) -> None:
+    hostile_paths: tuple[Paths, str], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     from tui.screens.confirm import ActionResultDialog, ConfirmActionDialog, ConfirmDialog
     from tui.screens.dialogs import CopyDialog, ErrorDialog, WindowDialog
     from tui.screens.downloads import DownloadsScreen
@@ -126,23 +150,29 @@ async def test_every_dialog_shows_hostile_text_literally(
 
         # The confirmation of an action on hostile registrants, and its outcome.
         pane = await show_tab(pilot, app, "registrants")
-        people = [row for i in range(min(pane.table.row_count, 12))
-                  if (row := pane.table.row_at(i)) is not None]
+        people = [
+            row
+            for i in range(min(pane.table.row_count, 12))
+            if (row := pane.table.row_at(i)) is not None
+        ]
         plan = app.deck.plan_registrant_action("approve", people)
         await app.push_screen(ConfirmActionDialog(plan, "red"))
         await settle(pilot, app)
         seen.check("confirm action")
         await close(pilot, app)
-        result = ActionResult("approve", tuple(
-            ActionOutcome(person.key, False, text)
-            for person, text in zip(people, [*CORPUS.values()] * 2, strict=False)),
-            note=ALL)
+        result = ActionResult(
+            "approve",
+            tuple(
+                ActionOutcome(person.key, False, text)
+                for person, text in zip(people, [*CORPUS.values()] * 2, strict=False)
+            ),
+            note=ALL,
+        )
         await app.push_screen(ActionResultDialog(plan, result))
         await settle(pilot, app)
         seen.check("action result")
         await close(pilot, app)
-        await app.push_screen(ConfirmDialog(SHORT, [SHORT, literal(ALL, multiline=True)],
-                                            "Go"))
+        await app.push_screen(ConfirmDialog(SHORT, [SHORT, literal(ALL, multiline=True)], "Go"))
         await settle(pilot, app)
         seen.check("confirm")
         await close(pilot, app)
@@ -161,8 +191,9 @@ async def test_every_dialog_shows_hostile_text_literally(
             raise MeetdeckError(SHORT)
 
         app.run_worker(fail(), group="hostile", exit_on_error=False)
-        await wait_for(pilot, lambda: toasts(app),
-                       what="the safety net's toast, once the worker has failed")
+        await wait_for(
+            pilot, lambda: toasts(app), what="the safety net's toast, once the worker has failed"
+        )
         assert any("PWNED" in toast for toast in toasts(app)), toasts(app)
         seen.check("error toast")
 
@@ -191,17 +222,35 @@ async def test_every_dialog_shows_hostile_text_literally(
         assert isinstance(downloads, DownloadsScreen)
         for index, text in enumerate(CORPUS.values()):
             state = DownloadState.FAILED if index % 2 else DownloadState.DONE
-            await downloads.download_progressed(DownloadProgress(
-                f"k{index}", text, state, 10, 20, path=Path("/tmp") / SHORT[:60],
-                error=text))
+            await downloads.download_progressed(
+                DownloadProgress(
+                    f"k{index}", text, state, 10, 20, path=Path("/tmp") / SHORT[:60], error=text
+                )
+            )
         await settle(pilot, app)
         seen.check("downloads")
         await close(pilot, app)
 
         # Writes that may not have finished: hostile event titles, events and profiles.
-        notices = [UnfinishedNotice(UnfinishedWrite(
-            f"w{index}", datetime.now(UTC), text, "zoom", "approve", text, 147, 60, 0,
-            reviewed=False), text, None) for index, text in enumerate(CORPUS.values())]
+        notices = [
+            UnfinishedNotice(
+                UnfinishedWrite(
+                    f"w{index}",
+                    datetime.now(UTC),
+                    text,
+                    "zoom",
+                    "approve",
+                    text,
+                    147,
+                    60,
+                    0,
+                    reviewed=False,
+                ),
+                text,
+                None,
+            )
+            for index, text in enumerate(CORPUS.values())
+        ]
         await app.push_screen(UnfinishedWritesDialog(notices))
         await settle(pilot, app)
         seen.check("unfinished writes")
@@ -214,8 +263,13 @@ async def test_every_dialog_shows_hostile_text_literally(
         await close(pilot, app)
         assert type(active(app)).__name__ == "RegistrantsPane"
 
-    for shown in ("[@click=app.quit]x", "\u241b]0;PWNED title", "\u241bPtmux;",
-                  "\u241b[?1049h", "\ufffd0;C1 title"):
+    for shown in (
+        "[@click=app.quit]x",
+        "\u241b]0;PWNED title",
+        "\u241bPtmux;",
+        "\u241b[?1049h",
+        "\ufffd0;C1 title",
+    ):
         assert shown in seen.text, shown
     missing = screen_classes() - seen.classes
     assert not missing, f"dialogs without a hostile-text check: {sorted(missing)}"
@@ -224,7 +278,15 @@ async def test_every_dialog_shows_hostile_text_literally(
 
 def test_the_dialog_list_is_complete() -> None:
     """The check above compares against this list; it must find the known dialogs."""
-    assert {"StartUrlDialog", "CopyDialog", "ErrorDialog", "ConfirmDialog",
-            "ConfirmActionDialog", "ActionResultDialog", "MeetingScreen",
-            "DownloadsScreen", "HelpScreen", "WindowDialog"} <= screen_classes()
-
+    assert {
+        "StartUrlDialog",
+        "CopyDialog",
+        "ErrorDialog",
+        "ConfirmDialog",
+        "ConfirmActionDialog",
+        "ActionResultDialog",
+        "MeetingScreen",
+        "DownloadsScreen",
+        "HelpScreen",
+        "WindowDialog",
+    } <= screen_classes()

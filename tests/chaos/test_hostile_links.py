@@ -42,9 +42,11 @@ HOSTILE_LINKS = {
     "escapes": "https://global.gotomeeting.com/\x1b]0;PWNED\x07\x1b]52;c;ZXZpbA==\x07\x9b2J",
     "userinfo": "https://global.gotomeeting.com@evil.example/start/1",
 }
-SECRETS = {"MEETDECK_GOTO_CLIENT_SECRET": "leak-goto-secret",
-           "MEETDECK_ZOOM_CLIENT_SECRET": "leak-zoom-secret",
-           "GITHUB_TOKEN": "leak-github-token"}
+SECRETS = {
+    "MEETDECK_GOTO_CLIENT_SECRET": "leak-goto-secret",
+    "MEETDECK_ZOOM_CLIENT_SECRET": "leak-zoom-secret",
+    "GITHUB_TOKEN": "leak-github-token",
+}
 
 
 class StartLinkTransport(httpx.AsyncBaseTransport):
@@ -73,13 +75,16 @@ class StartLinkTransport(httpx.AsyncBaseTransport):
         response = await self.inner.handle_async_request(request)
         body = await response.aread()
         if self.link is None or "json" not in response.headers.get("content-type", ""):
-            return httpx.Response(response.status_code, headers=response.headers,
-                                  content=body, request=request)
+            return httpx.Response(
+                response.status_code, headers=response.headers, content=body, request=request
+            )
         raw = json.dumps(self._rewrite(json.loads(body))).encode()
-        headers = [(k, v) for k, v in response.headers.items()
-                   if k.lower() not in ("content-length", "content-encoding")]
-        return httpx.Response(response.status_code, headers=headers, content=raw,
-                              request=request)
+        headers = [
+            (k, v)
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "content-encoding")
+        ]
+        return httpx.Response(response.status_code, headers=headers, content=raw, request=request)
 
     async def aclose(self) -> None:
         await self.inner.aclose()
@@ -99,15 +104,17 @@ def opener(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeOpener:
     return fake
 
 
-def app_on(synced: SyncedCache, tmp_path: Path, transport: StartLinkTransport
-           ) -> MeetdeckApp:
+def app_on(synced: SyncedCache, tmp_path: Path, transport: StartLinkTransport) -> MeetdeckApp:
     paths = synced.install(tmp_path / "home")
 
     def factory(name: str | None) -> Deck:
         return hostile_deck(paths, synced.base_url, transport)
 
-    return build_app(factory, UiOptions(sync_on_start=False, timezone="UTC", demo=True,
-                                        download_dir=tmp_path / "dl"), profile=PROFILE)
+    return build_app(
+        factory,
+        UiOptions(sync_on_start=False, timezone="UTC", demo=True, download_dir=tmp_path / "dl"),
+        profile=PROFILE,
+    )
 
 
 async def open_start_dialog(pilot: Any, app: MeetdeckApp) -> Any:
@@ -115,31 +122,43 @@ async def open_start_dialog(pilot: Any, app: MeetdeckApp) -> Any:
     await app.deck.demo_sign_in()
     pane = await show_tab(pilot, app, "meetings")
     rows = [pane.table.row_at(i) for i in range(pane.table.row_count)]
-    pane.table.cursor_row = next(i for i, row in enumerate(rows)
-                                 if row is not None and row.provider is Provider.GOTO_MEETING)
+    pane.table.cursor_row = next(
+        i for i, row in enumerate(rows) if row is not None and row.provider is Provider.GOTO_MEETING
+    )
     await press(pilot, app, "start-url")
-    await wait_for(pilot, lambda: type(app.screen).__name__ == "StartUrlDialog",
-                   what="the start link dialog", detail=lambda: screen_text(app))
+    await wait_for(
+        pilot,
+        lambda: type(app.screen).__name__ == "StartUrlDialog",
+        what="the start link dialog",
+        detail=lambda: screen_text(app),
+    )
     assert type(app.screen).__name__ == "StartUrlDialog", screen_text(app)
     return app.screen
 
 
 @pytest.mark.parametrize("name", list(HOSTILE_LINKS))
 async def test_a_hostile_start_link_is_shown_not_opened(
-        name: str, synced: SyncedCache, tmp_path: Path, opener: FakeOpener,
-        request: pytest.FixtureRequest) -> None:
+    name: str,
+    synced: SyncedCache,
+    tmp_path: Path,
+    opener: FakeOpener,
+    request: pytest.FixtureRequest,
+) -> None:
     transport = StartLinkTransport(HOSTILE_LINKS[name])
     app = app_on(synced, tmp_path, transport)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         dialog = await open_start_dialog(pilot, app)
         assert transport.replaced
         await pilot.press(key_of(app, "start-open"))
-        await wait_for(pilot, lambda: "Not opened in a browser" in screen_text(app),
-                       what="the refusal", detail=lambda: screen_text(app))
+        await wait_for(
+            pilot,
+            lambda: "Not opened in a browser" in screen_text(app),
+            what="the refusal",
+            detail=lambda: screen_text(app),
+        )
         text = screen_text(app)
         assert "Not opened in a browser" in text, text
-        assert "Opening the host start link" not in " ".join(
-            n.message for n in app._notifications)
+        assert "Opening the host start link" not in " ".join(n.message for n in app._notifications)
         assert_literal(app, name)
         assert dialog.query_one("#start-link").has_class("-shown")  # shown instead
         await app.workers.wait_for_complete()
@@ -148,15 +167,20 @@ async def test_a_hostile_start_link_is_shown_not_opened(
 
 
 async def test_the_demo_start_link_opens_without_secrets(
-        synced: SyncedCache, tmp_path: Path, opener: FakeOpener) -> None:
+    synced: SyncedCache, tmp_path: Path, opener: FakeOpener
+) -> None:
     app = app_on(synced, tmp_path, StartLinkTransport(None))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         dialog = await open_start_dialog(pilot, app)
         link = dialog._start.url
         assert link.startswith(synced.base_url + "/_sandbox/start/g2m/")
         await pilot.press(key_of(app, "start-open"))
-        await wait_for(pilot, lambda: opener.ran,  # started by a thread worker
-                       what="the browser opener to run", detail=lambda: screen_text(app))
+        await wait_for(
+            pilot,
+            lambda: opener.ran,  # started by a thread worker
+            what="the browser opener to run",
+            detail=lambda: screen_text(app),
+        )
         assert opener.ran, screen_text(app)
         assert "Not opened" not in screen_text(app)
     assert opener.args() == [link]

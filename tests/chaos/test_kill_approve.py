@@ -44,8 +44,19 @@ def kill_synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SyncedCach
 def kill_mid_batch(synced: SyncedCache, folder: Path, event_key: str) -> None:
     """Run the child until it says two chunks returned, then SIGKILL it."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.chaos.approve_child", synced.base_url, str(folder),
-         event_key], cwd=REPO, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "tests.chaos.approve_child",
+            synced.base_url,
+            str(folder),
+            event_key,
+        ],
+        cwd=REPO,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert child.stdout is not None
     line = child.stdout.readline()  # blocks until the child is at the third chunk
     child.send_signal(signal.SIGKILL)
@@ -55,8 +66,11 @@ def kill_mid_batch(synced: SyncedCache, folder: Path, event_key: str) -> None:
 
 
 async def test_sigkill_mid_batch_leaves_a_trace(
-        kill_synced: SyncedCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        request: pytest.FixtureRequest) -> None:
+    kill_synced: SyncedCache,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
     event_key = str(kill_synced.state["zoom"]["big_webinar_id"])
     paths = kill_synced.install(tmp_path)
     before = kill_synced.control.statuses(event_key)
@@ -72,14 +86,20 @@ async def test_sigkill_mid_batch_leaves_a_trace(
     assert {o["target"] for e in entries[1:] for o in e.outcomes} == approved
     [open_end] = log.unfinished(profile=PROFILE)
     assert (open_end.event, open_end.targets, open_end.done, open_end.unknown) == (
-        event_key, 147, 60, 87)
+        event_key,
+        147,
+        60,
+        87,
+    )
 
     # `meetdeck audit` says the outcome is unknown, with the people per state.
     monkeypatch.setenv("MEETDECK_DATA_DIR", str(paths.data_dir))
     done = run_cli("audit")
     assert done.returncode == 0, done.stderr
-    assert "outcome unknown: the write did not finish; 60 done, 0 failed, 87 unknown of 147" \
+    assert (
+        "outcome unknown: the write did not finish; 60 done, 0 failed, 87 unknown of 147"
         in done.stdout
+    )
 
     # The next start of the app says so and offers to refresh the event.
     await tell_and_refresh(kill_synced, paths, event_key, approved)
@@ -95,8 +115,9 @@ def dialog_text(dialog: UnfinishedWritesDialog) -> str:
     return " ".join(str(static.render()) for static in dialog.query(Static))
 
 
-async def tell_and_refresh(synced: SyncedCache, paths: Paths, event_key: str,
-                           approved: set[str]) -> None:
+async def tell_and_refresh(
+    synced: SyncedCache, paths: Paths, event_key: str, approved: set[str]
+) -> None:
     app = build(paths, synced.base_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot, app)
@@ -110,8 +131,10 @@ async def tell_and_refresh(synced: SyncedCache, paths: Paths, event_key: str,
         assert not isinstance(current(app), UnfinishedWritesDialog)
         deck = app.deck
         assert isinstance(deck, Deck)
-        cached = {r.key: r.status for r in
-                  deck.registrants(ViewQuery(event_key=event_key)).rows(0, 10_000)}
+        cached = {
+            r.key: r.status
+            for r in deck.registrants(ViewQuery(event_key=event_key)).rows(0, 10_000)
+        }
         assert {cached[k] for k in approved} == {RegistrantStatus.APPROVED}
     # The next start does not ask again.
     app = build(paths, synced.base_url)

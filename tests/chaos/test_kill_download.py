@@ -79,12 +79,12 @@ def stall_file(base_url: str, body_bytes: int) -> None:
     kill always lands on a download in flight, however fast or slow the machine. A rule
     left by a run killed before it asked for the file is cleared first."""
     Control(base_url).clear()
-    Control(base_url).fault({"stall_after_bytes": body_bytes, "remaining": 1,
-                             "match": {"path": "^/(files|zoom/rec)/"}})
+    Control(base_url).fault(
+        {"stall_after_bytes": body_bytes, "remaining": 1, "match": {"path": "^/(files|zoom/rec)/"}}
+    )
 
 
-def kill_when(base_url: str, key: str, folder: Path, *, at_bytes: int | None,
-              after: float) -> int:
+def kill_when(base_url: str, key: str, folder: Path, *, at_bytes: int | None, after: float) -> int:
     """Start a download; SIGKILL it once the .part reaches `at_bytes` (or after `after`
     seconds when `at_bytes` is None). Returns the .part size it left."""
     # The resumed body starts at the .part's end; 1 MiB more than needed covers any
@@ -102,16 +102,15 @@ def kill_when(base_url: str, key: str, folder: Path, *, at_bytes: int | None,
     return part_size(folder)
 
 
-def kill_loop(base_url: str, recording: Any, folder: Path,
-              rng: random.Random) -> list[int]:
+def kill_loop(base_url: str, recording: Any, folder: Path, rng: random.Random) -> list[int]:
     """Kill RUNS_PER_FILE downloads of `recording`; the .part sizes they left."""
-    sizes = [kill_when(base_url, recording.key, folder, at_bytes=None,
-                       after=rng.uniform(0.2, 0.5))]
+    sizes = [kill_when(base_url, recording.key, folder, at_bytes=None, after=rng.uniform(0.2, 0.5))]
     for run in range(1, RUNS_PER_FILE):
         # Growing shares up to ~90%: the last kill still lands well before the end.
         share = (run + rng.uniform(0.1, 0.9)) / (RUNS_PER_FILE + 0.5)
-        sizes.append(kill_when(base_url, recording.key, folder, at_bytes=int(LARGE * share),
-                               after=0))
+        sizes.append(
+            kill_when(base_url, recording.key, folder, at_bytes=int(LARGE * share), after=0)
+        )
         assert sizes[-1] >= sizes[-2], f"run {run} did not resume: {sizes}"
         assert sizes[-1] < LARGE
     assert sizes[-1] > LARGE // 2, sizes
@@ -119,19 +118,32 @@ def kill_loop(base_url: str, recording: Any, folder: Path,
 
 
 def test_sigkill_of_download_resumes_to_the_exact_bytes(
-        download_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        request: pytest.FixtureRequest) -> None:
+    download_sandbox: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
     paths = write_profile(download_sandbox.base_url, monkeypatch)
     sign_in(download_sandbox.base_url)
-    synced = run_cli("sync", "--profile", NAME, "--scope", "organizers", "--scope",
-                     "historical", "--scope", "recordings")
+    synced = run_cli(
+        "sync",
+        "--profile",
+        NAME,
+        "--scope",
+        "organizers",
+        "--scope",
+        "historical",
+        "--scope",
+        "recordings",
+    )
     assert synced.returncode == 0, synced.stderr
     recordings = large_recordings(paths)
     for provider, kind in ((Provider.GOTO_MEETING, "mp4"), (Provider.ZOOM, "m4a")):
         recording = recordings[provider]
         folder = tmp_path / provider.value
-        sizes = kill_loop(download_sandbox.base_url, recording, folder,
-                          random.Random(f"{RNG_SEED}:{provider}"))
+        sizes = kill_loop(
+            download_sandbox.base_url, recording, folder, random.Random(f"{RNG_SEED}:{provider}")
+        )
         done = run_cli("download", recording.key, "--to", str(folder))
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
@@ -148,7 +160,8 @@ def test_sigkill_of_download_resumes_to_the_exact_bytes(
     final = next(folder.iterdir())
     (folder / f"{final.name}.part").hardlink_to(final)
     (folder / f"{final.name}.part.json").write_text(
-        json.dumps({"key": recording.key, "etag": None, "checksum": None}), encoding="utf-8")
+        json.dumps({"key": recording.key, "etag": None, "checksum": None}), encoding="utf-8"
+    )
     again = run_cli("download", recording.key, "--to", str(folder))
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in folder.iterdir()) == [final.name], "a second copy"

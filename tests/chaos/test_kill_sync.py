@@ -73,8 +73,8 @@ def kill_at_random(rng: random.Random, run: int) -> tuple[int | None, int]:
 
 
 def test_sigkill_of_sync_never_breaks_the_cache(
-        kill_sandbox: Any, monkeypatch: pytest.MonkeyPatch,
-        request: pytest.FixtureRequest) -> None:
+    kill_sandbox: Any, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
     paths = write_profile(kill_sandbox.base_url, monkeypatch)
     sign_in(kill_sandbox.base_url)
     first = run_cli("sync", "--profile", NAME)

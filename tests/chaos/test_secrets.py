@@ -46,8 +46,9 @@ def cli_app(paths: Paths) -> MeetdeckApp:
 
     def factory(name: str | None) -> Deck:
         chosen = name or NAME
-        return Deck.open(paths, chosen, settings.profiles[chosen], http=settings.http,
-                         profiles=names)
+        return Deck.open(
+            paths, chosen, settings.profiles[chosen], http=settings.http, profiles=names
+        )
 
     options = UiOptions(sync_on_start=False, timezone="UTC", download_dir=paths.download_dir)
     return build_app(factory, options, profile=NAME)
@@ -65,8 +66,9 @@ class Screens:
         self.captured.append(self.app.export_screenshot())
 
 
-async def fetch_start_link(pilot: Any, app: MeetdeckApp, screens: Screens, tab: str,
-                           pick: Any) -> str:
+async def fetch_start_link(
+    pilot: Any, app: MeetdeckApp, screens: Screens, tab: str, pick: Any
+) -> str:
     """Open the start link dialog on the first row `pick` accepts, copy the link, close."""
     pane = await show_tab(pilot, app, tab)
     rows = [pane.table.row_at(i) for i in range(pane.table.row_count)]
@@ -78,8 +80,12 @@ async def fetch_start_link(pilot: Any, app: MeetdeckApp, screens: Screens, tab: 
 async def copy_start_link(pilot: Any, app: MeetdeckApp, screens: Screens) -> str:
     """In the start link dialog (once it opens): copy the link, then close it."""
     # The dialog opens when the link has been fetched.
-    await wait_for(pilot, lambda: type(app.screen).__name__ == "StartUrlDialog",
-                   what="the start link dialog", detail=lambda: screen_text(app))
+    await wait_for(
+        pilot,
+        lambda: type(app.screen).__name__ == "StartUrlDialog",
+        what="the start link dialog",
+        detail=lambda: screen_text(app),
+    )
     assert type(app.screen).__name__ == "StartUrlDialog", screen_text(app)
     screens.take()
     await press(pilot, app, "start-copy")
@@ -101,8 +107,11 @@ def secrets_sandbox() -> Iterator[Any]:
 
 @pytest.mark.slow
 async def test_no_secret_leaves_the_token_store(
-        secrets_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        request: pytest.FixtureRequest) -> None:
+    secrets_sandbox: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
     base_url = secrets_sandbox.base_url
     sandbox_tokens = secrets_sandbox.state.tokens
     control = Control(base_url)
@@ -125,13 +134,22 @@ async def test_no_secret_leaves_the_token_store(
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await press(pilot, app, "sync-all")
         screens.take()
-        links.append(await fetch_start_link(pilot, app, screens, "meetings",
-                                            lambda r: r.provider.value == "zoom"))
-        links.append(await fetch_start_link(pilot, app, screens, "meetings",
-                                            lambda r: r.provider.value == "goto_meeting"))
+        links.append(
+            await fetch_start_link(
+                pilot, app, screens, "meetings", lambda r: r.provider.value == "zoom"
+            )
+        )
+        links.append(
+            await fetch_start_link(
+                pilot, app, screens, "meetings", lambda r: r.provider.value == "goto_meeting"
+            )
+        )
         links.append(await fetch_start_link(pilot, app, screens, "events", lambda r: True))
-        links.append(await fetch_start_link(pilot, app, screens, "support",
-                                            lambda r: r.status in ("CREATED", "STARTED")))
+        links.append(
+            await fetch_start_link(
+                pilot, app, screens, "support", lambda r: r.status in ("CREATED", "STARTED")
+            )
+        )
         # A write: a new support session (audited), whose start link the dialog offers.
         await press(pilot, app, "new-session")
         screens.take()
@@ -141,9 +159,11 @@ async def test_no_secret_leaves_the_token_store(
 
         pane = await show_tab(pilot, app, "recordings")
         rows = [pane.table.row_at(i) for i in range(pane.table.row_count)]
-        pane.table.cursor_row = next(i for i, r in enumerate(rows)
-                                     if r is not None and r.provider.value == "goto_training")
+        pane.table.cursor_row = next(
+            i for i, r in enumerate(rows) if r is not None and r.provider.value == "goto_training"
+        )
         await press(pilot, app, "download")
+
         def ended() -> bool:
             states = {str(p.state) for p in app.deck.downloads()}
             return bool(states) and states <= {"done", "failed"}
@@ -157,8 +177,14 @@ async def test_no_secret_leaves_the_token_store(
         assert active(app).KIND == "recordings"
     seen_tokens |= set(token_values(token_file))
 
-    secrets = {*seen_tokens, *sandbox_tokens.access, *sandbox_tokens.refresh, code,
-               *CLIENT_SECRETS, *links}
+    secrets = {
+        *seen_tokens,
+        *sandbox_tokens.access,
+        *sandbox_tokens.refresh,
+        code,
+        *CLIENT_SECRETS,
+        *links,
+    }
     for client, secret in (("demo-admin", CLIENT_SECRETS[0]), ("demo-zoom", CLIENT_SECRETS[1])):
         secrets.add(base64.b64encode(f"{client}:{secret}".encode()).decode())
     assert len(set(links)) == 5 and len(seen_tokens) >= 4, (links, len(seen_tokens))
@@ -170,8 +196,12 @@ async def test_no_secret_leaves_the_token_store(
         assert not any(shape.decode() in shown for shape in START_LINK_SHAPES)
 
     # Nothing secret in any file but the token store.
-    files = [p for root in (paths.config_dir, paths.data_dir, paths.cache_dir,
-                            paths.download_dir) for p in root.rglob("*") if p.is_file()]
+    files = [
+        p
+        for root in (paths.config_dir, paths.data_dir, paths.cache_dir, paths.download_dir)
+        for p in root.rglob("*")
+        if p.is_file()
+    ]
     scanned = [p for p in files if p != token_file]
     names = {p.name for p in scanned}
     assert {"api.log", "audit.jsonl", f"{NAME}.sqlite3"} <= names, names
@@ -188,5 +218,7 @@ async def test_no_secret_leaves_the_token_store(
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(token_file.parent.stat().st_mode) == 0o700
     tally(request, "secrets", 1)
-    print(f"\nsecrets: {len(secrets)} values searched in {len(scanned)} files and "
-          f"{len(screens.captured)} screen captures")
+    print(
+        f"\nsecrets: {len(secrets)} values searched in {len(scanned)} files and "
+        f"{len(screens.captured)} screen captures"
+    )

@@ -46,7 +46,8 @@ def goto_scopes(deck: Deck) -> int:
 
 
 async def test_expired_tokens_are_renewed_once_per_cloud(
-        synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     control = Control(synced.base_url)
     deck = open_deck(synced.base_url, synced.install(tmp_path), CHAOS)
     try:
@@ -72,7 +73,8 @@ async def test_expired_tokens_are_renewed_once_per_cloud(
 
 
 async def test_revoked_tokens_end_in_sign_in_again_without_a_loop(
-        synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     control = Control(synced.base_url)
     deck = open_deck(synced.base_url, synced.install(tmp_path), CHAOS)
     try:
@@ -113,7 +115,8 @@ async def test_revoked_tokens_end_in_sign_in_again_without_a_loop(
 
 
 async def test_revoked_session_in_the_app_says_sign_in_again(
-        synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     control = Control(synced.base_url)
     app = build(synced.install(tmp_path), synced.base_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -139,12 +142,18 @@ async def test_revoked_session_in_the_app_says_sign_in_again(
     tally(request, "token", 1)
 
 
-@pytest.mark.parametrize("path, status", [("/oauth/authorize", 503),
-                                          ("/oauth/token", 500),
-                                          ("/admin/rest/v1/me", 500),
-                                          ("/admin/rest/v1/me", 503)])
-async def test_faults_at_sign_in(path: str, status: int, synced: SyncedCache, tmp_path: Path,
-                                 request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/oauth/authorize", 503),
+        ("/oauth/token", 500),
+        ("/admin/rest/v1/me", 500),
+        ("/admin/rest/v1/me", 503),
+    ],
+)
+async def test_faults_at_sign_in(
+    path: str, status: int, synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """A failing sign-in is a typed error and nothing is stored; a failing "who am I"
     still signs in (the identity comes from the token response)."""
     control = Control(synced.base_url)
@@ -175,7 +184,8 @@ async def test_faults_at_sign_in(path: str, status: int, synced: SyncedCache, tm
 
 
 async def test_refused_zoom_credentials_are_sent_once_not_once_per_scope(
-        synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    synced: SyncedCache, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """A Server-to-Server app Zoom refuses (a wrong secret, a deactivated app): the
     first scope's token request is refused and every Zoom scope fails with the same
     "check the app" error; the refused credentials are not sent again for a minute,
@@ -188,9 +198,11 @@ async def test_refused_zoom_credentials_are_sent_once_not_once_per_scope(
 
     control = Control(synced.base_url)
     profile = fast_profile(synced.base_url).model_copy(
-        update={"zoom_client_secret": SecretStr("not-the-secret")})
-    deck = Deck.open(synced.install(tmp_path), PROFILE, profile, http=HTTP, demo=True,
-                     profiles=(PROFILE,))
+        update={"zoom_client_secret": SecretStr("not-the-secret")}
+    )
+    deck = Deck.open(
+        synced.install(tmp_path), PROFILE, profile, http=HTTP, demo=True, profiles=(PROFILE,)
+    )
     try:
         await deck.demo_sign_in()
         before = fingerprint(deck)

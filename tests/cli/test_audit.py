@@ -16,16 +16,27 @@ from tui.core.settings.paths import resolve_paths
 def record_an_action() -> None:
     """One approve of two people through the real write gate: one ok, one refused."""
     gate = WriteGate(profile="work", read_only=False, audit=AuditLog(resolve_paths().audit_log))
-    targets = [AuditTarget("r1", "Ann Lee <ann@example.com>"),
-               AuditTarget("r2", "\x1b[2JEve <eve@example.com>")]
+    targets = [
+        AuditTarget("r1", "Ann Lee <ann@example.com>"),
+        AuditTarget("r2", "\x1b[2JEve <eve@example.com>"),
+    ]
 
     async def call(progress: Progress) -> ActionResult:
-        return ActionResult("approve", (ActionOutcome("r1", True),
-                                        ActionOutcome("r2", False, "Registrant not found.")))
+        return ActionResult(
+            "approve",
+            (ActionOutcome("r1", True), ActionOutcome("r2", False, "Registrant not found.")),
+        )
 
-    asyncio.run(gate.run(provider="zoom", action="approve", targets=targets, event_key="w1",
-                         confirmation=Confirmation.of("work", "approve", ["r1", "r2"],
-                                                      event_key="w1"), call=call))
+    asyncio.run(
+        gate.run(
+            provider="zoom",
+            action="approve",
+            targets=targets,
+            event_key="w1",
+            confirmation=Confirmation.of("work", "approve", ["r1", "r2"], event_key="w1"),
+            call=call,
+        )
+    )
 
 
 def test_audit_prints_intent_and_result() -> None:
@@ -63,9 +74,16 @@ def test_hostile_names_never_reach_the_terminal_raw_even_as_json() -> None:
     async def call(progress: Progress) -> ActionResult:
         return ActionResult("deny", (ActionOutcome("r3", False, hostile),))
 
-    asyncio.run(gate.run(provider="zoom", action="deny", targets=[AuditTarget("r3", hostile)],
-                         event_key="w1", confirmation=Confirmation.of(
-                             "work", "deny", ["r3"], event_key="w1"), call=call))
+    asyncio.run(
+        gate.run(
+            provider="zoom",
+            action="deny",
+            targets=[AuditTarget("r3", hostile)],
+            event_key="w1",
+            confirmation=Confirmation.of("work", "deny", ["r3"], event_key="w1"),
+            call=call,
+        )
+    )
     unsafe = {"\x1b", "\x07", "\x9b", "\u202e", "\u200b"}
     text = run_cli("audit")
     assert text.returncode == 0, text.stderr
@@ -105,11 +123,18 @@ def test_a_write_without_a_result_shows_as_outcome_unknown() -> None:
     says the outcome is unknown with the people per state."""
     log = AuditLog(resolve_paths().audit_log)
     people = [AuditTarget(f"r{i}", f"p{i}@example.com") for i in range(147)]
-    entry = log.intent(profile="work", provider="zoom", action="approve", event="w1",
-                       targets=people)
+    entry = log.intent(
+        profile="work", provider="zoom", action="approve", event="w1", targets=people
+    )
     for start in (0, 30):
-        log.progress(entry, profile="work", provider="zoom", action="approve", event="w1",
-                     outcomes=[ActionOutcome(p.key, True) for p in people[start:start + 30]])
+        log.progress(
+            entry,
+            profile="work",
+            provider="zoom",
+            action="approve",
+            event="w1",
+            outcomes=[ActionOutcome(p.key, True) for p in people[start : start + 30]],
+        )
     record_an_action()  # a finished one after it
     done = run_cli("audit")
     assert done.returncode == 0, done.stderr
@@ -117,9 +142,11 @@ def test_a_write_without_a_result_shows_as_outcome_unknown() -> None:
     assert "intent" in lines[0] and "147 target(s)" in lines[0]
     assert "progress" in lines[1] and "30 ok, 0 failed" in lines[1]
     assert "progress" in lines[2]
-    assert lines[3].strip() == ("outcome unknown: the write did not finish; 60 done, 0 failed, "
-                                "87 unknown of 147 (refresh the event to see where things "
-                                "stand)")
+    assert lines[3].strip() == (
+        "outcome unknown: the write did not finish; 60 done, 0 failed, "
+        "87 unknown of 147 (refresh the event to see where things "
+        "stand)"
+    )
     assert done.stdout.count("outcome unknown") == 1  # the finished one is not
     raw = run_cli("audit", "--json")
     first = json.loads(raw.stdout.splitlines()[0])
@@ -134,14 +161,19 @@ def test_an_interrupted_write_counts_unknown_apart_from_failed() -> None:
         raise KeyboardInterrupt
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(gate.run(provider="zoom", action="approve", event_key="w1",
-                             targets=[AuditTarget("r1"), AuditTarget("r2")], call=call,
-                             confirmation=Confirmation.of("work", "approve", ["r1", "r2"],
-                                                          event_key="w1")))
+        asyncio.run(
+            gate.run(
+                provider="zoom",
+                action="approve",
+                event_key="w1",
+                targets=[AuditTarget("r1"), AuditTarget("r2")],
+                call=call,
+                confirmation=Confirmation.of("work", "approve", ["r1", "r2"], event_key="w1"),
+            )
+        )
     done = run_cli("audit")
     lines = done.stdout.splitlines()
     assert "progress" in lines[1] and "1 ok, 0 failed" in lines[1]
     assert "interrupted" in lines[2] and "1 ok, 0 failed, 1 unknown" in lines[2]
     assert "r2: Unknown: interrupted" in lines[3]
-    assert "outcome unknown: the write did not finish; 1 done, 0 failed, 1 unknown of 2" \
-        in lines[4]
+    assert "outcome unknown: the write did not finish; 1 done, 0 failed, 1 unknown of 2" in lines[4]

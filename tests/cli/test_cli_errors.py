@@ -25,13 +25,19 @@ def crash_log() -> Path:
     return resolve_paths().data_dir / "crash.log"
 
 
-def run_raw(*argv: str | bytes, stdout: int | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
+def run_raw(
+    *argv: str | bytes, stdout: int | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[bytes]:
     """`python -m tui ARGV` with byte arguments allowed, stdout where the test says."""
-    return subprocess.run([sys.executable, "-m", "tui", *argv], cwd=REPO,
-                          stdout=subprocess.PIPE if stdout is None else stdout,
-                          stderr=subprocess.PIPE, env=os.environ.copy(), timeout=timeout,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *argv],
+        cwd=REPO,
+        stdout=subprocess.PIPE if stdout is None else stdout,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+        timeout=timeout,
+        check=False,
+    )
 
 
 def run_into_closed_pipe(*argv: str) -> subprocess.CompletedProcess[bytes]:
@@ -45,11 +51,14 @@ def run_into_closed_pipe(*argv: str) -> subprocess.CompletedProcess[bytes]:
         os.close(writer)
 
 
-@pytest.mark.parametrize("argv", [
-    [b"lookup", b"--demo", b"caf\xff"],
-    [b"lookup", b"--profile", b"w\xe9rk", b"x"],
-    [b"--profile", b"\xc3", b"sync"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [b"lookup", b"--demo", b"caf\xff"],
+        [b"lookup", b"--profile", b"w\xe9rk", b"x"],
+        [b"--profile", b"\xc3", b"sync"],
+    ],
+)
 def test_argv_that_is_not_utf8_is_a_usage_error(argv: list[bytes]) -> None:
     done = run_raw(*argv)
     err = done.stderr.decode("utf-8", "replace")
@@ -59,12 +68,15 @@ def test_argv_that_is_not_utf8_is_a_usage_error(argv: list[bytes]) -> None:
     assert not crash_log().exists()
 
 
-@pytest.mark.parametrize(("argv", "code"), [
-    (["config"], 141),  # as if killed by SIGPIPE, like `cat`
-    (["--help"], 0),  # argparse itself ignores a closed pipe for help and version
-    (["--version"], 0),
-    (["lookup", "--help"], 0),
-])
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["config"], 141),  # as if killed by SIGPIPE, like `cat`
+        (["--help"], 0),  # argparse itself ignores a closed pipe for help and version
+        (["--version"], 0),
+        (["lookup", "--help"], 0),
+    ],
+)
 def test_output_into_a_closed_pipe_is_silent(argv: list[str], code: int) -> None:
     done = run_into_closed_pipe(*argv)
     assert done.returncode == code, done.stderr
@@ -111,14 +123,17 @@ def test_a_token_path_that_is_a_fifo_is_named_not_waited_on() -> None:
     assert not crash_log().exists()
 
 
-@pytest.mark.parametrize("error", [
-    PermissionError(errno.EACCES, "Permission denied", "/srv/recordings"),
-    OSError(errno.ENOSPC, "No space left on device"),
-    OSError(errno.EROFS, "Read-only file system", "/mnt/ro/cache.sqlite3"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        PermissionError(errno.EACCES, "Permission denied", "/srv/recordings"),
+        OSError(errno.ENOSPC, "No space left on device"),
+        OSError(errno.EROFS, "Read-only file system", "/mnt/ro/cache.sqlite3"),
+    ],
+)
 def test_disk_errors_are_a_sentence_not_a_crash_log(
-        error: OSError, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    error: OSError, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import tui.cmd.config as config_cmd
 
     def failing(args: object) -> int:
@@ -135,7 +150,8 @@ def test_disk_errors_are_a_sentence_not_a_crash_log(
 
 
 def test_network_errors_are_a_sentence_not_a_crash_log(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import httpx
 
     import tui.cmd.config as config_cmd
@@ -153,9 +169,14 @@ def test_network_errors_are_a_sentence_not_a_crash_log(
 
 def test_stdout_closed_altogether_is_not_a_crash() -> None:
     """`meetdeck config >&-`: Python starts with no sys.stdout at all."""
-    done = subprocess.run(["/bin/sh", "-c", 'exec "$0" -m tui config >&-', sys.executable],
-                          cwd=REPO, stderr=subprocess.PIPE, env=os.environ.copy(),
-                          timeout=60, check=False)
+    done = subprocess.run(
+        ["/bin/sh", "-c", 'exec "$0" -m tui config >&-', sys.executable],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+        timeout=60,
+        check=False,
+    )
     assert b"Traceback" not in done.stderr and b"unexpected" not in done.stderr
     assert not crash_log().exists()
 

@@ -34,8 +34,9 @@ async def small_file(base_url: str, folder: Path) -> tuple[str, bytes]:
     try:
         html = Control(base_url).state()["zoom"]["html_file_id"]
         recordings = await owner_recordings(deck, base_url)
-        recording = min((r for r in recordings if r.key != html and r.file_size),
-                        key=lambda r: r.file_size or 0)
+        recording = min(
+            (r for r in recordings if r.key != html and r.file_size), key=lambda r: r.file_size or 0
+        )
         path = await deck.download(recording, directory=folder)
     finally:
         await deck.aclose()
@@ -64,9 +65,22 @@ def cache_recording(base_url: str, file_id: str, name: str, size: int) -> None:
 
     store = Store.open(resolve_paths().cache_db("ops"), "ops")
     try:
-        put(store, "recordings:zoom", [Recording(
-            Provider.ZOOM, file_id, "m1", name, file_size=size, file_type="M4A",
-            file_extension="m4a", download_url=f"{base_url}/zoom/rec/download/{file_id}")])
+        put(
+            store,
+            "recordings:zoom",
+            [
+                Recording(
+                    Provider.ZOOM,
+                    file_id,
+                    "m1",
+                    name,
+                    file_size=size,
+                    file_type="M4A",
+                    file_extension="m4a",
+                    download_url=f"{base_url}/zoom/rec/download/{file_id}",
+                )
+            ],
+        )
     finally:
         store.close()
 
@@ -74,9 +88,14 @@ def cache_recording(base_url: str, file_id: str, name: str, size: int) -> None:
 @pytest.fixture
 def own_sandbox() -> Iterator[str]:
     """A sandbox in a process of its own: a download cut short dies with it."""
-    server = subprocess.Popen([sys.executable, "-m", "tui", "sandbox", "--port", "0",
-                               "--registrants", "50"], cwd=REPO, env=os.environ.copy(),
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tui", "sandbox", "--port", "0", "--registrants", "50"],
+        cwd=REPO,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert server.stdout is not None
         for line in server.stdout:
@@ -89,26 +108,35 @@ def own_sandbox() -> Iterator[str]:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
-def test_ctrl_c_keeps_the_part_for_a_later_resume(signum: int, own_sandbox: str,
-                                                  tmp_path: Path) -> None:
+def test_ctrl_c_keeps_the_part_for_a_later_resume(
+    signum: int, own_sandbox: str, tmp_path: Path
+) -> None:
     """Ctrl+C, and SIGTERM or SIGHUP as Ctrl+C."""
     write_zoom_profile(own_sandbox)
     large = Control(own_sandbox).state()["zoom"]["large_file_id"]
     cache_recording(own_sandbox, large, "All hands (audio)", 2_500_000_000)
     # The file stops after 2 MB and stays open: the signal always finds it in flight.
-    Control(own_sandbox).fault({
-        "stall_after_bytes": 2_000_000, "match": {"path": "^/zoom/rec/"}})
+    Control(own_sandbox).fault({"stall_after_bytes": 2_000_000, "match": {"path": "^/zoom/rec/"}})
     target = tmp_path / "out"
-    child = subprocess.Popen([sys.executable, "-m", "tui", "download", large,
-                              "--to", str(target)], cwd=REPO, env=os.environ.copy(),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tui", "download", large, "--to", str(target)],
+        cwd=REPO,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
+
         def in_flight() -> bool:
             found = list(target.glob("*.part")) if target.exists() else []
             return bool(found) and found[0].stat().st_size > 1_000_000
 
-        wait_until(lambda: in_flight() or child.poll() is not None,
-                   what="a .part of more than 1 MB", timeout=60)
+        wait_until(
+            lambda: in_flight() or child.poll() is not None,
+            what="a .part of more than 1 MB",
+            timeout=60,
+        )
         parts = list(target.glob("*.part")) if target.exists() else []
         assert parts, "the download never started"
         child.send_signal(signum)

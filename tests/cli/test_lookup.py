@@ -14,18 +14,30 @@ from tui.core.display.cleaning import clean
 
 def test_lookup_reads_the_synced_cache(cli_sandbox: Any) -> None:
     write_zoom_profile(cli_sandbox.base_url)
-    synced = run_cli("sync", "--scope", "organizers", "--scope", "events",
-                     "--scope", "registrants")
+    synced = run_cli("sync", "--scope", "organizers", "--scope", "events", "--scope", "registrants")
     assert synced.returncode == 0, synced.stderr
 
     table = run_cli("lookup", "zoe", "--limit", "200")
     assert table.returncode == 0, table.stderr
     header, *rows = table.stdout.splitlines()
-    assert header.split() == ["KIND", "PROVIDER", "NAME", "/", "TITLE", "EMAIL", "/", "WHEN",
-                              "EVENT", "STATUS", "AGE"]
+    assert header.split() == [
+        "KIND",
+        "PROVIDER",
+        "NAME",
+        "/",
+        "TITLE",
+        "EMAIL",
+        "/",
+        "WHEN",
+        "EVENT",
+        "STATUS",
+        "AGE",
+    ]
     assert rows and all("Zoom" in row for row in rows)
-    assert any(row.startswith("registrant") and ("pending" in row or "approved" in row
-                                                  or "denied" in row) for row in rows)
+    assert any(
+        row.startswith("registrant") and ("pending" in row or "approved" in row or "denied" in row)
+        for row in rows
+    )
     assert all(row.rstrip().endswith("s") or row.rstrip()[-1] in "mhd" for row in rows)
     assert "\x1b" not in table.stdout
 
@@ -34,10 +46,11 @@ def test_lookup_reads_the_synced_cache(cli_sandbox: Any) -> None:
     records = [json.loads(line) for line in lines.stdout.splitlines()]
     assert records and {r["kind"] for r in records} == {"registrant"}
     assert {r["status"] for r in records} == {"pending"}
-    assert all(r["provider"] == "zoom" and r["event_key"] and r["event_title"]
-               and r["age_seconds"] >= 0 for r in records)
-    assert all("zoe" in (r["title"] + r["subtitle"]).lower().replace("ë", "e")
-               for r in records)
+    assert all(
+        r["provider"] == "zoom" and r["event_key"] and r["event_title"] and r["age_seconds"] >= 0
+        for r in records
+    )
+    assert all("zoe" in (r["title"] + r["subtitle"]).lower().replace("ë", "e") for r in records)
 
     webinars = run_cli("lookup", "e", "--json", "--kind", "webinar", "--limit", "500")
     kinds = {json.loads(line)["kind"] for line in webinars.stdout.splitlines()}
@@ -67,8 +80,9 @@ def test_lookup_imports_nothing_heavy() -> None:
         " if m in sys.modules]\n"
         "print(heavy)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
@@ -77,8 +91,11 @@ def test_table_cells_are_safe_and_aligned() -> None:
     # picture, the bidi override, the 8-bit CSI and the zero-width space as U+FFFD.
     assert clean("a\x1b[2Jb\u202ec\x9bd\u200be") == "a\u241b[2Jb\ufffdc\ufffdd\ufffde"
     assert width("山田") == 4 and width("Zoë") == 3
-    table = render_table([("registrant", "Zoom", "山田太郎", "x@example.com", "E", "pending",
-                           "5m"), ("registrant", "Zoom", "Ann", "a@example.com", "E",
-                                   "approved", "1h")])
+    table = render_table(
+        [
+            ("registrant", "Zoom", "山田太郎", "x@example.com", "E", "pending", "5m"),
+            ("registrant", "Zoom", "Ann", "a@example.com", "E", "approved", "1h"),
+        ]
+    )
     first, second = table.splitlines()[1:]
     assert width(first.split("x@")[0]) == width(second.split("a@")[0])

@@ -30,11 +30,15 @@ def _fill(profile: str = "ops") -> Path:
     store = Store.open(path, profile)
     put(store, "organizers:zoom", [organizer("u1", "Host@Example.com")])
     put(store, "events:zoom", [webinar("w1", host="u1")])
-    put(store, "registrants:zoom:w1", [
-        registrant(1, email="Host@Example.com", first="Hana", last="Host"),
-        registrant(2, email="ghost@example.com", first="Gus", last="Ghost"),
-        registrant(3, email="ann.lee@example.com"),
-    ])
+    put(
+        store,
+        "registrants:zoom:w1",
+        [
+            registrant(1, email="Host@Example.com", first="Hana", last="Host"),
+            registrant(2, email="ghost@example.com", first="Gus", last="Ghost"),
+            registrant(3, email="ann.lee@example.com"),
+        ],
+    )
     store.close()
     return path
 
@@ -57,7 +61,10 @@ def test_an_address_is_found_in_any_case_and_partial_text_is_searched() -> None:
 
     exact = _records("host@example.com", "--profile", "ops")
     assert [(r["kind"], r["key"]) for r in exact] == [
-        ("registrant", "r1"), ("organizer", "u1"), ("webinar", "w1")]
+        ("registrant", "r1"),
+        ("organizer", "u1"),
+        ("webinar", "w1"),
+    ]
     assert all(isinstance(r["age_seconds"], int) for r in exact)
 
     # Not one whole address: the trigram search, which finds the look-alike too.
@@ -90,14 +97,15 @@ def test_an_old_cache_is_migrated_by_lookup_and_answers() -> None:
 
 @pytest.mark.parametrize("where", ["MEETDECK_CACHE_DIR", "XDG", "config.toml"])
 def test_lookup_of_an_address_loads_no_module_it_can_do_without(
-    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """typing, re, json, pathlib, threading and platformdirs each cost more than the
     query: none is loaded, whether the folders are set or the XDG ones. Reading
     config.toml (no profile named) needs tomllib, which loads typing and re."""
     argv = ["lookup", "host@example.com", "--profile", "ops"]
-    avoid = ["typing", "re", "json", "pathlib", "threading", "tomllib", "platformdirs",
-             "argparse"]
+    avoid = ["typing", "re", "json", "pathlib", "threading", "tomllib", "platformdirs", "argparse"]
     if where != "MEETDECK_CACHE_DIR":
         if sys.platform != "linux":
             pytest.skip("lookup asks platformdirs for the folders on this system")
@@ -120,44 +128,65 @@ def test_lookup_of_an_address_loads_no_module_it_can_do_without(
         f"code = main({argv!r})\n"
         "print(code, sorted(m for m in avoid if m in sys.modules and m not in bare))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "0 []"
     assert "Hana Host" in done.stdout
 
 
-@pytest.mark.parametrize(("xdg", "home"), [
-    (None, "/home/ann"), ("", "/home/ann/"), ("/srv/xdg", "/home/ann"),
-    ("relative/xdg", "/home/ann"), ("/srv//xdg/", "/"), (None, "relative"), (None, None),
-])
+@pytest.mark.parametrize(
+    ("xdg", "home"),
+    [
+        (None, "/home/ann"),
+        ("", "/home/ann/"),
+        ("/srv/xdg", "/home/ann"),
+        ("relative/xdg", "/home/ann"),
+        ("/srv//xdg/", "/"),
+        (None, "relative"),
+        (None, None),
+    ],
+)
 def test_the_files_lookup_reads_are_the_ones_the_app_uses(
-    monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+    xdg: str | None,
+    home: str | None,
 ) -> None:
     """Without MEETDECK_CACHE_DIR and MEETDECK_CONFIG_DIR, lookup finds the XDG folders
     itself (platformdirs costs more than the whole lookup); they must be the folders
     platformdirs gives `resolve_paths`."""
     for name in ("MEETDECK_CACHE_DIR", "MEETDECK_CONFIG_DIR"):
         monkeypatch.delenv(name)
-    for name, value in (("XDG_CACHE_HOME", xdg), ("XDG_CONFIG_HOME", xdg and xdg + "/c"),
-                        ("HOME", home)):
+    for name, value in (
+        ("XDG_CACHE_HOME", xdg),
+        ("XDG_CONFIG_HOME", xdg and xdg + "/c"),
+        ("HOME", home),
+    ):
         if value is None:
             monkeypatch.delenv(name, raising=False)
         else:
             monkeypatch.setenv(name, value)
     paths = resolve_paths()
-    found = {"cache": cache_db_file("ops"), "demo": cache_db_file("d", demo=True),
-             "config": config_file_text()}
-    wanted = {"cache": paths.cache_db("ops"), "demo": paths.cache_db("d", demo=True),
-              "config": paths.config_file}
+    found = {
+        "cache": cache_db_file("ops"),
+        "demo": cache_db_file("d", demo=True),
+        "config": config_file_text(),
+    }
+    wanted = {
+        "cache": paths.cache_db("ops"),
+        "demo": paths.cache_db("d", demo=True),
+        "config": paths.config_file,
+    }
     if sys.platform == "linux" and home and home.startswith("/"):
         assert None not in found.values()
     for name, text in found.items():
         assert text is None or Path(text) == wanted[name], name
     monkeypatch.setenv("MEETDECK_CACHE_DIR", "~/elsewhere ")
     monkeypatch.setenv("MEETDECK_CONFIG_DIR", "/etc/md")
-    assert cache_db_file("ops") == os.path.join(os.path.expanduser("~/elsewhere"),
-                                                "profiles", "ops.sqlite3")
+    assert cache_db_file("ops") == os.path.join(
+        os.path.expanduser("~/elsewhere"), "profiles", "ops.sqlite3"
+    )
     assert config_file_text() == "/etc/md/config.toml"
 
 

@@ -48,8 +48,9 @@ class Recorder:
 
 def left_set(raw: bytes) -> list[bytes]:
     """The modes whose last setting is not followed by the sequence that undoes it."""
-    return [mode for mode, undo in UNDO.items()
-            if mode in raw and raw.rfind(undo) < raw.rfind(mode)]
+    return [
+        mode for mode, undo in UNDO.items() if mode in raw and raw.rfind(undo) < raw.rfind(mode)
+    ]
 
 
 @pytest.fixture
@@ -62,8 +63,13 @@ def terminal() -> Iterator[Any]:
 
     def start(*argv: str) -> Any:
         # Any: the harness gets a `recorder` attribute beside its pyte stream.
-        process: Any = PtyProcess([sys.executable, "-m", "tui", *argv], cols=100, rows=30,
-                             env=os.environ.copy(), cwd=str(REPO))
+        process: Any = PtyProcess(
+            [sys.executable, "-m", "tui", *argv],
+            cols=100,
+            rows=30,
+            env=os.environ.copy(),
+            cwd=str(REPO),
+        )
         process.recorder = Recorder(process.stream)
         process.stream = process.recorder
         process.start()
@@ -91,8 +97,7 @@ def exit_status(process: Any, timeout: float = 30.0) -> int:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_the_tui_gives_the_terminal_back(signum: int, terminal: Any) -> None:
     app = terminal("--demo")
-    app.wait_for(lambda screen: "Organizers" in screen and "Registrants" in screen,
-                 timeout=60)
+    app.wait_for(lambda screen: "Organizers" in screen and "Registrants" in screen, timeout=60)
     raw = bytes(app.recorder.raw)
     assert b"\x1b[?1049h" in raw and b"\x1b[?1000h" in raw and b"\x1b[?25l" in raw
     os.kill(app.pid, signum)
@@ -152,15 +157,18 @@ def test_the_last_resort_restores_the_terminal_by_hand(signals: int, terminal: A
     the first, resets the terminal modes by hand and ends the process."""
     from tests.benchmarks.pty_harness import PtyProcess
 
-    code = ("import os, signal\n"
-            "from tui.terminal import ending_signals\n"
-            "os.write(1, b'\\x1b[?1049h\\x1b[?1000h\\x1b[?25l')\n"
-            "with ending_signals(lambda signum: os.write(1, b'first\\r\\n')):\n"
-            "    os.write(1, b'ready\\r\\n')\n"
-            "    while True:\n"
-            "        signal.pause()\n")
-    hung: Any = PtyProcess([sys.executable, "-c", code], cols=100, rows=30,
-                      env=os.environ.copy(), cwd=str(REPO))
+    code = (
+        "import os, signal\n"
+        "from tui.terminal import ending_signals\n"
+        "os.write(1, b'\\x1b[?1049h\\x1b[?1000h\\x1b[?25l')\n"
+        "with ending_signals(lambda signum: os.write(1, b'first\\r\\n')):\n"
+        "    os.write(1, b'ready\\r\\n')\n"
+        "    while True:\n"
+        "        signal.pause()\n"
+    )
+    hung: Any = PtyProcess(
+        [sys.executable, "-c", code], cols=100, rows=30, env=os.environ.copy(), cwd=str(REPO)
+    )
     hung.recorder = Recorder(hung.stream)
     hung.stream = hung.recorder
     hung.start()

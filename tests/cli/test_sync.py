@@ -11,8 +11,7 @@ from tui.core.settings.paths import resolve_paths
 
 def test_sync_succeeds_with_plain_progress_lines(cli_sandbox: Any) -> None:
     write_zoom_profile(cli_sandbox.base_url)
-    done = run_cli("sync", "--scope", "organizers", "--scope", "events",
-                   "--scope", "registrants")
+    done = run_cli("sync", "--scope", "organizers", "--scope", "events", "--scope", "registrants")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert any(line.startswith("[1/") and "Zoom organizers:" in line for line in lines)
@@ -37,8 +36,18 @@ def test_a_failing_scope_gives_a_summary_and_exit_1(cli_sandbox: Any) -> None:
 
 
 def test_demo_sync_starts_its_own_sandbox_and_keeps_its_own_cache() -> None:
-    done = run_cli("sync", "--demo", "--registrants", "120", "--scope", "organizers",
-                   "--scope", "events", "--scope", "registrants")
+    done = run_cli(
+        "sync",
+        "--demo",
+        "--registrants",
+        "120",
+        "--scope",
+        "organizers",
+        "--scope",
+        "events",
+        "--scope",
+        "registrants",
+    )
     paths = resolve_paths()
     assert paths.cache_db("demo", demo=True).exists()
     assert not paths.cache_db("demo").exists()

@@ -23,8 +23,9 @@ def sandbox_session() -> Iterator[Any]:
         from tui.sandbox.server import SandboxConfig, start_background
     except ImportError as exc:  # pragma: no cover - only while the sandbox is missing
         pytest.skip(f"the sandbox (tui.sandbox.server) is not available: {exc}")
-    with start_background(SandboxConfig(port=0, seed=7, registrants=CORE_REGISTRANTS,
-                                        recording_bytes=200_000)) as handle:
+    with start_background(
+        SandboxConfig(port=0, seed=7, registrants=CORE_REGISTRANTS, recording_bytes=200_000)
+    ) as handle:
         yield handle
 
 

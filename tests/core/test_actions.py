@@ -19,8 +19,7 @@ TARGETS = [AuditTarget("r1", "ann@example.com"), AuditTarget("r2", "bo@example.c
 
 
 def gate(tmp_path: Path, *, read_only: bool = False) -> WriteGate:
-    return WriteGate(profile="work", read_only=read_only,
-                     audit=AuditLog(tmp_path / "audit.jsonl"))
+    return WriteGate(profile="work", read_only=read_only, audit=AuditLog(tmp_path / "audit.jsonl"))
 
 
 def phases(tmp_path: Path) -> list[dict[str, object]]:
@@ -38,8 +37,14 @@ async def test_confirmed_write_is_audited_before_and_after(tmp_path: Path) -> No
         return ActionResult("approve", (ActionOutcome("r1", True), ActionOutcome("r2", True)))
 
     confirmation = Confirmation.of("work", "approve", ["r1", "r2"], event_key="w1")
-    result = await gate(tmp_path).run(provider="zoom", action="approve", targets=TARGETS,
-                                      confirmation=confirmation, call=call, event_key="w1")
+    result = await gate(tmp_path).run(
+        provider="zoom",
+        action="approve",
+        targets=TARGETS,
+        confirmation=confirmation,
+        call=call,
+        event_key="w1",
+    )
     assert result.succeeded == ("r1", "r2")
     assert [e["phase"] for e in seen[0]] == ["intent"]
     assert [e["phase"] for e in phases(tmp_path)] == ["intent", "result"]
@@ -55,8 +60,12 @@ async def test_read_only_sends_nothing(tmp_path: Path) -> None:
 
     with pytest.raises(ReadOnlyMode, match="nothing was sent"):
         await gate(tmp_path, read_only=True).run(
-            provider="zoom", action="approve", targets=TARGETS,
-            confirmation=Confirmation.of("work", "approve", ["r1", "r2"]), call=call)
+            provider="zoom",
+            action="approve",
+            targets=TARGETS,
+            confirmation=Confirmation.of("work", "approve", ["r1", "r2"]),
+            call=call,
+        )
     assert calls == 0 and phases(tmp_path) == []
 
 
@@ -76,8 +85,9 @@ async def test_mismatched_confirmation_sends_nothing(
         raise AssertionError("must not be called")
 
     with pytest.raises(ConfirmationMismatch):
-        await gate(tmp_path).run(provider="zoom", action="approve", targets=TARGETS,
-                                 confirmation=confirmation, call=call)
+        await gate(tmp_path).run(
+            provider="zoom", action="approve", targets=TARGETS, confirmation=confirmation, call=call
+        )
     assert phases(tmp_path) == []
 
 
@@ -89,11 +99,20 @@ async def test_more_than_ten_needs_the_count_typed(tmp_path: Path) -> None:
         return ActionResult("deny", tuple(ActionOutcome(k, True) for k in keys))
 
     with pytest.raises(ConfirmationMismatch, match="count typed"):
-        await gate(tmp_path).run(provider="zoom", action="deny", targets=targets,
-                                 confirmation=Confirmation.of("work", "deny", keys), call=call)
+        await gate(tmp_path).run(
+            provider="zoom",
+            action="deny",
+            targets=targets,
+            confirmation=Confirmation.of("work", "deny", keys),
+            call=call,
+        )
     result = await gate(tmp_path).run(
-        provider="zoom", action="deny", targets=targets, call=call,
-        confirmation=Confirmation.of("work", "deny", keys, typed_count=11))
+        provider="zoom",
+        action="deny",
+        targets=targets,
+        call=call,
+        confirmation=Confirmation.of("work", "deny", keys, typed_count=11),
+    )
     assert len(result.succeeded) == 11
 
 
@@ -102,8 +121,12 @@ async def test_typed_failure_becomes_failed_outcomes(tmp_path: Path) -> None:
         raise NetworkUnreachable("The connection dropped.")
 
     result = await gate(tmp_path).run(
-        provider="zoom", action="approve", targets=TARGETS, call=call,
-        confirmation=Confirmation.of("work", "approve", ["r1", "r2"]))
+        provider="zoom",
+        action="approve",
+        targets=TARGETS,
+        call=call,
+        confirmation=Confirmation.of("work", "approve", ["r1", "r2"]),
+    )
     assert result.succeeded == ()
     last = phases(tmp_path)[-1]
     assert last["phase"] == "result"
@@ -116,8 +139,13 @@ async def test_cancellation_is_recorded_as_unknown(tmp_path: Path) -> None:
         raise asyncio.CancelledError
 
     with pytest.raises(asyncio.CancelledError):
-        await gate(tmp_path).run(provider="zoom", action="approve", targets=TARGETS, call=call,
-                                 confirmation=Confirmation.of("work", "approve", ["r1", "r2"]))
+        await gate(tmp_path).run(
+            provider="zoom",
+            action="approve",
+            targets=TARGETS,
+            call=call,
+            confirmation=Confirmation.of("work", "approve", ["r1", "r2"]),
+        )
     assert phases(tmp_path)[-1]["note"] == "interrupted; outcome unknown"
 
 
@@ -129,11 +157,17 @@ async def test_each_part_is_recorded_as_it_returns(tmp_path: Path) -> None:
         progress([ActionOutcome("r1", True)])
         seen.append([str(e["phase"]) for e in phases(tmp_path)])
         progress([ActionOutcome("r2", False, "Refused.")])
-        return ActionResult("approve", (ActionOutcome("r1", True),
-                                        ActionOutcome("r2", False, "Refused.")))
+        return ActionResult(
+            "approve", (ActionOutcome("r1", True), ActionOutcome("r2", False, "Refused."))
+        )
 
-    await gate(tmp_path).run(provider="zoom", action="approve", targets=TARGETS, call=call,
-                             confirmation=Confirmation.of("work", "approve", ["r1", "r2"]))
+    await gate(tmp_path).run(
+        provider="zoom",
+        action="approve",
+        targets=TARGETS,
+        call=call,
+        confirmation=Confirmation.of("work", "approve", ["r1", "r2"]),
+    )
     assert seen == [["intent", "progress"]]
     lines = phases(tmp_path)
     assert [e["phase"] for e in lines] == ["intent", "progress", "progress", "result"]
@@ -153,11 +187,16 @@ async def test_a_result_the_log_cannot_take_is_said_not_hidden(tmp_path: Path) -
         return ActionResult("approve", (ActionOutcome("r1", True), ActionOutcome("r2", True)))
 
     result = await write_gate.run(
-        provider="zoom", action="approve", targets=TARGETS, call=call,
-        confirmation=Confirmation.of("work", "approve", ["r1", "r2"]))
+        provider="zoom",
+        action="approve",
+        targets=TARGETS,
+        call=call,
+        confirmation=Confirmation.of("work", "approve", ["r1", "r2"]),
+    )
     assert sent == ["PUT"] and result.succeeded == ("r1", "r2")
-    assert result.note.startswith("The change was sent; the audit log could not record its "
-                                  "result (the disk is full")
+    assert result.note.startswith(
+        "The change was sent; the audit log could not record its result (the disk is full"
+    )
     assert "no write was sent" not in result.note
     assert [e["phase"] for e in phases(tmp_path)] == ["intent"]
 
@@ -170,8 +209,13 @@ async def test_an_interrupted_call_on_a_full_disk_still_unwinds(tmp_path: Path) 
         raise asyncio.CancelledError
 
     with pytest.raises(asyncio.CancelledError):
-        await write_gate.run(provider="zoom", action="approve", targets=TARGETS, call=call,
-                             confirmation=Confirmation.of("work", "approve", ["r1", "r2"]))
+        await write_gate.run(
+            provider="zoom",
+            action="approve",
+            targets=TARGETS,
+            call=call,
+            confirmation=Confirmation.of("work", "approve", ["r1", "r2"]),
+        )
 
 
 def full_disk(fd: int, data: memoryview) -> int:
@@ -179,7 +223,8 @@ def full_disk(fd: int, data: memoryview) -> int:
 
 
 async def test_an_interrupted_batch_keeps_what_returned_and_stays_unfinished(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """Cancelled after the first part returned: that part stays done in the audit log,
     the rest is unknown (not "failed"), and the write is listed as unfinished."""
     write_gate = gate(tmp_path)
@@ -189,12 +234,18 @@ async def test_an_interrupted_batch_keeps_what_returned_and_stays_unfinished(
         raise asyncio.CancelledError
 
     with pytest.raises(asyncio.CancelledError):
-        await write_gate.run(provider="zoom", action="approve", targets=TARGETS, call=call,
-                             confirmation=Confirmation.of("work", "approve", ["r1", "r2"]))
+        await write_gate.run(
+            provider="zoom",
+            action="approve",
+            targets=TARGETS,
+            call=call,
+            confirmation=Confirmation.of("work", "approve", ["r1", "r2"]),
+        )
     last = phases(tmp_path)[-1]
     assert last["phase"] == "interrupted"
-    assert last["outcomes"] == [{"target": "r1", "ok": True, "message": ""},
-                                {"target": "r2", "ok": False,
-                                 "message": "Unknown: interrupted"}]
+    assert last["outcomes"] == [
+        {"target": "r1", "ok": True, "message": ""},
+        {"target": "r2", "ok": False, "message": "Unknown: interrupted"},
+    ]
     [open_end] = write_gate.audit.unfinished()
     assert open_end.states() == "1 done, 0 failed, 1 unknown"

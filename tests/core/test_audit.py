@@ -17,10 +17,21 @@ from tui.core.models import ActionOutcome
 
 def test_intent_then_result(tmp_path: Path) -> None:
     log = AuditLog(tmp_path / "data" / "audit.jsonl")
-    entry = log.intent(profile="work", provider="zoom", action="approve", event="w1",
-                       targets=[AuditTarget("r1", "ann@example.com"), AuditTarget("r2")])
-    log.result(entry, profile="work", provider="zoom", action="approve", event="w1",
-               outcomes=[ActionOutcome("r1", True), ActionOutcome("r2", False, "Not found")])
+    entry = log.intent(
+        profile="work",
+        provider="zoom",
+        action="approve",
+        event="w1",
+        targets=[AuditTarget("r1", "ann@example.com"), AuditTarget("r2")],
+    )
+    log.result(
+        entry,
+        profile="work",
+        provider="zoom",
+        action="approve",
+        event="w1",
+        outcomes=[ActionOutcome("r1", True), ActionOutcome("r2", False, "Not found")],
+    )
     lines = [json.loads(x) for x in log.path.read_text().splitlines()]
     assert [x["phase"] for x in lines] == ["intent", "result"]
     assert lines[0]["id"] == lines[1]["id"] == entry
@@ -63,17 +74,20 @@ class FillingDisk:
         self.calls += 1
         if self.room <= 0:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        written = os.write(fd, data[:self.room])
+        written = os.write(fd, data[: self.room])
         self.room -= written
         return written
 
 
 def test_short_writes_are_continued(tmp_path: Path) -> None:
     """A writer that takes 7 bytes a call still leaves whole lines."""
-    log = AuditLog(tmp_path / "audit.jsonl",
-                   write=lambda fd, data: os.write(fd, data[:7]))
-    entry = log.intent(profile="p", provider="zoom", action="approve",
-                       targets=[AuditTarget("r1", "Zoë <z@example.com>")])
+    log = AuditLog(tmp_path / "audit.jsonl", write=lambda fd, data: os.write(fd, data[:7]))
+    entry = log.intent(
+        profile="p",
+        provider="zoom",
+        action="approve",
+        targets=[AuditTarget("r1", "Zoë <z@example.com>")],
+    )
     assert [e.id for e in log.entries()] == [entry]
     assert log.path.read_bytes().endswith(b"\n")
 
@@ -86,8 +100,12 @@ def test_a_full_disk_leaves_no_half_intent(tmp_path: Path) -> None:
     disk = FillingDisk(room=40)
     log.write = disk
     with pytest.raises(StorageError, match=r"disk is full.*no write was sent"):
-        log.intent(profile="p", provider="zoom", action="approve",
-                   targets=[AuditTarget(f"r{i}") for i in range(30)])
+        log.intent(
+            profile="p",
+            provider="zoom",
+            action="approve",
+            targets=[AuditTarget(f"r{i}") for i in range(30)],
+        )
     assert disk.calls == 2 and log.path.read_bytes() == before
     log.write = os.write
     second = log.intent(profile="p", provider="zoom", action="approve", targets=[])
@@ -109,10 +127,16 @@ def test_a_result_that_cannot_be_recorded_says_the_change_was_sent(tmp_path: Pat
     log = AuditLog(tmp_path / "audit.jsonl")
     log.write = FillingDisk(room=0)
     with pytest.raises(StorageError) as caught:
-        log.result("x", profile="p", provider="zoom", action="approve",
-                   outcomes=[ActionOutcome("r1", True)])
+        log.result(
+            "x",
+            profile="p",
+            provider="zoom",
+            action="approve",
+            outcomes=[ActionOutcome("r1", True)],
+        )
     assert caught.value.sentence.startswith(
-        "The change was sent; the audit log could not record its result (the disk is full")
+        "The change was sent; the audit log could not record its result (the disk is full"
+    )
     assert "no write was sent" not in caught.value.sentence
 
 
@@ -120,15 +144,27 @@ def test_unfinished_counts_people_per_state(tmp_path: Path) -> None:
     """An intent with progress but no result: done, failed and unknown per person."""
     log = AuditLog(tmp_path / "audit.jsonl")
     people = [AuditTarget(f"r{i}") for i in range(5)]
-    done = log.intent(profile="p", provider="zoom", action="approve", event="w1",
-                      targets=people)
-    log.progress(done, profile="p", provider="zoom", action="approve", event="w1",
-                 outcomes=[ActionOutcome("r0", True), ActionOutcome("r1", False, "Refused.")])
-    log.progress(done, profile="p", provider="zoom", action="approve", event="w1",
-                 outcomes=[ActionOutcome("r2", False, "Unknown: no answer.")])
+    done = log.intent(profile="p", provider="zoom", action="approve", event="w1", targets=people)
+    log.progress(
+        done,
+        profile="p",
+        provider="zoom",
+        action="approve",
+        event="w1",
+        outcomes=[ActionOutcome("r0", True), ActionOutcome("r1", False, "Refused.")],
+    )
+    log.progress(
+        done,
+        profile="p",
+        provider="zoom",
+        action="approve",
+        event="w1",
+        outcomes=[ActionOutcome("r2", False, "Unknown: no answer.")],
+    )
     finished = log.intent(profile="p", provider="zoom", action="deny", targets=people[:1])
-    log.result(finished, profile="p", provider="zoom", action="deny",
-               outcomes=[ActionOutcome("r0", True)])
+    log.result(
+        finished, profile="p", provider="zoom", action="deny", outcomes=[ActionOutcome("r0", True)]
+    )
     other = log.intent(profile="q", provider="zoom", action="deny", targets=people[:1])
     [found] = log.unfinished(profile="p")
     assert (found.id, found.event, found.targets) == (done, "w1", 5)

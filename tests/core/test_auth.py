@@ -20,7 +20,7 @@ from tui.core.auth.oauth import (
     demo_sign_in,
     token_set_from,
 )
-from tui.core.auth.tokens import GOTO, ZOOM, TokenSet, TokenStore
+from tui.core.auth.tokens import GOTO, ZOOM, TokenSet, TokenStore, utcnow
 from tui.core.auth.zoom import ZoomAuth
 from tui.core.errors import (
     ConfigError,
@@ -64,9 +64,13 @@ class FakeCloud:
         access, refresh = f"ACCESS-{self.issued}", f"REFRESH-{self.issued}"
         self.valid_access.add(access)
         self.valid_refresh.add(refresh)
-        body: dict[str, object] = {"access_token": access, "refresh_token": refresh,
-                                   "expires_in": "3600", "token_type": "Bearer",
-                                   "unknown_field": {"x": 1}}
+        body: dict[str, object] = {
+            "access_token": access,
+            "refresh_token": refresh,
+            "expires_in": "3600",
+            "token_type": "Bearer",
+            "unknown_field": {"x": 1},
+        }
         if self.include_keys:
             body.update(organizer_key=8439885694023999999, account_key="999")
         return body
@@ -75,30 +79,45 @@ class FakeCloud:
         self.requests.append(request)
         url = request.url
         if url.host == "zoom.example.com" and url.path == "/oauth/token":
-            assert request.headers["Authorization"] == "Basic " + base64.b64encode(
-                b"zid:zsecret").decode()
+            assert (
+                request.headers["Authorization"]
+                == "Basic " + base64.b64encode(b"zid:zsecret").decode()
+            )
             assert url.params["grant_type"] == "account_credentials"
             assert url.params["account_id"] == "acct"
             self.zoom_tokens += 1
-            return httpx.Response(200, json={"access_token": f"ZOOM-{self.zoom_tokens}",
-                                             "expires_in": 3600, "token_type": "bearer"})
+            return httpx.Response(
+                200,
+                json={
+                    "access_token": f"ZOOM-{self.zoom_tokens}",
+                    "expires_in": 3600,
+                    "token_type": "bearer",
+                },
+            )
         if url.path == "/oauth/authorize":
             query = parse_qs(url.query.decode())
             code = "CODE-DEMO"
             self.codes[code] = query["redirect_uri"][0]
-            return httpx.Response(302, headers={"Location": f"{query['redirect_uri'][0]}?"
-                                                f"code={code}&state={query['state'][0]}"})
+            return httpx.Response(
+                302,
+                headers={
+                    "Location": f"{query['redirect_uri'][0]}?code={code}&state={query['state'][0]}"
+                },
+            )
         if url.path == "/oauth/token":
-            assert request.headers["Authorization"] == "Basic " + base64.b64encode(
-                b"cid:csecret").decode()
+            assert (
+                request.headers["Authorization"]
+                == "Basic " + base64.b64encode(b"cid:csecret").decode()
+            )
             assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
             form = parse_qs(request.content.decode())
             self.token_posts.append(form)
             grant = form["grant_type"][0]
             if grant == "authorization_code":
                 if self.codes.pop(form["code"][0], None) is None:
-                    return httpx.Response(400, json={"error": "invalid_grant",
-                                                     "error_description": "code used"})
+                    return httpx.Response(
+                        400, json={"error": "invalid_grant", "error_description": "code used"}
+                    )
                 return httpx.Response(200, json=self._issue())
             if grant == "refresh_token":
                 token = form["refresh_token"][0]
@@ -112,8 +131,10 @@ class FakeCloud:
         if url.path == "/admin/rest/v1/me":
             if self.me_status != 200:
                 return httpx.Response(self.me_status)
-            return httpx.Response(200, json={"key": "111", "accountKey": "222",
-                                             "email": "o@example.com", "isAdmin": True})
+            return httpx.Response(
+                200,
+                json={"key": "111", "accountKey": "222", "email": "o@example.com", "isAdmin": True},
+            )
         return httpx.Response(200, json={"ok": True})
 
 
@@ -123,34 +144,53 @@ async def _no_sleep(seconds: float) -> None:
 
 def profile() -> ProfileSettings:
     return ProfileSettings(
-        goto_client_id="cid", goto_client_secret=SecretStr("csecret"),
-        goto_redirect_uri="https://localhost/cb", goto_api_base=BASE, goto_auth_base=BASE,
-        zoom_account_id="acct", zoom_client_id="zid", zoom_client_secret=SecretStr("zsecret"),
-        zoom_api_base=ZBASE + "/v2", zoom_auth_base=ZBASE,
+        goto_client_id="cid",
+        goto_client_secret=SecretStr("csecret"),
+        goto_redirect_uri="https://localhost/cb",
+        goto_api_base=BASE,
+        goto_auth_base=BASE,
+        zoom_account_id="acct",
+        zoom_client_id="zid",
+        zoom_client_secret=SecretStr("zsecret"),
+        zoom_api_base=ZBASE + "/v2",
+        zoom_auth_base=ZBASE,
     )
 
 
-def build(tmp_path: Path, cloud: FakeCloud, clock: Clock | None = None
-          ) -> tuple[GoToAuth, ZoomAuth, TokenStore, ApiLog]:
+def build(
+    tmp_path: Path, cloud: FakeCloud, clock: Clock | None = None
+) -> tuple[GoToAuth, ZoomAuth, TokenStore, ApiLog]:
     conn = Connection(HttpSettings(), transport=httpx.MockTransport(cloud))
     store = TokenStore(tmp_path / "tokens" / "work.json")
     log = ApiLog(tmp_path / "api.log")
-    kw: dict[str, object] = {"sleep": _no_sleep}
-    if clock:
-        kw["clock"] = clock
-    goto = GoToAuth(profile_name="work", profile=profile(), store=store, connection=conn,
-                    log=log, **kw)  # type: ignore[arg-type]
-    zoom = ZoomAuth(profile_name="work", profile=profile(), store=store, connection=conn,
-                    log=log, **kw)  # type: ignore[arg-type]
+    when = clock or utcnow
+    goto = GoToAuth(
+        profile_name="work",
+        profile=profile(),
+        store=store,
+        connection=conn,
+        log=log,
+        clock=when,
+        sleep=_no_sleep,
+    )
+    zoom = ZoomAuth(
+        profile_name="work",
+        profile=profile(),
+        store=store,
+        connection=conn,
+        log=log,
+        clock=when,
+        sleep=_no_sleep,
+    )
     return goto, zoom, store, log
 
 
-async def signed_in(tmp_path: Path, cloud: FakeCloud, clock: Clock | None = None
-                    ) -> tuple[GoToAuth, ZoomAuth, TokenStore, ApiLog]:
+async def signed_in(
+    tmp_path: Path, cloud: FakeCloud, clock: Clock | None = None
+) -> tuple[GoToAuth, ZoomAuth, TokenStore, ApiLog]:
     goto, zoom, store, log = build(tmp_path, cloud, clock)
     request = goto.begin_login()
-    await goto.complete_login(f"https://localhost/cb?code=CODE-1&state={request.state}",
-                              request)
+    await goto.complete_login(f"https://localhost/cb?code=CODE-1&state={request.state}", request)
     return goto, zoom, store, log
 
 
@@ -163,16 +203,23 @@ def test_authorize_url(tmp_path: Path) -> None:
     parts = urlsplit(request.url)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{BASE}/oauth/authorize"
     query = parse_qs(parts.query)
-    assert query == {"client_id": ["cid"], "response_type": ["code"],
-                     "redirect_uri": ["https://localhost/cb"], "state": [request.state]}
+    assert query == {
+        "client_id": ["cid"],
+        "response_type": ["code"],
+        "redirect_uri": ["https://localhost/cb"],
+        "state": [request.state],
+    }
     assert len(request.state) >= 24
 
 
 async def test_login_exchanges_code_and_stores_tokens_privately(tmp_path: Path) -> None:
     cloud = FakeCloud()
     goto, _, store, _ = await signed_in(tmp_path, cloud)
-    assert cloud.token_posts[0] == {"grant_type": ["authorization_code"], "code": ["CODE-1"],
-                                    "redirect_uri": ["https://localhost/cb"]}
+    assert cloud.token_posts[0] == {
+        "grant_type": ["authorization_code"],
+        "code": ["CODE-1"],
+        "redirect_uri": ["https://localhost/cb"],
+    }
     tokens = store.get(GOTO)
     assert tokens is not None
     assert tokens.access_token == "ACCESS-1" and tokens.refresh_token == "REFRESH-1"
@@ -191,7 +238,10 @@ async def test_missing_keys_come_from_admin_me(tmp_path: Path) -> None:
     tokens = store.get(GOTO)
     assert tokens is not None
     assert (tokens.organizer_key, tokens.account_key, tokens.email) == (
-        "111", "222", "o@example.com")
+        "111",
+        "222",
+        "o@example.com",
+    )
 
 
 async def test_me_forbidden_means_not_admin(tmp_path: Path) -> None:
@@ -241,8 +291,10 @@ async def test_refresh_before_expiry_saves_rotated_token(tmp_path: Path) -> None
     tokens = store.get(GOTO)
     assert tokens is not None and tokens.refresh_token == "REFRESH-2"
     assert tokens.organizer_key == "8439885694023999999"  # identity survives refresh
-    assert cloud.token_posts[-1] == {"grant_type": ["refresh_token"],
-                                     "refresh_token": ["REFRESH-1"]}
+    assert cloud.token_posts[-1] == {
+        "grant_type": ["refresh_token"],
+        "refresh_token": ["REFRESH-1"],
+    }
 
 
 async def test_401_refreshes_once_then_succeeds(tmp_path: Path) -> None:
@@ -251,7 +303,9 @@ async def test_401_refreshes_once_then_succeeds(tmp_path: Path) -> None:
     cloud.valid_access.clear()  # the server forgot the access token
     assert await goto.admin.get_json("/anything") == {"ok": True}
     assert [p["grant_type"][0] for p in cloud.token_posts] == [
-        "authorization_code", "refresh_token"]
+        "authorization_code",
+        "refresh_token",
+    ]
 
 
 async def test_revoked_refresh_token_is_session_expired_without_a_loop(tmp_path: Path) -> None:
@@ -284,8 +338,7 @@ async def test_refused_tokens_send_nothing_until_someone_signs_in(tmp_path: Path
     other, *_ = build(tmp_path, cloud)
     request = other.begin_login()
     cloud.codes["CODE-2"] = "https://localhost/cb"
-    await other.complete_login(f"https://localhost/cb?code=CODE-2&state={request.state}",
-                               request)
+    await other.complete_login(f"https://localhost/cb?code=CODE-2&state={request.state}", request)
     assert await goto.admin.get_json("/anything") == {"ok": True}
 
 
@@ -322,12 +375,23 @@ async def test_zoom_token_on_demand_and_renewed_before_the_hour(tmp_path: Path) 
 
 async def test_zoom_bad_credentials(tmp_path: Path) -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(401, json={"reason": "Invalid client secret", "code": 4704,
-                                         "message": "Invalid client secret"})
+        return httpx.Response(
+            401,
+            json={
+                "reason": "Invalid client secret",
+                "code": 4704,
+                "message": "Invalid client secret",
+            },
+        )
 
     conn = Connection(HttpSettings(), transport=httpx.MockTransport(refuse))
-    zoom = ZoomAuth(profile_name="work", profile=profile(), store=TokenStore(
-        tmp_path / "t.json"), connection=conn, log=ApiLog(None))
+    zoom = ZoomAuth(
+        profile_name="work",
+        profile=profile(),
+        store=TokenStore(tmp_path / "t.json"),
+        connection=conn,
+        log=ApiLog(None),
+    )
     with pytest.raises(NotSignedIn) as info:
         await zoom.token()
     assert "Invalid client secret" in info.value.sentence
@@ -338,8 +402,9 @@ async def test_zoom_bad_credentials(tmp_path: Path) -> None:
 
 
 def _tokens() -> TokenSet:
-    return TokenSet(access_token="A", refresh_token="R",
-                    expires_at=datetime(2030, 1, 1, tzinfo=UTC))
+    return TokenSet(
+        access_token="A", refresh_token="R", expires_at=datetime(2030, 1, 1, tzinfo=UTC)
+    )
 
 
 def test_loose_permissions_refused(tmp_path: Path) -> None:
@@ -401,14 +466,24 @@ async def test_sign_in_log_has_no_secrets(tmp_path: Path) -> None:
     await demo_sign_in(goto)
     text = (tmp_path / "api.log").read_text()
     assert "/oauth/token" in text and "/oauth/authorize" in text
-    for secret in ("ACCESS-", "REFRESH-", "CODE-", "csecret", "zsecret", "ZOOM-", "state=",
-                   "Basic", "Bearer"):
+    for secret in (
+        "ACCESS-",
+        "REFRESH-",
+        "CODE-",
+        "csecret",
+        "zsecret",
+        "ZOOM-",
+        "state=",
+        "Basic",
+        "Bearer",
+    ):
         assert secret not in text, secret
     assert all(e.path.startswith("/") and "?" not in e.path for e in log.recent())
 
 
-def test_read_only_file_system_is_storage_error(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_read_only_file_system_is_storage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tempfile
 
     store = TokenStore(tmp_path / "p.json")
@@ -469,8 +544,7 @@ def test_the_token_file_is_parsed_again_only_when_it_changed(
         assert store.get(GOTO) == first
     assert len(reads) == 1
     # Another process (another TokenStore on the same file) signs in again.
-    TokenStore(path).put(GOTO, TokenSet("access-2", now + timedelta(hours=1),
-                                        refresh_token="r2"))
+    TokenStore(path).put(GOTO, TokenSet("access-2", now + timedelta(hours=1), refresh_token="r2"))
     again = store.get(GOTO)
     assert again is not None and again.access_token == "access-2"
     data = store.read_all()
@@ -514,8 +588,9 @@ def test_token_path_that_is_a_directory_is_a_clear_error(tmp_path: Path) -> None
         TokenStore(path).get(GOTO)
 
 
-def test_unreadable_token_file_is_a_read_error(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_token_file_is_a_read_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = TokenStore(tmp_path / "p.json")
     store.put(GOTO, _tokens())
 

@@ -25,8 +25,9 @@ def _no_input(prompt: str = "") -> str:
     raise EOFError
 
 
-def test_login_paste_later_status_logout(sandbox: Any, capsys: pytest.CaptureFixture[str],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_login_paste_later_status_logout(
+    sandbox: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _configure(sandbox)
     monkeypatch.setattr("builtins.input", _no_input)
     assert main(["auth", "login", "goto"]) == 1  # nothing pasted: URL printed, state kept
@@ -64,8 +65,8 @@ def test_login_paste_later_status_logout(sandbox: Any, capsys: pytest.CaptureFix
 
 
 def test_pasted_url_from_another_attempt_is_refused(
-        sandbox: Any, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    sandbox: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _configure(sandbox)
     monkeypatch.setattr("builtins.input", _no_input)
     main(["auth", "login", "goto"])
@@ -76,8 +77,9 @@ def test_pasted_url_from_another_attempt_is_refused(
     assert "different sign-in attempt" in err and "Traceback" not in err
 
 
-def test_loose_token_file_is_reported_in_status(sandbox: Any,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_loose_token_file_is_reported_in_status(
+    sandbox: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     _configure(sandbox)
     token_file = resolve_paths().token_file("sandbox")
     token_file.parent.mkdir(parents=True, exist_ok=True)
@@ -94,8 +96,8 @@ def test_status_without_profiles(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("form", ["separate", "joined"])
 def test_a_code_that_starts_with_a_dash_is_a_code_not_an_option(
-        form: str, sandbox: Any, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    form: str, sandbox: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """One real code in 64 starts with "-": `--code -5RM...` must not be an argparse error."""
     _configure(sandbox)
     tokens = sandbox.state.tokens
@@ -114,7 +116,6 @@ def test_a_code_that_starts_with_a_dash_is_a_code_not_an_option(
     redirect = httpx.get(url.group(1), follow_redirects=False, timeout=10)
     code = re.search(r"code=([^&]+)", redirect.headers["Location"])
     assert code is not None and code.group(1).startswith("-5RM")
-    argv = (["--code", code.group(1)] if form == "separate"
-            else [f"--code={code.group(1)}"])
+    argv = ["--code", code.group(1)] if form == "separate" else [f"--code={code.group(1)}"]
     assert main(["auth", "login", "goto", *argv]) == 0
     assert "GoTo: signed in as" in capsys.readouterr().out

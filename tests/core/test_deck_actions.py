@@ -110,8 +110,9 @@ async def test_a_failed_chunk_is_reported_per_person_and_everything_agrees(
         await sync_events(deck)
         people = (await registrants_of(deck, Provider.ZOOM, big, PENDING))[:35]
         plan = deck.plan_registrant_action("approve", people)
-        Control(sandbox.base_url).fault({"error_status": 500, "remaining": 1,
-                                 "match": {"method": "PUT", "path": STATUS_PATH}})
+        Control(sandbox.base_url).fault(
+            {"error_status": 500, "remaining": 1, "match": {"method": "PUT", "path": STATUS_PATH}}
+        )
         result = await deck.run_registrant_action(plan, plan.confirm(35))
         cached = cached_status(deck, big)
         await registrants_of(deck, Provider.ZOOM, big)
@@ -134,14 +135,18 @@ async def test_a_failed_chunk_is_reported_per_person_and_everything_agrees(
 
 async def test_network_failure_claims_nothing_and_running_again_is_safe(sandbox: Any) -> None:
     big = str(Control(sandbox.base_url).state()["zoom"]["big_webinar_id"])
-    deck = open_deck(sandbox.base_url, zoom_only=True,
-                     http=HttpSettings(read_timeout=1.0, max_retries=0, max_backoff=0.5))
+    deck = open_deck(
+        sandbox.base_url,
+        zoom_only=True,
+        http=HttpSettings(read_timeout=1.0, max_retries=0, max_backoff=0.5),
+    )
     try:
         await sync_events(deck)
         people = (await registrants_of(deck, Provider.ZOOM, big, PENDING))[:35]
         plan = deck.plan_registrant_action("approve", people)
-        Control(sandbox.base_url).fault({"latency_ms": 2500, "remaining": 1,
-                                 "match": {"method": "PUT", "path": STATUS_PATH}})
+        Control(sandbox.base_url).fault(
+            {"latency_ms": 2500, "remaining": 1, "match": {"method": "PUT", "path": STATUS_PATH}}
+        )
         lost = await deck.run_registrant_action(plan, plan.confirm(35))
         after_loss = cached_status(deck, big)
         again = await deck.run_registrant_action(plan, plan.confirm(35))
@@ -179,9 +184,9 @@ async def test_read_only_sends_no_write_at_all(sandbox: Any) -> None:
         finally:
             await deck.aclose()
         assert writes(sent) == []
-        assert {p.key for p in people} <= {k for k, v in
-                                           Control(sandbox.base_url).statuses(big).items()
-                                           if v == "pending"}
+        assert {p.key for p in people} <= {
+            k for k, v in Control(sandbox.base_url).statuses(big).items() if v == "pending"
+        }
 
 
 async def test_a_confirmation_that_does_not_match_sends_nothing(sandbox: Any) -> None:
@@ -213,9 +218,19 @@ async def test_goto_training_cancels_but_sends_approvals_to_its_admin_site(
         people = await registrants_of(deck, Provider.GOTO_TRAINING, training.key)
         approve = deck.can("approve", people[:1])
         manage = await deck.manage_url(training.key)
-        mixed = deck.can("cancel", [people[0], *(
-            await registrants_of(deck, Provider.ZOOM, deck.events(
-                ViewQuery(provider=Provider.ZOOM)).rows(0, 1)[0].key))[:1]])
+        mixed = deck.can(
+            "cancel",
+            [
+                people[0],
+                *(
+                    await registrants_of(
+                        deck,
+                        Provider.ZOOM,
+                        deck.events(ViewQuery(provider=Provider.ZOOM)).rows(0, 1)[0].key,
+                    )
+                )[:1],
+            ],
+        )
         plan = deck.plan_registrant_action("cancel", people[:1])
         result = await deck.run_registrant_action(plan, plan.confirm())
         cached = cached_status(deck, training.key)
@@ -258,15 +273,17 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
     try:
         await sync_events(deck)
         events = deck.events(ViewQuery(provider=Provider.ZOOM))
-        first, second = [e for e in events.rows(0, events.count())
-                         if e.kind is EventKind.WEBINAR][:2]
+        first, second = [e for e in events.rows(0, events.count()) if e.kind is EventKind.WEBINAR][
+            :2
+        ]
         people = (await registrants_of(deck, Provider.ZOOM, first.key))[:2]
         shown = Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, second.key)
         seq = Control(sandbox.base_url).mark()
         plan = deck.plan_registrant_action("cancel", people, shown)
         offered = deck.can("cancel", people, shown)
         own = deck.plan_registrant_action(
-            "cancel", people, Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, first.key))
+            "cancel", people, Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, first.key)
+        )
         forged = dataclasses.replace(own, event_key=second.key, event_title=second.title)
         with pytest.raises(NotSupported):
             await deck.run_registrant_action(forged, forged.confirm())
@@ -280,11 +297,15 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
         before = audit.read_text(encoding="utf-8") if audit.exists() else ""
         with pytest.raises(WrongEvent):
             await deck.gate.run(
-                provider="zoom", action="cancel",
+                provider="zoom",
+                action="cancel",
                 targets=[AuditTarget(p.key, p.email, p.event_key) for p in people],
-                confirmation=Confirmation.of(deck.profile_name, "cancel",
-                                             [p.key for p in people], event_key=second.key),
-                call=call, event_key=second.key)
+                confirmation=Confirmation.of(
+                    deck.profile_name, "cancel", [p.key for p in people], event_key=second.key
+                ),
+                call=call,
+                event_key=second.key,
+            )
         after = audit.read_text(encoding="utf-8") if audit.exists() else ""
         sent = Control(sandbox.base_url).requests_since(seq)
     finally:

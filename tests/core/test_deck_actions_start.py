@@ -77,8 +77,11 @@ async def test_refresh_detail_fills_training_sessions_and_attendance(sandbox: An
     try:
         await sync_events(deck, goto=True)
         trainings = deck.events(ViewQuery(provider=Provider.GOTO_TRAINING))
-        training = next(t for t in trainings.rows(0, trainings.count())
-                        if t.start is not None and t.start < datetime.now(UTC))
+        training = next(
+            t
+            for t in trainings.rows(0, trainings.count())
+            if t.start is not None and t.start < datetime.now(UTC)
+        )
         before = deck.detail("training", training.key)
         after = await deck.refresh_detail("training", training.key)
         reread = deck.detail("training", training.key)
@@ -104,8 +107,7 @@ async def test_refresh_detail_fills_one_past_meetings_attendees(sandbox: Any) ->
         await deck.demo_sign_in()
         report = await deck.sync_all(kinds=[ScopeKind.HISTORICAL])
         assert report.ok, report.failed
-        view = deck.meetings(ViewQuery(kind=MeetingKind.HISTORICAL, sort="start",
-                                       descending=True))
+        view = deck.meetings(ViewQuery(kind=MeetingKind.HISTORICAL, sort="start", descending=True))
         meeting = next(m for m in view.rows(0, 50) if m.num_attendees)
         before = deck.detail("meeting", meeting.key)
         after = await deck.refresh_detail("meeting", meeting.key)
@@ -128,7 +130,8 @@ async def test_refresh_detail_failure_keeps_the_cached_rows(sandbox: Any) -> Non
         training = deck.events(ViewQuery(provider=Provider.GOTO_TRAINING)).rows(0, 1)[0]
         first = await deck.refresh_detail("training", training.key)
         Control(sandbox.base_url).fault(
-            {"error_status": 500, "match": {"path": "^/G2T/rest/reports/"}})
+            {"error_status": 500, "match": {"path": "^/G2T/rest/reports/"}}
+        )
         try:
             await deck.refresh_detail("training", training.key)
         except MeetdeckError as exc:

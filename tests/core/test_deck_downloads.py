@@ -24,9 +24,14 @@ async def synced(deck: Deck, *kinds: ScopeKind) -> None:
 
 def pick(recordings: list[Recording], avoid: str = "") -> Recording:
     """A small, ordinary file (not the sandbox's HTML page nor its 2.5 GB file)."""
-    return next(r for r in sorted(recordings, key=lambda r: r.file_size or 0)
-                if r.file_size and 1000 < r.file_size < LARGE and r.key != avoid
-                and not r.name.startswith("html-error-page"))
+    return next(
+        r
+        for r in sorted(recordings, key=lambda r: r.file_size or 0)
+        if r.file_size
+        and 1000 < r.file_size < LARGE
+        and r.key != avoid
+        and not r.name.startswith("html-error-page")
+    )
 
 
 async def zoom_file(deck: Deck, base_url: str) -> Recording:
@@ -94,13 +99,21 @@ async def test_a_dropped_download_resumes_and_ends_with_the_right_bytes(sandbox:
     seen: list[DownloadProgress] = []
     try:
         recording = await zoom_file(deck, sandbox.base_url)
-        Control(sandbox.base_url).fault({"drop_mid_body": True, "remaining": 1,
-                                 "match": {"path": f"^/zoom/rec/download/{recording.key}$"}})
+        Control(sandbox.base_url).fault(
+            {
+                "drop_mid_body": True,
+                "remaining": 1,
+                "match": {"path": f"^/zoom/rec/download/{recording.key}$"},
+            }
+        )
         deck.watch_downloads(seen.append)
         seq = Control(sandbox.base_url).mark()
         path = await deck.download(recording)
-        sent = [r for r in Control(sandbox.base_url).requests_since(seq)
-                if r["path"].startswith("/zoom/rec/")]
+        sent = [
+            r
+            for r in Control(sandbox.base_url).requests_since(seq)
+            if r["path"].startswith("/zoom/rec/")
+        ]
         again = await deck.download(recording, directory=resolve_paths().download_dir / "clean")
     finally:
         await deck.aclose()
@@ -121,7 +134,8 @@ async def test_hostile_names_are_sanitised_and_nothing_is_overwritten(sandbox: A
     try:
         real = await zoom_file(deck, sandbox.base_url)
         hostile = dataclasses.replace(
-            real, name="../../etc/[red]passwd\x1b[2J\u202egpj.exe\\..:*?", file_extension="mp4")
+            real, name="../../etc/[red]passwd\x1b[2J\u202egpj.exe\\..:*?", file_extension="mp4"
+        )
         first = await deck.download(hostile)
         assert first is not None
         first.write_bytes(b"precious")
@@ -146,8 +160,9 @@ async def test_a_web_page_instead_of_a_file_is_an_error_and_saves_nothing(
     html_id = Control(sandbox.base_url).state()["zoom"]["html_file_id"]
     deck = open_deck(sandbox.base_url, zoom_only=True)
     try:
-        recording = next(r for r in await owner_recordings(deck, sandbox.base_url)
-                         if r.key == html_id)
+        recording = next(
+            r for r in await owner_recordings(deck, sandbox.base_url) if r.key == html_id
+        )
         path = await deck.download(recording)
         last = deck.downloads()[-1]
         unknown = deck.cancel_download("no-such-download")
@@ -157,8 +172,10 @@ async def test_a_web_page_instead_of_a_file_is_an_error_and_saves_nothing(
     assert "web page" in last.error
     assert not unknown
     folder = resolve_paths().download_dir
-    assert not folder.exists() or [p for p in folder.iterdir() if p.is_file()
-                                   and not p.name.endswith(".part.json")] == []
+    assert (
+        not folder.exists()
+        or [p for p in folder.iterdir() if p.is_file() and not p.name.endswith(".part.json")] == []
+    )
 
 
 async def test_a_stale_part_is_fetched_whole_not_appended_to(sandbox: Any) -> None:
@@ -176,11 +193,15 @@ async def test_a_stale_part_is_fetched_whole_not_appended_to(sandbox: Any) -> No
         name = filename_of(recording)
         (folder / f"{name}.part").write_bytes(b"\x00" * 1000)
         (folder / f"{name}.part.json").write_text(
-            json.dumps({"key": recording.key, "etag": '"stale"'}), encoding="utf-8")
+            json.dumps({"key": recording.key, "etag": '"stale"'}), encoding="utf-8"
+        )
         seq = Control(sandbox.base_url).mark()
         path = await deck.download(recording)
-        sent = [r for r in Control(sandbox.base_url).requests_since(seq)
-                if r["path"].startswith("/zoom/rec/")]
+        sent = [
+            r
+            for r in Control(sandbox.base_url).requests_since(seq)
+            if r["path"].startswith("/zoom/rec/")
+        ]
     finally:
         await deck.aclose()
 

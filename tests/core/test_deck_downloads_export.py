@@ -11,15 +11,14 @@ from tui.core.models import Provider, RegistrantStatus
 from tui.core.settings.paths import resolve_paths
 from tui.core.store.db import Store
 
-HOSTILE = ["=HYPERLINK(\"http://evil\")", "+1+2", "-3", "@SUM(A1)", "\tTab", "Zoë"]
+HOSTILE = ['=HYPERLINK("http://evil")', "+1+2", "-3", "@SUM(A1)", "\tTab", "Zoë"]
 
 
 def deck_with(tmp_path: Path) -> Deck:
     store = Store.open(tmp_path / "cache.db", "work")
     put(store, "events:zoom", [webinar("w1")])
     people = [registrant(i, first=name, last="Lee") for i, name in enumerate(HOSTILE)]
-    people.append(registrant(9, first="Esc\x1b[2J", last="Ape",
-                             status=RegistrantStatus.APPROVED))
+    people.append(registrant(9, first="Esc\x1b[2J", last="Ape", status=RegistrantStatus.APPROVED))
     put(store, "registrants:zoom:w1", people)
     return Deck(store, profile_name="work")
 
@@ -31,8 +30,9 @@ def read(path: Path) -> list[dict[str, str]]:
 
 def test_export_writes_the_filtered_view_with_formula_cells_quoted(tmp_path: Path) -> None:
     deck = deck_with(tmp_path)
-    view = deck.registrants(ViewQuery(event_key="w1", status=RegistrantStatus.PENDING,
-                                      sort="registered"))
+    view = deck.registrants(
+        ViewQuery(event_key="w1", status=RegistrantStatus.PENDING, sort="registered")
+    )
     path = deck.export_csv(view)
     rows = read(path)
     deck.parts_for_tests().store.close()
@@ -41,8 +41,13 @@ def test_export_writes_the_filtered_view_with_formula_cells_quoted(tmp_path: Pat
     assert path.name.startswith("registrants-w1-") and path.suffix == ".csv"
     assert len(rows) == view.count() == len(HOSTILE)
     firsts = [r["first_name"] for r in rows]
-    assert firsts[:5] == ["'=HYPERLINK(\"http://evil\")", "'+1+2", "'-3", "'@SUM(A1)",
-                          "\N{REPLACEMENT CHARACTER}Tab"]
+    assert firsts[:5] == [
+        '\'=HYPERLINK("http://evil")',
+        "'+1+2",
+        "'-3",
+        "'@SUM(A1)",
+        "\N{REPLACEMENT CHARACTER}Tab",
+    ]
     assert firsts[5] == "Zoë"  # ordinary text is untouched
     assert rows[0]["status"] == "pending" and rows[0]["event_key"] == "w1"
     assert rows[0]["name"].startswith("'=HYPERLINK")

@@ -27,15 +27,24 @@ def test_json_line_escapes_what_clean_would_change_and_keeps_the_data() -> None:
 
 def test_sizes_are_decimal_everywhere() -> None:
     assert [size(n) for n in (None, 0, 999, 1000, 1_234_567, 2_500_000_000)] == [
-        "", "0 B", "999 B", "1.0 KB", "1.2 MB", "2.5 GB"]
+        "",
+        "0 B",
+        "999 B",
+        "1.0 KB",
+        "1.2 MB",
+        "2.5 GB",
+    ]
     assert size(5_000_000_000_000) == "5000.0 GB"
 
 
 def test_the_display_modules_import_nothing() -> None:
-    code = ("import sys; before = set(sys.modules);"
-            "import tui.core.display.cleaning, tui.core.display.sizes;"
-            "print(sorted(m for m in set(sys.modules) - before\n"
-            "             if m != '__future__' and not m.startswith('tui')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60).stdout.strip()
+    code = (
+        "import sys; before = set(sys.modules);"
+        "import tui.core.display.cleaning, tui.core.display.sizes;"
+        "print(sorted(m for m in set(sys.modules) - before\n"
+        "             if m != '__future__' and not m.startswith('tui')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.strip()
     assert out == "[]"

@@ -24,8 +24,9 @@ from tui.core.errors import DownloadError, NetworkUnreachable
 async def test_complete_download_has_the_right_bytes(tmp_path: Path) -> None:
     server = FileServer()
     async with make_client(server) as client:
-        path = await download(client, key="r1", filename="Weekly sync.mp4",
-                              resolve=resolver(), directory=tmp_path)
+        path = await download(
+            client, key="r1", filename="Weekly sync.mp4", resolve=resolver(), directory=tmp_path
+        )
     assert path == tmp_path / "Weekly sync.mp4"
     assert path.read_bytes() == PAYLOAD
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Weekly sync.mp4"]
@@ -36,14 +37,16 @@ async def test_interrupted_download_resumes_with_range(tmp_path: Path) -> None:
     server.drop_after = 300_000
     async with make_client(server) as client:
         with pytest.raises(NetworkUnreachable):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+            )
         part = tmp_path / "a.mp4.part"
         assert part.stat().st_size == 300_000
         assert not (tmp_path / "a.mp4").exists()
         server.drop_after = None
-        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                              directory=tmp_path)
+        path = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+        )
     assert server.requests[-1].headers["range"] == "bytes=300000-"
     assert server.requests[-1].headers["if-range"] == '"abc"'
     assert path.read_bytes() == PAYLOAD
@@ -55,20 +58,23 @@ async def test_server_ignoring_range_starts_over(tmp_path: Path) -> None:
     server.drop_after = 100_000
     async with make_client(server) as client:
         with pytest.raises(NetworkUnreachable):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+            )
         server.drop_after = None
         server.ignore_range = True
-        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                              directory=tmp_path)
+        path = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+        )
     assert path.read_bytes() == PAYLOAD
 
 
 async def test_existing_file_is_never_overwritten(tmp_path: Path) -> None:
     (tmp_path / "a.mp4").write_bytes(b"precious")
     async with make_client(FileServer()) as client:
-        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                              directory=tmp_path)
+        path = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+        )
     assert path == tmp_path / "a (1).mp4"
     assert (tmp_path / "a.mp4").read_bytes() == b"precious"
 
@@ -78,8 +84,9 @@ async def test_html_page_instead_of_file_is_an_error(tmp_path: Path) -> None:
     server.html = True
     async with make_client(server) as client:
         with pytest.raises(DownloadError, match="web page"):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+            )
     assert list(tmp_path.iterdir()) == [] or all(p.suffix == ".json" for p in tmp_path.iterdir())
     assert not (tmp_path / "a.mp4").exists()
 
@@ -91,8 +98,9 @@ async def test_size_mismatch_keeps_the_part_and_fails(tmp_path: Path) -> None:
     server.short_by = 5
     async with make_client(server) as client:
         with pytest.raises(NetworkUnreachable, match="partial file is kept"):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+            )
     assert not (tmp_path / "a.mp4").exists()
     assert (tmp_path / "a.mp4.part").stat().st_size == len(PAYLOAD) - 5
 
@@ -100,12 +108,18 @@ async def test_size_mismatch_keeps_the_part_and_fails(tmp_path: Path) -> None:
 async def test_checksum_verified(tmp_path: Path) -> None:
     good = ("md5", hashlib.md5(PAYLOAD).hexdigest())  # noqa: S324 - a checksum, not security
     async with make_client(FileServer()) as client:
-        path = await download(client, key="r1", filename="a.mp4",
-                              resolve=resolver(checksum=good), directory=tmp_path)
+        path = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(checksum=good), directory=tmp_path
+        )
         assert path.exists()
         with pytest.raises(DownloadError, match="checksum"):
-            await download(client, key="r2", filename="b.mp4",
-                           resolve=resolver(checksum=("md5", "0" * 32)), directory=tmp_path)
+            await download(
+                client,
+                key="r2",
+                filename="b.mp4",
+                resolve=resolver(checksum=("md5", "0" * 32)),
+                directory=tmp_path,
+            )
     assert not (tmp_path / "b.mp4").exists()
 
 
@@ -147,8 +161,9 @@ async def test_queue_runs_bounded_and_cancels(tmp_path: Path) -> None:
         return DownloadTarget(url="https://files.example/x", expected_size=len(PAYLOAD))
 
     async with make_client(server) as client:
-        queue = DownloadQueue(client, tmp_path, concurrency=1,
-                              on_progress=lambda p: states.append((p.key, p.state)))
+        queue = DownloadQueue(
+            client, tmp_path, concurrency=1, on_progress=lambda p: states.append((p.key, p.state))
+        )
         first = queue.add("r1", "one.mp4", slow_resolve)
         second = queue.add("r2", "two.mp4", resolver())
         await asyncio.wait_for(resolving.wait(), timeout=20)

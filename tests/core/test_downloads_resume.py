@@ -35,16 +35,16 @@ async def interrupted(server: FileServer, folder: Path, at: int = 300_000) -> No
     server.drop_after = at
     async with make_client(server) as client:
         with pytest.raises(NetworkUnreachable):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=folder)
+            await download(client, key="r1", filename="a.mp4", resolve=resolver(), directory=folder)
     server.drop_after = None
     assert (folder / "a.mp4.part").stat().st_size == at
 
 
 async def again(server: FileServer, folder: Path) -> Path:
     async with make_client(server) as client:
-        return await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                              directory=folder)
+        return await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(), directory=folder
+        )
 
 
 async def test_a_part_without_a_validator_starts_over(tmp_path: Path) -> None:
@@ -91,19 +91,22 @@ async def test_a_short_json_body_then_a_resume_never_makes_a_corrupt_file(
     """The issue's case: two bytes of JSON first, no validator; then the real file."""
     real = FileServer()
     real.etag = None
-    answers = iter([httpx.Response(200, headers={"content-type": "application/json"},
-                                   content=b"{}")])
+    answers = iter(
+        [httpx.Response(200, headers={"content-type": "application/json"}, content=b"{}")]
+    )
 
     def handler(request: httpx.Request) -> httpx.Response:
         return next(answers, None) or real.handler(request)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
         with pytest.raises(DownloadError, match="JSON"):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+            )
         assert not (tmp_path / "a.mp4").exists()
-        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                              directory=tmp_path)
+        path = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+        )
     assert "range" not in real.requests[-1].headers
     assert path.read_bytes() == PAYLOAD
 
@@ -125,11 +128,18 @@ async def test_a_short_binary_body_without_validator_is_not_resumed(tmp_path: Pa
 async def test_the_listed_size_never_beats_the_file_hosts(tmp_path: Path, listed: int) -> None:
     seen: list[int | None] = []
     async with make_client(FileServer()) as client:
-        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(listed),
-                              directory=tmp_path, on_progress=lambda p: seen.append(p.total))
+        path = await download(
+            client,
+            key="r1",
+            filename="a.mp4",
+            resolve=resolver(listed),
+            directory=tmp_path,
+            on_progress=lambda p: seen.append(p.total),
+        )
         # And again: a finished file is not resumed "forever" against the listed size.
-        second = await download(client, key="r1", filename="a.mp4",
-                                resolve=resolver(listed), directory=tmp_path)
+        second = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(listed), directory=tmp_path
+        )
     assert path.read_bytes() == second.read_bytes() == PAYLOAD
     assert seen[-1] == len(PAYLOAD)
     assert all(total is None or total > 0 for total in seen)
@@ -141,13 +151,17 @@ async def test_more_bytes_than_announced_are_discarded(tmp_path: Path) -> None:
         yield b"extra"
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"content-type": "video/mp4", "etag": '"x"',
-                                            "content-length": "10"}, content=body())
+        return httpx.Response(
+            200,
+            headers={"content-type": "video/mp4", "etag": '"x"', "content-length": "10"},
+            content=body(),
+        )
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
         with pytest.raises(DownloadError, match="more bytes"):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(None),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(None), directory=tmp_path
+            )
     assert list(tmp_path.glob("a.mp4*")) in ([], [tmp_path / "a.mp4.part.json"])
 
 
@@ -157,14 +171,22 @@ async def test_a_range_from_elsewhere_is_not_appended(tmp_path: Path) -> None:
 
     def shifted(request: httpx.Request) -> httpx.Response:
         body = PAYLOAD[1000:]
-        return httpx.Response(206, headers={
-            "content-type": "video/mp4", "etag": '"abc"', "content-length": str(len(body)),
-            "content-range": f"bytes 1000-{len(PAYLOAD) - 1}/{len(PAYLOAD)}"}, content=body)
+        return httpx.Response(
+            206,
+            headers={
+                "content-type": "video/mp4",
+                "etag": '"abc"',
+                "content-length": str(len(body)),
+                "content-range": f"bytes 1000-{len(PAYLOAD) - 1}/{len(PAYLOAD)}",
+            },
+            content=body,
+        )
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(shifted)) as client:
         with pytest.raises(DownloadError, match="another part"):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+            )
     assert not (tmp_path / "a.mp4.part").exists()
     assert not (tmp_path / "a.mp4").exists()
 
@@ -184,9 +206,11 @@ async def test_a_redirect_loop_is_a_clear_error(tmp_path: Path) -> None:
 
 async def test_a_body_that_cannot_be_decoded_is_a_clear_error(tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"content-type": "video/mp4", "etag": '"x"',
-                                            "content-encoding": "gzip"},
-                              content=b"not gzip at all")
+        return httpx.Response(
+            200,
+            headers={"content-type": "video/mp4", "etag": '"x"', "content-encoding": "gzip"},
+            content=b"not gzip at all",
+        )
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
         queue = DownloadQueue(client, tmp_path)
@@ -201,16 +225,16 @@ async def test_a_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     folder.write_bytes(b"precious")
     async with make_client(FileServer()) as client:
         with pytest.raises(StorageError, match="not a folder"):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=folder)
+            await download(client, key="r1", filename="a.mp4", resolve=resolver(), directory=folder)
     assert folder.read_bytes() == b"precious"
 
 
 async def test_recordings_are_private_by_default(tmp_path: Path) -> None:
     folder = tmp_path / "new" / "recordings"
     async with make_client(FileServer()) as client:
-        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                              directory=folder)
+        path = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(), directory=folder
+        )
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
@@ -229,8 +253,14 @@ async def test_private_files_can_be_turned_off(tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:
         async with make_client(FileServer()) as client:
-            path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                                  directory=folder, private=False)
+            path = await download(
+                client,
+                key="r1",
+                filename="a.mp4",
+                resolve=resolver(),
+                directory=folder,
+                private=False,
+            )
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
@@ -257,7 +287,8 @@ async def test_a_full_disk_on_the_last_buffered_write_is_a_typed_error(
     monkeypatch.setattr(downloads, "open_part", full_on_close)
     async with make_client(FileServer()) as client:
         with pytest.raises(StorageError, match="disk is full"):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+            )
     assert not (tmp_path / "a.mp4").exists()
     assert (tmp_path / "a.mp4.part").exists()

@@ -37,8 +37,9 @@ async def test_part_is_synced_to_disk_while_streaming(
     monkeypatch.setattr(downloads, "SYNC_EVERY", 128 * 1024)
     monkeypatch.setattr(download_files, "_fdatasync", counting)
     async with make_client(FileServer()) as client:
-        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                              directory=tmp_path)
+        path = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+        )
     assert path.read_bytes() == PAYLOAD
     # 1 MiB in 64 KiB chunks, a sync every 128 KiB unless one is still running.
     assert synced, "no background sync ran"
@@ -54,8 +55,9 @@ async def test_disk_full_is_a_typed_error_and_keeps_the_part(tmp_path: Path) -> 
     (tmp_path / "a.mp4.part.json").write_text(json.dumps({"key": "r1"}), encoding="utf-8")
     async with make_client(FileServer()) as client:
         with pytest.raises(StorageError, match="disk is full") as caught:
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+            )
     assert "resumes where it stopped" in caught.value.sentence
     assert part.is_symlink() and (tmp_path / "a.mp4.part.json").exists()
     assert not (tmp_path / "a.mp4").exists()
@@ -71,8 +73,9 @@ async def test_failed_background_sync_is_a_typed_error(
     monkeypatch.setattr(download_files, "_fdatasync", full)
     async with make_client(FileServer()) as client:
         with pytest.raises(StorageError, match="disk is full"):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+            )
     assert (tmp_path / "a.mp4.part").exists()
     assert not (tmp_path / "a.mp4").exists()
 
@@ -86,8 +89,9 @@ async def test_failed_final_fsync_is_a_typed_error(
     monkeypatch.setattr(os, "fsync", broken)  # what tui.core.downloads.files calls
     async with make_client(FileServer()) as client:
         with pytest.raises(StorageError, match="Cannot write"):
-            await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                           directory=tmp_path)
+            await download(
+                client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+            )
     assert (tmp_path / "a.mp4.part").stat().st_size == len(PAYLOAD)
     assert not (tmp_path / "a.mp4").exists()
 
@@ -102,9 +106,11 @@ def _paced_client(chunks: int, *, pause: float, size: int = 16 * 1024) -> httpx.
                     await asyncio.sleep(pause)
                 yield bytes([index % 256]) * size
 
-        return httpx.Response(200, headers={"content-type": "video/mp4",
-                                            "content-length": str(chunks * size)},
-                              content=body())
+        return httpx.Response(
+            200,
+            headers={"content-type": "video/mp4", "content-length": str(chunks * size)},
+            content=body(),
+        )
 
     return httpx.AsyncClient(transport=httpx.MockTransport(handler))
 
@@ -114,9 +120,14 @@ async def test_progress_events_are_throttled_not_dropped(tmp_path: Path) -> None
     chunks, size = 400, 16 * 1024
     started = time.monotonic()
     async with _paced_client(chunks, pause=0.001, size=size) as client:
-        await download(client, key="r1", filename="a.mp4",
-                       resolve=resolver(size=chunks * size), directory=tmp_path,
-                       on_progress=events.append)
+        await download(
+            client,
+            key="r1",
+            filename="a.mp4",
+            resolve=resolver(size=chunks * size),
+            directory=tmp_path,
+            on_progress=events.append,
+        )
     elapsed = time.monotonic() - started
     running = [e for e in events if e.state is DownloadState.RUNNING]
     # About one event per REPORT_EVERY while bytes flow, plus the start and the end.
@@ -144,9 +155,16 @@ async def test_cancel_stops_an_in_memory_stream_and_keeps_the_part(
             tasks[0].cancel()
 
     async with _paced_client(4096, pause=0, size=16 * 1024) as client:
-        task = asyncio.create_task(download(
-            client, key="r1", filename="a.mp4", resolve=resolver(size=total),
-            directory=tmp_path, on_progress=cancel_once_bytes_arrive))
+        task = asyncio.create_task(
+            download(
+                client,
+                key="r1",
+                filename="a.mp4",
+                resolve=resolver(size=total),
+                directory=tmp_path,
+                on_progress=cancel_once_bytes_arrive,
+            )
+        )
         tasks.append(task)
         with pytest.raises(asyncio.CancelledError):
             await task
@@ -159,12 +177,14 @@ async def test_gzip_content_coding_is_decoded(tmp_path: Path) -> None:
     packed = gzip.compress(PAYLOAD)
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"content-type": "video/mp4",
-                                            "content-encoding": "gzip"}, content=packed)
+        return httpx.Response(
+            200, headers={"content-type": "video/mp4", "content-encoding": "gzip"}, content=packed
+        )
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(size=None),
-                              directory=tmp_path)
+        path = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(size=None), directory=tmp_path
+        )
     assert path.read_bytes() == PAYLOAD
 
 
@@ -174,6 +194,7 @@ async def test_a_body_already_in_memory_is_written_too(tmp_path: Path) -> None:
         return httpx.Response(200, headers={"content-type": "video/mp4"}, content=PAYLOAD)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        path = await download(client, key="r1", filename="a.mp4", resolve=resolver(),
-                              directory=tmp_path)
+        path = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+        )
     assert path.read_bytes() == PAYLOAD

@@ -82,8 +82,9 @@ async def test_get_retried_on_each_transient_status(tmp_path: Path) -> None:
 
 
 async def test_backoff_grows_and_is_capped(tmp_path: Path) -> None:
-    api, sleeps, _ = make_api(tmp_path, lambda r: httpx.Response(503), max_retries=6,
-                              max_backoff=3.0)
+    api, sleeps, _ = make_api(
+        tmp_path, lambda r: httpx.Response(503), max_retries=6, max_backoff=3.0
+    )
     with pytest.raises(ServiceUnavailable) as info:
         await api.get_json("/down")
     assert len(sleeps.calls) == 6
@@ -173,8 +174,9 @@ async def test_connection_errors_become_network_unreachable(tmp_path: Path) -> N
 
 
 async def test_rate_limited_after_retries_keeps_retry_after(tmp_path: Path) -> None:
-    api, sleeps, _ = make_api(tmp_path, lambda r: httpx.Response(
-        429, headers={"Retry-After": "3"}), max_retries=2)
+    api, sleeps, _ = make_api(
+        tmp_path, lambda r: httpx.Response(429, headers={"Retry-After": "3"}), max_retries=2
+    )
     with pytest.raises(RateLimited) as info:
         await api.get_json("/x")
     assert info.value.retry_after == 3.0
@@ -246,10 +248,15 @@ async def test_second_401_is_session_expired_not_a_loop(tmp_path: Path) -> None:
         (500, False, ServiceUnavailable),
     ],
 )
-async def test_status_mapping(tmp_path: Path, status: int, admin: bool,
-                              error: type[MeetdeckError]) -> None:
-    api, _, _ = make_api(tmp_path, lambda r: httpx.Response(status, json={"message": "nope"}),
-                         admin=admin, max_retries=0)
+async def test_status_mapping(
+    tmp_path: Path, status: int, admin: bool, error: type[MeetdeckError]
+) -> None:
+    api, _, _ = make_api(
+        tmp_path,
+        lambda r: httpx.Response(status, json={"message": "nope"}),
+        admin=admin,
+        max_retries=0,
+    )
     with pytest.raises(error) as info:
         await api.get_json("/organizers/42/things")
     assert info.value.title and info.value.sentence.endswith((".", ")"))
@@ -270,8 +277,12 @@ async def test_error_text_from_the_api_is_cleaned(tmp_path: Path) -> None:
 
 
 async def test_malformed_json_is_bad_response(tmp_path: Path) -> None:
-    api, _, _ = make_api(tmp_path, lambda r: httpx.Response(
-        200, content=b'{"truncated": ', headers={"Content-Type": "application/json"}))
+    api, _, _ = make_api(
+        tmp_path,
+        lambda r: httpx.Response(
+            200, content=b'{"truncated": ', headers={"Content-Type": "application/json"}
+        ),
+    )
     with pytest.raises(BadResponse) as info:
         await api.get_json("/meetings")
     assert "GET /v1/meetings" in info.value.sentence
@@ -342,9 +353,15 @@ async def test_log_is_redacted_and_live(tmp_path: Path) -> None:
     secret_query = "signature=SIGNATURE-SECRET-123&access_token=QUERY-TOKEN"
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"hostURL": "https://start.example.com/s?tk=START"},
-                              headers={"X-RateLimit-Remaining": "9", "X-RateLimit-Limit": "10",
-                                       "Set-Cookie": "session=COOKIE-SECRET"})
+        return httpx.Response(
+            200,
+            json={"hostURL": "https://start.example.com/s?tk=START"},
+            headers={
+                "X-RateLimit-Remaining": "9",
+                "X-RateLimit-Limit": "10",
+                "Set-Cookie": "session=COOKIE-SECRET",
+            },
+        )
 
     api, _, log = make_api(tmp_path, handler, auth=FakeTokens())
     received: list[ApiLogEntry] = []
@@ -358,8 +375,15 @@ async def test_log_is_redacted_and_live(tmp_path: Path) -> None:
     assert entry.status == 200 and entry.duration_ms >= 0
     assert entry.rate == {"x-ratelimit-remaining": "9", "x-ratelimit-limit": "10"}
     text = (tmp_path / "api.log").read_text()
-    for secret in ("SIGNATURE-SECRET", "QUERY-TOKEN", "tok-1", "START", "COOKIE-SECRET",
-                   "Authorization", "Bearer"):
+    for secret in (
+        "SIGNATURE-SECRET",
+        "QUERY-TOKEN",
+        "tok-1",
+        "START",
+        "COOKIE-SECRET",
+        "Authorization",
+        "Bearer",
+    ):
         assert secret not in text
     assert json.loads(text.splitlines()[0])["path"] == "/v1/meetings/7/start"
     assert (tmp_path / "api.log").stat().st_mode & 0o077 == 0
@@ -379,8 +403,16 @@ def test_ring_is_bounded_and_a_broken_subscriber_is_ignored(tmp_path: Path) -> N
 
     log.subscribe(broken)
     for i in range(5):
-        log.record(ApiLogEntry(at=datetime.now(UTC), api="a", method="GET", path=f"/{i}",
-                               status=200, duration_ms=1.0))
+        log.record(
+            ApiLogEntry(
+                at=datetime.now(UTC),
+                api="a",
+                method="GET",
+                path=f"/{i}",
+                status=200,
+                duration_ms=1.0,
+            )
+        )
     assert [e.path for e in log.recent()] == ["/2", "/3", "/4"]
     assert [e.path for e in log.recent(1)] == ["/4"]
 
@@ -389,15 +421,26 @@ def test_unwritable_log_does_not_break_requests(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     log = ApiLog(blocker / "api.log")  # parent is a file: cannot be created
-    log.record(ApiLogEntry(at=datetime.now(UTC), api="a", method="GET", path="/",
-                           status=200, duration_ms=1.0))
+    log.record(
+        ApiLogEntry(
+            at=datetime.now(UTC), api="a", method="GET", path="/", status=200, duration_ms=1.0
+        )
+    )
     assert len(log.recent()) == 1
 
 
-@pytest.mark.parametrize("value", [
-    "Fri, 31 Dec 9999 23:59:59 GMT", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-12:00",
-    "Fri, 31 Dec 99999 23:59:59 GMT", "1e400", "inf", "99999999999999999999",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "9999-12-31T23:59:59Z",
+        "9999-12-31T23:59:59-12:00",
+        "Fri, 31 Dec 99999 23:59:59 GMT",
+        "1e400",
+        "inf",
+        "99999999999999999999",
+    ],
+)
 def test_absurd_retry_after_is_held_at_a_day_and_said_as_later(value: str) -> None:
     after = parse_retry_after(value)
     assert after == RETRY_AFTER_CAP
@@ -458,8 +501,9 @@ async def test_a_compressed_bomb_is_stopped_at_the_limit(tmp_path: Path) -> None
 
 async def test_a_compressed_answer_within_the_limit_is_read(tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"Content-Encoding": "gzip"},
-                              content=gzip.compress(b'{"ok": true}'))
+        return httpx.Response(
+            200, headers={"Content-Encoding": "gzip"}, content=gzip.compress(b'{"ok": true}')
+        )
 
     api, _, _ = make_api(tmp_path, handler)
     assert await api.get_json("/things") == {"ok": True}
@@ -482,8 +526,9 @@ async def test_an_answer_that_never_ends_meets_the_deadline(tmp_path: Path) -> N
     assert sleeps.calls == []
 
 
-@pytest.mark.parametrize("body", [b"[" * 200_000 + b"]" * 200_000,
-                                  b'{"a":' * 100_000 + b'"\\ud83d"' + b"}" * 100_000])
+@pytest.mark.parametrize(
+    "body", [b"[" * 200_000 + b"]" * 200_000, b'{"a":' * 100_000 + b'"\\ud83d"' + b"}" * 100_000]
+)
 async def test_json_nested_too_deeply_is_a_bad_response(tmp_path: Path, body: bytes) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=body)

@@ -72,9 +72,14 @@ def test_the_demo_allows_exactly_its_sandbox_origins() -> None:
     assert zoom.refusal(f"{SANDBOX}/zoom/s/1?zak=sandbox-x") is None
     assert goto.refusal(f"{SANDBOX}/_sandbox/start/g2m/1") is None
     assert goto.refusal("https://global.gotomeeting.com/start/1") is None  # still
-    for other in ("http://127.0.0.1:1/_sandbox/start/g2m/1", "http://localhost:48213/x",
-                  "https://127.0.0.1:48213/x", "http://10.0.0.1:48213/x",
-                  f"--x={SANDBOX}/x", f"{SANDBOX}/\x1b]0;t\x07"):
+    for other in (
+        "http://127.0.0.1:1/_sandbox/start/g2m/1",
+        "http://localhost:48213/x",
+        "https://127.0.0.1:48213/x",
+        "http://10.0.0.1:48213/x",
+        f"--x={SANDBOX}/x",
+        f"{SANDBOX}/\x1b]0;t\x07",
+    ):
         assert goto.refusal(other), other
     # The same sandbox configured as a real profile is no demo: its links are refused.
     assert link_policy(Provider.ZOOM, demo, demo=False).refusal(f"{SANDBOX}/zoom/s/1")

@@ -77,11 +77,20 @@ def test_capabilities_explain_what_is_not_offered(tmp_path: Path) -> None:
 
 
 def _historical(mid: str, sid: str, start: datetime, **extra: object) -> dict[str, object]:
-    return {"meetingId": mid, "sessionId": sid, "subject": f"M{mid}",
-            "startTime": start.isoformat().replace("+00:00", "Z"),
-            "endTime": (start + timedelta(hours=1)).isoformat(), "duration": "60",
-            "numAttendees": "3", "organizerKey": "5", "accountKey": "6",
-            "meetingType": "scheduled", "newField": [1, 2], **extra}
+    return {
+        "meetingId": mid,
+        "sessionId": sid,
+        "subject": f"M{mid}",
+        "startTime": start.isoformat().replace("+00:00", "Z"),
+        "endTime": (start + timedelta(hours=1)).isoformat(),
+        "duration": "60",
+        "numAttendees": "3",
+        "organizerKey": "5",
+        "accountKey": "6",
+        "meetingType": "scheduled",
+        "newField": [1, 2],
+        **extra,
+    }
 
 
 def test_windows_are_at_most_30_days() -> None:
@@ -106,14 +115,24 @@ async def test_historical_meetings_windowed_merged_with_recordings(tmp_path: Pat
         end = datetime.fromisoformat(query["endDate"][0].replace("Z", "+00:00"))
         assert end - start <= timedelta(days=30)
         rows = [shared]  # returned by every window: must be deduplicated
-        rows.append(_historical("2", f"s-{len(calls)}", start + timedelta(days=1),
-                                recording={"recordingId": f"r{len(calls)}",
-                                           "recordingName": "Rec", "fileSize": 1234,
-                                           "downloadUrl": "https://files/x.mp4"}))
+        rows.append(
+            _historical(
+                "2",
+                f"s-{len(calls)}",
+                start + timedelta(days=1),
+                recording={
+                    "recordingId": f"r{len(calls)}",
+                    "recordingName": "Rec",
+                    "fileSize": 1234,
+                    "downloadUrl": "https://files/x.mp4",
+                },
+            )
+        )
         return httpx.Response(200, json=rows)
 
     result = await g2m(tmp_path, handler).historical_meetings(
-        since, since + timedelta(days=70), organizer_key="5")
+        since, since + timedelta(days=70), organizer_key="5"
+    )
     assert len(calls) == 3
     keys = [m.key for m in result.meetings]
     assert sorted(keys) == ["1:s1", "2:s-1", "2:s-2", "2:s-3"]
@@ -131,8 +150,10 @@ async def test_meeting_by_id_is_an_array_and_int_keys_become_strings(tmp_path: P
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/start"):
             return httpx.Response(200, json={"hostURL": "https://start/secret"})
-        return httpx.Response(200, json=[{"meetingId": 123456789012, "subject": "S",
-                                          "startTime": "2024-05-01T10:00:00"}])
+        return httpx.Response(
+            200,
+            json=[{"meetingId": 123456789012, "subject": "S", "startTime": "2024-05-01T10:00:00"}],
+        )
 
     adapter = g2m(tmp_path, handler)
     meeting = await adapter.meeting("123456789012:sess")
@@ -150,8 +171,16 @@ async def test_groups_403_needs_admin(tmp_path: Path) -> None:
 
 
 async def test_attendees(tmp_path: Path) -> None:
-    body = [{"attendeeName": "Zoë", "attendeeEmail": "z@x", "joinTime": "2024-05-01T10:00:00Z",
-             "leaveTime": "2024-05-01T10:30:00Z", "organizerkey": 1, "meetingId": 9}]
+    body = [
+        {
+            "attendeeName": "Zoë",
+            "attendeeEmail": "z@x",
+            "joinTime": "2024-05-01T10:00:00Z",
+            "leaveTime": "2024-05-01T10:30:00Z",
+            "organizerkey": 1,
+            "meetingId": 9,
+        }
+    ]
     people = await g2m(tmp_path, lambda r: httpx.Response(200, json=body)).attendees("9:s")
     assert people[0].name == "Zoë" and people[0].duration_seconds == 1800
     assert people[0].event_key == "9:s"
@@ -161,11 +190,26 @@ async def test_attendees(tmp_path: Path) -> None:
 
 
 async def test_registrants_and_statuses(tmp_path: Path) -> None:
-    body = [{"registrantKey": 1, "email": "a@x", "givenName": "A", "surname": "B",
-             "status": "WAITING", "registrationDate": "2024-05-01T10:00:00Z",
-             "joinUrl": "j", "confirmationUrl": "c", "extra": True},
-            {"registrantKey": "2", "email": "c@x", "givenName": "C", "surname": "D",
-             "status": "APPROVED"}]
+    body = [
+        {
+            "registrantKey": 1,
+            "email": "a@x",
+            "givenName": "A",
+            "surname": "B",
+            "status": "WAITING",
+            "registrationDate": "2024-05-01T10:00:00Z",
+            "joinUrl": "j",
+            "confirmationUrl": "c",
+            "extra": True,
+        },
+        {
+            "registrantKey": "2",
+            "email": "c@x",
+            "givenName": "C",
+            "surname": "D",
+            "status": "APPROVED",
+        },
+    ]
 
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.url.path == "/v1/organizers/77/trainings/55/registrants"
@@ -173,7 +217,9 @@ async def test_registrants_and_statuses(tmp_path: Path) -> None:
 
     people = await g2t(tmp_path, handler).registrants("55")
     assert [(p.key, p.status) for p in people] == [
-        ("1", RegistrantStatus.PENDING), ("2", RegistrantStatus.APPROVED)]
+        ("1", RegistrantStatus.PENDING),
+        ("2", RegistrantStatus.APPROVED),
+    ]
     assert people[0].provider_status == "WAITING" and people[0].event_kind is EventKind.TRAINING
 
 
@@ -231,7 +277,9 @@ async def test_download_302_does_not_leak_the_token(tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append((request.url.host, request.headers.get("Authorization")))
         if request.url.host == "api.example.com":
-            return httpx.Response(302, headers={"Location": "https://files.example.net/rec/1.mp4?sig=abc"})
+            return httpx.Response(
+                302, headers={"Location": "https://files.example.net/rec/1.mp4?sig=abc"}
+            )
         if "Authorization" in request.headers:
             return httpx.Response(400, text="no auth here")
         start = int(request.headers.get("Range", "bytes=0-")[6:-1])
@@ -258,8 +306,9 @@ async def test_html_instead_of_a_file_is_download_error(tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.host == "api.example.com":
             return httpx.Response(302, headers={"Location": "https://files.example.net/x"})
-        return httpx.Response(200, text="<html>Sign in</html>",
-                              headers={"Content-Type": "text/html; charset=utf-8"})
+        return httpx.Response(
+            200, text="<html>Sign in</html>", headers={"Content-Type": "text/html; charset=utf-8"}
+        )
 
     adapter = g2t(tmp_path, handler)
     with pytest.raises(DownloadError, match="web page"):
@@ -268,9 +317,18 @@ async def test_html_instead_of_a_file_is_download_error(tmp_path: Path) -> None:
 
 
 async def test_recordings_list(tmp_path: Path) -> None:
-    body = {"trainingKey": 55, "recordingList": [
-        {"recordingId": 9007199254740993, "name": "R", "startDate": "2024-05-01T10:00:00Z",
-         "endDate": "2024-05-01T11:00:00Z", "downloadUrl": "https://d"}]}
+    body = {
+        "trainingKey": 55,
+        "recordingList": [
+            {
+                "recordingId": 9007199254740993,
+                "name": "R",
+                "startDate": "2024-05-01T10:00:00Z",
+                "endDate": "2024-05-01T11:00:00Z",
+                "downloadUrl": "https://d",
+            }
+        ],
+    }
     recs = await g2t(tmp_path, lambda r: httpx.Response(200, json=body)).recordings("55")
     assert recs[0].key == "9007199254740993" and recs[0].event_key == "55"
 
@@ -281,14 +339,27 @@ async def test_recordings_list(tmp_path: Path) -> None:
 async def test_seeit_pages_and_epoch_ms(tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
-            return httpx.Response(201, json={"uuid": "u-new", "supportKey": "123",
-                                             "startUrl": "https://start/seeit"})
+            return httpx.Response(
+                201, json={"uuid": "u-new", "supportKey": "123", "startUrl": "https://start/seeit"}
+            )
         page = int(request.url.params["page"])
-        content = [{"uuid": f"u{page}-{i}", "supportKey": str(i), "sessionStatus": "FINISHED",
-                    "sessionCreateTime": 1714557600000 + i} for i in range(2)]
-        return httpx.Response(200, json={"content": content, "links": [],
-                                         "page": {"size": 2, "number": page,
-                                                  "totalElements": 5, "totalPages": 3}})
+        content = [
+            {
+                "uuid": f"u{page}-{i}",
+                "supportKey": str(i),
+                "sessionStatus": "FINISHED",
+                "sessionCreateTime": 1714557600000 + i,
+            }
+            for i in range(2)
+        ]
+        return httpx.Response(
+            200,
+            json={
+                "content": content,
+                "links": [],
+                "page": {"size": 2, "number": page, "totalElements": 5, "totalPages": 3},
+            },
+        )
 
     api, _, _ = make_api(tmp_path, handler, auth=FakeTokens())
     assist = GoToAssist(api)
@@ -307,9 +378,15 @@ async def test_seeit_409_right_after_create_is_retried(tmp_path: Path) -> None:
         calls += 1
         if calls < 3:
             return httpx.Response(409)
-        return httpx.Response(200, json={"uuid": "u", "supportKey": "1",
-                                         "sessionStatus": "CREATED",
-                                         "sessionCreateTime": 1714557600000})
+        return httpx.Response(
+            200,
+            json={
+                "uuid": "u",
+                "supportKey": "1",
+                "sessionStatus": "CREATED",
+                "sessionCreateTime": 1714557600000,
+            },
+        )
 
     api, _, _ = make_api(tmp_path, handler, auth=FakeTokens())
     session = await GoToAssist(api, consistency_wait=0.001).session("u")
@@ -320,9 +397,16 @@ async def test_seeit_409_right_after_create_is_retried(tmp_path: Path) -> None:
 
 
 def _registrant(i: int, status: str) -> dict[str, object]:
-    return {"id": f"{status[0]}{i}", "email": f"p{i}@x", "first_name": f"P{i}", "last_name": "Ł",
-            "status": status, "create_time": "2024-05-01T10:00:00Z",
-            "custom_questions": [{"title": "Why", "value": "<b>x</b>"}], "org": "Org"}
+    return {
+        "id": f"{status[0]}{i}",
+        "email": f"p{i}@x",
+        "first_name": f"P{i}",
+        "last_name": "Ł",
+        "status": status,
+        "create_time": "2024-05-01T10:00:00Z",
+        "custom_questions": [{"title": "Why", "value": "<b>x</b>"}],
+        "org": "Org",
+    }
 
 
 async def test_zoom_registrants_every_status_all_pages(tmp_path: Path) -> None:
@@ -337,8 +421,15 @@ async def test_zoom_registrants_every_status_all_pages(tmp_path: Path) -> None:
         total = data[status]
         rows = [_registrant(i, status) for i in range(offset, min(offset + size, total))]
         token = str(offset + size) if offset + size < total else ""
-        return httpx.Response(200, json={"page_size": size, "total_records": total,
-                                         "next_page_token": token, "registrants": rows})
+        return httpx.Response(
+            200,
+            json={
+                "page_size": size,
+                "total_records": total,
+                "next_page_token": token,
+                "registrants": rows,
+            },
+        )
 
     adapter = zoom(tmp_path, handler)
     pages = [page async for page in adapter.webinar_registrant_pages("99")]
@@ -353,10 +444,20 @@ async def test_zoom_registrants_every_status_all_pages(tmp_path: Path) -> None:
 
 
 def _people(n: int) -> list[Registrant]:
-    return [Registrant(provider=Provider.ZOOM, key=f"r{i}", event_key="99",
-                       event_kind=EventKind.WEBINAR, email=f"p{i}@x", first_name="P",
-                       last_name="", status=RegistrantStatus.PENDING, provider_status="pending")
-            for i in range(n)]
+    return [
+        Registrant(
+            provider=Provider.ZOOM,
+            key=f"r{i}",
+            event_key="99",
+            event_kind=EventKind.WEBINAR,
+            email=f"p{i}@x",
+            first_name="P",
+            last_name="",
+            status=RegistrantStatus.PENDING,
+            provider_status="pending",
+        )
+        for i in range(n)
+    ]
 
 
 async def test_zoom_status_chunks_of_30_with_partial_failure(tmp_path: Path) -> None:
@@ -370,8 +471,9 @@ async def test_zoom_status_chunks_of_30_with_partial_failure(tmp_path: Path) -> 
         return httpx.Response(204)
 
     adapter = zoom(tmp_path, handler)
-    result = await adapter.set_webinar_registrant_status("99", RegistrantAction.APPROVE,
-                                                         _people(35))
+    result = await adapter.set_webinar_registrant_status(
+        "99", RegistrantAction.APPROVE, _people(35)
+    )
     assert [len(b["registrants"]) for b in bodies] == [30, 5]  # type: ignore[arg-type]
     assert bodies[0]["action"] == "approve"
     assert bodies[0]["registrants"][0] == {"id": "r0", "email": "p0@x"}  # type: ignore[index]
@@ -379,8 +481,7 @@ async def test_zoom_status_chunks_of_30_with_partial_failure(tmp_path: Path) -> 
     assert all("Webinar is full." in o.message for o in result.failed)
 
 
-async def test_zoom_network_failure_mid_batch_reports_nothing_unconfirmed(
-        tmp_path: Path) -> None:
+async def test_zoom_network_failure_mid_batch_reports_nothing_unconfirmed(tmp_path: Path) -> None:
     calls = 0
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -391,8 +492,7 @@ async def test_zoom_network_failure_mid_batch_reports_nothing_unconfirmed(
         raise httpx.ReadError("connection reset", request=request)
 
     adapter = zoom(tmp_path, handler)
-    result = await adapter.set_meeting_registrant_status("5", RegistrantAction.DENY,
-                                                         _people(95))
+    result = await adapter.set_meeting_registrant_status("5", RegistrantAction.DENY, _people(95))
     assert len(result.succeeded) == 30
     assert len(result.failed) == 65
     assert result.failed[0].message.startswith("Unknown")
@@ -405,11 +505,13 @@ async def test_zoom_status_put_is_retried_on_429(tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         nonlocal calls
         calls += 1
-        return httpx.Response(429, headers={"Retry-After": "1"}) if calls == 1 \
-            else httpx.Response(204)
+        return (
+            httpx.Response(429, headers={"Retry-After": "1"}) if calls == 1 else httpx.Response(204)
+        )
 
     result = await zoom(tmp_path, handler).set_webinar_registrant_status(
-        "9", RegistrantAction.CANCEL, _people(3))
+        "9", RegistrantAction.CANCEL, _people(3)
+    )
     assert len(result.succeeded) == 3 and calls == 2
 
 
@@ -422,9 +524,15 @@ async def test_zoom_repeated_page_token_stops(tmp_path: Path) -> None:
 
 
 async def test_zoom_meeting_drops_start_url_and_start_url_on_demand(tmp_path: Path) -> None:
-    body = {"id": 85746065432, "topic": "T", "start_time": "2030-01-01T10:00:00Z",
-            "duration": 30, "host_id": "h", "start_url": "https://zoom.us/s/secret",
-            "settings": {"approval_type": 1}}
+    body = {
+        "id": 85746065432,
+        "topic": "T",
+        "start_time": "2030-01-01T10:00:00Z",
+        "duration": 30,
+        "host_id": "h",
+        "start_url": "https://zoom.us/s/secret",
+        "settings": {"approval_type": 1},
+    }
     adapter = zoom(tmp_path, lambda r: httpx.Response(200, json=body))
     meeting = await adapter.meeting("85746065432")
     assert meeting.key == "85746065432" and meeting.has_registration
@@ -433,24 +541,48 @@ async def test_zoom_meeting_drops_start_url_and_start_url_on_demand(tmp_path: Pa
 
 
 async def test_zoom_recordings_and_download_target(tmp_path: Path) -> None:
-    body = {"meetings": [{"id": 1, "topic": "T", "recording_files": [
-        {"id": "f1", "file_type": "MP4", "file_extension": "MP4", "file_size": 1000.0,
-         "download_url": "https://zoom.us/rec/download/f1", "status": "completed"},
-        {"id": "f2", "file_type": "CHAT", "deleted_time": "2024-01-01T00:00:00Z"}]}],
-        "next_page_token": ""}
+    body = {
+        "meetings": [
+            {
+                "id": 1,
+                "topic": "T",
+                "recording_files": [
+                    {
+                        "id": "f1",
+                        "file_type": "MP4",
+                        "file_extension": "MP4",
+                        "file_size": 1000.0,
+                        "download_url": "https://zoom.us/rec/download/f1",
+                        "status": "completed",
+                    },
+                    {"id": "f2", "file_type": "CHAT", "deleted_time": "2024-01-01T00:00:00Z"},
+                ],
+            }
+        ],
+        "next_page_token": "",
+    }
     adapter = zoom(tmp_path, lambda r: httpx.Response(200, json=body))
-    recs = await adapter.recordings(since=datetime(2024, 1, 1, tzinfo=UTC),
-                                    until=datetime(2024, 1, 20, tzinfo=UTC))
+    recs = await adapter.recordings(
+        since=datetime(2024, 1, 1, tzinfo=UTC), until=datetime(2024, 1, 20, tzinfo=UTC)
+    )
     assert [r.key for r in recs] == ["f1"] and recs[0].file_size == 1000
     target = await adapter.download_target(recs[0])
     assert target.headers == {"Authorization": "Bearer tok-1"}
-    elsewhere = recs[0].__class__(**{**{f: getattr(recs[0], f) for f in recs[0].__slots__},
-                                     "download_url": "https://evil.example.org/f1"})
+    elsewhere = recs[0].__class__(
+        **{
+            **{f: getattr(recs[0], f) for f in recs[0].__slots__},
+            "download_url": "https://evil.example.org/f1",
+        }
+    )
     assert (await adapter.download_target(elsewhere)).headers == {}
 
 
 async def test_zoom_404_is_not_found(tmp_path: Path) -> None:
-    adapter = zoom(tmp_path, lambda r: httpx.Response(
-        404, json={"code": 3001, "message": "Webinar 1 not found or has expired."}))
+    adapter = zoom(
+        tmp_path,
+        lambda r: httpx.Response(
+            404, json={"code": 3001, "message": "Webinar 1 not found or has expired."}
+        ),
+    )
     with pytest.raises(NotFound, match="not found or has expired"):
         await adapter.webinar("1")

@@ -54,9 +54,14 @@ def _paths(tmp_path: Path) -> Paths:
 async def deck(sandbox: Any, tmp_path: Path) -> AsyncIterator[tuple[ProviderSet, Sleeps]]:
     """An admin ProviderSet signed in to the sandbox, backoff sleeps recorded."""
     sleeps = Sleeps()
-    providers = ProviderSet.for_profile("demo", demo_profile(sandbox.base_url),
-                                        _paths(tmp_path), HttpSettings(), demo=True,
-                                        sleep=sleeps)
+    providers = ProviderSet.for_profile(
+        "demo",
+        demo_profile(sandbox.base_url),
+        _paths(tmp_path),
+        HttpSettings(),
+        demo=True,
+        sleep=sleeps,
+    )
     await providers.demo_sign_in()
     try:
         yield providers, sleeps
@@ -70,8 +75,9 @@ async def deck(sandbox: Any, tmp_path: Path) -> AsyncIterator[tuple[ProviderSet,
 async def test_demo_sign_in_is_a_real_code_exchange(sandbox: Any, tmp_path: Path) -> None:
     state = Control(sandbox.base_url).call("GET", "state")
     seq = Control(sandbox.base_url).mark()
-    providers = ProviderSet.for_profile("demo", demo_profile(sandbox.base_url),
-                                        _paths(tmp_path), demo=True)
+    providers = ProviderSet.for_profile(
+        "demo", demo_profile(sandbox.base_url), _paths(tmp_path), demo=True
+    )
     async with providers:
         await providers.demo_sign_in()
         goto, zoom = providers.auth_status()
@@ -88,9 +94,12 @@ async def test_demo_sign_in_is_a_real_code_exchange(sandbox: Any, tmp_path: Path
 
 
 async def test_plain_organizer_gets_needs_admin(sandbox: Any, tmp_path: Path) -> None:
-    profile = demo_profile(sandbox.base_url).model_copy(update={
-        "goto_client_id": "demo-organizer",
-        "goto_client_secret": SecretStr("demo-organizer-secret")})
+    profile = demo_profile(sandbox.base_url).model_copy(
+        update={
+            "goto_client_id": "demo-organizer",
+            "goto_client_secret": SecretStr("demo-organizer-secret"),
+        }
+    )
     async with ProviderSet.for_profile("plain", profile, _paths(tmp_path)) as providers:
         await providers.demo_sign_in()
         assert providers.goto_auth is not None
@@ -151,12 +160,22 @@ async def test_goto_training_reads_and_writes(deck: tuple[ProviderSet, Sleeps]) 
     assert attendance and all(a.name for a in attendance)
     people = await g2t.registrants(training.key, organizer_key=org)
     assert {p.status for p in people} <= set(RegistrantStatus)
-    assert (await g2t.registrant(training.key, people[0].key, organizer_key=org)).key == \
-        people[0].key
-    await g2t.update_registration_settings(training.key, disable_confirmation_email=False,
-                                           disable_web_registration=False, organizer_key=org)
-    new = await g2t.register(training.key, email="zoë.new@example.com", given_name="Zoë",
-                             surname="New", organizer_key=org)
+    assert (await g2t.registrant(training.key, people[0].key, organizer_key=org)).key == people[
+        0
+    ].key
+    await g2t.update_registration_settings(
+        training.key,
+        disable_confirmation_email=False,
+        disable_web_registration=False,
+        organizer_key=org,
+    )
+    new = await g2t.register(
+        training.key,
+        email="zoë.new@example.com",
+        given_name="Zoë",
+        surname="New",
+        organizer_key=org,
+    )
     result = await g2t.cancel_registrants(training.key, [new.key, new.key], organizer_key=org)
     assert result.succeeded == (new.key,) and len(result.failed) == 1  # 2nd: already gone
     assert (await g2t.start_url(training.key, organizer_key=org)).url.startswith("http")
@@ -164,8 +183,9 @@ async def test_goto_training_reads_and_writes(deck: tuple[ProviderSet, Sleeps]) 
     assert (await g2t.start(training.key)).url.startswith("http")
 
 
-async def test_recording_302_without_token_leak(deck: tuple[ProviderSet, Sleeps],
-                                                sandbox: Any) -> None:
+async def test_recording_302_without_token_leak(
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any
+) -> None:
     providers, _ = deck
     g2t = providers.goto_training
     assert g2t is not None
@@ -192,15 +212,15 @@ async def test_html_instead_of_a_file(deck: tuple[ProviderSet, Sleeps], sandbox:
     providers, _ = deck
     assert providers.goto_training is not None
     training_key, recording = await _a_training_recording(providers)
-    Control(sandbox.base_url).call("POST", "faults", {"html_instead_of_file": True,
-                                        "match": {"path": "^/files/"}})
+    Control(sandbox.base_url).call(
+        "POST", "faults", {"html_instead_of_file": True, "match": {"path": "^/files/"}}
+    )
     with pytest.raises(DownloadError, match="web page"):
         async with providers.goto_training.open_recording(training_key, recording.key):
             pass
 
 
-async def test_seeit_all_pages_and_create(deck: tuple[ProviderSet, Sleeps],
-                                          sandbox: Any) -> None:
+async def test_seeit_all_pages_and_create(deck: tuple[ProviderSet, Sleeps], sandbox: Any) -> None:
     providers, _ = deck
     assist = providers.goto_assist
     assert assist is not None
@@ -215,15 +235,19 @@ async def test_seeit_all_pages_and_create(deck: tuple[ProviderSet, Sleeps],
 # -- faults: malformed bodies, retries, token expiry -----------------------------------
 
 
-async def test_malformed_json_and_extra_fields(deck: tuple[ProviderSet, Sleeps],
-                                               sandbox: Any) -> None:
+async def test_malformed_json_and_extra_fields(
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any
+) -> None:
     providers, _ = deck
     assert providers.goto_meeting is not None
     Control(sandbox.base_url).fault({"extra_fields": True, "match": {"path": "groups"}})
     assert await providers.goto_meeting.groups()
     Control(sandbox.base_url).call("DELETE", "faults")
-    Control(sandbox.base_url).call("POST", "faults", {"malformed_json": "truncate", "remaining": 1,
-                                        "match": {"path": "/G2M/rest/groups$"}})
+    Control(sandbox.base_url).call(
+        "POST",
+        "faults",
+        {"malformed_json": "truncate", "remaining": 1, "match": {"path": "/G2M/rest/groups$"}},
+    )
     with pytest.raises(BadResponse) as info:
         await providers.goto_meeting.groups()
     assert "GET /G2M/rest/groups" in info.value.sentence and "JSON" in info.value.sentence
@@ -232,34 +256,42 @@ async def test_malformed_json_and_extra_fields(deck: tuple[ProviderSet, Sleeps],
 async def test_429_storm_then_success(deck: tuple[ProviderSet, Sleeps], sandbox: Any) -> None:
     providers, sleeps = deck
     assert providers.zoom is not None
-    Control(sandbox.base_url).fault({"storm_429": True, "retry_after": 2, "remaining": 2,
-                                     "match": {"path": "^/zoom/v2/users$"}})
+    Control(sandbox.base_url).fault(
+        {"storm_429": True, "retry_after": 2, "remaining": 2, "match": {"path": "^/zoom/v2/users$"}}
+    )
     assert await providers.zoom.users()
     assert sleeps.calls == [2.0, 2.0]
 
 
-async def test_5xx_retried_for_get_never_for_post(deck: tuple[ProviderSet, Sleeps],
-                                                  sandbox: Any) -> None:
+async def test_5xx_retried_for_get_never_for_post(
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any
+) -> None:
     providers, sleeps = deck
     g2t = providers.goto_training
     assert g2t is not None
     trainings = await g2t.trainings()
-    Control(sandbox.base_url).call("POST", "faults", {"error_status": 503, "remaining": 2,
-                                        "match": {"method": "GET", "path": "/trainings$"}})
+    Control(sandbox.base_url).call(
+        "POST",
+        "faults",
+        {"error_status": 503, "remaining": 2, "match": {"method": "GET", "path": "/trainings$"}},
+    )
     assert len(await g2t.trainings()) == len(trainings) and len(sleeps.calls) == 2
-    Control(sandbox.base_url).call("POST", "faults", {"error_status": 503, "remaining": 1,
-                                        "match": {"method": "POST", "path": "registrants"}})
+    Control(sandbox.base_url).call(
+        "POST",
+        "faults",
+        {"error_status": 503, "remaining": 1, "match": {"method": "POST", "path": "registrants"}},
+    )
     seq = Control(sandbox.base_url).mark()
     with pytest.raises(ServiceUnavailable):
-        await g2t.register(trainings[0].key, email="x@example.com", given_name="X",
-                           surname="Y")
+        await g2t.register(trainings[0].key, email="x@example.com", given_name="X", surname="Y")
     sent = Control(sandbox.base_url).requests_since(seq, control=True)
     posts = [r for r in sent if r["method"] == "POST"]
     assert len(posts) == 1
 
 
-async def test_expired_token_refreshes_and_rotates(deck: tuple[ProviderSet, Sleeps],
-                                                   sandbox: Any) -> None:
+async def test_expired_token_refreshes_and_rotates(
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any
+) -> None:
     providers, _ = deck
     assert providers.goto_meeting is not None and providers.zoom is not None
     await providers.zoom.users()
@@ -277,8 +309,9 @@ async def test_expired_token_refreshes_and_rotates(deck: tuple[ProviderSet, Slee
     assert ("/oauth/token", 200) in statuses and ("/zoom/oauth/token", 200) in statuses
 
 
-async def test_revoked_refresh_token_is_session_expired(deck: tuple[ProviderSet, Sleeps],
-                                                        sandbox: Any) -> None:
+async def test_revoked_refresh_token_is_session_expired(
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any
+) -> None:
     providers, _ = deck
     assert providers.goto_meeting is not None
     Control(sandbox.base_url).call("POST", "tokens/revoke")
@@ -295,8 +328,9 @@ async def test_revoked_refresh_token_is_session_expired(deck: tuple[ProviderSet,
 # -- Zoom ------------------------------------------------------------------------------
 
 
-async def test_zoom_big_webinar_every_status(deck: tuple[ProviderSet, Sleeps],
-                                             sandbox: Any) -> None:
+async def test_zoom_big_webinar_every_status(
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any
+) -> None:
     providers, _ = deck
     assert providers.zoom is not None
     state = Control(sandbox.base_url).call("GET", "state")
@@ -313,16 +347,22 @@ async def test_zoom_big_webinar_every_status(deck: tuple[ProviderSet, Sleeps],
 
 
 async def test_zoom_35_approvals_in_two_calls_with_partial_failure(
-        deck: tuple[ProviderSet, Sleeps], sandbox: Any) -> None:
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any
+) -> None:
     providers, _ = deck
     zoom = providers.zoom
     assert zoom is not None
     big = str(Control(sandbox.base_url).call("GET", "state")["zoom"]["big_webinar_id"])
-    pending = [r async for page in zoom.webinar_registrant_pages(big) for r in page
-               if r.status is RegistrantStatus.PENDING][:35]
+    pending = [
+        r
+        async for page in zoom.webinar_registrant_pages(big)
+        for r in page
+        if r.status is RegistrantStatus.PENDING
+    ][:35]
     assert len(pending) == 35
-    Control(sandbox.base_url).call("POST", "faults", {"error_status": 400, "remaining": 1,
-                                        "match": {"method": "PUT"}})
+    Control(sandbox.base_url).call(
+        "POST", "faults", {"error_status": 400, "remaining": 1, "match": {"method": "PUT"}}
+    )
     seq = Control(sandbox.base_url).mark()
     result = await zoom.set_webinar_registrant_status(big, RegistrantAction.APPROVE, pending)
     sent = Control(sandbox.base_url).requests_since(seq, control=True)
@@ -335,8 +375,9 @@ async def test_zoom_35_approvals_in_two_calls_with_partial_failure(
     assert all(now[o.target_key] == "pending" for o in result.failed)
 
 
-async def test_zoom_meetings_recordings_and_start(deck: tuple[ProviderSet, Sleeps],
-                                                  sandbox: Any) -> None:
+async def test_zoom_meetings_recordings_and_start(
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any
+) -> None:
     providers, _ = deck
     zoom = providers.zoom
     assert zoom is not None
@@ -369,8 +410,9 @@ async def test_zoom_meetings_recordings_and_start(deck: tuple[ProviderSet, Sleep
 # -- the redacted log, after everything above ran in one ProviderSet --------------------
 
 
-async def test_api_log_holds_no_secrets(deck: tuple[ProviderSet, Sleeps], sandbox: Any,
-                                        tmp_path: Path) -> None:
+async def test_api_log_holds_no_secrets(
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any, tmp_path: Path
+) -> None:
     providers, _ = deck
     assert providers.goto_meeting and providers.goto_training and providers.zoom
     upcoming = await providers.goto_meeting.upcoming_meetings()
@@ -383,10 +425,20 @@ async def test_api_log_holds_no_secrets(deck: tuple[ProviderSet, Sleeps], sandbo
     tokens = json.loads(_paths(tmp_path).token_file("demo", demo=True).read_text())
     text = _paths(tmp_path).api_log.read_text()
     assert "/oauth/token" in text and "/G2M/rest/meetings/" in text
-    secrets = [tokens["goto"]["access_token"], tokens["goto"]["refresh_token"],
-               tokens["zoom"]["access_token"], "demo-admin-secret", "demo-zoom-secret",
-               start.url, manage.url, zoom_start.url, target.url,
-               httpx.URL(target.url).query.decode() or "<none>", "Bearer", "Basic"]
+    secrets = [
+        tokens["goto"]["access_token"],
+        tokens["goto"]["refresh_token"],
+        tokens["zoom"]["access_token"],
+        "demo-admin-secret",
+        "demo-zoom-secret",
+        start.url,
+        manage.url,
+        zoom_start.url,
+        target.url,
+        httpx.URL(target.url).query.decode() or "<none>",
+        "Bearer",
+        "Basic",
+    ]
     for secret in secrets:
         assert secret not in text
 
@@ -411,8 +463,9 @@ async def test_asgi_transport_large_registrant_stream(tmp_path: Path) -> None:
     app = create_app(SandboxConfig(seed=3, registrants=5000, rate_limit_scale=0))
     transport = httpx.ASGITransport(app=app)
     base = "http://127.0.0.1:8765"
-    async with ProviderSet.for_profile("demo", demo_profile(base), _paths(tmp_path),
-                                       demo=True, transport=transport) as providers:
+    async with ProviderSet.for_profile(
+        "demo", demo_profile(base), _paths(tmp_path), demo=True, transport=transport
+    ) as providers:
         await providers.demo_sign_in()
         assert providers.zoom is not None
         big = str(app.state.sandbox.zoom.big_webinar_id)

@@ -28,12 +28,15 @@ def write_config(text: str) -> Path:
 
 
 def test_first_frame_needs_neither_pydantic_nor_httpx() -> None:
-    code = ("import sys, tui.cmd.tui, tui.app, tui.core.deck.facade, tui.core.settings.quick,"
-            " tui.core.store;"
-            "print(sorted(m for m in ('httpx', 'pydantic', 'pydantic_settings', 'starlette',"
-            " 'uvicorn') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60).stdout.strip()
+    code = (
+        "import sys, tui.cmd.tui, tui.app, tui.core.deck.facade, tui.core.settings.quick,"
+        " tui.core.store;"
+        "print(sorted(m for m in ('httpx', 'pydantic', 'pydantic_settings', 'starlette',"
+        " 'uvicorn') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.strip()
     assert out == "[]"
 
 
@@ -67,9 +70,12 @@ def test_no_choice_is_left_to_the_full_loader() -> None:
 
 
 def test_display_settings_and_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    data = {"theme": "nord", "mouse": False, "keymap": {"approve": "A"},
-            "profiles": {"prod": {"read_only": True, "accent": "red", "timezone": "UTC"},
-                         "test": {}}}
+    data = {
+        "theme": "nord",
+        "mouse": False,
+        "keymap": {"approve": "A"},
+        "profiles": {"prod": {"read_only": True, "accent": "red", "timezone": "UTC"}, "test": {}},
+    }
     frame = FirstFrame("prod", data, env={})
     assert (frame.theme, frame.mouse, frame.keymap) == ("nord", False, {"approve": "A"})
     assert frame.read_only and frame.accent == "red"
@@ -97,8 +103,14 @@ async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
 
     def connect(store: Store) -> DeckConnection:
         calls.append(store)
-        return DeckConnection.build(store, paths, "sbx", demo_profile(base_url), demo=True,
-                                http=HttpSettings(max_retries=2, max_backoff=0.5))
+        return DeckConnection.build(
+            store,
+            paths,
+            "sbx",
+            demo_profile(base_url),
+            demo=True,
+            http=HttpSettings(max_retries=2, max_backoff=0.5),
+        )
 
     deck = Deck.open_cached(paths, "sbx", connect, demo=True)
     try:

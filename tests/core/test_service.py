@@ -47,13 +47,19 @@ def test_reads_answer_from_the_cache_with_their_age(store: Store) -> None:
 
 def test_details_bring_their_related_rows(store: Store) -> None:
     past = meeting("h1", kind=MeetingKind.HISTORICAL)
-    put(store, "historical:goto_meeting", [past, Attendee(Provider.GOTO_MEETING, "h1", "Ann",
-                                                          "ann@example.com", T0)],
-        "goto_meeting")
+    put(
+        store,
+        "historical:goto_meeting",
+        [past, Attendee(Provider.GOTO_MEETING, "h1", "Ann", "ann@example.com", T0)],
+        "goto_meeting",
+    )
     put(store, "events:goto_training", [training()], "goto_training")
-    put(store, "registrants:goto_training:t1",
-        [registrant(1, "t1", provider=Provider.GOTO_TRAINING,
-                    status=RegistrantStatus.APPROVED)], "goto_training")
+    put(
+        store,
+        "registrants:goto_training:t1",
+        [registrant(1, "t1", provider=Provider.GOTO_TRAINING, status=RegistrantStatus.APPROVED)],
+        "goto_training",
+    )
     put(store, "organizers:zoom", [organizer()])
     put(store, "events:zoom", [webinar()])
     deck = Deck(store, profile_name="p")
@@ -78,8 +84,9 @@ async def test_refresh_and_health_through_the_deck(store: Store) -> None:
     trainings = FakeTraining([training()], error=ServiceUnavailable("GoTo answered 502."))
     engine = SyncEngine(store, Apis(zoom=zoom_with_two_webinars(), goto_training=trainings))
     deck = Deck(store, profile_name="p", engine=engine)
-    report = await deck.sync_all(kinds=[ScopeKind.ORGANIZERS, ScopeKind.EVENTS,
-                                         ScopeKind.REGISTRANTS])
+    report = await deck.sync_all(
+        kinds=[ScopeKind.ORGANIZERS, ScopeKind.EVENTS, ScopeKind.REGISTRANTS]
+    )
     assert [f.scope.id for f in report.failed] == ["events:goto_training"]
     health = {h.provider: h for h in deck.health()}
     assert health[Provider.ZOOM].last_success is not None

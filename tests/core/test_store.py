@@ -45,11 +45,23 @@ def test_a_new_file_is_wal_and_current(store: Store) -> None:
 
 
 def test_every_entity_round_trips(store: Store) -> None:
-    r = registrant(1, custom_questions=(("Company", "ACME"),), extra={"city": "Köln"},
-                   join_url="https://example.invalid/j/1", event_title="Quarterly all-hands")
+    r = registrant(
+        1,
+        custom_questions=(("Company", "ACME"),),
+        extra={"city": "Köln"},
+        join_url="https://example.invalid/j/1",
+        event_title="Quarterly all-hands",
+    )
     rec = Recording(Provider.ZOOM, "rec1", "m9", "Kickoff.mp4", T0, None, 12_345, "MP4")
-    sess = SupportSession(Provider.GOTO_ASSIST, "uuid-1", "123456789", "FINISHED", T0,
-                          technician_email="tech@example.com", recorded=True)
+    sess = SupportSession(
+        Provider.GOTO_ASSIST,
+        "uuid-1",
+        "123456789",
+        "FINISHED",
+        T0,
+        technician_email="tech@example.com",
+        recorded=True,
+    )
     put(store, "organizers:zoom", [organizer()])
     put(store, "events:zoom", [webinar()])
     put(store, "events:goto_training", [training()], "goto_training")
@@ -67,7 +79,10 @@ def test_every_entity_round_trips(store: Store) -> None:
     assert [e.source for e in events] == [training(), webinar()]
     zoom_event = events[1]
     assert (zoom_event.registrants, zoom_event.pending, zoom_event.title) == (
-        1, 1, "Quarterly all-hands")
+        1,
+        1,
+        "Quarterly all-hands",
+    )
     assert events[0].registrants is None  # never synced
     assert store.registrant("r1", event_key="w1") == r
     assert store.counts(Provider.ZOOM, "w1")[RegistrantStatus.PENDING] == 1
@@ -75,8 +90,11 @@ def test_every_entity_round_trips(store: Store) -> None:
 
 def test_views_filter_sort_page_and_find(store: Store) -> None:
     statuses = list(RegistrantStatus)
-    put(store, "registrants:zoom:w1",
-        [registrant(i, status=statuses[i % 3], last=f"N{i:03d}") for i in range(300)])
+    put(
+        store,
+        "registrants:zoom:w1",
+        [registrant(i, status=statuses[i % 3], last=f"N{i:03d}") for i in range(300)],
+    )
     put(store, "registrants:zoom:w2", [registrant(i, "w2") for i in range(7)])
 
     everything = store.registrants(ViewQuery(event_key="w1"))
@@ -102,9 +120,13 @@ def test_the_slash_filter_is_accent_and_case_blind(
     store: Store, monkeypatch: pytest.MonkeyPatch, materialize_max: int
 ) -> None:
     monkeypatch.setattr(query, "MATERIALIZE_MAX", materialize_max)
-    people = [registrant(1, first="Zoë", last="Åberg"), registrant(2, first="ZOE", last="Ng"),
-              registrant(3, first="山田太郎", last=""), registrant(4, first="Bob", last="Fox"),
-              registrant(5, first="Zoey", last="Park")]
+    people = [
+        registrant(1, first="Zoë", last="Åberg"),
+        registrant(2, first="ZOE", last="Ng"),
+        registrant(3, first="山田太郎", last=""),
+        registrant(4, first="Bob", last="Fox"),
+        registrant(5, first="Zoey", last="Park"),
+    ]
     put(store, "registrants:zoom:w1", people)
     view = store.registrants(ViewQuery(event_key="w1", text="zoe", sort="name"))
     assert [r.key for r in view.rows(0, 10)] == ["r1", "r2", "r5"]
@@ -126,15 +148,23 @@ def test_a_filter_typed_forward_narrows_to_the_same_rows_as_a_fresh_read(
     order and the count equal what a connection without the memo reads."""
     firsts = ["Noah", "Noa", "Nora", "Ana", "Noah"]
     lasts = ["Andersson", "Anders", "Berg", "Noack", "Lee"]
-    people = [registrant(i, first=firsts[i % 5], last=lasts[(i // 5) % 5])
-              for i in range(1, 120)]
+    people = [registrant(i, first=firsts[i % 5], last=lasts[(i // 5) % 5]) for i in range(1, 120)]
     put(store, "registrants:zoom:w1", people)
     put(store, "registrants:zoom:w2", [registrant(200, "w2", first="Noah", last="Andersson")])
     fresh = Store.open(store.path, "p", create=False)
     counts: dict[str, int] = {}
     try:
-        for typed in ("noa", "noah", "noah.", "noah.a", "noah.anders", "noah anders",
-                      "no", "noack", "xyz"):
+        for typed in (
+            "noa",
+            "noah",
+            "noah.",
+            "noah.a",
+            "noah.anders",
+            "noah anders",
+            "no",
+            "noack",
+            "xyz",
+        ):
             q = ViewQuery(event_key="w1", text=typed, sort=sort, descending=descending)
             narrowed, plain = store.registrants(q), fresh.registrants(q)
             assert narrowed.count() == plain.count(), typed
@@ -151,8 +181,11 @@ def test_a_filter_typed_forward_narrows_to_the_same_rows_as_a_fresh_read(
 
 
 def test_narrowing_reads_the_trigram_index_not_the_rows(store: Store) -> None:
-    put(store, "registrants:zoom:w1", [registrant(i, first="Noah" if i % 2 else "Ann")
-                                       for i in range(1, 40)])
+    put(
+        store,
+        "registrants:zoom:w1",
+        [registrant(i, first="Noah" if i % 2 else "Ann") for i in range(1, 40)],
+    )
     assert store.registrants(ViewQuery(event_key="w1", text="noa")).count() == 20
     statements: list[str] = []
     store._conn.set_trace_callback(statements.append)
@@ -161,33 +194,49 @@ def test_narrowing_reads_the_trigram_index_not_the_rows(store: Store) -> None:
     finally:
         store._conn.set_trace_callback(None)
     assert any("search_index MATCH" in sql for sql in statements)
-    assert not any("JOIN registrants" in sql or "FROM registrants" in sql
-                   for sql in statements), statements
+    assert not any("JOIN registrants" in sql or "FROM registrants" in sql for sql in statements), (
+        statements
+    )
 
 
 def test_a_write_between_keystrokes_is_not_hidden_by_the_narrowing(store: Store) -> None:
-    put(store, "registrants:zoom:w1", [registrant(1, first="Noah", last="Lee"),
-                                       registrant(2, first="Ann", last="Lee")])
+    put(
+        store,
+        "registrants:zoom:w1",
+        [registrant(1, first="Noah", last="Lee"), registrant(2, first="Ann", last="Lee")],
+    )
     assert store.registrants(ViewQuery(event_key="w1", text="noa")).count() == 1
     # The sync (another connection) adds a match of the longer filter.
-    put(store, "registrants:zoom:w1", [registrant(1, first="Noah", last="Lee"),
-                                       registrant(2, first="Ann", last="Lee"),
-                                       registrant(3, first="Noah", last="Fox")])
+    put(
+        store,
+        "registrants:zoom:w1",
+        [
+            registrant(1, first="Noah", last="Lee"),
+            registrant(2, first="Ann", last="Lee"),
+            registrant(3, first="Noah", last="Fox"),
+        ],
+    )
     assert _keys(store.registrants(ViewQuery(event_key="w1", text="noah"))) == ["r3", "r1"]
 
 
 def test_search_accents_cjk_and_email_prefixes(store: Store) -> None:
-    put(store, "registrants:zoom:w1", [
-        registrant(1, first="Zoë", last="Åberg"),
-        registrant(2, first="山田太郎", last="", email="taro@example.jp"),
-        registrant(3, first="John", last="Doe", email="john.doe@corp.example"),
-        registrant(4, first="Johanna", last="Smith", status=RegistrantStatus.APPROVED),
-    ])
+    put(
+        store,
+        "registrants:zoom:w1",
+        [
+            registrant(1, first="Zoë", last="Åberg"),
+            registrant(2, first="山田太郎", last="", email="taro@example.jp"),
+            registrant(3, first="John", last="Doe", email="john.doe@corp.example"),
+            registrant(4, first="Johanna", last="Smith", status=RegistrantStatus.APPROVED),
+        ],
+    )
     put(store, "events:zoom", [webinar(topic="Zoë's product tour")])
     put(store, "organizers:zoom", [organizer(email="john.host@example.com")])
 
-    assert {(h.kind, h.key) for h in store.search("Zoe")} == {("registrant", "r1"),
-                                                            ("webinar", "w1")}
+    assert {(h.kind, h.key) for h in store.search("Zoe")} == {
+        ("registrant", "r1"),
+        ("webinar", "w1"),
+    }
     assert [h.key for h in store.search("山田")] == ["r2"]
     assert [h.key for h in store.search("太郎")] == ["r2"]
     assert [h.key for h in store.search("john.do")] == ["r3"]
@@ -219,7 +268,7 @@ def test_replacing_a_scope_swaps_rows_atomically(store: Store) -> None:
     writer = store.writer()
     with writer.replace("registrants:zoom:w1", "zoom") as batch:
         for start in range(0, 3_000, 300):
-            batch.add(new[start:start + 300])
+            batch.add(new[start : start + 300])
         batch.commit()
     done.set()
     thread.join()
@@ -227,9 +276,11 @@ def test_replacing_a_scope_swaps_rows_atomically(store: Store) -> None:
     assert seen <= {2_000, 3_000} and 2_000 in seen
     assert store.registrants(ViewQuery(event_key="w1")).count() == 3_000
     assert store.search("ann", limit=5)[0].key.startswith("r1")  # index follows the swap
-    assert store.counts(Provider.ZOOM, "w1") == {RegistrantStatus.PENDING: 0,
-                                                 RegistrantStatus.APPROVED: 3_000,
-                                                 RegistrantStatus.DENIED: 0}
+    assert store.counts(Provider.ZOOM, "w1") == {
+        RegistrantStatus.PENDING: 0,
+        RegistrantStatus.APPROVED: 3_000,
+        RegistrantStatus.DENIED: 0,
+    }
 
 
 def test_an_aborted_batch_changes_nothing(store: Store) -> None:
@@ -279,8 +330,13 @@ def test_ages_follow_the_scopes_behind_a_view(store: Store) -> None:
     assert store.meetings().fetched_at is None
     put(store, "meetings:goto_meeting", [meeting()], "goto_meeting", when=T0)
     later = T0.replace(hour=12)
-    put(store, "historical:goto_meeting",
-        [meeting("h1", kind=MeetingKind.HISTORICAL)], "goto_meeting", when=later)
+    put(
+        store,
+        "historical:goto_meeting",
+        [meeting("h1", kind=MeetingKind.HISTORICAL)],
+        "goto_meeting",
+        when=later,
+    )
     assert store.meetings(ViewQuery(kind=MeetingKind.UPCOMING)).fetched_at == T0
     assert store.meetings(ViewQuery(kind=MeetingKind.HISTORICAL)).fetched_at == later
     assert store.meetings(ViewQuery(kind=MeetingKind.HISTORICAL)).count() == 1
@@ -297,11 +353,15 @@ def test_an_old_file_is_migrated_with_its_data(tmp_path: Path) -> None:
         "INSERT INTO registrants (scope, provider, profile, fetched_at, key, search, data, "
         "event_key, event_kind, status) VALUES ('registrants:zoom:w1', 'zoom', 'p', "
         "'2025-01-01T00:00:00.000000Z', 'r1', 'ann lee', ?, 'w1', 'webinar', 'pending')",
-        ('{"provider":"zoom","key":"r1","event_key":"w1","event_kind":"webinar",'
-         '"email":"ann@example.com","first_name":"Ann","last_name":"Lee",'
-         '"status":"pending","provider_status":"pending"}',))
-    conn.execute("INSERT INTO sync_stamps VALUES ('registrants:zoom:w1', "
-                 "'2025-01-01T00:00:00.000000Z')")
+        (
+            '{"provider":"zoom","key":"r1","event_key":"w1","event_kind":"webinar",'
+            '"email":"ann@example.com","first_name":"Ann","last_name":"Lee",'
+            '"status":"pending","provider_status":"pending"}',
+        ),
+    )
+    conn.execute(
+        "INSERT INTO sync_stamps VALUES ('registrants:zoom:w1', '2025-01-01T00:00:00.000000Z')"
+    )
     conn.close()
 
     store = Store.open(path, "p")
@@ -330,8 +390,11 @@ def test_a_newer_or_corrupt_file_is_set_aside_and_rebuilt(tmp_path: Path, conten
 
     store = Store.open(path, "p")
     assert store.notice is not None and "moved aside" in store.notice
-    aside = [p for p in tmp_path.iterdir() if p.name.startswith("p.sqlite3.")
-             and not p.name.endswith(("-wal", "-shm"))]
+    aside = [
+        p
+        for p in tmp_path.iterdir()
+        if p.name.startswith("p.sqlite3.") and not p.name.endswith(("-wal", "-shm"))
+    ]
     assert len(aside) == 1 and aside[0].read_bytes() == original
     assert ("newer" if content == "newer" else "corrupt") in aside[0].name
     put(store, "events:zoom", [webinar()])
@@ -361,13 +424,15 @@ def test_an_events_registrant_count_comes_from_the_kept_counts_and_agrees(
     of write: a swap, a status change, an upsert."""
     statuses = list(RegistrantStatus)
     put(store, "registrants:zoom:w1", [registrant(i, status=statuses[i % 3]) for i in range(90)])
-    put(store, "registrants:goto_training:w1",
+    put(
+        store,
+        "registrants:goto_training:w1",
         [registrant(i + 500, provider=Provider.GOTO_TRAINING) for i in range(4)],
-        provider="goto_training")
+        provider="goto_training",
+    )
     writer = store.writer()
     try:
-        writer.set_registrant_status("registrants:zoom:w1", ["r0", "r3"],
-                                     RegistrantStatus.DENIED)
+        writer.set_registrant_status("registrants:zoom:w1", ["r0", "r3"], RegistrantStatus.DENIED)
         writer.upsert("registrants:zoom:w1", "zoom", [registrant(900), registrant(901)])
     finally:
         writer.close()
@@ -397,9 +462,11 @@ def test_an_events_registrant_count_comes_from_the_kept_counts_and_agrees(
 def test_a_short_filter_shows_its_first_rows_before_counting(store: Store) -> None:
     """One or two letters cannot use the trigram index: `head` reads the first rows by
     an ordered scan that stops at once, the same rows `rows` gives after counting."""
-    put(store, "registrants:zoom:w1",
-        [registrant(i, first=("Ann" if i % 2 else "Bob"), last=f"N{i:04d}")
-         for i in range(500)])
+    put(
+        store,
+        "registrants:zoom:w1",
+        [registrant(i, first=("Ann" if i % 2 else "Bob"), last=f"N{i:04d}") for i in range(500)],
+    )
     short = store.registrants(ViewQuery(event_key="w1", text="an", sort="name"))
     assert not quick(short)
     head = short.head(64)

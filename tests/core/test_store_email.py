@@ -49,30 +49,77 @@ def cache(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     """A cache with registrants, organizers, a meeting and webinars; a read connection."""
     store = Store.open(tmp_path / "p.sqlite3", "p")
     put(store, "organizers:zoom", [organizer("u1", "host@example.com")])
-    put(store, "organizers:goto_meeting",
+    put(
+        store,
+        "organizers:goto_meeting",
         [Organizer(Provider.GOTO_MEETING, "o1", OLGA, "Olga", "Ivanova")],
-        provider="goto_meeting")
-    put(store, "meetings:goto_meeting", [
-        Meeting(Provider.GOTO_MEETING, "m1", MeetingKind.UPCOMING, "Weekly sync", T0,
-                organizer_key="o1", organizer_email=OLGA, organizer_name="Olga Ivanova"),
-        Meeting(Provider.GOTO_MEETING, "m2", MeetingKind.UPCOMING, "Board", T0,
-                organizer_key="o1", organizer_name="Olga Ivanova"),  # no address in it
-    ], provider="goto_meeting")
-    put(store, "events:zoom", [
-        webinar("w1"), webinar("w2", topic="Launch"),
-        Webinar(Provider.ZOOM, "w3", "Ünïcode \x1b[31m draft", None, host_key="u1",
-                host_email="host@example.com"),
-    ])
-    put(store, "registrants:zoom:w1", [
-        registrant(1, email="Zoë.Müller@Example.com", first="Zoë", last="Müller"),
-        registrant(2, email="ann.lee2@example.com"),
-        registrant(3, email="joann.lee2@example.com", first="Jo"),
-        registrant(5, email="host@example.com", first="Hana", last="Host",
-                   status=RegistrantStatus.APPROVED),
-    ])
-    put(store, "registrants:zoom:w2", [
-        registrant(4, "w2", email="ZOE.MULLER@example.com", first="Zoe", last="Muller"),
-    ])
+        provider="goto_meeting",
+    )
+    put(
+        store,
+        "meetings:goto_meeting",
+        [
+            Meeting(
+                Provider.GOTO_MEETING,
+                "m1",
+                MeetingKind.UPCOMING,
+                "Weekly sync",
+                T0,
+                organizer_key="o1",
+                organizer_email=OLGA,
+                organizer_name="Olga Ivanova",
+            ),
+            Meeting(
+                Provider.GOTO_MEETING,
+                "m2",
+                MeetingKind.UPCOMING,
+                "Board",
+                T0,
+                organizer_key="o1",
+                organizer_name="Olga Ivanova",
+            ),  # no address in it
+        ],
+        provider="goto_meeting",
+    )
+    put(
+        store,
+        "events:zoom",
+        [
+            webinar("w1"),
+            webinar("w2", topic="Launch"),
+            Webinar(
+                Provider.ZOOM,
+                "w3",
+                "Ünïcode \x1b[31m draft",
+                None,
+                host_key="u1",
+                host_email="host@example.com",
+            ),
+        ],
+    )
+    put(
+        store,
+        "registrants:zoom:w1",
+        [
+            registrant(1, email="Zoë.Müller@Example.com", first="Zoë", last="Müller"),
+            registrant(2, email="ann.lee2@example.com"),
+            registrant(3, email="joann.lee2@example.com", first="Jo"),
+            registrant(
+                5,
+                email="host@example.com",
+                first="Hana",
+                last="Host",
+                status=RegistrantStatus.APPROVED,
+            ),
+        ],
+    )
+    put(
+        store,
+        "registrants:zoom:w2",
+        [
+            registrant(4, "w2", email="ZOE.MULLER@example.com", first="Zoe", last="Muller"),
+        ],
+    )
     store.close()
     conn = sqlite3.connect(tmp_path / "p.sqlite3")
     yield conn
@@ -92,7 +139,11 @@ def test_an_address_is_found_whatever_its_case_and_accents(cache: sqlite3.Connec
         assert found == search_rows(cache, None, query) == find_rows(cache, None, query)
     row = find_rows(cache, None, "zoe.muller@example.com")[0]
     assert (row.title, row.subtitle, row.event_key, row.status) == (
-        "Zoë Müller", "Zoë.Müller@Example.com", "w1", "pending")
+        "Zoë Müller",
+        "Zoë.Müller@Example.com",
+        "w1",
+        "pending",
+    )
 
 
 def test_an_organizers_address_brings_their_meetings_and_webinars(
@@ -100,8 +151,13 @@ def test_an_organizers_address_brings_their_meetings_and_webinars(
 ) -> None:
     host = email_rows(cache, None, "HOST@example.com")
     assert host is not None
-    assert keys(host) == [("registrant", "r5"), ("organizer", "u1"), ("webinar", "w1"),
-                          ("webinar", "w2"), ("webinar", "w3")]
+    assert keys(host) == [
+        ("registrant", "r5"),
+        ("organizer", "u1"),
+        ("webinar", "w1"),
+        ("webinar", "w2"),
+        ("webinar", "w3"),
+    ]
     assert host == search_rows(cache, None, "HOST@example.com")
     assert host[-1].title == "Ünïcode \x1b[31m draft" and host[-1].subtitle == ""  # no start
     olga = email_rows(cache, None, OLGA)
@@ -115,14 +171,22 @@ def test_an_organizers_address_brings_their_meetings_and_webinars(
 def test_kinds_status_and_limit_narrow_the_address_path(cache: sqlite3.Connection) -> None:
     address = "host@example.com"
     cases: list[tuple[list[SearchKind] | None, str | None, int]] = [
-        (["webinar"], None, 50), (["organizer", "meeting"], None, 50), (None, "approved", 50),
-        (None, "pending", 50), (None, None, 2), (["training"], None, 50)]
+        (["webinar"], None, 50),
+        (["organizer", "meeting"], None, 50),
+        (None, "approved", 50),
+        (None, "pending", 50),
+        (None, None, 2),
+        (["training"], None, 50),
+    ]
     for kinds, status, limit in cases:
         exact = email_rows(cache, None, address, kinds=kinds, status=status, limit=limit)
-        assert exact == search_rows(cache, None, address, kinds=kinds, status=status,
-                                    limit=limit), (kinds, status, limit)
+        assert exact == search_rows(
+            cache, None, address, kinds=kinds, status=status, limit=limit
+        ), (kinds, status, limit)
     assert keys(email_rows(cache, None, address, limit=2) or []) == [
-        ("registrant", "r5"), ("organizer", "u1")]
+        ("registrant", "r5"),
+        ("organizer", "u1"),
+    ]
     assert email_rows(cache, None, address, status="pending") == []
     assert find_rows(cache, None, address, limit=0) == []
 
@@ -136,12 +200,22 @@ def test_partial_and_unknown_addresses_and_names_take_the_trigram_search(
     for query in ("zoe.muller@exam", "oe.muller@example.com", "nobody@example.com"):
         assert email_address(query) == query
         assert email_rows(cache, None, query) == []  # no row has exactly this address
-    for query in ("zoe.muller@", "@example.com", "muller", "Zoe Muller", "zoe.muller@exam",
-                  "oe.muller@example.com", "nobody@example.com"):
-        assert find_rows(cache, None, query, limit=200) == search_rows(cache, None, query,
-                                                                       limit=200), query
+    for query in (
+        "zoe.muller@",
+        "@example.com",
+        "muller",
+        "Zoe Muller",
+        "zoe.muller@exam",
+        "oe.muller@example.com",
+        "nobody@example.com",
+    ):
+        assert find_rows(cache, None, query, limit=200) == search_rows(
+            cache, None, query, limit=200
+        ), query
     assert keys(find_rows(cache, None, "oe.muller@example.com")) == [
-        ("registrant", "r1"), ("registrant", "r4")]
+        ("registrant", "r1"),
+        ("registrant", "r4"),
+    ]
     assert find_rows(cache, None, "nobody@example.com") == []
 
 
@@ -151,7 +225,9 @@ def test_other_addresses_holding_the_address_are_left_out_once_it_is_found(
     """The one difference from the trigram search, on purpose: `ann.lee2@example.com`
     is that person, not also `joann.lee2@example.com`."""
     assert keys(search_rows(cache, None, "ann.lee2@example.com")) == [
-        ("registrant", "r2"), ("registrant", "r3")]
+        ("registrant", "r2"),
+        ("registrant", "r3"),
+    ]
     assert keys(find_rows(cache, None, "ann.lee2@example.com")) == [("registrant", "r2")]
     assert keys(find_rows(cache, None, "joann.lee2@example.com")) == [("registrant", "r3")]
 
@@ -162,16 +238,24 @@ def test_the_address_path_reads_registrants_through_their_email_index(
     for analyzed in (False, True):  # sync runs ANALYZE on large caches
         if analyzed:
             cache.execute("ANALYZE")
-        plan = " ".join(str(row) for row in cache.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM registrants t WHERE t.email = 'x@y' "
-            "ORDER BY t.id"))
+        plan = " ".join(
+            str(row)
+            for row in cache.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM registrants t WHERE t.email = 'x@y' "
+                "ORDER BY t.id"
+            )
+        )
         assert "registrants_email" in plan and "TEMP B-TREE" not in plan, plan
 
 
 def _indexes(path: Path) -> set[str]:
     with sqlite3.connect(path) as conn:
-        return {name for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'registrants'")}
+        return {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'registrants'"
+            )
+        }
 
 
 @pytest.mark.parametrize("version", [1, 2, 3])
@@ -186,18 +270,23 @@ def test_an_old_cache_gets_the_filter_index_in_name_order(tmp_path: Path, versio
         store._conn.set_trace_callback(statements.append)
         view = store.registrants(ViewQuery(event_key="w1", text="an"))
         assert [r.key for r in view.head(5)] == ["r1"] and store.integrity_ok()
-        assert any("INDEXED BY registrants_filter" in sql and "ORDER BY" in sql
-                   for sql in statements)
+        assert any(
+            "INDEXED BY registrants_filter" in sql and "ORDER BY" in sql for sql in statements
+        )
         statements.clear()
         # Another order cannot come from it: the ordinary index for that order.
         by_email = store.registrants(ViewQuery(event_key="w1", text="an", sort="email"))
         assert [r.key for r in by_email.head(5)] == ["r1"]
         assert not any("INDEXED BY" in sql and "ORDER BY" in sql for sql in statements)
         store._conn.set_trace_callback(None)
-        plan = " ".join(str(row) for row in store._conn.execute(
-            "EXPLAIN QUERY PLAN SELECT t.data FROM registrants t "
-            "INDEXED BY registrants_filter WHERE t.event_key = 'w1' "
-            "AND instr(t.search, 'an') > 0 ORDER BY t.sort_name, t.id LIMIT 64"))
+        plan = " ".join(
+            str(row)
+            for row in store._conn.execute(
+                "EXPLAIN QUERY PLAN SELECT t.data FROM registrants t "
+                "INDEXED BY registrants_filter WHERE t.event_key = 'w1' "
+                "AND instr(t.search, 'an') > 0 ORDER BY t.sort_name, t.id LIMIT 64"
+            )
+        )
     finally:
         store.close()
     assert "TEMP B-TREE" not in plan, plan
@@ -210,7 +299,8 @@ def test_an_old_cache_gets_the_filter_index_in_name_order(tmp_path: Path, versio
 
 @pytest.mark.parametrize("version", [1, 2])
 def test_an_old_cache_gains_the_email_index_and_keeps_its_rows(
-    tmp_path: Path, version: int,
+    tmp_path: Path,
+    version: int,
 ) -> None:
     path = tmp_path / "old.sqlite3"
     old_cache(path, version)
@@ -266,30 +356,66 @@ def _reference(kind: SearchKind, data: dict[str, Any], fetched_at: str) -> Searc
 
 def test_hits_read_in_sql_equal_hits_from_the_decoded_json(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "p.sqlite3", "p")
-    put(store, "organizers:zoom", [organizer("u1", "host@example.com"),
-                                   Organizer(Provider.ZOOM, "u2", "x@example.com")])
-    put(store, "events:zoom", [webinar("w1", topic='Q&A "live" 🎤 \x1b[2J'),
-                               Webinar(Provider.ZOOM, "w3", "No start", None)])
-    put(store, "events:goto_training", [training("t1"), Training(
-        Provider.GOTO_TRAINING, "t2", "No sessions yet")], provider="goto_training")
-    put(store, "meetings:goto_meeting", [Meeting(
-        Provider.GOTO_MEETING, "m1", MeetingKind.HISTORICAL, "Retro", T0,
-        organizer_email="olga@example.com")], provider="goto_meeting")
-    put(store, "registrants:zoom:w1", [
-        registrant(1, first="山田", last="", email="yamada@example.com"),
-        registrant(2, first='Ann "A"', last="Lee\u202e", event_title="Q&A 🎤")])
+    put(
+        store,
+        "organizers:zoom",
+        [organizer("u1", "host@example.com"), Organizer(Provider.ZOOM, "u2", "x@example.com")],
+    )
+    put(
+        store,
+        "events:zoom",
+        [
+            webinar("w1", topic='Q&A "live" 🎤 \x1b[2J'),
+            Webinar(Provider.ZOOM, "w3", "No start", None),
+        ],
+    )
+    put(
+        store,
+        "events:goto_training",
+        [training("t1"), Training(Provider.GOTO_TRAINING, "t2", "No sessions yet")],
+        provider="goto_training",
+    )
+    put(
+        store,
+        "meetings:goto_meeting",
+        [
+            Meeting(
+                Provider.GOTO_MEETING,
+                "m1",
+                MeetingKind.HISTORICAL,
+                "Retro",
+                T0,
+                organizer_email="olga@example.com",
+            )
+        ],
+        provider="goto_meeting",
+    )
+    put(
+        store,
+        "registrants:zoom:w1",
+        [
+            registrant(1, first="山田", last="", email="yamada@example.com"),
+            registrant(2, first='Ann "A"', last="Lee\u202e", event_title="Q&A 🎤"),
+        ],
+    )
     store.close()
     conn = sqlite3.connect(tmp_path / "p.sqlite3")
     try:
         tables: list[tuple[SearchKind, str]] = [
-            ("registrant", "registrants"), ("organizer", "organizers"), ("meeting", "meetings"),
-            ("training", "events"), ("webinar", "events")]
+            ("registrant", "registrants"),
+            ("organizer", "organizers"),
+            ("meeting", "meetings"),
+            ("training", "events"),
+            ("webinar", "events"),
+        ]
         for kind, table in tables:
             narrow = f" WHERE t.kind = '{kind}'" if table == "events" else ""
             sql = f"FROM {table} t{narrow} ORDER BY t.id"
             read = _to_rows(kind, conn.execute(f"SELECT {_picked(kind)} {sql}").fetchall())
-            decoded = [_reference(kind, json.loads(data), fetched) for data, fetched
-                       in conn.execute(f"SELECT t.data, t.fetched_at {sql}")]
+            decoded = [
+                _reference(kind, json.loads(data), fetched)
+                for data, fetched in conn.execute(f"SELECT t.data, t.fetched_at {sql}")
+            ]
             assert read == decoded and read, kind
         found = search_rows(conn, None, "o", kinds=["training"])
         assert [(r.key, r.subtitle) for r in found] == [("t1", "2025-03-01 09:00"), ("t2", "")]

@@ -45,8 +45,13 @@ def test_sigkill_mid_sync_keeps_the_previous_data(tmp_path: Path, delay: float) 
     store.close()
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], cwd=REPO, env=env,
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "committing"
     time.sleep(delay)  # inside the swap transaction (it takes well over a second)

@@ -28,13 +28,18 @@ async def test_a_full_run_reports_progress_and_fans_out_registrants(store: Store
     zoom = zoom_with_two_webinars()
     engine = SyncEngine(store, Apis(zoom=zoom), concurrency=2, now=lambda: T0)
     events: list[SyncProgress] = []
-    report = await engine.run(engine.scopes([ScopeKind.ORGANIZERS, ScopeKind.EVENTS]),
-                              events.append)
+    report = await engine.run(
+        engine.scopes([ScopeKind.ORGANIZERS, ScopeKind.EVENTS]), events.append
+    )
     await engine.aclose()
 
     assert report.ok and not report.cancelled
     assert {s.id for s in report.synced} == {
-        "organizers:zoom", "events:zoom", "registrants:zoom:w1", "registrants:zoom:w2"}
+        "organizers:zoom",
+        "events:zoom",
+        "registrants:zoom:w1",
+        "registrants:zoom:w2",
+    }
     assert zoom.calls.index("users") < zoom.calls.index("webinars:u1")  # users first
     done = [e for e in events if e.state is ScopeState.DONE]
     assert [e.done for e in done] == [1, 2, 3, 4] and done[-1].total == 4
@@ -54,13 +59,16 @@ async def test_one_failing_scope_does_not_stop_the_rest(store: Store) -> None:
     zoom.fail["recordings:u1"] = NotSignedIn("Sign in to Zoom.")
     zoom.registrants_by_webinar["w2"] = [registrant(i, "w2") for i in range(9)]
     events: list[SyncProgress] = []
-    report = await engine.run(engine.scopes([ScopeKind.EVENTS, ScopeKind.RECORDINGS]),
-                              events.append)
+    report = await engine.run(
+        engine.scopes([ScopeKind.EVENTS, ScopeKind.RECORDINGS]), events.append
+    )
     await engine.aclose()
 
     assert not report.ok
     assert {f.scope.id: f.error.title for f in report.failed} == {
-        "registrants:zoom:w1": "Service unavailable", "recordings:zoom": "Not signed in"}
+        "registrants:zoom:w1": "Service unavailable",
+        "recordings:zoom": "Not signed in",
+    }
     assert {s.id for s in report.synced} == {"events:zoom", "registrants:zoom:w2"}
     assert store.registrants(ViewQuery(event_key="w2")).count() == 9  # the rest landed
     assert store.registrants(ViewQuery(event_key="w1")).count() == 5  # old data kept
@@ -114,7 +122,8 @@ async def test_cancel_stops_the_run_and_keeps_finished_scopes(store: Store) -> N
     assert report.cancelled and not report.ok
     assert store.registrants(ViewQuery(event_key="w1")).count() == 5
     assert {r.first_name for r in store.registrants(ViewQuery(event_key="w1")).rows(0, 9)} == {
-        "Ann"}
+        "Ann"
+    }
 
 
 async def test_refresh_runs_one_scope_now(store: Store) -> None:
@@ -144,6 +153,5 @@ async def test_concurrent_requests_for_one_scope_share_the_work(store: Store) ->
 
 def test_scopes_follow_the_configured_providers(store: Store) -> None:
     engine = SyncEngine(store, Apis(goto_training=FakeTraining()))
-    assert [s.id for s in engine.scopes()] == ["events:goto_training",
-                                               "recordings:goto_training"]
+    assert [s.id for s in engine.scopes()] == ["events:goto_training", "recordings:goto_training"]
     assert engine.scopes([ScopeKind.SUPPORT]) == []

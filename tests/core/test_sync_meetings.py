@@ -35,13 +35,22 @@ from tui.core.sync.types import Scope, ScopeKind
 
 
 def zoom_meeting(key: str, subject: str, *, registration: bool) -> Meeting:
-    return Meeting(Provider.ZOOM, key, MeetingKind.UPCOMING, subject, T0, organizer_key="u1",
-                   meeting_type="2", has_registration=registration)
+    return Meeting(
+        Provider.ZOOM,
+        key,
+        MeetingKind.UPCOMING,
+        subject,
+        T0,
+        organizer_key="u1",
+        meeting_type="2",
+        has_registration=registration,
+    )
 
 
 def meeting_registrant(i: int, meeting_key: str) -> Registrant:
-    return dataclasses.replace(registrant(i, meeting_key), key=f"m{meeting_key}-{i}",
-                               event_kind=EventKind.MEETING)
+    return dataclasses.replace(
+        registrant(i, meeting_key), key=f"m{meeting_key}-{i}", event_kind=EventKind.MEETING
+    )
 
 
 @dataclass
@@ -62,17 +71,20 @@ class ZoomWithMeetings:
     async def meetings(self, user_id: str = "me") -> list[Meeting]:
         return list(self.meetings_list)
 
-    async def recordings(self, user_id: str = "me", *, since: datetime | None = None,
-                         until: datetime | None = None) -> list[Recording]:
+    async def recordings(
+        self, user_id: str = "me", *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Recording]:
         return []
 
-    async def webinar_registrant_pages(self, webinar_id: str,
-                                       page_size: int = 300) -> AsyncIterator[list[Registrant]]:
+    async def webinar_registrant_pages(
+        self, webinar_id: str, page_size: int = 300
+    ) -> AsyncIterator[list[Registrant]]:
         self.calls.append(f"webinar:{webinar_id}")
         yield self.people.get(webinar_id, [])
 
-    async def meeting_registrant_pages(self, meeting_id: str,
-                                       page_size: int = 300) -> AsyncIterator[list[Registrant]]:
+    async def meeting_registrant_pages(
+        self, meeting_id: str, page_size: int = 300
+    ) -> AsyncIterator[list[Registrant]]:
         self.calls.append(f"meeting:{meeting_id}")
         yield self.people.get(meeting_id, [])
 
@@ -97,12 +109,17 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def zoom_account() -> ZoomWithMeetings:
     return ZoomWithMeetings(
         webinars_list=[webinar("w1", "Alpha")],
-        meetings_list=[zoom_meeting("81", "Board prep", registration=True),
-                       zoom_meeting("82", "Stand-up", registration=False),
-                       zoom_meeting("83", "Town hall", registration=True)],
-        people={"w1": [registrant(i, "w1") for i in range(3)],
-                "81": [meeting_registrant(i, "81") for i in range(4)],
-                "83": [meeting_registrant(i, "83") for i in range(2)]})
+        meetings_list=[
+            zoom_meeting("81", "Board prep", registration=True),
+            zoom_meeting("82", "Stand-up", registration=False),
+            zoom_meeting("83", "Town hall", registration=True),
+        ],
+        people={
+            "w1": [registrant(i, "w1") for i in range(3)],
+            "81": [meeting_registrant(i, "81") for i in range(4)],
+            "83": [meeting_registrant(i, "83") for i in range(2)],
+        },
+    )
 
 
 def count(store: Store, event_key: str) -> int:
@@ -117,14 +134,20 @@ async def test_meetings_with_registration_bring_their_registrants(store: Store) 
 
     assert report.ok, report.failed
     assert {s.id for s in report.synced if s.kind is ScopeKind.REGISTRANTS} == {
-        "registrants:zoom:w1", "registrants:zoom:81", "registrants:zoom:83"}
+        "registrants:zoom:w1",
+        "registrants:zoom:81",
+        "registrants:zoom:83",
+    }
     assert "meeting:82" not in zoom.calls  # no registration: not asked
     people = store.registrants(ViewQuery(event_key="81")).rows(0, 10)
     assert len(people) == 4 and {p.event_title for p in people} == {"Board prep"}
     assert {p.event_kind for p in people} == {EventKind.MEETING}
     # `sync --scope registrants` alone: every cached event and registration meeting.
     assert {s.id for s in engine.registrant_scopes()} == {
-        "registrants:zoom:w1", "registrants:zoom:81", "registrants:zoom:83"}
+        "registrants:zoom:w1",
+        "registrants:zoom:81",
+        "registrants:zoom:83",
+    }
 
 
 async def test_an_events_scope_keeps_meeting_registrants(store: Store) -> None:
@@ -139,8 +162,7 @@ async def test_an_events_scope_keeps_meeting_registrants(store: Store) -> None:
     assert count(store, "81") == 4 and count(store, "83") == 2
 
 
-async def test_a_meetings_scope_forgets_meetings_gone_or_without_registration(
-        store: Store) -> None:
+async def test_a_meetings_scope_forgets_meetings_gone_or_without_registration(store: Store) -> None:
     zoom = zoom_account()
     engine = SyncEngine(store, Apis(zoom), now=lambda: T0)
     await engine.run(engine.scopes())

@@ -13,16 +13,23 @@ from tui.core.settings.paths import resolve_paths
 
 def zoom_only_deck(base_url: str) -> Deck:
     profile = demo_profile(base_url).model_copy(
-        update={"goto_client_id": None, "goto_client_secret": None})
-    return Deck.open(resolve_paths(), "sbx", profile, demo=True,
-                     http=HttpSettings(max_retries=3, max_backoff=1.0, max_concurrency=3))
+        update={"goto_client_id": None, "goto_client_secret": None}
+    )
+    return Deck.open(
+        resolve_paths(),
+        "sbx",
+        profile,
+        demo=True,
+        http=HttpSettings(max_retries=3, max_backoff=1.0, max_concurrency=3),
+    )
 
 
 async def test_sync_partial_failure_against_the_sandbox(sandbox: Any) -> None:
     deck = zoom_only_deck(sandbox.base_url)
     try:
         first = await deck.sync_all(
-            kinds=[ScopeKind.ORGANIZERS, ScopeKind.EVENTS, ScopeKind.REGISTRANTS])
+            kinds=[ScopeKind.ORGANIZERS, ScopeKind.EVENTS, ScopeKind.REGISTRANTS]
+        )
         assert first.ok, first.failed
         events = deck.events(ViewQuery(sort="title"))
         webinars = events.rows(0, events.count())
@@ -31,12 +38,16 @@ async def test_sync_partial_failure_against_the_sandbox(sandbox: Any) -> None:
         before = deck.registrants(ViewQuery(event_key=victim.key)).count()
         assert before == victim.registrants and before > 300  # several pages of 300
 
-        rule = {"error_rate": 1.0, "error_status": 503,
-                "match": {"path": f"^/zoom/v2/webinars/{victim.key}/registrants"}}
+        rule = {
+            "error_rate": 1.0,
+            "error_status": 503,
+            "match": {"path": f"^/zoom/v2/webinars/{victim.key}/registrants"},
+        }
         Control(sandbox.base_url).fault(rule)
         progress: list[SyncProgress] = []
-        report = await deck.sync_all(progress.append,
-                                     kinds=[ScopeKind.EVENTS, ScopeKind.REGISTRANTS])
+        report = await deck.sync_all(
+            progress.append, kinds=[ScopeKind.EVENTS, ScopeKind.REGISTRANTS]
+        )
     finally:
         await deck.aclose()
 

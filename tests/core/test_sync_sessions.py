@@ -93,8 +93,7 @@ class GoToTraining:
 class GoToAssist:
     calls: Calls
 
-    async def session_pages(self, *, since: datetime, until: datetime
-                            ) -> AsyncIterator[list[Any]]:
+    async def session_pages(self, *, since: datetime, until: datetime) -> AsyncIterator[list[Any]]:
         self.calls("seeit:sessions")
         yield []
 
@@ -115,13 +114,15 @@ class Zoom:
         self.calls("zoom:webinars")
         return [webinar("w1")]
 
-    async def webinar_registrant_pages(self, webinar_id: str, page_size: int = 300
-                                       ) -> AsyncIterator[list[Registrant]]:
+    async def webinar_registrant_pages(
+        self, webinar_id: str, page_size: int = 300
+    ) -> AsyncIterator[list[Registrant]]:
         self.calls("zoom:registrants")
         yield []
 
-    async def recordings(self, user_id: str = "me", *, since: datetime | None = None,
-                         until: datetime | None = None) -> list[Recording]:
+    async def recordings(
+        self, user_id: str = "me", *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Recording]:
         self.calls("zoom:recordings")
         return []
 
@@ -156,8 +157,13 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-KINDS = [ScopeKind.ORGANIZERS, ScopeKind.MEETINGS, ScopeKind.EVENTS, ScopeKind.RECORDINGS,
-         ScopeKind.SUPPORT]
+KINDS = [
+    ScopeKind.ORGANIZERS,
+    ScopeKind.MEETINGS,
+    ScopeKind.EVENTS,
+    ScopeKind.RECORDINGS,
+    ScopeKind.SUPPORT,
+]
 
 
 async def run(store: Store, calls: Calls) -> tuple[SyncEngine, SyncReport]:
@@ -184,8 +190,12 @@ async def test_an_ended_goto_session_skips_the_rest_of_goto(store: Store) -> Non
         assert stamp is not None and stamp.failed and stamp.error == ended.sentence
     # Zoom is another sign-in: all of it synced, its webinar's registrants too.
     assert {s.id for s in report.synced} == {
-        "organizers:zoom", "meetings:zoom", "events:zoom", "recordings:zoom",
-        "registrants:zoom:w1"}
+        "organizers:zoom",
+        "meetings:zoom",
+        "events:zoom",
+        "recordings:zoom",
+        "registrants:zoom:w1",
+    }
 
 
 async def test_an_ended_zoom_session_skips_only_zoom(store: Store) -> None:
@@ -202,8 +212,13 @@ async def test_other_errors_do_not_skip_anything(store: Store) -> None:
     calls = Calls(fail={"g2m:organizers": ServiceUnavailable("GoTo answered 503.")})
     _, report = await run(store, calls)
     assert [f.scope.id for f in report.failed] == ["organizers:goto_meeting"]
-    assert {"g2m:upcoming", "g2t:trainings", "g2t:registrants", "g2t:recordings",
-            "seeit:sessions"} <= set(calls.made)
+    assert {
+        "g2m:upcoming",
+        "g2t:trainings",
+        "g2t:registrants",
+        "g2t:recordings",
+        "seeit:sessions",
+    } <= set(calls.made)
 
 
 async def test_a_new_run_asks_again(store: Store) -> None:
@@ -220,8 +235,9 @@ async def test_a_new_run_asks_again(store: Store) -> None:
 # -- real HTTP against a sandbox of its own ----------------------------------------------
 
 GOTO_API = ("/G2M/", "/G2T/", "/seeit/", "/admin/")
-HTTP = HttpSettings(max_retries=1, max_backoff=0.2, connect_timeout=2.0, read_timeout=5.0,
-                    max_concurrency=4)
+HTTP = HttpSettings(
+    max_retries=1, max_backoff=0.2, connect_timeout=2.0, read_timeout=5.0, max_concurrency=4
+)
 
 
 @pytest.fixture(scope="module")
@@ -229,8 +245,9 @@ def own_sandbox() -> Iterator[Any]:
     """A small sandbox without rate limits: this module revokes its tokens."""
     from tui.sandbox.server import SandboxConfig, start_background
 
-    config = SandboxConfig(port=0, seed=11, registrants=40, recording_bytes=20_000,
-                           rate_limit_scale=0)
+    config = SandboxConfig(
+        port=0, seed=11, registrants=40, recording_bytes=20_000, rate_limit_scale=0
+    )
     with start_background(config) as handle:
         yield handle
 
@@ -251,8 +268,9 @@ def paths_in(tmp_path: Path) -> Paths:
     return Paths(tmp_path / "c", tmp_path / "d", tmp_path / "k", tmp_path / "dl")
 
 
-async def test_a_revoked_goto_session_sends_one_request_then_none(own_sandbox: Any,
-                                                                  tmp_path: Path) -> None:
+async def test_a_revoked_goto_session_sends_one_request_then_none(
+    own_sandbox: Any, tmp_path: Path
+) -> None:
     log = Control(own_sandbox.base_url)
     deck = open_deck(own_sandbox.base_url, paths_in(tmp_path), SESSIONS)
     try:
@@ -269,8 +287,7 @@ async def test_a_revoked_goto_session_sends_one_request_then_none(own_sandbox: A
         await deck.aclose()
 
     goto_failed = [f for f in first.failed if f.scope.provider in GOTO]
-    assert len(goto_failed) == 6 and all(isinstance(f.error, SessionExpired)
-                                         for f in goto_failed)
+    assert len(goto_failed) == 6 and all(isinstance(f.error, SessionExpired) for f in goto_failed)
     assert len({id(f.error) for f in goto_failed}) == 1  # the same error, skipped
     assert {f.scope for f in second.failed} == {f.scope for f in goto_failed}
     assert not [f for f in first.failed + second.failed if f.scope.provider is Provider.ZOOM]
@@ -280,15 +297,17 @@ async def test_a_revoked_goto_session_sends_one_request_then_none(own_sandbox: A
     assert goto_api(second_log) == 0 and posts(second_log, "/oauth/token") == 0
 
 
-async def test_a_zoom_token_refused_at_once_ends_zoom_for_the_run(own_sandbox: Any,
-                                                                  tmp_path: Path) -> None:
+async def test_a_zoom_token_refused_at_once_ends_zoom_for_the_run(
+    own_sandbox: Any, tmp_path: Path
+) -> None:
     log = Control(own_sandbox.base_url)
     deck = open_deck(own_sandbox.base_url, paths_in(tmp_path), SESSIONS)
     try:
         log.fault({"error_status": 401, "match": {"path": "^/zoom/v2/"}})
         seq = log.mark()
-        report = await deck.sync_all(kinds=[ScopeKind.ORGANIZERS, ScopeKind.MEETINGS,
-                                            ScopeKind.EVENTS, ScopeKind.RECORDINGS])
+        report = await deck.sync_all(
+            kinds=[ScopeKind.ORGANIZERS, ScopeKind.MEETINGS, ScopeKind.EVENTS, ScopeKind.RECORDINGS]
+        )
         zoom_log = [r for r in log.requests_since(seq) if r["path"].startswith("/zoom/")]
     finally:
         log.clear()
@@ -296,8 +315,14 @@ async def test_a_zoom_token_refused_at_once_ends_zoom_for_the_run(own_sandbox: A
 
     zoom_failed = [f for f in report.failed if f.scope.provider is Provider.ZOOM]
     assert {f.scope for f in zoom_failed} == {
-        Scope(kind, Provider.ZOOM) for kind in (ScopeKind.ORGANIZERS, ScopeKind.MEETINGS,
-                                                ScopeKind.EVENTS, ScopeKind.RECORDINGS)}
+        Scope(kind, Provider.ZOOM)
+        for kind in (
+            ScopeKind.ORGANIZERS,
+            ScopeKind.MEETINGS,
+            ScopeKind.EVENTS,
+            ScopeKind.RECORDINGS,
+        )
+    }
     assert all(isinstance(f.error, SessionExpired) for f in zoom_failed)
     # A token, the users call (401), a new token, the same call again (401): then no
     # other scope sends anything (before: two calls and a token for each of them).

@@ -23,13 +23,16 @@ EPOCH: TypeAdapter[datetime | None] = TypeAdapter(OptEpochMs)
 ZONES = [UTC, ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Etc/GMT+12"), ZoneInfo("Asia/Tokyo")]
 
 
-@pytest.mark.parametrize(("text", "held"), [
-    ("0001-01-01T00:00:00Z", EARLIEST),
-    ("0001-01-01T00:00:00+14:00", EARLIEST),
-    ("9999-12-31T23:59:59Z", LATEST),
-    ("9999-12-31T23:59:59-12:00", LATEST),
-    ("9999-12-31T23:59:59", LATEST),
-])
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        ("0001-01-01T00:00:00Z", EARLIEST),
+        ("0001-01-01T00:00:00+14:00", EARLIEST),
+        ("9999-12-31T23:59:59Z", LATEST),
+        ("9999-12-31T23:59:59-12:00", LATEST),
+        ("9999-12-31T23:59:59", LATEST),
+    ],
+)
 def test_far_iso_times_are_held_inside_the_calendar(text: str, held: datetime) -> None:
     value = ISO.validate_python(text)
     assert value == held
@@ -43,22 +46,29 @@ def test_ordinary_times_keep_their_offset() -> None:
     assert value is not None and value.utcoffset() == timedelta(hours=9)
 
 
-@pytest.mark.parametrize(("raw", "held"), [
-    (10**20, LATEST), (-(10**20), EARLIEST), (str(10**20), LATEST), (float("inf"), LATEST),
-    (float("nan"), EARLIEST),
-])
-def test_far_epoch_milliseconds_are_held_inside_the_calendar(raw: object,
-                                                             held: datetime) -> None:
+@pytest.mark.parametrize(
+    ("raw", "held"),
+    [
+        (10**20, LATEST),
+        (-(10**20), EARLIEST),
+        (str(10**20), LATEST),
+        (float("inf"), LATEST),
+        (float("nan"), EARLIEST),
+    ],
+)
+def test_far_epoch_milliseconds_are_held_inside_the_calendar(raw: object, held: datetime) -> None:
     assert EPOCH.validate_python(raw) == held
 
 
 def test_epoch_milliseconds_read_as_before() -> None:
     assert EPOCH.validate_python(1_700_000_000_123) == datetime(
-        2023, 11, 14, 22, 13, 20, 123000, tzinfo=UTC)
+        2023, 11, 14, 22, 13, 20, 123000, tzinfo=UTC
+    )
 
 
 def test_a_meeting_at_the_end_of_time_has_an_end_too() -> None:
     assert later(LATEST, 10**9) == LATEST and later(EARLIEST, -(10**9)) == EARLIEST
-    wire = ZEvent.model_validate({"id": 1, "start_time": "9999-12-31T23:59:59Z",
-                                  "duration": 10**9, "type": 2})
+    wire = ZEvent.model_validate(
+        {"id": 1, "start_time": "9999-12-31T23:59:59Z", "duration": 10**9, "type": 2}
+    )
     assert meeting(wire).end == LATEST

@@ -32,8 +32,7 @@ HTTP = HttpSettings(max_retries=3, max_backoff=1.0)
 def details_asked(sandbox: Any, seq: int) -> list[str]:
     """Meeting ids of the GET /meetings/{id} calls since `seq`."""
     log = Control(sandbox.base_url).requests_since(seq, control=True)
-    return [m.group(1) for r in log if r["method"] == "GET"
-            if (m := DETAIL.fullmatch(r["path"]))]
+    return [m.group(1) for r in log if r["method"] == "GET" if (m := DETAIL.fullmatch(r["path"]))]
 
 
 def registration_meetings(sandbox: Any) -> set[str]:
@@ -59,8 +58,7 @@ async def all_meetings(zoom: Zoom) -> list[Meeting]:
     return [m for user in await zoom.users() for m in await zoom.meetings(user.key)]
 
 
-async def test_registration_is_read_from_each_candidate_meeting(zoom: Zoom,
-                                                                sandbox: Any) -> None:
+async def test_registration_is_read_from_each_candidate_meeting(zoom: Zoom, sandbox: Any) -> None:
     users = await zoom.users()
     seq = Control(sandbox.base_url).mark()
     meetings = [m for user in users for m in await zoom.meetings(user.key)]
@@ -80,20 +78,33 @@ async def test_registration_is_read_from_each_candidate_meeting(zoom: Zoom,
 async def test_a_meeting_deleted_meanwhile_is_left_out(zoom: Zoom, sandbox: Any) -> None:
     before = await all_meetings(zoom)
     victim = next(m for m in before if m.has_registration)
-    Control(sandbox.base_url).call("POST", "faults", {"error_status": 404, "match": {
-        "method": "GET", "path": f"^/zoom/v2/meetings/{victim.key}$"}})
+    Control(sandbox.base_url).call(
+        "POST",
+        "faults",
+        {
+            "error_status": 404,
+            "match": {"method": "GET", "path": f"^/zoom/v2/meetings/{victim.key}$"},
+        },
+    )
     after = await all_meetings(zoom)
     assert {m.key for m in after} == {m.key for m in before} - {victim.key}
     assert {m.key for m in after if m.has_registration} == {
-        m.key for m in before if m.has_registration} - {victim.key}
+        m.key for m in before if m.has_registration
+    } - {victim.key}
 
 
 async def test_a_failing_meeting_lookup_fails_the_list(zoom: Zoom, sandbox: Any) -> None:
     users = await zoom.users()
     meetings = [m for user in users for m in await zoom.meetings(user.key)]
     victim = next(m for m in meetings if m.meeting_type == "2")
-    Control(sandbox.base_url).call("POST", "faults", {"error_status": 500, "match": {
-        "method": "GET", "path": f"^/zoom/v2/meetings/{victim.key}$"}})
+    Control(sandbox.base_url).call(
+        "POST",
+        "faults",
+        {
+            "error_status": 500,
+            "match": {"method": "GET", "path": f"^/zoom/v2/meetings/{victim.key}$"},
+        },
+    )
     host = next(u for u in users if u.key == victim.organizer_key)
     with pytest.raises(ServiceUnavailable):
         await zoom.meetings(host.key)
@@ -105,11 +116,13 @@ async def test_sync_caches_zoom_meeting_registrants(sandbox: Any) -> None:
     try:
         # Users, meetings and (following them) meeting registrants; no webinars.
         report = await deck.sync_all(
-            kinds=[ScopeKind.ORGANIZERS, ScopeKind.MEETINGS, ScopeKind.REGISTRANTS])
+            kinds=[ScopeKind.ORGANIZERS, ScopeKind.MEETINGS, ScopeKind.REGISTRANTS]
+        )
         assert report.ok, report.failed
         meetings = deck.meetings(ViewQuery(provider=Provider.ZOOM))
-        with_registration = {m.key: m for m in meetings.rows(0, meetings.count())
-                             if m.has_registration}
+        with_registration = {
+            m.key: m for m in meetings.rows(0, meetings.count()) if m.has_registration
+        }
         assert with_registration
         for key, meeting in with_registration.items():
             expected = Control(sandbox.base_url).call("GET", f"state?event={key}")["counts"]
@@ -119,7 +132,8 @@ async def test_sync_caches_zoom_meeting_registrants(sandbox: Any) -> None:
             assert {p.event_title for p in people} == {meeting.subject}
         # A registrants-only sync refreshes them too (from the cache's meetings).
         again = await deck.sync_all(kinds=[ScopeKind.REGISTRANTS])
-        assert again.ok and {s.event_key for s in again.synced
-                             if s.event_kind is EventKind.MEETING} == set(with_registration)
+        assert again.ok and {
+            s.event_key for s in again.synced if s.event_kind is EventKind.MEETING
+        } == set(with_registration)
     finally:
         await deck.aclose()

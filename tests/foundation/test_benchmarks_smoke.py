@@ -40,8 +40,14 @@ def test_every_benchmark_names_a_real_function() -> None:
 
 
 def test_cli_help_lists_the_options_and_runs_nothing() -> None:
-    done = subprocess.run([sys.executable, "-m", "tests.benchmarks", "--help"], cwd=REPO,
-                          capture_output=True, text=True, timeout=30, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks", "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     for option in ("--json", "--only", "--quick"):
         assert option in done.stdout
@@ -61,7 +67,20 @@ def test_results_table_marks_missed_targets() -> None:
     from tests.benchmarks.__main__ import table
     from tests.benchmarks.common import Figure
 
-    text = table([Figure("lookup", "wall time", 112.0, "ms", baseline=18.0,
-                         baseline_name="python -c pass", ratio=6.2, target="<= 3x", met=False)])
+    text = table(
+        [
+            Figure(
+                "lookup",
+                "wall time",
+                112.0,
+                "ms",
+                baseline=18.0,
+                baseline_name="python -c pass",
+                ratio=6.2,
+                target="<= 3x",
+                met=False,
+            )
+        ]
+    )
     row = "| lookup | wall time | 112 ms | 18 ms (python -c pass) | 6.2x | <= 3x | **no** |"
     assert row in text

@@ -16,7 +16,10 @@ from tui.core.settings.paths import resolve_paths
 def run_cli(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tui", *argv],
-        capture_output=True, text=True, env=os.environ.copy(), timeout=60,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
     )
 
 
@@ -36,8 +39,10 @@ def test_common_flags_before_or_after_the_command() -> None:
 
 
 def test_config_masks_secrets(capsys: pytest.CaptureFixture[str]) -> None:
-    write_config('[profiles.work]\ngoto_client_id = "cid"\ngoto_client_secret = "hunter2"\n'
-                 "read_only = true\n")
+    write_config(
+        '[profiles.work]\ngoto_client_id = "cid"\ngoto_client_secret = "hunter2"\n'
+        "read_only = true\n"
+    )
     assert main(["config"]) == 0
     out = capsys.readouterr().out
     assert "Active profile: work" in out
@@ -53,7 +58,8 @@ def test_read_only_flag_shows_in_config(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_config_lists_a_profile_once_whatever_the_case_of_its_environment(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_config("[profiles.Prod]\n[profiles.staging]\n")
     monkeypatch.setenv("MEETDECK_PROFILES__PROD__READ_ONLY", "true")
     assert main(["config", "--profile", "prod"]) == 0
@@ -150,17 +156,25 @@ def test_fast_parse_leaves_the_rest_to_argparse(argv: list[str]) -> None:
 
 
 def test_lookup_never_imports_argparse_or_heavy_modules() -> None:
-    code = ("import sys, io, contextlib; from tui.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()), "
-            "contextlib.redirect_stderr(io.StringIO()):\n"
-            "    main(['lookup', 'zoe', '--demo'])\n"
-            "print(sorted(m for m in ('argparse', 'textual', 'pydantic', 'httpx')"
-            " if m in sys.modules))")
+    code = (
+        "import sys, io, contextlib; from tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), "
+        "contextlib.redirect_stderr(io.StringIO()):\n"
+        "    main(['lookup', 'zoe', '--demo'])\n"
+        "print(sorted(m for m in ('argparse', 'textual', 'pydantic', 'httpx')"
+        " if m in sys.modules))"
+    )
     out = run_cli_code(code)
     assert out == "[]"
 
 
 def run_cli_code(code: str) -> str:
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=os.environ.copy(), timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
+        check=True,
+    )
     return result.stdout.strip()

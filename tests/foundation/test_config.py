@@ -29,9 +29,11 @@ def test_defaults_without_a_file() -> None:
 def test_precedence_flags_over_env_over_file_over_defaults(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    write_config('theme = "nord"\ndefault_profile = "a"\n'
-                 '[profiles.a]\ngoto_client_id = "file-id"\ntimezone = "UTC"\n'
-                 "[profiles.b]\n")
+    write_config(
+        'theme = "nord"\ndefault_profile = "a"\n'
+        '[profiles.a]\ngoto_client_id = "file-id"\ntimezone = "UTC"\n'
+        "[profiles.b]\n"
+    )
     assert load_settings().theme == "nord"
     monkeypatch.setenv("MEETDECK_THEME", "gruvbox")
     monkeypatch.setenv("MEETDECK_PROFILES__A__GOTO_CLIENT_ID", "env-id")
@@ -95,8 +97,13 @@ def test_secrets_are_secret() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["https://api.getgo.com", "http://127.0.0.1:8765", "http://127.9.9.9", "http://localhost:1",
-     "http://[::1]:8080/zoom/v2"],
+    [
+        "https://api.getgo.com",
+        "http://127.0.0.1:8765",
+        "http://127.9.9.9",
+        "http://localhost:1",
+        "http://[::1]:8080/zoom/v2",
+    ],
 )
 def test_https_or_loopback_accepted(url: str) -> None:
     assert check_base_url(url) == url.rstrip("/")
@@ -187,7 +194,7 @@ def test_profile_names_match_whatever_their_case(monkeypatch: pytest.MonkeyPatch
 def test_two_profiles_differing_only_in_case_are_an_error_naming_both() -> None:
     from tui.core.settings.quick import ProfileChoiceError, choose_profile, read_raw_config
 
-    path = write_config('[profiles.Prod]\nread_only = true\n[profiles.prod]\n')
+    path = write_config("[profiles.Prod]\nread_only = true\n[profiles.prod]\n")
     with pytest.raises(ConfigError, match=r"\[profiles\.Prod\] and \[profiles\.prod\]") as e:
         load_settings()
     assert str(path) in str(e.value)

@@ -35,7 +35,9 @@ def test_no_test_module_imports_a_test_module_or_a_conftest() -> None:
 def test_the_check_sees_an_import_of_a_test_module(tmp_path: Path) -> None:
     """The check above finds both spellings of such an import."""
     sample = tmp_path / "test_sample.py"
-    sample.write_text("from tests.core.test_http import make_api\n"
-                      "import tests.sandbox.conftest\n", encoding="utf-8")
+    sample.write_text(
+        "from tests.core.test_http import make_api\nimport tests.sandbox.conftest\n",
+        encoding="utf-8",
+    )
     assert (1, "tests.core.test_http") in imported_modules(sample)
     assert (2, "tests.sandbox.conftest") in imported_modules(sample)

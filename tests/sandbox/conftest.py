@@ -16,8 +16,9 @@ from tui.sandbox.state import SandboxState
 @pytest.fixture
 def config() -> SandboxConfig:
     """A fixed anchor, no rate limits (tests of limits build their own config)."""
-    return SandboxConfig(seed=7, registrants=700, anchor=ANCHOR, rate_limit_scale=0,
-                         recording_bytes=300_000)
+    return SandboxConfig(
+        seed=7, registrants=700, anchor=ANCHOR, rate_limit_scale=0, recording_bytes=300_000
+    )
 
 
 @pytest.fixture

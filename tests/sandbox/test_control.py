@@ -55,8 +55,10 @@ async def test_request_log(client: httpx.AsyncClient) -> None:
     await client.get("/G2M/rest/upcomingMeetings")
     log = (await client.get("/_sandbox/requests", params={"since": mark})).json()["requests"]
     assert [(e["path"], e["status"], e["authorization"]) for e in log[:3]] == [
-        ("/G2M/rest/upcomingMeetings", 200, True), ("/G2M/rest/nothing", 404, True),
-        ("/G2M/rest/upcomingMeetings", 401, False)]
+        ("/G2M/rest/upcomingMeetings", 200, True),
+        ("/G2M/rest/nothing", 404, True),
+        ("/G2M/rest/upcomingMeetings", 401, False),
+    ]
     first = log[0]
     assert {"seq", "time", "method", "query", "host", "api", "duration_ms"} <= set(first)
     assert log[1]["query"] == "x=1" and first["host"] == "127.0.0.1:8765"
@@ -64,7 +66,8 @@ async def test_request_log(client: httpx.AsyncClient) -> None:
     cleared = await client.delete("/_sandbox/requests")
     assert cleared.json()["cleared"] >= 4
     assert (await client.get("/_sandbox/requests", params={"since": 10**9})).json()[
-        "requests"] == []
+        "requests"
+    ] == []
 
 
 async def test_request_log_is_bounded() -> None:

@@ -21,16 +21,21 @@ def snapshot(state: SandboxState) -> dict[str, Any]:
     big = state.zoom.webinars[state.zoom.big_webinar_id].registrants
     assert big is not None
     return {
-        "organizers": [(o.key, o.email, o.first_name, o.products)
-                       for o in state.goto.organizers.values()],
+        "organizers": [
+            (o.key, o.email, o.first_name, o.products) for o in state.goto.organizers.values()
+        ],
         "meetings": [(m.id, m.subject, m.start) for m in state.goto.meetings.values()],
-        "sessions": [(s.id, s.start, s.num_attendees, s.recording.size if s.recording else 0)
-                     for s in state.goto.sessions.values()],
-        "trainings": [(t.key, t.name, sorted(t.registrants))
-                      for t in state.goto.trainings.values()],
+        "sessions": [
+            (s.id, s.start, s.num_attendees, s.recording.size if s.recording else 0)
+            for s in state.goto.sessions.values()
+        ],
+        "trainings": [
+            (t.key, t.name, sorted(t.registrants)) for t in state.goto.trainings.values()
+        ],
         "seeit": sorted(state.goto.seeit),
         "users": sorted(state.zoom.users),
-        "webinars": sorted(state.zoom.webinars), "meetings_z": sorted(state.zoom.meetings),
+        "webinars": sorted(state.zoom.webinars),
+        "meetings_z": sorted(state.zoom.meetings),
         "big": (big.ids, big.firsts, big.emails, bytes(big.status)),
         "files": sorted((f.file_id, f.size) for f in state.files.values()),
     }
@@ -45,8 +50,9 @@ def test_same_seed_and_anchor_give_the_same_data() -> None:
 def test_other_seeds_or_anchors_give_other_data() -> None:
     base = snapshot(SandboxState(SandboxConfig(seed=3, anchor=ANCHOR, registrants=300)))
     other = snapshot(SandboxState(SandboxConfig(seed=4, anchor=ANCHOR, registrants=300)))
-    moved = snapshot(SandboxState(SandboxConfig(seed=3, anchor=ANCHOR + timedelta(days=1),
-                                                registrants=300)))
+    moved = snapshot(
+        SandboxState(SandboxConfig(seed=3, anchor=ANCHOR + timedelta(days=1), registrants=300))
+    )
     assert base["organizers"] != other["organizers"] and base["big"] != other["big"]
     assert base["meetings"] != moved["meetings"]
 
@@ -62,8 +68,18 @@ def test_hostile_strings_are_everywhere(state: SandboxState) -> None:
     big = state.zoom.webinars[state.zoom.big_webinar_id].registrants
     assert big is not None
     names = set(big.firsts) | set(big.lasts)
-    for needle in (pools.CLICK_QUIT, "Zoë", "Ångström", "山田太郎", "محمد", "שרה", "Party 🎉",
-                   "[bold]Eve[/bold]", "[red]Mallory", "\x1b[2J\x1b[31mTrudy"):
+    for needle in (
+        pools.CLICK_QUIT,
+        "Zoë",
+        "Ångström",
+        "山田太郎",
+        "محمد",
+        "שרה",
+        "Party 🎉",
+        "[bold]Eve[/bold]",
+        "[red]Mallory",
+        "\x1b[2J\x1b[31mTrudy",
+    ):
         assert needle in names, needle
     assert any(len(n) == 64 for n in big.firsts)  # the 200-character name, cut to Zoom's 64
     assert len(pools.LONG_NAME) == 200
@@ -87,8 +103,9 @@ def test_history_spans_half_a_year_before_the_anchor(state: SandboxState) -> Non
     starts = [s.start for s in state.goto.sessions.values() if not s.ongoing]
     assert min(starts) >= ANCHOR - timedelta(days=200)
     assert max(starts) < ANCHOR and min(starts) < ANCHOR - timedelta(days=150)
-    upcoming = [m.start for m in state.goto.meetings.values() if m.upcoming and
-                m.status == "INACTIVE"]
+    upcoming = [
+        m.start for m in state.goto.meetings.values() if m.upcoming and m.status == "INACTIVE"
+    ]
     assert upcoming and min(upcoming) > ANCHOR
 
 

@@ -27,16 +27,21 @@ async def add(client: httpx.AsyncClient, **rule: Any) -> dict[str, Any]:
 
 
 async def test_faults_are_listed_cleared_and_validated(client: httpx.AsyncClient) -> None:
-    rule = await add(client, latency_ms=5, match={"method": "get", "path": "^/zoom/"},
-                     remaining=3)
+    rule = await add(client, latency_ms=5, match={"method": "get", "path": "^/zoom/"}, remaining=3)
     assert rule["match"] == {"method": "GET", "path": "^/zoom/"} and rule["remaining"] == 3
     listed = (await client.get("/_sandbox/faults")).json()["faults"]
     assert [r["id"] for r in listed] == [rule["id"]]
     assert (await client.delete(f"/_sandbox/faults/{rule['id']}")).status_code == 204
     await add(client, storm_429=True)
     assert (await client.delete("/_sandbox/faults")).json() == {"faults": []}
-    for bad in ({"nope": 1}, {"error_rate": 2}, {"match": {"path": "("}},
-                {"malformed_json": "weird"}, {"remaining": 0}, [1]):
+    for bad in (
+        {"nope": 1},
+        {"error_rate": 2},
+        {"match": {"path": "("}},
+        {"malformed_json": "weird"},
+        {"remaining": 0},
+        [1],
+    ):
         answer = await client.post("/_sandbox/faults", json=bad)
         assert answer.status_code == 400, bad
         assert "error" in answer.json()
@@ -98,14 +103,18 @@ async def test_extra_fields_reach_every_object_and_stay_valid(client: httpx.Asyn
     assert "sandboxUnknownField" in page and "sandboxUnknownField" in page["users"][0]
 
 
-async def test_html_instead_of_file_touches_only_files(client: httpx.AsyncClient,
-                                                       state: SandboxState) -> None:
+async def test_html_instead_of_file_touches_only_files(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
     zoom = await zoom_headers(client)
     rule = await add(client, html_instead_of_file=True, remaining=1)
     assert (await client.get("/zoom/v2/users/me", headers=zoom)).status_code == 200
     assert (await client.get("/_sandbox/faults")).json()["faults"][0]["remaining"] == 1
-    file_id = next(m.recording.files[0].id for m in state.zoom.meetings.values()
-                   if m.recording and not m.recording.files[0].file.html)
+    file_id = next(
+        m.recording.files[0].id
+        for m in state.zoom.meetings.values()
+        if m.recording and not m.recording.files[0].file.html
+    )
     page = await client.get(f"/zoom/rec/download/{file_id}", headers=zoom)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert b"<html" in page.content
@@ -125,7 +134,8 @@ async def test_drop_mid_body_aborts_the_response(client: httpx.AsyncClient) -> N
 
 
 async def test_configured_error_rate_and_latency_spare_the_control_api(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # The sandbox's waits are recorded instead of slept: a control call asks for none
     # of the configured 20 s, an API call asks for exactly that.
     real_sleep = asyncio.sleep
@@ -136,8 +146,9 @@ async def test_configured_error_rate_and_latency_spare_the_control_api(
         return await real_sleep(0, *args)
 
     monkeypatch.setattr("tui.sandbox.middleware.asyncio.sleep", recorded)
-    app = create_app(SandboxConfig(anchor=ANCHOR, error_rate=1.0, latency_ms=20_000,
-                                   rate_limit_scale=0))
+    app = create_app(
+        SandboxConfig(anchor=ANCHOR, error_rate=1.0, latency_ms=20_000, rate_limit_scale=0)
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
         assert (await c.get("/_sandbox/state")).status_code == 200
         assert 20.0 not in waits
@@ -177,17 +188,24 @@ async def test_body_reshaping_faults(client: httpx.AsyncClient) -> None:
     """huge_strings, extreme_dates, deep_nesting and huge_body rewrite a JSON answer."""
     zoom = await zoom_headers(client)
     clean = (await client.get("/zoom/v2/users", headers=zoom)).json()
-    await add(client, huge_strings=500, extreme_dates=True, remaining=1,
-              match={"path": "^/zoom/v2/users$"})
+    await add(
+        client,
+        huge_strings=500,
+        extreme_dates=True,
+        remaining=1,
+        match={"path": "^/zoom/v2/users$"},
+    )
     users = (await client.get("/zoom/v2/users", headers=zoom)).json()["users"]
     assert len(users) == len(clean["users"])
     assert all(u["first_name"].endswith("x" * 500) for u in users)
     assert users[0]["id"] == clean["users"][0]["id"]  # keys are left alone
-    dates = {v for u in users for v in u.values()
-             if isinstance(v, str) and v[:4] in ("0001", "9999")}
+    dates = {
+        v for u in users for v in u.values() if isinstance(v, str) and v[:4] in ("0001", "9999")
+    }
     assert dates <= {"0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"} and dates
-    await add(client, deep_nesting=50, huge_body=100_000, remaining=1,
-              match={"path": "^/zoom/v2/users$"})
+    await add(
+        client, deep_nesting=50, huge_body=100_000, remaining=1, match={"path": "^/zoom/v2/users$"}
+    )
     answer = await client.get("/zoom/v2/users", headers=zoom)
     assert "content-length" not in answer.headers  # chunked: only reading tells the size
     body = answer.json()

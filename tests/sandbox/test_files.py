@@ -15,15 +15,18 @@ from tui.sandbox.state import SandboxState
 async def g2t_location(client: httpx.AsyncClient, state: SandboxState) -> str:
     training = next(t for t in state.goto.trainings.values() if t.recordings)
     rec = training.recordings[0]
-    answer = await client.get(f"/G2T/rest/trainings/{training.key}/recordings/{rec.id}",
-                              headers=await goto_headers(client))
+    answer = await client.get(
+        f"/G2T/rest/trainings/{training.key}/recordings/{rec.id}",
+        headers=await goto_headers(client),
+    )
     assert answer.status_code == 302
     location: str = answer.headers["location"]
     return location
 
 
 async def test_302_points_at_another_host_with_a_signed_expiring_url(
-        client: httpx.AsyncClient, state: SandboxState) -> None:
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
     location = await g2t_location(client, state)
     parts = urlsplit(location)
     assert parts.hostname == "localhost" and parts.port == 8765  # the request used 127.0.0.1
@@ -47,7 +50,8 @@ async def test_localhost_requests_are_sent_to_127_0_0_1(app: object) -> None:
 
 
 async def test_file_url_refuses_any_authorization_header_and_logs_it(
-        client: httpx.AsyncClient, state: SandboxState) -> None:
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
     location = await g2t_location(client, state)
     leaked = await client.get(location, headers={"Authorization": "Bearer leaked"})
     assert leaked.status_code == 401
@@ -59,11 +63,13 @@ async def test_file_url_refuses_any_authorization_header_and_logs_it(
 
 
 async def test_tampered_or_expired_signatures_are_refused(
-        client: httpx.AsyncClient, state: SandboxState, monkeypatch: pytest.MonkeyPatch) -> None:
+    client: httpx.AsyncClient, state: SandboxState, monkeypatch: pytest.MonkeyPatch
+) -> None:
     location = await g2t_location(client, state)
     tampered = location.replace("signature=", "signature=0")
     assert (await client.get(tampered)).status_code == 403
     import time
+
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 3600)
     expired = await client.get(location)
@@ -90,11 +96,13 @@ async def test_ranges(client: httpx.AsyncClient, state: SandboxState) -> None:
     changed = await client.get(location, headers={"Range": "bytes=0-9", "If-Range": '"other"'})
     assert changed.status_code == 200 and len(changed.content) == size
     # The Last-Modified date is a validator too (a client that got no ETag sends it).
-    dated = await client.get(location, headers={"Range": "bytes=0-9",
-                                                "If-Range": part.headers["last-modified"]})
+    dated = await client.get(
+        location, headers={"Range": "bytes=0-9", "If-Range": part.headers["last-modified"]}
+    )
     assert dated.status_code == 206 and dated.content == whole[:10]
-    older = await client.get(location, headers={"Range": "bytes=0-9",
-                                                "If-Range": "Sun, 31 Dec 2023 00:00:00 GMT"})
+    older = await client.get(
+        location, headers={"Range": "bytes=0-9", "If-Range": "Sun, 31 Dec 2023 00:00:00 GMT"}
+    )
     assert older.status_code == 200 and len(older.content) == size
     cached = await client.get(location, headers={"If-None-Match": etag})
     assert cached.status_code == 304
@@ -103,10 +111,16 @@ async def test_ranges(client: httpx.AsyncClient, state: SandboxState) -> None:
 
 
 async def test_g2m_recording_download_url_is_signed_on_another_host(
-        client: httpx.AsyncClient, state: SandboxState) -> None:
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
     admin = await goto_headers(client)
-    rows = (await client.get("/G2M/rest/historicalMeetings", headers=admin, params={
-        "startDate": "2020-01-01T00:00:00Z", "endDate": "2030-01-01T00:00:00Z"})).json()
+    rows = (
+        await client.get(
+            "/G2M/rest/historicalMeetings",
+            headers=admin,
+            params={"startDate": "2020-01-01T00:00:00Z", "endDate": "2030-01-01T00:00:00Z"},
+        )
+    ).json()
     large = next(r for r in rows if r["sessionId"] == str(state.goto.large_recording_session))
     assert large["recording"]["fileSize"] > 2**31  # larger than 2 GiB
     url = large["recording"]["downloadUrl"]
@@ -119,8 +133,9 @@ async def test_g2m_recording_download_url_is_signed_on_another_host(
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
 
 
-async def test_zoom_download_needs_the_zoom_bearer_token(client: httpx.AsyncClient,
-                                                         state: SandboxState) -> None:
+async def test_zoom_download_needs_the_zoom_bearer_token(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
     zoom = await zoom_headers(client)
     event = next(m for m in state.zoom.meetings.values() if m.recording is not None)
     meta = (await client.get(f"/zoom/v2/meetings/{event.id}/recordings", headers=zoom)).json()
@@ -140,16 +155,20 @@ async def test_zoom_download_needs_the_zoom_bearer_token(client: httpx.AsyncClie
 
 async def test_text_files_are_text(client: httpx.AsyncClient, state: SandboxState) -> None:
     zoom = await zoom_headers(client)
-    event = next(m for m in state.zoom.meetings.values()
-                 if m.recording and any(f.file_extension == "VTT" for f in m.recording.files))
+    event = next(
+        m
+        for m in state.zoom.meetings.values()
+        if m.recording and any(f.file_extension == "VTT" for f in m.recording.files)
+    )
     assert event.recording is not None
     vtt = next(f for f in event.recording.files if f.file_extension == "VTT")
     answer = await client.get(f"/zoom/rec/download/{vtt.id}", headers=zoom)
     assert answer.text.startswith("WEBVTT") and len(answer.content) == vtt.file.size
 
 
-async def test_zoom_large_file_serves_its_last_bytes(client: httpx.AsyncClient,
-                                                     state: SandboxState) -> None:
+async def test_zoom_large_file_serves_its_last_bytes(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
     zoom = await zoom_headers(client)
     url = f"/zoom/rec/download/{state.zoom.large_file_id}"
     head = await client.head(url, headers=zoom)

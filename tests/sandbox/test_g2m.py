@@ -22,65 +22,101 @@ async def plain(client: httpx.AsyncClient) -> dict[str, str]:
     return await goto_headers(client, admin=False)
 
 
-async def test_organizers(client: httpx.AsyncClient, admin: dict[str, str],
-                          state: SandboxState) -> None:
-    everyone = validate("g2m", "get", "/organizers", await client.get(f"{G}/organizers",
-                                                                      headers=admin), 200)
+async def test_organizers(
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
+    everyone = validate(
+        "g2m", "get", "/organizers", await client.get(f"{G}/organizers", headers=admin), 200
+    )
     assert len(everyone) == len(state.goto.organizers)
     assert all(isinstance(o["organizerKey"], int) for o in everyone)  # int64 here
     email = everyone[3]["email"]
-    one = validate("g2m", "get", "/organizers",
-                   await client.get(f"{G}/organizers", params={"email": email}, headers=admin))
+    one = validate(
+        "g2m",
+        "get",
+        "/organizers",
+        await client.get(f"{G}/organizers", params={"email": email}, headers=admin),
+    )
     assert [o["email"] for o in one] == [email]
     missing = await client.get(f"{G}/organizers", params={"email": "x@y.z"}, headers=admin)
     assert missing.status_code == 404
     key = everyone[3]["organizerKey"]
-    by_key = validate("g2m", "get", "/organizers/{organizerKey}",
-                      await client.get(f"{G}/organizers/{key}", headers=admin), 200)
+    by_key = validate(
+        "g2m",
+        "get",
+        "/organizers/{organizerKey}",
+        await client.get(f"{G}/organizers/{key}", headers=admin),
+        200,
+    )
     assert by_key[0]["organizerKey"] == key  # an array of one
 
 
-async def test_create_update_delete_organizer(client: httpx.AsyncClient,
-                                              admin: dict[str, str]) -> None:
-    body = {"organizerEmail": "new@acme.example", "firstName": "Zoë", "lastName": "Neu",
-            "productType": "G2T"}
-    created = validate("g2m", "post", "/organizers",
-                       await client.post(f"{G}/organizers", json=body, headers=admin), 201)
+async def test_create_update_delete_organizer(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    body = {
+        "organizerEmail": "new@acme.example",
+        "firstName": "Zoë",
+        "lastName": "Neu",
+        "productType": "G2T",
+    }
+    created = validate(
+        "g2m",
+        "post",
+        "/organizers",
+        await client.post(f"{G}/organizers", json=body, headers=admin),
+        201,
+    )
     key = created[0]["key"]
     conflict = await client.post(f"{G}/organizers", json=body, headers=admin)
     assert conflict.status_code == 409
     bad = await client.post(f"{G}/organizers", json={"firstName": "x"}, headers=admin)
     assert bad.status_code == 400
-    added = await client.put(f"{G}/organizers/{key}", json={"productType": "G2ASEEIT"},
-                             headers=admin)
+    added = await client.put(
+        f"{G}/organizers/{key}", json={"productType": "G2ASEEIT"}, headers=admin
+    )
     assert added.status_code == 204
     shown = (await client.get(f"{G}/organizers/{key}", headers=admin)).json()[0]
     assert "G2ASEEIT" in shown["products"]
-    suspended = await client.put(f"{G}/organizers/{key}", json={"status": "suspended"},
-                                 headers=admin)
+    suspended = await client.put(
+        f"{G}/organizers/{key}", json={"status": "suspended"}, headers=admin
+    )
     assert suspended.status_code == 204
     shown = (await client.get(f"{G}/organizers/{key}", headers=admin)).json()[0]
     assert shown["status"] == "suspended" and shown["products"] == []
     assert (await client.delete(f"{G}/organizers/{key}", headers=admin)).status_code == 204
     assert (await client.get(f"{G}/organizers/{key}", headers=admin)).status_code == 404
-    validate("g2m", "post", "/organizers",
-             await client.post(f"{G}/organizers", json=body, headers=admin), 201)
-    by_email = await client.delete(f"{G}/organizers", params={"email": body["organizerEmail"]},
-                                   headers=admin)
+    validate(
+        "g2m",
+        "post",
+        "/organizers",
+        await client.post(f"{G}/organizers", json=body, headers=admin),
+        201,
+    )
+    by_email = await client.delete(
+        f"{G}/organizers", params={"email": body["organizerEmail"]}, headers=admin
+    )
     assert by_email.status_code == 204
     no_email = await client.delete(f"{G}/organizers", headers=admin)
     assert no_email.status_code == 400
 
 
 async def test_plain_organizer_gets_403_on_admin_calls(
-        client: httpx.AsyncClient, plain: dict[str, str], state: SandboxState) -> None:
+    client: httpx.AsyncClient, plain: dict[str, str], state: SandboxState
+) -> None:
     other = state.goto.admin_key
     group = next(iter(state.goto.groups))
     meeting = next(m.id for m in state.goto.meetings.values() if m.organizer_key == other)
-    for path in ("/organizers", "/groups", f"/organizers/{other}",
-                 f"/organizers/{other}/upcomingMeetings", f"/groups/{group}/upcomingMeetings",
-                 f"/organizers/{other}/historicalMeetings?startDate=2024-01-01T00:00:00Z"
-                 "&endDate=2025-01-01T00:00:00Z", f"/meetings/{meeting}"):
+    for path in (
+        "/organizers",
+        "/groups",
+        f"/organizers/{other}",
+        f"/organizers/{other}/upcomingMeetings",
+        f"/groups/{group}/upcomingMeetings",
+        f"/organizers/{other}/historicalMeetings?startDate=2024-01-01T00:00:00Z"
+        "&endDate=2025-01-01T00:00:00Z",
+        f"/meetings/{meeting}",
+    ):
         answer = await client.get(f"{G}{path}", headers=plain)
         assert answer.status_code == 403, path
         assert answer.json()["int_err_code"] == "AccessDenied"
@@ -88,128 +124,247 @@ async def test_plain_organizer_gets_403_on_admin_calls(
     assert own.status_code == 200
 
 
-async def test_upcoming_meetings(client: httpx.AsyncClient, admin: dict[str, str],
-                                 plain: dict[str, str], state: SandboxState) -> None:
-    mine = validate("g2m", "get", "/upcomingMeetings",
-                    await client.get(f"{G}/upcomingMeetings", headers=admin), 200)
+async def test_upcoming_meetings(
+    client: httpx.AsyncClient, admin: dict[str, str], plain: dict[str, str], state: SandboxState
+) -> None:
+    mine = validate(
+        "g2m",
+        "get",
+        "/upcomingMeetings",
+        await client.get(f"{G}/upcomingMeetings", headers=admin),
+        200,
+    )
     assert mine and all(m["organizerKey"] == str(state.goto.admin_key) for m in mine)
     assert isinstance(mine[0]["meetingId"], str)  # a string in this schema
     assert any(m["status"] == "ACTIVE" for m in mine)  # the ongoing one
-    theirs = validate("g2m", "get", "/upcomingMeetings",
-                      await client.get(f"{G}/upcomingMeetings", headers=plain), 200)
+    theirs = validate(
+        "g2m",
+        "get",
+        "/upcomingMeetings",
+        await client.get(f"{G}/upcomingMeetings", headers=plain),
+        200,
+    )
     assert all(m["organizerKey"] == str(state.goto.organizer_key) for m in theirs)
     key = state.goto.organizer_key
-    validate("g2m", "get", "/organizers/{organizerKey}/upcomingMeetings",
-             await client.get(f"{G}/organizers/{key}/upcomingMeetings", headers=admin), 200)
+    validate(
+        "g2m",
+        "get",
+        "/organizers/{organizerKey}/upcomingMeetings",
+        await client.get(f"{G}/organizers/{key}/upcomingMeetings", headers=admin),
+        200,
+    )
 
 
 async def test_historical_meetings_need_a_range_and_exclude_ongoing(
-        client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState) -> None:
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
     missing = await client.get(f"{G}/historicalMeetings", headers=admin)
     assert missing.status_code == 400
-    bad = await client.get(f"{G}/historicalMeetings", headers=admin,
-                           params={"startDate": "yesterday", "endDate": "today"})
+    bad = await client.get(
+        f"{G}/historicalMeetings",
+        headers=admin,
+        params={"startDate": "yesterday", "endDate": "today"},
+    )
     assert bad.status_code == 400
     wide = {"startDate": "2020-01-01T00:00:00Z", "endDate": "2030-01-01T00:00:00Z"}
-    rows = validate("g2m", "get", "/historicalMeetings",
-                    await client.get(f"{G}/historicalMeetings", params=wide, headers=admin), 200)
+    rows = validate(
+        "g2m",
+        "get",
+        "/historicalMeetings",
+        await client.get(f"{G}/historicalMeetings", params=wide, headers=admin),
+        200,
+    )
     ongoing = {str(s.id) for s in state.goto.sessions.values() if s.ongoing}
     assert rows and not ongoing & {r["sessionId"] for r in rows}
-    assert all(isinstance(r["duration"], str) and isinstance(r["numAttendees"], str)
-               for r in rows)
+    assert all(isinstance(r["duration"], str) and isinstance(r["numAttendees"], str) for r in rows)
     narrow = {"startDate": "2025-02-01T00:00:00Z", "endDate": "2025-02-15T00:00:00Z"}
     window = (await client.get(f"{G}/historicalMeetings", params=narrow, headers=admin)).json()
     assert all("2025-02-01" <= r["startTime"][:10] <= "2025-02-15" for r in window)
     assert len(window) < len(rows)
     assert any("recording" in r for r in rows)
     key = state.goto.organizer_key
-    validate("g2m", "get", "/organizers/{organizerKey}/historicalMeetings",
-             await client.get(f"{G}/organizers/{key}/historicalMeetings", params=wide,
-                              headers=admin), 200)
+    validate(
+        "g2m",
+        "get",
+        "/organizers/{organizerKey}/historicalMeetings",
+        await client.get(f"{G}/organizers/{key}/historicalMeetings", params=wide, headers=admin),
+        200,
+    )
 
 
 async def test_attendees_by_meeting_organizer_and_group(
-        client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState) -> None:
-    session = next(s for s in state.goto.sessions.values()
-                   if s.num_attendees > 2 and not s.ongoing)
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
+    session = next(s for s in state.goto.sessions.values() if s.num_attendees > 2 and not s.ongoing)
     meeting = state.goto.meetings[session.meeting_id]
-    rows = validate("g2m", "get", "/meetings/{meetingId}/attendees",
-                    await client.get(f"{G}/meetings/{meeting.id}/attendees", headers=admin), 200)
+    rows = validate(
+        "g2m",
+        "get",
+        "/meetings/{meetingId}/attendees",
+        await client.get(f"{G}/meetings/{meeting.id}/attendees", headers=admin),
+        200,
+    )
     assert "organizerkey" in rows[0] and isinstance(rows[0]["organizerkey"], int)
     wide = {"startDate": "2020-01-01T00:00:00Z", "endDate": "2030-01-01T00:00:00Z"}
     owner = meeting.organizer_key
-    by_owner = validate("g2m", "get", "/organizers/{organizerKey}/attendees",
-                        await client.get(f"{G}/organizers/{owner}/attendees", params=wide,
-                                         headers=admin), 200)
+    by_owner = validate(
+        "g2m",
+        "get",
+        "/organizers/{organizerKey}/attendees",
+        await client.get(f"{G}/organizers/{owner}/attendees", params=wide, headers=admin),
+        200,
+    )
     assert len(by_owner) >= len(rows)
-    assert (await client.get(f"{G}/organizers/{owner}/attendees",
-                             headers=admin)).status_code == 400
+    assert (await client.get(f"{G}/organizers/{owner}/attendees", headers=admin)).status_code == 400
     group = state.goto.organizers[owner].group_key
-    validate("g2m", "get", "/groups/{groupKey}/attendees",
-             await client.get(f"{G}/groups/{group}/attendees", params=wide, headers=admin), 200)
+    validate(
+        "g2m",
+        "get",
+        "/groups/{groupKey}/attendees",
+        await client.get(f"{G}/groups/{group}/attendees", params=wide, headers=admin),
+        200,
+    )
     assert (await client.get(f"{G}/meetings/1/attendees", headers=admin)).status_code == 404
 
 
-async def test_groups(client: httpx.AsyncClient, admin: dict[str, str],
-                      state: SandboxState) -> None:
-    groups = validate("g2m", "get", "/groups",
-                      await client.get(f"{G}/groups", headers=admin), 200)
+async def test_groups(
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
+    groups = validate("g2m", "get", "/groups", await client.get(f"{G}/groups", headers=admin), 200)
     assert len(groups) == len(state.goto.groups)
     key = state.goto.organizers[state.goto.organizer_key].group_key
-    validate("g2m", "get", "/groups/{groupKey}/organizers",
-             await client.get(f"{G}/groups/{key}/organizers", headers=admin), 200)
-    validate("g2m", "get", "/groups/{groupKey}/upcomingMeetings",
-             await client.get(f"{G}/groups/{key}/upcomingMeetings", headers=admin), 200)
-    validate("g2m", "get", "/groups/{groupKey}/historicalMeetings",
-             await client.get(f"{G}/groups/{key}/historicalMeetings", params=RANGE,
-                              headers=admin), 200)
-    validate("g2m", "get", "/groups/{groupKey}/meetings",
-             await client.get(f"{G}/groups/{key}/meetings", params={**RANGE, "history": "true"},
-                              headers=admin), 200)
-    validate("g2m", "get", "/groups/{groupKey}/meetings",
-             await client.get(f"{G}/groups/{key}/meetings", params={"scheduled": "true"},
-                              headers=admin), 200)
-    body = {"organizerEmail": "grp@acme.example", "firstName": "山田", "lastName": "花子",
-            "productType": "G2M"}
-    validate("g2m", "post", "/groups/{groupKey}/organizers",
-             await client.post(f"{G}/groups/{key}/organizers", json=body, headers=admin), 201)
+    validate(
+        "g2m",
+        "get",
+        "/groups/{groupKey}/organizers",
+        await client.get(f"{G}/groups/{key}/organizers", headers=admin),
+        200,
+    )
+    validate(
+        "g2m",
+        "get",
+        "/groups/{groupKey}/upcomingMeetings",
+        await client.get(f"{G}/groups/{key}/upcomingMeetings", headers=admin),
+        200,
+    )
+    validate(
+        "g2m",
+        "get",
+        "/groups/{groupKey}/historicalMeetings",
+        await client.get(f"{G}/groups/{key}/historicalMeetings", params=RANGE, headers=admin),
+        200,
+    )
+    validate(
+        "g2m",
+        "get",
+        "/groups/{groupKey}/meetings",
+        await client.get(
+            f"{G}/groups/{key}/meetings", params={**RANGE, "history": "true"}, headers=admin
+        ),
+        200,
+    )
+    validate(
+        "g2m",
+        "get",
+        "/groups/{groupKey}/meetings",
+        await client.get(f"{G}/groups/{key}/meetings", params={"scheduled": "true"}, headers=admin),
+        200,
+    )
+    body = {
+        "organizerEmail": "grp@acme.example",
+        "firstName": "山田",
+        "lastName": "花子",
+        "productType": "G2M",
+    }
+    validate(
+        "g2m",
+        "post",
+        "/groups/{groupKey}/organizers",
+        await client.post(f"{G}/groups/{key}/organizers", json=body, headers=admin),
+        201,
+    )
     assert (await client.get(f"{G}/groups/1/organizers", headers=admin)).status_code == 404
 
 
-async def test_legacy_meeting_listings(client: httpx.AsyncClient, admin: dict[str, str],
-                                       state: SandboxState) -> None:
+async def test_legacy_meeting_listings(
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
     key = state.goto.admin_key
-    validate("g2m", "get", "/organizers/{organizerKey}/meetings",
-             await client.get(f"{G}/organizers/{key}/meetings", params={"scheduled": "true"},
-                              headers=admin), 200)
-    validate("g2m", "get", "/organizers/{organizerKey}/meetings",
-             await client.get(f"{G}/organizers/{key}/meetings",
-                              params={**RANGE, "history": "true"}, headers=admin), 200)
-    validate("g2m", "get", "/meetings",
-             await client.get(f"{G}/meetings", params={"scheduled": "true"}, headers=admin), 200)
-    validate("g2m", "get", "/meetings",
-             await client.get(f"{G}/meetings", params={**RANGE, "history": "true"},
-                              headers=admin), 200)
+    validate(
+        "g2m",
+        "get",
+        "/organizers/{organizerKey}/meetings",
+        await client.get(
+            f"{G}/organizers/{key}/meetings", params={"scheduled": "true"}, headers=admin
+        ),
+        200,
+    )
+    validate(
+        "g2m",
+        "get",
+        "/organizers/{organizerKey}/meetings",
+        await client.get(
+            f"{G}/organizers/{key}/meetings", params={**RANGE, "history": "true"}, headers=admin
+        ),
+        200,
+    )
+    validate(
+        "g2m",
+        "get",
+        "/meetings",
+        await client.get(f"{G}/meetings", params={"scheduled": "true"}, headers=admin),
+        200,
+    )
+    validate(
+        "g2m",
+        "get",
+        "/meetings",
+        await client.get(f"{G}/meetings", params={**RANGE, "history": "true"}, headers=admin),
+        200,
+    )
     assert (await client.get(f"{G}/meetings", headers=admin)).status_code == 400
 
 
 async def test_meeting_lifecycle(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
-    body = {"subject": "[bold]Plan[/bold] 🚀", "starttime": "2025-04-01T10:00:00Z",
-            "endtime": "2025-04-01T11:00:00Z", "passwordrequired": False,
-            "conferencecallinfo": "VoIP", "timezonekey": "", "meetingtype": "scheduled"}
-    created = validate("g2m", "post", "/meetings",
-                       await client.post(f"{G}/meetings", json=body, headers=admin), 201)
+    body = {
+        "subject": "[bold]Plan[/bold] 🚀",
+        "starttime": "2025-04-01T10:00:00Z",
+        "endtime": "2025-04-01T11:00:00Z",
+        "passwordrequired": False,
+        "conferencecallinfo": "VoIP",
+        "timezonekey": "",
+        "meetingtype": "scheduled",
+    }
+    created = validate(
+        "g2m",
+        "post",
+        "/meetings",
+        await client.post(f"{G}/meetings", json=body, headers=admin),
+        201,
+    )
     meeting_id = created[0]["meetingid"]
-    got = validate("g2m", "get", "/meetings/{meetingId}",
-                   await client.get(f"{G}/meetings/{meeting_id}", headers=admin), 200)
+    got = validate(
+        "g2m",
+        "get",
+        "/meetings/{meetingId}",
+        await client.get(f"{G}/meetings/{meeting_id}", headers=admin),
+        200,
+    )
     assert isinstance(got, list) and got[0]["subject"] == body["subject"]  # an ARRAY
-    changed = await client.put(f"{G}/meetings/{meeting_id}", headers=admin,
-                               json={**body, "subject": "Renamed"})
+    changed = await client.put(
+        f"{G}/meetings/{meeting_id}", headers=admin, json={**body, "subject": "Renamed"}
+    )
     assert changed.status_code == 204
     assert (await client.get(f"{G}/meetings/{meeting_id}", headers=admin)).json()[0][
-        "subject"] == "Renamed"
-    start = validate("g2m", "get", "/meetings/{meetingId}/start",
-                     await client.get(f"{G}/meetings/{meeting_id}/start", headers=admin), 200)
+        "subject"
+    ] == "Renamed"
+    start = validate(
+        "g2m",
+        "get",
+        "/meetings/{meetingId}/start",
+        await client.get(f"{G}/meetings/{meeting_id}/start", headers=admin),
+        200,
+    )
     assert start["hostURL"].startswith("http")
     upcoming = (await client.get(f"{G}/upcomingMeetings", headers=admin)).json()
     assert str(meeting_id) in {m["meetingId"] for m in upcoming}
@@ -219,11 +374,14 @@ async def test_meeting_lifecycle(client: httpx.AsyncClient, admin: dict[str, str
     assert bad.status_code == 400
 
 
-async def test_delete_session_parts(client: httpx.AsyncClient, admin: dict[str, str],
-                                    state: SandboxState) -> None:
-    session = next(s for s in state.goto.sessions.values()
-                   if s.recording is not None and s.num_attendees and not s.recording.html
-                   and not s.ongoing)
+async def test_delete_session_parts(
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
+    session = next(
+        s
+        for s in state.goto.sessions.values()
+        if s.recording is not None and s.num_attendees and not s.recording.html and not s.ongoing
+    )
     owner = state.goto.meetings[session.meeting_id].organizer_key
     base = f"{G}/organizers/{owner}/sessions/{session.id}"
     assert (await client.delete(f"{base}/attendees", headers=admin)).status_code == 204
@@ -234,8 +392,9 @@ async def test_delete_session_parts(client: httpx.AsyncClient, admin: dict[str, 
     assert (await client.delete(base, headers=admin)).status_code == 404
 
 
-async def test_unknown_paths_and_keys_answer_goto_404s(client: httpx.AsyncClient,
-                                                       admin: dict[str, str]) -> None:
+async def test_unknown_paths_and_keys_answer_goto_404s(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
     for path in ("/meetings/999", "/organizers/12345", "/nothing-here"):
         answer = await client.get(f"{G}{path}", headers=admin)
         assert answer.status_code == 404, path

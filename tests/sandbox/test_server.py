@@ -33,11 +33,15 @@ def test_a_full_session_over_loopback_never_leaks_the_bearer_token() -> None:
     with start_background(SandboxConfig(port=0, anchor=ANCHOR, rate_limit_scale=0)) as sandbox:
         base = sandbox.base_url
         with httpx.Client(base_url=base) as http:
-            code_answer = http.get("/oauth/authorize", params={
-                "client_id": "demo-admin", "response_type": "code"})
+            code_answer = http.get(
+                "/oauth/authorize", params={"client_id": "demo-admin", "response_type": "code"}
+            )
             code = httpx.URL(code_answer.headers["location"]).params["code"]
-            tokens = http.post("/oauth/token", headers=basic("demo-admin", "demo-admin-secret"),
-                               data={"grant_type": "authorization_code", "code": code}).json()
+            tokens = http.post(
+                "/oauth/token",
+                headers=basic("demo-admin", "demo-admin-secret"),
+                data={"grant_type": "authorization_code", "code": code},
+            ).json()
             bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
             training = next(t for t in sandbox.state.goto.trainings.values() if t.recordings)
             path = f"/G2T/rest/trainings/{training.key}/recordings/{training.recordings[0].id}"
@@ -54,11 +58,16 @@ def test_a_full_session_over_loopback_never_leaks_the_bearer_token() -> None:
 def test_drop_mid_body_breaks_the_connection() -> None:
     with start_background(SandboxConfig(port=0, anchor=ANCHOR, rate_limit_scale=0)) as sandbox:
         base = sandbox.base_url
-        httpx.post(f"{base}/_sandbox/faults", json={"drop_mid_body": True, "remaining": 1,
-                                                    "match": {"path": "^/zoom/oauth"}})
+        httpx.post(
+            f"{base}/_sandbox/faults",
+            json={"drop_mid_body": True, "remaining": 1, "match": {"path": "^/zoom/oauth"}},
+        )
         with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
-            httpx.post(f"{base}/zoom/oauth/token", headers=basic("demo-zoom", "demo-zoom-secret"),
-                       params={"grant_type": "account_credentials", "account_id": "demo-account"})
+            httpx.post(
+                f"{base}/zoom/oauth/token",
+                headers=basic("demo-zoom", "demo-zoom-secret"),
+                params={"grant_type": "account_credentials", "account_id": "demo-account"},
+            )
         # The server keeps serving.
         assert httpx.get(f"{base}/_sandbox/state").status_code == 200
 
@@ -88,8 +97,14 @@ def test_profile_block_is_valid_toml() -> None:
     assert profile["goto_client_id"] == "demo-admin"
     assert profile["zoom_api_base"] == "http://127.0.0.1:8765/zoom/v2"
     assert profile["zoom_auth_base"] == "http://127.0.0.1:8765/zoom"
-    assert {"goto_client_secret", "goto_api_base", "goto_auth_base", "zoom_account_id",
-            "zoom_client_id", "zoom_client_secret"} <= set(profile)
+    assert {
+        "goto_client_secret",
+        "goto_api_base",
+        "goto_auth_base",
+        "zoom_account_id",
+        "zoom_client_id",
+        "zoom_client_secret",
+    } <= set(profile)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT semantics")
@@ -97,11 +112,19 @@ def test_serve_prints_the_profile_and_stops_on_ctrl_c() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    code = ("from tui.sandbox.server import SandboxConfig, serve; "
-            f"serve(SandboxConfig(port={port}, registrants=50))")
+    code = (
+        "from tui.sandbox.server import SandboxConfig, serve; "
+        f"serve(SandboxConfig(port={port}, registrants=50))"
+    )
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         lines = []
@@ -110,8 +133,7 @@ def test_serve_prints_the_profile_and_stops_on_ctrl_c() -> None:
             if "ctrl+c" in line:
                 break
         # The socket listens before the URLs are printed: the first request connects.
-        assert httpx.get(f"http://127.0.0.1:{port}/_sandbox/state",
-                         timeout=30).status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=30).status_code == 200
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=10)
     finally:
@@ -132,21 +154,31 @@ def test_stall_after_bytes_holds_a_file_open_after_exactly_that_many_bytes() -> 
         file = training.recordings[0].file
         assert file.size > 5000
         with httpx.Client(base_url=base) as http:
-            code = httpx.URL(http.get("/oauth/authorize", params={
-                "client_id": "demo-admin", "response_type": "code"}).headers["location"])
-            tokens = http.post("/oauth/token", headers=basic("demo-admin", "demo-admin-secret"),
-                               data={"grant_type": "authorization_code",
-                                     "code": code.params["code"]}).json()
+            code = httpx.URL(
+                http.get(
+                    "/oauth/authorize", params={"client_id": "demo-admin", "response_type": "code"}
+                ).headers["location"]
+            )
+            tokens = http.post(
+                "/oauth/token",
+                headers=basic("demo-admin", "demo-admin-secret"),
+                data={"grant_type": "authorization_code", "code": code.params["code"]},
+            ).json()
             path = f"/G2T/rest/trainings/{training.key}/recordings/{training.recordings[0].id}"
-            location = http.get(path, headers={
-                "Authorization": f"Bearer {tokens['access_token']}"}).headers["location"]
-        rule = httpx.post(f"{base}/_sandbox/faults", json={
-            "stall_after_bytes": 5000, "remaining": 1, "match": {"path": "^/files/"}}).json()
+            location = http.get(
+                path, headers={"Authorization": f"Bearer {tokens['access_token']}"}
+            ).headers["location"]
+        rule = httpx.post(
+            f"{base}/_sandbox/faults",
+            json={"stall_after_bytes": 5000, "remaining": 1, "match": {"path": "^/files/"}},
+        ).json()
         assert rule["stall_after_bytes"] == 5000
         received = 0
         # No byte comes after the 5,000th, however long one waits: the read times out.
-        with pytest.raises(httpx.ReadTimeout), httpx.stream(
-                "GET", location, timeout=httpx.Timeout(10, read=1.0)) as answer:
+        with (
+            pytest.raises(httpx.ReadTimeout),
+            httpx.stream("GET", location, timeout=httpx.Timeout(10, read=1.0)) as answer,
+        ):
             assert answer.status_code == 200
             for piece in answer.iter_raw():
                 received += len(piece)

@@ -26,8 +26,12 @@ def test_every_spec_operation_is_routed(api: str, app: Starlette) -> None:
             if method not in METHODS:
                 continue
             count += 1
-            scope = {"type": "http", "method": method.upper(), "path_params": {},
-                     "path": PREFIXES[api] + concrete}
+            scope = {
+                "type": "http",
+                "method": method.upper(),
+                "path_params": {},
+                "path": PREFIXES[api] + concrete,
+            }
             if not any(route.matches(scope)[0] == Match.FULL for route in app.routes):
                 missing.append(f"{method.upper()} {template}")
     assert missing == []
@@ -37,11 +41,23 @@ def test_every_spec_operation_is_routed(api: str, app: Starlette) -> None:
 def test_the_validator_catches_spec_violations() -> None:
     require_specs()
     schema = response_schema("g2m", "get", "/historicalMeetings", 200)
-    good = {"startTime": "2025-01-01T10:00:00Z", "endTime": "2025-01-01T11:00:00Z",
-            "lastName": "x", "firstName": "y", "duration": "60", "numAttendees": "3",
-            "accountKey": "1", "email": "a@b.c", "sessionId": "1", "subject": "s",
-            "locale": "en_US", "organizerKey": "1", "meetingId": "1", "meetingType": "scheduled",
-            "conferenceCallInfo": "VoIP"}
+    good = {
+        "startTime": "2025-01-01T10:00:00Z",
+        "endTime": "2025-01-01T11:00:00Z",
+        "lastName": "x",
+        "firstName": "y",
+        "duration": "60",
+        "numAttendees": "3",
+        "accountKey": "1",
+        "email": "a@b.c",
+        "sessionId": "1",
+        "subject": "s",
+        "locale": "en_US",
+        "organizerKey": "1",
+        "meetingId": "1",
+        "meetingType": "scheduled",
+        "conferenceCallInfo": "VoIP",
+    }
     validator = OAS30Validator(schema, format_checker=oas30_format_checker)
     validator.validate([good])
     with pytest.raises(ValidationError):

@@ -21,16 +21,18 @@ SIZE = (170, 40)
 TABS = ("organizers", "meetings", "events", "registrants", "recordings", "support")
 
 
-def build(paths: Paths, base_url: str, *, http: HttpSettings = HTTP,
-          timezone: str = "UTC") -> MeetdeckApp:
+def build(
+    paths: Paths, base_url: str, *, http: HttpSettings = HTTP, timezone: str = "UTC"
+) -> MeetdeckApp:
     """The app as the CLI builds it (`build_app`), on a Deck of the copied cache; it
     signs in to the sandbox before its first refresh (the demo path)."""
 
     def factory(name: str | None) -> Deck:
         return open_deck(base_url, paths, CHAOS, http=http)
 
-    options = UiOptions(sync_on_start=False, timezone=timezone, demo=True,
-                        download_dir=paths.download_dir)
+    options = UiOptions(
+        sync_on_start=False, timezone=timezone, demo=True, download_dir=paths.download_dir
+    )
     return build_app(factory, options, profile=PROFILE)
 
 

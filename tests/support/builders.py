@@ -25,15 +25,30 @@ from tui.core.store.schema import MIGRATIONS, _statements
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
-def registrant(i: int, event_key: str = "w1", *, first: str = "Ann", last: str = "Lee",
-               status: RegistrantStatus = RegistrantStatus.PENDING,
-               provider: Provider = Provider.ZOOM, email: str | None = None,
-               **kw: Any) -> Registrant:
+def registrant(
+    i: int,
+    event_key: str = "w1",
+    *,
+    first: str = "Ann",
+    last: str = "Lee",
+    status: RegistrantStatus = RegistrantStatus.PENDING,
+    provider: Provider = Provider.ZOOM,
+    email: str | None = None,
+    **kw: Any,
+) -> Registrant:
     return Registrant(
-        provider, f"r{i}", event_key,
+        provider,
+        f"r{i}",
+        event_key,
         EventKind.WEBINAR if provider is Provider.ZOOM else EventKind.TRAINING,
-        email or f"{first.lower()}.{last.lower()}{i}@example.com", first, last, status,
-        status.value, registered_at=T0 + timedelta(minutes=i), **kw)
+        email or f"{first.lower()}.{last.lower()}{i}@example.com",
+        first,
+        last,
+        status,
+        status.value,
+        registered_at=T0 + timedelta(minutes=i),
+        **kw,
+    )
 
 
 def webinar(key: str = "w1", topic: str = "Quarterly all-hands", host: str = "u1") -> Webinar:
@@ -41,23 +56,43 @@ def webinar(key: str = "w1", topic: str = "Quarterly all-hands", host: str = "u1
 
 
 def training(key: str = "t1", name: str = "Onboarding") -> Training:
-    return Training(Provider.GOTO_TRAINING, key, name, times=((T0, T0 + timedelta(hours=1)),),
-                    organizer_keys=("o1",), organizer_names=("Olga Ivanova",))
+    return Training(
+        Provider.GOTO_TRAINING,
+        key,
+        name,
+        times=((T0, T0 + timedelta(hours=1)),),
+        organizer_keys=("o1",),
+        organizer_names=("Olga Ivanova",),
+    )
 
 
-def organizer(key: str = "u1", email: str = "host@example.com",
-              provider: Provider = Provider.ZOOM) -> Organizer:
+def organizer(
+    key: str = "u1", email: str = "host@example.com", provider: Provider = Provider.ZOOM
+) -> Organizer:
     return Organizer(provider, key, email, "Hana", "Host")
 
 
-def meeting(key: str = "m1", subject: str = "Weekly sync",
-            kind: MeetingKind = MeetingKind.UPCOMING) -> Meeting:
-    return Meeting(Provider.GOTO_MEETING, key, kind, subject, T0, organizer_key="o1",
-                   organizer_name="Olga Ivanova")
+def meeting(
+    key: str = "m1", subject: str = "Weekly sync", kind: MeetingKind = MeetingKind.UPCOMING
+) -> Meeting:
+    return Meeting(
+        Provider.GOTO_MEETING,
+        key,
+        kind,
+        subject,
+        T0,
+        organizer_key="o1",
+        organizer_name="Olga Ivanova",
+    )
 
 
-def put(store: Store, scope: str, models: Iterable[Any], provider: str = "zoom",
-        when: datetime | None = None) -> int:
+def put(
+    store: Store,
+    scope: str,
+    models: Iterable[Any],
+    provider: str = "zoom",
+    when: datetime | None = None,
+) -> int:
     """Replace one scope's rows through a writer, as sync does."""
     writer = store.writer()
     try:
@@ -81,9 +116,13 @@ def old_cache(path: Path, version: int = 2) -> None:
         "event_key, event_kind, status, email) VALUES ('registrants:zoom:w1', 'zoom', 'p', "
         "'2025-01-01T00:00:00.000000Z', 'r1', 'ann lee ann@example.com', ?, 'w1', "
         "'webinar', 'pending', 'ann@example.com')",
-        ('{"provider":"zoom","key":"r1","event_key":"w1","event_kind":"webinar",'
-         '"email":"Ann@Example.com","first_name":"Ann","last_name":"Lee",'
-         '"status":"pending","provider_status":"pending"}',))
-    conn.execute("INSERT INTO search_index (rowid, text) SELECT id * 8 + 4, search "
-                 "FROM registrants")
+        (
+            '{"provider":"zoom","key":"r1","event_key":"w1","event_kind":"webinar",'
+            '"email":"Ann@Example.com","first_name":"Ann","last_name":"Lee",'
+            '"status":"pending","provider_status":"pending"}',
+        ),
+    )
+    conn.execute(
+        "INSERT INTO search_index (rowid, text) SELECT id * 8 + 4, search FROM registrants"
+    )
     conn.close()

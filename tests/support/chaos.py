@@ -30,8 +30,9 @@ SEED = 21
 REGISTRANTS = 320
 PROFILE = "chaos"
 #: One retry with a short backoff: enough to see that retries happen, fast to give up.
-HTTP = HttpSettings(max_retries=1, max_backoff=0.2, connect_timeout=2.0, read_timeout=3.0,
-                    max_concurrency=4)
+HTTP = HttpSettings(
+    max_retries=1, max_backoff=0.2, connect_timeout=2.0, read_timeout=3.0, max_concurrency=4
+)
 #: The secrets of the sandbox's demo apps (they must never leave config and token store).
 CLIENT_SECRETS = ("demo-admin-secret", "demo-zoom-secret")
 
@@ -40,8 +41,13 @@ def sandbox_config(**changes: Any) -> Any:
     """A sandbox without rate limits and with small files (fast to sync and download)."""
     from tui.sandbox.server import SandboxConfig
 
-    settings: dict[str, Any] = {"port": 0, "seed": SEED, "registrants": REGISTRANTS,
-                                "recording_bytes": 60_000, "rate_limit_scale": 0}
+    settings: dict[str, Any] = {
+        "port": 0,
+        "seed": SEED,
+        "registrants": REGISTRANTS,
+        "recording_bytes": 60_000,
+        "rate_limit_scale": 0,
+    }
     settings.update(changes)
     return SandboxConfig(**settings)
 
@@ -100,8 +106,9 @@ def backdate(db: Path, by: timedelta) -> None:
     conn = sqlite3.connect(db)
     try:
         with conn:
-            conn.execute("UPDATE sync_stamps SET fetched_at = ? WHERE fetched_at IS NOT NULL",
-                         (when,))
+            conn.execute(
+                "UPDATE sync_stamps SET fetched_at = ? WHERE fetched_at IS NOT NULL", (when,)
+            )
     finally:
         conn.close()
 

@@ -30,22 +30,23 @@ SECRET_ENV = {
     "MEETDECK_PROFILES__SANDBOX__GOTO_CLIENT_SECRET": CLIENT_SECRETS[0],
     "MEETDECK_PROFILES__SANDBOX__ZOOM_CLIENT_SECRET": CLIENT_SECRETS[1],
 }
-TABLES = ("organizers", "meetings", "events", "registrants", "recordings",
-          "support_sessions")
+TABLES = ("organizers", "meetings", "events", "registrants", "recordings", "support_sessions")
 
 
 def write_profile(base_url: str, monkeypatch: Any) -> Paths:
     """config.toml with the sandbox's profile (secrets in the environment), fast limits."""
     from tui.sandbox.server import profile_toml
 
-    block = [line for line in profile_toml(base_url).splitlines()
-             if "client_secret" not in line]
+    block = [line for line in profile_toml(base_url).splitlines() if "client_secret" not in line]
     block += ["goto_rate_limit = 1000.0", "zoom_rate_limit = 1000.0"]
     paths = resolve_paths()
     paths.config_dir.mkdir(parents=True, exist_ok=True)
     paths.config_file.write_text(
-        f'default_profile = "{NAME}"\n\n' + "\n".join(block)
-        + "\n\n[http]\nmax_retries = 1\nmax_backoff = 0.2\n", encoding="utf-8")
+        f'default_profile = "{NAME}"\n\n'
+        + "\n".join(block)
+        + "\n\n[http]\nmax_retries = 1\nmax_backoff = 0.2\n",
+        encoding="utf-8",
+    )
     for key, value in SECRET_ENV.items():
         monkeypatch.setenv(key, value)
     return paths
@@ -57,8 +58,15 @@ def cli(*argv: str) -> list[str]:
 
 def run_cli(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """`python -m tui ARGV` with the test's environment (its dirs and secrets)."""
-    return subprocess.run(cli(*argv), cwd=REPO, capture_output=True, text=True,
-                          env=os.environ.copy(), timeout=timeout, check=False)
+    return subprocess.run(
+        cli(*argv),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=timeout,
+        check=False,
+    )
 
 
 def write_zoom_profile(base_url: str, name: str = "ops") -> None:
@@ -70,29 +78,43 @@ def write_zoom_profile(base_url: str, name: str = "ops") -> None:
         'zoom_account_id = "demo-account"\nzoom_client_id = "demo-zoom"\n'
         'zoom_client_secret = "demo-zoom-secret"\n'
         f'zoom_api_base = "{base_url}/zoom/v2"\nzoom_auth_base = "{base_url}/zoom"\n\n'
-        "[http]\nmax_retries = 3\nmax_backoff = 1.0\n", encoding="utf-8")
+        "[http]\nmax_retries = 3\nmax_backoff = 1.0\n",
+        encoding="utf-8",
+    )
     paths.config_file.chmod(0o600)  # it holds a client secret, as the README advises
 
 
 def spawn(*argv: str) -> subprocess.Popen[str]:
     """Start `python -m tui ARGV`; stdout is a pipe (plain progress lines)."""
-    return subprocess.Popen(cli(*argv), cwd=REPO, env=os.environ.copy(), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        cli(*argv),
+        cwd=REPO,
+        env=os.environ.copy(),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def authorize_code(base_url: str) -> str:
     """A fresh code from the sandbox's authorize page (it consents at once)."""
-    response = httpx.get(f"{base_url}/oauth/authorize", timeout=10, params={
-        "client_id": "demo-admin", "response_type": "code", "state": "chaos",
-        "redirect_uri": f"{base_url}/_sandbox/callback"})
+    response = httpx.get(
+        f"{base_url}/oauth/authorize",
+        timeout=10,
+        params={
+            "client_id": "demo-admin",
+            "response_type": "code",
+            "state": "chaos",
+            "redirect_uri": f"{base_url}/_sandbox/callback",
+        },
+    )
     assert response.status_code == 302, response.text
     return parse_qs(urlsplit(response.headers["location"]).query)["code"][0]
 
 
 def sign_in(base_url: str) -> None:
     # `--code=CODE`, one word: it stays a value when the code starts with "-".
-    done = run_cli("auth", "login", "goto", "--profile", NAME,
-                   f"--code={authorize_code(base_url)}")
+    done = run_cli("auth", "login", "goto", "--profile", NAME, f"--code={authorize_code(base_url)}")
     assert done.returncode == 0, done.stderr
     assert "GoTo: signed in" in done.stdout, done.stdout
 
@@ -114,7 +136,9 @@ def table_counts(db: Path) -> dict[str, int]:
     """Rows per entity table, read-only."""
     conn = read_only(db)
     try:
-        return {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # noqa: S608
-                for t in TABLES}
+        return {
+            t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # noqa: S608
+            for t in TABLES
+        }
     finally:
         conn.close()

@@ -25,7 +25,8 @@ class Control:
         if client is None:
             # One client per sandbox: building an httpx client costs tens of milliseconds.
             client = self._clients[base_url] = httpx.Client(
-                base_url=f"{base_url}/_sandbox/", timeout=10)
+                base_url=f"{base_url}/_sandbox/", timeout=10
+            )
         self.http = client
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
@@ -62,8 +63,9 @@ class Control:
             return dict(body["registrants"])
         compact = body["registrants_compact"]
         legend = compact["legend"]
-        return {rid: legend[ch] for rid, ch in zip(compact["ids"], compact["statuses"],
-                                                   strict=True)}
+        return {
+            rid: legend[ch] for rid, ch in zip(compact["ids"], compact["statuses"], strict=True)
+        }
 
     def mark(self) -> int:
         """The request log's current position (pass it to `requests_since`)."""
@@ -73,7 +75,8 @@ class Control:
     def requests_since(self, seq: int, *, control: bool = False) -> list[dict[str, Any]]:
         """The requests logged after `seq`; those to /_sandbox/ only when `control`."""
         found: list[dict[str, Any]] = self.http.get(
-            "requests", params={"since": seq, "limit": 5000}).json()["requests"]
+            "requests", params={"since": seq, "limit": 5000}
+        ).json()["requests"]
         return [r for r in found if control or not r["path"].startswith("/_sandbox")]
 
     def writes_since(self, seq: int) -> list[str]:
@@ -83,5 +86,4 @@ class Control:
 
 def writes(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The requests that would change an account (sign-ins excluded)."""
-    return [r for r in requests if r["method"] in WRITE_METHODS
-            and "/oauth/" not in r["path"]]
+    return [r for r in requests if r["method"] in WRITE_METHODS and "/oauth/" not in r["path"]]

@@ -45,8 +45,14 @@ class DeckSpec:
 SANDBOX = DeckSpec()
 
 
-def sandbox_profile(base_url: str, spec: DeckSpec = SANDBOX, *, zoom_only: bool = False,
-                    goto_only: bool = False, read_only: bool = False) -> ProfileSettings:
+def sandbox_profile(
+    base_url: str,
+    spec: DeckSpec = SANDBOX,
+    *,
+    zoom_only: bool = False,
+    goto_only: bool = False,
+    read_only: bool = False,
+) -> ProfileSettings:
     """The demo profile on `base_url`, with the spec's rate limit and these changes."""
     updates: dict[str, Any] = {}
     if read_only:
@@ -60,10 +66,18 @@ def sandbox_profile(base_url: str, spec: DeckSpec = SANDBOX, *, zoom_only: bool 
     return demo_profile(base_url).model_copy(update=updates)
 
 
-def open_deck(base_url: str, paths: Paths | None = None, spec: DeckSpec = SANDBOX, *,
-              zoom_only: bool = False, goto_only: bool = False,
-              profile_read_only: bool = False, read_only: bool = False,
-              http: HttpSettings | None = None, engine: bool = True) -> Deck:
+def open_deck(
+    base_url: str,
+    paths: Paths | None = None,
+    spec: DeckSpec = SANDBOX,
+    *,
+    zoom_only: bool = False,
+    goto_only: bool = False,
+    profile_read_only: bool = False,
+    read_only: bool = False,
+    http: HttpSettings | None = None,
+    engine: bool = True,
+) -> Deck:
     """A Deck of the demo profile on the sandbox at `base_url`.
 
     Args:
@@ -78,20 +92,34 @@ def open_deck(base_url: str, paths: Paths | None = None, spec: DeckSpec = SANDBO
         engine: False gives a cache-only Deck (no providers, no sync).
     """
     paths = paths or resolve_paths()
-    profile = sandbox_profile(base_url, spec, zoom_only=zoom_only, goto_only=goto_only,
-                              read_only=profile_read_only)
+    profile = sandbox_profile(
+        base_url, spec, zoom_only=zoom_only, goto_only=goto_only, read_only=profile_read_only
+    )
     http = http or spec.http
     if spec.sync_clock is None and engine:
         if spec.profiles is None:
-            return Deck.open(paths, spec.name, profile, demo=True, read_only=read_only,
-                             http=http)
-        return Deck.open(paths, spec.name, profile, demo=True, read_only=read_only,
-                         http=http, profiles=spec.profiles)
+            return Deck.open(paths, spec.name, profile, demo=True, read_only=read_only, http=http)
+        return Deck.open(
+            paths,
+            spec.name,
+            profile,
+            demo=True,
+            read_only=read_only,
+            http=http,
+            profiles=spec.profiles,
+        )
     return _deck_from_parts(paths, profile, spec, http, engine=engine, read_only=read_only)
 
 
-def _deck_from_parts(paths: Paths, profile: ProfileSettings, spec: DeckSpec,
-                     http: HttpSettings, *, engine: bool, read_only: bool) -> Deck:
+def _deck_from_parts(
+    paths: Paths,
+    profile: ProfileSettings,
+    spec: DeckSpec,
+    http: HttpSettings,
+    *,
+    engine: bool,
+    read_only: bool,
+) -> Deck:
     """A Deck built from its parts, so the sync engine's clock can be pinned."""
     from tui.core.providers.session import ProviderSet
     from tui.core.store.db import Store
@@ -99,15 +127,24 @@ def _deck_from_parts(paths: Paths, profile: ProfileSettings, spec: DeckSpec,
 
     store = Store.open(paths.cache_db(spec.name, demo=True), spec.name)
     if not engine:
-        return Deck(store, profile_name=spec.name, accent=profile.accent,
-                    profiles=(spec.name,))
+        return Deck(store, profile_name=spec.name, accent=profile.accent, profiles=(spec.name,))
     providers = ProviderSet.for_profile(spec.name, profile, paths, http, demo=True)
     clock = spec.sync_clock
-    sync = (SyncEngine(store, providers, concurrency=4) if clock is None
-            else SyncEngine(store, providers, concurrency=4, now=clock))
-    return Deck(store, profile_name=spec.name, engine=sync, providers=providers,
-                accent=profile.accent, profiles=spec.profiles or (spec.name,),
-                read_only=read_only, paths=paths)
+    sync = (
+        SyncEngine(store, providers, concurrency=4)
+        if clock is None
+        else SyncEngine(store, providers, concurrency=4, now=clock)
+    )
+    return Deck(
+        store,
+        profile_name=spec.name,
+        engine=sync,
+        providers=providers,
+        accent=profile.accent,
+        profiles=spec.profiles or (spec.name,),
+        read_only=read_only,
+        paths=paths,
+    )
 
 
 async def sync_events(deck: Deck, *, goto: bool = False) -> None:
@@ -118,8 +155,9 @@ async def sync_events(deck: Deck, *, goto: bool = False) -> None:
     assert report.ok, report.failed
 
 
-async def registrants_of(deck: Deck, provider: Provider, event_key: str,
-                         status: RegistrantStatus | None = None) -> list[Registrant]:
+async def registrants_of(
+    deck: Deck, provider: Provider, event_key: str, status: RegistrantStatus | None = None
+) -> list[Registrant]:
     """Refresh one event's registrants from the sandbox and read them from the cache."""
     event = deck.parts_for_tests().store.event(event_key, provider)
     assert event is not None, f"event {event_key} is not cached"

@@ -44,8 +44,13 @@ def paths_in(base: Path) -> Paths:
 
 #: The TUI tests' Deck: no client-side rate limits (the test sandbox has none), so a
 #: sync takes a fraction of a second; the sync engine's clock pinned to SYNCED_AT.
-DEMO = DeckSpec(name=PROFILE, http=HTTP, rate_limit=10_000.0, profiles=(PROFILE, "work"),
-                sync_clock=lambda: SYNCED_AT)
+DEMO = DeckSpec(
+    name=PROFILE,
+    http=HTTP,
+    rate_limit=10_000.0,
+    profiles=(PROFILE, "work"),
+    sync_clock=lambda: SYNCED_AT,
+)
 
 
 class _PinnedDatetime(datetime):
@@ -82,8 +87,14 @@ def synced_demo(folder: Path, *, registrants: int = REGISTRANTS) -> Iterator[Dem
     """
     from tui.sandbox.server import SandboxConfig, start_background
 
-    config = SandboxConfig(port=0, seed=SEED, registrants=registrants, anchor=ANCHOR,
-                           recording_bytes=100_000, rate_limit_scale=0)
+    config = SandboxConfig(
+        port=0,
+        seed=SEED,
+        registrants=registrants,
+        anchor=ANCHOR,
+        recording_bytes=100_000,
+        rate_limit_scale=0,
+    )
     with start_background(config) as sandbox:
         # Pinned for the sync only: left in place for the session, it leaked into
         # every later test in the same worker (a Zoom recordings list against a
@@ -101,13 +112,16 @@ def _pin_port(db: Path, base_url: str) -> None:
     import sqlite3
 
     with sqlite3.connect(db) as conn:
-        tables = [name for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = [
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
         for table in tables:
             columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
             if "data" in columns:
-                conn.execute(f"UPDATE {table} SET data = replace(data, ?, ?)",  # noqa: S608
-                             (base_url, "http://127.0.0.1:8765"))
+                conn.execute(
+                    f"UPDATE {table} SET data = replace(data, ?, ?)",  # noqa: S608
+                    (base_url, "http://127.0.0.1:8765"),
+                )
     conn.close()
 
 
@@ -122,9 +136,11 @@ def unreachable_url() -> str:
 DeckFactory = Callable[[str | None], Deck]
 
 
-def deck_factory(paths: Paths, base_url: str, *, engine: bool = True,
-                 read_only: bool = False) -> DeckFactory:
+def deck_factory(
+    paths: Paths, base_url: str, *, engine: bool = True, read_only: bool = False
+) -> DeckFactory:
     """A factory like the CLI's, on the installed cache."""
+
     def factory(name: str | None) -> Deck:
         return open_deck(base_url, paths, DEMO, engine=engine, read_only=read_only)
 

@@ -39,19 +39,21 @@ class FakeZoom:
         self._check(f"meetings:{user_id}")
         return []
 
-    async def recordings(self, user_id: str = "me", *, since: datetime | None = None,
-                         until: datetime | None = None) -> list[Recording]:
+    async def recordings(
+        self, user_id: str = "me", *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Recording]:
         self._check(f"recordings:{user_id}")
         return []
 
-    async def webinar_registrant_pages(self, webinar_id: str,
-                                       page_size: int = 300) -> AsyncIterator[list[Registrant]]:
+    async def webinar_registrant_pages(
+        self, webinar_id: str, page_size: int = 300
+    ) -> AsyncIterator[list[Registrant]]:
         self._check(f"registrants:{webinar_id}")
         people = self.registrants_by_webinar.get(webinar_id, [])
         for start in range(0, len(people), 2):
             if self.gate is not None:
                 await self.gate.wait()
-            yield people[start:start + 2]
+            yield people[start : start + 2]
             if f"registrants-page2:{webinar_id}" in self.fail and start >= 2:
                 raise self.fail[f"registrants-page2:{webinar_id}"]
 
@@ -66,8 +68,9 @@ class FakeTraining:
             raise self.error
         return self.trainings_list
 
-    async def registrants(self, training_key: str, *,
-                          organizer_key: str | None = None) -> list[Registrant]:
+    async def registrants(
+        self, training_key: str, *, organizer_key: str | None = None
+    ) -> list[Registrant]:
         return [registrant(1, training_key, provider=training().provider)]
 
     async def recordings(self, training_key: str) -> list[Recording]:
@@ -85,5 +88,8 @@ class Apis:
 def zoom_with_two_webinars() -> FakeZoom:
     return FakeZoom(
         webinars_by_user={"u1": [webinar("w1", "Alpha")], "u2": [webinar("w2", "Beta")]},
-        registrants_by_webinar={"w1": [registrant(i, "w1") for i in range(5)],
-                                "w2": [registrant(i, "w2") for i in range(3)]})
+        registrants_by_webinar={
+            "w1": [registrant(i, "w1") for i in range(5)],
+            "w2": [registrant(i, "w2") for i in range(3)],
+        },
+    )

@@ -115,53 +115,132 @@ class FakeDeck:
 
     def __post_init__(self) -> None:
         self.organizers_ = [
-            Organizer(Provider.GOTO_MEETING, "o1", "ada@example.test", "Ada", "Lovelace",
-                      group_name="Engineering", status="active"),
-            Organizer(Provider.ZOOM, "o2", "grace@example.test", "Grace", "Hopper",
-                      status="active"),
-            Organizer(Provider.GOTO_MEETING, "o3", "evil@example.test", HOSTILE, "",
-                      status="active"),
+            Organizer(
+                Provider.GOTO_MEETING,
+                "o1",
+                "ada@example.test",
+                "Ada",
+                "Lovelace",
+                group_name="Engineering",
+                status="active",
+            ),
+            Organizer(
+                Provider.ZOOM, "o2", "grace@example.test", "Grace", "Hopper", status="active"
+            ),
+            Organizer(
+                Provider.GOTO_MEETING, "o3", "evil@example.test", HOSTILE, "", status="active"
+            ),
         ]
         self.meetings_ = [
-            Meeting(Provider.GOTO_MEETING, "m1", MeetingKind.UPCOMING, "Weekly sync",
-                    NOW + timedelta(days=1), organizer_key="o1", organizer_name="Ada Lovelace",
-                    join_url="https://meet.example.test/m1"),
-            Meeting(Provider.ZOOM, "m2", MeetingKind.UPCOMING, "Planning",
-                    NOW + timedelta(days=3), organizer_key="o2", organizer_name="Grace Hopper"),
-            Meeting(Provider.GOTO_MEETING, "m3", MeetingKind.HISTORICAL, "Retro",
-                    NOW - timedelta(days=2), organizer_key="o1", organizer_name="Ada Lovelace",
-                    num_attendees=2, duration_minutes=45),
+            Meeting(
+                Provider.GOTO_MEETING,
+                "m1",
+                MeetingKind.UPCOMING,
+                "Weekly sync",
+                NOW + timedelta(days=1),
+                organizer_key="o1",
+                organizer_name="Ada Lovelace",
+                join_url="https://meet.example.test/m1",
+            ),
+            Meeting(
+                Provider.ZOOM,
+                "m2",
+                MeetingKind.UPCOMING,
+                "Planning",
+                NOW + timedelta(days=3),
+                organizer_key="o2",
+                organizer_name="Grace Hopper",
+            ),
+            Meeting(
+                Provider.GOTO_MEETING,
+                "m3",
+                MeetingKind.HISTORICAL,
+                "Retro",
+                NOW - timedelta(days=2),
+                organizer_key="o1",
+                organizer_name="Ada Lovelace",
+                num_attendees=2,
+                duration_minutes=45,
+            ),
         ]
-        webinar = Webinar(Provider.ZOOM, "w1", "Launch webinar", NOW + timedelta(days=7),
-                          duration_minutes=60, host_key="o2", host_email="grace@example.test",
-                          join_url="https://zoom.example.test/w1",
-                          registration_url="https://zoom.example.test/r/w1")
+        webinar = Webinar(
+            Provider.ZOOM,
+            "w1",
+            "Launch webinar",
+            NOW + timedelta(days=7),
+            duration_minutes=60,
+            host_key="o2",
+            host_email="grace@example.test",
+            join_url="https://zoom.example.test/w1",
+            registration_url="https://zoom.example.test/r/w1",
+        )
         self.events_ = [
-            Event(Provider.ZOOM, "w1", EventKind.WEBINAR, "Launch webinar", webinar.start,
-                  "Grace Hopper", "o2", None, self.registrants_total, 10, webinar),
+            Event(
+                Provider.ZOOM,
+                "w1",
+                EventKind.WEBINAR,
+                "Launch webinar",
+                webinar.start,
+                "Grace Hopper",
+                "o2",
+                None,
+                self.registrants_total,
+                10,
+                webinar,
+            ),
         ]
-        statuses = (RegistrantStatus.PENDING, RegistrantStatus.APPROVED,
-                    RegistrantStatus.DENIED)
+        statuses = (RegistrantStatus.PENDING, RegistrantStatus.APPROVED, RegistrantStatus.DENIED)
         self.registrants_ = [
-            Registrant(Provider.ZOOM, f"r{n:05d}", "w1", EventKind.WEBINAR,
-                       f"person{n}@example.test", f"Person{n:05d}", "Test",
-                       statuses[n % 3], statuses[n % 3].value,
-                       registered_at=NOW - timedelta(hours=n), event_title="Launch webinar",
-                       custom_questions=(("Company", "Acme"),))
+            Registrant(
+                Provider.ZOOM,
+                f"r{n:05d}",
+                "w1",
+                EventKind.WEBINAR,
+                f"person{n}@example.test",
+                f"Person{n:05d}",
+                "Test",
+                statuses[n % 3],
+                statuses[n % 3].value,
+                registered_at=NOW - timedelta(hours=n),
+                event_title="Launch webinar",
+                custom_questions=(("Company", "Acme"),),
+            )
             for n in range(self.registrants_total)
         ]
         self.registrants_[1] = Registrant(
-            Provider.ZOOM, "r00001", "w1", EventKind.WEBINAR, "hostile@example.test",
-            HOSTILE, "", RegistrantStatus.APPROVED, "approved", event_title="Launch webinar")
+            Provider.ZOOM,
+            "r00001",
+            "w1",
+            EventKind.WEBINAR,
+            "hostile@example.test",
+            HOSTILE,
+            "",
+            RegistrantStatus.APPROVED,
+            "approved",
+            event_title="Launch webinar",
+        )
         self.recordings_ = [
-            Recording(Provider.GOTO_MEETING, "rec1", "m3", "Retro recording",
-                      NOW - timedelta(days=2), file_size=1_500_000, file_extension="mp4",
-                      event_title="Retro"),
+            Recording(
+                Provider.GOTO_MEETING,
+                "rec1",
+                "m3",
+                "Retro recording",
+                NOW - timedelta(days=2),
+                file_size=1_500_000,
+                file_extension="mp4",
+                event_title="Retro",
+            ),
         ]
         self.support_ = [
-            SupportSession(Provider.GOTO_ASSIST, "s1", "123456789", "ended",
-                           NOW - timedelta(hours=3), technician_email="tech@example.test",
-                           notes="Printer"),
+            SupportSession(
+                Provider.GOTO_ASSIST,
+                "s1",
+                "123456789",
+                "ended",
+                NOW - timedelta(hours=3),
+                technician_email="tech@example.test",
+                notes="Printer",
+            ),
         ]
 
     # -- reads -----------------------------------------------------------------
@@ -172,7 +251,8 @@ class FakeDeck:
 
     def meetings(self, q: ViewQuery = ALL) -> FakeView:
         rows = [
-            m for m in self.meetings_
+            m
+            for m in self.meetings_
             if (q.kind is None or m.kind == q.kind)
             and (q.organizer_key is None or m.organizer_key == q.organizer_key)
             and (q.since is None or m.start >= q.since)
@@ -182,37 +262,52 @@ class FakeDeck:
         return FakeView(rows, self.fetched_at)
 
     def events(self, q: ViewQuery = ALL) -> FakeView:
-        rows = [e for e in self.events_
-                if (q.organizer_key is None or e.organizer_key == q.organizer_key)
-                and _text_match(q.text, e.title, e.organizer)]
+        rows = [
+            e
+            for e in self.events_
+            if (q.organizer_key is None or e.organizer_key == q.organizer_key)
+            and _text_match(q.text, e.title, e.organizer)
+        ]
         return FakeView(rows, self.fetched_at)
 
     def registrants(self, q: ViewQuery = ALL) -> FakeView:
-        rows = [r for r in self.registrants_
-                if (q.event_key is None or r.event_key == q.event_key)
-                and (q.status is None or r.status == q.status)
-                and _text_match(q.text, r.name, r.email, r.event_title)]
+        rows = [
+            r
+            for r in self.registrants_
+            if (q.event_key is None or r.event_key == q.event_key)
+            and (q.status is None or r.status == q.status)
+            and _text_match(q.text, r.name, r.email, r.event_title)
+        ]
         return FakeView(rows, self.fetched_at)
 
     def recordings(self, q: ViewQuery = ALL) -> FakeView:
-        rows = [r for r in self.recordings_
-                if (q.event_key is None or r.event_key == q.event_key)
-                and _text_match(q.text, r.name, r.event_title)]
+        rows = [
+            r
+            for r in self.recordings_
+            if (q.event_key is None or r.event_key == q.event_key)
+            and _text_match(q.text, r.name, r.event_title)
+        ]
         return FakeView(rows, self.fetched_at)
 
     def support_sessions(self, q: ViewQuery = ALL) -> FakeView:
         rows = [s for s in self.support_ if _text_match(q.text, s.technician_email, s.notes)]
         return FakeView(rows, self.fetched_at)
 
-    def detail(self, kind: str, key: str, *, provider: Any = None,
-               event_key: str | None = None) -> Any:
+    def detail(
+        self, kind: str, key: str, *, provider: Any = None, event_key: str | None = None
+    ) -> Any:
         if kind == "meeting":
             meeting = next(m for m in self.meetings_ if m.key == key)
             attendees: tuple[Attendee, ...] = ()
             if meeting.kind == MeetingKind.HISTORICAL:
                 attendees = (
-                    Attendee(Provider.GOTO_MEETING, key, "Ada Lovelace", "ada@example.test",
-                             meeting.start),
+                    Attendee(
+                        Provider.GOTO_MEETING,
+                        key,
+                        "Ada Lovelace",
+                        "ada@example.test",
+                        meeting.start,
+                    ),
                     Attendee(Provider.GOTO_MEETING, key, HOSTILE, None, meeting.start),
                 )
             recs = tuple(r for r in self.recordings_ if r.event_key == key)
@@ -237,9 +332,18 @@ class FakeDeck:
         hits: list[SearchHit] = []
         for r in self.registrants_:
             if _text_match(text, r.name, r.email):
-                hits.append(SearchHit("registrant", r.key, r.name, r.email, r.provider,
-                                      event_key=r.event_key, event_title=r.event_title,
-                                      status=r.status.value))
+                hits.append(
+                    SearchHit(
+                        "registrant",
+                        r.key,
+                        r.name,
+                        r.email,
+                        r.provider,
+                        event_key=r.event_key,
+                        event_title=r.event_title,
+                        status=r.status.value,
+                    )
+                )
         for o in self.organizers_:
             if _text_match(text, o.name, o.email):
                 hits.append(SearchHit("organizer", o.key, o.name, o.email, o.provider))
@@ -251,8 +355,7 @@ class FakeDeck:
     def health(self) -> list[ProviderHealth]:
         error = self.fail_refresh if self.offline else None
         return [
-            ProviderHealth(Provider.GOTO_MEETING, True, True, self.fetched_at, error,
-                           self.offline),
+            ProviderHealth(Provider.GOTO_MEETING, True, True, self.fetched_at, error, self.offline),
             ProviderHealth(Provider.ZOOM, True, True, self.fetched_at, error, self.offline),
             ProviderHealth(Provider.GOTO_TRAINING, False, False),
         ]
@@ -325,13 +428,17 @@ class FakeDeck:
     def capabilities(self, provider: Provider) -> Capabilities | None:
         return None
 
-    def plan_registrant_action(self, action: RegistrantAction | str,
-                               registrants: Sequence[Registrant],
-                               event: Scope | None = None) -> ActionPlan:
+    def plan_registrant_action(
+        self,
+        action: RegistrantAction | str,
+        registrants: Sequence[Registrant],
+        event: Scope | None = None,
+    ) -> ActionPlan:
         raise NotSupported(_NO_SERVICES)
 
-    async def run_registrant_action(self, plan: ActionPlan,
-                                    confirmation: Confirmation) -> ActionResult:
+    async def run_registrant_action(
+        self, plan: ActionPlan, confirmation: Confirmation
+    ) -> ActionResult:
         raise NotSupported(_NO_SERVICES)
 
     async def create_support_session(self) -> CreatedSession:
@@ -340,19 +447,18 @@ class FakeDeck:
     async def manage_url(self, event_key: str) -> StartUrl:
         raise NotSupported(_NO_SERVICES)
 
-    async def start_url(self, kind: str, key: str, *,
-                        provider: Provider | None = None) -> StartUrl:
+    async def start_url(self, kind: str, key: str, *, provider: Provider | None = None) -> StartUrl:
         raise NotSupported(_NO_SERVICES)
 
-    def download(self, recording: Recording, *,
-                 directory: Path | None = None) -> asyncio.Task[Path | None]:
+    def download(
+        self, recording: Recording, *, directory: Path | None = None
+    ) -> asyncio.Task[Path | None]:
         raise NotSupported(_NO_SERVICES)
 
     def cancel_download(self, key: str) -> bool:
         return False
 
-    def watch_downloads(self, callback: Callable[[DownloadProgress], None]
-                        ) -> Callable[[], None]:
+    def watch_downloads(self, callback: Callable[[DownloadProgress], None]) -> Callable[[], None]:
         return lambda: None
 
 

@@ -58,6 +58,15 @@ def make_api(
     conn = Connection(settings, transport=httpx.MockTransport(handler))
     log = ApiLog(tmp_path / "api.log")
     sleeps = Sleeps()
-    api = ApiClient(conn, api="test", label="Test API", base_url="https://api.example.com/v1",
-                    log=log, auth=auth, rate=rate, forbidden_means_admin=admin, sleep=sleeps)
+    api = ApiClient(
+        conn,
+        api="test",
+        label="Test API",
+        base_url="https://api.example.com/v1",
+        log=log,
+        auth=auth,
+        rate=rate,
+        forbidden_means_admin=admin,
+        sleep=sleeps,
+    )
     return api, sleeps, log

@@ -27,8 +27,9 @@ class FileServer:
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         if self.html:
-            return httpx.Response(200, headers={"content-type": "text/html"},
-                                  content=b"<html>Session expired</html>")
+            return httpx.Response(
+                200, headers={"content-type": "text/html"}, content=b"<html>Session expired</html>"
+            )
         start = 0
         status = 200
         headers = {"content-type": "video/mp4"}
@@ -69,11 +70,14 @@ def make_client(server: FileServer) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.MockTransport(server.handler))
 
 
-def resolver(size: int | None = len(PAYLOAD),
-             checksum: tuple[str, str] | None = None) -> Callable[[], Awaitable[DownloadTarget]]:
+def resolver(
+    size: int | None = len(PAYLOAD), checksum: tuple[str, str] | None = None
+) -> Callable[[], Awaitable[DownloadTarget]]:
     """A resolver of the download's target (the one file of `FileServer`)."""
 
     async def resolve() -> DownloadTarget:
-        return DownloadTarget(url="https://files.example/rec.mp4", expected_size=size,
-                              checksum=checksum)
+        return DownloadTarget(
+            url="https://files.example/rec.mp4", expected_size=size, checksum=checksum
+        )
+
     return resolve

@@ -58,22 +58,69 @@ CORPUS: dict[str, str] = {
     "format": "%s %d {0} {name} %(x)s",
 }
 #: The text fields of the wire formats that the app shows (from a clean sync's bodies).
-TEXT_KEYS = frozenset({
-    "first_name", "last_name", "display_name", "dept", "topic", "agenda", "org",
-    "job_title", "comments", "city", "title", "value", "firstName", "lastName",
-    "groupName", "subject", "recordingName", "name", "description", "givenName",
-    "surname", "sessionNotes",
-})
+TEXT_KEYS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "display_name",
+        "dept",
+        "topic",
+        "agenda",
+        "org",
+        "job_title",
+        "comments",
+        "city",
+        "title",
+        "value",
+        "firstName",
+        "lastName",
+        "groupName",
+        "subject",
+        "recordingName",
+        "name",
+        "description",
+        "givenName",
+        "surname",
+        "sessionNotes",
+    }
+)
 #: Never rewritten: sign-in and identity answers.
 SKIP = ("/oauth/", "/zoom/oauth/", "/admin/")
 #: Sequences that must never reach the terminal from the data.
-PAYLOADS = (b"\x1b]52;c;ZXZpbA", b"\x1b]8;;https://evil", b"\x1b[2J\x1b[31mRed",
-            b"\x9b31m", b"\xc2\x9b31m", b"\x07copied", b"\x1b[0m\x1b[H", b"\xe2\x80\xae",
-            b"\x1b]0;PWNED", b"\x1b]2;PWNED", b"\x1b]52;p;", b"\x1bPtmux;", b"\x9d0;C1",
-            b"\xc2\x9d0;C1", b"\xc2\x90$q", b"\x1b[12lmodes", b"\x1bc")
+PAYLOADS = (
+    b"\x1b]52;c;ZXZpbA",
+    b"\x1b]8;;https://evil",
+    b"\x1b[2J\x1b[31mRed",
+    b"\x9b31m",
+    b"\xc2\x9b31m",
+    b"\x07copied",
+    b"\x1b[0m\x1b[H",
+    b"\xe2\x80\xae",
+    b"\x1b]0;PWNED",
+    b"\x1b]2;PWNED",
+    b"\x1b]52;p;",
+    b"\x1bPtmux;",
+    b"\x9d0;C1",
+    b"\xc2\x9d0;C1",
+    b"\xc2\x90$q",
+    b"\x1b[12lmodes",
+    b"\x1bc",
+)
 #: Characters that must never be in a rendered line.
-FORBIDDEN = ("\x1b", "\x9b", "\x9d", "\x90", "\x9c", "\x07", "\x00", "\x08", "\x7f",
-             "\u202e", "\u2066", "\u2067")
+FORBIDDEN = (
+    "\x1b",
+    "\x9b",
+    "\x9d",
+    "\x90",
+    "\x9c",
+    "\x07",
+    "\x00",
+    "\x08",
+    "\x7f",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+)
 
 
 class HostileTransport(httpx.AsyncBaseTransport):
@@ -106,15 +153,18 @@ class HostileTransport(httpx.AsyncBaseTransport):
         body = await response.aread()
         kind = response.headers.get("content-type", "")
         if "json" not in kind or request.url.path.startswith(SKIP) or not body:
-            return httpx.Response(response.status_code, headers=response.headers,
-                                  content=body, request=request)
+            return httpx.Response(
+                response.status_code, headers=response.headers, content=body, request=request
+            )
         data = self._rewrite(json.loads(body))
         raw = json.dumps(data, ensure_ascii=True).encode("ascii")
         raw = raw.replace(BAD_UTF8.encode(), b"\xff\xfe\xe9(")
-        headers = [(k, v) for k, v in response.headers.items()
-                   if k.lower() not in ("content-length", "content-encoding")]
-        return httpx.Response(response.status_code, headers=headers, content=raw,
-                              request=request)
+        headers = [
+            (k, v)
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "content-encoding")
+        ]
+        return httpx.Response(response.status_code, headers=headers, content=raw, request=request)
 
     async def aclose(self) -> None:
         await self.inner.aclose()
@@ -126,12 +176,17 @@ def hostile_deck(paths: Paths, base_url: str, transport: httpx.AsyncBaseTranspor
     from tui.core.sync.engine import SyncEngine
 
     store = Store.open(paths.cache_db(PROFILE, demo=True), PROFILE)
-    providers = ProviderSet.for_profile(PROFILE, fast_profile(base_url), paths, HTTP,
-                                        demo=True, transport=transport)
-    return Deck(store, profile_name=PROFILE, engine=SyncEngine(store, providers),
-                providers=providers, paths=paths, profiles=(PROFILE,))
-
-
+    providers = ProviderSet.for_profile(
+        PROFILE, fast_profile(base_url), paths, HTTP, demo=True, transport=transport
+    )
+    return Deck(
+        store,
+        profile_name=PROFILE,
+        engine=SyncEngine(store, providers),
+        providers=providers,
+        paths=paths,
+        profiles=(PROFILE,),
+    )
 
 
 def bad_styles(app: MeetdeckApp) -> list[str]:
@@ -174,8 +229,9 @@ def assert_terminal_clean(app: MeetdeckApp, where: str) -> None:
     """No escape sequence but colours and cursor moves, no C1 control, no BEL."""
     output = terminal_output(app)
     rest = _DRAWING.sub("", output)
-    bad = sorted({f"{ord(c):#x}" for c in rest
-                  if c == "\x1b" or c == "\x07" or "\x80" <= c <= "\x9f"})
+    bad = sorted(
+        {f"{ord(c):#x}" for c in rest if c == "\x1b" or c == "\x07" or "\x80" <= c <= "\x9f"}
+    )
     assert not bad, f"{where}: {bad} in the terminal output"
     for payload in PAYLOADS:
         try:

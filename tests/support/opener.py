@@ -35,6 +35,7 @@ def fake_opener(base: Path) -> FakeOpener:
         "#!/bin/sh\n"
         f"printf '%s\\n' \"$@\" > '{record}/args'\n"
         f"env -0 > '{record}/env'\n"
-        f"touch '{record}/done'\n")
+        f"touch '{record}/done'\n"
+    )
     script.chmod(0o755)
     return FakeOpener(bin_dir, record)

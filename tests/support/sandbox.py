@@ -14,4 +14,3 @@ ANCHOR = datetime(2025, 3, 10, tzinfo=UTC)
 BASE = "http://127.0.0.1:8765"
 #: Registrants of the core tests' big Zoom webinar: more than two pages of 300.
 CORE_REGISTRANTS = 700
-

@@ -31,20 +31,32 @@ def basic(client_id: str, secret: str) -> dict[str, str]:
     return {"Authorization": f"Basic {raw}"}
 
 
-async def goto_tokens(client: httpx.AsyncClient, admin: bool = True,
-                      redirect_uri: str = "http://127.0.0.1:9/callback") -> dict[str, Any]:
+async def goto_tokens(
+    client: httpx.AsyncClient, admin: bool = True, redirect_uri: str = "http://127.0.0.1:9/callback"
+) -> dict[str, Any]:
     """The whole authorization-code flow; returns the token response."""
     client_id = "demo-admin" if admin else "demo-organizer"
-    answer = await client.get("/oauth/authorize", params={
-        "client_id": client_id, "response_type": "code", "redirect_uri": redirect_uri,
-        "state": "xyz"})
+    answer = await client.get(
+        "/oauth/authorize",
+        params={
+            "client_id": client_id,
+            "response_type": "code",
+            "redirect_uri": redirect_uri,
+            "state": "xyz",
+        },
+    )
     assert answer.status_code == 302, answer.text
     query = parse_qs(urlsplit(answer.headers["location"]).query)
     assert query["state"] == ["xyz"]
     token = await client.post(
-        "/oauth/token", headers=basic(client_id, f"{client_id}-secret"),
-        data={"grant_type": "authorization_code", "code": query["code"][0],
-              "redirect_uri": redirect_uri})
+        "/oauth/token",
+        headers=basic(client_id, f"{client_id}-secret"),
+        data={
+            "grant_type": "authorization_code",
+            "code": query["code"][0],
+            "redirect_uri": redirect_uri,
+        },
+    )
     assert token.status_code == 200, token.text
     body: dict[str, Any] = token.json()
     return body
@@ -57,8 +69,10 @@ async def goto_headers(client: httpx.AsyncClient, admin: bool = True) -> dict[st
 
 async def zoom_headers(client: httpx.AsyncClient) -> dict[str, str]:
     answer = await client.post(
-        "/zoom/oauth/token", headers=basic("demo-zoom", "demo-zoom-secret"),
-        params={"grant_type": "account_credentials", "account_id": "demo-account"})
+        "/zoom/oauth/token",
+        headers=basic("demo-zoom", "demo-zoom-secret"),
+        params={"grant_type": "account_credentials", "account_id": "demo-account"},
+    )
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
@@ -96,8 +110,9 @@ def response_schema(api: str, method: str, template: str, status: int) -> dict[s
     return {**schema, "components": spec.get("components", {})}
 
 
-def validate(api: str, method: str, template: str, answer: httpx.Response,
-             status: int | None = None) -> Any:
+def validate(
+    api: str, method: str, template: str, answer: httpx.Response, status: int | None = None
+) -> Any:
     """Check the status and validate the JSON body against the spec's response schema."""
     expected = status if status is not None else answer.status_code
     assert answer.status_code == expected, f"{answer.status_code}: {answer.text[:500]}"

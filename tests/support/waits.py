@@ -20,9 +20,14 @@ TIMEOUT = 20.0
 STEP = 0.01
 
 
-async def wait_for(pilot: Any, condition: Callable[[], object], *, what: str,
-                   timeout: float = TIMEOUT,
-                   detail: Callable[[], object] | None = None) -> None:
+async def wait_for(
+    pilot: Any,
+    condition: Callable[[], object],
+    *,
+    what: str,
+    timeout: float = TIMEOUT,
+    detail: Callable[[], object] | None = None,
+) -> None:
     """Let the app run until `condition()` is true; fail after `timeout` seconds.
 
     Args:
@@ -42,8 +47,7 @@ async def wait_for(pilot: Any, condition: Callable[[], object], *, what: str,
     await pilot.pause()
 
 
-def wait_until(condition: Callable[[], object], *, what: str,
-               timeout: float = TIMEOUT) -> None:
+def wait_until(condition: Callable[[], object], *, what: str, timeout: float = TIMEOUT) -> None:
     """Block until `condition()` is true (another thread or process gets there);
     fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout

@@ -44,8 +44,12 @@ def make_app(deck: FakeDeck, tmp_path: Any) -> Callable[..., MeetdeckApp]:
                 return deck
             return FakeDeck(profile_name=profile, accent="red", read_only=True)
 
-        settings = {"sync_on_start": False, "timezone": "UTC",
-                    "download_dir": tmp_path / "downloads", **options}
+        settings = {
+            "sync_on_start": False,
+            "timezone": "UTC",
+            "download_dir": tmp_path / "downloads",
+            **options,
+        }
         app = build_app(factory, UiOptions(**settings), clock=lambda: NOW)
         app.opened_profiles = opened  # type: ignore[attr-defined]
         return app
@@ -67,8 +71,12 @@ def real_app(demo_cache: DemoCache, tmp_path: Any) -> Callable[..., MeetdeckApp]
     def make(*, base_url: str | None = None, engine: bool = True, **options: Any) -> MeetdeckApp:
         paths = demo_cache.install(tmp_path / "home")
         factory = deck_factory(paths, base_url or demo_cache.base_url, engine=engine)
-        settings = {"sync_on_start": False, "timezone": "UTC",
-                    "download_dir": tmp_path / "downloads", **options}
+        settings = {
+            "sync_on_start": False,
+            "timezone": "UTC",
+            "download_dir": tmp_path / "downloads",
+            **options,
+        }
         return build_app(factory, UiOptions(**settings), clock=fixed_clock)
 
     return make

@@ -40,8 +40,9 @@ def make_app(sandbox: DemoCache, tmp_path: Any) -> MakeApp:
     def make(*, read_only: bool = False) -> MeetdeckApp:
         paths = sandbox.install(tmp_path / "home")
         factory = deck_factory(paths, sandbox.base_url, read_only=read_only)
-        options = UiOptions(sync_on_start=False, timezone="UTC",
-                            download_dir=tmp_path / "downloads")
+        options = UiOptions(
+            sync_on_start=False, timezone="UTC", download_dir=tmp_path / "downloads"
+        )
         return build_app(factory, options, clock=fixed_clock)
 
     return make
@@ -77,8 +78,12 @@ async def open_event(pilot: Any, app: MeetdeckApp, pick: Callable[[Any], bool]) 
 
 def zoom_webinar_with_pending(minimum: int, total_at_most: int = 10**9) -> Callable[[Any], bool]:
     def pick(row: Any) -> bool:
-        return (row.provider is Provider.ZOOM and str(row.kind) == "webinar"
-                and (row.pending or 0) >= minimum and (row.registrants or 0) <= total_at_most)
+        return (
+            row.provider is Provider.ZOOM
+            and str(row.kind) == "webinar"
+            and (row.pending or 0) >= minimum
+            and (row.registrants or 0) <= total_at_most
+        )
 
     return pick
 
@@ -88,8 +93,9 @@ async def settle(app: MeetdeckApp, pilot: Any) -> None:
     await pilot.pause()
 
 
-async def test_mark_and_approve_three_through_the_dialog(make_app: MakeApp,
-                                                        control: Control) -> None:
+async def test_mark_and_approve_three_through_the_dialog(
+    make_app: MakeApp, control: Control
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         pane = await open_event(pilot, app, zoom_webinar_with_pending(3, total_at_most=30))
@@ -118,7 +124,8 @@ async def test_mark_and_approve_three_through_the_dialog(make_app: MakeApp,
 
 
 async def test_a_full_audit_disk_after_the_intent_is_said_not_hidden(
-        make_app: MakeApp, control: Control) -> None:
+    make_app: MakeApp, control: Control
+) -> None:
     """The disk fills once the intent is on it: the approve went out, so the screen
     says the change was sent and the audit log could not record its result (never
     "no write was sent"), and the table shows the new statuses."""
@@ -157,8 +164,9 @@ async def test_a_full_audit_disk_after_the_intent_is_said_not_hidden(
         assert not set(targets) & {row.key for row in rows(pane)}
 
 
-async def test_enter_in_the_dialog_cancels_and_sends_nothing(make_app: MakeApp,
-                                                            control: Control) -> None:
+async def test_enter_in_the_dialog_cancels_and_sends_nothing(
+    make_app: MakeApp, control: Control
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         pane = await open_event(pilot, app, zoom_webinar_with_pending(1))
@@ -174,8 +182,7 @@ async def test_enter_in_the_dialog_cancels_and_sends_nothing(make_app: MakeApp,
         assert any("nothing was sent" in t for t in toasts(app))
 
 
-async def test_more_than_ten_needs_the_typed_count(make_app: MakeApp,
-                                                   control: Control) -> None:
+async def test_more_than_ten_needs_the_typed_count(make_app: MakeApp, control: Control) -> None:
     from textual.widgets import Button
 
     app = make_app()
@@ -231,8 +238,9 @@ async def test_partial_failure_lists_who_failed_and_keeps_them_marked(
         people = rows(pane)
         assert len(people) > 30  # two requests of 30 at most
         # The first request fails; the second goes through.
-        control.fault(error_status=503, remaining=1,
-                      match={"method": "PUT", "path": "registrants/status"})
+        control.fault(
+            error_status=503, remaining=1, match={"method": "PUT", "path": "registrants/status"}
+        )
         try:
             await pilot.press("d")
             await pilot.pause()
@@ -243,8 +251,9 @@ async def test_partial_failure_lists_who_failed_and_keeps_them_marked(
         after = control.statuses(big)
         denied = {row.key for row in people[30:]}
         assert {k for k in denied if after[k] == "denied"} == denied
-        assert all(after[row.key] != "denied" or row.status.value == "denied"
-                   for row in people[:30])
+        assert all(
+            after[row.key] != "denied" or row.status.value == "denied" for row in people[:30]
+        )
         assert type(app.screen).__name__ == "ActionResultDialog"
         text = screen_text(app)
         assert f"{len(denied)} of {len(people)} registrants denied" in text
@@ -255,19 +264,24 @@ async def test_partial_failure_lists_who_failed_and_keeps_them_marked(
         assert all(by_key[key].status.value == "denied" for key in denied)
 
 
-async def test_goto_training_approval_points_to_the_admin_site(make_app: MakeApp,
-                                                              control: Control) -> None:
+async def test_goto_training_approval_points_to_the_admin_site(
+    make_app: MakeApp, control: Control
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        pane = await open_event(pilot, app, lambda row: row.provider is Provider.GOTO_TRAINING
-                                and (row.registrants or 0) > 0)
+        pane = await open_event(
+            pilot,
+            app,
+            lambda row: row.provider is Provider.GOTO_TRAINING and (row.registrants or 0) > 0,
+        )
         seq = control.mark()
         assert "Approve" not in screen_lines(app)[-1]  # not offered in the footer
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert any("approvals happen in its admin site" in t and "Press m" in t
-                   for t in toasts(app)), toasts(app)
+        assert any(
+            "approvals happen in its admin site" in t and "Press m" in t for t in toasts(app)
+        ), toasts(app)
         await pilot.press("m")
         await settle(app, pilot)
         assert app.clipboard.startswith("http")
@@ -305,8 +319,9 @@ async def test_start_link_of_a_zoom_meeting_stays_out_of_toasts_and_logs(
         await pilot.press("2")
         await pilot.pause()
         pane = active(app)
-        pane.table.cursor_row = next(i for i, row in enumerate(rows(pane))
-                                     if row.provider is Provider.ZOOM)
+        pane.table.cursor_row = next(
+            i for i, row in enumerate(rows(pane)) if row.provider is Provider.ZOOM
+        )
         await pilot.press("s")
         await settle(app, pilot)
         dialog: Any = app.screen
@@ -346,6 +361,7 @@ async def test_download_a_recording_and_follow_it(make_app: MakeApp, tmp_path: A
         recording: Any = pane.table.cursor_value
         await pilot.press("D")
         await settle(app, pilot)
+
         def finished() -> list[Any]:
             return [p for p in app.deck.downloads() if str(p.state) in ("done", "failed")]
 
@@ -388,9 +404,13 @@ async def test_new_support_session_is_confirmed_then_offers_its_link(
 
 
 def webinars_with_registrants(app: MeetdeckApp) -> list[Any]:
-    return [row for row in rows(active(app))
-            if row.provider is Provider.ZOOM and str(row.kind) == "webinar"
-            and (row.registrants or 0) > 0]
+    return [
+        row
+        for row in rows(active(app))
+        if row.provider is Provider.ZOOM
+        and str(row.kind) == "webinar"
+        and (row.registrants or 0) > 0
+    ]
 
 
 async def test_marks_stay_with_their_event_and_never_reach_another(
@@ -474,15 +494,22 @@ async def test_failed_people_stay_marked_in_their_event_when_another_is_shown(
         await pilot.pause()
         people = pane.table.marked_rows()
         plan = app.deck.plan_registrant_action(
-            "deny", people, Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, first.key))
-        result = ActionResult("deny", (ActionOutcome(people[0].key, True, "done"),
-                                       ActionOutcome(people[1].key, False, "refused")))
+            "deny", people, Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, first.key)
+        )
+        result = ActionResult(
+            "deny",
+            (
+                ActionOutcome(people[0].key, True, "done"),
+                ActionOutcome(people[1].key, False, "refused"),
+            ),
+        )
         await pilot.press("backspace")
         await pilot.pause()
         pane = await open_event(pilot, app, lambda row: row.key == second.key)
         assert isinstance(pane, RegistrantsPane)
-        pane.post_message(RegistrantsPane.ActionDone(
-            plan, result, marked=True, view=(Provider.ZOOM, first.key)))
+        pane.post_message(
+            RegistrantsPane.ActionDone(plan, result, marked=True, view=(Provider.ZOOM, first.key))
+        )
         await settle(app, pilot)
         assert pane.table.mark_count == 0
         await pilot.press("escape")  # the dialog listing who failed

@@ -32,8 +32,14 @@ async def test_number_keys_switch_tabs_and_focus_the_table(make_app: MakeApp) ->
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         assert active(app).KIND == "organizers"
-        for key, kind in (("2", "meetings"), ("3", "events"), ("4", "registrants"),
-                          ("5", "recordings"), ("6", "support sessions"), ("1", "organizers")):
+        for key, kind in (
+            ("2", "meetings"),
+            ("3", "events"),
+            ("4", "registrants"),
+            ("5", "recordings"),
+            ("6", "support sessions"),
+            ("1", "organizers"),
+        ):
             await pilot.press(key)
             await pilot.pause()
             assert kind == active(app).KIND
@@ -50,8 +56,9 @@ async def test_drill_down_and_back(make_app: MakeApp) -> None:
         pane = active(app)
         assert pane.KIND == "meetings" and pane.scope is not None
         assert pane.scope.organizer_key == "o1"
-        assert [getattr(pane.table.row_at(i), "key", None)
-                for i in range(pane.table.row_count)] == ["m1"]
+        assert [
+            getattr(pane.table.row_at(i), "key", None) for i in range(pane.table.row_count)
+        ] == ["m1"]
         assert "Organizers \u203a Ada Lovelace \u203a Meetings" in screen_text(app)
         await pilot.press("3")  # her trainings and webinars: none
         await pilot.pause()
@@ -111,8 +118,11 @@ async def test_slash_filters_as_you_type_and_escape_clears(make_app: MakeApp) ->
         await pilot.press("4", "slash")
         await pilot.press(*"person1")
         pane = active(app)
-        await wait_for(pilot, lambda: pane.filter_text == "person1"
-                       and pane.table.row_count == 10 + 20, what="the rows of 'person1'")
+        await wait_for(
+            pilot,
+            lambda: pane.filter_text == "person1" and pane.table.row_count == 10 + 20,
+            what="the rows of 'person1'",
+        )
         assert pane.filter_text == "person1"
         # person10..19 and person100..119 (row 1 is the hostile one)
         assert pane.table.row_count == 10 + 20
@@ -125,8 +135,12 @@ async def test_slash_filters_as_you_type_and_escape_clears(make_app: MakeApp) ->
         assert app.focused is pane.table
         # Number keys typed into the filter are text, not tab switches.
         await pilot.press("slash", "4", "2")
-        await wait_for(pilot, lambda: pane.filter_text == "42", what="the filter '42'",
-                       detail=lambda: active(app))
+        await wait_for(
+            pilot,
+            lambda: pane.filter_text == "42",
+            what="the filter '42'",
+            detail=lambda: active(app),
+        )
         assert active(app) is pane and pane.filter_text == "42"
 
 
@@ -136,12 +150,19 @@ async def test_palette_jumps_to_a_registrant(make_app: MakeApp) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"person00077")
-        await wait_for(pilot, lambda: "registrant: Person00077 Test" in screen_text(app),
-                       what="the palette's hit", detail=lambda: screen_text(app))
+        await wait_for(
+            pilot,
+            lambda: "registrant: Person00077 Test" in screen_text(app),
+            what="the palette's hit",
+            detail=lambda: screen_text(app),
+        )
         assert "registrant: Person00077 Test" in screen_text(app)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: active(app).table.cursor_key == "r00077",
-                       what="the cursor on the registrant")
+        await wait_for(
+            pilot,
+            lambda: active(app).table.cursor_key == "r00077",
+            what="the cursor on the registrant",
+        )
         pane = active(app)
         assert pane.KIND == "registrants"
         assert pane.table.cursor_key == "r00077"
@@ -152,12 +173,17 @@ async def test_palette_switches_profile(make_app: MakeApp, deck: FakeDeck) -> No
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"switch to work")
-        await wait_for(pilot, lambda: "profile: switch to work" in screen_text(app),
-                       what="the palette's command", detail=lambda: screen_text(app))
+        await wait_for(
+            pilot,
+            lambda: "profile: switch to work" in screen_text(app),
+            what="the palette's command",
+            detail=lambda: screen_text(app),
+        )
         assert "profile: switch to work" in screen_text(app)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.deck.profile_name == "work",
-                       what="the switch to profile work")
+        await wait_for(
+            pilot, lambda: app.deck.profile_name == "work", what="the switch to profile work"
+        )
         assert app.deck.profile_name == "work"
         assert app.opened_profiles == [None, "work"]  # type: ignore[attr-defined]
         header = screen_lines(app)[0]
@@ -197,8 +223,7 @@ async def test_keymap_remaps_by_binding_id(make_app: MakeApp) -> None:
         assert pane.status is RegistrantStatus.PENDING  # type: ignore[attr-defined]
 
 
-async def test_refresh_keeps_the_cursor_on_the_same_row(make_app: MakeApp,
-                                                         deck: FakeDeck) -> None:
+async def test_refresh_keeps_the_cursor_on_the_same_row(make_app: MakeApp, deck: FakeDeck) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("4", *["j"] * 10)
@@ -209,8 +234,8 @@ async def test_refresh_keeps_the_cursor_on_the_same_row(make_app: MakeApp,
             # The sync stores three new registrants that sort before the cursor.
             extra = [r for r in deck.registrants_[:3]]
             deck.registrants_[:0] = [
-                type(r)(**{**{f: getattr(r, f) for f in r.__dataclass_fields__},
-                           "key": f"new{i}"}) for i, r in enumerate(extra)
+                type(r)(**{**{f: getattr(r, f) for f in r.__dataclass_fields__}, "key": f"new{i}"})
+                for i, r in enumerate(extra)
             ]
 
         deck.on_refresh = new_rows_arrive
@@ -254,8 +279,10 @@ async def test_api_outage_keeps_showing_the_cache(make_app: MakeApp, deck: FakeD
         assert "Ada Lovelace" in text  # the cached rows stay
         assert "OFFLINE" in screen_lines(app)[0]
         assert "Network unreachable" in text
-        assert any("Network unreachable: Cannot reach" in t and "Showing cached data" in t
-                   for t in toasts(app))
+        assert any(
+            "Network unreachable: Cannot reach" in t and "Showing cached data" in t
+            for t in toasts(app)
+        )
 
 
 async def test_hostile_registrant_is_shown_literally_and_does_nothing(
@@ -264,8 +291,11 @@ async def test_hostile_registrant_is_shown_literally_and_does_nothing(
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("4", "j")
-        await wait_for(pilot, lambda: screen_text(app).count(HOSTILE) >= 2,
-                       what="the hostile name in the table and the detail panel")
+        await wait_for(
+            pilot,
+            lambda: screen_text(app).count(HOSTILE) >= 2,
+            what="the hostile name in the table and the detail panel",
+        )
         text = screen_text(app)
         assert text.count(HOSTILE) >= 2  # the table row and the detail panel title
         table = active(app).table
@@ -280,9 +310,7 @@ async def test_hostile_registrant_is_shown_literally_and_does_nothing(
         assert app.is_running
 
 
-async def test_copy_toasts_and_tmux_gets_a_passthrough(
-    make_app: MakeApp, monkeypatch: Any
-) -> None:
+async def test_copy_toasts_and_tmux_gets_a_passthrough(make_app: MakeApp, monkeypatch: Any) -> None:
     monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,1,0")
     monkeypatch.setattr("tui.clipboard._tmux_forwards_clipboard", lambda: True)
     app = make_app()
@@ -381,8 +409,12 @@ async def test_full_sync_shows_progress_then_reloads(make_app: MakeApp, deck: Fa
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("R")
-        await wait_for(pilot, lambda: "Syncing Zoom organizers (1/7)" in screen_text(app),
-                       what="the sync bar's first scope", detail=lambda: screen_text(app))
+        await wait_for(
+            pilot,
+            lambda: "Syncing Zoom organizers (1/7)" in screen_text(app),
+            what="the sync bar's first scope",
+            detail=lambda: screen_text(app),
+        )
         bar = app.screen.query_one("#sync-bar")
         assert bar.has_class("-active")
         assert "Syncing Zoom organizers (1/7)" in screen_text(app)
@@ -426,8 +458,11 @@ async def test_the_filter_reads_off_the_ui_thread_and_the_newest_wins(
         await pilot.press("slash", *"person1")
         await wait_for(pilot, lambda: slow_started, what="the reader to start on 'person1'")
         await pilot.press("2")  # "person12" while "person1" is still being read
-        await wait_for(pilot, lambda: pane.filter_text == "person12"
-                       and pane.table.row_count == 1, what="the rows of 'person12'")
+        await wait_for(
+            pilot,
+            lambda: pane.filter_text == "person12" and pane.table.row_count == 1,
+            what="the rows of 'person12'",
+        )
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert pane.filter_text == "person12"
@@ -470,9 +505,14 @@ async def test_a_filter_longer_than_its_box_scrolls_to_the_cursor(make_app: Make
         text = "".join(f"{n:03d}" for n in range(60))  # 180 characters
         for character in text:
             await pilot.press(character)
-        await wait_for(pilot, lambda: active(app).filter_text == text
-                       and any(text[-30:] in line for line in screen_lines(app)),
-                       what="the whole filter typed and its end in view")
+        await wait_for(
+            pilot,
+            lambda: (
+                active(app).filter_text == text
+                and any(text[-30:] in line for line in screen_lines(app))
+            ),
+            what="the whole filter typed and its end in view",
+        )
         assert active(app).filter_text == text
         box_line = next(line for line in screen_lines(app) if text[-30:] in line)
         assert text[:30] not in box_line
@@ -512,9 +552,12 @@ async def test_keys_typed_right_after_slash_go_to_the_filter(make_app: MakeApp) 
         screens = len(app.screen_stack)
         for key, char in [("slash", "/"), ("a", "a"), ("d", "d"), ("4", "4"), ("enter", "\r")]:
             app.post_message(events.Key(key, char))
-        await wait_for(pilot, lambda: pane.filter_text == "ad4" and app.focused is pane.table,
-                       what="the posted keys to be handled (enter ends the filter)",
-                       detail=lambda: (pane.filter_text, app.focused, app.screen_stack))
+        await wait_for(
+            pilot,
+            lambda: pane.filter_text == "ad4" and app.focused is pane.table,
+            what="the posted keys to be handled (enter ends the filter)",
+            detail=lambda: (pane.filter_text, app.focused, app.screen_stack),
+        )
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(app.screen_stack) == screens, app.screen_stack  # no dialog opened
@@ -568,15 +611,22 @@ def test_only_the_tui_starts_with_the_collector_off() -> None:
     import subprocess
     import sys
 
-    code = ("import gc, sys; from tui import cli\n"
-            "cli.build_parser = None  # stop right after the decision\n"
-            "sys.argv = ['meetdeck'] + sys.argv[1:]\n"
-            "try:\n    cli.main()\nexcept TypeError:\n    pass\n"
-            "print(gc.isenabled())")
+    code = (
+        "import gc, sys; from tui import cli\n"
+        "cli.build_parser = None  # stop right after the decision\n"
+        "sys.argv = ['meetdeck'] + sys.argv[1:]\n"
+        "try:\n    cli.main()\nexcept TypeError:\n    pass\n"
+        "print(gc.isenabled())"
+    )
     outputs = []
     for extra in (["--demo", "--no-such-option"], ["config", "--no-such-option"]):
-        done = subprocess.run([sys.executable, "-c", code, *extra], capture_output=True,
-                              text=True, timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", code, *extra],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         outputs.append(done.stdout.strip())
     assert outputs == ["False", "True"]
 
@@ -623,13 +673,21 @@ async def test_a_one_letter_filter_shows_rows_before_its_count(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4", "slash", "e")
         pane = active(app)
-        await wait_for(pilot, lambda: f"{PAGE_SIZE}+ registrants" in screen_text(app),
-                       what="the first page of 'e'", detail=lambda: screen_text(app))
+        await wait_for(
+            pilot,
+            lambda: f"{PAGE_SIZE}+ registrants" in screen_text(app),
+            what="the first page of 'e'",
+            detail=lambda: screen_text(app),
+        )
         assert pane.table.row_count == PAGE_SIZE
         assert f"{PAGE_SIZE}+ registrants" in screen_text(app)
         release.set()
-        await wait_for(pilot, lambda: "120 registrants" in screen_text(app),
-                       what="the full count of 'e'", detail=lambda: screen_text(app))
+        await wait_for(
+            pilot,
+            lambda: "120 registrants" in screen_text(app),
+            what="the full count of 'e'",
+            detail=lambda: screen_text(app),
+        )
         assert pane.table.row_count == 120  # every person's email has an "e"
         assert "120 registrants" in screen_text(app)
         assert "+ registrants" not in screen_text(app)
@@ -647,9 +705,12 @@ async def test_q_quits_at_once_when_nothing_downloads(make_app: MakeApp, deck: F
 async def test_q_during_a_download_asks_first_with_cancel_focused(
     make_app: MakeApp, deck: FakeDeck
 ) -> None:
-    deck.downloads_ = [DownloadProgress("r1", "Weekly [b]sync[/b].mp4", DownloadState.RUNNING,
-                                        received=10, total=100),
-                       DownloadProgress("r2", "Retro.mp4", DownloadState.QUEUED)]
+    deck.downloads_ = [
+        DownloadProgress(
+            "r1", "Weekly [b]sync[/b].mp4", DownloadState.RUNNING, received=10, total=100
+        ),
+        DownloadProgress("r2", "Retro.mp4", DownloadState.QUEUED),
+    ]
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("q")

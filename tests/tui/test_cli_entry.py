@@ -20,7 +20,7 @@ def test_run_tui_builds_the_app_from_settings(monkeypatch: pytest.MonkeyPatch) -
         'default_profile = "work"\ntheme = "ansi-dark"\nmouse = false\n'
         'timezone = "Europe/Berlin"\n[keymap]\nfilter = "f"\n'
         '[profiles.work]\nread_only = true\naccent = "red"\ntimezone = "Asia/Tokyo"\n'
-        '[profiles.test]\n',
+        "[profiles.test]\n",
         encoding="utf-8",
     )
     seen: dict[str, Any] = {}

@@ -14,9 +14,13 @@ def test_times_at_the_ends_of_the_calendar_show_in_every_zone(zone: str) -> None
     fmt = TimeFormat.build(zone, None)
     for _ in fmt.choices:
         fmt.cycle()
-        for value in (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
-                      datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
-                      datetime(1, 1, 1), datetime.max, datetime.min):
+        for value in (
+            datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+            datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+            datetime(1, 1, 1),
+            datetime.max,
+            datetime.min,
+        ):
             assert fmt.short(value)[:4] in ("0001", "9999")
             assert fmt.full(value)
 

@@ -36,6 +36,8 @@ def test_jobs_waiting_behind_a_running_one_are_replaced_by_the_newest() -> None:
 
     reader.stop()
     reader.submit(lambda: ran.append("after stop"))
-    wait_until(lambda: "test-reader" not in {t.name for t in threading.enumerate()},
-               what="the reader's thread to end")
+    wait_until(
+        lambda: "test-reader" not in {t.name for t in threading.enumerate()},
+        what="the reader's thread to end",
+    )
     assert ran == ["slow", "d"]  # the thread has ended: nothing more can run

@@ -33,19 +33,23 @@ def base_url() -> Iterator[str]:
     from tui.sandbox.server import SandboxConfig, start_background
 
     # No server-side rate limits: the sync before each switch is not what this checks.
-    with start_background(SandboxConfig(port=0, seed=11, registrants=40,
-                                        rate_limit_scale=0)) as handle:
+    with start_background(
+        SandboxConfig(port=0, seed=11, registrants=40, rate_limit_scale=0)
+    ) as handle:
         yield handle.base_url
 
 
 def zoom_profile(base_url: str, extra: str = "") -> str:
-    return (f'zoom_account_id = "demo-account"\nzoom_client_id = "demo-zoom"\n'
-            f'zoom_client_secret = "demo-zoom-secret"\nzoom_api_base = "{base_url}/zoom/v2"\n'
-            f'zoom_auth_base = "{base_url}/zoom"\nzoom_rate_limit = 10000.0\n{extra}')
+    return (
+        f'zoom_account_id = "demo-account"\nzoom_client_id = "demo-zoom"\n'
+        f'zoom_client_secret = "demo-zoom-secret"\nzoom_api_base = "{base_url}/zoom/v2"\n'
+        f'zoom_auth_base = "{base_url}/zoom"\nzoom_rate_limit = 10000.0\n{extra}'
+    )
 
 
-def build(monkeypatch: pytest.MonkeyPatch, base_url: str, start: str,
-          read_only_by: str) -> MeetdeckApp:
+def build(
+    monkeypatch: pytest.MonkeyPatch, base_url: str, start: str, read_only_by: str
+) -> MeetdeckApp:
     """The app as `meetdeck --profile START` builds it; Prod is read-only by its table
     in the file or by the environment."""
     config = Path(os.environ["MEETDECK_CONFIG_DIR"])
@@ -54,8 +58,8 @@ def build(monkeypatch: pytest.MonkeyPatch, base_url: str, start: str,
     prod = zoom_profile(base_url, f'accent = "red"\n{in_file}')
     staging = zoom_profile(base_url, 'accent = "blue"\n')
     (config / "config.toml").write_text(
-        f'timezone = "UTC"\n[profiles.Prod]\n{prod}[profiles.staging]\n{staging}',
-        encoding="utf-8")
+        f'timezone = "UTC"\n[profiles.Prod]\n{prod}[profiles.staging]\n{staging}', encoding="utf-8"
+    )
     if read_only_by == "environment":
         monkeypatch.setenv("MEETDECK_PROFILES__PROD__READ_ONLY", "true")
     monkeypatch.setenv("TEXTUAL_FPS", "120")
@@ -78,8 +82,7 @@ async def settle(app: MeetdeckApp, pilot: Any) -> None:
     await pilot.pause()
 
 
-async def try_to_approve(app: MeetdeckApp, pilot: Any,
-                         base_url: str) -> tuple[str, list[str]]:
+async def try_to_approve(app: MeetdeckApp, pilot: Any, base_url: str) -> tuple[str, list[str]]:
     """Open a Zoom webinar with someone pending, press `a` on them and confirm if asked:
     the footer there, and the writes the sandbox saw."""
     screen = app.screen
@@ -87,9 +90,14 @@ async def try_to_approve(app: MeetdeckApp, pilot: Any,
     await pilot.press("3")
     await settle(app, pilot)
     events = screen.active_pane
-    found = [i for i in range(events.table.row_count)
-             if (row := events.table.row_at(i)) is not None and row.provider is Provider.ZOOM
-             and str(row.kind) == "webinar" and (row.pending or 0) > 0]
+    found = [
+        i
+        for i in range(events.table.row_count)
+        if (row := events.table.row_at(i)) is not None
+        and row.provider is Provider.ZOOM
+        and str(row.kind) == "webinar"
+        and (row.pending or 0) > 0
+    ]
     assert found, "no Zoom webinar with pending registrants"
     events.table.cursor_row = found[0]
     await pilot.press("enter")
@@ -112,14 +120,18 @@ def shown(app: MeetdeckApp) -> tuple[str, bool, str]:
     assert isinstance(screen, MainScreen)
     header = screen.query_one(DeckHeader)
     line = screen_lines(app)[0]
-    return (header.profile, "READ-ONLY" in line,
-            accent_colour(header.profile, header.accent).lower())
+    return (
+        header.profile,
+        "READ-ONLY" in line,
+        accent_colour(header.profile, header.accent).lower(),
+    )
 
 
 @pytest.mark.parametrize("read_only_by", ["file", "environment"])
 @pytest.mark.parametrize("start", ["staging", "prod"])
 async def test_switching_profile_repaints_header_footer_and_write_gate(
-        monkeypatch: pytest.MonkeyPatch, base_url: str, start: str, read_only_by: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, base_url: str, start: str, read_only_by: str
+) -> None:
     app = build(monkeypatch, base_url, start, read_only_by)
     other = "staging" if start == "prod" else "Prod"
     async with app.run_test(size=(160, 40), notifications=True) as pilot:

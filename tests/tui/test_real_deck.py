@@ -43,8 +43,9 @@ async def test_api_outage_shows_the_cache_and_says_so(real_app: MakeApp) -> None
         assert pane.table.row_count == before > 0
         header = screen_lines(app)[0]
         assert "OFFLINE" in header, header
-        assert any("Network unreachable" in t or "unreachable" in t.lower()
-                   for t in toasts(app)), toasts(app)
+        assert any("Network unreachable" in t or "unreachable" in t.lower() for t in toasts(app)), (
+            toasts(app)
+        )
         assert "Showing cached data" in " ".join(toasts(app))
 
 
@@ -53,9 +54,15 @@ async def test_markup_named_registrant_is_literal_and_harmless(real_app: MakeApp
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await pilot.press("4", "slash", *"click=app", "enter")
         pane = active(app)
-        await wait_for(pilot, lambda: pane.filter_text == "click=app"
-                       and app.focused is pane.table and pane.table.row_count > 0,
-                       what="the filtered rows")
+        await wait_for(
+            pilot,
+            lambda: (
+                pane.filter_text == "click=app"
+                and app.focused is pane.table
+                and pane.table.row_count > 0
+            ),
+            what="the filtered rows",
+        )
         assert pane.table.row_count > 0
         row: Any = pane.table.cursor_value
         assert row.first_name == HOSTILE
@@ -75,8 +82,10 @@ async def test_refresh_on_the_sandbox_keeps_the_cursor(real_app: MakeApp) -> Non
         await pilot.press("3")
         await pilot.pause()
         events = active(app)
-        biggest = max(range(events.table.row_count),
-                      key=lambda i: getattr(events.table.row_at(i), "registrants", 0) or 0)
+        biggest = max(
+            range(events.table.row_count),
+            key=lambda i: getattr(events.table.row_at(i), "registrants", 0) or 0,
+        )
         events.table.cursor_row = biggest
         await pilot.press("enter")
         await pilot.pause()
@@ -99,14 +108,21 @@ async def test_palette_finds_rows_through_the_search_index(real_app: MakeApp) ->
         assert hits
         target = next(h for h in hits if h.kind == "registrant")
         await pilot.press("ctrl+p", *"Trudy")
-        await wait_for(pilot, lambda: "registrant: " in screen_text(app),
-                       what="the palette's hits", detail=lambda: screen_text(app))
+        await wait_for(
+            pilot,
+            lambda: "registrant: " in screen_text(app),
+            what="the palette's hits",
+            detail=lambda: screen_text(app),
+        )
         assert "registrant: " in screen_text(app)
         # Pick the hit for `target` (the list keeps the Deck's order).
         index = [h for h in hits].index(target)
         await pilot.press(*["down"] * index, "enter")
-        await wait_for(pilot, lambda: active(app).table.cursor_key == target.key,
-                       what="the cursor on the picked registrant")
+        await wait_for(
+            pilot,
+            lambda: active(app).table.cursor_key == target.key,
+            what="the cursor on the picked registrant",
+        )
         pane = active(app)
         assert pane.KIND == "registrants"
         assert pane.table.cursor_key == target.key
@@ -146,8 +162,11 @@ async def test_meeting_drill_down_fetches_attendees(real_app: MakeApp) -> None:
         await pilot.pause()
         pane = active(app)
         rows: list[Any] = [pane.table.row_at(i) for i in range(pane.table.row_count)]
-        target = next(i for i, row in enumerate(rows)
-                      if row.provider.value == "goto_meeting" and row.num_attendees)
+        target = next(
+            i
+            for i, row in enumerate(rows)
+            if row.provider.value == "goto_meeting" and row.num_attendees
+        )
         pane.table.cursor_row = target
         await pilot.press("enter")
         await pilot.pause()
@@ -171,12 +190,15 @@ async def test_f_fetches_a_trainings_sessions(real_app: MakeApp) -> None:
         await pilot.pause()
         pane = active(app)
         rows: list[Any] = [pane.table.row_at(i) for i in range(pane.table.row_count)]
-        pane.table.cursor_row = next(i for i, row in enumerate(rows)
-                                     if str(row.kind) == "training")
+        pane.table.cursor_row = next(i for i, row in enumerate(rows) if str(row.kind) == "training")
         await pilot.press("f")
         await app.workers.wait_for_complete()
-        await wait_for(pilot, lambda: "Sessions (" in screen_text(app),
-                       what="the training's sessions", detail=lambda: toasts(app))
+        await wait_for(
+            pilot,
+            lambda: "Sessions (" in screen_text(app),
+            what="the training's sessions",
+            detail=lambda: toasts(app),
+        )
         shown: Any = pane.detail.shown
         assert shown is not None and shown.sessions, toasts(app)
         assert "Sessions (" in screen_text(app)

@@ -28,11 +28,20 @@ def big_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     store = Store.open(path, "big")
     try:
         put(store, "events:zoom", [webinar("w1", "Annual summit")])
-        put(store, "registrants:zoom:w1", (
-            registrant(i, "w1", first=FIRST[i % len(FIRST)], last=f"Person{i:06d}",
-                       status=STATUSES[i % 3])
-            for i in range(TOTAL)
-        ))
+        put(
+            store,
+            "registrants:zoom:w1",
+            (
+                registrant(
+                    i,
+                    "w1",
+                    first=FIRST[i % len(FIRST)],
+                    last=f"Person{i:06d}",
+                    status=STATUSES[i % 3],
+                )
+                for i in range(TOTAL)
+            ),
+        )
     finally:
         store.close()
     yield path
@@ -42,8 +51,7 @@ def make_app(path: Path) -> Any:
     def factory(profile: str | None) -> Deck:
         return Deck(Store.open(path, "big"), profile_name="big")
 
-    return build_app(factory, UiOptions(sync_on_start=False, timezone="UTC"),
-                     clock=lambda: NOW)
+    return build_app(factory, UiOptions(sync_on_start=False, timezone="UTC"), clock=lambda: NOW)
 
 
 async def test_hundred_thousand_registrants_stay_instant(big_cache: Path) -> None:
@@ -86,9 +94,11 @@ async def test_hundred_thousand_registrants_stay_instant(big_cache: Path) -> Non
         # Times are printed, not asserted: speed targets live in tests/benchmarks, and
         # this suite must pass on a loaded machine. What keeps it fast is asserted: the
         # page reads above, and no row read to mark the whole view below.
-        print(f"\n100k registrants: opened in {open_ms:.0f} ms, "
-              f"{per_move_ms:.2f} ms per cursor move, "
-              f"filter query {filter_ms:.0f} ms, {table.page_queries} pages read")
+        print(
+            f"\n100k registrants: opened in {open_ms:.0f} ms, "
+            f"{per_move_ms:.2f} ms per cursor move, "
+            f"filter query {filter_ms:.0f} ms, {table.page_queries} pages read"
+        )
         pane.status = RegistrantStatus.PENDING
         pane.filter_text = ""
         pane.load()

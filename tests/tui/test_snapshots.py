@@ -76,8 +76,9 @@ def test_registrants_at_80x24(snap_compare: Any, real_app: MakeApp) -> None:
 
 def test_filter_as_you_type(snap_compare: Any, real_app: MakeApp) -> None:
     """The `/` filter narrowed the registrants to those matching "garcia"."""
-    assert snap_compare(real_app(), press=["4", "slash", *"garcia", "enter", SETTLE],
-                        terminal_size=WIDE)
+    assert snap_compare(
+        real_app(), press=["4", "slash", *"garcia", "enter", SETTLE], terminal_size=WIDE
+    )
 
 
 def test_help_screen(snap_compare: Any, real_app: MakeApp) -> None:
@@ -96,9 +97,14 @@ def test_error_dialog(snap_compare: Any, real_app: MakeApp) -> None:
     """A typed error from the Deck shown as a dialog: its title and its sentence."""
 
     async def fail(pilot: Pilot[Any]) -> None:
-        pilot.app.show_error(NetworkUnreachable(  # type: ignore[attr-defined]
-            "Cannot reach api.getgo.com. Check the network or the proxy; meetdeck keeps "
-            "showing what it cached."))
+        app = pilot.app
+        assert isinstance(app, MeetdeckApp)
+        app.show_error(
+            NetworkUnreachable(
+                "Cannot reach api.getgo.com. Check the network or the proxy; meetdeck keeps "
+                "showing what it cached."
+            )
+        )
 
     assert snap_compare(real_app(), run_before=fail, press=[SETTLE], terminal_size=WIDE)
 
@@ -122,16 +128,32 @@ def test_downloads_screen(snap_compare: Any, real_app: MakeApp) -> None:
     from tui.core.downloads.queue import DownloadProgress, DownloadState
 
     progress = [
-        DownloadProgress("rec-1", "Town hall – March.mp4", DownloadState.RUNNING,
-                         received=41_943_040, total=104_857_600, speed=2_621_440.0,
-                         resumed_from=10_485_760),
-        DownloadProgress("rec-2", "Weekly sync (audio only).m4a", DownloadState.DONE,
-                         received=5_242_880, total=5_242_880,
-                         path=Path("/home/me/Downloads/Weekly sync (audio only).m4a")),
-        DownloadProgress("rec-3", "Board review.mp4", DownloadState.FAILED,
-                         received=1_048_576, total=73_400_320,
-                         error="The connection dropped while downloading Board review.mp4; "
-                               "the partial file is kept and the next attempt resumes it."),
+        DownloadProgress(
+            "rec-1",
+            "Town hall – March.mp4",
+            DownloadState.RUNNING,
+            received=41_943_040,
+            total=104_857_600,
+            speed=2_621_440.0,
+            resumed_from=10_485_760,
+        ),
+        DownloadProgress(
+            "rec-2",
+            "Weekly sync (audio only).m4a",
+            DownloadState.DONE,
+            received=5_242_880,
+            total=5_242_880,
+            path=Path("/home/me/Downloads/Weekly sync (audio only).m4a"),
+        ),
+        DownloadProgress(
+            "rec-3",
+            "Board review.mp4",
+            DownloadState.FAILED,
+            received=1_048_576,
+            total=73_400_320,
+            error="The connection dropped while downloading Board review.mp4; "
+            "the partial file is kept and the next attempt resumes it.",
+        ),
     ]
 
     async def downloads(pilot: Pilot[Any]) -> None:

@@ -113,6 +113,9 @@ def test_only_the_startup_module_touches_the_collector() -> None:
 
     root = Path(tui.__file__).parent
     uses_gc = re.compile(r"^\s*(import|from) gc\b|\bgc\.[a-z]", re.M)
-    wiring = sorted(str(path.relative_to(root)) for path in root.rglob("*.py")
-                    if uses_gc.search(path.read_text(encoding="utf-8")))
+    wiring = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if uses_gc.search(path.read_text(encoding="utf-8"))
+    )
     assert wiring == ["startup.py"]

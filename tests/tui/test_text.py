@@ -50,7 +50,8 @@ def test_invisible_characters_show_and_joiners_stay() -> None:
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
     assert clean(family) == family  # emoji and scripts need the zero-width joiners
     assert clean("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") == (
-        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    )
 
 
 def test_ordinary_international_text_is_untouched() -> None:

@@ -19,13 +19,24 @@ SCOPE = Scope.registrants(Provider.ZOOM, EventKind.WEBINAR, "w1")
 
 
 def notice(title: str = "Quarterly webinar") -> UnfinishedNotice:
-    write = UnfinishedWrite("e1", datetime(2026, 12, 6, 5, 31, tzinfo=UTC), "demo", "zoom",
-                            "approve", "w1", 147, 60, 0, reviewed=False)
+    write = UnfinishedWrite(
+        "e1",
+        datetime(2026, 12, 6, 5, 31, tzinfo=UTC),
+        "demo",
+        "zoom",
+        "approve",
+        "w1",
+        147,
+        60,
+        0,
+        reviewed=False,
+    )
     return UnfinishedNotice(write, title, SCOPE)
 
 
 async def test_unfinished_write_is_told_and_refresh_settles_it(
-        make_app: MakeApp, deck: FakeDeck) -> None:
+    make_app: MakeApp, deck: FakeDeck
+) -> None:
     """The notice names the action, the event, the people per state; R refreshes the
     event and records that the person was told."""
     deck.unfinished = [notice("[@click=app.quit]Q\x1b[2J4")]
@@ -72,7 +83,8 @@ async def test_a_failed_refresh_keeps_the_notice(make_app: MakeApp, deck: FakeDe
 
 
 async def test_a_write_whose_event_is_not_cached_is_settled_without_a_refresh(
-        make_app: MakeApp, deck: FakeDeck) -> None:
+    make_app: MakeApp, deck: FakeDeck
+) -> None:
     """Nothing to refresh: the notice is recorded as told, and nothing stays 'syncing'."""
     deck.unfinished = [UnfinishedNotice(notice().write, "", None)]
     app = make_app()

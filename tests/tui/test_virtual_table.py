@@ -82,11 +82,11 @@ def test_fit_pads_and_cuts_by_cells() -> None:
     assert fit("山田太郎", 5) == "山田\u2026"
 
 
-
 def reversed_end(table: Any, y: int) -> bool:
     """Whether line `y`'s last cell (the scroll bar) is drawn in reverse video."""
     style = list(table.render_line(y))[-1].style
     return style is not None and bool(style.reverse)
+
 
 async def test_hundred_thousand_rows_read_only_the_pages_shown() -> None:
     source = FakeListView(100_000)

@@ -25,17 +25,22 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
             return (now or datetime.now(UTC)) - timedelta(**{unit: amount})
         except (OverflowError, ValueError):
             # Before the year 1, or more digits than an int takes.
-            shown = repr(text) if len(text) <= 40 else (
-                f"{text[:20]!r}... ({len(text)} characters, too long)")
+            shown = (
+                repr(text)
+                if len(text) <= 40
+                else (f"{text[:20]!r}... ({len(text)} characters, too long)")
+            )
             raise ConfigError(
                 f"--since {shown} reaches back further than dates go (the year 1); give an "
-                "age such as 30m, 2h, 3d, 1w, or an ISO date such as 2026-11-21.") from None
+                "age such as 30m, 2h, 3d, 1w, or an ISO date such as 2026-11-21."
+            ) from None
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise ConfigError(
             f"--since {text!r} is neither an ISO date/time (2026-11-21, 2026-11-21T08:00) "
-            "nor an age (30m, 2h, 3d, 1w).") from None
+            "nor an age (30m, 2h, 3d, 1w)."
+        ) from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
@@ -54,23 +59,30 @@ def run(args: argparse.Namespace) -> int:
             record = _as_dict(entry)
             open_end = open_ends.get(entry.id)
             if open_end is not None and entry.phase == "intent":
-                record["outcome_unknown"] = {"done": open_end.done, "failed": open_end.failed,
-                                             "unknown": open_end.unknown}
+                record["outcome_unknown"] = {
+                    "done": open_end.done,
+                    "failed": open_end.failed,
+                    "unknown": open_end.unknown,
+                }
             print(json_line(record))
             continue
         print(format_entry(entry))
         if last.get(entry.id) == index:
             print(format_unfinished(open_ends[entry.id]))
     if count == 0 and not args.json:
-        print("No audit entries" + (f" since {since:%Y-%m-%d %H:%M} UTC." if since else "."),
-              file=sys.stderr)
+        print(
+            "No audit entries" + (f" since {since:%Y-%m-%d %H:%M} UTC." if since else "."),
+            file=sys.stderr,
+        )
     return 0
 
 
 def format_unfinished(write: UnfinishedWrite) -> str:
     """The line under a write whose result was never recorded (the process stopped)."""
-    return (f"    outcome unknown: the write did not finish; {write.states()} of {write.targets} "
-            "(refresh the event to see where things stand)")
+    return (
+        f"    outcome unknown: the write did not finish; {write.states()} of {write.targets} "
+        "(refresh the event to see where things stand)"
+    )
 
 
 def format_entry(entry: AuditEntry) -> str:
@@ -81,7 +93,8 @@ def format_entry(entry: AuditEntry) -> str:
     if entry.phase == "intent":
         labels = [clean(t.get("label") or t.get("key", "")) for t in entry.targets]
         return f"{head} {len(labels)} target(s): {', '.join(labels[:5])}" + (
-            " ..." if len(labels) > 5 else "")
+            " ..." if len(labels) > 5 else ""
+        )
     states = [outcome_state(o) for o in entry.outcomes]
     failed = [o for o in entry.outcomes if not o.get("ok")]
     text = f"{head} {states.count('done')} ok, {states.count('failed')} failed"
@@ -93,7 +106,15 @@ def format_entry(entry: AuditEntry) -> str:
 
 
 def _as_dict(entry: AuditEntry) -> dict[str, object]:
-    return {"id": entry.id, "time": entry.time.isoformat(), "phase": entry.phase,
-            "profile": entry.profile, "provider": entry.provider, "action": entry.action,
-            "event": entry.event, "targets": list(entry.targets),
-            "outcomes": list(entry.outcomes), "note": entry.note}
+    return {
+        "id": entry.id,
+        "time": entry.time.isoformat(),
+        "phase": entry.phase,
+        "profile": entry.profile,
+        "provider": entry.provider,
+        "action": entry.action,
+        "event": entry.event,
+        "targets": list(entry.targets),
+        "outcomes": list(entry.outcomes),
+        "note": entry.note,
+    }

@@ -36,8 +36,10 @@ def run(args: argparse.Namespace) -> int:
     elif command == "status" and not args.profile:
         profiles = dict(settings.profiles)
         if not profiles:
-            print("No profile is configured. Add [profiles.NAME] to "
-                  f"{paths.config_file}, or try `meetdeck --demo`.")
+            print(
+                "No profile is configured. Add [profiles.NAME] to "
+                f"{paths.config_file}, or try `meetdeck --demo`."
+            )
             return 0
     else:
         name, profile = settings.active_profile()
@@ -45,8 +47,10 @@ def run(args: argparse.Namespace) -> int:
 
     from tui.core.providers.session import ProviderSet
 
-    sets = {name: ProviderSet.for_profile(name, profile, paths, settings.http, demo=args.demo)
-            for name, profile in profiles.items()}
+    sets = {
+        name: ProviderSet.for_profile(name, profile, paths, settings.http, demo=args.demo)
+        for name, profile in profiles.items()
+    }
     try:
         if command == "status":
             code = 0
@@ -57,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{name}\n  {exc.sentence}")
                     code = 2
             return code
-        (name, providers), = sets.items()
+        ((name, providers),) = sets.items()
         if command == "logout":
             return _logout(name, providers, args.provider)
         return _login(name, providers, args.provider, args.code)
@@ -73,26 +77,36 @@ def _login(name: str, providers: ProviderSet, provider: str, code: str | None) -
     request: LoginRequest | None = None
     if provider == "zoom":
         if providers.zoom_auth is None:
-            raise ConfigError(f"Profile {name!r} has no Zoom app: set zoom_account_id, "
-                              "zoom_client_id and zoom_client_secret in config.toml.")
+            raise ConfigError(
+                f"Profile {name!r} has no Zoom app: set zoom_account_id, "
+                "zoom_client_id and zoom_client_secret in config.toml."
+            )
     else:
         auth = providers.goto_auth
         if auth is None:
-            raise ConfigError(f"Profile {name!r} has no GoTo app: set goto_client_id and "
-                              "goto_client_secret in config.toml.")
+            raise ConfigError(
+                f"Profile {name!r} has no GoTo app: set goto_client_id and "
+                "goto_client_secret in config.toml."
+            )
         if code:
             # The state of the URL printed by an earlier run; a bare code needs none.
             request = auth.pending_login() or auth.begin_login()
         else:
             request = auth.begin_login()
             auth.remember_login(request)
-            print("1. Open this URL in any browser (it can be on another machine) and sign "
-                  "in to GoTo:\n")
+            print(
+                "1. Open this URL in any browser (it can be on another machine) and sign "
+                "in to GoTo:\n"
+            )
             print(f"   {request.url}\n")
-            print("2. Your browser then goes to a page that may not load. Copy the whole "
-                  "URL from its address bar and paste it here (or just the code= value).")
-            print("   No terminal at hand? Run later: "
-                  f"meetdeck auth login goto --profile {name} --code 'URL'\n")
+            print(
+                "2. Your browser then goes to a page that may not load. Copy the whole "
+                "URL from its address bar and paste it here (or just the code= value)."
+            )
+            print(
+                "   No terminal at hand? Run later: "
+                f"meetdeck auth login goto --profile {name} --code 'URL'\n"
+            )
             try:
                 code = input("Redirected URL or code: ")
             except EOFError:
@@ -102,22 +116,27 @@ def _login(name: str, providers: ProviderSet, provider: str, code: str | None) -
     return asyncio.run(_exchange(name, providers, request, code or ""))
 
 
-async def _exchange(name: str, providers: ProviderSet, request: LoginRequest | None,
-                    code: str) -> int:
+async def _exchange(
+    name: str, providers: ProviderSet, request: LoginRequest | None, code: str
+) -> int:
     try:
         if request is None:
             assert providers.zoom_auth is not None
             tokens = await providers.zoom_auth.sign_in()
-            print(f"Zoom: signed in for profile {name} (token valid until "
-                  f"{_when(tokens.expires_at)}; renewed automatically).")
+            print(
+                f"Zoom: signed in for profile {name} (token valid until "
+                f"{_when(tokens.expires_at)}; renewed automatically)."
+            )
             return 0
         assert providers.goto_auth is not None
         tokens = await providers.goto_auth.complete_login(code, request)
         admin = {True: "yes", False: "no", None: "unknown"}[tokens.is_admin]
         who = tokens.email or tokens.name or "unknown user"
-        print(f"GoTo: signed in as {who} for profile {name} (organizer key "
-              f"{tokens.organizer_key or '-'}, account key {tokens.account_key or '-'}, "
-              f"admin: {admin}).")
+        print(
+            f"GoTo: signed in as {who} for profile {name} (organizer key "
+            f"{tokens.organizer_key or '-'}, account key {tokens.account_key or '-'}, "
+            f"admin: {admin})."
+        )
         return 0
     finally:
         await providers.aclose()
@@ -147,8 +166,11 @@ def _print_status(name: str, statuses: list[AuthStatus]) -> None:
             print(f"  {label:<5} not configured")
             continue
         if not status.signed_in:
-            hint = ("a token is fetched on first use" if status.provider == "zoom"
-                    else f"run `meetdeck auth login goto --profile {name}`")
+            hint = (
+                "a token is fetched on first use"
+                if status.provider == "zoom"
+                else f"run `meetdeck auth login goto --profile {name}`"
+            )
             print(f"  {label:<5} not signed in ({hint})")
             continue
         parts = [f"signed in, token until {_when(status.expires_at)}"]

@@ -27,8 +27,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"Profiles: {names}")
         active = settings.active_profile_name()
         if active is None or active not in settings.profiles:
-            print("Active profile: none. Add [profiles.NAME] to the config file, "
-                  "or run `meetdeck --demo`.")
+            print(
+                "Active profile: none. Add [profiles.NAME] to the config file, "
+                "or run `meetdeck --demo`."
+            )
             return 0 if active is None else 2
         name, profile = active, settings.profiles[active]
     print(f"Active profile: {name}")

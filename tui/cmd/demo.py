@@ -19,7 +19,11 @@ def start_demo_sandbox(paths: Paths, args: Any, config: Any = None) -> Any:
     from tui.core.settings.paths import DEMO_PROFILE
     from tui.sandbox.server import SandboxConfig, start_background
 
-    handle = start_background(config or SandboxConfig(
-        port=0, seed=getattr(args, "seed", 1), registrants=getattr(args, "registrants", 500)))
+    handle = start_background(
+        config
+        or SandboxConfig(
+            port=0, seed=getattr(args, "seed", 1), registrants=getattr(args, "registrants", 500)
+        )
+    )
     paths.token_file(DEMO_PROFILE, demo=True).unlink(missing_ok=True)
     return handle

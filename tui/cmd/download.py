@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 #: Plain progress lines come at most this often (seconds).
 PLAIN_EVERY = 1.0
-KEPT = ("interrupted; the partial file (.part) is kept, and running the same command again "
-        "resumes it.")
+KEPT = (
+    "interrupted; the partial file (.part) is kept, and running the same command again resumes it."
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,9 +46,14 @@ def run(args: argparse.Namespace) -> int:
     paths = resolve_paths()
     directory = Path(args.to).expanduser() if getattr(args, "to", None) else None
     if directory is not None and directory.exists() and not directory.is_dir():
-        print(clean(f"meetdeck download: --to names a folder, and {directory} is a file. Give "
-                    "a folder (it is made if missing); the file's name comes from the "
-                    "recording, and an existing file is never overwritten."), file=sys.stderr)
+        print(
+            clean(
+                f"meetdeck download: --to names a folder, and {directory} is a file. Give "
+                "a folder (it is made if missing); the file's name comes from the "
+                "recording, and an existing file is never overwritten."
+            ),
+            file=sys.stderr,
+        )
         return 2
     with ExitStack() as stack:
         demo = bool(getattr(args, "demo", False))
@@ -65,9 +71,15 @@ def run(args: argparse.Namespace) -> int:
         else:
             settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
             name, profile = settings.active_profile()
-        deck = Deck.open(paths, name, profile, http=settings.http, demo=demo,
-                         private_files=settings.private_files,
-                         read_only=bool(getattr(args, "read_only", False)) or settings.read_only)
+        deck = Deck.open(
+            paths,
+            name,
+            profile,
+            http=settings.http,
+            demo=demo,
+            private_files=settings.private_files,
+            read_only=bool(getattr(args, "read_only", False)) or settings.read_only,
+        )
         from tui.terminal import ending_signals
 
         try:
@@ -79,8 +91,7 @@ def run(args: argparse.Namespace) -> int:
             return 130
 
 
-async def _download(deck: Deck, profile: str, demo: bool, key: str,
-                    directory: Path | None) -> int:
+async def _download(deck: Deck, profile: str, demo: bool, key: str, directory: Path | None) -> int:
     from tui.core.downloads.queue import DownloadState
 
     try:
@@ -115,20 +126,40 @@ async def _find(deck: Deck, profile: str, demo: bool, key: str) -> Recording | N
             try:
                 await deck.demo_sign_in()
             except MeetdeckError as exc:
-                print(clean(f"meetdeck download: demo sign-in: {exc.title}: {exc.sentence}"),
-                      file=sys.stderr)
-        print(f"Recording {key} is not in the cache; syncing the recordings of profile "
-              f"{profile!r}...", file=sys.stderr)
-        report = await deck.sync_all(kinds=[ScopeKind.ORGANIZERS, ScopeKind.EVENTS,
-                                            ScopeKind.HISTORICAL, ScopeKind.RECORDINGS])
+                print(
+                    clean(f"meetdeck download: demo sign-in: {exc.title}: {exc.sentence}"),
+                    file=sys.stderr,
+                )
+        print(
+            f"Recording {key} is not in the cache; syncing the recordings of profile "
+            f"{profile!r}...",
+            file=sys.stderr,
+        )
+        report = await deck.sync_all(
+            kinds=[
+                ScopeKind.ORGANIZERS,
+                ScopeKind.EVENTS,
+                ScopeKind.HISTORICAL,
+                ScopeKind.RECORDINGS,
+            ]
+        )
         for failure in report.failed:
-            print(clean(f"  - {failure.scope.label}: {failure.error.title}: "
-                        f"{failure.error.sentence}"), file=sys.stderr)
+            print(
+                clean(
+                    f"  - {failure.scope.label}: {failure.error.title}: {failure.error.sentence}"
+                ),
+                file=sys.stderr,
+            )
         recording = deck.recording(key)
     if recording is None:
-        print(clean(f"meetdeck download: Not found: no recording with id {key} in profile "
-                    f"{profile!r}. Check the id on the Recordings tab, or run `meetdeck sync` "
-                    "and try again."), file=sys.stderr)
+        print(
+            clean(
+                f"meetdeck download: Not found: no recording with id {key} in profile "
+                f"{profile!r}. Check the id on the Recordings tab, or run `meetdeck sync` "
+                "and try again."
+            ),
+            file=sys.stderr,
+        )
     return recording
 
 
@@ -178,8 +209,7 @@ def plain_line(p: DownloadProgress) -> str:
     total = f" of {size(p.total)}" if p.total else ""
     eta = f", {p.eta:.0f}s left" if p.eta is not None else ""
     resumed = f" (resumed at {size(p.resumed_from)})" if p.resumed_from else ""
-    return (f"{p.filename}: {share}{size(p.received)}{total}, {size(int(p.speed))}/s"
-            f"{eta}{resumed}")
+    return f"{p.filename}: {share}{size(p.received)}{total}, {size(int(p.speed))}/s{eta}{resumed}"
 
 
 class _Bar(_Watch):
@@ -196,9 +226,13 @@ class _Bar(_Watch):
             TransferSpeedColumn,
         )
 
-        self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                                  DownloadColumn(), TransferSpeedColumn(),
-                                  TimeRemainingColumn())
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+        )
         self._task = self._progress.add_task(escape(clean(recording.name)), total=None)
 
         def show(p: DownloadProgress) -> None:

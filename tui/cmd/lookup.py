@@ -65,8 +65,10 @@ def resolve_profile(args: argparse.Namespace) -> tuple[str, bool]:
 
 def width(text: str) -> int:
     """Terminal cells `text` takes (wide East Asian characters take two)."""
-    return sum(0 if unicodedata.combining(ch) else
-               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
 
 
 def _fit(text: str, limit: int) -> str:
@@ -116,8 +118,10 @@ def run(args: argparse.Namespace) -> int:
     path = cache_db_file(name, demo=demo) or str(resolve_paths().cache_db(name, demo=demo))
     if not os.path.exists(path):
         how = "meetdeck sync --demo" if demo else f"meetdeck sync --profile {name}"
-        print(f"meetdeck lookup: there is no cache for profile {name!r} yet. "
-              f"Run `{how}` first.", file=sys.stderr)
+        print(
+            f"meetdeck lookup: there is no cache for profile {name!r} yet. Run `{how}` first.",
+            file=sys.stderr,
+        )
         return 2
     try:
         conn, notice = open_cache(path)
@@ -129,35 +133,65 @@ def run(args: argparse.Namespace) -> int:
             print(f"meetdeck lookup: {notice}", file=sys.stderr)
         kind = getattr(args, "kind", None)
         limit = max(1, int(getattr(args, "limit", 50) or 50))
-        rows = find_rows(conn, None, args.query, limit=limit, kinds=[kind] if kind else None,
-                         status=getattr(args, "status", None))
+        rows = find_rows(
+            conn,
+            None,
+            args.query,
+            limit=limit,
+            kinds=[kind] if kind else None,
+            status=getattr(args, "status", None),
+        )
         synced = None if rows else _parse(last_sync(conn))
     finally:
         conn.close()
     now = datetime.now(UTC)
     first = args.query.split()[0].casefold() if args.query.split() else ""
     # Rows whose title or email starts with the first term come first.
-    rows.sort(key=lambda r: not (r.title.casefold().startswith(first)
-                                 or r.subtitle.casefold().startswith(first)))
+    rows.sort(
+        key=lambda r: (
+            not (r.title.casefold().startswith(first) or r.subtitle.casefold().startswith(first))
+        )
+    )
     if getattr(args, "json", False):
         for row in rows:
             fetched = _parse(row.fetched_at)
-            print(json_line({
-                "kind": row.kind, "key": row.key, "provider": row.provider,
-                "title": row.title, "subtitle": row.subtitle, "event_key": row.event_key,
-                "event_title": row.event_title, "status": row.status,
-                "fetched_at": fetched.isoformat() if fetched else None,
-                "age_seconds": int((now - fetched).total_seconds()) if fetched else None,
-            }))
+            print(
+                json_line(
+                    {
+                        "kind": row.kind,
+                        "key": row.key,
+                        "provider": row.provider,
+                        "title": row.title,
+                        "subtitle": row.subtitle,
+                        "event_key": row.event_key,
+                        "event_title": row.event_title,
+                        "status": row.status,
+                        "fetched_at": fetched.isoformat() if fetched else None,
+                        "age_seconds": int((now - fetched).total_seconds()) if fetched else None,
+                    }
+                )
+            )
         return 0 if rows else 1
     if not rows:
         when = f"synced {age(synced, now)} ago" if synced else "never synced"
-        print(f"No match for {clean(args.query)!r} in the cache of profile {name!r} "
-              f"({when}). Run `meetdeck sync` to refresh it.", file=sys.stderr)
+        print(
+            f"No match for {clean(args.query)!r} in the cache of profile {name!r} "
+            f"({when}). Run `meetdeck sync` to refresh it.",
+            file=sys.stderr,
+        )
         return 1
-    table = [(row.kind, _LABELS.get(row.provider, row.provider), clean(row.title),
-              clean(row.subtitle), clean(row.event_title or row.event_key or ""),
-              clean(row.status or ""), age(_parse(row.fetched_at), now)) for row in rows]
+    table = [
+        (
+            row.kind,
+            _LABELS.get(row.provider, row.provider),
+            clean(row.title),
+            clean(row.subtitle),
+            clean(row.event_title or row.event_key or ""),
+            clean(row.status or ""),
+            age(_parse(row.fetched_at), now),
+        )
+        for row in rows
+    ]
     print(render_table(table))
     return 0
 
@@ -190,8 +224,12 @@ def open_cache(path: str) -> tuple[sqlite3.Connection, str | None]:
 
 
 # Provider labels as `tui.core.models.Provider.label` has them (without importing it).
-_LABELS = {"goto_meeting": "GoTo Meeting", "goto_training": "GoTo Training",
-           "goto_assist": "GoTo Assist", "zoom": "Zoom"}
+_LABELS = {
+    "goto_meeting": "GoTo Meeting",
+    "goto_training": "GoTo Training",
+    "goto_assist": "GoTo Assist",
+    "zoom": "Zoom",
+}
 
 
 def _parse(value: str | None) -> datetime | None:

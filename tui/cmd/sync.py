@@ -47,9 +47,16 @@ def run(args: argparse.Namespace) -> int:
             settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
             name, profile = settings.active_profile()
             demo, profiles = False, sorted(settings.profiles)
-        deck = Deck.open(paths, name, profile, http=settings.http, demo=demo,
-                         private_files=settings.private_files,
-                         read_only=bool(getattr(args, "read_only", False)), profiles=profiles)
+        deck = Deck.open(
+            paths,
+            name,
+            profile,
+            http=settings.http,
+            demo=demo,
+            private_files=settings.private_files,
+            read_only=bool(getattr(args, "read_only", False)),
+            profiles=profiles,
+        )
         if deck.notice:
             print(f"meetdeck sync: {deck.notice}", file=sys.stderr)
         report = asyncio.run(_sync(deck, demo, kinds))
@@ -65,8 +72,10 @@ async def _sync(deck: Deck, demo: bool, kinds: Any) -> SyncReport:
                 await deck.demo_sign_in()
             except MeetdeckError as exc:
                 # Zoom signs in on its own; the GoTo scopes will report this again.
-                print(clean(f"meetdeck sync: demo sign-in: {exc.title}: {exc.sentence}"),
-                      file=sys.stderr)
+                print(
+                    clean(f"meetdeck sync: demo sign-in: {exc.title}: {exc.sentence}"),
+                    file=sys.stderr,
+                )
         if sys.stdout.isatty():
             return await _with_bar(deck, kinds)
         return await deck.sync_all(_plain_line, kinds=kinds)
@@ -93,8 +102,9 @@ async def _with_bar(deck: Deck, kinds: Any) -> SyncReport:
 
     from tui.core.sync.types import ScopeState
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  transient=False) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=False
+    ) as bar:
         task = bar.add_task("Syncing", total=None)
         running: list[str] = []
 
@@ -107,8 +117,7 @@ async def _with_bar(deck: Deck, kinds: Any) -> SyncReport:
             if event.state is ScopeState.FAILED:
                 bar.console.print(f"[red]✗[/] {_escape(label)}", highlight=False)
             now = running[-1] if running else "Syncing"
-            bar.update(task, total=event.total, completed=event.done,
-                       description=_escape(now))
+            bar.update(task, total=event.total, completed=event.done, description=_escape(now))
 
         return await deck.sync_all(on_progress, kinds=kinds)
 
@@ -121,19 +130,25 @@ def _escape(text: str) -> str:
 
 def _summary(report: SyncReport, profile: str) -> int:
     for scope, count in report.cut:
-        print(clean(f"  {scope.label}: {count} text value(s) longer than the cache keeps "
-                    "were cut (they end in \u2026)."), file=sys.stderr)
+        print(
+            clean(
+                f"  {scope.label}: {count} text value(s) longer than the cache keeps "
+                "were cut (they end in \u2026)."
+            ),
+            file=sys.stderr,
+        )
     if report.cancelled:
-        print(f"Sync of {profile!r} was cancelled; finished scopes were kept.",
-              file=sys.stderr)
+        print(f"Sync of {profile!r} was cancelled; finished scopes were kept.", file=sys.stderr)
         return 130
     if report.ok:
         print(f"Synced {len(report.synced)} scopes of profile {profile!r}.")
         return 0
-    print(f"Synced {len(report.synced)} scopes of profile {profile!r}; "
-          f"{len(report.failed)} failed (their previous data is kept):", file=sys.stderr)
+    print(
+        f"Synced {len(report.synced)} scopes of profile {profile!r}; "
+        f"{len(report.failed)} failed (their previous data is kept):",
+        file=sys.stderr,
+    )
     for failure in report.failed:
         error = failure.error
-        print(clean(f"  - {failure.scope.label}: {error.title}: {error.sentence}"),
-              file=sys.stderr)
+        print(clean(f"  - {failure.scope.label}: {error.title}: {error.sentence}"), file=sys.stderr)
     return 1

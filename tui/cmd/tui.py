@@ -51,10 +51,14 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
         shown = frame if demo or not name else frame.of(name)
         chosen = DEMO_PROFILE if demo else shown.profile
         return Deck.open_cached(
-            paths, chosen, lambda store: _connect(started, args, paths, store, chosen, demo,
-                                                  sandbox_config),
-            demo=demo, read_only=read_only_flag or shown.read_only, accent=shown.accent,
-            profiles=frame.profile_names)
+            paths,
+            chosen,
+            lambda store: _connect(started, args, paths, store, chosen, demo, sandbox_config),
+            demo=demo,
+            read_only=read_only_flag or shown.read_only,
+            accent=shown.accent,
+            profiles=frame.profile_names,
+        )
 
     options = UiOptions(
         theme=getattr(args, "theme", None) or frame.theme,
@@ -117,8 +121,15 @@ class _Started:
             self.sandbox = None
 
 
-def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any,
-             profile: str, demo: bool, sandbox_config: Any) -> Any:
+def _connect(
+    started: _Started,
+    args: argparse.Namespace,
+    paths: Any,
+    store: Any,
+    profile: str,
+    demo: bool,
+    sandbox_config: Any,
+) -> Any:
     """Runs in a thread after the first frame: validate settings, build the providers."""
     from tui.core.deck.facade import DeckConnection
     from tui.core.settings.config import demo_profile, load_settings
@@ -135,9 +146,14 @@ def _connect(started: _Started, args: argparse.Namespace, paths: Any, store: Any
         profile_settings = demo_profile(started.sandbox.base_url)
     else:
         profile_settings = settings.named_profile(profile)
-    connection = DeckConnection.build(store, paths, profile, profile_settings,
-                                  http=settings.http, demo=demo,
-                                  private_files=settings.private_files)
+    connection = DeckConnection.build(
+        store,
+        paths,
+        profile,
+        profile_settings,
+        http=settings.http,
+        demo=demo,
+        private_files=settings.private_files,
+    )
     connection.read_only = connection.read_only or settings.read_only
     return connection
-

@@ -36,10 +36,14 @@ from tui.core.settings.paths import ensure_dir
 #: contract, short writes included): the seam tests use to fill the disk.
 Writer = Callable[[int, memoryview], int]
 
-INTENT_FAILED = ("The audit log {path} cannot be written ({reason}); no write was sent. Free "
-                 "some space or fix the permissions, then try again.")
-RESULT_FAILED = ("The change was sent; the audit log could not record its result ({reason}: "
-                 "{path}). Refresh the event to see where things stand.")
+INTENT_FAILED = (
+    "The audit log {path} cannot be written ({reason}); no write was sent. Free "
+    "some space or fix the permissions, then try again."
+)
+RESULT_FAILED = (
+    "The change was sent; the audit log could not record its result ({reason}: "
+    "{path}). Refresh the event to see where things stand."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,16 +119,19 @@ class AuditLog:
     ) -> str:
         """Record that an action is about to run; returns the id to pass to `result`."""
         entry_id = uuid.uuid4().hex
-        self._append({
-            "id": entry_id,
-            "time": _now(),
-            "phase": "intent",
-            "profile": profile,
-            "provider": provider,
-            "action": action,
-            "event": event,
-            "targets": [{"key": t.key, "label": t.label} for t in targets],
-        }, consequence=INTENT_FAILED)
+        self._append(
+            {
+                "id": entry_id,
+                "time": _now(),
+                "phase": "intent",
+                "profile": profile,
+                "provider": provider,
+                "action": action,
+                "event": event,
+                "targets": [{"key": t.key, "label": t.label} for t in targets],
+            },
+            consequence=INTENT_FAILED,
+        )
         return entry_id
 
     def progress(
@@ -138,16 +145,19 @@ class AuditLog:
         event: str | None = None,
     ) -> None:
         """Record the outcome of one part of the action `entry_id` as it returns."""
-        self._append({
-            "id": entry_id,
-            "time": _now(),
-            "phase": "progress",
-            "profile": profile,
-            "provider": provider,
-            "action": action,
-            "event": event,
-            "outcomes": _outcomes(outcomes),
-        }, consequence=RESULT_FAILED)
+        self._append(
+            {
+                "id": entry_id,
+                "time": _now(),
+                "phase": "progress",
+                "profile": profile,
+                "provider": provider,
+                "action": action,
+                "event": event,
+                "outcomes": _outcomes(outcomes),
+            },
+            consequence=RESULT_FAILED,
+        )
 
     def result(
         self,
@@ -167,17 +177,20 @@ class AuditLog:
         partly unknown; the line's phase is then "interrupted", and `unfinished` still
         lists the action (with what the outcomes confirm).
         """
-        self._append({
-            "id": entry_id,
-            "time": _now(),
-            "phase": "interrupted" if interrupted else "result",
-            "profile": profile,
-            "provider": provider,
-            "action": action,
-            "event": event,
-            "outcomes": _outcomes(outcomes),
-            "note": note,
-        }, consequence=RESULT_FAILED)
+        self._append(
+            {
+                "id": entry_id,
+                "time": _now(),
+                "phase": "interrupted" if interrupted else "result",
+                "profile": profile,
+                "provider": provider,
+                "action": action,
+                "event": event,
+                "outcomes": _outcomes(outcomes),
+                "note": note,
+            },
+            consequence=RESULT_FAILED,
+        )
 
     def _append(self, record: dict[str, Any], *, consequence: str) -> None:
         """Append one whole line, fsynced; on failure cut it back off and raise a
@@ -194,8 +207,11 @@ class AuditLog:
             if created:
                 _fsync_dir(self.path.parent)  # the new file's name is durable too
         except OSError as exc:
-            reason = "the disk is full" if exc.errno == errno.ENOSPC else (
-                exc.strerror or "it cannot be written")
+            reason = (
+                "the disk is full"
+                if exc.errno == errno.ENOSPC
+                else (exc.strerror or "it cannot be written")
+            )
             raise StorageError(consequence.format(path=self.path, reason=reason)) from None
 
     def _append_line(self, fd: int, data: bytes) -> None:
@@ -218,17 +234,22 @@ class AuditLog:
 
     def reviewed(self, entry: UnfinishedWrite, *, note: str) -> None:
         """Record that the person was told about the unfinished write `entry`."""
-        self._append({
-            "id": entry.id,
-            "time": _now(),
-            "phase": "reviewed",
-            "profile": entry.profile,
-            "provider": entry.provider,
-            "action": entry.action,
-            "event": entry.event,
-            "note": note,
-        }, consequence=("The audit log {path} cannot be written ({reason}); the notice about "
-                        "this unfinished write may show again."))
+        self._append(
+            {
+                "id": entry.id,
+                "time": _now(),
+                "phase": "reviewed",
+                "profile": entry.profile,
+                "provider": entry.provider,
+                "action": entry.action,
+                "event": entry.event,
+                "note": note,
+            },
+            consequence=(
+                "The audit log {path} cannot be written ({reason}); the notice about "
+                "this unfinished write may show again."
+            ),
+        )
 
     def unfinished(self, *, profile: str | None = None) -> list[UnfinishedWrite]:
         """Intents without a result (oldest first), with what their progress confirmed."""
@@ -248,15 +269,16 @@ class AuditLog:
 
 
 def outcome_state(outcome: dict[str, Any]) -> str:
-    """"done", "failed" or "unknown" for one recorded outcome (see the providers' messages:
+    """ "done", "failed" or "unknown" for one recorded outcome (see the providers' messages:
     an unconfirmed call's people carry "Unknown: ...")."""
     if outcome.get("ok") is True:
         return "done"
     return "unknown" if str(outcome.get("message", "")).startswith("Unknown") else "failed"
 
 
-def unfinished(entries: Iterable[AuditEntry], *,
-               profile: str | None = None) -> list[UnfinishedWrite]:
+def unfinished(
+    entries: Iterable[AuditEntry], *, profile: str | None = None
+) -> list[UnfinishedWrite]:
     """The intents among `entries` that have no result line, oldest first."""
     intents: dict[str, AuditEntry] = {}
     states: dict[str, dict[str, str]] = {}
@@ -268,7 +290,8 @@ def unfinished(entries: Iterable[AuditEntry], *,
             states[entry.id] = {}
         elif entry.phase in ("progress", "interrupted") and entry.id in states:
             states[entry.id].update(
-                (str(o.get("target")), outcome_state(o)) for o in entry.outcomes)
+                (str(o.get("target")), outcome_state(o)) for o in entry.outcomes
+            )
         elif entry.phase == "result":
             finished.add(entry.id)
         elif entry.phase == "reviewed":
@@ -279,10 +302,20 @@ def unfinished(entries: Iterable[AuditEntry], *,
             continue
         keys = {str(t.get("key")) for t in intent.targets}
         seen = [state for key, state in states[entry_id].items() if key in keys]
-        found.append(UnfinishedWrite(
-            entry_id, intent.time, intent.profile, intent.provider, intent.action,
-            intent.event, len(keys), seen.count("done"), seen.count("failed"),
-            entry_id in reviewed))
+        found.append(
+            UnfinishedWrite(
+                entry_id,
+                intent.time,
+                intent.profile,
+                intent.provider,
+                intent.action,
+                intent.event,
+                len(keys),
+                seen.count("done"),
+                seen.count("failed"),
+                entry_id in reviewed,
+            )
+        )
     return found
 
 

@@ -20,13 +20,18 @@ from tui.sandbox.state import SandboxState
 from tui.sandbox.web import base_url, caller, form_body, sandbox
 
 GOTO_CLIENTS = dict([GOTO_ADMIN_CLIENT, GOTO_ORGANIZER_CLIENT])
-ZOOM_SCOPES = ("user:read:admin meeting:read:admin meeting:write:admin webinar:read:admin "
-               "webinar:write:admin recording:read:admin")
+ZOOM_SCOPES = (
+    "user:read:admin meeting:read:admin meeting:write:admin webinar:read:admin "
+    "webinar:write:admin recording:read:admin"
+)
 
 
 def oauth_error(status: int, error: str, description: str) -> JSONResponse:
-    return JSONResponse({"error": error, "error_description": description}, status_code=status,
-                        headers={"cache-control": "no-store"})
+    return JSONResponse(
+        {"error": error, "error_description": description},
+        status_code=status,
+        headers={"cache-control": "no-store"},
+    )
 
 
 def basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -60,8 +65,9 @@ async def goto_authorize(request: Request) -> Response:
     if params.get("response_type") != "code":
         answer["error"] = "unsupported_response_type"
     else:
-        code = state.tokens.issue_code(client_id, organizer_for(state, client_id),
-                                       params.get("redirect_uri"))
+        code = state.tokens.issue_code(
+            client_id, organizer_for(state, client_id), params.get("redirect_uri")
+        )
         answer["code"] = code
     if "state" in params:
         answer["state"] = params["state"]
@@ -74,64 +80,78 @@ async def goto_token(request: Request) -> Response:
     state = sandbox(request)
     credentials = basic_credentials(request)
     if credentials is None:
-        return oauth_error(401, "invalid_client",
-                           "Client authentication failed: send HTTP Basic client_id:client_secret")
+        return oauth_error(
+            401,
+            "invalid_client",
+            "Client authentication failed: send HTTP Basic client_id:client_secret",
+        )
     client_id, secret = credentials
     if GOTO_CLIENTS.get(client_id) != secret:
         return oauth_error(401, "invalid_client", "Client authentication failed")
     if "application/x-www-form-urlencoded" not in request.headers.get("content-type", ""):
-        return oauth_error(400, "invalid_request",
-                           "The body must be application/x-www-form-urlencoded")
+        return oauth_error(
+            400, "invalid_request", "The body must be application/x-www-form-urlencoded"
+        )
     form = await form_body(request)
     grant_type = str(form.get("grant_type", ""))
     if grant_type == "authorization_code":
         code = str(form.get("code", ""))
         found = state.tokens.take_code(code) if code else None
         if found is None or found.client_id != client_id:
-            return oauth_error(400, "invalid_grant",
-                               "The authorization code is invalid, expired or already used")
+            return oauth_error(
+                400, "invalid_grant", "The authorization code is invalid, expired or already used"
+            )
         sent_uri = form.get("redirect_uri")
         expected = found.redirect_uri
         if expected is not None and sent_uri is not None and sent_uri != expected:
-            return oauth_error(400, "invalid_grant",
-                               "redirect_uri does not match the authorize call")
+            return oauth_error(
+                400, "invalid_grant", "redirect_uri does not match the authorize call"
+            )
         organizer_key = found.organizer_key or 0
     elif grant_type == "refresh_token":
         token = str(form.get("refresh_token", ""))
         found = state.tokens.take_refresh(token, client_id) if token else None
         if found is None:
-            return oauth_error(400, "invalid_grant",
-                               "The refresh token is invalid, expired, revoked or already used")
+            return oauth_error(
+                400,
+                "invalid_grant",
+                "The refresh token is invalid, expired, revoked or already used",
+            )
         organizer_key = found.organizer_key or 0
     elif not grant_type:
         return oauth_error(400, "invalid_request", "grant_type is required")
     else:
-        return oauth_error(400, "unsupported_grant_type",
-                           f"grant_type {grant_type!r} is not supported")
+        return oauth_error(
+            400, "unsupported_grant_type", f"grant_type {grant_type!r} is not supported"
+        )
     organizer = state.goto.organizers.get(organizer_key)
     if organizer is None:
         return oauth_error(400, "invalid_grant", "The organizer of this grant no longer exists")
     access, refresh = state.tokens.issue_goto(client_id, organizer_key)
-    return JSONResponse({
-        "access_token": access,
-        "token_type": "Bearer",
-        "refresh_token": refresh,
-        "expires_in": state.tokens.ttl,
-        "scope": "collab: identity:",
-        "organizer_key": str(organizer.key),
-        "account_key": str(state.goto.account_key),
-        "account_type": "corporate",
-        "email": organizer.email,
-        "firstName": organizer.first_name,
-        "lastName": organizer.last_name,
-        "principal": organizer.email,
-        "version": "3",
-    }, headers={"cache-control": "no-store"})
+    return JSONResponse(
+        {
+            "access_token": access,
+            "token_type": "Bearer",
+            "refresh_token": refresh,
+            "expires_in": state.tokens.ttl,
+            "scope": "collab: identity:",
+            "organizer_key": str(organizer.key),
+            "account_key": str(state.goto.account_key),
+            "account_type": "corporate",
+            "email": organizer.email,
+            "firstName": organizer.first_name,
+            "lastName": organizer.last_name,
+            "principal": organizer.email,
+            "version": "3",
+        },
+        headers={"cache-control": "no-store"},
+    )
 
 
 def zoom_oauth_error(status: int, code: int, error: str, reason: str) -> JSONResponse:
-    return JSONResponse({"reason": reason, "error": error, "code": code, "message": reason},
-                        status_code=status)
+    return JSONResponse(
+        {"reason": reason, "error": error, "code": code, "message": reason}, status_code=status
+    )
 
 
 async def zoom_token(request: Request) -> Response:
@@ -148,30 +168,39 @@ async def zoom_token(request: Request) -> Response:
         return zoom_oauth_error(401, 4704, "invalid_client", "Invalid client secret")
     grant_type = params.get("grant_type", "")
     if grant_type != "account_credentials":
-        return zoom_oauth_error(400, 4705, "unsupported_grant_type",
-                                "Grant type is not supported from token endpoint.")
+        return zoom_oauth_error(
+            400, 4705, "unsupported_grant_type", "Grant type is not supported from token endpoint."
+        )
     if params.get("account_id") != ZOOM_ACCOUNT_ID:
         return zoom_oauth_error(400, 4700, "invalid_request", "Invalid account_id")
     token = state.tokens.issue_zoom(ZOOM_CLIENT[0], ZOOM_ACCOUNT_ID, base_url(request))
-    return JSONResponse({"access_token": token, "token_type": "bearer",
-                         "expires_in": state.tokens.ttl, "scope": ZOOM_SCOPES,
-                         "api_url": f"{base_url(request)}/zoom"})
+    return JSONResponse(
+        {
+            "access_token": token,
+            "token_type": "bearer",
+            "expires_in": state.tokens.ttl,
+            "scope": ZOOM_SCOPES,
+            "api_url": f"{base_url(request)}/zoom",
+        }
+    )
 
 
 async def admin_me(request: Request) -> Response:
     who = caller(request)
     state = sandbox(request)
-    return JSONResponse({
-        "key": str(who.key),
-        "accountKey": str(state.goto.account_key),
-        "email": who.email,
-        "firstName": who.first_name,
-        "lastName": who.last_name,
-        "locale": who.locale,
-        "products": who.products,
-        "adminRoles": ["SUPER_USER", "MANAGE_USERS"] if who.admin else [],
-        "isAdmin": who.admin,
-    })
+    return JSONResponse(
+        {
+            "key": str(who.key),
+            "accountKey": str(state.goto.account_key),
+            "email": who.email,
+            "firstName": who.first_name,
+            "lastName": who.last_name,
+            "locale": who.locale,
+            "products": who.products,
+            "adminRoles": ["SUPER_USER", "MANAGE_USERS"] if who.admin else [],
+            "isAdmin": who.admin,
+        }
+    )
 
 
 ROUTES = [

@@ -46,13 +46,20 @@ def _summary(kind: str, title: str, holder: Any) -> dict[str, Any]:
 def _registrants(holder: Any) -> dict[str, Any]:
     if isinstance(holder, RegistrantTable):
         if len(holder) <= FULL_LIMIT:
-            return {"registrants": {rid: ZOOM_STATUSES[holder.status[i]]
-                                    for i, rid in enumerate(holder.ids)}}
-        return {"registrants_compact": {
-            "ids": holder.ids,
-            "statuses": holder.status.translate(bytes.maketrans(b"\x00\x01\x02\x03",
-                                                                ZOOM_LETTERS.encode())).decode(),
-            "legend": dict(zip(ZOOM_LETTERS, ZOOM_STATUSES, strict=True))}}
+            return {
+                "registrants": {
+                    rid: ZOOM_STATUSES[holder.status[i]] for i, rid in enumerate(holder.ids)
+                }
+            }
+        return {
+            "registrants_compact": {
+                "ids": holder.ids,
+                "statuses": holder.status.translate(
+                    bytes.maketrans(b"\x00\x01\x02\x03", ZOOM_LETTERS.encode())
+                ).decode(),
+                "legend": dict(zip(ZOOM_LETTERS, ZOOM_STATUSES, strict=True)),
+            }
+        }
     return {"registrants": {str(r.key): r.status for r in holder.registrants.values()}}
 
 
@@ -62,61 +69,83 @@ async def state_view(request: Request) -> Response:
     wanted = request.query_params.get("event")
     if wanted is not None:
         if wanted not in events:
-            return JSONResponse({"error": f"no event with key {wanted}",
-                                 "events": sorted(events)}, status_code=404)
+            return JSONResponse(
+                {"error": f"no event with key {wanted}", "events": sorted(events)}, status_code=404
+            )
         kind, title, holder = events[wanted]
-        return JSONResponse({"event": wanted, **_summary(kind, title, holder),
-                             **_registrants(holder)})
+        return JSONResponse(
+            {"event": wanted, **_summary(kind, title, holder), **_registrants(holder)}
+        )
     goto, zoom = state.goto, state.zoom
     sessions = list(goto.sessions.values())
     meetings_with_registrants = [m for m in zoom.meetings.values() if m.registrants is not None]
-    return JSONResponse({
-        "seed": state.config.seed, "anchor": iso(state.anchor), "now": iso(state.now()),
-        "base_url": base_url(request),
-        "config": {"registrants": state.config.registrants, "token_ttl": state.config.token_ttl,
-                   "rate_limit_scale": state.config.rate_limit_scale,
-                   "latency_ms": state.latency_ms, "error_rate": state.error_rate},
-        "goto": {
-            "account_key": str(goto.account_key),
-            "admin_organizer_key": str(goto.admin_key),
-            "plain_organizer_key": str(goto.organizer_key),
-            "html_recording_session_id": str(goto.html_recording_session),
-            "large_recording_session_id": str(goto.large_recording_session),
-            "counts": {
-                "organizers": len(goto.organizers), "groups": len(goto.groups),
-                "meetings": len(goto.meetings),
-                "upcoming_meetings": sum(m.upcoming for m in goto.meetings.values()),
-                "historical_meetings": sum(not s.ongoing for s in sessions),
-                "ongoing_meetings": sum(s.ongoing for s in sessions),
-                "meeting_recordings": sum(s.recording is not None for s in sessions),
-                "trainings": len(goto.trainings),
-                "training_registrants": sum(len(t.registrants) for t in goto.trainings.values()),
-                "training_sessions": sum(len(t.sessions) for t in goto.trainings.values()),
-                "training_recordings": sum(len(t.recordings) for t in goto.trainings.values()),
-                "seeit_sessions": len(goto.seeit),
+    return JSONResponse(
+        {
+            "seed": state.config.seed,
+            "anchor": iso(state.anchor),
+            "now": iso(state.now()),
+            "base_url": base_url(request),
+            "config": {
+                "registrants": state.config.registrants,
+                "token_ttl": state.config.token_ttl,
+                "rate_limit_scale": state.config.rate_limit_scale,
+                "latency_ms": state.latency_ms,
+                "error_rate": state.error_rate,
             },
-        },
-        "zoom": {
-            "owner_user_id": zoom.owner_id, "big_webinar_id": zoom.big_webinar_id,
-            "html_file_id": zoom.html_file_id, "large_file_id": zoom.large_file_id,
-            "counts": {
-                "users": len(zoom.users), "webinars": len(zoom.webinars),
-                "meetings": len(zoom.meetings),
-                "webinar_registrants": sum(len(w.registrants or ())
-                                           for w in zoom.webinars.values()),
-                "meeting_registrants": sum(len(m.registrants or ())
-                                           for m in meetings_with_registrants),
-                "recordings": sum(m.recording is not None for m in zoom.meetings.values()),
-                "recording_files": sum(len(m.recording.files) for m in zoom.meetings.values()
-                                       if m.recording),
+            "goto": {
+                "account_key": str(goto.account_key),
+                "admin_organizer_key": str(goto.admin_key),
+                "plain_organizer_key": str(goto.organizer_key),
+                "html_recording_session_id": str(goto.html_recording_session),
+                "large_recording_session_id": str(goto.large_recording_session),
+                "counts": {
+                    "organizers": len(goto.organizers),
+                    "groups": len(goto.groups),
+                    "meetings": len(goto.meetings),
+                    "upcoming_meetings": sum(m.upcoming for m in goto.meetings.values()),
+                    "historical_meetings": sum(not s.ongoing for s in sessions),
+                    "ongoing_meetings": sum(s.ongoing for s in sessions),
+                    "meeting_recordings": sum(s.recording is not None for s in sessions),
+                    "trainings": len(goto.trainings),
+                    "training_registrants": sum(
+                        len(t.registrants) for t in goto.trainings.values()
+                    ),
+                    "training_sessions": sum(len(t.sessions) for t in goto.trainings.values()),
+                    "training_recordings": sum(len(t.recordings) for t in goto.trainings.values()),
+                    "seeit_sessions": len(goto.seeit),
+                },
             },
-        },
-        "events": {key: _summary(*value) for key, value in events.items()},
-        "tokens": {"access": len(state.tokens.access), "refresh": len(state.tokens.refresh),
-                   "codes": len(state.tokens.codes)},
-        "faults": len(state.faults.rules),
-        "requests_seq": state.log.last_seq,
-    })
+            "zoom": {
+                "owner_user_id": zoom.owner_id,
+                "big_webinar_id": zoom.big_webinar_id,
+                "html_file_id": zoom.html_file_id,
+                "large_file_id": zoom.large_file_id,
+                "counts": {
+                    "users": len(zoom.users),
+                    "webinars": len(zoom.webinars),
+                    "meetings": len(zoom.meetings),
+                    "webinar_registrants": sum(
+                        len(w.registrants or ()) for w in zoom.webinars.values()
+                    ),
+                    "meeting_registrants": sum(
+                        len(m.registrants or ()) for m in meetings_with_registrants
+                    ),
+                    "recordings": sum(m.recording is not None for m in zoom.meetings.values()),
+                    "recording_files": sum(
+                        len(m.recording.files) for m in zoom.meetings.values() if m.recording
+                    ),
+                },
+            },
+            "events": {key: _summary(*value) for key, value in events.items()},
+            "tokens": {
+                "access": len(state.tokens.access),
+                "refresh": len(state.tokens.refresh),
+                "codes": len(state.tokens.codes),
+            },
+            "faults": len(state.faults.rules),
+            "requests_seq": state.log.last_seq,
+        }
+    )
 
 
 async def requests_view(request: Request) -> Response:
@@ -129,8 +158,7 @@ async def requests_view(request: Request) -> Response:
         limit = int(limit_raw) if limit_raw else None
     except ValueError:
         return JSONResponse({"error": "since and limit must be integers"}, status_code=400)
-    return JSONResponse({"requests": state.log.since(since, limit),
-                         "last_seq": state.log.last_seq})
+    return JSONResponse({"requests": state.log.since(since, limit), "last_seq": state.log.last_seq})
 
 
 async def faults_view(request: Request) -> Response:
@@ -145,8 +173,13 @@ async def faults_view(request: Request) -> Response:
             message = str(exc) if isinstance(exc, FaultError) else "the body must be JSON"
             return JSONResponse({"error": message}, status_code=400)
         return JSONResponse(rule.to_json(), status_code=201)
-    return JSONResponse({"faults": state.faults.to_json(), "latency_ms": state.latency_ms,
-                         "error_rate": state.error_rate})
+    return JSONResponse(
+        {
+            "faults": state.faults.to_json(),
+            "latency_ms": state.latency_ms,
+            "error_rate": state.error_rate,
+        }
+    )
 
 
 async def fault_delete(request: Request) -> Response:
@@ -169,16 +202,25 @@ async def callback(request: Request) -> Response:
 
 async def landing(request: Request) -> Response:
     """What a start/join/share URL opens: a page that says what it stands for."""
-    return HTMLResponse(f"<!DOCTYPE html><html><body><h1>meetdeck sandbox</h1>"
-                        f"<p>This page stands for <code>{request.url.path}</code>.</p>"
-                        f"</body></html>")
+    return HTMLResponse(
+        f"<!DOCTYPE html><html><body><h1>meetdeck sandbox</h1>"
+        f"<p>This page stands for <code>{request.url.path}</code>.</p>"
+        f"</body></html>"
+    )
 
 
 async def index(request: Request) -> Response:
     base = base_url(request)
-    return JSONResponse({"service": "meetdeck sandbox", "goto_api_base": base,
-                         "goto_auth_base": base, "zoom_api_base": f"{base}/zoom/v2",
-                         "zoom_auth_base": f"{base}/zoom", "control": f"{base}/_sandbox/state"})
+    return JSONResponse(
+        {
+            "service": "meetdeck sandbox",
+            "goto_api_base": base,
+            "goto_auth_base": base,
+            "zoom_api_base": f"{base}/zoom/v2",
+            "zoom_auth_base": f"{base}/zoom",
+            "control": f"{base}/_sandbox/state",
+        }
+    )
 
 
 ROUTES = [
@@ -190,7 +232,9 @@ ROUTES = [
     Route("/_sandbox/tokens/expire", tokens_expire, methods=["POST"]),
     Route("/_sandbox/tokens/revoke", tokens_revoke, methods=["POST"]),
     Route("/_sandbox/callback", callback),
-    *[Route(f"/_sandbox/{kind}/{{rest:path}}", landing)
-      for kind in ("start", "join", "manage", "confirm", "register", "share")],
+    *[
+        Route(f"/_sandbox/{kind}/{{rest:path}}", landing)
+        for kind in ("start", "join", "manage", "confirm", "register", "share")
+    ],
     *[Route(f"/zoom/{kind}/{{rest:path}}", landing) for kind in ("j", "w", "s", "rec/play")],
 ]

@@ -9,10 +9,25 @@ from typing import Any
 
 ERROR_STATUSES = (500, 502, 503, 504)
 MALFORMED_MODES = ("truncate", "garbage")
-FIELDS = ("latency_ms", "error_rate", "error_status", "storm_429", "retry_after",
-          "drop_mid_body", "malformed_json", "extra_fields", "html_instead_of_file",
-          "trickle_ms", "stall_after_bytes", "huge_body", "huge_strings", "extreme_dates",
-          "deep_nesting", "match", "remaining")
+FIELDS = (
+    "latency_ms",
+    "error_rate",
+    "error_status",
+    "storm_429",
+    "retry_after",
+    "drop_mid_body",
+    "malformed_json",
+    "extra_fields",
+    "html_instead_of_file",
+    "trickle_ms",
+    "stall_after_bytes",
+    "huge_body",
+    "huge_strings",
+    "extreme_dates",
+    "deep_nesting",
+    "match",
+    "remaining",
+)
 
 
 class FaultError(ValueError):
@@ -61,15 +76,22 @@ class FaultRule:
         return True
 
     def _has_other_effects(self) -> bool:
-        return bool(self.latency_ms or self.error_rate or self.storm_429 or self.drop_mid_body
-                    or self.malformed_json or self.extra_fields or self.reshapes
-                    or self.trickle_ms or self.stall_after_bytes is not None)
+        return bool(
+            self.latency_ms
+            or self.error_rate
+            or self.storm_429
+            or self.drop_mid_body
+            or self.malformed_json
+            or self.extra_fields
+            or self.reshapes
+            or self.trickle_ms
+            or self.stall_after_bytes is not None
+        )
 
     @property
     def reshapes(self) -> bool:
         """True when the rule rewrites a JSON body (beyond malformed/extra fields)."""
-        return bool(self.huge_body or self.huge_strings or self.extreme_dates
-                    or self.deep_nesting)
+        return bool(self.huge_body or self.huge_strings or self.extreme_dates or self.deep_nesting)
 
     def to_json(self) -> dict[str, Any]:
         match: dict[str, str] = {}
@@ -78,16 +100,25 @@ class FaultRule:
         if self.path is not None:
             match["path"] = self.path.pattern
         return {
-            "id": self.id, "latency_ms": self.latency_ms, "error_rate": self.error_rate,
-            "error_status": self.error_status, "storm_429": self.storm_429,
-            "retry_after": self.retry_after, "drop_mid_body": self.drop_mid_body,
-            "malformed_json": self.malformed_json, "extra_fields": self.extra_fields,
-            "html_instead_of_file": self.html_instead_of_file, "trickle_ms": self.trickle_ms,
+            "id": self.id,
+            "latency_ms": self.latency_ms,
+            "error_rate": self.error_rate,
+            "error_status": self.error_status,
+            "storm_429": self.storm_429,
+            "retry_after": self.retry_after,
+            "drop_mid_body": self.drop_mid_body,
+            "malformed_json": self.malformed_json,
+            "extra_fields": self.extra_fields,
+            "html_instead_of_file": self.html_instead_of_file,
+            "trickle_ms": self.trickle_ms,
             "stall_after_bytes": self.stall_after_bytes,
-            "huge_body": self.huge_body, "huge_strings": self.huge_strings,
-            "extreme_dates": self.extreme_dates, "deep_nesting": self.deep_nesting,
+            "huge_body": self.huge_body,
+            "huge_strings": self.huge_strings,
+            "extreme_dates": self.extreme_dates,
+            "deep_nesting": self.deep_nesting,
             "match": match,
-            "remaining": self.remaining, "applied": self.applied,
+            "remaining": self.remaining,
+            "applied": self.applied,
         }
 
 
@@ -97,8 +128,9 @@ def parse_rule(rule_id: int, body: Any) -> FaultRule:
         raise FaultError("the body must be a JSON object")
     unknown = sorted(set(body) - set(FIELDS))
     if unknown:
-        raise FaultError(f"unknown fault field(s): {', '.join(unknown)}; "
-                         f"known: {', '.join(FIELDS)}")
+        raise FaultError(
+            f"unknown fault field(s): {', '.join(unknown)}; known: {', '.join(FIELDS)}"
+        )
     rule = FaultRule(rule_id)
     try:
         rule.latency_ms = int(body.get("latency_ms", 0))
@@ -128,8 +160,9 @@ def parse_rule(rule_id: int, body: Any) -> FaultRule:
         rule.extreme_dates = bool(body.get("extreme_dates", False))
         rule.deep_nesting = int(body.get("deep_nesting", 0))
         if min(rule.trickle_ms, rule.huge_body, rule.huge_strings, rule.deep_nesting) < 0:
-            raise FaultError("trickle_ms, huge_body, huge_strings and deep_nesting must not "
-                             "be negative")
+            raise FaultError(
+                "trickle_ms, huge_body, huge_strings and deep_nesting must not be negative"
+            )
         if body.get("remaining") is not None:
             rule.remaining = int(body["remaining"])
         match = body.get("match") or {}

@@ -27,9 +27,15 @@ MAGIC = {
     "zip": b"PK\x03\x04\x14\x00\x00\x00\x08\x00",
 }
 TEXT_KINDS = {"txt", "vtt", "json", "csv"}
-CONTENT_TYPES = {"mp4": "video/mp4", "m4a": "audio/mp4", "zip": "application/zip",
-                 "txt": "text/plain; charset=utf-8", "vtt": "text/vtt; charset=utf-8",
-                 "json": "application/json", "csv": "text/csv; charset=utf-8"}
+CONTENT_TYPES = {
+    "mp4": "video/mp4",
+    "m4a": "audio/mp4",
+    "zip": "application/zip",
+    "txt": "text/plain; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+}
 _etags: dict[tuple[str, int], str] = {}
 
 
@@ -46,8 +52,10 @@ def chunk(spec: FileSpec, index: int) -> bytes:
         while total < length:
             n += 1
             stamp = f"{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}.000"
-            line = (f"{stamp} speaker-{rng.randrange(9)}: "
-                    f"line {n} of the transcript {rng.getrandbits(32):08x}\n").encode()
+            line = (
+                f"{stamp} speaker-{rng.randrange(9)}: "
+                f"line {n} of the transcript {rng.getrandbits(32):08x}\n"
+            ).encode()
             lines.append(line)
             total += len(line)
         data = b"".join(lines)[:length]
@@ -55,7 +63,7 @@ def chunk(spec: FileSpec, index: int) -> bytes:
         data = rng.randbytes(length)
     if index == 0:
         magic = MAGIC.get(spec.kind, b"WEBVTT\n\n" if spec.kind == "vtt" else b"")[:length]
-        data = magic + data[len(magic):]
+        data = magic + data[len(magic) :]
     return data
 
 
@@ -84,7 +92,7 @@ async def stream(spec: FileSpec, start: int, end: int) -> AsyncIterator[bytes]:
     while pos <= end:
         data = chunk(spec, index)
         offset = pos - index * CHUNK
-        piece = data[offset: offset + (end - pos + 1)]
+        piece = data[offset : offset + (end - pos + 1)]
         yield piece
         pos += len(piece)
         index += 1
@@ -120,9 +128,12 @@ def serve_file(request: Request, spec: FileSpec) -> Response:
     if spec.html:
         return Response(HTML_ERROR_FILE, media_type="text/html; charset=utf-8")
     tag = etag(spec)
-    headers = {"etag": tag, "accept-ranges": "bytes",
-               "content-disposition": f"attachment; filename*=UTF-8''{quote(spec.name)}",
-               "last-modified": LAST_MODIFIED}
+    headers = {
+        "etag": tag,
+        "accept-ranges": "bytes",
+        "content-disposition": f"attachment; filename*=UTF-8''{quote(spec.name)}",
+        "last-modified": LAST_MODIFIED,
+    }
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers=headers)
     start, end, status = 0, spec.size - 1, 200
@@ -133,8 +144,9 @@ def serve_file(request: Request, spec: FileSpec) -> Response:
     if wanted and (if_range is None or if_range.strip() in (tag, headers["last-modified"])):
         parsed = parse_range(wanted, spec.size)
         if parsed == "unsatisfiable":
-            return Response(status_code=416, headers={**headers,
-                                                      "content-range": f"bytes */{spec.size}"})
+            return Response(
+                status_code=416, headers={**headers, "content-range": f"bytes */{spec.size}"}
+            )
         if isinstance(parsed, tuple):
             start, end, status = parsed[0], parsed[1], 206
             headers["content-range"] = f"bytes {start}-{end}/{spec.size}"
@@ -142,29 +154,37 @@ def serve_file(request: Request, spec: FileSpec) -> Response:
     media = CONTENT_TYPES.get(spec.kind, "application/octet-stream")
     if request.method == "HEAD":
         return Response(status_code=status, headers=headers, media_type=media)
-    return StreamingResponse(stream(spec, start, end), status_code=status, headers=headers,
-                             media_type=media)
+    return StreamingResponse(
+        stream(spec, start, end), status_code=status, headers=headers, media_type=media
+    )
 
 
 def goto_file_url(request: Request, spec: FileSpec, ttl: int = URL_TTL) -> str:
     """A signed, expiring file URL on another host name than the API request used."""
     expires = int(time.time()) + ttl
     signature = sandbox(request).tokens.sign(f"{spec.file_id}:{expires}")
-    return (f"{other_host_url(request)}/files/goto/{quote(spec.file_id)}"
-            f"?expires={expires}&signature={signature}")
+    return (
+        f"{other_host_url(request)}/files/goto/{quote(spec.file_id)}"
+        f"?expires={expires}&signature={signature}"
+    )
 
 
 def xml_error(status: int, code: str, message: str) -> Response:
-    body = f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code>" \
-           f"<Message>{message}</Message></Error>"
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+        f"<Message>{message}</Message></Error>"
+    )
     return Response(body, status_code=status, media_type="application/xml")
 
 
 async def goto_file(request: Request) -> Response:
     state = sandbox(request)
     if "authorization" in request.headers:
-        return xml_error(401, "UnexpectedAuthorization",
-                         "The file URL accepts no bearer token it did not issue for it")
+        return xml_error(
+            401,
+            "UnexpectedAuthorization",
+            "The file URL accepts no bearer token it did not issue for it",
+        )
     file_id = request.path_params["file_id"]
     spec = state.files.get(file_id)
     try:

@@ -56,12 +56,17 @@ def _upcoming(state: SandboxState, keys: set[int]) -> list[Meeting]:
     return sorted(found, key=lambda m: (m.start, m.id))
 
 
-def _historical(state: SandboxState, keys: set[int], start: datetime,
-                end: datetime) -> list[MeetingSession]:
+def _historical(
+    state: SandboxState, keys: set[int], start: datetime, end: datetime
+) -> list[MeetingSession]:
     meetings = state.goto.meetings
-    found = [s for s in state.goto.sessions.values()
-             if not s.ongoing and start <= s.start <= end
-             and meetings[s.meeting_id].organizer_key in keys]
+    found = [
+        s
+        for s in state.goto.sessions.values()
+        if not s.ongoing
+        and start <= s.start <= end
+        and meetings[s.meeting_id].organizer_key in keys
+    ]
     return sorted(found, key=lambda s: (s.start, s.id))
 
 
@@ -75,8 +80,9 @@ async def _create_organizer(request: Request, group_key: int | None) -> Response
     body = await json_body(request)
     if not isinstance(body, dict):
         raise goto_error(400, "InvalidRequest", "Expected a JSON object")
-    missing = [f for f in ("organizerEmail", "firstName", "lastName", "productType")
-               if not body.get(f)]
+    missing = [
+        f for f in ("organizerEmail", "firstName", "lastName", "productType") if not body.get(f)
+    ]
     if missing:
         raise goto_error(400, "InvalidRequest", f"Missing field(s): {', '.join(missing)}")
     if body["productType"] not in PRODUCTS:
@@ -88,9 +94,16 @@ async def _create_organizer(request: Request, group_key: int | None) -> Response
     products = ["G2M"] if body["productType"] == "G2M" else ["G2M", body["productType"]]
     admin = state.goto.organizers[state.goto.admin_key]
     state.goto.organizers[key] = Organizer(
-        key, email, str(body["firstName"]), str(body["lastName"]),
-        group_key if group_key is not None else admin.group_key, "active", products, 250,
-        "en_US")
+        key,
+        email,
+        str(body["firstName"]),
+        str(body["lastName"]),
+        group_key if group_key is not None else admin.group_key,
+        "active",
+        products,
+        250,
+        "en_US",
+    )
     return JSONResponse([{"key": key, "email": email}], status_code=201)
 
 
@@ -161,8 +174,9 @@ async def organizer_historical(request: Request) -> Response:
     require_self_or_admin(request, key)
     _organizer(state, key)
     start, end = required_range(request)
-    return JSONResponse([views.historical_json(request, s)
-                         for s in _historical(state, {key}, start, end)])
+    return JSONResponse(
+        [views.historical_json(request, s) for s in _historical(state, {key}, start, end)]
+    )
 
 
 async def organizer_upcoming(request: Request) -> Response:
@@ -179,8 +193,10 @@ def _legacy_meetings(request: Request, keys: set[int], group: bool) -> list[dict
     params = request.query_params
     if params.get("history") == "true":
         start, end = required_range(request)
-        return [views.meeting_history_json(state, state.goto.meetings[s.meeting_id], s, group)
-                for s in _historical(state, keys, start, end)]
+        return [
+            views.meeting_history_json(state, state.goto.meetings[s.meeting_id], s, group)
+            for s in _historical(state, keys, start, end)
+        ]
     if params.get("scheduled") == "true" or group:
         return [views.meeting_history_json(state, m, None, group) for m in _upcoming(state, keys)]
     raise goto_error(400, "InvalidRequest", "Set scheduled=true or history=true")
@@ -194,12 +210,13 @@ async def organizer_meetings(request: Request) -> Response:
     params = request.query_params
     if params.get("history") == "true":
         start, end = required_range(request)
-        meetings = {s.meeting_id: state.goto.meetings[s.meeting_id]
-                    for s in _historical(state, {key}, start, end)}
+        meetings = {
+            s.meeting_id: state.goto.meetings[s.meeting_id]
+            for s in _historical(state, {key}, start, end)
+        }
         return JSONResponse([views.meeting_by_organizer_json(m) for m in meetings.values()])
     if params.get("scheduled") == "true":
-        return JSONResponse([views.meeting_by_organizer_json(m)
-                             for m in _upcoming(state, {key})])
+        return JSONResponse([views.meeting_by_organizer_json(m) for m in _upcoming(state, {key})])
     raise goto_error(400, "InvalidRequest", "Set scheduled=true or history=true")
 
 
@@ -247,8 +264,12 @@ async def group_historical(request: Request) -> Response:
     key = request.path_params["group_key"]
     _group(state, key)
     start, end = required_range(request)
-    return JSONResponse([views.historical_json(request, s, group=True)
-                         for s in _historical(state, _group_members(state, key), start, end)])
+    return JSONResponse(
+        [
+            views.historical_json(request, s, group=True)
+            for s in _historical(state, _group_members(state, key), start, end)
+        ]
+    )
 
 
 async def group_upcoming(request: Request) -> Response:
@@ -256,8 +277,12 @@ async def group_upcoming(request: Request) -> Response:
     state = sandbox(request)
     key = request.path_params["group_key"]
     _group(state, key)
-    return JSONResponse([views.upcoming_json(state, m, group=True)
-                         for m in _upcoming(state, _group_members(state, key))])
+    return JSONResponse(
+        [
+            views.upcoming_json(state, m, group=True)
+            for m in _upcoming(state, _group_members(state, key))
+        ]
+    )
 
 
 async def group_meetings(request: Request) -> Response:
@@ -277,16 +302,22 @@ async def group_organizers(request: Request) -> Response:
         return await _create_organizer(request, key)
     require_admin(request)
     _group(state, key)
-    return JSONResponse([views.organizer_json(state, o) for o in state.goto.organizers.values()
-                         if o.group_key == key])
+    return JSONResponse(
+        [
+            views.organizer_json(state, o)
+            for o in state.goto.organizers.values()
+            if o.group_key == key
+        ]
+    )
 
 
 async def historical_meetings(request: Request) -> Response:
     state = sandbox(request)
     who = caller(request)
     start, end = required_range(request)
-    return JSONResponse([views.historical_json(request, s)
-                         for s in _historical(state, {who.key}, start, end)])
+    return JSONResponse(
+        [views.historical_json(request, s) for s in _historical(state, {who.key}, start, end)]
+    )
 
 
 async def upcoming_meetings(request: Request) -> Response:
@@ -298,8 +329,19 @@ async def upcoming_meetings(request: Request) -> Response:
 def _meeting_fields(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise goto_error(400, "InvalidRequest", "Expected a JSON object")
-    missing = [f for f in ("subject", "starttime", "endtime", "passwordrequired",
-                           "conferencecallinfo", "timezonekey", "meetingtype") if f not in body]
+    missing = [
+        f
+        for f in (
+            "subject",
+            "starttime",
+            "endtime",
+            "passwordrequired",
+            "conferencecallinfo",
+            "timezonekey",
+            "meetingtype",
+        )
+        if f not in body
+    ]
     if missing:
         raise goto_error(400, "InvalidRequest", f"Missing field(s): {', '.join(missing)}")
     start, end = parse_time(str(body["starttime"])), parse_time(str(body["endtime"]))
@@ -307,11 +349,15 @@ def _meeting_fields(body: Any) -> dict[str, Any]:
         raise goto_error(400, "InvalidRequest", "starttime/endtime must be ISO 8601, in order")
     if body["meetingtype"] not in MEETING_TYPES:
         raise goto_error(400, "InvalidRequest", "meetingtype must be immediate/recurring/scheduled")
-    return {"subject": str(body["subject"]), "start": start, "end": end,
-            "password_required": bool(body["passwordrequired"]),
-            "conference_call_info": str(body["conferencecallinfo"]),
-            "meeting_type": str(body["meetingtype"]),
-            "coorganizer_keys": [str(k) for k in body.get("coorganizerKeys") or []]}
+    return {
+        "subject": str(body["subject"]),
+        "start": start,
+        "end": end,
+        "password_required": bool(body["passwordrequired"]),
+        "conference_call_info": str(body["conferencecallinfo"]),
+        "meeting_type": str(body["meetingtype"]),
+        "coorganizer_keys": [str(k) for k in body.get("coorganizerKeys") or []],
+    }
 
 
 async def meetings(request: Request) -> Response:
@@ -321,16 +367,33 @@ async def meetings(request: Request) -> Response:
         return JSONResponse(_legacy_meetings(request, {who.key}, group=False))
     fields = _meeting_fields(await json_body(request))
     meeting_id = max(state.goto.meetings) + 1
-    meeting = Meeting(meeting_id, who.key, fields["subject"], fields["meeting_type"],
-                      fields["password_required"], fields["conference_call_info"],
-                      fields["start"], fields["end"], state.now(), upcoming=True,
-                      coorganizer_keys=fields["coorganizer_keys"],
-                      max_participants=who.max_attendees)
+    meeting = Meeting(
+        meeting_id,
+        who.key,
+        fields["subject"],
+        fields["meeting_type"],
+        fields["password_required"],
+        fields["conference_call_info"],
+        fields["start"],
+        fields["end"],
+        state.now(),
+        upcoming=True,
+        coorganizer_keys=fields["coorganizer_keys"],
+        max_participants=who.max_attendees,
+    )
     state.goto.meetings[meeting_id] = meeting
-    return JSONResponse([{
-        "joinURL": f"{base_url(request)}/_sandbox/join/{meeting_id}", "meetingid": meeting_id,
-        "maxParticipants": meeting.max_participants, "uniqueMeetingId": meeting_id,
-        "conferenceCallInfo": meeting.conference_call_info}], status_code=201)
+    return JSONResponse(
+        [
+            {
+                "joinURL": f"{base_url(request)}/_sandbox/join/{meeting_id}",
+                "meetingid": meeting_id,
+                "maxParticipants": meeting.max_participants,
+                "uniqueMeetingId": meeting_id,
+                "conferenceCallInfo": meeting.conference_call_info,
+            }
+        ],
+        status_code=201,
+    )
 
 
 async def meeting(request: Request) -> Response:
@@ -373,12 +436,21 @@ ROUTES = [
     Route(f"{P}/organizers/{{organizer_key:int}}/historicalMeetings", organizer_historical),
     Route(f"{P}/organizers/{{organizer_key:int}}/upcomingMeetings", organizer_upcoming),
     Route(f"{P}/organizers/{{organizer_key:int}}/meetings", organizer_meetings),
-    Route(f"{P}/organizers/{{organizer_key:int}}/sessions/{{session_id:int}}",
-          delete_session_part, methods=["DELETE"]),
-    Route(f"{P}/organizers/{{organizer_key:int}}/sessions/{{session_id:int}}/attendees",
-          delete_session_part, methods=["DELETE"]),
-    Route(f"{P}/organizers/{{organizer_key:int}}/sessions/{{session_id:int}}/recordings",
-          delete_session_part, methods=["DELETE"]),
+    Route(
+        f"{P}/organizers/{{organizer_key:int}}/sessions/{{session_id:int}}",
+        delete_session_part,
+        methods=["DELETE"],
+    ),
+    Route(
+        f"{P}/organizers/{{organizer_key:int}}/sessions/{{session_id:int}}/attendees",
+        delete_session_part,
+        methods=["DELETE"],
+    ),
+    Route(
+        f"{P}/organizers/{{organizer_key:int}}/sessions/{{session_id:int}}/recordings",
+        delete_session_part,
+        methods=["DELETE"],
+    ),
     Route(f"{P}/groups", groups),
     Route(f"{P}/groups/{{group_key:int}}/attendees", group_attendees),
     Route(f"{P}/groups/{{group_key:int}}/historicalMeetings", group_historical),

@@ -28,8 +28,12 @@ from tui.sandbox.web import (
 
 
 def organizer_json(o: Organizer) -> dict[str, Any]:
-    return {"organizerKey": str(o.key), "email": o.email, "givenName": o.first_name,
-            "surname": o.last_name}
+    return {
+        "organizerKey": str(o.key),
+        "email": o.email,
+        "givenName": o.first_name,
+        "surname": o.last_name,
+    }
 
 
 def _organizers(state: SandboxState, keys: list[int]) -> list[dict[str, Any]]:
@@ -38,30 +42,44 @@ def _organizers(state: SandboxState, keys: list[int]) -> list[dict[str, Any]]:
 
 def training_json(state: SandboxState, t: Training) -> dict[str, Any]:
     return {
-        "trainingKey": str(t.key), "trainingId": t.training_id, "name": t.name,
-        "description": t.description, "timeZone": t.time_zone,
+        "trainingKey": str(t.key),
+        "trainingId": t.training_id,
+        "name": t.name,
+        "description": t.description,
+        "timeZone": t.time_zone,
         "times": [{"startDate": iso(a), "endDate": iso(b)} for a, b in t.times],
         "organizers": _organizers(state, t.organizer_keys),
-        "registrationSettings": {"disableConfirmationEmail": t.disable_confirmation_email,
-                                 "disableWebRegistration": t.disable_web_registration},
+        "registrationSettings": {
+            "disableConfirmationEmail": t.disable_confirmation_email,
+            "disableWebRegistration": t.disable_web_registration,
+        },
     }
 
 
 def registrant_json(request: Request, t: Training, r: G2TRegistrant) -> dict[str, Any]:
     base = base_url(request)
-    return {"email": r.email, "givenName": r.given_name, "surname": r.surname,
-            "status": r.status, "registrationDate": iso(r.registration_date),
-            "joinUrl": f"{base}/_sandbox/join/g2t/{t.key}/{r.key}",
-            "confirmationUrl": f"{base}/_sandbox/confirm/g2t/{t.key}/{r.key}",
-            "registrantKey": str(r.key)}
+    return {
+        "email": r.email,
+        "givenName": r.given_name,
+        "surname": r.surname,
+        "status": r.status,
+        "registrationDate": iso(r.registration_date),
+        "joinUrl": f"{base}/_sandbox/join/g2t/{t.key}/{r.key}",
+        "confirmationUrl": f"{base}/_sandbox/confirm/g2t/{t.key}/{r.key}",
+        "registrantKey": str(r.key),
+    }
 
 
 def session_json(state: SandboxState, t: Training, s: TrainingSession) -> dict[str, Any]:
-    return {"sessionKey": str(s.key), "trainingName": t.name,
-            "sessionStartTime": iso(s.start), "sessionEndTime": iso(s.end),
-            "attendanceCount": len(s.attendee_keys),
-            "duration": int((s.end - s.start).total_seconds() // 60),
-            "organizers": _organizers(state, t.organizer_keys)}
+    return {
+        "sessionKey": str(s.key),
+        "trainingName": t.name,
+        "sessionStartTime": iso(s.start),
+        "sessionEndTime": iso(s.end),
+        "attendanceCount": len(s.attendee_keys),
+        "duration": int((s.end - s.start).total_seconds() // 60),
+        "organizers": _organizers(state, t.organizer_keys),
+    }
 
 
 def _training(request: Request, with_organizer: bool = True) -> Training:
@@ -100,8 +118,9 @@ async def account_organizers(request: Request) -> Response:
     state = sandbox(request)
     if request.path_params["account_key"] != state.goto.account_key:
         raise goto_error(403, "AccessDenied", "Not your account")
-    return JSONResponse([organizer_json(o) for o in state.goto.organizers.values()
-                         if "G2T" in o.products])
+    return JSONResponse(
+        [organizer_json(o) for o in state.goto.organizers.values() if "G2T" in o.products]
+    )
 
 
 async def trainings(request: Request) -> Response:
@@ -122,10 +141,16 @@ async def trainings(request: Request) -> Response:
     organizers = [key, *[int(k) for k in body.get("organizers") or [] if int(k) != key]]
     rng = random.Random(new_key)
     state.goto.trainings[new_key] = Training(
-        new_key, f"{rng.randint(100, 999)}-{rng.randint(100, 999)}-{rng.randint(100, 999)}",
-        str(body["name"]), str(body.get("description", "")), str(body["timeZone"]),
-        _times(body), organizers, bool(settings.get("disableConfirmationEmail", False)),
-        bool(settings.get("disableWebRegistration", False)))
+        new_key,
+        f"{rng.randint(100, 999)}-{rng.randint(100, 999)}-{rng.randint(100, 999)}",
+        str(body["name"]),
+        str(body.get("description", "")),
+        str(body["timeZone"]),
+        _times(body),
+        organizers,
+        bool(settings.get("disableConfirmationEmail", False)),
+        bool(settings.get("disableWebRegistration", False)),
+    )
     return JSONResponse(str(new_key), status_code=201)  # the key as a bare JSON string
 
 
@@ -180,10 +205,15 @@ async def training_organizers(request: Request) -> Response:
 async def registration_settings(request: Request) -> Response:
     found = _training(request)
     body = await json_body(request)
-    if not isinstance(body, dict) or not {"disableConfirmationEmail",
-                                          "disableWebRegistration"} <= set(body):
-        raise goto_error(400, "InvalidRequest",
-                         "disableConfirmationEmail and disableWebRegistration are required")
+    if not isinstance(body, dict) or not {
+        "disableConfirmationEmail",
+        "disableWebRegistration",
+    } <= set(body):
+        raise goto_error(
+            400,
+            "InvalidRequest",
+            "disableConfirmationEmail and disableWebRegistration are required",
+        )
     found.disable_confirmation_email = bool(body["disableConfirmationEmail"])
     found.disable_web_registration = bool(body["disableWebRegistration"])
     return Response(status_code=204)
@@ -195,34 +225,46 @@ async def times(request: Request) -> Response:
     if not isinstance(body, dict) or not body.get("timeZone"):
         raise goto_error(400, "InvalidRequest", "timeZone and times are required")
     found.times, found.time_zone = _times(body), str(body["timeZone"])
-    return JSONResponse({
-        "notifiedRegistrants": len(found.registrants) if body.get("notifyRegistrants") else 0,
-        "notifiedTrainers": len(found.organizer_keys) if body.get("notifyTrainers") else 0})
+    return JSONResponse(
+        {
+            "notifiedRegistrants": len(found.registrants) if body.get("notifyRegistrants") else 0,
+            "notifiedTrainers": len(found.organizer_keys) if body.get("notifyTrainers") else 0,
+        }
+    )
 
 
 async def registrants(request: Request) -> Response:
     state = sandbox(request)
     found = _training(request)
     if request.method == "GET":
-        return JSONResponse([registrant_json(request, found, r)
-                             for r in found.registrants.values()])
+        return JSONResponse(
+            [registrant_json(request, found, r) for r in found.registrants.values()]
+        )
     body = await json_body(request)
-    if not isinstance(body, dict) or not all(body.get(f) for f in ("email", "givenName",
-                                                                   "surname")):
+    if not isinstance(body, dict) or not all(
+        body.get(f) for f in ("email", "givenName", "surname")
+    ):
         raise goto_error(400, "InvalidRequest", "email, givenName and surname are required")
     email = str(body["email"])
     if any(r.email.lower() == email.lower() for r in found.registrants.values()):
         raise goto_error(409, "Conflict", f"{email} is already registered")
-    key = max((r.key for t in state.goto.trainings.values() for r in t.registrants.values()),
-              default=INT64_LOW) + 1
+    key = (
+        max(
+            (r.key for t in state.goto.trainings.values() for r in t.registrants.values()),
+            default=INT64_LOW,
+        )
+        + 1
+    )
     if key >= INT64_HIGH:
         key = INT64_LOW + len(found.registrants)
-    registrant = G2TRegistrant(key, email, str(body["givenName"]), str(body["surname"]),
-                               "APPROVED", state.now())
+    registrant = G2TRegistrant(
+        key, email, str(body["givenName"]), str(body["surname"]), "APPROVED", state.now()
+    )
     found.registrants[key] = registrant
     wire = registrant_json(request, found, registrant)
-    return JSONResponse({k: wire[k] for k in ("joinUrl", "confirmationUrl", "registrantKey")},
-                        status_code=201)
+    return JSONResponse(
+        {k: wire[k] for k in ("joinUrl", "confirmationUrl", "registrantKey")}, status_code=201
+    )
 
 
 async def registrant(request: Request) -> Response:
@@ -240,11 +282,23 @@ async def registrant(request: Request) -> Response:
 async def recordings(request: Request) -> Response:
     found = _training(request, with_organizer=False)
     base = base_url(request)
-    return JSONResponse({"trainingKey": found.key, "recordingList": [
-        {"recordingId": r.id, "name": r.name, "description": r.description,
-         "registrationUrl": f"{base}/_sandbox/register/g2t/{found.key}",
-         "downloadUrl": f"{base}/G2T/rest/trainings/{found.key}/recordings/{r.id}",
-         "startDate": iso(r.start), "endDate": iso(r.end)} for r in found.recordings]})
+    return JSONResponse(
+        {
+            "trainingKey": found.key,
+            "recordingList": [
+                {
+                    "recordingId": r.id,
+                    "name": r.name,
+                    "description": r.description,
+                    "registrationUrl": f"{base}/_sandbox/register/g2t/{found.key}",
+                    "downloadUrl": f"{base}/G2T/rest/trainings/{found.key}/recordings/{r.id}",
+                    "startDate": iso(r.start),
+                    "endDate": iso(r.end),
+                }
+                for r in found.recordings
+            ],
+        }
+    )
 
 
 async def recording_download(request: Request) -> Response:
@@ -270,8 +324,12 @@ async def report_sessions(request: Request) -> Response:
     end = parse_time(str(body.get("endDate", ""))) if isinstance(body, dict) else None
     if start is None or end is None:
         raise goto_error(400, "InvalidRequest", "startDate and endDate are required (ISO 8601)")
-    rows = [(s.start, session_json(state, t, s)) for t in own for s in t.sessions
-            if start <= s.start <= end]
+    rows = [
+        (s.start, session_json(state, t, s))
+        for t in own
+        for s in t.sessions
+        if start <= s.start <= end
+    ]
     return JSONResponse([row for _, row in sorted(rows, key=lambda r: r[0])])
 
 
@@ -304,13 +362,24 @@ def _attendance(state: SandboxState, t: Training, s: TrainingSession) -> list[di
             if pos >= length - 60:
                 break
             leave = rng.randint(pos + 60, length)
-            parts.append({"joinTime": iso(s.start + timedelta(seconds=pos)),
-                          "leaveTime": iso(s.start + timedelta(seconds=leave)),
-                          "timeInPartOfSession": (leave - pos) // 60})
+            parts.append(
+                {
+                    "joinTime": iso(s.start + timedelta(seconds=pos)),
+                    "leaveTime": iso(s.start + timedelta(seconds=leave)),
+                    "timeInPartOfSession": (leave - pos) // 60,
+                }
+            )
             total += (leave - pos) // 60
             pos = leave + rng.randint(30, 300)
-        rows.append({"givenName": person.given_name, "surname": person.surname,
-                     "email": person.email, "timeInSession": total, "inSessionTimes": parts})
+        rows.append(
+            {
+                "givenName": person.given_name,
+                "surname": person.surname,
+                "email": person.email,
+                "timeInSession": total,
+                "inSessionTimes": parts,
+            }
+        )
     return rows
 
 
@@ -329,13 +398,19 @@ ROUTES = [
     Route(f"{OT}/startUrl", start_url),
     Route(f"{OT}/times", times, methods=["PUT"]),
     Route(f"{P}/trainings/{{training_key:int}}/recordings", recordings),
-    Route(f"{P}/trainings/{{training_key:int}}/recordings/{{recording_id:int}}",
-          recording_download),
+    Route(
+        f"{P}/trainings/{{training_key:int}}/recordings/{{recording_id:int}}", recording_download
+    ),
     Route(f"{P}/trainings/{{training_key:int}}/start", start_training),
-    Route(f"{P}/reports/organizers/{{organizer_key:int}}/sessions", report_sessions,
-          methods=["POST"]),
-    Route(f"{P}/reports/organizers/{{organizer_key:int}}/sessions/{{session_key:int}}/attendees",
-          report_attendees),
-    Route(f"{P}/reports/organizers/{{organizer_key:int}}/trainings/{{training_key:int}}",
-          report_training),
+    Route(
+        f"{P}/reports/organizers/{{organizer_key:int}}/sessions", report_sessions, methods=["POST"]
+    ),
+    Route(
+        f"{P}/reports/organizers/{{organizer_key:int}}/sessions/{{session_key:int}}/attendees",
+        report_attendees,
+    ),
+    Route(
+        f"{P}/reports/organizers/{{organizer_key:int}}/trainings/{{training_key:int}}",
+        report_training,
+    ),
 ]

@@ -60,15 +60,11 @@ def _size(rng: random.Random, typical: int) -> int:
     return max(1024, int(typical * rng.uniform(0.5, 1.5)))
 
 
-def generate_goto(
-    seed: int, anchor: datetime, recording_bytes: int, large_bytes: int
-) -> GotoWorld:
+def generate_goto(seed: int, anchor: datetime, recording_bytes: int, large_bytes: int) -> GotoWorld:
     """The deterministic GoTo data for a seed and an anchor day."""
     rng = random.Random(f"{seed}:goto")
     ints = UniqueInts(rng)
-    world = GotoWorld(
-        account_key=ints.draw(INT64_LOW, INT64_HIGH), admin_key=0, organizer_key=0
-    )
+    world = GotoWorld(account_key=ints.draw(INT64_LOW, INT64_HIGH), admin_key=0, organizer_key=0)
     _organizers(world, rng, ints)
     _meetings(world, rng, ints, anchor, recording_bytes, large_bytes)
     _trainings(world, rng, ints, anchor, recording_bytes)
@@ -83,8 +79,14 @@ def _organizers(world: GotoWorld, rng: random.Random, ints: UniqueInts) -> None:
         group = Group(ints.draw(INT64_LOW, INT64_HIGH), name, root.key)
         world.groups[group.key] = group
     group_keys = list(world.groups)
-    fixed = [("Ada", "Admin"), ("Otto", "Organizer"), ("Zoë", "Ångström"), ("山田", "太郎"),
-             pools.HOSTILE_NAMES[1], ("محمد", "الأحمد")]
+    fixed = [
+        ("Ada", "Admin"),
+        ("Otto", "Organizer"),
+        ("Zoë", "Ångström"),
+        ("山田", "太郎"),
+        pools.HOSTILE_NAMES[1],
+        ("محمد", "الأحمد"),
+    ]
     for n in range(28):
         first, last = fixed[n] if n < len(fixed) else pools.pick_name(rng, 0.1)
         products = ["G2M"]
@@ -112,15 +114,22 @@ def _organizers(world: GotoWorld, rng: random.Random, ints: UniqueInts) -> None:
     world.admin_key, world.organizer_key = keys[0], keys[1]
 
 
-def _file(world: GotoWorld, file_id: str, size: int, kind: str, name: str,
-          html: bool = False) -> FileSpec:
+def _file(
+    world: GotoWorld, file_id: str, size: int, kind: str, name: str, html: bool = False
+) -> FileSpec:
     spec = FileSpec(file_id, size, kind, name, html)
     world.files[file_id] = spec
     return spec
 
 
-def _meetings(world: GotoWorld, rng: random.Random, ints: UniqueInts, anchor: datetime,
-              recording_bytes: int, large_bytes: int) -> None:
+def _meetings(
+    world: GotoWorld,
+    rng: random.Random,
+    ints: UniqueInts,
+    anchor: datetime,
+    recording_bytes: int,
+    large_bytes: int,
+) -> None:
     g2m = [o for o in world.organizers.values() if "G2M" in o.products]
     for organizer in g2m:
         for _ in range(rng.randint(1, 4)):  # upcoming (some recurring with a past)
@@ -133,8 +142,11 @@ def _meetings(world: GotoWorld, rng: random.Random, ints: UniqueInts, anchor: da
                     past = start - timedelta(weeks=week + (start - anchor).days // 7 + 1)
                     _session(world, rng, ints, meeting, past, recording_bytes)
         for _ in range(rng.randint(3, 18)):  # held one-off meetings
-            start = anchor - timedelta(days=rng.randint(1, 182), hours=rng.randint(0, 12),
-                                       minutes=rng.choice((0, 15, 30, 45)))
+            start = anchor - timedelta(
+                days=rng.randint(1, 182),
+                hours=rng.randint(0, 12),
+                minutes=rng.choice((0, 15, 30, 45)),
+            )
             kind = rng.choice(("scheduled", "scheduled", "immediate"))
             meeting = _meeting(world, rng, ints, organizer, kind, start, anchor)
             _session(world, rng, ints, meeting, start, recording_bytes)
@@ -149,19 +161,28 @@ def _meetings(world: GotoWorld, rng: random.Random, ints: UniqueInts, anchor: da
     special = _meeting(world, rng, ints, admin, "scheduled", anchor - timedelta(days=3), anchor)
     special.subject = "Recording that serves an HTML error page"
     session = _session(world, rng, ints, special, special.start, recording_bytes)
-    session.recording = _file(world, f"g2m-{session.id}", 48_213, "mp4",
-                              "html-error-page.mp4", html=True)
+    session.recording = _file(
+        world, f"g2m-{session.id}", 48_213, "mp4", "html-error-page.mp4", html=True
+    )
     world.html_recording_session = session.id
     big = _meeting(world, rng, ints, admin, "scheduled", anchor - timedelta(days=5), anchor)
     big.subject = "All-day workshop (large recording)"
     session = _session(world, rng, ints, big, big.start, recording_bytes)
-    session.recording = _file(world, f"g2m-{session.id}", large_bytes, "mp4",
-                              "all-day-workshop.mp4")
+    session.recording = _file(
+        world, f"g2m-{session.id}", large_bytes, "mp4", "all-day-workshop.mp4"
+    )
     world.large_recording_session = session.id
 
 
-def _meeting(world: GotoWorld, rng: random.Random, ints: UniqueInts, organizer: Organizer,
-             kind: str, start: datetime, anchor: datetime) -> Meeting:
+def _meeting(
+    world: GotoWorld,
+    rng: random.Random,
+    ints: UniqueInts,
+    organizer: Organizer,
+    kind: str,
+    start: datetime,
+    anchor: datetime,
+) -> Meeting:
     minutes = rng.choice((30, 45, 60, 60, 90, 120))
     meeting = Meeting(
         id=ints.draw(100_000_000, 999_999_999),
@@ -180,8 +201,14 @@ def _meeting(world: GotoWorld, rng: random.Random, ints: UniqueInts, organizer: 
     return meeting
 
 
-def _session(world: GotoWorld, rng: random.Random, ints: UniqueInts, meeting: Meeting,
-             start: datetime, recording_bytes: int) -> MeetingSession:
+def _session(
+    world: GotoWorld,
+    rng: random.Random,
+    ints: UniqueInts,
+    meeting: Meeting,
+    start: datetime,
+    recording_bytes: int,
+) -> MeetingSession:
     duration = (meeting.end - meeting.start) + timedelta(minutes=rng.randint(-10, 20))
     session = MeetingSession(
         id=ints.draw(10_000_000, 9_999_999_999),
@@ -191,29 +218,46 @@ def _session(world: GotoWorld, rng: random.Random, ints: UniqueInts, meeting: Me
         num_attendees=rng.choice((0, 1, 2, 3, 5, 8, 12, 20, 35, 60)),
     )
     if rng.random() < 0.3:
-        session.recording = _file(world, f"g2m-{session.id}", _size(rng, recording_bytes),
-                                  "mp4", f"{pools.slug(meeting.subject)}.mp4")
+        session.recording = _file(
+            world,
+            f"g2m-{session.id}",
+            _size(rng, recording_bytes),
+            "mp4",
+            f"{pools.slug(meeting.subject)}.mp4",
+        )
     world.sessions[session.id] = session
     return session
 
 
-def _trainings(world: GotoWorld, rng: random.Random, ints: UniqueInts, anchor: datetime,
-               recording_bytes: int) -> None:
+def _trainings(
+    world: GotoWorld, rng: random.Random, ints: UniqueInts, anchor: datetime, recording_bytes: int
+) -> None:
     trainers = [o for o in world.organizers.values() if "G2T" in o.products]
     hostile_done = False
     for organizer in trainers:
         for _ in range(rng.randint(1, 3)):
             first_day = anchor + timedelta(days=rng.randint(-120, 60), hours=rng.randint(8, 15))
-            times = [(first_day + timedelta(days=7 * i),
-                      first_day + timedelta(days=7 * i, hours=rng.choice((1, 2, 3))))
-                     for i in range(rng.randint(1, 3))]
+            times = [
+                (
+                    first_day + timedelta(days=7 * i),
+                    first_day + timedelta(days=7 * i, hours=rng.choice((1, 2, 3))),
+                )
+                for i in range(rng.randint(1, 3))
+            ]
             digits = [rng.randint(100, 999) for _ in range(3)]
             training = Training(
                 key=ints.draw(INT64_LOW, INT64_HIGH),
                 training_id="-".join(map(str, digits)),
                 name=rng.choice(pools.TRAINING_NAMES),
-                description=rng.choice(("", "Bring a laptop.", "Kamera an, bitte 🙂",
-                                        "[dim]optional[/dim] reading", "参加必須")),
+                description=rng.choice(
+                    (
+                        "",
+                        "Bring a laptop.",
+                        "Kamera an, bitte 🙂",
+                        "[dim]optional[/dim] reading",
+                        "参加必須",
+                    )
+                ),
                 time_zone=rng.choice(pools.TIME_ZONES),
                 times=times,
                 organizer_keys=[organizer.key],
@@ -230,8 +274,9 @@ def _trainings(world: GotoWorld, rng: random.Random, ints: UniqueInts, anchor: d
             world.trainings[training.key] = training
 
 
-def _training_registrants(training: Training, rng: random.Random, ints: UniqueInts,
-                          anchor: datetime, hostile: bool) -> None:
+def _training_registrants(
+    training: Training, rng: random.Random, ints: UniqueInts, anchor: datetime, hostile: bool
+) -> None:
     count = rng.randint(3, 40)
     names = list(pools.HOSTILE_NAMES) if hostile else []
     for n in range(count + len(names)):
@@ -243,36 +288,64 @@ def _training_registrants(training: Training, rng: random.Random, ints: UniqueIn
             given_name=first,
             surname=last,
             status=status,
-            registration_date=anchor - timedelta(days=rng.randint(1, 150),
-                                                 minutes=rng.randint(0, 1439)),
+            registration_date=anchor
+            - timedelta(days=rng.randint(1, 150), minutes=rng.randint(0, 1439)),
         )
         training.registrants[registrant.key] = registrant
 
 
-def _training_sessions(world: GotoWorld, training: Training, rng: random.Random,
-                       ints: UniqueInts, anchor: datetime, recording_bytes: int) -> None:
+def _training_sessions(
+    world: GotoWorld,
+    training: Training,
+    rng: random.Random,
+    ints: UniqueInts,
+    anchor: datetime,
+    recording_bytes: int,
+) -> None:
     approved = [r.key for r in training.registrants.values() if r.status == "APPROVED"]
     for start, end in training.times:
         if end >= anchor:
             continue
         attendees = rng.sample(approved, k=rng.randint(0, len(approved))) if approved else []
-        training.sessions.append(TrainingSession(ints.draw(INT64_LOW, INT64_HIGH), start, end,
-                                                 attendees))
+        training.sessions.append(
+            TrainingSession(ints.draw(INT64_LOW, INT64_HIGH), start, end, attendees)
+        )
         if rng.random() < 0.6:
             rec_id = ints.draw(1_000_000, 99_999_999)
-            spec = _file(world, f"g2t-{rec_id}", _size(rng, recording_bytes), "mp4",
-                         f"{pools.slug(training.name)}.mp4")
-            training.recordings.append(TrainingRecording(
-                rec_id, f"{training.name} – {start:%Y-%m-%d}", "Session recording",
-                start, end, spec))
+            spec = _file(
+                world,
+                f"g2t-{rec_id}",
+                _size(rng, recording_bytes),
+                "mp4",
+                f"{pools.slug(training.name)}.mp4",
+            )
+            training.recordings.append(
+                TrainingRecording(
+                    rec_id,
+                    f"{training.name} – {start:%Y-%m-%d}",
+                    "Session recording",
+                    start,
+                    end,
+                    spec,
+                )
+            )
 
 
 def _seeit(world: GotoWorld, rng: random.Random, anchor: datetime, recording_bytes: int) -> None:
     technicians = [o for o in world.organizers.values() if "G2ASEEIT" in o.products]
     anchor_ms = int(anchor.timestamp() * 1000)
-    notes = ("Printer on fire", "Customer could not share camera", "Rebooted router twice",
-             "Kunde: WLAN-Passwort vergessen", "カメラが起動しない", pools.CLICK_QUIT,
-             "\x1b[2J cleared?", "[bold]urgent[/bold]", pools.LONG_NAME, None)
+    notes = (
+        "Printer on fire",
+        "Customer could not share camera",
+        "Rebooted router twice",
+        "Kunde: WLAN-Passwort vergessen",
+        "カメラが起動しない",
+        pools.CLICK_QUIT,
+        "\x1b[2J cleared?",
+        "[bold]urgent[/bold]",
+        pools.LONG_NAME,
+        None,
+    )
     for n in range(80):
         tech = technicians[n % len(technicians)]
         created = anchor_ms - rng.randint(0, 89 * 86_400_000)
@@ -303,9 +376,13 @@ def _seeit(world: GotoWorld, rng: random.Random, anchor: datetime, recording_byt
             age_h = (anchor_ms - session.end_ms) / 3_600_000
             if age_h < 72:
                 session.data_status = "AVAILABLE"
-                session.data_file = _file(world, f"seeit-{session.uuid}",
-                                          _size(rng, recording_bytes // 4), "zip",
-                                          f"session-{session.support_key}.zip")
+                session.data_file = _file(
+                    world,
+                    f"seeit-{session.uuid}",
+                    _size(rng, recording_bytes // 4),
+                    "zip",
+                    f"session-{session.support_key}.zip",
+                )
         elif status == "JOINED":
             session.data_status = "PROCESSING"
         world.seeit[session.uuid] = session

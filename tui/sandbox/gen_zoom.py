@@ -43,8 +43,9 @@ def zoom_uuid(rng: random.Random) -> str:
     return base64.b64encode(rng.getrandbits(128).to_bytes(16, "big")).decode()
 
 
-def generate_zoom(seed: int, anchor: datetime, big_registrants: int, recording_bytes: int,
-                  large_bytes: int) -> ZoomWorld:
+def generate_zoom(
+    seed: int, anchor: datetime, big_registrants: int, recording_bytes: int, large_bytes: int
+) -> ZoomWorld:
     """The deterministic Zoom data for a seed, an anchor day and a big-webinar size."""
     rng = random.Random(f"{seed}:zoom")
     ints = UniqueInts(rng)
@@ -57,8 +58,13 @@ def generate_zoom(seed: int, anchor: datetime, big_registrants: int, recording_b
 
 
 def _users(world: ZoomWorld, rng: random.Random, anchor: datetime) -> None:
-    fixed = [("Ada", "Owner"), ("Zoë", "Ångström"), ("太郎", "山田"), ("שרה", "כהן"),
-             ("[bold]Eve[/bold]", "[red]Mallory")]
+    fixed = [
+        ("Ada", "Owner"),
+        ("Zoë", "Ångström"),
+        ("太郎", "山田"),
+        ("שרה", "כהן"),
+        ("[bold]Eve[/bold]", "[red]Mallory"),
+    ]
     for n in range(16):
         first, last = fixed[n] if n < len(fixed) else pools.pick_name(rng, 0.1)
         status = "pending" if n == 14 else "inactive" if n == 15 else "active"
@@ -82,8 +88,14 @@ def _users(world: ZoomWorld, rng: random.Random, anchor: datetime) -> None:
     world.owner_id = next(iter(world.users))
 
 
-def _event(rng: random.Random, ints: UniqueInts, host: ZoomUser, start: datetime,
-           webinar: bool, anchor: datetime) -> ZoomEvent:
+def _event(
+    rng: random.Random,
+    ints: UniqueInts,
+    host: ZoomUser,
+    start: datetime,
+    webinar: bool,
+    anchor: datetime,
+) -> ZoomEvent:
     return ZoomEvent(
         id=ints.draw(81_000_000_000, 99_999_999_999),
         uuid=zoom_uuid(rng),
@@ -100,8 +112,14 @@ def _event(rng: random.Random, ints: UniqueInts, host: ZoomUser, start: datetime
     )
 
 
-def _fill(table: RegistrantTable, rng: random.Random, count: int, anchor: datetime,
-          weights: tuple[int, int, int], hostile: bool) -> None:
+def _fill(
+    table: RegistrantTable,
+    rng: random.Random,
+    count: int,
+    anchor: datetime,
+    weights: tuple[int, int, int],
+    hostile: bool,
+) -> None:
     """Add `count` registrants (the hostile names first, pending) to a table."""
     base = int((anchor - timedelta(days=60)).timestamp())
     firsts, lasts = pools.FIRST_NAMES, pools.LAST_NAMES
@@ -124,8 +142,14 @@ def _fill(table: RegistrantTable, rng: random.Random, count: int, anchor: dateti
         table.add(rid, first[:64], last[:64], email, base + randrange(0, 59 * 86_400), status)
 
 
-def _webinars(world: ZoomWorld, rng: random.Random, ints: UniqueInts, anchor: datetime,
-              hosts: list[ZoomUser], big_registrants: int) -> None:
+def _webinars(
+    world: ZoomWorld,
+    rng: random.Random,
+    ints: UniqueInts,
+    anchor: datetime,
+    hosts: list[ZoomUser],
+    big_registrants: int,
+) -> None:
     owner = world.users[world.owner_id]
     big = _event(rng, ints, owner, anchor + timedelta(days=14, hours=16), True, anchor)
     big.topic, big.approval_type = "Annual customer summit 2025 – keynote & Q&A 🎤", 1
@@ -144,8 +168,15 @@ def _webinars(world: ZoomWorld, rng: random.Random, ints: UniqueInts, anchor: da
         world.webinars[event.id] = event
 
 
-def _meetings(world: ZoomWorld, rng: random.Random, ints: UniqueInts, anchor: datetime,
-              hosts: list[ZoomUser], recording_bytes: int, large_bytes: int) -> None:
+def _meetings(
+    world: ZoomWorld,
+    rng: random.Random,
+    ints: UniqueInts,
+    anchor: datetime,
+    hosts: list[ZoomUser],
+    recording_bytes: int,
+    large_bytes: int,
+) -> None:
     for n in range(44):
         host = hosts[n % len(hosts)]
         if n < 22:
@@ -186,8 +217,9 @@ FILE_KINDS = (
 )
 
 
-def _recording(world: ZoomWorld, rng: random.Random, event: ZoomEvent,
-               recording_bytes: int) -> ZoomRecording:
+def _recording(
+    world: ZoomWorld, rng: random.Random, event: ZoomEvent, recording_bytes: int
+) -> ZoomRecording:
     end = event.start + timedelta(minutes=event.duration)
     files = []
     for file_type, ext, rec_type, kind in FILE_KINDS[: rng.randint(2, 5)]:
@@ -200,5 +232,6 @@ def _recording(world: ZoomWorld, rng: random.Random, event: ZoomEvent,
         spec = FileSpec(f"zoom-{fid}", size, kind, f"{pools.slug(event.topic)}.{kind}")
         world.files[spec.file_id] = spec
         files.append(ZoomRecordingFile(fid, file_type, ext, rec_type, event.start, end, spec))
-    return ZoomRecording(event.uuid, event.id, event.start, event.duration,
-                         f"{rng.randrange(10**7, 10**8)}", files)
+    return ZoomRecording(
+        event.uuid, event.id, event.start, event.duration, f"{rng.randrange(10**7, 10**8)}", files
+    )

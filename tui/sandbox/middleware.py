@@ -25,9 +25,15 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 GOTO_APIS = {"g2m": "G2M", "g2t": "G2T", "seeit": "seeit", "admin": "admin"}
 PREFIXES = (
-    ("/G2M/rest/", "g2m"), ("/G2T/rest/", "g2t"), ("/seeit/v1/", "seeit"),
-    ("/admin/rest/v1/", "admin"), ("/oauth/", "goto_auth"), ("/zoom/oauth/", "zoom_auth"),
-    ("/zoom/v2/", "zoom"), ("/zoom/rec/", "zoom_file"), ("/files/", "goto_file"),
+    ("/G2M/rest/", "g2m"),
+    ("/G2T/rest/", "g2t"),
+    ("/seeit/v1/", "seeit"),
+    ("/admin/rest/v1/", "admin"),
+    ("/oauth/", "goto_auth"),
+    ("/zoom/oauth/", "zoom_auth"),
+    ("/zoom/v2/", "zoom"),
+    ("/zoom/rec/", "zoom_file"),
+    ("/files/", "goto_file"),
     ("/_sandbox", "control"),
 )
 EXTRA_FIELDS = {"sandboxUnknownField": "added by a fault", "x_future": {"nested": [1, 2]}}
@@ -35,8 +41,12 @@ GATEWAY_PAGE = (
     "<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}"
     "</h1></center><hr><center>sandbox-gateway</center></body></html>"
 )
-REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-           504: "Gateway Timeout"}
+REASONS = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 HTML_ERROR_FILE = (
     b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Session expired</title></head>"
     b"<body><h1>Your session has expired</h1><p>Please sign in again to download this "
@@ -66,10 +76,18 @@ def zoom_category(method: str, path: str) -> str:
     return "Light"
 
 
-async def send_simple(send: Send, status: int, body: bytes, content_type: str,
-                      headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    raw = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
-           *(headers or [])]
+async def send_simple(
+    send: Send,
+    status: int,
+    body: bytes,
+    content_type: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    raw = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+        *(headers or []),
+    ]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})
 
@@ -87,8 +105,13 @@ class SandboxMiddleware:
         path: str = scope["path"]
         api = classify(path)
         entry = self.state.log.start(
-            scope["method"], path, scope.get("query_string", b"").decode("latin-1"),
-            headers.get("host", ""), "authorization" in headers, api)
+            scope["method"],
+            path,
+            scope.get("query_string", b"").decode("latin-1"),
+            headers.get("host", ""),
+            "authorization" in headers,
+            api,
+        )
         started = time.monotonic()
 
         async def logged(message: Message) -> None:
@@ -107,8 +130,15 @@ class SandboxMiddleware:
                 entry["status"] = 500
             raise
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, api: str,
-                     headers: Headers, entry: dict[str, Any]) -> None:
+    async def handle(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        api: str,
+        headers: Headers,
+        entry: dict[str, Any],
+    ) -> None:
         if api in ("control", "other"):
             await self.app(scope, receive, send)
             return
@@ -127,8 +157,9 @@ class SandboxMiddleware:
         trickle = max((rule.trickle_ms for rule in rules), default=0)
         if trickle:
             send = self.trickling(send, receive, trickle)
-        stall = min((r.stall_after_bytes for r in rules if r.stall_after_bytes is not None),
-                    default=None)
+        stall = min(
+            (r.stall_after_bytes for r in rules if r.stall_after_bytes is not None), default=None
+        )
         if stall is not None:
             send = self.stalling(send, receive, stall)
         malformed = next((r.malformed_json for r in rules if r.malformed_json), None)
@@ -176,18 +207,26 @@ class SandboxMiddleware:
             if grant is not None:
                 scope[GRANT_KEY] = grant
                 return True
-        challenge = [(b"www-authenticate",
-                      f'Bearer realm="sandbox", error="invalid_token", error_description="{reason}"'
-                      .encode())]
+        challenge = [
+            (
+                b"www-authenticate",
+                (
+                    f'Bearer realm="sandbox", error="invalid_token", error_description="{reason}"'
+                ).encode(),
+            )
+        ]
         body: dict[str, Any]
         if kind == "zoom":
             message = "Access token is expired." if reason == "expired" else "Invalid access token."
             body = {"code": 124, "message": message}
         else:
-            body = goto_body("InvalidToken", {
-                "expired": "The access token has expired",
-                "missing": "No access token (Authorization: Bearer ...) was sent",
-            }.get(reason, "Invalid access token"))
+            body = goto_body(
+                "InvalidToken",
+                {
+                    "expired": "The access token has expired",
+                    "missing": "No access token (Authorization: Bearer ...) was sent",
+                }.get(reason, "Invalid access token"),
+            )
         await send_simple(send, 401, json.dumps(body).encode(), "application/json", challenge)
         return False
 
@@ -195,40 +234,62 @@ class SandboxMiddleware:
         if api in GOTO_APIS:
             return self.state.limiter.take(api, GOTO_PER_SECOND)
         if api == "zoom":
-            category = zoom_category(method, path[len("/zoom/v2"):])
+            category = zoom_category(method, path[len("/zoom/v2") :])
             return self.state.limiter.take(f"zoom:{category}", ZOOM_PER_SECOND[category])
         return None
 
-    def rate_headers(self, api: str, method: str, path: str,
-                     verdict: Verdict | None) -> list[tuple[bytes, bytes]]:
+    def rate_headers(
+        self, api: str, method: str, path: str, verdict: Verdict | None
+    ) -> list[tuple[bytes, bytes]]:
         if verdict is None:
             return []
         if api == "zoom":
-            category = zoom_category(method, path[len("/zoom/v2"):])
-            return [(b"x-ratelimit-category", category.encode()), (b"x-ratelimit-type", b"QPS"),
-                    (b"x-ratelimit-limit", str(verdict.limit).encode()),
-                    (b"x-ratelimit-remaining", str(verdict.remaining).encode())]
-        return [(b"x-ratelimit-limit", str(verdict.limit).encode()),
-                (b"x-ratelimit-remaining", str(verdict.remaining).encode())]
+            category = zoom_category(method, path[len("/zoom/v2") :])
+            return [
+                (b"x-ratelimit-category", category.encode()),
+                (b"x-ratelimit-type", b"QPS"),
+                (b"x-ratelimit-limit", str(verdict.limit).encode()),
+                (b"x-ratelimit-remaining", str(verdict.remaining).encode()),
+            ]
+        return [
+            (b"x-ratelimit-limit", str(verdict.limit).encode()),
+            (b"x-ratelimit-remaining", str(verdict.remaining).encode()),
+        ]
 
-    async def too_many(self, send: Send, api: str, method: str, path: str, retry_after: int,
-                       verdict: Verdict | None) -> None:
+    async def too_many(
+        self,
+        send: Send,
+        api: str,
+        method: str,
+        path: str,
+        retry_after: int,
+        verdict: Verdict | None,
+    ) -> None:
         headers = [(b"retry-after", str(retry_after).encode())]
         if verdict is None:
             verdict = Verdict(False, 0, 0, retry_after)
-        headers += [(k, v if k != b"x-ratelimit-remaining" else b"0")
-                    for k, v in self.rate_headers(api, method, path, verdict)]
+        headers += [
+            (k, v if k != b"x-ratelimit-remaining" else b"0")
+            for k, v in self.rate_headers(api, method, path, verdict)
+        ]
         body: dict[str, Any]
         if api.startswith("zoom"):
             if not any(k == b"x-ratelimit-category" for k, _ in headers):
-                category = zoom_category(method, path[len("/zoom/v2"):])
-                headers += [(b"x-ratelimit-category", category.encode()),
-                            (b"x-ratelimit-type", b"QPS"), (b"x-ratelimit-remaining", b"0")]
-            body = {"code": 429, "message": "You have reached the maximum per-second rate limit "
-                    "for this API. Try again later."}
+                category = zoom_category(method, path[len("/zoom/v2") :])
+                headers += [
+                    (b"x-ratelimit-category", category.encode()),
+                    (b"x-ratelimit-type", b"QPS"),
+                    (b"x-ratelimit-remaining", b"0"),
+                ]
+            body = {
+                "code": 429,
+                "message": "You have reached the maximum per-second rate limit "
+                "for this API. Try again later.",
+            }
         else:
-            body = goto_body("TooManyRequests", "Rate limit exceeded; retry after "
-                             f"{retry_after} second(s)")
+            body = goto_body(
+                "TooManyRequests", f"Rate limit exceeded; retry after {retry_after} second(s)"
+            )
         await send_simple(send, 429, json.dumps(body).encode(), "application/json", headers)
 
     async def server_error(self, send: Send, api: str, status: int) -> None:
@@ -254,6 +315,7 @@ class SandboxMiddleware:
                 message = dict(message)
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
+
         return wrapped
 
     @staticmethod
@@ -274,11 +336,13 @@ class SandboxMiddleware:
             if budget[0] < 0:
                 budget[0] = max(1, len(body) // 2)
             if len(body) >= budget[0]:
-                await send({"type": "http.response.body", "body": body[: budget[0]],
-                            "more_body": True})
+                await send(
+                    {"type": "http.response.body", "body": body[: budget[0]], "more_body": True}
+                )
                 raise DroppedConnection("fault drop_mid_body: connection aborted mid-body")
             budget[0] -= len(body)
             await send(message)
+
         return wrapped
 
     @staticmethod
@@ -299,13 +363,24 @@ class SandboxMiddleware:
                 for index in range(len(body)):
                     if listener.done():
                         return
-                    await send({"type": "http.response.body", "body": body[index:index + 1],
-                                "more_body": True})
+                    await send(
+                        {
+                            "type": "http.response.body",
+                            "body": body[index : index + 1],
+                            "more_body": True,
+                        }
+                    )
                     await asyncio.sleep(every_ms / 1000)
             finally:
                 listener.cancel()
-            await send({"type": "http.response.body", "body": b"",
-                        "more_body": message.get("more_body", False)})
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": b"",
+                    "more_body": message.get("more_body", False),
+                }
+            )
+
         return wrapped
 
     @staticmethod
@@ -321,18 +396,19 @@ class SandboxMiddleware:
             body: bytes = message.get("body", b"")
             room = after - sent
             if room > 0:
-                await send({"type": "http.response.body", "body": body[:room],
-                            "more_body": True})
+                await send({"type": "http.response.body", "body": body[:room], "more_body": True})
                 sent += min(room, len(body))
             if sent >= after or not message.get("more_body", False):
                 while (await receive())["type"] != "http.disconnect":
                     pass
                 raise DroppedConnection("the client hung up on a stalled body")
+
         return wrapped
 
     @staticmethod
-    def transforming(send: Send, malformed: str | None, extra: bool,
-                     reshape: Reshape | None = None) -> Send:
+    def transforming(
+        send: Send, malformed: str | None, extra: bool, reshape: Reshape | None = None
+    ) -> Send:
         """Buffer a JSON response, then add unknown fields and/or corrupt it."""
         held: list[Message] = []
         chunks: list[bytes] = []
@@ -362,28 +438,52 @@ class SandboxMiddleware:
             elif malformed == "truncate":
                 body = body[: max(1, len(body) // 2)]
             elif malformed == "garbage":
-                body = body[: len(body) // 2] + b"\x00\xff}{<html>" + body[len(body) // 2:]
+                body = body[: len(body) // 2] + b"\x00\xff}{<html>" + body[len(body) // 2 :]
             start = held[0]
-            start["headers"] = [(k, v) for k, v in start.get("headers", [])
-                                if k.lower() != b"content-length"]
+            start["headers"] = [
+                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+            ]
             if reshape and reshape.huge_body:
                 await send(start)  # chunked: the client learns the size only by reading
                 for at in range(0, len(body), 65536):
-                    await send({"type": "http.response.body", "body": body[at:at + 65536],
-                                "more_body": True})
+                    await send(
+                        {
+                            "type": "http.response.body",
+                            "body": body[at : at + 65536],
+                            "more_body": True,
+                        }
+                    )
                 await send({"type": "http.response.body", "body": b""})
                 return
             start["headers"].append((b"content-length", str(len(body)).encode()))
             await send(start)
             await send({"type": "http.response.body", "body": body})
+
         return wrapped
 
 
-TEXT_KEYS = frozenset({
-    "topic", "agenda", "subject", "name", "description", "first_name", "last_name",
-    "firstName", "lastName", "organizerName", "trainingName", "meetingName", "title",
-    "customerName", "representativeName", "status_message", "file_name", "fileName",
-})
+TEXT_KEYS = frozenset(
+    {
+        "topic",
+        "agenda",
+        "subject",
+        "name",
+        "description",
+        "first_name",
+        "last_name",
+        "firstName",
+        "lastName",
+        "organizerName",
+        "trainingName",
+        "meetingName",
+        "title",
+        "customerName",
+        "representativeName",
+        "status_message",
+        "file_name",
+        "fileName",
+    }
+)
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 FAR_DATES = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00")
 
@@ -401,10 +501,12 @@ class Reshape:
     def of(cls, rules: list[FaultRule]) -> Reshape | None:
         if not any(rule.reshapes for rule in rules):
             return None
-        return cls(huge_body=max(r.huge_body for r in rules),
-                   huge_strings=max(r.huge_strings for r in rules),
-                   extreme_dates=any(r.extreme_dates for r in rules),
-                   deep_nesting=max(r.deep_nesting for r in rules))
+        return cls(
+            huge_body=max(r.huge_body for r in rules),
+            huge_strings=max(r.huge_strings for r in rules),
+            extreme_dates=any(r.extreme_dates for r in rules),
+            deep_nesting=max(r.deep_nesting for r in rules),
+        )
 
     def apply(self, body: bytes) -> bytes:
         value = json.loads(body)
@@ -415,8 +517,9 @@ class Reshape:
             deep = "[" * self.deep_nesting + "]" * self.deep_nesting
             text = self.insert(text, f'"x_deep":{deep}', deep)
         if self.huge_body:
-            text = self.insert(text, f'"x_padding":"{" " * self.huge_body}"',
-                               f'"{" " * self.huge_body}"')
+            text = self.insert(
+                text, f'"x_padding":"{" " * self.huge_body}"', f'"{" " * self.huge_body}"'
+            )
         return text.encode()
 
     @staticmethod

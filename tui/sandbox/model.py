@@ -214,8 +214,17 @@ class RegistrantTable:
     on first use.
     """
 
-    __slots__ = ("_by_email", "_by_id", "created", "emails", "event_id", "firsts", "ids",
-                 "lasts", "status")
+    __slots__ = (
+        "_by_email",
+        "_by_id",
+        "created",
+        "emails",
+        "event_id",
+        "firsts",
+        "ids",
+        "lasts",
+        "status",
+    )
 
     def __init__(self, event_id: int) -> None:
         self.event_id = event_id

@@ -16,15 +16,24 @@ class RequestLog:
         self._seq = 0
         self._lock = threading.Lock()
 
-    def start(self, method: str, path: str, query: str, host: str, authorization: bool,
-              api: str) -> dict[str, Any]:
+    def start(
+        self, method: str, path: str, query: str, host: str, authorization: bool, api: str
+    ) -> dict[str, Any]:
         """Record a request as it arrives; the caller fills in its status later."""
         with self._lock:
             self._seq += 1
             entry: dict[str, Any] = {
-                "seq": self._seq, "time": time.time(), "method": method, "path": path,
-                "query": query, "status": None, "host": host, "authorization": authorization,
-                "api": api, "fault": None, "duration_ms": None,
+                "seq": self._seq,
+                "time": time.time(),
+                "method": method,
+                "path": path,
+                "query": query,
+                "status": None,
+                "host": host,
+                "authorization": authorization,
+                "api": api,
+                "fault": None,
+                "duration_ms": None,
             }
             self._entries.append(entry)
             return entry

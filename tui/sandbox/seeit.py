@@ -17,22 +17,38 @@ from tui.sandbox.model import Organizer, SeeitSession
 from tui.sandbox.web import base_url, caller, goto_error, query_int, sandbox
 
 DATA_HOURS = 72
-SORTABLE = ("uuid", "supportKey", "sessionStatus", "sessionCreateTime", "sessionStartTime",
-            "sessionJoinTime", "sessionEndTime", "technicianEmail", "sessionDataStatus",
-            "sessionDataSize")
+SORTABLE = (
+    "uuid",
+    "supportKey",
+    "sessionStatus",
+    "sessionCreateTime",
+    "sessionStartTime",
+    "sessionJoinTime",
+    "sessionEndTime",
+    "technicianEmail",
+    "sessionDataStatus",
+    "sessionDataSize",
+)
 
 
 def details_json(request: Request, s: SeeitSession) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "uuid": s.uuid, "supportKey": s.support_key, "sessionStatus": s.status,
-        "sessionCreateTime": s.create_ms, "technicianEmail": s.technician_email,
-        "sessionRecorded": s.recorded, "sessionDataStatus": s.data_status,
+        "uuid": s.uuid,
+        "supportKey": s.support_key,
+        "sessionStatus": s.status,
+        "sessionCreateTime": s.create_ms,
+        "technicianEmail": s.technician_email,
+        "sessionRecorded": s.recorded,
+        "sessionDataStatus": s.data_status,
         "sessionDataSize": s.data_file.size if s.data_file else 0,
         "sessionDataPhotoCount": s.photo_count,
         "sessionDataPhotoNotesCount": s.photo_notes_count,
     }
-    for name, value in (("sessionStartTime", s.start_ms), ("sessionJoinTime", s.join_ms),
-                        ("sessionEndTime", s.end_ms)):
+    for name, value in (
+        ("sessionStartTime", s.start_ms),
+        ("sessionJoinTime", s.join_ms),
+        ("sessionEndTime", s.end_ms),
+    ):
         if value is not None:
             out[name] = value
     if s.notes is not None:
@@ -54,12 +70,20 @@ def _technician(request: Request) -> Organizer:
 
 def _sort_key(name: str) -> Any:
     def key(s: SeeitSession) -> tuple[int, Any]:
-        value = {"uuid": s.uuid, "supportKey": s.support_key, "sessionStatus": s.status,
-                 "sessionCreateTime": s.create_ms, "sessionStartTime": s.start_ms,
-                 "sessionJoinTime": s.join_ms, "sessionEndTime": s.end_ms,
-                 "technicianEmail": s.technician_email, "sessionDataStatus": s.data_status,
-                 "sessionDataSize": s.data_file.size if s.data_file else 0}[name]
+        value = {
+            "uuid": s.uuid,
+            "supportKey": s.support_key,
+            "sessionStatus": s.status,
+            "sessionCreateTime": s.create_ms,
+            "sessionStartTime": s.start_ms,
+            "sessionJoinTime": s.join_ms,
+            "sessionEndTime": s.end_ms,
+            "technicianEmail": s.technician_email,
+            "sessionDataStatus": s.data_status,
+            "sessionDataSize": s.data_file.size if s.data_file else 0,
+        }[name]
         return (0, value) if value is not None else (1, 0)
+
     return key
 
 
@@ -71,8 +95,11 @@ async def sessions(request: Request) -> Response:
         session = SeeitSession(
             uuid=str(uuid.uuid4()),
             support_key=f"{rng.randint(100, 999)}-{rng.randint(100, 999)}-{rng.randint(100, 999)}",
-            status="CREATED", create_ms=state.now_ms(), technician_email=who.email,
-            owner_key=who.key)
+            status="CREATED",
+            create_ms=state.now_ms(),
+            technician_email=who.email,
+            owner_key=who.key,
+        )
         state.goto.seeit[session.uuid] = session
         state.created_at[session.uuid] = state.monotonic()
         return JSONResponse(details_json(request, session), status_code=201)
@@ -84,21 +111,29 @@ async def sessions(request: Request) -> Response:
         raise goto_error(400, "InvalidRequest", f"Cannot sort by {params.get('sort')!r}")
     start = query_int(request, "startTime", -(2**62), -(2**62), 2**62)
     end = query_int(request, "endTime", 2**62, -(2**62), 2**62)
-    found = [s for s in state.goto.seeit.values()
-             if (who.admin or s.owner_key == who.key) and start <= s.create_ms <= end]
+    found = [
+        s
+        for s in state.goto.seeit.values()
+        if (who.admin or s.owner_key == who.key) and start <= s.create_ms <= end
+    ]
     found.sort(key=_sort_key(sort_field), reverse=order.lower() == "desc")
     total = len(found)
     pages = math.ceil(total / size) if total else 0
-    content = [details_json(request, s) for s in found[page * size:(page + 1) * size]]
+    content = [details_json(request, s) for s in found[page * size : (page + 1) * size]]
     links = [{"rel": "self", "href": _page_url(request, page, size)}]
     if page + 1 < pages:
         links.append({"rel": "next", "href": _page_url(request, page + 1, size)})
     if page > 0:
-        links.append({"rel": "prev", "href": _page_url(request, min(page - 1, max(pages - 1, 0)),
-                                                       size)})
-    return JSONResponse({"content": content, "links": links,
-                         "page": {"size": size, "number": page, "totalElements": total,
-                                  "totalPages": pages}})
+        links.append(
+            {"rel": "prev", "href": _page_url(request, min(page - 1, max(pages - 1, 0)), size)}
+        )
+    return JSONResponse(
+        {
+            "content": content,
+            "links": links,
+            "page": {"size": size, "number": page, "totalElements": total, "totalPages": pages},
+        }
+    )
 
 
 def _page_url(request: Request, page: int, size: int) -> str:

@@ -30,8 +30,14 @@ from tui.sandbox.middleware import DroppedConnection, SandboxMiddleware, classif
 from tui.sandbox.state import SandboxState
 from tui.sandbox.web import ApiError, goto_body
 
-__all__ = ["SandboxConfig", "SandboxHandle", "create_app", "profile_toml", "serve",
-           "start_background"]
+__all__ = [
+    "SandboxConfig",
+    "SandboxHandle",
+    "create_app",
+    "profile_toml",
+    "serve",
+    "start_background",
+]
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -51,15 +57,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if api == "other" or api == "control":
         return JSONResponse({"error": exc.detail}, status, headers)
     names = {404: "NotFound", 405: "MethodNotAllowed"}
-    return JSONResponse(goto_body(names.get(status, "InvalidRequest"), exc.detail), status,
-                        headers)
+    return JSONResponse(goto_body(names.get(status, "InvalidRequest"), exc.detail), status, headers)
 
 
 def create_app(config: SandboxConfig) -> Starlette:
     """The sandbox as an ASGI app (its state on `app.state.sandbox`)."""
     state = SandboxState(config)
-    routes = [*auth.ROUTES, *g2m.ROUTES, *g2t.ROUTES, *seeit.ROUTES, *zoom_api.ROUTES,
-              *files.ROUTES, *control.ROUTES]
+    routes = [
+        *auth.ROUTES,
+        *g2m.ROUTES,
+        *g2t.ROUTES,
+        *seeit.ROUTES,
+        *zoom_api.ROUTES,
+        *files.ROUTES,
+        *control.ROUTES,
+    ]
     app = Starlette(
         routes=routes,
         middleware=[Middleware(SandboxMiddleware, state=state)],
@@ -81,19 +93,21 @@ def is_loopback(host: str) -> bool:
 def profile_toml(base_url: str, plain: bool = False) -> str:
     """A `[profiles.sandbox]` block pointing meetdeck at a sandbox."""
     client_id, secret = GOTO_ADMIN_CLIENT
-    return "\n".join([
-        "[profiles.sandbox]",
-        f'goto_client_id = "{client_id}"',
-        f'goto_client_secret = "{secret}"',
-        f'goto_api_base = "{base_url}"',
-        f'goto_auth_base = "{base_url}"',
-        f'goto_redirect_uri = "{base_url}/_sandbox/callback"',
-        f'zoom_account_id = "{ZOOM_ACCOUNT_ID}"',
-        f'zoom_client_id = "{ZOOM_CLIENT[0]}"',
-        f'zoom_client_secret = "{ZOOM_CLIENT[1]}"',
-        f'zoom_api_base = "{base_url}/zoom/v2"',
-        f'zoom_auth_base = "{base_url}/zoom"',
-    ])
+    return "\n".join(
+        [
+            "[profiles.sandbox]",
+            f'goto_client_id = "{client_id}"',
+            f'goto_client_secret = "{secret}"',
+            f'goto_api_base = "{base_url}"',
+            f'goto_auth_base = "{base_url}"',
+            f'goto_redirect_uri = "{base_url}/_sandbox/callback"',
+            f'zoom_account_id = "{ZOOM_ACCOUNT_ID}"',
+            f'zoom_client_id = "{ZOOM_CLIENT[0]}"',
+            f'zoom_client_secret = "{ZOOM_CLIENT[1]}"',
+            f'zoom_api_base = "{base_url}/zoom/v2"',
+            f'zoom_auth_base = "{base_url}/zoom"',
+        ]
+    )
 
 
 class _QuietDrops(logging.Filter):
@@ -106,14 +120,23 @@ class _QuietDrops(logging.Filter):
 
 def _uvicorn_config(config: SandboxConfig, sock_app: Starlette, log_level: str) -> uvicorn.Config:
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
-    return uvicorn.Config(sock_app, host=config.host, port=config.port, log_level=log_level,
-                          access_log=False, lifespan="off", timeout_graceful_shutdown=1)
+    return uvicorn.Config(
+        sock_app,
+        host=config.host,
+        port=config.port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=1,
+    )
 
 
 def _check_host(host: str) -> None:
     if not is_loopback(host):
-        raise ValueError(f"The sandbox only listens on loopback (127.0.0.1, ::1, localhost), "
-                         f"not {host!r}: it hands out fixed demo credentials.")
+        raise ValueError(
+            f"The sandbox only listens on loopback (127.0.0.1, ::1, localhost), "
+            f"not {host!r}: it hands out fixed demo credentials."
+        )
 
 
 def _bind(config: SandboxConfig) -> socket.socket:
@@ -146,15 +169,20 @@ def serve(config: SandboxConfig) -> None:
     try:
         sock = _bind(config)
     except OSError as exc:
-        print(f"meetdeck sandbox: cannot listen on {config.host}:{config.port} ({exc.strerror}); "
-              "choose another --port (0 picks a free one).", file=sys.stderr)
+        print(
+            f"meetdeck sandbox: cannot listen on {config.host}:{config.port} ({exc.strerror}); "
+            "choose another --port (0 picks a free one).",
+            file=sys.stderr,
+        )
         raise SystemExit(2) from None
     port = int(sock.getsockname()[1])
     host = f"[{config.host}]" if ":" in config.host else config.host
     base = f"http://{host}:{port}"
     state: SandboxState = app.state.sandbox
-    print(f"meetdeck sandbox (seed {config.seed}, {config.registrants} registrants in webinar "
-          f"{state.zoom.big_webinar_id}; generated in {time.perf_counter() - started:.2f}s)")
+    print(
+        f"meetdeck sandbox (seed {config.seed}, {config.registrants} registrants in webinar "
+        f"{state.zoom.big_webinar_id}; generated in {time.perf_counter() - started:.2f}s)"
+    )
     print(f"  GoTo API base:  {base}   (auth: {base}/oauth/authorize, {base}/oauth/token)")
     print(f"  Zoom API base:  {base}/zoom/v2   (auth: {base}/zoom/oauth/token)")
     print(f"  Control API:    {base}/_sandbox/state")
@@ -170,8 +198,9 @@ def serve(config: SandboxConfig) -> None:
 class SandboxHandle:
     """A sandbox served from a daemon thread; a context manager that stops it on exit."""
 
-    def __init__(self, server: uvicorn.Server, thread: threading.Thread, app: Starlette,
-                 host: str, port: int) -> None:
+    def __init__(
+        self, server: uvicorn.Server, thread: threading.Thread, app: Starlette, host: str, port: int
+    ) -> None:
         self._server = server
         self._thread = thread
         self.app = app
@@ -192,8 +221,12 @@ class SandboxHandle:
     def __enter__(self) -> SandboxHandle:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
 

@@ -25,10 +25,16 @@ class SandboxState:
         # "now" runs from the anchor as the real clock runs from today's midnight.
         today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         self._shift = self.anchor - today
-        self.goto = generate_goto(config.seed, self.anchor, config.recording_bytes,
-                                  config.large_recording_bytes)
-        self.zoom = generate_zoom(config.seed, self.anchor, config.registrants,
-                                  config.recording_bytes, config.large_recording_bytes)
+        self.goto = generate_goto(
+            config.seed, self.anchor, config.recording_bytes, config.large_recording_bytes
+        )
+        self.zoom = generate_zoom(
+            config.seed,
+            self.anchor,
+            config.registrants,
+            config.recording_bytes,
+            config.large_recording_bytes,
+        )
         self.files: dict[str, FileSpec] = {**self.goto.files, **self.zoom.files}
         self.tokens = TokenStore(config.token_ttl)
         self.faults = FaultBook()

@@ -37,8 +37,9 @@ class TokenStore:
 
     def issue_code(self, client_id: str, organizer_key: int, redirect_uri: str | None) -> str:
         code = secrets.token_urlsafe(24)
-        self.codes[code] = Grant("goto", client_id, organizer_key, time.time() + CODE_TTL,
-                                 redirect_uri)
+        self.codes[code] = Grant(
+            "goto", client_id, organizer_key, time.time() + CODE_TTL, redirect_uri
+        )
         return code
 
     def take_code(self, code: str) -> Grant | None:
@@ -69,11 +70,19 @@ class TokenStore:
         """A JWT-shaped Zoom access token (HS256 over the sandbox's own key)."""
         now = int(time.time())
         header = {"alg": "HS256", "typ": "JWT"}
-        claims = {"aud": "zoom", "uid": account_id, "ver": 9, "iss": issuer,
-                  "cid": client_id, "iat": now, "exp": now + self.ttl,
-                  "jti": secrets.token_hex(8)}
-        parts = [base64.urlsafe_b64encode(json.dumps(p).encode()).rstrip(b"=")
-                 for p in (header, claims)]
+        claims = {
+            "aud": "zoom",
+            "uid": account_id,
+            "ver": 9,
+            "iss": issuer,
+            "cid": client_id,
+            "iat": now,
+            "exp": now + self.ttl,
+            "jti": secrets.token_hex(8),
+        }
+        parts = [
+            base64.urlsafe_b64encode(json.dumps(p).encode()).rstrip(b"=") for p in (header, claims)
+        ]
         signing = b".".join(parts)
         sig = base64.urlsafe_b64encode(hmac.new(self._key, signing, hashlib.sha256).digest())
         token = (signing + b"." + sig.rstrip(b"=")).decode()

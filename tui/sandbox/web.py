@@ -33,8 +33,9 @@ def goto_error(status: int, code: str, msg: str) -> ApiError:
     return ApiError(JSONResponse(goto_body(code, msg), status_code=status))
 
 
-def zoom_error(status: int, code: int, message: str,
-               errors: list[dict[str, str]] | None = None) -> ApiError:
+def zoom_error(
+    status: int, code: int, message: str, errors: list[dict[str, str]] | None = None
+) -> ApiError:
     body: dict[str, Any] = {"code": code, "message": message}
     if errors:
         body["errors"] = errors
@@ -73,8 +74,9 @@ def require_self_or_admin(request: Request, organizer_key: int) -> Organizer:
     """403 unless the caller is an admin or the organizer named in the path."""
     who = caller(request)
     if not who.admin and who.key != organizer_key:
-        raise goto_error(403, "AccessDenied",
-                         "This call needs the admin role for another organizer's data")
+        raise goto_error(
+            403, "AccessDenied", "This call needs the admin role for another organizer's data"
+        )
     return who
 
 
@@ -98,9 +100,11 @@ def required_range(request: Request) -> tuple[datetime, datetime]:
     start = parse_time(request.query_params.get("startDate"))
     end = parse_time(request.query_params.get("endDate"))
     if start is None or end is None:
-        raise goto_error(400, "InvalidRequest",
-                         "startDate and endDate are required, in ISO8601 UTC format "
-                         "(e.g. 2015-07-01T22:00:00Z)")
+        raise goto_error(
+            400,
+            "InvalidRequest",
+            "startDate and endDate are required, in ISO8601 UTC format (e.g. 2015-07-01T22:00:00Z)",
+        )
     if end < start:
         raise goto_error(400, "InvalidRequest", "endDate must not be before startDate")
     return start, end
@@ -139,8 +143,9 @@ def other_host_url(request: Request) -> str:
     return f"{request.url.scheme}://{other}{':' + port if port else ''}"
 
 
-def query_int(request: Request, name: str, default: int, low: int, high: int,
-              zoom: bool = False) -> int:
+def query_int(
+    request: Request, name: str, default: int, low: int, high: int, zoom: bool = False
+) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default

@@ -27,8 +27,9 @@ def _user(state: SandboxState, user_id: str) -> ZoomUser:
         return state.zoom.users[state.zoom.owner_id]
     found = state.zoom.users.get(user_id)
     if found is None:
-        found = next((u for u in state.zoom.users.values()
-                      if u.email.lower() == user_id.lower()), None)
+        found = next(
+            (u for u in state.zoom.users.values() if u.email.lower() == user_id.lower()), None
+        )
     if found is None:
         raise zoom_error(404, 1001, f"User does not exist: {user_id}.")
     return found
@@ -66,12 +67,16 @@ def _page(request: Request, items: list[Any], key: str) -> dict[str, Any]:
     else:
         number = query_int(request, "page_number", 1, 1, 10**9, zoom=True)
         start = (number - 1) * size
-    chunk = items[start:start + size]
+    chunk = items[start : start + size]
     following = start + size < len(items)
-    return {"page_count": math.ceil(len(items) / size), "page_number": number,
-            "page_size": size, "total_records": len(items),
-            "next_page_token": _token(start + size, number + 1) if following else "",
-            key: chunk}
+    return {
+        "page_count": math.ceil(len(items) / size),
+        "page_number": number,
+        "page_size": size,
+        "total_records": len(items),
+        "next_page_token": _token(start + size, number + 1) if following else "",
+        key: chunk,
+    }
 
 
 async def users(request: Request) -> Response:
@@ -93,12 +98,14 @@ async def user_webinars(request: Request) -> Response:
     host = _user(state, request.path_params["user_id"])
     kind = request.query_params.get("type") or "scheduled"
     now = state.now()
-    found = [e for e in state.zoom.webinars.values() if e.host_id == host.id
-             and (kind != "upcoming" or e.end >= now)]
+    found = [
+        e
+        for e in state.zoom.webinars.values()
+        if e.host_id == host.id and (kind != "upcoming" or e.end >= now)
+    ]
     found.sort(key=lambda e: (e.start, e.id))
     base = base_url(request)
-    return JSONResponse(_page(request, [views.event_item_json(base, e) for e in found],
-                              "webinars"))
+    return JSONResponse(_page(request, [views.event_item_json(base, e) for e in found], "webinars"))
 
 
 async def user_meetings(request: Request) -> Response:
@@ -117,13 +124,17 @@ async def user_meetings(request: Request) -> Response:
     if kind not in tests:
         raise _invalid("type")
     low, high = _day(params.get("from")), _day(params.get("to"))
-    found = [e for e in state.zoom.meetings.values() if e.host_id == host.id and tests[kind](e)
-             and (low is None or e.start.date() >= low)
-             and (high is None or e.start.date() <= high)]
+    found = [
+        e
+        for e in state.zoom.meetings.values()
+        if e.host_id == host.id
+        and tests[kind](e)
+        and (low is None or e.start.date() >= low)
+        and (high is None or e.start.date() <= high)
+    ]
     found.sort(key=lambda e: (e.start, e.id))
     base = base_url(request)
-    return JSONResponse(_page(request, [views.event_item_json(base, e) for e in found],
-                              "meetings"))
+    return JSONResponse(_page(request, [views.event_item_json(base, e) for e in found], "meetings"))
 
 
 def _day(value: str | None) -> date | None:
@@ -136,8 +147,9 @@ def _day(value: str | None) -> date | None:
 
 
 def _invalid(field: str) -> Exception:
-    return zoom_error(400, 300, "Validation Failed.",
-                      [{"field": field, "message": "Invalid field."}])
+    return zoom_error(
+        400, 300, "Validation Failed.", [{"field": field, "message": "Invalid field."}]
+    )
 
 
 async def event(request: Request) -> Response:
@@ -153,8 +165,9 @@ def _table(request: Request) -> tuple[ZoomEvent, RegistrantTable, bool]:
     meeting = request.url.path.startswith("/zoom/v2/meetings/")
     found = _event(state, request.path_params["event_id"], not meeting)
     if found.registrants is None:
-        raise zoom_error(400, 3000,
-                         f"Registration has not been enabled for this meeting: {found.id}.")
+        raise zoom_error(
+            400, 3000, f"Registration has not been enabled for this meeting: {found.id}."
+        )
     return found, found.registrants, meeting
 
 
@@ -176,13 +189,18 @@ async def registrants(request: Request) -> Response:
     indexes, following = table.page(code, start, size)
     total = table.count(code)
     base = base_url(request)
-    return JSONResponse({
-        "page_count": math.ceil(total / size), "page_number": number, "page_size": size,
-        "total_records": total,
-        "next_page_token": _token(found.id, code, following, number + 1)
-        if following is not None else "",
-        "registrants": [views.registrant_json(base, table, i, meeting) for i in indexes],
-    })
+    return JSONResponse(
+        {
+            "page_count": math.ceil(total / size),
+            "page_number": number,
+            "page_size": size,
+            "total_records": total,
+            "next_page_token": _token(found.id, code, following, number + 1)
+            if following is not None
+            else "",
+            "registrants": [views.registrant_json(base, table, i, meeting) for i in indexes],
+        }
+    )
 
 
 async def registrant(request: Request) -> Response:
@@ -203,12 +221,24 @@ async def registrant_status(request: Request) -> Response:
         raise _invalid("action")
     people = body.get("registrants")
     if not isinstance(people, list) or not people:
-        raise zoom_error(400, 300, "Validation Failed.",
-                         [{"field": "registrants", "message": "At least one registrant."}])
+        raise zoom_error(
+            400,
+            300,
+            "Validation Failed.",
+            [{"field": "registrants", "message": "At least one registrant."}],
+        )
     if len(people) > MAX_STATUS_BATCH:
-        raise zoom_error(400, 300, "Validation Failed.", [{
-            "field": "registrants",
-            "message": f"You can only update {MAX_STATUS_BATCH} registrants at a time."}])
+        raise zoom_error(
+            400,
+            300,
+            "Validation Failed.",
+            [
+                {
+                    "field": "registrants",
+                    "message": f"You can only update {MAX_STATUS_BATCH} registrants at a time.",
+                }
+            ],
+        )
     for person in people:
         if not isinstance(person, dict):
             raise _invalid("registrants")
@@ -233,9 +263,14 @@ async def user_recordings(request: Request) -> Response:
     start = datetime.combine(low, time.min, UTC)
     end = datetime.combine(high, time.max, UTC)
     meeting_id = params.get("meeting_id")
-    found = [e for e in state.zoom.meetings.values()
-             if e.host_id == host.id and e.recording is not None and start <= e.start <= end
-             and (not meeting_id or str(e.id) == meeting_id)]
+    found = [
+        e
+        for e in state.zoom.meetings.values()
+        if e.host_id == host.id
+        and e.recording is not None
+        and start <= e.start <= end
+        and (not meeting_id or str(e.id) == meeting_id)
+    ]
     found.sort(key=lambda e: (e.start, e.id), reverse=True)
     base = base_url(request)
     items = [views.recording_json(base, e.recording, e) for e in found if e.recording]

@@ -10,41 +10,88 @@ from tui.sandbox import pools
 from tui.sandbox.model import ZOOM_STATUSES, RegistrantTable, ZoomEvent, ZoomRecording, ZoomUser
 from tui.sandbox.web import iso
 
-EMPLOYEES = ("", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000",
-             "1,001-5,000", "5,001-10,000", "More than 10,000")
-TIME_FRAMES = ("", "Within a month", "1-3 months", "4-6 months", "More than 6 months",
-               "No timeframe")
+EMPLOYEES = (
+    "",
+    "1-20",
+    "21-50",
+    "51-100",
+    "101-250",
+    "251-500",
+    "501-1,000",
+    "1,001-5,000",
+    "5,001-10,000",
+    "More than 10,000",
+)
+TIME_FRAMES = (
+    "",
+    "Within a month",
+    "1-3 months",
+    "4-6 months",
+    "More than 6 months",
+    "No timeframe",
+)
 ROLES = ("", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved")
 INDUSTRIES = ("Software", "Finance", "Healthcare", "Education", "Manufacturing", "")
 
 
 def user_json(user: ZoomUser, full: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": user.id, "email": user.email, "first_name": user.first_name,
-        "last_name": user.last_name, "display_name": f"{user.first_name} {user.last_name}"[:128],
-        "type": user.type, "status": user.status, "pmi": user.pmi, "timezone": user.timezone,
-        "dept": user.dept, "created_at": iso(user.created_at),
+        "id": user.id,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "display_name": f"{user.first_name} {user.last_name}"[:128],
+        "type": user.type,
+        "status": user.status,
+        "pmi": user.pmi,
+        "timezone": user.timezone,
+        "dept": user.dept,
+        "created_at": iso(user.created_at),
         "user_created_at": iso(user.created_at),
-        "last_login_time": iso(user.last_login), "last_client_version": "5.17.11.34827(mac)",
-        "role_id": user.role_id, "verified": 1, "language": user.language,
-        "group_ids": [], "im_group_ids": [],
+        "last_login_time": iso(user.last_login),
+        "last_client_version": "5.17.11.34827(mac)",
+        "role_id": user.role_id,
+        "verified": 1,
+        "language": user.language,
+        "group_ids": [],
+        "im_group_ids": [],
     }
     if full:
-        out.update({"role_name": "Owner" if user.role_id == "0" else "Member",
-                    "use_pmi": False, "account_id": "demo-account", "account_number": 10_000_001,
-                    "job_title": user.job_title, "company": user.company, "cms_user_id": "",
-                    "personal_meeting_url": f"https://zoom.example/j/{user.pmi}",
-                    "phone_number": "", "pic_url": "", "location": "", "login_types": [100],
-                    "cluster": "us05", "jid": f"{user.id.lower()}@xmpp.zoom.example"})
+        out.update(
+            {
+                "role_name": "Owner" if user.role_id == "0" else "Member",
+                "use_pmi": False,
+                "account_id": "demo-account",
+                "account_number": 10_000_001,
+                "job_title": user.job_title,
+                "company": user.company,
+                "cms_user_id": "",
+                "personal_meeting_url": f"https://zoom.example/j/{user.pmi}",
+                "phone_number": "",
+                "pic_url": "",
+                "location": "",
+                "login_types": [100],
+                "cluster": "us05",
+                "jid": f"{user.id.lower()}@xmpp.zoom.example",
+            }
+        )
     return out
 
 
 def event_item_json(base: str, e: ZoomEvent) -> dict[str, Any]:
     """A list item of GET /users/{id}/webinars or /meetings."""
     out: dict[str, Any] = {
-        "uuid": e.uuid, "id": e.id, "host_id": e.host_id, "topic": e.topic, "type": e.type,
-        "start_time": iso(e.start), "duration": e.duration, "timezone": e.timezone,
-        "created_at": iso(e.created_at), "join_url": join_url(base, e), "agenda": e.agenda,
+        "uuid": e.uuid,
+        "id": e.id,
+        "host_id": e.host_id,
+        "topic": e.topic,
+        "type": e.type,
+        "start_time": iso(e.start),
+        "duration": e.duration,
+        "timezone": e.timezone,
+        "created_at": iso(e.created_at),
+        "join_url": join_url(base, e),
+        "agenda": e.agenda,
     }
     if e.webinar:
         out["is_simulive"] = False
@@ -58,49 +105,91 @@ def join_url(base: str, e: ZoomEvent) -> str:
 def event_json(base: str, e: ZoomEvent, host: ZoomUser) -> dict[str, Any]:
     """GET /webinars/{id} or GET /meetings/{id}, with start_url and join_url."""
     out = event_item_json(base, e)
-    out.update({
-        "host_email": host.email, "password": e.password,
-        "start_url": f"{base}/zoom/s/{e.id}?zak=sandbox-{e.host_id}",
-        "settings": {
-            "approval_type": e.approval_type, "registration_type": 1, "audio": "both",
-            "auto_recording": "cloud" if e.recording else "none", "host_video": True,
-            "close_registration": False, "contact_email": host.email,
-            "contact_name": f"{host.first_name} {host.last_name}",
-            "registrants_confirmation_email": True, "registrants_email_notification": True,
-            "enforce_login": False, "alternative_hosts": "", "global_dial_in_countries": ["US"],
-        },
-    })
+    out.update(
+        {
+            "host_email": host.email,
+            "password": e.password,
+            "start_url": f"{base}/zoom/s/{e.id}?zak=sandbox-{e.host_id}",
+            "settings": {
+                "approval_type": e.approval_type,
+                "registration_type": 1,
+                "audio": "both",
+                "auto_recording": "cloud" if e.recording else "none",
+                "host_video": True,
+                "close_registration": False,
+                "contact_email": host.email,
+                "contact_name": f"{host.first_name} {host.last_name}",
+                "registrants_confirmation_email": True,
+                "registrants_email_notification": True,
+                "enforce_login": False,
+                "alternative_hosts": "",
+                "global_dial_in_countries": ["US"],
+            },
+        }
+    )
     if e.webinar:
-        out["settings"].update({"panelists_video": True, "practice_session": False,
-                                "hd_video": False, "on_demand": False,
-                                "post_webinar_survey": False})
+        out["settings"].update(
+            {
+                "panelists_video": True,
+                "practice_session": False,
+                "hd_video": False,
+                "on_demand": False,
+                "post_webinar_survey": False,
+            }
+        )
     else:
-        out.update({"status": e.status, "pre_schedule": False, "pmi": str(host.pmi),
-                    "h323_password": e.password, "encrypted_password": f"enc{e.password}"})
-        out["settings"].update({"join_before_host": False, "mute_upon_entry": True,
-                                "waiting_room": e.approval_type == 2, "use_pmi": False,
-                                "participant_video": False, "jbh_time": 0})
+        out.update(
+            {
+                "status": e.status,
+                "pre_schedule": False,
+                "pmi": str(host.pmi),
+                "h323_password": e.password,
+                "encrypted_password": f"enc{e.password}",
+            }
+        )
+        out["settings"].update(
+            {
+                "join_before_host": False,
+                "mute_upon_entry": True,
+                "waiting_room": e.approval_type == 2,
+                "use_pmi": False,
+                "participant_video": False,
+                "jbh_time": 0,
+            }
+        )
     return out
 
 
-def registrant_json(base: str, table: RegistrantTable, index: int, meeting: bool,
-                    full: bool = False) -> dict[str, Any]:
+def registrant_json(
+    base: str, table: RegistrantTable, index: int, meeting: bool, full: bool = False
+) -> dict[str, Any]:
     rid = table.ids[index]
     h = zlib.crc32(rid.encode())
     city, state, country = pools.CITIES[h % len(pools.CITIES)]
     out: dict[str, Any] = {
-        "id": rid, "email": table.emails[index], "first_name": table.firsts[index],
-        "last_name": table.lasts[index], "address": f"{h % 200 + 1} Hauptstraße",
-        "city": city, "state": state, "zip": f"{h % 90000 + 10000}", "country": country,
-        "phone": f"+1 555 {h % 10000:04d}", "industry": INDUSTRIES[h % len(INDUSTRIES)],
+        "id": rid,
+        "email": table.emails[index],
+        "first_name": table.firsts[index],
+        "last_name": table.lasts[index],
+        "address": f"{h % 200 + 1} Hauptstraße",
+        "city": city,
+        "state": state,
+        "zip": f"{h % 90000 + 10000}",
+        "country": country,
+        "phone": f"+1 555 {h % 10000:04d}",
+        "industry": INDUSTRIES[h % len(INDUSTRIES)],
         "org": pools.COMPANIES[h % len(pools.COMPANIES)],
         "job_title": pools.JOB_TITLES[h % len(pools.JOB_TITLES)],
         "purchasing_time_frame": TIME_FRAMES[h % len(TIME_FRAMES)],
         "role_in_purchase_process": ROLES[h % len(ROLES)],
         "no_of_employees": EMPLOYEES[h % len(EMPLOYEES)],
         "comments": ("", "Looking forward!", "Need captions 🙏", "[bold]hi[/bold]")[h % 4],
-        "custom_questions": [{"title": "What do you hope to learn?",
-                              "value": ("Everything", "Pricing", "Roadmap", "")[h % 4]}],
+        "custom_questions": [
+            {
+                "title": "What do you hope to learn?",
+                "value": ("Everything", "Pricing", "Roadmap", "")[h % 4],
+            }
+        ],
         "status": ZOOM_STATUSES[table.status[index]],
         "create_time": _iso_epoch(table.created[index]),
         "join_url": f"{base}/zoom/{'j' if meeting else 'w'}/{table.event_id}?tk={rid}",
@@ -119,19 +208,33 @@ def _iso_epoch(seconds: int) -> str:
 def recording_json(base: str, r: ZoomRecording, e: ZoomEvent, full: bool = False) -> dict[str, Any]:
     files = []
     for f in r.files:
-        files.append({
-            "id": f.id, "meeting_id": r.uuid, "recording_start": iso(f.start),
-            "recording_end": iso(f.end), "file_type": f.file_type,
-            "file_extension": f.file_extension, "file_size": f.file.size,
-            "play_url": f"{base}/zoom/rec/play/{f.id}",
-            "download_url": f"{base}/zoom/rec/download/{f.id}",
-            "status": "completed", "recording_type": f.recording_type,
-        })
+        files.append(
+            {
+                "id": f.id,
+                "meeting_id": r.uuid,
+                "recording_start": iso(f.start),
+                "recording_end": iso(f.end),
+                "file_type": f.file_type,
+                "file_extension": f.file_extension,
+                "file_size": f.file.size,
+                "play_url": f"{base}/zoom/rec/play/{f.id}",
+                "download_url": f"{base}/zoom/rec/download/{f.id}",
+                "status": "completed",
+                "recording_type": f.recording_type,
+            }
+        )
     out: dict[str, Any] = {
-        "uuid": r.uuid, "id": e.id, "account_id": "demo-account", "host_id": e.host_id,
-        "topic": e.topic, "type": str(e.type), "start_time": iso(r.start),
-        "duration": r.duration, "total_size": sum(f.file.size for f in r.files),
-        "recording_count": len(files), "recording_play_passcode": r.passcode,
+        "uuid": r.uuid,
+        "id": e.id,
+        "account_id": "demo-account",
+        "host_id": e.host_id,
+        "topic": e.topic,
+        "type": str(e.type),
+        "start_time": iso(r.start),
+        "duration": r.duration,
+        "total_size": sum(f.file.size for f in r.files),
+        "recording_count": len(files),
+        "recording_play_passcode": r.passcode,
         "recording_files": files,
     }
     if full:

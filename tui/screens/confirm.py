@@ -59,13 +59,19 @@ class ConfirmActionDialog(ModalScreen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="confirm-cancel"),
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmActionDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ConfirmActionDialog")
+        + """
     ConfirmActionDialog > Vertical { border: thick $warning; }
     ConfirmActionDialog .confirm--people {
         color: $text-muted; margin: 1 0 0 2; text-wrap: nowrap; text-overflow: ellipsis;
     }
     ConfirmActionDialog Input { margin-top: 1; }
-    """ + "ConfirmActionDialog {" + _BUTTON_CSS + "}"
+    """
+        + "ConfirmActionDialog {"
+        + _BUTTON_CSS
+        + "}"
+    )
 
     def __init__(self, plan: ActionPlan, accent: str | None) -> None:
         super().__init__()
@@ -76,24 +82,35 @@ class ConfirmActionDialog(ModalScreen[int | None]):
         plan = self.plan
         verb = _VERBS.get(plan.action.value, plan.action.value.capitalize())
         with Vertical():
-            yield Label(f"{verb} {people(plan.count)}?", classes="dialog--title",
-                        markup=False)
+            yield Label(f"{verb} {people(plan.count)}?", classes="dialog--title", markup=False)
             yield Static(Content.assemble("Event:   ", (event_label(plan), "bold")))
             yield Static(Content.assemble("Profile: ", profile_badge(plan.profile, self.accent)))
             lines = [clean(person) for person in plan.preview]
             if plan.more:
                 lines.append(f"and {plan.more:,} more")
-            yield Static(Content("\n").join(Content(line) for line in lines),
-                         classes="confirm--people")
+            yield Static(
+                Content("\n").join(Content(line) for line in lines), classes="confirm--people"
+            )
             if plan.needs_typed_count:
-                yield Static(f"This changes {plan.count:,} people: type {plan.count} to "
-                             "confirm.", classes="dialog--hint", markup=False)
-                yield Input(placeholder=f"type {plan.count}", id="typed-count",
-                            restrict=r"[0-9]*", max_length=9)
+                yield Static(
+                    f"This changes {plan.count:,} people: type {plan.count} to confirm.",
+                    classes="dialog--hint",
+                    markup=False,
+                )
+                yield Input(
+                    placeholder=f"type {plan.count}",
+                    id="typed-count",
+                    restrict=r"[0-9]*",
+                    max_length=9,
+                )
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Cancel", id="cancel")
-                yield Button(f"{verb.split()[0]} {plan.count:,}", variant="warning",
-                             id="confirm", disabled=plan.needs_typed_count)
+                yield Button(
+                    f"{verb.split()[0]} {plan.count:,}",
+                    variant="warning",
+                    id="confirm",
+                    disabled=plan.needs_typed_count,
+                )
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -128,9 +145,15 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="confirm-write-cancel"),
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ConfirmDialog")
+        + """
     ConfirmDialog > Vertical { border: thick $warning; }
-    """ + "ConfirmDialog {" + _BUTTON_CSS + "}"
+    """
+        + "ConfirmDialog {"
+        + _BUTTON_CSS
+        + "}"
+    )
 
     def __init__(self, title: str, lines: Sequence[Content | str], confirm: str) -> None:
         super().__init__()
@@ -169,8 +192,10 @@ def result_sentence(plan: ActionPlan, result: ActionResult) -> str:
         return f"{people(ok).capitalize()} {done} ({event_label(plan)})."
     if ok == 0:
         return f"Nothing was {done}: the service confirmed none of {people(plan.count)}."
-    return (f"{ok:,} of {people(plan.count)} {done}, as the service confirmed; "
-            f"{plan.count - ok:,} were not.")
+    return (
+        f"{ok:,} of {people(plan.count)} {done}, as the service confirmed; "
+        f"{plan.count - ok:,} were not."
+    )
 
 
 class ActionResultDialog(ModalScreen[None]):
@@ -179,10 +204,13 @@ class ActionResultDialog(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "dismiss", "Close", id="result-close"),
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="ActionResultDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ActionResultDialog")
+        + """
     ActionResultDialog > Vertical { border: thick $error; }
     ActionResultDialog VerticalScroll { height: auto; max-height: 16; margin-top: 1; }
     """
+    )
 
     def __init__(self, plan: ActionPlan, result: ActionResult) -> None:
         super().__init__()
@@ -190,26 +218,37 @@ class ActionResultDialog(ModalScreen[None]):
         self.result = result
 
     def compose(self) -> ComposeResult:
-        names = {r.key: (f"{r.name} <{r.email}>" if r.name else r.email)
-                 for r in self.plan.registrants}
+        names = {
+            r.key: (f"{r.name} <{r.email}>" if r.name else r.email) for r in self.plan.registrants
+        }
         failed: tuple[ActionOutcome, ...] = self.result.failed
         with Vertical():
-            yield Label("Some people were not processed", classes="dialog--title",
-                        markup=False)
+            yield Label("Some people were not processed", classes="dialog--title", markup=False)
             yield Static(result_sentence(self.plan, self.result), markup=False)
             if self.result.note:
                 yield Static(literal(self.result.note, multiline=True), classes="dialog--hint")
             with VerticalScroll():
                 for outcome in failed[:MAX_FAILURES_SHOWN]:
                     who = names.get(outcome.target_key, outcome.target_key)
-                    yield Static(Content.assemble(
-                        ("\u2717 ", "$text-error"), (clean(who), "bold"), "\n    ",
-                        (clean(outcome.message or "No reason given."), "$text-muted")))
+                    yield Static(
+                        Content.assemble(
+                            ("\u2717 ", "$text-error"),
+                            (clean(who), "bold"),
+                            "\n    ",
+                            (clean(outcome.message or "No reason given."), "$text-muted"),
+                        )
+                    )
                 if len(failed) > MAX_FAILURES_SHOWN:
-                    yield Static(f"and {len(failed) - MAX_FAILURES_SHOWN:,} more (see the "
-                                 "audit log: meetdeck audit)", markup=False)
-            yield Static("They stay marked; refresh (r) to see their current status.",
-                         classes="dialog--hint", markup=False)
+                    yield Static(
+                        f"and {len(failed) - MAX_FAILURES_SHOWN:,} more (see the "
+                        "audit log: meetdeck audit)",
+                        markup=False,
+                    )
+            yield Static(
+                "They stay marked; refresh (r) to see their current status.",
+                classes="dialog--hint",
+                markup=False,
+            )
             yield Button("Close", id="close")
 
     def on_mount(self) -> None:

@@ -41,9 +41,12 @@ class ErrorDialog(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "dismiss", "Close", id="error-close"),
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="ErrorDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ErrorDialog")
+        + """
     ErrorDialog > Vertical { border: thick $error; }
     """
+    )
 
     def __init__(self, title: str, sentence: str) -> None:
         super().__init__()
@@ -67,9 +70,12 @@ class CopyDialog(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="copy-close"),
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="CopyDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="CopyDialog")
+        + """
     CopyDialog TextArea { height: 3; }
     """
+    )
 
     def __init__(self, text: str, note: str) -> None:
         super().__init__()
@@ -133,15 +139,21 @@ class WindowDialog(ModalScreen[tuple[datetime, datetime] | None]):
         with Vertical():
             yield Label("Date window", classes="dialog--title")
             yield Input(placeholder="2025-01-01..2025-03-31, or 14, or -14 (days)")
-            yield Static("A range of dates (inclusive), or a number of days ahead (negative: "
-                         "back).", classes="dialog--hint", markup=False)
+            yield Static(
+                "A range of dates (inclusive), or a number of days ahead (negative: back).",
+                classes="dialog--hint",
+                markup=False,
+            )
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         window = parse_window(event.value, self.now)
         if window is None:
-            self.notify("Not a window: use 2025-01-01..2025-03-31 or a number of days.",
-                        severity="warning", markup=False)
+            self.notify(
+                "Not a window: use 2025-01-01..2025-03-31 or a number of days.",
+                severity="warning",
+                markup=False,
+            )
             return
         self.dismiss(window)
 

@@ -62,8 +62,9 @@ def status_text(progress: DownloadProgress) -> Content:
             parts.append(f"resumed at {size(progress.resumed_from)}")
         text = " \u00b7 ".join(p for p in parts if p)
         if progress.error:  # a retry is coming
-            return Content.assemble(text, (f" \u00b7 retrying: {clean(progress.error)}",
-                                           "$text-warning"))
+            return Content.assemble(
+                text, (f" \u00b7 retrying: {clean(progress.error)}", "$text-warning")
+            )
         return Content(text)
     if state == "queued":
         return Content.assemble(("queued", "$text-muted"))
@@ -71,10 +72,12 @@ def status_text(progress: DownloadProgress) -> Content:
         where = clean(str(progress.path)) if progress.path else ""
         return Content.assemble(("saved", _STATE_STYLE["done"]), f" \u00b7 {where}")
     if state == "failed":
-        return Content.assemble(("failed", _STATE_STYLE["failed"]),
-                                f" \u00b7 {clean(progress.error)}")
-    return Content.assemble((state, _STATE_STYLE.get(state, "")),
-                            f" \u00b7 {received} kept; D again resumes")
+        return Content.assemble(
+            ("failed", _STATE_STYLE["failed"]), f" \u00b7 {clean(progress.error)}"
+        )
+    return Content.assemble(
+        (state, _STATE_STYLE.get(state, "")), f" \u00b7 {received} kept; D again resumes"
+    )
 
 
 class DownloadRow(Vertical, can_focus=True):
@@ -107,8 +110,7 @@ class DownloadRow(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Label(clean(self.progress.filename), classes="download--name",
-                        markup=False)
+            yield Label(clean(self.progress.filename), classes="download--name", markup=False)
             yield ProgressBar(total=None, show_eta=False)
         yield Static("", classes="download--status")
 
@@ -149,8 +151,11 @@ class DownloadsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Downloads", id="downloads-title", markup=False)
-        yield Static("No downloads yet: press D on a recording (tab 5) or in a meeting's "
-                     "screen.", id="downloads-empty", markup=False)
+        yield Static(
+            "No downloads yet: press D on a recording (tab 5) or in a meeting's screen.",
+            id="downloads-empty",
+            markup=False,
+        )
         yield VerticalScroll(id="downloads")
         yield KeyBar()
 
@@ -186,8 +191,7 @@ class DownloadsScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_download":
             row = self.focused
-            return isinstance(row, DownloadRow) and str(row.progress.state) in (
-                "queued", "running")
+            return isinstance(row, DownloadRow) and str(row.progress.state) in ("queued", "running")
         return True
 
     def on_descendant_focus(self) -> None:
@@ -198,5 +202,8 @@ class DownloadsScreen(Screen[None]):
         if not isinstance(row, DownloadRow):
             return
         if self.host.deck.cancel_download(row.key):
-            self.app.notify(f"Cancelled {clean(row.progress.filename)}; the partial file is "
-                            "kept for a resume.", markup=False, timeout=4)
+            self.app.notify(
+                f"Cancelled {clean(row.progress.filename)}; the partial file is kept for a resume.",
+                markup=False,
+                timeout=4,
+            )

@@ -66,11 +66,13 @@ def help_text(screen: Screen[object], bindings: Iterable[ActiveBinding] | None =
                 parts.append((f" {binding.id}", "$text-muted"))
             parts.append("\n")
         parts.append("\n")
-    parts.append((
-        "Remap any key in config.toml, e.g.\n  [keymap]\n  filter = \"f\"\n"
-        "Text from the APIs is always shown literally.",
-        "$text-muted",
-    ))
+    parts.append(
+        (
+            'Remap any key in config.toml, e.g.\n  [keymap]\n  filter = "f"\n'
+            "Text from the APIs is always shown literally.",
+            "$text-muted",
+        )
+    )
     return Content.assemble(*parts)
 
 

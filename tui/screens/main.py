@@ -69,7 +69,6 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         Binding("l", "toggle_api_log", "API log", show=False, id="api-log"),
     ]
 
-
     class Refreshed(Message):
         """A refresh or sync finished (its report says what failed)."""
 
@@ -109,8 +108,10 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     def _new_panes() -> dict[str, EntityPane[Any]]:
         # Every pane exists from the start; only the first is mounted before the first
         # frame, the others when their tab is first shown.
-        return {tab: pane_class(id=f"pane-{tab}")
-                for tab, pane_class in zip(TAB_IDS, PANES, strict=True)}
+        return {
+            tab: pane_class(id=f"pane-{tab}")
+            for tab, pane_class in zip(TAB_IDS, PANES, strict=True)
+        }
 
     async def reset(self) -> None:
         """Start over on another Deck (a profile switch): fresh panes, no history."""
@@ -250,11 +251,13 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             return
         tab, scope = target
         affected = ("meetings", "events") if tab == "meetings" else (tab,)
-        self.crumbs.append(Crumb(
-            tab=source_tab,
-            cursor_key=event.pane.table.cursor_key,
-            scopes={t: self.pane(t).scope for t in affected},
-        ))
+        self.crumbs.append(
+            Crumb(
+                tab=source_tab,
+                cursor_key=event.pane.table.cursor_key,
+                scopes={t: self.pane(t).scope for t in affected},
+            )
+        )
         for name in affected:
             self.pane(name).set_scope(scope)
         await self.show_tab(tab)
@@ -309,12 +312,18 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             else:
                 self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
 
-        self.app.push_screen(ConfirmDialog(
-            "Create a GoTo Assist support session?",
-            [Content.assemble("Profile: ", profile_badge(deck.profile_name, deck.accent)),
-             "A new remote support session is created in GoTo Assist (Seeit); you can "
-             "start it from the host link shown next."],
-            "Create session"), confirmed)
+        self.app.push_screen(
+            ConfirmDialog(
+                "Create a GoTo Assist support session?",
+                [
+                    Content.assemble("Profile: ", profile_badge(deck.profile_name, deck.accent)),
+                    "A new remote support session is created in GoTo Assist (Seeit); you can "
+                    "start it from the host link shown next.",
+                ],
+                "Create session",
+            ),
+            confirmed,
+        )
 
     @on(RegistrantsPane.ActionRequested)
     def _action_requested(self, event: RegistrantsPane.ActionRequested) -> None:
@@ -341,8 +350,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         if result.failed:
             self.app.push_screen(ActionResultDialog(plan, result))
         else:
-            self.app.notify(result_sentence(plan, result), title="Done", markup=False,
-                            timeout=6)
+            self.app.notify(result_sentence(plan, result), title="Done", markup=False, timeout=6)
             if result.note:
                 self.app.notify(result.note, severity="warning", markup=False, timeout=10)
 
@@ -365,8 +373,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         deck = self.host.deck
         header = self.query_one(DeckHeader)
         writable_changed = header.read_only != deck.read_only
-        header.set_state(profile=deck.profile_name, accent=deck.accent,
-                         read_only=deck.read_only)
+        header.set_state(profile=deck.profile_name, accent=deck.accent, read_only=deck.read_only)
         if writable_changed:
             self.refresh_bindings()
 
@@ -379,8 +386,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     @on(EntityPane.ViewLoaded)
     def _view_loaded(self, event: EntityPane.ViewLoaded) -> None:
         if event.pane is self.active_pane:
-            self.query_one(DeckHeader).set_state(fetched_at=event.fetched_at,
-                                                 now=self.host.clock())
+            self.query_one(DeckHeader).set_state(fetched_at=event.fetched_at, now=self.host.clock())
         self.update_breadcrumb()
 
     # -- refresh and sync ----------------------------------------------------------
@@ -464,8 +470,11 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         bars = list(self.query("#sync-bar").results(Horizontal))
         if bars:
             return bars[0]
-        bar = Horizontal(Label("", id="sync-label", markup=False),
-                         ProgressBar(show_eta=False, id="sync-progress"), id="sync-bar")
+        bar = Horizontal(
+            Label("", id="sync-label", markup=False),
+            ProgressBar(show_eta=False, id="sync-progress"),
+            id="sync-bar",
+        )
         await self.mount(bar, before=self.query_one(KeyBar))
         return bar
 
@@ -482,8 +491,9 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             total=max(progress.total, 1), progress=progress.done
         )
         self.query_one("#sync-label", Label).update(
-            labelled("Syncing ", ("bold", progress.scope.label), f" ({progress.done}/"
-                     f"{progress.total})")
+            labelled(
+                "Syncing ", ("bold", progress.scope.label), f" ({progress.done}/{progress.total})"
+            )
         )
         self._dirty_kinds.add(progress.scope.kind)
         self.set_timer(RELOAD_EVERY, self._reload_dirty, name="reload-dirty")
@@ -507,14 +517,19 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             self.app.notify(
                 f"{report.cut_values} text value(s) from the API were too long to keep "
                 "whole; the cache keeps their start, ending in \u201c\u2026\u201d.",
-                title="Long text cut", markup=False, timeout=8,
+                title="Long text cut",
+                markup=False,
+                timeout=8,
             )
         if report.failed:
             first = report.failed[0].error
             more = f" (and {len(report.failed) - 1} more)" if len(report.failed) > 1 else ""
             self.app.notify(
                 f"{first.sentence}{more} Showing cached data.",
-                title=first.title, severity="warning", markup=False, timeout=8,
+                title=first.title,
+                severity="warning",
+                markup=False,
+                timeout=8,
             )
         elif report.cancelled:
             self.app.notify("Sync cancelled; what finished is stored.", markup=False)

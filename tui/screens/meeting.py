@@ -52,15 +52,20 @@ class MeetingScreen(ForwardsWorkerState, Screen[None]):
         parts += [("bold", "Attendees"), "   (Backspace: back)"]
         yield Static(labelled(*parts), id="breadcrumb")
         with Horizontal(id="meeting-body"):
-            yield VirtualTable(columns.ATTENDEES, time_format=self.host.time_format,
-                               key=_attendee_key, placeholder="No attendees cached.")
+            yield VirtualTable(
+                columns.ATTENDEES,
+                time_format=self.host.time_format,
+                key=_attendee_key,
+                placeholder="No attendees cached.",
+            )
             yield DetailPanel()
         yield KeyBar()
 
     def on_mount(self) -> None:
         try:
-            detail = self.host.deck.detail("meeting", self.meeting.key,
-                                           provider=self.meeting.provider)
+            detail = self.host.deck.detail(
+                "meeting", self.meeting.key, provider=self.meeting.provider
+            )
         except MeetdeckError as error:
             self.host.show_error(error)
             detail = None
@@ -87,7 +92,8 @@ class MeetingScreen(ForwardsWorkerState, Screen[None]):
     async def _fetch_attendees(self) -> None:
         await self.host.prepare_sync()
         detail = await self.host.deck.refresh_detail(
-            "meeting", self.meeting.key, provider=self.meeting.provider)
+            "meeting", self.meeting.key, provider=self.meeting.provider
+        )
         self.post_message(self.AttendeesFetched(detail))
 
     def on_meeting_screen_attendees_fetched(self, event: AttendeesFetched) -> None:

@@ -37,8 +37,10 @@ from tui.widgets.pane_types import DeckHost
 if TYPE_CHECKING:
     from tui.core.models import StartUrl
 
-WARNING = ("This link signs whoever holds it in as the host. Do not paste it into chats "
-           "or tickets; fetch a new one when you need it again.")
+WARNING = (
+    "This link signs whoever holds it in as the host. Do not paste it into chats "
+    "or tickets; fetch a new one when you need it again."
+)
 
 
 def browser_plausible(env: Mapping[str, str], platform: str = sys.platform) -> bool:
@@ -71,7 +73,9 @@ class StartUrlDialog(ModalScreen[None]):
         Binding("o", "open_browser", "Open in browser", id="start-open"),
         Binding("v", "reveal", "Show link", id="start-show"),
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="StartUrlDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="StartUrlDialog")
+        + """
     StartUrlDialog > Vertical { border: thick $warning; }
     StartUrlDialog .start--warning { color: $text-warning; margin-bottom: 1; }
     StartUrlDialog TextArea { height: 4; display: none; margin-top: 1; }
@@ -81,6 +85,7 @@ class StartUrlDialog(ModalScreen[None]):
     StartUrlDialog .dialog--buttons { height: auto; margin-top: 1; }
     StartUrlDialog .dialog--buttons Button { margin: 0 2 0 0; }
     """
+    )
 
     class BrowserDone(Message):
         """The browser was started on the link, or was not (and why)."""
@@ -89,8 +94,15 @@ class StartUrlDialog(ModalScreen[None]):
             super().__init__()
             self.refusal = refusal
 
-    def __init__(self, start: StartUrl, what: str, *, now: datetime, zone: Any = None,
-                 env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        start: StartUrl,
+        what: str,
+        *,
+        now: datetime,
+        zone: Any = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self._start: StartUrl | None = start
         self.what = what
@@ -99,8 +111,10 @@ class StartUrlDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content.assemble("Host start link: ", (clean(self.what), "bold")),
-                        classes="dialog--title")
+            yield Label(
+                Content.assemble("Host start link: ", (clean(self.what), "bold")),
+                classes="dialog--title",
+            )
             yield Static(f"\u26a0 {WARNING}", classes="start--warning", markup=False)
             if self.expiry:
                 yield Static(literal(self.expiry, multiline=True))
@@ -155,8 +169,7 @@ class StartUrlDialog(ModalScreen[None]):
         if event.refusal is not None:
             self._not_opened(event.refusal)
             return
-        self.app.notify("Opening the host start link in your browser.", markup=False,
-                        timeout=4)
+        self.app.notify("Opening the host start link in your browser.", markup=False, timeout=4)
 
     def _not_opened(self, reason: str) -> None:
         """Show the link and why it was not opened in a browser."""
@@ -176,4 +189,3 @@ class StartUrlDialog(ModalScreen[None]):
     @on(Button.Pressed, "#close")
     def _close(self) -> None:
         self.dismiss(None)
-

@@ -48,11 +48,14 @@ class UnfinishedWritesDialog(ModalScreen[bool]):
         Binding("r", "refresh", "Refresh these events", id="unfinished-refresh"),
         Binding("escape", "later", "Later", id="unfinished-later"),
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="UnfinishedWritesDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="UnfinishedWritesDialog")
+        + """
     UnfinishedWritesDialog > Vertical { border: thick $warning; }
     UnfinishedWritesDialog Horizontal { height: auto; }
     UnfinishedWritesDialog Button { margin-right: 2; }
     """
+    )
 
     def __init__(self, notices: Sequence[UnfinishedNotice]) -> None:
         super().__init__()
@@ -61,12 +64,18 @@ class UnfinishedWritesDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         count = len(self.notices)
         with Vertical():
-            yield Label(f"{count} write{'s' if count != 1 else ''} may not have finished",
-                        classes="dialog--title")
-            yield Static(literal(
-                "meetdeck stopped while sending; what went out after the last recorded "
-                "part is unknown. Refresh to see the service's statuses before acting "
-                "again.", multiline=True))
+            yield Label(
+                f"{count} write{'s' if count != 1 else ''} may not have finished",
+                classes="dialog--title",
+            )
+            yield Static(
+                literal(
+                    "meetdeck stopped while sending; what went out after the last recorded "
+                    "part is unknown. Refresh to see the service's statuses before acting "
+                    "again.",
+                    multiline=True,
+                )
+            )
             for notice in self.notices:
                 yield Static(literal("• " + describe(notice), multiline=True))
             with Horizontal():

@@ -109,13 +109,22 @@ ORGANIZERS = [
 MEETINGS = [
     Column("start", "Start", _time("start"), width=16, min_width=16, priority=0),
     Column("subject", "Subject", _attr("subject"), width=30, min_width=14, grow=3, priority=0),
-    Column("organizer", "Organizer", _organizer_of_meeting, width=20, min_width=10, grow=1,
-           priority=2),
+    Column(
+        "organizer", "Organizer", _organizer_of_meeting, width=20, min_width=10, grow=1, priority=2
+    ),
     Column("provider", "Provider", _provider, width=8, min_width=7, priority=1),
-    Column("attendees", "Att.", _count("num_attendees"), width=4, min_width=4, priority=5,
-           align="right"),
-    Column("duration", "Length", _meeting_duration, width=7, min_width=6, priority=6,
-           align="right"),
+    Column(
+        "attendees",
+        "Att.",
+        _count("num_attendees"),
+        width=4,
+        min_width=4,
+        priority=5,
+        align="right",
+    ),
+    Column(
+        "duration", "Length", _meeting_duration, width=7, min_width=6, priority=6, align="right"
+    ),
     Column("key", "ID", _attr("key"), width=12, min_width=8, priority=7),
 ]
 
@@ -124,12 +133,19 @@ EVENTS = [
     Column("title", "Title", _attr("title"), width=30, min_width=14, grow=3, priority=0),
     Column("provider", "Provider", _provider, width=8, min_width=7, priority=1),
     Column("kind", "Kind", _attr("kind"), width=8, min_width=7, priority=3),
-    Column("organizer", "Organizer", _attr("organizer"), width=20, min_width=10, grow=1,
-           priority=4),
-    Column("registrants", "Reg.", _count("registrants"), width=6, min_width=5, priority=2,
-           align="right"),
-    Column("pending", "Pend.", _count("pending"), width=5, min_width=5, priority=2,
-           align="right"),
+    Column(
+        "organizer", "Organizer", _attr("organizer"), width=20, min_width=10, grow=1, priority=4
+    ),
+    Column(
+        "registrants",
+        "Reg.",
+        _count("registrants"),
+        width=6,
+        min_width=5,
+        priority=2,
+        align="right",
+    ),
+    Column("pending", "Pend.", _count("pending"), width=5, min_width=5, priority=2, align="right"),
     Column("key", "ID", _attr("key"), width=12, min_width=8, priority=7),
 ]
 
@@ -137,8 +153,7 @@ REGISTRANTS = [
     Column("name", "Name", _person, width=24, min_width=12, grow=2, priority=0),
     Column("email", "Email", _attr("email"), width=28, min_width=14, grow=2, priority=1),
     Column("status", "Status", _attr("status"), width=8, min_width=8, priority=0),
-    Column("registered", "Registered", _time("registered_at"), width=16, min_width=16,
-           priority=4),
+    Column("registered", "Registered", _time("registered_at"), width=16, min_width=16, priority=4),
     Column("event", "Event", _attr("event_title"), width=22, min_width=10, grow=1, priority=3),
     Column("provider", "Provider", _provider, width=8, min_width=7, priority=5),
     Column("key", "ID", _attr("key"), width=12, min_width=8, priority=7),
@@ -157,10 +172,16 @@ RECORDINGS = [
 SUPPORT = [
     Column("created", "Created", _time("created"), width=16, min_width=16, priority=0),
     Column("status", "Status", _attr("status"), width=10, min_width=8, priority=0),
-    Column("technician", "Technician", _attr("technician_email"), width=26, min_width=12,
-           grow=2, priority=1),
-    Column("support_key", "Support key", _attr("support_key"), width=11, min_width=9,
-           priority=2),
+    Column(
+        "technician",
+        "Technician",
+        _attr("technician_email"),
+        width=26,
+        min_width=12,
+        grow=2,
+        priority=1,
+    ),
+    Column("support_key", "Support key", _attr("support_key"), width=11, min_width=9, priority=2),
     Column("notes", "Notes", _attr("notes"), width=24, min_width=10, grow=2, priority=4),
     Column("recorded", "Rec.", _yes_no("recorded"), width=4, min_width=4, priority=5),
     Column("key", "ID", _attr("key"), width=12, min_width=8, priority=6),

@@ -94,8 +94,9 @@ class DetailBuilder:
             self.parts.append(("  " + clean(muted), "$text-muted"))
         self.parts.append("\n")
 
-    def fields_of(self, obj: DataclassInstance | type[DataclassInstance],
-                  skip: Iterable[str] = ()) -> None:
+    def fields_of(
+        self, obj: DataclassInstance | type[DataclassInstance], skip: Iterable[str] = ()
+    ) -> None:
         """Every set field of a dataclass, in declaration order."""
         skipped = _SKIP | set(skip)
         for f in dataclasses.fields(obj):
@@ -166,8 +167,19 @@ def describe(obj: object, fmt: TimeFormat) -> Content:
         event = obj.event
         out.title(event.title)
         out.fields_of(event, skip={"title"})
-        out.fields_of(event.source, skip={"key", "provider", "name", "topic", "start",
-                                          "timezone", "organizer_keys", "host_key"})
+        out.fields_of(
+            event.source,
+            skip={
+                "key",
+                "provider",
+                "name",
+                "topic",
+                "start",
+                "timezone",
+                "organizer_keys",
+                "host_key",
+            },
+        )
         if obj.counts:
             out.heading("Registrants")
             for status, count in sorted(obj.counts.items(), key=lambda kv: str(kv[0])):
@@ -177,8 +189,11 @@ def describe(obj: object, fmt: TimeFormat) -> Content:
             for session in obj.sessions[:MAX_RELATED]:
                 attended = obj.attendance.get(session.key, ())
                 attendance = session.attendance_count
-                shown = (f"{attendance} attended" if attendance is not None
-                         else f"{len(attended)} attended")
+                shown = (
+                    f"{attendance} attended"
+                    if attendance is not None
+                    else f"{len(attended)} attended"
+                )
                 out.item(fmt.short(session.start), shown)
                 for person in attended[:20]:
                     out.item("  " + (person.name or person.email or "?"), person.email or "")
@@ -265,8 +280,7 @@ class DetailPanel(Widget, can_focus=False):
             style = self.visual_style
             strips = Visual.to_strips(self, self._content, width, None, style, pad=True)
             if len(strips) > height > 0 and width > 1:
-                strips = Visual.to_strips(self, self._content, width - 1, None, style,
-                                          pad=True)
+                strips = Visual.to_strips(self, self._content, width - 1, None, style, pad=True)
             self._strips = (width, strips)
         return self._strips[1]
 

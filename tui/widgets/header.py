@@ -88,8 +88,11 @@ class DeckHeader(Static):
         """The header, compacted step by step until it fits the width."""
         width = self.size.width or 200
         content = self._build(notes=True, labels=True, zone=True)
-        for notes, labels, zone in ((False, True, True), (False, True, False),
-                                    (False, False, False)):
+        for notes, labels, zone in (
+            (False, True, True),
+            (False, True, False),
+            (False, False, False),
+        ):
             if content.cell_length <= width:
                 break
             content = self._build(notes=notes, labels=labels, zone=zone)

@@ -81,8 +81,7 @@ class KeyBar(Widget, can_focus=False):
         shown: list[KeyHint] = []
         palette = None
         for key, (_node, binding, enabled, _tooltip) in active.items():
-            hint = KeyHint(key, self.app.get_key_display(binding), binding.description,
-                           enabled)
+            hint = KeyHint(key, self.app.get_key_display(binding), binding.description, enabled)
             if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = hint
             elif binding.show and binding.action not in seen:
@@ -97,8 +96,9 @@ class KeyBar(Widget, can_focus=False):
         shown, palette = self.hints()
         right = Content("")
         if palette is not None:
-            right = Content.assemble("\u258f", (palette.display, key_style),
-                                     (f" {palette.description} ", text_style))
+            right = Content.assemble(
+                "\u258f", (palette.display, key_style), (f" {palette.description} ", text_style)
+            )
         room = width - right.cell_length
         parts: list[Content] = []
         spans: list[tuple[int, int, str]] = []
@@ -119,8 +119,9 @@ class KeyBar(Widget, can_focus=False):
         self._spans = spans
         return left
 
-    def _cells(self, hint: KeyHint | None, key_style: Style,
-               text_style: Style) -> list[tuple[str, Style]]:
+    def _cells(
+        self, hint: KeyHint | None, key_style: Style, text_style: Style
+    ) -> list[tuple[str, Style]]:
         if hint is None:
             return []
         if not hint.enabled:

@@ -32,8 +32,7 @@ class LatestReader:
             self._job = job
             self._wake.notify()
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name=self._name,
-                                                daemon=True)
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
 
     @property

@@ -110,8 +110,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     class ViewLoaded(Message):
         """The pane (re)read its rows: the header shows their age."""
 
-        def __init__(self, pane: EntityPane[Any], count: int,
-                     fetched_at: datetime | None) -> None:
+        def __init__(self, pane: EntityPane[Any], count: int, fetched_at: datetime | None) -> None:
             super().__init__()
             self.pane = pane
             self.count = count
@@ -127,8 +126,10 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         self.syncing = False
         self.filter: PaneFilter[RowT] = PaneFilter(self)
         """The `/` filter's type-ahead and reader thread (tui/widgets/pane_filter.py)."""
-        self._key_actions: tuple[tuple[tuple[str, str], ...],
-                                 dict[str, list[tuple[str, tuple[object, ...], str]]]] | None = None
+        self._key_actions: (
+            tuple[tuple[tuple[str, str], ...], dict[str, list[tuple[str, tuple[object, ...], str]]]]
+            | None
+        ) = None
         self._detail_timer: Timer | None = None
 
     @property
@@ -147,9 +148,13 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane--status", markup=False)
         with PaneBody():
-            yield VirtualTable(self.COLUMNS, time_format=self.host.time_format,
-                               markable=self.MARKABLE, openable=self.OPENABLE,
-                               placeholder="Loading\u2026")
+            yield VirtualTable(
+                self.COLUMNS,
+                time_format=self.host.time_format,
+                markable=self.MARKABLE,
+                openable=self.OPENABLE,
+                placeholder="Loading\u2026",
+            )
             yield DetailPanel()
 
     # -- what subclasses say -----------------------------------------------------
@@ -233,9 +238,15 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             return
         self.show_view(query, view, keep_cursor=keep_cursor)
 
-    def show_view(self, query: ViewQuery, view: ListView[RowT], *, keep_cursor: bool,
-                   first_page: Sequence[RowT] | None = None,
-                   count: int | None = None) -> None:
+    def show_view(
+        self,
+        query: ViewQuery,
+        view: ListView[RowT],
+        *,
+        keep_cursor: bool,
+        first_page: Sequence[RowT] | None = None,
+        count: int | None = None,
+    ) -> None:
         """Hand a view to the table (it counts the rows, once per view)."""
         columns = self.visible_columns()
         if columns != self.table.columns:
@@ -245,8 +256,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             self.last_query = query
             self.view = view
             self.table.placeholder = self.placeholder()
-            self.table.set_source(view, keep_cursor=keep_cursor, first_page=first_page,
-                                  count=count)
+            self.table.set_source(view, keep_cursor=keep_cursor, first_page=first_page, count=count)
         except MeetdeckError as error:
             self.show_failure(error)
             return
@@ -376,8 +386,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             for bound_key, found in bindings.key_to_bindings.items():
                 for binding in found:
                     _, name, parameters = parse(binding.action)
-                    table.setdefault(bound_key, []).append(
-                        (name, parameters, binding.description))
+                    table.setdefault(bound_key, []).append((name, parameters, binding.description))
             self._key_actions = (marker, table)
         table = self._key_actions[1]
         # A keymap may name a key by its character ("?"); Textual calls it by name.
@@ -394,9 +403,12 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     def refuse_read_only(self, what: str) -> None:
         """Toast why a write key does nothing: the profile is read-only."""
         profile = self.host.deck.profile_name
-        self.app.notify(f"Profile {profile} is read-only, so {what.lower()} is off and "
-                        "nothing was sent.", title="Read-only", severity="warning",
-                        markup=False)
+        self.app.notify(
+            f"Profile {profile} is read-only, so {what.lower()} is off and nothing was sent.",
+            title="Read-only",
+            severity="warning",
+            markup=False,
+        )
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -458,13 +470,11 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         if target is None:
             return
         kind, key, provider, what = target
-        self.app.notify(f"Fetching the host start link of {what}…", markup=False,
-                        timeout=3)
+        self.app.notify(f"Fetching the host start link of {what}…", markup=False, timeout=3)
         self._fetch_start_url(kind, key, provider, what)
 
     @work(group="start-url", exclusive=True, exit_on_error=False)
-    async def _fetch_start_url(self, kind: str, key: str, provider: Provider,
-                               what: str) -> None:
+    async def _fetch_start_url(self, kind: str, key: str, provider: Provider, what: str) -> None:
         await self.host.prepare_sync()
         start = await self.host.deck.start_url(kind, key, provider=provider)
         self.post_message(self.StartUrlFetched(start, what))

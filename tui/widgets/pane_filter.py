@@ -53,8 +53,15 @@ if TYPE_CHECKING:
     from tui.core.deck.types import ListView
     from tui.widgets.pane_types import DeckHost
 
-__all__ = ["FilterBox", "FilterHost", "Handoff", "PaneFilter", "ReadFailed", "RowsCounted",
-           "RowsRead"]
+__all__ = [
+    "FilterBox",
+    "FilterHost",
+    "Handoff",
+    "PaneFilter",
+    "ReadFailed",
+    "RowsCounted",
+    "RowsRead",
+]
 
 ResultT = TypeVar("ResultT")
 
@@ -126,9 +133,15 @@ class FilterHost(Protocol[RowT]):
 
     def load(self, *, keep_cursor: bool = True) -> None: ...
 
-    def show_view(self, query: ViewQuery, view: ListView[RowT], *, keep_cursor: bool,
-                  first_page: Sequence[RowT] | None = None,
-                  count: int | None = None) -> None: ...
+    def show_view(
+        self,
+        query: ViewQuery,
+        view: ListView[RowT],
+        *,
+        keep_cursor: bool,
+        first_page: Sequence[RowT] | None = None,
+        count: int | None = None,
+    ) -> None: ...
 
     def show_failure(self, error: BaseException) -> None: ...
 
@@ -179,8 +192,9 @@ class Handoff(Generic[ResultT]):
     blocks the reader (unlike App.call_from_thread), so the UI thread may wait for it.
     """
 
-    def __init__(self, receive: Callable[[ResultT], None],
-                 on_error: Callable[[Exception], None]) -> None:
+    def __init__(
+        self, receive: Callable[[ResultT], None], on_error: Callable[[Exception], None]
+    ) -> None:
         self._start = time.monotonic()
         self.took: float | None = None
         """Seconds from the handoff's creation to the first result (reader thread)."""
@@ -232,6 +246,7 @@ class PaneFilter(Generic[RowT]):
         self._reader: LatestReader | None = None
         self.quick = True
         """The last read answered within QUICK_WAIT: the next one is waited for."""
+
     def stale(self) -> None:
         """The pane reads its rows itself: a filter still being read is now stale."""
         self.generation += 1
@@ -247,9 +262,11 @@ class PaneFilter(Generic[RowT]):
         box = pane.filter_box
         if box is None:
             # Mounted on first use: most panes are never filtered.
-            box = FilterBox(self.apply,
-                            placeholder="filter: type to narrow, Enter to keep, Esc to clear",
-                            id="filter")
+            box = FilterBox(
+                self.apply,
+                placeholder="filter: type to narrow, Enter to keep, Esc to clear",
+                id="filter",
+            )
             await pane.mount_filter_box(box)
         box.add_class("-active")
         typed, enter, _ = self.typed_ahead.partition("\n")
@@ -326,7 +343,8 @@ class PaneFilter(Generic[RowT]):
         pane = self.pane
         deck = pane.host.deck
         out: Handoff[FilterResult[RowT]] = Handoff(
-            self.receive, lambda error: self.receive(ReadFailed(generation, error)))
+            self.receive, lambda error: self.receive(ReadFailed(generation, error))
+        )
 
         def read() -> None:
             if generation != self.generation:
@@ -375,8 +393,13 @@ class PaneFilter(Generic[RowT]):
         if isinstance(result, RowsRead):
             if current:
                 self.counting = result.known == PAGE_SIZE
-                pane.show_view(result.query, result.view, keep_cursor=False,
-                               first_page=result.first_page, count=result.known)
+                pane.show_view(
+                    result.query,
+                    result.view,
+                    keep_cursor=False,
+                    first_page=result.first_page,
+                    count=result.known,
+                )
                 if result.painted is not None:
                     pane.call_after_refresh(result.painted.set)
             elif result.painted is not None:

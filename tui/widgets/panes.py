@@ -246,8 +246,12 @@ class SupportPane(EntityPane[SupportSession]):
             self.created = created
 
     def start_target(self, row: SupportSession) -> tuple[str, str, Provider, str] | None:
-        return ("support_session", row.key, Provider.GOTO_ASSIST,
-                f"support session {row.support_key}")
+        return (
+            "support_session",
+            row.key,
+            Provider.GOTO_ASSIST,
+            f"support session {row.support_key}",
+        )
 
     class NewSessionRequested(Message):
         """`n`: create a support session once the person confirms (the screen asks,
@@ -279,8 +283,9 @@ class SupportPane(EntityPane[SupportSession]):
         session = event.created.session
         self.reload()
         self.table.move_to_key(session.key)
-        self.app.notify(f"Created support session {session.support_key}.", title="Done",
-                        markup=False, timeout=6)
+        self.app.notify(
+            f"Created support session {session.support_key}.", title="Done", markup=False, timeout=6
+        )
         what = f"support session {session.support_key}"
         if event.created.start_url is not None:
             self.host.show_start_url(event.created.start_url, what)
@@ -322,7 +327,10 @@ def drill_scope(row: object, trail: tuple[str, ...]) -> tuple[str, PaneScope] | 
         )
     if isinstance(row, Event):
         return "registrants", PaneScope(
-            label=row.title, event_key=row.key, provider=row.provider, event_kind=row.kind,
+            label=row.title,
+            event_key=row.key,
+            provider=row.provider,
+            event_kind=row.kind,
             trail=trail,
         )
     return None

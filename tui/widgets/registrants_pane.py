@@ -53,16 +53,43 @@ class RegistrantsPane(EntityPane[Registrant]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "copy(0)", "Copy", show=False, id="copy"),
         # The status line shows the status filter, so the footer leaves `v` out.
-        Binding("v", "cycle_status", "Status", show=False, id="status-filter",
-                tooltip="Cycle the status filter: all, pending, approved, denied"),
-        Binding("a", "registrant_action('approve')", "Approve", id="approve",
-                tooltip="Approve the marked registrants (or the highlighted one)"),
-        Binding("d", "registrant_action('deny')", "Deny", id="deny",
-                tooltip="Deny the marked registrants (or the highlighted one)"),
-        Binding("x", "registrant_action('cancel')", "Cancel", id="cancel-registration",
-                tooltip="Cancel the registration of the marked registrants"),
-        Binding("m", "manage_url", "Admin page", show=False, id="manage-url",
-                tooltip="Copy the link of the training's admin page (GoTo Training)"),
+        Binding(
+            "v",
+            "cycle_status",
+            "Status",
+            show=False,
+            id="status-filter",
+            tooltip="Cycle the status filter: all, pending, approved, denied",
+        ),
+        Binding(
+            "a",
+            "registrant_action('approve')",
+            "Approve",
+            id="approve",
+            tooltip="Approve the marked registrants (or the highlighted one)",
+        ),
+        Binding(
+            "d",
+            "registrant_action('deny')",
+            "Deny",
+            id="deny",
+            tooltip="Deny the marked registrants (or the highlighted one)",
+        ),
+        Binding(
+            "x",
+            "registrant_action('cancel')",
+            "Cancel",
+            id="cancel-registration",
+            tooltip="Cancel the registration of the marked registrants",
+        ),
+        Binding(
+            "m",
+            "manage_url",
+            "Admin page",
+            show=False,
+            id="manage-url",
+            tooltip="Copy the link of the training's admin page (GoTo Training)",
+        ),
     ]
 
     TITLE = "Registrants"
@@ -96,8 +123,14 @@ class RegistrantsPane(EntityPane[Registrant]):
         """A confirmed action came back with its per-person outcome (the pane updates
         its marks; the screen re-reads the panes and shows the outcome)."""
 
-        def __init__(self, plan: ActionPlan, result: ActionResult, *, marked: bool,
-                     view: tuple[Provider | None, str] | None = None) -> None:
+        def __init__(
+            self,
+            plan: ActionPlan,
+            result: ActionResult,
+            *,
+            marked: bool,
+            view: tuple[Provider | None, str] | None = None,
+        ) -> None:
             super().__init__()
             self.plan = plan
             self.result = result
@@ -258,12 +291,22 @@ class RegistrantsPane(EntityPane[Registrant]):
         hint = ""
         if plan.provider is Provider.GOTO_TRAINING and plan.action.value != "cancel":
             hint = " Press m to copy the training's admin page link."
-        self.app.notify(reason + hint, title=f"Cannot {plan.action.value}",
-                        severity="warning", markup=False, timeout=8)
+        self.app.notify(
+            reason + hint,
+            title=f"Cannot {plan.action.value}",
+            severity="warning",
+            markup=False,
+            timeout=8,
+        )
 
     @work(group="actions", exit_on_error=False)
-    async def _run_action(self, plan: ActionPlan, typed: int | None, marked: bool,
-                          view: tuple[Provider | None, str] | None) -> None:
+    async def _run_action(
+        self,
+        plan: ActionPlan,
+        typed: int | None,
+        marked: bool,
+        view: tuple[Provider | None, str] | None,
+    ) -> None:
         await self.host.prepare_sync()
         result = await self.host.deck.run_registrant_action(plan, plan.confirm(typed))
         self.post_message(self.ActionDone(plan, result, marked=marked, view=view))
@@ -298,4 +341,3 @@ class RegistrantsPane(EntityPane[Registrant]):
 
     def on_registrants_pane_manage_url_fetched(self, event: ManageUrlFetched) -> None:
         self.host.copy_text(event.url, "the training's admin page link")
-

@@ -26,9 +26,15 @@ def scrollbar_cells(widget: Widget, height: int, total: int, top: int) -> list[S
         back = widget.background_colors[0] + back
     bar: Color = back + styles.scrollbar_color
     rendered = ScrollBarRender.render_bar(
-        size=height, virtual_size=max(total, height), window_size=height,
-        position=top, thickness=1, vertical=True, back_color=back.rich_color,
-        bar_color=bar.rich_color)
+        size=height,
+        virtual_size=max(total, height),
+        window_size=height,
+        position=top,
+        thickness=1,
+        vertical=True,
+        back_color=back.rich_color,
+        bar_color=bar.rich_color,
+    )
     cells = [segment for segment in rendered.segments if segment.text != "\n"]
     cells += [Segment(" ")] * (height - len(cells))
     return cells[:height]

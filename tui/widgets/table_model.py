@@ -117,8 +117,15 @@ def header_text(layout: Sequence[tuple[Column, int]], width: int, *, markable: b
     return fit(("  " + text) if markable else text, width)
 
 
-def row_text(row: object, layout: Sequence[tuple[Column, int]], time_format: TimeFormat,
-             width: int, *, markable: bool, marked: bool) -> str:
+def row_text(
+    row: object,
+    layout: Sequence[tuple[Column, int]],
+    time_format: TimeFormat,
+    width: int,
+    *,
+    markable: bool,
+    marked: bool,
+) -> str:
     """One row as a line of `width` cells; API text made literal by `tui.text.clean`."""
     cells = []
     for column, col_width in layout:
@@ -224,8 +231,12 @@ class PagedRows(Generic[T]):
         self.page_queries = 0
         """How many pages were read from sources (for tests and benchmarks)."""
 
-    def reset(self, source: RowSource[T] | None,
-              first_page: Sequence[T] | None = None, count: int | None = None) -> None:
+    def reset(
+        self,
+        source: RowSource[T] | None,
+        first_page: Sequence[T] | None = None,
+        count: int | None = None,
+    ) -> None:
         """Read from `source` now (counting its rows unless `count` is given: a
         provisional count, raised later by `set_count`); `first_page` saves a query."""
         self.source = source

@@ -190,9 +190,14 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         """How many pages were read from sources (for tests and benchmarks)."""
         return self._rows.page_queries
 
-    def set_source(self, source: RowSource[RowT] | None, *, keep_cursor: bool = True,
-                   first_page: Sequence[RowT] | None = None,
-                   count: int | None = None) -> None:
+    def set_source(
+        self,
+        source: RowSource[RowT] | None,
+        *,
+        keep_cursor: bool = True,
+        first_page: Sequence[RowT] | None = None,
+        count: int | None = None,
+    ) -> None:
         """Show `source`, keeping the cursor on the same row (by key) when asked.
 
         Args:
@@ -499,6 +504,12 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
             style += self.get_component_rich_style("virtual-table--marked")
         if is_cursor:
             style += self.get_component_rich_style("virtual-table--cursor")
-        text = row_text(row, self._columns_for(width), self.time_format, width,
-                        markable=self.markable, marked=marked)
+        text = row_text(
+            row,
+            self._columns_for(width),
+            self.time_format,
+            width,
+            markable=self.markable,
+            marked=marked,
+        )
         return Segment(text, style)

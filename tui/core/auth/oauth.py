@@ -163,8 +163,14 @@ class OAuthSource:
         self.demo = demo
         self._clock = clock
         self._lock = asyncio.Lock()
-        self.oauth = ApiClient(connection, api=self.api_name, label=self.label,
-                               base_url=self.auth_base(profile), log=log, sleep=sleep)
+        self.oauth = ApiClient(
+            connection,
+            api=self.api_name,
+            label=self.label,
+            base_url=self.auth_base(profile),
+            log=log,
+            sleep=sleep,
+        )
         self._more_clients(connection, log, sleep)
 
     def _more_clients(self, connection: Connection, log: ApiLog, sleep: Sleep) -> None:
@@ -191,10 +197,17 @@ class GoToAuth(OAuthSource):
 
     def _more_clients(self, connection: Connection, log: ApiLog, sleep: Sleep) -> None:
         profile = self.profile
-        self.admin = ApiClient(connection, api="goto_admin", label="GoTo Admin",
-                               base_url=f"{profile.goto_api_base}/admin/rest/v1", log=log,
-                               auth=self, rate=profile.goto_rate_limit,
-                               forbidden_means_admin=True, sleep=sleep)
+        self.admin = ApiClient(
+            connection,
+            api="goto_admin",
+            label="GoTo Admin",
+            base_url=f"{profile.goto_api_base}/admin/rest/v1",
+            log=log,
+            auth=self,
+            rate=profile.goto_rate_limit,
+            forbidden_means_admin=True,
+            sleep=sleep,
+        )
 
     @property
     def configured(self) -> bool:
@@ -205,7 +218,9 @@ class GoToAuth(OAuthSource):
         if not self.profile.goto_client_id or secret is None:
             raise NotSignedIn(
                 f"Profile {self.profile_name!r} has no GoTo app: set goto_client_id and "
-                "goto_client_secret in config.toml.", provider="goto")
+                "goto_client_secret in config.toml.",
+                provider="goto",
+            )
         return basic_auth(self.profile.goto_client_id, secret.get_secret_value())
 
     def login_hint(self) -> str:
@@ -218,19 +233,24 @@ class GoToAuth(OAuthSource):
         """The authorize URL to open (anywhere) and the state to expect back."""
         self._client_auth()
         state = secrets.token_urlsafe(24)
-        query = urlencode({
-            "client_id": self.profile.goto_client_id,
-            "response_type": "code",
-            "redirect_uri": self.profile.goto_redirect_uri,
-            "state": state,
-        })
-        return LoginRequest(url=f"{self.profile.goto_auth_base}/oauth/authorize?{query}",
-                            state=state)
+        query = urlencode(
+            {
+                "client_id": self.profile.goto_client_id,
+                "response_type": "code",
+                "redirect_uri": self.profile.goto_redirect_uri,
+                "state": state,
+            }
+        )
+        return LoginRequest(
+            url=f"{self.profile.goto_auth_base}/oauth/authorize?{query}", state=state
+        )
 
     def remember_login(self, request: LoginRequest) -> None:
         """Keep a pending sign-in's state, so the code can be pasted in a later run."""
-        self.store.put_raw(GOTO_PENDING, {"state": request.state, "url": request.url,
-                                          "created": self._clock().isoformat()})
+        self.store.put_raw(
+            GOTO_PENDING,
+            {"state": request.state, "url": request.url, "created": self._clock().isoformat()},
+        )
 
     def pending_login(self) -> LoginRequest | None:
         """The pending sign-in of the last `remember_login`, if under 15 minutes old."""
@@ -252,36 +272,46 @@ class GoToAuth(OAuthSource):
         """The code in a pasted redirect URL or query string, state checked; or the bare code."""
         text = pasted.strip()
         if not text:
-            raise RequestRejected("Nothing was pasted. Paste the whole URL your browser "
-                                  "ended on after signing in.")
+            raise RequestRejected(
+                "Nothing was pasted. Paste the whole URL your browser ended on after signing in."
+            )
         if "code=" not in text and "error=" not in text and "?" not in text:
             return text  # a bare code: there is no state to check
         query = parse_qs(urlsplit(text).query or text.lstrip("?"))
         if "error" in query:
             reason = query.get("error_description", query["error"])[0]
-            raise RequestRejected(f"GoTo did not grant access ({reason[:120]}). Start again "
-                                  f"with {self.login_hint()}.")
+            raise RequestRejected(
+                f"GoTo did not grant access ({reason[:120]}). Start again with {self.login_hint()}."
+            )
         if query.get("state", [None])[0] != request.state:
             raise RequestRejected(
                 "The pasted URL belongs to a different sign-in attempt (its state does not "
-                f"match). Open the latest URL printed by {self.login_hint()} and paste again.")
+                f"match). Open the latest URL printed by {self.login_hint()} and paste again."
+            )
         codes = query.get("code")
         if not codes or not codes[0]:
-            raise RequestRejected("The pasted URL has no code. Paste the whole URL your "
-                                  "browser ended on after signing in.")
+            raise RequestRejected(
+                "The pasted URL has no code. Paste the whole URL your "
+                "browser ended on after signing in."
+            )
         return codes[0]
 
     async def exchange_code(self, code: str) -> TokenSet:
         """POST grant_type=authorization_code; store the tokens and our identity."""
-        form = {"grant_type": "authorization_code", "code": code,
-                "redirect_uri": self.profile.goto_redirect_uri}
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": self.profile.goto_redirect_uri,
+        }
         try:
             body = await self._token_call(form)
         except RequestRejected as exc:
             raise RequestRejected(
                 f"GoTo refused the sign-in code. {exc.sentence} A code works once and only "
                 f"for minutes; run {self.login_hint()} again, and check goto_client_id, "
-                "goto_client_secret and goto_redirect_uri.", provider="goto") from None
+                "goto_client_secret and goto_redirect_uri.",
+                provider="goto",
+            ) from None
         async with self._lock:
             tokens = token_set_from(body, self._clock(), None)
             self.store.put(GOTO, tokens)
@@ -301,15 +331,27 @@ class GoToAuth(OAuthSource):
             # Signed in all the same; the keys may come with the next sign-in.
             return tokens
         else:
-            admin = me.isAdmin if me.isAdmin is not None else (
-                bool(me.adminRoles) if me.adminRoles is not None else (
-                    any("ADMIN" in r.upper() for r in me.roles) if me.roles is not None
-                    else None))
+            admin = (
+                me.isAdmin
+                if me.isAdmin is not None
+                else (
+                    bool(me.adminRoles)
+                    if me.adminRoles is not None
+                    else (
+                        any("ADMIN" in r.upper() for r in me.roles)
+                        if me.roles is not None
+                        else None
+                    )
+                )
+            )
             name = " ".join(p for p in (me.firstName, me.lastName) if p) or None
             updated = tokens.with_identity(
                 organizer_key=tokens.organizer_key or me.key,
                 account_key=tokens.account_key or me.accountKey,
-                email=tokens.email or me.email, name=tokens.name or name, is_admin=admin)
+                email=tokens.email or me.email,
+                name=tokens.name or name,
+                is_admin=admin,
+            )
         async with self._lock:
             current = self.store.get(GOTO)
             if current is not None and current.access_token == tokens.access_token:
@@ -318,7 +360,8 @@ class GoToAuth(OAuthSource):
                 updated = current.with_identity(
                     organizer_key=current.organizer_key or updated.organizer_key,
                     account_key=current.account_key or updated.account_key,
-                    is_admin=updated.is_admin)
+                    is_admin=updated.is_admin,
+                )
                 self.store.put(GOTO, updated)
         return updated
 
@@ -332,8 +375,11 @@ class GoToAuth(OAuthSource):
         """The stored tokens, or NotSignedIn saying how to sign in."""
         tokens = self.store.get(GOTO)
         if tokens is None:
-            raise NotSignedIn(f"GoTo is not signed in for profile {self.profile_name!r}. "
-                              f"Run {self.login_hint()}.", provider="goto")
+            raise NotSignedIn(
+                f"GoTo is not signed in for profile {self.profile_name!r}. "
+                f"Run {self.login_hint()}.",
+                provider="goto",
+            )
         return tokens
 
     async def token(self) -> str:
@@ -351,14 +397,17 @@ class GoToAuth(OAuthSource):
         async with self._lock:
             tokens = self.require()
             if tokens.access_token != rejected and not tokens.expires_within(
-                    GOTO_REFRESH_MARGIN, now=self._clock()):
+                GOTO_REFRESH_MARGIN, now=self._clock()
+            ):
                 return tokens.access_token  # someone refreshed meanwhile
             return (await self._refresh(tokens)).access_token
 
     def expired_error(self) -> MeetdeckError:
         return SessionExpired(
             f"The GoTo session of profile {self.profile_name!r} has ended (signed out, "
-            f"revoked or expired). Sign in again with {self.login_hint()}.", provider="goto")
+            f"revoked or expired). Sign in again with {self.login_hint()}.",
+            provider="goto",
+        )
 
     async def _refresh(self, tokens: TokenSet) -> TokenSet:
         """Refresh with the refresh token (caller holds the lock). Once per dead token."""
@@ -370,8 +419,11 @@ class GoToAuth(OAuthSource):
         except RequestRejected:
             # Another process (the TUI and a CLI sync) may have rotated it just now.
             stored = self.store.get(GOTO)
-            if stored is not None and stored.refresh_token != tokens.refresh_token and not (
-                    stored.expires_within(GOTO_REFRESH_MARGIN, now=self._clock())):
+            if (
+                stored is not None
+                and stored.refresh_token != tokens.refresh_token
+                and not (stored.expires_within(GOTO_REFRESH_MARGIN, now=self._clock()))
+            ):
                 return stored
             self._dead_refresh = tokens.refresh_token
             raise self.expired_error() from None
@@ -381,10 +433,13 @@ class GoToAuth(OAuthSource):
 
     async def _token_call(self, form: dict[str, str]) -> _TokenResponse:
         response = await self.oauth.request(
-            "POST", "/oauth/token", form=form, authenticate=False,
-            headers={"Authorization": self._client_auth()})
-        return self.oauth.validate(TOKEN_RESPONSE, self.oauth.decode(response),
-                                   "POST /oauth/token")
+            "POST",
+            "/oauth/token",
+            form=form,
+            authenticate=False,
+            headers={"Authorization": self._client_auth()},
+        )
+        return self.oauth.validate(TOKEN_RESPONSE, self.oauth.decode(response), "POST /oauth/token")
 
     # -- status / logout --------------------------------------------------------------
 
@@ -395,11 +450,16 @@ class GoToAuth(OAuthSource):
             return AuthStatus(provider="goto", configured=self.configured, signed_in=False)
         alive = not tokens.expires_within(0, now=self._clock())
         return AuthStatus(
-            provider="goto", configured=self.configured,
-            signed_in=alive or bool(tokens.refresh_token), expires_at=tokens.expires_at,
-            organizer_key=tokens.organizer_key, account_key=tokens.account_key,
-            email=tokens.email, is_admin=tokens.is_admin,
-            can_refresh=bool(tokens.refresh_token))
+            provider="goto",
+            configured=self.configured,
+            signed_in=alive or bool(tokens.refresh_token),
+            expires_at=tokens.expires_at,
+            organizer_key=tokens.organizer_key,
+            account_key=tokens.account_key,
+            email=tokens.email,
+            is_admin=tokens.is_admin,
+            can_refresh=bool(tokens.refresh_token),
+        )
 
     def logout(self) -> bool:
         """Forget the GoTo tokens of this profile."""
@@ -416,17 +476,22 @@ async def demo_sign_in(auth: GoToAuth) -> TokenSet:
     response = await auth.oauth.request("GET", request.url, authenticate=False, redirects=True)
     location = response.headers.get("Location")
     if not response.is_redirect or not location:
-        raise RequestRejected("The demo sandbox did not redirect from its sign-in page; "
-                              "restart `meetdeck --demo`.", provider="goto")
+        raise RequestRejected(
+            "The demo sandbox did not redirect from its sign-in page; restart `meetdeck --demo`.",
+            provider="goto",
+        )
     return await auth.complete_login(location, request)
 
 
 def describe(status: AuthStatus) -> dict[str, Any]:
     """A plain dict of a status (for JSON output)."""
     return {
-        "provider": status.provider, "configured": status.configured,
+        "provider": status.provider,
+        "configured": status.configured,
         "signed_in": status.signed_in,
         "expires_at": status.expires_at.isoformat() if status.expires_at else None,
-        "organizer_key": status.organizer_key, "account_key": status.account_key,
-        "email": status.email, "is_admin": status.is_admin,
+        "organizer_key": status.organizer_key,
+        "account_key": status.account_key,
+        "email": status.email,
+        "is_admin": status.is_admin,
     }

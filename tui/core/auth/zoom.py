@@ -50,9 +50,12 @@ class ZoomAuth(OAuthSource):
         if not (self.profile.zoom_account_id and self.profile.zoom_client_id and secret):
             raise NotSignedIn(
                 f"Profile {self.profile_name!r} has no Zoom app: set zoom_account_id, "
-                "zoom_client_id and zoom_client_secret in config.toml.", provider="zoom")
-        return self.profile.zoom_account_id, basic_auth(self.profile.zoom_client_id,
-                                                    secret.get_secret_value())
+                "zoom_client_id and zoom_client_secret in config.toml.",
+                provider="zoom",
+            )
+        return self.profile.zoom_account_id, basic_auth(
+            self.profile.zoom_client_id, secret.get_secret_value()
+        )
 
     async def sign_in(self) -> TokenSet:
         """Fetch a token now (checks the app credentials, even ones refused before)."""
@@ -70,8 +73,11 @@ class ZoomAuth(OAuthSource):
     async def after_unauthorized(self, rejected: str) -> str:
         async with self._lock:
             tokens = self.store.get(ZOOM)
-            if tokens is not None and tokens.access_token != rejected and not (
-                    tokens.expires_within(ZOOM_RENEW_MARGIN, now=self._clock())):
+            if (
+                tokens is not None
+                and tokens.access_token != rejected
+                and not (tokens.expires_within(ZOOM_RENEW_MARGIN, now=self._clock()))
+            ):
                 return tokens.access_token
             return (await self._fetch()).access_token
 
@@ -79,29 +85,37 @@ class ZoomAuth(OAuthSource):
         return SessionExpired(
             f"Zoom refused a freshly issued token for profile {self.profile_name!r}. Check "
             "that the Server-to-Server app is activated and has the needed scopes, then run "
-            f"{login_command('zoom', self.profile_name, self.demo)}.", provider="zoom")
+            f"{login_command('zoom', self.profile_name, self.demo)}.",
+            provider="zoom",
+        )
 
     async def _fetch(self) -> TokenSet:
         credentials = account_id, basic = self._credentials()
         refused = self._refused
-        if (refused is not None and refused[0] == credentials
-                and time.monotonic() - refused[1] < REFUSED_PAUSE):
+        if (
+            refused is not None
+            and refused[0] == credentials
+            and time.monotonic() - refused[1] < REFUSED_PAUSE
+        ):
             raise NotSignedIn(refused[2].sentence, provider="zoom")
         try:
             response = await self.oauth.request(
-                "POST", "/oauth/token",
+                "POST",
+                "/oauth/token",
                 params={"grant_type": "account_credentials", "account_id": account_id},
-                authenticate=False, headers={"Authorization": basic})
+                authenticate=False,
+                headers={"Authorization": basic},
+            )
         except RequestRejected as exc:
             error = NotSignedIn(
                 f"Zoom refused the Server-to-Server credentials of profile "
                 f"{self.profile_name!r}. {exc.sentence} Check zoom_account_id, zoom_client_id "
                 "and zoom_client_secret, and that the app is activated.",
-                provider="zoom")
+                provider="zoom",
+            )
             self._refused = (credentials, time.monotonic(), error)
             raise error from None
-        body = self.oauth.validate(TOKEN_RESPONSE, self.oauth.decode(response),
-                                   "POST /oauth/token")
+        body = self.oauth.validate(TOKEN_RESPONSE, self.oauth.decode(response), "POST /oauth/token")
         tokens = token_set_from(body, self._clock(), None)
         self.store.put(ZOOM, tokens)
         return tokens
@@ -110,10 +124,14 @@ class ZoomAuth(OAuthSource):
         tokens = self.store.get(ZOOM)
         alive = tokens is not None and not tokens.expires_within(0, now=self._clock())
         return AuthStatus(
-            provider="zoom", configured=self.configured,
-            signed_in=alive, expires_at=tokens.expires_at if tokens else None,
-            account_key=self.profile.zoom_account_id, is_admin=None,
-            can_refresh=self.configured)
+            provider="zoom",
+            configured=self.configured,
+            signed_in=alive,
+            expires_at=tokens.expires_at if tokens else None,
+            account_key=self.profile.zoom_account_id,
+            is_admin=None,
+            can_refresh=self.configured,
+        )
 
     def logout(self) -> bool:
         """Forget the cached Zoom token (a new one is fetched on the next call)."""

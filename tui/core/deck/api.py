@@ -84,11 +84,18 @@ class DeckApi(Protocol):
 
     def support_sessions(self, q: ViewQuery = ALL) -> ListView[SupportSession]: ...
 
-    def detail(self, kind: SearchKind | str, key: str, *, provider: Provider | None = None,
-               event_key: str | None = None) -> Detail | None: ...
+    def detail(
+        self,
+        kind: SearchKind | str,
+        key: str,
+        *,
+        provider: Provider | None = None,
+        event_key: str | None = None,
+    ) -> Detail | None: ...
 
-    async def refresh_detail(self, kind: SearchKind | str, key: str, *,
-                             provider: Provider | None = None) -> Detail | None: ...
+    async def refresh_detail(
+        self, kind: SearchKind | str, key: str, *, provider: Provider | None = None
+    ) -> Detail | None: ...
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]: ...
 
@@ -96,23 +103,31 @@ class DeckApi(Protocol):
 
     # -- refresh --------------------------------------------------------------------
 
-    async def refresh(self, scope: Scope,
-                      on_progress: Callable[[SyncProgress], None] | None = None
-                      ) -> SyncReport: ...
+    async def refresh(
+        self, scope: Scope, on_progress: Callable[[SyncProgress], None] | None = None
+    ) -> SyncReport: ...
 
-    async def sync_all(self, on_progress: Callable[[SyncProgress], None] | None = None, *,
-                       kinds: Sequence[ScopeKind] | None = None) -> SyncReport: ...
+    async def sync_all(
+        self,
+        on_progress: Callable[[SyncProgress], None] | None = None,
+        *,
+        kinds: Sequence[ScopeKind] | None = None,
+    ) -> SyncReport: ...
 
     # -- actions and links ----------------------------------------------------------
 
     def capabilities(self, provider: Provider) -> Capabilities | None: ...
 
-    def plan_registrant_action(self, action: RegistrantAction | str,
-                               registrants: Sequence[Registrant],
-                               event: Scope | None = None) -> ActionPlan: ...
+    def plan_registrant_action(
+        self,
+        action: RegistrantAction | str,
+        registrants: Sequence[Registrant],
+        event: Scope | None = None,
+    ) -> ActionPlan: ...
 
-    async def run_registrant_action(self, plan: ActionPlan,
-                                    confirmation: Confirmation) -> ActionResult: ...
+    async def run_registrant_action(
+        self, plan: ActionPlan, confirmation: Confirmation
+    ) -> ActionResult: ...
 
     async def create_support_session(self) -> CreatedSession: ...
 
@@ -122,20 +137,23 @@ class DeckApi(Protocol):
 
     async def manage_url(self, event_key: str) -> StartUrl: ...
 
-    async def start_url(self, kind: StartKind | str, key: str, *,
-                        provider: Provider | None = None) -> StartUrl: ...
+    async def start_url(
+        self, kind: StartKind | str, key: str, *, provider: Provider | None = None
+    ) -> StartUrl: ...
 
     # -- files ----------------------------------------------------------------------
 
-    def download(self, recording: Recording, *,
-                 directory: Path | None = None) -> asyncio.Task[Path | None]: ...
+    def download(
+        self, recording: Recording, *, directory: Path | None = None
+    ) -> asyncio.Task[Path | None]: ...
 
     def downloads(self) -> list[DownloadProgress]: ...
 
     def cancel_download(self, key: str) -> bool: ...
 
-    def watch_downloads(self, callback: Callable[[DownloadProgress], None]
-                        ) -> Callable[[], None]: ...
+    def watch_downloads(
+        self, callback: Callable[[DownloadProgress], None]
+    ) -> Callable[[], None]: ...
 
     def export_csv(self, view: ListView[Any], path: Path | None = None) -> Path: ...
 

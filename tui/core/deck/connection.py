@@ -17,9 +17,16 @@ class DeckConnection:
 
     __slots__ = ("accent", "engine", "http", "private_files", "providers", "read_only")
 
-    def __init__(self, providers: ProviderSet, engine: SyncEngine, *,
-                 http: HttpSettings | None, read_only: bool, accent: str | None,
-                 private_files: bool = True) -> None:
+    def __init__(
+        self,
+        providers: ProviderSet,
+        engine: SyncEngine,
+        *,
+        http: HttpSettings | None,
+        read_only: bool,
+        accent: str | None,
+        private_files: bool = True,
+    ) -> None:
         self.private_files = private_files
         self.providers = providers
         self.engine = engine
@@ -47,9 +54,14 @@ class DeckConnection:
         providers = ProviderSet.for_profile(profile_name, profile, paths, http, demo=demo)
         limit = concurrency or (http.max_concurrency if http else 4)
         engine = SyncEngine(store, providers, concurrency=limit)
-        return cls(providers, engine, http=http, read_only=profile.read_only,
-                   accent=profile.accent, private_files=private_files)
+        return cls(
+            providers,
+            engine,
+            http=http,
+            read_only=profile.read_only,
+            accent=profile.accent,
+            private_files=private_files,
+        )
 
 
 __all__ = ["DeckConnection"]
-

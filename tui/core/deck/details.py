@@ -49,14 +49,21 @@ class Details:
         engine: Stores what was fetched; None for a cache-only Deck.
     """
 
-    def __init__(self, store: Store, providers: ProviderSet | None,
-                 engine: SyncEngine | None) -> None:
+    def __init__(
+        self, store: Store, providers: ProviderSet | None, engine: SyncEngine | None
+    ) -> None:
         self._store = store
         self._providers = providers
         self._engine = engine
 
-    def read(self, kind: SearchKind | str, key: str, *, provider: Provider | None = None,
-             event_key: str | None = None) -> Detail | None:
+    def read(
+        self,
+        kind: SearchKind | str,
+        key: str,
+        *,
+        provider: Provider | None = None,
+        event_key: str | None = None,
+    ) -> Detail | None:
         """See `Deck.detail`."""
         store = self._store
         if kind == "meeting":
@@ -65,23 +72,33 @@ class Details:
                 return None
             anchor = meeting.session_key or meeting.key
             attendees = store.attendees(anchor) or store.attendees(meeting.key)
-            return MeetingDetail(meeting, tuple(attendees), tuple(store.recordings_of(key)),
-                                 self._age(meeting.provider, meeting.key))
+            return MeetingDetail(
+                meeting,
+                tuple(attendees),
+                tuple(store.recordings_of(key)),
+                self._age(meeting.provider, meeting.key),
+            )
         if kind in ("training", "webinar", "event"):
             event = store.event(key, provider)
             if event is None:
                 return None
             sessions = tuple(store.training_sessions(key))
             attendance = {s.key: tuple(store.attendees(s.key)) for s in sessions}
-            return EventDetail(event, sessions, attendance, tuple(store.recordings_of(key)),
-                               store.counts(event.provider, key),
-                               self._age(event.provider, event.key))
+            return EventDetail(
+                event,
+                sessions,
+                attendance,
+                tuple(store.recordings_of(key)),
+                store.counts(event.provider, key),
+                self._age(event.provider, event.key),
+            )
         if kind == "registrant":
             registrant = store.registrant(key, event_key=event_key, provider=provider)
             if registrant is None:
                 return None
-            return RegistrantDetail(registrant,
-                                    store.event(registrant.event_key, registrant.provider))
+            return RegistrantDetail(
+                registrant, store.event(registrant.event_key, registrant.provider)
+            )
         if kind == "organizer":
             organizer = store.organizer(key, provider)
             if organizer is None:
@@ -89,8 +106,9 @@ class Details:
             mine = ViewQuery(organizer_key=key)
             meetings = store.meetings(mine)
             events = store.events(mine)
-            return OrganizerDetail(organizer, tuple(meetings.rows(0, 200)),
-                                   tuple(events.rows(0, 200)))
+            return OrganizerDetail(
+                organizer, tuple(meetings.rows(0, 200)), tuple(events.rows(0, 200))
+            )
         if kind == "support_session":
             return store.support_session(key)
         raise ValueError(f"unknown detail kind {kind!r}")
@@ -116,8 +134,11 @@ class Details:
             which_provider = Provider.GOTO_TRAINING
         elif kind == "meeting":
             meeting = store.meeting(key, provider)
-            if meeting is None or meeting.provider is not Provider.GOTO_MEETING \
-                    or meeting.kind is not MeetingKind.HISTORICAL:
+            if (
+                meeting is None
+                or meeting.provider is not Provider.GOTO_MEETING
+                or meeting.kind is not MeetingKind.HISTORICAL
+            ):
                 return 0
             rows = list(await self._attendees().attendees(meeting.key))
             which_provider = Provider.GOTO_MEETING
@@ -150,8 +171,9 @@ class Details:
         return out
 
     def _missing(self, provider: Provider) -> NotSupported:
-        return NotSupported(f"This profile has no {provider.label} credentials.",
-                            provider=provider.value)
+        return NotSupported(
+            f"This profile has no {provider.label} credentials.", provider=provider.value
+        )
 
     def _reports(self) -> TrainingReports:
         api = self._providers.goto_training if self._providers is not None else None

@@ -92,7 +92,6 @@ if TYPE_CHECKING:
     from tui.core.sync.engine import SyncEngine
 
 
-
 class DeckParts(NamedTuple):
     """What a Deck is built on, for tests that set up or inspect a cache directly."""
 
@@ -146,8 +145,9 @@ class Deck:
         self._providers = providers
         self.profile_name = profile_name
         self.paths = paths
-        self.gate = WriteGate(profile=profile_name, read_only=read_only,
-                              audit=AuditLog(paths.audit_log))
+        self.gate = WriteGate(
+            profile=profile_name, read_only=read_only, audit=AuditLog(paths.audit_log)
+        )
         self.accent = accent
         self._profiles = tuple(profiles)
         self._health = Health(store)
@@ -165,10 +165,22 @@ class Deck:
         """
         self._details = Details(self._store, self._providers, self._engine)
         self._links = StartLinks(self._store, self._providers)
-        self._writes = Writes(self._store, self.gate, self._providers, self._engine,
-                              self._links, profile_name=self.profile_name, keep=self._keep)
-        self._files = Files(self.paths, self._download_watchers, providers=self._providers,
-                            http=http, private=private_files)
+        self._writes = Writes(
+            self._store,
+            self.gate,
+            self._providers,
+            self._engine,
+            self._links,
+            profile_name=self.profile_name,
+            keep=self._keep,
+        )
+        self._files = Files(
+            self.paths,
+            self._download_watchers,
+            providers=self._providers,
+            http=http,
+            private=private_files,
+        )
 
     @property
     def read_only(self) -> bool:
@@ -216,12 +228,21 @@ class Deck:
         from tui.core.store.db import Store
 
         store = Store.open(paths.cache_db(profile_name, demo=demo), profile_name)
-        connection = DeckConnection.build(store, paths, profile_name, profile, http=http,
-                                          demo=demo, concurrency=concurrency)
-        return cls(store, profile_name=profile_name, engine=connection.engine,
-                   providers=connection.providers, read_only=read_only or profile.read_only,
-                   accent=profile.accent, profiles=profiles, paths=paths, http=http,
-                   private_files=private_files)
+        connection = DeckConnection.build(
+            store, paths, profile_name, profile, http=http, demo=demo, concurrency=concurrency
+        )
+        return cls(
+            store,
+            profile_name=profile_name,
+            engine=connection.engine,
+            providers=connection.providers,
+            read_only=read_only or profile.read_only,
+            accent=profile.accent,
+            profiles=profiles,
+            paths=paths,
+            http=http,
+            private_files=private_files,
+        )
 
     @classmethod
     def open_cached(
@@ -245,8 +266,15 @@ class Deck:
         from tui.core.store.db import Store
 
         store = Store.open(paths.cache_db(profile_name, demo=demo), profile_name)
-        return cls(store, profile_name=profile_name, read_only=read_only, accent=accent,
-                   profiles=profiles, paths=paths, connector=connect)
+        return cls(
+            store,
+            profile_name=profile_name,
+            read_only=read_only,
+            accent=accent,
+            profiles=profiles,
+            paths=paths,
+            connector=connect,
+        )
 
     @property
     def connected(self) -> bool:
@@ -410,7 +438,9 @@ class Deck:
         return self._writes.capabilities(provider)
 
     def can(
-        self, action: RegistrantAction | str, registrants: Sequence[Registrant],
+        self,
+        action: RegistrantAction | str,
+        registrants: Sequence[Registrant],
         event: Scope | None = None,
     ) -> Capability:
         """Whether `action` is offered for this selection, and if not, the sentence why.
@@ -423,7 +453,9 @@ class Deck:
         return self._writes.can(RegistrantAction(action), registrants, event)
 
     def plan_registrant_action(
-        self, action: RegistrantAction | str, registrants: Sequence[Registrant],
+        self,
+        action: RegistrantAction | str,
+        registrants: Sequence[Registrant],
         event: Scope | None = None,
     ) -> ActionPlan:
         """What the confirmation dialog shows for `action` on `registrants` (no I/O).
@@ -557,8 +589,9 @@ class Deck:
         last `DownloadProgress` of the key says why).
         """
         if not self.connected:
-            raise ServiceUnavailable("meetdeck is still connecting to the services; try "
-                                     "again in a moment.")
+            raise ServiceUnavailable(
+                "meetdeck is still connecting to the services; try again in a moment."
+            )
         return self._files.download(recording, directory)
 
     def downloads(self) -> list[DownloadProgress]:
@@ -569,9 +602,7 @@ class Deck:
         """Cancel a queued or running download; its `.part` stays for a later resume."""
         return self._files.cancel(key)
 
-    def watch_downloads(
-        self, callback: Callable[[DownloadProgress], None]
-    ) -> Callable[[], None]:
+    def watch_downloads(self, callback: Callable[[DownloadProgress], None]) -> Callable[[], None]:
         """Call `callback` with every download progress snapshot; returns an unsubscribe.
 
         Snapshots carry received/total bytes, speed (bytes/s) and `eta` (seconds). The

@@ -79,9 +79,15 @@ class Files:
         private: Write files 0600 (in a new folder 0700).
     """
 
-    def __init__(self, paths: Paths, watchers: list[Callable[[DownloadProgress], None]], *,
-                 providers: ProviderSet | None, http: HttpSettings | None,
-                 private: bool) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        watchers: list[Callable[[DownloadProgress], None]],
+        *,
+        providers: ProviderSet | None,
+        http: HttpSettings | None,
+        private: bool,
+    ) -> None:
         self._paths = paths
         self._watchers = watchers
         self._providers = providers
@@ -95,8 +101,9 @@ class Files:
             import httpx
 
             http = self._http
-            timeout = httpx.Timeout(http.read_timeout if http else 30.0,
-                                    connect=http.connect_timeout if http else 10.0)
+            timeout = httpx.Timeout(
+                http.read_timeout if http else 30.0, connect=http.connect_timeout if http else 10.0
+            )
             # Redirects are followed only for Zoom (httpx drops Authorization on a redirect
             # to another origin); GoTo targets arrive already resolved.
             self._client = httpx.AsyncClient(timeout=timeout, follow_redirects=True)
@@ -105,17 +112,21 @@ class Files:
                 for watcher in list(self._watchers):
                     watcher(progress)
 
-            self._queue = DownloadQueue(self._client, self._paths.download_dir,
-                                        concurrency=DOWNLOAD_CONCURRENCY,
-                                        on_progress=fan_out, private=self.private)
+            self._queue = DownloadQueue(
+                self._client,
+                self._paths.download_dir,
+                concurrency=DOWNLOAD_CONCURRENCY,
+                on_progress=fan_out,
+                private=self.private,
+            )
         return self._queue
 
-    def download(self, recording: Recording,
-                 directory: Path | None) -> asyncio.Task[Path | None]:
+    def download(self, recording: Recording, directory: Path | None) -> asyncio.Task[Path | None]:
         """See `Deck.download`."""
         resolve = self.resolver(recording)
-        return self._download_queue().add(recording.key, filename_of(recording), resolve,
-                                          directory=directory)
+        return self._download_queue().add(
+            recording.key, filename_of(recording), resolve, directory=directory
+        )
 
     def downloads(self) -> list[DownloadProgress]:
         """See `Deck.downloads`."""
@@ -140,21 +151,25 @@ class Files:
         providers = self._providers
         provider = recording.provider
         if provider is Provider.GOTO_TRAINING:
-            training: TrainingRecordingDownloads | None = \
+            training: TrainingRecordingDownloads | None = (
                 providers.goto_training if providers else None
+            )
             if training is None:
                 raise _missing(provider)
             return lambda: training.download_target(recording.event_key, recording.key)
         if provider is Provider.GOTO_MEETING or provider is Provider.ZOOM:
             source: RecordingDownloads | None = None
             if providers is not None:
-                source = providers.goto_meeting if provider is Provider.GOTO_MEETING \
-                    else providers.zoom
+                source = (
+                    providers.goto_meeting if provider is Provider.GOTO_MEETING else providers.zoom
+                )
             if source is None:
                 raise _missing(provider)
             return lambda: source.download_target(recording)
-        raise NotSupported("GoTo Assist session data is not a recording meetdeck can "
-                           "download.", provider=provider.value)
+        raise NotSupported(
+            "GoTo Assist session data is not a recording meetdeck can download.",
+            provider=provider.value,
+        )
 
     def export_csv(self, view: ListView[Any], path: Path | None) -> Path:
         """See `Deck.export_csv`."""
@@ -169,8 +184,10 @@ class Files:
             ensure_dir(directory, private=self.private)
             target, handle = _create_unique(directory, name, private=self.private)
         except OSError as exc:
-            raise StorageError(f"Cannot write the export in {directory} ({exc.strerror}). "
-                               "Check the folder or set MEETDECK_DOWNLOAD_DIR.") from None
+            raise StorageError(
+                f"Cannot write the export in {directory} ({exc.strerror}). "
+                "Check the folder or set MEETDECK_DOWNLOAD_DIR."
+            ) from None
         try:
             with handle:
                 writer = csv.writer(handle)
@@ -181,14 +198,18 @@ class Files:
                         writer.writerow(safe_cell(getattr(row, c, "")) for c in columns)
         except OSError as exc:
             target.unlink(missing_ok=True)
-            raise StorageError(f"Writing {target.name} failed ({exc.strerror}); nothing was "
-                               "kept. Free some space and export again.") from None
+            raise StorageError(
+                f"Writing {target.name} failed ({exc.strerror}); nothing was "
+                "kept. Free some space and export again."
+            ) from None
         return target
 
 
 def _missing(provider: Provider) -> NotSupported:
-    return NotSupported(f"This profile has no {provider.label} credentials, so it cannot "
-                        "download this recording.", provider=provider.value)
+    return NotSupported(
+        f"This profile has no {provider.label} credentials, so it cannot download this recording.",
+        provider=provider.value,
+    )
 
 
 # -- CSV export ---------------------------------------------------------------------
@@ -207,8 +228,9 @@ def safe_cell(value: object) -> str:
     elif isinstance(value, dict):
         text = "; ".join(f"{k}={v}" for k, v in value.items())
     elif isinstance(value, tuple | list):
-        text = "; ".join(": ".join(map(str, v)) if isinstance(v, tuple) else safe_plain(v)
-                         for v in value)
+        text = "; ".join(
+            ": ".join(map(str, v)) if isinstance(v, tuple) else safe_plain(v) for v in value
+        )
     else:
         text = str(value)
     # Terminal escapes and other control characters from an API stay out of the file.
@@ -228,9 +250,14 @@ def _columns(row: Any) -> list[str]:
 
 
 def _default_name(view: ListView[Any], first: object) -> str:
-    kind = {"Registrant": "registrants", "Meeting": "meetings", "Event": "events",
-            "Organizer": "organizers", "Recording": "recordings",
-            "SupportSession": "support-sessions"}.get(type(first).__name__, "rows")
+    kind = {
+        "Registrant": "registrants",
+        "Meeting": "meetings",
+        "Event": "events",
+        "Organizer": "organizers",
+        "Recording": "recordings",
+        "SupportSession": "support-sessions",
+    }.get(type(first).__name__, "rows")
     query = getattr(view, "query", None)
     event = getattr(query, "event_key", None)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -246,8 +273,7 @@ def _create_unique(directory: Path, name: str, *, private: bool) -> tuple[Path, 
     while True:
         target = unique_path(directory, name)
         try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
-                         0o600 if private else 0o666)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
         except FileExistsError:
             continue
         return target, open(fd, "w", encoding="utf-8-sig", newline="")

@@ -101,8 +101,9 @@ class WriteGate:
         self.check_writable()
         self._check_event(targets, event_key)
         self._check_confirmation(action, targets, confirmation, event_key)
-        entry = self.audit.intent(profile=self.profile, provider=provider, action=action,
-                                  targets=targets, event=event_key)
+        entry = self.audit.intent(
+            profile=self.profile, provider=provider, action=action, targets=targets, event=event_key
+        )
         lost: list[StorageError] = []
         confirmed: dict[str, ActionOutcome] = {}
 
@@ -111,8 +112,14 @@ class WriteGate:
             if lost or not outcomes:
                 return  # the log already failed once: the note says so
             try:
-                self.audit.progress(entry, profile=self.profile, provider=provider,
-                                    action=action, event=event_key, outcomes=outcomes)
+                self.audit.progress(
+                    entry,
+                    profile=self.profile,
+                    provider=provider,
+                    action=action,
+                    event=event_key,
+                    outcomes=outcomes,
+                )
             except StorageError as exc:
                 lost.append(exc)
 
@@ -121,28 +128,44 @@ class WriteGate:
             result = await call(progress)
         except MeetdeckError as exc:
             note = f"{exc.title}: {exc.sentence}"
-            result = ActionResult(action, tuple(
-                ActionOutcome(t.key, False, exc.sentence) for t in targets))
+            result = ActionResult(
+                action, tuple(ActionOutcome(t.key, False, exc.sentence) for t in targets)
+            )
         except BaseException:
             # Cancelled or crashed mid-call: record what the parts that returned confirmed
             # and that the rest is unknown, then go on unwinding (a full disk must not
             # hide why).
             with contextlib.suppress(StorageError):
-                self.audit.result(entry, profile=self.profile, provider=provider,
-                                  action=action, event=event_key, interrupted=True,
-                                  note="interrupted; outcome unknown",
-                                  outcomes=[confirmed.get(t.key) or ActionOutcome(
-                                      t.key, False, "Unknown: interrupted")
-                                      for t in targets])
+                self.audit.result(
+                    entry,
+                    profile=self.profile,
+                    provider=provider,
+                    action=action,
+                    event=event_key,
+                    interrupted=True,
+                    note="interrupted; outcome unknown",
+                    outcomes=[
+                        confirmed.get(t.key) or ActionOutcome(t.key, False, "Unknown: interrupted")
+                        for t in targets
+                    ],
+                )
             raise
         try:
-            self.audit.result(entry, profile=self.profile, provider=provider, action=action,
-                              event=event_key, outcomes=result.outcomes, note=note)
+            self.audit.result(
+                entry,
+                profile=self.profile,
+                provider=provider,
+                action=action,
+                event=event_key,
+                outcomes=result.outcomes,
+                note=note,
+            )
         except StorageError as exc:
             lost.append(exc)
         if lost:
-            result = ActionResult(result.action, result.outcomes,
-                                  join_notes(result.note, lost[0].sentence))
+            result = ActionResult(
+                result.action, result.outcomes, join_notes(result.note, lost[0].sentence)
+            )
         return result
 
     @staticmethod
@@ -153,7 +176,8 @@ class WriteGate:
             raise WrongEvent(
                 f"Nothing was sent: {len(strangers)} of the {len(targets)} people are not "
                 f"registered for event {event_key}. Act on the registrants of the event "
-                "on screen only.")
+                "on screen only."
+            )
 
     def _check_confirmation(
         self,
@@ -176,8 +200,10 @@ class WriteGate:
             problems.append(f"acting on {len(keys)} people needs the count typed")
         if problems:
             raise ConfirmationMismatch(
-                "Nothing was sent: the confirmation does not match (" + "; ".join(problems)
-                + "). Select again and confirm.")
+                "Nothing was sent: the confirmation does not match ("
+                + "; ".join(problems)
+                + "). Select again and confirm."
+            )
 
 
 def join_notes(*notes: str) -> str:

@@ -39,6 +39,7 @@ class Health:
 
     def track(self, on_progress: ProgressCallback | None) -> ProgressCallback:
         """`on_progress`, after noting each provider's failure or recovery."""
+
         def track(event: SyncProgress) -> None:
             provider = event.scope.provider
             if event.state is ScopeState.DONE:
@@ -49,28 +50,36 @@ class Health:
                         self._errors[provider] = failure.error
             if on_progress is not None:
                 on_progress(event)
+
         return track
 
-    def report(self, providers: ProviderSet | None,
-               engine: SyncEngine | None) -> list[ProviderHealth]:
+    def report(
+        self, providers: ProviderSet | None, engine: SyncEngine | None
+    ) -> list[ProviderHealth]:
         """See `Deck.health`."""
         signed = _signed_in(providers)
         out = []
         for provider in Provider:
-            stamps = [s for s in self._store.stamps()
-                      if s.scope.split(":")[1:2] == [provider.value]]
+            stamps = [
+                s for s in self._store.stamps() if s.scope.split(":")[1:2] == [provider.value]
+            ]
             successes = [s.fetched_at for s in stamps if s.fetched_at is not None]
             error = self._errors.get(provider)
             if provider not in self._errors:
-                failed = sorted((s for s in stamps if s.failed),
-                                key=lambda s: s.error_at or _EPOCH)
+                failed = sorted((s for s in stamps if s.failed), key=lambda s: s.error_at or _EPOCH)
                 if failed:
                     error = _stored_error(failed[-1], provider)
             configured = engine.available(provider) if engine else False
-            out.append(ProviderHealth(
-                provider, configured, signed.get(provider, False),
-                max(successes) if successes else None, error,
-                isinstance(error, NetworkUnreachable | ServiceUnavailable)))
+            out.append(
+                ProviderHealth(
+                    provider,
+                    configured,
+                    signed.get(provider, False),
+                    max(successes) if successes else None,
+                    error,
+                    isinstance(error, NetworkUnreachable | ServiceUnavailable),
+                )
+            )
         return out
 
 
@@ -79,8 +88,12 @@ def _signed_in(providers: ProviderSet | None) -> dict[Provider, bool]:
         return {}
     by_cloud = {s.provider: s.signed_in for s in providers.auth_status()}
     goto = by_cloud.get("goto", False)
-    return {Provider.GOTO_MEETING: goto, Provider.GOTO_TRAINING: goto,
-            Provider.GOTO_ASSIST: goto, Provider.ZOOM: by_cloud.get("zoom", False)}
+    return {
+        Provider.GOTO_MEETING: goto,
+        Provider.GOTO_TRAINING: goto,
+        Provider.GOTO_ASSIST: goto,
+        Provider.ZOOM: by_cloud.get("zoom", False),
+    }
 
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)

@@ -65,11 +65,15 @@ class LinkPolicy:
         if len(url) > _MAX_LENGTH:
             return f"{label} sent a link of {len(url):,} characters; that is no start link."
         if not url.isascii() or not url.isprintable() or any(c.isspace() for c in url):
-            return (f"{label} sent a link with spaces, control characters or non-ASCII "
-                    "characters; a browser could read it differently from what is shown.")
+            return (
+                f"{label} sent a link with spaces, control characters or non-ASCII "
+                "characters; a browser could read it differently from what is shown."
+            )
         if "\\" in url:
-            return (f"{label} sent a link with a backslash, which browsers read as a "
-                    "slash; it could lead elsewhere than it seems.")
+            return (
+                f"{label} sent a link with a backslash, which browsers read as a "
+                "slash; it could lead elsewhere than it seems."
+            )
         try:
             parts = urlsplit(url)
             port = parts.port
@@ -85,8 +89,10 @@ class LinkPolicy:
         if port not in (None, 443):
             return f"{label} sent a link to port {port}, not the web port."
         if not any(host == allowed or host.endswith("." + allowed) for allowed in self.hosts):
-            return (f"{label} sent a link to {host or 'no host'}, which is not one of "
-                    f"{label}'s own sites ({', '.join(self.hosts)}).")
+            return (
+                f"{label} sent a link to {host or 'no host'}, which is not one of "
+                f"{label}'s own sites ({', '.join(self.hosts)})."
+            )
         return None
 
 
@@ -94,8 +100,11 @@ def link_policy(provider: Provider, profile: ProfileSettings, *, demo: bool) -> 
     """The policy for links `provider` sends to `profile` (demo: its sandbox too)."""
     origins: Iterable[str] = ()
     if demo:
-        bases = ((profile.zoom_api_base, profile.zoom_auth_base) if provider is Provider.ZOOM
-                 else (profile.goto_api_base, profile.goto_auth_base))
+        bases = (
+            (profile.zoom_api_base, profile.zoom_auth_base)
+            if provider is Provider.ZOOM
+            else (profile.goto_api_base, profile.goto_auth_base)
+        )
         origins = (origin for origin in map(origin_of, bases) if origin)
     return LinkPolicy(provider, PROVIDER_HOSTS[provider], tuple(dict.fromkeys(origins)))
 

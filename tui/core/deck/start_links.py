@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
 #: Zoom documents start URLs of regular users as valid for two hours.
 ZOOM_START_URL_LIFETIME = timedelta(hours=2)
-ZOOM_START_URL_NOTE = ("Zoom start URLs of regular users expire about two hours after they "
-                       "are fetched; fetch a new one after that.")
+ZOOM_START_URL_NOTE = (
+    "Zoom start URLs of regular users expire about two hours after they "
+    "are fetched; fetch a new one after that."
+)
 
 
 class StartLinks:
@@ -40,8 +42,10 @@ class StartLinks:
         self._providers = providers
 
     def _missing(self, provider: Provider) -> NotSupported:
-        return NotSupported(f"This profile has no {provider.label} credentials; add them to "
-                            "the profile to use it.", provider=provider.value)
+        return NotSupported(
+            f"This profile has no {provider.label} credentials; add them to the profile to use it.",
+            provider=provider.value,
+        )
 
     def _zoom(self) -> WebinarStartLinks:
         api = self._providers.zoom if self._providers is not None else None
@@ -90,13 +94,24 @@ class StartLinks:
         if cached is not None:
             return cached.provider
         providers = self._providers
-        configured = [] if providers is None else [
-            p for p, api in ((Provider.GOTO_MEETING, providers.goto_meeting),
-                             (Provider.ZOOM, providers.zoom)) if api is not None]
+        configured = (
+            []
+            if providers is None
+            else [
+                p
+                for p, api in (
+                    (Provider.GOTO_MEETING, providers.goto_meeting),
+                    (Provider.ZOOM, providers.zoom),
+                )
+                if api is not None
+            ]
+        )
         if len(configured) == 1:
             return configured[0]
-        raise NotFound(f"Meeting {key} is not in the cache, so its provider is unknown. "
-                       "Refresh the meetings and try again.")
+        raise NotFound(
+            f"Meeting {key} is not in the cache, so its provider is unknown. "
+            "Refresh the meetings and try again."
+        )
 
     async def start_url(self, kind: str, key: str, provider: Provider | None) -> StartUrl:
         """See `Deck.start_url`. The link comes back vetted (`StartUrl.refusal`)."""

@@ -206,8 +206,10 @@ class ActionPlan:
     @property
     def preview(self) -> tuple[str, ...]:
         """The first few people as "Name <email>" (API text: render as plain text)."""
-        return tuple(f"{r.name} <{r.email}>" if r.name else r.email
-                     for r in self.registrants[:PREVIEW_PEOPLE])
+        return tuple(
+            f"{r.name} <{r.email}>" if r.name else r.email
+            for r in self.registrants[:PREVIEW_PEOPLE]
+        )
 
     @property
     def more(self) -> int:
@@ -224,13 +226,20 @@ class ActionPlan:
         """One sentence for the dialog, e.g. "Approve 35 registrants of “Town hall”"."""
         people = "1 registrant" if self.count == 1 else f"{self.count} registrants"
         title = f"“{self.event_title}”" if self.event_title else f"event {self.event_key}"
-        return (f"{self.action.value.capitalize()} {people} of {title} "
-                f"({self.provider.label}, profile {self.profile})")
+        return (
+            f"{self.action.value.capitalize()} {people} of {title} "
+            f"({self.provider.label}, profile {self.profile})"
+        )
 
     def confirm(self, typed_count: int | None = None) -> Confirmation:
         """The confirmation for exactly this plan (pass what the person typed, if asked)."""
-        return Confirmation.of(self.profile, self.action.value, self.target_keys,
-                               event_key=self.event_key, typed_count=typed_count)
+        return Confirmation.of(
+            self.profile,
+            self.action.value,
+            self.target_keys,
+            event_key=self.event_key,
+            typed_count=typed_count,
+        )
 
 
 @dataclass(frozen=True, slots=True)

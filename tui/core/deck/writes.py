@@ -65,9 +65,17 @@ class Writes:
         keep: Holds a background task until it ends.
     """
 
-    def __init__(self, store: Store, gate: WriteGate, providers: ProviderSet | None,
-                 engine: SyncEngine | None, links: StartLinks, *, profile_name: str,
-                 keep: Callable[[asyncio.Future[Any]], None]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        gate: WriteGate,
+        providers: ProviderSet | None,
+        engine: SyncEngine | None,
+        links: StartLinks,
+        *,
+        profile_name: str,
+        keep: Callable[[asyncio.Future[Any]], None],
+    ) -> None:
         self._store = store
         self._gate = gate
         self._providers = providers
@@ -83,8 +91,10 @@ class Writes:
         return self._providers.capabilities().get(provider)
 
     def _missing(self, provider: Provider) -> NotSupported:
-        return NotSupported(f"This profile has no {provider.label} credentials; add them to "
-                            "the profile to use it.", provider=provider.value)
+        return NotSupported(
+            f"This profile has no {provider.label} credentials; add them to the profile to use it.",
+            provider=provider.value,
+        )
 
     def _status_writes(self) -> RegistrantStatusWrites:
         api = self._providers.zoom if self._providers is not None else None
@@ -114,30 +124,48 @@ class Writes:
             Provider.GOTO_ASSIST: providers.goto_assist,
             Provider.ZOOM: providers.zoom,
         }[provider] is not None
-    def offered(self, action: RegistrantAction, registrants: Sequence[Registrant],
-                event: tuple[Provider, str] | None = None) -> Capability:
+
+    def offered(
+        self,
+        action: RegistrantAction,
+        registrants: Sequence[Registrant],
+        event: tuple[Provider, str] | None = None,
+    ) -> Capability:
         """Everything `can` checks except read-only mode."""
         if not registrants:
             return Capability(False, "Select one or more registrants first.")
         events = {(r.provider, r.event_key) for r in registrants}
         if len(events) > 1:
-            return Capability(False, f"The selection spans {len(events)} events; act on the "
-                                     "registrants of one event at a time.")
+            return Capability(
+                False,
+                f"The selection spans {len(events)} events; act on the "
+                "registrants of one event at a time.",
+            )
         if event is not None and events != {event}:
-            return Capability(False, "The selected people are registered for another event "
-                                     "than this one; act on the registrants of the event on "
-                                     "screen only.")
+            return Capability(
+                False,
+                "The selected people are registered for another event "
+                "than this one; act on the registrants of the event on "
+                "screen only.",
+            )
         if len({r.key for r in registrants}) != len(registrants):
             return Capability(False, "The selection names someone twice; select again.")
         provider = registrants[0].provider
         caps = self.capabilities(provider)
         if caps is None:
-            return Capability(False, f"This profile has no {provider.label} credentials, so "
-                                     f"it cannot {action.value} registrants there.")
+            return Capability(
+                False,
+                f"This profile has no {provider.label} credentials, so "
+                f"it cannot {action.value} registrants there.",
+            )
         return caps.for_action(action)
 
-    def can(self, action: RegistrantAction, registrants: Sequence[Registrant],
-            event: Scope | None = None) -> Capability:
+    def can(
+        self,
+        action: RegistrantAction,
+        registrants: Sequence[Registrant],
+        event: Scope | None = None,
+    ) -> Capability:
         """See `Deck.can`."""
         if self._gate.read_only:
             try:
@@ -146,8 +174,9 @@ class Writes:
                 return Capability(False, exc.sentence)
         return self.offered(action, registrants, _event_of(event))
 
-    def _event_title(self, provider: Provider, event_key: str, kind: EventKind,
-                     fallback: str | None) -> str:
+    def _event_title(
+        self, provider: Provider, event_key: str, kind: EventKind, fallback: str | None
+    ) -> str:
         event = self._store.event(event_key, provider)
         if event is not None:
             return event.title
@@ -157,8 +186,12 @@ class Writes:
                 return meeting.subject
         return fallback or ""
 
-    def plan(self, action: RegistrantAction, registrants: Sequence[Registrant],
-             event: Scope | None = None) -> ActionPlan:
+    def plan(
+        self,
+        action: RegistrantAction,
+        registrants: Sequence[Registrant],
+        event: Scope | None = None,
+    ) -> ActionPlan:
         """See `Deck.plan_registrant_action`."""
         people = tuple(registrants)
         if event is not None and event.event_key is not None:
@@ -173,8 +206,9 @@ class Writes:
             provider, event_key, kind, fallback = Provider.ZOOM, "", EventKind.WEBINAR, None
         title = self._event_title(provider, event_key, kind, fallback) if event_key else ""
         capability = self.can(action, people, Scope.registrants(provider, kind, event_key))
-        return ActionPlan(action, provider, event_key, kind, title, self._profile_name, people,
-                          capability)
+        return ActionPlan(
+            action, provider, event_key, kind, title, self._profile_name, people, capability
+        )
 
     async def run(self, plan: ActionPlan, confirmation: Confirmation) -> ActionResult:
         """See `Deck.run_registrant_action`."""
@@ -187,25 +221,31 @@ class Writes:
         action = plan.action
         call = self._registrant_call(plan, people)
         result = await self._gate.run(
-            provider=plan.provider.value, action=action.value,
+            provider=plan.provider.value,
+            action=action.value,
             targets=[AuditTarget(r.key, _label(r), r.event_key) for r in people],
-            confirmation=confirmation, call=call, event_key=plan.event_key)
+            confirmation=confirmation,
+            call=call,
+            event_key=plan.event_key,
+        )
         # Anything the service did not answer for is not done.
         answered = {o.target_key for o in result.outcomes}
-        missing = tuple(ActionOutcome(r.key, False,
-                                      "No answer from the service; refresh to check.")
-                        for r in people if r.key not in answered)
+        missing = tuple(
+            ActionOutcome(r.key, False, "No answer from the service; refresh to check.")
+            for r in people
+            if r.key not in answered
+        )
         if missing:
             result = ActionResult(result.action, result.outcomes + missing, result.note)
         if result.succeeded:
             note = await self._update_cache(plan, result.succeeded)
             if note:
-                result = ActionResult(result.action, result.outcomes,
-                                      join_notes(result.note, note))
+                result = ActionResult(result.action, result.outcomes, join_notes(result.note, note))
         return result
 
-    def _registrant_call(self, plan: ActionPlan, people: list[Registrant]
-                         ) -> Callable[[Progress], Awaitable[ActionResult]]:
+    def _registrant_call(
+        self, plan: ActionPlan, people: list[Registrant]
+    ) -> Callable[[Progress], Awaitable[ActionResult]]:
         """The provider call that sends `plan` (checked before the gate runs it)."""
         action = plan.action
         if plan.provider is Provider.ZOOM:
@@ -214,9 +254,11 @@ class Writes:
             async def zoom_call(progress: Progress) -> ActionResult:
                 if plan.event_kind is EventKind.MEETING:
                     return await zoom.set_meeting_registrant_status(
-                        plan.event_key, action, people, progress)
+                        plan.event_key, action, people, progress
+                    )
                 return await zoom.set_webinar_registrant_status(
-                    plan.event_key, action, people, progress)
+                    plan.event_key, action, people, progress
+                )
 
             return zoom_call
         if plan.provider is Provider.GOTO_TRAINING and action is RegistrantAction.CANCEL:
@@ -224,14 +266,17 @@ class Writes:
 
             async def training_call(progress: Progress) -> ActionResult:
                 return await training.cancel_registrants(
-                    plan.event_key, [r.key for r in people], progress=progress)
+                    plan.event_key, [r.key for r in people], progress=progress
+                )
 
             return training_call
         self._missing_or_unsupported(plan.provider)
 
         async def refused(progress: Progress) -> ActionResult:
-            raise NotSupported(f"{plan.provider.label} cannot {action.value} registrants.",
-                               provider=plan.provider.value)
+            raise NotSupported(
+                f"{plan.provider.label} cannot {action.value} registrants.",
+                provider=plan.provider.value,
+            )
 
         return refused
 
@@ -256,8 +301,10 @@ class Writes:
         try:
             await engine.write(apply)
         except MeetdeckError as exc:
-            return (f"The action went through, but the cache could not be updated "
-                    f"({exc.sentence}) Refresh the registrants to see the new statuses.")
+            return (
+                f"The action went through, but the cache could not be updated "
+                f"({exc.sentence}) Refresh the registrants to see the new statuses."
+            )
         running = engine.running(scope)
         if running is not None:
             # That sync fetched before the action landed: apply the outcome again after it.
@@ -274,8 +321,9 @@ class Writes:
         """See `Deck.unfinished_writes`."""
         # The whole log is read: off the event loop, so a long one never delays a frame.
         try:
-            writes = await asyncio.to_thread(self._gate.audit.unfinished,
-                                             profile=self._profile_name)
+            writes = await asyncio.to_thread(
+                self._gate.audit.unfinished, profile=self._profile_name
+            )
         except OSError:
             return []  # unreadable: `meetdeck audit` says why, start-up goes on
         return [self._notice(write) for write in writes if not write.reviewed]
@@ -289,19 +337,25 @@ class Writes:
             return UnfinishedNotice(write, "", None)
         event = self._store.event(write.event, provider)
         if event is not None:
-            return UnfinishedNotice(write, event.title, Scope.registrants(
-                provider, event.kind, write.event))
+            return UnfinishedNotice(
+                write, event.title, Scope.registrants(provider, event.kind, write.event)
+            )
         meeting = self._store.meeting(write.event, provider)
         if meeting is not None:
-            return UnfinishedNotice(write, meeting.subject, Scope.registrants(
-                provider, EventKind.MEETING, write.event))
+            return UnfinishedNotice(
+                write, meeting.subject, Scope.registrants(provider, EventKind.MEETING, write.event)
+            )
         return UnfinishedNotice(write, "", None)
 
     def settle_unfinished(self, notice: UnfinishedNotice) -> None:
         """See `Deck.settle_unfinished`."""
-        self._gate.audit.reviewed(notice.write, note=(
-            "outcome unknown; the person was told at start-up"
-            + (" and the event was refreshed" if notice.scope is not None else "")))
+        self._gate.audit.reviewed(
+            notice.write,
+            note=(
+                "outcome unknown; the person was told at start-up"
+                + (" and the event was refreshed" if notice.scope is not None else "")
+            ),
+        )
 
     async def create_support_session(self) -> CreatedSession:
         """See `Deck.create_support_session`."""
@@ -309,8 +363,7 @@ class Writes:
         api = self._session_creation()
         caps = self.capabilities(Provider.GOTO_ASSIST)
         if caps is not None and not caps.create_session:
-            raise NotSupported(caps.create_session.reason,
-                               provider=Provider.GOTO_ASSIST.value)
+            raise NotSupported(caps.create_session.reason, provider=Provider.GOTO_ASSIST.value)
         created: list[CreatedSession] = []
         failure: list[MeetdeckError] = []
 
@@ -323,15 +376,24 @@ class Writes:
             start = self._links.vet(Provider.GOTO_ASSIST, url) if url is not None else None
             created.append(CreatedSession(session, start))
             # The uuid and support key are no secret; the start URL never goes in here.
-            return ActionResult(CREATE_SESSION, (ActionOutcome(
-                _NEW, True,
-                f"created session {session.key} (support key {session.support_key})"),))
+            return ActionResult(
+                CREATE_SESSION,
+                (
+                    ActionOutcome(
+                        _NEW,
+                        True,
+                        f"created session {session.key} (support key {session.support_key})",
+                    ),
+                ),
+            )
 
         await self._gate.run(
-            provider=Provider.GOTO_ASSIST.value, action=CREATE_SESSION,
+            provider=Provider.GOTO_ASSIST.value,
+            action=CREATE_SESSION,
             targets=[AuditTarget(_NEW, "new support session")],
             confirmation=Confirmation.of(self._profile_name, CREATE_SESSION, [_NEW]),
-            call=call)
+            call=call,
+        )
         if failure:
             raise failure[0]
         result = created[0]

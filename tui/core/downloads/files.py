@@ -31,8 +31,14 @@ if TYPE_CHECKING:  # a type only: downloads imports this module at run time
 MAX_NAME_BYTES = 180
 _fdatasync: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)  # macOS has none
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
-             *(f"LPT{i}" for i in range(10))}
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(10)),
+    *(f"LPT{i}" for i in range(10)),
+}
 
 
 def sanitize_filename(name: str, *, fallback: str = "recording") -> str:
@@ -87,11 +93,22 @@ def read_meta(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def write_meta(path: Path, key: str, target: DownloadTarget, *, etag: str | None,
-               last_modified: str | None, private: bool = True) -> None:
+def write_meta(
+    path: Path,
+    key: str,
+    target: DownloadTarget,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    private: bool = True,
+) -> None:
     """Remember whose bytes the `.part` holds, and the validators a resume sends back."""
-    record = {"key": key, "etag": etag, "last_modified": last_modified,
-              "checksum": list(target.checksum) if target.checksum else None}
+    record = {
+        "key": key,
+        "etag": etag,
+        "last_modified": last_modified,
+        "checksum": list(target.checksum) if target.checksum else None,
+    }
     data = json.dumps(record).encode("utf-8")
 
     def write() -> None:
@@ -191,7 +208,8 @@ def finish_part(
     if total is not None and size != total:
         raise DownloadError(
             f"{name}: got {size} bytes but the file host announced {total}; the partial "
-            "file is kept and the next attempt resumes it.")
+            "file is kept and the next attempt resumes it."
+        )
     if target.checksum:
         algorithm, expected = target.checksum
         digest = _digest(part, algorithm)
@@ -200,7 +218,8 @@ def finish_part(
             meta_path.unlink(missing_ok=True)
             raise DownloadError(
                 f"{name}: the checksum does not match ({algorithm}); the file was discarded. "
-                "Download it again.")
+                "Download it again."
+            )
     final = _linked_before(part, directory, name) or _link_unique(part, directory, name)
     part.unlink(missing_ok=True)
     meta_path.unlink(missing_ok=True)
@@ -275,9 +294,11 @@ def disk_error(exc: OSError, path: Path) -> StorageError:
     if exc.errno in (errno.EEXIST, errno.ENOTDIR):
         return StorageError(
             f"{path} (or a folder above it) is a file, not a folder; recordings and exports "
-            "need a folder. Choose another one.")
+            "need a folder. Choose another one."
+        )
     if exc.errno == errno.ENOSPC:
         return StorageError(
             f"The disk is full while writing {path.name}; the partial file is kept. Free "
-            "some space and start the download again: it resumes where it stopped.")
+            "some space and start the download again: it resumes where it stopped."
+        )
     return StorageError(f"Cannot write {path}: {exc.strerror}.")

@@ -51,8 +51,6 @@ REPORT_EVERY = 0.1  # seconds between progress events of one download
 SYNC_EVERY = 16 * 1024 * 1024  # bytes written between background syncs to disk
 
 
-
-
 class DownloadState(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
@@ -133,12 +131,14 @@ async def download(
             if response.status_code == 416 and offset:
                 total = _total_from_416(response)
                 if total is not None and total == offset:
-                    return _complete(part, meta_path, directory, name, target, offset, total,
-                                     report)
+                    return _complete(
+                        part, meta_path, directory, name, target, offset, total, report
+                    )
                 discard_part(part)
                 raise DownloadError(
                     "The server refused to resume; the partial file was discarded. "
-                    "Start the download again.")
+                    "Start the download again."
+                )
             _check_response(response, name)
             if response.status_code == 200:
                 offset = 0  # a full body: the Range was ignored or the file changed
@@ -146,17 +146,25 @@ async def download(
                 discard_part(part)
                 raise DownloadError(
                     f"The file host sent another part of {name} than the one asked for; the "
-                    "partial file was discarded. Start the download again.")
+                    "partial file was discarded. Start the download again."
+                )
             total = _total_size(response, offset)
-            write_meta(meta_path, key, target, etag=response.headers.get("etag"),
-                       last_modified=response.headers.get("last-modified"), private=private)
+            write_meta(
+                meta_path,
+                key,
+                target,
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+                private=private,
+            )
             report(received=offset, total=total or hint, resumed_from=offset)
             await _stream_to_part(response, part, offset, total or hint, report, private)
     except httpx.TooManyRedirects:
         raise DownloadError(
             f"The file host of {name} kept redirecting the download (a redirect loop); "
             "nothing more was saved. Try again later, or download it from the provider's "
-            "web site.") from None
+            "web site."
+        ) from None
     except httpx.TransportError as exc:
         raise NetworkUnreachable(
             f"The connection dropped while downloading {name} ({type(exc).__name__}); "
@@ -165,17 +173,20 @@ async def download(
     except httpx.RequestError as exc:  # a body that cannot be decoded, and the like
         raise DownloadError(
             f"The file host's answer for {name} could not be read ({type(exc).__name__}); "
-            "nothing more was saved. Try again later.") from None
+            "nothing more was saved. Try again later."
+        ) from None
     size = part.stat().st_size
     if total is not None and size < total:
         raise NetworkUnreachable(
             f"The file host ended {name} after {size} of {total} bytes; the partial file "
-            "is kept and the next attempt resumes it.")
+            "is kept and the next attempt resumes it."
+        )
     if total is not None and size > total:
         discard_part(part)
         raise DownloadError(
             f"The file host sent more bytes of {name} than it announced ({size} of "
-            f"{total}); the file was discarded. Download it again.")
+            f"{total}); the file was discarded. Download it again."
+        )
     return _complete(part, meta_path, directory, name, target, size, total, report)
 
 
@@ -210,7 +221,8 @@ def _check_response(response: httpx.Response, name: str) -> None:
     if response.status_code in (401, 403):
         raise DownloadError(
             f"The file host refused the download (HTTP {response.status_code}); the link may "
-            "have expired. Try again to fetch a fresh link.")
+            "have expired. Try again to fetch a fresh link."
+        )
     if response.status_code == 404:
         raise DownloadError("The recording file is gone (HTTP 404). Refresh the recordings.")
     if response.status_code not in (200, 206):
@@ -219,11 +231,13 @@ def _check_response(response: httpx.Response, name: str) -> None:
     if content_type.startswith(("text/html", "application/xhtml")):
         raise DownloadError(
             "The server sent a web page instead of the recording (often an expired link or a "
-            "sign-in page); nothing was saved. Try again, or download it from the web site.")
+            "sign-in page); nothing was saved. Try again, or download it from the web site."
+        )
     if _is_json(content_type) and not name.lower().endswith(".json"):
         raise DownloadError(
             "The server sent a message (JSON) instead of the recording; nothing was saved. "
-            "Try again later.")
+            "Try again later."
+        )
 
 
 def _is_json(content_type: str) -> bool:
@@ -283,7 +297,8 @@ async def _stream_to_part(
                 handle.close()
                 discard_part(part)
                 raise DownloadError(
-                    "The server sent a web page instead of the recording; nothing was saved.")
+                    "The server sent a web page instead of the recording; nothing was saved."
+                )
             first = False
             try:
                 handle.write(chunk)
@@ -297,8 +312,11 @@ async def _stream_to_part(
                 unsynced = 0
             now = time.monotonic()
             if now - last_report >= REPORT_EVERY:
-                report(received=received, total=total,
-                       speed=(received - offset) / max(now - started, 1e-6))
+                report(
+                    received=received,
+                    total=total,
+                    speed=(received - offset) / max(now - started, 1e-6),
+                )
                 last_report = now
                 # Real sockets already yield on every read; this keeps an in-memory
                 # transport from starving the event loop (and cancel() from landing).
@@ -353,18 +371,22 @@ class DownloadQueue:
         self._tasks: dict[str, asyncio.Task[Path | None]] = {}
         self._latest: dict[str, DownloadProgress] = {}
 
-    def add(self, key: str, filename: str, resolve: Resolver, *,
-            directory: Path | None = None) -> asyncio.Task[Path | None]:
+    def add(
+        self, key: str, filename: str, resolve: Resolver, *, directory: Path | None = None
+    ) -> asyncio.Task[Path | None]:
         """Queue a download (into `directory`, default the queue's); queuing the same
         recording twice returns the running one."""
         running = self._tasks.get(key)
         if running is not None and not running.done():
             return running
-        self._publish(DownloadProgress(key=key, filename=sanitize_filename(filename),
-                                       state=DownloadState.QUEUED))
-        task = asyncio.create_task(self._run(key, filename, resolve,
-                                             directory or self._directory),
-                                   name=f"download:{key}")
+        self._publish(
+            DownloadProgress(
+                key=key, filename=sanitize_filename(filename), state=DownloadState.QUEUED
+            )
+        )
+        task = asyncio.create_task(
+            self._run(key, filename, resolve, directory or self._directory), name=f"download:{key}"
+        )
         self._tasks[key] = task
         return task
 
@@ -389,33 +411,44 @@ class DownloadQueue:
         if self._on_progress is not None:
             self._on_progress(progress)
 
-    async def _run(self, key: str, filename: str, resolve: Resolver,
-                   directory: Path) -> Path | None:
+    async def _run(
+        self, key: str, filename: str, resolve: Resolver, directory: Path
+    ) -> Path | None:
         name = sanitize_filename(filename)
         try:
             async with self._slots:
                 for attempt in range(1, self._attempts + 1):
                     try:
                         return await download(
-                            self._client, key=key, filename=filename, resolve=resolve,
-                            directory=directory, on_progress=self._publish,
-                            private=self._private)
+                            self._client,
+                            key=key,
+                            filename=filename,
+                            resolve=resolve,
+                            directory=directory,
+                            on_progress=self._publish,
+                            private=self._private,
+                        )
                     except NetworkUnreachable as exc:
                         if attempt == self._attempts:
                             raise
                         self._publish(replace(self._latest[key], error=exc.sentence))
-                        await asyncio.sleep(min(2 ** attempt, 10))
+                        await asyncio.sleep(min(2**attempt, 10))
         except asyncio.CancelledError:
-            self._publish(DownloadProgress(key=key, filename=name,
-                                           state=DownloadState.CANCELLED))
+            self._publish(DownloadProgress(key=key, filename=name, state=DownloadState.CANCELLED))
             return None
         except (MeetdeckError, OSError) as exc:
             error = exc if isinstance(exc, MeetdeckError) else disk_error(exc, directory)
             previous = self._latest.get(key)
-            self._publish(DownloadProgress(
-                key=key, filename=name, state=DownloadState.FAILED, error=error.sentence,
-                received=previous.received if previous else 0,
-                total=previous.total if previous else None))
+            self._publish(
+                DownloadProgress(
+                    key=key,
+                    filename=name,
+                    state=DownloadState.FAILED,
+                    error=error.sentence,
+                    received=previous.received if previous else 0,
+                    total=previous.total if previous else None,
+                )
+            )
             return None
         return None
 

@@ -127,8 +127,7 @@ class _Transient(Exception):
         """
         if self.response is not None:
             return self.response.status_code == 429
-        return isinstance(self.error, httpx.ConnectError | httpx.ConnectTimeout |
-                          httpx.PoolTimeout)
+        return isinstance(self.error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 class Connection:
@@ -225,7 +224,9 @@ class ApiClient:
         """True when `url` is on this API's scheme, host and port (tokens may go there)."""
         target = httpx.URL(url)
         return (target.scheme, target.host, target.port) == (
-            self._origin.scheme, self._origin.host, self._origin.port,
+            self._origin.scheme,
+            self._origin.host,
+            self._origin.port,
         )
 
     async def request(
@@ -259,7 +260,14 @@ class ApiClient:
         async def once() -> httpx.Response:
             state["attempt"] += 1
             response = await self._send(
-                method, url, params, json_body, form, headers, authenticate, bucket,
+                method,
+                url,
+                params,
+                json_body,
+                form,
+                headers,
+                authenticate,
+                bucket,
                 state["attempt"],
             )
             if response.status_code == 401 and authenticate and self.auth is not None:
@@ -269,7 +277,14 @@ class ApiClient:
                 rejected = response.request.headers.get("Authorization", "")[7:]
                 await self.auth.after_unauthorized(rejected)
                 response = await self._send(
-                    method, url, params, json_body, form, headers, authenticate, bucket,
+                    method,
+                    url,
+                    params,
+                    json_body,
+                    form,
+                    headers,
+                    authenticate,
+                    bucket,
                     state["attempt"],
                 )
                 if response.status_code == 401:
@@ -296,8 +311,11 @@ class ApiClient:
             if exc.response is not None:
                 raise self._error(exc.response, endpoint) from None
             raise self._network_error(exc.error, endpoint) from None
-        if response.is_success or (redirects and response.is_redirect) or (
-                response.status_code in accept):
+        if (
+            response.is_success
+            or (redirects and response.is_redirect)
+            or (response.status_code in accept)
+        ):
             return response
         raise self._error(response, endpoint)
 
@@ -318,7 +336,8 @@ class ApiClient:
                 f"{self.label} sent a body for {endpoint} that is not valid JSON (or is "
                 "nested too deeply to read). This is usually temporary; try again, and "
                 "report it if it persists.",
-                provider=self.api, endpoint=endpoint,
+                provider=self.api,
+                endpoint=endpoint,
             ) from None
 
     def validate(self, adapter: TypeAdapter[T], data: Any, endpoint: str) -> T:
@@ -332,7 +351,9 @@ class ApiClient:
                 f"{self.label} sent data for {endpoint} that meetdeck cannot read: field "
                 f"'{clean_text(where, 80)}' {clean_text(first['msg'], 120).lower()}. Try again "
                 "later, and report it if it persists.",
-                field=where, provider=self.api, endpoint=endpoint,
+                field=where,
+                provider=self.api,
+                endpoint=endpoint,
             ) from None
 
     async def fetch(
@@ -381,11 +402,13 @@ class ApiClient:
                         if status == 401 and with_token and self.auth is not None:
                             if attempt == 2:
                                 raise self.auth.expired_error()
-                            await self.auth.after_unauthorized(
-                                send_headers["Authorization"][7:])
+                            await self.auth.after_unauthorized(send_headers["Authorization"][7:])
                             continue
-                        ok = response.is_success or status == 416 or (
-                            allow_redirect and response.is_redirect)
+                        ok = (
+                            response.is_success
+                            or status == 416
+                            or (allow_redirect and response.is_redirect)
+                        )
                         if not ok:
                             await response.aread()
                             raise self._error(response, endpoint)
@@ -417,8 +440,12 @@ class ApiClient:
             await limiter.acquire()
         client = self.connection.client
         request = client.build_request(
-            method, url, params=dict(params) if params else None, json=json_body,
-            data=dict(form) if form is not None else None, headers=send_headers,
+            method,
+            url,
+            params=dict(params) if params else None,
+            json=json_body,
+            data=dict(form) if form is not None else None,
+            headers=send_headers,
         )
         endpoint = f"{method} {redact_path(url)}"
         started = time.monotonic()
@@ -459,10 +486,18 @@ class ApiClient:
             if total > limit:
                 raise self._too_large(endpoint)
             chunks.append(chunk)
-        headers = [(key, value) for key, value in response.headers.multi_items()
-                   if key.lower() not in ("content-encoding", "content-length")]
-        return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks),
-                              request=response.request, extensions=response.extensions)
+        headers = [
+            (key, value)
+            for key, value in response.headers.multi_items()
+            if key.lower() not in ("content-encoding", "content-length")
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(chunks),
+            request=response.request,
+            extensions=response.extensions,
+        )
 
     def _too_large(self, endpoint: str) -> ResponseTooLarge:
         limit_bytes = self.settings.max_body_bytes
@@ -470,14 +505,19 @@ class ApiClient:
         return ResponseTooLarge(
             f"{self.label} sent more than {limit} for {endpoint}; meetdeck stopped reading "
             "it. Try again later; if this account really has that much, raise "
-            "[http] max_body_bytes in the config.", provider=self.api, endpoint=endpoint)
+            "[http] max_body_bytes in the config.",
+            provider=self.api,
+            endpoint=endpoint,
+        )
 
     def _too_slow(self, endpoint: str) -> NetworkUnreachable:
         return NetworkUnreachable(
             f"{self.label} at {httpx.URL(self.base_url).host} had not finished answering "
             f"{endpoint} after {self.settings.request_deadline:g} seconds; meetdeck gave up. "
             "Check the network, VPN or proxy and try again; cached data is still shown.",
-            provider=self.api, endpoint=endpoint)
+            provider=self.api,
+            endpoint=endpoint,
+        )
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -498,20 +538,38 @@ class ApiClient:
         error: Exception | None = None,
     ) -> None:
         host = None if self.same_origin(url) else httpx.URL(url).host
-        self.log.record(ApiLogEntry(
-            at=now(), api=self.api, method=method, path=redact_path(url),
-            status=response.status_code if response is not None else None,
-            duration_ms=round((time.monotonic() - started) * 1000, 1), attempt=attempt,
-            rate=rate_headers(response.headers) if response is not None else {},
-            error=type(error).__name__ if error is not None else None, host=host,
-        ))
+        self.log.record(
+            ApiLogEntry(
+                at=now(),
+                api=self.api,
+                method=method,
+                path=redact_path(url),
+                status=response.status_code if response is not None else None,
+                duration_ms=round((time.monotonic() - started) * 1000, 1),
+                attempt=attempt,
+                rate=rate_headers(response.headers) if response is not None else {},
+                error=type(error).__name__ if error is not None else None,
+                host=host,
+            )
+        )
 
     def _network_error(self, error: Exception | None, endpoint: str) -> NetworkUnreachable:
-        return network_error(error, label=self.label, api=self.api,
-                             host=httpx.URL(self.base_url).host, endpoint=endpoint)
+        return network_error(
+            error,
+            label=self.label,
+            api=self.api,
+            host=httpx.URL(self.base_url).host,
+            endpoint=endpoint,
+        )
 
     def _error(self, response: httpx.Response, endpoint: str) -> MeetdeckError:
         expired = self.auth.expired_error() if self.auth is not None else None
-        return status_error(response, label=self.label, api=self.api, endpoint=endpoint,
-                            expired=expired, forbidden_means_admin=self.forbidden_means_admin,
-                            admin_hint=self.admin_hint)
+        return status_error(
+            response,
+            label=self.label,
+            api=self.api,
+            endpoint=endpoint,
+            expired=expired,
+            forbidden_means_admin=self.forbidden_means_admin,
+            admin_hint=self.admin_hint,
+        )

@@ -150,14 +150,16 @@ def error_message(response: httpx.Response) -> str:
     return ""
 
 
-def network_error(error: Exception | None, *, label: str, api: str, host: str,
-                  endpoint: str) -> NetworkUnreachable:
+def network_error(
+    error: Exception | None, *, label: str, api: str, host: str, endpoint: str
+) -> NetworkUnreachable:
     """No response at all: a connect failure, a reset or a timeout."""
     kind = "timed out" if isinstance(error, httpx.TimeoutException) else "connection failed"
     return NetworkUnreachable(
         f"Cannot reach {label} at {host} ({kind}). Check the network, VPN or proxy "
         "and try again; cached data is still shown.",
-        provider=api, endpoint=endpoint,
+        provider=api,
+        endpoint=endpoint,
     )
 
 
@@ -180,20 +182,27 @@ def status_error(
         return expired
     if status == 403 and forbidden_means_admin:
         return NeedsAdmin(
-            f"{label} says {endpoint} needs the admin role.{detail} {admin_hint}".strip(), **kw)
+            f"{label} says {endpoint} needs the admin role.{detail} {admin_hint}".strip(), **kw
+        )
     if status == 404:
         return NotFound(
             f"{label} has no such item ({endpoint}, 404). It may have been deleted, "
-            f"or this account cannot see it; refresh the list.{detail}", **kw)
+            f"or this account cannot see it; refresh the list.{detail}",
+            **kw,
+        )
     if status == 429:
         after = parse_retry_after(response.headers.get("Retry-After"))
         return RateLimited(
-            f"{label} is limiting the request rate ({endpoint}). Try again "
-            f"{retry_when(after)}.",
-            retry_after=after, **kw)
+            f"{label} is limiting the request rate ({endpoint}). Try again {retry_when(after)}.",
+            retry_after=after,
+            **kw,
+        )
     if status >= 500:
         return ServiceUnavailable(
             f"{label} answered {status} for {endpoint}: the service is failing or "
-            "down. Cached data is still shown; try again later.", **kw)
+            "down. Cached data is still shown; try again later.",
+            **kw,
+        )
     return RequestRejected(
-        f"{label} refused {endpoint} ({status}).{detail or ' Check the input.'}", **kw)
+        f"{label} refused {endpoint} ({status}).{detail or ' Check the input.'}", **kw
+    )

@@ -267,9 +267,7 @@ class GoToTrainingApi(Protocol):
         """GET /trainings/{key}/start ({hostURL}). Never cached or logged."""
         ...
 
-    async def manage_url(
-        self, training_key: str, *, organizer_key: str | None = None
-    ) -> StartUrl:
+    async def manage_url(self, training_key: str, *, organizer_key: str | None = None) -> StartUrl:
         """The admin-site link where approvals happen (a bare JSON string)."""
         ...
 
@@ -387,7 +385,10 @@ class ZoomApi(Protocol):
         ...
 
     async def set_webinar_registrant_status(
-        self, webinar_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        self,
+        webinar_id: str,
+        action: RegistrantAction,
+        registrants: Sequence[Registrant],
         progress: Progress = no_progress,
     ) -> ActionResult:
         """Approve/deny/cancel, at most 30 per call; outcomes confirmed by a 2xx only,
@@ -421,14 +422,20 @@ class ZoomApi(Protocol):
         ...
 
     async def set_meeting_registrant_status(
-        self, meeting_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        self,
+        meeting_id: str,
+        action: RegistrantAction,
+        registrants: Sequence[Registrant],
         progress: Progress = no_progress,
     ) -> ActionResult:
         """Approve/deny/cancel meeting registrants, at most 30 per call."""
         ...
 
     async def recordings(
-        self, user_id: str = "me", *, since: datetime | None = None,
+        self,
+        user_id: str = "me",
+        *,
+        since: datetime | None = None,
         until: datetime | None = None,
     ) -> list[Recording]:
         """Cloud recording files of a user's meetings (all pages)."""

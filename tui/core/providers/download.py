@@ -33,7 +33,8 @@ def _html_error(label: str) -> DownloadError:
     return DownloadError(
         f"{label} served a web page instead of the recording file (the link may have "
         "expired, or the file host wants a browser sign-in). Try again later; if it "
-        "persists, download it from the provider's web site.")
+        "persists, download it from the provider's web site."
+    )
 
 
 async def resolve_first_hop(
@@ -51,8 +52,10 @@ async def resolve_first_hop(
         if resp.is_redirect:
             location = resp.headers.get("Location")
             if not location:
-                raise DownloadError(f"{api.label} redirected the download nowhere (no "
-                                    "Location). Try again later.", provider=api.api)
+                raise DownloadError(
+                    f"{api.label} redirected the download nowhere (no Location). Try again later.",
+                    provider=api.api,
+                )
             current = str(resp.url.join(location))
         else:
             length = resp.headers.get("Content-Length")
@@ -78,8 +81,10 @@ async def open_target(
         headers["Range"] = f"bytes={offset}-"
     async with api.stream(target.url, headers=headers, authenticate=False) as resp:
         if resp.status_code == 416:
-            raise DownloadError(f"{api.label} has no bytes past {offset} of this file; it "
-                                "may have changed. Start the download again.")
+            raise DownloadError(
+                f"{api.label} has no bytes past {offset} of this file; it "
+                "may have changed. Start the download again."
+            )
         if is_html(resp):
             raise _html_error(api.label)
         start, total = 0, None
@@ -94,8 +99,11 @@ async def open_target(
             length = resp.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else target.expected_size
         yield ByteStream(
-            offset=start, total=total, etag=resp.headers.get("ETag"),
-            content_type=resp.headers.get("Content-Type"), chunks=body_chunks(resp),
+            offset=start,
+            total=total,
+            etag=resp.headers.get("ETag"),
+            content_type=resp.headers.get("Content-Type"),
+            chunks=body_chunks(resp),
         )
 
 

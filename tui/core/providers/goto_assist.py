@@ -64,11 +64,18 @@ _CREATED = TypeAdapter(SeeitSession)
 
 def support_session(w: SeeitDetails) -> SupportSession:
     return SupportSession(
-        provider=P, key=w.uuid, support_key=w.supportKey, status=w.sessionStatus,
+        provider=P,
+        key=w.uuid,
+        support_key=w.supportKey,
+        status=w.sessionStatus,
         created=w.sessionCreateTime or datetime.fromtimestamp(0, UTC),
-        started=w.sessionStartTime, joined=w.sessionJoinTime, ended=w.sessionEndTime,
-        technician_email=w.technicianEmail, notes=text(w.sessionNotes),
-        recorded=w.sessionRecorded, data_status=w.sessionDataStatus,
+        started=w.sessionStartTime,
+        joined=w.sessionJoinTime,
+        ended=w.sessionEndTime,
+        technician_email=w.technicianEmail,
+        notes=text(w.sessionNotes),
+        recorded=w.sessionRecorded,
+        data_status=w.sessionDataStatus,
     )
 
 
@@ -84,10 +91,13 @@ class GoToAssist:
         self.api = api
         self._wait = consistency_wait
         self._capabilities = Capabilities(
-            provider=P, approve=_NOT_REGISTRATION, deny=_NOT_REGISTRATION,
+            provider=P,
+            approve=_NOT_REGISTRATION,
+            deny=_NOT_REGISTRATION,
             cancel=_NOT_REGISTRATION,
-            download_recordings=Capability(False, "GoTo Assist session data is not a "
-                                                  "recording meetdeck can download."),
+            download_recordings=Capability(
+                False, "GoTo Assist session data is not a recording meetdeck can download."
+            ),
             create_session=Capability(True),
         )
 
@@ -131,9 +141,12 @@ class GoToAssist:
             if response.status_code != 409:
                 data = self.api.decode(response)
                 return support_session(self.api.validate(_DETAILS, data, f"GET {path}"))
-            await asyncio.sleep(self._wait * (2 ** attempt))
-        raise RequestRejected("GoTo Assist is still setting up this session. Try again in a "
-                              "few seconds.", provider=P.value, endpoint=f"GET {path}")
+            await asyncio.sleep(self._wait * (2**attempt))
+        raise RequestRejected(
+            "GoTo Assist is still setting up this session. Try again in a few seconds.",
+            provider=P.value,
+            endpoint=f"GET {path}",
+        )
 
     async def start_url(self, uuid: str) -> StartUrl:
         """The technician's start URL of a session (valid until it is finished)."""
@@ -141,15 +154,24 @@ class GoToAssist:
         response = await self.api.request("GET", path)
         details = self.api.validate(_DETAILS, self.api.decode(response), f"GET {path}")
         if not details.startUrl:
-            raise RequestRejected("GoTo Assist gives no start URL for this session: it has "
-                                  "finished. Create a new session instead.",
-                                  provider=P.value, endpoint=f"GET {path}")
-        return StartUrl(url=details.startUrl,
-                        note="Valid until the session is finished (GoTo Assist)")
+            raise RequestRejected(
+                "GoTo Assist gives no start URL for this session: it has "
+                "finished. Create a new session instead.",
+                provider=P.value,
+                endpoint=f"GET {path}",
+            )
+        return StartUrl(
+            url=details.startUrl, note="Valid until the session is finished (GoTo Assist)"
+        )
 
     async def create_session(self) -> tuple[SupportSession, StartUrl | None]:
         response = await self.api.request("POST", "/sessions")
         created = self.api.validate(_CREATED, self.api.decode(response), "POST /sessions")
-        session = SupportSession(provider=P, key=created.uuid, support_key=created.supportKey,
-                                 status="CREATED", created=datetime.now(UTC))
+        session = SupportSession(
+            provider=P,
+            key=created.uuid,
+            support_key=created.supportKey,
+            status="CREATED",
+            created=datetime.now(UTC),
+        )
         return session, StartUrl(url=created.startUrl) if created.startUrl else None

@@ -34,8 +34,10 @@ from tui.core.providers.base import (
 from tui.core.providers.wire import LenientInt, OptDatetime, UtcDatetime, Wire, iso_z, text
 
 P = Provider.GOTO_MEETING
-_ADMIN_REASON = ("Other organizers' meetings need the GoTo admin role; sign in with an "
-                 "admin account to see them.")
+_ADMIN_REASON = (
+    "Other organizers' meetings need the GoTo admin role; sign in with an "
+    "admin account to see them."
+)
 
 
 class G2MOrganizer(Wire):
@@ -112,28 +114,54 @@ _START = TypeAdapter(G2MStartUrl)
 
 def organizer(w: G2MOrganizer) -> Organizer:
     return Organizer(
-        provider=P, key=w.organizerKey, email=w.email, first_name=text(w.firstName),
-        last_name=text(w.lastName), group_key=w.groupId, group_name=w.groupName,
-        status=w.status, products=tuple(w.products),
+        provider=P,
+        key=w.organizerKey,
+        email=w.email,
+        first_name=text(w.firstName),
+        last_name=text(w.lastName),
+        group_key=w.groupId,
+        group_name=w.groupName,
+        status=w.status,
+        products=tuple(w.products),
     )
 
 
 def group(w: G2MGroup) -> Group:
-    return Group(provider=P, key=w.groupkey, name=w.groupName, parent_key=w.parentKey,
-                 status=w.status, num_organizers=w.numOrganizers)
+    return Group(
+        provider=P,
+        key=w.groupkey,
+        name=w.groupName,
+        parent_key=w.parentKey,
+        status=w.status,
+        num_organizers=w.numOrganizers,
+    )
 
 
 def meeting(w: G2MMeeting, kind: MeetingKind) -> Meeting:
-    key = f"{w.meetingId}:{w.sessionId}" if kind is MeetingKind.HISTORICAL and w.sessionId \
+    key = (
+        f"{w.meetingId}:{w.sessionId}"
+        if kind is MeetingKind.HISTORICAL and w.sessionId
         else w.meetingId
+    )
     name = " ".join(p for p in (w.firstName, w.lastName) if p) or None
     return Meeting(
-        provider=P, key=key, kind=kind, subject=text(w.subject), start=w.startTime,
-        end=w.endTime, organizer_key=w.organizerKey, organizer_email=w.email,
-        organizer_name=name, meeting_type=w.meetingType, status=w.status,
-        join_url=w.joinURL, conference_call_info=w.conferenceCallInfo,
-        password_required=w.passwordRequired, num_attendees=w.numAttendees,
-        duration_minutes=w.duration, session_key=w.sessionId,
+        provider=P,
+        key=key,
+        kind=kind,
+        subject=text(w.subject),
+        start=w.startTime,
+        end=w.endTime,
+        organizer_key=w.organizerKey,
+        organizer_email=w.email,
+        organizer_name=name,
+        meeting_type=w.meetingType,
+        status=w.status,
+        join_url=w.joinURL,
+        conference_call_info=w.conferenceCallInfo,
+        password_required=w.passwordRequired,
+        num_attendees=w.numAttendees,
+        duration_minutes=w.duration,
+        session_key=w.sessionId,
     )
 
 
@@ -142,9 +170,17 @@ def recording(w: G2MMeeting, m: Meeting) -> Recording | None:
     if r is None:
         return None
     return Recording(
-        provider=P, key=r.recordingId, event_key=m.key, name=text(r.recordingName) or m.subject,
-        start=w.startTime, end=w.endTime, file_size=r.fileSize, file_type="MP4",
-        file_extension="mp4", download_url=r.downloadUrl, share_url=r.shareUrl,
+        provider=P,
+        key=r.recordingId,
+        event_key=m.key,
+        name=text(r.recordingName) or m.subject,
+        start=w.startTime,
+        end=w.endTime,
+        file_size=r.fileSize,
+        file_type="MP4",
+        file_extension="mp4",
+        download_url=r.downloadUrl,
+        share_url=r.shareUrl,
         event_title=m.subject,
     )
 
@@ -155,13 +191,20 @@ def attendee(w: G2MAttendee, event_key: str) -> Attendee:
         seconds = int((w.leaveTime - w.joinTime).total_seconds())
     elif w.duration is not None:
         seconds = w.duration * 60
-    return Attendee(provider=P, event_key=event_key, name=text(w.attendeeName),
-                    email=w.attendeeEmail, join_time=w.joinTime, leave_time=w.leaveTime,
-                    duration_seconds=seconds)
+    return Attendee(
+        provider=P,
+        event_key=event_key,
+        name=text(w.attendeeName),
+        email=w.attendeeEmail,
+        join_time=w.joinTime,
+        leave_time=w.leaveTime,
+        duration_seconds=seconds,
+    )
 
 
-def windows(since: datetime, until: datetime, days: int = GOTO_HISTORY_WINDOW_DAYS
-            ) -> list[tuple[datetime, datetime]]:
+def windows(
+    since: datetime, until: datetime, days: int = GOTO_HISTORY_WINDOW_DAYS
+) -> list[tuple[datetime, datetime]]:
     """[since, until] cut into consecutive windows of at most `days` days."""
     out: list[tuple[datetime, datetime]] = []
     start = since
@@ -176,8 +219,9 @@ def windows(since: datetime, until: datetime, days: int = GOTO_HISTORY_WINDOW_DA
 class GoToMeeting:
     """The GoTo Meeting adapter (implements base.GoToMeetingApi)."""
 
-    def __init__(self, api: ApiClient, *, is_admin: Callable[[], bool | None] = lambda: None
-                 ) -> None:
+    def __init__(
+        self, api: ApiClient, *, is_admin: Callable[[], bool | None] = lambda: None
+    ) -> None:
         self.api = api
         self._is_admin = is_admin
 
@@ -188,14 +232,16 @@ class GoToMeeting:
             approve=Capability(False, "GoTo Meeting has no registrants to approve."),
             deny=Capability(False, "GoTo Meeting has no registrants to deny."),
             cancel=Capability(False, "GoTo Meeting has no registrations to cancel."),
-            other_organizers=Capability(False, _ADMIN_REASON) if self._is_admin() is False
+            other_organizers=Capability(False, _ADMIN_REASON)
+            if self._is_admin() is False
             else Capability(True),
         )
 
     async def organizers(self, *, email: str | None = None) -> list[Organizer]:
         params = {"email": email} if email else None
-        return [organizer(w) for w in
-                await self.api.fetch(_ORGANIZERS, "/organizers", params=params)]
+        return [
+            organizer(w) for w in await self.api.fetch(_ORGANIZERS, "/organizers", params=params)
+        ]
 
     async def groups(self) -> list[Group]:
         return [group(w) for w in await self.api.fetch(_GROUPS, "/groups")]
@@ -240,8 +286,11 @@ class GoToMeeting:
         meeting_id = meeting_id.split(":")[0]
         ws = await self.api.fetch(_MEETINGS, f"/meetings/{meeting_id}")
         if not ws:
-            raise NotFound(f"GoTo Meeting has no meeting {meeting_id}; it may have been "
-                           "deleted. Refresh the list.", provider=self.api.api)
+            raise NotFound(
+                f"GoTo Meeting has no meeting {meeting_id}; it may have been "
+                "deleted. Refresh the list.",
+                provider=self.api.api,
+            )
         return meeting(ws[0], MeetingKind.UPCOMING)
 
     async def attendees(self, meeting_id: str) -> list[Attendee]:
@@ -249,8 +298,11 @@ class GoToMeeting:
         ws = await self.api.fetch(_ATTENDEES, f"/meetings/{mid}/attendees")
         # The endpoint answers every session of the meeting; a "meetingId:sessionId"
         # key asks for one session's attendees only.
-        return [attendee(w, meeting_id) for w in ws if not session_id
-                or w.meetingInstanceKey in (None, session_id)]
+        return [
+            attendee(w, meeting_id)
+            for w in ws
+            if not session_id or w.meetingInstanceKey in (None, session_id)
+        ]
 
     async def start_url(self, meeting_id: str) -> StartUrl:
         mid = meeting_id.split(":")[0]
@@ -270,14 +322,18 @@ class GoToMeeting:
             history = await self.historical_meetings(since, until)
             fresh = next((r for r in history.recordings if r.key == recording.key), None)
             if fresh is None:
-                raise NotFound("GoTo Meeting no longer lists this recording; it may have "
-                               "been deleted. Refresh the meetings.",
-                               provider=recording.provider.value)
+                raise NotFound(
+                    "GoTo Meeting no longer lists this recording; it may have "
+                    "been deleted. Refresh the meetings.",
+                    provider=recording.provider.value,
+                )
             url = fresh.download_url or url
         if not url:
-            raise DownloadError("GoTo Meeting gave no download link for this recording. "
-                                "Refresh the meetings and try again.",
-                                provider=recording.provider.value)
+            raise DownloadError(
+                "GoTo Meeting gave no download link for this recording. "
+                "Refresh the meetings and try again.",
+                provider=recording.provider.value,
+            )
         headers: dict[str, str] = {}
         client = self.api
         if client.same_origin(url) and client.auth is not None:

@@ -38,8 +38,10 @@ from tui.core.providers.download import open_resolved, resolve_first_hop
 from tui.core.providers.wire import LenientInt, OptDatetime, UtcDatetime, Wire, iso_z, text
 
 P = Provider.GOTO_TRAINING
-APPROVALS_REASON = ("GoTo Training approvals happen in its admin site: open the training's "
-                    "manage page to approve or deny registrants.")
+APPROVALS_REASON = (
+    "GoTo Training approvals happen in its admin site: open the training's "
+    "manage page to approve or deny registrants."
+)
 
 
 class G2TOrganizer(Wire):
@@ -145,12 +147,18 @@ _HOST = TypeAdapter(G2THostUrl)
 
 def training(w: G2TTraining) -> Training:
     return Training(
-        provider=P, key=w.trainingKey, name=w.name, description=text(w.description),
-        timezone=w.timeZone, times=tuple((t.startDate, t.endDate) for t in w.times),
+        provider=P,
+        key=w.trainingKey,
+        name=w.name,
+        description=text(w.description),
+        timezone=w.timeZone,
+        times=tuple((t.startDate, t.endDate) for t in w.times),
         organizer_keys=tuple(o.organizerKey for o in w.organizers),
-        organizer_names=tuple(" ".join(p for p in (o.givenName, o.surname) if p) or o.email
-                              for o in w.organizers),
-        training_id=w.trainingId, registration_url=w.registrationUrl,
+        organizer_names=tuple(
+            " ".join(p for p in (o.givenName, o.surname) if p) or o.email for o in w.organizers
+        ),
+        training_id=w.trainingId,
+        registration_url=w.registrationUrl,
     )
 
 
@@ -158,22 +166,38 @@ def registrant(w: G2TRegistrant, training_key: str, endpoint: str) -> Registrant
     try:
         status = RegistrantStatus.from_provider(w.status)
     except ValueError:
-        raise BadResponse(f"GoTo Training sent an unknown registrant status for {endpoint} "
-                          "(field 'status'). Report it; other data is unaffected.",
-                          field="status", provider=P.value, endpoint=endpoint) from None
+        raise BadResponse(
+            f"GoTo Training sent an unknown registrant status for {endpoint} "
+            "(field 'status'). Report it; other data is unaffected.",
+            field="status",
+            provider=P.value,
+            endpoint=endpoint,
+        ) from None
     return Registrant(
-        provider=P, key=w.registrantKey, event_key=training_key, event_kind=EventKind.TRAINING,
-        email=w.email, first_name=text(w.givenName), last_name=text(w.surname),
-        status=status, provider_status=w.status, registered_at=w.registrationDate,
+        provider=P,
+        key=w.registrantKey,
+        event_key=training_key,
+        event_kind=EventKind.TRAINING,
+        email=w.email,
+        first_name=text(w.givenName),
+        last_name=text(w.surname),
+        status=status,
+        provider_status=w.status,
+        registered_at=w.registrationDate,
         join_url=w.joinUrl,
     )
 
 
 def session(w: G2TSession, training_key: str | None) -> TrainingSession:
     return TrainingSession(
-        provider=P, key=w.sessionKey, training_key=training_key or text(w.trainingKey),
-        training_name=w.trainingName, start=w.sessionStartTime, end=w.sessionEndTime,
-        attendance_count=w.attendanceCount, duration_minutes=w.duration,
+        provider=P,
+        key=w.sessionKey,
+        training_key=training_key or text(w.trainingKey),
+        training_name=w.trainingName,
+        start=w.sessionStartTime,
+        end=w.sessionEndTime,
+        attendance_count=w.attendanceCount,
+        duration_minutes=w.duration,
         organizer_key=w.organizers[0].organizerKey if w.organizers else None,
     )
 
@@ -182,17 +206,30 @@ def attendee(w: G2TAttendee, session_key: str) -> Attendee:
     joins = [t.joinTime for t in w.inSessionTimes if t.joinTime]
     leaves = [t.leaveTime for t in w.inSessionTimes if t.leaveTime]
     name = " ".join(p for p in (w.givenName, w.surname) if p)
-    return Attendee(provider=P, event_key=session_key, name=name, email=w.email,
-                    join_time=min(joins) if joins else None,
-                    leave_time=max(leaves) if leaves else None,
-                    duration_seconds=w.timeInSession)
+    return Attendee(
+        provider=P,
+        event_key=session_key,
+        name=name,
+        email=w.email,
+        join_time=min(joins) if joins else None,
+        leave_time=max(leaves) if leaves else None,
+        duration_seconds=w.timeInSession,
+    )
 
 
 def recording(w: G2TRecording, training_key: str) -> Recording:
     return Recording(
-        provider=P, key=w.recordingId, event_key=training_key, name=w.name,
-        start=w.startDate, end=w.endDate, file_size=w.fileSize, file_type="MP4",
-        file_extension="mp4", download_url=w.downloadUrl, share_url=w.registrationUrl,
+        provider=P,
+        key=w.recordingId,
+        event_key=training_key,
+        name=w.name,
+        start=w.startDate,
+        end=w.endDate,
+        file_size=w.fileSize,
+        file_type="MP4",
+        file_extension="mp4",
+        download_url=w.downloadUrl,
+        share_url=w.registrationUrl,
     )
 
 
@@ -237,13 +274,23 @@ class GoToTraining:
     async def organizers(self, account_key: str | None = None) -> list[Organizer]:
         key = account_key or self._account_key()
         if not key:
-            raise NotFound("GoTo did not tell meetdeck your account key, so the account's "
-                           "organizers cannot be listed. Sign in again with an admin account.",
-                           provider=P.value)
+            raise NotFound(
+                "GoTo did not tell meetdeck your account key, so the account's "
+                "organizers cannot be listed. Sign in again with an admin account.",
+                provider=P.value,
+            )
         ws = await self.api.fetch(_ORGANIZERS, f"/accounts/{key}/organizers")
-        return [Organizer(provider=P, key=w.organizerKey, email=w.email,
-                          first_name=text(w.givenName), last_name=text(w.surname),
-                          account_key=key) for w in ws]
+        return [
+            Organizer(
+                provider=P,
+                key=w.organizerKey,
+                email=w.email,
+                first_name=text(w.givenName),
+                last_name=text(w.surname),
+                account_key=key,
+            )
+            for w in ws
+        ]
 
     async def trainings(self, *, organizer_key: str | None = None) -> list[Training]:
         ws = await self.api.fetch(_TRAININGS, f"/organizers/{self._org(organizer_key)}/trainings")
@@ -256,8 +303,10 @@ class GoToTraining:
         self, training_key: str, *, organizer_key: str | None = None
     ) -> list[Registrant]:
         path = f"{self._base(training_key, organizer_key)}/registrants"
-        return [registrant(w, training_key, f"GET {path}")
-                for w in await self.api.fetch(_REGISTRANTS, path)]
+        return [
+            registrant(w, training_key, f"GET {path}")
+            for w in await self.api.fetch(_REGISTRANTS, path)
+        ]
 
     async def registrant(
         self, training_key: str, registrant_key: str, *, organizer_key: str | None = None
@@ -276,12 +325,19 @@ class GoToTraining:
     ) -> Registrant:
         path = f"{self._base(training_key, organizer_key)}/registrants"
         response = await self.api.request(
-            "POST", path, json_body={"email": email, "givenName": given_name, "surname": surname})
+            "POST", path, json_body={"email": email, "givenName": given_name, "surname": surname}
+        )
         created = self.api.validate(_CREATED, self.api.decode(response), f"POST {path}")
         return Registrant(
-            provider=P, key=created.registrantKey, event_key=training_key,
-            event_kind=EventKind.TRAINING, email=email, first_name=given_name,
-            last_name=surname, status=RegistrantStatus.APPROVED, provider_status="APPROVED",
+            provider=P,
+            key=created.registrantKey,
+            event_key=training_key,
+            event_kind=EventKind.TRAINING,
+            email=email,
+            first_name=given_name,
+            last_name=surname,
+            status=RegistrantStatus.APPROVED,
+            provider_status="APPROVED",
             join_url=created.joinUrl,
         )
 
@@ -300,10 +356,17 @@ class GoToTraining:
             try:
                 await self.api.request("DELETE", f"{base}/{key}")
             except NetworkUnreachable as exc:
-                done = [ActionOutcome(key, False, "Unknown: no answer from GoTo "
-                                      f"({exc.sentence}) Refresh to check.")]
-                done += [ActionOutcome(k, False, "Not attempted: the network failed.")
-                         for k in keys[index + 1:]]
+                done = [
+                    ActionOutcome(
+                        key,
+                        False,
+                        f"Unknown: no answer from GoTo ({exc.sentence}) Refresh to check.",
+                    )
+                ]
+                done += [
+                    ActionOutcome(k, False, "Not attempted: the network failed.")
+                    for k in keys[index + 1 :]
+                ]
                 outcomes.extend(done)
                 progress(done)
                 break
@@ -323,11 +386,12 @@ class GoToTraining:
         w = await self.api.fetch(_HOST, f"/trainings/{training_key}/start")
         return StartUrl(url=w.hostURL)
 
-    async def manage_url(self, training_key: str, *, organizer_key: str | None = None
-                         ) -> StartUrl:
+    async def manage_url(self, training_key: str, *, organizer_key: str | None = None) -> StartUrl:
         path = f"{self._base(training_key, organizer_key)}/manageUrl"
-        return StartUrl(url=await self.api.fetch(_STRING, path),
-                        note="GoTo Training admin page for this training")
+        return StartUrl(
+            url=await self.api.fetch(_STRING, path),
+            note="GoTo Training admin page for this training",
+        )
 
     async def update_registration_settings(
         self,
@@ -338,9 +402,13 @@ class GoToTraining:
         organizer_key: str | None = None,
     ) -> None:
         await self.api.request(
-            "PUT", f"{self._base(training_key, organizer_key)}/registrationSettings",
-            json_body={"disableConfirmationEmail": disable_confirmation_email,
-                       "disableWebRegistration": disable_web_registration})
+            "PUT",
+            f"{self._base(training_key, organizer_key)}/registrationSettings",
+            json_body={
+                "disableConfirmationEmail": disable_confirmation_email,
+                "disableWebRegistration": disable_web_registration,
+            },
+        )
 
     async def sessions(
         self, training_key: str, *, organizer_key: str | None = None
@@ -354,8 +422,11 @@ class GoToTraining:
         path = f"/reports/organizers/{self._org(organizer_key)}/sessions"
         # A read-only report sent as POST: safe to retry.
         response = await self.api.request(
-            "POST", path, json_body={"startDate": iso_z(since), "endDate": iso_z(until)},
-            idempotent=True)
+            "POST",
+            path,
+            json_body={"startDate": iso_z(since), "endDate": iso_z(until)},
+            idempotent=True,
+        )
         ws = self.api.validate(_SESSIONS, self.api.decode(response), f"POST {path}")
         return [session(w, None) for w in ws]
 
@@ -371,11 +442,12 @@ class GoToTraining:
 
     async def download_target(self, training_key: str, recording_id: str) -> DownloadTarget:
         return await resolve_first_hop(
-            self.api, f"/trainings/{training_key}/recordings/{recording_id}")
+            self.api, f"/trainings/{training_key}/recordings/{recording_id}"
+        )
 
     def open_recording(
         self, training_key: str, recording_id: str, *, offset: int = 0
     ) -> AbstractAsyncContextManager[ByteStream]:
         return open_resolved(
-            self.api, lambda: self.download_target(training_key, recording_id), offset=offset)
-
+            self.api, lambda: self.download_target(training_key, recording_id), offset=offset
+        )

@@ -38,12 +38,18 @@ class RegistrantStatusWrites(Protocol):
     """Approve or deny (or cancel) registrants of a meeting or a webinar (Zoom)."""
 
     async def set_meeting_registrant_status(
-        self, meeting_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        self,
+        meeting_id: str,
+        action: RegistrantAction,
+        registrants: Sequence[Registrant],
         progress: Progress = no_progress,
     ) -> ActionResult: ...
 
     async def set_webinar_registrant_status(
-        self, webinar_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        self,
+        webinar_id: str,
+        action: RegistrantAction,
+        registrants: Sequence[Registrant],
         progress: Progress = no_progress,
     ) -> ActionResult: ...
 
@@ -52,7 +58,10 @@ class RegistrantCancels(Protocol):
     """Cancel registrations of a training (GoTo Training)."""
 
     async def cancel_registrants(
-        self, training_key: str, registrant_keys: Sequence[str], *,
+        self,
+        training_key: str,
+        registrant_keys: Sequence[str],
+        *,
         progress: Progress = no_progress,
     ) -> ActionResult: ...
 
@@ -104,8 +113,7 @@ class RecordingDownloads(Protocol):
 class TrainingRecordingDownloads(Protocol):
     """Where a training recording's bytes are (GoTo Training: by training and id)."""
 
-    async def download_target(self, training_key: str, recording_id: str, /
-                              ) -> DownloadTarget: ...
+    async def download_target(self, training_key: str, recording_id: str, /) -> DownloadTarget: ...
 
 
 __all__ = [

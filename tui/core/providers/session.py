@@ -107,41 +107,87 @@ class ProviderSet:
         if profile.has_goto:
             conn = Connection(http, transport=transport)
             connections.append(conn)
-            goto_auth = GoToAuth(profile_name=name, profile=profile, store=store,
-                                 connection=conn, log=log, demo=demo, sleep=sleep)
+            goto_auth = GoToAuth(
+                profile_name=name,
+                profile=profile,
+                store=store,
+                connection=conn,
+                log=log,
+                demo=demo,
+                sleep=sleep,
+            )
             base = profile.goto_api_base
             hint = f"Sign in with an admin account: {goto_auth.login_hint()}."
 
             def client(api: str, label: str, prefix: str) -> ApiClient:
-                return ApiClient(conn, api=api, label=label, base_url=base + prefix, log=log,
-                                 auth=goto_auth, rate=profile.goto_rate_limit,
-                                 forbidden_means_admin=True, admin_hint=hint, sleep=sleep)
+                return ApiClient(
+                    conn,
+                    api=api,
+                    label=label,
+                    base_url=base + prefix,
+                    log=log,
+                    auth=goto_auth,
+                    rate=profile.goto_rate_limit,
+                    forbidden_means_admin=True,
+                    admin_hint=hint,
+                    sleep=sleep,
+                )
 
             auth = goto_auth
             meeting = GoToMeeting(
                 client("goto_meeting", "GoTo Meeting", "/G2M/rest"),
-                is_admin=lambda: _is_admin(auth))
+                is_admin=lambda: _is_admin(auth),
+            )
             training = GoToTraining(
                 client("goto_training", "GoTo Training", "/G2T/rest"),
                 organizer_key=lambda: _organizer_key(auth),
-                account_key=lambda: _identity(auth).account_key)
+                account_key=lambda: _identity(auth).account_key,
+            )
             assist = GoToAssist(client("goto_assist", "GoTo Assist", "/seeit/v1"))
         if profile.has_zoom:
             conn = Connection(http, transport=transport)
             connections.append(conn)
-            zoom_auth = ZoomAuth(profile_name=name, profile=profile, store=store,
-                                 connection=conn, log=log, demo=demo, sleep=sleep)
+            zoom_auth = ZoomAuth(
+                profile_name=name,
+                profile=profile,
+                store=store,
+                connection=conn,
+                log=log,
+                demo=demo,
+                sleep=sleep,
+            )
             rate = profile.zoom_rate_limit
-            buckets = {"light": make_limiter(rate * 1.5), "default": make_limiter(rate),
-                       "heavy": make_limiter(rate / 2)}
-            zoom_api = ApiClient(conn, api="zoom", label="Zoom", base_url=profile.zoom_api_base,
-                                 log=log, auth=zoom_auth, buckets=buckets, sleep=sleep)
+            buckets = {
+                "light": make_limiter(rate * 1.5),
+                "default": make_limiter(rate),
+                "heavy": make_limiter(rate / 2),
+            }
+            zoom_api = ApiClient(
+                conn,
+                api="zoom",
+                label="Zoom",
+                base_url=profile.zoom_api_base,
+                log=log,
+                auth=zoom_auth,
+                buckets=buckets,
+                sleep=sleep,
+            )
             auth_host = httpx.URL(profile.zoom_auth_base).host
             zoom = Zoom(zoom_api, trusted_hosts=(auth_host,))
-        return cls(profile_name=name, profile=profile, demo=demo, store=store, api_log=log,
-                   goto_auth=goto_auth, zoom_auth=zoom_auth, connections=connections,
-                   goto_meeting=meeting, goto_training=training, goto_assist=assist,
-                   zoom=zoom)
+        return cls(
+            profile_name=name,
+            profile=profile,
+            demo=demo,
+            store=store,
+            api_log=log,
+            goto_auth=goto_auth,
+            zoom_auth=zoom_auth,
+            connections=connections,
+            goto_meeting=meeting,
+            goto_training=training,
+            goto_assist=assist,
+            zoom=zoom,
+        )
 
     def capabilities(self) -> dict[Provider, Capabilities]:
         """What each configured provider can do."""
@@ -193,5 +239,7 @@ def _organizer_key(auth: GoToAuth) -> str:
     if not key:
         raise NotSignedIn(
             "GoTo did not tell meetdeck the organizer key of this sign-in, which GoTo "
-            f"Training needs. Sign in again with {auth.login_hint()}.", provider="goto")
+            f"Training needs. Sign in again with {auth.login_hint()}.",
+            provider="goto",
+        )
     return key

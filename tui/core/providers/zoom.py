@@ -84,9 +84,21 @@ REGISTRATION_TYPES = frozenset({2, 8})
 # GET /meetings/{id} calls in flight at once while listing (the HTTP layer rate-limits).
 DETAIL_CONCURRENCY = 4
 # Registrant fields kept in Registrant.extra (strings, shown in the detail view).
-_EXTRA = ("address", "city", "state", "zip", "country", "phone", "org", "job_title",
-          "industry", "comments", "no_of_employees", "purchasing_time_frame",
-          "role_in_purchase_process")
+_EXTRA = (
+    "address",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "phone",
+    "org",
+    "job_title",
+    "industry",
+    "comments",
+    "no_of_employees",
+    "purchasing_time_frame",
+    "role_in_purchase_process",
+)
 
 
 PageT = TypeVar("PageT", bound=ZPage)
@@ -97,16 +109,30 @@ _START = TypeAdapter(ZStart)
 
 
 def organizer(w: ZUser, status: str | None = None) -> Organizer:
-    return Organizer(provider=P, key=w.id, email=w.email, first_name=text(w.first_name),
-                     last_name=text(w.last_name), status=w.status or status)
+    return Organizer(
+        provider=P,
+        key=w.id,
+        email=w.email,
+        first_name=text(w.first_name),
+        last_name=text(w.last_name),
+        status=w.status or status,
+    )
 
 
 def webinar(w: ZEvent) -> Webinar:
     return Webinar(
-        provider=P, key=w.id, topic=w.topic, start=w.start_time, duration_minutes=w.duration,
-        timezone=w.timezone, host_key=w.host_id, host_email=w.host_email,
-        join_url=w.join_url, registration_url=w.registration_url,
-        approval_type=w.settings.approval_type if w.settings else None, agenda=text(w.agenda),
+        provider=P,
+        key=w.id,
+        topic=w.topic,
+        start=w.start_time,
+        duration_minutes=w.duration,
+        timezone=w.timezone,
+        host_key=w.host_id,
+        host_email=w.host_email,
+        join_url=w.join_url,
+        registration_url=w.registration_url,
+        approval_type=w.settings.approval_type if w.settings else None,
+        agenda=text(w.agenda),
     )
 
 
@@ -118,29 +144,52 @@ def meeting(w: ZEvent, settings: ZSettings | None = None) -> Meeting:
     approval = settings.approval_type if settings else None
     kind = MeetingKind.HISTORICAL if end and end < datetime.now(UTC) else MeetingKind.UPCOMING
     return Meeting(
-        provider=P, key=w.id, kind=kind, subject=w.topic, start=start, end=end,
-        organizer_key=w.host_id, organizer_email=w.host_email,
-        meeting_type=str(w.type) if w.type is not None else None, status=w.status,
-        join_url=w.join_url, duration_minutes=w.duration, timezone=w.timezone,
+        provider=P,
+        key=w.id,
+        kind=kind,
+        subject=w.topic,
+        start=start,
+        end=end,
+        organizer_key=w.host_id,
+        organizer_email=w.host_email,
+        meeting_type=str(w.type) if w.type is not None else None,
+        status=w.status,
+        join_url=w.join_url,
+        duration_minutes=w.duration,
+        timezone=w.timezone,
         has_registration=approval in (0, 1),
     )
 
 
-def registrant(w: ZRegistrant, event_key: str, kind: EventKind, status: str | None,
-               endpoint: str) -> Registrant:
+def registrant(
+    w: ZRegistrant, event_key: str, kind: EventKind, status: str | None, endpoint: str
+) -> Registrant:
     raw = w.status or status or ""
     try:
         normalised = RegistrantStatus.from_provider(raw)
     except ValueError:
-        raise BadResponse(f"Zoom sent an unknown registrant status for {endpoint} (field "
-                          "'status'). Report it; other data is unaffected.", field="status",
-                          provider=P.value, endpoint=endpoint) from None
+        raise BadResponse(
+            f"Zoom sent an unknown registrant status for {endpoint} (field "
+            "'status'). Report it; other data is unaffected.",
+            field="status",
+            provider=P.value,
+            endpoint=endpoint,
+        ) from None
     extra = {k: str(v) for k in _EXTRA if (v := getattr(w, k))}
     return Registrant(
-        provider=P, key=w.id, event_key=event_key, event_kind=kind, email=w.email,
-        first_name=w.first_name, last_name=text(w.last_name), status=normalised,
-        provider_status=raw, registered_at=w.create_time, join_url=w.join_url,
-        custom_questions=tuple((q.title, q.value) for q in w.custom_questions), extra=extra,
+        provider=P,
+        key=w.id,
+        event_key=event_key,
+        event_kind=kind,
+        email=w.email,
+        first_name=w.first_name,
+        last_name=text(w.last_name),
+        status=normalised,
+        provider_status=raw,
+        registered_at=w.create_time,
+        join_url=w.join_url,
+        custom_questions=tuple((q.title, q.value) for q in w.custom_questions),
+        extra=extra,
     )
 
 
@@ -150,12 +199,22 @@ def recordings_of(w: ZRecordingMeeting) -> list[Recording]:
         if not f.id or f.deleted_time:
             continue
         label = (f.recording_type or f.file_type or "file").replace("_", " ")
-        out.append(Recording(
-            provider=P, key=f.id, event_key=w.id, name=f"{w.topic} ({label})",
-            start=f.recording_start, end=f.recording_end, file_size=f.file_size,
-            file_type=f.file_type, file_extension=(f.file_extension or "").lower() or None,
-            download_url=f.download_url, play_url=f.play_url, event_title=w.topic,
-        ))
+        out.append(
+            Recording(
+                provider=P,
+                key=f.id,
+                event_key=w.id,
+                name=f"{w.topic} ({label})",
+                start=f.recording_start,
+                end=f.recording_end,
+                file_size=f.file_size,
+                file_type=f.file_type,
+                file_extension=(f.file_extension or "").lower() or None,
+                download_url=f.download_url,
+                play_url=f.play_url,
+                event_title=w.topic,
+            )
+        )
     return out
 
 
@@ -165,8 +224,12 @@ class Zoom:
     def __init__(self, api: ApiClient, *, trusted_hosts: Sequence[str] = ()) -> None:
         self.api = api
         self._trusted = tuple(h.lower() for h in trusted_hosts)
-        self._capabilities = Capabilities(provider=P, register=Capability(
-            False, "Register people for Zoom webinars on Zoom's registration page."))
+        self._capabilities = Capabilities(
+            provider=P,
+            register=Capability(
+                False, "Register people for Zoom webinars on Zoom's registration page."
+            ),
+        )
 
     @property
     def capabilities(self) -> Capabilities:
@@ -174,8 +237,9 @@ class Zoom:
 
     # -- paging ---------------------------------------------------------------------
 
-    async def _pages(self, adapter: TypeAdapter[PageT], path: str,
-                     params: dict[str, Any]) -> AsyncIterator[PageT]:
+    async def _pages(
+        self, adapter: TypeAdapter[PageT], path: str, params: dict[str, Any]
+    ) -> AsyncIterator[PageT]:
         token: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
@@ -188,25 +252,31 @@ class Zoom:
             if not token:
                 return
             if token in seen:
-                raise BadResponse(f"Zoom repeated a page token for GET {path}; stopping "
-                                  "to avoid a loop. Try again later.", field="next_page_token",
-                                  provider=P.value, endpoint=f"GET {path}")
+                raise BadResponse(
+                    f"Zoom repeated a page token for GET {path}; stopping "
+                    "to avoid a loop. Try again later.",
+                    field="next_page_token",
+                    provider=P.value,
+                    endpoint=f"GET {path}",
+                )
             seen.add(token)
 
     async def users(self) -> list[Organizer]:
         # Zoom lists only active users unless asked for the others.
         out: dict[str, Organizer] = {}
         for status in USER_STATUSES:
-            async for page in self._pages(TypeAdapter(ZUsersPage), "/users",
-                                          {"page_size": ZOOM_PAGE_SIZE, "status": status}):
+            async for page in self._pages(
+                TypeAdapter(ZUsersPage), "/users", {"page_size": ZOOM_PAGE_SIZE, "status": status}
+            ):
                 for user in page.users:
                     out.setdefault(user.id, organizer(user, status))
         return list(out.values())
 
     async def webinars(self, user_id: str = "me") -> list[Webinar]:
         out: list[Webinar] = []
-        async for page in self._pages(TypeAdapter(ZWebinarsPage), f"/users/{user_id}/webinars",
-                                      {"page_size": ZOOM_PAGE_SIZE}):
+        async for page in self._pages(
+            TypeAdapter(ZWebinarsPage), f"/users/{user_id}/webinars", {"page_size": ZOOM_PAGE_SIZE}
+        ):
             out.extend(webinar(w) for w in page.webinars)
         return out
 
@@ -215,27 +285,32 @@ class Zoom:
 
     # -- registrants ------------------------------------------------------------------
 
-    async def _registrant_pages(self, path: str, event_key: str, kind: EventKind,
-                                page_size: int) -> AsyncIterator[list[Registrant]]:
+    async def _registrant_pages(
+        self, path: str, event_key: str, kind: EventKind, page_size: int
+    ) -> AsyncIterator[list[Registrant]]:
         adapter = TypeAdapter(ZRegistrantsPage)
         for status in STATUSES:
             params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
             async for page in self._pages(adapter, path, params):
                 if page.registrants:
-                    yield [registrant(r, event_key, kind, status, f"GET {path}")
-                           for r in page.registrants]
+                    yield [
+                        registrant(r, event_key, kind, status, f"GET {path}")
+                        for r in page.registrants
+                    ]
 
     def webinar_registrant_pages(
         self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE
     ) -> AsyncIterator[list[Registrant]]:
-        return self._registrant_pages(f"/webinars/{webinar_id}/registrants", webinar_id,
-                                      EventKind.WEBINAR, page_size)
+        return self._registrant_pages(
+            f"/webinars/{webinar_id}/registrants", webinar_id, EventKind.WEBINAR, page_size
+        )
 
     def meeting_registrant_pages(
         self, meeting_id: str, *, page_size: int = ZOOM_PAGE_SIZE
     ) -> AsyncIterator[list[Registrant]]:
-        return self._registrant_pages(f"/meetings/{meeting_id}/registrants", meeting_id,
-                                      EventKind.MEETING, page_size)
+        return self._registrant_pages(
+            f"/meetings/{meeting_id}/registrants", meeting_id, EventKind.MEETING, page_size
+        )
 
     async def webinar_registrants(self, webinar_id: str) -> list[Registrant]:
         return [r async for page in self.webinar_registrant_pages(webinar_id) for r in page]
@@ -254,40 +329,56 @@ class Zoom:
         return registrant(w, meeting_id, EventKind.MEETING, None, f"GET {path}")
 
     async def set_webinar_registrant_status(
-        self, webinar_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        self,
+        webinar_id: str,
+        action: RegistrantAction,
+        registrants: Sequence[Registrant],
         progress: Progress = no_progress,
     ) -> ActionResult:
-        return await self._set_status(f"/webinars/{webinar_id}/registrants/status", action,
-                                      registrants, progress)
+        return await self._set_status(
+            f"/webinars/{webinar_id}/registrants/status", action, registrants, progress
+        )
 
     async def set_meeting_registrant_status(
-        self, meeting_id: str, action: RegistrantAction, registrants: Sequence[Registrant],
+        self,
+        meeting_id: str,
+        action: RegistrantAction,
+        registrants: Sequence[Registrant],
         progress: Progress = no_progress,
     ) -> ActionResult:
-        return await self._set_status(f"/meetings/{meeting_id}/registrants/status", action,
-                                      registrants, progress)
+        return await self._set_status(
+            f"/meetings/{meeting_id}/registrants/status", action, registrants, progress
+        )
 
-    async def _set_status(self, path: str, action: RegistrantAction,
-                          registrants: Sequence[Registrant],
-                          progress: Progress) -> ActionResult:
+    async def _set_status(
+        self,
+        path: str,
+        action: RegistrantAction,
+        registrants: Sequence[Registrant],
+        progress: Progress,
+    ) -> ActionResult:
         """PUT in chunks of 30; a 2xx confirms a chunk, anything else fails it. Each
         chunk's outcomes go to `progress` before the next chunk is sent."""
         people = list(registrants)
         outcomes: list[ActionOutcome] = []
         for start in range(0, len(people), ZOOM_STATUS_CHUNK):
-            chunk = people[start:start + ZOOM_STATUS_CHUNK]
-            body = {"action": action.value,
-                    "registrants": [{"id": r.key, "email": r.email} for r in chunk]}
+            chunk = people[start : start + ZOOM_STATUS_CHUNK]
+            body = {
+                "action": action.value,
+                "registrants": [{"id": r.key, "email": r.email} for r in chunk],
+            }
             try:
                 await self.api.request("PUT", path, json_body=body)
             except (NetworkUnreachable, RateLimited, SessionExpired, NotSignedIn) as exc:
                 # Unconfirmed: this chunk may or may not have been applied; stop here.
                 prefix = "Unknown" if isinstance(exc, NetworkUnreachable) else "Failed"
-                done = [ActionOutcome(r.key, False, f"{prefix}: {exc.sentence}")
-                        for r in chunk]
-                done += [ActionOutcome(r.key, False, "Not attempted: an earlier "
-                                       f"call failed. {exc.sentence}")
-                         for r in people[start + ZOOM_STATUS_CHUNK:]]
+                done = [ActionOutcome(r.key, False, f"{prefix}: {exc.sentence}") for r in chunk]
+                done += [
+                    ActionOutcome(
+                        r.key, False, f"Not attempted: an earlier call failed. {exc.sentence}"
+                    )
+                    for r in people[start + ZOOM_STATUS_CHUNK :]
+                ]
                 outcomes.extend(done)
                 progress(done)
                 break
@@ -305,14 +396,20 @@ class Zoom:
         """A user's scheduled meetings, with `has_registration` read from each meeting
         that can take registration (types 2 and 8; see the module docstring)."""
         listed: list[ZEvent] = []
-        async for page in self._pages(TypeAdapter(ZMeetingsPage), f"/users/{user_id}/meetings",
-                                      {"page_size": ZOOM_PAGE_SIZE, "type": "scheduled"}):
+        async for page in self._pages(
+            TypeAdapter(ZMeetingsPage),
+            f"/users/{user_id}/meetings",
+            {"page_size": ZOOM_PAGE_SIZE, "type": "scheduled"},
+        ):
             listed.extend(page.meetings)
         candidates = list(dict.fromkeys(m.id for m in listed if m.type in REGISTRATION_TYPES))
         settings = await self._settings_of(candidates)
         # A candidate that answers 404 was deleted since the list was read: left out.
-        return [meeting(m, settings.get(m.id)) for m in listed
-                if m.id not in settings or settings[m.id] is not None]
+        return [
+            meeting(m, settings.get(m.id))
+            for m in listed
+            if m.id not in settings or settings[m.id] is not None
+        ]
 
     async def _settings_of(self, meeting_ids: list[str]) -> dict[str, ZSettings | None]:
         """`settings` of each meeting by GET /meetings/{id} (None: deleted meanwhile).
@@ -326,8 +423,7 @@ class Zoom:
         async def worker() -> None:
             for meeting_id in pending:
                 try:
-                    detail = await self.api.fetch(_EVENT, f"/meetings/{meeting_id}",
-                                                  bucket="light")
+                    detail = await self.api.fetch(_EVENT, f"/meetings/{meeting_id}", bucket="light")
                 except NotFound:
                     found[meeting_id] = None
                 else:
@@ -348,15 +444,22 @@ class Zoom:
         path = f"/webinars/{meeting_id}" if webinar else f"/meetings/{meeting_id}"
         w = await self.api.fetch(_START, path, bucket="light")
         if not w.start_url:
-            raise BadResponse(f"Zoom sent no start URL for GET {path} (field 'start_url'). "
-                              "Only the host's account can start it.", field="start_url",
-                              provider=P.value, endpoint=f"GET {path}")
+            raise BadResponse(
+                f"Zoom sent no start URL for GET {path} (field 'start_url'). "
+                "Only the host's account can start it.",
+                field="start_url",
+                provider=P.value,
+                endpoint=f"GET {path}",
+            )
         return StartUrl(url=w.start_url)
 
     # -- recordings -------------------------------------------------------------------
 
     async def recordings(
-        self, user_id: str = "me", *, since: datetime | None = None,
+        self,
+        user_id: str = "me",
+        *,
+        since: datetime | None = None,
         until: datetime | None = None,
     ) -> list[Recording]:
         until = until or datetime.now(UTC)
@@ -365,10 +468,14 @@ class Zoom:
         start = since
         while start < until:  # Zoom answers at most a month per query
             end = min(start + timedelta(days=30), until)
-            params = {"page_size": ZOOM_PAGE_SIZE, "from": start.date().isoformat(),
-                      "to": end.date().isoformat()}
-            async for page in self._pages(TypeAdapter(ZRecordingsPage),
-                                          f"/users/{user_id}/recordings", params):
+            params = {
+                "page_size": ZOOM_PAGE_SIZE,
+                "from": start.date().isoformat(),
+                "to": end.date().isoformat(),
+            }
+            async for page in self._pages(
+                TypeAdapter(ZRecordingsPage), f"/users/{user_id}/recordings", params
+            ):
                 for m in page.meetings:
                     for rec in recordings_of(m):
                         out.setdefault(rec.key, rec)
@@ -386,15 +493,20 @@ class Zoom:
         target = httpx.URL(url)
         host = target.host.lower()
         return target.scheme == "https" and any(
-            host == h or host.endswith("." + h) for h in self._trusted)
+            host == h or host.endswith("." + h) for h in self._trusted
+        )
 
     async def download_target(self, recording: Recording) -> DownloadTarget:
         if not recording.download_url:
-            raise BadResponse("Zoom listed this recording without a download URL (field "
-                              "'download_url'). Refresh the recordings and try again.",
-                              field="download_url", provider=P.value)
+            raise BadResponse(
+                "Zoom listed this recording without a download URL (field "
+                "'download_url'). Refresh the recordings and try again.",
+                field="download_url",
+                provider=P.value,
+            )
         headers: dict[str, str] = {}
         if self.trusted(recording.download_url) and self.api.auth is not None:
             headers["Authorization"] = f"Bearer {await self.api.auth.token()}"
-        return DownloadTarget(url=recording.download_url, headers=headers,
-                              expected_size=recording.file_size)
+        return DownloadTarget(
+            url=recording.download_url, headers=headers, expected_size=recording.file_size
+        )

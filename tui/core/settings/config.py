@@ -191,8 +191,11 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         file_data = _FILE_DATA.get() or {}
-        return (init_settings, _ProfilesAsInFile(settings_cls, env_settings, file_data),
-                _FileSource(settings_cls, file_data))
+        return (
+            init_settings,
+            _ProfilesAsInFile(settings_cls, env_settings, file_data),
+            _FileSource(settings_cls, file_data),
+        )
 
     def active_profile_name(self) -> str | None:
         """`profile` > `default_profile` > the only profile there is (as configured,
@@ -241,8 +244,12 @@ class _ProfilesAsInFile(PydanticBaseSettingsSource):
     """The environment, its profile names matched to the file's (any case): environment
     keys are case-insensitive, so MEETDECK_PROFILES__PROD__READ_ONLY is [profiles.Prod]'s."""
 
-    def __init__(self, settings_cls: type[BaseSettings], env: PydanticBaseSettingsSource,
-                 file_data: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        settings_cls: type[BaseSettings],
+        env: PydanticBaseSettingsSource,
+        file_data: dict[str, Any],
+    ) -> None:
         super().__init__(settings_cls)
         self._env = env
         found = file_data.get("profiles")
@@ -314,8 +321,10 @@ def _explain(exc: ValidationError, file_data: dict[str, Any], path: Path) -> Con
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
         dotted = ".".join(loc)
-        source = f"in {path}" if _has_key(file_data, loc) else (
-            f"from the environment (MEETDECK_{'__'.join(loc).upper()}) or the command line"
+        source = (
+            f"in {path}"
+            if _has_key(file_data, loc)
+            else (f"from the environment (MEETDECK_{'__'.join(loc).upper()}) or the command line")
         )
         if error["type"] == "extra_forbidden":
             problems.append(f"unknown key {dotted!r} {source}; check its spelling")

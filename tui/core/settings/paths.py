@@ -57,8 +57,10 @@ class Paths:
         self.download_dir = download_dir
 
     def __repr__(self) -> str:
-        return (f"Paths(config_dir={self.config_dir!r}, data_dir={self.data_dir!r}, "
-                f"cache_dir={self.cache_dir!r}, download_dir={self.download_dir!r})")
+        return (
+            f"Paths(config_dir={self.config_dir!r}, data_dir={self.data_dir!r}, "
+            f"cache_dir={self.cache_dir!r}, download_dir={self.download_dir!r})"
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Paths):
@@ -104,8 +106,7 @@ def _folder_text(var: str, xdg: str, home_part: str, environ: Mapping[str, str])
     value = environ.get(var, "").strip()
     if value:
         return os.path.expanduser(value)
-    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or (
-            "ANDROID_DATA" in environ):
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or ("ANDROID_DATA" in environ):
         return None
     base, home = environ.get(xdg, ""), environ.get("HOME", "")
     if os.path.isabs(base):
@@ -115,8 +116,9 @@ def _folder_text(var: str, xdg: str, home_part: str, environ: Mapping[str, str])
     return None
 
 
-def cache_db_file(profile: str, *, demo: bool = False,
-                  env: Mapping[str, str] | None = None) -> str | None:
+def cache_db_file(
+    profile: str, *, demo: bool = False, env: Mapping[str, str] | None = None
+) -> str | None:
     """`resolve_paths().cache_db(...)` as text, without pathlib or platformdirs.
 
     For `meetdeck lookup`, which needs no other path and whose whole run costs less
@@ -145,8 +147,12 @@ def resolve_paths(env: Mapping[str, str] | None = None) -> Paths:
         return Path(value).expanduser() if value else Path(default)
 
     # platformdirs is imported lazily: resolving overrides alone needs none of it.
-    overrides = ("MEETDECK_CONFIG_DIR", "MEETDECK_DATA_DIR", "MEETDECK_CACHE_DIR",
-                 "MEETDECK_DOWNLOAD_DIR")
+    overrides = (
+        "MEETDECK_CONFIG_DIR",
+        "MEETDECK_DATA_DIR",
+        "MEETDECK_CACHE_DIR",
+        "MEETDECK_DOWNLOAD_DIR",
+    )
     if all(environ.get(var, "").strip() for var in overrides):
         return Paths(*(Path(environ[var]).expanduser() for var in overrides))
 

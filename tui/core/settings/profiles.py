@@ -42,7 +42,8 @@ def check_unambiguous(names: Iterable[str]) -> None:
             raise AmbiguousProfiles(
                 f"config.toml has [profiles.{first}] and [profiles.{second}], whose names "
                 "differ only in case; profile names match whatever their case (as "
-                "environment keys do), so rename or merge one of them")
+                "environment keys do), so rename or merge one of them"
+            )
 
 
 def profile_tables(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -70,7 +71,7 @@ def env_profile_names(env: Mapping[str, str]) -> set[str]:
     for key in env:
         upper = key.upper()
         if upper.startswith(ENV_PROFILES):
-            name, sep, _field = key[len(ENV_PROFILES):].partition("__")
+            name, sep, _field = key[len(ENV_PROFILES) :].partition("__")
             if sep and name:
                 names.add(profile_key(name))
     return names
@@ -79,8 +80,11 @@ def env_profile_names(env: Mapping[str, str]) -> set[str]:
 def env_profile_values(name: str, env: Mapping[str, str]) -> dict[str, str]:
     """The environment's settings of profile `name`, any case: field (lower) -> value."""
     prefix = (ENV_PROFILES + name + "__").upper()
-    return {key[len(prefix):].lower(): value for key, value in env.items()
-            if key.upper().startswith(prefix) and len(key) > len(prefix)}
+    return {
+        key[len(prefix) :].lower(): value
+        for key, value in env.items()
+        if key.upper().startswith(prefix) and len(key) > len(prefix)
+    }
 
 
 def profile_names(tables: Mapping[str, Any], env: Mapping[str, str]) -> tuple[str, ...]:

@@ -66,23 +66,27 @@ def exposed_config(path: str | Path) -> str | None:
         return None
     profiles = data.get("profiles")
     tables = profiles.values() if isinstance(profiles, dict) else ()
-    if not any(isinstance(t, dict) and any(k.endswith("_secret") and v for k, v in t.items())
-               for t in tables):
+    if not any(
+        isinstance(t, dict) and any(k.endswith("_secret") and v for k, v in t.items())
+        for t in tables
+    ):
         return None
-    return (f"The config file {path} holds client secrets and can be read by other users. "
-            f"Run `chmod 600 {path}` (and rotate the secrets if you did not expect this).")
+    return (
+        f"The config file {path} holds client secrets and can be read by other users. "
+        f"Run `chmod 600 {path}` (and rotate the secrets if you did not expect this)."
+    )
 
 
 def _meetdeck_env(env: Mapping[str, str] | None) -> dict[str, str]:
     """The MEETDECK_* environment, keys in upper case (they are case-insensitive, as
     pydantic-settings reads them)."""
     environ = os.environ if env is None else env
-    return {key.upper(): value for key, value in environ.items()
-            if key[:9].upper() == "MEETDECK_"}
+    return {key.upper(): value for key, value in environ.items() if key[:9].upper() == "MEETDECK_"}
 
 
-def choose_profile(flag: str | None, data: Mapping[str, Any],
-                   env: Mapping[str, str] | None = None) -> str:
+def choose_profile(
+    flag: str | None, data: Mapping[str, Any], env: Mapping[str, str] | None = None
+) -> str:
     """--profile > MEETDECK_PROFILE > default_profile > the only profile (as Settings),
     named as configured whatever its case (`tui.core.settings.profiles`)."""
     environ = _meetdeck_env(env)
@@ -97,10 +101,12 @@ def choose_profile(flag: str | None, data: Mapping[str, Any],
         if names:
             raise ProfileChoiceError(
                 f"Several profiles exist ({', '.join(names)}); choose one with "
-                "--profile NAME, MEETDECK_PROFILE, or default_profile in config.toml.")
+                "--profile NAME, MEETDECK_PROFILE, or default_profile in config.toml."
+            )
         raise ProfileChoiceError(
             "No profile is configured. Add a [profiles.NAME] table to config.toml "
-            "(see `meetdeck config`), or try `meetdeck --demo`.")
+            "(see `meetdeck config`), or try `meetdeck --demo`."
+        )
     try:
         return check_profile_name(name)
     except ValueError as exc:
@@ -110,30 +116,43 @@ def choose_profile(flag: str | None, data: Mapping[str, Any],
 class FirstFrame:
     """Best-effort display settings for the first frame (validated right after it)."""
 
-    __slots__ = ("_data", "_env", "accent", "keymap", "mouse", "profile", "profile_names",
-                 "profile_zones", "read_only", "theme", "timezone")
+    __slots__ = (
+        "_data",
+        "_env",
+        "accent",
+        "keymap",
+        "mouse",
+        "profile",
+        "profile_names",
+        "profile_zones",
+        "read_only",
+        "theme",
+        "timezone",
+    )
 
-    def __init__(self, profile: str, data: Mapping[str, Any],
-                 env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, profile: str, data: Mapping[str, Any], env: Mapping[str, str] | None = None
+    ) -> None:
         environ = _meetdeck_env(env)
         self._data, self._env = data, environ
         profiles = data.get("profiles")
         tables: Mapping[str, Any] = profiles if isinstance(profiles, dict) else {}
         self.profile_names = profile_names(tables, environ)
         self.profile = match_profile(profile, self.profile_names) or profile
-        self.profile_zones = {name: _text(self._own(name, "timezone"), "") or None
-                              for name in self.profile_names}
+        self.profile_zones = {
+            name: _text(self._own(name, "timezone"), "") or None for name in self.profile_names
+        }
         self.theme = _text(environ.get("MEETDECK_THEME") or data.get("theme"), "textual-dark")
         self.timezone = _text(environ.get("MEETDECK_TIMEZONE") or data.get("timezone"), "") or None
         self.mouse = _flag(environ.get("MEETDECK_MOUSE", data.get("mouse")), default=True)
         keymap = data.get("keymap")
-        self.keymap = {str(k): str(v) for k, v in keymap.items()} if isinstance(
-            keymap, dict) else {}
-        self.accent = _text(self._own(profile, "accent"), "") or None
-        self.read_only = (
-            _flag(environ.get("MEETDECK_READ_ONLY", data.get("read_only")), default=False)
-            or _flag(self._own(profile, "read_only"), default=False)
+        self.keymap = (
+            {str(k): str(v) for k, v in keymap.items()} if isinstance(keymap, dict) else {}
         )
+        self.accent = _text(self._own(profile, "accent"), "") or None
+        self.read_only = _flag(
+            environ.get("MEETDECK_READ_ONLY", data.get("read_only")), default=False
+        ) or _flag(self._own(profile, "read_only"), default=False)
 
     def _own(self, profile: str, key: str) -> object:
         """One setting of `profile`: the environment's, else its table's (any case)."""

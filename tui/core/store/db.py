@@ -59,8 +59,19 @@ def _event_row(row: tuple[Any, ...]) -> Event:
         title, organizer, org_key = source.topic, source.host_email or "", source.host_key
         start, tz, event_kind = source.start, source.timezone, EventKind.WEBINAR
     total = None if pending is None else int(pending) + int(approved) + int(denied)
-    return Event(source.provider, source.key, event_kind, title, start, organizer, org_key,
-                 tz, total, None if pending is None else int(pending), source)
+    return Event(
+        source.provider,
+        source.key,
+        event_kind,
+        title,
+        start,
+        organizer,
+        org_key,
+        tz,
+        total,
+        None if pending is None else int(pending),
+        source,
+    )
 
 
 def _model_row(cls: type[Any]) -> Any:
@@ -70,8 +81,9 @@ def _model_row(cls: type[Any]) -> Any:
 class Store:
     """One profile's cache file, opened for reading (and, via `writer()`, for writing)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, profile: str,
-                 notice: str | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, profile: str, notice: str | None = None
+    ) -> None:
         self._conn = conn
         self._lock = threading.RLock()
         self._memo = FilterMemo()
@@ -103,10 +115,19 @@ class Store:
 
     # -- views --------------------------------------------------------------------
 
-    def _view(self, spec: tables.TableSpec, q: ViewQuery, decoder: Any,
-              patterns: list[str], **kw: Any) -> TableView[Any]:
-        return TableView(self._conn, self._lock, spec, q, decode=decoder, memo=self._memo,
-                         fetched_at=oldest_stamp(self._conn, self._lock, patterns), **kw)
+    def _view(
+        self, spec: tables.TableSpec, q: ViewQuery, decoder: Any, patterns: list[str], **kw: Any
+    ) -> TableView[Any]:
+        return TableView(
+            self._conn,
+            self._lock,
+            spec,
+            q,
+            decode=decoder,
+            memo=self._memo,
+            fetched_at=oldest_stamp(self._conn, self._lock, patterns),
+            **kw,
+        )
 
     def _patterns(self, kinds: Sequence[str], q: ViewQuery, suffix: str = "") -> list[str]:
         provider = q.provider.value if q.provider else "%"
@@ -114,28 +135,42 @@ class Store:
 
     def organizers(self, q: ViewQuery = ALL) -> TableView[Organizer]:
         """Organizers and Zoom users. Sorts: name, email, provider."""
-        return self._view(tables.ORGANIZERS, q, _model_row(Organizer),
-                          self._patterns(["organizers"], q))
+        return self._view(
+            tables.ORGANIZERS, q, _model_row(Organizer), self._patterns(["organizers"], q)
+        )
 
     def meetings(self, q: ViewQuery = ALL) -> TableView[Meeting]:
         """Meetings (q.kind: upcoming or historical). Sorts: start, subject, organizer."""
-        kinds = {MeetingKind.UPCOMING: ["meetings"], MeetingKind.HISTORICAL: ["historical"],
-                 None: ["meetings", "historical"]}[q.kind]
+        kinds = {
+            MeetingKind.UPCOMING: ["meetings"],
+            MeetingKind.HISTORICAL: ["historical"],
+            None: ["meetings", "historical"],
+        }[q.kind]
         return self._view(tables.MEETINGS, q, _model_row(Meeting), self._patterns(kinds, q))
 
     def events(self, q: ViewQuery = ALL) -> TableView[Event]:
         """Trainings and webinars with registrant counts. Sorts: start, title, pending."""
-        sorts = {name: ("coalesce(c.pending, -1)" if name == "pending" else f"t.{col}")
-                 for name, col in tables.EVENTS.sorts.items()}
-        return self._view(tables.EVENTS, q, _event_row, self._patterns(["events"], q),
-                          select=_EVENT_SELECT, join=_EVENT_JOIN, sort_exprs=sorts)
+        sorts = {
+            name: ("coalesce(c.pending, -1)" if name == "pending" else f"t.{col}")
+            for name, col in tables.EVENTS.sorts.items()
+        }
+        return self._view(
+            tables.EVENTS,
+            q,
+            _event_row,
+            self._patterns(["events"], q),
+            select=_EVENT_SELECT,
+            join=_EVENT_JOIN,
+            sort_exprs=sorts,
+        )
 
     def registrants(self, q: ViewQuery = ALL) -> TableView[Registrant]:
         """Registrants (usually of q.event_key). Sorts: name, email, registered, status."""
         suffix = f":{q.event_key}" if q.event_key else ""
         patterns = self._patterns(["registrants"], q, suffix if suffix else ":%")
-        return self._view(tables.REGISTRANTS, q, _model_row(Registrant), patterns,
-                          count=self._registrant_count(q))
+        return self._view(
+            tables.REGISTRANTS, q, _model_row(Registrant), patterns, count=self._registrant_count(q)
+        )
 
     def _registrant_count(self, q: ViewQuery) -> int | None:
         """How many rows an event's unfiltered registrants view has, from the counts
@@ -155,22 +190,29 @@ class Store:
 
     def recordings(self, q: ViewQuery = ALL) -> TableView[Recording]:
         """Recordings. Sorts: start, name, size."""
-        return self._view(tables.RECORDINGS, q, _model_row(Recording),
-                          self._patterns(["recordings", "historical"], q))
+        return self._view(
+            tables.RECORDINGS,
+            q,
+            _model_row(Recording),
+            self._patterns(["recordings", "historical"], q),
+        )
 
     def support_sessions(self, q: ViewQuery = ALL) -> TableView[SupportSession]:
         """GoTo Assist sessions. Sorts: created, status, technician."""
-        return self._view(tables.SUPPORT_SESSIONS, q, _model_row(SupportSession),
-                          self._patterns(["support"], q))
+        return self._view(
+            tables.SUPPORT_SESSIONS, q, _model_row(SupportSession), self._patterns(["support"], q)
+        )
 
     # -- single rows and related rows ---------------------------------------------
 
-    def _one(self, table: str, cls: type[Any], key: str, extra: str = "",
-             params: Sequence[Any] = ()) -> Any:
+    def _one(
+        self, table: str, cls: type[Any], key: str, extra: str = "", params: Sequence[Any] = ()
+    ) -> Any:
         with self._lock:
             row = self._conn.execute(
-                f"SELECT data FROM {table} WHERE key = ? {extra} ORDER BY fetched_at DESC "
-                "LIMIT 1", (key, *params)).fetchone()
+                f"SELECT data FROM {table} WHERE key = ? {extra} ORDER BY fetched_at DESC LIMIT 1",
+                (key, *params),
+            ).fetchone()
         return decode(cls, row[0]) if row else None
 
     def organizer(self, key: str, provider: Provider | None = None) -> Organizer | None:
@@ -191,11 +233,14 @@ class Store:
         with self._lock:
             row = self._conn.execute(
                 f"SELECT {_EVENT_SELECT} FROM events t {_EVENT_JOIN} WHERE t.key = ? {extra} "
-                "LIMIT 1", (key, *params)).fetchone()
+                "LIMIT 1",
+                (key, *params),
+            ).fetchone()
         return _event_row(tuple(row)) if row else None
 
-    def registrant(self, key: str, *, event_key: str | None = None,
-                   provider: Provider | None = None) -> Registrant | None:
+    def registrant(
+        self, key: str, *, event_key: str | None = None, provider: Provider | None = None
+    ) -> Registrant | None:
         """One registrant by key (narrowed by event and provider when given)."""
         extra, params = _provider_clause(provider)
         if event_key is not None:
@@ -214,30 +259,34 @@ class Store:
         found: SupportSession | None = self._one("support_sessions", SupportSession, key)
         return found
 
-    def _related(self, table: str, cls: type[Any], column: str, value: str,
-                 order: str) -> list[Any]:
+    def _related(
+        self, table: str, cls: type[Any], column: str, value: str, order: str
+    ) -> list[Any]:
         with self._lock:
             rows = self._conn.execute(
-                f"SELECT data FROM {table} WHERE {column} = ? ORDER BY {order}, id",
-                (value,)).fetchall()
+                f"SELECT data FROM {table} WHERE {column} = ? ORDER BY {order}, id", (value,)
+            ).fetchall()
         return [decode(cls, r[0]) for r in rows]
 
     def attendees(self, event_key: str) -> list[Attendee]:
         """Attendees of a meeting or a training session."""
-        found: list[Attendee] = self._related("attendees", Attendee, "event_key", event_key,
-                                              "join_time")
+        found: list[Attendee] = self._related(
+            "attendees", Attendee, "event_key", event_key, "join_time"
+        )
         return found
 
     def training_sessions(self, training_key: str) -> list[TrainingSession]:
         """Past sessions of a training."""
         found: list[TrainingSession] = self._related(
-            "training_sessions", TrainingSession, "training_key", training_key, "start")
+            "training_sessions", TrainingSession, "training_key", training_key, "start"
+        )
         return found
 
     def recordings_of(self, event_key: str) -> list[Recording]:
         """Recordings of a training or meeting."""
-        found: list[Recording] = self._related("recordings", Recording, "event_key",
-                                               event_key, "start")
+        found: list[Recording] = self._related(
+            "recordings", Recording, "event_key", event_key, "start"
+        )
         return found
 
     def counts(self, provider: Provider, event_key: str) -> dict[RegistrantStatus, int]:
@@ -245,13 +294,21 @@ class Store:
         with self._lock:
             row = self._conn.execute(
                 "SELECT pending, approved, denied FROM event_counts WHERE provider = ? "
-                "AND event_key = ?", (provider.value, event_key)).fetchone()
+                "AND event_key = ?",
+                (provider.value, event_key),
+            ).fetchone()
         if row is None:
             return {}
         return dict(zip(RegistrantStatus, (int(v) for v in row), strict=True))
 
-    def search(self, text: str, *, limit: int = 50, kinds: Sequence[SearchKind] | None = None,
-               status: RegistrantStatus | None = None) -> list[SearchHit]:
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 50,
+        kinds: Sequence[SearchKind] | None = None,
+        status: RegistrantStatus | None = None,
+    ) -> list[SearchHit]:
         """Search names, emails, subjects and titles (see `tui.core.store.search`)."""
         return _search(self._conn, self._lock, text, limit=limit, kinds=kinds, status=status)
 
@@ -264,14 +321,19 @@ class Store:
 
     def stamps(self, prefix: str = "", *, exact: bool = False) -> list[SyncStamp]:
         """Stamps of every scope whose id starts with `prefix` (or equals it)."""
-        clause, arg = ("scope = ?", prefix) if exact else ("scope LIKE ? ESCAPE '\\'",
-                                                          _like_prefix(prefix))
+        clause, arg = (
+            ("scope = ?", prefix) if exact else ("scope LIKE ? ESCAPE '\\'", _like_prefix(prefix))
+        )
         with self._lock:
             rows = self._conn.execute(
                 "SELECT scope, fetched_at, items, error_title, error, error_at FROM "
-                f"sync_stamps WHERE {clause} ORDER BY scope", (arg,)).fetchall()
-        return [SyncStamp(s, parse_iso(f), int(n or 0), et, e, parse_iso(ea))
-                for s, f, n, et, e, ea in rows]
+                f"sync_stamps WHERE {clause} ORDER BY scope",
+                (arg,),
+            ).fetchall()
+        return [
+            SyncStamp(s, parse_iso(f), int(n or 0), et, e, parse_iso(ea))
+            for s, f, n, et, e, ea in rows
+        ]
 
     def last_sync(self) -> datetime | None:
         """The oldest successful sync time of any scope (None: nothing synced)."""

@@ -28,13 +28,11 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any, Literal, TypeAlias
 
-    SearchKind: TypeAlias = Literal["registrant", "organizer", "meeting", "training",
-                                    "webinar"]
+    SearchKind: TypeAlias = Literal["registrant", "organizer", "meeting", "training", "webinar"]
 else:
     SearchKind = str  # the Literal above, for the type checker only
 
-SEARCH_KINDS: tuple[SearchKind, ...] = ("registrant", "organizer", "meeting", "training",
-                                         "webinar")
+SEARCH_KINDS: tuple[SearchKind, ...] = ("registrant", "organizer", "meeting", "training", "webinar")
 
 _TABLES: dict[SearchKind, tuple[str, int, str | None]] = {
     # kind: (table, search code, events.kind value)
@@ -49,12 +47,30 @@ _TABLES: dict[SearchKind, tuple[str, int, str | None]] = {
 class SearchRow:
     """One hit as plain values: what `lookup` prints and `SearchHit` is built from."""
 
-    __slots__ = ("event_key", "event_title", "fetched_at", "key", "kind", "provider",
-                 "status", "subtitle", "title")
+    __slots__ = (
+        "event_key",
+        "event_title",
+        "fetched_at",
+        "key",
+        "kind",
+        "provider",
+        "status",
+        "subtitle",
+        "title",
+    )
 
-    def __init__(self, kind: SearchKind, key: str, provider: str, title: str, subtitle: str,
-                 event_key: str | None, event_title: str | None, status: str | None,
-                 fetched_at: str) -> None:
+    def __init__(
+        self,
+        kind: SearchKind,
+        key: str,
+        provider: str,
+        title: str,
+        subtitle: str,
+        event_key: str | None,
+        event_title: str | None,
+        status: str | None,
+        fetched_at: str,
+    ) -> None:
         self.kind = kind
         self.key = key
         self.provider = provider
@@ -67,8 +83,17 @@ class SearchRow:
 
     def values(self) -> tuple[str | None, ...]:
         """The fields in their declared order."""
-        return (self.kind, self.key, self.provider, self.title, self.subtitle, self.event_key,
-                self.event_title, self.status, self.fetched_at)
+        return (
+            self.kind,
+            self.key,
+            self.provider,
+            self.title,
+            self.subtitle,
+            self.event_key,
+            self.event_title,
+            self.status,
+            self.fetched_at,
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SearchRow):
@@ -115,11 +140,18 @@ def _when(value: Any) -> str:
 # and a missing key both come back as no value, and `to_row` reads them alike: the
 # fields it formats with a default are never null in the models.
 _FIELDS: dict[SearchKind, tuple[str, ...]] = {
-    "registrant": ("key", "provider", "first_name", "last_name", "email", "event_key",
-                   "event_title", "status"),
+    "registrant": (
+        "key",
+        "provider",
+        "first_name",
+        "last_name",
+        "email",
+        "event_key",
+        "event_title",
+        "status",
+    ),
     "organizer": ("key", "provider", "first_name", "last_name", "email", "status"),
-    "meeting": ("key", "provider", "organizer_name", "organizer_email", "start", "subject",
-                "kind"),
+    "meeting": ("key", "provider", "organizer_name", "organizer_email", "start", "subject", "kind"),
     "training": ("key", "provider", "name", "times[0][0]"),
     "webinar": ("key", "provider", "topic", "start"),
 }
@@ -134,8 +166,14 @@ def _picked(kind: SearchKind) -> str:
 def _to_rows(kind: SearchKind, rows: list[Any]) -> list[SearchRow]:
     """Hits from the rows a `_picked` SELECT returned."""
     fields = _FIELDS[kind]
-    return [to_row(kind, {f: v for f, v in zip(fields, values[:-1], strict=True)
-                          if v is not None}, values[-1]) for values in rows]
+    return [
+        to_row(
+            kind,
+            {f: v for f, v in zip(fields, values[:-1], strict=True) if v is not None},
+            values[-1],
+        )
+        for values in rows
+    ]
 
 
 def to_row(kind: SearchKind, data: dict[str, Any], fetched_at: str) -> SearchRow:
@@ -144,30 +182,60 @@ def to_row(kind: SearchKind, data: dict[str, Any], fetched_at: str) -> SearchRow
     if kind == "registrant":
         name = f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
         email = str(data.get("email", ""))
-        return SearchRow(kind, key, provider, name or email, email, data.get("event_key"),
-                         data.get("event_title"), data.get("status"), fetched_at)
+        return SearchRow(
+            kind,
+            key,
+            provider,
+            name or email,
+            email,
+            data.get("event_key"),
+            data.get("event_title"),
+            data.get("status"),
+            fetched_at,
+        )
     if kind == "organizer":
         name = f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
         email = str(data.get("email", ""))
-        return SearchRow(kind, key, provider, name or email, email, None, None,
-                         data.get("status"), fetched_at)
+        return SearchRow(
+            kind, key, provider, name or email, email, None, None, data.get("status"), fetched_at
+        )
     if kind == "meeting":
         who = data.get("organizer_name") or data.get("organizer_email") or ""
         subtitle = " · ".join(p for p in (_when(data.get("start")), who) if p)
-        return SearchRow(kind, key, provider, str(data.get("subject", "")), subtitle, None,
-                         None, data.get("kind"), fetched_at)
+        return SearchRow(
+            kind,
+            key,
+            provider,
+            str(data.get("subject", "")),
+            subtitle,
+            None,
+            None,
+            data.get("kind"),
+            fetched_at,
+        )
     if kind == "training":
         start = _when(data.get("times[0][0]"))  # the first session's start
-        return SearchRow(kind, key, provider, str(data.get("name", "")), start, None, None,
-                         None, fetched_at)
-    return SearchRow(kind, key, provider, str(data.get("topic", "")),
-                     _when(data.get("start")), None, None, None, fetched_at)
+        return SearchRow(
+            kind, key, provider, str(data.get("name", "")), start, None, None, None, fetched_at
+        )
+    return SearchRow(
+        kind,
+        key,
+        provider,
+        str(data.get("topic", "")),
+        _when(data.get("start")),
+        None,
+        None,
+        None,
+        fetched_at,
+    )
 
 
 def last_sync(conn: sqlite3.Connection) -> str | None:
     """The oldest successful sync time of any scope, as stored (ISO text)."""
-    row = conn.execute("SELECT min(fetched_at) FROM sync_stamps "
-                       "WHERE fetched_at IS NOT NULL").fetchone()
+    row = conn.execute(
+        "SELECT min(fetched_at) FROM sync_stamps WHERE fetched_at IS NOT NULL"
+    ).fetchone()
     return row[0] if row and row[0] else None
 
 
@@ -178,8 +246,10 @@ _MATCH_ONCE_CAP = 5000
 
 def _match_once(conn: sqlite3.Connection, long_terms: Sequence[str]) -> list[int] | None:
     """Rowids of every indexed row matching all terms, or None past the cap."""
-    rows = conn.execute("SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?",
-                        [fts_match(long_terms), _MATCH_ONCE_CAP + 1]).fetchall()
+    rows = conn.execute(
+        "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?",
+        [fts_match(long_terms), _MATCH_ONCE_CAP + 1],
+    ).fetchall()
     if len(rows) > _MATCH_ONCE_CAP:
         return None
     return [rowid for (rowid,) in rows]
@@ -227,8 +297,10 @@ def search_rows(
                 source = "FROM json_each(?) j JOIN " + table + " t ON t.id = j.value WHERE 1"
                 params.append("[" + ",".join(map(str, ids)) + "]")  # a JSON array
             elif long_terms:
-                source = (f"FROM search_index f JOIN {table} t ON t.id = (f.rowid >> 3) "
-                          "WHERE search_index MATCH ? AND (f.rowid & 7) = ?")
+                source = (
+                    f"FROM search_index f JOIN {table} t ON t.id = (f.rowid >> 3) "
+                    "WHERE search_index MATCH ? AND (f.rowid & 7) = ?"
+                )
                 params += [fts_match(long_terms), code]
             else:
                 # The registrants' covering index holds the search text: scanning it
@@ -272,12 +344,16 @@ def email_address(text: str) -> str | None:
 _BY_EMAIL: dict[SearchKind, str] = {
     "registrant": "FROM registrants t WHERE t.email = :email",
     "organizer": "FROM organizers t WHERE t.email = :email",
-    "meeting": ("FROM meetings t WHERE t.organizer_key IN "
-                "(SELECT key FROM organizers WHERE email = :email) "
-                "AND instr(t.search, :email) > 0"),
-    "webinar": ("FROM events t WHERE t.kind = 'webinar' AND t.organizer_key IN "
-                "(SELECT key FROM organizers WHERE email = :email) "
-                "AND instr(t.search, :email) > 0"),
+    "meeting": (
+        "FROM meetings t WHERE t.organizer_key IN "
+        "(SELECT key FROM organizers WHERE email = :email) "
+        "AND instr(t.search, :email) > 0"
+    ),
+    "webinar": (
+        "FROM events t WHERE t.kind = 'webinar' AND t.organizer_key IN "
+        "(SELECT key FROM organizers WHERE email = :email) "
+        "AND instr(t.search, :email) > 0"
+    ),
 }
 
 

@@ -135,8 +135,11 @@ class TableView(Generic[T]):
         return self._sort_names
 
     def _from(self, *, text_index: bool = False) -> str:
-        hint = (f" INDEXED BY {self._spec.text_index}"
-                if text_index and self._spec.text_index and not self._join else "")
+        hint = (
+            f" INDEXED BY {self._spec.text_index}"
+            if text_index and self._spec.text_index and not self._join
+            else ""
+        )
         return f"FROM {self._spec.name} t{hint} {self._join} WHERE {self._where}"
 
     def _filtered(self) -> bool:
@@ -148,8 +151,9 @@ class TableView(Generic[T]):
         if order is None or not self._filtered():
             return False
         field, sort = order
-        return (getattr(self._query, field) is not None
-                and self._sort == f"t.{self._spec.sorts[sort]}")
+        return (
+            getattr(self._query, field) is not None and self._sort == f"t.{self._spec.sorts[sort]}"
+        )
 
     def _from_text_index(self) -> tuple[str, list[Any]]:
         """FROM ... WHERE for a '/' filter, and its parameters.
@@ -164,9 +168,12 @@ class TableView(Generic[T]):
         long_terms = [term for term in fold(self._query.text).split() if len(term) >= 3]
         if code is None or not long_terms:
             return self._from(text_index=True), list(self._params)
-        return (f"FROM search_index f JOIN {self._spec.name} t ON t.id = (f.rowid >> 3) "
-                f"{self._join} WHERE search_index MATCH ? AND (f.rowid & 7) = {code} "
-                f"AND {self._where}", [fts_match(long_terms), *self._params])
+        return (
+            f"FROM search_index f JOIN {self._spec.name} t ON t.id = (f.rowid >> 3) "
+            f"{self._join} WHERE search_index MATCH ? AND (f.rowid & 7) = {code} "
+            f"AND {self._where}",
+            [fts_match(long_terms), *self._params],
+        )
 
     def _materialize(self) -> list[int] | None:
         """For a '/' filter: the ids of every match in order, if there are few enough.
@@ -205,23 +212,25 @@ class TableView(Generic[T]):
 
     def _memo_key(self) -> object:
         """What must match for one filter's matches to narrow another's: all but text."""
-        return (self._spec.name, dataclasses.replace(self._query, text=""), self._sort,
-                self._desc)
+        return (self._spec.name, dataclasses.replace(self._query, text=""), self._sort, self._desc)
 
-    def _narrowed(self, terms: list[str], key: object, text: str,
-                  version: int) -> list[int] | None:
+    def _narrowed(self, terms: list[str], key: object, text: str, version: int) -> list[int] | None:
         """The previous filter's matches that hold every term, if this filter extends
         it and its terms are all long enough for the trigram index; else None."""
         code = self._spec.search_code
-        if (self._memo is None or code is None or not terms
-                or any(len(term) < 3 for term in terms)):
+        if self._memo is None or code is None or not terms or any(len(term) < 3 for term in terms):
             return None
         base = self._memo.base(key, text, version)
         if base is None:
             return None
-        hits = {rowid >> 3 for (rowid,) in self._conn.execute(
-            f"SELECT rowid FROM search_index WHERE search_index MATCH ? "
-            f"AND (rowid & 7) = {code}", [fts_match(terms)])}
+        hits = {
+            rowid >> 3
+            for (rowid,) in self._conn.execute(
+                f"SELECT rowid FROM search_index WHERE search_index MATCH ? "
+                f"AND (rowid & 7) = {code}",
+                [fts_match(terms)],
+            )
+        }
         return [row_id for row_id in base if row_id in hits]
 
     def count(self) -> int:
@@ -231,8 +240,8 @@ class TableView(Generic[T]):
         if self._count is None:
             with self._lock:
                 row = self._conn.execute(
-                    f"SELECT count(*) {self._from(text_index=self._filtered())}",
-                    self._params).fetchone()
+                    f"SELECT count(*) {self._from(text_index=self._filtered())}", self._params
+                ).fetchone()
             self._count = int(row[0])
         return self._count
 
@@ -240,9 +249,14 @@ class TableView(Generic[T]):
     def quick_to_count(self) -> bool:
         """Whether `count()` is an index lookup: no filter, or one with a term of
         three or more characters (the trigram index); else it scans every row."""
-        return (self._count is not None or not self._filtered()
-                or (self._spec.search_code is not None
-                    and any(len(term) >= 3 for term in fold(self._query.text).split())))
+        return (
+            self._count is not None
+            or not self._filtered()
+            or (
+                self._spec.search_code is not None
+                and any(len(term) >= 3 for term in fold(self._query.text).split())
+            )
+        )
 
     def head(self, limit: int) -> list[T]:
         """The first `limit` rows, in order, without counting the matches first.
@@ -259,14 +273,16 @@ class TableView(Generic[T]):
         offset = max(offset, 0)
         ids = self._materialize() if self._filtered() else None
         if ids is not None:
-            page = ids[offset:offset + limit]
+            page = ids[offset : offset + limit]
             if not page:
                 return []
             marks = ", ".join("?" * len(page))
             with self._lock:
                 found = self._conn.execute(
                     f"SELECT t.id, {self._select} FROM {self._spec.name} t {self._join} "
-                    f"WHERE t.id IN ({marks})", page).fetchall()
+                    f"WHERE t.id IN ({marks})",
+                    page,
+                ).fetchall()
             by_id = {row[0]: tuple(row[1:]) for row in found}
             return [self._decode(by_id[i]) for i in page if i in by_id]
         return self._page(offset, limit)
@@ -274,8 +290,10 @@ class TableView(Generic[T]):
     def _page(self, offset: int, limit: int) -> list[T]:
         """Rows [offset, offset + limit) by an ordered scan of the view's index."""
         direction = "DESC" if self._desc else "ASC"
-        sql = (f"SELECT {self._select} {self._from(text_index=self._text_ordered())} "
-               f"ORDER BY {self._sort} {direction}, t.id {direction} LIMIT ? OFFSET ?")
+        sql = (
+            f"SELECT {self._select} {self._from(text_index=self._text_ordered())} "
+            f"ORDER BY {self._sort} {direction}, t.id {direction} LIMIT ? OFFSET ?"
+        )
         with self._lock:
             found = self._conn.execute(sql, [*self._params, limit, offset]).fetchall()
         return [self._decode(tuple(row)) for row in found]
@@ -313,7 +331,7 @@ def oldest_stamp(
     clause = " OR ".join("scope LIKE ?" for _ in patterns)
     with lock:
         row = conn.execute(
-            f"SELECT min(fetched_at) FROM sync_stamps WHERE fetched_at IS NOT NULL "
-            f"AND ({clause})", patterns,
+            f"SELECT min(fetched_at) FROM sync_stamps WHERE fetched_at IS NOT NULL AND ({clause})",
+            patterns,
         ).fetchone()
     return parse_iso(row[0]) if row and row[0] else None

@@ -282,9 +282,7 @@ def _statements(script: str) -> list[str]:
     return out
 
 
-def _set_aside(
-    path: Path, reason: str, why: str, now: Callable[[], datetime] | None
-) -> str:
+def _set_aside(path: Path, reason: str, why: str, now: Callable[[], datetime] | None) -> str:
     """Rename the file (and its WAL/SHM companions) out of the way; return the notice."""
     stamp = (now or (lambda: datetime.now(UTC)))().strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.{reason}-{stamp}")
@@ -330,11 +328,15 @@ def _is_disk_error(exc: sqlite3.Error) -> bool:
 def _storage_error(path: Path, exc: sqlite3.Error) -> StorageError:
     text = str(exc).lower()
     if "full" in text:
-        sentence = (f"The disk holding {path.parent} is full; the cache keeps its previous "
-                    "data. Free some space and sync again.")
+        sentence = (
+            f"The disk holding {path.parent} is full; the cache keeps its previous "
+            "data. Free some space and sync again."
+        )
     else:
-        sentence = (f"Cannot write the cache {path} ({exc}); it keeps its previous data. "
-                    "Check the folder's permissions or set MEETDECK_CACHE_DIR.")
+        sentence = (
+            f"Cannot write the cache {path} ({exc}); it keeps its previous data. "
+            "Check the folder's permissions or set MEETDECK_CACHE_DIR."
+        )
     return StorageError(sentence)
 
 

@@ -32,14 +32,27 @@ def search(
         kinds: Only these kinds (default: all); `status` implies registrants.
         status: Only registrants with this status.
     """
-    rows = search_rows(conn, lock, text, limit=limit, kinds=kinds,
-                       status=status.value if status else None)
-    hits = [SearchHit(r.kind, r.key, r.title, r.subtitle, Provider(r.provider),
-                      event_key=r.event_key, event_title=r.event_title, status=r.status,
-                      fetched_at=parse_iso(r.fetched_at)) for r in rows]
+    rows = search_rows(
+        conn, lock, text, limit=limit, kinds=kinds, status=status.value if status else None
+    )
+    hits = [
+        SearchHit(
+            r.kind,
+            r.key,
+            r.title,
+            r.subtitle,
+            Provider(r.provider),
+            event_key=r.event_key,
+            event_title=r.event_title,
+            status=r.status,
+            fetched_at=parse_iso(r.fetched_at),
+        )
+        for r in rows
+    ]
     terms = fold(text).split()
     first = terms[0] if terms else ""
     # Rows whose title or email starts with the first term come first.
-    hits.sort(key=lambda h: not (fold(h.title).startswith(first)
-                                 or fold(h.subtitle).startswith(first)))
+    hits.sort(
+        key=lambda h: not (fold(h.title).startswith(first) or fold(h.subtitle).startswith(first))
+    )
     return hits

@@ -63,35 +63,64 @@ def _meeting(m: Meeting) -> tuple[Any, ...]:
     who = m.organizer_name or m.organizer_email or ""
     return (
         _text(m.subject, m.organizer_name, m.organizer_email, m.key),
-        m.kind.value, iso(m.start) or "", fold(m.subject), m.organizer_key, fold(who),
+        m.kind.value,
+        iso(m.start) or "",
+        fold(m.subject),
+        m.organizer_key,
+        fold(who),
     )
 
 
 def _event(e: Training | Webinar) -> tuple[Any, ...]:
     if isinstance(e, Training):
         who = ", ".join(e.organizer_names)
-        return (_text(e.name, who, e.key), "training", iso(e.start) or "", fold(e.name),
-                e.organizer_keys[0] if e.organizer_keys else None, fold(who))
-    return (_text(e.topic, e.host_email, e.key), "webinar", iso(e.start) or "",
-            fold(e.topic), e.host_key, fold(e.host_email or ""))
+        return (
+            _text(e.name, who, e.key),
+            "training",
+            iso(e.start) or "",
+            fold(e.name),
+            e.organizer_keys[0] if e.organizer_keys else None,
+            fold(who),
+        )
+    return (
+        _text(e.topic, e.host_email, e.key),
+        "webinar",
+        iso(e.start) or "",
+        fold(e.topic),
+        e.host_key,
+        fold(e.host_email or ""),
+    )
 
 
 def _registrant(r: Registrant) -> tuple[Any, ...]:
     return (
         _text(r.name, r.email),
-        r.event_key, r.event_kind.value, r.status.value, fold(r.name or r.email),
-        fold(r.email), iso(r.registered_at) or "",
+        r.event_key,
+        r.event_kind.value,
+        r.status.value,
+        fold(r.name or r.email),
+        fold(r.email),
+        iso(r.registered_at) or "",
     )
 
 
 def _recording(r: Recording) -> tuple[Any, ...]:
-    return (_text(r.name, r.event_title, r.file_type), r.event_key, iso(r.start) or "",
-            fold(r.name), r.file_size or 0)
+    return (
+        _text(r.name, r.event_title, r.file_type),
+        r.event_key,
+        iso(r.start) or "",
+        fold(r.name),
+        r.file_size or 0,
+    )
 
 
 def _support(s: SupportSession) -> tuple[Any, ...]:
-    return (_text(s.support_key, s.technician_email, s.notes, s.status), s.status,
-            iso(s.created) or "", fold(s.technician_email or ""))
+    return (
+        _text(s.support_key, s.technician_email, s.notes, s.status),
+        s.status,
+        iso(s.created) or "",
+        fold(s.technician_email or ""),
+    )
 
 
 def _training_session(s: TrainingSession) -> tuple[Any, ...]:
@@ -103,50 +132,88 @@ def _attendee(a: Attendee) -> tuple[Any, ...]:
 
 
 ORGANIZERS = TableSpec(
-    "organizers", ("email", "sort_name"), _organizer,
+    "organizers",
+    ("email", "sort_name"),
+    _organizer,
     sorts={"name": "sort_name", "email": "email", "provider": "provider"},
-    filters={"provider": "provider"}, search_code=1,
+    filters={"provider": "provider"},
+    search_code=1,
 )
 MEETINGS = TableSpec(
-    "meetings", ("kind", "start", "sort_subject", "organizer_key", "sort_organizer"), _meeting,
-    sorts={"start": "start", "subject": "sort_subject", "organizer": "sort_organizer",
-           "provider": "provider"},
+    "meetings",
+    ("kind", "start", "sort_subject", "organizer_key", "sort_organizer"),
+    _meeting,
+    sorts={
+        "start": "start",
+        "subject": "sort_subject",
+        "organizer": "sort_organizer",
+        "provider": "provider",
+    },
     filters={"provider": "provider", "kind": "kind", "organizer_key": "organizer_key"},
-    time_column="start", search_code=2,
+    time_column="start",
+    search_code=2,
 )
 EVENTS = TableSpec(
-    "events", ("kind", "start", "sort_title", "organizer_key", "sort_organizer"), _event,
-    sorts={"start": "start", "title": "sort_title", "organizer": "sort_organizer",
-           "provider": "provider", "pending": "pending"},
+    "events",
+    ("kind", "start", "sort_title", "organizer_key", "sort_organizer"),
+    _event,
+    sorts={
+        "start": "start",
+        "title": "sort_title",
+        "organizer": "sort_organizer",
+        "provider": "provider",
+        "pending": "pending",
+    },
     filters={"provider": "provider", "organizer_key": "organizer_key"},
-    time_column="start", search_code=3,
+    time_column="start",
+    search_code=3,
 )
 REGISTRANTS = TableSpec(
     "registrants",
-    ("event_key", "event_kind", "status", "sort_name", "email", "registered_at"), _registrant,
-    sorts={"name": "sort_name", "email": "email", "registered": "registered_at",
-           "status": "status"},
+    ("event_key", "event_kind", "status", "sort_name", "email", "registered_at"),
+    _registrant,
+    sorts={
+        "name": "sort_name",
+        "email": "email",
+        "registered": "registered_at",
+        "status": "status",
+    },
     filters={"provider": "provider", "event_key": "event_key", "status": "status"},
-    time_column="registered_at", search_code=4, text_index="registrants_filter",
+    time_column="registered_at",
+    search_code=4,
+    text_index="registrants_filter",
     text_order=("event_key", "name"),
 )
 RECORDINGS = TableSpec(
-    "recordings", ("event_key", "start", "sort_name", "file_size"), _recording,
+    "recordings",
+    ("event_key", "start", "sort_name", "file_size"),
+    _recording,
     sorts={"start": "start", "name": "sort_name", "size": "file_size", "provider": "provider"},
-    filters={"provider": "provider", "event_key": "event_key"}, time_column="start",
+    filters={"provider": "provider", "event_key": "event_key"},
+    time_column="start",
 )
 SUPPORT_SESSIONS = TableSpec(
-    "support_sessions", ("status", "created", "sort_technician"), _support,
+    "support_sessions",
+    ("status", "created", "sort_technician"),
+    _support,
     sorts={"created": "created", "status": "status", "technician": "sort_technician"},
-    filters={"provider": "provider"}, time_column="created",
+    filters={"provider": "provider"},
+    time_column="created",
 )
 TRAINING_SESSIONS = TableSpec(
-    "training_sessions", ("training_key", "start"), _training_session,
-    sorts={"start": "start"}, filters={"event_key": "training_key"}, time_column="start",
+    "training_sessions",
+    ("training_key", "start"),
+    _training_session,
+    sorts={"start": "start"},
+    filters={"event_key": "training_key"},
+    time_column="start",
 )
 ATTENDEES = TableSpec(
-    "attendees", ("event_key", "join_time"), _attendee,
-    sorts={"join": "join_time"}, filters={"event_key": "event_key"},
+    "attendees",
+    ("event_key", "join_time"),
+    _attendee,
+    sorts={"join": "join_time"},
+    filters={"event_key": "event_key"},
 )
 
 #: Which table a model type is stored in.
@@ -162,5 +229,13 @@ TABLE_OF: dict[type[Any], TableSpec] = {
     Attendee: ATTENDEES,
 }
 
-ALL_TABLES: tuple[TableSpec, ...] = (ORGANIZERS, MEETINGS, EVENTS, REGISTRANTS, RECORDINGS,
-                                     SUPPORT_SESSIONS, TRAINING_SESSIONS, ATTENDEES)
+ALL_TABLES: tuple[TableSpec, ...] = (
+    ORGANIZERS,
+    MEETINGS,
+    EVENTS,
+    REGISTRANTS,
+    RECORDINGS,
+    SUPPORT_SESSIONS,
+    TRAINING_SESSIONS,
+    ATTENDEES,
+)

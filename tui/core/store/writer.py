@@ -42,7 +42,6 @@ def _key_of(model: Any, index: int) -> str:
     return str(model.key)
 
 
-
 def recount_events(conn: sqlite3.Connection, scope: str) -> None:
     """Count the registrants of a scope's events by status into `event_counts`.
 
@@ -55,7 +54,10 @@ def recount_events(conn: sqlite3.Connection, scope: str) -> None:
         "(scope, provider, event_key, pending, approved, denied) "
         "SELECT scope, provider, event_key, SUM(status = 'pending'), "
         "SUM(status = 'approved'), SUM(status = 'denied') FROM registrants "
-        "WHERE scope = ? GROUP BY provider, event_key", (scope,))
+        "WHERE scope = ? GROUP BY provider, event_key",
+        (scope,),
+    )
+
 
 class StoreWriter:
     """A write connection to the cache, for one thread (the sync worker's)."""
@@ -78,8 +80,9 @@ class StoreWriter:
         """Start replacing every row of `scope`; nothing changes until `commit`."""
         return ScopeBatch(self, scope, provider)
 
-    def record_error(self, scope: str, title: str, sentence: str,
-                     at: datetime | None = None) -> None:
+    def record_error(
+        self, scope: str, title: str, sentence: str, at: datetime | None = None
+    ) -> None:
         """Remember that `scope` failed (its data and last success time stay)."""
         when = iso(at or datetime.now(UTC))
         self._run(
@@ -90,9 +93,13 @@ class StoreWriter:
             (scope, title, sentence, when),
         )
 
-    def set_registrant_status(self, scope: str, keys: Iterable[str],
-                              status: RegistrantStatus | None,
-                              provider_status: str | None = None) -> int:
+    def set_registrant_status(
+        self,
+        scope: str,
+        keys: Iterable[str],
+        status: RegistrantStatus | None,
+        provider_status: str | None = None,
+    ) -> int:
         """Apply a confirmed action to cached registrants of one scope, in one transaction.
 
         `status` None removes them (a cancelled registration); otherwise their status
@@ -105,32 +112,44 @@ class StoreWriter:
         def body() -> None:
             nonlocal changed
             for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
+                chunk = wanted[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
                 where = f"scope = ? AND key IN ({marks})"
                 if status is None:
                     self._conn.execute(
                         f"DELETE FROM search_index WHERE rowid IN (SELECT id * 8 + "
                         f"{REGISTRANTS.search_code} FROM registrants WHERE {where})",
-                        (scope, *chunk))
-                    cursor = self._conn.execute(f"DELETE FROM registrants WHERE {where}",
-                                                (scope, *chunk))
+                        (scope, *chunk),
+                    )
+                    cursor = self._conn.execute(
+                        f"DELETE FROM registrants WHERE {where}", (scope, *chunk)
+                    )
                 else:
                     cursor = self._conn.execute(
                         "UPDATE registrants SET status = ?, data = json_set(data, "
                         f"'$.status', ?, '$.provider_status', ?) WHERE {where}",
-                        (status.value, status.value, provider_status or status.value,
-                         scope, *chunk))
+                        (
+                            status.value,
+                            status.value,
+                            provider_status or status.value,
+                            scope,
+                            *chunk,
+                        ),
+                    )
                 changed += cursor.rowcount
             recount_events(self._conn, scope)
-            self._conn.execute("UPDATE sync_stamps SET items = (SELECT count(*) FROM "
-                               "registrants WHERE scope = ?) WHERE scope = ?", (scope, scope))
+            self._conn.execute(
+                "UPDATE sync_stamps SET items = (SELECT count(*) FROM "
+                "registrants WHERE scope = ?) WHERE scope = ?",
+                (scope, scope),
+            )
 
         self._transaction(body)
         return changed
 
-    def upsert(self, scope: str, provider: str, models: Iterable[Any],
-               fetched_at: datetime | None = None) -> int:
+    def upsert(
+        self, scope: str, provider: str, models: Iterable[Any], fetched_at: datetime | None = None
+    ) -> int:
         """Add or replace single rows of a scope (a just-created item), keeping the rest."""
         rows = list(models)
         when = iso(fetched_at or datetime.now(UTC))
@@ -144,20 +163,23 @@ class StoreWriter:
                     self._conn.execute(
                         f"DELETE FROM search_index WHERE rowid IN (SELECT id * 8 + "
                         f"{spec.search_code} FROM {spec.name} WHERE scope = ? AND key = ?)",
-                        (scope, key))
-                self._conn.execute(f"DELETE FROM {spec.name} WHERE scope = ? AND key = ?",
-                                   (scope, key))
+                        (scope, key),
+                    )
+                self._conn.execute(
+                    f"DELETE FROM {spec.name} WHERE scope = ? AND key = ?", (scope, key)
+                )
                 search, *columns = spec.extract(model)
                 names = ", ".join((*_BASE, *spec.columns))
                 marks = ", ".join("?" * (len(_BASE) + len(spec.columns)))
                 cursor = self._conn.execute(
                     f"INSERT INTO {spec.name} ({names}) VALUES ({marks})",
-                    (scope, provider, self.profile, when, key, search, encode(model),
-                     *columns))
+                    (scope, provider, self.profile, when, key, search, encode(model), *columns),
+                )
                 if spec.search_code is not None:
-                    self._conn.execute("INSERT INTO search_index (rowid, text) VALUES (?, ?)",
-                                       (int(cursor.lastrowid or 0) * 8 + spec.search_code,
-                                        search))
+                    self._conn.execute(
+                        "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
+                        (int(cursor.lastrowid or 0) * 8 + spec.search_code, search),
+                    )
             if any(TABLE_OF[type(model)] is REGISTRANTS for model in rows):
                 recount_events(self._conn, scope)
 
@@ -169,6 +191,7 @@ class StoreWriter:
         doomed = list(scopes)
         if not doomed:
             return
+
         def body() -> None:
             for scope in doomed:
                 self._delete_scope(scope)
@@ -247,8 +270,9 @@ class ScopeBatch:
     def __enter__(self) -> ScopeBatch:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if not self._done:
             self.abort()
 
@@ -279,10 +303,18 @@ class ScopeBatch:
             specs[spec.name] = spec
             index = self._counts[spec.name] + len(by_table[spec.name])
             search, *columns = spec.extract(model)
-            by_table[spec.name].append((
-                self.scope, model.provider.value, self._writer.profile, "",
-                _key_of(model, index), search, encode(model), *columns,
-            ))
+            by_table[spec.name].append(
+                (
+                    self.scope,
+                    model.provider.value,
+                    self._writer.profile,
+                    "",
+                    _key_of(model, index),
+                    search,
+                    encode(model),
+                    *columns,
+                )
+            )
         try:
             for name, values in by_table.items():
                 spec = specs[name]
@@ -307,11 +339,13 @@ class ScopeBatch:
                 if staged is None:
                     continue
                 columns = ", ".join((*_BASE, *spec.columns))
-                picked = ", ".join(("scope", "provider", "profile", "?", "key", "search",
-                                    "data", *spec.columns))
+                picked = ", ".join(
+                    ("scope", "provider", "profile", "?", "key", "search", "data", *spec.columns)
+                )
                 self._conn.execute(
                     f"INSERT OR REPLACE INTO main.{spec.name} ({columns}) "
-                    f"SELECT {picked} FROM temp.{staged}", (when,),
+                    f"SELECT {picked} FROM temp.{staged}",
+                    (when,),
                 )
                 if spec.search_code is not None:
                     self._conn.execute(

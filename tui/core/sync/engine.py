@@ -57,7 +57,10 @@ OFFERED: dict[ScopeKind, tuple[Provider, ...]] = {
 _ORDER = list(ScopeKind)
 _LAST = {ScopeKind.ORGANIZERS, ScopeKind.RECORDINGS}
 _PHASES: tuple[set[ScopeKind], ...] = (
-    {ScopeKind.ORGANIZERS}, set(ScopeKind) - _LAST, {ScopeKind.RECORDINGS})
+    {ScopeKind.ORGANIZERS},
+    set(ScopeKind) - _LAST,
+    {ScopeKind.RECORDINGS},
+)
 #: Which sign-in each provider's calls use: the GoTo products share one.
 SIGN_IN: dict[Provider, str] = {
     Provider.GOTO_MEETING: "goto",
@@ -140,11 +143,17 @@ class SyncEngine:
         registrants" (see `registrant_scopes`).
         """
         wanted = set(kinds or _ORDER)
-        return [Scope(kind, provider) for kind in _ORDER if kind in wanted
-                for provider in OFFERED.get(kind, ()) if self.available(provider)]
+        return [
+            Scope(kind, provider)
+            for kind in _ORDER
+            if kind in wanted
+            for provider in OFFERED.get(kind, ())
+            if self.available(provider)
+        ]
 
-    def registrant_scopes(self, events: Iterable[Training | Webinar | Meeting] | None = None
-                          ) -> list[Scope]:
+    def registrant_scopes(
+        self, events: Iterable[Training | Webinar | Meeting] | None = None
+    ) -> list[Scope]:
         """One registrants scope per event or meeting that takes registration.
 
         Default: every cached training and webinar, and every cached meeting that
@@ -189,8 +198,7 @@ class SyncEngine:
                 queue.put_nowait(scope)
 
         def report(scope: Scope, state: ScopeState, items: int = 0) -> None:
-            emit(SyncProgress(scope, state, counter["done"], len(known), items,
-                              tuple(failed)))
+            emit(SyncProgress(scope, state, counter["done"], len(known), items, tuple(failed)))
 
         async def worker() -> None:
             while not self._cancel.is_set():
@@ -239,11 +247,11 @@ class SyncEngine:
                     enqueue(scope)
             while not queue.empty() and not self._cancel.is_set():
                 await asyncio.gather(*(worker() for _ in range(self._concurrency)))
-        return SyncReport(tuple(synced), tuple(failed), self._cancel.is_set(),
-                          self._cut_in(synced))
+        return SyncReport(tuple(synced), tuple(failed), self._cancel.is_set(), self._cut_in(synced))
 
-    async def refresh(self, scope: Scope, on_progress: ProgressCallback | None = None
-                      ) -> SyncReport:
+    async def refresh(
+        self, scope: Scope, on_progress: ProgressCallback | None = None
+    ) -> SyncReport:
         """Sync one scope now, ahead of any queued work (joins it if already running)."""
         emit = on_progress or (lambda _event: None)
         emit(SyncProgress(scope, ScopeState.STARTED, 0, 1))
@@ -257,8 +265,7 @@ class SyncEngine:
         return SyncReport(synced=(scope,), cut=self._cut_in([scope]))
 
     def _cut_in(self, scopes: list[Scope]) -> tuple[tuple[Scope, int], ...]:
-        return tuple((scope, self._cut[scope.id]) for scope in scopes
-                     if self._cut.get(scope.id))
+        return tuple((scope, self._cut[scope.id]) for scope in scopes if self._cut.get(scope.id))
 
     async def write(self, fn: Callable[[StoreWriter], R]) -> R:
         """Run `fn(writer)` on the store's writer thread (the Deck's cache updates)."""
@@ -316,24 +323,26 @@ class SyncEngine:
         except BaseException as exc:
             await asyncio.shield(self._db(batch.abort))
             if isinstance(exc, MeetdeckError):
-                await self._db(writer.record_error, scope.id, exc.title, exc.sentence,
-                               self._now())
+                await self._db(writer.record_error, scope.id, exc.title, exc.sentence, self._now())
                 raise
             if isinstance(exc, Exception):
                 error = UnexpectedSyncError(
                     f"{scope.label} failed with {type(exc).__name__}; the previous data "
                     "was kept. Try again, and report it if it keeps happening.",
-                    provider=scope.provider.value)
-                await self._db(writer.record_error, scope.id, error.title, error.sentence,
-                               self._now())
+                    provider=scope.provider.value,
+                )
+                await self._db(
+                    writer.record_error, scope.id, error.title, error.sentence, self._now()
+                )
                 raise error from exc
             raise
         if scope.kind in (ScopeKind.EVENTS, ScopeKind.MEETINGS):
             await self._drop_vanished(writer, scope, children)
         return count
 
-    async def _drop_vanished(self, writer: StoreWriter, scope: Scope,
-                             children: list[Scope]) -> None:
+    async def _drop_vanished(
+        self, writer: StoreWriter, scope: Scope, children: list[Scope]
+    ) -> None:
         """Forget the registrants of events (or meetings) that no longer exist or no
         longer take registration.
 
@@ -343,8 +352,11 @@ class SyncEngine:
         keep = {c.id for c in children}
         prefix = f"{ScopeKind.REGISTRANTS}:{scope.provider}:"
         other = self._store.meeting if scope.kind is ScopeKind.EVENTS else self._store.event
-        stale = [s for s in self._store.scope_ids(prefix)
-                 if s not in keep and other(s[len(prefix):], scope.provider) is None]
+        stale = [
+            s
+            for s in self._store.scope_ids(prefix)
+            if s not in keep and other(s[len(prefix) :], scope.provider) is None
+        ]
         await self._db(writer.drop_scopes, stale)
 
 

@@ -21,8 +21,9 @@ from tui.core.sync.types import Scope, ScopeKind
 Pages = AsyncIterator[Sequence[Any]]
 
 
-def registrant_scopes(events: Iterable[Training | Webinar | Meeting],
-                      available: Callable[[Provider], bool]) -> list[Scope]:
+def registrant_scopes(
+    events: Iterable[Training | Webinar | Meeting], available: Callable[[Provider], bool]
+) -> list[Scope]:
     """One registrants scope per training, webinar, and meeting that takes registration
     (of the providers `available` says the profile has)."""
     out = []
@@ -48,8 +49,13 @@ class ScopeFetcher:
         now: The clock.
     """
 
-    def __init__(self, store: Store, api: Callable[[Provider], Any], history: timedelta,
-                 now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        api: Callable[[Provider], Any],
+        history: timedelta,
+        now: Callable[[], datetime],
+    ) -> None:
         self._store = store
         self._api = api
         self._history = history
@@ -63,8 +69,10 @@ class ScopeFetcher:
         registration."""
         events = self._store.events(ViewQuery())
         meetings = self._store.meetings(ViewQuery(provider=Provider.ZOOM))
-        return [*(e.source for e in events.rows(0, events.count())),
-                *(m for m in meetings.rows(0, meetings.count()) if m.has_registration)]
+        return [
+            *(e.source for e in events.rows(0, events.count())),
+            *(m for m in meetings.rows(0, meetings.count()) if m.has_registration),
+        ]
 
     async def pages(self, scope: Scope, children: list[Scope]) -> Pages:
         """The scope's rows, page by page (a whole list is one page); registrants
@@ -73,8 +81,10 @@ class ScopeFetcher:
         since = now - self._history
         api = self._api(scope.provider)
         if api is None:
-            raise MeetdeckError(f"The profile has no {scope.provider.label} credentials.",
-                                provider=scope.provider.value)
+            raise MeetdeckError(
+                f"The profile has no {scope.provider.label} credentials.",
+                provider=scope.provider.value,
+            )
         kind, provider = scope.kind, scope.provider
         if kind is ScopeKind.ORGANIZERS:
             yield await (api.users() if provider is Provider.ZOOM else api.organizers())
@@ -121,14 +131,16 @@ class ScopeFetcher:
         def titled(page: Sequence[Registrant]) -> list[Registrant]:
             if title is None:
                 return list(page)
-            return [r if r.event_title else dataclasses.replace(r, event_title=title)
-                    for r in page]
+            return [r if r.event_title else dataclasses.replace(r, event_title=title) for r in page]
 
         if scope.provider is Provider.GOTO_TRAINING:
             yield titled(await api.registrants(key))
             return
-        pages = (api.meeting_registrant_pages(key) if scope.event_kind is EventKind.MEETING
-                 else api.webinar_registrant_pages(key))
+        pages = (
+            api.meeting_registrant_pages(key)
+            if scope.event_kind is EventKind.MEETING
+            else api.webinar_registrant_pages(key)
+        )
         async for page in pages:
             yield titled(page)
 
