@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.imports import imports_of
+
 PACKAGE = Path(__file__).resolve().parents[2] / "tui"
-
-
-def imports_of(path: Path) -> Iterator[tuple[int, str]]:
-    """Every module a file imports, resolving relative imports against its package."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield node.lineno, alias.name
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - node.level + 1]
-                module = ".".join([*base, node.module] if node.module else base)
-            else:
-                module = node.module or ""
-            yield node.lineno, module
 
 
 def offenders(folder: Path, forbidden: tuple[str, ...]) -> list[str]:
     found = []
     for path in sorted(folder.rglob("*.py")):
-        for line, module in imports_of(path):
+        for line, module, _names in imports_of(path, PACKAGE.parent):
             if any(module == f or module.startswith(f + ".") for f in forbidden):
                 found.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {module}")
     return found
