@@ -32,7 +32,7 @@ from tui.widgets.registrants_pane import RegistrantsPane
 from tui.widgets.safety_net import ForwardsWorkerState
 
 if TYPE_CHECKING:
-    from tui.core.deck.facade import UnfinishedNotice
+    from tui.core.deck.types import UnfinishedNotice
 
 RELOAD_EVERY = 0.5
 
