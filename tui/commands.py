@@ -19,7 +19,8 @@ from tui.text import clean, labelled
 if TYPE_CHECKING:
     from textual.app import App
 
-    from tui.core.deck.facade import Deck, SearchHit
+    from tui.core.deck.api import SearchHit
+    from tui.core.deck.facade import Deck
     from tui.screens.main import MainScreen
     from tui.widgets.panes import MeetingsPane
 

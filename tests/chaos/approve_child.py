@@ -15,9 +15,10 @@ import httpx
 
 from tests.support.chaos import CHAOS, PROFILE, paths_in
 from tests.support.decks import open_deck
-from tui.core.deck.facade import Scope, ViewQuery
 from tui.core.deck.gate import Confirmation
 from tui.core.models import EventKind, Provider, RegistrantStatus
+from tui.core.store.views import ViewQuery
+from tui.core.sync.types import Scope
 
 PEOPLE = 147
 

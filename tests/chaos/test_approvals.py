@@ -35,10 +35,12 @@ from tests.support.control import Control
 from tests.support.decks import open_deck
 from tests.support.screen import screen_lines
 from tui.core.audit import AuditLog
-from tui.core.deck.facade import Deck, Scope, ViewQuery
+from tui.core.deck.facade import Deck
 from tui.core.deck.gate import Confirmation
 from tui.core.errors import StorageError
 from tui.core.models import EventKind, Provider, Registrant, RegistrantStatus
+from tui.core.store.views import ViewQuery
+from tui.core.sync.types import Scope
 
 CHUNK = 30
 STATUS_PATH = r"/registrants/status$"

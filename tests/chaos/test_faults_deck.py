@@ -34,7 +34,7 @@ from tests.support.chaos import (
     token_values,
 )
 from tests.support.decks import open_deck
-from tui.core.deck.facade import Deck, Scope, ScopeKind, SyncReport, ViewQuery
+from tui.core.deck.facade import Deck
 from tui.core.errors import (
     BadResponse,
     MeetdeckError,
@@ -47,6 +47,8 @@ from tui.core.errors import (
 from tui.core.models import EventKind, Provider
 from tui.core.settings.config import HttpSettings
 from tui.core.store.codec import TEXT_LIMIT
+from tui.core.store.views import ViewQuery
+from tui.core.sync.types import Scope, ScopeKind, SyncReport
 
 # -- fault kinds ---------------------------------------------------------------------------
 

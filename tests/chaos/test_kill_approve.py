@@ -24,9 +24,10 @@ from tests.support.chaos import PROFILE, SyncedCache, sandbox_config, sync_templ
 from tests.support.cli import REPO, run_cli
 from tests.support.screen import current
 from tui.core.audit import AuditLog
-from tui.core.deck.facade import Deck, ViewQuery
+from tui.core.deck.facade import Deck
 from tui.core.models import RegistrantStatus
 from tui.core.settings.paths import Paths
+from tui.core.store.views import ViewQuery
 from tui.screens.unfinished import UnfinishedWritesDialog
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")

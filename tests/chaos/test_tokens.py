@@ -22,9 +22,10 @@ from tests.support.chaos import CHAOS, SyncedCache, fingerprint, tally
 from tests.support.control import Control
 from tests.support.decks import open_deck
 from tests.support.screen import screen_lines, screen_text, toasts
-from tui.core.deck.facade import Deck, ScopeKind
+from tui.core.deck.facade import Deck
 from tui.core.errors import MeetdeckError, ServiceUnavailable, SessionExpired
 from tui.core.models import Provider
+from tui.core.sync.types import ScopeKind
 
 GOTO_TOKEN = ("POST", "/oauth/token")
 ZOOM_TOKEN = ("POST", "/zoom/oauth/token")

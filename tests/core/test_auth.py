@@ -30,7 +30,7 @@ from tui.core.errors import (
     StorageError,
 )
 from tui.core.net.apilog import ApiLog
-from tui.core.net.client import Connection
+from tui.core.net.connection import Connection
 from tui.core.settings.config import HttpSettings, ProfileSettings
 
 BASE = "https://goto.example.com"

@@ -10,12 +10,14 @@ import pytest
 
 from tests.support.control import Control, writes
 from tests.support.decks import open_deck, registrants_of, sync_events
-from tui.core.deck.facade import Deck, RegistrantAction, ViewQuery
+from tui.core.deck.facade import Deck
 from tui.core.deck.gate import ConfirmationMismatch
 from tui.core.errors import ReadOnlyMode
 from tui.core.models import Provider, RegistrantStatus
+from tui.core.providers.base import RegistrantAction
 from tui.core.settings.config import HttpSettings
 from tui.core.settings.paths import resolve_paths
+from tui.core.store.views import ViewQuery
 
 PENDING = RegistrantStatus.PENDING
 STATUS_PATH = r"/registrants/status$"
@@ -264,10 +266,10 @@ async def test_a_write_for_one_event_refuses_people_of_another(sandbox: Any) -> 
     import dataclasses
 
     from tui.core.audit import AuditTarget
-    from tui.core.deck.facade import Scope
     from tui.core.deck.gate import Confirmation, WrongEvent
     from tui.core.errors import NotSupported
     from tui.core.models import ActionOutcome, ActionResult, EventKind
+    from tui.core.sync.types import Scope
 
     deck = open_deck(sandbox.base_url, zoom_only=True)
     try:

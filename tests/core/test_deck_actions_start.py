@@ -9,9 +9,11 @@ from typing import Any
 
 from tests.support.control import Control
 from tests.support.decks import open_deck, registrants_of, sync_events
-from tui.core.deck.facade import EventDetail, MeetingDetail, ScopeKind, ViewQuery
+from tui.core.deck.types import EventDetail, MeetingDetail
 from tui.core.models import MeetingKind, Provider
 from tui.core.settings.paths import resolve_paths
+from tui.core.store.views import ViewQuery
+from tui.core.sync.types import ScopeKind
 
 
 def files_containing(needles: list[str], *roots: Path) -> list[str]:

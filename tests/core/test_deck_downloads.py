@@ -9,9 +9,12 @@ from typing import Any
 
 from tests.support.control import Control
 from tests.support.decks import open_deck, owner_recordings
-from tui.core.deck.facade import Deck, DownloadProgress, DownloadState, ScopeKind, ViewQuery
+from tui.core.deck.facade import Deck
+from tui.core.downloads.queue import DownloadProgress, DownloadState
 from tui.core.models import Provider, Recording
 from tui.core.settings.paths import resolve_paths
+from tui.core.store.views import ViewQuery
+from tui.core.sync.types import ScopeKind
 
 LARGE = 10_000_000  # the sandbox's special 2.5 GB files stay out of these tests
 

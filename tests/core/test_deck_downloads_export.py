@@ -6,10 +6,11 @@ import csv
 from pathlib import Path
 
 from tests.support.builders import put, registrant, webinar
-from tui.core.deck.facade import Deck, ViewQuery
+from tui.core.deck.facade import Deck
 from tui.core.models import Provider, RegistrantStatus
 from tui.core.settings.paths import resolve_paths
 from tui.core.store.db import Store
+from tui.core.store.views import ViewQuery
 
 HOSTILE = ['=HYPERLINK("http://evil")', "+1+2", "-3", "@SUM(A1)", "\tTab", "Zoë"]
 

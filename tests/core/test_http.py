@@ -30,8 +30,7 @@ from tui.core.errors import (
     SessionExpired,
 )
 from tui.core.net.apilog import ApiLog, ApiLogEntry, redact_path
-from tui.core.net.client import clean_text, parse_retry_after
-from tui.core.net.errors import RETRY_AFTER_CAP, retry_when
+from tui.core.net.errors import RETRY_AFTER_CAP, clean_text, parse_retry_after, retry_when
 
 # -- Retry-After ---------------------------------------------------------------------
 

@@ -91,7 +91,8 @@ def test_broken_file_is_left_to_the_full_loader() -> None:
 
 
 async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
-    from tui.core.deck.facade import Deck, DeckConnection
+    from tui.core.deck.connection import DeckConnection
+    from tui.core.deck.facade import Deck
     from tui.core.models import Provider
     from tui.core.settings.config import HttpSettings, demo_profile
     from tui.core.store.db import Store

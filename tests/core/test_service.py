@@ -9,20 +9,14 @@ import pytest
 
 from tests.support.builders import T0, meeting, organizer, put, registrant, training, webinar
 from tests.support.fakeapis import Apis, FakeTraining, zoom_with_two_webinars
-from tui.core.deck.facade import (
-    Deck,
-    EventDetail,
-    MeetingDetail,
-    OrganizerDetail,
-    RegistrantDetail,
-    Scope,
-    ScopeKind,
-    ViewQuery,
-)
+from tui.core.deck.facade import Deck
+from tui.core.deck.types import EventDetail, MeetingDetail, OrganizerDetail, RegistrantDetail
 from tui.core.errors import NotSupported, ServiceUnavailable
 from tui.core.models import Attendee, MeetingKind, Provider, RegistrantStatus
 from tui.core.store.db import Store
+from tui.core.store.views import ViewQuery
 from tui.core.sync.engine import SyncEngine
+from tui.core.sync.types import Scope, ScopeKind
 
 
 @pytest.fixture

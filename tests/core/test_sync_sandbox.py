@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support.control import Control
-from tui.core.deck.facade import Deck, ScopeKind, ScopeState, SyncProgress, ViewQuery
+from tui.core.deck.facade import Deck
 from tui.core.models import Provider
 from tui.core.settings.config import HttpSettings, demo_profile
 from tui.core.settings.paths import resolve_paths
+from tui.core.store.views import ViewQuery
+from tui.core.sync.types import ScopeKind, ScopeState, SyncProgress
 
 
 def zoom_only_deck(base_url: str) -> Deck:

@@ -15,13 +15,15 @@ from typing import Any
 import pytest
 
 from tests.support.control import Control
-from tui.core.deck.facade import Deck, ScopeKind, ViewQuery
+from tui.core.deck.facade import Deck
 from tui.core.errors import ServiceUnavailable
 from tui.core.models import EventKind, Meeting, Provider
 from tui.core.providers.session import ProviderSet
 from tui.core.providers.zoom import Zoom
 from tui.core.settings.config import HttpSettings, demo_profile
 from tui.core.settings.paths import Paths, resolve_paths
+from tui.core.store.views import ViewQuery
+from tui.core.sync.types import ScopeKind
 
 DETAIL = re.compile(r"/zoom/v2/meetings/(\d+)")
 ZOOM_ONLY = {"goto_client_id": None, "goto_client_secret": None}

@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.sandbox import ANCHOR, BASE
 from tests.support.specs import goto_headers, validate, zoom_headers
-from tui.sandbox.middleware import DroppedConnection
+from tui.sandbox.body_faults import DroppedConnection
 from tui.sandbox.server import SandboxConfig, create_app
 from tui.sandbox.state import SandboxState
 

@@ -21,10 +21,11 @@ import pytest
 from tests.chaos.summary import TALLY
 from tests.support.control import Control
 from tests.support.decks import DeckSpec, sandbox_profile, sync_cache
-from tui.core.deck.facade import Deck, ViewQuery
+from tui.core.deck.facade import Deck
 from tui.core.models import Provider
 from tui.core.settings.config import HttpSettings, ProfileSettings
 from tui.core.settings.paths import Paths
+from tui.core.store.views import ViewQuery
 
 SEED = 21
 REGISTRANTS = 320

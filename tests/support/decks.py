@@ -13,10 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from tests.support.control import Control
-from tui.core.deck.facade import Deck, Scope, ScopeKind, ViewQuery
+from tui.core.deck.facade import Deck
 from tui.core.models import Provider, Recording, Registrant, RegistrantStatus
 from tui.core.settings.config import HttpSettings, ProfileSettings, demo_profile
 from tui.core.settings.paths import Paths, resolve_paths
+from tui.core.store.views import ViewQuery
+from tui.core.sync.types import Scope, ScopeKind
 
 #: A couple of quick retries: the core tests' HTTP settings.
 QUICK_RETRIES = HttpSettings(max_retries=2, max_backoff=0.5)

@@ -15,29 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.deck.api import DeckApi
-from tui.core.deck.facade import (
+from tui.core.deck.gate import Confirmation
+from tui.core.deck.types import (
     ActionPlan,
-    Confirmation,
     CreatedSession,
-    DownloadProgress,
-    Event,
     EventDetail,
     MeetingDetail,
     OrganizerDetail,
     ProviderHealth,
-    RegistrantAction,
     RegistrantDetail,
-    Scope,
-    ScopeFailure,
-    ScopeKind,
-    ScopeState,
-    SearchHit,
-    StartUrl,
-    SyncProgress,
-    SyncReport,
     UnfinishedNotice,
-    ViewQuery,
 )
+from tui.core.downloads.queue import DownloadProgress
 from tui.core.errors import MeetdeckError, NetworkUnreachable, NotSupported
 from tui.core.models import (
     ActionResult,
@@ -50,11 +39,14 @@ from tui.core.models import (
     Recording,
     Registrant,
     RegistrantStatus,
+    StartUrl,
     SupportSession,
     Webinar,
 )
 from tui.core.net.apilog import ApiLog
-from tui.core.providers.base import Capabilities
+from tui.core.providers.base import Capabilities, RegistrantAction
+from tui.core.store.views import Event, SearchHit, ViewQuery
+from tui.core.sync.types import Scope, ScopeFailure, ScopeKind, ScopeState, SyncProgress, SyncReport
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 HOSTILE = "[@click=app.quit]x"

@@ -10,7 +10,8 @@ import httpx
 
 from tui.core.errors import MeetdeckError, SessionExpired
 from tui.core.net.apilog import ApiLog
-from tui.core.net.client import ApiClient, Connection
+from tui.core.net.client import ApiClient
+from tui.core.net.connection import Connection
 from tui.core.settings.config import HttpSettings
 
 Handler = Callable[[httpx.Request], Any]

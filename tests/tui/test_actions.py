@@ -480,8 +480,8 @@ async def test_failed_people_stay_marked_in_their_event_when_another_is_shown(
 ) -> None:
     """An action's outcome that comes back after the person moved on to another event
     marks the failed people in the event they were marked in, not in the one on screen."""
-    from tui.core.deck.facade import Scope
     from tui.core.models import ActionOutcome, ActionResult, EventKind
+    from tui.core.sync.types import Scope
     from tui.widgets.registrants_pane import RegistrantsPane
 
     app = make_app()

@@ -10,8 +10,9 @@ from tests.support.fakedeck import FakeDeck
 from tests.support.screen import current, screen_text
 from tui.app import MeetdeckApp
 from tui.core.audit import UnfinishedWrite
-from tui.core.deck.facade import Scope, UnfinishedNotice
+from tui.core.deck.types import UnfinishedNotice
 from tui.core.models import EventKind, Provider
+from tui.core.sync.types import Scope
 from tui.screens.unfinished import UnfinishedWritesDialog
 
 MakeApp = Callable[..., MeetdeckApp]

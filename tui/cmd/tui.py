@@ -131,7 +131,7 @@ def _connect(
     sandbox_config: Any,
 ) -> Any:
     """Runs in a thread after the first frame: validate settings, build the providers."""
-    from tui.core.deck.facade import DeckConnection
+    from tui.core.deck.connection import DeckConnection
     from tui.core.settings.config import demo_profile, load_settings
 
     if started.settings is None:

@@ -20,13 +20,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from tui.sandbox import auth, control, files, g2m, g2t, seeit, zoom_api
+from tui.sandbox.body_faults import DroppedConnection
 from tui.sandbox.config import (
     GOTO_ADMIN_CLIENT,
     ZOOM_ACCOUNT_ID,
     ZOOM_CLIENT,
     SandboxConfig,
 )
-from tui.sandbox.middleware import DroppedConnection, SandboxMiddleware, classify
+from tui.sandbox.middleware import SandboxMiddleware, classify
 from tui.sandbox.state import SandboxState
 from tui.sandbox.web import ApiError, goto_body
 

@@ -14,25 +14,26 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import AwaitMount
-from textual.widgets import Label, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
+from tui.screens.write_flows import WriteFlows
 from tui.text import labelled
 from tui.widgets.api_log import ApiLogPanel
-from tui.widgets.header import DeckHeader, profile_badge
+from tui.widgets.header import DeckHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.pane import DeckHost, EntityPane, PaneScope
 from tui.widgets.panes import PANES, TAB_IDS, MeetingsPane, SupportPane, drill_scope
 from tui.widgets.registrants_pane import RegistrantsPane
 from tui.widgets.safety_net import ForwardsWorkerState
+from tui.widgets.sync_bar import SyncBar
 
 if TYPE_CHECKING:
-    from tui.core.deck.facade import UnfinishedNotice
+    from tui.core.deck.types import UnfinishedNotice
 
 RELOAD_EVERY = 0.5
 
@@ -103,6 +104,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self._breadcrumb: Content | None = None
         self._mounting: dict[str, AwaitMount] = {}
         self._shown_tab: str | None = None
+        self._write_flows = WriteFlows(self)
 
     @staticmethod
     def _new_panes() -> dict[str, EntityPane[Any]]:
@@ -301,58 +303,18 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     @on(SupportPane.NewSessionRequested)
     def _new_session_requested(self, event: SupportPane.NewSessionRequested) -> None:
-        from tui.screens.confirm import ConfirmDialog
-
-        pane = event.pane
-        deck = self.host.deck
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                pane.create_session()
-            else:
-                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Create a GoTo Assist support session?",
-                [
-                    Content.assemble("Profile: ", profile_badge(deck.profile_name, deck.accent)),
-                    "A new remote support session is created in GoTo Assist (Seeit); you can "
-                    "start it from the host link shown next.",
-                ],
-                "Create session",
-            ),
-            confirmed,
-        )
+        self._write_flows.confirm_new_session(event.pane)
 
     @on(RegistrantsPane.ActionRequested)
     def _action_requested(self, event: RegistrantsPane.ActionRequested) -> None:
-        from tui.screens.confirm import ConfirmActionDialog
-
-        pane, plan, marked = event.pane, event.plan, event.marked
-
-        def confirmed(typed: int | None) -> None:
-            if typed is None:
-                self.app.notify("Cancelled; nothing was sent.", markup=False, timeout=3)
-                return
-            pane.send_action(plan, typed or None, marked)
-
-        self.app.push_screen(ConfirmActionDialog(plan, self.host.deck.accent), confirmed)
+        self._write_flows.confirm_action(event.pane, event.plan, event.marked)
 
     @on(RegistrantsPane.ActionDone)
     def _action_done(self, event: RegistrantsPane.ActionDone) -> None:
         """Re-read every pane (the Deck updated the cache), then tell the outcome."""
-        from tui.screens.confirm import ActionResultDialog, result_sentence
-
         for pane in self.mounted_panes:
             pane.reload()
-        plan, result = event.plan, event.result
-        if result.failed:
-            self.app.push_screen(ActionResultDialog(plan, result))
-        else:
-            self.app.notify(result_sentence(plan, result), title="Done", markup=False, timeout=6)
-            if result.note:
-                self.app.notify(result.note, severity="warning", markup=False, timeout=10)
+        self._write_flows.tell_outcome(event.plan, event.result)
 
     # -- header --------------------------------------------------------------------
 
@@ -401,17 +363,14 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     @on(UnfinishedWritesFound)
     def _unfinished_writes_found(self, event: UnfinishedWritesFound) -> None:
         """Say so, and offer to refresh their events."""
-        from tui.screens.unfinished import UnfinishedWritesDialog
-
         notices = event.notices
 
-        def answered(refresh: bool | None) -> None:
-            if refresh:
-                if any(n.scope is not None for n in notices):
-                    self._set_syncing(None, True)  # each refresh's Refreshed ends it
-                self._settle_unfinished(notices)
+        def refresh() -> None:
+            if any(n.scope is not None for n in notices):
+                self._set_syncing(None, True)  # each refresh's Refreshed ends it
+            self._settle_unfinished(notices)
 
-        self.app.push_screen(UnfinishedWritesDialog(notices), answered)
+        self._write_flows.offer_unfinished(notices, refresh)
 
     @work(group="unfinished-writes", exclusive=True, exit_on_error=False)
     async def _settle_unfinished(self, notices: Sequence[UnfinishedNotice]) -> None:
@@ -465,36 +424,24 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         report = await self.host.deck.sync_all(progressed)
         self.post_message(self.Refreshed(report, full=True))
 
-    async def _sync_bar(self) -> Horizontal:
+    async def _sync_bar(self) -> SyncBar:
         """The progress line above the footer, mounted on the first sync."""
-        bars = list(self.query("#sync-bar").results(Horizontal))
+        bars = list(self.query(SyncBar).results(SyncBar))
         if bars:
             return bars[0]
-        bar = Horizontal(
-            Label("", id="sync-label", markup=False),
-            ProgressBar(show_eta=False, id="sync-progress"),
-            id="sync-bar",
-        )
+        bar = SyncBar(id="sync-bar")
         await self.mount(bar, before=self.query_one(KeyBar))
         return bar
 
     def _hide_sync_bar(self) -> None:
-        for bar in self.query("#sync-bar"):
-            bar.remove_class("-active")
+        for bar in self.query(SyncBar):
+            bar.hide()
 
     @on(SyncProgressed)
     async def _sync_progressed(self, event: SyncProgressed) -> None:
         progress = event.progress
         bar = await self._sync_bar()
-        bar.add_class("-active")
-        self.query_one("#sync-progress", ProgressBar).update(
-            total=max(progress.total, 1), progress=progress.done
-        )
-        self.query_one("#sync-label", Label).update(
-            labelled(
-                "Syncing ", ("bold", progress.scope.label), f" ({progress.done}/{progress.total})"
-            )
-        )
+        bar.show(progress)
         self._dirty_kinds.add(progress.scope.kind)
         self.set_timer(RELOAD_EVERY, self._reload_dirty, name="reload-dirty")
 

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from tui.core.deck.facade import UnfinishedNotice
+from tui.core.deck.types import UnfinishedNotice
 from tui.core.models import Provider
 from tui.screens.dialogs import DIALOG_CSS
 from tui.text import clean, literal

@@ -31,8 +31,7 @@ from tui.widgets.safety_net import ForwardsWorkerState
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.core.deck.api import DeckApi
-    from tui.core.deck.facade import ViewQuery
+    from tui.core.deck.api import DeckApi, ViewQuery
     from tui.core.deck.types import ListView
     from tui.core.models import Provider, StartUrl
 
@@ -163,7 +162,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         """The ViewQuery for the current filter and scope (subclasses add fields)."""
         # The Deck's module is loaded by the time a pane asks for rows (it opened the
         # Deck); importing it here keeps this module light for the first frame.
-        from tui.core.deck.facade import ViewQuery
+        from tui.core.deck.api import ViewQuery
 
         scope = self.scope
         return ViewQuery(

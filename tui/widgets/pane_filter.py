@@ -48,8 +48,7 @@ from tui.widgets.pane_types import RowT
 from tui.widgets.virtual_table import PAGE_SIZE, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.core.deck.api import DeckApi
-    from tui.core.deck.facade import ViewQuery
+    from tui.core.deck.api import DeckApi, ViewQuery
     from tui.core.deck.types import ListView
     from tui.widgets.pane_types import DeckHost
 

@@ -17,9 +17,8 @@ from tui.widgets.pane import EntityPane, PaneScope
 from tui.widgets.registrants_pane import RegistrantsPane
 
 if TYPE_CHECKING:
-    from tui.core.deck.api import DeckApi
-    from tui.core.deck.facade import CreatedSession, Detail, Event, ViewQuery
-    from tui.core.deck.types import ListView
+    from tui.core.deck.api import DeckApi, Event, ViewQuery
+    from tui.core.deck.types import CreatedSession, Detail, ListView
 
 WINDOWS = (7, 30, 90, 180)
 START = Binding("s", "start_url", "Start link", id="start-url")
@@ -319,7 +318,7 @@ def drill_scope(row: object, trail: tuple[str, ...]) -> tuple[str, PaneScope] | 
     None means the row opens a screen of its own (a meeting's attendees).
     """
     # Loaded with the Deck by the time a row can be entered; kept off the first frame.
-    from tui.core.deck.facade import Event
+    from tui.core.deck.api import Event
 
     if isinstance(row, Organizer):
         return "meetings", PaneScope(

@@ -33,8 +33,7 @@ from tui.widgets.pane import EntityPane
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.core.deck.api import DeckApi
-    from tui.core.deck.facade import Capabilities, ViewQuery
+    from tui.core.deck.api import Capabilities, DeckApi, ViewQuery
     from tui.core.deck.types import ActionPlan, ListView
     from tui.core.models import ActionResult
     from tui.widgets.pane_types import PaneScope

@@ -37,7 +37,9 @@ from tui.core.errors import (
     SessionExpired,
 )
 from tui.core.net.apilog import ApiLog
-from tui.core.net.client import ApiClient, Connection, Sleep
+from tui.core.net.client import ApiClient
+from tui.core.net.connection import Connection
+from tui.core.net.retry import Sleep
 from tui.core.settings.config import ProfileSettings
 
 # Refresh this long before the access token's expiry (clock skew, slow requests).

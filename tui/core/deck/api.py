@@ -4,6 +4,11 @@ The app, its screens, widgets and command palette type their deck as `DeckApi`; 
 real `Deck` and the tests' `FakeDeck` both satisfy it (mypy checks both), so the UI
 never probes a deck with getattr/hasattr. A method the UI starts to use is added here
 first, then to both.
+
+The UI may not import the store or the providers (tests/foundation/test_layers.py), so
+the record types of theirs that the UI names (`ViewQuery`, `Event`, `SearchHit`,
+`Capabilities`) are exported from here; every other record is imported from where it
+is defined (`tui.core.deck.types`, `tui.core.models`, `tui.core.sync.types`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tui.core.store.views import ALL, ViewQuery
+from tui.core.store.views import ALL, Event, SearchHit, ViewQuery
 
 if TYPE_CHECKING:
     from tui.core.deck.gate import Confirmation
@@ -39,8 +44,11 @@ if TYPE_CHECKING:
     )
     from tui.core.net.apilog import ApiLog
     from tui.core.providers.base import Capabilities, RegistrantAction
-    from tui.core.store.views import Event, SearchHit, SearchKind
+    from tui.core.store.views import SearchKind
     from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
+
+
+__all__ = ["Capabilities", "DeckApi", "Event", "SearchHit", "ViewQuery"]
 
 
 class DeckApi(Protocol):

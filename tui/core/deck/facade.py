@@ -7,8 +7,9 @@ through the sync engine, replace each scope's rows in one transaction and report
 progress events (`SyncProgress`: scope, state, done, total, errors). Cancel them by
 cancelling the task (a Textual worker's `cancel()`), or with `Deck.cancel_sync()`.
 
-The TUI codes against this module only: the record types it needs (`ViewQuery`,
-`Event`, `SearchHit`, details, health, scopes, progress) are re-exported here.
+The TUI codes against `tui.core.deck.api.DeckApi`; the record types it needs are
+imported from where they are defined (`tui.core.deck.types`, `tui.core.store.views`,
+`tui.core.sync.types`, `tui.core.models`).
 
 Actions: `can` / `plan_registrant_action` / `run_registrant_action` (approve, deny,
 cancel), `create_support_session`, all through one write path (`tui.core.deck.gate.WriteGate`:
@@ -34,53 +35,34 @@ from tui.core.audit import AuditLog
 from tui.core.deck.connection import DeckConnection
 from tui.core.deck.details import Details
 from tui.core.deck.files import Files
-from tui.core.deck.gate import Confirmation, ConfirmationMismatch, WriteGate
+from tui.core.deck.gate import Confirmation, WriteGate
 from tui.core.deck.health import Health, ProgressCallback
 from tui.core.deck.start_links import StartLinks
 from tui.core.deck.types import (
     ActionPlan,
     CreatedSession,
     Detail,
-    EventDetail,
     ListView,
-    MeetingDetail,
-    OrganizerDetail,
     ProviderHealth,
-    RegistrantDetail,
     StartKind,
     UnfinishedNotice,
 )
 from tui.core.deck.writes import Writes
-from tui.core.downloads.queue import DownloadProgress, DownloadState
-from tui.core.errors import (
-    NotSupported,
-    ServiceUnavailable,
-)
+from tui.core.downloads.queue import DownloadProgress
+from tui.core.errors import NotSupported, ServiceUnavailable
 from tui.core.models import (
-    ActionOutcome,
     ActionResult,
-    EventKind,
     Meeting,
-    MeetingKind,
     Organizer,
     Provider,
     Recording,
     Registrant,
     StartUrl,
     SupportSession,
-    Training,
-    Webinar,
 )
 from tui.core.providers.base import Capabilities, Capability, RegistrantAction
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
-from tui.core.sync.types import (
-    Scope,
-    ScopeFailure,
-    ScopeKind,
-    ScopeState,
-    SyncProgress,
-    SyncReport,
-)
+from tui.core.sync.types import Scope, ScopeKind, SyncReport
 
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi
@@ -639,49 +621,6 @@ class Deck:
         if self._providers is not None:
             await self._providers.aclose()
         self._store.close()
-
-
-__all__ = [
-    "ActionOutcome",
-    "ActionPlan",
-    "ActionResult",
-    "Capabilities",
-    "Capability",
-    "Confirmation",
-    "ConfirmationMismatch",
-    "CreatedSession",
-    "Deck",
-    "DeckConnection",
-    "DeckParts",
-    "Detail",
-    "DownloadProgress",
-    "DownloadState",
-    "Event",
-    "EventDetail",
-    "EventKind",
-    "ListView",
-    "MeetingDetail",
-    "MeetingKind",
-    "OrganizerDetail",
-    "ProgressCallback",
-    "ProviderHealth",
-    "RegistrantAction",
-    "RegistrantDetail",
-    "Scope",
-    "ScopeFailure",
-    "ScopeKind",
-    "ScopeState",
-    "SearchHit",
-    "StartKind",
-    "StartUrl",
-    "SyncProgress",
-    "SyncReport",
-    "SyncStamp",
-    "Training",
-    "UnfinishedNotice",
-    "ViewQuery",
-    "Webinar",
-]
 
 
 def _satisfies_deck_api(deck: Deck) -> DeckApi:

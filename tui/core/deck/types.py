@@ -1,7 +1,4 @@
-"""The record types of the Deck's read API: list views, details and provider health.
-
-Re-exported by `tui.core.deck.facade`; import them from there.
-"""
+"""The record types of the Deck's read API: list views, details and provider health."""
 
 from __future__ import annotations
 

@@ -1,21 +1,14 @@
 """HTTP for the API adapters: pooled clients, rate limits, retries, typed errors.
 
-One `Connection` (an httpx.AsyncClient plus a concurrency bound) per cloud and
-profile; one `ApiClient` per API on it (G2M, G2T, Seeit, admin, Zoom, the OAuth
+One `Connection` (`tui.core.net.connection`: an httpx.AsyncClient plus a concurrency
+bound) per cloud and profile; one `ApiClient` per API on it (G2M, G2T, Seeit, admin, Zoom, the OAuth
 hosts), each with its own client-side rate limiter so a full sync does not provoke
 429s in the first place.
 
-Retries (tenacity): idempotent requests (GET, HEAD, PUT) are retried on 429, 502,
-503, 504 and connection errors, with exponential backoff and jitter, honouring
-Retry-After (seconds, HTTP-date or ISO 8601) up to a cap. POST and DELETE are never
-retried blindly: only when the server provably did not act on them (no connection
-was made, or a 429 refused them unprocessed), never after a 5xx or a lost answer. A
-401 triggers one token refresh and one resend.
-
-Every answer is bounded: it must be complete within `request_deadline` (a server
-trickling bytes never trips the per-read timeout; a missed deadline is not retried) and
-is read streaming up to `max_body_bytes` (decoded; past it, ResponseTooLarge). Recording
-downloads (`stream`) are the download code's to bound.
+Retries (tenacity, policy in `tui.core.net.retry`): idempotent requests on 429, 502,
+503, 504 and connection errors; POST and DELETE only when provably unsent. A 401
+triggers one token refresh and one resend. Every answer is bounded in time and size
+(`tui.core.net.bounds`); recording downloads (`stream`) are the download code's to bound.
 
 Every failure becomes a typed error from `tui.core.errors` with an actionable
 sentence and no secrets; every exchange is written, redacted, to the `ApiLog`.
@@ -24,9 +17,8 @@ sentence and no secrets; every exchange is written, redacted, to the `ApiLog`.
 from __future__ import annotations
 
 import asyncio
-import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol, TypeVar
 
@@ -40,10 +32,10 @@ from tenacity import (
     stop_after_attempt,
 )
 
-from tui import __version__
-from tui.core.display.sizes import size
 from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable, ResponseTooLarge
 from tui.core.net.apilog import ApiLog, ApiLogEntry, now, rate_headers, redact_path
+from tui.core.net.bounds import read_bounded, too_large_error, too_slow_error
+from tui.core.net.connection import Connection
 from tui.core.net.errors import (
     clean_text,
     network_error,
@@ -51,28 +43,16 @@ from tui.core.net.errors import (
     read_json,
     status_error,
 )
-from tui.core.settings.config import HttpSettings
-
-__all__ = [
-    "IDEMPOTENT_METHODS",
-    "RETRY_STATUSES",
-    "USER_AGENT",
-    "ApiClient",
-    "Connection",
-    "Sleep",
-    "TokenSource",
-    "clean_text",
-    "make_limiter",
-    "parse_retry_after",
-]
+from tui.core.net.retry import (
+    IDEMPOTENT_METHODS,
+    RETRY_STATUSES,
+    Sleep,
+    Transient,
+    backoff,
+    make_limiter,
+)
 
 T = TypeVar("T")
-
-USER_AGENT = f"meetdeck/{__version__}"
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 class TokenSource(Protocol):
@@ -89,81 +69,6 @@ class TokenSource(Protocol):
     def expired_error(self) -> MeetdeckError:
         """The error to raise when a fresh token is refused too."""
         ...
-
-
-def make_limiter(rate: float) -> AsyncLimiter:
-    """A leaky bucket allowing `rate` requests per second (fractions allowed).
-
-    Bursts are kept to a quarter second's worth, so the provider's own bucket never
-    runs dry at a window edge (network jitter would otherwise cost a 429 now and then).
-    """
-    window = 0.25
-    if rate * window >= 1:
-        return AsyncLimiter(rate * window, window)
-    return AsyncLimiter(1, 1.0 / rate)
-
-
-class _Transient(Exception):
-    """An outcome worth retrying (for idempotent requests)."""
-
-    def __init__(
-        self,
-        *,
-        response: httpx.Response | None = None,
-        error: httpx.TransportError | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__("transient")
-        self.response = response
-        self.error = error
-        self.retry_after = retry_after
-
-    @property
-    def unsent(self) -> bool:
-        """True when the server provably did not act on the request.
-
-        Either it never got it (no connection), or it refused it unprocessed with 429
-        Too Many Requests. Such requests may be resent whatever the method.
-        """
-        if self.response is not None:
-            return self.response.status_code == 429
-        return isinstance(self.error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-
-
-class Connection:
-    """One pooled httpx.AsyncClient with bounded concurrency, per cloud and profile."""
-
-    def __init__(
-        self,
-        settings: HttpSettings,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
-        timeout = httpx.Timeout(
-            connect=settings.connect_timeout,
-            read=settings.read_timeout,
-            write=settings.read_timeout,
-            pool=settings.connect_timeout + settings.read_timeout,
-        )
-        limits = httpx.Limits(
-            max_connections=settings.max_concurrency * 2,
-            max_keepalive_connections=settings.max_concurrency,
-            keepalive_expiry=30.0,
-        )
-        self.client = httpx.AsyncClient(
-            timeout=timeout,
-            limits=limits,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            follow_redirects=False,
-            transport=transport,
-            trust_env=transport is None,
-        )
-        self.slots = asyncio.Semaphore(settings.max_concurrency)
-
-    async def aclose(self) -> None:
-        """Close the pool."""
-        await self.client.aclose()
 
 
 class ApiClient:
@@ -293,21 +198,21 @@ class ApiClient:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 if retry_after is not None and retry_after > self.settings.max_backoff:
                     raise self._error(response, endpoint)  # waiting less would not help
-                raise _Transient(response=response, retry_after=retry_after)
+                raise Transient(response=response, retry_after=retry_after)
             return response
 
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.max_retries + 1),
             wait=self._wait,
             retry=retry_if_exception(
-                lambda exc: isinstance(exc, _Transient) and (idempotent or exc.unsent)
+                lambda exc: isinstance(exc, Transient) and (idempotent or exc.unsent)
             ),
             sleep=self._sleep,
             reraise=True,
         )
         try:
             response: httpx.Response = await retrying(once)
-        except _Transient as exc:
+        except Transient as exc:
             if exc.response is not None:
                 raise self._error(exc.response, endpoint) from None
             raise self._network_error(exc.error, endpoint) from None
@@ -455,12 +360,16 @@ class ApiClient:
                 async with asyncio.timeout(self.settings.request_deadline):
                     streamed = await client.send(request, stream=True)
                     try:
-                        response = await self._read_bounded(streamed, endpoint)
+                        response = await read_bounded(
+                            streamed,
+                            self.settings.max_body_bytes,
+                            lambda: self._too_large(endpoint),
+                        )
                     finally:
                         await streamed.aclose()
             except httpx.TransportError as exc:
                 self._record(method, url, streamed, started, attempt, exc)
-                raise _Transient(error=exc) from None
+                raise Transient(error=exc) from None
             except TimeoutError:
                 self._record(method, url, streamed, started, attempt, TimeoutError())
                 raise self._too_slow(endpoint) from None
@@ -470,63 +379,25 @@ class ApiClient:
         self._record(method, url, response, started, attempt)
         return response
 
-    async def _read_bounded(self, response: httpx.Response, endpoint: str) -> httpx.Response:
-        """The streamed `response` read in full, refused past `max_body_bytes`.
-
-        The limit applies to the decoded body, so a compressed bomb is stopped too.
-        """
-        limit = self.settings.max_body_bytes
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise self._too_large(endpoint)
-        chunks: list[bytes] = []
-        total = 0
-        async for chunk in response.aiter_bytes():
-            total += len(chunk)
-            if total > limit:
-                raise self._too_large(endpoint)
-            chunks.append(chunk)
-        headers = [
-            (key, value)
-            for key, value in response.headers.multi_items()
-            if key.lower() not in ("content-encoding", "content-length")
-        ]
-        return httpx.Response(
-            response.status_code,
-            headers=headers,
-            content=b"".join(chunks),
-            request=response.request,
-            extensions=response.extensions,
-        )
-
     def _too_large(self, endpoint: str) -> ResponseTooLarge:
-        limit_bytes = self.settings.max_body_bytes
-        limit = size(limit_bytes) if limit_bytes >= 1_000_000 else f"{limit_bytes} bytes"
-        return ResponseTooLarge(
-            f"{self.label} sent more than {limit} for {endpoint}; meetdeck stopped reading "
-            "it. Try again later; if this account really has that much, raise "
-            "[http] max_body_bytes in the config.",
-            provider=self.api,
+        return too_large_error(
+            label=self.label,
+            api=self.api,
             endpoint=endpoint,
+            limit_bytes=self.settings.max_body_bytes,
         )
 
     def _too_slow(self, endpoint: str) -> NetworkUnreachable:
-        return NetworkUnreachable(
-            f"{self.label} at {httpx.URL(self.base_url).host} had not finished answering "
-            f"{endpoint} after {self.settings.request_deadline:g} seconds; meetdeck gave up. "
-            "Check the network, VPN or proxy and try again; cached data is still shown.",
-            provider=self.api,
+        return too_slow_error(
+            label=self.label,
+            api=self.api,
+            host=httpx.URL(self.base_url).host,
             endpoint=endpoint,
+            deadline=self.settings.request_deadline,
         )
 
     def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        cap = self.settings.max_backoff
-        if isinstance(exc, _Transient) and exc.retry_after is not None:
-            return min(exc.retry_after, cap)
-        # Exponential backoff (0.5 s, 1 s, 2 s, ...) plus up to 0.5 s of jitter, capped.
-        base: float = 0.5 * 2.0 ** max(state.attempt_number - 1, 0)
-        return min(cap, base + random.uniform(0, 0.5))
+        return backoff(state, self.settings.max_backoff)
 
     def _record(
         self,

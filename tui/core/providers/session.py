@@ -28,7 +28,9 @@ from tui.core.auth.zoom import ZoomAuth
 from tui.core.errors import MeetdeckError, NotSignedIn
 from tui.core.models import Provider
 from tui.core.net.apilog import ApiLog
-from tui.core.net.client import ApiClient, Connection, Sleep, make_limiter
+from tui.core.net.client import ApiClient
+from tui.core.net.connection import Connection
+from tui.core.net.retry import Sleep, make_limiter
 from tui.core.providers.base import Capabilities
 from tui.core.providers.goto_assist import GoToAssist
 from tui.core.providers.goto_meeting import GoToMeeting
