@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
 from tests.support.control import Control
+from tests.support.sandbox import CORE_REGISTRANTS
 from tui.core.deck.facade import Deck, ScopeKind, ScopeState, SyncProgress, ViewQuery
 from tui.core.models import Provider
 from tui.core.settings.config import HttpSettings, demo_profile
 from tui.core.settings.paths import resolve_paths
 
 
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Any]:
+    """The core tests' sandbox without server-side rate limits (its 20 requests a second
+    took 5 s of this test, and pacing is not what it checks)."""
+    from tui.sandbox.server import SandboxConfig, start_background
+
+    config = SandboxConfig(port=0, seed=7, registrants=CORE_REGISTRANTS, rate_limit_scale=0)
+    with start_background(config) as handle:
+        yield handle
+
+
 def zoom_only_deck(base_url: str) -> Deck:
+    """The demo profile without GoTo; the client does not pace itself and backs off
+    briefly (what is checked is which scope fails and what the others keep, not how
+    long a retry waits)."""
     profile = demo_profile(base_url).model_copy(
-        update={"goto_client_id": None, "goto_client_secret": None}
+        update={"goto_client_id": None, "goto_client_secret": None, "zoom_rate_limit": 1000.0}
     )
     return Deck.open(
         resolve_paths(),
         "sbx",
         profile,
         demo=True,
-        http=HttpSettings(max_retries=3, max_backoff=1.0, max_concurrency=3),
+        http=HttpSettings(max_retries=3, max_backoff=0.2, max_concurrency=3),
     )
 
 
