@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from tests.support.control import Control
-from tests.support.sandbox import CORE_REGISTRANTS
 from tui.core.deck.facade import Deck, ScopeKind, ScopeState, SyncProgress, ViewQuery
 from tui.core.models import Provider
 from tui.core.settings.config import HttpSettings, demo_profile
 from tui.core.settings.paths import resolve_paths
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Any]:
-    """The core tests' sandbox without server-side rate limits (its 20 requests a second
-    took 5 s of this test, and pacing is not what it checks)."""
-    from tui.sandbox.server import SandboxConfig, start_background
-
-    config = SandboxConfig(port=0, seed=7, registrants=CORE_REGISTRANTS, rate_limit_scale=0)
-    with start_background(config) as handle:
-        yield handle
 
 
 def zoom_only_deck(base_url: str) -> Deck:
