@@ -159,7 +159,10 @@ def test_the_last_resort_restores_the_terminal_by_hand(signals: int, terminal: A
 
     code = (
         "import os, signal\n"
+        "import tui.terminal\n"
         "from tui.terminal import ending_signals\n"
+        # A shorter grace period than the app's 5 s: the same last resort, sooner.
+        "tui.terminal.GRACE = 0.5\n"
         "os.write(1, b'\\x1b[?1049h\\x1b[?1000h\\x1b[?25l')\n"
         "with ending_signals(lambda signum: os.write(1, b'first\\r\\n')):\n"
         "    os.write(1, b'ready\\r\\n')\n"

@@ -18,13 +18,24 @@ from tests.support.sandbox import CORE_REGISTRANTS
 
 @pytest.fixture(scope="session")
 def sandbox_session() -> Iterator[Any]:
-    """The sandbox server, started once (skips when tui.sandbox is not there yet)."""
+    """The sandbox server, started once (skips when tui.sandbox is not there yet).
+
+    Its rate limits are off: no core test is about them (429s come from faults), and
+    with them on a test could find the bucket drained by the test before it (a
+    RateLimited failure, seen once the suite got faster).
+    """
     try:
         from tui.sandbox.server import SandboxConfig, start_background
     except ImportError as exc:  # pragma: no cover - only while the sandbox is missing
         pytest.skip(f"the sandbox (tui.sandbox.server) is not available: {exc}")
     with start_background(
-        SandboxConfig(port=0, seed=7, registrants=CORE_REGISTRANTS, recording_bytes=200_000)
+        SandboxConfig(
+            port=0,
+            seed=7,
+            registrants=CORE_REGISTRANTS,
+            recording_bytes=200_000,
+            rate_limit_scale=0,
+        )
     ) as handle:
         yield handle
 

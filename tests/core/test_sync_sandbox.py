@@ -14,15 +14,18 @@ from tui.core.sync.types import ScopeKind, ScopeState, SyncProgress
 
 
 def zoom_only_deck(base_url: str) -> Deck:
+    """The demo profile without GoTo; the client does not pace itself and backs off
+    briefly (what is checked is which scope fails and what the others keep, not how
+    long a retry waits)."""
     profile = demo_profile(base_url).model_copy(
-        update={"goto_client_id": None, "goto_client_secret": None}
+        update={"goto_client_id": None, "goto_client_secret": None, "zoom_rate_limit": 1000.0}
     )
     return Deck.open(
         resolve_paths(),
         "sbx",
         profile,
         demo=True,
-        http=HttpSettings(max_retries=3, max_backoff=1.0, max_concurrency=3),
+        http=HttpSettings(max_retries=3, max_backoff=0.2, max_concurrency=3),
     )
 
 

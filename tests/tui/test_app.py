@@ -9,6 +9,7 @@ from textual.widgets import Button
 
 from tests.support.app import active
 from tests.support.fakedeck import HOSTILE, FakeDeck
+from tests.support.keys import type_at_once
 from tests.support.screen import current, screen_lines, screen_text, toasts
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
@@ -503,8 +504,7 @@ async def test_a_filter_longer_than_its_box_scrolls_to_the_cursor(make_app: Make
         await pilot.press("4", "slash")
         await pilot.pause()
         text = "".join(f"{n:03d}" for n in range(60))  # 180 characters
-        for character in text:
-            await pilot.press(character)
+        await type_at_once(pilot, app, text)
         await wait_for(
             pilot,
             lambda: (
