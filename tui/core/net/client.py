@@ -162,9 +162,8 @@ class ApiClient:
         endpoint = f"{method} {redact_path(url)}"
         state = {"refreshed": False, "attempt": 0}
 
-        async def once() -> httpx.Response:
-            state["attempt"] += 1
-            response = await self._send(
+        async def send() -> httpx.Response:
+            return await self._send(
                 method,
                 url,
                 params,
@@ -175,23 +174,17 @@ class ApiClient:
                 bucket,
                 state["attempt"],
             )
+
+        async def once() -> httpx.Response:
+            state["attempt"] += 1
+            response = await send()
             if response.status_code == 401 and authenticate and self.auth is not None:
                 if state["refreshed"]:
                     raise self.auth.expired_error()
                 state["refreshed"] = True
                 rejected = response.request.headers.get("Authorization", "")[7:]
                 await self.auth.after_unauthorized(rejected)
-                response = await self._send(
-                    method,
-                    url,
-                    params,
-                    json_body,
-                    form,
-                    headers,
-                    authenticate,
-                    bucket,
-                    state["attempt"],
-                )
+                response = await send()
                 if response.status_code == 401:
                     raise self.auth.expired_error()
             if response.status_code in RETRY_STATUSES:
