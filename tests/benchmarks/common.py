@@ -251,6 +251,9 @@ class Workspace:
         path.write_text(
             f'default_profile = "{PROFILE}"\n\n{profile_block(base_url)}\n', encoding="utf-8"
         )
+        # Private, as the README asks of a config holding secrets: a readable one is
+        # warned about on every start, and the warning's TOML read is not what is timed.
+        path.chmod(0o600)
         return path
 
     def offline_config(self) -> Path:
