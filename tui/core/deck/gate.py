@@ -16,6 +16,7 @@ the audit log), never as "nothing was sent".
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -104,6 +105,23 @@ class WriteGate:
         entry = self.audit.intent(
             profile=self.profile, provider=provider, action=action, targets=targets, event=event_key
         )
+        # Every later line of this write names the same profile, provider, action, event.
+        record_progress = functools.partial(
+            self.audit.progress,
+            entry,
+            profile=self.profile,
+            provider=provider,
+            action=action,
+            event=event_key,
+        )
+        record_result = functools.partial(
+            self.audit.result,
+            entry,
+            profile=self.profile,
+            provider=provider,
+            action=action,
+            event=event_key,
+        )
         lost: list[StorageError] = []
         confirmed: dict[str, ActionOutcome] = {}
 
@@ -112,14 +130,7 @@ class WriteGate:
             if lost or not outcomes:
                 return  # the log already failed once: the note says so
             try:
-                self.audit.progress(
-                    entry,
-                    profile=self.profile,
-                    provider=provider,
-                    action=action,
-                    event=event_key,
-                    outcomes=outcomes,
-                )
+                record_progress(outcomes=outcomes)
             except StorageError as exc:
                 lost.append(exc)
 
@@ -136,12 +147,7 @@ class WriteGate:
             # and that the rest is unknown, then go on unwinding (a full disk must not
             # hide why).
             with contextlib.suppress(StorageError):
-                self.audit.result(
-                    entry,
-                    profile=self.profile,
-                    provider=provider,
-                    action=action,
-                    event=event_key,
+                record_result(
                     interrupted=True,
                     note="interrupted; outcome unknown",
                     outcomes=[
@@ -151,15 +157,7 @@ class WriteGate:
                 )
             raise
         try:
-            self.audit.result(
-                entry,
-                profile=self.profile,
-                provider=provider,
-                action=action,
-                event=event_key,
-                outcomes=result.outcomes,
-                note=note,
-            )
+            record_result(outcomes=result.outcomes, note=note)
         except StorageError as exc:
             lost.append(exc)
         if lost:
