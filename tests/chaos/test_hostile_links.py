@@ -15,7 +15,6 @@ environment holds a `MEETDECK_*` client secret and other tokens. Then:
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ import pytest
 
 from tests.support.app import SIZE, key_of, press, show_tab
 from tests.support.chaos import PROFILE, SyncedCache, tally
-from tests.support.hostile import assert_literal, hostile_deck
+from tests.support.hostile import JsonRewritingTransport, assert_literal, hostile_deck
 from tests.support.opener import FakeOpener, fake_opener
 from tests.support.screen import screen_text
 from tests.support.waits import wait_for
@@ -49,45 +48,22 @@ SECRETS = {
 }
 
 
-class StartLinkTransport(httpx.AsyncBaseTransport):
-    """Forwards to the sandbox; replaces start links in JSON answers with `link`."""
+class StartLinkTransport(JsonRewritingTransport):
+    """Replaces start links in JSON answers with `link` (None: changes nothing)."""
 
     def __init__(self, link: str | None) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.link = link
         self.replaced = 0
 
-    def _rewrite(self, value: Any) -> Any:
-        if isinstance(value, list):
-            return [self._rewrite(item) for item in value]
-        if not isinstance(value, dict):
-            return value
-        out = {}
-        for key, item in value.items():
-            if key in START_KEYS and isinstance(item, str):
-                self.replaced += 1
-                out[key] = self.link
-            else:
-                out[key] = self._rewrite(item)
-        return out
+    def applies(self, request: httpx.Request) -> bool:
+        return self.link is not None
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        body = await response.aread()
-        if self.link is None or "json" not in response.headers.get("content-type", ""):
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=body, request=request
-            )
-        raw = json.dumps(self._rewrite(json.loads(body))).encode()
-        headers = [
-            (k, v)
-            for k, v in response.headers.items()
-            if k.lower() not in ("content-length", "content-encoding")
-        ]
-        return httpx.Response(response.status_code, headers=headers, content=raw, request=request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
+    def replace(self, key: str, item: str) -> str | None:
+        if key not in START_KEYS:
+            return None
+        self.replaced += 1
+        return self.link
 
 
 @pytest.fixture

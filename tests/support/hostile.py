@@ -123,14 +123,22 @@ FORBIDDEN = (
 )
 
 
-class HostileTransport(httpx.AsyncBaseTransport):
-    """Forwards to the sandbox and rewrites the text fields of JSON answers."""
+class JsonRewritingTransport(httpx.AsyncBaseTransport):
+    """Forwards to the sandbox and rewrites chosen string fields of its JSON answers."""
 
     def __init__(self) -> None:
         self.inner = httpx.AsyncHTTPTransport()
-        self.names = list(CORPUS.values())
-        self.used: Counter[str] = Counter()
-        self._next = 0
+
+    def applies(self, request: httpx.Request) -> bool:
+        """Whether this request's answer is rewritten at all."""
+        return True
+
+    def replace(self, key: str, item: str) -> str | None:
+        """The new value of a string field, or None to keep it."""
+        return None
+
+    def encode(self, data: Any) -> bytes:
+        return json.dumps(data).encode()
 
     def _rewrite(self, value: Any) -> Any:
         if isinstance(value, list):
@@ -139,26 +147,19 @@ class HostileTransport(httpx.AsyncBaseTransport):
             return value
         out = {}
         for key, item in value.items():
-            if key in TEXT_KEYS and isinstance(item, str) and item:
-                name = list(CORPUS)[self._next % len(CORPUS)]
-                self._next += 1
-                self.used[name] += 1
-                out[key] = CORPUS[name]
-            else:
-                out[key] = self._rewrite(item)
+            new = self.replace(key, item) if isinstance(item, str) else None
+            out[key] = self._rewrite(item) if new is None else new
         return out
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
         body = await response.aread()
         kind = response.headers.get("content-type", "")
-        if "json" not in kind or request.url.path.startswith(SKIP) or not body:
+        if "json" not in kind or not body or not self.applies(request):
             return httpx.Response(
                 response.status_code, headers=response.headers, content=body, request=request
             )
-        data = self._rewrite(json.loads(body))
-        raw = json.dumps(data, ensure_ascii=True).encode("ascii")
-        raw = raw.replace(BAD_UTF8.encode(), b"\xff\xfe\xe9(")
+        raw = self.encode(self._rewrite(json.loads(body)))
         headers = [
             (k, v)
             for k, v in response.headers.items()
@@ -168,6 +169,31 @@ class HostileTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+class HostileTransport(JsonRewritingTransport):
+    """Rewrites the text fields of JSON answers with the hostile corpus, in turn."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names = list(CORPUS.values())
+        self.used: Counter[str] = Counter()
+        self._next = 0
+
+    def applies(self, request: httpx.Request) -> bool:
+        return not request.url.path.startswith(SKIP)
+
+    def replace(self, key: str, item: str) -> str | None:
+        if key not in TEXT_KEYS or not item:
+            return None
+        name = list(CORPUS)[self._next % len(CORPUS)]
+        self._next += 1
+        self.used[name] += 1
+        return CORPUS[name]
+
+    def encode(self, data: Any) -> bytes:
+        raw = json.dumps(data, ensure_ascii=True).encode("ascii")
+        return raw.replace(BAD_UTF8.encode(), b"\xff\xfe\xe9(")
 
 
 def hostile_deck(paths: Paths, base_url: str, transport: httpx.AsyncBaseTransport) -> Deck:
