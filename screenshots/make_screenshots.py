@@ -96,15 +96,17 @@ SHOTS = [
 
 async def _take(shot: Shot, make_app: Callable[[], object]) -> str:
     app = make_app()
+    from tests.support.app import settle
+
     async with app.run_test(size=shot.size) as pilot:  # type: ignore[attr-defined]
-        await pilot.pause()
+        await settle(pilot, app)  # type: ignore[arg-type]
         if shot.before is not None:
             done = shot.before(app)
             if inspect.isawaitable(done):
                 await done
-            await pilot.pause()
+            await settle(pilot, app)  # type: ignore[arg-type]
         await pilot.press(*shot.keys)
-        await pilot.pause(0.3)
+        await settle(pilot, app)  # type: ignore[arg-type]
         return str(app.export_screenshot(title=f"meetdeck: {shot.name}"))  # type: ignore[attr-defined]
 
 

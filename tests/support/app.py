@@ -6,10 +6,14 @@ literally, so these tests keep working while the key map is polished.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+from textual.worker import WorkerState
 
 from tests.support.chaos import CHAOS, HTTP, PROFILE
 from tests.support.decks import open_deck
+from tests.support.waits import wait_for
 from tui.app import MeetdeckApp, UiOptions, build_app
 from tui.core.deck.facade import Deck
 from tui.core.settings.config import HttpSettings
@@ -51,10 +55,47 @@ def key_of(app: MeetdeckApp, binding_id: str) -> str:
     raise AssertionError(f"no active binding {binding_id!r} (active: {known})")
 
 
+def quiet(app: MeetdeckApp) -> bool:
+    """No worker pending or running, and every main screen settled (its panes mounted,
+    none reading, counting or about to show a detail)."""
+    busy = (WorkerState.PENDING, WorkerState.RUNNING)
+    if any(worker.state in busy for worker in app.workers):
+        return False
+    return all(s.settled for s in app.screen_stack if isinstance(s, MainScreen))
+
+
+#: How many checks in a row, a loop turn apart, must find the app quiet: a key's
+#: messages (a highlighted row, a palette search) are posted a turn after the key.
+CALM = 3
+
+
 async def settle(pilot: Any, app: MeetdeckApp) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    """Let the app run until nothing is left for it to do on its own: no sleep that is
+    too short on a loaded machine (see `quiet`)."""
+    calm = 0
+    while calm < CALM:
+        await wait_for(pilot, lambda: quiet(app), what="the app to settle")
+        calm = calm + 1 if quiet(app) else 0
+        await pilot.pause()
+
+
+def pressing(
+    *keys: str, before: Callable[[Any], Awaitable[None]] | None = None
+) -> Callable[[Any], Awaitable[None]]:
+    """A snapshot's `run_before`: run `before`, press `keys` and settle, so the
+    snapshot is taken when the app has finished what the keys started."""
+
+    async def run(pilot: Any) -> None:
+        app = pilot.app
+        assert isinstance(app, MeetdeckApp)
+        await settle(pilot, app)
+        if before is not None:
+            await before(pilot)
+        for key in keys:
+            await pilot.press(key)
+        await settle(pilot, app)
+
+    return run
 
 
 async def press(pilot: Any, app: MeetdeckApp, *binding_ids: str) -> None:

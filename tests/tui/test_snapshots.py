@@ -13,84 +13,84 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from tests.support.app import pressing
 from tui.app import MeetdeckApp
 from tui.core.errors import NetworkUnreachable
 
 MakeApp = Callable[..., MeetdeckApp]
 WIDE = (120, 40)
-SETTLE = "wait:300"  # past the detail panel's debounce, so the snapshot shows it
 
 
 def test_organizers_tab(snap_compare: Any, real_app: MakeApp) -> None:
     """Organizers of GoTo and Zoom side by side, the third row highlighted, its detail
     panel on the right; the header shows the demo profile on its green accent, every
     provider signed in and the data's age (5m)."""
-    assert snap_compare(real_app(), press=["j", "j", SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing("j", "j"), terminal_size=WIDE)
 
 
 def test_meetings_tab(snap_compare: Any, real_app: MakeApp) -> None:
     """Upcoming meetings of the next 30 days with the window in the status line and
     the first meeting's join URL in the detail panel."""
-    assert snap_compare(real_app(), press=["2", SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing("2"), terminal_size=WIDE)
 
 
 def test_meetings_historical(snap_compare: Any, real_app: MakeApp) -> None:
     """Historical meetings of the last 90 days (`h`, `w`), with attendee counts."""
-    assert snap_compare(real_app(), press=["2", "h", "w", "w", SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing("2", "h", "w", "w"), terminal_size=WIDE)
 
 
 def test_events_tab(snap_compare: Any, real_app: MakeApp) -> None:
     """GoTo Training trainings and Zoom webinars in one table with a provider column
     and registrant / pending counts."""
-    assert snap_compare(real_app(), press=["3", SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing("3"), terminal_size=WIDE)
 
 
 def test_registrants_tab(snap_compare: Any, real_app: MakeApp) -> None:
     """All registrants, hostile names (escape sequences, markup) shown literally; the
     highlighted registrant's custom questions in the detail panel."""
-    assert snap_compare(real_app(), press=["4", "j", SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing("4", "j"), terminal_size=WIDE)
 
 
 def test_registrants_pending_of_one_event(snap_compare: Any, real_app: MakeApp) -> None:
     """Drill-down from the big webinar (600 registrants) to its registrants, filtered
     to pending (`v`), two rows marked (space), the breadcrumb showing the way back."""
-    press = ["3", *["j"] * 11, "enter", "v", "space", "space", SETTLE]
-    assert snap_compare(real_app(), press=press, terminal_size=WIDE)
+    press = ["3", *["j"] * 11, "enter", "v", "space", "space"]
+    assert snap_compare(real_app(), run_before=pressing(*press), terminal_size=WIDE)
 
 
 def test_recordings_tab(snap_compare: Any, real_app: MakeApp) -> None:
     """Recordings with sizes and their event titles."""
-    assert snap_compare(real_app(), press=["5", SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing("5"), terminal_size=WIDE)
 
 
 def test_support_tab(snap_compare: Any, real_app: MakeApp) -> None:
     """GoTo Assist support sessions: status, technician, support key, notes."""
-    assert snap_compare(real_app(), press=["6", SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing("6"), terminal_size=WIDE)
 
 
 def test_registrants_at_80x24(snap_compare: Any, real_app: MakeApp) -> None:
     """At 80x24 the detail panel folds away, tab titles shorten, columns drop by
     priority and the footer turns compact: nothing wraps."""
-    assert snap_compare(real_app(), press=["4", SETTLE], terminal_size=(80, 24))
+    assert snap_compare(real_app(), run_before=pressing("4"), terminal_size=(80, 24))
 
 
 def test_filter_as_you_type(snap_compare: Any, real_app: MakeApp) -> None:
     """The `/` filter narrowed the registrants to those matching "garcia"."""
     assert snap_compare(
-        real_app(), press=["4", "slash", *"garcia", "enter", SETTLE], terminal_size=WIDE
+        real_app(), run_before=pressing("4", "slash", *"garcia", "enter"), terminal_size=WIDE
     )
 
 
 def test_help_screen(snap_compare: Any, real_app: MakeApp) -> None:
     """The help screen (`?`) generated from the live bindings of the registrants tab,
     with each binding's id for `[keymap]`."""
-    assert snap_compare(real_app(), press=["4", "question_mark", SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing("4", "question_mark"), terminal_size=WIDE)
 
 
 def test_command_palette(snap_compare: Any, real_app: MakeApp) -> None:
     """The command palette searching the cache for "ada": people, meetings and
     events, titled `group: item`."""
-    assert snap_compare(real_app(), press=["ctrl+p", *"ada", SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing("ctrl+p", *"ada"), terminal_size=WIDE)
 
 
 def test_error_dialog(snap_compare: Any, real_app: MakeApp) -> None:
@@ -106,7 +106,7 @@ def test_error_dialog(snap_compare: Any, real_app: MakeApp) -> None:
             )
         )
 
-    assert snap_compare(real_app(), run_before=fail, press=[SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing(before=fail), terminal_size=WIDE)
 
 
 def test_confirm_action_dialog(snap_compare: Any, real_app: MakeApp) -> None:
@@ -114,8 +114,8 @@ def test_confirm_action_dialog(snap_compare: Any, real_app: MakeApp) -> None:
     (`v`, `*`, `a`): the action and count, the event (Zoom webinar), the profile on its
     accent, the first five people and "and N more"; above ten people the count must be
     typed, so the Approve button is disabled and Cancel has the focus."""
-    press = ["3", *["j"] * 11, "enter", "v", "asterisk", "a", SETTLE]
-    assert snap_compare(real_app(), press=press, terminal_size=WIDE)
+    press = ["3", *["j"] * 11, "enter", "v", "asterisk", "a"]
+    assert snap_compare(real_app(), run_before=pressing(*press), terminal_size=WIDE)
 
 
 def test_downloads_screen(snap_compare: Any, real_app: MakeApp) -> None:
@@ -165,4 +165,4 @@ def test_downloads_screen(snap_compare: Any, real_app: MakeApp) -> None:
             app.post_message(app.DownloadProgressed(each))
         await pilot.pause()
 
-    assert snap_compare(real_app(), run_before=downloads, press=[SETTLE], terminal_size=WIDE)
+    assert snap_compare(real_app(), run_before=pressing(before=downloads), terminal_size=WIDE)

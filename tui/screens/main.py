@@ -201,6 +201,13 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     def _mount_pane(self, tab: str) -> AwaitMount:
         return self.query_one(f"TabPane#{tab}", TabPane).mount(self._panes[tab])
 
+    @property
+    def settled(self) -> bool:
+        """Every pane mounted, and none reading, counting or about to show a detail
+        (tests and screenshots wait for it instead of sleeping)."""
+        panes = self._panes.values()
+        return all(pane.is_mounted for pane in panes) and all(pane.settled for pane in panes)
+
     def _mount_next_idle_pane(self) -> None:
         """After the first frame, mount the other panes one per tick, so that a tab
         switch or drill-down later finds its pane ready."""

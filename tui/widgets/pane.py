@@ -426,8 +426,15 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             self._detail_timer.stop()
         self._detail_timer = self.set_timer(DETAIL_DEBOUNCE, self.show_detail)
 
+    @property
+    def settled(self) -> bool:
+        """Nothing being read, counted or about to be shown in the detail panel (tests
+        and screenshots wait for it instead of sleeping)."""
+        return self._detail_timer is None and self.filter.idle
+
     def show_detail(self) -> None:
         """Fill the detail panel from the highlighted row."""
+        self._detail_timer = None
         row = self.table.cursor_value
         if row is None:
             self.detail.show(None, self.host.time_format)

@@ -214,6 +214,11 @@ class Handoff(Generic[ResultT]):
         with contextlib.suppress(RuntimeError):
             self._loop.call_soon_threadsafe(self.deliver, context=self._context)
 
+    @property
+    def pending(self) -> bool:
+        """Results posted and not yet received."""
+        return bool(self._results)
+
     def deliver(self) -> None:
         """UI thread: receive what has been posted so far (only this thread takes)."""
         while self._results:
@@ -243,8 +248,17 @@ class PaneFilter(Generic[RowT]):
         self.counting = False
         """The table shows a filter's first rows while their count is still running."""
         self._reader: LatestReader | None = None
+        self._handoff: Handoff[FilterResult[RowT]] | None = None
         self.quick = True
         """The last read answered within QUICK_WAIT: the next one is waited for."""
+
+    @property
+    def idle(self) -> bool:
+        """Nothing being read, counted or waiting to be shown (tests and screenshots
+        wait for it instead of sleeping)."""
+        reading = self._reader is not None and not self._reader.idle
+        undelivered = self._handoff is not None and self._handoff.pending
+        return not (reading or undelivered or self.counting)
 
     def stale(self) -> None:
         """The pane reads its rows itself: a filter still being read is now stale."""
@@ -344,6 +358,7 @@ class PaneFilter(Generic[RowT]):
         out: Handoff[FilterResult[RowT]] = Handoff(
             self.receive, lambda error: self.receive(ReadFailed(generation, error))
         )
+        self._handoff = out
 
         def read() -> None:
             if generation != self.generation:
