@@ -30,23 +30,10 @@ if TYPE_CHECKING:
 #: How many failures the result dialog lists before "and N more".
 MAX_FAILURES_SHOWN = 50
 
-_VERBS = {"approve": "Approve", "deny": "Deny", "cancel": "Cancel the registration of"}
-_DONE = {"approve": "approved", "deny": "denied", "cancel": "cancelled"}
 _BUTTON_CSS = """
     & .dialog--buttons { height: auto; margin-top: 1; align-horizontal: right; }
     & .dialog--buttons Button { margin: 0 0 0 2; }
 """
-
-
-def people(count: int) -> str:
-    """ "1 registrant" or "N registrants"."""
-    return "1 registrant" if count == 1 else f"{count:,} registrants"
-
-
-def event_label(plan: ActionPlan) -> str:
-    """The event as the dialog names it: its title and kind (provider)."""
-    title = clean(plan.event_title) if plan.event_title else f"event {plan.event_key}"
-    return f"{title} ({plan.provider.label} {plan.event_kind.value})"
 
 
 class ConfirmActionDialog(ModalScreen[int | None]):
@@ -80,23 +67,16 @@ class ConfirmActionDialog(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         plan = self.plan
-        verb = _VERBS.get(plan.action.value, plan.action.value.capitalize())
         with Vertical():
-            yield Label(f"{verb} {people(plan.count)}?", classes="dialog--title", markup=False)
-            yield Static(Content.assemble("Event:   ", (event_label(plan), "bold")))
+            yield Label(plan.question, classes="dialog--title", markup=False)
+            yield Static(Content.assemble("Event:   ", (plan.event_label, "bold")))
             yield Static(Content.assemble("Profile: ", profile_badge(plan.profile, self.accent)))
-            lines = [clean(person) for person in plan.preview]
-            if plan.more:
-                lines.append(f"and {plan.more:,} more")
             yield Static(
-                Content("\n").join(Content(line) for line in lines), classes="confirm--people"
+                Content("\n").join(Content(line) for line in plan.people_lines),
+                classes="confirm--people",
             )
             if plan.needs_typed_count:
-                yield Static(
-                    f"This changes {plan.count:,} people: type {plan.count} to confirm.",
-                    classes="dialog--hint",
-                    markup=False,
-                )
+                yield Static(plan.typed_hint, classes="dialog--hint", markup=False)
                 yield Input(
                     placeholder=f"type {plan.count}",
                     id="typed-count",
@@ -106,7 +86,7 @@ class ConfirmActionDialog(ModalScreen[int | None]):
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(
-                    f"{verb.split()[0]} {plan.count:,}",
+                    f"{plan.verb.split()[0]} {plan.count:,}",
                     variant="warning",
                     id="confirm",
                     disabled=plan.needs_typed_count,
@@ -184,20 +164,6 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def result_sentence(plan: ActionPlan, result: ActionResult) -> str:
-    """What happened, counting only what the service confirmed."""
-    done = _DONE.get(plan.action.value, "done")
-    ok = len(result.succeeded)
-    if ok == plan.count:
-        return f"{people(ok).capitalize()} {done} ({event_label(plan)})."
-    if ok == 0:
-        return f"Nothing was {done}: the service confirmed none of {people(plan.count)}."
-    return (
-        f"{ok:,} of {people(plan.count)} {done}, as the service confirmed; "
-        f"{plan.count - ok:,} were not."
-    )
-
-
 class ActionResultDialog(ModalScreen[None]):
     """The outcome of an action where some people failed: who, and why."""
 
@@ -224,7 +190,7 @@ class ActionResultDialog(ModalScreen[None]):
         failed: tuple[ActionOutcome, ...] = self.result.failed
         with Vertical():
             yield Label("Some people were not processed", classes="dialog--title", markup=False)
-            yield Static(result_sentence(self.plan, self.result), markup=False)
+            yield Static(self.plan.result_sentence(self.result), markup=False)
             if self.result.note:
                 yield Static(literal(self.result.note, multiline=True), classes="dialog--hint")
             with VerticalScroll():

@@ -79,12 +79,12 @@ class WriteFlows:
 
     def tell_outcome(self, plan: ActionPlan, result: ActionResult) -> None:
         """A toast when everyone's action went through, else a dialog of who failed."""
-        from tui.screens.confirm import ActionResultDialog, result_sentence
+        from tui.screens.confirm import ActionResultDialog
 
         if result.failed:
             self.app.push_screen(ActionResultDialog(plan, result))
         else:
-            self.app.notify(result_sentence(plan, result), title="Done", markup=False, timeout=6)
+            self.app.notify(plan.result_sentence(result), title="Done", markup=False, timeout=6)
             if result.note:
                 self.app.notify(result.note, severity="warning", markup=False, timeout=10)
 

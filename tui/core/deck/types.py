@@ -8,8 +8,10 @@ from typing import Literal, Protocol, TypeVar
 
 from tui.core.audit import UnfinishedWrite
 from tui.core.deck.gate import Confirmation
+from tui.core.display.cleaning import clean
 from tui.core.errors import MeetdeckError
 from tui.core.models import (
+    ActionResult,
     Attendee,
     EventKind,
     Meeting,
@@ -144,6 +146,14 @@ class ProviderHealth:
 #: How many people the confirmation dialog names before "and N more".
 PREVIEW_PEOPLE = 5
 
+_VERBS = {"approve": "Approve", "deny": "Deny", "cancel": "Cancel the registration of"}
+_DONE = {"approve": "approved", "deny": "denied", "cancel": "cancelled"}
+
+
+def people(count: int) -> str:
+    """ "1 registrant" or "N registrants"."""
+    return "1 registrant" if count == 1 else f"{count:,} registrants"
+
 
 @dataclass(frozen=True, slots=True)
 class UnfinishedNotice:
@@ -226,6 +236,52 @@ class ActionPlan:
         return (
             f"{self.action.value.capitalize()} {people} of {title} "
             f"({self.provider.label}, profile {self.profile})"
+        )
+
+    # The confirmation's words, the same in the TUI's dialog and at the shell's prompt.
+
+    @property
+    def verb(self) -> str:
+        """ "Approve", "Deny" or "Cancel the registration of"."""
+        return _VERBS.get(self.action.value, self.action.value.capitalize())
+
+    @property
+    def past(self) -> str:
+        """ "approved", "denied" or "cancelled"."""
+        return _DONE.get(self.action.value, "done")
+
+    @property
+    def question(self) -> str:
+        """The confirmation's title, e.g. "Approve 3 registrants?"."""
+        return f"{self.verb} {people(self.count)}?"
+
+    @property
+    def event_label(self) -> str:
+        """The event as the confirmation names it: its title and kind (provider)."""
+        title = clean(self.event_title) if self.event_title else f"event {self.event_key}"
+        return f"{title} ({self.provider.label} {self.event_kind.value})"
+
+    @property
+    def people_lines(self) -> tuple[str, ...]:
+        """The first people, cleaned, then "and N more"."""
+        lines = tuple(clean(person) for person in self.preview)
+        return lines + ((f"and {self.more:,} more",) if self.more else ())
+
+    @property
+    def typed_hint(self) -> str:
+        """What to do when the count must be typed."""
+        return f"This changes {self.count:,} people: type {self.count} to confirm."
+
+    def result_sentence(self, result: ActionResult) -> str:
+        """What happened, counting only what the service confirmed."""
+        ok = len(result.succeeded)
+        if ok == self.count:
+            return f"{people(ok).capitalize()} {self.past} ({self.event_label})."
+        if ok == 0:
+            return f"Nothing was {self.past}: the service confirmed none of {people(self.count)}."
+        return (
+            f"{ok:,} of {people(self.count)} {self.past}, as the service confirmed; "
+            f"{self.count - ok:,} were not."
         )
 
     def confirm(self, typed_count: int | None = None) -> Confirmation:
