@@ -127,7 +127,20 @@ def _add(
         parser.add_argument(*option.names, **kwargs)
 
 
-_COMMANDS = ("config", "sandbox", "auth", "sync", "lookup", "download", "audit")
+_COMMANDS = (
+    "config",
+    "sandbox",
+    "auth",
+    "sync",
+    "lookup",
+    "download",
+    "audit",
+    "approve",
+    "deny",
+    "cancel",
+)
+#: Commands whose module is not named after them (tui/cmd/<module>.py).
+_MODULES = {"approve": "registrants", "deny": "registrants", "cancel": "registrants"}
 # Top-level options that take a value, so `_command_in` can skip that value.
 _VALUED = {name for option in (*_COMMON, *_TUI) if option.kind != "flag" for name in option.names}
 
@@ -234,6 +247,78 @@ def _audit(sub: Any, common: argparse.ArgumentParser) -> None:
     audit.add_argument("--json", action="store_true", help="raw JSON lines")
 
 
+_REGISTRANT_EXAMPLES = """\
+examples:
+  meetdeck {verb} --event 8123456789 --email ana@example.com --email bo@example.com
+  meetdeck {verb} --event 8123456789 --from people.txt --dry-run
+  grep @partner.example list.csv | meetdeck {verb} --event 8123456789 --from - --yes
+  meetdeck {verb} --event 8123456789 --all-pending --yes --json{cron}
+
+Every write goes through the TUI's gate: read-only profiles refuse, the audit log
+records the intent before the request and each person's outcome after it.
+exit codes: 0 every person done; 1 someone failed, is not registered, is already
+{state}, or the confirmation was declined; 2 nothing sent (command line, read-only
+profile, no terminal to confirm on and no --yes); 130 interrupted.
+"""
+_REGISTRANT_HELP = {
+    "approve": ("approve pending registrants (Zoom)", "approved"),
+    "deny": ("deny registrants (Zoom)", "denied"),
+    "cancel": ("cancel registrations (GoTo Training, Zoom)", "cancelled"),
+}
+
+
+def _registrant_command(verb: str) -> Callable[[Any, argparse.ArgumentParser], None]:
+    def branch(sub: Any, common: argparse.ArgumentParser) -> None:
+        import argparse
+
+        summary, state = _REGISTRANT_HELP[verb]
+        cron = (
+            "\n  # crontab: every morning at 7, approve everyone pending from a partner\n"
+            "  0 7 * * * meetdeck approve --event 8123456789 --all-pending "
+            "--domain partner.example --yes --json >> ~/approvals.jsonl"
+            if verb == "approve"
+            else ""
+        )
+        parser = sub.add_parser(
+            verb,
+            parents=[common],
+            help=summary,
+            description=f"{summary[0].upper()}{summary[1:]}, from the shell, through the same "
+            "confirmation, audit log and read-only rules as the TUI.",
+            epilog=_REGISTRANT_EXAMPLES.format(verb=verb, cron=cron, state=state),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        parser.add_argument(
+            "--event",
+            required=True,
+            metavar="ID",
+            help="the training key, webinar ID or meeting ID (the provider's own key)",
+        )
+        parser.add_argument(
+            "--provider", choices=("goto", "zoom"), help="when both have an event with that ID"
+        )
+        who = parser.add_argument_group("who (one of)")
+        who.add_argument(
+            "--email", action="append", metavar="ADDRESS", help="a registrant (repeatable)"
+        )
+        who.add_argument(
+            "--from",
+            dest="from_file",
+            metavar="FILE",
+            help="one address per line (- reads stdin); # comments and blank lines skipped",
+        )
+        who.add_argument("--all-pending", action="store_true", help="everyone waiting for approval")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print who would change; send nothing"
+        )
+        parser.add_argument(
+            "--yes", action="store_true", help="confirmed: do not ask (needed without a terminal)"
+        )
+        parser.add_argument("--json", action="store_true", help="one JSON object per person")
+
+    return branch
+
+
 _BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
     "config": _config,
     "sandbox": _sandbox,
@@ -242,6 +327,9 @@ _BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
     "lookup": _lookup,
     "download": _download,
     "audit": _audit,
+    "approve": _registrant_command("approve"),
+    "deny": _registrant_command("deny"),
+    "cancel": _registrant_command("cancel"),
 }
 
 
@@ -393,7 +481,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if command not in ("tui", "sandbox"):  # the TUI shows it as a notification
         _warn_exposed_config()
     try:
-        module = importlib.import_module(f"tui.cmd.{command}")
+        module = importlib.import_module(f"tui.cmd.{_MODULES.get(command, command)}")
         result: int = module.run(args)
         return result
     except KeyboardInterrupt:

@@ -39,11 +39,8 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     from contextlib import ExitStack
 
-    from tui.core.deck.facade import Deck
-    from tui.core.settings.config import demo_profile, load_settings
-    from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
+    from tui.cmd.opening import open_command_deck
 
-    paths = resolve_paths()
     directory = Path(args.to).expanduser() if getattr(args, "to", None) else None
     if directory is not None and directory.exists() and not directory.is_dir():
         print(
@@ -56,30 +53,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     with ExitStack() as stack:
-        demo = bool(getattr(args, "demo", False))
-        if demo:
-            import logging
-
-            from tui.cmd.demo import start_demo_sandbox
-
-            # The embedded sandbox's server complains when a download is cut short.
-            logging.getLogger("asyncio").setLevel(logging.ERROR)
-
-            settings = load_settings(paths)
-            handle = stack.enter_context(start_demo_sandbox(paths, args))
-            name, profile = DEMO_PROFILE, demo_profile(handle.base_url)
-        else:
-            settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
-            name, profile = settings.active_profile()
-        deck = Deck.open(
-            paths,
-            name,
-            profile,
-            http=settings.http,
-            demo=demo,
-            private_files=settings.private_files,
-            read_only=bool(getattr(args, "read_only", False)) or settings.read_only,
-        )
+        # The embedded sandbox's server complains when a download is cut short.
+        opened = open_command_deck(args, stack, quiet_sandbox=True)
+        deck, name, demo = opened.deck, opened.profile, opened.demo
         from tui.terminal import ending_signals
 
         try:

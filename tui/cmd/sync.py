@@ -25,41 +25,19 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     from contextlib import ExitStack
 
-    from tui.core.deck.facade import Deck
-    from tui.core.settings.config import demo_profile, load_settings
-    from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
+    from tui.cmd.opening import open_command_deck
     from tui.core.sync.types import ScopeKind
     from tui.terminal import ending_signals
 
-    paths = resolve_paths()
     kinds = [ScopeKind(s) for s in args.scope] if getattr(args, "scope", None) else None
     with ExitStack() as stack:
         # SIGTERM and SIGHUP stop the sync as Ctrl+C does: the bar shows the cursor again.
         stack.enter_context(ending_signals())
-        if getattr(args, "demo", False):
-            from tui.cmd.demo import start_demo_sandbox
-
-            settings = load_settings(paths)
-            handle = stack.enter_context(start_demo_sandbox(paths, args))
-            name, profile, demo = DEMO_PROFILE, demo_profile(handle.base_url), True
-            profiles: list[str] = []
-        else:
-            settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
-            name, profile = settings.active_profile()
-            demo, profiles = False, sorted(settings.profiles)
-        deck = Deck.open(
-            paths,
-            name,
-            profile,
-            http=settings.http,
-            demo=demo,
-            private_files=settings.private_files,
-            read_only=bool(getattr(args, "read_only", False)),
-            profiles=profiles,
-        )
+        opened = open_command_deck(args, stack)
+        deck, name = opened.deck, opened.profile
         if deck.notice:
             print(f"meetdeck sync: {deck.notice}", file=sys.stderr)
-        report = asyncio.run(_sync(deck, demo, kinds))
+        report = asyncio.run(_sync(deck, opened.demo, kinds))
     return _summary(report, name)
 
 

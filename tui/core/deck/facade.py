@@ -52,6 +52,7 @@ from tui.core.downloads.queue import DownloadProgress
 from tui.core.errors import NotSupported, ServiceUnavailable
 from tui.core.models import (
     ActionResult,
+    EventKind,
     Meeting,
     Organizer,
     Provider,
@@ -327,6 +328,21 @@ class Deck:
     def recording(self, key: str, *, provider: Provider | None = None) -> Recording | None:
         """One cached recording by key (None: not in the cache)."""
         return self._store.recording(key, provider)
+
+    def registration_events(self, key: str, provider: Provider | None = None) -> list[Scope]:
+        """The registrants scopes of the cached events whose key is `key`: trainings,
+        webinars and Zoom meetings that take registrations (one per provider at most;
+        none when the cache does not know the key)."""
+        found: list[Scope] = []
+        for each in (provider,) if provider is not None else tuple(Provider):
+            event = self._store.event(key, each)
+            if event is not None:
+                found.append(Scope.registrants(event.provider, event.kind, event.key))
+                continue
+            meeting = self._store.meeting(key, each)
+            if meeting is not None and meeting.has_registration:
+                found.append(Scope.registrants(meeting.provider, EventKind.MEETING, meeting.key))
+        return found
 
     def detail(
         self,
