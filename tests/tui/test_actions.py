@@ -167,6 +167,8 @@ async def test_a_full_audit_disk_after_the_intent_is_said_not_hidden(
 async def test_enter_in_the_dialog_cancels_and_sends_nothing(
     make_app: MakeApp, control: Control
 ) -> None:
+    from textual.widgets import Button
+
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         pane = await open_event(pilot, app, zoom_webinar_with_pending(1))
@@ -174,7 +176,11 @@ async def test_enter_in_the_dialog_cancels_and_sends_nothing(
         await pilot.press("x")
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmActionDialog"
-        await pilot.press("enter")  # Cancel has the focus
+        # A cancel's buttons say what they do: keep it, or cancel the registration.
+        labels = [str(b.label) for b in app.screen.query("Button").results(Button)]
+        assert labels == ["Keep", "Cancel 1 registration"]
+        assert isinstance(app.focused, Button) and str(app.focused.label) == "Keep"
+        await pilot.press("enter")  # Keep has the focus
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
         assert control.writes_since(seq) == []
@@ -200,23 +206,27 @@ async def test_more_than_ten_needs_the_typed_count(make_app: MakeApp, control: C
         dialog = app.screen
         confirm: Any = dialog.query_one("#confirm", Button)
         assert confirm.disabled and f"type {count} to confirm" in screen_text(app)
-        await pilot.press("enter")  # Cancel still has the focus: the button is disabled
+        # The count box has the focus: typing goes there, a bare Enter sends nothing.
+        assert app.focused is not None and app.focused.id == "typed-count"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and f"nothing is not {count}" in screen_text(app)
+        await pilot.press("escape")  # changes nothing
         await pilot.pause()
         assert app.screen is not dialog and control.writes_since(seq) == []
         await pilot.press("a")
         await pilot.pause()
         dialog = app.screen
         confirm = dialog.query_one("#confirm", Button)
-        await pilot.press("tab")  # the box (the disabled button takes no focus)
-        assert app.focused is not None and app.focused.id == "typed-count"
         await pilot.press(*str(count + 1), "enter")
         await pilot.pause()
         assert confirm.disabled and app.screen is dialog
+        assert f"{count + 1} is not {count}" in screen_text(app)
         await pilot.press("backspace", "backspace", "backspace", *str(count))
         await pilot.pause()
         assert not confirm.disabled
         assert control.writes_since(seq) == []  # typing sent nothing
-        await pilot.press("enter", "enter")  # to the button, then press it
+        await pilot.press("enter")  # the typed count, then Enter: the confirmation
         await settle(app, pilot)
         after = control.statuses(event_key)
         assert all(after[key] == "approved" for key in targets)
@@ -244,7 +254,7 @@ async def test_partial_failure_lists_who_failed_and_keeps_them_marked(
         try:
             await pilot.press("d")
             await pilot.pause()
-            await pilot.press("tab", *str(len(people)), "enter", "enter")
+            await pilot.press(*str(len(people)), "enter")  # the typed count confirms
             await settle(app, pilot)
         finally:
             control.clear()

@@ -738,3 +738,31 @@ async def test_startup_warnings_are_notifications(make_app: MakeApp) -> None:
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         assert any("holds client secrets [b]x[/b]" in t for t in toasts(app))
+
+
+async def test_letters_typed_in_the_shown_start_link_do_nothing(make_app: Any) -> None:
+    """Once the link is shown (`v`), the person reads or selects it there: a word typed
+    into it ("cover") must not copy the link, reload it or open a browser."""
+    from textual.widgets import TextArea
+
+    from tui.core.models import StartUrl
+
+    app = make_app()
+    opened: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.show_start_url(StartUrl("https://global.gotomeeting.com/s/1", refusal=None), "Sync")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "StartUrlDialog", what="dialog")
+        dialog: Any = app.screen
+        dialog.can_open = True
+        dialog.action_open_browser = lambda: opened.append("open")
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.focused, TextArea)
+        before = app.clipboard
+        await pilot.press(*"cover")
+        await pilot.pause()
+        assert app.screen is dialog and app.clipboard == before and opened == []
+        await pilot.press("tab")  # back on the buttons, the keys work again
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == "https://global.gotomeeting.com/s/1"

@@ -113,7 +113,7 @@ def test_confirm_action_dialog(snap_compare: Any, real_app: MakeApp) -> None:
     """The confirmation before approving every pending registrant of the big webinar
     (`v`, `*`, `a`): the action and count, the event (Zoom webinar), the profile on its
     accent, the first five people and "and N more"; above ten people the count must be
-    typed, so the Approve button is disabled and Cancel has the focus."""
+    typed, so the Approve button is disabled and the count box has the focus."""
     press = ["3", *["j"] * 11, "enter", "v", "asterisk", "a"]
     assert snap_compare(real_app(), run_before=pressing(*press), terminal_size=WIDE)
 

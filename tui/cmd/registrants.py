@@ -297,8 +297,7 @@ def _confirm(plan: ActionPlan, yes: bool, command: str) -> int | None:
         print(plan.typed_hint, file=out)
         answer = _ask(out, f"Type {plan.count} to {plan.action.value}, anything else stops: ")
         return plan.count if answer == str(plan.count) else None
-    verb = plan.verb.split()[0].lower()
-    answer = _ask(out, f"{verb.capitalize()} {plan.count}? [y/N] ")
+    answer = _ask(out, f"{plan.go_label}? [y/N] ")
     return 0 if answer.lower() in ("y", "yes") else None
 
 

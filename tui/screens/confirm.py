@@ -40,7 +40,9 @@ class ConfirmActionDialog(ModalScreen[int | None]):
     """Confirms a registrant action: what, on whom, for which event, in which profile.
 
     Dismisses with the typed count (or 0 when none was needed) to go ahead, or None to
-    cancel. Cancel has the focus; Esc cancels.
+    cancel; Esc cancels. Up to ten people, the button that changes nothing has the
+    focus, so Enter sends nothing. Above ten, the count box has the focus: typing the
+    count and Enter is the confirmation; any other number and Enter says so and waits.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -78,22 +80,25 @@ class ConfirmActionDialog(ModalScreen[int | None]):
             if plan.needs_typed_count:
                 yield Static(plan.typed_hint, classes="dialog--hint", markup=False)
                 yield Input(
-                    placeholder=f"type {plan.count}",
+                    placeholder="how many people?",
                     id="typed-count",
                     restrict=r"[0-9]*",
                     max_length=9,
                 )
             with Horizontal(classes="dialog--buttons"):
-                yield Button("Cancel", id="cancel")
+                yield Button(plan.back_label, id="cancel")
                 yield Button(
-                    f"{plan.verb.split()[0]} {plan.count:,}",
+                    plan.go_label,
                     variant="warning",
                     id="confirm",
                     disabled=plan.needs_typed_count,
                 )
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        if self.plan.needs_typed_count:
+            self.query_one("#typed-count", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
 
     @on(Input.Changed, "#typed-count")
     def _typed(self, event: Input.Changed) -> None:
@@ -101,9 +106,16 @@ class ConfirmActionDialog(ModalScreen[int | None]):
 
     @on(Input.Submitted, "#typed-count")
     def _typed_enter(self, event: Input.Submitted) -> None:
-        # Enter in the box moves to the (now enabled) button; it never confirms itself.
+        # The typed count is the confirmation: Enter after it goes ahead.
         if event.value == str(self.plan.count):
-            self.query_one("#confirm", Button).focus()
+            self.dismiss(self.plan.count)
+            return
+        hint = self.query_one(".dialog--hint", Static)
+        typed = event.value or "nothing"
+        hint.update(
+            f"{typed} is not {self.plan.count}: type {self.plan.count} to confirm, "
+            "or Esc to change nothing."
+        )
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:

@@ -131,6 +131,11 @@ class StartUrlDialog(ModalScreen[None]):
         self.query_one("#copy", Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("copy", "open_browser", "reveal") and isinstance(self.focused, TextArea):
+            # The person is reading or selecting the shown link: letters typed there
+            # (a search, a word) must not copy it, open a browser or reload it. Tab
+            # back to the buttons, or use them.
+            return False
         if action == "open_browser":
             return self.can_open
         return True

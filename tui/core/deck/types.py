@@ -268,6 +268,19 @@ class ActionPlan:
         return lines + ((f"and {self.more:,} more",) if self.more else ())
 
     @property
+    def go_label(self) -> str:
+        """The button (and prompt) that goes ahead: "Approve 3", "Cancel 51 registrations"."""
+        if self.action is RegistrantAction.CANCEL:
+            noun = "registration" if self.count == 1 else "registrations"
+            return f"Cancel {self.count:,} {noun}"
+        return f"{self.verb} {self.count:,}"
+
+    @property
+    def back_label(self) -> str:
+        """The button that changes nothing ("Keep" when the action itself is a cancel)."""
+        return "Keep" if self.action is RegistrantAction.CANCEL else "Cancel"
+
+    @property
     def typed_hint(self) -> str:
         """What to do when the count must be typed."""
         return f"This changes {self.count:,} people: type {self.count} to confirm."
