@@ -11,6 +11,7 @@ import pytest
 
 from tests.support.fileserver import PAYLOAD, FileServer, make_client, resolver
 from tui.core.downloads.queue import (
+    DownloadProgress,
     DownloadQueue,
     DownloadState,
     DownloadTarget,
@@ -175,6 +176,26 @@ async def test_queue_runs_bounded_and_cancels(tmp_path: Path) -> None:
         assert await second is None
     assert ("r2", DownloadState.CANCELLED) in states
     assert ("r1", DownloadState.DONE) in states
+
+
+async def test_a_cancelled_download_says_how_much_its_part_file_keeps(tmp_path: Path) -> None:
+    server = FileServer()
+    server.hold_after = 3 * 65536
+    seen: list[DownloadProgress] = []
+
+    async with make_client(server) as client:
+        queue = DownloadQueue(client, tmp_path, concurrency=1, on_progress=seen.append)
+        running = queue.add("r1", "one.mp4", resolver())
+        await asyncio.wait_for(server.holding.wait(), timeout=20)
+        await asyncio.sleep(0)  # the last chunk before the stall reaches the file
+        assert queue.cancel("r1")
+        assert await running is None
+    last = seen[-1]
+    part = tmp_path / "one.mp4.part"
+    assert last.state is DownloadState.CANCELLED
+    assert part.stat().st_size == server.hold_after
+    assert last.received == part.stat().st_size  # not "0 B kept"
+    assert last.total == len(PAYLOAD)
 
 
 async def test_queue_retries_network_errors_by_resuming(

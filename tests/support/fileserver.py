@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
@@ -22,6 +23,8 @@ class FileServer:
         self.etag: str | None = '"abc"'
         self.last_modified: str | None = None
         self.short_by = 0  # bytes announced but not sent (a body that ends early)
+        self.hold_after: int | None = None  # bytes sent before the body stalls for good
+        self.holding = asyncio.Event()  # set when a body stalls at `hold_after`
         self.requests: list[httpx.Request] = []
 
     def handler(self, request: httpx.Request) -> httpx.Response:
@@ -51,10 +54,14 @@ class FileServer:
         headers["content-length"] = str(len(body))
         body = body[: len(body) - self.short_by]
         drop = self.drop_after
+        hold = self.hold_after
 
         async def stream() -> AsyncIterator[bytes]:
             sent = 0
             for i in range(0, len(body), 65536):
+                if hold is not None and sent >= hold:
+                    self.holding.set()
+                    await asyncio.Event().wait()  # held open until the reader gives up
                 chunk = body[i : i + 65536]
                 if drop is not None and sent + len(chunk) > drop:
                     yield chunk[: drop - sent]

@@ -159,6 +159,11 @@ async def download(
             )
             report(received=offset, total=total or hint, resumed_from=offset)
             await _stream_to_part(response, part, offset, total or hint, report, private)
+    except asyncio.CancelledError:
+        # What the `.part` keeps for a resume, not the last (rate-limited) report.
+        kept = part.stat().st_size if part.exists() else 0
+        report(state=DownloadState.CANCELLED, received=kept, speed=0.0)
+        raise
     except httpx.TooManyRedirects:
         raise DownloadError(
             f"The file host of {name} kept redirecting the download (a redirect loop); "
@@ -434,7 +439,20 @@ class DownloadQueue:
                         self._publish(replace(self._latest[key], error=exc.sentence))
                         await asyncio.sleep(min(2**attempt, 10))
         except asyncio.CancelledError:
-            self._publish(DownloadProgress(key=key, filename=name, state=DownloadState.CANCELLED))
+            previous = self._latest.get(key)
+            if previous is None or previous.state is not DownloadState.CANCELLED:
+                # Cancelled before its bytes began (queued, resolving): nothing new kept.
+                kept = previous.received if previous is not None else 0
+                total = previous.total if previous is not None else None
+                self._publish(
+                    DownloadProgress(
+                        key=key,
+                        filename=name,
+                        state=DownloadState.CANCELLED,
+                        received=kept,
+                        total=total,
+                    )
+                )
             return None
         except (MeetdeckError, OSError) as exc:
             error = exc if isinstance(exc, MeetdeckError) else disk_error(exc, directory)
