@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -79,6 +79,30 @@ class UiOptions:
     warnings: tuple[str, ...] = ()
 
 
+#: Textual reads ESC followed by a top-row key as the character macOS's Option key types
+#: there (WezTerm sends ESC 2 for Option+2: "™"). Over a slow SSH link, Esc and then a
+#: digit arrive in one read and look the same; in meetdeck they are Esc, then the digit.
+OPTION_ROW = tuple(f"\x1b{key}" for key in "1234567890-=§")
+
+
+def plain_escape_digits() -> None:
+    """Make ESC + a top-row key reach the app as alt+KEY, not an Option-key character
+    (`MeetdeckApp.on_event` turns alt+digit into Esc, then the digit). Textual is
+    pinned, and the table this edits is checked by a test."""
+    from textual import _ansi_sequences
+
+    keys = cast("dict[str, object]", _ansi_sequences.ANSI_SEQUENCES_KEYS)
+    for sequence in OPTION_ROW:
+        keys.pop(sequence, None)
+
+
+def escaped_digit(key: str) -> str | None:
+    """The digit of "alt+1" (Esc and 1 in one read), else None."""
+    if key.startswith("alt+") and len(key) == 5 and key[4].isdigit():
+        return key[4]
+    return None
+
+
 class MeetdeckApp(App[int]):
     """meetdeck: GoTo and Zoom administration in the terminal."""
 
@@ -121,6 +145,7 @@ class MeetdeckApp(App[int]):
         clock: Clock = system_clock,
     ) -> None:
         super().__init__()
+        plain_escape_digits()
         self.options = options or UiOptions()
         self.deck_factory = deck_factory
         self.start_profile = profile
@@ -265,7 +290,28 @@ class MeetdeckApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if self._gc_pacer is not None and isinstance(event, events.InputEvent):
             self._gc_pacer.touch()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            digit = escaped_digit(event.key)
+            if digit is not None:
+                await self._escape_then(digit)
+                return
         await super().on_event(event)
+
+    async def _escape_then(self, key: str) -> None:
+        """Esc, then `key`, as if they had come in two reads.
+
+        The Esc runs its binding here and now (closing the filter, a dialog, going
+        back), so that the focus it moves (queued on the app) is in place before `key`,
+        posted after it, is handled. An Esc no binding takes goes to the focused widget
+        as a key. (`_check_bindings` is how Textual runs a key's bindings; textual is
+        pinned.)
+        """
+        ran = await self._check_bindings("escape", priority=True)
+        if not ran:
+            ran = await self._check_bindings("escape")
+        if not ran:
+            await super().on_event(events.Key("escape", "\x1b"))
+        self.post_message(events.Key(key, key))
 
     async def on_unmount(self) -> None:
         from tui.startup import end_gc

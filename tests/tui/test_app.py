@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -766,3 +767,33 @@ async def test_letters_typed_in_the_shown_start_link_do_nothing(make_app: Any) -
         await pilot.press("c")
         await pilot.pause()
         assert app.clipboard == "https://global.gotomeeting.com/s/1"
+
+
+def test_esc_and_a_digit_in_one_read_are_two_keys() -> None:
+    """Textual read ESC 2 (one read over a slow link) as "™"; the app reads alt+2."""
+    from textual._xterm_parser import XTermParser
+
+    from tui.app import plain_escape_digits
+
+    plain_escape_digits()
+    for digit in "1234567890":
+        parser = XTermParser()
+        keys = [getattr(e, "key", None) for e in parser.feed(f"\x1b{digit}j")]
+        with contextlib.suppress(Exception):  # the end of the input
+            keys += [getattr(e, "key", None) for e in parser.feed("")]
+        assert keys == [f"alt+{digit}", "j"]
+
+
+async def test_esc_then_a_digit_closes_the_filter_and_switches_tab(make_app: MakeApp) -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4", "slash", *"ga")
+        pane = active(app)
+        await wait_for(pilot, lambda: pane.filter_text == "ga", what="the filter")
+        app.post_message(events.Key("alt+2", "2"))  # Esc and 2 in one read
+        await wait_for(pilot, lambda: active(app).id != pane.id, what="the tab to change")
+        assert pane.filter_text == "" and "™" not in screen_text(app)
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and active(app) is screen.pane("meetings")
