@@ -178,6 +178,20 @@ class MeetdeckApp(App[int]):
         """Binding id -> keys, as given to `set_keymap` / `update_keymap`."""
         return self._keymap_given
 
+    def _apply_keymap(self) -> None:
+        """`[keymap]` from config.toml; a misspelt id is an error dialog, not ignored."""
+        keymap = dict(self.options.keymap)
+        if keymap:
+            from tui.bindings import binding_ids, check_keymap
+
+            known = binding_ids()
+            try:
+                check_keymap(keymap, known)
+            except MeetdeckError as error:
+                self.call_after_refresh(self.show_error, error)
+                keymap = {name: keys for name, keys in keymap.items() if name in known}
+        self.set_keymap(keymap)
+
     def set_keymap(self, keymap: Keymap) -> None:
         super().set_keymap(keymap)
         self._keymap_given = dict(keymap)
@@ -202,7 +216,7 @@ class MeetdeckApp(App[int]):
     def on_mount(self) -> None:
         # Whatever the first screen is, collection resumes once it is drawn.
         self.call_after_refresh(self._resume_gc)
-        self.set_keymap(dict(self.options.keymap))
+        self._apply_keymap()
         if self.options.theme not in self.available_themes:
             self.notify(
                 f"Unknown theme {self.options.theme!r}; using {self.theme}.",

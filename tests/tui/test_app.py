@@ -797,3 +797,22 @@ async def test_esc_then_a_digit_closes_the_filter_and_switches_tab(make_app: Mak
         assert pane.filter_text == "" and "™" not in screen_text(app)
         screen = app.screen
         assert isinstance(screen, MainScreen) and active(app) is screen.pane("meetings")
+
+
+async def test_a_misspelt_keymap_id_is_an_error_naming_it(make_app: MakeApp) -> None:
+    app = make_app(keymap={"aprove": "A", "deny": "D"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "ErrorDialog" in type(app.screen).__name__, what="error")
+        text = screen_text(app)
+        assert "'aprove' (did you mean 'approve'?)" in text
+        assert "Known ids:" in text and "deny" in text
+        assert app.keymap == {"deny": "D"}  # the known one still applies
+
+
+def test_every_binding_id_is_known() -> None:
+    """The ids the help screen shows are the ones [keymap] accepts."""
+    from tui.bindings import binding_ids, check_keymap
+
+    ids = binding_ids()
+    assert {"approve", "deny", "filter", "start-url", "confirm-cancel"} <= ids
+    check_keymap(dict.fromkeys(ids, "x"))  # no error
