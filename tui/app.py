@@ -66,6 +66,8 @@ class UiOptions:
         demo: The Deck talks to the embedded sandbox: sign in to it before syncing.
         warnings: Shown as notifications once the first screen is up (a config file
             that others can read, ...).
+        ui_state: Where a theme picked in the palette is kept for the next start
+            (None: not kept).
     """
 
     theme: str = "textual-dark"
@@ -77,6 +79,7 @@ class UiOptions:
     mouse: bool = True
     demo: bool = False
     warnings: tuple[str, ...] = ()
+    ui_state: Path | None = None
 
 
 #: Textual reads ESC followed by a top-row key as the character macOS's Option key types
@@ -553,9 +556,17 @@ class MeetdeckApp(App[int]):
         )
 
     def switch_theme(self, name: str) -> None:
-        """Change the theme (palette command)."""
+        """Change the theme (palette command), and keep it for the next start."""
         self.theme = name
-        self.notify(f"Theme: {name}", markup=False, timeout=2)
+        problem = None
+        if self.options.ui_state is not None:
+            from tui.core.settings.ui_state import remember_theme
+
+            problem = remember_theme(self.options.ui_state, name)
+        if problem is not None:
+            self.notify(clean(problem), title="Theme", severity="warning", markup=False)
+        else:
+            self.notify(f"Theme: {name}", markup=False, timeout=2)
 
     def now(self) -> datetime:
         """The app's clock (fixed in tests)."""

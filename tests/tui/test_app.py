@@ -816,3 +816,27 @@ def test_every_binding_id_is_known() -> None:
     ids = binding_ids()
     assert {"approve", "deny", "filter", "start-url", "confirm-cancel"} <= ids
     check_keymap(dict.fromkeys(ids, "x"))  # no error
+
+
+async def test_a_theme_picked_in_the_palette_is_kept_for_the_next_start(
+    make_app: MakeApp, tmp_path: Any
+) -> None:
+    from tui.core.settings.ui_state import remembered_theme
+
+    state = tmp_path / "data" / "ui-state.json"
+    app = make_app(ui_state=state)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        app.switch_theme("nord")
+        await pilot.pause()
+        assert app.theme == "nord"
+    assert remembered_theme(state) == "nord"
+    state.write_text("{not json", encoding="utf-8")
+    assert remembered_theme(state) is None  # a corrupt file remembers nothing
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    app = make_app(ui_state=blocked / "ui-state.json")  # its folder is a file
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        app.switch_theme("nord")
+        await pilot.pause()
+        assert app.theme == "nord"
+        assert any("could not be kept for the next start" in t for t in toasts(app))

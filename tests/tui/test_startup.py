@@ -119,3 +119,21 @@ def test_only_the_startup_module_touches_the_collector() -> None:
         if uses_gc.search(path.read_text(encoding="utf-8"))
     )
     assert wiring == ["startup.py"]
+
+
+def test_the_theme_last_picked_applies_unless_theme_is_given() -> None:
+    import argparse
+
+    from tui.cmd.tui import ui_options
+    from tui.core.settings.paths import resolve_paths
+    from tui.core.settings.ui_state import remember_theme
+    from tui.startup import first_frame_settings
+
+    paths = resolve_paths()
+    args = argparse.Namespace(theme=None, profile=None, demo=True, read_only=False)
+    frame = first_frame_settings(paths, args)
+    assert ui_options(paths, args, frame, True).theme == frame.theme
+    assert remember_theme(paths.ui_state, "nord") is None
+    assert ui_options(paths, args, frame, True).theme == "nord"
+    args.theme = "gruvbox"
+    assert ui_options(paths, args, frame, True).theme == "gruvbox"

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
+    from tui.app import UiOptions
+    from tui.core.settings.paths import Paths
+    from tui.core.settings.quick import FirstFrame
+
 
 def run(args: argparse.Namespace) -> int:
     """Run the TUI; the exit code is the app's return code (0 normally)."""
@@ -35,10 +39,9 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     from tui.startup import first_frame_settings, skip_exit_sweep, tune_process
 
     tune_process()  # before textual loads
-    from tui.app import UiOptions, build_app
+    from tui.app import build_app
     from tui.core.deck.facade import Deck
     from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
-    from tui.core.settings.quick import exposed_config
 
     paths = resolve_paths()
     demo = bool(getattr(args, "demo", False))
@@ -60,16 +63,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
             profiles=frame.profile_names,
         )
 
-    options = UiOptions(
-        theme=getattr(args, "theme", None) or frame.theme,
-        keymap=dict(frame.keymap),
-        timezone=frame.timezone,
-        profile_zones=frame.profile_zones,
-        download_dir=paths.download_dir,
-        mouse=frame.mouse,
-        demo=demo,
-        warnings=tuple(w for w in (exposed_config(paths.config_file),) if w),
-    )
+    options = ui_options(paths, args, frame, demo)
     app = build_app(factory, options, profile=frame.profile)
     from tui.terminal import ending_signals
 
@@ -82,6 +76,26 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     if app.return_code is not None:
         skip_exit_sweep()
     return app.return_code or 0
+
+
+def ui_options(paths: Paths, args: argparse.Namespace, frame: FirstFrame, demo: bool) -> UiOptions:
+    """The display settings of this run, from the first frame's settings and the flags."""
+    from tui.app import UiOptions
+    from tui.core.settings.quick import exposed_config
+    from tui.core.settings.ui_state import remembered_theme
+
+    return UiOptions(
+        # --theme, else the theme last picked in the palette, else the config's.
+        theme=getattr(args, "theme", None) or remembered_theme(paths.ui_state) or frame.theme,
+        keymap=dict(frame.keymap),
+        timezone=frame.timezone,
+        profile_zones=frame.profile_zones,
+        download_dir=paths.download_dir,
+        mouse=frame.mouse,
+        demo=demo,
+        warnings=tuple(w for w in (exposed_config(paths.config_file),) if w),
+        ui_state=paths.ui_state,
+    )
 
 
 def _exit_app(app: Any) -> Callable[[int], None]:

@@ -82,6 +82,11 @@ class Paths:
     def api_log(self) -> Path:
         return self.data_dir / "api.log"
 
+    @property
+    def ui_state(self) -> Path:
+        """What the TUI remembers between runs (the theme picked in the palette)."""
+        return self.data_dir / "ui-state.json"
+
     def token_file(self, profile: str, *, demo: bool = False) -> Path:
         """One token file per profile; the demo's live apart from real profiles."""
         folder = self.data_dir / ("demo-tokens" if demo else "tokens")
