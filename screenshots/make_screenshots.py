@@ -96,7 +96,7 @@ SHOTS = [
 
 async def _take(shot: Shot, make_app: Callable[[], object]) -> str:
     app = make_app()
-    from tests.support.app import settle
+    from tests.support.app import settle, steady_cursors
 
     async with app.run_test(size=shot.size) as pilot:  # type: ignore[attr-defined]
         await settle(pilot, app)  # type: ignore[arg-type]
@@ -107,6 +107,8 @@ async def _take(shot: Shot, make_app: Callable[[], object]) -> str:
             await settle(pilot, app)  # type: ignore[arg-type]
         await pilot.press(*shot.keys)
         await settle(pilot, app)  # type: ignore[arg-type]
+        steady_cursors(app)  # type: ignore[arg-type]
+        await pilot.pause()
         return str(app.export_screenshot(title=f"meetdeck: {shot.name}"))  # type: ignore[attr-defined]
 
 

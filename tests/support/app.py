@@ -79,6 +79,16 @@ async def settle(pilot: Any, app: MeetdeckApp) -> None:
         await pilot.pause()
 
 
+def steady_cursors(app: MeetdeckApp) -> None:
+    """Stop every text box's cursor blinking (hidden): a snapshot taken mid-blink would
+    show it on one run and not on the next."""
+    from textual.widgets import Input
+
+    for screen in app.screen_stack:
+        for box in screen.query(Input).results(Input):
+            box.cursor_blink = False
+
+
 def pressing(
     *keys: str, before: Callable[[Any], Awaitable[None]] | None = None
 ) -> Callable[[Any], Awaitable[None]]:
@@ -94,6 +104,8 @@ def pressing(
         for key in keys:
             await pilot.press(key)
         await settle(pilot, app)
+        steady_cursors(app)
+        await pilot.pause()
 
     return run
 

@@ -840,3 +840,33 @@ async def test_a_theme_picked_in_the_palette_is_kept_for_the_next_start(
         await pilot.pause()
         assert app.theme == "nord"
         assert any("could not be kept for the next start" in t for t in toasts(app))
+
+
+async def test_vim_keys_in_help_and_dialogs(make_app: MakeApp) -> None:
+    from textual.containers import VerticalScroll
+
+    app = make_app()
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.press("4", "question_mark")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen", what="help")
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 0
+        await pilot.press("G")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert scroll.scroll_y == 2
+        await pilot.press("escape")
+        app.push_screen(ConfirmDialog("Cancel the session?", ["It ends for everyone."], "End it"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="dialog")
+        first = app.focused
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.focused is not first and isinstance(app.focused, Button)
+        await pilot.press("k")
+        await pilot.pause()
+        assert app.focused is first

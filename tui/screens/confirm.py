@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from tui.screens.dialogs import DIALOG_CSS
+from tui.screens.dialogs import DIALOG_CSS, VIM_FOCUS
 from tui.text import clean, literal
 from tui.widgets.header import profile_badge
 
@@ -47,6 +47,7 @@ class ConfirmActionDialog(ModalScreen[int | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="confirm-cancel"),
+        *VIM_FOCUS,
     ]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ConfirmActionDialog")
@@ -136,6 +137,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="confirm-write-cancel"),
+        *VIM_FOCUS,
     ]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ConfirmDialog")

@@ -15,6 +15,12 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from tui.text import clean, literal
 
+#: j and k move between a dialog's buttons, as they move between rows elsewhere.
+VIM_FOCUS: list[BindingType] = [
+    Binding("j", "app.focus_next", "Next", show=False, id="dialog-next"),
+    Binding("k", "app.focus_previous", "Previous", show=False, id="dialog-previous"),
+]
+
 DIALOG_CSS = """
 {name} {{
     align: center middle;

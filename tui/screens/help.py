@@ -83,6 +83,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="help-close"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="help-down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="help-up"),
+        Binding("g,home", "to_end(False)", "Top", show=False, id="help-top"),
+        Binding("G,end", "to_end(True)", "Bottom", show=False, id="help-bottom"),
+        Binding("ctrl+d,pagedown", "page(1)", "Page down", show=False, id="help-page-down"),
+        Binding("ctrl+u,pageup", "page(-1)", "Page up", show=False, id="help-page-up"),
     ]
     DEFAULT_CSS = """
     HelpScreen {
@@ -112,3 +116,14 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, lines: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_to_end(self, bottom: bool) -> None:
+        scroll = self.query_one(VerticalScroll)
+        if bottom:
+            scroll.scroll_end(animate=False)
+        else:
+            scroll.scroll_home(animate=False)
+
+    def action_page(self, pages: int) -> None:
+        scroll = self.query_one(VerticalScroll)
+        scroll.scroll_relative(y=pages * max(scroll.size.height - 2, 1), animate=False)

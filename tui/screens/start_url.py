@@ -30,7 +30,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
 from tui.browser import BrowserRefused, open_start_link
-from tui.screens.dialogs import DIALOG_CSS
+from tui.screens.dialogs import DIALOG_CSS, VIM_FOCUS
 from tui.text import clean, literal
 from tui.widgets.pane_types import DeckHost
 
@@ -72,6 +72,7 @@ class StartUrlDialog(ModalScreen[None]):
         Binding("c", "copy", "Copy", id="start-copy"),
         Binding("o", "open_browser", "Open in browser", id="start-open"),
         Binding("v", "reveal", "Show link", id="start-show"),
+        *VIM_FOCUS,
     ]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="StartUrlDialog")

@@ -22,7 +22,7 @@ from textual.widgets import Button, Label, Static
 
 from tui.core.deck.types import UnfinishedNotice
 from tui.core.models import Provider
-from tui.screens.dialogs import DIALOG_CSS
+from tui.screens.dialogs import DIALOG_CSS, VIM_FOCUS
 from tui.text import clean, literal
 
 
@@ -47,6 +47,7 @@ class UnfinishedWritesDialog(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh these events", id="unfinished-refresh"),
         Binding("escape", "later", "Later", id="unfinished-later"),
+        *VIM_FOCUS,
     ]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="UnfinishedWritesDialog")
