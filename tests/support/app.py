@@ -69,12 +69,19 @@ def quiet(app: MeetdeckApp) -> bool:
 CALM = 3
 
 
+#: How long the app may take to finish what it started (a whole refresh of a big or
+#: slow scope on a loaded machine) before `settle` fails the test.
+SETTLE_TIMEOUT = 180.0
+
+
 async def settle(pilot: Any, app: MeetdeckApp) -> None:
     """Let the app run until nothing is left for it to do on its own: no sleep that is
-    too short on a loaded machine (see `quiet`)."""
+    too short on a loaded machine (see `quiet`). Workers (a refresh, a write) are
+    awaited to their end first, however long they take."""
     calm = 0
     while calm < CALM:
-        await wait_for(pilot, lambda: quiet(app), what="the app to settle")
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: quiet(app), what="the app to settle", timeout=SETTLE_TIMEOUT)
         calm = calm + 1 if quiet(app) else 0
         await pilot.pause()
 
