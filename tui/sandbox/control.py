@@ -250,6 +250,7 @@ async def index(request: Request) -> Response:
             "service": "meetdeck sandbox",
             "goto_api_base": base,
             "goto_auth_base": base,
+            "seeit_api_base": f"{base}/seeit/v1",
             "zoom_api_base": f"{base}/zoom/v2",
             "zoom_auth_base": f"{base}/zoom",
             "control": f"{base}/_sandbox/state",
