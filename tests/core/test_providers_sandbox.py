@@ -289,17 +289,24 @@ async def test_5xx_retried_for_get_never_for_post(
     assert len(posts) == 1
 
 
-async def test_expired_token_refreshes_and_rotates(
+async def test_expired_token_refreshes_and_a_rotated_refresh_token_is_saved(
     deck: tuple[ProviderSet, Sleeps], sandbox: Any
 ) -> None:
+    """With the sandbox rotating refresh tokens (one older GoTo page); without rotation,
+    today's default, see tests/core/test_goto_identity.py."""
     providers, _ = deck
     assert providers.goto_meeting is not None and providers.zoom is not None
     await providers.zoom.users()
     before = providers.store.get(GOTO)
-    Control(sandbox.base_url).call("POST", "tokens/expire")
-    seq = Control(sandbox.base_url).mark()
-    assert await providers.goto_meeting.upcoming_meetings() is not None
-    assert await providers.zoom.users()
+    control = Control(sandbox.base_url)
+    control.goto_oauth(refresh_rotates=True)
+    try:
+        control.expire()
+        seq = control.mark()
+        assert await providers.goto_meeting.upcoming_meetings() is not None
+        assert await providers.zoom.users()
+    finally:
+        control.goto_oauth(refresh_rotates=False)
     after = providers.store.get(GOTO)
     assert before is not None and after is not None
     assert after.refresh_token != before.refresh_token  # rotated and saved

@@ -1,26 +1,70 @@
-"""GoTo OAuth (code flow, rotation, reuse), Zoom account credentials, 401s, /me, expiry."""
+"""GoTo OAuth (code flow, both hosts' token replies, refresh, reuse), Zoom account
+credentials, 401s, "who am I" (Admin /me, SCIM Users/me), expiry."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
+from tests.support.sandbox import ANCHOR, BASE
 from tests.support.specs import basic, goto_headers, goto_tokens, zoom_headers
+from tui.sandbox.server import SandboxConfig, create_app
 from tui.sandbox.state import SandboxState
 
 ADMIN = basic("demo-admin", "demo-admin-secret")
 
 
-async def test_code_flow_answers_the_documented_token_fields(
+async def test_code_flow_answers_the_current_hosts_token_fields(
     client: httpx.AsyncClient, state: SandboxState
 ) -> None:
+    """authentication.logmeininc.com's examples: no organizer or account key, and
+    `expires_in` a number (docs/real-clouds.md "Token reply, current host")."""
     tokens = await goto_tokens(client)
+    assert set(tokens) == {
+        "access_token",
+        "token_type",
+        "refresh_token",
+        "expires_in",
+        "scope",
+        "principal",
+    }
     assert tokens["token_type"] == "Bearer"
-    assert tokens["expires_in"] == state.config.token_ttl
-    assert tokens["organizer_key"] == str(state.goto.admin_key)  # a string, as documented
+    assert tokens["expires_in"] == state.config.token_ttl  # a number
+    assert tokens["principal"] == state.goto.organizers[state.goto.admin_key].email
+
+
+async def test_the_legacy_path_answers_string_keys_and_a_string_expires_in(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
+    tokens = await goto_tokens(client, endpoint="/oauth/v2/token")
+    assert tokens["organizer_key"] == str(state.goto.admin_key)  # strings, as documented
     assert tokens["account_key"] == str(state.goto.account_key)
+    assert tokens["expires_in"] == str(state.config.token_ttl)
     assert {"access_token", "refresh_token", "email", "firstName", "lastName"} <= set(tokens)
+
+
+async def test_the_legacy_shape_is_a_config_option_and_a_control_switch(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
+    legacy_app = create_app(SandboxConfig(seed=7, anchor=ANCHOR, goto_token_shape="legacy"))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=legacy_app), base_url=BASE
+    ) as legacy:
+        assert (await goto_tokens(legacy))["expires_in"] == "3600"
+    with pytest.raises(ValueError, match="goto_token_shape"):
+        SandboxConfig(goto_token_shape="v1")
+    switched = await client.post("/_sandbox/goto/oauth", json={"token_shape": "legacy"})
+    assert switched.json() == {"token_shape": "legacy", "refresh_rotates": False}
+    assert (await goto_tokens(client, admin=False))["organizer_key"] == str(
+        state.goto.organizer_key
+    )
+    refused = await client.post("/_sandbox/goto/oauth", json={"token_shape": "v1"})
+    assert refused.status_code == 400
+    await client.post("/_sandbox/goto/oauth", json={"token_shape": "current"})
+    assert "organizer_key" not in await goto_tokens(client)
 
 
 async def test_codes_are_single_use(client: httpx.AsyncClient) -> None:
@@ -72,18 +116,45 @@ async def test_authorize_refuses_unknown_clients_and_bad_response_types(
     assert "error=unsupported_response_type" in wrong.headers["location"]
 
 
-async def test_refresh_tokens_rotate_and_the_old_one_is_refused(client: httpx.AsyncClient) -> None:
-    tokens = await goto_tokens(client)
-    form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
-    fresh = await client.post("/oauth/token", headers=ADMIN, data=form)
-    assert fresh.status_code == 200
-    assert fresh.json()["refresh_token"] != tokens["refresh_token"]
-    reused = await client.post("/oauth/token", headers=ADMIN, data=form)
-    assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
-    me = await client.get(
-        "/admin/rest/v1/me", headers={"Authorization": f"Bearer {fresh.json()['access_token']}"}
+async def refresh(client: httpx.AsyncClient, token: str, path: str = "/oauth/token") -> Any:
+    return await client.post(
+        path, headers=ADMIN, data={"grant_type": "refresh_token", "refresh_token": token}
     )
-    assert me.status_code == 200
+
+
+async def test_a_refresh_answers_no_refresh_token_and_the_old_one_keeps_working(
+    client: httpx.AsyncClient,
+) -> None:
+    """Today's host: "there is no refresh_token field"; the one held stays valid."""
+    held = (await goto_tokens(client))["refresh_token"]
+    for _ in range(2):
+        fresh = await refresh(client, held)
+        assert fresh.status_code == 200, fresh.text
+        assert set(fresh.json()) == {"access_token", "expires_in", "scope", "principal"}
+        bearer = {"Authorization": f"Bearer {fresh.json()['access_token']}"}
+        assert (await client.get("/admin/rest/v1/me", headers=bearer)).status_code == 200
+
+
+async def test_the_legacy_refresh_answers_the_same_refresh_token(
+    client: httpx.AsyncClient,
+) -> None:
+    held = (await goto_tokens(client, endpoint="/oauth/v2/token"))["refresh_token"]
+    first = await refresh(client, held, "/oauth/v2/token")
+    again = await refresh(client, held, "/oauth/v2/token")
+    assert first.json()["refresh_token"] == again.json()["refresh_token"] == held
+
+
+async def test_rotation_is_an_option_and_then_the_old_token_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    await client.post("/_sandbox/goto/oauth", json={"refresh_rotates": True})
+    held = (await goto_tokens(client))["refresh_token"]
+    fresh = await refresh(client, held)
+    assert fresh.status_code == 200
+    assert fresh.json()["refresh_token"] != held
+    reused = await refresh(client, held)
+    assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
+    assert (await refresh(client, fresh.json()["refresh_token"])).status_code == 200
 
 
 async def test_token_endpoint_errors(client: httpx.AsyncClient) -> None:
@@ -110,15 +181,38 @@ async def test_token_endpoint_errors(client: httpx.AsyncClient) -> None:
     assert stolen.status_code == 400
 
 
-async def test_me_says_who_is_admin(client: httpx.AsyncClient, state: SandboxState) -> None:
+async def test_admin_me_answers_admins_and_refuses_plain_organizers(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
     admin = (await client.get("/admin/rest/v1/me", headers=await goto_headers(client))).json()
-    plain = (
-        await client.get("/admin/rest/v1/me", headers=await goto_headers(client, admin=False))
-    ).json()
+    plain = await client.get("/admin/rest/v1/me", headers=await goto_headers(client, admin=False))
     assert admin["key"] == str(state.goto.admin_key) and admin["adminRoles"]
     assert admin["accountKey"] == str(state.goto.account_key)
-    assert plain["key"] == str(state.goto.organizer_key) and plain["adminRoles"] == []
-    assert {"email", "firstName", "lastName"} <= set(plain)
+    assert [a["key"] for a in admin["accounts"]] == [str(state.goto.account_key)]
+    assert plain.status_code == 403 and plain.json()["int_err_code"] == "AccessDenied"
+
+
+async def test_scim_users_me_answers_everyone_in_the_specs_user_shape(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
+    """SCIM "Get Current User": `id` is the user's key; the spec's required fields."""
+    for admin, key in ((True, state.goto.admin_key), (False, state.goto.organizer_key)):
+        answer = await client.get(
+            "/identity/v1/Users/me", headers=await goto_headers(client, admin=admin)
+        )
+        assert answer.status_code == 200, answer.text
+        user = answer.json()
+        assert user["id"] == str(key)  # a string, as the spec's User.id
+        organizer = state.goto.organizers[key]
+        assert user["userName"] == organizer.email
+        assert user["name"] == {
+            "givenName": organizer.first_name,
+            "familyName": organizer.last_name,
+        }
+        assert {"displayName", "locale", "timezone"} <= set(user)
+        assert {"created", "location"} <= set(user["meta"])
+        assert "accounts" not in user  # the spec has no account key
+    assert (await client.get("/identity/v1/Users/me")).status_code == 401
 
 
 async def test_missing_and_invalid_tokens_get_401(client: httpx.AsyncClient) -> None:
@@ -161,7 +255,7 @@ async def test_expire_then_refresh_then_revoke(client: httpx.AsyncClient) -> Non
     revoked = await client.post(
         "/oauth/token",
         headers=ADMIN,
-        data={"grant_type": "refresh_token", "refresh_token": refreshed.json()["refresh_token"]},
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
     )
     assert revoked.status_code == 400  # ... but not revocation
 

@@ -101,6 +101,7 @@ def test_profile_block_is_valid_toml() -> None:
         "goto_client_secret",
         "goto_api_base",
         "goto_auth_base",
+        "seeit_api_base",
         "zoom_account_id",
         "zoom_client_id",
         "zoom_client_secret",

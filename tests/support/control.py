@@ -52,6 +52,14 @@ class Control:
     def revoke(self) -> None:
         self.http.post("tokens/revoke").raise_for_status()
 
+    def goto_oauth(self, **settings: Any) -> dict[str, Any]:
+        """GoTo's token replies (`token_shape`, `refresh_rotates`): set those given;
+        the settings now in force."""
+        response = self.http.post("goto/oauth", json=settings)
+        response.raise_for_status()
+        found: dict[str, Any] = response.json()
+        return found
+
     def state(self, **params: str) -> dict[str, Any]:
         found: dict[str, Any] = self.http.get("state", params=params).json()
         return found

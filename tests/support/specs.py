@@ -32,9 +32,13 @@ def basic(client_id: str, secret: str) -> dict[str, str]:
 
 
 async def goto_tokens(
-    client: httpx.AsyncClient, admin: bool = True, redirect_uri: str = "http://127.0.0.1:9/callback"
+    client: httpx.AsyncClient,
+    admin: bool = True,
+    redirect_uri: str = "http://127.0.0.1:9/callback",
+    endpoint: str = "/oauth/token",
 ) -> dict[str, Any]:
-    """The whole authorization-code flow; returns the token response."""
+    """The whole authorization-code flow; returns the token response (`endpoint`:
+    `/oauth/v2/token` for the legacy host's)."""
     client_id = "demo-admin" if admin else "demo-organizer"
     answer = await client.get(
         "/oauth/authorize",
@@ -49,7 +53,7 @@ async def goto_tokens(
     query = parse_qs(urlsplit(answer.headers["location"]).query)
     assert query["state"] == ["xyz"]
     token = await client.post(
-        "/oauth/token",
+        endpoint,
         headers=basic(client_id, f"{client_id}-secret"),
         data={
             "grant_type": "authorization_code",

@@ -50,6 +50,12 @@ class NeedsAdmin(MeetdeckError):
     title = "Needs the admin role"
 
 
+class IdentityUnknown(MeetdeckError):
+    """A sign-in the service accepted without saying who it is (no organizer key)."""
+
+    title = "Organizer key unknown"
+
+
 class NotFound(MeetdeckError):
     title = "Not found"
 

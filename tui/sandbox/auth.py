@@ -1,9 +1,12 @@
-"""OAuth endpoints: GoTo authorization code + refresh, Zoom account credentials; /me."""
+"""OAuth endpoints: GoTo authorization code + refresh, Zoom account credentials; "who am
+I" (the Admin API's /me for admins, SCIM's /identity/v1/Users/me for everyone)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from starlette.requests import Request
@@ -16,10 +19,14 @@ from tui.sandbox.config import (
     ZOOM_ACCOUNT_ID,
     ZOOM_CLIENT,
 )
+from tui.sandbox.model import Organizer
 from tui.sandbox.state import SandboxState
-from tui.sandbox.web import base_url, caller, form_body, sandbox
+from tui.sandbox.web import base_url, caller, form_body, iso, require_admin, sandbox
 
 GOTO_CLIENTS = dict([GOTO_ADMIN_CLIENT, GOTO_ORGANIZER_CLIENT])
+GOTO_SCOPES = "collab: identity:"
+ACCOUNT_NAME = "Acme Example Corp"
+TIMEZONES = ("America/New_York", "Europe/Berlin", "Asia/Tokyo", "America/Los_Angeles")
 ZOOM_SCOPES = (
     "user:read:admin meeting:read:admin meeting:write:admin webinar:read:admin "
     "webinar:write:admin recording:read:admin"
@@ -94,6 +101,7 @@ async def goto_token(request: Request) -> Response:
         )
     form = await form_body(request)
     grant_type = str(form.get("grant_type", ""))
+    token = ""  # the refresh token sent, on a refresh
     if grant_type == "authorization_code":
         code = str(form.get("code", ""))
         found = state.tokens.take_code(code) if code else None
@@ -110,7 +118,8 @@ async def goto_token(request: Request) -> Response:
         organizer_key = found.organizer_key or 0
     elif grant_type == "refresh_token":
         token = str(form.get("refresh_token", ""))
-        found = state.tokens.take_refresh(token, client_id) if token else None
+        rotates = state.refresh_rotates
+        found = state.tokens.take_refresh(token, client_id, consume=rotates) if token else None
         if found is None:
             return oauth_error(
                 400,
@@ -127,25 +136,55 @@ async def goto_token(request: Request) -> Response:
     organizer = state.goto.organizers.get(organizer_key)
     if organizer is None:
         return oauth_error(400, "invalid_grant", "The organizer of this grant no longer exists")
-    access, refresh = state.tokens.issue_goto(client_id, organizer_key)
-    return JSONResponse(
-        {
-            "access_token": access,
-            "token_type": "Bearer",
-            "refresh_token": refresh,
-            "expires_in": state.tokens.ttl,
-            "scope": "collab: identity:",
-            "organizer_key": str(organizer.key),
-            "account_key": str(state.goto.account_key),
-            "account_type": "corporate",
-            "email": organizer.email,
-            "firstName": organizer.first_name,
-            "lastName": organizer.last_name,
-            "principal": organizer.email,
-            "version": "3",
-        },
-        headers={"cache-control": "no-store"},
-    )
+    refresh: str | None
+    if grant_type == "refresh_token" and not state.refresh_rotates:
+        access, refresh = state.tokens.issue_access(client_id, organizer_key), None
+    else:
+        access, refresh = state.tokens.issue_goto(client_id, organizer_key)
+    shape = "legacy" if request.url.path.startswith("/oauth/v2/") else state.token_shape
+    if shape == "legacy":
+        body = legacy_reply(state, organizer, access, refresh or token)
+    else:
+        body = current_reply(state, organizer, access, refresh, grant_type == "refresh_token")
+    return JSONResponse(body, headers={"cache-control": "no-store"})
+
+
+def current_reply(
+    state: SandboxState, organizer: Organizer, access: str, refresh: str | None, refreshed: bool
+) -> dict[str, Any]:
+    """Today's host (authentication.logmeininc.com): no organizer or account key.
+
+    A refresh answers no `token_type` and no `refresh_token` (unless one was issued),
+    as the refresh page's example shows.
+    """
+    body: dict[str, Any] = {"access_token": access}
+    if not refreshed:
+        body["token_type"] = "Bearer"  # noqa: S105 (a scheme name)
+    if refresh is not None:
+        body["refresh_token"] = refresh
+    body.update(expires_in=state.tokens.ttl, scope=GOTO_SCOPES, principal=organizer.email)
+    return body
+
+
+def legacy_reply(
+    state: SandboxState, organizer: Organizer, access: str, refresh: str
+) -> dict[str, Any]:
+    """The old host (api.getgo.com/oauth/v2): keys and `expires_in` are strings, and a
+    refresh answers the refresh token it was sent."""
+    return {
+        "access_token": access,
+        "token_type": "Bearer",
+        "refresh_token": refresh,
+        "expires_in": str(state.tokens.ttl),
+        "organizer_key": str(organizer.key),
+        "account_key": str(state.goto.account_key),
+        "account_type": "corporate",
+        "email": organizer.email,
+        "firstName": organizer.first_name,
+        "lastName": organizer.last_name,
+        "platform": "GLOBAL",
+        "version": "3",
+    }
 
 
 def zoom_oauth_error(status: int, code: int, error: str, reason: str) -> JSONResponse:
@@ -186,19 +225,52 @@ async def zoom_token(request: Request) -> Response:
 
 
 async def admin_me(request: Request) -> Response:
-    who = caller(request)
+    """The Admin API's "me": for admins only (a plain organizer gets 403).
+
+    GoTo's guide shows `accounts[{key, name}]` for a super admin; third-party clients
+    read top-level `key` and `accountKey`. Both are here.
+    """
+    who = require_admin(request)
     state = sandbox(request)
     return JSONResponse(
         {
             "key": str(who.key),
             "accountKey": str(state.goto.account_key),
+            "accounts": [{"key": str(state.goto.account_key), "name": ACCOUNT_NAME}],
             "email": who.email,
             "firstName": who.first_name,
             "lastName": who.last_name,
             "locale": who.locale,
             "products": who.products,
-            "adminRoles": ["SUPER_USER", "MANAGE_USERS"] if who.admin else [],
-            "isAdmin": who.admin,
+            "adminRoles": ["SUPER_USER", "MANAGE_USERS"],
+            "isAdmin": True,
+        }
+    )
+
+
+async def scim_me(request: Request) -> Response:
+    """SCIM "Get Current User" (`GET /identity/v1/Users/me`): any signed-in user.
+
+    The public SCIM spec's `User`: `id` ("the user's unique key", the organizer key),
+    `userName`, `displayName`, `name{givenName, familyName}`, `locale`, `timezone`
+    and `meta{created, location}`. No account key: the spec has none.
+    """
+    who = caller(request)
+    state = sandbox(request)
+    created = state.anchor - timedelta(days=400 + who.key % 300)
+    return JSONResponse(
+        {
+            "schemas": ["urn:scim:schemas:core:1.0"],
+            "id": str(who.key),
+            "userName": who.email,
+            "displayName": f"{who.first_name} {who.last_name}".strip(),
+            "name": {"givenName": who.first_name, "familyName": who.last_name},
+            "locale": who.locale,
+            "timezone": TIMEZONES[who.key % len(TIMEZONES)],
+            "meta": {
+                "created": iso(created),
+                "location": f"{base_url(request)}/identity/v1/Users/{who.key}",
+            },
         }
     )
 
@@ -210,4 +282,5 @@ ROUTES = [
     Route("/oauth/v2/token", goto_token, methods=["POST"]),
     Route("/zoom/oauth/token", zoom_token, methods=["POST"]),
     Route("/admin/rest/v1/me", admin_me, methods=["GET"]),
+    Route("/identity/v1/Users/me", scim_me, methods=["GET"]),
 ]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+TOKEN_SHAPES = ("current", "legacy")
+"""GoTo token replies the sandbox can give: today's host's, and the old host's."""
+
 
 @dataclass
 class SandboxConfig:
@@ -26,6 +29,14 @@ class SandboxConfig:
         request_log_size: Entries the request log keeps (oldest dropped first).
         seeit_409_ms: For this long after `POST /sessions`, `GET /sessions/{uuid}`
             answers 409 as the spec allows ("not consistent yet"); 0 turns it off.
+        goto_token_shape: What `POST /oauth/token` answers: "current" (today's
+            authentication.logmeininc.com: no organizer or account key, `expires_in` a
+            number, no new `refresh_token` on refresh) or "legacy" (api.getgo.com's
+            /oauth/v2: keys and `expires_in` as strings, the same refresh token again).
+            `/oauth/v2/token` always answers the legacy shape.
+        goto_refresh_rotates: A refresh consumes the refresh token sent and issues a
+            new one (what one older copy of GoTo's page said); off by default, as
+            neither host documents it today.
     """
 
     host: str = "127.0.0.1"
@@ -41,6 +52,12 @@ class SandboxConfig:
     large_recording_bytes: int = 2_500_000_000
     request_log_size: int = 5000
     seeit_409_ms: int = 0
+    goto_token_shape: str = "current"  # noqa: S105 (a reply shape, not a secret)
+    goto_refresh_rotates: bool = False
+
+    def __post_init__(self) -> None:
+        if self.goto_token_shape not in TOKEN_SHAPES:
+            raise ValueError(f"goto_token_shape must be one of {', '.join(TOKEN_SHAPES)}")
 
     def resolved_anchor(self) -> datetime:
         """The anchor as an aware UTC datetime (today's UTC midnight by default)."""

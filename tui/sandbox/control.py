@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from tui.sandbox.config import TOKEN_SHAPES
 from tui.sandbox.faults import FaultError
 from tui.sandbox.model import ZOOM_STATUSES, RegistrantTable
 from tui.sandbox.state import SandboxState
@@ -91,6 +92,8 @@ async def state_view(request: Request) -> Response:
                 "rate_limit_scale": state.config.rate_limit_scale,
                 "latency_ms": state.latency_ms,
                 "error_rate": state.error_rate,
+                "goto_token_shape": state.token_shape,
+                "goto_refresh_rotates": state.refresh_rotates,
             },
             "goto": {
                 "account_key": str(goto.account_key),
@@ -195,6 +198,37 @@ async def tokens_revoke(request: Request) -> Response:
     return JSONResponse({"revoked": sandbox(request).tokens.revoke_all()})
 
 
+async def goto_oauth_view(request: Request) -> Response:
+    """GoTo's token replies: `token_shape` ("current"/"legacy") and `refresh_rotates`.
+
+    POST a JSON object with either to change them (a test puts them back after)."""
+    state = sandbox(request)
+    if request.method == "POST":
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or set(body) - {"token_shape", "refresh_rotates"}:
+            return JSONResponse(
+                {"error": "send a JSON object with token_shape and/or refresh_rotates"},
+                status_code=400,
+            )
+        shape = body.get("token_shape", state.token_shape)
+        rotates = body.get("refresh_rotates", state.refresh_rotates)
+        if shape not in TOKEN_SHAPES or not isinstance(rotates, bool):
+            return JSONResponse(
+                {
+                    "error": f"token_shape is one of {', '.join(TOKEN_SHAPES)}; "
+                    "refresh_rotates is true or false"
+                },
+                status_code=400,
+            )
+        state.token_shape, state.refresh_rotates = shape, rotates
+    return JSONResponse(
+        {"token_shape": state.token_shape, "refresh_rotates": state.refresh_rotates}
+    )
+
+
 async def callback(request: Request) -> Response:
     """Where the demo profile's redirect_uri lands: shows the code (and state)."""
     return JSONResponse(dict(request.query_params))
@@ -216,6 +250,7 @@ async def index(request: Request) -> Response:
             "service": "meetdeck sandbox",
             "goto_api_base": base,
             "goto_auth_base": base,
+            "seeit_api_base": f"{base}/seeit/v1",
             "zoom_api_base": f"{base}/zoom/v2",
             "zoom_auth_base": f"{base}/zoom",
             "control": f"{base}/_sandbox/state",
@@ -231,6 +266,7 @@ ROUTES = [
     Route("/_sandbox/faults/{rule_id:int}", fault_delete, methods=["DELETE"]),
     Route("/_sandbox/tokens/expire", tokens_expire, methods=["POST"]),
     Route("/_sandbox/tokens/revoke", tokens_revoke, methods=["POST"]),
+    Route("/_sandbox/goto/oauth", goto_oauth_view, methods=["GET", "POST"]),
     Route("/_sandbox/callback", callback),
     *[
         Route(f"/_sandbox/{kind}/{{rest:path}}", landing)

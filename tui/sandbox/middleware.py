@@ -26,12 +26,19 @@ from tui.sandbox.ratelimit import GOTO_PER_SECOND, ZOOM_PER_SECOND, Verdict
 from tui.sandbox.state import SandboxState
 from tui.sandbox.web import GRANT_KEY, goto_body
 
-GOTO_APIS = {"g2m": "G2M", "g2t": "G2T", "seeit": "seeit", "admin": "admin"}
+GOTO_APIS = {
+    "g2m": "G2M",
+    "g2t": "G2T",
+    "seeit": "seeit",
+    "admin": "admin",
+    "identity": "identity",
+}
 PREFIXES = (
     ("/G2M/rest/", "g2m"),
     ("/G2T/rest/", "g2t"),
     ("/seeit/v1/", "seeit"),
     ("/admin/rest/v1/", "admin"),
+    ("/identity/v1/", "identity"),
     ("/oauth/", "goto_auth"),
     ("/zoom/oauth/", "zoom_auth"),
     ("/zoom/v2/", "zoom"),

@@ -102,6 +102,7 @@ def profile_toml(base_url: str, plain: bool = False) -> str:
             f'goto_api_base = "{base_url}"',
             f'goto_auth_base = "{base_url}"',
             f'goto_redirect_uri = "{base_url}/_sandbox/callback"',
+            f'seeit_api_base = "{base_url}/seeit/v1"',
             f'zoom_account_id = "{ZOOM_ACCOUNT_ID}"',
             f'zoom_client_id = "{ZOOM_CLIENT[0]}"',
             f'zoom_client_secret = "{ZOOM_CLIENT[1]}"',

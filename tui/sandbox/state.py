@@ -43,6 +43,9 @@ class SandboxState:
         self.random = random.Random(f"{config.seed}:faults")
         self.latency_ms = config.latency_ms
         self.error_rate = config.error_rate
+        # GoTo's token replies (the control API switches them while running).
+        self.token_shape = config.goto_token_shape
+        self.refresh_rotates = config.goto_refresh_rotates
         self.created_at: dict[str, float] = {}  # Seeit uuid -> monotonic creation time
 
     def now(self) -> datetime:

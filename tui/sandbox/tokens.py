@@ -51,19 +51,28 @@ class TokenStore:
 
     def issue_goto(self, client_id: str, organizer_key: int) -> tuple[str, str]:
         """A new (access token, refresh token) pair."""
-        access = secrets.token_urlsafe(32)
         refresh = secrets.token_urlsafe(32)
-        now = time.time()
-        self.access[access] = Grant("goto", client_id, organizer_key, now + self.ttl)
-        self.refresh[refresh] = Grant("goto", client_id, organizer_key, now + REFRESH_TTL)
-        return access, refresh
+        grant = Grant("goto", client_id, organizer_key, time.time() + REFRESH_TTL)
+        self.refresh[refresh] = grant
+        return self.issue_access(client_id, organizer_key), refresh
 
-    def take_refresh(self, token: str, client_id: str) -> Grant | None:
-        """The grant of a refresh token, consuming it (refresh tokens rotate)."""
+    def issue_access(self, client_id: str, organizer_key: int) -> str:
+        """A new GoTo access token alone (a refresh that keeps its refresh token)."""
+        access = secrets.token_urlsafe(32)
+        self.access[access] = Grant("goto", client_id, organizer_key, time.time() + self.ttl)
+        return access
+
+    def take_refresh(self, token: str, client_id: str, *, consume: bool) -> Grant | None:
+        """The grant of a refresh token; `consume` makes it single-use (rotation).
+
+        Without rotation the token stays valid for its 30 days, as both of GoTo's hosts
+        document today.
+        """
         grant = self.refresh.get(token)
         if grant is None or grant.client_id != client_id or grant.expires_at < time.time():
             return None
-        del self.refresh[token]
+        if consume:
+            del self.refresh[token]
         return grant
 
     def issue_zoom(self, client_id: str, account_id: str, issuer: str) -> str:

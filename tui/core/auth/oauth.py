@@ -3,8 +3,10 @@
 GoTo: `begin_login()` gives the authorize URL; the person opens it anywhere, signs in,
 and pastes back the URL they were redirected to (or just the code);
 `complete_login()` checks the state, exchanges the code (POST /oauth/token, Basic
-client auth, form body) and stores the tokens. Access tokens are refreshed shortly
-before they expire and once after a 401; a rotated refresh token is saved. A refused
+client auth, form body), finds the organizer and account keys (`tui.core.auth.identity`:
+today's token host sends none) and stores the tokens. Access tokens are refreshed
+shortly before they expire and once after a 401. A refresh reply without a
+`refresh_token` (today's host) keeps the one held; a rotated one is saved. A refused
 refresh raises SessionExpired once: no request loop; after that the refused tokens send
 no request at all (every call raises SessionExpired) until someone signs in again.
 
@@ -28,10 +30,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
+from tui.core.auth.identity import complete as complete_identity
 from tui.core.auth.tokens import GOTO, GOTO_PENDING, TokenSet, TokenStore, utcnow
 from tui.core.errors import (
     MeetdeckError,
-    NeedsAdmin,
     NotSignedIn,
     RequestRejected,
     SessionExpired,
@@ -71,23 +73,7 @@ class _TokenResponse(BaseModel):
     lastName: str | None = None
 
 
-class _Me(BaseModel):
-    """GET /admin/rest/v1/me (observed fields only)."""
-
-    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
-
-    key: str | None = None
-    accountKey: str | None = None
-    email: str | None = None
-    firstName: str | None = None
-    lastName: str | None = None
-    adminRoles: list[str] | None = None
-    roles: list[str] | None = None
-    isAdmin: bool | None = None
-
-
 TOKEN_RESPONSE = TypeAdapter(_TokenResponse)
-_ME = TypeAdapter(_Me)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +196,16 @@ class GoToAuth(OAuthSource):
             forbidden_means_admin=True,
             sleep=sleep,
         )
+        self.identity = ApiClient(
+            connection,
+            api="goto_identity",
+            label="GoTo Identity",
+            base_url=f"{profile.goto_api_base}/identity/v1",
+            log=log,
+            auth=self,
+            rate=profile.goto_rate_limit,
+            sleep=sleep,
+        )
 
     @property
     def configured(self) -> bool:
@@ -299,7 +295,11 @@ class GoToAuth(OAuthSource):
         return codes[0]
 
     async def exchange_code(self, code: str) -> TokenSet:
-        """POST grant_type=authorization_code; store the tokens and our identity."""
+        """POST grant_type=authorization_code, find out who signed in, store both.
+
+        Nothing is stored when GoTo does not say which organizer signed in
+        (IdentityUnknown, see `tui.core.auth.identity`).
+        """
         form = {
             "grant_type": "authorization_code",
             "code": code,
@@ -314,58 +314,17 @@ class GoToAuth(OAuthSource):
                 "goto_client_secret and goto_redirect_uri.",
                 provider="goto",
             ) from None
+        self.store.remove(GOTO_PENDING)  # its code is spent, whatever follows
+        tokens = await complete_identity(
+            token_set_from(body, self._clock(), None),
+            admin=self.admin,
+            identity=self.identity,
+            login_hint=self.login_hint(),
+        )
         async with self._lock:
-            tokens = token_set_from(body, self._clock(), None)
             self.store.put(GOTO, tokens)
-            self.store.remove(GOTO_PENDING)
             self._dead_refresh = None
-        return await self._complete_identity(tokens)
-
-    async def _complete_identity(self, tokens: TokenSet) -> TokenSet:
-        """Fill organizer/account keys and the admin flag from /admin/rest/v1/me."""
-        try:
-            me = await self.admin.fetch(_ME, "/me")
-        except NeedsAdmin:
-            updated = tokens.with_identity(is_admin=False)
-        except (SessionExpired, NotSignedIn):
-            raise
-        except MeetdeckError:
-            # Signed in all the same; the keys may come with the next sign-in.
-            return tokens
-        else:
-            admin = (
-                me.isAdmin
-                if me.isAdmin is not None
-                else (
-                    bool(me.adminRoles)
-                    if me.adminRoles is not None
-                    else (
-                        any("ADMIN" in r.upper() for r in me.roles)
-                        if me.roles is not None
-                        else None
-                    )
-                )
-            )
-            name = " ".join(p for p in (me.firstName, me.lastName) if p) or None
-            updated = tokens.with_identity(
-                organizer_key=tokens.organizer_key or me.key,
-                account_key=tokens.account_key or me.accountKey,
-                email=tokens.email or me.email,
-                name=tokens.name or name,
-                is_admin=admin,
-            )
-        async with self._lock:
-            current = self.store.get(GOTO)
-            if current is not None and current.access_token == tokens.access_token:
-                self.store.put(GOTO, updated)
-            elif current is not None:
-                updated = current.with_identity(
-                    organizer_key=current.organizer_key or updated.organizer_key,
-                    account_key=current.account_key or updated.account_key,
-                    is_admin=updated.is_admin,
-                )
-                self.store.put(GOTO, updated)
-        return updated
+        return tokens
 
     # -- TokenSource ----------------------------------------------------------------
 

@@ -4,18 +4,26 @@ Times are epoch milliseconds. The session list is paged Spring-style
 (`{content, links, page{size, number, totalElements, totalPages}}`, page 0 first).
 Right after `POST /sessions`, `GET /sessions/{uuid}` may answer 409 ("not
 consistent yet"), so that read is retried briefly.
+
+The API's host is not confirmed (docs/real-clouds.md, "Host (#14.8)"): it has its own
+setting, `seeit_api_base`. A 404 from the collection `/sessions`, which always exists,
+means there is no Seeit API at that base; so does a 404 for one session when `/sessions`
+answers 404 too. Both are a ConfigError that names the setting, not "not found".
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
+import httpx
 from pydantic import Field, TypeAdapter
 
-from tui.core.errors import RequestRejected
+from tui.core.errors import ConfigError, MeetdeckError, NotFound, RequestRejected
 from tui.core.models import Provider, StartUrl, SupportSession
+from tui.core.net.apilog import redact_path
 from tui.core.net.client import ApiClient
 from tui.core.providers.base import Capabilities, Capability
 from tui.core.providers.wire import OptEpochMs, Wire, text
@@ -87,9 +95,16 @@ def _ms(value: datetime) -> int:
 class GoToAssist:
     """The GoTo Assist Seeit adapter (implements base.GoToAssistApi)."""
 
-    def __init__(self, api: ApiClient, *, consistency_wait: float = 0.25) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        *,
+        consistency_wait: float = 0.25,
+        profile_name: str | None = None,
+    ) -> None:
         self.api = api
         self._wait = consistency_wait
+        self._profile_name = profile_name
         self._capabilities = Capabilities(
             provider=P,
             approve=_NOT_REGISTRATION,
@@ -105,6 +120,42 @@ class GoToAssist:
     def capabilities(self) -> Capabilities:
         return self._capabilities
 
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        accept: Collection[int] = (),
+    ) -> httpx.Response:
+        """`api.request`, with a 404 that means "no Seeit API here" told apart."""
+        try:
+            return await self.api.request(method, path, params=params, accept=accept)
+        except NotFound as exc:
+            if path == "/sessions" or await self._base_missing():
+                raise self._missing_base(exc.endpoint or f"{method} {path}") from None
+            raise
+
+    async def _base_missing(self) -> bool:
+        """True when the collection `/sessions` answers 404 too (asked once, on a 404)."""
+        try:
+            probe = await self.api.request(
+                "GET", "/sessions", params={"page": 0, "size": 1}, accept=(404,)
+            )
+        except MeetdeckError:  # the probe only qualifies the first error
+            return False
+        return probe.status_code == 404
+
+    def _missing_base(self, endpoint: str) -> ConfigError:
+        where = f"profile {self._profile_name!r}" if self._profile_name else "your profile"
+        return ConfigError(
+            f"GoTo Assist answered 404 for {endpoint}: there is no Seeit API at "
+            f"{self.api.base_url}. Check seeit_api_base in {where} in config.toml (the "
+            "public Seeit spec names https://api.citrixonline.com/seeit/v1).",
+            provider=P.value,
+            endpoint=endpoint,
+        )
+
     async def session_pages(
         self,
         *,
@@ -119,7 +170,10 @@ class GoToAssist:
             params["endTime"] = _ms(until)
         number = 0
         while True:
-            page = await self.api.fetch(_PAGE, "/sessions", params={**params, "page": number})
+            query = {**params, "page": number}
+            response = await self._request("GET", "/sessions", params=query)
+            endpoint = f"GET {redact_path(str(response.request.url))}"
+            page = self.api.validate(_PAGE, self.api.decode(response), endpoint)
             if page.content:
                 yield [support_session(w) for w in page.content]
             number += 1
@@ -137,7 +191,7 @@ class GoToAssist:
     async def session(self, uuid: str) -> SupportSession:
         path = f"/sessions/{uuid}"
         for attempt in range(6):
-            response = await self.api.request("GET", path, accept=(409,))
+            response = await self._request("GET", path, accept=(409,))
             if response.status_code != 409:
                 data = self.api.decode(response)
                 return support_session(self.api.validate(_DETAILS, data, f"GET {path}"))
@@ -151,7 +205,7 @@ class GoToAssist:
     async def start_url(self, uuid: str) -> StartUrl:
         """The technician's start URL of a session (valid until it is finished)."""
         path = f"/sessions/{uuid}"
-        response = await self.api.request("GET", path)
+        response = await self._request("GET", path)
         details = self.api.validate(_DETAILS, self.api.decode(response), f"GET {path}")
         if not details.startUrl:
             raise RequestRejected(
@@ -165,7 +219,7 @@ class GoToAssist:
         )
 
     async def create_session(self) -> tuple[SupportSession, StartUrl | None]:
-        response = await self.api.request("POST", "/sessions")
+        response = await self._request("POST", "/sessions")
         created = self.api.validate(_CREATED, self.api.decode(response), "POST /sessions")
         session = SupportSession(
             provider=P,

@@ -121,12 +121,12 @@ class ProviderSet:
             base = profile.goto_api_base
             hint = f"Sign in with an admin account: {goto_auth.login_hint()}."
 
-            def client(api: str, label: str, prefix: str) -> ApiClient:
+            def client(api: str, label: str, base_url: str) -> ApiClient:
                 return ApiClient(
                     conn,
                     api=api,
                     label=label,
-                    base_url=base + prefix,
+                    base_url=base_url,
                     log=log,
                     auth=goto_auth,
                     rate=profile.goto_rate_limit,
@@ -137,15 +137,18 @@ class ProviderSet:
 
             auth = goto_auth
             meeting = GoToMeeting(
-                client("goto_meeting", "GoTo Meeting", "/G2M/rest"),
+                client("goto_meeting", "GoTo Meeting", f"{base}/G2M/rest"),
                 is_admin=lambda: _is_admin(auth),
             )
             training = GoToTraining(
-                client("goto_training", "GoTo Training", "/G2T/rest"),
+                client("goto_training", "GoTo Training", f"{base}/G2T/rest"),
                 organizer_key=lambda: _organizer_key(auth),
                 account_key=lambda: _identity(auth).account_key,
             )
-            assist = GoToAssist(client("goto_assist", "GoTo Assist", "/seeit/v1"))
+            assist = GoToAssist(
+                client("goto_assist", "GoTo Assist", profile.seeit_api_base),
+                profile_name=name,
+            )
         if profile.has_zoom:
             conn = Connection(http, transport=transport)
             connections.append(conn)

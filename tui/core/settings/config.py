@@ -84,9 +84,12 @@ class ProfileSettings(BaseModel):
     goto_redirect_uri: str = "https://localhost/meetdeck/callback"
     """Redirect URI registered with the GoTo app; you paste back where it sends you."""
     goto_api_base: str = "https://api.getgo.com"
-    """GoTo API base URL (G2M, G2T, Seeit and admin APIs live under it)."""
+    """GoTo API base URL (G2M, G2T, the Admin API and SCIM's /identity live under it)."""
     goto_auth_base: str = "https://authentication.logmeininc.com"
     """GoTo OAuth base URL (/oauth/authorize, /oauth/token)."""
+    seeit_api_base: str = "https://api.citrixonline.com/seeit/v1"
+    """GoTo Assist Seeit API base URL (`/sessions` lives under it). The default is the
+    host of the only public Seeit spec; GoTo has not published a newer one."""
     zoom_account_id: str | None = None
     """Zoom Server-to-Server OAuth app: account id."""
     zoom_client_id: str | None = None
@@ -108,7 +111,9 @@ class ProfileSettings(BaseModel):
     zoom_rate_limit: float = Field(default=20.0, gt=0)
     """Requests per second meetdeck allows itself against Zoom."""
 
-    @field_validator("goto_api_base", "goto_auth_base", "zoom_api_base", "zoom_auth_base")
+    @field_validator(
+        "goto_api_base", "goto_auth_base", "seeit_api_base", "zoom_api_base", "zoom_auth_base"
+    )
     @classmethod
     def _https_or_loopback(cls, value: str) -> str:
         return check_base_url(value)
@@ -349,6 +354,7 @@ def demo_profile(base_url: str) -> ProfileSettings:
         goto_api_base=base_url,
         goto_auth_base=base_url,
         goto_redirect_uri=f"{base_url}/_sandbox/callback",
+        seeit_api_base=f"{base_url}/seeit/v1",
         zoom_account_id="demo-account",
         zoom_client_id="demo-zoom",
         zoom_client_secret=SecretStr("demo-zoom-secret"),
