@@ -476,10 +476,12 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
                 timeout=8,
             )
         if report.failed:
-            first = report.failed[0].error
-            more = f" (and {len(report.failed) - 1} more)" if len(report.failed) > 1 else ""
+            problems = report.problems()  # a daily limit hit by many scopes is one
+            first = problems[0].error
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            cached = "" if "cached data" in first.sentence else " Showing cached data."
             self.app.notify(
-                f"{first.sentence}{more} Showing cached data.",
+                f"{first.sentence}{more}{cached}",
                 title=first.title,
                 severity="warning",
                 markup=False,
