@@ -167,69 +167,72 @@ class ApiClient:
         url = self.url(path)
         endpoint = f"{method} {redact_path(url)}"
         api = api_template(method, self._relative(url))
-        blocked = self.daily.blocked(api)
-        if blocked is not None:
-            raise self._daily_error(blocked, endpoint)  # asking would only be refused
-        state = {"refreshed": False, "attempt": 0}
+        # While the first call to an API is out, others to it wait for its answer: if
+        # that says the API's daily limit is used up, they are not sent at all.
+        async with self.daily.first_call(api):
+            blocked = self.daily.blocked(api)
+            if blocked is not None:
+                raise self._daily_error(blocked, endpoint)  # asking would only be refused
+            state = {"refreshed": False, "attempt": 0}
 
-        async def send() -> httpx.Response:
-            return await self._send(
-                method,
-                url,
-                params,
-                json_body,
-                form,
-                headers,
-                authenticate,
-                bucket,
-                state["attempt"],
-            )
+            async def send() -> httpx.Response:
+                return await self._send(
+                    method,
+                    url,
+                    params,
+                    json_body,
+                    form,
+                    headers,
+                    authenticate,
+                    bucket,
+                    state["attempt"],
+                )
 
-        async def once() -> httpx.Response:
-            state["attempt"] += 1
-            response = await send()
-            if response.status_code == 401 and authenticate and self.auth is not None:
-                if state["refreshed"]:
-                    raise self.auth.expired_error()
-                state["refreshed"] = True
-                rejected = response.request.headers.get("Authorization", "")[7:]
-                await self.auth.after_unauthorized(rejected)
+            async def once() -> httpx.Response:
+                state["attempt"] += 1
                 response = await send()
-                if response.status_code == 401:
-                    raise self.auth.expired_error()
-            self.daily.learn(api, response.headers)
-            if is_daily_limit(response):
-                # Retrying before the reset would only be refused, and counts again.
-                raise self._daily_error(self.daily.used_up(api, response), endpoint)
-            if response.status_code in RETRY_STATUSES:
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                if retry_after is not None and retry_after > self.settings.max_backoff:
-                    raise self._error(response, endpoint)  # waiting less would not help
-                raise Transient(response=response, retry_after=retry_after)
-            return response
+                if response.status_code == 401 and authenticate and self.auth is not None:
+                    if state["refreshed"]:
+                        raise self.auth.expired_error()
+                    state["refreshed"] = True
+                    rejected = response.request.headers.get("Authorization", "")[7:]
+                    await self.auth.after_unauthorized(rejected)
+                    response = await send()
+                    if response.status_code == 401:
+                        raise self.auth.expired_error()
+                self.daily.learn(api, response.headers)
+                if is_daily_limit(response):
+                    # Retrying before the reset would only be refused, and counts again.
+                    raise self._daily_error(self.daily.used_up(api, response), endpoint)
+                if response.status_code in RETRY_STATUSES:
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    if retry_after is not None and retry_after > self.settings.max_backoff:
+                        raise self._error(response, endpoint)  # waiting less would not help
+                    raise Transient(response=response, retry_after=retry_after)
+                return response
 
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_retries + 1),
-            wait=self._wait,
-            retry=retry_if_exception(
-                lambda exc: isinstance(exc, Transient) and (idempotent or exc.unsent)
-            ),
-            sleep=self._sleep,
-            reraise=True,
-        )
-        try:
-            response: httpx.Response = await retrying(once)
-        except Transient as exc:
-            if exc.response is not None:
-                raise self._error(exc.response, endpoint) from None
-            raise self._network_error(exc.error, endpoint) from None
-        if (
-            response.is_success
-            or (redirects and response.is_redirect)
-            or (response.status_code in accept)
-        ):
-            return response
-        raise self._error(response, endpoint)
+            retrying = AsyncRetrying(
+                stop=stop_after_attempt(self.settings.max_retries + 1),
+                wait=self._wait,
+                retry=retry_if_exception(
+                    lambda exc: isinstance(exc, Transient) and (idempotent or exc.unsent)
+                ),
+                sleep=self._sleep,
+                reraise=True,
+            )
+            try:
+                response: httpx.Response = await retrying(once)
+            except Transient as exc:
+                if exc.response is not None:
+                    raise self._error(exc.response, endpoint) from None
+                raise self._network_error(exc.error, endpoint) from None
+            if (
+                response.is_success
+                or (redirects and response.is_redirect)
+                or (response.status_code in accept)
+            ):
+                return response
+            raise self._error(response, endpoint)
 
     async def get_json(
         self, path: str, *, params: Mapping[str, Any] | None = None, bucket: str = "default"
@@ -385,7 +388,7 @@ class ApiClient:
                 raise
         self._record(method, url, response, started, attempt)
         if pace is not None:
-            pace.observe(response.headers)
+            pace.observe(response.headers, refused=response.status_code == 429)
         return response
 
     def _relative(self, url: str) -> str:

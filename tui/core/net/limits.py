@@ -15,10 +15,12 @@ one daily cap), calls to the APIs the service named of that category.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +32,9 @@ from tui.core.net.retry import Sleep
 
 #: How long a bucket waits after the service said no requests remain (one window).
 HOLD_SECONDS = 1.0
+
+#: How long after an answer calls to the same API go out without waiting for a first one.
+WARM = timedelta(seconds=60)
 
 #: Zoom's rate categories whose APIs share one daily cap (the others' daily limits are
 #: per API).
@@ -82,11 +87,12 @@ class Pace:
             await sleep(wait)
         await self._limiter.acquire()
 
-    def observe(self, headers: Mapping[str, str]) -> None:
+    def observe(self, headers: Mapping[str, str], *, refused: bool = False) -> None:
         """Follow what a response's rate headers say about this bucket.
 
         A per-second `X-RateLimit-Limit` sets the rate (never above `ceiling`);
-        `X-RateLimit-Remaining: 0` holds the next request for a window. A daily
+        `X-RateLimit-Remaining: 0` on an answer holds the next request for a window (a
+        `refused` request, a 429, waits its Retry-After or backoff instead). A daily
         counter's headers (`X-RateLimit-Type: Daily-limit`) say nothing per second.
         """
         if "daily" in headers.get("x-ratelimit-type", "").lower():
@@ -98,7 +104,7 @@ class Pace:
                 self.rate = rate
                 self._limiter = _leaky(rate)
         remaining = _number(headers.get("x-ratelimit-remaining"))
-        if remaining is not None and remaining < 1:
+        if remaining is not None and remaining < 1 and not refused:
             self.held_until = self._clock() + HOLD_SECONDS
 
 
@@ -168,6 +174,35 @@ class DailyLimits:
         self._clock = clock
         self._blocks: dict[str, DailyBlock] = {}  # API template or "category:NAME"
         self._categories: dict[str, str] = {}  # API template -> its rate category
+        self._answered: dict[str, datetime] = {}  # API -> when a call to it was answered
+        self._first: dict[str, asyncio.Event] = {}  # APIs whose first call is out
+
+    @asynccontextmanager
+    async def first_call(self, api: str) -> AsyncIterator[None]:
+        """Around a call to `api`: while the first call to it is out, wait for its
+        answer, so that calls sent together learn from it (a daily limit used up) instead
+        of each being refused. Calls to an API answered in the last `WARM` go as they
+        come; after a quiet spell the next call is a first call again."""
+        while not self._warm(api):
+            out = self._first.get(api)
+            if out is None:
+                event = self._first[api] = asyncio.Event()
+                try:
+                    yield
+                finally:
+                    self._answered[api] = self._clock()
+                    del self._first[api]
+                    event.set()
+                return
+            await out.wait()
+        try:
+            yield
+        finally:
+            self._answered[api] = self._clock()
+
+    def _warm(self, api: str) -> bool:
+        answered = self._answered.get(api)
+        return answered is not None and self._clock() - answered < WARM
 
     def now(self) -> datetime:
         return self._clock()
