@@ -95,7 +95,9 @@ def test_a_daily_limit_is_reported_once(cli_sandbox: Any) -> None:
     control.daily_limit(method="GET", path=r"^/zoom/v2/webinars/\d+/registrants$")
     seq = control.mark()
     try:
-        done = run_cli("sync", "--scope", "organizers", "--scope", "events", "--scope", "registrants")
+        done = run_cli(
+            "sync", "--scope", "organizers", "--scope", "events", "--scope", "registrants"
+        )
         asked = control.requests_since(seq)
     finally:
         control.clear()

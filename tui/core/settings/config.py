@@ -48,7 +48,6 @@ from tui.core.settings.profiles import (
     profile_tables,
 )
 
-
 #: Zoom's per-second limits by plan, per rate category (Light, Medium, Heavy): Pro
 #: 30/20/10, Business and up 80/60/40 (docs/real-clouds.md, "Per-second limits by plan").
 ZOOM_PLAN_RATES: dict[str, tuple[float, float, float]] = {

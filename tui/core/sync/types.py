@@ -136,8 +136,7 @@ class SyncReport:
         for failure in self.failed:
             grouped.setdefault((failure.error.title, failure.error.sentence), []).append(failure)
         return tuple(
-            SyncProblem(group[0].error, tuple(f.scope for f in group))
-            for group in grouped.values()
+            SyncProblem(group[0].error, tuple(f.scope for f in group)) for group in grouped.values()
         )
 
     @property
