@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Static, TabbedContent, TabPane
 
+from tui.core.errors import DailyLimitReached
 from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
 from tui.screens.write_flows import WriteFlows
 from tui.text import labelled
@@ -479,7 +480,8 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             problems = report.problems()  # a daily limit hit by many scopes is one
             first = problems[0].error
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            cached = "" if "cached data" in first.sentence else " Showing cached data."
+            # A daily limit's sentence says itself that the cache is shown.
+            cached = "" if isinstance(first, DailyLimitReached) else " Showing cached data."
             self.app.notify(
                 f"{first.sentence}{more}{cached}",
                 title=first.title,
