@@ -202,6 +202,12 @@ def _sandbox(sub: Any, common: argparse.ArgumentParser) -> None:
     sandbox.add_argument("--error-rate", type=float, default=0.0, metavar="F")
     sandbox.add_argument("--token-ttl", type=int, default=3600, metavar="S")
     sandbox.add_argument("--rate-limit-scale", type=float, default=1.0, metavar="F")
+    sandbox.add_argument(
+        "--zoom-plan",
+        default="pro",
+        choices=("pro", "business", "business_plus", "enterprise", "education"),
+        help="the Zoom plan whose per-second limits the sandbox enforces",
+    )
 
 
 def _auth(sub: Any, common: argparse.ArgumentParser) -> None:

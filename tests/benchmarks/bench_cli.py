@@ -79,9 +79,10 @@ def configured_rate(request: dict[str, Any]) -> tuple[str, float] | None:
     profile = ProfileSettings()
     api = request.get("api")
     if api == "zoom":
+        rates = profile.zoom_rates()
         if _ZOOM_LIGHT.fullmatch(request["path"]):
-            return "zoom:light", profile.zoom_rate_limit * 1.5
-        return "zoom:default", profile.zoom_rate_limit
+            return "zoom:light", rates["light"]
+        return "zoom:default", rates["default"]
     if api in ("g2m", "g2t", "seeit", "admin"):
         return str(api), profile.goto_rate_limit
     return None  # token endpoints and files are not rate limited

@@ -85,3 +85,30 @@ def test_text_cut_to_the_cache_limit_is_named_in_the_summary(cli_sandbox: Any) -
     assert done.returncode == 0, done.stderr
     assert "Zoom organizers:" in done.stderr and "were cut (they end in \u2026)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_daily_limit_is_reported_once(cli_sandbox: Any) -> None:
+    """Every webinar's registrants scope stops on Zoom's daily limit: the summary says it
+    once, naming the scopes, and the sandbox was asked once."""
+    write_zoom_profile(cli_sandbox.base_url)
+    control = Control(cli_sandbox.base_url)
+    control.daily_limit(method="GET", path=r"^/zoom/v2/webinars/\d+/registrants$")
+    seq = control.mark()
+    try:
+        done = run_cli(
+            "sync", "--scope", "organizers", "--scope", "events", "--scope", "registrants"
+        )
+        asked = control.requests_since(seq)
+    finally:
+        control.clear()
+    assert done.returncode == 1
+    sentence = (
+        "Zoom's daily limit for GET /webinars/{id}/registrants is used up until 00:00 UTC; "
+        "showing cached data."
+    )
+    assert done.stderr.count(sentence) == 1, done.stderr
+    assert "Daily limit reached:" in done.stderr and "scopes: Zoom registrants of webinar" in (
+        done.stderr
+    )
+    assert sum("/registrants" in r["path"] for r in asked) == 1
+    assert "Traceback" not in done.stderr

@@ -200,3 +200,21 @@ def test_two_profiles_differing_only_in_case_are_an_error_naming_both() -> None:
     assert str(path) in str(e.value)
     with pytest.raises(ProfileChoiceError, match=r"profiles\.Prod\] and \[profiles\.prod"):
         choose_profile("Prod", read_raw_config(path))
+
+
+def test_zoom_plan_sets_the_buckets_and_defaults_to_pro() -> None:
+    write_config('[profiles.a]\n[profiles.b]\nzoom_plan = "Business+"\n')
+    settings = load_settings()
+    assert settings.profiles["a"].zoom_plan == "pro"
+    assert settings.profiles["a"].zoom_rates() == {"light": 30.0, "default": 20.0, "heavy": 10.0}
+    assert settings.profiles["b"].zoom_plan == "business_plus"
+    assert settings.profiles["b"].zoom_rates() == {"light": 80.0, "default": 60.0, "heavy": 40.0}
+
+
+def test_an_unknown_zoom_plan_names_the_key_and_the_plans() -> None:
+    path = write_config('[profiles.a]\nzoom_plan = "gold"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    message = str(info.value)
+    assert "profiles.a.zoom_plan" in message and str(path) in message
+    assert "unknown Zoom plan 'gold'" in message and "pro, business" in message

@@ -43,8 +43,25 @@ class Control:
         return rule_id
 
     def clear(self) -> None:
-        """Remove every fault rule."""
+        """Remove every fault rule and daily limit; the Zoom plan goes back to the
+        configured one."""
         self.http.delete("faults").raise_for_status()
+        self.http.delete("limits").raise_for_status()
+
+    def zoom_plan(self, plan: str) -> dict[str, Any]:
+        """Switch the sandbox's Zoom plan; its limits as the control API shows them."""
+        response = self.http.post("limits", json={"zoom_plan": plan})
+        assert response.status_code == 200, response.text
+        found: dict[str, Any] = response.json()
+        return found
+
+    def daily_limit(self, **rule: Any) -> int:
+        """Switch a Zoom daily limit on (`category=`, or `path=` and `method=`, and
+        `shape=` "documented" or "bare"); its id."""
+        response = self.http.post("limits/daily", json=rule)
+        assert response.status_code == 201, response.text
+        rule_id: int = response.json()["id"]
+        return rule_id
 
     def expire(self) -> None:
         self.http.post("tokens/expire").raise_for_status()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ def make_api(
     auth: FakeTokens | None = None,
     rate: float | None = None,
     admin: bool = False,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     **http: float,
 ) -> tuple[ApiClient, Sleeps, ApiLog]:
     settings = HttpSettings(**http)
@@ -69,5 +71,6 @@ def make_api(
         rate=rate,
         forbidden_means_admin=admin,
         sleep=sleeps,
+        clock=clock,
     )
     return api, sleeps, log

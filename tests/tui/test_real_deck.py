@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from tests.support.app import active
+from tests.support.control import Control
 from tests.support.demo import unreachable_url
 from tests.support.screen import screen_lines, screen_text, toasts
 from tests.support.waits import wait_for
@@ -202,3 +204,36 @@ async def test_f_fetches_a_trainings_sessions(real_app: MakeApp) -> None:
         shown: Any = pane.detail.shown
         assert shown is not None and shown.sessions, toasts(app)
         assert "Sessions (" in screen_text(app)
+
+
+async def test_a_zoom_daily_limit_is_one_toast_naming_the_api(
+    real_app: MakeApp, demo_cache: Any
+) -> None:
+    """Every webinar's registrants stop on the same daily limit: one sentence, once,
+    saying until when and that the cache is shown; the cached rows stay."""
+    control = Control(demo_cache.base_url)
+    control.daily_limit(method="GET", path=r"^/zoom/v2/webinars/\d+/registrants$")
+    app = real_app()
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.press("4")
+            await pilot.pause()
+            before = active(app).table.row_count
+            await pilot.press("R")
+            await wait_for(
+                pilot,
+                lambda: any("daily limit" in t for t in toasts(app)),
+                what="the daily-limit toast",
+            )
+            said = [t for t in toasts(app) if "daily limit" in t]
+            assert len(said) == 1, toasts(app)
+            # Until the sandbox's next midnight (its clock runs on its anchor's day).
+            sentence = re.compile(
+                r"Zoom's daily limit for GET /webinars/\{id\}/registrants is used up until "
+                r"\d\d:\d\d UTC; showing cached data\."
+            )
+            assert len(sentence.findall(said[0])) == 1, said
+            assert "Showing cached data" not in said[0]
+            assert active(app).table.row_count == before > 0
+    finally:
+        control.clear()

@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
             error_rate=args.error_rate,
             token_ttl=args.token_ttl,
             rate_limit_scale=args.rate_limit_scale,
+            zoom_plan=args.zoom_plan,
         )
     )
     return 0

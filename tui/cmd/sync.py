@@ -126,7 +126,13 @@ def _summary(report: SyncReport, profile: str) -> int:
         f"{len(report.failed)} failed (their previous data is kept):",
         file=sys.stderr,
     )
-    for failure in report.failed:
-        error = failure.error
-        print(clean(f"  - {failure.scope.label}: {error.title}: {error.sentence}"), file=sys.stderr)
+    for problem in report.problems():
+        error, scopes = problem.error, problem.scopes
+        if len(scopes) == 1:
+            line = f"  - {scopes[0].label}: {error.title}: {error.sentence}"
+        else:
+            names = ", ".join(s.label for s in scopes[:3])
+            rest = f" and {len(scopes) - 3} more" if len(scopes) > 3 else ""
+            line = f"  - {error.title}: {error.sentence} ({len(scopes)} scopes: {names}{rest})"
+        print(clean(line), file=sys.stderr)
     return 1

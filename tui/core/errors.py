@@ -10,6 +10,7 @@ from __future__ import annotations
 # typing costs more than `meetdeck lookup`'s query, which imports this module.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from datetime import datetime
     from typing import ClassVar
 
 
@@ -73,6 +74,33 @@ class RateLimited(MeetdeckError):
     ) -> None:
         super().__init__(sentence, provider=provider, endpoint=endpoint)
         self.retry_after = retry_after
+
+
+class DailyLimitReached(RateLimited):
+    """An API's daily limit is used up: no call to it is made again before `resets_at`.
+
+    Attributes:
+        limit: What the limit covers, as the sentence names it (an API such as
+            "GET /webinars/{id}/registrants", or a rate category).
+        resets_at: When the service takes calls again (aware, UTC); None only for an
+            error rebuilt from a stored sentence.
+    """
+
+    title = "Daily limit reached"
+
+    def __init__(
+        self,
+        sentence: str,
+        *,
+        limit: str = "",
+        resets_at: datetime | None = None,
+        retry_after: float | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        super().__init__(sentence, retry_after=retry_after, provider=provider, endpoint=endpoint)
+        self.limit = limit
+        self.resets_at = resets_at
 
 
 class ServiceUnavailable(MeetdeckError):

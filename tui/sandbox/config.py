@@ -22,6 +22,9 @@ class SandboxConfig:
         error_rate: Probability of a random 500/502/503/504 on emulated requests.
         token_ttl: Lifetime of access tokens in seconds (`expires_in`).
         rate_limit_scale: Multiplier of every per-second rate limit; 0 disables them.
+        zoom_plan: The Zoom account's plan, which sets its per-second limits ("pro",
+            "business", "business_plus", "enterprise", "education"); the control API
+            changes it at run time.
         anchor: The day the data is generated around (UTC); None means today's UTC
             midnight. Historical data lies before it, upcoming data after it.
         recording_bytes: Typical size of a recording file (each varies around it).
@@ -47,6 +50,7 @@ class SandboxConfig:
     error_rate: float = 0.0
     token_ttl: int = 3600
     rate_limit_scale: float = 1.0
+    zoom_plan: str = "pro"
     anchor: datetime | None = None
     recording_bytes: int = 4_000_000
     large_recording_bytes: int = 2_500_000_000

@@ -1,4 +1,5 @@
-"""The control API under /_sandbox: state, request log, faults, token expiry; landing pages."""
+"""The control API under /_sandbox: state, request log, faults, token expiry, rate
+limits (the Zoom plan, daily limits used up); landing pages."""
 
 from __future__ import annotations
 
@@ -90,6 +91,7 @@ async def state_view(request: Request) -> Response:
                 "registrants": state.config.registrants,
                 "token_ttl": state.config.token_ttl,
                 "rate_limit_scale": state.config.rate_limit_scale,
+                "zoom_plan": state.limiter.zoom_plan,
                 "latency_ms": state.latency_ms,
                 "error_rate": state.error_rate,
                 "goto_token_shape": state.token_shape,
@@ -190,6 +192,48 @@ async def fault_delete(request: Request) -> Response:
     return Response(status_code=204 if removed else 404)
 
 
+def _limits(state: SandboxState) -> dict[str, Any]:
+    limiter = state.limiter
+    return {
+        "zoom_plan": limiter.zoom_plan,
+        "zoom_per_second": {c: limiter.zoom_rate(c) for c in ("Light", "Medium", "Heavy")},
+        "scale": limiter.scale,
+        "daily": state.daily.to_json(),
+    }
+
+
+async def limits_view(request: Request) -> Response:
+    """GET: the plan and the daily limits; POST {"zoom_plan"}: switch the plan; DELETE:
+    back to the configured plan, with no daily limit."""
+    state = sandbox(request)
+    if request.method == "DELETE":
+        state.limiter.set_zoom_plan(state.config.zoom_plan)
+        state.daily.clear()
+    elif request.method == "POST":
+        try:
+            body = await request.json()
+            if not isinstance(body, dict) or set(body) != {"zoom_plan"}:
+                raise ValueError('the body must be {"zoom_plan": NAME}')
+            state.limiter.set_zoom_plan(str(body["zoom_plan"]))
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+    return JSONResponse(_limits(state))
+
+
+async def daily_view(request: Request) -> Response:
+    """POST {"category"} or {"path", "method"}, and "shape": switch a Zoom daily limit
+    on (used up until it is deleted); DELETE: switch them all off."""
+    state = sandbox(request)
+    if request.method == "DELETE":
+        state.daily.clear()
+        return JSONResponse({"daily": []})
+    try:
+        rule = state.daily.add(await request.json())
+    except ValueError as exc:  # a bad rule, or a body that is not JSON
+        return JSONResponse({"error": str(exc) or "the body must be JSON"}, status_code=400)
+    return JSONResponse(rule.to_json(), status_code=201)
+
+
 async def tokens_expire(request: Request) -> Response:
     return JSONResponse({"expired": sandbox(request).tokens.expire_all()})
 
@@ -264,6 +308,8 @@ ROUTES = [
     Route("/_sandbox/requests", requests_view, methods=["GET", "DELETE"]),
     Route("/_sandbox/faults", faults_view, methods=["GET", "POST", "DELETE"]),
     Route("/_sandbox/faults/{rule_id:int}", fault_delete, methods=["DELETE"]),
+    Route("/_sandbox/limits", limits_view, methods=["GET", "POST", "DELETE"]),
+    Route("/_sandbox/limits/daily", daily_view, methods=["POST", "DELETE"]),
     Route("/_sandbox/tokens/expire", tokens_expire, methods=["POST"]),
     Route("/_sandbox/tokens/revoke", tokens_revoke, methods=["POST"]),
     Route("/_sandbox/goto/oauth", goto_oauth_view, methods=["GET", "POST"]),

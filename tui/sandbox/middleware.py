@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import timedelta
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -22,7 +23,7 @@ from tui.sandbox.body_faults import (
     trickling,
 )
 from tui.sandbox.faults import ERROR_STATUSES, FaultRule
-from tui.sandbox.ratelimit import GOTO_PER_SECOND, ZOOM_PER_SECOND, Verdict
+from tui.sandbox.ratelimit import GOTO_PER_SECOND, ZOOM_DAILY_CAP, DailyLimit, Verdict
 from tui.sandbox.state import SandboxState
 from tui.sandbox.web import GRANT_KEY, goto_body
 
@@ -167,6 +168,12 @@ class SandboxMiddleware:
         needs_token = api in GOTO_APIS or api in ("zoom", "zoom_file")
         if needs_token and not await self.authenticate(scope, send, api, headers):
             return
+        if api == "zoom":
+            category = zoom_category(method, path[len("/zoom/v2") :])
+            daily = state.daily.take(method, path, category)
+            if daily is not None:
+                await self.daily_limited(send, daily, category)
+                return
         verdict = self.rate(api, method, path)
         if verdict is not None and not verdict.allowed:
             await self.too_many(send, api, method, path, verdict.retry_after, verdict)
@@ -224,7 +231,8 @@ class SandboxMiddleware:
             return self.state.limiter.take(api, GOTO_PER_SECOND)
         if api == "zoom":
             category = zoom_category(method, path[len("/zoom/v2") :])
-            return self.state.limiter.take(f"zoom:{category}", ZOOM_PER_SECOND[category])
+            limiter = self.state.limiter
+            return limiter.take(f"zoom:{category}", limiter.zoom_rate(category))
         return None
 
     def rate_headers(
@@ -280,6 +288,37 @@ class SandboxMiddleware:
                 "TooManyRequests", f"Rate limit exceeded; retry after {retry_after} second(s)"
             )
         await send_simple(send, 429, json.dumps(body).encode(), "application/json", headers)
+
+    async def daily_limited(self, send: Send, rule: DailyLimit, category: str) -> None:
+        """Zoom's 429 for a daily limit used up, in the rule's shape."""
+        cap = ZOOM_DAILY_CAP[self.state.limiter.zoom_plan]
+        headers = [(b"x-ratelimit-category", category.encode())]
+        if rule.shape == "documented":
+            day = self.state.now().replace(hour=0, minute=0, second=0, microsecond=0)
+            reset = day + timedelta(days=1)
+            headers += [
+                (b"x-ratelimit-type", b"Daily-limit"),
+                (b"x-ratelimit-limit", str(cap).encode()),
+                (b"x-ratelimit-remaining", b"0"),
+                (b"retry-after", reset.strftime("%Y-%m-%dT%H:%M:%SZ").encode()),
+            ]
+            message = (
+                "You have reached the maximum daily rate limit for this API. Refer to the "
+                "response header for details on when you can make another request."
+            )
+        else:
+            # As a forum thread recorded it: no type, no Retry-After, a Remaining that
+            # still counts, and only the body saying when.
+            headers += [
+                (b"x-ratelimit-limit", str(cap).encode()),
+                (b"x-ratelimit-remaining", str(cap // 2).encode()),
+            ]
+            message = (
+                f"You have exceeded the daily rate limit ({cap}) of this API's requests "
+                "permitted for this account. You may resume these requests at GMT 00:00:00."
+            )
+        body = json.dumps({"code": 429, "message": message}).encode()
+        await send_simple(send, 429, body, "application/json", headers)
 
     async def server_error(self, send: Send, api: str, status: int) -> None:
         headers = [(b"retry-after", b"1")] if status == 503 else []

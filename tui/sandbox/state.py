@@ -11,7 +11,7 @@ from tui.sandbox.faults import FaultBook
 from tui.sandbox.gen_goto import generate_goto
 from tui.sandbox.gen_zoom import generate_zoom
 from tui.sandbox.model import FileSpec
-from tui.sandbox.ratelimit import RateLimiter
+from tui.sandbox.ratelimit import DailyLimits, RateLimiter
 from tui.sandbox.reqlog import RequestLog
 from tui.sandbox.tokens import TokenStore
 
@@ -38,7 +38,8 @@ class SandboxState:
         self.files: dict[str, FileSpec] = {**self.goto.files, **self.zoom.files}
         self.tokens = TokenStore(config.token_ttl)
         self.faults = FaultBook()
-        self.limiter = RateLimiter(config.rate_limit_scale)
+        self.limiter = RateLimiter(config.rate_limit_scale, config.zoom_plan)
+        self.daily = DailyLimits()
         self.log = RequestLog(config.request_log_size)
         self.random = random.Random(f"{config.seed}:faults")
         self.latency_ms = config.latency_ms

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Static, TabbedContent, TabPane
 
+from tui.core.errors import DailyLimitReached
 from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
 from tui.screens.write_flows import WriteFlows
 from tui.text import labelled
@@ -476,10 +477,13 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
                 timeout=8,
             )
         if report.failed:
-            first = report.failed[0].error
-            more = f" (and {len(report.failed) - 1} more)" if len(report.failed) > 1 else ""
+            problems = report.problems()  # a daily limit hit by many scopes is one
+            first = problems[0].error
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            # A daily limit's sentence says itself that the cache is shown.
+            cached = "" if isinstance(first, DailyLimitReached) else " Showing cached data."
             self.app.notify(
-                f"{first.sentence}{more} Showing cached data.",
+                f"{first.sentence}{more}{cached}",
                 title=first.title,
                 severity="warning",
                 markup=False,

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import httpx
-from aiolimiter import AsyncLimiter
 from pydantic import TypeAdapter, ValidationError
 from tenacity import (
     AsyncRetrying,
@@ -38,18 +38,19 @@ from tui.core.net.bounds import read_bounded, too_large_error, too_slow_error
 from tui.core.net.connection import Connection
 from tui.core.net.errors import (
     clean_text,
+    daily_limit_error,
     network_error,
     parse_retry_after,
     read_json,
     status_error,
 )
+from tui.core.net.limits import DailyBlock, DailyLimits, Pace, api_template, is_daily_limit
 from tui.core.net.retry import (
     IDEMPOTENT_METHODS,
     RETRY_STATUSES,
     Sleep,
     Transient,
     backoff,
-    make_limiter,
 )
 
 T = TypeVar("T")
@@ -81,10 +82,13 @@ class ApiClient:
         base_url: Prefix of relative paths.
         auth: Bearer token source, or None for unauthenticated APIs.
         log: Where exchanges are recorded.
-        rate: Requests per second allowed (a limiter per bucket name may be given).
+        rate: Requests per second allowed (the "default" bucket).
+        buckets: Pacing per bucket name (a request names its bucket); the rate
+            headers of each answer slow the bucket it was sent through.
         forbidden_means_admin: 403 -> NeedsAdmin (GoTo) instead of RequestRejected.
         admin_hint: Sentence appended to NeedsAdmin errors.
         sleep: Injected for tests; asyncio.sleep by default.
+        clock: The current time (aware UTC), for daily-limit resets; tests pin it.
     """
 
     def __init__(
@@ -97,10 +101,11 @@ class ApiClient:
         log: ApiLog,
         auth: TokenSource | None = None,
         rate: float | None = None,
-        buckets: Mapping[str, AsyncLimiter] | None = None,
+        buckets: Mapping[str, Pace] | None = None,
         forbidden_means_admin: bool = False,
         admin_hint: str = "",
         sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.connection = connection
         self.api = api
@@ -109,9 +114,10 @@ class ApiClient:
         self.log = log
         self.auth = auth
         self.settings = connection.settings
-        self.buckets: dict[str, AsyncLimiter] = dict(buckets or {})
+        self.buckets: dict[str, Pace] = dict(buckets or {})
         if rate is not None:
-            self.buckets.setdefault("default", make_limiter(rate))
+            self.buckets.setdefault("default", Pace(rate))
+        self.daily = DailyLimits(clock)
         self.forbidden_means_admin = forbidden_means_admin
         self.admin_hint = admin_hint
         self._sleep = sleep
@@ -160,62 +166,73 @@ class ApiClient:
             idempotent = method in IDEMPOTENT_METHODS
         url = self.url(path)
         endpoint = f"{method} {redact_path(url)}"
-        state = {"refreshed": False, "attempt": 0}
+        api = api_template(method, self._relative(url))
+        # While the first call to an API is out, others to it wait for its answer: if
+        # that says the API's daily limit is used up, they are not sent at all.
+        async with self.daily.first_call(api):
+            blocked = self.daily.blocked(api)
+            if blocked is not None:
+                raise self._daily_error(blocked, endpoint)  # asking would only be refused
+            state = {"refreshed": False, "attempt": 0}
 
-        async def send() -> httpx.Response:
-            return await self._send(
-                method,
-                url,
-                params,
-                json_body,
-                form,
-                headers,
-                authenticate,
-                bucket,
-                state["attempt"],
-            )
+            async def send() -> httpx.Response:
+                return await self._send(
+                    method,
+                    url,
+                    params,
+                    json_body,
+                    form,
+                    headers,
+                    authenticate,
+                    bucket,
+                    state["attempt"],
+                )
 
-        async def once() -> httpx.Response:
-            state["attempt"] += 1
-            response = await send()
-            if response.status_code == 401 and authenticate and self.auth is not None:
-                if state["refreshed"]:
-                    raise self.auth.expired_error()
-                state["refreshed"] = True
-                rejected = response.request.headers.get("Authorization", "")[7:]
-                await self.auth.after_unauthorized(rejected)
+            async def once() -> httpx.Response:
+                state["attempt"] += 1
                 response = await send()
-                if response.status_code == 401:
-                    raise self.auth.expired_error()
-            if response.status_code in RETRY_STATUSES:
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                if retry_after is not None and retry_after > self.settings.max_backoff:
-                    raise self._error(response, endpoint)  # waiting less would not help
-                raise Transient(response=response, retry_after=retry_after)
-            return response
+                if response.status_code == 401 and authenticate and self.auth is not None:
+                    if state["refreshed"]:
+                        raise self.auth.expired_error()
+                    state["refreshed"] = True
+                    rejected = response.request.headers.get("Authorization", "")[7:]
+                    await self.auth.after_unauthorized(rejected)
+                    response = await send()
+                    if response.status_code == 401:
+                        raise self.auth.expired_error()
+                self.daily.learn(api, response.headers)
+                if is_daily_limit(response):
+                    # Retrying before the reset would only be refused, and counts again.
+                    raise self._daily_error(self.daily.used_up(api, response), endpoint)
+                if response.status_code in RETRY_STATUSES:
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    if retry_after is not None and retry_after > self.settings.max_backoff:
+                        raise self._error(response, endpoint)  # waiting less would not help
+                    raise Transient(response=response, retry_after=retry_after)
+                return response
 
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_retries + 1),
-            wait=self._wait,
-            retry=retry_if_exception(
-                lambda exc: isinstance(exc, Transient) and (idempotent or exc.unsent)
-            ),
-            sleep=self._sleep,
-            reraise=True,
-        )
-        try:
-            response: httpx.Response = await retrying(once)
-        except Transient as exc:
-            if exc.response is not None:
-                raise self._error(exc.response, endpoint) from None
-            raise self._network_error(exc.error, endpoint) from None
-        if (
-            response.is_success
-            or (redirects and response.is_redirect)
-            or (response.status_code in accept)
-        ):
-            return response
-        raise self._error(response, endpoint)
+            retrying = AsyncRetrying(
+                stop=stop_after_attempt(self.settings.max_retries + 1),
+                wait=self._wait,
+                retry=retry_if_exception(
+                    lambda exc: isinstance(exc, Transient) and (idempotent or exc.unsent)
+                ),
+                sleep=self._sleep,
+                reraise=True,
+            )
+            try:
+                response: httpx.Response = await retrying(once)
+            except Transient as exc:
+                if exc.response is not None:
+                    raise self._error(exc.response, endpoint) from None
+                raise self._network_error(exc.error, endpoint) from None
+            if (
+                response.is_success
+                or (redirects and response.is_redirect)
+                or (response.status_code in accept)
+            ):
+                return response
+            raise self._error(response, endpoint)
 
     async def get_json(
         self, path: str, *, params: Mapping[str, Any] | None = None, bucket: str = "default"
@@ -333,9 +350,9 @@ class ApiClient:
         send_headers = dict(headers or {})
         if authenticate and self.auth is not None:
             send_headers["Authorization"] = f"Bearer {await self.auth.token()}"
-        limiter = self.buckets.get(bucket) or self.buckets.get("default")
-        if limiter is not None:
-            await limiter.acquire()
+        pace = self.buckets.get(bucket) or self.buckets.get("default")
+        if pace is not None:
+            await pace.acquire(self._sleep)
         client = self.connection.client
         request = client.build_request(
             method,
@@ -370,7 +387,27 @@ class ApiClient:
                 self._record(method, url, streamed, started, attempt, exc)
                 raise
         self._record(method, url, response, started, attempt)
+        if pace is not None:
+            pace.observe(response.headers, refused=response.status_code == 429)
         return response
+
+    def _relative(self, url: str) -> str:
+        """The path of `url` below this API's base (its whole path on another host)."""
+        path = redact_path(url)
+        base = httpx.URL(self.base_url).path.rstrip("/")
+        if self.same_origin(url) and base and path.startswith(base + "/"):
+            return path[len(base) :]
+        return path
+
+    def _daily_error(self, block: DailyBlock, endpoint: str) -> MeetdeckError:
+        return daily_limit_error(
+            label=self.label,
+            api=self.api,
+            endpoint=endpoint,
+            limit=block.name,
+            resets_at=block.resets_at,
+            now_=self.daily.now(),
+        )
 
     def _too_large(self, endpoint: str) -> ResponseTooLarge:
         return too_large_error(

@@ -18,6 +18,7 @@ import httpx
 
 from tui.core.display.cleaning import clean
 from tui.core.errors import (
+    DailyLimitReached,
     MeetdeckError,
     NeedsAdmin,
     NetworkUnreachable,
@@ -84,6 +85,23 @@ def retry_when(after: float | None, *, now_: datetime | None = None) -> str:
     at = (now_ or datetime.now(UTC)) + timedelta(seconds=after)
     clock = f"{at:%H:%M}" if after < 43200 else f"{at:%Y-%m-%d %H:%M}"
     return f"in {after:.0f} seconds (at {clock} UTC)"
+
+
+def daily_limit_error(
+    *, label: str, api: str, endpoint: str, limit: str, resets_at: datetime, now_: datetime
+) -> DailyLimitReached:
+    """A daily limit used up: no call is made to it again before `resets_at`."""
+    at = resets_at.astimezone(UTC)
+    clock = f"{at:%H:%M}" if at - now_ < timedelta(hours=24) else f"{at:%Y-%m-%d %H:%M}"
+    return DailyLimitReached(
+        f"{label}'s daily limit for {limit} is used up until {clock} UTC; showing cached "
+        "data. meetdeck asks again after then.",
+        limit=limit,
+        resets_at=at,
+        retry_after=max(0.0, (at - now_).total_seconds()),
+        provider=api,
+        endpoint=endpoint,
+    )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

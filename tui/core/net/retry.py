@@ -5,8 +5,9 @@ connection errors, with exponential backoff and jitter, honouring Retry-After
 (seconds, HTTP-date or ISO 8601) up to a cap. POST and DELETE are never retried
 blindly: only when the server provably did not act on them (no connection was made,
 or a 429 refused them unprocessed: `Transient.unsent`), never after a 5xx or a lost
-answer. Client-side pacing, so that a full sync does not provoke 429s in the first
-place, is `make_limiter`.
+answer. A 429 that says a daily limit is used up is never retried (see
+`tui.core.net.limits`, which also holds the client-side pacing that keeps a full sync
+from provoking 429s in the first place).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import random
 from collections.abc import Awaitable, Callable
 
 import httpx
-from aiolimiter import AsyncLimiter
 from tenacity import RetryCallState
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -59,15 +59,3 @@ def backoff(state: RetryCallState, cap: float) -> float:
     # Exponential backoff (0.5 s, 1 s, 2 s, ...) plus up to 0.5 s of jitter, capped.
     base: float = 0.5 * 2.0 ** max(state.attempt_number - 1, 0)
     return min(cap, base + random.uniform(0, 0.5))
-
-
-def make_limiter(rate: float) -> AsyncLimiter:
-    """A leaky bucket allowing `rate` requests per second (fractions allowed).
-
-    Bursts are kept to a quarter second's worth, so the provider's own bucket never
-    runs dry at a window edge (network jitter would otherwise cost a 429 now and then).
-    """
-    window = 0.25
-    if rate * window >= 1:
-        return AsyncLimiter(rate * window, window)
-    return AsyncLimiter(1, 1.0 / rate)

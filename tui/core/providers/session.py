@@ -18,6 +18,8 @@ profile and one serves Zoom; each API has its own client-side rate limiter.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
 from types import TracebackType
 
 import httpx
@@ -30,7 +32,8 @@ from tui.core.models import Provider
 from tui.core.net.apilog import ApiLog
 from tui.core.net.client import ApiClient
 from tui.core.net.connection import Connection
-from tui.core.net.retry import Sleep, make_limiter
+from tui.core.net.limits import Pace
+from tui.core.net.retry import Sleep
 from tui.core.providers.base import Capabilities
 from tui.core.providers.goto_assist import GoToAssist
 from tui.core.providers.goto_meeting import GoToMeeting
@@ -84,6 +87,7 @@ class ProviderSet:
         api_log: ApiLog | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> ProviderSet:
         """Build everything for one profile; opens no socket until the first call.
 
@@ -96,6 +100,7 @@ class ProviderSet:
             api_log: A shared log; one writing to `paths.api_log` by default.
             transport: An httpx transport (tests: ASGI or mock).
             sleep: Backoff sleep (tests make it instant).
+            clock: The current time, for daily-limit resets (tests pin it).
         """
         http = http or HttpSettings()
         log = api_log or ApiLog(paths.api_log)
@@ -161,12 +166,7 @@ class ProviderSet:
                 demo=demo,
                 sleep=sleep,
             )
-            rate = profile.zoom_rate_limit
-            buckets = {
-                "light": make_limiter(rate * 1.5),
-                "default": make_limiter(rate),
-                "heavy": make_limiter(rate / 2),
-            }
+            buckets = {name: Pace(rate) for name, rate in profile.zoom_rates().items()}
             zoom_api = ApiClient(
                 conn,
                 api="zoom",
@@ -176,6 +176,7 @@ class ProviderSet:
                 auth=zoom_auth,
                 buckets=buckets,
                 sleep=sleep,
+                clock=clock,
             )
             auth_host = httpx.URL(profile.zoom_auth_base).host
             zoom = Zoom(zoom_api, trusted_hosts=(auth_host,))

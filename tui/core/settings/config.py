@@ -48,6 +48,16 @@ from tui.core.settings.profiles import (
     profile_tables,
 )
 
+#: Zoom's per-second limits by plan, per rate category (Light, Medium, Heavy): Pro
+#: 30/20/10, Business and up 80/60/40 (docs/real-clouds.md, "Per-second limits by plan").
+ZOOM_PLAN_RATES: dict[str, tuple[float, float, float]] = {
+    "pro": (30.0, 20.0, 10.0),
+    "business": (80.0, 60.0, 40.0),
+    "business_plus": (80.0, 60.0, 40.0),
+    "enterprise": (80.0, 60.0, 40.0),
+    "education": (80.0, 60.0, 40.0),
+}
+
 
 def is_loopback_host(host: str) -> bool:
     """True for localhost, 127.0.0.0/8 and ::1."""
@@ -108,8 +118,36 @@ class ProfileSettings(BaseModel):
     """Accent colour of this profile in the header, e.g. "red" for production."""
     goto_rate_limit: float = Field(default=10.0, gt=0)
     """Requests per second meetdeck allows itself per GoTo API."""
-    zoom_rate_limit: float = Field(default=20.0, gt=0)
-    """Requests per second meetdeck allows itself against Zoom."""
+    zoom_plan: str = "pro"
+    """The Zoom account's plan, which sets its per-second limits: "pro" (Light 30,
+    Medium 20, Heavy 10 requests per second), or "business", "business_plus",
+    "enterprise", "education" (80, 60, 40). Zoom counts them per account, for every
+    app on it; meetdeck slows down further when Zoom's rate headers say less."""
+    zoom_rate_limit: float | None = Field(default=None, gt=0)
+    """Requests per second meetdeck allows itself for Zoom's Medium calls (Light 1.5x,
+    Heavy 0.5x) instead of what `zoom_plan` allows: lower, to leave room for the
+    account's other apps."""
+
+    @field_validator("zoom_plan", mode="before")
+    @classmethod
+    def _known_plan(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        plan = value.strip().lower().replace("-", "_").replace(" ", "_").replace("+", "_plus")
+        if plan not in ZOOM_PLAN_RATES:
+            raise ValueError(
+                f"unknown Zoom plan {value!r}; use one of {', '.join(ZOOM_PLAN_RATES)}"
+            )
+        return plan
+
+    def zoom_rates(self) -> dict[str, float]:
+        """Requests per second per Zoom rate bucket ("light", "default" for Medium,
+        "heavy"): the plan's, or `zoom_rate_limit`'s when set."""
+        if self.zoom_rate_limit is not None:
+            medium = self.zoom_rate_limit
+            return {"light": medium * 1.5, "default": medium, "heavy": medium / 2}
+        light, medium, heavy = ZOOM_PLAN_RATES[self.zoom_plan]
+        return {"light": light, "default": medium, "heavy": heavy}
 
     @field_validator(
         "goto_api_base", "goto_auth_base", "seeit_api_base", "zoom_api_base", "zoom_auth_base"
@@ -366,6 +404,7 @@ def demo_profile(base_url: str) -> ProfileSettings:
 
 __all__ = [
     "DEMO_PROFILE",
+    "ZOOM_PLAN_RATES",
     "HttpSettings",
     "ProfileSettings",
     "Settings",

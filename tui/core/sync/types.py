@@ -79,6 +79,15 @@ class ScopeFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class SyncProblem:
+    """One error of a run and every scope it stopped (a daily limit used up stops
+    each event's registrants scope with the same sentence: it is one problem)."""
+
+    error: MeetdeckError
+    scopes: tuple[Scope, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SyncProgress:
     """A progress event: emitted when a scope starts and when it ends.
 
@@ -120,6 +129,15 @@ class SyncReport:
     def cut_values(self) -> int:
         """Text values cut to the store's limit, over every scope."""
         return sum(count for _scope, count in self.cut)
+
+    def problems(self) -> tuple[SyncProblem, ...]:
+        """The failures, one per distinct error (same title and sentence), in order."""
+        grouped: dict[tuple[str, str], list[ScopeFailure]] = {}
+        for failure in self.failed:
+            grouped.setdefault((failure.error.title, failure.error.sentence), []).append(failure)
+        return tuple(
+            SyncProblem(group[0].error, tuple(f.scope for f in group)) for group in grouped.values()
+        )
 
     @property
     def ok(self) -> bool:
