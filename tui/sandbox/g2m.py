@@ -365,6 +365,11 @@ def _meeting_fields(body: Any) -> dict[str, Any]:
         raise goto_error(400, "InvalidRequest", "starttime/endtime must be ISO 8601, in order")
     if body["meetingtype"] not in MEETING_TYPES:
         raise goto_error(400, "InvalidRequest", "meetingtype must be immediate/recurring/scheduled")
+    coorganizers = body.get("coorganizerKeys") or []
+    if not isinstance(coorganizers, list) or not all(
+        isinstance(k, str | int) and not isinstance(k, bool) for k in coorganizers
+    ):
+        raise goto_error(400, "InvalidRequest", "coorganizerKeys must be a list of keys")
     return {
         "subject": str(body["subject"]),
         "start": start,
@@ -372,7 +377,7 @@ def _meeting_fields(body: Any) -> dict[str, Any]:
         "password_required": bool(body["passwordrequired"]),
         "conference_call_info": str(body["conferencecallinfo"]),
         "meeting_type": str(body["meetingtype"]),
-        "coorganizer_keys": [str(k) for k in body.get("coorganizerKeys") or []],
+        "coorganizer_keys": [str(k) for k in coorganizers],
     }
 
 
