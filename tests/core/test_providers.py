@@ -186,6 +186,49 @@ async def test_attendees(tmp_path: Path) -> None:
     assert people[0].event_key == "9:s"
 
 
+def _row(name: str, instance: int | None, start: str | None, join: str) -> dict[str, object]:
+    row: dict[str, object] = {"attendeeName": name, "joinTime": join, "meetingId": 9}
+    if instance is not None:
+        row["meetingInstanceKey"] = instance
+    if start is not None:
+        row["startTime"] = start
+    return row
+
+
+async def test_attendees_of_one_session_when_the_keys_differ(tmp_path: Path) -> None:
+    """`meetingInstanceKey` on the rows is not the report's `sessionId`: rows are tied to
+    the session by the instance's start, then by join time, and never all dropped."""
+    body = [
+        _row("week1", 501, "2024-05-01T10:00:00Z", "2024-05-01T10:02:00Z"),
+        _row("week2a", 502, "2024-05-08T10:00:00Z", "2024-05-08T10:01:00Z"),
+        _row("week2b", 502, "2024-05-08T10:00:00Z", "2024-05-08T10:40:00Z"),
+    ]
+    adapter = g2m(tmp_path, lambda r: httpx.Response(200, json=body))
+    start, end = datetime(2024, 5, 8, 10, tzinfo=UTC), datetime(2024, 5, 8, 11, tzinfo=UTC)
+    people = await adapter.attendees("9:77", start=start, end=end)
+    assert [p.name for p in people] == ["week2a", "week2b"]
+    assert {p.event_key for p in people} == {"9:77"}
+    # A service that makes the keys equal: matched by key, whatever the times.
+    same = await adapter.attendees("9:502", start=datetime(2030, 1, 1, tzinfo=UTC))
+    assert [p.name for p in same] == ["week2a", "week2b"]
+    # No session times given: nothing to tie them with, so nobody is dropped.
+    assert len(await adapter.attendees("9:77")) == 3
+
+
+async def test_attendees_by_join_time_without_instance_times(tmp_path: Path) -> None:
+    body = [
+        _row("early", 1, None, "2024-05-01T10:02:00Z"),
+        _row("late", 2, None, "2024-05-08T10:30:00Z"),
+    ]
+    adapter = g2m(tmp_path, lambda r: httpx.Response(200, json=body))
+    start = datetime(2024, 5, 8, 10, tzinfo=UTC)
+    people = await adapter.attendees("9:77", start=start, end=start + timedelta(hours=1))
+    assert [p.name for p in people] == ["late"]
+    bare = [{"attendeeName": "no times", "meetingInstanceKey": 3}]
+    adapter = g2m(tmp_path, lambda r: httpx.Response(200, json=bare))
+    assert len(await adapter.attendees("9:77", start=start)) == 1
+
+
 # -- GoTo Training ---------------------------------------------------------------------
 
 

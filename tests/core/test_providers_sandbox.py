@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -138,6 +139,41 @@ async def test_goto_meeting_reads(deck: tuple[ProviderSet, Sleeps], sandbox: Any
     assert len({m.key for m in history.meetings}) == len(history.meetings)
     attendees = await g2m.attendees(history.meetings[-1].key)
     assert all(a.event_key == history.meetings[-1].key for a in attendees)
+
+
+async def test_goto_meeting_attendees_per_session(
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any
+) -> None:
+    """Every past session's attendees are found though `meetingInstanceKey` (on the
+    attendee rows) and `sessionId` (on the report) differ, as they do in the spec."""
+    providers, _ = deck
+    g2m = providers.goto_meeting
+    assert g2m is not None
+    goto = sandbox.state.goto
+    held = goto.sessions
+    per_meeting = Counter(s.meeting_id for s in held.values() if not s.ongoing)
+    recurring = max(per_meeting, key=lambda mid: per_meeting[mid])
+    assert per_meeting[recurring] > 1  # a meeting held more than once
+    owner = str(goto.meetings[recurring].organizer_key)
+    now = datetime.now(UTC)
+    history = await g2m.historical_meetings(now - timedelta(days=400), now, organizer_key=owner)
+    sids = [int(m.session_key or 0) for m in history.meetings]
+    assert all(sid in held and held[sid].instance_key != sid for sid in sids)
+    slots = asyncio.Semaphore(8)
+
+    async def count(key: str, start: datetime, end: datetime | None) -> int:
+        async with slots:
+            return len(await g2m.attendees(key, start=start, end=end))
+
+    found = await asyncio.gather(*(count(m.key, m.start, m.end) for m in history.meetings))
+    expected = [held[sid].num_attendees for sid in sids]
+    assert found == expected and sum(found) > 0
+    sessions = [
+        n for m, n in zip(history.meetings, found, strict=True) if m.key.startswith(f"{recurring}:")
+    ]
+    assert len(sessions) == per_meeting[recurring]
+    everyone = await g2m.attendees(str(recurring))  # the meetingId alone: every session
+    assert len(everyone) == sum(sessions)
 
 
 async def test_goto_training_reads_and_writes(deck: tuple[ProviderSet, Sleeps]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import httpx
 import pytest
 
@@ -9,6 +11,12 @@ from tests.support.specs import goto_headers, validate
 from tui.sandbox.state import SandboxState
 
 G = "/G2M/rest"
+
+
+def iso_day(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT00:00:00Z")
+
+
 RANGE = {"startDate": "2024-09-01T00:00:00Z", "endDate": "2025-03-10T00:00:00Z"}
 
 
@@ -225,6 +233,80 @@ async def test_attendees_by_meeting_organizer_and_group(
         200,
     )
     assert (await client.get(f"{G}/meetings/1/attendees", headers=admin)).status_code == 404
+
+
+async def test_meeting_instance_key_is_not_the_session_id(
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
+    """As in the spec: the reports name a session by `sessionId`, attendee rows by
+    `meetingInstanceKey`; the legacy `/meetings?history=true` carries both."""
+    session = next(
+        s
+        for s in state.goto.sessions.values()
+        if s.num_attendees
+        and not s.ongoing
+        and state.goto.meetings[s.meeting_id].organizer_key == state.goto.admin_key
+    )
+    meeting = state.goto.meetings[session.meeting_id]
+    assert session.instance_key != session.id
+    rows = (await client.get(f"{G}/meetings/{meeting.id}/attendees", headers=admin)).json()
+    mine = [r for r in rows if r["meetingInstanceKey"] == session.instance_key]
+    assert len(mine) == session.num_attendees
+    assert not any(r["meetingInstanceKey"] == session.id for r in rows)
+    keys = {s.instance_key for s in state.goto.sessions.values()}
+    assert len(keys) == len(state.goto.sessions) and not keys & set(state.goto.sessions)
+    day = {
+        "startDate": iso_day(session.start),
+        "endDate": iso_day(session.start + timedelta(days=1)),
+        "history": "true",
+    }
+    legacy = validate(
+        "g2m", "get", "/meetings", await client.get(f"{G}/meetings", params=day, headers=admin)
+    )
+    row = next(r for r in legacy if r["sessionId"] == session.id)
+    assert row["meetingInstanceKey"] == session.instance_key
+
+
+async def test_deleting_a_held_meeting_or_its_organizer_leaves_history_working(
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
+    """Found by a fuzzer: DELETE /meetings/{id} left its sessions behind, and every
+    history call then answered 500. A meeting goes with its sessions, an organizer with
+    their meetings."""
+    wide = {"startDate": "2020-01-01T00:00:00Z", "endDate": "2030-01-01T00:00:00Z"}
+    admin_key = state.goto.admin_key
+    held = next(
+        s
+        for s in state.goto.sessions.values()
+        if not s.ongoing and state.goto.meetings[s.meeting_id].organizer_key == admin_key
+    )
+    assert (
+        await client.delete(f"{G}/meetings/{held.meeting_id}", headers=admin)
+    ).status_code == 204
+    assert held.id not in state.goto.sessions
+    group = state.goto.organizers[admin_key].group_key
+    for path in (
+        "/historicalMeetings",
+        f"/organizers/{admin_key}/historicalMeetings",
+        f"/organizers/{admin_key}/attendees",
+        f"/groups/{group}/historicalMeetings",
+        f"/groups/{group}/attendees",
+    ):
+        answer = await client.get(f"{G}{path}", params=wide, headers=admin)
+        assert answer.status_code == 200, (path, answer.text[:200])
+    rows = (await client.get(f"{G}/historicalMeetings", params=wide, headers=admin)).json()
+    assert str(held.id) not in {r["sessionId"] for r in rows}
+    other = next(
+        s
+        for s in state.goto.sessions.values()
+        if not s.ongoing and state.goto.meetings[s.meeting_id].organizer_key != admin_key
+    )
+    owner = state.goto.meetings[other.meeting_id].organizer_key
+    assert (await client.delete(f"{G}/organizers/{owner}", headers=admin)).status_code == 204
+    gone = await client.get(f"{G}/meetings/{other.meeting_id}/attendees", headers=admin)
+    assert gone.status_code == 404
+    answer = await client.get(f"{G}/groups/{group}/attendees", params=wide, headers=admin)
+    assert answer.status_code == 200
 
 
 async def test_groups(

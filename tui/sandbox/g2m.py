@@ -51,6 +51,22 @@ def _meeting(request: Request) -> Meeting:
     return meeting
 
 
+def _drop_meeting(state: SandboxState, meeting_id: int) -> None:
+    """Delete a meeting with its held sessions: a session never outlives its meeting
+    (an orphan made every history call fail with a 500)."""
+    goto = state.goto
+    del goto.meetings[meeting_id]
+    for sid in [sid for sid, s in goto.sessions.items() if s.meeting_id == meeting_id]:
+        del goto.sessions[sid]
+
+
+def _drop_organizer(state: SandboxState, key: int) -> None:
+    """Delete an organizer with the meetings they own (and so their sessions)."""
+    del state.goto.organizers[key]
+    for mid in [mid for mid, m in state.goto.meetings.items() if m.organizer_key == key]:
+        _drop_meeting(state, mid)
+
+
 def _upcoming(state: SandboxState, keys: set[int]) -> list[Meeting]:
     found = [m for m in state.goto.meetings.values() if m.upcoming and m.organizer_key in keys]
     return sorted(found, key=lambda m: (m.start, m.id))
@@ -119,7 +135,7 @@ async def organizers(request: Request) -> Response:
         found = [o for o in state.goto.organizers.values() if o.email.lower() == email.lower()]
         if not found:
             raise goto_error(404, "NotFound", f"No organizer with e-mail {email}")
-        del state.goto.organizers[found[0].key]
+        _drop_organizer(state, found[0].key)
         return Response(status_code=204)
     chosen = list(state.goto.organizers.values())
     if email is not None:
@@ -138,7 +154,7 @@ async def organizer(request: Request) -> Response:
     require_admin(request)
     found = _organizer(state, key)
     if request.method == "DELETE":
-        del state.goto.organizers[key]
+        _drop_organizer(state, key)
         return Response(status_code=204)
     body = await json_body(request)
     if not isinstance(body, dict) or not ({"status", "productType"} & set(body)):
@@ -349,6 +365,11 @@ def _meeting_fields(body: Any) -> dict[str, Any]:
         raise goto_error(400, "InvalidRequest", "starttime/endtime must be ISO 8601, in order")
     if body["meetingtype"] not in MEETING_TYPES:
         raise goto_error(400, "InvalidRequest", "meetingtype must be immediate/recurring/scheduled")
+    coorganizers = body.get("coorganizerKeys") or []
+    if not isinstance(coorganizers, list) or not all(
+        isinstance(k, str | int) and not isinstance(k, bool) for k in coorganizers
+    ):
+        raise goto_error(400, "InvalidRequest", "coorganizerKeys must be a list of keys")
     return {
         "subject": str(body["subject"]),
         "start": start,
@@ -356,7 +377,7 @@ def _meeting_fields(body: Any) -> dict[str, Any]:
         "password_required": bool(body["passwordrequired"]),
         "conference_call_info": str(body["conferencecallinfo"]),
         "meeting_type": str(body["meetingtype"]),
-        "coorganizer_keys": [str(k) for k in body.get("coorganizerKeys") or []],
+        "coorganizer_keys": [str(k) for k in coorganizers],
     }
 
 
@@ -366,7 +387,7 @@ async def meetings(request: Request) -> Response:
     if request.method == "GET":
         return JSONResponse(_legacy_meetings(request, {who.key}, group=False))
     fields = _meeting_fields(await json_body(request))
-    meeting_id = max(state.goto.meetings) + 1
+    meeting_id = max(state.goto.meetings, default=100_000_000) + 1
     meeting = Meeting(
         meeting_id,
         who.key,
@@ -402,7 +423,7 @@ async def meeting(request: Request) -> Response:
     if request.method == "GET":
         return JSONResponse([views.meeting_by_id_json(found)])  # an array, as the spec says
     if request.method == "DELETE":
-        del state.goto.meetings[found.id]
+        _drop_meeting(state, found.id)
         return Response(status_code=204)
     fields = _meeting_fields(await json_body(request))
     found.subject, found.start, found.end = fields["subject"], fields["start"], fields["end"]

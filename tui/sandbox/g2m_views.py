@@ -156,7 +156,7 @@ def attendee_rows(state: SandboxState, s: MeetingSession, kind: str) -> list[dic
             "endTime": iso(s.end),
             "conferenceCallInfo": m.conference_call_info,
             "organizerkey": o.key,  # lower-case k and int64, as in AttendeeByMeeting
-            "meetingInstanceKey": s.id,
+            "meetingInstanceKey": s.instance_key,  # not the sessionId
             "duration": minutes,
             "joinTime": iso(s.start + timedelta(seconds=join)),
             "leaveTime": iso(s.start + timedelta(seconds=leave)),
@@ -227,7 +227,7 @@ def meeting_history_json(
         "startTime": iso(start),
         "endTime": iso(end),
         "conferenceCallInfo": m.conference_call_info,
-        "meetingInstanceKey": s.id if s else 0,
+        "meetingInstanceKey": s.instance_key if s else 0,
         "meetingType": m.meeting_type,
         "organizerKey": str(o.key),
     }

@@ -18,6 +18,7 @@ from tui.sandbox.web import (
     base_url,
     caller,
     goto_error,
+    int_keys,
     iso,
     json_body,
     parse_time,
@@ -100,9 +101,12 @@ def _training(request: Request, with_organizer: bool = True) -> Training:
     return training
 
 
-def _times(body: Any) -> list[tuple[datetime, datetime]]:
+def _times(body: dict[str, Any]) -> list[tuple[datetime, datetime]]:
+    raw = body.get("times")
+    if not isinstance(raw, list):
+        raise goto_error(400, "InvalidRequest", "times must be a list of startDate/endDate")
     times = []
-    for item in body.get("times") or []:
+    for item in raw:
         start = parse_time(str(item.get("startDate", ""))) if isinstance(item, dict) else None
         end = parse_time(str(item.get("endDate", ""))) if isinstance(item, dict) else None
         if start is None or end is None or end < start:
@@ -111,6 +115,28 @@ def _times(body: Any) -> list[tuple[datetime, datetime]]:
     if not times:
         raise goto_error(400, "InvalidRequest", "At least one time range is required")
     return times
+
+
+def _training_fields(body: Any) -> dict[str, Any]:
+    """The checked body of POST trainings (TrainingReqCreate), or a 400."""
+    if not isinstance(body, dict) or not all(
+        isinstance(body.get(f), str) and body[f] for f in ("name", "timeZone")
+    ):
+        raise goto_error(400, "InvalidRequest", "name, timeZone and times are required")
+    if not isinstance(body.get("description", ""), str):
+        raise goto_error(400, "InvalidRequest", "description must be a string")
+    settings = body.get("registrationSettings")
+    if settings is None:
+        settings = {}
+    if not isinstance(settings, dict) or not all(
+        isinstance(settings.get(f, False), bool)
+        for f in ("disableConfirmationEmail", "disableWebRegistration")
+    ):
+        raise goto_error(400, "InvalidRequest", "registrationSettings takes two booleans")
+    organizers = int_keys(body.get("organizers", []))
+    if organizers is None:
+        raise goto_error(400, "InvalidRequest", "organizers must be a list of organizer keys")
+    return {"times": _times(body), "settings": settings, "organizers": organizers}
 
 
 async def account_organizers(request: Request) -> Response:
@@ -134,11 +160,10 @@ async def trainings(request: Request) -> Response:
         found.sort(key=lambda t: (t.times[0][0], t.key))
         return JSONResponse([training_json(state, t) for t in found])
     body = await json_body(request)
-    if not isinstance(body, dict) or not body.get("name") or not body.get("timeZone"):
-        raise goto_error(400, "InvalidRequest", "name, timeZone and times are required")
-    settings = body.get("registrationSettings") or {}
+    fields = _training_fields(body)
+    settings = fields["settings"]
     new_key = max(state.goto.trainings, default=INT64_LOW) + 1
-    organizers = [key, *[int(k) for k in body.get("organizers") or [] if int(k) != key]]
+    organizers = [key, *[k for k in fields["organizers"] if k != key]]
     rng = random.Random(new_key)
     state.goto.trainings[new_key] = Training(
         new_key,
@@ -146,7 +171,7 @@ async def trainings(request: Request) -> Response:
         str(body["name"]),
         str(body.get("description", "")),
         str(body["timeZone"]),
-        _times(body),
+        fields["times"],
         organizers,
         bool(settings.get("disableConfirmationEmail", False)),
         bool(settings.get("disableWebRegistration", False)),
@@ -193,12 +218,12 @@ async def training_organizers(request: Request) -> Response:
     if request.method == "GET":
         return JSONResponse(_organizers(state, found.organizer_keys))
     body = await json_body(request)
-    keys = body.get("organizers") if isinstance(body, dict) else None
-    if not isinstance(keys, list) or not keys:
+    keys = int_keys(body.get("organizers")) if isinstance(body, dict) else None
+    if not keys:
         raise goto_error(400, "InvalidRequest", "organizers must be a non-empty list of keys")
-    if any(int(k) not in state.goto.organizers for k in keys):
+    if any(k not in state.goto.organizers for k in keys):
         raise goto_error(400, "InvalidRequest", "Unknown organizer key")
-    found.organizer_keys = [int(k) for k in keys]
+    found.organizer_keys = keys
     return Response(status_code=204)
 
 
@@ -222,7 +247,11 @@ async def registration_settings(request: Request) -> Response:
 async def times(request: Request) -> Response:
     found = _training(request)
     body = await json_body(request)
-    if not isinstance(body, dict) or not body.get("timeZone"):
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("timeZone"), str)
+        or not body["timeZone"]
+    ):
         raise goto_error(400, "InvalidRequest", "timeZone and times are required")
     found.times, found.time_zone = _times(body), str(body["timeZone"])
     return JSONResponse(

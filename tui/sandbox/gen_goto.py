@@ -217,6 +217,11 @@ def _session(
         end=start + max(duration, timedelta(minutes=5)),
         num_attendees=rng.choice((0, 1, 2, 3, 5, 8, 12, 20, 35, 60)),
     )
+    # meetingInstanceKey: distinct from the sessionId, drawn from its own stream so
+    # the rest of the world stays as it was.
+    session.instance_key = random.Random(f"g2m-instance:{session.id}").randrange(
+        INT64_LOW, INT64_HIGH
+    )
     if rng.random() < 0.3:
         session.recording = _file(
             world,

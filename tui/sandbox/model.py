@@ -62,13 +62,19 @@ class Meeting:
 
 @dataclass(slots=True)
 class MeetingSession:
-    """One held instance of a G2M meeting (a historical meeting)."""
+    """One held instance of a G2M meeting (a historical meeting).
+
+    `id` is the `sessionId` of the historical-meeting reports; `instance_key` is the
+    `meetingInstanceKey` the attendee reports carry. The spec types them as two fields
+    and documents no mapping, so the sandbox keeps them distinct.
+    """
 
     id: int
     meeting_id: int
     start: datetime
     end: datetime
     num_attendees: int
+    instance_key: int = 0
     recording: FileSpec | None = None
     ongoing: bool = False
     attendees_deleted: bool = False

@@ -81,18 +81,40 @@ def require_self_or_admin(request: Request, organizer_key: int) -> Organizer:
 
 
 def iso(value: datetime) -> str:
-    """ISO 8601 UTC with a Z, as the GoTo and Zoom APIs write times."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 UTC with a Z, as the GoTo and Zoom APIs write times.
+
+    The year always has four digits: `strftime("%Y")` writes 999 for the year 999,
+    which is no RFC 3339 date-time.
+    """
+    utc = value.astimezone(UTC)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
 
 
 def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time as an aware UTC datetime; None if it is none, or has no UTC form
+    (`0001-01-01T00:00:00+05:00` is valid ISO 8601 but lies before `datetime.min`)."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("z", "Z").replace(" ", "+"))
-    except ValueError:
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def int_keys(value: Any) -> list[int] | None:
+    """A JSON list of int64 keys (numbers or digit strings, as clients send them), or
+    None if it is anything else: `[{}]` is a 400, never a 500."""
+    if not isinstance(value, list):
+        return None
+    keys = []
+    for item in value:
+        if isinstance(item, str) and item.strip().isdigit():
+            item = int(item)
+        if not isinstance(item, int) or isinstance(item, bool) or not 0 <= item < 2**63:
+            return None
+        keys.append(item)
+    return keys
 
 
 def required_range(request: Request) -> tuple[datetime, datetime]:

@@ -217,7 +217,7 @@ async def registrant_status(request: Request) -> Response:
     if not isinstance(body, dict):
         raise zoom_error(400, 300, "Request Body should be a valid JSON object.")
     action = body.get("action")
-    if action not in ACTIONS:
+    if not isinstance(action, str) or action not in ACTIONS:  # {"action": {}} was a 500
         raise _invalid("action")
     people = body.get("registrants")
     if not isinstance(people, list) or not people:

@@ -140,7 +140,9 @@ class Details:
                 or meeting.kind is not MeetingKind.HISTORICAL
             ):
                 return 0
-            rows = list(await self._attendees().attendees(meeting.key))
+            rows = list(
+                await self._attendees().attendees(meeting.key, start=meeting.start, end=meeting.end)
+            )
             which_provider = Provider.GOTO_MEETING
         else:
             return 0

@@ -193,8 +193,10 @@ class GoToMeetingApi(Protocol):
         """One meeting (the API answers with a one-element array)."""
         ...
 
-    async def attendees(self, meeting_id: str) -> list[Attendee]:
-        """Attendees of a past meeting's sessions."""
+    async def attendees(
+        self, meeting_id: str, /, *, start: datetime | None = None, end: datetime | None = None
+    ) -> list[Attendee]:
+        """Attendees of a past meeting's sessions (of one, given its start and end)."""
         ...
 
     async def start_url(self, meeting_id: str) -> StartUrl:

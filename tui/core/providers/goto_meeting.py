@@ -99,6 +99,9 @@ class G2MAttendee(Wire):
     duration: LenientInt = None
     meetingId: str | None = None
     meetingInstanceKey: str | None = None
+    # The meeting instance's own start and end (not the attendee's).
+    startTime: OptDatetime = None
+    endTime: OptDatetime = None
 
 
 class G2MStartUrl(Wire):
@@ -202,6 +205,43 @@ def attendee(w: G2MAttendee, event_key: str) -> Attendee:
     )
 
 
+_SAME_INSTANT = timedelta(minutes=1)
+
+
+def session_rows(
+    ws: list[G2MAttendee], session_id: str, start: datetime | None, end: datetime | None
+) -> list[G2MAttendee]:
+    """The rows of `/meetings/{id}/attendees` (every session of the meeting) that belong
+    to one session.
+
+    The historical report names a session by `sessionId`; attendee rows name it by
+    `meetingInstanceKey`, a different key the spec does not map to it. So, in order:
+    rows whose `meetingInstanceKey` equals the session id (a service that makes them
+    equal); rows of the instance whose own `startTime` is the session's start (to the
+    minute); rows whose `joinTime` falls inside the session. Without the session's
+    times, or with rows that carry no time at all, every row is kept: an attendee is
+    never dropped because the two keys differ.
+    """
+    same_key = [w for w in ws if w.meetingInstanceKey == session_id]
+    if same_key or start is None:
+        return same_key or list(ws)
+    same_start = [
+        w for w in ws if w.startTime is not None and abs(w.startTime - start) <= _SAME_INSTANT
+    ]
+    if same_start:
+        return same_start
+    joined = [
+        w
+        for w in ws
+        if w.joinTime is not None
+        and start - _SAME_INSTANT <= w.joinTime
+        and (end is None or w.joinTime <= end)
+    ]
+    if joined or any(w.startTime or w.joinTime for w in ws):
+        return joined  # the other rows carry times of other sessions
+    return list(ws)
+
+
 def windows(
     since: datetime, until: datetime, days: int = GOTO_HISTORY_WINDOW_DAYS
 ) -> list[tuple[datetime, datetime]]:
@@ -293,16 +333,24 @@ class GoToMeeting:
             )
         return meeting(ws[0], MeetingKind.UPCOMING)
 
-    async def attendees(self, meeting_id: str) -> list[Attendee]:
+    async def attendees(
+        self,
+        meeting_id: str,
+        /,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[Attendee]:
+        """Attendees of a meeting, or of one session for a "meetingId:sessionId" key.
+
+        `start`/`end` are the session's times from the historical report; they tie the
+        attendee rows to the session (see `session_rows`).
+        """
         mid, _, session_id = meeting_id.partition(":")
         ws = await self.api.fetch(_ATTENDEES, f"/meetings/{mid}/attendees")
-        # The endpoint answers every session of the meeting; a "meetingId:sessionId"
-        # key asks for one session's attendees only.
-        return [
-            attendee(w, meeting_id)
-            for w in ws
-            if not session_id or w.meetingInstanceKey in (None, session_id)
-        ]
+        if session_id:
+            ws = session_rows(ws, session_id, start, end)
+        return [attendee(w, meeting_id) for w in ws]
 
     async def start_url(self, meeting_id: str) -> StartUrl:
         mid = meeting_id.split(":")[0]

@@ -10,6 +10,7 @@ takes them), so the Deck never calls a provider through `Any`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from tui.core.downloads.target import DownloadTarget
@@ -101,7 +102,9 @@ class TrainingReports(Protocol):
 class MeetingAttendees(Protocol):
     """Who attended a past meeting (GoTo Meeting)."""
 
-    async def attendees(self, meeting_id: str, /) -> list[Attendee]: ...
+    async def attendees(
+        self, meeting_id: str, /, *, start: datetime | None = None, end: datetime | None = None
+    ) -> list[Attendee]: ...
 
 
 class RecordingDownloads(Protocol):
