@@ -26,6 +26,10 @@ class SandboxConfig:
         request_log_size: Entries the request log keeps (oldest dropped first).
         seeit_409_ms: For this long after `POST /sessions`, `GET /sessions/{uuid}`
             answers 409 as the spec allows ("not consistent yet"); 0 turns it off.
+        registrant_lag_s: For this long (sandbox time) after a G2T registrant is
+            deleted, the training's registrant list still shows them as they were: GoTo's
+            registrant data "can take as long as two hours" to update. 0 turns it off;
+            `POST /_sandbox/config` changes it while running.
     """
 
     host: str = "127.0.0.1"
@@ -41,6 +45,7 @@ class SandboxConfig:
     large_recording_bytes: int = 2_500_000_000
     request_log_size: int = 5000
     seeit_409_ms: int = 0
+    registrant_lag_s: int = 0
 
     def resolved_anchor(self) -> datetime:
         """The anchor as an aware UTC datetime (today's UTC midnight by default)."""

@@ -44,10 +44,16 @@ class SandboxState:
         self.latency_ms = config.latency_ms
         self.error_rate = config.error_rate
         self.created_at: dict[str, float] = {}  # Seeit uuid -> monotonic creation time
+        self.registrant_lag = timedelta(seconds=config.registrant_lag_s)
 
     def now(self) -> datetime:
         """The sandbox's current time (real time shifted to the anchor's day)."""
         return datetime.now(UTC) + self._shift
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the sandbox's clock forward (never back); the new "now"."""
+        self._shift += timedelta(seconds=max(0.0, seconds))
+        return self.now()
 
     def now_ms(self) -> int:
         return int(self.now().timestamp() * 1000)
