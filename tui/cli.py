@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any
 
-_STATUSES = ("pending", "approved", "denied")
+# RegistrantStatus's values (a test checks they match; the fast path skips the import).
+_STATUSES = ("pending", "approved", "denied", "unregistered", "deleted", "cancelled", "other")
 _KINDS = ("registrant", "organizer", "meeting", "training", "webinar")
 _SCOPES = (
     "organizers",

@@ -244,7 +244,8 @@ async def test_goto_training_cancels_but_sends_approvals_to_its_admin_site(
     assert not mixed and "one event at a time" in mixed.reason
     assert result.succeeded == (people[0].key,)
     assert people[0].key not in Control(sandbox.base_url).statuses(training.key)
-    assert people[0].key not in cached
+    # Kept as cancelled here until GoTo's lists catch up (they may lag two hours).
+    assert cached[people[0].key] == "cancelled"
 
 
 async def test_nothing_to_act_on_is_explained(sandbox: Any) -> None:

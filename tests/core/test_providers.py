@@ -266,11 +266,54 @@ async def test_registrants_and_statuses(tmp_path: Path) -> None:
     assert people[0].provider_status == "WAITING" and people[0].event_kind is EventKind.TRAINING
 
 
-async def test_unknown_status_is_bad_response(tmp_path: Path) -> None:
-    body = [{"registrantKey": "1", "email": "a", "status": "EXPLODED"}]
-    with pytest.raises(BadResponse) as info:
-        await g2t(tmp_path, lambda r: httpx.Response(200, json=body)).registrants("5")
-    assert info.value.field == "status"
+async def test_every_goto_status_is_listed_and_unknown_ones_stay_raw(tmp_path: Path) -> None:
+    """#14.1: UNREGISTERED and DELETED are GoTo Training statuses; a status no spec
+    documents (or none at all, or a number) keeps the person listed with the raw value."""
+    raw: list[object] = ["WAITING", "UNREGISTERED", "deleted", "EXPLODED", None, 7]
+    body = [{"registrantKey": str(i), "email": f"{i}@x", "status": s} for i, s in enumerate(raw)]
+    body.append({"registrantKey": "6", "email": "6@x"})  # no status at all
+
+    people = await g2t(tmp_path, lambda r: httpx.Response(200, json=body)).registrants("5")
+
+    S = RegistrantStatus
+    assert [p.status for p in people] == [
+        S.PENDING,
+        S.UNREGISTERED,
+        S.DELETED,
+        S.OTHER,
+        S.OTHER,
+        S.OTHER,
+        S.OTHER,
+    ]
+    assert [p.status_text for p in people] == [
+        "pending",
+        "unregistered",
+        "deleted",
+        "EXPLODED",
+        "(none)",
+        "7",
+        "(none)",
+    ]
+    assert people[3].provider_status == "EXPLODED"
+    assert not any(p.status.waiting for p in people[1:])
+    assert people[1].status.withdrawn and people[2].status.withdrawn
+
+
+async def test_a_zoom_status_nobody_documents_keeps_the_list(tmp_path: Path) -> None:
+    """The same rule for Zoom: one odd status never fails the page it came in."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        status = request.url.params["status"]
+        rows = [_registrant(1, status)]
+        if status == "approved":
+            rows.append({**_registrant(2, "approved"), "status": "on_hold"})
+        return httpx.Response(200, json={"page_size": 300, "registrants": rows})
+
+    people = await zoom(tmp_path, handler).webinar_registrants("99")
+
+    assert sorted(p.status_text for p in people) == ["approved", "denied", "on_hold", "pending"]
+    odd = next(p for p in people if p.provider_status == "on_hold")
+    assert odd.status is RegistrantStatus.OTHER and odd.key == "a2"
 
 
 async def test_cancel_registrants_never_retries_and_reports_each(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui.cli import build_parser, main
+from tui.core.models import RegistrantStatus
 from tui.core.settings.paths import resolve_paths
 
 
@@ -178,3 +179,14 @@ def run_cli_code(code: str) -> str:
         check=True,
     )
     return result.stdout.strip()
+
+
+STATUSES = ("pending", "approved", "denied", "unregistered", "deleted", "cancelled", "other")
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_lookup_status_takes_every_registrant_status(status: str) -> None:
+    """`--status` offers what the cache stores: the decisions, who left (#14.1), those
+    cancelled here (#14.6) and "other" (a status no spec documents)."""
+    assert {s.value for s in RegistrantStatus} == set(STATUSES)
+    assert build_parser().parse_args(["lookup", "x", "--status", status]).status == status

@@ -146,7 +146,13 @@ async def test_registrants(
         await client.get(f"{base}/registrants", headers=admin),
         200,
     )
-    assert {r["status"] for r in rows} <= {"WAITING", "APPROVED", "DENIED"}
+    assert {r["status"] for r in rows} <= {
+        "WAITING",
+        "APPROVED",
+        "DENIED",
+        "UNREGISTERED",
+        "DELETED",
+    }
     body = {"email": "zoe@learners.example", "givenName": "Zoë", "surname": "山田"}
     created = validate(
         "g2t",
@@ -173,7 +179,7 @@ async def test_registrants(
 async def test_every_registrant_status_and_the_hostile_name_exist(state: SandboxState) -> None:
     statuses = {r.status for t in state.goto.trainings.values() for r in t.registrants.values()}
     names = {r.given_name for t in state.goto.trainings.values() for r in t.registrants.values()}
-    assert statuses == {"WAITING", "APPROVED", "DENIED"}
+    assert statuses == {"WAITING", "APPROVED", "DENIED", "UNREGISTERED", "DELETED"}
     assert "[@click=app.quit]x" in names
 
 
@@ -285,3 +291,75 @@ async def test_plain_organizer_is_kept_to_own_trainings(
     ).status_code == 403
     mine = await client.get(f"{T}/organizers/{state.goto.organizer_key}/trainings", headers=plain)
     assert mine.status_code == 200
+
+
+async def test_the_hostile_training_lists_someone_unregistered_and_someone_deleted(
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
+    """#14.1: by default every demo has both statuses, in the first training's list."""
+    hostile = next(
+        t
+        for t in state.goto.trainings.values()
+        if any(r.given_name == "[@click=app.quit]x" for r in t.registrants.values())
+    )
+    owner = hostile.organizer_keys[0]
+    rows = validate(
+        "g2t",
+        "get",
+        "/organizers/{organizerKey}/trainings/{trainingKey}/registrants",
+        await client.get(
+            f"{T}/organizers/{owner}/trainings/{hostile.key}/registrants", headers=admin
+        ),
+        200,
+    )
+    by_name = {r["givenName"]: r["status"] for r in rows}
+    assert by_name["[@click=app.quit]x"] == "UNREGISTERED"
+    assert by_name["[bold]Eve[/bold]"] == "DELETED"
+    counts = (await client.get("/_sandbox/state", params={"event": str(hostile.key)})).json()
+    assert counts["counts"]["UNREGISTERED"] >= 1 and counts["counts"]["DELETED"] >= 1
+
+
+async def test_a_deleted_registrant_stays_listed_while_the_lists_lag(
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
+    """#14.6: with `registrant_lag_s`, a DELETE reaches the list only after the lag (on
+    the sandbox's clock, which the control API moves forward); the registrant itself
+    is gone at once."""
+    training = a_training(state)
+    owner = training.organizer_keys[0]
+    base = f"{T}/organizers/{owner}/trainings/{training.key}/registrants"
+    person = next(r for r in training.registrants.values() if r.status == "APPROVED")
+    lag = await client.post("/_sandbox/config", json={"registrant_lag_s": 3600})
+    assert lag.json() == {"registrant_lag_s": 3600}
+
+    deleted = await client.delete(f"{base}/{person.key}", headers=admin)
+    listed = (await client.get(base, headers=admin)).json()
+    one = await client.get(f"{base}/{person.key}", headers=admin)
+    almost = (await client.post("/_sandbox/clock", json={"advance_s": 3599})).json()
+    still = (await client.get(base, headers=admin)).json()
+    await client.post("/_sandbox/clock", json={"advance_s": 1})
+    after = (await client.get(base, headers=admin)).json()
+    truth = (await client.get("/_sandbox/state", params={"event": str(training.key)})).json()
+
+    assert deleted.status_code == 204 and one.status_code == 404
+    shown = {r["registrantKey"]: r["status"] for r in listed}
+    assert shown[str(person.key)] == "APPROVED"  # as it was
+    assert almost["now"] and str(person.key) in {r["registrantKey"] for r in still}
+    assert str(person.key) not in {r["registrantKey"] for r in after}
+    assert str(person.key) not in truth["registrants"]  # the sandbox's own state knows
+
+
+async def test_lag_and_clock_controls_refuse_bad_values(client: httpx.AsyncClient) -> None:
+    bad_lags: list[dict[str, object]] = [
+        {},
+        {"registrant_lag_s": -1},
+        {"registrant_lag_s": "1"},
+        {"lag": 1},
+    ]
+    for body in bad_lags:
+        assert (await client.post("/_sandbox/config", json=body)).status_code == 400
+    bad_steps: list[dict[str, object]] = [{}, {"advance_s": -5}, {"advance_s": True}]
+    for body in bad_steps:
+        assert (await client.post("/_sandbox/clock", json=body)).status_code == 400
+    before = (await client.get("/_sandbox/state")).json()["config"]["registrant_lag_s"]
+    assert before == 0

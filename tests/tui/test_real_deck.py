@@ -237,3 +237,24 @@ async def test_a_zoom_daily_limit_is_one_toast_naming_the_api(
             assert active(app).table.row_count == before > 0
     finally:
         control.clear()
+
+
+async def test_v_shows_who_withdrew_from_a_training(real_app: MakeApp) -> None:
+    """#14.1: GoTo Training's UNREGISTERED people are listed and have a filter of their own."""
+    app = real_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("4", "v", "v", "v", "v")  # all -> pending -> ... -> unregistered
+        pane: Any = active(app)
+        await wait_for(
+            pilot,
+            lambda: pane.status is not None and pane.status.value == "unregistered",
+            what="the unregistered filter",
+        )
+        await wait_for(pilot, lambda: pane.table.row_count > 0, what="the unregistered rows")
+        rows = [pane.table.row_at(i) for i in range(pane.table.row_count)]
+        assert {r.provider_status for r in rows} == {"UNREGISTERED"}
+        assert HOSTILE in {r.first_name for r in rows}
+        text = screen_text(app)
+        lines = screen_lines(app)
+        assert "status: unregistered" in text
+        assert "unregistered" in lines[6] and "[@click=app.quit]x" in lines[6]

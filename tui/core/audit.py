@@ -21,6 +21,7 @@ import contextlib
 import errno
 import json
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -266,6 +267,66 @@ class AuditLog:
                 entry = _parse(line)
                 if entry is not None and (since is None or entry.time >= since):
                     yield entry
+
+
+class ConfirmedTargets:
+    """The targets one kind of action confirmed, by event, read from the audit log.
+
+    The log is read as it grows (from where the last read stopped; from the start
+    again if it shrank), so asking often costs only the new lines. Thread-safe: sync
+    workers ask from threads.
+
+    Args:
+        log: The audit log.
+        profile: Only this profile's writes.
+        action: Only this action (e.g. "cancel").
+    """
+
+    def __init__(self, log: AuditLog, *, profile: str, action: str) -> None:
+        self._log = log
+        self._profile = profile
+        self._action = action
+        self._offset = 0
+        self._found: dict[tuple[str, str], dict[str, datetime]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, provider: str, event: str, since: datetime) -> dict[str, datetime]:
+        """Target key -> when the service confirmed it, for the writes of `event` at
+        `provider` confirmed at `since` or later."""
+        with self._lock:
+            self._read()
+            found = self._found.get((provider, event), {})
+            return {key: when for key, when in found.items() if when >= since}
+
+    def _read(self) -> None:
+        try:
+            handle = self._log.path.open("rb")
+        except FileNotFoundError:
+            self._offset, self._found = 0, {}
+            return
+        with handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < self._offset:  # replaced or cut back: read it again
+                self._offset, self._found = 0, {}
+            handle.seek(self._offset)
+            data = handle.read(size - self._offset)
+        whole = data[: data.rfind(b"\n") + 1]  # a line still being written waits
+        self._offset += len(whole)
+        for line in whole.decode("utf-8", errors="replace").splitlines():
+            entry = _parse(line)
+            if (
+                entry is None
+                or entry.phase not in ("progress", "result", "interrupted")
+                or entry.profile != self._profile
+                or entry.action != self._action
+                or not entry.event
+            ):
+                continue
+            event = self._found.setdefault((entry.provider, str(entry.event)), {})
+            for outcome in entry.outcomes:
+                if outcome.get("ok") is True:
+                    key = str(outcome.get("target"))
+                    event[key] = max(event.get(key, entry.time), entry.time)
 
 
 def outcome_state(outcome: dict[str, Any]) -> str:

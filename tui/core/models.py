@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -31,6 +31,10 @@ class Provider(StrEnum):
         return _PROVIDER_LABELS[self]
 
 
+#: How long a provider may keep listing a registration after it was cancelled: GoTo
+#: Training's registrant data "can take as long as two hours" (docs/real-clouds.md, #14.6).
+LIST_LAG = {Provider.GOTO_TRAINING: timedelta(hours=2)}
+
 _PROVIDER_LABELS = {
     Provider.GOTO_MEETING: "GoTo Meeting",
     Provider.GOTO_TRAINING: "GoTo Training",
@@ -40,26 +44,53 @@ _PROVIDER_LABELS = {
 
 
 class RegistrantStatus(StrEnum):
-    """Registrant status, normalised across providers.
+    """Registrant status, normalised across providers: one rule for GoTo and Zoom.
 
-    GoTo Training says WAITING/APPROVED/DENIED; Zoom says pending/approved/denied.
+    GoTo Training says WAITING/APPROVED/DENIED, and UNREGISTERED (withdrew) or DELETED
+    (withdrew and opted out) for people who left; Zoom says pending/approved/denied.
+    A value no provider documents is OTHER: the person stays listed with the raw value
+    (`Registrant.provider_status`), never failing the list. CANCELLED is a registration
+    meetdeck itself cancelled while the provider still lists the person (its data lags).
     """
 
     PENDING = "pending"
     APPROVED = "approved"
     DENIED = "denied"
+    UNREGISTERED = "unregistered"
+    DELETED = "deleted"
+    CANCELLED = "cancelled"
+    OTHER = "other"
 
     @classmethod
-    def from_provider(cls, value: str) -> RegistrantStatus:
-        """Normalise a provider's status value (case-insensitive)."""
-        normalised = value.strip().lower()
-        if normalised in ("waiting", "pending"):
-            return cls.PENDING
-        if normalised == "approved":
-            return cls.APPROVED
-        if normalised == "denied":
-            return cls.DENIED
-        raise ValueError(f"unknown registrant status {value!r}")
+    def from_provider(cls, value: str | None) -> RegistrantStatus:
+        """Normalise a provider's status value (case-insensitive); never raises."""
+        normalised = (value or "").strip().lower()
+        return _PROVIDER_STATUSES.get(normalised, cls.OTHER)
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the person waits for a decision (only PENDING does)."""
+        return self is RegistrantStatus.PENDING
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether the person is no longer registered (left, or was cancelled)."""
+        return self in _WITHDRAWN
+
+
+_PROVIDER_STATUSES = {
+    "waiting": RegistrantStatus.PENDING,
+    "pending": RegistrantStatus.PENDING,
+    "approved": RegistrantStatus.APPROVED,
+    "denied": RegistrantStatus.DENIED,
+    "unregistered": RegistrantStatus.UNREGISTERED,
+    "deleted": RegistrantStatus.DELETED,
+    "cancelled": RegistrantStatus.CANCELLED,
+    "canceled": RegistrantStatus.CANCELLED,
+}
+_WITHDRAWN = frozenset(
+    {RegistrantStatus.UNREGISTERED, RegistrantStatus.DELETED, RegistrantStatus.CANCELLED}
+)
 
 
 class MeetingKind(StrEnum):
@@ -218,10 +249,24 @@ class Registrant:
     event_title: str | None = None
     custom_questions: tuple[tuple[str, str], ...] = ()
     extra: dict[str, str] = field(default_factory=dict, hash=False, compare=True)
+    cancelled_here: datetime | None = None
+    """When meetdeck cancelled this registration, while the provider may still list the
+    person (status CANCELLED; `provider_status` is what the provider last said)."""
 
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def status_text(self) -> str:
+        """The status as a person reads it: the provider's own value when meetdeck does
+        not know it, "cancelled here" for a cancellation the provider has not caught up
+        with, else the normalised status."""
+        if self.status is RegistrantStatus.OTHER:
+            return self.provider_status.strip() or "(none)"
+        if self.status is RegistrantStatus.CANCELLED and self.cancelled_here is not None:
+            return "cancelled here"
+        return self.status.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,10 @@ class SandboxConfig:
         goto_refresh_rotates: A refresh consumes the refresh token sent and issues a
             new one (what one older copy of GoTo's page said); off by default, as
             neither host documents it today.
+        registrant_lag_s: For this long (sandbox time) after a G2T registrant is
+            deleted, the training's registrant list still shows them as they were: GoTo's
+            registrant data "can take as long as two hours" to update. 0 turns it off;
+            `POST /_sandbox/config` changes it while running.
     """
 
     host: str = "127.0.0.1"
@@ -58,6 +62,7 @@ class SandboxConfig:
     seeit_409_ms: int = 0
     goto_token_shape: str = "current"  # noqa: S105 (a reply shape, not a secret)
     goto_refresh_rotates: bool = False
+    registrant_lag_s: int = 0
 
     def __post_init__(self) -> None:
         if self.goto_token_shape not in TOKEN_SHAPES:

@@ -3,6 +3,7 @@ limits (the Zoom plan, daily limits used up); landing pages."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -11,6 +12,7 @@ from starlette.routing import Route
 
 from tui.sandbox.config import TOKEN_SHAPES
 from tui.sandbox.faults import FaultError
+from tui.sandbox.gen_goto import G2T_STATUSES
 from tui.sandbox.model import ZOOM_STATUSES, RegistrantTable
 from tui.sandbox.state import SandboxState
 from tui.sandbox.web import base_url, iso, sandbox
@@ -38,9 +40,9 @@ def _summary(kind: str, title: str, holder: Any) -> dict[str, Any]:
         counts = {name: holder.count(code) for code, name in enumerate(ZOOM_STATUSES)}
         total = len(holder)
     else:
-        counts = {s: 0 for s in ("WAITING", "APPROVED", "DENIED")}
+        counts = dict.fromkeys(G2T_STATUSES, 0)
         for r in holder.registrants.values():
-            counts[r.status] += 1
+            counts[r.status] = counts.get(r.status, 0) + 1
         total = len(holder.registrants)
     return {"kind": kind, "title": title, "total": total, "counts": counts}
 
@@ -96,6 +98,7 @@ async def state_view(request: Request) -> Response:
                 "error_rate": state.error_rate,
                 "goto_token_shape": state.token_shape,
                 "goto_refresh_rotates": state.refresh_rotates,
+                "registrant_lag_s": state.registrant_lag.total_seconds(),
             },
             "goto": {
                 "account_key": str(goto.account_key),
@@ -234,6 +237,43 @@ async def daily_view(request: Request) -> Response:
     return JSONResponse(rule.to_json(), status_code=201)
 
 
+async def config_view(request: Request) -> Response:
+    """Change settings of the running sandbox: `registrant_lag_s` (seconds >= 0)."""
+    state = sandbox(request)
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    lag = body.get("registrant_lag_s") if isinstance(body, dict) else None
+    if (
+        not isinstance(body, dict)
+        or set(body) != {"registrant_lag_s"}
+        or isinstance(lag, bool)
+        or not isinstance(lag, int | float)
+        or not 0 <= lag <= 86_400
+    ):
+        return JSONResponse(
+            {"error": 'send {"registrant_lag_s": N} with 0 <= N <= 86400'}, status_code=400
+        )
+    state.registrant_lag = timedelta(seconds=lag)
+    return JSONResponse({"registrant_lag_s": state.registrant_lag.total_seconds()})
+
+
+async def clock_view(request: Request) -> Response:
+    """Move the sandbox's clock forward: `{"advance_s": N}` (0 <= N <= 30 days)."""
+    state = sandbox(request)
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    step = body.get("advance_s") if isinstance(body, dict) else None
+    if isinstance(step, bool) or not isinstance(step, int | float) or not 0 <= step <= 2_592_000:
+        return JSONResponse(
+            {"error": 'send {"advance_s": N} with 0 <= N <= 2592000'}, status_code=400
+        )
+    return JSONResponse({"now": iso(state.advance(step))})
+
+
 async def tokens_expire(request: Request) -> Response:
     return JSONResponse({"expired": sandbox(request).tokens.expire_all()})
 
@@ -310,6 +350,8 @@ ROUTES = [
     Route("/_sandbox/faults/{rule_id:int}", fault_delete, methods=["DELETE"]),
     Route("/_sandbox/limits", limits_view, methods=["GET", "POST", "DELETE"]),
     Route("/_sandbox/limits/daily", daily_view, methods=["POST", "DELETE"]),
+    Route("/_sandbox/config", config_view, methods=["POST"]),
+    Route("/_sandbox/clock", clock_view, methods=["POST"]),
     Route("/_sandbox/tokens/expire", tokens_expire, methods=["POST"]),
     Route("/_sandbox/tokens/revoke", tokens_revoke, methods=["POST"]),
     Route("/_sandbox/goto/oauth", goto_oauth_view, methods=["GET", "POST"]),

@@ -262,13 +262,22 @@ async def times(request: Request) -> Response:
     )
 
 
+def _listed(state: SandboxState, found: Training) -> list[G2TRegistrant]:
+    """The training's registrants as its list shows them: those deleted less than
+    `registrant_lag` ago are still there, as they were (GoTo's lists lag)."""
+    now = state.now()
+    for key, (_, when) in list(found.deleted.items()):
+        if when + state.registrant_lag <= now:
+            del found.deleted[key]
+    lagging = [person for person, _ in found.deleted.values()]
+    return [*found.registrants.values(), *lagging]
+
+
 async def registrants(request: Request) -> Response:
     state = sandbox(request)
     found = _training(request)
     if request.method == "GET":
-        return JSONResponse(
-            [registrant_json(request, found, r) for r in found.registrants.values()]
-        )
+        return JSONResponse([registrant_json(request, found, r) for r in _listed(state, found)])
     body = await json_body(request)
     if not isinstance(body, dict) or not all(
         body.get(f) for f in ("email", "givenName", "surname")
@@ -304,6 +313,9 @@ async def registrant(request: Request) -> Response:
         raise goto_error(404, "NotFound", "Registrant not found")
     if request.method == "DELETE":
         del found.registrants[key]
+        state = sandbox(request)
+        if state.registrant_lag:
+            found.deleted[key] = (person, state.now())
         return Response(status_code=204)
     return JSONResponse(registrant_json(request, found, person))
 

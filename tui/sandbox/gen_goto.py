@@ -274,8 +274,9 @@ def _trainings(
                 if other != organizer.key:
                     training.organizer_keys.append(other)
             _training_registrants(training, rng, ints, anchor, hostile=not hostile_done)
-            hostile_done = True
             _training_sessions(world, training, rng, ints, anchor, recording_bytes)
+            _withdrawals(training, hostile=not hostile_done)
+            hostile_done = True
             world.trainings[training.key] = training
 
 
@@ -297,6 +298,26 @@ def _training_registrants(
             - timedelta(days=rng.randint(1, 150), minutes=rng.randint(0, 1439)),
         )
         training.registrants[registrant.key] = registrant
+
+
+G2T_STATUSES = ("WAITING", "APPROVED", "DENIED", "UNREGISTERED", "DELETED")
+"""GoTo Training's registrant statuses: UNREGISTERED withdrew, DELETED withdrew and
+opted out (the old get-training-registrants page; today's spec lists only the first
+three)."""
+
+
+def _withdrawals(training: Training, hostile: bool) -> None:
+    """About one registrant in twelve withdrew (some after attending); in the training of
+    the hostile names, the first withdrew (UNREGISTERED) and the second opted out too
+    (DELETED), so every demo shows both. Decided by the key, after the sessions were
+    drawn, so the rest of the generated data does not move."""
+    for n, person in enumerate(training.registrants.values()):
+        if hostile and n < 2:
+            person.status = ("UNREGISTERED", "DELETED")[n]
+        elif person.key % 100 < 5:
+            person.status = "UNREGISTERED"
+        elif person.key % 100 < 8:
+            person.status = "DELETED"
 
 
 def _training_sessions(

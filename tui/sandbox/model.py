@@ -120,6 +120,8 @@ class Training:
     disable_confirmation_email: bool = False
     disable_web_registration: bool = False
     registrants: dict[int, G2TRegistrant] = field(default_factory=dict)
+    deleted: dict[int, tuple[G2TRegistrant, datetime]] = field(default_factory=dict)
+    """Registrants deleted while lists lag (`registrant_lag_s`), with when."""
     sessions: list[TrainingSession] = field(default_factory=list)
     recordings: list[TrainingRecording] = field(default_factory=list)
 

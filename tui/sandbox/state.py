@@ -48,10 +48,16 @@ class SandboxState:
         self.token_shape = config.goto_token_shape
         self.refresh_rotates = config.goto_refresh_rotates
         self.created_at: dict[str, float] = {}  # Seeit uuid -> monotonic creation time
+        self.registrant_lag = timedelta(seconds=config.registrant_lag_s)
 
     def now(self) -> datetime:
         """The sandbox's current time (real time shifted to the anchor's day)."""
         return datetime.now(UTC) + self._shift
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the sandbox's clock forward (never back); the new "now"."""
+        self._shift += timedelta(seconds=max(0.0, seconds))
+        return self.now()
 
     def now_ms(self) -> int:
         return int(self.now().timestamp() * 1000)

@@ -152,7 +152,7 @@ EVENTS = [
 REGISTRANTS = [
     Column("name", "Name", _person, width=24, min_width=12, grow=2, priority=0),
     Column("email", "Email", _attr("email"), width=28, min_width=14, grow=2, priority=1),
-    Column("status", "Status", _attr("status"), width=8, min_width=8, priority=0),
+    Column("status", "Status", _attr("status_text"), width=12, min_width=8, priority=0),
     Column("registered", "Registered", _time("registered_at"), width=16, min_width=16, priority=4),
     Column("event", "Event", _attr("event_title"), width=22, min_width=10, grow=1, priority=3),
     Column("provider", "Provider", _provider, width=8, min_width=7, priority=5),

@@ -20,6 +20,7 @@ from textual.visual import Visual
 from textual.widget import Widget
 
 from tui.core.display.sizes import size
+from tui.core.models import LIST_LAG
 from tui.text import clean
 from tui.widgets.formatting import TimeFormat, duration
 from tui.widgets.scrollbar import scrollbar_cells
@@ -27,7 +28,7 @@ from tui.widgets.scrollbar import scrollbar_cells
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-    from tui.core.models import Attendee, Recording
+    from tui.core.models import Attendee, Recording, Registrant
 
 # Fields that are shown elsewhere in the panel or are internal.
 _SKIP = {"source", "custom_questions", "extra", "times", "first_name", "last_name"}
@@ -151,6 +152,18 @@ def _recordings(out: DetailBuilder, recordings: Iterable[Recording]) -> None:
         out.item(rec.name, f"{out.fmt.short(rec.start)} {size(rec.file_size)}".strip())
 
 
+def cancelled_note(registrant: Registrant, fmt: TimeFormat) -> str:
+    """Why a person shows as cancelled although the provider still lists them, e.g.
+    "cancelled here at 14:02; GoTo may list them for up to 2 h" ("" for anyone else)."""
+    at = registrant.cancelled_here
+    lag = LIST_LAG.get(registrant.provider)
+    if at is None or lag is None:
+        return ""
+    hours = lag.total_seconds() / 3600
+    service = registrant.provider.label.split()[0]
+    return f"cancelled here at {fmt.clock(at)}; {service} may list them for up to {hours:g} h"
+
+
 def describe(obj: object, fmt: TimeFormat) -> Content:
     """The detail panel's text for a row or a Deck detail object."""
     # Loaded with the Deck by the time a row is shown; kept off the first frame's imports.
@@ -200,7 +213,10 @@ def describe(obj: object, fmt: TimeFormat) -> Content:
         _recordings(out, obj.recordings)
     elif isinstance(obj, RegistrantDetail):
         out.title(obj.registrant.name or obj.registrant.email)
-        out.fields_of(obj.registrant)
+        note = cancelled_note(obj.registrant, fmt)
+        if note:
+            out.field("Note", note)
+        out.fields_of(obj.registrant, skip={"cancelled_here"})
         if obj.event is not None:
             out.heading("Event")
             out.field("Title", clean(obj.event.title))

@@ -94,6 +94,10 @@ class TimeFormat:
             return ""
         return _strftime(self.convert(value), "%Y-%m-%d %H:%M")
 
+    def clock(self, value: datetime) -> str:
+        """The time of day alone, e.g. 14:02 (for a note about today)."""
+        return _strftime(self.convert(value), "%H:%M")
+
     def full(self, value: datetime | None) -> str:
         """Date, time and zone offset, for detail panels."""
         if value is None:

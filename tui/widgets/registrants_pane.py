@@ -38,12 +38,9 @@ if TYPE_CHECKING:
     from tui.core.models import ActionResult
     from tui.widgets.pane_types import PaneScope
 
-STATUS_CYCLE: tuple[RegistrantStatus | None, ...] = (
-    None,
-    RegistrantStatus.PENDING,
-    RegistrantStatus.APPROVED,
-    RegistrantStatus.DENIED,
-)
+#: `v` goes from all to each status in turn: the decisions, then who left
+#: (unregistered, deleted, cancelled here) and statuses meetdeck does not know.
+STATUS_CYCLE: tuple[RegistrantStatus | None, ...] = (None, *RegistrantStatus)
 
 
 class RegistrantsPane(EntityPane[Registrant]):
@@ -58,7 +55,10 @@ class RegistrantsPane(EntityPane[Registrant]):
             "Status",
             show=False,
             id="status-filter",
-            tooltip="Cycle the status filter: all, pending, approved, denied",
+            tooltip=(
+                "Cycle the status filter: all, pending, approved, denied, unregistered, "
+                "deleted, cancelled, other"
+            ),
         ),
         Binding(
             "a",

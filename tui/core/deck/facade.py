@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tui.core.audit import AuditLog
+from tui.core.audit import AuditLog, ConfirmedTargets
 from tui.core.deck.connection import DeckConnection
 from tui.core.deck.details import Details
 from tui.core.deck.files import Files
@@ -147,6 +148,13 @@ class Deck:
         that (`download` waits for the connection), so no queue is dropped.
         """
         self._details = Details(self._store, self._providers, self._engine)
+        confirmed = ConfirmedTargets(self.gate.audit, profile=self.profile_name, action="cancel")
+
+        def cancels(provider: Provider, event: str, since: datetime) -> dict[str, datetime]:
+            return confirmed.of(provider.value, event, since)
+
+        if self._engine is not None:
+            self._engine.keep_cancellations(cancels)
         self._links = StartLinks(self._store, self._providers)
         self._writes = Writes(
             self._store,
@@ -156,6 +164,7 @@ class Deck:
             self._links,
             profile_name=self.profile_name,
             keep=self._keep,
+            cancels=cancels,
         )
         self._files = Files(
             self.paths,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tui.core.audit import AuditTarget, UnfinishedWrite
@@ -20,6 +21,7 @@ from tui.core.deck.start_links import StartLinks
 from tui.core.deck.types import ActionPlan, CreatedSession, UnfinishedNotice
 from tui.core.errors import MeetdeckError, NotSupported
 from tui.core.models import (
+    LIST_LAG,
     ActionOutcome,
     ActionResult,
     EventKind,
@@ -29,6 +31,7 @@ from tui.core.models import (
     RegistrantStatus,
 )
 from tui.core.providers.base import Capabilities, Capability, RegistrantAction
+from tui.core.sync.fetch import CancelledHere, none_cancelled
 from tui.core.sync.types import Scope, ScopeKind
 
 if TYPE_CHECKING:
@@ -63,6 +66,7 @@ class Writes:
         links: Vets the start link of a new support session.
         profile_name: The profile plans and confirmations are for.
         keep: Holds a background task until it ends.
+        cancels: The registrations cancelled here, from the audit log.
     """
 
     def __init__(
@@ -75,7 +79,9 @@ class Writes:
         *,
         profile_name: str,
         keep: Callable[[asyncio.Future[Any]], None],
+        cancels: CancelledHere = none_cancelled,
     ) -> None:
+        self._cancelled_here = cancels
         self._store = store
         self._gate = gate
         self._providers = providers
@@ -150,6 +156,18 @@ class Writes:
             )
         if len({r.key for r in registrants}) != len(registrants):
             return Capability(False, "The selection names someone twice; select again.")
+        gone = [r for r in registrants if r.status.withdrawn]
+        if gone:
+            who = (
+                "1 of the selected people is"
+                if len(gone) == 1
+                else (f"{len(gone)} of the selected people are")
+            )
+            how = ", ".join(sorted({r.status_text for r in gone}))
+            return Capability(
+                False,
+                f"{who} no longer registered ({how}); unmark them and {action.value} the others.",
+            )
         provider = registrants[0].provider
         caps = self.capabilities(provider)
         if caps is None:
@@ -295,8 +313,25 @@ class Writes:
         if status is not None:
             wire = status.value if plan.provider is Provider.ZOOM else status.value.upper()
 
-        def apply(writer: StoreWriter) -> int:
-            return writer.set_registrant_status(scope.id, keys, status, wire)
+        lag = LIST_LAG.get(plan.provider)
+        if plan.action is RegistrantAction.CANCEL and lag is not None:
+            # The provider may list a cancelled registration for hours: the cache says
+            # who was cancelled here, and when (as the audit log has it, so a refresh
+            # says the same; see `keep_cancelled_here`), instead of dropping them until
+            # a refresh brings them back.
+            now = datetime.now(UTC)
+            logged = await asyncio.to_thread(
+                self._cancelled_here, plan.provider, plan.event_key, now - lag
+            )
+            when = {key: logged.get(key, now) for key in keys}
+
+            def apply(writer: StoreWriter) -> int:
+                return writer.mark_cancelled_here(scope.id, when)
+
+        else:
+
+            def apply(writer: StoreWriter) -> int:
+                return writer.set_registrant_status(scope.id, keys, status, wire)
 
         try:
             await engine.write(apply)

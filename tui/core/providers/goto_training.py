@@ -15,7 +15,7 @@ from datetime import datetime
 from pydantic import Field, TypeAdapter
 
 from tui.core.downloads.target import DownloadTarget
-from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable, NotFound
+from tui.core.errors import MeetdeckError, NetworkUnreachable, NotFound
 from tui.core.models import (
     ActionOutcome,
     ActionResult,
@@ -35,7 +35,15 @@ from tui.core.models import (
 from tui.core.net.client import ApiClient
 from tui.core.providers.base import ByteStream, Capabilities, Capability
 from tui.core.providers.download import open_resolved, resolve_first_hop
-from tui.core.providers.wire import LenientInt, OptDatetime, UtcDatetime, Wire, iso_z, text
+from tui.core.providers.wire import (
+    LenientInt,
+    OptDatetime,
+    RawText,
+    UtcDatetime,
+    Wire,
+    iso_z,
+    text,
+)
 
 P = Provider.GOTO_TRAINING
 APPROVALS_REASON = (
@@ -78,7 +86,7 @@ class G2TRegistrant(Wire):
     email: str = ""
     givenName: str | None = None
     surname: str | None = None
-    status: str
+    status: RawText = ""
     registrationDate: OptDatetime = None
     joinUrl: str | None = None
 
@@ -162,17 +170,9 @@ def training(w: G2TTraining) -> Training:
     )
 
 
-def registrant(w: G2TRegistrant, training_key: str, endpoint: str) -> Registrant:
-    try:
-        status = RegistrantStatus.from_provider(w.status)
-    except ValueError:
-        raise BadResponse(
-            f"GoTo Training sent an unknown registrant status for {endpoint} "
-            "(field 'status'). Report it; other data is unaffected.",
-            field="status",
-            provider=P.value,
-            endpoint=endpoint,
-        ) from None
+def registrant(w: G2TRegistrant, training_key: str) -> Registrant:
+    """A domain registrant; a status no spec documents is kept raw (never fails the list)."""
+    status = RegistrantStatus.from_provider(w.status)
     return Registrant(
         provider=P,
         key=w.registrantKey,
@@ -303,16 +303,13 @@ class GoToTraining:
         self, training_key: str, *, organizer_key: str | None = None
     ) -> list[Registrant]:
         path = f"{self._base(training_key, organizer_key)}/registrants"
-        return [
-            registrant(w, training_key, f"GET {path}")
-            for w in await self.api.fetch(_REGISTRANTS, path)
-        ]
+        return [registrant(w, training_key) for w in await self.api.fetch(_REGISTRANTS, path)]
 
     async def registrant(
         self, training_key: str, registrant_key: str, *, organizer_key: str | None = None
     ) -> Registrant:
         path = f"{self._base(training_key, organizer_key)}/registrants/{registrant_key}"
-        return registrant(await self.api.fetch(_REGISTRANT, path), training_key, f"GET {path}")
+        return registrant(await self.api.fetch(_REGISTRANT, path), training_key)
 
     async def register(
         self,

@@ -7,6 +7,7 @@ bodies and as int64 in others, so every key field accepts both and holds a strin
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -82,6 +83,17 @@ def _lenient_int(value: Any) -> Any:
     return value
 
 
+def _raw_text(value: Any) -> Any:
+    """None -> ''; a number or boolean -> its text; anything else is left to fail."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
@@ -96,6 +108,10 @@ EpochMs = Annotated[datetime, BeforeValidator(_epoch_ms), AfterValidator(_aware)
 """Milliseconds since the epoch (GoTo Assist)."""
 
 OptEpochMs = Annotated[EpochMs | None, BeforeValidator(_blank_to_none)]
+
+RawText = Annotated[str, BeforeValidator(_raw_text)]
+"""A provider's own value kept as text whatever its JSON type (a status, say): an odd
+value in one record never fails the list it came in."""
 
 LenientInt = Annotated[int | None, BeforeValidator(_lenient_int)]
 """An integer that may arrive as a string, or be unreadable (then None)."""

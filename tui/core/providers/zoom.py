@@ -161,20 +161,10 @@ def meeting(w: ZEvent, settings: ZSettings | None = None) -> Meeting:
     )
 
 
-def registrant(
-    w: ZRegistrant, event_key: str, kind: EventKind, status: str | None, endpoint: str
-) -> Registrant:
+def registrant(w: ZRegistrant, event_key: str, kind: EventKind, status: str | None) -> Registrant:
+    """A domain registrant; a status no spec documents is kept raw (never fails the list)."""
     raw = w.status or status or ""
-    try:
-        normalised = RegistrantStatus.from_provider(raw)
-    except ValueError:
-        raise BadResponse(
-            f"Zoom sent an unknown registrant status for {endpoint} (field "
-            "'status'). Report it; other data is unaffected.",
-            field="status",
-            provider=P.value,
-            endpoint=endpoint,
-        ) from None
+    normalised = RegistrantStatus.from_provider(raw)
     extra = {k: str(v) for k in _EXTRA if (v := getattr(w, k))}
     return Registrant(
         provider=P,
@@ -293,10 +283,7 @@ class Zoom:
             params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
             async for page in self._pages(adapter, path, params):
                 if page.registrants:
-                    yield [
-                        registrant(r, event_key, kind, status, f"GET {path}")
-                        for r in page.registrants
-                    ]
+                    yield [registrant(r, event_key, kind, status) for r in page.registrants]
 
     def webinar_registrant_pages(
         self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE
@@ -321,12 +308,12 @@ class Zoom:
     async def webinar_registrant(self, webinar_id: str, registrant_id: str) -> Registrant:
         path = f"/webinars/{webinar_id}/registrants/{registrant_id}"
         w = await self.api.fetch(_REGISTRANT, path, bucket="light")
-        return registrant(w, webinar_id, EventKind.WEBINAR, None, f"GET {path}")
+        return registrant(w, webinar_id, EventKind.WEBINAR, None)
 
     async def meeting_registrant(self, meeting_id: str, registrant_id: str) -> Registrant:
         path = f"/meetings/{meeting_id}/registrants/{registrant_id}"
         w = await self.api.fetch(_REGISTRANT, path, bucket="light")
-        return registrant(w, meeting_id, EventKind.MEETING, None, f"GET {path}")
+        return registrant(w, meeting_id, EventKind.MEETING, None)
 
     async def set_webinar_registrant_status(
         self,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from tui.core.providers.wire import LenientInt, OptDatetime, Wire
+from tui.core.providers.wire import LenientInt, OptDatetime, RawText, Wire
 
 
 class ZUser(Wire):
@@ -55,7 +55,7 @@ class ZRegistrant(Wire):
     email: str = ""
     first_name: str = ""
     last_name: str | None = None
-    status: str | None = None
+    status: RawText = ""
     create_time: OptDatetime = None
     join_url: str | None = None
     custom_questions: list[ZQuestion] = Field(default_factory=list)

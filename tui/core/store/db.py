@@ -40,14 +40,15 @@ from tui.core.store.query import FilterMemo, TableView, oldest_stamp
 from tui.core.store.schema import open_database
 from tui.core.store.search import search as _search
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
-from tui.core.store.writer import StoreWriter
+from tui.core.store.writer import COUNT_COLUMNS, StoreWriter
 
-_EVENT_SELECT = "t.data, t.kind, c.pending, c.approved, c.denied"
+_EVENT_SELECT = "t.data, t.kind, " + ", ".join(f"c.{s.value}" for s in RegistrantStatus)
+_ALL_COUNTS = " + ".join(s.value for s in RegistrantStatus)
 _EVENT_JOIN = "LEFT JOIN event_counts c ON c.provider = t.provider AND c.event_key = t.key"
 
 
 def _event_row(row: tuple[Any, ...]) -> Event:
-    data, kind, pending, approved, denied = row
+    data, kind, pending, *others = row
     source: Training | Webinar
     if kind == "training":
         source = decode(Training, data)
@@ -58,7 +59,7 @@ def _event_row(row: tuple[Any, ...]) -> Event:
         source = decode(Webinar, data)
         title, organizer, org_key = source.topic, source.host_email or "", source.host_key
         start, tz, event_kind = source.start, source.timezone, EventKind.WEBINAR
-    total = None if pending is None else int(pending) + int(approved) + int(denied)
+    total = None if pending is None else int(pending) + sum(int(n) for n in others)
     return Event(
         source.provider,
         source.key,
@@ -178,7 +179,7 @@ class Store:
         rows); None when the view is filtered otherwise or the event has no counts."""
         if q.event_key is None or q.text.strip() or q.since or q.until:
             return None
-        column = q.status.value if q.status else "pending + approved + denied"
+        column = q.status.value if q.status else _ALL_COUNTS
         sql = f"SELECT sum({column}) FROM event_counts WHERE event_key = ?"
         params = [q.event_key]
         if q.provider is not None:
@@ -290,16 +291,22 @@ class Store:
         return found
 
     def counts(self, provider: Provider, event_key: str) -> dict[RegistrantStatus, int]:
-        """Registrants of an event by status (empty when never synced)."""
+        """Registrants of an event by status (empty when never synced): pending,
+        approved and denied always, the other statuses when someone has them."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT pending, approved, denied FROM event_counts WHERE provider = ? "
-                "AND event_key = ?",
+                f"SELECT {COUNT_COLUMNS} FROM event_counts WHERE provider = ? AND event_key = ?",
                 (provider.value, event_key),
             ).fetchone()
         if row is None:
             return {}
-        return dict(zip(RegistrantStatus, (int(v) for v in row), strict=True))
+        # The three decisions always; who left, or has a status no spec documents, when any.
+        decisions = (RegistrantStatus.PENDING, RegistrantStatus.APPROVED, RegistrantStatus.DENIED)
+        return {
+            status: int(n)
+            for status, n in zip(RegistrantStatus, row, strict=True)
+            if n or status in decisions
+        }
 
     def search(
         self,

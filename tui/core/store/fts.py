@@ -149,6 +149,8 @@ _FIELDS: dict[SearchKind, tuple[str, ...]] = {
         "event_key",
         "event_title",
         "status",
+        "provider_status",
+        "cancelled_here",
     ),
     "organizer": ("key", "provider", "first_name", "last_name", "email", "status"),
     "meeting": ("key", "provider", "organizer_name", "organizer_email", "start", "subject", "kind"),
@@ -176,6 +178,17 @@ def _to_rows(kind: SearchKind, rows: list[Any]) -> list[SearchRow]:
     ]
 
 
+def _registrant_status(data: dict[str, Any]) -> str | None:
+    """A registrant's status as `Registrant.status_text` words it (the provider's own
+    value when meetdeck does not know it)."""
+    status = data.get("status")
+    if status == "other":
+        return str(data.get("provider_status") or "").strip() or "(none)"
+    if status == "cancelled" and data.get("cancelled_here"):
+        return "cancelled here"
+    return None if status is None else str(status)
+
+
 def to_row(kind: SearchKind, data: dict[str, Any], fetched_at: str) -> SearchRow:
     """A hit's display values from the `_FIELDS` of its stored JSON."""
     key, provider = str(data.get("key", "")), str(data.get("provider", ""))
@@ -190,7 +203,7 @@ def to_row(kind: SearchKind, data: dict[str, Any], fetched_at: str) -> SearchRow
             email,
             data.get("event_key"),
             data.get("event_title"),
-            data.get("status"),
+            _registrant_status(data),
             fetched_at,
         )
     if kind == "organizer":

@@ -161,8 +161,18 @@ CREATE INDEX registrants_filter
     ON registrants (event_key, sort_name, id, search, status, email, registered_at);
 """
 
+# Version 5: registrants who left (GoTo Training's UNREGISTERED and DELETED), those
+# meetdeck cancelled while the provider still lists them, and statuses no spec
+# documents are counted too: an event's registrants view takes its row count from here.
+_V5 = """
+ALTER TABLE event_counts ADD COLUMN unregistered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE event_counts ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE event_counts ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE event_counts ADD COLUMN other INTEGER NOT NULL DEFAULT 0;
+"""
+
 #: Migration steps; step i takes a file from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Codes that tell the search index's rows apart: rowid = entity id * 8 + code.

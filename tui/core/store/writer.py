@@ -18,7 +18,7 @@ import contextlib
 import itertools
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -30,6 +30,9 @@ from tui.core.store.codec import cap_text, encode, iso
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
+#: The `event_counts` columns, one per status, in `RegistrantStatus` order.
+COUNT_COLUMNS = ", ".join(status.value for status in RegistrantStatus)
+_COUNT_SUMS = ", ".join(f"SUM(status = '{status.value}')" for status in RegistrantStatus)
 _BASE = ("scope", "provider", "profile", "fetched_at", "key", "search", "data")
 _batch_ids = itertools.count(1)
 # After a swap of this many rows the planner's statistics are refreshed.
@@ -50,10 +53,8 @@ def recount_events(conn: sqlite3.Connection, scope: str) -> None:
     """
     conn.execute("DELETE FROM event_counts WHERE scope = ?", (scope,))
     conn.execute(
-        "INSERT OR REPLACE INTO event_counts "
-        "(scope, provider, event_key, pending, approved, denied) "
-        "SELECT scope, provider, event_key, SUM(status = 'pending'), "
-        "SUM(status = 'approved'), SUM(status = 'denied') FROM registrants "
+        f"INSERT OR REPLACE INTO event_counts (scope, provider, event_key, {COUNT_COLUMNS}) "
+        f"SELECT scope, provider, event_key, {_COUNT_SUMS} FROM registrants "
         "WHERE scope = ? GROUP BY provider, event_key",
         (scope,),
     )
@@ -143,6 +144,32 @@ class StoreWriter:
                 "registrants WHERE scope = ?) WHERE scope = ?",
                 (scope, scope),
             )
+
+        self._transaction(body)
+        return changed
+
+    def mark_cancelled_here(self, scope: str, cancelled: Mapping[str, datetime]) -> int:
+        """Mark cached registrants of one scope CANCELLED, each at its time, in one
+        transaction, keeping what the provider last said of them (its lists may lag).
+        The event's counts follow. Returns how many rows changed."""
+        changed = 0
+
+        def body() -> None:
+            nonlocal changed
+            for key, when in cancelled.items():
+                cursor = self._conn.execute(
+                    "UPDATE registrants SET status = ?, data = json_set(data, '$.status', ?, "
+                    "'$.cancelled_here', ?) WHERE scope = ? AND key = ?",
+                    (
+                        RegistrantStatus.CANCELLED.value,
+                        RegistrantStatus.CANCELLED.value,
+                        when.isoformat(),
+                        scope,
+                        key,
+                    ),
+                )
+                changed += cursor.rowcount
+            recount_events(self._conn, scope)
 
         self._transaction(body)
         return changed

@@ -32,7 +32,7 @@ from tui.core.models import Meeting, MeetingKind, Provider, Training, Webinar
 from tui.core.providers.base import GoToAssistApi, GoToMeetingApi, GoToTrainingApi, ZoomApi
 from tui.core.store.db import Store
 from tui.core.store.writer import StoreWriter
-from tui.core.sync.fetch import ScopeFetcher, registrant_scopes
+from tui.core.sync.fetch import CancelledHere, ScopeFetcher, registrant_scopes
 from tui.core.sync.types import (
     Scope,
     ScopeFailure,
@@ -121,6 +121,11 @@ class SyncEngine:
         self._inflight: dict[str, asyncio.Task[int]] = {}
         self._cut: dict[str, int] = {}  # scope id -> text values cut at its last store
         self._cancel = asyncio.Event()
+
+    def keep_cancellations(self, source: CancelledHere) -> None:
+        """Registrations meetdeck cancelled stay cancelled in the cache while the
+        provider may still list them (`source` says which; see `keep_cancelled_here`)."""
+        self._fetch.cancelled_here = source
 
     # -- what there is to sync ----------------------------------------------------
 

@@ -7,18 +7,53 @@ name the registrants scopes that follow from them (`registrant_scopes`).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from tui.core.errors import MeetdeckError
-from tui.core.models import EventKind, Meeting, Provider, Registrant, Training, Webinar
+from tui.core.models import (
+    LIST_LAG,
+    EventKind,
+    Meeting,
+    Provider,
+    Registrant,
+    RegistrantStatus,
+    Training,
+    Webinar,
+)
 from tui.core.store.db import Store
 from tui.core.store.views import ViewQuery
 from tui.core.sync.types import Scope, ScopeKind
 
 Pages = AsyncIterator[Sequence[Any]]
+
+#: Registrant key -> when meetdeck's cancellation was confirmed, for the registrations of
+#: one event (provider, event key) cancelled at the given time or later.
+CancelledHere = Callable[[Provider, str, datetime], Mapping[str, datetime]]
+
+
+def none_cancelled(provider: Provider, event_key: str, since: datetime) -> Mapping[str, datetime]:
+    """A `CancelledHere` that knows of no cancellation."""
+    return {}
+
+
+def keep_cancelled_here(
+    people: Sequence[Registrant], cancelled: Mapping[str, datetime]
+) -> list[Registrant]:
+    """`people` as listed, except that those meetdeck cancelled and the provider still
+    lists as registered show as CANCELLED (with when); once the provider lists them as
+    gone (unregistered, deleted), its word stands."""
+    if not cancelled:
+        return list(people)
+    return [
+        dataclasses.replace(r, status=RegistrantStatus.CANCELLED, cancelled_here=cancelled[r.key])
+        if r.key in cancelled and not r.status.withdrawn
+        else r
+        for r in people
+    ]
 
 
 def registrant_scopes(
@@ -60,6 +95,8 @@ class ScopeFetcher:
         self._api = api
         self._history = history
         self._now = now
+        self.cancelled_here: CancelledHere = none_cancelled
+        """Registrations meetdeck cancelled (the Deck reads them from its audit log)."""
 
     def available(self, provider: Provider) -> bool:
         return self._api(provider) is not None
@@ -134,7 +171,10 @@ class ScopeFetcher:
             return [r if r.event_title else dataclasses.replace(r, event_title=title) for r in page]
 
         if scope.provider is Provider.GOTO_TRAINING:
-            yield titled(await api.registrants(key))
+            people = await api.registrants(key)
+            since = self._now() - LIST_LAG[scope.provider]
+            cancelled = await asyncio.to_thread(self.cancelled_here, scope.provider, key, since)
+            yield titled(keep_cancelled_here(people, cancelled))
             return
         pages = (
             api.meeting_registrant_pages(key)
@@ -164,4 +204,11 @@ class ScopeFetcher:
         return event.title if event else None
 
 
-__all__ = ["Pages", "ScopeFetcher", "registrant_scopes"]
+__all__ = [
+    "CancelledHere",
+    "Pages",
+    "ScopeFetcher",
+    "keep_cancelled_here",
+    "none_cancelled",
+    "registrant_scopes",
+]
