@@ -52,6 +52,14 @@ class Control:
     def revoke(self) -> None:
         self.http.post("tokens/revoke").raise_for_status()
 
+    def advance_clock(self, seconds: float) -> None:
+        """Move the sandbox's clock forward (Zoom page tokens expire after 15 minutes)."""
+        self.http.post("clock", json={"seconds": seconds}).raise_for_status()
+
+    def expire_page_tokens(self, count: int = 1) -> None:
+        """Refuse the next `count` Zoom next_page_tokens presented as expired."""
+        self.http.post("page_tokens/expire", json={"count": count}).raise_for_status()
+
     def state(self, **params: str) -> dict[str, Any]:
         found: dict[str, Any] = self.http.get("state", params=params).json()
         return found

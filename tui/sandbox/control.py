@@ -120,6 +120,7 @@ async def state_view(request: Request) -> Response:
                 "big_webinar_id": zoom.big_webinar_id,
                 "html_file_id": zoom.html_file_id,
                 "large_file_id": zoom.large_file_id,
+                "processing_file_id": zoom.processing_file_id,
                 "counts": {
                     "users": len(zoom.users),
                     "webinars": len(zoom.webinars),
@@ -195,6 +196,33 @@ async def tokens_revoke(request: Request) -> Response:
     return JSONResponse({"revoked": sandbox(request).tokens.revoke_all()})
 
 
+async def clock_advance(request: Request) -> Response:
+    """Move the sandbox's clock forward by `{"seconds": N}` (Zoom page tokens age)."""
+    try:
+        body = await request.json()
+        seconds = float(body["seconds"])
+    except (ValueError, KeyError, TypeError):
+        return JSONResponse({"error": 'send {"seconds": N}, N >= 0'}, status_code=400)
+    if not seconds >= 0:
+        return JSONResponse({"error": 'send {"seconds": N}, N >= 0'}, status_code=400)
+    return JSONResponse({"now": iso(sandbox(request).advance(seconds))})
+
+
+async def page_tokens_expire(request: Request) -> Response:
+    """The next `{"count": N}` (default 1) Zoom next_page_tokens presented are refused
+    as expired, whatever their age."""
+    try:
+        body = await request.json() if await request.body() else {}
+        count = int(body.get("count", 1))
+    except (ValueError, AttributeError, TypeError):
+        return JSONResponse({"error": 'send {"count": N}, N >= 0'}, status_code=400)
+    if count < 0:
+        return JSONResponse({"error": 'send {"count": N}, N >= 0'}, status_code=400)
+    state = sandbox(request)
+    state.page_tokens_to_refuse = count
+    return JSONResponse({"refuse": count})
+
+
 async def callback(request: Request) -> Response:
     """Where the demo profile's redirect_uri lands: shows the code (and state)."""
     return JSONResponse(dict(request.query_params))
@@ -231,6 +259,8 @@ ROUTES = [
     Route("/_sandbox/faults/{rule_id:int}", fault_delete, methods=["DELETE"]),
     Route("/_sandbox/tokens/expire", tokens_expire, methods=["POST"]),
     Route("/_sandbox/tokens/revoke", tokens_revoke, methods=["POST"]),
+    Route("/_sandbox/clock", clock_advance, methods=["POST"]),
+    Route("/_sandbox/page_tokens/expire", page_tokens_expire, methods=["POST"]),
     Route("/_sandbox/callback", callback),
     *[
         Route(f"/_sandbox/{kind}/{{rest:path}}", landing)

@@ -44,10 +44,18 @@ class SandboxState:
         self.latency_ms = config.latency_ms
         self.error_rate = config.error_rate
         self.created_at: dict[str, float] = {}  # Seeit uuid -> monotonic creation time
+        # Zoom next_page_tokens presented from now on that are refused as expired,
+        # whatever their age (`POST /_sandbox/page_tokens/expire`).
+        self.page_tokens_to_refuse = 0
 
     def now(self) -> datetime:
         """The sandbox's current time (real time shifted to the anchor's day)."""
         return datetime.now(UTC) + self._shift
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the sandbox's clock forward (page tokens age with it); the new now."""
+        self._shift += timedelta(seconds=seconds)
+        return self.now()
 
     def now_ms(self) -> int:
         return int(self.now().timestamp() * 1000)
