@@ -85,3 +85,16 @@ def test_text_cut_to_the_cache_limit_is_named_in_the_summary(cli_sandbox: Any) -
     assert done.returncode == 0, done.stderr
     assert "Zoom organizers:" in done.stderr and "were cut (they end in \u2026)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_user_zoom_refuses_is_named_and_the_sync_succeeds(cli_sandbox: Any) -> None:
+    """One user without the webinar feature (3161) is skipped: the sync exits 0, its
+    progress line and summary name the user and the code."""
+    write_zoom_profile(cli_sandbox.base_url)
+    done = run_cli("sync", "--scope", "organizers", "--scope", "events")
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stdout.splitlines() if "Zoom events:" in x)
+    assert "rows (1 user skipped: " in line and "cannot host webinars (3161))" in line
+    assert "  Zoom events: 1 user skipped: " in done.stderr
+    assert "cannot host webinars (3161)" in done.stderr
+    assert "Traceback" not in done.stderr

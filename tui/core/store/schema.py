@@ -161,8 +161,14 @@ CREATE INDEX registrants_filter
     ON registrants (event_key, sort_name, id, search, status, email, registered_at);
 """
 
+# Version 5: a sync stamp's note says what its stored rows leave out (Zoom users the
+# service refused alone, e.g. "1 user skipped: ana@x cannot host webinars (3161)").
+_V5 = """
+ALTER TABLE sync_stamps ADD COLUMN note TEXT;
+"""
+
 #: Migration steps; step i takes a file from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Codes that tell the search index's rows apart: rowid = entity id * 8 + code.
