@@ -136,8 +136,8 @@ def _escape(text: str) -> str:
 
 def _summary(report: SyncReport, profile: str) -> int:
     for scope, note in report.notes:
-        # The rows of everyone else are stored; these users were left out.
-        print(clean(f"  {scope.label}: {note}"), file=sys.stderr)
+        # Not a failure (everyone else's rows are stored), so with the summary on stdout.
+        print(clean(f"  {scope.label}: {note}"))
     for scope, count in report.cut:
         print(
             clean(

@@ -486,7 +486,8 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
                 markup=False,
                 timeout=8,
             )
-        elif report.notes:
+        elif report.notes and event.full:
+            # After `r` the header's "users skipped" says it; a full sync names them.
             self.app.notify(
                 clean(" ".join(f"{scope.label}: {note}." for scope, note in report.notes)),
                 title="Some users skipped",
