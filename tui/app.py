@@ -446,6 +446,21 @@ class MeetdeckApp(App[int]):
             )
 
     async def _queue_downloads(self, recordings: list[Recording]) -> None:
+        busy = [r for r in recordings if r.processing]
+        if busy:
+            # Nothing to fetch yet: said at once, and no request is made.
+            names = busy[0].name if len(busy) == 1 else f"{len(busy)} recordings"
+            self.notify(
+                f"{clean(names)}: still processing on the service; download it when it "
+                "is finished (r refreshes the list).",
+                title="Recording not ready",
+                severity="warning",
+                markup=False,
+                timeout=6,
+            )
+            recordings = [r for r in recordings if not r.processing]
+            if not recordings:
+                return
         await self.prepare_sync()
         await self.deck.connect()
         for recording in recordings:

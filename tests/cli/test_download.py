@@ -202,3 +202,12 @@ def test_a_config_with_secrets_others_can_read_is_warned_about(cli_sandbox: Any)
     config.chmod(0o600)
     private = run_cli("download", "no-such-recording")
     assert "warning" not in private.stderr
+
+
+def test_a_recording_still_processing_is_refused_clearly(demo_twin: Any) -> None:
+    """A file Zoom is still processing is not downloaded: a sentence says so, exit 1."""
+    key = Control(demo_twin.base_url).state()["zoom"]["processing_file_id"]
+    done = run_cli("download", key, "--demo")
+    assert done.returncode == 1, done.stdout
+    assert "meetdeck download: Recording not ready: Zoom is still processing" in done.stderr
+    assert "Saved" not in done.stdout and "Traceback" not in done.stderr

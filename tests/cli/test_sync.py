@@ -111,4 +111,17 @@ def test_a_daily_limit_is_reported_once(cli_sandbox: Any) -> None:
         done.stderr
     )
     assert sum("/registrants" in r["path"] for r in asked) == 1
+
+
+def test_a_user_zoom_refuses_is_named_and_the_sync_succeeds(cli_sandbox: Any) -> None:
+    """One user without the webinar feature (3161) is skipped: the sync exits 0, its
+    progress line and summary name the user and the code."""
+    write_zoom_profile(cli_sandbox.base_url)
+    done = run_cli("sync", "--scope", "organizers", "--scope", "events")
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stdout.splitlines() if "Zoom events:" in x)
+    assert "rows (1 user skipped: " in line and "cannot host webinars (3161))" in line
+    summary = next(x for x in done.stdout.splitlines() if x.startswith("  Zoom events: "))
+    assert summary.startswith("  Zoom events: 1 user skipped: ")
+    assert summary.endswith(" cannot host webinars (3161)")
     assert "Traceback" not in done.stderr

@@ -443,7 +443,8 @@ async def test_zoom_meetings_recordings_and_start(
     assert (await zoom.meeting_registrant(key, people[0].key)).email == people[0].email
     webinars = await zoom.webinars()
     assert webinars and (await zoom.webinar(webinars[0].key)).topic == webinars[0].topic
-    target = await zoom.download_target(recordings[0])
+    ready = next(r for r in recordings if not r.processing)
+    target = await zoom.download_target(ready)
     assert target.headers.get("Authorization", "").startswith("Bearer ")
     async with httpx.AsyncClient() as client:
         response = await client.get(target.url, headers=dict(target.headers))

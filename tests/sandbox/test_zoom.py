@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 
 from tests.support.specs import validate, zoom_headers
+from tui.sandbox.middleware import zoom_category
 from tui.sandbox.state import SandboxState
 
 Z = "/zoom/v2"
@@ -266,7 +269,7 @@ async def test_some_listed_meetings_take_registration(
     """The demo has upcoming scheduled meetings (types 2 and 8) with registrants, so a
     client reading the default `scheduled` list finds some to sync."""
     found = []
-    for user in state.zoom.users.values():
+    for user in (u for u in state.zoom.users.values() if u.status == "active"):
         page = validate(
             "zoom",
             "get",
@@ -328,3 +331,111 @@ async def test_recordings(
     none = next(m for m in state.zoom.meetings.values() if m.recording is None)
     missing = await client.get(f"{Z}/meetings/{none.id}/recordings", headers=zoom)
     assert missing.status_code == 404 and missing.json()["code"] == 3301
+
+
+async def test_pending_users_come_without_id_and_inactive_ones_list_nothing(
+    client: httpx.AsyncClient, zoom: dict[str, str], state: SandboxState
+) -> None:
+    """`GET /users?status=pending` leaves out `id` (the spec says so); the lists of a
+    pending or deactivated user answer 404 code 1001, even by a known id."""
+    pending = (await client.get(f"{Z}/users", headers=zoom, params={"status": "pending"})).json()
+    assert pending["users"] and all("id" not in u for u in pending["users"])
+    assert all(u["email"] for u in pending["users"])
+    for status in ("pending", "inactive"):
+        user = next(u for u in state.zoom.users.values() if u.status == status)
+        for what in ("meetings", "webinars", "recordings"):
+            for ref in (user.id, user.email):
+                answer = await client.get(f"{Z}/users/{ref}/{what}", headers=zoom)
+                assert answer.status_code == 404, (status, what, answer.text)
+                assert answer.json()["code"] == 1001
+
+
+async def test_a_user_without_the_webinar_feature_answers_3161(
+    client: httpx.AsyncClient, zoom: dict[str, str], state: SandboxState
+) -> None:
+    """One active user has no webinar feature: its webinar list is refused with 400 code
+    3161, while its meetings list answers."""
+    lacking = [u for u in state.zoom.users.values() if u.status == "active" and not u.webinar]
+    assert len(lacking) == 1
+    user = lacking[0]
+    refused = await client.get(f"{Z}/users/{user.id}/webinars", headers=zoom)
+    assert refused.status_code == 400 and refused.json()["code"] == 3161
+    meetings = await client.get(f"{Z}/users/{user.id}/meetings", headers=zoom)
+    assert meetings.status_code == 200
+
+
+async def test_a_recording_still_processing_has_no_size_type_or_end(
+    client: httpx.AsyncClient, zoom: dict[str, str], state: SandboxState
+) -> None:
+    """Files in progress are listed as Zoom lists them (ZoomNet issue 99): status
+    processing, size 0, empty end, type and extension, and a download URL already."""
+    file_id = state.zoom.processing_file_id
+    event = next(
+        m
+        for m in state.zoom.meetings.values()
+        if m.recording and m.recording.files[0].id == file_id
+    )
+    day = (state.now().date() - timedelta(days=1)).isoformat()
+    # Not validated against the spec: its enums know neither "" nor "processing".
+    answer = await client.get(
+        f"{Z}/users/{event.host_id}/recordings", headers=zoom, params={"from": day}
+    )
+    assert answer.status_code == 200
+    page = answer.json()
+    files = next(m for m in page["meetings"] if m["id"] == event.id)["recording_files"]
+    busy = [f for f in files if f["status"] == "processing"]
+    assert busy and len(files) > len(busy)
+    for f in busy:
+        assert (f["file_size"], f["recording_end"], f["file_type"], f["file_extension"]) == (
+            0,
+            "",
+            "",
+            "",
+        )
+        assert f["download_url"]
+
+
+async def test_next_page_tokens_expire_after_15_minutes(
+    client: httpx.AsyncClient, zoom: dict[str, str], state: SandboxState
+) -> None:
+    """A token is good for 15 minutes of the sandbox's clock, then answers 400 code 300;
+    the control API can also refuse the next token presented."""
+    big = state.zoom.big_webinar_id
+    url = f"{Z}/webinars/{big}/registrants"
+    first = (await client.get(url, headers=zoom, params={"status": "approved"})).json()
+    token = first["next_page_token"]
+    assert token
+    ok = await client.get(
+        url, headers=zoom, params={"status": "approved", "next_page_token": token}
+    )
+    assert ok.status_code == 200
+    state.advance(15 * 60 + 1)
+    late = await client.get(
+        url, headers=zoom, params={"status": "approved", "next_page_token": token}
+    )
+    assert late.status_code == 400 and late.json()["code"] == 300
+    users = (await client.get(f"{Z}/users", headers=zoom, params={"page_size": 5})).json()
+    control = await client.post("/_sandbox/page_tokens/expire", json={"count": 1})
+    assert control.status_code == 200
+    params = {"page_size": 5, "next_page_token": users["next_page_token"]}
+    refused = await client.get(f"{Z}/users", headers=zoom, params=params)
+    assert refused.status_code == 400 and refused.json()["code"] == 300
+    again = await client.get(f"{Z}/users", headers=zoom, params=params)
+    assert again.status_code == 200
+
+
+async def test_clock_control_moves_now(client: httpx.AsyncClient, state: SandboxState) -> None:
+    before = state.now()
+    moved = await client.post("/_sandbox/clock", json={"advance_s": 3600})
+    assert moved.status_code == 200
+    assert (state.now() - before).total_seconds() >= 3600
+    bad = await client.post("/_sandbox/clock", json={"advance_s": -5})
+    assert bad.status_code == 400
+
+
+def test_user_recordings_are_rate_labelled_medium() -> None:
+    """The spec labels GET /users/{id}/recordings MEDIUM and the meeting's recordings
+    LIGHT (the label was read from the wrong path segment, #14.9)."""
+    assert zoom_category("GET", "/users/abc/recordings") == "Medium"
+    assert zoom_category("GET", "/meetings/123/recordings") == "Light"
+    assert zoom_category("GET", "/users/abc") == "Light"

@@ -77,6 +77,14 @@ class Control:
         found: dict[str, Any] = response.json()
         return found
 
+    def advance_clock(self, seconds: float) -> None:
+        """Move the sandbox's clock forward (Zoom page tokens expire after 15 minutes)."""
+        self.http.post("clock", json={"advance_s": seconds}).raise_for_status()
+
+    def expire_page_tokens(self, count: int = 1) -> None:
+        """Refuse the next `count` Zoom next_page_tokens presented as expired."""
+        self.http.post("page_tokens/expire", json={"count": count}).raise_for_status()
+
     def state(self, **params: str) -> dict[str, Any]:
         found: dict[str, Any] = self.http.get("state", params=params).json()
         return found

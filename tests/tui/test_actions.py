@@ -528,3 +528,29 @@ async def test_failed_people_stay_marked_in_their_event_when_another_is_shown(
         await pilot.pause()
         pane = await open_event(pilot, app, lambda row: row.key == first.key)
         assert pane.table.marked_keys() == [people[1].key]
+
+
+async def test_a_recording_still_processing_shows_so_and_is_not_downloaded(
+    make_app: MakeApp, control: Control
+) -> None:
+    """The Recordings tab shows "processing" for a file Zoom has not finished; `D` on it
+    says it is not ready yet and sends no request."""
+    app = make_app()
+    busy_id = control.state()["zoom"]["processing_file_id"]
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        pane = active(app)
+        table = pane.table
+        assert table.move_to_key(busy_id)
+        await settle(app, pilot)
+        assert table.cursor_value is not None and table.cursor_value.key == busy_id
+        line = next(x for x in screen_lines(app) if "processing" in x)
+        assert "Just ended" in line
+        seq = control.mark()
+        await pilot.press("D")
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: any("not ready" in t for t in toasts(app)), what="a toast")
+        assert any("still processing" in t for t in toasts(app))
+        assert not app.deck.downloads()
+        assert not [r for r in control.requests_since(seq) if "/rec/download/" in r["path"]]

@@ -74,6 +74,12 @@ async def _download(deck: Deck, profile: str, demo: bool, key: str, directory: P
         recording = await _find(deck, profile, demo, key)
         if recording is None:
             return 1
+        if recording.processing:
+            from tui.core.deck.files import not_ready
+
+            error = not_ready(recording)
+            print(clean(f"meetdeck download: {error.title}: {error.sentence}"), file=sys.stderr)
+            return 1
         watch = _bar(deck, recording) if sys.stdout.isatty() else _plain(deck)
         with watch:
             path = await deck.download(recording, directory=directory)

@@ -68,6 +68,8 @@ def _plain_line(event: SyncProgress) -> None:
     if event.state is ScopeState.STARTED:
         return
     detail = f"{event.items} rows" if event.state is ScopeState.DONE else event.state.value
+    if event.note:
+        detail += f" ({event.note})"
     if event.state is ScopeState.FAILED:
         failure = next((f for f in event.errors if f.scope == event.scope), None)
         if failure is not None:
@@ -94,6 +96,10 @@ async def _with_bar(deck: Deck, kinds: Any) -> SyncReport:
                 running.remove(label)
             if event.state is ScopeState.FAILED:
                 bar.console.print(f"[red]✗[/] {_escape(label)}", highlight=False)
+            elif event.note:
+                bar.console.print(
+                    f"[yellow]![/] {_escape(clean(f'{label}: {event.note}'))}", highlight=False
+                )
             now = running[-1] if running else "Syncing"
             bar.update(task, total=event.total, completed=event.done, description=_escape(now))
 
@@ -107,6 +113,9 @@ def _escape(text: str) -> str:
 
 
 def _summary(report: SyncReport, profile: str) -> int:
+    for scope, note in report.notes:
+        # Not a failure (everyone else's rows are stored), so with the summary on stdout.
+        print(clean(f"  {scope.label}: {note}"))
     for scope, count in report.cut:
         print(
             clean(

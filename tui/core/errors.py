@@ -25,11 +25,14 @@ class MeetdeckError(Exception):
         *,
         provider: str | None = None,
         endpoint: str | None = None,
+        code: int | None = None,
     ) -> None:
         super().__init__(sentence)
         self.sentence = sentence
         self.provider = provider
         self.endpoint = endpoint
+        self.code = code
+        """The service's own error code from the answer's body (Zoom `code`), if any."""
 
     def __str__(self) -> str:
         return f"{self.title}: {self.sentence}"
@@ -144,6 +147,33 @@ class RequestRejected(MeetdeckError):
     """A 4xx the other classes do not cover (a validation error, a conflict)."""
 
     title = "Request rejected"
+
+
+class UserUnavailable(MeetdeckError):
+    """A per-user list the service refuses for that user alone (Zoom: a user who does not
+    exist or is not in the account, 1001; one not allowed to host, 3161). A sync skips
+    the user and keeps everyone else's rows."""
+
+    title = "User skipped"
+
+    def __init__(
+        self,
+        sentence: str,
+        *,
+        reason: str,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        code: int | None = None,
+    ) -> None:
+        super().__init__(sentence, provider=provider, endpoint=endpoint, code=code)
+        self.reason = reason
+        """What is wrong with the user, to follow its name: "cannot host webinars (3161)"."""
+
+
+class RecordingNotReady(MeetdeckError):
+    """A recording the service is still processing: nothing to download yet."""
+
+    title = "Recording not ready"
 
 
 class StorageError(MeetdeckError):

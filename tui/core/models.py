@@ -287,6 +287,14 @@ class Recording:
     share_url: str | None = None
     checksum: str | None = None
     event_title: str | None = None
+    status: str | None = None
+    """"processing" while the service is still making the file (nothing to download
+    yet); None when it is ready."""
+
+    @property
+    def processing(self) -> bool:
+        """True while the service is still processing the file: not offered for download."""
+        return self.status == "processing"
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,6 +128,7 @@ async def state_view(request: Request) -> Response:
                 "big_webinar_id": zoom.big_webinar_id,
                 "html_file_id": zoom.html_file_id,
                 "large_file_id": zoom.large_file_id,
+                "processing_file_id": zoom.processing_file_id,
                 "counts": {
                     "users": len(zoom.users),
                     "webinars": len(zoom.webinars),
@@ -313,6 +314,21 @@ async def goto_oauth_view(request: Request) -> Response:
     )
 
 
+async def page_tokens_expire(request: Request) -> Response:
+    """The next `{"count": N}` (default 1) Zoom next_page_tokens presented are refused
+    as expired, whatever their age."""
+    try:
+        body = await request.json() if await request.body() else {}
+        count = int(body.get("count", 1))
+    except (ValueError, AttributeError, TypeError):
+        return JSONResponse({"error": 'send {"count": N}, N >= 0'}, status_code=400)
+    if count < 0:
+        return JSONResponse({"error": 'send {"count": N}, N >= 0'}, status_code=400)
+    state = sandbox(request)
+    state.page_tokens_to_refuse = count
+    return JSONResponse({"refuse": count})
+
+
 async def callback(request: Request) -> Response:
     """Where the demo profile's redirect_uri lands: shows the code (and state)."""
     return JSONResponse(dict(request.query_params))
@@ -355,6 +371,7 @@ ROUTES = [
     Route("/_sandbox/tokens/expire", tokens_expire, methods=["POST"]),
     Route("/_sandbox/tokens/revoke", tokens_revoke, methods=["POST"]),
     Route("/_sandbox/goto/oauth", goto_oauth_view, methods=["GET", "POST"]),
+    Route("/_sandbox/page_tokens/expire", page_tokens_expire, methods=["POST"]),
     Route("/_sandbox/callback", callback),
     *[
         Route(f"/_sandbox/{kind}/{{rest:path}}", landing)

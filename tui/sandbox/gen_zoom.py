@@ -31,6 +31,7 @@ class ZoomWorld:
     big_webinar_id: int = 0
     html_file_id: str = ""
     large_file_id: str = ""
+    processing_file_id: str = ""
 
 
 def zoom_id(rng: random.Random) -> str:
@@ -83,6 +84,8 @@ def _users(world: ZoomWorld, rng: random.Random, anchor: datetime) -> None:
             role_id="0" if n == 0 else "2",
             job_title=rng.choice(pools.JOB_TITLES),
             company="Acme Corp",
+            # One Basic user without the webinar feature: its webinar list answers 3161.
+            webinar=n != 7,
         )
         world.users[user.id] = user
     world.owner_id = next(iter(world.users))
@@ -206,6 +209,24 @@ def _meetings(
     world.html_file_id, world.large_file_id = html_file.id, big_file.id
     special.recording = recording
     world.meetings[special.id] = special
+    just = _just_ended(world, rng, ints, anchor, owner)
+    world.meetings[just.id] = just
+
+
+def _just_ended(
+    world: ZoomWorld, rng: random.Random, ints: UniqueInts, anchor: datetime, owner: ZoomUser
+) -> ZoomEvent:
+    """A meeting that ended an hour before the anchor, all its files but the last still
+    being processed (listed, with a download URL, but nothing to download yet)."""
+    event = _event(rng, ints, owner, anchor - timedelta(hours=2), False, anchor)
+    event.topic, event.duration = "Just ended: recording still processing", 60
+    recording = _recording(world, rng, event, 1024)
+    for file in recording.files[:-1]:  # the video first; the last file is done
+        file.processing = True
+        del world.files[file.file.file_id]
+    event.recording = recording
+    world.processing_file_id = recording.files[0].id
+    return event
 
 
 FILE_KINDS = (

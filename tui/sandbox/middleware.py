@@ -77,7 +77,7 @@ def zoom_category(method: str, path: str) -> str:
     last = parts[-1]
     if method != "GET" or last in ("users", "webinars", "registrants", "meetings"):
         return "Medium"
-    if last == "recordings" and len(parts) > 3 and parts[3] == "users":
+    if last == "recordings" and len(parts) > 1 and parts[1] == "users":
         return "Medium"
     return "Light"
 

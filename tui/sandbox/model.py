@@ -162,6 +162,8 @@ class ZoomUser:
     language: str = "en-US"
     job_title: str = ""
     company: str = ""
+    webinar: bool = True
+    """Has the webinar feature; without it `GET /users/{id}/webinars` answers 3161."""
 
 
 @dataclass(slots=True)
@@ -173,6 +175,8 @@ class ZoomRecordingFile:
     start: datetime
     end: datetime
     file: FileSpec
+    processing: bool = False
+    """Still being processed: listed with `status: processing`, no end, type or size."""
 
 
 @dataclass(slots=True)

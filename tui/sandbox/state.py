@@ -49,13 +49,17 @@ class SandboxState:
         self.refresh_rotates = config.goto_refresh_rotates
         self.created_at: dict[str, float] = {}  # Seeit uuid -> monotonic creation time
         self.registrant_lag = timedelta(seconds=config.registrant_lag_s)
+        # Zoom next_page_tokens presented from now on that are refused as expired,
+        # whatever their age (`POST /_sandbox/page_tokens/expire`).
+        self.page_tokens_to_refuse = 0
 
     def now(self) -> datetime:
         """The sandbox's current time (real time shifted to the anchor's day)."""
         return datetime.now(UTC) + self._shift
 
     def advance(self, seconds: float) -> datetime:
-        """Move the sandbox's clock forward (never back); the new "now"."""
+        """Move the sandbox's clock forward (never back; page tokens age with it); the
+        new "now"."""
         self._shift += timedelta(seconds=max(0.0, seconds))
         return self.now()
 

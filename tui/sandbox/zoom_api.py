@@ -35,6 +35,26 @@ def _user(state: SandboxState, user_id: str) -> ZoomUser:
     return found
 
 
+def _host(state: SandboxState, user_id: str, *, webinars: bool = False) -> ZoomUser:
+    """The user whose meetings, webinars or recordings are listed.
+
+    A pending user (listed without an id) or a deactivated one answers 1001, as an
+    unknown id does; a user without the webinar feature answers 3161 for webinars.
+    """
+    found = _user(state, user_id)
+    if found.status != "active":
+        raise zoom_error(
+            404, 1001, f"User {user_id} does not exist or does not belong to this account."
+        )
+    if webinars and not found.webinar:
+        raise zoom_error(
+            400,
+            3161,
+            "Meeting hosting and scheduling capabilities are not allowed for your user account.",
+        )
+    return found
+
+
 def _event(state: SandboxState, event_id: int, webinar: bool) -> ZoomEvent:
     found = (state.zoom.webinars if webinar else state.zoom.meetings).get(event_id)
     if found is None:
@@ -43,27 +63,46 @@ def _event(state: SandboxState, event_id: int, webinar: bool) -> ZoomEvent:
     return found
 
 
-def _token(*parts: object) -> str:
-    return base64.urlsafe_b64encode(":".join(map(str, parts)).encode()).decode().rstrip("=")
+#: "This token's expiration period is 15 minutes" (the spec, on every next_page_token).
+PAGE_TOKEN_TTL = 15 * 60
 
 
-def _untoken(token: str, count: int) -> list[int]:
+def _token(state: SandboxState, *parts: object) -> str:
+    """A next_page_token: the page's position and when it was issued (sandbox clock)."""
+    issued = int(state.now().timestamp())
+    raw = ":".join(map(str, (issued, *parts)))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _untoken(state: SandboxState, token: str, count: int) -> list[int]:
+    """The `count` values of a token; 400 code 300 when it is malformed or expired.
+
+    Zoom documents no error for an expired token; the sandbox answers as it does for
+    a malformed one (docs/real-clouds.md, "Registrant list defaults").
+    """
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         values = [int(v) for v in raw.split(":")]
     except (binascii.Error, UnicodeDecodeError, ValueError):
         values = []
-    if len(values) != count:
+    if len(values) != count + 1:
         raise zoom_error(400, 300, "Invalid next_page_token.")
-    return values
+    issued, *rest = values
+    refused = state.page_tokens_to_refuse > 0
+    if refused:
+        state.page_tokens_to_refuse -= 1
+    if refused or state.now().timestamp() - issued > PAGE_TOKEN_TTL:
+        raise zoom_error(400, 300, "The next page token is invalid or has expired.")
+    return rest
 
 
 def _page(request: Request, items: list[Any], key: str) -> dict[str, Any]:
     """Offset paging with page_size, page_number and next_page_token."""
+    state = sandbox(request)
     size = query_int(request, "page_size", 30, 1, 300, zoom=True)
     token = request.query_params.get("next_page_token")
     if token:
-        start, number = _untoken(token, 2)
+        start, number = _untoken(state, token, 2)
     else:
         number = query_int(request, "page_number", 1, 1, 10**9, zoom=True)
         start = (number - 1) * size
@@ -74,7 +113,7 @@ def _page(request: Request, items: list[Any], key: str) -> dict[str, Any]:
         "page_number": number,
         "page_size": size,
         "total_records": len(items),
-        "next_page_token": _token(start + size, number + 1) if following else "",
+        "next_page_token": _token(state, start + size, number + 1) if following else "",
         key: chunk,
     }
 
@@ -95,7 +134,7 @@ async def user(request: Request) -> Response:
 
 async def user_webinars(request: Request) -> Response:
     state = sandbox(request)
-    host = _user(state, request.path_params["user_id"])
+    host = _host(state, request.path_params["user_id"], webinars=True)
     kind = request.query_params.get("type") or "scheduled"
     now = state.now()
     found = [
@@ -110,7 +149,7 @@ async def user_webinars(request: Request) -> Response:
 
 async def user_meetings(request: Request) -> Response:
     state = sandbox(request)
-    host = _user(state, request.path_params["user_id"])
+    host = _host(state, request.path_params["user_id"])
     params = request.query_params
     kind = params.get("type") or "scheduled"
     now = state.now()
@@ -180,7 +219,7 @@ async def registrants(request: Request) -> Response:
     size = query_int(request, "page_size", 30, 1, 300, zoom=True)
     token = request.query_params.get("next_page_token")
     if token:
-        event_id, token_code, start, number = _untoken(token, 4)
+        event_id, token_code, start, number = _untoken(sandbox(request), token, 4)
         if event_id != found.id or token_code != code:
             raise zoom_error(400, 300, "Invalid next_page_token.")
     else:
@@ -195,7 +234,7 @@ async def registrants(request: Request) -> Response:
             "page_number": number,
             "page_size": size,
             "total_records": total,
-            "next_page_token": _token(found.id, code, following, number + 1)
+            "next_page_token": _token(sandbox(request), found.id, code, following, number + 1)
             if following is not None
             else "",
             "registrants": [views.registrant_json(base, table, i, meeting) for i in indexes],
@@ -254,7 +293,7 @@ async def registrant_status(request: Request) -> Response:
 
 async def user_recordings(request: Request) -> Response:
     state = sandbox(request)
-    host = _user(state, request.path_params["user_id"])
+    host = _host(state, request.path_params["user_id"])
     params = request.query_params
     today = state.now().date()
     low = _day(params.get("from")) or today

@@ -35,6 +35,8 @@ INDUSTRIES = ("Software", "Finance", "Healthcare", "Education", "Manufacturing",
 
 
 def user_json(user: ZoomUser, full: bool = False) -> dict[str, Any]:
+    """A user; a pending one has no `id` ("The API does not return this value for users
+    with the `pending` status")."""
     out: dict[str, Any] = {
         "id": user.id,
         "email": user.email,
@@ -56,6 +58,8 @@ def user_json(user: ZoomUser, full: bool = False) -> dict[str, Any]:
         "group_ids": [],
         "im_group_ids": [],
     }
+    if user.status == "pending":
+        del out["id"]
     if full:
         out.update(
             {
@@ -208,18 +212,21 @@ def _iso_epoch(seconds: int) -> str:
 def recording_json(base: str, r: ZoomRecording, e: ZoomEvent, full: bool = False) -> dict[str, Any]:
     files = []
     for f in r.files:
+        # A file still processing: no end, type, extension or size yet, but already a
+        # download URL (ZoomNet issue 99).
+        busy = f.processing
         files.append(
             {
                 "id": f.id,
                 "meeting_id": r.uuid,
                 "recording_start": iso(f.start),
-                "recording_end": iso(f.end),
-                "file_type": f.file_type,
-                "file_extension": f.file_extension,
-                "file_size": f.file.size,
+                "recording_end": "" if busy else iso(f.end),
+                "file_type": "" if busy else f.file_type,
+                "file_extension": "" if busy else f.file_extension,
+                "file_size": 0 if busy else f.file.size,
                 "play_url": f"{base}/zoom/rec/play/{f.id}",
                 "download_url": f"{base}/zoom/rec/download/{f.id}",
-                "status": "completed",
+                "status": "processing" if busy else "completed",
                 "recording_type": f.recording_type,
             }
         )
@@ -232,7 +239,7 @@ def recording_json(base: str, r: ZoomRecording, e: ZoomEvent, full: bool = False
         "type": str(e.type),
         "start_time": iso(r.start),
         "duration": r.duration,
-        "total_size": sum(f.file.size for f in r.files),
+        "total_size": sum(f.file.size for f in r.files if not f.processing),
         "recording_count": len(files),
         "recording_play_passcode": r.passcode,
         "recording_files": files,

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Static, TabbedContent, TabPane
 
+from tui.core.display.cleaning import clean
 from tui.core.errors import DailyLimitReached
 from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
 from tui.screens.write_flows import WriteFlows
@@ -485,6 +486,15 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             self.app.notify(
                 f"{first.sentence}{more}{cached}",
                 title=first.title,
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+        elif report.notes and event.full:
+            # After `r` the header's "users skipped" says it; a full sync names them.
+            self.app.notify(
+                clean(" ".join(f"{scope.label}: {note}." for scope, note in report.notes)),
+                title="Some users skipped",
                 severity="warning",
                 markup=False,
                 timeout=8,

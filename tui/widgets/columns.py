@@ -86,7 +86,7 @@ def _count(name: str) -> CellText:
 
 
 def _file_size(row: Recording, _fmt: TimeFormat) -> str:
-    return size(row.file_size)
+    return "processing" if row.processing else size(row.file_size)
 
 
 def _yes_no(name: str) -> CellText:
@@ -164,7 +164,7 @@ RECORDINGS = [
     Column("name", "Name", _attr("name"), width=28, min_width=12, grow=3, priority=0),
     Column("event", "Event", _attr("event_title"), width=22, min_width=10, grow=1, priority=3),
     Column("provider", "Provider", _provider, width=8, min_width=7, priority=2),
-    Column("size", "Size", _file_size, width=9, min_width=8, priority=1, align="right"),
+    Column("size", "Size", _file_size, width=10, min_width=8, priority=1, align="right"),
     Column("type", "Type", _attr("file_extension"), width=5, min_width=4, priority=5),
     Column("key", "ID", _attr("key"), width=12, min_width=8, priority=7),
 ]

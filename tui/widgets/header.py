@@ -118,6 +118,8 @@ class DeckHeader(Static):
                 note = f" {clean(health.last_error.title)}"
             elif not health.signed_in:
                 mark, style, note = "\u25cb", "$text-warning", " signed out"
+            elif health.skipped:
+                mark, style, note = "!", "$text-warning", " users skipped"
             else:
                 mark, style, note = "\u2713", "$text-success", ""
             parts += [(f"{label} {mark}{note if notes else ''}", style), "  " if labels else " "]

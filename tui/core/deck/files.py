@@ -25,6 +25,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.core.display.cleaning import clean
 from tui.core.downloads.queue import (
     DownloadProgress,
     DownloadQueue,
@@ -32,7 +33,7 @@ from tui.core.downloads.queue import (
     sanitize_filename,
     unique_path,
 )
-from tui.core.errors import NotSupported, StorageError
+from tui.core.errors import NotSupported, RecordingNotReady, StorageError
 from tui.core.models import Provider, Recording
 from tui.core.settings.paths import ensure_dir
 
@@ -54,6 +55,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Columns never exported: the nested source object and signed or personal links.
 _SKIP = {"source", "download_url", "play_url"}
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def not_ready(recording: Recording) -> RecordingNotReady:
+    """The error of a recording the service is still processing (nothing is asked)."""
+    return RecordingNotReady(
+        f"{recording.provider.label} is still processing {clean(recording.name)}; it can "
+        "be downloaded when it is finished. Refresh the recordings later.",
+        provider=recording.provider.value,
+    )
 
 
 def filename_of(recording: Recording) -> str:
@@ -123,6 +133,8 @@ class Files:
 
     def download(self, recording: Recording, directory: Path | None) -> asyncio.Task[Path | None]:
         """See `Deck.download`."""
+        if recording.processing:
+            raise not_ready(recording)
         resolve = self.resolver(recording)
         return self._download_queue().add(
             recording.key, filename_of(recording), resolve, directory=directory

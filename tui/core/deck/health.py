@@ -1,8 +1,9 @@
-"""Provider health: configured, signed in, last success, last error, offline.
+"""Provider health: configured, signed in, last success, last error, offline, skips.
 
 The Deck's syncs report progress through `Health.track`, which remembers each
 provider's latest error (or its recovery); a provider not synced this session shows the
-failure its stored sync stamps recorded, as the typed error of the same title.
+failure its stored sync stamps recorded, as the typed error of the same title. Users a
+scope's last sync skipped come from the stamps' notes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from tui.core.deck.types import ProviderHealth
 from tui.core.errors import MeetdeckError, NetworkUnreachable, ServiceUnavailable
 from tui.core.models import Provider
 from tui.core.store.views import SyncStamp
-from tui.core.sync.types import ScopeState, SyncProgress
+from tui.core.sync.types import Scope, ScopeKind, ScopeState, SyncProgress
 
 if TYPE_CHECKING:
     from tui.core.providers.session import ProviderSet
@@ -78,9 +79,23 @@ class Health:
                     max(successes) if successes else None,
                     error,
                     isinstance(error, NetworkUnreachable | ServiceUnavailable),
+                    tuple(
+                        f"{_label(s.scope, provider)}: {s.note}"
+                        for s in stamps
+                        if s.note and s.fetched_at is not None
+                    ),
                 )
             )
         return out
+
+
+def _label(scope_id: str, provider: Provider) -> str:
+    """The label of a top-level scope id ("events:zoom" -> "Zoom events")."""
+    kind = scope_id.split(":")[0]
+    try:
+        return Scope(ScopeKind(kind), provider).label
+    except ValueError:
+        return scope_id
 
 
 def _signed_in(providers: ProviderSet | None) -> dict[Provider, bool]:

@@ -131,6 +131,8 @@ class ProviderHealth:
         last_success: When a scope of this provider last synced.
         last_error: The most recent typed error, if the last attempt failed.
         offline: The last attempt could not reach the service at all.
+        skipped: Notes of scopes whose last sync left users out, each naming its scope
+            ("Zoom events: 1 user skipped: ana@x cannot host webinars (3161)").
     """
 
     provider: Provider
@@ -139,6 +141,7 @@ class ProviderHealth:
     last_success: datetime | None = None
     last_error: MeetdeckError | None = None
     offline: bool = False
+    skipped: tuple[str, ...] = ()
 
 
 # -- actions (issue 6) --------------------------------------------------------------

@@ -168,6 +168,22 @@ def error_message(response: httpx.Response) -> str:
     return ""
 
 
+def error_code(response: httpx.Response) -> int | None:
+    """The service's own error code of an error body (Zoom `{"code": 3161, ...}`)."""
+    try:
+        body = read_json(response.content)
+    except ValueError:
+        return None
+    value = body.get("code") if isinstance(body, dict) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 def network_error(
     error: Exception | None, *, label: str, api: str, host: str, endpoint: str
 ) -> NetworkUnreachable:
@@ -206,6 +222,7 @@ def status_error(
         return NotFound(
             f"{label} has no such item ({endpoint}, 404). It may have been deleted, "
             f"or this account cannot see it; refresh the list.{detail}",
+            code=error_code(response),
             **kw,
         )
     if status == 429:
@@ -222,5 +239,7 @@ def status_error(
             **kw,
         )
     return RequestRejected(
-        f"{label} refused {endpoint} ({status}).{detail or ' Check the input.'}", **kw
+        f"{label} refused {endpoint} ({status}).{detail or ' Check the input.'}",
+        code=error_code(response),
+        **kw,
     )

@@ -13,12 +13,22 @@ registration, so only those are asked about, a few at a time (LIGHT bucket). The
 registrants endpoint is not tried blindly instead: the spec documents no error code
 for "registration is not enabled" (its 3000 "Cannot access meeting info" would hide
 real access problems), while `approval_type` is documented.
+
+Per-user lists (GET /users/{id}/meetings, /webinars, /recordings) that Zoom refuses for
+that user alone (1001: no such user in the account; 3161: not allowed to host) raise
+`UserUnavailable`, so a sync skips the user and keeps everyone else. A pending user
+comes without `id` and is keyed by e-mail.
+
+A `next_page_token` expires after 15 minutes. A follow-up page refused with a 4xx (the
+first page of the same query was accepted, so only the token can be wrong; Zoom
+documents no code for an expired one) restarts the listing from its first page, once;
+items already yielded are not yielded again.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -33,7 +43,9 @@ from tui.core.errors import (
     NotFound,
     NotSignedIn,
     RateLimited,
+    RequestRejected,
     SessionExpired,
+    UserUnavailable,
 )
 from tui.core.models import (
     ActionOutcome,
@@ -62,6 +74,7 @@ from tui.core.providers.base import (
 from tui.core.providers.wire import later, text
 from tui.core.providers.zoom_wire import (
     ZEvent,
+    ZFile,
     ZMeetingsPage,
     ZPage,
     ZRecordingMeeting,
@@ -102,6 +115,14 @@ _EXTRA = (
 
 
 PageT = TypeVar("PageT", bound=ZPage)
+ItemT = TypeVar("ItemT")
+#: Zoom codes of a per-user list refused for that user alone, and what they say of it.
+USER_CODES = {
+    1001: "does not exist or is not in this account",
+    1010: "is not in this account",
+    1120: "never accepted the invitation to the account",
+}
+NOT_HOST = 3161
 _EVENT = TypeAdapter(ZEvent)
 _REGISTRANT = TypeAdapter(ZRegistrant)
 _RECORDING_MEETING = TypeAdapter(ZRecordingMeeting)
@@ -109,9 +130,10 @@ _START = TypeAdapter(ZStart)
 
 
 def organizer(w: ZUser, status: str | None = None) -> Organizer:
+    """A domain Organizer, keyed by id (by e-mail for a pending user, who has none)."""
     return Organizer(
         provider=P,
-        key=w.id,
+        key=w.id or w.email,
         email=w.email,
         first_name=text(w.first_name),
         last_name=text(w.last_name),
@@ -183,11 +205,19 @@ def registrant(w: ZRegistrant, event_key: str, kind: EventKind, status: str | No
     )
 
 
+def processing(f: ZFile) -> bool:
+    """A file Zoom is still processing: its status says so, or it has no size and no
+    end yet (ZoomNet issue 99: `file_size` 0, `recording_end` "")."""
+    status = (f.status or "").lower()
+    return (status not in ("", "completed")) or (not f.file_size and f.recording_end is None)
+
+
 def recordings_of(w: ZRecordingMeeting) -> list[Recording]:
     out = []
     for f in w.recording_files:
         if not f.id or f.deleted_time:
             continue
+        busy = processing(f)
         label = (f.recording_type or f.file_type or "file").replace("_", " ")
         out.append(
             Recording(
@@ -203,6 +233,7 @@ def recordings_of(w: ZRecordingMeeting) -> list[Recording]:
                 download_url=f.download_url,
                 play_url=f.play_url,
                 event_title=w.topic,
+                status="processing" if busy else None,
             )
         )
     return out
@@ -228,16 +259,47 @@ class Zoom:
     # -- paging ---------------------------------------------------------------------
 
     async def _pages(
-        self, adapter: TypeAdapter[PageT], path: str, params: dict[str, Any]
-    ) -> AsyncIterator[PageT]:
+        self,
+        adapter: TypeAdapter[PageT],
+        path: str,
+        params: dict[str, Any],
+        items: Callable[[PageT], Sequence[ItemT]],
+        key: Callable[[ItemT], str],
+    ) -> AsyncIterator[list[ItemT]]:
+        """The `items` of every page of a listing, following `next_page_token`.
+
+        A follow-up page refused with a 4xx (an expired token) restarts the listing
+        from its first page, once; items whose `key` was already yielded are dropped,
+        so a restart never yields one twice.
+        """
         token: str | None = None
         seen: set[str] = set()
+        kept: set[str] = set()
+        restarted = False
         for _ in range(MAX_PAGES):
             query = dict(params)
             if token:
                 query["next_page_token"] = token
-            page = await self.api.fetch(adapter, path, params=query)
-            yield page
+            try:
+                page = await self.api.fetch(adapter, path, params=query)
+            except RequestRejected as exc:
+                if not token:
+                    raise
+                if restarted:
+                    raise RequestRejected(
+                        f"Zoom refused a page token of GET {path} again after the listing "
+                        "was restarted (tokens expire after 15 minutes). Try again; the "
+                        "previous data is kept.",
+                        provider=P.value,
+                        endpoint=f"GET {path}",
+                        code=exc.code,
+                    ) from None
+                restarted, token = True, None
+                seen.clear()
+                continue
+            fresh = [item for item in items(page) if key(item) not in kept]
+            kept.update(key(item) for item in fresh)
+            yield fresh
             token = page.next_page_token or None
             if not token:
                 return
@@ -251,23 +313,65 @@ class Zoom:
                 )
             seen.add(token)
 
+    async def _user_pages(
+        self,
+        adapter: TypeAdapter[PageT],
+        user_id: str,
+        what: str,
+        params: dict[str, Any],
+        items: Callable[[PageT], Sequence[ItemT]],
+        key: Callable[[ItemT], str],
+    ) -> AsyncIterator[list[ItemT]]:
+        """`_pages` of GET /users/{id}/{what}; a refusal about the user alone becomes
+        `UserUnavailable`."""
+        path = f"/users/{user_id}/{what}"
+        try:
+            async for page in self._pages(adapter, path, params, items, key):
+                yield page
+        except (NotFound, RequestRejected) as exc:
+            if exc.code in USER_CODES:
+                reason = f"{USER_CODES[exc.code]} ({exc.code})"
+            elif exc.code == NOT_HOST:
+                reason = f"cannot host {what} ({exc.code})"
+            else:
+                raise
+            raise UserUnavailable(
+                f"Zoom refused GET {path}: the user {reason}. A sync skips this user "
+                "and keeps the others.",
+                reason=reason,
+                provider=P.value,
+                endpoint=f"GET {path}",
+                code=exc.code,
+            ) from None
+
     async def users(self) -> list[Organizer]:
-        # Zoom lists only active users unless asked for the others.
+        """Every user: active, inactive and pending (Zoom lists only active ones unless
+        asked). A user with neither id nor e-mail cannot be named and is left out."""
         out: dict[str, Organizer] = {}
         for status in USER_STATUSES:
-            async for page in self._pages(
-                TypeAdapter(ZUsersPage), "/users", {"page_size": ZOOM_PAGE_SIZE, "status": status}
+            async for users in self._pages(
+                TypeAdapter(ZUsersPage),
+                "/users",
+                {"page_size": ZOOM_PAGE_SIZE, "status": status},
+                lambda page: page.users,
+                lambda user: user.id or user.email,
             ):
-                for user in page.users:
-                    out.setdefault(user.id, organizer(user, status))
+                for user in users:
+                    if user.id or user.email:
+                        out.setdefault(user.id or user.email, organizer(user, status))
         return list(out.values())
 
     async def webinars(self, user_id: str = "me") -> list[Webinar]:
         out: list[Webinar] = []
-        async for page in self._pages(
-            TypeAdapter(ZWebinarsPage), f"/users/{user_id}/webinars", {"page_size": ZOOM_PAGE_SIZE}
+        async for page in self._user_pages(
+            TypeAdapter(ZWebinarsPage),
+            user_id,
+            "webinars",
+            {"page_size": ZOOM_PAGE_SIZE},
+            lambda page: page.webinars,
+            lambda w: w.id,
         ):
-            out.extend(webinar(w) for w in page.webinars)
+            out.extend(webinar(w) for w in page)
         return out
 
     async def webinar(self, webinar_id: str) -> Webinar:
@@ -281,9 +385,11 @@ class Zoom:
         adapter = TypeAdapter(ZRegistrantsPage)
         for status in STATUSES:
             params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
-            async for page in self._pages(adapter, path, params):
-                if page.registrants:
-                    yield [registrant(r, event_key, kind, status) for r in page.registrants]
+            async for page in self._pages(
+                adapter, path, params, lambda page: page.registrants, lambda r: r.id
+            ):
+                if page:
+                    yield [registrant(r, event_key, kind, status) for r in page]
 
     def webinar_registrant_pages(
         self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE
@@ -383,12 +489,15 @@ class Zoom:
         """A user's scheduled meetings, with `has_registration` read from each meeting
         that can take registration (types 2 and 8; see the module docstring)."""
         listed: list[ZEvent] = []
-        async for page in self._pages(
+        async for page in self._user_pages(
             TypeAdapter(ZMeetingsPage),
-            f"/users/{user_id}/meetings",
+            user_id,
+            "meetings",
             {"page_size": ZOOM_PAGE_SIZE, "type": "scheduled"},
+            lambda page: page.meetings,
+            lambda m: f"{m.id}:{m.uuid or ''}",
         ):
-            listed.extend(page.meetings)
+            listed.extend(page)
         candidates = list(dict.fromkeys(m.id for m in listed if m.type in REGISTRATION_TYPES))
         settings = await self._settings_of(candidates)
         # A candidate that answers 404 was deleted since the list was read: left out.
@@ -460,10 +569,15 @@ class Zoom:
                 "from": start.date().isoformat(),
                 "to": end.date().isoformat(),
             }
-            async for page in self._pages(
-                TypeAdapter(ZRecordingsPage), f"/users/{user_id}/recordings", params
+            async for page in self._user_pages(
+                TypeAdapter(ZRecordingsPage),
+                user_id,
+                "recordings",
+                params,
+                lambda page: page.meetings,
+                lambda m: m.uuid or m.id,
             ):
-                for m in page.meetings:
+                for m in page:
                     for rec in recordings_of(m):
                         out.setdefault(rec.key, rec)
             start = end

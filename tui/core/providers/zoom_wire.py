@@ -12,7 +12,8 @@ from tui.core.providers.wire import LenientInt, OptDatetime, RawText, Wire
 
 
 class ZUser(Wire):
-    id: str
+    # "The API does not return this value for users with the `pending` status."
+    id: str | None = None
     email: str = ""
     first_name: str | None = None
     last_name: str | None = None

@@ -333,13 +333,13 @@ class Store:
         )
         with self._lock:
             rows = self._conn.execute(
-                "SELECT scope, fetched_at, items, error_title, error, error_at FROM "
+                "SELECT scope, fetched_at, items, error_title, error, error_at, note FROM "
                 f"sync_stamps WHERE {clause} ORDER BY scope",
                 (arg,),
             ).fetchall()
         return [
-            SyncStamp(s, parse_iso(f), int(n or 0), et, e, parse_iso(ea))
-            for s, f, n, et, e, ea in rows
+            SyncStamp(s, parse_iso(f), int(n or 0), et, e, parse_iso(ea), note)
+            for s, f, n, et, e, ea, note in rows
         ]
 
     def last_sync(self) -> datetime | None:

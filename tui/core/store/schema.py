@@ -171,8 +171,14 @@ ALTER TABLE event_counts ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE event_counts ADD COLUMN other INTEGER NOT NULL DEFAULT 0;
 """
 
+# Version 6: a sync stamp's note says what its stored rows leave out (Zoom users the
+# service refused alone, e.g. "1 user skipped: ana@x cannot host webinars (3161)").
+_V6 = """
+ALTER TABLE sync_stamps ADD COLUMN note TEXT;
+"""
+
 #: Migration steps; step i takes a file from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Codes that tell the search index's rows apart: rowid = entity id * 8 + code.

@@ -126,6 +126,7 @@ class SyncStamp:
         error_title: The title of the last failure, if the last attempt failed.
         error: The sentence of the last failure.
         error_at: When that failure happened.
+        note: What the last successful sync left out (users skipped), if anything.
     """
 
     scope: str
@@ -134,6 +135,7 @@ class SyncStamp:
     error_title: str | None = None
     error: str | None = None
     error_at: datetime | None = None
+    note: str | None = None
 
     @property
     def failed(self) -> bool:

@@ -353,8 +353,12 @@ class ScopeBatch:
             self.abort()
             raise storage_error(self._writer.path, exc) from None
 
-    def commit(self, fetched_at: datetime | None = None) -> int:
-        """Replace the scope's rows with the staged ones, atomically; return the count."""
+    def commit(self, fetched_at: datetime | None = None, note: str | None = None) -> int:
+        """Replace the scope's rows with the staged ones, atomically; return the count.
+
+        `note` (what the rows leave out) is kept on the scope's stamp until its next
+        successful sync.
+        """
         if self._done:
             raise StorageError("This batch was already committed or aborted.")
         when = iso(fetched_at or datetime.now(UTC))
@@ -383,10 +387,10 @@ class ScopeBatch:
             recount_events(self._conn, self.scope)
             self._conn.execute(
                 "INSERT INTO sync_stamps (scope, fetched_at, items, error_title, error, "
-                "error_at) VALUES (?, ?, ?, NULL, NULL, NULL) ON CONFLICT (scope) DO UPDATE "
-                "SET fetched_at = excluded.fetched_at, items = excluded.items, "
-                "error_title = NULL, error = NULL, error_at = NULL",
-                (self.scope, when, self.count),
+                "error_at, note) VALUES (?, ?, ?, NULL, NULL, NULL, ?) ON CONFLICT (scope) "
+                "DO UPDATE SET fetched_at = excluded.fetched_at, items = excluded.items, "
+                "error_title = NULL, error = NULL, error_at = NULL, note = excluded.note",
+                (self.scope, when, self.count, note),
             )
 
         try:

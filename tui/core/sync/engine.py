@@ -32,7 +32,7 @@ from tui.core.models import Meeting, MeetingKind, Provider, Training, Webinar
 from tui.core.providers.base import GoToAssistApi, GoToMeetingApi, GoToTrainingApi, ZoomApi
 from tui.core.store.db import Store
 from tui.core.store.writer import StoreWriter
-from tui.core.sync.fetch import CancelledHere, ScopeFetcher, registrant_scopes
+from tui.core.sync.fetch import CancelledHere, Found, ScopeFetcher, registrant_scopes
 from tui.core.sync.types import (
     Scope,
     ScopeFailure,
@@ -120,6 +120,7 @@ class SyncEngine:
         self._writer: StoreWriter | None = None
         self._inflight: dict[str, asyncio.Task[int]] = {}
         self._cut: dict[str, int] = {}  # scope id -> text values cut at its last store
+        self._notes: dict[str, str] = {}  # scope id -> users its last store skipped
         self._cancel = asyncio.Event()
 
     def keep_cancellations(self, source: CancelledHere) -> None:
@@ -240,7 +241,17 @@ class SyncEngine:
                 if follow_events:
                     for child in children:
                         enqueue(child)
-                report(scope, ScopeState.DONE, items)
+                emit(
+                    SyncProgress(
+                        scope,
+                        ScopeState.DONE,
+                        counter["done"],
+                        len(known),
+                        items,
+                        tuple(failed),
+                        self._notes.get(scope.id),
+                    )
+                )
 
         # Phases: users first (the Zoom scopes ask per user), recordings last (GoTo
         # Training's are asked per cached training). Workers stop when the queue is
@@ -252,7 +263,13 @@ class SyncEngine:
                     enqueue(scope)
             while not queue.empty() and not self._cancel.is_set():
                 await asyncio.gather(*(worker() for _ in range(self._concurrency)))
-        return SyncReport(tuple(synced), tuple(failed), self._cancel.is_set(), self._cut_in(synced))
+        return SyncReport(
+            tuple(synced),
+            tuple(failed),
+            self._cancel.is_set(),
+            self._cut_in(synced),
+            self._notes_of(synced),
+        )
 
     async def refresh(
         self, scope: Scope, on_progress: ProgressCallback | None = None
@@ -266,11 +283,14 @@ class SyncEngine:
             failure = ScopeFailure(scope, exc)
             emit(SyncProgress(scope, ScopeState.FAILED, 1, 1, 0, (failure,)))
             return SyncReport(failed=(failure,))
-        emit(SyncProgress(scope, ScopeState.DONE, 1, 1, items))
-        return SyncReport(synced=(scope,), cut=self._cut_in([scope]))
+        emit(SyncProgress(scope, ScopeState.DONE, 1, 1, items, note=self._notes.get(scope.id)))
+        return SyncReport(synced=(scope,), cut=self._cut_in([scope]), notes=self._notes_of([scope]))
 
     def _cut_in(self, scopes: list[Scope]) -> tuple[tuple[Scope, int], ...]:
         return tuple((scope, self._cut[scope.id]) for scope in scopes if self._cut.get(scope.id))
+
+    def _notes_of(self, scopes: list[Scope]) -> tuple[tuple[Scope, str], ...]:
+        return tuple((scope, self._notes[scope.id]) for scope in scopes if scope.id in self._notes)
 
     async def write(self, fn: Callable[[StoreWriter], R]) -> R:
         """Run `fn(writer)` on the store's writer thread (the Deck's cache updates)."""
@@ -309,22 +329,28 @@ class SyncEngine:
         """Sync one scope, sharing the work with a concurrent sync of the same scope."""
         running = self._inflight.get(scope.id)
         if running is None:
-            children: list[Scope] = []
-            running = asyncio.ensure_future(self._fetch_and_store(scope, children))
+            found = Found()
+            running = asyncio.ensure_future(self._fetch_and_store(scope, found))
             running.add_done_callback(lambda _t: self._inflight.pop(scope.id, None))
             self._inflight[scope.id] = running
-            return await running, children
+            return await running, found.children
         return await asyncio.shield(running), []
 
-    async def _fetch_and_store(self, scope: Scope, children: list[Scope]) -> int:
+    async def _fetch_and_store(self, scope: Scope, found: Found) -> int:
         writer = await self._db(self._writer_conn)
         batch = await self._db(writer.replace, scope.id, scope.provider.value)
+        children = found.children
         try:
-            async for page in self._fetch.pages(scope, children):
+            async for page in self._fetch.pages(scope, found):
                 if page:
                     await self._db(batch.add, list(page))
-            count = await self._db(batch.commit, self._now())
+            note = found.note()
+            count = await self._db(batch.commit, self._now(), note)
             self._cut[scope.id] = batch.cut
+            if note:
+                self._notes[scope.id] = note
+            else:
+                self._notes.pop(scope.id, None)
         except BaseException as exc:
             await asyncio.shield(self._db(batch.abort))
             if isinstance(exc, MeetdeckError):

@@ -3,6 +3,10 @@
 Zoom scopes ask per cached Zoom user ("me" before the users were synced); GoTo
 Training recordings per cached training. Events scopes, and Zoom meetings scopes,
 name the registrants scopes that follow from them (`registrant_scopes`).
+
+A Zoom user who is pending or deactivated is not asked (those calls cannot succeed),
+and one Zoom refuses alone (`UserUnavailable`: 1001, 3161) is skipped: everyone else's
+rows are stored, and the skip is noted on the scope (`Found.skipped`).
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from tui.core.errors import MeetdeckError
+from tui.core.errors import MeetdeckError, UserUnavailable
 from tui.core.models import (
     LIST_LAG,
     EventKind,
     Meeting,
+    Organizer,
     Provider,
     Registrant,
     RegistrantStatus,
@@ -29,6 +34,34 @@ from tui.core.store.views import ViewQuery
 from tui.core.sync.types import Scope, ScopeKind
 
 Pages = AsyncIterator[Sequence[Any]]
+#: Zoom user statuses whose per-user lists cannot succeed (Zoom answers 1001).
+UNASKED_STATUSES = frozenset({"pending", "inactive"})
+#: Skipped users named in a scope's note; the rest are counted.
+NAMED_SKIPS = 5
+
+
+@dataclasses.dataclass(slots=True)
+class Found:
+    """What a scope's fetch found besides its rows.
+
+    Attributes:
+        children: Registrants scopes that follow from the rows (events, meetings).
+        skipped: Users left out of a per-user scope, each as "who reason".
+    """
+
+    children: list[Scope] = dataclasses.field(default_factory=list)
+    skipped: list[str] = dataclasses.field(default_factory=list)
+
+    def note(self) -> str | None:
+        """The skips in a sentence ("1 user skipped: ana@x cannot host webinars
+        (3161)"), or None."""
+        if not self.skipped:
+            return None
+        count = len(self.skipped)
+        named = "; ".join(self.skipped[:NAMED_SKIPS])
+        more = f"; and {count - NAMED_SKIPS} more" if count > NAMED_SKIPS else ""
+        return f"{count} user{'s' if count != 1 else ''} skipped: {named}{more}"
+
 
 #: Registrant key -> when meetdeck's cancellation was confirmed, for the registrations of
 #: one event (provider, event key) cancelled at the given time or later.
@@ -111,9 +144,10 @@ class ScopeFetcher:
             *(m for m in meetings.rows(0, meetings.count()) if m.has_registration),
         ]
 
-    async def pages(self, scope: Scope, children: list[Scope]) -> Pages:
+    async def pages(self, scope: Scope, found: Found) -> Pages:
         """The scope's rows, page by page (a whole list is one page); registrants
-        scopes that follow from them are appended to `children`."""
+        scopes that follow from them, and users skipped, go to `found`."""
+        children = found.children
         now = self._now()
         since = now - self._history
         api = self._api(scope.provider)
@@ -127,8 +161,7 @@ class ScopeFetcher:
             yield await (api.users() if provider is Provider.ZOOM else api.organizers())
         elif kind is ScopeKind.MEETINGS:
             if provider is Provider.ZOOM:
-                for user in self._zoom_users():
-                    meetings = await api.meetings(user)
+                async for meetings in self._per_user(api.meetings, found):
                     children.extend(registrant_scopes(meetings, self.available))
                     yield meetings
             else:
@@ -139,8 +172,7 @@ class ScopeFetcher:
             yield history.recordings
         elif kind is ScopeKind.EVENTS:
             if provider is Provider.ZOOM:
-                for user in self._zoom_users():
-                    webinars = await api.webinars(user)
+                async for webinars in self._per_user(api.webinars, found):
                     children.extend(registrant_scopes(webinars, self.available))
                     yield webinars
             else:
@@ -152,8 +184,12 @@ class ScopeFetcher:
                 yield page
         elif kind is ScopeKind.RECORDINGS:
             if provider is Provider.ZOOM:
-                for user in self._zoom_users():
-                    yield await api.recordings(user, since=since, until=now)
+
+                def recordings(user: str) -> Any:
+                    return api.recordings(user, since=since, until=now)
+
+                async for page in self._per_user(recordings, found):
+                    yield page
             else:
                 for training in self._cached_events(provider):
                     yield await api.recordings(training)
@@ -184,11 +220,24 @@ class ScopeFetcher:
         async for page in pages:
             yield titled(page)
 
-    def _zoom_users(self) -> list[str]:
-        """Zoom user ids from the cached users; just "me" before they were synced."""
+    async def _per_user(self, fetch: Callable[[str], Any], found: Found) -> Pages:
+        """`fetch(user)` of each cached Zoom user who can answer ("me" before the users
+        were synced). Pending and deactivated users are not asked; a user Zoom refuses
+        alone is noted in `found.skipped` and the others go on."""
         view = self._store.organizers(ViewQuery(provider=Provider.ZOOM))
-        users = [o.key for o in view.rows(0, view.count())]
-        return users or ["me"]
+        cached: list[Organizer] = view.rows(0, view.count())
+        users = [
+            (user.key, user.email or user.key)
+            for user in cached
+            if (user.status or "").lower() not in UNASKED_STATUSES
+        ]
+        for key, name in users if cached else [("me", "me")]:
+            try:
+                rows = await fetch(key)
+            except UserUnavailable as exc:
+                found.skipped.append(f"{name} {exc.reason}")
+                continue
+            yield rows
 
     def _cached_events(self, provider: Provider) -> list[str]:
         view = self._store.events(ViewQuery(provider=provider))
@@ -206,6 +255,7 @@ class ScopeFetcher:
 
 __all__ = [
     "CancelledHere",
+    "Found",
     "Pages",
     "ScopeFetcher",
     "keep_cancelled_here",

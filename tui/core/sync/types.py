@@ -98,6 +98,8 @@ class SyncProgress:
         total: Scopes known so far in this run (grows as events reveal registrant scopes).
         items: Rows stored for `scope` (DONE only).
         errors: Every failure of this run so far.
+        note: DONE only: what the stored rows leave out, e.g. "1 user skipped: ana@x
+            cannot host webinars (3161)".
     """
 
     scope: Scope
@@ -106,6 +108,7 @@ class SyncProgress:
     total: int
     items: int = 0
     errors: tuple[ScopeFailure, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +121,15 @@ class SyncReport:
         cancelled: True when the run was cancelled before it finished.
         cut: Scopes whose stored rows had text values cut to the store's limit (they
             end in "…"), with how many values each.
+        notes: Synced scopes whose rows leave some users out, with the note that says
+            who and why (see `SyncProgress.note`).
     """
 
     synced: tuple[Scope, ...] = ()
     failed: tuple[ScopeFailure, ...] = ()
     cancelled: bool = False
     cut: tuple[tuple[Scope, int], ...] = ()
+    notes: tuple[tuple[Scope, str], ...] = ()
 
     @property
     def cut_values(self) -> int:
