@@ -6,6 +6,7 @@ each: what was sent, what the service holds, what was recorded before and after.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,18 @@ from tui.core.models import EventKind, MeetingDraft, Provider, RegistrantStatus,
 from tui.core.settings.paths import resolve_paths
 from tui.core.store.views import ViewQuery
 from tui.core.sync.types import Scope, ScopeKind
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Any]:
+    """A sandbox of this module's own: its writes (new registrants, meetings) must not
+    change the counts other modules check on the session's sandbox."""
+    from tui.sandbox.server import SandboxConfig, start_background
+
+    with start_background(
+        SandboxConfig(port=0, seed=7, registrants=200, rate_limit_scale=0)
+    ) as handle:
+        yield handle
 
 
 def audit_lines() -> list[dict[str, Any]]:

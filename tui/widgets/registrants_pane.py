@@ -85,6 +85,7 @@ class RegistrantsPane(EntityPane[Registrant]):
             "n",
             "register",
             "Register",
+            show=False,
             id="register-someone",
             tooltip="Register someone for the event on screen",
         ),
