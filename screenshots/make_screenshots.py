@@ -91,6 +91,11 @@ SHOTS = [
     Shot("error", [], before=_show_outage),
     Shot("confirm-approve", ["3", *["j"] * 11, "enter", "v", "asterisk", "a"]),
     Shot("downloads", [], before=_show_downloads),
+    # The event-write forms (new: the lead generates their pictures).
+    Shot("register-form", ["3", "n", *"ana@example.com", "enter", *"Ana", "enter", *"Silva"]),
+    Shot("registration-settings", ["3", "E"]),
+    Shot("meeting-form", ["2", "n", *"Weekly sync", "enter", *"2031-03-04 09:30"]),
+    Shot("meeting-delete", ["2", "X"]),
 ]
 
 

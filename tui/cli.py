@@ -139,6 +139,8 @@ _COMMANDS = (
     "approve",
     "deny",
     "cancel",
+    "register",
+    "meeting",
 )
 #: Commands whose module is not named after them (tui/cmd/<module>.py).
 _MODULES = {"approve": "registrants", "deny": "registrants", "cancel": "registrants"}
@@ -326,6 +328,133 @@ def _registrant_command(verb: str) -> Callable[[Any, argparse.ArgumentParser], N
     return branch
 
 
+_WRITE_RULES = """
+Every write goes through the TUI's gate: read-only profiles refuse and send nothing,
+the audit log records the intent before the request and the outcome after it.
+exit codes: 0 done; 1 the service refused, or the confirmation was declined; 2 nothing
+sent (command line, read-only profile, no terminal to confirm on and no --yes);
+130 interrupted.
+"""
+
+
+def _write_flags(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--dry-run", action="store_true", help=f"print the {what}; send nothing")
+    parser.add_argument(
+        "--yes", action="store_true", help="confirmed: do not ask (needed without a terminal)"
+    )
+    parser.add_argument("--json", action="store_true", help="the outcome as one JSON object")
+
+
+def _register(sub: Any, common: argparse.ArgumentParser) -> None:
+    import argparse
+
+    parser = sub.add_parser(
+        "register",
+        parents=[common],
+        help="register someone for a training (GoTo), webinar or meeting (Zoom)",
+        description="Register one person for a GoTo Training training or a Zoom webinar or "
+        "meeting, through the same confirmation, audit log and read-only rules as the TUI.",
+        epilog="examples:\n"
+        "  meetdeck register --event 8123456789 --email ana@example.com "
+        "--first-name Ana --last-name Silva\n"
+        "  meetdeck register --event 81140460449 --email bo@example.com --first-name Bo "
+        "--approve --yes --json\n"
+        "  meetdeck register --event 8123456789 --email cy@example.com --first-name Cy "
+        "--last-name Ode --dry-run\n" + _WRITE_RULES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--event", required=True, metavar="ID", help="the training key, webinar or meeting ID"
+    )
+    parser.add_argument(
+        "--provider", choices=("goto", "zoom"), help="when both have an event with that ID"
+    )
+    parser.add_argument("--email", required=True, metavar="ADDRESS")
+    parser.add_argument("--first-name", required=True, metavar="NAME")
+    parser.add_argument(
+        "--last-name", metavar="NAME", help="required by GoTo Training, optional on Zoom"
+    )
+    parser.add_argument(
+        "--approve",
+        action="store_true",
+        help="Zoom: approve at once where the event approves people by hand (auto_approve)",
+    )
+    _write_flags(parser, "registration")
+
+
+_MEETING_EXAMPLES = {
+    "create": "  meetdeck meeting create --subject 'Weekly sync' --start '2031-03-04 09:30' "
+    "--end '2031-03-04 10:15'\n"
+    "  meetdeck meeting create --provider zoom --organizer ana@example.com --subject Kickoff "
+    "--start 2031-03-04T09:30:00Z --end 2031-03-04T10:00:00Z --timezone Europe/Berlin --yes\n",
+    "update": "  meetdeck meeting update 123456789 --subject 'Weekly sync (moved)' "
+    "--start '2031-03-05 09:30' --end '2031-03-05 10:15'\n"
+    "  meetdeck meeting update 123456789 --password-required --dry-run\n",
+    "delete": "  meetdeck meeting delete 123456789            # asks for the subject or ID\n"
+    "  meetdeck meeting delete 123456789 --yes --json\n",
+}
+
+
+def _meeting(sub: Any, common: argparse.ArgumentParser) -> None:
+    import argparse
+
+    meeting = sub.add_parser(
+        "meeting",
+        parents=[common],
+        help="create, change or delete a GoTo Meeting or Zoom meeting",
+        description="Create, change or delete a meeting through the same confirmation, "
+        "audit log and read-only rules as the TUI. Times without an offset are in "
+        "--timezone, else the profile's or the config's timezone, else UTC.",
+    )
+    actions = meeting.add_subparsers(dest="meeting_command", metavar="ACTION", required=True)
+    helps = {
+        "create": "create a meeting",
+        "update": "change a meeting (only what is given)",
+        "delete": "delete a meeting (the subject or ID is typed to confirm)",
+    }
+    for name, summary in helps.items():
+        parser = actions.add_parser(
+            name,
+            parents=[common],
+            help=summary,
+            description=f"{summary[0].upper()}{summary[1:]}.",
+            epilog="examples:\n" + _MEETING_EXAMPLES[name] + _WRITE_RULES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if name != "create":
+            parser.add_argument("meeting_id", metavar="ID", help="the meeting ID")
+        parser.add_argument(
+            "--provider",
+            choices=("goto", "zoom"),
+            help="GoTo Meeting or Zoom (default: the meeting's; goto for a new one)",
+        )
+        if name != "delete":
+            parser.add_argument("--subject", metavar="TEXT", required=name == "create")
+            parser.add_argument(
+                "--start", metavar="WHEN", required=name == "create", help="2031-03-04 09:30"
+            )
+            parser.add_argument("--end", metavar="WHEN", required=name == "create")
+            parser.add_argument("--timezone", metavar="ZONE", help="IANA name, e.g. Europe/Berlin")
+            parser.add_argument(
+                "--type",
+                choices=("scheduled", "recurring", "immediate"),
+                help="GoTo Meeting's meeting type (default scheduled)",
+            )
+            parser.add_argument(
+                "--password-required",
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help="GoTo Meeting: joining needs the meeting password",
+            )
+        else:
+            parser.set_defaults(timezone=None)
+        if name == "create":
+            parser.add_argument(
+                "--organizer", metavar="KEY", help="Zoom: the user (ID or email) it is for"
+            )
+        _write_flags(parser, "meeting")
+
+
 _BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
     "config": _config,
     "sandbox": _sandbox,
@@ -337,6 +466,8 @@ _BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
     "approve": _registrant_command("approve"),
     "deny": _registrant_command("deny"),
     "cancel": _registrant_command("cancel"),
+    "register": _register,
+    "meeting": _meeting,
 }
 
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.screen import Screen
+from textual.widgets import Input
 
 import tui.screens
 from tests.support.app import SIZE, active, key_of, settle, show_tab
@@ -35,7 +37,7 @@ from tui.core.deck.facade import Deck
 from tui.core.deck.types import UnfinishedNotice
 from tui.core.downloads.queue import DownloadProgress, DownloadState
 from tui.core.errors import MeetdeckError
-from tui.core.models import ActionOutcome, ActionResult, StartUrl
+from tui.core.models import ActionOutcome, ActionResult, Provider, StartUrl
 from tui.core.settings.paths import Paths
 from tui.text import literal
 
@@ -132,6 +134,12 @@ async def test_every_dialog_shows_hostile_text_literally(
     from tui.screens.confirm import ActionResultDialog, ConfirmActionDialog, ConfirmDialog
     from tui.screens.dialogs import CopyDialog, ErrorDialog, WindowDialog
     from tui.screens.downloads import DownloadsScreen
+    from tui.screens.event_forms import (
+        DeleteMeetingDialog,
+        MeetingFormDialog,
+        RegisterDialog,
+        RegistrationSettingsDialog,
+    )
     from tui.screens.meeting import MeetingScreen
     from tui.screens.unfinished import UnfinishedWritesDialog
 
@@ -213,6 +221,35 @@ async def test_every_dialog_shows_hostile_text_literally(
         await app.push_screen(WindowDialog(datetime.now(UTC)))
         await settle(pilot, app)
         seen.check("window dialog")
+        await close(pilot, app)
+
+        # The event-write forms: a hostile event, meeting and typed text.
+        await app.push_screen(RegisterDialog(Provider.ZOOM, SHORT))
+        await settle(pilot, app)
+        # Typed text (not API text): markup stays literal, the inline errors too.
+        for field in ("email", "first_name", "last_name"):
+            app.screen.query_one(f"#{field}", Input).value = CORPUS["markup-click"]
+        await settle(pilot, app)
+        seen.check("register form")
+        await close(pilot, app)
+        await app.push_screen(RegistrationSettingsDialog(ALL, True, None))
+        await settle(pilot, app)
+        seen.check("registration settings")
+        await close(pilot, app)
+        await app.push_screen(MeetingFormDialog(Provider.ZOOM, "UTC", UTC, meeting))
+        await settle(pilot, app)
+        app.screen.query_one("#timezone", Input).value = CORPUS["markup-click"]
+        await settle(pilot, app)
+        seen.check("meeting form")
+        await close(pilot, app)
+        deletion = app.deck.plan_meeting(
+            "delete_meeting", meeting.provider, meeting_key=meeting.key
+        )
+        await app.push_screen(DeleteMeetingDialog(replace(deletion, subject=ALL)))
+        await settle(pilot, app)
+        app.screen.query_one("#typed", Input).value = CORPUS["markup-click"]
+        await settle(pilot, app)
+        seen.check("delete meeting")
         await close(pilot, app)
 
         # Downloads: a hostile file name, path and error.

@@ -26,6 +26,14 @@ from tui.core.deck.types import (
     RegistrantDetail,
     UnfinishedNotice,
 )
+from tui.core.deck.write_plans import (
+    MeetingPlan,
+    MeetingWritten,
+    Person,
+    Registered,
+    RegistrationPlan,
+    SettingsPlan,
+)
 from tui.core.downloads.queue import DownloadProgress
 from tui.core.errors import MeetdeckError, NetworkUnreachable, NotSupported
 from tui.core.models import (
@@ -33,6 +41,7 @@ from tui.core.models import (
     Attendee,
     EventKind,
     Meeting,
+    MeetingDraft,
     MeetingKind,
     Organizer,
     Provider,
@@ -44,7 +53,7 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.net.apilog import ApiLog
-from tui.core.providers.base import Capabilities, RegistrantAction
+from tui.core.providers.base import Capabilities, Capability, RegistrantAction
 from tui.core.store.views import Event, SearchHit, ViewQuery
 from tui.core.sync.types import Scope, ScopeFailure, ScopeKind, ScopeState, SyncProgress, SyncReport
 
@@ -434,6 +443,64 @@ class FakeDeck:
         raise NotSupported(_NO_SERVICES)
 
     async def create_support_session(self) -> CreatedSession:
+        raise NotSupported(_NO_SERVICES)
+
+    # Event writes: the plans say why nothing is offered; sending raises.
+
+    def plan_registration(self, event: Scope, person: Person) -> RegistrationPlan:
+        kind = event.event_kind or EventKind.WEBINAR
+        return RegistrationPlan(
+            event.provider,
+            event.event_key or "",
+            kind,
+            "",
+            self.profile_name,
+            person,
+            Capability(False, _NO_SERVICES),
+        )
+
+    async def register(self, plan: RegistrationPlan, confirmation: Confirmation) -> Registered:
+        raise NotSupported(_NO_SERVICES)
+
+    def plan_registration_settings(
+        self, training_key: str, *, web_registration: bool, confirmation_email: bool
+    ) -> SettingsPlan:
+        return SettingsPlan(
+            training_key,
+            "",
+            self.profile_name,
+            web_registration,
+            confirmation_email,
+            (None, None),
+            Capability(False, _NO_SERVICES),
+        )
+
+    async def update_registration_settings(
+        self, plan: SettingsPlan, confirmation: Confirmation
+    ) -> ActionResult:
+        raise NotSupported(_NO_SERVICES)
+
+    def plan_meeting(
+        self,
+        action: str,
+        provider: Provider | None = None,
+        *,
+        meeting_key: str | None = None,
+        draft: MeetingDraft | None = None,
+        organizer: str | None = None,
+        timezone: str | None = None,
+    ) -> MeetingPlan:
+        return MeetingPlan(
+            action,
+            provider or Provider.GOTO_MEETING,
+            meeting_key,
+            draft.subject if draft is not None else "",
+            self.profile_name,
+            draft,
+            Capability(False, _NO_SERVICES),
+        )
+
+    async def write_meeting(self, plan: MeetingPlan, confirmation: Confirmation) -> MeetingWritten:
         raise NotSupported(_NO_SERVICES)
 
     async def manage_url(self, event_key: str) -> StartUrl:

@@ -174,7 +174,7 @@ async def _act(
     try:
         if demo:
             await deck.demo_sign_in()
-        scope = await _event(deck, args.event, args.provider)
+        scope = await event_scope(deck, args.event, args.provider)
         report = await deck.refresh(scope)
         if report.failed:
             failure = report.failed[0]
@@ -213,7 +213,7 @@ async def _act(
         await deck.aclose()
 
 
-async def _event(deck: Deck, key: str, provider_name: str | None) -> Scope:
+async def event_scope(deck: Deck, key: str, provider_name: str | None) -> Scope:
     """The registrants scope of the event `key`, syncing the event lists when the cache
     does not know it (always, on a first run)."""
     from tui.core.models import Provider

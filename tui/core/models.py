@@ -192,6 +192,10 @@ class Training:
     organizer_names: tuple[str, ...] = ()
     training_id: str | None = None
     registration_url: str | None = None
+    # Registration settings (None: GoTo did not say): people may register on the web
+    # page; registrants get a confirmation email.
+    web_registration: bool | None = None
+    confirmation_email: bool | None = None
 
     @property
     def start(self) -> datetime | None:
@@ -366,3 +370,30 @@ Progress = Callable[[Sequence[ActionOutcome]], None]
 
 def no_progress(outcomes: Sequence[ActionOutcome]) -> None:
     """A `Progress` for callers that record nothing per part."""
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDraft:
+    """A meeting to create, or what a meeting should become (the form's and the
+    command's answer; the provider sends what it takes).
+
+    Attributes:
+        subject: The subject (GoTo) or topic (Zoom).
+        start: When it starts (an aware time).
+        end: When it ends (Zoom is sent the minutes between the two).
+        timezone: The IANA zone the times were given in (Zoom keeps it with the meeting).
+        meeting_type: GoTo Meeting's type: scheduled, recurring or immediate.
+        password_required: GoTo Meeting: joining needs the meeting's password.
+    """
+
+    subject: str
+    start: datetime
+    end: datetime
+    timezone: str | None = None
+    meeting_type: str = "scheduled"
+    password_required: bool = False
+
+    @property
+    def duration_minutes(self) -> int:
+        """Whole minutes from start to end (at least 1)."""
+        return max(1, round((self.end - self.start).total_seconds() / 60))

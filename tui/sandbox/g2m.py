@@ -360,6 +360,13 @@ def _meeting_fields(body: Any) -> dict[str, Any]:
     ]
     if missing:
         raise goto_error(400, "InvalidRequest", f"Missing field(s): {', '.join(missing)}")
+    subject, info = body["subject"], body["conferencecallinfo"]
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > 100:
+        raise goto_error(400, "InvalidRequest", "subject must be text of 1 to 100 characters")
+    if not isinstance(body["passwordrequired"], bool):
+        raise goto_error(400, "InvalidRequest", "passwordrequired must be true or false")
+    if not isinstance(info, str) or len(info) > 255:
+        raise goto_error(400, "InvalidRequest", "conferencecallinfo must be text (255 at most)")
     start, end = parse_time(str(body["starttime"])), parse_time(str(body["endtime"]))
     if start is None or end is None or end < start:
         raise goto_error(400, "InvalidRequest", "starttime/endtime must be ISO 8601, in order")

@@ -23,6 +23,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from tui.core.display.cleaning import clean
 from tui.core.errors import DailyLimitReached
 from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
+from tui.screens.event_write_flows import EventWriteFlows
 from tui.screens.write_flows import WriteFlows
 from tui.text import labelled
 from tui.widgets.api_log import ApiLogPanel
@@ -107,6 +108,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self._mounting: dict[str, AwaitMount] = {}
         self._shown_tab: str | None = None
         self._write_flows = WriteFlows(self)
+        self._event_writes = EventWriteFlows(self)
 
     @staticmethod
     def _new_panes() -> dict[str, EntityPane[Any]]:
@@ -313,6 +315,10 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     @on(SupportPane.NewSessionRequested)
     def _new_session_requested(self, event: SupportPane.NewSessionRequested) -> None:
         self._write_flows.confirm_new_session(event.pane)
+
+    @on(EntityPane.EventWriteRequested)
+    def _event_write_requested(self, event: EntityPane.EventWriteRequested) -> None:
+        self._event_writes.open(event.pane, event.kind, event.row)
 
     @on(RegistrantsPane.ActionRequested)
     def _action_requested(self, event: RegistrantsPane.ActionRequested) -> None:

@@ -8,7 +8,7 @@ workers) and end with `reload()`, which keeps the cursor on the same row by key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, cast
@@ -105,6 +105,26 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             super().__init__()
             self.start = start
             self.what = what
+
+    class EventWriteRequested(Message):
+        """A key asked for an event write (register someone, registration settings, a
+        meeting created, changed or deleted): the screen opens its form and
+        confirmation, then calls `send_write` (nothing is sent before)."""
+
+        def __init__(self, pane: EntityPane[Any], kind: str, row: object | None) -> None:
+            super().__init__()
+            self.pane = pane
+            self.kind = kind
+            self.row = row
+
+    class WriteDone(Message):
+        """A confirmed event write came back: what to tell, and whether it went through."""
+
+        def __init__(self, sentence: str, ok: bool, note: str = "") -> None:
+            super().__init__()
+            self.sentence = sentence
+            self.ok = ok
+            self.note = note
 
     class ViewLoaded(Message):
         """The pane (re)read its rows: the header shows their age."""
@@ -408,6 +428,36 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             severity="warning",
             markup=False,
         )
+
+    def request_event_write(self, kind: str, row: object | None, what: str) -> None:
+        """Ask the screen for the form of an event write (refused when read-only)."""
+        if self.host.deck.read_only:
+            self.refuse_read_only(what)
+            return
+        self.post_message(self.EventWriteRequested(self, kind, row))
+
+    def send_write(self, write: Callable[[], Awaitable[tuple[str, bool, str]]]) -> None:
+        """Run a confirmed event write; `write` returns (sentence, ok, note)."""
+        self.app.notify("Sending…", markup=False, timeout=2)
+        self._send_write(write)
+
+    @work(group="actions", exit_on_error=False)
+    async def _send_write(self, write: Callable[[], Awaitable[tuple[str, bool, str]]]) -> None:
+        await self.host.prepare_sync()
+        sentence, ok, note = await write()
+        self.post_message(self.WriteDone(sentence, ok, note))
+
+    def on_entity_pane_write_done(self, event: EntityPane.WriteDone) -> None:
+        self.reload()
+        self.app.notify(
+            event.sentence,
+            title="Done" if event.ok else "Not done",
+            severity="information" if event.ok else "error",
+            markup=False,
+            timeout=8,
+        )
+        if event.note:
+            self.app.notify(event.note, severity="warning", markup=False, timeout=10)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

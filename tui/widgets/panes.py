@@ -50,12 +50,38 @@ class MeetingsPane(EntityPane[Meeting]):
         Binding("w", "cycle_window", "Window", id="window"),
         Binding("W", "custom_window", "Custom window", show=False, id="custom-window"),
         START,
+        Binding("n", "meeting_write('create_meeting')", "New meeting", id="new-meeting"),
+        Binding(
+            "c",
+            "meeting_write('update_meeting')",
+            "Change",
+            show=False,
+            id="change-meeting",
+            tooltip="Change the highlighted upcoming meeting",
+        ),
+        Binding(
+            "X",
+            "meeting_write('delete_meeting')",
+            "Delete",
+            show=False,
+            id="delete-meeting",
+            tooltip="Delete the highlighted upcoming meeting (its subject or ID is typed)",
+        ),
     ]
 
     TITLE = "Meetings"
     KIND = "meetings"
     COLUMNS = columns.MEETINGS
     START_URLS = True
+    WRITE_ACTIONS = frozenset({"meeting_write"})
+
+    def action_meeting_write(self, kind: str) -> None:
+        row = self.table.cursor_value  # a new meeting goes where the highlighted one is
+        if kind != "create_meeting" and row is None:
+            self.app.notify("Highlight a meeting first.", markup=False, timeout=4)
+            return
+        what = {"create_meeting": "New meeting", "update_meeting": "Change"}.get(kind, "Delete")
+        self.request_event_write(kind, row, what)
 
     class CustomWindowRequested(Message):
         """`W`: the person wants to choose the window's dates (the screen asks them,
@@ -140,6 +166,21 @@ class EventsPane(EntityPane["Event"]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "fetch_detail", "Fetch sessions", id="fetch-sessions"),
         START,
+        Binding(
+            "n",
+            "event_write('register')",
+            "Register",
+            id="register",
+            tooltip="Register someone for the highlighted training or webinar",
+        ),
+        Binding(
+            "E",
+            "event_write('registration_settings')",
+            "Registration settings",
+            show=False,
+            id="registration-settings",
+            tooltip="Web registration and confirmation emails (GoTo Training)",
+        ),
     ]
 
     TITLE = "Trainings & Webinars"
@@ -148,6 +189,22 @@ class EventsPane(EntityPane["Event"]):
     COLUMNS = columns.EVENTS
     REFRESH_KINDS = (ScopeKind.EVENTS,)
     START_URLS = True
+    WRITE_ACTIONS = frozenset({"event_write"})
+
+    def action_event_write(self, kind: str) -> None:
+        row = self.table.cursor_value
+        if row is None:
+            self.app.notify("Highlight a training or webinar first.", markup=False, timeout=4)
+            return
+        if kind == "registration_settings" and row.provider is not Provider.GOTO_TRAINING:
+            self.app.notify(
+                "Only GoTo Training trainings have registration settings here.",
+                markup=False,
+                timeout=5,
+            )
+            return
+        what = "Register" if kind == "register" else "Registration settings"
+        self.request_event_write(kind, row, what)
 
     class DetailFetched(Message):
         """A training's sessions and attendance arrived (from `f`)."""

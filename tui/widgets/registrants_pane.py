@@ -82,6 +82,14 @@ class RegistrantsPane(EntityPane[Registrant]):
             tooltip="Cancel the registration of the marked registrants",
         ),
         Binding(
+            "n",
+            "register",
+            "Register",
+            show=False,
+            id="register-someone",
+            tooltip="Register someone for the event on screen",
+        ),
+        Binding(
             "m",
             "manage_url",
             "Admin page",
@@ -97,7 +105,7 @@ class RegistrantsPane(EntityPane[Registrant]):
     REFRESH_KINDS = (ScopeKind.REGISTRANTS,)
     MARKABLE = True
     OPENABLE = False
-    WRITE_ACTIONS = frozenset({"registrant_action"})
+    WRITE_ACTIONS = frozenset({"registrant_action", "register"})
 
     class Marked(Message):
         """Registrants were marked or unmarked (for batch actions)."""
@@ -264,6 +272,17 @@ class RegistrantsPane(EntityPane[Registrant]):
             return self.table.marked_rows(), True
         row = self.table.cursor_value
         return ([row] if row is not None else []), False
+
+    def action_register(self) -> None:
+        scope = self.refresh_scope()
+        if scope is None or scope.event_key is None:
+            self.app.notify(
+                "Open an event's registrants first (Enter on a training or webinar).",
+                markup=False,
+                timeout=5,
+            )
+            return
+        self.request_event_write("register", scope, "Register")
 
     def action_registrant_action(self, action: str) -> None:
         deck = self.host.deck

@@ -31,10 +31,19 @@ if TYPE_CHECKING:
         StartKind,
         UnfinishedNotice,
     )
+    from tui.core.deck.write_plans import (
+        MeetingPlan,
+        MeetingWritten,
+        Person,
+        Registered,
+        RegistrationPlan,
+        SettingsPlan,
+    )
     from tui.core.downloads.queue import DownloadProgress
     from tui.core.models import (
         ActionResult,
         Meeting,
+        MeetingDraft,
         Organizer,
         Provider,
         Recording,
@@ -140,6 +149,33 @@ class DeckApi(Protocol):
     async def create_support_session(self) -> CreatedSession: ...
 
     async def unfinished_writes(self) -> list[UnfinishedNotice]: ...
+
+    def plan_registration(self, event: Scope, person: Person) -> RegistrationPlan: ...
+
+    async def register(self, plan: RegistrationPlan, confirmation: Confirmation) -> Registered: ...
+
+    def plan_registration_settings(
+        self, training_key: str, *, web_registration: bool, confirmation_email: bool
+    ) -> SettingsPlan: ...
+
+    async def update_registration_settings(
+        self, plan: SettingsPlan, confirmation: Confirmation
+    ) -> ActionResult: ...
+
+    def plan_meeting(
+        self,
+        action: str,
+        provider: Provider | None = None,
+        *,
+        meeting_key: str | None = None,
+        draft: MeetingDraft | None = None,
+        organizer: str | None = None,
+        timezone: str | None = None,
+    ) -> MeetingPlan: ...
+
+    async def write_meeting(
+        self, plan: MeetingPlan, confirmation: Confirmation
+    ) -> MeetingWritten: ...
 
     def settle_unfinished(self, notice: UnfinishedNotice) -> None: ...
 

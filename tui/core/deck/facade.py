@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from tui.core.audit import AuditLog, ConfirmedTargets
 from tui.core.deck.connection import DeckConnection
 from tui.core.deck.details import Details
+from tui.core.deck.event_writes import EventWrites
 from tui.core.deck.files import Files
 from tui.core.deck.gate import Confirmation, WriteGate
 from tui.core.deck.health import Health, ProgressCallback
@@ -48,6 +49,14 @@ from tui.core.deck.types import (
     StartKind,
     UnfinishedNotice,
 )
+from tui.core.deck.write_plans import (
+    MeetingPlan,
+    MeetingWritten,
+    Person,
+    Registered,
+    RegistrationPlan,
+    SettingsPlan,
+)
 from tui.core.deck.writes import Writes
 from tui.core.downloads.queue import DownloadProgress
 from tui.core.errors import NotSupported, ServiceUnavailable
@@ -55,6 +64,7 @@ from tui.core.models import (
     ActionResult,
     EventKind,
     Meeting,
+    MeetingDraft,
     Organizer,
     Provider,
     Recording,
@@ -165,6 +175,13 @@ class Deck:
             profile_name=self.profile_name,
             keep=self._keep,
             cancels=cancels,
+        )
+        self._event_writes = EventWrites(
+            self._store,
+            self.gate,
+            self._providers,
+            self._engine,
+            profile_name=self.profile_name,
         )
         self._files = Files(
             self.paths,
@@ -535,6 +552,96 @@ class Deck:
             StorageError: The audit log cannot be written (the notice may show again).
         """
         self._writes.settle_unfinished(notice)
+
+    # -- event writes: register someone, registration settings, meetings ------------------
+
+    def plan_registration(self, event: Scope, person: Person) -> RegistrationPlan:
+        """What the confirmation shows for registering `person` for `event` (no I/O).
+
+        Args:
+            event: The training, webinar or meeting (`Scope.registrants(...)`).
+            person: Who, as typed; checked (email, names) into the plan's capability.
+        """
+        return self._event_writes.plan_registration(event, person)
+
+    async def register(self, plan: RegistrationPlan, confirmation: Confirmation) -> Registered:
+        """Register one person, through the write gate (audit before and after).
+
+        GoTo Training: POST …/registrants, then the status is read back (approval is
+        automatic unless the training needs approval or payment). Zoom: POST
+        …/registrants with `auto_approve` as the plan's person says. The new registrant
+        is added to the cache at once. A refusal by the service (already registered,
+        registration closed) is a failed outcome with its sentence.
+
+        Raises:
+            ReadOnlyMode: The profile is read-only (nothing sent).
+            ConfirmationMismatch: The confirmation is not for this plan.
+            NotSupported: The plan is not offered (see its capability).
+            StorageError: The audit log cannot be written (nothing was sent).
+        """
+        await self.connect()
+        return await self._event_writes.register(plan, confirmation)
+
+    def plan_registration_settings(
+        self, training_key: str, *, web_registration: bool, confirmation_email: bool
+    ) -> SettingsPlan:
+        """What the confirmation shows for a GoTo Training's new registration settings."""
+        return self._event_writes.plan_registration_settings(
+            training_key, web_registration=web_registration, confirmation_email=confirmation_email
+        )
+
+    async def update_registration_settings(
+        self, plan: SettingsPlan, confirmation: Confirmation
+    ) -> ActionResult:
+        """PUT the training's registration settings, through the write gate; the cached
+        training shows them at once.
+
+        Raises:
+            ReadOnlyMode, ConfirmationMismatch, NotSupported, StorageError: as `register`.
+        """
+        await self.connect()
+        return await self._event_writes.update_registration_settings(plan, confirmation)
+
+    def plan_meeting(
+        self,
+        action: str,
+        provider: Provider | None = None,
+        *,
+        meeting_key: str | None = None,
+        draft: MeetingDraft | None = None,
+        organizer: str | None = None,
+        timezone: str | None = None,
+    ) -> MeetingPlan:
+        """What the confirmation shows for creating, changing or deleting a meeting.
+
+        Args:
+            action: create_meeting, update_meeting or delete_meeting.
+            provider: GoTo Meeting or Zoom (default: the cached meeting's; GoTo Meeting
+                for a new one).
+            meeting_key: The meeting to change or delete (an upcoming one, cached).
+            draft: What it is to be (create, update).
+            organizer: Zoom: the user a new meeting is for (id or email).
+            timezone: The zone to show times in (default: the draft's or meeting's).
+        """
+        return self._event_writes.plan_meeting(
+            action,
+            provider,
+            meeting_key=meeting_key,
+            draft=draft,
+            organizer=organizer,
+            timezone=timezone,
+        )
+
+    async def write_meeting(self, plan: MeetingPlan, confirmation: Confirmation) -> MeetingWritten:
+        """Create, change or delete a meeting, through the write gate. A delete needs the
+        meeting's subject or ID typed (`plan.confirm(typed_text)`). The cache gets the
+        new or changed meeting at once, or loses the deleted one.
+
+        Raises:
+            ReadOnlyMode, ConfirmationMismatch, NotSupported, StorageError: as `register`.
+        """
+        await self.connect()
+        return await self._event_writes.write_meeting(plan, confirmation)
 
     # -- links on demand ----------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from tui.core.audit import AuditLog, AuditTarget
@@ -37,6 +37,7 @@ class Confirmation:
     target_keys: frozenset[str]
     event_key: str | None = None
     typed_count: int | None = None
+    typed_text: str | None = None  # what was typed where a name must be (a delete)
 
     @classmethod
     def of(
@@ -47,8 +48,9 @@ class Confirmation:
         *,
         event_key: str | None = None,
         typed_count: int | None = None,
+        typed_text: str | None = None,
     ) -> Confirmation:
-        return cls(profile, action, frozenset(target_keys), event_key, typed_count)
+        return cls(profile, action, frozenset(target_keys), event_key, typed_count, typed_text)
 
     @staticmethod
     def needs_typed_count(count: int) -> bool:
@@ -88,8 +90,12 @@ class WriteGate:
         confirmation: Confirmation,
         call: Callable[[Progress], Awaitable[ActionResult]],
         event_key: str | None = None,
+        typed_answers: Collection[str] = (),
     ) -> ActionResult:
         """Run one confirmed write and return the per-target outcome.
+
+        With `typed_answers` (a delete: the subject or the id), the confirmation must
+        carry one of them as typed (`typed_text`), or nothing is sent.
 
         `call` gets a `Progress` to report each part of a batch as it returns. A typed
         error raised by `call` becomes a failed outcome for every target that the
@@ -102,6 +108,7 @@ class WriteGate:
         self.check_writable()
         self._check_event(targets, event_key)
         self._check_confirmation(action, targets, confirmation, event_key)
+        self._check_typed(confirmation, typed_answers)
         entry = self.audit.intent(
             profile=self.profile, provider=provider, action=action, targets=targets, event=event_key
         )
@@ -177,6 +184,14 @@ class WriteGate:
                 "on screen only."
             )
 
+    @staticmethod
+    def _check_typed(confirmation: Confirmation, answers: Collection[str]) -> None:
+        if answers and not _typed_matches(confirmation.typed_text, answers):
+            raise ConfirmationMismatch(
+                "Nothing was sent: what was typed is not the name or the ID of what is "
+                "to be deleted. Type it exactly to confirm."
+            )
+
     def _check_confirmation(
         self,
         action: str,
@@ -202,6 +217,11 @@ class WriteGate:
                 + "; ".join(problems)
                 + "). Select again and confirm."
             )
+
+
+def _typed_matches(typed: str | None, answers: Collection[str]) -> bool:
+    """Whether `typed` is one of `answers` (surrounding spaces ignored)."""
+    return typed is not None and typed.strip() in {a.strip() for a in answers if a.strip()}
 
 
 def join_notes(*notes: str) -> str:

@@ -97,6 +97,7 @@ class Capabilities:
         download_recordings: Download recording files.
         create_session: Create a support session (GoTo Assist).
         other_organizers: See other organizers' data; needs the admin role on GoTo.
+        edit_meetings: Create, change and delete meetings.
     """
 
     provider: Provider
@@ -109,6 +110,7 @@ class Capabilities:
     download_recordings: Capability = ALLOWED
     create_session: Capability = Capability(False, "Only GoTo Assist has support sessions.")
     other_organizers: Capability = ALLOWED
+    edit_meetings: Capability = Capability(False, "This provider has no meetings to edit.")
 
     def for_action(self, action: RegistrantAction) -> Capability:
         """The capability of one registrant action."""

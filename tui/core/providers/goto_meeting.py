@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from pydantic import Field, TypeAdapter
 
 from tui.core.downloads.target import DownloadTarget
-from tui.core.errors import DownloadError, NotFound
+from tui.core.errors import BadResponse, DownloadError, NotFound
 from tui.core.models import (
     Attendee,
     Group,
     Meeting,
+    MeetingDraft,
     MeetingKind,
     Organizer,
     Provider,
@@ -108,11 +109,37 @@ class G2MStartUrl(Wire):
     hostURL: str
 
 
+class G2MCreated(Wire):
+    meetingid: str
+    joinURL: str | None = None
+    conferenceCallInfo: str | None = None
+
+
 _ORGANIZERS = TypeAdapter(list[G2MOrganizer])
 _GROUPS = TypeAdapter(list[G2MGroup])
 _MEETINGS = TypeAdapter(list[G2MMeeting])
 _ATTENDEES = TypeAdapter(list[G2MAttendee])
 _START = TypeAdapter(G2MStartUrl)
+_CREATED = TypeAdapter(list[G2MCreated])
+#: GoTo Meeting's meeting types (`meetingtype`).
+MEETING_TYPES = ("scheduled", "recurring", "immediate")
+#: The longest subject GoTo Meeting takes.
+MAX_SUBJECT = 100
+
+
+def meeting_body(draft: MeetingDraft) -> dict[str, object]:
+    """The body of POST /meetings and PUT /meetings/{id} (every field is required)."""
+    return {
+        # "The characters '>' and '<' have to be replaced with the corresponding html
+        # character code" (the spec's `subject`).
+        "subject": draft.subject.replace("<", "&lt;").replace(">", "&gt;"),
+        "starttime": iso_z(draft.start),
+        "endtime": iso_z(draft.end),
+        "passwordrequired": draft.password_required,
+        "conferencecallinfo": "Hybrid",
+        "timezonekey": "",  # deprecated: "Must be provided and set to empty string"
+        "meetingtype": draft.meeting_type,
+    }
 
 
 def organizer(w: G2MOrganizer) -> Organizer:
@@ -275,6 +302,7 @@ class GoToMeeting:
             other_organizers=Capability(False, _ADMIN_REASON)
             if self._is_admin() is False
             else Capability(True),
+            edit_meetings=Capability(True),
         )
 
     async def organizers(self, *, email: str | None = None) -> list[Organizer]:
@@ -356,6 +384,43 @@ class GoToMeeting:
         mid = meeting_id.split(":")[0]
         w = await self.api.fetch(_START, f"/meetings/{mid}/start")
         return StartUrl(url=w.hostURL)
+
+    # -- writes: create, change, delete a meeting (never retried blindly) -------------
+
+    async def create_meeting(self, draft: MeetingDraft) -> Meeting:
+        """POST /meetings (for the signed-in organizer); the new meeting as listed."""
+        response = await self.api.request("POST", "/meetings", json_body=meeting_body(draft))
+        created = self.api.validate(_CREATED, self.api.decode(response), "POST /meetings")
+        if not created:
+            raise BadResponse(
+                "GoTo Meeting created a meeting but sent no meeting ID (POST /meetings). "
+                "Refresh the meetings to find it.",
+                field="meetingid",
+                provider=P.value,
+                endpoint="POST /meetings",
+            )
+        return Meeting(
+            provider=P,
+            key=created[0].meetingid,
+            kind=MeetingKind.UPCOMING,
+            subject=draft.subject,
+            start=draft.start,
+            end=draft.end,
+            meeting_type=draft.meeting_type,
+            join_url=created[0].joinURL,
+            conference_call_info=created[0].conferenceCallInfo,
+            password_required=draft.password_required,
+        )
+
+    async def update_meeting(self, meeting_id: str, draft: MeetingDraft) -> None:
+        """PUT /meetings/{id}: every field is sent (GoTo requires them all)."""
+        mid = meeting_id.split(":")[0]
+        await self.api.request("PUT", f"/meetings/{mid}", json_body=meeting_body(draft))
+
+    async def delete_meeting(self, meeting_id: str) -> None:
+        """DELETE /meetings/{id}."""
+        mid = meeting_id.split(":")[0]
+        await self.api.request("DELETE", f"/meetings/{mid}")
 
     async def download_target(self, recording: Recording) -> DownloadTarget:
         """A fresh signed URL for a past meeting's recording (they expire in minutes).

@@ -154,6 +154,7 @@ _HOST = TypeAdapter(G2THostUrl)
 
 
 def training(w: G2TTraining) -> Training:
+    settings = w.registrationSettings
     return Training(
         provider=P,
         key=w.trainingKey,
@@ -167,7 +168,13 @@ def training(w: G2TTraining) -> Training:
         ),
         training_id=w.trainingId,
         registration_url=w.registrationUrl,
+        web_registration=_enabled(settings.disableWebRegistration) if settings else None,
+        confirmation_email=_enabled(settings.disableConfirmationEmail) if settings else None,
     )
+
+
+def _enabled(disabled: bool | None) -> bool | None:
+    return None if disabled is None else not disabled
 
 
 def registrant(w: G2TRegistrant, training_key: str) -> Registrant:
@@ -325,18 +332,26 @@ class GoToTraining:
             "POST", path, json_body={"email": email, "givenName": given_name, "surname": surname}
         )
         created = self.api.validate(_CREATED, self.api.decode(response), f"POST {path}")
-        return Registrant(
-            provider=P,
-            key=created.registrantKey,
-            event_key=training_key,
-            event_kind=EventKind.TRAINING,
-            email=email,
-            first_name=given_name,
-            last_name=surname,
-            status=RegistrantStatus.APPROVED,
-            provider_status="APPROVED",
-            join_url=created.joinUrl,
-        )
+        # "Approval is automatic unless payment or approval is required": the status is
+        # read back rather than assumed. If that read fails, the person is taken as
+        # waiting (the safe side) until the next refresh says otherwise.
+        try:
+            return await self.registrant(
+                training_key, created.registrantKey, organizer_key=organizer_key
+            )
+        except MeetdeckError:
+            return Registrant(
+                provider=P,
+                key=created.registrantKey,
+                event_key=training_key,
+                event_kind=EventKind.TRAINING,
+                email=email,
+                first_name=given_name,
+                last_name=surname,
+                status=RegistrantStatus.PENDING,
+                provider_status="WAITING",
+                join_url=created.joinUrl,
+            )
 
     async def cancel_registrants(
         self,

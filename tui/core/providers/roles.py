@@ -17,6 +17,9 @@ from tui.core.downloads.target import DownloadTarget
 from tui.core.models import (
     ActionResult,
     Attendee,
+    EventKind,
+    Meeting,
+    MeetingDraft,
     Progress,
     Recording,
     Registrant,
@@ -65,6 +68,53 @@ class RegistrantCancels(Protocol):
         *,
         progress: Progress = no_progress,
     ) -> ActionResult: ...
+
+
+class TrainingRegistration(Protocol):
+    """Register one person for a training, and its registration settings (GoTo Training)."""
+
+    async def register(
+        self, training_key: str, *, email: str, given_name: str, surname: str
+    ) -> Registrant: ...
+
+    async def update_registration_settings(
+        self,
+        training_key: str,
+        *,
+        disable_confirmation_email: bool,
+        disable_web_registration: bool,
+    ) -> None: ...
+
+
+class EventRegistration(Protocol):
+    """Register one person for a meeting or a webinar, maybe approved at once (Zoom)."""
+
+    async def register(
+        self,
+        event_key: str,
+        kind: EventKind,
+        *,
+        email: str,
+        first_name: str,
+        last_name: str,
+        auto_approve: bool = False,
+    ) -> Registrant: ...
+
+
+class MeetingWrites(Protocol):
+    """Create, change and delete meetings (GoTo Meeting, Zoom)."""
+
+    async def create_meeting(self, draft: MeetingDraft) -> Meeting: ...
+
+    async def update_meeting(self, meeting_id: str, draft: MeetingDraft) -> None: ...
+
+    async def delete_meeting(self, meeting_id: str) -> None: ...
+
+
+class HostedMeetingCreation(Protocol):
+    """Create a meeting for another user of the account (Zoom: by user id or email)."""
+
+    async def create_meeting(self, draft: MeetingDraft, user_id: str = "me") -> Meeting: ...
 
 
 class StartLinks(Protocol):
@@ -120,15 +170,19 @@ class TrainingRecordingDownloads(Protocol):
 
 
 __all__ = [
+    "EventRegistration",
     "HasCapabilities",
+    "HostedMeetingCreation",
     "ManageLinks",
     "MeetingAttendees",
+    "MeetingWrites",
     "RecordingDownloads",
     "RegistrantCancels",
     "RegistrantStatusWrites",
     "StartLinks",
     "SupportSessionCreation",
     "TrainingRecordingDownloads",
+    "TrainingRegistration",
     "TrainingReports",
     "WebinarStartLinks",
 ]

@@ -52,6 +52,7 @@ from tui.core.models import (
     ActionResult,
     EventKind,
     Meeting,
+    MeetingDraft,
     MeetingKind,
     Organizer,
     Progress,
@@ -79,6 +80,7 @@ from tui.core.providers.zoom_wire import (
     ZPage,
     ZRecordingMeeting,
     ZRecordingsPage,
+    ZRegistered,
     ZRegistrant,
     ZRegistrantsPage,
     ZSettings,
@@ -127,6 +129,21 @@ _EVENT = TypeAdapter(ZEvent)
 _REGISTRANT = TypeAdapter(ZRegistrant)
 _RECORDING_MEETING = TypeAdapter(ZRecordingMeeting)
 _START = TypeAdapter(ZStart)
+_REGISTERED = TypeAdapter(ZRegistered)
+
+
+def meeting_fields(draft: MeetingDraft) -> dict[str, Any]:
+    """The body of POST /users/{id}/meetings and PATCH /meetings/{id}: a scheduled
+    meeting, its start in UTC ("yyyy-MM-ddTHH:mm:ssZ"), minutes, and its time zone."""
+    body: dict[str, Any] = {
+        "topic": draft.subject,
+        "type": 2,
+        "start_time": draft.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "duration": draft.duration_minutes,
+    }
+    if draft.timezone:
+        body["timezone"] = draft.timezone
+    return body
 
 
 def organizer(w: ZUser, status: str | None = None) -> Organizer:
@@ -246,10 +263,7 @@ class Zoom:
         self.api = api
         self._trusted = tuple(h.lower() for h in trusted_hosts)
         self._capabilities = Capabilities(
-            provider=P,
-            register=Capability(
-                False, "Register people for Zoom webinars on Zoom's registration page."
-            ),
+            provider=P, register=Capability(True), edit_meetings=Capability(True)
         )
 
     @property
@@ -611,3 +625,64 @@ class Zoom:
         return DownloadTarget(
             url=recording.download_url, headers=headers, expected_size=recording.file_size
         )
+
+    # -- writes beyond status updates: register someone, create / change / delete a meeting
+
+    async def register(
+        self,
+        event_key: str,
+        kind: EventKind,
+        *,
+        email: str,
+        first_name: str,
+        last_name: str,
+        auto_approve: bool = False,
+    ) -> Registrant:
+        """POST /meetings|webinars/{id}/registrants; the new registrant as Zoom holds it.
+
+        Zoom answers with the registrant's id; its status is read back (a light GET), as
+        a pending registrant of a manual-approval event gets no join URL. If that read
+        fails, the person is taken as pending without a join URL, approved with one.
+        """
+        base = "/webinars" if kind is EventKind.WEBINAR else "/meetings"
+        path = f"{base}/{event_key}/registrants"
+        body = {
+            "email": email,
+            "first_name": first_name,
+            "last_name": last_name,
+            "auto_approve": auto_approve,
+        }
+        response = await self.api.request("POST", path, json_body=body)
+        created = self.api.validate(_REGISTERED, self.api.decode(response), f"POST {path}")
+        try:
+            if kind is EventKind.WEBINAR:
+                return await self.webinar_registrant(event_key, created.registrant_id)
+            return await self.meeting_registrant(event_key, created.registrant_id)
+        except MeetdeckError:
+            status = RegistrantStatus.APPROVED if created.join_url else RegistrantStatus.PENDING
+            return Registrant(
+                provider=P,
+                key=created.registrant_id,
+                event_key=event_key,
+                event_kind=kind,
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                status=status,
+                provider_status=status.value,
+                join_url=created.join_url,
+            )
+
+    async def create_meeting(self, draft: MeetingDraft, user_id: str = "me") -> Meeting:
+        """POST /users/{userId}/meetings (a scheduled meeting); the new meeting."""
+        path = f"/users/{user_id}/meetings"
+        response = await self.api.request("POST", path, json_body=meeting_fields(draft))
+        return meeting(self.api.validate(_EVENT, self.api.decode(response), f"POST {path}"))
+
+    async def update_meeting(self, meeting_id: str, draft: MeetingDraft) -> None:
+        """PATCH /meetings/{meetingId} with the topic, start, duration and time zone."""
+        await self.api.request("PATCH", f"/meetings/{meeting_id}", json_body=meeting_fields(draft))
+
+    async def delete_meeting(self, meeting_id: str) -> None:
+        """DELETE /meetings/{meetingId}."""
+        await self.api.request("DELETE", f"/meetings/{meeting_id}")

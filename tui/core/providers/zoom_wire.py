@@ -125,3 +125,12 @@ class ZRecordingsPage(ZPage):
 
 class ZStart(Wire):
     start_url: str | None = None
+
+
+class ZRegistered(Wire):
+    """The answer to POST …/registrants (no join URL while the person waits)."""
+
+    registrant_id: str
+    id: str | None = None
+    join_url: str | None = None
+    topic: str | None = None

@@ -213,6 +213,30 @@ class StoreWriter:
         self._transaction(body)
         return len(rows)
 
+    def remove(self, model: type[Any], provider: str, keys: Iterable[str]) -> int:
+        """Delete the rows of `model`'s table with these keys, in every scope (a meeting
+        just deleted); returns how many went."""
+        spec = TABLE_OF[model]
+        doomed = list(keys)
+        removed = 0
+
+        def body() -> None:
+            nonlocal removed
+            for key in doomed:
+                if spec.search_code is not None:
+                    self._conn.execute(
+                        f"DELETE FROM search_index WHERE rowid IN (SELECT id * 8 + "
+                        f"{spec.search_code} FROM {spec.name} WHERE provider = ? AND key = ?)",
+                        (provider, key),
+                    )
+                cursor = self._conn.execute(
+                    f"DELETE FROM {spec.name} WHERE provider = ? AND key = ?", (provider, key)
+                )
+                removed += cursor.rowcount
+
+        self._transaction(body)
+        return removed
+
     def drop_scopes(self, scopes: Iterable[str]) -> None:
         """Delete the rows and stamps of scopes that no longer exist (a deleted event)."""
         doomed = list(scopes)
