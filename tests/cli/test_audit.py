@@ -47,7 +47,9 @@ def test_audit_prints_intent_and_result() -> None:
     assert "approve" in lines[0] and "intent" in lines[0] and "2 target(s)" in lines[0]
     assert "Ann Lee <ann@example.com>" in lines[0]
     assert "result" in lines[1] and "1 ok, 1 failed" in lines[1]
-    assert "r2: Registrant not found." in done.stdout
+    # The failed person by name (from the intent), not by key; the name cleaned.
+    assert "\u241b[2JEve <eve@example.com>: Registrant not found." in done.stdout
+    assert "r2:" not in done.stdout
     assert "\x1b" not in done.stdout  # names from an API never reach the terminal raw
 
 

@@ -869,3 +869,65 @@ async def test_vim_keys_in_help_and_dialogs(make_app: MakeApp) -> None:
         await pilot.press("k")
         await pilot.pause()
         assert app.focused is first
+
+
+async def test_a_narrow_footer_keeps_refresh_and_help(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert "r Refresh" in footer and "? Help" in footer, footer
+    app = make_app()
+    async with app.run_test(size=(150, 40)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        # With room to spare, the keys the footer otherwise leaves out are shown too.
+        assert "v Status" in footer and "y Copy" in footer, footer
+
+
+async def test_one_row_is_counted_in_the_singular(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4", "slash", *"person12", "enter")
+        pane = active(app)
+        await wait_for(pilot, lambda: pane.table.row_count == 1, what="one row")
+        await wait_for(pilot, lambda: "1 registrant ·" in screen_text(app), what="the count")
+        assert "1 registrants" not in screen_text(app)
+
+
+async def test_a_failed_single_row_is_not_said_to_stay_marked(
+    make_app: MakeApp, deck: FakeDeck
+) -> None:
+    from tui.core.deck.types import ActionPlan
+    from tui.core.models import ActionOutcome, ActionResult
+    from tui.core.providers.base import ALLOWED, RegistrantAction
+    from tui.screens.write_flows import WriteFlows
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        pane = active(app)
+        person = pane.table.row_at(0)
+        assert person is not None
+        plan = ActionPlan(
+            RegistrantAction.APPROVE,
+            person.provider,
+            person.event_key,
+            person.event_kind,
+            "Town hall",
+            deck.profile_name,
+            (person,),
+            ALLOWED,
+        )
+        failed = ActionResult("approve", (ActionOutcome(person.key, False, "Gone."),))
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        flows = WriteFlows(screen)
+        flows.tell_outcome(plan, failed, marked=False)
+        await wait_for(pilot, lambda: "Gone." in screen_text(app), what="the result dialog")
+        assert "stay marked" not in screen_text(app)
+        await pilot.press("escape")
+        flows.tell_outcome(plan, failed, marked=True)
+        await wait_for(pilot, lambda: "They stay marked" in screen_text(app), what="marked")

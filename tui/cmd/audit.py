@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from tui.core.audit import AuditEntry, AuditLog, UnfinishedWrite, outcome_state, unfinished
@@ -49,6 +50,12 @@ def run(args: argparse.Namespace) -> int:
     log = AuditLog(resolve_paths().audit_log)
     everything = list(log.entries())
     open_ends = {u.id: u for u in unfinished(everything)}
+    # A result names its people by key; their names are in the write's intent.
+    names = {
+        e.id: {str(t.get("key")): str(t.get("label") or t.get("key")) for t in e.targets}
+        for e in everything
+        if e.phase == "intent"
+    }
     shown = [e for e in everything if since is None or e.time >= since]
     # An unfinished write's summary goes under the last line it has.
     last = {e.id: i for i, e in enumerate(shown) if e.id in open_ends}
@@ -66,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                 }
             print(json_line(record))
             continue
-        print(format_entry(entry))
+        print(format_entry(entry, names.get(entry.id, {})))
         if last.get(entry.id) == index:
             print(format_unfinished(open_ends[entry.id]))
     if count == 0 and not args.json:
@@ -85,7 +92,9 @@ def format_unfinished(write: UnfinishedWrite) -> str:
     )
 
 
-def format_entry(entry: AuditEntry) -> str:
+def format_entry(entry: AuditEntry, names: Mapping[str, str] | None = None) -> str:
+    """One entry as a line (a result, with a line per failed person: by name when
+    `names`, the intent's key -> label, knows them)."""
     when = entry.time.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     head = f"{when}Z  {entry.profile:<10} {entry.provider:<13} {entry.action:<10} {entry.phase:<6}"
     if entry.phase == "reviewed":
@@ -101,7 +110,9 @@ def format_entry(entry: AuditEntry) -> str:
     if "unknown" in states:
         text += f", {states.count('unknown')} unknown"
     for outcome in failed[:10]:
-        text += f"\n    {clean(str(outcome.get('target')))}: {clean(str(outcome.get('message')))}"
+        key = str(outcome.get("target"))
+        who = (names or {}).get(key, key)
+        text += f"\n    {clean(who)}: {clean(str(outcome.get('message')))}"
     return text
 
 

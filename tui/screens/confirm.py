@@ -192,10 +192,12 @@ class ActionResultDialog(ModalScreen[None]):
     """
     )
 
-    def __init__(self, plan: ActionPlan, result: ActionResult) -> None:
+    def __init__(self, plan: ActionPlan, result: ActionResult, *, marked: bool = True) -> None:
         super().__init__()
         self.plan = plan
         self.result = result
+        self.marked = marked
+        """The action was for marked people (they stay marked), not the highlighted one."""
 
     def compose(self) -> ComposeResult:
         names = {
@@ -225,7 +227,9 @@ class ActionResultDialog(ModalScreen[None]):
                         markup=False,
                     )
             yield Static(
-                "They stay marked; refresh (r) to see their current status.",
+                "They stay marked; refresh (r) to see their current status."
+                if self.marked
+                else "Refresh (r) to see their current status.",
                 classes="dialog--hint",
                 markup=False,
             )

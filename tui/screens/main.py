@@ -329,7 +329,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         """Re-read every pane (the Deck updated the cache), then tell the outcome."""
         for pane in self.mounted_panes:
             pane.reload()
-        self._write_flows.tell_outcome(event.plan, event.result)
+        self._write_flows.tell_outcome(event.plan, event.result, marked=event.marked)
 
     # -- header --------------------------------------------------------------------
 

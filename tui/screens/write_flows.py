@@ -77,12 +77,13 @@ class WriteFlows:
 
         self.app.push_screen(ConfirmActionDialog(plan, self.host.deck.accent), confirmed)
 
-    def tell_outcome(self, plan: ActionPlan, result: ActionResult) -> None:
-        """A toast when everyone's action went through, else a dialog of who failed."""
+    def tell_outcome(self, plan: ActionPlan, result: ActionResult, *, marked: bool) -> None:
+        """A toast when everyone's action went through, else a dialog of who failed
+        (`marked`: the action was for marked people, and the failed stay marked)."""
         from tui.screens.confirm import ActionResultDialog
 
         if result.failed:
-            self.app.push_screen(ActionResultDialog(plan, result))
+            self.app.push_screen(ActionResultDialog(plan, result, marked=marked))
         else:
             self.app.notify(plan.result_sentence(result), title="Done", markup=False, timeout=6)
             if result.note:

@@ -9,6 +9,7 @@ Clicking a key presses it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual import events
@@ -21,6 +22,15 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
+#: Kept on a narrow footer, whatever else has to go: refresh and help (`?` lists every
+#: key that is left out).
+ESSENTIAL = frozenset({"refresh", "help"})
+#: Keys shown only when the usual ones leave room, in this order (the status filter,
+#: the training's admin page, copy): a G2T registrants view, which offers no approve
+#: or deny, has room for them.
+SPARE_ROOM = ("status-filter", "manage-url", "copy")
+
+
 class KeyHint(NamedTuple):
     """One key as shown: what to press, what it does, whether it works now."""
 
@@ -28,6 +38,7 @@ class KeyHint(NamedTuple):
     display: str
     description: str
     enabled: bool
+    essential: bool = False
 
 
 class KeyBar(Widget, can_focus=False):
@@ -75,19 +86,53 @@ class KeyBar(Widget, can_focus=False):
             self.refresh()
 
     def hints(self) -> tuple[list[KeyHint], KeyHint | None]:
-        """The keys to show (one per action, in binding order) and the palette key."""
+        """The keys to show (one per action, in binding order, then those shown when
+        there is room: SPARE_ROOM) and the palette key."""
         active = self.screen.active_bindings
         seen: set[str] = set()
         shown: list[KeyHint] = []
+        spare: dict[str, KeyHint] = {}
         palette = None
         for key, (_node, binding, enabled, _tooltip) in active.items():
-            hint = KeyHint(key, self.app.get_key_display(binding), binding.description, enabled)
+            hint = KeyHint(
+                key,
+                self.app.get_key_display(binding),
+                binding.description,
+                enabled,
+                binding.id in ESSENTIAL,
+            )
             if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = hint
             elif binding.show and binding.action not in seen:
                 seen.add(binding.action)
                 shown.append(hint)
+            elif binding.id in SPARE_ROOM and enabled and binding.action not in seen:
+                spare.setdefault(binding.id, hint)
+        for name in SPARE_ROOM:
+            extra = spare.get(name)
+            if extra is not None and extra.description not in {h.description for h in shown}:
+                shown.append(extra)
         return shown, palette
+
+    def fit(
+        self, hints: list[KeyHint], room: int, width: Callable[[KeyHint], int]
+    ) -> list[KeyHint]:
+        """The hints that fit in `room` cells, in order: the essential ones always,
+        the others from the first while they fit."""
+        gap = 1 if self.compact else 0
+        needed = sum(width(h) + gap for h in hints if h.essential)
+        kept: list[KeyHint] = []
+        used = 0
+        for hint in hints:
+            cells = width(hint) + gap
+            if hint.essential:
+                kept.append(hint)
+                used += cells
+                needed -= cells
+            elif used + cells + needed <= room + gap:
+                kept.append(hint)
+                used += cells
+        return kept
 
     def render(self) -> Content:
         key_style = self.get_visual_style("keybar--key")
@@ -100,10 +145,14 @@ class KeyBar(Widget, can_focus=False):
                 "\u258f", (palette.display, key_style), (f" {palette.description} ", text_style)
             )
         room = width - right.cell_length
+
+        def cells_of(hint: KeyHint) -> int:
+            return Content.assemble(*self._cells(hint, key_style, text_style)).cell_length
+
         parts: list[Content] = []
         spans: list[tuple[int, int, str]] = []
         used = 0
-        for hint in shown:
+        for hint in self.fit(shown, room, cells_of):
             cells = Content.assemble(*self._cells(hint, key_style, text_style))
             gap = 1 if self.compact and parts else 0
             if used + gap + cells.cell_length > room:

@@ -77,6 +77,8 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     """The tab's title on a narrow terminal (default: TITLE)."""
     KIND: ClassVar[str] = ""
     """What the rows are ("organizers"), for messages and CSV names."""
+    KIND_ONE: ClassVar[str] = ""
+    """KIND for a count of one ("1 meeting")."""
     COLUMNS: ClassVar[list[Column]] = []
     REFRESH_KINDS: ClassVar[tuple[ScopeKind, ...]] = ()
     """What `r` refreshes when the pane is not scoped."""
@@ -323,7 +325,8 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         if marks:
             # First, so a long event name never pushes it out of sight.
             parts += [("bold $text-warning", f"\u25cf {marks:,} marked"), " \u00b7 "]
-        parts.append(f"{count:,}{more} {self.KIND}")
+        kind = self.KIND_ONE if count == 1 and not more and self.KIND_ONE else self.KIND
+        parts.append(f"{count:,}{more} {kind}")
         if self.scope is not None:
             parts += [" of ", ("bold", self.scope.label)]
         mode = self.mode_text()

@@ -29,6 +29,7 @@ class OrganizersPane(EntityPane[Organizer]):
 
     TITLE = "Organizers"
     KIND = "organizers"
+    KIND_ONE = "organizer"
     COLUMNS = columns.ORGANIZERS
     REFRESH_KINDS = (ScopeKind.ORGANIZERS,)
 
@@ -71,6 +72,7 @@ class MeetingsPane(EntityPane[Meeting]):
 
     TITLE = "Meetings"
     KIND = "meetings"
+    KIND_ONE = "meeting"
     COLUMNS = columns.MEETINGS
     START_URLS = True
     WRITE_ACTIONS = frozenset({"meeting_write"})
@@ -186,6 +188,7 @@ class EventsPane(EntityPane["Event"]):
     TITLE = "Trainings & Webinars"
     SHORT_TITLE = "Events"
     KIND = "events"
+    KIND_ONE = "event"
     COLUMNS = columns.EVENTS
     REFRESH_KINDS = (ScopeKind.EVENTS,)
     START_URLS = True
@@ -260,6 +263,7 @@ class RecordingsPane(EntityPane[Recording]):
 
     TITLE = "Recordings"
     KIND = "recordings"
+    KIND_ONE = "recording"
     COLUMNS = columns.RECORDINGS
     OPENABLE = False
     # GoTo Meeting recordings come with the historical meetings report.
@@ -288,6 +292,7 @@ class SupportPane(EntityPane[SupportSession]):
     TITLE = "Support sessions"
     SHORT_TITLE = "Support"
     KIND = "support sessions"
+    KIND_ONE = "support session"
     COLUMNS = columns.SUPPORT
     OPENABLE = False
     REFRESH_KINDS = (ScopeKind.SUPPORT,)

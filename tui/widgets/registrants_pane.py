@@ -101,6 +101,7 @@ class RegistrantsPane(EntityPane[Registrant]):
 
     TITLE = "Registrants"
     KIND = "registrants"
+    KIND_ONE = "registrant"
     COLUMNS = columns.REGISTRANTS
     REFRESH_KINDS = (ScopeKind.REGISTRANTS,)
     MARKABLE = True
