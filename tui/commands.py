@@ -143,8 +143,39 @@ class DeckSearch(Provider):
             )
 
 
+def key_commands(main: MainScreen) -> list[tuple[str, str, Any]]:
+    """Every key that works on the main screen now (the focused pane's approve, deny,
+    cancel of the marked, export, status filter, copy, register, ...), as palette
+    commands titled `group: action` (the help screen's groups), each running what its
+    key runs; the key itself is in the help text."""
+    from tui.screens.help import group_of
+
+    app = main.app
+    commands: list[tuple[str, str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for active in main.active_bindings.values():
+        binding = active.binding
+        if binding.system or not binding.description or not active.enabled:
+            continue
+        action = binding.action
+        group = group_of(active.node).lower()
+        if group == "table" and "mark" not in action:
+            continue  # moving around is for keys, not the palette
+        if action.startswith(("show_tab", "app.focus", "command_palette")):
+            continue
+        title = f"{group}: {binding.description.lower()}"
+        if (group, action) in seen:
+            continue
+        seen.add((group, action))
+        help_text = f"Key: {app.get_key_display(binding)}" + (
+            f" \u00b7 {binding.tooltip}" if binding.tooltip else ""
+        )
+        commands.append((title, help_text, partial(app.run_action, action, active.node)))
+    return commands
+
+
 class DeckCommands(Provider):
-    """Profile, theme, sync and view commands."""
+    """Profile, theme, sync and view commands, and every key of the screen below."""
 
     def _commands(self) -> list[tuple[str, str, Any]]:
         app = self.app
@@ -152,6 +183,7 @@ class DeckCommands(Provider):
         main = _main_screen(app)
         commands: list[tuple[str, str, Any]] = []
         if main is not None:
+            commands += key_commands(main)
             commands += [
                 ("sync: start a full sync", "Refresh every scope now", main.action_sync_all),
                 (
@@ -223,8 +255,10 @@ class DeckCommands(Provider):
         for title, help_text, callback in self._commands():
             score = matcher.match(title)
             if score > 0:
-                # Below the search hits (0.5-1.0) unless the query names the group.
+                # Below the search hits (0.5-1.0) unless the query names the group;
+                # themes below everything else.
                 group = title.split(":", 1)[0]
-                weight = 1.0 if query.strip().lower().startswith(group) else 0.45
+                named = query.strip().lower().startswith(group)
+                weight = 1.0 if named else 0.3 if group == "theme" else 0.45
                 display = Content(title)
                 yield Hit(score * weight, display, callback, text=title, help=help_text)

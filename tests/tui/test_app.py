@@ -931,3 +931,34 @@ async def test_a_failed_single_row_is_not_said_to_stay_marked(
         await pilot.press("escape")
         flows.tell_outcome(plan, failed, marked=True)
         await wait_for(pilot, lambda: "They stay marked" in screen_text(app), what="marked")
+
+
+async def test_the_palette_runs_any_key_of_the_screen(make_app: MakeApp) -> None:
+    """Every key of the tab below is a palette command ("registrants: status"), titled
+    `group: action` with its key in the help, and runs what the key runs."""
+    from tui.commands import key_commands
+
+    from tui.widgets.registrants_pane import RegistrantsPane
+
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("4")
+        pane = active(app)
+        assert isinstance(pane, RegistrantsPane)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        titles = {title: help_text for title, help_text, _ in key_commands(screen)}
+        assert titles["registrants: approve"].startswith("Key: a")
+        assert "registrants: status" in titles and "everywhere: export csv" in titles
+        assert "table: mark" in titles and "table: down" not in titles
+        assert pane.status is None
+        await pilot.press("ctrl+p", *"registrants: status")
+        await wait_for(
+            pilot,
+            lambda: "registrants: status" in screen_text(app),
+            what="the command",
+            detail=lambda: screen_text(app),
+        )
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pane.status is not None, what="the status filter")
+        assert pane.status is RegistrantStatus.PENDING

@@ -27,7 +27,8 @@ _GROUP_NAMES = {
 }
 
 
-def _group_of(node: object) -> str:
+def group_of(node: object) -> str:
+    """The group a binding is listed under (help, palette): "Registrants", "Table"."""
     name = type(node).__name__
     if name in _GROUP_NAMES:
         return _GROUP_NAMES[name]
@@ -46,7 +47,7 @@ def help_text(screen: Screen[object], bindings: Iterable[ActiveBinding] | None =
         binding = item.binding
         if binding.system and binding.action != "command_palette":
             continue
-        group = _group_of(item.node)
+        group = group_of(item.node)
         if (group, binding.action) in seen:
             # One line per action: "j" and "down" are shown together.
             for index, (keys, known) in enumerate(groups[group]):
