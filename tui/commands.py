@@ -253,8 +253,11 @@ class DeckCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
+            raw = matcher.match(title)
+            if raw > 0:
+                # Textual's fuzzy scores run past 10; squeeze them into (0, 1) so the
+                # weights below place commands against the records (0.5-1.0).
+                score = raw / (raw + 4)
                 # Below the search hits (0.5-1.0) unless the query names the group;
                 # themes below everything else.
                 group = title.split(":", 1)[0]

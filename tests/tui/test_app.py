@@ -962,3 +962,23 @@ async def test_the_palette_runs_any_key_of_the_screen(make_app: MakeApp) -> None
         await pilot.press("enter")
         await wait_for(pilot, lambda: pane.status is not None, what="the status filter")
         assert pane.status is RegistrantStatus.PENDING
+
+
+async def test_records_rank_above_commands_and_themes(make_app: MakeApp) -> None:
+    """Textual's fuzzy scores run past 10: unscaled, any theme outranked every record."""
+    from textual.command import CommandList
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p", *"test")  # also a fuzzy match of "theme: solarized-light"
+        await wait_for(
+            pilot,
+            lambda: "registrant: Person" in screen_text(app),
+            what="the records",
+            detail=lambda: screen_text(app),
+        )
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        options = app.screen.query_one(CommandList)
+        first = str(options.get_option_at_index(0).prompt)
+        assert first.startswith("registrant: "), first
