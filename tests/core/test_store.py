@@ -475,3 +475,16 @@ def test_a_short_filter_shows_its_first_rows_before_counting(store: Store) -> No
     assert short.count() == 250 and quick(short)
     assert store.registrants(ViewQuery(event_key="w1", text="ann")).quick_to_count
     assert store.registrants(ViewQuery(event_key="w1")).quick_to_count
+
+
+def test_names_sort_from_their_first_letter() -> None:
+    """Markup, escapes and quotes at the start of a name do not put it first."""
+    from tui.core.store.folding import sort_key
+
+    assert sort_key("[bold]Eve[/bold] [red]Mallory") == "bold]eve[/bold] [red]mallory"
+    assert sort_key("\x1b[2J\x1b[31mTrudy Escape") == "j\x1b[31mtrudy escape"
+    assert sort_key("'Ána") == "ana"
+    assert sort_key("Zoë") == "zoe"
+    assert sort_key("2024") == "2024"  # no letter: as it folds
+    names = ["[@click=app.quit]x Markup", "Ada Lovelace", "\x1b[2J\x1b[31mTrudy", "Björn"]
+    assert sorted(names, key=sort_key)[:2] == ["Ada Lovelace", "Björn"]

@@ -46,9 +46,17 @@ def test_events_tab(snap_compare: Any, real_app: MakeApp) -> None:
 
 
 def test_registrants_tab(snap_compare: Any, real_app: MakeApp) -> None:
-    """All registrants, hostile names (escape sequences, markup) shown literally; the
-    highlighted registrant's custom questions in the detail panel."""
+    """All registrants by name (names that open with markup or an escape sort by their
+    first letter, not first); the highlighted registrant's custom questions in the
+    detail panel."""
     assert snap_compare(real_app(), run_before=pressing("4", "j"), terminal_size=WIDE)
+
+
+def test_hostile_names_shown_literally(snap_compare: Any, real_app: MakeApp) -> None:
+    """Names made of escape sequences and markup, shown as text: never run, never
+    styled, never a link."""
+    press = ("4", "slash", *"escape", "enter")
+    assert snap_compare(real_app(), run_before=pressing(*press), terminal_size=WIDE)
 
 
 def test_registrants_pending_of_one_event(snap_compare: Any, real_app: MakeApp) -> None:

@@ -18,6 +18,7 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.store.codec import fold, iso
+from tui.core.store.folding import sort_key
 
 Extract = Callable[[Any], tuple[Any, ...]]
 
@@ -56,7 +57,7 @@ def _text(*parts: str | None) -> str:
 
 
 def _organizer(o: Organizer) -> tuple[Any, ...]:
-    return (_text(o.name, o.email, o.group_name), fold(o.email), fold(o.name or o.email))
+    return (_text(o.name, o.email, o.group_name), fold(o.email), sort_key(o.name or o.email))
 
 
 def _meeting(m: Meeting) -> tuple[Any, ...]:
@@ -65,9 +66,9 @@ def _meeting(m: Meeting) -> tuple[Any, ...]:
         _text(m.subject, m.organizer_name, m.organizer_email, m.key),
         m.kind.value,
         iso(m.start) or "",
-        fold(m.subject),
+        sort_key(m.subject),
         m.organizer_key,
-        fold(who),
+        sort_key(who),
     )
 
 
@@ -78,7 +79,7 @@ def _event(e: Training | Webinar) -> tuple[Any, ...]:
             _text(e.name, who, e.key),
             "training",
             iso(e.start) or "",
-            fold(e.name),
+            sort_key(e.name),
             e.organizer_keys[0] if e.organizer_keys else None,
             fold(who),
         )
@@ -86,7 +87,7 @@ def _event(e: Training | Webinar) -> tuple[Any, ...]:
         _text(e.topic, e.host_email, e.key),
         "webinar",
         iso(e.start) or "",
-        fold(e.topic),
+        sort_key(e.topic),
         e.host_key,
         fold(e.host_email or ""),
     )
@@ -98,7 +99,7 @@ def _registrant(r: Registrant) -> tuple[Any, ...]:
         r.event_key,
         r.event_kind.value,
         r.status.value,
-        fold(r.name or r.email),
+        sort_key(r.name or r.email),
         fold(r.email),
         iso(r.registered_at) or "",
     )
@@ -109,7 +110,7 @@ def _recording(r: Recording) -> tuple[Any, ...]:
         _text(r.name, r.event_title, r.file_type),
         r.event_key,
         iso(r.start) or "",
-        fold(r.name),
+        sort_key(r.name),
         r.file_size or 0,
     )
 
