@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from tui.sandbox import zoom_views as views
@@ -196,7 +196,32 @@ async def event(request: Request) -> Response:
     webinar = request.url.path.startswith("/zoom/v2/webinars/")
     found = _event(state, request.path_params["event_id"], webinar)
     host = state.zoom.users[found.host_id]
-    return JSONResponse(views.event_json(base_url(request), found, host))
+    return JSONResponse(views.event_json(base_url(request), found, host, state.now()))
+
+
+EXPIRED_START_PAGE = (
+    "<!DOCTYPE html><html><body><h1>This start link has expired</h1>"
+    "<p>Start links are valid for about two hours. Get a new one from the meeting.</p>"
+    "</body></html>"
+)
+
+
+async def start_landing(request: Request) -> Response:
+    """What a host's start URL opens (`/zoom/s/{id}?zak=`): the meeting's start page
+    while its ZAK is current and belongs to the meeting's host; 403 once it has
+    expired on the sandbox's clock (or for a ZAK that is not the host's)."""
+    state = sandbox(request)
+    event_id = request.path_params["event_id"]
+    found = state.zoom.meetings.get(event_id) or state.zoom.webinars.get(event_id)
+    held = views.zak_expiry(request.query_params.get("zak", ""))
+    if found is None:
+        return HTMLResponse("<!DOCTYPE html><html><body>No such meeting.</body></html>", 404)
+    if held is None or held[0] != found.host_id or held[1] <= state.now():
+        return HTMLResponse(EXPIRED_START_PAGE, status_code=403)
+    return HTMLResponse(
+        f"<!DOCTYPE html><html><body><h1>meetdeck sandbox</h1>"
+        f"<p>This page starts Zoom meeting {found.id} as its host.</p></body></html>"
+    )
 
 
 def _table(request: Request) -> tuple[ZoomEvent, RegistrantTable, bool]:
@@ -348,4 +373,5 @@ ROUTES = [
     Route(f"{P}/meetings/{{event_id:int}}/registrants/status", registrant_status, methods=["PUT"]),
     Route(f"{P}/meetings/{{event_id:int}}/registrants/{{registrant_id}}", registrant),
     Route(f"{P}/meetings/{{meeting_id}}/recordings", meeting_recordings),
+    Route("/zoom/s/{event_id:int}", start_landing),
 ]
