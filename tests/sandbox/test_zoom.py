@@ -470,3 +470,20 @@ async def test_start_urls_expire_after_two_hours(
     borrowed = fresh.replace(f"/zoom/s/{meeting.id}?", f"/zoom/s/{other.id}?")
     assert (await client.get(borrowed)).status_code == 403
     assert (await client.get(f"/zoom/s/{meeting.id}")).status_code == 403
+
+
+async def test_live_meetings_are_listed_and_instant_ones_never(
+    client: httpx.AsyncClient, zoom: dict[str, str], state: SandboxState
+) -> None:
+    """`type=scheduled` covers live meetings; the list never returns instant meetings
+    (type 1), even live ones, as the spec's note on List meetings says."""
+    owner = state.zoom.owner_id
+    url = f"{Z}/users/{owner}/meetings"
+    live = (await client.get(url, headers=zoom, params={"type": "live"})).json()["meetings"]
+    assert len(live) == 1 and live[0]["type"] == 2
+    scheduled = (await client.get(url, headers=zoom, params={"page_size": 300})).json()
+    assert live[0]["id"] in {m["id"] for m in scheduled["meetings"]}
+    state.zoom.meetings[live[0]["id"]].type = 1  # the same meeting, started as instant
+    for kind in ("scheduled", "live", "upcoming"):
+        listed = (await client.get(url, headers=zoom, params={"type": kind})).json()
+        assert live[0]["id"] not in {m["id"] for m in listed["meetings"]}, kind

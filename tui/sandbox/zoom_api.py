@@ -20,6 +20,7 @@ from tui.sandbox.web import base_url, json_body, query_int, sandbox, zoom_error
 
 MAX_STATUS_BATCH = 30
 ACTIONS = {"approve": 1, "deny": 2, "cancel": 3}
+INSTANT = 1  # Zoom's meeting type of an instant meeting
 
 
 def _user(state: SandboxState, user_id: str) -> ZoomUser:
@@ -167,6 +168,7 @@ async def user_meetings(request: Request) -> Response:
         e
         for e in state.zoom.meetings.values()
         if e.host_id == host.id
+        and e.type != INSTANT  # "This API does not return information about instant meetings"
         and tests[kind](e)
         and (low is None or e.start.date() >= low)
         and (high is None or e.start.date() <= high)
