@@ -7,13 +7,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from tests.support.control import Control
 from tests.support.decks import open_deck, registrants_of, sync_events
+from tests.support.sandbox import ANCHOR
 from tui.core.deck.types import EventDetail, MeetingDetail
 from tui.core.models import MeetingKind, Provider
 from tui.core.settings.paths import resolve_paths
 from tui.core.store.views import ViewQuery
 from tui.core.sync.types import ScopeKind
+from tui.sandbox.server import SandboxConfig, start_background
 
 
 def files_containing(needles: list[str], *roots: Path) -> list[str]:
@@ -72,6 +76,33 @@ async def test_start_urls_are_fetched_on_demand_and_never_written_anywhere(
     assert lines[-1]["action"] == "create_session" and lines[-1]["outcomes"][0]["ok"]
     assert created.session.key in lines[-1]["outcomes"][0]["message"]
     assert cached_session == created.session  # the support list shows it at once
+
+
+async def test_each_zoom_start_url_is_fetched_fresh_and_an_old_one_expires() -> None:
+    """Zoom start URLs last about two hours: the Deck asks Zoom every time one is
+    wanted (never a cached link), so a link asked for after two hours opens while the
+    one asked for before is refused. Its own sandbox: the test moves the clock."""
+    config = SandboxConfig(port=0, anchor=ANCHOR, registrants=50, rate_limit_scale=0)
+    with start_background(config) as sandbox:
+        control = Control(sandbox.base_url)
+        meeting = str(next(iter(sandbox.state.zoom.meetings)))
+        deck = open_deck(sandbox.base_url, zoom_only=True)
+        try:
+            seq = control.mark()
+            first = await deck.start_url("meeting", meeting, provider=Provider.ZOOM)
+            again = await deck.start_url("meeting", meeting, provider=Provider.ZOOM)
+            asked = [r for r in control.requests_since(seq) if r["path"].endswith(f"/{meeting}")]
+            opened = httpx.get(again.url)
+            control.advance_clock(2 * 3600 + 60)
+            stale = httpx.get(first.url)
+            later = await deck.start_url("meeting", meeting, provider=Provider.ZOOM)
+            fresh = httpx.get(later.url)
+        finally:
+            await deck.aclose()
+    assert [r["path"] for r in asked] == [f"/zoom/v2/meetings/{meeting}"] * 2
+    assert opened.status_code == 200
+    assert stale.status_code == 403 and "expired" in stale.text
+    assert later.url != first.url and fresh.status_code == 200
 
 
 async def test_refresh_detail_fills_training_sessions_and_attendance(sandbox: Any) -> None:

@@ -11,9 +11,10 @@ import asyncio
 import json
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -432,8 +433,19 @@ async def test_zoom_meetings_recordings_and_start(
     start = await zoom.start_url(meetings[0].key)
     assert start.url.startswith("http")
     now = datetime.now(UTC)
+    seq = Control(sandbox.base_url).mark()
     recordings = await zoom.recordings(since=now - timedelta(days=180), until=now)
     assert recordings
+    # Zoom answers about a month per query: 180 days are asked in 30-day windows.
+    asked = [
+        parse_qs(r["query"])
+        for r in Control(sandbox.base_url).requests_since(seq)
+        if r["path"].endswith("/recordings")
+    ]
+    assert len(asked) == 6
+    for query in asked:
+        span = date.fromisoformat(query["to"][0]) - date.fromisoformat(query["from"][0])
+        assert span <= timedelta(days=31)
     by_meeting = await zoom.meeting_recordings(recordings[0].event_key)
     assert recordings[0].key in {r.key for r in by_meeting}
     events = Control(sandbox.base_url).call("GET", "state")["events"]

@@ -69,8 +69,10 @@ async def test_registration_is_read_from_each_candidate_meeting(zoom: Zoom, sand
 
     candidates = [m.key for m in meetings if m.meeting_type in ("2", "8")]
     assert sorted(asked) == sorted(candidates)  # once each, and only these
-    assert any(m.meeting_type == "1" for m in meetings)  # the live instant meeting
+    assert not any(m.meeting_type == "1" for m in meetings)  # instant ones are never listed
     listed = {m.key for m in meetings}
+    live = {str(e.id) for e in sandbox.state.zoom.meetings.values() if e.status == "started"}
+    assert live and live <= listed  # `scheduled` includes the meeting in progress
     with_registration = {m.key for m in meetings if m.has_registration}
     assert with_registration and with_registration == registration_meetings(sandbox) & listed
     key = sorted(with_registration)[0]

@@ -363,3 +363,16 @@ async def test_lag_and_clock_controls_refuse_bad_values(client: httpx.AsyncClien
         assert (await client.post("/_sandbox/clock", json=body)).status_code == 400
     before = (await client.get("/_sandbox/state")).json()["config"]["registrant_lag_s"]
     assert before == 0
+
+
+async def test_there_is_no_approve_or_deny_endpoint(
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
+    """GoTo Training approves on the Manage Training page only: a registrant can be
+    read and deleted, never updated."""
+    training = a_training(state)
+    base = f"{T}/organizers/{training.organizer_keys[0]}/trainings/{training.key}/registrants"
+    key = (await client.get(base, headers=admin)).json()[0]["registrantKey"]
+    for method in ("PUT", "PATCH", "POST"):
+        answer = await client.request(method, f"{base}/{key}", headers=admin, json={})
+        assert answer.status_code == 405, method

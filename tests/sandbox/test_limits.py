@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.support.sandbox import ANCHOR, BASE
-from tests.support.specs import zoom_headers
+from tests.support.specs import goto_headers, zoom_headers
 from tui.sandbox.server import SandboxConfig, create_app
 
 REGISTRANTS = "/zoom/v2/webinars/{}/registrants"
@@ -115,3 +115,17 @@ async def test_daily_limit_bare_shape_and_by_category(client: httpx.AsyncClient)
     assert (await client.get("/zoom/v2/users", headers=zoom)).status_code == 200  # Medium
     listed = (await client.get("/_sandbox/limits")).json()["daily"]
     assert [(r["category"], r["shape"], r["applied"]) for r in listed] == [("Light", "bare", 1)]
+
+
+@pytest.mark.usefixtures("frozen")
+async def test_goto_apis_allow_10_requests_a_second_each() -> None:
+    """GoTo's documented default: 10 a second per API, then 429; another API has its
+    own 10. The sandbox adds rate headers and `Retry-After`, which GoTo does not document."""
+    app = create_app(SandboxConfig(anchor=ANCHOR, rate_limit_scale=1.0))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        admin = await goto_headers(c)
+        assert await burst(c, "/G2M/rest/upcomingMeetings", admin) == [200] * 10 + [429]
+        trainings = f"/G2T/rest/organizers/{app.state.sandbox.goto.admin_key}/trainings"
+        assert await burst(c, trainings, admin) == [200] * 10 + [429]
+        refused = await c.get("/G2M/rest/upcomingMeetings", headers=admin)
+        assert refused.status_code == 429 and "retry-after" in refused.headers

@@ -439,3 +439,51 @@ def test_user_recordings_are_rate_labelled_medium() -> None:
     assert zoom_category("GET", "/users/abc/recordings") == "Medium"
     assert zoom_category("GET", "/meetings/123/recordings") == "Light"
     assert zoom_category("GET", "/users/abc") == "Light"
+
+
+async def test_start_urls_expire_after_two_hours(
+    client: httpx.AsyncClient, zoom: dict[str, str], state: SandboxState
+) -> None:
+    """Zoom documents a regular user's start URL as good for about two hours: the
+    landing page opens a current one and refuses it once the sandbox's clock has
+    passed two hours; GET the meeting again for a new one that opens."""
+    meeting = next(iter(state.zoom.meetings.values()))
+    webinar = state.zoom.webinars[state.zoom.big_webinar_id]
+    old = {
+        e.id: (await client.get(f"{Z}/{kind}/{e.id}", headers=zoom)).json()["start_url"]
+        for kind, e in (("meetings", meeting), ("webinars", webinar))
+    }
+    for url in old.values():
+        page = await client.get(url)
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    await client.post("/_sandbox/clock", json={"advance_s": 2 * 3600 - 60})
+    for url in old.values():
+        assert (await client.get(url)).status_code == 200
+    await client.post("/_sandbox/clock", json={"advance_s": 120})
+    for url in old.values():
+        refused = await client.get(url)
+        assert refused.status_code == 403 and "expired" in refused.text
+    fresh = (await client.get(f"{Z}/meetings/{meeting.id}", headers=zoom)).json()["start_url"]
+    assert fresh != old[meeting.id] and (await client.get(fresh)).status_code == 200
+    # A ZAK is the host's: another meeting's host, or none at all, is refused too.
+    other = next(e for e in state.zoom.meetings.values() if e.host_id != meeting.host_id)
+    borrowed = fresh.replace(f"/zoom/s/{meeting.id}?", f"/zoom/s/{other.id}?")
+    assert (await client.get(borrowed)).status_code == 403
+    assert (await client.get(f"/zoom/s/{meeting.id}")).status_code == 403
+
+
+async def test_live_meetings_are_listed_and_instant_ones_never(
+    client: httpx.AsyncClient, zoom: dict[str, str], state: SandboxState
+) -> None:
+    """`type=scheduled` covers live meetings; the list never returns instant meetings
+    (type 1), even live ones, as the spec's note on List meetings says."""
+    owner = state.zoom.owner_id
+    url = f"{Z}/users/{owner}/meetings"
+    live = (await client.get(url, headers=zoom, params={"type": "live"})).json()["meetings"]
+    assert len(live) == 1 and live[0]["type"] == 2
+    scheduled = (await client.get(url, headers=zoom, params={"page_size": 300})).json()
+    assert live[0]["id"] in {m["id"] for m in scheduled["meetings"]}
+    state.zoom.meetings[live[0]["id"]].type = 1  # the same meeting, started as instant
+    for kind in ("scheduled", "live", "upcoming"):
+        listed = (await client.get(url, headers=zoom, params={"type": kind})).json()
+        assert live[0]["id"] not in {m["id"] for m in listed["meetings"]}, kind

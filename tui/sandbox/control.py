@@ -377,5 +377,5 @@ ROUTES = [
         Route(f"/_sandbox/{kind}/{{rest:path}}", landing)
         for kind in ("start", "join", "manage", "confirm", "register", "share")
     ],
-    *[Route(f"/zoom/{kind}/{{rest:path}}", landing) for kind in ("j", "w", "s", "rec/play")],
+    *[Route(f"/zoom/{kind}/{{rest:path}}", landing) for kind in ("j", "w", "rec/play")],
 ]

@@ -198,7 +198,8 @@ def _meetings(
     owner = world.users[world.owner_id]
     live = _event(rng, ints, owner, anchor - timedelta(minutes=30), False, anchor)
     live.topic, live.status = "Live now: on-call bridge", "started"
-    live.type, live.duration = 1, 1440
+    # A scheduled meeting in progress: the list API never returns instant (type 1) ones.
+    live.type, live.duration = 2, 1440
     world.meetings[live.id] = live
     special = _event(rng, ints, owner, anchor - timedelta(days=2), False, anchor)
     special.topic = "Recordings: HTML error page and a large file"

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from tui.sandbox import zoom_views as views
@@ -41,6 +41,7 @@ MEETING_TYPES = frozenset({1, 2, 3, 8})
 MAX_TOPIC = 200
 MAX_DURATION = 24 * 60 * 7
 PASSWORD = re.compile(r"[A-Za-z0-9@_*-]{1,10}")
+INSTANT = 1  # Zoom's meeting type of an instant meeting
 
 
 def _user(state: SandboxState, user_id: str) -> ZoomUser:
@@ -191,6 +192,7 @@ async def user_meetings(request: Request) -> Response:
         e
         for e in state.zoom.meetings.values()
         if e.host_id == host.id
+        and e.type != INSTANT  # "This API does not return information about instant meetings"
         and tests[kind](e)
         and (low is None or e.start.date() >= low)
         and (high is None or e.start.date() <= high)
@@ -224,7 +226,32 @@ async def event(request: Request) -> Response:
     if request.method == "DELETE":
         return _delete_meeting(state, found)
     host = state.zoom.users[found.host_id]
-    return JSONResponse(views.event_json(base_url(request), found, host))
+    return JSONResponse(views.event_json(base_url(request), found, host, state.now()))
+
+
+EXPIRED_START_PAGE = (
+    "<!DOCTYPE html><html><body><h1>This start link has expired</h1>"
+    "<p>Start links are valid for about two hours. Get a new one from the meeting.</p>"
+    "</body></html>"
+)
+
+
+async def start_landing(request: Request) -> Response:
+    """What a host's start URL opens (`/zoom/s/{id}?zak=`): the meeting's start page
+    while its ZAK is current and belongs to the meeting's host; 403 once it has
+    expired on the sandbox's clock (or for a ZAK that is not the host's)."""
+    state = sandbox(request)
+    event_id = request.path_params["event_id"]
+    found = state.zoom.meetings.get(event_id) or state.zoom.webinars.get(event_id)
+    held = views.zak_expiry(request.query_params.get("zak", ""))
+    if found is None:
+        return HTMLResponse("<!DOCTYPE html><html><body>No such meeting.</body></html>", 404)
+    if held is None or held[0] != found.host_id or held[1] <= state.now():
+        return HTMLResponse(EXPIRED_START_PAGE, status_code=403)
+    return HTMLResponse(
+        f"<!DOCTYPE html><html><body><h1>meetdeck sandbox</h1>"
+        f"<p>This page starts Zoom meeting {found.id} as its host.</p></body></html>"
+    )
 
 
 def _table(request: Request) -> tuple[ZoomEvent, RegistrantTable, bool]:
@@ -560,4 +587,5 @@ ROUTES = [
     Route(f"{P}/meetings/{{event_id:int}}/registrants/status", registrant_status, methods=["PUT"]),
     Route(f"{P}/meetings/{{event_id:int}}/registrants/{{registrant_id}}", registrant),
     Route(f"{P}/meetings/{{meeting_id}}/recordings", meeting_recordings),
+    Route("/zoom/s/{event_id:int}", start_landing),
 ]

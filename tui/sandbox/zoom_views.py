@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tui.sandbox import pools
@@ -106,14 +106,38 @@ def join_url(base: str, e: ZoomEvent) -> str:
     return f"{base}/zoom/{'w' if e.webinar else 'j'}/{e.id}?pwd={e.password}"
 
 
-def event_json(base: str, e: ZoomEvent, host: ZoomUser) -> dict[str, Any]:
-    """GET /webinars/{id} or GET /meetings/{id}, with start_url and join_url."""
+#: Zoom: a regular user's start URL is valid for about two hours; then GET the meeting
+#: or webinar again (`start_url` in the spec; docs/real-clouds.md). The sandbox has no
+#: custCreate users (90 days).
+START_URL_LIFETIME = timedelta(hours=2)
+
+
+def start_zak(host_id: str, expires: datetime) -> str:
+    """The sandbox's stand-in for a ZAK: the host and when it expires (epoch seconds)."""
+    return f"sandbox-{host_id}.{int(expires.timestamp())}"
+
+
+def zak_expiry(zak: str) -> tuple[str, datetime] | None:
+    """The host and expiry a `start_zak` holds; None for anything else."""
+    host, dot, stamp = zak.removeprefix("sandbox-").rpartition(".")
+    if not zak.startswith("sandbox-") or not dot or not host or not stamp.isdigit():
+        return None
+    try:
+        return host, datetime.fromtimestamp(int(stamp), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def event_json(base: str, e: ZoomEvent, host: ZoomUser, now: datetime) -> dict[str, Any]:
+    """GET /webinars/{id} or GET /meetings/{id}, with start_url and join_url; the start
+    URL expires `START_URL_LIFETIME` after `now` (the sandbox's clock)."""
     out = event_item_json(base, e)
+    zak = start_zak(e.host_id, now + START_URL_LIFETIME)
     out.update(
         {
             "host_email": host.email,
             "password": e.password,
-            "start_url": f"{base}/zoom/s/{e.id}?zak=sandbox-{e.host_id}",
+            "start_url": f"{base}/zoom/s/{e.id}?zak={zak}",
             "settings": {
                 "approval_type": e.approval_type,
                 "registration_type": 1,
