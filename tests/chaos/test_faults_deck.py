@@ -28,6 +28,7 @@ from tests.support.chaos import (
     CHAOS,
     CLIENT_SECRETS,
     HTTP,
+    PATIENT_HTTP,
     SyncedCache,
     fingerprint,
     tally,
@@ -384,7 +385,7 @@ async def test_huge_strings_are_cut_in_the_cache_and_counted_in_the_report(
     and the cache grows by at most the limit per value (not 100,000)."""
     control = synced.control
     paths = synced.install(tmp_path)
-    deck = open_deck(synced.base_url, paths, CHAOS)
+    deck = open_deck(synced.base_url, paths, CHAOS, http=PATIENT_HTTP)
     try:
         await deck.demo_sign_in()
         scope = _zoom_big_webinar(deck, synced.state)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.support.app import SIZE, build, press, settle, show_tab
-from tests.support.chaos import HTTP, SyncedCache, tally
+from tests.support.chaos import HTTP, PATIENT_HTTP, SyncedCache, tally
 from tests.support.control import Control
 from tests.support.screen import screen_lines, screen_text, toasts
 from tui.core.settings.config import HttpSettings
@@ -228,7 +228,7 @@ async def test_text_cut_to_the_cache_limit_is_reported(
     how many values were cut; the rows stay on screen. (The deck test sends 100,000
     characters to show the cache does not grow with them; here the notice is the point.)"""
     control = Control(synced.base_url)
-    app = build(synced.install(tmp_path), synced.base_url)
+    app = build(synced.install(tmp_path), synced.base_url, http=PATIENT_HTTP)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         pane = await show_tab(pilot, app, "registrants")
         before = pane.table.row_count

@@ -34,6 +34,12 @@ PROFILE = "chaos"
 HTTP = HttpSettings(
     max_retries=1, max_backoff=0.2, connect_timeout=2.0, read_timeout=3.0, max_concurrency=4
 )
+#: For scenarios whose answers are slow to build (bodies of many megabytes): on a
+#: loaded machine the sandbox takes longer than HTTP's three seconds to answer, and the
+#: scenario is about what the client does with the body, not about time.
+PATIENT_HTTP = HttpSettings(
+    max_retries=1, max_backoff=0.2, connect_timeout=10.0, read_timeout=120.0, max_concurrency=4
+)
 #: The secrets of the sandbox's demo apps (they must never leave config and token store).
 CLIENT_SECRETS = ("demo-admin-secret", "demo-zoom-secret")
 
