@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 
 # RegistrantStatus's values (a test checks they match; the fast path skips the import).
 _STATUSES = ("pending", "approved", "denied", "unregistered", "deleted", "cancelled", "other")
-_KINDS = ("registrant", "organizer", "meeting", "training", "webinar")
+_KINDS = (
+    "registrant",
+    "organizer",
+    "meeting",
+    "training",
+    "webinar",
+    "recording",
+    "support_session",
+)
 _SCOPES = (
     "organizers",
     "meetings",
