@@ -937,7 +937,6 @@ async def test_the_palette_runs_any_key_of_the_screen(make_app: MakeApp) -> None
     """Every key of the tab below is a palette command ("registrants: status"), titled
     `group: action` with its key in the help, and runs what the key runs."""
     from tui.commands import key_commands
-
     from tui.widgets.registrants_pane import RegistrantsPane
 
     app = make_app()

@@ -20,7 +20,7 @@ MakeApp = Callable[..., MeetdeckApp]
 async def _pick(app: MeetdeckApp, pilot: Pilot[Any], query: str, kind: str, key: str) -> None:
     """Type `query` in the palette and take the hit of `kind` with `key`."""
     hits = app.deck.search(query, limit=30)
-    index = [(h.kind, h.key) for h in hits].index((kind, key))
+    index = [(str(h.kind), h.key) for h in hits].index((kind, key))
     await pilot.press("ctrl+p", *query)
     await wait_for(
         pilot,
