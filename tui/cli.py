@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 
 # RegistrantStatus's values (a test checks they match; the fast path skips the import).
 _STATUSES = ("pending", "approved", "denied", "unregistered", "deleted", "cancelled", "other")
-_KINDS = ("registrant", "organizer", "meeting", "training", "webinar")
+_KINDS = (
+    "registrant",
+    "organizer",
+    "meeting",
+    "training",
+    "webinar",
+    "recording",
+    "support_session",
+)
 _SCOPES = (
     "organizers",
     "meetings",
@@ -141,9 +149,15 @@ _COMMANDS = (
     "cancel",
     "register",
     "meeting",
+    "list",
 )
 #: Commands whose module is not named after them (tui/cmd/<module>.py).
-_MODULES = {"approve": "registrants", "deny": "registrants", "cancel": "registrants"}
+_MODULES = {
+    "approve": "registrants",
+    "deny": "registrants",
+    "cancel": "registrants",
+    "list": "listing",
+}
 # Top-level options that take a value, so `_command_in` can skip that value.
 _VALUED = {name for option in (*_COMMON, *_TUI) if option.kind != "flag" for name in option.names}
 
@@ -455,6 +469,69 @@ def _meeting(sub: Any, common: argparse.ArgumentParser) -> None:
         _write_flags(parser, "meeting")
 
 
+_LIST_KINDS = (
+    "organizers",
+    "groups",
+    "meetings",
+    "trainings",
+    "webinars",
+    "registrants",
+    "recordings",
+    "support",
+)
+_LIST_EXAMPLES = """\
+examples:
+  meetdeck list organizers
+  meetdeck list meetings --organizer 8123456789 --since 7d
+  meetdeck list meetings --status upcoming --provider zoom --json
+  meetdeck list registrants --event 8123456789 --status pending --csv > pending.csv
+  meetdeck list recordings --since 2026-01-01 --json | jq -r .id
+  meetdeck list support --status FINISHED
+
+Reads the local cache only (run `meetdeck sync` first); nothing is sent anywhere.
+--json: one object per line, each with "provider" and "id" (the provider's own key).
+--csv: a header, then one row per record; cells that would run as a formula in a
+spreadsheet are written as text.
+exit codes: 0 rows printed; 1 nothing matched; 2 a filter that does not apply, no
+profile or no cache.
+"""
+
+
+def _list(sub: Any, common: argparse.ArgumentParser) -> None:
+    import argparse
+
+    parser = sub.add_parser(
+        "list",
+        parents=[common],
+        help="print a cached view (organizers, meetings, registrants, ...) without the TUI",
+        description="Print one view of the local cache as a table, JSON lines or CSV.",
+        epilog=_LIST_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("kind", choices=_LIST_KINDS, metavar="KIND", help=", ".join(_LIST_KINDS))
+    parser.add_argument(
+        "--event",
+        metavar="ID",
+        help="registrants or recordings of one training, webinar or meeting",
+    )
+    parser.add_argument(
+        "--organizer",
+        metavar="KEY",
+        help="meetings, trainings or webinars of one organizer (an organizer by key or email)",
+    )
+    parser.add_argument(
+        "--status",
+        metavar="S",
+        help="registrants: pending, approved, ...; meetings: upcoming, historical or the "
+        "provider's status; others: their status column",
+    )
+    parser.add_argument("--since", metavar="WHEN", help="ISO date/time, or an age like 2h, 3d")
+    parser.add_argument("--provider", choices=("goto", "zoom"), help="rows of one provider")
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON object per line")
+    form.add_argument("--csv", action="store_true", help="CSV with a header")
+
+
 _BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
     "config": _config,
     "sandbox": _sandbox,
@@ -468,6 +545,7 @@ _BRANCHES: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
     "cancel": _registrant_command("cancel"),
     "register": _register,
     "meeting": _meeting,
+    "list": _list,
 }
 
 

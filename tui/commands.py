@@ -32,6 +32,8 @@ _TAB_OF_KIND = {
     "training": "events",
     "webinar": "events",
     "registrant": "registrants",
+    "recording": "recordings",
+    "support_session": "support",
 }
 
 
@@ -121,7 +123,9 @@ def _hit_prompt(hit: SearchHit) -> Content:
 
 
 class DeckSearch(Provider):
-    """Organizers, meetings, trainings, webinars and registrants by name or email."""
+    """Everything cached, by name, email, subject, title, file name or notes:
+    organizers, meetings, trainings, webinars, registrants, recordings and support
+    sessions."""
 
     async def search(self, query: str) -> Hits:
         query = query.strip()

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.demo import DemoCache, synced_demo
+
 
 @pytest.fixture(scope="module")
 def cli_sandbox() -> Iterator[Any]:
@@ -21,3 +23,11 @@ def cli_sandbox() -> Iterator[Any]:
         SandboxConfig(port=0, seed=3, registrants=400, rate_limit_scale=0)
     ) as handle:
         yield handle
+
+
+@pytest.fixture(scope="session")
+def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCache]:
+    """The sandbox's demo account (GoTo and Zoom) synced once per session into a cache
+    that `install` copies into a test's own directories (read with --demo)."""
+    with synced_demo(tmp_path_factory.mktemp("demo-cache"), registrants=120) as cache:
+        yield cache

@@ -94,10 +94,10 @@ def age(when: datetime | None, now: datetime) -> str:
     return f"{seconds}s"
 
 
-def render_table(rows: Sequence[tuple[str, ...]]) -> str:
-    """Rows as aligned columns under a header."""
-    cells = [_COLUMNS, *[tuple(_fit(c, _MAX_WIDTH) for c in row) for row in rows]]
-    widths = [max(width(r[i]) for r in cells) for i in range(len(_COLUMNS))]
+def render_table(rows: Sequence[tuple[str, ...]], columns: tuple[str, ...] = _COLUMNS) -> str:
+    """Rows as aligned columns under a header (`meetdeck list` passes its own)."""
+    cells = [columns, *[tuple(_fit(c, _MAX_WIDTH) for c in row) for row in rows]]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(columns))]
     lines = []
     for row in cells:
         parts = [c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)]

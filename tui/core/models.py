@@ -300,6 +300,21 @@ class Recording:
         """True while the service is still processing the file: not offered for download."""
         return self.status == "processing"
 
+    @property
+    def no_size_reason(self) -> str | None:
+        """Why the size is unknown (None: it is known, or the file is still processing)."""
+        if self.file_size is not None or self.processing:
+            return None
+        return _NO_SIZE.get(self.provider, f"{self.provider.label} gave no size for this file")
+
+
+#: Providers whose recording lists carry no size at all (docs/real-clouds.md): GoTo
+#: Training's `Recording` has no size field, only the download's 302 leads to the file.
+_NO_SIZE = {
+    Provider.GOTO_TRAINING: "GoTo Training's recording list gives no file size; "
+    "the download shows it",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class SupportSession:

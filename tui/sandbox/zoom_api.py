@@ -509,7 +509,9 @@ async def _create_meeting(request: Request, host: ZoomUser) -> Response:
     )
     _apply(found, {"approval_type": fields.get("approval_type", 2)})
     state.zoom.meetings[found.id] = found
-    return JSONResponse(views.event_json(base_url(request), found, host, state.now()), status_code=201)
+    return JSONResponse(
+        views.event_json(base_url(request), found, host, state.now()), status_code=201
+    )
 
 
 async def _update_meeting(request: Request, found: ZoomEvent) -> Response:

@@ -86,7 +86,11 @@ def _count(name: str) -> CellText:
 
 
 def _file_size(row: Recording, _fmt: TimeFormat) -> str:
-    return "processing" if row.processing else size(row.file_size)
+    """The size; "processing" while the service makes the file; a dash when the
+    service gives none (the detail says why: `Recording.no_size_reason`)."""
+    if row.processing:
+        return "processing"
+    return "\u2014" if row.file_size is None else size(row.file_size)
 
 
 def _yes_no(name: str) -> CellText:
@@ -149,12 +153,15 @@ EVENTS = [
     Column("key", "ID", _attr("key"), width=12, min_width=8, priority=7),
 ]
 
+# Name, email, status and event fit the table beside the detail panel at 120 columns
+# (63 cells): their preferred widths stay within the 20% that `layout_columns`
+# squeezes before it drops a column; a name of 18 cells and every status stay whole.
 REGISTRANTS = [
-    Column("name", "Name", _person, width=24, min_width=12, grow=2, priority=0),
-    Column("email", "Email", _attr("email"), width=28, min_width=14, grow=2, priority=1),
-    Column("status", "Status", _attr("status_text"), width=12, min_width=8, priority=0),
+    Column("name", "Name", _person, width=22, min_width=18, grow=2, priority=0),
+    Column("email", "Email", _attr("email"), width=24, min_width=14, grow=2, priority=1),
+    Column("status", "Status", _attr("status_text"), width=12, min_width=12, priority=0),
     Column("registered", "Registered", _time("registered_at"), width=16, min_width=16, priority=4),
-    Column("event", "Event", _attr("event_title"), width=22, min_width=10, grow=1, priority=3),
+    Column("event", "Event", _attr("event_title"), width=14, min_width=10, grow=1, priority=2),
     Column("provider", "Provider", _provider, width=8, min_width=7, priority=5),
     Column("key", "ID", _attr("key"), width=12, min_width=8, priority=7),
 ]

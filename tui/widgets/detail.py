@@ -20,7 +20,7 @@ from textual.visual import Visual
 from textual.widget import Widget
 
 from tui.core.display.sizes import size
-from tui.core.models import LIST_LAG
+from tui.core.models import LIST_LAG, Recording
 from tui.text import clean
 from tui.widgets.formatting import TimeFormat, duration
 from tui.widgets.scrollbar import scrollbar_cells
@@ -28,7 +28,7 @@ from tui.widgets.scrollbar import scrollbar_cells
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-    from tui.core.models import Attendee, Recording, Registrant
+    from tui.core.models import Attendee, Registrant
 
 # Fields that are shown elsewhere in the panel or are internal.
 _SKIP = {"source", "custom_questions", "extra", "times", "first_name", "last_name"}
@@ -232,6 +232,12 @@ def describe(obj: object, fmt: TimeFormat) -> Content:
             out.heading(f"Trainings and webinars ({len(obj.events)})")
             for event in obj.events[:MAX_RELATED]:
                 out.item(fmt.short(event.start), event.title)
+    elif isinstance(obj, Recording):
+        out.title(obj.name)
+        out.fields_of(obj)
+        reason = obj.no_size_reason
+        if reason:
+            out.field("Size", f"\u2014 ({reason})")
     elif dataclasses.is_dataclass(obj):
         out.title(_title_of(obj))
         out.fields_of(obj)

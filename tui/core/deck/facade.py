@@ -390,7 +390,8 @@ class Deck:
         return self._details.read(kind, key, provider=provider, event_key=event_key)
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
-        """Search names, emails, subjects and titles (FTS5), prefix matches first."""
+        """Search names, emails, subjects, titles, recordings' file names and support
+        sessions' keys and notes (FTS5), prefix matches first."""
         return self._store.search(text, limit=limit)
 
     def stamp(self, scope: Scope) -> SyncStamp | None:

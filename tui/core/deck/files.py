@@ -18,14 +18,13 @@ import asyncio
 import csv
 import dataclasses
 import os
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.display.cleaning import clean
+from tui.core.display.cleaning import clean, csv_cell
 from tui.core.downloads.queue import (
     DownloadProgress,
     DownloadQueue,
@@ -50,11 +49,8 @@ if TYPE_CHECKING:
 DOWNLOAD_CONCURRENCY = 3
 #: Rows read from the cache per page while exporting.
 EXPORT_PAGE = 2000
-#: Cells starting with one of these would run as a formula in a spreadsheet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Columns never exported: the nested source object and signed or personal links.
 _SKIP = {"source", "download_url", "play_url"}
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def not_ready(recording: Recording) -> RecordingNotReady:
@@ -246,8 +242,7 @@ def safe_cell(value: object) -> str:
     else:
         text = str(value)
     # Terminal escapes and other control characters from an API stay out of the file.
-    text = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return csv_cell(text)
 
 
 def safe_plain(value: object) -> str:

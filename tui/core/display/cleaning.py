@@ -4,7 +4,8 @@ Names, subjects, notes and error sentences come from GoTo, Zoom or the cache. Th
 data: a subject holding ``\\x1b]52;c;...`` must not reach the terminal as an escape
 sequence, and "ad\\u200bmin" must not pass for "admin". The TUI (`tui.text`), `meetdeck
 lookup`, `sync`, `download` and `audit` all clean through :func:`clean`; JSON output
-escapes the same characters through :func:`json_line`.
+escapes the same characters through :func:`json_line`, and a CSV cell (the TUI's
+export, `meetdeck list --csv`) goes through :func:`csv_cell`.
 
 What :func:`clean` does:
 
@@ -95,3 +96,19 @@ def json_line(record: dict[str, Any]) -> str:
     # Outside strings JSON is ASCII, so every such character is inside a string, where
     # an escape is valid; none of them is above U+FFFF.
     return "".join(f"\\u{ord(ch):04x}" if ord(ch) in unsafe else ch for ch in text)
+
+
+#: A cell starting with one of these would run as a formula in a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Control characters kept out of a CSV cell (newlines stay: the CSV quotes them).
+_CSV_CONTROLS = {
+    code: REPLACEMENT for code in (*range(0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0))
+}
+
+
+def csv_cell(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet runs as a formula: terminal escapes and
+    other control characters become U+FFFD, and a cell that starts like a formula
+    (=, +, -, @) is written as text, behind an apostrophe."""
+    text = text.translate(_CSV_CONTROLS)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,57 @@ def _event_row(row: tuple[Any, ...]) -> Event:
 
 def _model_row(cls: type[Any]) -> Any:
     return lambda row: decode(cls, row[0])
+
+
+# A meeting's organizer as the cached users know them: Zoom lists a meeting with its
+# host's id only, and the user with that id is in the organizers table.
+_HOST = (
+    "(SELECT o.data FROM organizers o WHERE o.key = t.organizer_key "
+    "AND o.provider = t.provider ORDER BY o.fetched_at DESC LIMIT 1)"
+)
+_MEETING_SELECT = f"t.data, CASE WHEN t.sort_organizer = '' THEN {_HOST} END"
+_MEETING_SORTS = {
+    name: (
+        "coalesce(nullif(t.sort_organizer, ''), "
+        "(SELECT o.sort_name FROM organizers o WHERE o.key = t.organizer_key "
+        "AND o.provider = t.provider ORDER BY o.fetched_at DESC LIMIT 1), '')"
+        if name == "organizer"
+        else f"t.{column}"
+    )
+    for name, column in tables.MEETINGS.sorts.items()
+}
+
+
+def _meeting_row(row: tuple[Any, ...]) -> Meeting:
+    """A meeting, its organizer's name and e-mail taken from the cached user when the
+    listing gave only the host's id."""
+    meeting = decode(Meeting, row[0])
+    if row[1] is None or meeting.organizer_name:
+        return meeting
+    host = decode(Organizer, row[1])
+    return replace(
+        meeting,
+        organizer_name=host.name or None,
+        organizer_email=meeting.organizer_email or host.email or None,
+    )
+
+
+# A recording's meeting or training title from the cached event, when its listing
+# gave none (GoTo Training's recordings come with the training's key only).
+_EVENT_TITLE = (
+    "(SELECT coalesce(json_extract(e.data, '$.name'), json_extract(e.data, '$.topic')) "
+    "FROM events e WHERE e.key = t.event_key AND e.provider = t.provider LIMIT 1)"
+)
+_RECORDING_SELECT = (
+    f"t.data, CASE WHEN json_extract(t.data, '$.event_title') IS NULL THEN {_EVENT_TITLE} END"
+)
+
+
+def _recording_row(row: tuple[Any, ...]) -> Recording:
+    recording = decode(Recording, row[0])
+    if row[1] is None or recording.event_title:
+        return recording
+    return replace(recording, event_title=str(row[1]))
 
 
 class Store:
@@ -147,7 +199,14 @@ class Store:
             MeetingKind.HISTORICAL: ["historical"],
             None: ["meetings", "historical"],
         }[q.kind]
-        return self._view(tables.MEETINGS, q, _model_row(Meeting), self._patterns(kinds, q))
+        return self._view(
+            tables.MEETINGS,
+            q,
+            _meeting_row,
+            self._patterns(kinds, q),
+            select=_MEETING_SELECT,
+            sort_exprs=_MEETING_SORTS,
+        )
 
     def events(self, q: ViewQuery = ALL) -> TableView[Event]:
         """Trainings and webinars with registrant counts. Sorts: start, title, pending."""
@@ -194,8 +253,9 @@ class Store:
         return self._view(
             tables.RECORDINGS,
             q,
-            _model_row(Recording),
+            _recording_row,
             self._patterns(["recordings", "historical"], q),
+            select=_RECORDING_SELECT,
         )
 
     def support_sessions(self, q: ViewQuery = ALL) -> TableView[SupportSession]:
@@ -223,10 +283,16 @@ class Store:
         return found
 
     def meeting(self, key: str, provider: Provider | None = None) -> Meeting | None:
-        """One meeting by key (the most recently fetched, upcoming or historical)."""
-        extra, params = _provider_clause(provider)
-        found: Meeting | None = self._one("meetings", Meeting, key, extra, params)
-        return found
+        """One meeting by key (the most recently fetched, upcoming or historical), with
+        its organizer from the cached users when the listing gave only an id."""
+        extra, params = _provider_clause(provider, "t.")
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {_MEETING_SELECT} FROM meetings t WHERE t.key = ? {extra} "
+                "ORDER BY t.fetched_at DESC LIMIT 1",
+                (key, *params),
+            ).fetchone()
+        return _meeting_row(tuple(row)) if row else None
 
     def event(self, key: str, provider: Provider | None = None) -> Event | None:
         """One training or webinar, with its registrant counts."""
@@ -250,10 +316,15 @@ class Store:
         return found
 
     def recording(self, key: str, provider: Provider | None = None) -> Recording | None:
-        """One recording by key (the most recently fetched)."""
-        extra, params = _provider_clause(provider)
-        found: Recording | None = self._one("recordings", Recording, key, extra, params)
-        return found
+        """One recording by key (the most recently fetched), with its event's title."""
+        extra, params = _provider_clause(provider, "t.")
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {_RECORDING_SELECT} FROM recordings t WHERE t.key = ? {extra} "
+                "ORDER BY t.fetched_at DESC LIMIT 1",
+                (key, *params),
+            ).fetchone()
+        return _recording_row(tuple(row)) if row else None
 
     def support_session(self, key: str) -> SupportSession | None:
         """One support session by uuid."""

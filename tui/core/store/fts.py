@@ -28,19 +28,40 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any, Literal, TypeAlias
 
-    SearchKind: TypeAlias = Literal["registrant", "organizer", "meeting", "training", "webinar"]
+    SearchKind: TypeAlias = Literal[
+        "registrant",
+        "organizer",
+        "meeting",
+        "training",
+        "webinar",
+        "recording",
+        "support_session",
+    ]
 else:
     SearchKind = str  # the Literal above, for the type checker only
 
-SEARCH_KINDS: tuple[SearchKind, ...] = ("registrant", "organizer", "meeting", "training", "webinar")
+SEARCH_KINDS: tuple[SearchKind, ...] = (
+    "registrant",
+    "organizer",
+    "meeting",
+    "training",
+    "webinar",
+    "recording",
+    "support_session",
+)
 
+# kind: (table, search code, events.kind value). The codes are the tables'
+# `search_code` (`tui.core.store.tables`); code 7 is kept for GoTo Meeting groups,
+# which the cache does not hold yet: a "group" kind goes here, in `SEARCH_KINDS`,
+# `_FIELDS` and `to_row` once a `groups` table has rows.
 _TABLES: dict[SearchKind, tuple[str, int, str | None]] = {
-    # kind: (table, search code, events.kind value)
     "registrant": ("registrants", 4, None),
     "organizer": ("organizers", 1, None),
     "meeting": ("meetings", 2, None),
     "training": ("events", 3, "training"),
     "webinar": ("events", 3, "webinar"),
+    "recording": ("recordings", 5, None),
+    "support_session": ("support_sessions", 6, None),
 }
 
 
@@ -156,6 +177,16 @@ _FIELDS: dict[SearchKind, tuple[str, ...]] = {
     "meeting": ("key", "provider", "organizer_name", "organizer_email", "start", "subject", "kind"),
     "training": ("key", "provider", "name", "times[0][0]"),
     "webinar": ("key", "provider", "topic", "start"),
+    "recording": ("key", "provider", "name", "event_key", "event_title", "start", "status"),
+    "support_session": (
+        "key",
+        "provider",
+        "support_key",
+        "notes",
+        "technician_email",
+        "created",
+        "status",
+    ),
 }
 
 
@@ -230,6 +261,29 @@ def to_row(kind: SearchKind, data: dict[str, Any], fetched_at: str) -> SearchRow
         start = _when(data.get("times[0][0]"))  # the first session's start
         return SearchRow(
             kind, key, provider, str(data.get("name", "")), start, None, None, None, fetched_at
+        )
+    if kind == "recording":
+        # The file's name, when it was recorded, and the meeting or training it is of.
+        event_title = data.get("event_title")
+        return SearchRow(
+            kind,
+            key,
+            provider,
+            str(data.get("name", "")),
+            _when(data.get("start")),
+            data.get("event_key") or None,
+            event_title,
+            data.get("status"),
+            fetched_at,
+        )
+    if kind == "support_session":
+        # The support key and the notes' first line; the technician and when.
+        notes = str(data.get("notes", "")).strip().splitlines()
+        title = " \u00b7 ".join(p for p in (str(data.get("support_key", "")), *notes[:1]) if p)
+        who = data.get("technician_email") or ""
+        subtitle = " \u00b7 ".join(p for p in (_when(data.get("created")), who) if p)
+        return SearchRow(
+            kind, key, provider, title, subtitle, None, None, data.get("status"), fetched_at
         )
     return SearchRow(
         kind,
@@ -353,7 +407,8 @@ def email_address(text: str) -> str | None:
 # by their (folded) e-mail column (registrants_email, organizers_email); meetings and
 # webinars of an organizer with that address (meetings_organizer, events_organizer),
 # when their search text holds it too (it has the organizer's or host's address). A
-# training's text holds no address.
+# training's text holds no address, nor a recording's. A support session's holds its
+# technician's: the few sessions of the last 90 days are scanned.
 _BY_EMAIL: dict[SearchKind, str] = {
     "registrant": "FROM registrants t WHERE t.email = :email",
     "organizer": "FROM organizers t WHERE t.email = :email",
@@ -367,6 +422,7 @@ _BY_EMAIL: dict[SearchKind, str] = {
         "(SELECT key FROM organizers WHERE email = :email) "
         "AND instr(t.search, :email) > 0"
     ),
+    "support_session": "FROM support_sessions t WHERE instr(t.search, :email) > 0",
 }
 
 

@@ -177,12 +177,26 @@ _V6 = """
 ALTER TABLE sync_stamps ADD COLUMN note TEXT;
 """
 
+# Version 7: recordings and support sessions are in the search index (the palette and
+# `meetdeck lookup` find them); the rows already cached are indexed with their text.
+_V7 = """
+INSERT INTO search_index (rowid, text) SELECT id * 8 + 5, search FROM recordings;
+INSERT INTO search_index (rowid, text) SELECT id * 8 + 6, search FROM support_sessions;
+"""
+
 #: Migration steps; step i takes a file from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Codes that tell the search index's rows apart: rowid = entity id * 8 + code.
-SEARCH_CODES = {"organizers": 1, "meetings": 2, "events": 3, "registrants": 4}
+SEARCH_CODES = {
+    "organizers": 1,
+    "meetings": 2,
+    "events": 3,
+    "registrants": 4,
+    "recordings": 5,
+    "support_sessions": 6,
+}
 
 
 class NoCache(StorageError):

@@ -106,8 +106,12 @@ def _registrant(r: Registrant) -> tuple[Any, ...]:
 
 
 def _recording(r: Recording) -> tuple[Any, ...]:
+    # The name, its file name as a download saves it ("Board call (Audio).m4a"), and
+    # the meeting's topic or training's name.
+    ext = (r.file_extension or "").lower()
+    file_name = f"{r.name}.{ext}" if ext and not r.name.lower().endswith(f".{ext}") else None
     return (
-        _text(r.name, r.event_title, r.file_type),
+        _text(r.name, file_name, r.event_title, r.file_type),
         r.event_key,
         iso(r.start) or "",
         sort_key(r.name),
@@ -117,7 +121,7 @@ def _recording(r: Recording) -> tuple[Any, ...]:
 
 def _support(s: SupportSession) -> tuple[Any, ...]:
     return (
-        _text(s.support_key, s.technician_email, s.notes, s.status),
+        _text(s.support_key, s.technician_email, s.notes, s.status, s.key),
         s.status,
         iso(s.created) or "",
         fold(s.technician_email or ""),
@@ -192,6 +196,7 @@ RECORDINGS = TableSpec(
     sorts={"start": "start", "name": "sort_name", "size": "file_size", "provider": "provider"},
     filters={"provider": "provider", "event_key": "event_key"},
     time_column="start",
+    search_code=5,
 )
 SUPPORT_SESSIONS = TableSpec(
     "support_sessions",
@@ -200,6 +205,7 @@ SUPPORT_SESSIONS = TableSpec(
     sorts={"created": "created", "status": "status", "technician": "sort_technician"},
     filters={"provider": "provider"},
     time_column="created",
+    search_code=6,
 )
 TRAINING_SESSIONS = TableSpec(
     "training_sessions",

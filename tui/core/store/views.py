@@ -93,13 +93,15 @@ class SearchHit:
     """One answer of the global search (command palette, `meetdeck lookup`).
 
     Attributes:
-        kind: "registrant", "organizer", "meeting", "training" or "webinar".
+        kind: "registrant", "organizer", "meeting", "training", "webinar",
+            "recording" or "support_session".
         key: The entity's key (registrant key, organizer key, meeting key, ...).
         title: The main line: a person's name, a subject or title.
         subtitle: The second line: email, event title, start time.
         provider: Where it lives.
-        event_key: For a registrant: the event it registered for.
-        event_title: For a registrant: the event's title, when known.
+        event_key: For a registrant: the event it registered for; for a recording:
+            the meeting or training it is of.
+        event_title: That event's title, when known.
         status: For a registrant: its status; for others a provider status or None.
         fetched_at: When the row's scope was last synced.
     """
