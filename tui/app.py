@@ -286,15 +286,14 @@ class MeetdeckApp(App[int]):
         self._watch_downloads()
         from tui.widgets.api_log import ApiLogPanel
 
-        log = self.deck.api_log()
-        if log is None:
-            return
-
         def called(entry: object) -> None:
-            # May run on any thread: post_message is thread-safe.
-            self.screen.post_message(ApiLogPanel.Called(entry))
+            # May run on any thread: post_message is thread-safe. Every screen's log
+            # panel follows (the main screen's, under a dialog, too).
+            for screen in self.screen_stack:
+                screen.post_message(ApiLogPanel.Called(entry))
 
-        self._unsubscribe = log.subscribe(called)
+        # The Deck relays its calls from the moment it connects, which is after this.
+        self._unsubscribe = self.deck.watch_api_calls(called)
 
     def _resume_gc(self) -> None:
         """After the first frame, collect garbage in the pauses (`tui.startup`)."""

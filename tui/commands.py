@@ -172,10 +172,9 @@ class DeckCommands(Provider):
                     host.action_show_downloads,
                 )
             )
-            if main.api_log_source() is not None:
-                commands.append(
-                    ("view: toggle API log", "Show the API calls made", main.action_toggle_api_log)
-                )
+            commands.append(
+                ("view: toggle API log", "Show the API calls made (l)", main.action_toggle_api_log)
+            )
             from tui.widgets.panes import PANES, TAB_IDS
 
             for tab, pane in zip(TAB_IDS, PANES, strict=True):

@@ -294,8 +294,6 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             return bool(self.crumbs)
         if action == "export":
             return True
-        if action == "toggle_api_log":
-            return self.api_log_source() is not None
         return True
 
     # -- what panes ask for: dialogs ------------------------------------------------
@@ -534,13 +532,11 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self.host.export_view(pane.view, pane.KIND)
 
     def api_log_source(self) -> Any:
-        """The Deck's API log (ring + subscribe), when it has one."""
+        """The Deck's API log (ring + subscribe), once the Deck is connected."""
         return self.host.deck.api_log()
 
     async def action_toggle_api_log(self) -> None:
-        source = self.api_log_source()
-        if source is None:
-            return
+        """Show the API log with the focus in it (it follows new calls), or hide it."""
         panels = list(self.query(ApiLogPanel).results(ApiLogPanel))
         if panels:
             panel = panels[0]
@@ -548,14 +544,29 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             panel = ApiLogPanel(id="api-log")
             await self.mount(panel, before=self.query_one(KeyBar))
         if panel.has_class("-shown"):
-            panel.remove_class("-shown")
+            self._close_api_log(panel)
             return
         panel.add_class("-shown")
-        panel.clear()
-        panel.add_entries(source.recent(200), self.host.time_format)
+        source = self.api_log_source()
+        panel.reset(source.recent(200) if source is not None else (), self.host.time_format)
+        panel.log_lines.focus()
+
+    def _close_api_log(self, panel: ApiLogPanel) -> None:
+        panel.remove_class("-shown")
+        self.active_pane.table.focus()
+
+    @on(ApiLogPanel.Closed)
+    def _api_log_closed(self, event: ApiLogPanel.Closed) -> None:
+        for panel in self.query(ApiLogPanel).results(ApiLogPanel):
+            self._close_api_log(panel)
 
     @on(ApiLogPanel.Called)
     def _api_called(self, event: ApiLogPanel.Called) -> None:
+        entry = event.entry
+        answered = entry.status is not None and entry.status < 400
+        if answered and self.query_one(DeckHeader).failing(entry.api):
+            # The service answers again: the header says so now, not at the next sync.
+            self.update_health()
         for panel in self.query(ApiLogPanel).results(ApiLogPanel):
             if panel.has_class("-shown"):
                 panel.add_entries([event.entry], self.host.time_format)

@@ -1,0 +1,107 @@
+"""What the app tells while it works, on the real Deck and the sandbox: the live API
+log, the history of errors and notices, provider health that recovers, and a long
+sync that says what it is doing (issue 17, items 3 to 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.support.app import active, settle
+from tests.support.control import Control
+from tests.support.demo import DemoCache
+from tests.support.screen import screen_lines
+from tests.support.waits import wait_for
+from tui.app import MeetdeckApp
+from tui.widgets.api_log import ApiLogPanel, format_entry
+
+MakeApp = Callable[..., MeetdeckApp]
+
+
+async def test_the_api_log_follows_new_calls_takes_the_focus_scrolls_and_filters(
+    real_app: MakeApp,
+) -> None:
+    """Opened before the Deck has connected (as `meetdeck` starts), the log still shows
+    the calls of a refresh made afterwards, as they come."""
+    app = real_app(connect_later=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert app.deck.api_log() is None  # not connected yet
+        await pilot.press("l")
+        panel = app.screen.query_one(ApiLogPanel)
+        await wait_for(pilot, lambda: panel.display, what="the API log to open")
+        assert app.focused is panel.log_lines and panel.lines == []
+        await pilot.press("r")  # the organizers: GoTo and Zoom
+        await wait_for(
+            pilot,
+            lambda: any(" 200 GET " in line and "/zoom/v2/users" in line for line in panel.lines),
+            what="the refresh's calls in the open log",
+            detail=lambda: panel.lines,
+        )
+        await settle(pilot, app)
+        shown = panel.lines
+        assert any("/G2M/rest/organizers" in line for line in shown), shown
+        assert app.focused is panel.log_lines
+        # It scrolls: Home goes to the first call, End back to the newest.
+        lines = panel.log_lines
+        await pilot.press("end")
+        assert lines.is_vertical_scroll_end
+        if lines.max_scroll_y:
+            await pilot.press("home")
+            assert lines.scroll_y == 0
+            await pilot.press("end")
+        # `/` filters: every word must match.
+        await pilot.press("slash", *"zoom users")
+        await wait_for(
+            pilot, lambda: panel.lines != shown, what="the filter", detail=lambda: panel.lines
+        )
+        assert panel.lines and all("/zoom/v2/users" in line for line in panel.lines)
+        await pilot.press("escape")  # clears the filter
+        assert panel.filter_text == "" and panel.lines == shown
+        await pilot.press("escape")  # closes the log; the table has the focus again
+        assert not panel.display
+        assert app.focused is app.screen.query_one("#pane-organizers").table  # type: ignore[attr-defined]
+
+
+async def test_the_header_recovers_when_the_service_answers_again(
+    real_app: MakeApp, demo_cache: DemoCache
+) -> None:
+    """A refresh during a GoTo Meeting outage: OFFLINE and "Meeting ✗". Once GoTo
+    answers again, fetching a meeting's attendees (no sync) clears both at once."""
+    control = Control(demo_cache.base_url)
+    app = real_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.press("2", "h")
+        await settle(pilot, app)
+        control.fault(error_status=503, match={"path": "/G2M/"})
+        try:
+            await pilot.press("r")
+            await settle(pilot, app)
+        finally:
+            control.clear()
+        header = screen_lines(app)[0]
+        assert "OFFLINE" in header and "Meeting \u2717" in header, header
+        pane = active(app)
+        rows: list[Any] = [pane.table.row_at(i) for i in range(pane.table.row_count)]
+        pane.table.cursor_row = next(
+            i for i, row in enumerate(rows) if row.provider.value == "goto_meeting"
+        )
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: any(" 200 GET " in e for e in calls_of(app, "/attendees")),
+            what="the attendees call",
+        )
+        await settle(pilot, app)
+        await pilot.press("backspace")
+        await settle(pilot, app)
+        header = screen_lines(app)[0]
+        assert "OFFLINE" not in header and "Meeting \u2713" in header, header
+
+
+def calls_of(app: MeetdeckApp, path: str) -> list[str]:
+    """The API log's entries whose path holds `path`, as the panel would show them."""
+    log = app.deck.api_log()
+    if log is None:
+        return []
+    return [format_entry(e, app.time_format) for e in log.recent() if path in e.path]
