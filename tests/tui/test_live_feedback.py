@@ -4,13 +4,16 @@ sync that says what it is doing (issue 17, items 3 to 5)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.support.app import active, settle
+from textual.widgets import Label
+
+from tests.support.app import active, settle, show_tab
 from tests.support.control import Control
 from tests.support.demo import DemoCache
-from tests.support.screen import screen_lines
+from tests.support.screen import screen_lines, toasts
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.widgets.api_log import ApiLogPanel, format_entry
@@ -105,3 +108,43 @@ def calls_of(app: MeetdeckApp, path: str) -> list[str]:
     if log is None:
         return []
     return [format_entry(e, app.time_format) for e in log.recent() if path in e.path]
+
+
+async def test_a_long_sync_shows_pages_and_rows_and_r_says_it_is_running(
+    real_app: MakeApp, demo_cache: DemoCache
+) -> None:
+    """Every Zoom registrants page is slowed: the bar names a scope in flight with its
+    pages and rows so far, and `r` meanwhile says a sync is running and starts none."""
+    control = Control(demo_cache.base_url)
+    app = real_app()
+    seen: list[str] = []
+    page = re.compile(r"Syncing .+: page \d+, [\d,]+ rows?.* \u00b7 \d+/\d+ scopes")
+
+    def label() -> str:
+        bars = list(app.screen.query("#sync-label").results(Label))
+        text = str(bars[0].render()) if bars and bars[0].parent.display else ""  # type: ignore[union-attr]
+        if text and (not seen or seen[-1] != text):
+            seen.append(text)
+        return text
+
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        pane = await show_tab(pilot, app, "registrants")
+        control.fault(latency_ms=250, match={"path": "/zoom/v2/.*/registrants"})
+        try:
+            await pilot.press("r")
+            await wait_for(pilot, lambda: "Syncing" in label(), what="the sync bar")
+            await pilot.press("r")
+            assert any("A sync is already running" in t for t in toasts(app)), toasts(app)
+            syncs = [w for w in app.workers if w.group in ("refresh", "sync")]
+            assert len(syncs) == 1 and not syncs[0].is_cancelled  # none started, none stopped
+            await wait_for(
+                pilot,
+                lambda: any(page.search(text) for text in [label(), *seen]),
+                what="a page count in the sync bar",
+                detail=lambda: seen,
+            )
+        finally:
+            control.clear()
+        await settle(pilot, app)
+        assert not app.screen.query_one("#sync-bar").display
+        assert pane.table.row_count > 0
