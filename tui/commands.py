@@ -45,6 +45,8 @@ class PaletteHost(Protocol):
 
     async def action_show_downloads(self) -> None: ...
 
+    async def action_show_notifications(self) -> None: ...
+
     def switch_theme(self, name: str) -> None: ...
 
 
@@ -174,6 +176,13 @@ class DeckCommands(Provider):
             )
             commands.append(
                 ("view: toggle API log", "Show the API calls made (l)", main.action_toggle_api_log)
+            )
+            commands.append(
+                (
+                    "view: notifications",
+                    "Past errors and notices, with their time (N)",
+                    host.action_show_notifications,
+                )
             )
             from tui.widgets.panes import PANES, TAB_IDS
 

@@ -8,14 +8,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from textual.widgets import Label
+from textual.widgets import Button, Label
 
 from tests.support.app import active, settle, show_tab
 from tests.support.control import Control
-from tests.support.demo import DemoCache
-from tests.support.screen import screen_lines, toasts
+from tests.support.demo import DemoCache, unreachable_url
+from tests.support.fakedeck import HOSTILE
+from tests.support.screen import current, screen_lines, screen_text, toasts
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.help import HelpScreen
+from tui.screens.notifications import NotificationsScreen
 from tui.widgets.api_log import ApiLogPanel, format_entry
 
 MakeApp = Callable[..., MeetdeckApp]
@@ -148,3 +152,58 @@ async def test_a_long_sync_shows_pages_and_rows_and_r_says_it_is_running(
         await settle(pilot, app)
         assert not app.screen.query_one("#sync-bar").display
         assert pane.table.row_count > 0
+
+
+async def test_past_errors_and_notices_are_listed_with_their_time(real_app: MakeApp) -> None:
+    """A refresh that fails (the service unreachable), then a notice: `N` lists both,
+    newest first, with their time, long after the toasts went; from help and the
+    palette too. Text from an API stays literal there as everywhere."""
+    app = real_app(base_url=unreachable_url())
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("r")
+        await settle(pilot, app)
+        app.notify(f"Copied {HOSTILE}", markup=False, timeout=0.1)
+        app.clear_notifications()
+        assert toasts(app) == []
+        await pilot.press("N")
+        await wait_for(
+            pilot, lambda: isinstance(current(app), NotificationsScreen), what="the list"
+        )
+        text = screen_text(app)
+        assert f"Copied {HOSTILE}" in text
+        newest, oldest = text.index(f"Copied {HOSTILE}"), text.index("Network unreachable")
+        assert newest < oldest, text
+        assert "09:05:00 \u00b7 Copied" not in text  # the mark and the title come first
+        assert text.count("09:05:00") >= 2, text  # the app's clock, in UTC
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(current(app), NotificationsScreen), what="")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(current(app), HelpScreen), what="help")
+        keys = current(app).content.plain
+        assert "N                     Notifications" in keys, keys
+        assert " notifications\n" in keys  # the binding id, to remap it
+        await pilot.press("escape")
+        await pilot.press("ctrl+p", *"notifications")
+        await wait_for(
+            pilot, lambda: "view: notifications" in screen_text(app), what="the palette's command"
+        )
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: isinstance(current(app), NotificationsScreen), what="the list again"
+        )
+
+
+async def test_a_toast_never_covers_a_dialogs_buttons(make_app: MakeApp) -> None:
+    """A dialog as tall as a 60x20 terminal allows, and a long toast: the toast shows
+    at the top, clear of the buttons."""
+    app = make_app()
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        lines = [f"Line {n} of a long confirmation." for n in range(12)]
+        await app.push_screen(ConfirmDialog("Cancel 51 registrations?", lines, "Cancel 51"))
+        app.notify("Something happened meanwhile. " * 6, title="Notice", timeout=30)
+        await wait_for(pilot, lambda: bool(app.screen.query("Toast")), what="the toast")
+        await pilot.pause()
+        toast = app.screen.query_one("Toast").region
+        buttons = [b.region for b in app.screen.query(Button).results(Button)]
+        assert len(buttons) == 2 and all(b.area for b in buttons)
+        assert all(not toast.overlaps(b) for b in buttons), (toast, buttons)
