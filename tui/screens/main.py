@@ -600,7 +600,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     def _api_called(self, event: ApiLogPanel.Called) -> None:
         entry = event.entry
         answered = entry.status is not None and entry.status < 400
-        if answered and self.query_one(DeckHeader).failing(entry.api):
+        if answered and self.query_one(DeckHeader).unreachable(entry.api):
             # The service answers again: the header says so now, not at the next sync.
             self.update_health()
         for panel in self.query(ApiLogPanel).results(ApiLogPanel):

@@ -79,9 +79,9 @@ class DeckHeader(Static):
             self._shown = content
             self.update(content, layout=False)
 
-    def failing(self, provider: object) -> bool:
-        """True when the header shows an error for `provider`."""
-        return any(h.provider == provider and h.last_error is not None for h in self.health)
+    def unreachable(self, provider: object) -> bool:
+        """True when the header shows `provider` as not reachable (an answer ends it)."""
+        return any(h.provider == provider and h.offline for h in self.health)
 
     @property
     def offline(self) -> bool:
