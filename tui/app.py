@@ -11,6 +11,7 @@ meeting drill-down are imported when first opened.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,7 +38,11 @@ if TYPE_CHECKING:
     from tui.core.deck.types import ListView
     from tui.core.downloads.queue import DownloadProgress
     from tui.core.models import Recording, StartUrl
+    from tui.screens.notifications import Notice
     from tui.startup import GcPacer
+
+#: How many notifications the app keeps for the notifications screen (`N`).
+NOTICES_KEPT = 200
 
 DeckFactory = Callable[[str | None], "DeckApi"]
 """Opens the Deck of a profile (None: the default profile)."""
@@ -118,6 +123,7 @@ class MeetdeckApp(App[int]):
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="palette"),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="ctrl-c"),
         Binding("o", "show_downloads", "Downloads", show=False, id="downloads"),
+        Binding("N", "show_notifications", "Notifications", show=False, id="notifications"),
     ]
     # Every screen gets -narrow below 100 columns: the detail panel folds away.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual API
@@ -161,6 +167,7 @@ class MeetdeckApp(App[int]):
         self._startup_error: MeetdeckError | None = None
         self._gc_pacer: GcPacer | None = None
         self._keymap_given: dict[str, str] = {}
+        self._notices: deque[Notice] = deque(maxlen=NOTICES_KEPT)
         if self.options.theme in self.available_themes:
             self.theme = self.options.theme
 
@@ -286,15 +293,14 @@ class MeetdeckApp(App[int]):
         self._watch_downloads()
         from tui.widgets.api_log import ApiLogPanel
 
-        log = self.deck.api_log()
-        if log is None:
-            return
-
         def called(entry: object) -> None:
-            # May run on any thread: post_message is thread-safe.
-            self.screen.post_message(ApiLogPanel.Called(entry))
+            # May run on any thread: post_message is thread-safe. Every screen's log
+            # panel follows (the main screen's, under a dialog, too).
+            for screen in self.screen_stack:
+                screen.post_message(ApiLogPanel.Called(entry))
 
-        self._unsubscribe = log.subscribe(called)
+        # The Deck relays its calls from the moment it connects, which is after this.
+        self._unsubscribe = self.deck.watch_api_calls(called)
 
     def _resume_gc(self) -> None:
         """After the first frame, collect garbage in the pauses (`tui.startup`)."""
@@ -390,14 +396,26 @@ class MeetdeckApp(App[int]):
 
         Toasts carry API text (an error sentence, a name just copied); whatever the
         caller built, no control character or escape sequence reaches the terminal.
+        Each is kept for the notifications screen (`N`).
         """
-        super().notify(
-            clean(message, multiline=True),
-            title=clean(title),
-            severity=severity,
-            timeout=timeout,
-            markup=markup,
-        )
+        from tui.screens.notifications import Notice
+
+        message, title = clean(message, multiline=True), clean(title)
+        self._notices.append(Notice(self.clock(), title, message, severity, markup))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    @property
+    def notices(self) -> tuple[Notice, ...]:
+        """This session's notifications, oldest first."""
+        return tuple(self._notices)
+
+    async def action_show_notifications(self) -> None:
+        """Past errors and notices, newest first, with their time."""
+        from tui.screens.notifications import NotificationsScreen, notices_text
+
+        if not isinstance(self.screen, NotificationsScreen):
+            content = notices_text(self.notices, self.time_format)
+            await self.push_screen(NotificationsScreen(content))
 
     def copy_text(self, text: str, what: str, *, secret: bool = False) -> None:
         """Copy with OSC 52 (tmux-aware), toast it, and show it where copying may fail.

@@ -47,6 +47,8 @@ class PaletteHost(Protocol):
 
     async def action_show_downloads(self) -> None: ...
 
+    async def action_show_notifications(self) -> None: ...
+
     def switch_theme(self, name: str) -> None: ...
 
 
@@ -208,10 +210,16 @@ class DeckCommands(Provider):
                     host.action_show_downloads,
                 )
             )
-            if main.api_log_source() is not None:
-                commands.append(
-                    ("view: toggle API log", "Show the API calls made", main.action_toggle_api_log)
+            commands.append(
+                ("view: toggle API log", "Show the API calls made (l)", main.action_toggle_api_log)
+            )
+            commands.append(
+                (
+                    "view: notifications",
+                    "Past errors and notices, with their time (N)",
+                    host.action_show_notifications,
                 )
+            )
             from tui.widgets.panes import PANES, TAB_IDS
 
             for tab, pane in zip(TAB_IDS, PANES, strict=True):

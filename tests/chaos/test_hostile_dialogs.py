@@ -293,6 +293,13 @@ async def test_every_dialog_shows_hostile_text_literally(
         seen.check("unfinished writes")
         await close(pilot, app)
 
+        # The notifications screen: the toasts so far, the hostile error's among them.
+        await pilot.press(key_of(app, "notifications"))
+        await wait_for_screen(pilot, app, "NotificationsScreen")
+        seen.check("notifications")
+        assert "PWNED" in screen_text(app)
+        await close(pilot, app)
+
         # Help over the registrants of hostile names.
         await pilot.press(key_of(app, "help"))
         await wait_for_screen(pilot, app, "HelpScreen")
@@ -325,5 +332,6 @@ def test_the_dialog_list_is_complete() -> None:
         "MeetingScreen",
         "DownloadsScreen",
         "HelpScreen",
+        "NotificationsScreen",
         "WindowDialog",
     } <= screen_classes()

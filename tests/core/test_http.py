@@ -536,3 +536,40 @@ async def test_json_nested_too_deeply_is_a_bad_response(tmp_path: Path, body: by
     with pytest.raises(BadResponse) as caught:
         await api.get_json("/things")
     assert "nested too deeply" in caught.value.sentence
+
+
+def _entry(number: int) -> ApiLogEntry:
+    return ApiLogEntry(
+        at=datetime.now(UTC),
+        api="zoom",
+        method="GET",
+        path=f"/v2/webinars/{number}/registrants",
+        status=200,
+        duration_ms=1.0,
+    )
+
+
+def test_the_log_file_is_rotated_with_a_couple_of_backups(tmp_path: Path) -> None:
+    """Past `max_bytes` api.log becomes api.log.1 (and .1 becomes .2); the oldest goes.
+    Every file stays 0600 and under the limit; a new process continues the same file."""
+    path = tmp_path / "api.log"
+    log = ApiLog(path, max_bytes=2_000, backups=2)
+    for number in range(60):
+        log.record(_entry(number))
+    log.close()
+    again = ApiLog(path, max_bytes=2_000, backups=2)  # the next run appends, then rotates
+    for number in range(60, 120):
+        again.record(_entry(number))
+    again.close()
+    files = [path, path.with_name("api.log.1"), path.with_name("api.log.2")]
+    assert not path.with_name("api.log.3").exists()
+    numbers: list[list[int]] = []
+    for file in files:
+        assert file.stat().st_size <= 2_000, file
+        assert file.stat().st_mode & 0o077 == 0, file
+        lines = file.read_text().splitlines()
+        numbers.append([int(json.loads(line)["path"].split("/")[3]) for line in lines])
+    newest, older, oldest = numbers
+    assert newest[-1] == 119
+    assert oldest + older + newest == list(range(oldest[0], 120))  # nothing lost in between
+    assert ApiLog(path).max_bytes >= 1_000_000 and ApiLog(path).backups >= 2

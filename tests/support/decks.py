@@ -113,6 +113,19 @@ def open_deck(
     return _deck_from_parts(paths, profile, spec, http, engine=engine, read_only=read_only)
 
 
+def open_cached_deck(base_url: str, paths: Paths, spec: DeckSpec = SANDBOX) -> Deck:
+    """A Deck that opens only its cache now and connects on first need, as `meetdeck`
+    opens one (`Deck.open_cached`)."""
+    from tui.core.deck.connection import DeckConnection
+
+    profile = sandbox_profile(base_url, spec)
+
+    def connect(store: Any) -> DeckConnection:
+        return DeckConnection.build(store, paths, spec.name, profile, http=spec.http, demo=True)
+
+    return Deck.open_cached(paths, spec.name, connect, demo=True, accent=profile.accent)
+
+
 def _deck_from_parts(
     paths: Paths,
     profile: ProfileSettings,

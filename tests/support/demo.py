@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.decks import DeckSpec, open_deck, sync_cache
+from tests.support.decks import DeckSpec, open_cached_deck, open_deck, sync_cache
 from tui.core.deck.facade import Deck
 from tui.core.settings.config import HttpSettings
 from tui.core.settings.paths import Paths
@@ -137,11 +137,22 @@ DeckFactory = Callable[[str | None], Deck]
 
 
 def deck_factory(
-    paths: Paths, base_url: str, *, engine: bool = True, read_only: bool = False
+    paths: Paths,
+    base_url: str,
+    *,
+    engine: bool = True,
+    read_only: bool = False,
+    connect_later: bool = False,
 ) -> DeckFactory:
-    """A factory like the CLI's, on the installed cache."""
+    """A factory like the CLI's, on the installed cache.
+
+    `connect_later` opens only the cache, as `meetdeck` does: the providers are built
+    by `Deck.connect` on first need, after the app is up.
+    """
 
     def factory(name: str | None) -> Deck:
+        if connect_later:
+            return open_cached_deck(base_url, paths, DEMO)
         return open_deck(base_url, paths, DEMO, engine=engine, read_only=read_only)
 
     return factory

@@ -52,7 +52,7 @@ from tui.core.models import (
     SupportSession,
     Webinar,
 )
-from tui.core.net.apilog import ApiLog
+from tui.core.net.apilog import ApiLog, ApiLogEntry
 from tui.core.providers.base import Capabilities, Capability, RegistrantAction
 from tui.core.store.views import Event, SearchHit, ViewQuery
 from tui.core.sync.types import Scope, ScopeFailure, ScopeKind, ScopeState, SyncProgress, SyncReport
@@ -419,6 +419,9 @@ class FakeDeck:
 
     def api_log(self) -> ApiLog | None:
         return None
+
+    def watch_api_calls(self, callback: Callable[[ApiLogEntry], None]) -> Callable[[], None]:
+        return lambda: None
 
     async def connect(self) -> None:
         pass

@@ -66,11 +66,20 @@ def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCache]:
 
 @pytest.fixture
 def real_app(demo_cache: DemoCache, tmp_path: Any) -> Callable[..., MeetdeckApp]:
-    """Build the app on a private copy of the synced demo cache."""
+    """Build the app on a private copy of the synced demo cache (`connect_later`: the
+    Deck opens its cache only and connects on first need, as `meetdeck` does)."""
 
-    def make(*, base_url: str | None = None, engine: bool = True, **options: Any) -> MeetdeckApp:
+    def make(
+        *,
+        base_url: str | None = None,
+        engine: bool = True,
+        connect_later: bool = False,
+        **options: Any,
+    ) -> MeetdeckApp:
         paths = demo_cache.install(tmp_path / "home")
-        factory = deck_factory(paths, base_url or demo_cache.base_url, engine=engine)
+        factory = deck_factory(
+            paths, base_url or demo_cache.base_url, engine=engine, connect_later=connect_later
+        )
         settings = {
             "sync_on_start": False,
             "timezone": "UTC",

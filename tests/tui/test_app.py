@@ -412,13 +412,13 @@ async def test_full_sync_shows_progress_then_reloads(make_app: MakeApp, deck: Fa
         await pilot.press("R")
         await wait_for(
             pilot,
-            lambda: "Syncing Zoom organizers (1/7)" in screen_text(app),
+            lambda: "Syncing Zoom organizers \u00b7 1/7 scopes" in screen_text(app),
             what="the sync bar's first scope",
             detail=lambda: screen_text(app),
         )
         bar = app.screen.query_one("#sync-bar")
         assert bar.has_class("-active")
-        assert "Syncing Zoom organizers (1/7)" in screen_text(app)
+        assert "Syncing Zoom organizers \u00b7 1/7 scopes" in screen_text(app)
         assert "syncing" in screen_lines(app)[0]
         assert isinstance(app.focused, VirtualTable)
         deck.gate.set()

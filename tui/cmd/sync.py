@@ -65,7 +65,7 @@ def _plain_line(event: SyncProgress) -> None:
     """One line per finished scope, for logs and pipes."""
     from tui.core.sync.types import ScopeState
 
-    if event.state is ScopeState.STARTED:
+    if event.state in (ScopeState.STARTED, ScopeState.WORKING):
         return
     detail = f"{event.items} rows" if event.state is ScopeState.DONE else event.state.value
     if event.note:
@@ -90,6 +90,8 @@ async def _with_bar(deck: Deck, kinds: Any) -> SyncReport:
 
         def on_progress(event: SyncProgress) -> None:
             label = event.scope.label
+            if event.state is ScopeState.WORKING:
+                return
             if event.state is ScopeState.STARTED:
                 running.append(label)
             elif label in running:

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Static, TabbedContent, TabPane
+from textual.worker import WorkerState
 
 from tui.core.display.cleaning import clean
 from tui.core.errors import DailyLimitReached
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from tui.core.deck.types import UnfinishedNotice
 
 RELOAD_EVERY = 0.5
+#: The worker groups that sync: one at a time (`r` while one runs says so).
+SYNC_GROUPS = ("refresh", "sync", "unfinished-writes")
 
 
 class DeckTabPane(TabPane):
@@ -109,6 +112,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self._shown_tab: str | None = None
         self._write_flows = WriteFlows(self)
         self._event_writes = EventWriteFlows(self)
+        self._sync_doing: str | None = None
 
     @staticmethod
     def _new_panes() -> dict[str, EntityPane[Any]]:
@@ -294,8 +298,6 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             return bool(self.crumbs)
         if action == "export":
             return True
-        if action == "toggle_api_log":
-            return self.api_log_source() is not None
         return True
 
     # -- what panes ask for: dialogs ------------------------------------------------
@@ -403,14 +405,41 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
                 deck.settle_unfinished(notice)  # the notice stops; a failed one stays
 
     def action_refresh(self) -> None:
+        if self._tell_if_syncing():
+            return
         pane = self.active_pane
         scope = pane.refresh_scope()
         self._set_syncing(pane, True)
         self._refresh(scope, pane.refresh_kinds())
 
     def action_sync_all(self) -> None:
+        if self._tell_if_syncing():
+            return
         self._set_syncing(None, True)
         self._sync_all()
+
+    @property
+    def sync_running(self) -> bool:
+        """True while a refresh or a sync of this screen runs."""
+        busy = (WorkerState.PENDING, WorkerState.RUNNING)
+        return any(
+            worker.node is self and worker.group in SYNC_GROUPS and worker.state in busy
+            for worker in self.app.workers
+        )
+
+    def _tell_if_syncing(self) -> bool:
+        """While a sync runs, say so (and what it is doing) instead of starting another."""
+        if not self.sync_running:
+            return False
+        doing = f" ({self._sync_doing})" if self._sync_doing else ""
+        self.app.notify(
+            f"A sync is already running{doing}; its rows show as they land. Press r "
+            "again when it has finished.",
+            title="Sync running",
+            markup=False,
+            timeout=4,
+        )
+        return True
 
     def _set_syncing(self, pane: EntityPane[Any] | None, on: bool) -> None:
         panes = [pane] if pane is not None else self.mounted_panes
@@ -422,12 +451,15 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     @work(group="refresh", exclusive=True, exit_on_error=False)
     async def _refresh(self, scope: Scope | None, kinds: Sequence[ScopeKind]) -> None:
+        def progressed(progress: SyncProgress) -> None:
+            self.post_message(self.SyncProgressed(progress))
+
         deck = self.host.deck
         await self.host.prepare_sync()
         if scope is not None:
-            report = await deck.refresh(scope)
+            report = await deck.refresh(scope, progressed)
         else:
-            report = await deck.sync_all(kinds=list(kinds))
+            report = await deck.sync_all(progressed, kinds=list(kinds))
         self.post_message(self.Refreshed(report, full=False))
 
     @work(group="sync", exclusive=True, exit_on_error=False)
@@ -449,6 +481,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         return bar
 
     def _hide_sync_bar(self) -> None:
+        self._sync_doing = None
         for bar in self.query(SyncBar):
             bar.hide()
 
@@ -457,6 +490,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         progress = event.progress
         bar = await self._sync_bar()
         bar.show(progress)
+        self._sync_doing = progress.running[0].describe() if progress.running else None
         self._dirty_kinds.add(progress.scope.kind)
         self.set_timer(RELOAD_EVERY, self._reload_dirty, name="reload-dirty")
 
@@ -534,13 +568,11 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self.host.export_view(pane.view, pane.KIND)
 
     def api_log_source(self) -> Any:
-        """The Deck's API log (ring + subscribe), when it has one."""
+        """The Deck's API log (ring + subscribe), once the Deck is connected."""
         return self.host.deck.api_log()
 
     async def action_toggle_api_log(self) -> None:
-        source = self.api_log_source()
-        if source is None:
-            return
+        """Show the API log with the focus in it (it follows new calls), or hide it."""
         panels = list(self.query(ApiLogPanel).results(ApiLogPanel))
         if panels:
             panel = panels[0]
@@ -548,14 +580,29 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             panel = ApiLogPanel(id="api-log")
             await self.mount(panel, before=self.query_one(KeyBar))
         if panel.has_class("-shown"):
-            panel.remove_class("-shown")
+            self._close_api_log(panel)
             return
         panel.add_class("-shown")
-        panel.clear()
-        panel.add_entries(source.recent(200), self.host.time_format)
+        source = self.api_log_source()
+        panel.reset(source.recent(200) if source is not None else (), self.host.time_format)
+        panel.log_lines.focus()
+
+    def _close_api_log(self, panel: ApiLogPanel) -> None:
+        panel.remove_class("-shown")
+        self.active_pane.table.focus()
+
+    @on(ApiLogPanel.Closed)
+    def _api_log_closed(self, event: ApiLogPanel.Closed) -> None:
+        for panel in self.query(ApiLogPanel).results(ApiLogPanel):
+            self._close_api_log(panel)
 
     @on(ApiLogPanel.Called)
     def _api_called(self, event: ApiLogPanel.Called) -> None:
+        entry = event.entry
+        answered = entry.status is not None and entry.status < 400
+        if answered and self.query_one(DeckHeader).unreachable(entry.api):
+            # The service answers again: the header says so now, not at the next sync.
+            self.update_health()
         for panel in self.query(ApiLogPanel).results(ApiLogPanel):
             if panel.has_class("-shown"):
                 panel.add_entries([event.entry], self.host.time_format)

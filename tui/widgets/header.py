@@ -79,6 +79,10 @@ class DeckHeader(Static):
             self._shown = content
             self.update(content, layout=False)
 
+    def unreachable(self, provider: object) -> bool:
+        """True when the header shows `provider` as not reachable (an answer ends it)."""
+        return any(h.provider == provider and h.offline for h in self.health)
+
     @property
     def offline(self) -> bool:
         """True when a configured provider could not be reached on its last try."""
@@ -120,6 +124,9 @@ class DeckHeader(Static):
                 mark, style, note = "\u25cb", "$text-warning", " signed out"
             elif health.skipped:
                 mark, style, note = "!", "$text-warning", " users skipped"
+            elif health.limited:
+                # A plain organizer: their own data syncs; the account's lists do not.
+                mark, style, note = "\u2713", "$text-success", " organizer view"
             else:
                 mark, style, note = "\u2713", "$text-success", ""
             parts += [(f"{label} {mark}{note if notes else ''}", style), "  " if labels else " "]

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
         StartUrl,
         SupportSession,
     )
-    from tui.core.net.apilog import ApiLog
+    from tui.core.net.apilog import ApiLog, ApiLogEntry
     from tui.core.providers.base import Capabilities, RegistrantAction
     from tui.core.store.views import SearchKind
     from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
@@ -80,6 +80,8 @@ class DeckApi(Protocol):
     def profiles(self) -> tuple[str, ...]: ...
 
     def api_log(self) -> ApiLog | None: ...
+
+    def watch_api_calls(self, callback: Callable[[ApiLogEntry], None]) -> Callable[[], None]: ...
 
     async def connect(self) -> None: ...
 

@@ -27,6 +27,7 @@ store, the providers and the sync engine stay inside.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -78,7 +79,7 @@ from tui.core.sync.types import Scope, ScopeKind, SyncReport
 
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi
-    from tui.core.net.apilog import ApiLog
+    from tui.core.net.apilog import ApiLog, ApiLogEntry
     from tui.core.providers.session import ProviderSet
     from tui.core.settings.config import HttpSettings, ProfileSettings
     from tui.core.settings.paths import Paths
@@ -146,6 +147,8 @@ class Deck:
         self._profiles = tuple(profiles)
         self._health = Health(store)
         self._download_watchers: list[Callable[[DownloadProgress], None]] = []
+        self._call_watchers: list[Callable[[ApiLogEntry], None]] = []
+        self._relayed: ApiLog | None = None
         self._background: set[asyncio.Future[Any]] = set()
         self._connector = connector
         self._connecting: asyncio.Lock | None = None
@@ -155,8 +158,13 @@ class Deck:
         """Build the collaborators over the current providers and engine.
 
         Called again when `connect` adds them; no download can have started before
-        that (`download` waits for the connection), so no queue is dropped.
+        that (`download` waits for the connection), so no queue is dropped. The API
+        calls of the providers' log reach `watch_api_calls` from then on.
         """
+        log = self._providers.api_log if self._providers is not None else None
+        if log is not None and log is not self._relayed:
+            self._relayed = log
+            log.subscribe(self._api_called)
         self._details = Details(self._store, self._providers, self._engine)
         confirmed = ConfirmedTargets(self.gate.audit, profile=self.profile_name, action="cancel")
 
@@ -324,6 +332,27 @@ class Deck:
     def api_log(self) -> ApiLog | None:
         """The log of API calls (recent entries, subscribe); None until connected."""
         return self._providers.api_log if self._providers is not None else None
+
+    def watch_api_calls(self, callback: Callable[[ApiLogEntry], None]) -> Callable[[], None]:
+        """Call `callback` with every API call from now on, whether the Deck is connected
+        yet or not (it connects on first need); returns an unsubscribe.
+
+        The entries are redacted (`tui.core.net.apilog`). The callback runs in the
+        thread that made the call and must be quick (post a message).
+        """
+        self._call_watchers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._call_watchers:
+                self._call_watchers.remove(callback)
+
+        return unsubscribe
+
+    def _api_called(self, entry: ApiLogEntry) -> None:
+        self._health.called(entry)
+        for callback in list(self._call_watchers):
+            with contextlib.suppress(Exception):  # a broken viewer must not break a call
+                callback(entry)
 
     # -- reads (synchronous, from the cache) --------------------------------------
 

@@ -1,24 +1,26 @@
 """Provider health: configured, signed in, last success, last error, offline, skips.
 
-The Deck's syncs report progress through `Health.track`, which remembers each
-provider's latest error (or its recovery); a provider not synced this session shows the
-failure its stored sync stamps recorded, as the typed error of the same title. Users a
-scope's last sync skipped come from the stamps' notes.
+The Deck's syncs report progress through `Health.track`, which remembers each scope's
+latest outcome, and its API calls through `Health.called`; a provider not asked this
+session is judged from its stored sync stamps, whose failures come back as the typed
+error of the same title. Users a scope's last sync skipped come from the stamps' notes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tui.core.deck.types import ProviderHealth
-from tui.core.errors import MeetdeckError, NetworkUnreachable, ServiceUnavailable
+from tui.core.errors import MeetdeckError, NeedsAdmin, NetworkUnreachable, ServiceUnavailable
 from tui.core.models import Provider
 from tui.core.store.views import SyncStamp
 from tui.core.sync.types import Scope, ScopeKind, ScopeState, SyncProgress
 
 if TYPE_CHECKING:
+    from tui.core.net.apilog import ApiLogEntry
     from tui.core.providers.session import ProviderSet
     from tui.core.store.db import Store
     from tui.core.sync.engine import SyncEngine
@@ -27,49 +29,81 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[SyncProgress], None]
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """One scope's latest outcome: its error (None: it synced) and when."""
+
+    scope: str
+    error: MeetdeckError | None
+    at: datetime
+
+
 class Health:
     """Each provider's state, from this session's syncs and the stored sync stamps.
 
+    A provider's state is read from each of its scopes' latest outcome, so one scope's
+    failure does not hide that the others sync:
+
+    - a scope that failed and then synced is fine again;
+    - "cannot reach the service" (offline) ends with any later success of the provider,
+      a scope synced or an API call answered;
+    - "needs the admin role" on some scopes while others sync is a plain organizer's
+      view, not a failure: it is listed in `ProviderHealth.limited`.
+
     Args:
         store: The cache (its sync stamps).
+        clock: The current time (UTC).
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self._store = store
-        self._errors: dict[Provider, MeetdeckError | None] = {}
+        self._now = clock or (lambda: datetime.now(UTC))
+        self._seen: dict[Provider, dict[str, _Seen]] = {}
+        self._answered: dict[Provider, datetime] = {}
 
     def track(self, on_progress: ProgressCallback | None) -> ProgressCallback:
-        """`on_progress`, after noting each provider's failure or recovery."""
+        """`on_progress`, after noting each scope's failure or recovery."""
 
         def track(event: SyncProgress) -> None:
-            provider = event.scope.provider
+            scope = event.scope
+            seen = self._seen.setdefault(scope.provider, {})
             if event.state is ScopeState.DONE:
-                self._errors[provider] = None
+                seen[scope.id] = _Seen(scope.id, None, self._now())
             elif event.state is ScopeState.FAILED:
                 for failure in event.errors:
-                    if failure.scope == event.scope:
-                        self._errors[provider] = failure.error
+                    if failure.scope == scope:
+                        seen[scope.id] = _Seen(scope.id, failure.error, self._now())
             if on_progress is not None:
                 on_progress(event)
 
         return track
+
+    def called(self, entry: ApiLogEntry) -> None:
+        """An API call ended: an answer (below 400) shows its provider is reachable."""
+        try:
+            provider = Provider(entry.api)
+        except ValueError:
+            return  # a sign-in or a file host: not one product's API
+        if entry.status is not None and entry.status < 400:
+            # When it was sent: a call already on its way when a failure was noted
+            # says nothing about after it.
+            self._answered[provider] = entry.at - timedelta(milliseconds=entry.duration_ms)
 
     def report(
         self, providers: ProviderSet | None, engine: SyncEngine | None
     ) -> list[ProviderHealth]:
         """See `Deck.health`."""
         signed = _signed_in(providers)
+        all_stamps = self._store.stamps()
         out = []
         for provider in Provider:
-            stamps = [
-                s for s in self._store.stamps() if s.scope.split(":")[1:2] == [provider.value]
-            ]
+            stamps = [s for s in all_stamps if s.scope.split(":")[1:2] == [provider.value]]
             successes = [s.fetched_at for s in stamps if s.fetched_at is not None]
-            error = self._errors.get(provider)
-            if provider not in self._errors:
-                failed = sorted((s for s in stamps if s.failed), key=lambda s: s.error_at or _EPOCH)
-                if failed:
-                    error = _stored_error(failed[-1], provider)
+            if provider in self._seen:
+                outcomes = list(self._seen[provider].values())
+            else:  # not synced this session: what the stored stamps recorded
+                outcomes = [_stored(stamp, provider) for stamp in stamps]
+            error, limited = _judge(outcomes, self._answered.get(provider), provider)
             configured = engine.available(provider) if engine else False
             out.append(
                 ProviderHealth(
@@ -84,9 +118,42 @@ class Health:
                         for s in stamps
                         if s.note and s.fetched_at is not None
                     ),
+                    limited,
                 )
             )
         return out
+
+
+def _stored(stamp: SyncStamp, provider: Provider) -> _Seen:
+    if stamp.failed:
+        return _Seen(stamp.scope, _stored_error(stamp, provider), stamp.error_at or _EPOCH)
+    return _Seen(stamp.scope, None, stamp.fetched_at or _EPOCH)
+
+
+def _judge(
+    outcomes: list[_Seen], answered: datetime | None, provider: Provider
+) -> tuple[MeetdeckError | None, tuple[str, ...]]:
+    """The error a provider's header shows (the newest that still stands), and the
+    scopes only an admin may sync while others did."""
+    synced = [seen.at for seen in outcomes if seen.error is None]
+    if answered is not None:
+        synced.append(answered)
+    latest = max(synced, default=None)
+    standing: list[_Seen] = []
+    limited: list[str] = []
+    for seen in outcomes:
+        error = seen.error
+        if error is None:
+            continue
+        if isinstance(error, NetworkUnreachable | ServiceUnavailable):
+            if latest is not None and latest >= seen.at:
+                continue  # reached since
+        elif isinstance(error, NeedsAdmin) and any(s.error is None for s in outcomes):
+            limited.append(f"{_label(seen.scope, provider)}: {error.title}")
+            continue
+        standing.append(seen)
+    newest = max(standing, key=lambda seen: seen.at, default=None)
+    return (newest.error if newest is not None else None), tuple(sorted(limited))
 
 
 def _label(scope_id: str, provider: Provider) -> str:

@@ -133,6 +133,9 @@ class ProviderHealth:
         offline: The last attempt could not reach the service at all.
         skipped: Notes of scopes whose last sync left users out, each naming its scope
             ("Zoom events: 1 user skipped: ana@x cannot host webinars (3161)").
+        limited: Scopes only an admin may sync, refused while the provider's other
+            scopes synced (a plain organizer's view: "GoTo Meeting organizers: Needs
+            the admin role"); not an error.
     """
 
     provider: Provider
@@ -142,6 +145,7 @@ class ProviderHealth:
     last_error: MeetdeckError | None = None
     offline: bool = False
     skipped: tuple[str, ...] = ()
+    limited: tuple[str, ...] = ()
 
 
 # -- actions (issue 6) --------------------------------------------------------------

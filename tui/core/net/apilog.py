@@ -4,6 +4,10 @@ Each entry holds the method, the path (never the query string, which may carry a
 secret or a signature), the status, the duration and the rate-limit headers. Never
 headers like Authorization, never bodies: tokens, client secrets and start URLs live
 in those. The TUI subscribes to show a live, toggleable API-call log.
+
+The file is rotated as `logging.handlers.RotatingFileHandler` would: past `max_bytes`
+it becomes `api.log.1` (the older `.1` becomes `.2`, and so on up to `backups`), and a
+new `api.log` starts; every file is created 0600.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from urllib.parse import urlsplit
 from tui.core.settings.paths import ensure_dir
 
 RING_SIZE = 500
+#: The API log file's size before it is rotated, and how many old files are kept.
+MAX_BYTES = 2 * 1024 * 1024
+BACKUPS = 2
 # Response headers worth keeping: how close we are to the provider's limits.
 _RATE_HEADER = re.compile(r"^(x-ratelimit-[a-z-]+|retry-after)$", re.IGNORECASE)
 # Path segments that look like a credential (long opaque tokens) are masked.
@@ -80,10 +87,27 @@ Subscriber = Callable[[ApiLogEntry], None]
 
 
 class ApiLog:
-    """Collects entries; writes them as JSON lines to `path` (mode 0600) if given."""
+    """Collects entries; writes them as JSON lines to `path` (mode 0600) if given.
 
-    def __init__(self, path: Path | None = None, *, ring_size: int = RING_SIZE) -> None:
+    Args:
+        path: The log file (None: memory only).
+        ring_size: How many entries `recent` keeps.
+        max_bytes: The file's size before it is rotated.
+        backups: How many rotated files are kept (`api.log.1` is the newest).
+    """
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        ring_size: int = RING_SIZE,
+        max_bytes: int = MAX_BYTES,
+        backups: int = BACKUPS,
+    ) -> None:
         self.path = path
+        self.max_bytes = max_bytes
+        self.backups = backups
+        self._size = 0
         self._ring: deque[ApiLogEntry] = deque(maxlen=ring_size)
         self._subscribers: list[Subscriber] = []
         self._fh: IO[str] | None = None
@@ -120,17 +144,42 @@ class ApiLog:
         if self.path is None or self._file_failed:
             return
         line = json.dumps(entry.to_json(), ensure_ascii=False) + "\n"
+        data = line.encode("utf-8")
         with self._lock:
             try:
                 if self._fh is None:
-                    ensure_dir(self.path.parent)
-                    fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-                    self._fh = os.fdopen(fd, "a", encoding="utf-8")
+                    self._open()
+                if self._size and self._size + len(data) > self.max_bytes:
+                    self._rotate()
+                assert self._fh is not None
                 self._fh.write(line)
                 self._fh.flush()
+                self._size += len(data)
             except OSError:
                 # A full disk must not stop API calls; the ring still has the entries.
                 self._file_failed = True
+
+    def _open(self) -> None:
+        assert self.path is not None
+        ensure_dir(self.path.parent)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._fh = os.fdopen(fd, "a", encoding="utf-8")
+        self._size = os.fstat(fd).st_size
+
+    def _rotate(self) -> None:
+        """`api.log` -> `api.log.1` -> ... -> `api.log.N` (the oldest is dropped)."""
+        assert self.path is not None and self._fh is not None
+        self._fh.close()
+        self._fh = None
+        if self.backups > 0:
+            for number in range(self.backups - 1, 0, -1):
+                older = self.path.with_name(f"{self.path.name}.{number}")
+                if older.exists():
+                    os.replace(older, self.path.with_name(f"{self.path.name}.{number + 1}"))
+            os.replace(self.path, self.path.with_name(f"{self.path.name}.1"))
+        else:
+            self.path.unlink(missing_ok=True)
+        self._open()
 
     def close(self) -> None:
         """Close the file (entries stay in the ring)."""

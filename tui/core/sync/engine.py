@@ -7,7 +7,8 @@ per-API rate limits live in the HTTP layer (`tui.core.net.client`), which every 
 goes through. Each scope's rows are staged page by page and swapped in one transaction
 (see `tui.core.store.writer`), so a failed or cancelled scope leaves its previous rows
 and stamp in place, marked with the failure. Progress events (`SyncProgress`) go to a
-callback as each scope starts and ends. When an events scope lands, one registrants
+callback as each scope starts, as each page arrives and its rows are written, and as
+it ends; each carries every scope in flight. When an events scope lands, one registrants
 scope per event joins the run; so does one per Zoom meeting that takes registration
 when a meetings scope lands.
 
@@ -38,12 +39,15 @@ from tui.core.sync.types import (
     ScopeFailure,
     ScopeKind,
     ScopeState,
+    ScopeStep,
     SyncProgress,
     SyncReport,
 )
 
 R = TypeVar("R")
 ProgressCallback = Callable[[SyncProgress], None]
+#: Told how far a scope has got (each page, then the write).
+StepCallback = Callable[[ScopeStep], None]
 
 #: Which providers offer which scope kinds (registrants scopes come from events).
 OFFERED: dict[ScopeKind, tuple[Provider, ...]] = {
@@ -194,6 +198,7 @@ class SyncEngine:
         # Sign-ins that ended in this run (SIGN_IN value -> the "sign in again" error).
         ended: dict[str, MeetdeckError] = {}
         counter = {"done": 0}
+        steps: dict[Scope, ScopeStep] = {}  # in flight, the longest running first
         emit = on_progress or (lambda _event: None)
 
         def enqueue(scope: Scope) -> None:
@@ -203,8 +208,30 @@ class SyncEngine:
                 queued.add(scope)
                 queue.put_nowait(scope)
 
-        def report(scope: Scope, state: ScopeState, items: int = 0) -> None:
-            emit(SyncProgress(scope, state, counter["done"], len(known), items, tuple(failed)))
+        def report(
+            scope: Scope, state: ScopeState, items: int = 0, note: str | None = None
+        ) -> None:
+            if state is ScopeState.STARTED:
+                steps[scope] = ScopeStep(scope)
+            elif state is not ScopeState.WORKING:
+                steps.pop(scope, None)
+            emit(
+                SyncProgress(
+                    scope,
+                    state,
+                    counter["done"],
+                    len(known),
+                    items,
+                    tuple(failed),
+                    note,
+                    tuple(steps.values()),
+                )
+            )
+
+        def stepped(step: ScopeStep) -> None:
+            if step.scope in steps:
+                steps[step.scope] = step
+                report(step.scope, ScopeState.WORKING)
 
         async def worker() -> None:
             while not self._cancel.is_set():
@@ -223,7 +250,7 @@ class SyncEngine:
                     continue
                 report(scope, ScopeState.STARTED)
                 try:
-                    items, children = await self._sync_scope(scope)
+                    items, children = await self._sync_scope(scope, stepped)
                 except asyncio.CancelledError:
                     if not self._cancel.is_set():
                         raise
@@ -241,17 +268,7 @@ class SyncEngine:
                 if follow_events:
                     for child in children:
                         enqueue(child)
-                emit(
-                    SyncProgress(
-                        scope,
-                        ScopeState.DONE,
-                        counter["done"],
-                        len(known),
-                        items,
-                        tuple(failed),
-                        self._notes.get(scope.id),
-                    )
-                )
+                report(scope, ScopeState.DONE, items, self._notes.get(scope.id))
 
         # Phases: users first (the Zoom scopes ask per user), recordings last (GoTo
         # Training's are asked per cached training). Workers stop when the queue is
@@ -276,9 +293,13 @@ class SyncEngine:
     ) -> SyncReport:
         """Sync one scope now, ahead of any queued work (joins it if already running)."""
         emit = on_progress or (lambda _event: None)
-        emit(SyncProgress(scope, ScopeState.STARTED, 0, 1))
+
+        def stepped(step: ScopeStep) -> None:
+            emit(SyncProgress(scope, ScopeState.WORKING, 0, 1, running=(step,)))
+
+        emit(SyncProgress(scope, ScopeState.STARTED, 0, 1, running=(ScopeStep(scope),)))
         try:
-            items, _children = await self._sync_scope(scope)
+            items, _children = await self._sync_scope(scope, stepped)
         except MeetdeckError as exc:
             failure = ScopeFailure(scope, exc)
             emit(SyncProgress(scope, ScopeState.FAILED, 1, 1, 0, (failure,)))
@@ -325,25 +346,36 @@ class SyncEngine:
         writer = await self._db(self._writer_conn)
         await self._db(writer.record_error, scope.id, error.title, error.sentence, self._now())
 
-    async def _sync_scope(self, scope: Scope) -> tuple[int, list[Scope]]:
-        """Sync one scope, sharing the work with a concurrent sync of the same scope."""
+    async def _sync_scope(
+        self, scope: Scope, on_step: StepCallback | None = None
+    ) -> tuple[int, list[Scope]]:
+        """Sync one scope, sharing the work with a concurrent sync of the same scope
+        (`on_step` hears how far it gets, when this call started the work)."""
         running = self._inflight.get(scope.id)
         if running is None:
             found = Found()
-            running = asyncio.ensure_future(self._fetch_and_store(scope, found))
+            running = asyncio.ensure_future(self._fetch_and_store(scope, found, on_step))
             running.add_done_callback(lambda _t: self._inflight.pop(scope.id, None))
             self._inflight[scope.id] = running
             return await running, found.children
         return await asyncio.shield(running), []
 
-    async def _fetch_and_store(self, scope: Scope, found: Found) -> int:
+    async def _fetch_and_store(
+        self, scope: Scope, found: Found, on_step: StepCallback | None = None
+    ) -> int:
         writer = await self._db(self._writer_conn)
         batch = await self._db(writer.replace, scope.id, scope.provider.value)
         children = found.children
+        step = on_step or (lambda _step: None)
+        pages = rows = 0
         try:
             async for page in self._fetch.pages(scope, found):
+                pages += 1
+                rows += len(page)
+                step(ScopeStep(scope, pages, rows))
                 if page:
                     await self._db(batch.add, list(page))
+            step(ScopeStep(scope, pages, rows, writing=True))
             note = found.note()
             count = await self._db(batch.commit, self._now(), note)
             self._cut[scope.id] = batch.cut

@@ -65,6 +65,8 @@ class ScopeState(StrEnum):
     """Where one scope is in a sync run."""
 
     STARTED = "started"
+    #: It goes on: a page arrived, or its rows are being written (`SyncProgress.running`).
+    WORKING = "working"
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -88,8 +90,40 @@ class SyncProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeStep:
+    """How far one running scope has got.
+
+    Attributes:
+        scope: The scope.
+        pages: Pages (or whole lists) received so far.
+        rows: Rows received so far.
+        writing: The pages are all in; the rows are being written to the cache.
+    """
+
+    scope: Scope
+    pages: int = 0
+    rows: int = 0
+    writing: bool = False
+
+    @property
+    def detail(self) -> str:
+        """E.g. "page 37, 11,100 rows", or "writing 100,000 rows"."""
+        rows = "1 row" if self.rows == 1 else f"{self.rows:,} rows"
+        if self.writing:
+            return f"writing {rows}"
+        if not self.pages:
+            return "asking"
+        return f"page {self.pages:,}, {rows}"
+
+    def describe(self) -> str:
+        """E.g. "Zoom registrants of webinar 8123: page 37, 11,100 rows"."""
+        return f"{self.scope.label}: {self.detail}"
+
+
+@dataclass(frozen=True, slots=True)
 class SyncProgress:
-    """A progress event: emitted when a scope starts and when it ends.
+    """A progress event: emitted when a scope starts, as it goes on (WORKING), and when
+    it ends.
 
     Attributes:
         scope: The scope this event is about.
@@ -100,6 +134,8 @@ class SyncProgress:
         errors: Every failure of this run so far.
         note: DONE only: what the stored rows leave out, e.g. "1 user skipped: ana@x
             cannot host webinars (3161)".
+        running: Every scope in flight after this event, the longest running first,
+            with how far each has got (the newest event alone says everything).
     """
 
     scope: Scope
@@ -109,6 +145,7 @@ class SyncProgress:
     items: int = 0
     errors: tuple[ScopeFailure, ...] = ()
     note: str | None = None
+    running: tuple[ScopeStep, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,209 @@
+"""What the app tells while it works, on the real Deck and the sandbox: the live API
+log, the history of errors and notices, provider health that recovers, and a long
+sync that says what it is doing (issue 17, items 3 to 5)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from textual.widgets import Button, Label
+
+from tests.support.app import active, settle, show_tab
+from tests.support.control import Control
+from tests.support.demo import DemoCache, unreachable_url
+from tests.support.fakedeck import HOSTILE
+from tests.support.screen import current, screen_lines, screen_text, toasts
+from tests.support.waits import wait_for
+from tui.app import MeetdeckApp
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.help import HelpScreen
+from tui.screens.notifications import NotificationsScreen
+from tui.widgets.api_log import ApiLogPanel, format_entry
+
+MakeApp = Callable[..., MeetdeckApp]
+
+
+async def test_the_api_log_follows_new_calls_takes_the_focus_scrolls_and_filters(
+    real_app: MakeApp,
+) -> None:
+    """Opened before the Deck has connected (as `meetdeck` starts), the log still shows
+    the calls of a refresh made afterwards, as they come."""
+    app = real_app(connect_later=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert app.deck.api_log() is None  # not connected yet
+        await pilot.press("l")
+        panel = app.screen.query_one(ApiLogPanel)
+        await wait_for(pilot, lambda: panel.display, what="the API log to open")
+        assert app.focused is panel.log_lines and panel.lines == []
+        await pilot.press("r")  # the organizers: GoTo and Zoom
+        await wait_for(
+            pilot,
+            lambda: any(" 200 GET " in line and "/zoom/v2/users" in line for line in panel.lines),
+            what="the refresh's calls in the open log",
+            detail=lambda: panel.lines,
+        )
+        await settle(pilot, app)
+        shown = panel.lines
+        assert any("/G2M/rest/organizers" in line for line in shown), shown
+        assert app.focused is panel.log_lines
+        # It scrolls: Home goes to the first call, End back to the newest.
+        lines = panel.log_lines
+        await pilot.press("end")
+        assert lines.is_vertical_scroll_end
+        if lines.max_scroll_y:
+            await pilot.press("home")
+            assert lines.scroll_y == 0
+            await pilot.press("end")
+        # `/` filters: every word must match.
+        await pilot.press("slash", *"zoom users")
+        await wait_for(
+            pilot, lambda: panel.lines != shown, what="the filter", detail=lambda: panel.lines
+        )
+        assert panel.lines and all("/zoom/v2/users" in line for line in panel.lines)
+        await pilot.press("escape")  # clears the filter
+        assert panel.filter_text == "" and panel.lines == shown
+        await pilot.press("escape")  # closes the log; the table has the focus again
+        assert not panel.display
+        assert app.focused is app.screen.query_one("#pane-organizers").table  # type: ignore[attr-defined]
+
+
+async def test_the_header_recovers_when_the_service_answers_again(
+    real_app: MakeApp, demo_cache: DemoCache
+) -> None:
+    """A refresh during a GoTo Meeting outage: OFFLINE and "Meeting ✗". Once GoTo
+    answers again, fetching a meeting's attendees (no sync) clears both at once."""
+    control = Control(demo_cache.base_url)
+    app = real_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.press("2", "h")
+        await settle(pilot, app)
+        control.fault(error_status=503, match={"path": "/G2M/"})
+        try:
+            await pilot.press("r")
+            await settle(pilot, app)
+        finally:
+            control.clear()
+        header = screen_lines(app)[0]
+        assert "OFFLINE" in header and "Meeting \u2717" in header, header
+        pane = active(app)
+        rows: list[Any] = [pane.table.row_at(i) for i in range(pane.table.row_count)]
+        pane.table.cursor_row = next(
+            i for i, row in enumerate(rows) if row.provider.value == "goto_meeting"
+        )
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: any(" 200 GET " in e for e in calls_of(app, "/attendees")),
+            what="the attendees call",
+        )
+        await settle(pilot, app)
+        await pilot.press("backspace")
+        await settle(pilot, app)
+        header = screen_lines(app)[0]
+        assert "OFFLINE" not in header and "Meeting \u2713" in header, header
+
+
+def calls_of(app: MeetdeckApp, path: str) -> list[str]:
+    """The API log's entries whose path holds `path`, as the panel would show them."""
+    log = app.deck.api_log()
+    if log is None:
+        return []
+    return [format_entry(e, app.time_format) for e in log.recent() if path in e.path]
+
+
+async def test_a_long_sync_shows_pages_and_rows_and_r_says_it_is_running(
+    real_app: MakeApp, demo_cache: DemoCache
+) -> None:
+    """Every Zoom registrants page is slowed: the bar names a scope in flight with its
+    pages and rows so far, and `r` meanwhile says a sync is running and starts none."""
+    control = Control(demo_cache.base_url)
+    app = real_app()
+    seen: list[str] = []
+    page = re.compile(r"Syncing .+: page \d+, [\d,]+ rows?.* \u00b7 \d+/\d+ scopes")
+
+    def label() -> str:
+        bars = list(app.screen.query("#sync-label").results(Label))
+        text = str(bars[0].render()) if bars and bars[0].parent.display else ""  # type: ignore[union-attr]
+        if text and (not seen or seen[-1] != text):
+            seen.append(text)
+        return text
+
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        pane = await show_tab(pilot, app, "registrants")
+        control.fault(latency_ms=250, match={"path": "/zoom/v2/.*/registrants"})
+        try:
+            await pilot.press("r")
+            await wait_for(pilot, lambda: "Syncing" in label(), what="the sync bar")
+            await pilot.press("r")
+            assert any("A sync is already running" in t for t in toasts(app)), toasts(app)
+            syncs = [w for w in app.workers if w.group in ("refresh", "sync")]
+            assert len(syncs) == 1 and not syncs[0].is_cancelled  # none started, none stopped
+            await wait_for(
+                pilot,
+                lambda: any(page.search(text) for text in [label(), *seen]),
+                what="a page count in the sync bar",
+                detail=lambda: seen,
+            )
+        finally:
+            control.clear()
+        await settle(pilot, app)
+        assert not app.screen.query_one("#sync-bar").display
+        assert pane.table.row_count > 0
+
+
+async def test_past_errors_and_notices_are_listed_with_their_time(real_app: MakeApp) -> None:
+    """A refresh that fails (the service unreachable), then a notice: `N` lists both,
+    newest first, with their time, long after the toasts went; from help and the
+    palette too. Text from an API stays literal there as everywhere."""
+    app = real_app(base_url=unreachable_url())
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("r")
+        await settle(pilot, app)
+        app.notify(f"Copied {HOSTILE}", markup=False, timeout=0.1)
+        app.clear_notifications()
+        assert toasts(app) == []
+        await pilot.press("N")
+        await wait_for(
+            pilot, lambda: isinstance(current(app), NotificationsScreen), what="the list"
+        )
+        text = screen_text(app)
+        assert f"Copied {HOSTILE}" in text
+        newest, oldest = text.index(f"Copied {HOSTILE}"), text.index("Network unreachable")
+        assert newest < oldest, text
+        assert "09:05:00 \u00b7 Copied" not in text  # the mark and the title come first
+        assert text.count("09:05:00") >= 2, text  # the app's clock, in UTC
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(current(app), NotificationsScreen), what="")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(current(app), HelpScreen), what="help")
+        keys = current(app).content.plain
+        assert "N                     Notifications" in keys, keys
+        assert " notifications\n" in keys  # the binding id, to remap it
+        await pilot.press("escape")
+        await pilot.press("ctrl+p", *"notifications")
+        await wait_for(
+            pilot, lambda: "view: notifications" in screen_text(app), what="the palette's command"
+        )
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: isinstance(current(app), NotificationsScreen), what="the list again"
+        )
+
+
+async def test_a_toast_never_covers_a_dialogs_buttons(make_app: MakeApp) -> None:
+    """A dialog as tall as a 60x20 terminal allows, and a long toast: the toast shows
+    at the top, clear of the buttons."""
+    app = make_app()
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        lines = [f"Line {n} of a long confirmation." for n in range(12)]
+        await app.push_screen(ConfirmDialog("Cancel 51 registrations?", lines, "Cancel 51"))
+        app.notify("Something happened meanwhile. " * 6, title="Notice", timeout=30)
+        await wait_for(pilot, lambda: bool(app.screen.query("Toast")), what="the toast")
+        await pilot.pause()
+        toast = app.screen.query_one("Toast").region
+        buttons = [b.region for b in app.screen.query(Button).results(Button)]
+        assert len(buttons) == 2 and all(b.area for b in buttons)
+        assert all(not toast.overlaps(b) for b in buttons), (toast, buttons)
