@@ -32,6 +32,7 @@ _SCOPES = (
     "registrants",
     "recordings",
     "support",
+    "groups",
 )
 
 
