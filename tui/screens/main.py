@@ -39,6 +39,9 @@ if TYPE_CHECKING:
     from tui.core.deck.types import UnfinishedNotice
 
 RELOAD_EVERY = 0.5
+#: The tabs a drill-down to a tab narrows: an organizer's meetings and events; a
+#: group's organizers and their meetings.
+DRILL_AFFECTS = {"meetings": ("meetings", "events"), "organizers": ("organizers", "meetings")}
 
 
 class DeckTabPane(TabPane):
@@ -263,7 +266,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             self.app.push_screen(MeetingScreen(event.row, trail=trail))
             return
         tab, scope = target
-        affected = ("meetings", "events") if tab == "meetings" else (tab,)
+        affected = DRILL_AFFECTS.get(tab, (tab,))
         self.crumbs.append(
             Crumb(
                 tab=source_tab,
@@ -531,7 +534,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         pane = self.active_pane
         if pane.view is None:
             return
-        self.host.export_view(pane.view, pane.KIND)
+        self.host.export_view(pane.view, pane.kind_words()[0])
 
     def api_log_source(self) -> Any:
         """The Deck's API log (ring + subscribe), when it has one."""
