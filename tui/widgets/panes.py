@@ -44,10 +44,17 @@ class OrganizersPane(EntityPane[Organizer | Group]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "v",
-            "toggle_groups",
+            "show_groups(True)",
             "Groups",
             id="groups-view",
-            tooltip="Show GoTo Meeting's organizer groups, or the organizers again",
+            tooltip="Show GoTo Meeting's organizer groups",
+        ),
+        Binding(
+            "v",
+            "show_groups(False)",
+            "Organizers",
+            id="organizers-view",
+            tooltip="Show the organizers again (from the groups)",
         ),
     ]
 
@@ -93,14 +100,15 @@ class OrganizersPane(EntityPane[Organizer | Group]):
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle_groups":
-            return self.scope is None  # inside a group, Backspace goes back to them
+        if action == "show_groups":
+            # The key offers the other view; inside a group, Backspace goes back.
+            return self.scope is None and parameters == (not self.show_groups,)
         return super().check_action(action, parameters)
 
-    def action_toggle_groups(self) -> None:
-        if self.scope is not None:
+    def action_show_groups(self, groups: bool) -> None:
+        if self.scope is not None or groups == self.show_groups:
             return
-        self.show_groups = not self.show_groups
+        self.show_groups = groups
         self.load(keep_cursor=False)
         self.refresh_bindings()
 
