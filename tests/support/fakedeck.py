@@ -403,7 +403,8 @@ class FakeDeck:
 
     async def sync_all(self, on_progress: Any = None, *, kinds: Any = None) -> SyncReport:
         kinds = list(kinds) if kinds is not None else list(ScopeKind)
-        scopes = [Scope(kind, Provider.ZOOM) for kind in kinds]
+        # One Zoom scope of each kind (Zoom has no organizer groups).
+        scopes = [Scope(kind, Provider.ZOOM) for kind in kinds if kind is not ScopeKind.GROUPS]
         return await self._run(scopes, on_progress)
 
     def cancel_sync(self) -> None:

@@ -300,7 +300,8 @@ async def test_groups_drill_to_their_organizers_and_meetings_and_back(real_app: 
         await pilot.press("backspace")
         await settle(pilot, app)
         assert active(app) is pane and pane.kind_words()[0] == "groups"
-        assert pane.table.cursor_value.name == "Acme Corp"  # back where it was
+        back: Any = pane.table.cursor_value
+        assert back.name == "Acme Corp"  # back where it was
         assert meetings.scope is None
         await pilot.press("enter")
         await settle(pilot, app)
