@@ -40,6 +40,7 @@ _SCOPES = (
     "registrants",
     "recordings",
     "support",
+    "groups",
 )
 
 

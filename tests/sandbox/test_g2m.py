@@ -369,6 +369,21 @@ async def test_groups(
     assert (await client.get(f"{G}/groups/1/organizers", headers=admin)).status_code == 404
 
 
+async def test_a_top_level_groups_parent_is_itself_and_counts_are_members(
+    client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
+) -> None:
+    """The spec's parentKey is "identical with the groupkey if this group is not a
+    subgroup"; numOrganizers is how many organizers the group has."""
+    groups = validate("g2m", "get", "/groups", await client.get(f"{G}/groups", headers=admin), 200)
+    keys = {g["groupkey"] for g in groups}
+    tops = [g for g in groups if g["parentKey"] == g["groupkey"]]
+    assert len(tops) == 1 and tops[0]["groupName"] == "Acme Corp"
+    assert all(g["parentKey"] in keys for g in groups)  # no dangling parent (no 0)
+    for g in groups:
+        members = await client.get(f"{G}/groups/{g['groupkey']}/organizers", headers=admin)
+        assert len(members.json()) == g["numOrganizers"]
+
+
 async def test_legacy_meeting_listings(
     client: httpx.AsyncClient, admin: dict[str, str], state: SandboxState
 ) -> None:

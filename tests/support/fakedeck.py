@@ -40,6 +40,7 @@ from tui.core.models import (
     ActionResult,
     Attendee,
     EventKind,
+    Group,
     Meeting,
     MeetingDraft,
     MeetingKind,
@@ -122,6 +123,7 @@ class FakeDeck:
                 "ada@example.test",
                 "Ada",
                 "Lovelace",
+                group_key="g1",
                 group_name="Engineering",
                 status="active",
             ),
@@ -131,6 +133,9 @@ class FakeDeck:
             Organizer(
                 Provider.GOTO_MEETING, "o3", "evil@example.test", HOSTILE, "", status="active"
             ),
+        ]
+        self.groups_ = [
+            Group(Provider.GOTO_MEETING, "g1", "Engineering", "g1", "active", 1),
         ]
         self.meetings_ = [
             Meeting(
@@ -247,8 +252,16 @@ class FakeDeck:
     # -- reads -----------------------------------------------------------------
 
     def organizers(self, q: ViewQuery = ALL) -> FakeView:
-        rows = [o for o in self.organizers_ if _text_match(q.text, o.name, o.email)]
+        rows = [
+            o
+            for o in self.organizers_
+            if _text_match(q.text, o.name, o.email)
+            and (q.group_key is None or o.group_key == q.group_key)
+        ]
         return FakeView(rows, self.fetched_at)
+
+    def groups(self, q: ViewQuery = ALL) -> FakeView:
+        return FakeView([g for g in self.groups_ if _text_match(q.text, g.name)], self.fetched_at)
 
     def meetings(self, q: ViewQuery = ALL) -> FakeView:
         rows = [
@@ -390,7 +403,8 @@ class FakeDeck:
 
     async def sync_all(self, on_progress: Any = None, *, kinds: Any = None) -> SyncReport:
         kinds = list(kinds) if kinds is not None else list(ScopeKind)
-        scopes = [Scope(kind, Provider.ZOOM) for kind in kinds]
+        # One Zoom scope of each kind (Zoom has no organizer groups).
+        scopes = [Scope(kind, Provider.ZOOM) for kind in kinds if kind is not ScopeKind.GROUPS]
         return await self._run(scopes, on_progress)
 
     def cancel_sync(self) -> None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.support.app import active
+from tests.support.app import active, settle
 from tests.support.control import Control
 from tests.support.demo import unreachable_url
 from tests.support.screen import screen_lines, screen_text, toasts
@@ -15,6 +15,13 @@ from tui.app import MeetdeckApp
 
 MakeApp = Callable[..., MeetdeckApp]
 HOSTILE = "[@click=app.quit]x"
+
+
+def rows_of(pane: Any) -> list[Any]:
+    """Every row the pane's table shows, in order."""
+    source = pane.table.source
+    assert source is not None
+    return list(source.rows(0, pane.table.row_count))
 
 
 async def test_every_tab_shows_cached_rows_at_once(real_app: MakeApp) -> None:
@@ -258,3 +265,69 @@ async def test_v_shows_who_withdrew_from_a_training(real_app: MakeApp) -> None:
         lines = screen_lines(app)
         assert "status: unregistered" in text
         assert "unregistered" in lines[6] and "[@click=app.quit]x" in lines[6]
+
+
+async def test_groups_drill_to_their_organizers_and_meetings_and_back(real_app: MakeApp) -> None:
+    """`v` in Organizers lists the GoTo groups; Enter on one shows its organizers and
+    (tab 2) their upcoming meetings; Backspace, then Esc, go back to the groups."""
+    app = real_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("v")
+        await settle(pilot, app)
+        pane = active(app)
+        assert pane.kind_words()[0] == "groups" and pane.table.row_count == 6
+        text = screen_text(app)
+        assert "[red]Red Team" in text and "Acme Corp" in text and "6 groups" in text
+        row: Any = pane.table.cursor_value
+        while row.name != "Acme Corp":  # the admin's own group: its meetings are cached
+            await pilot.press("down")
+            row = pane.table.cursor_value
+        assert row.num_organizers == 1 and row.top_level
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert active(app) is pane and pane.kind_words()[0] == "organizers"
+        assert [o.name for o in rows_of(pane)] == ["Ada Admin"]
+        assert "Groups \u203a Acme Corp \u203a Organizers" in screen_lines(app)[1]
+        await pilot.press("2")
+        await settle(pilot, app)
+        meetings = active(app)
+        assert meetings.KIND == "meetings" and meetings.table.row_count > 0
+        rows = rows_of(meetings)
+        assert {m.organizer_name for m in rows} == {"Ada Admin"}
+        assert rows[0].live and rows[0].subject == "Ongoing: all-day war room"
+        assert "Groups \u203a Acme Corp \u203a Meetings" in screen_lines(app)[1]
+        await pilot.press("backspace")
+        await settle(pilot, app)
+        assert active(app) is pane and pane.kind_words()[0] == "groups"
+        back: Any = pane.table.cursor_value
+        assert back.name == "Acme Corp"  # back where it was
+        assert meetings.scope is None
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert pane.kind_words()[0] == "groups" and pane.table.row_count == 6
+        await pilot.press("v")
+        await settle(pilot, app)
+        assert pane.kind_words()[0] == "organizers" and pane.table.row_count > 6
+
+
+async def test_meetings_going_on_now_come_first_marked_live(real_app: MakeApp) -> None:
+    """The GoTo war room (ACTIVE) and the Zoom bridge (type=live) started before now:
+    the upcoming meetings list them first, marked LIVE, on a narrow terminal too."""
+    app = real_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot, app)
+        pane = active(app)
+        first = rows_of(pane)[:3]
+        assert {m.subject for m in first[:2]} == {
+            "Ongoing: all-day war room",
+            "Live now: on-call bridge",
+        }
+        assert all(m.live for m in first[:2]) and not first[2].live
+        lines = screen_lines(app)
+        table = [line for line in lines if "\u25cf LIVE" in line]
+        assert len(table) == 2, lines
+        assert any("Ongoing: all" in line for line in table), table

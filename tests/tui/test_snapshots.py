@@ -28,6 +28,13 @@ def test_organizers_tab(snap_compare: Any, real_app: MakeApp) -> None:
     assert snap_compare(real_app(), run_before=pressing("j", "j"), terminal_size=WIDE)
 
 
+def test_groups_view(snap_compare: Any, real_app: MakeApp) -> None:
+    """`v` in Organizers at 80x24: GoTo's groups with their parent, status and organizer
+    count ("[red]Red Team" literal), the second row highlighted, and `v Organizers` in
+    the footer to go back (the detail panel is folded away at this width)."""
+    assert snap_compare(real_app(), run_before=pressing("v", "j"), terminal_size=(80, 24))
+
+
 def test_meetings_tab(snap_compare: Any, real_app: MakeApp) -> None:
     """Upcoming meetings of the next 30 days with the window in the status line and
     the first meeting's join URL in the detail panel."""

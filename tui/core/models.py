@@ -11,6 +11,7 @@ strings, whatever the API's type: GoTo keys are int64 in paths but strings in bo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -138,6 +139,22 @@ class Group:
     parent_key: str | None = None
     status: str | None = None
     num_organizers: int | None = None
+    parent_name: str | None = None
+
+    @property
+    def top_level(self) -> bool:
+        """No parent: GoTo gives a top-level group its own key as `parentKey`."""
+        return self.parent_key is None or self.parent_key == self.key
+
+
+def with_parent_names(groups: list[Group]) -> list[Group]:
+    """`groups` with each subgroup's `parent_name` read from the list itself (a parent
+    the list does not hold leaves it None)."""
+    names = {g.key: g.name for g in groups}
+    return [
+        g if g.top_level else dataclasses.replace(g, parent_name=names.get(g.parent_key or ""))
+        for g in groups
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +180,8 @@ class Meeting:
     session_key: str | None = None
     timezone: str | None = None
     has_registration: bool = False
+    live: bool = False
+    """Going on now (GoTo Meeting: status ACTIVE; Zoom: listed by `type=live`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,9 @@ def generate_goto(seed: int, anchor: datetime, recording_bytes: int, large_bytes
 
 
 def _organizers(world: GotoWorld, rng: random.Random, ints: UniqueInts) -> None:
-    root = Group(ints.draw(INT64_LOW, INT64_HIGH), "Acme Corp", 0)
+    root_key = ints.draw(INT64_LOW, INT64_HIGH)
+    # "Identical with the groupkey if this group is not a subgroup" (the spec's parentKey).
+    root = Group(root_key, "Acme Corp", root_key)
     world.groups[root.key] = root
     for name in ("Sales", "Support – EMEA", "研究開発", "[red]Red Team", "Engineering"):
         group = Group(ints.draw(INT64_LOW, INT64_HIGH), name, root.key)

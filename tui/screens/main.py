@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 RELOAD_EVERY = 0.5
 #: The worker groups that sync: one at a time (`r` while one runs says so).
 SYNC_GROUPS = ("refresh", "sync", "unfinished-writes")
+#: The tabs a drill-down to a tab narrows: an organizer's meetings and events; a
+#: group's organizers and their meetings.
+DRILL_AFFECTS = {"meetings": ("meetings", "events"), "organizers": ("organizers", "meetings")}
 
 
 class DeckTabPane(TabPane):
@@ -267,7 +270,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             self.app.push_screen(MeetingScreen(event.row, trail=trail))
             return
         tab, scope = target
-        affected = ("meetings", "events") if tab == "meetings" else (tab,)
+        affected = DRILL_AFFECTS.get(tab, (tab,))
         self.crumbs.append(
             Crumb(
                 tab=source_tab,
@@ -565,7 +568,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         pane = self.active_pane
         if pane.view is None:
             return
-        self.host.export_view(pane.view, pane.KIND)
+        self.host.export_view(pane.view, pane.kind_words()[0])
 
     def api_log_source(self) -> Any:
         """The Deck's API log (ring + subscribe), once the Deck is connected."""

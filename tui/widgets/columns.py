@@ -24,7 +24,7 @@ _SHORT_PROVIDER = {
 
 
 if TYPE_CHECKING:
-    from tui.core.models import Meeting, Recording
+    from tui.core.models import Group, Meeting, Recording
     from tui.widgets.pane_types import Row
 
 CellText = Callable[[object, TimeFormat], str]
@@ -73,6 +73,20 @@ def _organizer_of_meeting(row: Meeting, _fmt: TimeFormat) -> str:
     return str(row.organizer_name or row.organizer_email or "")
 
 
+def _meeting_start(row: Meeting, fmt: TimeFormat) -> str:
+    """The start, or for a meeting going on now "● LIVE" and the time it began."""
+    if row.live:
+        return f"\u25cf LIVE {fmt.clock(row.start)}"
+    return fmt.short(row.start)
+
+
+def _group_parent(row: Group, _fmt: TimeFormat) -> str:
+    """The parent group's name ("" for a top-level group; its key when not cached)."""
+    if row.top_level:
+        return ""
+    return str(row.parent_name or row.parent_key or "")
+
+
 def _meeting_duration(row: Meeting, _fmt: TimeFormat) -> str:
     return duration(row.duration_minutes)
 
@@ -110,8 +124,24 @@ ORGANIZERS = [
     Column("key", "ID", _attr("key"), width=14, min_width=8, priority=6),
 ]
 
+GROUPS = [
+    Column("name", "Name", _attr("name"), width=24, min_width=12, grow=2, priority=0),
+    Column("parent", "Parent", _group_parent, width=20, min_width=10, grow=1, priority=2),
+    Column("status", "Status", _attr("status"), width=9, min_width=7, priority=1),
+    Column(
+        "organizers",
+        "Organizers",
+        _count("num_organizers"),
+        width=10,
+        min_width=5,
+        priority=1,
+        align="right",
+    ),
+    Column("key", "ID", _attr("key"), width=14, min_width=8, priority=6),
+]
+
 MEETINGS = [
-    Column("start", "Start", _time("start"), width=16, min_width=16, priority=0),
+    Column("start", "Start", _meeting_start, width=16, min_width=16, priority=0),
     Column("subject", "Subject", _attr("subject"), width=30, min_width=14, grow=3, priority=0),
     Column(
         "organizer", "Organizer", _organizer_of_meeting, width=20, min_width=10, grow=1, priority=2

@@ -172,7 +172,7 @@ def describe(obj: object, fmt: TimeFormat) -> Content:
     out = DetailBuilder(fmt)
     if isinstance(obj, MeetingDetail):
         out.title(obj.meeting.subject)
-        out.fields_of(obj.meeting)
+        out.fields_of(obj.meeting, skip=() if obj.meeting.live else {"live"})
         if obj.attendees or obj.meeting.kind == "historical":
             _attendees(out, obj.attendees, "Attendees")
         _recordings(out, obj.recordings)

@@ -190,6 +190,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         return ViewQuery(
             text=self.filter_text,
             organizer_key=scope.organizer_key if scope else None,
+            group_key=scope.group_key if scope else None,
             event_key=scope.event_key if scope else None,
         )
 
@@ -235,6 +236,10 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     def mode_text(self) -> str:
         """Pane-specific state for the status line (e.g. "Upcoming, next 30 days")."""
         return ""
+
+    def kind_words(self) -> tuple[str, str]:
+        """What the rows are, for many and for one ("organizers", "organizer")."""
+        return (self.KIND, self.KIND_ONE or self.KIND)
 
     def placeholder(self) -> str:
         """What the table says when it has no rows."""
@@ -325,7 +330,8 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         if marks:
             # First, so a long event name never pushes it out of sight.
             parts += [("bold $text-warning", f"\u25cf {marks:,} marked"), " \u00b7 "]
-        kind = self.KIND_ONE if count == 1 and not more and self.KIND_ONE else self.KIND
+        many, one = self.kind_words()
+        kind = one if count == 1 and not more else many
         parts.append(f"{count:,}{more} {kind}")
         if self.scope is not None:
             parts += [" of ", ("bold", self.scope.label)]

@@ -69,6 +69,7 @@ class PaneScope:
     Attributes:
         label: What the breadcrumb shows (an API name; shown literally).
         organizer_key: Meetings and events of this organizer.
+        group_key: Organizers of this GoTo group, and their meetings.
         event_key: Registrants (or recordings) of this event.
         provider: The event's provider (for a registrants refresh).
         event_kind: The event's kind (for a registrants refresh).
@@ -77,6 +78,7 @@ class PaneScope:
 
     label: str
     organizer_key: str | None = None
+    group_key: str | None = None
     event_key: str | None = None
     provider: Provider | None = None
     event_kind: EventKind | None = None

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from tui.core.models import Meeting, MeetingKind, Organizer, Provider, Recording, SupportSession
+from tui.core.models import (
+    Group,
+    Meeting,
+    MeetingKind,
+    Organizer,
+    Provider,
+    Recording,
+    SupportSession,
+)
 from tui.core.sync.types import ScopeKind
 from tui.widgets import columns
 from tui.widgets.pane import EntityPane, PaneScope
 from tui.widgets.registrants_pane import RegistrantsPane
+from tui.widgets.virtual_table import Column
 
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi, Event, ViewQuery
@@ -24,8 +33,30 @@ WINDOWS = (7, 30, 90, 180)
 START = Binding("s", "start_url", "Start link", id="start-url")
 
 
-class OrganizersPane(EntityPane[Organizer]):
-    """Organizers (GoTo) and users (Zoom); Enter shows their meetings and events."""
+class OrganizersPane(EntityPane[Organizer | Group]):
+    """Organizers (GoTo) and users (Zoom); Enter shows their meetings and events.
+
+    `v` shows GoTo Meeting's organizer groups instead (name, parent, status, how many
+    organizers); Enter on a group shows its organizers, and the Meetings tab then shows
+    their meetings, until Backspace or Esc goes back to the groups.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "v",
+            "show_groups(True)",
+            "Groups",
+            id="groups-view",
+            tooltip="Show GoTo Meeting's organizer groups",
+        ),
+        Binding(
+            "v",
+            "show_groups(False)",
+            "Organizers",
+            id="organizers-view",
+            tooltip="Show the organizers again (from the groups)",
+        ),
+    ]
 
     TITLE = "Organizers"
     KIND = "organizers"
@@ -33,14 +64,53 @@ class OrganizersPane(EntityPane[Organizer]):
     COLUMNS = columns.ORGANIZERS
     REFRESH_KINDS = (ScopeKind.ORGANIZERS,)
 
-    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Organizer]:
-        return deck.organizers(query)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.show_groups = False
+        """`v`: the groups instead of the organizers (when not drilled into a group)."""
 
-    def detail_of(self, row: Organizer) -> object:
+    @property
+    def groups_shown(self) -> bool:
+        """Whether the rows are groups (the groups view, not a group's organizers)."""
+        return self.show_groups and self.scope is None
+
+    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[Organizer | Group]:
+        if self.groups_shown:
+            return cast("ListView[Organizer | Group]", deck.groups(query))
+        return cast("ListView[Organizer | Group]", deck.organizers(query))
+
+    def visible_columns(self) -> list[Column]:
+        return columns.GROUPS if self.groups_shown else self.COLUMNS
+
+    def kind_words(self) -> tuple[str, str]:
+        return ("groups", "group") if self.groups_shown else super().kind_words()
+
+    def refresh_kinds(self) -> tuple[ScopeKind, ...]:
+        return (ScopeKind.GROUPS,) if self.groups_shown else self.REFRESH_KINDS
+
+    def breadcrumb(self) -> tuple[str, ...]:
+        return ("Groups",) if self.groups_shown else super().breadcrumb()
+
+    def detail_of(self, row: Organizer | Group) -> object:
+        if isinstance(row, Group):
+            return row
         return self.host.deck.detail("organizer", row.key, provider=row.provider)
 
-    def can_drill(self, row: Organizer) -> bool:
+    def can_drill(self, row: Organizer | Group) -> bool:
         return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_groups":
+            # The key offers the other view; inside a group, Backspace goes back.
+            return self.scope is None and parameters == (not self.show_groups,)
+        return super().check_action(action, parameters)
+
+    def action_show_groups(self, groups: bool) -> None:
+        if self.scope is not None or groups == self.show_groups:
+            return
+        self.show_groups = groups
+        self.load(keep_cursor=False)
+        self.refresh_bindings()
 
 
 class MeetingsPane(EntityPane[Meeting]):
@@ -385,6 +455,10 @@ def drill_scope(row: object, trail: tuple[str, ...]) -> tuple[str, PaneScope] | 
     if isinstance(row, Organizer):
         return "meetings", PaneScope(
             label=row.name or row.email, organizer_key=row.key, trail=trail
+        )
+    if isinstance(row, Group):
+        return "organizers", PaneScope(
+            label=row.name or row.key, group_key=row.key, provider=row.provider, trail=trail
         )
     if isinstance(row, Event):
         return "registrants", PaneScope(

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from tui.core.downloads.queue import DownloadProgress
     from tui.core.models import (
         ActionResult,
+        Group,
         Meeting,
         MeetingDraft,
         Organizer,
@@ -92,6 +93,8 @@ class DeckApi(Protocol):
     # -- reads from the cache -------------------------------------------------------
 
     def organizers(self, q: ViewQuery = ALL) -> ListView[Organizer]: ...
+
+    def groups(self, q: ViewQuery = ALL) -> ListView[Group]: ...
 
     def meetings(self, q: ViewQuery = ALL) -> ListView[Meeting]: ...
 

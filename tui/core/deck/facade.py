@@ -64,6 +64,7 @@ from tui.core.errors import NotSupported, ServiceUnavailable
 from tui.core.models import (
     ActionResult,
     EventKind,
+    Group,
     Meeting,
     MeetingDraft,
     Organizer,
@@ -360,8 +361,13 @@ class Deck:
         """Organizers (GoTo) and users (Zoom). Sorts: name, email, provider."""
         return self._store.organizers(q)
 
+    def groups(self, q: ViewQuery = ALL) -> ListView[Group]:
+        """GoTo Meeting's organizer groups. Sorts: name."""
+        return self._store.groups(q)
+
     def meetings(self, q: ViewQuery = ALL) -> ListView[Meeting]:
-        """Meetings; `q.kind` picks upcoming or historical. Sorts: start, subject, organizer."""
+        """Meetings; `q.kind` picks upcoming or historical (live ones first). Sorts:
+        start, subject, organizer."""
         return self._store.meetings(q)
 
     def events(self, q: ViewQuery = ALL) -> ListView[Event]:

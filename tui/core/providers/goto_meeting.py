@@ -192,6 +192,9 @@ def meeting(w: G2MMeeting, kind: MeetingKind) -> Meeting:
         num_attendees=w.numAttendees,
         duration_minutes=w.duration,
         session_key=w.sessionId,
+        # An ongoing meeting is listed as upcoming with status ACTIVE (the spec's enum:
+        # ACTIVE | INACTIVE); the historical report leaves it out until it ends.
+        live=kind is MeetingKind.UPCOMING and (w.status or "").upper() == "ACTIVE",
     )
 
 

@@ -175,13 +175,15 @@ def webinar(w: ZEvent) -> Webinar:
     )
 
 
-def meeting(w: ZEvent, settings: ZSettings | None = None) -> Meeting:
-    """A domain Meeting; `settings` (from GET /meetings/{id}) stand in for a list item's."""
+def meeting(w: ZEvent, settings: ZSettings | None = None, *, live: bool = False) -> Meeting:
+    """A domain Meeting; `settings` (from GET /meetings/{id}) stand in for a list item's.
+    A `live` meeting (listed by `type=live`) is upcoming even past its planned end."""
     start = w.start_time or datetime.fromtimestamp(0, UTC)
     end = later(start, w.duration) if w.start_time and w.duration else None
     settings = settings if settings is not None else w.settings
     approval = settings.approval_type if settings else None
-    kind = MeetingKind.HISTORICAL if end and end < datetime.now(UTC) else MeetingKind.UPCOMING
+    over = end is not None and end < datetime.now(UTC) and not live
+    kind = MeetingKind.HISTORICAL if over else MeetingKind.UPCOMING
     return Meeting(
         provider=P,
         key=w.id,
@@ -197,6 +199,7 @@ def meeting(w: ZEvent, settings: ZSettings | None = None) -> Meeting:
         duration_minutes=w.duration,
         timezone=w.timezone,
         has_registration=approval in (0, 1),
+        live=live,
     )
 
 
@@ -501,22 +504,31 @@ class Zoom:
 
     async def meetings(self, user_id: str = "me") -> list[Meeting]:
         """A user's scheduled meetings, with `has_registration` read from each meeting
-        that can take registration (types 2 and 8; see the module docstring)."""
+        that can take registration (types 2 and 8; see the module docstring), and those
+        going on now marked `live` (`type=live`: "all the ongoing meetings"; one the
+        scheduled list lacks is added)."""
         listed: list[ZEvent] = []
-        async for page in self._user_pages(
-            TypeAdapter(ZMeetingsPage),
-            user_id,
-            "meetings",
-            {"page_size": ZOOM_PAGE_SIZE, "type": "scheduled"},
-            lambda page: page.meetings,
-            lambda m: f"{m.id}:{m.uuid or ''}",
-        ):
-            listed.extend(page)
+        live: set[str] = set()
+        for kind in ("scheduled", "live"):
+            async for page in self._user_pages(
+                TypeAdapter(ZMeetingsPage),
+                user_id,
+                "meetings",
+                {"page_size": ZOOM_PAGE_SIZE, "type": kind},
+                lambda page: page.meetings,
+                lambda m: f"{m.id}:{m.uuid or ''}",
+            ):
+                if kind == "scheduled":
+                    listed.extend(page)
+                    continue
+                known = {m.id for m in listed}
+                live.update(m.id for m in page)
+                listed.extend(m for m in page if m.id not in known)
         candidates = list(dict.fromkeys(m.id for m in listed if m.type in REGISTRATION_TYPES))
         settings = await self._settings_of(candidates)
         # A candidate that answers 404 was deleted since the list was read: left out.
         return [
-            meeting(m, settings.get(m.id))
+            meeting(m, settings.get(m.id), live=m.id in live)
             for m in listed
             if m.id not in settings or settings[m.id] is not None
         ]

@@ -23,6 +23,7 @@ from typing import Any
 from tui.core.models import (
     Attendee,
     EventKind,
+    Group,
     Meeting,
     MeetingKind,
     Organizer,
@@ -37,7 +38,7 @@ from tui.core.models import (
 )
 from tui.core.store import tables
 from tui.core.store.codec import decode, parse_iso
-from tui.core.store.query import FilterMemo, TableView, oldest_stamp
+from tui.core.store.query import ChainedView, FilterMemo, TableView, oldest_stamp
 from tui.core.store.schema import open_database
 from tui.core.store.search import search as _search
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
@@ -192,21 +193,37 @@ class Store:
             tables.ORGANIZERS, q, _model_row(Organizer), self._patterns(["organizers"], q)
         )
 
-    def meetings(self, q: ViewQuery = ALL) -> TableView[Meeting]:
-        """Meetings (q.kind: upcoming or historical). Sorts: start, subject, organizer."""
+    def meetings(self, q: ViewQuery = ALL) -> TableView[Meeting] | ChainedView[Meeting]:
+        """Meetings (q.kind: upcoming or historical). Sorts: start, subject, organizer.
+
+        Upcoming meetings (q.live left None) start with those going on now, whatever
+        their start and the window (`since`/`until`), then the rest in the window.
+        """
         kinds = {
             MeetingKind.UPCOMING: ["meetings"],
             MeetingKind.HISTORICAL: ["historical"],
             None: ["meetings", "historical"],
         }[q.kind]
-        return self._view(
-            tables.MEETINGS,
-            q,
-            _meeting_row,
-            self._patterns(kinds, q),
-            select=_MEETING_SELECT,
-            sort_exprs=_MEETING_SORTS,
-        )
+        patterns = self._patterns(kinds, q)
+
+        def view(query: ViewQuery) -> TableView[Meeting]:
+            return self._view(
+                tables.MEETINGS,
+                query,
+                _meeting_row,
+                patterns,
+                select=_MEETING_SELECT,
+                sort_exprs=_MEETING_SORTS,
+            )
+
+        if q.kind is MeetingKind.UPCOMING and q.live is None:
+            live = replace(q, live=True, since=None, until=None)
+            return ChainedView(q, view(live), view(replace(q, live=False)))
+        return view(q)
+
+    def groups(self, q: ViewQuery = ALL) -> TableView[Group]:
+        """GoTo Meeting's organizer groups. Sorts: name."""
+        return self._view(tables.GROUPS, q, _model_row(Group), self._patterns(["groups"], q))
 
     def events(self, q: ViewQuery = ALL) -> TableView[Event]:
         """Trainings and webinars with registrant counts. Sorts: start, title, pending."""
@@ -280,6 +297,11 @@ class Store:
         """One organizer by key."""
         extra, params = _provider_clause(provider)
         found: Organizer | None = self._one("organizers", Organizer, key, extra, params)
+        return found
+
+    def group(self, key: str) -> Group | None:
+        """One organizer group by key."""
+        found: Group | None = self._one("organizer_groups", Group, key)
         return found
 
     def meeting(self, key: str, provider: Provider | None = None) -> Meeting | None:

@@ -184,8 +184,31 @@ INSERT INTO search_index (rowid, text) SELECT id * 8 + 5, search FROM recordings
 INSERT INTO search_index (rowid, text) SELECT id * 8 + 6, search FROM support_sessions;
 """
 
+# Version 8: GoTo Meeting's organizer groups; organizers by group (the key is read from
+# the rows already cached); meetings going on now (`live`), which an upcoming view lists
+# first. Cached GoTo meetings with status ACTIVE are live; Zoom's need a sync.
+_V8 = (
+    f"""
+CREATE TABLE organizer_groups ({_COMMON}
+    sort_name TEXT NOT NULL DEFAULT '',
+    parent_key TEXT,
+    UNIQUE (scope, key));
+"""
+    + """
+CREATE INDEX organizer_groups_name ON organizer_groups (sort_name);
+ALTER TABLE organizers ADD COLUMN group_key TEXT;
+UPDATE organizers SET group_key = json_extract(data, '$.group_key');
+CREATE INDEX organizers_group ON organizers (group_key, sort_name);
+ALTER TABLE meetings ADD COLUMN live INTEGER NOT NULL DEFAULT 0;
+UPDATE meetings SET live = 1, data = json_set(data, '$.live', json('true'))
+    WHERE provider = 'goto_meeting' AND kind = 'upcoming'
+    AND upper(json_extract(data, '$.status')) = 'ACTIVE';
+CREATE INDEX meetings_live ON meetings (kind, live, start);
+"""
+)
+
 #: Migration steps; step i takes a file from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Codes that tell the search index's rows apart: rowid = entity id * 8 + code.

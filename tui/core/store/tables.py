@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.models import (
     Attendee,
+    Group,
     Meeting,
     Organizer,
     Recording,
@@ -33,6 +34,8 @@ class TableSpec:
         extract: A model -> (search text, *column values).
         sorts: Sort name -> column; the first is the default.
         filters: ViewQuery field -> column it narrows ("since"/"until" use `time_column`).
+        related: ViewQuery field -> a condition on another table, with one parameter
+            (meetings of a group's organizers).
         time_column: The column `since`/`until` compare with, if any.
         search_code: The code of its rows in the search index, if it is searchable.
         text_index: A covering index to scan for the '/' filter (large tables).
@@ -50,6 +53,7 @@ class TableSpec:
     search_code: int | None = None
     text_index: str | None = None
     text_order: tuple[str, str] | None = None
+    related: dict[str, str] = field(default_factory=dict)
 
 
 def _text(*parts: str | None) -> str:
@@ -57,7 +61,16 @@ def _text(*parts: str | None) -> str:
 
 
 def _organizer(o: Organizer) -> tuple[Any, ...]:
-    return (_text(o.name, o.email, o.group_name), fold(o.email), sort_key(o.name or o.email))
+    return (
+        _text(o.name, o.email, o.group_name),
+        fold(o.email),
+        sort_key(o.name or o.email),
+        o.group_key,
+    )
+
+
+def _group(g: Group) -> tuple[Any, ...]:
+    return (_text(g.name, g.parent_name, g.key), sort_key(g.name), g.parent_key)
 
 
 def _meeting(m: Meeting) -> tuple[Any, ...]:
@@ -69,6 +82,7 @@ def _meeting(m: Meeting) -> tuple[Any, ...]:
         sort_key(m.subject),
         m.organizer_key,
         sort_key(who),
+        int(m.live),
     )
 
 
@@ -138,15 +152,24 @@ def _attendee(a: Attendee) -> tuple[Any, ...]:
 
 ORGANIZERS = TableSpec(
     "organizers",
-    ("email", "sort_name"),
+    ("email", "sort_name", "group_key"),
     _organizer,
     sorts={"name": "sort_name", "email": "email", "provider": "provider"},
-    filters={"provider": "provider"},
+    filters={"provider": "provider", "group_key": "group_key"},
     search_code=1,
 )
+GROUPS = TableSpec(
+    "organizer_groups",
+    ("sort_name", "parent_key"),
+    _group,
+    sorts={"name": "sort_name", "provider": "provider"},
+    filters={"provider": "provider"},
+)
+#: Meetings whose organizer is in the group (the `?`).
+_OF_GROUP = "t.organizer_key IN (SELECT o.key FROM organizers o WHERE o.group_key = ?)"
 MEETINGS = TableSpec(
     "meetings",
-    ("kind", "start", "sort_subject", "organizer_key", "sort_organizer"),
+    ("kind", "start", "sort_subject", "organizer_key", "sort_organizer", "live"),
     _meeting,
     sorts={
         "start": "start",
@@ -154,9 +177,15 @@ MEETINGS = TableSpec(
         "organizer": "sort_organizer",
         "provider": "provider",
     },
-    filters={"provider": "provider", "kind": "kind", "organizer_key": "organizer_key"},
+    filters={
+        "provider": "provider",
+        "kind": "kind",
+        "organizer_key": "organizer_key",
+        "live": "live",
+    },
     time_column="start",
     search_code=2,
+    related={"group_key": _OF_GROUP},
 )
 EVENTS = TableSpec(
     "events",
@@ -234,10 +263,12 @@ TABLE_OF: dict[type[Any], TableSpec] = {
     SupportSession: SUPPORT_SESSIONS,
     TrainingSession: TRAINING_SESSIONS,
     Attendee: ATTENDEES,
+    Group: GROUPS,
 }
 
 ALL_TABLES: tuple[TableSpec, ...] = (
     ORGANIZERS,
+    GROUPS,
     MEETINGS,
     EVENTS,
     REGISTRANTS,

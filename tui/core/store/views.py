@@ -37,6 +37,10 @@ class ViewQuery:
             None is the entity's default order.
         descending: Reverse the sort.
         organizer_key: Meetings and events of one organizer / host.
+        group_key: Organizers of one GoTo group, and meetings of its organizers.
+        live: Meetings only: those going on now (True) or the others (False). An
+            upcoming view that leaves it None lists the live ones first, whatever
+            their start (see `Store.meetings`).
         event_key: Registrants or recordings of one training, webinar or meeting.
         provider: Rows of one provider.
         kind: Meetings only: upcoming or historical.
@@ -50,11 +54,13 @@ class ViewQuery:
     sort: str | None = None
     descending: bool = False
     organizer_key: str | None = None
+    group_key: str | None = None
     event_key: str | None = None
     provider: Provider | None = None
     kind: MeetingKind | None = None
     since: datetime | None = None
     until: datetime | None = None
+    live: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ OFFERED: dict[ScopeKind, tuple[Provider, ...]] = {
     ScopeKind.EVENTS: (Provider.GOTO_TRAINING, Provider.ZOOM),
     ScopeKind.RECORDINGS: (Provider.GOTO_TRAINING, Provider.ZOOM),
     ScopeKind.SUPPORT: (Provider.GOTO_ASSIST,),
+    ScopeKind.GROUPS: (Provider.GOTO_MEETING,),
 }
 _ORDER = list(ScopeKind)
 _LAST = {ScopeKind.ORGANIZERS, ScopeKind.RECORDINGS}

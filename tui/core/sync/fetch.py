@@ -28,6 +28,7 @@ from tui.core.models import (
     RegistrantStatus,
     Training,
     Webinar,
+    with_parent_names,
 )
 from tui.core.store.db import Store
 from tui.core.store.views import ViewQuery
@@ -196,6 +197,8 @@ class ScopeFetcher:
         elif kind is ScopeKind.SUPPORT:
             async for page in api.session_pages(since=since, until=now):
                 yield page
+        elif kind is ScopeKind.GROUPS:
+            yield with_parent_names(await api.groups())
 
     async def _registrant_pages(self, scope: Scope, api: Any) -> Pages:
         key = scope.event_key or ""

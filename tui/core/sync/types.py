@@ -22,6 +22,7 @@ class ScopeKind(StrEnum):
     REGISTRANTS = "registrants"
     RECORDINGS = "recordings"
     SUPPORT = "support"
+    GROUPS = "groups"
 
 
 @dataclass(frozen=True, slots=True)
