@@ -388,7 +388,9 @@ class FakeDeck:
     async def refresh(self, scope: Scope, on_progress: Any = None) -> SyncReport:
         return await self._run([scope], on_progress)
 
-    async def sync_all(self, on_progress: Any = None, *, kinds: Any = None) -> SyncReport:
+    async def sync_all(
+        self, on_progress: Any = None, *, kinds: Any = None, since: Any = None
+    ) -> SyncReport:
         kinds = list(kinds) if kinds is not None else list(ScopeKind)
         scopes = [Scope(kind, Provider.ZOOM) for kind in kinds]
         return await self._run(scopes, on_progress)

@@ -61,9 +61,7 @@ class Health:
         signed = _signed_in(providers)
         out = []
         for provider in Provider:
-            stamps = [
-                s for s in self._store.stamps() if s.scope.split(":")[1:2] == [provider.value]
-            ]
+            stamps = [s for s in self._store.stamps() if _provider_of(s.scope) == provider.value]
             successes = [s.fetched_at for s in stamps if s.fetched_at is not None]
             error = self._errors.get(provider)
             if provider not in self._errors:
@@ -84,9 +82,23 @@ class Health:
                         for s in stamps
                         if s.note and s.fetched_at is not None
                     ),
+                    own_only=configured
+                    and provider in (Provider.GOTO_MEETING, Provider.GOTO_TRAINING)
+                    and providers is not None
+                    and providers.goto_admin() is False,
+                    history_from=engine.history_from(provider)
+                    if engine is not None and provider is Provider.GOTO_MEETING
+                    else None,
                 )
             )
         return out
+
+
+def _provider_of(scope_id: str) -> str:
+    """The provider part of a scope id ("historical:goto_meeting@2025-01-01" ->
+    "goto_meeting")."""
+    parts = scope_id.split(":")
+    return parts[1].partition("@")[0] if len(parts) > 1 else ""
 
 
 def _label(scope_id: str, provider: Provider) -> str:

@@ -133,6 +133,10 @@ class ProviderHealth:
         offline: The last attempt could not reach the service at all.
         skipped: Notes of scopes whose last sync left users out, each naming its scope
             ("Zoom events: 1 user skipped: ana@x cannot host webinars (3161)").
+        own_only: The sign-in is a plain GoTo organizer's: only their own meetings and
+            trainings are synced (an admin's covers the whole account).
+        history_from: GoTo Meeting: where the history the cache holds starts (it runs
+            to now without a gap); None when none is held.
     """
 
     provider: Provider
@@ -142,6 +146,8 @@ class ProviderHealth:
     last_error: MeetdeckError | None = None
     offline: bool = False
     skipped: tuple[str, ...] = ()
+    own_only: bool = False
+    history_from: datetime | None = None
 
 
 # -- actions (issue 6) --------------------------------------------------------------
