@@ -120,6 +120,8 @@ class DeckHeader(Static):
                 mark, style, note = "\u25cb", "$text-warning", " signed out"
             elif health.skipped:
                 mark, style, note = "!", "$text-warning", " users skipped"
+            elif health.own_only:
+                mark, style, note = "\u2713", "$text-success", " yours only"
             else:
                 mark, style, note = "\u2713", "$text-success", ""
             parts += [(f"{label} {mark}{note if notes else ''}", style), "  " if labels else " "]
