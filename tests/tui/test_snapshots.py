@@ -54,7 +54,7 @@ def test_registrants_tab(snap_compare: Any, real_app: MakeApp) -> None:
 def test_registrants_pending_of_one_event(snap_compare: Any, real_app: MakeApp) -> None:
     """Drill-down from the big webinar (600 registrants) to its registrants, filtered
     to pending (`v`), two rows marked (space), the breadcrumb showing the way back."""
-    press = ["3", *["j"] * 11, "enter", "v", "space", "space"]
+    press = ["3", *["j"] * 34, "enter", "v", "space", "space"]
     assert snap_compare(real_app(), run_before=pressing(*press), terminal_size=WIDE)
 
 
@@ -114,7 +114,7 @@ def test_confirm_action_dialog(snap_compare: Any, real_app: MakeApp) -> None:
     (`v`, `*`, `a`): the action and count, the event (Zoom webinar), the profile on its
     accent, the first five people and "and N more"; above ten people the count must be
     typed, so the Approve button is disabled and the count box has the focus."""
-    press = ["3", *["j"] * 11, "enter", "v", "asterisk", "a"]
+    press = ["3", *["j"] * 34, "enter", "v", "asterisk", "a"]
     assert snap_compare(real_app(), run_before=pressing(*press), terminal_size=WIDE)
 
 
