@@ -389,7 +389,12 @@ class FakeDeck:
         return await self._run([scope], on_progress)
 
     async def sync_all(
-        self, on_progress: Any = None, *, kinds: Any = None, since: Any = None
+        self,
+        on_progress: Any = None,
+        *,
+        kinds: Any = None,
+        since: Any = None,
+        refetch: bool = False,
     ) -> SyncReport:
         kinds = list(kinds) if kinds is not None else list(ScopeKind)
         scopes = [Scope(kind, Provider.ZOOM) for kind in kinds]

@@ -406,7 +406,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         pane = self.active_pane
         scope = pane.refresh_scope()
         self._set_syncing(pane, True)
-        self._refresh(scope, pane.refresh_kinds(), pane.refresh_since())
+        self._refresh(scope, pane.refresh_kinds(), pane.refresh_since(), refetch=True)
 
     @on(MeetingsPane.HistoryWanted)
     def _history_wanted(self, event: MeetingsPane.HistoryWanted) -> None:
@@ -427,14 +427,19 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     @work(group="refresh", exclusive=True, exit_on_error=False)
     async def _refresh(
-        self, scope: Scope | None, kinds: Sequence[ScopeKind], since: datetime | None = None
+        self,
+        scope: Scope | None,
+        kinds: Sequence[ScopeKind],
+        since: datetime | None = None,
+        *,
+        refetch: bool = False,
     ) -> None:
         deck = self.host.deck
         await self.host.prepare_sync()
         if scope is not None:
             report = await deck.refresh(scope)
         else:
-            report = await deck.sync_all(kinds=list(kinds), since=since)
+            report = await deck.sync_all(kinds=list(kinds), since=since, refetch=refetch)
         self.post_message(self.Refreshed(report, full=False))
 
     @work(group="sync", exclusive=True, exit_on_error=False)

@@ -132,6 +132,7 @@ class DeckApi(Protocol):
         *,
         kinds: Sequence[ScopeKind] | None = None,
         since: datetime | None = None,
+        refetch: bool = False,
     ) -> SyncReport: ...
 
     # -- actions and links ----------------------------------------------------------

@@ -81,6 +81,8 @@ def sync_engine(
 
     if providers.goto_training is not None:
         providers.goto_training.organizers_of = lambda key: _training_organizers(store, key)
+    if providers.goto_meeting is not None:
+        providers.goto_meeting.organizer_of = lambda key: _meeting_organizer(store, key)
     return SyncEngine(
         store,
         providers,
@@ -89,6 +91,14 @@ def sync_engine(
         now=now,
         account_wide=lambda: providers.goto_admin() is True,
     )
+
+
+def _meeting_organizer(store: Store, meeting_key: str) -> str | None:
+    """The organizer key of a cached GoTo Meeting meeting (None if not cached)."""
+    from tui.core.models import Provider
+
+    meeting = store.meeting(meeting_key, Provider.GOTO_MEETING)
+    return meeting.organizer_key if meeting is not None else None
 
 
 def _training_organizers(store: Store, training_key: str) -> tuple[str, ...]:

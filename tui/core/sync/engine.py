@@ -148,14 +148,19 @@ class SyncEngine:
         }[provider]
 
     def scopes(
-        self, kinds: Iterable[ScopeKind] | None = None, *, since: datetime | None = None
+        self,
+        kinds: Iterable[ScopeKind] | None = None,
+        *,
+        since: datetime | None = None,
+        refetch: bool = False,
     ) -> list[Scope]:
         """The top-level scopes of `kinds` (default: all) this profile can sync.
 
         REGISTRANTS has no top-level scope: asking for it means "every cached event's
         registrants" (see `registrant_scopes`). HISTORICAL means the history windows
         not held yet (`history_scopes`); `since` reaches further back than
-        `history_days` (and stays the history's start for this engine's life).
+        `history_days` (and stays the history's start for this engine's life);
+        `refetch` asks every window again, complete or not (a refresh someone asked for).
         """
         if since is not None:
             widest = self._fetch.widest
@@ -169,12 +174,12 @@ class SyncEngine:
                 if not self.available(provider):
                     continue
                 if kind is ScopeKind.HISTORICAL:
-                    out += self.history_scopes(provider)
+                    out += self.history_scopes(provider, refetch=refetch)
                 else:
                     out.append(Scope(kind, provider))
         return out
 
-    def history_scopes(self, provider: Provider) -> list[Scope]:
+    def history_scopes(self, provider: Provider, *, refetch: bool = False) -> list[Scope]:
         """The history windows from the history's start to now that need fetching:
         those never fetched, and those not complete when last fetched (the current
         window always; an ended one until fetched a day after its end)."""
@@ -184,7 +189,7 @@ class SyncEngine:
             scope = Scope(ScopeKind.HISTORICAL, provider, since=start)
             stamp = self._store.stamp(scope.id)
             fetched = stamp.fetched_at if stamp is not None else None
-            if fetched is None or fetched < end + HISTORY_SETTLE:
+            if refetch or fetched is None or fetched < end + HISTORY_SETTLE:
                 out.append(scope)
         return out
 

@@ -47,6 +47,8 @@ UNASKED_STATUSES = frozenset({"pending", "inactive"})
 NAMED_SKIPS = 5
 #: GoTo Meeting's group calls serve groups of at most this many organizers.
 GROUP_CALL_MAX = 50
+#: Meetings starting this soon after a window's end belong to the next window.
+_NEXT_WINDOW = timedelta(minutes=1)
 #: Calls one account-wide scope keeps in flight (the HTTP layer paces them per API).
 UNIT_CONCURRENCY = 4
 T = TypeVar("T")
@@ -294,8 +296,10 @@ class ScopeFetcher:
 
     async def _history_pages(self, scope: Scope, api: Any, found: Found, now: datetime) -> Pages:
         """A window's past meetings (or, for a scope without one, the whole history),
-        and the recordings of those meetings. Only meetings that started inside the
-        window are kept, so no meeting is held by two windows."""
+        and the recordings of those meetings. The report's range includes both ends, so
+        a meeting that starts at the window's end (in the next window's first minute)
+        is left to the next window: no meeting is held by two. A meeting GoTo lists
+        with a start outside the range asked for is kept (one odd record never drops)."""
         start = scope.since or self.since(now)
         end = start + timedelta(days=HISTORY_WINDOW_DAYS) if scope.since is not None else now
         until = min(end, now)
@@ -311,7 +315,7 @@ class ScopeFetcher:
             self._per_unit(history, found) if self.account_wide() else _once(history(None, None))
         ):
             for m in found_history.meetings:
-                if start <= m.start < end or scope.since is None:
+                if scope.since is None or not end <= m.start < end + _NEXT_WINDOW:
                     meetings.setdefault(m.key, m)
             for r in found_history.recordings:
                 recordings.setdefault(r.key, r)
@@ -426,8 +430,9 @@ async def _once(awaitable: Any) -> AsyncIterator[Any]:
 async def gathered(
     items: Sequence[T], fetch: Callable[[T], Awaitable[U]], limit: int = UNIT_CONCURRENCY
 ) -> AsyncIterator[U]:
-    """`await fetch(item)` for each item, at most `limit` at once, yielded as each
-    ends. The first error cancels the calls still running and is raised."""
+    """`await fetch(item)` for each item, at most `limit` at once, yielded in the
+    items' order (so the cache's rows come in the same order on every run). The first
+    error cancels the calls still running and is raised."""
     if not items:
         return
     slots = asyncio.Semaphore(limit)
@@ -438,8 +443,8 @@ async def gathered(
 
     tasks = [asyncio.ensure_future(run(item)) for item in items]
     try:
-        for next_done in asyncio.as_completed(tasks):
-            yield await next_done
+        for task in tasks:
+            yield await task
     finally:
         for task in tasks:
             task.cancel()
