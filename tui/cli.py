@@ -216,6 +216,13 @@ def _sandbox(sub: Any, common: argparse.ArgumentParser) -> None:
     sandbox.add_argument("--port", type=int, default=8765)
     sandbox.add_argument("--seed", type=int, default=1)
     sandbox.add_argument("--registrants", type=int, default=500, metavar="N")
+    sandbox.add_argument(
+        "--organizers",
+        type=int,
+        default=28,
+        metavar="N",
+        help="GoTo organizers in the account (default 28; more come in groups of 20-60)",
+    )
     sandbox.add_argument("--latency-ms", type=int, default=0, metavar="N")
     sandbox.add_argument("--error-rate", type=float, default=0.0, metavar="F")
     sandbox.add_argument("--token-ttl", type=int, default=3600, metavar="S")

@@ -43,6 +43,12 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
         "download",
         "5. recording download vs plain httpx stream (and curl)",
     ),
+    "account": (
+        "bench_account",
+        "account",
+        "6. full first sync of a 500-organizer GoTo account as its admin: wall time vs "
+        "requests / rate limit, requests, 429s",
+    ),
 }
 
 

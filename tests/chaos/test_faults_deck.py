@@ -19,6 +19,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +50,14 @@ from tui.core.models import EventKind, Provider
 from tui.core.settings.config import HttpSettings
 from tui.core.store.codec import TEXT_LIMIT
 from tui.core.store.views import ViewQuery
-from tui.core.sync.types import Scope, ScopeKind, SyncReport
+from tui.core.sync.types import Scope, ScopeKind, SyncReport, history_window
 
 # -- fault kinds ---------------------------------------------------------------------------
+
+
+def open_window() -> datetime:
+    """The start of the history window that holds now."""
+    return history_window(datetime.now(UTC))[0]
 
 
 @dataclass(frozen=True)
@@ -158,7 +164,8 @@ GROUPS = [
         lambda d, s: [
             Scope(ScopeKind.ORGANIZERS, Provider.GOTO_MEETING),
             Scope(ScopeKind.MEETINGS, Provider.GOTO_MEETING),
-            Scope(ScopeKind.HISTORICAL, Provider.GOTO_MEETING),
+            # The history window still open (past meetings are cached per window).
+            Scope(ScopeKind.HISTORICAL, Provider.GOTO_MEETING, since=open_window()),
         ],
     ),
     Group(

@@ -92,7 +92,8 @@ async def test_goto_meeting_recording_is_fetched_through_a_fresh_signed_link(
         await deck.aclose()
     assert path is not None and path.stat().st_size == recording.file_size
     first = next(r["path"] for r in sent if r["api"] != "goto_auth")
-    assert first == "/G2M/rest/historicalMeetings"  # a fresh signed link first
+    # A fresh signed link first, from the history of the meeting's own organizer.
+    assert first.startswith("/G2M/rest/") and first.endswith("/historicalMeetings"), first
     files = [r for r in sent if r["path"].startswith("/files/goto/")]
     assert [(r["status"], r["authorization"]) for r in files] == [(200, False)]
 

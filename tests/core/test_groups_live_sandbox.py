@@ -55,8 +55,8 @@ async def test_a_sync_caches_every_group_as_the_sandbox_lists_it(
         assert group.top_level is top
         assert group.parent_name == (None if top else names[str(wire["parentKey"])])
     # Name order, from the first letter (sort_key): "Acme Corp" before "[red]Red Team".
-    names = [g.name for g in view.rows(0, view.count())]
-    assert names[0] == "Acme Corp" and "[red]Red Team" in names  # the name is data
+    in_order = [g.name for g in view.rows(0, view.count())]
+    assert in_order[0] == "Acme Corp" and "[red]Red Team" in in_order  # the name is data
 
 
 async def test_a_groups_organizers_and_upcoming_meetings_come_from_the_cache(

@@ -136,20 +136,16 @@ def _deck_from_parts(
     read_only: bool,
 ) -> Deck:
     """A Deck built from its parts, so the sync engine's clock can be pinned."""
+    from tui.core.deck.connection import sync_engine
     from tui.core.providers.session import ProviderSet
     from tui.core.store.db import Store
-    from tui.core.sync.engine import SyncEngine
 
     store = Store.open(paths.cache_db(spec.name, demo=True), spec.name)
     if not engine:
         return Deck(store, profile_name=spec.name, accent=profile.accent, profiles=(spec.name,))
     providers = ProviderSet.for_profile(spec.name, profile, paths, http, demo=True)
     clock = spec.sync_clock
-    sync = (
-        SyncEngine(store, providers, concurrency=4)
-        if clock is None
-        else SyncEngine(store, providers, concurrency=4, now=clock)
-    )
+    sync = sync_engine(store, providers, concurrency=4, now=clock)
     return Deck(
         store,
         profile_name=spec.name,

@@ -401,7 +401,14 @@ class FakeDeck:
     async def refresh(self, scope: Scope, on_progress: Any = None) -> SyncReport:
         return await self._run([scope], on_progress)
 
-    async def sync_all(self, on_progress: Any = None, *, kinds: Any = None) -> SyncReport:
+    async def sync_all(
+        self,
+        on_progress: Any = None,
+        *,
+        kinds: Any = None,
+        since: Any = None,
+        refetch: bool = False,
+    ) -> SyncReport:
         kinds = list(kinds) if kinds is not None else list(ScopeKind)
         # One Zoom scope of each kind (Zoom has no organizer groups).
         scopes = [Scope(kind, Provider.ZOOM) for kind in kinds if kind is not ScopeKind.GROUPS]

@@ -197,9 +197,9 @@ class HostileTransport(JsonRewritingTransport):
 
 
 def hostile_deck(paths: Paths, base_url: str, transport: httpx.AsyncBaseTransport) -> Deck:
+    from tui.core.deck.connection import sync_engine
     from tui.core.providers.session import ProviderSet
     from tui.core.store.db import Store
-    from tui.core.sync.engine import SyncEngine
 
     store = Store.open(paths.cache_db(PROFILE, demo=True), PROFILE)
     providers = ProviderSet.for_profile(
@@ -208,7 +208,7 @@ def hostile_deck(paths: Paths, base_url: str, transport: httpx.AsyncBaseTranspor
     return Deck(
         store,
         profile_name=PROFILE,
-        engine=SyncEngine(store, providers),
+        engine=sync_engine(store, providers),
         providers=providers,
         paths=paths,
         profiles=(PROFILE,),

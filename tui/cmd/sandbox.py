@@ -14,6 +14,7 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
             seed=args.seed,
             registrants=args.registrants,
+            organizers=args.organizers,
             latency_ms=args.latency_ms,
             error_rate=args.error_rate,
             token_ttl=args.token_ttl,

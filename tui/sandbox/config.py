@@ -18,6 +18,9 @@ class SandboxConfig:
         port: TCP port; 0 picks an ephemeral one (see `start_background`).
         seed: Seed of the generated data (same seed + anchor + size -> same data).
         registrants: Registrants of the one "big" Zoom webinar.
+        organizers: GoTo organizers in the account (28 by default, the demo's). Above
+            28, the extra ones come in groups of 20 to 60 (some over GoTo's 50-organizer
+            cap on group calls), with meetings and trainings like the others.
         latency_ms: Delay added to every emulated request.
         error_rate: Probability of a random 500/502/503/504 on emulated requests.
         token_ttl: Lifetime of access tokens in seconds (`expires_in`).
@@ -50,6 +53,7 @@ class SandboxConfig:
     port: int = 8765
     seed: int = 1
     registrants: int = 500
+    organizers: int = 28
     latency_ms: int = 0
     error_rate: float = 0.0
     token_ttl: int = 3600
@@ -65,6 +69,8 @@ class SandboxConfig:
     registrant_lag_s: int = 0
 
     def __post_init__(self) -> None:
+        if self.organizers < 2:
+            raise ValueError("organizers must be at least 2 (the admin and an organizer)")
         if self.goto_token_shape not in TOKEN_SHAPES:
             raise ValueError(f"goto_token_shape must be one of {', '.join(TOKEN_SHAPES)}")
 

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tui.sandbox import g2m_views as views
-from tui.sandbox.gen_goto import INT64_HIGH, INT64_LOW
+from tui.sandbox.gen_goto import GROUP_CALL_MAX, INT64_HIGH, INT64_LOW
 from tui.sandbox.model import Meeting, MeetingSession, Organizer
 from tui.sandbox.state import SandboxState
 from tui.sandbox.web import (
@@ -88,6 +88,21 @@ def _historical(
 
 def _group_members(state: SandboxState, group_key: int) -> set[int]:
     return {o.key for o in state.goto.organizers.values() if o.group_key == group_key}
+
+
+def _small_group_members(state: SandboxState, group_key: int) -> set[int]:
+    """The members of a group whose meetings a group call may list: "This API call is
+    restricted to groups with a maximum of 50 organizers" (the spec names no error for
+    a larger group; the sandbox answers 400)."""
+    members = _group_members(state, group_key)
+    if len(members) > GROUP_CALL_MAX:
+        raise goto_error(
+            400,
+            "InvalidRequest",
+            f"Group {group_key} has {len(members)} organizers; this call serves groups "
+            f"of at most {GROUP_CALL_MAX}",
+        )
+    return members
 
 
 async def _create_organizer(request: Request, group_key: int | None) -> Response:
@@ -269,7 +284,7 @@ async def group_attendees(request: Request) -> Response:
     else:  # optional for this call
         start, end = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
     rows: list[dict[str, Any]] = []
-    for s in _historical(state, _group_members(state, key), start, end):
+    for s in _historical(state, _small_group_members(state, key), start, end):
         rows.extend(views.attendee_rows(state, s, "group"))
     return JSONResponse(rows)
 
@@ -283,7 +298,7 @@ async def group_historical(request: Request) -> Response:
     return JSONResponse(
         [
             views.historical_json(request, s, group=True)
-            for s in _historical(state, _group_members(state, key), start, end)
+            for s in _historical(state, _small_group_members(state, key), start, end)
         ]
     )
 
@@ -296,7 +311,7 @@ async def group_upcoming(request: Request) -> Response:
     return JSONResponse(
         [
             views.upcoming_json(state, m, group=True)
-            for m in _upcoming(state, _group_members(state, key))
+            for m in _upcoming(state, _small_group_members(state, key))
         ]
     )
 
@@ -306,7 +321,7 @@ async def group_meetings(request: Request) -> Response:
     state = sandbox(request)
     key = request.path_params["group_key"]
     _group(state, key)
-    return JSONResponse(_legacy_meetings(request, _group_members(state, key), group=True))
+    return JSONResponse(_legacy_meetings(request, _small_group_members(state, key), group=True))
 
 
 async def group_organizers(request: Request) -> Response:

@@ -60,19 +60,35 @@ def _size(rng: random.Random, typical: int) -> int:
     return max(1024, int(typical * rng.uniform(0.5, 1.5)))
 
 
-def generate_goto(seed: int, anchor: datetime, recording_bytes: int, large_bytes: int) -> GotoWorld:
-    """The deterministic GoTo data for a seed and an anchor day."""
+#: Organizers of the demo's account; `SandboxConfig.organizers` adds more above it.
+DEMO_ORGANIZERS = 28
+#: Group calls of GoTo Meeting serve groups of at most this many organizers.
+GROUP_CALL_MAX = 50
+
+
+def generate_goto(
+    seed: int,
+    anchor: datetime,
+    recording_bytes: int,
+    large_bytes: int,
+    *,
+    organizers: int = DEMO_ORGANIZERS,
+) -> GotoWorld:
+    """The deterministic GoTo data for a seed, an anchor day and an account size."""
     rng = random.Random(f"{seed}:goto")
     ints = UniqueInts(rng)
     world = GotoWorld(account_key=ints.draw(INT64_LOW, INT64_HIGH), admin_key=0, organizer_key=0)
-    _organizers(world, rng, ints)
+    _organizers(world, rng, ints, min(organizers, DEMO_ORGANIZERS))
+    if organizers > DEMO_ORGANIZERS:
+        # Drawn from their own stream, so the demo's first 28 stay as they were.
+        _more_organizers(world, random.Random(f"{seed}:goto-more"), ints, organizers)
     _meetings(world, rng, ints, anchor, recording_bytes, large_bytes)
     _trainings(world, rng, ints, anchor, recording_bytes)
     _seeit(world, rng, anchor, recording_bytes)
     return world
 
 
-def _organizers(world: GotoWorld, rng: random.Random, ints: UniqueInts) -> None:
+def _organizers(world: GotoWorld, rng: random.Random, ints: UniqueInts, count: int) -> None:
     root_key = ints.draw(INT64_LOW, INT64_HIGH)
     # "Identical with the groupkey if this group is not a subgroup" (the spec's parentKey).
     root = Group(root_key, "Acme Corp", root_key)
@@ -89,7 +105,7 @@ def _organizers(world: GotoWorld, rng: random.Random, ints: UniqueInts) -> None:
         pools.HOSTILE_NAMES[1],
         ("محمد", "الأحمد"),
     ]
-    for n in range(28):
+    for n in range(count):
         first, last = fixed[n] if n < len(fixed) else pools.pick_name(rng, 0.1)
         products = ["G2M"]
         if n < 2 or rng.random() < 0.5:
@@ -114,6 +130,32 @@ def _organizers(world: GotoWorld, rng: random.Random, ints: UniqueInts) -> None:
         world.organizers[organizer.key] = organizer
     keys = list(world.organizers)
     world.admin_key, world.organizer_key = keys[0], keys[1]
+
+
+def _more_organizers(world: GotoWorld, rng: random.Random, ints: UniqueInts, total: int) -> None:
+    """Organizers beyond the demo's, in new groups of 20 to 60 under the root group (a
+    few over the 50 that group calls serve), half of them with GoTo Training."""
+    root = next(iter(world.groups))
+    n = len(world.organizers)
+    while n < total:
+        group = Group(ints.draw(INT64_LOW, INT64_HIGH), f"Team {len(world.groups)}", root)
+        world.groups[group.key] = group
+        for _ in range(min(rng.randint(20, 60), total - n)):
+            first, last = pools.pick_name(rng, 0.05)
+            products = ["G2M", "G2T"] if rng.random() < 0.5 else ["G2M"]
+            organizer = Organizer(
+                key=ints.draw(INT64_LOW, INT64_HIGH),
+                email=pools.email_for(first, last, n, "acme.example"),
+                first_name=first,
+                last_name=last,
+                group_key=group.key,
+                status="active",
+                products=products,
+                max_attendees=rng.choice((25, 150, 250, 3000)),
+                locale=rng.choice(pools.LOCALES),
+            )
+            world.organizers[organizer.key] = organizer
+            n += 1
 
 
 def _file(

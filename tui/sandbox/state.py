@@ -26,7 +26,11 @@ class SandboxState:
         today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         self._shift = self.anchor - today
         self.goto = generate_goto(
-            config.seed, self.anchor, config.recording_bytes, config.large_recording_bytes
+            config.seed,
+            self.anchor,
+            config.recording_bytes,
+            config.large_recording_bytes,
+            organizers=config.organizers,
         )
         self.zoom = generate_zoom(
             config.seed,

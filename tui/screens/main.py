@@ -413,7 +413,12 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         pane = self.active_pane
         scope = pane.refresh_scope()
         self._set_syncing(pane, True)
-        self._refresh(scope, pane.refresh_kinds())
+        self._refresh(scope, pane.refresh_kinds(), pane.refresh_since(), refetch=True)
+
+    @on(MeetingsPane.HistoryWanted)
+    def _history_wanted(self, event: MeetingsPane.HistoryWanted) -> None:
+        self._set_syncing(event.pane, True)
+        self._refresh(None, (ScopeKind.HISTORICAL,), event.since)
 
     def action_sync_all(self) -> None:
         if self._tell_if_syncing():
@@ -453,7 +458,14 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self.query_one(DeckHeader).set_state(syncing=on)
 
     @work(group="refresh", exclusive=True, exit_on_error=False)
-    async def _refresh(self, scope: Scope | None, kinds: Sequence[ScopeKind]) -> None:
+    async def _refresh(
+        self,
+        scope: Scope | None,
+        kinds: Sequence[ScopeKind],
+        since: datetime | None = None,
+        *,
+        refetch: bool = False,
+    ) -> None:
         def progressed(progress: SyncProgress) -> None:
             self.post_message(self.SyncProgressed(progress))
 
@@ -462,7 +474,9 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         if scope is not None:
             report = await deck.refresh(scope, progressed)
         else:
-            report = await deck.sync_all(progressed, kinds=list(kinds))
+            report = await deck.sync_all(
+                progressed, kinds=list(kinds), since=since, refetch=refetch
+            )
         self.post_message(self.Refreshed(report, full=False))
 
     @work(group="sync", exclusive=True, exit_on_error=False)

@@ -124,6 +124,8 @@ class DeckHeader(Static):
                 mark, style, note = "\u25cb", "$text-warning", " signed out"
             elif health.skipped:
                 mark, style, note = "!", "$text-warning", " users skipped"
+            elif health.own_only:
+                mark, style, note = "\u2713", "$text-success", " yours only"
             elif health.limited:
                 # A plain organizer: their own data syncs; the account's lists do not.
                 mark, style, note = "\u2713", "$text-success", " organizer view"

@@ -214,6 +214,11 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         """One scope to refresh instead of whole kinds (a scoped registrants pane)."""
         return None
 
+    def refresh_since(self) -> datetime | None:
+        """How far back `r` fetches history (the Meetings tab's past window), or None
+        for the profile's `history_days`."""
+        return None
+
     def can_drill(self, row: RowT) -> bool:
         """Whether Enter on `row` leads somewhere."""
         return False

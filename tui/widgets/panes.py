@@ -163,6 +163,15 @@ class MeetingsPane(EntityPane[Meeting]):
             super().__init__()
             self.pane = pane
 
+    class HistoryWanted(Message):
+        """The past window shown reaches before the history the cache holds: the
+        screen fetches the missing part (`since` onwards)."""
+
+        def __init__(self, pane: MeetingsPane, since: datetime) -> None:
+            super().__init__()
+            self.pane = pane
+            self.since = since
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.meeting_kind = MeetingKind.UPCOMING
@@ -173,6 +182,27 @@ class MeetingsPane(EntityPane[Meeting]):
         if self.meeting_kind is MeetingKind.HISTORICAL:
             return (ScopeKind.HISTORICAL,)
         return (ScopeKind.MEETINGS,)
+
+    def refresh_since(self) -> datetime | None:
+        if self.meeting_kind is MeetingKind.HISTORICAL:
+            return self.window()[0]
+        return None
+
+    def history_from(self) -> datetime | None:
+        """Where the GoTo Meeting history the cache holds starts (None: none held)."""
+        for health in self.host.deck.health():
+            if health.provider is Provider.GOTO_MEETING and health.configured:
+                return health.history_from
+        return None
+
+    def _want_history(self) -> None:
+        """Ask for the part of a past window the cache does not hold yet."""
+        if self.meeting_kind is not MeetingKind.HISTORICAL:
+            return
+        since = self.window()[0]
+        held = self.history_from()
+        if held is not None and since < held:
+            self.post_message(self.HistoryWanted(self, since))
 
     def window(self) -> tuple[datetime, datetime]:
         """The (since, until) the table shows."""
@@ -207,14 +237,24 @@ class MeetingsPane(EntityPane[Meeting]):
         if self.custom_window is not None:
             since, until = self.custom_window
             fmt = self.host.time_format
-            return f"{label}, {fmt.short(since)[:10]} to {fmt.short(until)[:10]}"
+            return f"{label}, {fmt.short(since)[:10]} to {fmt.short(until)[:10]}{self._held_text()}"
         direction = "next" if self.meeting_kind is MeetingKind.UPCOMING else "last"
-        return f"{label}, {direction} {self.window_days} days"
+        return f"{label}, {direction} {self.window_days} days{self._held_text()}"
+
+    def _held_text(self) -> str:
+        """For a past window reaching before the cached history: from when it is held."""
+        if self.meeting_kind is not MeetingKind.HISTORICAL:
+            return ""
+        held = self.history_from()
+        if held is None or held <= self.window()[0]:
+            return ""
+        return f" (GoTo history cached from {self.host.time_format.short(held)[:10]})"
 
     def action_toggle_kind(self) -> None:
         historical = self.meeting_kind is MeetingKind.UPCOMING
         self.meeting_kind = MeetingKind.HISTORICAL if historical else MeetingKind.UPCOMING
         self.load(keep_cursor=False)
+        self._want_history()
 
     def action_cycle_window(self) -> None:
         current = self.window_days if self.custom_window is None else None
@@ -222,6 +262,7 @@ class MeetingsPane(EntityPane[Meeting]):
         self.window_days = WINDOWS[index % len(WINDOWS)]
         self.custom_window = None
         self.load()
+        self._want_history()
 
     def action_custom_window(self) -> None:
         self.post_message(self.CustomWindowRequested(self))
@@ -230,6 +271,7 @@ class MeetingsPane(EntityPane[Meeting]):
         """Show the meetings of a window the person chose."""
         self.custom_window = window
         self.load()
+        self._want_history()
 
 
 class EventsPane(EntityPane["Event"]):

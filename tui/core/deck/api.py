@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from tui.core.store.views import ALL, Event, SearchHit, ViewQuery
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from tui.core.deck.gate import Confirmation
     from tui.core.deck.types import (
         ActionPlan,
@@ -134,6 +136,8 @@ class DeckApi(Protocol):
         on_progress: Callable[[SyncProgress], None] | None = None,
         *,
         kinds: Sequence[ScopeKind] | None = None,
+        since: datetime | None = None,
+        refetch: bool = False,
     ) -> SyncReport: ...
 
     # -- actions and links ----------------------------------------------------------

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
     from tui.core.providers.session import ProviderSet
     from tui.core.settings.config import HttpSettings, ProfileSettings
     from tui.core.settings.paths import Paths
@@ -49,11 +52,10 @@ class DeckConnection:
     ) -> DeckConnection:
         """Build a profile's providers and its sync engine over `store`."""
         from tui.core.providers.session import ProviderSet
-        from tui.core.sync.engine import SyncEngine
 
         providers = ProviderSet.for_profile(profile_name, profile, paths, http, demo=demo)
         limit = concurrency or (http.max_concurrency if http else 4)
-        engine = SyncEngine(store, providers, concurrency=limit)
+        engine = sync_engine(store, providers, concurrency=limit, history_days=profile.history_days)
         return cls(
             providers,
             engine,
@@ -64,4 +66,48 @@ class DeckConnection:
         )
 
 
-__all__ = ["DeckConnection"]
+def sync_engine(
+    store: Store,
+    providers: ProviderSet,
+    *,
+    concurrency: int = 4,
+    history_days: int = 90,
+    now: Callable[[], datetime] | None = None,
+) -> SyncEngine:
+    """The sync engine of a profile's providers over its cache: an admin's GoTo sign-in
+    syncs the whole account, and GoTo Training reaches a cached training through its
+    own organizer."""
+    from tui.core.sync.engine import SyncEngine
+
+    if providers.goto_training is not None:
+        providers.goto_training.organizers_of = lambda key: _training_organizers(store, key)
+    if providers.goto_meeting is not None:
+        providers.goto_meeting.organizer_of = lambda key: _meeting_organizer(store, key)
+    return SyncEngine(
+        store,
+        providers,
+        concurrency=concurrency,
+        history_days=history_days,
+        now=now,
+        account_wide=lambda: providers.goto_admin() is True,
+    )
+
+
+def _meeting_organizer(store: Store, meeting_key: str) -> str | None:
+    """The organizer key of a cached GoTo Meeting meeting (None if not cached)."""
+    from tui.core.models import Provider
+
+    meeting = store.meeting(meeting_key, Provider.GOTO_MEETING)
+    return meeting.organizer_key if meeting is not None else None
+
+
+def _training_organizers(store: Store, training_key: str) -> tuple[str, ...]:
+    """The organizer keys of a cached GoTo Training training (none if not cached)."""
+    from tui.core.models import Provider, Training
+
+    event = store.event(training_key, Provider.GOTO_TRAINING)
+    source = event.source if event is not None else None
+    return source.organizer_keys if isinstance(source, Training) else ()
+
+
+__all__ = ["DeckConnection", "sync_engine"]

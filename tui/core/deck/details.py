@@ -21,7 +21,7 @@ from tui.core.deck.types import (
     RegistrantDetail,
 )
 from tui.core.errors import NotSupported
-from tui.core.models import Attendee, MeetingKind, Provider, TrainingSession
+from tui.core.models import Attendee, MeetingKind, Provider, Training, TrainingSession
 from tui.core.store.views import SearchKind, ViewQuery
 
 if TYPE_CHECKING:
@@ -130,7 +130,12 @@ class Details:
             which = event.provider if event is not None else provider
             if which is not Provider.GOTO_TRAINING:
                 return 0
-            rows = await self._training_rows(key)
+            owner = None
+            admin = self._providers is not None and self._providers.goto_admin() is True
+            if admin and event is not None and isinstance(event.source, Training):
+                # An admin reads another organizer's reports through that organizer.
+                owner = event.source.organizer_keys[0] if event.source.organizer_keys else None
+            rows = await self._training_rows(key, owner)
             which_provider = Provider.GOTO_TRAINING
         elif kind == "meeting":
             meeting = store.meeting(key, provider)
@@ -158,14 +163,16 @@ class Details:
 
         return await engine.write(swap)
 
-    async def _training_rows(self, key: str) -> list[TrainingSession | Attendee]:
+    async def _training_rows(
+        self, key: str, owner: str | None = None
+    ) -> list[TrainingSession | Attendee]:
         api = self._reports()
-        sessions = list(await api.sessions(key))
+        sessions = list(await api.sessions(key, organizer_key=owner))
         slots = asyncio.Semaphore(ATTENDANCE_CONCURRENCY)
 
         async def attendance(session: TrainingSession) -> list[Attendee]:
             async with slots:
-                return await api.attendance(session.key)
+                return await api.attendance(session.key, organizer_key=owner)
 
         out: list[TrainingSession | Attendee] = list(sessions)
         for people in await asyncio.gather(*(attendance(s) for s in sessions)):

@@ -460,16 +460,21 @@ class Deck:
         on_progress: ProgressCallback | None = None,
         *,
         kinds: Sequence[ScopeKind] | None = None,
+        since: datetime | None = None,
+        refetch: bool = False,
     ) -> SyncReport:
         """Refresh every scope (or those of `kinds`), reporting progress. Cancellable.
 
         Asking for REGISTRANTS alone refreshes the registrants of every cached event;
-        with EVENTS too, those of the freshly synced events.
+        with EVENTS too, those of the freshly synced events. `since` takes history
+        (past meetings, Zoom recordings) back that far, beyond `history_days`; only
+        the past meetings not held yet are fetched, and those still open, unless
+        `refetch` (a refresh someone asked for) asks every window again.
         """
         await self.connect()
         engine = self._need_engine()
         wanted = list(kinds) if kinds else list(ScopeKind)
-        scopes = engine.scopes(wanted)
+        scopes = engine.scopes(wanted, since=since, refetch=refetch)
         follow = ScopeKind.REGISTRANTS in wanted
         if follow and ScopeKind.EVENTS not in wanted:
             scopes += engine.registrant_scopes()

@@ -97,7 +97,7 @@ class Health:
         all_stamps = self._store.stamps()
         out = []
         for provider in Provider:
-            stamps = [s for s in all_stamps if s.scope.split(":")[1:2] == [provider.value]]
+            stamps = [s for s in all_stamps if _provider_of(s.scope) == provider.value]
             successes = [s.fetched_at for s in stamps if s.fetched_at is not None]
             if provider in self._seen:
                 outcomes = list(self._seen[provider].values())
@@ -119,6 +119,13 @@ class Health:
                         if s.note and s.fetched_at is not None
                     ),
                     limited,
+                    own_only=configured
+                    and provider in (Provider.GOTO_MEETING, Provider.GOTO_TRAINING)
+                    and providers is not None
+                    and providers.goto_admin() is False,
+                    history_from=engine.history_from(provider)
+                    if engine is not None and provider is Provider.GOTO_MEETING
+                    else None,
                 )
             )
         return out
@@ -154,6 +161,13 @@ def _judge(
         standing.append(seen)
     newest = max(standing, key=lambda seen: seen.at, default=None)
     return (newest.error if newest is not None else None), tuple(sorted(limited))
+
+
+def _provider_of(scope_id: str) -> str:
+    """The provider part of a scope id ("historical:goto_meeting@2025-01-01" ->
+    "goto_meeting")."""
+    parts = scope_id.split(":")
+    return parts[1].partition("@")[0] if len(parts) > 1 else ""
 
 
 def _label(scope_id: str, provider: Provider) -> str:

@@ -136,6 +136,10 @@ class ProviderHealth:
         limited: Scopes only an admin may sync, refused while the provider's other
             scopes synced (a plain organizer's view: "GoTo Meeting organizers: Needs
             the admin role"); not an error.
+        own_only: The sign-in is a plain GoTo organizer's: only their own meetings and
+            trainings are synced (an admin's covers the whole account).
+        history_from: GoTo Meeting: where the history the cache holds starts (it runs
+            to now without a gap); None when none is held.
     """
 
     provider: Provider
@@ -146,6 +150,8 @@ class ProviderHealth:
     offline: bool = False
     skipped: tuple[str, ...] = ()
     limited: tuple[str, ...] = ()
+    own_only: bool = False
+    history_from: datetime | None = None
 
 
 # -- actions (issue 6) --------------------------------------------------------------

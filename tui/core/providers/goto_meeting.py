@@ -294,6 +294,9 @@ class GoToMeeting:
     ) -> None:
         self.api = api
         self._is_admin = is_admin
+        self.organizer_of: Callable[[str], str | None] = lambda _meeting: None
+        """The organizer key of a cached meeting (the Deck sets it): another
+        organizer's recording is found again in that organizer's history."""
 
     @property
     def capabilities(self) -> Capabilities:
@@ -435,7 +438,12 @@ class GoToMeeting:
         if recording.start is not None:
             since = recording.start - timedelta(minutes=5)
             until = (recording.end or recording.start) + timedelta(minutes=5)
-            history = await self.historical_meetings(since, until)
+            owner = self.organizer_of(recording.event_key)
+            history = await (
+                self.historical_meetings(since, until, organizer_key=owner)
+                if owner
+                else self.historical_meetings(since, until)
+            )
             fresh = next((r for r in history.recordings if r.key == recording.key), None)
             if fresh is None:
                 raise NotFound(

@@ -259,6 +259,9 @@ class GoToTraining:
         self.api = api
         self._organizer_key = organizer_key
         self._account_key = account_key
+        self.organizers_of: Callable[[str], Sequence[str]] = lambda _training: ()
+        """The organizer keys of a training as cached (the Deck sets it): a training
+        of another organizer is reached through that organizer's path."""
         self._capabilities = Capabilities(
             provider=P,
             approve=Capability(False, APPROVALS_REASON),
@@ -275,8 +278,18 @@ class GoToTraining:
     def _org(self, organizer_key: str | None) -> str:
         return organizer_key or self._organizer_key()
 
+    def _owner(self, training_key: str, organizer_key: str | None) -> str:
+        """The organizer whose path reaches a training: the one given, else the
+        signed-in organizer if they organize it (or it is not cached), else its first
+        organizer (an admin reaching another organizer's training)."""
+        if organizer_key:
+            return organizer_key
+        me = self._organizer_key()
+        keys = self.organizers_of(training_key)
+        return me if not keys or me in keys else keys[0]
+
     def _base(self, training_key: str, organizer_key: str | None) -> str:
-        return f"/organizers/{self._org(organizer_key)}/trainings/{training_key}"
+        return f"/organizers/{self._owner(training_key, organizer_key)}/trainings/{training_key}"
 
     async def organizers(self, account_key: str | None = None) -> list[Organizer]:
         key = account_key or self._account_key()
@@ -425,7 +438,8 @@ class GoToTraining:
     async def sessions(
         self, training_key: str, *, organizer_key: str | None = None
     ) -> list[TrainingSession]:
-        path = f"/reports/organizers/{self._org(organizer_key)}/trainings/{training_key}"
+        owner = self._owner(training_key, organizer_key)
+        path = f"/reports/organizers/{owner}/trainings/{training_key}"
         return [session(w, training_key) for w in await self.api.fetch(_SESSIONS, path)]
 
     async def sessions_between(

@@ -144,9 +144,13 @@ class SupportSessionCreation(Protocol):
 class TrainingReports(Protocol):
     """A training's past sessions and who attended each (GoTo Training)."""
 
-    async def sessions(self, training_key: str, /) -> list[TrainingSession]: ...
+    async def sessions(
+        self, training_key: str, /, *, organizer_key: str | None = None
+    ) -> list[TrainingSession]: ...
 
-    async def attendance(self, session_key: str, /) -> list[Attendee]: ...
+    async def attendance(
+        self, session_key: str, /, *, organizer_key: str | None = None
+    ) -> list[Attendee]: ...
 
 
 class MeetingAttendees(Protocol):

@@ -195,6 +195,11 @@ class ProviderSet:
             zoom=zoom,
         )
 
+    def goto_admin(self) -> bool | None:
+        """True when the GoTo sign-in has the admin role (the whole account is synced),
+        False for a plain organizer, None when unknown or not signed in."""
+        return _is_admin(self.goto_auth) if self.goto_auth is not None else None
+
     def capabilities(self) -> dict[Provider, Capabilities]:
         """What each configured provider can do."""
         adapters = (self.goto_meeting, self.goto_training, self.goto_assist, self.zoom)

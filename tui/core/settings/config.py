@@ -116,6 +116,9 @@ class ProfileSettings(BaseModel):
     """IANA time zone shown for this profile's times, e.g. "Europe/Berlin"."""
     accent: str | None = None
     """Accent colour of this profile in the header, e.g. "red" for production."""
+    history_days: int = Field(default=90, ge=1, le=3650)
+    """How far back a sync fetches past meetings, Zoom recordings and support sessions
+    (days). Choosing a longer window in the Meetings tab fetches the rest of it."""
     goto_rate_limit: float = Field(default=10.0, gt=0)
     """Requests per second meetdeck allows itself per GoTo API."""
     zoom_plan: str = "pro"

@@ -35,6 +35,7 @@ from tui.core.store.db import Store
 from tui.core.store.writer import StoreWriter
 from tui.core.sync.fetch import CancelledHere, Found, ScopeFetcher, registrant_scopes
 from tui.core.sync.types import (
+    HISTORY_SETTLE,
     Scope,
     ScopeFailure,
     ScopeKind,
@@ -42,6 +43,7 @@ from tui.core.sync.types import (
     ScopeStep,
     SyncProgress,
     SyncReport,
+    history_windows,
 )
 
 R = TypeVar("R")
@@ -102,8 +104,10 @@ class SyncEngine:
         apis: The provider adapters.
         concurrency: Scopes in flight at once.
         history_days: How far back historical meetings, recordings and support
-            sessions are fetched.
+            sessions are fetched (`sync_all(since=...)` reaches further).
         now: The clock (tests pass a fixed one).
+        account_wide: True when the GoTo sign-in is an admin's: the GoTo scopes then
+            cover every organizer of the account (see `tui.core.sync.fetch`).
     """
 
     def __init__(
@@ -114,13 +118,14 @@ class SyncEngine:
         concurrency: int = 4,
         history_days: int = 90,
         now: Callable[[], datetime] | None = None,
+        account_wide: Callable[[], bool] = lambda: False,
     ) -> None:
         self._store = store
         self._apis = apis
         self._concurrency = max(1, concurrency)
         self._history = timedelta(days=history_days)
         self._now = now or (lambda: datetime.now(UTC))
-        self._fetch = ScopeFetcher(store, self._api, self._history, self._now)
+        self._fetch = ScopeFetcher(store, self._api, self._history, self._now, account_wide)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetdeck-store")
         self._writer: StoreWriter | None = None
         self._inflight: dict[str, asyncio.Task[int]] = {}
@@ -147,20 +152,63 @@ class SyncEngine:
             Provider.ZOOM: self._apis.zoom,
         }[provider]
 
-    def scopes(self, kinds: Iterable[ScopeKind] | None = None) -> list[Scope]:
+    def scopes(
+        self,
+        kinds: Iterable[ScopeKind] | None = None,
+        *,
+        since: datetime | None = None,
+        refetch: bool = False,
+    ) -> list[Scope]:
         """The top-level scopes of `kinds` (default: all) this profile can sync.
 
         REGISTRANTS has no top-level scope: asking for it means "every cached event's
-        registrants" (see `registrant_scopes`).
+        registrants" (see `registrant_scopes`). HISTORICAL means the history windows
+        not held yet (`history_scopes`); `since` reaches further back than
+        `history_days` (and stays the history's start for this engine's life);
+        `refetch` asks every window again, complete or not (a refresh someone asked for).
         """
+        if since is not None:
+            widest = self._fetch.widest
+            self._fetch.widest = since if widest is None else min(widest, since)
         wanted = set(kinds or _ORDER)
-        return [
-            Scope(kind, provider)
-            for kind in _ORDER
-            if kind in wanted
-            for provider in OFFERED.get(kind, ())
-            if self.available(provider)
-        ]
+        out: list[Scope] = []
+        for kind in _ORDER:
+            if kind not in wanted:
+                continue
+            for provider in OFFERED.get(kind, ()):
+                if not self.available(provider):
+                    continue
+                if kind is ScopeKind.HISTORICAL:
+                    out += self.history_scopes(provider, refetch=refetch)
+                else:
+                    out.append(Scope(kind, provider))
+        return out
+
+    def history_scopes(self, provider: Provider, *, refetch: bool = False) -> list[Scope]:
+        """The history windows from the history's start to now that need fetching:
+        those never fetched, and those not complete when last fetched (the current
+        window always; an ended one until fetched a day after its end)."""
+        now = self._now()
+        out = []
+        for start, end in history_windows(self._fetch.since(now), now):
+            scope = Scope(ScopeKind.HISTORICAL, provider, since=start)
+            stamp = self._store.stamp(scope.id)
+            fetched = stamp.fetched_at if stamp is not None else None
+            if refetch or fetched is None or fetched < end + HISTORY_SETTLE:
+                out.append(scope)
+        return out
+
+    def history_from(self, provider: Provider) -> datetime | None:
+        """The start of the history the cache holds without a gap up to now (None:
+        none held)."""
+        now = self._now()
+        held: datetime | None = None
+        for start, _end in reversed(history_windows(now - timedelta(days=3650), now)):
+            stamp = self._store.stamp(Scope(ScopeKind.HISTORICAL, provider, since=start).id)
+            if stamp is None or stamp.fetched_at is None:
+                break
+            held = start
+        return held
 
     def registrant_scopes(
         self, events: Iterable[Training | Webinar | Meeting] | None = None
@@ -201,6 +249,15 @@ class SyncEngine:
         counter = {"done": 0}
         steps: dict[Scope, ScopeStep] = {}  # in flight, the longest running first
         emit = on_progress or (lambda _event: None)
+        # GoTo Training's recordings are asked per cached training: they start as soon
+        # as the trainings are in, not after every other scope of the run.
+        after: dict[Scope, Scope] = {}
+        g2t_events = Scope(ScopeKind.EVENTS, Provider.GOTO_TRAINING)
+        g2t_recordings = Scope(ScopeKind.RECORDINGS, Provider.GOTO_TRAINING)
+        if g2t_events in known and g2t_recordings in known:
+            after[g2t_events] = g2t_recordings
+        if any(s.kind is ScopeKind.HISTORICAL and s.since is not None for s in known):
+            await self._drop_unwindowed_history()
 
         def enqueue(scope: Scope) -> None:
             if scope not in known:
@@ -248,6 +305,8 @@ class SyncEngine:
                     failed.append(ScopeFailure(scope, ended[sign_in]))
                     counter["done"] += 1
                     report(scope, ScopeState.FAILED)
+                    if scope in after:
+                        enqueue(after.pop(scope))
                     continue
                 report(scope, ScopeState.STARTED)
                 try:
@@ -263,12 +322,16 @@ class SyncEngine:
                     failed.append(ScopeFailure(scope, exc))
                     counter["done"] += 1
                     report(scope, ScopeState.FAILED)
+                    if scope in after:
+                        enqueue(after.pop(scope))
                     continue
                 synced.append(scope)
                 counter["done"] += 1
                 if follow_events:
                     for child in children:
                         enqueue(child)
+                if scope in after:
+                    enqueue(after.pop(scope))
                 report(scope, ScopeState.DONE, items, self._notes.get(scope.id))
 
         # Phases: users first (the Zoom scopes ask per user), recordings last (GoTo
@@ -277,7 +340,7 @@ class SyncEngine:
         # stopped, so each phase loops until nothing is left.
         for phase in _PHASES:
             for scope in scopes:
-                if scope.kind in phase:
+                if scope.kind in phase and scope not in after.values():
                     enqueue(scope)
             while not queue.empty() and not self._cancel.is_set():
                 await asyncio.gather(*(worker() for _ in range(self._concurrency)))
@@ -292,7 +355,12 @@ class SyncEngine:
     async def refresh(
         self, scope: Scope, on_progress: ProgressCallback | None = None
     ) -> SyncReport:
-        """Sync one scope now, ahead of any queued work (joins it if already running)."""
+        """Sync one scope now, ahead of any queued work (joins it if already running).
+
+        A HISTORICAL scope without a window means the windows not held yet.
+        """
+        if scope.kind is ScopeKind.HISTORICAL and scope.since is None:
+            return await self.run(self.history_scopes(scope.provider), on_progress)
         emit = on_progress or (lambda _event: None)
 
         def stepped(step: ScopeStep) -> None:
@@ -341,6 +409,17 @@ class SyncEngine:
         if self._writer is None:
             self._writer = self._store.writer()
         return self._writer
+
+    async def _drop_unwindowed_history(self) -> None:
+        """Forget history cached before it came in windows (it would show twice)."""
+        old = [
+            Scope(ScopeKind.HISTORICAL, provider).id
+            for provider in OFFERED[ScopeKind.HISTORICAL]
+            if self._store.stamp(Scope(ScopeKind.HISTORICAL, provider).id) is not None
+        ]
+        if old:
+            writer = await self._db(self._writer_conn)
+            await self._db(writer.drop_scopes, old)
 
     async def _record_error(self, scope: Scope, error: MeetdeckError) -> None:
         """Mark a scope that was not asked for as failed (its rows stay)."""

@@ -4,6 +4,12 @@ Zoom scopes ask per cached Zoom user ("me" before the users were synced); GoTo
 Training recordings per cached training. Events scopes, and Zoom meetings scopes,
 name the registrants scopes that follow from them (`registrant_scopes`).
 
+Signed in as a GoTo admin, the GoTo scopes cover the whole account: meetings per
+organizer group where a group call can serve it (at most 50 organizers), else per
+cached organizer; trainings per GoTo Training organizer, and each training's
+registrants through its own organizer. A plain organizer gets their own. Historical
+meetings come in aligned windows (`history_window`), one scope each.
+
 A Zoom user who is pending or deactivated is not asked (those calls cannot succeed),
 and one Zoom refuses alone (`UserUnavailable`: 1001, 3161) is skipped: everyone else's
 rows are stored, and the skip is noted on the scope (`Found.skipped`).
@@ -13,17 +19,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from tui.core.errors import MeetdeckError, UserUnavailable
+from tui.core.errors import MeetdeckError, NotFound, RequestRejected, UserUnavailable
 from tui.core.models import (
     LIST_LAG,
     EventKind,
     Meeting,
     Organizer,
     Provider,
+    Recording,
     Registrant,
     RegistrantStatus,
     Training,
@@ -32,13 +39,31 @@ from tui.core.models import (
 )
 from tui.core.store.db import Store
 from tui.core.store.views import ViewQuery
-from tui.core.sync.types import Scope, ScopeKind
+from tui.core.sync.types import HISTORY_WINDOW_DAYS, Scope, ScopeKind
 
 Pages = AsyncIterator[Sequence[Any]]
 #: Zoom user statuses whose per-user lists cannot succeed (Zoom answers 1001).
 UNASKED_STATUSES = frozenset({"pending", "inactive"})
 #: Skipped users named in a scope's note; the rest are counted.
 NAMED_SKIPS = 5
+#: GoTo Meeting's group calls serve groups of at most this many organizers.
+GROUP_CALL_MAX = 50
+#: Meetings starting this soon after a window's end belong to the next window.
+_NEXT_WINDOW = timedelta(minutes=1)
+#: Calls one account-wide scope keeps in flight (the HTTP layer paces them per API).
+UNIT_CONCURRENCY = 4
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+class Keyed(Protocol):
+    """A row with a key (meetings, trainings)."""
+
+    @property
+    def key(self) -> str: ...
+
+
+K = TypeVar("K", bound=Keyed)
 
 
 @dataclasses.dataclass(slots=True)
@@ -116,6 +141,8 @@ class ScopeFetcher:
         api: The adapter of a provider, or None where the profile has none.
         history: How far back historical data is fetched.
         now: The clock.
+        account_wide: True when the GoTo sign-in is an admin's (the whole account is
+            synced), False for a plain organizer (their own).
     """
 
     def __init__(
@@ -124,11 +151,15 @@ class ScopeFetcher:
         api: Callable[[Provider], Any],
         history: timedelta,
         now: Callable[[], datetime],
+        account_wide: Callable[[], bool] = lambda: False,
     ) -> None:
         self._store = store
         self._api = api
         self._history = history
         self._now = now
+        self.account_wide = account_wide
+        self.widest: datetime | None = None
+        """The oldest start of history asked for in this session (the UI's window)."""
         self.cancelled_here: CancelledHere = none_cancelled
         """Registrations meetdeck cancelled (the Deck reads them from its audit log)."""
 
@@ -145,12 +176,17 @@ class ScopeFetcher:
             *(m for m in meetings.rows(0, meetings.count()) if m.has_registration),
         ]
 
+    def since(self, now: datetime) -> datetime:
+        """Where history starts: `history_days` back, or further if the UI asked."""
+        configured = now - self._history
+        return configured if self.widest is None else min(configured, self.widest)
+
     async def pages(self, scope: Scope, found: Found) -> Pages:
         """The scope's rows, page by page (a whole list is one page); registrants
         scopes that follow from them, and users skipped, go to `found`."""
         children = found.children
         now = self._now()
-        since = now - self._history
+        since = self.since(now)
         api = self._api(scope.provider)
         if api is None:
             raise MeetdeckError(
@@ -165,17 +201,30 @@ class ScopeFetcher:
                 async for meetings in self._per_user(api.meetings, found):
                     children.extend(registrant_scopes(meetings, self.available))
                     yield meetings
+            elif self.account_wide():
+
+                def upcoming(organizer: str | None, group: str | None) -> Any:
+                    return api.upcoming_meetings(organizer_key=organizer, group_key=group)
+
+                seen: set[str] = set()
+                async for meetings in self._per_unit(upcoming, found):
+                    yield _new(meetings, seen)
             else:
                 yield await api.upcoming_meetings()
         elif kind is ScopeKind.HISTORICAL:
-            history = await api.historical_meetings(since, now)
-            yield history.meetings
-            yield history.recordings
+            async for page in self._history_pages(scope, api, found, now):
+                yield page
         elif kind is ScopeKind.EVENTS:
             if provider is Provider.ZOOM:
                 async for webinars in self._per_user(api.webinars, found):
                     children.extend(registrant_scopes(webinars, self.available))
                     yield webinars
+            elif self.account_wide():
+                seen = set()
+                async for trainings in self._per_trainer(api, found):
+                    fresh = _new(trainings, seen)
+                    children.extend(registrant_scopes(fresh, self.available))
+                    yield fresh
             else:
                 trainings = await api.trainings()
                 children.extend(registrant_scopes(trainings, self.available))
@@ -192,8 +241,11 @@ class ScopeFetcher:
                 async for page in self._per_user(recordings, found):
                     yield page
             else:
-                for training in self._cached_events(provider):
-                    yield await api.recordings(training)
+                training_recordings: Callable[[str], Awaitable[list[Recording]]] = api.recordings
+                async for found_recordings in gathered(
+                    self._cached_events(provider), training_recordings
+                ):
+                    yield found_recordings
         elif kind is ScopeKind.SUPPORT:
             async for page in api.session_pages(since=since, until=now):
                 yield page
@@ -210,7 +262,10 @@ class ScopeFetcher:
             return [r if r.event_title else dataclasses.replace(r, event_title=title) for r in page]
 
         if scope.provider is Provider.GOTO_TRAINING:
-            people = await api.registrants(key)
+            owner = self._training_owner(key) if self.account_wide() else None
+            people = await (
+                api.registrants(key, organizer_key=owner) if owner else api.registrants(key)
+            )
             since = self._now() - LIST_LAG[scope.provider]
             cancelled = await asyncio.to_thread(self.cancelled_here, scope.provider, key, since)
             yield titled(keep_cancelled_here(people, cancelled))
@@ -242,6 +297,111 @@ class ScopeFetcher:
                 continue
             yield rows
 
+    async def _history_pages(self, scope: Scope, api: Any, found: Found, now: datetime) -> Pages:
+        """A window's past meetings (or, for a scope without one, the whole history),
+        and the recordings of those meetings. The report's range includes both ends, so
+        a meeting that starts at the window's end (in the next window's first minute)
+        is left to the next window: no meeting is held by two. A meeting GoTo lists
+        with a start outside the range asked for is kept (one odd record never drops)."""
+        start = scope.since or self.since(now)
+        end = start + timedelta(days=HISTORY_WINDOW_DAYS) if scope.since is not None else now
+        until = min(end, now)
+
+        def history(organizer: str | None, group: str | None) -> Any:
+            if organizer is None and group is None:
+                return api.historical_meetings(start, until)
+            return api.historical_meetings(start, until, organizer_key=organizer, group_key=group)
+
+        meetings: dict[str, Meeting] = {}
+        recordings: dict[str, Recording] = {}
+        async for found_history in (
+            self._per_unit(history, found) if self.account_wide() else _once(history(None, None))
+        ):
+            for m in found_history.meetings:
+                if scope.since is None or not end <= m.start < end + _NEXT_WINDOW:
+                    meetings.setdefault(m.key, m)
+            for r in found_history.recordings:
+                recordings.setdefault(r.key, r)
+        yield sorted(meetings.values(), key=lambda m: m.start)
+        yield [r for r in recordings.values() if r.event_key in meetings]
+
+    async def _per_unit(
+        self, fetch: Callable[[str | None, str | None], Any], found: Found
+    ) -> AsyncIterator[Any]:
+        """`fetch(organizer_key, group_key)` over the whole GoTo account: one call per
+        group the group calls serve (2 to 50 cached organizers), one per other cached
+        organizer; the signed-in organizer's own call when none are cached. A group
+        call refused (a group larger than the cache knew) falls back to its members;
+        an organizer GoTo no longer knows is skipped and noted."""
+        view = self._store.organizers(ViewQuery(provider=Provider.GOTO_MEETING))
+        cached: list[Organizer] = view.rows(0, view.count())
+        if not cached:
+            yield await fetch(None, None)
+            return
+        members: dict[str, list[Organizer]] = {}
+        for person in cached:
+            members.setdefault(person.group_key or "", []).append(person)
+        units: list[tuple[str | None, str | None, list[Organizer]]] = []
+        for group, people in members.items():
+            if group and 2 <= len(people) <= GROUP_CALL_MAX:
+                units.append((None, group, people))
+            else:
+                units.extend((p.key, None, [p]) for p in people)
+
+        async def one(unit: tuple[str | None, str | None, list[Organizer]]) -> list[Any]:
+            organizer, group, people = unit
+            try:
+                return [await fetch(organizer, group)]
+            except RequestRejected:
+                if group is None:
+                    raise
+            except NotFound as exc:
+                if organizer is None:
+                    raise
+                found.skipped.append(f"{people[0].email or organizer} {exc.sentence}")
+                return []
+            out: list[Any] = []
+            for person in people:  # the group call is refused: ask its members
+                out.extend(await one((person.key, None, [person])))
+            return out
+
+        async for results in gathered(units, one):
+            for result in results:
+                yield result
+
+    async def _per_trainer(self, api: Any, found: Found) -> AsyncIterator[list[Training]]:
+        """The trainings of every GoTo Training organizer of the account (the account's
+        G2T organizers; the cached organizers with GoTo Training when GoTo gave no
+        account key)."""
+        try:
+            trainers = [o.key for o in await api.organizers()]
+        except NotFound:
+            view = self._store.organizers(ViewQuery(provider=Provider.GOTO_MEETING))
+            cached: list[Organizer] = view.rows(0, view.count())
+            trainers = [o.key for o in cached if "G2T" in o.products]
+            if not cached:
+                yield await api.trainings()
+                return
+
+        async def one(key: str) -> list[Training]:
+            try:
+                trainings: list[Training] = await api.trainings(organizer_key=key)
+            except NotFound as exc:
+                found.skipped.append(f"{key} {exc.sentence}")
+                return []
+            return trainings
+
+        async for trainings in gathered(trainers, one):
+            yield trainings
+
+    def _training_owner(self, training_key: str) -> str | None:
+        """The first organizer of a cached training (an admin asks through them)."""
+        event = self._store.event(training_key, Provider.GOTO_TRAINING)
+        source = event.source if event is not None else None
+        if isinstance(source, Training) and source.organizer_keys:
+            return source.organizer_keys[0]
+        return None
+
     def _cached_events(self, provider: Provider) -> list[str]:
         view = self._store.events(ViewQuery(provider=provider))
         return [e.key for e in view.rows(0, view.count())]
@@ -256,11 +416,50 @@ class ScopeFetcher:
         return event.title if event else None
 
 
+def _new(rows: Sequence[K], seen: set[str]) -> list[K]:
+    """The rows whose key is not in `seen` yet (which they join)."""
+    out = []
+    for row in rows:
+        if row.key not in seen:
+            seen.add(row.key)
+            out.append(row)
+    return out
+
+
+async def _once(awaitable: Any) -> AsyncIterator[Any]:
+    yield await awaitable
+
+
+async def gathered(
+    items: Sequence[T], fetch: Callable[[T], Awaitable[U]], limit: int = UNIT_CONCURRENCY
+) -> AsyncIterator[U]:
+    """`await fetch(item)` for each item, at most `limit` at once, yielded in the
+    items' order (so the cache's rows come in the same order on every run). The first
+    error cancels the calls still running and is raised."""
+    if not items:
+        return
+    slots = asyncio.Semaphore(limit)
+
+    async def run(item: T) -> U:
+        async with slots:
+            return await fetch(item)
+
+    tasks = [asyncio.ensure_future(run(item)) for item in items]
+    try:
+        for task in tasks:
+            yield await task
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 __all__ = [
     "CancelledHere",
     "Found",
     "Pages",
     "ScopeFetcher",
+    "gathered",
     "keep_cancelled_here",
     "none_cancelled",
     "registrant_scopes",

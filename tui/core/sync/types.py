@@ -6,6 +6,7 @@ Light to import: no httpx, no pydantic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from tui.core.errors import MeetdeckError
@@ -34,18 +35,23 @@ class Scope:
         provider: Which provider it asks.
         event_key: REGISTRANTS only: the training, webinar or meeting.
         event_kind: REGISTRANTS only: what `event_key` is.
+        since: HISTORICAL only: the start of the scope's window (`history_window`); None
+            for "every window of the history asked for".
     """
 
     kind: ScopeKind
     provider: Provider
     event_key: str | None = None
     event_kind: EventKind | None = None
+    since: datetime | None = None
 
     @property
     def id(self) -> str:
         """A stable id, the key of the scope's rows and sync stamp in the store."""
         if self.event_key is not None:
             return f"{self.kind}:{self.provider}:{self.event_key}"
+        if self.since is not None:
+            return f"{self.kind}:{self.provider}@{self.since:%Y-%m-%d}"
         return f"{self.kind}:{self.provider}"
 
     @property
@@ -54,12 +60,41 @@ class Scope:
         if self.event_key is not None:
             what = (self.event_kind or "event").lower()
             return f"{self.provider.label} {self.kind} of {what} {self.event_key}"
+        if self.since is not None:
+            return f"{self.provider.label} {self.kind} from {self.since:%Y-%m-%d}"
         return f"{self.provider.label} {self.kind}"
 
     @classmethod
     def registrants(cls, provider: Provider, event_kind: EventKind, event_key: str) -> Scope:
         """The scope of one event's registrants."""
         return cls(ScopeKind.REGISTRANTS, provider, event_key, event_kind)
+
+
+#: Historical meetings are cached in windows of this many days, aligned on 1970-01-01,
+#: each its own scope: a window that ended is fetched once, and widening the history
+#: fetches only the windows not held yet.
+HISTORY_WINDOW_DAYS = 30
+#: A window counts as complete once fetched this long after its end (a meeting still
+#: running at its end, or a recording still processing, shows up by then).
+HISTORY_SETTLE = timedelta(days=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def history_window(at: datetime) -> tuple[datetime, datetime]:
+    """The aligned window [start, end) that holds the instant `at`."""
+    step = timedelta(days=HISTORY_WINDOW_DAYS)
+    start = _EPOCH + step * ((at - _EPOCH) // step)
+    return start, start + step
+
+
+def history_windows(since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
+    """The aligned windows that cover [since, until], oldest first."""
+    out: list[tuple[datetime, datetime]] = []
+    start, end = history_window(since)
+    while start <= until:
+        out.append((start, end))
+        start, end = end, end + timedelta(days=HISTORY_WINDOW_DAYS)
+    return out
 
 
 class ScopeState(StrEnum):
