@@ -30,7 +30,9 @@ class TableSpec:
         name: The table.
         columns: Table-specific columns, in the order `extract` returns them.
         extract: A model -> (search text, *column values).
-        sorts: Sort name -> column; the first is the default.
+        sorts: Sort name -> column, or columns "a,b" (ties of a ordered by b; the row id
+            breaks the last ties); the first is the default. A pane's column whose key
+            is a sort name can be sorted by.
         filters: ViewQuery field -> column it narrows ("since"/"until" use `time_column`).
         time_column: The column `since`/`until` compare with, if any.
         search_code: The code of its rows in the search index, if it is searchable.
@@ -135,7 +137,7 @@ ORGANIZERS = TableSpec(
     "organizers",
     ("email", "sort_name"),
     _organizer,
-    sorts={"name": "sort_name", "email": "email", "provider": "provider"},
+    sorts={"name": "sort_name", "email": "email", "provider": "provider,sort_name"},
     filters={"provider": "provider"},
     search_code=1,
 )
@@ -147,7 +149,7 @@ MEETINGS = TableSpec(
         "start": "start",
         "subject": "sort_subject",
         "organizer": "sort_organizer",
-        "provider": "provider",
+        "provider": "provider,start",
     },
     filters={"provider": "provider", "kind": "kind", "organizer_key": "organizer_key"},
     time_column="start",
@@ -161,7 +163,8 @@ EVENTS = TableSpec(
         "start": "start",
         "title": "sort_title",
         "organizer": "sort_organizer",
-        "provider": "provider",
+        "provider": "provider,start",
+        "kind": "kind,start",
         "pending": "pending",
     },
     filters={"provider": "provider", "organizer_key": "organizer_key"},
@@ -176,7 +179,7 @@ REGISTRANTS = TableSpec(
         "name": "sort_name",
         "email": "email",
         "registered": "registered_at",
-        "status": "status",
+        "status": "status,sort_name",
     },
     filters={"provider": "provider", "event_key": "event_key", "status": "status"},
     time_column="registered_at",
@@ -188,7 +191,12 @@ RECORDINGS = TableSpec(
     "recordings",
     ("event_key", "start", "sort_name", "file_size"),
     _recording,
-    sorts={"start": "start", "name": "sort_name", "size": "file_size", "provider": "provider"},
+    sorts={
+        "start": "start",
+        "name": "sort_name",
+        "size": "file_size",
+        "provider": "provider,start",
+    },
     filters={"provider": "provider", "event_key": "event_key"},
     time_column="start",
 )
@@ -196,7 +204,7 @@ SUPPORT_SESSIONS = TableSpec(
     "support_sessions",
     ("status", "created", "sort_technician"),
     _support,
-    sorts={"created": "created", "status": "status", "technician": "sort_technician"},
+    sorts={"created": "created", "status": "status,created", "technician": "sort_technician"},
     filters={"provider": "provider"},
     time_column="created",
 )
