@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -100,7 +101,7 @@ def test_every_registrant_sort_pages_through_an_index(
             event_key=base.event_key, status=base.status, sort=sort, descending=descending
         )
         view = store.registrants(query)
-        plan = page_plan(store, lambda view=view: view.rows(64, 64))
+        plan = page_plan(store, partial(view.rows, 64, 64))
         assert "TEMP B-TREE" not in plan, (sort, plan)
         assert "USING INDEX" in plan, (sort, plan)
 
@@ -118,7 +119,7 @@ def test_every_sort_of_the_unfiltered_tabs_pages_through_an_index(
             # Both sort a few hundred events at most.
             continue
         view = views(ViewQuery(sort=sort, descending=descending))
-        plan = page_plan(store, lambda view=view: view.rows(0, 64))
+        plan = page_plan(store, partial(view.rows, 0, 64))
         assert "TEMP B-TREE" not in plan, (entity, sort, plan)
 
 
