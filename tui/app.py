@@ -29,6 +29,7 @@ from tui.clipboard import clipboard_caveat, tmux_passthrough
 from tui.core.errors import MeetdeckError
 from tui.text import clean, shorten
 from tui.widgets.formatting import Clock, TimeFormat, system_clock
+from tui.widgets.pane_types import StartView
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -87,25 +88,6 @@ class UiOptions:
     sorts: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
     profiles: Mapping[str, tuple[str | None, bool]] = field(default_factory=dict)
     start: StartView | None = None
-
-
-@dataclass(frozen=True)
-class StartView:
-    """Where the app opens (`meetdeck --view registrants --event ID --status pending
-    --filter TEXT`); every field is optional.
-
-    Attributes:
-        view: A tab id ("registrants"); None: the tab the other fields need, else the
-            first.
-        event: A training or webinar ID: its registrants, as Enter on it shows them.
-        status: A registrant status value ("pending"): the registrants' status filter.
-        filter: The '/' filter of the tab opened.
-    """
-
-    view: str | None = None
-    event: str | None = None
-    status: str | None = None
-    filter: str | None = None
 
 
 #: Textual reads ESC followed by a top-row key as the character macOS's Option key types

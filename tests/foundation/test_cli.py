@@ -201,10 +201,10 @@ def test_lookup_status_takes_every_registrant_status(status: str) -> None:
 def test_the_tui_opens_where_its_flags_say() -> None:
     """`--view` offers every tab; the four flags become the app's StartView (a value
     that looks like a command, `--filter sync`, stays the filter)."""
-    from tui.app import StartView
     from tui.cli import _VIEWS, _command_in, fast_args
     from tui.cmd.tui import ui_options
     from tui.core.settings.quick import FirstFrame
+    from tui.widgets.pane_types import StartView
     from tui.widgets.panes import TAB_IDS
 
     assert _VIEWS == TAB_IDS

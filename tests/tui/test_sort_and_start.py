@@ -11,11 +11,12 @@ from typing import Any
 from tests.support.app import active
 from tests.support.screen import screen_lines, toasts
 from tests.support.waits import wait_for
-from tui.app import MeetdeckApp, StartView
+from tui.app import MeetdeckApp
 from tui.core.models import RegistrantStatus
 from tui.core.settings.ui_state import remember_theme, remembered_sorts, remembered_theme
 from tui.screens.main import MainScreen
 from tui.screens.profiles import ProfileSwitcher
+from tui.widgets.pane_types import StartView
 
 MakeApp = Callable[..., MeetdeckApp]
 

@@ -36,8 +36,8 @@ from tui.widgets.safety_net import ForwardsWorkerState
 from tui.widgets.sync_bar import SyncBar
 
 if TYPE_CHECKING:
-    from tui.app import StartView
     from tui.core.deck.types import UnfinishedNotice
+    from tui.widgets.pane_types import StartView
 
 RELOAD_EVERY = 0.5
 
