@@ -73,7 +73,7 @@ class ProfileSwitcher(ModalScreen[str | None]):
             parts += [" ", (" READ-ONLY ", "bold $text-warning on $warning-muted")]
         if entry.current:
             parts.append(("  (open now)", "italic $text-muted"))
-        return Option(Content.assemble(*parts), id=entry.name)
+        return Option(Content.assemble(*parts))
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
