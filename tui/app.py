@@ -30,6 +30,7 @@ from tui.clipboard import clipboard_caveat, tmux_passthrough
 from tui.core.errors import MeetdeckError
 from tui.text import clean, shorten
 from tui.widgets.formatting import Clock, TimeFormat, system_clock
+from tui.widgets.pane_types import StartView
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -71,8 +72,12 @@ class UiOptions:
         demo: The Deck talks to the embedded sandbox: sign in to it before syncing.
         warnings: Shown as notifications once the first screen is up (a config file
             that others can read, ...).
-        ui_state: Where a theme picked in the palette is kept for the next start
-            (None: not kept).
+        ui_state: Where a theme picked in the palette and each tab's sort are kept
+            for the next start (None: not kept).
+        sorts: Each tab's sort remembered from the last run: tab -> (sort, descending).
+        profiles: What the profile switcher shows of each profile: (accent,
+            read-only), as the first frame read them.
+        start: Where to open (`--view`, `--event`, `--status`, `--filter`).
     """
 
     theme: str = "textual-dark"
@@ -85,6 +90,9 @@ class UiOptions:
     demo: bool = False
     warnings: tuple[str, ...] = ()
     ui_state: Path | None = None
+    sorts: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    profiles: Mapping[str, tuple[str | None, bool]] = field(default_factory=dict)
+    start: StartView | None = None
 
 
 #: Textual reads ESC followed by a top-row key as the character macOS's Option key types
@@ -124,6 +132,15 @@ class MeetdeckApp(App[int]):
         Binding("ctrl+c", "help_quit", show=False, system=True, id="ctrl-c"),
         Binding("o", "show_downloads", "Downloads", show=False, id="downloads"),
         Binding("N", "show_notifications", "Notifications", show=False, id="notifications"),
+        Binding(
+            "P",
+            "switch_profile",
+            "Profiles",
+            show=False,
+            id="profiles",
+            tooltip="Switch to another profile (account): each with its accent and "
+            "READ-ONLY marker",
+        ),
     ]
     # Every screen gets -narrow below 100 columns: the detail panel folds away.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual API
@@ -168,6 +185,8 @@ class MeetdeckApp(App[int]):
         self._gc_pacer: GcPacer | None = None
         self._keymap_given: dict[str, str] = {}
         self._notices: deque[Notice] = deque(maxlen=NOTICES_KEPT)
+        self._sorts: dict[str, tuple[str, bool]] = dict(self.options.sorts)
+        self._sort_warned = False
         if self.options.theme in self.available_themes:
             self.theme = self.options.theme
 
@@ -210,6 +229,23 @@ class MeetdeckApp(App[int]):
         super().update_keymap(keymap)
         self._keymap_given = {**self._keymap_given, **keymap}
 
+    @property
+    def sorts(self) -> Mapping[str, tuple[str, bool]]:
+        """Each tab's sort (by the pane's KIND): (sort name, descending)."""
+        return self._sorts
+
+    def remember_sort(self, tab: str, sort: str, descending: bool) -> None:
+        """Keep a tab's sort for this session (other profiles too) and the next start."""
+        self._sorts[tab] = (sort, descending)
+        if self.options.ui_state is None:
+            return
+        from tui.core.settings.ui_state import remember_sorts
+
+        problem = remember_sorts(self.options.ui_state, self._sorts)
+        if problem is not None and not self._sort_warned:
+            self._sort_warned = True  # once a session: the sort still works
+            self.notify(clean(problem), title="Sort", severity="warning", markup=False)
+
     # -- lifecycle -----------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
@@ -240,7 +276,15 @@ class MeetdeckApp(App[int]):
         for warning in self.options.warnings:
             self.notify(warning, title="Config", severity="warning", markup=False, timeout=15)
         self._show_notice()
+        if self.options.start is not None:
+            self.call_after_refresh(self._open_start, self.options.start)
         self._sync_on_start()
+
+    async def _open_start(self, start: StartView) -> None:
+        from tui.screens.main import MainScreen
+
+        if isinstance(self.screen, MainScreen):
+            await self.screen.open_start(start)
 
     def _show_notice(self) -> None:
         notice = self.deck.notice
@@ -558,6 +602,35 @@ class MeetdeckApp(App[int]):
         dialog = ConfirmDialog("Quit while downloading?", lines, "Quit")
         dialog.id = "confirm-quit"
         await self.push_screen(dialog, answered)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_profile":
+            from tui.screens.main import MainScreen
+
+            return isinstance(self.screen, MainScreen)
+        return True
+
+    async def action_switch_profile(self) -> None:
+        """`P`: the profile switcher; the one picked opens as the palette opens it."""
+        from tui.screens.main import MainScreen
+        from tui.screens.profiles import ProfileEntry, ProfileSwitcher
+
+        deck = self.open_deck
+        if deck is None or not isinstance(self.screen, MainScreen):
+            return
+        entries = []
+        for name in deck.profiles() or (deck.profile_name,):
+            if name == deck.profile_name:
+                entries.append(ProfileEntry(name, deck.accent, deck.read_only, current=True))
+            else:
+                accent, read_only = self.options.profiles.get(name, (None, False))
+                entries.append(ProfileEntry(name, accent, read_only))
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.run_worker(self.open_profile(name), group="profile", exit_on_error=False)
+
+        await self.push_screen(ProfileSwitcher(entries), chosen)
 
     async def action_show_downloads(self) -> None:
         from tui.screens.downloads import DownloadsScreen

@@ -100,8 +100,26 @@ _COMMON = (
         help="demo sandbox: registrants in the big webinar (default 500)",
     ),
 )
+#: The TUI's tabs, for `--view` (a test checks they match tui.widgets.panes.TAB_IDS).
+_VIEWS = ("organizers", "meetings", "events", "registrants", "recordings", "support")
 #: Options of `meetdeck` alone (the TUI), besides the common ones.
-_TUI = (_Option("--theme", dest="theme", help="Textual theme for this run"),)
+_TUI = (
+    _Option("--theme", dest="theme", help="Textual theme for this run"),
+    _Option("--view", dest="view", choices=_VIEWS, help="the tab to open on"),
+    _Option(
+        "--event",
+        dest="event",
+        metavar="ID",
+        help="open on the registrants of this training or webinar (its ID)",
+    ),
+    _Option(
+        "--status",
+        dest="status",
+        choices=_STATUSES,
+        help="open on the registrants with this status",
+    ),
+    _Option("--filter", dest="filter", metavar="TEXT", help="open with this '/' filter"),
+)
 #: Options of `meetdeck lookup QUERY`, besides the common ones.
 _LOOKUP = (
     _Option(

@@ -300,6 +300,19 @@ async def test_every_dialog_shows_hostile_text_literally(
         assert "PWNED" in screen_text(app)
         await close(pilot, app)
 
+        # The profile switcher: hostile profile names (config.toml is the person's,
+        # but a name is still shown literally) and accents that are no colour.
+        from tui.screens.profiles import ProfileEntry, ProfileSwitcher
+
+        entries = [
+            ProfileEntry(text[:200], text, bool(index % 2), current=index == 0)
+            for index, text in enumerate(CORPUS.values())
+        ]
+        await app.push_screen(ProfileSwitcher(entries))
+        await settle(pilot, app)
+        seen.check("profile switcher")
+        await close(pilot, app)
+
         # Help over the registrants of hostile names.
         await pilot.press(key_of(app, "help"))
         await wait_for_screen(pilot, app, "HelpScreen")

@@ -142,4 +142,4 @@ def test_an_old_cache_gains_groups_and_knows_its_organizers_groups(tmp_path: Pat
         assert [(m.key, m.live) for m in live] == [("m1", True)]
     finally:
         store.close()
-    assert SCHEMA_VERSION == 8  # groups and live came with step 8
+    assert SCHEMA_VERSION >= 8  # groups and live came with step 8

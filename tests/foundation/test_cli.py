@@ -119,6 +119,9 @@ def test_version() -> None:
         ["--demo"],
         ["--profile", "work", "--read-only", "--theme", "nord"],
         ["-p", "work", "--demo", "--seed", "7", "--registrants", "100000"],
+        ["--view", "registrants", "--event", "8123456789", "--status", "pending"],
+        ["--demo", "--filter", "ann", "--view", "events"],
+        ["--filter", "sync", "--status", "approved"],
     ],
 )
 def test_fast_parse_agrees_with_argparse(argv: list[str]) -> None:
@@ -148,6 +151,9 @@ def test_fast_parse_agrees_with_argparse(argv: list[str]) -> None:
         ["--seed", "many"],
         ["--theme"],
         ["stray"],
+        ["--view", "everything"],
+        ["--status", "maybe"],
+        ["--filter", "-x"],
     ],
 )
 def test_fast_parse_leaves_the_rest_to_argparse(argv: list[str]) -> None:
@@ -190,3 +196,23 @@ def test_lookup_status_takes_every_registrant_status(status: str) -> None:
     cancelled here (#14.6) and "other" (a status no spec documents)."""
     assert {s.value for s in RegistrantStatus} == set(STATUSES)
     assert build_parser().parse_args(["lookup", "x", "--status", status]).status == status
+
+
+def test_the_tui_opens_where_its_flags_say() -> None:
+    """`--view` offers every tab; the four flags become the app's StartView (a value
+    that looks like a command, `--filter sync`, stays the filter)."""
+    from tui.cli import _VIEWS, _command_in, fast_args
+    from tui.cmd.tui import ui_options
+    from tui.core.settings.quick import FirstFrame
+    from tui.widgets.pane_types import StartView
+    from tui.widgets.panes import TAB_IDS
+
+    assert _VIEWS == TAB_IDS
+    argv = ["--view", "registrants", "--event", "81", "--status", "pending", "--filter", "sync"]
+    assert _command_in(argv) is None
+    args = fast_args(argv, None)
+    assert args is not None
+    options = ui_options(resolve_paths(), args, FirstFrame("default", {}), demo=False)  # type: ignore[arg-type]
+    assert options.start == StartView("registrants", "81", "pending", "sync")
+    plain = build_parser().parse_args([])
+    assert ui_options(resolve_paths(), plain, FirstFrame("default", {}), demo=False).start is None

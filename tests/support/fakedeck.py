@@ -70,6 +70,7 @@ class FakeView:
         self._rows = list(rows)
         self.fetched_at = fetched_at
         self.sort_columns: tuple[str, ...] = ()
+        self.sort = ""
 
     def count(self) -> int:
         return len(self._rows)

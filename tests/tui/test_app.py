@@ -648,6 +648,7 @@ async def test_a_one_letter_filter_shows_rows_before_its_count(
             self.view = view
             self.fetched_at = view.fetched_at
             self.sort_columns = view.sort_columns
+            self.sort = view.sort
             self.quick_to_count = False
 
         def head(self, limit: int) -> list[Any]:

@@ -82,8 +82,20 @@ def ui_options(paths: Paths, args: argparse.Namespace, frame: FirstFrame, demo: 
     """The display settings of this run, from the first frame's settings and the flags."""
     from tui.app import UiOptions
     from tui.core.settings.quick import exposed_config
-    from tui.core.settings.ui_state import remembered_theme
+    from tui.core.settings.ui_state import remembered_sorts, remembered_theme
+    from tui.widgets.pane_types import StartView
 
+    start = StartView(
+        view=getattr(args, "view", None),
+        event=getattr(args, "event", None),
+        status=getattr(args, "status", None),
+        filter=getattr(args, "filter", None),
+    )
+    read_only_flag = bool(getattr(args, "read_only", False))
+    profiles = {
+        name: (frame.of(name).accent, read_only_flag or frame.of(name).read_only)
+        for name in frame.profile_names
+    }
     return UiOptions(
         # --theme, else the theme last picked in the palette, else the config's.
         theme=getattr(args, "theme", None) or remembered_theme(paths.ui_state) or frame.theme,
@@ -95,6 +107,9 @@ def ui_options(paths: Paths, args: argparse.Namespace, frame: FirstFrame, demo: 
         demo=demo,
         warnings=tuple(w for w in (exposed_config(paths.config_file),) if w),
         ui_state=paths.ui_state,
+        sorts=remembered_sorts(paths.ui_state),
+        profiles=profiles,
+        start=start if start != StartView() else None,
     )
 
 

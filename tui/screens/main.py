@@ -38,6 +38,7 @@ from tui.widgets.sync_bar import SyncBar
 
 if TYPE_CHECKING:
     from tui.core.deck.types import UnfinishedNotice
+    from tui.widgets.pane_types import StartView
 
 RELOAD_EVERY = 0.5
 #: The worker groups that sync: one at a time (`r` while one runs says so).
@@ -261,26 +262,70 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     @on(EntityPane.DrillRequested)
     async def _drill(self, event: EntityPane.DrillRequested) -> None:
-        trail = event.pane.breadcrumb()
-        target = drill_scope(event.row, trail)
-        source_tab = next(t for t in TAB_IDS if self.pane(t) is event.pane)
+        await self.drill(event.pane, event.row)
+
+    async def drill(self, source: EntityPane[Any], row: object) -> None:
+        """Enter on `row` of `source`: the tab it leads to, narrowed to it (Backspace
+        comes back), or the screen of its own (a meeting's attendees)."""
+        trail = source.breadcrumb()
+        target = drill_scope(row, trail)
+        source_tab = next(t for t in TAB_IDS if self.pane(t) is source)
         if target is None:
             from tui.screens.meeting import MeetingScreen
 
-            self.app.push_screen(MeetingScreen(event.row, trail=trail))
+            self.app.push_screen(MeetingScreen(row, trail=trail))
             return
         tab, scope = target
         affected = DRILL_AFFECTS.get(tab, (tab,))
         self.crumbs.append(
             Crumb(
                 tab=source_tab,
-                cursor_key=event.pane.table.cursor_key,
+                cursor_key=source.table.cursor_key,
                 scopes={t: self.pane(t).scope for t in affected},
             )
         )
         for name in affected:
             self.pane(name).set_scope(scope)
         await self.show_tab(tab)
+
+    async def open_start(self, start: StartView) -> None:
+        """Open where the command line asked (`--view`, `--event`, `--status`,
+        `--filter`), as the keys would: the event's row entered from the events tab
+        (so Backspace goes back to it), `v` set to the status, `/` typed."""
+        from tui.core.models import RegistrantStatus
+
+        wants_registrants = start.event is not None or start.status is not None
+        tab = start.view or ("registrants" if wants_registrants else TAB_IDS[0])
+        if start.event is not None:
+            # The events tab is read but not shown: a tab shown and left at once comes
+            # back when its (queued) activation is handled.
+            await self._ensure_mounted("events")
+            events = self.pane("events")
+            events.ensure_loaded()
+            if events.table.move_to_key(start.event):
+                row = events.table.cursor_value
+                if row is not None:
+                    await self.drill(events, row)
+            else:
+                self.pane("registrants").set_scope(
+                    PaneScope(label=f"event {start.event}", event_key=start.event)
+                )
+                self.app.notify(
+                    f"The cache holds no training or webinar {start.event} yet; its "
+                    "registrants show once a sync brings them (R syncs everything).",
+                    title="Event not cached",
+                    severity="warning",
+                    markup=False,
+                    timeout=10,
+                )
+        pane = self.pane(tab)
+        await self._ensure_mounted(tab)
+        if start.status is not None and isinstance(pane, RegistrantsPane):
+            pane.status = RegistrantStatus(start.status)
+        if start.filter:
+            pane.filter_text = start.filter
+        await self.show_tab(tab)
+        pane.load(keep_cursor=False)
 
     async def action_back(self) -> None:
         if not self.crumbs:

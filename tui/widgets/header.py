@@ -31,7 +31,7 @@ def accent_colour(profile: str, accent: str | None) -> str:
             return Color.parse(accent).hex
         except ColorParseError:
             pass
-    digest = hashlib.sha256(profile.encode("utf-8")).digest()
+    digest = hashlib.sha256(profile.encode("utf-8", "surrogatepass")).digest()
     return _AUTO_ACCENTS[digest[0] % len(_AUTO_ACCENTS)]
 
 

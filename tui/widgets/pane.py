@@ -28,6 +28,7 @@ from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_filter import FilterBox, PaneFilter
 from tui.widgets.pane_types import DeckHost, PaneScope, RowT
 from tui.widgets.safety_net import ForwardsWorkerState
+from tui.widgets.table_model import SORT_ARROWS
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
@@ -58,6 +59,22 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         Binding("i", "toggle_detail", "Details", show=False, id="details"),
         Binding("y", "copy(0)", "Copy", id="copy"),
         Binding("Y", "copy(1)", "Copy ID", show=False, id="copy-id"),
+        Binding(
+            "greater_than_sign",
+            "sort(1)",
+            "Sort by next column",
+            show=False,
+            id="sort-next",
+            tooltip="Sort by the next column that can be sorted (a click on a title too)",
+        ),
+        Binding(
+            "less_than_sign",
+            "sort(-1)",
+            "Sort by previous column",
+            show=False,
+            id="sort-previous",
+        ),
+        Binding("I", "reverse_sort", "Reverse sort", show=False, id="sort-reverse"),
     ]
 
     DEFAULT_CSS = """
@@ -140,6 +157,9 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.filter_text = ""
+        self.sort: str | None = None
+        """The sort asked for (None: the view's default); kept per tab by the app."""
+        self.descending = False
         self.scope: PaneScope | None = None
         self.view: ListView[RowT] | None = None
         self.last_query: ViewQuery | None = None
@@ -189,6 +209,8 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         scope = self.scope
         return ViewQuery(
             text=self.filter_text,
+            sort=self.sort,
+            descending=self.descending,
             organizer_key=scope.organizer_key if scope else None,
             group_key=scope.group_key if scope else None,
             event_key=scope.event_key if scope else None,
@@ -291,6 +313,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         except MeetdeckError as error:
             self.show_failure(error)
             return
+        self.table.set_sort(view.sort or None, query.descending)
         count = self.table.row_count
         self.loaded = True
         self.update_status(count)
@@ -345,7 +368,70 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             parts.append(f" \u00b7 {mode}")
         if self.filter_text:
             parts += [" \u00b7 filter: ", ("bold", self.filter_text)]
+        sort = self.sort_text()
+        if sort:
+            parts.append(f" \u00b7 {sort}")
         self.query_one(".pane--status", Static).update(labelled(*parts), layout=False)
+
+    # -- the sort ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        remembered = self.host.sorts.get(self.KIND)
+        if remembered is not None and not self.loaded:
+            self.sort, self.descending = remembered
+
+    def sortable_columns(self) -> list[Column]:
+        """The columns shown here that the view can sort by."""
+        names = self.view.sort_columns if self.view is not None else ()
+        return [column for column in self.visible_columns() if column.key in names]
+
+    def sort_text(self) -> str:
+        """ "by Email ▼" when the rows are not in the tab's default order, else ""."""
+        view = self.view
+        if view is None or not view.sort_columns:
+            return ""
+        if view.sort == view.sort_columns[0] and not self.descending:
+            return ""
+        title = next((c.title for c in self.visible_columns() if c.key == view.sort), view.sort)
+        return f"by {title} {SORT_ARROWS[self.descending]}"
+
+    def action_sort(self, step: int) -> None:
+        columns = [column.key for column in self.sortable_columns()]
+        if not columns or self.view is None:
+            self.app.notify("This tab's rows cannot be sorted.", markup=False, timeout=3)
+            return
+        current = self.view.sort
+        index = columns.index(current) + step if current in columns else 0
+        self.sort_by(columns[index % len(columns)], descending=False)
+
+    def action_reverse_sort(self) -> None:
+        if self.view is not None and self.view.sort:
+            self.sort_by(self.view.sort, descending=not self.descending)
+
+    def sort_by(self, name: str, *, descending: bool) -> None:
+        """Show the rows sorted by `name` (the cursor stays on its row), and keep that
+        for this tab."""
+        self.sort, self.descending = name, descending
+        self.host.remember_sort(self.KIND, name, descending)
+        self.load(keep_cursor=True)
+        title = next((c.title for c in self.visible_columns() if c.key == name), name)
+        self.app.notify(f"Sorted by {title} {SORT_ARROWS[descending]}", markup=False, timeout=2)
+
+    @on(VirtualTable.HeaderClicked)
+    def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
+        event.stop()
+        view = self.view
+        if view is None:
+            return
+        key = event.column.key
+        if key in view.sort_columns:
+            self.sort_by(key, descending=key == view.sort and not self.descending)
+            return
+        names = ", ".join(c.title for c in self.sortable_columns())
+        hint = f" Sortable here: {names} (< and > go through them)." if names else ""
+        self.app.notify(
+            f"The {event.column.title} column cannot be sorted.{hint}", markup=False, timeout=4
+        )
 
     # -- the filter --------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""What a pane needs from the app (`DeckHost`), what its rows have in common (`Row`)
-and where a drill-down led (`PaneScope`).
+"""What a pane needs from the app (`DeckHost`), what its rows have in common (`Row`),
+where a drill-down led (`PaneScope`) and where the command line opens the app
+(`StartView`).
 
 Re-exported by `tui.widgets.pane`.
 """
@@ -47,6 +48,12 @@ class DeckHost(Protocol):
     @property
     def deck(self) -> DeckApi: ...
 
+    @property
+    def sorts(self) -> Mapping[str, tuple[str, bool]]:
+        """Each tab's sort (by its KIND): (sort name, descending)."""
+
+    def remember_sort(self, tab: str, sort: str, descending: bool) -> None: ...
+
     def show_error(self, error: BaseException) -> None: ...
 
     def copy_text(self, text: str, what: str, *, secret: bool = False) -> None: ...
@@ -83,3 +90,22 @@ class PaneScope:
     provider: Provider | None = None
     event_kind: EventKind | None = None
     trail: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StartView:
+    """Where the app opens (`meetdeck --view registrants --event ID --status pending
+    --filter TEXT`); every field is optional.
+
+    Attributes:
+        view: A tab id ("registrants"); None: the tab the other fields need, else the
+            first.
+        event: A training or webinar ID: its registrants, as Enter on it shows them.
+        status: A registrant status value ("pending"): the registrants' status filter.
+        filter: The '/' filter of the tab opened.
+    """
+
+    view: str | None = None
+    event: str | None = None
+    status: str | None = None
+    filter: str | None = None

@@ -19,6 +19,7 @@ on the highlighted one when nothing is marked, and only for the event on screen:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -210,7 +211,14 @@ class RegistrantsPane(EntityPane[Registrant]):
 
     def load(self, *, keep_cursor: bool = True) -> None:
         # `*` marks "this view": when the view changes, that mark no longer means it.
-        if self.is_mounted and self.table.marks_all and self.last_query != self.build_query():
+        # Another order of the same rows is the same view.
+        if (
+            self.is_mounted
+            and self.table.marks_all
+            and self.last_query is not None
+            and replace(self.last_query, sort=None, descending=False)
+            != replace(self.build_query(), sort=None, descending=False)
+        ):
             self.table.clear_marks()
         super().load(keep_cursor=keep_cursor)
 

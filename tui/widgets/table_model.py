@@ -111,10 +111,42 @@ def fit(text: str, width: int, align: str = "left") -> str:
     return set_cell_size(text, width - 1) + "\u2026"
 
 
-def header_text(layout: Sequence[tuple[Column, int]], width: int, *, markable: bool) -> str:
-    """The header line: each column's title in its width (after the mark gutter)."""
-    text = " ".join(fit(column.title, col_width, column.align) for column, col_width in layout)
+SORT_ARROWS = ("\u25b2", "\u25bc")
+"""What follows the sorted column's title: ascending, descending."""
+
+
+def header_text(
+    layout: Sequence[tuple[Column, int]],
+    width: int,
+    *,
+    markable: bool,
+    sort: tuple[str, bool] | None = None,
+) -> str:
+    """The header line: each column's title in its width (after the mark gutter); the
+    sorted column (`sort`: its key, descending) ends with an arrow, kept however
+    narrow the column is."""
+    cells = []
+    for column, col_width in layout:
+        if sort is not None and column.key == sort[0] and col_width >= 2:
+            arrow = SORT_ARROWS[sort[1]]
+            marked = f"{column.title} {arrow}"
+            if cell_len(marked) > col_width:
+                marked = fit(column.title, col_width - 1) + arrow
+            cells.append(fit(marked, col_width, column.align))
+        else:
+            cells.append(fit(column.title, col_width, column.align))
+    text = " ".join(cells)
     return fit(("  " + text) if markable else text, width)
+
+
+def column_at(layout: Sequence[tuple[Column, int]], x: int, *, markable: bool) -> Column | None:
+    """The column under cell `x` of a line (None: the gutter or a gap)."""
+    left = 2 if markable else 0
+    for column, col_width in layout:
+        if left <= x < left + col_width:
+            return column
+        left += col_width + 1
+    return None
 
 
 def row_text(

@@ -36,6 +36,7 @@ from tui.widgets.table_model import (
     PagedRows,
     RowSource,
     SequenceSource,
+    column_at,
     fit,
     header_text,
     layout_columns,
@@ -128,6 +129,18 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     class RowSelected(_RowMessage):
         """Enter was pressed on a row."""
 
+    class HeaderClicked(Message):
+        """A click on a column's title (the pane sorts by it, or flips its order)."""
+
+        def __init__(self, table: VirtualTable[Any], column: Column) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
     class MarksChanged(Message):
         """Rows were marked or unmarked (space, *)."""
 
@@ -168,6 +181,8 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         self._marks: Marks[RowT] = Marks(key)
         self.top = 0
         """Index of the first row shown (the scroll offset)."""
+        self.sort: tuple[str, bool] | None = None
+        """The sorted column's key and whether it is descending (an arrow in its title)."""
 
     # -- the source ------------------------------------------------------------
 
@@ -231,6 +246,13 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         self._rows.count = count
         self._lines.clear()
         self.refresh()
+
+    def set_sort(self, column: str | None, descending: bool = False) -> None:
+        """Show which column the rows are sorted by (None: no arrow)."""
+        sort = None if column is None else (column, descending)
+        if sort != self.sort:
+            self.sort = sort
+            self.refresh(Region(0, 0, self.content_size.width, 1))
 
     def reload(self) -> None:
         """Re-read the same source (after a refresh), keeping the cursor by key."""
@@ -429,6 +451,12 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         self.scroll_rows(self.top - WHEEL_LINES)
 
     def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            width = self.content_size.width - (1 if self._has_bar else 0)
+            column = column_at(self._columns_for(width), event.x, markable=self.markable)
+            if column is not None:
+                self.post_message(self.HeaderClicked(self, column))
+            return
         if self._has_bar and event.x >= self.content_size.width - 1 and event.y >= 1:
             self.scroll_rows(thumb_top(event.y - 1, self._data_height, self._count))
             return
@@ -493,7 +521,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     def _header_line(self, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("virtual-table--header")
         columns = self._columns_for(width - 1 if self._has_bar else width)
-        text = header_text(columns, width, markable=self.markable)
+        text = header_text(columns, width, markable=self.markable, sort=self.sort)
         return Strip([Segment(text, style)], width)
 
     def _row_segment(

@@ -48,6 +48,12 @@ class ListView(Protocol[T]):
         """The `ViewQuery.sort` values this view accepts."""
         ...
 
+    @property
+    def sort(self) -> str:
+        """The sort in effect: `ViewQuery.sort`, or the default (the first of
+        `sort_columns`) when that is None or unknown; "" for a view with no sorts."""
+        ...
+
     def count(self) -> int:
         """How many rows match (an indexed COUNT)."""
         ...

@@ -38,7 +38,7 @@ from tui.core.models import (
 )
 from tui.core.store import tables
 from tui.core.store.codec import decode, parse_iso
-from tui.core.store.query import ChainedView, FilterMemo, TableView, oldest_stamp
+from tui.core.store.query import ChainedView, FilterMemo, TableView, oldest_stamp, sort_terms
 from tui.core.store.schema import open_database
 from tui.core.store.search import search as _search
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
@@ -226,9 +226,10 @@ class Store:
         return self._view(tables.GROUPS, q, _model_row(Group), self._patterns(["groups"], q))
 
     def events(self, q: ViewQuery = ALL) -> TableView[Event]:
-        """Trainings and webinars with registrant counts. Sorts: start, title, pending."""
+        """Trainings and webinars with registrant counts. Sorts: start, title, organizer,
+        provider, kind, pending."""
         sorts = {
-            name: ("coalesce(c.pending, -1)" if name == "pending" else f"t.{col}")
+            name: (("coalesce(c.pending, -1)",) if name == "pending" else sort_terms(col))
             for name, col in tables.EVENTS.sorts.items()
         }
         return self._view(

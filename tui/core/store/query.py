@@ -32,6 +32,12 @@ MATERIALIZE_MAX = 20_000
 RowDecoder = Callable[[tuple[Any, ...]], T]
 
 
+def sort_terms(columns: str) -> tuple[str, ...]:
+    """The ORDER BY terms of a `TableSpec.sorts` entry: "status,sort_name" (a sort whose
+    ties are ordered by a second column) -> ("t.status", "t.sort_name")."""
+    return tuple(f"t.{column.strip()}" for column in columns.split(","))
+
+
 def where_clause(spec: TableSpec, q: ViewQuery) -> tuple[str, list[Any]]:
     """The WHERE clause (without the keyword) and its parameters for `q` on `spec`."""
     parts: list[str] = []
@@ -99,7 +105,7 @@ class TableView(Generic[T]):
         decode: RowDecoder[T],
         select: str = "t.data",
         join: str = "",
-        sort_exprs: dict[str, str] | None = None,
+        sort_exprs: dict[str, tuple[str, ...]] | None = None,
         fetched_at: datetime | None = None,
         count: int | None = None,
         memo: FilterMemo | None = None,
@@ -113,10 +119,12 @@ class TableView(Generic[T]):
         self._select = select
         self._join = join
         self._where, self._params = where_clause(spec, q)
-        exprs = sort_exprs or {name: f"t.{col}" for name, col in spec.sorts.items()}
+        exprs = sort_exprs or {name: sort_terms(col) for name, col in spec.sorts.items()}
         self._sort_names = tuple(exprs)
-        default = next(iter(exprs.values()))
-        self._sort = exprs.get(q.sort or "", default)
+        self._sort_name = q.sort if q.sort in exprs else self._sort_names[0]
+        self._terms = exprs[self._sort_name]
+        """The ORDER BY terms, before the id that breaks the last ties."""
+        self._sort = ", ".join(self._terms)
         self._desc = q.descending
         self._fetched_at = fetched_at
         self._count: int | None = count
@@ -139,6 +147,12 @@ class TableView(Generic[T]):
         """The sort names this view accepts in `ViewQuery.sort`."""
         return self._sort_names
 
+    @property
+    def sort(self) -> str:
+        """The sort this view is in: `ViewQuery.sort`, or the default when that is None
+        or not one of `sort_columns`."""
+        return self._sort_name
+
     def _from(self, *, text_index: bool = False) -> str:
         hint = (
             f" INDEXED BY {self._spec.text_index}"
@@ -156,8 +170,8 @@ class TableView(Generic[T]):
         if order is None or not self._filtered():
             return False
         field, sort = order
-        return (
-            getattr(self._query, field) is not None and self._sort == f"t.{self._spec.sorts[sort]}"
+        return getattr(self._query, field) is not None and self._terms == sort_terms(
+            self._spec.sorts[sort]
         )
 
     def _from_text_index(self) -> tuple[str, list[Any]]:
@@ -208,7 +222,7 @@ class TableView(Generic[T]):
                     self._dense = True
                     return None
                 found.sort(reverse=self._desc)
-                ids = [row[1] for row in found]
+                ids = [row[-1] for row in found]
             if self._memo is not None:
                 self._memo.remember(key, text, version, ids)
         self._ids = ids
@@ -295,9 +309,10 @@ class TableView(Generic[T]):
     def _page(self, offset: int, limit: int) -> list[T]:
         """Rows [offset, offset + limit) by an ordered scan of the view's index."""
         direction = "DESC" if self._desc else "ASC"
+        order = ", ".join(f"{term} {direction}" for term in (*self._terms, "t.id"))
         sql = (
             f"SELECT {self._select} {self._from(text_index=self._text_ordered())} "
-            f"ORDER BY {self._sort} {direction}, t.id {direction} LIMIT ? OFFSET ?"
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
         with self._lock:
             found = self._conn.execute(sql, [*self._params, limit, offset]).fetchall()
@@ -317,12 +332,13 @@ class TableView(Generic[T]):
         if ids is not None:
             if self._positions is None:
                 self._positions = {row_id: n for n, row_id in enumerate(ids)}
-            return self._positions.get(hit[1])
+            return self._positions.get(hit[-1])
         before = ">" if self._desc else "<"
+        marks = ", ".join("?" * len(hit))
         with self._lock:
             row = self._conn.execute(
-                f"SELECT count(*) {self._from()} AND ({self._sort}, t.id) {before} (?, ?)",
-                [*self._params, hit[0], hit[1]],
+                f"SELECT count(*) {self._from()} AND ({self._sort}, t.id) {before} ({marks})",
+                [*self._params, *hit],
             ).fetchone()
         return int(row[0])
 
@@ -349,6 +365,11 @@ class ChainedView(Generic[T]):
     @property
     def sort_columns(self) -> tuple[str, ...]:
         return self._first.sort_columns
+
+    @property
+    def sort(self) -> str:
+        """The sort in effect (both parts sort the same way)."""
+        return self._first.sort
 
     @property
     def quick_to_count(self) -> bool:

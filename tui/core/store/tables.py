@@ -32,7 +32,9 @@ class TableSpec:
         name: The table.
         columns: Table-specific columns, in the order `extract` returns them.
         extract: A model -> (search text, *column values).
-        sorts: Sort name -> column; the first is the default.
+        sorts: Sort name -> column, or columns "a,b" (ties of a ordered by b; the row id
+            breaks the last ties); the first is the default. A pane's column whose key
+            is a sort name can be sorted by.
         filters: ViewQuery field -> column it narrows ("since"/"until" use `time_column`).
         related: ViewQuery field -> a condition on another table, with one parameter
             (meetings of a group's organizers).
@@ -154,7 +156,7 @@ ORGANIZERS = TableSpec(
     "organizers",
     ("email", "sort_name", "group_key"),
     _organizer,
-    sorts={"name": "sort_name", "email": "email", "provider": "provider"},
+    sorts={"name": "sort_name", "email": "email", "provider": "provider,sort_name"},
     filters={"provider": "provider", "group_key": "group_key"},
     search_code=1,
 )
@@ -175,7 +177,7 @@ MEETINGS = TableSpec(
         "start": "start",
         "subject": "sort_subject",
         "organizer": "sort_organizer",
-        "provider": "provider",
+        "provider": "provider,start",
     },
     filters={
         "provider": "provider",
@@ -195,7 +197,8 @@ EVENTS = TableSpec(
         "start": "start",
         "title": "sort_title",
         "organizer": "sort_organizer",
-        "provider": "provider",
+        "provider": "provider,start",
+        "kind": "kind,start",
         "pending": "pending",
     },
     filters={"provider": "provider", "organizer_key": "organizer_key"},
@@ -210,7 +213,7 @@ REGISTRANTS = TableSpec(
         "name": "sort_name",
         "email": "email",
         "registered": "registered_at",
-        "status": "status",
+        "status": "status,sort_name",
     },
     filters={"provider": "provider", "event_key": "event_key", "status": "status"},
     time_column="registered_at",
@@ -222,7 +225,12 @@ RECORDINGS = TableSpec(
     "recordings",
     ("event_key", "start", "sort_name", "file_size"),
     _recording,
-    sorts={"start": "start", "name": "sort_name", "size": "file_size", "provider": "provider"},
+    sorts={
+        "start": "start",
+        "name": "sort_name",
+        "size": "file_size",
+        "provider": "provider,start",
+    },
     filters={"provider": "provider", "event_key": "event_key"},
     time_column="start",
     search_code=5,
@@ -231,7 +239,7 @@ SUPPORT_SESSIONS = TableSpec(
     "support_sessions",
     ("status", "created", "sort_technician"),
     _support,
-    sorts={"created": "created", "status": "status", "technician": "sort_technician"},
+    sorts={"created": "created", "status": "status,created", "technician": "sort_technician"},
     filters={"provider": "provider"},
     time_column="created",
     search_code=6,
