@@ -88,13 +88,15 @@ _HOST = (
     "AND o.provider = t.provider ORDER BY o.fetched_at DESC LIMIT 1)"
 )
 _MEETING_SELECT = f"t.data, CASE WHEN t.sort_organizer = '' THEN {_HOST} END"
-_MEETING_SORTS = {
+_MEETING_SORTS: dict[str, tuple[str, ...]] = {
     name: (
-        "coalesce(nullif(t.sort_organizer, ''), "
-        "(SELECT o.sort_name FROM organizers o WHERE o.key = t.organizer_key "
-        "AND o.provider = t.provider ORDER BY o.fetched_at DESC LIMIT 1), '')"
+        (
+            "coalesce(nullif(t.sort_organizer, ''), "
+            "(SELECT o.sort_name FROM organizers o WHERE o.key = t.organizer_key "
+            "AND o.provider = t.provider ORDER BY o.fetched_at DESC LIMIT 1), '')",
+        )
         if name == "organizer"
-        else f"t.{column}"
+        else sort_terms(column)
     )
     for name, column in tables.MEETINGS.sorts.items()
 }
