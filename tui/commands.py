@@ -124,6 +124,21 @@ def _hit_prompt(hit: SearchHit) -> Content:
     return Content("\n").join([title, Content.assemble((second, "$text-muted"))])
 
 
+def in_order(hits: list[SearchHit], query: str) -> list[SearchHit]:
+    """The hits as the palette lists them: a word starting with the query first, then
+    by name. The cache holds them in the order the sync stored them, which follows
+    which scope answered first, so two runs could list equal hits in two orders."""
+    wanted = query.strip().casefold()
+
+    def order(hit: SearchHit) -> tuple[bool, str, str]:
+        title = hit.title.casefold()
+        starts = any(word.startswith(wanted) for word in title.split())
+        letters = next((i for i, char in enumerate(title) if char.isalpha()), 0)
+        return (not starts, title[letters:], hit.key)
+
+    return sorted(hits, key=order)
+
+
 class DeckSearch(Provider):
     """Everything cached, by name, email, subject, title, file name or notes:
     organizers, meetings, trainings, webinars, registrants, recordings and support
@@ -140,7 +155,7 @@ class DeckSearch(Provider):
             hits = deck.search(query, limit=SEARCH_LIMIT)
         except MeetdeckError:
             return
-        for rank, hit in enumerate(hits):
+        for rank, hit in enumerate(in_order(hits, query)):
             yield Hit(
                 score=1.0 - rank / (SEARCH_LIMIT * 2),  # 0.5 to 1.0, in the Deck's order
                 match_display=_hit_prompt(hit),

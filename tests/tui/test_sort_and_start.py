@@ -136,7 +136,8 @@ async def test_start_on_an_events_registrants_with_status_and_filter(real_app: M
         assert rows and all(
             r.event_key == event.key and r.status is RegistrantStatus.APPROVED for r in rows
         )
-        assert event.title in screen_lines(app)[1]  # the breadcrumb names the event
+        # The breadcrumb names the event (a long title is cut at the screen's edge).
+        assert event.title[:40] in screen_lines(app)[1]
         await pilot.press("escape", "backspace")  # clear the filter, then back
         assert active(app).KIND == "events" and active(app).table.cursor_key == event.key
 
