@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     from contextlib import ExitStack
 
-    from tui.cmd.opening import open_command_deck
+    from tui.cmd.opening import open_command_deck, refused_read_only
     from tui.terminal import ending_signals
 
     command = f"meetdeck meeting {args.meeting_command}"
@@ -47,15 +47,7 @@ def run(args: argparse.Namespace) -> int:
         stack.enter_context(ending_signals())
         opened = open_command_deck(args, stack)
         deck = opened.deck
-        if deck.read_only and not args.dry_run:
-            asyncio.run(deck.aclose())
-            print(
-                clean(
-                    f"{command}: profile {opened.profile} is read-only (--read-only, the "
-                    "config's read_only or the profile's), so nothing was sent."
-                ),
-                file=sys.stderr,
-            )
+        if refused_read_only(opened, command, dry_run=args.dry_run):
             return 2
         zone = args.timezone or _profile_zone(opened.paths, opened.profile, opened.demo)
         try:

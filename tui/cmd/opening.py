@@ -72,3 +72,24 @@ def open_command_deck(
         profiles=profiles,
     )
     return CommandDeck(deck, name, demo, paths)
+
+
+def refused_read_only(opened: CommandDeck, command: str, *, dry_run: bool, hint: str = "") -> bool:
+    """A write command on a read-only Deck: close it, say so on stderr and return True
+    (the command exits 2, nothing sent). A dry run is let through: it sends nothing."""
+    if dry_run or not opened.deck.read_only:
+        return False
+    import asyncio
+    import sys
+
+    from tui.core.display.cleaning import clean
+
+    asyncio.run(opened.deck.aclose())
+    print(
+        clean(
+            f"{command}: profile {opened.profile} is read-only (--read-only, the config's "
+            f"read_only or the profile's), so nothing was sent.{hint}"
+        ),
+        file=sys.stderr,
+    )
+    return True

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     from contextlib import ExitStack
 
-    from tui.cmd.opening import open_command_deck
+    from tui.cmd.opening import open_command_deck, refused_read_only
     from tui.terminal import ending_signals
 
     if not (args.yes or args.dry_run or sys.stdin.isatty()):
@@ -45,15 +45,7 @@ def run(args: argparse.Namespace) -> int:
         stack.enter_context(ending_signals())
         opened = open_command_deck(args, stack)
         deck = opened.deck
-        if deck.read_only and not args.dry_run:
-            asyncio.run(deck.aclose())
-            print(
-                clean(
-                    f"{COMMAND}: profile {opened.profile} is read-only (--read-only, the "
-                    "config's read_only or the profile's), so nothing was sent."
-                ),
-                file=sys.stderr,
-            )
+        if refused_read_only(opened, COMMAND, dry_run=args.dry_run):
             return 2
         try:
             return asyncio.run(_register(deck, opened.demo, args))

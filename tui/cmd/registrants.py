@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     from contextlib import ExitStack
 
-    from tui.cmd.opening import open_command_deck
+    from tui.cmd.opening import open_command_deck, refused_read_only
     from tui.core.providers.base import RegistrantAction
     from tui.terminal import ending_signals
 
@@ -90,16 +90,12 @@ def run(args: argparse.Namespace) -> int:
         stack.enter_context(ending_signals())
         opened = open_command_deck(args, stack)
         deck = opened.deck
-        if deck.read_only and not args.dry_run:
-            asyncio.run(deck.aclose())
-            print(
-                clean(
-                    f"{command}: profile {opened.profile} is read-only (--read-only, the "
-                    "config's read_only or the profile's), so nothing was sent. Use "
-                    "--dry-run to see who would change, or a writable profile."
-                ),
-                file=sys.stderr,
-            )
+        if refused_read_only(
+            opened,
+            command,
+            dry_run=args.dry_run,
+            hint=" Use --dry-run to see who would change, or a writable profile.",
+        ):
             return 2
         try:
             return asyncio.run(_act(deck, opened.demo, action, args, wanted, command))
