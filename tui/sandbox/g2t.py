@@ -11,8 +11,14 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from tui.sandbox.files import goto_file_url
-from tui.sandbox.gen_goto import INT64_HIGH, INT64_LOW
-from tui.sandbox.model import G2TRegistrant, Organizer, Training, TrainingSession
+from tui.sandbox.model import (
+    INT64_HIGH,
+    INT64_LOW,
+    G2TRegistrant,
+    Organizer,
+    Training,
+    TrainingSession,
+)
 from tui.sandbox.state import SandboxState
 from tui.sandbox.web import (
     base_url,

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 from tui.sandbox import pools
 from tui.sandbox.model import (
+    INT64_HIGH,
+    INT64_LOW,
     FileSpec,
     G2TRegistrant,
     Group,
@@ -20,9 +22,6 @@ from tui.sandbox.model import (
     TrainingRecording,
     TrainingSession,
 )
-
-INT64_LOW = 10**17
-INT64_HIGH = 9 * 10**18  # keys above 2**53: JavaScript-unsafe on purpose
 
 
 class UniqueInts:
