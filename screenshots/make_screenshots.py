@@ -39,8 +39,9 @@ class Shot:
 def _show_outage(app: object) -> None:
     from tui.core.errors import NetworkUnreachable
 
-    app.show_error(
-        NetworkUnreachable(  # type: ignore[attr-defined]
+    shown: Any = app
+    shown.show_error(
+        NetworkUnreachable(
             "Cannot reach api.getgo.com. Check the network or the proxy; meetdeck keeps "
             "showing what it cached."
         )
@@ -49,31 +50,12 @@ def _show_outage(app: object) -> None:
 
 async def _show_downloads(app: object) -> None:
     """The downloads screen with fixed progress (real speeds change on every run)."""
-    from tui.core.downloads.queue import DownloadProgress, DownloadState
+    from tests.support.builders import fixed_downloads
     from tui.screens.downloads import DownloadsScreen
 
     shown: Any = app
     await shown.push_screen(DownloadsScreen())
-    for progress in (
-        DownloadProgress(
-            "rec-1",
-            "Town hall – March.mp4",
-            DownloadState.RUNNING,
-            received=41_943_040,
-            total=104_857_600,
-            speed=2_621_440.0,
-            resumed_from=10_485_760,
-        ),
-        DownloadProgress(
-            "rec-2",
-            "Weekly sync (audio only).m4a",
-            DownloadState.DONE,
-            received=5_242_880,
-            total=5_242_880,
-            path=Path("/home/me/Downloads/Weekly sync (audio only).m4a"),
-        ),
-        DownloadProgress("rec-3", "Board review.mp4", DownloadState.QUEUED),
-    ):
+    for progress in fixed_downloads(failed=False):
         shown.post_message(shown.DownloadProgressed(progress))
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import build_parser, main
+from tui.cli import main
+from tui.cli_parser import build_parser
 from tui.core.models import RegistrantStatus
 from tui.core.settings.paths import resolve_paths
 
@@ -125,9 +126,9 @@ def test_version() -> None:
     ],
 )
 def test_fast_parse_agrees_with_argparse(argv: list[str]) -> None:
-    from tui.cli import _command_in, fast_args
+    from tui.cli_options import command_in, fast_args
 
-    fast = fast_args(argv, _command_in(argv))
+    fast = fast_args(argv, command_in(argv))
     assert fast is not None
     full = build_parser().parse_args(argv)
     for name, value in vars(fast).items():
@@ -157,9 +158,9 @@ def test_fast_parse_agrees_with_argparse(argv: list[str]) -> None:
     ],
 )
 def test_fast_parse_leaves_the_rest_to_argparse(argv: list[str]) -> None:
-    from tui.cli import _command_in, fast_args
+    from tui.cli_options import command_in, fast_args
 
-    assert fast_args(argv, _command_in(argv)) is None
+    assert fast_args(argv, command_in(argv)) is None
 
 
 def test_lookup_never_imports_argparse_or_heavy_modules() -> None:
@@ -201,15 +202,15 @@ def test_lookup_status_takes_every_registrant_status(status: str) -> None:
 def test_the_tui_opens_where_its_flags_say() -> None:
     """`--view` offers every tab; the four flags become the app's StartView (a value
     that looks like a command, `--filter sync`, stays the filter)."""
-    from tui.cli import _VIEWS, _command_in, fast_args
+    from tui.cli_options import VIEWS, command_in, fast_args
     from tui.cmd.tui import ui_options
     from tui.core.settings.quick import FirstFrame
     from tui.widgets.pane_types import StartView
     from tui.widgets.panes import TAB_IDS
 
-    assert _VIEWS == TAB_IDS
+    assert VIEWS == TAB_IDS
     argv = ["--view", "registrants", "--event", "81", "--status", "pending", "--filter", "sync"]
-    assert _command_in(argv) is None
+    assert command_in(argv) is None
     args = fast_args(argv, None)
     assert args is not None
     options = ui_options(resolve_paths(), args, FirstFrame("default", {}), demo=False)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tui.core.downloads.queue import DownloadProgress, DownloadState
 from tui.core.models import (
     EventKind,
     Meeting,
@@ -126,3 +127,43 @@ def old_cache(path: Path, version: int = 2) -> None:
         "INSERT INTO search_index (rowid, text) SELECT id * 8 + 4, search FROM registrants"
     )
     conn.close()
+
+
+def fixed_downloads(*, failed: bool) -> list[DownloadProgress]:
+    """Three downloads as the Deck reports them, with fixed figures (real speeds and times
+    change on every run): one running and resumed, one saved with its path, and one
+    failed with its reason (`failed`) or still queued. The downloads snapshot and the
+    README's screenshot both show them."""
+    third = (
+        DownloadProgress(
+            "rec-3",
+            "Board review.mp4",
+            DownloadState.FAILED,
+            received=1_048_576,
+            total=73_400_320,
+            error="The connection dropped while downloading Board review.mp4; "
+            "the partial file is kept and the next attempt resumes it.",
+        )
+        if failed
+        else DownloadProgress("rec-3", "Board review.mp4", DownloadState.QUEUED)
+    )
+    return [
+        DownloadProgress(
+            "rec-1",
+            "Town hall – March.mp4",
+            DownloadState.RUNNING,
+            received=41_943_040,
+            total=104_857_600,
+            speed=2_621_440.0,
+            resumed_from=10_485_760,
+        ),
+        DownloadProgress(
+            "rec-2",
+            "Weekly sync (audio only).m4a",
+            DownloadState.DONE,
+            received=5_242_880,
+            total=5_242_880,
+            path=Path("/home/me/Downloads/Weekly sync (audio only).m4a"),
+        ),
+        third,
+    ]

@@ -612,8 +612,8 @@ def test_only_the_tui_starts_with_the_collector_off() -> None:
     import sys
 
     code = (
-        "import gc, sys; from tui import cli\n"
-        "cli.build_parser = None  # stop right after the decision\n"
+        "import gc, sys; from tui import cli, cli_parser\n"
+        "cli_parser.build_parser = None  # stop right after the decision\n"
         "sys.argv = ['meetdeck'] + sys.argv[1:]\n"
         "try:\n    cli.main()\nexcept TypeError:\n    pass\n"
         "print(gc.isenabled())"

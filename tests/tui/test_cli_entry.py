@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tui.app import MeetdeckApp
-from tui.cli import build_parser
+from tui.cli_parser import build_parser
 
 
 def test_run_tui_builds_the_app_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,7 +22,7 @@ import pytest
 from tests.support.control import Control
 from tests.support.screen import screen_lines
 from tui.app import MeetdeckApp
-from tui.cli import build_parser
+from tui.cli_parser import build_parser
 from tui.core.models import Provider
 from tui.screens.main import MainScreen
 from tui.widgets.header import DeckHeader, accent_colour

@@ -139,38 +139,9 @@ def test_downloads_screen(snap_compare: Any, real_app: MakeApp) -> None:
     running with its bar, size, speed and time left (a resumed one), one saved with its
     path, one failed with the reason. The snapshots are fixed values posted through the
     app's progress message, so speeds and times are the same on every run."""
-    from pathlib import Path
+    from tests.support.builders import fixed_downloads
 
-    from tui.core.downloads.queue import DownloadProgress, DownloadState
-
-    progress = [
-        DownloadProgress(
-            "rec-1",
-            "Town hall – March.mp4",
-            DownloadState.RUNNING,
-            received=41_943_040,
-            total=104_857_600,
-            speed=2_621_440.0,
-            resumed_from=10_485_760,
-        ),
-        DownloadProgress(
-            "rec-2",
-            "Weekly sync (audio only).m4a",
-            DownloadState.DONE,
-            received=5_242_880,
-            total=5_242_880,
-            path=Path("/home/me/Downloads/Weekly sync (audio only).m4a"),
-        ),
-        DownloadProgress(
-            "rec-3",
-            "Board review.mp4",
-            DownloadState.FAILED,
-            received=1_048_576,
-            total=73_400_320,
-            error="The connection dropped while downloading Board review.mp4; "
-            "the partial file is kept and the next attempt resumes it.",
-        ),
-    ]
+    progress = fixed_downloads(failed=True)
 
     async def downloads(pilot: Pilot[Any]) -> None:
         from tui.screens.downloads import DownloadsScreen

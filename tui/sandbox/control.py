@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from tui.sandbox.config import TOKEN_SHAPES
 from tui.sandbox.faults import FaultError
-from tui.sandbox.gen_goto import G2T_STATUSES
+from tui.sandbox.gen_g2t import G2T_STATUSES
 from tui.sandbox.model import ZOOM_STATUSES, RegistrantTable
 from tui.sandbox.state import SandboxState
 from tui.sandbox.web import base_url, iso, sandbox

@@ -1,8 +1,14 @@
-"""GoTo Meeting REST API v1 under /G2M/rest (every operation of gotomeeting.openapi.yml)."""
+"""GoTo Meeting REST API v1 under /G2M/rest (every operation of gotomeeting.openapi.yml).
+
+The routes check who may ask (admin, or the organizer themself), find what the path
+names (404 `NotFound`) and select the meetings upcoming or held by an organizer, a group
+(at most 50 organizers) or the caller; the writes' bodies are `g2m_writes.py`, the JSON
+shapes `g2m_views.py`.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -10,23 +16,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tui.sandbox import g2m_views as views
-from tui.sandbox.gen_goto import GROUP_CALL_MAX, INT64_HIGH, INT64_LOW
+from tui.sandbox import g2m_writes as writes
+from tui.sandbox.gen_goto import GROUP_CALL_MAX
 from tui.sandbox.model import Meeting, MeetingSession, Organizer
 from tui.sandbox.state import SandboxState
 from tui.sandbox.web import (
     base_url,
     caller,
     goto_error,
-    json_body,
-    parse_time,
     require_admin,
     require_self_or_admin,
     required_range,
     sandbox,
 )
-
-PRODUCTS = ("G2M", "G2W", "G2T", "OPENVOICE", "G2ASEEIT", "G2ARS", "G2ASD")
-MEETING_TYPES = ("immediate", "recurring", "scheduled")
 
 
 def _organizer(state: SandboxState, key: int) -> Organizer:
@@ -49,22 +51,6 @@ def _meeting(request: Request) -> Meeting:
         raise goto_error(404, "NotFound", "Meeting not found")
     require_self_or_admin(request, meeting.organizer_key)
     return meeting
-
-
-def _drop_meeting(state: SandboxState, meeting_id: int) -> None:
-    """Delete a meeting with its held sessions: a session never outlives its meeting
-    (an orphan made every history call fail with a 500)."""
-    goto = state.goto
-    del goto.meetings[meeting_id]
-    for sid in [sid for sid, s in goto.sessions.items() if s.meeting_id == meeting_id]:
-        del goto.sessions[sid]
-
-
-def _drop_organizer(state: SandboxState, key: int) -> None:
-    """Delete an organizer with the meetings they own (and so their sessions)."""
-    del state.goto.organizers[key]
-    for mid in [mid for mid, m in state.goto.meetings.items() if m.organizer_key == key]:
-        _drop_meeting(state, mid)
 
 
 def _upcoming(state: SandboxState, keys: set[int]) -> list[Meeting]:
@@ -105,43 +91,10 @@ def _small_group_members(state: SandboxState, group_key: int) -> set[int]:
     return members
 
 
-async def _create_organizer(request: Request, group_key: int | None) -> Response:
-    require_admin(request)
-    state = sandbox(request)
-    body = await json_body(request)
-    if not isinstance(body, dict):
-        raise goto_error(400, "InvalidRequest", "Expected a JSON object")
-    missing = [
-        f for f in ("organizerEmail", "firstName", "lastName", "productType") if not body.get(f)
-    ]
-    if missing:
-        raise goto_error(400, "InvalidRequest", f"Missing field(s): {', '.join(missing)}")
-    if body["productType"] not in PRODUCTS:
-        raise goto_error(400, "InvalidRequest", f"Unknown productType {body['productType']!r}")
-    email = str(body["organizerEmail"])
-    if any(o.email.lower() == email.lower() for o in state.goto.organizers.values()):
-        raise goto_error(409, "Conflict", f"An organizer with e-mail {email} exists")
-    key = max(state.goto.organizers) + 1 if max(state.goto.organizers) < INT64_HIGH else INT64_LOW
-    products = ["G2M"] if body["productType"] == "G2M" else ["G2M", body["productType"]]
-    admin = state.goto.organizers[state.goto.admin_key]
-    state.goto.organizers[key] = Organizer(
-        key,
-        email,
-        str(body["firstName"]),
-        str(body["lastName"]),
-        group_key if group_key is not None else admin.group_key,
-        "active",
-        products,
-        250,
-        "en_US",
-    )
-    return JSONResponse([{"key": key, "email": email}], status_code=201)
-
-
 async def organizers(request: Request) -> Response:
     state = sandbox(request)
     if request.method == "POST":
-        return await _create_organizer(request, None)
+        return await writes.create_organizer(request, None)
     require_admin(request)
     email = request.query_params.get("email")
     if request.method == "DELETE":
@@ -150,7 +103,7 @@ async def organizers(request: Request) -> Response:
         found = [o for o in state.goto.organizers.values() if o.email.lower() == email.lower()]
         if not found:
             raise goto_error(404, "NotFound", f"No organizer with e-mail {email}")
-        _drop_organizer(state, found[0].key)
+        writes.drop_organizer(state, found[0].key)
         return Response(status_code=204)
     chosen = list(state.goto.organizers.values())
     if email is not None:
@@ -169,22 +122,9 @@ async def organizer(request: Request) -> Response:
     require_admin(request)
     found = _organizer(state, key)
     if request.method == "DELETE":
-        _drop_organizer(state, key)
+        writes.drop_organizer(state, key)
         return Response(status_code=204)
-    body = await json_body(request)
-    if not isinstance(body, dict) or not ({"status", "productType"} & set(body)):
-        raise goto_error(400, "InvalidRequest", "Send status ('suspended') or productType")
-    if "status" in body:
-        if body["status"] != "suspended":
-            raise goto_error(400, "InvalidRequest", "status can only be 'suspended'")
-        found.status, found.products = "suspended", []
-    if "productType" in body:
-        if body["productType"] not in PRODUCTS:
-            raise goto_error(400, "InvalidRequest", "Unknown productType")
-        if body["productType"] not in found.products:
-            found.products.append(body["productType"])
-        found.status = "active"
-    return Response(status_code=204)
+    return await writes.change_organizer(request, found)
 
 
 async def organizer_attendees(request: Request) -> Response:
@@ -251,23 +191,6 @@ async def organizer_meetings(request: Request) -> Response:
     raise goto_error(400, "InvalidRequest", "Set scheduled=true or history=true")
 
 
-async def delete_session_part(request: Request) -> Response:
-    state = sandbox(request)
-    key = request.path_params["organizer_key"]
-    require_self_or_admin(request, key)
-    session = state.goto.sessions.get(request.path_params["session_id"])
-    if session is None or state.goto.meetings[session.meeting_id].organizer_key != key:
-        raise goto_error(404, "NotFound", "Session not found")
-    part = request.url.path.rsplit("/", 1)[-1]
-    if part == "attendees":
-        session.attendees_deleted = True
-    elif part == "recordings":
-        session.recording = None
-    else:
-        del state.goto.sessions[session.id]
-    return Response(status_code=204)
-
-
 async def groups(request: Request) -> Response:
     require_admin(request)
     state = sandbox(request)
@@ -330,7 +253,7 @@ async def group_organizers(request: Request) -> Response:
     if request.method == "POST":
         require_admin(request)
         _group(state, key)
-        return await _create_organizer(request, key)
+        return await writes.create_organizer(request, key)
     require_admin(request)
     _group(state, key)
     return JSONResponse(
@@ -357,86 +280,11 @@ async def upcoming_meetings(request: Request) -> Response:
     return JSONResponse([views.upcoming_json(state, m) for m in _upcoming(state, {who.key})])
 
 
-def _meeting_fields(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise goto_error(400, "InvalidRequest", "Expected a JSON object")
-    missing = [
-        f
-        for f in (
-            "subject",
-            "starttime",
-            "endtime",
-            "passwordrequired",
-            "conferencecallinfo",
-            "timezonekey",
-            "meetingtype",
-        )
-        if f not in body
-    ]
-    if missing:
-        raise goto_error(400, "InvalidRequest", f"Missing field(s): {', '.join(missing)}")
-    subject, info = body["subject"], body["conferencecallinfo"]
-    if not isinstance(subject, str) or not subject.strip() or len(subject) > 100:
-        raise goto_error(400, "InvalidRequest", "subject must be text of 1 to 100 characters")
-    if not isinstance(body["passwordrequired"], bool):
-        raise goto_error(400, "InvalidRequest", "passwordrequired must be true or false")
-    if not isinstance(info, str) or len(info) > 255:
-        raise goto_error(400, "InvalidRequest", "conferencecallinfo must be text (255 at most)")
-    start, end = parse_time(str(body["starttime"])), parse_time(str(body["endtime"]))
-    if start is None or end is None or end < start:
-        raise goto_error(400, "InvalidRequest", "starttime/endtime must be ISO 8601, in order")
-    if body["meetingtype"] not in MEETING_TYPES:
-        raise goto_error(400, "InvalidRequest", "meetingtype must be immediate/recurring/scheduled")
-    coorganizers = body.get("coorganizerKeys") or []
-    if not isinstance(coorganizers, list) or not all(
-        isinstance(k, str | int) and not isinstance(k, bool) for k in coorganizers
-    ):
-        raise goto_error(400, "InvalidRequest", "coorganizerKeys must be a list of keys")
-    return {
-        "subject": str(body["subject"]),
-        "start": start,
-        "end": end,
-        "password_required": bool(body["passwordrequired"]),
-        "conference_call_info": str(body["conferencecallinfo"]),
-        "meeting_type": str(body["meetingtype"]),
-        "coorganizer_keys": [str(k) for k in coorganizers],
-    }
-
-
 async def meetings(request: Request) -> Response:
-    state = sandbox(request)
     who = caller(request)
     if request.method == "GET":
         return JSONResponse(_legacy_meetings(request, {who.key}, group=False))
-    fields = _meeting_fields(await json_body(request))
-    meeting_id = max(state.goto.meetings, default=100_000_000) + 1
-    meeting = Meeting(
-        meeting_id,
-        who.key,
-        fields["subject"],
-        fields["meeting_type"],
-        fields["password_required"],
-        fields["conference_call_info"],
-        fields["start"],
-        fields["end"],
-        state.now(),
-        upcoming=True,
-        coorganizer_keys=fields["coorganizer_keys"],
-        max_participants=who.max_attendees,
-    )
-    state.goto.meetings[meeting_id] = meeting
-    return JSONResponse(
-        [
-            {
-                "joinURL": f"{base_url(request)}/_sandbox/join/{meeting_id}",
-                "meetingid": meeting_id,
-                "maxParticipants": meeting.max_participants,
-                "uniqueMeetingId": meeting_id,
-                "conferenceCallInfo": meeting.conference_call_info,
-            }
-        ],
-        status_code=201,
-    )
+    return await writes.create_meeting(request, who)
 
 
 async def meeting(request: Request) -> Response:
@@ -445,15 +293,9 @@ async def meeting(request: Request) -> Response:
     if request.method == "GET":
         return JSONResponse([views.meeting_by_id_json(found)])  # an array, as the spec says
     if request.method == "DELETE":
-        _drop_meeting(state, found.id)
+        writes.drop_meeting(state, found.id)
         return Response(status_code=204)
-    fields = _meeting_fields(await json_body(request))
-    found.subject, found.start, found.end = fields["subject"], fields["start"], fields["end"]
-    found.password_required = fields["password_required"]
-    found.conference_call_info = fields["conference_call_info"]
-    found.meeting_type, found.coorganizer_keys = fields["meeting_type"], fields["coorganizer_keys"]
-    found.upcoming = found.end > state.now() - timedelta(hours=1)
-    return Response(status_code=204)
+    return await writes.update_meeting(request, found)
 
 
 async def start_meeting(request: Request) -> Response:
@@ -481,17 +323,17 @@ ROUTES = [
     Route(f"{P}/organizers/{{organizer_key:int}}/meetings", organizer_meetings),
     Route(
         f"{P}/organizers/{{organizer_key:int}}/sessions/{{session_id:int}}",
-        delete_session_part,
+        writes.delete_session_part,
         methods=["DELETE"],
     ),
     Route(
         f"{P}/organizers/{{organizer_key:int}}/sessions/{{session_id:int}}/attendees",
-        delete_session_part,
+        writes.delete_session_part,
         methods=["DELETE"],
     ),
     Route(
         f"{P}/organizers/{{organizer_key:int}}/sessions/{{session_id:int}}/recordings",
-        delete_session_part,
+        writes.delete_session_part,
         methods=["DELETE"],
     ),
     Route(f"{P}/groups", groups),

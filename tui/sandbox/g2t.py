@@ -1,86 +1,39 @@
-"""GoTo Training REST API v1 under /G2T/rest (every operation of gototraining.openapi.yml)."""
+"""GoTo Training REST API v1 under /G2T/rest (every operation of gototraining.openapi.yml).
+
+The routes check the training against the organizer in the path and the caller, and
+check and apply the writes' bodies; the JSON shapes are `g2t_views.py`.
+"""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from tui.sandbox import g2t_views as views
 from tui.sandbox.files import goto_file_url
-from tui.sandbox.gen_goto import INT64_HIGH, INT64_LOW
-from tui.sandbox.model import G2TRegistrant, Organizer, Training, TrainingSession
+from tui.sandbox.model import (
+    INT64_HIGH,
+    INT64_LOW,
+    G2TRegistrant,
+    Training,
+)
 from tui.sandbox.state import SandboxState
 from tui.sandbox.web import (
     base_url,
     caller,
     goto_error,
     int_keys,
-    iso,
     json_body,
     parse_time,
     require_admin,
     require_self_or_admin,
     sandbox,
 )
-
-
-def organizer_json(o: Organizer) -> dict[str, Any]:
-    return {
-        "organizerKey": str(o.key),
-        "email": o.email,
-        "givenName": o.first_name,
-        "surname": o.last_name,
-    }
-
-
-def _organizers(state: SandboxState, keys: list[int]) -> list[dict[str, Any]]:
-    return [organizer_json(state.goto.organizers[k]) for k in keys if k in state.goto.organizers]
-
-
-def training_json(state: SandboxState, t: Training) -> dict[str, Any]:
-    return {
-        "trainingKey": str(t.key),
-        "trainingId": t.training_id,
-        "name": t.name,
-        "description": t.description,
-        "timeZone": t.time_zone,
-        "times": [{"startDate": iso(a), "endDate": iso(b)} for a, b in t.times],
-        "organizers": _organizers(state, t.organizer_keys),
-        "registrationSettings": {
-            "disableConfirmationEmail": t.disable_confirmation_email,
-            "disableWebRegistration": t.disable_web_registration,
-        },
-    }
-
-
-def registrant_json(request: Request, t: Training, r: G2TRegistrant) -> dict[str, Any]:
-    base = base_url(request)
-    return {
-        "email": r.email,
-        "givenName": r.given_name,
-        "surname": r.surname,
-        "status": r.status,
-        "registrationDate": iso(r.registration_date),
-        "joinUrl": f"{base}/_sandbox/join/g2t/{t.key}/{r.key}",
-        "confirmationUrl": f"{base}/_sandbox/confirm/g2t/{t.key}/{r.key}",
-        "registrantKey": str(r.key),
-    }
-
-
-def session_json(state: SandboxState, t: Training, s: TrainingSession) -> dict[str, Any]:
-    return {
-        "sessionKey": str(s.key),
-        "trainingName": t.name,
-        "sessionStartTime": iso(s.start),
-        "sessionEndTime": iso(s.end),
-        "attendanceCount": len(s.attendee_keys),
-        "duration": int((s.end - s.start).total_seconds() // 60),
-        "organizers": _organizers(state, t.organizer_keys),
-    }
 
 
 def _training(request: Request, with_organizer: bool = True) -> Training:
@@ -145,7 +98,7 @@ async def account_organizers(request: Request) -> Response:
     if request.path_params["account_key"] != state.goto.account_key:
         raise goto_error(403, "AccessDenied", "Not your account")
     return JSONResponse(
-        [organizer_json(o) for o in state.goto.organizers.values() if "G2T" in o.products]
+        [views.organizer_json(o) for o in state.goto.organizers.values() if "G2T" in o.products]
     )
 
 
@@ -158,7 +111,7 @@ async def trainings(request: Request) -> Response:
     if request.method == "GET":
         found = [t for t in state.goto.trainings.values() if key in t.organizer_keys]
         found.sort(key=lambda t: (t.times[0][0], t.key))
-        return JSONResponse([training_json(state, t) for t in found])
+        return JSONResponse([views.training_json(state, t) for t in found])
     body = await json_body(request)
     fields = _training_fields(body)
     settings = fields["settings"]
@@ -185,7 +138,7 @@ async def training(request: Request) -> Response:
     if request.method == "DELETE":
         del state.goto.trainings[found.key]
         return Response(status_code=204)
-    return JSONResponse(training_json(state, found))
+    return JSONResponse(views.training_json(state, found))
 
 
 async def manage_url(request: Request) -> Response:
@@ -216,7 +169,7 @@ async def training_organizers(request: Request) -> Response:
     state = sandbox(request)
     found = _training(request)
     if request.method == "GET":
-        return JSONResponse(_organizers(state, found.organizer_keys))
+        return JSONResponse(views.organizers_json(state, found.organizer_keys))
     body = await json_body(request)
     keys = int_keys(body.get("organizers")) if isinstance(body, dict) else None
     if not keys:
@@ -277,7 +230,9 @@ async def registrants(request: Request) -> Response:
     state = sandbox(request)
     found = _training(request)
     if request.method == "GET":
-        return JSONResponse([registrant_json(request, found, r) for r in _listed(state, found)])
+        return JSONResponse(
+            [views.registrant_json(request, found, r) for r in _listed(state, found)]
+        )
     body = await json_body(request)
     if not isinstance(body, dict) or not all(
         body.get(f) for f in ("email", "givenName", "surname")
@@ -299,7 +254,7 @@ async def registrants(request: Request) -> Response:
         key, email, str(body["givenName"]), str(body["surname"]), "APPROVED", state.now()
     )
     found.registrants[key] = registrant
-    wire = registrant_json(request, found, registrant)
+    wire = views.registrant_json(request, found, registrant)
     return JSONResponse(
         {k: wire[k] for k in ("joinUrl", "confirmationUrl", "registrantKey")}, status_code=201
     )
@@ -317,29 +272,12 @@ async def registrant(request: Request) -> Response:
         if state.registrant_lag:
             found.deleted[key] = (person, state.now())
         return Response(status_code=204)
-    return JSONResponse(registrant_json(request, found, person))
+    return JSONResponse(views.registrant_json(request, found, person))
 
 
 async def recordings(request: Request) -> Response:
     found = _training(request, with_organizer=False)
-    base = base_url(request)
-    return JSONResponse(
-        {
-            "trainingKey": found.key,
-            "recordingList": [
-                {
-                    "recordingId": r.id,
-                    "name": r.name,
-                    "description": r.description,
-                    "registrationUrl": f"{base}/_sandbox/register/g2t/{found.key}",
-                    "downloadUrl": f"{base}/G2T/rest/trainings/{found.key}/recordings/{r.id}",
-                    "startDate": iso(r.start),
-                    "endDate": iso(r.end),
-                }
-                for r in found.recordings
-            ],
-        }
-    )
+    return JSONResponse(views.recordings_json(request, found))
 
 
 async def recording_download(request: Request) -> Response:
@@ -366,7 +304,7 @@ async def report_sessions(request: Request) -> Response:
     if start is None or end is None:
         raise goto_error(400, "InvalidRequest", "startDate and endDate are required (ISO 8601)")
     rows = [
-        (s.start, session_json(state, t, s))
+        (s.start, views.session_json(state, t, s))
         for t in own
         for s in t.sessions
         if start <= s.start <= end
@@ -377,7 +315,7 @@ async def report_sessions(request: Request) -> Response:
 async def report_training(request: Request) -> Response:
     state = sandbox(request)
     found = _training(request)
-    return JSONResponse([session_json(state, found, s) for s in found.sessions])
+    return JSONResponse([views.session_json(state, found, s) for s in found.sessions])
 
 
 async def report_attendees(request: Request) -> Response:
@@ -386,42 +324,8 @@ async def report_attendees(request: Request) -> Response:
     for t in own:
         for s in t.sessions:
             if s.key == key:
-                return JSONResponse(_attendance(state, t, s))
+                return JSONResponse(views.attendance_json(state, t, s))
     raise goto_error(404, "NotFound", "Session not found")
-
-
-def _attendance(state: SandboxState, t: Training, s: TrainingSession) -> list[dict[str, Any]]:
-    rng = random.Random(f"{state.config.seed}:g2t-attendance:{s.key}")
-    length = int((s.end - s.start).total_seconds())
-    rows = []
-    for key in s.attendee_keys:
-        person = t.registrants.get(key)
-        if person is None:
-            continue
-        parts, total, pos = [], 0, rng.randint(0, 600)
-        for _ in range(rng.randint(1, 3)):
-            if pos >= length - 60:
-                break
-            leave = rng.randint(pos + 60, length)
-            parts.append(
-                {
-                    "joinTime": iso(s.start + timedelta(seconds=pos)),
-                    "leaveTime": iso(s.start + timedelta(seconds=leave)),
-                    "timeInPartOfSession": (leave - pos) // 60,
-                }
-            )
-            total += (leave - pos) // 60
-            pos = leave + rng.randint(30, 300)
-        rows.append(
-            {
-                "givenName": person.given_name,
-                "surname": person.surname,
-                "email": person.email,
-                "timeInSession": total,
-                "inSessionTimes": parts,
-            }
-        )
-    return rows
 
 
 P = "/G2T/rest"

@@ -1,4 +1,5 @@
-"""Generates the GoTo side of the world: organizers, groups, meetings, trainings, Seeit."""
+"""Generates the GoTo side of the world: organizers, groups, meetings, Seeit sessions, and
+(through `gen_g2t.py`) trainings."""
 
 from __future__ import annotations
 
@@ -8,36 +9,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tui.sandbox import pools
+from tui.sandbox.gen_g2t import generate_trainings
 from tui.sandbox.model import (
+    INT64_HIGH,
+    INT64_LOW,
     FileSpec,
-    G2TRegistrant,
     Group,
     Meeting,
     MeetingSession,
     Organizer,
     SeeitSession,
     Training,
-    TrainingRecording,
-    TrainingSession,
 )
-
-INT64_LOW = 10**17
-INT64_HIGH = 9 * 10**18  # keys above 2**53: JavaScript-unsafe on purpose
-
-
-class UniqueInts:
-    """Draws distinct random integers from a range."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self._rng = rng
-        self._seen: set[int] = set()
-
-    def draw(self, low: int, high: int) -> int:
-        while True:
-            value = self._rng.randrange(low, high)
-            if value not in self._seen:
-                self._seen.add(value)
-                return value
+from tui.sandbox.pools import UniqueInts
 
 
 @dataclass
@@ -54,10 +38,6 @@ class GotoWorld:
     files: dict[str, FileSpec] = field(default_factory=dict)
     html_recording_session: int = 0
     large_recording_session: int = 0
-
-
-def _size(rng: random.Random, typical: int) -> int:
-    return max(1024, int(typical * rng.uniform(0.5, 1.5)))
 
 
 #: Organizers of the demo's account; `SandboxConfig.organizers` adds more above it.
@@ -83,7 +63,12 @@ def generate_goto(
         # Drawn from their own stream, so the demo's first 28 stay as they were.
         _more_organizers(world, random.Random(f"{seed}:goto-more"), ints, organizers)
     _meetings(world, rng, ints, anchor, recording_bytes, large_bytes)
-    _trainings(world, rng, ints, anchor, recording_bytes)
+    world.trainings = generate_trainings(
+        list(world.organizers.values()), rng, ints, anchor, recording_bytes
+    )
+    for training in world.trainings.values():
+        for recording in training.recordings:
+            world.files[recording.file.file_id] = recording.file
     _seeit(world, rng, anchor, recording_bytes)
     return world
 
@@ -270,135 +255,12 @@ def _session(
         session.recording = _file(
             world,
             f"g2m-{session.id}",
-            _size(rng, recording_bytes),
+            pools.file_size(rng, recording_bytes),
             "mp4",
             f"{pools.slug(meeting.subject)}.mp4",
         )
     world.sessions[session.id] = session
     return session
-
-
-def _trainings(
-    world: GotoWorld, rng: random.Random, ints: UniqueInts, anchor: datetime, recording_bytes: int
-) -> None:
-    trainers = [o for o in world.organizers.values() if "G2T" in o.products]
-    hostile_done = False
-    for organizer in trainers:
-        for _ in range(rng.randint(1, 3)):
-            first_day = anchor + timedelta(days=rng.randint(-120, 60), hours=rng.randint(8, 15))
-            times = [
-                (
-                    first_day + timedelta(days=7 * i),
-                    first_day + timedelta(days=7 * i, hours=rng.choice((1, 2, 3))),
-                )
-                for i in range(rng.randint(1, 3))
-            ]
-            digits = [rng.randint(100, 999) for _ in range(3)]
-            training = Training(
-                key=ints.draw(INT64_LOW, INT64_HIGH),
-                training_id="-".join(map(str, digits)),
-                name=rng.choice(pools.TRAINING_NAMES),
-                description=rng.choice(
-                    (
-                        "",
-                        "Bring a laptop.",
-                        "Kamera an, bitte 🙂",
-                        "[dim]optional[/dim] reading",
-                        "参加必須",
-                    )
-                ),
-                time_zone=rng.choice(pools.TIME_ZONES),
-                times=times,
-                organizer_keys=[organizer.key],
-                disable_confirmation_email=rng.random() < 0.2,
-                disable_web_registration=rng.random() < 0.1,
-            )
-            if rng.random() < 0.2 and len(trainers) > 1:
-                other = rng.choice(trainers).key
-                if other != organizer.key:
-                    training.organizer_keys.append(other)
-            _training_registrants(training, rng, ints, anchor, hostile=not hostile_done)
-            _training_sessions(world, training, rng, ints, anchor, recording_bytes)
-            _withdrawals(training, hostile=not hostile_done)
-            hostile_done = True
-            world.trainings[training.key] = training
-
-
-def _training_registrants(
-    training: Training, rng: random.Random, ints: UniqueInts, anchor: datetime, hostile: bool
-) -> None:
-    count = rng.randint(3, 40)
-    names = list(pools.HOSTILE_NAMES) if hostile else []
-    for n in range(count + len(names)):
-        first, last = names[n] if n < len(names) else pools.pick_name(rng)
-        status = rng.choices(("APPROVED", "WAITING", "DENIED"), (70, 20, 10))[0]
-        registrant = G2TRegistrant(
-            key=ints.draw(INT64_LOW, INT64_HIGH),
-            email=pools.email_for(first, last, n, "learners.example"),
-            given_name=first,
-            surname=last,
-            status=status,
-            registration_date=anchor
-            - timedelta(days=rng.randint(1, 150), minutes=rng.randint(0, 1439)),
-        )
-        training.registrants[registrant.key] = registrant
-
-
-G2T_STATUSES = ("WAITING", "APPROVED", "DENIED", "UNREGISTERED", "DELETED")
-"""GoTo Training's registrant statuses: UNREGISTERED withdrew, DELETED withdrew and
-opted out (the old get-training-registrants page; today's spec lists only the first
-three)."""
-
-
-def _withdrawals(training: Training, hostile: bool) -> None:
-    """About one registrant in twelve withdrew (some after attending); in the training of
-    the hostile names, the first withdrew (UNREGISTERED) and the second opted out too
-    (DELETED), so every demo shows both. Decided by the key, after the sessions were
-    drawn, so the rest of the generated data does not move."""
-    for n, person in enumerate(training.registrants.values()):
-        if hostile and n < 2:
-            person.status = ("UNREGISTERED", "DELETED")[n]
-        elif person.key % 100 < 5:
-            person.status = "UNREGISTERED"
-        elif person.key % 100 < 8:
-            person.status = "DELETED"
-
-
-def _training_sessions(
-    world: GotoWorld,
-    training: Training,
-    rng: random.Random,
-    ints: UniqueInts,
-    anchor: datetime,
-    recording_bytes: int,
-) -> None:
-    approved = [r.key for r in training.registrants.values() if r.status == "APPROVED"]
-    for start, end in training.times:
-        if end >= anchor:
-            continue
-        attendees = rng.sample(approved, k=rng.randint(0, len(approved))) if approved else []
-        training.sessions.append(
-            TrainingSession(ints.draw(INT64_LOW, INT64_HIGH), start, end, attendees)
-        )
-        if rng.random() < 0.6:
-            rec_id = ints.draw(1_000_000, 99_999_999)
-            spec = _file(
-                world,
-                f"g2t-{rec_id}",
-                _size(rng, recording_bytes),
-                "mp4",
-                f"{pools.slug(training.name)}.mp4",
-            )
-            training.recordings.append(
-                TrainingRecording(
-                    rec_id,
-                    f"{training.name} – {start:%Y-%m-%d}",
-                    "Session recording",
-                    start,
-                    end,
-                    spec,
-                )
-            )
 
 
 def _seeit(world: GotoWorld, rng: random.Random, anchor: datetime, recording_bytes: int) -> None:
@@ -449,7 +311,7 @@ def _seeit(world: GotoWorld, rng: random.Random, anchor: datetime, recording_byt
                 session.data_file = _file(
                     world,
                     f"seeit-{session.uuid}",
-                    _size(rng, recording_bytes // 4),
+                    pools.file_size(rng, recording_bytes // 4),
                     "zip",
                     f"session-{session.support_key}.zip",
                 )

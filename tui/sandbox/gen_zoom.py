@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tui.sandbox import pools
-from tui.sandbox.gen_goto import UniqueInts
 from tui.sandbox.model import (
     FileSpec,
     RegistrantTable,
@@ -17,6 +16,7 @@ from tui.sandbox.model import (
     ZoomRecordingFile,
     ZoomUser,
 )
+from tui.sandbox.pools import UniqueInts
 
 PENDING, APPROVED, DENIED, CANCELLED = 0, 1, 2, 3
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+#: GoTo's keys are int64s drawn from this range: above 2**53, JavaScript-unsafe on purpose.
+INT64_LOW = 10**17
+INT64_HIGH = 9 * 10**18
+
 
 @dataclass(slots=True)
 class FileSpec:

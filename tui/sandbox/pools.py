@@ -1,5 +1,5 @@
 """Name and subject pools for the generated data, including the hostile strings every screen
-must survive."""
+must survive, and the draws every generator makes (distinct ids, file sizes)."""
 
 from __future__ import annotations
 
@@ -203,3 +203,23 @@ def slug(text: str) -> str:
 def email_for(first: str, last: str, n: int, domain: str = "example.com") -> str:
     """A unique, valid e-mail address for a (possibly hostile) name."""
     return f"{slug(first + ' ' + last)}.{n}@{domain}"
+
+
+class UniqueInts:
+    """Draws distinct random integers from a range."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._seen: set[int] = set()
+
+    def draw(self, low: int, high: int) -> int:
+        while True:
+            value = self._rng.randrange(low, high)
+            if value not in self._seen:
+                self._seen.add(value)
+                return value
+
+
+def file_size(rng: random.Random, typical: int) -> int:
+    """A file's size: half to one and a half times `typical`, at least 1 KiB."""
+    return max(1024, int(typical * rng.uniform(0.5, 1.5)))

@@ -42,6 +42,13 @@ def zoom_error(
     return ApiError(JSONResponse(body, status_code=status))
 
 
+def zoom_invalid(field: str) -> ApiError:
+    """Zoom's 400 code 300 "Validation Failed." naming one field."""
+    return zoom_error(
+        400, 300, "Validation Failed.", [{"field": field, "message": "Invalid field."}]
+    )
+
+
 def sandbox(request: Request) -> SandboxState:
     state: SandboxState = request.app.state.sandbox
     return state
