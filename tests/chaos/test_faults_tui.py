@@ -18,7 +18,7 @@ import pytest
 from tests.support.app import SIZE, build, press, settle, show_tab
 from tests.support.chaos import HTTP, PATIENT_HTTP, SyncedCache, tally
 from tests.support.control import Control
-from tests.support.screen import screen_lines, screen_text, toasts
+from tests.support.screen import notices, screen_lines, screen_text, toasts
 from tui.core.settings.config import HttpSettings
 from tui.core.store.codec import TEXT_LIMIT
 
@@ -156,10 +156,10 @@ async def test_a_failing_refresh_keeps_the_cache_on_screen_and_recovers(
         assert "data 2h ago" in header, header
         assert f"{scenario.provider_label} \u2717 {scenario.title}" in header, header
         assert ("OFFLINE" in header) is scenario.offline, header
-        warned = [t for t in toasts(app) if t.startswith(f"{scenario.title}:")]
-        assert warned and "Showing cached data." in warned[-1], toasts(app)
+        warned = [t for t in notices(app) if t.startswith(f"{scenario.title}:")]
+        assert warned and "Showing cached data." in warned[-1], notices(app)
         assert scenario.says in warned[-1], warned[-1]
-        errors_shown = len(toasts(app))
+        errors_shown = len(notices(app))
 
         # The fault is gone: `r` recovers, the age resets and the error mark goes.
         await press(pilot, app, "refresh")
@@ -168,7 +168,7 @@ async def test_a_failing_refresh_keeps_the_cache_on_screen_and_recovers(
         assert pane.table.row_count == before
         assert "data just now" in header, header
         assert "\u2717" not in header and "OFFLINE" not in header, header
-        assert len(toasts(app)) == errors_shown, toasts(app)[errors_shown:]
+        assert len(notices(app)) == errors_shown, notices(app)[errors_shown:]
     tally(request, "tui")
 
 
