@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi
     from tui.core.deck.types import ListView
     from tui.core.models import EventKind, Provider, Recording, StartUrl
+    from tui.widgets.column_choice import ColumnChoices
 
 
 class Row(Protocol):
@@ -40,6 +41,8 @@ class DeckHost(Protocol):
 
     time_format: TimeFormat
     clock: Clock
+    column_choices: ColumnChoices
+    """Which columns each tab shows, and where a changed choice is kept."""
 
     @property
     def keymap(self) -> Mapping[str, str]:
