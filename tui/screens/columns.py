@@ -9,7 +9,7 @@ cannot be hidden.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -21,11 +21,9 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.screens.dialogs import DIALOG_CSS
-from tui.widgets.column_choice import TAB_COLUMNS, ColumnChoices
+from tui.widgets.column_choice import TAB_COLUMNS, ChoosesColumns
+from tui.widgets.pane_types import ShownColumns
 from tui.widgets.virtual_table import Column
-
-if TYPE_CHECKING:
-    from tui.widgets.pane import EntityPane
 
 HINT = "space show/hide \u00b7 Enter keep \u00b7 Esc undo"
 LAST_ONE = "At least one column stays shown."
@@ -144,7 +142,7 @@ class ColumnChooser(ModalScreen[tuple[str, ...] | None]):
         self.dismiss(None)
 
 
-def open_column_chooser(app: App[Any], choices: ColumnChoices, pane: EntityPane[Any]) -> None:
+def open_column_chooser(app: App[Any], choices: ShownColumns, pane: ChoosesColumns) -> None:
     """Open the chooser for `pane`'s columns; the pane follows each change, Enter keeps
     the choice (and says where, or why it holds for this session only)."""
     tab = pane.columns_tab()

@@ -13,9 +13,9 @@ and writes a changed one back to the config file (`tui/core/settings/columns.py`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import ClassVar, Protocol
 
 from textual.message import Message
 
@@ -23,9 +23,6 @@ from tui.core.errors import ConfigError
 from tui.core.settings.columns import ColumnChoice, check_columns
 from tui.widgets import columns
 from tui.widgets.virtual_table import Column
-
-if TYPE_CHECKING:
-    from tui.widgets.pane import EntityPane
 
 #: Each tab's columns, in the table's order, by the id `[columns]` names.
 TAB_COLUMNS: dict[str, list[Column]] = {
@@ -65,10 +62,22 @@ def shown_sort(
     return sort, descending
 
 
+class ChoosesColumns(Protocol):
+    """What the chooser needs of a tab (`EntityPane`)."""
+
+    TITLE: ClassVar[str]
+
+    def columns_tab(self) -> str | None:
+        """The id of the columns it shows now (None: none to choose)."""
+
+    def columns_changed(self) -> None:
+        """Show the columns chosen now."""
+
+
 class ColumnsRequested(Message):
     """`C` in a tab: the screen opens the column chooser for `pane`."""
 
-    def __init__(self, pane: EntityPane[Any]) -> None:
+    def __init__(self, pane: ChoosesColumns) -> None:
         super().__init__()
         self.pane = pane
 

@@ -19,22 +19,25 @@ the sentence that says why.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
-import tempfile
-import tomllib
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import ConfigError
 from tui.core.settings.paths import ensure_dir
+
+# Checking the table is on the first frame's path: what only writing needs (tomllib,
+# tempfile, tomlkit) is imported when a choice is written.
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ColumnChoice = dict[str, tuple[str, ...]]
 """Tab id -> the ids of the columns it shows."""
 
 
 def _hint(name: str, known: Sequence[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(name, list(known), n=2)
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
 
@@ -96,6 +99,8 @@ def check_columns(
 def columns_table(path: Path) -> tuple[object, str | None]:
     """The raw `[columns]` table of the file at `path` (None when it has none), and a
     sentence when the file could not be read (then nothing is chosen)."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -109,6 +114,8 @@ def columns_table(path: Path) -> tuple[object, str | None]:
 def save_columns(path: Path, tab: str, ids: Sequence[str] | None) -> str | None:
     """Keep `tab`'s columns in `[columns]` of the file at `path` (None: every column,
     its key removed); returns a sentence when the file was left as it was."""
+    import tomllib
+
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
@@ -169,6 +176,8 @@ def _set_columns(document: Any, tab: str, ids: Sequence[str] | None) -> bool:
 def _replace(target: Path, text: str) -> str | None:
     """Write `text` to a private temporary file beside `target`, then rename it over
     `target`; the OS's reason (as a sentence) when that failed, `target` untouched."""
+    import tempfile
+
     temporary: str | None = None
     try:
         ensure_dir(target.parent)
