@@ -21,6 +21,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.screens.dialogs import DIALOG_CSS
+from tui.text import labelled, literal
 from tui.widgets.column_choice import TAB_COLUMNS, ChoosesColumns
 from tui.widgets.pane_types import ShownColumns
 from tui.widgets.virtual_table import Column
@@ -78,17 +79,14 @@ class ColumnChooser(ModalScreen[tuple[str, ...] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(
-                Content.assemble("Columns of ", (self.tab_title, "bold")),
-                classes="dialog--title",
-            )
+            yield Label(labelled("Columns of ", ("bold", self.tab_title)), classes="dialog--title")
             yield OptionList(*(self._option(c) for c in self.columns), id="columns")
             yield Static(HINT, classes="dialog--hint", markup=False)
 
     def _option(self, column: Column) -> Option:
         on = column.key in self.checked
         box = ("[x] ", "bold $text-success") if on else ("[ ] ", "$text-muted")
-        return Option(Content.assemble(box, column.title), id=column.key)
+        return Option(Content.assemble(box, literal(column.title)), id=column.key)
 
     @property
     def options(self) -> OptionList:
