@@ -78,6 +78,9 @@ class UiOptions:
         profiles: What the profile switcher shows of each profile: (accent,
             read-only), as the first frame read them.
         start: Where to open (`--view`, `--event`, `--status`, `--filter`).
+        columns: `[columns]` as the config file has it: the columns each tab shows.
+        columns_file: Where a column choice (`C`) is written (config.toml; the demo's
+            own file with --demo); None: kept for the session only.
     """
 
     theme: str = "textual-dark"
@@ -93,6 +96,8 @@ class UiOptions:
     sorts: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
     profiles: Mapping[str, tuple[str | None, bool]] = field(default_factory=dict)
     start: StartView | None = None
+    columns: object = None
+    columns_file: Path | None = None
 
 
 #: Textual reads ESC followed by a top-row key as the character macOS's Option key types
@@ -187,6 +192,9 @@ class MeetdeckApp(App[int]):
         self._notices: deque[Notice] = deque(maxlen=NOTICES_KEPT)
         self._sorts: dict[str, tuple[str, bool]] = dict(self.options.sorts)
         self._sort_warned = False
+        from tui.widgets.column_choice import ColumnChoices
+
+        self.column_choices = ColumnChoices(self.options.columns, self.options.columns_file)
         if self.options.theme in self.available_themes:
             self.theme = self.options.theme
 
@@ -263,6 +271,8 @@ class MeetdeckApp(App[int]):
         # Whatever the first screen is, collection resumes once it is drawn.
         self.call_after_refresh(self._resume_gc)
         self._apply_keymap()
+        if self.column_choices.error is not None:
+            self.call_after_refresh(self.show_error, self.column_choices.error)
         if self.options.theme not in self.available_themes:
             self.notify(
                 f"Unknown theme {self.options.theme!r}; using {self.theme}.",

@@ -182,8 +182,8 @@ def key_commands(main: MainScreen) -> list[tuple[str, str, Any]]:
         group = group_of(active.node).lower()
         if group == "table" and "mark" not in action:
             continue  # moving around is for keys, not the palette
-        if action.startswith(("show_tab", "app.focus", "command_palette")):
-            continue
+        if action.startswith(("show_tab", "app.focus", "command_palette", "choose_columns")):
+            continue  # the columns are "view: choose columns" below
         title = f"{group}: {binding.description.lower()}"
         if (group, action) in seen:
             continue
@@ -227,6 +227,13 @@ class DeckCommands(Provider):
             )
             commands.append(
                 ("view: toggle API log", "Show the API calls made (l)", main.action_toggle_api_log)
+            )
+            commands.append(
+                (
+                    "view: choose columns",
+                    "Show or hide this tab's columns, kept in config.toml (C)",
+                    main.active_pane.action_choose_columns,
+                )
             )
             commands.append(
                 (

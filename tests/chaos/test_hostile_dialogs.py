@@ -313,6 +313,20 @@ async def test_every_dialog_shows_hostile_text_literally(
         seen.check("profile switcher")
         await close(pilot, app)
 
+        # The column chooser: its titles are meetdeck's own, yet shown literally too.
+        from tui.screens.columns import ColumnChooser
+        from tui.widgets.virtual_table import Column
+
+        columns = [
+            Column(f"c{index}", text[:60], lambda row, fmt: "")
+            for index, text in enumerate(CORPUS.values())
+        ]
+        chooser = ColumnChooser(next(iter(CORPUS.values())), columns, ["c0"], lambda ids: None)
+        await app.push_screen(chooser)
+        await settle(pilot, app)
+        seen.check("column chooser")
+        await close(pilot, app)
+
         # Help over the registrants of hostile names.
         await pilot.press(key_of(app, "help"))
         await wait_for_screen(pilot, app, "HelpScreen")

@@ -103,6 +103,14 @@ def test_help_screen(snap_compare: Any, real_app: MakeApp) -> None:
     assert snap_compare(real_app(), run_before=pressing("4", "question_mark"), terminal_size=WIDE)
 
 
+def test_column_chooser(snap_compare: Any, real_app: MakeApp) -> None:
+    """`C` in Registrants at 80x24: the tab's columns with their boxes, Email just
+    unchecked (`j`, space) and the table behind without it, showing the event and
+    provider in its room."""
+    press = ("4", "C", "j", "space")
+    assert snap_compare(real_app(), run_before=pressing(*press), terminal_size=(80, 24))
+
+
 def test_command_palette(snap_compare: Any, real_app: MakeApp) -> None:
     """The command palette searching the cache for "ada": people, meetings and
     events, titled `group: item`."""

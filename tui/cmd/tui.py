@@ -81,6 +81,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
 def ui_options(paths: Paths, args: argparse.Namespace, frame: FirstFrame, demo: bool) -> UiOptions:
     """The display settings of this run, from the first frame's settings and the flags."""
     from tui.app import UiOptions
+    from tui.core.settings.columns import columns_table
     from tui.core.settings.quick import exposed_config
     from tui.core.settings.ui_state import remembered_sorts, remembered_theme
     from tui.widgets.pane_types import StartView
@@ -92,6 +93,11 @@ def ui_options(paths: Paths, args: argparse.Namespace, frame: FirstFrame, demo: 
         filter=getattr(args, "filter", None),
     )
     read_only_flag = bool(getattr(args, "read_only", False))
+    # The demo keeps its columns in its own file: it never writes a person's config.
+    columns, columns_file, problem = frame.columns, paths.config_file, None
+    if demo:
+        columns_file = paths.demo_config_file
+        columns, problem = columns_table(columns_file)
     profiles = {
         name: (frame.of(name).accent, read_only_flag or frame.of(name).read_only)
         for name in frame.profile_names
@@ -105,11 +111,13 @@ def ui_options(paths: Paths, args: argparse.Namespace, frame: FirstFrame, demo: 
         download_dir=paths.download_dir,
         mouse=frame.mouse,
         demo=demo,
-        warnings=tuple(w for w in (exposed_config(paths.config_file),) if w),
+        warnings=tuple(w for w in (exposed_config(paths.config_file), problem) if w),
         ui_state=paths.ui_state,
         sorts=remembered_sorts(paths.ui_state),
         profiles=profiles,
         start=start if start != StartView() else None,
+        columns=columns,
+        columns_file=columns_file,
     )
 
 

@@ -28,6 +28,7 @@ from tui.screens.event_write_flows import EventWriteFlows
 from tui.screens.write_flows import WriteFlows
 from tui.text import labelled
 from tui.widgets.api_log import ApiLogPanel
+from tui.widgets.column_choice import ColumnsRequested
 from tui.widgets.header import DeckHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.pane import DeckHost, EntityPane, PaneScope
@@ -361,6 +362,12 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
                 pane.use_custom_window(window)
 
         self.app.push_screen(WindowDialog(self.host.clock()), chosen)
+
+    @on(ColumnsRequested)
+    def _columns_requested(self, event: ColumnsRequested) -> None:
+        from tui.screens.columns import open_column_chooser
+
+        open_column_chooser(self.app, self.host.column_choices, event.pane)
 
     @on(SupportPane.NewSessionRequested)
     def _new_session_requested(self, event: SupportPane.NewSessionRequested) -> None:

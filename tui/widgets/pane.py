@@ -24,6 +24,7 @@ from textual.widgets import Input, Static
 from tui.core.errors import MeetdeckError
 from tui.core.sync.types import Scope, ScopeKind
 from tui.text import labelled
+from tui.widgets.column_choice import ColumnsRequested, shown_sort, tab_of
 from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_filter import FilterBox, PaneFilter
 from tui.widgets.pane_types import DeckHost, PaneScope, RowT
@@ -75,6 +76,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             id="sort-previous",
         ),
         Binding("I", "reverse_sort", "Reverse sort", show=False, id="sort-reverse"),
+        Binding("C", "choose_columns", "Choose columns", show=False, id="columns"),
     ]
 
     DEFAULT_CSS = """
@@ -207,10 +209,14 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         from tui.core.deck.api import ViewQuery
 
         scope = self.scope
+        # A sort by a column the person hid falls back to the default order.
+        sort, descending = shown_sort(
+            self.sort, self.descending, self.shown_columns(), self.visible_columns()
+        )
         return ViewQuery(
             text=self.filter_text,
-            sort=self.sort,
-            descending=self.descending,
+            sort=sort,
+            descending=descending,
             organizer_key=scope.organizer_key if scope else None,
             group_key=scope.group_key if scope else None,
             event_key=scope.event_key if scope else None,
@@ -223,6 +229,23 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     def visible_columns(self) -> list[Column]:
         """The columns for the current scope (all of COLUMNS by default)."""
         return self.COLUMNS
+
+    def columns_tab(self) -> str | None:
+        """The id of the columns shown now in `[columns]` ("groups" in the groups view)."""
+        return tab_of(self.visible_columns(), self.COLUMNS)
+
+    def shown_columns(self) -> list[Column]:
+        """`visible_columns()` less those the person hid (`C`, `[columns]`)."""
+        return self.host.column_choices.shown(self.columns_tab(), self.visible_columns())
+
+    def columns_changed(self) -> None:
+        """The person changed which columns show: the table follows at once."""
+        if self.loaded:
+            self.load(keep_cursor=True)
+
+    def action_choose_columns(self) -> None:
+        if self.columns_tab() is not None:
+            self.post_message(ColumnsRequested(self))
 
     def detail_of(self, row: RowT) -> object:
         """What the detail panel shows for `row` (a Deck detail, or the row)."""
@@ -301,7 +324,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         count: int | None = None,
     ) -> None:
         """Hand a view to the table (it counts the rows, once per view)."""
-        columns = self.visible_columns()
+        columns = self.shown_columns()
         if columns != self.table.columns:
             self.table.columns = list(columns)
             self.table.clear_line_cache()
@@ -383,7 +406,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     def sortable_columns(self) -> list[Column]:
         """The columns shown here that the view can sort by."""
         names = self.view.sort_columns if self.view is not None else ()
-        return [column for column in self.visible_columns() if column.key in names]
+        return [column for column in self.shown_columns() if column.key in names]
 
     def sort_text(self) -> str:
         """ "by Email ▼" when the rows are not in the tab's default order, else ""."""
@@ -392,7 +415,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             return ""
         if view.sort == view.sort_columns[0] and not self.descending:
             return ""
-        title = next((c.title for c in self.visible_columns() if c.key == view.sort), view.sort)
+        title = next((c.title for c in self.shown_columns() if c.key == view.sort), view.sort)
         return f"by {title} {SORT_ARROWS[self.descending]}"
 
     def action_sort(self, step: int) -> None:

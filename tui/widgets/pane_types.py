@@ -16,9 +16,12 @@ from textual.worker import Worker
 from tui.widgets.formatting import Clock, TimeFormat
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tui.core.deck.api import DeckApi
     from tui.core.deck.types import ListView
     from tui.core.models import EventKind, Provider, Recording, StartUrl
+    from tui.widgets.table_model import Column
 
 
 class Row(Protocol):
@@ -35,11 +38,34 @@ RowT = TypeVar("RowT", bound=Row)
 """The row type of a pane (`EntityPane[Organizer]`, ...)."""
 
 
+class ShownColumns(Protocol):
+    """Which columns each tab shows, and where a changed choice is kept
+    (`ColumnChoices` in `tui.widgets.column_choice`)."""
+
+    path: Path | None
+
+    def ids(self, tab: str) -> tuple[str, ...]:
+        """The ids of the columns `tab` shows."""
+
+    def shown(self, tab: str | None, candidates: Sequence[Column]) -> list[Column]:
+        """The `candidates` that `tab` shows."""
+
+    def preview(self, tab: str, ids: Sequence[str]) -> None:
+        """Show `ids` in `tab` for now."""
+
+    def choose(self, tab: str, ids: Sequence[str]) -> str | None:
+        """Show `ids` in `tab` and keep it; a sentence when it could not be kept."""
+
+
 class DeckHost(Protocol):
     """What a pane needs from the app."""
 
     time_format: TimeFormat
     clock: Clock
+
+    @property
+    def column_choices(self) -> ShownColumns:
+        """Which columns each tab shows (`tui.widgets.column_choice.ColumnChoices`)."""
 
     @property
     def keymap(self) -> Mapping[str, str]:

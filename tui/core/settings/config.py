@@ -18,6 +18,9 @@ Example::
 
     [keymap]
     approve = "A"
+
+    [columns]
+    registrants = ["name", "email", "status", "event"]
 """
 
 from __future__ import annotations
@@ -216,6 +219,10 @@ class Settings(BaseSettings):
     set false to let your umask decide (a folder shared with your team)."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Key remapping by binding id, e.g. approve = "A"."""
+    columns: dict[str, list[str]] = Field(default_factory=dict)
+    """The columns each tab shows, by tab and column id, e.g. registrants = ["name",
+    "email", "status"]; `C` in a tab chooses them and writes this table back. The ids
+    are the TUI's and are checked when it starts (tui/core/settings/columns.py)."""
     http: HttpSettings = Field(default_factory=HttpSettings)
     """HTTP client tuning."""
 

@@ -75,6 +75,12 @@ class Paths:
         return self.config_dir / "config.toml"
 
     @property
+    def demo_config_file(self) -> Path:
+        """The demo's own settings file (the columns chosen in `meetdeck --demo`), so
+        the demo never writes to a person's config.toml."""
+        return self.config_dir / "demo-config.toml"
+
+    @property
     def audit_log(self) -> Path:
         return self.data_dir / "audit.jsonl"
 

@@ -120,6 +120,7 @@ class FirstFrame:
         "_data",
         "_env",
         "accent",
+        "columns",
         "keymap",
         "mouse",
         "profile",
@@ -149,6 +150,8 @@ class FirstFrame:
         self.keymap = (
             {str(k): str(v) for k, v in keymap.items()} if isinstance(keymap, dict) else {}
         )
+        self.columns: object = data.get("columns")
+        """`[columns]` as the file has it (checked by the TUI against its tabs)."""
         self.accent = _text(self._own(profile, "accent"), "") or None
         self.read_only = _flag(
             environ.get("MEETDECK_READ_ONLY", data.get("read_only")), default=False

@@ -1,8 +1,9 @@
 """What the TUI remembers between runs: the theme last picked in the palette, and the
 sort of each tab.
 
-Kept apart from config.toml, which is the person's own file (comments, order) and is
-never rewritten by meetdeck. A missing, unreadable or corrupt state file means "nothing
+Kept apart from config.toml, which is the person's own file (comments, order): the
+only thing meetdeck writes there is a column choice (`C`), one key edited in place
+(tui/core/settings/columns.py). A missing, unreadable or corrupt state file means "nothing
 remembered": the config's theme and each tab's default order apply. `--theme` beats
 both. Each change rewrites the whole (small) file atomically, keeping what it does not
 change.
