@@ -14,8 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 #: How long a condition may take before the test fails: far beyond any real wait, so
-#: only a condition that never comes true reaches it.
-TIMEOUT = 20.0
+#: only a condition that never comes true reaches it (a full sync of the demo took over
+#: 20 s on a 2-core machine running two suites at once).
+TIMEOUT = 90.0
 #: How long to let the app run between two checks.
 STEP = 0.01
 

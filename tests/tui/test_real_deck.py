@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.support.app import active, settle
+from tests.support.app import active, quiet, settle
 from tests.support.control import Control
 from tests.support.demo import unreachable_url
-from tests.support.screen import screen_lines, screen_text, toasts
+from tests.support.screen import notices, screen_lines, screen_text, toasts
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 
@@ -233,11 +233,13 @@ async def test_a_zoom_daily_limit_is_one_toast_naming_the_api(
             await pilot.press("R")
             await wait_for(
                 pilot,
-                lambda: any("daily limit" in t for t in toasts(app)),
+                lambda: any("daily limit" in t for t in notices(app)),
                 what="the daily-limit toast",
+                detail=lambda: notices(app),
             )
-            said = [t for t in toasts(app) if "daily limit" in t]
-            assert len(said) == 1, toasts(app)
+            await wait_for(pilot, lambda: quiet(app), what="the sync to end")
+            said = [t for t in notices(app) if "daily limit" in t]
+            assert len(said) == 1, notices(app)
             # Until the sandbox's next midnight (its clock runs on its anchor's day).
             sentence = re.compile(
                 r"Zoom's daily limit for GET /webinars/\{id\}/registrants is used up until "
