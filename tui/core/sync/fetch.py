@@ -7,8 +7,9 @@ name the registrants scopes that follow from them (`registrant_scopes`).
 Signed in as a GoTo admin, the GoTo scopes cover the whole account: meetings per
 organizer group where a group call can serve it (at most 50 organizers), else per
 cached organizer; trainings per GoTo Training organizer, and each training's
-registrants through its own organizer. A plain organizer gets their own. Historical
-meetings come in aligned windows (`history_window`), one scope each.
+registrants through its own organizer (those calls: `tui.core.sync.account`). A plain
+organizer gets their own. Historical meetings come in aligned windows
+(`history_window`), one scope each.
 
 A Zoom user who is pending or deactivated is not asked (those calls cannot succeed),
 and one Zoom refuses alone (`UserUnavailable`: 1001, 3161) is skipped: everyone else's
@@ -21,9 +22,9 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
-from tui.core.errors import MeetdeckError, NotFound, RequestRejected, UserUnavailable
+from tui.core.errors import MeetdeckError, UserUnavailable
 from tui.core.models import (
     LIST_LAG,
     EventKind,
@@ -39,6 +40,7 @@ from tui.core.models import (
 )
 from tui.core.store.db import Store
 from tui.core.store.views import ViewQuery
+from tui.core.sync.account import gathered, once, per_trainer, per_unit, unseen
 from tui.core.sync.types import HISTORY_WINDOW_DAYS, Scope, ScopeKind
 
 Pages = AsyncIterator[Sequence[Any]]
@@ -46,24 +48,8 @@ Pages = AsyncIterator[Sequence[Any]]
 UNASKED_STATUSES = frozenset({"pending", "inactive"})
 #: Skipped users named in a scope's note; the rest are counted.
 NAMED_SKIPS = 5
-#: GoTo Meeting's group calls serve groups of at most this many organizers.
-GROUP_CALL_MAX = 50
 #: Meetings starting this soon after a window's end belong to the next window.
 _NEXT_WINDOW = timedelta(minutes=1)
-#: Calls one account-wide scope keeps in flight (the HTTP layer paces them per API).
-UNIT_CONCURRENCY = 4
-T = TypeVar("T")
-U = TypeVar("U")
-
-
-class Keyed(Protocol):
-    """A row with a key (meetings, trainings)."""
-
-    @property
-    def key(self) -> str: ...
-
-
-K = TypeVar("K", bound=Keyed)
 
 
 @dataclasses.dataclass(slots=True)
@@ -162,6 +148,8 @@ class ScopeFetcher:
         """The oldest start of history asked for in this session (the UI's window)."""
         self.cancelled_here: CancelledHere = none_cancelled
         """Registrations meetdeck cancelled (the Deck reads them from its audit log)."""
+        self.first_organizer: str | None = None
+        """The organizer on screen: account-wide scopes ask for theirs first."""
 
     def available(self, provider: Provider) -> bool:
         return self._api(provider) is not None
@@ -207,8 +195,8 @@ class ScopeFetcher:
                     return api.upcoming_meetings(organizer_key=organizer, group_key=group)
 
                 seen: set[str] = set()
-                async for meetings in self._per_unit(upcoming, found):
-                    yield _new(meetings, seen)
+                async for meetings in per_unit(self._store, upcoming, found, self.first_organizer):
+                    yield unseen(meetings, seen)
             else:
                 yield await api.upcoming_meetings()
         elif kind is ScopeKind.HISTORICAL:
@@ -221,8 +209,8 @@ class ScopeFetcher:
                     yield webinars
             elif self.account_wide():
                 seen = set()
-                async for trainings in self._per_trainer(api, found):
-                    fresh = _new(trainings, seen)
+                async for trainings in per_trainer(self._store, api, found, self.first_organizer):
+                    fresh = unseen(trainings, seen)
                     children.extend(registrant_scopes(fresh, self.available))
                     yield fresh
             else:
@@ -315,7 +303,9 @@ class ScopeFetcher:
         meetings: dict[str, Meeting] = {}
         recordings: dict[str, Recording] = {}
         async for found_history in (
-            self._per_unit(history, found) if self.account_wide() else _once(history(None, None))
+            per_unit(self._store, history, found, self.first_organizer)
+            if self.account_wide()
+            else once(history(None, None))
         ):
             for m in found_history.meetings:
                 if scope.since is None or not end <= m.start < end + _NEXT_WINDOW:
@@ -324,75 +314,6 @@ class ScopeFetcher:
                 recordings.setdefault(r.key, r)
         yield sorted(meetings.values(), key=lambda m: m.start)
         yield [r for r in recordings.values() if r.event_key in meetings]
-
-    async def _per_unit(
-        self, fetch: Callable[[str | None, str | None], Any], found: Found
-    ) -> AsyncIterator[Any]:
-        """`fetch(organizer_key, group_key)` over the whole GoTo account: one call per
-        group the group calls serve (2 to 50 cached organizers), one per other cached
-        organizer; the signed-in organizer's own call when none are cached. A group
-        call refused (a group larger than the cache knew) falls back to its members;
-        an organizer GoTo no longer knows is skipped and noted."""
-        view = self._store.organizers(ViewQuery(provider=Provider.GOTO_MEETING))
-        cached: list[Organizer] = view.rows(0, view.count())
-        if not cached:
-            yield await fetch(None, None)
-            return
-        members: dict[str, list[Organizer]] = {}
-        for person in cached:
-            members.setdefault(person.group_key or "", []).append(person)
-        units: list[tuple[str | None, str | None, list[Organizer]]] = []
-        for group, people in members.items():
-            if group and 2 <= len(people) <= GROUP_CALL_MAX:
-                units.append((None, group, people))
-            else:
-                units.extend((p.key, None, [p]) for p in people)
-
-        async def one(unit: tuple[str | None, str | None, list[Organizer]]) -> list[Any]:
-            organizer, group, people = unit
-            try:
-                return [await fetch(organizer, group)]
-            except RequestRejected:
-                if group is None:
-                    raise
-            except NotFound as exc:
-                if organizer is None:
-                    raise
-                found.skipped.append(f"{people[0].email or organizer} {exc.sentence}")
-                return []
-            out: list[Any] = []
-            for person in people:  # the group call is refused: ask its members
-                out.extend(await one((person.key, None, [person])))
-            return out
-
-        async for results in gathered(units, one):
-            for result in results:
-                yield result
-
-    async def _per_trainer(self, api: Any, found: Found) -> AsyncIterator[list[Training]]:
-        """The trainings of every GoTo Training organizer of the account (the account's
-        G2T organizers; the cached organizers with GoTo Training when GoTo gave no
-        account key)."""
-        try:
-            trainers = [o.key for o in await api.organizers()]
-        except NotFound:
-            view = self._store.organizers(ViewQuery(provider=Provider.GOTO_MEETING))
-            cached: list[Organizer] = view.rows(0, view.count())
-            trainers = [o.key for o in cached if "G2T" in o.products]
-            if not cached:
-                yield await api.trainings()
-                return
-
-        async def one(key: str) -> list[Training]:
-            try:
-                trainings: list[Training] = await api.trainings(organizer_key=key)
-            except NotFound as exc:
-                found.skipped.append(f"{key} {exc.sentence}")
-                return []
-            return trainings
-
-        async for trainings in gathered(trainers, one):
-            yield trainings
 
     def _training_owner(self, training_key: str) -> str | None:
         """The first organizer of a cached training (an admin asks through them)."""
@@ -416,50 +337,11 @@ class ScopeFetcher:
         return event.title if event else None
 
 
-def _new(rows: Sequence[K], seen: set[str]) -> list[K]:
-    """The rows whose key is not in `seen` yet (which they join)."""
-    out = []
-    for row in rows:
-        if row.key not in seen:
-            seen.add(row.key)
-            out.append(row)
-    return out
-
-
-async def _once(awaitable: Any) -> AsyncIterator[Any]:
-    yield await awaitable
-
-
-async def gathered(
-    items: Sequence[T], fetch: Callable[[T], Awaitable[U]], limit: int = UNIT_CONCURRENCY
-) -> AsyncIterator[U]:
-    """`await fetch(item)` for each item, at most `limit` at once, yielded in the
-    items' order (so the cache's rows come in the same order on every run). The first
-    error cancels the calls still running and is raised."""
-    if not items:
-        return
-    slots = asyncio.Semaphore(limit)
-
-    async def run(item: T) -> U:
-        async with slots:
-            return await fetch(item)
-
-    tasks = [asyncio.ensure_future(run(item)) for item in items]
-    try:
-        for task in tasks:
-            yield await task
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-
 __all__ = [
     "CancelledHere",
     "Found",
     "Pages",
     "ScopeFetcher",
-    "gathered",
     "keep_cancelled_here",
     "none_cancelled",
     "registrant_scopes",

@@ -1,5 +1,6 @@
 """GoTo Meeting groups in the palette (issue 15.5): a group is found by name, and
-Enter on it shows its organizers, as Enter on it in the groups view does."""
+Enter on it shows its organizers, as Enter on it in the groups view does. And what a
+sync hears of the screen, to fetch it first (issue 15)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.support.app import active, settle
+from tests.support.fakedeck import FakeDeck
 from tests.support.screen import screen_lines, screen_text
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.core.store.views import ViewQuery
+from tui.core.sync.types import ScopeKind, SyncFocus
 
 MakeApp = Callable[..., MeetdeckApp]
 
@@ -47,3 +50,23 @@ async def test_the_palette_finds_a_group_and_drills_to_its_organizers(
         rows = list(source.rows(0, pane.table.row_count))
         assert rows and {o.group_key for o in rows} == {red.key}
         assert "[red]Red Team \u203a Organizers" in screen_lines(app)[1]
+
+
+async def test_a_sync_is_told_what_the_screen_shows(make_app: MakeApp, deck: FakeDeck) -> None:
+    """R (and the sync at start) and r pass the open tab's scopes, the organizer it is
+    narrowed to, and the event whose registrants it shows, to the Deck (`first=`)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        assert deck.sync_focus == SyncFocus((ScopeKind.ORGANIZERS,))
+        await pilot.press("enter")  # Ada Lovelace -> her meetings
+        await pilot.pause()
+        assert active(app).KIND == "meetings"
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        assert deck.sync_focus == SyncFocus((ScopeKind.MEETINGS,), "o1")
+        deck.sync_focus = None
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        assert deck.sync_focus == SyncFocus((ScopeKind.MEETINGS,), "o1")
