@@ -471,7 +471,9 @@ class Deck:
         with EVENTS too, those of the freshly synced events. `since` takes history
         (past meetings, Zoom recordings) back that far, beyond `history_days`; only
         the past meetings not held yet are fetched, and those still open, unless
-        `refetch` (a refresh someone asked for) asks every window again.
+        `refetch` (a refresh someone asked for) asks every window again. The
+        registrants of an event that ended before they were last fetched are asked
+        again only with `refetch`.
         """
         await self.connect()
         engine = self._need_engine()
@@ -479,9 +481,13 @@ class Deck:
         scopes = engine.scopes(wanted, since=since, refetch=refetch)
         follow = ScopeKind.REGISTRANTS in wanted
         if follow and ScopeKind.EVENTS not in wanted:
-            scopes += engine.registrant_scopes()
+            scopes += engine.registrant_scopes(refetch=refetch)
         return await engine.run(
-            scopes, self._health.track(on_progress), follow_events=follow, first=first
+            scopes,
+            self._health.track(on_progress),
+            follow_events=follow,
+            first=first,
+            refetch=refetch,
         )
 
     def cancel_sync(self) -> None:

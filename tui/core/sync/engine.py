@@ -30,7 +30,7 @@ from tui.core.models import Meeting, MeetingKind, Provider, Training, Webinar
 from tui.core.providers.base import GoToAssistApi, GoToMeetingApi, GoToTrainingApi, ZoomApi
 from tui.core.store.db import Store
 from tui.core.store.writer import StoreWriter
-from tui.core.sync.fetch import CancelledHere, Found, ScopeFetcher, registrant_scopes
+from tui.core.sync.fetch import CancelledHere, Found, ScopeFetcher, registrant_scopes_of
 from tui.core.sync.order import PHASES, RunOrder
 from tui.core.sync.swap import ScopeSwap, UnexpectedSyncError
 from tui.core.sync.types import (
@@ -197,16 +197,24 @@ class SyncEngine:
         return held
 
     def registrant_scopes(
-        self, events: Iterable[Training | Webinar | Meeting] | None = None
+        self,
+        events: Iterable[Training | Webinar | Meeting] | None = None,
+        *,
+        refetch: bool = True,
     ) -> list[Scope]:
-        """One registrants scope per event or meeting that takes registration.
+        """One registrants scope per event or meeting that takes registration; without
+        `refetch`, not those of events that ended before they were last fetched.
 
         Default: every cached training and webinar, and every cached meeting that
         takes registration (Zoom).
         """
         if events is None:
             events = self._fetch.cached_registration_events()
-        return registrant_scopes(events, self.available)
+        return [
+            scope
+            for event, scope in registrant_scopes_of(events, self.available)
+            if refetch or not self._fetch.settled(event, scope)
+        ]
 
     # -- running ------------------------------------------------------------------
 
@@ -225,12 +233,17 @@ class SyncEngine:
         *,
         follow_events: bool = True,
         first: SyncFocus | None = None,
+        refetch: bool = False,
     ) -> SyncReport:
         """Sync `scopes` (and, if `follow_events`, the registrants of synced events),
-        what the screen shows (`first`) before the rest (see `tui.core.sync.order`)."""
+        what the screen shows (`first`) before the rest (see `tui.core.sync.order`).
+
+        The registrants of an event that ended before they were last fetched are not
+        asked again, unless `refetch` (a refresh someone asked for)."""
         self._cancel = asyncio.Event()
         order = self._order = RunOrder(scopes, first, follow_events=follow_events)
         self._fetch.first_organizer = order.focus.organizer_key
+        self._fetch.refetch = refetch
         known = order.known
         synced: list[Scope] = []
         failed: list[ScopeFailure] = []
@@ -279,7 +292,7 @@ class SyncEngine:
                 return
             report(scope, ScopeState.STARTED)
             try:
-                items, children = await self._sync_scope(scope, stepped)
+                items, found = await self._sync_scope(scope, stepped)
             except asyncio.CancelledError:
                 if not self._cancel.is_set():
                     raise
@@ -295,7 +308,7 @@ class SyncEngine:
             synced.append(scope)
             counter["done"] += 1
             if follow_events:
-                order.add_all(children)
+                order.add_all(c for c in found.children if refetch or c not in found.settled)
             report(scope, ScopeState.DONE, items, self._swap.notes.get(scope.id))
 
         async def worker() -> None:
@@ -321,6 +334,7 @@ class SyncEngine:
                     await asyncio.gather(*(worker() for _ in range(self._concurrency)))
         finally:
             self._fetch.first_organizer = None
+            self._fetch.refetch = False
         return SyncReport(
             tuple(synced),
             tuple(failed),
@@ -345,7 +359,7 @@ class SyncEngine:
 
         emit(SyncProgress(scope, ScopeState.STARTED, 0, 1, running=(ScopeStep(scope),)))
         try:
-            items, _children = await self._sync_scope(scope, stepped)
+            items, _found = await self._sync_scope(scope, stepped)
         except MeetdeckError as exc:
             failure = ScopeFailure(scope, exc)
             emit(SyncProgress(scope, ScopeState.FAILED, 1, 1, 0, (failure,)))
@@ -372,9 +386,10 @@ class SyncEngine:
 
     async def _sync_scope(
         self, scope: Scope, on_step: StepCallback | None = None
-    ) -> tuple[int, list[Scope]]:
+    ) -> tuple[int, Found]:
         """Sync one scope, sharing the work with a concurrent sync of the same scope
-        (`on_step` hears how far it gets, when this call started the work)."""
+        (`on_step` hears how far it gets, when this call started the work); what its
+        fetch found besides rows (nothing, when it joined another)."""
         running = self._inflight.get(scope.id)
         if running is None:
             found = Found()
@@ -383,8 +398,8 @@ class SyncEngine:
             )
             running.add_done_callback(lambda _t: self._inflight.pop(scope.id, None))
             self._inflight[scope.id] = running
-            return await running, found.children
-        return await asyncio.shield(running), []
+            return await running, found
+        return await asyncio.shield(running), Found()
 
 
 __all__ = [

@@ -41,7 +41,7 @@ from tui.core.models import (
 from tui.core.store.db import Store
 from tui.core.store.views import ViewQuery
 from tui.core.sync.account import gathered, once, per_trainer, per_unit, unseen
-from tui.core.sync.types import HISTORY_WINDOW_DAYS, Scope, ScopeKind
+from tui.core.sync.types import HISTORY_SETTLE, HISTORY_WINDOW_DAYS, Scope, ScopeKind
 
 Pages = AsyncIterator[Sequence[Any]]
 #: Zoom user statuses whose per-user lists cannot succeed (Zoom answers 1001).
@@ -58,10 +58,13 @@ class Found:
 
     Attributes:
         children: Registrants scopes that follow from the rows (events, meetings).
+        settled: Those of `children` whose event ended before their registrants were
+            last fetched: nothing but meetdeck's own writes changes them now.
         skipped: Users left out of a per-user scope, each as "who reason".
     """
 
     children: list[Scope] = dataclasses.field(default_factory=list)
+    settled: set[Scope] = dataclasses.field(default_factory=set)
     skipped: list[str] = dataclasses.field(default_factory=list)
 
     def note(self) -> str | None:
@@ -106,7 +109,14 @@ def registrant_scopes(
 ) -> list[Scope]:
     """One registrants scope per training, webinar, and meeting that takes registration
     (of the providers `available` says the profile has)."""
-    out = []
+    return [scope for _event, scope in registrant_scopes_of(events, available)]
+
+
+def registrant_scopes_of(
+    events: Iterable[Training | Webinar | Meeting], available: Callable[[Provider], bool]
+) -> list[tuple[Training | Webinar | Meeting, Scope]]:
+    """`registrant_scopes`, each with its event."""
+    out: list[tuple[Training | Webinar | Meeting, Scope]] = []
     for event in events:
         if isinstance(event, Meeting):
             if not event.has_registration:
@@ -115,8 +125,20 @@ def registrant_scopes(
         else:
             kind = EventKind.TRAINING if isinstance(event, Training) else EventKind.WEBINAR
         if available(event.provider):
-            out.append(Scope.registrants(event.provider, kind, event.key))
+            out.append((event, Scope.registrants(event.provider, kind, event.key)))
     return out
+
+
+def event_end(event: Training | Webinar | Meeting) -> datetime | None:
+    """When an event ends: a training's last session, a meeting's end, else the start
+    plus the duration (None: not known)."""
+    if isinstance(event, Training):
+        return max((end for _start, end in event.times), default=None)
+    if isinstance(event, Meeting) and event.end is not None:
+        return event.end
+    if event.start is None or not event.duration_minutes:
+        return None
+    return event.start + timedelta(minutes=event.duration_minutes)
 
 
 class ScopeFetcher:
@@ -150,6 +172,8 @@ class ScopeFetcher:
         """Registrations meetdeck cancelled (the Deck reads them from its audit log)."""
         self.first_organizer: str | None = None
         """The organizer on screen: account-wide scopes ask for theirs first."""
+        self.refetch = False
+        """A refresh someone asked for: what ended is asked again too."""
 
     def available(self, provider: Provider) -> bool:
         return self._api(provider) is not None
@@ -164,6 +188,22 @@ class ScopeFetcher:
             *(m for m in meetings.rows(0, meetings.count()) if m.has_registration),
         ]
 
+    def _follow(self, events: Sequence[Training | Webinar | Meeting], found: Found) -> None:
+        """The registrants scopes of `events` join `found`, those settled marked so."""
+        for event, scope in registrant_scopes_of(events, self.available):
+            found.children.append(scope)
+            if self.settled(event, scope):
+                found.settled.add(scope)
+
+    def settled(self, event: Training | Webinar | Meeting, scope: Scope) -> bool:
+        """Whether `event` ended before its registrants (`scope`) were last fetched:
+        they change no more, but by meetdeck's own writes (which update the cache)."""
+        end = event_end(event)
+        if end is None or end > self._now():
+            return False
+        stamp = self._store.stamp(scope.id)
+        return stamp is not None and stamp.fetched_at is not None and stamp.fetched_at > end
+
     def since(self, now: datetime) -> datetime:
         """Where history starts: `history_days` back, or further if the UI asked."""
         configured = now - self._history
@@ -172,7 +212,6 @@ class ScopeFetcher:
     async def pages(self, scope: Scope, found: Found) -> Pages:
         """The scope's rows, page by page (a whole list is one page); registrants
         scopes that follow from them, and users skipped, go to `found`."""
-        children = found.children
         now = self._now()
         since = self.since(now)
         api = self._api(scope.provider)
@@ -187,7 +226,7 @@ class ScopeFetcher:
         elif kind is ScopeKind.MEETINGS:
             if provider is Provider.ZOOM:
                 async for meetings in self._per_user(api.meetings, found):
-                    children.extend(registrant_scopes(meetings, self.available))
+                    self._follow(meetings, found)
                     yield meetings
             elif self.account_wide():
 
@@ -205,17 +244,17 @@ class ScopeFetcher:
         elif kind is ScopeKind.EVENTS:
             if provider is Provider.ZOOM:
                 async for webinars in self._per_user(api.webinars, found):
-                    children.extend(registrant_scopes(webinars, self.available))
+                    self._follow(webinars, found)
                     yield webinars
             elif self.account_wide():
                 seen = set()
                 async for trainings in per_trainer(self._store, api, found, self.first_organizer):
                     fresh = unseen(trainings, seen)
-                    children.extend(registrant_scopes(fresh, self.available))
+                    self._follow(fresh, found)
                     yield fresh
             else:
                 trainings = await api.trainings()
-                children.extend(registrant_scopes(trainings, self.available))
+                self._follow(trainings, found)
                 yield trainings
         elif kind is ScopeKind.REGISTRANTS:
             async for page in self._registrant_pages(scope, api):
@@ -230,9 +269,9 @@ class ScopeFetcher:
                     yield page
             else:
                 training_recordings: Callable[[str], Awaitable[list[Recording]]] = api.recordings
-                async for found_recordings in gathered(
-                    self._cached_events(provider), training_recordings
-                ):
+                ask, kept = self._training_recordings_to_ask(scope)
+                yield kept
+                async for found_recordings in gathered(ask, training_recordings):
                     yield found_recordings
         elif kind is ScopeKind.SUPPORT:
             async for page in api.session_pages(since=since, until=now):
@@ -323,9 +362,25 @@ class ScopeFetcher:
             return source.organizer_keys[0]
         return None
 
-    def _cached_events(self, provider: Provider) -> list[str]:
-        view = self._store.events(ViewQuery(provider=provider))
-        return [e.key for e in view.rows(0, view.count())]
+    def _training_recordings_to_ask(self, scope: Scope) -> tuple[list[str], list[Recording]]:
+        """The cached trainings whose recordings are asked for, and the cached
+        recordings kept as they are: those of a training that ended a day
+        (`HISTORY_SETTLE`) before the scope was last fetched, unless `refetch`."""
+        stamp = self._store.stamp(scope.id)
+        last = stamp.fetched_at if stamp is not None and not self.refetch else None
+        view = self._store.events(ViewQuery(provider=scope.provider))
+        ask: list[str] = []
+        done: set[str] = set()
+        for event in view.rows(0, view.count()):
+            end = event_end(event.source)
+            if last is not None and end is not None and end + HISTORY_SETTLE <= last:
+                done.add(event.key)
+            else:
+                ask.append(event.key)
+        if not done:
+            return ask, []
+        held = self._store.recordings(ViewQuery(provider=scope.provider))
+        return ask, [r for r in held.rows(0, held.count()) if r.event_key in done]
 
     def _event_title(self, scope: Scope) -> str | None:
         """The cached title of a registrants scope's training, webinar or meeting."""
