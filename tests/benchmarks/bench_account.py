@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks.bench_tui import IDLE, CursorTracker
+from tests.benchmarks.bench_tui import IDLE, WIDE, CursorTracker
 from tests.benchmarks.common import (
     PROFILE,
     REPO,
@@ -135,7 +135,10 @@ def cursor_during_sync(session: Session, base_url: str) -> list[Figure]:
         rows = store.organizers(ALL).rows(0, MOVES + 1)
     finally:
         store.close()
-    keys = [str(row.key)[:10] for row in rows]  # the ID column may cut long ones
+    # Rows are told apart by their ID column (shown at WIDE columns).
+    keys = [str(row.key)[:10] for row in rows]
+    if len(set(keys)) != len(keys):
+        raise RuntimeError(f"the first organizers repeat an ID: {keys}")
     moves = min(MOVES, len(keys) - 1)
     idle = _walk(workspace, offline, keys, moves, busy=False)
     busy = _walk(workspace, None, keys, moves, busy=True)
@@ -172,7 +175,7 @@ def _walk(
     with the cursor on its row. `busy`: the start-up sync must still run at the end."""
     proc = PtyProcess(
         meetdeck_argv("--profile", PROFILE),
-        cols=120,
+        cols=WIDE,
         cwd=str(REPO),
         env=workspace.env(config_dir=config, MEETDECK_HTTP__MAX_RETRIES="0"),
     )
