@@ -27,6 +27,7 @@ KINDS = (
     "webinar",
     "recording",
     "support_session",
+    "group",
 )
 SCOPES = (
     "organizers",

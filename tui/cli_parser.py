@@ -356,6 +356,7 @@ _LIST_KINDS = (
 _LIST_EXAMPLES = """\
 examples:
   meetdeck list organizers
+  meetdeck list organizers --group 4400123 --json
   meetdeck list meetings --organizer 8123456789 --since 7d
   meetdeck list meetings --status upcoming --provider zoom --json
   meetdeck list registrants --event 8123456789 --status pending --csv > pending.csv
@@ -392,6 +393,9 @@ def _list(sub: Any, common: argparse.ArgumentParser) -> None:
         "--organizer",
         metavar="KEY",
         help="meetings, trainings or webinars of one organizer (an organizer by key or email)",
+    )
+    parser.add_argument(
+        "--group", metavar="KEY", help="organizers of one GoTo Meeting group (its key)"
     )
     parser.add_argument(
         "--status",

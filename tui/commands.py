@@ -34,6 +34,7 @@ _TAB_OF_KIND = {
     "registrant": "registrants",
     "recording": "recordings",
     "support_session": "support",
+    "group": "organizers",
 }
 
 
@@ -87,10 +88,17 @@ async def jump_to(app: App[Any], hit: SearchHit) -> None:
                     provider=hit.provider,
                 )
             )
+    elif hit.kind == "group":
+        # A group drills to its organizers, as Enter on it in the groups view does.
+        pane.set_scope(
+            PaneScope(label=hit.title or hit.key, group_key=hit.key, provider=hit.provider)
+        )
     else:
         pane.set_scope(None)
     await main.show_tab(tab)
     pane.load(keep_cursor=False)
+    if hit.kind == "group":
+        return
     found = pane.table.move_to_key(hit.key)
     if not found and isinstance(pane, MeetingsPane):
         found = _find_meeting(pane, hit.key)
@@ -141,8 +149,8 @@ def in_order(hits: list[SearchHit], query: str) -> list[SearchHit]:
 
 class DeckSearch(Provider):
     """Everything cached, by name, email, subject, title, file name or notes:
-    organizers, meetings, trainings, webinars, registrants, recordings and support
-    sessions."""
+    organizers, meetings, trainings, webinars, registrants, recordings, support
+    sessions and GoTo Meeting groups."""
 
     async def search(self, query: str) -> Hits:
         query = query.strip()

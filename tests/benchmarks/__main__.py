@@ -47,7 +47,7 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
         "bench_account",
         "account",
         "6. full first sync of a 500-organizer GoTo account as its admin: wall time vs "
-        "requests / rate limit, requests, 429s",
+        "requests / rate limit, requests, 429s, cursor latency in the TUI during its sync",
     ),
 }
 

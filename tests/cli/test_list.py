@@ -113,8 +113,8 @@ def test_filters_that_do_not_apply_groups_and_no_cache_say_so(
     wrong = run_cli("list", "organizers", "--demo", "--event", "1")
     assert wrong.returncode == 2
     assert "--event does not apply to organizers" in wrong.stderr
-    groups = run_cli("list", "groups", "--demo")
-    assert groups.returncode == 2 and "groups" in groups.stderr
+    groups = run_cli("list", "groups", "--demo", "--organizer", "x")
+    assert groups.returncode == 2 and "--organizer does not apply to groups" in groups.stderr
     empty = run_cli("list", "registrants", "--demo", "--event", "no-such-event")
     assert empty.returncode == 1 and "no registrants" in empty.stderr
     bad_since = run_cli("list", "meetings", "--demo", "--since", "yesterday-ish")
@@ -172,3 +172,39 @@ def test_a_formula_in_a_name_is_text_in_the_csv(cli_sandbox: Any) -> None:
     name = rows[0].index("name")
     cells = [r[name] for r in rows[1:] if "formula@example.com" in r]
     assert cells == ["'" + formula]
+
+
+def test_groups_are_listed_and_drill_to_their_organizers(
+    demo_cache: DemoCache, isolated_dirs: Path
+) -> None:
+    """`list groups` prints every cached group; `list organizers --group KEY` its
+    organizers; `lookup` finds a group by name and says how to list its organizers."""
+    store = _cache(demo_cache, isolated_dirs)
+    try:
+        groups = store.groups(ViewQuery()).rows(0, 1000)
+        organizers = store.organizers(ViewQuery()).rows(0, 10_000)
+    finally:
+        store.close()
+    assert groups
+    listed = _json("groups")
+    assert {r["id"] for r in listed} == {g.key for g in groups}
+    for record in listed:
+        group = next(g for g in groups if g.key == record["id"])
+        assert record["provider"] == "goto_meeting" and record["name"] == group.name
+        assert record["organizers"] == group.num_organizers
+        assert record["parent"] == (None if group.top_level else group.parent_name)
+    big = max(groups, key=lambda g: sum(o.group_key == g.key for o in organizers))
+    members = {o.key for o in organizers if o.group_key == big.key}
+    assert members
+    assert {r["id"] for r in _json("organizers", "--group", big.key)} == members
+    table = run_cli("list", "groups", "--demo", "--csv")
+    assert table.returncode == 0
+    assert table.stdout.splitlines()[0] == "provider,id,name,parent,parent_id,status,organizers"
+
+    found = run_cli("lookup", big.name, "--demo", "--kind", "group")
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.splitlines()[1].startswith("group")
+    assert f"meetdeck list organizers --group {big.key} --demo" in found.stderr
+    as_json = run_cli("lookup", big.name, "--demo", "--json")
+    hits = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert ("group", big.key) in {(h["kind"], h["key"]) for h in hits}

@@ -27,17 +27,8 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.store.db import Store
-from tui.core.store.fts import (
-    SearchKind,
-    SearchRow,
-    _picked,
-    _to_rows,
-    email_address,
-    email_rows,
-    find_rows,
-    search_rows,
-    to_row,
-)
+from tui.core.store.fts import email_address, email_rows, find_rows, search_rows
+from tui.core.store.hits import SearchKind, SearchRow, picked, to_row, to_rows
 from tui.core.store.schema import SCHEMA_VERSION
 from tui.core.store.views import ViewQuery
 
@@ -411,7 +402,7 @@ def test_hits_read_in_sql_equal_hits_from_the_decoded_json(tmp_path: Path) -> No
         for kind, table in tables:
             narrow = f" WHERE t.kind = '{kind}'" if table == "events" else ""
             sql = f"FROM {table} t{narrow} ORDER BY t.id"
-            read = _to_rows(kind, conn.execute(f"SELECT {_picked(kind)} {sql}").fetchall())
+            read = to_rows(kind, conn.execute(f"SELECT {picked(kind)} {sql}").fetchall())
             decoded = [
                 _reference(kind, json.loads(data), fetched)
                 for data, fetched in conn.execute(f"SELECT t.data, t.fetched_at {sql}")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.builders import T0, old_cache, put, registrant
-from tui.core.models import Provider, Recording, SupportSession
+from tui.core.models import Group, Provider, Recording, SupportSession
 from tui.core.store.db import Store
 from tui.core.store.fts import find_rows
 from tui.core.store.schema import SCHEMA_VERSION
@@ -118,5 +118,51 @@ def test_a_version_6_cache_finds_the_recordings_it_already_holds(tmp_path: Path)
         assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert [(h.kind, h.key) for h in store.search("kickoff")] == [("recording", "f1")]
         assert [(h.kind, h.key) for h in store.search("vpn")] == [("support_session", "s1")]
+    finally:
+        store.close()
+
+
+GROUPS = [
+    Group(Provider.GOTO_MEETING, "g1", "Field Sales", "g1", "ACTIVE", 12),
+    Group(Provider.GOTO_MEETING, "g2", "Nordics", "g1", "ACTIVE", 1, parent_name="Field Sales"),
+]
+
+
+def test_groups_are_found_by_name_and_parent(store: Store) -> None:
+    put(store, "groups:goto_meeting", GROUPS, "goto_meeting")
+    hits = store.search("nordics")
+    assert [(h.kind, h.key, h.title, h.subtitle) for h in hits] == [
+        ("group", "g2", "Nordics", "Field Sales \u00b7 1 organizer")
+    ]
+    by_parent = store.search("field sales", kinds=["group"])
+    assert {(h.key, h.subtitle) for h in by_parent} == {
+        ("g1", "12 organizers"),
+        ("g2", "Field Sales \u00b7 1 organizer"),
+    }
+    # A new sync of the scope replaces its index rows: the old name is gone.
+    put(store, "groups:goto_meeting", [GROUPS[0]], "goto_meeting")
+    assert store.search("nordics") == []
+
+
+def test_a_version_9_cache_finds_the_groups_it_already_holds(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old_cache(path, version=9)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO organizer_groups (scope, provider, profile, fetched_at, key, search, "
+        "data, sort_name, parent_key) VALUES ('groups:goto_meeting', 'goto_meeting', 'p', "
+        "'2025-01-01T00:00:00.000000Z', 'g7', 'support desk g7', ?, 'support desk', 'g7')",
+        (
+            '{"provider":"goto_meeting","key":"g7","name":"Support desk","parent_key":"g7",'
+            '"status":"ACTIVE","num_organizers":3}',
+        ),
+    )
+    conn.close()
+
+    store = Store.open(path, "p")
+    try:
+        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        hits = store.search("support desk")
+        assert [(h.kind, h.key, h.subtitle) for h in hits] == [("group", "g7", "3 organizers")]
     finally:
         store.close()

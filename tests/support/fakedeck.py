@@ -56,7 +56,15 @@ from tui.core.models import (
 from tui.core.net.apilog import ApiLog, ApiLogEntry
 from tui.core.providers.base import Capabilities, Capability, RegistrantAction
 from tui.core.store.views import Event, SearchHit, ViewQuery
-from tui.core.sync.types import Scope, ScopeFailure, ScopeKind, ScopeState, SyncProgress, SyncReport
+from tui.core.sync.types import (
+    Scope,
+    ScopeFailure,
+    ScopeKind,
+    ScopeState,
+    SyncFocus,
+    SyncProgress,
+    SyncReport,
+)
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 HOSTILE = "[@click=app.quit]x"
@@ -115,6 +123,7 @@ class FakeDeck:
     downloads_: list[DownloadProgress] = field(default_factory=list)
     unfinished: list[UnfinishedNotice] = field(default_factory=list)
     settled: list[UnfinishedNotice] = field(default_factory=list)
+    sync_focus: SyncFocus | None = None
 
     def __post_init__(self) -> None:
         self.organizers_ = [
@@ -409,7 +418,9 @@ class FakeDeck:
         kinds: Any = None,
         since: Any = None,
         refetch: bool = False,
+        first: Any = None,
     ) -> SyncReport:
+        self.sync_focus = first
         kinds = list(kinds) if kinds is not None else list(ScopeKind)
         # One Zoom scope of each kind (Zoom has no organizer groups).
         scopes = [Scope(kind, Provider.ZOOM) for kind in kinds if kind is not ScopeKind.GROUPS]

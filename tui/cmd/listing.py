@@ -54,7 +54,7 @@ class Shape:
     Attributes:
         fields: The record's fields in order (JSON keys and CSV columns).
         table: The fields the table shows (a terminal is narrow).
-        filters: The filters the KIND takes: "event", "organizer", "since".
+        filters: The filters the KIND takes: "event", "organizer", "group", "since".
     """
 
     fields: tuple[str, ...]
@@ -64,12 +64,12 @@ class Shape:
 
 _SHAPES = {
     "organizers": Shape(
-        ("provider", "id", "name", "email", "group", "status", "products"),
+        ("provider", "id", "name", "email", "group", "group_id", "status", "products"),
         ("provider", "id", "name", "email", "group", "status"),
-        frozenset({"organizer"}),
+        frozenset({"organizer", "group"}),
     ),
     "groups": Shape(
-        ("provider", "id", "name", "parent", "status", "organizers"),
+        ("provider", "id", "name", "parent", "parent_id", "status", "organizers"),
         ("provider", "id", "name", "parent", "status", "organizers"),
         frozenset(),
     ),
@@ -178,18 +178,12 @@ def _records(args: argparse.Namespace, open_store: Callable[[], Store]) -> Itera
         "event": args.event,
         "organizer": args.organizer,
         "since": args.since,
+        "group": getattr(args, "group", None),
     }
     for flag, value in given.items():
         if value is not None and flag not in shape.filters:
             takes = sorted(k for k, s in _SHAPES.items() if flag in s.filters)
             raise ListProblem(f"--{flag} does not apply to {kind}; it narrows {', '.join(takes)}.")
-    if kind == "groups":
-        # The cache holds no GoTo Meeting groups yet. Once the store keeps them (a
-        # `groups` view of `Group` rows), read them here like the other kinds.
-        raise ListProblem(
-            "this cache holds no GoTo Meeting groups: this version of meetdeck does not "
-            "sync them yet."
-        )
     query = _query(args)
     status = (args.status or "").strip().casefold() or None
     want = _provider_filter(args.provider)
@@ -235,6 +229,7 @@ def _query(args: argparse.Namespace) -> ViewQuery:
     return ViewQuery(
         status=status,
         organizer_key=args.organizer if args.kind != "organizers" else None,
+        group_key=getattr(args, "group", None),
         event_key=args.event,
         provider=provider,
         since=since,
@@ -269,8 +264,20 @@ def _read(store: Store, kind: str, query: ViewQuery) -> Iterator[dict[str, Any]]
                 "name": o.name,
                 "email": o.email,
                 "group": o.group_name,
+                "group_id": o.group_key,
                 "status": o.status,
                 "products": list(o.products),
+            }
+    elif kind == "groups":
+        for g in _pages(store.groups(query)):
+            yield {
+                "provider": g.provider.value,
+                "id": g.key,
+                "name": g.name,
+                "parent": None if g.top_level else (g.parent_name or g.parent_key),
+                "parent_id": None if g.top_level else g.parent_key,
+                "status": g.status,
+                "organizers": g.num_organizers,
             }
     elif kind == "meetings":
         for m in _pages(store.meetings(query)):

@@ -193,6 +193,15 @@ def run(args: argparse.Namespace) -> int:
         for row in rows
     ]
     print(render_table(table))
+    group = next((row for row in rows if row.kind == "group"), None)
+    if group is not None:
+        # A group's organizers are one more command away (the palette drills to them).
+        print(
+            f"meetdeck lookup: `meetdeck list organizers --group {clean(group.key)}"
+            f"{' --demo' if demo else ''}` lists "
+            "a group's organizers.",
+            file=sys.stderr,
+        )
     return 0
 
 

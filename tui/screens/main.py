@@ -23,7 +23,7 @@ from textual.worker import WorkerState
 
 from tui.core.display.cleaning import clean
 from tui.core.errors import DailyLimitReached
-from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
+from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncProgress, SyncReport
 from tui.screens.event_write_flows import EventWriteFlows
 from tui.screens.write_flows import WriteFlows
 from tui.text import labelled
@@ -527,7 +527,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             report = await deck.refresh(scope, progressed)
         else:
             report = await deck.sync_all(
-                progressed, kinds=list(kinds), since=since, refetch=refetch
+                progressed, kinds=list(kinds), since=since, refetch=refetch, first=self.on_screen()
             )
         self.post_message(self.Refreshed(report, full=False))
 
@@ -537,8 +537,19 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             self.post_message(self.SyncProgressed(progress))
 
         await self.host.prepare_sync()
-        report = await self.host.deck.sync_all(progressed)
+        report = await self.host.deck.sync_all(progressed, first=self.on_screen())
         self.post_message(self.Refreshed(report, full=True))
+
+    def on_screen(self) -> SyncFocus:
+        """What the open tab shows, which a sync fetches first: its scope kinds, the
+        organizer it is narrowed to, the one event whose registrants it shows."""
+        pane = self.active_pane
+        narrowed = pane.scope
+        return SyncFocus(
+            pane.refresh_kinds(),
+            narrowed.organizer_key if narrowed is not None else None,
+            pane.refresh_scope(),
+        )
 
     async def _sync_bar(self) -> SyncBar:
         """The progress line above the footer, mounted on the first sync."""

@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from tui.core.net.apilog import ApiLog, ApiLogEntry
     from tui.core.providers.base import Capabilities, RegistrantAction
     from tui.core.store.views import SearchKind
-    from tui.core.sync.types import Scope, ScopeKind, SyncProgress, SyncReport
+    from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncProgress, SyncReport
 
 
 __all__ = ["Capabilities", "DeckApi", "Event", "SearchHit", "ViewQuery"]
@@ -138,6 +138,7 @@ class DeckApi(Protocol):
         kinds: Sequence[ScopeKind] | None = None,
         since: datetime | None = None,
         refetch: bool = False,
+        first: SyncFocus | None = None,
     ) -> SyncReport: ...
 
     # -- actions and links ----------------------------------------------------------

@@ -76,7 +76,7 @@ from tui.core.models import (
 )
 from tui.core.providers.base import Capabilities, Capability, RegistrantAction
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
-from tui.core.sync.types import Scope, ScopeKind, SyncReport
+from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncReport
 
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi
@@ -462,14 +462,18 @@ class Deck:
         kinds: Sequence[ScopeKind] | None = None,
         since: datetime | None = None,
         refetch: bool = False,
+        first: SyncFocus | None = None,
     ) -> SyncReport:
         """Refresh every scope (or those of `kinds`), reporting progress. Cancellable.
+        What the screen shows (`first`) is fetched before the rest.
 
         Asking for REGISTRANTS alone refreshes the registrants of every cached event;
         with EVENTS too, those of the freshly synced events. `since` takes history
         (past meetings, Zoom recordings) back that far, beyond `history_days`; only
         the past meetings not held yet are fetched, and those still open, unless
-        `refetch` (a refresh someone asked for) asks every window again.
+        `refetch` (a refresh someone asked for) asks every window again. The
+        registrants of an event that ended before they were last fetched are asked
+        again only with `refetch`.
         """
         await self.connect()
         engine = self._need_engine()
@@ -477,8 +481,14 @@ class Deck:
         scopes = engine.scopes(wanted, since=since, refetch=refetch)
         follow = ScopeKind.REGISTRANTS in wanted
         if follow and ScopeKind.EVENTS not in wanted:
-            scopes += engine.registrant_scopes()
-        return await engine.run(scopes, self._health.track(on_progress), follow_events=follow)
+            scopes += engine.registrant_scopes(refetch=refetch)
+        return await engine.run(
+            scopes,
+            self._health.track(on_progress),
+            follow_events=follow,
+            first=first,
+            refetch=refetch,
+        )
 
     def cancel_sync(self) -> None:
         """Cancel a running `sync_all` (its finished scopes stay stored)."""

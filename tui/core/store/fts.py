@@ -12,48 +12,25 @@ address's rows through the e-mail indexes instead of merging the doclists of its
 dozens of trigrams (most of them shared by every address of the domain); `find_rows`
 falls back to the trigram search when the address is in no row.
 
-This module answers with plain values (`SearchRow`) and imports neither the domain
-models nor json, typing or threading, so that `meetdeck lookup` stays quick;
-`tui.core.store.search` builds `SearchHit`s from them.
+This module answers with plain values (`SearchRow`, built in `tui.core.store.hits`)
+and imports neither the domain models nor json, typing or threading, so that
+`meetdeck lookup` stays quick; `tui.core.store.search` builds `SearchHit`s from them.
 """
 
 from __future__ import annotations
 
 from tui.core.store.folding import fold
+from tui.core.store.hits import SEARCH_KINDS, SearchKind, SearchRow, picked, to_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
     import threading
     from collections.abc import Sequence
-    from typing import Any, Literal, TypeAlias
-
-    SearchKind: TypeAlias = Literal[
-        "registrant",
-        "organizer",
-        "meeting",
-        "training",
-        "webinar",
-        "recording",
-        "support_session",
-    ]
-else:
-    SearchKind = str  # the Literal above, for the type checker only
-
-SEARCH_KINDS: tuple[SearchKind, ...] = (
-    "registrant",
-    "organizer",
-    "meeting",
-    "training",
-    "webinar",
-    "recording",
-    "support_session",
-)
+    from typing import Any
 
 # kind: (table, search code, events.kind value). The codes are the tables'
-# `search_code` (`tui.core.store.tables`); code 7 is kept for GoTo Meeting groups,
-# which the cache does not hold yet: a "group" kind goes here, in `SEARCH_KINDS`,
-# `_FIELDS` and `to_row` once a `groups` table has rows.
+# `search_code` (`tui.core.store.tables`); the index's rowid is the row's id * 8 + code.
 _TABLES: dict[SearchKind, tuple[str, int, str | None]] = {
     "registrant": ("registrants", 4, None),
     "organizer": ("organizers", 1, None),
@@ -62,70 +39,8 @@ _TABLES: dict[SearchKind, tuple[str, int, str | None]] = {
     "webinar": ("events", 3, "webinar"),
     "recording": ("recordings", 5, None),
     "support_session": ("support_sessions", 6, None),
+    "group": ("organizer_groups", 7, None),
 }
-
-
-class SearchRow:
-    """One hit as plain values: what `lookup` prints and `SearchHit` is built from."""
-
-    __slots__ = (
-        "event_key",
-        "event_title",
-        "fetched_at",
-        "key",
-        "kind",
-        "provider",
-        "status",
-        "subtitle",
-        "title",
-    )
-
-    def __init__(
-        self,
-        kind: SearchKind,
-        key: str,
-        provider: str,
-        title: str,
-        subtitle: str,
-        event_key: str | None,
-        event_title: str | None,
-        status: str | None,
-        fetched_at: str,
-    ) -> None:
-        self.kind = kind
-        self.key = key
-        self.provider = provider
-        self.title = title
-        self.subtitle = subtitle
-        self.event_key = event_key
-        self.event_title = event_title
-        self.status = status
-        self.fetched_at = fetched_at
-
-    def values(self) -> tuple[str | None, ...]:
-        """The fields in their declared order."""
-        return (
-            self.kind,
-            self.key,
-            self.provider,
-            self.title,
-            self.subtitle,
-            self.event_key,
-            self.event_title,
-            self.status,
-            self.fetched_at,
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, SearchRow):
-            return NotImplemented
-        return self.values() == other.values()
-
-    def __hash__(self) -> int:
-        return hash(self.values())
-
-    def __repr__(self) -> str:
-        return f"SearchRow{self.values()!r}"
 
 
 class _Unlocked:
@@ -149,153 +64,6 @@ def fts_phrase(term: str) -> str:
 def fts_match(terms: Sequence[str]) -> str:
     """An FTS5 query every one of `terms` must match, each as a literal phrase."""
     return " AND ".join(fts_phrase(term) for term in terms)
-
-
-def _when(value: Any) -> str:
-    text = str(value or "")
-    return f"{text[:10]} {text[11:16]}".strip() if text else ""
-
-
-# What `to_row` reads of each kind's stored JSON (paths below `$`). They are extracted
-# in SQL (json_extract), so that `meetdeck lookup` need not import json. A JSON null
-# and a missing key both come back as no value, and `to_row` reads them alike: the
-# fields it formats with a default are never null in the models.
-_FIELDS: dict[SearchKind, tuple[str, ...]] = {
-    "registrant": (
-        "key",
-        "provider",
-        "first_name",
-        "last_name",
-        "email",
-        "event_key",
-        "event_title",
-        "status",
-        "provider_status",
-        "cancelled_here",
-    ),
-    "organizer": ("key", "provider", "first_name", "last_name", "email", "status"),
-    "meeting": ("key", "provider", "organizer_name", "organizer_email", "start", "subject", "kind"),
-    "training": ("key", "provider", "name", "times[0][0]"),
-    "webinar": ("key", "provider", "topic", "start"),
-    "recording": ("key", "provider", "name", "event_key", "event_title", "start", "status"),
-    "support_session": (
-        "key",
-        "provider",
-        "support_key",
-        "notes",
-        "technician_email",
-        "created",
-        "status",
-    ),
-}
-
-
-def _picked(kind: SearchKind) -> str:
-    """The SELECT list of a kind's hits, from an entity table aliased `t`."""
-    columns = [f"json_extract(t.data, '$.{path}')" for path in _FIELDS[kind]]
-    return ", ".join([*columns, "t.fetched_at"])
-
-
-def _to_rows(kind: SearchKind, rows: list[Any]) -> list[SearchRow]:
-    """Hits from the rows a `_picked` SELECT returned."""
-    fields = _FIELDS[kind]
-    return [
-        to_row(
-            kind,
-            {f: v for f, v in zip(fields, values[:-1], strict=True) if v is not None},
-            values[-1],
-        )
-        for values in rows
-    ]
-
-
-def _registrant_status(data: dict[str, Any]) -> str | None:
-    """A registrant's status as `Registrant.status_text` words it (the provider's own
-    value when meetdeck does not know it)."""
-    status = data.get("status")
-    if status == "other":
-        return str(data.get("provider_status") or "").strip() or "(none)"
-    if status == "cancelled" and data.get("cancelled_here"):
-        return "cancelled here"
-    return None if status is None else str(status)
-
-
-def to_row(kind: SearchKind, data: dict[str, Any], fetched_at: str) -> SearchRow:
-    """A hit's display values from the `_FIELDS` of its stored JSON."""
-    key, provider = str(data.get("key", "")), str(data.get("provider", ""))
-    if kind == "registrant":
-        name = f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
-        email = str(data.get("email", ""))
-        return SearchRow(
-            kind,
-            key,
-            provider,
-            name or email,
-            email,
-            data.get("event_key"),
-            data.get("event_title"),
-            _registrant_status(data),
-            fetched_at,
-        )
-    if kind == "organizer":
-        name = f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
-        email = str(data.get("email", ""))
-        return SearchRow(
-            kind, key, provider, name or email, email, None, None, data.get("status"), fetched_at
-        )
-    if kind == "meeting":
-        who = data.get("organizer_name") or data.get("organizer_email") or ""
-        subtitle = " · ".join(p for p in (_when(data.get("start")), who) if p)
-        return SearchRow(
-            kind,
-            key,
-            provider,
-            str(data.get("subject", "")),
-            subtitle,
-            None,
-            None,
-            data.get("kind"),
-            fetched_at,
-        )
-    if kind == "training":
-        start = _when(data.get("times[0][0]"))  # the first session's start
-        return SearchRow(
-            kind, key, provider, str(data.get("name", "")), start, None, None, None, fetched_at
-        )
-    if kind == "recording":
-        # The file's name, when it was recorded, and the meeting or training it is of.
-        event_title = data.get("event_title")
-        return SearchRow(
-            kind,
-            key,
-            provider,
-            str(data.get("name", "")),
-            _when(data.get("start")),
-            data.get("event_key") or None,
-            event_title,
-            data.get("status"),
-            fetched_at,
-        )
-    if kind == "support_session":
-        # The support key and the notes' first line; the technician and when.
-        notes = str(data.get("notes", "")).strip().splitlines()
-        title = " \u00b7 ".join(p for p in (str(data.get("support_key", "")), *notes[:1]) if p)
-        who = data.get("technician_email") or ""
-        subtitle = " \u00b7 ".join(p for p in (_when(data.get("created")), who) if p)
-        return SearchRow(
-            kind, key, provider, title, subtitle, None, None, data.get("status"), fetched_at
-        )
-    return SearchRow(
-        kind,
-        key,
-        provider,
-        str(data.get("topic", "")),
-        _when(data.get("start")),
-        None,
-        None,
-        None,
-        fetched_at,
-    )
 
 
 def last_sync(conn: sqlite3.Connection) -> str | None:
@@ -385,10 +153,10 @@ def search_rows(
                 params.append(status)
             extra = "".join(f" AND {c}" for c in conditions)
             rows = conn.execute(
-                f"SELECT {_picked(kind)} {source}{extra} LIMIT ?",
+                f"SELECT {picked(kind)} {source}{extra} LIMIT ?",
                 [*params, limit - len(hits)],
             ).fetchall()
-            hits.extend(_to_rows(kind, rows))
+            hits.extend(to_rows(kind, rows))
             if len(hits) >= limit:
                 break
     return hits[:limit]
@@ -457,10 +225,10 @@ def email_rows(
                 continue
             narrow = " AND t.status = :status" if status is not None else ""
             rows = conn.execute(
-                f"SELECT {_picked(kind)} {source}{narrow} ORDER BY t.id LIMIT :limit",
+                f"SELECT {picked(kind)} {source}{narrow} ORDER BY t.id LIMIT :limit",
                 {"email": address, "status": status, "limit": limit - len(hits)},
             ).fetchall()
-            hits.extend(_to_rows(kind, rows))
+            hits.extend(to_rows(kind, rows))
     return hits
 
 

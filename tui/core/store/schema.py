@@ -227,8 +227,14 @@ CREATE INDEX support_status ON support_sessions (status, created);
 CREATE INDEX support_technician ON support_sessions (sort_technician);
 """
 
+# Version 10: GoTo Meeting's organizer groups are in the search index (the palette and
+# `meetdeck lookup` find them by name, parent or key); groups already cached are indexed.
+_V10 = """
+INSERT INTO search_index (rowid, text) SELECT id * 8 + 7, search FROM organizer_groups;
+"""
+
 #: Migration steps; step i takes a file from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Codes that tell the search index's rows apart: rowid = entity id * 8 + code.
@@ -239,6 +245,7 @@ SEARCH_CODES = {
     "registrants": 4,
     "recordings": 5,
     "support_sessions": 6,
+    "organizer_groups": 7,
 }
 
 

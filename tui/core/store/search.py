@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from tui.core.models import Provider, RegistrantStatus
 from tui.core.store.codec import parse_iso
 from tui.core.store.folding import fold
-from tui.core.store.fts import SearchKind, search_rows
+from tui.core.store.fts import search_rows
+from tui.core.store.hits import SearchKind
 from tui.core.store.views import SearchHit
 
 

@@ -166,6 +166,7 @@ GROUPS = TableSpec(
     _group,
     sorts={"name": "sort_name", "provider": "provider"},
     filters={"provider": "provider"},
+    search_code=7,
 )
 #: Meetings whose organizer is in the group (the `?`).
 _OF_GROUP = "t.organizer_key IN (SELECT o.key FROM organizers o WHERE o.group_key = ?)"

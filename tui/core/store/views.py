@@ -18,7 +18,7 @@ from tui.core.models import (
     Training,
     Webinar,
 )
-from tui.core.store.fts import SEARCH_KINDS, SearchKind
+from tui.core.store.hits import SEARCH_KINDS, SearchKind
 
 __all__ = ["ALL", "SEARCH_KINDS", "Event", "SearchHit", "SearchKind", "SyncStamp", "ViewQuery"]
 

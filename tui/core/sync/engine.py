@@ -2,11 +2,12 @@
 
 A run takes a list of scopes (organizers, a provider's meetings, historical meetings in
 a window, trainings and webinars, each event's registrants, recordings, support
-sessions) and works through them with at most `concurrency` scopes in flight; the
-per-API rate limits live in the HTTP layer (`tui.core.net.client`), which every provider call
-goes through. Each scope's rows are staged page by page and swapped in one transaction
-(see `tui.core.store.writer`), so a failed or cancelled scope leaves its previous rows
-and stamp in place, marked with the failure. Progress events (`SyncProgress`) go to a
+sessions) and works through them with at most `concurrency` scopes in flight, in the
+order `tui.core.sync.order` gives (users first, what the screen shows before the rest);
+the per-API rate limits live in the HTTP layer (`tui.core.net.client`), which every
+provider call goes through. Each scope's rows are staged page by page and swapped in
+one transaction (`tui.core.sync.swap`), so a failed or cancelled scope leaves its
+previous rows and stamp in place, marked with the failure. Progress events (`SyncProgress`) go to a
 callback as each scope starts, as each page arrives and its rows are written, and as
 it ends; each carries every scope in flight. When an events scope lands, one registrants
 scope per event joins the run; so does one per Zoom meeting that takes registration
@@ -15,16 +16,12 @@ when a meetings scope lands.
 A session that ended ("sign in again": SessionExpired) ends the run's work for every
 product of that sign-in: the remaining scopes of GoTo Meeting, Training and Assist (one
 GoTo sign-in), or of Zoom, fail at once with the same error and send no request.
-
-All SQLite writes happen on one dedicated thread (the writer connection's), so the
-event loop never blocks on a 100k-row swap.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -33,7 +30,9 @@ from tui.core.models import Meeting, MeetingKind, Provider, Training, Webinar
 from tui.core.providers.base import GoToAssistApi, GoToMeetingApi, GoToTrainingApi, ZoomApi
 from tui.core.store.db import Store
 from tui.core.store.writer import StoreWriter
-from tui.core.sync.fetch import CancelledHere, Found, ScopeFetcher, registrant_scopes
+from tui.core.sync.fetch import CancelledHere, Found, ScopeFetcher, registrant_scopes_of
+from tui.core.sync.order import PHASES, RunOrder
+from tui.core.sync.swap import ScopeSwap, UnexpectedSyncError
 from tui.core.sync.types import (
     HISTORY_SETTLE,
     Scope,
@@ -41,6 +40,7 @@ from tui.core.sync.types import (
     ScopeKind,
     ScopeState,
     ScopeStep,
+    SyncFocus,
     SyncProgress,
     SyncReport,
     history_windows,
@@ -62,12 +62,6 @@ OFFERED: dict[ScopeKind, tuple[Provider, ...]] = {
     ScopeKind.GROUPS: (Provider.GOTO_MEETING,),
 }
 _ORDER = list(ScopeKind)
-_LAST = {ScopeKind.ORGANIZERS, ScopeKind.RECORDINGS}
-_PHASES: tuple[set[ScopeKind], ...] = (
-    {ScopeKind.ORGANIZERS},
-    set(ScopeKind) - _LAST,
-    {ScopeKind.RECORDINGS},
-)
 #: Which sign-in each provider's calls use: the GoTo products share one.
 SIGN_IN: dict[Provider, str] = {
     Provider.GOTO_MEETING: "goto",
@@ -88,12 +82,6 @@ class ProviderApis(Protocol):
     def goto_assist(self) -> GoToAssistApi | None: ...
     @property
     def zoom(self) -> ZoomApi | None: ...
-
-
-class UnexpectedSyncError(MeetdeckError):
-    """A bug, not an API problem: reported per scope so the rest of the run goes on."""
-
-    title = "Unexpected error while syncing"
 
 
 class SyncEngine:
@@ -126,12 +114,10 @@ class SyncEngine:
         self._history = timedelta(days=history_days)
         self._now = now or (lambda: datetime.now(UTC))
         self._fetch = ScopeFetcher(store, self._api, self._history, self._now, account_wide)
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetdeck-store")
-        self._writer: StoreWriter | None = None
+        self._swap = ScopeSwap(store, self._now)
         self._inflight: dict[str, asyncio.Task[int]] = {}
-        self._cut: dict[str, int] = {}  # scope id -> text values cut at its last store
-        self._notes: dict[str, str] = {}  # scope id -> users its last store skipped
         self._cancel = asyncio.Event()
+        self._order: RunOrder | None = None
 
     def keep_cancellations(self, source: CancelledHere) -> None:
         """Registrations meetdeck cancelled stay cancelled in the cache while the
@@ -211,22 +197,32 @@ class SyncEngine:
         return held
 
     def registrant_scopes(
-        self, events: Iterable[Training | Webinar | Meeting] | None = None
+        self,
+        events: Iterable[Training | Webinar | Meeting] | None = None,
+        *,
+        refetch: bool = True,
     ) -> list[Scope]:
-        """One registrants scope per event or meeting that takes registration.
+        """One registrants scope per event or meeting that takes registration; without
+        `refetch`, not those of events that ended before they were last fetched.
 
         Default: every cached training and webinar, and every cached meeting that
         takes registration (Zoom).
         """
         if events is None:
             events = self._fetch.cached_registration_events()
-        return registrant_scopes(events, self.available)
+        return [
+            scope
+            for event, scope in registrant_scopes_of(events, self.available)
+            if refetch or not self._fetch.settled(event, scope)
+        ]
 
     # -- running ------------------------------------------------------------------
 
     def cancel(self) -> None:
         """Stop the current run: no new scope starts, running ones are cancelled."""
         self._cancel.set()
+        if self._order is not None:
+            self._order.wake()
         for task in list(self._inflight.values()):
             task.cancel()
 
@@ -236,12 +232,19 @@ class SyncEngine:
         on_progress: ProgressCallback | None = None,
         *,
         follow_events: bool = True,
+        first: SyncFocus | None = None,
+        refetch: bool = False,
     ) -> SyncReport:
-        """Sync `scopes` (and, if `follow_events`, the registrants of synced events)."""
+        """Sync `scopes` (and, if `follow_events`, the registrants of synced events),
+        what the screen shows (`first`) before the rest (see `tui.core.sync.order`).
+
+        The registrants of an event that ended before they were last fetched are not
+        asked again, unless `refetch` (a refresh someone asked for)."""
         self._cancel = asyncio.Event()
-        queue: asyncio.Queue[Scope] = asyncio.Queue()
-        known: list[Scope] = list(dict.fromkeys(scopes))
-        queued: set[Scope] = set()
+        order = self._order = RunOrder(scopes, first, follow_events=follow_events)
+        self._fetch.first_organizer = order.focus.organizer_key
+        self._fetch.refetch = refetch
+        known = order.known
         synced: list[Scope] = []
         failed: list[ScopeFailure] = []
         # Sign-ins that ended in this run (SIGN_IN value -> the "sign in again" error).
@@ -249,22 +252,8 @@ class SyncEngine:
         counter = {"done": 0}
         steps: dict[Scope, ScopeStep] = {}  # in flight, the longest running first
         emit = on_progress or (lambda _event: None)
-        # GoTo Training's recordings are asked per cached training: they start as soon
-        # as the trainings are in, not after every other scope of the run.
-        after: dict[Scope, Scope] = {}
-        g2t_events = Scope(ScopeKind.EVENTS, Provider.GOTO_TRAINING)
-        g2t_recordings = Scope(ScopeKind.RECORDINGS, Provider.GOTO_TRAINING)
-        if g2t_events in known and g2t_recordings in known:
-            after[g2t_events] = g2t_recordings
         if any(s.kind is ScopeKind.HISTORICAL and s.since is not None for s in known):
-            await self._drop_unwindowed_history()
-
-        def enqueue(scope: Scope) -> None:
-            if scope not in known:
-                known.append(scope)
-            if scope not in queued:
-                queued.add(scope)
-                queue.put_nowait(scope)
+            await self._swap.drop_unwindowed_history(OFFERED[ScopeKind.HISTORICAL])
 
         def report(
             scope: Scope, state: ScopeState, items: int = 0, note: str | None = None
@@ -291,65 +280,67 @@ class SyncEngine:
                 steps[step.scope] = step
                 report(step.scope, ScopeState.WORKING)
 
+        async def one(scope: Scope) -> None:
+            sign_in = SIGN_IN[scope.provider]
+            if sign_in in ended:
+                # The session is over until someone signs in again: asking would
+                # only be refused.
+                await self._swap.record_error(scope, ended[sign_in])
+                failed.append(ScopeFailure(scope, ended[sign_in]))
+                counter["done"] += 1
+                report(scope, ScopeState.FAILED)
+                return
+            report(scope, ScopeState.STARTED)
+            try:
+                items, found = await self._sync_scope(scope, stepped)
+            except asyncio.CancelledError:
+                if not self._cancel.is_set():
+                    raise
+                report(scope, ScopeState.CANCELLED)
+                return
+            except MeetdeckError as exc:
+                if isinstance(exc, SessionExpired):
+                    ended.setdefault(sign_in, exc)
+                failed.append(ScopeFailure(scope, exc))
+                counter["done"] += 1
+                report(scope, ScopeState.FAILED)
+                return
+            synced.append(scope)
+            counter["done"] += 1
+            if follow_events:
+                order.add_all(c for c in found.children if refetch or c not in found.settled)
+            report(scope, ScopeState.DONE, items, self._swap.notes.get(scope.id))
+
         async def worker() -> None:
             while not self._cancel.is_set():
-                try:
-                    scope = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                sign_in = SIGN_IN[scope.provider]
-                if sign_in in ended:
-                    # The session is over until someone signs in again: asking would
-                    # only be refused.
-                    await self._record_error(scope, ended[sign_in])
-                    failed.append(ScopeFailure(scope, ended[sign_in]))
-                    counter["done"] += 1
-                    report(scope, ScopeState.FAILED)
-                    if scope in after:
-                        enqueue(after.pop(scope))
+                scope = order.take()
+                if scope is None:
+                    if not order.waiting:
+                        return
+                    await order.changed()  # a focused scope of its provider runs
                     continue
-                report(scope, ScopeState.STARTED)
                 try:
-                    items, children = await self._sync_scope(scope, stepped)
-                except asyncio.CancelledError:
-                    if not self._cancel.is_set():
-                        raise
-                    report(scope, ScopeState.CANCELLED)
-                    return
-                except MeetdeckError as exc:
-                    if isinstance(exc, SessionExpired):
-                        ended.setdefault(sign_in, exc)
-                    failed.append(ScopeFailure(scope, exc))
-                    counter["done"] += 1
-                    report(scope, ScopeState.FAILED)
-                    if scope in after:
-                        enqueue(after.pop(scope))
-                    continue
-                synced.append(scope)
-                counter["done"] += 1
-                if follow_events:
-                    for child in children:
-                        enqueue(child)
-                if scope in after:
-                    enqueue(after.pop(scope))
-                report(scope, ScopeState.DONE, items, self._notes.get(scope.id))
+                    await one(scope)
+                finally:
+                    order.done(scope)
 
-        # Phases: users first (the Zoom scopes ask per user), recordings last (GoTo
-        # Training's are asked per cached training). Workers stop when the queue is
-        # empty; a scope that adds children (events) may refill it after the others
-        # stopped, so each phase loops until nothing is left.
-        for phase in _PHASES:
-            for scope in scopes:
-                if scope.kind in phase and scope not in after.values():
-                    enqueue(scope)
-            while not queue.empty() and not self._cancel.is_set():
-                await asyncio.gather(*(worker() for _ in range(self._concurrency)))
+        # Workers stop when the queue is empty; a scope that adds children (events)
+        # may refill it after the others stopped, so each phase loops until nothing
+        # is left.
+        try:
+            for phase in range(len(PHASES)):
+                order.start_phase(phase)
+                while order.waiting and not self._cancel.is_set():
+                    await asyncio.gather(*(worker() for _ in range(self._concurrency)))
+        finally:
+            self._fetch.first_organizer = None
+            self._fetch.refetch = False
         return SyncReport(
             tuple(synced),
             tuple(failed),
             self._cancel.is_set(),
-            self._cut_in(synced),
-            self._notes_of(synced),
+            self._swap.cut_in(synced),
+            self._swap.notes_of(synced),
         )
 
     async def refresh(
@@ -368,24 +359,19 @@ class SyncEngine:
 
         emit(SyncProgress(scope, ScopeState.STARTED, 0, 1, running=(ScopeStep(scope),)))
         try:
-            items, _children = await self._sync_scope(scope, stepped)
+            items, _found = await self._sync_scope(scope, stepped)
         except MeetdeckError as exc:
             failure = ScopeFailure(scope, exc)
             emit(SyncProgress(scope, ScopeState.FAILED, 1, 1, 0, (failure,)))
             return SyncReport(failed=(failure,))
-        emit(SyncProgress(scope, ScopeState.DONE, 1, 1, items, note=self._notes.get(scope.id)))
-        return SyncReport(synced=(scope,), cut=self._cut_in([scope]), notes=self._notes_of([scope]))
-
-    def _cut_in(self, scopes: list[Scope]) -> tuple[tuple[Scope, int], ...]:
-        return tuple((scope, self._cut[scope.id]) for scope in scopes if self._cut.get(scope.id))
-
-    def _notes_of(self, scopes: list[Scope]) -> tuple[tuple[Scope, str], ...]:
-        return tuple((scope, self._notes[scope.id]) for scope in scopes if scope.id in self._notes)
+        emit(SyncProgress(scope, ScopeState.DONE, 1, 1, items, note=self._swap.notes.get(scope.id)))
+        return SyncReport(
+            synced=(scope,), cut=self._swap.cut_in([scope]), notes=self._swap.notes_of([scope])
+        )
 
     async def write(self, fn: Callable[[StoreWriter], R]) -> R:
         """Run `fn(writer)` on the store's writer thread (the Deck's cache updates)."""
-        writer = await self._db(self._writer_conn)
-        return await self._db(fn, writer)
+        return await self._swap.write(fn)
 
     def running(self, scope: Scope) -> asyncio.Task[int] | None:
         """The in-flight sync of `scope`, if one is running."""
@@ -394,113 +380,26 @@ class SyncEngine:
     async def aclose(self) -> None:
         """Cancel running work and close the writer connection and its thread."""
         self.cancel()
-        if self._writer is not None:
-            await self._db(self._writer.close)
-            self._writer = None
-        self._thread.shutdown(wait=True)
+        await self._swap.aclose()
 
     # -- one scope ----------------------------------------------------------------
 
-    async def _db(self, fn: Callable[..., R], *args: Any) -> R:
-        """Run a store write on the writer thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
-
-    def _writer_conn(self) -> StoreWriter:
-        if self._writer is None:
-            self._writer = self._store.writer()
-        return self._writer
-
-    async def _drop_unwindowed_history(self) -> None:
-        """Forget history cached before it came in windows (it would show twice)."""
-        old = [
-            Scope(ScopeKind.HISTORICAL, provider).id
-            for provider in OFFERED[ScopeKind.HISTORICAL]
-            if self._store.stamp(Scope(ScopeKind.HISTORICAL, provider).id) is not None
-        ]
-        if old:
-            writer = await self._db(self._writer_conn)
-            await self._db(writer.drop_scopes, old)
-
-    async def _record_error(self, scope: Scope, error: MeetdeckError) -> None:
-        """Mark a scope that was not asked for as failed (its rows stay)."""
-        writer = await self._db(self._writer_conn)
-        await self._db(writer.record_error, scope.id, error.title, error.sentence, self._now())
-
     async def _sync_scope(
         self, scope: Scope, on_step: StepCallback | None = None
-    ) -> tuple[int, list[Scope]]:
+    ) -> tuple[int, Found]:
         """Sync one scope, sharing the work with a concurrent sync of the same scope
-        (`on_step` hears how far it gets, when this call started the work)."""
+        (`on_step` hears how far it gets, when this call started the work); what its
+        fetch found besides rows (nothing, when it joined another)."""
         running = self._inflight.get(scope.id)
         if running is None:
             found = Found()
-            running = asyncio.ensure_future(self._fetch_and_store(scope, found, on_step))
+            running = asyncio.ensure_future(
+                self._swap.fetch_and_store(scope, self._fetch.pages(scope, found), found, on_step)
+            )
             running.add_done_callback(lambda _t: self._inflight.pop(scope.id, None))
             self._inflight[scope.id] = running
-            return await running, found.children
-        return await asyncio.shield(running), []
-
-    async def _fetch_and_store(
-        self, scope: Scope, found: Found, on_step: StepCallback | None = None
-    ) -> int:
-        writer = await self._db(self._writer_conn)
-        batch = await self._db(writer.replace, scope.id, scope.provider.value)
-        children = found.children
-        step = on_step or (lambda _step: None)
-        pages = rows = 0
-        try:
-            async for page in self._fetch.pages(scope, found):
-                pages += 1
-                rows += len(page)
-                step(ScopeStep(scope, pages, rows))
-                if page:
-                    await self._db(batch.add, list(page))
-            step(ScopeStep(scope, pages, rows, writing=True))
-            note = found.note()
-            count = await self._db(batch.commit, self._now(), note)
-            self._cut[scope.id] = batch.cut
-            if note:
-                self._notes[scope.id] = note
-            else:
-                self._notes.pop(scope.id, None)
-        except BaseException as exc:
-            await asyncio.shield(self._db(batch.abort))
-            if isinstance(exc, MeetdeckError):
-                await self._db(writer.record_error, scope.id, exc.title, exc.sentence, self._now())
-                raise
-            if isinstance(exc, Exception):
-                error = UnexpectedSyncError(
-                    f"{scope.label} failed with {type(exc).__name__}; the previous data "
-                    "was kept. Try again, and report it if it keeps happening.",
-                    provider=scope.provider.value,
-                )
-                await self._db(
-                    writer.record_error, scope.id, error.title, error.sentence, self._now()
-                )
-                raise error from exc
-            raise
-        if scope.kind in (ScopeKind.EVENTS, ScopeKind.MEETINGS):
-            await self._drop_vanished(writer, scope, children)
-        return count
-
-    async def _drop_vanished(
-        self, writer: StoreWriter, scope: Scope, children: list[Scope]
-    ) -> None:
-        """Forget the registrants of events (or meetings) that no longer exist or no
-        longer take registration.
-
-        Webinar and meeting registrants of Zoom share a scope prefix: an events scope
-        leaves those of cached meetings alone, a meetings scope those of cached events.
-        """
-        keep = {c.id for c in children}
-        prefix = f"{ScopeKind.REGISTRANTS}:{scope.provider}:"
-        other = self._store.meeting if scope.kind is ScopeKind.EVENTS else self._store.event
-        stale = [
-            s
-            for s in self._store.scope_ids(prefix)
-            if s not in keep and other(s[len(prefix) :], scope.provider) is None
-        ]
-        await self._db(writer.drop_scopes, stale)
+            return await running, found
+        return await asyncio.shield(running), Found()
 
 
 __all__ = [

@@ -7,8 +7,9 @@ name the registrants scopes that follow from them (`registrant_scopes`).
 Signed in as a GoTo admin, the GoTo scopes cover the whole account: meetings per
 organizer group where a group call can serve it (at most 50 organizers), else per
 cached organizer; trainings per GoTo Training organizer, and each training's
-registrants through its own organizer. A plain organizer gets their own. Historical
-meetings come in aligned windows (`history_window`), one scope each.
+registrants through its own organizer (those calls: `tui.core.sync.account`). A plain
+organizer gets their own. Historical meetings come in aligned windows
+(`history_window`), one scope each.
 
 A Zoom user who is pending or deactivated is not asked (those calls cannot succeed),
 and one Zoom refuses alone (`UserUnavailable`: 1001, 3161) is skipped: everyone else's
@@ -21,9 +22,9 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
-from tui.core.errors import MeetdeckError, NotFound, RequestRejected, UserUnavailable
+from tui.core.errors import MeetdeckError, UserUnavailable
 from tui.core.models import (
     LIST_LAG,
     EventKind,
@@ -39,31 +40,16 @@ from tui.core.models import (
 )
 from tui.core.store.db import Store
 from tui.core.store.views import ViewQuery
-from tui.core.sync.types import HISTORY_WINDOW_DAYS, Scope, ScopeKind
+from tui.core.sync.account import gathered, once, per_trainer, per_unit, unseen
+from tui.core.sync.types import HISTORY_SETTLE, HISTORY_WINDOW_DAYS, Scope, ScopeKind
 
 Pages = AsyncIterator[Sequence[Any]]
 #: Zoom user statuses whose per-user lists cannot succeed (Zoom answers 1001).
 UNASKED_STATUSES = frozenset({"pending", "inactive"})
 #: Skipped users named in a scope's note; the rest are counted.
 NAMED_SKIPS = 5
-#: GoTo Meeting's group calls serve groups of at most this many organizers.
-GROUP_CALL_MAX = 50
 #: Meetings starting this soon after a window's end belong to the next window.
 _NEXT_WINDOW = timedelta(minutes=1)
-#: Calls one account-wide scope keeps in flight (the HTTP layer paces them per API).
-UNIT_CONCURRENCY = 4
-T = TypeVar("T")
-U = TypeVar("U")
-
-
-class Keyed(Protocol):
-    """A row with a key (meetings, trainings)."""
-
-    @property
-    def key(self) -> str: ...
-
-
-K = TypeVar("K", bound=Keyed)
 
 
 @dataclasses.dataclass(slots=True)
@@ -72,10 +58,13 @@ class Found:
 
     Attributes:
         children: Registrants scopes that follow from the rows (events, meetings).
+        settled: Those of `children` whose event ended before their registrants were
+            last fetched: nothing but meetdeck's own writes changes them now.
         skipped: Users left out of a per-user scope, each as "who reason".
     """
 
     children: list[Scope] = dataclasses.field(default_factory=list)
+    settled: set[Scope] = dataclasses.field(default_factory=set)
     skipped: list[str] = dataclasses.field(default_factory=list)
 
     def note(self) -> str | None:
@@ -120,7 +109,14 @@ def registrant_scopes(
 ) -> list[Scope]:
     """One registrants scope per training, webinar, and meeting that takes registration
     (of the providers `available` says the profile has)."""
-    out = []
+    return [scope for _event, scope in registrant_scopes_of(events, available)]
+
+
+def registrant_scopes_of(
+    events: Iterable[Training | Webinar | Meeting], available: Callable[[Provider], bool]
+) -> list[tuple[Training | Webinar | Meeting, Scope]]:
+    """`registrant_scopes`, each with its event."""
+    out: list[tuple[Training | Webinar | Meeting, Scope]] = []
     for event in events:
         if isinstance(event, Meeting):
             if not event.has_registration:
@@ -129,8 +125,20 @@ def registrant_scopes(
         else:
             kind = EventKind.TRAINING if isinstance(event, Training) else EventKind.WEBINAR
         if available(event.provider):
-            out.append(Scope.registrants(event.provider, kind, event.key))
+            out.append((event, Scope.registrants(event.provider, kind, event.key)))
     return out
+
+
+def event_end(event: Training | Webinar | Meeting) -> datetime | None:
+    """When an event ends: a training's last session, a meeting's end, else the start
+    plus the duration (None: not known)."""
+    if isinstance(event, Training):
+        return max((end for _start, end in event.times), default=None)
+    if isinstance(event, Meeting) and event.end is not None:
+        return event.end
+    if event.start is None or not event.duration_minutes:
+        return None
+    return event.start + timedelta(minutes=event.duration_minutes)
 
 
 class ScopeFetcher:
@@ -162,6 +170,10 @@ class ScopeFetcher:
         """The oldest start of history asked for in this session (the UI's window)."""
         self.cancelled_here: CancelledHere = none_cancelled
         """Registrations meetdeck cancelled (the Deck reads them from its audit log)."""
+        self.first_organizer: str | None = None
+        """The organizer on screen: account-wide scopes ask for theirs first."""
+        self.refetch = False
+        """A refresh someone asked for: what ended is asked again too."""
 
     def available(self, provider: Provider) -> bool:
         return self._api(provider) is not None
@@ -176,6 +188,22 @@ class ScopeFetcher:
             *(m for m in meetings.rows(0, meetings.count()) if m.has_registration),
         ]
 
+    def _follow(self, events: Sequence[Training | Webinar | Meeting], found: Found) -> None:
+        """The registrants scopes of `events` join `found`, those settled marked so."""
+        for event, scope in registrant_scopes_of(events, self.available):
+            found.children.append(scope)
+            if self.settled(event, scope):
+                found.settled.add(scope)
+
+    def settled(self, event: Training | Webinar | Meeting, scope: Scope) -> bool:
+        """Whether `event` ended before its registrants (`scope`) were last fetched:
+        they change no more, but by meetdeck's own writes (which update the cache)."""
+        end = event_end(event)
+        if end is None or end > self._now():
+            return False
+        stamp = self._store.stamp(scope.id)
+        return stamp is not None and stamp.fetched_at is not None and stamp.fetched_at > end
+
     def since(self, now: datetime) -> datetime:
         """Where history starts: `history_days` back, or further if the UI asked."""
         configured = now - self._history
@@ -184,7 +212,6 @@ class ScopeFetcher:
     async def pages(self, scope: Scope, found: Found) -> Pages:
         """The scope's rows, page by page (a whole list is one page); registrants
         scopes that follow from them, and users skipped, go to `found`."""
-        children = found.children
         now = self._now()
         since = self.since(now)
         api = self._api(scope.provider)
@@ -199,7 +226,7 @@ class ScopeFetcher:
         elif kind is ScopeKind.MEETINGS:
             if provider is Provider.ZOOM:
                 async for meetings in self._per_user(api.meetings, found):
-                    children.extend(registrant_scopes(meetings, self.available))
+                    self._follow(meetings, found)
                     yield meetings
             elif self.account_wide():
 
@@ -207,8 +234,8 @@ class ScopeFetcher:
                     return api.upcoming_meetings(organizer_key=organizer, group_key=group)
 
                 seen: set[str] = set()
-                async for meetings in self._per_unit(upcoming, found):
-                    yield _new(meetings, seen)
+                async for meetings in per_unit(self._store, upcoming, found, self.first_organizer):
+                    yield unseen(meetings, seen)
             else:
                 yield await api.upcoming_meetings()
         elif kind is ScopeKind.HISTORICAL:
@@ -217,17 +244,17 @@ class ScopeFetcher:
         elif kind is ScopeKind.EVENTS:
             if provider is Provider.ZOOM:
                 async for webinars in self._per_user(api.webinars, found):
-                    children.extend(registrant_scopes(webinars, self.available))
+                    self._follow(webinars, found)
                     yield webinars
             elif self.account_wide():
                 seen = set()
-                async for trainings in self._per_trainer(api, found):
-                    fresh = _new(trainings, seen)
-                    children.extend(registrant_scopes(fresh, self.available))
+                async for trainings in per_trainer(self._store, api, found, self.first_organizer):
+                    fresh = unseen(trainings, seen)
+                    self._follow(fresh, found)
                     yield fresh
             else:
                 trainings = await api.trainings()
-                children.extend(registrant_scopes(trainings, self.available))
+                self._follow(trainings, found)
                 yield trainings
         elif kind is ScopeKind.REGISTRANTS:
             async for page in self._registrant_pages(scope, api):
@@ -242,9 +269,9 @@ class ScopeFetcher:
                     yield page
             else:
                 training_recordings: Callable[[str], Awaitable[list[Recording]]] = api.recordings
-                async for found_recordings in gathered(
-                    self._cached_events(provider), training_recordings
-                ):
+                ask, kept = self._training_recordings_to_ask(scope)
+                yield kept
+                async for found_recordings in gathered(ask, training_recordings):
                     yield found_recordings
         elif kind is ScopeKind.SUPPORT:
             async for page in api.session_pages(since=since, until=now):
@@ -315,7 +342,9 @@ class ScopeFetcher:
         meetings: dict[str, Meeting] = {}
         recordings: dict[str, Recording] = {}
         async for found_history in (
-            self._per_unit(history, found) if self.account_wide() else _once(history(None, None))
+            per_unit(self._store, history, found, self.first_organizer)
+            if self.account_wide()
+            else once(history(None, None))
         ):
             for m in found_history.meetings:
                 if scope.since is None or not end <= m.start < end + _NEXT_WINDOW:
@@ -325,75 +354,6 @@ class ScopeFetcher:
         yield sorted(meetings.values(), key=lambda m: m.start)
         yield [r for r in recordings.values() if r.event_key in meetings]
 
-    async def _per_unit(
-        self, fetch: Callable[[str | None, str | None], Any], found: Found
-    ) -> AsyncIterator[Any]:
-        """`fetch(organizer_key, group_key)` over the whole GoTo account: one call per
-        group the group calls serve (2 to 50 cached organizers), one per other cached
-        organizer; the signed-in organizer's own call when none are cached. A group
-        call refused (a group larger than the cache knew) falls back to its members;
-        an organizer GoTo no longer knows is skipped and noted."""
-        view = self._store.organizers(ViewQuery(provider=Provider.GOTO_MEETING))
-        cached: list[Organizer] = view.rows(0, view.count())
-        if not cached:
-            yield await fetch(None, None)
-            return
-        members: dict[str, list[Organizer]] = {}
-        for person in cached:
-            members.setdefault(person.group_key or "", []).append(person)
-        units: list[tuple[str | None, str | None, list[Organizer]]] = []
-        for group, people in members.items():
-            if group and 2 <= len(people) <= GROUP_CALL_MAX:
-                units.append((None, group, people))
-            else:
-                units.extend((p.key, None, [p]) for p in people)
-
-        async def one(unit: tuple[str | None, str | None, list[Organizer]]) -> list[Any]:
-            organizer, group, people = unit
-            try:
-                return [await fetch(organizer, group)]
-            except RequestRejected:
-                if group is None:
-                    raise
-            except NotFound as exc:
-                if organizer is None:
-                    raise
-                found.skipped.append(f"{people[0].email or organizer} {exc.sentence}")
-                return []
-            out: list[Any] = []
-            for person in people:  # the group call is refused: ask its members
-                out.extend(await one((person.key, None, [person])))
-            return out
-
-        async for results in gathered(units, one):
-            for result in results:
-                yield result
-
-    async def _per_trainer(self, api: Any, found: Found) -> AsyncIterator[list[Training]]:
-        """The trainings of every GoTo Training organizer of the account (the account's
-        G2T organizers; the cached organizers with GoTo Training when GoTo gave no
-        account key)."""
-        try:
-            trainers = [o.key for o in await api.organizers()]
-        except NotFound:
-            view = self._store.organizers(ViewQuery(provider=Provider.GOTO_MEETING))
-            cached: list[Organizer] = view.rows(0, view.count())
-            trainers = [o.key for o in cached if "G2T" in o.products]
-            if not cached:
-                yield await api.trainings()
-                return
-
-        async def one(key: str) -> list[Training]:
-            try:
-                trainings: list[Training] = await api.trainings(organizer_key=key)
-            except NotFound as exc:
-                found.skipped.append(f"{key} {exc.sentence}")
-                return []
-            return trainings
-
-        async for trainings in gathered(trainers, one):
-            yield trainings
-
     def _training_owner(self, training_key: str) -> str | None:
         """The first organizer of a cached training (an admin asks through them)."""
         event = self._store.event(training_key, Provider.GOTO_TRAINING)
@@ -402,9 +362,25 @@ class ScopeFetcher:
             return source.organizer_keys[0]
         return None
 
-    def _cached_events(self, provider: Provider) -> list[str]:
-        view = self._store.events(ViewQuery(provider=provider))
-        return [e.key for e in view.rows(0, view.count())]
+    def _training_recordings_to_ask(self, scope: Scope) -> tuple[list[str], list[Recording]]:
+        """The cached trainings whose recordings are asked for, and the cached
+        recordings kept as they are: those of a training that ended a day
+        (`HISTORY_SETTLE`) before the scope was last fetched, unless `refetch`."""
+        stamp = self._store.stamp(scope.id)
+        last = stamp.fetched_at if stamp is not None and not self.refetch else None
+        view = self._store.events(ViewQuery(provider=scope.provider))
+        ask: list[str] = []
+        done: set[str] = set()
+        for event in view.rows(0, view.count()):
+            end = event_end(event.source)
+            if last is not None and end is not None and end + HISTORY_SETTLE <= last:
+                done.add(event.key)
+            else:
+                ask.append(event.key)
+        if not done:
+            return ask, []
+        held = self._store.recordings(ViewQuery(provider=scope.provider))
+        return ask, [r for r in held.rows(0, held.count()) if r.event_key in done]
 
     def _event_title(self, scope: Scope) -> str | None:
         """The cached title of a registrants scope's training, webinar or meeting."""
@@ -416,50 +392,11 @@ class ScopeFetcher:
         return event.title if event else None
 
 
-def _new(rows: Sequence[K], seen: set[str]) -> list[K]:
-    """The rows whose key is not in `seen` yet (which they join)."""
-    out = []
-    for row in rows:
-        if row.key not in seen:
-            seen.add(row.key)
-            out.append(row)
-    return out
-
-
-async def _once(awaitable: Any) -> AsyncIterator[Any]:
-    yield await awaitable
-
-
-async def gathered(
-    items: Sequence[T], fetch: Callable[[T], Awaitable[U]], limit: int = UNIT_CONCURRENCY
-) -> AsyncIterator[U]:
-    """`await fetch(item)` for each item, at most `limit` at once, yielded in the
-    items' order (so the cache's rows come in the same order on every run). The first
-    error cancels the calls still running and is raised."""
-    if not items:
-        return
-    slots = asyncio.Semaphore(limit)
-
-    async def run(item: T) -> U:
-        async with slots:
-            return await fetch(item)
-
-    tasks = [asyncio.ensure_future(run(item)) for item in items]
-    try:
-        for task in tasks:
-            yield await task
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-
 __all__ = [
     "CancelledHere",
     "Found",
     "Pages",
     "ScopeFetcher",
-    "gathered",
     "keep_cancelled_here",
     "none_cancelled",
     "registrant_scopes",

@@ -97,6 +97,40 @@ def history_windows(since: datetime, until: datetime) -> list[tuple[datetime, da
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class SyncFocus:
+    """What the screen shows: a sync fetches it first (`tui.core.sync.order`).
+
+    Attributes:
+        kinds: The open tab's scope kinds (Meetings: MEETINGS, or HISTORICAL for past
+            meetings); the scopes that lead to them count too (an events scope leads
+            to registrants, GoTo Training's to its recordings).
+        organizer_key: The organizer being looked at: an account-wide scope asks for
+            their meetings and trainings before everyone else's.
+        scope: One scope being looked at (an event's registrants): first of all.
+    """
+
+    kinds: tuple[ScopeKind, ...] = ()
+    organizer_key: str | None = None
+    scope: Scope | None = None
+
+    def wants(self, scope: Scope) -> bool:
+        """Whether `scope` is (or leads to) what the screen shows."""
+        if scope == self.scope:
+            return True
+        one_event = self.scope is not None and self.scope.kind is ScopeKind.REGISTRANTS
+        if scope.kind is ScopeKind.REGISTRANTS:
+            return not one_event and ScopeKind.REGISTRANTS in self.kinds
+        if scope.kind in self.kinds:
+            return True
+        if scope.kind is not ScopeKind.EVENTS:
+            return False
+        leads_to_recordings = scope.provider is Provider.GOTO_TRAINING
+        return (ScopeKind.REGISTRANTS in self.kinds and not one_event) or (
+            leads_to_recordings and ScopeKind.RECORDINGS in self.kinds
+        )
+
+
 class ScopeState(StrEnum):
     """Where one scope is in a sync run."""
 
