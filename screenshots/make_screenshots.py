@@ -50,6 +50,7 @@ def _show_outage(app: object) -> None:
 async def _show_downloads(app: object) -> None:
     """The downloads screen with fixed progress (real speeds change on every run)."""
     from tui.core.downloads.queue import DownloadProgress, DownloadState
+    from tui.screens.download_flows import DownloadProgressed
     from tui.screens.downloads import DownloadsScreen
 
     shown: Any = app
@@ -74,7 +75,7 @@ async def _show_downloads(app: object) -> None:
         ),
         DownloadProgress("rec-3", "Board review.mp4", DownloadState.QUEUED),
     ):
-        shown.post_message(shown.DownloadProgressed(progress))
+        shown.post_message(DownloadProgressed(progress))
 
 
 SHOTS = [
@@ -124,7 +125,8 @@ def main() -> int:
         for name in ("CONFIG", "DATA", "CACHE", "DOWNLOAD"):
             os.environ[f"MEETDECK_{name}_DIR"] = str(base / "env" / name.lower())
         from tests.support.demo import deck_factory, fixed_clock, synced_demo
-        from tui.app import UiOptions, build_app
+        from tui.app import build_app
+        from tui.ui_options import UiOptions
 
         with synced_demo(base / "template") as cache:
             for number, shot in enumerate(SHOTS):

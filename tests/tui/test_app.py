@@ -773,7 +773,7 @@ def test_esc_and_a_digit_in_one_read_are_two_keys() -> None:
     """Textual read ESC 2 (one read over a slow link) as "™"; the app reads alt+2."""
     from textual._xterm_parser import XTermParser
 
-    from tui.app import plain_escape_digits
+    from tui.escape_digits import plain_escape_digits
 
     plain_escape_digits()
     for digit in "1234567890":

@@ -38,7 +38,7 @@ from tui.widgets.sync_bar import SyncBar
 
 if TYPE_CHECKING:
     from tui.core.deck.types import UnfinishedNotice
-    from tui.widgets.pane_types import StartView
+    from tui.ui_options import StartView
 
 RELOAD_EVERY = 0.5
 #: The worker groups that sync: one at a time (`r` while one runs says so).
