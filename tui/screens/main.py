@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -35,6 +36,27 @@ from tui.widgets.safety_net import ForwardsWorkerState
 
 if TYPE_CHECKING:
     from tui.ui_options import StartView
+
+
+#: From this width the tabs show their full titles (and the footer all its keys).
+FULL_TITLES_FROM = 100
+#: The cells a tab adds around its label (its padding).
+TAB_PADDING = 2
+
+
+def tab_labels(width: int, active: str) -> dict[str, str]:
+    """Each tab's label at `width` columns: full titles from FULL_TITLES_FROM, else the
+    short ones while all of them fit, else the number alone for all but the tab shown,
+    so that no tab is ever scrolled out of the bar (Textual scrolls the tab bar to the
+    active tab; narrower than the short titles, it scrolled the first tabs away)."""
+    panes = dict(zip(TAB_IDS, PANES, strict=True))
+    numbers = {tab: str(n) for n, tab in enumerate(TAB_IDS, 1)}
+    if width >= FULL_TITLES_FROM:
+        return {tab: f"{numbers[tab]} {pane.TITLE}" for tab, pane in panes.items()}
+    short = {tab: f"{numbers[tab]} {p.SHORT_TITLE or p.TITLE}" for tab, p in panes.items()}
+    if sum(cell_len(label) + TAB_PADDING for label in short.values()) <= width:
+        return short
+    return {tab: short[tab] if tab == active else numbers[tab] for tab in TAB_IDS}
 
 
 class DeckTabPane(TabPane):
@@ -65,7 +87,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self.navigation = Navigation(self, self)
         """Drill-downs, Back, and where the command line opens (`navigation.py`)."""
         self._panes = self._new_panes()
-        self._narrow = False
+        self._labels: dict[str, str] = {}
         self._breadcrumb: Content | None = None
         self._mounting: dict[str, AwaitMount] = {}
         self._shown_tab: str | None = None
@@ -87,7 +109,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         """Start over on another Deck (a profile switch): fresh panes, no history."""
         self.navigation.crumbs.clear()
         self._panes = self._new_panes()
-        self._narrow = False
+        self._labels = {}
         self._breadcrumb = None
         self._mounting = {}
         self._shown_tab = None
@@ -123,16 +145,17 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self.set_timer(0.3, self._mount_next_idle_pane)
 
     def on_resize(self) -> None:
-        # Full tab titles need about 100 columns; narrow terminals get short ones.
-        narrow = self.size.width < 100
-        if narrow == self._narrow:
-            return
-        self._narrow = narrow
+        self._label_tabs()
+        self.query_one(KeyBar).compact = self.size.width < FULL_TITLES_FROM
+
+    def _label_tabs(self) -> None:
+        """Label the tabs for the terminal's width (and, when narrow, the tab shown)."""
         tabs = self.query_one(TabbedContent)
-        for number, (tab, pane) in enumerate(zip(TAB_IDS, PANES, strict=True), 1):
-            title = (pane.SHORT_TITLE or pane.TITLE) if narrow else pane.TITLE
-            tabs.get_tab(tab).label = f"{number} {title}"
-        self.query_one(KeyBar).compact = narrow
+        labels = tab_labels(self.size.width, tabs.active or TAB_IDS[0])
+        for tab, label in labels.items():
+            if self._labels.get(tab) != label:
+                tabs.get_tab(tab).label = label
+        self._labels = labels
 
     # -- panes and navigation ------------------------------------------------------
 
@@ -195,6 +218,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     def _activated(self, tab: str) -> None:
         self._shown_tab = tab
+        self._label_tabs()
         pane = self.pane(tab)
         pane.ensure_loaded()
         if pane.table.source is not None:
