@@ -906,13 +906,12 @@ async def test_every_tab_stays_in_a_narrow_tab_bar(
         tabs, bar = screen.query_one(TabbedContent), screen.query_one(Tabs)
         for number, (tab, pane) in reversed(list(enumerate(zip(TAB_IDS, PANES, strict=True), 1))):
             await pilot.press(str(number))
-            await wait_for(pilot, lambda tab=tab: tabs.active == tab, what=f"tab {tab}")
             label = f"{number} {pane.SHORT_TITLE or pane.TITLE}"
 
-            def shown(label: str = label) -> bool:
+            def shown(tab: str = tab, label: str = label) -> bool:
                 line = screen_lines(app)[bar.region.y]
                 numbers = all(f"{n} " in f"{line} " for n in range(1, len(TAB_IDS) + 1))
-                return label in line and numbers
+                return tabs.active == tab and label in line and numbers
 
             await wait_for(
                 pilot,
