@@ -24,8 +24,8 @@ from tests.support.screen import screen_text, toasts
 from tui.app import MeetdeckApp, build_app
 from tui.core.models import MeetingKind, Provider
 from tui.ui_options import UiOptions
+from tui.widgets.meetings_pane import MeetingsPane
 from tui.widgets.pane import EntityPane
-from tui.widgets.panes import MeetingsPane
 
 MakeApp = Callable[..., MeetdeckApp]
 

@@ -29,8 +29,9 @@ from tui.text import labelled
 from tui.widgets.api_log import ApiLogPanel
 from tui.widgets.header import DeckHeader
 from tui.widgets.keybar import KeyBar
+from tui.widgets.meetings_pane import MeetingsPane
 from tui.widgets.pane import DeckHost, EntityPane
-from tui.widgets.panes import PANES, TAB_IDS, MeetingsPane, SupportPane
+from tui.widgets.panes import PANES, TAB_IDS, SupportPane
 from tui.widgets.registrants_pane import RegistrantsPane
 from tui.widgets.safety_net import ForwardsWorkerState
 
