@@ -51,12 +51,13 @@ def _show_outage(app: object) -> None:
 async def _show_downloads(app: object) -> None:
     """The downloads screen with fixed progress (real speeds change on every run)."""
     from tests.support.builders import fixed_downloads
+    from tui.screens.download_flows import DownloadProgressed
     from tui.screens.downloads import DownloadsScreen
 
     shown: Any = app
     await shown.push_screen(DownloadsScreen())
     for progress in fixed_downloads(failed=False):
-        shown.post_message(shown.DownloadProgressed(progress))
+        shown.post_message(DownloadProgressed(progress))
 
 
 SHOTS = [
@@ -106,7 +107,8 @@ def main() -> int:
         for name in ("CONFIG", "DATA", "CACHE", "DOWNLOAD"):
             os.environ[f"MEETDECK_{name}_DIR"] = str(base / "env" / name.lower())
         from tests.support.demo import deck_factory, fixed_clock, synced_demo
-        from tui.app import UiOptions, build_app
+        from tui.app import build_app
+        from tui.ui_options import UiOptions
 
         with synced_demo(base / "template") as cache:
             for number, shot in enumerate(SHOTS):

@@ -11,42 +11,38 @@ meeting drill-down are imported when first opened.
 from __future__ import annotations
 
 import os
-from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType, Keymap
-from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 import tui
 from tui.clipboard import clipboard_caveat, tmux_passthrough
 from tui.core.errors import MeetdeckError
+from tui.deck_session import DeckSession
+from tui.escape_digits import escaped_digit, plain_escape_digits
+from tui.preferences import Preferences
+from tui.screens.download_flows import DownloadFlows, DownloadProgressed
+from tui.screens.notifications import NoticeLog
+from tui.screens.profile_flows import ProfileFlows
 from tui.text import clean, shorten
+from tui.ui_options import DeckFactory, StartView, UiOptions
 from tui.widgets.formatting import Clock, TimeFormat, system_clock
-from tui.widgets.pane_types import StartView
+from tui.widgets.safety_net import describe_error
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from tui.core.deck.api import DeckApi
     from tui.core.deck.types import ListView
-    from tui.core.downloads.queue import DownloadProgress
     from tui.core.models import Recording, StartUrl
-    from tui.screens.notifications import Notice
     from tui.startup import GcPacer
-
-#: How many notifications the app keeps for the notifications screen (`N`).
-NOTICES_KEPT = 200
-
-DeckFactory = Callable[[str | None], "DeckApi"]
-"""Opens the Deck of a profile (None: the default profile)."""
 
 
 def styles_dir() -> Path:
@@ -55,73 +51,6 @@ def styles_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(tui.__file__).resolve().parent.parent / "styles"
-
-
-@dataclass(frozen=True)
-class UiOptions:
-    """Display settings the app needs (taken from Settings by the CLI).
-
-    Attributes:
-        theme: A Textual theme name.
-        keymap: Binding id -> keys, applied with App.set_keymap.
-        timezone: The preferred zone for displayed times (None: local).
-        profile_zones: Each profile's own zone, for the `t` cycle.
-        download_dir: Where `e` writes CSV files.
-        sync_on_start: Refresh everything in the background after the first frame.
-        mouse: False ignores the mouse (passed to App.run by the CLI).
-        demo: The Deck talks to the embedded sandbox: sign in to it before syncing.
-        warnings: Shown as notifications once the first screen is up (a config file
-            that others can read, ...).
-        ui_state: Where a theme picked in the palette and each tab's sort are kept
-            for the next start (None: not kept).
-        sorts: Each tab's sort remembered from the last run: tab -> (sort, descending).
-        profiles: What the profile switcher shows of each profile: (accent,
-            read-only), as the first frame read them.
-        start: Where to open (`--view`, `--event`, `--status`, `--filter`).
-        columns: `[columns]` as the config file has it: the columns each tab shows.
-        columns_file: Where a column choice (`C`) is written (config.toml; the demo's
-            own file with --demo); None: kept for the session only.
-    """
-
-    theme: str = "textual-dark"
-    keymap: Mapping[str, str] = field(default_factory=dict)
-    timezone: str | None = None
-    profile_zones: Mapping[str, str | None] = field(default_factory=dict)
-    download_dir: Path | None = None
-    sync_on_start: bool = True
-    mouse: bool = True
-    demo: bool = False
-    warnings: tuple[str, ...] = ()
-    ui_state: Path | None = None
-    sorts: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
-    profiles: Mapping[str, tuple[str | None, bool]] = field(default_factory=dict)
-    start: StartView | None = None
-    columns: object = None
-    columns_file: Path | None = None
-
-
-#: Textual reads ESC followed by a top-row key as the character macOS's Option key types
-#: there (WezTerm sends ESC 2 for Option+2: "™"). Over a slow SSH link, Esc and then a
-#: digit arrive in one read and look the same; in meetdeck they are Esc, then the digit.
-OPTION_ROW = tuple(f"\x1b{key}" for key in "1234567890-=§")
-
-
-def plain_escape_digits() -> None:
-    """Make ESC + a top-row key reach the app as alt+KEY, not an Option-key character
-    (`MeetdeckApp.on_event` turns alt+digit into Esc, then the digit). Textual is
-    pinned, and the table this edits is checked by a test."""
-    from textual import _ansi_sequences
-
-    keys = cast("dict[str, object]", _ansi_sequences.ANSI_SEQUENCES_KEYS)
-    for sequence in OPTION_ROW:
-        keys.pop(sequence, None)
-
-
-def escaped_digit(key: str) -> str | None:
-    """The digit of "alt+1" (Esc and 1 in one read), else None."""
-    if key.startswith("alt+") and len(key) == 5 and key[4].isdigit():
-        return key[4]
-    return None
 
 
 class MeetdeckApp(App[int]):
@@ -154,19 +83,6 @@ class MeetdeckApp(App[int]):
         lambda: _commands().DeckCommands,
     }
 
-    class DownloadProgressed(Message):
-        """A download moved on; only the newest snapshot of each file is handled."""
-
-        def __init__(self, progress: DownloadProgress) -> None:
-            super().__init__()
-            self.progress = progress
-
-        def can_replace(self, message: Message) -> bool:
-            return (
-                isinstance(message, MeetdeckApp.DownloadProgressed)
-                and message.progress.key == self.progress.key
-            )
-
     def __init__(
         self,
         deck_factory: DeckFactory,
@@ -178,20 +94,21 @@ class MeetdeckApp(App[int]):
         super().__init__()
         plain_escape_digits()
         self.options = options or UiOptions()
-        self.deck_factory = deck_factory
         self.start_profile = profile
         self.clock = clock
-        self.time_format = TimeFormat()
-        self._deck: DeckApi | None = None
-        self._unsubscribe: Callable[[], None] | None = None
-        self._unwatch_downloads: Callable[[], None] | None = None
-        self._demo_signed_in = False
+        self.session = DeckSession(self, deck_factory, self.options)
+        """The open profile: its Deck, time format and relays (`tui/deck_session.py`)."""
+        self.profiles = ProfileFlows(self, self.session, self.options.profiles, self._sync_on_start)
+        """Opening another profile: `P` and the palette (`tui/screens/profile_flows.py`)."""
+        self.downloads = DownloadFlows(self, self.options.download_dir, clock)
+        """What the app saves in the download folder: recordings, CSV exports."""
         self._startup_error: MeetdeckError | None = None
         self._gc_pacer: GcPacer | None = None
         self._keymap_given: dict[str, str] = {}
-        self._notices: deque[Notice] = deque(maxlen=NOTICES_KEPT)
-        self._sorts: dict[str, tuple[str, bool]] = dict(self.options.sorts)
-        self._sort_warned = False
+        self.notice_log = NoticeLog(clock)
+        """Every toast of this session, for the notifications screen (`N`)."""
+        self.preferences = Preferences(self.options)
+        """The keymap, theme and sorts the person chose (`tui/preferences.py`)."""
         from tui.widgets.column_choice import ColumnChoices
 
         self.column_choices = ColumnChoices(self.options.columns, self.options.columns_file)
@@ -201,14 +118,22 @@ class MeetdeckApp(App[int]):
     @property
     def deck(self) -> DeckApi:
         """The open profile's Deck (opened on mount)."""
-        if self._deck is None:
-            raise RuntimeError("the Deck is opened when the app mounts")
-        return self._deck
+        return self.session.deck
 
     @property
     def open_deck(self) -> DeckApi | None:
         """The Deck, or None before one is open."""
-        return self._deck
+        return self.session.open_deck
+
+    @property
+    def deck_factory(self) -> DeckFactory:
+        """Opens a profile's Deck (None: the default profile)."""
+        return self.session.factory
+
+    @property
+    def time_format(self) -> TimeFormat:
+        """How times show: the open profile's zone unless one is preferred (`t` cycles)."""
+        return self.session.time_format
 
     @property
     def keymap(self) -> Mapping[str, str]:
@@ -217,16 +142,9 @@ class MeetdeckApp(App[int]):
 
     def _apply_keymap(self) -> None:
         """`[keymap]` from config.toml; a misspelt id is an error dialog, not ignored."""
-        keymap = dict(self.options.keymap)
-        if keymap:
-            from tui.bindings import binding_ids, check_keymap
-
-            known = binding_ids()
-            try:
-                check_keymap(keymap, known)
-            except MeetdeckError as error:
-                self.call_after_refresh(self.show_error, error)
-                keymap = {name: keys for name, keys in keymap.items() if name in known}
+        keymap, error = self.preferences.checked_keymap()
+        if error is not None:
+            self.call_after_refresh(self.show_error, error)
         self.set_keymap(keymap)
 
     def set_keymap(self, keymap: Keymap) -> None:
@@ -240,18 +158,12 @@ class MeetdeckApp(App[int]):
     @property
     def sorts(self) -> Mapping[str, tuple[str, bool]]:
         """Each tab's sort (by the pane's KIND): (sort name, descending)."""
-        return self._sorts
+        return self.preferences.sorts
 
     def remember_sort(self, tab: str, sort: str, descending: bool) -> None:
         """Keep a tab's sort for this session (other profiles too) and the next start."""
-        self._sorts[tab] = (sort, descending)
-        if self.options.ui_state is None:
-            return
-        from tui.core.settings.ui_state import remember_sorts
-
-        problem = remember_sorts(self.options.ui_state, self._sorts)
-        if problem is not None and not self._sort_warned:
-            self._sort_warned = True  # once a session: the sort still works
+        problem = self.preferences.remember_sort(tab, sort, descending)
+        if problem is not None:
             self.notify(clean(problem), title="Sort", severity="warning", markup=False)
 
     # -- lifecycle -----------------------------------------------------------------
@@ -261,7 +173,7 @@ class MeetdeckApp(App[int]):
         from tui.screens.main import MainScreen
 
         try:
-            self._use_deck(self.deck_factory(self.start_profile))
+            self.session.open(self.start_profile)
         except MeetdeckError as error:
             self._startup_error = error
             return Screen()
@@ -282,7 +194,7 @@ class MeetdeckApp(App[int]):
         if self._startup_error is not None:
             self.show_error(self._startup_error)
             return
-        self._subscribe_api_log()
+        self.session.relay()
         for warning in self.options.warnings:
             self.notify(warning, title="Config", severity="warning", markup=False, timeout=15)
         self._show_notice()
@@ -301,60 +213,21 @@ class MeetdeckApp(App[int]):
         if notice:
             self.notify(notice, title="Cache rebuilt", severity="warning", markup=False, timeout=12)
 
-    def _use_deck(self, deck: DeckApi) -> DeckApi | None:
-        """Make `deck` current; returns the previous one (to close)."""
-        old, self._deck = self._deck, deck
-        self._demo_signed_in = False
-        zone = self.options.profile_zones.get(deck.profile_name)
-        self.time_format = TimeFormat.build(self.options.timezone, zone)
-        return old
-
     def _sync_on_start(self) -> None:
         if self.options.sync_on_start:
             self.call_after_refresh(self.screen.run_action, "sync_all")
 
     async def open_profile(self, profile: str | None) -> None:
         """Open `profile`'s Deck and show it, closing the previous one."""
-        try:
-            deck = self.deck_factory(profile)
-        except MeetdeckError as error:
-            self.show_error(error)
-            return
-        old = self._use_deck(deck)
-        self._subscribe_api_log()
-        from tui.screens.main import MainScreen
-
-        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
-        if main is None:
-            await self.switch_screen(MainScreen())
-        else:
-            await main.reset()
-        if old is not None:
-            self.run_worker(old.aclose(), group="close-deck", exit_on_error=False)
-        self.notify(f"Switched to profile {clean(deck.profile_name)}.", markup=False)
-        self._sync_on_start()
+        await self.profiles.open(profile)
 
     async def prepare_sync(self) -> None:
         """Before a refresh: in the demo, sign in to the sandbox (once)."""
-        if self.options.demo and not self._demo_signed_in:
-            await self.deck.demo_sign_in()
-            self._demo_signed_in = True
+        await self.session.prepare_sync()
 
-    def _subscribe_api_log(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        self._watch_downloads()
-        from tui.widgets.api_log import ApiLogPanel
-
-        def called(entry: object) -> None:
-            # May run on any thread: post_message is thread-safe. Every screen's log
-            # panel follows (the main screen's, under a dialog, too).
-            for screen in self.screen_stack:
-                screen.post_message(ApiLogPanel.Called(entry))
-
-        # The Deck relays its calls from the moment it connects, which is after this.
-        self._unsubscribe = self.deck.watch_api_calls(called)
+    @on(DownloadProgressed)
+    async def _download_progressed(self, event: DownloadProgressed) -> None:
+        await self.downloads.progressed(event.progress)
 
     def _resume_gc(self) -> None:
         """After the first frame, collect garbage in the pauses (`tui.startup`)."""
@@ -394,15 +267,7 @@ class MeetdeckApp(App[int]):
         from tui.startup import end_gc
 
         end_gc(self._gc_pacer)
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-        if self._unwatch_downloads is not None:
-            self._unwatch_downloads()
-        if self._deck is not None:
-            try:
-                await self._deck.aclose()
-            except Exception:  # closing must never turn an exit into a traceback
-                self.log.error("closing the deck failed")
+        await self.session.close()
 
     # -- errors --------------------------------------------------------------------
 
@@ -452,23 +317,16 @@ class MeetdeckApp(App[int]):
         caller built, no control character or escape sequence reaches the terminal.
         Each is kept for the notifications screen (`N`).
         """
-        from tui.screens.notifications import Notice
-
         message, title = clean(message, multiline=True), clean(title)
-        self._notices.append(Notice(self.clock(), title, message, severity, markup))
+        self.notice_log.add(title, message, severity, markup)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
-    @property
-    def notices(self) -> tuple[Notice, ...]:
-        """This session's notifications, oldest first."""
-        return tuple(self._notices)
 
     async def action_show_notifications(self) -> None:
         """Past errors and notices, newest first, with their time."""
         from tui.screens.notifications import NotificationsScreen, notices_text
 
         if not isinstance(self.screen, NotificationsScreen):
-            content = notices_text(self.notices, self.time_format)
+            content = notices_text(self.notice_log.notices, self.time_format)
             await self.push_screen(NotificationsScreen(content))
 
     def copy_text(self, text: str, what: str, *, secret: bool = False) -> None:
@@ -512,106 +370,11 @@ class MeetdeckApp(App[int]):
 
     def queue_downloads(self, recordings: Sequence[Recording]) -> None:
         """Queue recording downloads (progress: the downloads screen, `o`)."""
-        if recordings:
-            self.run_worker(
-                self._queue_downloads(list(recordings)), group="downloads", exit_on_error=False
-            )
-
-    async def _queue_downloads(self, recordings: list[Recording]) -> None:
-        busy = [r for r in recordings if r.processing]
-        if busy:
-            # Nothing to fetch yet: said at once, and no request is made.
-            names = busy[0].name if len(busy) == 1 else f"{len(busy)} recordings"
-            self.notify(
-                f"{clean(names)}: still processing on the service; download it when it "
-                "is finished (r refreshes the list).",
-                title="Recording not ready",
-                severity="warning",
-                markup=False,
-                timeout=6,
-            )
-            recordings = [r for r in recordings if not r.processing]
-            if not recordings:
-                return
-        await self.prepare_sync()
-        await self.deck.connect()
-        for recording in recordings:
-            self.deck.download(recording, directory=self.options.download_dir)
-        names = recordings[0].name if len(recordings) == 1 else f"{len(recordings)} recordings"
-        self.notify(
-            f"Downloading {clean(names)}. Press o to follow it.",
-            title="Download",
-            markup=False,
-            timeout=5,
-        )
-
-    def _watch_downloads(self) -> None:
-        if self._unwatch_downloads is not None:
-            self._unwatch_downloads()
-            self._unwatch_downloads = None
-        if self._deck is not None:
-
-            def progressed(progress: DownloadProgress) -> None:
-                # Called on the event loop; widgets change only in the message handler.
-                self.post_message(self.DownloadProgressed(progress))
-
-            self._unwatch_downloads = self._deck.watch_downloads(progressed)
-
-    async def on_meetdeck_app_download_progressed(self, event: DownloadProgressed) -> None:
-        progress = event.progress
-        state = str(progress.state)
-        if state == "done":
-            self.notify(
-                f"Saved {clean(progress.filename)} to {clean(str(progress.path))}",
-                title="Download",
-                markup=False,
-                timeout=8,
-            )
-        elif state == "failed":
-            self.notify(
-                f"{clean(progress.filename)}: {clean(progress.error)}",
-                title="Download failed",
-                severity="error",
-                markup=False,
-                timeout=10,
-            )
-        from tui.screens.downloads import DownloadsScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, DownloadsScreen):
-                await screen.download_progressed(progress)
+        self.downloads.queue(recordings)
 
     async def action_quit(self) -> None:
         """Quit; while a download runs or waits, ask first (Cancel has the focus)."""
-        deck = self.open_deck
-        unfinished = (
-            [p for p in deck.downloads() if str(p.state) in ("queued", "running")]
-            if deck is not None
-            else []
-        )
-        if not unfinished:
-            self.exit()
-            return
-        from tui.screens.confirm import ConfirmDialog
-
-        if isinstance(self.screen, ConfirmDialog) and self.screen.id == "confirm-quit":
-            return  # already asking
-        names = ", ".join(clean(p.filename) for p in unfinished[:3])
-        more = f" and {len(unfinished) - 3:,} more" if len(unfinished) > 3 else ""
-        count = "1 download is" if len(unfinished) == 1 else f"{len(unfinished):,} downloads are"
-        lines = [
-            f"{count} not finished: {names}{more}.",
-            "Quitting stops it. The partial file (.part) is kept, and downloading the "
-            "recording again resumes where it stopped.",
-        ]
-
-        def answered(quit_now: bool | None) -> None:
-            if quit_now:
-                self.exit()
-
-        dialog = ConfirmDialog("Quit while downloading?", lines, "Quit")
-        dialog.id = "confirm-quit"
-        await self.push_screen(dialog, answered)
+        await self.downloads.quit(self.open_deck)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_profile":
@@ -622,45 +385,14 @@ class MeetdeckApp(App[int]):
 
     async def action_switch_profile(self) -> None:
         """`P`: the profile switcher; the one picked opens as the palette opens it."""
-        from tui.screens.main import MainScreen
-        from tui.screens.profiles import ProfileEntry, ProfileSwitcher
-
-        deck = self.open_deck
-        if deck is None or not isinstance(self.screen, MainScreen):
-            return
-        entries = []
-        for name in deck.profiles() or (deck.profile_name,):
-            if name == deck.profile_name:
-                entries.append(ProfileEntry(name, deck.accent, deck.read_only, current=True))
-            else:
-                accent, read_only = self.options.profiles.get(name, (None, False))
-                entries.append(ProfileEntry(name, accent, read_only))
-
-        def chosen(name: str | None) -> None:
-            if name is not None:
-                self.run_worker(self.open_profile(name), group="profile", exit_on_error=False)
-
-        await self.push_screen(ProfileSwitcher(entries), chosen)
+        await self.profiles.choose()
 
     async def action_show_downloads(self) -> None:
-        from tui.screens.downloads import DownloadsScreen
-
-        if not isinstance(self.screen, DownloadsScreen):
-            await self.push_screen(DownloadsScreen())
+        await self.downloads.show()
 
     def export_view(self, view: ListView[Any], kind: str) -> None:
         """Write the view (as filtered) to a CSV file in the download dir and say where."""
-        path = None
-        if self.options.download_dir is not None:
-            stamp = self.clock().strftime("%Y%m%d-%H%M%S")
-            path = self.options.download_dir / f"{kind.replace(' ', '-')}-{stamp}.csv"
-        try:
-            rows = view.count()
-            written = self.deck.export_csv(view, path)
-        except MeetdeckError as error:
-            self.show_error(error)
-            return
-        self.notify(f"Exported {rows:,} rows to {written}", title="Export", markup=False, timeout=8)
+        self.downloads.export(view, kind)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand("app: quit", "Quit meetdeck", self.action_quit)
@@ -674,27 +406,11 @@ class MeetdeckApp(App[int]):
     def switch_theme(self, name: str) -> None:
         """Change the theme (palette command), and keep it for the next start."""
         self.theme = name
-        problem = None
-        if self.options.ui_state is not None:
-            from tui.core.settings.ui_state import remember_theme
-
-            problem = remember_theme(self.options.ui_state, name)
+        problem = self.preferences.remember_theme(name)
         if problem is not None:
             self.notify(clean(problem), title="Theme", severity="warning", markup=False)
         else:
             self.notify(f"Theme: {name}", markup=False, timeout=2)
-
-    def now(self) -> datetime:
-        """The app's clock (fixed in tests)."""
-        return self.clock()
-
-
-def describe_error(error: BaseException | None) -> tuple[str, str]:
-    """(title, sentence) for any error: typed ones speak for themselves."""
-    if isinstance(error, MeetdeckError):
-        return error.title, error.sentence
-    name = type(error).__name__ if error is not None else "Error"
-    return "Unexpected error", f"Something failed inside meetdeck ({name}). Nothing was lost."
 
 
 def _commands() -> Any:

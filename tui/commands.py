@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from tui.core.deck.api import SearchHit
     from tui.core.deck.facade import Deck
     from tui.screens.main import MainScreen
-    from tui.widgets.panes import MeetingsPane
+    from tui.widgets.meetings_pane import MeetingsPane
 
 SEARCH_LIMIT = 30
 
@@ -64,8 +64,8 @@ def _main_screen(app: App[Any]) -> MainScreen | None:
 
 async def jump_to(app: App[Any], hit: SearchHit) -> None:
     """Show the tab that holds `hit` with the cursor on it (clearing filters as needed)."""
+    from tui.widgets.meetings_pane import MeetingsPane
     from tui.widgets.pane import PaneScope
-    from tui.widgets.panes import MeetingsPane
     from tui.widgets.registrants_pane import RegistrantsPane
 
     main = _main_screen(app)

@@ -31,11 +31,12 @@ from tests.support.chaos import PROFILE, SyncedCache, tally
 from tests.support.hostile import CORPUS, PAYLOADS, assert_literal, sync_hostile
 from tests.support.screen import screen_text
 from tests.support.waits import wait_for
-from tui.app import UiOptions, build_app
+from tui.app import build_app
 from tui.core.deck.facade import Deck
 from tui.core.models import Provider
 from tui.core.settings.paths import Paths
 from tui.core.store.views import ViewQuery
+from tui.ui_options import UiOptions
 
 
 @pytest.fixture(scope="module")

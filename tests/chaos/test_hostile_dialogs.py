@@ -31,7 +31,7 @@ from tests.support.decks import open_deck
 from tests.support.hostile import CORPUS, assert_literal, sync_hostile
 from tests.support.screen import screen_text, toasts
 from tests.support.waits import wait_for
-from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.app import MeetdeckApp, build_app
 from tui.core.audit import UnfinishedWrite
 from tui.core.deck.facade import Deck
 from tui.core.deck.types import UnfinishedNotice
@@ -40,6 +40,7 @@ from tui.core.errors import MeetdeckError
 from tui.core.models import ActionOutcome, ActionResult, Provider, StartUrl
 from tui.core.settings.paths import Paths
 from tui.text import literal
+from tui.ui_options import UiOptions
 
 #: Every corpus string in one text (newlines kept: multi-line fields see them too).
 ALL = "\n".join(CORPUS.values())

@@ -28,9 +28,10 @@ from tests.support.hostile import JsonRewritingTransport, assert_literal, hostil
 from tests.support.opener import FakeOpener, fake_opener
 from tests.support.screen import screen_text
 from tests.support.waits import wait_for
-from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.app import MeetdeckApp, build_app
 from tui.core.deck.facade import Deck
 from tui.core.models import Provider
+from tui.ui_options import UiOptions
 
 START_KEYS = ("hostURL", "start_url", "startUrl")
 HOSTILE_LINKS = {

@@ -29,9 +29,10 @@ from tests.support.cli import NAME, authorize_code, run_cli, write_profile
 from tests.support.control import Control
 from tests.support.screen import screen_text
 from tests.support.waits import wait_for
-from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.app import MeetdeckApp, build_app
 from tui.core.deck.facade import Deck
 from tui.core.settings.paths import Paths
+from tui.ui_options import UiOptions
 
 #: Shapes of the sandbox's host start links (GoTo's hostURL/startUrl, Zoom's zak link).
 START_LINK_SHAPES = (b"/_sandbox/start/", b"/zoom/s/", b"zak=")

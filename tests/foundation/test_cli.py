@@ -205,7 +205,7 @@ def test_the_tui_opens_where_its_flags_say() -> None:
     from tui.cli_options import VIEWS, command_in, fast_args
     from tui.cmd.tui import ui_options
     from tui.core.settings.quick import FirstFrame
-    from tui.widgets.pane_types import StartView
+    from tui.ui_options import StartView
     from tui.widgets.panes import TAB_IDS
 
     assert VIEWS == TAB_IDS

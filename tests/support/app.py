@@ -14,11 +14,12 @@ from textual.worker import WorkerState
 from tests.support.chaos import CHAOS, HTTP, PROFILE
 from tests.support.decks import open_deck
 from tests.support.waits import wait_for
-from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.app import MeetdeckApp, build_app
 from tui.core.deck.facade import Deck
 from tui.core.settings.config import HttpSettings
 from tui.core.settings.paths import Paths
 from tui.screens.main import MainScreen
+from tui.ui_options import UiOptions
 from tui.widgets.pane import EntityPane
 
 SIZE = (170, 40)

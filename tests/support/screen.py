@@ -24,7 +24,7 @@ def toasts(app: Any) -> list[str]:
 def notices(app: Any) -> list[str]:
     """Every notification of the session, as "title: message", oldest first: unlike
     `toasts`, one that timed out (a slow step on a loaded machine) is still here."""
-    return [f"{n.title}: {n.message}" for n in app.notices]
+    return [f"{n.title}: {n.message}" for n in app.notice_log.notices]
 
 
 def current(app: Any) -> Any:

@@ -15,7 +15,8 @@ import pytest
 
 from tests.support.demo import DemoCache, deck_factory, fixed_clock, synced_demo
 from tests.support.fakedeck import NOW, FakeDeck
-from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.app import MeetdeckApp, build_app
+from tui.ui_options import UiOptions
 
 
 @pytest.fixture(autouse=True)

@@ -20,10 +20,11 @@ from tests.support.control import Control
 from tests.support.demo import DemoCache, deck_factory, fixed_clock, synced_demo
 from tests.support.screen import screen_lines, screen_text, toasts
 from tests.support.waits import wait_for
-from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.app import MeetdeckApp, build_app
 from tui.core.deck.facade import Deck
 from tui.core.models import Provider
 from tui.screens.main import MainScreen
+from tui.ui_options import UiOptions
 from tui.widgets.pane import EntityPane
 
 MakeApp = Callable[..., MeetdeckApp]

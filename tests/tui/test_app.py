@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.widgets import Button
 
 from tests.support.app import active
@@ -773,7 +774,7 @@ def test_esc_and_a_digit_in_one_read_are_two_keys() -> None:
     """Textual read ESC 2 (one read over a slow link) as "™"; the app reads alt+2."""
     from textual._xterm_parser import XTermParser
 
-    from tui.app import plain_escape_digits
+    from tui.escape_digits import plain_escape_digits
 
     plain_escape_digits()
     for digit in "1234567890":
@@ -886,6 +887,38 @@ async def test_a_narrow_footer_keeps_refresh_and_help(make_app: MakeApp) -> None
         footer = screen_lines(app)[-1]
         # With room to spare, the keys the footer otherwise leaves out are shown too.
         assert "v Status" in footer and "y Copy" in footer, footer
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_every_tab_stays_in_a_narrow_tab_bar(
+    make_app: MakeApp, size: tuple[int, int]
+) -> None:
+    """#17.7: at 60x20 (and 80x24) each tab selected in turn shows its label in full, and
+    no other tab is scrolled out of the bar: every tab's number is on it."""
+    from textual.widgets import TabbedContent, Tabs
+
+    from tui.widgets.panes import PANES, TAB_IDS
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        tabs, bar = screen.query_one(TabbedContent), screen.query_one(Tabs)
+        for number, (tab, pane) in reversed(list(enumerate(zip(TAB_IDS, PANES, strict=True), 1))):
+            await pilot.press(str(number))
+            label = f"{number} {pane.SHORT_TITLE or pane.TITLE}"
+
+            def shown(tab: str = tab, label: str = label) -> bool:
+                line = screen_lines(app)[bar.region.y]
+                numbers = all(f"{n} " in f"{line} " for n in range(1, len(TAB_IDS) + 1))
+                return tabs.active == tab and label in line and numbers
+
+            await wait_for(
+                pilot,
+                shown,
+                what=f"{label!r} and every tab's number in the bar",
+                detail=lambda: screen_lines(app)[bar.region.y],
+            )
 
 
 async def test_one_row_is_counted_in_the_singular(make_app: MakeApp) -> None:

@@ -21,10 +21,11 @@ from tests.support.control import Control
 from tests.support.demo import DemoCache, deck_factory, fixed_clock, paths_in, synced_demo
 from tests.support.remote import remote_get
 from tests.support.screen import screen_text, toasts
-from tui.app import MeetdeckApp, UiOptions, build_app
+from tui.app import MeetdeckApp, build_app
 from tui.core.models import MeetingKind, Provider
+from tui.ui_options import UiOptions
+from tui.widgets.meetings_pane import MeetingsPane
 from tui.widgets.pane import EntityPane
-from tui.widgets.panes import MeetingsPane
 
 MakeApp = Callable[..., MeetdeckApp]
 

@@ -11,11 +11,12 @@ import pytest
 
 from tests.support.builders import put, registrant, webinar
 from tests.support.fakedeck import NOW
-from tui.app import UiOptions, build_app
+from tui.app import build_app
 from tui.core.deck.facade import Deck
 from tui.core.models import RegistrantStatus
 from tui.core.store.db import Store
 from tui.screens.main import MainScreen
+from tui.ui_options import UiOptions
 
 TOTAL = 100_000
 STATUSES = (RegistrantStatus.PENDING, RegistrantStatus.APPROVED, RegistrantStatus.DENIED)

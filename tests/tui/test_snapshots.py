@@ -152,12 +152,13 @@ def test_downloads_screen(snap_compare: Any, real_app: MakeApp) -> None:
     progress = fixed_downloads(failed=True)
 
     async def downloads(pilot: Pilot[Any]) -> None:
+        from tui.screens.download_flows import DownloadProgressed
         from tui.screens.downloads import DownloadsScreen
 
         app: Any = pilot.app
         await app.push_screen(DownloadsScreen())
         for each in progress:
-            app.post_message(app.DownloadProgressed(each))
+            app.post_message(DownloadProgressed(each))
         await pilot.pause()
 
     assert snap_compare(real_app(), run_before=pressing(before=downloads), terminal_size=WIDE)

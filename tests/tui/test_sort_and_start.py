@@ -16,7 +16,7 @@ from tui.core.models import RegistrantStatus
 from tui.core.settings.ui_state import remember_theme, remembered_sorts, remembered_theme
 from tui.screens.main import MainScreen
 from tui.screens.profiles import ProfileSwitcher
-from tui.widgets.pane_types import StartView
+from tui.ui_options import StartView
 
 MakeApp = Callable[..., MeetdeckApp]
 

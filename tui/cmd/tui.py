@@ -13,9 +13,9 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
-    from tui.app import UiOptions
     from tui.core.settings.paths import Paths
     from tui.core.settings.quick import FirstFrame
+    from tui.ui_options import UiOptions
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,11 +80,10 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
 
 def ui_options(paths: Paths, args: argparse.Namespace, frame: FirstFrame, demo: bool) -> UiOptions:
     """The display settings of this run, from the first frame's settings and the flags."""
-    from tui.app import UiOptions
     from tui.core.settings.columns import columns_table
     from tui.core.settings.quick import exposed_config
     from tui.core.settings.ui_state import remembered_sorts, remembered_theme
-    from tui.widgets.pane_types import StartView
+    from tui.ui_options import StartView, UiOptions
 
     start = StartView(
         view=getattr(args, "view", None),

@@ -6,8 +6,8 @@ and holds the rest). `x` cancels the highlighted one; its `.part` file stays, so
 downloading it again resumes.
 
 Progress comes from `Deck.watch_downloads` through the app, as messages that replace
-older ones of the same file (`MeetdeckApp.DownloadProgressed`); the app hands each to
-`download_progressed` here. Nothing here talks to the network.
+older ones of the same file (`DownloadProgressed`, `tui/screens/download_flows.py`); the
+app hands each to `download_progressed` here. Nothing here talks to the network.
 """
 
 from __future__ import annotations

@@ -1,8 +1,12 @@
 """The notifications screen (`N`): every error and notice of this session, newest first,
-with its time, so a toast that came and went can be read again."""
+with its time, so a toast that came and went can be read again.
+
+`NoticeLog` keeps them: the app records each toast it shows (`MeetdeckApp.notify`).
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +19,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.widgets.formatting import TimeFormat
+from tui.widgets.formatting import Clock, TimeFormat
+
+#: How many notifications a session keeps for the notifications screen.
+NOTICES_KEPT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +43,23 @@ class Notice:
     message: str
     severity: str
     markup: bool = False
+
+
+class NoticeLog:
+    """This session's toasts, the newest NOTICES_KEPT, each with the time it was shown."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._notices: deque[Notice] = deque(maxlen=NOTICES_KEPT)
+
+    def add(self, title: str, message: str, severity: str, markup: bool) -> None:
+        """Keep a toast as shown (its text already cleaned)."""
+        self._notices.append(Notice(self._clock(), title, message, severity, markup))
+
+    @property
+    def notices(self) -> tuple[Notice, ...]:
+        """The toasts kept, oldest first."""
+        return tuple(self._notices)
 
 
 _MARKS = {"error": ("\u2717", "$text-error"), "warning": ("!", "$text-warning")}

@@ -6,9 +6,9 @@ palette's "profile: switch to" does; Esc keeps the open one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +21,9 @@ from textual.widgets.option_list import Option
 
 from tui.screens.dialogs import DIALOG_CSS
 from tui.widgets.header import profile_badge
+
+if TYPE_CHECKING:
+    from tui.core.deck.api import DeckApi
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,22 @@ class ProfileEntry:
     accent: str | None
     read_only: bool
     current: bool = False
+
+
+def switcher_entries(
+    deck: DeckApi, known: Mapping[str, tuple[str | None, bool]]
+) -> list[ProfileEntry]:
+    """The switcher's lines: every profile of `deck`'s config, the open one with what its
+    Deck says, the others with what the first frame read of them (`known`: name ->
+    (accent, read-only))."""
+    entries = []
+    for name in deck.profiles() or (deck.profile_name,):
+        if name == deck.profile_name:
+            entries.append(ProfileEntry(name, deck.accent, deck.read_only, current=True))
+        else:
+            accent, read_only = known.get(name, (None, False))
+            entries.append(ProfileEntry(name, accent, read_only))
+    return entries
 
 
 class ProfileSwitcher(ModalScreen[str | None]):

@@ -41,6 +41,9 @@ __all__ = ["DeckHost", "EntityPane", "PaneScope"]
 
 DETAIL_DEBOUNCE = 0.05
 
+START_LINK = Binding("s", "start_url", "Start link", id="start-url")
+"""`s` on a pane whose rows have host start links (START_URLS)."""
+
 
 class PaneBody(Horizontal):
     """The table and the detail panel side by side (stacked on narrow terminals)."""

@@ -1,6 +1,5 @@
 """What a pane needs from the app (`DeckHost`), what its rows have in common (`Row`),
-where a drill-down led (`PaneScope`) and where the command line opens the app
-(`StartView`).
+and where a drill-down led (`PaneScope`).
 
 Re-exported by `tui.widgets.pane`.
 """
@@ -116,22 +115,3 @@ class PaneScope:
     provider: Provider | None = None
     event_kind: EventKind | None = None
     trail: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class StartView:
-    """Where the app opens (`meetdeck --view registrants --event ID --status pending
-    --filter TEXT`); every field is optional.
-
-    Attributes:
-        view: A tab id ("registrants"); None: the tab the other fields need, else the
-            first.
-        event: A training or webinar ID: its registrants, as Enter on it shows them.
-        status: A registrant status value ("pending"): the registrants' status filter.
-        filter: The '/' filter of the tab opened.
-    """
-
-    view: str | None = None
-    event: str | None = None
-    status: str | None = None
-    filter: str | None = None

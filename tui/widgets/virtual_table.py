@@ -15,11 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,7 +24,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.widgets.formatting import TimeFormat
-from tui.widgets.scrollbar import scrollbar_cells, thumb_top
+from tui.widgets.scrollbar import thumb_top
+from tui.widgets.table_lines import TableLines
 from tui.widgets.table_model import (
     MAX_PAGES,
     PAGE_SIZE,
@@ -38,10 +36,8 @@ from tui.widgets.table_model import (
     SequenceSource,
     column_at,
     fit,
-    header_text,
     layout_columns,
     row_key,
-    row_text,
 )
 
 __all__ = [
@@ -175,9 +171,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         """Whether Enter leads somewhere (shown in the footer only then)."""
         self.placeholder = placeholder
         self._rows: PagedRows[RowT] = PagedRows()
-        self._lines: LRUCache[tuple[int, bool, bool, int, Segment | None], Strip] = LRUCache(256)
-        self._layout: tuple[int, list[tuple[Column, int]]] = (-1, [])
-        self._bar: tuple[tuple[int, int, int], list[Segment]] | None = None
+        self._draw: TableLines[RowT] = TableLines(self, self)
         self._marks: Marks[RowT] = Marks(key)
         self.top = 0
         """Index of the first row shown (the scroll offset)."""
@@ -227,7 +221,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         key = self.cursor_key if keep_cursor else None
         screen_offset = self.cursor_row - self.top
         self._rows.reset(source, first_page, count)
-        self._lines.clear()
+        self._draw.forget_lines()
         index = source.index_of(key) if (source is not None and key is not None) else None
         if index is None:
             index = min(self.cursor_row, self._count - 1) if keep_cursor else 0
@@ -244,7 +238,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         if count == self._rows.count:
             return
         self._rows.count = count
-        self._lines.clear()
+        self._draw.forget_lines()
         self.refresh()
 
     def set_sort(self, column: str | None, descending: bool = False) -> None:
@@ -260,8 +254,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
 
     def clear_line_cache(self) -> None:
         """Forget rendered lines (the time zone or theme changed)."""
-        self._lines.clear()
-        self._layout = (-1, [])
+        self._draw.forget_layout()
         self.refresh()
 
     def row_at(self, index: int) -> RowT | None:
@@ -328,7 +321,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         self.set_marked(())
 
     def _marks_changed(self) -> None:
-        self._lines.clear()
+        self._draw.forget_lines()
         self.refresh()
         self.post_message(self.MarksChanged(self, self.mark_count))
 
@@ -344,10 +337,10 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         self._move(self._count - 1)
 
     def action_half_page(self, direction: int) -> None:
-        self._move(self.cursor_row + direction * max(1, self._data_height // 2))
+        self._move(self.cursor_row + direction * max(1, self.data_height // 2))
 
     def action_page(self, direction: int) -> None:
-        self._move(self.cursor_row + direction * max(1, self._data_height - 1))
+        self._move(self.cursor_row + direction * max(1, self.data_height - 1))
 
     def action_select(self) -> None:
         row = self.cursor_value
@@ -359,7 +352,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         if not self.markable or row is None:
             return
         self._marks.toggle(row)
-        self._lines.clear()
+        self._draw.forget_lines()
         self.post_message(self.MarksChanged(self, self.mark_count))
         self._move(self.cursor_row + 1, force_paint=True)
 
@@ -379,15 +372,17 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     # -- cursor and scrolling ----------------------------------------------------
 
     @property
-    def _data_height(self) -> int:
+    def data_height(self) -> int:
+        """How many rows fit (the header takes a line)."""
         return max(1, self.content_size.height - 1)
 
     @property
-    def _has_bar(self) -> bool:
-        return self._count > self._data_height
+    def has_bar(self) -> bool:
+        """Whether the rows overflow, so the scrollbar shows."""
+        return self._count > self.data_height
 
     def _clamp_top(self, top: int) -> int:
-        return max(0, min(top, self._count - self._data_height))
+        return max(0, min(top, self._count - self.data_height))
 
     def scroll_rows(self, top: int) -> None:
         """Show rows from `top` (clamped); the cursor stays where it is."""
@@ -417,7 +412,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
 
     def _scroll_cursor_into_view(self) -> bool:
         """Scroll so that the cursor's row shows; True when the view moved."""
-        height = self._data_height
+        height = self.data_height
         target = self.top
         if self.cursor_row < self.top:
             target = self.cursor_row
@@ -437,7 +432,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     # -- events ----------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self._lines.clear()
+        self._draw.forget_lines()
         self.top = self._clamp_top(self.top)
         self._scroll_cursor_into_view()
         self.refresh()
@@ -452,13 +447,12 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
 
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
-            width = self.content_size.width - (1 if self._has_bar else 0)
-            column = column_at(self._columns_for(width), event.x, markable=self.markable)
+            column = column_at(self._draw.header_layout(), event.x, markable=self.markable)
             if column is not None:
                 self.post_message(self.HeaderClicked(self, column))
             return
-        if self._has_bar and event.x >= self.content_size.width - 1 and event.y >= 1:
-            self.scroll_rows(thumb_top(event.y - 1, self._data_height, self._count))
+        if self.has_bar and event.x >= self.content_size.width - 1 and event.y >= 1:
+            self.scroll_rows(thumb_top(event.y - 1, self.data_height, self._count))
             return
         if event.y >= 1:
             self._move(self.top + event.y - 1)
@@ -466,78 +460,16 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
                 self.action_select()
 
     def on_focus(self) -> None:
-        self._lines.clear()
+        self._draw.forget_lines()
 
     def on_blur(self) -> None:
-        self._lines.clear()
+        self._draw.forget_lines()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._lines.clear()
-        self._layout = (-1, [])
-        self._bar = None
+        self._draw.forget_styles()
 
-    # -- rendering -------------------------------------------------------------
-
-    def _columns_for(self, width: int) -> list[tuple[Column, int]]:
-        if self._layout[0] != width:
-            gutter = 2 if self.markable else 0
-            self._layout = (width, layout_columns(self.columns, max(1, width - gutter)))
-        return self._layout[1]
-
-    def _bar_cell(self, y: int) -> Segment:
-        height = self._data_height
-        key = (self.top, self._count, height)
-        if self._bar is None or self._bar[0] != key:
-            self._bar = (key, scrollbar_cells(self, height, self._count, self.top))
-        return self._bar[1][y - 1]
+    # -- drawing (tui/widgets/table_lines.py) -----------------------------------
 
     def render_line(self, y: int) -> Strip:
-        full = self.content_size.width
-        bar = self._has_bar
-        width = full - 1 if bar else full
-        base = self.visual_style.rich_style
-        if y == 0:
-            return self._header_line(full, base)
-        index = self.top + y - 1
-        row = self.row_at(index) if index < self._count else None
-        cell = self._bar_cell(y) if bar else None
-        if row is None:
-            if index == 0 and y == 1 and self._count == 0:
-                style = base + self.get_component_rich_style("virtual-table--placeholder")
-                return Strip([Segment(fit(" " + self.placeholder, full), style)], full)
-            blank = Segment(" " * width, base)
-            return Strip([blank] if cell is None else [blank, cell], full)
-        is_cursor = index == self.cursor_row
-        marked = self.markable and row in self._marks
-        cache_key = (index, is_cursor, marked, width, cell)
-        strip = self._lines.get(cache_key)
-        if strip is None:
-            segment = self._row_segment(row, width, base, is_cursor=is_cursor, marked=marked)
-            strip = Strip([segment] if cell is None else [segment, cell], full)
-            self._lines[cache_key] = strip
-        return strip
-
-    def _header_line(self, width: int, base: Style) -> Strip:
-        style = base + self.get_component_rich_style("virtual-table--header")
-        columns = self._columns_for(width - 1 if self._has_bar else width)
-        text = header_text(columns, width, markable=self.markable, sort=self.sort)
-        return Strip([Segment(text, style)], width)
-
-    def _row_segment(
-        self, row: RowT, width: int, base: Style, *, is_cursor: bool, marked: bool
-    ) -> Segment:
-        style = base
-        if marked:
-            style += self.get_component_rich_style("virtual-table--marked")
-        if is_cursor:
-            style += self.get_component_rich_style("virtual-table--cursor")
-        text = row_text(
-            row,
-            self._columns_for(width),
-            self.time_format,
-            width,
-            markable=self.markable,
-            marked=marked,
-        )
-        return Segment(text, style)
+        return self._draw.line(y)

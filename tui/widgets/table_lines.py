@@ -1,0 +1,160 @@
+"""How a VirtualTable draws a line: the header, a row, the placeholder, the scrollbar.
+
+Drawing is the table's hot path (every line of every frame), so what it computes is
+kept: the column layout per width, the scrollbar's cells per scroll position, and the
+last few hundred drawn rows (by index, cursor, mark, width and scrollbar cell). The
+table says when these go stale (`forget_lines` when rows, marks or focus change,
+`forget_layout` when the columns' text does, `forget_styles` when the theme does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Generic, Protocol, TypeVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.widgets.formatting import TimeFormat
+from tui.widgets.scrollbar import scrollbar_cells
+from tui.widgets.table_model import Column, fit, header_text, layout_columns, row_text
+
+RowT = TypeVar("RowT")
+
+#: How many drawn rows are kept.
+LINES_KEPT = 256
+
+
+class LineSource(Protocol[RowT]):
+    """What drawing reads of the table (`VirtualTable`)."""
+
+    columns: list[Column]
+    time_format: TimeFormat
+    markable: bool
+    placeholder: str
+    sort: tuple[str, bool] | None
+    top: int
+
+    @property
+    def cursor_row(self) -> int: ...
+
+    @property
+    def content_size(self) -> Size: ...
+
+    @property
+    def row_count(self) -> int: ...
+
+    @property
+    def data_height(self) -> int: ...
+
+    @property
+    def has_bar(self) -> bool: ...
+
+    def row_at(self, index: int) -> RowT | None: ...
+
+    def is_marked(self, row: RowT) -> bool: ...
+
+
+class TableLines(Generic[RowT]):
+    """Draws the lines of `widget` (the table) from `table` (the same table's state)."""
+
+    def __init__(self, widget: Widget, table: LineSource[RowT]) -> None:
+        self._widget = widget
+        self._table = table
+        self._lines: LRUCache[tuple[int, bool, bool, int, Segment | None], Strip] = LRUCache(
+            LINES_KEPT
+        )
+        self._layout: tuple[int, list[tuple[Column, int]]] = (-1, [])
+        self._bar: tuple[tuple[int, int, int], list[Segment]] | None = None
+
+    def forget_lines(self) -> None:
+        """Rows, marks, focus or the size changed: draw every row again."""
+        self._lines.clear()
+
+    def forget_layout(self) -> None:
+        """The columns or their text changed (the time zone): lay them out again too."""
+        self._lines.clear()
+        self._layout = (-1, [])
+
+    def forget_styles(self) -> None:
+        """The theme or a style changed: nothing drawn is kept."""
+        self.forget_layout()
+        self._bar = None
+
+    def layout(self, width: int) -> list[tuple[Column, int]]:
+        """The columns that fit in `width` cells (after the mark gutter), and their widths."""
+        if self._layout[0] != width:
+            gutter = 2 if self._table.markable else 0
+            self._layout = (width, layout_columns(self._table.columns, max(1, width - gutter)))
+        return self._layout[1]
+
+    def header_layout(self) -> Sequence[tuple[Column, int]]:
+        """The header's columns (the scrollbar, when shown, takes the last cell)."""
+        table = self._table
+        return self.layout(table.content_size.width - (1 if table.has_bar else 0))
+
+    def _bar_cell(self, y: int) -> Segment:
+        table = self._table
+        height = table.data_height
+        key = (table.top, table.row_count, height)
+        if self._bar is None or self._bar[0] != key:
+            self._bar = (key, scrollbar_cells(self._widget, height, table.row_count, table.top))
+        return self._bar[1][y - 1]
+
+    def line(self, y: int) -> Strip:
+        """Line `y` of the table: the header (0), else a row, the placeholder or blank."""
+        table, widget = self._table, self._widget
+        full = table.content_size.width
+        bar = table.has_bar
+        width = full - 1 if bar else full
+        base = widget.visual_style.rich_style
+        if y == 0:
+            return self._header_line(full, base)
+        index = table.top + y - 1
+        count = table.row_count
+        row = table.row_at(index) if index < count else None
+        cell = self._bar_cell(y) if bar else None
+        if row is None:
+            if index == 0 and y == 1 and count == 0:
+                style = base + widget.get_component_rich_style("virtual-table--placeholder")
+                return Strip([Segment(fit(" " + table.placeholder, full), style)], full)
+            blank = Segment(" " * width, base)
+            return Strip([blank] if cell is None else [blank, cell], full)
+        is_cursor = index == table.cursor_row
+        marked = table.markable and table.is_marked(row)
+        cache_key = (index, is_cursor, marked, width, cell)
+        strip = self._lines.get(cache_key)
+        if strip is None:
+            segment = self._row_segment(row, width, base, is_cursor=is_cursor, marked=marked)
+            strip = Strip([segment] if cell is None else [segment, cell], full)
+            self._lines[cache_key] = strip
+        return strip
+
+    def _header_line(self, width: int, base: Style) -> Strip:
+        table = self._table
+        style = base + self._widget.get_component_rich_style("virtual-table--header")
+        columns = self.layout(width - 1 if table.has_bar else width)
+        text = header_text(columns, width, markable=table.markable, sort=table.sort)
+        return Strip([Segment(text, style)], width)
+
+    def _row_segment(
+        self, row: RowT, width: int, base: Style, *, is_cursor: bool, marked: bool
+    ) -> Segment:
+        style = base
+        if marked:
+            style += self._widget.get_component_rich_style("virtual-table--marked")
+        if is_cursor:
+            style += self._widget.get_component_rich_style("virtual-table--cursor")
+        text = row_text(
+            row,
+            self.layout(width),
+            self._table.time_format,
+            width,
+            markable=self._table.markable,
+            marked=marked,
+        )
+        return Segment(text, style)
