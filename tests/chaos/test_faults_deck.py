@@ -86,9 +86,10 @@ KINDS = [
     # Retries of a lost connection are covered by drop-mid-body; one attempt keeps it quick.
     FaultKind(
         "timeout",
-        {"latency_ms": 1200},
+        {"latency_ms": 20_000},
         NetworkUnreachable,
-        http=HTTP.model_copy(update={"read_timeout": 0.4, "max_retries": 0}),
+        # A limit every healthy answer meets on a loaded machine.
+        http=HTTP.model_copy(update={"read_timeout": 2.0, "max_retries": 0}),
     ),
     FaultKind("http-500", {"error_status": 500}, ServiceUnavailable),
     FaultKind("gateway-502-burst", {"error_status": 502}, ServiceUnavailable),
@@ -99,14 +100,14 @@ KINDS = [
     FaultKind("json-truncated", {"malformed_json": "truncate"}, BadResponse, consumes=True),
     FaultKind("json-garbage", {"malformed_json": "garbage"}, BadResponse, consumes=True),
     FaultKind("unknown-fields", {"extra_fields": True}, None),
-    # A body trickled a byte per 0.25 s never trips the read timeout; the overall
-    # deadline (0.3 s, below the time of any two bytes) ends it.
+    # A body trickled a byte per 2.5 s never trips the read timeout (3 s); the overall
+    # deadline (3 s, below the time of any two bytes) ends it.
     FaultKind(
         "trickle",
-        {"trickle_ms": 250},
+        {"trickle_ms": 2500},
         NetworkUnreachable,
         consumes=True,
-        http=HTTP.model_copy(update={"request_deadline": 0.3, "max_retries": 0}),
+        http=HTTP.model_copy(update={"request_deadline": 3.0, "max_retries": 0}),
     ),
     # 2 MB of padding, chunked without a length, against a 1 MB limit.
     FaultKind(
