@@ -21,6 +21,12 @@ def toasts(app: Any) -> list[str]:
     return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
+def said(app: Any) -> list[str]:
+    """Every notification of this session, as "title: message", oldest first: also the
+    ones whose toast has timed out (a slow step on a loaded machine outlasts a toast)."""
+    return [f"{n.title}: {n.message}" for n in app.notices]
+
+
 def current(app: Any) -> Any:
     """The screen on top now. A call, not `app.screen`: mypy keeps a type that an earlier
     `isinstance` assert narrowed `app.screen` to, though a key press has changed it."""
