@@ -18,7 +18,7 @@ import pytest
 from tests.support.app import SIZE, build, press, settle, show_tab
 from tests.support.chaos import HTTP, PATIENT_HTTP, SyncedCache, tally
 from tests.support.control import Control
-from tests.support.screen import notices, screen_lines, screen_text, toasts
+from tests.support.screen import notices, screen_lines, screen_text
 from tui.core.settings.config import HttpSettings
 from tui.core.store.codec import TEXT_LIMIT
 
@@ -184,7 +184,7 @@ async def test_r_on_recordings_refreshes_everything_the_pane_shows(
         await show_tab(pilot, app, "recordings")
         assert "data 2h ago" in screen_lines(app)[0]
         await press(pilot, app, "refresh")
-        assert not [t for t in toasts(app) if "rror" in t or "navailable" in t], toasts(app)
+        assert not [t for t in notices(app) if "rror" in t or "navailable" in t], notices(app)
         assert "data just now" in screen_lines(app)[0], screen_lines(app)[0]
 
 
@@ -205,7 +205,7 @@ async def test_dates_at_the_ends_of_the_calendar_show_without_a_crash(
         finally:
             control.clear()
         assert app.is_running
-        assert not [t for t in toasts(app) if "rror" in t or "failed" in t], toasts(app)
+        assert not [t for t in notices(app) if "rror" in t or "failed" in t], notices(app)
         seen = set()
         for _ in range(3):
             for key in ("g", "G"):
@@ -245,7 +245,7 @@ async def test_text_cut_to_the_cache_limit_is_reported(
         finally:
             control.clear()
         assert app.is_running and pane.table.row_count == before
-        cut = [t for t in toasts(app) if t.startswith("Long text cut:")]
-        assert cut and "too long to keep whole" in cut[-1], toasts(app)
-        assert not [t for t in toasts(app) if "rror" in t], toasts(app)
+        cut = [t for t in notices(app) if t.startswith("Long text cut:")]
+        assert cut and "too long to keep whole" in cut[-1], notices(app)
+        assert not [t for t in notices(app) if "rror" in t], notices(app)
     tally(request, "tui")

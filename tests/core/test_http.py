@@ -573,3 +573,37 @@ def test_the_log_file_is_rotated_with_a_couple_of_backups(tmp_path: Path) -> Non
     assert newest[-1] == 119
     assert oldest + older + newest == list(range(oldest[0], 120))  # nothing lost in between
     assert ApiLog(path).max_bytes >= 1_000_000 and ApiLog(path).backups >= 2
+
+
+# -- TLS ---------------------------------------------------------------------------------
+
+
+async def test_every_pool_shares_one_tls_context_with_the_roots_loaded_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Loading the CA roots costs ~30 ms of CPU: a command that opens a Deck (a pool per
+    cloud) pays it once, not per pool. SSL_CERT_FILE is still honoured."""
+    import ssl
+
+    from tui.core.net.connection import Connection, verified_tls
+    from tui.core.settings.config import HttpSettings
+
+    roots = tmp_path / "roots.pem"
+    roots.write_text(Path(__import__("certifi").where()).read_text())
+    monkeypatch.setenv("SSL_CERT_FILE", str(roots))
+    loaded: list[str | None] = []
+    real = ssl.create_default_context
+
+    def counting(*args: object, cafile: str | None = None, **kwargs: object) -> ssl.SSLContext:
+        loaded.append(cafile)
+        return real(*args, cafile=cafile, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl, "create_default_context", counting)
+    verified_tls.cache_clear()
+    pools = [Connection(HttpSettings()) for _ in range(3)]
+    try:
+        assert loaded == [str(roots)]
+    finally:
+        for pool in pools:
+            await pool.aclose()
+        verified_tls.cache_clear()

@@ -13,7 +13,7 @@ from textual.worker import WorkerState
 
 from tests.support.chaos import CHAOS, HTTP, PROFILE
 from tests.support.decks import open_deck
-from tests.support.waits import wait_for
+from tests.support.waits import ended, wait_for
 from tui.app import MeetdeckApp, build_app
 from tui.core.deck.facade import Deck
 from tui.core.settings.config import HttpSettings
@@ -78,13 +78,20 @@ SETTLE_TIMEOUT = 180.0
 async def settle(pilot: Any, app: MeetdeckApp) -> None:
     """Let the app run until nothing is left for it to do on its own: no sleep that is
     too short on a loaded machine (see `quiet`). Workers (a refresh, a write) are
-    awaited to their end first, however long they take."""
+    awaited to their end first, however long they take. Between two checks the screen
+    handles every message queued so far (`pilot.pause(0)`), not an idle-time guess."""
     calm = 0
     while calm < CALM:
+        ended(app, "the app to settle")
         await app.workers.wait_for_complete()
-        await wait_for(pilot, lambda: quiet(app), what="the app to settle", timeout=SETTLE_TIMEOUT)
-        calm = calm + 1 if quiet(app) else 0
-        await pilot.pause()
+        if quiet(app):
+            calm += 1
+        else:
+            calm = 0
+            await wait_for(
+                pilot, lambda: quiet(app), what="the app to settle", timeout=SETTLE_TIMEOUT
+            )
+        await pilot.pause(0)
 
 
 def steady_cursors(app: MeetdeckApp) -> None:

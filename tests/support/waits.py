@@ -41,11 +41,22 @@ async def wait_for(
     deadline = asyncio.get_running_loop().time() + timeout
     step = STEP
     while not condition():
+        ended(pilot.app, what)
         if asyncio.get_running_loop().time() > deadline:
             extra = f": {detail()}" if detail is not None else ""
             raise AssertionError(f"gave up after {timeout:g} s waiting for {what}{extra}")
         await pilot.pause(step)
     await pilot.pause()
+
+
+def ended(app: Any, what: str) -> None:
+    """Fail at once if the app has exited (an exception in a handler, a pane that could
+    not mount): nothing it was doing can come true any more. Leaving `run_test` then
+    raises the app's own exception, with this failure as its context."""
+    if app.return_code is not None:
+        raise AssertionError(
+            f"the app exited (code {app.return_code}) while the test waited for {what}"
+        )
 
 
 def wait_until(condition: Callable[[], object], *, what: str, timeout: float = TIMEOUT) -> None:

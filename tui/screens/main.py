@@ -203,12 +203,13 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         return all(pane.is_mounted for pane in panes) and all(pane.settled for pane in panes)
 
     def _mount_next_idle_pane(self) -> None:
-        """After the first frame, mount the other panes one per tick, so that a tab
-        switch or drill-down later finds its pane ready."""
+        """After the first frame, mount the other panes one per refresh (keys that
+        arrive in between are handled first), so that a tab switch or drill-down later
+        finds its pane ready."""
         for tab, pane in self._panes.items():
             if pane.parent is None and tab not in self._mounting:
                 self._mounting[tab] = self._mount_pane(tab)
-                self.set_timer(0.05, self._mount_next_idle_pane)
+                self.call_after_refresh(self._mount_next_idle_pane)
                 return
 
     @on(TabbedContent.TabActivated)
