@@ -173,7 +173,12 @@ async def test_past_errors_and_notices_are_listed_with_their_time(real_app: Make
         assert f"Copied {HOSTILE}" in text
         newest, oldest = text.index(f"Copied {HOSTILE}"), text.index("Network unreachable")
         assert newest < oldest, text
-        assert "09:05:00 \u00b7 Copied" not in text  # the mark and the title come first
+        # A notice without a title has its message on its first line, not under an
+        # empty title; a titled one has its title there and the message below it.
+        assert f"09:05:00 \u00b7 Copied {HOSTILE}" in text, text
+        lines = text.splitlines()
+        titled = next(i for i, line in enumerate(lines) if "09:05:00 ! Network unreachable" in line)
+        assert lines[titled + 1].strip(" \u2588"), lines[titled : titled + 2]
         assert text.count("09:05:00") >= 2, text  # the app's clock, in UTC
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(current(app), NotificationsScreen), what="")

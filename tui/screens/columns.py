@@ -170,6 +170,10 @@ def open_column_chooser(app: App[Any], choices: ShownColumns, pane: ChoosesColum
                 timeout=12,
             )
         elif choices.path is not None:
-            app.notify(f"{title} shows {names} (kept in {choices.path}).", markup=False)
+            app.notify(
+                f"{title} shows {names} (kept in {choices.path}).",
+                title="Columns saved",
+                markup=False,
+            )
 
     app.push_screen(ColumnChooser(title, TAB_COLUMNS[tab], before, changed), closed)

@@ -66,18 +66,20 @@ _MARKS = {"error": ("\u2717", "$text-error"), "warning": ("!", "$text-warning")}
 
 
 def notices_text(notices: Sequence[Notice], fmt: TimeFormat) -> Content:
-    """The list, newest first: time, mark, title, then the message on its own line."""
+    """The list, newest first: time, mark, title, then the message on its own line (a
+    notice without a title has its message on the first line)."""
     if not notices:
         return Content("No errors or notices yet in this session.")
     parts: list[Content] = []
     for notice in reversed(notices):
         mark, style = _MARKS.get(notice.severity, ("\u00b7", "$text-muted"))
         when = fmt.convert(notice.at).strftime("%H:%M:%S")
-        head = Content.assemble(
-            (when, "$text-muted"), " ", (mark, f"bold {style}"), " ", (notice.title, "bold")
-        )
+        head = Content.assemble((when, "$text-muted"), " ", (mark, f"bold {style}"), " ")
         body = Content.from_markup(notice.message) if notice.markup else Content(notice.message)
-        parts.append(Content.assemble(head, "\n  ", body, "\n\n"))
+        if notice.title:
+            parts.append(Content.assemble(head, (notice.title, "bold"), "\n  ", body, "\n\n"))
+        else:
+            parts.append(Content.assemble(head, body, "\n\n"))
     return Content.assemble(*parts)
 
 
