@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.audit import AuditTarget
 from tui.core.deck.gate import Confirmation, WriteGate
+from tui.core.deck.offers import Offers
 from tui.core.deck.write_plans import (
     CREATE_MEETING,
     DELETE_MEETING,
@@ -47,14 +48,13 @@ from tui.core.models import (
     Training,
     Webinar,
 )
-from tui.core.providers.base import Capability
+from tui.core.providers.base import Capabilities, Capability
 from tui.core.sync.types import Scope, ScopeKind
 
 if TYPE_CHECKING:
     from tui.core.providers.roles import (
         EventRegistration,
         HostedMeetingCreation,
-        MeetingWrites,
         TrainingRegistration,
     )
     from tui.core.providers.session import ProviderSet
@@ -91,62 +91,19 @@ class EventWrites:
         self._providers = providers
         self._engine = engine
         self._profile = profile_name
+        self._offers = Offers(gate, providers)
 
     # -- what is offered ---------------------------------------------------------------
-
-    def _offered(self, provider: Provider, what: str) -> Capability:
-        """Read-only mode, then the profile's credentials, then the provider's ability."""
-        if self._gate.read_only:
-            try:
-                self._gate.check_writable()
-            except MeetdeckError as exc:
-                return Capability(False, exc.sentence)
-        caps = self._providers.capabilities().get(provider) if self._providers else None
-        if caps is None:
-            return Capability(
-                False, f"This profile has no {provider.label} credentials, so it cannot {what}."
-            )
-        if what.startswith("register"):
-            return caps.register
-        return caps.edit_meetings
-
-    def _missing(self, provider: Provider) -> NotSupported:
-        return NotSupported(
-            f"This profile has no {provider.label} credentials; add them to the profile to use it.",
-            provider=provider.value,
-        )
-
-    def _training_api(self) -> TrainingRegistration:
-        api = self._providers.goto_training if self._providers is not None else None
-        if api is None:
-            raise self._missing(Provider.GOTO_TRAINING)
-        return api
-
-    def _zoom_registration(self) -> EventRegistration:
-        api = self._providers.zoom if self._providers is not None else None
-        if api is None:
-            raise self._missing(Provider.ZOOM)
-        return api
-
-    def _meeting_api(self, provider: Provider) -> MeetingWrites:
-        providers = self._providers
-        api: MeetingWrites | None = None
-        if providers is not None:
-            api = providers.zoom if provider is Provider.ZOOM else providers.goto_meeting
-        if api is None:
-            raise self._missing(provider)
-        return api
-
-    def _zoom_hosts(self) -> HostedMeetingCreation:
-        api = self._providers.zoom if self._providers is not None else None
-        if api is None:
-            raise self._missing(Provider.ZOOM)
-        return api
 
     # -- register ----------------------------------------------------------------------
 
     def plan_registration(self, event: Scope, person: Person) -> RegistrationPlan:
-        """See `Deck.plan_registration`."""
+        """What the confirmation shows for registering `person` for `event` (no I/O).
+
+        Args:
+            event: The training, webinar or meeting (`Scope.registrants(...)`).
+            person: Who, as typed; checked (email, names) into the plan's capability.
+        """
         provider, key = event.provider, event.event_key or ""
         kind = event.event_kind or (
             EventKind.TRAINING if provider is Provider.GOTO_TRAINING else EventKind.WEBINAR
@@ -160,7 +117,7 @@ class EventWrites:
         elif kind is EventKind.MEETING:
             meeting = self._store.meeting(key, provider)
             title = meeting.subject if meeting is not None else ""
-        capability = self._offered(provider, "register people")
+        capability = self._offers.offered(provider, "register people", _registers)
         if capability and provider not in _REGISTERS:
             capability = Capability(False, f"{provider.label} has no registrants to add.")
         if capability and not key:
@@ -174,7 +131,20 @@ class EventWrites:
         )
 
     async def register(self, plan: RegistrationPlan, confirmation: Confirmation) -> Registered:
-        """See `Deck.register`."""
+        """Register one person, through the write gate (audit before and after).
+
+        GoTo Training: POST …/registrants, then the status is read back (approval is
+        automatic unless the training needs approval or payment). Zoom: POST
+        …/registrants with `auto_approve` as the plan's person says. The new registrant
+        is added to the cache at once. A refusal by the service (already registered,
+        registration closed) is a failed outcome with its sentence.
+
+        Raises:
+            ReadOnlyMode: The profile is read-only (nothing sent).
+            ConfirmationMismatch: The confirmation is not for this plan.
+            NotSupported: The plan is not offered (see its capability).
+            StorageError: The audit log cannot be written (nothing was sent).
+        """
         self._gate.check_writable()
         if not plan.capability:
             raise NotSupported(plan.capability.reason, provider=plan.provider.value)
@@ -186,7 +156,7 @@ class EventWrites:
         )
         made: list[Registrant] = []
         if plan.provider is Provider.GOTO_TRAINING:
-            training = self._training_api()
+            training: TrainingRegistration = self._offers.goto_training()
 
             async def send() -> Registrant:
                 return await training.register(
@@ -194,7 +164,7 @@ class EventWrites:
                 )
 
         else:
-            zoom = self._zoom_registration()
+            zoom: EventRegistration = self._offers.zoom()
 
             async def send() -> Registrant:
                 return await zoom.register(
@@ -250,7 +220,7 @@ class EventWrites:
         before: tuple[bool | None, bool | None] = (None, None)
         if isinstance(source, Training):
             before = (source.web_registration, source.confirmation_email)
-        capability = self._offered(Provider.GOTO_TRAINING, "register people")
+        capability = self._offers.offered(Provider.GOTO_TRAINING, "register people", _registers)
         if capability and found is None:
             capability = Capability(
                 False, f"No GoTo Training training has the key {training_key} in this profile."
@@ -268,11 +238,16 @@ class EventWrites:
     async def update_registration_settings(
         self, plan: SettingsPlan, confirmation: Confirmation
     ) -> ActionResult:
-        """See `Deck.update_registration_settings`."""
+        """PUT the training's registration settings, through the write gate; the cached
+        training shows them at once.
+
+        Raises:
+            ReadOnlyMode, ConfirmationMismatch, NotSupported, StorageError: as `register`.
+        """
         self._gate.check_writable()
         if not plan.capability:
             raise NotSupported(plan.capability.reason, provider=Provider.GOTO_TRAINING.value)
-        training = self._training_api()
+        training: TrainingRegistration = self._offers.goto_training()
 
         async def call(progress: Progress) -> ActionResult:
             await training.update_registration_settings(
@@ -328,7 +303,17 @@ class EventWrites:
         organizer: str | None = None,
         timezone: str | None = None,
     ) -> MeetingPlan:
-        """See `Deck.plan_meeting`."""
+        """What the confirmation shows for creating, changing or deleting a meeting.
+
+        Args:
+            action: create_meeting, update_meeting or delete_meeting.
+            provider: GoTo Meeting or Zoom (default: the cached meeting's; GoTo Meeting
+                for a new one).
+            meeting_key: The meeting to change or delete (an upcoming one, cached).
+            draft: What it is to be (create, update).
+            organizer: Zoom: the user a new meeting is for (id or email).
+            timezone: The zone to show times in (default: the draft's or meeting's).
+        """
         if action not in MEETING_ACTIONS:
             raise ValueError(f"unknown meeting write {action!r}")
         current = self._store.meeting(meeting_key, provider) if meeting_key else None
@@ -337,7 +322,7 @@ class EventWrites:
         subject = draft.subject if draft is not None else ""
         if current is not None and action != CREATE_MEETING:
             subject = current.subject
-        capability = self._offered(provider, "create or change meetings")
+        capability = self._offers.offered(provider, "create or change meetings", _edits_meetings)
         if capability and provider not in _HAS_MEETINGS:
             capability = Capability(False, f"{provider.label} has no meetings.")
         if capability and action != CREATE_MEETING:
@@ -381,12 +366,18 @@ class EventWrites:
         )
 
     async def write_meeting(self, plan: MeetingPlan, confirmation: Confirmation) -> MeetingWritten:
-        """See `Deck.write_meeting`."""
+        """Create, change or delete a meeting, through the write gate. A delete needs the
+        meeting's subject or ID typed (`plan.confirm(typed_text)`). The cache gets the
+        new or changed meeting at once, or loses the deleted one.
+
+        Raises:
+            ReadOnlyMode, ConfirmationMismatch, NotSupported, StorageError: as `register`.
+        """
         self._gate.check_writable()
         if not plan.capability:
             raise NotSupported(plan.capability.reason, provider=plan.provider.value)
-        api = self._meeting_api(plan.provider)
-        hosts = self._zoom_hosts() if plan.organizer else None
+        api = self._offers.meeting_writes(plan.provider)
+        hosts: HostedMeetingCreation | None = self._offers.zoom() if plan.organizer else None
         after: list[Meeting | None] = []
         draft, key = plan.draft, plan.meeting_key
 
@@ -452,6 +443,14 @@ class EventWrites:
                 "Refresh to see it."
             )
         return ""
+
+
+def _registers(caps: Capabilities) -> Capability:
+    return caps.register
+
+
+def _edits_meetings(caps: Capabilities) -> Capability:
+    return caps.edit_meetings
 
 
 def _changed(current: Meeting | None, draft: MeetingDraft, provider: Provider, key: str) -> Meeting:
