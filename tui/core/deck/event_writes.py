@@ -48,7 +48,7 @@ from tui.core.models import (
     Training,
     Webinar,
 )
-from tui.core.providers.base import Capabilities, Capability
+from tui.core.providers.capabilities import Capabilities, Capability
 from tui.core.sync.types import Scope, ScopeKind
 
 if TYPE_CHECKING:

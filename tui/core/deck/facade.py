@@ -67,7 +67,7 @@ from tui.core.models import (
     Registrant,
     StartUrl,
 )
-from tui.core.providers.base import Capabilities, Capability, RegistrantAction
+from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
 from tui.core.store.views import SearchKind
 from tui.core.sync.types import Scope, ScopeKind, SyncReport
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.errors import MeetdeckError, NotSupported
 from tui.core.models import Provider
-from tui.core.providers.base import Capabilities, Capability
+from tui.core.providers.capabilities import Capabilities, Capability
 
 if TYPE_CHECKING:
     from tui.core.deck.gate import WriteGate

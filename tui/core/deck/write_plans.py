@@ -31,7 +31,7 @@ from tui.core.models import (
     Provider,
     Registrant,
 )
-from tui.core.providers.base import Capability
+from tui.core.providers.capabilities import Capability
 
 REGISTER = "register"
 REGISTRATION_SETTINGS = "registration_settings"

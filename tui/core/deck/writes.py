@@ -31,7 +31,7 @@ from tui.core.models import (
     Registrant,
     RegistrantStatus,
 )
-from tui.core.providers.base import Capabilities, Capability, RegistrantAction
+from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
 from tui.core.sync.fetch import CancelledHere, none_cancelled
 from tui.core.sync.types import Scope, ScopeKind
 

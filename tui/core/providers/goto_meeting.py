@@ -26,12 +26,8 @@ from tui.core.models import (
     StartUrl,
 )
 from tui.core.net.client import ApiClient
-from tui.core.providers.base import (
-    GOTO_HISTORY_WINDOW_DAYS,
-    Capabilities,
-    Capability,
-    HistoricalMeetings,
-)
+from tui.core.providers.base import GOTO_HISTORY_WINDOW_DAYS, HistoricalMeetings
+from tui.core.providers.capabilities import Capabilities, Capability
 from tui.core.providers.wire import LenientInt, OptDatetime, UtcDatetime, Wire, iso_z, text
 
 P = Provider.GOTO_MEETING

@@ -65,13 +65,8 @@ from tui.core.models import (
     no_progress,
 )
 from tui.core.net.client import ApiClient
-from tui.core.providers.base import (
-    ZOOM_PAGE_SIZE,
-    ZOOM_STATUS_CHUNK,
-    Capabilities,
-    Capability,
-    RegistrantAction,
-)
+from tui.core.providers.base import ZOOM_PAGE_SIZE, ZOOM_STATUS_CHUNK
+from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
 from tui.core.providers.wire import later, text
 from tui.core.providers.zoom_wire import (
     ZEvent,
