@@ -1,5 +1,5 @@
-"""The Deck's writes on events themselves: register someone, a training's registration
-settings, and creating, changing or deleting a meeting.
+"""The Deck's writes on events themselves: register someone, and a training's
+registration settings (meetings created, changed, deleted: `meeting_writes`).
 
 Each goes through the Deck's one `WriteGate`, as the registrant actions do: read-only
 refusal, the confirmation matched against the plan (a delete needs the meeting's
@@ -19,19 +19,12 @@ from tui.core.audit import AuditTarget
 from tui.core.deck.gate import Confirmation, WriteGate
 from tui.core.deck.offers import Offers
 from tui.core.deck.write_plans import (
-    CREATE_MEETING,
-    DELETE_MEETING,
-    MEETING_ACTIONS,
     REGISTER,
     REGISTRATION_SETTINGS,
-    UPDATE_MEETING,
-    MeetingPlan,
-    MeetingWritten,
     Person,
     Registered,
     RegistrationPlan,
     SettingsPlan,
-    draft_problems,
     person_problems,
 )
 from tui.core.errors import MeetdeckError, NotSupported
@@ -39,9 +32,6 @@ from tui.core.models import (
     ActionOutcome,
     ActionResult,
     EventKind,
-    Meeting,
-    MeetingDraft,
-    MeetingKind,
     Progress,
     Provider,
     Registrant,
@@ -54,7 +44,6 @@ from tui.core.sync.types import Scope, ScopeKind
 if TYPE_CHECKING:
     from tui.core.providers.roles import (
         EventRegistration,
-        HostedMeetingCreation,
         TrainingRegistration,
     )
     from tui.core.providers.session import ProviderSet
@@ -67,7 +56,7 @@ _HAS_MEETINGS = (Provider.GOTO_MEETING, Provider.ZOOM)
 
 
 class EventWrites:
-    """Registering people, registration settings and meetings, through the write gate.
+    """Registering people, and a training's registration settings, through the write gate.
 
     Args:
         store: The cache (titles, current values for plans).
@@ -92,8 +81,6 @@ class EventWrites:
         self._engine = engine
         self._profile = profile_name
         self._offers = Offers(gate, providers)
-
-    # -- what is offered ---------------------------------------------------------------
 
     # -- register ----------------------------------------------------------------------
 
@@ -201,7 +188,8 @@ class EventWrites:
         registrant = made[0] if made else None
         if registrant is not None:
             scope = Scope.registrants(plan.provider, plan.event_kind, plan.event_key)
-            note = await self._write(
+            note = await record_in_cache(
+                self._engine,
                 lambda w: w.upsert(scope.id, plan.provider.value, [registrant]),
                 "the new registrant",
             )
@@ -283,7 +271,8 @@ class EventWrites:
                 confirmation_email=plan.confirmation_email,
             )
             scope = Scope(ScopeKind.EVENTS, Provider.GOTO_TRAINING).id
-            note = await self._write(
+            note = await record_in_cache(
+                self._engine,
                 lambda w: w.upsert(scope, Provider.GOTO_TRAINING.value, [changed]),
                 "the training's settings",
             )
@@ -291,184 +280,25 @@ class EventWrites:
                 result = ActionResult(result.action, result.outcomes, note)
         return result
 
-    # -- meetings ------------------------------------------------------------------------
 
-    def plan_meeting(
-        self,
-        action: str,
-        provider: Provider | None = None,
-        *,
-        meeting_key: str | None = None,
-        draft: MeetingDraft | None = None,
-        organizer: str | None = None,
-        timezone: str | None = None,
-    ) -> MeetingPlan:
-        """What the confirmation shows for creating, changing or deleting a meeting.
-
-        Args:
-            action: create_meeting, update_meeting or delete_meeting.
-            provider: GoTo Meeting or Zoom (default: the cached meeting's; GoTo Meeting
-                for a new one).
-            meeting_key: The meeting to change or delete (an upcoming one, cached).
-            draft: What it is to be (create, update).
-            organizer: Zoom: the user a new meeting is for (id or email).
-            timezone: The zone to show times in (default: the draft's or meeting's).
-        """
-        if action not in MEETING_ACTIONS:
-            raise ValueError(f"unknown meeting write {action!r}")
-        current = self._store.meeting(meeting_key, provider) if meeting_key else None
-        if provider is None:
-            provider = current.provider if current is not None else Provider.GOTO_MEETING
-        subject = draft.subject if draft is not None else ""
-        if current is not None and action != CREATE_MEETING:
-            subject = current.subject
-        capability = self._offers.offered(provider, "create or change meetings", _edits_meetings)
-        if capability and provider not in _HAS_MEETINGS:
-            capability = Capability(False, f"{provider.label} has no meetings.")
-        if capability and action != CREATE_MEETING:
-            if not meeting_key:
-                capability = Capability(False, "Choose the meeting first.")
-            elif current is None:
-                capability = Capability(
-                    False,
-                    f"No {provider.label} meeting has the ID {meeting_key} in this profile; "
-                    "refresh the meetings (meetdeck sync --scope meetings) and try again.",
-                )
-            elif current.kind is MeetingKind.HISTORICAL:
-                capability = Capability(False, "A past meeting cannot be changed or deleted.")
-        if capability and action != DELETE_MEETING:
-            if draft is None:
-                capability = Capability(False, "Say what the meeting is to be.")
-            else:
-                problems = draft_problems(draft, provider)
-                if problems:
-                    capability = Capability(False, " ".join(problems.values()))
-        if capability and organizer and provider is not Provider.ZOOM:
-            capability = Capability(
-                False,
-                "GoTo Meeting creates meetings for the signed-in organizer only; "
-                "leave out --organizer.",
-            )
-        zone = timezone or (draft.timezone if draft is not None else None)
-        if zone is None and current is not None:
-            zone = current.timezone
-        return MeetingPlan(
-            action,
-            provider,
-            meeting_key if action != CREATE_MEETING else None,
-            subject,
-            self._profile,
-            draft if action != DELETE_MEETING else None,
-            capability,
-            organizer if action == CREATE_MEETING else None,
-            zone,
-            current,
-        )
-
-    async def write_meeting(self, plan: MeetingPlan, confirmation: Confirmation) -> MeetingWritten:
-        """Create, change or delete a meeting, through the write gate. A delete needs the
-        meeting's subject or ID typed (`plan.confirm(typed_text)`). The cache gets the
-        new or changed meeting at once, or loses the deleted one.
-
-        Raises:
-            ReadOnlyMode, ConfirmationMismatch, NotSupported, StorageError: as `register`.
-        """
-        self._gate.check_writable()
-        if not plan.capability:
-            raise NotSupported(plan.capability.reason, provider=plan.provider.value)
-        api = self._offers.meeting_writes(plan.provider)
-        hosts: HostedMeetingCreation | None = self._offers.zoom() if plan.organizer else None
-        after: list[Meeting | None] = []
-        draft, key = plan.draft, plan.meeting_key
-
-        async def call(progress: Progress) -> ActionResult:
-            if plan.action == CREATE_MEETING and draft is not None:
-                if hosts is not None and plan.organizer:
-                    made = await hosts.create_meeting(draft, plan.organizer)
-                else:
-                    made = await api.create_meeting(draft)
-                after.append(made)
-                message = f"created meeting {made.key}"
-            elif plan.action == UPDATE_MEETING and draft is not None and key is not None:
-                await api.update_meeting(key, draft)
-                after.append(_changed(plan.current, draft, plan.provider, key))
-                message = "changed"
-            elif key is not None:
-                await api.delete_meeting(key)
-                after.append(None)
-                message = "deleted"
-            else:  # the plan's capability refuses these
-                raise NotSupported("Nothing to send.", provider=plan.provider.value)
-            return ActionResult(plan.action, (ActionOutcome(plan.target_key, True, message),))
-
-        result = await self._gate.run(
-            provider=plan.provider.value,
-            action=plan.action,
-            targets=[AuditTarget(plan.target_key, plan.event_label)],
-            confirmation=confirmation,
-            call=call,
-            event_key=plan.meeting_key,
-            typed_answers=plan.typed_answers,
-        )
-        meeting = after[0] if after else None
-        if result.succeeded:
-            note = await self._cache_meeting(plan, meeting)
-            if note:
-                result = ActionResult(result.action, result.outcomes, note)
-        return MeetingWritten(plan, result, meeting)
-
-    async def _cache_meeting(self, plan: MeetingPlan, meeting: Meeting | None) -> str:
-        scope = Scope(ScopeKind.MEETINGS, plan.provider).id
-        if plan.action == DELETE_MEETING and plan.meeting_key is not None:
-            key = plan.meeting_key
-            return await self._write(
-                lambda w: w.remove(Meeting, plan.provider.value, [key]), "the deleted meeting"
-            )
-        if meeting is None:
-            return ""
-        return await self._write(
-            lambda w: w.upsert(scope, plan.provider.value, [meeting]), "the meeting"
-        )
-
-    async def _write(self, apply: Callable[[StoreWriter], int], what: str) -> str:
-        """Apply a confirmed change to the cache now; a note when that failed."""
-        engine = self._engine
-        if engine is None:
-            return ""
-        try:
-            await engine.write(apply)
-        except MeetdeckError as exc:
-            return (
-                f"It went through, but the cache could not record {what} ({exc.sentence}) "
-                "Refresh to see it."
-            )
+async def record_in_cache(
+    engine: SyncEngine | None, apply: Callable[[StoreWriter], int], what: str
+) -> str:
+    """Apply a confirmed change to the cache now; a note when that failed."""
+    if engine is None:
         return ""
+    try:
+        await engine.write(apply)
+    except MeetdeckError as exc:
+        return (
+            f"It went through, but the cache could not record {what} ({exc.sentence}) "
+            "Refresh to see it."
+        )
+    return ""
 
 
 def _registers(caps: Capabilities) -> Capability:
     return caps.register
 
 
-def _edits_meetings(caps: Capabilities) -> Capability:
-    return caps.edit_meetings
-
-
-def _changed(current: Meeting | None, draft: MeetingDraft, provider: Provider, key: str) -> Meeting:
-    """The cached meeting with what the update sent."""
-    base = current or Meeting(
-        provider=provider, key=key, kind=MeetingKind.UPCOMING, subject="", start=draft.start
-    )
-    fields: dict[str, object] = {
-        "subject": draft.subject,
-        "start": draft.start,
-        "end": draft.end,
-        "duration_minutes": draft.duration_minutes,
-    }
-    if provider is Provider.GOTO_MEETING:
-        fields.update(meeting_type=draft.meeting_type, password_required=draft.password_required)
-    elif draft.timezone:
-        fields["timezone"] = draft.timezone
-    return dataclasses.replace(base, **fields)  # type: ignore[arg-type]
-
-
-__all__ = ["EventWrites"]
+__all__ = ["EventWrites", "record_in_cache"]

@@ -370,7 +370,7 @@ class Deck(CacheView):
         """Record that the person was told of an unfinished write, so its notice stops."""
         self._unfinished.settle(notice)
 
-    # -- event writes: register someone, registration settings, meetings (`EventWrites`)
+    # -- event writes: registrations (`EventWrites`), meetings (`MeetingChanges`) -----
 
     def plan_registration(self, event: Scope, person: Person) -> RegistrationPlan:
         """What the confirmation shows for registering `person` for `event` (no I/O)."""
@@ -407,7 +407,7 @@ class Deck(CacheView):
         timezone: str | None = None,
     ) -> MeetingPlan:
         """What the confirmation shows for creating, changing or deleting a meeting."""
-        return self._parts.event_writes.plan_meeting(
+        return self._parts.meetings.plan_meeting(
             action,
             provider,
             meeting_key=meeting_key,
@@ -419,7 +419,7 @@ class Deck(CacheView):
     async def write_meeting(self, plan: MeetingPlan, confirmation: Confirmation) -> MeetingWritten:
         """Create, change or delete a meeting, through the write gate."""
         await self.connect()
-        return await self._parts.event_writes.write_meeting(plan, confirmation)
+        return await self._parts.meetings.write_meeting(plan, confirmation)
 
     # -- on demand: links (`StartLinks`), a detail's related rows (`Details`) ------------
 

@@ -1,9 +1,9 @@
 """What a Deck is built on, and the collaborators it builds over that.
 
 The Deck's methods are its contract; the work is done by collaborators built with
-exactly what each needs: `Details`, `Refresh`, `StartLinks`, `Writes` and `EventWrites`
-(through the one write gate) and `Files`. They are built again when a cache-only Deck
-connects (`Deck.connect` adds the providers and the sync engine).
+exactly what each needs: `Details`, `Refresh`, `StartLinks`, the writes through the one
+write gate (`Writes`, `EventWrites`, `MeetingChanges`) and `Files`. They are built
+again when a cache-only Deck connects (`Deck.connect` adds the providers and engine).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from tui.core.audit import ConfirmedTargets
 from tui.core.deck.details import Details
 from tui.core.deck.event_writes import EventWrites
 from tui.core.deck.files import Files
+from tui.core.deck.meeting_writes import MeetingChanges
 from tui.core.deck.refresh import Refresh
 from tui.core.deck.start_links import StartLinks
 from tui.core.deck.writes import Writes
@@ -90,6 +91,7 @@ class Collaborators:
             cancels=cancels,
         )
         self.event_writes = EventWrites(store, gate, providers, engine, profile_name=gate.profile)
+        self.meetings = MeetingChanges(store, gate, providers, engine, profile_name=gate.profile)
         self.files = Files(
             paths, download_watchers, providers=providers, http=http, private=private_files
         )
