@@ -14,7 +14,7 @@ from tui.core.deck.facade import Deck
 from tui.core.deck.gate import ConfirmationMismatch
 from tui.core.errors import ReadOnlyMode
 from tui.core.models import Provider, RegistrantStatus
-from tui.core.providers.base import RegistrantAction
+from tui.core.providers.capabilities import RegistrantAction
 from tui.core.settings.config import HttpSettings
 from tui.core.settings.paths import resolve_paths
 from tui.core.store.views import ViewQuery

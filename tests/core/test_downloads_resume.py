@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from tests.support.fileserver import PAYLOAD, FileServer, make_client, resolver
-from tui.core.downloads import queue as downloads
+from tui.core.downloads import transfer as downloads
 from tui.core.downloads.files import open_part
 from tui.core.downloads.queue import DownloadQueue, DownloadState, download
 from tui.core.errors import DownloadError, NetworkUnreachable, StorageError

@@ -18,8 +18,8 @@ import pytest
 
 from tests.support.fileserver import PAYLOAD, FileServer, make_client, resolver
 from tui.core.downloads import files as download_files
-from tui.core.downloads import queue as downloads
-from tui.core.downloads.queue import DownloadProgress, DownloadState, download
+from tui.core.downloads import transfer as downloads
+from tui.core.downloads.transfer import DownloadProgress, DownloadState, download
 from tui.core.errors import StorageError
 
 DEV_FULL = Path("/dev/full")

@@ -22,13 +22,8 @@ from tui.core.models import (
     Registrant,
     RegistrantStatus,
 )
-from tui.core.providers.base import (
-    GoToAssistApi,
-    GoToMeetingApi,
-    GoToTrainingApi,
-    RegistrantAction,
-    ZoomApi,
-)
+from tui.core.providers.base import GoToAssistApi, GoToMeetingApi, GoToTrainingApi, ZoomApi
+from tui.core.providers.capabilities import RegistrantAction
 from tui.core.providers.goto_assist import GoToAssist
 from tui.core.providers.goto_meeting import GoToMeeting, windows
 from tui.core.providers.goto_training import APPROVALS_REASON, GoToTraining

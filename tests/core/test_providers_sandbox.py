@@ -31,7 +31,7 @@ from tui.core.errors import (
     SessionExpired,
 )
 from tui.core.models import RegistrantStatus
-from tui.core.providers.base import RegistrantAction
+from tui.core.providers.capabilities import RegistrantAction
 from tui.core.providers.session import ProviderSet
 from tui.core.settings.config import HttpSettings, demo_profile
 from tui.core.settings.paths import Paths

@@ -21,7 +21,7 @@ from tui.core.models import (
 )
 from tui.core.store import query
 from tui.core.store.db import Store
-from tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, NoCache, _statements
+from tui.core.store.schema import SCHEMA_VERSION, NoCache, migrate
 from tui.core.store.views import ViewQuery
 
 
@@ -346,9 +346,7 @@ def test_ages_follow_the_scopes_behind_a_view(store: Store) -> None:
 def test_an_old_file_is_migrated_with_its_data(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
-    for statement in _statements(MIGRATIONS[0]):
-        conn.execute(statement)
-    conn.execute("PRAGMA user_version = 1")
+    migrate(conn, 0, to=1)
     conn.execute(
         "INSERT INTO registrants (scope, provider, profile, fetched_at, key, search, data, "
         "event_key, event_kind, status) VALUES ('registrants:zoom:w1', 'zoom', 'p', "

@@ -15,8 +15,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from tui.core.providers.wire import EARLIEST, LATEST, OptDatetime, OptEpochMs, later
-from tui.core.providers.zoom import meeting
-from tui.core.providers.zoom_wire import ZEvent
+from tui.core.providers.zoom_wire import ZEvent, meeting
 
 ISO: TypeAdapter[datetime | None] = TypeAdapter(OptDatetime)
 EPOCH: TypeAdapter[datetime | None] = TypeAdapter(OptEpochMs)

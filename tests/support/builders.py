@@ -21,7 +21,7 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.store.db import Store
-from tui.core.store.schema import MIGRATIONS, _statements
+from tui.core.store.schema import migrate
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -107,10 +107,7 @@ def put(
 def old_cache(path: Path, version: int = 2) -> None:
     """A cache as meetdeck wrote it at `version`, with one registrant."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for step in MIGRATIONS[:version]:
-        for statement in _statements(step):
-            conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {version}")
+    migrate(conn, 0, to=version)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute(
         "INSERT INTO registrants (scope, provider, profile, fetched_at, key, search, data, "

@@ -100,7 +100,10 @@ def synced_demo(folder: Path, *, registrants: int = REGISTRANTS) -> Iterator[Dem
         # every later test in the same worker (a Zoom recordings list against a
         # sandbox anchored today asked for March and found nothing).
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("tui.core.providers.zoom.datetime", _PinnedDatetime)
+            # The adapter (recordings' window) and its wire conversions (whether a
+            # meeting is over) both read the clock.
+            for module in ("tui.core.providers.zoom", "tui.core.providers.zoom_wire"):
+                patch.setattr(f"{module}.datetime", _PinnedDatetime)
             sync_cache(sandbox.base_url, paths_in(folder), DEMO)
         _pin_port(paths_in(folder).cache_db(PROFILE, demo=True), sandbox.base_url)
         yield DemoCache(sandbox.base_url, folder)

@@ -54,7 +54,7 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.net.apilog import ApiLog, ApiLogEntry
-from tui.core.providers.base import Capabilities, Capability, RegistrantAction
+from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
 from tui.core.store.views import Event, SearchHit, ViewQuery
 from tui.core.sync.types import (
     Scope,

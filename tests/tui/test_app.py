@@ -936,7 +936,7 @@ async def test_a_failed_single_row_is_not_said_to_stay_marked(
 ) -> None:
     from tui.core.deck.types import ActionPlan
     from tui.core.models import ActionOutcome, ActionResult
-    from tui.core.providers.base import ALLOWED, RegistrantAction
+    from tui.core.providers.capabilities import ALLOWED, RegistrantAction
     from tui.screens.write_flows import WriteFlows
 
     app = make_app()

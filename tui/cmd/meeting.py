@@ -160,7 +160,7 @@ def _draft(args: argparse.Namespace, current: Meeting | None, zone: str | None) 
     """The meeting as it is to be: what the command line gives, the rest as cached."""
     from datetime import timedelta
 
-    from tui.core.deck.write_plans import parse_when
+    from tui.core.deck.form_checks import parse_when
     from tui.core.models import MeetingDraft
 
     zone = args.timezone or (current.timezone if current is not None else None) or zone

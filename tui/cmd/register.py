@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _register(deck: Deck, demo: bool, args: argparse.Namespace) -> int:
-    from tui.core.deck.write_plans import Person
+    from tui.core.deck.form_checks import Person
 
     try:
         if demo:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from tui.core.deck.facade import Deck
     from tui.core.deck.types import ActionPlan
     from tui.core.models import Registrant
-    from tui.core.providers.base import RegistrantAction
+    from tui.core.providers.capabilities import RegistrantAction
     from tui.core.sync.types import Scope
 
 #: What a person's line says, per result.
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
     from tui.cmd.opening import open_command_deck, refused_read_only
-    from tui.core.providers.base import RegistrantAction
+    from tui.core.providers.capabilities import RegistrantAction
     from tui.terminal import ending_signals
 
     command = f"meetdeck {args.command}"

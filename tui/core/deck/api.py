@@ -55,7 +55,7 @@ if TYPE_CHECKING:
         SupportSession,
     )
     from tui.core.net.apilog import ApiLog, ApiLogEntry
-    from tui.core.providers.base import Capabilities, RegistrantAction
+    from tui.core.providers.capabilities import Capabilities, RegistrantAction
     from tui.core.store.views import SearchKind
     from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncProgress, SyncReport
 

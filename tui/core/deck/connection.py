@@ -1,7 +1,12 @@
-"""What `Deck.connect` adds to a cache-only Deck: the providers and the sync engine."""
+"""What `Deck.connect` adds to a cache-only Deck: the providers and the sync engine.
+
+`Deck.open_cached` shows the cache before the settings' validation, httpx, pydantic and
+the providers are imported; a `Connector` builds them once, on first need, in a thread.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -66,6 +71,50 @@ class DeckConnection:
         )
 
 
+class Connector:
+    """Builds a cache-only Deck's `DeckConnection` once, on first need.
+
+    Args:
+        connect: Builds the connection over the Deck's store (in a thread); None when
+            there is nothing to build (the Deck was opened whole, or is a plain view
+            of the cache).
+    """
+
+    def __init__(self, connect: Callable[[Store], DeckConnection] | None) -> None:
+        self._connect = connect
+        self._lock: asyncio.Lock | None = None
+
+    @property
+    def pending(self) -> bool:
+        """True until the connection is built (never, for nothing to build)."""
+        return self._connect is not None
+
+    def _pending(self) -> Callable[[Store], DeckConnection] | None:
+        return self._connect
+
+    async def connect(self, store: Store) -> DeckConnection | None:
+        """The connection, built now; None when it was built before or there is none.
+
+        Concurrent calls wait for the first; a failure leaves it pending (the next
+        call tries again).
+
+        Raises:
+            MeetdeckError: The settings are invalid (ConfigError) or the providers
+                could not be built.
+        """
+        if self._connect is None:
+            return None
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            connect = self._pending()
+            if connect is None:  # connected while this call waited for the lock
+                return None
+            connection = await asyncio.to_thread(connect, store)
+            self._connect = None
+            return connection
+
+
 def sync_engine(
     store: Store,
     providers: ProviderSet,
@@ -110,4 +159,4 @@ def _training_organizers(store: Store, training_key: str) -> tuple[str, ...]:
     return source.organizer_keys if isinstance(source, Training) else ()
 
 
-__all__ = ["DeckConnection", "sync_engine"]
+__all__ = ["Connector", "DeckConnection", "sync_engine"]

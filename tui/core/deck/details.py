@@ -64,7 +64,15 @@ class Details:
         provider: Provider | None = None,
         event_key: str | None = None,
     ) -> Detail | None:
-        """See `Deck.detail`."""
+        """The full object with its related rows, or None if the cache lacks it.
+
+        Args:
+            kind: "meeting", "training", "webinar", "event", "registrant", "organizer"
+                or "support_session".
+            key: The entity's key.
+            provider: Narrows the lookup when keys could collide across providers.
+            event_key: For a registrant: the event it belongs to.
+        """
         store = self._store
         if kind == "meeting":
             meeting = store.meeting(key, provider)

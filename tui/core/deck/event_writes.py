@@ -1,5 +1,5 @@
-"""The Deck's writes on events themselves: register someone, a training's registration
-settings, and creating, changing or deleting a meeting.
+"""The Deck's writes on events themselves: register someone, and a training's
+registration settings (meetings created, changed, deleted: `meeting_writes`).
 
 Each goes through the Deck's one `WriteGate`, as the registrant actions do: read-only
 refusal, the confirmation matched against the plan (a delete needs the meeting's
@@ -17,20 +17,14 @@ from typing import TYPE_CHECKING
 
 from tui.core.audit import AuditTarget
 from tui.core.deck.gate import Confirmation, WriteGate
+from tui.core.deck.offers import Offers
 from tui.core.deck.write_plans import (
-    CREATE_MEETING,
-    DELETE_MEETING,
-    MEETING_ACTIONS,
     REGISTER,
     REGISTRATION_SETTINGS,
-    UPDATE_MEETING,
-    MeetingPlan,
-    MeetingWritten,
     Person,
     Registered,
     RegistrationPlan,
     SettingsPlan,
-    draft_problems,
     person_problems,
 )
 from tui.core.errors import MeetdeckError, NotSupported
@@ -38,23 +32,18 @@ from tui.core.models import (
     ActionOutcome,
     ActionResult,
     EventKind,
-    Meeting,
-    MeetingDraft,
-    MeetingKind,
     Progress,
     Provider,
     Registrant,
     Training,
     Webinar,
 )
-from tui.core.providers.base import Capability
+from tui.core.providers.capabilities import Capabilities, Capability
 from tui.core.sync.types import Scope, ScopeKind
 
 if TYPE_CHECKING:
     from tui.core.providers.roles import (
         EventRegistration,
-        HostedMeetingCreation,
-        MeetingWrites,
         TrainingRegistration,
     )
     from tui.core.providers.session import ProviderSet
@@ -67,7 +56,7 @@ _HAS_MEETINGS = (Provider.GOTO_MEETING, Provider.ZOOM)
 
 
 class EventWrites:
-    """Registering people, registration settings and meetings, through the write gate.
+    """Registering people, and a training's registration settings, through the write gate.
 
     Args:
         store: The cache (titles, current values for plans).
@@ -91,62 +80,17 @@ class EventWrites:
         self._providers = providers
         self._engine = engine
         self._profile = profile_name
-
-    # -- what is offered ---------------------------------------------------------------
-
-    def _offered(self, provider: Provider, what: str) -> Capability:
-        """Read-only mode, then the profile's credentials, then the provider's ability."""
-        if self._gate.read_only:
-            try:
-                self._gate.check_writable()
-            except MeetdeckError as exc:
-                return Capability(False, exc.sentence)
-        caps = self._providers.capabilities().get(provider) if self._providers else None
-        if caps is None:
-            return Capability(
-                False, f"This profile has no {provider.label} credentials, so it cannot {what}."
-            )
-        if what.startswith("register"):
-            return caps.register
-        return caps.edit_meetings
-
-    def _missing(self, provider: Provider) -> NotSupported:
-        return NotSupported(
-            f"This profile has no {provider.label} credentials; add them to the profile to use it.",
-            provider=provider.value,
-        )
-
-    def _training_api(self) -> TrainingRegistration:
-        api = self._providers.goto_training if self._providers is not None else None
-        if api is None:
-            raise self._missing(Provider.GOTO_TRAINING)
-        return api
-
-    def _zoom_registration(self) -> EventRegistration:
-        api = self._providers.zoom if self._providers is not None else None
-        if api is None:
-            raise self._missing(Provider.ZOOM)
-        return api
-
-    def _meeting_api(self, provider: Provider) -> MeetingWrites:
-        providers = self._providers
-        api: MeetingWrites | None = None
-        if providers is not None:
-            api = providers.zoom if provider is Provider.ZOOM else providers.goto_meeting
-        if api is None:
-            raise self._missing(provider)
-        return api
-
-    def _zoom_hosts(self) -> HostedMeetingCreation:
-        api = self._providers.zoom if self._providers is not None else None
-        if api is None:
-            raise self._missing(Provider.ZOOM)
-        return api
+        self._offers = Offers(gate, providers)
 
     # -- register ----------------------------------------------------------------------
 
     def plan_registration(self, event: Scope, person: Person) -> RegistrationPlan:
-        """See `Deck.plan_registration`."""
+        """What the confirmation shows for registering `person` for `event` (no I/O).
+
+        Args:
+            event: The training, webinar or meeting (`Scope.registrants(...)`).
+            person: Who, as typed; checked (email, names) into the plan's capability.
+        """
         provider, key = event.provider, event.event_key or ""
         kind = event.event_kind or (
             EventKind.TRAINING if provider is Provider.GOTO_TRAINING else EventKind.WEBINAR
@@ -160,7 +104,7 @@ class EventWrites:
         elif kind is EventKind.MEETING:
             meeting = self._store.meeting(key, provider)
             title = meeting.subject if meeting is not None else ""
-        capability = self._offered(provider, "register people")
+        capability = self._offers.offered(provider, "register people", _registers)
         if capability and provider not in _REGISTERS:
             capability = Capability(False, f"{provider.label} has no registrants to add.")
         if capability and not key:
@@ -174,7 +118,20 @@ class EventWrites:
         )
 
     async def register(self, plan: RegistrationPlan, confirmation: Confirmation) -> Registered:
-        """See `Deck.register`."""
+        """Register one person, through the write gate (audit before and after).
+
+        GoTo Training: POST …/registrants, then the status is read back (approval is
+        automatic unless the training needs approval or payment). Zoom: POST
+        …/registrants with `auto_approve` as the plan's person says. The new registrant
+        is added to the cache at once. A refusal by the service (already registered,
+        registration closed) is a failed outcome with its sentence.
+
+        Raises:
+            ReadOnlyMode: The profile is read-only (nothing sent).
+            ConfirmationMismatch: The confirmation is not for this plan.
+            NotSupported: The plan is not offered (see its capability).
+            StorageError: The audit log cannot be written (nothing was sent).
+        """
         self._gate.check_writable()
         if not plan.capability:
             raise NotSupported(plan.capability.reason, provider=plan.provider.value)
@@ -186,7 +143,7 @@ class EventWrites:
         )
         made: list[Registrant] = []
         if plan.provider is Provider.GOTO_TRAINING:
-            training = self._training_api()
+            training: TrainingRegistration = self._offers.goto_training()
 
             async def send() -> Registrant:
                 return await training.register(
@@ -194,7 +151,7 @@ class EventWrites:
                 )
 
         else:
-            zoom = self._zoom_registration()
+            zoom: EventRegistration = self._offers.zoom()
 
             async def send() -> Registrant:
                 return await zoom.register(
@@ -231,7 +188,8 @@ class EventWrites:
         registrant = made[0] if made else None
         if registrant is not None:
             scope = Scope.registrants(plan.provider, plan.event_kind, plan.event_key)
-            note = await self._write(
+            note = await record_in_cache(
+                self._engine,
                 lambda w: w.upsert(scope.id, plan.provider.value, [registrant]),
                 "the new registrant",
             )
@@ -250,7 +208,7 @@ class EventWrites:
         before: tuple[bool | None, bool | None] = (None, None)
         if isinstance(source, Training):
             before = (source.web_registration, source.confirmation_email)
-        capability = self._offered(Provider.GOTO_TRAINING, "register people")
+        capability = self._offers.offered(Provider.GOTO_TRAINING, "register people", _registers)
         if capability and found is None:
             capability = Capability(
                 False, f"No GoTo Training training has the key {training_key} in this profile."
@@ -268,11 +226,16 @@ class EventWrites:
     async def update_registration_settings(
         self, plan: SettingsPlan, confirmation: Confirmation
     ) -> ActionResult:
-        """See `Deck.update_registration_settings`."""
+        """PUT the training's registration settings, through the write gate; the cached
+        training shows them at once.
+
+        Raises:
+            ReadOnlyMode, ConfirmationMismatch, NotSupported, StorageError: as `register`.
+        """
         self._gate.check_writable()
         if not plan.capability:
             raise NotSupported(plan.capability.reason, provider=Provider.GOTO_TRAINING.value)
-        training = self._training_api()
+        training: TrainingRegistration = self._offers.goto_training()
 
         async def call(progress: Progress) -> ActionResult:
             await training.update_registration_settings(
@@ -308,7 +271,8 @@ class EventWrites:
                 confirmation_email=plan.confirmation_email,
             )
             scope = Scope(ScopeKind.EVENTS, Provider.GOTO_TRAINING).id
-            note = await self._write(
+            note = await record_in_cache(
+                self._engine,
                 lambda w: w.upsert(scope, Provider.GOTO_TRAINING.value, [changed]),
                 "the training's settings",
             )
@@ -316,160 +280,25 @@ class EventWrites:
                 result = ActionResult(result.action, result.outcomes, note)
         return result
 
-    # -- meetings ------------------------------------------------------------------------
 
-    def plan_meeting(
-        self,
-        action: str,
-        provider: Provider | None = None,
-        *,
-        meeting_key: str | None = None,
-        draft: MeetingDraft | None = None,
-        organizer: str | None = None,
-        timezone: str | None = None,
-    ) -> MeetingPlan:
-        """See `Deck.plan_meeting`."""
-        if action not in MEETING_ACTIONS:
-            raise ValueError(f"unknown meeting write {action!r}")
-        current = self._store.meeting(meeting_key, provider) if meeting_key else None
-        if provider is None:
-            provider = current.provider if current is not None else Provider.GOTO_MEETING
-        subject = draft.subject if draft is not None else ""
-        if current is not None and action != CREATE_MEETING:
-            subject = current.subject
-        capability = self._offered(provider, "create or change meetings")
-        if capability and provider not in _HAS_MEETINGS:
-            capability = Capability(False, f"{provider.label} has no meetings.")
-        if capability and action != CREATE_MEETING:
-            if not meeting_key:
-                capability = Capability(False, "Choose the meeting first.")
-            elif current is None:
-                capability = Capability(
-                    False,
-                    f"No {provider.label} meeting has the ID {meeting_key} in this profile; "
-                    "refresh the meetings (meetdeck sync --scope meetings) and try again.",
-                )
-            elif current.kind is MeetingKind.HISTORICAL:
-                capability = Capability(False, "A past meeting cannot be changed or deleted.")
-        if capability and action != DELETE_MEETING:
-            if draft is None:
-                capability = Capability(False, "Say what the meeting is to be.")
-            else:
-                problems = draft_problems(draft, provider)
-                if problems:
-                    capability = Capability(False, " ".join(problems.values()))
-        if capability and organizer and provider is not Provider.ZOOM:
-            capability = Capability(
-                False,
-                "GoTo Meeting creates meetings for the signed-in organizer only; "
-                "leave out --organizer.",
-            )
-        zone = timezone or (draft.timezone if draft is not None else None)
-        if zone is None and current is not None:
-            zone = current.timezone
-        return MeetingPlan(
-            action,
-            provider,
-            meeting_key if action != CREATE_MEETING else None,
-            subject,
-            self._profile,
-            draft if action != DELETE_MEETING else None,
-            capability,
-            organizer if action == CREATE_MEETING else None,
-            zone,
-            current,
-        )
-
-    async def write_meeting(self, plan: MeetingPlan, confirmation: Confirmation) -> MeetingWritten:
-        """See `Deck.write_meeting`."""
-        self._gate.check_writable()
-        if not plan.capability:
-            raise NotSupported(plan.capability.reason, provider=plan.provider.value)
-        api = self._meeting_api(plan.provider)
-        hosts = self._zoom_hosts() if plan.organizer else None
-        after: list[Meeting | None] = []
-        draft, key = plan.draft, plan.meeting_key
-
-        async def call(progress: Progress) -> ActionResult:
-            if plan.action == CREATE_MEETING and draft is not None:
-                if hosts is not None and plan.organizer:
-                    made = await hosts.create_meeting(draft, plan.organizer)
-                else:
-                    made = await api.create_meeting(draft)
-                after.append(made)
-                message = f"created meeting {made.key}"
-            elif plan.action == UPDATE_MEETING and draft is not None and key is not None:
-                await api.update_meeting(key, draft)
-                after.append(_changed(plan.current, draft, plan.provider, key))
-                message = "changed"
-            elif key is not None:
-                await api.delete_meeting(key)
-                after.append(None)
-                message = "deleted"
-            else:  # the plan's capability refuses these
-                raise NotSupported("Nothing to send.", provider=plan.provider.value)
-            return ActionResult(plan.action, (ActionOutcome(plan.target_key, True, message),))
-
-        result = await self._gate.run(
-            provider=plan.provider.value,
-            action=plan.action,
-            targets=[AuditTarget(plan.target_key, plan.event_label)],
-            confirmation=confirmation,
-            call=call,
-            event_key=plan.meeting_key,
-            typed_answers=plan.typed_answers,
-        )
-        meeting = after[0] if after else None
-        if result.succeeded:
-            note = await self._cache_meeting(plan, meeting)
-            if note:
-                result = ActionResult(result.action, result.outcomes, note)
-        return MeetingWritten(plan, result, meeting)
-
-    async def _cache_meeting(self, plan: MeetingPlan, meeting: Meeting | None) -> str:
-        scope = Scope(ScopeKind.MEETINGS, plan.provider).id
-        if plan.action == DELETE_MEETING and plan.meeting_key is not None:
-            key = plan.meeting_key
-            return await self._write(
-                lambda w: w.remove(Meeting, plan.provider.value, [key]), "the deleted meeting"
-            )
-        if meeting is None:
-            return ""
-        return await self._write(
-            lambda w: w.upsert(scope, plan.provider.value, [meeting]), "the meeting"
-        )
-
-    async def _write(self, apply: Callable[[StoreWriter], int], what: str) -> str:
-        """Apply a confirmed change to the cache now; a note when that failed."""
-        engine = self._engine
-        if engine is None:
-            return ""
-        try:
-            await engine.write(apply)
-        except MeetdeckError as exc:
-            return (
-                f"It went through, but the cache could not record {what} ({exc.sentence}) "
-                "Refresh to see it."
-            )
+async def record_in_cache(
+    engine: SyncEngine | None, apply: Callable[[StoreWriter], int], what: str
+) -> str:
+    """Apply a confirmed change to the cache now; a note when that failed."""
+    if engine is None:
         return ""
+    try:
+        await engine.write(apply)
+    except MeetdeckError as exc:
+        return (
+            f"It went through, but the cache could not record {what} ({exc.sentence}) "
+            "Refresh to see it."
+        )
+    return ""
 
 
-def _changed(current: Meeting | None, draft: MeetingDraft, provider: Provider, key: str) -> Meeting:
-    """The cached meeting with what the update sent."""
-    base = current or Meeting(
-        provider=provider, key=key, kind=MeetingKind.UPCOMING, subject="", start=draft.start
-    )
-    fields: dict[str, object] = {
-        "subject": draft.subject,
-        "start": draft.start,
-        "end": draft.end,
-        "duration_minutes": draft.duration_minutes,
-    }
-    if provider is Provider.GOTO_MEETING:
-        fields.update(meeting_type=draft.meeting_type, password_required=draft.password_required)
-    elif draft.timezone:
-        fields["timezone"] = draft.timezone
-    return dataclasses.replace(base, **fields)  # type: ignore[arg-type]
+def _registers(caps: Capabilities) -> Capability:
+    return caps.register
 
 
-__all__ = ["EventWrites"]
+__all__ = ["EventWrites", "record_in_cache"]

@@ -27,20 +27,16 @@ store, the providers and the sync engine stay inside.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from tui.core.audit import AuditLog, ConfirmedTargets
-from tui.core.deck.connection import DeckConnection
-from tui.core.deck.details import Details
-from tui.core.deck.event_writes import EventWrites
-from tui.core.deck.files import Files
+from tui.core.audit import AuditLog
+from tui.core.deck.connection import Connector, DeckConnection
 from tui.core.deck.gate import Confirmation, WriteGate
 from tui.core.deck.health import Health, ProgressCallback
-from tui.core.deck.start_links import StartLinks
+from tui.core.deck.reads import CacheView
 from tui.core.deck.types import (
     ActionPlan,
     CreatedSession,
@@ -50,6 +46,9 @@ from tui.core.deck.types import (
     StartKind,
     UnfinishedNotice,
 )
+from tui.core.deck.unfinished import UnfinishedWrites
+from tui.core.deck.watchers import ApiCalls, Watchers
+from tui.core.deck.wiring import Collaborators, DeckParts
 from tui.core.deck.write_plans import (
     MeetingPlan,
     MeetingWritten,
@@ -58,24 +57,18 @@ from tui.core.deck.write_plans import (
     RegistrationPlan,
     SettingsPlan,
 )
-from tui.core.deck.writes import Writes
 from tui.core.downloads.queue import DownloadProgress
-from tui.core.errors import NotSupported, ServiceUnavailable
+from tui.core.errors import ServiceUnavailable
 from tui.core.models import (
     ActionResult,
-    EventKind,
-    Group,
-    Meeting,
     MeetingDraft,
-    Organizer,
     Provider,
     Recording,
     Registrant,
     StartUrl,
-    SupportSession,
 )
-from tui.core.providers.base import Capabilities, Capability, RegistrantAction
-from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
+from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
+from tui.core.store.views import SearchKind
 from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncReport
 
 if TYPE_CHECKING:
@@ -88,15 +81,7 @@ if TYPE_CHECKING:
     from tui.core.sync.engine import SyncEngine
 
 
-class DeckParts(NamedTuple):
-    """What a Deck is built on, for tests that set up or inspect a cache directly."""
-
-    store: Store
-    providers: ProviderSet | None
-    engine: SyncEngine | None
-
-
-class Deck:
+class Deck(CacheView):
     """Cache-first reads, background refresh and actions, for one profile.
 
     Build it with `Deck.open(...)` (the CLI and the TUI) or hand it the parts (tests).
@@ -136,23 +121,19 @@ class Deck:
             from tui.core.settings.paths import resolve_paths
 
             paths = resolve_paths()
-        self._store = store
+        super().__init__(store, profile_name=profile_name, accent=accent, profiles=profiles)
         self._engine = engine
         self._providers = providers
-        self.profile_name = profile_name
         self.paths = paths
         self.gate = WriteGate(
             profile=profile_name, read_only=read_only, audit=AuditLog(paths.audit_log)
         )
-        self.accent = accent
-        self._profiles = tuple(profiles)
         self._health = Health(store)
-        self._download_watchers: list[Callable[[DownloadProgress], None]] = []
-        self._call_watchers: list[Callable[[ApiLogEntry], None]] = []
-        self._relayed: ApiLog | None = None
+        self._download_watchers: Watchers[DownloadProgress] = Watchers()
+        self._api_calls = ApiCalls(self._health.called)
         self._background: set[asyncio.Future[Any]] = set()
-        self._connector = connector
-        self._connecting: asyncio.Lock | None = None
+        self._connector = Connector(connector)
+        self._unfinished = UnfinishedWrites(store, self.gate.audit, profile_name=profile_name)
         self._wire(http, private_files)
 
     def _wire(self, http: HttpSettings | None, private_files: bool) -> None:
@@ -162,43 +143,18 @@ class Deck:
         that (`download` waits for the connection), so no queue is dropped. The API
         calls of the providers' log reach `watch_api_calls` from then on.
         """
-        log = self._providers.api_log if self._providers is not None else None
-        if log is not None and log is not self._relayed:
-            self._relayed = log
-            log.subscribe(self._api_called)
-        self._details = Details(self._store, self._providers, self._engine)
-        confirmed = ConfirmedTargets(self.gate.audit, profile=self.profile_name, action="cancel")
-
-        def cancels(provider: Provider, event: str, since: datetime) -> dict[str, datetime]:
-            return confirmed.of(provider.value, event, since)
-
-        if self._engine is not None:
-            self._engine.keep_cancellations(cancels)
-        self._links = StartLinks(self._store, self._providers)
-        self._writes = Writes(
-            self._store,
+        self._api_calls.follow(self.api_log())
+        self._parts = Collaborators(
+            DeckParts(self._store, self._providers, self._engine),
             self.gate,
-            self._providers,
-            self._engine,
-            self._links,
-            profile_name=self.profile_name,
-            keep=self._keep,
-            cancels=cancels,
-        )
-        self._event_writes = EventWrites(
-            self._store,
-            self.gate,
-            self._providers,
-            self._engine,
-            profile_name=self.profile_name,
-        )
-        self._files = Files(
-            self.paths,
-            self._download_watchers,
-            providers=self._providers,
+            self._health,
+            paths=self.paths,
             http=http,
-            private=private_files,
+            private_files=private_files,
+            download_watchers=self._download_watchers,
+            keep=self._keep,
         )
+        self._details = self._parts.details
 
     @property
     def read_only(self) -> bool:
@@ -212,11 +168,11 @@ class Deck:
     @property
     def private_files(self) -> bool:
         """Recordings and exports are written 0600 (in a new folder 0700)."""
-        return self._files.private
+        return self._parts.files.private
 
     @private_files.setter
     def private_files(self, value: bool) -> None:
-        self._files.private = value
+        self._parts.files.private = value
 
     def parts_for_tests(self) -> DeckParts:
         """The store, providers and engine this Deck is built on: for tests only.
@@ -297,10 +253,7 @@ class Deck:
     @property
     def connected(self) -> bool:
         """True when the providers exist (or never will: a plain cache view)."""
-        return self._connector is None
-
-    def _pending_connector(self) -> Callable[[Store], DeckConnection] | None:
-        return self._connector
+        return not self._connector.pending
 
     async def connect(self) -> None:
         """Build the providers and the sync engine if `open_cached` deferred them.
@@ -309,26 +262,14 @@ class Deck:
             MeetdeckError: The settings are invalid (ConfigError) or the providers
                 could not be built; the Deck stays a read-only view of the cache.
         """
-        if self._connector is None:
+        connection = await self._connector.connect(self._store)
+        if connection is None:
             return
-        if self._connecting is None:
-            self._connecting = asyncio.Lock()
-        async with self._connecting:
-            connector = self._pending_connector()
-            if connector is None:  # connected while this call waited for the lock
-                return
-            connection = await asyncio.to_thread(connector, self._store)
-            self._providers = connection.providers
-            self._engine = connection.engine
-            self.accent = connection.accent or self.accent
-            self.gate.read_only = self.gate.read_only or connection.read_only
-            self._wire(connection.http, connection.private_files)
-            self._connector = None
-
-    @property
-    def notice(self) -> str | None:
-        """A sentence to show once when the cache file was moved aside and rebuilt."""
-        return self._store.notice
+        self._providers = connection.providers
+        self._engine = connection.engine
+        self.accent = connection.accent or self.accent
+        self.gate.read_only = self.gate.read_only or connection.read_only
+        self._wire(connection.http, connection.private_files)
 
     def api_log(self) -> ApiLog | None:
         """The log of API calls (recent entries, subscribe); None until connected."""
@@ -341,119 +282,20 @@ class Deck:
         The entries are redacted (`tui.core.net.apilog`). The callback runs in the
         thread that made the call and must be quick (post a message).
         """
-        self._call_watchers.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._call_watchers:
-                self._call_watchers.remove(callback)
-
-        return unsubscribe
-
-    def _api_called(self, entry: ApiLogEntry) -> None:
-        self._health.called(entry)
-        for callback in list(self._call_watchers):
-            with contextlib.suppress(Exception):  # a broken viewer must not break a call
-                callback(entry)
-
-    # -- reads (synchronous, from the cache) --------------------------------------
-
-    def organizers(self, q: ViewQuery = ALL) -> ListView[Organizer]:
-        """Organizers (GoTo) and users (Zoom). Sorts: name, email, provider."""
-        return self._store.organizers(q)
-
-    def groups(self, q: ViewQuery = ALL) -> ListView[Group]:
-        """GoTo Meeting's organizer groups. Sorts: name."""
-        return self._store.groups(q)
-
-    def meetings(self, q: ViewQuery = ALL) -> ListView[Meeting]:
-        """Meetings; `q.kind` picks upcoming or historical (live ones first). Sorts:
-        start, subject, organizer."""
-        return self._store.meetings(q)
-
-    def events(self, q: ViewQuery = ALL) -> ListView[Event]:
-        """Trainings and webinars side by side. Sorts: start, title, organizer, pending."""
-        return self._store.events(q)
-
-    def registrants(self, q: ViewQuery = ALL) -> ListView[Registrant]:
-        """Registrants, usually of `q.event_key`. Sorts: name, email, registered, status."""
-        return self._store.registrants(q)
-
-    def recordings(self, q: ViewQuery = ALL) -> ListView[Recording]:
-        """Recordings. Sorts: start, name, size."""
-        return self._store.recordings(q)
-
-    def support_sessions(self, q: ViewQuery = ALL) -> ListView[SupportSession]:
-        """GoTo Assist support sessions. Sorts: created, status, technician."""
-        return self._store.support_sessions(q)
-
-    def recording(self, key: str, *, provider: Provider | None = None) -> Recording | None:
-        """One cached recording by key (None: not in the cache)."""
-        return self._store.recording(key, provider)
-
-    def registration_events(self, key: str, provider: Provider | None = None) -> list[Scope]:
-        """The registrants scopes of the cached events whose key is `key`: trainings,
-        webinars and Zoom meetings that take registrations (one per provider at most;
-        none when the cache does not know the key)."""
-        found: list[Scope] = []
-        for each in (provider,) if provider is not None else tuple(Provider):
-            event = self._store.event(key, each)
-            if event is not None:
-                found.append(Scope.registrants(event.provider, event.kind, event.key))
-                continue
-            meeting = self._store.meeting(key, each)
-            if meeting is not None and meeting.has_registration:
-                found.append(Scope.registrants(meeting.provider, EventKind.MEETING, meeting.key))
-        return found
-
-    def detail(
-        self,
-        kind: SearchKind | str,
-        key: str,
-        *,
-        provider: Provider | None = None,
-        event_key: str | None = None,
-    ) -> Detail | None:
-        """The full object with its related rows, or None if the cache lacks it.
-
-        Args:
-            kind: "meeting", "training", "webinar", "event", "registrant", "organizer"
-                or "support_session".
-            key: The entity's key.
-            provider: Narrows the lookup when keys could collide across providers.
-            event_key: For a registrant: the event it belongs to.
-        """
-        return self._details.read(kind, key, provider=provider, event_key=event_key)
-
-    def search(self, text: str, limit: int = 50) -> list[SearchHit]:
-        """Search names, emails, subjects, titles, recordings' file names and support
-        sessions' keys and notes (FTS5), prefix matches first."""
-        return self._store.search(text, limit=limit)
-
-    def stamp(self, scope: Scope) -> SyncStamp | None:
-        """How fresh one scope is (None: never synced)."""
-        return self._store.stamp(scope.id)
+        return self._api_calls.add(callback)
 
     def health(self) -> list[ProviderHealth]:
         """Per provider: configured, signed in, last success, last error, offline."""
         return self._health.report(self._providers, self._engine)
 
-    def profiles(self) -> tuple[str, ...]:
-        """Names of the configured profiles (to switch)."""
-        return self._profiles
-
     # -- refresh (async) ----------------------------------------------------------
-
-    def _need_engine(self) -> SyncEngine:
-        if self._engine is None:
-            raise NotSupported("This view of the cache cannot sync; open the profile.")
-        return self._engine
 
     async def refresh(
         self, scope: Scope, on_progress: ProgressCallback | None = None
     ) -> SyncReport:
         """Refresh one scope now, ahead of any background queue."""
         await self.connect()
-        return await self._need_engine().refresh(scope, self._health.track(on_progress))
+        return await self._parts.refresh.scope(scope, on_progress)
 
     async def sync_all(
         self,
@@ -464,36 +306,16 @@ class Deck:
         refetch: bool = False,
         first: SyncFocus | None = None,
     ) -> SyncReport:
-        """Refresh every scope (or those of `kinds`), reporting progress. Cancellable.
-        What the screen shows (`first`) is fetched before the rest.
-
-        Asking for REGISTRANTS alone refreshes the registrants of every cached event;
-        with EVENTS too, those of the freshly synced events. `since` takes history
-        (past meetings, Zoom recordings) back that far, beyond `history_days`; only
-        the past meetings not held yet are fetched, and those still open, unless
-        `refetch` (a refresh someone asked for) asks every window again. The
-        registrants of an event that ended before they were last fetched are asked
-        again only with `refetch`.
-        """
+        """Refresh every scope (or those of `kinds`); see `Refresh.every`. Cancellable.
+        What the screen shows (`first`) is fetched before the rest."""
         await self.connect()
-        engine = self._need_engine()
-        wanted = list(kinds) if kinds else list(ScopeKind)
-        scopes = engine.scopes(wanted, since=since, refetch=refetch)
-        follow = ScopeKind.REGISTRANTS in wanted
-        if follow and ScopeKind.EVENTS not in wanted:
-            scopes += engine.registrant_scopes(refetch=refetch)
-        return await engine.run(
-            scopes,
-            self._health.track(on_progress),
-            follow_events=follow,
-            first=first,
-            refetch=refetch,
+        return await self._parts.refresh.every(
+            on_progress, kinds=kinds, since=since, refetch=refetch, first=first
         )
 
     def cancel_sync(self) -> None:
         """Cancel a running `sync_all` (its finished scopes stay stored)."""
-        if self._engine is not None:
-            self._engine.cancel()
+        self._parts.refresh.cancel()
 
     async def demo_sign_in(self) -> None:
         """For `--demo`: sign in to the sandbox through the real OAuth code path."""
@@ -506,11 +328,11 @@ class Deck:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    # -- actions: capabilities, plans, the one write path ----------------------------
+    # -- registrant actions and support sessions (`Writes`), unfinished writes ---------
 
     def capabilities(self, provider: Provider) -> Capabilities | None:
         """What `provider` can do in this profile (None: the profile lacks it)."""
-        return self._writes.capabilities(provider)
+        return self._parts.writes.capabilities(provider)
 
     def can(
         self,
@@ -518,14 +340,8 @@ class Deck:
         registrants: Sequence[Registrant],
         event: Scope | None = None,
     ) -> Capability:
-        """Whether `action` is offered for this selection, and if not, the sentence why.
-
-        Not offered: an empty selection, people of more than one event, people not of
-        `event` (the event on screen, when given), a read-only profile, a provider
-        without credentials, or a provider that cannot do it (GoTo Training approvals
-        happen in its admin site: see `manage_url`).
-        """
-        return self._writes.can(RegistrantAction(action), registrants, event)
+        """Whether `action` is offered for this selection, and if not, the sentence why."""
+        return self._parts.writes.can(RegistrantAction(action), registrants, event)
 
     def plan_registrant_action(
         self,
@@ -533,125 +349,54 @@ class Deck:
         registrants: Sequence[Registrant],
         event: Scope | None = None,
     ) -> ActionPlan:
-        """What the confirmation dialog shows for `action` on `registrants` (no I/O).
-
-        Args:
-            action: approve, deny or cancel.
-            registrants: Exactly who the action is for.
-            event: The event on screen (`Scope.registrants(...)`): the plan is for that
-                event, and is not offered when anyone in `registrants` is not
-                registered for it. By default, the event of the registrants.
-
-        The plan carries `capability`; when it is not allowed, show its reason instead
-        of a confirmation. Raises nothing for a bad selection: `can` explains it.
-        """
-        return self._writes.plan(RegistrantAction(action), registrants, event)
+        """What the confirmation dialog shows for `action` on `registrants` (no I/O)."""
+        return self._parts.writes.plan(RegistrantAction(action), registrants, event)
 
     async def run_registrant_action(
         self, plan: ActionPlan, confirmation: Confirmation
     ) -> ActionResult:
-        """Send a confirmed registrant action; the per-person outcome comes back.
-
-        Goes through the write gate: refused in read-only mode (ReadOnlyMode, nothing
-        sent), refused when `confirmation` does not match the plan
-        (ConfirmationMismatch) or when anyone in it is not registered for the plan's
-        event (NotSupported; the write gate checks it again: WrongEvent), audit
-        intent before and result after. Zoom calls go 30 people per request. Only
-        people the service confirmed are `ok`; the cache is updated for them at once
-        (approve -> approved, deny -> denied, cancel -> removed) in one transaction.
-        Failed or unknown ones keep their cached status; running the same plan again
-        is safe.
-
-        Raises:
-            ReadOnlyMode: The profile is read-only.
-            ConfirmationMismatch: The confirmation is not for this plan.
-            NotSupported: The provider cannot do this (see `can`).
-            StorageError: The audit log cannot be written (nothing was sent).
-        """
+        """Send a confirmed registrant action; the per-person outcome comes back."""
         await self.connect()
-        return await self._writes.run(plan, confirmation)
+        return await self._parts.writes.run(plan, confirmation)
 
     async def create_support_session(self) -> CreatedSession:
-        """Create a GoTo Assist (Seeit) session: a write, through the write gate.
-
-        The audit log records the new session's uuid and support key, never its start
-        URL. The new session is added to the cache's support sessions list.
-
-        Raises:
-            ReadOnlyMode: The profile is read-only (nothing sent).
-            NotSupported: The profile has no GoTo Assist.
-            MeetdeckError: The service refused or could not be reached (typed).
-        """
+        """Create a GoTo Assist (Seeit) session: a write, through the write gate."""
         await self.connect()
-        return await self._writes.create_support_session()
+        return await self._parts.writes.create_support_session()
 
     async def unfinished_writes(self) -> list[UnfinishedNotice]:
-        """This profile's writes whose result was never recorded (the process stopped
-        mid-write), oldest first, not yet settled: what the start-up notice lists. The
-        audit log is read in a thread.
-
-        Raises:
-            Nothing: an unreadable audit log has none.
-        """
-        return await self._writes.unfinished_writes()
+        """This profile's unsettled writes whose result was never recorded, oldest first."""
+        return await self._unfinished.notices()
 
     def settle_unfinished(self, notice: UnfinishedNotice) -> None:
-        """Record in the audit log that the person was told about an unfinished write
-        (after refreshing `notice.scope`, its event), so the start-up notice stops.
+        """Record that the person was told of an unfinished write, so its notice stops."""
+        self._unfinished.settle(notice)
 
-        Raises:
-            StorageError: The audit log cannot be written (the notice may show again).
-        """
-        self._writes.settle_unfinished(notice)
-
-    # -- event writes: register someone, registration settings, meetings ------------------
+    # -- event writes: registrations (`EventWrites`), meetings (`MeetingChanges`) -----
 
     def plan_registration(self, event: Scope, person: Person) -> RegistrationPlan:
-        """What the confirmation shows for registering `person` for `event` (no I/O).
-
-        Args:
-            event: The training, webinar or meeting (`Scope.registrants(...)`).
-            person: Who, as typed; checked (email, names) into the plan's capability.
-        """
-        return self._event_writes.plan_registration(event, person)
+        """What the confirmation shows for registering `person` for `event` (no I/O)."""
+        return self._parts.event_writes.plan_registration(event, person)
 
     async def register(self, plan: RegistrationPlan, confirmation: Confirmation) -> Registered:
-        """Register one person, through the write gate (audit before and after).
-
-        GoTo Training: POST …/registrants, then the status is read back (approval is
-        automatic unless the training needs approval or payment). Zoom: POST
-        …/registrants with `auto_approve` as the plan's person says. The new registrant
-        is added to the cache at once. A refusal by the service (already registered,
-        registration closed) is a failed outcome with its sentence.
-
-        Raises:
-            ReadOnlyMode: The profile is read-only (nothing sent).
-            ConfirmationMismatch: The confirmation is not for this plan.
-            NotSupported: The plan is not offered (see its capability).
-            StorageError: The audit log cannot be written (nothing was sent).
-        """
+        """Register one person, through the write gate (audit before and after)."""
         await self.connect()
-        return await self._event_writes.register(plan, confirmation)
+        return await self._parts.event_writes.register(plan, confirmation)
 
     def plan_registration_settings(
         self, training_key: str, *, web_registration: bool, confirmation_email: bool
     ) -> SettingsPlan:
         """What the confirmation shows for a GoTo Training's new registration settings."""
-        return self._event_writes.plan_registration_settings(
+        return self._parts.event_writes.plan_registration_settings(
             training_key, web_registration=web_registration, confirmation_email=confirmation_email
         )
 
     async def update_registration_settings(
         self, plan: SettingsPlan, confirmation: Confirmation
     ) -> ActionResult:
-        """PUT the training's registration settings, through the write gate; the cached
-        training shows them at once.
-
-        Raises:
-            ReadOnlyMode, ConfirmationMismatch, NotSupported, StorageError: as `register`.
-        """
+        """PUT a training's registration settings, through the write gate."""
         await self.connect()
-        return await self._event_writes.update_registration_settings(plan, confirmation)
+        return await self._parts.event_writes.update_registration_settings(plan, confirmation)
 
     def plan_meeting(
         self,
@@ -663,18 +408,8 @@ class Deck:
         organizer: str | None = None,
         timezone: str | None = None,
     ) -> MeetingPlan:
-        """What the confirmation shows for creating, changing or deleting a meeting.
-
-        Args:
-            action: create_meeting, update_meeting or delete_meeting.
-            provider: GoTo Meeting or Zoom (default: the cached meeting's; GoTo Meeting
-                for a new one).
-            meeting_key: The meeting to change or delete (an upcoming one, cached).
-            draft: What it is to be (create, update).
-            organizer: Zoom: the user a new meeting is for (id or email).
-            timezone: The zone to show times in (default: the draft's or meeting's).
-        """
-        return self._event_writes.plan_meeting(
+        """What the confirmation shows for creating, changing or deleting a meeting."""
+        return self._parts.meetings.plan_meeting(
             action,
             provider,
             meeting_key=meeting_key,
@@ -684,44 +419,23 @@ class Deck:
         )
 
     async def write_meeting(self, plan: MeetingPlan, confirmation: Confirmation) -> MeetingWritten:
-        """Create, change or delete a meeting, through the write gate. A delete needs the
-        meeting's subject or ID typed (`plan.confirm(typed_text)`). The cache gets the
-        new or changed meeting at once, or loses the deleted one.
-
-        Raises:
-            ReadOnlyMode, ConfirmationMismatch, NotSupported, StorageError: as `register`.
-        """
+        """Create, change or delete a meeting, through the write gate."""
         await self.connect()
-        return await self._event_writes.write_meeting(plan, confirmation)
+        return await self._parts.meetings.write_meeting(plan, confirmation)
 
-    # -- links on demand ----------------------------------------------------------------
+    # -- on demand: links (`StartLinks`), a detail's related rows (`Details`) ------------
 
     async def manage_url(self, event_key: str) -> StartUrl:
         """The GoTo Training admin page of a training, where approvals happen (on demand)."""
         await self.connect()
-        return await self._links.manage_url(event_key)
+        return await self._parts.links.manage_url(event_key)
 
     async def start_url(
         self, kind: StartKind | str, key: str, *, provider: Provider | None = None
     ) -> StartUrl:
-        """Fetch a host start URL now: never cached, never logged, never audited.
-
-        Args:
-            kind: "meeting" (GoTo Meeting or Zoom), "training" (GoTo Training),
-                "webinar" (Zoom) or "support_session" (GoTo Assist).
-            key: The meeting id (a GoTo historical key "meetingId:sessionId" works
-                too), training key, webinar id or session uuid.
-            provider: Which provider, when `kind` alone does not say (a meeting): by
-                default the one the cache holds it under.
-
-        Returns:
-            The URL, with `expires_at` where the API documents a lifetime (Zoom:
-            about two hours) and a `note` saying so.
-        """
+        """Fetch a host start URL now: never cached, never logged, never audited."""
         await self.connect()
-        return await self._links.start_url(str(kind), key, provider)
-
-    # -- related rows on demand ---------------------------------------------------------
+        return await self._parts.links.start_url(str(kind), key, provider)
 
     async def refresh_detail(
         self, kind: SearchKind | str, key: str, *, provider: Provider | None = None
@@ -736,36 +450,28 @@ class Deck:
             MeetdeckError: The fetch failed (typed); the cached rows stay.
         """
         await self.connect()
-        await self._details.refresh(str(kind), key, provider)
+        await self._parts.details.refresh(str(kind), key, provider)
         return self.detail(kind, key, provider=provider)
 
-    # -- recordings and files -----------------------------------------------------------
+    # -- recordings and files (`Files`) ------------------------------------------------
 
     def download(
         self, recording: Recording, *, directory: Path | None = None
     ) -> asyncio.Task[Path | None]:
-        """Queue a recording download (call it on the event loop); returns its task.
-
-        Files go to `directory` or the download dir as `NAME.part`, renamed when
-        complete; an existing file is never overwritten (a numbered suffix instead); a
-        `.part` left by an interrupted download is resumed. Follow progress with
-        `watch_downloads` or `downloads()`; cancel with `cancel_download(key)`. The
-        task's result is the final path, or None when it failed or was cancelled (the
-        last `DownloadProgress` of the key says why).
-        """
+        """Queue a recording download (call it on the event loop); returns its task."""
         if not self.connected:
             raise ServiceUnavailable(
                 "meetdeck is still connecting to the services; try again in a moment."
             )
-        return self._files.download(recording, directory)
+        return self._parts.files.download(recording, directory)
 
     def downloads(self) -> list[DownloadProgress]:
         """The latest progress of every download this session (for a downloads screen)."""
-        return self._files.downloads()
+        return self._parts.files.downloads()
 
     def cancel_download(self, key: str) -> bool:
         """Cancel a queued or running download; its `.part` stays for a later resume."""
-        return self._files.cancel(key)
+        return self._parts.files.cancel(key)
 
     def watch_downloads(self, callback: Callable[[DownloadProgress], None]) -> Callable[[], None]:
         """Call `callback` with every download progress snapshot; returns an unsubscribe.
@@ -773,32 +479,16 @@ class Deck:
         Snapshots carry received/total bytes, speed (bytes/s) and `eta` (seconds). The
         callback runs on the event loop's thread, at most ~10 times a second per file.
         """
-        self._download_watchers.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._download_watchers:
-                self._download_watchers.remove(callback)
-
-        return unsubscribe
+        return self._download_watchers.add(callback)
 
     def export_csv(self, view: ListView[Any], path: Path | None = None) -> Path:
-        """Write every row of `view` (as filtered and sorted) to a CSV file.
-
-        Args:
-            view: A view from `registrants(q)`, `meetings(q)`, ...
-            path: Where to write; by default a unique name in the download dir such as
-                `registrants-<event>-<timestamp>.csv`. An existing file is never
-                overwritten: a numbered suffix is added instead.
-
-        Returns:
-            The path written. Cells starting with = + - @ (or a tab / carriage return)
-            are prefixed with a single quote, so spreadsheets do not run them.
-        """
-        return self._files.export_csv(view, path)
+        """Write every row of `view` (as filtered and sorted) to a CSV file, never over
+        an existing one; spreadsheet formulas are defused."""
+        return self._parts.files.export_csv(view, path)
 
     async def aclose(self) -> None:
         """Stop downloads and syncing; close the providers and the store."""
-        await self._files.aclose()
+        await self._parts.files.aclose()
         if self._engine is not None:
             await self._engine.aclose()
         if self._providers is not None:

@@ -78,7 +78,7 @@ class Files:
 
     Args:
         paths: Where downloads and exports go by default.
-        watchers: The Deck's download watchers; every progress snapshot goes to each.
+        watchers: The Deck's download watchers; every progress snapshot goes to them.
         providers: The adapters that say where a recording's bytes are; None for a
             cache-only Deck (nothing can be downloaded).
         http: Timeouts of the download client.
@@ -88,7 +88,7 @@ class Files:
     def __init__(
         self,
         paths: Paths,
-        watchers: list[Callable[[DownloadProgress], None]],
+        watchers: Callable[[DownloadProgress], None],
         *,
         providers: ProviderSet | None,
         http: HttpSettings | None,
@@ -114,21 +114,25 @@ class Files:
             # to another origin); GoTo targets arrive already resolved.
             self._client = httpx.AsyncClient(timeout=timeout, follow_redirects=True)
 
-            def fan_out(progress: DownloadProgress) -> None:
-                for watcher in list(self._watchers):
-                    watcher(progress)
-
             self._queue = DownloadQueue(
                 self._client,
                 self._paths.download_dir,
                 concurrency=DOWNLOAD_CONCURRENCY,
-                on_progress=fan_out,
+                on_progress=self._watchers,
                 private=self.private,
             )
         return self._queue
 
     def download(self, recording: Recording, directory: Path | None) -> asyncio.Task[Path | None]:
-        """See `Deck.download`."""
+        """Queue a recording download (call it on the event loop); returns its task.
+
+        Files go to `directory` or the download dir as `NAME.part`, renamed when
+        complete; an existing file is never overwritten (a numbered suffix instead); a
+        `.part` left by an interrupted download is resumed. Follow progress with
+        `watch_downloads` or `downloads()`; cancel with `cancel_download(key)`. The
+        task's result is the final path, or None when it failed or was cancelled (the
+        last `DownloadProgress` of the key says why).
+        """
         if recording.processing:
             raise not_ready(recording)
         resolve = self.resolver(recording)
@@ -180,7 +184,18 @@ class Files:
         )
 
     def export_csv(self, view: ListView[Any], path: Path | None) -> Path:
-        """See `Deck.export_csv`."""
+        """Write every row of `view` (as filtered and sorted) to a CSV file.
+
+        Args:
+            view: A view from `registrants(q)`, `meetings(q)`, ...
+            path: Where to write; by default a unique name in the download dir such as
+                `registrants-<event>-<timestamp>.csv`. An existing file is never
+                overwritten: a numbered suffix is added instead.
+
+        Returns:
+            The path written. Cells starting with = + - @ (or a tab / carriage return)
+            are prefixed with a single quote, so spreadsheets do not run them.
+        """
         total = view.count()
         first = view.rows(0, 1)
         if path is None:

@@ -114,7 +114,22 @@ class StartLinks:
         )
 
     async def start_url(self, kind: str, key: str, provider: Provider | None) -> StartUrl:
-        """See `Deck.start_url`. The link comes back vetted (`StartUrl.refusal`)."""
+        """Fetch a host start URL now: never cached, never logged, never audited.
+
+        Args:
+            kind: "meeting" (GoTo Meeting or Zoom), "training" (GoTo Training),
+                "webinar" (Zoom) or "support_session" (GoTo Assist).
+            key: The meeting id (a GoTo historical key "meetingId:sessionId" works
+                too), training key, webinar id or session uuid.
+            provider: Which provider, when `kind` alone does not say (a meeting): by
+                default the one the cache holds it under.
+
+        Returns:
+            The URL, with `expires_at` where the API documents a lifetime (Zoom:
+            about two hours) and a `note` saying so.
+
+        The link comes back vetted (`StartUrl.refusal`).
+        """
         if kind == "meeting":
             which = self._meeting_provider(key, provider)
             if which is Provider.ZOOM:

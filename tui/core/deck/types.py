@@ -24,7 +24,7 @@ from tui.core.models import (
     SupportSession,
     TrainingSession,
 )
-from tui.core.providers.base import Capability, RegistrantAction
+from tui.core.providers.capabilities import Capability, RegistrantAction
 from tui.core.store.views import Event
 from tui.core.sync.types import Scope
 

@@ -3,8 +3,8 @@
 Every write goes through the Deck's `WriteGate` (read-only refusal, confirmation match,
 audit intent before and result after). Only people the service confirmed are reported
 as done, and only they change in the cache (one transaction, at once: no waiting for a
-refresh). The start-up notice of writes whose result was never recorded is read from,
-and settled in, the same audit log.
+refresh). The start-up notice of writes whose result was never recorded is
+`tui.core.deck.unfinished`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from tui.core.audit import AuditTarget, UnfinishedWrite
+from tui.core.audit import AuditTarget
 from tui.core.deck.gate import Confirmation, WriteGate, join_notes
+from tui.core.deck.offers import Offers
 from tui.core.deck.start_links import StartLinks
-from tui.core.deck.types import ActionPlan, CreatedSession, UnfinishedNotice
+from tui.core.deck.types import ActionPlan, CreatedSession
 from tui.core.errors import MeetdeckError, NotSupported
 from tui.core.models import (
     LIST_LAG,
@@ -30,7 +31,7 @@ from tui.core.models import (
     Registrant,
     RegistrantStatus,
 )
-from tui.core.providers.base import Capabilities, Capability, RegistrantAction
+from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
 from tui.core.sync.fetch import CancelledHere, none_cancelled
 from tui.core.sync.types import Scope, ScopeKind
 
@@ -89,47 +90,11 @@ class Writes:
         self._links = links
         self._profile_name = profile_name
         self._keep = keep
+        self._offers = Offers(gate, providers)
 
     def capabilities(self, provider: Provider) -> Capabilities | None:
         """What `provider` can do in this profile (None: the profile lacks it)."""
-        if self._providers is None:
-            return None
-        return self._providers.capabilities().get(provider)
-
-    def _missing(self, provider: Provider) -> NotSupported:
-        return NotSupported(
-            f"This profile has no {provider.label} credentials; add them to the profile to use it.",
-            provider=provider.value,
-        )
-
-    def _status_writes(self) -> RegistrantStatusWrites:
-        api = self._providers.zoom if self._providers is not None else None
-        if api is None:
-            raise self._missing(Provider.ZOOM)
-        return api
-
-    def _cancels(self) -> RegistrantCancels:
-        api = self._providers.goto_training if self._providers is not None else None
-        if api is None:
-            raise self._missing(Provider.GOTO_TRAINING)
-        return api
-
-    def _session_creation(self) -> SupportSessionCreation:
-        api = self._providers.goto_assist if self._providers is not None else None
-        if api is None:
-            raise self._missing(Provider.GOTO_ASSIST)
-        return api
-
-    def _has_adapter(self, provider: Provider) -> bool:
-        providers = self._providers
-        if providers is None:
-            return False
-        return {
-            Provider.GOTO_MEETING: providers.goto_meeting,
-            Provider.GOTO_TRAINING: providers.goto_training,
-            Provider.GOTO_ASSIST: providers.goto_assist,
-            Provider.ZOOM: providers.zoom,
-        }[provider] is not None
+        return self._offers.capabilities(provider)
 
     def offered(
         self,
@@ -168,15 +133,11 @@ class Writes:
                 False,
                 f"{who} no longer registered ({how}); unmark them and {action.value} the others.",
             )
-        provider = registrants[0].provider
-        caps = self.capabilities(provider)
-        if caps is None:
-            return Capability(
-                False,
-                f"This profile has no {provider.label} credentials, so "
-                f"it cannot {action.value} registrants there.",
-            )
-        return caps.for_action(action)
+        return self._offers.ability(
+            registrants[0].provider,
+            f"{action.value} registrants there",
+            lambda caps: caps.for_action(action),
+        )
 
     def can(
         self,
@@ -184,12 +145,16 @@ class Writes:
         registrants: Sequence[Registrant],
         event: Scope | None = None,
     ) -> Capability:
-        """See `Deck.can`."""
-        if self._gate.read_only:
-            try:
-                self._gate.check_writable()
-            except MeetdeckError as exc:
-                return Capability(False, exc.sentence)
+        """Whether `action` is offered for this selection, and if not, the sentence why.
+
+        Not offered: an empty selection, people of more than one event, people not of
+        `event` (the event on screen, when given), a read-only profile, a provider
+        without credentials, or a provider that cannot do it (GoTo Training approvals
+        happen in its admin site: see `manage_url`).
+        """
+        refusal = self._offers.read_only_refusal()
+        if refusal is not None:
+            return refusal
         return self.offered(action, registrants, _event_of(event))
 
     def _event_title(
@@ -210,7 +175,18 @@ class Writes:
         registrants: Sequence[Registrant],
         event: Scope | None = None,
     ) -> ActionPlan:
-        """See `Deck.plan_registrant_action`."""
+        """What the confirmation dialog shows for `action` on `registrants` (no I/O).
+
+        Args:
+            action: approve, deny or cancel.
+            registrants: Exactly who the action is for.
+            event: The event on screen (`Scope.registrants(...)`): the plan is for that
+                event, and is not offered when anyone in `registrants` is not
+                registered for it. By default, the event of the registrants.
+
+        The plan carries `capability`; when it is not allowed, show its reason instead
+        of a confirmation. Raises nothing for a bad selection: `can` explains it.
+        """
         people = tuple(registrants)
         if event is not None and event.event_key is not None:
             provider, event_key = event.provider, event.event_key
@@ -229,7 +205,24 @@ class Writes:
         )
 
     async def run(self, plan: ActionPlan, confirmation: Confirmation) -> ActionResult:
-        """See `Deck.run_registrant_action`."""
+        """Send a confirmed registrant action; the per-person outcome comes back.
+
+        Goes through the write gate: refused in read-only mode (ReadOnlyMode, nothing
+        sent), refused when `confirmation` does not match the plan
+        (ConfirmationMismatch) or when anyone in it is not registered for the plan's
+        event (NotSupported; the write gate checks it again: WrongEvent), audit
+        intent before and result after. Zoom calls go 30 people per request. Only
+        people the service confirmed are `ok`; the cache is updated for them at once
+        (approve -> approved, deny -> denied, cancel -> removed) in one transaction.
+        Failed or unknown ones keep their cached status; running the same plan again
+        is safe.
+
+        Raises:
+            ReadOnlyMode: The profile is read-only.
+            ConfirmationMismatch: The confirmation is not for this plan.
+            NotSupported: The provider cannot do this (see `can`).
+            StorageError: The audit log cannot be written (nothing was sent).
+        """
         self._gate.check_writable()
         # The plan names one event: anyone not registered for it is refused, nothing sent.
         offered = self.offered(plan.action, plan.registrants, (plan.provider, plan.event_key))
@@ -267,7 +260,7 @@ class Writes:
         """The provider call that sends `plan` (checked before the gate runs it)."""
         action = plan.action
         if plan.provider is Provider.ZOOM:
-            zoom = self._status_writes()
+            zoom: RegistrantStatusWrites = self._offers.zoom()
 
             async def zoom_call(progress: Progress) -> ActionResult:
                 if plan.event_kind is EventKind.MEETING:
@@ -280,7 +273,7 @@ class Writes:
 
             return zoom_call
         if plan.provider is Provider.GOTO_TRAINING and action is RegistrantAction.CANCEL:
-            training = self._cancels()
+            training: RegistrantCancels = self._offers.goto_training()
 
             async def training_call(progress: Progress) -> ActionResult:
                 return await training.cancel_registrants(
@@ -288,7 +281,8 @@ class Writes:
                 )
 
             return training_call
-        self._missing_or_unsupported(plan.provider)
+        if not self._offers.has_adapter(plan.provider):
+            raise self._offers.missing(plan.provider)
 
         async def refused(progress: Progress) -> ActionResult:
             raise NotSupported(
@@ -297,10 +291,6 @@ class Writes:
             )
 
         return refused
-
-    def _missing_or_unsupported(self, provider: Provider) -> None:
-        if not self._has_adapter(provider):
-            raise self._missing(provider)
 
     async def _update_cache(self, plan: ActionPlan, keys: Sequence[str]) -> str:
         """Apply confirmed outcomes to the cache now; a sync in flight gets them re-applied."""
@@ -352,50 +342,19 @@ class Writes:
             self._keep(asyncio.ensure_future(again()))
         return ""
 
-    async def unfinished_writes(self) -> list[UnfinishedNotice]:
-        """See `Deck.unfinished_writes`."""
-        # The whole log is read: off the event loop, so a long one never delays a frame.
-        try:
-            writes = await asyncio.to_thread(
-                self._gate.audit.unfinished, profile=self._profile_name
-            )
-        except OSError:
-            return []  # unreadable: `meetdeck audit` says why, start-up goes on
-        return [self._notice(write) for write in writes if not write.reviewed]
-
-    def _notice(self, write: UnfinishedWrite) -> UnfinishedNotice:
-        try:
-            provider = Provider(write.provider)
-        except ValueError:
-            return UnfinishedNotice(write, "", None)
-        if not write.event:
-            return UnfinishedNotice(write, "", None)
-        event = self._store.event(write.event, provider)
-        if event is not None:
-            return UnfinishedNotice(
-                write, event.title, Scope.registrants(provider, event.kind, write.event)
-            )
-        meeting = self._store.meeting(write.event, provider)
-        if meeting is not None:
-            return UnfinishedNotice(
-                write, meeting.subject, Scope.registrants(provider, EventKind.MEETING, write.event)
-            )
-        return UnfinishedNotice(write, "", None)
-
-    def settle_unfinished(self, notice: UnfinishedNotice) -> None:
-        """See `Deck.settle_unfinished`."""
-        self._gate.audit.reviewed(
-            notice.write,
-            note=(
-                "outcome unknown; the person was told at start-up"
-                + (" and the event was refreshed" if notice.scope is not None else "")
-            ),
-        )
-
     async def create_support_session(self) -> CreatedSession:
-        """See `Deck.create_support_session`."""
+        """Create a GoTo Assist (Seeit) session: a write, through the write gate.
+
+        The audit log records the new session's uuid and support key, never its start
+        URL. The new session is added to the cache's support sessions list.
+
+        Raises:
+            ReadOnlyMode: The profile is read-only (nothing sent).
+            NotSupported: The profile has no GoTo Assist.
+            MeetdeckError: The service refused or could not be reached (typed).
+        """
         self._gate.check_writable()
-        api = self._session_creation()
+        api: SupportSessionCreation = self._offers.goto_assist()
         caps = self.capabilities(Provider.GOTO_ASSIST)
         if caps is not None and not caps.create_session:
             raise NotSupported(caps.create_session.reason, provider=Provider.GOTO_ASSIST.value)

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from tui.core.providers.base import (
     ByteStream,
-    Capabilities,
-    Capability,
     GoToAssistApi,
     GoToMeetingApi,
     GoToTrainingApi,
     HistoricalMeetings,
-    RegistrantAction,
     ZoomApi,
 )
+from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
 
 __all__ = [
     "ByteStream",

@@ -1,6 +1,7 @@
 """The provider interface: what each API adapter offers, in domain types.
 
-The Deck and the sync engine code against these Protocols; the concrete classes in
+What each can do is `tui.core.providers.capabilities` (re-exported here). The Deck and
+the sync engine code against these Protocols; the concrete classes in
 `goto_meeting.py`, `goto_training.py`, `goto_assist.py` and `zoom.py` implement them
 over `tui.core.net.client.ApiClient`. Every method returns provider-neutral models from
 `tui.core.models` and raises only typed errors from `tui.core.errors`
@@ -30,7 +31,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from tui.core.downloads.target import DownloadTarget
@@ -41,7 +41,6 @@ from tui.core.models import (
     Meeting,
     Organizer,
     Progress,
-    Provider,
     Recording,
     Registrant,
     StartUrl,
@@ -51,6 +50,7 @@ from tui.core.models import (
     Webinar,
     no_progress,
 )
+from tui.core.providers.capabilities import ALLOWED, Capabilities, Capability, RegistrantAction
 
 # Zoom accepts at most this many registrants per status-update call.
 ZOOM_STATUS_CHUNK = 30
@@ -58,67 +58,6 @@ ZOOM_STATUS_CHUNK = 30
 ZOOM_PAGE_SIZE = 300
 # GoTo Meeting's historical report accepts windows of at most this many days.
 GOTO_HISTORY_WINDOW_DAYS = 30
-
-
-class RegistrantAction(StrEnum):
-    """A write on registrants. Zoom spells them the same way in its API."""
-
-    APPROVE = "approve"
-    DENY = "deny"
-    CANCEL = "cancel"
-
-
-@dataclass(frozen=True, slots=True)
-class Capability:
-    """Whether an action is offered, and if not, the sentence that says why."""
-
-    allowed: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-ALLOWED = Capability(True)
-
-
-@dataclass(frozen=True, slots=True)
-class Capabilities:
-    """What one provider can do, so the UI can say why an action is not offered.
-
-    Attributes:
-        provider: The provider these describe.
-        approve: Approve pending registrants.
-        deny: Deny registrants.
-        cancel: Cancel a registration (Zoom: revoke approval; G2T: delete it).
-        register: Register a new person.
-        manage_url: A link to the provider's own admin page for an event.
-        start_url: Fetch a host start URL.
-        download_recordings: Download recording files.
-        create_session: Create a support session (GoTo Assist).
-        other_organizers: See other organizers' data; needs the admin role on GoTo.
-        edit_meetings: Create, change and delete meetings.
-    """
-
-    provider: Provider
-    approve: Capability = ALLOWED
-    deny: Capability = ALLOWED
-    cancel: Capability = ALLOWED
-    register: Capability = Capability(False, "This provider offers no registration.")
-    manage_url: Capability = Capability(False, "This provider has no manage page link.")
-    start_url: Capability = ALLOWED
-    download_recordings: Capability = ALLOWED
-    create_session: Capability = Capability(False, "Only GoTo Assist has support sessions.")
-    other_organizers: Capability = ALLOWED
-    edit_meetings: Capability = Capability(False, "This provider has no meetings to edit.")
-
-    def for_action(self, action: RegistrantAction) -> Capability:
-        """The capability of one registrant action."""
-        return {
-            RegistrantAction.APPROVE: self.approve,
-            RegistrantAction.DENY: self.deny,
-            RegistrantAction.CANCEL: self.cancel,
-        }[action]
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,3 +391,20 @@ class ZoomApi(Protocol):
     async def download_target(self, recording: Recording) -> DownloadTarget:
         """What to send to fetch a recording file (the Zoom bearer, to Zoom only)."""
         ...
+
+
+__all__ = [
+    "ALLOWED",
+    "GOTO_HISTORY_WINDOW_DAYS",
+    "ZOOM_PAGE_SIZE",
+    "ZOOM_STATUS_CHUNK",
+    "ByteStream",
+    "Capabilities",
+    "Capability",
+    "GoToAssistApi",
+    "GoToMeetingApi",
+    "GoToTrainingApi",
+    "HistoricalMeetings",
+    "RegistrantAction",
+    "ZoomApi",
+]

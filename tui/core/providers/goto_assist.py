@@ -25,7 +25,7 @@ from tui.core.errors import ConfigError, MeetdeckError, NotFound, RequestRejecte
 from tui.core.models import Provider, StartUrl, SupportSession
 from tui.core.net.apilog import redact_path
 from tui.core.net.client import ApiClient
-from tui.core.providers.base import Capabilities, Capability
+from tui.core.providers.capabilities import Capabilities, Capability
 from tui.core.providers.wire import OptEpochMs, Wire, text
 
 P = Provider.GOTO_ASSIST

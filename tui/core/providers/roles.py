@@ -28,7 +28,7 @@ from tui.core.models import (
     TrainingSession,
     no_progress,
 )
-from tui.core.providers.base import Capabilities, RegistrantAction
+from tui.core.providers.capabilities import Capabilities, RegistrantAction
 
 
 class HasCapabilities(Protocol):

@@ -34,7 +34,7 @@ from tui.core.net.client import ApiClient
 from tui.core.net.connection import Connection
 from tui.core.net.limits import Pace
 from tui.core.net.retry import Sleep
-from tui.core.providers.base import Capabilities
+from tui.core.providers.capabilities import Capabilities
 from tui.core.providers.goto_assist import GoToAssist
 from tui.core.providers.goto_meeting import GoToMeeting
 from tui.core.providers.goto_training import GoToTraining

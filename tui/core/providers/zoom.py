@@ -1,4 +1,5 @@
-"""Zoom (REST v2, Server-to-Server OAuth): wire models and the adapter.
+"""Zoom (REST v2, Server-to-Server OAuth): the adapter (wire models and what each
+becomes: `zoom_wire`; listings page by page: `zoom_paging`).
 
 Registrant lists default to `status=approved` on Zoom's side, so every status is
 asked for; pages of 300 follow `next_page_token`. Status updates go 30 registrants
@@ -13,24 +14,13 @@ registration, so only those are asked about, a few at a time (LIGHT bucket). The
 registrants endpoint is not tried blindly instead: the spec documents no error code
 for "registration is not enabled" (its 3000 "Cannot access meeting info" would hide
 real access problems), while `approval_type` is documented.
-
-Per-user lists (GET /users/{id}/meetings, /webinars, /recordings) that Zoom refuses for
-that user alone (1001: no such user in the account; 3161: not allowed to host) raise
-`UserUnavailable`, so a sync skips the user and keeps everyone else. A pending user
-comes without `id` and is keyed by e-mail.
-
-A `next_page_token` expires after 15 minutes. A follow-up page refused with a 4xx (the
-first page of the same query was accepted, so only the token can be wrong; Zoom
-documents no code for an expired one) restarts the listing from its first page, once;
-items already yielded are not yielded again.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
 
 import httpx
 from pydantic import TypeAdapter
@@ -43,9 +33,7 @@ from tui.core.errors import (
     NotFound,
     NotSignedIn,
     RateLimited,
-    RequestRejected,
     SessionExpired,
-    UserUnavailable,
 )
 from tui.core.models import (
     ActionOutcome,
@@ -53,10 +41,8 @@ from tui.core.models import (
     EventKind,
     Meeting,
     MeetingDraft,
-    MeetingKind,
     Organizer,
     Progress,
-    Provider,
     Recording,
     Registrant,
     RegistrantStatus,
@@ -65,198 +51,37 @@ from tui.core.models import (
     no_progress,
 )
 from tui.core.net.client import ApiClient
-from tui.core.providers.base import (
-    ZOOM_PAGE_SIZE,
-    ZOOM_STATUS_CHUNK,
-    Capabilities,
-    Capability,
-    RegistrantAction,
-)
-from tui.core.providers.wire import later, text
+from tui.core.providers.base import ZOOM_PAGE_SIZE, ZOOM_STATUS_CHUNK
+from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
+from tui.core.providers.zoom_paging import pages, user_pages
 from tui.core.providers.zoom_wire import (
+    EVENT,
+    RECORDING_MEETING,
+    REGISTERED,
+    REGISTRANT,
+    START,
+    P,
     ZEvent,
-    ZFile,
     ZMeetingsPage,
-    ZPage,
-    ZRecordingMeeting,
     ZRecordingsPage,
-    ZRegistered,
-    ZRegistrant,
     ZRegistrantsPage,
     ZSettings,
-    ZStart,
-    ZUser,
     ZUsersPage,
     ZWebinarsPage,
+    meeting,
+    meeting_fields,
+    organizer,
+    recordings_of,
+    registrant,
+    webinar,
 )
 
-P = Provider.ZOOM
 STATUSES = ("pending", "approved", "denied")
 USER_STATUSES = ("active", "inactive", "pending")
-MAX_PAGES = 10_000
 # Meeting types that can take registration: scheduled, recurring with a fixed time.
 REGISTRATION_TYPES = frozenset({2, 8})
 # GET /meetings/{id} calls in flight at once while listing (the HTTP layer rate-limits).
 DETAIL_CONCURRENCY = 4
-# Registrant fields kept in Registrant.extra (strings, shown in the detail view).
-_EXTRA = (
-    "address",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "phone",
-    "org",
-    "job_title",
-    "industry",
-    "comments",
-    "no_of_employees",
-    "purchasing_time_frame",
-    "role_in_purchase_process",
-)
-
-
-PageT = TypeVar("PageT", bound=ZPage)
-ItemT = TypeVar("ItemT")
-#: Zoom codes of a per-user list refused for that user alone, and what they say of it.
-USER_CODES = {
-    1001: "does not exist or is not in this account",
-    1010: "is not in this account",
-    1120: "never accepted the invitation to the account",
-}
-NOT_HOST = 3161
-_EVENT = TypeAdapter(ZEvent)
-_REGISTRANT = TypeAdapter(ZRegistrant)
-_RECORDING_MEETING = TypeAdapter(ZRecordingMeeting)
-_START = TypeAdapter(ZStart)
-_REGISTERED = TypeAdapter(ZRegistered)
-
-
-def meeting_fields(draft: MeetingDraft) -> dict[str, Any]:
-    """The body of POST /users/{id}/meetings and PATCH /meetings/{id}: a scheduled
-    meeting, its start in UTC ("yyyy-MM-ddTHH:mm:ssZ"), minutes, and its time zone."""
-    body: dict[str, Any] = {
-        "topic": draft.subject,
-        "type": 2,
-        "start_time": draft.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "duration": draft.duration_minutes,
-    }
-    if draft.timezone:
-        body["timezone"] = draft.timezone
-    return body
-
-
-def organizer(w: ZUser, status: str | None = None) -> Organizer:
-    """A domain Organizer, keyed by id (by e-mail for a pending user, who has none)."""
-    return Organizer(
-        provider=P,
-        key=w.id or w.email,
-        email=w.email,
-        first_name=text(w.first_name),
-        last_name=text(w.last_name),
-        status=w.status or status,
-    )
-
-
-def webinar(w: ZEvent) -> Webinar:
-    return Webinar(
-        provider=P,
-        key=w.id,
-        topic=w.topic,
-        start=w.start_time,
-        duration_minutes=w.duration,
-        timezone=w.timezone,
-        host_key=w.host_id,
-        host_email=w.host_email,
-        join_url=w.join_url,
-        registration_url=w.registration_url,
-        approval_type=w.settings.approval_type if w.settings else None,
-        agenda=text(w.agenda),
-    )
-
-
-def meeting(w: ZEvent, settings: ZSettings | None = None, *, live: bool = False) -> Meeting:
-    """A domain Meeting; `settings` (from GET /meetings/{id}) stand in for a list item's.
-    A `live` meeting (listed by `type=live`) is upcoming even past its planned end."""
-    start = w.start_time or datetime.fromtimestamp(0, UTC)
-    end = later(start, w.duration) if w.start_time and w.duration else None
-    settings = settings if settings is not None else w.settings
-    approval = settings.approval_type if settings else None
-    over = end is not None and end < datetime.now(UTC) and not live
-    kind = MeetingKind.HISTORICAL if over else MeetingKind.UPCOMING
-    return Meeting(
-        provider=P,
-        key=w.id,
-        kind=kind,
-        subject=w.topic,
-        start=start,
-        end=end,
-        organizer_key=w.host_id,
-        organizer_email=w.host_email,
-        meeting_type=str(w.type) if w.type is not None else None,
-        status=w.status,
-        join_url=w.join_url,
-        duration_minutes=w.duration,
-        timezone=w.timezone,
-        has_registration=approval in (0, 1),
-        live=live,
-    )
-
-
-def registrant(w: ZRegistrant, event_key: str, kind: EventKind, status: str | None) -> Registrant:
-    """A domain registrant; a status no spec documents is kept raw (never fails the list)."""
-    raw = w.status or status or ""
-    normalised = RegistrantStatus.from_provider(raw)
-    extra = {k: str(v) for k in _EXTRA if (v := getattr(w, k))}
-    return Registrant(
-        provider=P,
-        key=w.id,
-        event_key=event_key,
-        event_kind=kind,
-        email=w.email,
-        first_name=w.first_name,
-        last_name=text(w.last_name),
-        status=normalised,
-        provider_status=raw,
-        registered_at=w.create_time,
-        join_url=w.join_url,
-        custom_questions=tuple((q.title, q.value) for q in w.custom_questions),
-        extra=extra,
-    )
-
-
-def processing(f: ZFile) -> bool:
-    """A file Zoom is still processing: its status says so, or it has no size and no
-    end yet (ZoomNet issue 99: `file_size` 0, `recording_end` "")."""
-    status = (f.status or "").lower()
-    return (status not in ("", "completed")) or (not f.file_size and f.recording_end is None)
-
-
-def recordings_of(w: ZRecordingMeeting) -> list[Recording]:
-    out = []
-    for f in w.recording_files:
-        if not f.id or f.deleted_time:
-            continue
-        busy = processing(f)
-        label = (f.recording_type or f.file_type or "file").replace("_", " ")
-        out.append(
-            Recording(
-                provider=P,
-                key=f.id,
-                event_key=w.id,
-                name=f"{w.topic} ({label})",
-                start=f.recording_start,
-                end=f.recording_end,
-                file_size=f.file_size,
-                file_type=f.file_type,
-                file_extension=(f.file_extension or "").lower() or None,
-                download_url=f.download_url,
-                play_url=f.play_url,
-                event_title=w.topic,
-                status="processing" if busy else None,
-            )
-        )
-    return out
 
 
 class Zoom:
@@ -273,100 +98,13 @@ class Zoom:
     def capabilities(self) -> Capabilities:
         return self._capabilities
 
-    # -- paging ---------------------------------------------------------------------
-
-    async def _pages(
-        self,
-        adapter: TypeAdapter[PageT],
-        path: str,
-        params: dict[str, Any],
-        items: Callable[[PageT], Sequence[ItemT]],
-        key: Callable[[ItemT], str],
-    ) -> AsyncIterator[list[ItemT]]:
-        """The `items` of every page of a listing, following `next_page_token`.
-
-        A follow-up page refused with a 4xx (an expired token) restarts the listing
-        from its first page, once; items whose `key` was already yielded are dropped,
-        so a restart never yields one twice.
-        """
-        token: str | None = None
-        seen: set[str] = set()
-        kept: set[str] = set()
-        restarted = False
-        for _ in range(MAX_PAGES):
-            query = dict(params)
-            if token:
-                query["next_page_token"] = token
-            try:
-                page = await self.api.fetch(adapter, path, params=query)
-            except RequestRejected as exc:
-                if not token:
-                    raise
-                if restarted:
-                    raise RequestRejected(
-                        f"Zoom refused a page token of GET {path} again after the listing "
-                        "was restarted (tokens expire after 15 minutes). Try again; the "
-                        "previous data is kept.",
-                        provider=P.value,
-                        endpoint=f"GET {path}",
-                        code=exc.code,
-                    ) from None
-                restarted, token = True, None
-                seen.clear()
-                continue
-            fresh = [item for item in items(page) if key(item) not in kept]
-            kept.update(key(item) for item in fresh)
-            yield fresh
-            token = page.next_page_token or None
-            if not token:
-                return
-            if token in seen:
-                raise BadResponse(
-                    f"Zoom repeated a page token for GET {path}; stopping "
-                    "to avoid a loop. Try again later.",
-                    field="next_page_token",
-                    provider=P.value,
-                    endpoint=f"GET {path}",
-                )
-            seen.add(token)
-
-    async def _user_pages(
-        self,
-        adapter: TypeAdapter[PageT],
-        user_id: str,
-        what: str,
-        params: dict[str, Any],
-        items: Callable[[PageT], Sequence[ItemT]],
-        key: Callable[[ItemT], str],
-    ) -> AsyncIterator[list[ItemT]]:
-        """`_pages` of GET /users/{id}/{what}; a refusal about the user alone becomes
-        `UserUnavailable`."""
-        path = f"/users/{user_id}/{what}"
-        try:
-            async for page in self._pages(adapter, path, params, items, key):
-                yield page
-        except (NotFound, RequestRejected) as exc:
-            if exc.code in USER_CODES:
-                reason = f"{USER_CODES[exc.code]} ({exc.code})"
-            elif exc.code == NOT_HOST:
-                reason = f"cannot host {what} ({exc.code})"
-            else:
-                raise
-            raise UserUnavailable(
-                f"Zoom refused GET {path}: the user {reason}. A sync skips this user "
-                "and keeps the others.",
-                reason=reason,
-                provider=P.value,
-                endpoint=f"GET {path}",
-                code=exc.code,
-            ) from None
-
     async def users(self) -> list[Organizer]:
         """Every user: active, inactive and pending (Zoom lists only active ones unless
         asked). A user with neither id nor e-mail cannot be named and is left out."""
         out: dict[str, Organizer] = {}
         for status in USER_STATUSES:
-            async for users in self._pages(
+            async for users in pages(
+                self.api,
                 TypeAdapter(ZUsersPage),
                 "/users",
                 {"page_size": ZOOM_PAGE_SIZE, "status": status},
@@ -380,7 +118,8 @@ class Zoom:
 
     async def webinars(self, user_id: str = "me") -> list[Webinar]:
         out: list[Webinar] = []
-        async for page in self._user_pages(
+        async for page in user_pages(
+            self.api,
             TypeAdapter(ZWebinarsPage),
             user_id,
             "webinars",
@@ -392,7 +131,7 @@ class Zoom:
         return out
 
     async def webinar(self, webinar_id: str) -> Webinar:
-        return webinar(await self.api.fetch(_EVENT, f"/webinars/{webinar_id}", bucket="light"))
+        return webinar(await self.api.fetch(EVENT, f"/webinars/{webinar_id}", bucket="light"))
 
     # -- registrants ------------------------------------------------------------------
 
@@ -402,8 +141,8 @@ class Zoom:
         adapter = TypeAdapter(ZRegistrantsPage)
         for status in STATUSES:
             params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
-            async for page in self._pages(
-                adapter, path, params, lambda page: page.registrants, lambda r: r.id
+            async for page in pages(
+                self.api, adapter, path, params, lambda page: page.registrants, lambda r: r.id
             ):
                 if page:
                     yield [registrant(r, event_key, kind, status) for r in page]
@@ -430,12 +169,12 @@ class Zoom:
 
     async def webinar_registrant(self, webinar_id: str, registrant_id: str) -> Registrant:
         path = f"/webinars/{webinar_id}/registrants/{registrant_id}"
-        w = await self.api.fetch(_REGISTRANT, path, bucket="light")
+        w = await self.api.fetch(REGISTRANT, path, bucket="light")
         return registrant(w, webinar_id, EventKind.WEBINAR, None)
 
     async def meeting_registrant(self, meeting_id: str, registrant_id: str) -> Registrant:
         path = f"/meetings/{meeting_id}/registrants/{registrant_id}"
-        w = await self.api.fetch(_REGISTRANT, path, bucket="light")
+        w = await self.api.fetch(REGISTRANT, path, bucket="light")
         return registrant(w, meeting_id, EventKind.MEETING, None)
 
     async def set_webinar_registrant_status(
@@ -510,7 +249,8 @@ class Zoom:
         listed: list[ZEvent] = []
         live: set[str] = set()
         for kind in ("scheduled", "live"):
-            async for page in self._user_pages(
+            async for page in user_pages(
+                self.api,
                 TypeAdapter(ZMeetingsPage),
                 user_id,
                 "meetings",
@@ -545,7 +285,7 @@ class Zoom:
         async def worker() -> None:
             for meeting_id in pending:
                 try:
-                    detail = await self.api.fetch(_EVENT, f"/meetings/{meeting_id}", bucket="light")
+                    detail = await self.api.fetch(EVENT, f"/meetings/{meeting_id}", bucket="light")
                 except NotFound:
                     found[meeting_id] = None
                 else:
@@ -560,11 +300,11 @@ class Zoom:
         return found
 
     async def meeting(self, meeting_id: str) -> Meeting:
-        return meeting(await self.api.fetch(_EVENT, f"/meetings/{meeting_id}", bucket="light"))
+        return meeting(await self.api.fetch(EVENT, f"/meetings/{meeting_id}", bucket="light"))
 
     async def start_url(self, meeting_id: str, *, webinar: bool = False) -> StartUrl:
         path = f"/webinars/{meeting_id}" if webinar else f"/meetings/{meeting_id}"
-        w = await self.api.fetch(_START, path, bucket="light")
+        w = await self.api.fetch(START, path, bucket="light")
         if not w.start_url:
             raise BadResponse(
                 f"Zoom sent no start URL for GET {path} (field 'start_url'). "
@@ -595,7 +335,8 @@ class Zoom:
                 "from": start.date().isoformat(),
                 "to": end.date().isoformat(),
             }
-            async for page in self._user_pages(
+            async for page in user_pages(
+                self.api,
                 TypeAdapter(ZRecordingsPage),
                 user_id,
                 "recordings",
@@ -610,7 +351,7 @@ class Zoom:
         return list(out.values())
 
     async def meeting_recordings(self, meeting_id: str) -> list[Recording]:
-        w = await self.api.fetch(_RECORDING_MEETING, f"/meetings/{meeting_id}/recordings")
+        w = await self.api.fetch(RECORDING_MEETING, f"/meetings/{meeting_id}/recordings")
         return recordings_of(w)
 
     def trusted(self, url: str) -> bool:
@@ -665,7 +406,7 @@ class Zoom:
             "auto_approve": auto_approve,
         }
         response = await self.api.request("POST", path, json_body=body)
-        created = self.api.validate(_REGISTERED, self.api.decode(response), f"POST {path}")
+        created = self.api.validate(REGISTERED, self.api.decode(response), f"POST {path}")
         try:
             if kind is EventKind.WEBINAR:
                 return await self.webinar_registrant(event_key, created.registrant_id)
@@ -689,7 +430,7 @@ class Zoom:
         """POST /users/{userId}/meetings (a scheduled meeting); the new meeting."""
         path = f"/users/{user_id}/meetings"
         response = await self.api.request("POST", path, json_body=meeting_fields(draft))
-        return meeting(self.api.validate(_EVENT, self.api.decode(response), f"POST {path}"))
+        return meeting(self.api.validate(EVENT, self.api.decode(response), f"POST {path}"))
 
     async def update_meeting(self, meeting_id: str, draft: MeetingDraft) -> None:
         """PATCH /meetings/{meetingId} with the topic, start, duration and time zone."""

@@ -22,7 +22,6 @@ from typing import Any
 
 from tui.core.models import (
     Attendee,
-    EventKind,
     Group,
     Meeting,
     MeetingKind,
@@ -32,106 +31,27 @@ from tui.core.models import (
     Registrant,
     RegistrantStatus,
     SupportSession,
-    Training,
     TrainingSession,
-    Webinar,
 )
 from tui.core.store import tables
 from tui.core.store.codec import decode, parse_iso
 from tui.core.store.query import ChainedView, FilterMemo, TableView, oldest_stamp, sort_terms
+from tui.core.store.rows import (
+    ALL_COUNTS,
+    EVENT_JOIN,
+    EVENT_SELECT,
+    MEETING_SELECT,
+    MEETING_SORTS,
+    RECORDING_SELECT,
+    event_row,
+    meeting_row,
+    model_row,
+    recording_row,
+)
 from tui.core.store.schema import open_database
 from tui.core.store.search import search as _search
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
 from tui.core.store.writer import COUNT_COLUMNS, StoreWriter
-
-_EVENT_SELECT = "t.data, t.kind, " + ", ".join(f"c.{s.value}" for s in RegistrantStatus)
-_ALL_COUNTS = " + ".join(s.value for s in RegistrantStatus)
-_EVENT_JOIN = "LEFT JOIN event_counts c ON c.provider = t.provider AND c.event_key = t.key"
-
-
-def _event_row(row: tuple[Any, ...]) -> Event:
-    data, kind, pending, *others = row
-    source: Training | Webinar
-    if kind == "training":
-        source = decode(Training, data)
-        title, organizer = source.name, ", ".join(source.organizer_names)
-        org_key = source.organizer_keys[0] if source.organizer_keys else None
-        start, tz, event_kind = source.start, source.timezone, EventKind.TRAINING
-    else:
-        source = decode(Webinar, data)
-        title, organizer, org_key = source.topic, source.host_email or "", source.host_key
-        start, tz, event_kind = source.start, source.timezone, EventKind.WEBINAR
-    total = None if pending is None else int(pending) + sum(int(n) for n in others)
-    return Event(
-        source.provider,
-        source.key,
-        event_kind,
-        title,
-        start,
-        organizer,
-        org_key,
-        tz,
-        total,
-        None if pending is None else int(pending),
-        source,
-    )
-
-
-def _model_row(cls: type[Any]) -> Any:
-    return lambda row: decode(cls, row[0])
-
-
-# A meeting's organizer as the cached users know them: Zoom lists a meeting with its
-# host's id only, and the user with that id is in the organizers table.
-_HOST = (
-    "(SELECT o.data FROM organizers o WHERE o.key = t.organizer_key "
-    "AND o.provider = t.provider ORDER BY o.fetched_at DESC LIMIT 1)"
-)
-_MEETING_SELECT = f"t.data, CASE WHEN t.sort_organizer = '' THEN {_HOST} END"
-_MEETING_SORTS: dict[str, tuple[str, ...]] = {
-    name: (
-        (
-            "coalesce(nullif(t.sort_organizer, ''), "
-            "(SELECT o.sort_name FROM organizers o WHERE o.key = t.organizer_key "
-            "AND o.provider = t.provider ORDER BY o.fetched_at DESC LIMIT 1), '')",
-        )
-        if name == "organizer"
-        else sort_terms(column)
-    )
-    for name, column in tables.MEETINGS.sorts.items()
-}
-
-
-def _meeting_row(row: tuple[Any, ...]) -> Meeting:
-    """A meeting, its organizer's name and e-mail taken from the cached user when the
-    listing gave only the host's id."""
-    meeting = decode(Meeting, row[0])
-    if row[1] is None or meeting.organizer_name:
-        return meeting
-    host = decode(Organizer, row[1])
-    return replace(
-        meeting,
-        organizer_name=host.name or None,
-        organizer_email=meeting.organizer_email or host.email or None,
-    )
-
-
-# A recording's meeting or training title from the cached event, when its listing
-# gave none (GoTo Training's recordings come with the training's key only).
-_EVENT_TITLE = (
-    "(SELECT coalesce(json_extract(e.data, '$.name'), json_extract(e.data, '$.topic')) "
-    "FROM events e WHERE e.key = t.event_key AND e.provider = t.provider LIMIT 1)"
-)
-_RECORDING_SELECT = (
-    f"t.data, CASE WHEN json_extract(t.data, '$.event_title') IS NULL THEN {_EVENT_TITLE} END"
-)
-
-
-def _recording_row(row: tuple[Any, ...]) -> Recording:
-    recording = decode(Recording, row[0])
-    if row[1] is None or recording.event_title:
-        return recording
-    return replace(recording, event_title=str(row[1]))
 
 
 class Store:
@@ -192,7 +112,7 @@ class Store:
     def organizers(self, q: ViewQuery = ALL) -> TableView[Organizer]:
         """Organizers and Zoom users. Sorts: name, email, provider."""
         return self._view(
-            tables.ORGANIZERS, q, _model_row(Organizer), self._patterns(["organizers"], q)
+            tables.ORGANIZERS, q, model_row(Organizer), self._patterns(["organizers"], q)
         )
 
     def meetings(self, q: ViewQuery = ALL) -> TableView[Meeting] | ChainedView[Meeting]:
@@ -212,10 +132,10 @@ class Store:
             return self._view(
                 tables.MEETINGS,
                 query,
-                _meeting_row,
+                meeting_row,
                 patterns,
-                select=_MEETING_SELECT,
-                sort_exprs=_MEETING_SORTS,
+                select=MEETING_SELECT,
+                sort_exprs=MEETING_SORTS,
             )
 
         if q.kind is MeetingKind.UPCOMING and q.live is None:
@@ -225,7 +145,7 @@ class Store:
 
     def groups(self, q: ViewQuery = ALL) -> TableView[Group]:
         """GoTo Meeting's organizer groups. Sorts: name."""
-        return self._view(tables.GROUPS, q, _model_row(Group), self._patterns(["groups"], q))
+        return self._view(tables.GROUPS, q, model_row(Group), self._patterns(["groups"], q))
 
     def events(self, q: ViewQuery = ALL) -> TableView[Event]:
         """Trainings and webinars with registrant counts. Sorts: start, title, organizer,
@@ -237,10 +157,10 @@ class Store:
         return self._view(
             tables.EVENTS,
             q,
-            _event_row,
+            event_row,
             self._patterns(["events"], q),
-            select=_EVENT_SELECT,
-            join=_EVENT_JOIN,
+            select=EVENT_SELECT,
+            join=EVENT_JOIN,
             sort_exprs=sorts,
         )
 
@@ -249,7 +169,7 @@ class Store:
         suffix = f":{q.event_key}" if q.event_key else ""
         patterns = self._patterns(["registrants"], q, suffix if suffix else ":%")
         return self._view(
-            tables.REGISTRANTS, q, _model_row(Registrant), patterns, count=self._registrant_count(q)
+            tables.REGISTRANTS, q, model_row(Registrant), patterns, count=self._registrant_count(q)
         )
 
     def _registrant_count(self, q: ViewQuery) -> int | None:
@@ -258,7 +178,7 @@ class Store:
         rows); None when the view is filtered otherwise or the event has no counts."""
         if q.event_key is None or q.text.strip() or q.since or q.until:
             return None
-        column = q.status.value if q.status else _ALL_COUNTS
+        column = q.status.value if q.status else ALL_COUNTS
         sql = f"SELECT sum({column}) FROM event_counts WHERE event_key = ?"
         params = [q.event_key]
         if q.provider is not None:
@@ -273,15 +193,15 @@ class Store:
         return self._view(
             tables.RECORDINGS,
             q,
-            _recording_row,
+            recording_row,
             self._patterns(["recordings", "historical"], q),
-            select=_RECORDING_SELECT,
+            select=RECORDING_SELECT,
         )
 
     def support_sessions(self, q: ViewQuery = ALL) -> TableView[SupportSession]:
         """GoTo Assist sessions. Sorts: created, status, technician."""
         return self._view(
-            tables.SUPPORT_SESSIONS, q, _model_row(SupportSession), self._patterns(["support"], q)
+            tables.SUPPORT_SESSIONS, q, model_row(SupportSession), self._patterns(["support"], q)
         )
 
     # -- single rows and related rows ---------------------------------------------
@@ -313,22 +233,21 @@ class Store:
         extra, params = _provider_clause(provider, "t.")
         with self._lock:
             row = self._conn.execute(
-                f"SELECT {_MEETING_SELECT} FROM meetings t WHERE t.key = ? {extra} "
+                f"SELECT {MEETING_SELECT} FROM meetings t WHERE t.key = ? {extra} "
                 "ORDER BY t.fetched_at DESC LIMIT 1",
                 (key, *params),
             ).fetchone()
-        return _meeting_row(tuple(row)) if row else None
+        return meeting_row(tuple(row)) if row else None
 
     def event(self, key: str, provider: Provider | None = None) -> Event | None:
         """One training or webinar, with its registrant counts."""
         extra, params = _provider_clause(provider, "t.")
         with self._lock:
             row = self._conn.execute(
-                f"SELECT {_EVENT_SELECT} FROM events t {_EVENT_JOIN} WHERE t.key = ? {extra} "
-                "LIMIT 1",
+                f"SELECT {EVENT_SELECT} FROM events t {EVENT_JOIN} WHERE t.key = ? {extra} LIMIT 1",
                 (key, *params),
             ).fetchone()
-        return _event_row(tuple(row)) if row else None
+        return event_row(tuple(row)) if row else None
 
     def registrant(
         self, key: str, *, event_key: str | None = None, provider: Provider | None = None
@@ -345,11 +264,11 @@ class Store:
         extra, params = _provider_clause(provider, "t.")
         with self._lock:
             row = self._conn.execute(
-                f"SELECT {_RECORDING_SELECT} FROM recordings t WHERE t.key = ? {extra} "
+                f"SELECT {RECORDING_SELECT} FROM recordings t WHERE t.key = ? {extra} "
                 "ORDER BY t.fetched_at DESC LIMIT 1",
                 (key, *params),
             ).fetchone()
-        return _recording_row(tuple(row)) if row else None
+        return recording_row(tuple(row)) if row else None
 
     def support_session(self, key: str) -> SupportSession | None:
         """One support session by uuid."""

@@ -335,14 +335,16 @@ def _read_version(conn: sqlite3.Connection) -> int:
     return version
 
 
-def migrate(conn: sqlite3.Connection, version: int) -> None:
-    """Run every migration step above `version` in one transaction."""
+def migrate(conn: sqlite3.Connection, version: int, *, to: int = SCHEMA_VERSION) -> None:
+    """Run every migration step above `version`, up to `to` (default: the current
+    schema), in one transaction. `to` below the current one builds a cache as an older
+    meetdeck wrote it (the tests of upgrades)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for step in range(version, SCHEMA_VERSION):
+        for step in range(version, to):
             for statement in _statements(MIGRATIONS[step]):
                 conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute(f"PRAGMA user_version = {to}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
