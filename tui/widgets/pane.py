@@ -27,9 +27,9 @@ from tui.text import labelled
 from tui.widgets.column_choice import ColumnsRequested, shown_sort, tab_of
 from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_filter import FilterBox, PaneFilter
+from tui.widgets.pane_sort import PaneSort
 from tui.widgets.pane_types import DeckHost, PaneScope, RowT
 from tui.widgets.safety_net import ForwardsWorkerState
-from tui.widgets.table_model import SORT_ARROWS
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
@@ -172,6 +172,8 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         self.syncing = False
         self.filter: PaneFilter[RowT] = PaneFilter(self)
         """The `/` filter's type-ahead and reader thread (tui/widgets/pane_filter.py)."""
+        self.sorting: PaneSort[RowT] = PaneSort(self)
+        """Stepping, reversing and saying the sort (tui/widgets/pane_sort.py)."""
         self._key_actions: (
             tuple[tuple[tuple[str, str], ...], dict[str, list[tuple[str, tuple[object, ...], str]]]]
             | None
@@ -394,70 +396,26 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             parts.append(f" \u00b7 {mode}")
         if self.filter_text:
             parts += [" \u00b7 filter: ", ("bold", self.filter_text)]
-        sort = self.sort_text()
+        sort = self.sorting.text()
         if sort:
             parts.append(f" \u00b7 {sort}")
         self.query_one(".pane--status", Static).update(labelled(*parts), layout=False)
 
-    # -- the sort ----------------------------------------------------------------
+    # -- the sort (tui/widgets/pane_sort.py) --------------------------------------
 
     def on_mount(self) -> None:
-        remembered = self.host.sorts.get(self.KIND)
-        if remembered is not None and not self.loaded:
-            self.sort, self.descending = remembered
-
-    def sortable_columns(self) -> list[Column]:
-        """The columns shown here that the view can sort by."""
-        names = self.view.sort_columns if self.view is not None else ()
-        return [column for column in self.shown_columns() if column.key in names]
-
-    def sort_text(self) -> str:
-        """ "by Email ▼" when the rows are not in the tab's default order, else ""."""
-        view = self.view
-        if view is None or not view.sort_columns:
-            return ""
-        if view.sort == view.sort_columns[0] and not self.descending:
-            return ""
-        title = next((c.title for c in self.shown_columns() if c.key == view.sort), view.sort)
-        return f"by {title} {SORT_ARROWS[self.descending]}"
+        self.sorting.restore()
 
     def action_sort(self, step: int) -> None:
-        columns = [column.key for column in self.sortable_columns()]
-        if not columns or self.view is None:
-            self.app.notify("This tab's rows cannot be sorted.", markup=False, timeout=3)
-            return
-        current = self.view.sort
-        index = columns.index(current) + step if current in columns else 0
-        self.sort_by(columns[index % len(columns)], descending=False)
+        self.sorting.step(step)
 
     def action_reverse_sort(self) -> None:
-        if self.view is not None and self.view.sort:
-            self.sort_by(self.view.sort, descending=not self.descending)
-
-    def sort_by(self, name: str, *, descending: bool) -> None:
-        """Show the rows sorted by `name` (the cursor stays on its row), and keep that
-        for this tab."""
-        self.sort, self.descending = name, descending
-        self.host.remember_sort(self.KIND, name, descending)
-        self.load(keep_cursor=True)
-        title = next((c.title for c in self.visible_columns() if c.key == name), name)
-        self.app.notify(f"Sorted by {title} {SORT_ARROWS[descending]}", markup=False, timeout=2)
+        self.sorting.reverse()
 
     @on(VirtualTable.HeaderClicked)
     def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
         event.stop()
-        view = self.view
-        if view is None:
-            return
-        key = event.column.key
-        if key in view.sort_columns:
-            self.sort_by(key, descending=key == view.sort and not self.descending)
-            return
-        names = ", ".join(c.title for c in self.sortable_columns())
-        hint = f" Sortable here: {names} (< and > go through them)." if names else ""
-        self.app.notify(
-            f"The {event.column.title} column cannot be sorted.{hint}", markup=False, timeout=4
-        )
+        self.sorting.title_clicked(event.column)
 
     # -- the filter --------------------------------------------------------------
 
