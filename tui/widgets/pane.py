@@ -8,12 +8,12 @@ workers) and end with `reload()`, which keeps the cursor on the same row by key.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, cast
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -24,9 +24,11 @@ from textual.widgets import Input, Static
 from tui.core.errors import MeetdeckError
 from tui.core.sync.types import Scope, ScopeKind
 from tui.text import labelled
+from tui.widgets import pane_requests
 from tui.widgets.column_choice import ColumnsRequested, shown_sort, tab_of
 from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_filter import FilterBox, PaneFilter
+from tui.widgets.pane_requests import PaneRequests, StartUrlFetched, Write, WriteDone
 from tui.widgets.pane_sort import PaneSort
 from tui.widgets.pane_types import DeckHost, PaneScope, RowT
 from tui.widgets.safety_net import ForwardsWorkerState
@@ -35,7 +37,7 @@ from tui.widgets.virtual_table import Column, VirtualTable
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi, ViewQuery
     from tui.core.deck.types import ListView
-    from tui.core.models import Provider, StartUrl
+    from tui.core.models import Provider
 
 __all__ = ["DeckHost", "EntityPane", "PaneScope"]
 
@@ -122,33 +124,10 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     class BackRequested(Message):
         """Esc with nothing to clear: go back one drill-down level."""
 
-    class StartUrlFetched(Message):
-        """A host start link arrived (`s`); it lives in this message and the dialog only."""
-
-        def __init__(self, start: StartUrl, what: str) -> None:
-            super().__init__()
-            self.start = start
-            self.what = what
-
-    class EventWriteRequested(Message):
-        """A key asked for an event write (register someone, registration settings, a
-        meeting created, changed or deleted): the screen opens its form and
-        confirmation, then calls `send_write` (nothing is sent before)."""
-
-        def __init__(self, pane: EntityPane[Any], kind: str, row: object | None) -> None:
-            super().__init__()
-            self.pane = pane
-            self.kind = kind
-            self.row = row
-
-    class WriteDone(Message):
-        """A confirmed event write came back: what to tell, and whether it went through."""
-
-        def __init__(self, sentence: str, ok: bool, note: str = "") -> None:
-            super().__init__()
-            self.sentence = sentence
-            self.ok = ok
-            self.note = note
+    # Messages of the pane's requests (tui/widgets/pane_requests.py), named as its own.
+    StartUrlFetched: TypeAlias = pane_requests.StartUrlFetched
+    EventWriteRequested: TypeAlias = pane_requests.EventWriteRequested
+    WriteDone: TypeAlias = pane_requests.WriteDone
 
     class ViewLoaded(Message):
         """The pane (re)read its rows: the header shows their age."""
@@ -174,6 +153,8 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         """The `/` filter's type-ahead and reader thread (tui/widgets/pane_filter.py)."""
         self.sorting: PaneSort[RowT] = PaneSort(self)
         """Stepping, reversing and saying the sort (tui/widgets/pane_sort.py)."""
+        self.requests = PaneRequests(self)
+        """Event writes and start links (tui/widgets/pane_requests.py)."""
         self._key_actions: (
             tuple[tuple[tuple[str, str], ...], dict[str, list[tuple[str, tuple[object, ...], str]]]]
             | None
@@ -513,35 +494,32 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             markup=False,
         )
 
+    # -- event writes and start links (tui/widgets/pane_requests.py) -----------------
+
     def request_event_write(self, kind: str, row: object | None, what: str) -> None:
         """Ask the screen for the form of an event write (refused when read-only)."""
-        if self.host.deck.read_only:
-            self.refuse_read_only(what)
-            return
-        self.post_message(self.EventWriteRequested(self, kind, row))
+        self.requests.ask_event_write(kind, row, what)
 
-    def send_write(self, write: Callable[[], Awaitable[tuple[str, bool, str]]]) -> None:
+    def send_write(self, write: Write) -> None:
         """Run a confirmed event write; `write` returns (sentence, ok, note)."""
-        self.app.notify("Sending…", markup=False, timeout=2)
-        self._send_write(write)
+        self.requests.send_write(write)
 
-    @work(group="actions", exit_on_error=False)
-    async def _send_write(self, write: Callable[[], Awaitable[tuple[str, bool, str]]]) -> None:
-        await self.host.prepare_sync()
-        sentence, ok, note = await write()
-        self.post_message(self.WriteDone(sentence, ok, note))
+    def on_entity_pane_write_done(self, event: WriteDone) -> None:
+        self.requests.write_done(event)
 
-    def on_entity_pane_write_done(self, event: EntityPane.WriteDone) -> None:
-        self.reload()
-        self.app.notify(
-            event.sentence,
-            title="Done" if event.ok else "Not done",
-            severity="information" if event.ok else "error",
-            markup=False,
-            timeout=8,
-        )
-        if event.note:
-            self.app.notify(event.note, severity="warning", markup=False, timeout=10)
+    def action_start_url(self) -> None:
+        row = self.table.cursor_value
+        target = self.start_target(row) if row is not None else None
+        if target is None:
+            return
+        kind, key, provider, what = target
+        self.app.notify(f"Fetching the host start link of {what}…", markup=False, timeout=3)
+        self.requests.fetch_start_url(kind, key, provider, what)
+
+    @on(StartUrlFetched)
+    def _start_url_fetched(self, event: StartUrlFetched) -> None:
+        event.stop()
+        self.host.show_start_url(event.start, event.what)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -601,28 +579,6 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             return
         value = self.copy_values(row)[which]
         self.host.copy_text(value, "ID" if value == str(row.key) else "email")
-
-    # -- start links -------------------------------------------------------------
-
-    def action_start_url(self) -> None:
-        row = self.table.cursor_value
-        target = self.start_target(row) if row is not None else None
-        if target is None:
-            return
-        kind, key, provider, what = target
-        self.app.notify(f"Fetching the host start link of {what}…", markup=False, timeout=3)
-        self._fetch_start_url(kind, key, provider, what)
-
-    @work(group="start-url", exclusive=True, exit_on_error=False)
-    async def _fetch_start_url(self, kind: str, key: str, provider: Provider, what: str) -> None:
-        await self.host.prepare_sync()
-        start = await self.host.deck.start_url(kind, key, provider=provider)
-        self.post_message(self.StartUrlFetched(start, what))
-
-    @on(StartUrlFetched)
-    def _start_url_fetched(self, event: StartUrlFetched) -> None:
-        event.stop()
-        self.host.show_start_url(event.start, event.what)
 
     def with_scope_fields(self, query: ViewQuery, **changes: Any) -> ViewQuery:
         """`query` with some fields changed (a helper for subclasses)."""

@@ -302,7 +302,9 @@ class SupportPane(EntityPane[SupportSession]):
         if event.created.start_url is not None:
             self.host.show_start_url(event.created.start_url, what)
         else:
-            self._fetch_start_url("support_session", session.key, Provider.GOTO_ASSIST, what)
+            self.requests.fetch_start_url(
+                "support_session", session.key, Provider.GOTO_ASSIST, what
+            )
 
     def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[SupportSession]:
         return deck.support_sessions(query)
