@@ -28,6 +28,7 @@ from tui.widgets import pane_requests
 from tui.widgets.column_choice import ColumnsRequested, shown_sort, tab_of
 from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_filter import FilterBox, PaneFilter
+from tui.widgets.pane_keys import KeyActions, refuse_read_only
 from tui.widgets.pane_requests import PaneRequests, StartUrlFetched, Write, WriteDone
 from tui.widgets.pane_sort import PaneSort
 from tui.widgets.pane_types import DeckHost, PaneScope, RowT
@@ -155,10 +156,8 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         """Stepping, reversing and saying the sort (tui/widgets/pane_sort.py)."""
         self.requests = PaneRequests(self)
         """Event writes and start links (tui/widgets/pane_requests.py)."""
-        self._key_actions: (
-            tuple[tuple[tuple[str, str], ...], dict[str, list[tuple[str, tuple[object, ...], str]]]]
-            | None
-        ) = None
+        self.key_actions = KeyActions()
+        """This pane's actions by key, after the keymap (tui/widgets/pane_keys.py)."""
         self._detail_timer: Timer | None = None
 
     @property
@@ -447,7 +446,9 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         hidden (read-only, or the provider cannot do it) says why it does nothing."""
         if self.filter.type_ahead(event) or self.app.focused is not self.table:
             return
-        for name, parameters, description in self._actions_of(event):
+        for name, parameters, description in self.key_actions.of(
+            event, self._bindings, self.host.keymap
+        ):
             if name == "start_filter":
                 self.filter.slash_passing()
                 return
@@ -457,28 +458,6 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
                 self.explain_hidden(name, parameters, description or name)
                 return
 
-    def _actions_of(self, event: events.Key) -> list[tuple[str, tuple[object, ...], str]]:
-        """This pane's actions bound to the pressed key (after the person's keymap)."""
-        keymap = self.host.keymap
-        marker = tuple(sorted(keymap.items()))
-        if self._key_actions is None or self._key_actions[0] != marker:
-            from textual.actions import parse
-
-            bindings = self._bindings.copy()
-            bindings.apply_keymap(keymap)
-            table: dict[str, list[tuple[str, tuple[object, ...], str]]] = {}
-            for bound_key, found in bindings.key_to_bindings.items():
-                for binding in found:
-                    _, name, parameters = parse(binding.action)
-                    table.setdefault(bound_key, []).append((name, parameters, binding.description))
-            self._key_actions = (marker, table)
-        table = self._key_actions[1]
-        # A keymap may name a key by its character ("?"); Textual calls it by name.
-        actions = table.get(event.key)
-        if actions is None and event.character is not None:
-            actions = table.get(event.character)
-        return actions or []
-
     def explain_hidden(self, action: str, parameters: tuple[object, ...], what: str) -> None:
         """Why the hidden write key `what` did nothing (default: the profile is read-only)."""
         if self.host.deck.read_only:
@@ -486,13 +465,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
 
     def refuse_read_only(self, what: str) -> None:
         """Toast why a write key does nothing: the profile is read-only."""
-        profile = self.host.deck.profile_name
-        self.app.notify(
-            f"Profile {profile} is read-only, so {what.lower()} is off and nothing was sent.",
-            title="Read-only",
-            severity="warning",
-            markup=False,
-        )
+        refuse_read_only(self, self.host.deck.profile_name, what)
 
     # -- event writes and start links (tui/widgets/pane_requests.py) -----------------
 
