@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, cast
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
@@ -23,14 +23,14 @@ from textual.widgets import Input, Static
 
 from tui.core.errors import MeetdeckError
 from tui.core.sync.types import Scope, ScopeKind
-from tui.text import labelled
 from tui.widgets import pane_requests
 from tui.widgets.column_choice import ColumnsRequested, shown_sort, tab_of
 from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_filter import FilterBox, PaneFilter
-from tui.widgets.pane_keys import KeyActions, refuse_read_only
+from tui.widgets.pane_keys import PANE_BINDINGS, KeyActions, refuse_read_only
 from tui.widgets.pane_requests import PaneRequests, StartUrlFetched, Write, WriteDone
 from tui.widgets.pane_sort import PaneSort
+from tui.widgets.pane_status import empty_text, status_line
 from tui.widgets.pane_types import DeckHost, PaneScope, RowT
 from tui.widgets.safety_net import ForwardsWorkerState
 from tui.widgets.virtual_table import Column, VirtualTable
@@ -43,9 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["DeckHost", "EntityPane", "PaneScope"]
 
 DETAIL_DEBOUNCE = 0.05
-
-START_LINK = Binding("s", "start_url", "Start link", id="start-url")
-"""`s` on a pane whose rows have host start links (START_URLS)."""
 
 
 class PaneBody(Horizontal):
@@ -60,30 +57,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
 
     BLANK = True  # its children cover it: no line of its own to draw
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "start_filter", "Filter", id="filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
-        Binding("i", "toggle_detail", "Details", show=False, id="details"),
-        Binding("y", "copy(0)", "Copy", id="copy"),
-        Binding("Y", "copy(1)", "Copy ID", show=False, id="copy-id"),
-        Binding(
-            "greater_than_sign",
-            "sort(1)",
-            "Sort by next column",
-            show=False,
-            id="sort-next",
-            tooltip="Sort by the next column that can be sorted (a click on a title too)",
-        ),
-        Binding(
-            "less_than_sign",
-            "sort(-1)",
-            "Sort by previous column",
-            show=False,
-            id="sort-previous",
-        ),
-        Binding("I", "reverse_sort", "Reverse sort", show=False, id="sort-reverse"),
-        Binding("C", "choose_columns", "Choose columns", show=False, id="columns"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = PANE_BINDINGS
 
     DEFAULT_CSS = """
     EntityPane {
@@ -278,13 +252,8 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
 
     def placeholder(self) -> str:
         """What the table says when it has no rows."""
-        if self.filter_text:
-            return f"No rows match \u201c{self.filter_text}\u201d. Esc clears the filter."
-        if self.syncing:
-            return "Loading\u2026 (syncing)"
-        if self.view is not None and self.view.fetched_at is None:
-            return "Nothing cached yet. Press r to fetch."
-        return "No rows."
+        never_fetched = self.view is not None and self.view.fetched_at is None
+        return empty_text(self.filter_text, syncing=self.syncing, never_fetched=never_fetched)
 
     # -- loading -----------------------------------------------------------------
 
@@ -358,28 +327,18 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             self.load(keep_cursor=False)
 
     def update_status(self, count: int | None = None) -> None:
-        if count is None:
-            count = self.table.row_count
-        more = "+" if self.filter.counting else ""  # a filter's count still under way
-        parts: list[str | tuple[str, object]] = []
-        marks = self.table.mark_count
-        if marks:
-            # First, so a long event name never pushes it out of sight.
-            parts += [("bold $text-warning", f"\u25cf {marks:,} marked"), " \u00b7 "]
-        many, one = self.kind_words()
-        kind = one if count == 1 and not more else many
-        parts.append(f"{count:,}{more} {kind}")
-        if self.scope is not None:
-            parts += [" of ", ("bold", self.scope.label)]
-        mode = self.mode_text()
-        if mode:
-            parts.append(f" \u00b7 {mode}")
-        if self.filter_text:
-            parts += [" \u00b7 filter: ", ("bold", self.filter_text)]
-        sort = self.sorting.text()
-        if sort:
-            parts.append(f" \u00b7 {sort}")
-        self.query_one(".pane--status", Static).update(labelled(*parts), layout=False)
+        """Say on the status line what the table shows (tui/widgets/pane_status.py)."""
+        line = status_line(
+            self.table.row_count if count is None else count,
+            counting=self.filter.counting,
+            marks=self.table.mark_count,
+            kinds=self.kind_words(),
+            scope=self.scope.label if self.scope is not None else None,
+            mode=self.mode_text(),
+            filter_text=self.filter_text,
+            sort=self.sorting.text(),
+        )
+        self.query_one(".pane--status", Static).update(line, layout=False)
 
     # -- the sort (tui/widgets/pane_sort.py) --------------------------------------
 

@@ -1,4 +1,5 @@
-"""Which of a pane's actions a pressed key runs, and why a write key did nothing.
+"""A pane's keys: those every tab has, which action a pressed key runs, and why a
+write key did nothing.
 
 A write key (approve, register, a new meeting, a new support session) is hidden from
 the footer where it cannot run: the profile is read-only, or the highlighted row's
@@ -13,12 +14,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from textual.binding import Binding, BindingType
+
 if TYPE_CHECKING:
     from textual import events
     from textual.binding import BindingsMap
     from textual.notifications import SeverityLevel
 
-__all__ = ["KeyAction", "KeyActions", "Notifier", "refuse_read_only"]
+__all__ = ["PANE_BINDINGS", "START_LINK", "KeyAction", "KeyActions", "Notifier", "refuse_read_only"]
+
+PANE_BINDINGS: list[BindingType] = [
+    Binding("slash", "start_filter", "Filter", id="filter"),
+    Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+    Binding("i", "toggle_detail", "Details", show=False, id="details"),
+    Binding("y", "copy(0)", "Copy", id="copy"),
+    Binding("Y", "copy(1)", "Copy ID", show=False, id="copy-id"),
+    Binding(
+        "greater_than_sign",
+        "sort(1)",
+        "Sort by next column",
+        show=False,
+        id="sort-next",
+        tooltip="Sort by the next column that can be sorted (a click on a title too)",
+    ),
+    Binding(
+        "less_than_sign",
+        "sort(-1)",
+        "Sort by previous column",
+        show=False,
+        id="sort-previous",
+    ),
+    Binding("I", "reverse_sort", "Reverse sort", show=False, id="sort-reverse"),
+    Binding("C", "choose_columns", "Choose columns", show=False, id="columns"),
+]
+"""The keys every tab has: filter, details, copy, sort, columns."""
+
+START_LINK = Binding("s", "start_url", "Start link", id="start-url")
+"""`s` on a pane whose rows have host start links (START_URLS)."""
 
 
 class KeyAction(NamedTuple):

@@ -24,7 +24,8 @@ from tui.core.models import (
 from tui.core.sync.types import ScopeKind
 from tui.widgets import columns
 from tui.widgets.meetings_pane import MeetingsPane
-from tui.widgets.pane import START_LINK, EntityPane, PaneScope
+from tui.widgets.pane import EntityPane, PaneScope
+from tui.widgets.pane_keys import START_LINK
 from tui.widgets.registrants_pane import RegistrantsPane
 from tui.widgets.virtual_table import Column
 
