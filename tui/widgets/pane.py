@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -22,7 +22,6 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from tui.core.errors import MeetdeckError
-from tui.core.sync.types import Scope, ScopeKind
 from tui.widgets import pane_requests
 from tui.widgets.column_choice import ColumnsRequested, shown_sort, tab_of
 from tui.widgets.detail import DetailPanel
@@ -33,12 +32,12 @@ from tui.widgets.pane_sort import PaneSort
 from tui.widgets.pane_status import empty_text, status_line
 from tui.widgets.pane_types import DeckHost, PaneScope, RowT
 from tui.widgets.safety_net import ForwardsWorkerState
+from tui.widgets.tab_spec import TabSpec
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.core.deck.api import DeckApi, ViewQuery
+    from tui.core.deck.api import ViewQuery
     from tui.core.deck.types import ListView
-    from tui.core.models import Provider
 
 __all__ = ["DeckHost", "EntityPane", "PaneScope"]
 
@@ -51,9 +50,9 @@ class PaneBody(Horizontal):
     BLANK = True  # it draws nothing of its own: its children cover it
 
 
-class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
+class EntityPane(ForwardsWorkerState, Vertical, TabSpec[RowT]):
     """One tab: a table over one entity (rows of type RowT), filterable, with a detail
-    panel."""
+    panel; what each tab declares is its `TabSpec` (tui/widgets/tab_spec.py)."""
 
     BLANK = True  # its children cover it: no line of its own to draw
 
@@ -69,23 +68,6 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         & DetailPanel { width: 45%; border-left: vkey $foreground 20%; }
     }
     """
-
-    TITLE: ClassVar[str] = ""
-    """The tab's title."""
-    SHORT_TITLE: ClassVar[str] = ""
-    """The tab's title on a narrow terminal (default: TITLE)."""
-    KIND: ClassVar[str] = ""
-    """What the rows are ("organizers"), for messages and CSV names."""
-    KIND_ONE: ClassVar[str] = ""
-    """KIND for a count of one ("1 meeting")."""
-    COLUMNS: ClassVar[list[Column]] = []
-    REFRESH_KINDS: ClassVar[tuple[ScopeKind, ...]] = ()
-    """What `r` refreshes when the pane is not scoped."""
-    MARKABLE: ClassVar[bool] = False
-    OPENABLE: ClassVar[bool] = True
-    """Whether Enter on a row leads somewhere (a drill-down)."""
-    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
-    """Actions that write: hidden and refused (with a toast) in a read-only profile."""
 
     class DrillRequested(Message):
         """Enter on a row that leads somewhere (an organizer's meetings, an event's
@@ -159,7 +141,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             )
             yield DetailPanel()
 
-    # -- what subclasses say -----------------------------------------------------
+    # -- what a tab says (besides tui/widgets/tab_spec.py) ------------------------
 
     def build_query(self) -> ViewQuery:
         """The ViewQuery for the current filter and scope (subclasses add fields)."""
@@ -181,14 +163,6 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             event_key=scope.event_key if scope else None,
         )
 
-    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[RowT]:
-        """Ask the Deck for this pane's rows."""
-        raise NotImplementedError
-
-    def visible_columns(self) -> list[Column]:
-        """The columns for the current scope (all of COLUMNS by default)."""
-        return self.COLUMNS
-
     def columns_tab(self) -> str | None:
         """The id of the columns shown now in `[columns]` ("groups" in the groups view)."""
         return tab_of(self.visible_columns(), self.COLUMNS)
@@ -205,50 +179,6 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     def action_choose_columns(self) -> None:
         if self.columns_tab() is not None:
             self.post_message(ColumnsRequested(self))
-
-    def detail_of(self, row: RowT) -> object:
-        """What the detail panel shows for `row` (a Deck detail, or the row)."""
-        return row
-
-    def refresh_kinds(self) -> tuple[ScopeKind, ...]:
-        """What `r` refreshes when the pane is not scoped to one event."""
-        return self.REFRESH_KINDS
-
-    def refresh_scope(self) -> Scope | None:
-        """One scope to refresh instead of whole kinds (a scoped registrants pane)."""
-        return None
-
-    def refresh_since(self) -> datetime | None:
-        """How far back `r` fetches history (the Meetings tab's past window), or None
-        for the profile's `history_days`."""
-        return None
-
-    def can_drill(self, row: RowT) -> bool:
-        """Whether Enter on `row` leads somewhere."""
-        return False
-
-    def copy_values(self, row: RowT) -> tuple[str, str]:
-        """(what `y` copies, what `Y` copies): email and ID, or ID twice."""
-        email = getattr(row, "email", None)
-        return (str(email or row.key), str(row.key))
-
-    def start_target(self, row: RowT) -> tuple[str, str, Provider, str] | None:
-        """What `s` fetches a start link for: (kind, key, provider, title), or None."""
-        return None
-
-    def breadcrumb(self) -> tuple[str, ...]:
-        """Where this pane is: the drill-down trail, then its own title."""
-        if self.scope is None:
-            return (self.TITLE,)
-        return (*self.scope.trail, self.scope.label, self.TITLE)
-
-    def mode_text(self) -> str:
-        """Pane-specific state for the status line (e.g. "Upcoming, next 30 days")."""
-        return ""
-
-    def kind_words(self) -> tuple[str, str]:
-        """What the rows are, for many and for one ("organizers", "organizer")."""
-        return (self.KIND, self.KIND_ONE or self.KIND)
 
     def placeholder(self) -> str:
         """What the table says when it has no rows."""
@@ -396,9 +326,6 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         if action == "start_url":
             return self.START_URLS
         return True
-
-    START_URLS: ClassVar[bool] = False
-    """Whether `s` fetches host start links for this pane's rows."""
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed ahead of the filter box go into it; a write key whose binding is
