@@ -306,17 +306,7 @@ class EntityPane(ForwardsWorkerState, Vertical, TabSpec[RowT]):
             self.filter.typing_ahead = False
 
     def action_clear_filter(self) -> None:
-        box = self.filter_box
-        had_filter = bool(self.filter_text) or (box is not None and box.has_class("-active"))
-        if box is not None:
-            box.remove_class("-active")
-            if box.has_focus:
-                self.table.focus()
-            box.value = ""
-        if self.filter_text:
-            self.filter_text = ""
-            self.load()
-        if not had_filter:
+        if not self.filter.clear():
             # Nothing to clear: Esc means "back" one level.
             self.post_message(self.BackRequested())
 
