@@ -4,6 +4,13 @@ A pane asks the Deck for a `ListView` built from its `ViewQuery` (filter text, s
 from a drill-down, pane-specific fields) and hands it to its `VirtualTable`. Reads are
 synchronous and come from the cache; refreshes run elsewhere (the main screen's
 workers) and end with `reload()`, which keeps the cursor on the same row by key.
+
+What each tab declares is its `TabSpec` (tab_spec.py). The pane keeps the Textual
+handlers and actions (Textual finds those only on the widget class) and hands each
+concern to a helper it owns: the `/` filter (`PaneFilter`, pane_filter.py), the sort
+(`PaneSort`, pane_sort.py), the keys and why a hidden write key does nothing
+(pane_keys.py), event writes and start links (`PaneRequests`, pane_requests.py), and
+the words of the status line (pane_status.py).
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@
 `ListView`) for the page a line falls in and keeps a few pages in an LRU cache, so a
 webinar with 100,000 registrants costs one page query per screenful.
 
-It is a plain Line-API widget that keeps its own scroll offset (`top`) and draws its
-own scrollbar, not a `ScrollView`: a cursor move repaints two lines, a scroll repaints
-this widget, and neither changes the screen's layout. After a refresh the cursor stays
-on the same row, found by key (`RowSource.index_of`).
+It is a plain Line-API widget that keeps its own scroll offset (`top`, a `Viewport`:
+table_scroll.py) and draws its own lines and scrollbar (table_lines.py), not a
+`ScrollView`: a cursor move repaints two lines, a scroll repaints this widget, and
+neither changes the screen's layout. After a refresh the cursor stays on the same row,
+found by key (`RowSource.index_of`). What it tells its parent is in table_messages.py.
 """
 
 from __future__ import annotations
