@@ -3,18 +3,28 @@
 The import rules between layers are in test_layers.py; this file checks the map itself
 (every path it names exists, every package of the core is on it) and the rules that
 are about the whole tree: no import cycles, no private name imported from another
-module.
+module, no module over MAX_LINES lines (a module that grows past it is split by
+concept, not by size).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.support.imports import ROOT, cycles, import_graph, imports_of, module_name
+from tests.support.imports import (
+    ROOT,
+    cycles,
+    import_graph,
+    imports_of,
+    long_modules,
+    module_name,
+)
 
 MAP = ROOT / "ARCHITECTURE.md"
+MAX_LINES = 450
 
 
 def test_every_path_the_map_names_exists() -> None:
@@ -40,6 +50,19 @@ def test_no_import_cycles(tree: str) -> None:
 def test_the_cycle_finder_finds_a_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
+
+
+def test_no_module_in_tui_is_over_the_line_limit() -> None:
+    long = long_modules(ROOT / "tui", MAX_LINES)
+    assert long == [], f"modules over {MAX_LINES} lines (split them by concept): {long}"
+
+
+def test_the_line_limit_finds_a_long_module(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "short.py").write_text("x = 1\n" * MAX_LINES, encoding="utf-8")
+    (package / "long.py").write_text("x = 1\n" * (MAX_LINES + 1), encoding="utf-8")
+    assert long_modules(package, MAX_LINES, root=tmp_path) == [("pkg/long.py", MAX_LINES + 1)]
 
 
 def test_no_private_name_is_imported_from_another_module() -> None:

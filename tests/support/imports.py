@@ -1,4 +1,5 @@
-"""What the modules of a package import, read from their source (nothing is imported)."""
+"""What the modules of a package import, and how long they are, read from their source
+(nothing is imported)."""
 
 from __future__ import annotations
 
@@ -81,3 +82,14 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return sorted(found)
+
+
+def long_modules(folder: Path, limit: int, root: Path = ROOT) -> list[tuple[str, int]]:
+    """(path, lines) of each module under `folder` longer than `limit` lines, longest
+    first (lines as `wc -l` counts them)."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        lines = path.read_bytes().count(b"\n")
+        if lines > limit:
+            found.append((path.relative_to(root).as_posix(), lines))
+    return sorted(found, key=lambda item: -item[1])

@@ -23,7 +23,7 @@ from tui.widgets.pane import DeckHost
 if TYPE_CHECKING:
     from tui.core.deck.write_plans import MeetingPlan, Person
     from tui.core.models import MeetingDraft
-    from tui.widgets.pane import EntityPane
+    from tui.widgets.pane_requests import WriteSender
 
 
 class EventWriteFlows:
@@ -42,7 +42,7 @@ class EventWriteFlows:
     def host(self) -> DeckHost:
         return cast(DeckHost, self.app)
 
-    def open(self, pane: EntityPane[Any], kind: str, row: object | None) -> None:
+    def open(self, pane: WriteSender, kind: str, row: object | None) -> None:
         """The form of `kind` for `row` (an Event, a Meeting, a registrants Scope)."""
         from tui.core.deck.api import Event
         from tui.core.models import Meeting
@@ -99,7 +99,7 @@ class EventWriteFlows:
 
     # -- register ----------------------------------------------------------------------
 
-    def _register(self, pane: EntityPane[Any], scope: Any) -> None:
+    def _register(self, pane: WriteSender, scope: Any) -> None:
         from tui.core.deck.write_plans import Person
         from tui.screens.event_forms import RegisterDialog
 
@@ -133,7 +133,7 @@ class EventWriteFlows:
 
     # -- registration settings -----------------------------------------------------------
 
-    def _settings(self, pane: EntityPane[Any], event: Any) -> None:
+    def _settings(self, pane: WriteSender, event: Any) -> None:
         from tui.core.models import Training
         from tui.screens.event_forms import RegistrationSettingsDialog
 
@@ -176,7 +176,7 @@ class EventWriteFlows:
 
     # -- meetings ------------------------------------------------------------------------
 
-    def _choose_provider(self, pane: EntityPane[Any], row: object | None) -> None:
+    def _choose_provider(self, pane: WriteSender, row: object | None) -> None:
         """A new meeting goes where the highlighted one is (else the one offered)."""
         from tui.core.models import Meeting, Provider
 
@@ -197,7 +197,7 @@ class EventWriteFlows:
         else:
             self._meeting_form(pane, offered[0], None)
 
-    def _meeting_form(self, pane: EntityPane[Any], provider: Any, current: Any) -> None:
+    def _meeting_form(self, pane: WriteSender, provider: Any, current: Any) -> None:
         from tui.core.deck.write_plans import CREATE_MEETING, UPDATE_MEETING
         from tui.screens.event_forms import MeetingFormDialog
 
@@ -229,7 +229,7 @@ class EventWriteFlows:
 
         self.app.push_screen(MeetingFormDialog(provider, zone_name, fmt.zone, current), filled)
 
-    def _confirm_meeting(self, pane: EntityPane[Any], plan: MeetingPlan, typed: str = "") -> None:
+    def _confirm_meeting(self, pane: WriteSender, plan: MeetingPlan, typed: str = "") -> None:
         deck = self.host.deck
 
         async def write() -> tuple[str, bool, str]:
@@ -246,7 +246,7 @@ class EventWriteFlows:
             lambda: pane.send_write(write),
         )
 
-    def _delete(self, pane: EntityPane[Any], meeting: Any) -> None:
+    def _delete(self, pane: WriteSender, meeting: Any) -> None:
         from tui.core.deck.write_plans import DELETE_MEETING
         from tui.screens.event_forms import DeleteMeetingDialog
 

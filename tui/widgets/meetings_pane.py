@@ -17,7 +17,8 @@ from textual.message import Message
 from tui.core.models import Meeting, MeetingKind, Provider
 from tui.core.sync.types import ScopeKind
 from tui.widgets import columns
-from tui.widgets.pane import START_LINK, EntityPane
+from tui.widgets.pane import EntityPane
+from tui.widgets.pane_keys import START_LINK
 
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi, ViewQuery

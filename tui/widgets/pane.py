@@ -4,45 +4,51 @@ A pane asks the Deck for a `ListView` built from its `ViewQuery` (filter text, s
 from a drill-down, pane-specific fields) and hands it to its `VirtualTable`. Reads are
 synchronous and come from the cache; refreshes run elsewhere (the main screen's
 workers) and end with `reload()`, which keeps the cursor on the same row by key.
+
+What each tab declares is its `TabSpec` (tab_spec.py). The pane keeps the Textual
+handlers and actions (Textual finds those only on the widget class) and hands each
+concern to a helper it owns: the `/` filter (`PaneFilter`, pane_filter.py), the sort
+(`PaneSort`, pane_sort.py), the keys and why a hidden write key does nothing
+(pane_keys.py), event writes and start links (`PaneRequests`, pane_requests.py), and
+the words of the status line (pane_status.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from tui.core.errors import MeetdeckError
-from tui.core.sync.types import Scope, ScopeKind
-from tui.text import labelled
+from tui.widgets import pane_requests
 from tui.widgets.column_choice import ColumnsRequested, shown_sort, tab_of
 from tui.widgets.detail import DetailPanel
 from tui.widgets.pane_filter import FilterBox, PaneFilter
+from tui.widgets.pane_keys import PANE_BINDINGS, KeyActions, refuse_read_only
+from tui.widgets.pane_requests import PaneRequests, StartUrlFetched, Write, WriteDone
+from tui.widgets.pane_sort import PaneSort
+from tui.widgets.pane_status import empty_text, status_line
 from tui.widgets.pane_types import DeckHost, PaneScope, RowT
 from tui.widgets.safety_net import ForwardsWorkerState
-from tui.widgets.table_model import SORT_ARROWS
+from tui.widgets.tab_spec import TabSpec
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.core.deck.api import DeckApi, ViewQuery
+    from tui.core.deck.api import ViewQuery
     from tui.core.deck.types import ListView
-    from tui.core.models import Provider, StartUrl
 
 __all__ = ["DeckHost", "EntityPane", "PaneScope"]
 
 DETAIL_DEBOUNCE = 0.05
-
-START_LINK = Binding("s", "start_url", "Start link", id="start-url")
-"""`s` on a pane whose rows have host start links (START_URLS)."""
 
 
 class PaneBody(Horizontal):
@@ -51,36 +57,13 @@ class PaneBody(Horizontal):
     BLANK = True  # it draws nothing of its own: its children cover it
 
 
-class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
+class EntityPane(ForwardsWorkerState, Vertical, TabSpec[RowT]):
     """One tab: a table over one entity (rows of type RowT), filterable, with a detail
-    panel."""
+    panel; what each tab declares is its `TabSpec` (tui/widgets/tab_spec.py)."""
 
     BLANK = True  # its children cover it: no line of its own to draw
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "start_filter", "Filter", id="filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
-        Binding("i", "toggle_detail", "Details", show=False, id="details"),
-        Binding("y", "copy(0)", "Copy", id="copy"),
-        Binding("Y", "copy(1)", "Copy ID", show=False, id="copy-id"),
-        Binding(
-            "greater_than_sign",
-            "sort(1)",
-            "Sort by next column",
-            show=False,
-            id="sort-next",
-            tooltip="Sort by the next column that can be sorted (a click on a title too)",
-        ),
-        Binding(
-            "less_than_sign",
-            "sort(-1)",
-            "Sort by previous column",
-            show=False,
-            id="sort-previous",
-        ),
-        Binding("I", "reverse_sort", "Reverse sort", show=False, id="sort-reverse"),
-        Binding("C", "choose_columns", "Choose columns", show=False, id="columns"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = PANE_BINDINGS
 
     DEFAULT_CSS = """
     EntityPane {
@@ -92,23 +75,6 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         & DetailPanel { width: 45%; border-left: vkey $foreground 20%; }
     }
     """
-
-    TITLE: ClassVar[str] = ""
-    """The tab's title."""
-    SHORT_TITLE: ClassVar[str] = ""
-    """The tab's title on a narrow terminal (default: TITLE)."""
-    KIND: ClassVar[str] = ""
-    """What the rows are ("organizers"), for messages and CSV names."""
-    KIND_ONE: ClassVar[str] = ""
-    """KIND for a count of one ("1 meeting")."""
-    COLUMNS: ClassVar[list[Column]] = []
-    REFRESH_KINDS: ClassVar[tuple[ScopeKind, ...]] = ()
-    """What `r` refreshes when the pane is not scoped."""
-    MARKABLE: ClassVar[bool] = False
-    OPENABLE: ClassVar[bool] = True
-    """Whether Enter on a row leads somewhere (a drill-down)."""
-    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
-    """Actions that write: hidden and refused (with a toast) in a read-only profile."""
 
     class DrillRequested(Message):
         """Enter on a row that leads somewhere (an organizer's meetings, an event's
@@ -122,33 +88,10 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
     class BackRequested(Message):
         """Esc with nothing to clear: go back one drill-down level."""
 
-    class StartUrlFetched(Message):
-        """A host start link arrived (`s`); it lives in this message and the dialog only."""
-
-        def __init__(self, start: StartUrl, what: str) -> None:
-            super().__init__()
-            self.start = start
-            self.what = what
-
-    class EventWriteRequested(Message):
-        """A key asked for an event write (register someone, registration settings, a
-        meeting created, changed or deleted): the screen opens its form and
-        confirmation, then calls `send_write` (nothing is sent before)."""
-
-        def __init__(self, pane: EntityPane[Any], kind: str, row: object | None) -> None:
-            super().__init__()
-            self.pane = pane
-            self.kind = kind
-            self.row = row
-
-    class WriteDone(Message):
-        """A confirmed event write came back: what to tell, and whether it went through."""
-
-        def __init__(self, sentence: str, ok: bool, note: str = "") -> None:
-            super().__init__()
-            self.sentence = sentence
-            self.ok = ok
-            self.note = note
+    # Messages of the pane's requests (tui/widgets/pane_requests.py), named as its own.
+    StartUrlFetched: TypeAlias = pane_requests.StartUrlFetched
+    EventWriteRequested: TypeAlias = pane_requests.EventWriteRequested
+    WriteDone: TypeAlias = pane_requests.WriteDone
 
     class ViewLoaded(Message):
         """The pane (re)read its rows: the header shows their age."""
@@ -172,10 +115,12 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         self.syncing = False
         self.filter: PaneFilter[RowT] = PaneFilter(self)
         """The `/` filter's type-ahead and reader thread (tui/widgets/pane_filter.py)."""
-        self._key_actions: (
-            tuple[tuple[tuple[str, str], ...], dict[str, list[tuple[str, tuple[object, ...], str]]]]
-            | None
-        ) = None
+        self.sorting: PaneSort[RowT] = PaneSort(self)
+        """Stepping, reversing and saying the sort (tui/widgets/pane_sort.py)."""
+        self.requests = PaneRequests(self)
+        """Event writes and start links (tui/widgets/pane_requests.py)."""
+        self.key_actions = KeyActions()
+        """This pane's actions by key, after the keymap (tui/widgets/pane_keys.py)."""
         self._detail_timer: Timer | None = None
 
     @property
@@ -203,7 +148,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             )
             yield DetailPanel()
 
-    # -- what subclasses say -----------------------------------------------------
+    # -- what a tab says (besides tui/widgets/tab_spec.py) ------------------------
 
     def build_query(self) -> ViewQuery:
         """The ViewQuery for the current filter and scope (subclasses add fields)."""
@@ -225,14 +170,6 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             event_key=scope.event_key if scope else None,
         )
 
-    def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[RowT]:
-        """Ask the Deck for this pane's rows."""
-        raise NotImplementedError
-
-    def visible_columns(self) -> list[Column]:
-        """The columns for the current scope (all of COLUMNS by default)."""
-        return self.COLUMNS
-
     def columns_tab(self) -> str | None:
         """The id of the columns shown now in `[columns]` ("groups" in the groups view)."""
         return tab_of(self.visible_columns(), self.COLUMNS)
@@ -250,59 +187,10 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
         if self.columns_tab() is not None:
             self.post_message(ColumnsRequested(self))
 
-    def detail_of(self, row: RowT) -> object:
-        """What the detail panel shows for `row` (a Deck detail, or the row)."""
-        return row
-
-    def refresh_kinds(self) -> tuple[ScopeKind, ...]:
-        """What `r` refreshes when the pane is not scoped to one event."""
-        return self.REFRESH_KINDS
-
-    def refresh_scope(self) -> Scope | None:
-        """One scope to refresh instead of whole kinds (a scoped registrants pane)."""
-        return None
-
-    def refresh_since(self) -> datetime | None:
-        """How far back `r` fetches history (the Meetings tab's past window), or None
-        for the profile's `history_days`."""
-        return None
-
-    def can_drill(self, row: RowT) -> bool:
-        """Whether Enter on `row` leads somewhere."""
-        return False
-
-    def copy_values(self, row: RowT) -> tuple[str, str]:
-        """(what `y` copies, what `Y` copies): email and ID, or ID twice."""
-        email = getattr(row, "email", None)
-        return (str(email or row.key), str(row.key))
-
-    def start_target(self, row: RowT) -> tuple[str, str, Provider, str] | None:
-        """What `s` fetches a start link for: (kind, key, provider, title), or None."""
-        return None
-
-    def breadcrumb(self) -> tuple[str, ...]:
-        """Where this pane is: the drill-down trail, then its own title."""
-        if self.scope is None:
-            return (self.TITLE,)
-        return (*self.scope.trail, self.scope.label, self.TITLE)
-
-    def mode_text(self) -> str:
-        """Pane-specific state for the status line (e.g. "Upcoming, next 30 days")."""
-        return ""
-
-    def kind_words(self) -> tuple[str, str]:
-        """What the rows are, for many and for one ("organizers", "organizer")."""
-        return (self.KIND, self.KIND_ONE or self.KIND)
-
     def placeholder(self) -> str:
         """What the table says when it has no rows."""
-        if self.filter_text:
-            return f"No rows match \u201c{self.filter_text}\u201d. Esc clears the filter."
-        if self.syncing:
-            return "Loading\u2026 (syncing)"
-        if self.view is not None and self.view.fetched_at is None:
-            return "Nothing cached yet. Press r to fetch."
-        return "No rows."
+        never_fetched = self.view is not None and self.view.fetched_at is None
+        return empty_text(self.filter_text, syncing=self.syncing, never_fetched=never_fetched)
 
     # -- loading -----------------------------------------------------------------
 
@@ -376,88 +264,34 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             self.load(keep_cursor=False)
 
     def update_status(self, count: int | None = None) -> None:
-        if count is None:
-            count = self.table.row_count
-        more = "+" if self.filter.counting else ""  # a filter's count still under way
-        parts: list[str | tuple[str, object]] = []
-        marks = self.table.mark_count
-        if marks:
-            # First, so a long event name never pushes it out of sight.
-            parts += [("bold $text-warning", f"\u25cf {marks:,} marked"), " \u00b7 "]
-        many, one = self.kind_words()
-        kind = one if count == 1 and not more else many
-        parts.append(f"{count:,}{more} {kind}")
-        if self.scope is not None:
-            parts += [" of ", ("bold", self.scope.label)]
-        mode = self.mode_text()
-        if mode:
-            parts.append(f" \u00b7 {mode}")
-        if self.filter_text:
-            parts += [" \u00b7 filter: ", ("bold", self.filter_text)]
-        sort = self.sort_text()
-        if sort:
-            parts.append(f" \u00b7 {sort}")
-        self.query_one(".pane--status", Static).update(labelled(*parts), layout=False)
+        """Say on the status line what the table shows (tui/widgets/pane_status.py)."""
+        line = status_line(
+            self.table.row_count if count is None else count,
+            counting=self.filter.counting,
+            marks=self.table.mark_count,
+            kinds=self.kind_words(),
+            scope=self.scope.label if self.scope is not None else None,
+            mode=self.mode_text(),
+            filter_text=self.filter_text,
+            sort=self.sorting.text(),
+        )
+        self.query_one(".pane--status", Static).update(line, layout=False)
 
-    # -- the sort ----------------------------------------------------------------
+    # -- the sort (tui/widgets/pane_sort.py) --------------------------------------
 
     def on_mount(self) -> None:
-        remembered = self.host.sorts.get(self.KIND)
-        if remembered is not None and not self.loaded:
-            self.sort, self.descending = remembered
-
-    def sortable_columns(self) -> list[Column]:
-        """The columns shown here that the view can sort by."""
-        names = self.view.sort_columns if self.view is not None else ()
-        return [column for column in self.shown_columns() if column.key in names]
-
-    def sort_text(self) -> str:
-        """ "by Email ▼" when the rows are not in the tab's default order, else ""."""
-        view = self.view
-        if view is None or not view.sort_columns:
-            return ""
-        if view.sort == view.sort_columns[0] and not self.descending:
-            return ""
-        title = next((c.title for c in self.shown_columns() if c.key == view.sort), view.sort)
-        return f"by {title} {SORT_ARROWS[self.descending]}"
+        self.sorting.restore()
 
     def action_sort(self, step: int) -> None:
-        columns = [column.key for column in self.sortable_columns()]
-        if not columns or self.view is None:
-            self.app.notify("This tab's rows cannot be sorted.", markup=False, timeout=3)
-            return
-        current = self.view.sort
-        index = columns.index(current) + step if current in columns else 0
-        self.sort_by(columns[index % len(columns)], descending=False)
+        self.sorting.step(step)
 
     def action_reverse_sort(self) -> None:
-        if self.view is not None and self.view.sort:
-            self.sort_by(self.view.sort, descending=not self.descending)
-
-    def sort_by(self, name: str, *, descending: bool) -> None:
-        """Show the rows sorted by `name` (the cursor stays on its row), and keep that
-        for this tab."""
-        self.sort, self.descending = name, descending
-        self.host.remember_sort(self.KIND, name, descending)
-        self.load(keep_cursor=True)
-        title = next((c.title for c in self.visible_columns() if c.key == name), name)
-        self.app.notify(f"Sorted by {title} {SORT_ARROWS[descending]}", markup=False, timeout=2)
+        self.sorting.reverse()
 
     @on(VirtualTable.HeaderClicked)
     def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
         event.stop()
-        view = self.view
-        if view is None:
-            return
-        key = event.column.key
-        if key in view.sort_columns:
-            self.sort_by(key, descending=key == view.sort and not self.descending)
-            return
-        names = ", ".join(c.title for c in self.sortable_columns())
-        hint = f" Sortable here: {names} (< and > go through them)." if names else ""
-        self.app.notify(
-            f"The {event.column.title} column cannot be sorted.{hint}", markup=False, timeout=4
-        )
+        self.sorting.title_clicked(event.column)
 
     # -- the filter --------------------------------------------------------------
 
@@ -479,17 +313,7 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             self.filter.typing_ahead = False
 
     def action_clear_filter(self) -> None:
-        box = self.filter_box
-        had_filter = bool(self.filter_text) or (box is not None and box.has_class("-active"))
-        if box is not None:
-            box.remove_class("-active")
-            if box.has_focus:
-                self.table.focus()
-            box.value = ""
-        if self.filter_text:
-            self.filter_text = ""
-            self.load()
-        if not had_filter:
+        if not self.filter.clear():
             # Nothing to clear: Esc means "back" one level.
             self.post_message(self.BackRequested())
 
@@ -500,15 +324,14 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             return self.START_URLS
         return True
 
-    START_URLS: ClassVar[bool] = False
-    """Whether `s` fetches host start links for this pane's rows."""
-
     def on_key(self, event: events.Key) -> None:
         """Keys typed ahead of the filter box go into it; a write key whose binding is
         hidden (read-only, or the provider cannot do it) says why it does nothing."""
         if self.filter.type_ahead(event) or self.app.focused is not self.table:
             return
-        for name, parameters, description in self._actions_of(event):
+        for name, parameters, description in self.key_actions.of(
+            event, self._bindings, self.host.keymap
+        ):
             if name == "start_filter":
                 self.filter.slash_passing()
                 return
@@ -518,28 +341,6 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
                 self.explain_hidden(name, parameters, description or name)
                 return
 
-    def _actions_of(self, event: events.Key) -> list[tuple[str, tuple[object, ...], str]]:
-        """This pane's actions bound to the pressed key (after the person's keymap)."""
-        keymap = self.host.keymap
-        marker = tuple(sorted(keymap.items()))
-        if self._key_actions is None or self._key_actions[0] != marker:
-            from textual.actions import parse
-
-            bindings = self._bindings.copy()
-            bindings.apply_keymap(keymap)
-            table: dict[str, list[tuple[str, tuple[object, ...], str]]] = {}
-            for bound_key, found in bindings.key_to_bindings.items():
-                for binding in found:
-                    _, name, parameters = parse(binding.action)
-                    table.setdefault(bound_key, []).append((name, parameters, binding.description))
-            self._key_actions = (marker, table)
-        table = self._key_actions[1]
-        # A keymap may name a key by its character ("?"); Textual calls it by name.
-        actions = table.get(event.key)
-        if actions is None and event.character is not None:
-            actions = table.get(event.character)
-        return actions or []
-
     def explain_hidden(self, action: str, parameters: tuple[object, ...], what: str) -> None:
         """Why the hidden write key `what` did nothing (default: the profile is read-only)."""
         if self.host.deck.read_only:
@@ -547,43 +348,34 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
 
     def refuse_read_only(self, what: str) -> None:
         """Toast why a write key does nothing: the profile is read-only."""
-        profile = self.host.deck.profile_name
-        self.app.notify(
-            f"Profile {profile} is read-only, so {what.lower()} is off and nothing was sent.",
-            title="Read-only",
-            severity="warning",
-            markup=False,
-        )
+        refuse_read_only(self, self.host.deck.profile_name, what)
+
+    # -- event writes and start links (tui/widgets/pane_requests.py) -----------------
 
     def request_event_write(self, kind: str, row: object | None, what: str) -> None:
         """Ask the screen for the form of an event write (refused when read-only)."""
-        if self.host.deck.read_only:
-            self.refuse_read_only(what)
-            return
-        self.post_message(self.EventWriteRequested(self, kind, row))
+        self.requests.ask_event_write(kind, row, what)
 
-    def send_write(self, write: Callable[[], Awaitable[tuple[str, bool, str]]]) -> None:
+    def send_write(self, write: Write) -> None:
         """Run a confirmed event write; `write` returns (sentence, ok, note)."""
-        self.app.notify("Sending…", markup=False, timeout=2)
-        self._send_write(write)
+        self.requests.send_write(write)
 
-    @work(group="actions", exit_on_error=False)
-    async def _send_write(self, write: Callable[[], Awaitable[tuple[str, bool, str]]]) -> None:
-        await self.host.prepare_sync()
-        sentence, ok, note = await write()
-        self.post_message(self.WriteDone(sentence, ok, note))
+    def on_entity_pane_write_done(self, event: WriteDone) -> None:
+        self.requests.write_done(event)
 
-    def on_entity_pane_write_done(self, event: EntityPane.WriteDone) -> None:
-        self.reload()
-        self.app.notify(
-            event.sentence,
-            title="Done" if event.ok else "Not done",
-            severity="information" if event.ok else "error",
-            markup=False,
-            timeout=8,
-        )
-        if event.note:
-            self.app.notify(event.note, severity="warning", markup=False, timeout=10)
+    def action_start_url(self) -> None:
+        row = self.table.cursor_value
+        target = self.start_target(row) if row is not None else None
+        if target is None:
+            return
+        kind, key, provider, what = target
+        self.app.notify(f"Fetching the host start link of {what}…", markup=False, timeout=3)
+        self.requests.fetch_start_url(kind, key, provider, what)
+
+    @on(StartUrlFetched)
+    def _start_url_fetched(self, event: StartUrlFetched) -> None:
+        event.stop()
+        self.host.show_start_url(event.start, event.what)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -643,28 +435,6 @@ class EntityPane(ForwardsWorkerState, Vertical, Generic[RowT]):
             return
         value = self.copy_values(row)[which]
         self.host.copy_text(value, "ID" if value == str(row.key) else "email")
-
-    # -- start links -------------------------------------------------------------
-
-    def action_start_url(self) -> None:
-        row = self.table.cursor_value
-        target = self.start_target(row) if row is not None else None
-        if target is None:
-            return
-        kind, key, provider, what = target
-        self.app.notify(f"Fetching the host start link of {what}…", markup=False, timeout=3)
-        self._fetch_start_url(kind, key, provider, what)
-
-    @work(group="start-url", exclusive=True, exit_on_error=False)
-    async def _fetch_start_url(self, kind: str, key: str, provider: Provider, what: str) -> None:
-        await self.host.prepare_sync()
-        start = await self.host.deck.start_url(kind, key, provider=provider)
-        self.post_message(self.StartUrlFetched(start, what))
-
-    @on(StartUrlFetched)
-    def _start_url_fetched(self, event: StartUrlFetched) -> None:
-        event.stop()
-        self.host.show_start_url(event.start, event.what)
 
     def with_scope_fields(self, query: ViewQuery, **changes: Any) -> ViewQuery:
         """`query` with some fields changed (a helper for subclasses)."""

@@ -9,9 +9,9 @@ and why:
 
 - Typing never waits long for SQL: each keystroke's matches are counted and their
   first page read in the filter's own thread (`LatestReader`), and the results are
-  handed back to the UI thread (`Handoff`). They are plain records rather than Textual
-  messages: a message is handled a loop turn later, and a quick answer must be shown
-  before the UI thread returns to the loop.
+  handed back to the UI thread (`Handoff`; both in tui/widgets/latest.py). They are
+  plain records rather than Textual messages: a message is handled a loop turn later,
+  and a quick answer must be shown before the UI thread returns to the loop.
 - A quick answer paints with the keystroke: the box reports each change from inside
   the key's handler (`FilterBox`), before the frame that echoes the key, and the UI
   thread waits up to QUICK_WAIT for the first rows. A slower read (a one-letter
@@ -28,22 +28,17 @@ and why:
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import contextvars
 import threading
-import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol
 
 from textual import events
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
 
-from tui.widgets.latest import LatestReader
+from tui.widgets.latest import Handoff, LatestReader
 from tui.widgets.pane_types import RowT
 from tui.widgets.virtual_table import PAGE_SIZE, VirtualTable
 
@@ -55,14 +50,11 @@ if TYPE_CHECKING:
 __all__ = [
     "FilterBox",
     "FilterHost",
-    "Handoff",
     "PaneFilter",
     "ReadFailed",
     "RowsCounted",
     "RowsRead",
 ]
-
-ResultT = TypeVar("ResultT")
 
 QUICK_WAIT = 0.008
 """Seconds the UI thread waits for a filter's first rows so they paint in the frame
@@ -183,57 +175,6 @@ class ReadFailed:
 FilterResult = RowsRead[RowT] | RowsCounted | ReadFailed
 
 
-class Handoff(Generic[ResultT]):
-    """Results of one read, handed from a thread to the UI thread, in order.
-
-    The reader thread `post`s results; each is handed to `receive` on the UI thread by
-    the event loop, or sooner by `wait` when the UI thread is waiting for it. Nothing
-    blocks the reader (unlike App.call_from_thread), so the UI thread may wait for it.
-    """
-
-    def __init__(
-        self, receive: Callable[[ResultT], None], on_error: Callable[[Exception], None]
-    ) -> None:
-        self._start = time.monotonic()
-        self.took: float | None = None
-        """Seconds from the handoff's creation to the first result (reader thread)."""
-        self._loop = asyncio.get_running_loop()
-        self._context = contextvars.copy_context()  # the app's, for the receiver
-        self._results: deque[ResultT] = deque()
-        self._posted = threading.Event()
-        self._receive = receive
-        self._on_error = on_error
-
-    def post(self, result: ResultT) -> None:
-        """Reader thread: hand `result` to the UI thread."""
-        if self.took is None:
-            self.took = time.monotonic() - self._start
-        self._results.append(result)
-        self._posted.set()
-        # RuntimeError: the loop is closed, the app is gone and nobody wants the rows.
-        with contextlib.suppress(RuntimeError):
-            self._loop.call_soon_threadsafe(self.deliver, context=self._context)
-
-    @property
-    def pending(self) -> bool:
-        """Results posted and not yet received."""
-        return bool(self._results)
-
-    def deliver(self) -> None:
-        """UI thread: receive what has been posted so far (only this thread takes)."""
-        while self._results:
-            result = self._results.popleft()
-            try:
-                self._receive(result)
-            except Exception as error:  # typed or not, a dialog rather than a crash
-                self._on_error(error)
-
-    def wait(self, timeout: float) -> None:
-        """UI thread: wait up to `timeout` seconds for the first result, and receive it."""
-        if self._posted.wait(timeout):
-            self.deliver()
-
-
 class PaneFilter(Generic[RowT]):
     """The `/` filter machinery of one pane (its text stays in `pane.filter_text`)."""
 
@@ -328,6 +269,22 @@ class PaneFilter(Generic[RowT]):
         if not pane.filter_text and pane.filter_box is not None:
             pane.filter_box.remove_class("-active")
         pane.table.focus()
+
+    def clear(self) -> bool:
+        """Esc: hide and empty the box, and show every row again; False when there was
+        no filter to clear."""
+        pane = self.pane
+        box = pane.filter_box
+        had_filter = bool(pane.filter_text) or (box is not None and box.has_class("-active"))
+        if box is not None:
+            box.remove_class("-active")
+            if box.has_focus:
+                pane.table.focus()
+            box.value = ""
+        if pane.filter_text:
+            pane.filter_text = ""
+            pane.load()
+        return had_filter
 
     def apply(self) -> None:
         """Filter as the person types: the query runs in a thread, the newest one wins.

@@ -24,7 +24,8 @@ from tui.core.models import (
 from tui.core.sync.types import ScopeKind
 from tui.widgets import columns
 from tui.widgets.meetings_pane import MeetingsPane
-from tui.widgets.pane import START_LINK, EntityPane, PaneScope
+from tui.widgets.pane import EntityPane, PaneScope
+from tui.widgets.pane_keys import START_LINK
 from tui.widgets.registrants_pane import RegistrantsPane
 from tui.widgets.virtual_table import Column
 
@@ -302,7 +303,9 @@ class SupportPane(EntityPane[SupportSession]):
         if event.created.start_url is not None:
             self.host.show_start_url(event.created.start_url, what)
         else:
-            self._fetch_start_url("support_session", session.key, Provider.GOTO_ASSIST, what)
+            self.requests.fetch_start_url(
+                "support_session", session.key, Provider.GOTO_ASSIST, what
+            )
 
     def make_view(self, deck: DeckApi, query: ViewQuery) -> ListView[SupportSession]:
         return deck.support_sessions(query)

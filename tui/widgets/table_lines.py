@@ -37,7 +37,9 @@ class LineSource(Protocol[RowT]):
     markable: bool
     placeholder: str
     sort: tuple[str, bool] | None
-    top: int
+
+    @property
+    def top(self) -> int: ...
 
     @property
     def cursor_row(self) -> int: ...

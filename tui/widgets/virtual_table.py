@@ -4,25 +4,26 @@
 `ListView`) for the page a line falls in and keeps a few pages in an LRU cache, so a
 webinar with 100,000 registrants costs one page query per screenful.
 
-It is a plain Line-API widget that keeps its own scroll offset (`top`) and draws its
-own scrollbar, not a `ScrollView`: a cursor move repaints two lines, a scroll repaints
-this widget, and neither changes the screen's layout. After a refresh the cursor stays
-on the same row, found by key (`RowSource.index_of`).
+It is a plain Line-API widget that keeps its own scroll offset (`top`, a `Viewport`:
+table_scroll.py) and draws its own lines and scrollbar (table_lines.py), not a
+`ScrollView`: a cursor move repaints two lines, a scroll repaints this widget, and
+neither changes the screen's layout. After a refresh the cursor stays on the same row,
+found by key (`RowSource.index_of`). What it tells its parent is in table_messages.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import ClassVar, Generic, TypeAlias, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region
-from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.widgets import table_messages
 from tui.widgets.formatting import TimeFormat
 from tui.widgets.scrollbar import thumb_top
 from tui.widgets.table_lines import TableLines
@@ -39,6 +40,7 @@ from tui.widgets.table_model import (
     layout_columns,
     row_key,
 )
+from tui.widgets.table_scroll import Viewport, clamp_row
 
 __all__ = [
     "MAX_PAGES",
@@ -106,48 +108,11 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False)
     """Index of the highlighted row in the source."""
 
-    class _RowMessage(Message):
-        """A message about one row of the table."""
-
-        def __init__(self, table: VirtualTable[Any], index: int, row: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.index = index
-            self.row = row
-
-        @property
-        def control(self) -> VirtualTable[Any]:
-            return self.table
-
-    class RowHighlighted(_RowMessage):
-        """The cursor moved to a row (or the rows under it changed)."""
-
-    class RowSelected(_RowMessage):
-        """Enter was pressed on a row."""
-
-    class HeaderClicked(Message):
-        """A click on a column's title (the pane sorts by it, or flips its order)."""
-
-        def __init__(self, table: VirtualTable[Any], column: Column) -> None:
-            super().__init__()
-            self.table = table
-            self.column = column
-
-        @property
-        def control(self) -> VirtualTable[Any]:
-            return self.table
-
-    class MarksChanged(Message):
-        """Rows were marked or unmarked (space, *)."""
-
-        def __init__(self, table: VirtualTable[Any], count: int) -> None:
-            super().__init__()
-            self.table = table
-            self.count = count
-
-        @property
-        def control(self) -> VirtualTable[Any]:
-            return self.table
+    # What the table tells its parent (tui/widgets/table_messages.py).
+    RowHighlighted: TypeAlias = table_messages.RowHighlighted
+    RowSelected: TypeAlias = table_messages.RowSelected
+    HeaderClicked: TypeAlias = table_messages.HeaderClicked
+    MarksChanged: TypeAlias = table_messages.MarksChanged
 
     def __init__(
         self,
@@ -173,10 +138,15 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         self._rows: PagedRows[RowT] = PagedRows()
         self._draw: TableLines[RowT] = TableLines(self, self)
         self._marks: Marks[RowT] = Marks(key)
-        self.top = 0
-        """Index of the first row shown (the scroll offset)."""
+        self.viewport = Viewport()
+        """The first row shown (tui/widgets/table_scroll.py)."""
         self.sort: tuple[str, bool] | None = None
         """The sorted column's key and whether it is descending (an arrow in its title)."""
+
+    @property
+    def top(self) -> int:
+        """Index of the first row shown (the scroll offset)."""
+        return self.viewport.top
 
     # -- the source ------------------------------------------------------------
 
@@ -228,8 +198,8 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         index = max(0, index)
         self.set_reactive(VirtualTable.cursor_row, index)
         # Keep the row at the same height on screen, so a refresh does not jump.
-        self.top = self._clamp_top(index - max(0, screen_offset) if keep_cursor else 0)
-        self._scroll_cursor_into_view()
+        self.viewport.keep(index, screen_offset if keep_cursor else 0, *self._extent)
+        self.viewport.follow(index, *self._extent)
         self.refresh()
         self._post_highlight()
 
@@ -381,49 +351,35 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         """Whether the rows overflow, so the scrollbar shows."""
         return self._count > self.data_height
 
-    def _clamp_top(self, top: int) -> int:
-        return max(0, min(top, self._count - self.data_height))
+    @property
+    def _extent(self) -> tuple[int, int]:
+        """(the rows, how many fit): what the viewport scrolls over."""
+        return self._count, self.data_height
 
     def scroll_rows(self, top: int) -> None:
         """Show rows from `top` (clamped); the cursor stays where it is."""
-        top = self._clamp_top(top)
-        if top != self.top:
-            self.top = top
+        if self.viewport.scroll_to(top, *self._extent):
             self.refresh()
 
     def _move(self, index: int, *, force_paint: bool = False) -> None:
-        index = max(0, min(index, self._count - 1))
+        index = clamp_row(index, self._count)
         if index != self.cursor_row:
             self.cursor_row = index
         elif force_paint:
             self._refresh_row(index)
 
     def watch_cursor_row(self, old: int, new: int) -> None:
-        if not self._scroll_cursor_into_view():
+        if self.viewport.follow(new, *self._extent):
+            self.refresh()
+        else:
             self._refresh_row(old)
             self._refresh_row(new)
         self._post_highlight()
 
     def _refresh_row(self, index: int) -> None:
-        # Line y of the widget shows row top + y - 1 (line 0 is the header).
-        y = index - self.top + 1
+        y = self.viewport.line_of(index)
         if 1 <= y < self.content_size.height:
             self.refresh(Region(0, y, self.content_size.width, 1))
-
-    def _scroll_cursor_into_view(self) -> bool:
-        """Scroll so that the cursor's row shows; True when the view moved."""
-        height = self.data_height
-        target = self.top
-        if self.cursor_row < self.top:
-            target = self.cursor_row
-        elif self.cursor_row >= self.top + height:
-            target = self.cursor_row - height + 1
-        target = self._clamp_top(target)
-        if target != self.top:
-            self.top = target
-            self.refresh()
-            return True
-        return False
 
     def _post_highlight(self) -> None:
         row = self.cursor_value
@@ -433,8 +389,8 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
 
     def on_resize(self, event: events.Resize) -> None:
         self._draw.forget_lines()
-        self.top = self._clamp_top(self.top)
-        self._scroll_cursor_into_view()
+        self.viewport.scroll_to(self.top, *self._extent)
+        self.viewport.follow(self.cursor_row, *self._extent)
         self.refresh()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
@@ -455,7 +411,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
             self.scroll_rows(thumb_top(event.y - 1, self.data_height, self._count))
             return
         if event.y >= 1:
-            self._move(self.top + event.y - 1)
+            self._move(self.viewport.row_on(event.y))
             if event.chain >= 2:
                 self.action_select()
 
