@@ -52,7 +52,7 @@ T = TypeVar("T")
 
 
 class TokenSource(Protocol):
-    """Supplies bearer tokens to an ApiClient (see tui.core.auth.oauth)."""
+    """Supplies bearer tokens to an ApiClient (see tui.core.auth.source)."""
 
     async def token(self) -> str:
         """A valid access token (refreshed first when it is about to expire)."""
