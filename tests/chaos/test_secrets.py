@@ -31,6 +31,7 @@ from tests.support.screen import screen_text
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp, build_app
 from tui.core.deck.facade import Deck
+from tui.core.deck.from_profile import open_profile
 from tui.core.settings.paths import Paths
 from tui.ui_options import UiOptions
 
@@ -47,7 +48,7 @@ def cli_app(paths: Paths) -> MeetdeckApp:
 
     def factory(name: str | None) -> Deck:
         chosen = name or NAME
-        return Deck.open(
+        return open_profile(
             paths, chosen, settings.profiles[chosen], http=settings.http, profiles=names
         )
 

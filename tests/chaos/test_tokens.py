@@ -23,6 +23,7 @@ from tests.support.control import Control
 from tests.support.decks import open_deck
 from tests.support.screen import screen_lines, screen_text, toasts
 from tui.core.deck.facade import Deck
+from tui.core.deck.from_profile import open_profile
 from tui.core.errors import MeetdeckError, ServiceUnavailable, SessionExpired
 from tui.core.models import Provider
 from tui.core.sync.types import ScopeKind
@@ -202,7 +203,7 @@ async def test_refused_zoom_credentials_are_sent_once_not_once_per_scope(
     profile = fast_profile(synced.base_url).model_copy(
         update={"zoom_client_secret": SecretStr("not-the-secret")}
     )
-    deck = Deck.open(
+    deck = open_profile(
         synced.install(tmp_path), PROFILE, profile, http=HTTP, demo=True, profiles=(PROFILE,)
     )
     try:

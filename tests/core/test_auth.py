@@ -1,4 +1,4 @@
-"""tui.core.auth.oauth and tui.core.auth.tokens against a scripted OAuth server (MockTransport)."""
+"""tui.core.auth (oauth, zoom, source, tokens) against a scripted OAuth server (MockTransport)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from tui.core.auth.oauth import (
-    MAX_TOKEN_LIFETIME,
-    TOKEN_RESPONSE,
-    GoToAuth,
-    demo_sign_in,
-    token_set_from,
-)
+from tui.core.auth.oauth import GoToAuth, demo_sign_in
+from tui.core.auth.source import MAX_TOKEN_LIFETIME, TOKEN_RESPONSE, token_set_from
 from tui.core.auth.tokens import GOTO, ZOOM, TokenSet, TokenStore, utcnow
 from tui.core.auth.zoom import ZoomAuth
 from tui.core.errors import (

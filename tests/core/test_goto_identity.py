@@ -17,7 +17,7 @@ from tests.support.decks import QUICK_RETRIES
 from tests.support.hostile import JsonRewritingTransport
 from tui.core.auth.identity import first_account_key
 from tui.core.auth.tokens import GOTO
-from tui.core.deck.facade import Deck
+from tui.core.deck.from_profile import open_profile
 from tui.core.errors import IdentityUnknown
 from tui.core.models import MeetingKind, Provider
 from tui.core.providers.session import ProviderSet
@@ -171,7 +171,7 @@ async def test_a_plain_organizer_gets_the_key_from_scim_and_syncs_their_own_even
     state = control.state()["goto"]
     key = state["plain_organizer_key"]
     seq = control.mark()
-    deck = Deck.open(
+    deck = open_profile(
         resolve_paths(), "plain", goto_profile(sandbox.base_url, plain=True), demo=True
     )
     try:

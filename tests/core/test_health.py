@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from tests.support.control import Control
 from tests.support.decks import open_deck, sandbox_profile
 from tui.core.deck.facade import Deck
+from tui.core.deck.from_profile import open_profile
 from tui.core.errors import ServiceUnavailable
 from tui.core.models import MeetingKind, Provider
 from tui.core.settings.paths import resolve_paths
@@ -56,7 +57,7 @@ async def test_a_plain_organizer_whose_meetings_sync_is_not_failing(sandbox: Any
         }
     )
     paths = resolve_paths()
-    deck = Deck.open(paths, "plain", profile, demo=True)
+    deck = open_profile(paths, "plain", profile, demo=True)
     try:
         await deck.demo_sign_in()
         report = await deck.sync_all(kinds=[ScopeKind.ORGANIZERS, ScopeKind.MEETINGS])
@@ -67,7 +68,7 @@ async def test_a_plain_organizer_whose_meetings_sync_is_not_failing(sandbox: Any
         assert health.limited == ("GoTo Meeting organizers: Needs the admin role",)
     finally:
         await deck.aclose()
-    again = Deck.open(paths, "plain", profile, demo=True)
+    again = open_profile(paths, "plain", profile, demo=True)
     try:
         health = meeting_health(again)
         assert health.last_error is None and health.limited, health

@@ -29,7 +29,7 @@ def write_config(text: str) -> Path:
 
 def test_first_frame_needs_neither_pydantic_nor_httpx() -> None:
     code = (
-        "import sys, tui.cmd.tui, tui.app, tui.core.deck.facade, tui.core.settings.quick,"
+        "import sys, tui.cmd.tui, tui.app, tui.core.deck.from_profile, tui.core.settings.quick,"
         " tui.core.store;"
         "print(sorted(m for m in ('httpx', 'pydantic', 'pydantic_settings', 'starlette',"
         " 'uvicorn') if m in sys.modules))"
@@ -92,7 +92,7 @@ def test_broken_file_is_left_to_the_full_loader() -> None:
 
 async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
     from tui.core.deck.connection import DeckConnection
-    from tui.core.deck.facade import Deck
+    from tui.core.deck.from_profile import open_profile_lazily
     from tui.core.models import Provider
     from tui.core.settings.config import HttpSettings, demo_profile
     from tui.core.store.db import Store
@@ -113,7 +113,7 @@ async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
             http=HttpSettings(max_retries=2, max_backoff=0.5),
         )
 
-    deck = Deck.open_cached(paths, "sbx", connect, demo=True)
+    deck = open_profile_lazily(paths, "sbx", connect, demo=True)
     try:
         assert not deck.connected and deck.parts_for_tests().providers is None
         assert deck.organizers().count() == 0  # the cache answers before any connection
@@ -128,13 +128,13 @@ async def test_cached_deck_connects_on_first_need(sandbox: object) -> None:
 
 
 async def test_a_failing_connection_leaves_a_read_only_cache() -> None:
-    from tui.core.deck.facade import Deck
+    from tui.core.deck.from_profile import open_profile_lazily
     from tui.core.store.db import Store
 
     def connect(store: Store) -> object:
         raise ConfigError("unknown key 'themme' in config.toml; check its spelling.")
 
-    deck = Deck.open_cached(resolve_paths(), "p", connect)  # type: ignore[arg-type]
+    deck = open_profile_lazily(resolve_paths(), "p", connect)  # type: ignore[arg-type]
     try:
         with pytest.raises(ConfigError, match="themme"):
             await deck.connect()

@@ -87,12 +87,12 @@ async def test_a_missing_session_at_the_right_base_is_still_not_found(sandbox: A
 
 
 async def test_a_sync_names_the_setting_in_the_support_scopes_error(sandbox: Any) -> None:
-    from tui.core.deck.facade import Deck
+    from tui.core.deck.from_profile import open_profile
 
     profile = demo_profile(sandbox.base_url).model_copy(
         update={"seeit_api_base": f"{sandbox.base_url}/nowhere/seeit/v1"}
     )
-    deck = Deck.open(resolve_paths(), "work", profile, demo=True, http=QUICK_RETRIES)
+    deck = open_profile(resolve_paths(), "work", profile, demo=True, http=QUICK_RETRIES)
     try:
         await deck.demo_sign_in()
         report = await deck.sync_all(kinds=[ScopeKind.SUPPORT, ScopeKind.EVENTS])

@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.support.control import Control
 from tui.core.deck.facade import Deck
+from tui.core.deck.from_profile import open_profile
 from tui.core.models import Provider
 from tui.core.settings.config import HttpSettings, demo_profile
 from tui.core.settings.paths import resolve_paths
@@ -20,7 +21,7 @@ def zoom_only_deck(base_url: str) -> Deck:
     profile = demo_profile(base_url).model_copy(
         update={"goto_client_id": None, "goto_client_secret": None, "zoom_rate_limit": 1000.0}
     )
-    return Deck.open(
+    return open_profile(
         resolve_paths(),
         "sbx",
         profile,

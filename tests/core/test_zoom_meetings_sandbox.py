@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support.control import Control
-from tui.core.deck.facade import Deck
+from tui.core.deck.from_profile import open_profile
 from tui.core.errors import ServiceUnavailable
 from tui.core.models import EventKind, Meeting, Provider
 from tui.core.providers.session import ProviderSet
@@ -117,7 +117,7 @@ async def test_a_failing_meeting_lookup_fails_the_list(zoom: Zoom, sandbox: Any)
 
 async def test_sync_caches_zoom_meeting_registrants(sandbox: Any) -> None:
     profile = demo_profile(sandbox.base_url).model_copy(update=ZOOM_ONLY)
-    deck = Deck.open(resolve_paths(), "zm", profile, demo=True, http=HTTP)
+    deck = open_profile(resolve_paths(), "zm", profile, demo=True, http=HTTP)
     try:
         # Users, meetings and (following them) meeting registrants; no webinars.
         report = await deck.sync_all(

@@ -14,6 +14,7 @@ from typing import Any
 
 from tests.support.control import Control
 from tui.core.deck.facade import Deck
+from tui.core.deck.from_profile import open_profile, open_profile_lazily
 from tui.core.models import Provider, Recording, Registrant, RegistrantStatus
 from tui.core.settings.config import HttpSettings, ProfileSettings, demo_profile
 from tui.core.settings.paths import Paths, resolve_paths
@@ -32,7 +33,7 @@ class DeckSpec:
         name: The profile's name (it names the cache file).
         http: Retry and timeout settings of its HTTP clients.
         rate_limit: Client-side requests a second for GoTo and Zoom (None: the profile's).
-        profiles: The profile names the Deck offers (None: Deck.open's default).
+        profiles: The profile names the Deck offers (None: open_profile's default).
         sync_clock: Pins the sync engine's clock (the Deck is then built from its parts).
     """
 
@@ -100,8 +101,10 @@ def open_deck(
     http = http or spec.http
     if spec.sync_clock is None and engine:
         if spec.profiles is None:
-            return Deck.open(paths, spec.name, profile, demo=True, read_only=read_only, http=http)
-        return Deck.open(
+            return open_profile(
+                paths, spec.name, profile, demo=True, read_only=read_only, http=http
+            )
+        return open_profile(
             paths,
             spec.name,
             profile,
@@ -115,7 +118,7 @@ def open_deck(
 
 def open_cached_deck(base_url: str, paths: Paths, spec: DeckSpec = SANDBOX) -> Deck:
     """A Deck that opens only its cache now and connects on first need, as `meetdeck`
-    opens one (`Deck.open_cached`)."""
+    opens one (`open_profile_lazily`)."""
     from tui.core.deck.connection import DeckConnection
 
     profile = sandbox_profile(base_url, spec)
@@ -123,7 +126,7 @@ def open_cached_deck(base_url: str, paths: Paths, spec: DeckSpec = SANDBOX) -> D
     def connect(store: Any) -> DeckConnection:
         return DeckConnection.build(store, paths, spec.name, profile, http=spec.http, demo=True)
 
-    return Deck.open_cached(paths, spec.name, connect, demo=True, accent=profile.accent)
+    return open_profile_lazily(paths, spec.name, connect, demo=True, accent=profile.accent)
 
 
 def _deck_from_parts(

@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # heavy imports happen inside run()
-    from tui.core.auth.oauth import AuthStatus, LoginRequest
+    from tui.core.auth.oauth import LoginRequest
+    from tui.core.auth.source import AuthStatus
     from tui.core.providers.session import ProviderSet
 
 _LABELS = {"goto": "GoTo", "zoom": "Zoom"}

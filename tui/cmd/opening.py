@@ -40,7 +40,7 @@ def open_command_deck(
         quiet_sandbox: Silence the embedded sandbox's complaints about a request cut
             short (a download interrupted on purpose).
     """
-    from tui.core.deck.facade import Deck
+    from tui.core.deck.from_profile import open_profile
     from tui.core.settings.config import demo_profile, load_settings
     from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
 
@@ -61,7 +61,7 @@ def open_command_deck(
         settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
         name, profile = settings.active_profile()
         profiles = sorted(settings.profiles)
-    deck = Deck.open(
+    deck = open_profile(
         paths,
         name,
         profile,

@@ -41,6 +41,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     tune_process()  # before textual loads
     from tui.app import build_app
     from tui.core.deck.facade import Deck
+    from tui.core.deck.from_profile import open_profile_lazily
     from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
 
     paths = resolve_paths()
@@ -53,7 +54,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
         # Each profile shows its own accent and read-only state (plus --read-only).
         shown = frame if demo or not name else frame.of(name)
         chosen = DEMO_PROFILE if demo else shown.profile
-        return Deck.open_cached(
+        return open_profile_lazily(
             paths,
             chosen,
             lambda store: _connect(started, args, paths, store, chosen, demo, sandbox_config),

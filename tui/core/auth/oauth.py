@@ -1,4 +1,4 @@
-"""Sign-in and tokens: GoTo authorization code (over SSH), Zoom Server-to-Server.
+"""GoTo sign-in and tokens: the authorization-code flow (over SSH), refresh, status.
 
 GoTo: `begin_login()` gives the authorize URL; the person opens it anywhere, signs in,
 and pastes back the URL they were redirected to (or just the code);
@@ -10,8 +10,8 @@ shortly before they expire and once after a 401. A refresh reply without a
 refresh raises SessionExpired once: no request loop; after that the refused tokens send
 no request at all (every call raises SessionExpired) until someone signs in again.
 
-Zoom's Server-to-Server sign-in is in `tui.core.auth.zoom` (ZoomAuth); it shares the
-token-response parsing defined here.
+Zoom's Server-to-Server sign-in is in `tui.core.auth.zoom` (ZoomAuth); what both
+share (the token source's base, the token answer, the status) is `tui.core.auth.source`.
 
 `demo_sign_in()` runs the real GoTo exchange against the sandbox (whose authorize
 page consents at once and redirects with a code).
@@ -19,19 +19,22 @@ page consents at once and redirects with a code).
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
-
 from tui.core.auth.identity import complete as complete_identity
-from tui.core.auth.tokens import GOTO, GOTO_PENDING, TokenSet, TokenStore, utcnow
+from tui.core.auth.source import (
+    TOKEN_RESPONSE,
+    AuthStatus,
+    OAuthSource,
+    TokenResponse,
+    basic_auth,
+    login_command,
+    token_set_from,
+)
+from tui.core.auth.tokens import GOTO, GOTO_PENDING, TokenSet
 from tui.core.errors import (
     MeetdeckError,
     NotSignedIn,
@@ -46,34 +49,8 @@ from tui.core.settings.config import ProfileSettings
 
 # Refresh this long before the access token's expiry (clock skew, slow requests).
 GOTO_REFRESH_MARGIN = 120.0
-ZOOM_RENEW_MARGIN = 300.0
 # A printed authorize URL stays usable for this long (GoTo codes live minutes).
 PENDING_LOGIN_TTL = timedelta(minutes=15)
-MAX_TOKEN_LIFETIME = 366 * 86400
-"""Seconds; a longer `expires_in` is taken as a year (and cannot overflow a date)."""
-
-Clock = Callable[[], datetime]
-
-
-class _TokenResponse(BaseModel):
-    """An OAuth token response (GoTo old/new host, Zoom). Unknown fields ignored."""
-
-    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
-
-    access_token: str
-    expires_in: int = 3600
-    token_type: str = "Bearer"  # noqa: S105 (a scheme name)
-    refresh_token: str | None = None
-    scope: str | None = None
-    organizer_key: str | None = None
-    account_key: str | None = None
-    email: str | None = None
-    principal: str | None = None
-    firstName: str | None = None
-    lastName: str | None = None
-
-
-TOKEN_RESPONSE = TypeAdapter(_TokenResponse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,92 +59,6 @@ class LoginRequest:
 
     url: str
     state: str = field(repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class AuthStatus:
-    """What `meetdeck auth status` shows for one provider of one profile."""
-
-    provider: str
-    configured: bool
-    signed_in: bool
-    expires_at: datetime | None = None
-    organizer_key: str | None = None
-    account_key: str | None = None
-    email: str | None = None
-    is_admin: bool | None = None
-    can_refresh: bool = False
-
-
-def basic_auth(client_id: str, secret: str) -> str:
-    raw = f"{client_id}:{secret}".encode()
-    return "Basic " + base64.b64encode(raw).decode("ascii")
-
-
-def login_command(provider: str, profile: str, demo: bool) -> str:
-    return "`meetdeck --demo`" if demo else f"`meetdeck auth login {provider} --profile {profile}`"
-
-
-def token_set_from(body: _TokenResponse, now: datetime, previous: TokenSet | None) -> TokenSet:
-    name = " ".join(p for p in (body.firstName, body.lastName) if p) or None
-    return TokenSet(
-        access_token=body.access_token,
-        expires_at=now + timedelta(seconds=min(max(body.expires_in, 0), MAX_TOKEN_LIFETIME)),
-        refresh_token=body.refresh_token or (previous.refresh_token if previous else None),
-        token_type=body.token_type,
-        scope=body.scope,
-        organizer_key=body.organizer_key or (previous.organizer_key if previous else None),
-        account_key=body.account_key or (previous.account_key if previous else None),
-        email=body.email or body.principal or (previous.email if previous else None),
-        name=name or (previous.name if previous else None),
-        is_admin=previous.is_admin if previous else None,
-        obtained_at=now,
-    )
-
-
-class OAuthSource:
-    """What both clouds' token sources share: the profile, the token store, a clock,
-    and an ApiClient for the provider's OAuth endpoints."""
-
-    section: ClassVar[str]
-    api_name: ClassVar[str]
-    label: ClassVar[str]
-
-    def __init__(
-        self,
-        *,
-        profile_name: str,
-        profile: ProfileSettings,
-        store: TokenStore,
-        connection: Connection,
-        log: ApiLog,
-        demo: bool = False,
-        clock: Clock = utcnow,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        self.profile_name = profile_name
-        self.profile = profile
-        self.store = store
-        self.demo = demo
-        self._clock = clock
-        self._lock = asyncio.Lock()
-        self.oauth = ApiClient(
-            connection,
-            api=self.api_name,
-            label=self.label,
-            base_url=self.auth_base(profile),
-            log=log,
-            sleep=sleep,
-        )
-        self._more_clients(connection, log, sleep)
-
-    def _more_clients(self, connection: Connection, log: ApiLog, sleep: Sleep) -> None:
-        """Other clients a provider's sign-in needs (GoTo: its admin API)."""
-
-    @staticmethod
-    def auth_base(profile: ProfileSettings) -> str:
-        """The provider's OAuth base URL in `profile`."""
-        raise NotImplementedError
 
 
 class GoToAuth(OAuthSource):
@@ -392,7 +283,7 @@ class GoToAuth(OAuthSource):
         self.store.put(GOTO, fresh)
         return fresh
 
-    async def _token_call(self, form: dict[str, str]) -> _TokenResponse:
+    async def _token_call(self, form: dict[str, str]) -> TokenResponse:
         response = await self.oauth.request(
             "POST",
             "/oauth/token",
@@ -442,17 +333,3 @@ async def demo_sign_in(auth: GoToAuth) -> TokenSet:
             provider="goto",
         )
     return await auth.complete_login(location, request)
-
-
-def describe(status: AuthStatus) -> dict[str, Any]:
-    """A plain dict of a status (for JSON output)."""
-    return {
-        "provider": status.provider,
-        "configured": status.configured,
-        "signed_in": status.signed_in,
-        "expires_at": status.expires_at.isoformat() if status.expires_at else None,
-        "organizer_key": status.organizer_key,
-        "account_key": status.account_key,
-        "email": status.email,
-        "is_admin": status.is_admin,
-    }

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import time
 
-from tui.core.auth.oauth import (
+from tui.core.auth.source import (
     TOKEN_RESPONSE,
-    ZOOM_RENEW_MARGIN,
     AuthStatus,
     OAuthSource,
     basic_auth,
@@ -24,6 +23,8 @@ from tui.core.auth.tokens import ZOOM, TokenSet
 from tui.core.errors import MeetdeckError, NotSignedIn, RequestRejected, SessionExpired
 from tui.core.settings.config import ProfileSettings
 
+ZOOM_RENEW_MARGIN = 300.0
+"""Seconds before a token's expiry at which a new one is asked for."""
 REFUSED_PAUSE = 60.0
 """Seconds during which credentials Zoom refused are answered from memory."""
 

@@ -1,7 +1,8 @@
 """What `Deck.connect` adds to a cache-only Deck: the providers and the sync engine.
 
-`Deck.open_cached` shows the cache before the settings' validation, httpx, pydantic and
-the providers are imported; a `Connector` builds them once, on first need, in a thread.
+`open_profile_lazily` (`tui.core.deck.from_profile`) shows the cache before the
+settings' validation, httpx, pydantic and the providers are imported; a `Connector`
+builds them once, on first need, in a thread.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi
     from tui.core.net.apilog import ApiLog, ApiLogEntry
     from tui.core.providers.session import ProviderSet
-    from tui.core.settings.config import HttpSettings, ProfileSettings
+    from tui.core.settings.config import HttpSettings
     from tui.core.settings.paths import Paths
     from tui.core.store.db import Store
     from tui.core.sync.engine import SyncEngine
@@ -84,7 +84,8 @@ if TYPE_CHECKING:
 class Deck(CacheView):
     """Cache-first reads, background refresh and actions, for one profile.
 
-    Build it with `Deck.open(...)` (the CLI and the TUI) or hand it the parts (tests).
+    Open a profile's with `tui.core.deck.from_profile` (the CLI and the TUI), or hand
+    it the parts (tests).
 
     Args:
         store: The profile's cache.
@@ -98,7 +99,7 @@ class Deck(CacheView):
         paths: Where the audit log and downloads go (default: `resolve_paths()`).
         http: Timeouts of the download client.
         connector: Builds the providers and the sync engine on first need (see
-            `Deck.open_cached`), so that the cache shows before they are imported.
+            `open_profile_lazily`), so that the cache shows before they are imported.
         private_files: Recordings and exports are written 0600 (in a new folder 0700).
     """
 
@@ -181,82 +182,13 @@ class Deck(CacheView):
         """
         return DeckParts(self._store, self._providers, self._engine)
 
-    @classmethod
-    def open(
-        cls,
-        paths: Paths,
-        profile_name: str,
-        profile: ProfileSettings,
-        *,
-        http: HttpSettings | None = None,
-        demo: bool = False,
-        read_only: bool = False,
-        profiles: Sequence[str] = (),
-        concurrency: int | None = None,
-        private_files: bool = True,
-    ) -> Deck:
-        """Open the profile's cache and build its providers and sync engine.
-
-        The demo keeps its cache apart: `Paths.cache_db(name, demo=True)`.
-        """
-        from tui.core.store.db import Store
-
-        store = Store.open(paths.cache_db(profile_name, demo=demo), profile_name)
-        connection = DeckConnection.build(
-            store, paths, profile_name, profile, http=http, demo=demo, concurrency=concurrency
-        )
-        return cls(
-            store,
-            profile_name=profile_name,
-            engine=connection.engine,
-            providers=connection.providers,
-            read_only=read_only or profile.read_only,
-            accent=profile.accent,
-            profiles=profiles,
-            paths=paths,
-            http=http,
-            private_files=private_files,
-        )
-
-    @classmethod
-    def open_cached(
-        cls,
-        paths: Paths,
-        profile_name: str,
-        connect: Callable[[Store], DeckConnection],
-        *,
-        demo: bool = False,
-        read_only: bool = False,
-        accent: str | None = None,
-        profiles: Sequence[str] = (),
-    ) -> Deck:
-        """Open only the cache now; `connect(store)` builds the rest when first needed.
-
-        The first frame needs nothing but the cache: the settings' validation, httpx,
-        pydantic and the providers are imported by `connect`, which `Deck.connect`
-        runs in a thread after that frame (or the first refresh or action that needs
-        them). Until then the Deck is read-only.
-        """
-        from tui.core.store.db import Store
-
-        store = Store.open(paths.cache_db(profile_name, demo=demo), profile_name)
-        return cls(
-            store,
-            profile_name=profile_name,
-            read_only=read_only,
-            accent=accent,
-            profiles=profiles,
-            paths=paths,
-            connector=connect,
-        )
-
     @property
     def connected(self) -> bool:
         """True when the providers exist (or never will: a plain cache view)."""
         return not self._connector.pending
 
     async def connect(self) -> None:
-        """Build the providers and the sync engine if `open_cached` deferred them.
+        """Build the providers and the sync engine if `open_profile_lazily` deferred them.
 
         Raises:
             MeetdeckError: The settings are invalid (ConfigError) or the providers

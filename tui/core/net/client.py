@@ -11,7 +11,8 @@ triggers one token refresh and one resend. Every answer is bounded in time and s
 (`tui.core.net.bounds`); recording downloads (`stream`) are the download code's to bound.
 
 Every failure becomes a typed error from `tui.core.errors` with an actionable
-sentence and no secrets; every exchange is written, redacted, to the `ApiLog`.
+sentence and no secrets (`tui.core.net.failures`: one API's failures, its label and
+host bound once); every exchange is written, redacted, to the `ApiLog`.
 """
 
 from __future__ import annotations
@@ -32,19 +33,13 @@ from tenacity import (
     stop_after_attempt,
 )
 
-from tui.core.errors import BadResponse, MeetdeckError, NetworkUnreachable, ResponseTooLarge
+from tui.core.errors import MeetdeckError, ResponseTooLarge
 from tui.core.net.apilog import ApiLog, ApiLogEntry, now, rate_headers, redact_path
-from tui.core.net.bounds import read_bounded, too_large_error, too_slow_error
+from tui.core.net.bounds import read_bounded
 from tui.core.net.connection import Connection
-from tui.core.net.errors import (
-    clean_text,
-    daily_limit_error,
-    network_error,
-    parse_retry_after,
-    read_json,
-    status_error,
-)
-from tui.core.net.limits import DailyBlock, DailyLimits, Pace, api_template, is_daily_limit
+from tui.core.net.errors import parse_retry_after, read_json
+from tui.core.net.failures import ApiFailures
+from tui.core.net.limits import DailyLimits, Pace, api_template, is_daily_limit
 from tui.core.net.retry import (
     IDEMPOTENT_METHODS,
     RETRY_STATUSES,
@@ -57,7 +52,7 @@ T = TypeVar("T")
 
 
 class TokenSource(Protocol):
-    """Supplies bearer tokens to an ApiClient (see tui.core.auth.oauth)."""
+    """Supplies bearer tokens to an ApiClient (see tui.core.auth.source)."""
 
     async def token(self) -> str:
         """A valid access token (refreshed first when it is about to expire)."""
@@ -118,8 +113,13 @@ class ApiClient:
         if rate is not None:
             self.buckets.setdefault("default", Pace(rate))
         self.daily = DailyLimits(clock)
-        self.forbidden_means_admin = forbidden_means_admin
-        self.admin_hint = admin_hint
+        self.failures = ApiFailures(
+            label=label,
+            api=api,
+            host=httpx.URL(self.base_url).host,
+            forbidden_means_admin=forbidden_means_admin,
+            admin_hint=admin_hint,
+        )
         self._sleep = sleep
         self._origin = httpx.URL(self.base_url).copy_with(path="/", query=None)
 
@@ -172,7 +172,8 @@ class ApiClient:
         async with self.daily.first_call(api):
             blocked = self.daily.blocked(api)
             if blocked is not None:
-                raise self._daily_error(blocked, endpoint)  # asking would only be refused
+                # Asking would only be refused.
+                raise self.failures.daily(blocked, endpoint, self.daily.now())
             state = {"refreshed": False, "attempt": 0}
 
             async def send() -> httpx.Response:
@@ -203,7 +204,8 @@ class ApiClient:
                 self.daily.learn(api, response.headers)
                 if is_daily_limit(response):
                     # Retrying before the reset would only be refused, and counts again.
-                    raise self._daily_error(self.daily.used_up(api, response), endpoint)
+                    block = self.daily.used_up(api, response)
+                    raise self.failures.daily(block, endpoint, self.daily.now())
                 if response.status_code in RETRY_STATUSES:
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
                     if retry_after is not None and retry_after > self.settings.max_backoff:
@@ -225,7 +227,7 @@ class ApiClient:
             except Transient as exc:
                 if exc.response is not None:
                     raise self._error(exc.response, endpoint) from None
-                raise self._network_error(exc.error, endpoint) from None
+                raise self.failures.network(exc.error, endpoint) from None
             if (
                 response.is_success
                 or (redirects and response.is_redirect)
@@ -247,29 +249,14 @@ class ApiClient:
         try:
             return read_json(response.content)
         except ValueError:
-            raise BadResponse(
-                f"{self.label} sent a body for {endpoint} that is not valid JSON (or is "
-                "nested too deeply to read). This is usually temporary; try again, and "
-                "report it if it persists.",
-                provider=self.api,
-                endpoint=endpoint,
-            ) from None
+            raise self.failures.not_json(endpoint) from None
 
     def validate(self, adapter: TypeAdapter[T], data: Any, endpoint: str) -> T:
         """Validate wire data; a schema mismatch is a BadResponse naming the field."""
         try:
             return adapter.validate_python(data)
         except ValidationError as exc:
-            first = exc.errors(include_url=False, include_input=False)[0]
-            where = ".".join(str(part) for part in first["loc"]) or "(body)"
-            raise BadResponse(
-                f"{self.label} sent data for {endpoint} that meetdeck cannot read: field "
-                f"'{clean_text(where, 80)}' {clean_text(first['msg'], 120).lower()}. Try again "
-                "later, and report it if it persists.",
-                field=where,
-                provider=self.api,
-                endpoint=endpoint,
-            ) from None
+            raise self.failures.unreadable(exc, endpoint) from None
 
     async def fetch(
         self,
@@ -331,7 +318,7 @@ class ApiClient:
                         return
                 except httpx.TransportError as exc:
                     self._record("GET", url, None, started, attempt, exc)
-                    raise self._network_error(exc, endpoint) from None
+                    raise self.failures.network(exc, endpoint) from None
 
     # -- internals ----------------------------------------------------------------
 
@@ -373,7 +360,7 @@ class ApiClient:
                         response = await read_bounded(
                             streamed,
                             self.settings.max_body_bytes,
-                            lambda: self._too_large(endpoint),
+                            lambda: self.failures.too_large(endpoint, self.settings.max_body_bytes),
                         )
                     finally:
                         await streamed.aclose()
@@ -382,7 +369,7 @@ class ApiClient:
                 raise Transient(error=exc) from None
             except TimeoutError:
                 self._record(method, url, streamed, started, attempt, TimeoutError())
-                raise self._too_slow(endpoint) from None
+                raise self.failures.too_slow(endpoint, self.settings.request_deadline) from None
             except ResponseTooLarge as exc:
                 self._record(method, url, streamed, started, attempt, exc)
                 raise
@@ -398,33 +385,6 @@ class ApiClient:
         if self.same_origin(url) and base and path.startswith(base + "/"):
             return path[len(base) :]
         return path
-
-    def _daily_error(self, block: DailyBlock, endpoint: str) -> MeetdeckError:
-        return daily_limit_error(
-            label=self.label,
-            api=self.api,
-            endpoint=endpoint,
-            limit=block.name,
-            resets_at=block.resets_at,
-            now_=self.daily.now(),
-        )
-
-    def _too_large(self, endpoint: str) -> ResponseTooLarge:
-        return too_large_error(
-            label=self.label,
-            api=self.api,
-            endpoint=endpoint,
-            limit_bytes=self.settings.max_body_bytes,
-        )
-
-    def _too_slow(self, endpoint: str) -> NetworkUnreachable:
-        return too_slow_error(
-            label=self.label,
-            api=self.api,
-            host=httpx.URL(self.base_url).host,
-            endpoint=endpoint,
-            deadline=self.settings.request_deadline,
-        )
 
     def _wait(self, state: RetryCallState) -> float:
         return backoff(state, self.settings.max_backoff)
@@ -454,23 +414,6 @@ class ApiClient:
             )
         )
 
-    def _network_error(self, error: Exception | None, endpoint: str) -> NetworkUnreachable:
-        return network_error(
-            error,
-            label=self.label,
-            api=self.api,
-            host=httpx.URL(self.base_url).host,
-            endpoint=endpoint,
-        )
-
     def _error(self, response: httpx.Response, endpoint: str) -> MeetdeckError:
         expired = self.auth.expired_error() if self.auth is not None else None
-        return status_error(
-            response,
-            label=self.label,
-            api=self.api,
-            endpoint=endpoint,
-            expired=expired,
-            forbidden_means_admin=self.forbidden_means_admin,
-            admin_hint=self.admin_hint,
-        )
+        return self.failures.status(response, endpoint, expired)

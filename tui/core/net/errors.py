@@ -1,6 +1,7 @@
 """HTTP outcomes as typed errors, and the small parsers they need.
 
-Used by `tui.core.net.client`; separate so the mapping can be read (and tested) on its own.
+Used by `tui.core.net.failures` (one API's failures, for `tui.core.net.client`);
+separate so the mapping can be read (and tested) on its own.
 Sentences name the product and the endpoint (method and path, never a query string)
 and say what to do; text from an API is cleaned of control and bidi characters.
 """

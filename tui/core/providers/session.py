@@ -24,7 +24,8 @@ from types import TracebackType
 
 import httpx
 
-from tui.core.auth.oauth import AuthStatus, GoToAuth, demo_sign_in
+from tui.core.auth.oauth import GoToAuth, demo_sign_in
+from tui.core.auth.source import AuthStatus
 from tui.core.auth.tokens import TokenSet, TokenStore
 from tui.core.auth.zoom import ZoomAuth
 from tui.core.errors import MeetdeckError, NotSignedIn
