@@ -21,9 +21,7 @@ from tests.support.waits import wait_until
 BUILD_TIMEOUT = 100.0
 
 
-def built_once(
-    factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
-) -> Path:
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
     """A fresh copy of the folder `build(folder)` fills, built once per run.
 
     The worker that creates the shared folder builds it and marks it ready (or failed);

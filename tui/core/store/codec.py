@@ -79,7 +79,7 @@ def cap_text(obj: T, limit: int = TEXT_LIMIT) -> tuple[T, int]:
     and how many were cut; the same object when none was too long."""
     cut = [0]
     changes = {}
-    for name, _ in _fields_of(type(obj)):
+    for name, _ in _fields_of(type(obj)):  # type: ignore[arg-type]  # classes are hashable
         value = getattr(obj, name)
         if isinstance(value, str | tuple):
             capped = _cap(value, limit, cut)
