@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import json
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_here
 from tui.core.audit import AuditLog, AuditTarget
 from tui.core.deck.gate import Confirmation, WriteGate
 from tui.core.models import ActionOutcome, ActionResult, Progress
@@ -41,7 +41,7 @@ def record_an_action() -> None:
 
 def test_audit_prints_intent_and_result() -> None:
     record_an_action()
-    done = run_cli("audit")
+    done = run_here("audit")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "approve" in lines[0] and "intent" in lines[0] and "2 target(s)" in lines[0]
@@ -55,13 +55,13 @@ def test_audit_prints_intent_and_result() -> None:
 
 def test_audit_json_and_since() -> None:
     record_an_action()
-    raw = run_cli("audit", "--json", "--since", "1h")
+    raw = run_here("audit", "--json", "--since", "1h")
     assert raw.returncode == 0, raw.stderr
     entries = [json.loads(line) for line in raw.stdout.splitlines()]
     assert [e["phase"] for e in entries] == ["intent", "result"]
     assert entries[0]["id"] == entries[1]["id"] and entries[1]["event"] == "w1"
     assert [o["ok"] for o in entries[1]["outcomes"]] == [True, False]
-    later = run_cli("audit", "--since", "2999-01-01")
+    later = run_here("audit", "--since", "2999-01-01")
     assert later.returncode == 0 and later.stdout == ""
     assert "No audit entries since 2999-01-01" in later.stderr
 
@@ -87,10 +87,10 @@ def test_hostile_names_never_reach_the_terminal_raw_even_as_json() -> None:
         )
     )
     unsafe = {"\x1b", "\x07", "\x9b", "\u202e", "\u200b"}
-    text = run_cli("audit")
+    text = run_here("audit")
     assert text.returncode == 0, text.stderr
     assert "Mal" in text.stdout and not unsafe & set(text.stdout)
-    raw = run_cli("audit", "--json")
+    raw = run_here("audit", "--json")
     assert raw.returncode == 0, raw.stderr
     assert not unsafe & set(raw.stdout)
     entries = [json.loads(line) for line in raw.stdout.splitlines()]
@@ -99,13 +99,13 @@ def test_hostile_names_never_reach_the_terminal_raw_even_as_json() -> None:
 
 
 def test_audit_with_a_bad_since_says_what_it_accepts() -> None:
-    done = run_cli("audit", "--since", "yesterday-ish")
+    done = run_here("audit", "--since", "yesterday-ish")
     assert done.returncode == 2
     assert "neither an ISO date/time" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_audit_with_no_log_yet() -> None:
-    done = run_cli("audit")
+    done = run_here("audit")
     assert done.returncode == 0 and "No audit entries." in done.stderr
 
 
@@ -113,7 +113,7 @@ def test_audit_with_a_since_too_far_back_names_the_value() -> None:
     """An age that reaches before year 1 (or has more digits than Python's int takes)
     is a clear error naming the value and the accepted form, not an OverflowError."""
     for value in ("99999999d", "999999999999w", "1" * 5000 + "s"):
-        done = run_cli("audit", "--since", value)
+        done = run_here("audit", "--since", value)
         assert done.returncode == 2, (value[:20], done.stderr)
         assert "Traceback" not in done.stderr and "OverflowError" not in done.stderr
         assert (value if len(value) < 30 else "too long") in done.stderr
@@ -138,7 +138,7 @@ def test_a_write_without_a_result_shows_as_outcome_unknown() -> None:
             outcomes=[ActionOutcome(p.key, True) for p in people[start : start + 30]],
         )
     record_an_action()  # a finished one after it
-    done = run_cli("audit")
+    done = run_here("audit")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "intent" in lines[0] and "147 target(s)" in lines[0]
@@ -150,7 +150,7 @@ def test_a_write_without_a_result_shows_as_outcome_unknown() -> None:
         "stand)"
     )
     assert done.stdout.count("outcome unknown") == 1  # the finished one is not
-    raw = run_cli("audit", "--json")
+    raw = run_here("audit", "--json")
     first = json.loads(raw.stdout.splitlines()[0])
     assert first["outcome_unknown"] == {"done": 60, "failed": 0, "unknown": 87}
 
@@ -173,7 +173,7 @@ def test_an_interrupted_write_counts_unknown_apart_from_failed() -> None:
                 confirmation=Confirmation.of("work", "approve", ["r1", "r2"], event_key="w1"),
             )
         )
-    done = run_cli("audit")
+    done = run_here("audit")
     lines = done.stdout.splitlines()
     assert "progress" in lines[1] and "1 ok, 0 failed" in lines[1]
     assert "interrupted" in lines[2] and "1 ok, 0 failed, 1 unknown" in lines[2]

@@ -9,7 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.support.cli import run_cli, write_zoom_profile
+from tests.support.cli import run_here as run_cli
+from tests.support.cli import write_zoom_profile
 from tests.support.demo import PROFILE, DemoCache
 from tui.core.models import Provider, RegistrantStatus
 from tui.core.store.db import Store

@@ -7,17 +7,19 @@ import subprocess
 import sys
 from typing import Any
 
-from tests.support.cli import REPO, run_cli, write_zoom_profile
+from tests.support.cli import REPO, run_here, write_zoom_profile
 from tui.cmd.lookup import render_table, width
 from tui.core.display.cleaning import clean
 
 
 def test_lookup_reads_the_synced_cache(cli_sandbox: Any) -> None:
     write_zoom_profile(cli_sandbox.base_url)
-    synced = run_cli("sync", "--scope", "organizers", "--scope", "events", "--scope", "registrants")
+    synced = run_here(
+        "sync", "--scope", "organizers", "--scope", "events", "--scope", "registrants"
+    )
     assert synced.returncode == 0, synced.stderr
 
-    table = run_cli("lookup", "zoe", "--limit", "200")
+    table = run_here("lookup", "zoe", "--limit", "200")
     assert table.returncode == 0, table.stderr
     header, *rows = table.stdout.splitlines()
     assert header.split() == [
@@ -41,7 +43,7 @@ def test_lookup_reads_the_synced_cache(cli_sandbox: Any) -> None:
     assert all(row.rstrip().endswith("s") or row.rstrip()[-1] in "mhd" for row in rows)
     assert "\x1b" not in table.stdout
 
-    lines = run_cli("lookup", "zoe", "--json", "--status", "pending", "--limit", "500")
+    lines = run_here("lookup", "zoe", "--json", "--status", "pending", "--limit", "500")
     assert lines.returncode == 0, lines.stderr
     records = [json.loads(line) for line in lines.stdout.splitlines()]
     assert records and {r["kind"] for r in records} == {"registrant"}
@@ -52,20 +54,20 @@ def test_lookup_reads_the_synced_cache(cli_sandbox: Any) -> None:
     )
     assert all("zoe" in (r["title"] + r["subtitle"]).lower().replace("ë", "e") for r in records)
 
-    webinars = run_cli("lookup", "e", "--json", "--kind", "webinar", "--limit", "500")
+    webinars = run_here("lookup", "e", "--json", "--kind", "webinar", "--limit", "500")
     kinds = {json.loads(line)["kind"] for line in webinars.stdout.splitlines()}
     assert kinds == {"webinar"}
 
-    nothing = run_cli("lookup", "no-such-person-anywhere")
+    nothing = run_here("lookup", "no-such-person-anywhere")
     assert nothing.returncode == 1 and "No match" in nothing.stderr
 
 
 def test_lookup_without_a_cache_says_to_sync_first() -> None:
-    done = run_cli("lookup", "ann", "--profile", "work")
+    done = run_here("lookup", "ann", "--profile", "work")
     assert done.returncode == 2
     assert "no cache for profile 'work' yet" in done.stderr
     assert "meetdeck sync --profile work" in done.stderr
-    demo = run_cli("lookup", "ann", "--demo")
+    demo = run_here("lookup", "ann", "--demo")
     assert demo.returncode == 2 and "meetdeck sync --demo" in demo.stderr
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.builders import old_cache, organizer, put, registrant, webinar
-from tests.support.cli import REPO, run_cli
+from tests.support.cli import REPO, run_here
 from tui.core.settings.paths import cache_db_file, config_file_text, resolve_paths
 from tui.core.store.db import Store
 from tui.core.store.schema import SCHEMA_VERSION
@@ -44,14 +44,14 @@ def _fill(profile: str = "ops") -> Path:
 
 
 def _records(*argv: str) -> list[dict[str, object]]:
-    done = run_cli("lookup", *argv, "--json")
+    done = run_here("lookup", *argv, "--json")
     assert done.returncode in (0, 1), done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
 def test_an_address_is_found_in_any_case_and_partial_text_is_searched() -> None:
     _fill()
-    table = run_cli("lookup", "HOST@example.COM", "--profile", "ops")
+    table = run_here("lookup", "HOST@example.COM", "--profile", "ops")
     assert table.returncode == 0, table.stderr
     header, *rows = table.stdout.splitlines()
     assert header.split()[:2] == ["KIND", "PROVIDER"]
@@ -75,7 +75,7 @@ def test_an_address_is_found_in_any_case_and_partial_text_is_searched() -> None:
     only = _records("host@example.com", "--profile", "ops", "--kind", "webinar")
     assert [r["key"] for r in only] == ["w1"]
 
-    missing = run_cli("lookup", "nobody@example.com", "--profile", "ops")
+    missing = run_here("lookup", "nobody@example.com", "--profile", "ops")
     assert missing.returncode == 1 and "No match for 'nobody@example.com'" in missing.stderr
 
 
@@ -83,7 +83,7 @@ def test_an_old_cache_is_migrated_by_lookup_and_answers() -> None:
     path = resolve_paths().cache_db("ops")
     path.parent.mkdir(parents=True)
     old_cache(path, 2)
-    done = run_cli("lookup", "ANN@example.com", "--profile", "ops")
+    done = run_here("lookup", "ANN@example.com", "--profile", "ops")
     assert done.returncode == 0, done.stderr
     assert "Ann Lee" in done.stdout and done.stderr == ""
     conn = sqlite3.connect(path)
@@ -197,5 +197,5 @@ def test_lookup_takes_the_profile_from_config_toml_when_none_is_named() -> None:
     config.write_text('default_profile = "team"\n\n[profiles.team]\n', encoding="utf-8")
     assert [r["key"] for r in _records("ann.lee@example.com")] == ["r3"]
     config.write_text("default_profile = [broken\n", encoding="utf-8")
-    done = run_cli("lookup", "ann.lee@example.com")
+    done = run_here("lookup", "ann.lee@example.com")
     assert done.returncode == 2 and f"Cannot read {config}" in done.stderr

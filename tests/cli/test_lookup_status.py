@@ -6,7 +6,7 @@ import dataclasses
 import json
 
 from tests.support.builders import put, registrant
-from tests.support.cli import run_cli
+from tests.support.cli import run_here
 from tui.core.models import Provider, RegistrantStatus
 from tui.core.settings.paths import resolve_paths
 from tui.core.store.db import Store
@@ -15,7 +15,7 @@ G2T = Provider.GOTO_TRAINING
 
 
 def _records(*argv: str) -> list[dict[str, object]]:
-    done = run_cli("lookup", *argv, "--json", "--profile", "ops")
+    done = run_here("lookup", *argv, "--json", "--profile", "ops")
     assert done.returncode in (0, 1), done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
 
@@ -45,7 +45,7 @@ def test_lookup_finds_who_withdrew_and_shows_odd_statuses_as_sent() -> None:
     left = _records("una", "--status", "unregistered")
     other = _records("una", "--status", "other")
     pending = _records("una", "--status", "pending")
-    table = run_cli("lookup", "una", "--profile", "ops")
+    table = run_here("lookup", "una", "--profile", "ops")
 
     assert [(r["key"], r["status"]) for r in left] == [("r1", "unregistered")]
     assert [(r["key"], r["status"]) for r in other] == [("r2", "ON_HOLD")]

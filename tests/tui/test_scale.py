@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 
 from tests.support.builders import put, registrant, webinar
 from tests.support.fakedeck import NOW
+from tests.support.shared import built_once
 from tui.app import build_app
 from tui.core.deck.facade import Deck
 from tui.core.models import RegistrantStatus
@@ -23,10 +23,9 @@ STATUSES = (RegistrantStatus.PENDING, RegistrantStatus.APPROVED, RegistrantStatu
 FIRST = ("Ann", "Bob", "Chloé", "Dmitri", "Émile", "Fatima", "Grace", "Hiro")
 
 
-@pytest.fixture(scope="module")
-def big_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("big") / "big.sqlite3"
-    store = Store.open(path, "big")
+def build_big_cache(folder: Path) -> None:
+    """One webinar of 100,000 registrants, written through the store's writer."""
+    store = Store.open(folder / "big.sqlite3", "big")
     try:
         put(store, "events:zoom", [webinar("w1", "Annual summit")])
         put(
@@ -45,7 +44,12 @@ def big_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         )
     finally:
         store.close()
-    yield path
+
+
+@pytest.fixture(scope="module")
+def big_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the cache built once per run (the xdist workers share the build)."""
+    return built_once(tmp_path_factory, "big-cache", build_big_cache) / "big.sqlite3"
 
 
 def make_app(path: Path) -> Any:

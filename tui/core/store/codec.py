@@ -79,12 +79,12 @@ def cap_text(obj: T, limit: int = TEXT_LIMIT) -> tuple[T, int]:
     and how many were cut; the same object when none was too long."""
     cut = [0]
     changes = {}
-    for f in fields(obj):  # type: ignore[arg-type]  # models are dataclasses
-        value = getattr(obj, f.name)
+    for name, _ in _fields_of(type(obj)):  # type: ignore[arg-type]  # classes are hashable
+        value = getattr(obj, name)
         if isinstance(value, str | tuple):
             capped = _cap(value, limit, cut)
             if capped is not value:
-                changes[f.name] = capped
+                changes[name] = capped
     return (dataclasses.replace(obj, **changes) if changes else obj), cut[0]  # type: ignore[type-var]
 
 
@@ -93,15 +93,28 @@ def encode(obj: Any) -> str:
     if not is_dataclass(obj) or isinstance(obj, type):
         raise TypeError(f"cannot encode {type(obj).__name__}")
     data = {}
-    for f in fields(obj):
-        value = getattr(obj, f.name)
+    for name, defaults in _fields_of(type(obj)):
+        value = getattr(obj, name)
         # Values equal to an empty default are left out: decode restores the default.
-        if value in _EMPTY and f.default is not MISSING and f.default == value:
+        if defaults and value in _EMPTY and any(d == value for d in defaults):
             continue
-        if value in _EMPTY and f.default_factory is not MISSING and f.default_factory() == value:
-            continue
-        data[f.name] = _to_jsonable(value)
+        data[name] = _to_jsonable(value)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@cache
+def _fields_of(cls: type) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """Each field's name and its default (from the factory, made once), if it has one:
+    `fields()` and the factories cost more than encoding a row's values."""
+    out = []
+    for f in fields(cls):
+        defaults: tuple[Any, ...] = ()
+        if f.default is not MISSING:
+            defaults = (f.default,)
+        elif f.default_factory is not MISSING:
+            defaults = (f.default_factory(),)
+        out.append((f.name, defaults))
+    return tuple(out)
 
 
 def decode(cls: type[T], text: str) -> T:

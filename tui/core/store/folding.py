@@ -11,6 +11,9 @@ def fold(text: str) -> str:
     Used on both the stored search text and the query, so the comparison is the same
     on both sides. CJK and other scripts without combining marks are kept as they are.
     """
+    if text.isascii():
+        # No accents to strip, nothing to normalize: casefold is lower() on ASCII.
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).casefold()
