@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.widgets import Button, Label
 
 from tests.support.app import active, settle, show_tab
@@ -152,6 +153,40 @@ async def test_a_long_sync_shows_pages_and_rows_and_r_says_it_is_running(
         await settle(pilot, app)
         assert not app.screen.query_one("#sync-bar").display
         assert pane.table.row_count > 0
+
+
+async def test_a_sync_keeps_one_re_read_of_the_tab_pending(
+    real_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a sync lands rows, the tab shown re-reads at most every RELOAD_EVERY: one
+    re-read is pending at a time, not one timer per progress message (an account's
+    sync sends thousands, and each kept the loop busy while cursor keys waited)."""
+    app = real_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show_tab(pilot, app, "registrants")
+        screen: Any = app.screen
+        plain = screen.set_timer
+        made, pending, most = [0], [0], [0]
+
+        def counting(delay: float, callback: Any = None, **kwargs: Any) -> Any:
+            if kwargs.get("name") != "reload-dirty":
+                return plain(delay, callback, **kwargs)
+            made[0] += 1
+            pending[0] += 1
+            most[0] = max(most[0], pending[0])
+
+            def fired() -> Any:
+                pending[0] -= 1
+                return callback()
+
+            return plain(delay, fired, **kwargs)
+
+        monkeypatch.setattr(screen, "set_timer", counting)
+        await pilot.press("R")
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: pending[0] == 0, what="the last re-read")
+        assert made[0] >= 1, "no re-read was ever asked for"
+        assert most[0] == 1, f"{most[0]} re-reads pending at once"
 
 
 async def test_past_errors_and_notices_are_listed_with_their_time(real_app: MakeApp) -> None:

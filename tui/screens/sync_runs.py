@@ -91,6 +91,7 @@ class SyncRuns:
         self._screen = screen
         self._tabs = tabs
         self._dirty_kinds: set[ScopeKind] = set()
+        self._reload_due = False
         self._doing: str | None = None
 
     @property
@@ -256,9 +257,14 @@ class SyncRuns:
         bar.show(progress)
         self._doing = progress.running[0].describe() if progress.running else None
         self._dirty_kinds.add(progress.scope.kind)
-        self._screen.set_timer(RELOAD_EVERY, self._reload_dirty, name="reload-dirty")
+        # One re-read pending at a time: a timer per progress message (thousands in an
+        # account's sync) kept the loop busy while keys waited.
+        if not self._reload_due:
+            self._reload_due = True
+            self._screen.set_timer(RELOAD_EVERY, self._reload_dirty, name="reload-dirty")
 
     def _reload_dirty(self) -> None:
+        self._reload_due = False
         if self._dirty_kinds:
             pane = self._tabs.active_pane
             if set(pane.refresh_kinds()) & self._dirty_kinds:
