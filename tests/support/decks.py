@@ -35,6 +35,7 @@ class DeckSpec:
         rate_limit: Client-side requests a second for GoTo and Zoom (None: the profile's).
         profiles: The profile names the Deck offers (None: open_profile's default).
         sync_clock: Pins the sync engine's clock (the Deck is then built from its parts).
+        sync_concurrency: Scopes the engine works on at once (with `sync_clock`).
     """
 
     name: str = "sbx"
@@ -42,6 +43,7 @@ class DeckSpec:
     rate_limit: float | None = None
     profiles: tuple[str, ...] | None = None
     sync_clock: Callable[[], datetime] | None = None
+    sync_concurrency: int = 4
 
 
 #: The core tests' Deck: a couple of quick retries.
@@ -148,7 +150,7 @@ def _deck_from_parts(
         return Deck(store, profile_name=spec.name, accent=profile.accent, profiles=(spec.name,))
     providers = ProviderSet.for_profile(spec.name, profile, paths, http, demo=True)
     clock = spec.sync_clock
-    sync = sync_engine(store, providers, concurrency=4, now=clock)
+    sync = sync_engine(store, providers, concurrency=spec.sync_concurrency, now=clock)
     return Deck(
         store,
         profile_name=spec.name,
