@@ -199,6 +199,17 @@ def test_lookup_status_takes_every_registrant_status(status: str) -> None:
     assert build_parser().parse_args(["lookup", "x", "--status", status]).status == status
 
 
+def test_the_fast_parsers_lists_match_what_the_cache_holds() -> None:
+    """`tui/cli_options.py` imports nothing (lookup's fast path), so it repeats the
+    search kinds and the registrant statuses: they must stay the store's and the model's."""
+    from tui.cli_options import KINDS
+    from tui.cli_options import STATUSES as OFFERED
+    from tui.core.store.hits import SEARCH_KINDS
+
+    assert KINDS == SEARCH_KINDS
+    assert set(OFFERED) == {s.value for s in RegistrantStatus}
+
+
 def test_the_tui_opens_where_its_flags_say() -> None:
     """`--view` offers every tab; the four flags become the app's StartView (a value
     that looks like a command, `--filter sync`, stays the filter)."""
