@@ -17,6 +17,21 @@ if sys.dont_write_bytecode:
     sys.dont_write_bytecode = False
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
+# Textual's Pilot guesses that the app is idle by sleeping in steps of 20 ms until a
+# step passes with under 1 ms of the process's CPU time: at least 40 ms after every key
+# (`press` guesses twice) and 20 ms after every `pause()`, up to a second while any
+# thread of the process (a sandbox, the store's writer) works. These tests never rely
+# on that guess (they wait for a condition: tests/support/waits.py, `settle`), so the
+# step is 4 ms with the same 5 % share of CPU time as the bar: the same guess, five
+# times finer. Textual is pinned exactly; the check fails loudly if a release renames it.
+import textual._wait as _textual_wait
+
+assert {"SLEEP_GRANULARITY", "SLEEP_IDLE"} <= vars(_textual_wait).keys(), (
+    "textual._wait no longer has SLEEP_GRANULARITY/SLEEP_IDLE: see tests/conftest.py"
+)
+_textual_wait.SLEEP_GRANULARITY = 0.004
+_textual_wait.SLEEP_IDLE = _textual_wait.SLEEP_GRANULARITY / 20
+
 # Prints the chaos suite's count of fault scenarios at the end of a run (xdist too).
 pytest_plugins = ("tests.chaos.summary",)
 

@@ -93,21 +93,22 @@ async def test_each_tab_keeps_its_sort_through_tabs_drills_and_runs(
     async with app.run_test(size=(220, 40)) as pilot:
         await pilot.press("4", "greater_than_sign", "I")
         await pilot.press("3")
-        assert "Start \u25b2" in header(app)  # the events tab has its own order
+        # the events tab has its own order
+        await wait_for(pilot, lambda: "Start \u25b2" in header(app), what="events by start")
         await pilot.press("enter")  # into the first event's registrants
         await wait_for(pilot, lambda: active(app).scope is not None, what="the drill-down")
-        assert "Email \u25bc" in header(app)
+        await wait_for(pilot, lambda: "Email \u25bc" in header(app), what="by email, down")
         emails = shown(app, "email")
         assert emails == sorted(emails, reverse=True)
         await pilot.press("backspace", "4")
-        assert "Email \u25bc" in header(app)
+        await wait_for(pilot, lambda: "Email \u25bc" in header(app), what="by email, down")
     assert remembered_sorts(state) == {"registrants": ("email", True)}
     assert remembered_theme(state) == "nord"
 
     again = real_app(ui_state=state, sorts=remembered_sorts(state))
     async with again.run_test(size=(220, 40)) as pilot:
         await pilot.press("4")
-        assert "Email \u25bc" in header(again)
+        await wait_for(pilot, lambda: "Email \u25bc" in header(again), what="the kept sort")
         emails = shown(again, "email")
         assert emails == sorted(emails, reverse=True)
 
