@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.widgets import Button, Label
 
 from tests.support.app import active, settle, show_tab
@@ -18,10 +19,13 @@ from tests.support.fakedeck import HOSTILE
 from tests.support.screen import current, screen_lines, screen_text, toasts
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
+from tui.core.models import Provider
+from tui.core.sync.types import Scope, ScopeKind, ScopeState, ScopeStep, SyncProgress
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.help import HelpScreen
 from tui.screens.notifications import NotificationsScreen
 from tui.widgets.api_log import ApiLogPanel, format_entry
+from tui.widgets.sync_bar import SyncBar, describe
 
 MakeApp = Callable[..., MeetdeckApp]
 
@@ -187,6 +191,48 @@ async def test_a_sync_keeps_one_re_read_of_the_tab_pending(
         await wait_for(pilot, lambda: pending[0] == 0, what="the last re-read")
         assert made[0] >= 1, "no re-read was ever asked for"
         assert most[0] == 1, f"{most[0]} re-reads pending at once"
+
+
+class BarApp(App[None]):
+    """The sync bar alone."""
+
+    def compose(self) -> ComposeResult:
+        yield SyncBar(id="sync-bar")
+
+
+async def test_the_sync_bar_draws_the_first_progress_then_only_the_newest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An account's sync reports some thirty steps a second, and each one drawn is a
+    frame that cursor keys wait behind: of 50 steps in a row the bar draws the first at
+    once and then the newest (two draws, not 50); after `hide` the next run's first
+    step is drawn at once again."""
+    scope = Scope(ScopeKind.MEETINGS, Provider.GOTO_MEETING)
+    steps = [
+        SyncProgress(scope, ScopeState.WORKING, 0, 3, running=(ScopeStep(scope, n, n * 25),))
+        for n in range(1, 51)
+    ]
+    app = BarApp()
+    async with app.run_test(size=(120, 5)) as pilot:
+        bar = app.query_one(SyncBar)
+        label = bar.query_one("#sync-label", Label)
+        drawn: list[str] = []
+        update = label.update
+
+        def counting(content: Any = "", **kwargs: Any) -> None:
+            drawn.append(str(content))
+            update(content, **kwargs)
+
+        monkeypatch.setattr(label, "update", counting)
+        for progress in steps:
+            bar.show(progress)
+        assert drawn == [str(describe(steps[0]))]
+        await wait_for(pilot, lambda: len(drawn) >= 2, what="the newest step drawn")
+        assert drawn == [str(describe(steps[0])), str(describe(steps[-1]))]
+        assert "page 50, 1,250 rows" in str(label.render())
+        bar.hide()
+        bar.show(steps[1])
+        assert drawn[-1] == str(describe(steps[1])) and len(drawn) == 3
 
 
 async def test_past_errors_and_notices_are_listed_with_their_time(real_app: MakeApp) -> None:

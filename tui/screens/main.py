@@ -97,6 +97,8 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self._event_writes = EventWriteFlows(self)
         self.syncs = SyncRuns(self, self)
         """Refreshes and syncs: one at a time, their progress and report."""
+        # Kept, not queried: every API call asks for it, and a query walks every widget.
+        self._api_log_panel: ApiLogPanel | None = None
 
     @staticmethod
     def _new_panes() -> dict[str, EntityPane[Any]]:
@@ -401,11 +403,9 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     async def action_toggle_api_log(self) -> None:
         """Show the API log with the focus in it (it follows new calls), or hide it."""
-        panels = list(self.query(ApiLogPanel).results(ApiLogPanel))
-        if panels:
-            panel = panels[0]
-        else:
-            panel = ApiLogPanel(id="api-log")
+        panel = self._api_log()
+        if panel is None:
+            panel = self._api_log_panel = ApiLogPanel(id="api-log")
             await self.mount(panel, before=self.query_one(KeyBar))
         if panel.has_class("-shown"):
             self._close_api_log(panel)
@@ -415,13 +415,19 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         panel.reset(source.recent(200) if source is not None else (), self.host.time_format)
         panel.log_lines.focus()
 
+    def _api_log(self) -> ApiLogPanel | None:
+        """The API log panel, once mounted (a profile switch recomposes without it)."""
+        panel = self._api_log_panel
+        return panel if panel is not None and panel.is_attached else None
+
     def _close_api_log(self, panel: ApiLogPanel) -> None:
         panel.remove_class("-shown")
         self.active_pane.table.focus()
 
     @on(ApiLogPanel.Closed)
     def _api_log_closed(self, event: ApiLogPanel.Closed) -> None:
-        for panel in self.query(ApiLogPanel).results(ApiLogPanel):
+        panel = self._api_log()
+        if panel is not None:
             self._close_api_log(panel)
 
     @on(ApiLogPanel.Called)
@@ -431,6 +437,6 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         if answered and self.query_one(DeckHeader).unreachable(entry.api):
             # The service answers again: the header says so now, not at the next sync.
             self.update_health()
-        for panel in self.query(ApiLogPanel).results(ApiLogPanel):
-            if panel.has_class("-shown"):
-                panel.add_entries([event.entry], self.host.time_format)
+        panel = self._api_log()
+        if panel is not None and panel.has_class("-shown"):
+            panel.add_entries([event.entry], self.host.time_format)

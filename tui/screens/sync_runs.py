@@ -93,6 +93,7 @@ class SyncRuns:
         self._dirty_kinds: set[ScopeKind] = set()
         self._reload_due = False
         self._doing: str | None = None
+        self._bar: SyncBar | None = None
 
     @property
     def host(self) -> DeckHost:
@@ -238,17 +239,23 @@ class SyncRuns:
     # -- progress and outcome ----------------------------------------------------------
 
     async def _sync_bar(self) -> SyncBar:
-        """The progress line above the footer, mounted on the first sync."""
-        bars = list(self._screen.query(SyncBar).results(SyncBar))
-        if bars:
-            return bars[0]
-        bar = SyncBar(id="sync-bar")
-        await self._screen.mount(bar, before=self._screen.query_one(KeyBar))
+        """The progress line above the footer, mounted on the first sync (kept, not
+        queried: every progress message asks, and a query walks every widget)."""
+        bar = self._mounted_bar()
+        if bar is None:
+            bar = self._bar = SyncBar(id="sync-bar")
+            await self._screen.mount(bar, before=self._screen.query_one(KeyBar))
         return bar
+
+    def _mounted_bar(self) -> SyncBar | None:
+        """The bar, once mounted (a profile switch recomposes the screen without it)."""
+        bar = self._bar
+        return bar if bar is not None and bar.is_attached else None
 
     def _hide_sync_bar(self) -> None:
         self._doing = None
-        for bar in self._screen.query(SyncBar):
+        bar = self._mounted_bar()
+        if bar is not None:
             bar.hide()
 
     async def progressed(self, progress: SyncProgress) -> None:
