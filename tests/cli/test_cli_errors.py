@@ -16,7 +16,15 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import REPO, run_cli, write_zoom_profile
+from tests.support.cli import (
+    NAME,
+    REPO,
+    run_cli,
+    sign_in,
+    table_counts,
+    write_profile,
+    write_zoom_profile,
+)
 from tui.cli import main
 from tui.core.settings.paths import resolve_paths
 
@@ -96,18 +104,21 @@ def test_lookup_piped_into_head_is_silent(cli_sandbox: Any) -> None:
     assert not crash_log().exists()
 
 
-def test_sync_into_a_closed_pipe_finishes_the_sync_quietly() -> None:
+def test_sync_into_a_closed_pipe_finishes_the_sync_quietly(
+    cli_sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The progress lines stop with their reader; the sync itself goes on to its end
     (the error used to fail the sync from inside its progress callback, and the tasks
     it cancelled printed tracebacks)."""
-    # The demo: GoTo and Zoom scopes, several running at once.
-    done = run_into_closed_pipe("sync", "--demo", "--registrants", "50")
+    # The sandbox's profile (GoTo and Zoom scopes, several running at once), signed in,
+    # on a sandbox without rate limits: the pipe is the point, not the pacing.
+    paths = write_profile(cli_sandbox.base_url, monkeypatch)
+    sign_in(cli_sandbox.base_url)
+    done = run_into_closed_pipe("sync", "--profile", NAME)
     assert done.returncode == 141, done.stderr
     assert done.stderr == b""
     assert not crash_log().exists()
-    from tests.support.cli import table_counts
-
-    counts = table_counts(resolve_paths().cache_db("demo", demo=True))
+    counts = table_counts(paths.cache_db(NAME))
     assert all(counts.values()), counts  # every scope was synced all the same
 
 
