@@ -129,7 +129,6 @@ def search_rows(
     if status is not None:
         wanted = [k for k in wanted if k == "registrant"]
     long_terms = [t for t in terms if len(t) >= 3]
-    short_terms = [t for t in terms if len(t) < 3]
     hits: list[SearchRow] = []
     with lock or _UNLOCKED:
         matched = _match_once(conn, long_terms) if long_terms else None

@@ -292,11 +292,21 @@ def _v11(conn: sqlite3.Connection) -> None:
 
     for statement in _statements(_V11_TABLE):
         conn.execute(statement)
-    insert = (
-        "INSERT INTO registrants_v11 (id, scope, provider, profile, fetched_at, key, data, "
-        f"search, {', '.join(REGISTRANTS.columns)}) VALUES "
-        f"({', '.join('?' * (8 + len(REGISTRANTS.columns)))})"
+    names = ", ".join(
+        (
+            "id",
+            "scope",
+            "provider",
+            "profile",
+            "fetched_at",
+            "key",
+            "data",
+            "search",
+            *REGISTRANTS.columns,
+        )
     )
+    marks = ", ".join("?" * (8 + len(REGISTRANTS.columns)))
+    insert = f"INSERT INTO registrants_v11 ({names}) VALUES ({marks})"  # noqa: S608
     rows = conn.execute(
         "SELECT id, scope, provider, profile, fetched_at, key, data FROM registrants"
     )
@@ -326,10 +336,7 @@ def _v11(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
     for spec in ALL_TABLES:
         if spec.search_code is not None:
-            conn.execute(
-                f"INSERT INTO search_index (rowid, text) SELECT id * 8 + {spec.search_code}, "
-                f"{spec.search('')} FROM {spec.name}"
-            )
+            conn.execute(spec.index("1"))
 
 
 Step = str | Callable[[sqlite3.Connection], None]
