@@ -10,6 +10,7 @@ read that brought the frame showing its effect (`PtyProcess.key_to_match`).
 from __future__ import annotations
 
 import re
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -464,4 +465,57 @@ def registrants(session: Session) -> list[Figure]:
         stat=lambda v: percentile(v, 90),
     )
     add("peak RSS of the app (VmHWM)", s["rss"], s["stock_rss"], "MB", "< 90 MB", 90)
+
+    def versus_cursor(
+        name: str, values: list[float], limit: float, stat: Callable[[Sequence[float]], float]
+    ) -> None:
+        """A figure as a ratio to the cursor key's repaint in the same run (issue 18)."""
+        value, base = ms(stat(values)), ms(stat(s["cursor"]))
+        rate = ratio(value, base)
+        figures.append(
+            Figure(
+                "registrants",
+                name,
+                value,
+                "ms",
+                baseline=base,
+                baseline_name="cursor key to repaint, same statistic",
+                ratio=rate,
+                target=f"<= {limit}x",
+                met=rate is not None and rate <= limit,
+                samples=[ms(v) for v in values],
+                baseline_samples=[ms(v) for v in s["cursor"]],
+                note=f"{total:,} registrants",
+            )
+        )
+
+    # The cache's size per registrant: its pages in use (free pages left by earlier
+    # syncs are reused by the next one), over every registrant it holds.
+    with sqlite3.connect(f"file:{cache_db}?mode=ro", uri=True) as conn:
+        pages, free, size = (
+            conn.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("page_count", "freelist_count", "page_size")
+        )
+        people = conn.execute("SELECT count(*) FROM registrants").fetchone()[0]
+    conn.close()
+    per = (pages - free) * size / max(people, 1)
+    figures.append(
+        Figure(
+            "registrants",
+            "cache bytes per registrant",
+            per,
+            "B",
+            target="<= 1,000 B",
+            met=per <= 1000,
+            note=f"{people:,} registrants, {(pages - free) * size / 1e6:,.0f} MB in use",
+        )
+    )
+    versus_cursor("filter keystroke to rows vs cursor key, median", s["filter"], 1.5, median)
+    versus_cursor(
+        "filter keystroke to rows vs cursor key, p90",
+        s["filter"],
+        1.5,
+        lambda v: percentile(v, 90),
+    )
+    versus_cursor("Enter to first rows vs cursor key, median", s["first"], 2.0, median)
     return figures

@@ -375,7 +375,9 @@ class Session:
         """
         if self._warm is not None:
             return self._warm
-        workspace = Workspace(self.root / "warm")
+        # One folder per size: a --workdir keeps the 100,000 and the 1,000,000 caches
+        # side by side, each filled once and reused by every later run.
+        workspace = Workspace(self.root / f"warm-{self.registrants}")
         record = workspace.root / "warm.json"
         if record.exists():  # --workdir: a cache filled by an earlier run
             saved = json.loads(record.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ import shutil
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from tests.support.decks import DeckSpec, open_cached_deck, open_deck, sync_cach
 from tui.core.deck.facade import Deck
 from tui.core.settings.config import HttpSettings
 from tui.core.settings.paths import Paths
+from tui.core.store import packing
 
 ANCHOR = datetime(2026, 3, 2, tzinfo=UTC)
 SYNCED_AT = ANCHOR + timedelta(hours=9)
@@ -128,6 +129,19 @@ def _pin_port(db: Path, base_url: str) -> None:
                 conn.execute(
                     f"UPDATE {table} SET data = replace(data, ?, ?)",  # noqa: S608
                     (base_url, "http://127.0.0.1:8765"),
+                )
+        # A registrant's join URL is in its compressed `more` (schema 11).
+        read = f"SELECT t.id, {packing.SELECT} FROM registrants t"  # noqa: S608
+        rows = conn.execute(read).fetchall()
+        for row_id, *values in rows:
+            person = packing.unpack(tuple(values))
+            if person.join_url and base_url in person.join_url:
+                pinned = replace(
+                    person, join_url=person.join_url.replace(base_url, "http://127.0.0.1:8765")
+                )
+                conn.execute(
+                    "UPDATE registrants SET more = ? WHERE id = ?",
+                    (packing.more_of(pinned), row_id),
                 )
     conn.close()
 

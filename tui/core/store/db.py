@@ -33,7 +33,7 @@ from tui.core.models import (
     SupportSession,
     TrainingSession,
 )
-from tui.core.store import tables
+from tui.core.store import packing, tables
 from tui.core.store.codec import decode, parse_iso
 from tui.core.store.query import ChainedView, FilterMemo, TableView, oldest_stamp, sort_terms
 from tui.core.store.rows import (
@@ -169,7 +169,12 @@ class Store:
         suffix = f":{q.event_key}" if q.event_key else ""
         patterns = self._patterns(["registrants"], q, suffix if suffix else ":%")
         return self._view(
-            tables.REGISTRANTS, q, model_row(Registrant), patterns, count=self._registrant_count(q)
+            tables.REGISTRANTS,
+            q,
+            packing.unpack,
+            patterns,
+            count=self._registrant_count(q),
+            select=packing.SELECT,
         )
 
     def _registrant_count(self, q: ViewQuery) -> int | None:
@@ -256,8 +261,13 @@ class Store:
         extra, params = _provider_clause(provider)
         if event_key is not None:
             extra, params = f"{extra} AND event_key = ?", [*params, event_key]
-        found: Registrant | None = self._one("registrants", Registrant, key, extra, params)
-        return found
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {packing.SELECT} FROM registrants t WHERE key = ? {extra} "
+                "ORDER BY fetched_at DESC LIMIT 1",
+                (key, *params),
+            ).fetchone()
+        return packing.unpack(row) if row else None
 
     def recording(self, key: str, provider: Provider | None = None) -> Recording | None:
         """One recording by key (the most recently fetched), with its event's title."""

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
+#: A registrant's search text in SQL (`{t}`: the table's alias and a dot): most rows'
+#: is their sort name and e-mail, and their `search` column is NULL (`tables.py`).
+REGISTRANT_SEARCH = "coalesce({t}search, {t}sort_name || ' ' || {t}email)"
+
 # kind: (table, search code, events.kind value). The codes are the tables'
 # `search_code` (`tui.core.store.tables`); the index's rowid is the row's id * 8 + code.
 _TABLES: dict[SearchKind, tuple[str, int, str | None]] = {
@@ -62,8 +66,17 @@ def fts_phrase(term: str) -> str:
 
 
 def fts_match(terms: Sequence[str]) -> str:
-    """An FTS5 query every one of `terms` must match, each as a literal phrase."""
-    return " AND ".join(fts_phrase(term) for term in terms)
+    """An FTS5 query for rows holding every trigram of `terms` (each of three or more
+    characters). The index keeps no positions, so this finds a few rows where the
+    trigrams are apart too: a caller confirms each term with `instr` on the row's text.
+    """
+    grams = dict.fromkeys(term[i : i + 3] for term in terms for i in range(len(term) - 2))
+    return " AND ".join(fts_phrase(gram) for gram in grams)
+
+
+def search_text(table: str) -> str:
+    """The search text of a row of `table` (aliased `t`) in SQL."""
+    return REGISTRANT_SEARCH.format(t="t.") if table == "registrants" else "t.search"
 
 
 def last_sync(conn: sqlite3.Connection) -> str | None:
@@ -116,7 +129,6 @@ def search_rows(
     if status is not None:
         wanted = [k for k in wanted if k == "registrant"]
     long_terms = [t for t in terms if len(t) >= 3]
-    short_terms = [t for t in terms if len(t) < 3]
     hits: list[SearchRow] = []
     with lock or _UNLOCKED:
         matched = _match_once(conn, long_terms) if long_terms else None
@@ -142,8 +154,9 @@ def search_rows(
                 # is several times cheaper than scanning the wide table.
                 hint = " INDEXED BY registrants_filter" if table == "registrants" else ""
                 source = f"FROM {table} t{hint} WHERE 1"
-            for term in short_terms:
-                conditions.append("instr(t.search, ?) > 0")
+            # Every term is confirmed on the row's text: the index finds its trigrams.
+            for term in terms:
+                conditions.append(f"instr({search_text(table)}, ?) > 0")
                 params.append(term)
             if event_kind is not None:
                 conditions.append("t.kind = ?")

@@ -142,9 +142,24 @@ HIT_FIELDS: dict[SearchKind, tuple[str, ...]] = {
 }
 
 
+# Where a registrant's row keeps a field other than under its name in `data`: in a
+# column, or under a short key (`tui.core.store.packing`).
+_REGISTRANT_SQL = {
+    "key": "t.key",
+    "provider": "t.provider",
+    "first_name": "json_extract(t.data, '$.f')",
+    "last_name": "json_extract(t.data, '$.l')",
+    "email": "coalesce(json_extract(t.data, '$.e'), t.email)",
+    "event_key": "t.event_key",
+    "event_title": "json_extract(t.data, '$.t')",
+    "status": "t.status",
+}
+
+
 def picked(kind: SearchKind) -> str:
     """The SELECT list of a kind's hits, from an entity table aliased `t`."""
-    columns = [f"json_extract(t.data, '$.{path}')" for path in HIT_FIELDS[kind]]
+    where = _REGISTRANT_SQL if kind == "registrant" else {}
+    columns = [where.get(path, f"json_extract(t.data, '$.{path}')") for path in HIT_FIELDS[kind]]
     return ", ".join([*columns, "t.fetched_at"])
 
 

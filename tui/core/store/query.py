@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from tui.core.store.codec import fold, iso, parse_iso
+from tui.core.store.codec import fold, parse_iso
 from tui.core.store.fts import fts_match
 from tui.core.store.tables import TableSpec
 from tui.core.store.views import ViewQuery
@@ -55,12 +55,12 @@ def where_clause(spec: TableSpec, q: ViewQuery) -> tuple[str, list[Any]]:
     if spec.time_column:
         if q.since is not None:
             parts.append(f"t.{spec.time_column} >= ?")
-            params.append(iso(q.since))
+            params.append(spec.time_value(q.since))
         if q.until is not None:
             parts.append(f"t.{spec.time_column} < ?")
-            params.append(iso(q.until))
+            params.append(spec.time_value(q.until))
     for term in fold(q.text).split():
-        parts.append("instr(t.search, ?) > 0")
+        parts.append(f"instr({spec.search()}, ?) > 0")
         params.append(term)
     return (" AND ".join(parts) or "1"), params
 
@@ -70,26 +70,30 @@ class FilterMemo:
 
     Typing forward narrows: every row that holds "noah" holds "noa", so the matches
     of a filter that extends the previous one are the previous matches that the
-    trigram index also finds for the new terms, in the order they were already sorted
-    in. That reads the index's doclists only, never the rows, which a fresh process
+    trigram index also finds for the new terms and whose remembered text holds them,
+    in the order they were already sorted in. That reads the index's doclists only,
+    never the rows, which a fresh process
     otherwise reads from the file page by page (20-70 ms for two thousand matches
     spread over a 100,000-row table). A commit by any other connection (the sync, an
     approval) changes `PRAGMA data_version`, and the memo is not used across it.
     """
 
     def __init__(self) -> None:
-        self._last: tuple[object, str, int, list[int]] | None = None
+        self._last: tuple[object, str, int, list[int], dict[int, str]] | None = None
 
-    def base(self, key: object, text: str, version: int) -> list[int] | None:
-        """The remembered matches if `text` (folded, single-spaced) extends the
-        remembered filter of the same view and nothing was written since."""
+    def base(self, key: object, text: str, version: int) -> tuple[list[int], dict[int, str]] | None:
+        """The remembered matches and each one's search text, if `text` (folded,
+        single-spaced) extends the remembered filter of the same view and nothing was
+        written since."""
         last = self._last
         if last is None or last[0] != key or last[2] != version:
             return None
-        return last[3] if text.startswith(last[1]) else None
+        return (last[3], last[4]) if text.startswith(last[1]) else None
 
-    def remember(self, key: object, text: str, version: int, ids: list[int]) -> None:
-        self._last = (key, text, version, ids)
+    def remember(
+        self, key: object, text: str, version: int, ids: list[int], texts: dict[int, str]
+    ) -> None:
+        self._last = (key, text, version, ids, texts)
 
 
 class TableView(Generic[T]):
@@ -211,20 +215,23 @@ class TableView(Generic[T]):
         key = self._memo_key()
         with self._lock:
             version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-            ids = self._narrowed(terms, key, text, version)
-            if ids is None:
+            narrowed = self._narrowed(terms, key, text, version)
+            if narrowed is None:
                 source, params = self._from_text_index()
                 found = self._conn.execute(
-                    f"SELECT {self._sort}, t.id {source} LIMIT ?",
+                    f"SELECT {self._sort}, t.id, {self._spec.search()} {source} LIMIT ?",
                     [*params, MATERIALIZE_MAX + 1],
                 ).fetchall()
                 if len(found) > MATERIALIZE_MAX:
                     self._dense = True
                     return None
-                found.sort(reverse=self._desc)
-                ids = [row[-1] for row in found]
+                found.sort(key=lambda row: row[:-1], reverse=self._desc)
+                ids = [row[-2] for row in found]
+                texts = {row[-2]: row[-1] for row in found}
+            else:
+                ids, texts = narrowed
             if self._memo is not None:
-                self._memo.remember(key, text, version, ids)
+                self._memo.remember(key, text, version, ids, texts)
         self._ids = ids
         self._count = len(ids)
         return ids
@@ -233,9 +240,12 @@ class TableView(Generic[T]):
         """What must match for one filter's matches to narrow another's: all but text."""
         return (self._spec.name, dataclasses.replace(self._query, text=""), self._sort, self._desc)
 
-    def _narrowed(self, terms: list[str], key: object, text: str, version: int) -> list[int] | None:
-        """The previous filter's matches that hold every term, if this filter extends
-        it and its terms are all long enough for the trigram index; else None."""
+    def _narrowed(
+        self, terms: list[str], key: object, text: str, version: int
+    ) -> tuple[list[int], dict[int, str]] | None:
+        """The previous filter's matches that hold every term, with their texts, if
+        this filter extends it and its terms are all long enough for the trigram
+        index; else None."""
         code = self._spec.search_code
         if self._memo is None or code is None or not terms or any(len(term) < 3 for term in terms):
             return None
@@ -250,7 +260,13 @@ class TableView(Generic[T]):
                 [fts_match(terms)],
             )
         }
-        return [row_id for row_id in base if row_id in hits]
+        ids, texts = base
+        kept = [
+            row_id
+            for row_id in ids
+            if row_id in hits and all(term in texts[row_id] for term in terms)
+        ]
+        return kept, {row_id: texts[row_id] for row_id in kept}
 
     def count(self) -> int:
         """How many rows match (cached for the life of the view)."""

@@ -14,228 +14,19 @@ from datetime import UTC, datetime
 
 from tui.core.errors import StorageError
 from tui.core.settings.paths import ensure_dir
+from tui.core.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "NoCache", "connect", "migrate", "open_database"]
 
 # `meetdeck lookup` imports this module; pathlib would cost more than its query.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-# Columns every entity table has: the sync scope that owns the row, where it came
-# from, when, its key, its folded search text and the full model as JSON.
-_COMMON = """
-    id INTEGER PRIMARY KEY,
-    scope TEXT NOT NULL,
-    provider TEXT NOT NULL,
-    profile TEXT NOT NULL,
-    fetched_at TEXT NOT NULL,
-    key TEXT NOT NULL,
-    search TEXT NOT NULL DEFAULT '',
-    data TEXT NOT NULL,
-"""
 
-_V1 = f"""
-CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE sync_stamps (scope TEXT PRIMARY KEY, fetched_at TEXT);
-
-CREATE TABLE organizers ({_COMMON}
-    email TEXT NOT NULL DEFAULT '',
-    sort_name TEXT NOT NULL DEFAULT '',
-    UNIQUE (scope, key));
-CREATE INDEX organizers_name ON organizers (sort_name);
-CREATE INDEX organizers_email ON organizers (email);
-CREATE INDEX organizers_key ON organizers (key);
-
-CREATE TABLE meetings ({_COMMON}
-    kind TEXT NOT NULL,
-    start TEXT NOT NULL DEFAULT '',
-    sort_subject TEXT NOT NULL DEFAULT '',
-    organizer_key TEXT,
-    sort_organizer TEXT NOT NULL DEFAULT '',
-    UNIQUE (scope, key));
-CREATE INDEX meetings_kind_start ON meetings (kind, start);
-CREATE INDEX meetings_start ON meetings (start);
-CREATE INDEX meetings_organizer ON meetings (organizer_key, start);
-CREATE INDEX meetings_key ON meetings (key);
-
-CREATE TABLE events ({_COMMON}
-    kind TEXT NOT NULL,
-    start TEXT NOT NULL DEFAULT '',
-    sort_title TEXT NOT NULL DEFAULT '',
-    organizer_key TEXT,
-    sort_organizer TEXT NOT NULL DEFAULT '',
-    UNIQUE (scope, key));
-CREATE INDEX events_start ON events (start);
-CREATE INDEX events_key ON events (provider, key);
-CREATE INDEX events_organizer ON events (organizer_key, start);
-
-CREATE TABLE registrants ({_COMMON}
-    event_key TEXT NOT NULL,
-    event_kind TEXT NOT NULL,
-    status TEXT NOT NULL,
-    sort_name TEXT NOT NULL DEFAULT '',
-    email TEXT NOT NULL DEFAULT '',
-    registered_at TEXT NOT NULL DEFAULT '',
-    UNIQUE (scope, key));
-CREATE INDEX registrants_event_name ON registrants (event_key, sort_name);
-CREATE INDEX registrants_event_status_name ON registrants (event_key, status, sort_name);
-CREATE INDEX registrants_event_registered ON registrants (event_key, registered_at);
-CREATE INDEX registrants_event_status_registered
-    ON registrants (event_key, status, registered_at);
-CREATE INDEX registrants_event_email ON registrants (event_key, email);
-CREATE INDEX registrants_status_name ON registrants (status, sort_name);
-CREATE INDEX registrants_key ON registrants (key);
--- Covers the '/' filter: a scan of it tests the search text and yields every sort key
--- without touching the wide table rows.
-CREATE INDEX registrants_filter
-    ON registrants (event_key, status, search, sort_name, email, registered_at);
-
-CREATE TABLE recordings ({_COMMON}
-    event_key TEXT NOT NULL DEFAULT '',
-    start TEXT NOT NULL DEFAULT '',
-    sort_name TEXT NOT NULL DEFAULT '',
-    file_size INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (scope, key));
-CREATE INDEX recordings_start ON recordings (start);
-CREATE INDEX recordings_event ON recordings (event_key, start);
-
-CREATE TABLE support_sessions ({_COMMON}
-    status TEXT NOT NULL DEFAULT '',
-    created TEXT NOT NULL DEFAULT '',
-    sort_technician TEXT NOT NULL DEFAULT '',
-    UNIQUE (scope, key));
-CREATE INDEX support_created ON support_sessions (created);
-
-CREATE TABLE training_sessions ({_COMMON}
-    training_key TEXT NOT NULL,
-    start TEXT NOT NULL DEFAULT '',
-    UNIQUE (scope, key));
-CREATE INDEX training_sessions_training ON training_sessions (training_key, start);
-
-CREATE TABLE attendees ({_COMMON}
-    event_key TEXT NOT NULL,
-    join_time TEXT NOT NULL DEFAULT '');
-CREATE INDEX attendees_event ON attendees (event_key, join_time);
-
-CREATE VIRTUAL TABLE search_index USING fts5 (text, tokenize = 'trigram');
-"""
-
-# Version 2: sync stamps remember the last failure and the row count, and registrant
-# counts per event are kept so the events pane needs no COUNT over 100k rows.
-_V2 = """
-ALTER TABLE sync_stamps ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE sync_stamps ADD COLUMN error_title TEXT;
-ALTER TABLE sync_stamps ADD COLUMN error TEXT;
-ALTER TABLE sync_stamps ADD COLUMN error_at TEXT;
-CREATE TABLE event_counts (
-    scope TEXT NOT NULL,
-    provider TEXT NOT NULL,
-    event_key TEXT NOT NULL,
-    pending INTEGER NOT NULL DEFAULT 0,
-    approved INTEGER NOT NULL DEFAULT 0,
-    denied INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (provider, event_key));
-CREATE INDEX event_counts_scope ON event_counts (scope);
-INSERT INTO event_counts (scope, provider, event_key, pending, approved, denied)
-    SELECT MIN(scope), provider, event_key,
-           SUM(status = 'pending'), SUM(status = 'approved'), SUM(status = 'denied')
-    FROM registrants GROUP BY provider, event_key;
-UPDATE sync_stamps SET items = (
-    SELECT COUNT(*) FROM registrants WHERE registrants.scope = sync_stamps.scope)
-    WHERE scope LIKE 'registrants:%';
-"""
-
-# Version 3: registrants by e-mail address alone, for `meetdeck lookup EMAIL` (the
-# (event_key, email) index needs a skip-scan over every event, and statistics for it).
-_V3 = """
-CREATE INDEX registrants_email ON registrants (email);
-"""
-
-# Version 4: the '/' filter's covering index in name order within an event, so a short
-# filter's first page is an ordered scan of the index alone (64 matches of "no" read
-# ~60 index pages in sequence; the (event_key, sort_name) index and the table rows cost
-# ~1,300 random page reads: 56 ms against 12 from a cold disk). Every equality filter
-# but the event (the status) is still a column of it.
-_V4 = """
-DROP INDEX registrants_filter;
-CREATE INDEX registrants_filter
-    ON registrants (event_key, sort_name, id, search, status, email, registered_at);
-"""
-
-# Version 5: registrants who left (GoTo Training's UNREGISTERED and DELETED), those
-# meetdeck cancelled while the provider still lists them, and statuses no spec
-# documents are counted too: an event's registrants view takes its row count from here.
-_V5 = """
-ALTER TABLE event_counts ADD COLUMN unregistered INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE event_counts ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE event_counts ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE event_counts ADD COLUMN other INTEGER NOT NULL DEFAULT 0;
-"""
-
-# Version 6: a sync stamp's note says what its stored rows leave out (Zoom users the
-# service refused alone, e.g. "1 user skipped: ana@x cannot host webinars (3161)").
-_V6 = """
-ALTER TABLE sync_stamps ADD COLUMN note TEXT;
-"""
-
-# Version 7: recordings and support sessions are in the search index (the palette and
-# `meetdeck lookup` find them); the rows already cached are indexed with their text.
-_V7 = """
-INSERT INTO search_index (rowid, text) SELECT id * 8 + 5, search FROM recordings;
-INSERT INTO search_index (rowid, text) SELECT id * 8 + 6, search FROM support_sessions;
-"""
-
-# Version 8: GoTo Meeting's organizer groups; organizers by group (the key is read from
-# the rows already cached); meetings going on now (`live`), which an upcoming view lists
-# first. Cached GoTo meetings with status ACTIVE are live; Zoom's need a sync.
-_V8 = (
-    f"""
-CREATE TABLE organizer_groups ({_COMMON}
-    sort_name TEXT NOT NULL DEFAULT '',
-    parent_key TEXT,
-    UNIQUE (scope, key));
-"""
-    + """
-CREATE INDEX organizer_groups_name ON organizer_groups (sort_name);
-ALTER TABLE organizers ADD COLUMN group_key TEXT;
-UPDATE organizers SET group_key = json_extract(data, '$.group_key');
-CREATE INDEX organizers_group ON organizers (group_key, sort_name);
-ALTER TABLE meetings ADD COLUMN live INTEGER NOT NULL DEFAULT 0;
-UPDATE meetings SET live = 1, data = json_set(data, '$.live', json('true'))
-    WHERE provider = 'goto_meeting' AND kind = 'upcoming'
-    AND upper(json_extract(data, '$.status')) = 'ACTIVE';
-CREATE INDEX meetings_live ON meetings (kind, live, start);
-"""
-)
-
-# Version 9: every sort a tab offers reads its page from an index, whatever the status
-# filter and with or without an event, so sorting 100,000 registrants never sorts them
-# all (status sorts break ties by name, so (status, sort_name) serves them). The
-# smaller tables, shown without a filter, get their sorts' indexes too.
-_V9 = """
-CREATE INDEX registrants_name ON registrants (sort_name);
-CREATE INDEX registrants_registered ON registrants (registered_at);
-CREATE INDEX registrants_status_email ON registrants (status, email);
-CREATE INDEX registrants_status_registered ON registrants (status, registered_at);
-CREATE INDEX organizers_provider ON organizers (provider, sort_name);
-CREATE INDEX events_title ON events (sort_title);
-CREATE INDEX events_organizer_name ON events (sort_organizer);
-CREATE INDEX events_provider ON events (provider, start);
-CREATE INDEX recordings_name ON recordings (sort_name);
-CREATE INDEX recordings_size ON recordings (file_size);
-CREATE INDEX recordings_provider ON recordings (provider, start);
-CREATE INDEX support_status ON support_sessions (status, created);
-CREATE INDEX support_technician ON support_sessions (sort_technician);
-"""
-
-# Version 10: GoTo Meeting's organizer groups are in the search index (the palette and
-# `meetdeck lookup` find them by name, parent or key); groups already cached are indexed.
-_V10 = """
-INSERT INTO search_index (rowid, text) SELECT id * 8 + 7, search FROM organizer_groups;
-"""
-
-#: Migration steps; step i takes a file from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
-SCHEMA_VERSION = len(MIGRATIONS)
+PAGE_SIZE = 8192
+"""Bytes per page of a new cache file: registrant rows of ~500 bytes waste less of a
+page than at SQLite's 4,096."""
 
 #: Codes that tell the search index's rows apart: rowid = entity id * 8 + code.
 SEARCH_CODES = {
@@ -339,29 +130,22 @@ def migrate(conn: sqlite3.Connection, version: int, *, to: int = SCHEMA_VERSION)
     """Run every migration step above `version`, up to `to` (default: the current
     schema), in one transaction. `to` below the current one builds a cache as an older
     meetdeck wrote it (the tests of upgrades)."""
+    if version == 0:
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only a new file takes it
     conn.execute("BEGIN IMMEDIATE")
     try:
         for step in range(version, to):
-            for statement in _statements(MIGRATIONS[step]):
+            script = MIGRATIONS[step]
+            if callable(script):
+                script(conn)
+                continue
+            for statement in statements(script):
                 conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {to}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-
-
-def _statements(script: str) -> list[str]:
-    """Split a script into statements (executescript would commit our transaction)."""
-    out, buffer = [], ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            out.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        out.append(buffer.strip())
-    return out
 
 
 def _set_aside(path: Path, reason: str, why: str, now: Callable[[], datetime] | None) -> str:

@@ -1,9 +1,13 @@
 """How each domain model maps onto its table: indexed columns, search text, sorts, filters."""
 
+# SQL here is assembled from this package's own table and column names only.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from tui.core.models import (
@@ -18,8 +22,10 @@ from tui.core.models import (
     TrainingSession,
     Webinar,
 )
-from tui.core.store.codec import fold, iso
+from tui.core.store.codec import encode, fold, iso
 from tui.core.store.folding import sort_key
+from tui.core.store.fts import REGISTRANT_SEARCH
+from tui.core.store.packing import data_of, micros, more_of
 
 Extract = Callable[[Any], tuple[Any, ...]]
 
@@ -44,6 +50,11 @@ class TableSpec:
         text_order: (ViewQuery field, sort name) such that `text_index` is in that
             sort's order once the field is fixed: a filtered view narrowed by the field
             and in that order reads its pages from the index alone.
+        encode: A model -> its `data` column (the other columns come from `extract`).
+        search_sql: The row's search text in SQL, `{t}` standing for the table's alias
+            and a dot ("t."), or nothing: what the search index holds for the row, and
+            what the '/' filter tests.
+        time_value: A time -> the value `time_column` compares with.
     """
 
     name: str
@@ -56,6 +67,29 @@ class TableSpec:
     text_index: str | None = None
     text_order: tuple[str, str] | None = None
     related: dict[str, str] = field(default_factory=dict)
+    encode: Callable[[Any], str] = encode
+    search_sql: str = "{t}search"
+    time_value: Callable[[datetime], Any] = iso
+
+    def search(self, alias: str = "t") -> str:
+        """The row's search text as SQL over the table aliased `alias` ("": no alias)."""
+        return self.search_sql.format(t=f"{alias}." if alias else "")
+
+    def index(self, where: str) -> str:
+        """SQL that adds the rows `where` selects to the search index."""
+        return (
+            f"INSERT INTO search_index (rowid, text) SELECT id * 8 + {self.search_code}, "
+            f"{self.search('')} FROM {self.name} WHERE {where}"
+        )
+
+    def unindex(self, where: str) -> str:
+        """SQL that takes the rows `where` selects out of the search index, before they
+        are deleted. The index keeps no copy of the text: it is given the text it was
+        given for the row, which the row still holds."""
+        return (
+            "INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', "
+            f"id * 8 + {self.search_code}, {self.search('')} FROM {self.name} WHERE {where}"
+        )
 
 
 def _text(*parts: str | None) -> str:
@@ -110,14 +144,19 @@ def _event(e: Training | Webinar) -> tuple[Any, ...]:
 
 
 def _registrant(r: Registrant) -> tuple[Any, ...]:
+    search = _text(r.name, r.email)
+    name, email = sort_key(r.name or r.email), fold(r.email)
     return (
-        _text(r.name, r.email),
+        # Most rows' search text is their sort name and e-mail: it is stored only when
+        # it is not (see REGISTRANT_SEARCH).
+        None if search == f"{name} {email}" else search,
         r.event_key,
         r.event_kind.value,
         r.status.value,
-        sort_key(r.name or r.email),
-        fold(r.email),
-        iso(r.registered_at) or "",
+        name,
+        email,
+        micros(r.registered_at),
+        more_of(r),
     )
 
 
@@ -208,7 +247,7 @@ EVENTS = TableSpec(
 )
 REGISTRANTS = TableSpec(
     "registrants",
-    ("event_key", "event_kind", "status", "sort_name", "email", "registered_at"),
+    ("event_key", "event_kind", "status", "sort_name", "email", "registered_at", "more"),
     _registrant,
     sorts={
         "name": "sort_name",
@@ -221,6 +260,9 @@ REGISTRANTS = TableSpec(
     search_code=4,
     text_index="registrants_filter",
     text_order=("event_key", "name"),
+    encode=data_of,
+    search_sql=REGISTRANT_SEARCH,
+    time_value=micros,
 )
 RECORDINGS = TableSpec(
     "recordings",

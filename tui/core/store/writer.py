@@ -26,7 +26,7 @@ from typing import Any
 
 from tui.core.errors import StorageError
 from tui.core.models import Attendee, RegistrantStatus
-from tui.core.store.codec import cap_text, encode, iso
+from tui.core.store.codec import cap_text, iso
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
@@ -117,11 +117,7 @@ class StoreWriter:
                 marks = ", ".join("?" * len(chunk))
                 where = f"scope = ? AND key IN ({marks})"
                 if status is None:
-                    self._conn.execute(
-                        f"DELETE FROM search_index WHERE rowid IN (SELECT id * 8 + "
-                        f"{REGISTRANTS.search_code} FROM registrants WHERE {where})",
-                        (scope, *chunk),
-                    )
+                    self._conn.execute(REGISTRANTS.unindex(where), (scope, *chunk))
                     cursor = self._conn.execute(
                         f"DELETE FROM registrants WHERE {where}", (scope, *chunk)
                     )
@@ -187,11 +183,7 @@ class StoreWriter:
                 spec = TABLE_OF[type(model)]
                 key = _key_of(model, 0)
                 if spec.search_code is not None:
-                    self._conn.execute(
-                        f"DELETE FROM search_index WHERE rowid IN (SELECT id * 8 + "
-                        f"{spec.search_code} FROM {spec.name} WHERE scope = ? AND key = ?)",
-                        (scope, key),
-                    )
+                    self._conn.execute(spec.unindex("scope = ? AND key = ?"), (scope, key))
                 self._conn.execute(
                     f"DELETE FROM {spec.name} WHERE scope = ? AND key = ?", (scope, key)
                 )
@@ -200,13 +192,19 @@ class StoreWriter:
                 marks = ", ".join("?" * (len(_BASE) + len(spec.columns)))
                 cursor = self._conn.execute(
                     f"INSERT INTO {spec.name} ({names}) VALUES ({marks})",
-                    (scope, provider, self.profile, when, key, search, encode(model), *columns),
+                    (
+                        scope,
+                        provider,
+                        self.profile,
+                        when,
+                        key,
+                        search,
+                        spec.encode(model),
+                        *columns,
+                    ),
                 )
                 if spec.search_code is not None:
-                    self._conn.execute(
-                        "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
-                        (int(cursor.lastrowid or 0) * 8 + spec.search_code, search),
-                    )
+                    self._conn.execute(spec.index("id = ?"), (cursor.lastrowid,))
             if any(TABLE_OF[type(model)] is REGISTRANTS for model in rows):
                 recount_events(self._conn, scope)
 
@@ -224,11 +222,7 @@ class StoreWriter:
             nonlocal removed
             for key in doomed:
                 if spec.search_code is not None:
-                    self._conn.execute(
-                        f"DELETE FROM search_index WHERE rowid IN (SELECT id * 8 + "
-                        f"{spec.search_code} FROM {spec.name} WHERE provider = ? AND key = ?)",
-                        (provider, key),
-                    )
+                    self._conn.execute(spec.unindex("provider = ? AND key = ?"), (provider, key))
                 cursor = self._conn.execute(
                     f"DELETE FROM {spec.name} WHERE provider = ? AND key = ?", (provider, key)
                 )
@@ -257,11 +251,7 @@ class StoreWriter:
 
     def _delete_rows(self, spec: TableSpec, scope: str) -> None:
         if spec.search_code is not None:
-            self._conn.execute(
-                f"DELETE FROM search_index WHERE rowid IN "
-                f"(SELECT id * 8 + {spec.search_code} FROM {spec.name} WHERE scope = ?)",
-                (scope,),
-            )
+            self._conn.execute(spec.unindex("scope = ?"), (scope,))
         self._conn.execute(f"DELETE FROM {spec.name} WHERE scope = ?", (scope,))
 
     def _run(self, sql: str, params: tuple[Any, ...] = ()) -> None:
@@ -362,7 +352,7 @@ class ScopeBatch:
                     "",
                     _key_of(model, index),
                     search,
-                    encode(model),
+                    spec.encode(model),
                     *columns,
                 )
             )
@@ -403,11 +393,7 @@ class ScopeBatch:
                     (when,),
                 )
                 if spec.search_code is not None:
-                    self._conn.execute(
-                        f"INSERT INTO search_index (rowid, text) SELECT "
-                        f"id * 8 + {spec.search_code}, search FROM {spec.name} WHERE scope = ?",
-                        (self.scope,),
-                    )
+                    self._conn.execute(spec.index("scope = ?"), (self.scope,))
             recount_events(self._conn, self.scope)
             self._conn.execute(
                 "INSERT INTO sync_stamps (scope, fetched_at, items, error_title, error, "

@@ -1,0 +1,156 @@
+"""Schema 11: a registrant holds each value once, and reads back whole.
+
+Its row keeps what the columns index, what the search hits read in SQL (`data`) and
+the rest compressed (`more`); the search index keeps neither a copy of the text nor
+positions (issue 18: 2,293 bytes per registrant at 100,000 before).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from tests.support.builders import T0, old_cache, put, registrant
+from tui.core.models import Registrant, RegistrantStatus
+from tui.core.store.db import Store
+from tui.core.store.packing import REGISTRANT_FIELDS
+from tui.core.store.schema import SCHEMA_VERSION
+from tui.core.store.views import ViewQuery
+
+# Zoom's registrant fields as a webinar that asks for them lists them (zoom.openapi.yml).
+_EXTRA = {
+    "address": "29 Hauptstraße",
+    "city": "Austin",
+    "state": "TX",
+    "zip": "29828",
+    "country": "US",
+    "phone": "+1 555 9828",
+    "org": "Globex",
+    "job_title": "Consultant",
+    "industry": "Manufacturing",
+    "no_of_employees": "5,001-10,000",
+    "purchasing_time_frame": "More than 6 months",
+    "role_in_purchase_process": "Influencer",
+}
+_NAMES = ("Lars", "Ana", "Zoë", "山田", "Noah", "Fatima", "Ölçer", "Mei")
+
+
+def _person(i: int) -> Registrant:
+    first = _NAMES[i % len(_NAMES)]
+    return registrant(
+        i,
+        first=first,
+        last=f"Andersson{i % 97}",
+        email=f"{first.lower()}.andersson.{i}@attendees.example",
+        status=(RegistrantStatus.APPROVED, RegistrantStatus.PENDING)[i % 2],
+        join_url=f"https://us06web.zoom.us/w/93412?tk=tok{i * 7919:x}",
+        event_title="Annual customer summit – keynote & Q&A 🎤",
+        custom_questions=(("What do you hope to learn?", f"Answer {i % 5}"),),
+        extra=_EXTRA,
+    )
+
+
+def test_a_registrant_costs_half_what_it_did(tmp_path: Path) -> None:
+    """The registrants' table, its indexes and the search index, per registrant, by
+    SQLite's own page accounting (dbstat): schema 10 took 1,986 bytes for these people,
+    schema 11 about 1,010 (issue 18 asks for at most 1,000 at 100,000; see its notes)."""
+    store = Store.open(tmp_path / "p.sqlite3", "p")
+    count = 5000
+    put(store, "registrants:zoom:w1", [_person(i) for i in range(count)])
+    store.close()
+    with sqlite3.connect(tmp_path / "p.sqlite3") as conn:
+        used = {
+            name: size
+            for name, size in conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name")
+        }
+        names = {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE tbl_name = 'registrants' "
+                "OR name LIKE 'search_index%'"
+            )
+        }
+    conn.close()
+    total = sum(size for name, size in used.items() if name in names)
+    assert total / count <= 1100, sorted(used.items(), key=lambda kv: -kv[1])[:8]
+
+
+def test_every_field_of_a_registrant_reads_back_as_it_was_written(tmp_path: Path) -> None:
+    assert {f.name for f in dataclasses.fields(Registrant)} == set(REGISTRANT_FIELDS)
+    odd = [
+        _person(1),
+        # A time in another zone keeps its zone; a naive one is taken as UTC.
+        dataclasses.replace(
+            registrant(2, first="", last="", email="Mixed.Case@Example.COM"),
+            registered_at=datetime(2025, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=2))),
+        ),
+        dataclasses.replace(registrant(3), registered_at=None),
+        dataclasses.replace(
+            registrant(4, status=RegistrantStatus.OTHER), provider_status="ON_HOLD"
+        ),
+        dataclasses.replace(
+            registrant(5, status=RegistrantStatus.CANCELLED),
+            provider_status="APPROVED",
+            cancelled_here=T0 + timedelta(hours=1),
+            registered_at=datetime(2025, 3, 1, 9, 30, 0, 123456, tzinfo=UTC),
+        ),
+    ]
+    store = Store.open(tmp_path / "p.sqlite3", "p")
+    try:
+        put(store, "registrants:zoom:w1", odd)
+        by_key = {r.key: r for r in store.registrants(ViewQuery(event_key="w1")).rows(0, 10)}
+        assert by_key == {r.key: r for r in odd}
+        for r in odd:
+            assert store.registrant(r.key, event_key="w1") == r
+            assert str(store.registrant(r.key)) == str(r)  # zones and types too
+    finally:
+        store.close()
+
+
+def test_a_term_is_found_only_where_it_is_whole(tmp_path: Path) -> None:
+    """The search index holds trigrams without positions: "abcxbcd" has every trigram
+    of "abcd" and must not match it, in the filter or the search."""
+    store = Store.open(tmp_path / "p.sqlite3", "p")
+    try:
+        put(
+            store,
+            "registrants:zoom:w1",
+            [registrant(1, first="Abcxbcd", last="X"), registrant(2, first="Abcd", last="Y")],
+        )
+        view = store.registrants(ViewQuery(event_key="w1", text="abcd"))
+        assert [r.key for r in view.rows(0, 10)] == ["r2"] and view.count() == 1
+        narrowed = store.registrants(ViewQuery(event_key="w1", text="abcd y"))
+        assert [r.key for r in narrowed.rows(0, 10)] == ["r2"]
+        assert [h.key for h in store.search("abcd")] == ["r2"]
+    finally:
+        store.close()
+
+
+def test_a_version_10_cache_is_packed_and_still_found(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old_cache(path, 10)
+    store = Store.open(path, "p", create=False)
+    try:
+        assert store.notice is None and store.integrity_ok()
+        (person,) = store.registrants(ViewQuery(event_key="w1")).rows(0, 5)
+        assert (person.key, person.email, person.first_name, person.status) == (
+            "r1",
+            "Ann@Example.com",
+            "Ann",
+            RegistrantStatus.PENDING,
+        )
+        assert [h.key for h in store.search("ann lee")] == ["r1"]
+        assert [r.key for r in store.registrants(ViewQuery(text="lee")).rows(0, 5)] == ["r1"]
+    finally:
+        store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 11
+        (sql,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'search_index'"
+        ).fetchone()
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(registrants)")]
+    conn.close()
+    assert "content = ''" in sql and "detail = none" in sql
+    assert "more" in columns

@@ -1,0 +1,167 @@
+"""How a registrant is kept in its row: a small JSON `data`, a compressed `more`, and
+the columns beside them.
+
+Registrants are nearly all of a big cache, so their rows hold each value once. The
+columns keep what they index (key, provider, event, kind, status, the folded e-mail,
+the registration time in microseconds); `data` keeps, as JSON under short keys, what
+the search hits read in SQL (names, the event's title; `cancelled_here` and
+`provider_status` under their own names, which the writer's status updates set); `more`
+keeps the rest (join link, answers, custom fields) as raw deflate with a dictionary:
+the field names and values Zoom documents, and the row's own keys, which its join
+link repeats. A value a column already holds is left out and read back from it.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tui.core.models import EventKind, Provider, Registrant, RegistrantStatus
+from tui.core.store.folding import fold
+
+__all__ = ["REGISTRANT_FIELDS", "SELECT", "data_of", "micros", "more_of", "unpack"]
+
+# Short keys in `data`: the search hits read them with json_extract (`hits.py`).
+FIRST, LAST, TITLE, EMAIL = "f", "l", "t", "e"
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Version 1 of `more`'s dictionary. It must never change: rows written with it are
+# read with it. Zoom's registrant fields and the values its spec enumerates.
+_DICTIONARY = (
+    b"1-20|21-50|51-100|101-250|251-500|501-1,000|1,001-5,000|5,001-10,000|"
+    b"More than 10,000|Within a month|1-3 months|4-6 months|More than 6 months|"
+    b"No timeframe|Decision Maker|Evaluator/Recommender|Influencer|Not involved"
+    b'"provider_status":"approved","pending","denied","WAITING","APPROVED","DENIED",'
+    b'"join_url":"https://zoom.us/w/?tk=","custom_questions":[["","extra":{"address":"",'
+    b'"city":"","state":"","zip":"","country":"US","phone":"","industry":"","org":"",'
+    b'"job_title":"","purchasing_time_frame":"","role_in_purchase_process":"",'
+    b'"no_of_employees":"","comments":"","registered_at":"'
+)
+_WBITS = -11  # raw deflate, a 2 KiB window: rows and the dictionary fit in it
+
+#: Every field of `Registrant`, each read back from one place (a test checks the list).
+REGISTRANT_FIELDS = (
+    "provider",  # column
+    "key",  # column
+    "event_key",  # column
+    "event_kind",  # column
+    "email",  # column when it folds to itself, else data
+    "first_name",  # data
+    "last_name",  # data
+    "status",  # column
+    "provider_status",  # data when the status is OTHER (hits show it), else more
+    "registered_at",  # column when in UTC, else more
+    "join_url",  # more
+    "event_title",  # data
+    "custom_questions",  # more
+    "extra",  # more
+    "cancelled_here",  # data
+)
+
+
+def micros(value: datetime | None) -> int | None:
+    """A time as microseconds since 1970 UTC (naive times are taken as UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - _EPOCH) // timedelta(microseconds=1)
+
+
+def _dictionary(key: str, event_key: str) -> bytes:
+    return _DICTIONARY + f"/{event_key}?tk={key}/{event_key}/{key}".encode()
+
+
+def data_of(r: Registrant) -> str:
+    """A registrant's `data`: what the search hits read in SQL, as JSON."""
+    data: dict[str, Any] = {}
+    if r.first_name:
+        data[FIRST] = r.first_name
+    if r.last_name:
+        data[LAST] = r.last_name
+    if r.event_title is not None:
+        data[TITLE] = r.event_title
+    if r.email != fold(r.email):
+        data[EMAIL] = r.email
+    if r.cancelled_here is not None:
+        data["cancelled_here"] = r.cancelled_here.isoformat()
+    if r.status is RegistrantStatus.OTHER:
+        data["provider_status"] = r.provider_status
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def more_of(r: Registrant) -> bytes | None:
+    """A registrant's `more`: the rest, compressed (None when there is none)."""
+    rest: dict[str, Any] = {}
+    if r.status is not RegistrantStatus.OTHER:
+        rest["provider_status"] = r.provider_status
+    at = r.registered_at
+    if at is not None and at.tzinfo is not None and at.utcoffset() != timedelta(0):
+        rest["registered_at"] = at.isoformat()
+    if r.join_url is not None:
+        rest["join_url"] = r.join_url
+    if r.custom_questions:
+        rest["custom_questions"] = [list(pair) for pair in r.custom_questions]
+    if r.extra:
+        rest["extra"] = r.extra
+    if not rest:
+        return None
+    raw = json.dumps(rest, ensure_ascii=False, separators=(",", ":")).encode()
+    packer = zlib.compressobj(
+        9, zlib.DEFLATED, _WBITS, 2, zlib.Z_DEFAULT_STRATEGY, _dictionary(r.key, r.event_key)
+    )
+    return packer.compress(raw) + packer.flush()
+
+
+def _time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+#: The columns `unpack` reads, in its order, from a registrants table aliased `t`.
+SELECT = (
+    "t.data, t.more, t.key, t.provider, t.event_key, t.event_kind, t.status, t.email, "
+    "t.registered_at"
+)
+
+
+def unpack(row: tuple[Any, ...]) -> Registrant:
+    """The registrant of a row read with `SELECT`."""
+    text, more, key, provider, event_key, event_kind, status, email, registered = row[:9]
+    data: dict[str, Any] = json.loads(text)
+    rest: dict[str, Any] = {}
+    if more is not None:
+        unpacker = zlib.decompressobj(_WBITS, _dictionary(key, event_key))
+        rest = json.loads(unpacker.decompress(more) + unpacker.flush())
+    at = rest.get("registered_at")
+    return Registrant(
+        provider=Provider(provider),
+        key=key,
+        event_key=event_key,
+        event_kind=EventKind(event_kind),
+        email=str(data.get(EMAIL, email)),
+        first_name=str(data.get(FIRST, "")),
+        last_name=str(data.get(LAST, "")),
+        status=RegistrantStatus(status),
+        # The writer's status updates set it in `data`, which wins over `more`.
+        provider_status=str(data.get("provider_status", rest.get("provider_status", status))),
+        registered_at=(
+            _time(at)
+            if at
+            else None
+            if registered is None
+            else _EPOCH + timedelta(microseconds=int(registered))
+        ),
+        join_url=rest.get("join_url"),
+        event_title=data.get(TITLE),
+        custom_questions=tuple(
+            (str(pair[0]), str(pair[1])) for pair in rest.get("custom_questions", ())
+        ),
+        extra=dict(rest.get("extra", {})),
+        cancelled_here=_time(data.get("cancelled_here")),
+    )
