@@ -53,7 +53,7 @@ from tui.core.models import (
 from tui.core.net.client import ApiClient
 from tui.core.providers.base import ZOOM_PAGE_SIZE, ZOOM_STATUS_CHUNK
 from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
-from tui.core.providers.zoom_paging import pages, user_pages
+from tui.core.providers.zoom_paging import merged, pages, user_pages
 from tui.core.providers.zoom_wire import (
     EVENT,
     RECORDING_MEETING,
@@ -136,29 +136,42 @@ class Zoom:
     # -- registrants ------------------------------------------------------------------
 
     async def _registrant_pages(
-        self, path: str, event_key: str, kind: EventKind, page_size: int
+        self, path: str, event_key: str, kind: EventKind, page_size: int, title: str | None
     ) -> AsyncIterator[list[Registrant]]:
         adapter = TypeAdapter(ZRegistrantsPage)
-        for status in STATUSES:
+
+        async def listing(status: str) -> AsyncIterator[list[Registrant]]:
             params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
             async for page in pages(
                 self.api, adapter, path, params, lambda page: page.registrants, lambda r: r.id
             ):
                 if page:
-                    yield [registrant(r, event_key, kind, status) for r in page]
+                    yield [registrant(r, event_key, kind, status, title) for r in page]
+
+        # The statuses are listed side by side, their pages yielded as they come.
+        async for people in merged([listing(status) for status in STATUSES]):
+            yield people
 
     def webinar_registrant_pages(
-        self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE
+        self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
         return self._registrant_pages(
-            f"/webinars/{webinar_id}/registrants", webinar_id, EventKind.WEBINAR, page_size
+            f"/webinars/{webinar_id}/registrants",
+            webinar_id,
+            EventKind.WEBINAR,
+            page_size,
+            event_title,
         )
 
     def meeting_registrant_pages(
-        self, meeting_id: str, *, page_size: int = ZOOM_PAGE_SIZE
+        self, meeting_id: str, *, page_size: int = ZOOM_PAGE_SIZE, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
         return self._registrant_pages(
-            f"/meetings/{meeting_id}/registrants", meeting_id, EventKind.MEETING, page_size
+            f"/meetings/{meeting_id}/registrants",
+            meeting_id,
+            EventKind.MEETING,
+            page_size,
+            event_title,
         )
 
     async def webinar_registrants(self, webinar_id: str) -> list[Registrant]:

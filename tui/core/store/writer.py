@@ -26,7 +26,7 @@ from typing import Any
 
 from tui.core.errors import StorageError
 from tui.core.models import Attendee, RegistrantStatus
-from tui.core.store.codec import cap_text, encode, iso
+from tui.core.store.codec import TEXT_LIMIT, cap_text, encode, iso
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
@@ -37,6 +37,23 @@ _BASE = ("scope", "provider", "profile", "fetched_at", "key", "search", "data")
 _batch_ids = itertools.count(1)
 # After a swap of this many rows the planner's statistics are refreshed.
 _ANALYZE_ABOVE = 1000
+# The order a swap inserts a table's staged rows in (the staging order breaks the last
+# ties, so the latest of a person listed twice wins). In name order, the indexes that
+# lead with the name (or with the event, then the name) and the search index grow at
+# their ends instead of all over: half the time of a 100,000-row swap. It also fixes
+# the row ids, which break ties in every sort, whatever order the pages arrived in.
+_SWAP_ORDER = {REGISTRANTS.name: "sort_name, key, rowid"}
+
+
+def _capped(row: Any) -> tuple[Any, str, int]:
+    """A row with its text cut to the store's limit, its JSON, and how many values
+    were cut. Text no longer than the limit cannot hold a value over it: only a longer
+    one is looked through (and encoded again when something was cut)."""
+    data = encode(row)
+    if len(data) <= TEXT_LIMIT:
+        return row, data, 0
+    model, cut = cap_text(row)
+    return model, (encode(model) if cut else data), cut
 
 
 def _key_of(model: Any, index: int) -> str:
@@ -183,7 +200,7 @@ class StoreWriter:
 
         def body() -> None:
             for row in rows:
-                model, _cut = cap_text(row)
+                model, data, _cut = _capped(row)
                 spec = TABLE_OF[type(model)]
                 key = _key_of(model, 0)
                 if spec.search_code is not None:
@@ -200,7 +217,7 @@ class StoreWriter:
                 marks = ", ".join("?" * (len(_BASE) + len(spec.columns)))
                 cursor = self._conn.execute(
                     f"INSERT INTO {spec.name} ({names}) VALUES ({marks})",
-                    (scope, provider, self.profile, when, key, search, encode(model), *columns),
+                    (scope, provider, self.profile, when, key, search, data, *columns),
                 )
                 if spec.search_code is not None:
                     self._conn.execute(
@@ -347,22 +364,24 @@ class ScopeBatch:
         """Stage models (any mix of domain types; each goes to its own table)."""
         by_table: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
         specs: dict[str, TableSpec] = {}
+        scope, profile = self.scope, self._writer.profile
         for row in models:
-            model, cut = cap_text(row)
+            model, data, cut = _capped(row)
             self.cut += cut
             spec = TABLE_OF[type(model)]
             specs[spec.name] = spec
-            index = self._counts[spec.name] + len(by_table[spec.name])
+            rows = by_table[spec.name]
+            index = self._counts[spec.name] + len(rows)
             search, *columns = spec.extract(model)
-            by_table[spec.name].append(
+            rows.append(
                 (
-                    self.scope,
+                    scope,
                     model.provider.value,
-                    self._writer.profile,
+                    profile,
                     "",
                     _key_of(model, index),
                     search,
-                    encode(model),
+                    data,
                     *columns,
                 )
             )
@@ -397,9 +416,10 @@ class ScopeBatch:
                 picked = ", ".join(
                     ("scope", "provider", "profile", "?", "key", "search", "data", *spec.columns)
                 )
+                order = _SWAP_ORDER.get(spec.name, "rowid")
                 self._conn.execute(
                     f"INSERT OR REPLACE INTO main.{spec.name} ({columns}) "
-                    f"SELECT {picked} FROM temp.{staged}",
+                    f"SELECT {picked} FROM temp.{staged} ORDER BY {order}",
                     (when,),
                 )
                 if spec.search_code is not None:
