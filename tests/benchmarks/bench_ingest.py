@@ -81,7 +81,7 @@ def zoom_only(base_url: str) -> str:
 
 
 def ingest(session: Session) -> list[Figure]:
-    from tui.sandbox.server import ZOOM_ACCOUNT_ID, ZOOM_CLIENT
+    from tui.sandbox.config import ZOOM_ACCOUNT_ID, ZOOM_CLIENT
 
     count = session.registrants
     runs = 1 if count > 200_000 else session.runs(3, 1)

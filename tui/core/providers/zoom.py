@@ -2,9 +2,9 @@
 becomes: `zoom_wire`; listings page by page: `zoom_paging`).
 
 Registrant lists default to `status=approved` on Zoom's side, so every status is
-asked for; pages of 300 follow `next_page_token`. Status updates go 30 registrants
-per call, and only a 2xx marks anyone done. Start URLs (in GET /meetings/{id}) are
-returned on demand only and never put in a domain Meeting.
+asked for, the three side by side; pages of 300 follow `next_page_token`. Status
+updates go 30 registrants per call, and only a 2xx marks anyone done. Start URLs (in
+GET /meetings/{id}) are returned on demand only and never put in a domain Meeting.
 
 Meeting registration: the meetings list (GET /users/{userId}/meetings) carries no
 `settings`, so whether a meeting takes registrants is read from GET /meetings/{id}
@@ -136,9 +136,10 @@ class Zoom:
     # -- registrants ------------------------------------------------------------------
 
     async def _registrant_pages(
-        self, path: str, event_key: str, kind: EventKind, page_size: int, title: str | None
+        self, kind: EventKind, event_key: str, page_size: int, title: str | None
     ) -> AsyncIterator[list[Registrant]]:
         adapter = TypeAdapter(ZRegistrantsPage)
+        path = f"/{kind.value}s/{event_key}/registrants"  # webinars or meetings
 
         async def listing(status: str) -> AsyncIterator[list[Registrant]]:
             params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
@@ -155,24 +156,12 @@ class Zoom:
     def webinar_registrant_pages(
         self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
-        return self._registrant_pages(
-            f"/webinars/{webinar_id}/registrants",
-            webinar_id,
-            EventKind.WEBINAR,
-            page_size,
-            event_title,
-        )
+        return self._registrant_pages(EventKind.WEBINAR, webinar_id, page_size, event_title)
 
     def meeting_registrant_pages(
         self, meeting_id: str, *, page_size: int = ZOOM_PAGE_SIZE, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
-        return self._registrant_pages(
-            f"/meetings/{meeting_id}/registrants",
-            meeting_id,
-            EventKind.MEETING,
-            page_size,
-            event_title,
-        )
+        return self._registrant_pages(EventKind.MEETING, meeting_id, page_size, event_title)
 
     async def webinar_registrants(self, webinar_id: str) -> list[Registrant]:
         return [r async for page in self.webinar_registrant_pages(webinar_id) for r in page]

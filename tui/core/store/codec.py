@@ -20,7 +20,16 @@ from typing import Any, TypeVar
 
 from tui.core.store.folding import fold
 
-__all__ = ["TEXT_LIMIT", "cap_text", "decode", "encode", "fold", "iso", "parse_iso"]
+__all__ = [
+    "TEXT_LIMIT",
+    "cap_text",
+    "decode",
+    "encode",
+    "encode_capped",
+    "fold",
+    "iso",
+    "parse_iso",
+]
 
 T = TypeVar("T")
 
@@ -109,6 +118,19 @@ def encode(obj: Any) -> str:
             continue
         data[name] = value
     return _ENCODER.encode(data)
+
+
+def encode_capped(obj: T) -> tuple[T, str, int]:
+    """`obj` with its text cut to `TEXT_LIMIT`, its JSON, and how many values were cut.
+
+    Only a model whose JSON is longer than the limit is looked through (and encoded
+    again when something was cut): shorter JSON cannot hold a longer value.
+    """
+    data = encode(obj)
+    if len(data) <= TEXT_LIMIT:
+        return obj, data, 0
+    model, cut = cap_text(obj)
+    return model, (encode(model) if cut else data), cut
 
 
 @cache

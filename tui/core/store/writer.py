@@ -26,7 +26,7 @@ from typing import Any
 
 from tui.core.errors import StorageError
 from tui.core.models import Attendee, RegistrantStatus
-from tui.core.store.codec import TEXT_LIMIT, cap_text, encode, iso
+from tui.core.store.codec import encode_capped, iso
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
@@ -37,23 +37,10 @@ _BASE = ("scope", "provider", "profile", "fetched_at", "key", "search", "data")
 _batch_ids = itertools.count(1)
 # After a swap of this many rows the planner's statistics are refreshed.
 _ANALYZE_ABOVE = 1000
-# The order a swap inserts a table's staged rows in (the staging order breaks the last
-# ties, so the latest of a person listed twice wins). In name order, the indexes that
-# lead with the name (or with the event, then the name) and the search index grow at
-# their ends instead of all over: half the time of a 100,000-row swap. It also fixes
-# the row ids, which break ties in every sort, whatever order the pages arrived in.
-_SWAP_ORDER = {REGISTRANTS.name: "sort_name, key, rowid"}
-
-
-def _capped(row: Any) -> tuple[Any, str, int]:
-    """A row with its text cut to the store's limit, its JSON, and how many values
-    were cut. Text no longer than the limit cannot hold a value over it: only a longer
-    one is looked through (and encoded again when something was cut)."""
-    data = encode(row)
-    if len(data) <= TEXT_LIMIT:
-        return row, data, 0
-    model, cut = cap_text(row)
-    return model, (encode(model) if cut else data), cut
+# The order a swap inserts staged rows in (the last of a person listed twice wins). By
+# name, the indexes led by the name (or event, name) grow at their ends: half the time
+# of a 100,000-row swap; and the ids that break ties in sorts follow name, then key.
+_SWAP_ORDER = defaultdict(lambda: "rowid", {REGISTRANTS.name: "sort_name, key, rowid"})
 
 
 def _key_of(model: Any, index: int) -> str:
@@ -67,8 +54,7 @@ def recount_events(conn: sqlite3.Connection, scope: str, above: int | None = Non
 
     Every write of registrants ends with this, in its transaction: the events pane
     shows these counts and an event's registrants view takes its row count from them.
-    `above`: every row of the scope has an id above it (a swap's just-inserted rows),
-    so they are read in id order rather than one by one through the scope's index.
+    `above`: the scope's rows all have ids above it (a swap's): read in id order.
     """
     conn.execute("DELETE FROM event_counts WHERE scope = ?", (scope,))
     where = "scope = ?" if above is None else "id > ? AND +scope = ?"
@@ -203,7 +189,7 @@ class StoreWriter:
 
         def body() -> None:
             for row in rows:
-                model, data, _cut = _capped(row)
+                model, data, _cut = encode_capped(row)
                 spec = TABLE_OF[type(model)]
                 key = _key_of(model, 0)
                 if spec.search_code is not None:
@@ -367,20 +353,18 @@ class ScopeBatch:
         """Stage models (any mix of domain types; each goes to its own table)."""
         by_table: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
         specs: dict[str, TableSpec] = {}
-        scope, profile = self.scope, self._writer.profile
         for row in models:
-            model, data, cut = _capped(row)
+            model, data, cut = encode_capped(row)
             self.cut += cut
             spec = TABLE_OF[type(model)]
             specs[spec.name] = spec
-            rows = by_table[spec.name]
-            index = self._counts[spec.name] + len(rows)
+            index = self._counts[spec.name] + len(by_table[spec.name])
             search, *columns = spec.extract(model)
-            rows.append(
+            by_table[spec.name].append(
                 (
-                    scope,
+                    self.scope,
                     model.provider.value,
-                    profile,
+                    self._writer.profile,
                     "",
                     _key_of(model, index),
                     search,
@@ -410,7 +394,7 @@ class ScopeBatch:
         when = iso(fetched_at or datetime.now(UTC))
 
         def swap() -> None:
-            fresh_registrants: int | None = None
+            fresh_registrants = None
             for spec in ALL_TABLES:
                 self._writer._delete_rows(spec, self.scope)
                 staged = self._staged.get(spec.name)
@@ -420,21 +404,16 @@ class ScopeBatch:
                 picked = ", ".join(
                     ("scope", "provider", "profile", "?", "key", "search", "data", *spec.columns)
                 )
-                # The new rows' ids are above every id left after the delete.
-                (below,) = self._conn.execute(
-                    f"SELECT coalesce(max(id), 0) FROM main.{spec.name}"
-                ).fetchone()
-                if spec is REGISTRANTS:
-                    fresh_registrants = below
-                order = _SWAP_ORDER.get(spec.name, "rowid")
+                # New rows' ids will be above every id left after the delete.
+                below = self._conn.execute(f"SELECT max(id) FROM {spec.name}").fetchone()[0] or 0
+                fresh_registrants = below if spec is REGISTRANTS else fresh_registrants
                 self._conn.execute(
                     f"INSERT OR REPLACE INTO main.{spec.name} ({columns}) "
-                    f"SELECT {picked} FROM temp.{staged} ORDER BY {order}",
+                    f"SELECT {picked} FROM temp.{staged} ORDER BY {_SWAP_ORDER[spec.name]}",
                     (when,),
                 )
                 if spec.search_code is not None:
-                    # In id order: the search index takes ascending ids in one go, and
-                    # flushes what it holds at every step back (10x the time).
+                    # In id order: the index flushes at every step back (10x the time).
                     self._conn.execute(
                         f"INSERT INTO search_index (rowid, text) SELECT "
                         f"id * 8 + {spec.search_code}, search FROM {spec.name} "
