@@ -49,6 +49,12 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
         "6. full first sync of a 500-organizer GoTo account as its admin: wall time vs "
         "requests / rate limit, requests, 429s, cursor latency in the TUI during its sync",
     ),
+    "ingest": (
+        "bench_ingest",
+        "ingest",
+        "7. `meetdeck sync` of one big Zoom webinar vs plain httpx fetch + parse of the "
+        "same pages (limits lifted): wall and CPU time, peak RSS",
+    ),
 }
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 import httpx
@@ -22,6 +22,7 @@ from pydantic import SecretStr
 
 from tests.support.control import Control
 from tests.support.sandbox import CORE_REGISTRANTS
+from tests.support.waits import TIMEOUT
 from tui.core.auth.tokens import GOTO
 from tui.core.errors import (
     BadResponse,
@@ -388,6 +389,35 @@ async def test_zoom_big_webinar_every_status(
     for status in ("pending", "approved", "denied"):
         assert by_status[status] == expected["counts"][status]
     assert len({r.key for r in people}) == len(people)
+
+
+async def test_zoom_registrant_statuses_listed_side_by_side(
+    deck: tuple[ProviderSet, Sleeps], sandbox: Any
+) -> None:
+    """While the first page is still in the caller's hands, the other statuses are
+    already being listed: the three listings do not wait for one another."""
+    providers, _ = deck
+    assert providers.zoom is not None
+    control = Control(sandbox.base_url)
+    big = str(control.call("GET", "state")["zoom"]["big_webinar_id"])
+    seq = control.mark()
+    pages = providers.zoom.webinar_registrant_pages(big, page_size=50)
+    first = await anext(pages)
+    assert first
+
+    def statuses() -> set[str]:
+        return {
+            parse_qs(r["query"]).get("status", [""])[0]
+            for r in control.requests_since(seq)
+            if r["path"].endswith(f"/webinars/{big}/registrants")
+        }
+
+    deadline = asyncio.get_running_loop().time() + TIMEOUT
+    while statuses() != {"pending", "approved", "denied"}:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"only {sorted(statuses())} were asked for")
+        await asyncio.sleep(0.01)
+    await cast(AsyncGenerator[Any, None], pages).aclose()
 
 
 async def test_zoom_35_approvals_in_two_calls_with_partial_failure(

@@ -283,6 +283,23 @@ def test_replacing_a_scope_swaps_rows_atomically(store: Store) -> None:
     }
 
 
+def test_a_swap_orders_equal_names_by_key_whatever_order_pages_came_in(store: Store) -> None:
+    """Rows are stored in name order, ties by the provider's key, so equal names show
+    in the same order after every sync (Zoom's statuses arrive in any order); a person
+    listed twice keeps what the later page said."""
+    writer = store.writer()
+    with writer.replace("registrants:zoom:w1", "zoom") as batch:
+        batch.add([registrant(3, status=RegistrantStatus.DENIED), registrant(1)])
+        batch.add([registrant(2, first="Ann", last="Lee"), registrant(0, first="Bea")])
+        batch.add([registrant(1, status=RegistrantStatus.APPROVED)])
+        batch.commit()
+    writer.close()
+    rows = store.registrants(ViewQuery(event_key="w1")).rows(0, 9)
+    assert [r.key for r in rows] == ["r1", "r2", "r3", "r0"]
+    assert rows[0].status is RegistrantStatus.APPROVED
+    assert [h.key for h in store.search("ann lee", limit=9)] == ["r1", "r2", "r3"]
+
+
 def test_an_aborted_batch_changes_nothing(store: Store) -> None:
     put(store, "registrants:zoom:w1", [registrant(1)])
     writer = store.writer()

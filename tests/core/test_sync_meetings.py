@@ -77,13 +77,13 @@ class ZoomWithMeetings:
         return []
 
     async def webinar_registrant_pages(
-        self, webinar_id: str, page_size: int = 300
+        self, webinar_id: str, page_size: int = 300, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
         self.calls.append(f"webinar:{webinar_id}")
         yield self.people.get(webinar_id, [])
 
     async def meeting_registrant_pages(
-        self, meeting_id: str, page_size: int = 300
+        self, meeting_id: str, page_size: int = 300, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
         self.calls.append(f"meeting:{meeting_id}")
         yield self.people.get(meeting_id, [])

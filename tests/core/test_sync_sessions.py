@@ -124,7 +124,7 @@ class Zoom:
         return [webinar("w1")]
 
     async def webinar_registrant_pages(
-        self, webinar_id: str, page_size: int = 300
+        self, webinar_id: str, page_size: int = 300, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
         self.calls("zoom:registrants")
         yield []

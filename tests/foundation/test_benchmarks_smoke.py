@@ -35,7 +35,15 @@ def test_benchmark_module_imports(name: str) -> None:
 def test_every_benchmark_names_a_real_function() -> None:
     from tests.benchmarks.__main__ import BENCHMARKS
 
-    assert set(BENCHMARKS) == {"startup", "registrants", "lookup", "sync", "download", "account"}
+    assert set(BENCHMARKS) == {
+        "startup",
+        "registrants",
+        "lookup",
+        "sync",
+        "download",
+        "account",
+        "ingest",
+    }
     for module, function, _what in BENCHMARKS.values():
         assert callable(getattr(importlib.import_module(f"tests.benchmarks.{module}"), function))
 

@@ -46,7 +46,7 @@ class FakeZoom:
         return []
 
     async def webinar_registrant_pages(
-        self, webinar_id: str, page_size: int = 300
+        self, webinar_id: str, page_size: int = 300, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
         self._check(f"registrants:{webinar_id}")
         people = self.registrants_by_webinar.get(webinar_id, [])

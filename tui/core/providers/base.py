@@ -314,9 +314,10 @@ class ZoomApi(Protocol):
         ...
 
     def webinar_registrant_pages(
-        self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE
+        self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
-        """Registrants of every status (pending, approved, denied), one page at a time."""
+        """Registrants of every status (pending, approved, denied), one page at a time
+        (each with `event_title`, when given: Zoom's lists do not name the event)."""
         ...
 
     async def webinar_registrants(self, webinar_id: str) -> list[Registrant]:
@@ -351,9 +352,10 @@ class ZoomApi(Protocol):
         ...
 
     def meeting_registrant_pages(
-        self, meeting_id: str, *, page_size: int = ZOOM_PAGE_SIZE
+        self, meeting_id: str, *, page_size: int = ZOOM_PAGE_SIZE, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
-        """Meeting registrants of every status, one page at a time."""
+        """Meeting registrants of every status, one page at a time (each with
+        `event_title`, when given)."""
         ...
 
     async def meeting_registrants(self, meeting_id: str) -> list[Registrant]:

@@ -2,9 +2,9 @@
 becomes: `zoom_wire`; listings page by page: `zoom_paging`).
 
 Registrant lists default to `status=approved` on Zoom's side, so every status is
-asked for; pages of 300 follow `next_page_token`. Status updates go 30 registrants
-per call, and only a 2xx marks anyone done. Start URLs (in GET /meetings/{id}) are
-returned on demand only and never put in a domain Meeting.
+asked for, the three side by side; pages of 300 follow `next_page_token`. Status
+updates go 30 registrants per call, and only a 2xx marks anyone done. Start URLs (in
+GET /meetings/{id}) are returned on demand only and never put in a domain Meeting.
 
 Meeting registration: the meetings list (GET /users/{userId}/meetings) carries no
 `settings`, so whether a meeting takes registrants is read from GET /meetings/{id}
@@ -53,7 +53,7 @@ from tui.core.models import (
 from tui.core.net.client import ApiClient
 from tui.core.providers.base import ZOOM_PAGE_SIZE, ZOOM_STATUS_CHUNK
 from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
-from tui.core.providers.zoom_paging import pages, user_pages
+from tui.core.providers.zoom_paging import merged, pages, user_pages
 from tui.core.providers.zoom_wire import (
     EVENT,
     RECORDING_MEETING,
@@ -136,30 +136,32 @@ class Zoom:
     # -- registrants ------------------------------------------------------------------
 
     async def _registrant_pages(
-        self, path: str, event_key: str, kind: EventKind, page_size: int
+        self, kind: EventKind, event_key: str, page_size: int, title: str | None
     ) -> AsyncIterator[list[Registrant]]:
         adapter = TypeAdapter(ZRegistrantsPage)
-        for status in STATUSES:
+        path = f"/{kind.value}s/{event_key}/registrants"  # webinars or meetings
+
+        async def listing(status: str) -> AsyncIterator[list[Registrant]]:
             params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
             async for page in pages(
                 self.api, adapter, path, params, lambda page: page.registrants, lambda r: r.id
             ):
                 if page:
-                    yield [registrant(r, event_key, kind, status) for r in page]
+                    yield [registrant(r, event_key, kind, status, title) for r in page]
+
+        # The statuses are listed side by side, their pages yielded as they come.
+        async for people in merged([listing(status) for status in STATUSES]):
+            yield people
 
     def webinar_registrant_pages(
-        self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE
+        self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
-        return self._registrant_pages(
-            f"/webinars/{webinar_id}/registrants", webinar_id, EventKind.WEBINAR, page_size
-        )
+        return self._registrant_pages(EventKind.WEBINAR, webinar_id, page_size, event_title)
 
     def meeting_registrant_pages(
-        self, meeting_id: str, *, page_size: int = ZOOM_PAGE_SIZE
+        self, meeting_id: str, *, page_size: int = ZOOM_PAGE_SIZE, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
-        return self._registrant_pages(
-            f"/meetings/{meeting_id}/registrants", meeting_id, EventKind.MEETING, page_size
-        )
+        return self._registrant_pages(EventKind.MEETING, meeting_id, page_size, event_title)
 
     async def webinar_registrants(self, webinar_id: str) -> list[Registrant]:
         return [r async for page in self.webinar_registrant_pages(webinar_id) for r in page]

@@ -12,6 +12,7 @@ that user alone (1001: no such user in the account; 3161: not allowed to host) r
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -122,4 +123,41 @@ async def user_pages(
         ) from None
 
 
-__all__ = ["MAX_PAGES", "NOT_HOST", "USER_CODES", "pages", "user_pages"]
+async def merged(listings: Sequence[AsyncIterator[ItemT]]) -> AsyncIterator[ItemT]:
+    """The items of several listings as they arrive, the listings fetched side by side.
+
+    Each listing runs ahead by at most one item (so a slow consumer holds a few pages
+    in memory, not a listing). The first failure of any listing is raised and stops
+    the others; so does leaving the loop early.
+    """
+    queue: asyncio.Queue[tuple[ItemT | None, BaseException | None, bool]] = asyncio.Queue(
+        maxsize=len(listings)
+    )
+
+    async def pump(listing: AsyncIterator[ItemT]) -> None:
+        try:
+            async for item in listing:
+                await queue.put((item, None, False))
+        except Exception as exc:
+            await queue.put((None, exc, True))
+        else:
+            await queue.put((None, None, True))
+
+    tasks = [asyncio.ensure_future(pump(listing)) for listing in listings]
+    try:
+        running = len(tasks)
+        while running:
+            item, error, ended = await queue.get()
+            if error is not None:
+                raise error
+            if ended:
+                running -= 1
+            else:
+                yield item  # type: ignore[misc]  # an item, not the end marker
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+__all__ = ["MAX_PAGES", "NOT_HOST", "USER_CODES", "merged", "pages", "user_pages"]

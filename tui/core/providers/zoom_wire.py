@@ -250,7 +250,13 @@ def meeting(w: ZEvent, settings: ZSettings | None = None, *, live: bool = False)
     )
 
 
-def registrant(w: ZRegistrant, event_key: str, kind: EventKind, status: str | None) -> Registrant:
+def registrant(
+    w: ZRegistrant,
+    event_key: str,
+    kind: EventKind,
+    status: str | None,
+    event_title: str | None = None,
+) -> Registrant:
     """A domain registrant; a status no spec documents is kept raw (never fails the list)."""
     raw = w.status or status or ""
     normalised = RegistrantStatus.from_provider(raw)
@@ -267,6 +273,7 @@ def registrant(w: ZRegistrant, event_key: str, kind: EventKind, status: str | No
         provider_status=raw,
         registered_at=w.create_time,
         join_url=w.join_url,
+        event_title=event_title,
         custom_questions=tuple((q.title, q.value) for q in w.custom_questions),
         extra=extra,
     )

@@ -20,7 +20,16 @@ from typing import Any, TypeVar
 
 from tui.core.store.folding import fold
 
-__all__ = ["TEXT_LIMIT", "cap_text", "decode", "encode", "fold", "iso", "parse_iso"]
+__all__ = [
+    "TEXT_LIMIT",
+    "cap_text",
+    "decode",
+    "encode",
+    "encode_capped",
+    "fold",
+    "iso",
+    "parse_iso",
+]
 
 T = TypeVar("T")
 
@@ -50,16 +59,21 @@ def parse_iso(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _to_jsonable(value: Any) -> Any:
+def _jsonable(value: Any) -> Any:
+    """What JSON cannot hold as it is: a time as ISO text, an enum as its value.
+
+    (Text enums, tuples and dicts of text need nothing: JSON writes them as their text,
+    lists and objects.)
+    """
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, tuple | list):
-        return [_to_jsonable(item) for item in value]
-    if isinstance(value, dict):
-        return {str(k): _to_jsonable(v) for k, v in value.items()}
-    return value
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+# One encoder for every row (json.dumps with `default` builds a new one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_jsonable)
 
 
 def _cap(value: Any, limit: int, cut: list[int]) -> Any:
@@ -89,17 +103,44 @@ def cap_text(obj: T, limit: int = TEXT_LIMIT) -> tuple[T, int]:
 
 
 def encode(obj: Any) -> str:
-    """A dataclass model as compact JSON text."""
+    """A dataclass model as compact JSON text.
+
+    No text value in it is longer than the text (escapes only lengthen text), so text
+    no longer than `TEXT_LIMIT` holds no value `cap_text` would cut.
+    """
     if not is_dataclass(obj) or isinstance(obj, type):
         raise TypeError(f"cannot encode {type(obj).__name__}")
     data = {}
-    for name, defaults in _fields_of(type(obj)):
+    for name, default, emptiable in _encoding_of(type(obj)):
         value = getattr(obj, name)
         # Values equal to an empty default are left out: decode restores the default.
-        if defaults and value in _EMPTY and any(d == value for d in defaults):
+        if emptiable and value == default and value in _EMPTY:
             continue
-        data[name] = _to_jsonable(value)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        data[name] = value
+    return _ENCODER.encode(data)
+
+
+def encode_capped(obj: T) -> tuple[T, str, int]:
+    """`obj` with its text cut to `TEXT_LIMIT`, its JSON, and how many values were cut.
+
+    Only a model whose JSON is longer than the limit is looked through (and encoded
+    again when something was cut): shorter JSON cannot hold a longer value.
+    """
+    data = encode(obj)
+    if len(data) <= TEXT_LIMIT:
+        return obj, data, 0
+    model, cut = cap_text(obj)
+    return model, (encode(model) if cut else data), cut
+
+
+@cache
+def _encoding_of(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    """Each field's name, its default (None without one), and whether that default is
+    an empty value that `encode` leaves out."""
+    return tuple(
+        (name, defaults[0] if defaults else None, bool(defaults) and defaults[0] in _EMPTY)
+        for name, defaults in _fields_of(cls)
+    )
 
 
 @cache

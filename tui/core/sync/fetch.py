@@ -284,7 +284,7 @@ class ScopeFetcher:
         title = self._event_title(scope)
 
         def titled(page: Sequence[Registrant]) -> list[Registrant]:
-            if title is None:
+            if title is None or all(r.event_title for r in page):
                 return list(page)
             return [r if r.event_title else dataclasses.replace(r, event_title=title) for r in page]
 
@@ -298,9 +298,9 @@ class ScopeFetcher:
             yield titled(keep_cancelled_here(people, cancelled))
             return
         pages = (
-            api.meeting_registrant_pages(key)
+            api.meeting_registrant_pages(key, event_title=title)
             if scope.event_kind is EventKind.MEETING
-            else api.webinar_registrant_pages(key)
+            else api.webinar_registrant_pages(key, event_title=title)
         )
         async for page in pages:
             yield titled(page)

@@ -32,6 +32,11 @@ class UnexpectedSyncError(MeetdeckError):
     title = "Unexpected error while syncing"
 
 
+def _retrieved(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 class ScopeSwap:
     """Stores scopes' rows through the profile's writer connection, on its own thread.
 
@@ -99,18 +104,32 @@ class ScopeSwap:
         found: Found,
         on_step: StepCallback | None = None,
     ) -> int:
-        """Stage each of `pages` and swap them in as `scope`'s rows; how many."""
+        """Stage each of `pages` and swap them in as `scope`'s rows; how many.
+
+        The writer thread stages page k while page k + 1 is fetched: one page is staged
+        at a time, and the next waits for it (so a slow disk slows the fetch, and pages
+        never pile up in memory).
+        """
         writer = await self._db(self._writer_conn)
         batch = await self._db(writer.replace, scope.id, scope.provider.value)
         step = on_step or (lambda _step: None)
         count = rows = 0
+        staging: asyncio.Future[None] | None = None
         try:
             async for page in pages:
                 count += 1
                 rows += len(page)
                 step(ScopeStep(scope, count, rows))
                 if page:
-                    await self._db(batch.add, list(page))
+                    if staging is not None:
+                        await staging
+                    staging = asyncio.ensure_future(self._db(batch.add, list(page)))
+                    # Its failure is raised where it is awaited, or else by what failed
+                    # meanwhile: either way it is not "never retrieved".
+                    staging.add_done_callback(_retrieved)
+            if staging is not None:
+                await staging
+                staging = None
             step(ScopeStep(scope, count, rows, writing=True))
             note = found.note()
             stored = await self._db(batch.commit, self._now(), note)
@@ -120,6 +139,8 @@ class ScopeSwap:
             else:
                 self.notes.pop(scope.id, None)
         except BaseException as exc:
+            # (A page still being staged finishes first: the writer thread takes its
+            # calls in order.)
             await asyncio.shield(self._db(batch.abort))
             if isinstance(exc, MeetdeckError):
                 await self._db(writer.record_error, scope.id, exc.title, exc.sentence, self._now())
