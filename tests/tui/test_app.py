@@ -499,6 +499,45 @@ async def test_a_quick_filter_answer_is_shown_with_the_keystroke(
         assert pane.table.row_count == 10 + 20
 
 
+async def test_after_a_slow_filter_read_the_next_keystroke_is_still_waited_for(
+    make_app: MakeApp, deck: FakeDeck, monkeypatch: Any
+) -> None:
+    """One read slower than the wait (a cold page, a busy machine) must not make every
+    later keystroke paint its echo alone and its rows a frame or two later: each
+    keystroke waits (briefly) for its own read."""
+    import threading
+
+    from tui.widgets import pane_filter
+
+    plain = deck.registrants
+    release = threading.Event()
+
+    def registrants(q: Any = None) -> Any:
+        if q is not None and q.text == "p":
+            release.wait(10)  # this read outlasts the UI thread's wait
+        return plain(q) if q is not None else plain()
+
+    monkeypatch.setattr(deck, "registrants", registrants)
+    monkeypatch.setattr(pane_filter, "QUICK_WAIT", 0.01)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4", "slash", "p")
+        pane = active(app)
+        release.set()
+        await wait_for(
+            pilot,
+            lambda: pane.filter_text == "p" and pane.filter.idle,
+            what="the slow read of 'p' shown",
+        )
+        monkeypatch.setattr(pane_filter, "QUICK_WAIT", 5.0)  # the mechanism, not the clock
+        box = pane.filter_box
+        assert box is not None
+        box.insert_text_at_cursor("erson1")  # what a keystroke does, in its handler
+        # No await since: the rows are in place before the loop runs again.
+        assert pane.filter_text == "person1"
+        assert pane.table.row_count == 10 + 20
+
+
 async def test_a_filter_longer_than_its_box_scrolls_to_the_cursor(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 30)) as pilot:

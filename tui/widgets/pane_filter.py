@@ -14,8 +14,9 @@ and why:
   and a quick answer must be shown before the UI thread returns to the loop.
 - A quick answer paints with the keystroke: the box reports each change from inside
   the key's handler (`FilterBox`), before the frame that echoes the key, and the UI
-  thread waits up to QUICK_WAIT for the first rows. A slower read (a one-letter
-  filter, a cold cache) paints a frame later; the echo never waits longer than that.
+  thread waits up to QUICK_WAIT for the first rows, on every keystroke (one slow read
+  does not make the next ones paint their echo alone). A slower read (a cold cache, a
+  busy machine) paints a frame later; the echo never waits longer than that.
 - Keys typed in the same burst as `/` (a fast typist, a paste, a slow link) reach the
   table before the filter box has focus; they go into the filter instead of approving
   a registrant or switching tabs, and Enter keeps the filter instead of opening a row.
@@ -56,12 +57,13 @@ __all__ = [
     "RowsRead",
 ]
 
-QUICK_WAIT = 0.008
-"""Seconds the UI thread waits for a filter's first rows so they paint in the frame
-that echoes the keystroke (one frame at 120 fps); a slower read paints a frame later.
-It waits only while reads answer that fast (a fresh process reads its first pages
-from the file and may be slower), so the echo is never held up keystroke after
-keystroke."""
+QUICK_WAIT = 0.016
+"""Seconds the UI thread waits, at most, for a filter's first rows so they paint in
+the frame that echoes the keystroke; a slower read paints a frame later. It waits on
+every keystroke: an echo painted alone delays the rows' frame by one to two frame
+periods (8-17 ms at 120 fps: Textual paints a frame at least a period after the
+last), so waiting up to two periods never shows the rows later than not waiting, and
+holds the echo up by 16 ms at worst (its target is 30)."""
 
 
 COUNT_AFTER_PAINT = 0.1
@@ -190,8 +192,6 @@ class PaneFilter(Generic[RowT]):
         """The table shows a filter's first rows while their count is still running."""
         self._reader: LatestReader | None = None
         self._handoff: Handoff[FilterResult[RowT]] | None = None
-        self.quick = True
-        """The last read answered within QUICK_WAIT: the next one is waited for."""
 
     @property
     def idle(self) -> bool:
@@ -326,7 +326,6 @@ class PaneFilter(Generic[RowT]):
                     view.count()
                     first_page = view.rows(0, PAGE_SIZE)
                     out.post(RowsRead(generation, query, view, first_page, None))
-                    self.quick = (out.took or 0) <= QUICK_WAIT
                     return
                 # A short filter (one or two letters) on a big view: its first rows
                 # come from an ordered scan that stops at once, the count after them.
@@ -334,7 +333,6 @@ class PaneFilter(Generic[RowT]):
                 known = len(first_page)
                 painted = threading.Event()
                 out.post(RowsRead(generation, query, view, first_page, known, painted))
-                self.quick = (out.took or 0) <= QUICK_WAIT
                 if known < PAGE_SIZE:
                     return
                 # The count scans every row, taking the GIL back after each match: it
@@ -349,8 +347,7 @@ class PaneFilter(Generic[RowT]):
         if self._reader is None:
             self._reader = LatestReader(f"filter-{pane.id}")
         self._reader.submit(read)
-        if self.quick:
-            out.wait(QUICK_WAIT)
+        out.wait(QUICK_WAIT)
 
     def stop(self) -> None:
         """The pane is going away: end the filter's thread."""
