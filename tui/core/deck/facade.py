@@ -27,58 +27,63 @@ store, the providers and the sync engine stay inside.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.audit import AuditLog
-from tui.core.deck.connection import Connector, DeckConnection
-from tui.core.deck.gate import Confirmation, WriteGate
-from tui.core.deck.health import Health, ProgressCallback
+from tui.core.deck.connection import Connector
+from tui.core.deck.gate import WriteGate
+from tui.core.deck.health import Health
 from tui.core.deck.reads import CacheView
-from tui.core.deck.types import (
-    ActionPlan,
-    CreatedSession,
-    Detail,
-    ListView,
-    ProviderHealth,
-    StartKind,
-    UnfinishedNotice,
-)
 from tui.core.deck.unfinished import UnfinishedWrites
 from tui.core.deck.watchers import ApiCalls, Watchers
-from tui.core.deck.wiring import Collaborators, DeckParts
-from tui.core.deck.write_plans import (
-    MeetingPlan,
-    MeetingWritten,
-    Person,
-    Registered,
-    RegistrationPlan,
-    SettingsPlan,
-)
-from tui.core.downloads.queue import DownloadProgress
 from tui.core.errors import ServiceUnavailable
-from tui.core.models import (
-    ActionResult,
-    MeetingDraft,
-    Provider,
-    Recording,
-    Registrant,
-    StartUrl,
-)
-from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
-from tui.core.store.views import SearchKind
-from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncReport
+from tui.core.providers.capabilities import RegistrantAction
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from datetime import datetime
+    from pathlib import Path
+
     from tui.core.deck.api import DeckApi
+    from tui.core.deck.connection import DeckConnection
+    from tui.core.deck.gate import Confirmation
+    from tui.core.deck.health import ProgressCallback
+    from tui.core.deck.types import (
+        ActionPlan,
+        CreatedSession,
+        Detail,
+        ListView,
+        ProviderHealth,
+        StartKind,
+        UnfinishedNotice,
+    )
+    from tui.core.deck.wiring import Collaborators, DeckParts
+    from tui.core.deck.write_plans import (
+        MeetingPlan,
+        MeetingWritten,
+        Person,
+        Registered,
+        RegistrationPlan,
+        SettingsPlan,
+    )
+    from tui.core.downloads.queue import DownloadProgress
+    from tui.core.models import (
+        ActionResult,
+        MeetingDraft,
+        Provider,
+        Recording,
+        Registrant,
+        StartUrl,
+    )
     from tui.core.net.apilog import ApiLog, ApiLogEntry
+    from tui.core.providers.capabilities import Capabilities, Capability
     from tui.core.providers.session import ProviderSet
     from tui.core.settings.config import HttpSettings
     from tui.core.settings.paths import Paths
     from tui.core.store.db import Store
+    from tui.core.store.views import SearchKind
     from tui.core.sync.engine import SyncEngine
+    from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncReport
 
 
 class Deck(CacheView):
@@ -143,19 +148,37 @@ class Deck(CacheView):
         Called again when `connect` adds them; no download can have started before
         that (`download` waits for the connection), so no queue is dropped. The API
         calls of the providers' log reach `watch_api_calls` from then on.
+
+        A Deck that is only a view of the cache so far (`open_profile_lazily`, before
+        `connect`) builds them on first use instead: the writes, downloads and sync
+        steps they import are some twenty modules the first frame never needs
+        (`tui.startup`). Its reads need only `CacheView`.
         """
         self._api_calls.follow(self.api_log())
-        self._parts = Collaborators(
-            DeckParts(self._store, self._providers, self._engine),
-            self.gate,
-            self._health,
-            paths=self.paths,
-            http=http,
-            private_files=private_files,
-            download_watchers=self._download_watchers,
-            keep=self._keep,
-        )
-        self._details = self._parts.details
+        self._wiring = (http, private_files)
+        self._collaborators: Collaborators | None = None
+        if self._providers is not None or self._engine is not None:
+            self._details = self._parts.details
+
+    @property
+    def _parts(self) -> Collaborators:
+        """The collaborators, built on first use (see `_wire`)."""
+        if self._collaborators is None:
+            from tui.core.deck.wiring import Collaborators, DeckParts
+
+            http, private_files = self._wiring
+            self._collaborators = Collaborators(
+                DeckParts(self._store, self._providers, self._engine),
+                self.gate,
+                self._health,
+                paths=self.paths,
+                http=http,
+                private_files=private_files,
+                download_watchers=self._download_watchers,
+                keep=self._keep,
+            )
+            self._details = self._collaborators.details
+        return self._collaborators
 
     @property
     def read_only(self) -> bool:
@@ -180,6 +203,8 @@ class Deck(CacheView):
 
         The TUI and the commands use the Deck's methods; nothing else reaches in.
         """
+        from tui.core.deck.wiring import DeckParts
+
         return DeckParts(self._store, self._providers, self._engine)
 
     @property
@@ -420,7 +445,8 @@ class Deck(CacheView):
 
     async def aclose(self) -> None:
         """Stop downloads and syncing; close the providers and the store."""
-        await self._parts.files.aclose()
+        if self._collaborators is not None:  # no collaborator, no download to stop
+            await self._collaborators.files.aclose()
         if self._engine is not None:
             await self._engine.aclose()
         if self._providers is not None:
