@@ -30,14 +30,14 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from tui.core.audit import AuditLog
-from tui.core.deck.connection import Connector
-from tui.core.deck.gate import WriteGate
-from tui.core.deck.health import Health
+from tui.core.deck.connection import Connector, DeckConnection
+from tui.core.deck.gate import Confirmation, WriteGate
+from tui.core.deck.health import Health, ProgressCallback
 from tui.core.deck.reads import CacheView
 from tui.core.deck.unfinished import UnfinishedWrites
 from tui.core.deck.watchers import ApiCalls, Watchers
 from tui.core.errors import ServiceUnavailable
-from tui.core.providers.capabilities import RegistrantAction
+from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -45,9 +45,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from tui.core.deck.api import DeckApi
-    from tui.core.deck.connection import DeckConnection
-    from tui.core.deck.gate import Confirmation
-    from tui.core.deck.health import ProgressCallback
     from tui.core.deck.types import (
         ActionPlan,
         CreatedSession,
@@ -76,7 +73,6 @@ if TYPE_CHECKING:
         StartUrl,
     )
     from tui.core.net.apilog import ApiLog, ApiLogEntry
-    from tui.core.providers.capabilities import Capabilities, Capability
     from tui.core.providers.session import ProviderSet
     from tui.core.settings.config import HttpSettings
     from tui.core.settings.paths import Paths
@@ -143,17 +139,11 @@ class Deck(CacheView):
         self._wire(http, private_files)
 
     def _wire(self, http: HttpSettings | None, private_files: bool) -> None:
-        """Build the collaborators over the current providers and engine.
-
-        Called again when `connect` adds them; no download can have started before
-        that (`download` waits for the connection), so no queue is dropped. The API
-        calls of the providers' log reach `watch_api_calls` from then on.
-
-        A Deck that is only a view of the cache so far (`open_profile_lazily`, before
-        `connect`) builds them on first use instead: the writes, downloads and sync
-        steps they import are some twenty modules the first frame never needs
-        (`tui.startup`). Its reads need only `CacheView`.
-        """
+        """Build the collaborators over the current providers and engine; before those
+        exist (`open_profile_lazily`), on first use instead (`_parts`; `tui.startup`
+        says why). Called again when `connect` adds them; no download can have started
+        before that (`download` waits for the connection), so no queue is dropped. The
+        API calls of the providers' log reach `watch_api_calls` from then on."""
         self._api_calls.follow(self.api_log())
         self._wiring = (http, private_files)
         self._collaborators: Collaborators | None = None
@@ -162,7 +152,6 @@ class Deck(CacheView):
 
     @property
     def _parts(self) -> Collaborators:
-        """The collaborators, built on first use (see `_wire`)."""
         if self._collaborators is None:
             from tui.core.deck.wiring import Collaborators, DeckParts
 
