@@ -17,6 +17,13 @@ The steps, in order:
    and hand collections to a `GcPacer`; `end_gc` when the app unmounts.
 5. `skip_exit_sweep` (from `tui.cmd.tui`, once the app has quit).
 
+What the first frame does not import (each waits for its first use, after the frame):
+pydantic, httpx and the providers (`Deck.connect`, in a thread); the Deck's
+collaborators, i.e. its writes, downloads and refresh steps with the CSV writer and
+form checks they bring, some twenty modules (`Deck._parts`, built when the Deck
+connects or is first asked for one); zoneinfo and the sysconfig it loads, unless the
+settings name a zone (`tui.widgets.formatting.load_zone`).
+
 Garbage collection in the pauses, not in the middle of a frame: CPython starts a
 collection whenever enough new objects have survived, which in a TUI is while a
 keystroke's frame is being built. A full collection walks every container the app

@@ -88,6 +88,28 @@ def test_lookup_imports_nothing_heavy() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_lookup_of_a_cache_loads_only_what_its_query_needs() -> None:
+    """Over a cache at the current schema, the whole run loads sqlite3 and little else:
+    each module below costs more than the query (`python -X importtime`)."""
+    from tui.core.settings.paths import resolve_paths
+    from tui.core.store.db import Store
+
+    Store.open(resolve_paths().cache_db("work"), "work").close()
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        "code = main(['lookup', 'ann', '--profile', 'work'])\n"
+        "loaded = [m for m in ('importlib', 'warnings', 're', 'typing', 'pathlib', 'json',"
+        " 'tomllib', 'platformdirs', 'argparse', 'contextlib') if m in sys.modules]\n"
+        "print(code, loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert "No match for 'ann'" in done.stderr  # the query ran, over the cache
+    assert done.stdout.strip().splitlines()[-1] == "1 []"
+
+
 def test_table_cells_are_safe_and_aligned() -> None:
     # Lookup cleans as the TUI does (`tui.core.display.cleaning`): ESC shows as a control
     # picture, the bidi override, the 8-bit CSI and the zero-width space as U+FFFD.

@@ -29,15 +29,39 @@ def write_config(text: str) -> Path:
 
 def test_first_frame_needs_neither_pydantic_nor_httpx() -> None:
     code = (
-        "import sys, tui.cmd.tui, tui.app, tui.core.deck.from_profile, tui.core.settings.quick,"
-        " tui.core.store;"
+        "import sys, tui.cmd.tui, tui.app, tui.screens.main, tui.core.deck.from_profile,"
+        " tui.core.settings.quick, tui.core.store;"
         "print(sorted(m for m in ('httpx', 'pydantic', 'pydantic_settings', 'starlette',"
-        " 'uvicorn') if m in sys.modules))"
+        " 'uvicorn', 'zoneinfo', 'tui.core.deck.wiring') if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout.strip()
     assert out == "[]"
+
+
+def test_a_deck_showing_its_cache_imports_no_write_download_or_sync_step() -> None:
+    # The first frame opens the Deck lazily and reads its cache; the collaborators
+    # behind writes, downloads and refreshes (some twenty modules) wait for first use.
+    code = (
+        "import sys, asyncio\n"
+        "from tui.core.deck.from_profile import open_profile_lazily\n"
+        "from tui.core.settings.paths import resolve_paths\n"
+        "deck = open_profile_lazily(resolve_paths(), 'p', lambda store: None)\n"
+        "deck.organizers().rows(0, 20); deck.health(); deck.read_only\n"
+        "asyncio.run(deck.unfinished_writes())\n"
+        "late = ('tui.core.deck.wiring', 'tui.core.deck.write_plans', 'tui.core.deck.files',"
+        " 'tui.core.downloads.queue', 'tui.core.sync.fetch', 'csv')\n"
+        "print(sorted(m for m in late if m in sys.modules))\n"
+        "deck.downloads()\n"
+        "print(sorted(m for m in late if m in sys.modules))\n"
+        "asyncio.run(deck.aclose())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split("\n")
+    assert out[0] == "[]"
+    assert "tui.core.deck.wiring" in out[1]  # and the first use builds them
 
 
 @pytest.mark.parametrize(

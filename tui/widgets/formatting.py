@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 Clock = Callable[[], datetime]
 
@@ -26,6 +25,9 @@ def load_zone(name: str | None) -> tzinfo | None:
         return None
     if name.upper() == "UTC":
         return UTC
+    # Imported here: zoneinfo loads sysconfig, ~1.5 ms of a first frame that names no zone.
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -27,9 +27,6 @@ store, the providers and the sync engine stay inside.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.audit import AuditLog
@@ -37,48 +34,52 @@ from tui.core.deck.connection import Connector, DeckConnection
 from tui.core.deck.gate import Confirmation, WriteGate
 from tui.core.deck.health import Health, ProgressCallback
 from tui.core.deck.reads import CacheView
-from tui.core.deck.types import (
-    ActionPlan,
-    CreatedSession,
-    Detail,
-    ListView,
-    ProviderHealth,
-    StartKind,
-    UnfinishedNotice,
-)
 from tui.core.deck.unfinished import UnfinishedWrites
 from tui.core.deck.watchers import ApiCalls, Watchers
-from tui.core.deck.wiring import Collaborators, DeckParts
-from tui.core.deck.write_plans import (
-    MeetingPlan,
-    MeetingWritten,
-    Person,
-    Registered,
-    RegistrationPlan,
-    SettingsPlan,
-)
-from tui.core.downloads.queue import DownloadProgress
 from tui.core.errors import ServiceUnavailable
-from tui.core.models import (
-    ActionResult,
-    MeetingDraft,
-    Provider,
-    Recording,
-    Registrant,
-    StartUrl,
-)
 from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
-from tui.core.store.views import SearchKind
-from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncReport
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from datetime import datetime
+    from pathlib import Path
+
     from tui.core.deck.api import DeckApi
+    from tui.core.deck.types import (
+        ActionPlan,
+        CreatedSession,
+        Detail,
+        ListView,
+        ProviderHealth,
+        StartKind,
+        UnfinishedNotice,
+    )
+    from tui.core.deck.wiring import Collaborators, DeckParts
+    from tui.core.deck.write_plans import (
+        MeetingPlan,
+        MeetingWritten,
+        Person,
+        Registered,
+        RegistrationPlan,
+        SettingsPlan,
+    )
+    from tui.core.downloads.queue import DownloadProgress
+    from tui.core.models import (
+        ActionResult,
+        MeetingDraft,
+        Provider,
+        Recording,
+        Registrant,
+        StartUrl,
+    )
     from tui.core.net.apilog import ApiLog, ApiLogEntry
     from tui.core.providers.session import ProviderSet
     from tui.core.settings.config import HttpSettings
     from tui.core.settings.paths import Paths
     from tui.core.store.db import Store
+    from tui.core.store.views import SearchKind
     from tui.core.sync.engine import SyncEngine
+    from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncReport
 
 
 class Deck(CacheView):
@@ -138,24 +139,35 @@ class Deck(CacheView):
         self._wire(http, private_files)
 
     def _wire(self, http: HttpSettings | None, private_files: bool) -> None:
-        """Build the collaborators over the current providers and engine.
-
-        Called again when `connect` adds them; no download can have started before
-        that (`download` waits for the connection), so no queue is dropped. The API
-        calls of the providers' log reach `watch_api_calls` from then on.
-        """
+        """Build the collaborators over the current providers and engine; before those
+        exist (`open_profile_lazily`), on first use instead (`_parts`; `tui.startup`
+        says why). Called again when `connect` adds them; no download can have started
+        before that (`download` waits for the connection), so no queue is dropped. The
+        API calls of the providers' log reach `watch_api_calls` from then on."""
         self._api_calls.follow(self.api_log())
-        self._parts = Collaborators(
-            DeckParts(self._store, self._providers, self._engine),
-            self.gate,
-            self._health,
-            paths=self.paths,
-            http=http,
-            private_files=private_files,
-            download_watchers=self._download_watchers,
-            keep=self._keep,
-        )
-        self._details = self._parts.details
+        self._wiring = (http, private_files)
+        self._collaborators: Collaborators | None = None
+        if self._providers is not None or self._engine is not None:
+            self._details = self._parts.details
+
+    @property
+    def _parts(self) -> Collaborators:
+        if self._collaborators is None:
+            from tui.core.deck.wiring import Collaborators, DeckParts
+
+            http, private_files = self._wiring
+            self._collaborators = Collaborators(
+                DeckParts(self._store, self._providers, self._engine),
+                self.gate,
+                self._health,
+                paths=self.paths,
+                http=http,
+                private_files=private_files,
+                download_watchers=self._download_watchers,
+                keep=self._keep,
+            )
+            self._details = self._collaborators.details
+        return self._collaborators
 
     @property
     def read_only(self) -> bool:
@@ -180,6 +192,8 @@ class Deck(CacheView):
 
         The TUI and the commands use the Deck's methods; nothing else reaches in.
         """
+        from tui.core.deck.wiring import DeckParts
+
         return DeckParts(self._store, self._providers, self._engine)
 
     @property
@@ -420,7 +434,8 @@ class Deck(CacheView):
 
     async def aclose(self) -> None:
         """Stop downloads and syncing; close the providers and the store."""
-        await self._parts.files.aclose()
+        if self._collaborators is not None:  # no collaborator, no download to stop
+            await self._collaborators.files.aclose()
         if self._engine is not None:
             await self._engine.aclose()
         if self._providers is not None:
