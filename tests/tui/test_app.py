@@ -13,7 +13,7 @@ from tests.support.app import active
 from tests.support.fakedeck import HOSTILE, FakeDeck
 from tests.support.keys import type_at_once
 from tests.support.screen import current, screen_lines, screen_text, toasts
-from tests.support.waits import wait_for
+from tests.support.waits import STEP, TIMEOUT, wait_for
 from tui.app import MeetdeckApp
 from tui.core.downloads.queue import DownloadProgress, DownloadState
 from tui.core.errors import NetworkUnreachable
@@ -736,7 +736,11 @@ async def test_q_quits_at_once_when_nothing_downloads(make_app: MakeApp, deck: F
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("q")
-        await pilot.pause()
+        # Until it has gone (no dialog in between); `wait_for` fails when the app exits.
+        for _ in range(int(TIMEOUT / STEP)):
+            if not app.is_running or isinstance(app.screen, ConfirmDialog):
+                break
+            await pilot.pause(STEP)
         assert not app.is_running
 
 
