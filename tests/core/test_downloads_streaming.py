@@ -46,6 +46,31 @@ async def test_part_is_synced_to_disk_while_streaming(
     assert all(0 < size <= len(PAYLOAD) for size in synced)
 
 
+async def test_a_sync_skipped_while_one_runs_is_asked_again_at_the_next_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the threshold is reached while the last sync still runs, the bytes count on:
+    the next chunk asks again (the count was reset, so the final fsync could be left
+    with twice SYNC_EVERY to write)."""
+    asked: list[int] = []  # bytes written when a sync was asked for
+    plain = download_files.DiskSync.start
+
+    def busy_first(self: Any) -> bool:
+        asked.append(self._handle.tell())
+        return len(asked) > 1 and plain(self)  # the first: "still running"
+
+    monkeypatch.setattr(downloads, "SYNC_EVERY", 128 * 1024)
+    monkeypatch.setattr(download_files.DiskSync, "start", busy_first)
+    async with make_client(FileServer()) as client:
+        path = await download(
+            client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path
+        )
+    assert path.read_bytes() == PAYLOAD
+    # Skipped at 128 KiB, asked again at the very next chunk, not 128 KiB later.
+    assert asked[0] >= 128 * 1024
+    assert asked[0] < asked[1] < asked[0] + 128 * 1024, asked
+
+
 @pytest.mark.skipif(not DEV_FULL.exists(), reason="needs /dev/full to make a real ENOSPC")
 async def test_disk_full_is_a_typed_error_and_keeps_the_part(tmp_path: Path) -> None:
     # The kernel answers ENOSPC to every write to /dev/full: a `.part` linked there (with

@@ -148,13 +148,15 @@ class DiskSync:
         self._part = part
         self._pending: asyncio.Future[None] | None = None
 
-    def start(self) -> None:
-        """Start syncing what is written so far, unless a sync is still running."""
+    def start(self) -> bool:
+        """Start syncing what is written so far, unless a sync is still running;
+        whether one started (if not, what is written waits for the next)."""
         if self._pending is not None:
             if not self._pending.done():
-                return
+                return False
             guard_disk(self._pending.result, self._part)
         self._pending = self._submit(_fdatasync)
+        return True
 
     async def finish(self) -> None:
         """Wait for the sync in flight, then fsync the rest (data and metadata)."""

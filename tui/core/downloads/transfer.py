@@ -311,8 +311,7 @@ async def _stream_to_part(
             size = len(chunk)
             received += size
             unsynced += size
-            if unsynced >= SYNC_EVERY:
-                syncer.start()
+            if unsynced >= SYNC_EVERY and syncer.start():
                 unsynced = 0
             now = time.monotonic()
             if now - last_report >= REPORT_EVERY:
