@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -49,6 +49,14 @@ from tui.core.net.retry import (
 )
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Reader(Protocol[T_co]):
+    """What reads a decoded body into a model: a pydantic `TypeAdapter`, or a reader of
+    one listing's pages with the same `validate_python` (raising ValidationError)."""
+
+    def validate_python(self, data: Any, /) -> T_co: ...
 
 
 class TokenSource(Protocol):
@@ -251,7 +259,7 @@ class ApiClient:
         except ValueError:
             raise self.failures.not_json(endpoint) from None
 
-    def validate(self, adapter: TypeAdapter[T], data: Any, endpoint: str) -> T:
+    def validate(self, adapter: Reader[T], data: Any, endpoint: str) -> T:
         """Validate wire data; a schema mismatch is a BadResponse naming the field."""
         try:
             return adapter.validate_python(data)
@@ -260,7 +268,7 @@ class ApiClient:
 
     async def fetch(
         self,
-        adapter: TypeAdapter[T],
+        adapter: Reader[T],
         path: str,
         *,
         params: Mapping[str, Any] | None = None,

@@ -30,7 +30,7 @@ LATEST = datetime(9999, 12, 29, tzinfo=UTC)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     """Naive values taken as UTC; times past the ends of the range held at EARLIEST/LATEST.
 
     `0001-01-01T00:00:00+14:00` is valid ISO 8601 but has no UTC form in Python; such
@@ -52,7 +52,7 @@ def _aware(value: datetime) -> datetime:
 def later(start: datetime, minutes: int) -> datetime:
     """`start` plus `minutes`, held at LATEST (or EARLIEST) instead of overflowing."""
     try:
-        return _aware(start + timedelta(minutes=minutes))
+        return aware(start + timedelta(minutes=minutes))
     except OverflowError:
         return LATEST if minutes > 0 else EARLIEST
 
@@ -98,13 +98,13 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
+UtcDatetime = Annotated[datetime, AfterValidator(aware)]
 """An ISO 8601 date-time; naive values are taken as UTC."""
 
 OptDatetime = Annotated[UtcDatetime | None, BeforeValidator(_blank_to_none)]
 """An optional date-time; empty strings read as absent."""
 
-EpochMs = Annotated[datetime, BeforeValidator(_epoch_ms), AfterValidator(_aware)]
+EpochMs = Annotated[datetime, BeforeValidator(_epoch_ms), AfterValidator(aware)]
 """Milliseconds since the epoch (GoTo Assist)."""
 
 OptEpochMs = Annotated[EpochMs | None, BeforeValidator(_blank_to_none)]
@@ -119,7 +119,7 @@ LenientInt = Annotated[int | None, BeforeValidator(_lenient_int)]
 
 def iso_z(value: datetime) -> str:
     """UTC ISO 8601 with a Z, as GoTo's date query parameters want."""
-    return _aware(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return aware(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def text(value: str | None) -> str:

@@ -61,10 +61,10 @@ from tui.core.providers.zoom_wire import (
     REGISTRANT,
     START,
     P,
+    RegistrantsReader,
     ZEvent,
     ZMeetingsPage,
     ZRecordingsPage,
-    ZRegistrantsPage,
     ZSettings,
     ZUsersPage,
     ZWebinarsPage,
@@ -138,16 +138,16 @@ class Zoom:
     async def _registrant_pages(
         self, kind: EventKind, event_key: str, page_size: int, title: str | None
     ) -> AsyncIterator[list[Registrant]]:
-        adapter = TypeAdapter(ZRegistrantsPage)
         path = f"/{kind.value}s/{event_key}/registrants"  # webinars or meetings
 
         async def listing(status: str) -> AsyncIterator[list[Registrant]]:
             params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
+            reader = RegistrantsReader(event_key, kind, status, title)
             async for page in pages(
-                self.api, adapter, path, params, lambda page: page.registrants, lambda r: r.id
+                self.api, reader, path, params, lambda page: page.registrants, lambda r: r.key
             ):
                 if page:
-                    yield [registrant(r, event_key, kind, status, title) for r in page]
+                    yield page
 
         # The statuses are listed side by side, their pages yielded as they come.
         async for people in merged([listing(status) for status in STATUSES]):

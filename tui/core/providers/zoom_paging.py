@@ -14,17 +14,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any, TypeVar
-
-from pydantic import TypeAdapter
+from typing import Any, Protocol, TypeVar
 
 from tui.core.errors import BadResponse, NotFound, RequestRejected, UserUnavailable
-from tui.core.net.client import ApiClient
-from tui.core.providers.zoom_wire import P, ZPage
+from tui.core.net.client import ApiClient, Reader
+from tui.core.providers.zoom_wire import P
 
 #: The most pages one listing follows.
 MAX_PAGES = 10_000
-PageT = TypeVar("PageT", bound=ZPage)
+
+
+class Paged(Protocol):
+    """A page of a listing: its items, and the token of the next page."""
+
+    @property
+    def next_page_token(self) -> str | None: ...
+
+
+PageT = TypeVar("PageT", bound=Paged)
 ItemT = TypeVar("ItemT")
 #: Zoom codes of a per-user list refused for that user alone, and what they say of it.
 USER_CODES = {
@@ -37,7 +44,7 @@ NOT_HOST = 3161
 
 async def pages(
     api: ApiClient,
-    adapter: TypeAdapter[PageT],
+    adapter: Reader[PageT],
     path: str,
     params: dict[str, Any],
     items: Callable[[PageT], Sequence[ItemT]],
@@ -93,7 +100,7 @@ async def pages(
 
 async def user_pages(
     api: ApiClient,
-    adapter: TypeAdapter[PageT],
+    adapter: Reader[PageT],
     user_id: str,
     what: str,
     params: dict[str, Any],

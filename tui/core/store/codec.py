@@ -16,6 +16,7 @@ from dataclasses import MISSING, fields, is_dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from functools import cache
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from tui.core.store.folding import fold
@@ -88,9 +89,22 @@ def _cap(value: Any, limit: int, cut: list[int]) -> Any:
     return value
 
 
+def _fits(value: Any, limit: int) -> bool:
+    """Whether no text in `value` (also inside tuples) is longer than `limit`."""
+    if isinstance(value, str):
+        return len(value) <= limit
+    if isinstance(value, tuple):
+        return all(_fits(item, limit) for item in value)
+    return True
+
+
 def cap_text(obj: T, limit: int = TEXT_LIMIT) -> tuple[T, int]:
     """A model with every text value (also inside tuples) at most `limit` characters,
     and how many were cut; the same object when none was too long."""
+    values = _values_of(type(obj))(obj)  # type: ignore[arg-type]  # classes are hashable
+    # Nearly every model fits: one look at the lengths, nothing rebuilt.
+    if all(len(v) <= limit if isinstance(v, str) else _fits(v, limit) for v in values):
+        return obj, 0
     cut = [0]
     changes = {}
     for name, _ in _fields_of(type(obj)):  # type: ignore[arg-type]  # classes are hashable
@@ -141,6 +155,14 @@ def _encoding_of(cls: type) -> tuple[tuple[str, Any, bool], ...]:
         (name, defaults[0] if defaults else None, bool(defaults) and defaults[0] in _EMPTY)
         for name, defaults in _fields_of(cls)
     )
+
+
+@cache
+def _values_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A getter of every field's value of `cls` at once, as a tuple."""
+    names = [name for name, _ in _fields_of(cls)]
+    getter = attrgetter(*names)
+    return getter if len(names) > 1 else lambda obj: (getter(obj),)
 
 
 @cache

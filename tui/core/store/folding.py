@@ -5,6 +5,20 @@ from __future__ import annotations
 import unicodedata
 
 
+class _Marks(dict[int, int | None]):
+    """`str.translate`'s table dropping combining marks: filled per code point as met,
+    so a name is looked through in C, and the marks of the whole of Unicode are never
+    listed up front (that would cost every start of the app)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def fold(text: str) -> str:
     """Lower-case `text` and strip accents, so "Zoë" and "ZOE" both fold to "zoe".
 
@@ -14,8 +28,7 @@ def fold(text: str) -> str:
     if text.isascii():
         # No accents to strip, nothing to normalize: casefold is lower() on ASCII.
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = unicodedata.normalize("NFKD", text).translate(_MARKS)
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
@@ -27,7 +40,11 @@ def sort_key(text: str) -> str:
     an escape sequence is not the first row of every table. Text without a letter
     sorts as it folds.
     """
-    folded = fold(text)
+    return from_letter(fold(text))
+
+
+def from_letter(folded: str) -> str:
+    """Folded text from its first letter (`sort_key` of text already folded)."""
     for index, char in enumerate(folded):
         if char.isalpha():
             return folded[index:] if index else folded

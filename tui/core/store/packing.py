@@ -41,6 +41,8 @@ _DICTIONARY = (
     b'"no_of_employees":"","comments":"","registered_at":"'
 )
 _WBITS = -11  # raw deflate, a 2 KiB window: rows and the dictionary fit in it
+# One encoder for every row (json.dumps with options builds a new one per call).
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 #: Every field of `Registrant`, each read back from one place (a test checks the list).
 REGISTRANT_FIELDS = (
@@ -90,7 +92,7 @@ def data_of(r: Registrant) -> str:
         data["cancelled_here"] = r.cancelled_here.isoformat()
     if r.status is RegistrantStatus.OTHER:
         data["provider_status"] = r.provider_status
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _JSON(data)
 
 
 def more_of(r: Registrant) -> bytes | None:
@@ -109,7 +111,7 @@ def more_of(r: Registrant) -> bytes | None:
         rest["extra"] = r.extra
     if not rest:
         return None
-    raw = json.dumps(rest, ensure_ascii=False, separators=(",", ":")).encode()
+    raw = _JSON(rest).encode()
     packer = zlib.compressobj(
         9, zlib.DEFLATED, _WBITS, 2, zlib.Z_DEFAULT_STRATEGY, _dictionary(r.key, r.event_key)
     )

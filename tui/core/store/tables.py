@@ -23,7 +23,7 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.store.codec import encode, fold, iso
-from tui.core.store.folding import sort_key
+from tui.core.store.folding import from_letter, sort_key
 from tui.core.store.fts import REGISTRANT_SEARCH
 from tui.core.store.packing import data_of, micros, more_of
 
@@ -144,8 +144,12 @@ def _event(e: Training | Webinar) -> tuple[Any, ...]:
 
 
 def _registrant(r: Registrant) -> tuple[Any, ...]:
-    search = _text(r.name, r.email)
-    name, email = sort_key(r.name or r.email), fold(r.email)
+    # Each folded once: fold(a + " " + b) is fold(a) + " " + fold(b) (a space joins
+    # nothing in either normal form and keeps no mark).
+    who = r.name
+    full, email = fold(who), fold(r.email)
+    search = f"{full} {email}" if who and r.email else full if who else email
+    name = from_letter(full if who else email)
     return (
         # Most rows' search text is their sort name and e-mail: it is stored only when
         # it is not (see REGISTRANT_SEARCH).
