@@ -35,15 +35,10 @@ from tui.core.models import (
     TrainingSession,
 )
 from tui.core.store import packing, tables
+from tui.core.store.chained import ChainedView
 from tui.core.store.codec import decode, parse_iso
-from tui.core.store.query import (
-    ChainedView,
-    FilterMemo,
-    ReadStops,
-    TableView,
-    oldest_stamp,
-    sort_terms,
-)
+from tui.core.store.filter_state import FilterMemo, ReadStops
+from tui.core.store.query import TableView, oldest_stamp, sort_terms
 from tui.core.store.rows import (
     ALL_COUNTS,
     EVENT_JOIN,

@@ -11,15 +11,15 @@ substring test over the row's folded search column (every term must occur).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from tui.core.store.codec import fold, parse_iso
+from tui.core.store.filter_state import FilterMemo, ReadStops
 from tui.core.store.fts import fts_match
 from tui.core.store.tables import TableSpec
 from tui.core.store.views import ViewQuery
@@ -36,24 +36,6 @@ HEAD_WALK = 32_768
 
 #: SQLite virtual-machine steps between two checks of a read's stop condition.
 STOP_CHECK_STEPS = 1_000
-
-
-class ReadStops(threading.local):
-    """What stops the reads of the thread that set it (`Store.interruptible`): the
-    `/` filter's thread counts matches on the read connection, and a newer keystroke
-    ends that count instead of waiting behind it."""
-
-    stop: Callable[[], bool] | None = None
-
-    @contextlib.contextmanager
-    def scope(self, stop: Callable[[], bool]) -> Iterator[None]:
-        """While inside, a long read of this thread ends (sqlite3.OperationalError,
-        "interrupted") as soon as `stop()` is true."""
-        before, self.stop = self.stop, stop
-        try:
-            yield
-        finally:
-            self.stop = before
 
 
 #: A database row (the view's select columns) -> the model the pane shows.
@@ -91,37 +73,6 @@ def where_clause(spec: TableSpec, q: ViewQuery) -> tuple[str, list[Any]]:
         parts.append(f"instr({spec.search()}, ?) > 0")
         params.append(term)
     return (" AND ".join(parts) or "1"), params
-
-
-class FilterMemo:
-    """The last '/' filter resolved to ids on one connection, for the next keystroke.
-
-    Typing forward narrows: every row that holds "noah" holds "noa", so the matches
-    of a filter that extends the previous one are the previous matches that the
-    trigram index also finds for the new terms and whose remembered text holds them,
-    in the order they were already sorted in. That reads the index's doclists only,
-    never the rows, which a fresh process
-    otherwise reads from the file page by page (20-70 ms for two thousand matches
-    spread over a 100,000-row table). A commit by any other connection (the sync, an
-    approval) changes `PRAGMA data_version`, and the memo is not used across it.
-    """
-
-    def __init__(self) -> None:
-        self._last: tuple[object, str, int, list[int], dict[int, str]] | None = None
-
-    def base(self, key: object, text: str, version: int) -> tuple[list[int], dict[int, str]] | None:
-        """The remembered matches and each one's search text, if `text` (folded,
-        single-spaced) extends the remembered filter of the same view and nothing was
-        written since."""
-        last = self._last
-        if last is None or last[0] != key or last[2] != version:
-            return None
-        return (last[3], last[4]) if text.startswith(last[1]) else None
-
-    def remember(
-        self, key: object, text: str, version: int, ids: list[int], texts: dict[int, str]
-    ) -> None:
-        self._last = (key, text, version, ids, texts)
 
 
 class TableView(Generic[T]):
@@ -470,64 +421,6 @@ class TableView(Generic[T]):
                 [*self._params, *hit],
             ).fetchone()
         return int(row[0])
-
-
-class ChainedView(Generic[T]):
-    """Two views read as one: every row of `first`, then every row of `then` (an
-    upcoming view's live meetings, then the rest). Each part keeps its own order; a
-    row must not be in both."""
-
-    def __init__(self, query: ViewQuery, first: TableView[T], then: TableView[T]) -> None:
-        self._query = query
-        self._first = first
-        self._then = then
-
-    @property
-    def query(self) -> ViewQuery:
-        """The question this view answers."""
-        return self._query
-
-    @property
-    def fetched_at(self) -> datetime | None:
-        return self._first.fetched_at
-
-    @property
-    def sort_columns(self) -> tuple[str, ...]:
-        return self._first.sort_columns
-
-    @property
-    def sort(self) -> str:
-        """The sort in effect (both parts sort the same way)."""
-        return self._first.sort
-
-    @property
-    def quick_to_count(self) -> bool:
-        return self._first.quick_to_count and self._then.quick_to_count
-
-    def count(self) -> int:
-        return self._first.count() + self._then.count()
-
-    def head(self, limit: int) -> list[T]:
-        found = self._first.head(limit)
-        return found + self._then.head(limit - len(found)) if len(found) < limit else found
-
-    def rows(self, offset: int, limit: int) -> list[T]:
-        if limit <= 0:
-            return []
-        offset = max(offset, 0)
-        split = self._first.count()
-        found = self._first.rows(offset, limit) if offset < split else []
-        rest = limit - len(found)
-        if rest > 0:
-            found += self._then.rows(max(offset - split, 0), rest)
-        return found
-
-    def index_of(self, key: str) -> int | None:
-        at = self._first.index_of(key)
-        if at is not None:
-            return at
-        at = self._then.index_of(key)
-        return None if at is None else self._first.count() + at
 
 
 def oldest_stamp(
