@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -303,6 +304,9 @@ class FakeDeck:
             and _text_match(q.text, r.name, r.email, r.event_title)
         ]
         return FakeView(rows, self.fetched_at)
+
+    def interruptible(self, stop: Callable[[], bool]) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def recordings(self, q: ViewQuery = ALL) -> FakeView:
         rows = [

@@ -22,9 +22,11 @@ and why:
   a registrant or switching tabs, and Enter keeps the filter instead of opening a row.
 - The newest result wins: every read carries a generation, and a result that arrives
   after a newer keystroke (or a plain reload) is dropped.
-- Short filters show rows before their count: one or two letters on a big view read
-  their first rows from an ordered scan that stops at once, and the status line says
-  "64+" until the count, run after them in the same thread, arrives.
+- Broad filters show rows before their count: one or two letters on a big view, or a
+  term thousands of rows share, read their first rows from an ordered scan that stops
+  at once, and the status line says "64+" until the count, run after them in the same
+  thread, arrives. A newer keystroke ends that count (`DeckApi.interruptible`), so it
+  never waits behind it.
 """
 
 from __future__ import annotations
@@ -317,32 +319,38 @@ class PaneFilter(Generic[RowT]):
         )
         self._handoff = out
 
+        def stale() -> bool:
+            return generation != self.generation
+
         def read() -> None:
-            if generation != self.generation:
+            if stale():
                 return  # a newer keystroke is already on its way
             try:
-                view = pane.make_view(deck, query)
-                if view.quick_to_count:
-                    view.count()
-                    first_page = view.rows(0, PAGE_SIZE)
-                    out.post(RowsRead(generation, query, view, first_page, None))
-                    return
-                # A short filter (one or two letters) on a big view: its first rows
-                # come from an ordered scan that stops at once, the count after them.
-                first_page = view.head(PAGE_SIZE)
-                known = len(first_page)
-                painted = threading.Event()
-                out.post(RowsRead(generation, query, view, first_page, known, painted))
-                if known < PAGE_SIZE:
-                    return
-                # The count scans every row, taking the GIL back after each match: it
-                # waits until those rows are on screen (a 4 ms frame took 13 while it
-                # ran), and is skipped when another keystroke came meanwhile.
-                painted.wait(COUNT_AFTER_PAINT)
-                if generation == self.generation:
-                    out.post(RowsCounted(generation, view.count()))
+                # A newer keystroke ends this read where it is (a count of a million
+                # rows), so the next one never waits behind it.
+                with deck.interruptible(stale):
+                    view = pane.make_view(deck, query)
+                    first_page = view.head(PAGE_SIZE)
+                    if view.quick_to_count:
+                        view.count()
+                        out.post(RowsRead(generation, query, view, first_page, None))
+                        return
+                    # Many matches (one or two letters, a name thousands share): the
+                    # first rows are shown now, the count after them.
+                    known = len(first_page)
+                    painted = threading.Event()
+                    out.post(RowsRead(generation, query, view, first_page, known, painted))
+                    if known < PAGE_SIZE:
+                        return
+                    # The count reads every match, taking the GIL back after each: it
+                    # waits until those rows are on screen (a 4 ms frame took 13 while
+                    # it ran), and is skipped or ended when another keystroke comes.
+                    painted.wait(COUNT_AFTER_PAINT)
+                    if not stale():
+                        out.post(RowsCounted(generation, view.count()))
             except Exception as error:  # typed or not, it becomes a dialog, not a crash
-                out.post(ReadFailed(generation, error))
+                if not stale():  # else it is the newer keystroke ending this read
+                    out.post(ReadFailed(generation, error))
 
         if self._reader is None:
             self._reader = LatestReader(f"filter-{pane.id}")

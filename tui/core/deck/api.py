@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -105,6 +106,8 @@ class DeckApi(Protocol):
     def registrants(self, q: ViewQuery = ALL) -> ListView[Registrant]: ...
 
     def recordings(self, q: ViewQuery = ALL) -> ListView[Recording]: ...
+
+    def interruptible(self, stop: Callable[[], bool]) -> AbstractContextManager[None]: ...
 
     def support_sessions(self, q: ViewQuery = ALL) -> ListView[SupportSession]: ...
 

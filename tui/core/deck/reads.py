@@ -8,7 +8,8 @@ The first frame of the TUI and `meetdeck lookup` need nothing else; the `Deck` i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from tui.core.deck.details import Details
@@ -89,6 +90,12 @@ class CacheView:
     def recordings(self, q: ViewQuery = ALL) -> ListView[Recording]:
         """Recordings. Sorts: start, name, size."""
         return self._store.recordings(q)
+
+    def interruptible(self, stop: Callable[[], bool]) -> AbstractContextManager[None]:
+        """While inside, this thread's long reads of a view (a count, a filter's
+        matches) end with an error as soon as `stop()` is true: the `/` filter's
+        thread stops counting when a newer keystroke comes."""
+        return self._store.interruptible(stop)
 
     def support_sessions(self, q: ViewQuery = ALL) -> ListView[SupportSession]:
         """GoTo Assist support sessions. Sorts: created, status, technician."""

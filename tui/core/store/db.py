@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -34,8 +35,10 @@ from tui.core.models import (
     TrainingSession,
 )
 from tui.core.store import packing, tables
+from tui.core.store.chained import ChainedView
 from tui.core.store.codec import decode, parse_iso
-from tui.core.store.query import ChainedView, FilterMemo, TableView, oldest_stamp, sort_terms
+from tui.core.store.filter_state import FilterMemo, ReadStops
+from tui.core.store.query import TableView, oldest_stamp, sort_terms
 from tui.core.store.rows import (
     ALL_COUNTS,
     EVENT_JOIN,
@@ -48,10 +51,13 @@ from tui.core.store.rows import (
     model_row,
     recording_row,
 )
-from tui.core.store.schema import open_database
+from tui.core.store.schema import connect, open_database
 from tui.core.store.search import search as _search
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
 from tui.core.store.writer import COUNT_COLUMNS, StoreWriter
+
+COUNT_CACHE_KIB = 2048
+"""The page cache of the connection that counts (`Store._counter`)."""
 
 
 class Store:
@@ -64,6 +70,9 @@ class Store:
         self._lock = threading.RLock()
         self._memo = FilterMemo()
         """The last '/' filter's matches, narrowed by the next keystroke (query.py)."""
+        self._stops = ReadStops()
+        """What ends a long read of the thread that set it (`interruptible`)."""
+        self._count_conn: tuple[sqlite3.Connection, threading.RLock] | None = None
         self.path = path
         self.profile = profile
         self.notice = notice
@@ -81,13 +90,35 @@ class Store:
         return cls(conn, path, profile, notice)
 
     def close(self) -> None:
-        """Close the read connection."""
+        """Close the read connections."""
         with self._lock:
             self._conn.close()
+            if self._count_conn is not None:
+                conn, lock = self._count_conn
+                with lock:
+                    conn.close()
+
+    def _counter(self) -> tuple[sqlite3.Connection, threading.RLock]:
+        """A second read connection for the counts that read every row (a filter of
+        one letter over a million rows takes a second): the pane's other reads, on
+        the first, go on meanwhile. Opened on first need, with a small page cache."""
+        with self._lock:
+            if self._count_conn is None:
+                self._count_conn = (
+                    connect(self.path, cache_kib=COUNT_CACHE_KIB),
+                    threading.RLock(),
+                )
+            return self._count_conn
 
     def writer(self) -> StoreWriter:
         """A separate write connection, for the sync worker's thread."""
         return StoreWriter(self.path, self.profile)
+
+    def interruptible(self, stop: Callable[[], bool]) -> AbstractContextManager[None]:
+        """While inside, the views' long reads on this thread (a count, the matches of
+        a filter, an ordered scan) end as soon as `stop()` is true, raising
+        sqlite3.OperationalError ("interrupted"); other threads' reads are untouched."""
+        return self._stops.scope(stop)
 
     # -- views --------------------------------------------------------------------
 
@@ -101,6 +132,8 @@ class Store:
             q,
             decode=decoder,
             memo=self._memo,
+            stops=self._stops,
+            counter=self._counter,
             fetched_at=oldest_stamp(self._conn, self._lock, patterns),
             **kw,
         )

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from tui.core.store.codec import fold, parse_iso
+from tui.core.store.filter_state import FilterMemo, ReadStops
 from tui.core.store.fts import fts_match
 from tui.core.store.tables import TableSpec
 from tui.core.store.views import ViewQuery
@@ -27,6 +28,15 @@ T = TypeVar("T")
 
 #: A '/' filter with at most this many matches is resolved to an ordered id list.
 MATERIALIZE_MAX = 20_000
+
+#: A filter with more matches than that first reads its first page from this many
+#: rows at most of the ordered index (a few milliseconds): a term found all over the
+#: view has its first rows there. Else its matches are looked up and sorted.
+HEAD_WALK = 32_768
+
+#: SQLite virtual-machine steps between two checks of a read's stop condition.
+STOP_CHECK_STEPS = 1_000
+
 
 #: A database row (the view's select columns) -> the model the pane shows.
 RowDecoder = Callable[[tuple[Any, ...]], T]
@@ -65,37 +75,6 @@ def where_clause(spec: TableSpec, q: ViewQuery) -> tuple[str, list[Any]]:
     return (" AND ".join(parts) or "1"), params
 
 
-class FilterMemo:
-    """The last '/' filter resolved to ids on one connection, for the next keystroke.
-
-    Typing forward narrows: every row that holds "noah" holds "noa", so the matches
-    of a filter that extends the previous one are the previous matches that the
-    trigram index also finds for the new terms and whose remembered text holds them,
-    in the order they were already sorted in. That reads the index's doclists only,
-    never the rows, which a fresh process
-    otherwise reads from the file page by page (20-70 ms for two thousand matches
-    spread over a 100,000-row table). A commit by any other connection (the sync, an
-    approval) changes `PRAGMA data_version`, and the memo is not used across it.
-    """
-
-    def __init__(self) -> None:
-        self._last: tuple[object, str, int, list[int], dict[int, str]] | None = None
-
-    def base(self, key: object, text: str, version: int) -> tuple[list[int], dict[int, str]] | None:
-        """The remembered matches and each one's search text, if `text` (folded,
-        single-spaced) extends the remembered filter of the same view and nothing was
-        written since."""
-        last = self._last
-        if last is None or last[0] != key or last[2] != version:
-            return None
-        return (last[3], last[4]) if text.startswith(last[1]) else None
-
-    def remember(
-        self, key: object, text: str, version: int, ids: list[int], texts: dict[int, str]
-    ) -> None:
-        self._last = (key, text, version, ids, texts)
-
-
 class TableView(Generic[T]):
     """A ListView over one table: count, a page of rows, the position of a key."""
 
@@ -113,9 +92,15 @@ class TableView(Generic[T]):
         fetched_at: datetime | None = None,
         count: int | None = None,
         memo: FilterMemo | None = None,
+        stops: ReadStops | None = None,
+        counter: Callable[[], tuple[sqlite3.Connection, threading.RLock]] | None = None,
     ) -> None:
         self._conn = conn
         self._memo = memo
+        self._stops = stops
+        self._counter = counter
+        """The connection (and its lock) a count that reads every row runs on, so that
+        the other reads of the pane (the detail of the first match) go on meanwhile."""
         self._lock = lock
         self._spec = spec
         self._query = q
@@ -156,6 +141,21 @@ class TableView(Generic[T]):
         """The sort this view is in: `ViewQuery.sort`, or the default when that is None
         or not one of `sort_columns`."""
         return self._sort_name
+
+    def _fetch(
+        self, sql: str, params: list[Any], conn: sqlite3.Connection | None = None
+    ) -> list[Any]:
+        """All rows of one long read, which this thread's stop condition may end
+        (`ReadStops`); the caller holds the connection's lock."""
+        conn = conn or self._conn
+        stop = self._stops.stop if self._stops is not None else None
+        if stop is None:
+            return conn.execute(sql, params).fetchall()
+        conn.set_progress_handler(stop, STOP_CHECK_STEPS)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.set_progress_handler(None, 0)
 
     def _from(self, *, text_index: bool = False) -> str:
         hint = (
@@ -198,17 +198,19 @@ class TableView(Generic[T]):
             [fts_match(long_terms), *self._params],
         )
 
-    def _materialize(self) -> list[int] | None:
-        """For a '/' filter: the ids of every match in order, if there are few enough.
+    def _materialize(self, *, whole: bool = False) -> list[int] | None:
+        """For a '/' filter: the ids of every match in order, if there are few enough
+        (or every one, when `whole`).
 
         One lookup in the trigram index (or one scan of the covering index, for short
         terms) finds the matches with their sort keys; up to
         MATERIALIZE_MAX of them are sorted here and kept, so paging and `index_of` are
-        list lookups. More matches than that means the filter is not selective, and
-        the ordinary ordered index scan finds a page quickly. A filter typed forward
-        from the previous one narrows its matches instead (`FilterMemo`).
+        list lookups. More matches than that means the filter is not selective (the
+        index's own hits tell, before any row is read), and the ordinary ordered index
+        scan finds a page quickly. A filter typed forward from the previous one
+        narrows its matches instead (`FilterMemo`).
         """
-        if self._ids is not None or self._dense:
+        if self._ids is not None or (self._dense and not whole):
             return self._ids
         terms = fold(self._query.text).split()
         text = " ".join(terms)
@@ -217,12 +219,16 @@ class TableView(Generic[T]):
             version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
             narrowed = self._narrowed(terms, key, text, version)
             if narrowed is None:
+                if not whole and self._many_hits(terms):
+                    self._dense = True
+                    return None
                 source, params = self._from_text_index()
-                found = self._conn.execute(
-                    f"SELECT {self._sort}, t.id, {self._spec.search()} {source} LIMIT ?",
-                    [*params, MATERIALIZE_MAX + 1],
-                ).fetchall()
-                if len(found) > MATERIALIZE_MAX:
+                sql = f"SELECT {self._sort}, t.id, {self._spec.search()} {source}"
+                if not whole:
+                    sql += " LIMIT ?"
+                    params = [*params, MATERIALIZE_MAX + 1]
+                found = self._fetch(sql, params)
+                if not whole and len(found) > MATERIALIZE_MAX:
                     self._dense = True
                     return None
                 found.sort(key=lambda row: row[:-1], reverse=self._desc)
@@ -235,6 +241,46 @@ class TableView(Generic[T]):
         self._ids = ids
         self._count = len(ids)
         return ids
+
+    def _many_hits(self, terms: list[str]) -> bool:
+        """Whether the trigram index holds more than MATERIALIZE_MAX rows of this table
+        for the long `terms`: its hits alone, read without a row, stop at the cap. (A
+        few may be rows of another view, or hold the trigrams apart: more than the
+        matches, never fewer.)"""
+        code = self._spec.search_code
+        long_terms = [term for term in terms if len(term) >= 3]
+        if code is None or not long_terms:
+            return False
+        (hits,) = self._conn.execute(
+            f"SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index "
+            f"MATCH ? AND (rowid & 7) = {code} LIMIT ?)",
+            [fts_match(long_terms), MATERIALIZE_MAX + 1],
+        ).fetchone()
+        return int(hits) > MATERIALIZE_MAX
+
+    def _walk_head(self, limit: int) -> list[int] | None:
+        """The ids of the first `limit` matches among the first HEAD_WALK rows of the
+        view's ordered index, or None when fewer match there (the matches are
+        elsewhere: a name further down the list)."""
+        base = dataclasses.replace(self._query, text="")
+        where, params = where_clause(self._spec, base)
+        terms = fold(self._query.text).split()
+        direction = "DESC" if self._desc else "ASC"
+        keys = (*self._terms, "t.id")
+        order = ", ".join(f"{term} {direction}" for term in keys)
+        inner = ", ".join(f"{term} AS k{n}" for n, term in enumerate(keys))
+        tests = " AND ".join("instr(w.s, ?) > 0" for _ in terms)
+        sql = (
+            f"SELECT w.* FROM (SELECT {inner}, {self._spec.search()} AS s "
+            f"FROM {self._spec.name} t INDEXED BY {self._spec.text_index} WHERE {where} "
+            f"ORDER BY {order} LIMIT ?) w WHERE {tests} LIMIT ?"
+        )
+        with self._lock:
+            found = self._fetch(sql, [*params, HEAD_WALK, *terms, limit])
+        if len(found) < limit:
+            return None
+        found.sort(key=lambda row: row[:-1], reverse=self._desc)
+        return [row[-2] for row in found]
 
     def _memo_key(self) -> object:
         """What must match for one filter's matches to narrow another's: all but text."""
@@ -273,10 +319,11 @@ class TableView(Generic[T]):
         if self._count is None and self._filtered():
             self._materialize()
         if self._count is None:
-            with self._lock:
-                row = self._conn.execute(
-                    f"SELECT count(*) {self._from(text_index=self._filtered())}", self._params
-                ).fetchone()
+            conn, lock = self._counter() if self._counter is not None else (self._conn, self._lock)
+            with lock:
+                row = self._fetch(
+                    f"SELECT count(*) {self._from(text_index=self._filtered())}", self._params, conn
+                )[0]
             self._count = int(row[0])
         return self._count
 
@@ -284,22 +331,36 @@ class TableView(Generic[T]):
     def quick_to_count(self) -> bool:
         """Whether `count()` is an index lookup: no filter, or one with a term of
         three or more characters (the trigram index); else it scans every row."""
+        return self._count is not None or not self._filtered() or self._indexed_terms()
+
+    def _indexed_terms(self) -> bool:
+        """A '/' filter with a term the trigram index finds, not known to match more
+        rows than MATERIALIZE_MAX."""
         return (
-            self._count is not None
-            or not self._filtered()
-            or (
-                self._spec.search_code is not None
-                and any(len(term) >= 3 for term in fold(self._query.text).split())
-            )
+            self._spec.search_code is not None
+            and not self._dense
+            and any(len(term) >= 3 for term in fold(self._query.text).split())
         )
 
     def head(self, limit: int) -> list[T]:
         """The first `limit` rows, in order, without counting the matches first.
 
         An ordered index scan that stops at the `limit`-th match: at once for a short
-        filter that matches many rows (one letter), where counting scans them all.
+        filter that matches many rows (one letter), where counting scans them all. A
+        term the trigram index finds is resolved to its ordered matches (and counted)
+        when they are few; when they are many (a name or domain thousands share), the
+        first rows come from the first HEAD_WALK rows of the ordered index if they are
+        there, else from every match looked up and sorted, the count with them.
         """
-        return self._page(0, limit)
+        if not self._indexed_terms():
+            return self._page(0, limit)
+        if self._materialize() is None and self._text_ordered():
+            first = self._walk_head(limit)
+            if first is not None:
+                return self._by_ids(first)
+        if self._materialize() is None:
+            self._materialize(whole=True)
+        return self.rows(0, limit)
 
     def rows(self, offset: int, limit: int) -> list[T]:
         """The rows at [offset, offset + limit) in the view's order."""
@@ -308,19 +369,22 @@ class TableView(Generic[T]):
         offset = max(offset, 0)
         ids = self._materialize() if self._filtered() else None
         if ids is not None:
-            page = ids[offset : offset + limit]
-            if not page:
-                return []
-            marks = ", ".join("?" * len(page))
-            with self._lock:
-                found = self._conn.execute(
-                    f"SELECT t.id, {self._select} FROM {self._spec.name} t {self._join} "
-                    f"WHERE t.id IN ({marks})",
-                    page,
-                ).fetchall()
-            by_id = {row[0]: tuple(row[1:]) for row in found}
-            return [self._decode(by_id[i]) for i in page if i in by_id]
+            return self._by_ids(ids[offset : offset + limit])
         return self._page(offset, limit)
+
+    def _by_ids(self, page: list[int]) -> list[T]:
+        """The rows with these ids, in this order."""
+        if not page:
+            return []
+        marks = ", ".join("?" * len(page))
+        with self._lock:
+            found = self._conn.execute(
+                f"SELECT t.id, {self._select} FROM {self._spec.name} t {self._join} "
+                f"WHERE t.id IN ({marks})",
+                page,
+            ).fetchall()
+        by_id = {row[0]: tuple(row[1:]) for row in found}
+        return [self._decode(by_id[i]) for i in page if i in by_id]
 
     def _page(self, offset: int, limit: int) -> list[T]:
         """Rows [offset, offset + limit) by an ordered scan of the view's index."""
@@ -331,7 +395,7 @@ class TableView(Generic[T]):
             f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
         with self._lock:
-            found = self._conn.execute(sql, [*self._params, limit, offset]).fetchall()
+            found = self._fetch(sql, [*self._params, limit, offset])
         return [self._decode(tuple(row)) for row in found]
 
     def index_of(self, key: str) -> int | None:
@@ -357,64 +421,6 @@ class TableView(Generic[T]):
                 [*self._params, *hit],
             ).fetchone()
         return int(row[0])
-
-
-class ChainedView(Generic[T]):
-    """Two views read as one: every row of `first`, then every row of `then` (an
-    upcoming view's live meetings, then the rest). Each part keeps its own order; a
-    row must not be in both."""
-
-    def __init__(self, query: ViewQuery, first: TableView[T], then: TableView[T]) -> None:
-        self._query = query
-        self._first = first
-        self._then = then
-
-    @property
-    def query(self) -> ViewQuery:
-        """The question this view answers."""
-        return self._query
-
-    @property
-    def fetched_at(self) -> datetime | None:
-        return self._first.fetched_at
-
-    @property
-    def sort_columns(self) -> tuple[str, ...]:
-        return self._first.sort_columns
-
-    @property
-    def sort(self) -> str:
-        """The sort in effect (both parts sort the same way)."""
-        return self._first.sort
-
-    @property
-    def quick_to_count(self) -> bool:
-        return self._first.quick_to_count and self._then.quick_to_count
-
-    def count(self) -> int:
-        return self._first.count() + self._then.count()
-
-    def head(self, limit: int) -> list[T]:
-        found = self._first.head(limit)
-        return found + self._then.head(limit - len(found)) if len(found) < limit else found
-
-    def rows(self, offset: int, limit: int) -> list[T]:
-        if limit <= 0:
-            return []
-        offset = max(offset, 0)
-        split = self._first.count()
-        found = self._first.rows(offset, limit) if offset < split else []
-        rest = limit - len(found)
-        if rest > 0:
-            found += self._then.rows(max(offset - split, 0), rest)
-        return found
-
-    def index_of(self, key: str) -> int | None:
-        at = self._first.index_of(key)
-        if at is not None:
-            return at
-        at = self._then.index_of(key)
-        return None if at is None else self._first.count() + at
 
 
 def oldest_stamp(

@@ -1,0 +1,90 @@
+"""A '/' filter with more matches than the store resolves up front (MATERIALIZE_MAX,
+lowered here): its first rows come before any count, in the pane's order, and a
+count can be ended from the reading thread."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.builders import put, registrant
+from tui.core.store import query
+from tui.core.store.db import Store
+from tui.core.store.views import ViewQuery
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.open(tmp_path / "cache.sqlite3", "default")
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def fill(store: Store) -> None:
+    """400 people: every other one an "Ann" (all over the list), and 60 "Ngozi"s who
+    sort together after the rest."""
+    people = [
+        registrant(i, first=("Ann" if i % 2 else "Bob"), last=f"A{i:04d}") for i in range(340)
+    ]
+    people += [registrant(1000 + i, first="Zed", last=f"Ngozi {i:03d}") for i in range(60)]
+    put(store, "registrants:zoom:w1", people)
+
+
+def expected(store: Store, text: str) -> list[str]:
+    """Every match's key in the pane's order, resolved whole (the cap not reached)."""
+    return [r.key for r in store.registrants(ViewQuery(event_key="w1", text=text)).rows(0, 1000)]
+
+
+def test_a_dense_term_shows_its_first_rows_before_counting(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(store)
+    every_ann = expected(store, "ann")
+    assert len(every_ann) == 170
+    monkeypatch.setattr(query, "MATERIALIZE_MAX", 20)
+    view = store.registrants(ViewQuery(event_key="w1", text="ann", sort="name"))
+    head = [r.key for r in view.head(10)]
+    assert head == every_ann[:10]
+    counted_with_rows = view.quick_to_count
+    assert not counted_with_rows  # the count is still to come, after the rows
+    assert view.count() == 170 and view.quick_to_count
+    assert [r.key for r in view.rows(0, 1000)] == every_ann
+
+
+def test_a_dense_term_far_down_the_list_is_read_in_order(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Matches past the first HEAD_WALK rows: looked up and sorted, counted with them."""
+    fill(store)
+    every_ngozi = expected(store, "ngozi")
+    assert len(every_ngozi) == 60
+    monkeypatch.setattr(query, "MATERIALIZE_MAX", 20)
+    monkeypatch.setattr(query, "HEAD_WALK", 100)
+    view = store.registrants(ViewQuery(event_key="w1", text="ngozi", sort="name"))
+    assert [r.key for r in view.head(10)] == every_ngozi[:10]
+    assert view.quick_to_count and view.count() == 60
+    assert view.index_of(every_ngozi[30]) == 30
+
+
+def test_a_count_ends_when_its_reader_says_stop(store: Store) -> None:
+    fill(store)
+    view = store.registrants(ViewQuery(event_key="w1", text="a"))
+    with store.interruptible(lambda: True), pytest.raises(sqlite3.OperationalError):
+        view.count()
+    # Another thread's reads, and this one's outside the scope, are not stopped.
+    other: list[int] = []
+    with store.interruptible(lambda: True):
+        thread = threading.Thread(
+            target=lambda: other.append(
+                store.registrants(ViewQuery(event_key="w1", text="a")).count()
+            )
+        )
+        thread.start()
+        thread.join()
+    assert other == [400] and view.count() == 400
