@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -118,8 +119,17 @@ def test_ctrl_c_keeps_the_part_for_a_later_resume(
     # The file stops after 2 MB and stays open: the signal always finds it in flight.
     Control(own_sandbox).fault({"stall_after_bytes": 2_000_000, "match": {"path": "^/zoom/rec/"}})
     target = tmp_path / "out"
+    # `python -m tui`, with SIGUSR1 dumping every thread's stack to stderr: if the
+    # signal ever does not end the download (one clean-clone run of 1,232 tests saw
+    # SIGINT leave it running for 30 s), the failure shows where it waited.
+    dumps = "import faulthandler, runpy, signal; faulthandler.register(signal.SIGUSR1); "
     child = subprocess.Popen(
-        [sys.executable, "-m", "tui", "download", large, "--to", str(target)],
+        [
+            sys.executable,
+            "-c",
+            dumps + "runpy.run_module('tui', run_name='__main__')",
+            *("download", large, "--to", str(target)),
+        ],
         cwd=REPO,
         env=os.environ.copy(),
         stdout=subprocess.PIPE,
@@ -140,7 +150,15 @@ def test_ctrl_c_keeps_the_part_for_a_later_resume(
         parts = list(target.glob("*.part")) if target.exists() else []
         assert parts, "the download never started"
         child.send_signal(signum)
-        _out, err = child.communicate(timeout=30)
+        try:
+            _out, err = child.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGUSR1)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.communicate(timeout=5)
+            child.kill()
+            _out, err = child.communicate()
+            raise AssertionError(f"signal {signum} did not end the download:\n{err}") from None
     finally:
         if child.poll() is None:
             child.kill()
