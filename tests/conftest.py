@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,6 +69,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         raise pytest.UsageError(f"SLOW_FIRST names modules that do not exist: {missing}")
     rank = {module: index for index, module in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_as_in_a_terminal() -> None:
+    """Every test starts with SIGINT handled as in a terminal's foreground job. Children
+    inherit an ignored SIGINT, and meetdeck rightly keeps it ignored (a script's
+    background job must not die of Ctrl+C); in full runs an xdist worker was sometimes
+    found with SIGINT ignored, and the signal tests' children then never saw Ctrl+C."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
