@@ -150,6 +150,41 @@ def test_sync_shows_the_cursor_again_on_sigterm(cli_sandbox: Any, terminal: Any)
     assert not (resolve_paths().data_dir / "crash.log").exists()
 
 
+def test_a_bar_interrupted_while_it_starts_shows_the_cursor_again() -> None:
+    """rich hides the cursor first thing in `Progress.start`; a Ctrl+C or SIGTERM that
+    lands before the start returns skipped `with Progress()`'s exit and left the cursor
+    hidden (seen once in a clean-clone run of the SIGTERM test above, with the test's
+    process ignoring SIGINT so the signal became a KeyboardInterrupt on the spot).
+    `running_bar` stops the bar however its start or its block ends."""
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress, ProgressColumn, Task
+    from rich.text import Text
+
+    from tui.cmd.output import running_bar
+
+    class InterruptedOnce(ProgressColumn):
+        """The first draw, inside `start`, meets a Ctrl+C."""
+
+        calls = 0
+
+        def render(self, task: Task) -> Text:
+            InterruptedOnce.calls += 1
+            if InterruptedOnce.calls == 1:
+                raise KeyboardInterrupt
+            return Text("syncing")
+
+    out = io.StringIO()
+    streams = (sys.stdout, sys.stderr)
+    bar = Progress(InterruptedOnce(), console=Console(file=out, force_terminal=True, width=80))
+    bar.add_task("sync", total=None)
+    with pytest.raises(KeyboardInterrupt), running_bar(bar):
+        pytest.fail("the block must not run: the start was interrupted")
+    assert left_set(out.getvalue().encode()) == [], out.getvalue()
+    assert (sys.stdout, sys.stderr) == streams  # rich gave back the streams it took
+
+
 @pytest.mark.parametrize("signals", [1, 2])
 def test_the_last_resort_restores_the_terminal_by_hand(signals: int, terminal: Any) -> None:
     """When the first signal's clean exit does not come (a hung app, or a terminal that

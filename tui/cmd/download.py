@@ -223,8 +223,14 @@ class _Bar(_Watch):
         super().__init__(deck, show)
 
     def __enter__(self) -> _Watch:
-        self._progress.start()
-        return super().__enter__()
+        # Stopped if anything ends the start early (see `tui.cmd.output.running_bar`):
+        # rich hides the cursor first thing, and a Ctrl+C may land right after.
+        try:
+            self._progress.start()
+            return super().__enter__()
+        except BaseException:
+            self._progress.stop()
+            raise
 
     def __exit__(self, *exc: object) -> None:
         super().__exit__(*exc)

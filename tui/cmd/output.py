@@ -11,6 +11,13 @@ command quietly with 141 when it flushes stdout.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rich.progress import Progress
 
 _reader_gone = False
 
@@ -24,3 +31,19 @@ def progress_line(text: str) -> None:
         print(text, file=sys.stdout, flush=True)
     except BrokenPipeError:
         _reader_gone = True
+
+
+@contextmanager
+def running_bar(bar: Progress) -> Iterator[Progress]:
+    """Show a rich progress bar while the block runs, and stop it however it ends.
+
+    `with Progress(...)` is not enough: rich hides the cursor and takes over stdout and
+    stderr inside `start`, so a Ctrl+C or SIGTERM (`tui.terminal`) that lands there,
+    before `__enter__` returns, skipped `__exit__` and left the shell without a cursor.
+    `stop` is safe to call on a bar that never fully started.
+    """
+    try:
+        bar.start()
+        yield bar
+    finally:
+        bar.stop()

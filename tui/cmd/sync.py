@@ -16,6 +16,8 @@ from tui.cmd.output import progress_line
 from tui.core.display.cleaning import clean
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from tui.core.deck.facade import Deck
     from tui.core.sync.types import SyncProgress, SyncReport
 
@@ -77,14 +79,20 @@ def _plain_line(event: SyncProgress) -> None:
     progress_line(clean(f"[{event.done}/{event.total}] {event.scope.label}: {detail}"))
 
 
-async def _with_bar(deck: Deck, kinds: Any) -> SyncReport:
+async def _with_bar(deck: Deck, kinds: Any, console: Console | None = None) -> SyncReport:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from tui.cmd.output import running_bar
     from tui.core.sync.types import ScopeState
 
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=False
-    ) as bar:
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        transient=False,
+        console=console,
+    )
+    with running_bar(progress) as bar:
         task = bar.add_task("Syncing", total=None)
         running: list[str] = []
 
