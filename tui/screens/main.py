@@ -210,6 +210,10 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         finds its pane ready."""
         for tab, pane in self._panes.items():
             if pane.parent is None and tab not in self._mounting:
+                if not self.query_one(f"TabPane#{tab}", TabPane).is_attached:
+                    # The app is quitting and the screen is being taken down (`q` at
+                    # once): mounting into a detached tab raised MountError.
+                    return
                 self._mounting[tab] = self._mount_pane(tab)
                 self.call_after_refresh(self._mount_next_idle_pane)
                 return
