@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.widgets import Button
 
-from tests.support.app import active
+from tests.support.app import active, settle
 from tests.support.fakedeck import HOSTILE, FakeDeck
 from tests.support.keys import type_at_once
 from tests.support.screen import current, screen_lines, screen_text, toasts
@@ -300,11 +300,15 @@ async def test_hostile_registrant_is_shown_literally_and_does_nothing(
         )
         text = screen_text(app)
         assert text.count(HOSTILE) >= 2  # the table row and the detail panel title
+        await settle(pilot, app)
         table = active(app).table
-        region = table.region
-        await pilot.click(offset=(region.x + 4, region.y + 2))
-        await pilot.click(offset=(region.x + region.width + 3, region.y + 1))
-        await pilot.pause()
+        # Offsets from the table where the click lands, not from where it was when the
+        # test looked (a layout change in between moved the click to another row once).
+        await pilot.click(table, offset=(4, 2))  # the hostile row's name
+        await pilot.click(table, offset=(table.region.width + 3, 1))  # right of the table
+        await settle(pilot, app)
+        shown = table.row_at(table.cursor_row)
+        assert shown is not None and shown.key == "r00001", shown
         assert app.is_running
         await pilot.press("y")
         await pilot.pause()

@@ -267,3 +267,22 @@ async def test_scrolling_moves_the_view_without_a_layout() -> None:
         assert table.top == 1000 - 23  # the bar's last line: the end
         await pilot.press("j")
         assert table.cursor_row == 1 and table.top == 1  # a key brings the cursor back
+
+
+async def test_a_cursor_moved_before_the_table_has_a_size_does_not_scroll_it() -> None:
+    """`j` pressed as a tab first shows (its table not laid out yet) scrolled the table to
+    keep the cursor on a one-row view; the rows above stayed hidden once it had its full
+    height (a click on the third line then picked the wrong person)."""
+    app = TableApp(FakeListView(100))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        table.display = False
+        await pilot.pause()
+        assert table.content_size.height == 0
+        table.cursor_row = 3
+        table.display = True
+        await pilot.pause()
+        await pilot.pause()
+        assert table.content_size.height > 10
+        assert (table.top, table.cursor_row) == (0, 3)
+        assert table.viewport.row_on(4) == 3  # the fourth line shows the cursor's row

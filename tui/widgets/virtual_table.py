@@ -369,7 +369,10 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
             self._refresh_row(index)
 
     def watch_cursor_row(self, old: int, new: int) -> None:
-        if self.viewport.follow(new, *self._extent):
+        # A table without its size yet (a tab's first frame) is scrolled to the cursor
+        # once it has one (`on_resize`): following a one-row guess left rows hidden above.
+        laid_out = self.content_size.height > 1
+        if laid_out and self.viewport.follow(new, *self._extent):
             self.refresh()
         else:
             self._refresh_row(old)
