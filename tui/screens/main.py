@@ -86,6 +86,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._width_class()
         self.navigation = Navigation(self, self)
         """Drill-downs, Back, and where the command line opens (`navigation.py`)."""
         self._panes = self._new_panes()
@@ -123,6 +124,17 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     @property
     def host(self) -> DeckHost:
         return cast(DeckHost, self.app)
+
+    def _width_class(self) -> None:
+        """The width's breakpoint class (-narrow, -wide) before anything is styled.
+
+        Textual sets it on the first Resize, which restyled every widget of the first
+        frame once more; set now, that Resize changes no class.
+        """
+        points = self.HORIZONTAL_BREAKPOINTS or self.app.HORIZONTAL_BREAKPOINTS or []
+        width = self.app.size.width
+        reached = [name for point, name in sorted(points, reverse=True) if width >= point][:1]
+        self.update_classes({name: name in reached for _, name in points}, update=False)
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(id="header")
