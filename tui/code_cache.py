@@ -3,21 +3,22 @@
 Before its first frame the TUI defines some sixty dataclasses (the domain records, the
 Deck's and the sync's types, the widgets' state) and Textual and Rich a hundred
 namedtuples. Both write each class's methods (`__init__`, `__repr__`, `__eq__`, ...)
-as source text and compile it: about 0.25 ms a method, 35-40 ms of CPU in all, a
-seventh of the start-up. The text is the same on every run, so the compiled code is
-kept in one file in the cache directory and read back (marshal, ~2 ms) on the next.
+as source text and compile it: about 0.25 ms a method, a seventh of the start-up's
+CPU. The text is the same on every run, so the compiled code is kept in one file in
+the cache directory and read back on the next: 3.5 ms for the 900 kB the TUI's run
+keeps, and the CPU to the first frame went from 353 to 307 ms.
 
 `CodeCache.install` routes the `exec` of `dataclasses` and the `eval` of `collections`
 through the cache: a text seen before runs its stored code object, any other is
 compiled exactly as the built-in would (no inherited `__future__` flags), runs and is
 remembered. The key is the whole source text and the file is per interpreter version
-(`sys.implementation.cache_tag`), so a stale entry can never run for a changed text.
+(`sys.hexversion`), so a stale entry can never run for a changed text.
 A missing, unreadable or foreign file is an empty cache; a failed save is ignored. The
 file is the person's own, private (0600), next to the SQLite cache: as trusted as the
 bytecode Python keeps in `__pycache__`.
 
-Only `meetdeck` (the TUI) installs it (`tui.startup.cache_generated_code`); tests and
-the other commands compile as usual.
+Only `meetdeck` (the TUI) installs it (`tui.startup.cache_generated_code`), until its
+first frame; tests and the other commands compile as usual.
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ _ROUTES = (("dataclasses", "exec"), ("collections", "eval"))
 
 
 def file_name() -> str:
-    """The cache file's name for this interpreter (compiled code is version-specific)."""
-    return f"generated-code.{sys.implementation.cache_tag}.marshal"
+    """The cache file's name for this interpreter: compiled code is version-specific,
+    so the name has the exact version (a new interpreter starts a new file)."""
+    return f"generated-code.{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
 
 
 class CodeCache:

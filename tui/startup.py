@@ -12,8 +12,8 @@ The steps, in order:
 2. `tune_process` (from `tui.cmd.tui`, before Textual loads): frame rate, animations
    and the GIL's switch interval; `cache_generated_code`: the methods `dataclasses`
    and `namedtuple` write are compiled once and read back on later runs
-   (`tui.code_cache`), saved by `save_generated_code` after the first frame and by
-   `end_generated_code` at exit.
+   (`tui.code_cache`); `end_generated_code` (from `resume_gc`, else at exit) saves
+   what was new and lets go of it.
 3. `first_frame_settings`: the profile and display settings read without pydantic
    (`tui.core.settings.quick.FirstFrame`).
 4. `resume_gc` (from `MeetdeckApp`, after the first frame): freeze what startup made
@@ -70,7 +70,6 @@ __all__ = [
     "first_frame_settings",
     "hold_gc",
     "resume_gc",
-    "save_generated_code",
     "skip_exit_sweep",
     "tune_process",
 ]
@@ -164,14 +163,11 @@ def cache_generated_code(cache_dir: Path) -> CodeCache:
     return _code_cache[0]
 
 
-def save_generated_code() -> None:
-    """Keep what this run compiled for the next (nothing when nothing is new)."""
-    if _code_cache:
-        _code_cache[0].save()
-
-
 def end_generated_code() -> None:
-    """The app is done: save what is new and give `dataclasses` its own `exec` back."""
+    """After the first frame (or at exit before one): save what this run compiled for
+    the next, give `dataclasses` and `collections` their built-ins back, and let go of
+    the entries (the cache is for the start-up; what is defined later, off the first
+    frame's path, compiles as usual and holds no memory here)."""
     if _code_cache:
         cache = _code_cache.pop()
         cache.save()
@@ -216,7 +212,7 @@ def resume_gc() -> GcPacer | None:
     a full collection over them costs 30-70 ms. None when the collector is on: the app
     was not started by `meetdeck` (tests, an embedding), so it is left alone.
     """
-    save_generated_code()
+    end_generated_code()
     if gc.isenabled():
         return None
     gc.freeze()

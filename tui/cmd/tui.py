@@ -81,7 +81,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
             app.run(mouse=options.mouse)
     finally:
         started.stop()
-        end_generated_code()  # saves what was first defined after the first frame
+        end_generated_code()  # when the app ended before its first frame
     if app.return_code is not None:
         skip_exit_sweep()
     return app.return_code or 0
