@@ -126,15 +126,10 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         return cast(DeckHost, self.app)
 
     def _width_class(self) -> None:
-        """The width's breakpoint class (-narrow, -wide) before anything is styled.
-
-        Textual sets it on the first Resize, which restyled every widget of the first
-        frame once more; set now, that Resize changes no class.
-        """
-        points = self.HORIZONTAL_BREAKPOINTS or self.app.HORIZONTAL_BREAKPOINTS or []
-        width = self.app.size.width
-        reached = [name for point, name in sorted(points, reverse=True) if width >= point][:1]
-        self.update_classes({name: name in reached for _, name in points}, update=False)
+        """-narrow or -wide before any styling (on the first Resize it restyled all)."""
+        points, width = self.app.HORIZONTAL_BREAKPOINTS or [], self.app.size.width
+        reached = max((p for p in points if width >= p[0]), default=(0, ""))[1]
+        self.update_classes({name: name == reached for _, name in points}, update=False)
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(id="header")
@@ -417,8 +412,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         """Show the API log with the focus in it (it follows new calls), or hide it."""
         panel = self._api_log()
         if panel is None:
-            # Imported on first use, with Textual's Log: not before the first frame.
-            from tui.widgets.api_log import ApiLogPanel
+            from tui.widgets.api_log import ApiLogPanel  # with Textual's Log: not at start
 
             panel = self._api_log_panel = ApiLogPanel(id="api-log")
             await self.mount(panel, before=self.query_one(KeyBar))
@@ -439,8 +433,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         panel.remove_class("-shown")
         self.active_pane.table.focus()
 
-    # Handlers by name, not `@on(ApiLogPanel...)`: the class is not imported before
-    # the panel is first shown.
+    # By name, not `@on(ApiLogPanel...)`: the class is imported when first shown.
     def on_api_log_panel_closed(self, event: ApiLogPanel.Closed) -> None:
         panel = self._api_log()
         if panel is not None:
