@@ -10,7 +10,10 @@ The steps, in order:
    (Textual, its stylesheet, the widgets); the collector would walk them again and
    again, 20-70 ms in all.
 2. `tune_process` (from `tui.cmd.tui`, before Textual loads): frame rate, animations
-   and the GIL's switch interval.
+   and the GIL's switch interval; `cache_generated_code`: the methods `dataclasses`
+   and `namedtuple` write are compiled once and read back on later runs
+   (`tui.code_cache`); `end_generated_code` (from `resume_gc`, else at exit) saves
+   what was new and lets go of it.
 3. `first_frame_settings`: the profile and display settings read without pydantic
    (`tui.core.settings.quick.FirstFrame`).
 4. `resume_gc` (from `MeetdeckApp`, after the first frame): freeze what startup made
@@ -48,7 +51,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
+    from tui.code_cache import CodeCache
     from tui.core.settings.paths import Paths
     from tui.core.settings.quick import FirstFrame
 
@@ -59,7 +64,9 @@ __all__ = [
     "QUIET",
     "TICK",
     "GcPacer",
+    "cache_generated_code",
     "end_gc",
+    "end_generated_code",
     "first_frame_settings",
     "hold_gc",
     "resume_gc",
@@ -139,6 +146,34 @@ def tune_process() -> None:
     sys.setswitchinterval(0.001)
 
 
+_code_cache: list[CodeCache] = []  # the one installed by `cache_generated_code`
+
+
+def cache_generated_code(cache_dir: Path) -> CodeCache:
+    """Compile the methods of dataclasses and namedtuples once, not on every start.
+
+    Call before Textual and the app's modules are imported: each class defined after
+    this reads its methods' code from `cache_dir` when an earlier run saved it.
+    """
+    from tui.code_cache import CodeCache, file_name
+
+    if not _code_cache:
+        _code_cache.append(CodeCache(cache_dir / file_name()))
+        _code_cache[0].install()
+    return _code_cache[0]
+
+
+def end_generated_code() -> None:
+    """After the first frame (or at exit before one): save what this run compiled for
+    the next, give `dataclasses` and `collections` their built-ins back, and let go of
+    the entries (the cache is for the start-up; what is defined later, off the first
+    frame's path, compiles as usual and holds no memory here)."""
+    if _code_cache:
+        cache = _code_cache.pop()
+        cache.save()
+        cache.uninstall()
+
+
 def first_frame_settings(paths: Paths, args: argparse.Namespace) -> FirstFrame:
     """The first frame's profile and display settings, read without pydantic.
 
@@ -177,6 +212,7 @@ def resume_gc() -> GcPacer | None:
     a full collection over them costs 30-70 ms. None when the collector is on: the app
     was not started by `meetdeck` (tests, an embedding), so it is left alone.
     """
+    end_generated_code()
     if gc.isenabled():
         return None
     gc.freeze()

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
 from tests.support.cli import REPO, run_here, write_zoom_profile
 from tui.cmd.lookup import render_table, width
 from tui.core.display.cleaning import clean
@@ -89,8 +91,9 @@ def test_lookup_imports_nothing_heavy() -> None:
 
 
 def test_lookup_of_a_cache_loads_only_what_its_query_needs() -> None:
-    """Over a cache at the current schema, the whole run loads sqlite3 and little else:
-    each module below costs more than the query (`python -X importtime`)."""
+    """Over a cache at the current schema, the whole run loads SQLite's C module and
+    little else: each module below costs more than the query (`python -X importtime`);
+    the sqlite3 package's dbapi2 brings datetime."""
     from tui.core.settings.paths import resolve_paths
     from tui.core.store.db import Store
 
@@ -100,7 +103,8 @@ def test_lookup_of_a_cache_loads_only_what_its_query_needs() -> None:
         "from tui.cli import main\n"
         "code = main(['lookup', 'ann', '--profile', 'work'])\n"
         "loaded = [m for m in ('importlib', 'warnings', 're', 'typing', 'pathlib', 'json',"
-        " 'tomllib', 'platformdirs', 'argparse', 'contextlib') if m in sys.modules]\n"
+        " 'tomllib', 'platformdirs', 'argparse', 'contextlib', 'sqlite3', 'datetime',"
+        " 'tui.core.errors', 'tui.core.store.schema') if m in sys.modules]\n"
         "print(code, loaded)\n"
     )
     done = subprocess.run(
@@ -108,6 +112,40 @@ def test_lookup_of_a_cache_loads_only_what_its_query_needs() -> None:
     )
     assert "No match for 'ann'" in done.stderr  # the query ran, over the cache
     assert done.stdout.strip().splitlines()[-1] == "1 []"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "said"),
+    [
+        ("{three_hours_ago}", "synced 3h ago"),
+        ("{three_hours_ago_z}", "synced 3h ago"),
+        ("{naive_two_days_ago}", "synced 2d ago"),
+        ("not a time", "never synced"),
+    ],
+)
+def test_lookup_says_how_old_the_cache_is(stamp: str, said: str) -> None:
+    """Ages are SQLite's date arithmetic over the stored ISO text; one it cannot read
+    has none, and the lookup still answers."""
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    from tui.core.settings.paths import resolve_paths
+    from tui.core.store.db import Store
+
+    now = datetime.now(UTC)
+    stamp = stamp.format(
+        three_hours_ago=(now - timedelta(hours=3, minutes=5)).isoformat(),
+        three_hours_ago_z=(now - timedelta(hours=3, minutes=5)).isoformat().replace("+00:00", "Z"),
+        naive_two_days_ago=(now - timedelta(days=2, hours=1)).replace(tzinfo=None).isoformat(),
+    )
+    path = resolve_paths().cache_db("work")
+    Store.open(path, "work").close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO sync_stamps (scope, fetched_at) VALUES ('x', ?)", (stamp,))
+    conn.close()
+    done = run_here("lookup", "nobody-here", "--profile", "work")
+    assert done.returncode == 1
+    assert f"({said}). Run `meetdeck sync`" in done.stderr
 
 
 def test_table_cells_are_safe_and_aligned() -> None:

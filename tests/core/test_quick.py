@@ -32,7 +32,8 @@ def test_first_frame_needs_neither_pydantic_nor_httpx() -> None:
         "import sys, tui.cmd.tui, tui.app, tui.screens.main, tui.core.deck.from_profile,"
         " tui.core.settings.quick, tui.core.store;"
         "print(sorted(m for m in ('httpx', 'pydantic', 'pydantic_settings', 'starlette',"
-        " 'uvicorn', 'zoneinfo', 'tui.core.deck.wiring') if m in sys.modules))"
+        " 'uvicorn', 'zoneinfo', 'tui.core.deck.wiring', 'tui.widgets.api_log',"
+        " 'textual.widgets._log') if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

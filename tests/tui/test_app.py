@@ -933,6 +933,21 @@ async def test_a_narrow_footer_keeps_refresh_and_help(make_app: MakeApp) -> None
         assert "v Status" in footer and "y Copy" in footer, footer
 
 
+@pytest.mark.parametrize(
+    ("width", "shown", "not_shown"), [(80, "-narrow", "-wide"), (150, "-wide", "-narrow")]
+)
+async def test_the_main_screen_has_its_width_class_before_the_first_resize(
+    make_app: MakeApp, width: int, shown: str, not_shown: str
+) -> None:
+    """The breakpoint class is there when the screen is made, so the first Resize
+    changes no class (Textual restyled every widget of the first frame for it)."""
+    app = make_app()
+    async with app.run_test(size=(width, 30)):
+        fresh = MainScreen()
+        assert fresh.has_class(shown) and not fresh.has_class(not_shown)
+        assert app.screen.has_class(shown) and not app.screen.has_class(not_shown)
+
+
 @pytest.mark.parametrize("size", [(60, 20), (80, 24)])
 async def test_every_tab_stays_in_a_narrow_tab_bar(
     make_app: MakeApp, size: tuple[int, int]

@@ -36,15 +36,22 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
         args: The parsed command line (profile, demo, read_only, theme, seed, ...).
         sandbox_config: For tests: a SandboxConfig to use with `--demo`.
     """
-    from tui.startup import first_frame_settings, skip_exit_sweep, tune_process
+    from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
+    from tui.startup import (
+        cache_generated_code,
+        end_generated_code,
+        first_frame_settings,
+        skip_exit_sweep,
+        tune_process,
+    )
 
     tune_process()  # before textual loads
+    paths = resolve_paths()
+    cache_generated_code(paths.cache_dir)  # before any dataclass is defined
     from tui.app import build_app
     from tui.core.deck.facade import Deck
     from tui.core.deck.from_profile import open_profile_lazily
-    from tui.core.settings.paths import DEMO_PROFILE, resolve_paths
 
-    paths = resolve_paths()
     demo = bool(getattr(args, "demo", False))
     read_only_flag = bool(getattr(args, "read_only", False))
     started = _Started()
@@ -74,6 +81,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
             app.run(mouse=options.mouse)
     finally:
         started.stop()
+        end_generated_code()  # when the app ended before its first frame
     if app.return_code is not None:
         skip_exit_sweep()
     return app.return_code or 0

@@ -26,7 +26,6 @@ from tui.screens.navigation import Navigation
 from tui.screens.sync_runs import Refreshed, SyncProgressed, SyncRuns, UnfinishedWritesFound
 from tui.screens.write_flows import WriteFlows
 from tui.text import labelled
-from tui.widgets.api_log import ApiLogPanel
 from tui.widgets.column_choice import ColumnsRequested
 from tui.widgets.header import DeckHeader
 from tui.widgets.keybar import KeyBar
@@ -38,6 +37,7 @@ from tui.widgets.safety_net import ForwardsWorkerState
 
 if TYPE_CHECKING:
     from tui.ui_options import StartView
+    from tui.widgets.api_log import ApiLogPanel
 
 
 #: From this width the tabs show their full titles (and the footer all its keys).
@@ -86,6 +86,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._width_class()
         self.navigation = Navigation(self, self)
         """Drill-downs, Back, and where the command line opens (`navigation.py`)."""
         self._panes = self._new_panes()
@@ -123,6 +124,12 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     @property
     def host(self) -> DeckHost:
         return cast(DeckHost, self.app)
+
+    def _width_class(self) -> None:
+        """-narrow or -wide before any styling (on the first Resize it restyled all)."""
+        points, width = self.app.HORIZONTAL_BREAKPOINTS or [], self.app.size.width
+        reached = max((p for p in points if width >= p[0]), default=(0, ""))[1]
+        self.update_classes({name: name == reached for _, name in points}, update=False)
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(id="header")
@@ -409,6 +416,8 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         """Show the API log with the focus in it (it follows new calls), or hide it."""
         panel = self._api_log()
         if panel is None:
+            from tui.widgets.api_log import ApiLogPanel  # with Textual's Log: not at start
+
             panel = self._api_log_panel = ApiLogPanel(id="api-log")
             await self.mount(panel, before=self.query_one(KeyBar))
         if panel.has_class("-shown"):
@@ -428,14 +437,13 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         panel.remove_class("-shown")
         self.active_pane.table.focus()
 
-    @on(ApiLogPanel.Closed)
-    def _api_log_closed(self, event: ApiLogPanel.Closed) -> None:
+    # By name, not `@on(ApiLogPanel...)`: the class is imported when first shown.
+    def on_api_log_panel_closed(self, event: ApiLogPanel.Closed) -> None:
         panel = self._api_log()
         if panel is not None:
             self._close_api_log(panel)
 
-    @on(ApiLogPanel.Called)
-    def _api_called(self, event: ApiLogPanel.Called) -> None:
+    def on_api_log_panel_called(self, event: ApiLogPanel.Called) -> None:
         entry = event.entry
         answered = entry.status is not None and entry.status < 400
         if answered and self.query_one(DeckHeader).unreachable(entry.api):

@@ -9,8 +9,14 @@ them, all in one transaction.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+# `meetdeck lookup` reads SCHEMA_VERSION on its fast path: sqlite3 (its dbapi2 brings
+# datetime, 3 ms) is imported where a step runs, not here.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
+
+    Step = str | Callable[[sqlite3.Connection], None]
 
 # Columns every entity table has: the sync scope that owns the row, where it came
 # from, when, its key, its folded search text and the full model as JSON.
@@ -331,8 +337,6 @@ def _v11(conn: sqlite3.Connection) -> None:
             conn.execute(spec.index("1"))
 
 
-Step = str | Callable[[sqlite3.Connection], None]
-
 #: Migration steps; step i takes a file from version i to version i + 1.
 MIGRATIONS: tuple[Step, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _v11)
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -340,6 +344,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def statements(script: str) -> list[str]:
     """Split a script into statements (executescript would commit our transaction)."""
+    import sqlite3
+
     out, buffer = [], ""
     for line in script.splitlines(keepends=True):
         buffer += line
