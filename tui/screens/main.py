@@ -218,9 +218,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         for tab, pane in self._panes.items():
             if pane.parent is None and tab not in self._mounting:
                 if not self.query_one(f"TabPane#{tab}", TabPane).is_attached:
-                    # The app is quitting and the screen is being taken down (`q` at
-                    # once): mounting into a detached tab raised MountError.
-                    return
+                    return  # quitting (`q` at once): the screen is being taken down
                 self._mounting[tab] = self._mount_pane(tab)
                 self.call_after_refresh(self._mount_next_idle_pane)
                 return
@@ -408,10 +406,6 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             return
         self.host.export_view(pane.view, pane.kind_words()[0])
 
-    def api_log_source(self) -> Any:
-        """The Deck's API log (ring + subscribe), once the Deck is connected."""
-        return self.host.deck.api_log()
-
     async def action_toggle_api_log(self) -> None:
         """Show the API log with the focus in it (it follows new calls), or hide it."""
         panel = self._api_log()
@@ -424,7 +418,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             self._close_api_log(panel)
             return
         panel.add_class("-shown")
-        source = self.api_log_source()
+        source = self.host.deck.api_log()  # the ring of recent calls, once connected
         panel.reset(source.recent(200) if source is not None else (), self.host.time_format)
         panel.log_lines.focus()
 
