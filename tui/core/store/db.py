@@ -38,6 +38,7 @@ from tui.core.store import packing, tables
 from tui.core.store.chained import ChainedView
 from tui.core.store.codec import decode, parse_iso
 from tui.core.store.filter_state import FilterMemo, ReadStops
+from tui.core.store.hits import REGISTRANT_FETCHED_AT
 from tui.core.store.query import TableView, oldest_stamp, sort_terms
 from tui.core.store.rows import (
     ALL_COUNTS,
@@ -297,7 +298,7 @@ class Store:
         with self._lock:
             row = self._conn.execute(
                 f"SELECT {packing.SELECT} FROM registrants t WHERE key = ? {extra} "
-                "ORDER BY fetched_at DESC LIMIT 1",
+                f"ORDER BY {REGISTRANT_FETCHED_AT} DESC LIMIT 1",
                 (key, *params),
             ).fetchone()
         return packing.unpack(row) if row else None
