@@ -53,9 +53,10 @@ from tui.core.store.rows import (
     recording_row,
 )
 from tui.core.store.schema import connect, open_database
+from tui.core.store.scopes import COUNT_COLUMNS
 from tui.core.store.search import search as _search
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
-from tui.core.store.writer import COUNT_COLUMNS, StoreWriter
+from tui.core.store.writer import StoreWriter
 
 COUNT_CACHE_KIB = 2048
 """The page cache of the connection that counts (`Store._counter`)."""

@@ -28,11 +28,9 @@ from tui.core.errors import StorageError
 from tui.core.models import Attendee, RegistrantStatus
 from tui.core.store.codec import cap_text, encode, encode_capped, iso
 from tui.core.store.schema import connect, storage_error
+from tui.core.store.scopes import recount_events, scope_number
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
-#: The `event_counts` columns, one per status, in `RegistrantStatus` order.
-COUNT_COLUMNS = ", ".join(status.value for status in RegistrantStatus)
-_COUNT_SUMS = ", ".join(f"SUM(status = '{status.value}')" for status in RegistrantStatus)
 _batch_ids = itertools.count(1)
 # After a swap of this many rows the planner's statistics are refreshed.
 _ANALYZE_ABOVE = 1000
@@ -54,8 +52,7 @@ def _encoded(row: Any) -> tuple[Any, str, int]:
 
 
 def _staged(spec: TableSpec) -> tuple[str, ...]:
-    """The base columns a staged row holds: the registrants' number their scope at the
-    swap, the others' fetch time is filled in there."""
+    """The base columns of a staged row (the swap adds a registrant's scope number)."""
     return spec.base[1:] if spec is REGISTRANTS else spec.base
 
 
@@ -63,33 +60,6 @@ def _key_of(model: Any, index: int) -> str:
     if isinstance(model, Attendee):
         return f"{model.event_key}:{index}"
     return str(model.key)
-
-
-def recount_events(conn: sqlite3.Connection, scope: str, above: int | None = None) -> None:
-    """Count the registrants of a scope's events by status into `event_counts`.
-
-    Every write of registrants ends with this, in its transaction: the events pane
-    shows these counts and an event's registrants view takes its row count from them.
-    `above`: the scope's rows all have ids above it (a swap's): read in id order.
-    """
-    conn.execute("DELETE FROM event_counts WHERE scope = ?", (scope,))
-    where = (
-        REGISTRANTS.in_scope() if above is None else f"id > ? AND {REGISTRANTS.in_scope(plus=True)}"
-    )
-    conn.execute(
-        f"INSERT OR REPLACE INTO event_counts (scope, provider, event_key, {COUNT_COLUMNS}) "
-        f"SELECT ?, provider, event_key, {_COUNT_SUMS} FROM registrants "
-        f"WHERE {where} GROUP BY provider, event_key",
-        (scope, scope) if above is None else (scope, above, scope),
-    )
-
-
-def scope_number(conn: sqlite3.Connection, scope: str) -> int:
-    """The number registrant rows name `scope` by (`registrant_scopes`), made if new."""
-    conn.execute("INSERT OR IGNORE INTO registrant_scopes (scope) VALUES (?)", (scope,))
-    return int(
-        conn.execute("SELECT id FROM registrant_scopes WHERE scope = ?", (scope,)).fetchone()[0]
-    )
 
 
 class StoreWriter:
@@ -221,11 +191,9 @@ class StoreWriter:
                 search, *columns = spec.extract(model)
                 names = ", ".join((*spec.base, *spec.columns))
                 marks = ", ".join("?" * (len(spec.base) + len(spec.columns)))
-                base: tuple[Any, ...] = (
-                    (scope_number(self._conn, scope), provider, key, search, data)
-                    if spec is REGISTRANTS
-                    else (scope, provider, self.profile, when, key, search, data)
-                )
+                base: tuple[Any, ...] = (scope, provider, self.profile, when, key, search, data)
+                if spec is REGISTRANTS:
+                    base = (scope_number(self._conn, scope), provider, key, search, data)
                 cursor = self._conn.execute(
                     f"INSERT INTO {spec.name} ({names}) VALUES ({marks})", (*base, *columns)
                 )
