@@ -152,22 +152,21 @@ def _plain_values(r: Registrant) -> list[str] | None:
         values.append(value)
     for title, answer in r.custom_questions:
         values += (title, answer)
-    if any(_SEP in value for value in values):
-        return None
     return values
 
 
 def more_of(r: Registrant) -> bytes | None:
     """A registrant's `more`: the rest, compressed (None when there is none)."""
     values = _plain_values(r)
-    if values is not None:
+    text = _SEP.join(values) if values is not None else ""
+    # A separator inside a value would split it: such a person keeps the JSON form.
+    if values is not None and text.count(_SEP) == len(values) - 1:
         if not any(values):
             return None
         packer = zlib.compressobj(
             9, zlib.DEFLATED, _WBITS, 8, zlib.Z_DEFAULT_STRATEGY, _dictionary(r.key, r.event_key)
         )
-        raw = _SEP.join(values).encode()
-        return _PLAIN_MARK + packer.compress(raw) + packer.flush()
+        return _PLAIN_MARK + packer.compress(text.encode()) + packer.flush()
     rest: dict[str, Any] = {}
     if r.status is not RegistrantStatus.OTHER:
         rest["provider_status"] = r.provider_status
