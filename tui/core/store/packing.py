@@ -71,6 +71,14 @@ _PLAIN_EXTRA = (
     "role_in_purchase_process",
 )
 _PLAIN_HEAD = 3 + len(_PLAIN_EXTRA)  # provider status, registration time, join link
+# The plain form's dictionary (it must never change either): the values Zoom's spec
+# enumerates, without the JSON form's field names (less to hash for every row).
+_PLAIN_DICTIONARY = (
+    b"1-20|21-50|51-100|101-250|251-500|501-1,000|1,001-5,000|5,001-10,000|"
+    b"More than 10,000|Within a month|1-3 months|4-6 months|More than 6 months|"
+    b"No timeframe|Decision Maker|Evaluator/Recommender|Influencer|Not involved|"
+    b"approved|pending|denied|WAITING|APPROVED|DENIED|https://zoom.us/w/"
+)
 # One encoder for every row (json.dumps with options builds a new one per call).
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -103,8 +111,8 @@ def micros(value: datetime | None) -> int | None:
     return (value - _EPOCH) // timedelta(microseconds=1)
 
 
-def _dictionary(key: str, event_key: str) -> bytes:
-    return _DICTIONARY + f"/{event_key}?tk={key}/{event_key}/{key}".encode()
+def _dictionary(key: str, event_key: str, base: bytes = _DICTIONARY) -> bytes:
+    return base + f"/{event_key}?tk={key}/{event_key}/{key}".encode()
 
 
 def data_of(r: Registrant) -> str:
@@ -164,7 +172,12 @@ def more_of(r: Registrant) -> bytes | None:
         if not any(values):
             return None
         packer = zlib.compressobj(
-            9, zlib.DEFLATED, _WBITS, 8, zlib.Z_DEFAULT_STRATEGY, _dictionary(r.key, r.event_key)
+            9,
+            zlib.DEFLATED,
+            _WBITS,
+            8,
+            zlib.Z_DEFAULT_STRATEGY,
+            _dictionary(r.key, r.event_key, _PLAIN_DICTIONARY),
         )
         return _PLAIN_MARK + packer.compress(text.encode()) + packer.flush()
     rest: dict[str, Any] = {}
@@ -233,7 +246,8 @@ def unpack(row: tuple[Any, ...]) -> Registrant:
     rest: dict[str, Any] = {}
     if more is not None:
         plain = more[0] == _PLAIN
-        unpacker = zlib.decompressobj(_WBITS, _dictionary(key, event_key))
+        base = _PLAIN_DICTIONARY if plain else _DICTIONARY
+        unpacker = zlib.decompressobj(_WBITS, _dictionary(key, event_key, base))
         raw = unpacker.decompress(more[1:] if plain else more) + unpacker.flush()
         rest = _plain_rest(raw.decode()) if plain else json.loads(raw)
     at = rest.get("registered_at")
