@@ -30,7 +30,14 @@ from tui.core.store import packing
 from tui.core.store.codec import encode
 from tui.core.store.db import Store
 from tui.core.store.fts import email_address, email_rows, find_rows, search_rows
-from tui.core.store.hits import SearchKind, SearchRow, picked, to_row, to_rows
+from tui.core.store.hits import (
+    REGISTRANT_FETCHED_AT,
+    SearchKind,
+    SearchRow,
+    picked,
+    to_row,
+    to_rows,
+)
 from tui.core.store.schema import SCHEMA_VERSION
 from tui.core.store.views import ViewQuery
 
@@ -410,7 +417,9 @@ def test_hits_read_in_sql_equal_hits_from_the_decoded_json(tmp_path: Path) -> No
             decoded = (
                 [
                     _reference(kind, json.loads(encode(packing.unpack(row))), row[-1])
-                    for row in conn.execute(f"SELECT {packing.SELECT}, t.fetched_at {sql}")
+                    for row in conn.execute(
+                        f"SELECT {packing.SELECT}, {REGISTRANT_FETCHED_AT} {sql}"
+                    )
                 ]
                 if kind == "registrant"
                 else [

@@ -38,6 +38,7 @@ from tui.core.store import packing, tables
 from tui.core.store.chained import ChainedView
 from tui.core.store.codec import decode, parse_iso
 from tui.core.store.filter_state import FilterMemo, ReadStops
+from tui.core.store.hits import REGISTRANT_FETCHED_AT
 from tui.core.store.query import TableView, oldest_stamp, sort_terms
 from tui.core.store.rows import (
     ALL_COUNTS,
@@ -52,9 +53,10 @@ from tui.core.store.rows import (
     recording_row,
 )
 from tui.core.store.schema import connect, open_database
+from tui.core.store.scopes import COUNT_COLUMNS
 from tui.core.store.search import search as _search
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
-from tui.core.store.writer import COUNT_COLUMNS, StoreWriter
+from tui.core.store.writer import StoreWriter
 
 COUNT_CACHE_KIB = 2048
 """The page cache of the connection that counts (`Store._counter`)."""
@@ -297,7 +299,7 @@ class Store:
         with self._lock:
             row = self._conn.execute(
                 f"SELECT {packing.SELECT} FROM registrants t WHERE key = ? {extra} "
-                "ORDER BY fetched_at DESC LIMIT 1",
+                f"ORDER BY {REGISTRANT_FETCHED_AT} DESC LIMIT 1",
                 (key, *params),
             ).fetchone()
         return packing.unpack(row) if row else None

@@ -156,11 +156,20 @@ _REGISTRANT_SQL = {
 }
 
 
+#: A registrant row's fetch time (aliased `t`): its scope's last successful sync, ''
+#: when it has none (schema 12 keeps it once per scope).
+REGISTRANT_FETCHED_AT = (
+    "coalesce((SELECT s.fetched_at FROM registrant_scopes c JOIN sync_stamps s "
+    "ON s.scope = c.scope WHERE c.id = t.sid), '')"
+)
+
+
 def picked(kind: SearchKind) -> str:
     """The SELECT list of a kind's hits, from an entity table aliased `t`."""
     where = _REGISTRANT_SQL if kind == "registrant" else {}
     columns = [where.get(path, f"json_extract(t.data, '$.{path}')") for path in HIT_FIELDS[kind]]
-    return ", ".join([*columns, "t.fetched_at"])
+    fetched = REGISTRANT_FETCHED_AT if kind == "registrant" else "t.fetched_at"
+    return ", ".join([*columns, fetched])
 
 
 def to_rows(kind: SearchKind, rows: list[Any]) -> list[SearchRow]:

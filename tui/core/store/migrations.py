@@ -337,8 +337,66 @@ def _v11(conn: sqlite3.Connection) -> None:
             conn.execute(spec.index("1"))
 
 
+# Version 12: what every registrant of a scope shares is kept once (issue 18: 1,144
+# bytes per registrant at 100,000). A row names its scope by a small number
+# (`registrant_scopes`); its profile is the file's, and its fetch time its scope's
+# sync stamp. No unique (scope, key) index: a swap keeps the last of a person listed
+# twice itself (`writer.py`), and a scope's rows are found by the number's index. Row
+# ids stay, so the search index stays as it is.
+_V12 = """
+CREATE TABLE registrant_scopes (id INTEGER PRIMARY KEY, scope TEXT NOT NULL UNIQUE);
+INSERT INTO registrant_scopes (scope) SELECT DISTINCT scope FROM registrants ORDER BY scope;
+CREATE TABLE registrants_v12 (
+    id INTEGER PRIMARY KEY,
+    sid INTEGER NOT NULL,
+    provider TEXT NOT NULL,
+    key TEXT NOT NULL,
+    search TEXT,
+    data TEXT NOT NULL,
+    event_key TEXT NOT NULL,
+    event_kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sort_name TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    registered_at INTEGER,
+    more BLOB);
+INSERT INTO registrants_v12 (id, sid, provider, key, search, data, event_key, event_kind,
+    status, sort_name, email, registered_at, more)
+    SELECT r.id, s.id, r.provider, r.key, r.search, r.data, r.event_key, r.event_kind,
+        r.status, r.sort_name, r.email, r.registered_at, r.more
+    FROM registrants r JOIN registrant_scopes s ON s.scope = r.scope ORDER BY r.id;
+DROP TABLE registrants;
+ALTER TABLE registrants_v12 RENAME TO registrants;
+CREATE INDEX registrants_scope ON registrants (sid);
+CREATE INDEX registrants_key ON registrants (key);
+CREATE INDEX registrants_email ON registrants (email);
+CREATE INDEX registrants_filter
+    ON registrants (event_key, sort_name, id, search, status, email, registered_at);
+CREATE INDEX registrants_event_status_name ON registrants (event_key, status, sort_name);
+CREATE INDEX registrants_event_email ON registrants (event_key, email);
+CREATE INDEX registrants_event_registered ON registrants (event_key, registered_at);
+CREATE INDEX registrants_name ON registrants (sort_name);
+CREATE INDEX registrants_registered ON registrants (registered_at);
+CREATE INDEX registrants_status_name ON registrants (status, sort_name);
+CREATE INDEX registrants_status_email ON registrants (status, email);
+CREATE INDEX registrants_status_registered ON registrants (status, registered_at);
+"""
+
 #: Migration steps; step i takes a file from version i to version i + 1.
-MIGRATIONS: tuple[Step, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _v11)
+MIGRATIONS: tuple[Step, ...] = (
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5,
+    _V6,
+    _V7,
+    _V8,
+    _V9,
+    _V10,
+    _v11,
+    _V12,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

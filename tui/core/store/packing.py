@@ -9,6 +9,13 @@ the search hits read in SQL (names, the event's title; `cancelled_here` and
 keeps the rest (join link, answers, custom fields) as raw deflate with a dictionary:
 the field names and values Zoom documents, and the row's own keys, which its join
 link repeats. A value a column already holds is left out and read back from it.
+
+`more` has two forms. The plain one (schema 12) is one byte that no deflate stream
+starts with, then the values alone in a fixed order, compressed: half the bytes to
+compress of the JSON form (half its time in a sync) and no key names to store. A
+registrant with a value the plain form cannot say (a separator inside a value, a
+custom field Zoom does not document) keeps the JSON form, which rows written before
+schema 12 have too.
 """
 
 from __future__ import annotations
@@ -41,6 +48,37 @@ _DICTIONARY = (
     b'"no_of_employees":"","comments":"","registered_at":"'
 )
 _WBITS = -11  # raw deflate, a 2 KiB window: rows and the dictionary fit in it
+# A deflate block of type 3 is reserved: no raw deflate stream starts with this byte,
+# so it marks the plain form.
+_PLAIN = 0x07
+_PLAIN_MARK = bytes([_PLAIN])
+_SEP = "\x1f"
+# The plain form's custom fields, in the order Zoom's adapter lists them (it must
+# never change: rows written with it are read with it).
+_PLAIN_EXTRA = (
+    "address",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "phone",
+    "org",
+    "job_title",
+    "industry",
+    "comments",
+    "no_of_employees",
+    "purchasing_time_frame",
+    "role_in_purchase_process",
+)
+_PLAIN_HEAD = 3 + len(_PLAIN_EXTRA)  # provider status, registration time, join link
+# The plain form's dictionary (it must never change either): the values Zoom's spec
+# enumerates, without the JSON form's field names (less to hash for every row).
+_PLAIN_DICTIONARY = (
+    b"1-20|21-50|51-100|101-250|251-500|501-1,000|1,001-5,000|5,001-10,000|"
+    b"More than 10,000|Within a month|1-3 months|4-6 months|More than 6 months|"
+    b"No timeframe|Decision Maker|Evaluator/Recommender|Influencer|Not involved|"
+    b"approved|pending|denied|WAITING|APPROVED|DENIED|https://zoom.us/w/"
+)
 # One encoder for every row (json.dumps with options builds a new one per call).
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -73,8 +111,8 @@ def micros(value: datetime | None) -> int | None:
     return (value - _EPOCH) // timedelta(microseconds=1)
 
 
-def _dictionary(key: str, event_key: str) -> bytes:
-    return _DICTIONARY + f"/{event_key}?tk={key}/{event_key}/{key}".encode()
+def _dictionary(key: str, event_key: str, base: bytes = _DICTIONARY) -> bytes:
+    return base + f"/{event_key}?tk={key}/{event_key}/{key}".encode()
 
 
 def data_of(r: Registrant) -> str:
@@ -95,8 +133,53 @@ def data_of(r: Registrant) -> str:
     return _JSON(data)
 
 
+def _plain_values(r: Registrant) -> list[str] | None:
+    """The plain form's values of `r`, or None when it cannot say them all."""
+    extra = r.extra
+    if extra and list(extra) != [name for name in _PLAIN_EXTRA if name in extra]:
+        return None  # a field Zoom does not document, or another order
+    # OTHER's is in `data`. The others' stays here: a cancellation here changes the
+    # status column and keeps what the provider said.
+    status = "" if r.status is RegistrantStatus.OTHER else r.provider_status
+    if r.status is not RegistrantStatus.OTHER and not status:
+        return None
+    at = r.registered_at
+    local = (
+        at.isoformat()
+        if at is not None and at.tzinfo is not None and at.utcoffset() != timedelta(0)
+        else ""
+    )
+    url = r.join_url
+    if url == "":
+        return None  # "" and None would read back the same
+    values = [status, local, url or ""]
+    for name in _PLAIN_EXTRA:
+        value = extra.get(name, "")
+        if name in extra and not value:
+            return None
+        values.append(value)
+    for title, answer in r.custom_questions:
+        values += (title, answer)
+    return values
+
+
 def more_of(r: Registrant) -> bytes | None:
     """A registrant's `more`: the rest, compressed (None when there is none)."""
+    values = _plain_values(r)
+    text = _SEP.join(values) if values is not None else ""
+    # A separator inside a value would split it: such a person keeps the JSON form.
+    if values is not None and text.count(_SEP) == len(values) - 1:
+        if not any(values):
+            return None
+        packer = zlib.compressobj(
+            9,
+            zlib.DEFLATED,
+            _WBITS,
+            8,
+            zlib.Z_DEFAULT_STRATEGY,
+            _dictionary(r.key, r.event_key, _PLAIN_DICTIONARY),
+        )
+        return _PLAIN_MARK + packer.compress(text.encode()) + packer.flush()
     rest: dict[str, Any] = {}
     if r.status is not RegistrantStatus.OTHER:
         rest["provider_status"] = r.provider_status
@@ -125,6 +208,30 @@ def _time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _plain_rest(text: str) -> dict[str, Any]:
+    """The plain form's values under the JSON form's names."""
+    values = text.split(_SEP)
+    status, local, url = values[:3]
+    rest: dict[str, Any] = {}
+    if status:
+        rest["provider_status"] = status
+    if local:
+        rest["registered_at"] = local
+    if url:
+        rest["join_url"] = url
+    extra = {
+        name: value
+        for name, value in zip(_PLAIN_EXTRA, values[3:_PLAIN_HEAD], strict=True)
+        if value
+    }
+    if extra:
+        rest["extra"] = extra
+    asked = values[_PLAIN_HEAD:]
+    if asked:
+        rest["custom_questions"] = [asked[i : i + 2] for i in range(0, len(asked), 2)]
+    return rest
+
+
 #: The columns `unpack` reads, in its order, from a registrants table aliased `t`.
 SELECT = (
     "t.data, t.more, t.key, t.provider, t.event_key, t.event_kind, t.status, t.email, "
@@ -138,8 +245,11 @@ def unpack(row: tuple[Any, ...]) -> Registrant:
     data: dict[str, Any] = json.loads(text)
     rest: dict[str, Any] = {}
     if more is not None:
-        unpacker = zlib.decompressobj(_WBITS, _dictionary(key, event_key))
-        rest = json.loads(unpacker.decompress(more) + unpacker.flush())
+        plain = more[0] == _PLAIN
+        base = _PLAIN_DICTIONARY if plain else _DICTIONARY
+        unpacker = zlib.decompressobj(_WBITS, _dictionary(key, event_key, base))
+        raw = unpacker.decompress(more[1:] if plain else more) + unpacker.flush()
+        rest = _plain_rest(raw.decode()) if plain else json.loads(raw)
     at = rest.get("registered_at")
     return Registrant(
         provider=Provider(provider),

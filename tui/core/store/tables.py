@@ -55,6 +55,11 @@ class TableSpec:
             and a dot ("t."), or nothing: what the search index holds for the row, and
             what the '/' filter tests.
         time_value: A time -> the value `time_column` compares with.
+        scoped: The condition on the table's columns (`{t}` as in `search_sql`) that
+            selects one scope's rows, with one parameter: the scope id.
+        base: The columns every row has before `columns`, as the writer fills them:
+            the registrants' name their scope by number (`registrant_scopes`) and keep
+            neither the profile nor the fetch time (their scope's stamp has it).
     """
 
     name: str
@@ -70,6 +75,13 @@ class TableSpec:
     encode: Callable[[Any], str] = encode
     search_sql: str = "{t}search"
     time_value: Callable[[datetime], Any] = iso
+    scoped: str = "{t}scope = ?"
+    base: tuple[str, ...] = ("scope", "provider", "profile", "fetched_at", "key", "search", "data")
+
+    def in_scope(self, alias: str = "", *, plus: bool = False) -> str:
+        """The condition selecting one scope's rows (one parameter, the scope id);
+        `plus` keeps the planner off its index ("+scope": the rows are found by id)."""
+        return ("+" if plus else "") + self.scoped.format(t=f"{alias}." if alias else "")
 
     def search(self, alias: str = "t") -> str:
         """The row's search text as SQL over the table aliased `alias` ("": no alias)."""
@@ -267,6 +279,8 @@ REGISTRANTS = TableSpec(
     encode=data_of,
     search_sql=REGISTRANT_SEARCH,
     time_value=micros,
+    scoped="{t}sid = (SELECT id FROM registrant_scopes WHERE scope = ?)",
+    base=("sid", "provider", "key", "search", "data"),
 )
 RECORDINGS = TableSpec(
     "recordings",

@@ -28,12 +28,9 @@ from tui.core.errors import StorageError
 from tui.core.models import Attendee, RegistrantStatus
 from tui.core.store.codec import cap_text, encode, encode_capped, iso
 from tui.core.store.schema import connect, storage_error
+from tui.core.store.scopes import recount_events, scope_number
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
-#: The `event_counts` columns, one per status, in `RegistrantStatus` order.
-COUNT_COLUMNS = ", ".join(status.value for status in RegistrantStatus)
-_COUNT_SUMS = ", ".join(f"SUM(status = '{status.value}')" for status in RegistrantStatus)
-_BASE = ("scope", "provider", "profile", "fetched_at", "key", "search", "data")
 _batch_ids = itertools.count(1)
 # After a swap of this many rows the planner's statistics are refreshed.
 _ANALYZE_ABOVE = 1000
@@ -54,27 +51,15 @@ def _encoded(row: Any) -> tuple[Any, str, int]:
     return model, spec.encode(model), cut
 
 
+def _staged(spec: TableSpec) -> tuple[str, ...]:
+    """The base columns of a staged row (the swap adds a registrant's scope number)."""
+    return spec.base[1:] if spec is REGISTRANTS else spec.base
+
+
 def _key_of(model: Any, index: int) -> str:
     if isinstance(model, Attendee):
         return f"{model.event_key}:{index}"
     return str(model.key)
-
-
-def recount_events(conn: sqlite3.Connection, scope: str, above: int | None = None) -> None:
-    """Count the registrants of a scope's events by status into `event_counts`.
-
-    Every write of registrants ends with this, in its transaction: the events pane
-    shows these counts and an event's registrants view takes its row count from them.
-    `above`: the scope's rows all have ids above it (a swap's): read in id order.
-    """
-    conn.execute("DELETE FROM event_counts WHERE scope = ?", (scope,))
-    where = "scope = ?" if above is None else "id > ? AND +scope = ?"
-    conn.execute(
-        f"INSERT OR REPLACE INTO event_counts (scope, provider, event_key, {COUNT_COLUMNS}) "
-        f"SELECT scope, provider, event_key, {_COUNT_SUMS} FROM registrants "
-        f"WHERE {where} GROUP BY provider, event_key",
-        (scope,) if above is None else (above, scope),
-    )
 
 
 class StoreWriter:
@@ -132,7 +117,7 @@ class StoreWriter:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
-                where = f"scope = ? AND key IN ({marks})"
+                where = f"{REGISTRANTS.in_scope()} AND key IN ({marks})"
                 if status is None:
                     self._conn.execute(REGISTRANTS.unindex(where), (scope, *chunk))
                     cursor = self._conn.execute(
@@ -154,7 +139,7 @@ class StoreWriter:
             recount_events(self._conn, scope)
             self._conn.execute(
                 "UPDATE sync_stamps SET items = (SELECT count(*) FROM "
-                "registrants WHERE scope = ?) WHERE scope = ?",
+                f"registrants WHERE {REGISTRANTS.in_scope()}) WHERE scope = ?",
                 (scope, scope),
             )
 
@@ -172,7 +157,7 @@ class StoreWriter:
             for key, when in cancelled.items():
                 cursor = self._conn.execute(
                     "UPDATE registrants SET status = ?, data = json_set(data, '$.status', ?, "
-                    "'$.cancelled_here', ?) WHERE scope = ? AND key = ?",
+                    f"'$.cancelled_here', ?) WHERE {REGISTRANTS.in_scope()} AND key = ?",
                     (
                         RegistrantStatus.CANCELLED.value,
                         RegistrantStatus.CANCELLED.value,
@@ -199,17 +184,18 @@ class StoreWriter:
                 model, data, _cut = _encoded(row)
                 spec = TABLE_OF[type(model)]
                 key = _key_of(model, 0)
+                mine = f"{spec.in_scope()} AND key = ?"
                 if spec.search_code is not None:
-                    self._conn.execute(spec.unindex("scope = ? AND key = ?"), (scope, key))
-                self._conn.execute(
-                    f"DELETE FROM {spec.name} WHERE scope = ? AND key = ?", (scope, key)
-                )
+                    self._conn.execute(spec.unindex(mine), (scope, key))
+                self._conn.execute(f"DELETE FROM {spec.name} WHERE {mine}", (scope, key))
                 search, *columns = spec.extract(model)
-                names = ", ".join((*_BASE, *spec.columns))
-                marks = ", ".join("?" * (len(_BASE) + len(spec.columns)))
+                names = ", ".join((*spec.base, *spec.columns))
+                marks = ", ".join("?" * (len(spec.base) + len(spec.columns)))
+                base: tuple[Any, ...] = (scope, provider, self.profile, when, key, search, data)
+                if spec is REGISTRANTS:
+                    base = (scope_number(self._conn, scope), provider, key, search, data)
                 cursor = self._conn.execute(
-                    f"INSERT INTO {spec.name} ({names}) VALUES ({marks})",
-                    (scope, provider, self.profile, when, key, search, data, *columns),
+                    f"INSERT INTO {spec.name} ({names}) VALUES ({marks})", (*base, *columns)
                 )
                 if spec.search_code is not None:
                     self._conn.execute(spec.index("id = ?"), (cursor.lastrowid,))
@@ -256,11 +242,12 @@ class StoreWriter:
             self._delete_rows(spec, scope)
         self._conn.execute("DELETE FROM event_counts WHERE scope = ?", (scope,))
         self._conn.execute("DELETE FROM sync_stamps WHERE scope = ?", (scope,))
+        self._conn.execute("DELETE FROM registrant_scopes WHERE scope = ?", (scope,))
 
     def _delete_rows(self, spec: TableSpec, scope: str) -> None:
         if spec.search_code is not None:
-            self._conn.execute(spec.unindex("scope = ?"), (scope,))
-        self._conn.execute(f"DELETE FROM {spec.name} WHERE scope = ?", (scope,))
+            self._conn.execute(spec.unindex(spec.in_scope()), (scope,))
+        self._conn.execute(f"DELETE FROM {spec.name} WHERE {spec.in_scope()}", (scope,))
 
     def _run(self, sql: str, params: tuple[Any, ...] = ()) -> None:
         try:
@@ -334,7 +321,7 @@ class ScopeBatch:
         name = self._staged.get(spec.name)
         if name is None:
             name = f"stage_{self._id}_{spec.name}"
-            columns = ", ".join((*_BASE, *spec.columns))
+            columns = ", ".join((*_staged(spec), *spec.columns))
             self._conn.execute(
                 f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM main.{spec.name} WHERE 0"
             )
@@ -352,13 +339,16 @@ class ScopeBatch:
             specs[spec.name] = spec
             index = self._counts[spec.name] + len(by_table[spec.name])
             search, *columns = spec.extract(model)
+            key = _key_of(model, index)
             by_table[spec.name].append(
-                (
+                (model.provider.value, key, search, data, *columns)
+                if spec is REGISTRANTS
+                else (
                     self.scope,
                     model.provider.value,
                     self._writer.profile,
                     "",
-                    _key_of(model, index),
+                    key,
                     search,
                     data,
                     *columns,
@@ -368,7 +358,7 @@ class ScopeBatch:
             for name, values in by_table.items():
                 spec = specs[name]
                 table = self._stage_table(spec)
-                marks = ", ".join("?" * (len(_BASE) + len(spec.columns)))
+                marks = ", ".join("?" * (len(_staged(spec)) + len(spec.columns)))
                 self._conn.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
                 self._counts[name] += len(values)
         except sqlite3.Error as exc:
@@ -392,22 +382,42 @@ class ScopeBatch:
                 staged = self._staged.get(spec.name)
                 if staged is None:
                     continue
-                columns = ", ".join((*_BASE, *spec.columns))
-                picked = ", ".join(
-                    ("scope", "provider", "profile", "?", "key", "search", "data", *spec.columns)
-                )
+                columns = ", ".join((*spec.base, *spec.columns))
                 # New rows' ids will be above every id left after the delete.
                 below = self._conn.execute(f"SELECT max(id) FROM {spec.name}").fetchone()[0] or 0
-                fresh_registrants = below if spec is REGISTRANTS else fresh_registrants
-                self._conn.execute(
-                    f"INSERT OR REPLACE INTO main.{spec.name} ({columns}) "
-                    f"SELECT {picked} FROM temp.{staged} ORDER BY {_SWAP_ORDER[spec.name]}",
-                    (when,),
-                )
+                if spec is REGISTRANTS:
+                    fresh_registrants = below
+                    # No unique index: the last of a person listed twice is kept here.
+                    picked = ", ".join(("?", *_staged(spec), *spec.columns))
+                    self._conn.execute(
+                        f"INSERT INTO main.{spec.name} ({columns}) SELECT {picked} "
+                        f"FROM temp.{staged} WHERE rowid IN (SELECT max(rowid) FROM "
+                        f"temp.{staged} GROUP BY key) ORDER BY {_SWAP_ORDER[spec.name]}",
+                        (scope_number(self._conn, self.scope),),
+                    )
+                else:
+                    picked = ", ".join(
+                        (
+                            "scope",
+                            "provider",
+                            "profile",
+                            "?",
+                            "key",
+                            "search",
+                            "data",
+                            *spec.columns,
+                        )
+                    )
+                    self._conn.execute(
+                        f"INSERT OR REPLACE INTO main.{spec.name} ({columns}) "
+                        f"SELECT {picked} FROM temp.{staged} ORDER BY {_SWAP_ORDER[spec.name]}",
+                        (when,),
+                    )
                 if spec.search_code is not None:
                     # In id order: the index flushes at every step back (10x the time).
                     self._conn.execute(
-                        spec.index("id > ? AND +scope = ? ORDER BY id"), (below, self.scope)
+                        spec.index(f"id > ? AND {spec.in_scope(plus=True)} ORDER BY id"),
+                        (below, self.scope),
                     )
             recount_events(self._conn, self.scope, fresh_registrants)
             self._conn.execute(
