@@ -106,9 +106,13 @@ async def test_the_header_recovers_when_the_service_answers_again(
         )
         await settle(pilot, app)
         await pilot.press("backspace")
-        await settle(pilot, app)
-        header = screen_lines(app)[0]
-        assert "OFFLINE" not in header and "Meeting \u2713" in header, header
+        # The API log's calls reach the screen in batches (at most every 0.15 s).
+        await wait_for(
+            pilot,
+            lambda: "OFFLINE" not in screen_lines(app)[0]
+            and "Meeting \u2713" in screen_lines(app)[0],
+            what="the header's recovery",
+        )
 
 
 def calls_of(app: MeetdeckApp, path: str) -> list[str]:

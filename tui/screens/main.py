@@ -432,11 +432,13 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     @on(ApiLogPanel.Called)
     def _api_called(self, event: ApiLogPanel.Called) -> None:
-        entry = event.entry
-        answered = entry.status is not None and entry.status < 400
-        if answered and self.query_one(DeckHeader).unreachable(entry.api):
+        header = self.query_one(DeckHeader)
+        if any(
+            entry.status is not None and entry.status < 400 and header.unreachable(entry.api)
+            for entry in event.entries
+        ):
             # The service answers again: the header says so now, not at the next sync.
             self.update_health()
         panel = self._api_log()
         if panel is not None and panel.has_class("-shown"):
-            panel.add_entries([event.entry], self.host.time_format)
+            panel.add_entries(event.entries, self.host.time_format)
