@@ -31,26 +31,24 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core.audit import AuditLog
 from tui.core.deck.connection import Connector, DeckConnection
+from tui.core.deck.file_methods import DeckFiles
 from tui.core.deck.gate import Confirmation, WriteGate
 from tui.core.deck.health import Health, ProgressCallback
 from tui.core.deck.reads import CacheView
 from tui.core.deck.service_loop import Here
 from tui.core.deck.unfinished import UnfinishedWrites
 from tui.core.deck.watchers import ApiCalls, Watchers
-from tui.core.errors import ServiceUnavailable
 from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
     from datetime import datetime
-    from pathlib import Path
 
     from tui.core.deck.api import DeckApi
     from tui.core.deck.types import (
         ActionPlan,
         CreatedSession,
         Detail,
-        ListView,
         ProviderHealth,
         StartKind,
         UnfinishedNotice,
@@ -69,7 +67,6 @@ if TYPE_CHECKING:
         ActionResult,
         MeetingDraft,
         Provider,
-        Recording,
         Registrant,
         StartUrl,
     )
@@ -85,7 +82,7 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
-class Deck(CacheView):
+class Deck(DeckFiles, CacheView):
     """Cache-first reads, background refresh and actions, for one profile.
 
     Open a profile's with `tui.core.deck.from_profile` (the CLI and the TUI), or hand
@@ -418,39 +415,6 @@ class Deck(CacheView):
         """
         await self._served(lambda: self._parts.details.refresh(str(kind), key, provider))
         return self.detail(kind, key, provider=provider)
-
-    # -- recordings and files (`Files`) ------------------------------------------------
-
-    def download(
-        self, recording: Recording, *, directory: Path | None = None
-    ) -> asyncio.Task[Path | None]:
-        """Queue a recording download (call it on the event loop); returns its task."""
-        if not self.connected:
-            raise ServiceUnavailable(
-                "meetdeck is still connecting to the services; try again in a moment."
-            )
-        return self._service.task(lambda: self._parts.files.download(recording, directory))
-
-    def downloads(self) -> list[DownloadProgress]:
-        """The latest progress of every download this session (for a downloads screen)."""
-        return self._parts.files.downloads()
-
-    def cancel_download(self, key: str) -> bool:
-        """Cancel a queued or running download; its `.part` stays for a later resume."""
-        return self._service.call(lambda: self._parts.files.cancel(key))
-
-    def watch_downloads(self, callback: Callable[[DownloadProgress], None]) -> Callable[[], None]:
-        """Call `callback` with every download progress snapshot; returns an unsubscribe.
-
-        Snapshots carry received/total bytes, speed (bytes/s) and `eta` (seconds). The
-        callback runs on the event loop's thread, at most ~10 times a second per file.
-        """
-        return self._download_watchers.add(self._service.relayed(callback))
-
-    def export_csv(self, view: ListView[Any], path: Path | None = None) -> Path:
-        """Write every row of `view` (as filtered and sorted) to a CSV file, never over
-        an existing one; spreadsheet formulas are defused."""
-        return self._parts.files.export_csv(view, path)
 
     async def aclose(self) -> None:
         """Stop downloads and syncing; close the providers and the store."""
