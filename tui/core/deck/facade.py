@@ -150,26 +150,31 @@ class Deck(DeckFiles, CacheView):
         API calls of the providers' log reach `watch_api_calls` from then on."""
         self._api_calls.follow(self.api_log())
         self._wiring = (http, private_files)
-        self._collaborators: Collaborators | None = None
-        if self._providers is not None or self._engine is not None:
-            self._details = self._parts.details
+        # Swapped whole: the UI's thread may ask for them while the service's connects.
+        connected = self._providers is not None or self._engine is not None
+        self._collaborators: Collaborators | None = self._built() if connected else None
+        if self._collaborators is not None:
+            self._details = self._collaborators.details
+
+    def _built(self) -> Collaborators:
+        from tui.core.deck.wiring import Collaborators, DeckParts
+
+        http, private_files = self._wiring
+        return Collaborators(
+            DeckParts(self._store, self._providers, self._engine),
+            self.gate,
+            self._health,
+            paths=self.paths,
+            http=http,
+            private_files=private_files,
+            download_watchers=self._download_watchers,
+            keep=self._keep,
+        )
 
     @property
     def _parts(self) -> Collaborators:
         if self._collaborators is None:
-            from tui.core.deck.wiring import Collaborators, DeckParts
-
-            http, private_files = self._wiring
-            self._collaborators = Collaborators(
-                DeckParts(self._store, self._providers, self._engine),
-                self.gate,
-                self._health,
-                paths=self.paths,
-                http=http,
-                private_files=private_files,
-                download_watchers=self._download_watchers,
-                keep=self._keep,
-            )
+            self._collaborators = self._built()
             self._details = self._collaborators.details
         return self._collaborators
 
