@@ -84,10 +84,17 @@ class DeckSession:
         # They come from the Deck's service thread, a dozen a second in a sync: one
         # message per batch, not per call.
         try:
-            called: Callable[[object], None] = Batched(self._called, interval=LOG_EVERY)
+            batched = Batched(self._called, interval=LOG_EVERY)
         except RuntimeError:  # no running loop: each call as it comes
-            called = self._called_one
-        self._unsubscribe = deck.watch_api_calls(called)
+            self._unsubscribe = deck.watch_api_calls(self._called_one)
+            return
+        unsubscribe = deck.watch_api_calls(batched)
+
+        def unfollow() -> None:
+            unsubscribe()
+            batched.close()  # a batch of this Deck's calls is not posted after it
+
+        self._unsubscribe = unfollow
 
     def _called_one(self, entry: object) -> None:
         self._called([entry])

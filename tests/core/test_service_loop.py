@@ -129,3 +129,13 @@ async def test_api_calls_from_another_thread_come_in_batches() -> None:
     feeder.join()
     await wait_on_loop(lambda: bool(batches), what="the batch")
     assert batches == [list(range(1000))]
+
+
+async def test_a_dropped_relay_posts_no_batch_of_its_old_deck() -> None:
+    batches: list[list[int]] = []
+    batched = Batched(batches.append)
+    batched(1)  # its flush is due
+    batched.close()
+    batched(2)
+    batched.flush()
+    assert batches == []

@@ -432,11 +432,9 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     @on(ApiLogPanel.Called)
     def _api_called(self, event: ApiLogPanel.Called) -> None:
-        header = self.query_one(DeckHeader)
-        if any(
-            entry.status is not None and entry.status < 400 and header.unreachable(entry.api)
-            for entry in event.entries
-        ):
+        answered = {e.api for e in event.entries if e.status is not None and e.status < 400}
+        headers = self.query(DeckHeader) if answered else None  # none while recomposed
+        if headers and any(headers.first().unreachable(api) for api in answered):
             # The service answers again: the header says so now, not at the next sync.
             self.update_health()
         panel = self._api_log()

@@ -260,9 +260,12 @@ class Batched(Generic[T]):
         self._loop = asyncio.get_running_loop()
         self._lock = threading.Lock()
         self._items: list[T] = []
+        self._closed = False
 
     def __call__(self, item: T) -> None:
         with self._lock:
+            if self._closed:
+                return
             self._items.append(item)
             if len(self._items) > 1:
                 return  # its batch's flush is due
@@ -275,6 +278,12 @@ class Batched(Generic[T]):
             items, self._items = self._items, []
         if items:
             self._callback(items)
+
+    def close(self) -> None:
+        """Drop what is pending and what comes later (its source is no longer followed)."""
+        with self._lock:
+            self._closed = True
+            self._items = []
 
 
 def on_this_loop(callback: Callable[[T], None]) -> Callable[[T], None]:
