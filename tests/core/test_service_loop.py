@@ -111,7 +111,12 @@ async def test_reports_from_another_thread_are_coalesced() -> None:
     """A thousand reports while the caller's loop is busy: one delivery, the newest."""
     got: list[int] = []
     coalesced = Coalesced(got.append)
-    feeder = threading.Thread(target=lambda: [coalesced(n) for n in range(1000)])
+
+    def feed() -> None:
+        for n in range(1000):
+            coalesced(n)
+
+    feeder = threading.Thread(target=feed)
     feeder.start()
     feeder.join()  # the loop runs nothing meanwhile: all 1000 are told first
     await wait_on_loop(lambda: bool(got), what="the coalesced report")
@@ -124,7 +129,12 @@ async def test_api_calls_from_another_thread_come_in_batches() -> None:
     """A thousand calls while the caller's loop is busy: one batch, every call in order."""
     batches: list[list[int]] = []
     batched = Batched(batches.append)
-    feeder = threading.Thread(target=lambda: [batched(n) for n in range(1000)])
+
+    def feed() -> None:
+        for n in range(1000):
+            batched(n)
+
+    feeder = threading.Thread(target=feed)
     feeder.start()
     feeder.join()
     await wait_on_loop(lambda: bool(batches), what="the batch")
