@@ -1,8 +1,8 @@
 """The TUI's Deck runs its providers and syncs on its own thread and event loop.
 
 What a sync reads, parses and stages runs on the Deck's service thread, never on the
-caller's (the UI's) loop; its progress comes back coalesced on the caller's thread,
-the last report before the result; cancelling the caller cancels the sync there; API
+caller's (the UI's) loop; its progress comes back in batches on the caller's thread,
+every report, the last before the result; cancelling the caller cancels the sync there; API
 calls can be relayed in batches.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support.waits import wait_on_loop
-from tui.core.deck.service_loop import Batched, Coalesced, ServiceLoop
+from tui.core.deck.service_loop import Batched, ServiceLoop
 from tui.core.settings.paths import resolve_paths
 
 
@@ -107,22 +107,27 @@ async def test_work_on_the_service_loop_fails_as_it_would_here() -> None:
         await service.aclose()
 
 
-async def test_reports_from_another_thread_are_coalesced() -> None:
-    """A thousand reports while the caller's loop is busy: one delivery, the newest."""
-    got: list[int] = []
-    coalesced = Coalesced(got.append)
+async def test_reports_of_work_on_the_service_loop_come_back_whole_and_in_order() -> None:
+    """A thousand reports told on the service thread: every one, in order, on the
+    caller's thread, before the work's result."""
+    here = threading.current_thread()
+    got: list[tuple[int, threading.Thread]] = []
+    service = ServiceLoop()
 
-    def feed() -> None:
+    async def work(report: Any) -> str:
         for n in range(1000):
-            coalesced(n)
+            report(n)
+        return "done"
 
-    feeder = threading.Thread(target=feed)
-    feeder.start()
-    feeder.join()  # the loop runs nothing meanwhile: all 1000 are told first
-    await wait_on_loop(lambda: bool(got), what="the coalesced report")
-    assert got == [999]
-    coalesced.flush()
-    assert got == [999]  # nothing was left pending
+    try:
+        result = await service.reporting(
+            lambda n: got.append((n, threading.current_thread())), work
+        )
+    finally:
+        await service.aclose()
+    assert result == "done"
+    assert [n for n, _ in got] == list(range(1000))
+    assert {thread for _, thread in got} == {here}
 
 
 async def test_api_calls_from_another_thread_come_in_batches() -> None:

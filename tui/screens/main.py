@@ -370,7 +370,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     @on(SyncProgressed)
     async def _sync_progressed(self, event: SyncProgressed) -> None:
-        await self.syncs.progressed(event.progress)
+        await self.syncs.progressed(event.progress, event.kinds)
 
     @on(Refreshed)
     def _refreshed(self, event: Refreshed) -> None:

@@ -6,8 +6,8 @@ a callback of a millisecond or more that a key press waits behind. With a
 `ServiceLoop` the Deck runs every call that touches the providers (their HTTP clients,
 auth managers and rate limits belong to one loop) on this thread's loop instead; the
 caller still awaits it on its own loop (`run`), cancelling it crosses over and waits
-for the work to wind down, and what the work reports as it goes comes back coalesced
-(`Coalesced`), at most every `interval` seconds, not once per page.
+for the work to wind down, and what the work reports as it goes comes back in batches
+(`Batched`), at most every `interval` seconds, not one loop callback per page.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Generic, TypeVar
 R = TypeVar("R")
 T = TypeVar("T")
 
-#: Seconds between the reports a coalesced callback passes on.
+#: Seconds between the batches of reports passed back to the caller's loop.
 REPORT_EVERY = 0.1
 
 
@@ -146,11 +146,18 @@ class ServiceLoop(Here):
         on_report: Callable[[T], None] | None,
         work: Callable[[Callable[[T], None] | None], Awaitable[R]],
     ) -> R:
-        """`work(...)` on the service loop, its reports to `on_report` coalesced onto the
-        caller's loop (`Coalesced`), the last one passed on before the result."""
+        """`work(...)` on the service loop, its reports passed to `on_report` on the
+        caller's loop in batches (`Batched`: one callback of the loop for every report
+        of the last `REPORT_EVERY` seconds), the last ones before the result."""
         if on_report is None:
             return await self.run(lambda: work(None))
-        relay: Coalesced[T] = Coalesced(on_report)
+        report = on_report
+
+        def each(reports: list[T]) -> None:
+            for item in reports:
+                report(item)
+
+        relay: Batched[T] = Batched(each)
         try:
             return await self.run(lambda: work(relay))
         finally:
@@ -213,39 +220,6 @@ async def _wind_down() -> None:
     await asyncio.get_running_loop().shutdown_asyncgens()
 
 
-class Coalesced(Generic[T]):
-    """Passes the newest of what `callback` is told, on the caller's loop, at most every
-    `interval` seconds (and what is pending on `flush`).
-
-    Built on the loop the callback belongs to; called from any thread.
-    """
-
-    def __init__(self, callback: Callable[[T], None], *, interval: float = REPORT_EVERY) -> None:
-        self._callback = callback
-        self._interval = interval
-        self._loop = asyncio.get_running_loop()
-        self._lock = threading.Lock()
-        self._newest: list[T] = []
-        self._due = False
-
-    def __call__(self, item: T) -> None:
-        with self._lock:
-            self._newest[:] = [item]
-            if self._due:
-                return
-            self._due = True
-        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody listens
-            self._loop.call_soon_threadsafe(self._loop.call_later, self._interval, self.flush)
-
-    def flush(self) -> None:
-        """Pass on what is pending now (on the callback's loop)."""
-        with self._lock:
-            newest, self._newest = self._newest, []
-            self._due = False
-        for item in newest:
-            self._callback(item)
-
-
 class Batched(Generic[T]):
     """Collects what it is told from any thread and passes it on as one list, on the
     loop it was built on, at most every `interval` seconds (the API log's calls: one
@@ -301,4 +275,4 @@ def on_this_loop(callback: Callable[[T], None]) -> Callable[[T], None]:
     return relay
 
 
-__all__ = ["REPORT_EVERY", "Batched", "Coalesced", "Here", "ServiceLoop", "on_this_loop"]
+__all__ = ["REPORT_EVERY", "Batched", "Here", "ServiceLoop", "on_this_loop"]
