@@ -180,7 +180,7 @@ class ServiceLoop(Here):
         """`fn()` on the service thread (for what only its loop may touch: cancelling its
         tasks), waited for; at once when the loop has not started or this is that thread."""
         loop = self._loop
-        if loop is None or self.here():
+        if loop is None or self.here() or not loop.is_running():
             return fn()
         answer: concurrent.futures.Future[R] = concurrent.futures.Future()
 
@@ -198,12 +198,15 @@ class ServiceLoop(Here):
         loop, thread = self._loop, self._thread
         if loop is None or thread is None:
             return
-        with contextlib.suppress(RuntimeError):
+        try:
             await self.run(_wind_down)
-            loop.call_soon_threadsafe(loop.stop)
+        finally:
+            with self._lock:  # a later `run` starts a new thread, not this stopping one
+                self._loop = self._thread = None
+            with contextlib.suppress(RuntimeError):  # closed already
+                loop.call_soon_threadsafe(loop.stop)
         await asyncio.to_thread(thread.join)
         loop.close()
-        self._loop = self._thread = None
 
 
 async def _call(work: Callable[[], Awaitable[R]]) -> R:
