@@ -14,8 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
+from tui.core.deck.service_loop import Batched
 from tui.screens.download_flows import DownloadProgressed
 from tui.widgets.formatting import TimeFormat
+
+#: Seconds between the batches of API calls posted to the log panels.
+LOG_EVERY = 0.15
 
 if TYPE_CHECKING:
     from tui.core.deck.api import DeckApi
@@ -77,15 +81,31 @@ class DeckSession:
         deck = self.deck
         self._unwatch = deck.watch_downloads(self._progressed)
         # The Deck relays its calls from the moment it connects, which is after this.
-        self._unsubscribe = deck.watch_api_calls(self._called)
+        # They come from the Deck's service thread, a dozen a second in a sync: one
+        # message per batch, not per call.
+        try:
+            batched = Batched(self._called, interval=LOG_EVERY)
+        except RuntimeError:  # no running loop: each call as it comes
+            self._unsubscribe = deck.watch_api_calls(self._called_one)
+            return
+        unsubscribe = deck.watch_api_calls(batched)
 
-    def _called(self, entry: object) -> None:
-        # May run on any thread: post_message is thread-safe. Every screen's log panel
-        # follows (the main screen's, under a dialog, too).
+        def unfollow() -> None:
+            unsubscribe()
+            batched.close()  # a batch of this Deck's calls is not posted after it
+
+        self._unsubscribe = unfollow
+
+    def _called_one(self, entry: object) -> None:
+        self._called([entry])
+
+    def _called(self, entries: list[object]) -> None:
+        # post_message is thread-safe. Every screen's log panel follows (the main
+        # screen's, under a dialog, too).
         from tui.widgets.api_log import ApiLogPanel
 
         for screen in self._app.screen_stack:
-            screen.post_message(ApiLogPanel.Called(entry))
+            screen.post_message(ApiLogPanel.Called(entries))
 
     def _progressed(self, progress: DownloadProgress) -> None:
         # Called on the event loop; widgets change only in the message handler.

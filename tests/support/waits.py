@@ -67,3 +67,15 @@ def wait_until(condition: Callable[[], object], *, what: str, timeout: float = T
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up after {timeout:g} s waiting for {what}")
         time.sleep(STEP)
+
+
+async def wait_on_loop(
+    condition: Callable[[], object], *, what: str, timeout: float = TIMEOUT
+) -> None:
+    """Let the running event loop run its callbacks and timers until `condition()` is
+    true (no app: a core test); fail after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"gave up after {timeout:g} s waiting for {what}")
+        await asyncio.sleep(STEP)

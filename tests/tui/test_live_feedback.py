@@ -106,9 +106,14 @@ async def test_the_header_recovers_when_the_service_answers_again(
         )
         await settle(pilot, app)
         await pilot.press("backspace")
-        await settle(pilot, app)
-        header = screen_lines(app)[0]
-        assert "OFFLINE" not in header and "Meeting \u2713" in header, header
+        # The API log's calls reach the screen in batches (at most every 0.15 s).
+        await wait_for(
+            pilot,
+            lambda: (
+                "OFFLINE" not in screen_lines(app)[0] and "Meeting \u2713" in screen_lines(app)[0]
+            ),
+            what="the header's recovery",
+        )
 
 
 def calls_of(app: MeetdeckApp, path: str) -> list[str]:
@@ -293,3 +298,18 @@ async def test_a_toast_never_covers_a_dialogs_buttons(make_app: MakeApp) -> None
         buttons = [b.region for b in app.screen.query(Button).results(Button)]
         assert len(buttons) == 2 and all(b.area for b in buttons)
         assert all(not toast.overlaps(b) for b in buttons), (toast, buttons)
+
+
+def test_a_progress_message_that_replaces_another_keeps_its_kinds() -> None:
+    """Textual drops a progress message a newer one replaces: the kinds of scope whose
+    rows the older one said had landed stay dirty (the tab shown re-reads them)."""
+    from tui.screens.sync_runs import SyncProgressed
+
+    older = SyncProgressed(
+        SyncProgress(Scope(ScopeKind.ORGANIZERS, Provider.GOTO_MEETING), ScopeState.DONE, 1, 3)
+    )
+    newer = SyncProgressed(
+        SyncProgress(Scope(ScopeKind.MEETINGS, Provider.ZOOM), ScopeState.WORKING, 1, 3)
+    )
+    assert older.can_replace(newer)
+    assert newer.kinds == {ScopeKind.ORGANIZERS, ScopeKind.MEETINGS}

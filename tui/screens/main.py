@@ -379,7 +379,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     @on(SyncProgressed)
     async def _sync_progressed(self, event: SyncProgressed) -> None:
-        await self.syncs.progressed(event.progress)
+        await self.syncs.progressed(event.progress, event.kinds)
 
     @on(Refreshed)
     def _refreshed(self, event: Refreshed) -> None:
@@ -438,11 +438,11 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
             self._close_api_log(panel)
 
     def on_api_log_panel_called(self, event: ApiLogPanel.Called) -> None:
-        entry = event.entry
-        answered = entry.status is not None and entry.status < 400
-        if answered and self.query_one(DeckHeader).unreachable(entry.api):
+        answered = {e.api for e in event.entries if e.status is not None and e.status < 400}
+        headers = self.query(DeckHeader) if answered else None  # none while recomposed
+        if headers and any(headers.first().unreachable(api) for api in answered):
             # The service answers again: the header says so now, not at the next sync.
             self.update_health()
         panel = self._api_log()
         if panel is not None and panel.has_class("-shown"):
-            panel.add_entries([event.entry], self.host.time_format)
+            panel.add_entries(event.entries, self.host.time_format)

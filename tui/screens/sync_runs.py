@@ -11,7 +11,7 @@ Deck and post the messages below; the screen's handlers hand them back here.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -48,14 +48,20 @@ class Refreshed(Message):
 
 
 class SyncProgressed(Message):
-    """A sync run moved on (only the newest one matters)."""
+    """A sync run moved on (only the newest one matters, with the kinds of scope the
+    ones it replaced were about: their rows may have landed)."""
 
     def __init__(self, progress: SyncProgress) -> None:
         super().__init__()
         self.progress = progress
+        self.kinds = {progress.scope.kind}
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, SyncProgressed)
+        # Textual asks the older message whether the newer one replaces it.
+        if isinstance(message, SyncProgressed):
+            message.kinds |= self.kinds
+            return True
+        return False
 
 
 class UnfinishedWritesFound(Message):
@@ -258,12 +264,14 @@ class SyncRuns:
         if bar is not None:
             bar.hide()
 
-    async def progressed(self, progress: SyncProgress) -> None:
-        """A sync moved on: the bar says how far, and the tab shown re-reads soon."""
+    async def progressed(self, progress: SyncProgress, kinds: Iterable[ScopeKind] = ()) -> None:
+        """A sync moved on (and scopes of `kinds` before it): the bar says how far, and
+        the tab shown re-reads soon."""
         bar = await self._sync_bar()
         bar.show(progress)
         self._doing = progress.running[0].describe() if progress.running else None
         self._dirty_kinds.add(progress.scope.kind)
+        self._dirty_kinds.update(kinds)
         # One re-read pending at a time: a timer per progress message (thousands in an
         # account's sync) kept the loop busy while keys waited.
         if not self._reload_due:

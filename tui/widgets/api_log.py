@@ -11,7 +11,7 @@ text, so each line goes through `tui.text.clean`.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from textual import on
@@ -80,11 +80,11 @@ class ApiLogPanel(Vertical):
     """
 
     class Called(Message):
-        """The http layer recorded an API call (posted from its subscriber hook)."""
+        """The http layer recorded API calls (posted in batches from its subscriber hook)."""
 
-        def __init__(self, entry: Any) -> None:
+        def __init__(self, entries: Sequence[Any]) -> None:
             super().__init__()
-            self.entry = entry
+            self.entries = tuple(entries)
 
     class Closed(Message):
         """The user closed the log (Esc): the screen hides it and takes the focus back."""

@@ -27,29 +27,28 @@ store, the providers and the sync engine stay inside.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core.audit import AuditLog
 from tui.core.deck.connection import Connector, DeckConnection
+from tui.core.deck.file_methods import DeckFiles
 from tui.core.deck.gate import Confirmation, WriteGate
 from tui.core.deck.health import Health, ProgressCallback
 from tui.core.deck.reads import CacheView
+from tui.core.deck.service_loop import Here
 from tui.core.deck.unfinished import UnfinishedWrites
 from tui.core.deck.watchers import ApiCalls, Watchers
-from tui.core.errors import ServiceUnavailable
 from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Awaitable, Callable, Sequence
     from datetime import datetime
-    from pathlib import Path
 
     from tui.core.deck.api import DeckApi
     from tui.core.deck.types import (
         ActionPlan,
         CreatedSession,
         Detail,
-        ListView,
         ProviderHealth,
         StartKind,
         UnfinishedNotice,
@@ -68,7 +67,6 @@ if TYPE_CHECKING:
         ActionResult,
         MeetingDraft,
         Provider,
-        Recording,
         Registrant,
         StartUrl,
     )
@@ -81,8 +79,10 @@ if TYPE_CHECKING:
     from tui.core.sync.engine import SyncEngine
     from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncReport
 
+R = TypeVar("R")
 
-class Deck(CacheView):
+
+class Deck(DeckFiles, CacheView):
     """Cache-first reads, background refresh and actions, for one profile.
 
     Open a profile's with `tui.core.deck.from_profile` (the CLI and the TUI), or hand
@@ -102,6 +102,8 @@ class Deck(CacheView):
         connector: Builds the providers and the sync engine on first need (see
             `open_profile_lazily`), so that the cache shows before they are imported.
         private_files: Recordings and exports are written 0600 (in a new folder 0700).
+        service: Where the providers and syncs run: the TUI's Deck has its own thread
+            (`tui.core.deck.service_loop`); default: the caller's loop.
     """
 
     def __init__(
@@ -118,6 +120,7 @@ class Deck(CacheView):
         http: HttpSettings | None = None,
         connector: Callable[[Store], DeckConnection] | None = None,
         private_files: bool = True,
+        service: Here | None = None,
     ) -> None:
         if paths is None:
             from tui.core.settings.paths import resolve_paths
@@ -135,6 +138,7 @@ class Deck(CacheView):
         self._api_calls = ApiCalls(self._health.called)
         self._background: set[asyncio.Future[Any]] = set()
         self._connector = Connector(connector)
+        self._service = service or Here()
         self._unfinished = UnfinishedWrites(store, self.gate.audit, profile_name=profile_name)
         self._wire(http, private_files)
 
@@ -146,26 +150,31 @@ class Deck(CacheView):
         API calls of the providers' log reach `watch_api_calls` from then on."""
         self._api_calls.follow(self.api_log())
         self._wiring = (http, private_files)
-        self._collaborators: Collaborators | None = None
-        if self._providers is not None or self._engine is not None:
-            self._details = self._parts.details
+        # Swapped whole: the UI's thread may ask for them while the service's connects.
+        connected = self._providers is not None or self._engine is not None
+        self._collaborators: Collaborators | None = self._built() if connected else None
+        if self._collaborators is not None:
+            self._details = self._collaborators.details
+
+    def _built(self) -> Collaborators:
+        from tui.core.deck.wiring import Collaborators, DeckParts
+
+        http, private_files = self._wiring
+        return Collaborators(
+            DeckParts(self._store, self._providers, self._engine),
+            self.gate,
+            self._health,
+            paths=self.paths,
+            http=http,
+            private_files=private_files,
+            download_watchers=self._download_watchers,
+            keep=self._keep,
+        )
 
     @property
     def _parts(self) -> Collaborators:
         if self._collaborators is None:
-            from tui.core.deck.wiring import Collaborators, DeckParts
-
-            http, private_files = self._wiring
-            self._collaborators = Collaborators(
-                DeckParts(self._store, self._providers, self._engine),
-                self.gate,
-                self._health,
-                paths=self.paths,
-                http=http,
-                private_files=private_files,
-                download_watchers=self._download_watchers,
-                keep=self._keep,
-            )
+            self._collaborators = self._built()
             self._details = self._collaborators.details
         return self._collaborators
 
@@ -208,6 +217,9 @@ class Deck(CacheView):
             MeetdeckError: The settings are invalid (ConfigError) or the providers
                 could not be built; the Deck stays a read-only view of the cache.
         """
+        await self._served(_nothing)
+
+    async def _connect_here(self) -> None:
         connection = await self._connector.connect(self._store)
         if connection is None:
             return
@@ -216,6 +228,15 @@ class Deck(CacheView):
         self.accent = connection.accent or self.accent
         self.gate.read_only = self.gate.read_only or connection.read_only
         self._wire(connection.http, connection.private_files)
+
+    async def _served(self, work: Callable[[], Awaitable[R]]) -> R:
+        """`work()`, connected first, where the providers run (`service`)."""
+
+        async def connected() -> R:
+            await self._connect_here()
+            return await work()
+
+        return await self._service.run(connected)
 
     def api_log(self) -> ApiLog | None:
         """The log of API calls (recent entries, subscribe); None until connected."""
@@ -240,8 +261,9 @@ class Deck(CacheView):
         self, scope: Scope, on_progress: ProgressCallback | None = None
     ) -> SyncReport:
         """Refresh one scope now, ahead of any background queue."""
-        await self.connect()
-        return await self._parts.refresh.scope(scope, on_progress)
+        return await self._service.reporting(
+            on_progress, lambda told: self._served(lambda: self._parts.refresh.scope(scope, told))
+        )
 
     async def sync_all(
         self,
@@ -254,18 +276,24 @@ class Deck(CacheView):
     ) -> SyncReport:
         """Refresh every scope (or those of `kinds`); see `Refresh.every`. Cancellable.
         What the screen shows (`first`) is fetched before the rest."""
-        await self.connect()
-        return await self._parts.refresh.every(
-            on_progress, kinds=kinds, since=since, refetch=refetch, first=first
+        return await self._service.reporting(
+            on_progress,
+            lambda told: self._served(
+                lambda: self._parts.refresh.every(
+                    told, kinds=kinds, since=since, refetch=refetch, first=first
+                )
+            ),
         )
 
     def cancel_sync(self) -> None:
         """Cancel a running `sync_all` (its finished scopes stay stored)."""
-        self._parts.refresh.cancel()
+        self._service.call(self._parts.refresh.cancel)
 
     async def demo_sign_in(self) -> None:
         """For `--demo`: sign in to the sandbox through the real OAuth code path."""
-        await self.connect()
+        await self._served(self._demo_sign_in_here)
+
+    async def _demo_sign_in_here(self) -> None:
         if self._providers is not None:
             await self._providers.demo_sign_in()
 
@@ -302,13 +330,11 @@ class Deck(CacheView):
         self, plan: ActionPlan, confirmation: Confirmation
     ) -> ActionResult:
         """Send a confirmed registrant action; the per-person outcome comes back."""
-        await self.connect()
-        return await self._parts.writes.run(plan, confirmation)
+        return await self._served(lambda: self._parts.writes.run(plan, confirmation))
 
     async def create_support_session(self) -> CreatedSession:
         """Create a GoTo Assist (Seeit) session: a write, through the write gate."""
-        await self.connect()
-        return await self._parts.writes.create_support_session()
+        return await self._served(lambda: self._parts.writes.create_support_session())
 
     async def unfinished_writes(self) -> list[UnfinishedNotice]:
         """This profile's unsettled writes whose result was never recorded, oldest first."""
@@ -326,8 +352,7 @@ class Deck(CacheView):
 
     async def register(self, plan: RegistrationPlan, confirmation: Confirmation) -> Registered:
         """Register one person, through the write gate (audit before and after)."""
-        await self.connect()
-        return await self._parts.event_writes.register(plan, confirmation)
+        return await self._served(lambda: self._parts.event_writes.register(plan, confirmation))
 
     def plan_registration_settings(
         self, training_key: str, *, web_registration: bool, confirmation_email: bool
@@ -341,8 +366,9 @@ class Deck(CacheView):
         self, plan: SettingsPlan, confirmation: Confirmation
     ) -> ActionResult:
         """PUT a training's registration settings, through the write gate."""
-        await self.connect()
-        return await self._parts.event_writes.update_registration_settings(plan, confirmation)
+        return await self._served(
+            lambda: self._parts.event_writes.update_registration_settings(plan, confirmation)
+        )
 
     def plan_meeting(
         self,
@@ -366,22 +392,19 @@ class Deck(CacheView):
 
     async def write_meeting(self, plan: MeetingPlan, confirmation: Confirmation) -> MeetingWritten:
         """Create, change or delete a meeting, through the write gate."""
-        await self.connect()
-        return await self._parts.meetings.write_meeting(plan, confirmation)
+        return await self._served(lambda: self._parts.meetings.write_meeting(plan, confirmation))
 
     # -- on demand: links (`StartLinks`), a detail's related rows (`Details`) ------------
 
     async def manage_url(self, event_key: str) -> StartUrl:
         """The GoTo Training admin page of a training, where approvals happen (on demand)."""
-        await self.connect()
-        return await self._parts.links.manage_url(event_key)
+        return await self._served(lambda: self._parts.links.manage_url(event_key))
 
     async def start_url(
         self, kind: StartKind | str, key: str, *, provider: Provider | None = None
     ) -> StartUrl:
         """Fetch a host start URL now: never cached, never logged, never audited."""
-        await self.connect()
-        return await self._parts.links.start_url(str(kind), key, provider)
+        return await self._served(lambda: self._parts.links.start_url(str(kind), key, provider))
 
     async def refresh_detail(
         self, kind: SearchKind | str, key: str, *, provider: Provider | None = None
@@ -395,52 +418,28 @@ class Deck(CacheView):
         Raises:
             MeetdeckError: The fetch failed (typed); the cached rows stay.
         """
-        await self.connect()
-        await self._parts.details.refresh(str(kind), key, provider)
+        await self._served(lambda: self._parts.details.refresh(str(kind), key, provider))
         return self.detail(kind, key, provider=provider)
-
-    # -- recordings and files (`Files`) ------------------------------------------------
-
-    def download(
-        self, recording: Recording, *, directory: Path | None = None
-    ) -> asyncio.Task[Path | None]:
-        """Queue a recording download (call it on the event loop); returns its task."""
-        if not self.connected:
-            raise ServiceUnavailable(
-                "meetdeck is still connecting to the services; try again in a moment."
-            )
-        return self._parts.files.download(recording, directory)
-
-    def downloads(self) -> list[DownloadProgress]:
-        """The latest progress of every download this session (for a downloads screen)."""
-        return self._parts.files.downloads()
-
-    def cancel_download(self, key: str) -> bool:
-        """Cancel a queued or running download; its `.part` stays for a later resume."""
-        return self._parts.files.cancel(key)
-
-    def watch_downloads(self, callback: Callable[[DownloadProgress], None]) -> Callable[[], None]:
-        """Call `callback` with every download progress snapshot; returns an unsubscribe.
-
-        Snapshots carry received/total bytes, speed (bytes/s) and `eta` (seconds). The
-        callback runs on the event loop's thread, at most ~10 times a second per file.
-        """
-        return self._download_watchers.add(callback)
-
-    def export_csv(self, view: ListView[Any], path: Path | None = None) -> Path:
-        """Write every row of `view` (as filtered and sorted) to a CSV file, never over
-        an existing one; spreadsheet formulas are defused."""
-        return self._parts.files.export_csv(view, path)
 
     async def aclose(self) -> None:
         """Stop downloads and syncing; close the providers and the store."""
+        try:
+            await self._service.run(self._close_here)
+        finally:
+            await self._service.aclose()
+        self._store.close()
+
+    async def _close_here(self) -> None:
         if self._collaborators is not None:  # no collaborator, no download to stop
             await self._collaborators.files.aclose()
         if self._engine is not None:
             await self._engine.aclose()
         if self._providers is not None:
             await self._providers.aclose()
-        self._store.close()
+
+
+async def _nothing() -> None:
+    """No work: `_served` connects before it."""
 
 
 def _satisfies_deck_api(deck: Deck) -> DeckApi:

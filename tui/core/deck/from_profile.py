@@ -69,8 +69,10 @@ def open_profile_lazily(
     The first frame needs nothing but the cache: the settings' validation, httpx,
     pydantic and the providers are imported by `connect`, which `Deck.connect` runs in
     a thread after that frame (or the first refresh or action that needs them). Until
-    then the Deck is read-only.
+    then the Deck is read-only. The providers and every sync run on the Deck's own
+    thread and event loop (`tui.core.deck.service_loop`), off the UI's.
     """
+    from tui.core.deck.service_loop import ServiceLoop
     from tui.core.store.db import Store
 
     store = Store.open(paths.cache_db(profile_name, demo=demo), profile_name)
@@ -82,4 +84,5 @@ def open_profile_lazily(
         profiles=profiles,
         paths=paths,
         connector=connect,
+        service=ServiceLoop(),
     )

@@ -21,7 +21,7 @@ GoTo sign-in), or of Zoom, fail at once with the same error and send no request.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -331,7 +331,7 @@ class SyncEngine:
             for phase in range(len(PHASES)):
                 order.start_phase(phase)
                 while order.waiting and not self._cancel.is_set():
-                    await asyncio.gather(*(worker() for _ in range(self._concurrency)))
+                    await _all_ended(worker() for _ in range(self._concurrency))
         finally:
             self._fetch.first_organizer = None
             self._fetch.refetch = False
@@ -400,6 +400,23 @@ class SyncEngine:
             self._inflight[scope.id] = running
             return await running, found
         return await asyncio.shield(running), Found()
+
+
+async def _all_ended(work: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Run `work` side by side until every part has ended; at the first failure, or
+    when the caller is cancelled, cancel the rest and wait for them too (a plain gather
+    returns at the first cancelled part with the others' scopes still winding down: a
+    sync started next would join one of them); then raise the first failure."""
+    tasks = [asyncio.ensure_future(part) for part in work]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait(tasks)
+    for task in tasks:
+        if not task.cancelled() and (error := task.exception()) is not None:
+            raise error
 
 
 __all__ = [
