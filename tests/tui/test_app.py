@@ -324,7 +324,7 @@ async def test_copy_toasts_and_tmux_gets_a_passthrough(make_app: MakeApp, monkey
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         monkeypatch.setattr(app._driver, "write", written.append)
         await pilot.press("Y")
-        await pilot.pause()
+        await wait_for(pilot, lambda: toasts(app), what="the copy's toast")
         assert app.clipboard == "o1"
         assert any(w.startswith("\x1bPtmux;\x1b\x1b]52;c;") for w in written)
         assert ": Copied ID: o1" in toasts(app)
@@ -345,11 +345,25 @@ async def test_copy_shows_the_text_where_the_clipboard_cannot_reach(
         assert isinstance(app.screen, MainScreen)
 
 
+def shown_count(app: MeetdeckApp) -> int | None:
+    """How many rows the open tab's view holds (None before it has one)."""
+    view = active(app).view
+    return None if view is None else view.count()
+
+
 async def test_export_writes_the_filtered_view(make_app: MakeApp, deck: FakeDeck) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("4", "v", "e")
-        await pilot.pause()
+        await pilot.press("4", "v")
+        # `e` exports what the table shows: the pending-only rows, once they are shown.
+        await wait_for(
+            pilot,
+            lambda: shown_count(app) == 40,
+            what="the pending registrants shown",
+        )
+        await pilot.press("e")
+        await wait_for(pilot, lambda: deck.exported, what="the export")
+        await wait_for(pilot, lambda: toasts(app), what="the export's toast")
         view, path = deck.exported[-1]
         assert view.count() == 40
         assert path.name.startswith("registrants-20250310-120000")
