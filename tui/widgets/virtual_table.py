@@ -388,10 +388,13 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     # -- events ----------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self._draw.forget_lines()
-        self.viewport.scroll_to(self.top, *self._extent)
-        self.viewport.follow(self.cursor_row, *self._extent)
-        self.refresh()
+        # Drawn rows are kept by width and scrollbar cell, so they stay right; Textual
+        # repaints a widget whose size changed. A tab shown again is "resized" to the
+        # size it had: then nothing is drawn again unless the view had to move.
+        scrolled = self.viewport.scroll_to(self.top, *self._extent)
+        followed = self.viewport.follow(self.cursor_row, *self._extent)
+        if scrolled or followed:
+            self.refresh()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
