@@ -2,7 +2,7 @@
 detail panel after them; a `/` keystroke repaints only the table lines that changed.
 
 Frames are counted where the screen hands one to the terminal (`App._display`, called
-in headless runs too), so these tests see the frames a terminal would get.
+in headless runs too), and lines where the table draws them (`render_line`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.support.app import active
+from tests.support.screen import screen_lines
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.screens.main import MainScreen
@@ -71,3 +72,42 @@ async def test_enter_paints_the_rows_in_its_first_frame_and_the_detail_after(
         assert shown and rows == 120, after[0]
         assert "Person00005" not in detail and "Person00000" not in detail, detail
         assert "Person00000" in after[-1][3]
+
+
+async def test_a_filter_keystroke_repaints_only_the_lines_that_change(make_app: MakeApp) -> None:
+    """A keystroke that leaves the same rows on screen repaints none of them (only the
+    status line and the box change); one that narrows the rows repaints the lines whose
+    row, count or scrollbar changed, and what is on screen is right after both."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("4")
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        table = pane.table
+        drawn: list[int] = []
+        original = table.render_line
+
+        def counting(y: int) -> Any:
+            drawn.append(y)
+            return original(y)
+
+        table.render_line = counting
+        await pilot.press("slash", *"launc")
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "launc", what="launc")
+        assert table.row_count == 120
+        drawn.clear()
+        await pilot.press("h")  # "launch": every registrant still matches, same order
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "launch", what="launch")
+        assert table.row_count == 120
+        assert drawn == []
+        await pilot.press("escape", "slash", *"person0001")
+        await wait_for(
+            pilot, lambda: pane.settled and pane.filter_text == "person0001", what="person0001"
+        )
+        assert table.row_count == 10
+        # The screen as the widgets' kept lines make it: a changed line left unpainted
+        # would still show its old row here.
+        shown = [line for line in screen_lines(app) if line.lstrip().startswith("Person")]
+        assert [line.split()[0] for line in shown] == [f"Person{n:05d}" for n in range(10, 20)], (
+            "\n".join(screen_lines(app))
+        )

@@ -300,6 +300,12 @@ class PagedRows(Generic[T]):
         if first_page is not None and source is not None:
             self._pages[0] = first_page
 
+    def peek(self, index: int) -> T | None:
+        """The row at `index` if its page is already read (never reads one)."""
+        page = self._pages.get(index // PAGE_SIZE) if 0 <= index < self.count else None
+        within = index % PAGE_SIZE
+        return page[within] if page is not None and within < len(page) else None
+
     def row(self, index: int) -> T | None:
         """The row at `index` (None past the end or without a source)."""
         if self.source is None or not 0 <= index < self.count:

@@ -190,6 +190,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         """
         key = self.cursor_key if keep_cursor else None
         screen_offset = self.cursor_row - self.top
+        shown = self._shown_lines()
         self._rows.reset(source, first_page, count)
         self._draw.forget_lines()
         index = source.index_of(key) if (source is not None and key is not None) else None
@@ -200,16 +201,39 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         # Keep the row at the same height on screen, so a refresh does not jump.
         self.viewport.keep(index, screen_offset if keep_cursor else 0, *self._extent)
         self.viewport.follow(index, *self._extent)
-        self.refresh()
+        self._repaint_changed(shown)
         self._post_highlight()
 
     def set_row_count(self, count: int) -> None:
         """The full count arrived after a provisional one: the cursor and rows stay."""
         if count == self._rows.count:
             return
+        shown = self._shown_lines()
         self._rows.count = count
         self._draw.forget_lines()
-        self.refresh()
+        self._repaint_changed(shown)
+
+    def _shown_lines(self, *, read: bool = False) -> list[object] | None:
+        """What each line on screen shows (None: the table is not on screen); `read`:
+        read the rows' pages (the new rows, which the next frame draws anyway), else
+        a row not read is None (the old rows, all read when they were drawn)."""
+        height = self.content_size.height
+        if not height or not self.region:
+            return None
+        return [self._draw.signature(y, read=read) for y in range(height)]
+
+    def _repaint_changed(self, before: list[object] | None) -> None:
+        """Repaint the lines that show something else than `before` (every line when
+        the table was not on screen): a row that stays on its line after a filter
+        keystroke or a reload is not drawn again."""
+        after = self._shown_lines(read=True) if before is not None else None
+        if before is None or after is None or len(before) != len(after):
+            self.refresh()
+            return
+        width = self.content_size.width
+        for y, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old is None or old != new:
+                self.refresh(Region(0, y, width, 1))
 
     def set_sort(self, column: str | None, descending: bool = False) -> None:
         """Show which column the rows are sorted by (None: no arrow)."""
@@ -230,6 +254,10 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     def row_at(self, index: int) -> RowT | None:
         """The row at `index`, read through the page cache (None past the end)."""
         return self._rows.row(index)
+
+    def row_read(self, index: int) -> RowT | None:
+        """The row at `index` if its page is read already (never reads one)."""
+        return self._rows.peek(index)
 
     @property
     def cursor_value(self) -> RowT | None:
