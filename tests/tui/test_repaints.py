@@ -8,13 +8,18 @@ in headless runs too), and lines where the table draws them (`render_line`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from tests.support.app import active
+from tests.support.fakedeck import FakeDeck
 from tests.support.screen import screen_lines
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.screens.main import MainScreen
+from tui.widgets.virtual_table import PAGE_SIZE
 
 MakeApp = Callable[..., MeetdeckApp]
 
@@ -111,3 +116,45 @@ async def test_a_filter_keystroke_repaints_only_the_lines_that_change(make_app: 
         assert [line.split()[0] for line in shown] == [f"Person{n:05d}" for n in range(10, 20)], (
             "\n".join(screen_lines(app))
         )
+
+
+async def test_a_filter_reads_the_rows_on_screen_first(
+    make_app: MakeApp, deck: FakeDeck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keystroke whose matches are quick to count reads only the rows that fit on
+    screen before painting (not a whole page); the rows after them are read as the
+    cursor reaches them, and are the right ones."""
+    plain = deck.registrants
+    heads: list[int] = []
+
+    class Recorded:
+        def __init__(self, view: Any) -> None:
+            self.view = view
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.view, name)
+
+        def head(self, limit: int) -> list[Any]:
+            heads.append(limit)
+            return list(self.view.head(limit))
+
+    def registrants(q: Any = None) -> Any:
+        view = plain(q) if q is not None else plain()
+        return Recorded(view) if q is not None and q.text else view
+
+    monkeypatch.setattr(deck, "registrants", registrants)
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.press("4")
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        await pilot.press("slash", *"person")
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "person", what="rows")
+        table = pane.table
+        assert heads and heads[-1] == table.data_height < PAGE_SIZE
+        assert table.row_count == 119  # every registrant but the hostile one
+        await pilot.press("enter", *"j" * (table.data_height + 2))
+        await wait_for(pilot, lambda: pane.settled, what="the cursor")
+        expected = plain(replace(pane.last_query)).rows(table.data_height + 2, 1)[0]
+        assert table.cursor_key == expected.key
+        assert expected.name in pane.detail.text
