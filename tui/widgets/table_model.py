@@ -233,6 +233,11 @@ class Marks(Generic[T]):
         self.inverted = False
         """True after `*`: every row of the source is marked except `_picked`."""
 
+    @property
+    def empty(self) -> bool:
+        """Nothing marked (and not `*`)."""
+        return not self._picked and not self.inverted
+
     def __contains__(self, row: T) -> bool:
         return (self._key(row) in self._picked) != self.inverted
 

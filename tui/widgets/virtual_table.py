@@ -311,6 +311,8 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
 
     def set_marked(self, rows: Sequence[RowT]) -> None:
         """Mark exactly `rows` (e.g. the people an action could not process)."""
+        if not rows and self._marks.empty:
+            return  # nothing was marked and nothing is: nothing to draw or to say
         self._marks.set(rows)
         self._marks_changed()
 
