@@ -134,6 +134,15 @@ class TableLines(Generic[RowT]):
         marked = table.markable and table.is_marked(row)
         return ("row", row, index == table.cursor_row, marked, width, cell)
 
+    def shown(self, *, read: bool = False) -> list[object] | None:
+        """Each line's `signature` (None: the table is not on screen). `read`: read the
+        rows' pages (new rows, which the next frame draws anyway); else a row not read
+        is None (old rows were all read when they were drawn)."""
+        height = self._table.content_size.height
+        if not height or not self._widget.region:
+            return None
+        return [self.signature(y, read=read) for y in range(height)]
+
     def line(self, y: int) -> Strip:
         """Line `y` of the table: the header (0), else a row, the placeholder or blank."""
         table, widget = self._table, self._widget
@@ -187,3 +196,15 @@ class TableLines(Generic[RowT]):
             marked=marked,
         )
         return Segment(text, style)
+
+
+def changed_lines(before: list[object] | None, after: list[object] | None) -> list[int] | None:
+    """The lines whose `signature` differs between two `TableLines.shown` (None: every
+    line, when either is unknown); a line not known before counts as changed."""
+    if before is None or after is None or len(before) != len(after):
+        return None
+    return [
+        y
+        for y, (old, new) in enumerate(zip(before, after, strict=True))
+        if old is None or old != new
+    ]

@@ -26,7 +26,7 @@ from textual.widget import Widget
 from tui.widgets import table_messages
 from tui.widgets.formatting import TimeFormat
 from tui.widgets.scrollbar import thumb_top
-from tui.widgets.table_lines import TableLines
+from tui.widgets.table_lines import TableLines, changed_lines
 from tui.widgets.table_model import (
     MAX_PAGES,
     PAGE_SIZE,
@@ -190,7 +190,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         """
         key = self.cursor_key if keep_cursor else None
         screen_offset = self.cursor_row - self.top
-        shown = self._shown_lines()
+        shown = self._draw.shown()
         self._rows.reset(source, first_page, count)
         self._draw.forget_lines()
         index = source.index_of(key) if (source is not None and key is not None) else None
@@ -208,32 +208,19 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         """The full count arrived after a provisional one: the cursor and rows stay."""
         if count == self._rows.count:
             return
-        shown = self._shown_lines()
+        shown = self._draw.shown()
         self._rows.count = count
         self._draw.forget_lines()
         self._repaint_changed(shown)
 
-    def _shown_lines(self, *, read: bool = False) -> list[object] | None:
-        """What each line on screen shows (None: the table is not on screen); `read`:
-        read the rows' pages (the new rows, which the next frame draws anyway), else
-        a row not read is None (the old rows, all read when they were drawn)."""
-        height = self.content_size.height
-        if not height or not self.region:
-            return None
-        return [self._draw.signature(y, read=read) for y in range(height)]
-
     def _repaint_changed(self, before: list[object] | None) -> None:
-        """Repaint the lines that show something else than `before` (every line when
-        the table was not on screen): a row that stays on its line after a filter
-        keystroke or a reload is not drawn again."""
-        after = self._shown_lines(read=True) if before is not None else None
-        if before is None or after is None or len(before) != len(after):
+        """Repaint the lines not showing what they did (all, if it was not on screen)."""
+        after = self._draw.shown(read=True) if before is not None else None
+        changed = changed_lines(before, after)
+        if changed is None:
             self.refresh()
-            return
-        width = self.content_size.width
-        for y, (old, new) in enumerate(zip(before, after, strict=True)):
-            if old is None or old != new:
-                self.refresh(Region(0, y, width, 1))
+        for y in changed or ():
+            self.refresh(Region(0, y, self.content_size.width, 1))
 
     def set_sort(self, column: str | None, descending: bool = False) -> None:
         """Show which column the rows are sorted by (None: no arrow)."""
@@ -418,9 +405,8 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     # -- events ----------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        # Drawn rows are kept by width and scrollbar cell, so they stay right; Textual
-        # repaints a widget whose size changed. A tab shown again is "resized" to the
-        # size it had: then nothing is drawn again unless the view had to move.
+        # Drawn rows are kept by width and bar cell; Textual repaints a resized widget.
+        # A tab shown again is "resized" to its size: nothing is drawn again for it.
         scrolled = self.viewport.scroll_to(self.top, *self._extent)
         followed = self.viewport.follow(self.cursor_row, *self._extent)
         if scrolled or followed:
