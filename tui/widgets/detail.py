@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.content import Content
+from textual.geometry import Size
 from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
@@ -267,7 +268,7 @@ class DetailPanel(Widget, can_focus=False):
         super().__init__(id=id)
         self.shown: object = None
         self._content = Content("")
-        self._strips: tuple[int, list[Strip]] | None = None
+        self._strips: tuple[Size, list[Strip]] | None = None
         self._top = 0
         self._bar: tuple[tuple[int, int, int], list[Strip]] | None = None
 
@@ -278,6 +279,12 @@ class DetailPanel(Widget, can_focus=False):
             self._set(Content.assemble(("Nothing selected.", "$text-muted")))
         else:
             self._set(describe(obj, fmt))
+
+    def clear(self) -> None:
+        """Show nothing (until the next row is shown): an empty panel costs nothing to
+        draw, so the frame that brings new rows is not held up by the old row's text."""
+        self.shown = None
+        self._set(Content(""))
 
     def message(self, text: str) -> None:
         """Show a note of our own (loading, an error) instead of a row."""
@@ -297,13 +304,14 @@ class DetailPanel(Widget, can_focus=False):
 
     def _lines(self) -> list[Strip]:
         """The content wrapped to the panel's width (a column less when a bar shows)."""
-        width, height = self.content_size
-        if self._strips is None or self._strips[0] != width:
+        size = self.content_size
+        if self._strips is None or self._strips[0] != size:
+            width, height = size
             style = self.visual_style
             strips = Visual.to_strips(self, self._content, width, None, style, pad=True)
             if len(strips) > height > 0 and width > 1:
                 strips = Visual.to_strips(self, self._content, width - 1, None, style, pad=True)
-            self._strips = (width, strips)
+            self._strips = (size, strips)
         return self._strips[1]
 
     def render_line(self, y: int) -> Strip:
@@ -336,9 +344,11 @@ class DetailPanel(Widget, can_focus=False):
         self._scroll(-3)
 
     def on_resize(self) -> None:
-        self._strips = None
-        self._top = 0
-        self.refresh()
+        # A tab shown again is "resized" to the size it had: the wrapped lines (kept
+        # by size) and the scroll offset stay, and nothing is drawn again for it.
+        if self._strips is not None and self._strips[0] != self.content_size:
+            self._top = 0
+            self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

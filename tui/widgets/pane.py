@@ -260,6 +260,10 @@ class EntityPane(ForwardsWorkerState, Vertical, TabSpec[RowT]):
     def set_scope(self, scope: PaneScope | None) -> None:
         """Narrow to a drill-down scope (or widen again) and re-read."""
         self.scope = scope
+        if self.is_mounted:
+            # Rows first: the panel is filled for the new highlighted row a moment
+            # later (`show_detail`), and never shows a row of the old scope meanwhile.
+            self.detail.clear()
         if self.is_mounted and self.loaded:
             self.load(keep_cursor=False)
 

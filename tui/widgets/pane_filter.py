@@ -158,6 +158,8 @@ class RowsRead(Generic[RowT]):
     """None: the view is counted; else the rows known so far (a count follows)."""
     painted: threading.Event | None = None
     """Set once the rows are on screen (or dropped): the count waits for it."""
+    limit: int = PAGE_SIZE
+    """How many rows were asked for: fewer came when they are all there are."""
 
 
 @dataclass(frozen=True)
@@ -322,6 +324,10 @@ class PaneFilter(Generic[RowT]):
         def stale() -> bool:
             return generation != self.generation
 
+        # The rows on screen are read first: a term the trigram index finds walks its
+        # ordered matches until it has them (half a page: 3 ms where a page took 11).
+        on_screen = max(1, min(PAGE_SIZE, pane.table.data_height))
+
         def read() -> None:
             if stale():
                 return  # a newer keystroke is already on its way
@@ -330,7 +336,8 @@ class PaneFilter(Generic[RowT]):
                 # rows), so the next one never waits behind it.
                 with deck.interruptible(stale):
                     view = pane.make_view(deck, query)
-                    first_page = view.head(PAGE_SIZE)
+                    limit = on_screen if view.quick_to_count else PAGE_SIZE
+                    first_page = view.head(limit)
                     if view.quick_to_count:
                         view.count()
                         out.post(RowsRead(generation, query, view, first_page, None))
@@ -339,8 +346,8 @@ class PaneFilter(Generic[RowT]):
                     # first rows are shown now, the count after them.
                     known = len(first_page)
                     painted = threading.Event()
-                    out.post(RowsRead(generation, query, view, first_page, known, painted))
-                    if known < PAGE_SIZE:
+                    out.post(RowsRead(generation, query, view, first_page, known, painted, limit))
+                    if known < limit:
                         return
                     # The count reads every match, taking the GIL back after each: it
                     # waits until those rows are on screen (a 4 ms frame took 13 while
@@ -368,7 +375,7 @@ class PaneFilter(Generic[RowT]):
         current = result.generation == self.generation and pane.is_mounted
         if isinstance(result, RowsRead):
             if current:
-                self.counting = result.known == PAGE_SIZE
+                self.counting = result.known is not None and result.known >= result.limit
                 pane.show_view(
                     result.query,
                     result.view,

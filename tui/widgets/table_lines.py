@@ -2,8 +2,10 @@
 
 Drawing is the table's hot path (every line of every frame), so what it computes is
 kept: the column layout per width, the scrollbar's cells per scroll position, and the
-last few hundred drawn rows (by index, cursor, mark, width and scrollbar cell). The
-table says when these go stale (`forget_lines` when rows, marks or focus change,
+last few hundred drawn rows (by index, cursor, mark, width and scrollbar cell). What a
+line shows is also told as a value (`signature`), so that the table repaints only the
+lines that change when its rows do (a filter keystroke). The table says when these go
+stale (`forget_lines` when rows, marks or focus change,
 `forget_layout` when the columns' text does, `forget_styles` when the theme does).
 """
 
@@ -58,6 +60,9 @@ class LineSource(Protocol[RowT]):
 
     def row_at(self, index: int) -> RowT | None: ...
 
+    def row_read(self, index: int) -> RowT | None:
+        """The row at `index` if it has been read already (None: not read, or none)."""
+
     def is_marked(self, row: RowT) -> bool: ...
 
 
@@ -106,6 +111,37 @@ class TableLines(Generic[RowT]):
         if self._bar is None or self._bar[0] != key:
             self._bar = (key, scrollbar_cells(self._widget, height, table.row_count, table.top))
         return self._bar[1][y - 1]
+
+    def signature(self, y: int, *, read: bool = True) -> object:
+        """What line `y` shows, as a value that is equal for two lines drawn the same
+        (the row itself, compared by value; None when not known without a read)."""
+        table = self._table
+        full = table.content_size.width
+        bar = table.has_bar
+        if y == 0:
+            return ("header", full, bar, table.sort)
+        width = full - 1 if bar else full
+        index = table.top + y - 1
+        count = table.row_count
+        cell = self._bar_cell(y) if bar else None
+        if index >= count:
+            if index == 0 and y == 1:
+                return ("placeholder", full, table.placeholder)
+            return ("blank", width, cell)
+        row = table.row_at(index) if read else table.row_read(index)
+        if row is None:
+            return None
+        marked = table.markable and table.is_marked(row)
+        return ("row", row, index == table.cursor_row, marked, width, cell)
+
+    def shown(self, *, read: bool = False) -> list[object] | None:
+        """Each line's `signature` (None: the table is not on screen). `read`: read the
+        rows' pages (new rows, which the next frame draws anyway); else a row not read
+        is None (old rows were all read when they were drawn)."""
+        height = self._table.content_size.height
+        if not height or not self._widget.region:
+            return None
+        return [self.signature(y, read=read) for y in range(height)]
 
     def line(self, y: int) -> Strip:
         """Line `y` of the table: the header (0), else a row, the placeholder or blank."""
@@ -160,3 +196,15 @@ class TableLines(Generic[RowT]):
             marked=marked,
         )
         return Segment(text, style)
+
+
+def changed_lines(before: list[object] | None, after: list[object] | None) -> list[int] | None:
+    """The lines whose `signature` differs between two `TableLines.shown` (None: every
+    line, when either is unknown); a line not known before counts as changed."""
+    if before is None or after is None or len(before) != len(after):
+        return None
+    return [
+        y
+        for y, (old, new) in enumerate(zip(before, after, strict=True))
+        if old is None or old != new
+    ]

@@ -233,6 +233,11 @@ class Marks(Generic[T]):
         self.inverted = False
         """True after `*`: every row of the source is marked except `_picked`."""
 
+    @property
+    def empty(self) -> bool:
+        """Nothing marked (and not `*`)."""
+        return not self._picked and not self.inverted
+
     def __contains__(self, row: T) -> bool:
         return (self._key(row) in self._picked) != self.inverted
 
@@ -281,6 +286,8 @@ class PagedRows(Generic[T]):
         self.source: RowSource[T] | None = None
         self.count = 0
         self._pages: OrderedDict[int, Sequence[T]] = OrderedDict()
+        self._head: Sequence[T] = ()
+        """The first rows when fewer than page 0 were read (a filter's rows on screen)."""
         self.page_queries = 0
         """How many pages were read from sources (for tests and benchmarks)."""
 
@@ -294,11 +301,25 @@ class PagedRows(Generic[T]):
         provisional count, raised later by `set_count`); `first_page` saves a query."""
         self.source = source
         self._pages.clear()
+        self._head = ()
         if count is None:
             count = source.count() if source is not None else 0
         self.count = count
         if first_page is not None and source is not None:
-            self._pages[0] = first_page
+            if len(first_page) >= min(PAGE_SIZE, count):
+                self._pages[0] = first_page
+            else:  # the rows on screen, read first: page 0 is read when more are shown
+                self._head = first_page
+
+    def peek(self, index: int) -> T | None:
+        """The row at `index` if its page is already read (never reads one)."""
+        if not 0 <= index < self.count:
+            return None
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return self._head[index] if index < len(self._head) else None
+        within = index % PAGE_SIZE
+        return page[within] if within < len(page) else None
 
     def row(self, index: int) -> T | None:
         """The row at `index` (None past the end or without a source)."""
@@ -306,6 +327,8 @@ class PagedRows(Generic[T]):
             return None
         page_no, within = divmod(index, PAGE_SIZE)
         page = self._pages.get(page_no)
+        if page is None and index < len(self._head):
+            return self._head[index]
         if page is None:
             page = self.source.rows(page_no * PAGE_SIZE, PAGE_SIZE)
             self.page_queries += 1

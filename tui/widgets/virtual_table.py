@@ -26,7 +26,7 @@ from textual.widget import Widget
 from tui.widgets import table_messages
 from tui.widgets.formatting import TimeFormat
 from tui.widgets.scrollbar import thumb_top
-from tui.widgets.table_lines import TableLines
+from tui.widgets.table_lines import TableLines, changed_lines
 from tui.widgets.table_model import (
     MAX_PAGES,
     PAGE_SIZE,
@@ -190,6 +190,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         """
         key = self.cursor_key if keep_cursor else None
         screen_offset = self.cursor_row - self.top
+        shown = self._draw.shown()
         self._rows.reset(source, first_page, count)
         self._draw.forget_lines()
         index = source.index_of(key) if (source is not None and key is not None) else None
@@ -200,16 +201,26 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         # Keep the row at the same height on screen, so a refresh does not jump.
         self.viewport.keep(index, screen_offset if keep_cursor else 0, *self._extent)
         self.viewport.follow(index, *self._extent)
-        self.refresh()
+        self._repaint_changed(shown)
         self._post_highlight()
 
     def set_row_count(self, count: int) -> None:
         """The full count arrived after a provisional one: the cursor and rows stay."""
         if count == self._rows.count:
             return
+        shown = self._draw.shown()
         self._rows.count = count
         self._draw.forget_lines()
-        self.refresh()
+        self._repaint_changed(shown)
+
+    def _repaint_changed(self, before: list[object] | None) -> None:
+        """Repaint the lines not showing what they did (all, if it was not on screen)."""
+        after = self._draw.shown(read=True) if before is not None else None
+        changed = changed_lines(before, after)
+        if changed is None:
+            self.refresh()
+        for y in changed or ():
+            self.refresh(Region(0, y, self.content_size.width, 1))
 
     def set_sort(self, column: str | None, descending: bool = False) -> None:
         """Show which column the rows are sorted by (None: no arrow)."""
@@ -230,6 +241,10 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     def row_at(self, index: int) -> RowT | None:
         """The row at `index`, read through the page cache (None past the end)."""
         return self._rows.row(index)
+
+    def row_read(self, index: int) -> RowT | None:
+        """The row at `index` if its page is read already (never reads one)."""
+        return self._rows.peek(index)
 
     @property
     def cursor_value(self) -> RowT | None:
@@ -283,6 +298,8 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
 
     def set_marked(self, rows: Sequence[RowT]) -> None:
         """Mark exactly `rows` (e.g. the people an action could not process)."""
+        if not rows and self._marks.empty:
+            return  # nothing was marked and nothing is: nothing to draw or to say
         self._marks.set(rows)
         self._marks_changed()
 
@@ -391,10 +408,12 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     # -- events ----------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self._draw.forget_lines()
-        self.viewport.scroll_to(self.top, *self._extent)
-        self.viewport.follow(self.cursor_row, *self._extent)
-        self.refresh()
+        # Drawn rows are kept by width and bar cell; Textual repaints a resized widget.
+        # A tab shown again is "resized" to its size: nothing is drawn again for it.
+        scrolled = self.viewport.scroll_to(self.top, *self._extent)
+        followed = self.viewport.follow(self.cursor_row, *self._extent)
+        if scrolled or followed:
+            self.refresh()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()

@@ -1,0 +1,160 @@
+"""What a key repaints: Enter's drill-down paints the rows in its first frame and the
+detail panel after them; a `/` keystroke repaints only the table lines that changed.
+
+Frames are counted where the screen hands one to the terminal (`App._display`, called
+in headless runs too), and lines where the table draws them (`render_line`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from tests.support.app import active
+from tests.support.fakedeck import FakeDeck
+from tests.support.screen import screen_lines
+from tests.support.waits import wait_for
+from tui.app import MeetdeckApp
+from tui.screens.main import MainScreen
+from tui.widgets.virtual_table import PAGE_SIZE
+
+MakeApp = Callable[..., MeetdeckApp]
+
+
+def main_screen(app: MeetdeckApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen), screen
+    return screen
+
+
+def record_frames(app: MeetdeckApp, frame: Callable[[], object]) -> list[object]:
+    """Call `frame()` at each frame the app paints, and keep what it returns."""
+    frames: list[object] = []
+    original = app._display
+
+    def recording(screen: Any, renderable: Any) -> None:
+        if renderable is not None:
+            frames.append(frame())
+        original(screen, renderable)
+
+    app._display = recording  # type: ignore[method-assign]
+    return frames
+
+
+async def test_enter_paints_the_rows_in_its_first_frame_and_the_detail_after(
+    make_app: MakeApp,
+) -> None:
+    """Enter on an event: the first frame painted after the drill shows the registrants
+    tab with its rows (no frame of the old layout first), and the detail panel is empty
+    there, never the row highlighted before; it is filled for the new row after."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("4", *"jjjjj")  # the registrants tab, on a row of its own
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: "Person00005" in pane.detail.text, what="row 5's detail")
+        await pilot.press("3")
+        await wait_for(pilot, lambda: active(app).KIND == "events", what="the events tab")
+        await wait_for(pilot, lambda: main_screen(app).settled, what="the screen to settle")
+        table = pane.table
+
+        def frame() -> tuple[bool, bool, int, str]:
+            drilled = pane.scope is not None
+            return drilled, bool(table.region), table.row_count, pane.detail.text
+
+        frames = record_frames(app, frame)
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: pane.settled and "Person00000" in pane.detail.text,
+            what="the first registrant's detail",
+        )
+        after = [f for f in frames if isinstance(f, tuple) and f[0]]
+        assert after, frames
+        _, shown, rows, detail = after[0]
+        assert shown and rows == 120, after[0]
+        assert "Person00005" not in detail and "Person00000" not in detail, detail
+        assert "Person00000" in after[-1][3]
+
+
+async def test_a_filter_keystroke_repaints_only_the_lines_that_change(make_app: MakeApp) -> None:
+    """A keystroke that leaves the same rows on screen repaints none of them (only the
+    status line and the box change); one that narrows the rows repaints the lines whose
+    row, count or scrollbar changed, and what is on screen is right after both."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("4")
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        table = pane.table
+        drawn: list[int] = []
+        original = table.render_line
+
+        def counting(y: int) -> Any:
+            drawn.append(y)
+            return original(y)
+
+        table.render_line = counting
+        await pilot.press("slash", *"launc")
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "launc", what="launc")
+        assert table.row_count == 120
+        drawn.clear()
+        await pilot.press("h")  # "launch": every registrant still matches, same order
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "launch", what="launch")
+        assert table.row_count == 120
+        assert drawn == []
+        await pilot.press("escape", "slash", *"person0001")
+        await wait_for(
+            pilot, lambda: pane.settled and pane.filter_text == "person0001", what="person0001"
+        )
+        assert table.row_count == 10
+        # The screen as the widgets' kept lines make it: a changed line left unpainted
+        # would still show its old row here.
+        shown = [line for line in screen_lines(app) if line.lstrip().startswith("Person")]
+        assert [line.split()[0] for line in shown] == [f"Person{n:05d}" for n in range(10, 20)], (
+            "\n".join(screen_lines(app))
+        )
+
+
+async def test_a_filter_reads_the_rows_on_screen_first(
+    make_app: MakeApp, deck: FakeDeck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keystroke whose matches are quick to count reads only the rows that fit on
+    screen before painting (not a whole page); the rows after them are read as the
+    cursor reaches them, and are the right ones."""
+    plain = deck.registrants
+    heads: list[int] = []
+
+    class Recorded:
+        def __init__(self, view: Any) -> None:
+            self.view = view
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.view, name)
+
+        def head(self, limit: int) -> list[Any]:
+            heads.append(limit)
+            return list(self.view.head(limit))
+
+    def registrants(q: Any = None) -> Any:
+        view = plain(q) if q is not None else plain()
+        return Recorded(view) if q is not None and q.text else view
+
+    monkeypatch.setattr(deck, "registrants", registrants)
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.press("4")
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        await pilot.press("slash", *"person")
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "person", what="rows")
+        table = pane.table
+        assert heads and heads[-1] == table.data_height < PAGE_SIZE
+        assert table.row_count == 119  # every registrant but the hostile one
+        await pilot.press("enter", *"j" * (table.data_height + 2))
+        await wait_for(pilot, lambda: pane.settled, what="the cursor")
+        expected = plain(replace(pane.last_query)).rows(table.data_height + 2, 1)[0]
+        assert table.cursor_key == expected.key
+        assert expected.name in pane.detail.text
