@@ -189,8 +189,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         await self.ensure_mounted(tab)
         self.query_one(TabbedContent).active = tab
         self._activated(tab)
-        # Lay the screen out in the next frame: the panes' own layout requests reach
-        # the screen only after it has painted a frame of the old layout for nothing.
+        # Laid out in the next frame (the panes' own requests came after a frame late).
         self.refresh(layout=True, repaint=False)
 
     async def action_show_tab(self, tab: str) -> None:

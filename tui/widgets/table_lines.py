@@ -17,7 +17,7 @@ from typing import Generic, Protocol, TypeVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -133,6 +133,16 @@ class TableLines(Generic[RowT]):
             return None
         marked = table.markable and table.is_marked(row)
         return ("row", row, index == table.cursor_row, marked, width, cell)
+
+    def repaint_changed(self, before: list[object] | None) -> None:
+        """Repaint the lines not showing what they did in `before` (a `shown` taken
+        before the rows changed; all of them if the table was not on screen)."""
+        after = self.shown(read=True) if before is not None else None
+        changed = changed_lines(before, after)
+        if changed is None:
+            self._widget.refresh()
+        for y in changed or ():
+            self._widget.refresh(Region(0, y, self._table.content_size.width, 1))
 
     def shown(self, *, read: bool = False) -> list[object] | None:
         """Each line's `signature` (None: the table is not on screen). `read`: read the

@@ -26,7 +26,7 @@ from textual.widget import Widget
 from tui.widgets import table_messages
 from tui.widgets.formatting import TimeFormat
 from tui.widgets.scrollbar import thumb_top
-from tui.widgets.table_lines import TableLines, changed_lines
+from tui.widgets.table_lines import TableLines
 from tui.widgets.table_model import (
     MAX_PAGES,
     PAGE_SIZE,
@@ -201,7 +201,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         # Keep the row at the same height on screen, so a refresh does not jump.
         self.viewport.keep(index, screen_offset if keep_cursor else 0, *self._extent)
         self.viewport.follow(index, *self._extent)
-        self._repaint_changed(shown)
+        self._draw.repaint_changed(shown)
         self._post_highlight()
 
     def set_row_count(self, count: int) -> None:
@@ -211,16 +211,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         shown = self._draw.shown()
         self._rows.count = count
         self._draw.forget_lines()
-        self._repaint_changed(shown)
-
-    def _repaint_changed(self, before: list[object] | None) -> None:
-        """Repaint the lines not showing what they did (all, if it was not on screen)."""
-        after = self._draw.shown(read=True) if before is not None else None
-        changed = changed_lines(before, after)
-        if changed is None:
-            self.refresh()
-        for y in changed or ():
-            self.refresh(Region(0, y, self.content_size.width, 1))
+        self._draw.repaint_changed(shown)
 
     def set_sort(self, column: str | None, descending: bool = False) -> None:
         """Show which column the rows are sorted by (None: no arrow)."""
@@ -386,8 +377,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
             self._refresh_row(index)
 
     def watch_cursor_row(self, old: int, new: int) -> None:
-        # A table without its size yet (a tab's first frame) is scrolled to the cursor
-        # once it has one (`on_resize`): following a one-row guess left rows hidden above.
+        # Without its size yet (a tab's first frame), `on_resize` follows the cursor.
         laid_out = self.content_size.height > 1
         if laid_out and self.viewport.follow(new, *self._extent):
             self.refresh()
