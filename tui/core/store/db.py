@@ -292,10 +292,14 @@ class Store:
     def registrant(
         self, key: str, *, event_key: str | None = None, provider: Provider | None = None
     ) -> Registrant | None:
-        """One registrant by key (narrowed by event and provider when given)."""
-        extra, params = _provider_clause(provider)
+        """One registrant by key (narrowed by event and provider when given).
+
+        The key's index finds the person; the event and provider only narrow (`+`: no
+        index for them). Given the choice, SQLite walked the event's index instead, every
+        registrant of a 100,000-person webinar for each detail shown (145 ms)."""
+        extra, params = _provider_clause(provider, "+")
         if event_key is not None:
-            extra, params = f"{extra} AND event_key = ?", [*params, event_key]
+            extra, params = f"{extra} AND +event_key = ?", [*params, event_key]
         with self._lock:
             row = self._conn.execute(
                 f"SELECT {packing.SELECT} FROM registrants t WHERE key = ? {extra} "

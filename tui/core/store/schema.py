@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 
 from tui.core.errors import StorageError
@@ -146,6 +147,13 @@ def migrate(conn: sqlite3.Connection, version: int, *, to: int = SCHEMA_VERSION)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    if version > 0:
+        # A step that rebuilt a table dropped its statistics: sampled, so milliseconds
+        # (a converted cache read registrants through the wrong index until the next
+        # big sync gathered them again).
+        with suppress(sqlite3.Error):
+            conn.execute("PRAGMA analysis_limit = 400")
+            conn.execute("ANALYZE")
 
 
 def _set_aside(path: Path, reason: str, why: str, now: Callable[[], datetime] | None) -> str:
