@@ -25,8 +25,9 @@ from types import TracebackType
 from typing import Any
 
 from tui.core.errors import StorageError
-from tui.core.models import Attendee, RegistrantStatus
-from tui.core.store.codec import cap_text, encode, encode_capped, iso
+from tui.core.models import Attendee, Registrant, RegistrantStatus
+from tui.core.store.codec import TEXT_LIMIT, cap_text, encode, encode_capped, iso
+from tui.core.store.packing import data_of
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.scopes import recount_events, scope_number
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
@@ -34,6 +35,9 @@ from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 _batch_ids = itertools.count(1)
 # After a swap of this many rows the planner's statistics are refreshed.
 _ANALYZE_ABOVE = 1000
+# A swap of at least this many registrants, more than the table keeps of other scopes,
+# builds the table's indexes afresh (`ScopeBatch._drop_registrant_indexes`).
+_REBUILD_ABOVE = 10_000
 # The order a swap inserts staged rows in (the last of a person listed twice wins). By
 # name, the indexes led by the name (or event, name) grow at their ends: half the time
 # of a 100,000-row swap; and the ids that break ties in sorts follow name, then key.
@@ -47,8 +51,29 @@ def _encoded(row: Any) -> tuple[Any, str, int]:
     spec = TABLE_OF[type(row)]
     if spec.encode is encode:
         return encode_capped(row)
+    if spec is REGISTRANTS and _short(row):
+        return row, data_of(row), 0
     model, cut = cap_text(row)
     return model, spec.encode(model), cut
+
+
+def _short(r: Registrant) -> bool:
+    """Whether all of a registrant's text together is within the cache's limit, so that
+    no value of it is cut (`cap_text` would look at each, at 20 times the cost). Its
+    other fields are its enums' short values, times, and `extra`, which is not cut."""
+    total = (
+        len(r.key)
+        + len(r.event_key)
+        + len(r.email)
+        + len(r.first_name)
+        + len(r.last_name)
+        + len(r.provider_status)
+        + len(r.join_url or "")
+        + len(r.event_title or "")
+    )
+    for title, answer in r.custom_questions:
+        total += len(title) + len(answer)
+    return total <= TEXT_LIMIT
 
 
 def _staged(spec: TableSpec) -> tuple[str, ...]:
@@ -377,6 +402,7 @@ class ScopeBatch:
 
         def swap() -> None:
             fresh_registrants = None
+            rebuilt = self._drop_registrant_indexes()
             for spec in ALL_TABLES:
                 self._writer._delete_rows(spec, self.scope)
                 staged = self._staged.get(spec.name)
@@ -419,6 +445,8 @@ class ScopeBatch:
                         spec.index(f"id > ? AND {spec.in_scope(plus=True)} ORDER BY id"),
                         (below, self.scope),
                     )
+            for statement in rebuilt:
+                self._conn.execute(statement)
             recount_events(self._conn, self.scope, fresh_registrants)
             self._conn.execute(
                 "INSERT INTO sync_stamps (scope, fetched_at, items, error_title, error, "
@@ -435,6 +463,31 @@ class ScopeBatch:
         if self.count >= _ANALYZE_ABOVE:
             self._writer.analyze()
         return self.count
+
+    def _drop_registrant_indexes(self) -> list[str]:
+        """When this swap brings most of the registrants table (a first sync of a big
+        webinar, or its sync again when it is most of the cache), drop the table's
+        indexes, in the swap's transaction, and return the SQL that builds them again
+        after the insert: building an index sorts its keys once, where inserting rows
+        into a dozen indexes walks each of them for every row (and the pages come out
+        full, not half full). Otherwise nothing (a small swap updates them in place).
+        """
+        staged = self._counts.get(REGISTRANTS.name, 0)
+        if staged < _REBUILD_ABOVE:
+            return []
+        total = self._conn.execute("SELECT count(*) FROM registrants").fetchone()[0]
+        mine = self._conn.execute(
+            f"SELECT count(*) FROM registrants WHERE {REGISTRANTS.in_scope()}", (self.scope,)
+        ).fetchone()[0]
+        if total - mine >= staged:
+            return []
+        indexes = self._conn.execute(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' "
+            "AND tbl_name = 'registrants' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _sql in indexes:
+            self._conn.execute(f'DROP INDEX "{name}"')
+        return [sql for _name, sql in indexes]
 
     def abort(self) -> None:
         """Drop the staged rows; the scope keeps its previous data."""
