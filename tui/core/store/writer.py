@@ -25,66 +25,25 @@ from types import TracebackType
 from typing import Any
 
 from tui.core.errors import StorageError
-from tui.core.models import Attendee, Registrant, RegistrantStatus
-from tui.core.store.codec import TEXT_LIMIT, cap_text, encode, encode_capped, iso
-from tui.core.store.packing import data_of
+from tui.core.models import RegistrantStatus
+from tui.core.store.codec import iso
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.scopes import recount_events, scope_number
+from tui.core.store.staging import (
+    drop_registrant_indexes,
+    encoded,
+    key_of,
+    staged_columns,
+)
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
 _batch_ids = itertools.count(1)
 # After a swap of this many rows the planner's statistics are refreshed.
 _ANALYZE_ABOVE = 1000
-# A swap of at least this many registrants, more than the table keeps of other scopes,
-# builds the table's indexes afresh (`ScopeBatch._drop_registrant_indexes`).
-_REBUILD_ABOVE = 10_000
 # The order a swap inserts staged rows in (the last of a person listed twice wins). By
 # name, the indexes led by the name (or event, name) grow at their ends: half the time
 # of a 100,000-row swap; and the ids that break ties in sorts follow name, then key.
 _SWAP_ORDER = defaultdict(lambda: "rowid", {REGISTRANTS.name: "sort_name, key, rowid"})
-
-
-def _encoded(row: Any) -> tuple[Any, str, int]:
-    """`row` with its text cut to the cache's limit, its `data` column, and how many
-    values were cut. A table stored as JSON is looked through only when its JSON is
-    longer than the limit (`encode_capped`); a packed one (registrants) always is."""
-    spec = TABLE_OF[type(row)]
-    if spec.encode is encode:
-        return encode_capped(row)
-    if spec is REGISTRANTS and _short(row):
-        return row, data_of(row), 0
-    model, cut = cap_text(row)
-    return model, spec.encode(model), cut
-
-
-def _short(r: Registrant) -> bool:
-    """Whether all of a registrant's text together is within the cache's limit, so that
-    no value of it is cut (`cap_text` would look at each, at 20 times the cost). Its
-    other fields are its enums' short values, times, and `extra`, which is not cut."""
-    total = (
-        len(r.key)
-        + len(r.event_key)
-        + len(r.email)
-        + len(r.first_name)
-        + len(r.last_name)
-        + len(r.provider_status)
-        + len(r.join_url or "")
-        + len(r.event_title or "")
-    )
-    for title, answer in r.custom_questions:
-        total += len(title) + len(answer)
-    return total <= TEXT_LIMIT
-
-
-def _staged(spec: TableSpec) -> tuple[str, ...]:
-    """The base columns of a staged row (the swap adds a registrant's scope number)."""
-    return spec.base[1:] if spec is REGISTRANTS else spec.base
-
-
-def _key_of(model: Any, index: int) -> str:
-    if isinstance(model, Attendee):
-        return f"{model.event_key}:{index}"
-    return str(model.key)
 
 
 class StoreWriter:
@@ -206,9 +165,9 @@ class StoreWriter:
 
         def body() -> None:
             for row in rows:
-                model, data, _cut = _encoded(row)
+                model, data, _cut = encoded(row)
                 spec = TABLE_OF[type(model)]
-                key = _key_of(model, 0)
+                key = key_of(model, 0)
                 mine = f"{spec.in_scope()} AND key = ?"
                 if spec.search_code is not None:
                     self._conn.execute(spec.unindex(mine), (scope, key))
@@ -346,7 +305,7 @@ class ScopeBatch:
         name = self._staged.get(spec.name)
         if name is None:
             name = f"stage_{self._id}_{spec.name}"
-            columns = ", ".join((*_staged(spec), *spec.columns))
+            columns = ", ".join((*staged_columns(spec), *spec.columns))
             self._conn.execute(
                 f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM main.{spec.name} WHERE 0"
             )
@@ -358,13 +317,13 @@ class ScopeBatch:
         by_table: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
         specs: dict[str, TableSpec] = {}
         for row in models:
-            model, data, cut = _encoded(row)
+            model, data, cut = encoded(row)
             self.cut += cut
             spec = TABLE_OF[type(model)]
             specs[spec.name] = spec
             index = self._counts[spec.name] + len(by_table[spec.name])
             search, *columns = spec.extract(model)
-            key = _key_of(model, index)
+            key = key_of(model, index)
             by_table[spec.name].append(
                 (model.provider.value, key, search, data, *columns)
                 if spec is REGISTRANTS
@@ -383,7 +342,7 @@ class ScopeBatch:
             for name, values in by_table.items():
                 spec = specs[name]
                 table = self._stage_table(spec)
-                marks = ", ".join("?" * (len(_staged(spec)) + len(spec.columns)))
+                marks = ", ".join("?" * (len(staged_columns(spec)) + len(spec.columns)))
                 self._conn.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
                 self._counts[name] += len(values)
         except sqlite3.Error as exc:
@@ -402,7 +361,9 @@ class ScopeBatch:
 
         def swap() -> None:
             fresh_registrants = None
-            rebuilt = self._drop_registrant_indexes()
+            rebuilt = drop_registrant_indexes(
+                self._conn, self.scope, self._counts.get(REGISTRANTS.name, 0)
+            )
             for spec in ALL_TABLES:
                 self._writer._delete_rows(spec, self.scope)
                 staged = self._staged.get(spec.name)
@@ -414,7 +375,7 @@ class ScopeBatch:
                 if spec is REGISTRANTS:
                     fresh_registrants = below
                     # No unique index: the last of a person listed twice is kept here.
-                    picked = ", ".join(("?", *_staged(spec), *spec.columns))
+                    picked = ", ".join(("?", *staged_columns(spec), *spec.columns))
                     self._conn.execute(
                         f"INSERT INTO main.{spec.name} ({columns}) SELECT {picked} "
                         f"FROM temp.{staged} WHERE rowid IN (SELECT max(rowid) FROM "
@@ -463,31 +424,6 @@ class ScopeBatch:
         if self.count >= _ANALYZE_ABOVE:
             self._writer.analyze()
         return self.count
-
-    def _drop_registrant_indexes(self) -> list[str]:
-        """When this swap brings most of the registrants table (a first sync of a big
-        webinar, or its sync again when it is most of the cache), drop the table's
-        indexes, in the swap's transaction, and return the SQL that builds them again
-        after the insert: building an index sorts its keys once, where inserting rows
-        into a dozen indexes walks each of them for every row (and the pages come out
-        full, not half full). Otherwise nothing (a small swap updates them in place).
-        """
-        staged = self._counts.get(REGISTRANTS.name, 0)
-        if staged < _REBUILD_ABOVE:
-            return []
-        total = self._conn.execute("SELECT count(*) FROM registrants").fetchone()[0]
-        mine = self._conn.execute(
-            f"SELECT count(*) FROM registrants WHERE {REGISTRANTS.in_scope()}", (self.scope,)
-        ).fetchone()[0]
-        if total - mine >= staged:
-            return []
-        indexes = self._conn.execute(
-            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' "
-            "AND tbl_name = 'registrants' AND sql IS NOT NULL"
-        ).fetchall()
-        for name, _sql in indexes:
-            self._conn.execute(f'DROP INDEX "{name}"')
-        return [sql for _name, sql in indexes]
 
     def abort(self) -> None:
         """Drop the staged rows; the scope keeps its previous data."""
