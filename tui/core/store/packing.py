@@ -29,6 +29,7 @@ import json
 import re
 import zlib
 from datetime import UTC, datetime, timedelta
+from json.encoder import encode_basestring as _quote
 from typing import Any
 
 from tui.core.models import EventKind, Provider, Registrant, RegistrantStatus
@@ -175,21 +176,22 @@ def _dictionary(key: str, event_key: str, base: bytes = _DICTIONARY) -> bytes:
 
 
 def data_of(r: Registrant) -> str:
-    """A registrant's `data`: what the search hits read in SQL, as JSON."""
-    data: dict[str, Any] = {}
+    """A registrant's `data`: what the search hits read in SQL, as JSON (written as
+    `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` writes it)."""
+    parts = []
     if r.first_name:
-        data[FIRST] = r.first_name
+        parts.append(f'"{FIRST}":{_quote(r.first_name)}')
     if r.last_name:
-        data[LAST] = r.last_name
+        parts.append(f'"{LAST}":{_quote(r.last_name)}')
     if r.event_title is not None:
-        data[TITLE] = r.event_title
+        parts.append(f'"{TITLE}":{_quote(r.event_title)}')
     if r.email != fold(r.email):
-        data[EMAIL] = r.email
+        parts.append(f'"{EMAIL}":{_quote(r.email)}')
     if r.cancelled_here is not None:
-        data["cancelled_here"] = r.cancelled_here.isoformat()
+        parts.append(f'"cancelled_here":{_quote(r.cancelled_here.isoformat())}')
     if r.status is RegistrantStatus.OTHER:
-        data["provider_status"] = r.provider_status
-    return _JSON(data)
+        parts.append(f'"provider_status":{_quote(r.provider_status)}')
+    return "{" + ",".join(parts) + "}"
 
 
 def _plain_values(r: Registrant) -> list[str] | None:
