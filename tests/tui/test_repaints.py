@@ -215,3 +215,41 @@ async def test_the_main_screen_draws_no_line_under_its_widgets(make_app: MakeApp
         await pilot.pause()
         assert drawn == []
         assert any("Person00000" in line for line in screen_lines(app))
+
+
+async def test_an_empty_detail_panel_styles_one_line_for_all(make_app: MakeApp) -> None:
+    """Cleared for a drill-down's first frame, the detail panel's lines are all alike:
+    one is styled (its side border, its padding) and repeated, and they are the lines
+    styling each would give; with text, or a top edge (the narrow layout's), each line
+    is styled."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled and pane.detail.text, what="a detail")
+        detail = pane.detail
+        styled: list[int] = []
+        original = detail._styles_cache.render_widget
+
+        def counting(widget: Any, crop: Any) -> Any:
+            styled.append(crop.height)
+            return original(widget, crop)
+
+        detail._styles_cache.render_widget = counting
+        crop = detail.size.region
+        assert crop.height > 20
+        detail.clear()
+        lines = detail.render_lines(crop)
+        assert styled == [1]
+        detail._styles_cache.clear()
+
+        def cells(strips: list[Any]) -> list[list[tuple[str, object]]]:
+            return [[(c, seg.style.bgcolor) for seg in strip for c in seg.text] for strip in strips]
+
+        assert cells(original(detail, crop)) == cells(lines)
+        detail.message("Loading")
+        detail.render_lines(crop)
+        assert styled == [1, crop.height]
+        detail.clear()
+        detail.styles.border_top = ("solid", "red")
+        detail.render_lines(crop)
+        assert styled == [1, crop.height, crop.height]
