@@ -158,3 +158,98 @@ async def test_a_filter_reads_the_rows_on_screen_first(
         expected = plain(replace(pane.last_query)).rows(table.data_height + 2, 1)[0]
         assert table.cursor_key == expected.key
         assert expected.name in pane.detail.text
+
+
+async def test_a_drill_into_a_mounted_tab_switches_without_a_turn_of_the_loop(
+    make_app: MakeApp,
+) -> None:
+    """Showing a tab whose pane is mounted completes at once: awaiting its finished
+    mount again gave the loop a turn (other messages handled before the switch, the
+    first frame later) and asked for one more layout of the tab."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        registrants = screen.pane("registrants")
+        layouts: list[str] = []
+        tab_page = registrants.parent
+        assert tab_page is not None
+        original = tab_page.refresh
+
+        def refresh(*regions: Any, **options: Any) -> Any:
+            if options.get("layout"):
+                layouts.append("layout")
+            return original(*regions, **options)
+
+        tab_page.refresh = refresh  # type: ignore[method-assign]
+        switch = screen.show_tab("registrants")
+        with pytest.raises(StopIteration):
+            switch.send(None)  # done without suspending: no turn of the loop
+        assert screen.active_pane is registrants
+        # The switch itself lays the tab out (its `display` changes); nothing more.
+        assert len(layouts) <= 1, layouts
+
+
+async def test_the_main_screen_draws_no_line_under_its_widgets(make_app: MakeApp) -> None:
+    """The main screen is covered whole by its widgets: a tab switch, which repaints
+    the screen, draws none of its own lines (40 lines of 160 cells per switch), and
+    the screen still shows the tab's rows."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        drawn: list[int] = []
+        original = screen._styles_cache.render_widget
+
+        def counting(widget: Any, crop: Any) -> Any:
+            drawn.append(crop.height)
+            return original(widget, crop)
+
+        screen._styles_cache.render_widget = counting  # type: ignore[method-assign]
+        await pilot.press("4")
+        await wait_for(
+            pilot,
+            lambda: screen.settled and active(app).KIND == "registrants",
+            what="the registrants tab",
+        )
+        await pilot.pause()
+        assert drawn == []
+        assert any("Person00000" in line for line in screen_lines(app))
+
+
+async def test_an_empty_detail_panel_styles_one_line_for_all(make_app: MakeApp) -> None:
+    """Cleared for a drill-down's first frame, the detail panel's lines are all alike:
+    one is styled (its side border, its padding) and repeated, and they are the lines
+    styling each would give; with text, or a top edge (the narrow layout's), each line
+    is styled."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled and pane.detail.text, what="a detail")
+        detail = pane.detail
+        styled: list[int] = []
+        original = detail._styles_cache.render_widget
+
+        def counting(widget: Any, crop: Any) -> Any:
+            styled.append(crop.height)
+            return original(widget, crop)
+
+        detail._styles_cache.render_widget = counting
+        crop = detail.size.region
+        assert crop.height > 20
+        detail.clear()
+        lines = detail.render_lines(crop)
+        assert styled == [1]
+        detail._styles_cache.clear()
+
+        def cells(strips: list[Any]) -> list[list[tuple[str, object]]]:
+            return [[(c, seg.style.bgcolor) for seg in strip for c in seg.text] for strip in strips]
+
+        assert cells(original(detail, crop)) == cells(lines)
+        detail.message("Loading")
+        detail.render_lines(crop)
+        assert styled == [1, crop.height]
+        detail.clear()
+        detail.styles.border_top = ("solid", "red")
+        detail.render_lines(crop)
+        assert styled == [1, crop.height, crop.height]

@@ -71,6 +71,8 @@ class DeckTabPane(TabPane):
 class MainScreen(ForwardsWorkerState, Screen[None]):
     """The tabs, and the machinery around them."""
 
+    BLANK = True  # covered whole by its widgets: a tab switch draws no line of its own
+
     BINDINGS: ClassVar[list[BindingType]] = [
         *[
             Binding(str(n), f"show_tab('{tab}')", pane.TITLE, show=False, id=f"tab-{tab}")
@@ -196,11 +198,12 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         await self.show_tab(tab)
 
     async def ensure_mounted(self, tab: str) -> None:
-        """Mount a tab's pane if it is not yet (once, however often this is awaited)."""
+        """Mount a tab's pane if it is not yet (once); a mounted one returns at once
+        (awaiting its mount again gave the loop a turn and laid the tab out again)."""
         pending = self._mounting.get(tab)
         if pending is None and self._panes[tab].parent is None:
             pending = self._mounting[tab] = self._mount_pane(tab)
-        if pending is not None:
+        if pending is not None and not self._panes[tab].is_mounted:
             await pending
 
     def _mount_pane(self, tab: str) -> AwaitMount:
@@ -279,8 +282,6 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return bool(self.navigation.crumbs)
-        if action == "export":
-            return True
         return True
 
     # -- what panes ask for: dialogs ------------------------------------------------
@@ -325,8 +326,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     # -- header --------------------------------------------------------------------
 
     def update_health(self) -> None:
-        """Re-read the profile and provider health and redraw the header (also ages the
-        data)."""
+        """Re-read the profile and provider health; redraw the header (ages the data)."""
         self.show_profile()
         try:
             health = self.host.deck.health()
