@@ -83,6 +83,9 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         Binding("t", "cycle_timezone", "Time zone", show=False, id="timezone"),
         Binding("l", "toggle_api_log", "API log", show=False, id="api-log"),
     ]
+    # The first tab's table, not Textual's first focusable widget (the tab bar): that
+    # one was restyled as focused before the first frame, then blurred after it.
+    AUTO_FOCUS = "VirtualTable"
 
     def __init__(self) -> None:
         super().__init__()
