@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.support.builders import old_cache
 from tests.support.cli import run_cli, write_zoom_profile
 from tests.support.control import Control
 from tui.core.settings.paths import resolve_paths
@@ -19,6 +20,26 @@ def test_sync_succeeds_with_plain_progress_lines(cli_sandbox: Any) -> None:
     assert lines[-1].startswith("Synced ") and "'ops'" in lines[-1]
     assert "\x1b" not in done.stdout  # no bar, no colour when not on a terminal
     assert resolve_paths().cache_db("ops").exists()
+
+
+def test_a_cache_of_an_older_schema_is_said_to_be_converting_before_the_sync(
+    cli_sandbox: Any,
+) -> None:
+    """Converting a big cache takes minutes (165 s at 1,000,000 registrants): a line
+    says so first, and only when there is something to convert."""
+    write_zoom_profile(cli_sandbox.base_url)
+    path = resolve_paths().cache_db("ops")
+    path.parent.mkdir(parents=True)
+    old_cache(path, 11)
+    done = run_cli("sync", "--scope", "organizers")
+    assert done.returncode == 0, done.stderr
+    (line,) = [line for line in done.stderr.splitlines() if "onverting" in line]
+    assert line == (
+        "meetdeck: Converting the cache ops.sqlite3 to the new format (once; a big cache "
+        "takes a few minutes)..."
+    )
+    again = run_cli("sync", "--scope", "organizers")
+    assert again.returncode == 0 and "onverting" not in again.stderr
 
 
 def test_a_failing_scope_gives_a_summary_and_exit_1(cli_sandbox: Any) -> None:

@@ -241,8 +241,11 @@ def open_cache(path: str) -> tuple[sqlite3.Connection, str | None]:
         conn.close()
     from pathlib import Path
 
-    from tui.core.store.schema import open_database
+    from tui.core.store.schema import converting_notice, open_database
 
+    converting = converting_notice(Path(path))
+    if converting:
+        print(f"meetdeck lookup: {converting}", file=sys.stderr, flush=True)
     return open_database(Path(path), create=False)
 
 

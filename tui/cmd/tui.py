@@ -71,6 +71,7 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
             profiles=frame.profile_names,
         )
 
+    _convert_first(paths, DEMO_PROFILE if demo else frame.profile, demo)
     options = ui_options(paths, args, frame, demo)
     app = build_app(factory, options, profile=frame.profile)
     from tui.terminal import ending_signals
@@ -85,6 +86,23 @@ def run_tui(args: argparse.Namespace, *, sandbox_config: Any = None) -> int:
     if app.return_code is not None:
         skip_exit_sweep()
     return app.return_code or 0
+
+
+def _convert_first(paths: Paths, profile: str, demo: bool) -> None:
+    """A cache of an older schema is converted before the app takes the screen, with a
+    line that says so (a big one takes minutes, which the app would spend before its
+    first frame, showing nothing)."""
+    import sys
+
+    from tui.core.store.schema import converting_notice
+
+    path = paths.cache_db(profile, demo=demo)
+    notice = converting_notice(path)
+    if notice:
+        from tui.core.store.db import Store
+
+        print(f"meetdeck: {notice}", file=sys.stderr, flush=True)
+        Store.open(path, profile).close()
 
 
 def ui_options(paths: Paths, args: argparse.Namespace, frame: FirstFrame, demo: bool) -> UiOptions:

@@ -302,6 +302,7 @@ class RegistrantsPage:
 # wire models would.
 _ZOOM_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
 _PAGE = TypeAdapter(ZRegistrantsPage)
+_TEXT_OR_NULL = frozenset({str, type(None)})
 
 
 class RegistrantsReader:
@@ -387,31 +388,26 @@ class RegistrantsReader:
             if type(title) is not str or type(value) is not str:
                 return None
             questions.append((title, value))
-        extra = {}
-        for name in _EXTRA:
-            value = get(name)
-            if value:
-                if type(value) is not str:
-                    return None
-                extra[name] = value
-            elif value is not None and type(value) is not str:
-                return None
+        # Each custom field is text or absent (null); those with a value are kept.
+        values = list(map(get, _EXTRA))
+        if not set(map(type, values)) <= _TEXT_OR_NULL:
+            return None
         raw = raw or self.status or ""
         return Registrant(
-            provider=P,
-            key=key,
-            event_key=self.event_key,
-            event_kind=self.kind,
-            email=email,
-            first_name=first,
-            last_name=last or "",
-            status=RegistrantStatus.from_provider(raw),
-            provider_status=raw,
-            registered_at=registered,
-            join_url=url,
-            event_title=self.title,
-            custom_questions=tuple(questions),
-            extra=extra,
+            P,
+            key,
+            self.event_key,
+            self.kind,
+            email,
+            first,
+            last or "",
+            RegistrantStatus.from_provider(raw),
+            raw,
+            registered,
+            url,
+            self.title,
+            tuple(questions),
+            {name: value for name, value in zip(_EXTRA, values, strict=True) if value},
         )
 
 

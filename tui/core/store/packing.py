@@ -10,19 +10,26 @@ keeps the rest (join link, answers, custom fields) as raw deflate with a diction
 the field names and values Zoom documents, and the row's own keys, which its join
 link repeats. A value a column already holds is left out and read back from it.
 
-`more` has two forms. The plain one (schema 12) is one byte that no deflate stream
-starts with, then the values alone in a fixed order, compressed: half the bytes to
-compress of the JSON form (half its time in a sync) and no key names to store. A
-registrant with a value the plain form cannot say (a separator inside a value, a
-custom field Zoom does not document) keeps the JSON form, which rows written before
-schema 12 have too.
+`more` has three forms. The token form (schema 13) is one byte that no deflate stream
+starts with, then the values alone in a fixed order as UTF-8, each value Zoom's spec
+enumerates (a status, a company size, a time frame, a role) as one control character,
+and the join link's parts (the row's keys, Zoom's host) as one each: about the bytes
+of deflate's output at a tenth of its time, which was the biggest part of a sync's
+writing (issue 18). The plain form (schema 12) is the same values compressed with
+deflate; a registrant with a control character in a value keeps it. A registrant with
+a value neither can say (a separator inside a value, a custom field Zoom does not
+document) keeps the JSON form, which rows written before schema 12 have too. A `more`
+that cannot be read (a damaged file) reads as empty: the row shows what its columns
+and `data` hold.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from datetime import UTC, datetime, timedelta
+from json.encoder import encode_basestring as _quote
 from typing import Any
 
 from tui.core.models import EventKind, Provider, Registrant, RegistrantStatus
@@ -70,7 +77,21 @@ _PLAIN_EXTRA = (
     "purchasing_time_frame",
     "role_in_purchase_process",
 )
-_PLAIN_HEAD = 3 + len(_PLAIN_EXTRA)  # provider status, registration time, join link
+_NOTHING = ("",) * len(_PLAIN_EXTRA)
+# Whether a registrant's custom fields, named in this order, are in the plain form's
+# (a few sets of names repeat across every registrant of a webinar).
+_ORDERED: dict[tuple[str, ...], bool] = {}
+_ORDERED_KEPT = 4096
+_PLAIN_HEAD = 3 + len(_PLAIN_EXTRA)
+# The values the token form looks up: the provider's status and the custom fields
+# whose values Zoom's spec enumerates (a token found anywhere reads back).
+_ENUMERATED = (
+    0,
+    *(
+        3 + _PLAIN_EXTRA.index(name)
+        for name in ("no_of_employees", "purchasing_time_frame", "role_in_purchase_process")
+    ),
+)  # provider status, registration time, join link
 # The plain form's dictionary (it must never change either): the values Zoom's spec
 # enumerates, without the JSON form's field names (less to hash for every row).
 _PLAIN_DICTIONARY = (
@@ -79,6 +100,45 @@ _PLAIN_DICTIONARY = (
     b"No timeframe|Decision Maker|Evaluator/Recommender|Influencer|Not involved|"
     b"approved|pending|denied|WAITING|APPROVED|DENIED|https://zoom.us/w/"
 )
+# The token form: one more byte no raw deflate stream starts with (block type 3).
+_TOKENS = 0x06
+_TOKENS_MARK = bytes([_TOKENS])
+# Its whole-value tokens, \x01 onwards (the list must never change, only grow at its
+# end: rows written with it are read with it): the values Zoom's spec enumerates.
+_WHOLE = (
+    "approved",
+    "pending",
+    "denied",
+    "WAITING",
+    "APPROVED",
+    "DENIED",
+    "1-20",
+    "21-50",
+    "51-100",
+    "101-250",
+    "251-500",
+    "501-1,000",
+    "1,001-5,000",
+    "5,001-10,000",
+    "More than 10,000",
+    "Within a month",
+    "1-3 months",
+    "4-6 months",
+    "More than 6 months",
+    "No timeframe",
+    "Decision Maker",
+    "Evaluator/Recommender",
+    "Influencer",
+    "Not involved",
+)
+_TOKEN_OF = {value: chr(1 + i) for i, value in enumerate(_WHOLE)}
+_VALUE_OF = {chr(1 + i): value for i, value in enumerate(_WHOLE)}
+# The join link's parts, each one character (replaced in this order, read back in the
+# reverse one): the registrant's key, the event's, then Zoom's own text.
+_KEY, _EVENT, _TK, _HOST, _HTTPS = "\x19", "\x1a", "\x1b", "\x1c", "\x1d"
+_ZOOM_HOST = "zoom.us/w/"  # also an account's own host's end ("us06web.zoom.us/w/")
+# No value of the token form holds these (a value that does takes the plain form).
+_RESERVED = re.compile("[\x00-\x1e]")
 # One encoder for every row (json.dumps with options builds a new one per call).
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -116,28 +176,36 @@ def _dictionary(key: str, event_key: str, base: bytes = _DICTIONARY) -> bytes:
 
 
 def data_of(r: Registrant) -> str:
-    """A registrant's `data`: what the search hits read in SQL, as JSON."""
-    data: dict[str, Any] = {}
+    """A registrant's `data`: what the search hits read in SQL, as JSON (written as
+    `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` writes it)."""
+    parts = []
     if r.first_name:
-        data[FIRST] = r.first_name
+        parts.append(f'"{FIRST}":{_quote(r.first_name)}')
     if r.last_name:
-        data[LAST] = r.last_name
+        parts.append(f'"{LAST}":{_quote(r.last_name)}')
     if r.event_title is not None:
-        data[TITLE] = r.event_title
+        parts.append(f'"{TITLE}":{_quote(r.event_title)}')
     if r.email != fold(r.email):
-        data[EMAIL] = r.email
+        parts.append(f'"{EMAIL}":{_quote(r.email)}')
     if r.cancelled_here is not None:
-        data["cancelled_here"] = r.cancelled_here.isoformat()
+        parts.append(f'"cancelled_here":{_quote(r.cancelled_here.isoformat())}')
     if r.status is RegistrantStatus.OTHER:
-        data["provider_status"] = r.provider_status
-    return _JSON(data)
+        parts.append(f'"provider_status":{_quote(r.provider_status)}')
+    return "{" + ",".join(parts) + "}"
 
 
 def _plain_values(r: Registrant) -> list[str] | None:
     """The plain form's values of `r`, or None when it cannot say them all."""
     extra = r.extra
-    if extra and list(extra) != [name for name in _PLAIN_EXTRA if name in extra]:
-        return None  # a field Zoom does not document, or another order
+    if extra:
+        names = tuple(extra)
+        ordered = _ORDERED.get(names)
+        if ordered is None:
+            ordered = list(names) == [name for name in _PLAIN_EXTRA if name in extra]
+            if len(_ORDERED) < _ORDERED_KEPT:
+                _ORDERED[names] = ordered
+        if not ordered or not all(extra.values()):
+            return None  # a field Zoom does not document, another order, or ""
     # OTHER's is in `data`. The others' stays here: a cancellation here changes the
     # status column and keeps what the provider said.
     status = "" if r.status is RegistrantStatus.OTHER else r.provider_status
@@ -152,12 +220,7 @@ def _plain_values(r: Registrant) -> list[str] | None:
     url = r.join_url
     if url == "":
         return None  # "" and None would read back the same
-    values = [status, local, url or ""]
-    for name in _PLAIN_EXTRA:
-        value = extra.get(name, "")
-        if name in extra and not value:
-            return None
-        values.append(value)
+    values = [status, local, url or "", *map(extra.get, _PLAIN_EXTRA, _NOTHING)]
     for title, answer in r.custom_questions:
         values += (title, answer)
     return values
@@ -171,6 +234,21 @@ def more_of(r: Registrant) -> bytes | None:
     if values is not None and text.count(_SEP) == len(values) - 1:
         if not any(values):
             return None
+        key, event = r.key, r.event_key
+        if key and event and _RESERVED.search(f"{text}{key}{event}") is None:
+            url = values[2]
+            if url:
+                values[2] = (
+                    url.replace(key, _KEY)
+                    .replace(event, _EVENT)
+                    .replace("?tk=", _TK)
+                    .replace(_ZOOM_HOST, _HOST)
+                    .replace("https://", _HTTPS)
+                )
+            tokens = _TOKEN_OF
+            for slot in _ENUMERATED:
+                values[slot] = tokens.get(values[slot], values[slot])
+            return _TOKENS_MARK + _SEP.join(values).encode()
         packer = zlib.compressobj(
             9,
             zlib.DEFLATED,
@@ -232,6 +310,38 @@ def _plain_rest(text: str) -> dict[str, Any]:
     return rest
 
 
+def _untokened(text: str, key: str, event_key: str) -> str:
+    """The token form's values as the plain form's text."""
+    values = [_VALUE_OF.get(v, v) for v in text.split(_SEP)]
+    url = values[2]
+    if url:
+        values[2] = (
+            url.replace(_HTTPS, "https://")
+            .replace(_HOST, _ZOOM_HOST)
+            .replace(_TK, "?tk=")
+            .replace(_EVENT, event_key)
+            .replace(_KEY, key)
+        )
+    return _SEP.join(values)
+
+
+def _rest(more: bytes, key: str, event_key: str) -> dict[str, Any]:
+    """What `more` holds, under the JSON form's names; nothing when it cannot be read
+    (a damaged file: the row still shows what its columns and `data` hold)."""
+    try:
+        form = more[0]
+        if form == _TOKENS:
+            return _plain_rest(_untokened(more[1:].decode(), key, event_key))
+        plain = form == _PLAIN
+        base = _PLAIN_DICTIONARY if plain else _DICTIONARY
+        unpacker = zlib.decompressobj(_WBITS, _dictionary(key, event_key, base))
+        raw = unpacker.decompress(more[1:] if plain else more) + unpacker.flush()
+        rest = _plain_rest(raw.decode()) if plain else json.loads(raw)
+    except (zlib.error, ValueError, IndexError, TypeError):
+        return {}
+    return rest if isinstance(rest, dict) else {}
+
+
 #: The columns `unpack` reads, in its order, from a registrants table aliased `t`.
 SELECT = (
     "t.data, t.more, t.key, t.provider, t.event_key, t.event_kind, t.status, t.email, "
@@ -243,13 +353,7 @@ def unpack(row: tuple[Any, ...]) -> Registrant:
     """The registrant of a row read with `SELECT`."""
     text, more, key, provider, event_key, event_kind, status, email, registered = row[:9]
     data: dict[str, Any] = json.loads(text)
-    rest: dict[str, Any] = {}
-    if more is not None:
-        plain = more[0] == _PLAIN
-        base = _PLAIN_DICTIONARY if plain else _DICTIONARY
-        unpacker = zlib.decompressobj(_WBITS, _dictionary(key, event_key, base))
-        raw = unpacker.decompress(more[1:] if plain else more) + unpacker.flush()
-        rest = _plain_rest(raw.decode()) if plain else json.loads(raw)
+    rest = _rest(more, key, event_key) if more is not None else {}
     at = rest.get("registered_at")
     return Registrant(
         provider=Provider(provider),

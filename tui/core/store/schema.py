@@ -17,7 +17,15 @@ from tui.core.errors import StorageError
 from tui.core.settings.paths import ensure_dir
 from tui.core.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "NoCache", "connect", "migrate", "open_database"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "NoCache",
+    "connect",
+    "converting_notice",
+    "migrate",
+    "open_database",
+]
 
 # `meetdeck lookup` imports this module; pathlib would cost more than its query.
 TYPE_CHECKING = False
@@ -115,6 +123,31 @@ def open_database(
             migrate(conn, 0)
     conn.execute("PRAGMA journal_mode = WAL")
     return conn, notice
+
+
+def converting_notice(path: Path) -> str | None:
+    """What to say before opening the cache at `path`, when that converts it from an
+    older schema (a cache of a million registrants takes minutes, and nothing else
+    shows meanwhile); None when there is nothing to convert (no file, current, newer,
+    or not a database: those open at once)."""
+    from urllib.parse import quote
+
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    if not 0 < version < SCHEMA_VERSION:
+        return None
+    return (
+        f"Converting the cache {path.name} to the new format (once; a big cache takes a "
+        "few minutes)..."
+    )
 
 
 def _read_version(conn: sqlite3.Connection) -> int:

@@ -167,8 +167,9 @@ def _registrant(r: Registrant) -> tuple[Any, ...]:
         # it is not (see REGISTRANT_SEARCH).
         None if search == f"{name} {email}" else search,
         r.event_key,
-        r.event_kind.value,
-        r.status.value,
+        # Text enums: each is its value (str), which SQLite stores as it is.
+        r.event_kind,
+        r.status,
         name,
         email,
         micros(r.registered_at),

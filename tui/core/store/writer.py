@@ -25,10 +25,16 @@ from types import TracebackType
 from typing import Any
 
 from tui.core.errors import StorageError
-from tui.core.models import Attendee, RegistrantStatus
-from tui.core.store.codec import cap_text, encode, encode_capped, iso
+from tui.core.models import RegistrantStatus
+from tui.core.store.codec import iso
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.scopes import recount_events, scope_number
+from tui.core.store.staging import (
+    drop_registrant_indexes,
+    encoded,
+    key_of,
+    staged_columns,
+)
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
 _batch_ids = itertools.count(1)
@@ -38,28 +44,6 @@ _ANALYZE_ABOVE = 1000
 # name, the indexes led by the name (or event, name) grow at their ends: half the time
 # of a 100,000-row swap; and the ids that break ties in sorts follow name, then key.
 _SWAP_ORDER = defaultdict(lambda: "rowid", {REGISTRANTS.name: "sort_name, key, rowid"})
-
-
-def _encoded(row: Any) -> tuple[Any, str, int]:
-    """`row` with its text cut to the cache's limit, its `data` column, and how many
-    values were cut. A table stored as JSON is looked through only when its JSON is
-    longer than the limit (`encode_capped`); a packed one (registrants) always is."""
-    spec = TABLE_OF[type(row)]
-    if spec.encode is encode:
-        return encode_capped(row)
-    model, cut = cap_text(row)
-    return model, spec.encode(model), cut
-
-
-def _staged(spec: TableSpec) -> tuple[str, ...]:
-    """The base columns of a staged row (the swap adds a registrant's scope number)."""
-    return spec.base[1:] if spec is REGISTRANTS else spec.base
-
-
-def _key_of(model: Any, index: int) -> str:
-    if isinstance(model, Attendee):
-        return f"{model.event_key}:{index}"
-    return str(model.key)
 
 
 class StoreWriter:
@@ -181,9 +165,9 @@ class StoreWriter:
 
         def body() -> None:
             for row in rows:
-                model, data, _cut = _encoded(row)
+                model, data, _cut = encoded(row)
                 spec = TABLE_OF[type(model)]
-                key = _key_of(model, 0)
+                key = key_of(model, 0)
                 mine = f"{spec.in_scope()} AND key = ?"
                 if spec.search_code is not None:
                     self._conn.execute(spec.unindex(mine), (scope, key))
@@ -321,7 +305,7 @@ class ScopeBatch:
         name = self._staged.get(spec.name)
         if name is None:
             name = f"stage_{self._id}_{spec.name}"
-            columns = ", ".join((*_staged(spec), *spec.columns))
+            columns = ", ".join((*staged_columns(spec), *spec.columns))
             self._conn.execute(
                 f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM main.{spec.name} WHERE 0"
             )
@@ -333,13 +317,13 @@ class ScopeBatch:
         by_table: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
         specs: dict[str, TableSpec] = {}
         for row in models:
-            model, data, cut = _encoded(row)
+            model, data, cut = encoded(row)
             self.cut += cut
             spec = TABLE_OF[type(model)]
             specs[spec.name] = spec
             index = self._counts[spec.name] + len(by_table[spec.name])
             search, *columns = spec.extract(model)
-            key = _key_of(model, index)
+            key = key_of(model, index)
             by_table[spec.name].append(
                 (model.provider.value, key, search, data, *columns)
                 if spec is REGISTRANTS
@@ -358,7 +342,7 @@ class ScopeBatch:
             for name, values in by_table.items():
                 spec = specs[name]
                 table = self._stage_table(spec)
-                marks = ", ".join("?" * (len(_staged(spec)) + len(spec.columns)))
+                marks = ", ".join("?" * (len(staged_columns(spec)) + len(spec.columns)))
                 self._conn.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
                 self._counts[name] += len(values)
         except sqlite3.Error as exc:
@@ -377,6 +361,9 @@ class ScopeBatch:
 
         def swap() -> None:
             fresh_registrants = None
+            rebuilt = drop_registrant_indexes(
+                self._conn, self.scope, self._counts.get(REGISTRANTS.name, 0)
+            )
             for spec in ALL_TABLES:
                 self._writer._delete_rows(spec, self.scope)
                 staged = self._staged.get(spec.name)
@@ -388,7 +375,7 @@ class ScopeBatch:
                 if spec is REGISTRANTS:
                     fresh_registrants = below
                     # No unique index: the last of a person listed twice is kept here.
-                    picked = ", ".join(("?", *_staged(spec), *spec.columns))
+                    picked = ", ".join(("?", *staged_columns(spec), *spec.columns))
                     self._conn.execute(
                         f"INSERT INTO main.{spec.name} ({columns}) SELECT {picked} "
                         f"FROM temp.{staged} WHERE rowid IN (SELECT max(rowid) FROM "
@@ -419,6 +406,8 @@ class ScopeBatch:
                         spec.index(f"id > ? AND {spec.in_scope(plus=True)} ORDER BY id"),
                         (below, self.scope),
                     )
+            for statement in rebuilt:
+                self._conn.execute(statement)
             recount_events(self._conn, self.scope, fresh_registrants)
             self._conn.execute(
                 "INSERT INTO sync_stamps (scope, fetched_at, items, error_title, error, "

@@ -1,0 +1,90 @@
+"""How a model becomes a row the writer stages (its text cut to the cache's limit, its
+`data` column, its key), and when a swap builds the registrants' indexes afresh (used
+by `tui.core.store.writer`)."""
+
+# SQL here is assembled from this package's own table and index names only.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from tui.core.models import Attendee, Registrant
+from tui.core.store.codec import TEXT_LIMIT, cap_text, encode, encode_capped
+from tui.core.store.packing import data_of
+from tui.core.store.tables import REGISTRANTS, TABLE_OF, TableSpec
+
+__all__ = ["drop_registrant_indexes", "encoded", "key_of", "short", "staged_columns"]
+
+#: A swap of at least this many registrants, more than the table keeps of other scopes,
+#: builds the table's indexes afresh (`drop_registrant_indexes`).
+REBUILD_ABOVE = 10_000
+
+
+def encoded(row: Any) -> tuple[Any, str, int]:
+    """`row` with its text cut to the cache's limit, its `data` column, and how many
+    values were cut. A table stored as JSON is looked through only when its JSON is
+    longer than the limit (`encode_capped`); a packed one (registrants) always is."""
+    spec = TABLE_OF[type(row)]
+    if spec.encode is encode:
+        return encode_capped(row)
+    if spec is REGISTRANTS and short(row):
+        return row, data_of(row), 0
+    model, cut = cap_text(row)
+    return model, spec.encode(model), cut
+
+
+def short(r: Registrant) -> bool:
+    """Whether all of a registrant's text together is within the cache's limit, so that
+    no value of it is cut (`cap_text` would look at each, at 20 times the cost). Its
+    other fields are its enums' short values, times, and `extra`, which is not cut."""
+    total = (
+        len(r.key)
+        + len(r.event_key)
+        + len(r.email)
+        + len(r.first_name)
+        + len(r.last_name)
+        + len(r.provider_status)
+        + len(r.join_url or "")
+        + len(r.event_title or "")
+    )
+    for title, answer in r.custom_questions:
+        total += len(title) + len(answer)
+    return total <= TEXT_LIMIT
+
+
+def staged_columns(spec: TableSpec) -> tuple[str, ...]:
+    """The base columns of a staged row (the swap adds a registrant's scope number)."""
+    return spec.base[1:] if spec is REGISTRANTS else spec.base
+
+
+def key_of(model: Any, index: int) -> str:
+    if isinstance(model, Attendee):
+        return f"{model.event_key}:{index}"
+    return str(model.key)
+
+
+def drop_registrant_indexes(conn: sqlite3.Connection, scope: str, staged: int) -> list[str]:
+    """When a swap of `staged` rows into `scope` brings most of the registrants table (a
+    first sync of a big webinar, or its sync again when it is most of the cache), drop
+    the table's indexes, in the swap's transaction, and return the SQL that builds them
+    again after the insert: building an index sorts its keys once, where inserting rows
+    into a dozen indexes walks each of them for every row (and the pages come out full,
+    not half full). Otherwise nothing (a small swap updates them in place).
+    """
+    if staged < REBUILD_ABOVE:
+        return []
+    total = conn.execute("SELECT count(*) FROM registrants").fetchone()[0]
+    mine = conn.execute(
+        f"SELECT count(*) FROM registrants WHERE {REGISTRANTS.in_scope()}", (scope,)
+    ).fetchone()[0]
+    if total - mine >= staged:
+        return []
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' "
+        "AND tbl_name = 'registrants' AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _sql in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in indexes]
