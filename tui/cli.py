@@ -27,6 +27,10 @@ _MODULES = {
     "list": "listing",
 }
 
+#: Commands that hold no file open when they return, whose process may end without
+#: the collector's exit sweep (not when `main` is called in-process, as tests do).
+_QUICK_EXITS = ("lookup",)
+
 # Options whose value is opaque and may start with "-" (one sign-in code in 64 does):
 # argparse would take `--code -5RM...` for two options, so the pair becomes `--code=...`.
 _OPAQUE_VALUED = ("--code",)
@@ -119,6 +123,10 @@ def _main(argv: Sequence[str] | None) -> int:
         __import__(name)
         module = sys.modules[name]
         result: int = module.run(args)
+        if command in _QUICK_EXITS and argv is None:  # the process ends now
+            from tui.startup import skip_exit_sweep
+
+            skip_exit_sweep()
         return result
     except KeyboardInterrupt:
         import contextlib

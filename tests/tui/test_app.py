@@ -962,6 +962,27 @@ async def test_the_main_screen_has_its_width_class_before_the_first_resize(
         assert app.screen.has_class(shown) and not app.screen.has_class(not_shown)
 
 
+async def test_the_first_tabs_table_has_the_focus_from_the_start(make_app: MakeApp) -> None:
+    """The screen focuses the first tab's table itself: Textual's first focusable
+    widget, the tab bar, was focused and restyled before the first frame, then blurred
+    and restyled again after it."""
+    from textual import events
+
+    blurs: list[events.Blur] = []
+    watching = [True]
+
+    def hook(message: object) -> None:
+        if watching[0] and isinstance(message, events.Blur):
+            blurs.append(message)
+
+    app = make_app()
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await settle(pilot, app)
+        watching[0] = False
+        assert isinstance(app.screen.focused, VirtualTable)
+    assert blurs == [], "a widget was focused, then blurred, while the app started"
+
+
 @pytest.mark.parametrize("size", [(60, 20), (80, 24)])
 async def test_every_tab_stays_in_a_narrow_tab_bar(
     make_app: MakeApp, size: tuple[int, int]

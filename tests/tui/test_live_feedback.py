@@ -17,7 +17,7 @@ from tests.support.control import Control
 from tests.support.demo import DemoCache, unreachable_url
 from tests.support.fakedeck import HOSTILE
 from tests.support.screen import current, screen_lines, screen_text, toasts
-from tests.support.waits import wait_for
+from tests.support.waits import wait_for, wait_on_loop
 from tui.app import MeetdeckApp
 from tui.core.models import Provider
 from tui.core.sync.types import Scope, ScopeKind, ScopeState, ScopeStep, SyncProgress
@@ -313,3 +313,28 @@ def test_a_progress_message_that_replaces_another_keeps_its_kinds() -> None:
     )
     assert older.can_replace(newer)
     assert newer.kinds == {ScopeKind.ORGANIZERS, ScopeKind.MEETINGS}
+
+
+async def test_a_progress_that_lands_while_the_app_quits_is_dropped(make_app: MakeApp) -> None:
+    """The Deck's thread posts sync progress up to the moment `q` is pressed; one
+    handled while the app is taken down mounted or drew the sync bar there, which
+    failed (MountError, NoMatches): Textual rendered the traceback, some 0.2 s of the
+    quit, and the app ended with status 1. Once the app has stopped running, progress
+    is dropped."""
+    from tui.screens.sync_runs import SyncProgressed
+
+    scope = Scope(ScopeKind.MEETINGS, Provider.GOTO_MEETING)
+    progress = SyncProgress(scope, ScopeState.WORKING, 0, 3, running=(ScopeStep(scope, 1, 25),))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+
+        async def until_the_app_stops() -> None:
+            # Holds the screen's queue: the progress behind it is handled mid-quit.
+            await wait_on_loop(lambda: not app.is_running, what="the app to stop")
+
+        screen.call_later(until_the_app_stops)
+        screen.post_message(SyncProgressed(progress))
+        app.exit()
+    assert app.return_code == 0

@@ -15,10 +15,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.cmd.output import progress_line
+from tui.cmd.output import progress_line, running_bar
 from tui.core.display.cleaning import clean
 from tui.core.display.sizes import size
 
@@ -37,7 +38,6 @@ KEPT = (
 def run(args: argparse.Namespace) -> int:
     """Download the recording `args.recording_id` into `args.to` or the download dir."""
     import asyncio
-    from contextlib import ExitStack
 
     from tui.cmd.opening import open_command_deck
 
@@ -216,6 +216,7 @@ class _Bar(_Watch):
             TimeRemainingColumn(),
         )
         self._task = self._progress.add_task(escape(clean(recording.name)), total=None)
+        self._stop_bar = ExitStack()
 
         def show(p: DownloadProgress) -> None:
             self._progress.update(self._task, completed=p.received, total=p.total)
@@ -223,18 +224,18 @@ class _Bar(_Watch):
         super().__init__(deck, show)
 
     def __enter__(self) -> _Watch:
-        # Stopped if anything ends the start early (see `tui.cmd.output.running_bar`):
-        # rich hides the cursor first thing, and a Ctrl+C may land right after.
-        try:
-            self._progress.start()
-            return super().__enter__()
-        except BaseException:
-            self._progress.stop()
-            raise
+        # The bar is stopped however its start or the subscription ends (`running_bar`).
+        with ExitStack() as stack:
+            stack.enter_context(running_bar(self._progress))
+            super().__enter__()
+            self._stop_bar = stack.pop_all()
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        super().__exit__(*exc)
-        self._progress.stop()
+        try:
+            super().__exit__(*exc)
+        finally:
+            self._stop_bar.close()
 
 
 def _bar(deck: Deck, recording: Recording) -> _Watch:

@@ -85,6 +85,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         Binding("t", "cycle_timezone", "Time zone", show=False, id="timezone"),
         Binding("l", "toggle_api_log", "API log", show=False, id="api-log"),
     ]
+    AUTO_FOCUS = "VirtualTable"  # the first tab's table; the tab bar was focused, then blurred
 
     def __init__(self) -> None:
         super().__init__()
@@ -105,8 +106,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     @staticmethod
     def _new_panes() -> dict[str, EntityPane[Any]]:
-        # Every pane exists from the start; only the first is mounted before the first
-        # frame, the others when their tab is first shown.
+        # Every pane exists from the start; the first is mounted at once, the others when shown.
         return {
             tab: pane_class(id=f"pane-{tab}")
             for tab, pane_class in zip(TAB_IDS, PANES, strict=True)

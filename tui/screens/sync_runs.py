@@ -266,7 +266,12 @@ class SyncRuns:
 
     async def progressed(self, progress: SyncProgress, kinds: Iterable[ScopeKind] = ()) -> None:
         """A sync moved on (and scopes of `kinds` before it): the bar says how far, and
-        the tab shown re-reads soon."""
+        the tab shown re-reads soon. Nothing once the app is quitting: a progress
+        message the Deck's thread sent just before `q` lands while the screen is taken
+        down, where mounting or drawing the bar fails (an error that Textual renders as a
+        traceback, ~0.2 s of the quit, and turns into exit status 1)."""
+        if not self._screen.app.is_running:
+            return
         bar = await self._sync_bar()
         bar.show(progress)
         self._doing = progress.running[0].describe() if progress.running else None
