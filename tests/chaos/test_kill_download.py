@@ -1,6 +1,6 @@
 """SIGKILL `meetdeck download` at random points: the next run resumes, the bytes are right.
 
-Two large recordings (16 MB each, 250 chunks of the sandbox's): a GoTo Meeting one (a signed URL on another host, no
+Two large recordings (16 MB each): a GoTo Meeting one (a signed URL on another host, no
 token sent there) and a Zoom one (the Zoom bearer token). For each, five runs of
 `python -m tui download KEY --to DIR` are killed with SIGKILL: one during start-up, the
 others when the `.part` passes a random, growing share of the file. Each later run
