@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.support.cli import run_cli, run_here, write_zoom_profile
 from tests.support.control import Control
 from tui.core.settings.paths import resolve_paths
@@ -26,8 +28,12 @@ def test_sync_succeeds_with_plain_progress_lines(cli_sandbox: Any) -> None:
     assert resolve_paths().cache_db("ops").exists()
 
 
-def test_a_failing_scope_gives_a_summary_and_exit_1(cli_sandbox: Any) -> None:
+def test_a_failing_scope_gives_a_summary_and_exit_1(
+    cli_sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_zoom_profile(cli_sandbox.base_url)
+    # Every retry fails too: short backoffs (the user's knob), the summary is the point.
+    monkeypatch.setenv("MEETDECK_HTTP__MAX_BACKOFF", "0.05")
     rule = {"error_rate": 1.0, "error_status": 503, "match": {"path": "^/zoom/v2/users$"}}
     Control(cli_sandbox.base_url).fault(rule)
     try:
