@@ -53,7 +53,6 @@ SLOW_FIRST = (
     "tests/tui/test_scale.py",
     "tests/tui/test_profile_switch.py",
     "tests/sandbox/test_fuzz.py",
-    "tests/cli/test_event_writes.py",
     "tests/chaos/test_hostile.py",
     "tests/core/test_store_kill.py",
     "tests/chaos/test_kill_approve.py",

@@ -35,6 +35,7 @@ from tests.support.chaos import (
     tally,
     token_values,
 )
+from tests.support.control import Control
 from tests.support.decks import open_deck
 from tui.core.deck.facade import Deck
 from tui.core.errors import (
@@ -81,6 +82,12 @@ class FaultKind:
     consumes: bool = False
 
 
+#: The read timeout of "timeout" and the deadline of "trickle", in seconds: each such
+#: scenario waits this long under its fault.
+BOUND = 1.0
+#: Refreshes a recovery may take when a healthy answer misses BOUND on a loaded machine.
+RECOVERY_ATTEMPTS = 5
+
 KINDS = [
     FaultKind("latency-spike", {"latency_ms": 150, "remaining": 2}, None),
     # Retries of a lost connection are covered by drop-mid-body; one attempt keeps it quick.
@@ -88,8 +95,9 @@ KINDS = [
         "timeout",
         {"latency_ms": 20_000},
         NetworkUnreachable,
-        # A limit every healthy answer meets on a loaded machine.
-        http=HTTP.model_copy(update={"read_timeout": 2.0, "max_retries": 0}),
+        # Short, so that the scenario waits one second, not two or three; a healthy
+        # answer that misses it on a loaded machine is asked again (`recover`).
+        http=HTTP.model_copy(update={"read_timeout": BOUND, "max_retries": 0}),
     ),
     FaultKind("http-500", {"error_status": 500}, ServiceUnavailable),
     FaultKind("gateway-502-burst", {"error_status": 502}, ServiceUnavailable),
@@ -100,14 +108,14 @@ KINDS = [
     FaultKind("json-truncated", {"malformed_json": "truncate"}, BadResponse, consumes=True),
     FaultKind("json-garbage", {"malformed_json": "garbage"}, BadResponse, consumes=True),
     FaultKind("unknown-fields", {"extra_fields": True}, None),
-    # A body trickled a byte per 2.5 s never trips the read timeout (3 s); the overall
-    # deadline (3 s, below the time of any two bytes) ends it.
+    # A body trickled a byte per 0.4 s never trips the read timeout (3 s); the overall
+    # deadline (1 s, while the answer still lacks all but its first three bytes) ends it.
     FaultKind(
         "trickle",
-        {"trickle_ms": 2500},
+        {"trickle_ms": 400},
         NetworkUnreachable,
         consumes=True,
-        http=HTTP.model_copy(update={"request_deadline": 3.0, "max_retries": 0}),
+        http=HTTP.model_copy(update={"request_deadline": BOUND, "max_retries": 0}),
     ),
     # 2 MB of padding, chunked without a length, against a 1 MB limit.
     FaultKind(
@@ -249,6 +257,29 @@ async def refresh_all(deck: Deck, scopes: list[Scope]) -> list[SyncReport]:
     return list(await asyncio.gather(*(deck.refresh(s) for s in scopes)))
 
 
+async def recover(
+    deck: Deck, scopes: list[Scope], kind: FaultKind, control: Control, seq: int
+) -> int:
+    """Refresh `scopes` on the same Deck until every one succeeds; the mark of the
+    successful refresh in the sandbox's log.
+
+    Under a kind's short bound (BOUND) a healthy answer may miss it on a loaded machine:
+    such a refresh is asked again, up to RECOVERY_ATTEMPTS times, as long as it fails
+    with nothing but the kind's own network error. Any other failure, or a Deck that
+    never recovers, fails the test.
+    """
+    failed: list[Any] = []
+    bounded = kind.http is not HTTP and kind.error is NetworkUnreachable
+    for _ in range(RECOVERY_ATTEMPTS if bounded else 1):
+        recovered = await refresh_all(deck, scopes)
+        failed = [f for r in recovered for f in r.failed]
+        if not failed:
+            return seq
+        assert all(type(f.error) is NetworkUnreachable for f in failed), failed
+        seq = control.mark()
+    raise AssertionError(f"the Deck did not recover after the fault: {failed}")
+
+
 def group_requests(requests: list[dict[str, Any]], group: Group) -> list[dict[str, Any]]:
     return [r for r in requests if group.matches(r["method"], r["path"])]
 
@@ -336,15 +367,14 @@ async def test_fault_on_endpoint_group(
         # The fault is gone: the same refresh recovers (a refresh token the fault burnt
         # means signing in again first, which the error said).
         seq = control.mark()
-        recovered = await refresh_all(deck, scopes)
         if burns:
+            recovered = await refresh_all(deck, scopes)
             errors = [f.error for r in recovered for f in r.failed]
             assert errors and all(isinstance(e, SessionExpired) for e in errors), errors
             assert "Sign in again" in errors[0].sentence
             deck.parts_for_tests().providers.goto_auth.logout()  # type: ignore[union-attr]
             await deck.demo_sign_in()
-            recovered = await refresh_all(deck, scopes)
-        assert all(r.ok for r in recovered), [r.failed for r in recovered]
+        seq = await recover(deck, scopes, kind, control, seq)
         assert fingerprint(deck) == before
         health = {h.provider: h for h in deck.health()}
         assert health[group.provider].last_error is None

@@ -1,4 +1,8 @@
-"""`meetdeck download`: end to end with --demo, ctrl+c keeps the .part, clear failures."""
+"""`meetdeck download`: end to end with --demo, ctrl+c keeps the .part, clear failures.
+
+The clear failures are read from `main()` in the test's process (`run_here`: a new
+interpreter costs ~0.4 s of CPU); the demo's downloads and the signals run their own.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import REPO, run_cli, write_zoom_profile
+from tests.support.cli import REPO, run_cli, run_here, write_zoom_profile
 from tests.support.control import Control
 from tests.support.decks import open_deck, owner_recordings
 from tests.support.waits import wait_until
@@ -183,7 +187,7 @@ def test_a_web_page_instead_of_the_file_fails_clearly(cli_sandbox: Any, tmp_path
     write_zoom_profile(cli_sandbox.base_url)
     html = Control(cli_sandbox.base_url).state()["zoom"]["html_file_id"]
     cache_recording(cli_sandbox.base_url, html, "Broken", 48_213)
-    done = run_cli("download", html, "--to", str(tmp_path / "out"))
+    done = run_here("download", html, "--to", str(tmp_path / "out"))
     assert done.returncode == 1
     assert "Download failed: The server sent a web page instead of the recording" in done.stderr
     assert "Traceback" not in done.stderr
@@ -192,14 +196,14 @@ def test_a_web_page_instead_of_the_file_fails_clearly(cli_sandbox: Any, tmp_path
 
 def test_an_unknown_recording_is_a_clear_failure(cli_sandbox: Any) -> None:
     write_zoom_profile(cli_sandbox.base_url)
-    done = run_cli("download", "no-such-recording")
+    done = run_here("download", "no-such-recording")
     assert done.returncode == 1
     assert "no recording with id no-such-recording in profile 'ops'" in done.stderr
     assert "meetdeck sync" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_download_without_a_profile_says_how_to_add_one() -> None:
-    done = run_cli("download", "abc")
+    done = run_here("download", "abc")
     assert done.returncode == 2
     assert "No profile is configured" in done.stderr
 
@@ -210,7 +214,7 @@ def test_to_an_existing_file_is_a_clear_error(cli_sandbox: Any, tmp_path: Path) 
     cache_recording(cli_sandbox.base_url, key, "Broken", 48_213)
     taken = tmp_path / "report.mp4"
     taken.write_bytes(b"precious")
-    done = run_cli("download", key, "--to", str(taken))
+    done = run_here("download", key, "--to", str(taken))
     assert done.returncode == 2
     assert f"{taken} is a file" in done.stderr
     assert "Traceback" not in done.stderr and "unexpected error" not in done.stderr
@@ -223,12 +227,12 @@ def test_a_config_with_secrets_others_can_read_is_warned_about(cli_sandbox: Any)
     write_zoom_profile(cli_sandbox.base_url)
     config = resolve_paths().config_file
     config.chmod(0o644)
-    exposed = run_cli("download", "no-such-recording")
+    exposed = run_here("download", "no-such-recording")
     assert f"meetdeck: warning: The config file {config} holds client secrets" in exposed.stderr
     assert f"chmod 600 {config}" in exposed.stderr
     assert "demo-zoom-secret" not in exposed.stderr
     config.chmod(0o600)
-    private = run_cli("download", "no-such-recording")
+    private = run_here("download", "no-such-recording")
     assert "warning" not in private.stderr
 
 

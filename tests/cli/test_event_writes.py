@@ -13,7 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import run_cli, sign_in, write_profile, write_zoom_profile
+# What a command prints, sends and stores, not the process: `main()` in this process
+# (a new interpreter costs ~0.4 s of CPU).
+from tests.support.cli import run_here as run_cli
+from tests.support.cli import sign_in, write_profile, write_zoom_profile
 from tests.support.control import Control
 from tests.support.remote import remote_json, remote_status
 from tests.support.terminal import Terminal

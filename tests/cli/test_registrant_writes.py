@@ -9,7 +9,6 @@ the audit log records the intent and the outcome.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,23 +16,17 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import REPO, cli, run_cli, sign_in, write_profile, write_zoom_profile
+# What a command prints, sends and stores, not the process: `main()` in this process
+# (a new interpreter costs ~0.4 s of CPU). The terminal test starts its own.
+from tests.support.cli import run_here as run_cli
+from tests.support.cli import sign_in, write_profile, write_zoom_profile
 from tests.support.control import Control
 from tests.support.terminal import Terminal
 
 
 def run_with_input(*argv: str, stdin: str) -> subprocess.CompletedProcess[str]:
-    """`python -m tui ARGV` with `stdin` piped in (not a terminal)."""
-    return subprocess.run(
-        cli(*argv),
-        cwd=REPO,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        timeout=120,
-        check=False,
-    )
+    """`meetdeck ARGV` with `stdin` piped in (not a terminal)."""
+    return run_cli(*argv, stdin=stdin)
 
 
 def lines_of(done: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:

@@ -1,18 +1,25 @@
-"""`meetdeck sync`: plain progress lines off a TTY, exit codes, the demo's own cache."""
+"""`meetdeck sync`: plain progress lines off a TTY, exit codes, the demo's own cache.
+
+What a sync prints and stores is checked with `main()` in the test's process (`run_here`:
+a new interpreter costs ~0.4 s of CPU); the demo's, which starts a sandbox of its own,
+in a process of its own.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.support.builders import old_cache
-from tests.support.cli import run_cli, write_zoom_profile
+from tests.support.cli import run_cli, run_here, write_zoom_profile
 from tests.support.control import Control
 from tui.core.settings.paths import resolve_paths
 
 
 def test_sync_succeeds_with_plain_progress_lines(cli_sandbox: Any) -> None:
     write_zoom_profile(cli_sandbox.base_url)
-    done = run_cli("sync", "--scope", "organizers", "--scope", "events", "--scope", "registrants")
+    done = run_here("sync", "--scope", "organizers", "--scope", "events", "--scope", "registrants")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert any(line.startswith("[1/") and "Zoom organizers:" in line for line in lines)
@@ -42,12 +49,16 @@ def test_a_cache_of_an_older_schema_is_said_to_be_converting_before_the_sync(
     assert again.returncode == 0 and "onverting" not in again.stderr
 
 
-def test_a_failing_scope_gives_a_summary_and_exit_1(cli_sandbox: Any) -> None:
+def test_a_failing_scope_gives_a_summary_and_exit_1(
+    cli_sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_zoom_profile(cli_sandbox.base_url)
+    # Every retry fails too: short backoffs (the user's knob), the summary is the point.
+    monkeypatch.setenv("MEETDECK_HTTP__MAX_BACKOFF", "0.05")
     rule = {"error_rate": 1.0, "error_status": 503, "match": {"path": "^/zoom/v2/users$"}}
     Control(cli_sandbox.base_url).fault(rule)
     try:
-        done = run_cli("sync", "--scope", "organizers", "--scope", "support")
+        done = run_here("sync", "--scope", "organizers", "--scope", "support")
     finally:
         Control(cli_sandbox.base_url).clear()
     assert done.returncode == 1
@@ -90,7 +101,7 @@ def test_a_second_demo_sync_signs_in_to_its_own_sandbox() -> None:
 
 
 def test_sync_without_a_profile_says_how_to_add_one() -> None:
-    done = run_cli("sync")
+    done = run_here("sync")
     assert done.returncode == 2
     assert "No profile is configured" in done.stderr
 
@@ -100,7 +111,7 @@ def test_text_cut_to_the_cache_limit_is_named_in_the_summary(cli_sandbox: Any) -
     rule = {"huge_strings": 100_000, "match": {"path": "^/zoom/v2/users$"}}
     Control(cli_sandbox.base_url).fault(rule)
     try:
-        done = run_cli("sync", "--scope", "organizers")
+        done = run_here("sync", "--scope", "organizers")
     finally:
         Control(cli_sandbox.base_url).clear()
     assert done.returncode == 0, done.stderr
@@ -116,7 +127,7 @@ def test_a_daily_limit_is_reported_once(cli_sandbox: Any) -> None:
     control.daily_limit(method="GET", path=r"^/zoom/v2/webinars/\d+/registrants$")
     seq = control.mark()
     try:
-        done = run_cli(
+        done = run_here(
             "sync", "--scope", "organizers", "--scope", "events", "--scope", "registrants"
         )
         asked = control.requests_since(seq)
@@ -138,7 +149,7 @@ def test_a_user_zoom_refuses_is_named_and_the_sync_succeeds(cli_sandbox: Any) ->
     """One user without the webinar feature (3161) is skipped: the sync exits 0, its
     progress line and summary name the user and the code."""
     write_zoom_profile(cli_sandbox.base_url)
-    done = run_cli("sync", "--scope", "organizers", "--scope", "events")
+    done = run_here("sync", "--scope", "organizers", "--scope", "events")
     assert done.returncode == 0, done.stderr
     line = next(x for x in done.stdout.splitlines() if "Zoom events:" in x)
     assert "rows (1 user skipped: " in line and "cannot host webinars (3161))" in line

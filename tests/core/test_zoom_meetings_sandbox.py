@@ -26,7 +26,8 @@ from tui.core.store.views import ViewQuery
 from tui.core.sync.types import ScopeKind
 
 DETAIL = re.compile(r"/zoom/v2/meetings/(\d+)")
-ZOOM_ONLY = {"goto_client_id": None, "goto_client_secret": None}
+#: Zoom only, without client-side pacing to wait for (no test here is about it).
+ZOOM_ONLY = {"goto_client_id": None, "goto_client_secret": None, "zoom_rate_limit": 1000.0}
 #: Retries only for the sandbox's 429s (its rate limits are on); a 500 is never retried.
 HTTP = HttpSettings(max_retries=3, max_backoff=1.0)
 

@@ -32,7 +32,10 @@ class DeckSpec:
     Attributes:
         name: The profile's name (it names the cache file).
         http: Retry and timeout settings of its HTTP clients.
-        rate_limit: Client-side requests a second for GoTo and Zoom (None: the profile's).
+        rate_limit: Client-side requests a second for GoTo and Zoom (None: the profile's,
+            GoTo's 10 a second). By default 1000, as a user may set them: a test's sync
+            at 10 a second spent most of its time waiting for its turn. Tests about
+            pacing name their own rate (test_sync_first, test_rate_limits).
         profiles: The profile names the Deck offers (None: open_profile's default).
         sync_clock: Pins the sync engine's clock (the Deck is then built from its parts).
         sync_concurrency: Scopes the engine works on at once (with `sync_clock`).
@@ -40,13 +43,13 @@ class DeckSpec:
 
     name: str = "sbx"
     http: HttpSettings = field(default_factory=lambda: QUICK_RETRIES)
-    rate_limit: float | None = None
+    rate_limit: float | None = 1000.0
     profiles: tuple[str, ...] | None = None
     sync_clock: Callable[[], datetime] | None = None
     sync_concurrency: int = 4
 
 
-#: The core tests' Deck: a couple of quick retries.
+#: The core tests' Deck: a couple of quick retries, the client's pacing out of the way.
 SANDBOX = DeckSpec()
 
 
