@@ -35,7 +35,17 @@ from typing import Any
 from tui.core.models import EventKind, Provider, Registrant, RegistrantStatus
 from tui.core.store.folding import fold
 
-__all__ = ["REGISTRANT_FIELDS", "SELECT", "data_of", "micros", "more_of", "unpack"]
+__all__ = [
+    "PLAIN_EXTRA",
+    "REGISTRANT_FIELDS",
+    "SELECT",
+    "NotPlain",
+    "data_of",
+    "micros",
+    "more_of",
+    "plain_more",
+    "unpack",
+]
 
 # Short keys in `data`: the search hits read them with json_extract (`hits.py`).
 FIRST, LAST, TITLE, EMAIL = "f", "l", "t", "e"
@@ -78,6 +88,8 @@ _PLAIN_EXTRA = (
     "role_in_purchase_process",
 )
 _NOTHING = ("",) * len(_PLAIN_EXTRA)
+#: The custom fields' order in the plain values (`plain_more`).
+PLAIN_EXTRA = _PLAIN_EXTRA
 # Whether a registrant's custom fields, named in this order, are in the plain form's
 # (a few sets of names repeat across every registrant of a webinar).
 _ORDERED: dict[tuple[str, ...], bool] = {}
@@ -236,19 +248,7 @@ def more_of(r: Registrant) -> bytes | None:
             return None
         key, event = r.key, r.event_key
         if key and event and _RESERVED.search(f"{text}{key}{event}") is None:
-            url = values[2]
-            if url:
-                values[2] = (
-                    url.replace(key, _KEY)
-                    .replace(event, _EVENT)
-                    .replace("?tk=", _TK)
-                    .replace(_ZOOM_HOST, _HOST)
-                    .replace("https://", _HTTPS)
-                )
-            tokens = _TOKEN_OF
-            for slot in _ENUMERATED:
-                values[slot] = tokens.get(values[slot], values[slot])
-            return _TOKENS_MARK + _SEP.join(values).encode()
+            return _tokened(values, key, event)
         packer = zlib.compressobj(
             9,
             zlib.DEFLATED,
@@ -277,6 +277,44 @@ def more_of(r: Registrant) -> bytes | None:
         9, zlib.DEFLATED, _WBITS, 2, zlib.Z_DEFAULT_STRATEGY, _dictionary(r.key, r.event_key)
     )
     return packer.compress(raw) + packer.flush()
+
+
+def _tokened(values: list[str], key: str, event: str) -> bytes:
+    """The token form of plain values that it can hold (`values` is changed)."""
+    url = values[2]
+    if url:
+        values[2] = (
+            url.replace(key, _KEY)
+            .replace(event, _EVENT)
+            .replace("?tk=", _TK)
+            .replace(_ZOOM_HOST, _HOST)
+            .replace("https://", _HTTPS)
+        )
+    tokens = _TOKEN_OF
+    for slot in _ENUMERATED:
+        values[slot] = tokens.get(values[slot], values[slot])
+    return _TOKENS_MARK + _SEP.join(values).encode()
+
+
+class NotPlain(Exception):
+    """Values the token form cannot hold (`more_of` of the model says them)."""
+
+
+def plain_more(values: list[str], key: str, event_key: str) -> bytes | None:
+    """`more_of` of a registrant whose plain values (`_plain_values`: the status, "",
+    the join link, the 13 custom fields, then each answer's title and value) are
+    `values`, when the token form holds them (`values` is changed); None when there
+    are none. NotPlain when only another form can (a separator or control character
+    in a value, no key).
+    """
+    text = _SEP.join(values)
+    if text.count(_SEP) != len(values) - 1:
+        raise NotPlain
+    if not any(values):
+        return None
+    if not key or not event_key or _RESERVED.search(f"{text}{key}{event_key}") is not None:
+        raise NotPlain
+    return _tokened(values, key, event_key)
 
 
 def _time(value: Any) -> datetime | None:
