@@ -151,6 +151,9 @@ _KEY, _EVENT, _TK, _HOST, _HTTPS = "\x19", "\x1a", "\x1b", "\x1c", "\x1d"
 _ZOOM_HOST = "zoom.us/w/"  # also an account's own host's end ("us06web.zoom.us/w/")
 # No value of the token form holds these (a value that does takes the plain form).
 _RESERVED = re.compile("[\x00-\x1e]")
+# A value with one of these cannot be said by the token form (its separator, or one of
+# the characters it reserves).
+_CONTROL = re.compile("[\x00-\x1f]")
 # One encoder for every row (json.dumps with options builds a new one per call).
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -307,12 +310,14 @@ def plain_more(values: list[str], key: str, event_key: str) -> bytes | None:
     are none. NotPlain when only another form can (a separator or control character
     in a value, no key).
     """
-    text = _SEP.join(values)
-    if text.count(_SEP) != len(values) - 1:
-        raise NotPlain
-    if not any(values):
+    plain = "".join(values)
+    if not plain:
         return None
-    if not key or not event_key or _RESERVED.search(f"{text}{key}{event_key}") is not None:
+    # Text with no control character at all is printable (the look is quick in C).
+    if not plain.isprintable() and _CONTROL.search(plain) is not None:
+        raise NotPlain
+    ids = key + event_key
+    if not key or not event_key or (not ids.isprintable() and _RESERVED.search(ids)):
         raise NotPlain
     return _tokened(values, key, event_key)
 

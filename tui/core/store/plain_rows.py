@@ -94,7 +94,8 @@ def staged_rows(
                 statuses.clear()
         other = status is _OTHER
         total = fixed + len(key) + len(email) + len(first) + len(last) + len(raw)
-        values = ["" if other else raw, "", url or "", *[v or "" for v in extra]]
+        values: list[str] = ["" if other else raw, "", url or ""]
+        values += [v or "" for v in extra] if None in extra else extra  # type: ignore[arg-type]
         for question, answer in asked:
             total += len(question) + len(answer)
             values += (question, answer)
