@@ -41,6 +41,7 @@ class RegistrantsPage:
 _ZOOM_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
 _PAGE = TypeAdapter(ZRegistrantsPage)
 _TEXT_OR_NULL = frozenset({str, type(None)})
+_NOTHING = ("",) * len(EXTRA_FIELDS)
 
 
 class RegistrantsReader:
@@ -156,9 +157,12 @@ class RegistrantsReader:
                 return None
             questions.append((title, value))
         # Each custom field is text or absent (null); those with a value are kept.
-        values = list(map(get, EXTRA_FIELDS))
-        if not set(map(type, values)) <= _TEXT_OR_NULL:
-            return None
+        values = list(map(get, EXTRA_FIELDS, _NOTHING))
+        try:
+            "".join(values)  # all text: the usual page, seen in C
+        except TypeError:
+            if not set(map(type, values)) <= _TEXT_OR_NULL:
+                return None
         raw = raw or self.status or ""
         return (key, email, first, last or "", raw, registered, url, tuple(questions), values)
 
