@@ -23,7 +23,7 @@ from tui.core.providers.zoom import Zoom
 from tui.core.providers.zoom_registrants import RegistrantsReader
 from tui.core.store.codec import TEXT_LIMIT
 from tui.core.store.db import Store
-from tui.core.store.plain_rows import PlainRegistrants
+from tui.core.store.plain_rows import PlainRegistrants, staged_rows
 
 SCOPE = "registrants:zoom:webinar:961"
 
@@ -172,3 +172,64 @@ async def test_the_sandbox_webinar_stores_the_same_rows_both_ways(
     rows = stored(ours, [one])
     assert len(rows) == sum(map(len, records)) > 100
     assert rows == stored(theirs, [[r for p in records for r in p]])
+
+
+async def test_a_sync_stages_zoom_registrants_from_their_plain_values(
+    sandbox: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A real sync of the sandbox's Zoom webinars goes the plain values' way (no record
+    per person), and the big webinar's rows are those its records make."""
+    from tui.core.deck.from_profile import open_profile
+    from tui.core.settings.config import HttpSettings, demo_profile
+    from tui.core.settings.paths import Paths, resolve_paths
+    from tui.core.store.views import ViewQuery
+    from tui.core.sync.types import ScopeKind
+
+    plain_pages: list[int] = []
+    real = staged_rows
+
+    def counted(page: PlainRegistrants, slow: Any) -> list[tuple[Any, ...]]:
+        plain_pages.append(len(page))
+        return real(page, slow)
+
+    monkeypatch.setattr("tui.core.store.writer.staged_rows", counted)
+    profile = demo_profile(sandbox.base_url).model_copy(
+        update={"goto_client_id": None, "goto_client_secret": None, "zoom_rate_limit": 1000.0}
+    )
+    deck = open_profile(resolve_paths(), "sbx", profile, demo=True, http=HttpSettings())
+    big = str(Control(sandbox.base_url).call("GET", "state")["zoom"]["big_webinar_id"])
+    try:
+        report = await deck.sync_all(
+            kinds=[ScopeKind.ORGANIZERS, ScopeKind.EVENTS, ScopeKind.REGISTRANTS]
+        )
+        assert report.ok, report.failed
+        event = deck.events(ViewQuery(provider=Provider.ZOOM))
+        title = next(e.title for e in event.rows(0, event.count()) if e.key == big)
+    finally:
+        await deck.aclose()
+    paths = Paths(tmp_path / "c", tmp_path / "d", tmp_path / "k", tmp_path / "l")
+    providers = ProviderSet.for_profile(
+        "demo", demo_profile(sandbox.base_url), paths, HttpSettings(), demo=True
+    )
+    await providers.demo_sign_in()
+    try:
+        assert providers.zoom is not None
+        pages = providers.zoom.webinar_registrant_pages(big, event_title=title)
+        records = [person async for page in pages for person in page]
+    finally:
+        await providers.aclose()
+    assert sum(plain_pages) >= len(records) > 300
+    columns = "provider, key, search, data, event_key, event_kind, status, sort_name, email, "
+    columns += "registered_at, more"
+    conn = sqlite3.connect(resolve_paths().cache_db("sbx", demo=True))
+    try:
+        synced = conn.execute(
+            f"SELECT {columns} FROM registrants WHERE event_key = ? ORDER BY id",  # noqa: S608
+            (big,),
+        ).fetchall()
+    finally:
+        conn.close()
+    alone = tmp_path / "records"
+    alone.mkdir()
+    stored_alone = [row[2:] for row in stored(alone, [records])]  # without id and sid
+    assert synced == stored_alone
