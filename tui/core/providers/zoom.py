@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 from pydantic import TypeAdapter
@@ -53,7 +54,8 @@ from tui.core.models import (
 from tui.core.net.client import ApiClient
 from tui.core.providers.base import ZOOM_PAGE_SIZE, ZOOM_STATUS_CHUNK
 from tui.core.providers.capabilities import Capabilities, Capability, RegistrantAction
-from tui.core.providers.zoom_paging import merged, pages, user_pages
+from tui.core.providers.zoom_paging import pages, user_pages
+from tui.core.providers.zoom_registrants import listed
 from tui.core.providers.zoom_wire import (
     EVENT,
     RECORDING_MEETING,
@@ -61,7 +63,6 @@ from tui.core.providers.zoom_wire import (
     REGISTRANT,
     START,
     P,
-    RegistrantsReader,
     ZEvent,
     ZMeetingsPage,
     ZRecordingsPage,
@@ -76,7 +77,6 @@ from tui.core.providers.zoom_wire import (
     webinar,
 )
 
-STATUSES = ("pending", "approved", "denied")
 USER_STATUSES = ("active", "inactive", "pending")
 # Meeting types that can take registration: scheduled, recurring with a fixed time.
 REGISTRATION_TYPES = frozenset({2, 8})
@@ -135,33 +135,23 @@ class Zoom:
 
     # -- registrants ------------------------------------------------------------------
 
-    async def _registrant_pages(
-        self, kind: EventKind, event_key: str, page_size: int, title: str | None
-    ) -> AsyncIterator[list[Registrant]]:
-        path = f"/{kind.value}s/{event_key}/registrants"  # webinars or meetings
-
-        async def listing(status: str) -> AsyncIterator[list[Registrant]]:
-            params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
-            reader = RegistrantsReader(event_key, kind, status, title)
-            async for page in pages(
-                self.api, reader, path, params, lambda page: page.registrants, lambda r: r.key
-            ):
-                if page:
-                    yield page
-
-        # The statuses are listed side by side, their pages yielded as they come.
-        async for people in merged([listing(status) for status in STATUSES]):
-            yield people
+    def registrant_rows(
+        self, kind: EventKind, event_key: str, *, event_title: str | None = None
+    ) -> AsyncIterator[list[Any]]:
+        """A webinar's or meeting's registrants of every status as the pages of
+        `webinar_registrant_pages`, each a `PlainRegistrants`: each registrant as its
+        plain values where it can be (a sync stages them without a record per person)."""
+        return listed(self.api, kind, event_key, ZOOM_PAGE_SIZE, event_title, plain=True)
 
     def webinar_registrant_pages(
         self, webinar_id: str, *, page_size: int = ZOOM_PAGE_SIZE, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
-        return self._registrant_pages(EventKind.WEBINAR, webinar_id, page_size, event_title)
+        return listed(self.api, EventKind.WEBINAR, webinar_id, page_size, event_title)
 
     def meeting_registrant_pages(
         self, meeting_id: str, *, page_size: int = ZOOM_PAGE_SIZE, event_title: str | None = None
     ) -> AsyncIterator[list[Registrant]]:
-        return self._registrant_pages(EventKind.MEETING, meeting_id, page_size, event_title)
+        return listed(self.api, EventKind.MEETING, meeting_id, page_size, event_title)
 
     async def webinar_registrants(self, webinar_id: str) -> list[Registrant]:
         return [r async for page in self.webinar_registrant_pages(webinar_id) for r in page]

@@ -7,7 +7,6 @@ become strings. Registrant lists and similar pages carry `next_page_token`.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +29,6 @@ from tui.core.providers.wire import (
     OptDatetime,
     RawText,
     Wire,
-    aware,
     later,
     text,
 )
@@ -163,8 +161,9 @@ class ZRegistered(Wire):
     topic: str | None = None
 
 
-# Registrant fields kept in Registrant.extra (strings, shown in the detail view).
-_EXTRA = (
+#: Registrant fields kept in Registrant.extra (strings, shown in the detail view), in
+#: the order the cache's plain values name them (`tui.core.store.packing.PLAIN_EXTRA`).
+EXTRA_FIELDS = (
     "address",
     "city",
     "state",
@@ -269,7 +268,7 @@ def registrant(
     """A domain registrant; a status no spec documents is kept raw (never fails the list)."""
     raw = w.status or status or ""
     normalised = RegistrantStatus.from_provider(raw)
-    extra = {k: str(v) for k in _EXTRA if (v := getattr(w, k))}
+    extra = {k: str(v) for k in EXTRA_FIELDS if (v := getattr(w, k))}
     return Registrant(
         provider=P,
         key=w.id,
@@ -286,129 +285,6 @@ def registrant(
         custom_questions=tuple((q.title, q.value) for q in w.custom_questions),
         extra=extra,
     )
-
-
-class RegistrantsPage:
-    """A page of registrants as domain records, and the token of the next page."""
-
-    __slots__ = ("next_page_token", "registrants")
-
-    def __init__(self, registrants: list[Registrant], next_page_token: str | None) -> None:
-        self.registrants = registrants
-        self.next_page_token = next_page_token
-
-
-# Zoom's own form of a time ("2026-10-20T02:38:26Z"), which `datetime` reads as the
-# wire models would.
-_ZOOM_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
-_PAGE = TypeAdapter(ZRegistrantsPage)
-_TEXT_OR_NULL = frozenset({str, type(None)})
-
-
-class RegistrantsReader:
-    """Reads a page of one listing's registrants (`validate_python`, as a TypeAdapter).
-
-    A page whose every value has the plain shape (text where text is due, Zoom's form
-    of a time) becomes records directly, about three times as fast; any other page goes
-    through the tolerant wire models, which read odd values or raise ValidationError as
-    they always do. Both give the same records (tests/core/test_zoom_registrant_pages.py).
-    """
-
-    def __init__(
-        self, event_key: str, kind: EventKind, status: str | None, title: str | None
-    ) -> None:
-        self.event_key, self.kind, self.status, self.title = event_key, kind, status, title
-
-    def validate_python(self, data: Any, /) -> RegistrantsPage:
-        page = self.plain(data)
-        if page is not None:
-            return page
-        wire = _PAGE.validate_python(data)
-        people = [
-            registrant(r, self.event_key, self.kind, self.status, self.title)
-            for r in wire.registrants
-        ]
-        return RegistrantsPage(people, wire.next_page_token)
-
-    def plain(self, data: Any) -> RegistrantsPage | None:
-        """The page read without the wire models, or None when a value is not plain."""
-        if type(data) is not dict:
-            return None
-        token = data.get("next_page_token")
-        total = data.get("total_records")
-        items = data.get("registrants", [])
-        if (
-            (token is not None and type(token) is not str)
-            or (total is not None and type(total) is not int)
-            or type(items) is not list
-        ):
-            return None
-        people = []
-        for item in items:
-            person = self._plain(item)
-            if person is None:
-                return None
-            people.append(person)
-        return RegistrantsPage(people, token)
-
-    def _plain(self, w: Any) -> Registrant | None:
-        if type(w) is not dict:
-            return None
-        get = w.get
-        key, email, first = get("id"), get("email", ""), get("first_name", "")
-        last = get("last_name")
-        raw, at, url = get("status", ""), get("create_time"), get("join_url")
-        asked = get("custom_questions", [])
-        if (
-            type(key) is not str
-            or type(email) is not str
-            or type(first) is not str
-            or type(raw) is not str
-            or (last is not None and type(last) is not str)
-            or (url is not None and type(url) is not str)
-            or type(asked) is not list
-        ):
-            return None
-        registered = None
-        if at is not None:
-            if type(at) is not str:
-                return None
-            if at.strip():
-                if not _ZOOM_TIME.fullmatch(at):
-                    return None
-                try:
-                    registered = aware(datetime.fromisoformat(at))
-                except ValueError:  # no such day or hour: the wire models say which
-                    return None
-        questions = []
-        for q in asked:
-            if type(q) is not dict:
-                return None
-            title, value = q.get("title", ""), q.get("value", "")
-            if type(title) is not str or type(value) is not str:
-                return None
-            questions.append((title, value))
-        # Each custom field is text or absent (null); those with a value are kept.
-        values = list(map(get, _EXTRA))
-        if not set(map(type, values)) <= _TEXT_OR_NULL:
-            return None
-        raw = raw or self.status or ""
-        return Registrant(
-            P,
-            key,
-            self.event_key,
-            self.kind,
-            email,
-            first,
-            last or "",
-            RegistrantStatus.from_provider(raw),
-            raw,
-            registered,
-            url,
-            self.title,
-            tuple(questions),
-            {name: value for name, value in zip(_EXTRA, values, strict=True) if value},
-        )
 
 
 def processing(f: ZFile) -> bool:

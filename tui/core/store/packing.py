@@ -35,7 +35,17 @@ from typing import Any
 from tui.core.models import EventKind, Provider, Registrant, RegistrantStatus
 from tui.core.store.folding import fold
 
-__all__ = ["REGISTRANT_FIELDS", "SELECT", "data_of", "micros", "more_of", "unpack"]
+__all__ = [
+    "PLAIN_EXTRA",
+    "REGISTRANT_FIELDS",
+    "SELECT",
+    "NotPlain",
+    "data_of",
+    "micros",
+    "more_of",
+    "plain_more",
+    "unpack",
+]
 
 # Short keys in `data`: the search hits read them with json_extract (`hits.py`).
 FIRST, LAST, TITLE, EMAIL = "f", "l", "t", "e"
@@ -78,6 +88,8 @@ _PLAIN_EXTRA = (
     "role_in_purchase_process",
 )
 _NOTHING = ("",) * len(_PLAIN_EXTRA)
+#: The custom fields' order in the plain values (`plain_more`).
+PLAIN_EXTRA = _PLAIN_EXTRA
 # Whether a registrant's custom fields, named in this order, are in the plain form's
 # (a few sets of names repeat across every registrant of a webinar).
 _ORDERED: dict[tuple[str, ...], bool] = {}
@@ -139,6 +151,9 @@ _KEY, _EVENT, _TK, _HOST, _HTTPS = "\x19", "\x1a", "\x1b", "\x1c", "\x1d"
 _ZOOM_HOST = "zoom.us/w/"  # also an account's own host's end ("us06web.zoom.us/w/")
 # No value of the token form holds these (a value that does takes the plain form).
 _RESERVED = re.compile("[\x00-\x1e]")
+# A value with one of these cannot be said by the token form (its separator, or one of
+# the characters it reserves).
+_CONTROL = re.compile("[\x00-\x1f]")
 # One encoder for every row (json.dumps with options builds a new one per call).
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -236,19 +251,7 @@ def more_of(r: Registrant) -> bytes | None:
             return None
         key, event = r.key, r.event_key
         if key and event and _RESERVED.search(f"{text}{key}{event}") is None:
-            url = values[2]
-            if url:
-                values[2] = (
-                    url.replace(key, _KEY)
-                    .replace(event, _EVENT)
-                    .replace("?tk=", _TK)
-                    .replace(_ZOOM_HOST, _HOST)
-                    .replace("https://", _HTTPS)
-                )
-            tokens = _TOKEN_OF
-            for slot in _ENUMERATED:
-                values[slot] = tokens.get(values[slot], values[slot])
-            return _TOKENS_MARK + _SEP.join(values).encode()
+            return _tokened(values, key, event)
         packer = zlib.compressobj(
             9,
             zlib.DEFLATED,
@@ -277,6 +280,46 @@ def more_of(r: Registrant) -> bytes | None:
         9, zlib.DEFLATED, _WBITS, 2, zlib.Z_DEFAULT_STRATEGY, _dictionary(r.key, r.event_key)
     )
     return packer.compress(raw) + packer.flush()
+
+
+def _tokened(values: list[str], key: str, event: str) -> bytes:
+    """The token form of plain values that it can hold (`values` is changed)."""
+    url = values[2]
+    if url:
+        values[2] = (
+            url.replace(key, _KEY)
+            .replace(event, _EVENT)
+            .replace("?tk=", _TK)
+            .replace(_ZOOM_HOST, _HOST)
+            .replace("https://", _HTTPS)
+        )
+    tokens = _TOKEN_OF
+    for slot in _ENUMERATED:
+        values[slot] = tokens.get(values[slot], values[slot])
+    return _TOKENS_MARK + _SEP.join(values).encode()
+
+
+class NotPlain(Exception):
+    """Values the token form cannot hold (`more_of` of the model says them)."""
+
+
+def plain_more(values: list[str], key: str, event_key: str) -> bytes | None:
+    """`more_of` of a registrant whose plain values (`_plain_values`: the status, "",
+    the join link, the 13 custom fields, then each answer's title and value) are
+    `values`, when the token form holds them (`values` is changed); None when there
+    are none. NotPlain when only another form can (a separator or control character
+    in a value, no key).
+    """
+    plain = "".join(values)
+    if not plain:
+        return None
+    # Text with no control character at all is printable (the look is quick in C).
+    if not plain.isprintable() and _CONTROL.search(plain) is not None:
+        raise NotPlain
+    ids = key + event_key
+    if not key or not event_key or (not ids.isprintable() and _RESERVED.search(ids)):
+        raise NotPlain
+    return _tokened(values, key, event_key)
 
 
 def _time(value: Any) -> datetime | None:

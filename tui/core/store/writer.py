@@ -27,6 +27,7 @@ from typing import Any
 from tui.core.errors import StorageError
 from tui.core.models import RegistrantStatus
 from tui.core.store.codec import iso
+from tui.core.store.plain_rows import PlainRegistrants, staged_rows
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.scopes import recount_events, scope_number
 from tui.core.store.staging import (
@@ -313,31 +314,18 @@ class ScopeBatch:
         return name
 
     def add(self, models: Iterable[Any]) -> None:
-        """Stage models (any mix of domain types; each goes to its own table)."""
+        """Stage models (any mix of domain types; each goes to its own table), or a
+        page of registrants' plain values (`PlainRegistrants`)."""
         by_table: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
         specs: dict[str, TableSpec] = {}
+        if isinstance(models, PlainRegistrants):
+            specs[REGISTRANTS.name] = REGISTRANTS
+            by_table[REGISTRANTS.name] = staged_rows(models, lambda r: self._row(r, 0)[1])
+            models = ()
         for row in models:
-            model, data, cut = encoded(row)
-            self.cut += cut
-            spec = TABLE_OF[type(model)]
+            spec, staged = self._row(row, len(by_table[TABLE_OF[type(row)].name]))
             specs[spec.name] = spec
-            index = self._counts[spec.name] + len(by_table[spec.name])
-            search, *columns = spec.extract(model)
-            key = key_of(model, index)
-            by_table[spec.name].append(
-                (model.provider.value, key, search, data, *columns)
-                if spec is REGISTRANTS
-                else (
-                    self.scope,
-                    model.provider.value,
-                    self._writer.profile,
-                    "",
-                    key,
-                    search,
-                    data,
-                    *columns,
-                )
-            )
+            by_table[spec.name].append(staged)
         try:
             for name, values in by_table.items():
                 spec = specs[name]
@@ -348,6 +336,27 @@ class ScopeBatch:
         except sqlite3.Error as exc:
             self.abort()
             raise storage_error(self._writer.path, exc) from None
+
+    def _row(self, row: Any, pending: int) -> tuple[TableSpec, tuple[Any, ...]]:
+        """The table of `row` and its staged values (`pending`: rows of its table
+        before it in this call)."""
+        model, data, cut = encoded(row)
+        self.cut += cut
+        spec = TABLE_OF[type(model)]
+        search, *columns = spec.extract(model)
+        key = key_of(model, self._counts[spec.name] + pending)
+        if spec is REGISTRANTS:
+            return spec, (model.provider.value, key, search, data, *columns)
+        return spec, (
+            self.scope,
+            model.provider.value,
+            self._writer.profile,
+            "",
+            key,
+            search,
+            data,
+            *columns,
+        )
 
     def commit(self, fetched_at: datetime | None = None, note: str | None = None) -> int:
         """Replace the scope's rows with the staged ones, atomically; return the count.

@@ -297,6 +297,14 @@ class ScopeFetcher:
             cancelled = await asyncio.to_thread(self.cancelled_here, scope.provider, key, since)
             yield titled(keep_cancelled_here(people, cancelled))
             return
+        from tui.core.providers.zoom import Zoom  # here: a sync of GoTo alone needs none
+
+        if isinstance(api, Zoom):
+            # Plain values, staged without a record per person (each holds the title).
+            kind = scope.event_kind or EventKind.WEBINAR
+            async for plain in api.registrant_rows(kind, key, event_title=title):
+                yield plain
+            return
         pages = (
             api.meeting_registrant_pages(key, event_title=title)
             if scope.event_kind is EventKind.MEETING

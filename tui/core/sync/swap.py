@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from tui.core.errors import MeetdeckError
 from tui.core.models import Provider
 from tui.core.store.db import Store
+from tui.core.store.plain_rows import PlainRegistrants
 from tui.core.store.writer import StoreWriter
 from tui.core.sync.fetch import Found
 from tui.core.sync.types import Scope, ScopeKind, ScopeStep
@@ -30,6 +31,12 @@ class UnexpectedSyncError(MeetdeckError):
     """A bug, not an API problem: reported per scope so the rest of the run goes on."""
 
     title = "Unexpected error while syncing"
+
+
+def _owned(page: Sequence[Any]) -> Sequence[Any]:
+    """A page the writer thread may keep: a copy, unless the fetch hands it over whole
+    (`PlainRegistrants`, made for it)."""
+    return page if isinstance(page, PlainRegistrants) else list(page)
 
 
 def _retrieved(future: asyncio.Future[None]) -> None:
@@ -123,7 +130,7 @@ class ScopeSwap:
                 if page:
                     if staging is not None:
                         await staging
-                    staging = asyncio.ensure_future(self._db(batch.add, list(page)))
+                    staging = asyncio.ensure_future(self._db(batch.add, _owned(page)))
                     # Its failure is raised where it is awaited, or else by what failed
                     # meanwhile: either way it is not "never retrieved".
                     staging.add_done_callback(_retrieved)

@@ -1,0 +1,235 @@
+"""Registrants staged from their plain values (`PlainRegistrants`, the sync's Zoom path)
+are stored exactly as their records are: the same rows, byte for byte, in a real cache.
+
+Issue 18: a sync turns Zoom's registrant pages into staged rows without a record per
+person; whatever the page holds (odd text, a control character, a separator, text over
+the cache's limit, an unknown status, no title), the table must come out the same.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any, cast
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.support.control import Control
+from tui.core.models import EventKind, Provider
+from tui.core.providers.session import ProviderSet
+from tui.core.providers.zoom import Zoom
+from tui.core.providers.zoom_registrants import RegistrantsReader
+from tui.core.store.codec import TEXT_LIMIT
+from tui.core.store.db import Store
+from tui.core.store.plain_rows import PlainRegistrants, staged_rows
+
+SCOPE = "registrants:zoom:webinar:961"
+
+
+def stored(root: Path, pages: list[list[Any]]) -> list[tuple[Any, ...]]:
+    """`pages` staged and swapped into a fresh cache; its registrants table, by id."""
+    store = Store.open(root / "cache.sqlite3", "p")
+    writer = store.writer()
+    try:
+        with writer.replace(SCOPE, "zoom") as batch:
+            for page in pages:
+                batch.add(page)
+            batch.commit()
+    finally:
+        writer.close()
+        store.close()
+    conn = sqlite3.connect(root / "cache.sqlite3")
+    try:
+        return conn.execute("SELECT * FROM registrants ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def both_ways(pages: list[tuple[str, dict[str, Any]]], title: str | None) -> None:
+    """Each (status, page) read as records and as plain values, stored both ways."""
+    records, plain = [], []
+    for status, page in pages:
+        reader = RegistrantsReader("961", EventKind.WEBINAR, status, title)
+        records.append(reader.validate_python(page).registrants)
+        quick = RegistrantsReader("961", EventKind.WEBINAR, status, title, plain=True)
+        read = quick.validate_python(page).registrants
+        plain.append(
+            PlainRegistrants(read, Provider.ZOOM, "961", EventKind.WEBINAR, title, quick.model)
+        )
+    with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as other:
+        assert stored(Path(one), cast(list[list[Any]], plain)) == stored(Path(other), records)
+
+
+# Text as an API may send it: accents, CJK, quotes, controls, the token form's
+# separator and tokens, and (rarely) more than the cache keeps.
+TEXT = st.one_of(
+    st.text(max_size=10),
+    st.text(alphabet='aÉé山"\\\x00\x01\x06\x07\x1a\x1f\u2028 ', max_size=6),
+    st.sampled_from(["", "approved", "1-20", "Decision Maker", "https://zoom.us/w/"]),
+    st.just("x" * (TEXT_LIMIT + 1)),
+)
+OPTIONAL = st.one_of(st.none(), TEXT)
+STATUS = st.sampled_from(["approved", "pending", "denied", "on_hold", "", " Approved "])
+TIME = st.sampled_from(["2026-10-20T02:38:26Z", "2026-10-20T02:38:26.5Z", "", None])
+EXTRA = ("address", "city", "country", "org", "no_of_employees", "purchasing_time_frame")
+
+
+@st.composite
+def people(draw: st.DrawFn, index: int) -> dict[str, Any]:
+    key = draw(st.sampled_from([f"r{index}", f"r{index}\x1a", f"é{index}"]))
+    person: dict[str, Any] = {
+        "id": key,
+        "email": draw(st.sampled_from([f"p{index}@x.org", f"P{index}@Ü.org", ""])),
+        "first_name": draw(TEXT),
+        "last_name": draw(OPTIONAL),
+        "status": draw(STATUS),
+        "create_time": draw(TIME),
+        "join_url": draw(
+            st.one_of(
+                OPTIONAL,
+                st.just(f"https://zoom.us/w/961?tk={key}"),
+                st.just(f"https://us06web.zoom.us/w/961/{key}"),
+            )
+        ),
+        "custom_questions": draw(
+            st.lists(st.fixed_dictionaries({"title": TEXT, "value": TEXT}), max_size=2)
+        ),
+    }
+    for name in EXTRA:
+        person[name] = draw(OPTIONAL)
+    return person
+
+
+@st.composite
+def listings(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
+    count = draw(st.integers(1, 3))
+    out = []
+    for page in range(count):
+        size = draw(st.integers(0, 4))
+        registrants = [draw(people(page * 10 + i)) for i in range(size)]
+        if size and draw(st.booleans()):
+            registrants.append(dict(registrants[0]))  # listed twice: the last one wins
+        status = draw(st.sampled_from(["pending", "approved", "denied"]))
+        out.append((status, {"registrants": registrants}))
+    return out
+
+
+@settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(listings(), st.sampled_from([None, "Big", 'Q&A "live"']))
+def test_plain_values_store_the_rows_their_records_store(
+    pages: list[tuple[str, dict[str, Any]]], title: str | None
+) -> None:
+    both_ways(pages, title)
+
+
+def test_a_page_the_wire_models_read_is_stored_as_its_records() -> None:
+    """An odd value (a number for a name) sends the page through the wire models: the
+    page holds records, stored as they always were, beside plain pages."""
+    plain = {"registrants": [{"id": "a", "email": "a@x.org", "first_name": "Ana"}]}
+    odd = {"registrants": [{"id": "b", "email": "b@x.org", "first_name": 7, "status": "x"}]}
+    reader = RegistrantsReader("961", EventKind.WEBINAR, "approved", "Big", plain=True)
+    assert type(reader.validate_python(plain).registrants[0]) is tuple
+    assert type(reader.validate_python(odd).registrants[0]) is not tuple
+    both_ways([("approved", plain), ("pending", odd)], "Big")
+
+
+async def test_the_sandbox_webinar_stores_the_same_rows_both_ways(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    """The sandbox's big webinar over real HTTP: the sync's plain pages and the
+    records' pages make the same table."""
+    from tui.core.settings.config import HttpSettings, demo_profile
+    from tui.core.settings.paths import Paths
+
+    paths = Paths(tmp_path / "c", tmp_path / "d", tmp_path / "k", tmp_path / "l")
+    providers = ProviderSet.for_profile(
+        "demo", demo_profile(sandbox.base_url), paths, HttpSettings(), demo=True
+    )
+    await providers.demo_sign_in()
+    try:
+        zoom = providers.zoom
+        assert isinstance(zoom, Zoom)
+        big = str(Control(sandbox.base_url).call("GET", "state")["zoom"]["big_webinar_id"])
+        title = "Big webinar"
+        records = [p async for p in zoom.webinar_registrant_pages(big, event_title=title)]
+        plain = [p async for p in zoom.registrant_rows(EventKind.WEBINAR, big, event_title=title)]
+    finally:
+        await providers.aclose()
+    assert all(isinstance(p, PlainRegistrants) for p in plain)
+    assert all(type(person) is tuple for page in plain for person in page)
+    # The listings arrive side by side, in any order: staged in one order each way.
+    order = {person.key: i for i, person in enumerate(r for p in records for r in p)}
+    plain_items = sorted((v for p in plain for v in p), key=lambda v: order[v[0]])
+    first = cast(PlainRegistrants, plain[0])
+    one = PlainRegistrants(plain_items, Provider.ZOOM, big, EventKind.WEBINAR, title, first.model)
+    ours, theirs = tmp_path / "plain", tmp_path / "records"
+    ours.mkdir()
+    theirs.mkdir()
+    rows = stored(ours, [one])
+    assert len(rows) == sum(map(len, records)) > 100
+    assert rows == stored(theirs, [[r for p in records for r in p]])
+
+
+async def test_a_sync_stages_zoom_registrants_from_their_plain_values(
+    sandbox: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A real sync of the sandbox's Zoom webinars goes the plain values' way (no record
+    per person), and the big webinar's rows are those its records make."""
+    from tui.core.deck.from_profile import open_profile
+    from tui.core.settings.config import HttpSettings, demo_profile
+    from tui.core.settings.paths import Paths, resolve_paths
+    from tui.core.store.views import ViewQuery
+    from tui.core.sync.types import ScopeKind
+
+    plain_pages: list[int] = []
+    real = staged_rows
+
+    def counted(page: PlainRegistrants, slow: Any) -> list[tuple[Any, ...]]:
+        plain_pages.append(len(page))
+        return real(page, slow)
+
+    monkeypatch.setattr("tui.core.store.writer.staged_rows", counted)
+    profile = demo_profile(sandbox.base_url).model_copy(
+        update={"goto_client_id": None, "goto_client_secret": None, "zoom_rate_limit": 1000.0}
+    )
+    deck = open_profile(resolve_paths(), "sbx", profile, demo=True, http=HttpSettings())
+    big = str(Control(sandbox.base_url).call("GET", "state")["zoom"]["big_webinar_id"])
+    try:
+        report = await deck.sync_all(
+            kinds=[ScopeKind.ORGANIZERS, ScopeKind.EVENTS, ScopeKind.REGISTRANTS]
+        )
+        assert report.ok, report.failed
+        event = deck.events(ViewQuery(provider=Provider.ZOOM))
+        title = next(e.title for e in event.rows(0, event.count()) if e.key == big)
+    finally:
+        await deck.aclose()
+    paths = Paths(tmp_path / "c", tmp_path / "d", tmp_path / "k", tmp_path / "l")
+    providers = ProviderSet.for_profile(
+        "demo", demo_profile(sandbox.base_url), paths, HttpSettings(), demo=True
+    )
+    await providers.demo_sign_in()
+    try:
+        assert providers.zoom is not None
+        pages = providers.zoom.webinar_registrant_pages(big, event_title=title)
+        records = [person async for page in pages for person in page]
+    finally:
+        await providers.aclose()
+    assert sum(plain_pages) >= len(records) > 300
+    columns = "provider, key, search, data, event_key, event_kind, status, sort_name, email, "
+    columns += "registered_at, more"
+    conn = sqlite3.connect(resolve_paths().cache_db("sbx", demo=True))
+    try:
+        synced = conn.execute(
+            f"SELECT {columns} FROM registrants WHERE event_key = ? ORDER BY id",  # noqa: S608
+            (big,),
+        ).fetchall()
+    finally:
+        conn.close()
+    alone = tmp_path / "records"
+    alone.mkdir()
+    stored_alone = [row[2:] for row in stored(alone, [records])]  # without id and sid
+    assert synced == stored_alone
