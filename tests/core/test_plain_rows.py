@@ -18,12 +18,13 @@ from hypothesis import strategies as st
 
 from tests.support.control import Control
 from tui.core.models import EventKind, Provider
+from tui.core.pages import PlainRegistrants
 from tui.core.providers.session import ProviderSet
 from tui.core.providers.zoom import Zoom
 from tui.core.providers.zoom_registrants import RegistrantsReader
 from tui.core.store.codec import TEXT_LIMIT
 from tui.core.store.db import Store
-from tui.core.store.plain_rows import PlainRegistrants, staged_rows
+from tui.core.store.plain_rows import staged_rows
 
 SCOPE = "registrants:zoom:webinar:961"
 

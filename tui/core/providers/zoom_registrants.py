@@ -13,11 +13,11 @@ from pydantic import TypeAdapter
 
 from tui.core.models import EventKind, Registrant, RegistrantStatus
 from tui.core.net.client import ApiClient
+from tui.core.pages import PlainRegistrants, PlainValues
 from tui.core.providers.base import ZOOM_PAGE_SIZE
 from tui.core.providers.wire import aware
 from tui.core.providers.zoom_paging import merged, pages
 from tui.core.providers.zoom_wire import EXTRA_FIELDS, P, ZRegistrantsPage, registrant
-from tui.core.store.plain_rows import PlainRegistrants, PlainValues
 
 __all__ = ["STATUSES", "RegistrantsPage", "RegistrantsReader", "listed"]
 

@@ -2,9 +2,9 @@
 writer stages in one pass, without a `Registrant` per person (issue 18: a sync of a
 100,000-registrant webinar spent most of its time building and taking apart records).
 
-Zoom's page reader (`tui.core.providers.zoom_wire.RegistrantsReader`) gives each
-registrant whose values all have the plain shape as a `PlainValues` tuple; the rest
-(a page the tolerant wire models read) as records. `staged_rows` gives each the row
+Zoom's page reader (`tui.core.providers.zoom_registrants.RegistrantsReader`) gives
+each registrant whose values all have the plain shape as a `PlainValues` tuple
+(`tui.core.pages`); the rest (a page the tolerant wire models read) as records. `staged_rows` gives each the row
 `ScopeBatch.add` stages, the same values `staging.encoded` and the table's `extract`
 give its record (tests/core/test_plain_rows.py compares them). A person the token form
 cannot hold, or whose text is over the cache's limit, goes the record's way.
@@ -12,63 +12,23 @@ cannot hold, or whose text is over the cache's limit, goes the record's way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from json.encoder import encode_basestring as quote
 from typing import Any
 
-from tui.core.models import EventKind, Provider, Registrant, RegistrantStatus
+from tui.core.models import Registrant, RegistrantStatus
+from tui.core.pages import PlainRegistrants
 from tui.core.store.codec import TEXT_LIMIT
 from tui.core.store.folding import fold, from_letter
 from tui.core.store.packing import EMAIL, FIRST, LAST, TITLE, NotPlain, plain_more
 
-__all__ = ["PlainRegistrants", "PlainValues", "staged_rows"]
-
-#: One registrant's plain values: key, e-mail, first name, last name, the status as the
-#: provider said it (the listing's status when it said none), when they registered (in
-#: UTC) or None, the join link or None, the answers ((title, value), ...), and the
-#: custom fields in `packing.PLAIN_EXTRA`'s order (text, or "" or None when absent).
-PlainValues = tuple[
-    str,
-    str,
-    str,
-    str,
-    str,
-    datetime | None,
-    str | None,
-    tuple[tuple[str, str], ...],
-    list[str | None],
-]
+__all__ = ["staged_rows"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 _OTHER = RegistrantStatus.OTHER
 _STATUS_OF: dict[str, RegistrantStatus] = {}
-
-
-class PlainRegistrants(list[PlainValues | Registrant]):
-    """A page of one event's registrants: plain values, or records (any mix).
-
-    Attributes:
-        provider: Whose registrants they are.
-        event_key: The event's key.
-        kind: The event's kind.
-        title: The event's title, when known (every row holds it).
-        model: The record of plain values (for a person `staged_rows` cannot say).
-    """
-
-    def __init__(
-        self,
-        items: Iterable[PlainValues | Registrant],
-        provider: Provider,
-        event_key: str,
-        kind: EventKind,
-        title: str | None,
-        model: Callable[[PlainValues], Registrant],
-    ) -> None:
-        super().__init__(items)
-        self.provider, self.event_key, self.kind, self.title = provider, event_key, kind, title
-        self.model = model
 
 
 def staged_rows(

@@ -26,8 +26,9 @@ from typing import Any
 
 from tui.core.errors import StorageError
 from tui.core.models import RegistrantStatus
+from tui.core.pages import PlainRegistrants
 from tui.core.store.codec import iso
-from tui.core.store.plain_rows import PlainRegistrants, staged_rows
+from tui.core.store.plain_rows import staged_rows
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.scopes import recount_events, scope_number
 from tui.core.store.staging import (

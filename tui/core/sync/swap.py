@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from tui.core.errors import MeetdeckError
 from tui.core.models import Provider
+from tui.core.pages import PlainRegistrants
 from tui.core.store.db import Store
-from tui.core.store.plain_rows import PlainRegistrants
 from tui.core.store.writer import StoreWriter
 from tui.core.sync.fetch import Found
 from tui.core.sync.types import Scope, ScopeKind, ScopeStep
