@@ -34,10 +34,6 @@ MATERIALIZE_MAX = 20_000
 #: view has its first rows there. Else its matches are looked up and sorted.
 HEAD_WALK = 32_768
 
-#: SQLite virtual-machine steps between two checks of a read's stop condition.
-STOP_CHECK_STEPS = 1_000
-
-
 #: A database row (the view's select columns) -> the model the pane shows.
 RowDecoder = Callable[[tuple[Any, ...]], T]
 
@@ -145,17 +141,14 @@ class TableView(Generic[T]):
     def _fetch(
         self, sql: str, params: list[Any], conn: sqlite3.Connection | None = None
     ) -> list[Any]:
-        """All rows of one long read, which this thread's stop condition may end
-        (`ReadStops`); the caller holds the connection's lock."""
+        """All rows of one long read, which this thread's read scope may end
+        (`ReadScope`); the caller holds the connection's lock."""
         conn = conn or self._conn
-        stop = self._stops.stop if self._stops is not None else None
-        if stop is None:
+        scope = self._stops.current if self._stops is not None else None
+        if scope is None:
             return conn.execute(sql, params).fetchall()
-        conn.set_progress_handler(stop, STOP_CHECK_STEPS)
-        try:
+        with scope.running(conn):
             return conn.execute(sql, params).fetchall()
-        finally:
-            conn.set_progress_handler(None, 0)
 
     def _from(self, *, text_index: bool = False) -> str:
         hint = (
