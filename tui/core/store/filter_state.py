@@ -13,12 +13,11 @@ class FilterMemo:
     """The last '/' filter resolved to ids on one connection, for the next keystroke.
 
     Typing forward narrows: every row that holds "noah" holds "noa", so the matches
-    of a filter that extends the previous one are the previous matches that the
-    trigram index also finds for the new terms and whose remembered text holds them,
-    in the order they were already sorted in. That reads the index's doclists only,
-    never the rows, which a fresh process
-    otherwise reads from the file page by page (20-70 ms for two thousand matches
-    spread over a 100,000-row table). A commit by any other connection (the sync, an
+    of a filter that extends the previous one are the previous matches whose
+    remembered text (the search column) holds the new terms, in the order they were
+    already sorted in. That reads neither the rows, which a fresh process otherwise
+    reads from the file page by page (20-70 ms for two thousand matches spread over a
+    100,000-row table), nor the trigram index. A commit by any other connection (the sync, an
     approval) changes `PRAGMA data_version`, and the memo is not used across it.
     """
 
