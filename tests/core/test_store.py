@@ -180,7 +180,9 @@ def test_a_filter_typed_forward_narrows_to_the_same_rows_as_a_fresh_read(
         fresh.close()
 
 
-def test_narrowing_reads_the_trigram_index_not_the_rows(store: Store) -> None:
+def test_narrowing_reads_neither_the_trigram_index_nor_the_rows(store: Store) -> None:
+    """A filter typed forward tests the remembered matches' texts: no SQL beyond the
+    page of rows (the index lookup cost 1.5-2.5 ms a keystroke at 100,000)."""
     put(
         store,
         "registrants:zoom:w1",
@@ -193,7 +195,7 @@ def test_narrowing_reads_the_trigram_index_not_the_rows(store: Store) -> None:
         assert store.registrants(ViewQuery(event_key="w1", text="noah")).count() == 20
     finally:
         store._conn.set_trace_callback(None)
-    assert any("search_index MATCH" in sql for sql in statements)
+    assert not any("search_index" in sql for sql in statements), statements
     assert not any("JOIN registrants" in sql or "FROM registrants" in sql for sql in statements), (
         statements
     )

@@ -1,18 +1,18 @@
 """A '/' filter with more matches than the store resolves up front (MATERIALIZE_MAX,
 lowered here): its first rows come before any count, in the pane's order, and a
-count can be ended from the reading thread."""
+count can be ended from the reading thread, or from another one while it runs."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.builders import put, registrant
-from tui.core.store import query
+from tui.core.store import filter_state, query
 from tui.core.store.db import Store
 from tui.core.store.views import ViewQuery
 
@@ -88,3 +88,77 @@ def test_a_count_ends_when_its_reader_says_stop(store: Store) -> None:
         thread.start()
         thread.join()
     assert other == [400] and view.count() == 400
+
+
+def test_a_read_ended_before_it_starts_fails_and_the_connection_reads_again(
+    store: Store,
+) -> None:
+    """`end` (the newer keystroke) called before the read's statement starts is not
+    lost (SQLite forgets an interrupt with no statement running), and does not stay
+    on the connection for the reads after the scope."""
+    fill(store)
+    view = store.registrants(ViewQuery(event_key="w1", text="a"))
+    with store.interruptible(lambda: False) as end:
+        end()
+        with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+            view.count()
+    assert view.count() == 400
+    assert store.registrants(ViewQuery(event_key="w1", text="a")).count() == 400
+
+
+def test_a_running_read_is_ended_from_another_thread_without_python_in_it(
+    store: Store,
+) -> None:
+    """A read that would never end on its own (a recursive count with no limit) ends
+    when another thread calls the scope's `end`: the statement is interrupted in C, no
+    progress handler polls a Python condition (`stop` stays false throughout)."""
+    scopes = filter_state.ReadStops()
+    conn = sqlite3.connect(store.path, check_same_thread=False)
+    handed: list[Callable[[], None]] = []
+    ready = threading.Event()
+    failed: list[BaseException] = []
+
+    def endless() -> None:
+        with scopes.scope(lambda: False) as end:
+            handed.append(end)
+            ready.set()
+            scope = scopes.current
+            assert scope is not None
+            try:
+                with scope.running(conn):
+                    conn.execute(ENDLESS).fetchall()
+            except sqlite3.OperationalError as error:
+                failed.append(error)
+
+    try:
+        thread = threading.Thread(target=endless, daemon=True)
+        thread.start()
+        assert ready.wait(30)
+        handed[0]()  # whether the statement has started yet or not
+        thread.join(60)
+        assert not thread.is_alive(), "the endless read was not ended"
+        assert [str(error) for error in failed] == ["interrupted"]
+        assert conn.execute("SELECT count(*) FROM registrants").fetchone() == (0,)
+    finally:
+        conn.close()
+
+
+ENDLESS = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"
+
+
+def test_an_end_between_registering_and_the_statement_is_not_lost(store: Store) -> None:
+    """The window SQLite alone would drop: the read has registered its connection, its
+    statement has not started, and `end` comes (the guard statement keeps it)."""
+    scopes = filter_state.ReadStops()
+    conn = sqlite3.connect(store.path)
+    try:
+        with scopes.scope(lambda: False) as end:
+            scope = scopes.current
+            assert scope is not None
+            with scope.running(conn):
+                end()
+                with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+                    conn.execute("SELECT count(*) FROM registrants").fetchall()
+        assert conn.execute("SELECT count(*) FROM registrants").fetchone() == (0,)
+    finally:
+        conn.close()

@@ -305,8 +305,8 @@ class FakeDeck:
         ]
         return FakeView(rows, self.fetched_at)
 
-    def interruptible(self, stop: Callable[[], bool]) -> AbstractContextManager[None]:
-        return nullcontext()
+    def interruptible(self, stop: Callable[[], bool]) -> AbstractContextManager[Callable[[], None]]:
+        return nullcontext(lambda: None)
 
     def recordings(self, q: ViewQuery = ALL) -> FakeView:
         rows = [

@@ -1,5 +1,6 @@
-"""The `/` filter over many matches: a newer keystroke ends the count of an older one,
-and that count's end is never shown (no count, no error)."""
+"""The `/` filter over many matches: a newer keystroke ends the count of an older one
+(the UI thread ends it: nothing in the read polls), and that count's end is never
+shown (no count, no error)."""
 
 from __future__ import annotations
 
@@ -19,14 +20,15 @@ from tui.widgets.virtual_table import PAGE_SIZE
 
 
 class Stops(threading.local):
-    """The stop condition the reader thread set (`DeckApi.interruptible`)."""
+    """The end of the reader thread's scope (`DeckApi.interruptible`): set from
+    another thread, as the store's `ReadScope.end` interrupts the statement."""
 
-    stop: Callable[[], bool] | None = None
+    ended: threading.Event | None = None
 
 
 class CountUntilStopped:
-    """A view of many matches whose count runs until the reader's stop condition
-    says a newer read came (as the store's progress handler does), then fails."""
+    """A view of many matches whose count runs until its scope is ended from another
+    thread (as SQLite's interrupt ends the statement), then fails."""
 
     def __init__(self, view: Any, stops: Stops) -> None:
         self.view = view
@@ -43,12 +45,11 @@ class CountUntilStopped:
 
     def count(self) -> int:
         self.started.set()
-        stop = self.stops.stop
-        for _ in range(500):  # at most 5 s: an old reader never asks it to stop
-            if stop is not None and stop():
-                self.stopped.set()
-                raise RuntimeError("interrupted")
-            threading.Event().wait(0.01)
+        ended = self.stops.ended
+        # At most 5 s: a filter that never ends its reads lets it run to its end.
+        if ended is not None and ended.wait(5):
+            self.stopped.set()
+            raise RuntimeError("interrupted")
         return int(self.view.count())
 
     def rows(self, offset: int, limit: int) -> list[Any]:
@@ -67,12 +68,12 @@ async def test_a_newer_keystroke_ends_the_count_and_it_never_shows(
     counts: list[CountUntilStopped] = []
 
     @contextlib.contextmanager
-    def interruptible(stop: Callable[[], bool]) -> Iterator[None]:
-        stops.stop = stop
+    def interruptible(stop: Callable[[], bool]) -> Iterator[Callable[[], None]]:
+        ended = stops.ended = threading.Event()
         try:
-            yield
+            yield ended.set
         finally:
-            stops.stop = None
+            stops.ended = None
 
     def registrants(q: Any = None) -> Any:
         view = plain(q) if q is not None else plain()

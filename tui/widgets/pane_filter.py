@@ -25,8 +25,9 @@ and why:
 - Broad filters show rows before their count: one or two letters on a big view, or a
   term thousands of rows share, read their first rows from an ordered scan that stops
   at once, and the status line says "64+" until the count, run after them in the same
-  thread, arrives. A newer keystroke ends that count (`DeckApi.interruptible`), so it
-  never waits behind it.
+  thread, arrives. A newer keystroke ends that count (`DeckApi.interruptible`: the UI
+  thread interrupts the SQLite statement, no Python runs in the read), so it never
+  waits behind it.
 """
 
 from __future__ import annotations
@@ -196,6 +197,8 @@ class PaneFilter(Generic[RowT]):
         """The table shows a filter's first rows while their count is still running."""
         self._reader: LatestReader | None = None
         self._handoff: Handoff[FilterResult[RowT]] | None = None
+        self._end_read: Callable[[], None] | None = None
+        """Ends the read the filter's thread is running (its scope's `end`), if any."""
 
     @property
     def idle(self) -> bool:
@@ -207,8 +210,15 @@ class PaneFilter(Generic[RowT]):
 
     def stale(self) -> None:
         """The pane reads its rows itself: a filter still being read is now stale."""
-        self.generation += 1
+        self._newer()
         self.counting = False
+
+    def _newer(self) -> None:
+        """UI thread: a newer read begins; the one running (a count) ends now."""
+        self.generation += 1
+        end = self._end_read
+        if end is not None:
+            end()
 
     async def open(self) -> None:
         """`/`: show the box (mounting it on first use) with what was typed ahead."""
@@ -309,7 +319,7 @@ class PaneFilter(Generic[RowT]):
         if not text:
             pane.load(keep_cursor=True)
             return
-        self.generation += 1
+        self._newer()
         self._read_filtered(pane.build_query(), self.generation)
 
     def _read_filtered(self, query: ViewQuery, generation: int) -> None:
@@ -333,8 +343,13 @@ class PaneFilter(Generic[RowT]):
                 return  # a newer keystroke is already on its way
             try:
                 # A newer keystroke ends this read where it is (a count of a million
-                # rows), so the next one never waits behind it.
-                with deck.interruptible(stale):
+                # rows), so the next one never waits behind it: `_newer` calls `end`,
+                # published before the check below (a keystroke either sees it or
+                # made this read stale already).
+                with deck.interruptible(stale) as end:
+                    self._end_read = end
+                    if stale():
+                        return
                     view = pane.make_view(deck, query)
                     limit = on_screen if view.quick_to_count else PAGE_SIZE
                     first_page = view.head(limit)
@@ -349,15 +364,17 @@ class PaneFilter(Generic[RowT]):
                     out.post(RowsRead(generation, query, view, first_page, known, painted, limit))
                     if known < limit:
                         return
-                    # The count reads every match, taking the GIL back after each: it
-                    # waits until those rows are on screen (a 4 ms frame took 13 while
-                    # it ran), and is skipped or ended when another keystroke comes.
+                    # The count reads every match: it waits until those rows are on
+                    # screen (a 4 ms frame took 13 while it ran), and is skipped or
+                    # ended when another keystroke comes.
                     painted.wait(COUNT_AFTER_PAINT)
                     if not stale():
                         out.post(RowsCounted(generation, view.count()))
             except Exception as error:  # typed or not, it becomes a dialog, not a crash
                 if not stale():  # else it is the newer keystroke ending this read
                     out.post(ReadFailed(generation, error))
+            finally:
+                self._end_read = None
 
         if self._reader is None:
             self._reader = LatestReader(f"filter-{pane.id}")
@@ -365,9 +382,10 @@ class PaneFilter(Generic[RowT]):
         out.wait(QUICK_WAIT)
 
     def stop(self) -> None:
-        """The pane is going away: end the filter's thread."""
+        """The pane is going away: end the filter's thread and the read it runs."""
         if self._reader is not None:
             self._reader.stop()
+        self._newer()
 
     def receive(self, result: FilterResult[RowT]) -> None:
         """UI thread: show a read's result, unless a newer read has begun since."""

@@ -91,9 +91,10 @@ class CacheView:
         """Recordings. Sorts: start, name, size."""
         return self._store.recordings(q)
 
-    def interruptible(self, stop: Callable[[], bool]) -> AbstractContextManager[None]:
+    def interruptible(self, stop: Callable[[], bool]) -> AbstractContextManager[Callable[[], None]]:
         """While inside, this thread's long reads of a view (a count, a filter's
-        matches) end with an error as soon as `stop()` is true: the `/` filter's
+        matches) end with an error when `stop()` is true as they start, or as soon as
+        the callable the scope yields is called (from any thread): the `/` filter's
         thread stops counting when a newer keystroke comes."""
         return self._store.interruptible(stop)
 

@@ -116,10 +116,12 @@ class Store:
         """A separate write connection, for the sync worker's thread."""
         return StoreWriter(self.path, self.profile)
 
-    def interruptible(self, stop: Callable[[], bool]) -> AbstractContextManager[None]:
+    def interruptible(self, stop: Callable[[], bool]) -> AbstractContextManager[Callable[[], None]]:
         """While inside, the views' long reads on this thread (a count, the matches of
-        a filter, an ordered scan) end as soon as `stop()` is true, raising
-        sqlite3.OperationalError ("interrupted"); other threads' reads are untouched."""
+        a filter, an ordered scan) raise sqlite3.OperationalError ("interrupted") when
+        `stop()` is true as they start, or as soon as the callable the scope yields is
+        called from another thread (`ReadScope.end`: no Python runs during the read);
+        other threads' reads are untouched."""
         return self._stops.scope(stop)
 
     # -- views --------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """What a '/' filter's reads keep between keystrokes (`FilterMemo`) and what ends one
-early (`ReadStops`); `tui.core.store.query` reads with both."""
+early (`ReadStops`, `ReadScope`); `tui.core.store.query` reads with both."""
 
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 
@@ -12,12 +13,11 @@ class FilterMemo:
     """The last '/' filter resolved to ids on one connection, for the next keystroke.
 
     Typing forward narrows: every row that holds "noah" holds "noa", so the matches
-    of a filter that extends the previous one are the previous matches that the
-    trigram index also finds for the new terms and whose remembered text holds them,
-    in the order they were already sorted in. That reads the index's doclists only,
-    never the rows, which a fresh process
-    otherwise reads from the file page by page (20-70 ms for two thousand matches
-    spread over a 100,000-row table). A commit by any other connection (the sync, an
+    of a filter that extends the previous one are the previous matches whose
+    remembered text (the search column) holds the new terms, in the order they were
+    already sorted in. That reads neither the rows, which a fresh process otherwise
+    reads from the file page by page (20-70 ms for two thousand matches spread over a
+    100,000-row table), nor the trigram index. A commit by any other connection (the sync, an
     approval) changes `PRAGMA data_version`, and the memo is not used across it.
     """
 
@@ -39,19 +39,74 @@ class FilterMemo:
         self._last = (key, text, version, ids, texts)
 
 
-class ReadStops(threading.local):
-    """What stops the reads of the thread that set it (`Store.interruptible`): the
-    `/` filter's thread counts matches on the read connection, and a newer keystroke
-    ends that count instead of waiting behind it."""
+GUARD_SQL = "SELECT 1 UNION ALL SELECT 2"
+"""A statement left open (one row read of two) while a long read runs: see `ReadScope`."""
 
-    stop: Callable[[], bool] | None = None
+
+def interrupted() -> sqlite3.OperationalError:
+    """The error an ended read raises, the same as SQLite's own."""
+    return sqlite3.OperationalError("interrupted")
+
+
+class ReadScope:
+    """One reader's long reads, which another thread ends (`end`) while they run.
+
+    No Python code runs during the read: a progress handler (a Python call every
+    thousand SQLite steps) took the GIL back hundreds of times a read, each time
+    waiting behind the UI thread. `end` calls `sqlite3.Connection.interrupt()` (a C
+    call, safe from any thread) on the connection the read runs on, and the
+    statement fails with "interrupted". SQLite forgets an interrupt that comes
+    before the statement starts when no other statement of the connection is
+    active, so a read runs with `GUARD_SQL` open on its connection: an `end` at any
+    moment after the read registered its connection ends it. Before registering,
+    the read checks `end` was not called and `stop()` is not true.
+    """
+
+    def __init__(self, stop: Callable[[], bool]) -> None:
+        self._stop = stop
+        self._lock = threading.Lock()
+        self._ended = False
+        self._conn: sqlite3.Connection | None = None
+
+    def end(self) -> None:
+        """Any thread: end the read running now, and every later one of this scope."""
+        with self._lock:
+            self._ended = True
+            if self._conn is not None:
+                self._conn.interrupt()
 
     @contextlib.contextmanager
-    def scope(self, stop: Callable[[], bool]) -> Iterator[None]:
-        """While inside, a long read of this thread ends (sqlite3.OperationalError,
-        "interrupted") as soon as `stop()` is true."""
-        before, self.stop = self.stop, stop
+    def running(self, conn: sqlite3.Connection) -> Iterator[None]:
+        """Reader thread, holding `conn`'s lock: the read inside may be ended."""
+        guard = conn.execute(GUARD_SQL)
         try:
-            yield
+            with self._lock:
+                if self._ended or self._stop():
+                    raise interrupted()
+                self._conn = conn
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self._conn = None
         finally:
-            self.stop = before
+            guard.close()  # no statement left active: the next one clears the interrupt
+
+
+class ReadStops(threading.local):
+    """The scope of the reads of the thread that set it (`Store.interruptible`): the
+    `/` filter's thread counts matches on a read connection, and a newer keystroke
+    ends that count instead of waiting behind it."""
+
+    current: ReadScope | None = None
+
+    @contextlib.contextmanager
+    def scope(self, stop: Callable[[], bool]) -> Iterator[Callable[[], None]]:
+        """While inside, a long read of this thread fails (sqlite3.OperationalError,
+        "interrupted") if `stop()` is true when it starts, or as soon as the callable
+        yielded is called, from any thread."""
+        before, self.current = self.current, ReadScope(stop)
+        try:
+            yield self.current.end
+        finally:
+            self.current = before
