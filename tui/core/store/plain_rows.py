@@ -4,10 +4,11 @@ writer stages in one pass, without a `Registrant` per person (issue 18: a sync o
 
 Zoom's page reader (`tui.core.providers.zoom_registrants.RegistrantsReader`) gives
 each registrant whose values all have the plain shape as a `PlainValues` tuple
-(`tui.core.pages`); the rest (a page the tolerant wire models read) as records. `staged_rows` gives each the row
-`ScopeBatch.add` stages, the same values `staging.encoded` and the table's `extract`
-give its record (tests/core/test_plain_rows.py compares them). A person the token form
-cannot hold, or whose text is over the cache's limit, goes the record's way.
+(`tui.core.pages`); the rest (a page the tolerant wire models read) as records.
+`staged_rows` gives each the row `ScopeBatch.add` stages, the same values
+`staging.encoded` and the table's `extract` give its record (tests/core/
+test_plain_rows.py compares them). A person the token form cannot hold, or whose text
+is over the cache's limit, goes the record's way.
 """
 
 from __future__ import annotations
