@@ -8,11 +8,14 @@ the cache's limit, an unknown status, no title), the table must come out the sam
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,8 +32,26 @@ from tui.core.store.plain_rows import staged_rows
 SCOPE = "registrants:zoom:webinar:961"
 
 
+_EMPTY: list[Path] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def empty_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A new cache made once for the module: each store of these tests is a copy of it
+    (making the schema anew for each of the property test's 300 stores was most of its
+    time). A copy is a fresh cache: the file holds the whole schema and no WAL."""
+    path = tmp_path_factory.mktemp("plain-rows") / "empty.sqlite3"
+    Store.open(path, "p").close()
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "the empty cache left a WAL"
+    _EMPTY.append(path)
+    yield
+    _EMPTY.remove(path)
+
+
 def stored(root: Path, pages: list[list[Any]]) -> list[tuple[Any, ...]]:
     """`pages` staged and swapped into a fresh cache; its registrants table, by id."""
+    shutil.copyfile(_EMPTY[-1], root / "cache.sqlite3")
     store = Store.open(root / "cache.sqlite3", "p")
     writer = store.writer()
     try:
