@@ -218,5 +218,36 @@ async def test_queue_retries_network_errors_by_resuming(
     assert server.requests[-1].headers["range"] == "bytes=200000-"
 
 
+@pytest.mark.parametrize(("max_backoff", "waits"), [(None, [2]), (0.25, [0.25])])
+async def test_a_retry_waits_at_most_the_users_max_backoff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_backoff: float | None, waits: list[float]
+) -> None:
+    """The wait before a resume is 2 s, 4 s, ... capped by `[http] max_backoff` (the
+    Deck passes the user's): a download's retries ignored it and waited up to 10 s."""
+    server = FileServer()
+    server.drop_after = 200_000
+    original = server.handler
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        response = original(request)
+        server.drop_after = None  # only the first attempt drops
+        return response
+
+    slept: list[float] = []
+
+    async def sleep(delay: float) -> None:
+        slept.append(delay)
+
+    monkeypatch.setattr("tui.core.downloads.queue.asyncio.sleep", sleep)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(flaky)) as client:
+        if max_backoff is None:
+            queue = DownloadQueue(client, tmp_path)
+        else:
+            queue = DownloadQueue(client, tmp_path, max_backoff=max_backoff)
+        path = await queue.add("r1", "a.mp4", resolver())
+    assert path is not None and path.read_bytes() == PAYLOAD
+    assert slept == waits
+
+
 async def _no_sleep(delay: float) -> None:
     return None

@@ -81,7 +81,7 @@ class Files:
         watchers: The Deck's download watchers; every progress snapshot goes to them.
         providers: The adapters that say where a recording's bytes are; None for a
             cache-only Deck (nothing can be downloaded).
-        http: Timeouts of the download client.
+        http: Timeouts of the download client; the longest wait between attempts.
         private: Write files 0600 (in a new folder 0700).
     """
 
@@ -118,6 +118,7 @@ class Files:
                 self._client,
                 self._paths.download_dir,
                 concurrency=DOWNLOAD_CONCURRENCY,
+                max_backoff=min(http.max_backoff, 10.0) if http else 10.0,
                 on_progress=self._watchers,
                 private=self.private,
             )

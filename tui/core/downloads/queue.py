@@ -38,14 +38,19 @@ class DownloadQueue:
         *,
         concurrency: int = 3,
         attempts: int = 3,
+        max_backoff: float = 10.0,
         on_progress: ProgressCallback | None = None,
         private: bool = True,
     ) -> None:
+        """`max_backoff`: the longest wait, in seconds, before an attempt resumes a
+        download a dropped connection ended (2 s, 4 s, ... up to it; the Deck passes
+        the user's `[http] max_backoff`)."""
         self._client = client
         self._private = private
         self._directory = directory
         self._slots = asyncio.Semaphore(concurrency)
         self._attempts = attempts
+        self._max_backoff = max_backoff
         self._on_progress = on_progress
         self._tasks: dict[str, asyncio.Task[Path | None]] = {}
         self._latest: dict[str, DownloadProgress] = {}
@@ -111,7 +116,7 @@ class DownloadQueue:
                         if attempt == self._attempts:
                             raise
                         self._publish(replace(self._latest[key], error=exc.sentence))
-                        await asyncio.sleep(min(2**attempt, 10))
+                        await asyncio.sleep(min(2**attempt, self._max_backoff))
         except asyncio.CancelledError:
             previous = self._latest.get(key)
             if previous is None or previous.state is not DownloadState.CANCELLED:
