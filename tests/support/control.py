@@ -15,7 +15,7 @@ WRITE_METHODS = ("PUT", "POST", "PATCH", "DELETE")
 
 
 class Control:
-    """The sandbox's control API (no auth; loopback), over one kept-alive client."""
+    """The sandbox's control API (no auth; loopback), over one client per sandbox."""
 
     _clients: ClassVar[dict[str, httpx.Client]] = {}
 
@@ -24,8 +24,14 @@ class Control:
         client = self._clients.get(base_url)
         if client is None:
             # One client per sandbox: building an httpx client costs tens of milliseconds.
+            # A new connection for each call: the sandbox (uvicorn) closes a connection
+            # idle for 5 s, and a call sent on one as it closes failed with h11's
+            # RemoteProtocolError (seen once in a loaded full run, test_profile_switch);
+            # a loopback connect costs a fraction of a millisecond.
             client = self._clients[base_url] = httpx.Client(
-                base_url=f"{base_url}/_sandbox/", timeout=10
+                base_url=f"{base_url}/_sandbox/",
+                timeout=10,
+                limits=httpx.Limits(max_keepalive_connections=0),
             )
         self.http = client
 
