@@ -198,9 +198,7 @@ async def test_a_cancelled_download_says_how_much_its_part_file_keeps(tmp_path: 
     assert last.total == len(PAYLOAD)
 
 
-async def test_queue_retries_network_errors_by_resuming(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_queue_retries_network_errors_by_resuming(tmp_path: Path) -> None:
     server = FileServer()
     server.drop_after = 200_000
     original = server.handler
@@ -210,9 +208,8 @@ async def test_queue_retries_network_errors_by_resuming(
         server.drop_after = None  # only the first attempt drops
         return response
 
-    monkeypatch.setattr("tui.core.downloads.queue.asyncio.sleep", _no_sleep)
     async with httpx.AsyncClient(transport=httpx.MockTransport(flaky)) as client:
-        queue = DownloadQueue(client, tmp_path)
+        queue = DownloadQueue(client, tmp_path, sleep=_no_sleep)
         path = await queue.add("r1", "a.mp4", resolver())
     assert path is not None and path.read_bytes() == PAYLOAD
     assert server.requests[-1].headers["range"] == "bytes=200000-"
@@ -220,7 +217,7 @@ async def test_queue_retries_network_errors_by_resuming(
 
 @pytest.mark.parametrize(("max_backoff", "waits"), [(None, [2]), (0.25, [0.25])])
 async def test_a_retry_waits_at_most_the_users_max_backoff(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_backoff: float | None, waits: list[float]
+    tmp_path: Path, max_backoff: float | None, waits: list[float]
 ) -> None:
     """The wait before a resume is 2 s, 4 s, ... capped by `[http] max_backoff` (the
     Deck passes the user's): a download's retries ignored it and waited up to 10 s."""
@@ -235,15 +232,14 @@ async def test_a_retry_waits_at_most_the_users_max_backoff(
 
     slept: list[float] = []
 
-    async def sleep(delay: float) -> None:
+    async def sleep(delay: float) -> None:  # the queue's own waits, no other code's
         slept.append(delay)
 
-    monkeypatch.setattr("tui.core.downloads.queue.asyncio.sleep", sleep)
     async with httpx.AsyncClient(transport=httpx.MockTransport(flaky)) as client:
         if max_backoff is None:
-            queue = DownloadQueue(client, tmp_path)
+            queue = DownloadQueue(client, tmp_path, sleep=sleep)
         else:
-            queue = DownloadQueue(client, tmp_path, max_backoff=max_backoff)
+            queue = DownloadQueue(client, tmp_path, max_backoff=max_backoff, sleep=sleep)
         path = await queue.add("r1", "a.mp4", resolver())
     assert path is not None and path.read_bytes() == PAYLOAD
     assert slept == waits

@@ -9,6 +9,7 @@ here, as are `sanitize_filename` and `unique_path` (`tui.core.downloads.files`).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,16 +42,18 @@ class DownloadQueue:
         max_backoff: float = 10.0,
         on_progress: ProgressCallback | None = None,
         private: bool = True,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """`max_backoff`: the longest wait, in seconds, before an attempt resumes a
         download a dropped connection ended (2 s, 4 s, ... up to it; the Deck passes
-        the user's `[http] max_backoff`)."""
+        the user's `[http] max_backoff`); `sleep` waits it."""
         self._client = client
         self._private = private
         self._directory = directory
         self._slots = asyncio.Semaphore(concurrency)
         self._attempts = attempts
         self._max_backoff = max_backoff
+        self._sleep = sleep
         self._on_progress = on_progress
         self._tasks: dict[str, asyncio.Task[Path | None]] = {}
         self._latest: dict[str, DownloadProgress] = {}
@@ -116,7 +119,7 @@ class DownloadQueue:
                         if attempt == self._attempts:
                             raise
                         self._publish(replace(self._latest[key], error=exc.sentence))
-                        await asyncio.sleep(min(2**attempt, self._max_backoff))
+                        await self._sleep(min(2**attempt, self._max_backoff))
         except asyncio.CancelledError:
             previous = self._latest.get(key)
             if previous is None or previous.state is not DownloadState.CANCELLED:
