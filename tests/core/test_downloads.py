@@ -198,8 +198,8 @@ async def test_a_cancelled_download_says_how_much_its_part_file_keeps(tmp_path: 
     assert last.total == len(PAYLOAD)
 
 
-async def test_queue_retries_network_errors_by_resuming(tmp_path: Path) -> None:
-    server = FileServer()
+def dropping_once(server: FileServer) -> httpx.AsyncClient:
+    """A client of `server` whose first download drops after 200,000 bytes."""
     server.drop_after = 200_000
     original = server.handler
 
@@ -208,7 +208,12 @@ async def test_queue_retries_network_errors_by_resuming(tmp_path: Path) -> None:
         server.drop_after = None  # only the first attempt drops
         return response
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(flaky)) as client:
+    return httpx.AsyncClient(transport=httpx.MockTransport(flaky))
+
+
+async def test_queue_retries_network_errors_by_resuming(tmp_path: Path) -> None:
+    server = FileServer()
+    async with dropping_once(server) as client:
         queue = DownloadQueue(client, tmp_path, sleep=_no_sleep)
         path = await queue.add("r1", "a.mp4", resolver())
     assert path is not None and path.read_bytes() == PAYLOAD
@@ -221,21 +226,12 @@ async def test_a_retry_waits_at_most_the_users_max_backoff(
 ) -> None:
     """The wait before a resume is 2 s, 4 s, ... capped by `[http] max_backoff` (the
     Deck passes the user's): a download's retries ignored it and waited up to 10 s."""
-    server = FileServer()
-    server.drop_after = 200_000
-    original = server.handler
-
-    def flaky(request: httpx.Request) -> httpx.Response:
-        response = original(request)
-        server.drop_after = None  # only the first attempt drops
-        return response
-
     slept: list[float] = []
 
     async def sleep(delay: float) -> None:  # the queue's own waits, no other code's
         slept.append(delay)
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(flaky)) as client:
+    async with dropping_once(FileServer()) as client:
         if max_backoff is None:
             queue = DownloadQueue(client, tmp_path, sleep=sleep)
         else:
