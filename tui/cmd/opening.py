@@ -61,7 +61,9 @@ def open_command_deck(
         settings = load_settings(paths, overrides={"profile": getattr(args, "profile", None)})
         name, profile = settings.active_profile()
         profiles = sorted(settings.profiles)
-    _say_converting(paths, name, demo)
+    from tui.cmd.output import say_converting
+
+    say_converting(paths.cache_db(name, demo=demo))
     deck = open_profile(
         paths,
         name,
@@ -73,18 +75,6 @@ def open_command_deck(
         profiles=profiles,
     )
     return CommandDeck(deck, name, demo, paths)
-
-
-def _say_converting(paths: Paths, profile: str, demo: bool) -> None:
-    """A line on stderr before the cache is converted from an older schema (minutes for
-    a big one, which would pass in silence)."""
-    import sys
-
-    from tui.core.store.schema import converting_notice
-
-    notice = converting_notice(paths.cache_db(profile, demo=demo))
-    if notice:
-        print(f"meetdeck: {notice}", file=sys.stderr, flush=True)
 
 
 def refused_read_only(opened: CommandDeck, command: str, *, dry_run: bool, hint: str = "") -> bool:

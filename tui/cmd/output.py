@@ -16,6 +16,7 @@ from contextlib import contextmanager
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from rich.progress import Progress
 
@@ -47,3 +48,14 @@ def running_bar(bar: Progress) -> Iterator[Progress]:
         yield bar
     finally:
         bar.stop()
+
+
+def say_converting(path: Path) -> bool:
+    """A line on stderr before the cache at `path` is converted from an older schema
+    (minutes for a big one, which would otherwise pass in silence); True if it said so."""
+    from tui.core.store.schema import converting_notice
+
+    notice = converting_notice(path)
+    if notice:
+        print(f"meetdeck: {notice}", file=sys.stderr, flush=True)
+    return bool(notice)

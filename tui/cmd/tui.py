@@ -92,16 +92,12 @@ def _convert_first(paths: Paths, profile: str, demo: bool) -> None:
     """A cache of an older schema is converted before the app takes the screen, with a
     line that says so (a big one takes minutes, which the app would spend before its
     first frame, showing nothing)."""
-    import sys
-
-    from tui.core.store.schema import converting_notice
+    from tui.cmd.output import say_converting
 
     path = paths.cache_db(profile, demo=demo)
-    notice = converting_notice(path)
-    if notice:
+    if say_converting(path):
         from tui.core.store.db import Store
 
-        print(f"meetdeck: {notice}", file=sys.stderr, flush=True)
         Store.open(path, profile).close()
 
 
