@@ -23,14 +23,15 @@ if sys.dont_write_bytecode:
 # (`press` guesses twice) and 20 ms after every `pause()`, up to a second while any
 # thread of the process (a sandbox, the store's writer) works. These tests never rely
 # on that guess (they wait for a condition: tests/support/waits.py, `settle`), so the
-# step is 4 ms with the same 5 % share of CPU time as the bar: the same guess, five
-# times finer. Textual is pinned exactly; the check fails loudly if a release renames it.
+# step is 1 ms with the same 5 % share of CPU time as the bar: the same guess, twenty
+# times finer (4 ms steps left a third of the TUI tests' time idle, most of it inside
+# `press`). Textual is pinned exactly; the check fails loudly if a release renames it.
 import textual._wait as _textual_wait
 
 assert {"SLEEP_GRANULARITY", "SLEEP_IDLE"} <= vars(_textual_wait).keys(), (
     "textual._wait no longer has SLEEP_GRANULARITY/SLEEP_IDLE: see tests/conftest.py"
 )
-_textual_wait.SLEEP_GRANULARITY = 0.004
+_textual_wait.SLEEP_GRANULARITY = 0.001
 _textual_wait.SLEEP_IDLE = _textual_wait.SLEEP_GRANULARITY / 20
 
 # Prints the chaos suite's count of fault scenarios at the end of a run (xdist too).
@@ -48,9 +49,14 @@ SLOW_FIRST = (
     "tests/chaos/test_kill_sync.py",
     "tests/chaos/test_faults_tui.py",
     "tests/chaos/test_kill_download.py",
+    "tests/core/test_sync_first.py",
+    "tests/cli/test_download.py",
+    "tests/chaos/test_approvals.py",
     "tests/chaos/test_secrets.py",
+    "tests/cli/test_signals.py",
     "tests/chaos/test_hostile_dialogs.py",
     "tests/tui/test_scale.py",
+    "tests/cli/test_sync.py",
     "tests/tui/test_profile_switch.py",
     "tests/sandbox/test_fuzz.py",
     "tests/chaos/test_hostile.py",

@@ -236,10 +236,15 @@ def test_a_config_with_secrets_others_can_read_is_warned_about(cli_sandbox: Any)
     assert "warning" not in private.stderr
 
 
-def test_a_recording_still_processing_is_refused_clearly(demo_twin: Any) -> None:
-    """A file Zoom is still processing is not downloaded: a sentence says so, exit 1."""
-    key = Control(demo_twin.base_url).state()["zoom"]["processing_file_id"]
-    done = run_cli("download", key, "--demo")
+def test_a_recording_still_processing_is_refused_clearly(cli_sandbox: Any) -> None:
+    """A file Zoom is still processing is not downloaded: a sentence says so, exit 1.
+
+    The recording is not in the cache: the command syncs the recordings first, as it
+    does with --demo (whose run is `test_demo_download_end_to_end`; here without the
+    demo's rate limits, which paced this test's sync to 6 s)."""
+    write_zoom_profile(cli_sandbox.base_url)
+    key = Control(cli_sandbox.base_url).state()["zoom"]["processing_file_id"]
+    done = run_here("download", key)
     assert done.returncode == 1, done.stdout
     assert "meetdeck download: Recording not ready: Zoom is still processing" in done.stderr
     assert "Saved" not in done.stdout and "Traceback" not in done.stderr

@@ -25,7 +25,7 @@ from tui.core.sync.types import Scope, ScopeKind, SyncFocus
 
 #: GoTo's documented limit, in the client too.
 PACED = DeckSpec(name="first", rate_limit=10.0)
-ORGANIZERS = 40
+ORGANIZERS = 20
 
 
 @pytest.fixture(scope="module")

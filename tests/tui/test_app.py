@@ -188,8 +188,14 @@ async def test_palette_switches_profile(make_app: MakeApp, deck: FakeDeck) -> No
         )
         assert app.deck.profile_name == "work"
         assert app.opened_profiles == [None, "work"]  # type: ignore[attr-defined]
-        header = screen_lines(app)[0]
-        assert header.startswith(" work ") and "READ-ONLY" in header
+        # The new header is drawn after the switch, not with it: wait for the frame.
+        await wait_for(
+            pilot,
+            lambda: screen_lines(app)[0].startswith(" work "),
+            what="the header to name profile work",
+            detail=lambda: screen_lines(app)[0],
+        )
+        assert "READ-ONLY" in screen_lines(app)[0]
         assert deck.closed
 
 
