@@ -55,16 +55,25 @@ def left_set(raw: bytes) -> list[bytes]:
 
 @pytest.fixture
 def terminal() -> Iterator[Any]:
-    """`start(*argv)`: the CLI on a 100x30 pty; yields the harness, raw bytes in
-    `.recorder.raw`; killed at the end whatever happened."""
+    """`start(*argv, grace=None)`: the CLI on a 100x30 pty; yields the harness, raw
+    bytes in `.recorder.raw`; killed at the end whatever happened. `grace` replaces
+    `tui.terminal.GRACE` (the seconds before the last resort) in the child."""
     from tests.benchmarks.pty_harness import PtyProcess
 
     started: list[Any] = []
 
-    def start(*argv: str) -> Any:
+    def start(*argv: str, grace: float | None = None) -> Any:
+        command = [sys.executable, "-m", "tui"]
+        if grace is not None:
+            command = [
+                sys.executable,
+                "-c",
+                f"import runpy, tui.terminal; tui.terminal.GRACE = {grace!r}; "
+                "runpy.run_module('tui', run_name='__main__')",
+            ]
         # Any: the harness gets a `recorder` attribute beside its pyte stream.
         process: Any = PtyProcess(
-            [sys.executable, "-m", "tui", *argv],
+            [*command, *argv],
             cols=100,
             rows=30,
             env=os.environ.copy(),
@@ -112,8 +121,8 @@ def test_the_tui_ends_when_its_terminal_hangs_up(terminal: Any) -> None:
     """The SSH connection drops: the pty's other side closes, the kernel sends SIGHUP,
     and every write fails. meetdeck must end, not linger or write a crash log (Textual's
     exit could block on its output thread there: the grace period's last resort ends
-    it)."""
-    app = terminal("--demo")
+    it; one second of grace here instead of five)."""
+    app = terminal("--demo", grace=1.0)
     app.wait_for(lambda screen: "Organizers" in screen, timeout=60)
     os.close(app.fd)
     app.fd = -1
