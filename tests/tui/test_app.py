@@ -916,25 +916,25 @@ async def test_vim_keys_in_help_and_dialogs(make_app: MakeApp) -> None:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen", what="help")
         scroll = app.screen.query_one(VerticalScroll)
         assert scroll.max_scroll_y > 0
+        # A scroll lands after the next refresh: wait for it, not for an idle guess.
         await pilot.press("G")
-        await pilot.pause()
-        assert scroll.scroll_y == scroll.max_scroll_y
+        await wait_for(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y, what="G: the end")
         await pilot.press("g")
-        await pilot.pause()
-        assert scroll.scroll_y == 0
+        await wait_for(pilot, lambda: scroll.scroll_y == 0, what="g: the top")
         await pilot.press("j", "j")
-        await pilot.pause()
-        assert scroll.scroll_y == 2
+        await wait_for(pilot, lambda: scroll.scroll_y == 2, what="j j: two lines down")
         await pilot.press("escape")
         app.push_screen(ConfirmDialog("Cancel the session?", ["It ends for everyone."], "End it"))
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="dialog")
         first = app.focused
         await pilot.press("j")
-        await pilot.pause()
-        assert app.focused is not first and isinstance(app.focused, Button)
+        await wait_for(
+            pilot,
+            lambda: app.focused is not first and isinstance(app.focused, Button),
+            what="j: the next button",
+        )
         await pilot.press("k")
-        await pilot.pause()
-        assert app.focused is first
+        await wait_for(pilot, lambda: app.focused is first, what="k: the first button again")
 
 
 async def test_a_narrow_footer_keeps_refresh_and_help(make_app: MakeApp) -> None:

@@ -152,17 +152,22 @@ async def test_api_log_shows_calls_without_secrets(real_app: MakeApp) -> None:
         from tui.widgets.api_log import ApiLogPanel
 
         panel = app.screen.query_one(ApiLogPanel)
-        lines = [str(line) for line in panel.lines]
-        assert any(" 200 GET " in line and "/zoom/v2/" in line for line in lines), lines
-        joined = "\n".join(lines).lower()
+
+        def zoom_calls() -> bool:
+            return any(
+                " 200 GET " in str(line) and "/zoom/v2/" in str(line) for line in panel.lines
+            )
+
+        # Calls reach the panel in batches (at most every 0.15 s), after the refresh.
+        await wait_for(pilot, zoom_calls, what="the refresh's Zoom calls in the API log")
+        joined = "\n".join(str(line) for line in panel.lines).lower()
         for secret in ("bearer", "access_token", "client_secret", "demo-zoom-secret", "?"):
             assert secret not in joined
         # New calls are appended live while the log is shown.
         before = len(panel.lines)
         await pilot.press("r")
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert len(panel.lines) > before
+        await wait_for(pilot, lambda: len(panel.lines) > before, what="the new calls in the log")
         await pilot.press("l")
         await pilot.pause()
         assert not panel.display
