@@ -71,6 +71,27 @@ async def test_a_sync_skipped_while_one_runs_is_asked_again_at_the_next_chunk(
     assert asked[0] < asked[1] < asked[0] + 128 * 1024, asked
 
 
+async def test_the_last_background_sync_starts_before_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync starts SYNC_TAIL bytes before the announced end, so the final fsync is
+    left with those bytes only, not with the last SYNC_EVERY of them."""
+    asked: list[int] = []  # bytes written when a sync was asked for
+
+    def record(self: Any) -> bool:
+        asked.append(self._handle.tell())
+        return True
+
+    monkeypatch.setattr(downloads, "SYNC_EVERY", 512 * 1024)
+    monkeypatch.setattr(downloads, "SYNC_TAIL", 128 * 1024)
+    monkeypatch.setattr(download_files.DiskSync, "start", record)
+    async with make_client(FileServer()) as client:
+        await download(client, key="r1", filename="a.mp4", resolve=resolver(), directory=tmp_path)
+    size = 1024 * 1024
+    # At 512 KiB (SYNC_EVERY), then once 128 KiB before the end; none at the end.
+    assert asked == [512 * 1024, size - 128 * 1024], asked
+
+
 @pytest.mark.skipif(not DEV_FULL.exists(), reason="needs /dev/full to make a real ENOSPC")
 async def test_disk_full_is_a_typed_error_and_keeps_the_part(tmp_path: Path) -> None:
     # The kernel answers ENOSPC to every write to /dev/full: a `.part` linked there (with

@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # httpx is imported where a download runs, not at import
 
 REPORT_EVERY = 0.1  # seconds between progress events of one download
 SYNC_EVERY = 16 * 1024 * 1024  # bytes written between background syncs to disk
+SYNC_TAIL = 4 * 1024 * 1024  # bytes before the announced end where one more sync starts
 
 
 class DownloadState(StrEnum):
@@ -292,7 +293,7 @@ async def _stream_to_part(
     first = True
     handle = guard_disk(lambda: open_part(part, append=bool(offset), private=private), part)
     syncer = DiskSync(handle, part)
-    unsynced = 0
+    sync_at = _next_sync(received, total)
     try:
         # The loop does as little per chunk as it can: at loopback speeds Python
         # work per 64 KiB chunk is what separates us from a bare httpx loop.
@@ -308,11 +309,9 @@ async def _stream_to_part(
                 handle.write(chunk)
             except OSError as exc:
                 raise disk_error(exc, part) from None
-            size = len(chunk)
-            received += size
-            unsynced += size
-            if unsynced >= SYNC_EVERY and syncer.start():
-                unsynced = 0
+            received += len(chunk)
+            if received >= sync_at and syncer.start():
+                sync_at = _next_sync(received, total)
             now = time.monotonic()
             if now - last_report >= REPORT_EVERY:
                 report(
@@ -337,6 +336,18 @@ async def _stream_to_part(
     report(received=received, total=total, speed=(received - offset) / elapsed)
 
 
+def _next_sync(position: int, total: int | None) -> int:
+    """Where the next background sync starts: SYNC_EVERY bytes on, or SYNC_TAIL bytes
+    before the announced end when that comes first. The sync near the end runs while
+    the last bytes arrive, so the final fsync is left with those few MiB, not with up
+    to SYNC_EVERY of them. A sync that cannot start (one still runs) is asked for
+    again at the next chunk, as the position stays passed."""
+    due = position + SYNC_EVERY
+    if total is not None and position < total - SYNC_TAIL < due:
+        return total - SYNC_TAIL
+    return due
+
+
 def body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
     """The response body as it arrives: the raw bytes when there is no content coding
     (skipping httpx's decoder layer), else the decoded ones. A body httpx already holds
@@ -355,6 +366,7 @@ def _looks_like_html(chunk: bytes) -> bool:
 __all__ = [
     "REPORT_EVERY",
     "SYNC_EVERY",
+    "SYNC_TAIL",
     "DownloadProgress",
     "DownloadState",
     "ProgressCallback",
