@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.support.app import settle
 from tests.support.fakedeck import FakeDeck
 from tests.support.screen import current, screen_text
@@ -97,3 +99,26 @@ async def test_a_write_whose_event_is_not_cached_is_settled_without_a_refresh(
         await pilot.pause()
         assert deck.refreshed == [] and deck.settled == deck.unfinished
         assert "syncing" not in screen_text(app)
+
+
+async def test_the_audit_log_is_read_after_the_first_frame(
+    make_app: MakeApp, deck: FakeDeck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lookup (a thread reading the audit log) starts once the first frame is laid
+    out, not while it is being built: the first tab's table has its place by then."""
+    from textual.geometry import Region
+
+    from tui.widgets.virtual_table import VirtualTable
+
+    app = make_app()
+    regions: list[Region] = []
+
+    async def unfinished_writes() -> list[UnfinishedNotice]:
+        regions.append(app.screen.query_one(VirtualTable).region)
+        return []
+
+    monkeypatch.setattr(deck, "unfinished_writes", unfinished_writes)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+    assert len(regions) == 1
+    assert regions[0].area > 0, "the audit log was read before the first frame"

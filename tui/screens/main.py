@@ -153,7 +153,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self.active_pane.ensure_loaded()
         self.active_pane.table.focus()
         self.update_breadcrumb()
-        self.syncs.look_for_unfinished()
+        self.call_after_refresh(self.syncs.look_for_unfinished)  # a thread, after the frame
         self.on_resize()
         self.set_timer(0.3, self._mount_next_idle_pane)
 

@@ -209,7 +209,11 @@ class SyncRuns:
     # -- writes left unfinished --------------------------------------------------------
 
     def look_for_unfinished(self) -> None:
-        """Look in the audit log for writes a stopped process left without a result."""
+        """Look in the audit log for writes a stopped process left without a result.
+
+        The screen asks once its first frame is drawn: the log is read in a thread,
+        which would otherwise share the interpreter with that frame.
+        """
         work: Callable[[], Awaitable[None]] = self._look_for_unfinished
         self._screen.run_worker(work, group="unfinished-lookup", exit_on_error=False)
 
