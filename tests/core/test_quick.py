@@ -33,7 +33,8 @@ def test_first_frame_needs_neither_pydantic_nor_httpx() -> None:
         " tui.core.settings.quick, tui.core.store;"
         "print(sorted(m for m in ('httpx', 'pydantic', 'pydantic_settings', 'starlette',"
         " 'uvicorn', 'zoneinfo', 'tui.core.deck.wiring', 'tui.widgets.api_log',"
-        " 'textual.widgets._log') if m in sys.modules))"
+        " 'textual.widgets._log', 'tui.widgets.sync_bar', 'textual.widgets._progress_bar')"
+        " if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

@@ -26,11 +26,11 @@ from tui.core.sync.types import Scope, ScopeKind, SyncFocus, SyncProgress, SyncR
 from tui.widgets.header import DeckHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.pane_types import DeckHost
-from tui.widgets.sync_bar import SyncBar
 
 if TYPE_CHECKING:
     from tui.core.deck.types import UnfinishedNotice
     from tui.widgets.pane import EntityPane
+    from tui.widgets.sync_bar import SyncBar
 
 #: Seconds between re-reads of the tab shown while a sync stores rows.
 RELOAD_EVERY = 0.5
@@ -253,6 +253,8 @@ class SyncRuns:
         queried: every progress message asks, and a query walks every widget)."""
         bar = self._mounted_bar()
         if bar is None:
+            from tui.widgets.sync_bar import SyncBar  # not before the first frame: no bar in it
+
             bar = self._bar = SyncBar(id="sync-bar")
             await self._screen.mount(bar, before=self._screen.query_one(KeyBar))
         return bar
