@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -21,18 +22,63 @@ if sys.dont_write_bytecode:
 # Textual's Pilot guesses that the app is idle by sleeping in steps of 20 ms until a
 # step passes with under 1 ms of the process's CPU time: at least 40 ms after every key
 # (`press` guesses twice) and 20 ms after every `pause()`, up to a second while any
-# thread of the process (a sandbox, the store's writer) works. These tests never rely
-# on that guess (they wait for a condition: tests/support/waits.py, `settle`), so the
-# step is 1 ms with the same 5 % share of CPU time as the bar: the same guess, twenty
-# times finer (4 ms steps left a third of the TUI tests' time idle, most of it inside
-# `press`). Textual is pinned exactly; the check fails loudly if a release renames it.
+# thread of the process (a sandbox, the store's writer) works. Here the step is 1 ms,
+# with the same 5 % share of CPU time as the bar: `press`, whose guesses are followed by
+# Pilot's own wait for every widget's queued messages, ends as soon as the app is
+# idle (with 4 ms steps a third of the TUI tests' time was spent idle inside `press`).
+# `pause()` still guesses for at least PAUSE_AT_LEAST: tests wait for a condition where
+# they can (tests/support/waits.py, `settle`), but a `pause()` before reading the screen
+# leans on the guess, and with 1 ms there too three such tests failed now and then.
+# Textual is pinned exactly; the checks fail loudly if a release renames these.
+import textual._styles_cache as _textual_styles_cache
 import textual._wait as _textual_wait
+import textual.pilot as _textual_pilot
 
 assert {"SLEEP_GRANULARITY", "SLEEP_IDLE"} <= vars(_textual_wait).keys(), (
     "textual._wait no longer has SLEEP_GRANULARITY/SLEEP_IDLE: see tests/conftest.py"
 )
+assert vars(_textual_pilot).get("wait_for_idle") is _textual_wait.wait_for_idle, (
+    "textual.pilot no longer imports wait_for_idle: see tests/conftest.py"
+)
 _textual_wait.SLEEP_GRANULARITY = 0.001
 _textual_wait.SLEEP_IDLE = _textual_wait.SLEEP_GRANULARITY / 20
+PAUSE_AT_LEAST = 0.004
+_guess_idle = _textual_wait.wait_for_idle
+
+
+async def _pilot_guess(min_sleep: float = 0.02, max_sleep: float = 1) -> None:
+    """Pilot's guesses (`pause()`, `exit()`): at least PAUSE_AT_LEAST of them."""
+    await _guess_idle(max(min_sleep, PAUSE_AT_LEAST), max_sleep)
+
+
+vars(_textual_pilot)["wait_for_idle"] = _pilot_guess
+
+# The collector. A TUI test leaves thousands of objects that live long enough to reach
+# the oldest generation, and each full collection walked every object of the process
+# (Textual, the sandbox, the store: 120,000 before the first test): 15 of 90 s of
+# tests/tui went to the collector, 13 of them to 76 full collections. The objects the
+# session imported are frozen once collected (no collection walks them again), young
+# generations are collected every 5,000 allocations instead of 700, and Textual's
+# per-method cache of StylesCache geometry (it keeps up to 1,024 StylesCache objects,
+# each with its widget's rendered lines, after their apps have gone) is emptied after
+# each test. The product's own collector settings (tui/startup.py) are tested apart.
+assert hasattr(_textual_styles_cache.StylesCache.get_inner_outer, "cache_clear"), (
+    "Textual's StylesCache.get_inner_outer is no longer an lru_cache: see tests/conftest.py"
+)
+gc.set_threshold(5_000, 20, 20)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Freeze what collection imported: later full collections skip it."""
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.fixture(autouse=True)
+def textual_caches_emptied() -> Iterator[None]:
+    yield
+    _textual_styles_cache.StylesCache.get_inner_outer.cache_clear()
+
 
 # Prints the chaos suite's count of fault scenarios at the end of a run (xdist too).
 pytest_plugins = ("tests.chaos.summary",)

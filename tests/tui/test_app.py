@@ -649,11 +649,14 @@ async def test_after_the_first_frame_garbage_is_collected_in_the_pauses(
         def __init__(self) -> None:
             self.me = self  # a cycle: only a collection frees it
 
+    frozen = gc.get_freeze_count()  # the session's own freeze (tests/conftest.py)
     gc.disable()
     try:
         app = make_app()
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: gc.get_freeze_count() > 0, what="the first frame")
+            await wait_for(
+                pilot, lambda: gc.get_freeze_count() > frozen, what="the first frame's freeze"
+            )
             assert not gc.isenabled()
             garbage = [Node() for _ in range(2000)]
             probe = weakref.ref(garbage[0])
@@ -666,6 +669,9 @@ async def test_after_the_first_frame_garbage_is_collected_in_the_pauses(
     finally:
         gc.enable()
         gc.unfreeze()
+        if frozen:  # the session's freeze again, without this test's garbage
+            gc.collect()
+            gc.freeze()
 
 
 def test_only_the_tui_starts_with_the_collector_off() -> None:
