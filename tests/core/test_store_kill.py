@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from tui.core.store.views import ViewQuery
 REPO = Path(__file__).resolve().parents[2]
 
 CHILD = textwrap.dedent("""
-    import sys
+    import sys, time
     from pathlib import Path
     from tests.support.builders import registrant
     from tui.core.store.db import Store
@@ -29,7 +28,19 @@ CHILD = textwrap.dedent("""
     batch = writer.replace("registrants:zoom:w1", "zoom")
     for start in range(0, 60_000, 1_000):
         batch.add([registrant(i, first="New") for i in range(start, start + 1_000)])
-    print("committing", flush=True)
+    # SQLite calls this every 1,000 steps of a statement: after `int(sys.argv[2])` calls
+    # inside the swap's transaction, say so and wait there for the SIGKILL.
+    connection, calls = writer.connection, [0]
+
+    def inside() -> int:
+        if connection.in_transaction:
+            calls[0] += 1
+            if calls[0] == int(sys.argv[2]):
+                print("inside", flush=True)
+                time.sleep(600)
+        return 0
+
+    connection.set_progress_handler(inside, 1_000)
     batch.commit()
     print("committed", flush=True)
 """)
@@ -37,8 +48,13 @@ CHILD = textwrap.dedent("""
 
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
-@pytest.mark.parametrize("delay", [0.05, 0.4])
-def test_sigkill_mid_sync_keeps_the_previous_data(tmp_path: Path, delay: float) -> None:
+#: Where the kill lands, in thousands of SQLite steps into the swap's transaction (the
+#: whole swap of these 60,000 rows takes some 17,000): early, while the old rows are
+#: deleted, and deep, while the new ones are moved in and indexed. A step count, not a
+#: delay: the swap may take any time on any machine (it once took well over a second,
+#: and a kill 0.4 s after it began found it committed once it had become faster).
+@pytest.mark.parametrize("steps", [10, 10_000], ids=["early", "deep"])
+def test_sigkill_mid_sync_keeps_the_previous_data(tmp_path: Path, steps: int) -> None:
     path = tmp_path / "p.sqlite3"
     store = Store.open(path, "p")
     put(store, "registrants:zoom:w1", [registrant(i, first="Old") for i in range(500)])
@@ -46,15 +62,14 @@ def test_sigkill_mid_sync_keeps_the_previous_data(tmp_path: Path, delay: float) 
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(path)],
+        [sys.executable, "-c", CHILD, str(path), str(steps)],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
         text=True,
     )
     assert child.stdout is not None
-    assert child.stdout.readline().strip() == "committing"
-    time.sleep(delay)  # inside the swap transaction (it takes well over a second)
+    assert child.stdout.readline().strip() == "inside"  # not "committed"
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
     child.stdout.close()
