@@ -20,6 +20,7 @@ from tui.core.errors import NetworkUnreachable
 from tui.core.models import RegistrantStatus
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.main import MainScreen
+from tui.widgets.pane import EntityPane
 from tui.widgets.virtual_table import VirtualTable
 
 MakeApp = Callable[..., MeetdeckApp]
@@ -197,6 +198,41 @@ async def test_palette_switches_profile(make_app: MakeApp, deck: FakeDeck) -> No
         )
         assert "READ-ONLY" in screen_lines(app)[0]
         assert deck.closed
+
+
+async def test_what_reaches_the_screen_while_a_switch_recomposes_it_is_dropped(
+    make_app: MakeApp,
+) -> None:
+    """A profile switch replaces the main screen's children. A pane still being mounted
+    in the background, the health timer, a resize or a view the old panes loaded can
+    reach the screen in between: they find no tabs or header, and must not take the
+    app down (a full run once ended in NoMatches during a switch)."""
+    from textual.widgets import TabbedContent
+
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        old_pane = screen.active_pane
+        recompose = screen.recompose
+
+        async def recompose_with_traffic() -> None:
+            # Textual's recompose removes the children first: the traffic comes then.
+            await screen.query_children("*").exclude(".-textual-system").remove()
+            assert not screen.query(TabbedContent)
+            screen._mount_next_idle_pane()
+            screen.update_health()
+            screen.on_resize()
+            screen._view_loaded(EntityPane.ViewLoaded(old_pane, 1, None))
+            await recompose()
+
+        screen.recompose = recompose_with_traffic  # type: ignore[method-assign]
+        await app.open_profile("work")
+        await wait_for(pilot, lambda: app.deck.profile_name == "work", what="the switch")
+        await settle(pilot, app)
+        assert app.is_running and app.return_code is None
+        assert screen.query(TabbedContent) and screen.settled
+        assert screen_lines(app)[0].startswith(" work ")
 
 
 async def test_help_lists_live_bindings_with_ids(make_app: MakeApp) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,6 +23,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from tui.screens.event_write_flows import EventWriteFlows
 from tui.screens.navigation import Navigation
 from tui.screens.sync_runs import Refreshed, SyncProgressed, SyncRuns, UnfinishedWritesFound
+from tui.screens.tab_bar import FULL_TITLES_FROM, DeckTabPane, tab_labels
 from tui.screens.write_flows import WriteFlows
 from tui.text import labelled
 from tui.widgets.column_choice import ColumnsRequested
@@ -38,34 +38,6 @@ from tui.widgets.safety_net import ForwardsWorkerState
 if TYPE_CHECKING:
     from tui.ui_options import StartView
     from tui.widgets.api_log import ApiLogPanel
-
-
-#: From this width the tabs show their full titles (and the footer all its keys).
-FULL_TITLES_FROM = 100
-#: The cells a tab adds around its label (its padding).
-TAB_PADDING = 2
-
-
-def tab_labels(width: int, active: str) -> dict[str, str]:
-    """Each tab's label at `width` columns: full titles from FULL_TITLES_FROM, else the
-    short ones while all of them fit, else the number alone for all but the tab shown,
-    so that no tab is ever scrolled out of the bar (Textual scrolls the tab bar to the
-    active tab; narrower than the short titles, it scrolled the first tabs away)."""
-    panes = dict(zip(TAB_IDS, PANES, strict=True))
-    numbers = {tab: str(n) for n, tab in enumerate(TAB_IDS, 1)}
-    if width >= FULL_TITLES_FROM:
-        return {tab: f"{numbers[tab]} {pane.TITLE}" for tab, pane in panes.items()}
-    short = {tab: f"{numbers[tab]} {p.SHORT_TITLE or p.TITLE}" for tab, p in panes.items()}
-    if sum(cell_len(label) + TAB_PADDING for label in short.values()) <= width:
-        return short
-    return {tab: short[tab] if tab == active else numbers[tab] for tab in TAB_IDS}
-
-
-class DeckTabPane(TabPane):
-    """A tab's page: its pane covers it whole, so it draws no line of its own (a tab
-    switch then renders the pane's lines only, not the same area again underneath)."""
-
-    BLANK = True
 
 
 class MainScreen(ForwardsWorkerState, Screen[None]):
@@ -97,6 +69,8 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self._breadcrumb: Content | None = None
         self._mounting: dict[str, AwaitMount] = {}
         self._shown_tab: str | None = None
+        self._recomposing = False
+        """True while `reset` replaces the children (a profile switch)."""
         self._write_flows = WriteFlows(self)
         self._event_writes = EventWriteFlows(self)
         self.syncs = SyncRuns(self, self)
@@ -120,7 +94,14 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self._breadcrumb = None
         self._mounting = {}
         self._shown_tab = None
-        await self.recompose()
+        # While the children are replaced, what reaches the screen (a view the old
+        # panes loaded, a timer of the panes still being mounted, a resize) finds no
+        # header, tabs or breadcrumb: it is dropped (`_started` shows the new state).
+        self._recomposing = True
+        try:
+            await self.recompose()
+        finally:
+            self._recomposing = False
         self._started()
 
     @property
@@ -158,6 +139,8 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         self.set_timer(0.3, self._mount_next_idle_pane)
 
     def on_resize(self) -> None:
+        if self._recomposing:
+            return
         self._label_tabs()
         self.query_one(KeyBar).compact = self.size.width < FULL_TITLES_FROM
 
@@ -220,6 +203,8 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         """After the first frame, mount the other panes one per refresh (keys that
         arrive in between are handled first), so that a tab switch or drill-down later
         finds its pane ready."""
+        if self._recomposing:
+            return  # a profile switch: the new panes get a round of their own
         for tab, pane in self._panes.items():
             if pane.parent is None and tab not in self._mounting:
                 if not self.query_one(f"TabPane#{tab}", TabPane).is_attached:
@@ -231,7 +216,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     @on(TabbedContent.TabActivated)
     async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         # A click on a tab; `show_tab` (keys, drill-down) has already done this.
-        if event.pane.id and event.pane.id != self._shown_tab:
+        if event.pane.id and event.pane.id != self._shown_tab and not self._recomposing:
             await self.ensure_mounted(event.pane.id)
             self._activated(event.pane.id)
 
@@ -327,6 +312,8 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     def update_health(self) -> None:
         """Re-read the profile and provider health; redraw the header (ages the data)."""
+        if self._recomposing:
+            return
         self.show_profile()
         try:
             health = self.host.deck.health()
@@ -353,6 +340,8 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     @on(EntityPane.ViewLoaded)
     def _view_loaded(self, event: EntityPane.ViewLoaded) -> None:
+        if self._recomposing:
+            return
         if event.pane is self.active_pane:
             self.query_one(DeckHeader).set_state(fetched_at=event.fetched_at, now=self.host.clock())
         self.update_breadcrumb()
