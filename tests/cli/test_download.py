@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import REPO, run_cli, run_here, write_zoom_profile
+from tests.support.cli import REPO, cli, run_cli, run_here, write_zoom_profile
 from tests.support.control import Control
 from tests.support.decks import open_deck, owner_recordings
 from tests.support.waits import wait_until
@@ -131,16 +131,11 @@ def test_ctrl_c_keeps_the_part_for_a_later_resume(
     # handled). And SIGUSR1 dumps every thread's stack, so a signal that does not end
     # the download says where it waited.
     dumps = (
-        "import faulthandler, runpy, signal; faulthandler.register(signal.SIGUSR1); "
-        "signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "import faulthandler, signal; faulthandler.register(signal.SIGUSR1); "
+        "signal.signal(signal.SIGINT, signal.default_int_handler)"
     )
     child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            dumps + "runpy.run_module('tui', run_name='__main__')",
-            *("download", large, "--to", str(target)),
-        ],
+        cli("download", large, "--to", str(target), prelude=dumps),
         cwd=REPO,
         env=os.environ.copy(),
         stdout=subprocess.PIPE,

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import REPO, write_zoom_profile
+from tests.support.cli import REPO, cli, write_zoom_profile
 from tests.support.control import Control
 from tests.support.waits import wait_until
 from tui.core.settings.paths import resolve_paths
@@ -63,17 +63,10 @@ def terminal() -> Iterator[Any]:
     started: list[Any] = []
 
     def start(*argv: str, grace: float | None = None) -> Any:
-        command = [sys.executable, "-m", "tui"]
-        if grace is not None:
-            command = [
-                sys.executable,
-                "-c",
-                f"import runpy, tui.terminal; tui.terminal.GRACE = {grace!r}; "
-                "runpy.run_module('tui', run_name='__main__')",
-            ]
+        prelude = "" if grace is None else f"import tui.terminal; tui.terminal.GRACE = {grace!r}"
         # Any: the harness gets a `recorder` attribute beside its pyte stream.
         process: Any = PtyProcess(
-            [*command, *argv],
+            cli(*argv, prelude=prelude),
             cols=100,
             rows=30,
             env=os.environ.copy(),

@@ -52,8 +52,13 @@ def write_profile(base_url: str, monkeypatch: Any) -> Paths:
     return paths
 
 
-def cli(*argv: str) -> list[str]:
-    return [sys.executable, "-m", "tui", *argv]
+def cli(*argv: str, prelude: str = "") -> list[str]:
+    """`python -m tui ARGV`; with `prelude`, that Python code runs first in the child
+    (a setting patched, a signal handler set), then meetdeck as `-m tui` would."""
+    if not prelude:
+        return [sys.executable, "-m", "tui", *argv]
+    run = "import runpy; runpy.run_module('tui', run_name='__main__')"
+    return [sys.executable, "-c", f"{prelude}\n{run}", *argv]
 
 
 def run_cli(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
