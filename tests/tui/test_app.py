@@ -307,8 +307,16 @@ async def test_80x24_folds_the_detail_panel(make_app: MakeApp) -> None:
         await pilot.press("i")
         await pilot.pause()
         assert active(app).detail.display
-        lines = screen_lines(app)
-        assert any("Person00000 Test" in line and "\u2500" not in line for line in lines[14:])
+        # The detail's text is drawn in a frame after it is shown: wait for it.
+        await wait_for(
+            pilot,
+            lambda: any(
+                "Person00000 Test" in line and "\u2500" not in line
+                for line in screen_lines(app)[14:]
+            ),
+            what="the detail below the table",
+            detail=lambda: "\n".join(screen_lines(app)[14:]),
+        )
 
 
 async def test_api_outage_keeps_showing_the_cache(make_app: MakeApp, deck: FakeDeck) -> None:
