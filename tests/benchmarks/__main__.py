@@ -118,6 +118,15 @@ def table(figures: Sequence[Any]) -> str:
     return "\n".join(lines)
 
 
+def reproduce(args: argparse.Namespace) -> list[str]:
+    """The options that shaped this run's figures (not where its files went)."""
+    words = ["--quick"] if args.quick else []
+    words += [f"--only {name}" for name in args.only or []]
+    if args.registrants != 100_000:
+        words.append(f"--registrants {args.registrants}")
+    return words
+
+
 def precompile() -> None:
     """Write the package's bytecode first, as `pip install` does for a real install.
 
@@ -169,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"\n{len(figures)} figures in {elapsed:.0f} s"
         f"{' (quick)' if args.quick else ''}; "
-        f"reproduce: python -m tests.benchmarks{' --quick' if args.quick else ''}; "
+        f"reproduce: {' '.join(['python -m tests.benchmarks', *reproduce(args)])}; "
         f"1-min load average {load[0]} before, {load[1]} after (2 cores: over 1 means "
         "something else competed)"
     )

@@ -345,6 +345,10 @@ def temp_root(prefix: str, keep: Path | None = None) -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+#: The size the scale-free figures compare a bigger list with.
+REFERENCE = 100_000
+
+
 @dataclass
 class WarmCache:
     """A workspace whose cache holds the sandbox's data with a big webinar."""
@@ -363,44 +367,43 @@ class Session:
         self.quick = quick
         self.registrants = registrants
         self.log = log
-        self._warm: WarmCache | None = None
+        self._warm: dict[int, WarmCache] = {}
 
     def runs(self, full: int, quick: int) -> int:
         return quick if self.quick else full
 
-    def warm_cache(self) -> WarmCache:
-        """Fill a cache from a sandbox with `registrants` in its big webinar (once per run).
+    def warm_cache(self, registrants: int | None = None) -> WarmCache:
+        """Fill a cache from a sandbox with `registrants` (default: the run's) in its big
+        webinar, once per run (and once per --workdir).
 
         Rate limits and latency are off for this fill: it is setup, not a measurement.
         """
-        if self._warm is not None:
-            return self._warm
+        size = self.registrants if registrants is None else registrants
+        if size in self._warm:
+            return self._warm[size]
         # One folder per size: a --workdir keeps the 100,000 and the 1,000,000 caches
         # side by side, each filled once and reused by every later run.
-        workspace = Workspace(self.root / f"warm-{self.registrants}")
+        workspace = Workspace(self.root / f"warm-{size}")
         record = workspace.root / "warm.json"
         if record.exists():  # --workdir: a cache filled by an earlier run
             saved = json.loads(record.read_text(encoding="utf-8"))
-            if saved["registrants"] == self.registrants:
-                self._warm = WarmCache(
-                    workspace, self.registrants, saved["big_webinar_id"], saved["sync_seconds"]
-                )
-                self.log(f"reusing the cache of {self.registrants:,} registrants in {record}")
-                return self._warm
-        self.log(f"filling a cache with {self.registrants:,} registrants (setup)...")
-        with Sandbox(self.root, registrants=self.registrants, rate_limit_scale=0) as sandbox:
+            if saved["registrants"] == size:
+                warm = WarmCache(workspace, size, saved["big_webinar_id"], saved["sync_seconds"])
+                self._warm[size] = warm
+                self.log(f"reusing the cache of {size:,} registrants in {record}")
+                return warm
+        self.log(f"filling a cache with {size:,} registrants (setup)...")
+        with Sandbox(self.root, registrants=size, rate_limit_scale=0) as sandbox:
             workspace.write_config(sandbox.base_url)
             workspace.sign_in()
             seconds = workspace.sync()
             big = str(sandbox.get("/_sandbox/state")["zoom"]["big_webinar_id"])
         self.log(f"  cache filled in {seconds:.1f} s")
         record.write_text(
-            json.dumps(
-                {"registrants": self.registrants, "big_webinar_id": big, "sync_seconds": seconds}
-            )
+            json.dumps({"registrants": size, "big_webinar_id": big, "sync_seconds": seconds})
         )
-        self._warm = WarmCache(workspace, self.registrants, big, seconds)
-        return self._warm
+        self._warm[size] = WarmCache(workspace, size, big, seconds)
+        return self._warm[size]
 
 
 def open_store(workspace: Workspace) -> Any:

@@ -93,3 +93,21 @@ def test_results_table_marks_missed_targets() -> None:
     )
     row = "| lookup | wall time | 112 ms | 18 ms (python -c pass) | 6.2x | <= 3x | **no** |"
     assert row in text
+
+
+def test_scale_free_figures_compare_each_pane_figure_with_the_reference_size() -> None:
+    from tests.benchmarks.bench_tui import PANE_SAMPLES, SCALE_FREE, scale_free
+
+    reference = {key: [0.004, 0.005, 0.006] for key in PANE_SAMPLES}
+    reference["rss"] = [80.0, 82.0]
+    bigger = {key: [v * 1.05 for v in values] for key, values in reference.items()}
+    bigger["first"] = [0.008, 0.01, 0.012]  # Enter twice as slow at the bigger size
+    figures = scale_free(1_000_000, bigger, reference)
+    assert len(figures) == len(SCALE_FREE)
+    by_name = {f.name: f for f in figures}
+    enter = by_name["Enter to first rows, median at 1,000,000 vs 100,000"]
+    assert (enter.value, enter.baseline, enter.met) == (10.0, 5.0, False)
+    assert enter.ratio == 2.0
+    rss = by_name["peak RSS of the app at 1,000,000 vs 100,000"]
+    assert rss.unit == "MB" and rss.met and rss.ratio is not None and abs(rss.ratio - 1.05) < 1e-9
+    assert all(f.met for f in figures if f is not enter)
