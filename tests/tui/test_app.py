@@ -694,6 +694,10 @@ async def test_after_the_first_frame_garbage_is_collected_in_the_pauses(
             self.me = self  # a cycle: only a collection frees it
 
     frozen = gc.get_freeze_count()  # the session's own freeze (tests/conftest.py)
+    # The collector's own thresholds, which the app runs with: the suite raises the
+    # young one (tests/conftest.py), and 2,000 cycles would then not reach it alone.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
     gc.disable()
     try:
         app = make_app()
@@ -711,6 +715,7 @@ async def test_after_the_first_frame_garbage_is_collected_in_the_pauses(
             assert not gc.isenabled()  # so the pacer collected it, in the pause
         assert gc.isenabled()
     finally:
+        gc.set_threshold(*thresholds)
         gc.enable()
         gc.unfreeze()
         if frozen:  # the session's freeze again, without this test's garbage
