@@ -21,6 +21,7 @@ from tests.support.control import Control
 from tests.support.demo import DemoCache, deck_factory, fixed_clock, paths_in, synced_demo
 from tests.support.remote import remote_get
 from tests.support.screen import screen_text, toasts
+from tests.support.waits import wait_for
 from tui.app import MeetdeckApp, build_app
 from tui.core.models import MeetingKind, Provider
 from tui.ui_options import UiOptions
@@ -72,6 +73,16 @@ async def settle(app: MeetdeckApp, pilot: Any) -> None:
     await pilot.pause()
 
 
+async def showing(pilot: Any, app: MeetdeckApp, screen: str, text: str = "") -> None:
+    """Let the app run until `screen` is on top (and shows `text`): a form or a
+    confirmation opens once what it needs has been read, not at the next idle."""
+
+    def shown() -> bool:
+        return type(app.screen).__name__ == screen and text in screen_text(app)
+
+    await wait_for(pilot, shown, what=f"{screen} {text!r}".strip(), detail=lambda: screen_text(app))
+
+
 async def type_into(pilot: Any, text: str) -> None:
     """Type `text` key by key into the focused field."""
     await pilot.press(*text)
@@ -96,8 +107,7 @@ async def test_register_someone_for_a_zoom_webinar(
             pilot, app, "3", lambda r: r.provider is Provider.ZOOM and str(r.kind) == "webinar"
         )
         await pilot.press("n")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "RegisterDialog"
+        await showing(pilot, app, "RegisterDialog")
         assert app.focused is not None and app.focused.id == "email"
         await type_into(pilot, "nobody")
         assert "not an email address" in screen_text(app)  # inline, as it is typed
@@ -109,7 +119,7 @@ async def test_register_someone_for_a_zoom_webinar(
         await pilot.press("space")  # approve at once
         mark = control.mark()
         await pilot.press("tab", "tab", "enter")  # Next
-        await pilot.pause()
+        await showing(pilot, app, "ConfirmDialog", "Register 1 person?")
         text = screen_text(app)
         assert "Register 1 person?" in text and "Zoe <nobody@example.com>" in text
         assert "Approved at once" in text
@@ -129,12 +139,12 @@ async def test_cancel_on_the_confirmation_sends_nothing(
     async with app.run_test(size=(120, 45), notifications=True) as pilot:
         await highlight(pilot, app, "3", lambda r: r.provider is Provider.ZOOM)
         await pilot.press("n")
-        await pilot.pause()
+        await showing(pilot, app, "RegisterDialog")
         dialog = app.screen
         dialog.query_one("#email", Input).value = "x@example.com"
         dialog.query_one("#first_name", Input).value = "X"
         dialog.query_one("#next", Button).press()
-        await pilot.pause()
+        await showing(pilot, app, "ConfirmDialog", "Register 1 person?")
         mark = control.mark()
         await pilot.press("enter")  # Enter out of habit: Cancel has the focus
         await settle(app, pilot)
@@ -148,13 +158,11 @@ async def test_registration_settings_of_a_training(make_app: MakeApp, control: C
         training = await highlight(pilot, app, "3", lambda r: r.provider is Provider.GOTO_TRAINING)
         web = training.source.web_registration
         await pilot.press("E")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "RegistrationSettingsDialog"
+        await showing(pilot, app, "RegistrationSettingsDialog")
         await pilot.press("space")  # web registration flips
         mark = control.mark()
         await pilot.press("tab", "tab", "tab", "enter")  # Next
-        await pilot.pause()
-        assert "Change the registration settings?" in screen_text(app)
+        await showing(pilot, app, "ConfirmDialog", "Change the registration settings?")
         assert f"{'on' if web else 'off'} → {'off' if web else 'on'}" in screen_text(app)
         await pilot.press("tab", "enter")
         await settle(app, pilot)
@@ -184,8 +192,7 @@ async def test_create_change_and_delete_a_zoom_meeting(
     async with app.run_test(size=(120, 45), notifications=True) as pilot:
         await highlight(pilot, app, "2", upcoming_zoom)
         await pilot.press("n")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "MeetingFormDialog"
+        await showing(pilot, app, "MeetingFormDialog")
         await type_into(pilot, "Pilot")
         await pilot.press("enter")
         await type_into(pilot, "2031-03-04 09:30")
@@ -197,8 +204,8 @@ async def test_create_change_and_delete_a_zoom_meeting(
         assert "end must be after" not in screen_text(app)
         mark = control.mark()
         app.screen.query_one("#next", Button).press()
-        await pilot.pause()
-        assert "Create a Zoom meeting?" in screen_text(app) and "(45 min)" in screen_text(app)
+        await showing(pilot, app, "ConfirmDialog", "Create a Zoom meeting?")
+        assert "(45 min)" in screen_text(app)
         await pilot.press("tab", "enter")
         await settle(app, pilot)
         (created,) = control.writes_since(mark)
@@ -215,12 +222,12 @@ async def test_create_change_and_delete_a_zoom_meeting(
         pane.table.move_to_key(made.key)
         await pilot.pause()
         await pilot.press("c")
-        await pilot.pause()
+        await showing(pilot, app, "MeetingFormDialog")
         assert app.screen.query_one("#subject", Input).value == "Pilot"
         await pilot.press("end")  # the field's text is selected on focus
         await type_into(pilot, " moved")
         app.screen.query_one("#next", Button).press()
-        await pilot.pause()
+        await showing(pilot, app, "ConfirmDialog")
         await pilot.press("tab", "enter")
         await settle(app, pilot)
         remote = (await remote_get(control.base_url, f"/zoom/v2/meetings/{made.key}")).json()
@@ -229,8 +236,7 @@ async def test_create_change_and_delete_a_zoom_meeting(
         pane.table.move_to_key(made.key)
         await pilot.pause()
         await pilot.press("X")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "DeleteMeetingDialog"
+        await showing(pilot, app, "DeleteMeetingDialog")
         assert app.focused is not None and app.focused.id == "cancel"
         delete = app.screen.query_one("#confirm", Button)
         await pilot.press("shift+tab")  # the typed box
