@@ -29,7 +29,11 @@ _MODULES = {
 
 #: Commands that hold no file open when they return, whose process may end without
 #: the collector's exit sweep (not when `main` is called in-process, as tests do).
-_QUICK_EXITS = ("lookup",)
+_QUICK_EXITS = ("lookup", "sync")
+
+#: Commands that read many pages, whose process holds the collector while it loads
+#: and then collects less often (`tui.startup.bulk_gc`).
+_BULK_READS = ("sync",)
 
 # Options whose value is opaque and may start with "-" (one sign-in code in 64 does):
 # argparse would take `--code -5RM...` for two options, so the pair becomes `--code=...`.
@@ -103,8 +107,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     arguments = _join_opaque(arguments)
     command = command_in(arguments)
-    if command is None and argv is None:
-        # No collections until the first frame is drawn (see `tui.startup`).
+    if (command is None or command in _BULK_READS) and argv is None:
+        # No collections until the first frame is drawn, or the command's modules are
+        # loaded (see `tui.startup`).
         from tui.startup import hold_gc
 
         hold_gc()

@@ -62,12 +62,14 @@ if TYPE_CHECKING:
     from tui.core.settings.quick import FirstFrame
 
 __all__ = [
+    "BULK_YOUNG",
     "BUSY_FULL",
     "BUSY_YOUNG",
     "IDLE",
     "QUIET",
     "TICK",
     "GcPacer",
+    "bulk_gc",
     "cache_generated_code",
     "end_gc",
     "end_generated_code",
@@ -227,6 +229,27 @@ def end_gc(pacer: GcPacer | None) -> None:
     """The app is done: the process's automatic collector is back."""
     if pacer is not None:
         gc.enable()
+
+
+#: Young collections during `meetdeck sync` wait for this many new objects (700 by
+#: default): a page of 300 registrants parsed from JSON holds some 3,000 containers
+#: until it is staged, and each of them was walked several times (issue 18).
+BULK_YOUNG = 50_000
+
+
+def bulk_gc() -> None:
+    """For a command that reads many pages (`meetdeck sync`), once its modules are
+    loaded: freeze them (a full collection never walks them again) and run young
+    collections less often. Garbage without cycles is still freed at once; cycles are
+    still collected, in fewer, larger sweeps. Only when `hold_gc` held the collector
+    (`tui.cli` did, for this command's process): called in-process (tests), the
+    collector is left as it is."""
+    if gc.isenabled():
+        return
+    gc.freeze()
+    _young, middle, old = gc.get_threshold()
+    gc.set_threshold(BULK_YOUNG, middle, old)
+    gc.enable()
 
 
 def skip_exit_sweep() -> None:

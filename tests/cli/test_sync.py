@@ -7,14 +7,18 @@ in a process of its own.
 
 from __future__ import annotations
 
+import gc
+import os
+import subprocess
 from typing import Any
 
 import pytest
 
 from tests.support.builders import old_cache
-from tests.support.cli import run_cli, run_here, write_zoom_profile
+from tests.support.cli import REPO, cli, run_cli, run_here, write_zoom_profile
 from tests.support.control import Control
 from tui.core.settings.paths import resolve_paths
+from tui.startup import BULK_YOUNG
 
 
 def test_sync_succeeds_with_plain_progress_lines(cli_sandbox: Any) -> None:
@@ -65,6 +69,33 @@ def test_a_failing_scope_gives_a_summary_and_exit_1(
     assert "1 failed (their previous data is kept)" in done.stderr
     assert "Zoom organizers: Service unavailable:" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_sync_process_collects_young_objects_less_often(cli_sandbox: Any) -> None:
+    """Issue 18: a sync's pages of parsed JSON hold thousands of containers each, which
+    the collector walked several times per page. The process holds the collector while
+    it loads, freezes what it loaded and runs young collections at BULK_YOUNG (still on:
+    cycles are collected); `main` called in-process leaves the collector alone."""
+    write_zoom_profile(cli_sandbox.base_url)
+    seen = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('gc', gc.isenabled(), gc.get_threshold()[0], "
+        "file=sys.stderr))"
+    )
+    done = subprocess.run(
+        cli("sync", "--scope", "organizers", prelude=seen),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"gc True {BULK_YOUNG}" in done.stderr.splitlines()
+    before = gc.get_threshold()
+    assert run_here("sync", "--scope", "organizers").returncode == 0
+    assert gc.get_threshold() == before and gc.isenabled()
 
 
 def test_demo_sync_starts_its_own_sandbox_and_keeps_its_own_cache() -> None:

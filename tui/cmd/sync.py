@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tui.cmd.opening import open_command_deck
     from tui.core.sync.types import ScopeKind
+    from tui.startup import bulk_gc
     from tui.terminal import ending_signals
 
     kinds = [ScopeKind(s) for s in args.scope] if getattr(args, "scope", None) else None
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         # SIGTERM and SIGHUP stop the sync as Ctrl+C does: the bar shows the cursor again.
         stack.enter_context(ending_signals())
         opened = open_command_deck(args, stack)
+        bulk_gc()
         deck, name = opened.deck, opened.profile
         if deck.notice:
             print(f"meetdeck sync: {deck.notice}", file=sys.stderr)
