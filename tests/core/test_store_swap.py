@@ -4,6 +4,7 @@ into a dozen indexes was most of a big webinar's swap); a small one updates them
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from tests.support.builders import put, registrant, webinar
@@ -83,5 +84,40 @@ def test_a_swap_that_brings_most_of_the_table_builds_its_indexes_afresh(
         names = [r.name.casefold() for r in everyone.rows(0, 200)]
         assert names == sorted(names)
         assert store.registrants(ViewQuery(event_key="w2")).count() == 40
+    finally:
+        store.close()
+
+
+def test_staged_rows_are_inserted_a_hundred_a_statement_in_their_order(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: `executemany` steps once per row and lets go of the GIL around each step,
+    so a thread parsing the next page held the staging back row by row. A page of 251
+    goes in as three statements (100, 100, 51), in its order: the last of a person
+    listed twice still wins."""
+    path = tmp_path / "p.sqlite3"
+    store = Store.open(path, "p")
+    try:
+        put(store, "events:zoom", [webinar("w1")])
+        writer = store.writer()
+        inserts: list[str] = []
+
+        def traced(sql: str) -> None:
+            if sql.startswith("INSERT INTO stage_"):
+                inserts.append(sql)
+
+        writer.connection.set_trace_callback(traced)
+        people = _people("w1", 250)
+        batch = writer.replace("registrants:zoom:w1", "zoom")
+        batch.add([*people, replace(people[7], first_name="Later")])
+        writer.connection.set_trace_callback(None)
+        assert len(inserts) == 3
+        batch.commit()
+        writer.close()
+        assert store.registrants(ViewQuery(event_key="w1")).count() == 250
+        later = store.registrant("r7", event_key="w1")
+        assert later is not None and later.first_name == "Later"
+        first = store.registrant("r0", event_key="w1")
+        assert first == people[0]
     finally:
         store.close()

@@ -34,6 +34,7 @@ from tui.core.store.scopes import recount_events, scope_number
 from tui.core.store.staging import (
     drop_registrant_indexes,
     encoded,
+    insert_rows,
     key_of,
     staged_columns,
 )
@@ -331,8 +332,8 @@ class ScopeBatch:
             for name, values in by_table.items():
                 spec = specs[name]
                 table = self._stage_table(spec)
-                marks = ", ".join("?" * (len(staged_columns(spec)) + len(spec.columns)))
-                self._conn.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+                width = len(staged_columns(spec)) + len(spec.columns)
+                insert_rows(self._conn, table, width, values)
                 self._counts[name] += len(values)
         except sqlite3.Error as exc:
             self.abort()
