@@ -119,5 +119,13 @@ def test_staged_rows_are_inserted_a_hundred_a_statement_in_their_order(
         assert later is not None and later.first_name == "Later"
         first = store.registrant("r0", event_key="w1")
         assert first == people[0]
+        # Ids follow name, then key, by the kept row's own name ("Later" for r7).
+        conn = sqlite3.connect(path)
+        try:
+            rows = conn.execute("SELECT sort_name, key FROM registrants ORDER BY id").fetchall()
+        finally:
+            conn.close()
+        assert rows == sorted(rows) and len(rows) == 250
+        assert [key for name, key in rows if name.startswith("later")] == ["r7"]
     finally:
         store.close()

@@ -34,6 +34,7 @@ from tui.core.store.scopes import recount_events, scope_number
 from tui.core.store.staging import (
     drop_registrant_indexes,
     encoded,
+    insert_registrants,
     insert_rows,
     key_of,
     staged_columns,
@@ -43,10 +44,6 @@ from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 _batch_ids = itertools.count(1)
 # After a swap of this many rows the planner's statistics are refreshed.
 _ANALYZE_ABOVE = 1000
-# The order a swap inserts staged rows in (the last of a person listed twice wins). By
-# name, the indexes led by the name (or event, name) grow at their ends: half the time
-# of a 100,000-row swap; and the ids that break ties in sorts follow name, then key.
-_SWAP_ORDER = defaultdict(lambda: "rowid", {REGISTRANTS.name: "sort_name, key, rowid"})
 
 
 class StoreWriter:
@@ -385,14 +382,9 @@ class ScopeBatch:
                 below = self._conn.execute(f"SELECT max(id) FROM {spec.name}").fetchone()[0] or 0
                 if spec is REGISTRANTS:
                     fresh_registrants = below
-                    # No unique index: the last of a person listed twice is kept here.
                     picked = ", ".join(("?", *staged_columns(spec), *spec.columns))
-                    self._conn.execute(
-                        f"INSERT INTO main.{spec.name} ({columns}) SELECT {picked} "
-                        f"FROM temp.{staged} WHERE rowid IN (SELECT max(rowid) FROM "
-                        f"temp.{staged} GROUP BY key) ORDER BY {_SWAP_ORDER[spec.name]}",
-                        (scope_number(self._conn, self.scope),),
-                    )
+                    number = scope_number(self._conn, self.scope)
+                    insert_registrants(self._conn, staged, columns, picked, number)
                 else:
                     picked = ", ".join(
                         (
@@ -408,7 +400,7 @@ class ScopeBatch:
                     )
                     self._conn.execute(
                         f"INSERT OR REPLACE INTO main.{spec.name} ({columns}) "
-                        f"SELECT {picked} FROM temp.{staged} ORDER BY {_SWAP_ORDER[spec.name]}",
+                        f"SELECT {picked} FROM temp.{staged} ORDER BY rowid",
                         (when,),
                     )
                 if spec.search_code is not None:
