@@ -253,3 +253,135 @@ async def test_an_empty_detail_panel_styles_one_line_for_all(make_app: MakeApp) 
         detail.styles.border_top = ("solid", "red")
         detail.render_lines(crop)
         assert styled == [1, crop.height, crop.height]
+
+
+async def test_the_tabs_and_their_switcher_draw_no_line_under_the_page(
+    make_app: MakeApp,
+) -> None:
+    """The tab bar and the page shown cover the tabs whole: a tab switch draws no line
+    of the tabs' own nor of their switcher's (each drew its full area, then covered),
+    and the screen still shows the tab's rows."""
+    from textual.widgets import ContentSwitcher, TabbedContent
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        drawn: list[str] = []
+        for widget in (screen.query_one(TabbedContent), screen.query_one(ContentSwitcher)):
+            original = widget._styles_cache.render_widget
+
+            def counting(owner: Any, crop: Any, original: Any = original) -> Any:
+                drawn.append(type(owner).__name__)
+                return original(owner, crop)
+
+            widget._styles_cache.render_widget = counting  # type: ignore[method-assign,assignment]
+        await pilot.press("4")
+        await wait_for(
+            pilot,
+            lambda: screen.settled and active(app).KIND == "registrants",
+            what="the registrants tab",
+        )
+        await pilot.pause()
+        assert drawn == []
+        assert any("Person00000" in line for line in screen_lines(app))
+
+
+async def test_a_table_frame_reads_the_tables_size_once(make_app: MakeApp) -> None:
+    """Drawing the table's lines in a frame asks for its size once, not three times a
+    line (each ask looks the table up in the screen's map), and draws what asking per
+    line drew."""
+    from tui.widgets.virtual_table import VirtualTable
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled and pane.table.row_count, what="rows")
+        table = pane.table
+        crop = table.size.region
+        reads: list[int] = []
+        size_of = VirtualTable.content_size
+
+        class Counted(VirtualTable):  # type: ignore[type-arg]
+            @property
+            def content_size(self) -> Any:
+                reads.append(1)
+                return size_of.__get__(self)
+
+        table.clear_line_cache()
+        table.__class__ = Counted
+        try:
+            framed = table.render_lines(crop)
+            per_frame = len(reads)
+            table.clear_line_cache()
+            lines = [table.render_line(y) for y in range(crop.height)]
+        finally:
+            table.__class__ = VirtualTable
+        assert crop.height > 30 and per_frame <= 2, per_frame
+        assert [s.text for s in framed] == [s.text for s in lines]
+
+
+async def test_the_key_bar_draws_a_tabs_keys_once(make_app: MakeApp) -> None:
+    """Back on a tab whose keys it drew before, the key bar shows the line it drew then
+    (a drill-down and Back alternate between two sets of keys)."""
+    from tui.widgets.keybar import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        bar = screen.query_one(KeyBar)
+        drawn: list[int] = []
+        original = bar._draw
+
+        def counting(*args: Any) -> Any:
+            drawn.append(1)
+            return original(*args)
+
+        bar._draw = counting  # type: ignore[method-assign,assignment]
+        texts, draws = [], []
+        for tab in "4141":
+            await pilot.press(tab)
+            await wait_for(pilot, lambda: screen.settled, what="the tab")
+            await pilot.pause()
+            texts.append(screen_lines(app)[-1])
+            draws.append(len(drawn))
+        assert texts[0] == texts[2] and texts[1] == texts[3] and texts[0] != texts[1]
+        assert draws[1] <= 2 and draws[3] == draws[1], draws
+
+
+async def test_a_repaint_in_a_hidden_tab_lays_nothing_out_again(make_app: MakeApp) -> None:
+    """A widget repainted in a tab not shown (a drill-down fills the registrants tab
+    before showing it) does not make the next look-up of a region arrange the whole
+    screen again; a widget mounted later is still found, and the tab still shows."""
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        compositor: Any = screen._compositor
+        arranged: list[int] = []
+        original = compositor._arrange_root
+
+        def counting(*args: Any, **options: Any) -> Any:
+            arranged.append(1)
+            return original(*args, **options)
+
+        compositor._arrange_root = counting
+        hidden = screen.pane("registrants").table
+        hidden.refresh()
+        await pilot.pause()
+        arranged.clear()
+        assert hidden.region.area == 0  # hidden: no map holds it
+        assert arranged == []
+        note = Static("new", id="new-note")
+        await active(app).mount(note)
+        await wait_for(pilot, lambda: note.region.area > 0, what="the new widget placed")
+        await pilot.press("4")
+        await wait_for(
+            pilot,
+            lambda: screen.settled and active(app).KIND == "registrants",
+            what="the registrants tab",
+        )
+        assert any("Person00000" in line for line in screen_lines(app))

@@ -20,10 +20,11 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Static, TabbedContent, TabPane
 
+from tui.screens.compositing import TabsCompositor
 from tui.screens.event_write_flows import EventWriteFlows
 from tui.screens.navigation import Navigation
 from tui.screens.sync_runs import Refreshed, SyncProgressed, SyncRuns, UnfinishedWritesFound
-from tui.screens.tab_bar import FULL_TITLES_FROM, DeckTabPane, tab_labels
+from tui.screens.tab_bar import FULL_TITLES_FROM, DeckTabbedContent, DeckTabPane, tab_labels
 from tui.screens.write_flows import WriteFlows
 from tui.text import labelled
 from tui.widgets.column_choice import ColumnsRequested
@@ -61,6 +62,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._compositor = TabsCompositor()  # no full layout for a hidden pane's repaint
         self._width_class()
         self.navigation = Navigation(self, self)
         """Drill-downs, Back, and where the command line opens (`navigation.py`)."""
@@ -117,7 +119,7 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     def compose(self) -> ComposeResult:
         yield DeckHeader(id="header")
         yield Static("", id="breadcrumb", markup=False)
-        with TabbedContent(id="tabs"):
+        with DeckTabbedContent(id="tabs"):
             for number, (tab, pane_class) in enumerate(zip(TAB_IDS, PANES, strict=True), 1):
                 with DeckTabPane(f"{number} {pane_class.TITLE}", id=tab):
                     if number == 1:

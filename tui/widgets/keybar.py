@@ -29,6 +29,8 @@ ESSENTIAL = frozenset({"refresh", "help"})
 #: the training's admin page, copy): a G2T registrants view, which offers no approve
 #: or deny, has room for them.
 SPARE_ROOM = ("status-filter", "manage-url", "copy")
+#: How many drawn lines are kept (one per set of keys: a tab, a focus, a profile).
+DRAWN_KEPT = 32
 
 
 class KeyHint(NamedTuple):
@@ -74,6 +76,8 @@ class KeyBar(Widget, can_focus=False):
         super().__init__(id=id)
         self._spans: list[tuple[int, int, str]] = []
         """Where each key was drawn: (first cell, end cell, key), for clicks."""
+        self._drawn: dict[tuple[object, ...], tuple[Content, list[tuple[int, int, str]]]] = {}
+        """The lines drawn for each set of keys (a tab switch comes back to one)."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -139,6 +143,25 @@ class KeyBar(Widget, can_focus=False):
         text_style = self.get_visual_style("keybar--description")
         width = self.content_size.width
         shown, palette = self.hints()
+        key = (tuple(shown), palette, width, self.compact, key_style, text_style)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            if len(self._drawn) >= DRAWN_KEPT:
+                self._drawn.clear()
+            drawn = self._drawn[key] = self._draw(shown, palette, width, key_style, text_style)
+        line, self._spans = drawn
+        return line
+
+    def _draw(
+        self,
+        shown: list[KeyHint],
+        palette: KeyHint | None,
+        width: int,
+        key_style: Style,
+        text_style: Style,
+    ) -> tuple[Content, list[tuple[int, int, str]]]:
+        """The line of `shown` keys (and the palette's at the right) in `width` cells,
+        and where each key is on it."""
         right = Content("")
         if palette is not None:
             right = Content.assemble(
@@ -165,8 +188,7 @@ class KeyBar(Widget, can_focus=False):
         if palette is not None and right.cell_length <= width:
             spans.append((width - right.cell_length, width, palette.key))
             left = left + Content(" " * max(0, room - used)) + right
-        self._spans = spans
-        return left
+        return left, spans
 
     def _cells(
         self, hint: KeyHint | None, key_style: Style, text_style: Style

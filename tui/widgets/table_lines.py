@@ -77,6 +77,9 @@ class TableLines(Generic[RowT]):
         )
         self._layout: tuple[int, list[tuple[Column, int]]] = (-1, [])
         self._bar: tuple[tuple[int, int, int], list[Segment]] | None = None
+        self.frame: tuple[Size, bool] | None = None
+        """The table's content size and whether its scrollbar shows, fixed while a
+        frame draws its lines (`VirtualTable.render_lines`); None: asked per line."""
 
     def forget_lines(self) -> None:
         """Rows, marks, focus or the size changed: draw every row again."""
@@ -104,9 +107,14 @@ class TableLines(Generic[RowT]):
         table = self._table
         return self.layout(table.content_size.width - (1 if table.has_bar else 0))
 
+    def _geometry(self) -> tuple[Size, bool]:
+        # Each `content_size` looks the table up in the screen's map: once a frame.
+        frame = self.frame
+        return frame if frame is not None else (self._table.content_size, self._table.has_bar)
+
     def _bar_cell(self, y: int) -> Segment:
         table = self._table
-        height = table.data_height
+        height = max(1, self._geometry()[0].height - 1)  # the rows shown (`data_height`)
         key = (table.top, table.row_count, height)
         if self._bar is None or self._bar[0] != key:
             self._bar = (key, scrollbar_cells(self._widget, height, table.row_count, table.top))
@@ -156,12 +164,12 @@ class TableLines(Generic[RowT]):
     def line(self, y: int) -> Strip:
         """Line `y` of the table: the header (0), else a row, the placeholder or blank."""
         table, widget = self._table, self._widget
-        full = table.content_size.width
-        bar = table.has_bar
+        size, bar = self._geometry()
+        full = size.width
         width = full - 1 if bar else full
         base = widget.visual_style.rich_style
         if y == 0:
-            return self._header_line(full, base)
+            return self._header_line(full, base, bar)
         index = table.top + y - 1
         count = table.row_count
         row = table.row_at(index) if index < count else None
@@ -182,10 +190,10 @@ class TableLines(Generic[RowT]):
             self._lines[cache_key] = strip
         return strip
 
-    def _header_line(self, width: int, base: Style) -> Strip:
+    def _header_line(self, width: int, base: Style, bar: bool) -> Strip:
         table = self._table
         style = base + self._widget.get_component_rich_style("virtual-table--header")
-        columns = self.layout(width - 1 if table.has_bar else width)
+        columns = self.layout(width - 1 if bar else width)
         text = header_text(columns, width, markable=table.markable, sort=table.sort)
         return Strip([Segment(text, style)], width)
 

@@ -439,5 +439,12 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
 
     # -- drawing (tui/widgets/table_lines.py) -----------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._draw.frame = (self.content_size, self.has_bar)  # read once a frame
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._draw.frame = None
+
     def render_line(self, y: int) -> Strip:
         return self._draw.line(y)

@@ -1,0 +1,47 @@
+"""The main screen's compositor: Textual's, without re-arranging the whole screen for
+widgets that are hidden in a tab not shown.
+
+Textual (8.2) marks its map of every widget stale when a frame repaints a widget that
+is not on screen, in case it is new; the next look-up of a widget's region then
+arranges the whole screen again (a full layout: ~1-3 ms at 200x40). The panes of the
+tabs not shown repaint while hidden (a drill-down fills the registrants tab before
+showing it), and each such look-up (a `refresh`, a `size`) paid that layout: once in
+every drill-down before its first frame. Here only a widget that may be new marks the
+map stale: one the map holds, or one under a hidden (`display: none`) ancestor, which
+no map holds, cannot be; and a full reflow, which builds the map afresh, clears the
+mark.
+"""
+
+from __future__ import annotations
+
+from textual._compositor import Compositor, ReflowResult
+from textual.geometry import Size
+from textual.widget import Widget
+
+
+def hidden(widget: Widget) -> bool:
+    """Whether `widget` or one of its ancestors is not displayed (no map holds it)."""
+    node: object = widget
+    while isinstance(node, Widget):
+        if not node.display:
+            return True
+        node = node.parent
+    return False
+
+
+class TabsCompositor(Compositor):
+    """A compositor that re-arranges the screen only for widgets that may be new."""
+
+    def update_widgets(self, widgets: set[Widget]) -> None:
+        if not self._full_map_invalidated:
+            shown, placed = self.visible_widgets, self._full_map
+            if all(w in shown or w in placed or hidden(w) for w in widgets):
+                # Nothing new: Textual would mark the map stale for hidden ones only.
+                super().update_widgets({w for w in widgets if w in shown})
+                return
+        super().update_widgets(widgets)
+
+    def reflow(self, parent: Widget, size: Size) -> ReflowResult:
+        result = super().reflow(parent, size)
+        self._full_map_invalidated = False  # it arranged every widget: the map is fresh
+        return result
