@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 
-from tui.widgets.table_model import fit
+from tui.widgets.formatting import TimeFormat
+from tui.widgets.table_model import Column, fit, layout_columns, row_text
 
 HOSTILE = [
     "a" * 50_000,
@@ -53,3 +54,54 @@ def test_only_a_head_of_a_long_text_is_measured(monkeypatch: pytest.MonkeyPatch)
         measured.clear()
         fit(text, 30)
         assert sum(measured) < 1_000, (text[:3], measured)
+
+
+def _counting_measures(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """Every text rich measures, and every text it cuts, for `fit` and `row_text`."""
+    measured: list[str] = []
+    cut: list[str] = []
+
+    def counting_len(text: str) -> int:
+        measured.append(text)
+        return cell_len(text)
+
+    def counting_cut(text: str, total: int) -> str:
+        cut.append(text)
+        return set_cell_size(text, total)
+
+    monkeypatch.setattr("tui.widgets.table_model.cell_len", counting_len)
+    monkeypatch.setattr("tui.widgets.table_model.set_cell_size", counting_cut)
+    return measured, cut
+
+
+def test_plain_ascii_rows_are_drawn_without_measuring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Printable ASCII takes a cell a character: a row of it is cut and padded by
+    length, and neither its cells nor the whole line go through rich's measuring (a
+    filter keystroke draws a screenful of new rows)."""
+    measured, cut = _counting_measures(monkeypatch)
+    columns = [
+        Column("name", "Name", lambda row, _tf: row[0], width=10),
+        Column("email", "Email", lambda row, _tf: row[1], width=8),
+    ]
+    layout = layout_columns(columns, 19)
+    line = row_text(
+        ("Noah Andersson", "noah@example.com"), layout, TimeFormat(), 21, markable=True, marked=True
+    )
+    assert line == "\u25cf Noah Ande\u2026 noah@ex\u2026"
+    assert cell_len(line) == 21
+    assert fit("short", 8, "right") == "   short"
+    assert measured == [] and cut == []
+
+
+def test_a_text_rich_must_cut_is_cut_once_per_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event's title with a dash in it is on every row of its registrants: cutting
+    it splits graphemes (0.1 ms), once, not once per row drawn."""
+    _, cut = _counting_measures(monkeypatch)
+    # A title no other test fits (what was cut before is kept for the process).
+    title = f"Summit \u2013 keynote & Q&A #{id(cut)}"
+    first = fit(title, 14)
+    assert first == "Summit \u2013 keyn\u2026"
+    assert len(cut) == 1
+    for _ in range(50):
+        assert fit(title, 14) == first
+    assert len(cut) == 1

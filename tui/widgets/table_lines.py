@@ -3,7 +3,7 @@
 Drawing is the table's hot path (every line of every frame), so what it computes is
 kept: the column layout per width, the scrollbar's cells per scroll position, and the
 last few hundred drawn rows (by index, cursor, mark, width and scrollbar cell). What a
-line shows is also told as a value (`signature`), so that the table repaints only the
+line shows is also told as a value (`shown`), so that the table repaints only the
 lines that change when its rows do (a filter keystroke). The table says when these go
 stale (`forget_lines` when rows, marks or focus change,
 `forget_layout` when the columns' text does, `forget_styles` when the theme does).
@@ -112,35 +112,17 @@ class TableLines(Generic[RowT]):
         frame = self.frame
         return frame if frame is not None else (self._table.content_size, self._table.has_bar)
 
-    def _bar_cell(self, y: int) -> Segment:
+    def _bar_cells(self) -> list[Segment]:
+        """The scrollbar's cell on each row line (index 0: the first row's)."""
         table = self._table
         height = max(1, self._geometry()[0].height - 1)  # the rows shown (`data_height`)
         key = (table.top, table.row_count, height)
         if self._bar is None or self._bar[0] != key:
             self._bar = (key, scrollbar_cells(self._widget, height, table.row_count, table.top))
-        return self._bar[1][y - 1]
+        return self._bar[1]
 
-    def signature(self, y: int, *, read: bool = True) -> object:
-        """What line `y` shows, as a value that is equal for two lines drawn the same
-        (the row itself, compared by value; None when not known without a read)."""
-        table = self._table
-        full = table.content_size.width
-        bar = table.has_bar
-        if y == 0:
-            return ("header", full, bar, table.sort)
-        width = full - 1 if bar else full
-        index = table.top + y - 1
-        count = table.row_count
-        cell = self._bar_cell(y) if bar else None
-        if index >= count:
-            if index == 0 and y == 1:
-                return ("placeholder", full, table.placeholder)
-            return ("blank", width, cell)
-        row = table.row_at(index) if read else table.row_read(index)
-        if row is None:
-            return None
-        marked = table.markable and table.is_marked(row)
-        return ("row", row, index == table.cursor_row, marked, width, cell)
+    def _bar_cell(self, y: int) -> Segment:
+        return self._bar_cells()[y - 1]
 
     def repaint_changed(self, before: list[object] | None) -> None:
         """Repaint the lines not showing what they did in `before` (a `shown` taken
@@ -153,13 +135,41 @@ class TableLines(Generic[RowT]):
             self._widget.refresh(Region(0, y, self._table.content_size.width, 1))
 
     def shown(self, *, read: bool = False) -> list[object] | None:
-        """Each line's `signature` (None: the table is not on screen). `read`: read the
-        rows' pages (new rows, which the next frame draws anyway); else a row not read
-        is None (old rows were all read when they were drawn)."""
-        height = self._table.content_size.height
+        """What each line shows, as a value that is equal for two lines drawn the same
+        (the row itself, compared by value); None: the table is not on screen.
+
+        `read`: read the rows' pages (new rows, which the next frame draws anyway);
+        else a row not read is None (old rows were all read when they were drawn).
+        """
+        table = self._table
+        size = table.content_size
+        height = size.height
         if not height or not self._widget.region:
             return None
-        return [self.signature(y, read=read) for y in range(height)]
+        full = size.width
+        bar = table.has_bar
+        width = full - 1 if bar else full
+        top, count, cursor = table.top, table.row_count, table.cursor_row
+        markable = table.markable
+        row_of = table.row_at if read else table.row_read
+        cells: list[Segment] | list[None] = self._bar_cells() if bar else [None] * height
+        lines: list[object] = [("header", full, bar, table.sort)]
+        for y in range(1, height):
+            index = top + y - 1
+            cell = cells[y - 1]
+            if index >= count:
+                if index == 0 and y == 1:
+                    lines.append(("placeholder", full, table.placeholder))
+                else:
+                    lines.append(("blank", width, cell))
+                continue
+            row = row_of(index)
+            if row is None:
+                lines.append(None)
+                continue
+            marked = markable and table.is_marked(row)
+            lines.append(("row", row, index == cursor, marked, width, cell))
+        return lines
 
     def line(self, y: int) -> Strip:
         """Line `y` of the table: the header (0), else a row, the placeholder or blank."""
@@ -217,7 +227,7 @@ class TableLines(Generic[RowT]):
 
 
 def changed_lines(before: list[object] | None, after: list[object] | None) -> list[int] | None:
-    """The lines whose `signature` differs between two `TableLines.shown` (None: every
+    """The lines whose value differs between two `TableLines.shown` (None: every
     line, when either is unknown); a line not known before counts as changed."""
     if before is None or after is None or len(before) != len(after):
         return None
