@@ -385,3 +385,33 @@ async def test_a_repaint_in_a_hidden_tab_lays_nothing_out_again(make_app: MakeAp
             what="the registrants tab",
         )
         assert any("Person00000" in line for line in screen_lines(app))
+
+
+async def test_a_filter_keystroke_repaints_the_boxs_text_line_not_its_borders(
+    make_app: MakeApp,
+) -> None:
+    """Typing in the `/` box sends the terminal its text's line: the box's two border
+    lines (the same before and after) are not drawn again, and the text is right."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("4")
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        await pilot.press("slash", *"launc")
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "launc", what="launc")
+        box = pane.filter_box
+        assert box is not None
+        top = box.region.y
+        lines: list[int] = []  # the screen lines each frame sends the terminal
+        original = app._display
+
+        def lines_sent(screen: Any, renderable: Any) -> None:
+            lines.extend(y for y, _x1, _x2 in getattr(renderable, "spans", ()))
+            original(screen, renderable)
+
+        app._display = lines_sent  # type: ignore[method-assign]
+        await pilot.press("h")  # "launch": the same rows, only the box and status change
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "launch", what="launch")
+        await wait_for(pilot, lambda: top + 1 in lines, what="the box's text line drawn")
+        assert top not in lines and top + 2 not in lines, (top, sorted(set(lines)))
+        assert "launch" in screen_lines(app)[top + 1]

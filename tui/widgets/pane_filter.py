@@ -38,9 +38,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol
 
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.widgets import Input
+from textual.widgets.input import Selection
 
 from tui.widgets.latest import Handoff, LatestReader
 from tui.widgets.pane_types import RowT
@@ -84,18 +85,47 @@ class FilterBox(Input):
     pane's action.
     """
 
-    virtual_size = Reactive(Size(0, 0), layout=False)
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
     """Input sets it to the text's width on every keystroke; as a layout reactive that
     re-laid out and repainted the whole screen per key. The box's height never changes
-    with its text, and horizontal scrolling reads the value directly."""
+    with its text, horizontal scrolling reads the value directly, and the text's line
+    is repainted with the value (below)."""
+
+    # What a keystroke changes (the text, the cursor, its blink, a suggestion, the
+    # placeholder) is drawn on the text's line only: Input repainted the whole box, its
+    # two border lines too, on each (their styles walk the box's ancestors). A change
+    # of focus or style still repaints the whole box (Textual does that itself).
+    value: Reactive[str] = Reactive("", init=False, repaint=False)
+    selection: Reactive[Selection] = Reactive(Selection.cursor(0), repaint=False)
+    placeholder: Reactive[str] = Reactive("", repaint=False)
+    _cursor_visible: Reactive[bool] = Reactive(True, repaint=False)
+    _suggestion: Reactive[str] = Reactive("", repaint=False)
 
     def __init__(self, on_typed: Callable[[], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_typed = on_typed
 
+    def repaint_text(self) -> None:
+        """Repaint the line the text is on (all of it: the cursor may sit in the
+        padding after the last character)."""
+        self.refresh(Region(-self.content_offset.x, 0, self.outer_size.width, 1))
+
     def watch_value(self, value: str) -> None:
+        self.repaint_text()
         if self.has_class("-active"):
             self._on_typed()
+
+    def watch_selection(self) -> None:
+        self.repaint_text()
+
+    def watch_placeholder(self) -> None:
+        self.repaint_text()
+
+    def watch__cursor_visible(self) -> None:
+        self.repaint_text()
+
+    def watch__suggestion(self) -> None:
+        self.repaint_text()
 
 
 class FilterHost(Protocol[RowT]):
