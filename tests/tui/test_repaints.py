@@ -415,3 +415,33 @@ async def test_a_filter_keystroke_repaints_the_boxs_text_line_not_its_borders(
         await wait_for(pilot, lambda: top + 1 in lines, what="the box's text line drawn")
         assert top not in lines and top + 2 not in lines, (top, sorted(set(lines)))
         assert "launch" in screen_lines(app)[top + 1]
+
+
+async def test_a_filter_keystroke_sends_no_input_changed_up_the_widgets(
+    make_app: MakeApp,
+) -> None:
+    """The filter box reports its changes through its value's watcher: Input.Changed,
+    which nothing listens for, no longer goes up through the pane on each keystroke;
+    Enter still keeps the filter."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("4")
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        posted: list[str] = []
+        original = pane.post_message
+
+        def recording(message: Any) -> bool:
+            posted.append(type(message).__name__)
+            return bool(original(message))
+
+        pane.post_message = recording
+        await pilot.press("slash", *"person0001")
+        await wait_for(
+            pilot, lambda: pane.settled and pane.filter_text == "person0001", what="person0001"
+        )
+        assert pane.table.row_count == 10
+        assert "Changed" not in posted, posted
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.focused is pane.table, what="the table's focus")
+        assert pane.filter_text == "person0001" and pane.table.row_count == 10

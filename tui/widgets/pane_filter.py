@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol
 
 from textual import events
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import Reactive
 from textual.widgets import Input
 from textual.widgets.input import Selection
@@ -104,6 +105,14 @@ class FilterBox(Input):
     def __init__(self, on_typed: Callable[[], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_typed = on_typed
+
+    def post_message(self, message: Message) -> bool:
+        """Every message but `Input.Changed`: the box reports its changes through
+        `watch_value` (the filter's only trigger) and nothing listens for Changed,
+        which went up seven widgets on each keystroke before the frame."""
+        if isinstance(message, Input.Changed):
+            return False
+        return super().post_message(message)
 
     def repaint_text(self) -> None:
         """Repaint the line the text is on (all of it: the cursor may sit in the
