@@ -105,11 +105,26 @@ async def test_a_filter_keystroke_repaints_only_the_lines_that_change(make_app: 
         await wait_for(pilot, lambda: pane.settled and pane.filter_text == "launch", what="launch")
         assert table.row_count == 120
         assert drawn == []
-        await pilot.press("escape", "slash", *"person0001")
+        refreshes: list[int] = []  # the table's refreshes, by how many regions each
+        original_refresh = table.refresh
+
+        def counting_refresh(*regions: Any, **options: Any) -> Any:
+            refreshes.append(len(regions))
+            return original_refresh(*regions, **options)
+
+        table.refresh = counting_refresh
+        await pilot.press("escape", "slash", *"person000")
+        await wait_for(
+            pilot, lambda: pane.settled and pane.filter_text == "person000", what="person000"
+        )
+        refreshes.clear()
+        await pilot.press("1")
         await wait_for(
             pilot, lambda: pane.settled and pane.filter_text == "person0001", what="person0001"
         )
         assert table.row_count == 10
+        # The changed lines in one refresh (each refresh clears the widget's caches).
+        assert len(refreshes) == 1 and refreshes[0] > 1, refreshes
         # The screen as the widgets' kept lines make it: a changed line left unpainted
         # would still show its old row here.
         shown = [line for line in screen_lines(app) if line.lstrip().startswith("Person")]

@@ -131,8 +131,10 @@ class TableLines(Generic[RowT]):
         changed = changed_lines(before, after)
         if changed is None:
             self._widget.refresh()
-        for y in changed or ():
-            self._widget.refresh(Region(0, y, self._table.content_size.width, 1))
+        elif changed:
+            # One refresh for them all: each call clears the widget's caches again.
+            width = self._table.content_size.width
+            self._widget.refresh(*(Region(0, y, width, 1) for y in changed))
 
     def shown(self, *, read: bool = False) -> list[object] | None:
         """What each line shows, as a value that is equal for two lines drawn the same
