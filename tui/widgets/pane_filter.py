@@ -92,10 +92,9 @@ class FilterBox(Input):
     with its text, horizontal scrolling reads the value directly, and the text's line
     is repainted with the value (below)."""
 
-    # What a keystroke changes (the text, the cursor, its blink, a suggestion, the
-    # placeholder) is drawn on the text's line only: Input repainted the whole box, its
-    # two border lines too, on each (their styles walk the box's ancestors). A change
-    # of focus or style still repaints the whole box (Textual does that itself).
+    # What a keystroke changes (text, cursor, blink, suggestion, placeholder) is drawn
+    # on the text's line only, not the two border lines as Input did; a change of
+    # focus or style still repaints the whole box (Textual does that itself).
     value: Reactive[str] = Reactive("", init=False, repaint=False)
     selection: Reactive[Selection] = Reactive(Selection.cursor(0), repaint=False)
     placeholder: Reactive[str] = Reactive("", repaint=False)
@@ -107,9 +106,8 @@ class FilterBox(Input):
         self._on_typed = on_typed
 
     def post_message(self, message: Message) -> bool:
-        """Every message but `Input.Changed`: the box reports its changes through
-        `watch_value` (the filter's only trigger) and nothing listens for Changed,
-        which went up seven widgets on each keystroke before the frame."""
+        """All but `Input.Changed`: nothing listens for it (the filter's trigger is
+        `watch_value`), and it went up seven widgets per keystroke before the frame."""
         if isinstance(message, Input.Changed):
             return False
         return super().post_message(message)
