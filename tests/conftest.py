@@ -23,7 +23,8 @@ if sys.dont_write_bytecode:
 # step passes with under 1 ms of the process's CPU time: at least 40 ms after every key
 # (`press` guesses twice) and 20 ms after every `pause()`, up to a second while any
 # thread of the process (a sandbox, the store's writer) works. Here the step is 1 ms,
-# with the same 5 % share of CPU time as the bar: `press`, whose guesses are followed by
+# with the same 5 % share of CPU time as the bar, or more where the loop's own wake-up
+# costs more than that (`_idle_bar`): `press`, whose guesses are followed by
 # Pilot's own wait for every widget's queued messages, ends as soon as the app is
 # idle (with 4 ms steps a third of the TUI tests' time was spent idle inside `press`).
 # `pause()` still guesses for at least PAUSE_AT_LEAST: tests wait for a condition where
@@ -41,7 +42,30 @@ assert vars(_textual_pilot).get("wait_for_idle") is _textual_wait.wait_for_idle,
     "textual.pilot no longer imports wait_for_idle: see tests/conftest.py"
 )
 _textual_wait.SLEEP_GRANULARITY = 0.001
-_textual_wait.SLEEP_IDLE = _textual_wait.SLEEP_GRANULARITY / 20
+
+
+def _idle_bar(step: float) -> float:
+    """The CPU time under which a step of `step` seconds counts as idle: 5 % of it, as
+    Textual's, but never under 2.5 times what an idle event loop itself spends on one
+    such sleep (measured here). On one machine that was 106 us per 1 ms step, over the
+    5 % bar (50 us): no step ever looked idle, every key waited Pilot's full second,
+    and the TUI tests took several times as long."""
+    import asyncio
+    import statistics
+    import time
+
+    async def spent() -> float:
+        samples = []
+        for _ in range(60):
+            started = time.process_time()
+            await asyncio.sleep(step)
+            samples.append(time.process_time() - started)
+        return statistics.median(samples)
+
+    return min(step / 2, max(step / 20, 2.5 * asyncio.run(spent())))
+
+
+_textual_wait.SLEEP_IDLE = _idle_bar(_textual_wait.SLEEP_GRANULARITY)
 PAUSE_AT_LEAST = 0.004
 _guess_idle = _textual_wait.wait_for_idle
 
