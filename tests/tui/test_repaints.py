@@ -44,6 +44,17 @@ def record_frames(app: MeetdeckApp, frame: Callable[[], object]) -> list[object]
     return frames
 
 
+async def show_registrants(pilot: Any, app: Any, screen: Any) -> None:
+    """Switch to the registrants tab (`4`) and let its first frame be drawn."""
+    await pilot.press("4")
+    await wait_for(
+        pilot,
+        lambda: screen.settled and active(app).KIND == "registrants",
+        what="the registrants tab",
+    )
+    await pilot.pause()
+
+
 async def test_enter_paints_the_rows_in_its_first_frame_and_the_detail_after(
     make_app: MakeApp,
 ) -> None:
@@ -221,13 +232,7 @@ async def test_the_main_screen_draws_no_line_under_its_widgets(make_app: MakeApp
             return original(widget, crop)
 
         screen._styles_cache.render_widget = counting  # type: ignore[method-assign]
-        await pilot.press("4")
-        await wait_for(
-            pilot,
-            lambda: screen.settled and active(app).KIND == "registrants",
-            what="the registrants tab",
-        )
-        await pilot.pause()
+        await show_registrants(pilot, app, screen)
         assert drawn == []
         assert any("Person00000" in line for line in screen_lines(app))
 
@@ -291,13 +296,7 @@ async def test_the_tabs_and_their_switcher_draw_no_line_under_the_page(
                 return original(owner, crop)
 
             widget._styles_cache.render_widget = counting  # type: ignore[method-assign,assignment]
-        await pilot.press("4")
-        await wait_for(
-            pilot,
-            lambda: screen.settled and active(app).KIND == "registrants",
-            what="the registrants tab",
-        )
-        await pilot.pause()
+        await show_registrants(pilot, app, screen)
         assert drawn == []
         assert any("Person00000" in line for line in screen_lines(app))
 
