@@ -44,15 +44,15 @@ def insert_rows(
     switch interval before each row can go on (issue 18: the staging of a 300-row
     page took three times as long beside a busy thread, and twice the CPU alone)."""
     row = "(" + ", ".join("?" * width) + ")"
-    whole = len(rows) - len(rows) % _ROWS_PER_INSERT
-    if whole:
-        sql = f"INSERT INTO {table} VALUES {', '.join([row] * _ROWS_PER_INSERT)}"
-        for start in range(0, whole, _ROWS_PER_INSERT):
-            conn.execute(sql, list(chain.from_iterable(rows[start : start + _ROWS_PER_INSERT])))
-    if whole < len(rows):
-        rest = rows[whole:]
-        sql = f"INSERT INTO {table} VALUES {', '.join([row] * len(rest))}"
-        conn.execute(sql, list(chain.from_iterable(rest)))
+    statements: dict[int, str] = {}  # by rows a statement: all chunks but the last share one
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start : start + _ROWS_PER_INSERT]
+        sql = statements.get(len(chunk))
+        if sql is None:
+            sql = statements[len(chunk)] = (
+                f"INSERT INTO {table} VALUES {', '.join([row] * len(chunk))}"
+            )
+        conn.execute(sql, list(chain.from_iterable(chunk)))
 
 
 def insert_registrants(
