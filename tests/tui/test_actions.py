@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.app import active
+from tests.support.app import active, show_tab
 from tests.support.control import Control
 from tests.support.demo import DemoCache, deck_factory, fixed_clock, synced_demo
 from tests.support.screen import notices, screen_lines, screen_text, toasts
@@ -66,8 +66,7 @@ def rows(pane: EntityPane[Any]) -> list[Any]:
 
 async def open_event(pilot: Any, app: MeetdeckApp, pick: Callable[[Any], bool]) -> EntityPane[Any]:
     """Tab 3, the first event `pick` accepts, Enter: its registrants pane."""
-    await pilot.press("3")
-    await pilot.pause()
+    await show_tab(pilot, app, "events")
     events = active(app)
     events.table.cursor_row = next(i for i, row in enumerate(rows(events)) if pick(row))
     await pilot.press("enter")
@@ -311,8 +310,7 @@ async def test_read_only_hides_and_refuses_writes(make_app: MakeApp, control: Co
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, MainScreen)
-        await pilot.press("6")
-        await pilot.pause()
+        await show_tab(pilot, app, "support")
         assert "New session" not in screen_lines(app)[-1]
         await pilot.press("n")
         await settle(app, pilot)
@@ -329,8 +327,7 @@ async def test_start_link_of_a_zoom_meeting_stays_out_of_toasts_and_logs(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("2")
-        await pilot.pause()
+        await show_tab(pilot, app, "meetings")
         pane = active(app)
         pane.table.cursor_row = next(
             i for i, row in enumerate(rows(pane)) if row.provider is Provider.ZOOM
@@ -368,8 +365,7 @@ async def test_start_link_of_a_zoom_meeting_stays_out_of_toasts_and_logs(
 async def test_download_a_recording_and_follow_it(make_app: MakeApp, tmp_path: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("5")
-        await pilot.pause()
+        await show_tab(pilot, app, "recordings")
         pane = active(app)
         recording: Any = pane.table.cursor_value
         await pilot.press("D")
@@ -399,8 +395,7 @@ async def test_new_support_session_is_confirmed_then_offers_its_link(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("6")
-        await pilot.pause()
+        await show_tab(pilot, app, "support")
         pane = active(app)
         before = pane.table.row_count
         sessions = control.state()["goto"]["counts"]["seeit_sessions"]
@@ -435,8 +430,7 @@ async def test_marks_stay_with_their_event_and_never_reach_another(
     person, naming that event; nothing is sent."""
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
+        await show_tab(pilot, app, "events")
         first, second = webinars_with_registrants(app)[:2]
         pane = await open_event(pilot, app, lambda row: row.key == first.key)
         marked = pane.table.cursor_value
@@ -478,8 +472,7 @@ async def test_the_mark_count_is_never_cut_off_by_a_long_event_name(
     people are marked (it comes first)."""
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
+        await show_tab(pilot, app, "events")
         longest = max(webinars_with_registrants(app), key=lambda row: len(row.title))
         assert len(longest.title) > 40, longest.title
         await open_event(pilot, app, lambda row: row.key == longest.key)
@@ -499,8 +492,7 @@ async def test_failed_people_stay_marked_in_their_event_when_another_is_shown(
 
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
+        await show_tab(pilot, app, "events")
         first, second = webinars_with_registrants(app)[:2]
         pane = await open_event(pilot, app, lambda row: row.key == first.key)
         await pilot.press("space", "down", "space")
@@ -541,8 +533,7 @@ async def test_a_recording_still_processing_shows_so_and_is_not_downloaded(
     app = make_app()
     busy_id = control.state()["zoom"]["processing_file_id"]
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
-        await pilot.press("5")
-        await pilot.pause()
+        await show_tab(pilot, app, "recordings")
         pane = active(app)
         table = pane.table
         assert table.move_to_key(busy_id)

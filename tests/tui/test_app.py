@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.widgets import Button
 
-from tests.support.app import active, settle
+from tests.support.app import active, settle, show_tab
 from tests.support.fakedeck import HOSTILE, FakeDeck
 from tests.support.keys import type_at_once
 from tests.support.screen import current, screen_lines, screen_text, toasts
@@ -99,8 +99,7 @@ async def test_drill_down_and_back(make_app: MakeApp) -> None:
 async def test_status_filter_cycles_with_one_key(make_app: MakeApp, deck: FakeDeck) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("4")
-        await pilot.pause()
+        await show_tab(pilot, app, "registrants")
         pane: Any = active(app)
         assert pane.table.row_count == deck.registrants_total
         seen = []
@@ -296,8 +295,7 @@ async def test_refresh_keeps_the_cursor_on_the_same_row(make_app: MakeApp, deck:
 async def test_80x24_folds_the_detail_panel(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.press("4")
-        await pilot.pause()
+        await show_tab(pilot, app, "registrants")
         lines = screen_lines(app)
         assert len(lines) == 24 and all(len(line) == 80 for line in lines)
         assert not active(app).detail.display
@@ -423,8 +421,7 @@ async def test_export_writes_the_filtered_view(make_app: MakeApp, deck: FakeDeck
 async def test_time_zone_cycles(make_app: MakeApp) -> None:
     app = make_app(timezone="UTC", profile_zones={"demo": "Asia/Tokyo"})
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("2")
-        await pilot.pause()
+        await show_tab(pilot, app, "meetings")
         assert "2025-03-11 12:00" in screen_text(app)
         labels = []
         for _ in range(3):
@@ -440,8 +437,7 @@ async def test_time_zone_cycles(make_app: MakeApp) -> None:
 async def test_meeting_window_and_kind(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("2")
-        await pilot.pause()
+        await show_tab(pilot, app, "meetings")
         pane: Any = active(app)
         assert pane.table.row_count == 2
         await pilot.press("w")  # 90 days
@@ -521,7 +517,7 @@ async def test_the_filter_reads_off_the_ui_thread_and_the_newest_wins(
     monkeypatch.setattr(deck, "registrants", registrants)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("4")
+        await show_tab(pilot, app, "registrants")
         pane = active(app)
         await pilot.press("j", "j", "j")
         threads.clear()
@@ -633,8 +629,7 @@ async def test_the_key_bar_is_one_widget_and_a_click_presses_the_key(
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("4")
-        await pilot.pause()
+        await show_tab(pilot, app, "registrants")
         bar = app.screen.query_one(KeyBar)
         assert not bar.children
         text = screen_lines(app)[-1]
@@ -654,8 +649,7 @@ async def test_keys_typed_right_after_slash_go_to_the_filter(make_app: MakeApp) 
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("4")
-        await pilot.pause()
+        await show_tab(pilot, app, "registrants")
         pane = active(app)
         screens = len(app.screen_stack)
         for key, char in [("slash", "/"), ("a", "a"), ("d", "d"), ("4", "4"), ("enter", "\r")]:
@@ -995,14 +989,12 @@ async def test_vim_keys_in_help_and_dialogs(make_app: MakeApp) -> None:
 async def test_a_narrow_footer_keeps_refresh_and_help(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.press("4")
-        await pilot.pause()
+        await show_tab(pilot, app, "registrants")
         footer = screen_lines(app)[-1]
         assert "r Refresh" in footer and "? Help" in footer, footer
     app = make_app()
     async with app.run_test(size=(150, 40)) as pilot:
-        await pilot.press("4")
-        await pilot.pause()
+        await show_tab(pilot, app, "registrants")
         footer = screen_lines(app)[-1]
         # With room to spare, the keys the footer otherwise leaves out are shown too.
         assert "v Status" in footer and "y Copy" in footer, footer
@@ -1096,7 +1088,7 @@ async def test_a_failed_single_row_is_not_said_to_stay_marked(
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("4")
+        await show_tab(pilot, app, "registrants")
         pane = active(app)
         person = pane.table.row_at(0)
         assert person is not None
@@ -1130,7 +1122,7 @@ async def test_the_palette_runs_any_key_of_the_screen(make_app: MakeApp) -> None
 
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("4")
+        await show_tab(pilot, app, "registrants")
         pane = active(app)
         assert isinstance(pane, RegistrantsPane)
         screen = app.screen

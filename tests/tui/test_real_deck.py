@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.support.app import active, quiet, settle
+from tests.support.app import active, quiet, settle, show_tab
 from tests.support.control import Control
 from tests.support.demo import unreachable_url
 from tests.support.screen import notices, screen_lines, screen_text, toasts
@@ -41,8 +41,7 @@ async def test_every_tab_shows_cached_rows_at_once(real_app: MakeApp) -> None:
 async def test_api_outage_shows_the_cache_and_says_so(real_app: MakeApp) -> None:
     app = real_app(base_url=unreachable_url())
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("4")
-        await pilot.pause()
+        await show_tab(pilot, app, "registrants")
         before = active(app).table.row_count
         await pilot.press("r")
         await app.workers.wait_for_complete()
@@ -88,8 +87,7 @@ async def test_markup_named_registrant_is_literal_and_harmless(real_app: MakeApp
 async def test_refresh_on_the_sandbox_keeps_the_cursor(real_app: MakeApp) -> None:
     app = real_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
+        await show_tab(pilot, app, "events")
         events = active(app)
         biggest = max(
             range(events.table.row_count),
@@ -204,8 +202,7 @@ async def test_meeting_drill_down_fetches_attendees(real_app: MakeApp) -> None:
 async def test_f_fetches_a_trainings_sessions(real_app: MakeApp) -> None:
     app = real_app()
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
+        await show_tab(pilot, app, "events")
         pane = active(app)
         rows: list[Any] = [pane.table.row_at(i) for i in range(pane.table.row_count)]
         pane.table.cursor_row = next(i for i, row in enumerate(rows) if str(row.kind) == "training")
@@ -232,8 +229,7 @@ async def test_a_zoom_daily_limit_is_one_toast_naming_the_api(
     app = real_app()
     try:
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
-            await pilot.press("4")
-            await pilot.pause()
+            await show_tab(pilot, app, "registrants")
             before = active(app).table.row_count
             await pilot.press("R")
             await wait_for(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.support.app import active
+from tests.support.app import active, show_tab
 from tests.support.screen import screen_lines, toasts
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
@@ -36,7 +36,7 @@ def shown(app: MeetdeckApp, column: str) -> list[Any]:
 async def test_keys_cycle_the_sort_and_reverse_it_keeping_the_cursor(real_app: MakeApp) -> None:
     app = real_app()
     async with app.run_test(size=(220, 40), notifications=True) as pilot:
-        await pilot.press("4")
+        await show_tab(pilot, app, "registrants")
         pane = active(app)
         assert "Name \u25b2" in header(app)
         await pilot.press("j", "j", "j")
@@ -68,7 +68,7 @@ def shown_rows(app: MeetdeckApp) -> list[Any]:
 async def test_a_click_on_a_title_sorts_by_it_and_again_reverses(real_app: MakeApp) -> None:
     app = real_app()
     async with app.run_test(size=(220, 40), notifications=True) as pilot:
-        await pilot.press("4")
+        await show_tab(pilot, app, "registrants")
         table = active(app).table
         line = header(app)
         x = line.index("Registered")

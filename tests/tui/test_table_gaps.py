@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.support.app import active
+from tests.support.app import active, show_tab
 from tests.support.screen import screen_lines
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
@@ -43,8 +43,7 @@ async def test_zoom_meetings_name_their_host_from_the_cached_users(real_app: Mak
         # Sorted as names sort: from their first letter (`sort_key`).
         names = [sort_key(m.organizer_name or "") for m in by_host if m.organizer_name]
         assert names == sorted(names)
-        await pilot.press("2")
-        await pilot.pause()
+        await show_tab(pilot, app, "meetings")
         assert any(users[first.organizer_key or ""].name in line for line in screen_lines(app))
 
 
@@ -55,7 +54,7 @@ async def test_goto_training_recordings_say_why_they_have_no_size(real_app: Make
         assert recordings and all(r.file_size is None for r in recordings)
         trainings = {e.key: e.title for e in app.deck.events(ViewQuery()).rows(0, 500)}
         assert all(r.event_title == trainings[r.event_key] for r in recordings)
-        await pilot.press("5")
+        await show_tab(pilot, app, "recordings")
         pane = active(app)
         await wait_for(pilot, lambda: pane.table.row_count > 0, what="the recordings")
         assert pane.table.move_to_key(recordings[0].key)
@@ -72,7 +71,7 @@ async def test_goto_training_recordings_say_why_they_have_no_size(real_app: Make
 async def test_all_registrants_at_120_columns_show_the_event(real_app: MakeApp) -> None:
     app = real_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("4")
+        await show_tab(pilot, app, "registrants")
         pane = active(app)
         await wait_for(pilot, lambda: pane.table.row_count > 0, what="the registrants")
         header = next(line for line in screen_lines(app) if "Name" in line and "Status" in line)
