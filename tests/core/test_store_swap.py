@@ -129,3 +129,25 @@ def test_staged_rows_are_inserted_a_hundred_a_statement_in_their_order(
         assert [key for name, key in rows if name.startswith("later")] == ["r7"]
     finally:
         store.close()
+
+
+def test_a_person_staged_twice_is_counted_once(tmp_path: Path) -> None:
+    """A sync's listing remembers no keys (a restarted Zoom listing yields its first
+    pages again): the swap keeps each person once, and the count it returns and writes
+    on the scope's stamp is of the rows kept, not of the rows staged."""
+    store = Store.open(tmp_path / "p.sqlite3", "p")
+    try:
+        put(store, "events:zoom", [webinar("w1")])
+        writer = store.writer()
+        people = _people("w1", 120)
+        batch = writer.replace("registrants:zoom:w1", "zoom")
+        batch.add(people)
+        batch.add(people[:30])  # the listing restarted: its first page again
+        assert batch.count == 150
+        assert batch.commit() == 120
+        writer.close()
+        stamp = store.stamp("registrants:zoom:w1")
+        assert stamp is not None and stamp.items == 120
+        assert store.registrants(ViewQuery(event_key="w1")).count() == 120
+    finally:
+        store.close()

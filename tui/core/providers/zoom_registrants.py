@@ -188,7 +188,8 @@ async def listed(
     async def listing(status: str) -> AsyncIterator[list[Any]]:
         params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
         reader = RegistrantsReader(event_key, kind, status, title, plain=plain)
-        async for page in pages(api, reader, path, params, lambda page: page.registrants, _key):
+        key = None if plain else _key  # a sync's store keeps each person once
+        async for page in pages(api, reader, path, params, lambda page: page.registrants, key):
             if page and plain:
                 yield PlainRegistrants(page, P, event_key, kind, title, reader.model)
             elif page:

@@ -57,14 +57,15 @@ def insert_rows(
 
 def insert_registrants(
     conn: sqlite3.Connection, staged: str, columns: str, picked: str, number: int
-) -> None:
+) -> int:
     """Insert a swap's staged registrants (`temp.staged`) into the table, the last of a
     person listed twice kept (there is no unique index), in name, key order: the
     indexes led by the name (or event, name) grow at their ends, half the time of a
     100,000-row swap that keeps its indexes; and the ids that break ties in sorts follow
     name, then key. The order is found first over the rows' ids alone (the rows, some
     900 bytes each, would be sorted on disk), then the rows are read by id in it.
-    `picked`: the staged columns, after `?` for the scope's `number`."""
+    `picked`: the staged columns, after `?` for the scope's `number`. Returns how many
+    rows went in: each person once."""
     order = f"{staged}_order"
     # With max() the only aggregate, sort_name and key are the kept row's own.
     conn.execute(
@@ -72,12 +73,12 @@ def insert_registrants(
         "GROUP BY key ORDER BY sort_name, key, r"
     )
     try:
-        conn.execute(
+        return conn.execute(
             f"INSERT INTO main.registrants ({columns}) SELECT {picked} FROM temp.{order} "
             f"CROSS JOIN temp.{staged} ON temp.{staged}.rowid = {order}.r "
             f"ORDER BY {order}.rowid",
             (number,),
-        )
+        ).rowcount
     finally:
         conn.execute(f"DROP TABLE IF EXISTS temp.{order}")
 

@@ -358,7 +358,9 @@ class ScopeBatch:
         )
 
     def commit(self, fetched_at: datetime | None = None, note: str | None = None) -> int:
-        """Replace the scope's rows with the staged ones, atomically; return the count.
+        """Replace the scope's rows with the staged ones, atomically; return how many
+        rows the scope now holds (a registrant staged twice, a listing restarted after an
+        expired page token, counts once).
 
         `note` (what the rows leave out) is kept on the scope's stamp until its next
         successful sync.
@@ -366,8 +368,11 @@ class ScopeBatch:
         if self._done:
             raise StorageError("This batch was already committed or aborted.")
         when = iso(fetched_at or datetime.now(UTC))
+        items = self.count
 
         def swap() -> None:
+            nonlocal items
+            items = self.count  # afresh if the transaction runs again
             fresh_registrants = None
             rebuilt = drop_registrant_indexes(
                 self._conn, self.scope, self._counts.get(REGISTRANTS.name, 0)
@@ -384,7 +389,8 @@ class ScopeBatch:
                     fresh_registrants = below
                     picked = ", ".join(("?", *staged_columns(spec), *spec.columns))
                     number = scope_number(self._conn, self.scope)
-                    insert_registrants(self._conn, staged, columns, picked, number)
+                    inserted = insert_registrants(self._conn, staged, columns, picked, number)
+                    items -= self._counts[spec.name] - inserted
                 else:
                     picked = ", ".join(
                         (
@@ -417,16 +423,16 @@ class ScopeBatch:
                 "error_at, note) VALUES (?, ?, ?, NULL, NULL, NULL, ?) ON CONFLICT (scope) "
                 "DO UPDATE SET fetched_at = excluded.fetched_at, items = excluded.items, "
                 "error_title = NULL, error = NULL, error_at = NULL, note = excluded.note",
-                (self.scope, when, self.count, note),
+                (self.scope, when, items, note),
             )
 
         try:
             self._writer._transaction(swap)
         finally:
             self._drop_stage()
-        if self.count >= _ANALYZE_ABOVE:
+        if items >= _ANALYZE_ABOVE:
             self._writer.analyze()
-        return self.count
+        return items
 
     def abort(self) -> None:
         """Drop the staged rows; the scope keeps its previous data."""
