@@ -68,7 +68,11 @@ class DeckSession:
         Raises:
             MeetdeckError: The profile's Deck could not be opened (nothing changed).
         """
-        deck = self.factory(profile)
+        return self.adopt(self.factory(profile))
+
+    def adopt(self, deck: DeckApi) -> DeckApi | None:
+        """Make `deck` (opened by the factory, in any thread) current, with its zone's
+        time format; returns the previous Deck, for the caller to close."""
         old, self._deck = self._deck, deck
         self._signed_in = False
         zone = self._options.profile_zones.get(deck.profile_name)

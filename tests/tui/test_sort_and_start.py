@@ -4,19 +4,21 @@ switcher (`P`). Pilot tests on the real Deck (the synced demo cache) and the Fak
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tests.support.app import active, show_tab
-from tests.support.screen import screen_lines, toasts
+from tests.support.fakedeck import NOW, FakeDeck
+from tests.support.screen import notices, screen_lines, toasts
 from tests.support.waits import wait_for
-from tui.app import MeetdeckApp
+from tui.app import MeetdeckApp, build_app
 from tui.core.models import RegistrantStatus
 from tui.core.settings.ui_state import remember_theme, remembered_sorts, remembered_theme
 from tui.screens.main import MainScreen
 from tui.screens.profiles import ProfileSwitcher
-from tui.ui_options import StartView
+from tui.ui_options import StartView, UiOptions
 
 MakeApp = Callable[..., MeetdeckApp]
 
@@ -173,3 +175,36 @@ async def test_the_profile_switcher_lists_marks_and_opens(make_app: MakeApp) -> 
         await wait_for(pilot, lambda: app.deck.profile_name == "work", what="the switch")
         assert app.opened_profiles[-1] == "work"  # type: ignore[attr-defined]
         assert "READ-ONLY" in screen_lines(app)[0]
+
+
+async def test_a_profile_slow_to_open_leaves_the_screen_live(deck: FakeDeck) -> None:
+    """A profile whose cache takes long to open (an older meetdeck's, converted first)
+    is opened off the screen's thread: a toast says so, keys still work on the profile
+    open now, a second pick is refused while the first opens, and the switch happens
+    when the open ends."""
+    release = threading.Event()
+
+    def factory(profile: str | None) -> Any:
+        if profile == "work":
+            release.wait(timeout=30)  # before: the whole screen waited here
+            return FakeDeck(profile_name="work", accent="red")
+        return deck
+
+    options = UiOptions(sync_on_start=False, timezone="UTC", profiles={"work": ("red", False)})
+    app = build_app(factory, options, clock=lambda: NOW)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("P", "j", "enter")
+        await wait_for(
+            pilot,
+            lambda: any("Opening profile work" in n for n in notices(app)),
+            what="the toast of a slow open",
+            timeout=20,
+        )
+        assert app.deck.profile_name == "demo"
+        await pilot.press("4")  # the open profile answers keys
+        await wait_for(pilot, lambda: active(app).KIND == "registrants", what="the tab")
+        await app.open_profile("work")
+        assert any("Still opening profile work" in n for n in notices(app))
+        release.set()
+        await wait_for(pilot, lambda: app.deck.profile_name == "work", what="the switch")
+        await wait_for(pilot, lambda: "work" in screen_lines(app)[0], what="the new header")

@@ -1,13 +1,17 @@
 """Opening another profile, from `P` or the palette's "profile: switch to".
 
-The switcher (`tui/screens/profiles.py`) lists the profiles; the one picked becomes
-the open profile (`DeckSession.open`), the main screen starts over on its Deck, and the
-previous Deck is closed in the background. A profile whose Deck cannot be opened is an
-error dialog, and the open one stays.
+The switcher (`tui/screens/profiles.py`) lists the profiles; the one picked is opened
+in a thread (its cache may be one an older meetdeck wrote, converted first, which takes
+minutes for a big one: the screen stays live on the open profile, and a toast says what
+is happening when it takes a while), then becomes the open profile
+(`DeckSession.adopt`), the main screen starts over on its Deck, and the previous Deck is
+closed in the background. A profile whose Deck cannot be opened is an error dialog, and
+the open one stays.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,6 +23,9 @@ from tui.widgets.pane_types import DeckHost
 
 if TYPE_CHECKING:
     from tui.deck_session import DeckSession
+
+#: Seconds an open may take before a toast says a profile is being opened.
+SLOW_OPEN = 0.5
 
 
 class ProfileFlows:
@@ -42,6 +49,8 @@ class ProfileFlows:
         self._session = session
         self._known = known
         self._opened = opened
+        self._opening: str | None = None
+        """The profile being opened (as shown), while its Deck is opened."""
 
     async def choose(self) -> None:
         """`P`: the switcher; the one picked opens as the palette opens it."""
@@ -62,11 +71,33 @@ class ProfileFlows:
     async def open(self, profile: str | None) -> None:
         """Open `profile`'s Deck and show it, closing the previous one."""
         app = self._app
+        if self._opening is not None:
+            app.notify(
+                f"Still opening profile {self._opening}; pick again once it is open.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        shown = self._opening = clean(profile) if profile else "(default)"
+        slow = app.set_timer(
+            SLOW_OPEN,
+            lambda: app.notify(
+                f"Opening profile {shown}\u2026 A cache written by an older meetdeck is "
+                "converted first, which can take minutes; the open profile stays usable "
+                "until then.",
+                title="Opening profile",
+                markup=False,
+            ),
+        )
         try:
-            old = self._session.open(profile)
+            deck = await asyncio.to_thread(self._session.factory, profile)
         except MeetdeckError as error:
             cast(DeckHost, app).show_error(error)
             return
+        finally:
+            slow.stop()
+            self._opening = None
+        old = self._session.adopt(deck)
         self._session.relay()
         from tui.screens.main import MainScreen
 
