@@ -151,3 +151,42 @@ def test_a_person_staged_twice_is_counted_once(tmp_path: Path) -> None:
         assert store.registrants(ViewQuery(event_key="w1")).count() == 120
     finally:
         store.close()
+
+
+def _attached(writer_conn: sqlite3.Connection) -> list[str]:
+    return [row[1] for row in writer_conn.execute("PRAGMA database_list")]
+
+
+def test_batches_stage_in_a_private_file_that_goes_when_the_last_one_ends(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: dropping a big staged table after its swap walked every page of it; the
+    rows are staged in a private attached file instead, detached (deleted at once) when
+    no batch of the writer is open. Batches open side by side (the sync stages several
+    scopes at a time) each keep theirs until their own end."""
+    store = Store.open(tmp_path / "p.sqlite3", "p")
+    try:
+        put(store, "events:zoom", [webinar("w1"), webinar("w2")])
+        writer = store.writer()
+        conn = writer.connection
+        first = writer.replace("registrants:zoom:w1", "zoom")
+        second = writer.replace("registrants:zoom:w2", "zoom")
+        assert "stage" not in _attached(conn)  # nothing staged yet
+        first.add(_people("w1", 30))
+        second.add(_people("w2", 20))
+        assert "stage" in _attached(conn)
+        assert first.commit() == 30
+        assert "stage" in _attached(conn)  # the second batch still stages there
+        second.add(_people("w2", 20, 20))
+        assert second.commit() == 40
+        assert "stage" not in _attached(conn)
+        aborted = writer.replace("registrants:zoom:w1", "zoom")
+        aborted.add(_people("w1", 5))
+        aborted.abort()
+        assert "stage" not in _attached(conn)
+        assert conn.execute("SELECT count(*) FROM temp.sqlite_schema").fetchone() == (0,)
+        writer.close()
+        assert store.registrants(ViewQuery(event_key="w1")).count() == 30
+        assert store.registrants(ViewQuery(event_key="w2")).count() == 40
+    finally:
+        store.close()

@@ -8,6 +8,7 @@ a swap builds the registrants' indexes afresh (used by `tui.core.store.writer`).
 from __future__ import annotations
 
 import sqlite3
+from contextlib import suppress
 from itertools import chain
 from typing import Any
 
@@ -17,6 +18,8 @@ from tui.core.store.packing import data_of
 from tui.core.store.tables import REGISTRANTS, TABLE_OF, TableSpec
 
 __all__ = [
+    "STAGE",
+    "StageFile",
     "drop_registrant_indexes",
     "encoded",
     "insert_registrants",
@@ -26,6 +29,9 @@ __all__ = [
     "staged_columns",
 ]
 
+#: The schema a writer's batches stage their rows in (`StageFile`).
+STAGE = "stage"
+
 #: A swap of at least this many registrants, more than the table keeps of other scopes,
 #: builds the table's indexes afresh (`drop_registrant_indexes`).
 REBUILD_ABOVE = 10_000
@@ -33,6 +39,42 @@ REBUILD_ABOVE = 10_000
 
 #: Rows a staging INSERT writes in one statement (`insert_rows`).
 _ROWS_PER_INSERT = 100
+
+
+class StageFile:
+    """The private on-disk database (`ATTACH ''`: deleted with DETACH, or with the
+    process) that a writer's open batches stage their rows in, attached while one is
+    open. Dropping a 100,000-row staged table walks its 90 MB of pages to free them
+    (0.1-0.2 s after every big swap, issue 18); detaching drops the file at once."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._users = 0
+
+    def enter(self) -> None:
+        """A batch starts staging: attach the file if none is open (outside a
+        transaction: a batch stages between the writer's transactions)."""
+        if self._users == 0:
+            # With SQLite's default page cache, as TEMP had: the writer's 16 MiB for it
+            # too cost 13 MB of peak RSS in a 100,000-row sync.
+            self._conn.execute(f"ATTACH '' AS {STAGE}")
+        self._users += 1
+
+    def leave(self, tables: list[str]) -> None:
+        """A batch is done with its `tables`: the last one out detaches the file; a
+        batch before it, or one that cannot detach now, drops its own tables."""
+        self._users -= 1
+        if self._users == 0:
+            try:
+                self._conn.execute(f"DETACH {STAGE}")
+            except sqlite3.Error:
+                self._users = 1  # still attached: the next batch's end tries again
+            else:
+                return
+        for table in tables:
+            # A table that cannot be dropped dies with the connection anyway.
+            with suppress(sqlite3.Error):
+                self._conn.execute(f"DROP TABLE IF EXISTS {STAGE}.{table}")
 
 
 def insert_rows(
@@ -58,7 +100,7 @@ def insert_rows(
 def insert_registrants(
     conn: sqlite3.Connection, staged: str, columns: str, picked: str, number: int
 ) -> int:
-    """Insert a swap's staged registrants (`temp.staged`) into the table, the last of a
+    """Insert a swap's staged registrants (`stage.staged`) into the table, the last of a
     person listed twice kept (there is no unique index), in name, key order: the
     indexes led by the name (or event, name) grow at their ends, half the time of a
     100,000-row swap that keeps its indexes; and the ids that break ties in sorts follow
@@ -69,18 +111,18 @@ def insert_registrants(
     order = f"{staged}_order"
     # With max() the only aggregate, sort_name and key are the kept row's own.
     conn.execute(
-        f"CREATE TEMP TABLE {order} AS SELECT max(rowid) AS r FROM temp.{staged} "
+        f"CREATE TABLE {STAGE}.{order} AS SELECT max(rowid) AS r FROM {STAGE}.{staged} "
         "GROUP BY key ORDER BY sort_name, key, r"
     )
     try:
         return conn.execute(
-            f"INSERT INTO main.registrants ({columns}) SELECT {picked} FROM temp.{order} "
-            f"CROSS JOIN temp.{staged} ON temp.{staged}.rowid = {order}.r "
+            f"INSERT INTO main.registrants ({columns}) SELECT {picked} FROM {STAGE}.{order} "
+            f"CROSS JOIN {STAGE}.{staged} ON {STAGE}.{staged}.rowid = {order}.r "
             f"ORDER BY {order}.rowid",
             (number,),
         ).rowcount
     finally:
-        conn.execute(f"DROP TABLE IF EXISTS temp.{order}")
+        conn.execute(f"DROP TABLE IF EXISTS {STAGE}.{order}")
 
 
 def encoded(row: Any) -> tuple[Any, str, int]:

@@ -2,7 +2,7 @@
 
 A sync worker opens its own connection (`StoreWriter`) so the UI's reads never wait on
 it (WAL: readers see the last committed state). Rows arrive page by page and are staged
-in TEMP tables (on disk, not in memory, and gone if the process dies); `commit` then
+in a private file (`StageFile`: on disk, not in memory, and gone if the process dies); `commit` then
 deletes the scope's old rows and inserts the staged ones in one transaction, so a
 reader sees the old set or the new set, never half. A failure (a full disk included)
 rolls back and leaves the previous data as it was.
@@ -14,7 +14,6 @@ rolls back and leaves the previous data as it was.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import sqlite3
 from collections import defaultdict
@@ -32,6 +31,8 @@ from tui.core.store.plain_rows import staged_rows
 from tui.core.store.schema import connect, storage_error
 from tui.core.store.scopes import recount_events, scope_number
 from tui.core.store.staging import (
+    STAGE,
+    StageFile,
     drop_registrant_indexes,
     encoded,
     insert_registrants,
@@ -58,6 +59,7 @@ class StoreWriter:
             self._conn = connect(path, cache_kib=16384)
         except sqlite3.Error as exc:
             raise storage_error(path, exc) from None
+        self.stage = StageFile(self._conn)
 
     def close(self) -> None:
         """Close the connection (staged, uncommitted rows are dropped)."""
@@ -306,10 +308,12 @@ class ScopeBatch:
         if name is None:
             name = f"stage_{self._id}_{spec.name}"
             columns = ", ".join((*staged_columns(spec), *spec.columns))
+            if not self._staged:
+                self._writer.stage.enter()
+            self._staged[spec.name] = name  # (before: `_drop_stage` leaves the file)
             self._conn.execute(
-                f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM main.{spec.name} WHERE 0"
+                f"CREATE TABLE {STAGE}.{name} AS SELECT {columns} FROM main.{spec.name} WHERE 0"
             )
-            self._staged[spec.name] = name
         return name
 
     def add(self, models: Iterable[Any]) -> None:
@@ -406,7 +410,7 @@ class ScopeBatch:
                     )
                     self._conn.execute(
                         f"INSERT OR REPLACE INTO main.{spec.name} ({columns}) "
-                        f"SELECT {picked} FROM temp.{staged} ORDER BY rowid",
+                        f"SELECT {picked} FROM {STAGE}.{staged} ORDER BY rowid",
                         (when,),
                     )
                 if spec.search_code is not None:
@@ -440,8 +444,6 @@ class ScopeBatch:
 
     def _drop_stage(self) -> None:
         self._done = True
-        for table in self._staged.values():
-            # A temp table that cannot be dropped dies with the connection anyway.
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        if self._staged:
+            self._writer.stage.leave(list(self._staged.values()))
         self._staged.clear()
