@@ -6,10 +6,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, cast
 
 from tests.support.builders import put, registrant, webinar
 from tui.core.models import Registrant, RegistrantStatus
 from tui.core.store.db import Store
+from tui.core.store.staging import StageFile
 from tui.core.store.views import ViewQuery
 
 BIG = 12_000
@@ -190,3 +192,38 @@ def test_batches_stage_in_a_private_file_that_goes_when_the_last_one_ends(
         assert store.registrants(ViewQuery(event_key="w2")).count() == 40
     finally:
         store.close()
+
+
+class _DetachFails:
+    """A connection whose DETACH fails while `failing` (as with a statement open on
+    the file)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.failing = True
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql.startswith("DETACH") and self.failing:
+            raise sqlite3.OperationalError("database stage is locked")
+        return self.conn.execute(sql, *args)
+
+
+def test_a_batch_that_cannot_detach_the_file_drops_its_table_and_the_next_detaches(
+    tmp_path: Path,
+) -> None:
+    conn = sqlite3.connect(tmp_path / "p.sqlite3", isolation_level=None)
+    try:
+        failing = _DetachFails(conn)
+        stage = StageFile(cast(sqlite3.Connection, failing))
+        stage.enter()
+        conn.execute("CREATE TABLE stage.staged_1 (x)")
+        stage.leave(["staged_1"])
+        assert "stage" in _attached(conn)
+        assert conn.execute("SELECT count(*) FROM stage.sqlite_schema").fetchone() == (0,)
+        stage.enter()  # still attached: not attached twice
+        conn.execute("CREATE TABLE stage.staged_2 (x)")
+        failing.failing = False
+        stage.leave(["staged_2"])
+        assert "stage" not in _attached(conn)
+    finally:
+        conn.close()

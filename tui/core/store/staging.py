@@ -50,26 +50,30 @@ class StageFile:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
         self._users = 0
+        self._attached = False
 
     def enter(self) -> None:
-        """A batch starts staging: attach the file if none is open (outside a
+        """A batch starts staging: attach the file if it is not (outside a
         transaction: a batch stages between the writer's transactions)."""
-        if self._users == 0:
+        if not self._attached:
             # With SQLite's default page cache, as TEMP had: the writer's 16 MiB for it
             # too cost 13 MB of peak RSS in a 100,000-row sync.
             self._conn.execute(f"ATTACH '' AS {STAGE}")
+            self._attached = True
         self._users += 1
 
     def leave(self, tables: list[str]) -> None:
         """A batch is done with its `tables`: the last one out detaches the file; a
-        batch before it, or one that cannot detach now, drops its own tables."""
+        batch before it, or one that cannot detach now, drops its own tables (the
+        next last one out tries again)."""
         self._users -= 1
         if self._users == 0:
             try:
                 self._conn.execute(f"DETACH {STAGE}")
             except sqlite3.Error:
-                self._users = 1  # still attached: the next batch's end tries again
+                pass  # still attached
             else:
+                self._attached = False
                 return
         for table in tables:
             # A table that cannot be dropped dies with the connection anyway.
