@@ -4,6 +4,7 @@ count can be ended from the reading thread, or from another one while it runs.""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -36,6 +37,11 @@ def fill(store: Store) -> None:
     put(store, "registrants:zoom:w1", people)
 
 
+def quick(view: object) -> bool:
+    """`quick_to_count` read afresh (it changes as the view counts)."""
+    return bool(view.quick_to_count)  # type: ignore[attr-defined]
+
+
 def expected(store: Store, text: str) -> list[str]:
     """Every match's key in the pane's order, resolved whole (the cap not reached)."""
     return [r.key for r in store.registrants(ViewQuery(event_key="w1", text=text)).rows(0, 1000)]
@@ -60,7 +66,8 @@ def test_a_dense_term_shows_its_first_rows_before_counting(
 def test_a_dense_term_far_down_the_list_is_read_in_order(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Matches past the first HEAD_WALK rows: looked up and sorted, counted with them."""
+    """Matches past the first HEAD_WALK rows: the index's hits sorted in SQL, which
+    hands back only the first rows; the count comes after them."""
     fill(store)
     every_ngozi = expected(store, "ngozi")
     assert len(every_ngozi) == 60
@@ -68,8 +75,39 @@ def test_a_dense_term_far_down_the_list_is_read_in_order(
     monkeypatch.setattr(query, "HEAD_WALK", 100)
     view = store.registrants(ViewQuery(event_key="w1", text="ngozi", sort="name"))
     assert [r.key for r in view.head(10)] == every_ngozi[:10]
-    assert view.quick_to_count and view.count() == 60
+    assert not quick(view)  # the count is still to come, after the rows
+    assert view.count() == 60 and quick(view)
     assert view.index_of(every_ngozi[30]) == 30
+    assert [r.key for r in view.rows(0, 1000)] == every_ngozi
+
+
+@pytest.mark.parametrize(("sort", "descending"), [("name", False), ("email", True)])
+def test_a_term_with_many_matches_shows_its_first_rows_before_counting(
+    store: Store, monkeypatch: pytest.MonkeyPatch, sort: str, descending: bool
+) -> None:
+    """More matches than COUNT_NOW_MAX (lowered here), fewer than MATERIALIZE_MAX:
+    the first rows are found without the others (the read does not grow with the
+    list), in the view's order; `count` then resolves them all, and the next
+    keystroke's filter narrows them the same way."""
+    fill(store)
+    every_ann = expected(store, "ann")
+    monkeypatch.setattr(query, "COUNT_NOW_MAX", 20)
+    q = ViewQuery(event_key="w1", text="ann", sort=sort, descending=descending)
+    whole = [r.key for r in store.registrants(q).rows(0, 1000)]  # resolved whole
+    assert sorted(whole) == sorted(every_ann)
+    view = store.registrants(q)
+    assert not quick(view)
+    assert [r.key for r in view.head(10)] == whole[:10]
+    assert not quick(view) and view._count is None  # nothing counted yet
+    assert view.count() == 170 and quick(view)
+    assert [r.key for r in view.rows(0, 1000)] == whole
+    # The next keystroke narrows the 170 it remembers: first rows first, then the rest.
+    typed = store.registrants(dataclasses.replace(q, text="ann a00"))
+    narrowed = [key for key in whole if int(key[1:]) < 100]
+    assert not quick(typed)
+    assert [r.key for r in typed.head(5)] == narrowed[:5]
+    assert typed.count() == len(narrowed) == 50
+    assert [r.key for r in typed.rows(0, 1000)] == narrowed
 
 
 def test_a_count_ends_when_its_reader_says_stop(store: Store) -> None:

@@ -36,10 +36,11 @@ from tui.core.models import (
 )
 from tui.core.store import packing, tables
 from tui.core.store.chained import ChainedView
+from tui.core.store.clauses import oldest_stamp, sort_terms
 from tui.core.store.codec import decode, parse_iso
-from tui.core.store.filter_state import FilterMemo, ReadStops
+from tui.core.store.filter_state import FilterMemo, ReadStops, RowMemo
 from tui.core.store.hits import REGISTRANT_FETCHED_AT
-from tui.core.store.query import TableView, oldest_stamp, sort_terms
+from tui.core.store.query import TableView
 from tui.core.store.rows import (
     ALL_COUNTS,
     EVENT_JOIN,
@@ -71,6 +72,8 @@ class Store:
         self._conn = conn
         self._lock = threading.RLock()
         self._memo = FilterMemo()
+        self._row_memo = RowMemo()
+        """The models of the rows a filter showed lately (query.py)."""
         """The last '/' filter's matches, narrowed by the next keystroke (query.py)."""
         self._stops = ReadStops()
         """What ends a long read of the thread that set it (`interruptible`)."""
@@ -136,6 +139,7 @@ class Store:
             q,
             decode=decoder,
             memo=self._memo,
+            row_memo=self._row_memo,
             stops=self._stops,
             counter=self._counter,
             fetched_at=oldest_stamp(self._conn, self._lock, patterns),

@@ -1,12 +1,14 @@
-"""What a '/' filter's reads keep between keystrokes (`FilterMemo`) and what ends one
-early (`ReadStops`, `ReadScope`); `tui.core.store.query` reads with both."""
+"""What a '/' filter's reads keep between keystrokes (`FilterMemo`, `RowMemo`) and what
+ends one early (`ReadStops`, `ReadScope`); `tui.core.store.query` reads with them."""
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 
 class FilterMemo:
@@ -15,28 +17,71 @@ class FilterMemo:
     Typing forward narrows: every row that holds "noah" holds "noa", so the matches
     of a filter that extends the previous one are the previous matches whose
     remembered text (the search column) holds the new terms, in the order they were
-    already sorted in. That reads neither the rows, which a fresh process otherwise
-    reads from the file page by page (20-70 ms for two thousand matches spread over a
-    100,000-row table), nor the trigram index. A commit by any other connection (the sync, an
-    approval) changes `PRAGMA data_version`, and the memo is not used across it.
+    already sorted in (`narrow`). That reads neither the rows, which a fresh process
+    otherwise reads from the file page by page (20-70 ms for two thousand matches spread
+    over a 100,000-row table), nor the trigram index. A commit by any other connection
+    (the sync, an approval) changes `PRAGMA data_version`, and the memo is not used
+    across it.
     """
 
     def __init__(self) -> None:
-        self._last: tuple[object, str, int, list[int], dict[int, str]] | None = None
+        self._last: tuple[object, str, int, list[int], list[str]] | None = None
 
-    def base(self, key: object, text: str, version: int) -> tuple[list[int], dict[int, str]] | None:
-        """The remembered matches and each one's search text, if `text` (folded,
-        single-spaced) extends the remembered filter of the same view and nothing was
-        written since."""
+    def base(self, key: object, text: str, version: int) -> tuple[list[int], list[str]] | None:
+        """The remembered matches and each one's search text (two lists in the same
+        order), if `text` (folded, single-spaced) extends the remembered filter of the
+        same view and nothing was written since."""
         last = self._last
         if last is None or last[0] != key or last[2] != version:
             return None
         return (last[3], last[4]) if text.startswith(last[1]) else None
 
     def remember(
-        self, key: object, text: str, version: int, ids: list[int], texts: dict[int, str]
+        self, key: object, text: str, version: int, ids: list[int], texts: list[str]
     ) -> None:
         self._last = (key, text, version, ids, texts)
+
+
+def narrow(
+    terms: list[str], ids: list[int], texts: list[str], limit: int | None = None
+) -> tuple[list[int], list[str]]:
+    """The `ids` (and their `texts`) whose text holds every term, in their order: all
+    of them, or the first `limit`. The remembered texts are the rows' search column,
+    which the WHERE tests with `instr`: testing them here is the same test."""
+    pairs = zip(ids, texts, strict=True)
+    if len(terms) == 1:
+        (term,) = terms
+        matching = ((row_id, text) for row_id, text in pairs if term in text)
+    else:
+        matching = ((row_id, text) for row_id, text in pairs if all(t in text for t in terms))
+    kept = list(itertools.islice(matching, limit))
+    return [row_id for row_id, _ in kept], [text for _, text in kept]
+
+
+class RowMemo:
+    """Rows read by id lately on one connection, as their models, for the next
+    keystroke: typing on in the filter mostly shows the same first rows again, and
+    reading a registrant's model from its row is most of a narrowed filter's read.
+    Kept for one `PRAGMA data_version` of the connection (nothing written since), and
+    at most MAX of them."""
+
+    MAX = 256
+
+    def __init__(self) -> None:
+        self._version = -1
+        self._rows: dict[tuple[str, int], Any] = {}
+
+    def get(self, version: int, where: str, row_id: int) -> Any:
+        """The model of row `row_id` read by `where` (a table and its select), or None."""
+        if version != self._version:
+            return None
+        return self._rows.get((where, row_id))
+
+    def put(self, version: int, where: str, row_id: int, model: Any) -> None:
+        if version != self._version or len(self._rows) >= self.MAX:
+            self._rows = {}  # a new dict: another thread may be reading the old one
+            self._version = version
+        self._rows[(where, row_id)] = model
 
 
 GUARD_SQL = "SELECT 1 UNION ALL SELECT 2"

@@ -11,6 +11,7 @@ substring test over the row's folded search column (every term must occur).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sqlite3
 import threading
@@ -18,57 +19,35 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from tui.core.store.codec import fold, parse_iso
-from tui.core.store.filter_state import FilterMemo, ReadStops
+from tui.core.store.clauses import sort_terms, where_clause
+from tui.core.store.codec import fold
+from tui.core.store.filter_state import FilterMemo, ReadStops, RowMemo, narrow
 from tui.core.store.fts import fts_match
 from tui.core.store.tables import TableSpec
 from tui.core.store.views import ViewQuery
 
 T = TypeVar("T")
 
-#: A '/' filter with at most this many matches is resolved to an ordered id list.
-MATERIALIZE_MAX = 20_000
+#: A '/' filter with at most this many matches is resolved to an ordered id list (and
+#: remembered, for the next keystroke to narrow); the trigram index tells how many
+#: before a row is read.
+MATERIALIZE_MAX = 50_000
 
-#: A filter with more matches than that first reads its first page from this many
-#: rows at most of the ordered index (a few milliseconds): a term found all over the
-#: view has its first rows there. Else its matches are looked up and sorted.
+#: The same for a filter of one or two letters, which reads that many rows to know.
+SHORT_MATERIALIZE_MAX = 20_000
+
+#: ... and with at most this many (or this many remembered matches to narrow), it is
+#: resolved before its first rows are shown: beyond, the first rows come first and
+#: the rest (the count) after them, so a keystroke's read does not grow with the list.
+COUNT_NOW_MAX = 1_000
+
+#: A filter with more matches than MATERIALIZE_MAX first reads its first page from this
+#: many rows at most of the ordered index (a few milliseconds): a term found all over
+#: the view has its first rows there. Else its first matches are sorted out in SQL.
 HEAD_WALK = 32_768
 
 #: A database row (the view's select columns) -> the model the pane shows.
 RowDecoder = Callable[[tuple[Any, ...]], T]
-
-
-def sort_terms(columns: str) -> tuple[str, ...]:
-    """The ORDER BY terms of a `TableSpec.sorts` entry: "status,sort_name" (a sort whose
-    ties are ordered by a second column) -> ("t.status", "t.sort_name")."""
-    return tuple(f"t.{column.strip()}" for column in columns.split(","))
-
-
-def where_clause(spec: TableSpec, q: ViewQuery) -> tuple[str, list[Any]]:
-    """The WHERE clause (without the keyword) and its parameters for `q` on `spec`."""
-    parts: list[str] = []
-    params: list[Any] = []
-    for field_name, column in spec.filters.items():
-        value = getattr(q, field_name)
-        if value is not None:
-            parts.append(f"t.{column} = ?")
-            params.append(int(value) if isinstance(value, bool) else str(value))
-    for field_name, condition in spec.related.items():
-        value = getattr(q, field_name)
-        if value is not None:
-            parts.append(condition)
-            params.append(str(value))
-    if spec.time_column:
-        if q.since is not None:
-            parts.append(f"t.{spec.time_column} >= ?")
-            params.append(spec.time_value(q.since))
-        if q.until is not None:
-            parts.append(f"t.{spec.time_column} < ?")
-            params.append(spec.time_value(q.until))
-    for term in fold(q.text).split():
-        parts.append(f"instr({spec.search()}, ?) > 0")
-        params.append(term)
-    return (" AND ".join(parts) or "1"), params
 
 
 class TableView(Generic[T]):
@@ -88,11 +67,13 @@ class TableView(Generic[T]):
         fetched_at: datetime | None = None,
         count: int | None = None,
         memo: FilterMemo | None = None,
+        row_memo: RowMemo | None = None,
         stops: ReadStops | None = None,
         counter: Callable[[], tuple[sqlite3.Connection, threading.RLock]] | None = None,
     ) -> None:
         self._conn = conn
         self._memo = memo
+        self._row_memo = row_memo
         self._stops = stops
         self._counter = counter
         """The connection (and its lock) a count that reads every row runs on, so that
@@ -115,6 +96,9 @@ class TableView(Generic[T]):
         self._count: int | None = count
         self._ids: list[int] | None = None
         self._dense = False
+        """More matches than MATERIALIZE_MAX: paged from SQL, counted in SQL."""
+        self._hit_count: int | None = None
+        self._data_version: int | None = None
         self._positions: dict[int, int] | None = None
 
     @property
@@ -150,6 +134,18 @@ class TableView(Generic[T]):
         with scope.running(conn):
             return conn.execute(sql, params).fetchall()
 
+    def _fetch_pairs(self, sql: str, params: list[Any]) -> tuple[list[Any], list[Any]]:
+        """The two columns of one long read as two lists (as `_fetch`, without a list of
+        row tuples held meanwhile: half the memory of a big filter's matches)."""
+        firsts: list[Any] = []
+        seconds: list[Any] = []
+        scope = self._stops.current if self._stops is not None else None
+        with contextlib.nullcontext() if scope is None else scope.running(self._conn):
+            for first, second in self._conn.execute(sql, params):
+                firsts.append(first)
+                seconds.append(second)
+        return firsts, seconds
+
     def _from(self, *, text_index: bool = False) -> str:
         hint = (
             f" INDEXED BY {self._spec.text_index}"
@@ -171,85 +167,91 @@ class TableView(Generic[T]):
             self._spec.sorts[sort]
         )
 
-    def _from_text_index(self) -> tuple[str, list[Any]]:
+    def _from_text_index(self, join: str = "JOIN") -> tuple[str, list[Any]]:
         """FROM ... WHERE for a '/' filter, and its parameters.
 
         Terms of three or more characters are looked up in the trigram index first
         (`search_index` holds each row's `search` text, so a match there is the same
         test as `instr`); the WHERE still checks every term, short ones included.
         Without such a term, or for a table that is not indexed, the covering index
-        is scanned with `instr`.
+        is scanned with `instr`. `join`: "CROSS JOIN" keeps the index's hits outermost.
         """
         code = self._spec.search_code
         long_terms = [term for term in fold(self._query.text).split() if len(term) >= 3]
         if code is None or not long_terms:
             return self._from(text_index=True), list(self._params)
         return (
-            f"FROM search_index f JOIN {self._spec.name} t ON t.id = (f.rowid >> 3) "
+            f"FROM search_index f {join} {self._spec.name} t ON t.id = (f.rowid >> 3) "
             f"{self._join} WHERE search_index MATCH ? AND (f.rowid & 7) = {code} "
             f"AND {self._where}",
             [fts_match(long_terms), *self._params],
         )
 
-    def _materialize(self, *, whole: bool = False) -> list[int] | None:
-        """For a '/' filter: the ids of every match in order, if there are few enough
-        (or every one, when `whole`).
+    def _order(self) -> str:
+        """The view's ORDER BY terms with their direction, the id breaking ties."""
+        direction = "DESC" if self._desc else "ASC"
+        return ", ".join(f"{term} {direction}" for term in (*self._terms, "t.id"))
+
+    def _materialize(self) -> list[int] | None:
+        """For a '/' filter: the ids of every match in order, if there are few enough.
 
         One lookup in the trigram index (or one scan of the covering index, for short
-        terms) finds the matches with their sort keys; up to
-        MATERIALIZE_MAX of them are sorted here and kept, so paging and `index_of` are
-        list lookups. More matches than that means the filter is not selective (the
-        index's own hits tell, before any row is read), and the ordinary ordered index
-        scan finds a page quickly. A filter typed forward from the previous one
-        narrows its matches instead (`FilterMemo`).
+        terms) finds the matches, in order, with their search texts; up to
+        MATERIALIZE_MAX of them are kept, so paging and `index_of` are list lookups.
+        More matches than that means the filter is not selective (the index's own hits
+        tell, before any row is read), and the ordinary ordered index scan finds a
+        page quickly. A filter typed forward from the previous one narrows its
+        matches instead (`FilterMemo`).
         """
-        if self._ids is not None or (self._dense and not whole):
+        if self._ids is not None or self._dense:
             return self._ids
         terms = fold(self._query.text).split()
-        text = " ".join(terms)
-        key = self._memo_key()
         with self._lock:
-            version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-            narrowed = self._narrowed(terms, key, text, version)
-            if narrowed is None:
-                if not whole and self._many_hits(terms):
+            base = self._narrow_base()
+            if base is not None:
+                ids, texts = narrow(terms, *base)
+            else:
+                indexed = self._indexed_terms()
+                most = MATERIALIZE_MAX if indexed else SHORT_MATERIALIZE_MAX
+                if indexed and self._hits() > most:
                     self._dense = True
                     return None
                 source, params = self._from_text_index()
-                sql = f"SELECT {self._sort}, t.id, {self._spec.search()} {source}"
-                if not whole:
-                    sql += " LIMIT ?"
-                    params = [*params, MATERIALIZE_MAX + 1]
-                found = self._fetch(sql, params)
-                if not whole and len(found) > MATERIALIZE_MAX:
+                ids, texts = self._fetch_pairs(
+                    f"SELECT t.id, {self._spec.search()} {source} ORDER BY {self._order()} LIMIT ?",
+                    [*params, most + 1],
+                )
+                if len(ids) > most:
                     self._dense = True
                     return None
-                found.sort(key=lambda row: row[:-1], reverse=self._desc)
-                ids = [row[-2] for row in found]
-                texts = {row[-2]: row[-1] for row in found}
-            else:
-                ids, texts = narrowed
             if self._memo is not None:
-                self._memo.remember(key, text, version, ids, texts)
+                self._memo.remember(self._memo_key(), " ".join(terms), self._version(), ids, texts)
         self._ids = ids
         self._count = len(ids)
         return ids
 
-    def _many_hits(self, terms: list[str]) -> bool:
-        """Whether the trigram index holds more than MATERIALIZE_MAX rows of this table
-        for the long `terms`: its hits alone, read without a row, stop at the cap. (A
-        few may be rows of another view, or hold the trigrams apart: more than the
-        matches, never fewer.)"""
-        code = self._spec.search_code
-        long_terms = [term for term in terms if len(term) >= 3]
-        if code is None or not long_terms:
-            return False
-        (hits,) = self._conn.execute(
-            f"SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index "
-            f"MATCH ? AND (rowid & 7) = {code} LIMIT ?)",
-            [fts_match(long_terms), MATERIALIZE_MAX + 1],
-        ).fetchone()
-        return int(hits) > MATERIALIZE_MAX
+    def _version(self) -> int:
+        """The connection's `PRAGMA data_version` (another connection's commit changes it)."""
+        if self._data_version is None:
+            with self._lock:
+                row = self._conn.execute("PRAGMA data_version").fetchone()
+            self._data_version = int(row[0])
+        return self._data_version
+
+    def _hits(self) -> int:
+        """The trigram index's hits of this table for the long terms, up to one over
+        MATERIALIZE_MAX: its hits alone, read without a row. (A few may be rows of
+        another view, or hold the trigrams apart: more than the matches, never fewer.)"""
+        if self._hit_count is None:
+            long_terms = [term for term in fold(self._query.text).split() if len(term) >= 3]
+            with self._lock:
+                (hits,) = self._conn.execute(
+                    f"SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index "
+                    f"MATCH ? AND (rowid & 7) = {self._spec.search_code} LIMIT ?)",
+                    [fts_match(long_terms), MATERIALIZE_MAX + 1],
+                ).fetchone()
+            self._hit_count = int(hits)
+        return self._hit_count
 
     def _walk_head(self, limit: int) -> list[int] | None:
         """The ids of the first `limit` matches among the first HEAD_WALK rows of the
@@ -258,52 +260,50 @@ class TableView(Generic[T]):
         base = dataclasses.replace(self._query, text="")
         where, params = where_clause(self._spec, base)
         terms = fold(self._query.text).split()
-        direction = "DESC" if self._desc else "ASC"
         keys = (*self._terms, "t.id")
-        order = ", ".join(f"{term} {direction}" for term in keys)
         inner = ", ".join(f"{term} AS k{n}" for n, term in enumerate(keys))
         tests = " AND ".join("instr(w.s, ?) > 0" for _ in terms)
         sql = (
-            f"SELECT w.* FROM (SELECT {inner}, {self._spec.search()} AS s "
+            f"SELECT w.k{len(keys) - 1} FROM (SELECT {inner}, {self._spec.search()} AS s "
             f"FROM {self._spec.name} t INDEXED BY {self._spec.text_index} WHERE {where} "
-            f"ORDER BY {order} LIMIT ?) w WHERE {tests} LIMIT ?"
+            f"ORDER BY {self._order()} LIMIT ?) w WHERE {tests} LIMIT ?"
         )
         with self._lock:
             found = self._fetch(sql, [*params, HEAD_WALK, *terms, limit])
-        if len(found) < limit:
-            return None
-        found.sort(key=lambda row: row[:-1], reverse=self._desc)
-        return [row[-2] for row in found]
+        return [row[0] for row in found] if len(found) == limit else None
+
+    def _first_ids(self, limit: int) -> list[int]:
+        """The ids of the first `limit` matches of a filter with many, without finding
+        the others: the first that hold the terms among the remembered matches of the
+        filter this one extends; else the first of the ordered index if they are there
+        (a term found all over the view); else the index's hits sorted in SQL, which
+        keeps only the first `limit` of them (no row of the rest leaves SQLite)."""
+        terms = fold(self._query.text).split()
+        with self._lock:
+            base = self._narrow_base()
+            if base is not None:
+                return narrow(terms, *base, limit=limit)[0]
+            if self._hits() > MATERIALIZE_MAX and self._text_ordered():
+                walked = self._walk_head(limit)
+                if walked is not None:
+                    return walked
+            source, params = self._from_text_index("CROSS JOIN")
+            found = self._fetch(
+                f"SELECT t.id {source} ORDER BY {self._order()} LIMIT ?", [*params, limit]
+            )
+        return [row[0] for row in found]
 
     def _memo_key(self) -> object:
         """What must match for one filter's matches to narrow another's: all but text."""
         return (self._spec.name, dataclasses.replace(self._query, text=""), self._sort, self._desc)
 
-    def _narrowed(
-        self, terms: list[str], key: object, text: str, version: int
-    ) -> tuple[list[int], dict[int, str]] | None:
-        """The previous filter's matches that hold every term, with their texts, if
-        this filter extends it and its terms are all long enough for the trigram
-        index; else None.
-
-        The remembered texts are the rows' search column, which the WHERE tests with
-        `instr`: testing them here is the same test, with no SQL at all. (Asking the
-        trigram index first read every doclist of the new terms' trigrams, 1.5-2.5 ms
-        a keystroke at 100,000 registrants, for a few hundred remembered matches.)
-        """
-        code = self._spec.search_code
-        if self._memo is None or code is None or not terms or any(len(term) < 3 for term in terms):
+    def _narrow_base(self) -> tuple[list[int], list[str]] | None:
+        """The remembered matches (and their texts) this filter narrows, if it extends
+        the remembered one and its terms are all long enough for the trigram index."""
+        terms = fold(self._query.text).split()
+        if self._memo is None or not self._indexed_terms() or any(len(t) < 3 for t in terms):
             return None
-        base = self._memo.base(key, text, version)
-        if base is None:
-            return None
-        ids, texts = base
-        if len(terms) == 1:
-            (term,) = terms
-            kept = [row_id for row_id in ids if term in texts[row_id]]
-        else:
-            kept = [row_id for row_id in ids if all(term in texts[row_id] for term in terms)]
-        return kept, {row_id: texts[row_id] for row_id in kept}
+        return self._memo.base(self._memo_key(), " ".join(terms), self._version())
 
     def count(self) -> int:
         """How many rows match (cached for the life of the view)."""
@@ -311,47 +311,53 @@ class TableView(Generic[T]):
             self._materialize()
         if self._count is None:
             conn, lock = self._counter() if self._counter is not None else (self._conn, self._lock)
+            source, params = (
+                self._from_text_index()
+                if self._indexed_terms()
+                else (self._from(text_index=self._filtered()), self._params)
+            )
             with lock:
-                row = self._fetch(
-                    f"SELECT count(*) {self._from(text_index=self._filtered())}", self._params, conn
-                )[0]
+                row = self._fetch(f"SELECT count(*) {source}", params, conn)[0]
             self._count = int(row[0])
         return self._count
 
     @property
     def quick_to_count(self) -> bool:
-        """Whether `count()` is an index lookup: no filter, or one with a term of
-        three or more characters (the trigram index); else it scans every row."""
-        return self._count is not None or not self._filtered() or self._indexed_terms()
+        """Whether `count()` is quick now: no filter, or one with a term of three or
+        more characters (the trigram index) and few matches, or few remembered
+        matches to narrow; else the first rows come first (`head`)."""
+        if self._count is not None or not self._filtered():
+            return True
+        if not self._indexed_terms():
+            return False
+        with self._lock:
+            base = self._narrow_base()
+            many = len(base[0]) if base is not None else self._hits()
+        return many <= min(COUNT_NOW_MAX, MATERIALIZE_MAX)
 
     def _indexed_terms(self) -> bool:
-        """A '/' filter with a term the trigram index finds, not known to match more
-        rows than MATERIALIZE_MAX."""
-        return (
-            self._spec.search_code is not None
-            and not self._dense
-            and any(len(term) >= 3 for term in fold(self._query.text).split())
+        """A '/' filter with a term the trigram index finds."""
+        return self._spec.search_code is not None and any(
+            len(term) >= 3 for term in fold(self._query.text).split()
         )
 
     def head(self, limit: int) -> list[T]:
-        """The first `limit` rows, in order, without counting the matches first.
+        """The first `limit` rows, in order, without counting the matches first when
+        that would take longer (`quick_to_count`).
 
-        An ordered index scan that stops at the `limit`-th match: at once for a short
-        filter that matches many rows (one letter), where counting scans them all. A
-        term the trigram index finds is resolved to its ordered matches (and counted)
-        when they are few; when they are many (a name or domain thousands share), the
-        first rows come from the first HEAD_WALK rows of the ordered index if they are
-        there, else from every match looked up and sorted, the count with them.
+        A short filter (one or two letters) reads them by an ordered index scan that
+        stops at the `limit`-th match, where counting scans every row. A term the
+        trigram index finds is resolved to its ordered matches (and counted) when
+        they are few; when they are many (a name or domain thousands share), only the
+        first `limit` are found (`_first_ids`), and `count` finds the rest.
         """
         if not self._indexed_terms():
             return self._page(0, limit)
-        if self._materialize() is None and self._text_ordered():
-            first = self._walk_head(limit)
-            if first is not None:
-                return self._by_ids(first)
-        if self._materialize() is None:
-            self._materialize(whole=True)
-        return self.rows(0, limit)
+        if self._ids is not None or self.quick_to_count:
+            ids = self._materialize()
+            if ids is not None:
+                return self._by_ids(ids[:limit])
+        return self._by_ids(self._first_ids(limit))
 
     def rows(self, offset: int, limit: int) -> list[T]:
         """The rows at [offset, offset + limit) in the view's order."""
@@ -364,18 +370,28 @@ class TableView(Generic[T]):
         return self._page(offset, limit)
 
     def _by_ids(self, page: list[int]) -> list[T]:
-        """The rows with these ids, in this order."""
+        """The rows with these ids, in this order (those read lately from `RowMemo`)."""
         if not page:
             return []
-        marks = ", ".join("?" * len(page))
-        with self._lock:
-            found = self._conn.execute(
-                f"SELECT t.id, {self._select} FROM {self._spec.name} t {self._join} "
-                f"WHERE t.id IN ({marks})",
-                page,
-            ).fetchall()
-        by_id = {row[0]: tuple(row[1:]) for row in found}
-        return [self._decode(by_id[i]) for i in page if i in by_id]
+        memo, where = self._row_memo, f"{self._spec.name} {self._select} {self._join}"
+        version = self._version() if memo is not None else 0
+        known: dict[int, Any] = {}
+        if memo is not None:
+            known = {i: memo.get(version, where, i) for i in page}
+        wanted = [i for i in page if known.get(i) is None]
+        if wanted:
+            marks = ", ".join("?" * len(wanted))
+            with self._lock:
+                found = self._conn.execute(
+                    f"SELECT t.id, {self._select} FROM {self._spec.name} t {self._join} "
+                    f"WHERE t.id IN ({marks})",
+                    wanted,
+                ).fetchall()
+            for row in found:
+                known[row[0]] = decoded = self._decode(tuple(row[1:]))
+                if memo is not None:
+                    memo.put(version, where, row[0], decoded)
+        return [known[i] for i in page if known.get(i) is not None]
 
     def _page(self, offset: int, limit: int) -> list[T]:
         """Rows [offset, offset + limit) by an ordered scan of the view's index."""
@@ -412,18 +428,3 @@ class TableView(Generic[T]):
                 [*self._params, *hit],
             ).fetchone()
         return int(row[0])
-
-
-def oldest_stamp(
-    conn: sqlite3.Connection, lock: threading.RLock, patterns: list[str]
-) -> datetime | None:
-    """The oldest successful sync time among scopes matching the LIKE `patterns`."""
-    if not patterns:
-        return None
-    clause = " OR ".join("scope LIKE ?" for _ in patterns)
-    with lock:
-        row = conn.execute(
-            f"SELECT min(fetched_at) FROM sync_stamps WHERE fetched_at IS NOT NULL AND ({clause})",
-            patterns,
-        ).fetchone()
-    return parse_iso(row[0]) if row and row[0] else None

@@ -23,8 +23,8 @@ from tui.core.models import (
     Webinar,
 )
 from tui.core.store import tables
+from tui.core.store.clauses import sort_terms
 from tui.core.store.codec import decode
-from tui.core.store.query import sort_terms
 from tui.core.store.views import Event
 
 EVENT_SELECT = "t.data, t.kind, " + ", ".join(f"c.{s.value}" for s in RegistrantStatus)
