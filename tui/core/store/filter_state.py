@@ -69,15 +69,16 @@ class RowMemo:
 
     def __init__(self) -> None:
         self._version = -1
-        self._rows: dict[tuple[str, int], Any] = {}
+        self._rows: dict[tuple[object, int], Any] = {}
 
-    def get(self, version: int, where: str, row_id: int) -> Any:
-        """The model of row `row_id` read by `where` (a table and its select), or None."""
+    def get(self, version: int, where: object, row_id: int) -> Any:
+        """The model of row `row_id` read by `where` (a table, its select and join, and
+        the decoder), or None."""
         if version != self._version:
             return None
         return self._rows.get((where, row_id))
 
-    def put(self, version: int, where: str, row_id: int, model: Any) -> None:
+    def put(self, version: int, where: object, row_id: int, model: Any) -> None:
         if version != self._version or len(self._rows) >= self.MAX:
             self._rows = {}  # a new dict: another thread may be reading the old one
             self._version = version

@@ -373,7 +373,7 @@ class TableView(Generic[T]):
         """The rows with these ids, in this order (those read lately from `RowMemo`)."""
         if not page:
             return []
-        memo, where = self._row_memo, f"{self._spec.name} {self._select} {self._join}"
+        memo, where = self._row_memo, (self._spec.name, self._select, self._join, self._decode)
         version = self._version() if memo is not None else 0
         known: dict[int, Any] = {}
         if memo is not None:
