@@ -275,6 +275,34 @@ async def test_an_empty_detail_panel_styles_one_line_for_all(make_app: MakeApp) 
         assert styled == [1, crop.height, crop.height]
 
 
+async def test_the_row_shown_already_is_not_drawn_again_in_the_detail_panel(
+    make_app: MakeApp,
+) -> None:
+    """Typing on in the filter keeps the first match highlighted: showing the same row
+    again neither describes nor repaints it (its lines stay as drawn), another row or
+    another time format does."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled and pane.detail.text, what="a detail")
+        detail = pane.detail
+        row, fmt = detail.shown, pane.host.time_format
+        assert row is not None
+        detail.render_lines(detail.size.region)
+        drawn = detail._strips
+        assert drawn is not None
+        detail.show(replace(row), fmt)  # an equal row, read again
+        assert detail._strips is drawn
+        detail.show("another row", fmt)
+        assert detail._strips is None
+        detail.show(row, fmt)
+        detail.render_lines(detail.size.region)
+        drawn = detail._strips
+        fmt.index = (fmt.index + 1) % len(fmt.choices)  # `z` cycles the zone in place
+        detail.show(row, fmt)
+        assert detail._strips is None
+
+
 async def test_the_tabs_and_their_switcher_draw_no_line_under_the_page(
     make_app: MakeApp,
 ) -> None:
