@@ -274,15 +274,10 @@ class TableView(Generic[T]):
 
     def _first_ids(self, limit: int) -> list[int]:
         """The ids of the first `limit` matches of a filter with many, without finding
-        the others: the first that hold the terms among the remembered matches of the
-        filter this one extends; else the first of the ordered index if they are there
-        (a term found all over the view); else the index's hits sorted in SQL, which
-        keeps only the first `limit` of them (no row of the rest leaves SQLite)."""
-        terms = fold(self._query.text).split()
+        the others: the first of the ordered index if they are there (a term found all
+        over the view); else the index's hits sorted in SQL, which keeps only the first
+        `limit` of them (no row of the rest leaves SQLite)."""
         with self._lock:
-            base = self._narrow_base()
-            if base is not None:
-                return narrow(terms, *base, limit=limit)[0]
             if self._hits() > MATERIALIZE_MAX and self._text_ordered():
                 walked = self._walk_head(limit)
                 if walked is not None:
@@ -324,16 +319,17 @@ class TableView(Generic[T]):
     @property
     def quick_to_count(self) -> bool:
         """Whether `count()` is quick now: no filter, or one with a term of three or
-        more characters (the trigram index) and few matches, or few remembered
-        matches to narrow; else the first rows come first (`head`)."""
+        more characters (the trigram index) and few matches, or that narrows the
+        remembered matches of the filter it extends (`narrow`: ~1.4 ms for 22,000);
+        else the first rows come first (`head`)."""
         if self._count is not None or not self._filtered():
             return True
         if not self._indexed_terms():
             return False
         with self._lock:
-            base = self._narrow_base()
-            many = len(base[0]) if base is not None else self._hits()
-        return many <= min(COUNT_NOW_MAX, MATERIALIZE_MAX)
+            if self._narrow_base() is not None:
+                return True
+            return self._hits() <= min(COUNT_NOW_MAX, MATERIALIZE_MAX)
 
     def _indexed_terms(self) -> bool:
         """A '/' filter with a term the trigram index finds."""
@@ -348,8 +344,9 @@ class TableView(Generic[T]):
         A short filter (one or two letters) reads them by an ordered index scan that
         stops at the `limit`-th match, where counting scans every row. A term the
         trigram index finds is resolved to its ordered matches (and counted) when
-        they are few; when they are many (a name or domain thousands share), only the
-        first `limit` are found (`_first_ids`), and `count` finds the rest.
+        they are few, or narrowed from the previous keystroke's; when they are many (a
+        name or domain thousands share), only the first `limit` are found
+        (`_first_ids`), and `count` finds the rest.
         """
         if not self._indexed_terms():
             return self._page(0, limit)
