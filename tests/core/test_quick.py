@@ -45,12 +45,16 @@ def test_first_frame_needs_neither_pydantic_nor_httpx() -> None:
 def test_a_deck_showing_its_cache_imports_no_write_download_or_sync_step() -> None:
     # The first frame opens the Deck lazily and reads its cache; the collaborators
     # behind writes, downloads and refreshes (some twenty modules) wait for first use.
+    # Not connected, no provider can do anything: the key bar of the first drill into
+    # the registrants asks so without building them (10-20 ms of that drill's frame).
     code = (
         "import sys, asyncio\n"
         "from tui.core.deck.from_profile import open_profile_lazily\n"
         "from tui.core.settings.paths import resolve_paths\n"
         "deck = open_profile_lazily(resolve_paths(), 'p', lambda store: None)\n"
         "deck.organizers().rows(0, 20); deck.health(); deck.read_only\n"
+        "from tui.core.models import Provider\n"
+        "assert deck.capabilities(Provider.ZOOM) is None  # a drill's write keys ask it\n"
         "asyncio.run(deck.unfinished_writes())\n"
         "late = ('tui.core.deck.wiring', 'tui.core.deck.write_plans', 'tui.core.deck.files',"
         " 'tui.core.downloads.queue', 'tui.core.sync.fetch', 'csv')\n"

@@ -306,6 +306,8 @@ class Deck(DeckFiles, CacheView):
 
     def capabilities(self, provider: Provider) -> Capabilities | None:
         """What `provider` can do in this profile (None: the profile lacks it)."""
+        if self._providers is None:  # not connected: none to ask, and nothing to build
+            return None
         return self._parts.writes.capabilities(provider)
 
     def can(
