@@ -33,6 +33,7 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.meetings_pane import MeetingsPane
 from tui.widgets.pane import DeckHost, EntityPane
 from tui.widgets.panes import PANES, TAB_IDS, SupportPane
+from tui.widgets.read_ahead import DrillAhead
 from tui.widgets.registrants_pane import RegistrantsPane
 from tui.widgets.safety_net import ForwardsWorkerState
 
@@ -250,6 +251,10 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     @on(EntityPane.DrillRequested)
     async def _drill(self, event: EntityPane.DrillRequested) -> None:
         await self.drill(event.pane, event.row)
+
+    @on(DrillAhead)
+    def _drill_ahead(self, event: DrillAhead) -> None:
+        self.navigation.read_ahead(event.pane, event.row)
 
     async def drill(self, source: EntityPane[Any], row: object) -> None:
         """Enter on `row` of `source` (see `Navigation.drill`)."""

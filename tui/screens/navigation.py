@@ -86,6 +86,14 @@ class Navigation:
             self._tabs.pane(name).set_scope(scope)
         await self._tabs.show_tab(tab)
 
+    def read_ahead(self, source: EntityPane[Any], row: object) -> None:
+        """`row` of `source` rests highlighted: the registrants tab it would lead to
+        reads its first rows now, for the drill (tui/widgets/read_ahead.py)."""
+        target = drill_scope(row, source.breadcrumb())
+        pane = self._tabs.pane(target[0]) if target is not None else None
+        if target is not None and pane is not source and isinstance(pane, RegistrantsPane):
+            pane.read_ahead.read(target[1])
+
     async def open_start(self, start: StartView) -> None:
         """Open where the command line asked (`--view`, `--event`, `--status`,
         `--filter`), as the keys would: the event's row entered from the events tab

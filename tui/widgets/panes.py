@@ -26,6 +26,7 @@ from tui.widgets import columns
 from tui.widgets.meetings_pane import MeetingsPane
 from tui.widgets.pane import EntityPane, PaneScope
 from tui.widgets.pane_keys import START_LINK
+from tui.widgets.read_ahead import DrillAhead
 from tui.widgets.registrants_pane import RegistrantsPane
 from tui.widgets.virtual_table import Column
 
@@ -145,6 +146,13 @@ class EventsPane(EntityPane["Event"]):
     REFRESH_KINDS = (ScopeKind.EVENTS,)
     START_URLS = True
     WRITE_ACTIONS = frozenset({"event_write"})
+
+    def show_detail(self) -> None:
+        super().show_detail()
+        row = self.table.cursor_value
+        if row is not None:
+            # After the panel's frame: the registrants tab reads the event's first rows.
+            self.call_after_refresh(self.post_message, DrillAhead(self, row))
 
     def action_event_write(self, kind: str) -> None:
         row = self.table.cursor_value

@@ -31,6 +31,7 @@ from tui.core.models import Provider, Registrant, RegistrantStatus
 from tui.core.sync.types import Scope, ScopeKind
 from tui.widgets import columns
 from tui.widgets.pane import EntityPane
+from tui.widgets.read_ahead import ReadAhead
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
@@ -160,6 +161,8 @@ class RegistrantsPane(EntityPane[Registrant]):
         self._binding_provider: Provider | None = None
         self._put_away: dict[tuple[Provider | None, str] | None, list[Registrant]] = {}
         """Marks of the events not on screen, by (provider, event key); None: unscoped."""
+        self.read_ahead: ReadAhead[Registrant] = ReadAhead(self)
+        """An event's first rows, read while its row rests highlighted (read_ahead.py)."""
 
     # -- the view ------------------------------------------------------------------
 
@@ -220,7 +223,22 @@ class RegistrantsPane(EntityPane[Registrant]):
             != replace(self.build_query(), sort=None, descending=False)
         ):
             self.table.clear_marks()
-        super().load(keep_cursor=keep_cursor)
+        read = self.read_ahead.take(self.build_query())
+        if read is None:
+            super().load(keep_cursor=keep_cursor)
+            return
+        self.filter.stale()  # as `load` does
+        self.show_view(
+            read.query,
+            read.view,
+            keep_cursor=keep_cursor,
+            first_page=read.first_page,
+            count=read.total,
+        )
+
+    def reload(self) -> None:
+        self.read_ahead.drop()  # the cache changed: what was read ahead may be stale
+        super().reload()
 
     def action_cycle_status(self) -> None:
         index = STATUS_CYCLE.index(self.status)

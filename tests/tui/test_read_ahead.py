@@ -1,0 +1,94 @@
+"""Enter on an event shows the registrants read while its row rested highlighted; a
+refresh in between has the drill read them again (tui/widgets/read_ahead.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.support.app import active
+from tests.support.fakedeck import FakeDeck
+from tests.support.screen import screen_lines
+from tests.support.waits import wait_for
+from tui.app import MeetdeckApp
+from tui.screens.main import MainScreen
+from tui.widgets.registrants_pane import RegistrantsPane
+
+MakeApp = Callable[..., MeetdeckApp]
+
+
+async def events_tab_read_ahead(pilot: Any, app: MeetdeckApp) -> RegistrantsPane:
+    """The events tab on its first event, once the registrants tab has read its rows."""
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    await wait_for(pilot, lambda: screen.settled, what="the panes mounted")
+    await pilot.press("3")
+    await wait_for(
+        pilot, lambda: screen.settled and active(app).KIND == "events", what="the events tab"
+    )
+    registrants = screen.pane("registrants")
+    assert isinstance(registrants, RegistrantsPane)
+    await wait_for(
+        pilot, lambda: registrants.read_ahead.query is not None, what="the event's rows read"
+    )
+    return registrants
+
+
+def person_lines(app: MeetdeckApp) -> list[str]:
+    return [line.split()[0] for line in screen_lines(app) if line.lstrip().startswith("Person")]
+
+
+async def test_enter_shows_the_rows_read_while_the_event_rested_highlighted(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        registrants = await events_tab_read_ahead(pilot, app)
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: active(app) is registrants and registrants.settled and registrants.loaded,
+            what="the registrants of the event",
+        )
+        table = registrants.table
+        assert table.page_queries == 0  # the drill read no page of its own
+        assert table.row_count == 120
+        assert person_lines(app)[:3] == ["Person00000", "Person00002", "Person00003"]
+        assert registrants.read_ahead.query is None  # taken once
+
+
+async def test_a_refresh_after_the_rows_were_read_ahead_has_the_drill_read_them_again(
+    make_app: MakeApp, deck: FakeDeck
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        registrants = await events_tab_read_ahead(pilot, app)
+        deck.registrants_ = deck.registrants_[2:]  # a refresh brought fewer rows
+        registrants.reload()  # as every tab does at the end of a refresh
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: active(app) is registrants and registrants.settled and registrants.loaded,
+            what="the registrants of the event",
+        )
+        assert registrants.table.page_queries == 1
+        assert registrants.table.row_count == 118
+        assert person_lines(app)[:2] == ["Person00002", "Person00003"]
+
+
+async def test_rows_read_ahead_are_not_shown_while_a_sync_runs(
+    make_app: MakeApp, deck: FakeDeck
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        registrants = await events_tab_read_ahead(pilot, app)
+        deck.registrants_ = deck.registrants_[2:]  # swapped in by a sync under way
+        registrants.syncing = True
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: active(app) is registrants and registrants.settled and registrants.loaded,
+            what="the registrants of the event",
+        )
+        assert registrants.table.row_count == 118
+        assert person_lines(app)[:2] == ["Person00002", "Person00003"]
