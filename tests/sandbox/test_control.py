@@ -86,3 +86,33 @@ async def test_landing_pages_and_index(client: httpx.AsyncClient) -> None:
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert (await client.get("/zoom/j/123")).status_code == 200
     assert (await client.get("/_sandbox/unknown")).status_code == 404
+
+
+def test_request_log_since_returns_what_follows_the_mark_up_to_the_limit() -> None:
+    """`since(seq, limit)`: the entries numbered after `seq`, oldest first, at most
+    `limit` (a negative limit leaves out that many of the newest), also once the oldest
+    have been dropped and after the log was cleared."""
+    from tui.sandbox.reqlog import RequestLog
+
+    log = RequestLog(5)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            log.start("GET", "/x", "", "h", False, "g2m")
+
+    def seqs(seq: int, limit: int | None = None) -> list[int]:
+        return [entry["seq"] for entry in log.since(seq, limit)]
+
+    assert seqs(0) == [] and seqs(0, 1) == []
+    add(3)
+    assert seqs(0) == [1, 2, 3] and seqs(1) == [2, 3] and seqs(3) == [] and seqs(99) == []
+    assert seqs(0, 1) == [1] and seqs(1, 0) == [] and seqs(0, -1) == [1, 2]
+    add(9)  # 12 logged, the newest 5 kept
+    assert seqs(0) == [8, 9, 10, 11, 12] and seqs(9) == [10, 11, 12] and seqs(-5, 2) == [8, 9]
+    assert seqs(10, 1) == [11] and seqs(12) == [] and log.last_seq == 12
+    copy = log.since(11)[0]
+    copy["status"] = 999  # a copy: the log's own entry is unchanged
+    assert log.since(11)[0]["status"] is None
+    assert log.clear() == 5 and seqs(0) == []
+    add(2)
+    assert seqs(0) == [13, 14] and seqs(13) == [14] and seqs(0, 1) == [13]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from itertools import islice
 from typing import Any
 
 
@@ -39,9 +40,20 @@ class RequestLog:
             return entry
 
     def since(self, seq: int, limit: int | None = None) -> list[dict[str, Any]]:
+        """Copies of the entries after `seq`, oldest first; the first `limit` of them.
+
+        The entries' numbers are consecutive (the oldest are dropped from the left), so
+        the first one wanted is found by its offset and only the entries returned are
+        copied: the tests' `mark()` asks for one entry after 0, which copied all 5,000.
+        """
         with self._lock:
-            found = [dict(e) for e in self._entries if e["seq"] > seq]
-        return found[:limit] if limit is not None else found
+            entries = self._entries
+            skip = max(seq + 1 - entries[0]["seq"], 0) if entries else 0
+            wanted = islice(entries, skip, None)
+            if limit is not None and limit >= 0:
+                wanted = islice(wanted, limit)
+            found = [dict(e) for e in wanted]
+        return found[:limit] if limit is not None and limit < 0 else found
 
     @property
     def last_seq(self) -> int:
