@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +35,7 @@ if sys.dont_write_bytecode:
 import textual._styles_cache as _textual_styles_cache
 import textual._wait as _textual_wait
 import textual.pilot as _textual_pilot
+from textual.css.stylesheet import Stylesheet as _Stylesheet
 
 assert {"SLEEP_GRANULARITY", "SLEEP_IDLE"} <= vars(_textual_wait).keys(), (
     "textual._wait no longer has SLEEP_GRANULARITY/SLEEP_IDLE: see tests/conftest.py"
@@ -103,6 +105,46 @@ def textual_caches_emptied() -> Iterator[None]:
     yield
     _textual_styles_cache.StylesCache.get_inner_outer.cache_clear()
 
+
+# Textual parses every CSS source again for each app (its parse cache is per stylesheet):
+# about a tenth of a TUI test's start-up. The parsed rules depend only on the source,
+# where it was read from and the theme's variables, and Textual does not change them
+# after parsing, so the session keeps them across apps. Errors are not kept: CSS that
+# fails to parse fails again in the next app.
+assert callable(vars(_Stylesheet).get("_parse_rules")), (
+    "textual's Stylesheet._parse_rules is gone: see tests/conftest.py"
+)
+_own_parse_rules = _Stylesheet._parse_rules
+_parsed_rules: dict[tuple[object, ...], Any] = {}
+_variables_keys: dict[int, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {}
+
+
+def _variables_key(sheet: _Stylesheet) -> tuple[tuple[str, str], ...]:
+    variables = sheet._variables
+    known = _variables_keys.get(id(variables))
+    if known is None or known[0] is not variables:
+        known = _variables_keys[id(variables)] = (variables, tuple(sorted(variables.items())))
+    return known[1]
+
+
+def _parse_rules_once(
+    self: _Stylesheet,
+    css: str,
+    read_from: Any,
+    is_default_rules: bool = False,
+    tie_breaker: int = 0,
+    scope: str = "",
+) -> Any:
+    key = (css, read_from, is_default_rules, tie_breaker, scope, _variables_key(self))
+    rules = _parsed_rules.get(key)
+    if rules is None:
+        rules = _parsed_rules[key] = _own_parse_rules(
+            self, css, read_from, is_default_rules, tie_breaker, scope
+        )
+    return rules
+
+
+_Stylesheet._parse_rules = _parse_rules_once  # type: ignore[method-assign]
 
 # Prints the chaos suite's count of fault scenarios at the end of a run (xdist too).
 pytest_plugins = ("tests.chaos.summary",)
