@@ -1,5 +1,6 @@
 """Fixtures shared by the tests in tests/core.
 
+`empty_store`: an empty cache file (profile "default") in the test's own folder.
 `sandbox`: one fake GoTo + Zoom cloud per test session (per xdist worker), served over
 real loopback HTTP on an ephemeral port. Tests that change its state (faults, token
 revocation) undo what they did; faults are cleared after every test using it.
@@ -8,12 +9,24 @@ revocation) undo what they did; faults are cleared after every test using it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.control import Control
 from tests.support.sandbox import CORE_REGISTRANTS
+from tui.core.store.db import Store
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Iterator[Store]:
+    """An empty cache file, closed after the test."""
+    s = Store.open(tmp_path / "cache.sqlite3", "default")
+    try:
+        yield s
+    finally:
+        s.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,6 @@ written to the cache (then they are read afresh)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from tests.support.builders import put, registrant
@@ -15,12 +12,8 @@ from tui.core.store.views import ViewQuery
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "cache.sqlite3", "default")
-    try:
-        yield s
-    finally:
-        s.close()
+def store(empty_store: Store) -> Store:
+    return empty_store
 
 
 def test_rows_a_filter_showed_are_read_once_until_a_write(store: Store) -> None:

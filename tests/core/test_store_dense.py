@@ -7,8 +7,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -19,12 +18,8 @@ from tui.core.store.views import ViewQuery
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "cache.sqlite3", "default")
-    try:
-        yield s
-    finally:
-        s.close()
+def store(empty_store: Store) -> Store:
+    return empty_store
 
 
 def fill(store: Store) -> None:
