@@ -17,6 +17,16 @@ from tui.widgets.registrants_pane import RegistrantsPane
 MakeApp = Callable[..., MeetdeckApp]
 
 
+async def drill(pilot: Any, app: MeetdeckApp, registrants: RegistrantsPane) -> None:
+    """Enter on the highlighted event; wait until its registrants are shown."""
+    await pilot.press("enter")
+    await wait_for(
+        pilot,
+        lambda: active(app) is registrants and registrants.settled and registrants.loaded,
+        what="the registrants of the event",
+    )
+
+
 async def events_tab_read_ahead(pilot: Any, app: MeetdeckApp) -> RegistrantsPane:
     """The events tab on its first event, once the registrants tab has read its rows."""
     screen = app.screen
@@ -44,12 +54,7 @@ async def test_enter_shows_the_rows_read_while_the_event_rested_highlighted(
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         registrants = await events_tab_read_ahead(pilot, app)
-        await pilot.press("enter")
-        await wait_for(
-            pilot,
-            lambda: active(app) is registrants and registrants.settled and registrants.loaded,
-            what="the registrants of the event",
-        )
+        await drill(pilot, app, registrants)
         table = registrants.table
         assert table.page_queries == 0  # the drill read no page of its own
         assert table.row_count == 120
@@ -65,12 +70,7 @@ async def test_a_refresh_after_the_rows_were_read_ahead_has_the_drill_read_them_
         registrants = await events_tab_read_ahead(pilot, app)
         deck.registrants_ = deck.registrants_[2:]  # a refresh brought fewer rows
         registrants.reload()  # as every tab does at the end of a refresh
-        await pilot.press("enter")
-        await wait_for(
-            pilot,
-            lambda: active(app) is registrants and registrants.settled and registrants.loaded,
-            what="the registrants of the event",
-        )
+        await drill(pilot, app, registrants)
         assert registrants.table.page_queries == 1
         assert registrants.table.row_count == 118
         assert person_lines(app)[:2] == ["Person00002", "Person00003"]
@@ -84,11 +84,6 @@ async def test_rows_read_ahead_are_not_shown_while_a_sync_runs(
         registrants = await events_tab_read_ahead(pilot, app)
         deck.registrants_ = deck.registrants_[2:]  # swapped in by a sync under way
         registrants.syncing = True
-        await pilot.press("enter")
-        await wait_for(
-            pilot,
-            lambda: active(app) is registrants and registrants.settled and registrants.loaded,
-            what="the registrants of the event",
-        )
+        await drill(pilot, app, registrants)
         assert registrants.table.row_count == 118
         assert person_lines(app)[:2] == ["Person00002", "Person00003"]
