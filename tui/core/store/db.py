@@ -72,9 +72,9 @@ class Store:
         self._conn = conn
         self._lock = threading.RLock()
         self._memo = FilterMemo()
+        """The last '/' filter's matches, narrowed by the next keystroke (query.py)."""
         self._row_memo = RowMemo()
         """The models of the rows a filter showed lately (query.py)."""
-        """The last '/' filter's matches, narrowed by the next keystroke (query.py)."""
         self._stops = ReadStops()
         """What ends a long read of the thread that set it (`interruptible`)."""
         self._count_conn: tuple[sqlite3.Connection, threading.RLock] | None = None

@@ -376,7 +376,6 @@ class ScopeBatch:
 
         def swap() -> None:
             nonlocal items
-            items = self.count  # afresh if the transaction runs again
             fresh_registrants = None
             rebuilt = drop_registrant_indexes(
                 self._conn, self.scope, self._counts.get(REGISTRANTS.name, 0)
