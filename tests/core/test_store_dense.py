@@ -111,6 +111,26 @@ def test_a_term_with_many_matches_shows_its_first_rows_before_counting(
     assert [r.key for r in two.rows(0, 1000)] == [] and two.count() == 0
 
 
+def test_a_short_filters_count_reads_on_the_counting_connection(store: Store) -> None:
+    """One or two letters: the count scans the event's rows (up to a second at a
+    million) on the second connection, so that a read of the pane meanwhile (the detail
+    of the first match, on the UI thread) does not wait for the store's lock."""
+    fill(store)
+    counter, _lock = store._counter()
+    on_counter: list[str] = []
+    on_main: list[str] = []
+    counter.set_trace_callback(on_counter.append)
+    store._conn.set_trace_callback(on_main.append)
+    view = store.registrants(ViewQuery(event_key="w1", text="an"))
+    assert not quick(view)
+    first = [r.key for r in view.head(10)]
+    on_main.clear()
+    assert view.count() == 170  # every "Ann"
+    assert any("instr" in sql for sql in on_counter)
+    assert not any("instr" in sql for sql in on_main)
+    assert [r.key for r in view.rows(0, 10)] == first
+
+
 def test_a_count_ends_when_its_reader_says_stop(store: Store) -> None:
     fill(store)
     view = store.registrants(ViewQuery(event_key="w1", text="a"))

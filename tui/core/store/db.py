@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ from tui.core.store.rows import (
     recording_row,
 )
 from tui.core.store.schema import connect, open_database
-from tui.core.store.scopes import COUNT_COLUMNS
+from tui.core.store.scopes import COUNT_COLUMNS, ids_follow_names
 from tui.core.store.search import search as _search
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
 from tui.core.store.writer import StoreWriter
@@ -216,6 +217,7 @@ class Store:
             patterns,
             count=self._registrant_count(q),
             select=packing.SELECT,
+            id_order=partial(ids_follow_names, self._conn, patterns[0]) if suffix else None,
         )
 
     def _registrant_count(self, q: ViewQuery) -> int | None:

@@ -388,6 +388,17 @@ CREATE INDEX registrants_status_registered ON registrants (status, registered_at
 # meetdeck, which cannot read the new form, that the file is newer than it.
 _V13 = ""
 
+# Version 14: a scope whose registrants' ids follow their name order says so (a swap
+# inserts them in that order): a '/' filter of its event in name order takes its first
+# matches in the search index's id order instead of sorting them all (issue 18). Each
+# scope converted here is checked, row by row.
+_V14 = """
+ALTER TABLE registrant_scopes ADD COLUMN ordered INTEGER NOT NULL DEFAULT 0;
+UPDATE registrant_scopes SET ordered = 1 WHERE id NOT IN (SELECT sid FROM (SELECT sid, id,
+    lag(id) OVER (PARTITION BY sid ORDER BY sort_name, id) AS before FROM registrants)
+    WHERE before > id);
+"""
+
 #: Migration steps; step i takes a file from version i to version i + 1.
 MIGRATIONS: tuple[Step, ...] = (
     _V1,
@@ -403,6 +414,7 @@ MIGRATIONS: tuple[Step, ...] = (
     _v11,
     _V12,
     _V13,
+    _V14,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -70,6 +70,7 @@ class TableView(Generic[T]):
         row_memo: RowMemo | None = None,
         stops: ReadStops | None = None,
         counter: Callable[[], tuple[sqlite3.Connection, threading.RLock]] | None = None,
+        id_order: Callable[[], bool] | None = None,
     ) -> None:
         self._conn = conn
         self._memo = memo
@@ -79,6 +80,8 @@ class TableView(Generic[T]):
         """The connection (and its lock) a count that reads every row runs on, so that
         the other reads of the pane (the detail of the first match) go on meanwhile."""
         self._lock = lock
+        self._id_order = id_order
+        self._ids_ordered: bool | None = None  # `id_order`, once asked (`_hit_order`)
         self._spec = spec
         self._query = q
         self._decode = decode
@@ -134,14 +137,16 @@ class TableView(Generic[T]):
         with scope.running(conn):
             return conn.execute(sql, params).fetchall()
 
-    def _fetch_pairs(self, sql: str, params: list[Any]) -> tuple[list[Any], list[Any]]:
+    def _fetch_pairs(
+        self, sql: str, params: list[Any], conn: sqlite3.Connection
+    ) -> tuple[list[Any], list[Any]]:
         """The two columns of one long read as two lists (as `_fetch`, without a list of
         row tuples held meanwhile: half the memory of a big filter's matches)."""
         firsts: list[Any] = []
         seconds: list[Any] = []
         scope = self._stops.current if self._stops is not None else None
-        with contextlib.nullcontext() if scope is None else scope.running(self._conn):
-            for first, second in self._conn.execute(sql, params):
+        with contextlib.nullcontext() if scope is None else scope.running(conn):
+            for first, second in conn.execute(sql, params):
                 firsts.append(first)
                 seconds.append(second)
         return firsts, seconds
@@ -192,7 +197,7 @@ class TableView(Generic[T]):
         direction = "DESC" if self._desc else "ASC"
         return ", ".join(f"{term} {direction}" for term in (*self._terms, "t.id"))
 
-    def _materialize(self) -> list[int] | None:
+    def _materialize(self, *, counting: bool = False) -> list[int] | None:
         """For a '/' filter: the ids of every match in order, if there are few enough.
 
         One lookup in the trigram index (or one scan of the covering index, for short
@@ -201,31 +206,39 @@ class TableView(Generic[T]):
         More matches than that means the filter is not selective (the index's own hits
         tell, before any row is read), and the ordinary ordered index scan finds a
         page quickly. A filter typed forward from the previous one narrows its
-        matches instead (`FilterMemo`).
+        matches instead (`FilterMemo`). `counting`: the scan runs on the counting
+        connection (`count`), so that the pane's other reads (the detail of the first
+        match, on the UI thread) do not wait behind it.
         """
         if self._ids is not None or self._dense:
             return self._ids
         terms = fold(self._query.text).split()
         with self._lock:
+            version = self._version()
             base = self._narrow_base()
-            if base is not None:
-                ids, texts = narrow(terms, *base)
-            else:
+            if base is None:
                 indexed = self._indexed_terms()
                 most = MATERIALIZE_MAX if indexed else SHORT_MATERIALIZE_MAX
                 if indexed and self._hits() > most:
                     self._dense = True
                     return None
-                source, params = self._from_text_index()
+                join, order = self._hit_order() if indexed else ("JOIN", self._order())
+                source, params = self._from_text_index(join)
+        if base is not None:
+            ids, texts = narrow(terms, *base)
+        else:
+            use = self._counter() if counting and self._counter else (self._conn, self._lock)
+            with use[1]:
                 ids, texts = self._fetch_pairs(
-                    f"SELECT t.id, {self._spec.search()} {source} ORDER BY {self._order()} LIMIT ?",
+                    f"SELECT t.id, {self._spec.search()} {source} ORDER BY {order} LIMIT ?",
                     [*params, most + 1],
+                    use[0],
                 )
-                if len(ids) > most:
-                    self._dense = True
-                    return None
-            if self._memo is not None:
-                self._memo.remember(self._memo_key(), " ".join(terms), self._version(), ids, texts)
+            if len(ids) > most:
+                self._dense = True
+                return None
+        if self._memo is not None:
+            self._memo.remember(self._memo_key(), " ".join(terms), version, ids, texts)
         self._ids = ids
         self._count = len(ids)
         return ids
@@ -278,15 +291,24 @@ class TableView(Generic[T]):
         over the view); else the index's hits sorted in SQL, which keeps only the first
         `limit` of them (no row of the rest leaves SQLite)."""
         with self._lock:
-            if self._hits() > MATERIALIZE_MAX and self._text_ordered():
+            join, order = self._hit_order()
+            if join == "JOIN" and self._hits() > MATERIALIZE_MAX and self._text_ordered():
                 walked = self._walk_head(limit)
                 if walked is not None:
                     return walked
             source, params = self._from_text_index("CROSS JOIN")
-            found = self._fetch(
-                f"SELECT t.id {source} ORDER BY {self._order()} LIMIT ?", [*params, limit]
-            )
+            found = self._fetch(f"SELECT t.id {source} ORDER BY {order} LIMIT ?", [*params, limit])
         return [row[0] for row in found]
+
+    def _hit_order(self) -> tuple[str, str]:
+        """The hits' join and ORDER BY: their own (id) order when the rows' ids follow
+        the view's (`id_order`: one event's registrants as a swap put them, by name),
+        so that the first matches are the first hits; else sorted."""
+        if self._ids_ordered is None:
+            self._ids_ordered = bool(self._id_order and self._text_ordered() and self._id_order())
+        if self._ids_ordered:
+            return "CROSS JOIN", f"f.rowid {'DESC' if self._desc else 'ASC'}"
+        return "JOIN", self._order()
 
     def _memo_key(self) -> object:
         """What must match for one filter's matches to narrow another's: all but text."""
@@ -303,7 +325,7 @@ class TableView(Generic[T]):
     def count(self) -> int:
         """How many rows match (cached for the life of the view)."""
         if self._count is None and self._filtered():
-            self._materialize()
+            self._materialize(counting=True)
         if self._count is None:
             conn, lock = self._counter() if self._counter is not None else (self._conn, self._lock)
             source, params = (

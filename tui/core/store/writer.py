@@ -29,7 +29,7 @@ from tui.core.pages import PlainRegistrants
 from tui.core.store.codec import iso
 from tui.core.store.plain_rows import staged_rows
 from tui.core.store.schema import connect, storage_error
-from tui.core.store.scopes import recount_events, scope_number
+from tui.core.store.scopes import recount_events, scope_number, set_name_order
 from tui.core.store.staging import (
     STAGE,
     StageFile,
@@ -186,6 +186,7 @@ class StoreWriter:
                 if spec.search_code is not None:
                     self._conn.execute(spec.index("id = ?"), (cursor.lastrowid,))
             if any(TABLE_OF[type(model)] is REGISTRANTS for model in rows):
+                set_name_order(self._conn, scope, kept=False)
                 recount_events(self._conn, scope)
 
         self._transaction(body)
@@ -393,6 +394,7 @@ class ScopeBatch:
                     picked = ", ".join(("?", *staged_columns(spec), *spec.columns))
                     number = scope_number(self._conn, self.scope)
                     inserted = insert_registrants(self._conn, staged, columns, picked, number)
+                    set_name_order(self._conn, self.scope, kept=True)
                     items -= self._counts[spec.name] - inserted
                 else:
                     picked = ", ".join(
