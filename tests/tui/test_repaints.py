@@ -144,6 +144,49 @@ async def test_a_filter_keystroke_repaints_only_the_lines_that_change(make_app: 
         )
 
 
+async def test_a_filter_that_keeps_the_first_rows_repaints_only_their_scrollbar_cells(
+    make_app: MakeApp,
+) -> None:
+    """ "person000" after "person00": the same first rows, fewer of them. Only the
+    scrollbar's cells are repainted, and the rows' text is not drawn again; the screen
+    shows the same rows and the new scrollbar."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("4")
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        table = pane.table
+        await pilot.press("slash", *"person00")
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "person00", what="00")
+        wider = table.row_count
+        assert wider > 100 and table.has_bar
+        before = [line for line in screen_lines(app) if line.lstrip().startswith("Person")]
+        regions: list[Any] = []
+        texts: list[int] = []
+        original_refresh, original_text = table.refresh, table._draw._row_segment
+
+        def counting_refresh(*parts: Any, **options: Any) -> Any:
+            regions.extend(parts)
+            return original_refresh(*parts, **options)
+
+        def counting_text(*args: Any, **options: Any) -> Any:
+            texts.append(1)
+            return original_text(*args, **options)
+
+        table.refresh = counting_refresh
+        table._draw._row_segment = counting_text
+        await pilot.press("0")
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "person000", what="0")
+        await pilot.pause()
+        assert table.row_count < wider
+        width = table.content_size.width
+        assert regions and all((r.x, r.width) == (width - 1, 1) for r in regions), regions
+        assert texts == []
+        after = [line for line in screen_lines(app) if line.lstrip().startswith("Person")]
+        assert [line[: width - 1] for line in after] == [line[: width - 1] for line in before]
+        assert [line[width - 1 :] for line in after] != [line[width - 1 :] for line in before]
+
+
 async def test_a_filter_reads_the_rows_on_screen_first(
     make_app: MakeApp, deck: FakeDeck, monkeypatch: pytest.MonkeyPatch
 ) -> None:

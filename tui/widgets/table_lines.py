@@ -2,11 +2,13 @@
 
 Drawing is the table's hot path (every line of every frame), so what it computes is
 kept: the column layout per width, the scrollbar's cells per scroll position, and the
-last few hundred drawn rows (by index, cursor, mark, width and scrollbar cell). What a
-line shows is also told as a value (`shown`), so that the table repaints only the
-lines that change when its rows do (a filter keystroke). The table says when these go
-stale (`forget_lines` when rows, marks or focus change,
-`forget_layout` when the columns' text does, `forget_styles` when the theme does).
+last few hundred drawn rows (by index, cursor, mark, width and scrollbar cell), and
+their text apart from the scrollbar. What a line shows is also told as a value
+(`shown`), so that the table repaints only the lines that change when its rows do (a
+filter keystroke), and of a line whose scrollbar cell alone changed (a filter that
+keeps the first rows, a count that arrives), that cell. The table says when these go
+stale (`forget_lines` when rows, marks or focus change, `forget_layout` when the
+columns' text does, `forget_styles` when the theme does).
 """
 
 from __future__ import annotations
@@ -75,6 +77,10 @@ class TableLines(Generic[RowT]):
         self._lines: LRUCache[tuple[int, bool, bool, int, Segment | None], Strip] = LRUCache(
             LINES_KEPT
         )
+        self._texts: dict[tuple[int, bool, int, Style], tuple[object, Segment]] = {}
+        """A row's text without its scrollbar cell (by index, mark, width and style),
+        with the row it was drawn from: a row equal to it draws the same text. (Not an
+        LRUCache: its `set` keeps the value of a key it holds.)"""
         self._layout: tuple[int, list[tuple[Column, int]]] = (-1, [])
         self._bar: tuple[tuple[int, int, int], list[Segment]] | None = None
         self.frame: tuple[Size, bool] | None = None
@@ -82,12 +88,14 @@ class TableLines(Generic[RowT]):
         frame draws its lines (`VirtualTable.render_lines`); None: asked per line."""
 
     def forget_lines(self) -> None:
-        """Rows, marks, focus or the size changed: draw every row again."""
+        """Rows, marks, focus or the size changed: draw every line again (a row equal
+        to the one drawn at its index, in the same style, keeps its text)."""
         self._lines.clear()
 
     def forget_layout(self) -> None:
         """The columns or their text changed (the time zone): lay them out again too."""
         self._lines.clear()
+        self._texts.clear()
         self._layout = (-1, [])
 
     def forget_styles(self) -> None:
@@ -132,9 +140,18 @@ class TableLines(Generic[RowT]):
         if changed is None:
             self._widget.refresh()
         elif changed:
-            # One refresh for them all: each call clears the widget's caches again.
+            # One refresh for them all: each call clears the widget's caches again. A
+            # line whose scrollbar cell alone changed repaints that cell (the last).
             width = self._table.content_size.width
-            self._widget.refresh(*(Region(0, y, width, 1) for y in changed))
+            assert before is not None and after is not None  # else `changed` is None
+            self._widget.refresh(
+                *(
+                    Region(width - 1, y, 1, 1)
+                    if bar_only(before[y], after[y])
+                    else Region(0, y, width, 1)
+                    for y in changed
+                )
+            )
 
     def shown(self, *, read: bool = False) -> list[object] | None:
         """What each line shows, as a value that is equal for two lines drawn the same
@@ -197,7 +214,15 @@ class TableLines(Generic[RowT]):
         cache_key = (index, is_cursor, marked, width, cell)
         strip = self._lines.get(cache_key)
         if strip is None:
-            segment = self._row_segment(row, width, base, is_cursor=is_cursor, marked=marked)
+            style = self._row_style(base, is_cursor=is_cursor, marked=marked)
+            kept = self._texts.get((index, marked, width, style))
+            if kept is not None and kept[0] == row:
+                segment = kept[1]
+            else:
+                segment = self._row_segment(row, width, style, marked=marked)
+                if len(self._texts) >= LINES_KEPT:
+                    self._texts.clear()
+                self._texts[(index, marked, width, style)] = (row, segment)
             strip = Strip([segment] if cell is None else [segment, cell], full)
             self._lines[cache_key] = strip
         return strip
@@ -209,14 +234,15 @@ class TableLines(Generic[RowT]):
         text = header_text(columns, width, markable=table.markable, sort=table.sort)
         return Strip([Segment(text, style)], width)
 
-    def _row_segment(
-        self, row: RowT, width: int, base: Style, *, is_cursor: bool, marked: bool
-    ) -> Segment:
+    def _row_style(self, base: Style, *, is_cursor: bool, marked: bool) -> Style:
         style = base
         if marked:
             style += self._widget.get_component_rich_style("virtual-table--marked")
         if is_cursor:
             style += self._widget.get_component_rich_style("virtual-table--cursor")
+        return style
+
+    def _row_segment(self, row: RowT, width: int, style: Style, *, marked: bool) -> Segment:
         text = row_text(
             row,
             self.layout(width),
@@ -238,3 +264,13 @@ def changed_lines(before: list[object] | None, after: list[object] | None) -> li
         for y, (old, new) in enumerate(zip(before, after, strict=True))
         if old is None or old != new
     ]
+
+
+def bar_only(before: object, after: object) -> bool:
+    """Whether two `shown` values of a line differ in their scrollbar cell alone (the
+    last item of a row's or a blank line's, when the bar shows in both)."""
+    if not (isinstance(before, tuple) and isinstance(after, tuple)):
+        return False
+    if before[0] not in ("row", "blank") or len(before) != len(after):
+        return False
+    return before[:-1] == after[:-1] and before[-1] is not None and after[-1] is not None
