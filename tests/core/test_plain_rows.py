@@ -1,9 +1,10 @@
-"""Registrants staged from their plain values (`PlainRegistrants`, the sync's Zoom path)
+"""Registrants staged from Zoom's JSON objects (`PlainRegistrants`, the sync's Zoom path)
 are stored exactly as their records are: the same rows, byte for byte, in a real cache.
 
 Issue 18: a sync turns Zoom's registrant pages into staged rows without a record per
 person; whatever the page holds (odd text, a control character, a separator, text over
-the cache's limit, an unknown status, no title), the table must come out the same.
+the cache's limit, an unknown status, no title, a time at the ends of the range, a value
+only the wire models read), the table must come out the same.
 """
 
 from __future__ import annotations
@@ -70,16 +71,15 @@ def stored(root: Path, pages: list[list[Any]]) -> list[tuple[Any, ...]]:
 
 
 def both_ways(pages: list[tuple[str, dict[str, Any]]], title: str | None) -> None:
-    """Each (status, page) read as records and as plain values, stored both ways."""
+    """Each (status, page) read as records and as the sync reads it, stored both ways."""
     records, plain = [], []
     for status, page in pages:
         reader = RegistrantsReader("961", EventKind.WEBINAR, status, title)
         records.append(reader.validate_python(page).registrants)
         quick = RegistrantsReader("961", EventKind.WEBINAR, status, title, plain=True)
         read = quick.validate_python(page).registrants
-        plain.append(
-            PlainRegistrants(read, Provider.ZOOM, "961", EventKind.WEBINAR, title, quick.model)
-        )
+        assert isinstance(read, PlainRegistrants)
+        plain.append(read)
     with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as other:
         assert stored(Path(one), cast(list[list[Any]], plain)) == stored(Path(other), records)
 
@@ -94,7 +94,18 @@ TEXT = st.one_of(
 )
 OPTIONAL = st.one_of(st.none(), TEXT)
 STATUS = st.sampled_from(["approved", "pending", "denied", "on_hold", "", " Approved "])
-TIME = st.sampled_from(["2026-10-20T02:38:26Z", "2026-10-20T02:38:26.5Z", "", None])
+TIME = st.sampled_from(
+    [
+        "2026-10-20T02:38:26Z",
+        "2026-10-20T02:38:26.5Z",
+        "",
+        None,
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "0002-01-01T00:00:00Z",
+        "9998-12-31T23:59:59.999999Z",
+    ]
+)
 EXTRA = ("address", "city", "country", "org", "no_of_employees", "purchasing_time_frame")
 
 
@@ -150,13 +161,41 @@ def test_plain_values_store_the_rows_their_records_store(
 
 def test_a_page_the_wire_models_read_is_stored_as_its_records() -> None:
     """An odd value (a number for a name) sends the page through the wire models: the
-    page holds records, stored as they always were, beside plain pages."""
+    store stages that page's records, as they always were, beside plain pages; a plain
+    page is staged from its objects without a record."""
     plain = {"registrants": [{"id": "a", "email": "a@x.org", "first_name": "Ana"}]}
-    odd = {"registrants": [{"id": "b", "email": "b@x.org", "first_name": 7, "status": "x"}]}
+    ana = {"id": "c", "email": "c@x.org", "first_name": "Ana"}
+    odd = {"registrants": [ana, {"id": "b", "email": "b@x.org", "first_name": 7, "status": "x"}]}
     reader = RegistrantsReader("961", EventKind.WEBINAR, "approved", "Big", plain=True)
-    assert type(reader.validate_python(plain).registrants[0]) is tuple
-    assert type(reader.validate_python(odd).registrants[0]) is not tuple
+    read = reader.validate_python(plain).registrants
+    assert isinstance(read, PlainRegistrants) and type(read[0]) is dict
+    (row,) = staged_rows(read, lambda record: ("record", record.key))
+    assert row[:2] == ("zoom", "a")  # its staged row, made without a record
+    odd_page = reader.validate_python(odd).registrants
+    assert isinstance(odd_page, PlainRegistrants)
+    assert staged_rows(odd_page, lambda record: ("record", record.key)) == [
+        ("record", "c"),
+        ("record", "b"),
+    ]
     both_ways([("approved", plain), ("pending", odd)], "Big")
+
+
+def test_a_page_the_wire_models_refuse_raises_their_error_when_staged() -> None:
+    """A person the wire models refuse (a list for an e-mail) fails the page with their
+    error, named as the reader's `unreadable` names it, where the store stages it."""
+
+    class Refused(Exception):
+        pass
+
+    page = {"registrants": [{"id": "a", "email": ["a@x.org"], "first_name": "Ana"}]}
+    reader = RegistrantsReader(
+        "961", EventKind.WEBINAR, "approved", "Big", plain=True, unreadable=Refused
+    )
+    read = reader.validate_python(page).registrants
+    assert isinstance(read, PlainRegistrants)
+    with pytest.raises(Refused) as caught:
+        staged_rows(read, lambda record: ())
+    assert "registrants.0.email" in str(caught.value.args[0])
 
 
 async def test_the_sandbox_webinar_stores_the_same_rows_both_ways(
@@ -182,12 +221,21 @@ async def test_the_sandbox_webinar_stores_the_same_rows_both_ways(
     finally:
         await providers.aclose()
     assert all(isinstance(p, PlainRegistrants) for p in plain)
-    assert all(type(person) is tuple for page in plain for person in page)
+    assert all(type(person) is dict for page in plain for person in page)
     # The listings arrive side by side, in any order: staged in one order each way.
     order = {person.key: i for i, person in enumerate(r for p in records for r in p)}
-    plain_items = sorted((v for p in plain for v in p), key=lambda v: order[v[0]])
+    plain_items = sorted((v for p in plain for v in p), key=lambda v: order[v["id"]])
     first = cast(PlainRegistrants, plain[0])
-    one = PlainRegistrants(plain_items, Provider.ZOOM, big, EventKind.WEBINAR, title, first.model)
+    one = PlainRegistrants(
+        plain_items,
+        Provider.ZOOM,
+        big,
+        EventKind.WEBINAR,
+        title,
+        first.status,
+        first.model,
+        first.records,
+    )
     ours, theirs = tmp_path / "plain", tmp_path / "records"
     ours.mkdir()
     theirs.mkdir()
@@ -263,8 +311,8 @@ def test_a_staged_row_holds_its_kind_and_status_as_text() -> None:
     values the enums store (issue 18)."""
     values = {"id": "a", "email": "a@x.org", "first_name": "Ana", "status": "approved"}
     reader = RegistrantsReader("961", EventKind.WEBINAR, "approved", "Big", plain=True)
-    items = reader.validate_python({"registrants": [values]}).registrants
-    page = PlainRegistrants(items, Provider.ZOOM, "961", EventKind.WEBINAR, "Big", reader.model)
+    page = reader.validate_python({"registrants": [values]}).registrants
+    assert isinstance(page, PlainRegistrants)
     (row,) = staged_rows(page, lambda record: ())
     assert [type(value) for value in row[5:7]] == [str, str]
     assert row[5:7] == ("webinar", "approved")

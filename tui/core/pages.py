@@ -1,58 +1,58 @@
 """A page of one event's registrants as a provider hands it to the store during a sync:
-each person as plain values, or as a record where only a record can say them (issue 18:
-a 100,000-registrant webinar spent most of its sync building and taking apart records).
+each person as the provider's own JSON object, or as a record where only a record can
+say them (issue 18: a 100,000-registrant webinar spent most of its sync building and
+taking apart records, then tuples of plain values between the page and its rows).
 
 Neither side owns it: Zoom's page reader (`tui.core.providers.zoom_registrants`) makes
 these pages, the store's writer (`tui.core.store.plain_rows.staged_rows`) stages them,
-and the sync (`tui.core.sync.swap`) hands them over; both import only this module.
+each person read once from its JSON object into its row, and the sync
+(`tui.core.sync.swap`) hands them over; both import only this module.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from typing import Any
 
 from tui.core.models import EventKind, Provider, Registrant
 
-__all__ = ["PlainRegistrants", "PlainValues"]
+__all__ = ["ZOOM_TIME", "PlainRegistrants"]
 
-#: One registrant's plain values: key, e-mail, first name, last name, the status as the
-#: provider said it (the listing's status when it said none), when they registered (in
-#: UTC) or None, the join link or None, the answers ((title, value), ...), and the
-#: custom fields in `tui.core.store.packing.PLAIN_EXTRA`'s order (text, or "" or None when absent).
-PlainValues = tuple[
-    str,
-    str,
-    str,
-    str,
-    str,
-    datetime | None,
-    str | None,
-    tuple[tuple[str, str], ...],
-    list[str | None],
-]
+#: Zoom's own form of a time ("2026-10-20T02:38:26Z"), which `datetime` reads as the
+#: wire models would.
+ZOOM_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
 
 
-class PlainRegistrants(list[PlainValues | Registrant]):
-    """A page of one event's registrants: plain values, or records (any mix).
+class PlainRegistrants(list[Any]):
+    """A page of one event's registrants: Zoom's registrant objects as its JSON said
+    them (the page around them checked, each person not yet), or records.
 
     Attributes:
         provider: Whose registrants they are.
         event_key: The event's key.
         kind: The event's kind.
         title: The event's title, when known (every row holds it).
-        model: The record of plain values (for a person `staged_rows` cannot say).
+        status: The listing's status (a person's when their own says none).
+        model: The record of a person whose values all have the plain shape (text
+            where text is due, Zoom's form of a time), or None when one has not.
+        records: The whole page read by the provider's tolerant wire models, as records;
+            raises the provider's error naming the field they refuse (`BadResponse`).
     """
 
     def __init__(
         self,
-        items: Iterable[PlainValues | Registrant],
+        items: Iterable[Any],
         provider: Provider,
         event_key: str,
         kind: EventKind,
         title: str | None,
-        model: Callable[[PlainValues], Registrant],
+        status: str | None,
+        model: Callable[[dict[str, Any]], Registrant | None],
+        records: Callable[[], list[Registrant]],
     ) -> None:
         super().__init__(items)
         self.provider, self.event_key, self.kind, self.title = provider, event_key, kind, title
+        self.status = status
         self.model = model
+        self.records = records

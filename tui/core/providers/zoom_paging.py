@@ -85,7 +85,9 @@ async def pages(
             seen.clear()
             continue
         if key is None:
-            yield list(items(page))
+            found = items(page)
+            # A page's own list (a sync's `PlainRegistrants`) is handed over as it is.
+            yield found if isinstance(found, list) else list(found)
         else:
             fresh = [item for item in items(page) if key(item) not in kept]
             kept.update(key(item) for item in fresh)

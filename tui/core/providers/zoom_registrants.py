@@ -1,19 +1,19 @@
 """Zoom's registrant pages read fast: a page whose values all have the plain shape
-becomes records (or, for the sync, plain values the cache stages as they are) without
-the wire models (`zoom_wire`), which read any other page."""
+becomes records without the wire models (`zoom_wire`), which read any other page; for
+the sync, the page's own JSON objects, which the cache reads once into its rows."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from tui.core.models import EventKind, Registrant, RegistrantStatus
+from tui.core.net.apilog import redact_path
 from tui.core.net.client import ApiClient
-from tui.core.pages import PlainRegistrants, PlainValues
+from tui.core.pages import ZOOM_TIME, PlainRegistrants
 from tui.core.providers.base import ZOOM_PAGE_SIZE
 from tui.core.providers.wire import aware
 from tui.core.providers.zoom_paging import merged, pages
@@ -26,8 +26,8 @@ STATUSES = ("pending", "approved", "denied")
 
 
 class RegistrantsPage:
-    """A page of registrants as domain records (or, read by a `plain` reader, plain
-    values where it could), and the token of the next page."""
+    """A page of registrants as domain records (or, read by a `plain` reader, a
+    `PlainRegistrants`), and the token of the next page."""
 
     __slots__ = ("next_page_token", "registrants")
 
@@ -36,9 +36,21 @@ class RegistrantsPage:
         self.next_page_token = next_page_token
 
 
-# Zoom's own form of a time ("2026-10-20T02:38:26Z"), which `datetime` reads as the
-# wire models would.
-_ZOOM_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
+#: One registrant's plain values: key, e-mail, first name, last name, the status as the
+#: provider said it (the listing's status when it said none), when they registered (in
+#: UTC) or None, the join link or None, the answers ((title, value), ...), and the
+#: custom fields in `EXTRA_FIELDS`' order (text, or "" or None when absent).
+PlainValues = tuple[
+    str,
+    str,
+    str,
+    str,
+    str,
+    datetime | None,
+    str | None,
+    tuple[tuple[str, str], ...],
+    list[str | None],
+]
 _PAGE = TypeAdapter(ZRegistrantsPage)
 _TEXT_OR_NULL = frozenset({str, type(None)})
 _NOTHING = ("",) * len(EXTRA_FIELDS)
@@ -48,11 +60,14 @@ class RegistrantsReader:
     """Reads a page of one listing's registrants (`validate_python`, as a TypeAdapter).
 
     A page whose every value has the plain shape (text where text is due, Zoom's form
-    of a time) becomes records directly, about three times as fast, or, for a `plain`
-    reader, each registrant's plain values (`PlainValues`: the sync stages them without
-    a record); any other page goes through the tolerant wire models, which read odd
-    values or raise ValidationError as they always do, into records. Both give the same
-    records (tests/core/test_zoom_registrant_pages.py).
+    of a time) becomes records directly, about three times as fast; any other page goes
+    through the tolerant wire models, which read odd values or raise ValidationError as
+    they always do, into records. Both give the same records
+    (tests/core/test_zoom_registrant_pages.py). A `plain` reader (the sync's) checks
+    the page around the people and hands over their JSON objects as they are
+    (`PlainRegistrants`): the cache reads each once into its row
+    (`tui.core.store.plain_rows`), and a page with one person of another shape there is
+    read whole as records (`records`), its refusal raised as `unreadable` makes it.
     """
 
     def __init__(
@@ -63,11 +78,45 @@ class RegistrantsReader:
         title: str | None,
         *,
         plain: bool = False,
+        unreadable: Callable[[ValidationError], Exception] | None = None,
     ) -> None:
         self.event_key, self.kind, self.status, self.title = event_key, kind, status, title
         self.keep_plain = plain
+        self.unreadable = unreadable
 
     def validate_python(self, data: Any, /) -> RegistrantsPage:
+        if self.keep_plain:
+            checked = self._checked(data)
+            if checked is not None:
+                items, token = checked
+                return RegistrantsPage(self._handed(items, lambda: self.records(data)), token)
+            people = self._records(data)  # raises ValidationError as the wire models do
+            return RegistrantsPage(
+                self._handed(people.registrants, lambda: people.registrants), people.next_page_token
+            )
+        return self._records(data)
+
+    def records(self, data: Any) -> list[Registrant]:
+        """The records of a page (its refusal raised as `unreadable` makes it)."""
+        try:
+            return list(self._records(data).registrants)
+        except ValidationError as exc:
+            if self.unreadable is None:
+                raise
+            raise self.unreadable(exc) from None
+
+    def _handed(
+        self, items: list[Any], records: Callable[[], list[Registrant]]
+    ) -> PlainRegistrants:
+        return PlainRegistrants(
+            items, P, self.event_key, self.kind, self.title, self.status, self._model, records
+        )
+
+    def _model(self, item: dict[str, Any]) -> Registrant | None:
+        values = self._plain(item)
+        return None if values is None else self.model(values)
+
+    def _records(self, data: Any) -> RegistrantsPage:
         page = self.plain(data)
         if page is not None:
             return page
@@ -78,8 +127,9 @@ class RegistrantsReader:
         ]
         return RegistrantsPage(people, wire.next_page_token)
 
-    def plain(self, data: Any) -> RegistrantsPage | None:
-        """The page read without the wire models, or None when a value is not plain."""
+    @staticmethod
+    def _checked(data: Any) -> tuple[list[Any], str | None] | None:
+        """A page's people and next token, when the page around them is plain."""
         if type(data) is not dict:
             return None
         token = data.get("next_page_token")
@@ -91,13 +141,22 @@ class RegistrantsReader:
             or type(items) is not list
         ):
             return None
+        return items, token
+
+    def plain(self, data: Any) -> RegistrantsPage | None:
+        """The page's records read without the wire models, or None when a value is not
+        plain."""
+        checked = self._checked(data)
+        if checked is None:
+            return None
+        items, token = checked
         people: list[Any] = []
         for item in items:
             person = self._plain(item)
             if person is None:
                 return None
             people.append(person)
-        return RegistrantsPage(people if self.keep_plain else list(map(self.model, people)), token)
+        return RegistrantsPage(list(map(self.model, people)), token)
 
     def model(self, values: PlainValues) -> Registrant:
         """The record of a registrant's plain values."""
@@ -142,7 +201,7 @@ class RegistrantsReader:
             if type(at) is not str:
                 return None
             if at.strip():
-                if not _ZOOM_TIME.fullmatch(at):
+                if not ZOOM_TIME.fullmatch(at):
                     return None
                 try:
                     registered = aware(datetime.fromisoformat(at))
@@ -168,8 +227,8 @@ class RegistrantsReader:
 
 
 def _key(person: Any) -> str:
-    """A listed registrant's key (its plain values' first, or its record's)."""
-    return str(person[0] if type(person) is tuple else person.key)
+    """A listed registrant's key (its record's)."""
+    return str(person.key)
 
 
 async def listed(
@@ -187,12 +246,18 @@ async def listed(
 
     async def listing(status: str) -> AsyncIterator[list[Any]]:
         params = {"status": status, "page_size": min(page_size, ZOOM_PAGE_SIZE)}
-        reader = RegistrantsReader(event_key, kind, status, title, plain=plain)
+        endpoint = f"GET {redact_path(api.url(path))}"
+        reader = RegistrantsReader(
+            event_key,
+            kind,
+            status,
+            title,
+            plain=plain,
+            unreadable=lambda exc: api.failures.unreadable(exc, endpoint),
+        )
         key = None if plain else _key  # a sync's store keeps each person once
         async for page in pages(api, reader, path, params, lambda page: page.registrants, key):
-            if page and plain:
-                yield PlainRegistrants(page, P, event_key, kind, title, reader.model)
-            elif page:
+            if page:
                 yield page
 
     async for people in merged([listing(status) for status in STATUSES]):

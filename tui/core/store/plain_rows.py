@@ -1,14 +1,17 @@
-"""A page of one event's registrants as their plain values, made into the rows the
-writer stages in one pass, without a `Registrant` per person (issue 18: a sync of a
+"""A page of one event's registrants as Zoom's JSON objects, made into the rows the
+writer stages in one pass: each person read from its object straight into its row,
+without a `Registrant` or a tuple of plain values between them (issue 18: a sync of a
 100,000-registrant webinar spent most of its time building and taking apart records).
 
-Zoom's page reader (`tui.core.providers.zoom_registrants.RegistrantsReader`) gives
-each registrant whose values all have the plain shape as a `PlainValues` tuple
-(`tui.core.pages`); the rest (a page the tolerant wire models read) as records.
-`staged_rows` gives each the row `ScopeBatch.add` stages, the same values
-`staging.encoded` and the table's `extract` give its record (tests/core/
-test_plain_rows.py compares them). A person the token form cannot hold, or whose text
-is over the cache's limit, goes the record's way.
+Zoom's page reader (`tui.core.providers.zoom_registrants.RegistrantsReader`) checks
+the page around the people (`PlainRegistrants`, `tui.core.pages`); `staged_rows` reads
+each person whose values all have the plain shape (text where text is due, or null
+where Zoom allows it; Zoom's form of a time) as the reader's `plain` does, and gives
+the row `ScopeBatch.add` stages: the same values `staging.encoded` and the table's
+`extract` give its record (tests/core/test_plain_rows.py compares them). A person the
+token form cannot hold, or whose text is over the cache's limit, goes the record's way;
+a page with one person of another shape is read whole by the wire models, which read
+odd values or name the field they refuse, as they always did.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from json.encoder import encode_basestring as quote
 from typing import Any
 
 from tui.core.models import Registrant, RegistrantStatus
-from tui.core.pages import PlainRegistrants
+from tui.core.pages import ZOOM_TIME, PlainRegistrants
 from tui.core.store.codec import TEXT_LIMIT
 from tui.core.store.folding import fold, from_letter
-from tui.core.store.packing import EMAIL, FIRST, LAST, TITLE, NotPlain, plain_more
+from tui.core.store.packing import EMAIL, FIRST, LAST, PLAIN_EXTRA, TITLE, NotPlain, plain_more
 
 __all__ = ["staged_rows"]
 
@@ -32,25 +35,85 @@ _MICRO = timedelta(microseconds=1)
 #: enum: sqlite3 binds a `str` at once but looks an enum up in its adapters first (a
 #: fifth of the staging insert's time).
 _STATUS_OF: dict[str, tuple[str, bool]] = {}
+_NOTHING = ("",) * len(PLAIN_EXTRA)
+_TEXT_OR_NULL = frozenset({str, type(None)})
+# Times from these years on, or before, take the record's way (`wire.aware` holds
+# the ends of the range at its earliest and latest times).
+_FIRST_YEAR, _LAST_YEAR = "0002", "9999"
+
+
+class _Odd(Exception):
+    """A person whose values are not all of the plain shape: the page is read whole
+    by the wire models."""
 
 
 def staged_rows(
     page: PlainRegistrants, slow: Callable[[Registrant], tuple[Any, ...]]
 ) -> list[tuple[Any, ...]]:
-    """The staged row of each of `page` in its order: plain values made here, records
-    (and plain values only a record can say) by `slow`."""
+    """The staged row of each of `page` in its order: Zoom's objects read here, records
+    (and people only a record can say) by `slow`. A page with one person whose values
+    are not all plain is `page.records()`, each by `slow` (or their error)."""
+    try:
+        return _rows(page, slow)
+    except _Odd:
+        return [slow(record) for record in page.records()]
+
+
+def _rows(
+    page: PlainRegistrants, slow: Callable[[Registrant], tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     append = rows.append
     provider, event_key, title = page.provider.value, page.event_key, page.title
-    kind = page.kind.value
+    kind, listed = page.kind.value, page.status or ""
     fixed = len(event_key) + len(title or "")
     titled = f'"{TITLE}":{quote(title)}' if title is not None else ""
     statuses = _STATUS_OF
-    for item in page:
-        if type(item) is not tuple:
-            append(slow(item))  # type: ignore[arg-type]  # a record
-            continue
-        key, email, first, last, raw, at, url, asked, extra = item
+    zoom_time = ZOOM_TIME.fullmatch
+    for w in page:
+        if type(w) is not dict:
+            if isinstance(w, Registrant):
+                append(slow(w))
+                continue
+            raise _Odd
+        get = w.get
+        key, email, first = get("id"), get("email", ""), get("first_name", "")
+        last, raw, at = get("last_name"), get("status", ""), get("create_time")
+        url, asked = get("join_url"), get("custom_questions", [])
+        if (
+            type(key) is not str
+            or type(email) is not str
+            or type(first) is not str
+            or type(raw) is not str
+            or (last is not None and type(last) is not str)
+            or (url is not None and type(url) is not str)
+            or type(asked) is not list
+        ):
+            raise _Odd
+        registered = None
+        if at is not None:
+            if type(at) is not str:
+                raise _Odd
+            if at.strip():
+                if not zoom_time(at):
+                    raise _Odd
+                if not _FIRST_YEAR <= at < _LAST_YEAR:
+                    append(_slow(page, w, slow))  # held at an end of the range
+                    continue
+                try:
+                    registered = (datetime.fromisoformat(at) - _EPOCH) // _MICRO
+                except ValueError:  # no such day or hour: the wire models say which
+                    raise _Odd from None
+        # Each custom field is text or absent (null); those with a value are kept.
+        extra = list(map(get, PLAIN_EXTRA, _NOTHING))
+        try:
+            "".join(extra)  # all text: the usual person, seen in C
+        except TypeError:
+            if not set(map(type, extra)) <= _TEXT_OR_NULL:
+                raise _Odd from None
+            extra = [v or "" for v in extra]
+        last = last or ""
+        raw = raw or listed
         known = statuses.get(raw)
         if known is None:
             if len(statuses) >= 64:
@@ -59,9 +122,13 @@ def staged_rows(
             known = statuses[raw] = (said.value, said is RegistrantStatus.OTHER)
         status, other = known
         total = fixed + len(key) + len(email) + len(first) + len(last) + len(raw)
-        values: list[str] = ["" if other else raw, "", url or ""]
-        values += [v or "" for v in extra] if None in extra else extra  # type: ignore[arg-type]
-        for question, answer in asked:
+        values: list[str] = ["" if other else raw, "", url or "", *extra]
+        for q in asked:
+            if type(q) is not dict:
+                raise _Odd
+            question, answer = q.get("title", ""), q.get("value", "")
+            if type(question) is not str or type(answer) is not str:
+                raise _Odd
             total += len(question) + len(answer)
             values += (question, answer)
         if url is not None:
@@ -75,7 +142,7 @@ def staged_rows(
         else:
             total = TEXT_LIMIT + 1
         if total > TEXT_LIMIT:
-            append(slow(page.model(item)))
+            append(_slow(page, w, slow))
             continue
         who = f"{first} {last}".strip()
         full = who.lower() if who.isascii() else fold(who)
@@ -104,8 +171,19 @@ def staged_rows(
                 status,
                 name,
                 folded,
-                None if at is None else (at - _EPOCH) // _MICRO,
+                registered,
                 more,
             )
         )
     return rows
+
+
+def _slow(
+    page: PlainRegistrants, person: dict[str, Any], slow: Callable[[Registrant], tuple[Any, ...]]
+) -> tuple[Any, ...]:
+    """The row of a person only a record can say (its checks found one more odd value:
+    the page is read whole by the wire models)."""
+    record = page.model(person)
+    if record is None:
+        raise _Odd
+    return slow(record)
