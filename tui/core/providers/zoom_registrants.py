@@ -256,7 +256,8 @@ async def listed(
             unreadable=lambda exc: api.failures.unreadable(exc, endpoint),
         )
         key = None if plain else _key  # a sync's store keeps each person once
-        async for page in pages(api, reader, path, params, lambda page: page.registrants, key):
+        read = pages(api, reader, path, params, lambda page: page.registrants, key, ahead=plain)
+        async for page in read:
             if page:
                 yield page
 
