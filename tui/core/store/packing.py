@@ -294,8 +294,15 @@ def _tokened(values: list[str], key: str, event: str) -> bytes:
             .replace("https://", _HTTPS)
         )
     tokens = _TOKEN_OF
-    for slot in _ENUMERATED:
-        values[slot] = tokens.get(values[slot], values[slot])
+    status, size, frame, role = _ENUMERATED
+    value = values[status]
+    values[status] = tokens.get(value, value)
+    value = values[size]
+    values[size] = tokens.get(value, value)
+    value = values[frame]
+    values[frame] = tokens.get(value, value)
+    value = values[role]
+    values[role] = tokens.get(value, value)
     return _TOKENS_MARK + _SEP.join(values).encode()
 
 
@@ -303,16 +310,21 @@ class NotPlain(Exception):
     """Values the token form cannot hold (`more_of` of the model says them)."""
 
 
-def plain_more(values: list[str], key: str, event_key: str) -> bytes | None:
+def plain_more(
+    values: list[str], key: str, event_key: str, plain: str | None = None
+) -> bytes | None:
     """`more_of` of a registrant whose plain values (`_plain_values`: the status, "",
     the join link, the 13 custom fields, then each answer's title and value) are
     `values`, when the token form holds them (`values` is changed); None when there
     are none. NotPlain when only another form can (a separator or control character
-    in a value, no key).
+    in a value, no key). `plain`: the values joined, when the caller has them.
     """
-    plain = "".join(values)
+    if plain is None:
+        plain = "".join(values)
     if not plain:
         return None
+    if key and event_key and f"{plain}{key}{event_key}".isprintable():
+        return _tokened(values, key, event_key)  # no control character anywhere
     # Text with no control character at all is printable (the look is quick in C).
     if not plain.isprintable() and _CONTROL.search(plain) is not None:
         raise NotPlain

@@ -37,6 +37,7 @@ _MICRO = timedelta(microseconds=1)
 _STATUS_OF: dict[str, tuple[str, bool]] = {}
 _NOTHING = ("",) * len(PLAIN_EXTRA)
 _TEXT_OR_NULL = frozenset({str, type(None)})
+_ASKED = 3 + len(PLAIN_EXTRA)  # where the answers start in a person's values
 # Times from these years on, or before, take the record's way (`wire.aware` holds
 # the ends of the range at its earliest and latest times).
 _FIRST_YEAR, _LAST_YEAR = "0002", "9999"
@@ -107,14 +108,6 @@ def _rows(
                     registered = (datetime.fromisoformat(at) - _EPOCH) // _MICRO
                 except ValueError:  # no such day or hour: the wire models say which
                     raise _Odd from None
-        # Each custom field is text or absent (null); those with a value are kept.
-        extra = list(map(get, PLAIN_EXTRA, _NOTHING))
-        try:
-            "".join(extra)  # all text: the usual person, seen in C
-        except TypeError:
-            if not set(map(type, extra)) <= _TEXT_OR_NULL:
-                raise _Odd from None
-            extra = [v or "" for v in extra]
         last = last or ""
         raw = raw or listed
         known = statuses.get(raw)
@@ -125,7 +118,8 @@ def _rows(
             known = statuses[raw] = (said.value, said is RegistrantStatus.OTHER)
         status, other = known
         total = fixed + len(key) + len(email) + len(first) + len(last) + len(raw)
-        values: list[str] = ["" if other else raw, "", url or "", *extra]
+        # Each custom field is text or absent (null); those with a value are kept.
+        values: list[str] = ["" if other else raw, "", url or "", *map(get, PLAIN_EXTRA, _NOTHING)]
         for q in asked:
             if type(q) is not dict:
                 raise _Odd
@@ -134,12 +128,20 @@ def _rows(
                 raise _Odd
             total += len(question) + len(answer)
             values += (question, answer)
+        try:
+            plain = "".join(values)  # all text: the usual person, seen in C
+        except TypeError:
+            extra = values[3:_ASKED]
+            if not set(map(type, extra)) <= _TEXT_OR_NULL:
+                raise _Odd from None
+            values[3:_ASKED] = [v or "" for v in extra]
+            plain = "".join(values)
         if url is not None:
             total += len(url)
         more: bytes | None = None
         if total <= TEXT_LIMIT and url != "" and (other or raw):
             try:
-                more = plain_more(values, key, event_key)
+                more = plain_more(values, key, event_key, plain)
             except NotPlain:
                 total = TEXT_LIMIT + 1
         else:
