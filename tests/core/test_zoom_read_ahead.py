@@ -4,6 +4,7 @@ the token that counts. Against scripted responses (httpx.MockTransport)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ import httpx
 from tests.support.fakehttp import FakeTokens, make_api
 from tui.core.models import EventKind
 from tui.core.providers.zoom import Zoom
-from tui.core.providers.zoom_paging import token_in
+from tui.core.providers.zoom_paging import dropped, token_in
 
 SIZE = 300
 
@@ -136,3 +137,29 @@ def test_the_token_a_body_shows() -> None:
     assert token_in(b'{"next_page_token":"a\\"b"}') is None  # an escape: the page says it
     assert token_in('{"next_page_token":"é"}'.encode()) is None
     assert token_in(b'{"next_page_token":"abc') is None
+
+
+async def test_a_listing_cancelled_while_it_drops_a_request_ends_cancelled() -> None:
+    """A request asked ahead and not wanted is cancelled and awaited; if the listing
+    itself is cancelled meanwhile (a quit, a sync stopped), that cancellation is not
+    taken for the dropped request's and swallowed: the listing ends."""
+    ending = asyncio.Event()
+
+    async def slow_to_end() -> httpx.Response:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            ending.set()
+            await asyncio.sleep(3600)  # a connection slow to close
+        raise AssertionError("not reached")
+
+    request = asyncio.ensure_future(slow_to_end())
+    await asyncio.sleep(0)
+    listing = asyncio.ensure_future(dropped(request))
+    await ending.wait()
+    listing.cancel()
+    done, _ = await asyncio.wait((listing,), timeout=30)
+    assert done, "the listing did not end"
+    assert listing.cancelled(), "the listing's cancellation was swallowed"
+    request.cancel()
+    await asyncio.wait((request,))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import suppress
 from typing import Any, Protocol, TypeVar
 
 import httpx
@@ -124,7 +123,7 @@ async def pages(
                 yield fresh
             token = page.next_page_token or None
             if early is not None and early[0] != token:
-                await _dropped(early[1])
+                await dropped(early[1])
                 early = None
             if not token:
                 return
@@ -139,7 +138,7 @@ async def pages(
             seen.add(token)
     finally:
         if early is not None:
-            await _dropped(early[1])
+            await dropped(early[1])
 
 
 _TOKEN_KEY = b'"next_page_token"'
@@ -166,12 +165,14 @@ def token_in(body: bytes) -> str | None:
         return None
 
 
-async def _dropped(request: asyncio.Future[httpx.Response]) -> None:
+async def dropped(request: asyncio.Future[httpx.Response]) -> None:
     """A request asked ahead whose answer is not wanted: cancelled, its end awaited
-    (whatever it raised is not this listing's)."""
+    (whatever it raised is not this listing's; a cancellation of the listing itself
+    still reaches it: `asyncio.wait` does not raise the request's outcome)."""
     request.cancel()
-    with suppress(BaseException):
-        await request
+    await asyncio.wait((request,))
+    if not request.cancelled():
+        request.exception()  # retrieved: asyncio would log an unread one
 
 
 async def user_pages(
@@ -243,4 +244,13 @@ async def merged(listings: Sequence[AsyncIterator[ItemT]]) -> AsyncIterator[Item
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-__all__ = ["MAX_PAGES", "NOT_HOST", "USER_CODES", "merged", "pages", "token_in", "user_pages"]
+__all__ = [
+    "MAX_PAGES",
+    "NOT_HOST",
+    "USER_CODES",
+    "dropped",
+    "merged",
+    "pages",
+    "token_in",
+    "user_pages",
+]
