@@ -1,5 +1,6 @@
 """Enter on an event shows the registrants read while its row rested highlighted; a
-refresh in between has the drill read them again (tui/widgets/read_ahead.py)."""
+refresh in between has the drill read them again; the rows' texts are drawn with the
+read, for the drill's first frame (tui/widgets/read_ahead.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from tests.support.screen import screen_lines
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.screens.main import MainScreen
+from tui.widgets import table_lines
 from tui.widgets.registrants_pane import RegistrantsPane
+from tui.widgets.table_lines import TableLines
+from tui.widgets.table_model import row_text as format_row
 
 MakeApp = Callable[..., MeetdeckApp]
 
@@ -87,3 +91,59 @@ async def test_rows_read_ahead_are_not_shown_while_a_sync_runs(
         await drill(pilot, app, registrants)
         assert registrants.table.row_count == 118
         assert person_lines(app)[:2] == ["Person00002", "Person00003"]
+
+
+def spy_on_row_texts(
+    monkeypatch: Any, registrants: RegistrantsPane
+) -> tuple[list[object], list[object]]:
+    """Count the rows formatted (`row_text`), and check each text drawn ahead against
+    the text the row would be drawn with now: (rows formatted, rows drawn ahead)."""
+    formatted: list[object] = []
+    ahead: list[object] = []
+    text_ahead = TableLines._text_ahead
+
+    def counting(row: Any, *args: Any, **kwargs: Any) -> str:
+        formatted.append(row)
+        return format_row(row, *args, **kwargs)
+
+    def checking(lines: Any, row: Any, layout: Any, width: int) -> str | None:
+        text = text_ahead(lines, row, layout, width)
+        if text is not None:
+            table = registrants.table
+            now = format_row(
+                row, layout, table.time_format, width, markable=table.markable, marked=False
+            )
+            assert text == now, (text, now)
+            ahead.append(row)
+        return text
+
+    monkeypatch.setattr(table_lines, "row_text", counting)
+    monkeypatch.setattr(TableLines, "_text_ahead", checking)
+    return formatted, ahead
+
+
+async def test_enter_draws_the_rows_read_ahead_without_formatting_them_again(
+    make_app: MakeApp, monkeypatch: Any
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        registrants = await events_tab_read_ahead(pilot, app)
+        formatted, ahead = spy_on_row_texts(monkeypatch, registrants)
+        await drill(pilot, app, registrants)
+        shown = registrants.table.data_height
+        assert formatted == []  # each row on screen was formatted with the read
+        assert len(ahead) >= shown
+        assert person_lines(app)[:3] == ["Person00000", "Person00002", "Person00003"]
+
+
+async def test_rows_read_ahead_are_formatted_again_in_another_time_zone(
+    make_app: MakeApp, monkeypatch: Any
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        registrants = await events_tab_read_ahead(pilot, app)
+        formatted, ahead = spy_on_row_texts(monkeypatch, registrants)
+        await pilot.press("t")  # the times are shown in another zone from now on
+        await drill(pilot, app, registrants)
+        assert ahead == []
+        assert len(formatted) >= registrants.table.data_height

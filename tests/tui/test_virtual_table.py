@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
 from textual.app import App, ComposeResult
 
+from tests.support.app import active
 from tests.support.fakes import FakeListView, FakeRow
+from tests.support.waits import wait_for
 from tui.widgets.formatting import TimeFormat
+from tui.widgets.table_lines import COMPONENTS
 from tui.widgets.virtual_table import (
     PAGE_SIZE,
     Column,
@@ -286,3 +290,28 @@ async def test_a_cursor_moved_before_the_table_has_a_size_does_not_scroll_it() -
         assert table.content_size.height > 10
         assert (table.top, table.cursor_row) == (0, 3)
         assert table.viewport.row_on(4) == 3  # the fourth line shows the cursor's row
+
+
+async def test_no_style_of_a_table_depends_on_its_focus(make_app: Callable[..., Any]) -> None:
+    """A table is not restyled when it gains or loses focus (`watch_has_focus`): the
+    stylesheet gives it the same styles either way, and the focused cursor is a part of
+    its own (drawn as the line is)."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: active(app).loaded, what="the first tab")
+        table = active(app).table
+
+        def looks() -> tuple[str, dict[str, str]]:
+            app.update_styles(table)  # as Textual restyled it on each focus change
+            parts = {name: table.get_component_styles(name).css for name in COMPONENTS}
+            return table.styles.css, parts
+
+        def focus() -> bool:
+            return table.has_focus
+
+        assert focus()
+        focused = looks()
+        table.blur()
+        await pilot.pause()
+        assert not focus()
+        assert looks() == focused

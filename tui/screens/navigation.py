@@ -92,7 +92,7 @@ class Navigation:
         target = drill_scope(row, source.breadcrumb())
         pane = self._tabs.pane(target[0]) if target is not None else None
         if target is not None and pane is not source and isinstance(pane, RegistrantsPane):
-            pane.read_ahead.read(target[1])
+            pane.read_ahead.read(target[1], source.table.content_size)
 
     async def open_start(self, start: StartView) -> None:
         """Open where the command line asked (`--view`, `--event`, `--status`,

@@ -22,6 +22,8 @@ from tui.widgets.pane_types import RowT
 from tui.widgets.table_model import PAGE_SIZE
 
 if TYPE_CHECKING:
+    from textual.geometry import Size
+
     from tui.core.deck.api import ViewQuery
     from tui.core.deck.types import ListView
     from tui.widgets.pane import EntityPane
@@ -58,8 +60,10 @@ class ReadAhead(Generic[RowT]):
         """The query read ahead (None: nothing kept)."""
         return self._read.query if self._read is not None else None
 
-    def read(self, scope: PaneScope | None) -> None:
-        """Read the count and first page the pane would show, scoped to `scope`."""
+    def read(self, scope: PaneScope | None, size: Size | None = None) -> None:
+        """Read the count and first page the pane would show, scoped to `scope`, and
+        draw the texts of the rows its table would show first, in a table of `size`
+        (the table the drill starts from) until the pane's own has been laid out."""
         pane = self._pane
         if pane.syncing or not pane.is_mounted:
             return
@@ -67,6 +71,7 @@ class ReadAhead(Generic[RowT]):
         pane.scope = scope  # the query a drill would build (columns follow the scope)
         try:
             query = pane.build_query()
+            columns = pane.shown_columns()
         finally:
             pane.scope = shown
         if self.query == query:
@@ -74,9 +79,11 @@ class ReadAhead(Generic[RowT]):
         self._read = None
         try:
             view = pane.make_view(pane.host.deck, query)
-            self._read = ReadRows(query, view, view.count(), view.rows(0, PAGE_SIZE))
+            self._read = read = ReadRows(query, view, view.count(), view.rows(0, PAGE_SIZE))
         except MeetdeckError:
             return  # the drill reads again, and says what went wrong
+        if size is not None:
+            pane.table.prepare(read.first_page, columns, size, read.total)
 
     def take(self, query: ViewQuery) -> ReadRows[RowT] | None:
         """What was read for `query` (once), or None: nothing, or for another query,

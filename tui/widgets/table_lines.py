@@ -13,7 +13,7 @@ columns' text does, `forget_styles` when the theme does).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Generic, Protocol, TypeVar
 
 from rich.segment import Segment
@@ -31,6 +31,39 @@ RowT = TypeVar("RowT")
 
 #: How many drawn rows are kept.
 LINES_KEPT = 256
+
+#: The parts of a table's look (`VirtualTable.COMPONENT_CLASSES`). The focused table's
+#: cursor is a part of its own, not a `:focus` rule: no style of the table then
+#: depends on its focus, and a focus change restyles nothing (`watch_has_focus`).
+COMPONENTS = (
+    "virtual-table--header",
+    "virtual-table--cursor",
+    "virtual-table--focused-cursor",
+    "virtual-table--marked",
+    "virtual-table--placeholder",
+)
+
+TABLE_CSS = """
+    VirtualTable {
+        background: $surface;
+        color: $foreground;
+        width: 1fr;
+        height: 1fr;
+        & > .virtual-table--header { text-style: bold; background: $panel; }
+        & > .virtual-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        & > .virtual-table--marked { color: $warning; }
+        & > .virtual-table--placeholder { color: $text-muted; text-style: italic; }
+        & > .virtual-table--focused-cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+"""`VirtualTable.DEFAULT_CSS`."""
 
 
 class LineSource(Protocol[RowT]):
@@ -68,6 +101,23 @@ class LineSource(Protocol[RowT]):
     def is_marked(self, row: RowT) -> bool: ...
 
 
+class Ahead:
+    """Row texts drawn ahead (`TableLines.prepare`): the layout, width and time zone
+    they were drawn for, and each row's text by the row's id (with the row, to check)."""
+
+    def __init__(
+        self,
+        layout: list[tuple[Column, int]],
+        width: int,
+        zone: tuple[str, object],
+        texts: Mapping[int, tuple[object, str]],
+    ) -> None:
+        self.layout = layout
+        self.width = width
+        self.zone = zone
+        self.texts = texts
+
+
 class TableLines(Generic[RowT]):
     """Draws the lines of `widget` (the table) from `table` (the same table's state)."""
 
@@ -83,9 +133,48 @@ class TableLines(Generic[RowT]):
         LRUCache: its `set` keeps the value of a key it holds.)"""
         self._layout: tuple[int, list[tuple[Column, int]]] = (-1, [])
         self._bar: tuple[tuple[int, int, int], list[Segment]] | None = None
+        self._ahead: Ahead | None = None
+        """Row texts drawn before their rows are shown (`prepare`)."""
         self.frame: tuple[Size, bool] | None = None
         """The table's content size and whether its scrollbar shows, fixed while a
         frame draws its lines (`VirtualTable.render_lines`); None: asked per line."""
+
+    def prepare(self, rows: Sequence[RowT], columns: list[Column], size: Size, count: int) -> None:
+        """Draw the texts of `rows` ahead, for a table of `size` showing `count` rows in
+        `columns`: the first frame that shows them (a drill-down's) only styles them.
+
+        Kept until the next call; used only for the same row objects, unmarked, laid out
+        the same way in the same width and time zone (any other line is drawn as usual).
+        """
+        table = self._table
+        bar = count > size.height - 1  # as `has_bar`: more rows than lines under the header
+        width = size.width - 1 if bar else size.width
+        gutter = 2 if table.markable else 0
+        layout = layout_columns(columns, max(1, width - gutter))
+        zone = (table.time_format.label, table.time_format.zone)
+        texts = {
+            id(row): (
+                row,
+                row_text(
+                    row, layout, table.time_format, width, markable=bool(gutter), marked=False
+                ),
+            )
+            for row in rows[: max(0, size.height - 1)]
+        }
+        self._ahead = Ahead(layout, width, zone, texts)
+
+    def _text_ahead(self, row: RowT, layout: list[tuple[Column, int]], width: int) -> str | None:
+        """The text `prepare` drew for `row` in this layout, if any."""
+        ahead = self._ahead
+        if ahead is None or ahead.width != width:
+            return None
+        if ahead.layout is not layout:
+            time_format = self._table.time_format
+            if ahead.layout != layout or ahead.zone != (time_format.label, time_format.zone):
+                return None
+            ahead.layout = layout  # the same: the table's own list is compared by identity now
+        entry = ahead.texts.get(id(row))
+        return entry[1] if entry is not None and entry[0] is row else None
 
     def forget_lines(self) -> None:
         """Rows, marks, focus or the size changed: draw every line again (a row equal
@@ -239,18 +328,26 @@ class TableLines(Generic[RowT]):
         if marked:
             style += self._widget.get_component_rich_style("virtual-table--marked")
         if is_cursor:
-            style += self._widget.get_component_rich_style("virtual-table--cursor")
+            cursor = (
+                "virtual-table--focused-cursor"
+                if self._widget.has_focus
+                else "virtual-table--cursor"
+            )
+            style += self._widget.get_component_rich_style(cursor)
         return style
 
     def _row_segment(self, row: RowT, width: int, style: Style, *, marked: bool) -> Segment:
-        text = row_text(
-            row,
-            self.layout(width),
-            self._table.time_format,
-            width,
-            markable=self._table.markable,
-            marked=marked,
-        )
+        layout = self.layout(width)
+        text = None if marked else self._text_ahead(row, layout, width)
+        if text is None:
+            text = row_text(
+                row,
+                layout,
+                self._table.time_format,
+                width,
+                markable=self._table.markable,
+                marked=marked,
+            )
         return Segment(text, style)
 
 

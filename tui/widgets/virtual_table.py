@@ -18,7 +18,7 @@ from typing import ClassVar, Generic, TypeAlias, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -26,7 +26,7 @@ from textual.widget import Widget
 from tui.widgets import table_messages
 from tui.widgets.formatting import TimeFormat
 from tui.widgets.scrollbar import thumb_top
-from tui.widgets.table_lines import TableLines
+from tui.widgets.table_lines import COMPONENTS, TABLE_CSS, TableLines
 from tui.widgets.table_model import (
     MAX_PAGES,
     PAGE_SIZE,
@@ -77,33 +77,8 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         Binding("asterisk", "mark_all", "Mark all", show=False, id="mark-all"),
     ]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "virtual-table--header",
-        "virtual-table--cursor",
-        "virtual-table--marked",
-        "virtual-table--placeholder",
-    }
-
-    DEFAULT_CSS = """
-    VirtualTable {
-        background: $surface;
-        color: $foreground;
-        width: 1fr;
-        height: 1fr;
-        & > .virtual-table--header { text-style: bold; background: $panel; }
-        & > .virtual-table--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-        }
-        & > .virtual-table--marked { color: $warning; }
-        & > .virtual-table--placeholder { color: $text-muted; text-style: italic; }
-        &:focus > .virtual-table--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-    }
-    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(COMPONENTS)
+    DEFAULT_CSS = TABLE_CSS
 
     cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False)
     """Index of the highlighted row in the source."""
@@ -203,6 +178,11 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         self.viewport.follow(index, *self._extent)
         self._draw.repaint_changed(shown)
         self._post_highlight()
+
+    def prepare(self, rows: Sequence[RowT], columns: list[Column], size: Size, count: int) -> None:
+        """Draw the texts of rows about to be shown, ahead (`TableLines.prepare`): in
+        this table's size once it has one, else in `size`."""
+        self._draw.prepare(rows, columns, self.content_size or size, count)
 
     def set_row_count(self, count: int) -> None:
         """The full count arrived after a provisional one: the cursor and rows stay."""
@@ -426,6 +406,10 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
             self._move(self.viewport.row_on(event.y))
             if event.chain >= 2:
                 self.action_select()
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """No restyle (~1 ms a table): no style of the table depends on its focus; the
+        focused cursor is a component of its own, and `on_focus`/`on_blur` redraw."""
 
     def on_focus(self) -> None:
         self._draw.forget_lines()
