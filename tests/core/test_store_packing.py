@@ -296,7 +296,7 @@ def test_a_version_12_cache_reads_its_rows_and_its_next_sync_writes_the_token_fo
     try:
         assert store.notice is None and store.integrity_ok()
         version = store._conn.execute("PRAGMA user_version").fetchone()[0]
-        assert version == SCHEMA_VERSION == 14
+        assert version == SCHEMA_VERSION == 15
         for r in (deflated, json_form):
             assert str(store.registrant(r.key, event_key="w1")) == str(r)
         put(store, "registrants:zoom:w1", [_person(3)])

@@ -27,10 +27,13 @@ def where_clause(spec: TableSpec, q: ViewQuery) -> tuple[str, list[Any]]:
     """The WHERE clause (without the keyword) and its parameters for `q` on `spec`."""
     parts: list[str] = []
     params: list[Any] = []
+    sort = q.sort if q.sort in spec.sorts else next(iter(spec.sorts), None)
+    in_sort = spec.tested_in_sort.get(sort or "", ())
     for field_name, column in spec.filters.items():
         value = getattr(q, field_name)
         if value is not None:
-            parts.append(f"t.{column} = ?")
+            # "+": tested in the sort's index, not looked up by its own.
+            parts.append(f"{'+' if field_name in in_sort else ''}t.{column} = ?")
             params.append(int(value) if isinstance(value, bool) else str(value))
     for field_name, condition in spec.related.items():
         value = getattr(q, field_name)

@@ -151,10 +151,14 @@ class TableView(Generic[T]):
                 seconds.append(second)
         return firsts, seconds
 
-    def _from(self, *, text_index: bool = False) -> str:
+    def _from(self, *, text_index: bool = False, by_id: bool = False) -> str:
+        """FROM ... WHERE of the view; `text_index`: through the '/' filter's covering
+        index; `by_id`: through no index (the rows are found by id)."""
         hint = (
             f" INDEXED BY {self._spec.text_index}"
             if text_index and self._spec.text_index and not self._join
+            else " NOT INDEXED"
+            if by_id
             else ""
         )
         return f"FROM {self._spec.name} t{hint} {self._join} WHERE {self._where}"
@@ -428,7 +432,9 @@ class TableView(Generic[T]):
         """The position of the row with `key` in this view, or None."""
         with self._lock:
             hit = self._conn.execute(
-                f"SELECT {self._sort}, t.id {self._from()} AND t.id IN "
+                # By id: the planner walked every row of the event in an index of
+                # it, its statistics being averages over events (issue 18).
+                f"SELECT {self._sort}, t.id {self._from(by_id=True)} AND t.id IN "
                 f"(SELECT id FROM {self._spec.name} WHERE key = ?) LIMIT 1",
                 [*self._params, key],
             ).fetchone()

@@ -12,11 +12,21 @@ holds its small number (`TableSpec.in_scope` selects a scope's rows by it).
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
 
 from tui.core.models import RegistrantStatus
 from tui.core.store.tables import REGISTRANTS
 
-__all__ = ["COUNT_COLUMNS", "ids_follow_names", "recount_events", "scope_number", "set_name_order"]
+__all__ = [
+    "COUNT_COLUMNS",
+    "StatusTally",
+    "ids_follow_names",
+    "recount_events",
+    "scope_number",
+    "set_name_order",
+]
 
 #: The `event_counts` columns, one per status, in `RegistrantStatus` order.
 COUNT_COLUMNS = ", ".join(status.value for status in RegistrantStatus)
@@ -40,6 +50,38 @@ def recount_events(conn: sqlite3.Connection, scope: str, above: int | None = Non
         f"WHERE {where} GROUP BY provider, event_key",
         (scope, scope) if above is None else (scope, above, scope),
     )
+
+
+#: Staged registrants counted by (provider, event key, status) (`StatusTally`).
+_STATUSES = tuple(status.value for status in RegistrantStatus)
+_COUNT_MARKS = ", ".join("?" * (3 + len(_STATUSES)))
+
+
+class StatusTally:
+    """A swap's staged registrants counted as they are staged (their rows' provider,
+    event key and status: values 0, 4 and 6), so that a swap in which each person came
+    once writes its events' counts without reading its rows again (0.1 s of a
+    100,000-row swap, after the last page, issue 18)."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[Any, Any, Any]] = Counter()
+
+    def add(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self._counts.update((row[0], row[4], row[6]) for row in rows)
+
+    def write(self, conn: sqlite3.Connection, scope: str) -> None:
+        """Replace the scope's counts with the tallied ones (as `recount_events`)."""
+        events: dict[tuple[Any, Any], list[int]] = {}
+        for (provider, event_key, status), n in self._counts.items():
+            counts = events.setdefault((provider, event_key), [0] * len(_STATUSES))
+            if status in _STATUSES:
+                counts[_STATUSES.index(status)] += n
+        conn.execute("DELETE FROM event_counts WHERE scope = ?", (scope,))
+        conn.executemany(
+            f"INSERT OR REPLACE INTO event_counts (scope, provider, event_key, {COUNT_COLUMNS}) "
+            f"VALUES ({_COUNT_MARKS})",
+            [(scope, provider, key, *counts) for (provider, key), counts in events.items()],
+        )
 
 
 def scope_number(conn: sqlite3.Connection, scope: str) -> int:

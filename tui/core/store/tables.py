@@ -60,6 +60,11 @@ class TableSpec:
         base: The columns every row has before `columns`, as the writer fills them:
             the registrants' name their scope by number (`registrant_scopes`) and keep
             neither the profile nor the fetch time (their scope's stamp has it).
+        tested_in_sort: Sort name -> the `filters` fields that the sort's indexes carry
+            after its column: a view in that sort reads its index in order and tests
+            those filters there, and their own indexes are kept out of it (the planner
+            took the filter's index and sorted every match: its statistics are averages
+            over events, and a big webinar is not average).
     """
 
     name: str
@@ -77,6 +82,7 @@ class TableSpec:
     time_value: Callable[[datetime], Any] = iso
     scoped: str = "{t}scope = ?"
     base: tuple[str, ...] = ("scope", "provider", "profile", "fetched_at", "key", "search", "data")
+    tested_in_sort: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def in_scope(self, alias: str = "", *, plus: bool = False) -> str:
         """The condition selecting one scope's rows (one parameter, the scope id);
@@ -282,6 +288,8 @@ REGISTRANTS = TableSpec(
     time_value=micros,
     scoped="{t}sid = (SELECT id FROM registrant_scopes WHERE scope = ?)",
     base=("sid", "provider", "key", "search", "data"),
+    # Schema 14: the e-mail and registration time indexes end with the status.
+    tested_in_sort={"email": ("status",), "registered": ("status",)},
 )
 RECORDINGS = TableSpec(
     "recordings",

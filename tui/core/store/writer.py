@@ -29,7 +29,7 @@ from tui.core.pages import PlainRegistrants
 from tui.core.store.codec import iso
 from tui.core.store.plain_rows import staged_rows
 from tui.core.store.schema import connect, storage_error
-from tui.core.store.scopes import recount_events, scope_number, set_name_order
+from tui.core.store.scopes import StatusTally, recount_events, scope_number, set_name_order
 from tui.core.store.staging import (
     STAGE,
     StageFile,
@@ -286,6 +286,7 @@ class ScopeBatch:
         self._id = next(_batch_ids)
         self._staged: dict[str, str] = {}
         self._counts: defaultdict[str, int] = defaultdict(int)
+        self._tally = StatusTally()
         self._done = False
         self.cut = 0
         """Text values cut to the store's limit (codec.TEXT_LIMIT) so far."""
@@ -337,6 +338,8 @@ class ScopeBatch:
                 width = len(staged_columns(spec)) + len(spec.columns)
                 insert_rows(self._conn, table, width, values)
                 self._counts[name] += len(values)
+                if spec is REGISTRANTS:
+                    self._tally.add(values)
         except sqlite3.Error as exc:
             self.abort()
             raise storage_error(self._writer.path, exc) from None
@@ -378,6 +381,7 @@ class ScopeBatch:
         def swap() -> None:
             nonlocal items
             fresh_registrants = None
+            once = False  # each staged registrant went in (nobody came twice)
             rebuilt = drop_registrant_indexes(
                 self._conn, self.scope, self._counts.get(REGISTRANTS.name, 0)
             )
@@ -396,19 +400,10 @@ class ScopeBatch:
                     inserted = insert_registrants(self._conn, staged, columns, picked, number)
                     set_name_order(self._conn, self.scope, kept=True)
                     items -= self._counts[spec.name] - inserted
+                    once = inserted == self._counts[spec.name]
                 else:
-                    picked = ", ".join(
-                        (
-                            "scope",
-                            "provider",
-                            "profile",
-                            "?",
-                            "key",
-                            "search",
-                            "data",
-                            *spec.columns,
-                        )
-                    )
+                    fixed = ("scope", "provider", "profile", "?", "key", "search", "data")
+                    picked = ", ".join((*fixed, *spec.columns))
                     self._conn.execute(
                         f"INSERT OR REPLACE INTO main.{spec.name} ({columns}) "
                         f"SELECT {picked} FROM {STAGE}.{staged} ORDER BY rowid",
@@ -422,7 +417,10 @@ class ScopeBatch:
                     )
             for statement in rebuilt:
                 self._conn.execute(statement)
-            recount_events(self._conn, self.scope, fresh_registrants)
+            if once:
+                self._tally.write(self._conn, self.scope)
+            else:
+                recount_events(self._conn, self.scope, fresh_registrants)
             self._conn.execute(
                 "INSERT INTO sync_stamps (scope, fetched_at, items, error_title, error, "
                 "error_at, note) VALUES (?, ?, ?, NULL, NULL, NULL, ?) ON CONFLICT (scope) "
