@@ -107,7 +107,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     opened = Store.open(tmp_path_factory.mktemp("indexes") / "p.sqlite3", "p")
     put(opened, "events:zoom", [webinar("w1"), webinar("w2", "Other")])
     put(opened, "registrants:zoom:w1", _people("w1", 3000))
-    put(opened, "registrants:zoom:w2", _people("w2", 300))
+    left = [
+        replace(person, status=RegistrantStatus.UNREGISTERED) for person in _people("w2", 306)[300:]
+    ]
+    put(opened, "registrants:zoom:w2", [*_people("w2", 300), *left])
     yield opened
     opened.close()
 
@@ -160,3 +163,26 @@ def test_a_swap_writes_the_counts_a_recount_finds(tmp_path: Path) -> None:
         assert tallied == recounted
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("event", ["w2", None])
+@pytest.mark.parametrize("sort", ["email", "registered"])
+def test_a_status_few_have_is_found_by_its_own_index(
+    store: Store, sort: str, event: str | None
+) -> None:
+    """Six people who left, in e-mail or registration time order: the status's index
+    finds them and they are sorted (few), instead of a walk of the order's index past
+    every other row (a quarter of a second for a million registrants)."""
+    query = ViewQuery(event_key=event, status=RegistrantStatus.UNREGISTERED, sort=sort)
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    try:
+        page = store.registrants(query).rows(0, 50)
+    finally:
+        store._conn.set_trace_callback(None)
+    (ordered,) = [sql for sql in statements if "ORDER BY" in sql]
+    plan = " | ".join(str(row[3]) for row in store._conn.execute(f"EXPLAIN QUERY PLAN {ordered}"))
+    assert "status=?" in plan, plan
+    everyone = store.registrants(ViewQuery(event_key=event, sort=sort)).rows(0, 4000)
+    expected = [r.key for r in everyone if r.status is RegistrantStatus.UNREGISTERED]
+    assert [r.key for r in page] == expected and len(page) == 6

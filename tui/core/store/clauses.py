@@ -23,17 +23,22 @@ def sort_terms(columns: str) -> tuple[str, ...]:
     return tuple(f"t.{column.strip()}" for column in columns.split(","))
 
 
-def where_clause(spec: TableSpec, q: ViewQuery) -> tuple[str, list[Any]]:
-    """The WHERE clause (without the keyword) and its parameters for `q` on `spec`."""
+def where_clause(spec: TableSpec, q: ViewQuery, *, in_sort: bool = True) -> tuple[str, list[Any]]:
+    """The WHERE clause (without the keyword) and its parameters for `q` on `spec`.
+
+    `in_sort`: the filters the sort's index carries (`TableSpec.tested_in_sort`) are
+    tested there; False when they keep few rows, which their own index finds (and
+    the view sorts) sooner than a walk of the sort's index to its end.
+    """
     parts: list[str] = []
     params: list[Any] = []
     sort = q.sort if q.sort in spec.sorts else next(iter(spec.sorts), None)
-    in_sort = spec.tested_in_sort.get(sort or "", ())
+    tested = spec.tested_in_sort.get(sort or "", ()) if in_sort else ()
     for field_name, column in spec.filters.items():
         value = getattr(q, field_name)
         if value is not None:
             # "+": tested in the sort's index, not looked up by its own.
-            parts.append(f"{'+' if field_name in in_sort else ''}t.{column} = ?")
+            parts.append(f"{'+' if field_name in tested else ''}t.{column} = ?")
             params.append(int(value) if isinstance(value, bool) else str(value))
     for field_name, condition in spec.related.items():
         value = getattr(q, field_name)

@@ -55,7 +55,7 @@ from tui.core.store.rows import (
     recording_row,
 )
 from tui.core.store.schema import connect, open_database
-from tui.core.store.scopes import COUNT_COLUMNS, ids_follow_names
+from tui.core.store.scopes import COUNT_COLUMNS, few_in_status, ids_follow_names
 from tui.core.store.search import search as _search
 from tui.core.store.views import ALL, Event, SearchHit, SearchKind, SyncStamp, ViewQuery
 from tui.core.store.writer import StoreWriter
@@ -218,7 +218,12 @@ class Store:
             count=self._registrant_count(q),
             select=packing.SELECT,
             id_order=partial(ids_follow_names, self._conn, patterns[0]) if suffix else None,
+            in_sort=not self._few_in_status(q),
         )
+
+    def _few_in_status(self, q: ViewQuery) -> bool:
+        with self._lock:
+            return few_in_status(self._conn, q.event_key, q.status.value if q.status else None)
 
     def _registrant_count(self, q: ViewQuery) -> int | None:
         """How many rows an event's unfiltered registrants view has, from the counts

@@ -151,3 +151,22 @@ class ReadStops(threading.local):
             yield self.current.end
         finally:
             self.current = before
+
+    def read(self, conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[Any]:
+        """All rows of one long read, which this thread's scope may end; the caller
+        holds the connection's lock."""
+        with contextlib.nullcontext() if self.current is None else self.current.running(conn):
+            return conn.execute(sql, params).fetchall()
+
+    def read_pairs(
+        self, conn: sqlite3.Connection, sql: str, params: list[Any]
+    ) -> tuple[list[Any], list[Any]]:
+        """The two columns of one long read as two lists (as `read`, without a list of
+        row tuples held meanwhile: half the memory of a big filter's matches)."""
+        firsts: list[Any] = []
+        seconds: list[Any] = []
+        with contextlib.nullcontext() if self.current is None else self.current.running(conn):
+            for first, second in conn.execute(sql, params):
+                firsts.append(first)
+                seconds.append(second)
+        return firsts, seconds

@@ -382,16 +382,14 @@ CREATE INDEX registrants_status_email ON registrants (status, email);
 CREATE INDEX registrants_status_registered ON registrants (status, registered_at);
 """
 
-# Version 13: registrants' `more` in the token form (`packing.py`: no deflate, a tenth
-# of its time in a sync, issue 18). Nothing is converted: rows in the older forms read
-# as they are and are written anew by their next sync. The number tells an older
-# meetdeck, which cannot read the new form, that the file is newer than it.
+# Version 13: registrants' `more` in the token form (`packing.py`, issue 18). Nothing is
+# converted: older rows read as they are until their next sync writes them anew. The
+# number tells an older meetdeck, which cannot read the new form, the file is newer.
 _V13 = ""
 
-# Version 14: a scope whose registrants' ids follow their name order says so (a swap
-# inserts them in that order): a '/' filter of its event in name order takes its first
-# matches in the search index's id order instead of sorting them all (issue 18). Each
-# scope converted here is checked, row by row.
+# Version 14: a scope whose registrants' ids follow their name order (as a swap inserts
+# them; each converted scope is checked) says so: a '/' filter in name order takes its
+# first matches in the search index's id order instead of sorting them (issue 18).
 _V14 = """
 ALTER TABLE registrant_scopes ADD COLUMN ordered INTEGER NOT NULL DEFAULT 0;
 UPDATE registrant_scopes SET ordered = 1 WHERE id NOT IN (SELECT sid FROM (SELECT sid, id,
@@ -399,14 +397,10 @@ UPDATE registrant_scopes SET ordered = 1 WHERE id NOT IN (SELECT sid FROM (SELEC
     WHERE before > id);
 """
 
-# Version 15: ten registrant indexes, not twelve (issue 18: a big sync builds them all
-# afresh, each a sort of every row). The e-mail and registration time indexes, with
-# and without the event, end with the status (after the id that breaks ties, which a
-# view's order ends with): a view in that order with a status
-# filter reads them in order and tests the status there (`TableSpec.tested_in_sort`),
-# which the (status, email) and (status, registered_at) indexes did before, and which
-# an event's view did by reading every table row of the event (a deep page of its
-# denied registrants by registration time read 100,000 rows).
+# Version 15: ten registrant indexes, not twelve (a big sync builds each afresh, issue
+# 18). The e-mail and registration time indexes, with and without the event, end with
+# (id, status): a view in that order with a status filter tests the status there
+# (`TableSpec.tested_in_sort`), as the dropped (status, ...) ones did.
 _V15 = """
 DROP INDEX registrants_status_email;
 DROP INDEX registrants_status_registered;

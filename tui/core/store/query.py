@@ -11,7 +11,6 @@ substring test over the row's folded search column (every term must occur).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import sqlite3
 import threading
@@ -71,11 +70,12 @@ class TableView(Generic[T]):
         stops: ReadStops | None = None,
         counter: Callable[[], tuple[sqlite3.Connection, threading.RLock]] | None = None,
         id_order: Callable[[], bool] | None = None,
+        in_sort: bool = True,
     ) -> None:
         self._conn = conn
         self._memo = memo
         self._row_memo = row_memo
-        self._stops = stops
+        self._stops = stops or ReadStops()
         self._counter = counter
         """The connection (and its lock) a count that reads every row runs on, so that
         the other reads of the pane (the detail of the first match) go on meanwhile."""
@@ -87,12 +87,18 @@ class TableView(Generic[T]):
         self._decode = decode
         self._select = select
         self._join = join
-        self._where, self._params = where_clause(spec, q)
+        self._in_sort = in_sort
+        """Filters tested in the sort's index (`where_clause`)."""
+        self._where, self._params = where_clause(spec, q, in_sort=in_sort)
         exprs = sort_exprs or {name: sort_terms(col) for name, col in spec.sorts.items()}
         self._sort_names = tuple(exprs)
         self._sort_name = q.sort if q.sort in exprs else self._sort_names[0]
         self._terms = exprs[self._sort_name]
         """The ORDER BY terms, before the id that breaks the last ties."""
+        if not in_sort and spec.tested_in_sort.get(self._sort_name):
+            # Few rows pass the filters: their own index finds them, then they are
+            # sorted ("+": the order's index is not walked).
+            self._terms = tuple(f"+{term}" for term in self._terms)
         self._sort = ", ".join(self._terms)
         self._desc = q.descending
         self._fetched_at = fetched_at
@@ -128,28 +134,8 @@ class TableView(Generic[T]):
     def _fetch(
         self, sql: str, params: list[Any], conn: sqlite3.Connection | None = None
     ) -> list[Any]:
-        """All rows of one long read, which this thread's read scope may end
-        (`ReadScope`); the caller holds the connection's lock."""
-        conn = conn or self._conn
-        scope = self._stops.current if self._stops is not None else None
-        if scope is None:
-            return conn.execute(sql, params).fetchall()
-        with scope.running(conn):
-            return conn.execute(sql, params).fetchall()
-
-    def _fetch_pairs(
-        self, sql: str, params: list[Any], conn: sqlite3.Connection
-    ) -> tuple[list[Any], list[Any]]:
-        """The two columns of one long read as two lists (as `_fetch`, without a list of
-        row tuples held meanwhile: half the memory of a big filter's matches)."""
-        firsts: list[Any] = []
-        seconds: list[Any] = []
-        scope = self._stops.current if self._stops is not None else None
-        with contextlib.nullcontext() if scope is None else scope.running(conn):
-            for first, second in conn.execute(sql, params):
-                firsts.append(first)
-                seconds.append(second)
-        return firsts, seconds
+        """All rows of one long read, which this thread's read scope may end."""
+        return self._stops.read(conn or self._conn, sql, params)
 
     def _from(self, *, text_index: bool = False, by_id: bool = False) -> str:
         """FROM ... WHERE of the view; `text_index`: through the '/' filter's covering
@@ -233,10 +219,10 @@ class TableView(Generic[T]):
         else:
             use = self._counter() if counting and self._counter else (self._conn, self._lock)
             with use[1]:
-                ids, texts = self._fetch_pairs(
+                ids, texts = self._stops.read_pairs(
+                    use[0],
                     f"SELECT t.id, {self._spec.search()} {source} ORDER BY {order} LIMIT ?",
                     [*params, most + 1],
-                    use[0],
                 )
             if len(ids) > most:
                 self._dense = True
@@ -275,7 +261,7 @@ class TableView(Generic[T]):
         view's ordered index, or None when fewer match there (the matches are
         elsewhere: a name further down the list)."""
         base = dataclasses.replace(self._query, text="")
-        where, params = where_clause(self._spec, base)
+        where, params = where_clause(self._spec, base, in_sort=self._in_sort)
         terms = fold(self._query.text).split()
         keys = (*self._terms, "t.id")
         inner = ", ".join(f"{term} AS k{n}" for n, term in enumerate(keys))
