@@ -17,11 +17,38 @@ from typing import Any
 
 from tui.core.models import EventKind, Provider, Registrant
 
-__all__ = ["ZOOM_TIME", "PlainRegistrants"]
+__all__ = ["ZOOM_TIME", "PlainRegistrants", "plain_fields"]
 
 #: Zoom's own form of a time ("2026-10-20T02:38:26Z"), which `datetime` reads as the
 #: wire models would.
 ZOOM_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
+
+
+#: A Zoom registrant object's fields a plain read keeps (`plain_fields`).
+PlainFields = tuple[str, str, str, str | None, str, str | None, str | None, list[Any]]
+
+
+def plain_fields(w: dict[str, Any]) -> PlainFields | None:
+    """A Zoom registrant object's id, email, first and last name, status, create_time,
+    join_url and custom_questions, if each has the type a plain read takes (text; null
+    where Zoom may leave it out; a list of answers); else None, and the wire models read
+    it and name what is wrong. The time's form is its reader's to check (`ZOOM_TIME`)."""
+    get = w.get
+    key, email, first = get("id"), get("email", ""), get("first_name", "")
+    last, raw, at = get("last_name"), get("status", ""), get("create_time")
+    url, asked = get("join_url"), get("custom_questions", [])
+    if (
+        type(key) is not str
+        or type(email) is not str
+        or type(first) is not str
+        or type(raw) is not str
+        or (last is not None and type(last) is not str)
+        or (at is not None and type(at) is not str)
+        or (url is not None and type(url) is not str)
+        or type(asked) is not list
+    ):
+        return None
+    return key, email, first, last, raw, at, url, asked
 
 
 class PlainRegistrants(list[Any]):

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from tui.core.models import EventKind, Registrant, RegistrantStatus
 from tui.core.net.apilog import redact_path
 from tui.core.net.client import ApiClient
-from tui.core.pages import ZOOM_TIME, PlainRegistrants
+from tui.core.pages import ZOOM_TIME, PlainRegistrants, plain_fields
 from tui.core.providers.base import ZOOM_PAGE_SIZE
 from tui.core.providers.wire import aware
 from tui.core.providers.zoom_paging import merged, pages
@@ -181,32 +181,19 @@ class RegistrantsReader:
     def _plain(self, w: Any) -> PlainValues | None:
         if type(w) is not dict:
             return None
-        get = w.get
-        key, email, first = get("id"), get("email", ""), get("first_name", "")
-        last = get("last_name")
-        raw, at, url = get("status", ""), get("create_time"), get("join_url")
-        asked = get("custom_questions", [])
-        if (
-            type(key) is not str
-            or type(email) is not str
-            or type(first) is not str
-            or type(raw) is not str
-            or (last is not None and type(last) is not str)
-            or (url is not None and type(url) is not str)
-            or type(asked) is not list
-        ):
+        fields = plain_fields(w)
+        if fields is None:
             return None
+        key, email, first, last, raw, at, url, asked = fields
+        get = w.get
         registered = None
-        if at is not None:
-            if type(at) is not str:
+        if at is not None and at.strip():
+            if not ZOOM_TIME.fullmatch(at):
                 return None
-            if at.strip():
-                if not ZOOM_TIME.fullmatch(at):
-                    return None
-                try:
-                    registered = aware(datetime.fromisoformat(at))
-                except ValueError:  # no such day or hour: the wire models say which
-                    return None
+            try:
+                registered = aware(datetime.fromisoformat(at))
+            except ValueError:  # no such day or hour: the wire models say which
+                return None
         questions = []
         for q in asked:
             if type(q) is not dict:

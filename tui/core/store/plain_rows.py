@@ -22,7 +22,7 @@ from json.encoder import encode_basestring as quote
 from typing import Any
 
 from tui.core.models import Registrant, RegistrantStatus
-from tui.core.pages import ZOOM_TIME, PlainRegistrants
+from tui.core.pages import ZOOM_TIME, PlainRegistrants, plain_fields
 from tui.core.store.codec import TEXT_LIMIT
 from tui.core.store.folding import fold, from_letter
 from tui.core.store.packing import EMAIL, FIRST, LAST, PLAIN_EXTRA, TITLE, NotPlain, plain_more
@@ -80,34 +80,22 @@ def _rows(
                 append(slow(w))
                 continue
             raise _Odd
-        get = w.get
-        key, email, first = get("id"), get("email", ""), get("first_name", "")
-        last, raw, at = get("last_name"), get("status", ""), get("create_time")
-        url, asked = get("join_url"), get("custom_questions", [])
-        if (
-            type(key) is not str
-            or type(email) is not str
-            or type(first) is not str
-            or type(raw) is not str
-            or (last is not None and type(last) is not str)
-            or (url is not None and type(url) is not str)
-            or type(asked) is not list
-        ):
+        fields = plain_fields(w)
+        if fields is None:
             raise _Odd
+        key, email, first, last, raw, at, url, asked = fields
+        get = w.get
         registered = None
-        if at is not None:
-            if type(at) is not str:
+        if at is not None and at.strip():
+            if not zoom_time(at):
                 raise _Odd
-            if at.strip():
-                if not zoom_time(at):
-                    raise _Odd
-                if not _FIRST_YEAR <= at < _LAST_YEAR:
-                    append(_slow(page, w, slow))  # held at an end of the range
-                    continue
-                try:
-                    registered = (datetime.fromisoformat(at) - _EPOCH) // _MICRO
-                except ValueError:  # no such day or hour: the wire models say which
-                    raise _Odd from None
+            if not _FIRST_YEAR <= at < _LAST_YEAR:
+                append(_slow(page, w, slow))  # held at an end of the range
+                continue
+            try:
+                registered = (datetime.fromisoformat(at) - _EPOCH) // _MICRO
+            except ValueError:  # no such day or hour: the wire models say which
+                raise _Odd from None
         last = last or ""
         raw = raw or listed
         known = statuses.get(raw)
