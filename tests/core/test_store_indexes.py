@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.builders import T0, put, registrant, webinar
+from tests.support.builders import T0, put, registrant, registrants_of_old, webinar
 from tui.core.models import Registrant, RegistrantStatus
 from tui.core.store.db import Store
 from tui.core.store.schema import SCHEMA_VERSION, migrate
 from tui.core.store.scopes import recount_events
-from tui.core.store.tables import REGISTRANTS
 from tui.core.store.views import ViewQuery
 
 STATUSES = (RegistrantStatus.PENDING, RegistrantStatus.APPROVED, RegistrantStatus.DENIED)
@@ -74,16 +73,8 @@ def test_a_version_14_cache_gets_the_ten_indexes_and_keeps_its_rows(tmp_path: Pa
     conn = sqlite3.connect(path, isolation_level=None)
     migrate(conn, 0, to=14)
     assert len(_indexes(conn)) == 12
-    conn.execute("INSERT INTO registrant_scopes (id, scope) VALUES (1, 'registrants:zoom:w1')")
     people = [registrant(i, "w1", first=f"P{i % 7}", status=STATUSES[i % 3]) for i in range(30)]
-    for n, r in enumerate(people, 1):
-        search, *columns = REGISTRANTS.extract(r)
-        conn.execute(
-            "INSERT INTO registrants (id, sid, provider, key, search, data, event_key, "
-            "event_kind, status, sort_name, email, registered_at, more) "
-            "VALUES (?, 1, 'zoom', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (n, r.key, search, REGISTRANTS.encode(r), *columns),
-        )
+    registrants_of_old(conn, people)
     conn.close()
     store = Store.open(path, "p", create=False)
     try:

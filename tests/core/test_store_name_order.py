@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.builders import put, registrant
+from tests.support.builders import put, registrant, registrants_of_old
 from tui.core.models import Registrant
 from tui.core.store import query
 from tui.core.store.db import Store
@@ -118,18 +118,8 @@ def test_a_version_13_cache_is_checked_scope_by_scope(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
     migrate(conn, 0, to=13)
-    conn.execute("INSERT INTO registrant_scopes (id, scope) VALUES (1, 'registrants:zoom:w1')")
-    conn.execute("INSERT INTO registrant_scopes (id, scope) VALUES (2, 'registrants:zoom:w2')")
-    rows = [(1, "w1", "Ann A"), (2, "w1", "Ann B"), (3, "w2", "Ann D"), (4, "w2", "Ann C")]
-    for n, event, name in rows:
-        first, last = name.split()
-        search, *columns = REGISTRANTS.extract(registrant(n, event, first=first, last=last))
-        conn.execute(
-            "INSERT INTO registrants (id, sid, provider, key, search, data, event_key, "
-            "event_kind, status, sort_name, email, registered_at, more) "
-            "VALUES (?, ?, 'zoom', ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?)",
-            (n, 1 if event == "w1" else 2, f"r{n}", search, *columns),
-        )
+    rows = [(1, "w1", "A"), (2, "w1", "B"), (3, "w2", "D"), (4, "w2", "C")]
+    registrants_of_old(conn, [registrant(n, event, last=last) for n, event, last in rows])
     conn.close()
     store = Store.open(path, "p", create=False)
     try:

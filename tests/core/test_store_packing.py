@@ -12,7 +12,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from tests.support.builders import T0, old_cache, put, registrant
+from tests.support.builders import T0, old_cache, put, registrant, registrants_of_old
 from tui.core.models import Registrant, RegistrantStatus
 from tui.core.store.db import Store
 from tui.core.store.packing import REGISTRANT_FIELDS
@@ -277,17 +277,9 @@ def test_a_version_12_cache_reads_its_rows_and_its_next_sync_writes_the_token_fo
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
     migrate(conn, 0, to=12)
-    conn.execute("INSERT INTO registrant_scopes (id, scope) VALUES (1, 'registrants:zoom:w1')")
     deflated = dataclasses.replace(_person(1), extra={**_EXTRA, "address": "a\x01b"})
     json_form = dataclasses.replace(_person(2), extra={"shoe_size": "44"})
-    for n, r in enumerate((deflated, json_form), 1):
-        search, *columns = REGISTRANTS.extract(r)
-        conn.execute(
-            "INSERT INTO registrants (id, sid, provider, key, search, data, event_key, "
-            "event_kind, status, sort_name, email, registered_at, more) "
-            "VALUES (?, 1, 'zoom', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (n, r.key, search, REGISTRANTS.encode(r), *columns),
-        )
+    registrants_of_old(conn, (deflated, json_form))
     conn.execute(REGISTRANTS.index("1"))
     forms = [form for (form,) in conn.execute("SELECT hex(substr(more, 1, 1)) FROM registrants")]
     conn.close()

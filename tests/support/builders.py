@@ -22,6 +22,7 @@ from tui.core.models import (
 )
 from tui.core.store.db import Store
 from tui.core.store.schema import migrate
+from tui.core.store.tables import REGISTRANTS
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -124,6 +125,26 @@ def old_cache(path: Path, version: int = 2) -> None:
         "INSERT INTO search_index (rowid, text) SELECT id * 8 + 4, search FROM registrants"
     )
     conn.close()
+
+
+def registrants_of_old(conn: sqlite3.Connection, people: Iterable[Registrant]) -> None:
+    """Rows of a cache at schema 12 to 14 on `conn`: each person in the scope of its
+    event (`registrant_scopes`, numbered as first met), ids from 1 in this order."""
+    scopes: dict[str, int] = {}
+    for n, r in enumerate(people, 1):
+        if r.event_key not in scopes:
+            scopes[r.event_key] = len(scopes) + 1
+            conn.execute(
+                "INSERT INTO registrant_scopes (id, scope) VALUES (?, ?)",
+                (scopes[r.event_key], f"registrants:zoom:{r.event_key}"),
+            )
+        search, *columns = REGISTRANTS.extract(r)
+        conn.execute(
+            "INSERT INTO registrants (id, sid, provider, key, search, data, event_key, "
+            "event_kind, status, sort_name, email, registered_at, more) "
+            "VALUES (?, ?, 'zoom', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (n, scopes[r.event_key], r.key, search, REGISTRANTS.encode(r), *columns),
+        )
 
 
 def fixed_downloads(*, failed: bool) -> list[DownloadProgress]:
