@@ -26,6 +26,33 @@ from tui.widgets.virtual_table import VirtualTable
 MakeApp = Callable[..., MeetdeckApp]
 
 
+class CountedLater:
+    """A view whose count reads every row (one letter on a big webinar): its first rows
+    come before its count, which calls `before_count` first."""
+
+    def __init__(self, view: Any, before_count: Callable[[], object]) -> None:
+        self.view = view
+        self.before_count = before_count
+        self.fetched_at = view.fetched_at
+        self.sort_columns = view.sort_columns
+        self.sort = view.sort
+        self.quick_to_count = False
+
+    def head(self, limit: int) -> list[Any]:
+        rows: list[Any] = self.view.rows(0, limit)
+        return rows
+
+    def count(self) -> int:
+        self.before_count()
+        return int(self.view.count())
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        return list(self.view.rows(offset, limit))
+
+    def index_of(self, key: str) -> int | None:
+        return self.view.index_of(key)  # type: ignore[no-any-return]
+
+
 def main_screen(app: MeetdeckApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen), screen
@@ -753,31 +780,11 @@ async def test_a_one_letter_filter_shows_rows_before_its_count(
     plain = deck.registrants
     release = threading.Event()
 
-    class SlowCount:
-        def __init__(self, view: Any) -> None:
-            self.view = view
-            self.fetched_at = view.fetched_at
-            self.sort_columns = view.sort_columns
-            self.sort = view.sort
-            self.quick_to_count = False
-
-        def head(self, limit: int) -> list[Any]:
-            rows: list[Any] = self.view.rows(0, limit)
-            return rows
-
-        def count(self) -> int:
-            release.wait(5)
-            return int(self.view.count())
-
-        def rows(self, offset: int, limit: int) -> list[Any]:
-            return list(self.view.rows(offset, limit))
-
-        def index_of(self, key: str) -> int | None:
-            return self.view.index_of(key)  # type: ignore[no-any-return]
-
     def registrants(q: Any = None) -> Any:
         view = plain(q) if q is not None else plain()
-        return SlowCount(view) if q is not None and q.text == "e" else view
+        return (
+            CountedLater(view, lambda: release.wait(5)) if q is not None and q.text == "e" else view
+        )
 
     monkeypatch.setattr(deck, "registrants", registrants)
     app = make_app()
@@ -802,6 +809,60 @@ async def test_a_one_letter_filter_shows_rows_before_its_count(
         assert pane.table.row_count == 120  # every person's email has an "e"
         assert "120 registrants" in screen_text(app)
         assert "+ registrants" not in screen_text(app)
+
+
+async def test_a_short_filters_count_waits_for_the_typing_to_pause(
+    make_app: MakeApp, deck: FakeDeck, monkeypatch: Any
+) -> None:
+    """The count of one letter reads every row: it starts once no key has come for
+    TYPING_PAUSE, and a letter typed before that skips it (the next key does not share
+    the cores with it)."""
+    import time
+
+    from tui.widgets import pane_filter
+
+    plain = deck.registrants
+    counted: dict[str, float] = {}
+
+    def registrants(q: Any = None) -> Any:
+        view = plain(q) if q is not None else plain()
+        if q is None or q.text not in ("e", "x"):
+            return view
+        text = q.text
+        return CountedLater(view, lambda: counted.setdefault(text, time.monotonic()))
+
+    monkeypatch.setattr(deck, "registrants", registrants)
+    monkeypatch.setattr(pane_filter, "TYPING_PAUSE", 1.0)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show_tab(pilot, app, "registrants")
+        await pilot.press("slash")
+        typed = time.monotonic()
+        await pilot.press("e")
+        await wait_for(
+            pilot,
+            lambda: "120 registrants" in screen_text(app),
+            what="the full count of 'e'",
+            detail=lambda: screen_text(app),
+        )
+        assert counted["e"] - typed >= 1.0  # not before the typing paused for 1 s
+        # Typing on: the count of "x" (after Backspace) waits, and "xy" skips it.
+        monkeypatch.setattr(pane_filter, "TYPING_PAUSE", 3600.0)
+        await pilot.press("backspace", "x")
+        await wait_for(
+            pilot,
+            lambda: "filter: x" in screen_text(app),
+            what="the first rows of 'x'",
+            detail=lambda: screen_text(app),
+        )
+        await pilot.press("y")
+        await wait_for(
+            pilot,
+            lambda: "filter: xy" in screen_text(app) and active(app).filter.idle,
+            what="'xy' read and counted",
+            detail=lambda: screen_text(app),
+        )
+        assert "x" not in counted
 
 
 async def test_q_quits_at_once_when_nothing_downloads(make_app: MakeApp, deck: FakeDeck) -> None:

@@ -25,9 +25,9 @@ and why:
 - Broad filters show rows before their count: one or two letters on a big view, or a
   term thousands of rows share, read their first rows from an ordered scan that stops
   at once, and the status line says "64+" until the count, run after them in the same
-  thread, arrives. A newer keystroke ends that count (`DeckApi.interruptible`: the UI
-  thread interrupts the SQLite statement, no Python runs in the read), so it never
-  waits behind it.
+  thread once the typing pauses (`TYPING_PAUSE`), arrives. A newer keystroke skips
+  that count or ends it (`DeckApi.interruptible`: the UI thread interrupts the SQLite
+  statement, no Python runs in the read), so it never waits behind it.
 """
 
 from __future__ import annotations
@@ -73,6 +73,12 @@ holds the echo up by 16 ms at worst (its target is 30)."""
 
 COUNT_AFTER_PAINT = 0.1
 """Seconds a short filter's count waits at most for its first rows to be painted."""
+
+TYPING_PAUSE = 0.3
+"""Seconds without a newer keystroke before a short filter's count starts. The count
+reads every match (a million rows for one letter: 0.4-0.9 s of a core), and a word
+typed at a few keys a second had each next key share the two cores with the count of
+the last; typing on skips it, and the status line says "64+" meanwhile."""
 
 
 class FilterBox(Input):
@@ -236,6 +242,9 @@ class PaneFilter(Generic[RowT]):
         self._handoff: Handoff[FilterResult[RowT]] | None = None
         self._end_read: Callable[[], None] | None = None
         """Ends the read the filter's thread is running (its scope's `end`), if any."""
+        self._superseded = threading.Event()
+        """Set when a newer read begins: the last read's count waiting for a pause in
+        the typing (`TYPING_PAUSE`) is skipped at once."""
 
     @property
     def idle(self) -> bool:
@@ -253,6 +262,7 @@ class PaneFilter(Generic[RowT]):
     def _newer(self) -> None:
         """UI thread: a newer read begins; the one running (a count) ends now."""
         self.generation += 1
+        self._superseded.set()
         end = self._end_read
         if end is not None:
             end()
@@ -367,6 +377,7 @@ class PaneFilter(Generic[RowT]):
             self.receive, lambda error: self.receive(ReadFailed(generation, error))
         )
         self._handoff = out
+        superseded = self._superseded = threading.Event()
 
         def stale() -> bool:
             return generation != self.generation
@@ -402,10 +413,10 @@ class PaneFilter(Generic[RowT]):
                     if known < limit:
                         return
                     # The count reads every match: it waits until those rows are on
-                    # screen (a 4 ms frame took 13 while it ran), and is skipped or
-                    # ended when another keystroke comes.
+                    # screen (a 4 ms frame took 13 while it ran) and the typing pauses,
+                    # and is skipped or ended when another keystroke comes.
                     painted.wait(COUNT_AFTER_PAINT)
-                    if not stale():
+                    if not superseded.wait(TYPING_PAUSE) and not stale():
                         out.post(RowsCounted(generation, view.count()))
             except Exception as error:  # typed or not, it becomes a dialog, not a crash
                 if not stale():  # else it is the newer keystroke ending this read
