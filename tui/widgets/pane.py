@@ -32,7 +32,8 @@ from tui.core.errors import MeetdeckError
 from tui.widgets import pane_requests
 from tui.widgets.column_choice import ColumnsRequested, shown_sort, tab_of
 from tui.widgets.detail import DetailPanel
-from tui.widgets.pane_filter import FilterBox, PaneFilter
+from tui.widgets.filter_box import FilterBox
+from tui.widgets.pane_filter import PaneFilter
 from tui.widgets.pane_keys import PANE_BINDINGS, KeyActions, refuse_read_only
 from tui.widgets.pane_requests import PaneRequests, StartUrlFetched, Write, WriteDone
 from tui.widgets.pane_sort import PaneSort
