@@ -865,6 +865,37 @@ async def test_a_short_filters_count_waits_for_the_typing_to_pause(
         assert "x" not in counted
 
 
+async def test_a_three_letter_filters_count_does_not_wait_for_a_pause(
+    make_app: MakeApp, deck: FakeDeck, monkeypatch: Any
+) -> None:
+    """A term of three letters with many matches is counted in the trigram index, right
+    after its first rows: the next keystroke narrows those matches (typing on must not
+    skip it, as it skips the count of one or two letters)."""
+    from tui.widgets import pane_filter
+
+    plain = deck.registrants
+    counted: list[str] = []
+
+    def registrants(q: Any = None) -> Any:
+        view = plain(q) if q is not None else plain()
+        if q is None or q.text != "son":
+            return view
+        return CountedLater(view, lambda: counted.append(q.text))
+
+    monkeypatch.setattr(deck, "registrants", registrants)
+    monkeypatch.setattr(pane_filter, "TYPING_PAUSE", 3600.0)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show_tab(pilot, app, "registrants")
+        await pilot.press("slash", "s", "o", "n")
+        await wait_for(
+            pilot,
+            lambda: counted == ["son"] and active(app).filter.idle,
+            what="the count of 'son'",
+            detail=lambda: screen_text(app),
+        )
+
+
 async def test_q_quits_at_once_when_nothing_downloads(make_app: MakeApp, deck: FakeDeck) -> None:
     deck.downloads_ = [DownloadProgress("r0", "Old.mp4", DownloadState.DONE)]
     app = make_app()
