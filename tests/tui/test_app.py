@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Button
 
 from tests.support.app import active, settle, show_tab
-from tests.support.fakedeck import HOSTILE, FakeDeck
+from tests.support.fakedeck import HOSTILE, CountedLater, FakeDeck
 from tests.support.keys import type_at_once
 from tests.support.screen import current, screen_lines, screen_text, toasts
 from tests.support.waits import STEP, TIMEOUT, wait_for
@@ -24,33 +24,6 @@ from tui.widgets.pane import EntityPane
 from tui.widgets.virtual_table import VirtualTable
 
 MakeApp = Callable[..., MeetdeckApp]
-
-
-class CountedLater:
-    """A view whose count reads every row (one letter on a big webinar): its first rows
-    come before its count, which calls `before_count` first."""
-
-    def __init__(self, view: Any, before_count: Callable[[], object]) -> None:
-        self.view = view
-        self.before_count = before_count
-        self.fetched_at = view.fetched_at
-        self.sort_columns = view.sort_columns
-        self.sort = view.sort
-        self.quick_to_count = False
-
-    def head(self, limit: int) -> list[Any]:
-        rows: list[Any] = self.view.rows(0, limit)
-        return rows
-
-    def count(self) -> int:
-        self.before_count()
-        return int(self.view.count())
-
-    def rows(self, offset: int, limit: int) -> list[Any]:
-        return list(self.view.rows(offset, limit))
-
-    def index_of(self, key: str) -> int | None:
-        return self.view.index_of(key)  # type: ignore[no-any-return]
 
 
 def main_screen(app: MeetdeckApp) -> MainScreen:

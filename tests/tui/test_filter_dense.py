@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.support.app import active
-from tests.support.fakedeck import FakeDeck
+from tests.support.fakedeck import CountedLater, FakeDeck
 from tests.support.screen import screen_text
 from tests.support.waits import wait_for
 from tui.screens.main import MainScreen
@@ -26,38 +26,23 @@ class Stops(threading.local):
     ended: threading.Event | None = None
 
 
-class CountUntilStopped:
+class CountUntilStopped(CountedLater):
     """A view of many matches whose count runs until its scope is ended from another
     thread (as SQLite's interrupt ends the statement), then fails."""
 
     def __init__(self, view: Any, stops: Stops) -> None:
-        self.view = view
+        super().__init__(view, self._until_stopped)
         self.stops = stops
-        self.fetched_at = view.fetched_at
-        self.sort_columns = view.sort_columns
-        self.sort = view.sort
-        self.quick_to_count = False
         self.stopped = threading.Event()
         self.started = threading.Event()
 
-    def head(self, limit: int) -> list[Any]:
-        return list(self.view.rows(0, limit))
-
-    def count(self) -> int:
+    def _until_stopped(self) -> None:
         self.started.set()
         ended = self.stops.ended
         # At most 5 s: a filter that never ends its reads lets it run to its end.
         if ended is not None and ended.wait(5):
             self.stopped.set()
             raise RuntimeError("interrupted")
-        return int(self.view.count())
-
-    def rows(self, offset: int, limit: int) -> list[Any]:
-        return list(self.view.rows(offset, limit))
-
-    def index_of(self, key: str) -> int | None:
-        found: int | None = self.view.index_of(key)
-        return found
 
 
 async def test_a_newer_keystroke_ends_the_count_and_it_never_shows(
