@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Any
@@ -133,22 +132,18 @@ async def test_drop_mid_body_aborts_the_response(client: httpx.AsyncClient) -> N
     assert log[-2]["dropped"] is True and log[-2]["status"] == 200
 
 
-async def test_configured_error_rate_and_latency_spare_the_control_api(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The sandbox's waits are recorded instead of slept: a control call asks for none
-    # of the configured 20 s, an API call asks for exactly that.
-    real_sleep = asyncio.sleep
+async def test_configured_error_rate_and_latency_spare_the_control_api() -> None:
+    # The sandbox's waits are recorded instead of slept (its own sleep, not asyncio's):
+    # a control call asks for none of the configured 20 s, an API call asks for that.
     waits: list[float] = []
 
-    async def recorded(delay: float, *args: Any) -> Any:
+    async def recorded(delay: float) -> None:
         waits.append(delay)
-        return await real_sleep(0, *args)
 
-    monkeypatch.setattr("tui.sandbox.middleware.asyncio.sleep", recorded)
     app = create_app(
         SandboxConfig(anchor=ANCHOR, error_rate=1.0, latency_ms=20_000, rate_limit_scale=0)
     )
+    app.state.sandbox.sleep = recorded
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
         assert (await c.get("/_sandbox/state")).status_code == 200
         assert 20.0 not in waits
@@ -160,12 +155,13 @@ async def test_configured_error_rate_and_latency_spare_the_control_api(
         assert statuses <= {500, 502, 503, 504} and len(statuses) > 1
 
 
-async def test_rate_limits_per_api_and_category(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_rate_limits_per_api_and_category() -> None:
     # The buckets' clock stands still until the test moves it: on a loaded machine
     # seven requests can take over a second, and a real clock would refill the bucket.
+    # Only this sandbox's clock: the event loop and httpx keep the real one.
     now = [1000.0]
-    monkeypatch.setattr("tui.sandbox.ratelimit.time.monotonic", lambda: now[0])
     app = create_app(SandboxConfig(anchor=ANCHOR, rate_limit_scale=0.3))
+    app.state.sandbox.limiter.clock = lambda: now[0]
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
         admin = await goto_headers(c)
         zoom = await zoom_headers(c)

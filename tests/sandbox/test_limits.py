@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from tests.support.sandbox import ANCHOR, BASE
 from tests.support.specs import goto_headers, zoom_headers
@@ -14,10 +15,11 @@ from tui.sandbox.server import SandboxConfig, create_app
 REGISTRANTS = "/zoom/v2/webinars/{}/registrants"
 
 
-@pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The buckets' clock stands still: a bucket lets exactly its second's worth through."""
-    monkeypatch.setattr("tui.sandbox.ratelimit.time.monotonic", lambda: 1000.0)
+def frozen(app: Starlette) -> Starlette:
+    """`app` whose buckets' clock stands still: a bucket lets exactly its second's worth
+    through. Only the sandbox's clock: the event loop and httpx keep the real one."""
+    app.state.sandbox.limiter.clock = lambda: 1000.0
+    return app
 
 
 async def burst(client: httpx.AsyncClient, path: str, headers: dict[str, str]) -> list[int]:
@@ -30,10 +32,9 @@ async def burst(client: httpx.AsyncClient, path: str, headers: dict[str, str]) -
     return statuses
 
 
-@pytest.mark.usefixtures("frozen")
 async def test_per_second_limits_follow_the_plan() -> None:
     """Pro lets 20 Medium calls through in a second, Business 60; Light 30 and 80."""
-    app = create_app(SandboxConfig(anchor=ANCHOR, rate_limit_scale=1.0))
+    app = frozen(create_app(SandboxConfig(anchor=ANCHOR, rate_limit_scale=1.0)))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
         zoom = await zoom_headers(c)
         medium = await burst(c, "/zoom/v2/users", zoom)
@@ -117,11 +118,10 @@ async def test_daily_limit_bare_shape_and_by_category(client: httpx.AsyncClient)
     assert [(r["category"], r["shape"], r["applied"]) for r in listed] == [("Light", "bare", 1)]
 
 
-@pytest.mark.usefixtures("frozen")
 async def test_goto_apis_allow_10_requests_a_second_each() -> None:
     """GoTo's documented default: 10 a second per API, then 429; another API has its
     own 10. The sandbox adds rate headers and `Retry-After`, which GoTo does not document."""
-    app = create_app(SandboxConfig(anchor=ANCHOR, rate_limit_scale=1.0))
+    app = frozen(create_app(SandboxConfig(anchor=ANCHOR, rate_limit_scale=1.0)))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
         admin = await goto_headers(c)
         assert await burst(c, "/G2M/rest/upcomingMeetings", admin) == [200] * 10 + [429]

@@ -5,7 +5,6 @@ What a fault does to the body of an answer is `tui.sandbox.body_faults`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from datetime import timedelta
@@ -140,7 +139,7 @@ class SandboxMiddleware:
             entry["fault"] = [rule.id for rule in rules]
         latency = state.latency_ms + sum(rule.latency_ms for rule in rules)
         if latency > 0:
-            await asyncio.sleep(latency / 1000)
+            await state.sleep(latency / 1000)
         # Body faults apply to whatever this request gets, error answers included.
         if any(rule.drop_mid_body for rule in rules):
             send = dropping(send)

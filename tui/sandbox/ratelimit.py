@@ -14,6 +14,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,16 +45,17 @@ class Verdict:
 class Bucket:
     """A token bucket holding at most one second's worth of requests."""
 
-    __slots__ = ("capacity", "rate", "stamp", "tokens")
+    __slots__ = ("capacity", "clock", "rate", "stamp", "tokens")
 
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.rate = rate
+        self.clock = clock
         self.capacity = max(rate, 1.0)
         self.tokens = self.capacity
-        self.stamp = time.monotonic()
+        self.stamp = clock()
 
     def take(self) -> Verdict:
-        now = time.monotonic()
+        now = self.clock()
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
         limit = max(1, int(self.rate))
@@ -69,6 +71,8 @@ class RateLimiter:
 
     def __init__(self, scale: float, zoom_plan: str = "pro") -> None:
         self.scale = scale
+        #: The buckets' clock (a test may stand it still before the first request).
+        self.clock: Callable[[], float] = time.monotonic
         self.zoom_plan = check_plan(zoom_plan)
         self._buckets: dict[str, Bucket] = {}
 
@@ -87,7 +91,7 @@ class RateLimiter:
             return None
         bucket = self._buckets.get(name)
         if bucket is None:
-            bucket = self._buckets[name] = Bucket(max(per_second * self.scale, 1e-3))
+            bucket = self._buckets[name] = Bucket(max(per_second * self.scale, 1e-3), self.clock)
         return bucket.take()
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from tui.sandbox.config import SandboxConfig
@@ -47,6 +49,8 @@ class SandboxState:
         self.log = RequestLog(config.request_log_size)
         self.random = random.Random(f"{config.seed}:faults")
         self.latency_ms = config.latency_ms
+        #: How the middleware waits out latency (a test may record the waits instead).
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self.error_rate = config.error_rate
         # GoTo's token replies (the control API switches them while running).
         self.token_shape = config.goto_token_shape
