@@ -8,6 +8,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
 from tests.support.app import active
 from tests.support.fakes import FakeListView, FakeRow
@@ -315,3 +316,51 @@ async def test_no_style_of_a_table_depends_on_its_focus(make_app: Callable[..., 
         await pilot.pause()
         assert not focus()
         assert looks() == focused
+
+
+async def test_a_row_shown_on_another_line_keeps_its_drawn_line() -> None:
+    """New rows in which a row shown before moves up a few lines (a filter's next
+    keystroke dropping the rows above it): its text is not drawn again, and Textual is
+    handed the very line it showed before (what it kept on it, the colour filter's
+    output and the terminal text, serves again). Lines were kept by screen line, and
+    Textual copied each one it drew."""
+    source = FakeListView(20)  # fewer than the lines: no scrollbar cell changes
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.pause()
+        whole = Region(0, 0, table.size.width, table.size.height)
+        before = table.render_lines(whole)
+        drawn: list[object] = []
+        original = table._draw._row_segment
+
+        def counting(row: Any, *args: Any, **options: Any) -> Any:
+            drawn.append(row)
+            return original(row, *args, **options)
+
+        table._draw._row_segment = counting  # type: ignore[method-assign]
+        source.removed = {0, 1, 2, 3, 4}
+        table.set_source(source, keep_cursor=False)
+        await pilot.pause()
+        after = table.render_lines(whole)
+        assert "Person 000005" in after[1].text and "Person 000019" in after[15].text
+        assert drawn == []  # the cursor's new row too: only its style changed
+        # Rows 6 to 19 (not under the cursor before or after) moved up five lines.
+        assert all(after[y - 5] is before[y] for y in range(7, 21))
+
+
+async def test_a_table_with_a_border_or_padding_is_drawn_with_them() -> None:
+    """Lines are handed to Textual whole only when there is nothing to wrap them in: a
+    table given a border and padding still shows both."""
+
+    class Framed(TableApp):
+        CSS = "VirtualTable { border: solid red; padding: 0 2; }"
+
+    app = Framed(FakeListView(20))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.pause()
+        strips = table.render_lines(Region(0, 0, *table.outer_size))
+        row = strips[2].text  # the border's line, the header's, then the first row
+        assert row.startswith("│  Person 000000") and row.endswith("│"), row
+        assert strips[0].text.startswith("┌")

@@ -2,13 +2,16 @@
 
 Drawing is the table's hot path (every line of every frame), so what it computes is
 kept: the column layout per width, the scrollbar's cells per scroll position, and the
-last few hundred drawn rows (by index, cursor, mark, width and scrollbar cell), and
-their text apart from the scrollbar. What a line shows is also told as a value
-(`shown`), so that the table repaints only the lines that change when its rows do (a
-filter keystroke), and of a line whose scrollbar cell alone changed (a filter that
-keeps the first rows, a count that arrives), that cell. The table says when these go
-stale (`forget_lines` when rows, marks or focus change, `forget_layout` when the
-columns' text does, `forget_styles` when the theme does).
+last few hundred drawn rows (by the row they show, its cursor, mark, width and
+scrollbar cell, wherever on screen: a filter's next keystroke shows many of the same
+rows a few lines up), and their text apart from the style and the scrollbar. Textual
+is handed each drawn line as it is (`WholeLines`), so what it keeps on a line's Strip
+(the colour filter's output, the terminal text) serves the row again too. What a line
+shows is also told as a value (`shown`), so that the table repaints only the lines
+that change when its rows do (a filter keystroke), and of a line whose scrollbar cell
+alone changed (a filter that keeps the first rows, a count that arrives), that cell.
+The table says when these go stale (`forget_lines` when marks or focus change,
+`forget_layout` when the columns' text does, `forget_styles` when the theme does).
 """
 
 from __future__ import annotations
@@ -100,6 +103,9 @@ class LineSource(Protocol[RowT]):
 
     def is_marked(self, row: RowT) -> bool: ...
 
+    def key_of(self, row: RowT) -> str:
+        """The row's key (two rows with one key are told apart by value)."""
+
 
 class Ahead:
     """Row texts drawn ahead (`TableLines.prepare`): the layout, width and time zone
@@ -124,13 +130,15 @@ class TableLines(Generic[RowT]):
     def __init__(self, widget: Widget, table: LineSource[RowT]) -> None:
         self._widget = widget
         self._table = table
-        self._lines: LRUCache[tuple[int, bool, bool, int, Segment | None], Strip] = LRUCache(
-            LINES_KEPT
-        )
-        self._texts: dict[tuple[int, bool, int, Style], tuple[object, Segment]] = {}
-        """A row's text without its scrollbar cell (by index, mark, width and style),
-        with the row it was drawn from: a row equal to it draws the same text. (Not an
-        LRUCache: its `set` keeps the value of a key it holds.)"""
+        self._lines: LRUCache[tuple[str, bool, bool, int, Segment | None], tuple[object, Strip]]
+        self._lines = LRUCache(LINES_KEPT)
+        """Drawn rows by the row's key, cursor, mark, width and scrollbar cell, with the
+        row each was drawn from: a row equal to it draws the same line, wherever it is
+        on screen (a filter's next keystroke shows many of the same rows, shifted)."""
+        self._texts: dict[tuple[str, bool, int], tuple[object, str]] = {}
+        """A row's text (by the row's key, mark and width), with the row it was drawn
+        from: the same row drawn with another cursor style or scrollbar cell keeps it.
+        (Not an LRUCache: its `set` keeps the value of a key it holds.)"""
         self._layout: tuple[int, list[tuple[Column, int]]] = (-1, [])
         self._bar: tuple[tuple[int, int, int], list[Segment]] | None = None
         self._ahead: Ahead | None = None
@@ -177,8 +185,9 @@ class TableLines(Generic[RowT]):
         return entry[1] if entry is not None and entry[0] is row else None
 
     def forget_lines(self) -> None:
-        """Rows, marks, focus or the size changed: draw every line again (a row equal
-        to the one drawn at its index, in the same style, keeps its text)."""
+        """Marks or focus changed: draw every line again (a row equal to the one drawn
+        before, in the same style, keeps its text). New rows need not forget anything:
+        lines are kept by the row they show."""
         self._lines.clear()
 
     def forget_layout(self) -> None:
@@ -300,20 +309,22 @@ class TableLines(Generic[RowT]):
             return Strip([blank] if cell is None else [blank, cell], full)
         is_cursor = index == table.cursor_row
         marked = table.markable and table.is_marked(row)
-        cache_key = (index, is_cursor, marked, width, cell)
-        strip = self._lines.get(cache_key)
-        if strip is None:
-            style = self._row_style(base, is_cursor=is_cursor, marked=marked)
-            kept = self._texts.get((index, marked, width, style))
-            if kept is not None and kept[0] == row:
-                segment = kept[1]
-            else:
-                segment = self._row_segment(row, width, style, marked=marked)
-                if len(self._texts) >= LINES_KEPT:
-                    self._texts.clear()
-                self._texts[(index, marked, width, style)] = (row, segment)
-            strip = Strip([segment] if cell is None else [segment, cell], full)
-            self._lines[cache_key] = strip
+        key = table.key_of(row)
+        cache_key = (key, is_cursor, marked, width, cell)
+        drawn = self._lines.get(cache_key)
+        if drawn is not None and (drawn[0] is row or drawn[0] == row):
+            return drawn[1]
+        style = self._row_style(base, is_cursor=is_cursor, marked=marked)
+        kept = self._texts.get((key, marked, width))
+        if kept is not None and (kept[0] is row or kept[0] == row):
+            segment = Segment(kept[1], style)
+        else:
+            segment = self._row_segment(row, width, style, marked=marked)
+            if len(self._texts) >= LINES_KEPT:
+                self._texts.clear()
+            self._texts[(key, marked, width)] = (row, segment.text)
+        strip = Strip([segment] if cell is None else [segment, cell], full)
+        self._lines[cache_key] = (row, strip)
         return strip
 
     def _header_line(self, width: int, base: Style, bar: bool) -> Strip:

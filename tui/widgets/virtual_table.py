@@ -41,6 +41,7 @@ from tui.widgets.table_model import (
     row_key,
 )
 from tui.widgets.table_scroll import Viewport, clamp_row
+from tui.widgets.whole_lines import WholeLines
 
 __all__ = [
     "MAX_PAGES",
@@ -112,6 +113,7 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         self.placeholder = placeholder
         self._rows: PagedRows[RowT] = PagedRows()
         self._draw: TableLines[RowT] = TableLines(self, self)
+        self._styles_cache = WholeLines()  # Textual shows the Strips drawn (whole_lines.py)
         self._marks: Marks[RowT] = Marks(key)
         self.viewport = Viewport()
         """The first row shown (tui/widgets/table_scroll.py)."""
@@ -167,7 +169,6 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
         screen_offset = self.cursor_row - self.top
         shown = self._draw.shown()
         self._rows.reset(source, first_page, count)
-        self._draw.forget_lines()
         index = source.index_of(key) if (source is not None and key is not None) else None
         if index is None:
             index = min(self.cursor_row, self._count - 1) if keep_cursor else 0
@@ -190,7 +191,6 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
             return
         shown = self._draw.shown()
         self._rows.count = count
-        self._draw.forget_lines()
         self._draw.repaint_changed(shown)
 
     def set_sort(self, column: str | None, descending: bool = False) -> None:
