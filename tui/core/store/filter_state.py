@@ -54,9 +54,10 @@ def narrow(terms: list[str], ids: list[int], texts: list[str]) -> tuple[list[int
 
 
 class RowMemo:
-    """Rows read by id lately on one connection, as their models, for the next
-    keystroke: typing on in the filter mostly shows the same first rows again, and
-    reading a registrant's model from its row is most of a narrowed filter's read.
+    """Rows read lately on one connection (by id, or a view's page), as their models,
+    for the next keystroke: typing on in the filter mostly shows the same first rows
+    again (a first letter: mostly the rows shown without a filter), and reading a
+    registrant's model from its row is most of a narrowed filter's read.
     Kept for one `PRAGMA data_version` of the connection (nothing written since), and
     at most MAX of them."""
 

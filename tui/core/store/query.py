@@ -87,6 +87,7 @@ class TableView(Generic[T]):
         self._decode = decode
         self._select = select
         self._join = join
+        self._memo_where = (spec.name, select, join, decode)  # a `RowMemo` key's other half
         self._in_sort = in_sort
         """Filters tested in the sort's index (`where_clause`)."""
         self._where, self._params = where_clause(spec, q, in_sort=in_sort)
@@ -382,11 +383,8 @@ class TableView(Generic[T]):
         """The rows with these ids, in this order (those read lately from `RowMemo`)."""
         if not page:
             return []
-        memo, where = self._row_memo, (self._spec.name, self._select, self._join, self._decode)
-        version = self._version() if memo is not None else 0
-        known: dict[int, Any] = {}
-        if memo is not None:
-            known = {i: memo.get(version, where, i) for i in page}
+        memo, where = self._row_memo, self._memo_where
+        known = {i: memo.get(self._version(), where, i) for i in page} if memo else {}
         wanted = [i for i in page if known.get(i) is None]
         if wanted:
             marks = ", ".join("?" * len(wanted))
@@ -396,23 +394,34 @@ class TableView(Generic[T]):
                     f"WHERE t.id IN ({marks})",
                     wanted,
                 ).fetchall()
-            for row in found:
-                known[row[0]] = decoded = self._decode(tuple(row[1:]))
-                if memo is not None:
-                    memo.put(version, where, row[0], decoded)
+            known.update(zip([row[0] for row in found], self._models(found), strict=True))
         return [known[i] for i in page if known.get(i) is not None]
+
+    def _models(self, found: list[Any]) -> list[T]:
+        """Rows read as (id, columns...) as models, a row read lately (`RowMemo`) as it was."""
+        memo = self._row_memo
+        if memo is None:
+            return [self._decode(tuple(row[1:])) for row in found]
+        where, version, models = self._memo_where, self._version(), []
+        for row in found:
+            model = memo.get(version, where, row[0])
+            if model is None:
+                model = self._decode(tuple(row[1:]))
+                memo.put(version, where, row[0], model)
+            models.append(model)
+        return models
 
     def _page(self, offset: int, limit: int) -> list[T]:
         """Rows [offset, offset + limit) by an ordered scan of the view's index."""
         direction = "DESC" if self._desc else "ASC"
         order = ", ".join(f"{term} {direction}" for term in (*self._terms, "t.id"))
         sql = (
-            f"SELECT {self._select} {self._from(text_index=self._text_ordered())} "
+            f"SELECT t.id, {self._select} {self._from(text_index=self._text_ordered())} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
         with self._lock:
             found = self._fetch(sql, [*self._params, limit, offset])
-        return [self._decode(tuple(row)) for row in found]
+        return self._models(found)
 
     def index_of(self, key: str) -> int | None:
         """The position of the row with `key` in this view, or None."""
