@@ -530,3 +530,29 @@ async def test_a_filter_keystroke_sends_no_input_changed_up_the_widgets(
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.focused is pane.table, what="the table's focus")
         assert pane.filter_text == "person0001" and pane.table.row_count == 10
+
+
+async def test_the_first_letter_typed_in_the_filter_restyles_nothing(make_app: MakeApp) -> None:
+    """The filter box has nothing to validate: Input's validation gave it the unstyled
+    "-valid" class at the first letter typed, a restyle (~2 ms) before that letter's
+    rows were asked for."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await show_registrants(pilot, app, main_screen(app))
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        await pilot.press("slash")
+        await wait_for(
+            pilot, lambda: pane.filter_box is not None and pane.filter_box.has_focus, what="box"
+        )
+        restyled: list[object] = []
+        original = app.update_styles
+
+        def counting(node: Any, animate: bool = True) -> None:
+            restyled.append(node)
+            original(node, animate)
+
+        app.update_styles = counting  # type: ignore[method-assign]
+        await pilot.press("p")
+        await wait_for(pilot, lambda: pane.settled and pane.filter_text == "p", what="p")
+        assert pane.filter_box not in restyled, restyled
