@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from tests.support.app import active
 from tests.support.fakedeck import FakeDeck
@@ -556,3 +557,43 @@ async def test_the_first_letter_typed_in_the_filter_restyles_nothing(make_app: M
         await pilot.press("p")
         await wait_for(pilot, lambda: pane.settled and pane.filter_text == "p", what="p")
         assert pane.filter_box not in restyled, restyled
+
+
+async def test_the_filter_box_draws_its_text_as_input_does(make_app: MakeApp) -> None:
+    """The box draws plain text itself (without Rich's text rendering): cell for cell
+    what Input draws, with the cursor anywhere, scrolled, blinking or not, focused or
+    not; text that is not plain goes through Input."""
+    app = make_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        await show_registrants(pilot, app, main_screen(app))
+        pane: Any = active(app)
+        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        await pilot.press("slash")
+        await wait_for(
+            pilot, lambda: pane.filter_box is not None and pane.filter_box.has_focus, what="box"
+        )
+        box = pane.filter_box
+        drawn = Input.render_line  # Input's own
+
+        def cells(strip: Any) -> list[tuple[str, object]]:
+            return [(char, segment.style) for segment in strip for char in segment.text]
+
+        checked, scrolled = 0, 0
+        for value in ("n", "noah.ander", "x" * 200, "naïve", "a\tb"):
+            box.value = value
+            for cursor in sorted({0, 1, len(value) // 2, len(value)}):
+                box.cursor_position = cursor
+                await pilot.pause()
+                scrolled = max(scrolled, box.scroll_offset.x)
+                for focused, blink in ((True, True), (True, False), (False, True)):
+                    box._cursor_visible = blink
+                    if not focused:
+                        pane.table.focus()
+                        await pilot.pause()
+                    assert cells(box.render_line(0)) == cells(drawn(box, 0)), (value, cursor)
+                    assert (box._plain_line() is None) == (value in ("naïve", "a\tb"))
+                    checked += 1
+                    if not focused:
+                        box.focus()
+                        await pilot.pause()
+        assert checked == 3 * (2 + 4 + 4 + 4 + 3) and scrolled > 100

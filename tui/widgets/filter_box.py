@@ -1,15 +1,18 @@
 """The `/` filter's input box (`FilterBox`): reports a typed change from inside the
-key's own handler, and repaints only the line its text is on. `PaneFilter`
-(tui/widgets/pane_filter.py) mounts it on first use and reads what it reports."""
+key's own handler, repaints only the line its text is on, and draws plain text itself.
+`PaneFilter` (tui/widgets/pane_filter.py) mounts it on first use and reads what it
+reports."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from rich.segment import Segment
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive
+from textual.strip import Strip
 from textual.widgets import Input
 from textual.widgets.input import Selection
 
@@ -60,6 +63,34 @@ class FilterBox(Input):
         """Repaint the line the text is on (all of it: the cursor may sit in the
         padding after the last character)."""
         self.refresh(Region(-self.content_offset.x, 0, self.outer_size.width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        """The text's line as Input draws it; plain text (printable ASCII, nothing
+        selected or suggested, no highlighter) is cut and styled here directly, without
+        Rich's text rendering (~0.6 ms a keystroke)."""
+        line = self._plain_line() if y == 0 else None
+        return super().render_line(y) if line is None else line
+
+    def _plain_line(self) -> Strip | None:
+        value = self.value
+        if not (value.isascii() and value.isprintable()) or not value:
+            return None
+        if self.password or self.highlighter is not None or self._suggestion:
+            return None
+        if not self.selection.is_empty:
+            return None
+        width = self.scrollable_content_region.width + 1  # Input leaves a cell for the cursor
+        cursor = self.cursor_position if self.has_focus and self._cursor_visible else None
+        text = value + " " if cursor is not None and self.cursor_at_end else value
+        scroll_x = self.scroll_offset.x
+        shown = text[scroll_x : scroll_x + width]
+        style = self.rich_style
+        parts = [(shown, style), (" " * (width - len(shown)), style)]
+        at = -1 if cursor is None else cursor - scroll_x
+        if 0 <= at < len(shown):
+            cursor_style = style + self.get_component_rich_style("input--cursor")
+            parts[:1] = [(shown[:at], style), (shown[at], cursor_style), (shown[at + 1 :], style)]
+        return Strip([Segment(text, style) for text, style in parts if text], width)
 
     def watch_value(self, value: str) -> None:
         self.repaint_text()
