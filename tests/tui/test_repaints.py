@@ -436,6 +436,42 @@ async def test_the_key_bar_draws_a_tabs_keys_once(make_app: MakeApp) -> None:
         assert draws[1] <= 2 and draws[3] == draws[1], draws
 
 
+async def test_the_key_bar_makes_the_strips_of_a_line_once(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back on a tab whose keys it drew before, the key bar shows the strips it made
+    then: its line is not formatted into strips again at each tab switch."""
+    from textual.content import Content
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        lines = []
+        for tab in "41":
+            await pilot.press(tab)
+            await wait_for(pilot, lambda: screen.settled, what="the tab")
+            await pilot.pause()
+            lines.append(screen_lines(app)[-1].strip())
+        made: list[str] = []
+        original = Content.render_strips
+
+        def counting(self: Content, *args: Any, **options: Any) -> Any:
+            if self.plain.strip() in lines:
+                made.append(self.plain)
+            return original(self, *args, **options)
+
+        monkeypatch.setattr(Content, "render_strips", counting)
+        shown = []
+        for tab in "4141":
+            await pilot.press(tab)
+            await wait_for(pilot, lambda: screen.settled, what="the tab")
+            await pilot.pause()
+            shown.append(screen_lines(app)[-1].strip())
+        assert shown == lines * 2 and lines[0] != lines[1]
+        assert made == [], made
+
+
 async def test_a_repaint_in_a_hidden_tab_lays_nothing_out_again(make_app: MakeApp) -> None:
     """A widget repainted in a tab not shown (a drill-down fills the registrants tab
     before showing it) does not make the next look-up of a region arrange the whole
