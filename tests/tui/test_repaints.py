@@ -472,6 +472,34 @@ async def test_the_key_bar_makes_the_strips_of_a_line_once(
         assert made == [], made
 
 
+async def test_a_tab_switch_scrolls_no_tab_bar_whose_tabs_all_fit(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every tab fits in the bar (`tab_labels`): a tab switch (a drill-down) does not
+    ask it to scroll the active tab into view, and each tab still shows."""
+    from textual.widget import Widget
+    from textual.widgets import TabbedContent
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        scrolls: list[str | None] = []
+        original = Widget.scroll_to_center
+
+        def counting(self: Widget, *args: Any, **options: Any) -> Any:
+            scrolls.append(self.id)
+            return original(self, *args, **options)
+
+        monkeypatch.setattr(Widget, "scroll_to_center", counting)
+        tabs = screen.query_one(TabbedContent)
+        for number, tab in (("4", "registrants"), ("1", "organizers"), ("3", "events")):
+            await pilot.press(number)
+            await wait_for(pilot, lambda: screen.settled, what="the tab")
+            assert tabs.active == tab
+        assert "tabs-scroll" not in scrolls, scrolls
+
+
 async def test_a_repaint_in_a_hidden_tab_lays_nothing_out_again(make_app: MakeApp) -> None:
     """A widget repainted in a tab not shown (a drill-down fills the registrants tab
     before showing it) does not make the next look-up of a region arrange the whole

@@ -3,8 +3,12 @@ page a tab's pane sits on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.cells import cell_len
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, TabbedContent, TabPane
+from textual.widgets._tabbed_content import ContentTabs
 
 from tui.widgets.panes import PANES, TAB_IDS
 
@@ -44,6 +48,21 @@ class DeckTabbedContent(TabbedContent):
     BLANK = True
 
     def on_mount(self) -> None:
-        # TabbedContent finds its switcher by exact type, so it cannot be a subclass:
-        # the flag is set on the instance (where it shadows the class's BLANK).
+        # TabbedContent finds its switcher and tab bar by exact type, so they cannot be
+        # subclasses: what changes is set on the instance (shadowing the class's).
         vars(self.get_child_by_type(ContentSwitcher))["BLANK"] = True
+        bar = self.get_child_by_type(ContentTabs)
+        vars(bar)["_scroll_active_tab"] = scroll_when_it_can(bar, bar._scroll_active_tab)
+
+
+def scroll_when_it_can(bar: Widget, scroll: Callable[[], None]) -> Callable[[], None]:
+    """The tab bar's "scroll the active tab into view", run only when the bar is
+    scrolled or its tabs overflow it: `tab_labels` keeps every tab in view, and the
+    look-ups of a scroll that moves nothing cost ~0.4 ms of each tab switch (Enter)."""
+
+    def scroll_active_tab() -> None:
+        scroller = bar.query_one("#tabs-scroll", Widget)
+        if scroller.scroll_x or scroller.max_scroll_x:
+            scroll()
+
+    return scroll_active_tab
