@@ -90,6 +90,50 @@ def test_a_swap_that_brings_most_of_the_table_builds_its_indexes_afresh(
         store.close()
 
 
+def test_a_big_swap_keeps_more_search_entries_pending_and_sets_the_option_back(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: FTS5 writes its pending entries out every 1 MiB and merges what it
+    wrote; a swap that rebuilds the registrants' indexes keeps 16 MiB pending (in its
+    own transaction, set back before it commits); a small swap leaves the option alone.
+    Every registrant is found either way."""
+    path = tmp_path / "p.sqlite3"
+    store = Store.open(path, "p")
+    try:
+        put(store, "events:zoom", [webinar("w1"), webinar("w2", "Other")])
+        writer = store.writer()
+        sizes: list[str] = []
+        writer.connection.set_trace_callback(
+            lambda sql: (
+                sizes.append(sql)
+                if sql.startswith("INSERT INTO search_index (search_index, rank)")
+                else None
+            )
+        )
+        for scope, people in (
+            ("registrants:zoom:w1", _people("w1", BIG)),
+            ("registrants:zoom:w2", _people("w2", 30, start=100_000)),
+        ):
+            with writer.replace(scope, "zoom") as batch:
+                batch.add(people)
+                batch.commit()
+            if scope.endswith("w1"):
+                assert len(sizes) == 2  # set, then set back
+        writer.close()
+        assert len(sizes) == 2  # the small swap left it alone
+        conn = sqlite3.connect(path)
+        try:
+            kept = conn.execute("SELECT v FROM search_index_config WHERE k = 'hashsize'").fetchall()
+        finally:
+            conn.close()
+        assert kept in ([], [(1 << 20,)])  # FTS5's default
+        assert [h.key for h in store.search("n000.lee0@example.com")] == ["r0"]
+        assert [h.key for h in store.search("n919.lee100001")] == ["r100001"]
+        assert store.integrity_ok()
+    finally:
+        store.close()
+
+
 def test_staged_rows_are_inserted_a_hundred_a_statement_in_their_order(
     tmp_path: Path,
 ) -> None:

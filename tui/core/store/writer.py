@@ -35,6 +35,7 @@ from tui.core.store.staging import (
     StageFile,
     drop_registrant_indexes,
     encoded,
+    index_rows,
     insert_registrants,
     insert_rows,
     key_of,
@@ -410,11 +411,7 @@ class ScopeBatch:
                         (when,),
                     )
                 if spec.search_code is not None:
-                    # In id order: the index flushes at every step back (10x the time).
-                    self._conn.execute(
-                        spec.index(f"id > ? AND {spec.in_scope(plus=True)} ORDER BY id"),
-                        (below, self.scope),
-                    )
+                    index_rows(self._conn, spec, below, self.scope, bulk=bool(rebuilt))
             for statement in rebuilt:
                 self._conn.execute(statement)
             if once:
