@@ -19,7 +19,7 @@ from tui.core.models import (
     RegistrantStatus,
     SupportSession,
 )
-from tui.core.store import query
+from tui.core.store import filter_state, query
 from tui.core.store.db import Store
 from tui.core.store.schema import SCHEMA_VERSION, NoCache, migrate
 from tui.core.store.views import ViewQuery
@@ -199,6 +199,39 @@ def test_narrowing_reads_neither_the_trigram_index_nor_the_rows(store: Store) ->
     assert not any("JOIN registrants" in sql or "FROM registrants" in sql for sql in statements), (
         statements
     )
+
+
+def test_many_remembered_matches_give_their_first_rows_before_the_count(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past NARROW_NOW_MAX remembered matches, a keystroke narrows only the head of
+    them for its first rows (a chunk, not all 22,000 "ngozi" of a million); the count
+    narrows the rest after, and rows, order and count are a fresh read's."""
+    monkeypatch.setattr(filter_state.FilterMemo, "NARROW_NOW_MAX", 10)
+    monkeypatch.setattr(filter_state, "HEAD_CHUNK", 8)
+    people = [registrant(i, first="Noah" if i % 3 else "Noa", last=f"Lee{i}") for i in range(1, 60)]
+    put(store, "registrants:zoom:w1", people)
+    assert store.registrants(ViewQuery(event_key="w1", text="noa")).count() == 59
+    fresh = Store.open(store.path, "p", create=False)  # never a memo there
+    try:
+        q = ViewQuery(event_key="w1", text="noah")
+        typed, plain = store.registrants(q), fresh.registrants(q)
+        assert not quick(typed)
+        tested: list[int] = []
+        real_narrow = filter_state.narrow
+
+        def counted(terms: list[str], ids: list[int], texts: list[str], limit: Any = None) -> Any:
+            tested.append(len(ids) if limit is None else 0)
+            return real_narrow(terms, ids, texts, limit)
+
+        monkeypatch.setattr(filter_state, "narrow", counted)  # the chunks' calls
+        head = [r.key for r in typed.head(5)]
+        assert sum(tested) < 59  # the head of the remembered matches, not all of them
+        assert head == _keys(plain)[:5]
+        assert typed.count() == plain.count() == 40 and quick(typed)
+        assert _keys(typed) == _keys(plain)
+    finally:
+        fresh.close()
 
 
 def test_a_write_between_keystrokes_is_not_hidden_by_the_narrowing(store: Store) -> None:

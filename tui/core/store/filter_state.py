@@ -24,6 +24,12 @@ class FilterMemo:
     across it.
     """
 
+    #: A keystroke narrows the remembered matches before its first rows are shown when
+    #: they are at most this many (~0.25 ms); beyond, its first rows are narrowed from
+    #: their head (`narrow` with a limit) and the count after, so a keystroke's work
+    #: does not grow with the matches (22,000 "ngozi" at 1,000,000).
+    NARROW_NOW_MAX = 4_096
+
     def __init__(self) -> None:
         self._last: tuple[object, str, int, list[int], list[str]] | None = None
 
@@ -42,11 +48,28 @@ class FilterMemo:
         self._last = (key, text, version, ids, texts)
 
 
-def narrow(terms: list[str], ids: list[int], texts: list[str]) -> tuple[list[int], list[str]]:
+#: `narrow` with a limit narrows this many remembered matches at a time.
+HEAD_CHUNK = 1024
+
+
+def narrow(
+    terms: list[str], ids: list[int], texts: list[str], limit: int | None = None
+) -> tuple[list[int], list[str]]:
     """The `ids` (and their `texts`) whose text holds every term, in their order. The
     remembered texts are the rows' search column, which the WHERE tests with `instr`:
     testing them here is the same test. One pass of `in` per term, the lists cut by
-    `compress` (in C): 22,000 texts in ~1.4 ms, a fifth of a loop that builds pairs."""
+    `compress` (in C): 22,000 texts in ~1.4 ms, a fifth of a loop that builds pairs.
+    `limit`: only the first that many, narrowed a chunk (HEAD_CHUNK) at a time until
+    they are found (a screenful of thousands costs a chunk or two)."""
+    if limit is not None:
+        found: tuple[list[int], list[str]] = ([], [])
+        for at in range(0, len(ids), HEAD_CHUNK):
+            part = narrow(terms, ids[at : at + HEAD_CHUNK], texts[at : at + HEAD_CHUNK])
+            found[0].extend(part[0])
+            found[1].extend(part[1])
+            if len(found[0]) >= limit:
+                break
+        return found[0][:limit], found[1][:limit]
     for term in terms:
         kept = [term in text for text in texts]
         ids, texts = list(itertools.compress(ids, kept)), list(itertools.compress(texts, kept))

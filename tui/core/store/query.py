@@ -280,8 +280,10 @@ class TableView(Generic[T]):
         """The ids of the first `limit` matches of a filter with many, without finding
         the others: the first of the ordered index if they are there (a term found all
         over the view); else the index's hits sorted in SQL, which keeps only the first
-        `limit` of them (no row of the rest leaves SQLite)."""
+        `limit` of them (no row of the rest leaves SQLite); or `narrow` with a limit."""
         with self._lock:
+            if (base := self._narrow_base()) is not None:
+                return narrow(fold(self._query.text).split(), *base, limit)[0]
             join, order = self._hit_order()
             if join == "JOIN" and self._hits() > MATERIALIZE_MAX and self._text_ordered():
                 walked = self._walk_head(limit)
@@ -332,16 +334,15 @@ class TableView(Generic[T]):
     @property
     def quick_to_count(self) -> bool:
         """Whether `count()` is quick now: no filter, or one with a term of three or
-        more characters (the trigram index) and few matches, or that narrows the
-        remembered matches of the filter it extends (`narrow`: ~1.4 ms for 22,000);
-        else the first rows come first (`head`)."""
+        more characters (the trigram index) and few matches, or that narrows few
+        remembered matches (`FilterMemo.NARROW_NOW_MAX`); else `head` comes first."""
         if self._count is not None or not self._filtered():
             return True
         if not self._indexed_terms():
             return False
         with self._lock:
-            if self._narrow_base() is not None:
-                return True
+            if (base := self._narrow_base()) is not None:
+                return len(base[0]) <= FilterMemo.NARROW_NOW_MAX
             return self._hits() <= min(COUNT_NOW_MAX, MATERIALIZE_MAX)
 
     def _indexed_terms(self) -> bool:
@@ -357,10 +358,9 @@ class TableView(Generic[T]):
         A short filter (one or two letters) reads them by an ordered index scan that
         stops at the `limit`-th match, where counting scans every row. A term the
         trigram index finds is resolved to its ordered matches (and counted) when
-        they are few, or narrowed from the previous keystroke's; when they are many (a
+        they are few, or narrowed from the previous keystroke's few; when many (a
         name or domain thousands share), only the first `limit` are found
-        (`_first_ids`), and `count` finds the rest.
-        """
+        (`_first_ids`), and `count` finds the rest."""
         if not self._indexed_terms():
             return self._page(0, limit)
         if self._ids is not None or self.quick_to_count:
