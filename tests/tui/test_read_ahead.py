@@ -66,6 +66,23 @@ async def test_enter_shows_the_rows_read_while_the_event_rested_highlighted(
         assert registrants.read_ahead.query is None  # taken once
 
 
+async def test_back_reads_the_events_rows_ahead_again_for_a_second_enter(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        registrants = await events_tab_read_ahead(pilot, app)
+        await drill(pilot, app, registrants)
+        await pilot.press("backspace")
+        await wait_for(
+            pilot, lambda: registrants.read_ahead.query is not None, what="the rows read again"
+        )
+        read = registrants.table.page_queries  # Back showed the tab's own scope again
+        await drill(pilot, app, registrants)
+        assert registrants.table.page_queries == read  # the second drill read no page either
+        assert person_lines(app)[:3] == ["Person00000", "Person00002", "Person00003"]
+
+
 async def test_a_refresh_after_the_rows_were_read_ahead_has_the_drill_read_them_again(
     make_app: MakeApp, deck: FakeDeck
 ) -> None:

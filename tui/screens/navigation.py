@@ -141,5 +141,9 @@ class Navigation:
         for tab, scope in crumb.scopes.items():
             self._tabs.pane(tab).set_scope(scope)
         await self._tabs.show_tab(crumb.tab)
+        source = self._tabs.pane(crumb.tab)
         if crumb.cursor_key is not None:
-            self._tabs.pane(crumb.tab).table.move_to_key(crumb.cursor_key)
+            source.table.move_to_key(crumb.cursor_key)
+        row = source.table.cursor_value
+        if row is not None:  # the drill took what was read ahead: read it again for the next
+            source.call_after_refresh(self.read_ahead, source, row)
