@@ -436,6 +436,17 @@ async def test_the_key_bar_draws_a_tabs_keys_once(make_app: MakeApp) -> None:
         assert draws[1] <= 2 and draws[3] == draws[1], draws
 
 
+async def key_bar_lines(pilot: Any, app: MeetdeckApp, keys: str) -> list[str]:
+    """The key bar's line after each of these tab keys, once its tab is drawn."""
+    screen, lines = main_screen(app), []
+    for tab in keys:
+        await pilot.press(tab)
+        await wait_for(pilot, lambda: screen.settled, what="the tab")
+        await pilot.pause()
+        lines.append(screen_lines(app)[-1].strip())
+    return lines
+
+
 async def test_the_key_bar_makes_the_strips_of_a_line_once(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -447,12 +458,7 @@ async def test_the_key_bar_makes_the_strips_of_a_line_once(
     async with app.run_test(size=(160, 40)) as pilot:
         screen = main_screen(app)
         await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
-        lines = []
-        for tab in "41":
-            await pilot.press(tab)
-            await wait_for(pilot, lambda: screen.settled, what="the tab")
-            await pilot.pause()
-            lines.append(screen_lines(app)[-1].strip())
+        lines = await key_bar_lines(pilot, app, "41")
         made: list[str] = []
         original = Content.render_strips
 
@@ -462,12 +468,7 @@ async def test_the_key_bar_makes_the_strips_of_a_line_once(
             return original(self, *args, **options)
 
         monkeypatch.setattr(Content, "render_strips", counting)
-        shown = []
-        for tab in "4141":
-            await pilot.press(tab)
-            await wait_for(pilot, lambda: screen.settled, what="the tab")
-            await pilot.pause()
-            shown.append(screen_lines(app)[-1].strip())
+        shown = await key_bar_lines(pilot, app, "4141")
         assert shown == lines * 2 and lines[0] != lines[1]
         assert made == [], made
 
@@ -597,19 +598,25 @@ async def test_a_filter_keystroke_sends_no_input_changed_up_the_widgets(
         assert pane.filter_text == "person0001" and pane.table.row_count == 10
 
 
+async def open_filter_box(pilot: Any, app: MeetdeckApp) -> Any:
+    """The registrants tab with its `/` box open and focused; its pane."""
+    await show_registrants(pilot, app, main_screen(app))
+    pane: Any = active(app)
+    await wait_for(pilot, lambda: pane.settled, what="the registrants")
+    await pilot.press("slash")
+    await wait_for(
+        pilot, lambda: pane.filter_box is not None and pane.filter_box.has_focus, what="box"
+    )
+    return pane
+
+
 async def test_the_first_letter_typed_in_the_filter_restyles_nothing(make_app: MakeApp) -> None:
     """The filter box has nothing to validate: Input's validation gave it the unstyled
     "-valid" class at the first letter typed, a restyle (~2 ms) before that letter's
     rows were asked for."""
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
-        await show_registrants(pilot, app, main_screen(app))
-        pane: Any = active(app)
-        await wait_for(pilot, lambda: pane.settled, what="the registrants")
-        await pilot.press("slash")
-        await wait_for(
-            pilot, lambda: pane.filter_box is not None and pane.filter_box.has_focus, what="box"
-        )
+        pane = await open_filter_box(pilot, app)
         restyled: list[object] = []
         original = app.update_styles
 
@@ -629,13 +636,7 @@ async def test_the_filter_box_draws_its_text_as_input_does(make_app: MakeApp) ->
     not; text that is not plain goes through Input."""
     app = make_app()
     async with app.run_test(size=(80, 30)) as pilot:
-        await show_registrants(pilot, app, main_screen(app))
-        pane: Any = active(app)
-        await wait_for(pilot, lambda: pane.settled, what="the registrants")
-        await pilot.press("slash")
-        await wait_for(
-            pilot, lambda: pane.filter_box is not None and pane.filter_box.has_focus, what="box"
-        )
+        pane = await open_filter_box(pilot, app)
         box = pane.filter_box
         drawn = Input.render_line  # Input's own
 
