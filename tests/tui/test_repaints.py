@@ -56,6 +56,14 @@ async def show_registrants(pilot: Any, app: Any, screen: Any) -> None:
     await pilot.pause()
 
 
+async def registrants_pane(pilot: Any, app: MeetdeckApp) -> Any:
+    """The registrants tab (`4`), once its pane has settled; the pane."""
+    await pilot.press("4")
+    pane: Any = active(app)
+    await wait_for(pilot, lambda: pane.settled, what="the registrants")
+    return pane
+
+
 async def test_enter_paints_the_rows_in_its_first_frame_and_the_detail_after(
     make_app: MakeApp,
 ) -> None:
@@ -97,9 +105,7 @@ async def test_a_filter_keystroke_repaints_only_the_lines_that_change(make_app: 
     row, count or scrollbar changed, and what is on screen is right after both."""
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
-        await pilot.press("4")
-        pane: Any = active(app)
-        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        pane = await registrants_pane(pilot, app)
         table = pane.table
         drawn: list[int] = []
         original = table.render_line
@@ -153,9 +159,7 @@ async def test_a_filter_that_keeps_the_first_rows_repaints_only_their_scrollbar_
     shows the same rows and the new scrollbar."""
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
-        await pilot.press("4")
-        pane: Any = active(app)
-        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        pane = await registrants_pane(pilot, app)
         table = pane.table
         await pilot.press("slash", *"person00")
         await wait_for(pilot, lambda: pane.settled and pane.filter_text == "person00", what="00")
@@ -215,9 +219,7 @@ async def test_a_filter_reads_the_rows_on_screen_first(
     monkeypatch.setattr(deck, "registrants", registrants)
     app = make_app()
     async with app.run_test(size=(160, 30)) as pilot:
-        await pilot.press("4")
-        pane: Any = active(app)
-        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        pane = await registrants_pane(pilot, app)
         await pilot.press("slash", *"person")
         await wait_for(pilot, lambda: pane.settled and pane.filter_text == "person", what="rows")
         table = pane.table
@@ -545,9 +547,7 @@ async def test_a_filter_keystroke_repaints_the_boxs_text_line_not_its_borders(
     lines (the same before and after) are not drawn again, and the text is right."""
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
-        await pilot.press("4")
-        pane: Any = active(app)
-        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        pane = await registrants_pane(pilot, app)
         await pilot.press("slash", *"launc")
         await wait_for(pilot, lambda: pane.settled and pane.filter_text == "launc", what="launc")
         box = pane.filter_box
@@ -576,9 +576,7 @@ async def test_a_filter_keystroke_sends_no_input_changed_up_the_widgets(
     Enter still keeps the filter."""
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
-        await pilot.press("4")
-        pane: Any = active(app)
-        await wait_for(pilot, lambda: pane.settled, what="the registrants")
+        pane = await registrants_pane(pilot, app)
         posted: list[str] = []
         original = pane.post_message
 
