@@ -121,6 +121,10 @@ def _main(argv: Sequence[str] | None) -> int:
     command = args.command or "tui"
     if command not in ("tui", "sandbox"):  # the TUI shows it as a notification
         _warn_exposed_config()
+    if command != "lookup":  # it never loads httpx
+        from tui.startup import skip_httpx_command_line
+
+        skip_httpx_command_line()
     try:
         # `__import__` rather than `importlib.import_module`: importlib (and the
         # warnings module it loads) is a tenth of a millisecond `lookup` need not pay.

@@ -46,6 +46,7 @@ full one every BUSY_FULL seconds, so memory never grows without bound.
 from __future__ import annotations
 
 import gc
+import sys
 import time
 
 # `meetdeck lookup` imports this module to end without the exit sweep: typing would
@@ -77,6 +78,7 @@ __all__ = [
     "hold_gc",
     "resume_gc",
     "skip_exit_sweep",
+    "skip_httpx_command_line",
     "tune_process",
 ]
 
@@ -125,6 +127,18 @@ class GcPacer:
         if generation == 2:
             self._last_full = now
         return generation
+
+
+def skip_httpx_command_line() -> None:
+    """Before a command's modules load (`tui.cli`, every command but `lookup`): httpx
+    imports its own command-line client with itself when click is installed (uvicorn,
+    a dependency, brings it), and with that click, rich's console and syntax
+    highlighting, and pygments: 70-90 ms of CPU at the start of every command that
+    talks to a cloud (issue 18: a sixth of what `meetdeck sync` did before its first
+    request). meetdeck never runs that client; marked absent, its import fails and
+    httpx defines a stub in its place. A process that imported httpx already keeps
+    what it has."""
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # absent
 
 
 def hold_gc() -> None:

@@ -194,6 +194,33 @@ def test_lookup_ends_without_the_exit_sweep_and_without_typing() -> None:
     assert run_cli_code(code) == "0 True False"
 
 
+def test_a_cloud_command_loads_neither_httpx_command_line_nor_unused_adapters() -> None:
+    """Issue 18: before its first request `meetdeck sync` imported httpx's own command
+    line client (click, rich's syntax highlighting, pygments: httpx loads it whenever
+    click is installed, and uvicorn brings click) and, for a Zoom-only profile, the
+    three GoTo adapters and their wire models: ~0.1 s of CPU of every sync's start.
+    The command line marks httpx's client absent before a command's modules load."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), "
+        "contextlib.redirect_stderr(io.StringIO()):\n"
+        "    main(['sync', '--profile', 'nowhere'])  # no such profile: it stops there\n"
+        "from tui.core.providers.session import ProviderSet\n"
+        "from tui.core.settings.config import ProfileSettings\n"
+        "from tui.core.settings.paths import resolve_paths\n"
+        "profile = ProfileSettings(zoom_account_id='a', zoom_client_id='i',"
+        " zoom_client_secret='s')\n"
+        "providers = ProviderSet.for_profile('p', profile, resolve_paths())\n"
+        "assert providers.zoom is not None and providers.goto_meeting is None\n"
+        "import httpx; assert httpx.AsyncClient\n"
+        "print(sorted(m for m in ('click', 'pygments', 'rich.syntax', 'httpx._main',"
+        " 'tui.core.providers.goto_meeting', 'tui.core.providers.goto_training',"
+        " 'tui.core.providers.goto_assist') if sys.modules.get(m) is not None))"
+    )
+    assert run_cli_code(code) == "[]"
+
+
 def run_cli_code(code: str) -> str:
     result = subprocess.run(
         [sys.executable, "-c", code],
