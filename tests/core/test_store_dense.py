@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.support.builders import put, registrant
-from tui.core.store import filter_state, query
+from tui.core.store import filter_state, fts, query
 from tui.core.store.db import Store
 from tui.core.store.views import ViewQuery
 
@@ -109,6 +109,35 @@ def test_a_term_with_many_matches_shows_its_first_rows_before_counting(
     assert [r.key for r in typed.rows(0, 1000)] == narrowed
     two = store.registrants(dataclasses.replace(q, text="ann a00 lee"))  # every term
     assert [r.key for r in two.rows(0, 1000)] == [] and two.count() == 0
+
+
+def test_a_keystroke_counts_the_index_hits_only_as_far_as_it_needs(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether a term's count comes with its first rows needs the index's hits up to
+    COUNT_NOW_MAX (lowered here), not up to MATERIALIZE_MAX: a name 20,000 people share
+    at a million is counted after the rows, not before them. The count still decides
+    from all the hits it needs."""
+    fill(store)
+    monkeypatch.setattr(query, "COUNT_NOW_MAX", 20)
+    asked: list[int] = []
+    counted = fts.index_hits
+
+    def index_hits(conn: sqlite3.Connection, code: int, terms: list[str], most: int) -> int:
+        asked.append(most)
+        return counted(conn, code, terms, most)
+
+    monkeypatch.setattr(query, "index_hits", index_hits)
+    view = store.registrants(ViewQuery(event_key="w1", text="ann"))
+    assert not quick(view)
+    assert asked == [20]
+    assert len(view.head(10)) == 10
+    assert asked == [20]  # the first rows need no more hits
+    assert view.count() == 170
+    assert asked == [20, query.MATERIALIZE_MAX]
+    few = store.registrants(ViewQuery(event_key="w1", text="a033"))
+    assert quick(few) and few.count() == len(expected(store, "a033")) == 10  # A0330-A0339
+    assert asked[2:] == [20]  # the exact count of few hits serves the rest
 
 
 def test_a_short_filters_count_reads_on_the_counting_connection(store: Store) -> None:

@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from tui.core.store.clauses import sort_terms, where_clause
 from tui.core.store.codec import fold
 from tui.core.store.filter_state import FilterMemo, ReadStops, RowMemo, narrow
-from tui.core.store.fts import fts_match
+from tui.core.store.fts import fts_match, index_hits
 from tui.core.store.tables import TableSpec
 from tui.core.store.views import ViewQuery
 
@@ -107,7 +107,7 @@ class TableView(Generic[T]):
         self._ids: list[int] | None = None
         self._dense = False
         """More matches than MATERIALIZE_MAX: paged from SQL, counted in SQL."""
-        self._hit_count: int | None = None
+        self._hit_count: tuple[int, int] | None = None  # (hits, counted up to)
         self._data_version: int | None = None
         self._positions: dict[int, int] | None = None
 
@@ -242,20 +242,18 @@ class TableView(Generic[T]):
             self._data_version = int(row[0])
         return self._data_version
 
-    def _hits(self) -> int:
-        """The trigram index's hits of this table for the long terms, up to one over
-        MATERIALIZE_MAX: its hits alone, read without a row. (A few may be rows of
-        another view, or hold the trigrams apart: more than the matches, never fewer.)"""
-        if self._hit_count is None:
-            long_terms = [term for term in fold(self._query.text).split() if len(term) >= 3]
+    def _hits(self, most: int = MATERIALIZE_MAX) -> int:
+        """The trigram index's hits of this table for the long terms, counted up to one
+        over `most` (a keystroke asks about COUNT_NOW_MAX: the hits past it, 20,000 of
+        a name at a million, are not its business). A few may be rows of another view,
+        or hold the trigrams apart: more than the matches, never fewer."""
+        known = self._hit_count
+        if known is None or (known[0] > known[1] and most > known[1]):
+            terms = [term for term in fold(self._query.text).split() if len(term) >= 3]
             with self._lock:
-                (hits,) = self._conn.execute(
-                    f"SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index "
-                    f"MATCH ? AND (rowid & 7) = {self._spec.search_code} LIMIT ?)",
-                    [fts_match(long_terms), MATERIALIZE_MAX + 1],
-                ).fetchone()
-            self._hit_count = int(hits)
-        return self._hit_count
+                hits = index_hits(self._conn, self._spec.search_code or 0, terms, most)
+            known = self._hit_count = (hits, most)
+        return known[0]
 
     def _walk_head(self, limit: int) -> list[int] | None:
         """The ids of the first `limit` matches among the first HEAD_WALK rows of the
@@ -343,7 +341,8 @@ class TableView(Generic[T]):
         with self._lock:
             if (base := self._narrow_base()) is not None:
                 return len(base[0]) <= FilterMemo.NARROW_NOW_MAX
-            return self._hits() <= min(COUNT_NOW_MAX, MATERIALIZE_MAX)
+            most = min(COUNT_NOW_MAX, MATERIALIZE_MAX)
+            return self._hits(most) <= most
 
     def _indexed_terms(self) -> bool:
         """A '/' filter with a term the trigram index finds."""
