@@ -23,8 +23,8 @@ and why:
 - The newest result wins: every read carries a generation, and a result that arrives
   after a newer keystroke (or a plain reload) is dropped.
 - Broad filters show rows before their count: one or two letters on a big view, or a
-  term thousands of rows share, read their first rows from an ordered scan that stops
-  at once, and the status line says "64+" until the count, run after them in the same
+  term thousands of rows share, read the rows on screen from an ordered scan that stops
+  at once, and the status line says "33+" until the count, run after them in the same
   thread once the typing pauses (`TYPING_PAUSE`), arrives. A newer keystroke skips
   that count or ends it (`DeckApi.interruptible`: the UI thread interrupts the SQLite
   statement, no Python runs in the read), so it never waits behind it.
@@ -74,7 +74,7 @@ TYPING_PAUSE = 0.3
 """Seconds without a newer keystroke before the count of a filter of one or two
 letters starts. The count reads every match (a million rows for one letter: 0.4-0.9 s
 of a core), and a word typed at a few keys a second had each next key share the two
-cores with the count of the last; typing on skips it ("64+" meanwhile)."""
+cores with the count of the last; typing on skips it ("33+" meanwhile)."""
 
 
 class FilterHost(Protocol[RowT]):
@@ -322,9 +322,15 @@ class PaneFilter(Generic[RowT]):
         def stale() -> bool:
             return generation != self.generation
 
-        # The rows on screen are read first: a term the trigram index finds walks its
-        # ordered matches until it has them (half a page: 3 ms where a page took 11).
-        on_screen = max(1, min(PAGE_SIZE, pane.table.data_height))
+        # Only the rows on screen are read first, whether the count comes with them or
+        # after them: an ordered scan or the index's hits stop at the last match shown,
+        # and the rows read by id from all over the table are half a page (at a
+        # million, "ng" read 1.5-1.6 ms of CPU where a page took 2.4-3.7). The table
+        # reads page 0 when the cursor goes further (once the count is known).
+        # A table not laid out yet (a tab switch and the filter in one burst) reads a
+        # page: its size is not known, and a provisional count is what the table shows.
+        height = pane.table.data_height
+        on_screen = min(PAGE_SIZE, height) if height > 0 else PAGE_SIZE
 
         def read() -> None:
             if stale():
@@ -339,8 +345,7 @@ class PaneFilter(Generic[RowT]):
                     if stale():
                         return
                     view = pane.make_view(deck, query)
-                    limit = on_screen if view.quick_to_count else PAGE_SIZE
-                    first_page = view.head(limit)
+                    first_page = view.head(on_screen)
                     if view.quick_to_count:
                         view.count()
                         out.post(RowsRead(generation, query, view, first_page, None))
@@ -349,8 +354,10 @@ class PaneFilter(Generic[RowT]):
                     # first rows are shown now, the count after them.
                     known = len(first_page)
                     painted = threading.Event()
-                    out.post(RowsRead(generation, query, view, first_page, known, painted, limit))
-                    if known < limit:
+                    out.post(
+                        RowsRead(generation, query, view, first_page, known, painted, on_screen)
+                    )
+                    if known < on_screen:
                         return
                     # The count reads every match: it waits until those rows are on
                     # screen (a 4 ms frame took 13 while it ran) and the typing pauses,

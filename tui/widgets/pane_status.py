@@ -1,10 +1,10 @@
 """What a pane says of the rows it shows: its status line, and its table when empty.
 
 The status line reads: the marks first (so a long event name never pushes them out of
-sight), the count ("64+" while a short filter's count is still running), what the rows
-are, the drill-down it is narrowed to, the tab's own mode ("Upcoming, next 30 days"),
-the filter and the sort ("by Email ▼"). Values from an API (the scope's name, the
-filter text) are shown literally.
+sight), the count ("33+", the rows on screen, while a broad filter's count is still
+running), what the rows are, the drill-down it is narrowed to, the tab's own mode
+("Upcoming, next 30 days"), the filter and the sort ("by Email ▼"). Values from an API
+(the scope's name, the filter text) are shown literally.
 """
 
 from __future__ import annotations

@@ -356,11 +356,14 @@ class PagedRows(Generic[T]):
         self.source = source
         self._pages.clear()
         self._head = ()
+        provisional = count is not None
         if count is None:
             count = source.count() if source is not None else 0
         self.count = count
         if first_page is not None and source is not None:
-            if len(first_page) >= min(PAGE_SIZE, count):
+            # A provisional count is only the rows read so far: they are all of page 0
+            # only when they fill it.
+            if len(first_page) >= (PAGE_SIZE if provisional else min(PAGE_SIZE, count)):
                 self._pages[0] = first_page
             else:  # the rows on screen, read first: page 0 is read when more are shown
                 self._head = first_page
