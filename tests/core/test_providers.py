@@ -7,12 +7,14 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 import httpx
 import pytest
 
 from tests.support.fakehttp import FakeTokens, make_api
+from tui.core.deck.offers import Offers
 from tui.core.errors import BadResponse, DownloadError, NeedsAdmin, NotFound
 from tui.core.models import (
     ActionOutcome,
@@ -27,6 +29,7 @@ from tui.core.providers.capabilities import RegistrantAction
 from tui.core.providers.goto_assist import GoToAssist
 from tui.core.providers.goto_meeting import GoToMeeting, windows
 from tui.core.providers.goto_training import APPROVALS_REASON, GoToTraining
+from tui.core.providers.session import ProviderSet
 from tui.core.providers.zoom import Zoom
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -66,6 +69,40 @@ def test_capabilities_explain_what_is_not_offered(tmp_path: Path) -> None:
     assert not meeting.other_organizers and "admin role" in meeting.other_organizers.reason
     z = zoom(tmp_path, ok).capabilities
     assert z.approve and z.deny and z.cancel and not z.manage_url
+
+
+def test_one_providers_capabilities_ask_that_adapter_alone(tmp_path: Path) -> None:
+    # The key bar asks for the highlighted row's provider at every draw; GoTo Meeting's
+    # answer reads the GoTo sign-in (a token file), which a Zoom row never needed.
+    ok: Handler = lambda r: httpx.Response(200)  # noqa: E731
+    asked: list[str] = []
+    api, _, _ = make_api(tmp_path, ok, auth=FakeTokens(), admin=True)
+
+    def is_admin() -> bool:
+        asked.append("admin?")
+        return False
+
+    meeting = GoToMeeting(api, is_admin=is_admin)
+    webinars = zoom(tmp_path, ok)
+    providers = ProviderSet(
+        profile_name="p",
+        profile=cast(Any, None),
+        demo=False,
+        store=cast(Any, None),
+        api_log=cast(Any, None),
+        goto_auth=None,
+        zoom_auth=None,
+        connections=[],
+        goto_meeting=meeting,
+        zoom=webinars,
+    )
+    offers = Offers(cast(Any, None), providers)
+    assert offers.capabilities(Provider.ZOOM) == webinars.capabilities
+    assert asked == []
+    assert offers.capabilities(Provider.GOTO_TRAINING) is None
+    every = providers.capabilities()
+    assert offers.capabilities(Provider.GOTO_MEETING) == every[Provider.GOTO_MEETING]
+    assert asked
 
 
 # -- GoTo Meeting ----------------------------------------------------------------------

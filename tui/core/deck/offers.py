@@ -43,7 +43,7 @@ class Offers:
         """What `provider` can do in this profile (None: the profile lacks it)."""
         if self._providers is None:
             return None
-        return self._providers.capabilities().get(provider)
+        return self._providers.capabilities_of(provider)
 
     def read_only_refusal(self) -> Capability | None:
         """The refusal of a read-only profile, with the gate's sentence (None: writable)."""
