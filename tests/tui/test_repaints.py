@@ -262,6 +262,38 @@ async def test_a_drill_into_a_mounted_tab_switches_without_a_turn_of_the_loop(
         assert len(layouts) <= 1, layouts
 
 
+async def test_a_drill_request_and_the_view_it_loads_reach_the_screen_directly(
+    make_app: MakeApp,
+) -> None:
+    """Enter on an event: its request and the registrants' loaded view are posted to the
+    screen, which handles them; the tab pages, the switcher and the tabs between the
+    pane and the screen (none of which handles them) are not woken for them before the
+    drill's frame."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        seen: list[str] = []
+        tabs = screen.query_one("#tabs")
+        for container in (tabs, *tabs.query("ContentSwitcher, TabPane")):
+            original = container.post_message
+
+            def posting(message: Any, original: Any = original) -> bool:
+                seen.append(type(message).__name__)
+                return bool(original(message))
+
+            container.post_message = posting
+        await pilot.press("enter")
+        registrants = screen.pane("registrants")
+        await wait_for(
+            pilot, lambda: screen.active_pane is registrants and registrants.loaded, what="rows"
+        )
+        await pilot.pause()
+        assert screen.navigation.crumbs, "the drill happened"
+        assert "DrillRequested" not in seen and "ViewLoaded" not in seen, seen
+
+
 async def test_the_main_screen_draws_no_line_under_its_widgets(make_app: MakeApp) -> None:
     """The main screen is covered whole by its widgets: a tab switch, which repaints
     the screen, draws none of its own lines (40 lines of 160 cells per switch), and

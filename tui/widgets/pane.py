@@ -38,7 +38,7 @@ from tui.widgets.pane_keys import PANE_BINDINGS, KeyActions, refuse_read_only
 from tui.widgets.pane_requests import PaneRequests, StartUrlFetched, Write, WriteDone
 from tui.widgets.pane_sort import PaneSort
 from tui.widgets.pane_status import empty_text, status_line
-from tui.widgets.pane_types import DeckHost, PaneScope, RowT
+from tui.widgets.pane_types import DeckHost, PaneScope, RowT, to_screen
 from tui.widgets.safety_net import ForwardsWorkerState
 from tui.widgets.tab_spec import TabSpec
 from tui.widgets.virtual_table import Column, VirtualTable
@@ -232,7 +232,7 @@ class EntityPane(ForwardsWorkerState, Vertical, TabSpec[RowT]):
         count = self.table.row_count
         self.loaded = True
         self.update_status(count)
-        self.post_message(self.ViewLoaded(self, count, view.fetched_at))
+        to_screen(self, self.ViewLoaded(self, count, view.fetched_at))
 
     def show_failure(self, error: BaseException) -> None:
         """The rows could not be read: an empty table and the error's dialog."""
@@ -246,7 +246,7 @@ class EntityPane(ForwardsWorkerState, Vertical, TabSpec[RowT]):
         self.table.set_row_count(count)
         self.update_status(count)
         fetched_at = self.view.fetched_at if self.view is not None else None
-        self.post_message(self.ViewLoaded(self, count, fetched_at))
+        to_screen(self, self.ViewLoaded(self, count, fetched_at))
 
     def ensure_loaded(self) -> None:
         """Load once, when the tab is first shown."""
@@ -423,7 +423,7 @@ class EntityPane(ForwardsWorkerState, Vertical, TabSpec[RowT]):
     def _row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
         if self.can_drill(event.row):
-            self.post_message(self.DrillRequested(self, event.row))
+            to_screen(self, self.DrillRequested(self, event.row))
 
     @on(VirtualTable.MarksChanged)
     def _marks_changed(self, event: VirtualTable.MarksChanged) -> None:
