@@ -535,6 +535,55 @@ async def test_a_tab_switch_scrolls_no_tab_bar_whose_tabs_all_fit(
         assert "tabs-scroll" not in scrolls, scrolls
 
 
+async def test_a_tab_switch_restyles_the_tabs_with_the_rules_found_before(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tab switch moves `-active` between two tabs; back in states they were in
+    before, the tabs are styled without matching them against the stylesheet again, and
+    each tab's style is what Textual's own restyle gives it (also after the theme
+    changes, which parses the stylesheet again)."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.dom import DOMNode
+    from textual.widgets import TabbedContent
+    from textual.widgets._tabbed_content import ContentTab
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        tabs = screen.query_one(TabbedContent)
+        matched: list[str | None] = []
+        original = Stylesheet._check_rule
+
+        def checking(sheet: Stylesheet, rule: Any, nodes: list[Any]) -> Any:
+            if isinstance(nodes[-1], ContentTab):
+                matched.append(nodes[-1].id)
+            return original(rule, nodes)
+
+        monkeypatch.setattr(Stylesheet, "_check_rule", checking)
+
+        def looks() -> list[tuple[object, ...]]:
+            return [(t.id, t.styles.color, t.styles.background) for t in tabs.query(ContentTab)]
+
+        async def switch(number: str, tab: str) -> None:
+            await pilot.press(number)
+            await wait_for(pilot, lambda: tabs.active == tab and screen.settled, what=tab)
+
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            await pilot.pause()
+            await switch("4", "registrants")  # each tab's state is new: matched
+            await switch("1", "organizers")
+            matched.clear()
+            await switch("4", "registrants")  # both states seen before
+            assert matched == [], matched
+            shown = looks()
+            for tab in tabs.query(ContentTab):
+                DOMNode.update_node_styles(tab)  # Textual's own restyle
+            assert looks() == shown
+            await switch("1", "organizers")
+
+
 async def test_a_repaint_in_a_hidden_tab_lays_nothing_out_again(make_app: MakeApp) -> None:
     """A widget repainted in a tab not shown (a drill-down fills the registrants tab
     before showing it) does not make the next look-up of a region arrange the whole
