@@ -156,3 +156,34 @@ async def test_rows_read_ahead_are_formatted_again_in_another_time_zone(
         await drill(pilot, app, registrants)
         assert ahead == []
         assert len(formatted) >= registrants.table.data_height
+
+
+async def test_enter_hands_over_the_lines_drawn_ahead_under_the_cursor(
+    make_app: MakeApp, monkeypatch: Any
+) -> None:
+    """The rows under the cursor were drawn whole with the read: the drill's first frame
+    makes the header's line and the cursor's, no other; and each line is what the table
+    draws for its row when nothing was drawn ahead."""
+    from textual.strip import Strip
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        registrants = await events_tab_read_ahead(pilot, app)
+        made: list[int] = []
+
+        class CountedStrip(Strip):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                made.append(1)
+                super().__init__(*args, **kwargs)
+
+        monkeypatch.setattr(table_lines, "Strip", CountedStrip)
+        await drill(pilot, app, registrants)
+        table = registrants.table
+        assert table.has_focus and table.cursor_row == 0
+        assert len(made) <= 2, len(made)  # the header and the cursor's line
+        monkeypatch.undo()
+        height = table.data_height
+        shown = [list(table.render_line(y)) for y in range(1, height + 1)]
+        table.prepare([], registrants.shown_columns(), table.content_size, 0)  # none ahead
+        table.clear_line_cache()
+        assert shown == [list(table.render_line(y)) for y in range(1, height + 1)]

@@ -109,7 +109,9 @@ class LineSource(Protocol[RowT]):
 
 class Ahead:
     """Row texts drawn ahead (`TableLines.prepare`): the layout, width and time zone
-    they were drawn for, and each row's text by the row's id (with the row, to check)."""
+    they were drawn for, and each row's text by the row's id (with the row, to check);
+    and the whole lines of the rows under the first, with the style and scrollbar cell
+    each was drawn with."""
 
     def __init__(
         self,
@@ -122,6 +124,7 @@ class Ahead:
         self.width = width
         self.zone = zone
         self.texts = texts
+        self.lines: dict[int, tuple[Style, Segment | None, Strip]] = {}
 
 
 class TableLines(Generic[RowT]):
@@ -149,7 +152,8 @@ class TableLines(Generic[RowT]):
 
     def prepare(self, rows: Sequence[RowT], columns: list[Column], size: Size, count: int) -> None:
         """Draw the texts of `rows` ahead, for a table of `size` showing `count` rows in
-        `columns`: the first frame that shows them (a drill-down's) only styles them.
+        `columns`, and the lines of all but the first: the first frame that shows them
+        (a drill-down's) styles the cursor's line and hands Textual the others.
 
         Kept until the next call; used only for the same row objects, unmarked, laid out
         the same way in the same width and time zone (any other line is drawn as usual).
@@ -169,7 +173,19 @@ class TableLines(Generic[RowT]):
             )
             for row in rows[: max(0, size.height - 1)]
         }
-        self._ahead = Ahead(layout, width, zone, texts)
+        self._ahead = ahead = Ahead(layout, width, zone, texts)
+        # The rows under the first (a drill's cursor starts there) are drawn whole, as
+        # `line` draws an unmarked row away from the cursor (no style depends on focus).
+        under = rows[1 : max(1, size.height - 1)]
+        if not under:
+            return
+        cells = scrollbar_cells(self._widget, size.height - 1, count, 0) if bar else None
+        base = self._widget.visual_style.rich_style
+        for index, row in enumerate(under, start=1):
+            cell = cells[index] if cells is not None else None
+            segment = Segment(texts[id(row)][1], base)
+            strip = Strip([segment] if cell is None else [segment, cell], size.width)
+            ahead.lines[id(row)] = (base, cell, strip)
 
     def _text_ahead(self, row: RowT, layout: list[tuple[Column, int]], width: int) -> str | None:
         """The text `prepare` drew for `row` in this layout, if any."""
@@ -183,6 +199,17 @@ class TableLines(Generic[RowT]):
             ahead.layout = layout  # the same: the table's own list is compared by identity now
         entry = ahead.texts.get(id(row))
         return entry[1] if entry is not None and entry[0] is row else None
+
+    def _line_ahead(
+        self, row: RowT, width: int, style: Style, cell: Segment | None
+    ) -> Strip | None:
+        """The line `prepare` drew for `row`, if drawn in this layout, width, time zone,
+        style and scrollbar cell."""
+        ahead = self._ahead
+        if ahead is None or self._text_ahead(row, self.layout(width), width) is None:
+            return None
+        drawn = ahead.lines.get(id(row))
+        return drawn[2] if drawn is not None and drawn[:2] == (style, cell) else None
 
     def forget_lines(self) -> None:
         """Marks or focus changed: draw every line again (a row equal to the one drawn
@@ -315,6 +342,10 @@ class TableLines(Generic[RowT]):
         if drawn is not None and (drawn[0] is row or drawn[0] == row):
             return drawn[1]
         style = self._row_style(base, is_cursor=is_cursor, marked=marked)
+        ahead = None if marked else self._line_ahead(row, width, style, cell)
+        if ahead is not None:
+            self._lines[cache_key] = (row, ahead)
+            return ahead
         kept = self._texts.get((key, marked, width))
         if kept is not None and (kept[0] is row or kept[0] == row):
             segment = Segment(kept[1], style)
