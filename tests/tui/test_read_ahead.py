@@ -161,8 +161,9 @@ async def test_rows_read_ahead_are_formatted_again_in_another_time_zone(
 async def test_enter_hands_over_the_lines_drawn_ahead_under_the_cursor(
     make_app: MakeApp, monkeypatch: Any
 ) -> None:
-    """The rows under the cursor were drawn whole with the read: the drill's first frame
-    makes the header's line and the cursor's, no other; and each line is what the table
+    """The rows under the cursor were drawn whole with the read, and put through the
+    app's line filters then: the drill's first frame makes the header's line and the
+    cursor's, no other, and filters no other row's line; each line is what the table
     draws for its row when nothing was drawn ahead."""
     from textual.strip import Strip
 
@@ -170,17 +171,28 @@ async def test_enter_hands_over_the_lines_drawn_ahead_under_the_cursor(
     async with app.run_test(size=(160, 40)) as pilot:
         registrants = await events_tab_read_ahead(pilot, app)
         made: list[int] = []
+        filtered: list[str] = []
+        apply_filter = Strip.apply_filter
 
         class CountedStrip(Strip):
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 made.append(1)
                 super().__init__(*args, **kwargs)
 
+        def filtering(strip: Strip, line_filter: Any, background: Any) -> Strip:
+            if strip._filter_cache.get((line_filter, background)) is None:
+                filtered.append(strip.text)
+            return apply_filter(strip, line_filter, background)
+
         monkeypatch.setattr(table_lines, "Strip", CountedStrip)
+        monkeypatch.setattr(Strip, "apply_filter", filtering)
+        assert app.get_line_filters()  # the headless app converts ANSI colours too
         await drill(pilot, app, registrants)
         table = registrants.table
         assert table.has_focus and table.cursor_row == 0
         assert len(made) <= 2, len(made)  # the header and the cursor's line
+        rows = [text for text in filtered if text.startswith("  Person")]  # the table's
+        assert len(rows) <= 1, rows  # the cursor's
         monkeypatch.undo()
         height = table.data_height
         shown = [list(table.render_line(y)) for y in range(1, height + 1)]

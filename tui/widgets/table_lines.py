@@ -179,12 +179,20 @@ class TableLines(Generic[RowT]):
         under = rows[1 : max(1, size.height - 1)]
         if not under:
             return
-        cells = scrollbar_cells(self._widget, size.height - 1, count, 0) if bar else None
-        base = self._widget.visual_style.rich_style
+        widget = self._widget
+        cells = scrollbar_cells(widget, size.height - 1, count, 0) if bar else None
+        base = widget.visual_style.rich_style
+        # What Textual does to a line it is handed, done now (it keeps each result on
+        # the Strip): the app's line filters, then the terminal text.
+        filters, background = widget.get_line_filters(), widget.background_colors[1]
+        console = widget.app.console
         for index, row in enumerate(under, start=1):
             cell = cells[index] if cells is not None else None
             segment = Segment(texts[id(row)][1], base)
-            strip = Strip([segment] if cell is None else [segment, cell], size.width)
+            strip = shown = Strip([segment] if cell is None else [segment, cell], size.width)
+            for line_filter in filters:
+                shown = shown.apply_filter(line_filter, background)
+            shown.render(console)
             ahead.lines[id(row)] = (base, cell, strip)
 
     def _text_ahead(self, row: RowT, layout: list[tuple[Column, int]], width: int) -> str | None:
