@@ -212,8 +212,8 @@ class ProviderSet:
 
     def capabilities(self) -> dict[Provider, Capabilities]:
         """What each configured provider can do."""
-        adapters = (self.goto_meeting, self.goto_training, self.goto_assist, self.zoom)
-        return {a.capabilities.provider: a.capabilities for a in adapters if a is not None}
+        found = {provider: self.capabilities_of(provider) for provider in Provider}
+        return {provider: can for provider, can in found.items() if can is not None}
 
     def capabilities_of(self, provider: Provider) -> Capabilities | None:
         """What `provider` can do (None: not configured), asking its adapter alone: the
