@@ -250,3 +250,27 @@ def test_an_end_between_registering_and_the_statement_is_not_lost(store: Store) 
         assert conn.execute("SELECT count(*) FROM registrants").fetchone() == (0,)
     finally:
         conn.close()
+
+
+def test_a_head_narrowed_past_chunks_without_a_match_is_the_whole_narrowing_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`narrow` with a limit passes over the chunks none of whose texts hold every
+    term: its rows are still the first of the whole narrowing, in order, also when a
+    chunk holds each term in a different text (no match there) or a term across two."""
+    monkeypatch.setattr(filter_state, "HEAD_CHUNK", 4)
+    chunks = [
+        ["ann a0", "bob b1", "ann b2", "bob a3"],  # both terms, never in one text
+        ["cy ann", "bob cy", "dee", "eve"],  # the same
+        ["ann", "bob", "x", "y"],  # "ann\nbob" once joined: still no text holds both
+        ["ann bob 12", "z", "ann bob 14", "ann bob 15"],
+        ["q", "ann bob 17", "r", "s"],
+    ]
+    texts = [text for chunk in chunks for text in chunk]
+    ids = list(range(100, 100 + len(texts)))
+    for terms in (["ann", "bob"], ["ann b"], ["n\nb"], ["bob", "ann"], ["ann"], ["nobody"]):
+        whole = filter_state.narrow(terms, ids, texts)
+        for limit in (1, 2, 3, 4, 50):
+            head = filter_state.narrow(terms, ids, texts, limit)
+            assert head == (whole[0][:limit], whole[1][:limit]), (terms, limit)
+    assert filter_state.narrow(["ann", "bob"], ids, texts, 2)[0] == [112, 114]
