@@ -45,6 +45,8 @@ def sort_key(text: str) -> str:
 
 def from_letter(folded: str) -> str:
     """Folded text from its first letter (`sort_key` of text already folded)."""
+    if folded[:1].isalpha():
+        return folded  # the usual name: no loop set up (a sync folds one a registrant)
     for index, char in enumerate(folded):
         if char.isalpha():
             return folded[index:] if index else folded

@@ -41,6 +41,9 @@ _ASKED = 3 + len(PLAIN_EXTRA)  # where the answers start in a person's values
 # Times from these years on, or before, take the record's way (`wire.aware` holds
 # the ends of the range at its earliest and latest times).
 _FIRST_YEAR, _LAST_YEAR = "0002", "9999"
+# What `data` says before each value (`packing`'s short keys).
+_FIRST, _LAST, _EMAIL = f'"{FIRST}":', f'"{LAST}":', f'"{EMAIL}":'
+_OTHER = '"provider_status":'
 #: Names folded lately (`_fold`), and how many are kept.
 _FOLDED: dict[str, str] = {}
 _FOLDED_KEPT = 8192
@@ -140,29 +143,36 @@ def _rows(
         who = f"{first} {last}".strip()
         if who.isascii():
             full = who.lower()
-        elif _edged(first) or _edged(last):
+        elif first.strip() != first or last.strip() != last:  # a space at an end
             full = fold(who)
         else:  # no space at their ends: the name folds as its parts do
             full = f"{_fold(first)} {_fold(last)}" if first and last else _fold(first or last)
         folded = email.lower() if email.isascii() else fold(email)
-        search = f"{full} {folded}" if who and email else full if who else folded
         name = from_letter(full if who else folded)
+        # The search text, None when it is the name and e-mail the row holds anyway
+        # (`full` and `name` differ only when the name opens with no letter).
+        if who and email:
+            search = None if name == full else f"{full} {folded}"
+        else:
+            search = full if who else folded
+            if search == f"{name} {folded}":
+                search = None
         parts = []
         if first:
-            parts.append(f'"{FIRST}":{quote(first)}')
+            parts.append(_FIRST + quote(first))
         if last:
-            parts.append(f'"{LAST}":{quote(last)}')
+            parts.append(_LAST + quote(last))
         if titled:
             parts.append(titled)
         if email != folded:
-            parts.append(f'"{EMAIL}":{quote(email)}')
+            parts.append(_EMAIL + quote(email))
         if other:
-            parts.append(f'"provider_status":{quote(raw)}')
+            parts.append(_OTHER + quote(raw))
         append(
             (
                 provider,
                 key,
-                None if search == f"{name} {folded}" else search,
+                search,
                 "{" + ",".join(parts) + "}",
                 event_key,
                 kind,
@@ -174,11 +184,6 @@ def _rows(
             )
         )
     return rows
-
-
-def _edged(text: str) -> bool:
-    """Whether `text` starts or ends with a space (`str.strip` would cut it)."""
-    return text != "" and (text[0].isspace() or text[-1].isspace())
 
 
 def _fold(text: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 from tui.core.models import RegistrantStatus
@@ -59,6 +60,9 @@ _STATUSES = tuple(status.value for status in RegistrantStatus)
 _COUNT_MARKS = ", ".join("?" * (3 + len(_STATUSES)))
 
 
+_PROVIDER_EVENT_STATUS = itemgetter(0, 4, 6)
+
+
 class StatusTally:
     """A swap's staged registrants counted as they are staged (their rows' provider,
     event key and status: values 0, 4 and 6), so that a swap in which each person came
@@ -69,7 +73,7 @@ class StatusTally:
         self._counts: Counter[tuple[Any, Any, Any]] = Counter()
 
     def add(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        self._counts.update((row[0], row[4], row[6]) for row in rows)
+        self._counts.update(map(_PROVIDER_EVENT_STATUS, rows))
 
     def write(self, conn: sqlite3.Connection, scope: str) -> None:
         """Replace the scope's counts with the tallied ones (as `recount_events`)."""
