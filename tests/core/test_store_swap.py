@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from tests.support.builders import put, registrant, webinar
-from tui.core.models import Registrant, RegistrantStatus
+from tui.core.models import Provider, Registrant, RegistrantStatus
 from tui.core.store.db import Store
 from tui.core.store.staging import StageFile
 from tui.core.store.views import ViewQuery
@@ -271,3 +271,52 @@ def test_a_batch_that_cannot_detach_the_file_drops_its_table_and_the_next_detach
         assert "stage" not in _attached(conn)
     finally:
         conn.close()
+
+
+def test_a_big_swap_keeps_the_last_of_a_person_listed_twice(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A big swap inserts its rows as if each person came once (their names sorted, not
+    their keys too, issue 18) and counts the keys along the key's index it has just
+    built: a person staged twice sends it round again, keeping the last row of each,
+    as a small swap does. The usual big swap goes round once."""
+    monkeypatch.setattr("tui.core.store.staging.REBUILD_ABOVE", 50)
+    path = tmp_path / "p.sqlite3"
+    store = Store.open(path, "p")
+    try:
+        put(store, "events:zoom", [webinar("w1"), webinar("w2")])
+        writer = store.writer()
+        traced: list[str] = []
+        writer.connection.set_trace_callback(traced.append)
+        people = _people("w1", 120)
+        batch = writer.replace("registrants:zoom:w1", "zoom")
+        batch.add(people)
+        batch.add([*people[:30], replace(people[7], first_name="Later")])
+        assert batch.commit() == 120
+        assert traced.count("ROLLBACK TO fresh") == 1
+        traced.clear()
+        once = writer.replace("registrants:zoom:w2", "zoom")
+        once.add(_people("w2", 200, start=500))
+        assert once.commit() == 200
+        assert "ROLLBACK TO fresh" not in traced and "SAVEPOINT fresh" in traced
+        writer.close()
+        assert set(_indexes(path)) >= {"registrants_key", "registrants_filter"}
+        stamp = store.stamp("registrants:zoom:w1")
+        assert stamp is not None and stamp.items == 120
+        assert store.registrants(ViewQuery(event_key="w1")).count() == 120
+        later = store.registrant("r7", event_key="w1")
+        assert later is not None and later.first_name == "Later"
+        assert store.counts(Provider.ZOOM, "w1") == {
+            status: sum(p.status is status for p in people) for status in STATUSES
+        }
+        assert store.counts(Provider.ZOOM, "w2")[RegistrantStatus.PENDING] == 67
+        with sqlite3.connect(path) as conn:
+            rows = conn.execute(
+                "SELECT sort_name, key FROM registrants WHERE event_key = 'w1' ORDER BY id"
+            ).fetchall()
+        conn.close()
+        assert rows == sorted(rows) and len(rows) == 120
+        assert [key for name, key in rows if name.startswith("later")] == ["r7"]
+        assert store.integrity_ok()
+    finally:
+        store.close()

@@ -38,8 +38,11 @@ from tui.core.store.staging import (
     index_rows,
     insert_registrants,
     insert_rows,
+    insert_staged,
     key_of,
+    repeats_a_key,
     staged_columns,
+    stamp_success,
 )
 from tui.core.store.tables import ALL_TABLES, REGISTRANTS, TABLE_OF, TableSpec
 
@@ -380,12 +383,21 @@ class ScopeBatch:
         items = self.count
 
         def swap() -> None:
+            staged = self._counts[REGISTRANTS.name]
+            rebuilt = drop_registrant_indexes(self._conn, self.scope, staged)
+            # A big swap takes each person as coming once (keys unsorted), else goes again.
+            self._conn.execute("SAVEPOINT fresh")
+            if fill(rebuilt, distinct=not rebuilt):
+                self._conn.execute("ROLLBACK TO fresh")
+                fill(rebuilt, distinct=True)
+            self._conn.execute("RELEASE fresh")
+
+        def fill(rebuilt: list[str], *, distinct: bool) -> bool:
+            """The swap after the indexes' drop; whether a registrant went in twice."""
             nonlocal items
+            items = self.count
             fresh_registrants = None
-            once = False  # each staged registrant went in (nobody came twice)
-            rebuilt = drop_registrant_indexes(
-                self._conn, self.scope, self._counts.get(REGISTRANTS.name, 0)
-            )
+            inserted, once = 0, False  # once: each staged registrant went in (nobody twice)
             for spec in ALL_TABLES:
                 self._writer._delete_rows(spec, self.scope)
                 staged = self._staged.get(spec.name)
@@ -398,33 +410,26 @@ class ScopeBatch:
                     fresh_registrants = below
                     picked = ", ".join(("?", *staged_columns(spec), *spec.columns))
                     number = scope_number(self._conn, self.scope)
-                    inserted = insert_registrants(self._conn, staged, columns, picked, number)
+                    inserted = insert_registrants(
+                        self._conn, staged, columns, picked, number, distinct=distinct
+                    )
                     set_name_order(self._conn, self.scope, kept=True)
                     items -= self._counts[spec.name] - inserted
                     once = inserted == self._counts[spec.name]
                 else:
-                    fixed = ("scope", "provider", "profile", "?", "key", "search", "data")
-                    picked = ", ".join((*fixed, *spec.columns))
-                    self._conn.execute(
-                        f"INSERT OR REPLACE INTO main.{spec.name} ({columns}) "
-                        f"SELECT {picked} FROM {STAGE}.{staged} ORDER BY rowid",
-                        (when,),
-                    )
+                    insert_staged(self._conn, spec, staged, when)
                 if spec.search_code is not None:
                     index_rows(self._conn, spec, below, self.scope, bulk=bool(rebuilt))
             for statement in rebuilt:
                 self._conn.execute(statement)
+            if not distinct and repeats_a_key(self._conn, fresh_registrants or 0, inserted):
+                return True
             if once:
                 self._tally.write(self._conn, self.scope)
             else:
                 recount_events(self._conn, self.scope, fresh_registrants)
-            self._conn.execute(
-                "INSERT INTO sync_stamps (scope, fetched_at, items, error_title, error, "
-                "error_at, note) VALUES (?, ?, ?, NULL, NULL, NULL, ?) ON CONFLICT (scope) "
-                "DO UPDATE SET fetched_at = excluded.fetched_at, items = excluded.items, "
-                "error_title = NULL, error = NULL, error_at = NULL, note = excluded.note",
-                (self.scope, when, items, note),
-            )
+            stamp_success(self._conn, self.scope, when, items, note)
+            return False
 
         try:
             self._writer._transaction(swap)
