@@ -199,3 +199,68 @@ async def test_enter_hands_over_the_lines_drawn_ahead_under_the_cursor(
         table.prepare([], registrants.shown_columns(), table.content_size, 0)  # none ahead
         table.clear_line_cache()
         assert shown == [list(table.render_line(y)) for y in range(1, height + 1)]
+
+
+async def test_the_registrants_pane_is_laid_out_while_the_event_rests_highlighted(
+    make_app: MakeApp,
+) -> None:
+    """While hidden, the pane and its widgets get the sizes the drill's frame gives
+    them (so that frame arranges and resizes none of them for the first time)."""
+    from textual.widget import Widget
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        registrants = await events_tab_read_ahead(pilot, app)
+        widgets = list(registrants.walk_children(Widget, with_self=True))
+        assert registrants.region.area == 0  # still hidden: no map holds it
+        ahead = {widget: widget._size for widget in widgets}
+        assert all(ahead.values()), ahead
+        await drill(pilot, app, registrants)
+        assert {widget: widget._size for widget in widgets} == ahead
+        assert registrants.table.size == ahead[registrants.table]
+
+
+async def test_the_first_drill_restyles_its_tabs_with_rules_found_ahead(
+    make_app: MakeApp, monkeypatch: Any
+) -> None:
+    """The rules of the two tabs a drill-down switches (the registrants tab active, the
+    events tab not) are found while the event rests highlighted, without changing how
+    any tab looks then; the drill matches no tab against the stylesheet, and each tab
+    looks as Textual's own restyle makes it."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.dom import DOMNode
+    from textual.widgets import TabbedContent
+    from textual.widgets._tabbed_content import ContentTab
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        registrants = await events_tab_read_ahead(pilot, app)
+        tabs = app.screen.query_one(TabbedContent)
+
+        def looks() -> list[tuple[object, ...]]:
+            return [
+                (t.id, t.classes, t.styles.color, t.styles.background)
+                for t in tabs.query(ContentTab)
+            ]
+
+        def restyled_by_textual() -> list[tuple[object, ...]]:
+            for tab in tabs.query(ContentTab):
+                DOMNode.update_node_styles(tab)
+            return looks()
+
+        before = looks()
+        assert restyled_by_textual() == before  # what was learnt left no trace
+        matched: list[str | None] = []
+        original = Stylesheet._check_rule
+
+        def checking(sheet: Stylesheet, rule: Any, nodes: list[Any]) -> Any:
+            if isinstance(nodes[-1], ContentTab):
+                matched.append(nodes[-1].id)
+            return original(rule, nodes)
+
+        monkeypatch.setattr(Stylesheet, "_check_rule", checking)
+        await drill(pilot, app, registrants)
+        assert matched == [], matched
+        shown = looks()
+        assert shown != before  # another tab is active
+        assert restyled_by_textual() == shown

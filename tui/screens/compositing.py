@@ -29,6 +29,25 @@ def hidden(widget: Widget) -> bool:
     return False
 
 
+def lay_out_hidden(widget: Widget, size: Size) -> None:
+    """Give a hidden `widget` (a pane in a tab not shown) and its children the sizes a
+    layout of it at `size` gives them, as a frame showing it would: that frame then
+    finds them laid out (their arrangements kept), and pays for what changed only.
+
+    A scratch compositor arranges it (Textual's, with `widget` as its root); sizes are
+    set without asking for a layout (`_size_updated(layout=False)`, as Textual does for
+    a scroll): a hidden widget's request for one cleared the arrangements kept by every
+    ancestor up to the screen. A widget whose size is already right is left alone."""
+    if not size or not widget.is_mounted or widget._size == size:
+        return
+    scratch = Compositor()
+    scratch.reflow(widget, size)
+    for child, geometry in scratch.layers:
+        child._size_updated(
+            geometry.region.size, geometry.virtual_size, geometry.container_size, layout=False
+        )
+
+
 class TabsCompositor(Compositor):
     """A compositor that re-arranges the screen only for widgets that may be new."""
 

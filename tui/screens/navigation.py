@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.screen import Screen
 
+from tui.screens.compositing import lay_out_hidden
+from tui.screens.tab_bar import DeckTabbedContent
 from tui.widgets.pane import EntityPane, PaneScope
 from tui.widgets.panes import TAB_IDS, drill_scope
 from tui.widgets.registrants_pane import RegistrantsPane
@@ -88,11 +90,15 @@ class Navigation:
 
     def read_ahead(self, source: EntityPane[Any], row: object) -> None:
         """`row` of `source` rests highlighted: the registrants tab it would lead to
-        reads its first rows now, for the drill (tui/widgets/read_ahead.py)."""
+        reads its first rows now, for the drill (tui/widgets/read_ahead.py), and what
+        its first drill would do for the first time is done now too: its pane laid out
+        (hidden, at the size of the pane shown), its tab's styles for the switch found."""
         target = drill_scope(row, source.breadcrumb())
         pane = self._tabs.pane(target[0]) if target is not None else None
         if target is not None and pane is not source and isinstance(pane, RegistrantsPane):
             pane.read_ahead.read(target[1], source.table.content_size)
+            lay_out_hidden(pane, source.outer_size)
+            self._screen.query_one(DeckTabbedContent).learn_switch(target[0])
 
     async def open_start(self, start: StartView) -> None:
         """Open where the command line asked (`--view`, `--event`, `--status`,

@@ -49,15 +49,26 @@ class DeckTabbedContent(TabbedContent):
 
     BLANK = True
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._styles = TabStyles()
+
     def on_mount(self) -> None:
         # TabbedContent finds its switcher and tab bar by exact type, so they cannot be
         # subclasses: what changes is set on the instance (shadowing the class's).
         vars(self.get_child_by_type(ContentSwitcher))["BLANK"] = True
         bar = self.get_child_by_type(ContentTabs)
         vars(bar)["_scroll_active_tab"] = scroll_when_it_can(bar, bar._scroll_active_tab)
-        styles = TabStyles()
         for tab in bar.query(ContentTab):
-            vars(tab)["update_node_styles"] = partial(styles.restyle, tab)
+            vars(tab)["update_node_styles"] = partial(self._styles.restyle, tab)
+
+    def learn_switch(self, pane_id: str) -> None:
+        """Find now the rules a switch to `pane_id`'s tab will restyle both tabs with
+        (that tab active, the active one not), unless `TabStyles` holds them: the first
+        switch into a tab then costs what a later one does."""
+        for tab in {pane_id, self.active}:
+            if tab:
+                self._styles.learn(self.get_tab(tab), "-active")
 
 
 def scroll_when_it_can(bar: Widget, scroll: Callable[[], None]) -> Callable[[], None]:
@@ -101,17 +112,37 @@ class TabStyles:
         if sheet.rules is not self._rules:
             self._rules = sheet.rules
             self._found.clear()
-        # A widget's hover, focus and disabled state (the pseudo-classes its own rules
-        # may depend on), the app's (dark, focus, ...): as Textual's restyle keys them.
-        state = tuple(
-            (node.id, node.classes, node._pseudo_classes_cache_key)
-            if isinstance(node, Widget)
-            else (node.classes, node.pseudo_classes)
-            for node in tab.ancestors_with_self
-        )
+        state = self._state(tab)
         found = self._found.get(state)
         if found is None:
             if len(self._found) >= STATES_KEPT:
                 self._found.clear()
             found = self._found[state] = {}
         sheet.apply(tab, animate=animate, cache=found)
+
+    def learn(self, tab: Widget, name: str) -> None:
+        """Find the rules of `tab` with class `name` toggled (a tab switch to or from
+        it), unless kept: the class is toggled, the tab restyled, and both undone, so
+        the tab ends in its own state and styles (a repaint, with the same look)."""
+        toggled = (tab.id, tab.classes ^ {name}, tab._pseudo_classes_cache_key)
+        if tab.app.stylesheet.rules is self._rules and self._found.get(
+            (toggled, *self._state(tab)[1:])
+        ):
+            return
+        tab.set_class(not tab.has_class(name), name, update=False)
+        try:
+            self.restyle(tab, animate=False)
+        finally:
+            tab.set_class(not tab.has_class(name), name, update=False)
+            self.restyle(tab, animate=False)
+
+    @staticmethod
+    def _state(tab: Widget) -> tuple[object, ...]:
+        # A widget's hover, focus and disabled state (the pseudo-classes its own rules
+        # may depend on), the app's (dark, focus, ...): as Textual's restyle keys them.
+        return tuple(
+            (node.id, node.classes, node._pseudo_classes_cache_key)
+            if isinstance(node, Widget)
+            else (node.classes, node.pseudo_classes)
+            for node in tab.ancestors_with_self
+        )
