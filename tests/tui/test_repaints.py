@@ -584,6 +584,54 @@ async def test_a_tab_switch_restyles_the_tabs_with_the_rules_found_before(
             await switch("1", "organizers")
 
 
+async def test_a_tab_switch_moves_the_active_tab_as_textual_does_without_queries(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tab bar knows its tabs (`activate_known`, `validate_known`): a switch queries
+    the bar for none of them, and ends as Textual's own: the tab shown the one tab
+    with `-active`, the underline under it, its pane shown."""
+    from textual.dom import DOMNode
+    from textual.widgets import TabbedContent
+    from textual.widgets._tabbed_content import ContentTab, ContentTabs
+    from textual.widgets._tabs import Underline
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        tabs = screen.query_one(TabbedContent)
+        bar = tabs.get_child_by_type(ContentTabs)
+        all_tabs = list(bar.query(ContentTab))
+        underline = bar.query_one(Underline)
+        queried: list[object] = []
+        original = DOMNode.query
+
+        def counting(node: DOMNode, *args: Any, **options: Any) -> Any:
+            if node is bar:
+                queried.append(args)
+            return original(node, *args, **options)
+
+        monkeypatch.setattr(DOMNode, "query", counting)
+        for number, name in (("4", "registrants"), ("1", "organizers"), ("3", "events")):
+            queried.clear()
+            await pilot.press(number)
+
+            def switched(name: str = name) -> bool:
+                return tabs.active == name and screen.settled
+
+            await wait_for(pilot, switched, what="the tab")
+            assert queried == [], queried
+            shown = [t for t in all_tabs if t.has_class("-active")]
+            assert [t.id for t in shown] == [f"--content-tab-{name}"]
+            span = shown[0].virtual_region.shrink(shown[0].styles.gutter).column_span
+
+            def underlined(span: tuple[int, int] = span) -> bool:
+                return (underline.highlight_start, underline.highlight_end) == span
+
+            await wait_for(pilot, underlined, what="the underline under the tab")
+            assert active(app) is screen.pane(name)
+
+
 async def test_a_repaint_in_a_hidden_tab_lays_nothing_out_again(make_app: MakeApp) -> None:
     """A widget repainted in a tab not shown (a drill-down fills the registrants tab
     before showing it) does not make the next look-up of a region arrange the whole
