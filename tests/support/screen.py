@@ -31,3 +31,21 @@ def current(app: Any) -> Any:
     """The screen on top now. A call, not `app.screen`: mypy keeps a type that an earlier
     `isinstance` assert narrowed `app.screen` to, though a key press has changed it."""
     return app.screen
+
+
+def tab_matches(monkeypatch: Any) -> list[str | None]:
+    """From now on, the id of each tab of a tab bar that Textual matches against the
+    stylesheet, once per rule checked (a tab restyled from rules kept adds nothing)."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.widgets._tabbed_content import ContentTab
+
+    matched: list[str | None] = []
+    original = Stylesheet._check_rule
+
+    def checking(sheet: Stylesheet, rule: Any, nodes: list[Any]) -> Any:
+        if isinstance(nodes[-1], ContentTab):
+            matched.append(nodes[-1].id)
+        return original(rule, nodes)
+
+    monkeypatch.setattr(Stylesheet, "_check_rule", checking)
+    return matched

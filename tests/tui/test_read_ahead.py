@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.support.app import active
 from tests.support.fakedeck import FakeDeck
-from tests.support.screen import screen_lines
+from tests.support.screen import screen_lines, tab_matches
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.screens.main import MainScreen
@@ -227,7 +227,6 @@ async def test_the_first_drill_restyles_its_tabs_with_rules_found_ahead(
     events tab not) are found while the event rests highlighted, without changing how
     any tab looks then; the drill matches no tab against the stylesheet, and each tab
     looks as Textual's own restyle makes it."""
-    from textual.css.stylesheet import Stylesheet
     from textual.dom import DOMNode
     from textual.widgets import TabbedContent
     from textual.widgets._tabbed_content import ContentTab
@@ -250,15 +249,7 @@ async def test_the_first_drill_restyles_its_tabs_with_rules_found_ahead(
 
         before = looks()
         assert restyled_by_textual() == before  # what was learnt left no trace
-        matched: list[str | None] = []
-        original = Stylesheet._check_rule
-
-        def checking(sheet: Stylesheet, rule: Any, nodes: list[Any]) -> Any:
-            if isinstance(nodes[-1], ContentTab):
-                matched.append(nodes[-1].id)
-            return original(rule, nodes)
-
-        monkeypatch.setattr(Stylesheet, "_check_rule", checking)
+        matched = tab_matches(monkeypatch)
         await drill(pilot, app, registrants)
         assert matched == [], matched
         shown = looks()

@@ -16,7 +16,7 @@ from textual.widgets import Input
 
 from tests.support.app import active
 from tests.support.fakedeck import FakeDeck
-from tests.support.screen import screen_lines
+from tests.support.screen import screen_lines, tab_matches
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.screens.main import MainScreen
@@ -542,7 +542,6 @@ async def test_a_tab_switch_restyles_the_tabs_with_the_rules_found_before(
     before, the tabs are styled without matching them against the stylesheet again, and
     each tab's style is what Textual's own restyle gives it (also after the theme
     changes, which parses the stylesheet again)."""
-    from textual.css.stylesheet import Stylesheet
     from textual.dom import DOMNode
     from textual.widgets import TabbedContent
     from textual.widgets._tabbed_content import ContentTab
@@ -552,15 +551,7 @@ async def test_a_tab_switch_restyles_the_tabs_with_the_rules_found_before(
         screen = main_screen(app)
         await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
         tabs = screen.query_one(TabbedContent)
-        matched: list[str | None] = []
-        original = Stylesheet._check_rule
-
-        def checking(sheet: Stylesheet, rule: Any, nodes: list[Any]) -> Any:
-            if isinstance(nodes[-1], ContentTab):
-                matched.append(nodes[-1].id)
-            return original(rule, nodes)
-
-        monkeypatch.setattr(Stylesheet, "_check_rule", checking)
+        matched = tab_matches(monkeypatch)
 
         def looks() -> list[tuple[object, ...]]:
             return [(t.id, t.styles.color, t.styles.background) for t in tabs.query(ContentTab)]
