@@ -20,6 +20,7 @@ from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
 
+from tui.core.display.links import masked_link
 from tui.core.display.sizes import size
 from tui.core.models import LIST_LAG, Recording
 from tui.text import clean
@@ -65,6 +66,8 @@ def _value(name: str, value: object, fmt: TimeFormat) -> str:
         return size(value)
     if isinstance(value, tuple | list):
         return ", ".join(clean(v) for v in value)
+    if name.endswith("_url") and isinstance(value, str):
+        return clean(masked_link(value))
     return clean(value)
 
 
