@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
+import re
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,7 +99,20 @@ async def _take(shot: Shot, make_app: Callable[[], object]) -> str:
         await settle(pilot, app)  # type: ignore[arg-type]
         steady_cursors(app)  # type: ignore[arg-type]
         await pilot.pause()
-        return str(app.export_screenshot(title=f"meetdeck: {shot.name}"))  # type: ignore[attr-defined]
+        svg = str(app.export_screenshot(title=f"meetdeck: {shot.name}"))  # type: ignore[attr-defined]
+    return stable_ids(svg)
+
+
+#: Rich names an SVG's styles and clip paths after a hash of what it draws, and that
+#: hash takes in the random id Rich gives each hyperlink's style: a picture with links
+#: (the recordings' download links) got new names on every run.
+_UNIQUE_ID = re.compile(r"terminal-\d+")
+
+
+def stable_ids(svg: str) -> str:
+    """The SVG with Rich's per-run name replaced by a hash of the picture without it."""
+    content = _UNIQUE_ID.sub("terminal", svg)
+    return _UNIQUE_ID.sub(f"terminal-{zlib.adler32(content.encode('utf-8'))}", svg)
 
 
 def main() -> int:
