@@ -116,6 +116,9 @@ def stable_ids(svg: str) -> str:
 
 
 def main() -> int:
+    # As the snapshot tests run (tests/tui/conftest.py): an indeterminate progress bar
+    # drawn where the clock put it made the downloads picture differ run to run.
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory(prefix="meetdeck-shots-") as tmp:
         base = Path(tmp)

@@ -8,6 +8,7 @@ with ages ("data 5m ago") computed from the injected clock.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 from collections.abc import Callable, Iterator
@@ -114,6 +115,10 @@ def synced_demo(folder: Path, *, registrants: int = REGISTRANTS) -> Iterator[Dem
         yield DemoCache(sandbox.base_url, folder)
 
 
+#: A signed link's expiry (the sandbox's wall clock at the sync, not the pinned one).
+_EXPIRES = re.compile(r"expires=\d+")
+
+
 def _pin_port(db: Path, base_url: str) -> None:
     """Rewrite the sandbox's ephemeral port in cached URLs to a fixed one, so join and
     recording URLs in the snapshots do not change between runs."""
@@ -130,6 +135,18 @@ def _pin_port(db: Path, base_url: str) -> None:
                     f"UPDATE {table} SET data = replace(data, ?, ?)",  # noqa: S608
                     (base_url, "http://127.0.0.1:8765"),
                 )
+                # GoTo's signed file links name the sandbox by another host name, and
+                # expire an hour after the sync's wall clock.
+                conn.execute(
+                    f"UPDATE {table} SET data = replace(data, ?, ?)",  # noqa: S608
+                    (base_url.replace("127.0.0.1", "localhost"), "http://localhost:8765"),
+                )
+                signed = f"SELECT id, data FROM {table} WHERE data LIKE '%expires=%'"  # noqa: S608
+                for row_id, data in conn.execute(signed).fetchall():
+                    conn.execute(
+                        f"UPDATE {table} SET data = ? WHERE id = ?",  # noqa: S608
+                        (_EXPIRES.sub("expires=1772445600", data), row_id),
+                    )
         # A registrant's join URL is in its compressed `more` (schema 11).
         read = f"SELECT t.id, {packing.SELECT} FROM registrants t"  # noqa: S608
         rows = conn.execute(read).fetchall()
