@@ -19,6 +19,8 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 from tests.benchmarks.common import (
     PROFILE,
@@ -117,7 +119,9 @@ def ingest(session: Session) -> list[Figure]:
                 encoding="utf-8",
             )
             path.chmod(0o600)
+            started = datetime.now(UTC)
             run = measured(meetdeck_argv("sync", "--profile", PROFILE), workspace.env())
+            split = phases(workspace.data_dir / "api.log", big, started, datetime.now(UTC))
             stored = _stored(workspace, big)
             shutil.rmtree(workspace.root, ignore_errors=True)
             if stored != count:
@@ -125,6 +129,12 @@ def ingest(session: Session) -> list[Figure]:
             syncs.append(run)
             session.log(
                 f"   sync: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, {run.rss_mb:.0f} MB peak"
+                + (
+                    ""
+                    if split is None
+                    else " ({:.2f} s to the first request, {:.2f} s of "
+                    "pages, {:.2f} s after the big webinar's last page)".format(*split)
+                )
             )
             return run.wall
 
@@ -172,6 +182,36 @@ def ingest(session: Session) -> list[Figure]:
     ]
 
 
+def phases(
+    api_log: Path, webinar: str, started: datetime, ended: datetime
+) -> tuple[float, float, float] | None:
+    """Where a sync's wall time went, from its API log (each entry stamped when its
+    answer came, with the request's duration): seconds from the start to its first
+    request, from there to the last registrant page of `webinar`, and from that page
+    to the end (the swap, the scopes after it, the exit). None without such pages."""
+    logs = [api_log.with_name(f"{api_log.name}.1"), api_log]  # a rotated one first
+    entries = [
+        json.loads(line)
+        for log in logs
+        if log.exists()
+        for line in log.read_text(encoding="utf-8").splitlines()
+    ]
+    if not entries:
+        return None
+    first = min(
+        datetime.fromisoformat(e["at"]).timestamp() - e["duration_ms"] / 1000 for e in entries
+    )
+    pages = [
+        datetime.fromisoformat(e["at"]).timestamp()
+        for e in entries
+        if e["path"].endswith(f"/webinars/{webinar}/registrants")
+    ]
+    if not pages:
+        return None
+    start, last, end = started.timestamp(), max(pages), ended.timestamp()
+    return first - start, last - first, end - last
+
+
 def _stored(workspace: Workspace, event_key: str) -> int:
     """Registrants of the big webinar in the workspace's cache."""
     import sqlite3
@@ -186,4 +226,4 @@ def _stored(workspace: Workspace, event_key: str) -> int:
     return int(row[0])
 
 
-__all__ = ["Run", "ingest", "measured"]
+__all__ = ["Run", "ingest", "measured", "phases"]

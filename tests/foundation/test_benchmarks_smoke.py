@@ -7,6 +7,7 @@ Nothing here runs a benchmark (they take minutes and start sandboxes); see
 from __future__ import annotations
 
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,30 @@ def test_scale_free_figures_compare_each_pane_figure_with_the_reference_size() -
     rss = by_name["peak RSS of the app at 1,000,000 vs 100,000"]
     assert rss.unit == "MB" and rss.met and rss.ratio is not None and abs(rss.ratio - 1.05) < 1e-9
     assert all(f.met for f in figures if f is not enter)
+
+
+def test_ingest_phases_come_from_the_sync_api_log(tmp_path: Path) -> None:
+    """The ingest benchmark says where a sync's wall time went: before its first request,
+    the big webinar's pages, and after the last of them (read from the API log, whose
+    entries are stamped when each answer came; a rotated log's older entries first)."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.benchmarks.bench_ingest import phases
+
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def entry(seconds: float, path: str, duration_ms: float = 100.0) -> str:
+        at = (t0 + timedelta(seconds=seconds)).isoformat()
+        return json.dumps({"at": at, "path": path, "duration_ms": duration_ms}) + "\n"
+
+    log = tmp_path / "api.log"
+    pages = "/zoom/v2/webinars/9/registrants"
+    (tmp_path / "api.log.1").write_text(entry(0.6, "/zoom/oauth/token"), encoding="utf-8")
+    log.write_text(
+        entry(1.0, pages) + entry(4.0, pages) + entry(4.5, "/zoom/v2/webinars/8/registrants"),
+        encoding="utf-8",
+    )
+    split = phases(log, "9", t0, t0 + timedelta(seconds=6.5))
+    assert split is not None
+    assert [round(s, 3) for s in split] == [0.5, 3.5, 2.5]
+    assert phases(log, "7", t0, t0 + timedelta(seconds=6.5)) is None
