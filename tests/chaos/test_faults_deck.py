@@ -40,6 +40,7 @@ from tests.support.decks import open_deck
 from tui.core.deck.facade import Deck
 from tui.core.errors import (
     BadResponse,
+    IdentityUnknown,
     MeetdeckError,
     NetworkUnreachable,
     RateLimited,
@@ -258,6 +259,22 @@ async def refresh_all(deck: Deck, scopes: list[Scope]) -> list[SyncReport]:
     return list(await asyncio.gather(*(deck.refresh(s) for s in scopes)))
 
 
+async def sign_in(deck: Deck, kind: FaultKind) -> None:
+    """Sign `deck` in, no fault on: under a kind's short bound (BOUND) a healthy sign-in
+    may miss it on a loaded machine (its identity calls then end unreachable, and GoTo's
+    organizer key unknown), so it is asked again, up to RECOVERY_ATTEMPTS times. Any
+    other failure, or one that lasts, fails the test."""
+    bounded = kind.http is not HTTP and kind.error is NetworkUnreachable
+    for attempt in range(RECOVERY_ATTEMPTS if bounded else 1):
+        try:
+            await deck.demo_sign_in()
+            return
+        except (NetworkUnreachable, IdentityUnknown) as error:
+            missed = isinstance(error, NetworkUnreachable) or "unreachable" in error.sentence
+            if not (bounded and missed) or attempt == RECOVERY_ATTEMPTS - 1:
+                raise
+
+
 async def recover(
     deck: Deck, scopes: list[Scope], kind: FaultKind, control: Control, seq: int
 ) -> int:
@@ -306,7 +323,7 @@ async def test_fault_on_endpoint_group(
     paths = synced.install(tmp_path)
     deck = open_deck(synced.base_url, paths, CHAOS, http=kind.http)
     try:
-        await deck.demo_sign_in()
+        await sign_in(deck, kind)
         scopes = group.scopes(deck, synced.state)
         before = fingerprint(deck)
         stamps = stamps_of(deck, scopes)
@@ -374,7 +391,7 @@ async def test_fault_on_endpoint_group(
             assert errors and all(isinstance(e, SessionExpired) for e in errors), errors
             assert "Sign in again" in errors[0].sentence
             deck.parts_for_tests().providers.goto_auth.logout()  # type: ignore[union-attr]
-            await deck.demo_sign_in()
+            await sign_in(deck, kind)
         seq = await recover(deck, scopes, kind, control, seq)
         assert fingerprint(deck) == before
         health = {h.provider: h for h in deck.health()}
