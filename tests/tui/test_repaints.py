@@ -470,6 +470,41 @@ async def test_the_key_bar_draws_a_tabs_keys_once(make_app: MakeApp) -> None:
         assert draws[1] <= 2 and draws[3] == draws[1], draws
 
 
+async def test_enter_draws_the_key_bar_in_the_frame_after_the_rows(make_app: MakeApp) -> None:
+    """Enter on an event: its first frame shows the registrants and draws no key bar
+    (the old keys stay on screen for that frame); the next frame shows the new keys,
+    and the screen is not settled until it has."""
+    from tui.widgets.keybar import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: active(app).KIND == "events", what="the events tab")
+        await wait_for(pilot, lambda: screen.settled, what="the screen to settle")
+        await pilot.pause()
+        before = screen_lines(app)[-1]
+        bar = screen.query_one(KeyBar)
+        drawn: list[int] = []
+        original = bar.render
+
+        def counting() -> Any:
+            drawn.append(1)
+            return original()
+
+        bar.render = counting  # type: ignore[method-assign]
+        frames = record_frames(app, lambda: (active(app).KIND, len(drawn)))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.settled, what="the registrants")
+        await pilot.pause()
+        shown = [f for f in frames if isinstance(f, tuple) and f[0] == "registrants"]
+        assert shown, frames
+        assert shown[0][1] == 0, shown  # the rows' frame draws no key bar
+        assert drawn and shown[-1][1], shown  # a frame after it does
+        after = screen_lines(app)[-1]
+        assert after != before and "Open" not in after, (before, after)
+
+
 async def key_bar_lines(pilot: Any, app: MeetdeckApp, keys: str) -> list[str]:
     """The key bar's line after each of these tab keys, once its tab is drawn."""
     screen, lines = main_screen(app), []

@@ -200,6 +200,8 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
         """Every pane mounted, and none reading, counting or about to show a detail
         (tests and screenshots wait for it instead of sleeping)."""
         panes = self._panes.values()
+        if any(bar.behind for bar in self.query(KeyBar)):
+            return False  # the key bar is drawn a frame after its keys change
         return all(pane.is_mounted for pane in panes) and all(pane.settled for pane in panes)
 
     def _mount_next_idle_pane(self) -> None:

@@ -108,6 +108,7 @@ class KeyBar(Widget, can_focus=False):
         """Where each key was drawn: (first cell, end cell, key), for clicks."""
         self._drawn: dict[tuple[object, ...], tuple[DrawnLine, list[tuple[int, int, str]]]] = {}
         """The lines drawn for each set of keys (a tab switch comes back to one)."""
+        self._behind = False
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -115,9 +116,22 @@ class KeyBar(Widget, can_focus=False):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    @property
+    def behind(self) -> bool:
+        """True from a change of the screen's bindings until the bar is redrawn for it."""
+        return self._behind
+
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if screen is self.screen:
-            self.refresh()
+        # Drawn in the frame after the one the change comes in: a tab switch (Enter on
+        # an event) shows the new tab's rows first; the keys follow a frame later, and
+        # the bar's drawing (the screen's bindings, each checked) is not in that frame.
+        if screen is self.screen and not self._behind:
+            self._behind = True
+            self.call_after_refresh(self._catch_up)
+
+    def _catch_up(self) -> None:
+        self._behind = False
+        self.refresh()
 
     def hints(self) -> tuple[list[KeyHint], KeyHint | None]:
         """The keys to show (one per action, in binding order, then those shown when
