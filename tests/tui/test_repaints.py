@@ -613,9 +613,10 @@ async def test_a_tab_switch_restyles_the_tabs_with_the_rules_found_before(
 async def test_a_tab_switch_moves_the_active_tab_as_textual_does_without_queries(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The tab bar knows its tabs (`activate_known`, `validate_known`): a switch queries
-    the bar for none of them, and ends as Textual's own: the tab shown the one tab
-    with `-active`, the underline under it, its pane shown."""
+    """The tab bar knows its tabs, underline and scroller (`activate_known`,
+    `validate_known`, `highlight_known`): a switch queries the bar for none of them, and
+    ends as Textual's own: the tab shown the one tab with `-active`, the underline
+    under it, its pane shown."""
     from textual.dom import DOMNode
     from textual.widgets import TabbedContent
     from textual.widgets._tabbed_content import ContentTab, ContentTabs
@@ -630,14 +631,20 @@ async def test_a_tab_switch_moves_the_active_tab_as_textual_does_without_queries
         all_tabs = list(bar.query(ContentTab))
         underline = bar.query_one(Underline)
         queried: list[object] = []
-        original = DOMNode.query
+        original, original_one = DOMNode.query, DOMNode.query_one
 
         def counting(node: DOMNode, *args: Any, **options: Any) -> Any:
             if node is bar:
                 queried.append(args)
             return original(node, *args, **options)
 
+        def counting_one(node: DOMNode, *args: Any, **options: Any) -> Any:
+            if node is bar:
+                queried.append(args)
+            return original_one(node, *args, **options)
+
         monkeypatch.setattr(DOMNode, "query", counting)
+        monkeypatch.setattr(DOMNode, "query_one", counting_one)
         for number, name in (("4", "registrants"), ("1", "organizers"), ("3", "events")):
             queried.clear()
             await pilot.press(number)
@@ -656,6 +663,41 @@ async def test_a_tab_switch_moves_the_active_tab_as_textual_does_without_queries
 
             await wait_for(pilot, underlined, what="the underline under the tab")
             assert active(app) is screen.pane(name)
+
+
+async def test_a_tab_switch_with_animations_on_moves_the_underline_as_textual_does(
+    make_app: MakeApp,
+) -> None:
+    """With animations on, the underline slides by Textual's own steps; a tab the bar
+    does not know is looked up as Textual does (none: Textual's error)."""
+    from textual.css.query import NoMatches
+    from textual.widgets import TabbedContent
+    from textual.widgets._tabbed_content import ContentTabs
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        tabs = screen.query_one(TabbedContent)
+        bar = tabs.get_child_by_type(ContentTabs)
+        textuals: list[bool] = []
+        original = bar._highlight_active
+
+        def textual(animate: bool = True) -> None:
+            textuals.append(animate)
+            original(animate=animate)
+
+        bar._highlight_active = textual  # type: ignore[method-assign]
+        await pilot.press("4")
+        await wait_for(pilot, lambda: tabs.active == "registrants", what="the tab")
+        assert textuals == []  # animations off (tui/startup.py): the known steps
+        app.animation_level = "basic"
+        await pilot.press("1")
+        await wait_for(pilot, lambda: tabs.active == "organizers", what="the tab")
+        assert textuals == [True]
+        assert bar.get_content_tab("registrants").id == "--content-tab-registrants"
+        with pytest.raises(NoMatches):
+            bar.get_content_tab("no-such-tab")
 
 
 async def test_a_repaint_in_a_hidden_tab_lays_nothing_out_again(make_app: MakeApp) -> None:

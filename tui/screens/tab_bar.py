@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, TabbedContent, TabPane, Tabs
 from textual.widgets._tabbed_content import ContentTab, ContentTabs
+from textual.widgets._tabs import Underline
 
 from tui.widgets.panes import PANES, TAB_IDS
 
@@ -58,12 +59,16 @@ class DeckTabbedContent(TabbedContent):
         # subclasses: what changes is set on the instance (shadowing the class's).
         vars(self.get_child_by_type(ContentSwitcher))["BLANK"] = True
         bar = self.get_child_by_type(ContentTabs)
-        vars(bar)["_scroll_active_tab"] = scroll_when_it_can(bar, bar._scroll_active_tab)
+        scroller = bar.query_one("#tabs-scroll", Widget)
+        vars(bar)["_scroll_active_tab"] = scroll_when_it_can(scroller, bar._scroll_active_tab)
         tabs = {tab.id: tab for tab in bar.query(ContentTab)}
         for tab in tabs.values():
             vars(tab)["update_node_styles"] = partial(self._styles.restyle, tab)
         vars(bar)["validate_active"] = partial(validate_known, bar, tabs)
-        vars(bar)["watch_active"] = partial(activate_known, bar, tabs)
+        vars(bar)["get_content_tab"] = partial(content_tab_known, bar, tabs)
+        # The underline and the list of tabs, found once (Textual queried for them).
+        parts = KnownParts(bar.query_one(Underline), bar.query_one("#tabs-list", Widget))
+        vars(bar)["watch_active"] = partial(activate_known, bar, tabs, parts)
 
     def learn_switch(self, pane_id: str) -> None:
         """Find now the rules a switch to `pane_id`'s tab will restyle both tabs with
@@ -82,8 +87,30 @@ def validate_known(bar: ContentTabs, tabs: dict[str | None, ContentTab], active:
     return Tabs.validate_active(bar, active)  # a tab added since: Textual's look-up
 
 
+def content_tab_known(
+    bar: ContentTabs, tabs: dict[str | None, ContentTab], pane_id: str
+) -> ContentTab:
+    """`ContentTabs.get_content_tab` (Textual 8.2.8) for a tab bar whose tabs are known:
+    it queried the bar for the tab of a pane at every switch (its `TabActivated`)."""
+    tab = tabs.get(ContentTab.add_prefix(pane_id))
+    if tab is None or not tab.is_attached:
+        return ContentTabs.get_content_tab(bar, pane_id)  # a tab added since
+    return tab
+
+
+class KnownParts(NamedTuple):
+    """The parts of a tab bar a switch moves, found once: its underline, its tabs' list."""
+
+    underline: Underline
+    tabs_list: Widget
+
+
 def activate_known(
-    bar: ContentTabs, tabs: dict[str | None, ContentTab], previously_active: str, active: str
+    bar: ContentTabs,
+    tabs: dict[str | None, ContentTab],
+    parts: KnownParts,
+    previously_active: str,
+    active: str,
 ) -> None:
     """`Tabs.watch_active` (Textual 8.2.8) for a tab bar whose tabs are known: it
     queried the bar (walking and matching every node under it) for the tab losing
@@ -98,18 +125,51 @@ def activate_known(
         if other is not tab:
             other.remove_class("-active")  # nothing to do for a tab without it
     tab.add_class("-active")
-    bar._highlight_active(animate=previously_active != "")
+    highlight_known(bar, tabs, parts, animate=previously_active != "")
     bar._scroll_active_tab()
     bar.post_message(bar.TabActivated(bar, tab))
 
 
-def scroll_when_it_can(bar: Widget, scroll: Callable[[], None]) -> Callable[[], None]:
+def highlight_known(
+    bar: ContentTabs, tabs: dict[str | None, ContentTab], parts: KnownParts, animate: bool
+) -> None:
+    """`Tabs._highlight_active` (Textual 8.2.8) for a tab bar whose tabs are known: it
+    queried the bar for its underline and, by a selector, for the active tab, before
+    the switch's frame and again after it (~0.5 ms of a drill-down's first frame). The
+    same steps: the underline shown, and moved under the active tab after the next
+    refresh (or Textual's own, animated, when animations are on or a tab was added)."""
+    underline = parts.underline
+    added = len(parts.tabs_list.children) != len(tabs)
+    if added or (animate and bar.app.animation_level != "none"):
+        bar._highlight_active(animate=animate)
+        return
+
+    def shown() -> ContentTab | None:
+        return next((t for t in tabs.values() if t.has_class("-active")), None)
+
+    if shown() is None:
+        underline.show_highlight = False
+        underline.highlight_start = 0
+        underline.highlight_end = 0
+        return
+    underline.show_highlight = True
+
+    def move_underline() -> None:
+        tab = shown()
+        if tab is not None:
+            start, end = tab.virtual_region.shrink(tab.styles.gutter).column_span
+            underline.highlight_start = start
+            underline.highlight_end = end
+
+    bar.call_after_refresh(move_underline)
+
+
+def scroll_when_it_can(scroller: Widget, scroll: Callable[[], None]) -> Callable[[], None]:
     """The tab bar's "scroll the active tab into view", run only when the bar is
     scrolled or its tabs overflow it: `tab_labels` keeps every tab in view, and the
     look-ups of a scroll that moves nothing cost ~0.4 ms of each tab switch (Enter)."""
 
     def scroll_active_tab() -> None:
-        scroller = bar.query_one("#tabs-scroll", Widget)
         if scroller.scroll_x or scroller.max_scroll_x:
             scroll()
 
