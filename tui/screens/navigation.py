@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tui.screens.compositing import lay_out_hidden
 from tui.screens.tab_bar import DeckTabbedContent
@@ -97,7 +98,11 @@ class Navigation:
         pane = self._tabs.pane(target[0]) if target is not None else None
         if target is not None and pane is not source and isinstance(pane, RegistrantsPane):
             pane.read_ahead.read(target[1], source.table.content_size)
-            lay_out_hidden(pane, source.outer_size)
+            # From the tab pane holding it: one sized first by the drill's frame asked for
+            # a second layout and a second whole-screen frame right after the first.
+            holder, shown = pane.parent, source.parent
+            if isinstance(holder, Widget) and isinstance(shown, Widget):
+                lay_out_hidden(holder, shown.outer_size)
             self._screen.query_one(DeckTabbedContent).learn_switch(target[0])
 
     async def open_start(self, start: StartView) -> None:
