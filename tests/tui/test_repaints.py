@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.widgets import Input
@@ -21,6 +21,10 @@ from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
 from tui.screens.main import MainScreen
 from tui.widgets.virtual_table import PAGE_SIZE
+
+if TYPE_CHECKING:
+    from textual.widgets import TabbedContent
+    from textual.widgets._tabbed_content import ContentTabs
 
 MakeApp = Callable[..., MeetdeckApp]
 
@@ -610,6 +614,19 @@ async def test_a_tab_switch_restyles_the_tabs_with_the_rules_found_before(
             await switch("1", "organizers")
 
 
+async def settled_tab_bar(
+    pilot: Any, app: MeetdeckApp
+) -> tuple[MainScreen, TabbedContent, ContentTabs]:
+    """Once every pane is mounted: the main screen, its tabbed content and tab bar."""
+    from textual.widgets import TabbedContent
+    from textual.widgets._tabbed_content import ContentTabs
+
+    screen = main_screen(app)
+    await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+    tabs = screen.query_one(TabbedContent)
+    return screen, tabs, tabs.get_child_by_type(ContentTabs)
+
+
 async def test_a_tab_switch_moves_the_active_tab_as_textual_does_without_queries(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -618,16 +635,12 @@ async def test_a_tab_switch_moves_the_active_tab_as_textual_does_without_queries
     ends as Textual's own: the tab shown the one tab with `-active`, the underline
     under it, its pane shown."""
     from textual.dom import DOMNode
-    from textual.widgets import TabbedContent
-    from textual.widgets._tabbed_content import ContentTab, ContentTabs
+    from textual.widgets._tabbed_content import ContentTab
     from textual.widgets._tabs import Underline
 
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
-        screen = main_screen(app)
-        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
-        tabs = screen.query_one(TabbedContent)
-        bar = tabs.get_child_by_type(ContentTabs)
+        screen, tabs, bar = await settled_tab_bar(pilot, app)
         all_tabs = list(bar.query(ContentTab))
         underline = bar.query_one(Underline)
         queried: list[object] = []
@@ -671,15 +684,10 @@ async def test_a_tab_switch_with_animations_on_moves_the_underline_as_textual_do
     """With animations on, the underline slides by Textual's own steps; a tab the bar
     does not know is looked up as Textual does (none: Textual's error)."""
     from textual.css.query import NoMatches
-    from textual.widgets import TabbedContent
-    from textual.widgets._tabbed_content import ContentTabs
 
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
-        screen = main_screen(app)
-        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
-        tabs = screen.query_one(TabbedContent)
-        bar = tabs.get_child_by_type(ContentTabs)
+        _screen, tabs, bar = await settled_tab_bar(pilot, app)
         textuals: list[bool] = []
         original = bar._highlight_active
 
