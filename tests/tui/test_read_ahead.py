@@ -206,8 +206,7 @@ async def test_the_registrants_pane_is_laid_out_while_the_event_rests_highlighte
 ) -> None:
     """While hidden, the pane, the tab pane holding it and their widgets get the sizes
     the drill's frame gives them (so that frame arranges and resizes none of them for
-    the first time: a tab pane resized then asked for a second layout and a second
-    whole-screen frame right after the first)."""
+    the first time: a tab pane sized there asked for a layout of its own in it)."""
     from textual.widget import Widget
     from textual.widgets import TabPane
 

@@ -98,8 +98,8 @@ class Navigation:
         pane = self._tabs.pane(target[0]) if target is not None else None
         if target is not None and pane is not source and isinstance(pane, RegistrantsPane):
             pane.read_ahead.read(target[1], source.table.content_size)
-            # From the tab pane holding it: one sized first by the drill's frame asked for
-            # a second layout and a second whole-screen frame right after the first.
+            # From the tab pane holding it: one sized first by the drill's frame asked
+            # for a layout of its own inside that frame.
             holder, shown = pane.parent, source.parent
             if isinstance(holder, Widget) and isinstance(shown, Widget):
                 lay_out_hidden(holder, shown.outer_size)
