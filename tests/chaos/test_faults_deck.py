@@ -82,6 +82,13 @@ class FaultKind:
     http: HttpSettings = field(default_factory=lambda: HTTP)
     consumes: bool = False
 
+    @property
+    def attempts(self) -> int:
+        """How often a healthy call is asked: under the kind's own short bound (BOUND) it
+        may miss it on a loaded machine, and end as the kind's network error."""
+        bounded = self.http is not HTTP and self.error is NetworkUnreachable
+        return RECOVERY_ATTEMPTS if bounded else 1
+
 
 #: The read timeout of "timeout" and the deadline of "trickle", in seconds: each such
 #: scenario waits this long under its fault (26 scenarios: half a second each is 13 s of
@@ -264,14 +271,13 @@ async def sign_in(deck: Deck, kind: FaultKind) -> None:
     may miss it on a loaded machine (its identity calls then end unreachable, and GoTo's
     organizer key unknown), so it is asked again, up to RECOVERY_ATTEMPTS times. Any
     other failure, or one that lasts, fails the test."""
-    bounded = kind.http is not HTTP and kind.error is NetworkUnreachable
-    for attempt in range(RECOVERY_ATTEMPTS if bounded else 1):
+    for attempt in range(kind.attempts):
         try:
             await deck.demo_sign_in()
             return
         except (NetworkUnreachable, IdentityUnknown) as error:
             missed = isinstance(error, NetworkUnreachable) or "unreachable" in error.sentence
-            if not (bounded and missed) or attempt == RECOVERY_ATTEMPTS - 1:
+            if not missed or attempt == kind.attempts - 1:
                 raise
 
 
@@ -287,8 +293,7 @@ async def recover(
     never recovers, fails the test.
     """
     failed: list[Any] = []
-    bounded = kind.http is not HTTP and kind.error is NetworkUnreachable
-    for _ in range(RECOVERY_ATTEMPTS if bounded else 1):
+    for _ in range(kind.attempts):
         recovered = await refresh_all(deck, scopes)
         failed = [f for r in recovered for f in r.failed]
         if not failed:
