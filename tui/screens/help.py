@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.widgets.key_scroll import scroll_lines, scroll_pages, scroll_to_end
 from tui.widgets.pane import EntityPane
 
 _GROUP_NAMES = {
@@ -116,15 +117,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self.content, id="help-text")
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
+        scroll_lines(self.query_one(VerticalScroll), lines)
 
     def action_to_end(self, bottom: bool) -> None:
-        scroll = self.query_one(VerticalScroll)
-        if bottom:
-            scroll.scroll_end(animate=False)
-        else:
-            scroll.scroll_home(animate=False)
+        scroll_to_end(self.query_one(VerticalScroll), bottom=bottom)
 
     def action_page(self, pages: int) -> None:
-        scroll = self.query_one(VerticalScroll)
-        scroll.scroll_relative(y=pages * max(scroll.size.height - 2, 1), animate=False)
+        scroll_pages(self.query_one(VerticalScroll), pages)

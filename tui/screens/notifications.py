@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.widgets.formatting import Clock, TimeFormat
+from tui.widgets.key_scroll import scroll_lines, scroll_to_end
 
 #: How many notifications a session keeps for the notifications screen.
 NOTICES_KEPT = 200
@@ -120,11 +121,7 @@ class NotificationsScreen(ModalScreen[None]):
             yield Static(self.content, id="notifications-text")
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
+        scroll_lines(self.query_one(VerticalScroll), lines)
 
     def action_to_end(self, bottom: bool) -> None:
-        scroll = self.query_one(VerticalScroll)
-        if bottom:
-            scroll.scroll_end(animate=False)
-        else:
-            scroll.scroll_home(animate=False)
+        scroll_to_end(self.query_one(VerticalScroll), bottom=bottom)
