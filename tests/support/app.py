@@ -20,7 +20,9 @@ from tui.core.settings.config import HttpSettings
 from tui.core.settings.paths import Paths
 from tui.screens.main import MainScreen
 from tui.ui_options import UiOptions
+from tui.widgets.keybar import KeyBar
 from tui.widgets.pane import EntityPane
+from tui.widgets.panes import TAB_IDS
 
 SIZE = (170, 40)
 TABS = ("organizers", "meetings", "events", "registrants", "recordings", "support")
@@ -65,6 +67,36 @@ def quiet(app: MeetdeckApp) -> bool:
     return all(s.settled for s in app.screen_stack if isinstance(s, MainScreen))
 
 
+def unsettled(app: MeetdeckApp) -> str:
+    """What keeps the app from settling, for a failed wait's message."""
+    busy = (WorkerState.PENDING, WorkerState.RUNNING)
+    parts = [
+        f"worker {worker.name!r} ({worker.group}) {worker.state.name.lower()}"
+        for worker in app.workers
+        if worker.state in busy
+    ]
+    for screen in app.screen_stack:
+        if not isinstance(screen, MainScreen):
+            continue
+        where = "shown" if screen.is_current else "under another screen"
+        if any(bar.behind for bar in screen.query(KeyBar)):
+            parts.append(f"the main screen ({where}): its key bar not yet drawn")
+        for pane in screen.mounted_panes:
+            if pane.settled:
+                continue
+            if pane.filter.idle:
+                why = "its detail panel about to be filled"
+            else:
+                why = "counting" if pane.filter.counting else "reading or handing over rows"
+            parts.append(f"the main screen ({where}): {pane.id} {why}")
+        parts.extend(
+            f"the main screen ({where}): {tab} not mounted"
+            for tab in TAB_IDS
+            if not screen.pane(tab).is_mounted
+        )
+    return "; ".join(parts) or "nothing (settled)"
+
+
 #: How many checks in a row, a loop turn apart, must find the app quiet: a key's
 #: messages (a highlighted row, a palette search) are posted a turn after the key.
 CALM = 3
@@ -89,7 +121,11 @@ async def settle(pilot: Any, app: MeetdeckApp) -> None:
         else:
             calm = 0
             await wait_for(
-                pilot, lambda: quiet(app), what="the app to settle", timeout=SETTLE_TIMEOUT
+                pilot,
+                lambda: quiet(app),
+                what="the app to settle",
+                timeout=SETTLE_TIMEOUT,
+                detail=lambda: unsettled(app),
             )
         await pilot.pause(0)
 
