@@ -364,3 +364,20 @@ async def test_a_table_with_a_border_or_padding_is_drawn_with_them() -> None:
         row = strips[2].text  # the border's line, the header's, then the first row
         assert row.startswith("│  Person 000000") and row.endswith("│"), row
         assert strips[0].text.startswith("┌")
+
+
+async def test_a_removed_table_drawn_by_a_late_frame_draws_blank() -> None:
+    """A profile switch replaces the screen's children; a frame drawn from the screen's
+    last map can still ask a removed table for its lines, after Textual dropped its
+    part styles (and its blur cleared the styles it kept): a KeyError there, in the
+    frame timer, ended the app. It draws blank instead."""
+    app = TableApp(FakeListView(10))
+    async with app.run_test(size=(60, 10)) as pilot:
+        table = app.query_one(VirtualTable)
+        await wait_for(pilot, lambda: table.row_count == 10, what="rows")
+        drawn = table.render_lines(Region(0, 0, 60, 3))
+        assert "Name" in drawn[0].text
+        await table.remove()
+        table.notify_style_update()  # what the blur of a removed focused table does
+        lines = table.render_lines(Region(0, 0, 60, 3))
+        assert [line.text for line in lines] == [" " * 60] * 3

@@ -424,6 +424,12 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True, inherit_bindings=False
     # -- drawing (tui/widgets/table_lines.py) -----------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        if not self.is_attached:
+            # Removed (a profile switch replaces the screen's children), yet drawn by a
+            # frame from the screen's last map: Textual has dropped the table's part
+            # styles by then, and looking one up raised KeyError in the frame timer,
+            # which ends the app. Nothing of it is shown again: blank, not cached.
+            return [Strip.blank(crop.width)] * crop.height
         self._draw.frame = (self.content_size, self.has_bar)  # read once a frame
         try:
             return super().render_lines(crop)
