@@ -35,10 +35,11 @@ class LatestReader:
         self._stopped = False
         self._running = False
 
-    def submit(self, job: Callable[[], None]) -> None:
-        """Run `job` next (replacing one not yet started); it must not raise."""
+    def submit(self, job: Callable[[], None], *, spare: bool = False) -> None:
+        """Run `job` next (replacing one not yet started); it must not raise. `spare`:
+        only if no job waits (a job that may be left out gives way to one that may not)."""
         with self._wake:
-            if self._stopped:
+            if self._stopped or (spare and self._job is not None):
                 return
             self._job = job
             self._wake.notify()

@@ -33,13 +33,21 @@ and why:
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Protocol
 
 from textual import events
 from textual.widgets import Input
 
+from tui.widgets.filter_ahead import (
+    Ahead,
+    FilterAhead,
+    FilterResult,
+    ReadFailed,
+    RowsCounted,
+    RowsRead,
+)
 from tui.widgets.filter_box import FilterBox
 from tui.widgets.latest import Handoff, LatestReader
 from tui.widgets.pane_types import RowT
@@ -50,13 +58,7 @@ if TYPE_CHECKING:
     from tui.core.deck.types import ListView
     from tui.widgets.pane_types import DeckHost
 
-__all__ = [
-    "FilterHost",
-    "PaneFilter",
-    "ReadFailed",
-    "RowsCounted",
-    "RowsRead",
-]
+__all__ = ["FilterHost", "PaneFilter"]
 
 QUICK_WAIT = 0.016
 """Seconds the UI thread waits, at most, for a filter's first rows so they paint in
@@ -126,41 +128,6 @@ class FilterHost(Protocol[RowT]):
     def call_after_refresh(self, callback: Callable[[], object]) -> bool: ...
 
 
-@dataclass(frozen=True)
-class RowsRead(Generic[RowT]):
-    """A filter's first rows (and their count, unless `known` says it is still coming)."""
-
-    generation: int
-    query: ViewQuery
-    view: ListView[RowT]
-    first_page: Sequence[RowT]
-    known: int | None
-    """None: the view is counted; else the rows known so far (a count follows)."""
-    painted: threading.Event | None = None
-    """Set once the rows are on screen (or dropped): the count waits for it."""
-    limit: int = PAGE_SIZE
-    """How many rows were asked for: fewer came when they are all there are."""
-
-
-@dataclass(frozen=True)
-class RowsCounted:
-    """The full count of a short filter's matches."""
-
-    generation: int
-    count: int
-
-
-@dataclass(frozen=True)
-class ReadFailed:
-    """A filter's read raised."""
-
-    generation: int
-    error: BaseException
-
-
-FilterResult = RowsRead[RowT] | RowsCounted | ReadFailed
-
-
 class PaneFilter(Generic[RowT]):
     """The `/` filter machinery of one pane (its text stays in `pane.filter_text`)."""
 
@@ -181,6 +148,9 @@ class PaneFilter(Generic[RowT]):
         self._superseded = threading.Event()
         """Set when a newer read begins: the last read's count waiting for a pause in
         the typing (`TYPING_PAUSE`) is skipped at once."""
+        self.ahead: FilterAhead[RowT] = FilterAhead()
+        """The next keystroke's likely rows, read while the person has not typed
+        (tui/widgets/filter_ahead.py)."""
 
     @property
     def idle(self) -> bool:
@@ -193,6 +163,7 @@ class PaneFilter(Generic[RowT]):
     def stale(self) -> None:
         """The pane reads its rows itself: a filter still being read is now stale."""
         self._newer()
+        self.ahead.forget()
         self.counting = False
 
     def _newer(self) -> None:
@@ -227,6 +198,12 @@ class PaneFilter(Generic[RowT]):
         box.focus()
         if enter:
             self.keep()
+        elif not typed:
+            # Nothing typed yet: the likely first keystrokes' rows are read meanwhile.
+            painted = threading.Event()
+            pane.call_after_refresh(painted.set)
+            query, on_screen, shown = pane.build_query(), self._on_screen(), (painted, None)
+            self._submit(self._then(query, self.generation, lambda: shown, None, on_screen), True)
 
     def slash_passing(self) -> None:
         """`/` reached the pane's `on_key`: the keys after it belong to the filter."""
@@ -303,17 +280,82 @@ class PaneFilter(Generic[RowT]):
             pane.load(keep_cursor=True)
             return
         self._newer()
-        self._read_filtered(pane.build_query(), self.generation)
+        query = pane.build_query()
+        found = self.ahead.take(query)
+        if found is None:
+            self._read_filtered(query, self.generation)
+        else:
+            self._show_ahead(found, self.generation)
 
     def _read_filtered(self, query: ViewQuery, generation: int) -> None:
         """Count the matches and read their first page in the filter's thread."""
         pane = self.pane
         deck = pane.host.deck
+        out = self._handoff_for(generation)
+        on_screen = self._on_screen()
+
+        def rows() -> tuple[threading.Event, ListView[RowT] | None]:
+            view = pane.make_view(deck, query)
+            first_page = view.head(on_screen)
+            painted = threading.Event()
+            if view.quick_to_count:
+                view.count()
+                out.post(RowsRead(generation, query, view, first_page, None, painted))
+                return painted, None
+            # Many matches (one or two letters, a name thousands share): the first
+            # rows are shown now, the count after them.
+            known = len(first_page)
+            out.post(RowsRead(generation, query, view, first_page, known, painted, on_screen))
+            return painted, view if known >= on_screen else None
+
+        self._submit(self._then(query, generation, rows, out, on_screen))
+        out.wait(QUICK_WAIT)
+
+    def _show_ahead(self, found: Ahead[RowT], generation: int) -> None:
+        """UI thread: show a keystroke's rows read ahead, then count them (a short
+        filter's, as `_read_filtered` does) and read ahead the next keystroke's."""
+        out = self._handoff_for(generation)
+        painted = threading.Event()
+        known, limit = found.known, found.limit
+        self.receive(
+            RowsRead(generation, found.query, found.view, found.first_page, known, painted, limit)
+        )
+        counted = found.view if known is not None and known >= limit else None
+        shown = (painted, counted)
+        self._submit(self._then(found.query, generation, lambda: shown, out, limit))
+
+    def _on_screen(self) -> int:
+        """How many rows a filter reads first: those on screen, whether the count comes
+        with them or after them (an ordered scan or the index's hits stop at the last
+        match shown; at a million, "ng" read 1.5-1.6 ms of CPU where a page took
+        2.4-3.7; the table reads page 0 when the cursor goes further). A table not laid
+        out yet (a tab switch and the filter in one burst) reads a page."""
+        height = self.pane.table.data_height
+        return min(PAGE_SIZE, height) if height > 0 else PAGE_SIZE
+
+    def _handoff_for(self, generation: int) -> Handoff[FilterResult[RowT]]:
+        """A new read's handoff to the UI thread, and its own `superseded`."""
+        self._superseded = threading.Event()
         out: Handoff[FilterResult[RowT]] = Handoff(
             self.receive, lambda error: self.receive(ReadFailed(generation, error))
         )
         self._handoff = out
-        superseded = self._superseded = threading.Event()
+        return out
+
+    def _then(
+        self,
+        query: ViewQuery,
+        generation: int,
+        rows: Callable[[], tuple[threading.Event, ListView[RowT] | None]],
+        out: Handoff[FilterResult[RowT]] | None,
+        on_screen: int,
+    ) -> Callable[[], None]:
+        """The filter thread's job for `query`'s rows: `rows()` posts them (or they are
+        shown) and says when they are painted and which view to count; once painted, the
+        next keystroke's are read ahead (filter_ahead.py), then the count, in a pause."""
+        pane = self.pane
+        deck = pane.host.deck
+        superseded = self._superseded
         # Only a filter without a term of three letters scans rows to count: a longer
         # term's count resolves its matches in the trigram index (~20 ms at a million),
         # which the next keystroke then narrows instead of asking the index again.
@@ -322,15 +364,11 @@ class PaneFilter(Generic[RowT]):
         def stale() -> bool:
             return generation != self.generation
 
-        # Only the rows on screen are read first, whether the count comes with them or
-        # after them: an ordered scan or the index's hits stop at the last match shown,
-        # and the rows read by id from all over the table are half a page (at a
-        # million, "ng" read 1.5-1.6 ms of CPU where a page took 2.4-3.7). The table
-        # reads page 0 when the cursor goes further (once the count is known).
-        # A table not laid out yet (a tab switch and the filter in one burst) reads a
-        # page: its size is not known, and a provisional count is what the table shows.
-        height = pane.table.data_height
-        on_screen = min(PAGE_SIZE, height) if height > 0 else PAGE_SIZE
+        def ahead_ends() -> bool:
+            return stale() or not self.typing_ahead
+
+        def publish(end: Callable[[], None]) -> None:
+            self._end_read = end
 
         def read() -> None:
             if stale():
@@ -344,37 +382,40 @@ class PaneFilter(Generic[RowT]):
                     self._end_read = end
                     if stale():
                         return
-                    view = pane.make_view(deck, query)
-                    first_page = view.head(on_screen)
-                    if view.quick_to_count:
-                        view.count()
-                        out.post(RowsRead(generation, query, view, first_page, None))
-                        return
-                    # Many matches (one or two letters, a name thousands share): the
-                    # first rows are shown now, the count after them.
-                    known = len(first_page)
-                    painted = threading.Event()
-                    out.post(
-                        RowsRead(generation, query, view, first_page, known, painted, on_screen)
-                    )
-                    if known < on_screen:
-                        return
-                    # The count reads every match: it waits until those rows are on
-                    # screen (a 4 ms frame took 13 while it ran) and the typing pauses,
-                    # and is skipped or ended when another keystroke comes.
-                    painted.wait(COUNT_AFTER_PAINT)
-                    if not superseded.wait(pause) and not stale():
-                        out.post(RowsCounted(generation, view.count()))
+                    painted, counted = rows()
+                self._end_read = None
+                # The rows are drawn before anything else runs here (a 4 ms frame took
+                # 13 while a count ran); a short filter's count also waits for the
+                # typing to pause (the read-ahead runs meanwhile), a longer one's comes
+                # first (its matches are what the read-ahead narrows); a keystroke
+                # skips or ends either.
+                painted.wait(COUNT_AFTER_PAINT)
+                until = time.monotonic() + pause
+                if pause:
+                    self.ahead.read(deck, pane.make_view, query, on_screen, ahead_ends, publish)
+                    self._end_read = None
+                wait = max(0.0, until - time.monotonic())
+                if counted is not None and out is not None and not superseded.wait(wait):
+                    with deck.interruptible(stale) as end:
+                        self._end_read = end
+                        if not stale():
+                            out.post(RowsCounted(generation, counted.count()))
+                    self._end_read = None
+                if not pause:
+                    self.ahead.read(deck, pane.make_view, query, on_screen, ahead_ends, publish)
             except Exception as error:  # typed or not, it becomes a dialog, not a crash
-                if not stale():  # else it is the newer keystroke ending this read
+                if not stale() and out is not None:  # else a newer keystroke ended it
                     out.post(ReadFailed(generation, error))
             finally:
                 self._end_read = None
 
+        return read
+
+    def _submit(self, job: Callable[[], None], spare: bool = False) -> None:
+        """Run `job` in the filter's thread next (`spare`: unless a read is waiting)."""
         if self._reader is None:
-            self._reader = LatestReader(f"filter-{pane.id}")
-        self._reader.submit(read)
-        out.wait(QUICK_WAIT)
+            self._reader = LatestReader(f"filter-{self.pane.id}")
+        self._reader.submit(job, spare=spare)
 
     def stop(self) -> None:
         """The pane is going away: end the filter's thread and the read it runs."""
