@@ -201,7 +201,11 @@ class FilterAhead(Generic[RowT]):
                     return None
                 view = make_view(deck, query)
                 first_page = view.head(limit)
-                known = None if view.quick_to_count and view.count() >= 0 else len(first_page)
+                if view.quick_to_count:
+                    view.count()  # counted now, as a keystroke's own read counts it
+                    known = None
+                else:
+                    known = len(first_page)
             except Exception:  # ended (too slow, a keystroke) or failed: not kept
                 return None  # the keystroke that types it reads it as usual
             finally:
