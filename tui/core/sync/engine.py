@@ -31,7 +31,7 @@ from tui.core.providers.base import GoToAssistApi, GoToMeetingApi, GoToTrainingA
 from tui.core.store.db import Store
 from tui.core.store.writer import StoreWriter
 from tui.core.sync.fetch import CancelledHere, Found, ScopeFetcher, registrant_scopes_of
-from tui.core.sync.order import PHASES, RunOrder
+from tui.core.sync.order import RunOrder
 from tui.core.sync.swap import ScopeSwap, UnexpectedSyncError
 from tui.core.sync.types import (
     HISTORY_SETTLE,
@@ -276,6 +276,8 @@ class SyncEngine:
             )
 
         def stepped(step: ScopeStep) -> None:
+            if step.writing:
+                order.writing(step.scope)  # a later phase may start meanwhile
             if step.scope in steps:
                 steps[step.scope] = step
                 report(step.scope, ScopeState.WORKING)
@@ -324,14 +326,13 @@ class SyncEngine:
                 finally:
                     order.done(scope)
 
-        # Workers stop when the queue is empty; a scope that adds children (events)
-        # may refill it after the others stopped, so each phase loops until nothing
-        # is left.
+        # Workers stop when the queue is empty and every phase has started; a scope
+        # that adds children (events) may refill it after the others stopped, so this
+        # loops until nothing is left.
         try:
-            for phase in range(len(PHASES)):
-                order.start_phase(phase)
-                while order.waiting and not self._cancel.is_set():
-                    await _all_ended(worker() for _ in range(self._concurrency))
+            # The order starts each phase when the one before allows it (RunOrder.take).
+            while order.waiting and not self._cancel.is_set():
+                await _all_ended(worker() for _ in range(self._concurrency))
         finally:
             self._fetch.first_organizer = None
             self._fetch.refetch = False

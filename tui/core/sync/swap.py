@@ -9,8 +9,9 @@ problem (a bug) is reported per scope as `UnexpectedSyncError`, so the run goes 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -18,11 +19,14 @@ from tui.core.errors import MeetdeckError
 from tui.core.models import Provider
 from tui.core.pages import PlainRegistrants
 from tui.core.store.db import Store
-from tui.core.store.writer import StoreWriter
+from tui.core.store.writer import ScopeBatch, StoreWriter
 from tui.core.sync.fetch import Found
 from tui.core.sync.types import Scope, ScopeKind, ScopeStep
 
 R = TypeVar("R")
+#: Rows of fetched pages a scope lets wait for the writer thread before its fetch waits
+#: too (ten pages of 300 registrants; a recordings page holds a handful).
+PENDING_ROWS = 3_000
 #: Told how far a scope has got (each page, then the write).
 StepCallback = Callable[[ScopeStep], None]
 
@@ -39,7 +43,12 @@ def _owned(page: Sequence[Any]) -> Sequence[Any]:
     return page if isinstance(page, PlainRegistrants) else list(page)
 
 
-def _retrieved(future: asyncio.Future[None]) -> None:
+def _stage(batch: Future[ScopeBatch], page: Sequence[Any]) -> None:
+    """(On the writer thread.) Stage `page` in the batch opened before on this thread."""
+    batch.result().add(page)
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
         future.exception()
 
@@ -83,6 +92,10 @@ class ScopeSwap:
     async def _db(self, fn: Callable[..., R], *args: Any) -> R:
         return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
 
+    def _open_batch(self, scope: Scope) -> ScopeBatch:
+        """(On the writer thread.) A batch that will replace `scope`'s rows."""
+        return self._writer_conn().replace(scope.id, scope.provider.value)
+
     def _writer_conn(self) -> StoreWriter:
         if self._writer is None:
             self._writer = self._store.writer()
@@ -113,30 +126,39 @@ class ScopeSwap:
     ) -> int:
         """Stage each of `pages` and swap them in as `scope`'s rows; how many.
 
-        The writer thread stages page k while page k + 1 is fetched: one page is staged
-        at a time, and the next waits for it (so a slow disk slows the fetch, and pages
-        never pile up in memory).
+        The writer thread stages a page while the next ones are fetched, in their
+        order; the fetch goes on while the thread is busy (with another scope's swap,
+        say) until `PENDING_ROWS` rows wait to be staged, then waits for the oldest
+        page (so a slow disk slows the fetch, and pages never pile up in memory).
         """
-        writer = await self._db(self._writer_conn)
-        batch = await self._db(writer.replace, scope.id, scope.provider.value)
+        # Queued on the writer thread, behind whatever it is doing (the pages' staging
+        # queues after it there): the pages are asked for meanwhile.
+        batch_on_thread = self._thread.submit(self._open_batch, scope)
+        opened = asyncio.wrap_future(batch_on_thread)
+        opened.add_done_callback(_retrieved)
         step = on_step or (lambda _step: None)
         count = rows = 0
-        staging: asyncio.Future[None] | None = None
+        staging: deque[tuple[asyncio.Future[None], int]] = deque()  # oldest first
+        pending = 0  # rows of the pages in `staging`
         try:
             async for page in pages:
                 count += 1
                 rows += len(page)
                 step(ScopeStep(scope, count, rows))
                 if page:
-                    if staging is not None:
-                        await staging
-                    staging = asyncio.ensure_future(self._db(batch.add, _owned(page)))
+                    while staging and (staging[0][0].done() or pending >= PENDING_ROWS):
+                        done, size = staging.popleft()
+                        await done
+                        pending -= size
+                    staged = asyncio.ensure_future(self._db(_stage, batch_on_thread, _owned(page)))
                     # Its failure is raised where it is awaited, or else by what failed
                     # meanwhile: either way it is not "never retrieved".
-                    staging.add_done_callback(_retrieved)
-            if staging is not None:
-                await staging
-                staging = None
+                    staged.add_done_callback(_retrieved)
+                    staging.append((staged, len(page)))
+                    pending += len(page)
+            while staging:
+                await staging.popleft()[0]
+            batch = await opened
             step(ScopeStep(scope, count, rows, writing=True))
             note = found.note()
             stored = await self._db(batch.commit, self._now(), note)
@@ -146,10 +168,15 @@ class ScopeSwap:
             else:
                 self.notes.pop(scope.id, None)
         except BaseException as exc:
-            # (A page still being staged finishes first: the writer thread takes its
+            # (Pages still being staged finish first: the writer thread takes its
             # calls in order.)
+            try:
+                batch = await asyncio.shield(opened)
+            except Exception:
+                raise exc from None  # the writer could not open: no batch, no stamp
             await asyncio.shield(self._db(batch.abort))
             if isinstance(exc, MeetdeckError):
+                writer = await self._db(self._writer_conn)
                 await self._db(writer.record_error, scope.id, exc.title, exc.sentence, self._now())
                 raise
             if isinstance(exc, Exception):
@@ -158,13 +185,14 @@ class ScopeSwap:
                     "was kept. Try again, and report it if it keeps happening.",
                     provider=scope.provider.value,
                 )
+                writer = await self._db(self._writer_conn)
                 await self._db(
                     writer.record_error, scope.id, error.title, error.sentence, self._now()
                 )
                 raise error from exc
             raise
         if scope.kind in (ScopeKind.EVENTS, ScopeKind.MEETINGS):
-            await self._drop_vanished(writer, scope, found.children)
+            await self._drop_vanished(await self._db(self._writer_conn), scope, found.children)
         return stored
 
     async def _drop_vanished(
