@@ -509,6 +509,37 @@ async def test_enter_draws_the_key_bar_in_the_frame_after_the_rows(make_app: Mak
         assert after != before and "Open" not in after, (before, after)
 
 
+async def test_the_key_bar_catches_up_when_its_refresh_callback_never_comes(
+    make_app: MakeApp,
+) -> None:
+    """Textual hands a widget's after-refresh callback to the app's top screen at the
+    time; should it never run (a settle once waited 180 s for the bar of a screen under
+    the help screen), the bar still shows the new keys, and the screen settles."""
+    from tui.widgets.keybar import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.settled, what="every pane mounted")
+        await pilot.pause()
+        bar = screen.query_one(KeyBar)
+        before = screen_lines(app)[-1]
+        lost: list[object] = []
+
+        def dropped(callback: object, *args: object, **kwargs: object) -> bool:
+            lost.append(callback)
+            return True
+
+        bar.call_after_refresh = dropped  # type: ignore[method-assign]
+        await pilot.press("4")
+        await wait_for(pilot, lambda: active(app).KIND == "registrants", what="the tab")
+        assert lost  # the bar asked to be drawn after the refresh; nothing will run it
+        await wait_for(pilot, lambda: not bar.behind, what="the key bar to catch up")
+        await wait_for(pilot, lambda: screen.settled, what="the screen to settle")
+        await pilot.pause()
+        assert screen_lines(app)[-1] != before
+
+
 async def key_bar_lines(pilot: Any, app: MeetdeckApp, keys: str) -> list[str]:
     """The key bar's line after each of these tab keys, once its tab is drawn."""
     screen, lines = main_screen(app), []
