@@ -881,6 +881,60 @@ async def test_a_three_letter_filters_count_does_not_wait_for_a_pause(
         )
 
 
+async def test_a_three_letter_filters_count_lets_its_rows_reach_the_terminal_first(
+    make_app: MakeApp, deck: FakeDeck, monkeypatch: Any
+) -> None:
+    """The count of a longer term starts COUNT_SETTLE after its rows were painted (handed
+    to the writer thread), not at once: the terminal reads and draws the frame without
+    the count on the other core (issue 18). A keystroke meanwhile skips it."""
+    import time
+
+    from tui.widgets import pane_filter
+
+    plain = deck.registrants
+    counted: dict[str, float] = {}
+
+    def registrants(q: Any = None) -> Any:
+        view = plain(q) if q is not None else plain()
+        if q is None or q.text != "son":
+            return view
+        return CountedLater(view, lambda: counted.setdefault("son", time.monotonic()))
+
+    monkeypatch.setattr(deck, "registrants", registrants)
+    monkeypatch.setattr(pane_filter, "TYPING_PAUSE", 3600.0)
+    monkeypatch.setattr(pane_filter, "COUNT_SETTLE", 1.0)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show_tab(pilot, app, "registrants")
+        typed = time.monotonic()
+        await pilot.press("slash", "s", "o", "n")
+        await wait_for(
+            pilot,
+            lambda: "son" in counted and active(app).filter.idle,
+            what="the count of 'son'",
+            detail=lambda: screen_text(app),
+        )
+        assert counted["son"] - typed >= 1.0  # not right after its rows were painted
+        # A keystroke before the count starts skips it.
+        monkeypatch.setattr(pane_filter, "COUNT_SETTLE", 3600.0)
+        counted.clear()
+        await pilot.press("escape", "slash", "s", "o", "n")
+        await wait_for(
+            pilot,
+            lambda: "filter: son" in screen_text(app),
+            what="the first rows of 'son' again",
+            detail=lambda: screen_text(app),
+        )
+        await pilot.press("s")
+        await wait_for(
+            pilot,
+            lambda: "filter: sons" in screen_text(app) and active(app).filter.idle,
+            what="'sons' read",
+            detail=lambda: screen_text(app),
+        )
+        assert "son" not in counted
+
+
 async def test_q_quits_at_once_when_nothing_downloads(make_app: MakeApp, deck: FakeDeck) -> None:
     deck.downloads_ = [DownloadProgress("r0", "Old.mp4", DownloadState.DONE)]
     app = make_app()

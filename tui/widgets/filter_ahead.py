@@ -38,6 +38,7 @@ __all__ = [
     "AHEAD_READ_MAX",
     "AHEAD_SHORT_BOUNDS",
     "AHEAD_TOTAL_MAX",
+    "COUNT_SETTLE",
     "NEXT_KEYS",
     "Ahead",
     "FilterAhead",
@@ -53,6 +54,15 @@ their frequency in names and emails, then the dot of "first.last", then digits).
 
 AHEAD_AFTER_PAINT = 0.03
 """Seconds the read-ahead waits after the rows it follows were painted."""
+
+COUNT_SETTLE = AHEAD_AFTER_PAINT
+"""Seconds the count of a filter with a term of three letters or more waits after its
+first rows were painted (a short filter's waits for the typing to pause), for the
+same reason: painted means handed to Textual's writer thread, and the terminal has yet
+to read and draw the frame. A count started at once (20-70 ms of CPU at a million
+rows: "ngo" reads 22,000 matches) shared the two cores with them; on a busy machine
+the rows were seen 5 ms later at the median, 10-30 at worst. A keystroke meanwhile
+skips the count, as it ends one running."""
 
 AHEAD_TOTAL_MAX = 0.4
 """Seconds one keystroke's read-ahead may take in all (a short filter's count, which

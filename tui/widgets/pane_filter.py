@@ -41,6 +41,7 @@ from textual import events
 from textual.widgets import Input
 
 from tui.widgets.filter_ahead import (
+    COUNT_SETTLE,
     Ahead,
     FilterAhead,
     FilterResult,
@@ -387,10 +388,10 @@ class PaneFilter(Generic[RowT]):
                 # The rows are drawn before anything else runs here (a 4 ms frame took
                 # 13 while a count ran); a short filter's count also waits for the
                 # typing to pause (the read-ahead runs meanwhile), a longer one's comes
-                # first (its matches are what the read-ahead narrows); a keystroke
-                # skips or ends either.
+                # first (its matches are what the read-ahead narrows) once the frame is
+                # out (`COUNT_SETTLE`); a keystroke skips or ends either.
                 painted.wait(COUNT_AFTER_PAINT)
-                until = time.monotonic() + pause
+                until = time.monotonic() + (pause or COUNT_SETTLE)
                 if pause:
                     self.ahead.read(deck, pane.make_view, query, on_screen, ahead_ends, publish)
                     self._end_read = None
