@@ -34,7 +34,7 @@ from tui.widgets.column_choice import ColumnsRequested, shown_sort, tab_of
 from tui.widgets.detail import DetailPanel
 from tui.widgets.filter_box import FilterBox
 from tui.widgets.pane_filter import PaneFilter
-from tui.widgets.pane_keys import PANE_BINDINGS, KeyActions, refuse_read_only
+from tui.widgets.pane_keys import PANE_BINDINGS, KeyActions, OpenKey, refuse_read_only
 from tui.widgets.pane_requests import PaneRequests, StartUrlFetched, Write, WriteDone
 from tui.widgets.pane_sort import PaneSort
 from tui.widgets.pane_status import empty_text, status_line
@@ -122,6 +122,7 @@ class EntityPane(ForwardsWorkerState, Vertical, TabSpec[RowT]):
         """Event writes and start links (tui/widgets/pane_requests.py)."""
         self.key_actions = KeyActions()
         """This pane's actions by key, after the keymap (tui/widgets/pane_keys.py)."""
+        self.open_key = OpenKey()
         self._detail_timer: Timer | None = None
 
     @property
@@ -330,9 +331,12 @@ class EntityPane(ForwardsWorkerState, Vertical, TabSpec[RowT]):
         return True
 
     def on_key(self, event: events.Key) -> None:
-        """Keys typed ahead of the filter box go into it; a write key whose binding is
-        hidden (read-only, or the provider cannot do it) says why it does nothing."""
+        """Keys typed ahead of the filter box go into it; Enter opens the row (`OpenKey`);
+        a write key whose binding is hidden (read-only, ...) says why it does nothing."""
         if self.filter.type_ahead(event) or self.app.focused is not self.table:
+            return
+        if (row := self.open_key.row(event, self.table, self.host.keymap)) is not None:
+            self._row_selected(VirtualTable.RowSelected(self.table, self.table.cursor_row, row))
             return
         for name, parameters, description in self.key_actions.of(
             event, self._bindings, self.host.keymap

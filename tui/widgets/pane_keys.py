@@ -12,16 +12,26 @@ way: the keys typed after it in one burst belong to the filter.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from textual.binding import Binding, BindingType
+
+from tui.widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
     from textual import events
     from textual.binding import BindingsMap
     from textual.notifications import SeverityLevel
 
-__all__ = ["PANE_BINDINGS", "START_LINK", "KeyAction", "KeyActions", "Notifier", "refuse_read_only"]
+__all__ = [
+    "PANE_BINDINGS",
+    "START_LINK",
+    "KeyAction",
+    "KeyActions",
+    "Notifier",
+    "OpenKey",
+    "refuse_read_only",
+]
 
 PANE_BINDINGS: list[BindingType] = [
     Binding("slash", "start_filter", "Filter", id="filter"),
@@ -92,6 +102,37 @@ class KeyActions:
         if actions is None and event.character is not None:
             actions = self._table.get(event.character)
         return actions or []
+
+
+class OpenKey:
+    """The key that opens the table's row (Enter: the table's `select` binding, after
+    the keymap), taken by the pane as it passes (`EntityPane.on_key`).
+
+    Textual runs a key's bindings only once the key has bubbled from the focused table
+    through every container up to the screen and the app; the action then posts
+    `RowSelected` to the table, which bubbles to the pane, which asks the screen to
+    drill: twelve turns of the event loop (~2 ms) before a drill-down began. The table's
+    binding is the first one Textual would try (the table has focus; priority bindings
+    ran before the key reached it) and no container above the pane handles a key, so
+    the pane runs what it would, as the key reaches it: the same row, the same checks
+    (`check_action`, a table loading has no bindings), the key stopped as a binding
+    stops it. Anything else (no row, the binding off) goes on to Textual as before.
+    """
+
+    def __init__(self) -> None:
+        self._actions = KeyActions()
+
+    def row(self, event: events.Key, table: VirtualTable[Any], keymap: Mapping[str, str]) -> Any:
+        """The row `event` opens now (the key stopped), or None: Textual handles it."""
+        actions = self._actions.of(event, table._bindings, keymap)
+        if not actions or actions[0].name != "select" or table.loading:
+            return None
+        row = table.cursor_value
+        if row is None or not table.check_action("select", ()):
+            return None
+        event.stop()
+        event.prevent_default()
+        return row
 
 
 class Notifier(Protocol):
