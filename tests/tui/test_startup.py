@@ -137,3 +137,29 @@ def test_the_theme_last_picked_applies_unless_theme_is_given() -> None:
     assert ui_options(paths, args, frame, True).theme == "nord"
     args.theme = "gruvbox"
     assert ui_options(paths, args, frame, True).theme == "gruvbox"
+
+
+@pytest.mark.parametrize(("environment", "expected"), [(None, "240"), ("30", "30")])
+def test_the_tui_draws_at_most_240_frames_a_second_unless_told_otherwise(
+    environment: str | None, expected: str
+) -> None:
+    """Textual reads the rate when it is imported, so the process sets it first: a `/`
+    keystroke's rows (a frame after its echo) and Enter's (a frame after the key's)
+    wait up to one frame period for their frame (issue 18)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    if environment is not None:
+        env["TEXTUAL_FPS"] = environment
+    code = (
+        "from tui.startup import tune_process\n"
+        "tune_process()\n"
+        "from textual import constants\n"
+        "print(constants.MAX_FPS)\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert shown == expected
