@@ -114,7 +114,7 @@ class RunOrder:
         following = self._phase + 1
         if following >= len(PHASES) or self._first or self._rest or self._fetching:
             return False
-        return not self._running or (following > 0 and STARTS_BEFORE_WRITES_END[following])
+        return not self._running or STARTS_BEFORE_WRITES_END[following]
 
     def _next(self) -> Scope | None:
         if self._first:
