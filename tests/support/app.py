@@ -174,3 +174,15 @@ async def show_tab(pilot: Any, app: MeetdeckApp, tab: str) -> EntityPane[Any]:
     await press(pilot, app, f"tab-{tab}")
     assert app.screen.query_one(TabbedContent).active == tab
     return active(app)
+
+
+async def on_events_tab(pilot: Any, app: MeetdeckApp) -> MainScreen:
+    """The main screen, every pane mounted, on the events tab (`3`) once it is settled."""
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    await wait_for(pilot, lambda: screen.settled, what="the panes mounted")
+    await pilot.press("3")
+    await wait_for(
+        pilot, lambda: screen.settled and active(app).KIND == "events", what="the events tab"
+    )
+    return screen

@@ -13,6 +13,19 @@ from tests.support.waits import wait_for
 from tui.widgets.header import DeckHeader
 
 
+def headers_built(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The headers built from now on, one entry per build."""
+    built: list[object] = []
+    build = DeckHeader.build
+
+    def counted(self: DeckHeader) -> Any:
+        built.append(self)
+        return build(self)
+
+    monkeypatch.setattr(DeckHeader, "build", counted)
+    return built
+
+
 async def test_the_same_data_age_builds_no_header_and_a_new_one_shows(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -23,14 +36,7 @@ async def test_the_same_data_age_builds_no_header_and_a_new_one_shows(
         then = header.now - timedelta(minutes=5)
         header.set_state(fetched_at=then, now=header.now)
         await wait_for(pilot, lambda: "data 5m ago" in screen_lines(app)[0], what="5m")
-        built: list[object] = []
-        build = DeckHeader.build
-
-        def counted(self: DeckHeader) -> Any:
-            built.append(self)
-            return build(self)
-
-        monkeypatch.setattr(DeckHeader, "build", counted)
+        built = headers_built(monkeypatch)
         header.set_state(fetched_at=then, now=header.now + timedelta(seconds=20))
         assert built == []  # still "5m ago"
         header.set_state(fetched_at=then, now=header.now + timedelta(hours=2))
@@ -50,14 +56,7 @@ async def test_another_view_synced_at_another_time_but_the_same_age_builds_no_he
         now = header.now
         header.set_state(fetched_at=now - timedelta(minutes=5), now=now)
         await wait_for(pilot, lambda: "data 5m ago" in screen_lines(app)[0], what="5m")
-        built: list[object] = []
-        build = DeckHeader.build
-
-        def counted(self: DeckHeader) -> Any:
-            built.append(self)
-            return build(self)
-
-        monkeypatch.setattr(DeckHeader, "build", counted)
+        built = headers_built(monkeypatch)
         other = now - timedelta(minutes=5, seconds=30)
         header.set_state(fetched_at=other, now=now)
         assert built == []  # "5m ago" too

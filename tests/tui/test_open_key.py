@@ -5,28 +5,15 @@ the keymap moved the open binding to does the same, and Enter then does not."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from textual import events
 
-from tests.support.app import active
+from tests.support.app import active, on_events_tab
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
-from tui.screens.main import MainScreen
 
 MakeApp = Callable[..., MeetdeckApp]
-
-
-async def on_events_tab(pilot: Any, app: MeetdeckApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    await wait_for(pilot, lambda: screen.settled, what="the panes mounted")
-    await pilot.press("3")
-    await wait_for(
-        pilot, lambda: screen.settled and active(app).KIND == "events", what="the events tab"
-    )
-    return screen
 
 
 def keys_reaching(app: MeetdeckApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:

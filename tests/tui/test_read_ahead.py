@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.support.app import active
+from tests.support.app import active, on_events_tab
 from tests.support.fakedeck import FakeDeck
 from tests.support.screen import screen_lines, tab_matches
 from tests.support.waits import wait_for
 from tui.app import MeetdeckApp
-from tui.screens.main import MainScreen
 from tui.widgets import table_lines
 from tui.widgets.registrants_pane import RegistrantsPane
 from tui.widgets.table_lines import TableLines
@@ -33,13 +32,7 @@ async def drill(pilot: Any, app: MeetdeckApp, registrants: RegistrantsPane) -> N
 
 async def events_tab_read_ahead(pilot: Any, app: MeetdeckApp) -> RegistrantsPane:
     """The events tab on its first event, once the registrants tab has read its rows."""
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    await wait_for(pilot, lambda: screen.settled, what="the panes mounted")
-    await pilot.press("3")
-    await wait_for(
-        pilot, lambda: screen.settled and active(app).KIND == "events", what="the events tab"
-    )
+    screen = await on_events_tab(pilot, app)
     registrants = screen.pane("registrants")
     assert isinstance(registrants, RegistrantsPane)
     await wait_for(
