@@ -95,6 +95,11 @@ class RowsRead(Generic[RowT]):
     limit: int = PAGE_SIZE
     """How many rows were asked for: fewer came when they are all there are."""
 
+    @property
+    def count_follows(self) -> bool:
+        """As many rows as asked for, of a view not counted yet: its count comes later."""
+        return self.known is not None and self.known >= self.limit
+
 
 @dataclass(frozen=True)
 class RowsCounted:
@@ -126,6 +131,12 @@ class Ahead(Generic[RowT]):
     """None: the view is counted; else the rows read (a count follows, if as many as
     `limit`)."""
     limit: int
+
+    def shown(self, generation: int, painted: threading.Event) -> RowsRead[RowT]:
+        """These rows as a keystroke's read (`painted` set once they are on screen)."""
+        return RowsRead(
+            generation, self.query, self.view, self.first_page, self.known, painted, self.limit
+        )
 
 
 class FilterAhead(Generic[RowT]):

@@ -301,13 +301,12 @@ class PaneFilter(Generic[RowT]):
             painted = threading.Event()
             if view.quick_to_count:
                 view.count()
-                out.post(RowsRead(generation, query, view, first_page, None, painted))
-                return painted, None
-            # Many matches (one or two letters, a name thousands share): the first
-            # rows are shown now, the count after them.
-            known = len(first_page)
-            out.post(RowsRead(generation, query, view, first_page, known, painted, on_screen))
-            return painted, view if known >= on_screen else None
+                known = None
+            else:  # many matches (one or two letters, a name thousands share)
+                known = len(first_page)  # the first rows are shown now, the count after
+            read = RowsRead(generation, query, view, first_page, known, painted, on_screen)
+            out.post(read)
+            return painted, view if read.count_follows else None
 
         self._submit(self._then(query, generation, rows, out, on_screen))
         out.wait(QUICK_WAIT)
@@ -317,13 +316,10 @@ class PaneFilter(Generic[RowT]):
         filter's, as `_read_filtered` does) and read ahead the next keystroke's."""
         out = self._handoff_for(generation)
         painted = threading.Event()
-        known, limit = found.known, found.limit
-        self.receive(
-            RowsRead(generation, found.query, found.view, found.first_page, known, painted, limit)
-        )
-        counted = found.view if known is not None and known >= limit else None
-        shown = (painted, counted)
-        self._submit(self._then(found.query, generation, lambda: shown, out, limit))
+        read = found.shown(generation, painted)
+        self.receive(read)
+        shown = (painted, found.view if read.count_follows else None)
+        self._submit(self._then(found.query, generation, lambda: shown, out, found.limit))
 
     def _on_screen(self) -> int:
         """How many rows a filter reads first: those on screen, whether the count comes
@@ -430,7 +426,7 @@ class PaneFilter(Generic[RowT]):
         current = result.generation == self.generation and pane.is_mounted
         if isinstance(result, RowsRead):
             if current:
-                self.counting = result.known is not None and result.known >= result.limit
+                self.counting = result.count_follows
                 pane.show_view(
                     result.query,
                     result.view,
