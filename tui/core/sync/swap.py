@@ -175,22 +175,22 @@ class ScopeSwap:
             except Exception:
                 raise exc from None  # the writer could not open: no batch, no stamp
             await asyncio.shield(self._db(batch.abort))
-            if isinstance(exc, MeetdeckError):
-                writer = await self._db(self._writer_conn)
-                await self._db(writer.record_error, scope.id, exc.title, exc.sentence, self._now())
-                raise
-            if isinstance(exc, Exception):
-                error = UnexpectedSyncError(
+            if not isinstance(exc, Exception):
+                raise  # cancelled: no stamp
+            error = (
+                exc
+                if isinstance(exc, MeetdeckError)
+                else UnexpectedSyncError(
                     f"{scope.label} failed with {type(exc).__name__}; the previous data "
                     "was kept. Try again, and report it if it keeps happening.",
                     provider=scope.provider.value,
                 )
-                writer = await self._db(self._writer_conn)
-                await self._db(
-                    writer.record_error, scope.id, error.title, error.sentence, self._now()
-                )
-                raise error from exc
-            raise
+            )
+            writer = await self._db(self._writer_conn)
+            await self._db(writer.record_error, scope.id, error.title, error.sentence, self._now())
+            if error is exc:
+                raise
+            raise error from exc
         if scope.kind in (ScopeKind.EVENTS, ScopeKind.MEETINGS):
             await self._drop_vanished(await self._db(self._writer_conn), scope, found.children)
         return stored
