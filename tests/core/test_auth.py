@@ -7,6 +7,7 @@ import os
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -534,10 +535,20 @@ def test_the_token_file_is_parsed_again_only_when_it_changed(
         return original(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Path, "read_text", counting)
+    parses: list[dict[str, object]] = []
+    parse = TokenSet.from_json
+
+    def parsing(data: dict[str, Any]) -> TokenSet:
+        parses.append(data)
+        return parse(data)
+
+    # Nor is the section read into tokens again (every request asks for its token).
+    monkeypatch.setattr(TokenSet, "from_json", parsing)
     first = store.get(GOTO)
     for _ in range(20):
-        assert store.get(GOTO) == first
-    assert len(reads) == 1
+        assert store.get(GOTO) is first
+    assert len(reads) == 1 and len(parses) == 1
+    assert store.get(ZOOM) is None and store.get(ZOOM) is None
     # Another process (another TokenStore on the same file) signs in again.
     TokenStore(path).put(GOTO, TokenSet("access-2", now + timedelta(hours=1), refresh_token="r2"))
     again = store.get(GOTO)

@@ -388,6 +388,53 @@ async def test_log_is_redacted_and_live(tmp_path: Path) -> None:
     assert (tmp_path / "api.log").stat().st_mode & 0o077 == 0
 
 
+def test_a_log_line_holds_every_field_and_copies_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry's JSON is built field by field (issue 18: `dataclasses.asdict` deep-copied
+    every value of every request's entry), in the fields' order, its rate a plain dict."""
+    import copy
+    import dataclasses
+
+    def refused(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("deep-copied")
+
+    monkeypatch.setattr(copy, "deepcopy", refused)
+    entry = dataclasses.replace(_entry(7), rate={"x-ratelimit-remaining": "9"}, host="h")
+    data = entry.to_json()
+    assert list(data) == [f.name for f in dataclasses.fields(ApiLogEntry)]
+    assert data["at"] == entry.at.isoformat() and data["rate"] == {"x-ratelimit-remaining": "9"}
+    assert data["path"] == "/v2/webinars/7/registrants" and data["host"] == "h"
+    assert type(data["rate"]) is dict
+
+
+def test_same_origin_parses_only_what_is_not_the_api_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A URL written as the API's origin is (scheme://host[:port]/) is on it without
+    parsing it (three parses a request were most of the client's own time, issue 18);
+    any other is parsed, and another host, port or scheme is not the origin."""
+    api, _, _ = make_api(tmp_path, lambda request: httpx.Response(200))
+    origin = str(httpx.URL(api.base_url).copy_with(path="/", query=None))
+    parsed: list[str] = []
+    real = httpx.URL
+
+    def counting(url: str) -> httpx.URL:
+        parsed.append(url)
+        return real(url)
+
+    monkeypatch.setattr(httpx, "URL", counting)
+    assert api.same_origin(api.url("/webinars/1/registrants")) and parsed == []
+    host = real(origin).host
+    for other in (
+        origin.replace(host, host + ".evil.example", 1),
+        origin.replace("://", "://user@evil.example/", 1),
+        origin.replace("https://", "http://", 1).replace(host, host + ":8443", 1),
+        "https://evil.example/",
+    ):
+        assert not api.same_origin(other), other
+    assert api.same_origin(origin.replace(host, host.upper(), 1))  # parsed: the same host
+    assert len(parsed) == 5
+
+
 def test_redact_path_masks_long_opaque_segments() -> None:
     token = "A" * 48
     assert redact_path(f"https://h/files/{token}/x.mp4?sig=1") == "/files/***/x.mp4"

@@ -96,6 +96,10 @@ class TokenStore:
         self.path = path
         self._read: tuple[tuple[int, int, int, int], dict[str, Any]] | None = None
         """The file as last parsed, under its stat signature (inode, size, mtime, mode)."""
+        self._sets: dict[str, TokenSet | None] = {}
+        """`get`'s answers for the file as last parsed (cleared when it is parsed again):
+        every request asks for its token, and reading the section's times anew took
+        three quarters of that (issue 18)."""
 
     def _check_private(self, found: os.stat_result) -> None:
         if not stat.S_ISREG(found.st_mode):
@@ -118,6 +122,10 @@ class TokenStore:
         refreshed), checked by one stat per call: the footer asks for the sign-in on
         every frame it redraws, and reading and parsing the file each time showed up.
         """
+        return dict(self._current())
+
+    def _current(self) -> dict[str, Any]:
+        """`read_all`'s dict, not copied (the parsed file's own, or a new empty one)."""
         try:
             found = self.path.stat()
         except FileNotFoundError:
@@ -128,7 +136,7 @@ class TokenStore:
         self._check_private(found)
         signature = (found.st_ino, found.st_size, found.st_mtime_ns, found.st_mode)
         if self._read is not None and self._read[0] == signature:
-            return dict(self._read[1])
+            return self._read[1]
         try:
             raw = self.path.read_text(encoding="utf-8")
         except (FileNotFoundError, UnicodeDecodeError):  # gone, or garbage: signed out
@@ -142,17 +150,22 @@ class TokenStore:
         if not isinstance(data, dict):
             return {}
         self._read = (signature, data)
-        return dict(data)
+        self._sets = {}
+        return data
 
     def get(self, section: str) -> TokenSet | None:
         """The tokens of one provider section, or None (absent or unreadable)."""
-        value = self.read_all().get(section)
-        if not isinstance(value, dict):
-            return None
-        try:
-            return TokenSet.from_json(value)
-        except (ValueError, TypeError, KeyError):
-            return None
+        data = self._current()
+        if self._read is not None and data is self._read[1] and section in self._sets:
+            return self._sets[section]  # the file as parsed last time
+        value = data.get(section)
+        tokens = None
+        if isinstance(value, dict):
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                tokens = TokenSet.from_json(value)
+        if self._read is not None and data is self._read[1]:
+            self._sets[section] = tokens
+        return tokens
 
     def put(self, section: str, tokens: TokenSet) -> None:
         """Save one provider's tokens, keeping the other sections."""

@@ -19,7 +19,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -66,10 +66,20 @@ class ApiLogEntry:
     host: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
-        data["at"] = self.at.isoformat()
-        data["rate"] = dict(self.rate)
-        return data
+        # Field by field, in their order: `dataclasses.asdict` deep-copies each value
+        # (a sixth of a sync's own time per request, issue 18).
+        return {
+            "at": self.at.isoformat(),
+            "api": self.api,
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "duration_ms": self.duration_ms,
+            "attempt": self.attempt,
+            "rate": dict(self.rate),
+            "error": self.error,
+            "host": self.host,
+        }
 
 
 def redact_path(url_or_path: str) -> str:
