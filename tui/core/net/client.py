@@ -46,6 +46,7 @@ from tui.core.net.retry import (
     Sleep,
     Transient,
     backoff,
+    retried,
 )
 
 T = TypeVar("T")
@@ -229,17 +230,19 @@ class ApiClient:
                     raise Transient(response=response, retry_after=retry_after)
                 return response
 
-            retrying = AsyncRetrying(
-                stop=stop_after_attempt(self.settings.max_retries + 1),
-                wait=self._wait,
-                retry=retry_if_exception(
-                    lambda exc: isinstance(exc, Transient) and (idempotent or exc.unsent)
-                ),
-                sleep=self._sleep,
-                reraise=True,
-            )
+            def retrying() -> AsyncRetrying:
+                return AsyncRetrying(
+                    stop=stop_after_attempt(self.settings.max_retries + 1),
+                    wait=self._wait,
+                    retry=retry_if_exception(
+                        lambda exc: isinstance(exc, Transient) and (idempotent or exc.unsent)
+                    ),
+                    sleep=self._sleep,
+                    reraise=True,
+                )
+
             try:
-                response: httpx.Response = await retrying(once)
+                response: httpx.Response = await retried(once, retrying)
             except Transient as exc:
                 if exc.response is not None:
                     raise self._error(exc.response, endpoint) from None
