@@ -18,6 +18,7 @@ BODIES = [
     # 64 bits and past them: orjson would read the last two as floats.
     b"[18446744073709551615, -9223372036854775808]",
     b"[18446744073709551616, 123456789012345678901234567890]",
+    b"[-9223372036854775809, -9999999999999999999]",  # 19 digits, below -2**63
     b'{"id": 123456789012345678901}',
     b"[1e400, -1e400, 1.7976931348623157e309]",  # json: infinities
     b"[NaN, Infinity, -Infinity]",  # json reads these; orjson refuses them

@@ -134,8 +134,9 @@ def _valid_text(value: Any) -> Any:
     return value
 
 
-#: A run of 20 digits: orjson reads an integer past 64 bits as a float, `json` exactly.
-_DIGIT_RUN = b"0" * 20
+#: A run of 19 digits: orjson reads an integer past 64 bits as a float, `json` exactly
+#: (a negative one below -2**63 has 19).
+_DIGIT_RUN = b"0" * 19
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"0" * 9)
 _SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -149,7 +150,7 @@ def read_json(content: bytes) -> Any:
     orjson reads the usual body (a 300-registrant page: twice as fast as `json`, with
     no decode to `str` first); a body it refuses (a stray byte, NaN, deep nesting, a
     lone surrogate), or that holds what it would read otherwise than `json` (an escaped
-    surrogate, an integer of 20 digits or more), takes the `json` way below, so the
+    surrogate, an integer of 19 digits or more), takes the `json` way below, so the
     value is always the one `json` gives (tests/core/test_net_json.py).
     """
     if (
