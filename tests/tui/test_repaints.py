@@ -896,3 +896,53 @@ async def test_the_filter_box_draws_its_text_as_input_does(make_app: MakeApp) ->
                         box.focus()
                         await pilot.pause()
         assert checked == 3 * (2 + 4 + 4 + 4 + 3) and scrolled > 100
+
+
+def frame_lines(app: MeetdeckApp) -> list[tuple[str, set[int]]]:
+    """From now on, each frame the app paints: its kind, and the screen lines it sends
+    (every line for a whole-screen frame)."""
+    from textual._compositor import ChopsUpdate
+
+    frames: list[tuple[str, set[int]]] = []
+    original = app._display
+
+    def recording(screen: Any, renderable: Any) -> None:
+        if isinstance(renderable, ChopsUpdate):
+            frames.append(("lines", {y for y, _, _ in renderable.spans}))
+        elif renderable is not None:
+            frames.append(("whole screen", set(range(app.size.height))))
+        original(screen, renderable)
+
+    app._display = recording  # type: ignore[method-assign]
+    return frames
+
+
+async def test_enter_repaints_no_whole_screen_and_the_tabs_right_after_the_rows(
+    make_app: MakeApp,
+) -> None:
+    """Enter on an event moves the focus to the registrants' table: the frame with the
+    rows is followed by one of the breadcrumb and the tab bar alone, not by a frame of
+    the whole screen (Textual repaints a screen whole when its focus moves), and the
+    screen ends showing the drill-down's breadcrumb and tab."""
+    from textual.widgets._tabbed_content import ContentTabs
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: active(app).KIND == "events", what="the events tab")
+        await wait_for(pilot, lambda: screen.settled, what="the screen to settle")
+        await pilot.pause()
+        bar = screen.query_one(ContentTabs)
+        above = {*range(bar.region.y, bar.region.bottom), screen.query_one("#breadcrumb").region.y}
+        table = screen.pane("registrants").table
+        frames = frame_lines(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.settled, what="the registrants")
+        await pilot.pause()
+        assert frames and all(kind == "lines" for kind, _ in frames), frames
+        rows = next(n for n, (_, ys) in enumerate(frames) if table.region.y + 1 in ys)
+        assert not above & frames[rows][1], frames  # the rows' frame: the pane's lines
+        assert above <= frames[rows + 1][1], frames  # the next one: the lines above it
+        shown = screen_lines(app)
+        assert "›" in shown[1] and "Backspace" in shown[1], shown[1]

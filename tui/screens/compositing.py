@@ -1,5 +1,5 @@
-"""The main screen's compositor: Textual's, without re-arranging the whole screen for
-widgets that are hidden in a tab not shown.
+"""The main screen's compositing: Textual's, without re-arranging the whole screen for
+widgets that are hidden in a tab not shown, nor repainting it whole when the focus moves.
 
 Textual (8.2) marks its map of every widget stale when a frame repaints a widget that
 is not on screen, in case it is new; the next look-up of a widget's region then
@@ -15,7 +15,9 @@ mark.
 from __future__ import annotations
 
 from textual._compositor import Compositor, ReflowResult
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.reactive import Reactive
+from textual.screen import Screen
 from textual.widget import Widget
 
 
@@ -64,3 +66,32 @@ class TabsCompositor(Compositor):
         result = super().reflow(parent, size)
         self._full_map_invalidated = False  # it arranged every widget: the map is fresh
         return result
+
+
+class TabsScreen(Screen[None]):
+    """A screen of tabs: its compositor is a `TabsCompositor`, and a focus move repaints
+    what the focus changes, not the whole screen.
+
+    Textual's `Screen.focused` repaints the whole screen when it changes. A tab switch
+    (a drill-down: Enter) moves the focus to the new pane's table, so the frame with the
+    new tab's rows was followed, in the same refresh, by a frame of every line of the
+    screen (~6 ms of the UI thread) while the terminal was still to read the rows. What
+    the focus changes repaints without it: the widgets gaining and losing focus restyle
+    (`:focus`) and repaint on their Focus and Blur events, their `:focus-within`
+    ancestors are restyled by Textual. What a tab switch changes above its page, the
+    breadcrumb and the tab bar, `repaint_lines` repaints.
+    """
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._compositor = TabsCompositor()  # no full layout for a hidden pane's repaint
+
+    def repaint_lines(self, *widgets: Widget | None) -> None:
+        """Repaint the screen's lines under `widgets` in the next refresh, after the
+        frame its layout draws: widgets changed now whose own repaint would reach the
+        screen only after that refresh."""
+        regions = [widget.region for widget in widgets if widget and widget.region]
+        if regions:
+            self.refresh(Region.from_union(regions))

@@ -16,11 +16,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Static, TabbedContent, TabPane
 
-from tui.screens.compositing import TabsCompositor
+from tui.screens.compositing import TabsScreen
 from tui.screens.event_write_flows import EventWriteFlows
 from tui.screens.navigation import Navigation
 from tui.screens.sync_runs import Refreshed, SyncProgressed, SyncRuns, UnfinishedWritesFound
@@ -42,7 +41,7 @@ if TYPE_CHECKING:
     from tui.widgets.api_log import ApiLogPanel
 
 
-class MainScreen(ForwardsWorkerState, Screen[None]):
+class MainScreen(ForwardsWorkerState, TabsScreen):
     """The tabs, and the machinery around them."""
 
     BLANK = True  # covered whole by its widgets: a tab switch draws no line of its own
@@ -63,7 +62,6 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._compositor = TabsCompositor()  # no full layout for a hidden pane's repaint
         self._width_class()
         self.navigation = Navigation(self, self)
         """Drill-downs, Back, and where the command line opens (`navigation.py`)."""
@@ -175,10 +173,13 @@ class MainScreen(ForwardsWorkerState, Screen[None]):
     async def show_tab(self, tab: str) -> None:
         """Show a tab, mounting its pane the first time."""
         await self.ensure_mounted(tab)
-        self.query_one(TabbedContent).active = tab
+        tabs = self.query_one(DeckTabbedContent)
+        tabs.active = tab
         self._activated(tab)
-        # Laid out in the next frame (the panes' own requests came after a frame late).
+        # Laid out in the next frame (the panes' own requests came after a frame late);
+        # the tab bar and breadcrumb drawn right after it (their requests come later).
         self.refresh(layout=True, repaint=False)
+        self.repaint_lines(self.query_one("#breadcrumb"), tabs.bar)
 
     async def action_show_tab(self, tab: str) -> None:
         await self.show_tab(tab)

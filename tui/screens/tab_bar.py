@@ -53,12 +53,14 @@ class DeckTabbedContent(TabbedContent):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._styles = TabStyles()
+        self.bar: Widget | None = None
+        """The tab bar (its tabs and their underline), once mounted."""
 
     def on_mount(self) -> None:
         # TabbedContent finds its switcher and tab bar by exact type, so they cannot be
         # subclasses: what changes is set on the instance (shadowing the class's).
         vars(self.get_child_by_type(ContentSwitcher))["BLANK"] = True
-        bar = self.get_child_by_type(ContentTabs)
+        bar = self.bar = self.get_child_by_type(ContentTabs)
         scroller = bar.query_one("#tabs-scroll", Widget)
         vars(bar)["_scroll_active_tab"] = scroll_when_it_can(scroller, bar._scroll_active_tab)
         tabs = {tab.id: tab for tab in bar.query(ContentTab)}
