@@ -946,3 +946,45 @@ async def test_enter_repaints_no_whole_screen_and_the_tabs_right_after_the_rows(
         assert above <= frames[rows + 1][1], frames  # the next one: the lines above it
         shown = screen_lines(app)
         assert "›" in shown[1] and "Backspace" in shown[1], shown[1]
+
+
+async def test_the_rows_frame_of_enter_renders_no_widget_above_the_tabs_page(
+    make_app: MakeApp,
+) -> None:
+    """Enter on an event: its rows' frame renders neither the header nor the breadcrumb
+    (their container covers them; Textual rendered every widget its frame's container
+    overlaps, here the breadcrumb the drill had just changed, only to drop its line);
+    the breadcrumb is drawn in a frame after it, and the tab bar never draws a line of
+    its own (its tabs and underline cover it)."""
+    from textual.widgets._tabbed_content import ContentTabs
+
+    from tui.widgets.header import DeckHeader
+
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: active(app).KIND == "events", what="the events tab")
+        await wait_for(pilot, lambda: screen.settled, what="the screen to settle")
+        await pilot.pause()
+        drawn: list[str] = []
+        bar, breadcrumb = screen.query_one(ContentTabs), screen.query_one("#breadcrumb")
+        for widget in (screen.query_one(DeckHeader), breadcrumb, bar):
+            original = widget._styles_cache.render_widget
+
+            def counting(owner: Any, crop: Any, original: Any = original) -> Any:
+                drawn.append(owner.id or type(owner).__name__)
+                return original(owner, crop)
+
+            widget._styles_cache.render_widget = counting  # type: ignore[method-assign,assignment]
+        pane = screen.pane("registrants")
+        frames = record_frames(app, lambda: (pane.scope is not None, len(drawn)))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.settled, what="the registrants")
+        await pilot.pause()
+        counts = [f for f in frames if isinstance(f, tuple)]
+        rows = next(n for n, (drilled, _) in enumerate(counts) if drilled)
+        start = counts[rows - 1][1] if rows else 0
+        assert drawn[start : counts[rows][1]] == [], drawn  # the rows' frame
+        assert "breadcrumb" in drawn[counts[rows][1] :], drawn  # a frame after it
+        assert "ContentTabs" not in drawn, drawn

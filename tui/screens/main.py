@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.widget import AwaitMount
 from textual.widgets import Static, TabbedContent, TabPane
 
-from tui.screens.compositing import TabsScreen
+from tui.screens.compositing import Covered, TabsScreen
 from tui.screens.event_write_flows import EventWriteFlows
 from tui.screens.navigation import Navigation
 from tui.screens.sync_runs import Refreshed, SyncProgressed, SyncRuns, UnfinishedWritesFound
@@ -116,8 +116,9 @@ class MainScreen(ForwardsWorkerState, TabsScreen):
         self.update_classes({name: name == reached for _, name in points}, update=False)
 
     def compose(self) -> ComposeResult:
-        yield DeckHeader(id="header")
-        yield Static("", id="breadcrumb", markup=False)
+        with Covered():  # a frame of the rows below draws neither of these
+            yield DeckHeader(id="header")
+            yield Static("", id="breadcrumb", markup=False)
         with DeckTabbedContent(id="tabs"):
             for number, (tab, pane_class) in enumerate(zip(TAB_IDS, PANES, strict=True), 1):
                 with DeckTabPane(f"{number} {pane_class.TITLE}", id=tab):
