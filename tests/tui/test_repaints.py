@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from textual.widgets import Input
 
-from tests.support.app import active
+from tests.support.app import active, on_events_tab
 from tests.support.fakedeck import FakeDeck
 from tests.support.screen import screen_lines, tab_matches
 from tests.support.waits import wait_for
@@ -929,10 +929,7 @@ async def test_enter_repaints_no_whole_screen_and_the_tabs_right_after_the_rows(
 
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
-        screen = main_screen(app)
-        await pilot.press("3")
-        await wait_for(pilot, lambda: active(app).KIND == "events", what="the events tab")
-        await wait_for(pilot, lambda: screen.settled, what="the screen to settle")
+        screen = await on_events_tab(pilot, app)
         await pilot.pause()
         bar = screen.query_one(ContentTabs)
         above = {*range(bar.region.y, bar.region.bottom), screen.query_one("#breadcrumb").region.y}
@@ -963,10 +960,7 @@ async def test_a_frame_of_the_lines_below_the_header_renders_no_widget_above_the
 
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
-        screen = main_screen(app)
-        await pilot.press("3")
-        await wait_for(pilot, lambda: active(app).KIND == "events", what="the events tab")
-        await wait_for(pilot, lambda: screen.settled, what="the screen to settle")
+        screen = await on_events_tab(pilot, app)
         await pilot.pause()
         drawn: list[str] = []
         bar, breadcrumb = screen.query_one(ContentTabs), screen.query_one("#breadcrumb")
